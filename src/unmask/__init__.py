@@ -1,0 +1,71 @@
+"""unmask: threat reporting in, resolved, evidence-backed intelligence out.
+
+The public API::
+
+    import unmask
+    doc = unmask.read("report.pdf")             # path, bytes or "-"
+    analysis = unmask.analyze(doc)              # or unmask.analyze("some text")
+    analysis.to_dict()                          # JSON shape: docs/json-format.md
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from unmask.documents import read
+from unmask.errors import (
+    ConfigError,
+    DocumentError,
+    ExportError,
+    ExtractError,
+    ReferenceDataError,
+    StoreError,
+    UnmaskError,
+)
+from unmask.extract import extract_observables, extract_techniques, find_actors
+from unmask.model import (
+    ActorMention,
+    AliasStatement,
+    Analysis,
+    Attribution,
+    Document,
+    Event,
+    MalwareMention,
+    Observable,
+    Span,
+    TargetMention,
+    TechniqueMention,
+)
+from unmask.pipeline import analyze
+
+try:
+    __version__ = version("unmask")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "ActorMention",
+    "AliasStatement",
+    "Analysis",
+    "Attribution",
+    "ConfigError",
+    "Document",
+    "DocumentError",
+    "Event",
+    "ExportError",
+    "ExtractError",
+    "MalwareMention",
+    "Observable",
+    "ReferenceDataError",
+    "Span",
+    "StoreError",
+    "TargetMention",
+    "TechniqueMention",
+    "UnmaskError",
+    "__version__",
+    "analyze",
+    "extract_observables",
+    "extract_techniques",
+    "find_actors",
+    "read",
+]

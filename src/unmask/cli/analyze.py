@@ -1,0 +1,91 @@
+"""``unmask analyze``: one-shot analysis of reports, no database needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from unmask.cli.common import (
+    EXIT_FAILED_INPUTS,
+    EXIT_OK,
+    EXIT_USAGE,
+    Failure,
+    err,
+    gather_sources,
+    out,
+    reference_progress,
+    report_failures,
+)
+from unmask.cli.formats import ANALYSIS_FORMATS
+from unmask.cli.render import render_analysis
+from unmask.documents import read
+from unmask.errors import UnmaskError
+from unmask.model import Analysis
+from unmask.pipeline import analyze as run_analysis
+
+__all__ = ["register"]
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def analyze_command(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for stdin.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl, or an export format.")] = "text",
+    published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for relative dates; default: from the document.")] = None,
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Analyse reports: actors, indicators, techniques, targets, malware and events, with evidence."""
+    formats = ["text", *ANALYSIS_FORMATS]
+    if format not in formats:
+        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(formats)}")
+        raise typer.Exit(EXIT_USAGE)
+    published_date = _parse_date(published)
+    paths, failures = gather_sources(sources)
+    analyses: list[Analysis] = []
+    show_progress = err.is_terminal and len(paths) > 1
+    with reference_progress(), Progress(console=err, transient=True, disable=not show_progress) as progress:
+        task = progress.add_task("Analysing", total=len(paths))
+        for path in paths:
+            try:
+                document = read(path)
+                analyses.append(run_analysis(document, published=published_date))
+            except UnmaskError as exc:
+                failures.append(Failure(path, exc))
+            progress.advance(task)
+
+    as_json = format != "text"
+    if format == "text":
+        target = out
+        if output:
+            from rich.console import Console
+
+            handle = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+            target = Console(file=handle, highlight=False, width=120)
+        for analysis in analyses:
+            render_analysis(analysis, target)
+        if output:
+            handle.close()
+    elif analyses:
+        text = ANALYSIS_FORMATS[format](analyses)
+        if output:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(text + "\n")
+        else:
+            sys.stdout.write(text + "\n")
+    report_failures(failures, as_json=as_json)
+    raise typer.Exit(EXIT_FAILED_INPUTS if failures else EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_command)

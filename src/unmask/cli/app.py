@@ -1,0 +1,47 @@
+"""The ``unmask`` command: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from unmask.cli import analyze
+from unmask.cli.common import out
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="unmask",
+    help="Threat reporting in; resolved, evidence-backed intelligence out.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from unmask import __version__
+
+        out.print(f"unmask {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """unmask reads threat reports and answers who, with what, how, against whom and when."""
+
+
+for _module in (analyze,):
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

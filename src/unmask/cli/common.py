@@ -1,0 +1,145 @@
+"""Shared command-line plumbing: consoles, source gathering, errors and exit codes.
+
+The command line is the only part of unmask that prints or exits. Exit codes:
+0 success, 1 nothing found / not known, 2 usage error, 3 some inputs failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from unmask.errors import DocumentError, UnmaskError
+
+__all__ = [
+    "EXIT_FAILED_INPUTS",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Failure",
+    "err",
+    "error_dict",
+    "gather_sources",
+    "out",
+    "print_json",
+    "reference_progress",
+    "report_failures",
+]
+
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+EXIT_USAGE = 2
+EXIT_FAILED_INPUTS = 3
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One input that could not be processed, and why."""
+
+    source: str
+    error: Exception
+
+
+def error_dict(error: Exception, source: str | None = None) -> dict[str, Any]:
+    """The documented JSON error shape: {"error": {"type", "message", "source"}}."""
+    if source is None and isinstance(error, DocumentError):
+        source = error.source
+    return {"error": {"type": type(error).__name__, "message": str(error), "source": source}}
+
+
+def print_json(value: Any) -> None:
+    """Write JSON to standard output (sorted keys, UTF-8, no colour)."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+
+
+_SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
+
+
+def gather_sources(sources: list[str]) -> tuple[list[str], list[Failure]]:
+    """Expand folders (recursively) and globs; ``-`` stays as standard input."""
+    found: list[str] = []
+    failures: list[Failure] = []
+    for source in sources:
+        if source == "-":
+            found.append(source)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+                found.extend(
+                    str(Path(root) / name) for name in sorted(files) if not name.startswith(".")
+                )
+            continue
+        if path.exists():
+            found.append(source)
+            continue
+        matches = sorted(glob.glob(source, recursive=True))
+        if matches and any(ch in source for ch in "*?["):
+            for match in matches:
+                found.extend(gather_sources([match])[0])
+            continue
+        failures.append(Failure(source, DocumentError(source, "does not exist")))
+    return found, failures
+
+
+def report_failures(failures: list[Failure], *, as_json: bool) -> None:
+    """List every failed input on standard error, at the end of a batch."""
+    if not failures:
+        return
+    if as_json:
+        for failure in failures:
+            sys.stderr.write(json.dumps(error_dict(failure.error, failure.source)) + "\n")
+        return
+    err.print(f"[bold red]{len(failures)} input(s) failed:[/]")
+    for failure in failures:
+        err.print(f"  [red]✗[/] {failure.error}", markup=True, highlight=False)
+
+
+@contextlib.contextmanager
+def reference_progress() -> Iterator[None]:
+    """Show a spinner on a terminal while reference data is compiled into the cache."""
+    from unmask.reference import set_build_observer
+
+    if not err.is_terminal:
+        yield
+        return
+    status: dict[str, Any] = {}
+
+    def observer(name: str, phase: str) -> None:
+        if phase == "start":
+            status[name] = err.status(f"Building reference cache: {name} (first run only)…")
+            status[name].start()
+        elif name in status:
+            status.pop(name).stop()
+            err.print(f"[green]✓[/] reference cache: {name}")
+
+    set_build_observer(observer)
+    try:
+        yield
+    finally:
+        set_build_observer(None)
+        for spinner in status.values():
+            spinner.stop()
+
+
+def fail(error: UnmaskError, *, as_json: bool, code: int) -> typer.Exit:
+    """Print an error in the right shape and return the Exit to raise."""
+    if as_json:
+        sys.stderr.write(json.dumps(error_dict(error)) + "\n")
+    else:
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+    return typer.Exit(code)

@@ -1,0 +1,1 @@
+"""Defence: lookalike-domain watch, phishing e-mail triage, IOC sweeps over logs."""

@@ -1,0 +1,89 @@
+"""Read a source (path, bytes or ``-`` for stdin) into a :class:`Document`.
+
+The reader is chosen by content — magic bytes and markup sniffing — with the file
+name only as a tie-breaker. This is the only module of the package that touches the
+file system or standard input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from unmask.documents.sniff import sniff_format
+from unmask.documents.text import read_text_bytes
+from unmask.errors import DocumentError, EmptyDocumentError, TooLargeError
+from unmask.model import Document
+
+__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read"]
+
+#: Default size limit for one input (100 MB); ``UNMASK_MAX_BYTES`` overrides.
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def _max_bytes(max_bytes: int | None) -> int:
+    if max_bytes is not None:
+        return max_bytes
+    env = os.environ.get("UNMASK_MAX_BYTES")
+    if env:
+        try:
+            return int(env)
+        except ValueError:
+            from unmask.errors import ConfigError
+
+            raise ConfigError(f"UNMASK_MAX_BYTES={env!r} is not a whole number of bytes") from None
+    return DEFAULT_MAX_BYTES
+
+
+def read(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str | None = None,
+) -> Document:
+    """Read ``source`` — a path, raw bytes, or ``"-"`` for standard input.
+
+    Raises a :class:`~unmask.errors.DocumentError` subclass naming the source and the
+    reason when it cannot be read (empty, too large, encrypted, no text, not a report).
+    """
+    limit = _max_bytes(max_bytes)
+    if isinstance(source, bytes):
+        label = name or "<bytes>"
+        data = source
+    elif str(source) == "-":
+        label = name or "<stdin>"
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        path = Path(source)
+        label = name or str(path)
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise DocumentError(label, "is a directory", hint="pass the files in it")
+            if size > limit:
+                raise TooLargeError(label, f"{size:,} bytes is over the {limit:,}-byte limit",
+                                    hint="raise it with UNMASK_MAX_BYTES")
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            raise DocumentError(label, f"cannot be read: {exc.strerror or exc}") from exc
+    return parse_bytes(data, source=label, max_bytes=limit)
+
+
+def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Turn raw bytes into a Document, choosing the reader by content."""
+    if len(data) > max_bytes:
+        raise TooLargeError(source, f"more than {max_bytes:,} bytes",
+                            hint="raise the limit with UNMASK_MAX_BYTES")
+    if not data.strip():
+        raise EmptyDocumentError(source, "is empty")
+    sha256 = hashlib.sha256(data).hexdigest()
+    fmt = sniff_format(data, name=source)
+    return _READERS[fmt](data, source=source, sha256=sha256)
+
+
+_READERS = {
+    "text": read_text_bytes,
+}

@@ -1,0 +1,78 @@
+"""Run every extractor on a document and assemble the :class:`Analysis`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from unmask.extract.actors import extract_actors
+from unmask.extract.events import extract_events
+from unmask.extract.malware import extract_malware
+from unmask.extract.observables import extract_observables
+from unmask.extract.targets import extract_attributions, extract_targets
+from unmask.extract.techniques import extract_techniques
+from unmask.model import Analysis, Document, ExtractContext
+from unmask.reference.versions import reference_versions
+
+__all__ = ["analyze", "document_from_text"]
+
+
+def document_from_text(text: str, *, source: str = "<text>") -> Document:
+    """Wrap a string as a plain-text Document."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return Document(
+        text=text,
+        source=source,
+        format="text",
+        sha256=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+    )
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"published date {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def analyze(document_or_text: Document | str, *, published: dt.date | str | None = None) -> Analysis:
+    """Analyse a Document (or plain text): every finding with its evidence span.
+
+    ``published`` anchors relative dates ("Thursday", "in June"); when not given,
+    the publication date from the document's metadata is used.
+    """
+    if isinstance(document_or_text, str):
+        document = document_from_text(document_or_text)
+    else:
+        document = document_or_text
+    context = ExtractContext.for_document(document, _as_date(published))
+    text = document.text
+
+    observables = extract_observables(text, context=context)
+    actor_findings = extract_actors(text, context=context)
+    actors = actor_findings.mentions
+    techniques = extract_techniques(text, context=context)
+    targets = extract_targets(text, context=context, actors=actors)
+    attributions = extract_attributions(text, context=context, actors=actors)
+    malware = extract_malware(text, context=context, actors=actors)
+    events = extract_events(text, context=context, actors=actors, targets=targets)
+    children = tuple(analyze(child, published=published) for child in document.children)
+
+    return Analysis(
+        document=document,
+        published=context.published,
+        observables=tuple(observables),
+        actors=tuple(actors),
+        alias_statements=tuple(actor_findings.alias_statements),
+        techniques=tuple(techniques),
+        targets=tuple(targets),
+        attributions=tuple(attributions),
+        malware=tuple(malware),
+        events=tuple(events),
+        children=children,
+        reference_versions=reference_versions(),
+        actor_summary=tuple(actor_findings.summary),
+    )

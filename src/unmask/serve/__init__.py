@@ -1,0 +1,1 @@
+"""REST, TAXII 2.1 and the web UI."""

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from unmask.extract.sentences import split_sentences
+
+
+def test_abbreviations_do_not_split() -> None:
+    text = "The RGB was sanctioned by the U.S. government on Aug. 30, 2010. It was again."
+    pieces = [s.text(text) for s in split_sentences(text)]
+    assert pieces == ["The RGB was sanctioned by the U.S. government on Aug. 30, 2010.",
+                      "It was again."]
+
+
+def test_headings_lists_and_tables_are_not_sentences() -> None:
+    text = ("Indicators of compromise\n\n- evil.example\n- 1.2.3.4\n\n"
+            "| type | value |\n|---|---|\n\nThe actor used PowerShell. It then left.\n")
+    kinds = [(s.kind, s.text(text)) for s in split_sentences(text)]
+    assert ("heading", "Indicators of compromise") in kinds
+    assert ("list", "- evil.example") in kinds
+    assert ("table", "| type | value |") in kinds
+    assert ("sentence", "The actor used PowerShell.") in kinds
+    assert ("sentence", "It then left.") in kinds
+
+
+@given(st.text())
+def test_spans_are_in_bounds_and_ordered(text: str) -> None:
+    previous = 0
+    for sentence in split_sentences(text):
+        assert previous <= sentence.span.start < sentence.span.end <= len(text)
+        assert sentence.text(text).strip() == sentence.text(text)
+        previous = sentence.span.end
