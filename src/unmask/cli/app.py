@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from unmask.cli import analyze
+from unmask.cli import actor, analyze, data, export, iocs, kb
 from unmask.cli.common import out
 
 __all__ = ["app", "main"]
@@ -38,7 +38,7 @@ def _root(
     """unmask reads threat reports and answers who, with what, how, against whom and when."""
 
 
-for _module in (analyze,):
+for _module in (analyze, iocs, actor, kb, export, data):
     _module.register(app)
 
 
