@@ -3,11 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from unmask.cli import app
 
-from .conftest import REPO
+from .conftest import REPO, shared_path
 
 runner = CliRunner()
 EXAMPLE = REPO / "examples" / "paper-lantern.txt"
@@ -49,3 +50,27 @@ def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", "-", "--format", "json"], input="hello world\n")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["document"]["source"] == "<stdin>"
+
+
+@pytest.mark.shared
+def test_seed_article_end_to_end() -> None:
+    seed = shared_path("seed", "kimsuky-sanctions-article.txt")
+    result = runner.invoke(app, ["analyze", str(seed), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["document"]["text"] == seed.read_text(encoding="utf-8")
+    assert data["document"]["format"] == "text"
+    for key in ("observables", "actor_mentions", "techniques", "targets", "events"):
+        for item in data[key]:
+            span = item["span"]
+            assert 0 <= span["start"] <= span["end"] <= data["document"]["length"]
+
+
+def test_folder_is_read_recursively(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("The actor used 203.0.113.5.\n", encoding="utf-8")
+    (tmp_path / "two.md").write_text("# Title\n\nSome text.\n", encoding="utf-8")
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["analyses"]) == 2
