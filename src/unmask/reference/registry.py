@@ -1,0 +1,24 @@
+"""Every compiled reference index, so the cache can be built up front (`unmask data build`)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+__all__ = ["INDEXES", "build_all"]
+
+#: (label, "module:function") of each loader that compiles and caches an index.
+INDEXES: tuple[tuple[str, str], ...] = ()
+
+
+def build_all(on_index: Callable[[str], None] | None = None) -> list[str]:
+    """Load (building where needed) every index; return the labels loaded."""
+    done = []
+    for label, target in INDEXES:
+        module_name, function_name = target.split(":")
+        loader = getattr(importlib.import_module(module_name), function_name)
+        loader()
+        done.append(label)
+        if on_index is not None:
+            on_index(label)
+    return done
