@@ -1,12 +1,229 @@
-"""Dated events: sanctions, advisories, campaigns ... (Filled in by issue 6.)"""
+"""Dated events: sanctions, indictments, advisories, reports, campaigns, first and
+last activity, takedowns, arrests.
+
+An event is a prose sentence that holds a date and a trigger word for its kind.
+Dates are found by :func:`find_dates` in every common English form ("Aug. 30,
+2010", "30 August 2010", "2010-08-30", "March 2023", "in June", "Thursday",
+"last year", "since at least 2012", "early 2021") and cut to their precision
+(``day``, ``month``, ``year``, or ``approximate`` for "early 2021", "last week").
+Partial and relative dates are completed from the publication date
+(:attr:`ExtractContext.published`) and marked ``resolved``; without one they are
+left out. Page furniture (photo captions, bylines, "Related" lists) and headings
+hold no events.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from unmask.model import ActorMention, Event, ExtractContext, TargetMention
+from unmask.extract.targets import actors_for, passages
+from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
 
-__all__ = ["extract_events"]
+__all__ = ["DateMention", "extract_events", "find_dates"]
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+_MONTH = (
+    r"(?P<{name}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_YEAR = r"(?P<{name}>(?:19[7-9]\d|20[0-4]\d))"
+_DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
+_QUAL = r"(?:(?P<qual>(?i:early|mid|late|the\s+(?:end|beginning|start|middle|first\s+half|second\s+half)\s+of|the\s+(?:spring|summer|fall|autumn|winter)\s+of|(?:spring|summer|fall|autumn|winter)(?:\s+of)?))[\s-]+)?"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    ("mdy", re.compile(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
+    ("dmy", re.compile(r"\b" + _DAY.format(name="d") + r"\s+(?:of\s+)?" + _MONTH.format(name="m") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
+    ("my", re.compile(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
+    ("md", re.compile(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
+    ("m", re.compile(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
+    ("y", re.compile(r"\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|\s*(?:%|percent))")),
+    ("weekday", re.compile(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("relative", re.compile(
+        r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
+        r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago)\b",
+        re.IGNORECASE)),
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A date in a sentence: offsets local to the text searched, ISO ``date`` cut to ``precision``."""
+
+    start: int
+    end: int
+    date: str
+    precision: str
+    resolved: bool
+    surface: str
+
+
+def _month_before(published: dt.date, month: int) -> tuple[int, int]:
+    year = published.year if month <= published.month else published.year - 1
+    return year, month
+
+
+def _day_before(published: dt.date, month: int, day: int) -> dt.date | None:
+    for year in (published.year, published.year - 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if candidate <= published:
+            return candidate
+    return None
+
+
+def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
+    """Every date in ``text``; partial and relative ones only when ``published`` is given."""
+    out: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, date: str, precision: str, resolved: bool) -> None:
+        if any(start < t_end and t_start < end for t_start, t_end in taken):
+            return
+        taken.append((start, end))
+        out.append(DateMention(start, end, date, precision, resolved, text[start:end]))
+
+    for name, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            start, end = match.start(), match.end()
+            if name in ("iso", "mdy", "dmy"):
+                month = int(groups["m"]) if name == "iso" else _MONTHS[groups["m"].lower().rstrip(".")]
+                try:
+                    day = dt.date(int(groups["y"]), month, int(groups["d"]))
+                except ValueError:
+                    continue
+                add(start, end, day.isoformat(), "day", False)
+            elif name == "my":
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                precision = "approximate" if groups.get("qual") else "month"
+                add(start, end, f"{int(groups['y']):04d}-{month:02d}", precision, False)
+            elif name == "md":
+                if published is None:
+                    continue
+                if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+$", text[max(0, start - 7):start]):
+                    continue
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                resolved_day = _day_before(published, month, int(groups["d"]))
+                if resolved_day is not None:
+                    add(start, end, resolved_day.isoformat(), "day", True)
+            elif name == "m":
+                if published is None:
+                    continue
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                pre = " ".join(groups["pre"].lower().split())
+                if pre in ("and", "to", "of") and groups["m"] == "May":
+                    continue
+                year, month = _month_before(published, month)
+                if pre == "last" and year == published.year and month == published.month:
+                    year -= 1
+                m_start = start if pre in ("early", "mid", "late", "last", "this", "earlier this") else match.start("m")
+                precision = "approximate" if pre in ("early", "mid", "late") else "month"
+                add(m_start, end, f"{year:04d}-{month:02d}", precision, True)
+            elif name == "y":
+                y_start = start if groups.get("qual") else match.start("y")
+                precision = "approximate" if groups.get("qual") else "year"
+                add(y_start, end, groups["y"], precision, False)
+            elif name == "weekday":
+                if published is None:
+                    continue
+                weekday = _WEEKDAYS[groups["w"].lower()]
+                back = (published.weekday() - weekday) % 7
+                if groups.get("pre") == "last" and back == 0:
+                    back = 7
+                day = published - dt.timedelta(days=back)
+                add(match.start("w") if not groups.get("pre") else start, end, day.isoformat(), "day", True)
+            elif name == "relative":
+                if published is None:
+                    continue
+                rel = " ".join(groups["rel"].lower().split())
+                if rel == "yesterday":
+                    add(start, end, (published - dt.timedelta(days=1)).isoformat(), "day", True)
+                elif rel == "today":
+                    add(start, end, published.isoformat(), "day", True)
+                elif rel.endswith("week"):
+                    back = 7 if rel.startswith("last") else 0
+                    add(start, end, (published - dt.timedelta(days=back)).isoformat(), "approximate", True)
+                elif rel.endswith("month"):
+                    year, month = published.year, published.month
+                    if rel.startswith("last"):
+                        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+                    add(start, end, f"{year:04d}-{month:02d}", "month", True)
+                elif rel.endswith("year"):
+                    year = published.year - 1 if rel.startswith("last") else published.year
+                    add(start, end, f"{year:04d}", "year", True)
+                elif rel.endswith("ago"):
+                    first = rel.split()[0]
+                    count = 1 if first == "a" else _NUMBERS.get(first) or int(first)
+                    if "year" in rel:
+                        add(start, end, f"{published.year - count:04d}", "approximate", True)
+                    else:
+                        month_index = published.year * 12 + published.month - 1 - count
+                        add(start, end, f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "approximate", True)
+    out.sort(key=lambda d: d.start)
+    return out
+
+
+# --- kinds -----------------------------------------------------------------------------
+
+# (kind, pattern, strength): strong triggers win ties over weak ones.
+_TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
+    ("sanction", re.compile(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List)\b", re.I), 2.0),
+    ("indictment", re.compile(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
+    ("conviction", re.compile(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty)\b", re.I), 2.0),
+    ("arrest", re.compile(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
+    ("takedown", re.compile(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
+    ("advisory", re.compile(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
+    ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed)\b", re.I), 1.0),
+    ("activity-start", re.compile(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
+    ("activity-end", re.compile(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
+    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident)\b", re.I), 1.0),
+)
+_SINCE = re.compile(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_UNTIL = re.compile(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
+
+
+def _first_day(iso: str) -> dt.date:
+    parts = [int(p) for p in iso.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -> tuple[str, float] | None:
+    before = sentence[: date.start]
+    if _SINCE.search(before[-40:]):
+        if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I):
+            if not any(o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others):
+                return None
+        return "activity-start", 0.9
+    if _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
+        return "activity-end", 0.8
+    best: tuple[float, str] | None = None
+    for kind, pattern, strength in _TRIGGERS:
+        for match in pattern.finditer(sentence):
+            if match.start() < date.end and match.end() > date.start:
+                continue
+            distance = date.start - match.end() if match.end() <= date.start else match.start() - date.end
+            score = distance / strength
+            if best is None or score < best[0]:
+                best = (score, kind)
+    if best is None:
+        return None
+    confidence = 0.9 if best[0] < 40 else 0.7 if best[0] < 100 else 0.5
+    return best[1], confidence
 
 
 def extract_events(
@@ -17,4 +234,49 @@ def extract_events(
     targets: Sequence[TargetMention] = (),
 ) -> list[Event]:
     """Sentences stating that something happened at a date."""
-    return []
+    published = context.published if context is not None else None
+    items = passages(text)
+    events: list[Event] = []
+    seen: set[tuple[str, str, int]] = set()
+    for index, passage in enumerate(items):
+        if passage.furniture or passage.kind in ("heading", "table"):
+            continue
+        span = passage.span
+        sentence = text[span.start : span.end]
+        dates = find_dates(sentence, published)
+        if not dates:
+            continue
+        actor_ids = actors_for(index, items, actors)
+        target_values = tuple(
+            dict.fromkeys(
+                t.value for t in targets
+                if span.start <= t.span.start < span.end and t.role in ("target", "victim")
+            )
+        )
+        for date in dates:
+            if published is not None and _first_day(date.date) > published:
+                continue
+            if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
+                continue
+            found = _kind_for(sentence, date, dates)
+            if found is None:
+                continue
+            kind, confidence = found
+            key = (kind, date.date, span.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            events.append(
+                Event(
+                    kind=kind,
+                    date=date.date,
+                    precision=date.precision,
+                    span=Span(span.start, span.end),
+                    date_surface=date.surface,
+                    actor_ids=actor_ids,
+                    target_values=target_values,
+                    resolved=date.resolved,
+                    confidence=confidence,
+                )
+            )
+    return events

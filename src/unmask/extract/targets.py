@@ -1,12 +1,395 @@
-"""Targets (sectors, countries, organisations) and attribution. (Filled in by issue 6.)"""
+"""Targets (sectors, countries, regions, organisations) and attribution.
+
+Every place, sector and organisation named in the text becomes a
+:class:`~unmask.model.TargetMention` with the *role* it plays in its sentence:
+
+- ``target`` / ``victim``: the object of targeting language ("to target think tanks
+  ... in the U.S."), or the subject of a passive compromise ("X was breached");
+- ``source``: who is quoted or credited ("according to the Treasury", "Mandiant
+  reported", "an advisory from the NSA, FBI and State Department");
+- ``sponsor``: the state or service behind an actor ("North Korea's Reconnaissance
+  General Bureau", "North Korean hackers", "Pyongyang's efforts");
+- ``location``: a place merely located ("a South Korea-based outlet", anything in
+  a photo caption);
+- ``mention``: everything else.
+
+:func:`extract_attributions` turns sponsor mentions and motive language
+(espionage, financial gain, destruction, hacktivism) into
+:class:`~unmask.model.Attribution` findings linked to the actors in the passage.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from unmask.model import ActorMention, Attribution, ExtractContext, TargetMention
+from unmask.extract.sentences import Sentence, split_sentences
+from unmask.model import ActorMention, Attribution, ExtractContext, Span, TargetMention
+from unmask.reference.geo import geo_gazetteer
+from unmask.reference.orgs import org_gazetteer
+from unmask.reference.sectors import sector_vocabulary
 
-__all__ = ["extract_attributions", "extract_targets"]
+__all__ = [
+    "Passage",
+    "actors_for",
+    "extract_attributions",
+    "extract_targets",
+    "passages",
+]
+
+# --- page furniture and passages -------------------------------------------------
+
+_CAPTION = re.compile(
+    r"\((?:AP\s+)?Photo\b|\bPhoto(?:graph)?\s*(?:by|:|credit)|\bImage(?:\s+credit)?\s*:|\bCredit\s*:|"
+    r"Getty Images|\bvia Reuters\b|Shutterstock|\bAFP/|/AFP\b|\(Image\b|\bPicture\s*:",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\s*(?:By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|(?:Written|Posted|Published|Updated|Last updated)"
+    r"\b.{0,80}$)"
+)
+_FURNITURE_HEADING = re.compile(
+    r"^\s*(?:Related(?:\s+\w+){0,2}|Latest\s+\w+|Read (?:more|next|also)|More from.*|Recommended.*|"
+    r"You may also like|Further reading|Advertisement|Sponsored|Share this.*|Tags?:.*|Most popular|"
+    r"Trending|Popular|See also)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A sentence with its paragraph number and whether it is page furniture."""
+
+    sentence: Sentence
+    paragraph: int
+    furniture: bool
+
+    @property
+    def span(self) -> Span:
+        return self.sentence.span
+
+    @property
+    def kind(self) -> str:
+        return self.sentence.kind
+
+
+def _line_bounds(text: str, offset: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end
+
+
+def passages(text: str) -> list[Passage]:
+    """The text's sentences, each with its paragraph and a page-furniture flag.
+
+    Furniture is a photo caption (the whole line holding a photo credit), a byline,
+    and everything after a "Related" / "Latest ..." / "Read more" heading until the
+    next prose sentence.
+    """
+    sentences = split_sentences(text)
+    out: list[Passage] = []
+    caption_lines: set[int] = set()
+    for sentence in sentences:
+        if _CAPTION.search(sentence.text(text)):
+            caption_lines.add(_line_bounds(text, sentence.span.start)[0])
+    paragraph = 0
+    previous_end = 0
+    in_related = False
+    for sentence in sentences:
+        gap = text[previous_end : sentence.span.start]
+        if "\n" in gap and (gap.count("\n") >= 2 or sentence.kind != "sentence"):
+            paragraph += 1
+        previous_end = sentence.span.end
+        body = sentence.text(text)
+        line_start, line_end = _line_bounds(text, sentence.span.start)
+        line = text[line_start:line_end]
+        furniture = line_start in caption_lines or bool(_BYLINE.match(line))
+        if sentence.kind == "heading" and _FURNITURE_HEADING.match(body):
+            in_related = not body.strip().lower().startswith("advertisement")
+            furniture = True
+        elif in_related:
+            if sentence.kind == "sentence" and len(body.split()) > 14:
+                in_related = False
+            else:
+                furniture = True
+        out.append(Passage(sentence, paragraph, furniture))
+    return out
+
+
+def actors_for(
+    index: int, items: Sequence[Passage], actors: Sequence[ActorMention], *, lookback: int = 3
+) -> tuple[str, ...]:
+    """Actor ids a passage speaks of: those named in it, else the nearest named in
+    the previous ``lookback`` sentences of its paragraph, else the document's only actor."""
+    span = items[index].span
+    inside = [a for a in actors if span.start <= a.span.start < span.end]
+    if inside:
+        return tuple(dict.fromkeys(a.actor_id for a in inside))
+    for back in range(index - 1, max(-1, index - 1 - lookback), -1):
+        if items[back].paragraph != items[index].paragraph and back != index - 1:
+            break
+        prev = items[back].span
+        found = [a for a in actors if prev.start <= a.span.start < prev.end]
+        if found:
+            return (found[-1].actor_id,)
+    ids = {a.actor_id for a in actors}
+    if len(ids) == 1:
+        return (next(iter(ids)),)
+    return ()
+
+
+# --- role cues ------------------------------------------------------------------------
+
+_TARGET_CUE = re.compile(
+    r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?\s+(?:on|against)?|attacked|"
+    r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|"
+    r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
+    r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at)|"
+    r"went\s+after|struck|hit|affect(?:ed|ing)|exploit(?:ed|ing)|stole\s+from|theft\s+from|"
+    r"lured|deceiv\w+|masquerad\w+)\b",
+    re.IGNORECASE,
+)
+_VICTIM_AFTER = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,3}?(?:was|were|had been|has been|have been|got)\s+"
+    r"(?:\w+\s+)?(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit)\b",
+    re.IGNORECASE,
+)
+_SOURCE_BEFORE = re.compile(
+    r"(?:according\s+to|per|reported\s+by|said|says|statement\s+(?:from|by)|"
+    r"(?:advisory|alert|report|analysis|announcement|assessment|research|blog(?:\s+post)?|bulletin|"
+    r"warning|findings?|data|notice)\s+(?:from|by|of)|"
+    r"(?:researchers?|analysts?|director|head|chief|spokes(?:person|man|woman)|officials?|experts?|"
+    r"investigators?|engineer|CEO|founder|manager|vice president|VP|fellow|scientist|team)"
+    r"(?:\s+[\w-]+){0,2}\s+(?:at|with|from|of)|"
+    r"(?:researchers?|analysts?|experts?|investigators?)\s+(?:at|with|from))"
+    r"\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
+    re.IGNORECASE,
+)
+_SOURCE_AFTER = re.compile(
+    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?(?:told|said|says|reported|reports|wrote|writes|noted|notes|"
+    r"warned|warns|stated|states|announced|announces|published|disclosed|discloses|observed|assessed|"
+    r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|"
+    r"researchers?|analysts?|spokes(?:person|man|woman)|officials?\s+said|experts?|investigators?|"
+    r"report(?:ed)?|analysis|advisory|announcement|statement|blog|has\s+(?:tracked|reported|observed|said)|"
+    r"(?:is|are)\s+tracking)\b",
+    re.IGNORECASE,
+)
+_TOLD_BEFORE = re.compile(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
+_LOCATION_AFTER = re.compile(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
+_LOCATION_BEFORE = re.compile(
+    r"\b(?:based|headquartered|located|registered|hosted|embassy|consulate|office|offices|"
+    r"resident|residing|living|born|visit(?:ed|ing)?)\s+(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_ACTOR_NOUN = (
+    r"(?:hack(?:er|ers|ing)|group|groups|actors?|threat\s+actors?|APTs?|unit|units|crew|operatives|"
+    r"state-sponsored|state-backed|government-backed|state|cyber|espionage|regime|intelligence|military|"
+    r"spies|spy|operators|nation-state|adversar(?:y|ies)|campaigns?|efforts?|threat|attackers|"
+    r"cyberespionage|cyber-espionage|agents?|officers?|programs?|nuclear|weapons|government's|leader)"
+)
+_SPONSOR_AFTER = re.compile(
+    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(r"^(?:’s|'s)\b")
+_SPONSOR_BEFORE = re.compile(
+    r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
+    r"on\s+behalf\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
+    r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
+    r"works?\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
+    r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_TARGET_NOUN_AFTER = re.compile(
+    r"^\s*(?:[\w-]+\s+){0,2}?(?:government|officials?|organi[sz]ations?|entities|companies|firms|victims?|"
+    r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
+    r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
+    r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents)\b",
+    re.IGNORECASE,
+)
+_SECTOR_NOUN_AFTER = re.compile(
+    r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
+    r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials)\b",
+    re.IGNORECASE,
+)
+_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
+
+# Capitalised phrases that name an organisation: "Ministry of Unification",
+# "Korea Institute for Defense Analyses", "Acme Corp".
+_ORG_HEAD = (
+    r"(?:Ministry|Department|Agency|Bureau|Office|Council|Commission|University|Institute|Foundation|"
+    r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Association|Organi[sz]ation|"
+    r"Embassy|Parliament|Committee|Authority|Academy|Laborator(?:y|ies)|Hospital|College|Airlines|"
+    r"Airways|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News)"
+)
+_CAP = r"[A-Z][\w&’'.-]*"
+_ORG_PHRASE = re.compile(
+    rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}})?|"
+    rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:of|for|on)\s+(?:the\s+)?"
+    rf"{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}}"
+)
+_ORG_STOP_START = frozenset(
+    "The A An This That These Those In On At For From By With And Or But Its Their His Her Our "
+    "According Alongside Nevertheless However Meanwhile".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    kind: str  # sector | country | region | organization
+    value: str
+    form: str  # name, abbreviation, demonym, capital, sector, vendor, media, ...
+
+
+def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
+    return any(start < t_end and t_start < end for t_start, t_end in taken)
+
+
+def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
+    geo = geo_gazetteer()
+    sectors = sector_vocabulary()
+    orgs = org_gazetteer()
+    taken: list[tuple[int, int]] = [(a.span.start, a.span.end) for a in actors]
+    hits: list[_Hit] = []
+    for phrase in orgs.index().find(text):
+        if not phrase.exact_case or _overlaps(phrase.start, phrase.end, taken):
+            continue
+        name = phrase.keys[0]
+        org = orgs.orgs[name]
+        hits.append(_Hit(phrase.start, phrase.end, "organization", name, org.category))
+        taken.append((phrase.start, phrase.end))
+    for phrase in geo.index().find(text):
+        if _overlaps(phrase.start, phrase.end, taken):
+            continue
+        names = geo.names.get(phrase.surface) or geo.names.get(phrase.keys[0]) or ()
+        if not names:
+            continue
+        entry = names[0]
+        if entry.case_sensitive and not phrase.exact_case:
+            continue
+        if entry.form == "capital" and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
+            continue  # "Washington Post", "Moscow Exchange"
+        if entry.form == "capital" and re.search(r"\b(?:of|in)\s+$", text[max(0, phrase.start - 4) : phrase.start]):
+            if text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith("university of"):
+                continue
+        place = geo.places[entry.code]
+        hits.append(_Hit(phrase.start, phrase.end, place.kind, place.code, entry.form))
+        taken.append((phrase.start, phrase.end))
+    for phrase in sectors.index().find(text):
+        if _overlaps(phrase.start, phrase.end, taken):
+            continue
+        value = sectors.lookup(phrase.surface)
+        if value is None:
+            continue
+        if sectors.is_case_sensitive(phrase.keys[0]) and not phrase.exact_case:
+            continue
+        if phrase.surface[:1].isupper() and phrase.start > 0 and not _sentence_start(text, phrase.start):
+            # "Government" inside a capitalised name ("Government Communications Bureau").
+            if re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
+                continue
+        if sectors.needs_sector_noun(phrase.surface) and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80]):
+            continue
+        hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
+        taken.append((phrase.start, phrase.end))
+    for match in _ORG_PHRASE.finditer(text):
+        start, end = match.start(), match.end()
+        words = match.group(0).split()
+        while words and words[0] in _ORG_STOP_START:
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+            words = words[1:]
+        if len(words) < 2 or _overlaps(start, end, taken):
+            continue
+        surface = text[start:end].rstrip(".")
+        end = start + len(surface)
+        hits.append(_Hit(start, end, "organization", " ".join(surface.split()), "heuristic"))
+        taken.append((start, end))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def _sentence_start(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 3) : offset]
+    return offset == 0 or before.strip() == "" or bool(re.search(r"[.!?\"“]\s*$", before))
+
+
+def _role(
+    hit: _Hit,
+    sentence: str,
+    local_start: int,
+    local_end: int,
+    previous: tuple[_Hit, str, int] | None,
+) -> str:
+    before = sentence[:local_start]
+    after = sentence[local_end:]
+    # A list continues the role of its first member ("from the NSA, FBI and State Department").
+    if previous is not None:
+        prev_hit, prev_role, prev_end = previous
+        gap = sentence[prev_end:local_start]
+        if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
+            return prev_role
+    if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(before):
+        return "location"
+    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(before):
+        return "source"
+    if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
+        return "mention"
+    if hit.kind in ("organization",) and hit.form in ("vendor", "media", "government", "heuristic", "international"):
+        if _SOURCE_AFTER.match(after):
+            return "source"
+    if _SPONSOR_BEFORE.search(before):
+        return "sponsor"
+    if hit.kind in ("country", "region") and hit.form in ("name", "demonym", "abbreviation", "capital"):
+        if _POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"):
+            if _SPONSOR_AFTER.match(after):
+                return "sponsor"
+    if hit.kind == "organization" and hit.form == "intelligence":
+        return "sponsor"
+    if _VICTIM_AFTER.match(after):
+        return "victim"
+    cue = None
+    for match in _TARGET_CUE.finditer(before):
+        cue = match
+    if cue is not None:
+        between = before[cue.end() :]
+        if not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but)\b", between):
+            if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(after):
+                return "mention"
+            if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
+                return "source"
+            return "target"
+    if re.search(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$", before, re.IGNORECASE):
+        return "victim"
+    return "mention"
+
+
+def _hits_with_roles(
+    text: str, actors: Sequence[ActorMention]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    hits = _find_hits(text, actors)
+    items = passages(text)
+    out: list[tuple[_Hit, str, Passage, int]] = []
+    position = 0
+    for index, passage in enumerate(items):
+        span = passage.span
+        sentence = text[span.start : span.end]
+        previous: tuple[_Hit, str, int] | None = None
+        while position < len(hits) and hits[position].start < span.start:
+            position += 1
+        cursor = position
+        while cursor < len(hits) and hits[cursor].end <= span.end:
+            hit = hits[cursor]
+            cursor += 1
+            local_start, local_end = hit.start - span.start, hit.end - span.start
+            if passage.furniture:
+                role = "location" if hit.kind in ("country", "region") else "mention"
+            else:
+                role = _role(hit, sentence, local_start, local_end, previous)
+            previous = (hit, role, local_end)
+            out.append((hit, role, passage, index))
+        position = cursor
+    return out
 
 
 def extract_targets(
@@ -16,7 +399,61 @@ def extract_targets(
     actors: Sequence[ActorMention] = (),
 ) -> list[TargetMention]:
     """Sectors, countries, regions and organisations, each with its role."""
-    return []
+    out: list[TargetMention] = []
+    for hit, role, _passage, _index in _hits_with_roles(text, actors):
+        confidence = 0.6 if hit.form == "heuristic" else 0.9 if hit.form in ("capital", "demonym") else 1.0
+        out.append(
+            TargetMention(
+                kind=hit.kind,
+                value=hit.value,
+                surface=text[hit.start : hit.end],
+                span=Span(hit.start, hit.end),
+                role=role,
+                confidence=confidence,
+            )
+        )
+    return out
+
+
+# --- attribution ---------------------------------------------------------------------
+
+_MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "espionage",
+        re.compile(
+            r"\b(?:cyber[\s-]?espionage|espionage|spying|spy\s+on|intelligence[\s-](?:gathering|collection)|"
+            r"gather(?:ing)?\s+(?:sensitive\s+)?(?:intelligence|information)|collect(?:ing)?\s+intelligence|"
+            r"steal(?:ing)?\s+(?:sensitive\s+|classified\s+)?(?:information|data|secrets|intellectual\s+property)|"
+            r"intelligence\s+(?:requirements|priorities))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "financial-gain",
+        re.compile(
+            r"\b(?:financially[\s-]motivated|financial\s+gain|for\s+profit|profit[\s-]driven|monetary\s+gain|"
+            r"money[\s-]making|cybercrim(?:e|inal)\s+(?:operations?\s+)?to\s+fund|to\s+fund\s+(?:itself|themselves|"
+            r"the\s+regime|its\s+operations|the\s+country's|weapons)|fund\s+(?:itself|themselves)|"
+            r"(?:steal(?:ing)?|theft\s+of|stole)\s+(?:\S+\s+){0,2}(?:cryptocurrenc(?:y|ies)|crypto|funds|money)|"
+            r"ransom(?:s|ware)?\s+(?:payments?|demands?)|extortion|generate\s+revenue|illicit\s+revenue|"
+            r"revenue\s+generation)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "destruction",
+        re.compile(
+            r"\b(?:destructive|wiper(?:s|\s+malware)?|sabotage|disruptive\s+attacks?|destroy(?:ed|ing)?\s+"
+            r"(?:data|systems|files)|wip(?:e|ed|ing)\s+(?:data|systems|disks|hard\s+drives))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "hacktivism",
+        re.compile(r"\b(?:hacktivis(?:m|ts?)|ideologically[\s-]motivated|politically[\s-]motivated\s+hack\w*)\b",
+                   re.IGNORECASE),
+    ),
+)
 
 
 def extract_attributions(
@@ -25,5 +462,45 @@ def extract_attributions(
     context: ExtractContext | None = None,
     actors: Sequence[ActorMention] = (),
 ) -> list[Attribution]:
-    """Sponsors, sponsor countries and motivations, linked to actors in the passage."""
-    return []
+    """Sponsors, sponsor countries and motivations, linked to actors in the passage.
+
+    One attribution per (kind, value): the first evidence is kept and the actors of
+    every passage that states it are merged.
+    """
+    found: dict[tuple[str, str], Attribution] = {}
+
+    def add(kind: str, value: str, start: int, end: int, actor_ids: tuple[str, ...]) -> None:
+        key = (kind, value)
+        if key in found:
+            old = found[key]
+            merged = tuple(dict.fromkeys((*old.actor_ids, *actor_ids)))
+            found[key] = Attribution(old.kind, old.value, old.surface, old.span, merged)
+            return
+        found[key] = Attribution(kind, value, text[start:end], Span(start, end), actor_ids)
+
+    orgs = org_gazetteer()
+    items = passages(text)
+    for hit, role, passage, index in _hits_with_roles(text, actors):
+        if role != "sponsor" or passage.furniture:
+            continue
+        actor_ids = actors_for(index, items, actors)
+        if hit.kind == "organization":
+            add("sponsor", hit.value, hit.start, hit.end, actor_ids)
+            org = orgs.orgs.get(hit.value)
+            if org is not None and org.country:
+                add("country", org.country, hit.start, hit.end, actor_ids)
+        elif hit.kind == "country":
+            add("country", hit.value, hit.start, hit.end, actor_ids)
+    for index, passage in enumerate(items):
+        if passage.furniture:
+            continue
+        span = passage.span
+        sentence = text[span.start : span.end]
+        for value, pattern in _MOTIVATIONS:
+            for match in pattern.finditer(sentence):
+                before = sentence[max(0, match.start() - 30) : match.start()].lower()
+                if re.search(r"\b(?:not|no|rather than|instead of)\s+(?:\w+\s+)?$", before):
+                    continue
+                add("motivation", value, span.start + match.start(), span.start + match.end(),
+                    actors_for(index, items, actors))
+    return sorted(found.values(), key=lambda a: (a.span.start, a.kind, a.value))

@@ -1,0 +1,98 @@
+"""A fast phrase matcher over a gazetteer: every surface form of every entry, found
+at word boundaries in one pass (Aho-Corasick over the case-folded text).
+
+Matching is case-insensitive; each pattern keeps the exact spellings it was built
+from so that callers can demand an exact-case match for names that are also
+ordinary words ("Turkey", "Machete"). Overlapping matches are resolved longest
+first, left to right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import ahocorasick
+
+__all__ = ["PhraseHit", "PhraseIndex", "fold"]
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` one character at a time, keeping its length (offsets stay valid)."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out).replace("’", "'")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    """One match: the text range, the surface as written and the entry keys it stands for."""
+
+    start: int
+    end: int
+    surface: str
+    keys: tuple[str, ...]
+    #: Whether the surface is written exactly as one of the pattern's spellings.
+    exact_case: bool
+
+
+class PhraseIndex:
+    """Find the phrases of a gazetteer in text.
+
+    ``phrases`` maps a surface form to the entry keys it names. Surfaces are folded
+    with :func:`fold`; two spellings that fold alike share one pattern.
+    """
+
+    def __init__(self, phrases: Mapping[str, Iterable[str]]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        table: dict[str, tuple[set[str], set[str]]] = {}
+        for surface, keys in phrases.items():
+            folded = fold(surface.strip())
+            if not folded:
+                continue
+            keys_set, spellings = table.setdefault(folded, (set(), set()))
+            keys_set.update(keys)
+            spellings.add(surface.strip().replace("’", "'"))
+        for folded, (keys_set, spellings) in table.items():
+            self._automaton.add_word(folded, (folded, tuple(sorted(keys_set)), frozenset(spellings)))
+        self._empty = not table
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[PhraseHit]:
+        """Every phrase in ``text`` at word boundaries, longest match first, no overlaps."""
+        if self._empty or not text:
+            return []
+        folded = fold(text)
+        candidates: list[tuple[int, int, tuple[str, ...], frozenset[str]]] = []
+        for end_index, (pattern, keys, spellings) in self._automaton.iter(folded):
+            end = end_index + 1
+            start = end - len(pattern)
+            if start > 0 and _is_word_char(folded[start - 1]) and _is_word_char(folded[start]):
+                continue
+            if end < len(folded) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
+                continue
+            candidates.append((start, end, keys, spellings))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
+        taken: list[tuple[int, int]] = []
+        hits: list[PhraseHit] = []
+        for start, end, keys, spellings in candidates:
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            surface = text[start:end]
+            hits.append(
+                PhraseHit(start, end, surface, keys, surface.replace("’", "'") in spellings)
+            )
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def __iter__(self) -> Iterator[str]:
+        for key in self._automaton.keys():
+            yield str(key)

@@ -1,0 +1,251 @@
+"""One vocabulary of targeted sectors: the MISP ``sector`` galaxy, plus the ways
+reports name them ("think tanks", "research centers", "news media outlets",
+"journalists" ...).
+
+A sector's identifier is its MISP galaxy value ("Think Tanks", "News - Media"), so
+exports can tag ``misp-galaxy:sector="..."`` directly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+from unmask.errors import ReferenceDataError
+from unmask.reference.cache import load_compiled
+from unmask.reference.phrase_index import PhraseIndex
+
+__all__ = ["Sector", "SectorVocabulary", "sector_vocabulary"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sector:
+    """A sector of the MISP galaxy: ``value`` is its identifier, ``synonyms`` its galaxy synonyms."""
+
+    value: str
+    description: str = ""
+    synonyms: tuple[str, ...] = ()
+
+
+# Surface forms reports use -> MISP sector value. Plurals are listed as written.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "Government, Administration": (
+        "government", "governments", "government agencies", "government agency",
+        "government entities", "government organizations", "government organisations",
+        "government institutions", "government departments", "government bodies",
+        "governmental", "public sector", "public administration", "federal agencies",
+        "state agencies", "local government", "local governments", "municipalities",
+        "ministries", "government networks", "government officials", "policymakers",
+        "policy makers", "state institutions",
+    ),
+    "Think Tanks": ("think tank", "think tanks", "think-tank", "think-tanks", "policy institutes",
+                    "policy institute"),
+    "Research - Innovation": (
+        "research centers", "research centres", "research center", "research centre",
+        "research institutes", "research institute", "research institutions",
+        "research organizations", "research organisations", "research facilities", "research labs",
+        "research laboratories",
+    ),
+    "Academia - University": (
+        "academia", "academic", "academics", "academic institutions", "academic institution",
+        "universities", "university", "colleges", "scholars", "academic researchers",
+        "university researchers",
+    ),
+    "Higher education": ("higher education", "higher-education"),
+    "Education": ("education", "educational institutions", "education sector", "schools", "K-12"),
+    "News - Media": (
+        "media", "news media", "media outlets", "media outlet", "news outlets", "news outlet",
+        "news organizations", "news organisations", "media organizations", "media organisations",
+        "news media organizations", "news media organisations", "news media outlets",
+        "media companies", "broadcasters", "newspapers", "news agencies", "news sites",
+    ),
+    "Journalist": ("journalists", "journalist", "reporters", "broadcast writers", "correspondents"),
+    "Diplomacy": (
+        "diplomatic", "diplomats", "diplomatic entities", "diplomatic missions", "embassies",
+        "foreign ministries", "foreign affairs ministries", "ministries of foreign affairs",
+        "consulates",
+    ),
+    "Defense": (
+        "defense", "defence", "defense contractors", "defence contractors", "defense industry",
+        "defence industry", "defense industrial base", "defense sector", "defence sector",
+        "defense companies", "arms manufacturers",
+    ),
+    "Military": ("military", "armed forces", "militaries", "military personnel"),
+    "Finance": (
+        "financial", "finance", "financial institutions", "financial services", "financial sector",
+        "fintech", "cryptocurrency exchanges", "cryptocurrency companies", "crypto exchanges",
+        "cryptocurrency firms", "blockchain companies", "financial organizations",
+    ),
+    "Bank": ("banks", "banking", "bank", "banking sector"),
+    "Investment": ("investment firms", "investors", "venture capital firms"),
+    "Insurance": ("insurance", "insurers", "insurance companies"),
+    "Health": ("healthcare", "health care", "hospitals", "health sector", "medical", "healthcare providers",
+               "health organizations"),
+    "Pharmacy": ("pharmaceutical", "pharmaceuticals", "pharmaceutical companies", "drugmakers"),
+    "Life science": ("life sciences", "biotech", "biotechnology"),
+    "Energy": ("energy", "energy sector", "energy companies", "utilities", "nuclear", "power plants",
+               "power grid", "nuclear power"),
+    "Oil": ("oil", "oil and gas", "petroleum"),
+    "Electric": ("electric utilities", "electricity", "electric grid"),
+    "Telecoms": ("telecommunications", "telecom", "telecoms", "telcos", "telecommunication",
+                 "mobile operators", "telecom providers", "telecommunications companies"),
+    "IT - ISP": ("internet service providers", "ISPs"),
+    "IT": ("information technology", "IT companies", "IT sector", "IT service providers",
+           "software companies", "software developers", "tech companies"),
+    "Technology": ("technology", "technology companies", "high-tech", "tech sector", "technology sector"),
+    "Managed Services Provider": ("managed service providers", "managed services providers", "MSPs"),
+    "IT - Security": ("security researchers", "cybersecurity companies", "security vendors",
+                      "cybersecurity researchers"),
+    "Aerospace": ("aerospace", "aviation industry"),
+    "Civil Aviation": ("aviation", "airlines", "airports"),
+    "Transport": ("transportation", "transport", "transport sector"),
+    "Logistic": ("logistics",),
+    "Shipping": ("shipping",),
+    "Maritime": ("maritime",),
+    "Manufacturing": ("manufacturing", "manufacturers", "industrial manufacturing"),
+    "Industrial": ("industrial control systems", "ICS", "critical manufacturing"),
+    "Infrastructure": ("critical infrastructure", "infrastructure sector"),
+    "Water": ("water utilities", "water sector", "wastewater"),
+    "Chemical": ("chemical", "chemical companies", "chemicals"),
+    "Agriculture": ("agriculture", "agricultural"),
+    "Food": ("food",),
+    "Construction": ("construction",),
+    "Engineering": ("engineering", "engineering firms"),
+    "Mining": ("mining",),
+    "Automotive": ("automotive", "automakers"),
+    "Semi-conductors": ("semiconductor", "semiconductors", "chipmakers"),
+    "Retail": ("retail", "retailers"),
+    "Hospitality": ("hospitality",),
+    "Hotels": ("hotels",),
+    "Game": ("gaming", "video game companies", "game developers"),
+    "Entertainment": ("entertainment",),
+    "Legal": ("legal", "law firms", "legal sector"),
+    "Consulting": ("consulting", "consultancies", "consulting firms"),
+    "Police - Law enforcement": ("law enforcement", "police"),
+    "Justice": ("judiciary", "courts"),
+    "NGO": ("NGOs", "NGO", "non-governmental organizations", "non-governmental organisations",
+            "nongovernmental organizations"),
+    "Non-profit organisation": ("non-profit organizations", "nonprofits", "non-profits", "charities",
+                                "nonprofit organizations"),
+    "Civil society": ("civil society", "human rights organizations", "human rights groups",
+                      "human rights activists"),
+    "Activists": ("activists",),
+    "Dissidents": ("dissidents",),
+    "Opposition": ("opposition",),
+    "Political party": ("political parties", "political party", "political campaigns"),
+    "Social networks": ("social media", "social networks"),
+    "eCommerce": ("e-commerce", "ecommerce", "online retailers"),
+    "Space": ("space",),
+    "Satellite navigation": ("satellite",),
+    "Casino": ("casinos",),
+    "Marketing": ("marketing",),
+    "Advertising": ("advertising",),
+    "Accounting": ("accounting firms", "accountants"),
+    "Publishing industry": ("publishers", "publishing"),
+    "Tourism": ("tourism", "travel agencies"),
+    "Railway": ("railways", "railway", "rail"),
+    "Steel": ("steel",),
+    "Metal": ("metals",),
+    "Petrochemical": ("petrochemical", "petrochemicals"),
+    "Intelligence": ("intelligence agencies", "intelligence services"),
+    "Immigration": ("immigration",),
+    "Citizens": ("citizens", "individuals"),
+}
+
+# Surfaces matched only as written (they are also ordinary words or acronyms).
+_CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "NGO", "NGOs", "K-12"])
+
+# Surfaces so generic they only count next to a sector noun ("the space sector").
+_NEEDS_SECTOR_NOUN = frozenset(
+    ["space", "food", "legal", "retail", "construction", "mining", "shipping", "marketing",
+     "advertising", "steel", "rail", "transport", "energy", "technology", "opposition", "oil",
+     "chemical", "satellite", "entertainment", "publishing", "consulting", "engineering",
+     "immigration", "nuclear", "medical", "financial", "defense", "defence", "military",
+     "diplomatic", "academic", "governmental", "education", "individuals", "citizens",
+     "hospitality", "tourism", "agriculture", "agricultural", "automotive", "maritime",
+     "gaming", "insurance", "manufacturing", "finance", "transportation", "logistics", "bank",
+     "aviation", "aerospace", "semiconductor", "telecommunication", "university", "electricity",
+     "petroleum", "chemicals", "railway", "metals", "telecom", "news", "intelligence", "arts",
+     "culture", "development", "environment", "trade", "travel", "electronic", "employment", "game",
+     "sport", "payment", "gas", "water", "justice", "infrastructure", "health", "research",
+     "digital services", "security service", "security actors", "security systems", "industrial",
+     "opposition", "turbine", "video sharing", "programming", "investment", "separatists"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SectorVocabulary:
+    """Sectors by value, and every surface form with the sector it names."""
+
+    sectors: dict[str, Sector]
+    surfaces: dict[str, str]
+
+    def index(self) -> PhraseIndex:
+        key = id(self)
+        if key not in _INDEXES:
+            _INDEXES[key] = PhraseIndex({s: (s,) for s in self.surfaces})
+        return _INDEXES[key]
+
+    def lookup(self, surface: str) -> str | None:
+        """The sector value a surface names (case-insensitive), or None."""
+        if surface in self.surfaces:
+            return self.surfaces[surface]
+        return self.surfaces.get(surface.lower())
+
+    @staticmethod
+    def is_case_sensitive(surface: str) -> bool:
+        return surface in _CASE_SENSITIVE
+
+    @staticmethod
+    def needs_sector_noun(surface: str) -> bool:
+        """Whether a bare adjective-like surface ("energy") needs a noun such as "sector"."""
+        return surface.lower() in _NEEDS_SECTOR_NOUN
+
+
+_INDEXES: dict[int, PhraseIndex] = {}
+
+
+def _read_galaxy() -> list[dict[str, object]]:
+    try:
+        path = resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters" / "sector.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError) as exc:
+        raise ReferenceDataError(
+            f"cannot read the MISP sector galaxy from pymispgalaxies: {exc}; reinstall pymispgalaxies"
+        ) from exc
+    values: list[dict[str, object]] = data["values"]
+    return values
+
+
+def _build() -> SectorVocabulary:
+    sectors: dict[str, Sector] = {}
+    surfaces: dict[str, str] = {}
+    for value in _read_galaxy():
+        name = str(value.get("value", "")).strip()
+        if not name or name in ("Unknown", "Other", "Country", "Multi-sector"):
+            continue
+        meta = value.get("meta")
+        synonyms: tuple[str, ...] = ()
+        if isinstance(meta, dict):
+            synonyms = tuple(str(s) for s in meta.get("synonyms", []) or [])
+        sectors[name] = Sector(name, str(value.get("description", "") or ""), synonyms)
+        for surface in (name, *synonyms):
+            if " - " in surface or "," in surface:
+                continue
+            key = surface if surface in _CASE_SENSITIVE else surface.lower()
+            surfaces.setdefault(key, name)
+    for name, forms in _SYNONYMS.items():
+        if name not in sectors:
+            raise ReferenceDataError(
+                f"sector {name!r} is not in the installed MISP sector galaxy; update unmask's synonyms"
+            )
+        for surface in forms:
+            key = surface if surface in _CASE_SENSITIVE else surface.lower()
+            surfaces[key] = name
+    return SectorVocabulary(sectors, surfaces)
+
+
+def sector_vocabulary() -> SectorVocabulary:
+    """The compiled sector vocabulary (cached on disk)."""
+    return load_compiled("sectors", _build, depends=["pymispgalaxies"], format_version=1)
