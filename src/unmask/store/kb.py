@@ -1,0 +1,963 @@
+"""The :class:`KnowledgeBase`: store analyses, then ask about actors, reports and indicators."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from unmask.errors import StoreError
+from unmask.model import (
+    ActorMention,
+    AliasStatement,
+    Analysis,
+    Attachment,
+    Attribution,
+    Document,
+    Event,
+    MalwareMention,
+    Metadata,
+    Observable,
+    Page,
+    Skipped,
+    Span,
+    TargetMention,
+    TechniqueMention,
+)
+from unmask.store.engine import create_store_engine, resolve_url, upgrade
+from unmask.store.results import (
+    ActorProfile,
+    AddResult,
+    AliasLearned,
+    Evidence,
+    IndicatorSighting,
+    IndicatorStat,
+    IocResult,
+    NamedStat,
+    ReportRef,
+    SearchHit,
+    TechniqueStat,
+    TimelineEntry,
+)
+from unmask.store.schema import (
+    ActorMentionRow,
+    ActorStatRow,
+    AliasClaimRow,
+    AttributionRow,
+    DocumentActorRow,
+    DocumentRow,
+    EventActorRow,
+    EventRow,
+    MalwareRow,
+    ObservableRow,
+    TargetRow,
+    TechniqueRow,
+)
+from unmask.store.write import (
+    Stamp,
+    check_tlp,
+    normalise_name,
+    stamp_for,
+    store_analysis,
+)
+
+__all__ = ["KnowledgeBase", "open_kb"]
+
+_DT = DocumentRow.__table__
+_D = _DT.c
+_SEP = "\x1f"
+_HL_START, _HL_END = "\u27e6", "\u27e7"
+_QUOTE_MAX = 300
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _analyzer_version() -> str:
+    try:
+        return "unmask " + importlib.metadata.version("unmask")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source tree
+        return "unmask 0.0.0"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _quote(value: str | None) -> str:
+    quote = " ".join((value or "").split())
+    return quote if len(quote) <= _QUOTE_MAX else quote[: _QUOTE_MAX - 1] + "…"
+
+
+def _refang(value: str) -> str:
+    out = value.strip()
+    for old, new in (("[.]", "."), ("(.)", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"),
+                     ("[://]", "://"), ("[@]", "@"), ("[at]", "@")):
+        out = out.replace(old, new)
+    out = re.sub(r"^hxxp", "http", out, flags=re.IGNORECASE)
+    return out.rstrip("]")
+
+
+class KnowledgeBase:
+    """Analyses stored in SQLite or PostgreSQL, folded into one picture per actor.
+
+    Open one with :func:`unmask.store.open`. Every write is one transaction; every
+    query returns plain dataclasses with ``to_dict()`` for JSON.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], dt.datetime] = _utcnow,
+        analyzer: str | None = None,
+    ) -> None:
+        self.engine = engine
+        self._clock = clock
+        self.analyzer = analyzer or _analyzer_version()
+
+    # -- life cycle --------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _read(self) -> Connection:
+        return self.engine.connect()
+
+    def _fail(self, action: str, exc: SQLAlchemyError) -> StoreError:
+        return StoreError(f"knowledge base {self.url}: {action} failed: {exc}")
+
+    # -- writing -----------------------------------------------------------------------
+
+    def add_analysis(
+        self, analysis: Analysis, *, tlp: str = "clear", replace: bool = False
+    ) -> AddResult:
+        """Store ``analysis`` (and its attachments' analyses) in one transaction.
+
+        The same content stored again is ``unchanged``; stored before by another
+        analyser version or reference data it is ``replaced`` (all its findings
+        rewritten); ``replace=True`` forces a rewrite.
+        """
+        return self.add_analyses([analysis], tlp=tlp, replace=replace)[0]
+
+    def add_analyses(
+        self, analyses: Sequence[Analysis], *, tlp: str = "clear", replace: bool = False
+    ) -> list[AddResult]:
+        """Store several analyses in one transaction (all or none)."""
+        marking = check_tlp(tlp)
+        now = self._clock()
+        results = []
+        try:
+            with self.engine.begin() as conn:
+                for analysis in analyses:
+                    stamp = stamp_for(analysis, self.analyzer)
+                    document_id, status = store_analysis(
+                        conn, analysis, tlp=marking, stamp=stamp, now=now, replace=replace
+                    )
+                    results.append(AddResult(analysis.document.sha256, status, document_id))
+        except SQLAlchemyError as exc:
+            sources = ", ".join(a.document.source for a in analyses)
+            raise self._fail(f"storing {sources}", exc) from exc
+        return results
+
+    def delete_document(self, sha256: str) -> bool:
+        """Remove a document and everything found in it; False when it was not stored."""
+        from unmask.store.write import _delete_findings, _fts_delete
+
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                select(_D.id, _D.title, _D.text).where(_D.sha256 == sha256)
+            ).first()
+            if row is None:
+                return False
+            children = conn.execute(select(_D.sha256).where(_D.parent_id == row.id)).scalars()
+            child_shas = list(children)
+            _delete_findings(conn, row.id)
+            _fts_delete(conn, row.id, row.title, row.text)
+            conn.execute(DocumentRow.__table__.delete().where(_D.id == row.id))
+        for child in child_shas:
+            self.delete_document(child)
+        return True
+
+    def is_current(self, sha256: str, reference_versions: Mapping[str, str]) -> bool:
+        """True when ``sha256`` is stored from this analyser and reference data."""
+        from unmask.model import SCHEMA_VERSION
+
+        with self._read() as conn:
+            row = conn.execute(
+                select(_D.analyzer, _D.analysis_schema, _D.reference_versions).where(
+                    _D.sha256 == sha256
+                )
+            ).first()
+        if row is None:
+            return False
+        stamp = Stamp(self.analyzer, SCHEMA_VERSION, dict(reference_versions))
+        return stamp.matches(row.analyzer, row.analysis_schema, row.reference_versions or {})
+
+    def stats(self) -> dict[str, int]:
+        """How many rows each table holds."""
+        tables: dict[str, Any] = {
+            "documents": DocumentRow, "actors": None, "actor_mentions": ActorMentionRow,
+            "alias_claims": AliasClaimRow, "observables": ObservableRow,
+            "techniques": TechniqueRow, "targets": TargetRow, "attributions": AttributionRow,
+            "malware": MalwareRow, "events": EventRow,
+        }
+        out: dict[str, int] = {}
+        with self._read() as conn:
+            for name, model in tables.items():
+                if model is None:
+                    count = conn.execute(
+                        select(func.count(func.distinct(DocumentActorRow.actor_id)))
+                    ).scalar_one()
+                else:
+                    count = conn.execute(select(func.count()).select_from(model)).scalar_one()
+                out[name] = int(count)
+        return out
+
+    # -- helpers shared by queries -----------------------------------------------------
+
+    @staticmethod
+    def _report(row: Any, actors: Iterable[str] = (), mentions: int | None = None) -> ReportRef:
+        return ReportRef(
+            sha256=row.sha256, source=row.source, title=row.title,
+            published=_as_date(row.published), tlp=row.tlp, format=row.format,
+            ingested_at=_as_datetime(row.ingested_at), actors=tuple(actors), mentions=mentions,
+        )
+
+    @staticmethod
+    def _report_columns() -> tuple[Any, ...]:
+        return (_D.id, _D.sha256, _D.source, _D.title, _D.published, _D.tlp, _D.format,
+                _D.ingested_at)
+
+    def _actors_of(self, conn: Connection, document_ids: Sequence[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = defaultdict(list)
+        if not document_ids:
+            return out
+        rows = conn.execute(
+            select(DocumentActorRow.document_id, DocumentActorRow.actor_id)
+            .where(DocumentActorRow.document_id.in_(list(document_ids)))
+            .order_by(DocumentActorRow.document_id, DocumentActorRow.mentions.desc())
+        )
+        for document_id, actor_id in rows:
+            out[document_id].append(actor_id)
+        return out
+
+    @staticmethod
+    def _evidence_columns(model: Any) -> tuple[Any, ...]:
+        length = model.span_end - model.span_start
+        return (
+            _D.sha256, _D.source, _D.title, _D.published, model.span_start, model.span_end,
+            func.substr(_D.text, model.span_start + 1, length).label("quote"),
+        )
+
+    @staticmethod
+    def _evidence(row: Any) -> Evidence:
+        return Evidence(
+            sha256=row.sha256, source=row.source, title=row.title, start=row.span_start,
+            end=row.span_end, quote=_quote(row.quote), published=_as_date(row.published),
+        )
+
+    # -- actors ------------------------------------------------------------------------
+
+    def find_actor_ids(self, name: str) -> list[str]:
+        """Actor ids stored under ``name``: an id, a canonical name, a surface or a learned alias."""
+        norm = normalise_name(name)
+        found: Counter[str] = Counter()
+        with self._read() as conn:
+            for candidate in {name.strip(), name.strip().upper()}:
+                hit = conn.execute(
+                    select(func.count()).where(DocumentActorRow.actor_id == candidate)
+                ).scalar_one()
+                if hit:
+                    found[candidate] += 10**9 + int(hit)
+            if not norm:
+                return [a for a, _ in found.most_common()]
+            for actor_id, count in conn.execute(
+                select(DocumentActorRow.actor_id, func.count())
+                .where(DocumentActorRow.norm == norm)
+                .group_by(DocumentActorRow.actor_id)
+            ):
+                found[actor_id] += 10**6 + int(count)
+            for (actor_id,) in conn.execute(
+                select(ActorMentionRow.actor_id).where(ActorMentionRow.norm == norm).distinct()
+            ):
+                found[actor_id] += 1000
+            for (actor_id,) in conn.execute(
+                select(AliasClaimRow.actor_id)
+                .where(AliasClaimRow.norm == norm, AliasClaimRow.actor_id.is_not(None))
+                .distinct()
+            ):
+                found[actor_id] += 1
+        return [a for a, _ in found.most_common()]
+
+    def actor_profile(
+        self,
+        actor: str,
+        *,
+        reports: int = 50,
+        techniques: int = 100,
+        indicators: int = 100,
+        items: int = 50,
+        timeline: int = 200,
+        evidence: int = 2,
+    ) -> ActorProfile | None:
+        """Everything known about ``actor`` (an actor id, or a name the store knows).
+
+        Lists are cut to the given sizes (most reports first); ``limits`` in the result
+        says where. Returns None when the store knows nothing about the actor.
+        """
+        actor_id = actor
+        try:
+            with self._read() as conn:
+                if not self._has_actor(conn, actor_id):
+                    ids = self.find_actor_ids(actor)
+                    if not ids:
+                        return None
+                    actor_id = ids[0]
+                return self._profile(conn, actor_id, reports, techniques, indicators, items,
+                                     timeline, evidence)
+        except SQLAlchemyError as exc:
+            raise self._fail(f"profile of {actor!r}", exc) from exc
+
+    @staticmethod
+    def _has_actor(conn: Connection, actor_id: str) -> bool:
+        return (
+            conn.execute(
+                select(DocumentActorRow.document_id).where(DocumentActorRow.actor_id == actor_id)
+                .limit(1)
+            ).first()
+            is not None
+            or conn.execute(
+                select(AliasClaimRow.id).where(AliasClaimRow.actor_id == actor_id).limit(1)
+            ).first()
+            is not None
+        )
+
+    def _stat_rows(self, conn: Connection, actor_id: str, kind: str, limit: int) -> list[Any]:
+        return list(
+            conn.execute(
+                select(ActorStatRow.key, ActorStatRow.reports, ActorStatRow.mentions)
+                .where(ActorStatRow.actor_id == actor_id, ActorStatRow.kind == kind)
+                .order_by(ActorStatRow.reports.desc(), ActorStatRow.key)
+                .limit(limit)
+            )
+        )
+
+    def _profile(
+        self, conn: Connection, actor_id: str, n_reports: int, n_techniques: int,
+        n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
+    ) -> ActorProfile:
+        da = DocumentActorRow
+        count, first, last = conn.execute(
+            select(func.count(), func.min(da.published), func.max(da.published)).where(
+                da.actor_id == actor_id
+            )
+        ).one()
+        report_rows = list(
+            conn.execute(
+                select(*self._report_columns(), da.mentions, da.name)
+                .join(da, da.document_id == _D.id)
+                .where(da.actor_id == actor_id)
+                .order_by(da.published.desc().nulls_last(), da.document_id.desc())
+                .limit(max(n_reports, 100))
+            )
+        )
+        recent_ids = [r.id for r in report_rows]
+        name = report_rows[0].name if report_rows else actor_id
+        actors_of = self._actors_of(conn, recent_ids[:n_reports])
+        report_refs = tuple(
+            self._report(r, actors_of.get(r.id, ()), r.mentions) for r in report_rows[:n_reports]
+        )
+
+        names = tuple(
+            NamedStat("name", r.key, r.reports, r.mentions)
+            for r in self._stat_rows(conn, actor_id, "name", n_items)
+        )
+        technique_stats = self._technique_stats(
+            conn, actor_id, recent_ids, n_techniques, n_evidence
+        )
+        targets = []
+        for r in self._stat_rows(conn, actor_id, "target", n_items):
+            role, kind, value = (r.key.split(_SEP) + ["", "", ""])[:3]
+            targets.append(NamedStat(kind, value, r.reports, r.mentions, role=role))
+        malware = []
+        for r in self._stat_rows(conn, actor_id, "malware", n_items):
+            label = conn.execute(
+                select(MalwareRow.name, MalwareRow.kind).where(MalwareRow.malware_id == r.key)
+                .limit(1)
+            ).first()
+            malware.append(NamedStat(label.kind if label else "malware", r.key, r.reports,
+                                     r.mentions, label=label.name if label else None))
+        attributions = []
+        for r in self._stat_rows(conn, actor_id, "attribution", n_items):
+            kind, value = (r.key.split(_SEP) + ["", ""])[:2]
+            attributions.append(NamedStat(kind, value, r.reports, r.mentions))
+        indicator_rows = self._stat_rows(conn, actor_id, "indicator", n_indicators)
+        indicator_count = conn.execute(
+            select(func.count()).where(
+                ActorStatRow.actor_id == actor_id, ActorStatRow.kind == "indicator"
+            )
+        ).scalar_one()
+        indicator_stats = []
+        for r in indicator_rows:
+            kind, value = (r.key.split(_SEP) + ["", ""])[:2]
+            indicator_stats.append(IndicatorStat(kind, value, r.reports, r.mentions))
+
+        return ActorProfile(
+            actor_id=actor_id,
+            name=name,
+            report_count=int(count),
+            first_seen=_as_date(first),
+            last_seen=_as_date(last),
+            names=names,
+            reports=report_refs,
+            techniques=technique_stats,
+            targets=tuple(targets),
+            indicators=tuple(indicator_stats),
+            indicator_count=int(indicator_count),
+            malware=tuple(malware),
+            attributions=tuple(attributions),
+            timeline=self._timeline(conn, actor_id, n_timeline),
+            aliases=self._aliases(conn, actor_id),
+            limits={"reports": n_reports, "techniques": n_techniques,
+                    "indicators": n_indicators, "items": n_items, "timeline": n_timeline,
+                    "evidence": n_evidence},
+        )
+
+    def _technique_stats(
+        self, conn: Connection, actor_id: str, recent_ids: Sequence[int], limit: int,
+        n_evidence: int,
+    ) -> tuple[TechniqueStat, ...]:
+        stats = self._stat_rows(conn, actor_id, "technique", limit)
+        if not stats:
+            return ()
+        wanted = [r.key for r in stats]
+        found: dict[str, list[Any]] = defaultdict(list)
+        names: dict[str, str] = {}
+        t = TechniqueRow
+        if recent_ids:
+            rows = conn.execute(
+                select(t.technique_id, t.name, t.confidence, *self._evidence_columns(t))
+                .join(_DT, _D.id == t.document_id)
+                .where(t.document_id.in_(list(recent_ids)), t.technique_id.in_(wanted))
+                .order_by(_D.published.desc().nulls_last(), t.confidence.desc())
+            )
+            for row in rows:
+                names.setdefault(row.technique_id, row.name)
+                held = found[row.technique_id]
+                if len(held) < n_evidence and all(h.sha256 != row.sha256 for h in held):
+                    held.append(row)
+        da = DocumentActorRow
+        for technique_id in wanted:
+            if found.get(technique_id):
+                continue
+            rows = conn.execute(
+                select(t.technique_id, t.name, t.confidence, *self._evidence_columns(t))
+                .join(da, and_(da.document_id == t.document_id, da.actor_id == actor_id))
+                .join(_DT, _D.id == t.document_id)
+                .where(t.technique_id == technique_id)
+                .limit(n_evidence)
+            )
+            for row in rows:
+                names.setdefault(row.technique_id, row.name)
+                found[technique_id].append(row)
+        return tuple(
+            TechniqueStat(
+                technique_id=r.key, name=names.get(r.key, ""), reports=r.reports,
+                mentions=r.mentions,
+                evidence=tuple(self._evidence(e) for e in found.get(r.key, [])),
+            )
+            for r in stats
+        )
+
+    def _timeline(self, conn: Connection, actor_id: str, limit: int) -> tuple[TimelineEntry, ...]:
+        ea, e = EventActorRow, EventRow
+        groups = list(
+            conn.execute(
+                select(e.kind, e.date, e.precision, func.min(e.start_date).label("start"),
+                       func.count(func.distinct(e.document_id)).label("reports"),
+                       func.min(e.id).label("first_id"))
+                .join(ea, ea.event_id == e.id)
+                .where(ea.actor_id == actor_id)
+                .group_by(e.kind, e.date, e.precision)
+                .order_by(func.min(e.start_date), e.kind)
+                .limit(limit)
+            )
+        )
+        if not groups:
+            return ()
+        evidence = {
+            row.id: self._evidence(row)
+            for row in conn.execute(
+                select(e.id, *self._evidence_columns(e))
+                .join(_DT, _D.id == e.document_id)
+                .where(e.id.in_([g.first_id for g in groups]))
+            )
+        }
+        return tuple(
+            TimelineEntry(g.date, g.precision, g.kind, int(g.reports), evidence[g.first_id])
+            for g in groups
+        )
+
+    def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:
+        a = AliasClaimRow
+        rows = conn.execute(
+            select(a.name, a.norm, a.relation, *self._evidence_columns(a))
+            .join(_DT, _D.id == a.document_id)
+            .where(a.actor_id == actor_id)
+            .order_by(_D.published.desc().nulls_last(), a.id)
+            .limit(2000)
+        )
+        by_name: dict[tuple[str, str], list[Any]] = {}
+        labels: dict[tuple[str, str], str] = {}
+        for row in rows:
+            key = (row.norm, row.relation)
+            labels.setdefault(key, row.name)
+            held = by_name.setdefault(key, [])
+            if all(h.sha256 != row.sha256 for h in held):
+                held.append(row)
+        out = [
+            AliasLearned(labels[key], key[1], len(held),
+                         tuple(self._evidence(h) for h in held[:5]))
+            for key, held in by_name.items()
+        ]
+        out.sort(key=lambda item: (-item.reports, item.name.casefold()))
+        return tuple(out)
+
+    # -- reports -----------------------------------------------------------------------
+
+    def find_reports(
+        self,
+        *,
+        actor: str | None = None,
+        technique: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        tlp: Sequence[str] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[ReportRef]:
+        """Stored reports, newest first, filtered by actor, technique, date and TLP."""
+        query = select(*self._report_columns())
+        try:
+            with self._read() as conn:
+                if actor is not None:
+                    ids = [actor] if self._has_actor(conn, actor) else self.find_actor_ids(actor)
+                    if not ids:
+                        return []
+                    query = query.where(
+                        _D.id.in_(
+                            select(DocumentActorRow.document_id).where(
+                                DocumentActorRow.actor_id.in_(ids)
+                            )
+                        )
+                    )
+                if technique is not None:
+                    technique_id = technique.strip().upper()
+                    query = query.where(
+                        _D.id.in_(
+                            select(TechniqueRow.document_id).where(
+                                TechniqueRow.technique_id == technique_id
+                            )
+                        )
+                    )
+                if since is not None:
+                    query = query.where(_D.published >= since)
+                if until is not None:
+                    query = query.where(_D.published <= until)
+                if tlp:
+                    query = query.where(_D.tlp.in_([check_tlp(t) for t in tlp]))
+                rows = list(
+                    conn.execute(
+                        query.order_by(_D.published.desc().nulls_last(), _D.id.desc())
+                        .limit(limit).offset(offset)
+                    )
+                )
+                actors_of = self._actors_of(conn, [r.id for r in rows])
+        except SQLAlchemyError as exc:
+            raise self._fail("listing reports", exc) from exc
+        return [self._report(r, actors_of.get(r.id, ())) for r in rows]
+
+    def resolve_report(self, ref: str) -> str:
+        """The sha256 of the report ``ref`` names: a hash, a hash prefix or a source.
+
+        Raises :class:`StoreError` when nothing or several reports match.
+        """
+        ref = ref.strip()
+        with self._read() as conn:
+            candidates: list[Any] = []
+            if re.fullmatch(r"[0-9a-fA-F]{6,64}", ref):
+                candidates = list(
+                    conn.execute(
+                        select(_D.sha256, _D.source).where(_D.sha256.like(ref.lower() + "%"))
+                        .limit(10)
+                    )
+                )
+            if not candidates:
+                candidates = list(
+                    conn.execute(select(_D.sha256, _D.source).where(_D.source == ref).limit(10))
+                )
+            if not candidates:
+                suffix = "/" + ref.lstrip("/")
+                candidates = list(
+                    conn.execute(
+                        select(_D.sha256, _D.source)
+                        .where(_D.source.like("%" + _escape_like(suffix), escape="\\"))
+                        .limit(10)
+                    )
+                )
+        if not candidates:
+            raise StoreError(f"no report {ref!r} in the knowledge base {self.url} "
+                             "(give its sha256, a prefix of it, or its source path)")
+        if len({c.sha256 for c in candidates}) > 1:
+            listed = "; ".join(f"{c.sha256[:12]} {c.source}" for c in candidates)
+            raise StoreError(f"{ref!r} names several reports: {listed} (give more of the hash)")
+        return str(candidates[0].sha256)
+
+    def get_report(self, sha256: str) -> ReportRef | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(*self._report_columns()).where(_D.sha256 == sha256)
+            ).first()
+            if row is None:
+                return None
+            actors = self._actors_of(conn, [row.id]).get(row.id, [])
+        return self._report(row, actors)
+
+    def get_analysis(self, sha256: str) -> Analysis | None:
+        """The stored analysis of a document, rebuilt from its rows (with its attachments)."""
+        try:
+            with self._read() as conn:
+                row = conn.execute(select(DocumentRow.__table__).where(_D.sha256 == sha256)).first()
+                if row is None:
+                    return None
+                return self._rebuild(conn, row)
+        except SQLAlchemyError as exc:
+            raise self._fail(f"reading {sha256}", exc) from exc
+
+    def _rebuild(self, conn: Connection, row: Any) -> Analysis:
+        meta = dict(row.metadata or {})
+        metadata = Metadata(
+            title=meta.get("title"), authors=tuple(meta.get("authors") or ()),
+            published=_as_date(meta.get("published")), modified=_as_date(meta.get("modified")),
+            url=meta.get("url"), site_name=meta.get("site_name"),
+            language=meta.get("language"), extra=dict(meta.get("extra") or {}),
+        )
+        child_rows = list(
+            conn.execute(select(DocumentRow.__table__).where(_D.parent_id == row.id)
+                         .order_by(_D.id))
+        )
+        children = tuple(self._rebuild(conn, child) for child in child_rows)
+        document = Document(
+            text=row.text, source=row.source, format=row.format, sha256=row.sha256,
+            size=row.size, metadata=metadata,
+            pages=tuple(Page(n, s, e) for n, s, e in meta.get("pages") or ()),
+            attachments=tuple(
+                Attachment(a.get("name"), a["content_type"], a["size"], a["sha256"])
+                for a in meta.get("attachments") or ()
+            ),
+            children=tuple(c.document for c in children),
+            warnings=tuple(meta.get("warnings") or ()),
+        )
+
+        def rows(model: Any) -> list[Any]:
+            return list(conn.execute(select(model.__table__).where(model.document_id == row.id)
+                                     .order_by(model.ordinal, model.id)))
+
+        def span(r: Any) -> Span:
+            return Span(r.span_start, r.span_end)
+
+        statements: dict[int, list[Any]] = defaultdict(list)
+        for r in rows(AliasClaimRow):
+            statements[r.ordinal].append(r)
+        alias_statements = tuple(
+            AliasStatement(
+                names=tuple(p.name for p in sorted(parts, key=lambda p: p.position)),
+                span=span(parts[0]), relation=parts[0].relation, actor_id=parts[0].actor_id,
+            )
+            for _, parts in sorted(statements.items())
+        )
+        return Analysis(
+            document=document,
+            published=_as_date(row.published),
+            observables=tuple(
+                Observable(r.type, r.value, r.surface, span(r), tuple(r.benign_reasons))
+                for r in rows(ObservableRow)
+            ),
+            actors=tuple(
+                ActorMention(r.actor_id, r.name, r.surface, span(r), r.method, r.confidence,
+                             tuple(r.candidates))
+                for r in rows(ActorMentionRow)
+            ),
+            alias_statements=alias_statements,
+            techniques=tuple(
+                TechniqueMention(r.technique_id, r.name, span(r), r.method, r.confidence,
+                                 tuple(r.tactics))
+                for r in rows(TechniqueRow)
+            ),
+            targets=tuple(
+                TargetMention(r.kind, r.value, r.surface, span(r), r.role, r.confidence)
+                for r in rows(TargetRow)
+            ),
+            attributions=tuple(
+                Attribution(r.kind, r.value, r.surface, span(r), tuple(r.actor_ids))
+                for r in rows(AttributionRow)
+            ),
+            malware=tuple(
+                MalwareMention(r.malware_id, r.name, r.surface, span(r), r.kind, r.method,
+                               r.confidence)
+                for r in rows(MalwareRow)
+            ),
+            events=tuple(
+                Event(r.kind, r.date, r.precision, span(r), r.date_surface, tuple(r.actor_ids),
+                      tuple(r.target_values), r.resolved, r.confidence)
+                for r in rows(EventRow)
+            ),
+            skipped=tuple(
+                Skipped(s["stage"], s["reason"], s["surface"],
+                        Span(s["span"]["start"], s["span"]["end"]))
+                for s in row.skipped or ()
+            ),
+            children=children,
+            reference_versions=dict(row.reference_versions or {}),
+            actor_summary=tuple(dict(a) for a in row.actor_summary or ()),
+        )
+
+    # -- indicators --------------------------------------------------------------------
+
+    def find_indicator(self, value: str, *, limit: int = 100) -> IocResult | None:
+        """Where ``value`` (refanged, case-folded as needed) was seen, and with which actors."""
+        raw = value.strip()
+        refanged = _refang(raw)
+        candidates = sorted({raw, raw.lower(), refanged, refanged.lower()} - {""})
+        o = ObservableRow
+        try:
+            with self._read() as conn:
+                base = (
+                    select(o.document_id, o.type, o.value, o.surface, o.benign_reasons,
+                           *self._evidence_columns(o), _D.id, _D.tlp, _D.format,
+                           _D.ingested_at)
+                    .join(_DT, _D.id == o.document_id)
+                    .where(o.value.in_(candidates))
+                )
+                rows = list(
+                    conn.execute(base.order_by(_D.published.desc().nulls_last(), o.id)
+                                 .limit(limit * 4))
+                )
+                if not rows:
+                    return None
+                summary = conn.execute(
+                    select(func.count(func.distinct(o.document_id)), func.min(_D.published),
+                           func.max(_D.published))
+                    .join(_DT, _D.id == o.document_id).where(o.value.in_(candidates))
+                ).one()
+                actor_rows = list(
+                    conn.execute(
+                        select(DocumentActorRow.actor_id, DocumentActorRow.name,
+                               func.count().label("reports"))
+                        .where(DocumentActorRow.document_id.in_(
+                            select(o.document_id).where(o.value.in_(candidates))
+                        ))
+                        .group_by(DocumentActorRow.actor_id, DocumentActorRow.name)
+                    )
+                )
+                actors_of = self._actors_of(conn, sorted({r.document_id for r in rows}))
+        except SQLAlchemyError as exc:
+            raise self._fail(f"looking up {value!r}", exc) from exc
+        per_actor: dict[str, list[Any]] = defaultdict(list)
+        for r in actor_rows:
+            per_actor[r.actor_id].append(r)
+        actors = sorted(
+            (
+                NamedStat("actor", actor_id, sum(int(x.reports) for x in items), 0,
+                          label=max(items, key=lambda x: int(x.reports)).name)
+                for actor_id, items in per_actor.items()
+            ),
+            key=lambda s: (-s.reports, s.value),
+        )
+        sightings: list[IndicatorSighting] = []
+        seen_docs: set[int] = set()
+        for r in rows:
+            if r.document_id in seen_docs or len(sightings) >= limit:
+                continue
+            seen_docs.add(r.document_id)
+            sightings.append(
+                IndicatorSighting(
+                    report=self._report(r, actors_of.get(r.document_id, ())),
+                    type=r.type, surface=r.surface, benign_reasons=tuple(r.benign_reasons or ()),
+                    evidence=self._evidence(r), actors=tuple(actors_of.get(r.document_id, ())),
+                )
+            )
+        return IocResult(
+            value=rows[0].value,
+            types=tuple(sorted({r.type for r in rows})),
+            report_count=int(summary[0]),
+            first_seen=_as_date(summary[1]),
+            last_seen=_as_date(summary[2]),
+            actors=tuple(actors),
+            sightings=tuple(sightings),
+        )
+
+    # -- full-text search --------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        """Reports matching ``query`` (words, "quoted phrases", OR, -excluded), best first."""
+        if not query.strip():
+            raise StoreError("empty search query (give words to look for)")
+        try:
+            with self._read() as conn:
+                if conn.dialect.name == "sqlite":
+                    match = fts5_query(query)
+                    if not match:
+                        return []
+                    rows = list(
+                        conn.execute(
+                            text(
+                                "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
+                                "d.format, d.ingested_at, "
+                                f"snippet(documents_fts, 1, '{_HL_START}', '{_HL_END}', '…', 24)"
+                                " AS snippet, bm25(documents_fts, 4.0, 1.0) AS rank "
+                                "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+                                "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"
+                            ),
+                            {"q": match, "limit": limit},
+                        )
+                    )
+                    ranks = [-float(r.rank) for r in rows]
+                else:
+                    rows = list(
+                        conn.execute(
+                            text(
+                                "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "
+                                "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
+                                "FROM documents d, q WHERE d.search @@ q.query "
+                                "ORDER BY rank DESC, d.id LIMIT :limit) "
+                                "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
+                                "d.format, d.ingested_at, hits.rank, "
+                                "ts_headline('english', left(d.text, 200000), q.query, "
+                                f"'StartSel={_HL_START}, StopSel={_HL_END}, MaxWords=30, "
+                                "MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') "
+                                "AS snippet FROM hits JOIN documents d ON d.id = hits.id, q "
+                                "ORDER BY hits.rank DESC, d.id"
+                            ),
+                            {"q": query, "limit": limit},
+                        )
+                    )
+                    ranks = [float(r.rank) for r in rows]
+                actors_of = self._actors_of(conn, [r.id for r in rows])
+        except SQLAlchemyError as exc:
+            raise self._fail(f"searching {query!r}", exc) from exc
+        hits = []
+        for row, rank in zip(rows, ranks, strict=True):
+            snippet, highlights = _split_highlights(row.snippet or "")
+            hits.append(SearchHit(self._report(row, actors_of.get(row.id, ())), snippet,
+                                  highlights, rank))
+        return hits
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _split_highlights(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Plain snippet text plus the [start, end) ranges that were highlighted."""
+    marked = " ".join(marked.split())
+    plain: list[str] = []
+    ranges: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for part in re.split(f"([{_HL_START}{_HL_END}])", marked):
+        if part == _HL_START:
+            start = length
+        elif part == _HL_END:
+            if start is not None and length > start:
+                ranges.append((start, length))
+            start = None
+        else:
+            plain.append(part)
+            length += len(part)
+    return "".join(plain), tuple(ranges)
+
+
+_TOKEN = re.compile(r'-?"[^"]*"|\S+')
+
+
+def fts5_query(query: str) -> str:
+    """A user query as a safe FTS5 expression: words and "phrases" ANDed, OR, -excluded."""
+    positives: list[str] = []
+    negatives: list[str] = []
+    pending_or = False
+    for token in _TOKEN.findall(query):
+        if token == "OR":
+            pending_or = bool(positives)
+            continue
+        negate = token.startswith("-") and len(token) > 1
+        body = token[1:] if negate else token
+        words = re.findall(r"\w+", body.strip('"'))
+        if not words:
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        if negate:
+            negatives.append(phrase)
+        elif pending_or and positives:
+            positives[-1] = f"({positives[-1]} OR {phrase})"
+        else:
+            positives.append(phrase)
+        pending_or = False
+    if not positives:
+        return ""
+    expression = " AND ".join(positives)
+    for phrase in negatives:
+        expression = f"({expression}) NOT {phrase}"
+    return expression
+
+
+def open_kb(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
+    """Open (creating or upgrading) the knowledge base at ``db_url``.
+
+    ``db_url`` defaults to ``UNMASK_DB``, else SQLite in the user data directory.
+    """
+    url = resolve_url(db_url)
+    engine = create_store_engine(url)
+    try:
+        upgrade(engine)
+    except StoreError:
+        engine.dispose()
+        raise
+    return KnowledgeBase(engine, **kwargs)

@@ -1,0 +1,268 @@
+"""Tables of the knowledge base (SQLAlchemy 2 declarative models).
+
+One row per document (its content hash is its identity), one typed table per finding
+kind (each row keeps its span and its position in the analysis), and three tables
+kept up to date by the writer so that per-actor questions stay fast at scale:
+
+- ``document_actors``: which resolved actors a document is about (with its date);
+- ``actor_stats``: per actor, how many reports name each technique, target,
+  indicator, malware, attribution and surface name (incremented and decremented in
+  the same transaction as the findings they summarise);
+- ``event_actors``: which actors each dated event involves.
+
+The schema itself is created and upgraded by the Alembic migrations in
+``unmask/store/migrations``; these models describe it for queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "ActorMentionRow",
+    "ActorStatRow",
+    "AliasClaimRow",
+    "AttributionRow",
+    "Base",
+    "DocumentActorRow",
+    "DocumentRow",
+    "EventActorRow",
+    "EventRow",
+    "MalwareRow",
+    "ObservableRow",
+    "TargetRow",
+    "TechniqueRow",
+]
+
+_NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=_NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _doc_fk() -> Mapped[int]:
+    return mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+
+
+class DocumentRow(Base):
+    """One stored document; ``sha256`` of its raw content is its identity."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), nullable=True
+    )
+    source: Mapped[str] = mapped_column(Text, nullable=False)
+    format: Mapped[str] = mapped_column(String(32), nullable=False)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    size: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    tlp: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: Metadata.to_dict() plus pages, attachments and reader warnings.
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    analyzed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    analysis_schema: Mapped[int] = mapped_column(Integer, nullable=False)
+    analyzer: Mapped[str] = mapped_column(String(64), nullable=False)
+    reference_versions: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    actor_summary: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    skipped: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+
+    __table_args__ = (
+        Index(None, "published"),
+        Index(None, "parent_id"),
+        Index(None, "source"),
+    )
+
+
+class _Finding:
+    """Columns every finding row has: its document, position and span."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ordinal: Mapped[int] = mapped_column(Integer, nullable=False)
+    span_start: Mapped[int] = mapped_column(Integer, nullable=False)
+    span_end: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ActorMentionRow(_Finding, Base):
+    __tablename__ = "actor_mentions"
+
+    document_id: Mapped[int] = _doc_fk()
+    actor_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+    norm: Mapped[str] = mapped_column(String(256), nullable=False)
+    method: Mapped[str] = mapped_column(String(64), nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+    candidates: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"), Index(None, "norm"))
+
+
+class DocumentActorRow(Base):
+    """A resolved actor a document is about: one row per (document, actor)."""
+
+    __tablename__ = "document_actors"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    norm: Mapped[str] = mapped_column(String(256), nullable=False)
+    mentions: Mapped[int] = mapped_column(Integer, nullable=False)
+    published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    __table_args__ = (Index(None, "actor_id", "published"), Index(None, "norm"))
+
+
+class ActorStatRow(Base):
+    """How many reports about ``actor_id`` name ``key`` (a technique, indicator …)."""
+
+    __tablename__ = "actor_stats"
+
+    actor_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, nullable=False)
+    mentions: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index(None, "actor_id", "kind", "reports"),)
+
+
+class AliasClaimRow(_Finding, Base):
+    """One name of an alias statement, with the actor the analysis resolved it to."""
+
+    __tablename__ = "alias_claims"
+
+    document_id: Mapped[int] = _doc_fk()
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    norm: Mapped[str] = mapped_column(String(256), nullable=False)
+    relation: Mapped[str] = mapped_column(String(32), nullable=False)
+    actor_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+    __table_args__ = (Index(None, "document_id"), Index(None, "actor_id"), Index(None, "norm"))
+
+
+class ObservableRow(_Finding, Base):
+    __tablename__ = "observables"
+
+    document_id: Mapped[int] = _doc_fk()
+    type: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+    benign_reasons: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    indicator: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"), Index(None, "value"))
+
+
+class TechniqueRow(_Finding, Base):
+    __tablename__ = "techniques"
+
+    document_id: Mapped[int] = _doc_fk()
+    technique_id: Mapped[str] = mapped_column(String(32), nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    tactics: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    method: Mapped[str] = mapped_column(String(64), nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"), Index(None, "technique_id", "document_id"))
+
+
+class TargetRow(_Finding, Base):
+    __tablename__ = "targets"
+
+    document_id: Mapped[int] = _doc_fk()
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"),)
+
+
+class AttributionRow(_Finding, Base):
+    __tablename__ = "attributions"
+
+    document_id: Mapped[int] = _doc_fk()
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+    actor_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"),)
+
+
+class MalwareRow(_Finding, Base):
+    __tablename__ = "malware"
+
+    document_id: Mapped[int] = _doc_fk()
+    malware_id: Mapped[str] = mapped_column(String(128), nullable=False)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    surface: Mapped[str] = mapped_column(Text, nullable=False)
+    method: Mapped[str] = mapped_column(String(64), nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"), Index(None, "malware_id"))
+
+
+class EventRow(_Finding, Base):
+    __tablename__ = "events"
+
+    document_id: Mapped[int] = _doc_fk()
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    date: Mapped[str] = mapped_column(String(10), nullable=False)
+    precision: Mapped[str] = mapped_column(String(16), nullable=False)
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    date_surface: Mapped[str] = mapped_column(Text, nullable=False)
+    resolved: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    actor_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    target_values: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    confidence: Mapped[float] = mapped_column(Float, nullable=False)
+
+    __table_args__ = (Index(None, "document_id"),)
+
+
+class EventActorRow(Base):
+    """An actor an event involves (for per-actor timelines)."""
+
+    __tablename__ = "event_actors"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    document_id: Mapped[int] = _doc_fk()
+    start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
+
+    __table_args__ = (Index(None, "actor_id", "start_date"), Index(None, "document_id"))
