@@ -1,16 +1,24 @@
 """Output formats for analyses: each takes the analyses and returns the text to print.
 
-Later stages register their writers here (STIX, MISP, Navigator, Markdown, CSV).
+``json``/``jsonl`` are the stable analysis shape; ``stix``, ``misp``, ``navigator``,
+``markdown`` and ``csv`` are the writers of :mod:`unmask.export`. STIX and MISP are
+marked TLP:CLEAR unless ``UNMASK_TLP`` names another TLP 2.0 level.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 
+from unmask.export.csv import to_csv
+from unmask.export.markdown import to_markdown
+from unmask.export.misp import to_misp_json
+from unmask.export.navigator import to_navigator_json
+from unmask.export.stix import to_stix_json
 from unmask.model import SCHEMA_VERSION, Analysis
 
-__all__ = ["ANALYSIS_FORMATS", "to_json", "to_jsonl"]
+__all__ = ["ANALYSIS_FORMATS", "default_tlp", "to_json", "to_jsonl"]
 
 
 def _dumps(value: object, indent: int | None = 2) -> str:
@@ -29,8 +37,26 @@ def to_jsonl(analyses: Sequence[Analysis]) -> str:
     return "\n".join(_dumps(a.to_dict(), indent=None) for a in analyses)
 
 
+def default_tlp() -> str:
+    """The TLP 2.0 level for STIX and MISP output: ``UNMASK_TLP``, else clear."""
+    return os.environ.get("UNMASK_TLP", "").strip() or "clear"
+
+
+def _stix(analyses: Sequence[Analysis]) -> str:
+    return to_stix_json(analyses, tlp=default_tlp())
+
+
+def _misp(analyses: Sequence[Analysis]) -> str:
+    return to_misp_json(analyses, tlp=default_tlp())
+
+
 #: Format name -> writer. "text" is rendered by rich in the command itself.
 ANALYSIS_FORMATS: dict[str, Callable[[Sequence[Analysis]], str]] = {
     "json": to_json,
     "jsonl": to_jsonl,
+    "stix": _stix,
+    "misp": _misp,
+    "navigator": to_navigator_json,
+    "markdown": to_markdown,
+    "csv": to_csv,
 }

@@ -12,6 +12,7 @@ from unmask.extract.observables import extract_observables
 from unmask.extract.targets import extract_attributions, extract_targets
 from unmask.extract.techniques import extract_techniques
 from unmask.model import Analysis, Document, ExtractContext
+from unmask.pipeline.structured import STRUCTURED_FORMATS, extract_structured
 from unmask.reference.versions import reference_versions
 
 __all__ = ["analyze", "document_from_text"]
@@ -60,13 +61,29 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
     malware = extract_malware(text, context=context, actors=actors)
     events = extract_events(text, context=context, actors=actors, targets=targets)
     children = tuple(analyze(child, published=published) for child in document.children)
+    summary = tuple(actor_findings.summary)
+    alias_statements = tuple(actor_findings.alias_statements)
+    if document.format in STRUCTURED_FORMATS:
+        # STIX bundles and MISP events: their objects are findings too (issue 8).
+        found = extract_structured(document)
+        seen = {(o.type, o.value) for o in observables}
+        observables = [*observables, *(o for o in found.observables if (o.type, o.value) not in seen)]
+        actors = (*actors, *found.actors)
+        alias_statements = (*alias_statements, *found.alias_statements)
+        techniques = [*techniques, *found.techniques]
+        targets = [*targets, *found.targets]
+        attributions = [*attributions, *found.attributions]
+        malware = [*malware, *found.malware]
+        events = [*events, *found.events]
+        known = {s.get("actor_id") for s in summary}
+        summary = (*summary, *(s for s in found.summary if s["actor_id"] not in known))
 
     return Analysis(
         document=document,
         published=context.published,
         observables=tuple(observables),
         actors=tuple(actors),
-        alias_statements=tuple(actor_findings.alias_statements),
+        alias_statements=alias_statements,
         techniques=tuple(techniques),
         targets=tuple(targets),
         attributions=tuple(attributions),
@@ -74,5 +91,5 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
         events=tuple(events),
         children=children,
         reference_versions=reference_versions(),
-        actor_summary=tuple(actor_findings.summary),
+        actor_summary=summary,
     )

@@ -1,0 +1,208 @@
+"""MISP export: analyses -> a PyMISP ``MISPEvent``.
+
+- every observable becomes an attribute with the MISP type and category its
+  ``describeTypes`` defaults give; ``to_ids`` is set only for real indicators (an
+  observable on a warninglist is kept, with ``to_ids`` off and the lists named in its
+  comment);
+- each attribute's comment carries its evidence (quote and character offsets);
+- actors, techniques, malware, tools, sectors and countries become galaxy tags
+  (``misp-galaxy:threat-actor="Kimsuky"``, ``misp-galaxy:mitre-attack-pattern="PowerShell - T1059.001"``);
+- the TLP 2.0 level is a ``tlp:`` tag on the event;
+- each document is attached as a MISP ``report`` object (title, summary, link).
+
+UUIDs are name-based (UUIDv5 of the natural key) and timestamps come from the
+documents, so exporting twice gives identical JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from pymisp import MISPAttribute, MISPEvent, MISPObject
+
+from unmask.errors import ExportError
+from unmask.export.digest import Digest, Evidence, IndicatorEntry, digest
+from unmask.export.vocab import country_code, country_name
+from unmask.model import Analysis
+
+__all__ = ["MISP_TYPES", "attribute_count", "event_from_digest", "event_json", "misp_attribute_type", "to_misp", "to_misp_json"]
+
+_NAMESPACE = uuid.UUID("8e0c6f3a-2b1d-5c4e-9f7a-1d2e3c4b5a69")
+
+#: unmask observable type -> MISP attribute type.
+MISP_TYPES: dict[str, str] = {
+    "domain": "domain",
+    "ipv4": "ip-dst",
+    "ipv6": "ip-dst",
+    "ipv4_cidr": "ip-dst",
+    "url": "url",
+    "email": "email-src",
+    "md5": "md5",
+    "sha1": "sha1",
+    "sha256": "sha256",
+    "sha512": "sha512",
+    "ssdeep": "ssdeep",
+    "file_name": "filename",
+    "file_path": "filename",
+    "registry_key": "regkey",
+    "asn": "AS",
+    "mac": "mac-address",
+    "cve": "vulnerability",
+    "btc": "btc",
+    "xmr": "xmr",
+    "user_agent": "user-agent",
+}
+#: Types that describe context rather than detect anything: never to_ids.
+_NOT_IDS = {"cve", "asn", "mac", "user_agent"}
+_TLP_TAGS = {"clear", "green", "amber", "amber+strict", "red"}
+
+
+def _uuid(*key: str) -> str:
+    return str(uuid.uuid5(_NAMESPACE, "\x1f".join(key)))
+
+
+def misp_attribute_type(observable_type: str) -> tuple[str, str]:
+    """The MISP (type, category) for an unmask observable type ('text', 'Other' if none)."""
+    misp_type = MISP_TYPES.get(observable_type)
+    if misp_type is None:
+        return "text", "Other"
+    defaults = MISPEvent().describe_types["sane_defaults"].get(misp_type, {})
+    return misp_type, str(defaults.get("default_category", "Other"))
+
+
+def _comment(evidence: Sequence[Evidence], prefix: str = "") -> str:
+    parts = [prefix] if prefix else []
+    parts += [e.describe() for e in evidence[:3]]
+    if len(evidence) > 3:
+        parts.append(f"(+{len(evidence) - 3} more)")
+    return "; ".join(parts)
+
+
+def _timestamp(d: Digest) -> int:
+    return int(d.time.timestamp())
+
+
+def _galaxy_tags(d: Digest) -> list[str]:
+    tags: list[str] = []
+    for actor in d.actors.values():
+        tags.append(f'misp-galaxy:threat-actor="{actor.name}"')
+    for tech in d.techniques.values():
+        label = f"{tech.name} - {tech.technique_id}" if tech.name else tech.technique_id
+        tags.append(f'misp-galaxy:mitre-attack-pattern="{label}"')
+    for mal in d.malware.values():
+        galaxy = "mitre-malware" if mal.kind == "malware" else "mitre-tool"
+        label = f"{mal.name} - {mal.attack_id}" if mal.attack_id else mal.name
+        tags.append(f'misp-galaxy:{galaxy}="{label}"')
+    for target in d.targets.values():
+        if not target.targeted:
+            continue
+        if target.kind == "sector":
+            tags.append(f'misp-galaxy:sector="{target.value}"')
+        elif target.kind == "country":
+            code = country_code(target.value)
+            name = country_name(code) if code else target.value
+            tags.append(f'misp-galaxy:target-information="{name}"')
+    return list(dict.fromkeys(tags))
+
+
+def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
+    misp_type, category = misp_attribute_type(entry.type)
+    to_ids = entry.is_indicator and entry.type not in _NOT_IDS and misp_type != "text"
+    prefix = ""
+    if entry.benign_reasons:
+        prefix = "benign (warninglist: " + ", ".join(sorted(entry.benign_reasons)) + ")"
+    elif misp_type == "text":
+        prefix = f"{entry.type} (no MISP attribute type)"
+    attribute = event.add_attribute(
+        misp_type,
+        entry.value,
+        category=category,
+        to_ids=to_ids,
+        comment=_comment(entry.evidence, prefix),
+        uuid=_uuid("attribute", entry.type, entry.value),
+        timestamp=time,
+    )
+    if entry.benign_reasons and isinstance(attribute, MISPAttribute):
+        attribute.add_tag("unmask:benign")
+
+
+def _report_object(event: MISPEvent, d: Digest, sha: str) -> None:
+    report = next(r for r in d.reports if r.sha256 == sha)
+    obj = MISPObject("report", standalone=False)
+    obj.uuid = _uuid("report", sha)
+    obj.timestamp = int(report.time.timestamp())
+    obj.add_attribute("title", report.title, uuid=_uuid("report-title", sha), timestamp=obj.timestamp)
+    lines = [f"Source: {report.url or report.source} (SHA-256 {sha})"]
+    if report.published:
+        lines.append(f"Published: {report.published.isoformat()}")
+    if d.actors:
+        lines.append("Actors: " + ", ".join(a.name for a in d.actors.values() if sha in a.reports))
+    lines.append(
+        f"Findings: {sum(1 for o in d.observables.values() if sha in o.reports)} observables, "
+        f"{sum(1 for t in d.techniques.values() if sha in t.reports)} techniques"
+    )
+    obj.add_attribute("summary", "\n".join(lines), uuid=_uuid("report-summary", sha), timestamp=obj.timestamp)
+    if report.url:
+        obj.add_attribute("link", report.url, uuid=_uuid("report-link", sha), timestamp=obj.timestamp)
+    obj.add_attribute("type", "Report", uuid=_uuid("report-type", sha), timestamp=obj.timestamp)
+    event.add_object(obj)
+
+
+def event_from_digest(d: Digest, *, tlp: str = "clear", info: str | None = None) -> MISPEvent:
+    """The MISP event for an already built :class:`Digest` (e.g. from the knowledge base)."""
+    level = tlp.strip().casefold().removeprefix("tlp:")
+    level = {"white": "clear", "amber-strict": "amber+strict"}.get(level, level)
+    if level not in _TLP_TAGS:
+        raise ExportError(f"unknown TLP level {tlp!r}; choose one of {', '.join(sorted(_TLP_TAGS))}")
+    event = MISPEvent()
+    time = _timestamp(d)
+    event.uuid = _uuid("event", *sorted(r.sha256 for r in d.reports))
+    titles = [r.title for r in d.reports]
+    event.info = info or (titles[0] if len(titles) == 1 else f"{len(titles)} reports: " + "; ".join(titles[:3]))
+    day = max((r.published for r in d.reports if r.published), default=None) or d.time.date()
+    event.date = day if isinstance(day, dt.date) else d.time.date()
+    event.threat_level_id = 2 if d.indicators else 4
+    event.analysis = 2
+    event.distribution = 0 if level in ("amber", "amber+strict", "red") else 3
+    event.timestamp = time
+    event.add_tag(f"tlp:{level}")
+    for tag in _galaxy_tags(d):
+        event.add_tag(tag)
+    for entry in d.observables.values():
+        _add_attribute(event, entry, time)
+    for report in d.reports:
+        _report_object(event, d, report.sha256)
+    return event
+
+
+def to_misp(analyses: Analysis | Sequence[Analysis], *, tlp: str = "clear") -> MISPEvent:
+    """One MISP event for one or more analyses, tagged with TLP 2.0 ``tlp``."""
+    items = [analyses] if isinstance(analyses, Analysis) else list(analyses)
+    if not items:
+        raise ExportError("nothing to export: no analyses given")
+    return event_from_digest(digest(items), tlp=tlp)
+
+
+def to_misp_json(analyses: Analysis | Sequence[Analysis], *, tlp: str = "clear") -> str:
+    """The event of :func:`to_misp` as MISP JSON (``{"Event": {...}}``, stable key order)."""
+    event = to_misp(analyses, tlp=tlp)
+    return event_json(event)
+
+
+def event_json(event: MISPEvent) -> str:
+    """MISP JSON for an event: ``{"Event": {...}}``, keys sorted."""
+    body = json.loads(event.to_json(sort_keys=True))
+    return json.dumps({"Event": body}, ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def attribute_count(event_json: dict[str, Any]) -> int:
+    """Attributes in an event dict, those inside objects included (used by tests)."""
+    body = event_json.get("Event", event_json)
+    count = len(body.get("Attribute", []))
+    for obj in body.get("Object", []):
+        count += len(obj.get("Attribute", []))
+    return count

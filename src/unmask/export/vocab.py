@@ -1,0 +1,197 @@
+"""Mapping unmask's values onto the vocabularies STIX and MISP expect.
+
+Countries become ISO 3166-1 alpha-2 codes (from the MISP ``country`` galaxy shipped
+in pymispgalaxies, compiled once into the reference cache); sectors map onto STIX's
+``industry-sector-ov``; motivations onto ``attack-motivation-ov``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import re
+from typing import Any
+
+from unmask.errors import ReferenceDataError
+from unmask.reference.cache import load_compiled
+
+__all__ = ["country_code", "country_name", "motivation", "sector"]
+
+_FORMAT_VERSION = 1
+
+#: STIX 2.1 industry-sector-ov.
+INDUSTRY_SECTORS = frozenset(
+    ["agriculture", "aerospace", "automotive", "chemical", "commercial", "communications", "construction", "defense", "education", "energy", "entertainment", "financial-services", "government", "government-emergency-services", "government-local", "government-national", "government-public-services", "government-regional", "healthcare", "hospitality-leisure", "infrastructure", "infrastructure-dams", "infrastructure-nuclear", "infrastructure-water", "insurance", "manufacturing", "mining", "non-profit", "pharmaceuticals", "retail", "technology", "telecommunications", "transportation", "utilities"]
+)
+
+_SECTOR_WORDS: tuple[tuple[str, str], ...] = (
+    ("think tank", "non-profit"),
+    ("think-tank", "non-profit"),
+    ("ngo", "non-profit"),
+    ("non-governmental", "non-profit"),
+    ("nonprofit", "non-profit"),
+    ("non-profit", "non-profit"),
+    ("charit", "non-profit"),
+    ("universit", "education"),
+    ("academ", "education"),
+    ("education", "education"),
+    ("research", "education"),
+    ("school", "education"),
+    ("bank", "financial-services"),
+    ("financ", "financial-services"),
+    ("cryptocurrenc", "financial-services"),
+    ("fintech", "financial-services"),
+    ("insur", "insurance"),
+    ("defen", "defense"),
+    ("military", "defense"),
+    ("aerospace", "aerospace"),
+    ("aviation", "aviation"),
+    ("airline", "aviation"),
+    ("telecom", "telecommunications"),
+    ("health", "healthcare"),
+    ("hospital", "healthcare"),
+    ("medical", "healthcare"),
+    ("pharma", "pharmaceuticals"),
+    ("energy", "energy"),
+    ("oil", "energy"),
+    ("gas", "energy"),
+    ("nuclear", "infrastructure-nuclear"),
+    ("water", "infrastructure-water"),
+    ("utilit", "utilities"),
+    ("government", "government"),
+    ("ministr", "government-national"),
+    ("diplomat", "government-national"),
+    ("embass", "government-national"),
+    ("manufactur", "manufacturing"),
+    ("automotive", "automotive"),
+    ("chemical", "chemical"),
+    ("retail", "retail"),
+    ("hospitality", "hospitality-leisure"),
+    ("hotel", "hospitality-leisure"),
+    ("transport", "transportation"),
+    ("logistic", "transportation"),
+    ("shipping", "transportation"),
+    ("media", "communications"),
+    ("journalis", "communications"),
+    ("news", "communications"),
+    ("technolog", "technology"),
+    ("software", "technology"),
+    ("it ", "technology"),
+    ("construction", "construction"),
+    ("mining", "mining"),
+    ("agricultur", "agriculture"),
+    ("entertainment", "entertainment"),
+    ("gaming", "entertainment"),
+)
+
+#: STIX 2.1 attack-motivation-ov and the words that mean each.
+_MOTIVATIONS: tuple[tuple[str, str], ...] = (
+    ("espionage", "organizational-gain"),
+    ("intelligence", "organizational-gain"),
+    ("financ", "personal-gain"),
+    ("money", "personal-gain"),
+    ("profit", "personal-gain"),
+    ("crime", "personal-gain"),
+    ("ideolog", "ideology"),
+    ("hacktiv", "ideology"),
+    ("political", "ideology"),
+    ("sabotage", "dominance"),
+    ("destruct", "dominance"),
+    ("disrupt", "dominance"),
+    ("notoriety", "notoriety"),
+    ("revenge", "revenge"),
+    ("coercion", "coercion"),
+)
+MOTIVATIONS = frozenset(
+    ["accidental", "coercion", "dominance", "ideology", "notoriety", "organizational-gain", "personal-gain", "personal-satisfaction", "revenge", "unpredictable"]
+)
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", value.casefold()).strip()
+
+
+def _build_countries() -> dict[str, tuple[str, str]]:
+    try:
+        root = importlib.resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters"
+        data: dict[str, Any] = json.loads((root / "country.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError) as exc:
+        raise ReferenceDataError(
+            f"cannot read the MISP country galaxy from pymispgalaxies: {exc}"
+        ) from exc
+    table: dict[str, tuple[str, str]] = {}
+    for value in data.get("values", []):
+        meta = value.get("meta") or {}
+        iso = str(meta.get("ISO", "")).upper()
+        if len(iso) != 2:
+            continue
+        name = str(value.get("description") or value.get("value") or iso)
+        entry = (iso, name)
+        table.setdefault(iso.casefold(), entry)
+        iso3 = str(meta.get("ISO3", ""))
+        if iso3:
+            table.setdefault(iso3.casefold(), entry)
+        for label in (value.get("value", ""), value.get("description", ""), *value.get("synonyms", [])):
+            if label:
+                table.setdefault(_norm(str(label)), entry)
+    extra = {
+        "south korea": "KR", "republic of korea": "KR", "rok": "KR", "korea": "KR",
+        "north korea": "KP", "dprk": "KP", "democratic people s republic of korea": "KP",
+        "russia": "RU", "russian federation": "RU", "iran": "IR", "usa": "US", "us": "US",
+        "u s": "US", "united states": "US", "united states of america": "US", "america": "US",
+        "uk": "GB", "u k": "GB", "united kingdom": "GB", "britain": "GB", "great britain": "GB",
+        "china": "CN", "prc": "CN", "taiwan": "TW", "vietnam": "VN", "syria": "SY",
+        "czech republic": "CZ", "czechia": "CZ", "turkey": "TR", "turkiye": "TR",
+    }
+    by_iso = {iso: entry for iso, entry in ((e[0], e) for e in table.values())}
+    for label, iso in extra.items():
+        if iso in by_iso:
+            table[_norm(label)] = by_iso[iso]
+    return table
+
+
+def _countries() -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = load_compiled(
+        "export-countries", _build_countries, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION
+    )
+    return table
+
+
+def country_code(value: str) -> str | None:
+    """ISO 3166-1 alpha-2 code for a country code or name, or None if unknown."""
+    value = value.strip()
+    if len(value) == 2 and value.isalpha():
+        found = _countries().get(value.casefold())
+        return found[0] if found else None
+    found = _countries().get(_norm(value)) or _countries().get(value.casefold())
+    return found[0] if found else None
+
+
+def country_name(code: str) -> str:
+    """A readable name for an ISO alpha-2 code (the code itself if unknown)."""
+    found = _countries().get(code.casefold())
+    return found[1] if found else code
+
+
+def sector(value: str) -> str | None:
+    """The STIX industry-sector-ov value for a sector name, or None."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")
+    if slug in INDUSTRY_SECTORS:
+        return slug
+    text = f" {_norm(value)} "
+    for word, mapped in _SECTOR_WORDS:
+        if re.search(r"\b" + re.escape(word), text):
+            return mapped
+    return None
+
+
+def motivation(value: str) -> str | None:
+    """The STIX attack-motivation-ov value for a motivation, or None."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-")
+    if slug in MOTIVATIONS:
+        return slug
+    text = _norm(value)
+    for word, mapped in _MOTIVATIONS:
+        if re.search(r"\b" + re.escape(word), text):
+            return mapped
+    return None

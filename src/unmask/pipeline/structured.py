@@ -1,0 +1,445 @@
+"""Findings from structured intelligence: STIX 2.x bundles and MISP events.
+
+The readers keep the original objects in :attr:`Document.objects` (STIX objects for
+``format == "stix2"``, the MISP event for ``"misp"``). This module turns them into the
+same finding types the text extractors produce, so an exported bundle or event can be
+ingested again and exported with the same objects:
+
+- ``intrusion-set`` / ``threat-actor`` (and MISP ``threat-actor`` galaxy tags and
+  clusters) -> :class:`ActorMention`, plus an :class:`AliasStatement` (an alias claim)
+  when aliases or synonyms are listed;
+- ``indicator`` patterns, cyber-observables and MISP attributes -> :class:`Observable`;
+- ``attack-pattern`` with an ATT&CK id (and MISP ``mitre-attack-pattern`` tags) ->
+  :class:`TechniqueMention`; ``malware`` / ``tool`` -> :class:`MalwareMention`;
+- identities and locations that are targeted -> :class:`TargetMention`;
+- ``attributed-to`` / ``originates-from`` relationships and goals -> :class:`Attribution`;
+- ``first_seen`` / ``last_seen`` -> :class:`Event`.
+
+Spans point at the first place the object's name or value occurs in the document's
+text (the reader's rendering); when it does not occur, the span is empty at 0. The
+method of every finding is ``structured``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from unmask.model import (
+    ActorMention,
+    AliasStatement,
+    Attribution,
+    Document,
+    Event,
+    MalwareMention,
+    Observable,
+    Span,
+    TargetMention,
+    TechniqueMention,
+)
+
+__all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured"]
+
+STRUCTURED_FORMATS = frozenset({"stix2", "stix", "misp"})
+METHOD = "structured"
+
+_GROUP = re.compile(r"^G\d{4}$")
+_SOFTWARE = re.compile(r"^S\d{4}$")
+_TECHNIQUE = re.compile(r"^T\d{4}(?:\.\d{3})?$")
+_COMPARISON = re.compile(
+    r"([a-z0-9-]+):([A-Za-z0-9_.\-]+(?:\.'[^']+')?(?:\.[A-Za-z0-9_\-]+)*)\s*=\s*'((?:\\.|[^'\\])*)'"
+)
+_NUMBER_COMPARISON = re.compile(r"autonomous-system:number\s*=\s*(\d+)")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+_HASH_TYPES = {
+    "md5": "md5", "sha1": "sha1", "sha-1": "sha1", "sha256": "sha256", "sha-256": "sha256",
+    "sha512": "sha512", "sha-512": "sha512", "ssdeep": "ssdeep",
+}
+_SCO_TYPES = {
+    ("domain-name", "value"): "domain",
+    ("url", "value"): "url",
+    ("email-addr", "value"): "email",
+    ("mac-addr", "value"): "mac",
+    ("windows-registry-key", "key"): "registry_key",
+    ("file", "name"): "file_name",
+    ("email-message", "from_ref.value"): "email",
+}
+_MISP_TYPES = {
+    "domain": "domain", "hostname": "domain", "url": "url", "uri": "url",
+    "email": "email", "email-src": "email", "email-dst": "email", "md5": "md5", "sha1": "sha1",
+    "sha256": "sha256", "sha512": "sha512", "ssdeep": "ssdeep", "filename": "file_name",
+    "regkey": "registry_key", "AS": "asn", "mac-address": "mac", "vulnerability": "cve",
+    "btc": "btc", "xmr": "xmr", "user-agent": "user_agent",
+}
+#: Types that are context, not detection: MISP's to_ids=false says nothing about them.
+_CONTEXT_TYPES = {"cve", "asn", "mac", "user_agent"}
+_BENIGN_COMMENT = re.compile(r"^benign \(warninglist: ([^)]*)\)")
+_GALAXY_TAG = re.compile(r'^misp-galaxy:([a-z0-9-]+)="(.*)"$')
+
+
+@dataclass(frozen=True, slots=True)
+class StructuredFindings:
+    """What the structured objects of one document say, as findings."""
+
+    observables: tuple[Observable, ...] = ()
+    actors: tuple[ActorMention, ...] = ()
+    alias_statements: tuple[AliasStatement, ...] = ()
+    techniques: tuple[TechniqueMention, ...] = ()
+    targets: tuple[TargetMention, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    malware: tuple[MalwareMention, ...] = ()
+    events: tuple[Event, ...] = ()
+    summary: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(slots=True)
+class _Collector:
+    text: str
+    lowered: str
+    observables: dict[tuple[str, str], Observable] = field(default_factory=dict)
+    actors: dict[str, ActorMention] = field(default_factory=dict)
+    aliases: dict[str, set[str]] = field(default_factory=dict)
+    techniques: dict[str, TechniqueMention] = field(default_factory=dict)
+    targets: dict[tuple[str, str], TargetMention] = field(default_factory=dict)
+    attributions: dict[tuple[str, str, str], Attribution] = field(default_factory=dict)
+    malware: dict[str, MalwareMention] = field(default_factory=dict)
+    events: dict[tuple[str, str, str], Event] = field(default_factory=dict)
+
+    def span(self, value: str) -> Span:
+        if not value:
+            return Span(0, 0)
+        at = self.text.find(value)
+        if at < 0 and len(self.lowered) == len(self.text):
+            at = self.lowered.find(value.casefold())
+        return Span(0, 0) if at < 0 else Span(at, at + len(value))
+
+    def observable(self, type_: str, value: str, benign: Sequence[str] = ()) -> None:
+        value = value.strip()
+        if not value:
+            return
+        if type_ in ("md5", "sha1", "sha256", "sha512"):
+            value = value.lower()
+        elif type_ == "domain":
+            value = value.lower().rstrip(".")
+        elif type_ == "ipv4" and "/" in value:
+            type_ = "ipv4_cidr"
+        elif type_ == "cve":
+            value = value.upper()
+        key = (type_, value)
+        if key in self.observables:
+            return
+        span = self.span(value)
+        surface = self.text[span.start : span.end] or value
+        self.observables[key] = Observable(type_, value, surface, span, tuple(benign))
+
+    def actor(self, actor_id: str, name: str, aliases: Iterable[str], confidence: float = 1.0) -> None:
+        if actor_id not in self.actors:
+            span = self.span(name)
+            self.actors[actor_id] = ActorMention(actor_id, name, name, span, METHOD, confidence)
+        names = self.aliases.setdefault(actor_id, set())
+        names.update(a.strip() for a in aliases if a and a.strip() and a.strip() != name)
+
+    def technique(self, technique_id: str, name: str, tactics: Iterable[str]) -> None:
+        if technique_id in self.techniques:
+            return
+        span = self.span(technique_id)
+        if span.end == 0 and name:
+            span = self.span(name)
+        self.techniques[technique_id] = TechniqueMention(
+            technique_id, name, span, METHOD, 1.0, tuple(sorted(set(tactics)))
+        )
+
+    def software(self, malware_id: str, name: str, kind: str) -> None:
+        if malware_id not in self.malware:
+            self.malware[malware_id] = MalwareMention(malware_id, name, name, self.span(name), kind, METHOD, 1.0)
+
+    def target(self, kind: str, value: str, role: str) -> None:
+        key = (kind, value)
+        old = self.targets.get(key)
+        if old is not None and (old.role in ("target", "victim") or role not in ("target", "victim")):
+            return
+        span = self.span(value)
+        self.targets[key] = TargetMention(kind, value, value, span, role)
+
+    def attribution(self, kind: str, value: str, actor_id: str) -> None:
+        key = (kind, value, actor_id)
+        if key not in self.attributions:
+            self.attributions[key] = Attribution(kind, value, value, self.span(value), (actor_id,))
+
+    def event(self, kind: str, date: str, actor_id: str) -> None:
+        match = _DATE.match(date)
+        if not match:
+            return
+        day = "-".join(match.groups())
+        key = (kind, day, actor_id)
+        if key not in self.events:
+            self.events[key] = Event(kind, day, "day", Span(0, 0), date, (actor_id,))
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-") or "unnamed"
+
+
+def _ext_id(obj: Mapping[str, Any], source: str, pattern: re.Pattern[str] | None = None) -> str | None:
+    for ref in obj.get("external_references") or ():
+        if not isinstance(ref, Mapping) or ref.get("source_name") != source:
+            continue
+        value = ref.get("external_id")
+        if isinstance(value, str) and (pattern is None or pattern.match(value)):
+            return value
+    return None
+
+
+def _resolve_actor(name: str) -> str | None:
+    """The actor id the actor gazetteer gives ``name`` when it covers the whole name."""
+    from unmask.extract.actors import find_actors
+
+    for mention in find_actors(name):
+        if mention.span.start == 0 and mention.span.end == len(name):
+            return mention.actor_id
+    return None
+
+
+def _actor_id(obj: Mapping[str, Any], name: str) -> str:
+    return (
+        _ext_id(obj, "mitre-attack", _GROUP)
+        or _ext_id(obj, "unmask")
+        or _resolve_actor(name)
+        or _slug(name)
+    )
+
+
+def _observables_from_pattern(c: _Collector, pattern: str) -> None:
+    for obj_type, path, raw in _COMPARISON.findall(pattern):
+        value = re.sub(r"\\(.)", r"\1", raw)
+        if obj_type in ("ipv4-addr", "ipv6-addr") and path == "value":
+            c.observable("ipv4" if obj_type == "ipv4-addr" else "ipv6", value)
+        elif obj_type == "file" and path.startswith("hashes."):
+            algo = path.split(".", 1)[1].strip("'").casefold()
+            if algo in _HASH_TYPES:
+                c.observable(_HASH_TYPES[algo], value)
+        elif (obj_type, path) in _SCO_TYPES:
+            c.observable(_SCO_TYPES[(obj_type, path)], value)
+    for number in _NUMBER_COMPARISON.findall(pattern):
+        c.observable("asn", f"AS{number}")
+
+
+def _observable_from_sco(c: _Collector, obj: Mapping[str, Any]) -> None:
+    kind = obj.get("type")
+    if kind in ("ipv4-addr", "ipv6-addr") and isinstance(obj.get("value"), str):
+        c.observable("ipv4" if kind == "ipv4-addr" else "ipv6", obj["value"])
+    elif kind == "file":
+        for algo, value in (obj.get("hashes") or {}).items():
+            if str(algo).casefold() in _HASH_TYPES and isinstance(value, str):
+                c.observable(_HASH_TYPES[str(algo).casefold()], value)
+        if not obj.get("hashes") and isinstance(obj.get("name"), str):
+            c.observable("file_name", obj["name"])
+    elif kind == "autonomous-system" and isinstance(obj.get("number"), int):
+        c.observable("asn", f"AS{obj['number']}")
+    elif isinstance(kind, str):
+        for (sco_type, prop), type_ in _SCO_TYPES.items():
+            if sco_type == kind and isinstance(obj.get(prop), str):
+                c.observable(type_, obj[prop])
+
+
+def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
+    by_id = {str(o.get("id")): o for o in objects if isinstance(o, Mapping)}
+    producers = {oid for oid, o in by_id.items() if o.get("type") == "identity" and o.get("identity_class") == "system"}
+    actor_ids: dict[str, str] = {}
+    for oid, obj in by_id.items():
+        kind = obj.get("type")
+        name = str(obj.get("name") or "").strip()
+        if kind in ("intrusion-set", "threat-actor") and name:
+            if kind == "threat-actor" and any(
+                r.get("type") == "relationship" and r.get("relationship_type") == "attributed-to"
+                and r.get("target_ref") == oid and by_id.get(str(r.get("source_ref")), {}).get("type") == "intrusion-set"
+                for r in by_id.values()
+            ):
+                continue  # a sponsor, handled with its relationship below
+            actor_id = _actor_id(obj, name)
+            actor_ids[oid] = actor_id
+            confidence = obj.get("confidence")
+            c.actor(
+                actor_id, name, [str(a) for a in obj.get("aliases") or () if isinstance(a, str)],
+                min(max(float(confidence) / 100, 0.0), 1.0) if isinstance(confidence, int | float) else 1.0,
+            )
+            for goal in obj.get("goals") or ():
+                if isinstance(goal, str):
+                    c.attribution("motivation", goal, actor_id)
+            for prop, event_kind in (("first_seen", "activity-start"), ("last_seen", "activity-end")):
+                if isinstance(obj.get(prop), str):
+                    c.event(event_kind, obj[prop], actor_id)
+        elif kind == "attack-pattern":
+            technique_id = _ext_id(obj, "mitre-attack", _TECHNIQUE)
+            if technique_id:
+                tactics = [
+                    str(p.get("phase_name")) for p in obj.get("kill_chain_phases") or ()
+                    if isinstance(p, Mapping) and p.get("kill_chain_name") == "mitre-attack"
+                ]
+                c.technique(technique_id, name, tactics)
+        elif kind in ("malware", "tool") and name:
+            malware_id = _ext_id(obj, "mitre-attack", _SOFTWARE) or _ext_id(obj, "unmask") or _slug(name)
+            c.software(malware_id, name, str(kind))
+        elif kind == "indicator" and isinstance(obj.get("pattern"), str):
+            if obj.get("pattern_type", "stix") == "stix":
+                _observables_from_pattern(c, obj["pattern"])
+        elif kind == "vulnerability" and name.upper().startswith("CVE-"):
+            c.observable("cve", name)
+        elif kind == "observed-data":
+            for sco in (obj.get("objects") or {}).values():
+                if isinstance(sco, Mapping):
+                    _observable_from_sco(c, sco)
+        elif isinstance(kind, str) and kind not in ("relationship", "report", "note", "identity", "location"):
+            _observable_from_sco(c, obj)
+
+    targeted = {
+        str(r.get("target_ref")) for r in by_id.values()
+        if r.get("type") == "relationship" and r.get("relationship_type") == "targets"
+    }
+    for oid, obj in by_id.items():
+        kind = obj.get("type")
+        if kind not in ("identity", "location") or oid in producers:
+            continue
+        role = "target" if oid in targeted else "mention"
+        key = _ext_id(obj, "unmask")
+        if key and ":" in key:
+            target_kind, value = key.split(":", 1)
+            if target_kind in ("sector", "country", "region", "organization"):
+                c.target(target_kind, value, role)
+                continue
+        if role != "target":
+            continue
+        if kind == "location" and isinstance(obj.get("country"), str):
+            c.target("country", obj["country"], role)
+        elif kind == "location" and isinstance(obj.get("region"), str):
+            c.target("region", obj["region"], role)
+        elif kind == "identity" and obj.get("name"):
+            c.target("sector" if obj.get("identity_class") == "class" else "organization", str(obj["name"]), role)
+
+    for rel in by_id.values():
+        if rel.get("type") != "relationship":
+            continue
+        source = actor_ids.get(str(rel.get("source_ref")))
+        target = by_id.get(str(rel.get("target_ref")))
+        if source is None or target is None:
+            continue
+        rel_type = rel.get("relationship_type")
+        if rel_type == "attributed-to" and target.get("type") == "threat-actor" and target.get("name"):
+            c.attribution("sponsor", str(target["name"]), source)
+        elif rel_type == "originates-from" and isinstance(target.get("country"), str):
+            c.attribution("country", target["country"], source)
+
+
+def _misp_event(obj: Mapping[str, Any]) -> Mapping[str, Any]:
+    body = obj.get("Event", obj)
+    return body if isinstance(body, Mapping) else {}
+
+
+def _misp_attribute(c: _Collector, attribute: Mapping[str, Any]) -> None:
+    misp_type = str(attribute.get("type", ""))
+    value = str(attribute.get("value", ""))
+    if not value:
+        return
+    comment = str(attribute.get("comment") or "")
+    benign_match = _BENIGN_COMMENT.match(comment)
+    to_ids = attribute.get("to_ids") in (True, 1, "1", "true", "True")
+    parts = [(misp_type, value)]
+    if "|" in misp_type and "|" in value:
+        parts = list(zip(misp_type.split("|"), value.split("|", 1), strict=False))
+    for part_type, part_value in parts:
+        if part_type in ("ip-dst", "ip-src", "ip"):
+            type_ = "ipv6" if ":" in part_value else "ipv4"
+        elif part_type in ("domain", "hostname") or part_type in _MISP_TYPES:
+            type_ = _MISP_TYPES.get(part_type, "domain")
+        else:
+            continue
+        benign: tuple[str, ...] = ()
+        if benign_match:
+            benign = tuple(r.strip() for r in benign_match.group(1).split(",") if r.strip())
+        elif not to_ids and type_ not in _CONTEXT_TYPES:
+            benign = ("misp:to_ids=false",)
+        c.observable(type_, part_value, benign)
+
+
+def _misp(c: _Collector, event_obj: Mapping[str, Any]) -> None:
+    event = _misp_event(event_obj)
+    for attribute in event.get("Attribute") or ():
+        if isinstance(attribute, Mapping):
+            _misp_attribute(c, attribute)
+    for obj in event.get("Object") or ():
+        if not isinstance(obj, Mapping) or obj.get("name") == "report":
+            continue
+        for attribute in obj.get("Attribute") or ():
+            if isinstance(attribute, Mapping):
+                _misp_attribute(c, attribute)
+    synonyms: dict[str, list[str]] = {}
+    for galaxy in event.get("Galaxy") or ():
+        if not isinstance(galaxy, Mapping) or galaxy.get("type") != "threat-actor":
+            continue
+        for cluster in galaxy.get("GalaxyCluster") or ():
+            if isinstance(cluster, Mapping) and cluster.get("value"):
+                meta = cluster.get("meta") or {}
+                names = meta.get("synonyms") if isinstance(meta, Mapping) else None
+                synonyms[str(cluster["value"])] = [str(n) for n in names or () if isinstance(n, str)]
+    tags = [str(t.get("name", "")) for t in event.get("Tag") or () if isinstance(t, Mapping)]
+    for tag in tags:
+        match = _GALAXY_TAG.match(tag)
+        if not match:
+            continue
+        galaxy, value = match.groups()
+        if galaxy == "threat-actor":
+            actor_id = _resolve_actor(value) or _slug(value)
+            c.actor(actor_id, value, synonyms.get(value, ()))
+        elif galaxy in ("mitre-attack-pattern", "mitre-enterprise-attack-attack-pattern"):
+            name, _, technique_id = value.rpartition(" - ")
+            if _TECHNIQUE.match(technique_id):
+                c.technique(technique_id, name, ())
+        elif galaxy in ("mitre-malware", "mitre-tool", "malpedia"):
+            name, _, software_id = value.rpartition(" - ")
+            if not _SOFTWARE.match(software_id):
+                name, software_id = value, _slug(value)
+            c.software(software_id, name or value, "tool" if galaxy == "mitre-tool" else "malware")
+        elif galaxy == "sector":
+            c.target("sector", value, "target")
+        elif galaxy == "target-information":
+            c.target("country", value, "target")
+    for value, names in synonyms.items():
+        if not any(m.name == value for m in c.actors.values()):
+            c.actor(_resolve_actor(value) or _slug(value), value, names)
+
+
+def extract_structured(document: Document) -> StructuredFindings:
+    """Findings from a document's structured objects (empty for other formats)."""
+    if document.format not in STRUCTURED_FORMATS or not document.objects:
+        return StructuredFindings()
+    c = _Collector(text=document.text, lowered=document.text.casefold())
+    if document.format == "misp":
+        for obj in document.objects:
+            _misp(c, obj)
+    else:
+        _stix(c, document.objects)
+    statements = []
+    for actor_id, names in sorted(c.aliases.items()):
+        mention = c.actors[actor_id]
+        if names:
+            statements.append(
+                AliasStatement((mention.name, *sorted(names, key=str.casefold)), mention.span, actor_id=actor_id)
+            )
+    summary = tuple(
+        {"actor_id": actor_id, "name": m.name, "aliases": sorted(c.aliases.get(actor_id, ()), key=str.casefold)}
+        for actor_id, m in sorted(c.actors.items())
+    )
+    return StructuredFindings(
+        observables=tuple(c.observables.values()),
+        actors=tuple(c.actors.values()),
+        alias_statements=tuple(statements),
+        techniques=tuple(c.techniques.values()),
+        targets=tuple(c.targets.values()),
+        attributions=tuple(c.attributions.values()),
+        malware=tuple(c.malware.values()),
+        events=tuple(c.events.values()),
+        summary=summary,
+    )
