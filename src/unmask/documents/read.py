@@ -1,8 +1,8 @@
 """Read a source (path, bytes or ``-`` for stdin) into a :class:`Document`.
 
-The reader is chosen by content — magic bytes and markup sniffing — with the file
-name only as a tie-breaker. This is the only module of the package that touches the
-file system or standard input.
+The reader is chosen by content — magic bytes and markup sniffing
+(:mod:`unmask.documents.sniff`) — with the file name only as a tie-breaker. This is
+the only module of the package that touches the file system or standard input.
 """
 
 from __future__ import annotations
@@ -10,17 +10,38 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from unmask.documents.html import parse_html
+from unmask.documents.mail import parse_email
+from unmask.documents.pdf import parse_pdf
 from unmask.documents.sniff import sniff_format
-from unmask.documents.text import read_text_bytes
-from unmask.errors import DocumentError, EmptyDocumentError, TooLargeError
+from unmask.documents.structured import parse_json
+from unmask.documents.text import parse_text
+from unmask.documents.xmlioc import parse_xml
+from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document
 
 __all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read"]
 
 #: Default size limit for one input (100 MB); ``UNMASK_MAX_BYTES`` overrides.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+
+#: How deep attachments inside attachments are read as child documents.
+MAX_NESTING = 3
+
+Reader = Callable[..., Document]
+
+_READERS: dict[str, Reader] = {
+    "text": parse_text,
+    "html": parse_html,
+    "pdf": parse_pdf,
+    "email": parse_email,
+    "json": parse_json,
+    "xml": parse_xml,
+}
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -31,8 +52,6 @@ def _max_bytes(max_bytes: int | None) -> int:
         try:
             return int(env)
         except ValueError:
-            from unmask.errors import ConfigError
-
             raise ConfigError(f"UNMASK_MAX_BYTES={env!r} is not a whole number of bytes") from None
     return DEFAULT_MAX_BYTES
 
@@ -59,9 +78,9 @@ def read(
         path = Path(source)
         label = name or str(path)
         try:
-            size = path.stat().st_size
             if path.is_dir():
                 raise DocumentError(label, "is a directory", hint="pass the files in it")
+            size = path.stat().st_size
             if size > limit:
                 raise TooLargeError(label, f"{size:,} bytes is over the {limit:,}-byte limit",
                                     hint="raise it with UNMASK_MAX_BYTES")
@@ -73,7 +92,14 @@ def read(
 
 
 def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Turn raw bytes into a Document, choosing the reader by content."""
+    """Turn raw bytes into a Document, choosing the reader by content.
+
+    Raises only :class:`~unmask.errors.DocumentError` subclasses, whatever the bytes.
+    """
+    return _parse(data, source, max_bytes, depth=0)
+
+
+def _parse(data: bytes, source: str, max_bytes: int, depth: int) -> Document:
     if len(data) > max_bytes:
         raise TooLargeError(source, f"more than {max_bytes:,} bytes",
                             hint="raise the limit with UNMASK_MAX_BYTES")
@@ -81,9 +107,17 @@ def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
         raise EmptyDocumentError(source, "is empty")
     sha256 = hashlib.sha256(data).hexdigest()
     fmt = sniff_format(data, name=source)
-    return _READERS[fmt](data, source=source, sha256=sha256)
+    reader = _READERS[fmt]
+    if fmt == "email":
+        child: Callable[[bytes, str], Document] | None = None
+        if depth < MAX_NESTING:
+            child = partial(_parse_child, max_bytes=max_bytes, depth=depth + 1)
+        reader = partial(parse_email, parse_child=child)
+    try:
+        return reader(data, source=source, sha256=sha256)
+    except RecursionError as exc:
+        raise DocumentError(source, f"{fmt} input is nested too deeply to read") from exc
 
 
-_READERS = {
-    "text": read_text_bytes,
-}
+def _parse_child(data: bytes, source: str, *, max_bytes: int, depth: int) -> Document:
+    return _parse(data, source, max_bytes, depth)

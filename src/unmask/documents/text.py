@@ -1,20 +1,63 @@
-"""Plain text and Markdown: decode with charset detection; never crash on bad bytes."""
+"""Plain text, Markdown and AsciiDoc: decode with charset detection; never crash on bad bytes.
+
+Text is kept as written, except that line ends become ``\\n`` and NUL bytes are
+dropped. Markdown (``# Title``) and AsciiDoc (``= Title``) headings give the title;
+AsciiDoc is read as text with ``extra["markup"] = "asciidoc"``.
+"""
 
 from __future__ import annotations
 
-from unmask.model import Document
+import re
 
-__all__ = ["decode_text", "read_text_bytes"]
+from unmask.model import Document, Metadata
+
+__all__ = ["clean_text", "decode_text", "parse_text"]
+
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
+_ADOC_TITLE = re.compile(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
+_ADOC_MARKERS = re.compile(r"^(?::[a-z][\w-]*:|={2,6}[ \t]+\S|\[source|\|===|-{4}$|\.{4}$)",
+                           re.MULTILINE)
+_MD_MARKERS = re.compile(r"^(?:#{1,6}[ \t]+\S|```|[*-][ \t]+\S.*\]\(|\|[ \t]*-{3})|\]\(https?://",
+                         re.MULTILINE)
+_CONTROL = re.compile(r"[\x00\x01-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > half * 0.7 and even < half * 0.05:
+        encoding = "utf-16-le"
+    elif even > half * 0.7 and odd < half * 0.05:
+        encoding = "utf-16-be"
+    else:
+        return None
+    return data[: len(data) - len(data) % 2].decode(encoding, "replace")
 
 
 def decode_text(data: bytes) -> str:
-    """Decode bytes to text: BOMs and UTF-8 first, then charset-normalizer's best guess."""
+    """Decode bytes to text: BOMs and UTF-8 first, then charset-normalizer's best guess.
+
+    Never raises: undecodable bytes become U+FFFD.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data[: len(data) - len(data) % 2].decode("utf-16", "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    # Mostly UTF-8 with a few bad bytes (a truncated file, one stray Latin-1 byte):
+    # keep UTF-8 rather than guessing a legacy code page for all of it.
+    if _mostly_utf8(data):
+        return data.decode("utf-8", "replace")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -23,7 +66,54 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def read_text_bytes(data: bytes, *, source: str, sha256: str) -> Document:
-    text = decode_text(data).replace("\x00", "")
-    fmt = "markdown" if source.lower().endswith((".md", ".markdown")) else "text"
-    return Document(text=text, source=source, format=fmt, sha256=sha256, size=len(data))
+def _mostly_utf8(data: bytes) -> bool:
+    """True when nearly every non-ASCII byte belongs to a valid UTF-8 sequence."""
+    decoded = data.decode("utf-8", "replace")
+    bad = decoded.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    non_ascii = len(decoded) - len(decoded.encode("ascii", "ignore"))
+    return non_ascii > 0 and bad * 10 < non_ascii
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends to ``\\n`` and drop NUL and other C0 control characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def _markup(text: str, lower_name: str) -> str | None:
+    if lower_name.endswith((".adoc", ".asciidoc", ".asc")):
+        return "asciidoc"
+    if lower_name.endswith((".md", ".markdown", ".mdown", ".mkd")):
+        return "markdown"
+    head = text[:20000]
+    adoc = len(_ADOC_MARKERS.findall(head))
+    if _ADOC_TITLE.search(head[:2000]) and adoc >= 2:
+        return "asciidoc"
+    if len(_MD_MARKERS.findall(head)) >= 3:
+        return "markdown"
+    return None
+
+
+def _title(text: str, markup: str | None) -> str | None:
+    """The document title: a heading that opens the text (before any paragraph)."""
+    pattern = {"markdown": _MD_HEADING, "asciidoc": _ADOC_TITLE}.get(markup or "")
+    if pattern is None:
+        return None
+    for line in text[:5000].split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped.startswith((":", "//", "[", "<!--", "---")):
+            continue  # blank, AsciiDoc attribute/comment/block attribute, front matter
+        match = pattern.match(stripped)
+        return match.group(1).strip()[:300] or None if match else None
+    return None
+
+
+def parse_text(data: bytes, *, source: str, sha256: str) -> Document:
+    """Read text, Markdown or AsciiDoc bytes into a Document."""
+    text = clean_text(decode_text(data))
+    markup = _markup(text, source.lower())
+    extra = {"markup": markup} if markup == "asciidoc" else {}
+    fmt = "markdown" if markup == "markdown" else "text"
+    metadata = Metadata(title=_title(text, markup), extra=extra)
+    return Document(text=text, source=source, format=fmt, sha256=sha256, size=len(data),
+                    metadata=metadata)

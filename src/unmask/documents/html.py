@@ -1,0 +1,155 @@
+"""HTML pages: main text and metadata via trafilatura, full visible text as fallback.
+
+trafilatura leaves page furniture out (navigation, "Advertisement", related-article
+lists, comments) and finds the title, author, publication date, canonical URL and
+site name. When it finds no main text, the page's full visible text is kept instead
+and a warning says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from unmask.documents.text import clean_text, decode_text
+from unmask.errors import NoTextError
+from unmask.model import Document, Metadata
+
+__all__ = ["html_to_text", "parse_html"]
+
+_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)",
+                   re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+# Keep trafilatura's and htmldate's chatter about odd pages out of the user's log.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+# Errors third-party HTML code may raise on hostile markup; caught at this seam.
+_PARSER_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError, TypeError, LookupError, AttributeError, AssertionError, RecursionError,
+)
+
+
+def _parse_date(value: object) -> dt.date | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+_BLOCK_TAGS = (
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
+)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "head", "title")
+
+
+def html_to_text(data: bytes | str) -> str:
+    """The full visible text of an HTML page: scripts, styles and markup removed,
+    one line per block element."""
+    import lxml.etree
+    import lxml.html
+
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    encoding = "utf-8" if isinstance(data, str) else None
+    try:
+        parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True,
+                                      remove_pis=True, no_network=True)
+        root = lxml.html.document_fromstring(raw, parser=parser)
+    except (lxml.etree.LxmlError, *_PARSER_ERRORS):
+        root = None
+    if root is None:
+        text = decode_text(raw) if encoding is None else str(data)
+        text = re.sub(r"(?is)<(script|style|noscript)[^>]*>.*?</\1\s*>", " ", text)
+        import html as html_module
+
+        return _tidy(html_module.unescape(re.sub(r"(?s)<[^>]*>", " ", text)))
+    for element in list(root.iter(*_INVISIBLE_TAGS)):
+        parent = element.getparent()
+        if parent is not None:
+            element.drop_tree()
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag in ("td", "th"):
+            element.tail = " " + (element.tail or "").lstrip("\n")
+    return _tidy(root.text_content())
+
+
+def _tidy(text: str) -> str:
+    lines = [_SPACES.sub(" ", line).strip() for line in clean_text(text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _fallback_title(data: bytes) -> str | None:
+    match = _TITLE.search(decode_text(data[:65536]))
+    if match is None:
+        return None
+    import html as html_module
+
+    title = _SPACES.sub(" ", html_module.unescape(re.sub(r"<[^>]*>", "", match.group(1)))).strip()
+    return title[:500] or None
+
+
+def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
+    """Read an HTML page into a Document (main text, title, author, date, URL, site)."""
+    import trafilatura
+
+    warnings: list[str] = []
+    try:
+        result = trafilatura.bare_extraction(
+            data, with_metadata=True, include_comments=False, include_tables=True,
+            include_images=False, include_links=False,
+        )
+    except _PARSER_ERRORS as exc:
+        warnings.append(f"trafilatura failed ({type(exc).__name__}); full visible text kept")
+        result = None
+
+    main_text = _tidy(getattr(result, "text", None) or "") if result is not None else ""
+    if not main_text:
+        main_text = html_to_text(data)
+        if not warnings:
+            warnings.append("no main text found; full visible text kept")
+    if not main_text:
+        raise NoTextError(source, "HTML page has no visible text")
+
+    extra: dict[str, str] = {}
+    title = authors_raw = url = site = description = None
+    published: dt.date | None = None
+    language = None
+    if result is not None:
+        title = getattr(result, "title", None)
+        authors_raw = getattr(result, "author", None)
+        published = _parse_date(getattr(result, "date", None))
+        url = getattr(result, "url", None)
+        site = getattr(result, "sitename", None)
+        description = getattr(result, "description", None)
+        language = getattr(result, "language", None)
+        hostname = getattr(result, "hostname", None)
+        if isinstance(hostname, str) and hostname:
+            extra["hostname"] = hostname
+    if isinstance(description, str) and description:
+        extra["description"] = description[:2000]
+    if not language:
+        match = _LANG.search(data[:65536])
+        language = match.group(1).decode("ascii").lower() if match else None
+    authors: tuple[str, ...] = ()
+    if isinstance(authors_raw, str) and authors_raw.strip():
+        authors = tuple(a.strip() for a in authors_raw.split(";") if a.strip())
+    metadata = Metadata(
+        title=(title if isinstance(title, str) and title else None) or _fallback_title(data),
+        authors=authors,
+        published=published,
+        url=url if isinstance(url, str) and url else None,
+        site_name=site if isinstance(site, str) and site else None,
+        language=language if isinstance(language, str) else None,
+        extra=extra,
+    )
+    return Document(text=main_text, source=source, format="html", sha256=sha256,
+                    size=len(data), metadata=metadata, warnings=tuple(warnings))

@@ -1,0 +1,334 @@
+"""E-mail (RFC 5322 / MIME, ``.eml``): headers, decoded bodies, attachments.
+
+The text is a short header block (From, To, Cc, Reply-To, Subject, Date), then
+every body part: ``text/plain`` as written, ``text/html`` as its visible text
+followed by the link targets of the HTML (``[links]`` block: the URL behind
+"click here" matters to phishing triage). In ``multipart/alternative`` the HTML
+part is read, and the plain part too when its words differ (a mismatch between the
+two is itself a phishing sign).
+
+``Metadata``: ``title`` = Subject, ``authors`` = (From,), ``published`` = Date.
+``Metadata.extra`` keeps every top-level header, lower-cased, decoded (RFC 2047)
+and unfolded; a header that occurs more than once (``received``,
+``authentication-results`` …) keeps all its values in order, joined by newlines,
+and ``received-count`` says how many Received headers there were.
+
+Every non-body part is listed as an :class:`Attachment` (name, type, size,
+SHA-256); an attachment whose content unmask can read (PDF, HTML, text, e-mail,
+STIX …) becomes a child Document, read by the ``parse_child`` function the caller
+passes in.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from email import policy
+from email.errors import MessageError
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from unmask.documents.html import html_to_text
+from unmask.documents.text import clean_text, decode_text
+from unmask.errors import DocumentError, NoTextError, UnsupportedFormatError
+from unmask.model import Attachment, Document, Metadata
+
+__all__ = ["ChildReader", "parse_email"]
+
+#: Reads an attachment's bytes (and a source label for it) into a Document.
+ChildReader = Callable[[bytes, str], Document]
+
+_MAX_PARTS = 1000
+_MAX_DEPTH = 30
+_MAX_LINKS = 500
+_HEADER_BLOCK = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w{3,}")
+# Errors the stdlib e-mail package raises on malformed input (header parser bugs
+# included); caught here, at the seam.
+_MAIL_ERRORS: tuple[type[BaseException], ...] = (
+    MessageError, ValueError, TypeError, LookupError, AttributeError, AssertionError,
+    UnicodeError, RecursionError,
+)
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("a", "area", "form", "iframe", "img"):
+            return
+        for key, value in attrs:
+            if key in ("href", "action", "src") and value and len(self.links) < _MAX_LINKS:
+                self.links.append(value.strip())
+
+
+def _links(html: str, visible: str) -> list[str]:
+    collector = _LinkCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except _MAIL_ERRORS:
+        pass
+    seen: set[str] = set()
+    out: list[str] = []
+    for link in collector.links:
+        scheme = urlsplit(link).scheme.lower() if "://" in link or ":" in link else ""
+        if scheme not in ("http", "https", "ftp", "mailto") or link in seen or link in visible:
+            continue
+        seen.add(link)
+        out.append(_WS.sub("", link))
+    return out
+
+
+def _header_text(value: object) -> str:
+    return _WS.sub(" ", clean_text(str(value))).strip()
+
+
+def _headers(msg: Message) -> dict[str, list[str]]:
+    """Every top-level header, lower-cased name -> decoded values in order."""
+    out: dict[str, list[str]] = {}
+    for name in msg.keys():  # noqa: SIM118 - Message is not a dict; keys() keeps duplicates
+        key = name.lower()
+        if key in out:
+            continue
+        values: list[str] = []
+        try:
+            raw_values = msg.get_all(name) or []
+        except _MAIL_ERRORS:
+            raw_values = []
+        for value in raw_values:
+            try:
+                values.append(_header_text(value))
+            except _MAIL_ERRORS:
+                continue
+        if values:
+            out[key] = values
+    if not out:
+        # The parsed headers failed entirely: fall back to the raw name/value pairs.
+        for name, value in msg.raw_items():
+            out.setdefault(name.lower(), []).append(_header_text(value))
+    return out
+
+
+def _decode_part(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except _MAIL_ERRORS:
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "replace")
+    return b""
+
+
+def _part_text(part: Message, payload: bytes) -> str:
+    charset = None
+    try:
+        charset = part.get_content_charset()
+    except _MAIL_ERRORS:
+        charset = None
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            charset = None
+    if charset:
+        text = payload.decode(charset, "replace")
+        if text.count("\ufffd") > max(3, len(text) // 200):
+            text = decode_text(payload)
+    else:
+        text = decode_text(payload)
+    return clean_text(text)
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename()
+    except _MAIL_ERRORS:
+        return None
+    return _header_text(name) if name else None
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except _MAIL_ERRORS:
+        return "application/octet-stream"
+
+
+class _Walker:
+    def __init__(self, source: str, parse_child: ChildReader | None) -> None:
+        self.source = source
+        self.parse_child = parse_child
+        self.bodies: list[str] = []
+        self.attachments: list[Attachment] = []
+        self.children: list[Document] = []
+        self.warnings: list[str] = []
+        self.parts = 0
+
+    def visit(self, part: Message, depth: int = 0) -> None:
+        self.parts += 1
+        if self.parts > _MAX_PARTS:
+            if self.parts == _MAX_PARTS + 1:
+                self.warnings.append(f"more than {_MAX_PARTS} MIME parts; the rest skipped")
+            return
+        ctype = _content_type(part)
+        if ctype == "message/rfc822" or (part.is_multipart() and not ctype.startswith("multipart/")):
+            self.attach(part, ctype, _message_bytes(part))
+            return
+        if part.is_multipart():
+            if depth >= _MAX_DEPTH:
+                self.warnings.append(f"MIME parts nested more than {_MAX_DEPTH} deep skipped")
+                return
+            subparts = part.get_payload()
+            if not isinstance(subparts, list):
+                return
+            if ctype == "multipart/alternative":
+                self.visit_alternative([p for p in subparts if isinstance(p, Message)], depth)
+                return
+            for sub in subparts:
+                if isinstance(sub, Message):
+                    self.visit(sub, depth + 1)
+            return
+        payload = _decode_part(part)
+        if self.is_body(part, ctype):
+            self.add_body(part, ctype, payload)
+        else:
+            self.attach(part, ctype, payload)
+
+    def visit_alternative(self, subparts: list[Message], depth: int) -> None:
+        plain = [p for p in subparts if isinstance(p, Message) and _content_type(p) == "text/plain"]
+        rest = [p for p in subparts if isinstance(p, Message) and p not in plain]
+        has_html = any(_content_type(p) == "text/html" for p in rest)
+        before = len(self.bodies)
+        for sub in rest:
+            self.visit(sub, depth + 1)
+        html_text = "\n".join(self.bodies[before:])
+        for sub in plain:
+            payload = _decode_part(sub)
+            text = _part_text(sub, payload).strip()
+            if not has_html or _differs(text, html_text):
+                self.bodies.append(text)
+
+    @staticmethod
+    def is_body(part: Message, ctype: str) -> bool:
+        if ctype not in ("text/plain", "text/html"):
+            return False
+        try:
+            disposition = part.get_content_disposition()
+        except _MAIL_ERRORS:
+            disposition = None
+        return disposition != "attachment" and _filename(part) is None
+
+    def add_body(self, part: Message, ctype: str, payload: bytes) -> None:
+        text = _part_text(part, payload)
+        if ctype == "text/html":
+            visible = html_to_text(text)
+            links = _links(text, visible)
+            if links:
+                visible = (visible + "\n\n[links]\n" + "\n".join(links)).strip()
+            text = visible
+        text = text.strip()
+        if text:
+            self.bodies.append(text)
+
+    def attach(self, part: Message, ctype: str, payload: bytes) -> None:
+        name = _filename(part)
+        self.attachments.append(Attachment(
+            name=name, content_type=ctype, size=len(payload),
+            sha256=hashlib.sha256(payload).hexdigest(),
+        ))
+        if self.parse_child is None or not payload.strip():
+            return
+        if ctype.split("/")[0] in ("image", "audio", "video", "font"):
+            return
+        label = f"{self.source}::{name or f'attachment-{len(self.attachments)}'}"
+        try:
+            self.children.append(self.parse_child(payload, label))
+        except UnsupportedFormatError:
+            self.warnings.append(f"attachment {name or ctype!r} not read: {ctype} is not a "
+                                 "format unmask reads")
+        except DocumentError as exc:
+            self.warnings.append(f"attachment {name or ctype!r} not read: {exc.reason}")
+
+
+def _message_bytes(part: Message) -> bytes:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else payload
+    if isinstance(inner, Message):
+        try:
+            return inner.as_bytes(policy=policy.default.clone(linesep="\n"))
+        except _MAIL_ERRORS:
+            return str(inner.get_payload()).encode("utf-8", "replace")
+    return _decode_part(part)
+
+
+def _differs(plain: str, html_text: str) -> bool:
+    """True when more than a fifth of the plain part's words are not in the HTML text."""
+    words = set(_WORD.findall(plain.lower()))
+    if not words:
+        return False
+    html_words = set(_WORD.findall(html_text.lower()))
+    return len(words - html_words) > len(words) / 5
+
+
+def _date(msg: Message) -> dt.date | None:
+    try:
+        header = msg["date"]
+        when = getattr(header, "datetime", None) if header is not None else None
+    except _MAIL_ERRORS:
+        return None
+    return when.date() if isinstance(when, dt.datetime) else None
+
+
+def parse_email(
+    data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None
+) -> Document:
+    """Read an RFC 5322 / MIME message into a Document (children from attachments)."""
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(data)
+    except _MAIL_ERRORS as exc:
+        raise DocumentError(source, f"is not a readable e-mail ({type(exc).__name__}: {exc})") from exc
+    assert isinstance(msg, EmailMessage)  # policy.default builds EmailMessage
+
+    headers = _headers(msg)
+    walker = _Walker(source, parse_child)
+    try:
+        walker.visit(msg)
+    except RecursionError as exc:
+        raise DocumentError(source, "MIME structure is nested too deeply") from exc
+
+    first = {name: values[0] for name, values in headers.items()}
+    block = [f"{name}: {first[name.lower()]}" for name in _HEADER_BLOCK if first.get(name.lower())]
+    text = "\n".join(block)
+    if walker.bodies:
+        text = (text + "\n\n" + "\n\n".join(walker.bodies)).strip()
+    if not text.strip():
+        raise NoTextError(source, "e-mail has no headers and no text body")
+
+    published = _date(msg)
+    extra = {name: "\n".join(values) for name, values in headers.items()}
+    if "received" in headers:
+        extra["received-count"] = str(len(headers["received"]))
+    sender = first.get("from")
+    metadata = Metadata(
+        title=first.get("subject"),
+        authors=(sender,) if sender else (),
+        published=published,
+        extra=extra,
+    )
+    return Document(
+        text=text, source=source, format="email", sha256=sha256, size=len(data),
+        metadata=metadata, attachments=tuple(walker.attachments),
+        children=tuple(walker.children), warnings=tuple(walker.warnings),
+    )
