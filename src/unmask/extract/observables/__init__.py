@@ -1,0 +1,361 @@
+"""Observables (IOCs): refanged, validated, benign noise tagged.
+
+``extract_observables(text, context=...)`` finds domains, IP addresses and ranges,
+URLs, e-mail addresses, file hashes, ssdeep hashes, CVE ids, AS numbers, MAC
+addresses, registry keys, file paths and names, cryptocurrency wallets and user
+agents. The pipeline, each step linear in the input:
+
+1. :mod:`.scan` reduces the text to windows that may hold observables;
+2. :mod:`.refang` undoes defanging and keeps a map back to the original offsets;
+3. :mod:`.patterns` matches every type in one pass; :mod:`.validate` checks each
+   candidate (public suffix, address syntax, checksums);
+4. :mod:`.benign` tags known-benign values (MISP warninglists, the document's own
+   site, private/documentation ranges, version strings, file names).
+
+Each :class:`~unmask.model.Observable` has ``value`` (normalised), ``surface``
+(exactly as written) and ``span`` into ``text``; benign ones carry
+``benign_reasons`` and are kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from unmask.errors import ExtractError
+from unmask.extract.observables.benign import Judge
+from unmask.extract.observables.patterns import ATOMS, FILE_EXTENSIONS, INNER, SCHEMES
+from unmask.extract.observables.refang import refang, refang_text
+from unmask.extract.observables.scan import mask
+from unmask.extract.observables.validate import (
+    btc_ok,
+    domain_ok,
+    eth_ok,
+    ipv4_value,
+    ipv6_value,
+    ssdeep_ok,
+    xmr_ok,
+)
+from unmask.model import ExtractContext, Observable, Span
+from unmask.reference.suffixes import SuffixIndex, load_suffixes
+from unmask.reference.warninglists import load_warninglists
+
+__all__ = ["OBSERVABLE_TYPES", "extract_observables", "refang_text"]
+
+#: Every ``Observable.type`` this extractor produces.
+OBSERVABLE_TYPES = (
+    "domain", "ipv4", "ipv6", "ipv4_cidr", "url", "email",
+    "md5", "sha1", "sha256", "sha512", "ssdeep",
+    "cve", "asn", "mac", "registry_key", "file_path", "file_name",
+    "btc", "xmr", "eth", "user_agent",
+)  # fmt: skip
+
+_HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
+_TRAIL = ".,;:!?'\"*`>"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_QUOTES = "'\"`"
+_ETH_CONTEXT = re.compile(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
+_XMPP = re.compile(r"jabber|xmpp")
+
+
+def _trim(value: str) -> str:
+    """Drop trailing punctuation and unbalanced closing brackets."""
+    while value:
+        last = value[-1]
+        if last in _TRAIL:
+            value = value[:-1]
+        elif last in _PAIRS and value.count(last) > value.count(_PAIRS[last]):
+            value = value[:-1]
+        else:
+            break
+    return value
+
+
+def _loose_host(host: str) -> bool:
+    """A host name whose TLD is at least alphabetic (for defanged e-mail addresses)."""
+    labels = host.split(".")
+    return len(labels) >= 2 and labels[-1].isalpha() and 2 <= len(labels[-1]) <= 24 and all(labels)
+
+
+class _Collector:
+    """Builds the observables of one text; the look-up caches live for one call."""
+
+    def __init__(self, text: str, refanged: str, ref_map: object, judge: Judge, suffixes: SuffixIndex) -> None:
+        self.text = text
+        self.r = refanged
+        self.ref = ref_map
+        self.judge = judge
+        self.suffixes = suffixes
+        self.out: dict[tuple[str, int, int], Observable] = {}
+        self.host_reasons: dict[str, list[str]] = {}
+        self.value_reasons: dict[str, list[str]] = {}
+
+    # -- emitting ---------------------------------------------------------------
+
+    def emit(self, kind: str, value: str, start: int, end: int, reasons: list[str] | tuple[str, ...] = ()) -> None:
+        # ``start``/``end`` are offsets in the padded refanged text (one leading space).
+        s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+        key = (kind, s, e)
+        if key in self.out:
+            return
+        self.out[key] = Observable(
+            type=kind,
+            value=value,
+            surface=self.text[s:e],
+            span=Span(s, e),
+            benign_reasons=tuple(dict.fromkeys(reasons)),
+        )
+
+    def _host_reasons(self, host: str) -> list[str]:
+        reasons = self.host_reasons.get(host)
+        if reasons is None:
+            reasons = self.judge.host(host)
+            self.host_reasons[host] = reasons
+        return reasons
+
+    def _value_reasons(self, value: str) -> list[str]:
+        reasons = self.value_reasons.get(value)
+        if reasons is None:
+            reasons = self.judge.value(value)
+            self.value_reasons[value] = reasons
+        return reasons
+
+    def _before(self, start: int) -> str:
+        s, _ = self.ref.original(start - 1, start - 1)  # type: ignore[attr-defined]
+        return self.text[max(0, s - 40) : s]
+
+    def _after(self, end: int) -> str:
+        _, e = self.ref.original(end - 1, end - 1)  # type: ignore[attr-defined]
+        return self.text[e : e + 40]
+
+    def host(self, host: str, start: int, end: int, *, in_context: bool) -> list[str] | None:
+        """Emit a URL/e-mail host as domain or address; return its benign reasons."""
+        value = host.lower().rstrip(".")
+        if value.startswith("[") and value.endswith("]"):
+            value = value[1:-1]
+            start += 1
+            end -= 1
+        v4 = ipv4_value(value)
+        if v4 is not None:
+            reasons = self.judge.ip(v4, 4, "")
+            self.emit("ipv4", v4, start, end, reasons)
+            return reasons
+        if ":" in value:
+            v6 = ipv6_value(value)
+            if v6 is None:
+                return None
+            reasons = self.judge.ip(v6, 6, "")
+            self.emit("ipv6", v6, start, end, reasons)
+            return reasons
+        if not domain_ok(value, self.suffixes):
+            return None
+        reasons = self._host_reasons(value)
+        self.emit("domain", value, start, start + len(host.rstrip(".")), reasons)
+        return reasons
+
+    # -- the main loop ----------------------------------------------------------
+
+    def run(self, pattern: re.Pattern[str], pos: int, endpos: int) -> None:
+        r = self.r
+        for m in pattern.finditer(r, pos, endpos):
+            kind = m.lastgroup
+            if kind == "url" or kind == "surl":
+                self.url(m, kind)
+            elif kind == "email":
+                self.email(m)
+            elif kind == "ipv4" or kind == "cidr":
+                self.ipv4(m)
+            elif kind == "domain":
+                self.domain(m)
+            elif kind == "fname":
+                self.fname(m)
+            elif kind == "hex":
+                self.hexes(m)
+            else:
+                self.other(m, kind)
+
+    def url(self, m: re.Match[str], kind: str) -> None:
+        r = self.r
+        start, end = m.span(kind)
+        if kind == "url":
+            host_start, host_end = m.span("uhost")
+            scheme = SCHEMES.get(m.group("scheme").lower(), m.group("scheme").lower())
+        else:
+            host_start, host_end = m.span("shost")
+            scheme = "http"
+        quote = r[start - 1]
+        raw = r[start:end]
+        if quote in _QUOTES:
+            cut = raw.find(quote)
+            if cut >= 0:
+                raw = raw[:cut]
+        raw = _trim(raw)
+        end = start + len(raw)
+        if end <= host_start:
+            return
+        host_end = min(host_end, end)
+        userinfo = ""
+        host = r[host_start:host_end]
+        if "@" in host:
+            userinfo, host = host.rsplit("@", 1)
+            host_start = host_end - len(host)
+            userinfo += "@"
+        reasons = self.host(host, host_start, host_end, in_context=True)
+        if reasons is None:
+            # Not a real host: look inside for anything else.
+            self.run(INNER, start - 1, end)
+            return
+        rest = r[host_end:end]
+        value = f"{scheme}://{userinfo}{host.lower()}{rest}"
+        self.emit("url", value, start, end, reasons)
+        if host_end < end:
+            self.run(INNER, host_end, end)
+
+    def email(self, m: re.Match[str]) -> None:
+        start, end = m.span("email")
+        h_start, h_end = m.span("ehost")
+        host = m.group("ehost").lower()
+        local = self.r[start : h_start - 1]
+        if local.startswith(".") or ".." in local:
+            local_ok = False
+        else:
+            local_ok = True
+        reasons = self.host(m.group("ehost"), h_start, h_end, in_context=True)
+        if reasons is None:
+            s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+            defanged = self.text[s:e] != self.r[start:end]
+            if not (defanged and _loose_host(host)):
+                return
+            reasons = []
+        if not local_ok or _XMPP.search(host):
+            return
+        value = f"{local}@{host}".lower()
+        self.emit("email", value, start, end, reasons + self._value_reasons(value))
+
+    def ipv4(self, m: re.Match[str]) -> None:
+        start, end = m.span("ipv4")
+        value = ipv4_value(m.group("ipv4"))
+        if value is None:
+            return
+        before = self._before(start)
+        reasons = self.judge.ip(value, 4, before)
+        self.emit("ipv4", value, start, end, reasons)
+        cidr = m.group("cidr")
+        if cidr is not None and int(cidr) <= 32:
+            c_end = m.end("cidr")
+            self.emit("ipv4_cidr", f"{value}/{int(cidr)}", start, c_end, [x for x in reasons if x != "version-string"])
+
+    def domain(self, m: re.Match[str]) -> None:
+        start, end = m.span("domain")
+        value = m.group("domain").lower()
+        if not domain_ok(value, self.suffixes):
+            return
+        reasons = list(self._host_reasons(value))
+        if self.judge.file_like(value, self._before(start), self._after(end)):
+            reasons.append("file-name")
+        self.emit("domain", value, start, end, reasons)
+
+    def fname(self, m: re.Match[str]) -> None:
+        start, end = m.span("fname")
+        name = m.group("fname")
+        lower = name.lower()
+        tld = lower.rsplit(".", 1)[-1]
+        if domain_ok(lower, self.suffixes):
+            before, after = self._before(start), self._after(end)
+            if self.judge.file_like(lower, before, after) or len(lower.split(".")) > 2 and tld in FILE_EXTENSIONS:
+                if tld not in {"pl", "sh", "one", "app"} or self.judge.file_like(lower, before, after):
+                    reasons = list(self._host_reasons(lower)) + ["file-name"]
+                    self.emit("domain", lower, start, end, reasons)
+                    self.emit("file_name", name, start, end)
+                    return
+            reasons = list(self._host_reasons(lower))
+            self.emit("domain", lower, start, end, reasons)
+            return
+        self.emit("file_name", name, start, end)
+
+    def hexes(self, m: re.Match[str]) -> None:
+        start, end = m.span("hex")
+        raw = m.group("hex")
+        prefixed = raw[:2].lower() == "0x"
+        body = raw[2:] if prefixed else raw
+        if prefixed and len(body) == 40:
+            mixed = body != body.lower() and body != body.upper()
+            if (mixed and eth_ok(raw)) or _ETH_CONTEXT.search(self._before(start)):
+                if eth_ok(raw):
+                    self.emit("eth", raw.lower(), start, end)
+                    return
+        kind = _HASH_TYPES.get(len(body))
+        if kind is None:
+            return
+        value = body.lower()
+        h_start = start + 2 if prefixed else start
+        self.emit(kind, value, h_start, end, self._value_reasons(value))
+
+    def other(self, m: re.Match[str], kind: str | None) -> None:
+        if kind in ("macsep",):
+            kind = "mac"
+        if kind in ("cvey", "cven"):
+            kind = "cve"
+        if kind in ("asnum", "asnum2"):
+            kind = "asn"
+        if kind is None:
+            return
+        start, end = m.span(kind)
+        raw = m.group(kind)
+        if kind == "mac":
+            digits = re.sub(r"[^0-9A-Fa-f]", "", raw).lower()
+            self.emit("mac", ":".join(digits[i : i + 2] for i in range(0, 12, 2)), start, end)
+        elif kind == "reg" or kind == "wpath" or kind == "upath":
+            value = _trim(raw)
+            end = start + len(value)
+            if kind == "reg":
+                value = value.rstrip("\\")
+                if "\\" not in value:
+                    return
+            self.emit("registry_key" if kind == "reg" else "file_path", value, start, end)
+            if kind != "reg":
+                cut = max(value.rfind("/"), value.rfind("\\"))
+                if cut >= 0:
+                    self.run(INNER, start + cut, end)
+        elif kind == "ua":
+            self.emit("user_agent", raw, start, end)
+        elif kind == "cve":
+            self.emit("cve", f"CVE-{m.group('cvey')}-{m.group('cven')}", start, end)
+        elif kind == "asn":
+            number = int(m.group("asnum") or m.group("asnum2"))
+            if 0 < number < 2**32:
+                self.emit("asn", f"AS{number}", start, end)
+        elif kind == "ssdeep":
+            if ssdeep_ok(raw):
+                self.emit("ssdeep", raw, start, end)
+        elif kind == "xmr":
+            if xmr_ok(raw):
+                self.emit("xmr", raw, start, end)
+        elif kind == "btc":
+            if btc_ok(raw):
+                self.emit("btc", raw if raw[:3].lower() != "bc1" else raw.lower(), start, end)
+        elif kind == "ipv6":
+            value = ipv6_value(raw)
+            if value is not None:
+                reasons = self.judge.ip(value, 6, "")
+                self.emit("ipv6", value, start, end, reasons)
+
+
+def extract_observables(text: str, *, context: ExtractContext | None = None) -> list[Observable]:
+    """Every observable in ``text``, in order of appearance.
+
+    Benign values (warninglists, the document's own site from ``context``, private
+    and documentation ranges, version strings, file names) are kept with
+    ``benign_reasons``; :attr:`Observable.is_indicator` is False for them.
+    """
+    if not isinstance(text, str):
+        raise ExtractError(f"extract_observables needs text (str), got {type(text).__name__}")
+    if not text:
+        return []
+    suffixes = load_suffixes()
+    judge = Judge.for_context(load_warninglists(), suffixes, context)
+    masked = mask(text)
+    ref = refang(masked)
+    padded = " " + ref.text
+    collector = _Collector(text, padded, ref, judge, suffixes)
+    collector.run(ATOMS, 0, len(padded))
+    return sorted(collector.out.values(), key=lambda o: (o.span.start, o.span.end, o.type))

@@ -1,0 +1,75 @@
+"""The observable patterns, compiled once.
+
+Every pattern starts by consuming one *boundary* character (white space or
+punctuation that may precede an observable). That gives Python's regex engine a
+first-character set to skip over quickly, and keeps a match from starting in the
+middle of a word. Repetitions are bounded and unambiguous, so matching stays linear.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "SCHEMES"]
+
+#: Defanged and real URL schemes -> the canonical scheme.
+SCHEMES = {
+    "hxxp": "http", "hxxps": "https", "hxtp": "http", "hxtps": "https", "htxp": "http",
+    "htxps": "https", "hxxxp": "http", "hxxxps": "https", "hxttp": "http", "hxttps": "https",
+    "h__p": "http", "h__ps": "https", "httx": "http", "fxp": "ftp", "fxps": "ftps", "ftx": "ftp",
+    "meow": "http", "meows": "https", "http": "http", "https": "https", "ftp": "ftp",
+    "ftps": "ftps", "sftp": "sftp", "tcp": "tcp", "udp": "udp", "ws": "ws", "wss": "wss",
+    "smb": "smb", "hxxxs": "https",
+}
+
+#: File extensions that make ``name.ext`` a file name.
+FILE_EXTENSIONS = frozenset(
+    """exe dll sys scr bat cmd ps1 psm1 psd1 vbs vbe js jse wsf wsh hta lnk msi msp jar apk
+    dmg iso img vhd vhdx doc docx docm dot dotm xls xlsx xlsm xlsb xll ppt pptx pptm pdf rtf
+    txt log csv xml html htm mht php asp aspx jsp py pyc zip rar 7z gz tgz tar bz2 xz cab
+    dat bin tmp ini cfg conf json yaml yml elf so dylib plist sh pl rb c cpp cs java class
+    swf eml msg one chm cpl ocx drv efi ko lua iqy slk sct inf reg svg png jpg jpeg gif bmp
+    ico mp4 mov mp3 wav""".split()
+)
+
+_B = r"[\s\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?<![\w\-\s\x01]\.)"
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})"
+_TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62})"
+_DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"
+_IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+_PATH = r"[!-;=?-\[\]-{}~]"  # printable ASCII except space < > \ |
+_SCHEME = r"(?i:h[xt]{2,3}ps?|hxxxs|hxttps?|h__ps?|httx|fxps?|ftx|meows?|https?|s?ftps?|tcp|udp|wss?|smb)"
+_SEP = r"(?::/{1,3}|:\\\\|:__|__)"
+_EXT = "|".join(sorted(FILE_EXTENSIONS, key=len, reverse=True))
+
+_URL = rf"""(?P<url>(?P<scheme>{_SCHEME})(?P<sep>{_SEP})
+    (?P<uhost>(?:[^\s/?#@<>"'\x01\\]{{1,128}}@)?(?:\[[0-9A-Fa-f:.]{{2,45}}\]|[A-Za-z0-9_.-]{{1,253}}))
+    (?::\d{{1,5}})?(?:[/?#]{_PATH}{{0,4096}})?)"""
+_SURL = rf"""(?P<surl>(?P<shost>{_DOMAIN}|{_IPV4})(?::\d{{1,5}})?/{_PATH}{{1,4096}})"""
+_EMAIL = rf"""(?P<email>[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@(?P<ehost>{_DOMAIN}|\[{_IPV4}\]))(?![A-Za-z0-9_-])"""
+_IP = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
+_MAC = r"""(?P<mac>[0-9A-Fa-f]{2}(?P<macsep>[:-])(?:[0-9A-Fa-f]{2}(?P=macsep)){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:.-])"""
+_FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}(?:\.[A-Za-z0-9_-]{{1,40}}){{0,3}}\.(?i:{_EXT}))(?![\w-]|\.[A-Za-z0-9])"""
+_DOM = rf"""(?P<domain>{_DOMAIN})\.?(?![\w-]|\.[A-Za-z0-9])"""
+_HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKCC|HKU)"
+_SEG = r"""[^\\\s"<>|\x01]+"""
+_REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:\ (?!HK){_SEG}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG})?)"""
+_WSEG = r"""[^\\/:*?"<>|\s\x01]+"""
+_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%)\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG})"""
+_USEG = r"[A-Za-z0-9._-]+"
+_UPATH = rf"""(?P<upath>(?<=[\s"'\x01])~?/(?:{_USEG}(?:\ {_USEG}){{0,8}}/){{1,64}}{_USEG})"""
+_HEX = r"""(?P<hex>(?:0x)?[0-9A-Fa-f]{32,128})(?![0-9A-Za-z])"""
+_SSDEEP = r"""(?P<ssdeep>\d{1,10}:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3,64})(?![A-Za-z0-9/+:])"""
+_IPV6 = r"""(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:.])"""
+_CVE = r"""(?P<cve>(?i:cve)[-_ ]?(?P<cvey>\d{4})[-_ ](?P<cven>\d{4,7}))(?!\d)"""
+_ASN = r"""(?P<asn>(?:ASN?|asn|Asn)\ ?(?P<asnum>\d{1,10})|[Aa]s(?P<asnum2>\d{1,10}))(?![\w])"""
+_XMR = r"""(?P<xmr>[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?![A-Za-z0-9])"""
+_BTC = r"""(?P<btc>[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?i:bc1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71})(?![A-Za-z0-9])"""
+_UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za-z][\w.-]*/[\w.+-]+|\([^()\n\x01]{1,160}\)|[A-Z][A-Za-z]*(?=\ [A-Za-z][\w.-]*/\d)))*)"""
+
+_ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPATH, _UA, _CVE,
+               _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
+_ORDER_INNER = [_EMAIL, _IP, _FNAME, _DOM, _HEX]
+
+ATOMS = re.compile(_B + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
+INNER = re.compile(_B + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -1,0 +1,204 @@
+"""MISP warninglists (pymispwarninglists) compiled into fast look-ups.
+
+Every list is read once, normalised and folded into:
+
+* ``hosts``: exact host names (``string`` lists) -> list ids;
+* ``host_suffixes``: host names matched with their sub-domains (``hostname``
+  lists, and the domains of ``disposable-email``) -> list ids;
+* ``values``: other exact strings (hashes, e-mail addresses) -> list ids;
+* ``substrings``: the few ``substring`` lists, checked by ``in``;
+* ``ipv4`` / ``ipv6``: CIDR ranges swept into one sorted partition of the address
+  space, so an address is judged with a single bisection.
+
+The 1-million-entry popularity rankings (``tranco``, ``google-chrome-crux-1million``)
+are left out by default: they cost ~150 MB of memory, and the smaller top lists
+(tranco10k, cisco, majestic, alexa) already cover the popular domains.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ipaddress
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from unmask.errors import ReferenceDataError
+from unmask.reference.cache import load_compiled
+
+__all__ = ["EXCLUDED_LISTS", "Warninglists", "load_warninglists"]
+
+_FORMAT = 1
+
+#: Lists not compiled (too large for their value; see the module docstring).
+EXCLUDED_LISTS = frozenset({"tranco", "google-chrome-crux-1million", "phone_numbers"})
+
+_HOST_ATTRS = {"hostname", "domain", "url", "uri", "domain|ip", "hostname|port"}
+_HASH_ATTRS = {"md5", "sha1", "sha224", "sha256", "sha512", "filename|md5"}
+_EMAIL_ATTRS = {"email-src", "email-dst", "whois-registrant-email", "target-email", "email"}
+
+
+@dataclass(frozen=True, slots=True)
+class Warninglists:
+    """Compiled warninglists; every look-up returns the slugs of the lists hit."""
+
+    names: tuple[str, ...]
+    hosts: dict[str, tuple[int, ...]]
+    host_suffixes: dict[str, tuple[int, ...]]
+    values: dict[str, tuple[int, ...]]
+    substrings: tuple[tuple[str, int], ...]
+    ipv4_starts: tuple[int, ...]
+    ipv4_sets: tuple[tuple[int, ...], ...]
+    ipv6_starts: tuple[int, ...]
+    ipv6_sets: tuple[tuple[int, ...], ...]
+
+    def _names(self, ids: Iterable[int]) -> tuple[str, ...]:
+        return tuple(sorted({self.names[i] for i in ids}))
+
+    def match_host(self, host: str) -> tuple[str, ...]:
+        """Lists that name ``host`` (lower case) or, for hostname lists, a parent of it."""
+        ids: list[int] = list(self.hosts.get(host, ()))
+        name = host
+        while True:
+            ids.extend(self.host_suffixes.get(name, ()))
+            dot = name.find(".")
+            if dot < 0:
+                break
+            name = name[dot + 1 :]
+        for needle, list_id in self.substrings:
+            if needle in host:
+                ids.append(list_id)
+        return self._names(ids) if ids else ()
+
+    def match_value(self, value: str) -> tuple[str, ...]:
+        """Lists that hold ``value`` (lower case) exactly: hashes, e-mail addresses."""
+        ids = self.values.get(value)
+        return self._names(ids) if ids else ()
+
+    def match_ip(self, address: int, version: int) -> tuple[str, ...]:
+        """Lists whose CIDR ranges hold the address given as an integer."""
+        starts, sets = (self.ipv4_starts, self.ipv4_sets) if version == 4 else (self.ipv6_starts, self.ipv6_sets)
+        i = bisect.bisect_right(starts, address) - 1
+        if i < 0:
+            return ()
+        ids = sets[i]
+        return self._names(ids) if ids else ()
+
+
+def _data_dir() -> Path:
+    try:
+        import pymispwarninglists
+    except ImportError as exc:  # pragma: no cover - a declared dependency
+        raise ReferenceDataError("pymispwarninglists is not installed; reinstall unmask") from exc
+    root = Path(pymispwarninglists.__file__).parent / "data" / "misp-warninglists" / "lists"
+    if not root.is_dir():
+        raise ReferenceDataError(f"the MISP warninglists are missing from {str(root)!r}; reinstall pymispwarninglists")
+    return root
+
+
+def _clean_host(entry: str) -> str:
+    entry = entry.strip().lower()
+    if "://" in entry:
+        entry = entry.split("://", 1)[1]
+    entry = entry.split("/", 1)[0]
+    while entry.startswith(("*.", ".")):
+        entry = entry[2:] if entry.startswith("*.") else entry[1:]
+    return entry.rstrip(".")
+
+
+def _sweep(ranges: list[tuple[int, int, int]]) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """Partition the address space at every range edge; each piece keeps its list ids."""
+    events: list[tuple[int, int, int]] = []
+    for start, end, list_id in ranges:
+        events.append((start, 1, list_id))
+        events.append((end + 1, -1, list_id))
+    events.sort()
+    active: dict[int, int] = {}
+    starts: list[int] = []
+    sets: list[tuple[int, ...]] = []
+    interned: dict[tuple[int, ...], tuple[int, ...]] = {}
+    i = 0
+    while i < len(events):
+        point = events[i][0]
+        while i < len(events) and events[i][0] == point:
+            _, delta, list_id = events[i]
+            count = active.get(list_id, 0) + delta
+            if count:
+                active[list_id] = count
+            else:
+                active.pop(list_id, None)
+            i += 1
+        key = tuple(sorted(active))
+        key = interned.setdefault(key, key)
+        if sets and sets[-1] == key:
+            continue
+        starts.append(point)
+        sets.append(key)
+    return tuple(starts), tuple(sets)
+
+
+def _build() -> Warninglists:
+    names: list[str] = []
+    hosts: dict[str, set[int]] = {}
+    host_suffixes: dict[str, set[int]] = {}
+    values: dict[str, set[int]] = {}
+    substrings: list[tuple[str, int]] = []
+    v4: list[tuple[int, int, int]] = []
+    v6: list[tuple[int, int, int]] = []
+    for path in sorted(_data_dir().glob("*/list.json")):
+        slug = path.parent.name
+        if slug in EXCLUDED_LISTS:
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ReferenceDataError(f"warninglist {str(path)!r} is unreadable: {exc}") from exc
+        kind = data.get("type")
+        attrs = set(data.get("matching_attributes") or ())
+        entries = [str(e) for e in data.get("list") or ()]
+        list_id = len(names)
+        names.append(f"warninglist:{slug}")
+        if kind == "cidr":
+            for entry in entries:
+                try:
+                    net = ipaddress.ip_network(entry.strip(), strict=False)
+                except ValueError:
+                    continue
+                target = v4 if net.version == 4 else v6
+                target.append((int(net.network_address), int(net.broadcast_address), list_id))
+        elif kind == "hostname" or (kind == "substring" and attrs & _EMAIL_ATTRS):
+            for entry in entries:
+                host = _clean_host(entry)
+                if host:
+                    host_suffixes.setdefault(host, set()).add(list_id)
+        elif kind == "string":
+            is_host = bool(attrs & _HOST_ATTRS) and not attrs & _HASH_ATTRS
+            for entry in entries:
+                if is_host:
+                    host = _clean_host(entry)
+                    if host:
+                        hosts.setdefault(host, set()).add(list_id)
+                else:
+                    values.setdefault(entry.strip().lower(), set()).add(list_id)
+        elif kind == "substring":
+            substrings.extend((e.strip().lower(), list_id) for e in entries if e.strip())
+        # "regex" lists (phone numbers, contact addresses) do not apply to observables.
+    ipv4_starts, ipv4_sets = _sweep(v4)
+    ipv6_starts, ipv6_sets = _sweep(v6)
+    return Warninglists(
+        names=tuple(names),
+        hosts={k: tuple(sorted(v)) for k, v in hosts.items()},
+        host_suffixes={k: tuple(sorted(v)) for k, v in host_suffixes.items()},
+        values={k: tuple(sorted(v)) for k, v in values.items()},
+        substrings=tuple(substrings),
+        ipv4_starts=ipv4_starts,
+        ipv4_sets=ipv4_sets,
+        ipv6_starts=ipv6_starts,
+        ipv6_sets=ipv6_sets,
+    )
+
+
+def load_warninglists() -> Warninglists:
+    """The compiled warninglists (built once per pymispwarninglists version, then cached)."""
+    return load_compiled("warninglists", _build, depends=["pymispwarninglists"], format_version=_FORMAT)
