@@ -96,10 +96,11 @@ def looks_binary(head: bytes) -> bool:
         return False
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    if head.count(b"\x00") > len(head) // 100:
+    # A few stray NULs or control bytes happen in text (bad exports); binary has many.
+    if head.count(b"\x00") > max(8, len(head) // 50):
         return True
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    return controls > len(head) // 10
+    return controls > max(8, len(head) // 10)
 
 
 def _looks_like_email(head: bytes) -> bool:
@@ -148,7 +149,7 @@ def _sniff_markup(head: bytes, lower_name: str) -> str | None:
             return "html"
         if _XML_DECL.match(_strip_bom(head).lstrip()) or lower_name.endswith((".xml", ".ioc", ".stix")):
             return "xml"
-        if len(_HTML_TAG.findall(head)) >= 3:
+        if _HTML_TAG.match(start) or len(_HTML_TAG.findall(head)) >= 3:
             return "html"
         return "xml"
     if lower_name.endswith((".html", ".htm")) and len(_HTML_TAG.findall(head)) >= 3:

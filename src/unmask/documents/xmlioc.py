@@ -80,10 +80,17 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _elements(root: Any) -> Any:
+    """Elements only: no comments, processing instructions or unresolved entities."""
+    from lxml import etree
+
+    return root.iter(etree.Element)
+
+
 def _element_lines(root: Any) -> list[str]:
     lines: list[str] = []
     seen: set[str] = set()
-    for element in root.iter():
+    for element in _elements(root):
         text = _text(element.text)
         if text is None:
             continue
@@ -100,14 +107,14 @@ def _parse_stix1(data: bytes, source: str, sha256: str) -> Document:
     if not lines:
         raise NoTextError(source, "STIX 1.x package holds no text")
     titles: list[str] = []
-    for element in root.iter():
+    for element in _elements(root):
         parent = element.getparent()
         if _local(element.tag) == "Title" and parent is not None and _local(parent.tag) == "STIX_Header":
             title_text = _text(element.text)
             if title_text:
                 titles.append(title_text)
     title = next((t for t in titles if not _GENERIC_TITLE.match(t)), titles[0] if titles else None)
-    produced = next((_text(e.text) for e in root.iter() if _local(e.tag) == "Produced_Time"), None)
+    produced = next((_text(e.text) for e in _elements(root) if _local(e.tag) == "Produced_Time"), None)
     extra = {"stix_version": str(root.get("version") or "1.x")}
     return Document(
         text="\n".join(lines), source=source, format="stix1", sha256=sha256, size=len(data),
@@ -116,7 +123,7 @@ def _parse_stix1(data: bytes, source: str, sha256: str) -> Document:
 
 
 def _first(root: Any, name: str) -> str | None:
-    for element in root.iter():
+    for element in _elements(root):
         if _local(element.tag) == name:
             return _text(element.text)
     return None
@@ -135,7 +142,7 @@ def _parse_openioc(data: bytes, source: str, sha256: str) -> Document:
         lines.append(f"Authored date: {authored}")
     items: list[dict[str, str]] = []
     item_lines: list[str] = []
-    for element in root.iter():
+    for element in _elements(root):
         if _local(element.tag) != "IndicatorItem":
             continue
         item: dict[str, str] = {"id": str(element.get("id") or ""),
@@ -172,7 +179,7 @@ def _parse_generic(data: bytes, source: str, sha256: str) -> Document:
         root = _root(data, source, "XML")
     except DocumentError:
         return parse_text(data, source=source, sha256=sha256)
-    text = "\n".join(t for t in (_text(s) for s in root.itertext()) if t)
+    text = "\n".join(t for t in (_text(e.text) for e in _elements(root)) if t)
     if not text:
         return parse_text(data, source=source, sha256=sha256)
     return Document(text=text, source=source, format="text", sha256=sha256, size=len(data),

@@ -1,0 +1,121 @@
+"""Plain text, Markdown, AsciiDoc and HTML readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.documents.conftest import fixture
+from unmask.documents import parse_bytes, read
+from unmask.documents.html import html_to_text
+from unmask.documents.text import decode_text
+from unmask.errors import NoTextError
+
+
+def test_latin1_text_is_decoded() -> None:
+    doc = read(fixture("latin1-report.txt"))
+    assert doc.format == "text"
+    assert "Le groupe nord-coréen Kimsuky a envoyé" in doc.text
+    assert "\ufffd" not in doc.text
+    assert doc.sha256 == __import__("hashlib").sha256(fixture("latin1-report.txt").read_bytes()).hexdigest()
+
+
+def test_utf8_with_a_stray_byte_stays_utf8() -> None:
+    data = "Ünïcödé report about APT43 — ".encode() * 20 + b"\xff end"
+    text = decode_text(data)
+    assert text.startswith("Ünïcödé report")
+    assert text.endswith("\ufffd end")
+
+
+def test_utf16_with_and_without_bom() -> None:
+    body = "Kimsuky a.k.a. APT43 uses BabyShark.\n" * 5
+    for data in (body.encode("utf-16"), body.encode("utf-16-le"), body.encode("utf-16-be")):
+        doc = parse_bytes(data, source="u16.txt")
+        assert doc.text.startswith("Kimsuky a.k.a. APT43"), data[:8]
+
+
+def test_crlf_and_nul_are_normalised() -> None:
+    doc = parse_bytes(b"line one\r\nline\x00 two\rthree\n", source="x.txt")
+    assert doc.text == "line one\nline two\nthree\n"
+
+
+def test_markdown_title_and_format() -> None:
+    doc = read(fixture("notes.md"))
+    assert doc.format == "markdown"
+    assert doc.metadata.title == "Kimsuky interview lures"
+    assert "`interview-request[.]example`" in doc.text
+
+
+def test_markdown_recognised_by_content_without_name() -> None:
+    data = fixture("notes.md").read_bytes() + b"\n```\ncode\n```\n"
+    doc = parse_bytes(data, source="<stdin>")
+    assert doc.format == "markdown"
+
+
+def test_asciidoc_is_text_with_its_title() -> None:
+    doc = read(fixture("iocs.adoc"))
+    assert doc.format == "text"
+    assert doc.metadata.extra["markup"] == "asciidoc"
+    assert doc.metadata.title == "Kimsuky -- Indicators of Compromise"
+    assert "6f1c1b0d8a3b1f4f9e2c7d6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c" in doc.text
+
+
+def test_heading_in_the_middle_is_not_a_title() -> None:
+    doc = parse_bytes(b"Intro paragraph first.\n\n# Summary\n\ntext [a](https://x.example)\n\n## More\n",
+                      source="a.md")
+    assert doc.metadata.title is None
+
+
+def test_html_main_text_without_furniture() -> None:
+    doc = read(fixture("article.html"))
+    assert doc.format == "html"
+    assert "Kimsuky, also tracked as APT43 and Emerald Sleet" in doc.text
+    assert "hxxps://cdn-update.example/init.ps1" in doc.text
+    assert "cdn-update[.]example" in doc.text  # table kept
+    for furniture in ("Advertisement", "SuperFirewall", "Related articles", "Lazarus steals",
+                      "Privacy policy", "About us", "do-not-keep-this-script-text", "color: red"):
+        assert furniture not in doc.text, furniture
+    assert not doc.warnings
+
+
+def test_html_metadata() -> None:
+    meta = read(fixture("article.html")).metadata
+    assert meta.title == "Kimsuky targets think tanks with new lure"
+    assert meta.authors == ("Jane Analyst",)
+    assert meta.published == dt.date(2024, 3, 5)
+    assert meta.url == "https://blog.example-security.test/2024/03/kimsuky-think-tanks"
+    assert meta.site_name == "Example Security Blog"
+    assert meta.language == "en"
+
+
+def test_html_chosen_by_content_not_name() -> None:
+    data = fixture("article.html").read_bytes()
+    assert parse_bytes(data, source="saved-page.txt").format == "html"
+    assert parse_bytes(data, source="<stdin>").format == "html"
+
+
+def test_html_fallback_keeps_visible_text() -> None:
+    # Too little for trafilatura to call it an article: the visible text is kept.
+    data = b"<html><head><title>IOCs</title></head><body><ul><li>evil.example</li>" \
+           b"<li>198.51.100.7</li></ul><script>nope()</script></body></html>"
+    doc = parse_bytes(data, source="list.html")
+    assert "evil.example" in doc.text and "198.51.100.7" in doc.text
+    assert "nope" not in doc.text
+    assert doc.metadata.title == "IOCs"
+
+
+def test_html_fragment_is_html() -> None:
+    doc = parse_bytes(b"<p>Kimsuky uses <b>BabyShark</b>.</p>", source="<stdin>")
+    assert doc.format == "html"
+    assert "Kimsuky uses BabyShark." in doc.text
+
+
+def test_html_without_text_is_refused() -> None:
+    with pytest.raises(NoTextError, match="empty.html: HTML page has no visible text"):
+        parse_bytes(b"<html><body><script>x()</script></body></html>", source="empty.html")
+
+
+def test_html_to_text_one_line_per_block() -> None:
+    text = html_to_text("<div>one</div><p>two<br>three</p><table><tr><td>a</td><td>b</td></tr></table>")
+    assert text.split("\n") == ["one", "two", "three", "a b"]
