@@ -185,13 +185,16 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("arrest", re.compile(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", re.compile(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     ("advisory", re.compile(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
-    ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed)\b", re.I), 1.0),
+    ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed|said|says|told|wrote|attributed|attribution|announced)\b", re.I), 1.0),
     ("activity-start", re.compile(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", re.compile(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
-    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident)\b", re.I), 1.0),
+    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist)\b", re.I), 1.0),
 )
 _SINCE = re.compile(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_CAMPAIGN_SUBJECT = re.compile(
+    r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?)\s+(?:\w+\s+){0,2}$"
+)
 _FUTURE = re.compile(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
 
@@ -205,21 +208,47 @@ def _first_day(iso: str) -> dt.date:
 def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -> tuple[str, float] | None:
     before = sentence[: date.start]
     if _SINCE.search(before[-40:]):
-        if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I):
-            if not any(o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others):
-                return None
+        if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and not any(
+            o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others
+        ):
+            return None  # "from 2019" without an end is not a start of activity
         return "activity-start", 0.9
     if _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
+    strong_before: tuple[int, str] | None = None
     for kind, pattern, strength in _TRIGGERS:
         for match in pattern.finditer(sentence):
             if match.start() < date.end and match.end() > date.start:
                 continue
-            distance = date.start - match.end() if match.end() <= date.start else match.start() - date.end
+            if match.end() <= date.start:
+                distance = date.start - match.end()
+                between = sentence[match.end() : date.start]
+            else:
+                distance = match.start() - date.end
+                between = sentence[date.end : match.start()]
+            if re.search(r";|—|–|,\s*(?:and|but|which|while|when)\b", between):
+                distance *= 3
+            elif "," in between:
+                distance *= 2
+            if (
+                strength >= 1.8
+                and match.end() <= date.start
+                and distance <= 60
+                and (strong_before is None or distance < strong_before[0])
+            ):
+                strong_before = (distance, kind)
+            if (
+                kind == "activity-start"
+                and re.match(r"(?i)began|started", match.group(0))
+                and _CAMPAIGN_SUBJECT.search(sentence[max(0, match.start() - 40) : match.start()])
+            ):
+                kind = "campaign"  # "the intrusions began in March 2016" dates a campaign
             score = distance / strength
             if best is None or score < best[0]:
                 best = (score, kind)
+    if strong_before is not None:
+        return strong_before[1], 0.9
     if best is None:
         return None
     confidence = 0.9 if best[0] < 40 else 0.7 if best[0] < 100 else 0.5

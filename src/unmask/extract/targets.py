@@ -142,14 +142,18 @@ def actors_for(
 # --- role cues ------------------------------------------------------------------------
 
 _TARGET_CUE = re.compile(
-    r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?\s+(?:on|against)?|attacked|"
-    r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|"
+    r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?(?:\s+(?:on|against))?|"
+    r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
-    r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at)|"
-    r"went\s+after|struck|hit|affect(?:ed|ing)|exploit(?:ed|ing)|stole\s+from|theft\s+from|"
-    r"lured|deceiv\w+|masquerad\w+)\b",
+    r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
+    r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|stole\s+from|theft\s+from|"
+    r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
+    r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
+    r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to)\b",
     re.IGNORECASE,
 )
+#: How far (characters) a target may stand from its cue unless a list carries it on.
+_CUE_REACH = 60
 _VICTIM_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:was|were|had been|has been|have been|got)\s+"
     r"(?:\w+\s+)?(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit)\b",
@@ -169,7 +173,8 @@ _SOURCE_BEFORE = re.compile(
 _SOURCE_AFTER = re.compile(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?(?:told|said|says|reported|reports|wrote|writes|noted|notes|"
     r"warned|warns|stated|states|announced|announces|published|disclosed|discloses|observed|assessed|"
-    r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|"
+    r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|released|"
+    r"issued|issues|releases|shared|detailed|described|identified|discovered|"
     r"researchers?|analysts?|spokes(?:person|man|woman)|officials?\s+said|experts?|investigators?|"
     r"report(?:ed)?|analysis|advisory|announcement|statement|blog|has\s+(?:tracked|reported|observed|said)|"
     r"(?:is|are)\s+tracking)\b",
@@ -204,12 +209,15 @@ _TARGET_NOUN_AFTER = re.compile(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:government|officials?|organi[sz]ations?|entities|companies|firms|victims?|"
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
-    r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents)\b",
+    r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
+    r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
 _SECTOR_NOUN_AFTER = re.compile(
     r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
-    r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials)\b",
+    r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials|company|"
+    r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
+    r"infrastructure|systems|services|manufacturers|producers|suppliers|businesses|groups?|departments?)\b",
     re.IGNORECASE,
 )
 _LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
@@ -229,8 +237,7 @@ _ORG_PHRASE = re.compile(
     rf"{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}}"
 )
 _ORG_STOP_START = frozenset(
-    "The A An This That These Those In On At For From By With And Or But Its Their His Her Our "
-    "According Alongside Nevertheless However Meanwhile".split()
+    ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
 )
 
 
@@ -271,9 +278,10 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         if entry.form == "capital" and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
             continue  # "Washington Post", "Moscow Exchange"
-        if entry.form == "capital" and re.search(r"\b(?:of|in)\s+$", text[max(0, phrase.start - 4) : phrase.start]):
-            if text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith("university of"):
-                continue
+        if entry.form == "capital" and text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith(
+            "university of"
+        ):
+            continue
         place = geo.places[entry.code]
         hits.append(_Hit(phrase.start, phrase.end, place.kind, place.code, entry.form))
         taken.append((phrase.start, phrase.end))
@@ -285,10 +293,13 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         if sectors.is_case_sensitive(phrase.keys[0]) and not phrase.exact_case:
             continue
-        if phrase.surface[:1].isupper() and phrase.start > 0 and not _sentence_start(text, phrase.start):
-            # "Government" inside a capitalised name ("Government Communications Bureau").
-            if re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
-                continue
+        if (
+            phrase.surface[:1].isupper()
+            and phrase.start > 0
+            and not _sentence_start(text, phrase.start)
+            and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
+        ):
+            continue  # "Government" inside a capitalised name ("Government Communications Bureau")
         if sectors.needs_sector_noun(phrase.surface) and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80]):
             continue
         hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
@@ -331,19 +342,26 @@ def _role(
             return prev_role
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(before):
         return "location"
+    if hit.kind == "organization" and hit.form == "intelligence":
+        return "sponsor"
     if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(before):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
         return "mention"
-    if hit.kind in ("organization",) and hit.form in ("vendor", "media", "government", "heuristic", "international"):
-        if _SOURCE_AFTER.match(after):
-            return "source"
+    if (
+        hit.kind == "organization"
+        and hit.form in ("vendor", "media", "government", "heuristic", "international")
+        and _SOURCE_AFTER.match(after)
+    ):
+        return "source"
     if _SPONSOR_BEFORE.search(before):
         return "sponsor"
-    if hit.kind in ("country", "region") and hit.form in ("name", "demonym", "abbreviation", "capital"):
-        if _POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"):
-            if _SPONSOR_AFTER.match(after):
-                return "sponsor"
+    if (
+        hit.kind in ("country", "region")
+        and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
+        and _SPONSOR_AFTER.match(after)
+    ):
+        return "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
     if _VICTIM_AFTER.match(after):
@@ -351,9 +369,18 @@ def _role(
     cue = None
     for match in _TARGET_CUE.finditer(before):
         cue = match
-    if cue is not None:
+    carried = (
+        previous is not None
+        and previous[1] in ("target", "victim")
+        and re.fullmatch(r"\s*(?:,|and|or|&|/|,\s*and|(?:[\w-]+\s+){0,2}(?:in|of|at|across|from)|including|such\s+as)?"
+                         r"\s*(?:the\s+)?(?:[a-z][\w-]*\s+)?",
+                         sentence[previous[2] : local_start], re.IGNORECASE) is not None
+    )
+    if cue is not None and (carried or local_start - cue.end() <= _CUE_REACH):
         between = before[cue.end() :]
-        if not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but)\b", between):
+        if not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between):
+            if hit.kind == "region" and hit.value == "worldwide":
+                return "mention"
             if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(after):
                 return "mention"
             if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
@@ -499,7 +526,7 @@ def extract_attributions(
         for value, pattern in _MOTIVATIONS:
             for match in pattern.finditer(sentence):
                 before = sentence[max(0, match.start() - 30) : match.start()].lower()
-                if re.search(r"\b(?:not|no|rather than|instead of)\s+(?:\w+\s+)?$", before):
+                if re.search(r"\b(?:not|no|rather than|instead of|unlike|beyond)\s+(?:\w+\s+)?$", before):
                     continue
                 add("motivation", value, span.start + match.start(), span.start + match.end(),
                     actors_for(index, items, actors))

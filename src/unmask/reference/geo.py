@@ -12,14 +12,19 @@ treat "Pyongyang's efforts" (a capital standing for its country) differently fro
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PhraseIndex
 
-__all__ = ["GeoName", "Gazetteer", "Place", "geo_gazetteer", "place"]
+__all__ = ["Gazetteer", "GeoName", "Place", "geo_gazetteer", "place"]
+
+#: Changes whenever this module (its curated tables or its build) changes.
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
 
 FORMS = ("name", "abbreviation", "demonym", "capital")
 
@@ -194,13 +199,15 @@ _DEMONYMS: dict[str, tuple[str, ...]] = {
 # Capitals that stand for their country ("Pyongyang's efforts", "Moscow denied").
 # Only capitals rarely meaning anything else are used.
 _METONYM_CAPITALS = frozenset(
-    "Pyongyang Seoul Beijing Moscow Tehran Kyiv Kiev Minsk Tokyo Taipei Hanoi Islamabad "
-    "New Delhi Riyadh Ankara Damascus Baghdad Kabul Caracas Havana Berlin Paris London "
-    "Tel Aviv Jerusalem Canberra Ottawa Brussels Warsaw Tbilisi Yerevan Baku Beirut Cairo "
-    "Abu Dhabi Doha Bangkok Jakarta Manila Kuala Lumpur Dhaka Tallinn Riga Vilnius Budapest "
-    "Bucharest Prague Vienna Rome Madrid Lisbon Athens Stockholm Oslo Helsinki Copenhagen "
-    "Amsterdam".split()
-    + ["New Delhi", "Tel Aviv", "Abu Dhabi", "Kuala Lumpur"]
+    [
+        "Pyongyang", "Seoul", "Beijing", "Moscow", "Tehran", "Kyiv", "Kiev", "Minsk", "Tokyo", "Taipei",
+        "Hanoi", "Islamabad", "New Delhi", "Riyadh", "Ankara", "Damascus", "Baghdad", "Kabul", "Caracas",
+        "Havana", "Berlin", "Paris", "London", "Tel Aviv", "Jerusalem", "Canberra", "Ottawa", "Brussels",
+        "Warsaw", "Tbilisi", "Yerevan", "Baku", "Beirut", "Cairo", "Abu Dhabi", "Doha", "Bangkok", "Jakarta",
+        "Manila", "Kuala Lumpur", "Dhaka", "Tallinn", "Riga", "Vilnius", "Budapest", "Bucharest", "Prague",
+        "Vienna", "Rome", "Madrid", "Lisbon", "Athens", "Stockholm", "Oslo", "Helsinki", "Copenhagen",
+        "Amsterdam",
+    ]
 )
 _CAPITAL_EXTRA = {"IL": "Tel Aviv", "UA": "Kiev", "US": "Washington, D.C."}
 
@@ -335,7 +342,7 @@ def _build() -> Gazetteer:
 
 def geo_gazetteer() -> Gazetteer:
     """The compiled geography gazetteer (cached on disk)."""
-    return load_compiled("geo", _build, depends=["pymispgalaxies"], format_version=1)
+    return load_compiled("geo", _build, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION)
 
 
 def place(code: str) -> Place | None:

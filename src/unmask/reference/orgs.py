@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PhraseIndex
 
 __all__ = ["CATEGORIES", "OrgGazetteer", "Organization", "org_gazetteer"]
+
+#: Changes whenever this module (its curated tables or its build) changes.
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
 
 CATEGORIES = ("vendor", "media", "government", "international", "intelligence", "company")
 
@@ -247,16 +252,16 @@ def _build() -> OrgGazetteer:
             continue
         country = str(meta.get("country", "") or "").upper()
         bare = re.sub(r"\s*\([^)]*\)$", "", name).strip()
-        forms: list[str] = [bare] if bare != name else []
+        if bare in surfaces:
+            continue  # already curated under its usual name
+        agency_forms: list[str] = [bare] if bare != name else []
         abbrev = _ABBREV_IN_PARENS.search(str(value.get("description", "")))
         if abbrev and abbrev.group(1) not in surfaces and len(abbrev.group(1)) >= 3:
-            forms.append(abbrev.group(1))
-        if any(bare in s for s in (name,)) and bare in surfaces:
-            continue
-        add(name, "intelligence", country, tuple(forms))
+            agency_forms.append(abbrev.group(1))
+        add(name, "intelligence", country, tuple(agency_forms))
     return OrgGazetteer(orgs, {s: tuple(v) for s, v in surfaces.items()})
 
 
 def org_gazetteer() -> OrgGazetteer:
     """The compiled organisation gazetteer (cached on disk)."""
-    return load_compiled("orgs", _build, depends=["pymispgalaxies"], format_version=1)
+    return load_compiled("orgs", _build, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION)

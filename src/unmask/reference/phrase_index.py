@@ -94,5 +94,6 @@ class PhraseIndex:
         return hits
 
     def __iter__(self) -> Iterator[str]:
-        for key in self._automaton.keys():
+        """The folded patterns."""
+        for key in self._automaton.keys():  # noqa: SIM118 - an Automaton is not a dict
             yield str(key)

@@ -9,14 +9,19 @@ exports can tag ``misp-galaxy:sector="..."`` directly.
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PhraseIndex
 
 __all__ = ["Sector", "SectorVocabulary", "sector_vocabulary"]
+
+#: Changes whenever this module (its curated tables or its build) changes.
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +93,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                "power grid", "nuclear power"),
     "Oil": ("oil", "oil and gas", "petroleum"),
     "Electric": ("electric utilities", "electricity", "electric grid"),
-    "Telecoms": ("telecommunications", "telecom", "telecoms", "telcos", "telecommunication",
+    "Telecoms": ("telecommunications", "communications", "telecom", "telecoms", "telcos", "telecommunication",
                  "mobile operators", "telecom providers", "telecommunications companies"),
     "IT - ISP": ("internet service providers", "ISPs"),
     "IT": ("information technology", "IT companies", "IT sector", "IT service providers",
@@ -109,7 +114,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Water": ("water utilities", "water sector", "wastewater"),
     "Chemical": ("chemical", "chemical companies", "chemicals"),
     "Agriculture": ("agriculture", "agricultural"),
-    "Food": ("food",),
+    "Food": ("food", "food manufacturers", "food companies", "food processing", "food producers"),
     "Construction": ("construction",),
     "Engineering": ("engineering", "engineering firms"),
     "Mining": ("mining",),
@@ -158,7 +163,7 @@ _CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "NGO", "NGOs", "K-12"]
 
 # Surfaces so generic they only count next to a sector noun ("the space sector").
 _NEEDS_SECTOR_NOUN = frozenset(
-    ["space", "food", "legal", "retail", "construction", "mining", "shipping", "marketing",
+    ["it", "communications", "space", "food", "legal", "retail", "construction", "mining", "shipping", "marketing",
      "advertising", "steel", "rail", "transport", "energy", "technology", "opposition", "oil",
      "chemical", "satellite", "entertainment", "publishing", "consulting", "engineering",
      "immigration", "nuclear", "medical", "financial", "defense", "defence", "military",
@@ -248,4 +253,4 @@ def _build() -> SectorVocabulary:
 
 def sector_vocabulary() -> SectorVocabulary:
     """The compiled sector vocabulary (cached on disk)."""
-    return load_compiled("sectors", _build, depends=["pymispgalaxies"], format_version=1)
+    return load_compiled("sectors", _build, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION)

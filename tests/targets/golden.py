@@ -1,0 +1,124 @@
+"""Golden articles for targets, attribution, malware and events.
+
+Each ``tests/fixtures/articles/NAME.txt`` (synthetic, written for these tests) has a
+``NAME.expected.json`` with two parts:
+
+- ``truth``: hand annotations written before running the extractors — the events
+  (kind, date, precision), targets (kind, value; role target or victim),
+  attributions and malware surfaces an analyst expects;
+- ``findings``: the extractors' exact output (sorted, spans included), the
+  regression golden. Regenerate it deliberately and review the diff::
+
+      python -m tests.targets.golden --regen
+
+``python -m tests.targets.golden`` prints precision and recall against the truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from unmask.extract.events import extract_events
+from unmask.extract.malware import extract_malware
+from unmask.extract.targets import extract_attributions, extract_targets
+from unmask.model import ExtractContext
+
+ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
+TARGET_ROLES = ("target", "victim")
+
+
+def names() -> list[str]:
+    return sorted(p.name[: -len(".expected.json")] for p in ARTICLES.glob("*.expected.json"))
+
+
+def load(name: str) -> tuple[str, dict[str, Any]]:
+    text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+    expected = json.loads((ARTICLES / f"{name}.expected.json").read_text(encoding="utf-8"))
+    return text, expected
+
+
+def run(text: str, published: str | None) -> dict[str, Any]:
+    """The findings of this feature's extractors (no actor mentions, so only this code counts)."""
+    context = ExtractContext(published=dt.date.fromisoformat(published) if published else None)
+    targets = extract_targets(text, context=context)
+    attributions = extract_attributions(text, context=context)
+    malware = extract_malware(text, context=context)
+    events = extract_events(text, context=context, targets=targets)
+    return {
+        "targets": [
+            {"kind": t.kind, "value": t.value, "surface": t.surface, "role": t.role,
+             "span": [t.span.start, t.span.end]}
+            for t in targets
+        ],
+        "attributions": [
+            {"kind": a.kind, "value": a.value, "surface": a.surface, "span": [a.span.start, a.span.end]}
+            for a in attributions
+        ],
+        "malware": [
+            {"malware_id": m.malware_id, "name": m.name, "kind": m.kind, "surface": m.surface,
+             "span": [m.span.start, m.span.end]}
+            for m in malware
+        ],
+        "events": [
+            {"kind": e.kind, "date": e.date, "precision": e.precision, "resolved": e.resolved,
+             "date_surface": e.date_surface, "span": [e.span.start, e.span.end],
+             "target_values": list(e.target_values)}
+            for e in events
+        ],
+    }
+
+
+def score(findings: dict[str, Any], truth: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
+    """(true positives, false positives, false negatives) per category."""
+    found_events = {(e["kind"], e["date"], e["precision"]) for e in findings["events"]}
+    true_events = {tuple(e) for e in truth["events"]}
+    found_targets = {(t["kind"], t["value"]) for t in findings["targets"] if t["role"] in TARGET_ROLES}
+    true_targets = {tuple(t) for t in truth["targets"]}
+    found_attr = {(a["kind"], a["value"]) for a in findings["attributions"]}
+    true_attr = {tuple(a) for a in truth["attributions"]}
+    found_malware = {m["surface"].casefold() for m in findings["malware"]}
+    true_malware = {m.casefold() for m in truth["malware"]}
+    out = {}
+    for key, found, true in (
+        ("events", found_events, true_events),
+        ("targets", found_targets, true_targets),
+        ("attributions", found_attr, true_attr),
+        ("malware", found_malware, true_malware),
+    ):
+        out[key] = (len(found & true), len(found - true), len(true - found))
+    return out
+
+
+def dump(expected: dict[str, Any]) -> str:
+    return json.dumps(expected, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    totals: dict[str, list[int]] = {}
+    for name in names():
+        text, expected = load(name)
+        findings = run(text, expected.get("published"))
+        if "--regen" in argv:
+            expected["findings"] = findings
+            (ARTICLES / f"{name}.expected.json").write_text(dump(expected), encoding="utf-8")
+        scores = score(findings, expected["truth"])
+        for key, (tp, fp, fn) in scores.items():
+            total = totals.setdefault(key, [0, 0, 0])
+            total[0] += tp
+            total[1] += fp
+            total[2] += fn
+            if "-v" in argv and (fp or fn):
+                print(f"{name} {key}: tp={tp} fp={fp} fn={fn}")
+    for key, (tp, fp, fn) in totals.items():
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        print(f"{key:13} precision {precision:.2f} ({tp}/{tp + fp})  recall {recall:.2f} ({tp}/{tp + fn})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
