@@ -84,6 +84,10 @@ _TYPE_LABELS = {
     "sha512": "SHA-512", "ssdeep": "ssdeep", "asn": "Autonomous system", "mac": "MAC address",
     "registry_key": "Registry key", "file_name": "File name", "file_path": "File path",
 }
+_HIVES = {
+    "HKLM": "HKEY_LOCAL_MACHINE", "HKCU": "HKEY_CURRENT_USER", "HKCR": "HKEY_CLASSES_ROOT",
+    "HKU": "HKEY_USERS", "HKCC": "HKEY_CURRENT_CONFIG",
+}
 #: Observable types with no standard STIX 2.1 cyber-observable (kept out of STIX, and
 #: listed in the export's "not exported" note rather than dropped silently).
 UNSUPPORTED_TYPES = frozenset({"btc", "xmr", "eth", "user_agent"})
@@ -156,9 +160,12 @@ def observable_pattern(type_: str, value: str) -> tuple[str, dict[str, Any]] | N
     if type_ == "mac":
         return f"[mac-addr:value = {_quote(value.lower())}]", {"type": "mac-addr", "value": value.lower()}
     if type_ == "registry_key":
+        # STIX 2.1 wants the full hive name (HKEY_CURRENT_USER, not HKCU).
+        head, sep, rest = value.partition("\\")
+        key = _HIVES.get(head.upper(), head) + sep + rest
         return (
-            f"[windows-registry-key:key = {_quote(value)}]",
-            {"type": "windows-registry-key", "key": value},
+            f"[windows-registry-key:key = {_quote(key)}]",
+            {"type": "windows-registry-key", "key": key},
         )
     if type_ in ("file_name", "file_path"):
         name = re.split(r"[\\/]", value)[-1] or value
@@ -546,6 +553,7 @@ def _add_reports(b: _Built, d: Digest) -> None:
 def _producer(marking: str) -> dict[str, Any]:
     return {
         "type": "identity",
+        "spec_version": "2.1",
         "id": PRODUCER_ID,
         "name": "unmask",
         "identity_class": "system",
