@@ -62,6 +62,6 @@ __all__ = [
 ]
 
 
-def open(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:  # noqa: A001 - API name
+def open(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
     """Open (creating or upgrading) the knowledge base; see :func:`unmask.store.kb.open_kb`."""
     return open_kb(db_url, **kwargs)

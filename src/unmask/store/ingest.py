@@ -108,7 +108,7 @@ def ingest(
     kb: KnowledgeBase,
     sources: Sequence[str],
     *,
-    tlp: str = "clear",
+    tlp: str | None = None,
     jobs: int = 1,
     replace: bool = False,
     on_event: Callable[[IngestEvent], None] | None = None,
@@ -118,9 +118,10 @@ def ingest(
 
     ``jobs`` > 1 analyses in that many worker processes while this process writes.
     Sources already stored from the same content, analyser and reference data are
-    ``unchanged`` without being analysed again (unless ``replace``).
+    ``unchanged`` without being analysed again (unless ``replace``). ``tlp`` marks
+    what is ingested (None: ``clear`` for new documents, stored ones keep theirs).
     """
-    marking = check_tlp(tlp)
+    marking = None if tlp is None else check_tlp(tlp)
     report = IngestReport()
     references = _current_references()
 
@@ -138,6 +139,8 @@ def ingest(
             if not replace:
                 digest = _hash_file(source)
                 if digest is not None and kb.is_current(digest, references):
+                    if marking is not None:
+                        kb.set_tlp(digest, marking)
                     emit(IngestEvent(source, "unchanged", digest))
                     continue
             yield source, source

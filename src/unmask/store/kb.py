@@ -59,6 +59,7 @@ from unmask.store.schema import (
     ObservableRow,
     TargetRow,
     TechniqueRow,
+    table_of,
 )
 from unmask.store.write import (
     Stamp,
@@ -70,11 +71,35 @@ from unmask.store.write import (
 
 __all__ = ["KnowledgeBase", "open_kb"]
 
-_DT = DocumentRow.__table__
+_DT = table_of(DocumentRow)
 _D = _DT.c
 _SEP = "\x1f"
 _HL_START, _HL_END = "\u27e6", "\u27e7"
 _QUOTE_MAX = 300
+
+# Matches are marked with _HL_START and _HL_END (⟦ ⟧), split out by _split_highlights.
+_SQLITE_SEARCH = (
+    "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
+    "d.format, d.ingested_at, "
+    "snippet(documents_fts, 1, '⟦', '⟧', '…', 24)"
+    " AS snippet, bm25(documents_fts, 4.0, 1.0) AS rank "
+    "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
+    "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"
+)
+
+_POSTGRES_SEARCH = (
+    "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "
+    "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
+    "FROM documents d, q WHERE d.search @@ q.query "
+    "ORDER BY rank DESC, d.id LIMIT :limit) "
+    "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
+    "d.format, d.ingested_at, hits.rank, "
+    "ts_headline('english', left(d.text, 200000), q.query, "
+    "'StartSel=⟦, StopSel=⟧, MaxWords=30, "
+    "MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') "
+    "AS snippet FROM hits JOIN documents d ON d.id = hits.id, q "
+    "ORDER BY hits.rank DESC, d.id"
+)
 
 
 def _utcnow() -> dt.datetime:
@@ -166,9 +191,12 @@ class KnowledgeBase:
     # -- writing -----------------------------------------------------------------------
 
     def add_analysis(
-        self, analysis: Analysis, *, tlp: str = "clear", replace: bool = False
+        self, analysis: Analysis, *, tlp: str | None = None, replace: bool = False
     ) -> AddResult:
         """Store ``analysis`` (and its attachments' analyses) in one transaction.
+
+        ``tlp`` marks the document (TLP 2.0: clear, green, amber, amber+strict, red);
+        None keeps the marking of a document already stored, ``clear`` for a new one.
 
         The same content stored again is ``unchanged``; stored before by another
         analyser version or reference data it is ``replaced`` (all its findings
@@ -177,10 +205,10 @@ class KnowledgeBase:
         return self.add_analyses([analysis], tlp=tlp, replace=replace)[0]
 
     def add_analyses(
-        self, analyses: Sequence[Analysis], *, tlp: str = "clear", replace: bool = False
+        self, analyses: Sequence[Analysis], *, tlp: str | None = None, replace: bool = False
     ) -> list[AddResult]:
         """Store several analyses in one transaction (all or none)."""
-        marking = check_tlp(tlp)
+        marking = None if tlp is None else check_tlp(tlp)
         now = self._clock()
         results = []
         try:
@@ -196,6 +224,15 @@ class KnowledgeBase:
             raise self._fail(f"storing {sources}", exc) from exc
         return results
 
+    def set_tlp(self, sha256: str, tlp: str) -> bool:
+        """Re-mark a stored document; False when it is not stored."""
+        marking = check_tlp(tlp)
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                table_of(DocumentRow).update().where(_D.sha256 == sha256).values(tlp=marking)
+            )
+        return bool(done.rowcount)
+
     def delete_document(self, sha256: str) -> bool:
         """Remove a document and everything found in it; False when it was not stored."""
         from unmask.store.write import _delete_findings, _fts_delete
@@ -210,7 +247,7 @@ class KnowledgeBase:
             child_shas = list(children)
             _delete_findings(conn, row.id)
             _fts_delete(conn, row.id, row.title, row.text)
-            conn.execute(DocumentRow.__table__.delete().where(_D.id == row.id))
+            conn.execute(table_of(DocumentRow).delete().where(_D.id == row.id))
         for child in child_shas:
             self.delete_document(child)
         return True
@@ -318,12 +355,13 @@ class KnowledgeBase:
                 select(ActorMentionRow.actor_id).where(ActorMentionRow.norm == norm).distinct()
             ):
                 found[actor_id] += 1000
-            for (actor_id,) in conn.execute(
+            for (claimed,) in conn.execute(
                 select(AliasClaimRow.actor_id)
                 .where(AliasClaimRow.norm == norm, AliasClaimRow.actor_id.is_not(None))
                 .distinct()
             ):
-                found[actor_id] += 1
+                if claimed:
+                    found[claimed] += 1
         return [a for a, _ in found.most_common()]
 
     def actor_profile(
@@ -342,7 +380,7 @@ class KnowledgeBase:
         Lists are cut to the given sizes (most reports first); ``limits`` in the result
         says where. Returns None when the store knows nothing about the actor.
         """
-        actor_id = actor
+        actor_id: str = actor
         try:
             with self._read() as conn:
                 if not self._has_actor(conn, actor_id):
@@ -414,7 +452,7 @@ class KnowledgeBase:
         )
         targets = []
         for r in self._stat_rows(conn, actor_id, "target", n_items):
-            role, kind, value = (r.key.split(_SEP) + ["", "", ""])[:3]
+            role, kind, value = [*r.key.split(_SEP), "", "", ""][:3]
             targets.append(NamedStat(kind, value, r.reports, r.mentions, role=role))
         malware = []
         for r in self._stat_rows(conn, actor_id, "malware", n_items):
@@ -426,7 +464,7 @@ class KnowledgeBase:
                                      r.mentions, label=label.name if label else None))
         attributions = []
         for r in self._stat_rows(conn, actor_id, "attribution", n_items):
-            kind, value = (r.key.split(_SEP) + ["", ""])[:2]
+            kind, value = [*r.key.split(_SEP), "", ""][:2]
             attributions.append(NamedStat(kind, value, r.reports, r.mentions))
         indicator_rows = self._stat_rows(conn, actor_id, "indicator", n_indicators)
         indicator_count = conn.execute(
@@ -436,7 +474,7 @@ class KnowledgeBase:
         ).scalar_one()
         indicator_stats = []
         for r in indicator_rows:
-            kind, value = (r.key.split(_SEP) + ["", ""])[:2]
+            kind, value = [*r.key.split(_SEP), "", ""][:2]
             indicator_stats.append(IndicatorStat(kind, value, r.reports, r.mentions))
 
         return ActorProfile(
@@ -664,7 +702,7 @@ class KnowledgeBase:
         """The stored analysis of a document, rebuilt from its rows (with its attachments)."""
         try:
             with self._read() as conn:
-                row = conn.execute(select(DocumentRow.__table__).where(_D.sha256 == sha256)).first()
+                row = conn.execute(select(table_of(DocumentRow)).where(_D.sha256 == sha256)).first()
                 if row is None:
                     return None
                 return self._rebuild(conn, row)
@@ -680,7 +718,7 @@ class KnowledgeBase:
             language=meta.get("language"), extra=dict(meta.get("extra") or {}),
         )
         child_rows = list(
-            conn.execute(select(DocumentRow.__table__).where(_D.parent_id == row.id)
+            conn.execute(select(table_of(DocumentRow)).where(_D.parent_id == row.id)
                          .order_by(_D.id))
         )
         children = tuple(self._rebuild(conn, child) for child in child_rows)
@@ -848,14 +886,7 @@ class KnowledgeBase:
                         return []
                     rows = list(
                         conn.execute(
-                            text(
-                                "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
-                                "d.format, d.ingested_at, "
-                                f"snippet(documents_fts, 1, '{_HL_START}', '{_HL_END}', '…', 24)"
-                                " AS snippet, bm25(documents_fts, 4.0, 1.0) AS rank "
-                                "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-                                "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"
-                            ),
+                            text(_SQLITE_SEARCH),
                             {"q": match, "limit": limit},
                         )
                     )
@@ -863,19 +894,7 @@ class KnowledgeBase:
                 else:
                     rows = list(
                         conn.execute(
-                            text(
-                                "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "
-                                "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
-                                "FROM documents d, q WHERE d.search @@ q.query "
-                                "ORDER BY rank DESC, d.id LIMIT :limit) "
-                                "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
-                                "d.format, d.ingested_at, hits.rank, "
-                                "ts_headline('english', left(d.text, 200000), q.query, "
-                                f"'StartSel={_HL_START}, StopSel={_HL_END}, MaxWords=30, "
-                                "MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') "
-                                "AS snippet FROM hits JOIN documents d ON d.id = hits.id, q "
-                                "ORDER BY hits.rank DESC, d.id"
-                            ),
+                            text(_POSTGRES_SEARCH),
                             {"q": query, "limit": limit},
                         )
                     )
@@ -924,7 +943,7 @@ def fts5_query(query: str) -> str:
     negatives: list[str] = []
     pending_or = False
     for token in _TOKEN.findall(query):
-        if token == "OR":
+        if token == "OR":  # noqa: S105 - the OR operator, not a password
             pending_or = bool(positives)
             continue
         negate = token.startswith("-") and len(token) > 1

@@ -17,7 +17,7 @@ The schema itself is created and upgraded by the Alembic migrations in
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,6 +49,7 @@ __all__ = [
     "ObservableRow",
     "TargetRow",
     "TechniqueRow",
+    "table_of",
 ]
 
 _NAMING = {
@@ -60,7 +62,12 @@ _NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=_NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model (typed as a Table, for insert/update/delete)."""
+    return cast(Table, model.__table__)
 
 
 def _doc_fk() -> Mapped[int]:

@@ -31,6 +31,7 @@ from unmask.store.schema import (
     ObservableRow,
     TargetRow,
     TechniqueRow,
+    table_of,
 )
 
 __all__ = ["TLP_LEVELS", "Stamp", "check_tlp", "normalise_name", "store_analysis"]
@@ -183,7 +184,7 @@ def _add_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> N
         {"actor_id": a, "kind": k, "key": key, "reports": 1, "mentions": m}
         for (a, k, key), m in sorted(stats.items())
     ]
-    table = ActorStatRow.__table__
+    table = table_of(ActorStatRow)
     maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     stmt = maker(table)
     stmt = stmt.on_conflict_do_update(
@@ -199,7 +200,7 @@ def _add_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> N
 def _subtract_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> None:
     if not stats:
         return
-    table = ActorStatRow.__table__
+    table = table_of(ActorStatRow)
     from sqlalchemy import bindparam
 
     stmt = (
@@ -295,7 +296,7 @@ def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> 
             insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), event_rows
         ).scalars().all()
         only = next(iter(actors)) if len(actors) == 1 else None
-        links = []
+        links: list[dict[str, Any]] = []
         for event_id, event in zip(ids, analysis.events, strict=True):
             owners = set(event.actor_ids) or ({only} if only else set())
             links.extend(
@@ -360,15 +361,18 @@ def store_analysis(
     conn: Connection,
     analysis: Analysis,
     *,
-    tlp: str,
+    tlp: str | None,
     stamp: Stamp,
     now: dt.datetime,
     replace: bool = False,
     parent_id: int | None = None,
 ) -> tuple[int, str]:
-    """Insert or re-write one analysis (and its children); (document id, status)."""
+    """Insert or re-write one analysis (and its children); (document id, status).
+
+    ``tlp`` None keeps a stored document's marking (new documents get ``clear``).
+    """
     doc = analysis.document
-    table = DocumentRow.__table__
+    table = table_of(DocumentRow)
     existing = conn.execute(
         select(
             table.c.id, table.c.analyzer, table.c.analysis_schema,
@@ -379,7 +383,8 @@ def store_analysis(
     if existing is None:
         document_id = conn.execute(
             insert(table).returning(table.c.id),
-            [{**values, "metadata": values.pop("meta"), "sha256": doc.sha256, "tlp": tlp,
+            [{**values, "metadata": values.pop("meta"), "sha256": doc.sha256,
+              "tlp": tlp or "clear",
               "parent_id": parent_id, "ingested_at": now}],
         ).scalar_one()
         _fts_insert(conn, document_id, doc.metadata.title, doc.text)
@@ -390,14 +395,16 @@ def store_analysis(
         if not replace and stamp.matches(
             existing.analyzer, existing.analysis_schema, existing.reference_versions or {}
         ):
-            if existing.tlp != tlp:
+            if tlp is not None and existing.tlp != tlp:
                 conn.execute(update(table).where(table.c.id == document_id).values(tlp=tlp))
             return document_id, "unchanged"
         _delete_findings(conn, document_id)
         _fts_delete(conn, document_id, existing.title, existing.text)
         meta = values.pop("meta")
         conn.execute(
-            update(table).where(table.c.id == document_id).values(**values, metadata=meta, tlp=tlp)
+            update(table)
+            .where(table.c.id == document_id)
+            .values(**values, metadata=meta, tlp=tlp or existing.tlp)
         )
         _fts_insert(conn, document_id, doc.metadata.title, doc.text)
         _insert_findings(conn, analysis, document_id)
