@@ -1,0 +1,147 @@
+"""Exports of knowledge-base queries: everything about one actor, or since a date.
+
+The stored analyses are rebuilt by the store and folded by :func:`digest`, so a
+knowledge-base export has exactly the objects (and ids) the per-report exports have.
+For an actor export only that actor is kept (other actors named in its reports are
+left out) and techniques are scored by the share of its reports that show them. The
+TLP of an export is the most restrictive one among the reports it draws on (or the one
+asked for when that is stricter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from unmask.errors import ExportError
+from unmask.export.digest import Digest, digest
+from unmask.export.markdown import brief_from_digest
+from unmask.export.misp import event_from_digest, event_json
+from unmask.export.navigator import layer_from_digest
+from unmask.export.stix import bundle_from_digest
+from unmask.model import Analysis
+from unmask.store import KnowledgeBase, ReportRef
+
+__all__ = ["KB_FORMATS", "KnowledgeExport", "export_knowledge", "query_knowledge"]
+
+#: TLP 2.0 levels from most to least shareable.
+_TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
+_PAGE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeExport:
+    """The analyses a query selected, the digest of them and the TLP they carry."""
+
+    reports: tuple[ReportRef, ...]
+    analyses: tuple[Analysis, ...]
+    digest: Digest
+    tlp: str
+    actor_ids: tuple[str, ...] = ()
+    actor_name: str | None = None
+
+
+def _strictest(levels: list[str]) -> str:
+    ranks = [_TLP_ORDER.index(level) for level in levels if level in _TLP_ORDER]
+    return _TLP_ORDER[max(ranks)] if ranks else "clear"
+
+
+def query_knowledge(
+    kb: KnowledgeBase,
+    *,
+    actor: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    tlp: str | None = None,
+) -> KnowledgeExport:
+    """Select the stored reports about ``actor`` (any of its names) and/or published
+    since ``since``; raise :class:`ExportError` when nothing matches."""
+    actor_ids: tuple[str, ...] = ()
+    if actor is not None:
+        actor_ids = tuple(kb.find_actor_ids(actor))
+        if not actor_ids:
+            raise ExportError(f"no actor {actor!r} in the knowledge base {kb.url}")
+        actor_ids = actor_ids[:1]
+    reports: list[ReportRef] = []
+    offset = 0
+    while True:
+        page = kb.find_reports(
+            actor=actor_ids[0] if actor_ids else None, since=since, until=until, limit=_PAGE, offset=offset
+        )
+        reports.extend(page)
+        if len(page) < _PAGE:
+            break
+        offset += _PAGE
+    if not reports:
+        what = f"actor {actor!r}" if actor else "the query"
+        since_text = f" since {since.isoformat()}" if since else ""
+        raise ExportError(f"no stored report matches {what}{since_text} in {kb.url}")
+    reports.sort(key=lambda r: (r.published or dt.date.min, r.sha256))
+    analyses = []
+    for report in reports:
+        analysis = kb.get_analysis(report.sha256)
+        if analysis is not None:
+            analyses.append(analysis)
+    d = digest(analyses)
+    name = None
+    if actor_ids:
+        d.actors = {k: v for k, v in d.actors.items() if k in actor_ids}
+        if d.actors:
+            name = next(iter(d.actors.values())).name
+    levels = [r.tlp for r in reports]
+    if tlp is not None:
+        levels.append(tlp.strip().casefold().removeprefix("tlp:").replace("white", "clear"))
+    return KnowledgeExport(
+        reports=tuple(reports),
+        analyses=tuple(analyses),
+        digest=d,
+        tlp=_strictest(levels),
+        actor_ids=actor_ids,
+        actor_name=name or actor,
+    )
+
+
+def _stix(x: KnowledgeExport) -> str:
+    return str(bundle_from_digest(x.digest, tlp=x.tlp).serialize(pretty=True))
+
+
+def _misp(x: KnowledgeExport) -> str:
+    info = f"unmask: {x.actor_name}" if x.actor_name else None
+    return event_json(event_from_digest(x.digest, tlp=x.tlp, info=info))
+
+
+def _navigator(x: KnowledgeExport) -> str:
+    name = f"{x.actor_name} ({len(x.reports)} reports)" if x.actor_name else None
+    layer = layer_from_digest(x.digest, name=name, by_frequency=len(x.reports) > 1)
+    return json.dumps(layer, ensure_ascii=False, indent=2)
+
+
+def _markdown(x: KnowledgeExport) -> str:
+    title = f"{x.actor_name}: {len(x.reports)} reports" if x.actor_name else None
+    return brief_from_digest(x.digest, title=title)
+
+
+def _csv(x: KnowledgeExport) -> str:
+    from unmask.export.csv import to_csv
+
+    return to_csv(x.analyses)
+
+
+#: Format name -> writer for knowledge-base exports.
+KB_FORMATS: dict[str, Callable[[KnowledgeExport], str]] = {
+    "stix": _stix,
+    "misp": _misp,
+    "navigator": _navigator,
+    "markdown": _markdown,
+    "csv": _csv,
+}
+
+
+def export_knowledge(selection: KnowledgeExport, format: str) -> str:
+    """The selection written in ``format`` (stix, misp, navigator, markdown, csv)."""
+    writer = KB_FORMATS.get(format)
+    if writer is None:
+        raise ExportError(f"unknown export format {format!r}; choose from {', '.join(KB_FORMATS)}")
+    return writer(selection)
