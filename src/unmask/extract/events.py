@@ -38,6 +38,12 @@ _YEAR = r"(?P<{name}>(?:19[7-9]\d|20[0-4]\d))"
 _DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
 _QUAL = r"(?:(?P<qual>(?i:early|mid|late|the\s+(?:end|beginning|start|middle|first\s+half|second\s+half)\s+of|the\s+(?:spring|summer|fall|autumn|winter)\s+of|(?:spring|summer|fall|autumn|winter)(?:\s+of)?))[\s-]+)?"
 
+# "2000 records", "1990 hosts": a number of things, not a year.
+_NOT_COUNTED = (
+    r"(?!\s+(?:[a-z]+\s+)?(?:records|hosts|users|victims|devices|accounts|files|computers|machines|servers|"
+    r"people|individuals|companies|organi[sz]ations|dollars|employees|emails|messages|domains|samples|"
+    r"credentials|customers|systems|endpoints|IPs|addresses|times|bitcoins?|BTC|ETH)\b)"
+)
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("mdy", re.compile(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
@@ -45,7 +51,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("my", re.compile(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", re.compile(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
     ("m", re.compile(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
-    ("y", re.compile(r"\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|\s*(?:%|percent))")),
+    ("y", re.compile(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|\s*(?:%|percent))" + _NOT_COUNTED)),
     ("weekday", re.compile(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", re.compile(
         r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
@@ -188,7 +194,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed|said|says|told|wrote|attributed|attribution|announced)\b", re.I), 1.0),
     ("activity-start", re.compile(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", re.compile(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
-    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist)\b", re.I), 1.0),
+    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered)\b", re.I), 1.0),
 )
 _SINCE = re.compile(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)

@@ -149,7 +149,9 @@ _TARGET_CUE = re.compile(
     r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|stole\s+from|theft\s+from|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
-    r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to)\b",
+    r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
+    r"sen(?:t|d|ds|ding)\s+(?:[\w-]+\s+){0,4}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
+    r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
     re.IGNORECASE,
 )
 #: How far (characters) a target may stand from its cue unless a list carries it on.
@@ -196,6 +198,11 @@ _ACTOR_NOUN = (
 _SPONSOR_AFTER = re.compile(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b", re.IGNORECASE
 )
+_SPEAKS_AFTER = re.compile(
+    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
+    r"(?:said|says|told|reported|announced|warned|stated|wrote|published)\b",
+    re.IGNORECASE,
+)
 _POSSESSIVE = re.compile(r"^(?:’s|'s)\b")
 _SPONSOR_BEFORE = re.compile(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
@@ -235,6 +242,11 @@ _ORG_PHRASE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}})?|"
     rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:of|for|on)\s+(?:the\s+)?"
     rf"{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}}"
+)
+_ORG_APPOSITIVE = re.compile(
+    r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
+    r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
+    r"insurer|retailer|hospital|airline|carrier)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
 )
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
@@ -316,6 +328,13 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         end = start + len(surface)
         hits.append(_Hit(start, end, "organization", " ".join(surface.split()), "heuristic"))
         taken.append((start, end))
+    for match in _ORG_APPOSITIVE.finditer(text):
+        start, end = match.start("name"), match.end("name")
+        name = match.group("name")
+        if name.split()[0] in _ORG_STOP_START or _overlaps(start, end, taken):
+            continue
+        hits.append(_Hit(start, end, "organization", name, "heuristic"))
+        taken.append((start, end))
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -361,7 +380,8 @@ def _role(
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
     ):
-        return "sponsor"
+        # "Poland's military counterintelligence service ... said": a source, not a sponsor.
+        return "source" if _SPEAKS_AFTER.match(after) else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
     if _VICTIM_AFTER.match(after):
@@ -372,8 +392,8 @@ def _role(
     carried = (
         previous is not None
         and previous[1] in ("target", "victim")
-        and re.fullmatch(r"\s*(?:,|and|or|&|/|,\s*and|(?:[\w-]+\s+){0,2}(?:in|of|at|across|from)|including|such\s+as)?"
-                         r"\s*(?:the\s+)?(?:[a-z][\w-]*\s+)?",
+        and re.fullmatch(r"\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus)?\s*"
+                         r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+)?(?:[a-z][\w-]*\s+)?",
                          sentence[previous[2] : local_start], re.IGNORECASE) is not None
     )
     if cue is not None and (carried or local_start - cue.end() <= _CUE_REACH):
@@ -462,7 +482,8 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"money[\s-]making|cybercrim(?:e|inal)\s+(?:operations?\s+)?to\s+fund|to\s+fund\s+(?:itself|themselves|"
             r"the\s+regime|its\s+operations|the\s+country's|weapons)|fund\s+(?:itself|themselves)|"
             r"(?:steal(?:ing)?|theft\s+of|stole)\s+(?:\S+\s+){0,2}(?:cryptocurrenc(?:y|ies)|crypto|funds|money)|"
-            r"ransom(?:s|ware)?\s+(?:payments?|demands?)|extortion|generate\s+revenue|illicit\s+revenue|"
+            r"ransom(?:s|ware)?\s+(?:payments?|demands?)|extort(?:ion|ed|ing|s)?|generate\s+revenue|illicit\s+revenue|"
+            r"demand(?:ed|ing|s)?\s+(?:\S+\s+){0,4}(?:in\s+)?ransom|ransomware-as-a-service|RaaS|"
             r"revenue\s+generation)\b",
             re.IGNORECASE,
         ),

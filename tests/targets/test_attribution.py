@@ -1,0 +1,67 @@
+"""Attribution: sponsors, sponsor countries and motivations, linked to actors."""
+
+from __future__ import annotations
+
+from unmask.extract.targets import extract_attributions
+from unmask.model import ActorMention, Span
+
+
+def _actor(text: str, surface: str, actor_id: str, nth: int = 0) -> ActorMention:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return ActorMention(actor_id, surface, surface, Span(start, start + len(surface)), "gazetteer", 1.0)
+
+
+def test_sponsor_service_and_country_linked_to_actor_in_sentence() -> None:
+    text = (
+        "Kimsuky has been operating since at least 2012 and works under the umbrella of "
+        "North Korea's Reconnaissance General Bureau (RGB)."
+    )
+    found = {(a.kind, a.value): a for a in extract_attributions(text, actors=[_actor(text, "Kimsuky", "G0094")])}
+    sponsor = found[("sponsor", "Reconnaissance General Bureau")]
+    assert sponsor.actor_ids == ("G0094",)
+    assert text[sponsor.span.start : sponsor.span.end] == sponsor.surface
+    assert found[("country", "KP")].actor_ids == ("G0094",)
+
+
+def test_motivations_link_to_the_actor_of_the_previous_sentence() -> None:
+    text = (
+        "APT38 is a North Korean group.\n\n"
+        "The group is financially motivated and steals cryptocurrency to fund the regime. "
+        "Lazarus, by contrast, is known for destructive attacks."
+    )
+    actors = [_actor(text, "APT38", "G0082"), _actor(text, "Lazarus", "G0032")]
+    found = {(a.kind, a.value): a for a in extract_attributions(text, actors=actors)}
+    assert found[("motivation", "financial-gain")].actor_ids == ("G0082",)
+    assert found[("motivation", "destruction")].actor_ids == ("G0032",)
+
+
+def test_motivation_kinds() -> None:
+    text = (
+        "The espionage campaign stole sensitive information. The hacktivist persona defaced sites. "
+        "A wiper destroyed data."
+    )
+    values = {a.value for a in extract_attributions(text) if a.kind == "motivation"}
+    assert values == {"espionage", "hacktivism", "destruction"}
+
+
+def test_negated_motive_is_not_a_motivation() -> None:
+    text = "Unlike typical espionage operations, the attacks aimed at disruption."
+    assert not [a for a in extract_attributions(text) if a.value == "espionage"]
+
+
+def test_speaking_service_is_not_a_sponsor() -> None:
+    text = "Poland's military counterintelligence service said the SVR ran the operation."
+    found = {(a.kind, a.value) for a in extract_attributions(text)}
+    assert ("country", "PL") not in found
+    assert ("sponsor", "Foreign Intelligence Service (Russia)") in found
+    assert ("country", "RU") in found
+
+
+def test_one_attribution_per_value_with_merged_actors() -> None:
+    text = "APT28 works for the GRU. Sandworm also works for the GRU."
+    actors = [_actor(text, "APT28", "G0007"), _actor(text, "Sandworm", "G0034")]
+    gru = [a for a in extract_attributions(text, actors=actors) if a.kind == "sponsor"]
+    assert len(gru) == 1
+    assert gru[0].actor_ids == ("G0007", "G0034")

@@ -1,0 +1,170 @@
+"""Targets: gazetteers (geo, sectors, organisations) and the role each mention plays."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unmask.extract.targets import extract_targets, passages
+from unmask.model import TargetMention
+from unmask.reference.geo import geo_gazetteer, place
+from unmask.reference.sectors import sector_vocabulary
+
+
+def _find(text: str) -> list[TargetMention]:
+    found = extract_targets(text)
+    for mention in found:
+        assert text[mention.span.start : mention.span.end] == mention.surface
+    return found
+
+
+def _roles(text: str) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for mention in _find(text):
+        out.setdefault((mention.kind, mention.value), set()).add(mention.role)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("surface", "code", "form"),
+    [
+        ("U.S.", "US", "abbreviation"),
+        ("South Korean", "KR", "demonym"),
+        ("Pyongyang", "KP", "capital"),
+        ("North Korea", "KP", "name"),
+        ("DPRK", "KP", "abbreviation"),
+        ("Korean peninsula", "korean-peninsula", "name"),
+        ("Iranian", "IR", "demonym"),
+    ],
+)
+def test_geo_names(surface: str, code: str, form: str) -> None:
+    names = geo_gazetteer().names[surface]
+    assert names[0].code == code
+    assert names[0].form == form
+
+
+def test_places_carry_iso_codes_and_members() -> None:
+    korea = place("KR")
+    assert korea is not None and korea.iso3 == "KOR" and korea.capital == "Seoul"
+    peninsula = place("korean-peninsula")
+    assert peninsula is not None and peninsula.kind == "region"
+    assert set(peninsula.members) == {"KP", "KR"}
+
+
+@pytest.mark.parametrize(
+    ("surface", "sector"),
+    [
+        ("think tanks", "Think Tanks"),
+        ("research centers", "Research - Innovation"),
+        ("academic institutions", "Academia - University"),
+        ("universities", "Academia - University"),
+        ("news media outlets", "News - Media"),
+        ("journalists", "Journalist"),
+        ("government", "Government, Administration"),
+        ("healthcare", "Health"),
+    ],
+)
+def test_sector_vocabulary_maps_report_wording_to_misp_sectors(surface: str, sector: str) -> None:
+    vocabulary = sector_vocabulary()
+    assert vocabulary.lookup(surface) == sector
+    assert sector in vocabulary.sectors  # a real MISP sector galaxy value
+
+
+def test_targets_after_targeting_language() -> None:
+    roles = _roles(
+        "The group targeted think tanks, universities and news media outlets in the U.S. and South Korea."
+    )
+    assert roles[("sector", "Think Tanks")] == {"target"}
+    assert roles[("sector", "Academia - University")] == {"target"}
+    assert roles[("sector", "News - Media")] == {"target"}
+    assert roles[("country", "US")] == {"target"}
+    assert roles[("country", "KR")] == {"target"}
+
+
+def test_source_is_not_a_target() -> None:
+    roles = _roles(
+        "The hackers targeted diplomats, Michael Smith, principal analyst at Mandiant, told CyberScoop."
+    )
+    assert roles[("organization", "Mandiant")] == {"source"}
+    assert "target" not in roles[("organization", "CyberScoop")]
+    roles = _roles("The actor targets banks, according to the Treasury Department.")
+    assert roles[("organization", "U.S. Department of the Treasury")] == {"source"}
+
+
+def test_a_list_of_sources_shares_its_role() -> None:
+    roles = _roles("A joint advisory from the NSA, FBI and State Department warned of the activity.")
+    assert roles[("organization", "National Security Agency")] == {"source"}
+    assert roles[("organization", "Federal Bureau of Investigation")] == {"source"}
+    assert roles[("organization", "U.S. Department of State")] == {"source"}
+
+
+def test_caption_places_are_locations() -> None:
+    text = (
+        "The flag flies over the embassy in Beijing, 18 July 2007. (Photo by A. Person/AFP via Getty Images)\n\n"
+        "The group targeted Chinese universities."
+    )
+    found = _find(text)
+    beijing = [m for m in found if m.surface == "Beijing"]
+    assert beijing and beijing[0].role == "location" and beijing[0].value == "CN"
+
+
+def test_sponsor_states_and_services() -> None:
+    roles = _roles(
+        "The crew works under the umbrella of North Korea's Reconnaissance General Bureau, "
+        "at the heart of Pyongyang's efforts to gather intelligence."
+    )
+    assert roles[("country", "KP")] == {"sponsor"}
+    assert roles[("organization", "Reconnaissance General Bureau")] == {"sponsor"}
+
+
+def test_based_in_is_a_location() -> None:
+    roles = _roles("The spoofed outlet is NK News, a South Korea-based news organization.")
+    assert roles[("country", "KR")] == {"location"}
+
+
+def test_demonym_needs_a_target_noun() -> None:
+    roles = _roles("The campaign targeted outlets focused on North Korean matters.")
+    assert "target" not in roles.get(("country", "KP"), set())
+    roles = _roles("The campaign targeted South Korean government officials.")
+    assert roles[("country", "KR")] == {"target"}
+
+
+def test_capitalised_org_phrases_and_appositives() -> None:
+    found = _find(
+        "The hackers breached the Korea Institute for Defense Analyses and the software company Kaseya."
+    )
+    orgs = {m.value: m.role for m in found if m.kind == "organization"}
+    assert orgs.get("Korea Institute for Defense Analyses") == "target"
+    assert orgs.get("Kaseya") == "target"
+
+
+def test_region_mentions() -> None:
+    roles = _roles("The operation targeted defense contractors across the Korean peninsula and Southeast Asia.")
+    assert roles[("region", "korean-peninsula")] == {"target"}
+    assert roles[("region", "southeast-asia")] == {"target"}
+    assert roles[("sector", "Defense")] == {"target"}
+
+
+def test_generic_words_are_not_sectors_without_a_sector_noun() -> None:
+    assert not [m for m in _find("The spies gathered intelligence about nuclear technology.") if m.kind == "sector"]
+    found = _find("The actor attacked the energy sector.")
+    assert [m.value for m in found if m.kind == "sector"] == ["Energy"]
+
+
+def test_related_lists_and_bylines_are_furniture() -> None:
+    text = "By Jane Doe\n\nThe group targeted banks in Brazil.\n\nRelated\nHackers hit Chilean banks, May 2020\n"
+    flags = {text[p.span.start : p.span.end]: p.furniture for p in passages(text)}
+    assert flags["By Jane Doe"] is True
+    assert flags["The group targeted banks in Brazil."] is False
+    assert flags["Hackers hit Chilean banks, May 2020"] is True
+    chile = [m for m in _find(text) if m.value == "CL"]
+    assert chile and all(m.role == "location" for m in chile)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_any_text_gives_sound_spans(text: str) -> None:
+    for mention in extract_targets(text):
+        assert 0 <= mention.span.start < mention.span.end <= len(text)
+        assert text[mention.span.start : mention.span.end] == mention.surface
