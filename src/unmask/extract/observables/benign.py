@@ -18,12 +18,31 @@ from unmask.reference.warninglists import Warninglists
 
 __all__ = ["Judge"]
 
-_DOC_V4 = tuple(ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"))
-_DOC_V6 = ipaddress.ip_network("2001:db8::/32")
-_VERSION_BEFORE = re.compile(
-    r"(?i)(?:\bversions?|\bver\.?|\brelease[sd]?|\bbuild|\bfirmware|\bupdate[sd]?|\bpatch(?:ed)?|"
-    r"\bupgrade[sd]?|\bv|\bFirefox|\bChrome|\bSafari|\bAndroid|\biOS|\bWindows(?: NT)?|\bOffice|"
-    r"\bSP|\bkernel|\bprior to|\bbefore|\bthrough|\bup to|\bto)[\s:=]{0,3}$"
+def _ranges(kind: str, *networks: str) -> list[tuple[int, int, str]]:
+    out = []
+    for text in networks:
+        net = ipaddress.ip_network(text)
+        out.append((int(net.network_address), int(net.broadcast_address), kind))
+    return out
+
+
+# Special-purpose ranges as integer intervals (cheaper than ipaddress's properties).
+_V4_SPECIAL = (
+    _ranges("documentation-range", "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+    + _ranges("private-range", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8",
+              "169.254.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "198.18.0.0/15")
+    + _ranges("reserved-range", "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4")
+)  # fmt: skip
+_V6_SPECIAL = (
+    _ranges("documentation-range", "2001:db8::/32")
+    + _ranges("private-range", "::1/128", "fc00::/7", "fe80::/10")
+    + _ranges("reserved-range", "::/128", "ff00::/8")
+)
+#: Words that make a following dotted quad a version number ("version 1.2.3.4").
+_VERSION_WORDS = frozenset(
+    """version versions ver ver. release released build firmware update updated patch patched
+    upgrade upgraded v firefox chrome safari android ios windows nt office sp kernel to through
+    before prior""".split()
 )
 _FILE_CONTEXT = re.compile(
     r"(?i)\b(?:file|files|filename|file name|named|attachment|attached|archive|document|"
@@ -54,6 +73,7 @@ class Judge:
     suffixes: SuffixIndex
     own_domain: str | None
     own_label: str | None
+    ip_cache: dict[tuple[str, int], list[str]]
 
     @classmethod
     def for_context(cls, lists: Warninglists, suffixes: SuffixIndex, context: ExtractContext | None) -> Judge:
@@ -66,7 +86,7 @@ class Judge:
             if context.site_name:
                 label = re.sub(r"[^a-z0-9]", "", context.site_name.lower())
                 own_label = label or None
-        return cls(lists, suffixes, own_domain, own_label)
+        return cls(lists, suffixes, own_domain, own_label, {})
 
     def host(self, host: str) -> list[str]:
         reasons = list(self.lists.match_host(host))
@@ -92,21 +112,21 @@ class Judge:
         return bool(_FILE_CONTEXT.search(before[-60:]) or _FILE_CONTEXT.search(after[:40]))
 
     def ip(self, value: str, version: int, before: str) -> list[str]:
-        address = ipaddress.ip_address(value)
-        reasons = list(self.lists.match_ip(int(address), version))
-        if version == 4:
-            if any(address in net for net in _DOC_V4):
-                reasons.append("documentation-range")
-        elif address in _DOC_V6:
-            reasons.append("documentation-range")
-        if address.is_private or address.is_loopback or address.is_link_local:
-            if "documentation-range" not in reasons:
-                reasons.append("private-range")
-        elif address.is_multicast or address.is_reserved or address.is_unspecified:
-            reasons.append("reserved-range")
-        if version == 4 and _VERSION_BEFORE.search(before[-30:]):
-            reasons.append("version-string")
-        return reasons
+        key = (value, version)
+        cached = self.ip_cache.get(key)
+        if cached is None:
+            number = int(ipaddress.ip_address(value))
+            cached = list(self.lists.match_ip(number, version))
+            for lo, hi, reason in _V4_SPECIAL if version == 4 else _V6_SPECIAL:
+                if lo <= number <= hi:
+                    cached.append(reason)
+                    break
+            self.ip_cache[key] = cached
+        if version == 4 and before:
+            words = before[-30:].rstrip(" \t:=").rsplit(None, 2)
+            if words and (words[-1].lower() in _VERSION_WORDS or " ".join(words[-2:]).lower() in ("prior to", "up to")):
+                return [*cached, "version-string"]
+        return cached
 
     def value(self, value: str) -> list[str]:
         return list(self.lists.match_value(value))

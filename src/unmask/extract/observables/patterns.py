@@ -69,7 +69,7 @@ _UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za
 
 _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPATH, _UA, _CVE,
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
-_ORDER_INNER = [_EMAIL, _IP, _FNAME, _DOM, _HEX]
+_ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 
 ATOMS = re.compile(_B + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = re.compile(_B + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -18,22 +18,22 @@ _OPEN = r"[\[\(\{]"
 _CLOSE = r"[\]\)\}]"
 _SP = r"[ \t]{0,3}"
 
-# Every alternative starts with a rare character (a bracket, a backslash, '@', '.',
-# or a full-width look-alike), so the scanner skips plain text quickly; each
-# repetition is bounded and runs only start at the beginning of a run, so the
-# pass stays linear on hostile input.
-_DEFANG = re.compile(
-    rf"""
-    (?P<odot>(?<!{_OPEN}){_OPEN}{{1,8}}{_SP}(?:\.|(?i:dot)){_SP}{_CLOSE}{{0,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?)
-    |(?P<cdot>\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?)
-    |(?P<at>(?<!{_OPEN}){_OPEN}{{1,4}}{_SP}(?:@|(?i:at)){_SP}{_CLOSE}{{1,4}}[ \t]{{0,3}})
-    |(?P<colon>{_OPEN}(?::|://|:/|/|:\\\\){_CLOSE}|{_OPEN}/(?=[A-Za-z0-9]))
-    |(?P<bslash>(?<!\\)\\+(?=[._]))
-    |(?P<spat>@[ \t]{{0,3}}(?=[A-Za-z0-9\[]))
-    |(?P<wide>[\u3002\uff0e\uff61\uff1a\uff0f\uff20])
-    """,
+# Each pattern starts with one rare character (a bracket, '.', a backslash, '@' or
+# a full-width look-alike), so the regex engine skips plain text at C speed; every
+# repetition is bounded, so the pass stays linear on hostile input.
+_BRACKET = re.compile(
+    rf"""{_OPEN}{_OPEN}{{0,7}}{_SP}(?:
+        (?P<dot>\.|(?i:dot)){_SP}{_CLOSE}{{0,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?
+        |(?P<at>@|(?i:at)){_SP}{_CLOSE}{{1,4}}[ \t]{{0,3}}
+        |(?P<colon>(?:://|:/|:|/|:\\\\)){_CLOSE}
+        |(?P<slash>/)(?=[A-Za-z0-9])
+    )""",
     re.VERBOSE,
 )
+_CDOT = re.compile(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
+_BSLASH = re.compile(r"\\\\{0,15}(?=[._])")
+_SPAT = re.compile(r"@[ \t]{0,3}(?=[A-Za-z0-9\[])")
+_WIDE_RX = re.compile("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -64,7 +64,7 @@ class Refanged:
         return self._map(start, True), self._map(end, False)
 
     def _map(self, pos: int, is_start: bool) -> int:
-        if not self.starts:
+        if not self.starts or pos < self.starts[0]:
             return pos
         i = bisect.bisect_right(self.starts, pos) - 1
         if i < 0:
@@ -80,56 +80,53 @@ class Refanged:
         return o_start if is_start else o_end
 
 
+def _lead(text: str, start: int) -> int:
+    """Start of the spaces (at most 4) just before ``start``."""
+    s = start
+    while s > 0 and text[s - 1] in " \t" and start - s < 4:
+        s -= 1
+    return s
+
+
 def _edits(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
+    add = edits.append
     n = len(text)
-    for m in _DEFANG.finditer(text):
-        kind = m.lastgroup
+    for m in _BRACKET.finditer(text):
         start, end = m.span()
-        if kind == "odot" or kind == "cdot":
-            # A bracketed dot joins two labels: alnum before (maybe after spaces),
-            # alnum after.
-            s = start
-            while s > 0 and text[s - 1] in " \t" and start - s < 4:
-                s -= 1
-            if s == 0 or text[s - 1] not in _ALNUM:
-                continue
-            if end >= n or text[end] not in _ALNUM:
-                continue
-            if s != start and kind == "odot" and m.group()[0] not in "[({":
-                continue
-            edits.append((s, end, "."))
-        elif kind == "at":
-            s = start
-            while s > 0 and text[s - 1] in " \t" and start - s < 4:
-                s -= 1
-            if s == 0 or text[s - 1] not in _ALNUM and text[s - 1] not in ".+":
-                continue
-            edits.append((s, end, "@"))
-        elif kind == "spat":
-            s = start
-            while s > 0 and text[s - 1] in " \t" and start - s < 4:
-                s -= 1
-            if s == start and end == start + 1:
-                continue  # a plain '@'
-            if s == 0 or (text[s - 1] not in _ALNUM and text[s - 1] not in ".+"):
-                continue
-            edits.append((s, end, "@"))
-        elif kind == "colon":
-            g = m.group()
-            inner = g[1:-1] if g[-1] in "])}" else g[1:]
-            edits.append((start, end, inner.replace("\\\\", "//")))
-        elif kind == "bslash":
-            if start == 0 or text[start - 1] not in _ALNUM:
-                continue
-            if end + 1 >= n or text[end + 1] not in _ALNUM:
-                continue
-            edits.append((start, end, ""))
-        else:  # wide look-alikes
-            if start == 0 or end >= n or text[start - 1] not in _ALNUM or text[end] not in _ALNUM:
-                if not (m.group() == "\uff1a" and text[end : end + 2] == "//"):
-                    continue
-            edits.append((start, end, _WIDE[m.group()]))
+        if m.group("dot") is not None:
+            # A bracketed dot joins two labels: alnum before (maybe after spaces), alnum after.
+            s = _lead(text, start)
+            if s and text[s - 1] in _ALNUM and end < n and text[end] in _ALNUM:
+                add((s, end, "."))
+        elif m.group("at") is not None:
+            s = _lead(text, start)
+            if s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
+                add((s, end, "@"))
+        elif m.group("colon") is not None:
+            add((start, end, m.group("colon").replace("\\", "/")))
+        else:
+            add((start, end, "/"))
+    for m in _CDOT.finditer(text):
+        start, end = m.span()
+        if start and text[start - 1] in _ALNUM and end < n and text[end] in _ALNUM:
+            add((start, end, "."))
+    for m in _BSLASH.finditer(text):
+        start, end = m.span()
+        if start and text[start - 1] in _ALNUM and end + 1 < n and text[end + 1] in _ALNUM:
+            add((start, end, ""))
+    for m in _SPAT.finditer(text):
+        start, end = m.span()
+        s = _lead(text, start)
+        if (s != start or end != start + 1) and s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
+            add((s, end, "@"))
+    for m in _WIDE_RX.finditer(text):
+        start, end = m.span()
+        ch = m.group()
+        joined = start and end < n and text[start - 1] in _ALNUM and text[end] in _ALNUM
+        if joined or (ch == "\uff1a" and text[end : end + 2] == "//"):
+            add((start, end, _WIDE[ch]))
+    edits.sort()
     return edits
 
 

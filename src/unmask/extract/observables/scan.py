@@ -19,18 +19,21 @@ __all__ = ["FILLER", "mask"]
 #: Stands in for text outside the windows; matched by no pattern, not a boundary.
 FILLER = "\x01"
 
-_TRIG = re.compile(r"(?:[.:](?=[^\s])|[@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20])[^\s]*")
-_SPECIAL = frozenset("[](){}@\\~")
+_TRIG = re.compile(r"(?:[.:](?=[^\s])|[@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20])[^\s]{0,4096}")
+#: Defang marks that may be written with spaces around them: their token is
+#: widened to its neighbours (``user @ example [.] com``).
+_SPECIAL = re.compile(r"[@{}~]|\\[A-Za-z0-9%]|[\[(](?:\.|dot|DOT|at|AT|:|/)|(?:\.|dot|DOT|at|AT)[\])]|^[\[\]().@]{1,4}$|[\[(]$|^[\])]")
+_HEAD = re.compile(r"[^\s]{0,256}")
+#: Characters that may start a defang mark written apart from its neighbours.
+_SPECIAL_CHARS = re.compile(r"[@{}~\[\]()\\](?!_)")
+
 _EXTRAS = tuple(
     re.compile(p)
     for p in (
         r"CVE[-_ ]?\d",
         r"cve[-_ ]?\d",
-        r"Cve[-_ ]?\d",
         r"AS[N ]?\d",
-        r"ASN \d",
         r"as[n ]?\d",
-        r"asn \d",
         r"-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-",
         r"Mozilla/",
         r" dot ",
@@ -44,75 +47,78 @@ _CLASS = bytes(
     for i in range(256)
 )
 _MAX_LOOK = 256
+_SPACES = re.compile(r"[ \t\xa0]{0,8}")
 
 
-def _token_start(text: str, pos: int) -> int:
-    lo = max(0, pos - _MAX_LOOK)
-    return max(text.rfind(" ", lo, pos), text.rfind("\n", lo, pos), text.rfind("\t", lo, pos), lo - 1) + 1
+class _Tokens:
+    """Token boundaries around a position (white space delimits tokens)."""
 
+    __slots__ = ("n", "rev", "text")
 
-def _token_end(text: str, pos: int) -> int:
-    n = len(text)
-    hi = min(n, pos + _MAX_LOOK)
-    best = hi
-    for ch in (" ", "\n", "\t"):
-        i = text.find(ch, pos, best)
-        if i >= 0:
-            best = i
-    return best
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.rev = text[::-1]
+        self.n = len(text)
 
+    def start(self, pos: int) -> int:
+        return self.n - _HEAD.match(self.rev, self.n - pos).end()  # type: ignore[union-attr]
 
-def _extend_left(text: str, start: int, tokens: int) -> int:
-    for _ in range(tokens):
-        j = start
-        while j > 0 and text[j - 1] in " \t" and start - j < 8:
-            j -= 1
-        if j <= 0 or text[j - 1] in "\n\r":
-            break
-        start = _token_start(text, j)
-    return start
+    def end(self, pos: int) -> int:
+        return _HEAD.match(self.text, pos).end()  # type: ignore[union-attr]
 
+    def left(self, start: int, tokens: int) -> int:
+        for _ in range(tokens):
+            j = self.n - _SPACES.match(self.rev, self.n - start).end()  # type: ignore[union-attr]
+            if j <= 0 or self.text[j - 1] in "\n\r":
+                break
+            start = self.start(j)
+        return start
 
-def _extend_right(text: str, end: int, tokens: int) -> int:
-    n = len(text)
-    for _ in range(tokens):
-        if end >= n:
-            break
-        j = end
-        while j < n and text[j] in " \t":
-            j += 1
-        if j >= n or text[j] in "\n\r":
-            break
-        end = _token_end(text, j)
-    return end
+    def right(self, end: int, tokens: int) -> int:
+        for _ in range(tokens):
+            j = _SPACES.match(self.text, end).end()  # type: ignore[union-attr]
+            if j >= self.n or self.text[j] in "\n\r":
+                break
+            end = self.end(j)
+        return end
 
 
 def windows(text: str) -> list[tuple[int, int]]:
     """Sorted, merged ``[start, end)`` ranges that may hold observables."""
+    tok = _Tokens(text)
     spans: list[tuple[int, int]] = []
     append = spans.append
+    tstart = tok.start
+    rev = tok.rev
+    n = tok.n
+    head = _HEAD.match
     for m in _TRIG.finditer(text):
         p, end = m.span()
-        start = _token_start(text, p)
-        token = text[start:end]
-        if end - start <= 4 or not _SPECIAL.isdisjoint(token):
-            start = _extend_left(text, start, 3)
-            end = _extend_right(text, end, 4)
-        append((start, end))
-    for m in (m for rx in _EXTRAS for m in rx.finditer(text)):
+        append((n - head(rev, n - p).end(), end))  # type: ignore[union-attr]
+    # Defang marks that may stand apart from their neighbours widen their window.
+    special = _SPECIAL.search
+    last = -1
+    for m in _SPECIAL_CHARS.finditer(text):
         p = m.start()
-        g = m.group()
-        if g == "Mozilla/":
-            nl = text.find("\n", p, p + 600)
-            append((p, nl if nl >= 0 else min(len(text), p + 600)))
-        elif g[0] in " \t":
-            append((_extend_left(text, p, 3), _extend_right(text, m.end(), 3)))
-        else:
-            append((_token_start(text, p), _extend_right(text, _token_end(text, p), 1)))
-    if text.isascii():
-        raw = text.encode("ascii")
-    else:
-        raw = text.encode("latin-1", "replace")
+        if p < last:
+            continue
+        start = tstart(p)
+        end = tok.end(p)
+        last = end
+        if special(text, start, end):
+            append((tok.left(start, 3), tok.right(end, 4)))
+    for rx in _EXTRAS:
+        for m in rx.finditer(text):
+            p = m.start()
+            g = m.group()
+            if g == "Mozilla/":
+                nl = text.find("\n", p, p + 600)
+                append((p, nl if nl >= 0 else min(len(text), p + 600)))
+            elif g[0] == " ":
+                append((tok.left(p, 3), tok.right(m.end(), 3)))
+            else:
+                append((tstart(p), tok.right(tok.end(p), 1)))
+    raw = text.encode("ascii") if text.isascii() else text.encode("latin-1", "replace")
     cls = raw.translate(_CLASS)
     pos = 0
     search = _RUN.search
@@ -122,16 +128,21 @@ def windows(text: str) -> list[tuple[int, int]]:
             break
         p = m.start()
         end = _RUN_END.match(cls, p).end()  # type: ignore[union-attr]
-        append((_token_start(text, p), _token_end(text, end)))
+        append((tstart(p), tok.end(end)))
         pos = end
     spans.sort()
     merged: list[tuple[int, int]] = []
+    last_s, last_e = -2, -2
     for s, e in spans:
-        if merged and s <= merged[-1][1] + 1:
-            if e > merged[-1][1]:
-                merged[-1] = (merged[-1][0], e)
+        if s <= last_e + 1:
+            if e > last_e:
+                last_e = e
         else:
-            merged.append((s, e))
+            if last_e >= 0:
+                merged.append((last_s, last_e))
+            last_s, last_e = s, e
+    if last_e >= 0:
+        merged.append((last_s, last_e))
     return merged
 
 

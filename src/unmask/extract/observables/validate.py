@@ -122,7 +122,7 @@ def eth_ok(address: str) -> bool:
     if body == body.lower() or body == body.upper():
         return True
     digest = _keccak256(body.lower().encode())
-    for ch, h in zip(body, digest, strict=True):
+    for ch, h in zip(body, digest[:40], strict=True):
         if ch.isalpha() and ch.isupper() != (int(h, 16) >= 8):
             return False
     return True

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: unmask's observable extraction against iocextract and ioc-finder.
+
+usage: python benchmarks/observables.py [--corpus PATH] [--peer-bytes N] [--timeout S] [--json]
+
+Every extractor runs in its own fresh process (spawned, so memory is not shared),
+single-threaded, on the same text; the process reports wall time and its peak
+resident memory. unmask reads the whole corpus (after one warm-up call that loads
+the cached reference data, reported separately); the peers are ~100x slower and
+stall on some real reports, so by default they get the first ``--peer-bytes`` of
+the corpus and a timeout. Throughput is MB/s of UTF-8 input. A linearity check
+times unmask on 1/4, 1/2 and all of the corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "eval" / "ioc" / "corpus" / "reports.txt"
+
+
+def _unmask(text: str) -> int:
+    from unmask.extract.observables import extract_observables
+
+    return len(extract_observables(text))
+
+
+def _iocextract(text: str) -> int:
+    import iocextract
+
+    return sum(1 for _ in iocextract.extract_iocs(text, refang=True))
+
+
+def _iocfinder(text: str) -> int:
+    from ioc_finder import find_iocs
+
+    result = find_iocs(text)
+    return sum(len(v) for v in result.values() if isinstance(v, list))
+
+
+TOOLS = {"unmask": _unmask, "iocextract": _iocextract, "ioc-finder": _iocfinder}
+
+
+def _child(tool: str, text: str, queue: Any) -> None:
+    try:
+        func = TOOLS[tool]
+        t0 = time.perf_counter()
+        func("warm up: evil.example[.]com 1.2.3.4")
+        warm = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        count = func(text)
+        elapsed = time.perf_counter() - t0
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        queue.put({"ok": True, "seconds": elapsed, "warmup_seconds": warm, "found": count, "peak_mb": peak_kb / 1024})
+    except BaseException as exc:  # noqa: BLE001 - report whatever killed the peer
+        queue.put({"ok": False, "error": repr(exc)[:200]})
+
+
+def measure(tool: str, text: str, timeout: float) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(tool, text, queue))
+    proc.start()
+    proc.join(timeout)
+    size = len(text.encode("utf-8"))
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return {"tool": tool, "bytes": size, "ok": False, "error": f"timeout after {timeout}s"}
+    result: dict[str, Any] = queue.get(timeout=5)
+    result.update(tool=tool, bytes=size)
+    if result.get("ok"):
+        result["mb_per_s"] = size / 1e6 / result["seconds"]
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--peer-bytes", type=int, default=400_000, help="input size for the peers (0 = whole corpus)")
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--skip-peers", action="store_true")
+    args = parser.parse_args()
+    if not args.corpus.is_file():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    text = args.corpus.read_text(encoding="utf-8")
+    peer_text = text
+    if args.peer_bytes:
+        cut = text.rfind("\n", 0, args.peer_bytes)
+        peer_text = text[: cut if cut > 0 else args.peer_bytes]
+    results = [measure("unmask", text, args.timeout)]
+    results.append(measure("unmask", peer_text, args.timeout) | {"tool": "unmask (peer sample)"})
+    if not args.skip_peers:
+        results.append(measure("iocextract", peer_text, args.timeout))
+        results.append(measure("ioc-finder", peer_text, args.timeout))
+    linear = []
+    for fraction in (0.25, 0.5, 1.0):
+        part = text[: int(len(text) * fraction)]
+        r = measure("unmask", part, args.timeout)
+        linear.append({"fraction": fraction, "bytes": r["bytes"], "seconds": r.get("seconds")})
+    base = results[0].get("mb_per_s") or 0.0
+    ratios = {r["tool"]: base / r["mb_per_s"] for r in results[2:] if r.get("mb_per_s")}
+    report = {"corpus": str(args.corpus), "results": results, "speedup": ratios, "linearity": linear}
+    if args.json:
+        print(json.dumps(report, indent=1))
+        return 0
+    print(f"corpus: {args.corpus} ({results[0]['bytes'] / 1e6:.2f} MB); peers on the first {len(peer_text.encode()) / 1e6:.2f} MB")
+    print(f"{'tool':22s} {'MB':>6s} {'seconds':>9s} {'MB/s':>8s} {'peak MB':>8s} {'found':>7s}")
+    for r in results:
+        if r.get("ok"):
+            print(f"{r['tool']:22s} {r['bytes'] / 1e6:6.2f} {r['seconds']:9.3f} {r['mb_per_s']:8.2f} {r['peak_mb']:8.1f} {r['found']:7d}")
+        else:
+            print(f"{r['tool']:22s} {r['bytes'] / 1e6:6.2f} {'-':>9s} {'-':>8s} {'-':>8s}  {r.get('error')}")
+    for tool, ratio in ratios.items():
+        print(f"unmask is {ratio:,.0f}x faster than {tool}")
+    print("linearity (seconds for 1/4, 1/2, all):", ", ".join(f"{x['seconds']:.3f}" for x in linear if x["seconds"] is not None))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
