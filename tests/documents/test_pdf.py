@@ -70,7 +70,7 @@ def test_truncated_pdf_is_refused_clearly() -> None:
 
 
 def test_garbage_after_the_header_is_refused() -> None:
-    with pytest.raises(DocumentError, match="junk.pdf: is not a readable PDF"):
+    with pytest.raises(DocumentError, match=r"junk\.pdf: is not a readable PDF"):
         parse_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", source="junk.pdf")
 
 

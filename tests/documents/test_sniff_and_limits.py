@@ -71,7 +71,7 @@ def test_binary_junk_is_refused(data: bytes, reason: str) -> None:
 
 @pytest.mark.parametrize("data", [b"", b"   \n\t\r\n"])
 def test_empty_input_is_refused(data: bytes) -> None:
-    with pytest.raises(EmptyDocumentError, match="e.txt: is empty"):
+    with pytest.raises(EmptyDocumentError, match=r"e\.txt: is empty"):
         parse_bytes(data, source="e.txt")
 
 

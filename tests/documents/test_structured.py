@@ -64,7 +64,7 @@ def test_single_stix_object() -> None:
 
 
 def test_empty_bundle_is_refused() -> None:
-    with pytest.raises(NoTextError, match="e.json: STIX content \\(0 objects\\) holds no text"):
+    with pytest.raises(NoTextError, match=r"e\.json: STIX content \(0 objects\) holds no text"):
         parse_bytes(b'{"type": "bundle", "id": "bundle--11111111-2222-4333-8444-555555555555", "objects": []}',
                     source="e.json")
 
@@ -140,7 +140,7 @@ def test_xml_entities_are_not_expanded() -> None:
 
 
 def test_unrecoverable_stix1_is_refused() -> None:
-    with pytest.raises(DocumentError, match="s.xml: STIX 1.x"):
+    with pytest.raises(DocumentError, match=r"s\.xml: STIX 1\.x"):
         parse_bytes(b'<stix:STIX_Package xmlns:stix="http://stix.mitre.org/stix-1"', source="s.xml")
 
 

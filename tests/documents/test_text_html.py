@@ -112,7 +112,7 @@ def test_html_fragment_is_html() -> None:
 
 
 def test_html_without_text_is_refused() -> None:
-    with pytest.raises(NoTextError, match="empty.html: HTML page has no visible text"):
+    with pytest.raises(NoTextError, match=r"empty\.html: HTML page has no visible text"):
         parse_bytes(b"<html><body><script>x()</script></body></html>", source="empty.html")
 
 
