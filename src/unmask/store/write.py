@@ -8,14 +8,13 @@ its findings are deleted and rewritten, together with the per-actor counters
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import JSON, Connection, and_, bindparam, delete, insert, select, text, update
 
 from unmask.model import SCHEMA_VERSION, Analysis
 from unmask.store.schema import (
@@ -177,32 +176,29 @@ def _stats_of_stored(conn: Connection, document_id: int) -> dict[tuple[str, str,
     )
 
 
+_UPSERT_STATS = (
+    "INSERT INTO actor_stats (actor_id, kind, key, reports, mentions) VALUES ({m}, {m}, {m}, 1, {m}) "
+    "ON CONFLICT (actor_id, kind, key) DO UPDATE SET "
+    "reports = actor_stats.reports + excluded.reports, "
+    "mentions = actor_stats.mentions + excluded.mentions"
+)
+
+
 def _add_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> None:
+    """Count one more report (and its mentions) for every (actor, kind, key) given."""
     if not stats:
         return
-    params = [
-        {"actor_id": a, "kind": k, "key": key, "reports": 1, "mentions": m}
-        for (a, k, key), m in sorted(stats.items())
-    ]
-    table = table_of(ActorStatRow)
-    maker = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = maker(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["actor_id", "kind", "key"],
-        set_={
-            "reports": table.c.reports + stmt.excluded.reports,
-            "mentions": table.c.mentions + stmt.excluded.mentions,
-        },
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        _UPSERT_STATS.format(m=mark),
+        [(a, k, key, m) for (a, k, key), m in sorted(stats.items())],
     )
-    conn.execute(stmt, params)
 
 
 def _subtract_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> None:
     if not stats:
         return
     table = table_of(ActorStatRow)
-    from sqlalchemy import bindparam
-
     stmt = (
         update(table)
         .where(
@@ -220,6 +216,31 @@ def _subtract_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int])
     )
     actors = sorted({a for a, _, _ in stats})
     conn.execute(delete(table).where(table.c.actor_id.in_(actors), table.c.reports <= 0))
+
+
+def _bulk_insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows straight through the driver (no per-row SQLAlchemy processing).
+
+    Every row has the same keys; JSON columns are serialised here.
+    """
+    if not rows:
+        return
+    table = table_of(model)
+    columns = list(rows[0])
+    json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    params = [
+        tuple(
+            json.dumps(row[c], ensure_ascii=False) if c in json_columns else row[c]
+            for c in columns
+        )
+        for row in rows
+    ]
+    conn.exec_driver_sql(sql, params)
 
 
 def _span(finding: Any) -> dict[str, int]:
@@ -270,13 +291,13 @@ def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, l
 
 def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> None:
     for table, rows in _finding_rows(analysis, document_id):
-        if rows:
-            conn.execute(insert(table), rows)
+        _bulk_insert(conn, table, rows)
     actors = document_actors(analysis)
     published = _published(analysis)
     if actors:
-        conn.execute(
-            insert(DocumentActorRow),
+        _bulk_insert(
+            conn,
+            DocumentActorRow,
             [
                 {"document_id": document_id, "actor_id": actor_id, "name": name,
                  "norm": normalise_name(name), "mentions": mentions, "published": published}
@@ -304,8 +325,7 @@ def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> 
                  "start_date": event.start_date}
                 for actor_id in sorted(owners)
             )
-        if links:
-            conn.execute(insert(EventActorRow), links)
+        _bulk_insert(conn, EventActorRow, links)
     _add_stats(conn, _stats_of_analysis(analysis))
 
 
