@@ -93,17 +93,15 @@ class _Collector:
 
     def emit(self, kind: str, value: str, start: int, end: int, reasons: list[str] | tuple[str, ...] = ()) -> None:
         # ``start``/``end`` are offsets in the padded refanged text (one leading space).
-        s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+        ref = self.ref
+        if ref.starts and end - 1 >= ref.starts[0]:  # type: ignore[attr-defined]
+            s, e = ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+        else:
+            s, e = start - 1, end - 1
         key = (kind, s, e)
         if key in self.out:
             return
-        self.out[key] = Observable(
-            type=kind,
-            value=value,
-            surface=self.text[s:e],
-            span=Span(s, e),
-            benign_reasons=tuple(dict.fromkeys(reasons)),
-        )
+        self.out[key] = Observable(kind, value, self.text[s:e], Span(s, e), tuple(dict.fromkeys(reasons)) if reasons else ())
 
     def _host_reasons(self, host: str) -> list[str]:
         reasons = self.host_reasons.get(host)

@@ -71,5 +71,8 @@ _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPAT
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
 _ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 
-ATOMS = re.compile(_B + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
-INNER = re.compile(_B + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)
+# Every observable holds a digit or one of . @ : \ / _ % - ; plain words are
+# rejected by this look-ahead before the alternatives are tried.
+_GUARD = r"(?=[^\s\x01]{0,80}?[0-9.@:\\/_%-]|[A-Za-z]{2,3}\ \d)"
+ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
+INNER = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -19,27 +19,29 @@ __all__ = ["FILLER", "mask"]
 #: Stands in for text outside the windows; matched by no pattern, not a boundary.
 FILLER = "\x01"
 
-_TRIG = re.compile(r"(?:[.:](?=[^\s])|[@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20])[^\s]{0,4096}")
+_TRIG = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?=\S)[^\s]{0,4096}")
 #: Defang marks that may be written with spaces around them: their token is
 #: widened to its neighbours (``user @ example [.] com``).
 _SPECIAL = re.compile(r"[@{}~]|\\[A-Za-z0-9%]|[\[(](?:\.|dot|DOT|at|AT|:|/)|(?:\.|dot|DOT|at|AT)[\])]|^[\[\]().@]{1,4}$|[\[(]$|^[\])]")
 _HEAD = re.compile(r"[^\s]{0,256}")
 #: Characters that may start a defang mark written apart from its neighbours.
-_SPECIAL_CHARS = re.compile(r"[@{}~\[\]()\\](?!_)")
+_SPECIAL_CHARS = re.compile(r"[@{}~\[\]\\](?!_)")
 
 _EXTRAS = tuple(
     re.compile(p)
     for p in (
         r"CVE[-_ ]?\d",
         r"cve[-_ ]?\d",
-        r"AS[N ]?\d",
-        r"as[n ]?\d",
+        r"AS[N ]? ?\d",
+        r"as[n ]? ?\d",
         r"-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-",
         r"Mozilla/",
         r" dot ",
         r" DOT ",
     )
 )
+#: Inline base64 payloads (``data:image/png;base64,...``) hold no observables.
+_BASE64 = re.compile(r";base64,([A-Za-z0-9+/=]{64,})")
 _RUN = re.compile(b"a" * 25)
 _RUN_END = re.compile(b"a*")
 _CLASS = bytes(
@@ -92,9 +94,9 @@ def windows(text: str) -> list[tuple[int, int]]:
     rev = tok.rev
     n = tok.n
     head = _HEAD.match
-    for m in _TRIG.finditer(text):
-        p, end = m.span()
-        append((n - head(rev, n - p).end(), end))  # type: ignore[union-attr]
+    spans.extend(
+        [(n - head(rev, n - m.start()).end(), m.end()) for m in _TRIG.finditer(text)]  # type: ignore[union-attr]
+    )
     # Defang marks that may stand apart from their neighbours widen their window.
     special = _SPECIAL.search
     last = -1
@@ -143,7 +145,29 @@ def windows(text: str) -> list[tuple[int, int]]:
             last_s, last_e = s, e
     if last_e >= 0:
         merged.append((last_s, last_e))
-    return merged
+    return _exclude(merged, [m.span(1) for m in _BASE64.finditer(text)])
+
+
+def _exclude(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` minus ``holes`` (both sorted, non-overlapping)."""
+    if not holes:
+        return spans
+    out: list[tuple[int, int]] = []
+    i = 0
+    for s, e in spans:
+        while i < len(holes) and holes[i][1] <= s:
+            i += 1
+        j = i
+        while s < e:
+            if j >= len(holes) or holes[j][0] >= e:
+                out.append((s, e))
+                break
+            hs, he = holes[j]
+            if hs > s:
+                out.append((s, hs))
+            s = max(s, he)
+            j += 1
+    return out
 
 
 def mask(text: str) -> str:
