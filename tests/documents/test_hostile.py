@@ -84,7 +84,11 @@ HOSTILE = {
     "deeply nested JSON": b"[" * 200_000 + b"]" * 200_000,
     "deeply nested MIME": b"From: a@b\nMessage-ID: <x@y>\nContent-Type: multipart/mixed; boundary=b0\n\n"
                           + b"".join(b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n" % (i, i + 1)
-                                     for i in range(2000)),
+                                     for i in range(400)) + b"a line of text\n" * 100_000,
+    "nested MIME under the limit": b"From: a@b\nMessage-ID: <x@y>\nContent-Type: multipart/mixed; boundary=b0\n\n"
+                                   + b"".join(b"--b%d\nContent-Type: multipart/mixed; boundary=b%d\n\n"
+                                              % (i, i + 1) for i in range(45)),
+    "unclosed script tags": b"<html><body>" + b"<script>" * 100_000 + b"hidden",
     "truncated PDF": SMALL_PDF[: len(SMALL_PDF) * 2 // 3],
     "PDF header only": b"%PDF-1.4",
     "XML entity bomb": b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
@@ -105,3 +109,12 @@ def test_hostile_inputs_finish_fast_with_a_document_or_a_document_error(name: st
     else:
         assert isinstance(doc.text, str)
     assert time.perf_counter() - started < 30, "a reader is too slow on hostile input"
+
+
+def test_deep_mime_nesting_is_refused_before_parsing() -> None:
+    with pytest.raises(DocumentError, match="nests about 401 MIME levels"):
+        parse_bytes(HOSTILE["deeply nested MIME"], source="bomb.eml")
+
+
+def test_deeply_nested_html_keeps_its_text() -> None:
+    assert parse_bytes(HOSTILE["deeply nested HTML"], source="deep.html").text == "x"

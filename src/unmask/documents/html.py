@@ -59,27 +59,52 @@ def html_to_text(data: bytes | str) -> str:
 
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     encoding = "utf-8" if isinstance(data, str) else None
+    text = ""
     try:
         parser = lxml.html.HTMLParser(encoding=encoding, remove_comments=True,
                                       remove_pis=True, no_network=True)
         root = lxml.html.document_fromstring(raw, parser=parser)
     except (lxml.etree.LxmlError, *_PARSER_ERRORS):
         root = None
-    if root is None:
-        text = decode_text(raw) if encoding is None else str(data)
-        text = re.sub(r"(?is)<(script|style|noscript)[^>]*>.*?</\1\s*>", " ", text)
-        import html as html_module
+    if root is not None:
+        for element in list(root.iter(*_INVISIBLE_TAGS)):
+            if element.getparent() is not None:
+                element.drop_tree()
+        for element in root.iter(*_BLOCK_TAGS):
+            element.tail = "\n" + (element.tail or "")
+            if element.tag in ("td", "th"):
+                element.tail = " " + (element.tail or "").lstrip("\n")
+        text = _tidy(root.text_content())
+    if not text:
+        # libxml2 gives up on some input (text nodes over 10 MB, absurd nesting):
+        # strip the markup by hand, in one linear pass.
+        text = _tidy(_strip_markup(str(data) if isinstance(data, str) else decode_text(raw)))
+    return text
 
-        return _tidy(html_module.unescape(re.sub(r"(?s)<[^>]*>", " ", text)))
-    for element in list(root.iter(*_INVISIBLE_TAGS)):
-        parent = element.getparent()
-        if parent is not None:
-            element.drop_tree()
-    for element in root.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-        if element.tag in ("td", "th"):
-            element.tail = " " + (element.tail or "").lstrip("\n")
-    return _tidy(root.text_content())
+
+_INVISIBLE_START = re.compile(r"<(script|style|noscript|template)\b", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+def _strip_markup(text: str) -> str:
+    """Markup removed without a parser: invisible blocks dropped, tags become spaces."""
+    import html as html_module
+
+    lower = text.lower()
+    kept: list[str] = []
+    position = 0
+    for match in _INVISIBLE_START.finditer(text):
+        if match.start() < position:
+            continue
+        kept.append(text[position:match.start()])
+        end = lower.find(f"</{match.group(1).lower()}", match.end())
+        if end < 0:
+            position = len(text)
+            break
+        close = lower.find(">", end)
+        position = len(text) if close < 0 else close + 1
+    kept.append(text[position:])
+    return html_module.unescape(_TAG.sub(" ", "".join(kept)))
 
 
 def _tidy(text: str) -> str:
@@ -97,19 +122,27 @@ def _fallback_title(data: bytes) -> str | None:
     return title[:500] or None
 
 
+#: Pages larger than this skip main-text extraction (too slow); their visible text is kept.
+MAX_MAIN_TEXT_BYTES = 10 * 1024 * 1024
+
+
 def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
     """Read an HTML page into a Document (main text, title, author, date, URL, site)."""
     import trafilatura
 
     warnings: list[str] = []
-    try:
-        result = trafilatura.bare_extraction(
-            data, with_metadata=True, include_comments=False, include_tables=True,
-            include_images=False, include_links=False,
-        )
-    except _PARSER_ERRORS as exc:
-        warnings.append(f"trafilatura failed ({type(exc).__name__}); full visible text kept")
-        result = None
+    result = None
+    if len(data) > MAX_MAIN_TEXT_BYTES:
+        warnings.append(f"page over {MAX_MAIN_TEXT_BYTES // (1024 * 1024)} MB: main-text "
+                        "extraction skipped, full visible text kept")
+    else:
+        try:
+            result = trafilatura.bare_extraction(
+                data, with_metadata=True, include_comments=False, include_tables=True,
+                include_images=False, include_links=False,
+            )
+        except _PARSER_ERRORS as exc:
+            warnings.append(f"trafilatura failed ({type(exc).__name__}); full visible text kept")
 
     main_text = _tidy(getattr(result, "text", None) or "") if result is not None else ""
     if not main_text:

@@ -45,6 +45,13 @@ ChildReader = Callable[[bytes, str], Document]
 
 _MAX_PARTS = 1000
 _MAX_DEPTH = 30
+# The stdlib parser checks every line against every open boundary: cost grows with
+# lines x nesting depth, so a deeply nested message is refused before parsing.
+_MAX_OPEN_BOUNDARIES = 50
+_BOUNDARY_EVENT = re.compile(
+    rb"""boundary\s*=\s*"?([^";\r\n]{1,200})"?|^--([^\r\n]{1,200}?)--[ \t]*\r?$""",
+    re.IGNORECASE | re.MULTILINE,
+)
 _MAX_LINKS = 500
 _HEADER_BLOCK = ("From", "To", "Cc", "Reply-To", "Subject", "Date")
 _WS = re.compile(r"\s+")
@@ -291,10 +298,28 @@ def _date(msg: Message) -> dt.date | None:
     return when.date() if isinstance(when, dt.datetime) else None
 
 
+def _deepest_nesting(data: bytes) -> int:
+    """An estimate of the MIME nesting depth: boundaries declared and not yet closed."""
+    open_boundaries: set[bytes] = set()
+    deepest = 0
+    for match in _BOUNDARY_EVENT.finditer(data):
+        declared, closed = match.groups()
+        if declared is not None:
+            open_boundaries.add(declared.strip())
+            deepest = max(deepest, len(open_boundaries))
+        elif closed is not None:
+            open_boundaries.discard(closed.strip())
+    return deepest
+
+
 def parse_email(
     data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None
 ) -> Document:
     """Read an RFC 5322 / MIME message into a Document (children from attachments)."""
+    depth = _deepest_nesting(data)
+    if depth > _MAX_OPEN_BOUNDARIES:
+        raise DocumentError(source, f"e-mail nests about {depth} MIME levels (limit "
+                                    f"{_MAX_OPEN_BOUNDARIES}); refusing a likely parser bomb")
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
     except _MAIL_ERRORS as exc:
