@@ -1,11 +1,196 @@
-"""Command group placeholder: filled in by its issue."""
+"""``unmask actor NAME``: who is this, under every name, and who says so."""
 
 from __future__ import annotations
 
-import typer
+from collections import defaultdict
+from typing import Annotated, Any
 
-__all__ = ["register"]
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err, out, print_json, reference_progress
+from unmask.errors import UnmaskError
+from unmask.reference.actors import (
+    Actor,
+    ActorAlias,
+    ActorGraph,
+    Candidate,
+    Claim,
+    NameLookup,
+    load_actor_graph,
+    source_label,
+)
+
+__all__ = ["actor_report", "register"]
+
+_KIND_TEXT = {
+    "part-of": "is part of",
+    "has-part": "includes",
+    "overlaps": "overlaps with",
+    "similar": "is similar to",
+    "linked-to": "is linked to",
+    "associated-with": "is associated with",
+    "related-to": "is related to",
+    "revoked-by": "was replaced by",
+    "revokes": "replaces the retired ATT&CK group",
+}
+
+
+def _claim_text(claim: Claim) -> str:
+    where = source_label(claim.source)
+    if claim.cluster:
+        where += f" (cluster {claim.cluster!r})"
+    return where
+
+
+def _by_vendor(actor: Actor) -> dict[str, list[ActorAlias]]:
+    groups: dict[str, list[ActorAlias]] = defaultdict(list)
+    for alias in actor.aliases:
+        groups[alias.vendor or "other / unattributed"].append(alias)
+    return dict(sorted(groups.items(), key=lambda kv: (kv[0].startswith("other"), kv[0].lower())))
+
+
+def actor_report(query: str, lookup: NameLookup, graph: ActorGraph) -> dict[str, Any]:
+    """The JSON-ready answer for ``unmask actor``: candidates, the chosen actor, aliases."""
+    best = lookup.best
+    if best is None:
+        return {"query": query, "found": False, "suggestions": graph.suggest(query)}
+    actor = graph.actors[best.actor_id]
+    alias = actor.alias(best.name)
+    vendors = {
+        vendor: [a.name for a in aliases] for vendor, aliases in _by_vendor(actor).items()
+    }
+    return {
+        "query": query,
+        "found": True,
+        "ambiguous": lookup.ambiguous,
+        "candidates": [
+            {
+                "actor_id": c.actor_id,
+                "name": graph.actors[c.actor_id].name,
+                "score": c.score,
+                "claims": [cl.to_dict() for cl in c.claims],
+            }
+            for c in lookup.candidates
+        ],
+        "match": alias.to_dict() if alias else None,
+        "actor": actor.to_dict(),
+        "aliases_by_vendor": vendors,
+    }
+
+
+def _render_candidates(console: Console, query: str, lookup: NameLookup, graph: ActorGraph) -> None:
+    console.print(
+        f"[bold yellow]{query!r} is ambiguous[/]: {len(lookup.candidates)} actors are called so."
+    )
+    for number, cand in enumerate(lookup.candidates, start=1):
+        actor = graph.actors[cand.actor_id]
+        claimants = "; ".join(_claim_text(c) for c in cand.claims)
+        mark = " [green](preferred reading)[/]" if number == 1 else ""
+        console.print(f"  {number}. [bold]{actor.name}[/] ({actor.id}){mark} — claimed by {claimants}")
+    console.print()
+
+
+def _render_match(console: Console, query: str, cand: Candidate, actor: Actor) -> None:
+    alias = actor.alias(cand.name)
+    title = f"[bold]{actor.name}[/] ({actor.id})"
+    console.print(f"{query} → {title}" if query.strip().lower() != actor.name.lower() else title)
+    if alias is None:
+        return
+    for claim in alias.claims:
+        if claim.relation == "part-of":
+            console.print(
+                f"  {alias.name} [bold]is part of[/] {actor.name}, per {_claim_text(claim)}"
+                " (a sub-group tracked inside this actor)"
+            )
+        elif claim.relation == "revoked-by":
+            console.print(
+                f"  {alias.name} was a separate ATT&CK group, revoked and merged into {actor.name},"
+                f" per {source_label(claim.source)}"
+            )
+    same = [c for c in alias.claims if c.relation == "same-as"]
+    if same and query.strip().lower() != actor.name.lower():
+        console.print(f"  {alias.name} is a name of {actor.name}, per " + "; ".join(_claim_text(c) for c in same))
+
+
+def _render_actor(console: Console, actor: Actor, graph: ActorGraph) -> None:
+    facts = []
+    if actor.country:
+        facts.append(f"country: {actor.country}")
+    if actor.sponsor:
+        facts.append(f"suspected sponsor: {actor.sponsor}")
+    if actor.attack_id:
+        facts.append(f"ATT&CK: https://attack.mitre.org/groups/{actor.attack_id}/")
+    if actor.deprecated:
+        facts.append("deprecated in ATT&CK")
+    if facts:
+        console.print("  " + " · ".join(facts))
+    if actor.description:
+        console.print(f"  [dim]{actor.description[:300]}[/]")
+    table = Table(title="Names by vendor", show_lines=False, title_justify="left")
+    table.add_column("vendor / scheme")
+    table.add_column("name")
+    table.add_column("claimed by")
+    for vendor, aliases in _by_vendor(actor).items():
+        for i, alias in enumerate(aliases):
+            notes = []
+            if alias.relation != "same-as":
+                notes.append(alias.relation)
+            if alias.ambiguous:
+                notes.append("ambiguous")
+            name = alias.name + (f" [dim]({', '.join(notes)})[/]" if notes else "")
+            claimants = ", ".join(source_label(s, short=True) for s in alias.sources)
+            table.add_row(vendor if i == 0 else "", name, claimants)
+    console.print(table)
+    if actor.relations:
+        rel = Table(title="Related actors", title_justify="left")
+        rel.add_column("relation")
+        rel.add_column("actor")
+        rel.add_column("source")
+        for r in actor.relations:
+            target = graph.actors.get(r.target)
+            shown = r.target_name if r.kind in ("has-part", "revokes") else (
+                f"{target.name if target else r.target_name} ({r.target})"
+            )
+            source = source_label(r.source) + (f" ({r.likelihood})" if r.likelihood else "")
+            rel.add_row(_KIND_TEXT.get(r.kind, r.kind), shown, source)
+        console.print(rel)
+
+
+def actor_command(
+    name: Annotated[str, typer.Argument(help="Any name of the actor (APT43, Emerald Sleet, TA406, G0094 ...).")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Who is this actor: canonical identity, every vendor's name and who claims it, relations."""
+    if format not in ("text", "json"):
+        err.print(f"[bold red]error:[/] unknown format {format!r}; choose text or json")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with reference_progress():
+            graph = load_actor_graph()
+    except UnmaskError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from exc
+    lookup = graph.lookup(name)
+    report = actor_report(name, lookup, graph)
+    if format == "json":
+        print_json(report)
+        raise typer.Exit(EXIT_OK if report["found"] else EXIT_NOT_FOUND)
+    best = lookup.best
+    if best is None:
+        hint = report["suggestions"]
+        err.print(f"[bold red]unknown actor:[/] {name!r}")
+        if hint:
+            err.print("did you mean: " + ", ".join(hint))
+        raise typer.Exit(EXIT_NOT_FOUND)
+    if lookup.ambiguous:
+        _render_candidates(out, name, lookup, graph)
+    actor = graph.actors[best.actor_id]
+    _render_match(out, name, best, actor)
+    _render_actor(out, actor, graph)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the app."""
+    """Add ``unmask actor`` to the app."""
+    app.command("actor")(actor_command)

@@ -128,13 +128,11 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around [start, end): cut at ". ", "! ", "? " or a line break, 400 max."""
     lo = max(0, start - 400)
     hi = min(len(text), end + 400)
-    left = max(
-        text.rfind("\n", lo, start) + 1,
-        text.rfind(". ", lo, start) + 2,
-        text.rfind("! ", lo, start) + 2,
-        text.rfind("? ", lo, start) + 2,
-        lo,
-    )
+    left = lo
+    for mark in ("\n", ". ", "! ", "? "):
+        found = text.rfind(mark, lo, start)
+        if found >= 0:
+            left = max(left, found + len(mark))
     right = hi
     for mark in ("\n", ". ", "! ", "? "):
         found = text.find(mark, end, right)
@@ -231,7 +229,7 @@ class _Statement:
 
 
 def _clean_name(raw: str) -> str:
-    name = _VENDOR_TAIL.sub("", raw).strip(" \"'“”‘’()[]")
+    name = _VENDOR_TAIL.sub("", raw).strip(" \"'“”‘’()[]—–-\u00a0")
     name = re.sub(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", "", name, flags=re.I)
     name = re.sub(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$", "", name)
     name = re.sub(r"\s+(?:group|team|gang|actors?)$", "", name) if len(name.split()) > 1 and not (
@@ -270,7 +268,7 @@ def _names_after(text: str, pos: int, limit: int, is_known: Any) -> list[tuple[s
     """The list of names starting at ``pos`` ("A, B and C"), stopping at the first non-name."""
     out: list[tuple[str, int, int]] = []
     segment_end = limit
-    close = re.search(r"[)\]]|[.;:](?=\s|$)|\bwhich\b|\bwho\b|\bthat\b|\bis\b|\bare\b|\bhas\b|\bhave\b|"
+    close = re.search(r"[)\]—–]|\s-\s|[.;:](?=\s|$)|\bwhich\b|\bwho\b|\bthat\b|\bis\b|\bare\b|\bhas\b|\bhave\b|"
                       r"\bwas\b|\bwere\b|\bin\b|\bsince\b|\bto\b|\bfor\b|\bfrom\b|\bwith\b",
                       text[pos:limit])
     if close:

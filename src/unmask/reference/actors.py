@@ -90,8 +90,22 @@ _FILLER = re.compile(r"^(the )|( (group|team|gang|apt group|threat group|threat 
 _GALAXY_VENDOR = {
     "misp-galaxy:microsoft-activity-group": "Microsoft",
     "misp-galaxy:360net": "Qihoo 360",
-    ATTACK_SOURCE: "MITRE",
 }
+
+
+_SOURCE_LABELS = {
+    ATTACK_SOURCE: "MITRE ATT&CK",
+    "text": "this text",
+}
+
+
+def source_label(source: str, *, short: bool = False) -> str:
+    """A readable name for a claim source (``misp-galaxy:threat-actor`` -> ``MISP galaxy threat-actor``)."""
+    if source in _SOURCE_LABELS:
+        return "ATT&CK" if short and source == ATTACK_SOURCE else _SOURCE_LABELS[source]
+    if source.startswith("misp-galaxy:"):
+        return ("MISP " if short else "MISP galaxy ") + source.split(":", 1)[1]
+    return source
 
 
 def name_key(name: str) -> str:
@@ -654,7 +668,13 @@ class _Builder:
         shown: dict[tuple[str, str], str] = {}
         own_names: dict[str, set[str]] = defaultdict(set)
         for actor, idxs in members.items():
-            idxs.sort(key=lambda i: (_SOURCE_RANK.get(self.clusters[i].source, 9), i))
+            idxs.sort(
+                key=lambda i: (
+                    self.relation.get(i, "same-as") != "same-as",
+                    _SOURCE_RANK.get(self.clusters[i].source, 9),
+                    i,
+                )
+            )
             for i in idxs:
                 c = self.clusters[i]
                 relation = self.relation.get(i, "same-as")
@@ -728,7 +748,7 @@ class _Builder:
                 id=actor,
                 name=canonical_name[actor],
                 aliases=tuple(aliases),
-                relations=tuple(dict.fromkeys(relations)),
+                relations=_dedupe_relations(relations),
                 country=self._country(idxs),
                 sponsor=next((self.clusters[i].sponsor for i in idxs if self.clusters[i].sponsor), None),
                 attack_id=attack_id,
@@ -795,9 +815,7 @@ class _Builder:
         vendor = vendor_of(name)
         if vendor:
             return vendor
-        for claim in claims:
-            if claim.source in _GALAXY_VENDOR and claim.source != ATTACK_SOURCE and claim.cluster == name:
-                return _GALAXY_VENDOR[claim.source]
+        claims = list(claims)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         squashed = slug.replace("-", "")
         for i in idxs:
@@ -807,6 +825,10 @@ class _Builder:
                     found = vendor_of_url(url)
                     if found:
                         return found
+        for claim in claims:
+            # Microsoft's own galaxy names its clusters after Microsoft's scheme
+            if claim.source == "misp-galaxy:microsoft-activity-group" and claim.cluster == name:
+                return "Microsoft"
         return None
 
     def _country(self, idxs: list[int]) -> str | None:
@@ -845,6 +867,13 @@ _COUNTRY_FIX = {
     "taiwan, province of china": "Taiwan",
     "syrian arab republic": "Syria",
 }
+
+
+def _dedupe_relations(relations: Iterable[ActorRelation]) -> tuple[ActorRelation, ...]:
+    seen: dict[tuple[str, str, str], ActorRelation] = {}
+    for r in relations:
+        seen.setdefault((r.kind, r.target, r.target_name), r)
+    return tuple(seen.values())
 
 
 def build_actor_graph(sources: ActorSources) -> ActorGraph:
