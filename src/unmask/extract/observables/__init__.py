@@ -244,9 +244,13 @@ class _Collector:
 
     def domain(self, m: re.Match[str]) -> None:
         start, end = m.span("domain")
-        value = m.group("domain").lower()
+        raw = m.group("domain")
+        value = raw.lower()
         if not domain_ok(value, self.suffixes):
             return
+        tld = raw[raw.rfind(".") + 1 :]
+        if len(tld) > 1 and tld.istitle():
+            return  # "in 5.It was": a sentence break, not a domain (real TLDs are not Title-case)
         reasons = list(self._host_reasons(value))
         if self.judge.file_like(value, self._before(start), self._after(end)):
             reasons.append("file-name")

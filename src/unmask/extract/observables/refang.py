@@ -143,6 +143,9 @@ def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
         for m in _SPACED_EMAIL.finditer(text, max(0, p - 66), min(len(text), p + 400)):
             if not m.start("at") <= p < m.end("at"):
                 continue
+            at_part = m.group("at")
+            if at_part.strip(" \t").lower() == "at" and "dot" not in text[m.end("at") : m.end()].lower():
+                break  # "page at example[.]com" is prose; a bare "at" needs a spelled-out dot
             done = m.end()
             for part in _SPACED_PART.finditer(text, m.start(), m.end()):
                 word = part.group().strip(" \t/").lower()
