@@ -317,10 +317,11 @@ class KnowledgeBase:
 
     @staticmethod
     def _evidence_columns(model: Any) -> tuple[Any, ...]:
-        length = model.span_end - model.span_start
+        """Report and span columns; the quote is stored (evidence sentences) or the surface."""
+        quote = model.quote if hasattr(model, "quote") else model.surface
         return (
             _D.sha256, _D.source, _D.title, _D.published, model.span_start, model.span_end,
-            func.substr(_D.text, model.span_start + 1, length).label("quote"),
+            quote.label("quote"),
         )
 
     @staticmethod
@@ -510,11 +511,25 @@ class KnowledgeBase:
         names: dict[str, str] = {}
         t = TechniqueRow
         if recent_ids:
-            rows = conn.execute(
-                select(t.technique_id, t.name, t.confidence, *self._evidence_columns(t))
-                .join(_DT, _D.id == t.document_id)
+            # The best-supported mention per (technique, report) in the actor's latest
+            # reports, then the first n_evidence reports per technique.
+            ranked = (
+                select(
+                    t.id,
+                    func.row_number().over(
+                        partition_by=t.technique_id,
+                        order_by=(t.document_id.desc(), t.confidence.desc(), t.id),
+                    ).label("rank"),
+                )
                 .where(t.document_id.in_(list(recent_ids)), t.technique_id.in_(wanted))
-                .order_by(_D.published.desc().nulls_last(), t.confidence.desc())
+                .subquery()
+            )
+            rows = conn.execute(
+                select(t.technique_id, t.name, *self._evidence_columns(t))
+                .join(ranked, ranked.c.id == t.id)
+                .join(_DT, _D.id == t.document_id)
+                .where(ranked.c.rank <= n_evidence * 4)
+                .order_by(t.technique_id, ranked.c.rank)
             )
             for row in rows:
                 names.setdefault(row.technique_id, row.name)
@@ -526,7 +541,7 @@ class KnowledgeBase:
             if found.get(technique_id):
                 continue
             rows = conn.execute(
-                select(t.technique_id, t.name, t.confidence, *self._evidence_columns(t))
+                select(t.technique_id, t.name, *self._evidence_columns(t))
                 .join(da, and_(da.document_id == t.document_id, da.actor_id == actor_id))
                 .join(_DT, _D.id == t.document_id)
                 .where(t.technique_id == technique_id)
@@ -575,28 +590,41 @@ class KnowledgeBase:
 
     def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:
         a = AliasClaimRow
-        rows = conn.execute(
-            select(a.name, a.norm, a.relation, *self._evidence_columns(a))
-            .join(_DT, _D.id == a.document_id)
-            .where(a.actor_id == actor_id)
-            .order_by(_D.published.desc().nulls_last(), a.id)
-            .limit(2000)
+        groups = list(
+            conn.execute(
+                select(a.norm, a.relation, func.min(a.name).label("name"),
+                       func.count(func.distinct(a.document_id)).label("reports"))
+                .where(a.actor_id == actor_id)
+                .group_by(a.norm, a.relation)
+                .order_by(func.count(func.distinct(a.document_id)).desc(), a.norm)
+                .limit(200)
+            )
         )
-        by_name: dict[tuple[str, str], list[Any]] = {}
-        labels: dict[tuple[str, str], str] = {}
-        for row in rows:
-            key = (row.norm, row.relation)
-            labels.setdefault(key, row.name)
-            held = by_name.setdefault(key, [])
-            if all(h.sha256 != row.sha256 for h in held):
-                held.append(row)
-        out = [
-            AliasLearned(labels[key], key[1], len(held),
-                         tuple(self._evidence(h) for h in held[:5]))
-            for key, held in by_name.items()
-        ]
-        out.sort(key=lambda item: (-item.reports, item.name.casefold()))
-        return tuple(out)
+        if not groups:
+            return ()
+        ranked = (
+            select(
+                a.id,
+                func.row_number().over(
+                    partition_by=(a.norm, a.relation), order_by=(a.document_id.desc(), a.id)
+                ).label("rank"),
+            )
+            .where(a.actor_id == actor_id)
+            .subquery()
+        )
+        sources: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
+        for row in conn.execute(
+            select(a.norm, a.relation, *self._evidence_columns(a))
+            .join(ranked, ranked.c.id == a.id)
+            .join(_DT, _D.id == a.document_id)
+            .where(ranked.c.rank <= 5)
+            .order_by(ranked.c.rank)
+        ):
+            sources[(row.norm, row.relation)].append(self._evidence(row))
+        return tuple(
+            AliasLearned(g.name, g.relation, int(g.reports), tuple(sources[(g.norm, g.relation)]))
+            for g in groups
+        )
 
     # -- reports -----------------------------------------------------------------------
 
@@ -807,67 +835,63 @@ class KnowledgeBase:
         o = ObservableRow
         try:
             with self._read() as conn:
-                base = (
-                    select(o.document_id, o.type, o.value, o.surface, o.benign_reasons,
-                           *self._evidence_columns(o), _D.id, _D.tlp, _D.format,
-                           _D.ingested_at)
-                    .join(_DT, _D.id == o.document_id)
-                    .where(o.value.in_(candidates))
-                )
                 rows = list(
-                    conn.execute(base.order_by(_D.published.desc().nulls_last(), o.id)
-                                 .limit(limit * 4))
+                    conn.execute(
+                        select(o.document_id, o.type, o.value, o.surface, o.benign_reasons,
+                               *self._evidence_columns(o), _D.tlp, _D.format, _D.ingested_at)
+                        .join(_DT, _D.id == o.document_id)
+                        .where(o.value.in_(candidates))
+                        .order_by(o.document_id.desc(), o.id)
+                    )
                 )
                 if not rows:
                     return None
-                summary = conn.execute(
-                    select(func.count(func.distinct(o.document_id)), func.min(_D.published),
-                           func.max(_D.published))
-                    .join(_DT, _D.id == o.document_id).where(o.value.in_(candidates))
-                ).one()
+                document_ids = sorted({r.document_id for r in rows})
                 actor_rows = list(
                     conn.execute(
-                        select(DocumentActorRow.actor_id, DocumentActorRow.name,
-                               func.count().label("reports"))
-                        .where(DocumentActorRow.document_id.in_(
-                            select(o.document_id).where(o.value.in_(candidates))
-                        ))
-                        .group_by(DocumentActorRow.actor_id, DocumentActorRow.name)
+                        select(DocumentActorRow.document_id, DocumentActorRow.actor_id,
+                               DocumentActorRow.name)
+                        .where(DocumentActorRow.document_id.in_(document_ids))
+                        .order_by(DocumentActorRow.document_id,
+                                  DocumentActorRow.mentions.desc())
                     )
                 )
-                actors_of = self._actors_of(conn, sorted({r.document_id for r in rows}))
         except SQLAlchemyError as exc:
             raise self._fail(f"looking up {value!r}", exc) from exc
-        per_actor: dict[str, list[Any]] = defaultdict(list)
+        actors_of: dict[int, list[str]] = defaultdict(list)
+        per_actor: Counter[str] = Counter()
+        labels: dict[str, str] = {}
         for r in actor_rows:
-            per_actor[r.actor_id].append(r)
+            actors_of[r.document_id].append(r.actor_id)
+            per_actor[r.actor_id] += 1
+            labels.setdefault(r.actor_id, r.name)
         actors = sorted(
-            (
-                NamedStat("actor", actor_id, sum(int(x.reports) for x in items), 0,
-                          label=max(items, key=lambda x: int(x.reports)).name)
-                for actor_id, items in per_actor.items()
-            ),
+            (NamedStat("actor", a, n, 0, label=labels[a]) for a, n in per_actor.items()),
             key=lambda s: (-s.reports, s.value),
         )
+        rows.sort(key=lambda r: (_as_date(r.published) or dt.date.min, r.document_id),
+                  reverse=True)
+        dates = [d for d in (_as_date(r.published) for r in rows) if d is not None]
         sightings: list[IndicatorSighting] = []
         seen_docs: set[int] = set()
         for r in rows:
             if r.document_id in seen_docs or len(sightings) >= limit:
                 continue
             seen_docs.add(r.document_id)
+            actors_here = tuple(actors_of.get(r.document_id, ()))
             sightings.append(
                 IndicatorSighting(
-                    report=self._report(r, actors_of.get(r.document_id, ())),
-                    type=r.type, surface=r.surface, benign_reasons=tuple(r.benign_reasons or ()),
-                    evidence=self._evidence(r), actors=tuple(actors_of.get(r.document_id, ())),
+                    report=self._report(r, actors_here), type=r.type, surface=r.surface,
+                    benign_reasons=tuple(r.benign_reasons or ()), evidence=self._evidence(r),
+                    actors=actors_here,
                 )
             )
         return IocResult(
             value=rows[0].value,
             types=tuple(sorted({r.type for r in rows})),
-            report_count=int(summary[0]),
-            first_seen=_as_date(summary[1]),
-            last_seen=_as_date(summary[2]),
+            report_count=len(document_ids),
+            first_seen=min(dates) if dates else None,
+            last_seen=max(dates) if dates else None,
             actors=tuple(actors),
             sightings=tuple(sightings),
         )

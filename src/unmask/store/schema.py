@@ -92,7 +92,6 @@ class DocumentRow(Base):
     tlp: Mapped[str] = mapped_column(String(16), nullable=False)
     #: Metadata.to_dict() plus pages, attachments and reader warnings.
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, nullable=False)
-    text: Mapped[str] = mapped_column(Text, nullable=False)
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     analyzed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     analysis_schema: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -100,6 +99,8 @@ class DocumentRow(Base):
     reference_versions: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     actor_summary: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
     skipped: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
+    #: Last, so that reading the other columns never walks a long text (SQLite).
+    text: Mapped[str] = mapped_column(Text, nullable=False)
 
     __table_args__ = (
         Index(None, "published"),
@@ -174,6 +175,8 @@ class AliasClaimRow(_Finding, Base):
     norm: Mapped[str] = mapped_column(String(256), nullable=False)
     relation: Mapped[str] = mapped_column(String(32), nullable=False)
     actor_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    #: The evidence text (the span's text, whitespace folded, cut to 300 characters).
+    quote: Mapped[str] = mapped_column(Text, nullable=False)
 
     __table_args__ = (Index(None, "document_id"), Index(None, "actor_id"), Index(None, "norm"))
 
@@ -200,6 +203,8 @@ class TechniqueRow(_Finding, Base):
     tactics: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
     method: Mapped[str] = mapped_column(String(64), nullable=False)
     confidence: Mapped[float] = mapped_column(Float, nullable=False)
+    #: The evidence text (the span's text, whitespace folded, cut to 300 characters).
+    quote: Mapped[str] = mapped_column(Text, nullable=False)
 
     __table_args__ = (Index(None, "document_id"), Index(None, "technique_id", "document_id"))
 
@@ -256,6 +261,8 @@ class EventRow(_Finding, Base):
     actor_ids: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
     target_values: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
     confidence: Mapped[float] = mapped_column(Float, nullable=False)
+    #: The evidence text (the span's text, whitespace folded, cut to 300 characters).
+    quote: Mapped[str] = mapped_column(Text, nullable=False)
 
     __table_args__ = (Index(None, "document_id"),)
 

@@ -247,8 +247,15 @@ def _span(finding: Any) -> dict[str, int]:
     return {"span_start": finding.span.start, "span_end": finding.span.end}
 
 
+def quote_of(text: str, span: Any, limit: int = 300) -> str:
+    """The evidence text of a span: whitespace folded, cut to ``limit`` characters."""
+    quote = " ".join(text[span.start : span.end].split())
+    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+
+
 def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
     base = {"document_id": document_id}
+    text = analysis.document.text
     yield ActorMentionRow, [
         {**base, **_span(m), "ordinal": i, "actor_id": m.actor_id, "name": m.name,
          "surface": m.surface, "norm": normalise_name(m.surface), "method": m.method,
@@ -257,7 +264,8 @@ def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, l
     ]
     yield AliasClaimRow, [
         {**base, **_span(s), "ordinal": i, "position": p, "name": name,
-         "norm": normalise_name(name), "relation": s.relation, "actor_id": s.actor_id}
+         "norm": normalise_name(name), "relation": s.relation, "actor_id": s.actor_id,
+         "quote": quote_of(text, s.span)}
         for i, s in enumerate(analysis.alias_statements)
         for p, name in enumerate(s.names)
     ]
@@ -269,7 +277,8 @@ def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, l
     ]
     yield TechniqueRow, [
         {**base, **_span(t), "ordinal": i, "technique_id": t.technique_id, "name": t.name,
-         "tactics": list(t.tactics), "method": t.method, "confidence": t.confidence}
+         "tactics": list(t.tactics), "method": t.method, "confidence": t.confidence,
+         "quote": quote_of(text, t.span)}
         for i, t in enumerate(analysis.techniques)
     ]
     yield TargetRow, [
@@ -310,7 +319,7 @@ def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> 
              "date": e.date, "precision": e.precision, "start_date": e.start_date,
              "date_surface": e.date_surface, "resolved": e.resolved,
              "actor_ids": list(e.actor_ids), "target_values": list(e.target_values),
-             "confidence": e.confidence}
+             "confidence": e.confidence, "quote": quote_of(analysis.document.text, e.span)}
             for i, e in enumerate(analysis.events)
         ]
         ids = conn.execute(
