@@ -468,6 +468,9 @@ def extract_actors(
                 cands = looked.get(name, ())
                 key = name_key(name)
                 if cands and cands[0].actor_id == actor_id:
+                    if len(cands) > 1:  # pin an ambiguous name to the statement's reading
+                        learned.setdefault(key, actor_id)
+                        learned_display.setdefault(key, name)
                     continue
                 if cands and any(c.actor_id.startswith("G") for c in cands) and not any(
                     c.actor_id == actor_id for c in cands
@@ -515,13 +518,15 @@ def extract_actors(
         confidence = h.confidence
         if h.learned_actor is not None:
             actor_id = h.learned_actor
+            if len(h.candidates) > 1:
+                candidates = tuple(c.actor_id for c in h.candidates)
         elif h.key in learned and len(h.candidates) > 1:
             actor_id = learned[h.key]
             candidates = tuple(c.actor_id for c in h.candidates)
         elif len(h.candidates) > 1:
             supported = [c for c in h.candidates if present[c.actor_id]]
             default = h.candidates[0]
-            chosen = default if default.score >= 100 or present[default.actor_id] else (
+            chosen = default if default.score >= 50 or present[default.actor_id] else (
                 (supported or [default])[0]
             )
             actor_id = chosen.actor_id
