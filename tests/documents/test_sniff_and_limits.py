@@ -52,6 +52,12 @@ def test_name_breaks_a_tie_for_html_fragments() -> None:
     assert sniff_format(data, name="notes.txt") == "text"
 
 
+def test_markdown_opening_with_inline_html_stays_text() -> None:
+    data = b'<p align="center"><img src="logo.png"></p>\n\n# Tool\n\nTracks APT43.\n'
+    assert sniff_format(data, name="README.md") == "text"
+    assert sniff_format(data, name="<stdin>") == "html"
+
+
 def test_extension_alone_does_not_make_a_pdf() -> None:
     assert sniff_format(b"This is a text note about APT43.", name="report.pdf") == "text"
 

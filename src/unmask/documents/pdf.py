@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from typing import Any
 
 from unmask.documents.text import clean_text
 from unmask.errors import DocumentError, EncryptedDocumentError, NoTextError
@@ -115,12 +116,13 @@ def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
     )
 
 
-def _extract_pages(pdf: object, error: type[Exception]) -> tuple[list[str], list[int]]:
+def _extract_pages(pdf: Any, error: type[Exception]) -> tuple[list[str], list[int]]:
+    """Each page's text (empty for a page PDFium cannot load) and the unreadable pages."""
     texts: list[str] = []
     unreadable: list[int] = []
-    for index in range(len(pdf)):  # type: ignore[arg-type]
+    for index in range(len(pdf)):
         try:
-            page = pdf[index]  # type: ignore[index]
+            page = pdf[index]
             try:
                 textpage = page.get_textpage()
                 try:

@@ -62,6 +62,7 @@ _HTML_TAG = re.compile(
     rb"script|style|link|img|strong|em|b|i)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+_TEXT_NAMES = (".md", ".markdown", ".txt", ".text", ".adoc", ".asciidoc", ".rst")
 _XML_DECL = re.compile(rb"^<\?xml[^>]*\?>", re.IGNORECASE)
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 
@@ -145,6 +146,8 @@ def _sniff_markup(head: bytes, lower_name: str) -> str | None:
     if start.startswith(b"<!doctype") or start.startswith(b"<!DOCTYPE"):
         return "html" if b"html" in start[:20].lower() else "xml"
     if start.startswith(b"<") and start[1:2].isalpha():
+        if lower_name.endswith(_TEXT_NAMES):
+            return None  # Markdown opening with inline HTML (a centred logo) stays text
         if lower_name.endswith((".html", ".htm", ".xhtml")):
             return "html"
         if _XML_DECL.match(_strip_bom(head).lstrip()) or lower_name.endswith((".xml", ".ioc", ".stix")):
