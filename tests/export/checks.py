@@ -52,10 +52,9 @@ def stix_problems(text: str) -> list[str]:
     )
     problems = _messages(validate_string(text, options))
     bundle = json.loads(text)
+    bundle["objects"] = [o for o in bundle["objects"] if o["type"] not in _SCO_TYPES]
     typed = ValidationOptions(version="2.1", strict=True, strict_types=True, strict_properties=True, disabled="302")
-    for obj in bundle["objects"]:
-        if obj["type"] not in _SCO_TYPES:
-            problems += _messages(validate_instance(obj, typed))
+    problems += _messages(validate_instance(bundle, typed))
     return problems
 
 

@@ -20,7 +20,7 @@ from unmask.export.digest import Digest, digest
 from unmask.export.markdown import brief_from_digest
 from unmask.export.misp import event_from_digest, event_json
 from unmask.export.navigator import layer_from_digest
-from unmask.export.stix import bundle_from_digest
+from unmask.export.stix import bundle_from_digest, bundle_json
 from unmask.model import Analysis
 from unmask.store import KnowledgeBase, ReportRef
 
@@ -104,7 +104,7 @@ def query_knowledge(
 
 
 def _stix(x: KnowledgeExport) -> str:
-    return str(bundle_from_digest(x.digest, tlp=x.tlp).serialize(pretty=True))
+    return bundle_json(bundle_from_digest(x.digest, tlp=x.tlp))
 
 
 def _misp(x: KnowledgeExport) -> str:

@@ -26,13 +26,16 @@ identical ids; timestamps come from the documents (publication date), never the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import re
+import urllib.parse
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import idna
 import stix2
 import stix2.exceptions
 from stix2patterns.validator import run_validator
@@ -52,6 +55,8 @@ __all__ = [
     "NAMESPACE",
     "PRODUCER_ID",
     "TLP_LEVELS",
+    "bundle_from_digest",
+    "bundle_json",
     "deterministic_id",
     "observable_pattern",
     "subject_actor_ids",
@@ -139,7 +144,8 @@ def observable_pattern(type_: str, value: str) -> tuple[str, dict[str, Any]] | N
     if type_ in ("ipv6", "ipv6_cidr"):
         return f"[ipv6-addr:value = {_quote(value)}]", {"type": "ipv6-addr", "value": value}
     if type_ == "url":
-        return f"[url:value = {_quote(value)}]", {"type": "url", "value": value}
+        url = _url(value)
+        return f"[url:value = {_quote(url)}]", {"type": "url", "value": url}
     if type_ == "email":
         return f"[email-addr:value = {_quote(value)}]", {"type": "email-addr", "value": value}
     if type_ in _HASHES:
@@ -170,6 +176,34 @@ def observable_pattern(type_: str, value: str) -> tuple[str, dict[str, Any]] | N
     if type_ in ("file_name", "file_path"):
         name = re.split(r"[\\/]", value)[-1] or value
         return f"[file:name = {_quote(name)}]", {"type": "file", "name": name}
+    return None
+
+
+_URI_SAFE = ":/?#@!$&'()*+,;=%~-._"
+
+
+def _url(value: str) -> str:
+    """A URL as STIX wants it: with a scheme, characters outside RFC 3986 escaped."""
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        value = "http://" + value
+    return urllib.parse.quote(value, safe=_URI_SAFE)
+
+
+def _value_problem(type_: str, value: str) -> str | None:
+    """Why a value cannot be a STIX cyber-observable of its type (None if it can)."""
+    if type_ == "domain":
+        try:
+            idna.encode(value.rstrip("."))
+        except (idna.IDNAError, UnicodeError) as exc:
+            return f"not a valid host name ({exc})"
+        if "." not in value:
+            return "not a valid host name (no dot)"
+    elif type_ == "url":
+        parts = urllib.parse.urlsplit(_url(value))
+        if not parts.netloc or any(ch.isspace() for ch in value):
+            return "not a valid URL"
+    elif type_ == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        return "not a valid e-mail address"
     return None
 
 
@@ -309,6 +343,10 @@ def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malw
         )
         for actor in actors:
             b.relate("targets", actor, vuln)
+        return
+    problem = _value_problem(entry.type, entry.value)
+    if problem:
+        b.skipped.append(f"{entry.type} {entry.value}: {problem}")
         return
     made = observable_pattern(entry.type, entry.value)
     if made is None:
@@ -590,6 +628,26 @@ def bundle_from_digest(d: Digest, *, tlp: str = "clear") -> stix2.v21.Bundle:
     return stix2.v21.Bundle(objects=objects, id=bundle_id)
 
 
+_FIRST_KEYS = ("type", "spec_version", "id", "created_by_ref", "created", "modified", "name")
+
+
+def _ordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        keys = [k for k in _FIRST_KEYS if k in value] + sorted(k for k in value if k not in _FIRST_KEYS)
+        return {k: _ordered(value[k]) for k in keys}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def bundle_json(bundle: stix2.v21.Bundle) -> str:
+    """A bundle as indented JSON with a stable key order (``type``, ``id`` ... first).
+
+    (``stix2``'s own ``pretty=True`` orders keys in quadratic time: seconds per bundle.)
+    """
+    return json.dumps(_ordered(json.loads(bundle.serialize())), ensure_ascii=False, indent=2)
+
+
 def to_stix_json(analyses: Analysis | Sequence[Analysis], *, tlp: str = "clear") -> str:
-    """The bundle of :func:`to_stix`, serialised (pretty, stable)."""
-    return str(to_stix(analyses, tlp=tlp).serialize(pretty=True))
+    """The bundle of :func:`to_stix`, serialised (indented, stable)."""
+    return bundle_json(to_stix(analyses, tlp=tlp))

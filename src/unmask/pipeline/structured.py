@@ -118,7 +118,7 @@ class _Collector:
 
     def observable(self, type_: str, value: str, benign: Sequence[str] = ()) -> None:
         value = value.strip()
-        if not value:
+        if not value or (type_ in ("domain", "url", "email", "ipv4", "ipv6") and any(ch.isspace() for ch in value)):
             return
         if type_ in ("md5", "sha1", "sha256", "sha512"):
             value = value.lower()
