@@ -449,7 +449,8 @@ class KnowledgeBase:
             for r in self._stat_rows(conn, actor_id, "name", n_items)
         )
         technique_stats = self._technique_stats(
-            conn, actor_id, recent_ids, n_techniques, n_evidence
+            conn, actor_id, recent_ids, n_techniques, n_evidence,
+            complete=len(recent_ids) >= int(count),
         )
         targets = []
         for r in self._stat_rows(conn, actor_id, "target", n_items):
@@ -457,12 +458,9 @@ class KnowledgeBase:
             targets.append(NamedStat(kind, value, r.reports, r.mentions, role=role))
         malware = []
         for r in self._stat_rows(conn, actor_id, "malware", n_items):
-            label = conn.execute(
-                select(MalwareRow.name, MalwareRow.kind).where(MalwareRow.malware_id == r.key)
-                .limit(1)
-            ).first()
-            malware.append(NamedStat(label.kind if label else "malware", r.key, r.reports,
-                                     r.mentions, label=label.name if label else None))
+            malware_id, kind, label = [*r.key.split(_SEP), "", "", ""][:3]
+            malware.append(NamedStat(kind or "malware", malware_id, r.reports, r.mentions,
+                                     label=label or None))
         attributions = []
         for r in self._stat_rows(conn, actor_id, "attribution", n_items):
             kind, value = [*r.key.split(_SEP), "", ""][:2]
@@ -501,8 +499,10 @@ class KnowledgeBase:
 
     def _technique_stats(
         self, conn: Connection, actor_id: str, recent_ids: Sequence[int], limit: int,
-        n_evidence: int,
+        n_evidence: int, *, complete: bool,
     ) -> tuple[TechniqueStat, ...]:
+        """Counts from actor_stats; evidence from the latest reports (``complete`` when
+        those are all the actor's reports, else older ones are searched as needed)."""
         stats = self._stat_rows(conn, actor_id, "technique", limit)
         if not stats:
             return ()
@@ -538,7 +538,7 @@ class KnowledgeBase:
                     held.append(row)
         da = DocumentActorRow
         for technique_id in wanted:
-            if found.get(technique_id):
+            if complete or found.get(technique_id):
                 continue
             rows = conn.execute(
                 select(t.technique_id, t.name, *self._evidence_columns(t))

@@ -114,7 +114,7 @@ def _stats(
     techniques: Iterable[str],
     targets: Iterable[tuple[str, str, str]],
     indicators: Iterable[tuple[str, str]],
-    malware: Iterable[str],
+    malware: Iterable[tuple[str, str, str]],
     attributions: Iterable[tuple[str, str, tuple[str, ...]]],
     names: Iterable[tuple[str, str]],
 ) -> dict[tuple[str, str, str], int]:
@@ -124,7 +124,7 @@ def _stats(
     per_doc.update(("technique", t) for t in techniques)
     per_doc.update(("target", _key(role, kind, value)) for role, kind, value in targets)
     per_doc.update(("indicator", _key(kind, value)) for kind, value in indicators)
-    per_doc.update(("malware", m) for m in malware)
+    per_doc.update(("malware", _key(m, kind, name)) for m, kind, name in malware)
     out: dict[tuple[str, str, str], int] = {}
     for actor in actor_list:
         for (kind, key), count in per_doc.items():
@@ -147,7 +147,7 @@ def _stats_of_analysis(analysis: Analysis) -> dict[tuple[str, str, str], int]:
         techniques=[t.technique_id for t in analysis.techniques],
         targets=[(t.role, t.kind, t.value) for t in analysis.targets],
         indicators=[(o.type, o.value) for o in analysis.observables if o.is_indicator],
-        malware=[m.malware_id for m in analysis.malware],
+        malware=[(m.malware_id, m.kind, m.name) for m in analysis.malware],
         attributions=[(a.kind, a.value, a.actor_ids) for a in analysis.attributions],
         names=[(m.actor_id, m.surface) for m in analysis.actors],
     )
@@ -167,7 +167,8 @@ def _stats_of_stored(conn: Connection, document_id: int) -> dict[tuple[str, str,
             for r in rows(ObservableRow.type, ObservableRow.value, ObservableRow.indicator)
             if r[2]
         ],
-        malware=[r[0] for r in rows(MalwareRow.malware_id)],
+        malware=[(r[0], r[1], r[2]) for r in rows(MalwareRow.malware_id, MalwareRow.kind,
+                                                   MalwareRow.name)],
         attributions=[
             (r[0], r[1], tuple(r[2] or ()))
             for r in rows(AttributionRow.kind, AttributionRow.value, AttributionRow.actor_ids)
