@@ -201,6 +201,8 @@ _TRIGGER = re.compile(
 )
 _NAME_TOKEN = r"[A-Z0-9][\w@$&.'’-]*"  # noqa: S105 - a regex, not a secret
 _NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
+_NAME_AT_END = re.compile(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})$")
+_CAMEL_AT_END = re.compile(r"([a-z][\w@$&.-]*[A-Z][\w@$&.-]*)$")
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|;|/|\band\b|\bor\b|&)\s*")
 _STOP = frozenset(
     {"The", "A", "An", "This", "That", "These", "Those", "It", "They", "In", "On", "At", "Its",
@@ -214,6 +216,16 @@ _SOFTWARE_NOUN = re.compile(
     r"application|service|file|library|extension|module|package|product|platform|kit|protocol|"
     r"format|macro|feature|functionality|hoster|provider|worm|bot|infostealer|software)s?\W*$",
     re.I,
+)
+_LEAD_WORD = re.compile(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", re.I)
+_BY_VENDOR = re.compile(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$")
+_TRAILING_GROUP = re.compile(r"\s+(?:group|team|gang|actors?)$")
+_LIST_END = re.compile(
+    r"[)\]—–]|\s-\s|[.;:](?=\s|$)|\b(?:which|who|that|is|are|has|have|was|were|in|since|to|for|"
+    r"from|with)\b"
+)
+_SUBJECT_TAIL = re.compile(
+    r"[\s,(\[—–-]*(?:which\s+is|that\s+is|is|was|are|who\s+(?:is|are))?[\s,(\[—–-]*$"
 )
 _VENDOR_TAIL = re.compile(r"\s*\((?:by\s+)?[A-Z][\w .&-]{1,30}\)\s*$|\s+\(\s*$")
 
@@ -230,9 +242,9 @@ class _Statement:
 
 def _clean_name(raw: str) -> str:
     name = _VENDOR_TAIL.sub("", raw).strip(" \"'“”‘’()[]—–-\u00a0")
-    name = re.sub(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", "", name, flags=re.I)
-    name = re.sub(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$", "", name)
-    name = re.sub(r"\s+(?:group|team|gang|actors?)$", "", name) if len(name.split()) > 1 and not (
+    name = _LEAD_WORD.sub("", name)
+    name = _BY_VENDOR.sub("", name)
+    name = _TRAILING_GROUP.sub("", name) if len(name.split()) > 1 and not (
         name.endswith(("Group", "Team"))
     ) else name
     return name.strip(" ,.;:")
@@ -268,11 +280,9 @@ def _names_after(text: str, pos: int, limit: int, is_known: Any) -> list[tuple[s
     """The list of names starting at ``pos`` ("A, B and C"), stopping at the first non-name."""
     out: list[tuple[str, int, int]] = []
     segment_end = limit
-    close = re.search(r"[)\]—–]|\s-\s|[.;:](?=\s|$)|\bwhich\b|\bwho\b|\bthat\b|\bis\b|\bare\b|\bhas\b|\bhave\b|"
-                      r"\bwas\b|\bwere\b|\bin\b|\bsince\b|\bto\b|\bfor\b|\bfrom\b|\bwith\b",
-                      text[pos:limit])
+    close = _LIST_END.search(text, pos, limit)
     if close:
-        segment_end = pos + close.start()
+        segment_end = close.start()
     cursor = pos
     segment = text[pos:segment_end]
     parts = _LIST_SEP.split(segment)
@@ -294,10 +304,10 @@ def _names_after(text: str, pos: int, limit: int, is_known: Any) -> list[tuple[s
 
 def _name_before(text: str, pos: int, floor: int, is_known: Any) -> tuple[str, int, int] | None:
     chunk = text[floor:pos]
-    chunk_stripped = re.sub(r"[\s,(\[—–-]*(?:which\s+is|that\s+is|is|was|are|who\s+(?:is|are))?[\s,(\[—–-]*$", "", chunk)
-    m = re.search(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})$", chunk_stripped)
+    chunk_stripped = _SUBJECT_TAIL.sub("", chunk)
+    m = _NAME_AT_END.search(chunk_stripped)
     if not m:
-        m = re.search(r"([a-z][\w@$&.-]*[A-Z][\w@$&.-]*)$", chunk_stripped)  # menuPass
+        m = _CAMEL_AT_END.search(chunk_stripped)  # menuPass
         if not m:
             return None
     name = _clean_name(m.group(1))
@@ -315,13 +325,10 @@ _AS_AFTER = re.compile(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
 _ALWAYS = ("aka", "a.k.a", "a k a", "overlap")
 
 
-def _trigger_matches(text: str, anchors: Sequence[int]) -> list[re.Match[str]]:
+def _trigger_matches(text: str, anchors: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
     """Full trigger matches around the trigger words the gazetteer pass found."""
     found: dict[int, re.Match[str]] = {}
-    for anchor in anchors:
-        word_end = anchor
-        while word_end < len(text) and (text[word_end].isalpha() or text[word_end] == "."):
-            word_end += 1
+    for anchor, word_end in anchors:
         word = text[anchor:word_end].lower()
         if not word.startswith(_ALWAYS) and not _AS_AFTER.match(text, word_end, word_end + 60):
             continue
@@ -333,7 +340,7 @@ def _trigger_matches(text: str, anchors: Sequence[int]) -> list[re.Match[str]]:
     return [found[k] for k in sorted(found)]
 
 
-def _statements(text: str, anchors: Sequence[int], is_known: Any) -> list[_Statement]:
+def _statements(text: str, anchors: Sequence[tuple[int, int]], is_known: Any) -> list[_Statement]:
     out: list[_Statement] = []
     for m in _trigger_matches(text, anchors):
         left, right = _sentence_bounds(text, m.start(), m.end())
@@ -400,10 +407,12 @@ class _Hit:
     learned_actor: str | None = None
 
 
-def _scan(text: str, gazetteer: ActorGazetteer) -> tuple[list[tuple[int, int, NameEntry]], list[int]]:
+def _scan(
+    text: str, gazetteer: ActorGazetteer
+) -> tuple[list[tuple[int, int, NameEntry]], list[tuple[int, int]]]:
     """Name hits (longest leftmost, not overlapping) and the offsets of trigger words."""
     raw = gazetteer.scan(text)
-    triggers = [start for start, _, idx in raw if idx < 0]
+    triggers = [(start, end) for start, end, idx in raw if idx < 0]
     names = sorted((h for h in raw if h[2] >= 0), key=lambda h: (h[0], h[0] - h[1]))
     out: list[tuple[int, int, NameEntry]] = []
     last_end = -1
@@ -446,13 +455,16 @@ def extract_actors(
     graph, gazetteer = _reference(graph)
     hits: list[_Hit] = []
     found, anchors = _scan(text, gazetteer)
+    looked_up: dict[str, tuple[Candidate, ...]] = {}
     for start, end, entry in found:
         ok, method, confidence = _accept(text, start, end, entry)
         if not ok:
             continue
         if entry.tail and text.startswith(entry.tail, end):
             end += len(entry.tail)
-        cands = graph.lookup(entry.form).candidates
+        cands = looked_up.get(entry.form)
+        if cands is None:
+            cands = looked_up[entry.form] = graph.lookup(entry.form).candidates
         if cands:
             hits.append(_Hit(start, end, entry.key, method, confidence, cands))
 
