@@ -21,6 +21,16 @@ def test_latin1_text_is_decoded() -> None:
     assert doc.sha256 == __import__("hashlib").sha256(fixture("latin1-report.txt").read_bytes()).hexdigest()
 
 
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Die Gruppe hat Phishing-Mails geschickt – Größe 5 MB, Überblick.", "cp1252"),
+    ("The group’s “Operation Ghost” used café.example — see page 3.", "cp1252"),
+    ("Группа Kimsuky атаковала исследователей в марте 2024 года.", "cp1251"),
+    ("Ομάδα Kimsuky επιτέθηκε σε ερευνητές τον Μάρτιο.", "iso-8859-7"),
+])
+def test_short_legacy_encodings(text: str, encoding: str) -> None:
+    assert decode_text(text.encode(encoding)) == text
+
+
 def test_utf8_with_a_stray_byte_stays_utf8() -> None:
     data = "Ünïcödé report about APT43 — ".encode() * 20 + b"\xff end"
     text = decode_text(data)

@@ -58,6 +58,9 @@ def decode_text(data: bytes) -> str:
     # keep UTF-8 rather than guessing a legacy code page for all of it.
     if _mostly_utf8(data):
         return data.decode("utf-8", "replace")
+    western = _western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -72,6 +75,35 @@ def _mostly_utf8(data: bytes) -> bool:
     bad = decoded.count("\ufffd") - data.count(b"\xef\xbf\xbd")
     non_ascii = len(decoded) - len(decoded.encode("ascii", "ignore"))
     return non_ascii > 0 and bad * 10 < non_ascii
+
+
+_TYPOGRAPHY = frozenset("‘’“”–—…•€™«»°§©®·¡¿")
+
+
+def _western(data: bytes) -> str | None:
+    """``data`` as Windows-1252 when it reads as Latin-script text in it, else None.
+
+    Short texts defeat statistical detectors (German ``Größe`` comes back as Greek);
+    in Latin-script text the accented letters are a minority among ASCII letters and
+    the other non-ASCII characters are typographic punctuation. Cyrillic or Greek
+    mis-read as 1252 is almost all accented letters, so it fails the test.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = ascii_letters = other = 0
+    for ch in text:
+        if ch.isascii():
+            ascii_letters += ch.isalpha()
+        elif ch.isalpha():
+            letters += 1
+        elif ch not in _TYPOGRAPHY and not ch.isspace():
+            other += 1
+    total = letters + ascii_letters
+    if total == 0 or other > (letters + 1) // 10:
+        return None
+    return text if letters <= 0.3 * total else None
 
 
 def clean_text(text: str) -> str:
