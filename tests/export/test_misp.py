@@ -59,6 +59,9 @@ def test_galaxy_and_tlp_tags(analysis: Analysis) -> None:
     assert 'misp-galaxy:mitre-attack-pattern="PowerShell - T1059.001"' in tags
     assert 'misp-galaxy:mitre-malware="AppleSeed - S0622"' in tags
     assert 'misp-galaxy:mitre-tool="Mimikatz - S0002"' in tags
+    assert 'misp-galaxy:sector="Think Tanks"' in tags and 'misp-galaxy:sector="Logistic"' in tags
+    assert 'misp-galaxy:target-information="South Korea"' in tags
+    assert not [t for t in tags if "North Korea" in t]  # the sponsor is not a target
     with pytest.raises(ExportError):
         to_misp_json(analysis, tlp="blue")
 

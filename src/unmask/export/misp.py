@@ -26,7 +26,7 @@ from pymisp import MISPAttribute, MISPEvent, MISPObject
 
 from unmask.errors import ExportError
 from unmask.export.digest import Digest, Evidence, IndicatorEntry, digest
-from unmask.export.vocab import country_code, country_name
+from unmask.export.vocab import country_code, country_name, misp_sector
 from unmask.model import Analysis
 
 __all__ = ["MISP_TYPES", "attribute_count", "event_from_digest", "event_json", "misp_attribute_type", "to_misp", "to_misp_json"]
@@ -101,7 +101,8 @@ def _galaxy_tags(d: Digest) -> list[str]:
         if not target.targeted:
             continue
         if target.kind == "sector":
-            tags.append(f'misp-galaxy:sector="{target.value}"')
+            cluster = misp_sector(target.value)
+            tags.append(f'misp-galaxy:sector="{cluster}"' if cluster else f'unmask:sector="{target.value}"')
         elif target.kind == "country":
             code = country_code(target.value)
             name = country_name(code) if code else target.value

@@ -15,7 +15,7 @@ from typing import Any
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 
-__all__ = ["country_code", "country_name", "motivation", "sector"]
+__all__ = ["country_code", "country_name", "misp_sector", "motivation", "sector"]
 
 _FORMAT_VERSION = 1
 
@@ -195,3 +195,34 @@ def motivation(value: str) -> str | None:
         if re.search(r"\b" + re.escape(word), text):
             return mapped
     return None
+
+
+def _singular(text: str) -> str:
+    words = [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in text.split()]
+    return " ".join(words)
+
+
+def _build_misp_sectors() -> dict[str, str]:
+    try:
+        root = importlib.resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters"
+        data: dict[str, Any] = json.loads((root / "sector.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError) as exc:
+        raise ReferenceDataError(f"cannot read the MISP sector galaxy from pymispgalaxies: {exc}") from exc
+    table: dict[str, str] = {}
+    for value in data.get("values", []):
+        name = str(value.get("value", ""))
+        meta = value.get("meta") or {}
+        for label in (name, *(meta.get("synonyms") or ())):
+            for part in [str(label), *str(label).replace(",", " - ").split(" - ")]:
+                key = _singular(_norm(part))
+                if key:
+                    table.setdefault(key, name)
+    return table
+
+
+def misp_sector(value: str) -> str | None:
+    """The MISP ``sector`` galaxy cluster for a sector name ("think tanks" -> "Think Tanks")."""
+    table: dict[str, str] = load_compiled(
+        "export-misp-sectors", _build_misp_sectors, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION
+    )
+    return table.get(_singular(_norm(value)))

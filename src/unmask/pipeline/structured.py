@@ -77,7 +77,7 @@ _MISP_TYPES = {
 #: Types that are context, not detection: MISP's to_ids=false says nothing about them.
 _CONTEXT_TYPES = {"cve", "asn", "mac", "user_agent"}
 _BENIGN_COMMENT = re.compile(r"^benign \(warninglist: ([^)]*)\)")
-_GALAXY_TAG = re.compile(r'^misp-galaxy:([a-z0-9-]+)="(.*)"$')
+_GALAXY_TAG = re.compile(r'^(?:misp-galaxy|unmask):([a-z0-9-]+)="(.*)"$')
 
 
 @dataclass(frozen=True, slots=True)
