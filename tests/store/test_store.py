@@ -262,3 +262,17 @@ def test_span_quotes_match_the_text(kb: KnowledgeBase) -> None:
     for technique in profile.techniques:
         for evidence in technique.evidence:
             assert TEXT_A[evidence.start:evidence.end] == evidence.quote
+
+
+def test_find_actors_lists_resolved_actors(kb: KnowledgeBase) -> None:
+    _load(kb)
+    actors = kb.find_actors()
+    assert [(a.actor_id, a.name, a.reports) for a in actors] == [
+        (KIMSUKY, "Kimsuky", 2), (LAZARUS, "Lazarus Group", 1)]
+    assert (actors[0].first_seen, actors[0].last_seen) == (dt.date(2023, 6, 1),
+                                                           dt.date(2024, 2, 10))
+    kb.delete_document(report_c().document.sha256)
+    kb.delete_document(report_b().document.sha256)
+    assert [(a.actor_id, a.reports, a.last_seen) for a in kb.find_actors()] == [
+        (KIMSUKY, 1, dt.date(2023, 6, 1))]
+    assert kb.find_actors()[0].to_dict()["first_seen"] == "2023-06-01"

@@ -23,6 +23,7 @@ from unmask.store.ingest import IngestEvent, IngestReport, ingest
 from unmask.store.kb import KnowledgeBase, open_kb
 from unmask.store.results import (
     ActorProfile,
+    ActorSummary,
     AddResult,
     AliasLearned,
     Evidence,
@@ -40,6 +41,7 @@ from unmask.store.write import TLP_LEVELS, check_tlp
 __all__ = [
     "TLP_LEVELS",
     "ActorProfile",
+    "ActorSummary",
     "AddResult",
     "AliasLearned",
     "Evidence",

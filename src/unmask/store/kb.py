@@ -34,6 +34,7 @@ from unmask.model import (
 from unmask.store.engine import create_store_engine, resolve_url, upgrade
 from unmask.store.results import (
     ActorProfile,
+    ActorSummary,
     AddResult,
     AliasLearned,
     Evidence,
@@ -48,6 +49,7 @@ from unmask.store.results import (
 )
 from unmask.store.schema import (
     ActorMentionRow,
+    ActorRow,
     ActorStatRow,
     AliasClaimRow,
     AttributionRow,
@@ -269,8 +271,8 @@ class KnowledgeBase:
 
     def stats(self) -> dict[str, int]:
         """How many rows each table holds."""
-        tables: dict[str, Any] = {
-            "documents": DocumentRow, "actors": None, "actor_mentions": ActorMentionRow,
+        tables: dict[str, type[Any]] = {
+            "documents": DocumentRow, "actors": ActorRow, "actor_mentions": ActorMentionRow,
             "alias_claims": AliasClaimRow, "observables": ObservableRow,
             "techniques": TechniqueRow, "targets": TargetRow, "attributions": AttributionRow,
             "malware": MalwareRow, "events": EventRow,
@@ -278,12 +280,7 @@ class KnowledgeBase:
         out: dict[str, int] = {}
         with self._read() as conn:
             for name, model in tables.items():
-                if model is None:
-                    count = conn.execute(
-                        select(func.count(func.distinct(DocumentActorRow.actor_id)))
-                    ).scalar_one()
-                else:
-                    count = conn.execute(select(func.count()).select_from(model)).scalar_one()
+                count = conn.execute(select(func.count()).select_from(model)).scalar_one()
                 out[name] = int(count)
         return out
 
@@ -364,6 +361,18 @@ class KnowledgeBase:
                 if claimed:
                     found[claimed] += 1
         return [a for a, _ in found.most_common()]
+
+    def find_actors(self, *, limit: int = 100, offset: int = 0) -> list[ActorSummary]:
+        """Resolved actors with reports in the store, most reported first."""
+        with self._read() as conn:
+            rows = conn.execute(
+                select(ActorRow.actor_id, ActorRow.name, ActorRow.reports, ActorRow.first_seen,
+                       ActorRow.last_seen)
+                .order_by(ActorRow.reports.desc(), ActorRow.actor_id)
+                .limit(limit).offset(offset)
+            )
+            return [ActorSummary(r.actor_id, r.name, int(r.reports), _as_date(r.first_seen),
+                                 _as_date(r.last_seen)) for r in rows]
 
     def actor_profile(
         self,

@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "ActorProfile",
+    "ActorSummary",
     "AddResult",
     "AliasLearned",
     "Evidence",
@@ -190,6 +191,26 @@ class AliasLearned:
             "relation": self.relation,
             "reports": self.reports,
             "sources": [e.to_dict() for e in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ActorSummary:
+    """One resolved actor in the store: how many reports, first and last seen."""
+
+    actor_id: str
+    name: str
+    reports: int
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor_id": self.actor_id,
+            "name": self.name,
+            "reports": self.reports,
+            "first_seen": _date(self.first_seen),
+            "last_seen": _date(self.last_seen),
         }
 
 

@@ -37,6 +37,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "ActorMentionRow",
+    "ActorRow",
     "ActorStatRow",
     "AliasClaimRow",
     "AttributionRow",
@@ -131,6 +132,20 @@ class ActorMentionRow(_Finding, Base):
     candidates: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
 
     __table_args__ = (Index(None, "document_id"), Index(None, "norm"))
+
+
+class ActorRow(Base):
+    """A resolved actor the store has reports about, kept current by the writer."""
+
+    __tablename__ = "actors"
+
+    actor_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    reports: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    last_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    __table_args__ = (Index(None, "reports"),)
 
 
 class DocumentActorRow(Base):

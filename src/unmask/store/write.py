@@ -14,11 +14,23 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Connection, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from unmask.model import SCHEMA_VERSION, Analysis
 from unmask.store.schema import (
     ActorMentionRow,
+    ActorRow,
     ActorStatRow,
     AliasClaimRow,
     AttributionRow,
@@ -337,12 +349,38 @@ def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> 
             )
         _bulk_insert(conn, EventActorRow, links)
     _add_stats(conn, _stats_of_analysis(analysis))
+    refresh_actors(conn, actors)
+
+
+def refresh_actors(conn: Connection, actor_ids: Iterable[str]) -> None:
+    """Recompute the ``actors`` rows of ``actor_ids`` from their reports (index-only work)."""
+    da = DocumentActorRow
+    table = table_of(ActorRow)
+    for actor_id in sorted(set(actor_ids)):
+        count, first, last = conn.execute(
+            select(func.count(), func.min(da.published), func.max(da.published)).where(
+                da.actor_id == actor_id
+            )
+        ).one()
+        conn.execute(delete(table).where(table.c.actor_id == actor_id))
+        if not count:
+            continue
+        name = conn.execute(
+            select(da.name).where(da.actor_id == actor_id)
+            .order_by(da.published.desc().nulls_last(), da.document_id.desc()).limit(1)
+        ).scalar_one()
+        conn.execute(insert(table).values(actor_id=actor_id, name=name, reports=count,
+                                          first_seen=first, last_seen=last))
 
 
 def _delete_findings(conn: Connection, document_id: int) -> None:
+    stale = list(conn.execute(
+        select(DocumentActorRow.actor_id).where(DocumentActorRow.document_id == document_id)
+    ).scalars())
     _subtract_stats(conn, _stats_of_stored(conn, document_id))
     for table in (EventActorRow, EventRow, DocumentActorRow, *_FINDING_TABLES):
         conn.execute(delete(table).where(table.document_id == document_id))
+    refresh_actors(conn, stale)
 
 
 def _document_values(analysis: Analysis, stamp: Stamp, now: dt.datetime) -> dict[str, Any]:

@@ -152,6 +152,18 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "actors",
+        sa.Column("actor_id", sa.String(length=128), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("reports", sa.Integer(), nullable=False),
+        sa.Column("first_seen", sa.Date(), nullable=True),
+        sa.Column("last_seen", sa.Date(), nullable=True),
+        sa.PrimaryKeyConstraint("actor_id", name=op.f("pk_actors")),
+    )
+    with op.batch_alter_table("actors", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_actors_reports"), ["reports"], unique=False)
+
+    op.create_table(
         "document_actors",
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("actor_id", sa.String(length=128), nullable=False),
@@ -388,6 +400,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_document_actors_actor_id_published"))
 
     op.drop_table("document_actors")
+    with op.batch_alter_table("actors", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_actors_reports"))
+
+    op.drop_table("actors")
     with op.batch_alter_table("attributions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_attributions_document_id"))
 
