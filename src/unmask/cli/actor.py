@@ -9,7 +9,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err, out, print_json, reference_progress
+from unmask.cli.common import (
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    err,
+    out,
+    print_json,
+    reference_progress,
+)
 from unmask.errors import UnmaskError
 from unmask.reference.actors import (
     Actor,

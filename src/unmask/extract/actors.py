@@ -125,9 +125,9 @@ _LONGER_NAME = re.compile(
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end): cut at ". ", "! ", "? " or a line break, 400 max."""
-    lo = max(0, start - 400)
-    hi = min(len(text), end + 400)
+    """The sentence around [start, end): cut at ". ", "! ", "? " or a line break, 300 max."""
+    lo = max(0, start - 300)
+    hi = min(len(text), end + 300)
     left = lo
     for mark in ("\n", ". ", "! ", "? "):
         found = text.rfind(mark, lo, start)

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -45,7 +45,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -75,9 +75,11 @@ def normalize(text: str) -> str:
     return _normal_bytes(text).decode("ascii")
 
 
-@dataclass(frozen=True, slots=True)
-class NameEntry:
-    """One gazetteer name: its key in the actor graph, risk and accepted spellings."""
+class NameEntry(NamedTuple):
+    """One gazetteer name: its key in the actor graph, risk and accepted spellings.
+
+    A named tuple rather than a dataclass: thousands are unpickled on every start.
+    """
 
     key: str
     display: str
