@@ -63,6 +63,18 @@ def test_single_stix_object() -> None:
     assert doc.text == "Threat actor: Black Banshee\nAliases: Kimsuky"
 
 
+def test_targeting_fields_become_text() -> None:
+    objs = [
+        {"type": "identity", "id": "identity--11111111-2222-4333-8444-555555555555", "spec_version": "2.1",
+         "name": "Think tanks", "identity_class": "class", "sectors": ["government", "non-profit"]},
+        {"type": "location", "id": "location--11111111-2222-4333-8444-555555555555", "spec_version": "2.1",
+         "country": "KR", "region": "eastern-asia"},
+    ]
+    doc = parse_bytes(json.dumps(objs).encode(), source="l.json")
+    assert "Sectors: government, non-profit" in doc.text
+    assert "Country: KR" in doc.text and "Region: eastern-asia" in doc.text
+
+
 def test_empty_bundle_is_refused() -> None:
     with pytest.raises(NoTextError, match=r"e\.json: STIX content \(0 objects\) holds no text"):
         parse_bytes(b'{"type": "bundle", "id": "bundle--11111111-2222-4333-8444-555555555555", "objects": []}',

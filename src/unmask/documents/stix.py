@@ -39,6 +39,9 @@ _NAMED_FOR_RELATIONS = frozenset({
     "intrusion-set", "threat-actor", "campaign", "malware", "tool", "attack-pattern",
     "identity", "location", "vulnerability", "infrastructure",
 })
+# Fields whose values say who is targeted or what drives an actor.
+_LIST_FIELDS = ("goals", "sectors", "roles", "primary_motivation", "secondary_motivations",
+                "resource_level", "country", "region", "administrative_area", "city")
 _SCO_VALUE_KEYS = ("value", "name", "path", "key", "display_name", "user_id", "account_login",
                    "subject", "body", "command_line", "cwd", "number", "protocols")
 
@@ -148,6 +151,10 @@ def _paragraph(obj: Mapping[str, Any]) -> str:
         lines.append("Aliases: " + ", ".join(aliases))
     for key in ("description", "abstract", "content", "explanation", "result", "objective"):
         lines.extend(_strings(obj.get(key)))
+    for key in _LIST_FIELDS:
+        values = _strings(obj.get(key))
+        if values:
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {', '.join(values)}")
     for key in ("first_seen", "last_seen", "published"):
         value = _s(obj.get(key))
         if value:
