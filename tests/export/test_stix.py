@@ -6,13 +6,15 @@ import re
 from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from stix2patterns.validator import run_validator
 
 from tests.export.checks import stix_problems
 from tests.export.conftest import TEXT, build_analysis
 from unmask.errors import ExportError
 from unmask.export.stix import TLP_LEVELS, deterministic_id, observable_pattern, to_stix_json
-from unmask.model import Analysis, Observable, Span
+from unmask.model import Analysis, Observable, Span, TargetMention
 
 
 def _bundle(analysis: Analysis, **kwargs: str) -> dict:
@@ -239,3 +241,39 @@ def test_several_analyses_share_objects(analysis: Analysis) -> None:
     counts = Counter(o["type"] for o in bundle["objects"])
     assert counts["report"] == 2 and counts["intrusion-set"] == 1
     assert stix_problems(json.dumps(bundle)) == []
+
+
+def test_regions_map_to_the_stix_vocabulary(analysis: Analysis) -> None:
+    text = analysis.document.text + "\nthe Middle East and Atlantis\n"
+    at = text.index("the Middle East")
+    targets = (
+        *analysis.targets,
+        TargetMention("region", "Middle East", "Middle East", Span(at + 4, at + 15)),
+        TargetMention("region", "Atlantis", "Atlantis", Span(at + 20, at + 28)),
+    )
+    bigger = dataclasses.replace(analysis, document=dataclasses.replace(analysis.document, text=text), targets=targets)
+    out = to_stix_json(bigger)
+    assert stix_problems(out) == []
+    bundle = json.loads(out)
+    assert {o.get("region") for o in bundle["objects"] if o["type"] == "location"} >= {"western-asia"}
+    skipped = next(o for o in bundle["objects"] if o["type"] == "note" and o["abstract"].startswith("Not exported"))
+    assert "Atlantis" in skipped["content"]
+
+
+_TYPES = ["domain", "ipv4", "ipv6", "url", "email", "md5", "sha256", "asn", "mac", "registry_key",
+          "file_name", "file_path", "cve", "btc", "user_agent", "something-new"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=st.lists(st.tuples(st.sampled_from(_TYPES), st.text(min_size=1, max_size=40)), min_size=1, max_size=4))
+def test_any_observable_value_exports_or_is_reported(items: list[tuple[str, str]]) -> None:
+    analysis = build_analysis()
+    text = analysis.document.text
+    observables = []
+    for type_, value in items:
+        observables.append(Observable(type_, value, value, Span(len(text), len(text) + len(value))))
+        text += value
+    doc = dataclasses.replace(analysis.document, text=text)
+    bundle = json.loads(to_stix_json(dataclasses.replace(analysis, document=doc, observables=tuple(observables))))
+    for indicator in (o for o in bundle["objects"] if o["type"] == "indicator"):
+        assert run_validator(indicator["pattern"], stix_version="2.1") == []

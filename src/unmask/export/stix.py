@@ -48,7 +48,7 @@ from unmask.export.digest import (
     IndicatorEntry,
     digest,
 )
-from unmask.export.vocab import country_code, country_name, motivation, sector
+from unmask.export.vocab import country_code, country_name, motivation, region, sector
 from unmask.model import Analysis
 
 __all__ = [
@@ -488,12 +488,15 @@ def _build(d: Digest, tlp: str) -> _Built:
                     "country": code,
                 }
             else:
-                region = _slug(target.value)
+                mapped_region = region(target.value)
+                if mapped_region is None:
+                    b.skipped.append(f"region {target.value!r}: not a STIX region (region-ov)")
+                    continue
                 props = {
                     "type": "location",
-                    "id": deterministic_id("location", "region", region),
+                    "id": deterministic_id("location", "region", mapped_region),
                     "name": target.value,
-                    "region": region,
+                    "region": mapped_region,
                 }
         else:
             props = {

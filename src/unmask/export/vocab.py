@@ -15,14 +15,43 @@ from typing import Any
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 
-__all__ = ["country_code", "country_name", "misp_sector", "motivation", "sector"]
+__all__ = ["country_code", "country_name", "misp_sector", "motivation", "region", "sector"]
 
 _FORMAT_VERSION = 1
 
 #: STIX 2.1 industry-sector-ov.
 INDUSTRY_SECTORS = frozenset(
-    ["agriculture", "aerospace", "automotive", "chemical", "commercial", "communications", "construction", "defense", "education", "energy", "entertainment", "financial-services", "government", "government-emergency-services", "government-local", "government-national", "government-public-services", "government-regional", "healthcare", "hospitality-leisure", "infrastructure", "infrastructure-dams", "infrastructure-nuclear", "infrastructure-water", "insurance", "manufacturing", "mining", "non-profit", "pharmaceuticals", "retail", "technology", "telecommunications", "transportation", "utilities"]
+    (
+        "aerospace agriculture automotive chemical commercial communications construction dams "
+        "defense education emergency-services energy entertainment financial-services government "
+        "government-local government-national government-public-services government-regional "
+        "healthcare hospitality-leisure infrastructure insurance manufacturing mining non-profit "
+        "nuclear pharmaceuticals retail technology telecommunications transportation utilities water"
+    ).split()
 )
+
+#: STIX 2.1 region-ov, and common names for its regions.
+REGIONS = frozenset(
+    (
+        "africa americas antarctica asia australia-new-zealand caribbean central-america "
+        "central-asia eastern-africa eastern-asia eastern-europe europe latin-america-caribbean "
+        "melanesia micronesia middle-africa northern-africa northern-america northern-europe "
+        "oceania polynesia south-america south-eastern-asia southern-africa southern-asia "
+        "southern-europe western-africa western-asia western-europe"
+    ).split()
+)
+_REGION_NAMES = {
+    "middle-east": "western-asia", "near-east": "western-asia", "gulf": "western-asia",
+    "east-asia": "eastern-asia", "southeast-asia": "south-eastern-asia",
+    "south-east-asia": "south-eastern-asia", "south-asia": "southern-asia",
+    "north-america": "northern-america", "latin-america": "latin-america-caribbean",
+    "west-africa": "western-africa", "east-africa": "eastern-africa",
+    "north-africa": "northern-africa", "southern-africa": "southern-africa",
+    "western-europe": "western-europe", "eastern-europe": "eastern-europe",
+    "central-europe": "europe", "scandinavia": "northern-europe", "nordics": "northern-europe",
+    "asia-pacific": "asia", "apac": "asia", "emea": "europe", "australia": "australia-new-zealand",
+    "european-union": "europe", "eu": "europe",
+}
 
 _SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("think tank", "non-profit"),
@@ -45,8 +74,8 @@ _SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("defen", "defense"),
     ("military", "defense"),
     ("aerospace", "aerospace"),
-    ("aviation", "aviation"),
-    ("airline", "aviation"),
+    ("aviation", "transportation"),
+    ("airline", "transportation"),
     ("telecom", "telecommunications"),
     ("health", "healthcare"),
     ("hospital", "healthcare"),
@@ -55,8 +84,8 @@ _SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("energy", "energy"),
     ("oil", "energy"),
     ("gas", "energy"),
-    ("nuclear", "infrastructure-nuclear"),
-    ("water", "infrastructure-water"),
+    ("nuclear", "nuclear"),
+    ("water", "water"),
     ("utilit", "utilities"),
     ("government", "government"),
     ("ministr", "government-national"),
@@ -180,9 +209,17 @@ def sector(value: str) -> str | None:
         return slug
     text = f" {_norm(value)} "
     for word, mapped in _SECTOR_WORDS:
-        if re.search(r"\b" + re.escape(word), text):
+        if re.search(r"\b" + re.escape(word), text) and mapped in INDUSTRY_SECTORS:
             return mapped
     return None
+
+
+def region(value: str) -> str | None:
+    """The STIX region-ov value for a region name ("Middle East" -> "western-asia"), or None."""
+    slug = re.sub(r"[^a-z0-9]+", "-", value.casefold()).strip("-").removeprefix("the-")
+    if slug in REGIONS:
+        return slug
+    return _REGION_NAMES.get(slug)
 
 
 def motivation(value: str) -> str | None:
