@@ -21,24 +21,12 @@ _FORMAT_VERSION = 1
 
 #: STIX 2.1 industry-sector-ov.
 INDUSTRY_SECTORS = frozenset(
-    (
-        "aerospace agriculture automotive chemical commercial communications construction dams "
-        "defense education emergency-services energy entertainment financial-services government "
-        "government-local government-national government-public-services government-regional "
-        "healthcare hospitality-leisure infrastructure insurance manufacturing mining non-profit "
-        "nuclear pharmaceuticals retail technology telecommunications transportation utilities water"
-    ).split()
+    ["aerospace", "agriculture", "automotive", "chemical", "commercial", "communications", "construction", "dams", "defense", "education", "emergency-services", "energy", "entertainment", "financial-services", "government", "government-local", "government-national", "government-public-services", "government-regional", "healthcare", "hospitality-leisure", "infrastructure", "insurance", "manufacturing", "mining", "non-profit", "nuclear", "pharmaceuticals", "retail", "technology", "telecommunications", "transportation", "utilities", "water"]
 )
 
 #: STIX 2.1 region-ov, and common names for its regions.
 REGIONS = frozenset(
-    (
-        "africa americas antarctica asia australia-new-zealand caribbean central-america "
-        "central-asia eastern-africa eastern-asia eastern-europe europe latin-america-caribbean "
-        "melanesia micronesia middle-africa northern-africa northern-america northern-europe "
-        "oceania polynesia south-america south-eastern-asia southern-africa southern-asia "
-        "southern-europe western-africa western-asia western-europe"
-    ).split()
+    ["africa", "americas", "antarctica", "asia", "australia-new-zealand", "caribbean", "central-america", "central-asia", "eastern-africa", "eastern-asia", "eastern-europe", "europe", "latin-america-caribbean", "melanesia", "micronesia", "middle-africa", "northern-africa", "northern-america", "northern-europe", "oceania", "polynesia", "south-america", "south-eastern-asia", "southern-africa", "southern-asia", "southern-europe", "western-africa", "western-asia", "western-europe"]
 )
 _REGION_NAMES = {
     "middle-east": "western-asia", "near-east": "western-asia", "gulf": "western-asia",
