@@ -10,9 +10,11 @@ Every list is read once, normalised and folded into:
 * ``ipv4`` / ``ipv6``: CIDR ranges swept into one sorted partition of the address
   space, so an address is judged with a single bisection.
 
-The 1-million-entry popularity rankings (``tranco``, ``google-chrome-crux-1million``)
-are left out by default: they cost ~150 MB of memory, and the smaller top lists
-(tranco10k, cisco, majestic, alexa) already cover the popular domains.
+Left out (see :data:`EXCLUDED_LISTS`): the 1-million-entry popularity rankings
+(``tranco``, ``google-chrome-crux-1million``: ~150 MB of memory, and the smaller top
+lists already cover popular domains), and lists of infrastructure that attackers
+rent or abuse rather than benign values (VPN and hosting ranges, dynamic DNS
+providers, sinkholes): a C2 on a VPS or a DDNS name is still an indicator.
 """
 
 from __future__ import annotations
@@ -29,10 +31,20 @@ from unmask.reference.cache import load_compiled
 
 __all__ = ["EXCLUDED_LISTS", "Warninglists", "load_warninglists"]
 
-_FORMAT = 1
+_FORMAT = 2
 
 #: Lists not compiled (too large for their value; see the module docstring).
-EXCLUDED_LISTS = frozenset({"tranco", "google-chrome-crux-1million", "phone_numbers"})
+EXCLUDED_LISTS = frozenset(
+    {
+        "tranco",
+        "google-chrome-crux-1million",
+        "phone_numbers",
+        "vpn-ipv4",
+        "vpn-ipv6",
+        "dynamic-dns",
+        "sinkholes",
+    }
+)
 
 _HOST_ATTRS = {"hostname", "domain", "url", "uri", "domain|ip", "hostname|port"}
 _HASH_ATTRS = {"md5", "sha1", "sha224", "sha256", "sha512", "filename|md5"}

@@ -55,6 +55,9 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 _QUOTES = "'\"`"
 _ETH_CONTEXT = re.compile(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
 _XMPP = re.compile(r"jabber|xmpp")
+_LOTS = "warninglist:lots-project"
+#: Product names that look like file names ("Node.js").
+_PRODUCT_JS = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
 
 def _trim(value: str) -> str:
@@ -204,6 +207,10 @@ class _Collector:
             return
         rest = r[host_end:end]
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
+        if _LOTS in reasons and rest.strip("/"):
+            # A path on a trusted site that attackers abuse (GitHub, Discord CDN …)
+            # is a delivery URL, not noise.
+            reasons = [x for x in reasons if not x.startswith("warninglist:")]
         self.emit("url", value, start, end, reasons)
         if host_end < end:
             self.run(INNER, host_end, end)
@@ -259,6 +266,8 @@ class _Collector:
     def fname(self, m: re.Match[str]) -> None:
         start, end = m.span("fname")
         name = m.group("fname")
+        if _PRODUCT_JS.fullmatch(name):
+            return
         lower = name.lower()
         tld = lower.rsplit(".", 1)[-1]
         if domain_ok(lower, self.suffixes):

@@ -32,7 +32,7 @@ FILE_EXTENSIONS = frozenset(
     ico mp4 mov mp3 wav""".split()
 )
 
-_B = r"[\s\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?<![\w\-\s\x01]\.)"
+_B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?<![\w\-\s\x01]\.)"
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62})"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"
@@ -48,7 +48,7 @@ _URL = rf"""(?P<url>(?P<scheme>{_SCHEME})(?P<sep>{_SEP})
 _SURL = rf"""(?P<surl>(?P<shost>{_DOMAIN}|{_IPV4})(?::\d{{1,5}})?/{_PATH}{{1,4096}})"""
 _EMAIL = rf"""(?P<email>[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@(?P<ehost>{_DOMAIN}|\[{_IPV4}\]))(?![A-Za-z0-9_-])"""
 _IP = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
-_MAC = r"""(?P<mac>[0-9A-Fa-f]{2}(?P<macsep>[:-])(?:[0-9A-Fa-f]{2}(?P=macsep)){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:.-])"""
+_MAC = r"""(?P<mac>[0-9A-Fa-f]{2}(?P<macsep>[:-])(?:[0-9A-Fa-f]{2}(?P=macsep)){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.\w)"""
 _FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}(?:\.[A-Za-z0-9_-]{{1,40}}){{0,3}}\.(?i:{_EXT}))(?![\w-]|\.[A-Za-z0-9])"""
 _DOM = rf"""(?P<domain>{_DOMAIN})\.?(?![\w-]|\.[A-Za-z0-9])"""
 _HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKCC|HKU)"
@@ -71,8 +71,9 @@ _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPAT
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
 _ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 
-# Every observable holds a digit or one of . @ : \ / _ % - ; plain words are
-# rejected by this look-ahead before the alternatives are tried.
-_GUARD = r"(?=[^\s\x01]{0,80}?[0-9.@:\\/_%-]|[A-Za-z]{2,3}\ \d)"
+# Every observable starts with a letter, a digit, ~, % or /, and none is a plain
+# word followed by a space or punctuation: two cheap look-aheads reject most
+# positions before the alternatives are tried.
+_GUARD = r"(?=[A-Za-z0-9~%/:])(?![A-Za-z]{1,80}(?:[\x01,;!?)\]}'\"]|\s(?!\d)|$))"
 ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -133,25 +133,36 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
 _AT_HINT = re.compile(r"[ \t/\[\(\{](?:at|AT)[ \t/\]\)\}]")
 
 
+_LOCAL_START = re.compile(r"[\w.+-]{0,64}")
+
+
 def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
-    edits: set[tuple[int, int, str]] = set()
+    edits: list[tuple[int, int, str]] = []
     done = -1
+    rev: str | None = None
+    n = len(text)
     for hint in _AT_HINT.finditer(text):
         p = hint.start()
         if p < done:
             continue
-        for m in _SPACED_EMAIL.finditer(text, max(0, p - 66), min(len(text), p + 400)):
-            if not m.start("at") <= p < m.end("at"):
-                continue
-            at_part = m.group("at")
-            if at_part.strip(" \t").lower() == "at" and "dot" not in text[m.end("at") : m.end()].lower():
-                break  # "page at example[.]com" is prose; a bare "at" needs a spelled-out dot
-            done = m.end()
-            for part in _SPACED_PART.finditer(text, m.start(), m.end()):
-                word = part.group().strip(" \t/").lower()
-                edits.add((part.start(), part.end(), "@" if word == "at" else "."))
-            break
-    return sorted(edits)
+        # The local part ends where the "at" begins (after optional spaces).
+        q = p
+        while q > 0 and text[q - 1] in " \t" and p - q < 3:
+            q -= 1
+        if rev is None:
+            rev = text[::-1]
+        start = q - (_LOCAL_START.match(rev, n - q).end() - (n - q))  # type: ignore[union-attr]
+        m = _SPACED_EMAIL.match(text, start)
+        if m is None:
+            continue
+        at_part = m.group("at")
+        if at_part.strip(" \t").lower() == "at" and "dot" not in text[m.end("at") : m.end()].lower():
+            continue  # "page at example[.]com" is prose; a bare "at" needs a spelled-out dot
+        done = m.end()
+        for part in _SPACED_PART.finditer(text, m.start(), m.end()):
+            word = part.group().strip(" \t/").lower()
+            edits.append((part.start(), part.end(), "@" if word == "at" else "."))
+    return edits
 
 
 def refang(text: str, *, spaced: bool | None = None) -> Refanged:
