@@ -13,7 +13,7 @@ def test_markdown_brief_has_every_section(analysis: Analysis) -> None:
     for heading in ("# Operation Glass Harbor", "## Summary", "## Actors", "## Techniques",
                     "## Indicators", "## Timeline"):
         assert heading in brief
-    assert "| Kimsuky | G0094 | APT43, Emerald Sleet |" in brief
+    assert "| Kimsuky | G0094 | APT43, Emerald Sleet, Kimsuky |  | North Korea, Reconnaissance General Bureau |" in brief
     assert "`harbor-jobs[.]com`" in brief
     assert "www[.]google[.]com` (top-domains)" in brief
     assert brief.index("| 2024-03 |") < brief.index("| 2024-05-02 |")

@@ -73,7 +73,10 @@ class ReportEntry:
 class ActorEntry:
     actor_id: str
     name: str
+    #: Every other name known for the actor (reference data and the text).
     aliases: set[str] = field(default_factory=set)
+    #: The names the documents themselves use.
+    names_used: set[str] = field(default_factory=set)
     evidence: list[Evidence] = field(default_factory=list)
     confidence: float = 0.0
     motivations: set[str] = field(default_factory=set)
@@ -219,10 +222,21 @@ def report_time(analysis: Analysis) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
+def _first_line(document: Document) -> str:
+    """A plain-text document's first line when it reads like a title."""
+    if document.format not in ("text", "markdown"):
+        return ""
+    for line in document.text.splitlines():
+        line = _clean(line.lstrip("#").strip())
+        if line:
+            return line if len(line) <= 200 else ""
+    return ""
+
+
 def _report_entry(analysis: Analysis) -> ReportEntry:
     doc = analysis.document
     meta = doc.metadata
-    title = _clean(meta.title or "") or doc.source.rsplit("/", 1)[-1] or doc.sha256[:12]
+    title = _clean(meta.title or "") or _first_line(doc) or doc.source.rsplit("/", 1)[-1] or doc.sha256[:12]
     return ReportEntry(
         sha256=doc.sha256,
         title=title,
@@ -284,13 +298,18 @@ def _fold(d: Digest, analysis: Analysis) -> None:
             continue
         name = _summary_field(summary, "name", "canonical_name")
         entry = _actor(d, actor_id, name if isinstance(name, str) else actor_id)
-        for field_name in ("aliases", "aliases_used", "names", "surfaces"):
+        for field_name in ("aliases", "learned_aliases"):
             entry.aliases.update(_names(summary.get(field_name)))
+        for field_name in ("names_used", "aliases_used", "names", "surfaces"):
+            used = _names(summary.get(field_name))
+            entry.aliases.update(used)
+            entry.names_used.update(used)
         entry.reports.add(sha)
     for mention in analysis.actors:
         entry = _actor(d, mention.actor_id, mention.name)
         entry.aliases.add(_clean(mention.surface))
         entry.aliases.add(mention.name)
+        entry.names_used.add(_clean(mention.surface))
         entry.confidence = max(entry.confidence, mention.confidence)
         entry.reports.add(sha)
         _add_evidence(entry.evidence, _evidence(doc, mention.span))
@@ -299,6 +318,7 @@ def _fold(d: Digest, analysis: Analysis) -> None:
             continue
         entry = d.actors[statement.actor_id]
         entry.aliases.update(_clean(n) for n in statement.names)
+        entry.names_used.update(_clean(n) for n in statement.names)
         _add_evidence(entry.evidence, _evidence(doc, statement.span))
     own_actors = tuple(sorted({m.actor_id for m in analysis.actors}))
     for attribution in analysis.attributions:
@@ -375,6 +395,7 @@ def digest(analyses: Sequence[Analysis]) -> Digest:
         _fold(d, analysis)
     for entry in d.actors.values():
         entry.aliases = {a for a in entry.aliases if a and a.casefold() != entry.name.casefold()}
+        entry.names_used = {a for a in entry.names_used if a}
     d.actors = dict(sorted(d.actors.items()))
     d.techniques = dict(sorted(d.techniques.items()))
     d.malware = dict(sorted(d.malware.items()))

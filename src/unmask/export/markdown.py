@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from unmask.export.digest import Digest, Evidence, digest
+from unmask.export.vocab import country_code, country_name
 from unmask.model import Analysis
 
 __all__ = ["brief_from_digest", "to_markdown"]
@@ -33,6 +34,11 @@ def _where(evidence: Sequence[Evidence]) -> str:
     if len(evidence) > 1:
         where += f" (+{len(evidence) - 1})"
     return where
+
+
+def _country(value: str) -> str:
+    code = country_code(value)
+    return country_name(code) if code else value
 
 
 def _defang(value: str) -> str:
@@ -65,18 +71,21 @@ def brief_from_digest(d: Digest, *, title: str | None = None) -> str:
     lines.append("## Actors")
     lines.append("")
     if d.actors:
-        lines.append("| Actor | ID | Aliases in the text | Sponsor / origin | Motivation | Seen |")
-        lines.append("|---|---|---|---|---|---|")
+        lines.append("| Actor | ID | Names in the text | Other known names | Sponsor / origin | Motivation | Seen |")
+        lines.append("|---|---|---|---|---|---|---|")
         for actor in d.actors.values():
             seen = ""
             if actor.first_seen:
                 seen = actor.first_seen.isoformat()
                 if actor.last_seen and actor.last_seen != actor.first_seen:
                     seen += f" \u2192 {actor.last_seen.isoformat()}"
-            origin = ", ".join(sorted(actor.sponsors | actor.countries))
+            origin = ", ".join(sorted(actor.sponsors | {_country(c) for c in actor.countries}))
+            used = sorted(actor.names_used, key=str.casefold)
+            others = sorted(actor.aliases - actor.names_used, key=str.casefold)
             lines.append(
-                f"| {_cell(actor.name)} | {actor.actor_id} | {_cell(', '.join(sorted(actor.aliases, key=str.casefold)))} "
-                f"| {_cell(origin)} | {_cell(', '.join(sorted(actor.motivations)))} | {seen} |"
+                f"| {_cell(actor.name)} | {actor.actor_id} | {_cell(', '.join(used))} "
+                f"| {_cell(', '.join(others))} | {_cell(origin)} "
+                f"| {_cell(', '.join(sorted(actor.motivations)))} | {seen} |"
             )
     else:
         lines.append("No threat actor identified.")

@@ -475,6 +475,8 @@ def _build(d: Digest, tlp: str) -> _Built:
             b.relate("uses", actor, object_id)
 
     for target in d.targets.values():
+        if not target.targeted:
+            continue  # named in passing, as a sponsor or as a source: not a target
         if target.kind in ("country", "region"):
             code = country_code(target.value) if target.kind == "country" else None
             if target.kind == "country" and code is None:
@@ -513,9 +515,8 @@ def _build(d: Digest, tlp: str) -> _Built:
             {"source_name": "unmask", "external_id": f"{target.kind}:{target.value}", "description": "unmask target"}
         ]
         object_id = b.add(props, target.reports, target.evidence, target.value)
-        if target.targeted:
-            for actor in subjects:
-                b.relate("targets", actor, object_id)
+        for actor in subjects:
+            b.relate("targets", actor, object_id)
 
     for observable in d.observables.values():
         if observable.is_indicator:
