@@ -1,14 +1,687 @@
-"""ATT&CK technique mentions, one evidence sentence each. (Filled in by issue 5.)"""
+"""ATT&CK technique mentions, one evidence sentence each.
+
+The stage works sentence by sentence, then decides per report:
+
+1. **Segmentation** (:func:`technique_units`): the shared offset-keeping splitter
+   (:mod:`unmask.extract.sentences`); headings and table rows are skipped, list items
+   that read as prose are kept.
+2. **Per sentence** three signals, each a ``method``:
+   ``id`` (an explicit ``T1566.001``), ``name`` (a technique name or a well-known
+   synonym, e.g. "spear-phishing", "posing as", "schtasks") and ``classifier`` (a
+   sparse linear model over word uni/bi-grams and the name/synonym hits, trained by
+   ``scripts/train_techniques.py`` on ATT&CK's own text and TRAM 2's annotated
+   reports). Its raw score is turned into a probability per sentence.
+3. **Per report** (:func:`aggregate`): for every technique, the best sentence score,
+   how many sentences support it and whether it was named or cited become one
+   calibrated probability (a small logistic model fitted on out-of-fold predictions);
+   techniques above the calibrated threshold are reported, each with its supporting
+   sentences.
+
+Inference needs numpy only; the model is a ~ few-MB ``.npz`` shipped in the wheel and
+loads in well under half a second.
+"""
 
 from __future__ import annotations
 
-from unmask.model import ExtractContext, TechniqueMention
+import functools
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-__all__ = ["extract_techniques"]
+import numpy as np
+import numpy.typing as npt
+
+from unmask.errors import ReferenceDataError
+from unmask.extract.sentences import split_sentences
+from unmask.model import ExtractContext, Span, TechniqueMention
+from unmask.reference.attack import AttackData, attack_data
+
+__all__ = [
+    "DOC_FEATURES",
+    "MODEL_FILE",
+    "TechniqueModel",
+    "Unit",
+    "aggregate",
+    "extract_techniques",
+    "load_model",
+    "name_hits",
+    "sentence_features",
+    "technique_units",
+]
+
+#: The shipped model, relative to the ``unmask`` package.
+MODEL_FILE = "data/techniques.npz"
+MODEL_FORMAT = 1
+
+FloatArray = npt.NDArray[np.float32]
+
+# --------------------------------------------------------------------------- features
+
+_TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|\d+")
+_EXPLICIT_ID = re.compile(r"(?<![A-Za-z0-9])T(1\d{3})(?:[./](\d{3}))?(?![0-9])")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.lower()):
+        if len(tok) > 30:
+            continue
+        out.append("0" if tok[0].isdigit() else tok)
+    return out
+
+
+def sentence_features(text: str, hits: Iterable[str] = ()) -> list[str]:
+    """The sparse features of one sentence: words, word pairs, file extensions and
+    ``syn:<id>`` for each technique named in it (see :func:`name_hits`)."""
+    toks = _tokens(text)
+    feats = list(toks)
+    feats.extend(f"{a} {b}" for a, b in itertools.pairwise(toks))
+    feats.extend("ext:" + t.rsplit(".", 1)[1] for t in toks if "." in t)
+    feats.extend(f"syn:{tid}" for tid in hits)
+    return feats
+
+
+# ---------------------------------------------------------------- names and synonyms
+
+# Technique names that are ordinary words in reports: matched only next to their parent's
+# name ("Phishing: Spearphishing Attachment") or not at all.
+_GENERIC_WORDS = frozenset(
+    [
+        "server", "malware", "tool", "tools", "domains", "dns", "botnet", "web services",
+        "exploits", "code repositories", "threat intel vendors", "email accounts",
+        "social media", "scan databases", "search engines", "websites", "web protocols",
+        "mail protocols", "file transfer protocols", "ssh", "rdp", "proxy", "local account",
+        "domain account", "cloud account", "cloud accounts", "local accounts",
+        "domain accounts", "default accounts", "network devices", "reflection amplification",
+        "digital certificates", "standard encoding", "junk data", "protocol impersonation",
+        "dynamic resolution", "steganography", "symmetric cryptography",
+        "asymmetric cryptography", "internal proxy", "external proxy", "multi-hop proxy",
+        "domain fronting", "services", "compile after delivery", "archive via utility",
+        "archive via library", "impersonation", "data staged", "automated collection",
+        "vulnerabilities", "software", "ip addresses", "dns server", "virtual private server",
+        "serverless", "email addresses", "employee names", "credentials",
+        "client configurations", "hardware", "firmware", "business relationships",
+        "spearphishing service", "upload malware", "upload tool", "link target",
+        "install digital certificate", "drive-by target", "acquire access", "emond",
+        "compromise accounts", "develop capabilities", "establish accounts",
+        "obtain capabilities", "stage capabilities", "scripting", "cron", "at", "launchd",
+        "systemd timers", "container orchestration job", "scheduled task", "python",
+        "javascript", "visual basic", "unix shell", "applescript", "rootkit",
+    ]
+)
+
+# Well-known ways reports name a technique, beyond ATT&CK's own name. Regexes over
+# lower-cased text; each names the most specific technique the wording implies.
+_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("T1566", r"(?:spear[\s-]?)?phishing(?! attachment| link)|malspam|phishing e-?mails?|lure e-?mails?"),
+    ("T1566.001", r"malicious (?:e-?mail )?attachments?|spear[\s-]?phishing attachments?|weaponi[sz]ed (?:word |office |excel )?(?:documents?|attachments?)"),
+    ("T1566.002", r"spear[\s-]?phishing links?|malicious links? (?:in|within) (?:the |an )?e-?mails?"),
+    ("T1566.003", r"phishing (?:via|through) (?:a )?(?:third-party )?services?|(?:linkedin|whatsapp|social media) messages?"),
+    ("T1656", r"impersonat\w+|posing as|posed as|poses as|pretend(?:ed|ing|s)? to be|masquerad\w+ as (?:a |an |the )?(?:journalist|recruiter|employee|official|researcher|representative|support)|spoof(?:ed|ing)? (?:real |legitimate )?(?:journalists?|officials?|persons?|individuals?|people|identities|senders?)"),
+    ("T1583.001", r"(?:register(?:ed|s|ing)?|bought|purchas\w+|acquir\w+|spoofed|look-?alike|typo-?squatt\w+|fake|attacker-controlled|actor-controlled) (?:\w+ ){0,2}domains?|domain registration|domain names? (?:were |was )?registered|domains? (?:were |was )?registered"),
+    ("T1583.003", r"(?:rent(?:ed|s|ing)?|leased?|purchas\w+) (?:\w+ ){0,2}(?:vps|virtual private servers?)"),
+    ("T1585.001", r"(?:fake|fictitious|fraudulent|sock-?puppet) (?:\w+ ){0,2}(?:personas?|profiles?|social media accounts?)"),
+    ("T1585.002", r"(?:created|registered|set up|establish\w*) (?:\w+ ){0,2}e-?mail accounts?"),
+    ("T1059.001", r"powershell(?:\.exe)?"),
+    ("T1059.003", r"cmd(?:\.exe)?\b|command[\s-]prompt|windows command shell|batch (?:files?|scripts?)|\.bat\b"),
+    ("T1059.005", r"vbscript|\.vbs\b|vba macros?|visual basic"),
+    ("T1059.007", r"javascript|jscript|\.js\b"),
+    ("T1059.006", r"python scripts?|\.py\b"),
+    ("T1059.004", r"bash|/bin/sh|unix shell|shell scripts?"),
+    ("T1053.005", r"scheduled tasks?|schtasks(?:\.exe)?|task scheduler"),
+    ("T1003.001", r"lsass(?:\.exe)?(?: process)?(?: memory)?|mimikatz|sekurlsa"),
+    ("T1003", r"credential dump\w*|dump(?:ed|s|ing)? (?:\w+ )?credentials"),
+    ("T1218.011", r"rundll32(?:\.exe)?"),
+    ("T1218.010", r"regsvr32(?:\.exe)?"),
+    ("T1218.005", r"mshta(?:\.exe)?"),
+    ("T1047", r"wmi\b|wmic(?:\.exe)?|windows management instrumentation"),
+    ("T1056.001", r"key-?loggers?|key-?logging|keystrokes?"),
+    ("T1113", r"screen-?shots?|screen captures?|captur\w+ (?:the )?screen"),
+    ("T1547.001", r"run keys?|currentversion\\\\run|startup folder|\\\\run\b"),
+    ("T1112", r"modif\w+ (?:the )?(?:windows )?registry|registry (?:keys? )?(?:modification|changes?)|reg(?:\.exe)? add"),
+    ("T1140", r"decod(?:e|es|ed|ing)|decrypt(?:s|ed|ing)?|deobfuscat\w+|unpack(?:s|ed|ing)?"),
+    ("T1027", r"obfuscat\w+|encrypted (?:payload|strings?|configuration)|xor(?:-?encoded|-?encrypted)?\b"),
+    ("T1027.002", r"packers?|packed with|upx|themida|vmprotect"),
+    ("T1105", r"download(?:s|ed|ing)? (?:\w+ ){0,3}(?:payloads?|files?|tools?|malware|stages?|executables?|modules?)|ingress tool transfer"),
+    ("T1071.001", r"https? (?:requests?|traffic|protocol|communication|post|get)|over https?\b|web protocols?"),
+    ("T1071.004", r"dns (?:tunnel\w*|requests?|queries|traffic)"),
+    ("T1041", r"exfiltrat\w+ (?:\w+ ){0,4}(?:over|via|through) (?:the |its )?(?:c2|c&c|command[\s-]and[\s-]control)"),
+    ("T1082", r"system information|os version|computer name|hostname|systeminfo"),
+    ("T1083", r"(?:enumerat\w+|list\w*|search\w*) (?:\w+ ){0,2}(?:files|directories|folders|drives)"),
+    ("T1057", r"(?:running|list of) processes|process (?:list|discovery|enumeration)|tasklist"),
+    ("T1033", r"whoami|user ?name|logged[\s-]on users?|current user"),
+    ("T1016", r"ipconfig|network (?:configuration|adapters?|interfaces?)|mac address"),
+    ("T1049", r"netstat|network connections"),
+    ("T1018", r"remote systems? discovery|net view|ping sweep"),
+    ("T1518.001", r"(?:antivirus|anti-virus|security (?:products?|software)|av products?|edr)"),
+    ("T1562.001", r"disabl\w+ (?:\w+ ){0,3}(?:antivirus|anti-virus|defender|security|edr|av\b|firewall|logging)"),
+    ("T1070.004", r"delet\w+ (?:\w+ ){0,3}(?:itself|files?|traces|artifacts|dropper|executables?)|self-?delet\w+"),
+    ("T1070.001", r"clear\w* (?:the )?(?:windows )?event logs?|wevtutil"),
+    ("T1055", r"process injection|inject\w* (?:\w+ ){0,3}(?:into|in) (?:\w+ ){0,2}process(?:es)?"),
+    ("T1055.012", r"process hollowing|hollow\w* process"),
+    ("T1055.001", r"dll injection|reflective(?:ly)? (?:dll )?load\w*"),
+    ("T1574.001", r"dll (?:search[\s-]order )?hijack\w*|dll side-?loading|side-?load\w*"),
+    ("T1574.002", r"dll side-?loading"),
+    ("T1036.005", r"masquerad\w+ as (?:a )?legitimate|disguis\w+ as (?:a )?legitimate|legitimate[\s-]looking (?:file ?)?names?"),
+    ("T1036", r"masquerad\w+|disguis\w+"),
+    ("T1204.002", r"(?:victim|user|target)s? (?:\w+ ){0,2}(?:open|opens|opened|click|clicks|clicked|enable|enables|enabled)"),
+    ("T1204.001", r"click\w* (?:on )?(?:a |the )?(?:malicious )?links?"),
+    ("T1190", r"exploit\w* (?:\w+ ){0,4}(?:public-facing|internet-facing|web server|vpn|exchange server|vulnerabilit\w+ in)|cve-\d{4}-\d+"),
+    ("T1133", r"external remote services?|vpn access|citrix|remote access (?:services?|gateways?)"),
+    ("T1078", r"valid accounts?|legitimate credentials|stolen credentials|compromised credentials"),
+    ("T1110", r"brute[\s-]?forc\w+|password spray\w*|credential stuffing"),
+    ("T1110.003", r"password spray\w*"),
+    ("T1021.001", r"remote desktop|rdp\b|mstsc"),
+    ("T1021.002", r"smb\b|admin\$|windows admin shares?"),
+    ("T1021.004", r"\bssh\b"),
+    ("T1569.002", r"psexec|service execution|sc(?:\.exe)? (?:create|start)"),
+    ("T1543.003", r"(?:creat\w+|install\w*|register\w*) (?:\w+ ){0,3}(?:windows )?services?"),
+    ("T1548.002", r"(?:uac|user account control) bypass|bypass\w* (?:the )?(?:uac|user account control)"),
+    ("T1090", r"\bprox(?:y|ies)\b"),
+    ("T1090.003", r"\btor\b|onion routing|multi-hop prox\w+"),
+    ("T1573", r"encrypted (?:c2|c&c|channel|communications?)"),
+    ("T1573.001", r"(?:aes|rc4|xor|des)[\s-](?:encrypted|encryption)"),
+    ("T1095", r"raw tcp|custom (?:binary |tcp )?protocol|non-application layer protocol|\budp\b|\bicmp\b"),
+    ("T1132.001", r"base64"),
+    ("T1560", r"(?:archiv|compress)\w* (?:\w+ ){0,3}(?:data|files)|\brar\b|7-?zip|winrar"),
+    ("T1005", r"(?:collect|steal|stole|gather)\w* (?:\w+ ){0,3}(?:files|documents|data) from (?:the )?(?:local|infected|compromised|victim)"),
+    ("T1119", r"automated collection"),
+    ("T1074.001", r"stag\w+ (?:\w+ ){0,3}(?:data|files|archives?)"),
+    ("T1486", r"ransomware|encrypt\w+ (?:the )?(?:victim'?s? )?files|data encrypted for impact"),
+    ("T1490", r"shadow copies|vssadmin|inhibit system recovery"),
+    ("T1498", r"ddos|denial[\s-]of[\s-]service"),
+    ("T1219", r"remote (?:access|administration|desktop) (?:tools?|software)|anydesk|teamviewer|screenconnect|atera"),
+    ("T1102", r"(?:dropbox|google drive|onedrive|github|pastebin|telegram|discord)\b"),
+    ("T1567", r"exfiltrat\w+ (?:\w+ ){0,4}(?:to|via) (?:\w+ ){0,2}(?:cloud|dropbox|google drive|onedrive|mega|web service)"),
+    ("T1588.002", r"(?:publicly available|open[\s-]source|off-the-shelf|commodity) (?:\w+ ){0,2}tools?|cobalt strike"),
+    ("T1587.001", r"develop\w* (?:\w+ ){0,3}(?:malware|backdoors?|implants?|tools?)|custom (?:malware|backdoor|implants?)"),
+    ("T1608", r"host\w* (?:\w+ ){0,3}(?:payloads?|malware|files) on"),
+    ("T1195.002", r"supply[\s-]chain (?:attack|compromise)|trojani[sz]ed (?:software|installer|update)"),
+    ("T1199", r"trusted relationships?|managed service providers?|\bmsps?\b"),
+    ("T1598", r"phishing for information|credential phishing|credential harvesting"),
+    ("T1589.002", r"(?:collect|gather|harvest)\w* (?:\w+ ){0,2}e-?mail addresses"),
+    ("T1591", r"(?:research|reconnaissance) (?:on|of|into) (?:the )?(?:targets?|victims?|organi[sz]ations?)"),
+    ("T1071", r"command[\s-]and[\s-]control (?:server|channel|traffic|communications?)|\bc2 (?:server|channel|traffic)"),
+    ("T1497", r"sandbox (?:evasion|detection)|anti-?(?:vm|sandbox)|virtual machine detection"),
+    ("T1622", r"anti-?debug\w*|debugger detection|isdebuggerpresent"),
+    ("T1106", r"(?:windows )?api (?:calls?|functions?)|createprocess\w*|virtualalloc\w*|native api"),
+    ("T1012", r"query\w* (?:the )?registry|reg(?:\.exe)? query"),
+    ("T1518", r"installed (?:software|applications|programs)"),
+    ("T1087", r"account discovery|(?:list|enumerat)\w* (?:\w+ ){0,2}(?:user )?accounts|net user"),
+    ("T1069", r"(?:list|enumerat)\w* (?:\w+ ){0,2}groups|net group|net localgroup"),
+    ("T1482", r"domain trusts?|nltest"),
+    ("T1570", r"lateral tool transfer|(?:cop|transferr?)\w* (?:\w+ ){0,3}to (?:other|remote) (?:systems|hosts|machines)"),
+    ("T1021", r"lateral(?:ly)? mov\w+|lateral movement"),
+    ("T1068", r"privilege escalation (?:exploit|vulnerabilit\w+)|exploit\w* (?:\w+ ){0,3}(?:to )?(?:escalate|elevate) privileges"),
+    ("T1203", r"exploit\w* (?:\w+ ){0,3}(?:in )?(?:microsoft office|word|adobe|browser|flash|internet explorer)"),
+    ("T1189", r"watering[\s-]hole|drive-by (?:download|compromise)"),
+    ("T1584.001", r"compromised (?:legitimate )?domains?|hijack\w* domains?"),
+    ("T1584", r"compromised (?:legitimate )?(?:web ?sites?|servers|infrastructure|wordpress)"),
+    ("T1583", r"(?:acquir|rent|purchas|bought|set up)\w* (?:\w+ ){0,3}infrastructure"),
+    ("T1557", r"adversary-in-the-middle|man-in-the-middle|\bmitm\b"),
+    ("T1539", r"(?:steal|stole|theft of)\w* (?:\w+ ){0,2}(?:session )?cookies"),
+    ("T1555.003", r"(?:credentials|passwords) (?:stored )?(?:in|from) (?:\w+ ){0,2}browsers?|browser (?:credentials|passwords)"),
+    ("T1552.001", r"credentials in files|passwords? (?:stored )?in (?:plain ?text|configuration) files"),
+    ("T1114", r"(?:collect|access|steal|read)\w* (?:\w+ ){0,2}e-?mails?\b|mailbox(?:es)?"),
+    ("T1020", r"automated exfiltration"),
+    ("T1048", r"exfiltrat\w+ (?:\w+ ){0,3}over (?:ftp|dns|smtp|alternative protocol)"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _NameRule:
+    technique_id: str
+    pattern: re.Pattern[str]
+    needs: re.Pattern[str] | None
+
+
+def _name_pattern(name: str) -> str:
+    return r"(?<![a-z0-9])" + re.escape(name.lower()).replace(r"\ ", r"[\s\-]+") + r"(?![a-z0-9])"
+
+
+_REGEX_NOISE = re.compile(r"\\.|\[[^\]]*\]|\(\?<?[=!:]|.\?|\{[^}]*\}")
+
+
+def _triggers(pattern: str) -> set[str]:
+    """Literal pieces of a rule's regex; every match contains at least one of them
+    (checked by tests/techniques over real text), so a rule is only tried on a
+    sentence that contains one of its triggers."""
+    return {run for run in re.findall(r"[a-z0-9]{2,}", _REGEX_NOISE.sub(" ", pattern))}
+
+
+@dataclass(frozen=True, slots=True)
+class _NameIndex:
+    rules: tuple[_NameRule, ...]
+    automaton: Any
+
+
+@functools.cache
+def _name_index() -> _NameIndex:
+    import ahocorasick
+
+    data = attack_data()
+    active = {t.id: t for t in data.active()}
+    counts: dict[str, int] = {}
+    for tech in active.values():
+        counts[tech.name.lower()] = counts.get(tech.name.lower(), 0) + 1
+    rules: list[_NameRule] = []
+    sources: list[str] = []
+    for tid, tech in active.items():
+        name = tech.name.lower()
+        generic = name in _GENERIC_WORDS or len(name) < 5 or counts[name] > 1
+        needs: re.Pattern[str] | None = None
+        if generic:
+            par = active.get(tech.parent) if tech.parent is not None else None
+            if par is None:
+                continue
+            needs = re.compile(_name_pattern(par.name))
+        rules.append(_NameRule(tid, re.compile(_name_pattern(name)), needs))
+        # One trigger per name: its longest word.
+        sources.append(max(re.findall(r"[a-z0-9]+", name), key=len))
+    for tid, pattern in _SYNONYMS:
+        if tid in active:
+            rules.append(_NameRule(tid, re.compile(r"(?<![a-z0-9])(?:" + pattern + ")"), None))
+            sources.append(pattern)
+    automaton = ahocorasick.Automaton()
+    by_trigger: dict[str, set[int]] = {}
+    for i, (rule, src) in enumerate(zip(rules, sources, strict=True)):
+        trig = {src} if rule.pattern.pattern.startswith(r"(?<![a-z0-9])(?:") is False else _triggers(src)
+        for word in trig:
+            by_trigger.setdefault(word, set()).add(i)
+    for word, ids in by_trigger.items():
+        automaton.add_word(word, tuple(sorted(ids)))
+    automaton.make_automaton()
+    return _NameIndex(tuple(rules), automaton)
+
+
+def name_hits(text: str) -> list[str]:
+    """Technique ids whose name or a well-known synonym occurs in ``text`` (sorted)."""
+    low = text.lower()
+    index = _name_index()
+    candidates: set[int] = set()
+    for _end, ids in index.automaton.iter(low):
+        candidates.update(ids)
+    if not candidates:
+        return []
+    found: set[str] = set()
+    for i in candidates:
+        rule = index.rules[i]
+        if rule.technique_id in found:
+            continue
+        if rule.pattern.search(low) is not None and (
+            rule.needs is None or rule.needs.search(low) is not None
+        ):
+            found.add(rule.technique_id)
+    return sorted(found)
+
+
+def explicit_ids(text: str) -> list[str]:
+    """Technique ids written out in ``text`` ("T1566.001", "T1059/003"), resolved to
+    the current ATT&CK version; unknown ids are dropped."""
+    data = attack_data()
+    out: set[str] = set()
+    for match in _EXPLICIT_ID.finditer(text):
+        raw = "T" + match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
+        resolved = data.resolve(raw)
+        if resolved is not None:
+            out.add(resolved)
+    return sorted(out)
+
+
+# ------------------------------------------------------------------------------ model
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueModel:
+    """A sparse linear one-vs-rest model with its calibration.
+
+    ``weights`` is stored by feature (CSR): the entries of feature ``f`` are
+    ``cols[ptr[f]:ptr[f+1]]`` (label indices) and ``vals[...]``.
+    """
+
+    labels: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: FloatArray
+    ptr: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int32]
+    vals: FloatArray
+    bias: FloatArray
+    #: Sentence probability = sigmoid(sent_a * score + sent_b).
+    sent_a: float
+    sent_b: float
+    #: Report-level logistic model over :data:`DOC_FEATURES` (one row per label).
+    doc_coef: FloatArray
+    #: Share of training reports that describe each technique (its prior).
+    label_prior: FloatArray
+    #: Report-level acceptance threshold on the calibrated probability.
+    threshold: float
+    #: A sentence supports an accepted technique when its probability reaches this.
+    support: float
+    attack_version: str
+
+    def scores(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
+        """Raw linear scores, one row per sentence, one column per label."""
+        n_labels = len(self.labels)
+        out = np.empty((len(feature_lists), n_labels), dtype=np.float32)
+        batch = 256
+        for lo in range(0, len(feature_lists), batch):
+            chunk = feature_lists[lo : lo + batch]
+            rows: list[int] = []
+            feats: list[int] = []
+            weights: list[float] = []
+            vocab = self.vocab
+            idf = self.idf
+            for i, fl in enumerate(chunk):
+                counts: dict[int, int] = {}
+                for f in fl:
+                    j = vocab.get(f)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                if not counts:
+                    continue
+                vals = [(1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()]
+                norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+                rows.extend([i] * len(counts))
+                feats.extend(counts)
+                weights.extend(v / norm for v in vals)
+            block: npt.NDArray[np.float64] = np.zeros(len(chunk) * n_labels, dtype=np.float64)
+            if feats:
+                f_arr = np.asarray(feats, dtype=np.int64)
+                starts = self.ptr[f_arr]
+                lengths = self.ptr[f_arr + 1] - starts
+                total = int(lengths.sum())
+                if total:
+                    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+                    idx = offsets + np.arange(total)
+                    row_rep = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
+                    w_rep = np.repeat(np.asarray(weights, dtype=np.float64), lengths)
+                    flat = row_rep * n_labels + self.cols[idx]
+                    block = np.bincount(
+                        flat, weights=w_rep * self.vals[idx], minlength=len(chunk) * n_labels
+                    ).astype(np.float64)
+            out[lo : lo + len(chunk)] = block.reshape(len(chunk), n_labels) + self.bias
+        return out
+
+    def probabilities(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
+        return _sigmoid(self.scores(feature_lists) * self.sent_a + self.sent_b)
+
+
+def _sigmoid(z: npt.NDArray[np.floating[Any]]) -> FloatArray:
+    out: FloatArray = (1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))).astype(np.float32)
+    return out
+
+
+def save_model(model: TechniqueModel, path: Path) -> None:
+    """Write ``model`` as a compressed ``.npz`` (used by the training script)."""
+    vocab = sorted(model.vocab, key=model.vocab.__getitem__)
+    np.savez_compressed(
+        path,
+        format=np.array([MODEL_FORMAT]),
+        labels=np.frombuffer("\n".join(model.labels).encode(), dtype=np.uint8),
+        vocab=np.frombuffer("\n".join(vocab).encode(), dtype=np.uint8),
+        idf=model.idf.astype(np.float16),
+        ptr=model.ptr.astype(np.int32),
+        cols=model.cols.astype(np.int16),
+        vals=model.vals.astype(np.float16),
+        bias=model.bias.astype(np.float32),
+        sent=np.array([model.sent_a, model.sent_b, model.threshold, model.support], dtype=np.float64),
+        doc_coef=model.doc_coef.astype(np.float32),
+        label_prior=model.label_prior.astype(np.float32),
+        attack_version=np.frombuffer(model.attack_version.encode(), dtype=np.uint8),
+    )
+
+
+def read_model(path: Path) -> TechniqueModel:
+    """Read a model written by :func:`save_model`."""
+    try:
+        with np.load(path) as npz:
+            if int(npz["format"][0]) != MODEL_FORMAT:
+                raise ReferenceDataError(f"technique model {path} has an unknown format")
+            vocab_words = npz["vocab"].tobytes().decode().split("\n")
+            sent = npz["sent"]
+            return TechniqueModel(
+                labels=tuple(npz["labels"].tobytes().decode().split("\n")),
+                vocab={w: i for i, w in enumerate(vocab_words)},
+                idf=npz["idf"].astype(np.float32),
+                ptr=npz["ptr"].astype(np.int64),
+                cols=npz["cols"].astype(np.int32),
+                vals=npz["vals"].astype(np.float32),
+                bias=npz["bias"].astype(np.float32),
+                sent_a=float(sent[0]),
+                sent_b=float(sent[1]),
+                threshold=float(sent[2]),
+                support=float(sent[3]),
+                doc_coef=npz["doc_coef"].astype(np.float32),
+                label_prior=npz["label_prior"].astype(np.float32),
+                attack_version=npz["attack_version"].tobytes().decode(),
+            )
+    except (OSError, KeyError, ValueError) as exc:
+        raise ReferenceDataError(f"cannot read the technique model {path}: {exc}") from exc
+
+
+@functools.cache
+def load_model() -> TechniqueModel:
+    """The technique model shipped with unmask."""
+    path = Path(str(resources.files("unmask") / MODEL_FILE))
+    if not path.is_file():
+        raise ReferenceDataError(
+            f"the technique model {MODEL_FILE} is missing; rebuild it with scripts/train_techniques.py"
+        )
+    return read_model(path)
+
+
+# --------------------------------------------------------------------- segmentation
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence (or prose list item) the technique stage scores."""
+
+    span: Span
+    text: str
+
+
+_MIN_WORDS = 3
+_MAX_CHARS = 1200
+
+
+def technique_units(text: str) -> list[Unit]:
+    """Sentences and prose list items of ``text``; headings and table rows are skipped."""
+    units: list[Unit] = []
+    for sent in split_sentences(text):
+        if sent.kind not in ("sentence", "list"):
+            continue
+        piece = sent.text(text)
+        if len(piece.split()) < _MIN_WORDS:
+            continue
+        start, end = sent.span.start, sent.span.end
+        if end - start > _MAX_CHARS:
+            end = start + _MAX_CHARS
+            piece = text[start:end]
+        units.append(Unit(Span(start, end), piece))
+    return units
+
+
+# ------------------------------------------------------------------------ aggregation
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceEvidence:
+    """Per-sentence signals for the sentences of one report."""
+
+    #: Raw classifier scores, one row per sentence.
+    scores: FloatArray
+    named: list[list[str]]
+    cited: list[list[str]]
+
+
+def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEvidence:
+    """Score sentences: classifier scores plus name and id hits."""
+    named = [name_hits(t) for t in texts]
+    cited = [explicit_ids(t) if "T1" in t else [] for t in texts]
+    feats = [sentence_features(t, hits) for t, hits in zip(texts, named, strict=True)]
+    return SentenceEvidence(model.scores(feats), named, cited)
+
+
+#: Report-level features of one technique, in the order of ``TechniqueModel.doc_coef``.
+DOC_FEATURES = (
+    "best",  # best sentence score
+    "second",  # second-best sentence score
+    "top3",  # mean of the three best
+    "n_weak",  # log1p(sentences scoring > -0.5)
+    "n_strong",  # log1p(sentences scoring > 0)
+    "n_named",  # log1p(sentences naming it)
+    "n_sentences",  # log(sentences in the report)
+    "prior",  # log(share of training reports with it + 0.01)
+    "technical",  # mean best score of the report's ten best techniques
+    "best_if_named",  # best score when named, else 0
+    "cited",  # an explicit id
+    "bias",
+)
+
+
+def doc_features(model: TechniqueModel, ev: SentenceEvidence) -> FloatArray:
+    """Report-level features per label (rows) over :data:`DOC_FEATURES` (columns)."""
+    n_labels = len(model.labels)
+    feats = np.zeros((n_labels, len(DOC_FEATURES)), dtype=np.float32)
+    feats[:, 11] = 1.0
+    feats[:, 7] = np.log(model.label_prior + 0.01)
+    z = ev.scores
+    if len(z) == 0:
+        feats[:, 0:3] = -2.0
+        return feats
+    top = -np.sort(-z, axis=0)[:3]
+    feats[:, 0] = top[0]
+    feats[:, 1] = top[1] if len(top) > 1 else top[0] - 1.0
+    feats[:, 2] = top.mean(axis=0)
+    feats[:, 3] = np.log1p((z > -0.5).sum(axis=0))
+    feats[:, 4] = np.log1p((z > 0.0).sum(axis=0))
+    feats[:, 6] = math.log(len(z))
+    feats[:, 8] = float(np.sort(top[0])[-10:].mean())
+    index = {label: i for i, label in enumerate(model.labels)}
+    named = np.zeros(n_labels, dtype=np.float32)
+    for hits in ev.named:
+        for tid in hits:
+            j = index.get(tid)
+            if j is not None:
+                named[j] += 1.0
+    feats[:, 5] = np.log1p(named)
+    feats[:, 9] = np.where(named > 0, top[0], 0.0)
+    for hits in ev.cited:
+        for tid in hits:
+            j = index.get(tid)
+            if j is not None:
+                feats[j, 10] = 1.0
+    return feats
+
+
+def doc_probabilities(model: TechniqueModel, ev: SentenceEvidence) -> FloatArray:
+    """Calibrated probability, per label, that the report describes the technique."""
+    return _sigmoid(doc_features(model, ev) @ model.doc_coef)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One accepted technique: its report-level confidence and supporting sentences."""
+
+    technique_id: str
+    confidence: float
+    #: (sentence index, method, sentence confidence), best first.
+    evidence: tuple[tuple[int, str, float], ...]
+
+
+def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int = 3) -> list[Decision]:
+    """Report-level decisions: techniques whose calibrated probability passes the threshold.
+
+    Explicit ids are always accepted. Each accepted technique keeps up to
+    ``max_evidence`` sentences: those that cite it, name it, or score at least
+    ``model.support``, always including its best sentence.
+    """
+    n = len(ev.scores)
+    if n == 0:
+        return []
+    dprob = doc_probabilities(model, ev)
+    sprob = _sigmoid(ev.scores * model.sent_a + model.sent_b)
+    index = {label: i for i, label in enumerate(model.labels)}
+    cited_at: dict[str, list[int]] = {}
+    named_at: dict[str, list[int]] = {}
+    for i, hits in enumerate(ev.cited):
+        for tid in hits:
+            cited_at.setdefault(tid, []).append(i)
+    for i, hits in enumerate(ev.named):
+        for tid in hits:
+            named_at.setdefault(tid, []).append(i)
+    decisions: list[Decision] = []
+    candidates = {model.labels[j] for j in np.flatnonzero(dprob >= model.threshold)}
+    candidates |= set(cited_at)
+    for tid in sorted(candidates):
+        j = index.get(tid)
+        col = sprob[:, j] if j is not None else np.zeros(n, dtype=np.float32)
+        conf = float(dprob[j]) if j is not None else 0.0
+        items: dict[int, tuple[str, float]] = {}
+        for i in cited_at.get(tid, []):
+            items[i] = ("id", max(0.95, float(col[i])))
+            conf = max(conf, 0.95)
+        for i in named_at.get(tid, []):
+            if i not in items:
+                items[i] = ("name", float(col[i]))
+        for k in np.flatnonzero(col >= model.support).tolist():
+            if k not in items:
+                items[k] = ("classifier", float(col[k]))
+        best = int(np.argmax(col))
+        if not items:
+            items[best] = ("classifier", float(col[best]))
+        ranked = sorted(items.items(), key=lambda kv: (kv[1][0] != "id", -kv[1][1], kv[0]))
+        chosen = ranked[:max_evidence]
+        decisions.append(
+            Decision(tid, min(1.0, conf), tuple((i, m, min(1.0, c)) for i, (m, c) in chosen))
+        )
+    return decisions
+
+
+# -------------------------------------------------------------------------- the stage
+
+
+def mentions_from(
+    decisions: Sequence[Decision], units: Sequence[Unit], data: AttackData
+) -> list[TechniqueMention]:
+    """TechniqueMentions, one per (technique, evidence sentence), in text order."""
+    out: list[TechniqueMention] = []
+    for dec in decisions:
+        tech = data.get(dec.technique_id)
+        name = data.display_name(dec.technique_id)
+        tactics = tech.tactics if tech is not None else ()
+        for i, method, _sent_conf in dec.evidence:
+            out.append(
+                TechniqueMention(
+                    technique_id=dec.technique_id,
+                    name=name,
+                    span=units[i].span,
+                    method=method,
+                    confidence=round(dec.confidence, 4),
+                    tactics=tactics,
+                )
+            )
+    out.sort(key=lambda m: (m.span.start, m.technique_id))
+    return out
 
 
 def extract_techniques(
     text: str, *, context: ExtractContext | None = None
 ) -> list[TechniqueMention]:
-    """ATT&CK techniques the text describes."""
-    return []
+    """ATT&CK techniques the text describes, each with its evidence sentence(s).
+
+    ``confidence`` is the calibrated report-level probability of the technique.
+    """
+    del context  # the technique stage reads the text only
+    units = technique_units(text)
+    if not units:
+        return []
+    model = load_model()
+    ev = sentence_evidence(model, [u.text for u in units])
+    return mentions_from(aggregate(model, ev), units, attack_data())

@@ -19,4 +19,5 @@ def reference_versions() -> dict[str, str]:
             versions[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
             continue
+    versions["attack"] = importlib.import_module("unmask.reference.attack").attack_version()
     return versions

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from unmask.extract import techniques as tech
+from unmask.reference.attack import attack_data
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The group typically employs spear-phishing to reach its targets.", "T1566"),
+        ("They sent e-mails with a malicious attachment to staff.", "T1566.001"),
+        ("The operators were posing as journalists from a news outlet.", "T1656"),
+        ("The actor registered lookalike domains for the campaign.", "T1583.001"),
+        ("Persistence was achieved with schtasks /create.", "T1053.005"),
+        ("The loader runs powershell.exe -enc with an encoded command.", "T1059.001"),
+        ("It dumps credentials from LSASS memory with Mimikatz.", "T1003.001"),
+        ("The DLL is launched via rundll32.exe.", "T1218.011"),
+        ("The implant captures keystrokes and screenshots.", "T1056.001"),
+        ("It uses Process Hollowing to hide inside svchost.", "T1055.012"),
+    ],
+)
+def test_synonyms_and_names(text: str, expected: str) -> None:
+    assert expected in tech.name_hits(text)
+
+
+def test_generic_subtechnique_names_need_their_parent() -> None:
+    # "Domains" alone is an ordinary word; with its parent's name it is the technique.
+    assert "T1583.001" not in tech.name_hits("The report lists domains and IP addresses.")
+    assert "T1583.001" in tech.name_hits("Acquire Infrastructure: Domains was observed.")
+
+
+def test_plain_text_has_no_hits() -> None:
+    assert tech.name_hits("The weather in Paris was pleasant on Tuesday afternoon.") == []
+
+
+def test_explicit_ids() -> None:
+    text = "Mapped to T1566.001, T1086 (old PowerShell id), T1059/003 and the unknown T1999."
+    assert tech.explicit_ids(text) == ["T1059.001", "T1059.003", "T1566.001"]
+    assert tech.explicit_ids("ticket T12345 and AT1566") == []
+
+
+def test_trigger_prefilter_never_drops_a_match() -> None:
+    """name_hits only tries a rule when one of its triggers occurs; over real ATT&CK
+    text it must find exactly what trying every rule finds."""
+    data = attack_data()
+    texts = list(itertools.islice((p for ps in data.procedures.values() for p in ps), 0, None, 9))
+    texts += [t.description[:600] for t in data.active()[::3]]
+    index = tech._name_index()
+    for text in texts:
+        low = text.lower()
+        brute = {
+            r.technique_id
+            for r in index.rules
+            if r.pattern.search(low) and (r.needs is None or r.needs.search(low))
+        }
+        assert set(tech.name_hits(text)) == brute, text
