@@ -11,11 +11,6 @@ import json
 import os
 from collections.abc import Callable, Sequence
 
-from unmask.export.csv import to_csv
-from unmask.export.markdown import to_markdown
-from unmask.export.misp import to_misp_json
-from unmask.export.navigator import to_navigator_json
-from unmask.export.stix import to_stix_json
 from unmask.model import SCHEMA_VERSION, Analysis
 
 __all__ = ["ANALYSIS_FORMATS", "default_tlp", "to_json", "to_jsonl"]
@@ -42,12 +37,37 @@ def default_tlp() -> str:
     return os.environ.get("UNMASK_TLP", "").strip() or "clear"
 
 
+# The writers import stix2 / PyMISP (seconds) only when their format is asked for.
+
+
 def _stix(analyses: Sequence[Analysis]) -> str:
+    from unmask.export.stix import to_stix_json
+
     return to_stix_json(analyses, tlp=default_tlp())
 
 
 def _misp(analyses: Sequence[Analysis]) -> str:
+    from unmask.export.misp import to_misp_json
+
     return to_misp_json(analyses, tlp=default_tlp())
+
+
+def _navigator(analyses: Sequence[Analysis]) -> str:
+    from unmask.export.navigator import to_navigator_json
+
+    return to_navigator_json(analyses)
+
+
+def _markdown(analyses: Sequence[Analysis]) -> str:
+    from unmask.export.markdown import to_markdown
+
+    return to_markdown(analyses)
+
+
+def _csv(analyses: Sequence[Analysis]) -> str:
+    from unmask.export.csv import to_csv
+
+    return to_csv(analyses)
 
 
 #: Format name -> writer. "text" is rendered by rich in the command itself.
@@ -56,7 +76,7 @@ ANALYSIS_FORMATS: dict[str, Callable[[Sequence[Analysis]], str]] = {
     "jsonl": to_jsonl,
     "stix": _stix,
     "misp": _misp,
-    "navigator": to_navigator_json,
-    "markdown": to_markdown,
-    "csv": to_csv,
+    "navigator": _navigator,
+    "markdown": _markdown,
+    "csv": _csv,
 }
