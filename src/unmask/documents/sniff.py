@@ -40,6 +40,7 @@ _KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "a TIFF image"),
 )
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 # A header line at the very top of an RFC 5322 message.
@@ -100,7 +101,7 @@ def looks_binary(head: bytes) -> bool:
     # A few stray NULs or control bytes happen in text (bad exports); binary has many.
     if head.count(b"\x00") > max(8, len(head) // 50):
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(head) // 10)
 
 
