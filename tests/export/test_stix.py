@@ -14,7 +14,7 @@ from tests.export.checks import stix_problems
 from tests.export.conftest import TEXT, build_analysis
 from unmask.errors import ExportError
 from unmask.export.stix import TLP_LEVELS, deterministic_id, observable_pattern, to_stix_json
-from unmask.model import Analysis, Observable, Span, TargetMention
+from unmask.model import ActorMention, Analysis, Observable, Span, TargetMention, TechniqueMention
 
 
 def _bundle(analysis: Analysis, **kwargs: str) -> dict:
@@ -277,3 +277,24 @@ def test_any_observable_value_exports_or_is_reported(items: list[tuple[str, str]
     bundle = json.loads(to_stix_json(dataclasses.replace(analysis, document=doc, observables=tuple(observables))))
     for indicator in (o for o in bundle["objects"] if o["type"] == "indicator"):
         assert run_validator(indicator["pattern"], stix_version="2.1") == []
+
+
+def test_relationships_stay_within_each_report(analysis: Analysis) -> None:
+    text = "Lazarus Group sent phishing links to banks.\n"
+    doc = dataclasses.replace(analysis.document, text=text, sha256="0" * 64, source="other.txt")
+    other = Analysis(
+        document=doc,
+        published=analysis.published,
+        actors=(ActorMention("G0032", "Lazarus Group", "Lazarus Group", Span(0, 13), "gazetteer", 0.9),),
+        techniques=(TechniqueMention("T1566.002", "Spearphishing Link", Span(0, 44), "classifier", 0.7),),
+        targets=(TargetMention("sector", "banks", "banks", Span(37, 42)),),
+    )
+    bundle = json.loads(to_stix_json([analysis, other]))
+    assert stix_problems(json.dumps(bundle)) == []
+    by_id = {o["id"]: o for o in bundle["objects"]}
+    uses = {(by_id[r["source_ref"]]["name"], by_id[r["target_ref"]]["name"])
+            for r in bundle["objects"] if r["type"] == "relationship" and r["relationship_type"] in ("uses", "targets")}
+    assert ("Lazarus Group", "Spearphishing Link") in uses
+    assert ("Kimsuky", "Spearphishing Link") not in uses
+    assert ("Lazarus Group", "PowerShell") not in uses
+    assert ("Lazarus Group", "banks") in uses and ("Kimsuky", "banks") not in uses

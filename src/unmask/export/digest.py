@@ -166,6 +166,9 @@ class Digest:
     observables: dict[tuple[str, str], IndicatorEntry] = field(default_factory=dict)
     events: list[EventEntry] = field(default_factory=list)
     reference_versions: dict[str, str] = field(default_factory=dict)
+    #: Report sha256 -> actor id -> how often the report names the actor (all actors,
+    #: counted before any filtering, so "who is this report about" stays right).
+    mention_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def indicators(self) -> list[IndicatorEntry]:
@@ -394,6 +397,9 @@ def digest(analyses: Sequence[Analysis]) -> Digest:
     for analysis in analyses:
         _fold(d, analysis)
     for entry in d.actors.values():
+        for sha in entry.reports:
+            counts = d.mention_counts.setdefault(sha, {})
+            counts[entry.actor_id] = max(1, sum(1 for e in entry.evidence if e.document == sha))
         entry.aliases = {a for a in entry.aliases if a and a.casefold() != entry.name.casefold()}
         entry.names_used = {a for a in entry.names_used if a}
     d.actors = dict(sorted(d.actors.items()))

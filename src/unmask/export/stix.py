@@ -207,15 +207,15 @@ def _value_problem(type_: str, value: str) -> str | None:
     return None
 
 
-def subject_actor_ids(d: Digest) -> list[str]:
-    """The actors a report is about: the only one, or those mentioned at least half as
-    often as the most-mentioned one. Techniques, malware and indicators are linked to
-    them; other actors named in passing get no relationships."""
-    if not d.actors:
+def subject_actor_ids(d: Digest, report: str) -> list[str]:
+    """The actors a report is about: the only one, or those it names at least half as
+    often as its most-named one. Techniques, malware, targets and indicators of the
+    report are linked to them; actors named in passing get no relationships."""
+    counts = d.mention_counts.get(report, {})
+    if not counts:
         return []
-    counts = {a.actor_id: max(len(a.evidence), 1) for a in d.actors.values()}
     top = max(counts.values())
-    return sorted(actor_id for actor_id, n in counts.items() if n * 2 >= top)
+    return sorted(a for a, n in counts.items() if n * 2 >= top and a in d.actors)
 
 
 def _slug(value: str) -> str:
@@ -423,7 +423,10 @@ def _build(d: Digest, tlp: str) -> _Built:
                 entry.reports,
             )
             b.relate("originates-from", actor_ids[entry.actor_id], loc)
-    subjects = [actor_ids[a] for a in subject_actor_ids(d)]
+    by_report = {r.sha256: [actor_ids[a] for a in subject_actor_ids(d, r.sha256)] for r in d.reports}
+
+    def subjects(reports: Iterable[str]) -> list[str]:
+        return sorted({actor for sha in reports for actor in by_report.get(sha, ())})
 
     malware_ids: list[str] = []
     for mal in d.malware.values():
@@ -449,8 +452,9 @@ def _build(d: Digest, tlp: str) -> _Built:
         if confidence is not None:
             props["confidence"] = confidence
         object_id = b.add(props, mal.reports, mal.evidence, mal.name)
-        malware_ids.append(object_id)
-        for actor in subjects:
+        if mal.kind == "malware":
+            malware_ids.append(object_id)
+        for actor in subjects(mal.reports):
             b.relate("uses", actor, object_id)
 
     for tech in d.techniques.values():
@@ -471,7 +475,7 @@ def _build(d: Digest, tlp: str) -> _Built:
                 {"kill_chain_name": "mitre-attack", "phase_name": _slug(t)} for t in sorted(tech.tactics)
             ]
         object_id = b.add(props, tech.reports, tech.evidence, f"{tech.technique_id} {tech.name}")
-        for actor in subjects:
+        for actor in subjects(tech.reports):
             b.relate("uses", actor, object_id)
 
     for target in d.targets.values():
@@ -515,12 +519,15 @@ def _build(d: Digest, tlp: str) -> _Built:
             {"source_name": "unmask", "external_id": f"{target.kind}:{target.value}", "description": "unmask target"}
         ]
         object_id = b.add(props, target.reports, target.evidence, target.value)
-        for actor in subjects:
+        for actor in subjects(target.reports):
             b.relate("targets", actor, object_id)
 
     for observable in d.observables.values():
         if observable.is_indicator:
-            _add_indicator(b, observable, subjects, malware_ids if len(malware_ids) == 1 else [])
+            families = [m for m in malware_ids if b.reports_of[m] & observable.reports]
+            _add_indicator(
+                b, observable, subjects(observable.reports), families if len(families) == 1 else []
+            )
 
     _add_notes(b)
     _add_reports(b, d)
