@@ -86,19 +86,21 @@ class _Collector:
         self.text = text
         self.r = refanged
         self.ref = ref_map
+        self.starts: tuple[int, ...] = ref_map.starts  # type: ignore[attr-defined]
         self.judge = judge
         self.suffixes = suffixes
         self.out: dict[tuple[str, int, int], Observable] = {}
         self.host_reasons: dict[str, list[str]] = {}
+        self.hosts: dict[str, tuple[str, str, list[str]] | None] = {}
         self.value_reasons: dict[str, list[str]] = {}
 
     # -- emitting ---------------------------------------------------------------
 
     def emit(self, kind: str, value: str, start: int, end: int, reasons: list[str] | tuple[str, ...] = ()) -> None:
         # ``start``/``end`` are offsets in the padded refanged text (one leading space).
-        ref = self.ref
-        if ref.starts and end - 1 >= ref.starts[0]:  # type: ignore[attr-defined]
-            s, e = ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+        starts = self.starts
+        if starts and end - 1 >= starts[0]:
+            s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
         else:
             s, e = start - 1, end - 1
         key = (kind, s, e)
@@ -128,6 +130,20 @@ class _Collector:
         _, e = self.ref.original(end - 1, end - 1)  # type: ignore[attr-defined]
         return self.text[e : e + 40]
 
+    def _classify_host(self, value: str) -> tuple[str, str, list[str]] | None:
+        """(type, normalised value, reasons) of a URL/e-mail host, or None if not a host."""
+        v4 = ipv4_value(value)
+        if v4 is not None:
+            return "ipv4", v4, self.judge.ip(v4, 4, "")
+        if ":" in value:
+            v6 = ipv6_value(value)
+            if v6 is None:
+                return None
+            return "ipv6", v6, self.judge.ip(v6, 6, "")
+        if not domain_ok(value, self.suffixes):
+            return None
+        return "domain", value, self._host_reasons(value)
+
     def host(self, host: str, start: int, end: int, *, in_context: bool) -> list[str] | None:
         """Emit a URL/e-mail host as domain or address; return its benign reasons."""
         value = host.lower().rstrip(".")
@@ -135,22 +151,14 @@ class _Collector:
             value = value[1:-1]
             start += 1
             end -= 1
-        v4 = ipv4_value(value)
-        if v4 is not None:
-            reasons = self.judge.ip(v4, 4, "")
-            self.emit("ipv4", v4, start, end, reasons)
-            return reasons
-        if ":" in value:
-            v6 = ipv6_value(value)
-            if v6 is None:
-                return None
-            reasons = self.judge.ip(v6, 6, "")
-            self.emit("ipv6", v6, start, end, reasons)
-            return reasons
-        if not domain_ok(value, self.suffixes):
+        try:
+            known = self.hosts[value]
+        except KeyError:
+            known = self.hosts[value] = self._classify_host(value)
+        if known is None:
             return None
-        reasons = self._host_reasons(value)
-        self.emit("domain", value, start, start + len(host.rstrip(".")), reasons)
+        kind, normal, reasons = known
+        self.emit(kind, normal, start, start + len(host.rstrip(".")) if kind == "domain" else end, reasons)
         return reasons
 
     # -- the main loop ----------------------------------------------------------

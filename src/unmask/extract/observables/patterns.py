@@ -60,7 +60,7 @@ _USEG = r"[A-Za-z0-9._-]+"
 _UPATH = rf"""(?P<upath>(?<=[\s"'\x01])~?/(?:{_USEG}(?:\ {_USEG}){{0,8}}/){{1,64}}{_USEG})"""
 _HEX = r"""(?P<hex>(?:0x)?[0-9A-Fa-f]{32,128})(?![0-9A-Za-z])"""
 _SSDEEP = r"""(?P<ssdeep>\d{1,10}:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3,64})(?![A-Za-z0-9/+:])"""
-_IPV6 = r"""(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:.])"""
+_IPV6 = r"""(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}+(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:.])"""
 _CVE = r"""(?P<cve>(?i:cve)[-_ ]?(?P<cvey>\d{4})[-_ ](?P<cven>\d{4,7}))(?!\d)"""
 _ASN = r"""(?P<asn>(?:ASN?|asn|Asn)\ ?(?P<asnum>\d{1,10})|[Aa]s(?P<asnum2>\d{1,10}))(?![\w])"""
 _XMR = r"""(?P<xmr>[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?![A-Za-z0-9])"""
@@ -71,9 +71,13 @@ _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPAT
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
 _ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 
-# Every observable starts with a letter, a digit, ~, % or /, and none is a plain
-# word followed by a space or punctuation: two cheap look-aheads reject most
+# Every observable has, near its start, a '.', ':', '@' or '\\' (before any '/' or
+# bracket), or is a long alphanumeric run (hashes, wallets), a CVE or AS number, a
+# dashed MAC address, a path or a user agent: this look-ahead rejects most
 # positions before the alternatives are tried.
-_GUARD = r"(?=[A-Za-z0-9~%/:])(?![A-Za-z]{1,80}(?:[\x01,;!?)\]}'\"]|\s(?!\d)|$))"
+_GUARD = (
+    r"(?=[A-Za-z0-9~%/:])(?=[^\s\x01/\[\](){}<>\"',;|]{0,80}?[.:@\\]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
+    r"|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
+)
 ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -22,7 +22,7 @@ _SP = r"[ \t]{0,3}"
 # a full-width look-alike), so the regex engine skips plain text at C speed; every
 # repetition is bounded, so the pass stays linear on hostile input.
 _BRACKET = re.compile(
-    rf"""{_OPEN}{_OPEN}{{0,7}}{_SP}(?:
+    rf"""{_OPEN}(?<!{_OPEN}.){_OPEN}{{0,7}}{_SP}(?:
         (?P<dot>\.|(?i:dot)){_SP}{_CLOSE}{{0,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?
         |(?P<at>@|(?i:at)){_SP}{_CLOSE}{{1,4}}[ \t]{{0,3}}
         |(?P<colon>(?:://|:/|:|/|:\\\\)){_CLOSE}
@@ -42,7 +42,8 @@ _SPACED_EMAIL = re.compile(
     r"""(?<![\w.+-])[\w.+-]{1,64}
     (?P<at>[ \t]{1,3}(?:at|AT)[ \t]{1,3}|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:at|AT|@)[ \t]{0,3}[\]\)\}][ \t]{0,3}|/AT/)
     [A-Za-z0-9-]{1,63}
-    (?:(?P<dot>[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3})[A-Za-z0-9-]{1,63}){1,4}
+    (?:(?P<dot>[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3})[A-Za-z0-9-]{1,63}){0,3}
+    (?:[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3})[A-Za-z]{2,24}
     (?![\w])""",
     re.VERBOSE,
 )

@@ -99,25 +99,31 @@ def windows(text: str) -> list[tuple[int, int]]:
     )
     # Defang marks that may stand apart from their neighbours widen their window.
     special = _SPECIAL.search
-    last = -1
-    for m in _SPECIAL_CHARS.finditer(text):
+    find = _SPECIAL_CHARS.search
+    pos = 0
+    while True:
+        m = find(text, pos)
+        if m is None:
+            break
         p = m.start()
-        if p < last:
-            continue
         start = tstart(p)
         end = tok.end(p)
-        last = end
+        pos = max(end, p + 1)
         if special(text, start, end):
             append((tok.left(start, 3), tok.right(end, 4)))
     for rx in _EXTRAS:
+        covered = -1
         for m in rx.finditer(text):
             p = m.start()
+            if p < covered:
+                continue
             g = m.group()
             if g == "Mozilla/":
                 nl = text.find("\n", p, p + 600)
                 append((p, nl if nl >= 0 else min(len(text), p + 600)))
             elif g[0] == " ":
                 append((tok.left(p, 3), tok.right(m.end(), 3)))
+                covered = spans[-1][1]
             else:
                 append((tstart(p), tok.right(tok.end(p), 1)))
     raw = text.encode("ascii") if text.isascii() else text.encode("latin-1", "replace")
