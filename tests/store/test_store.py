@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -276,3 +277,26 @@ def test_find_actors_lists_resolved_actors(kb: KnowledgeBase) -> None:
     assert [(a.actor_id, a.reports, a.last_seen) for a in kb.find_actors()] == [
         (KIMSUKY, 1, dt.date(2023, 6, 1))]
     assert kb.find_actors()[0].to_dict()["first_seen"] == "2023-06-01"
+
+
+def test_open_existing_does_not_create_a_database(tmp_path: Path) -> None:
+    from unmask.store import open_existing
+
+    url = f"sqlite:///{tmp_path / 'sub' / 'kb.sqlite'}"
+    assert open_existing(url) is None
+    assert not (tmp_path / "sub").exists()
+    open_kb(url).close()
+    existing = open_existing(url)
+    assert existing is not None
+    existing.close()
+
+
+def test_default_location_follows_unmask_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unmask.store import default_url, resolve_url
+
+    monkeypatch.setenv("UNMASK_DB", f"sqlite:///{tmp_path / 'env.sqlite'}")
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite'}"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.delenv("UNMASK_DB")
+    assert resolve_url(None) == default_url()
+    assert default_url().startswith("sqlite:///") and default_url().endswith("unmask.sqlite")

@@ -20,7 +20,7 @@ from typing import Any
 
 from unmask.store.engine import default_url, resolve_url
 from unmask.store.ingest import IngestEvent, IngestReport, ingest
-from unmask.store.kb import KnowledgeBase, open_kb
+from unmask.store.kb import KnowledgeBase, open_existing, open_kb
 from unmask.store.results import (
     ActorProfile,
     ActorSummary,
@@ -60,6 +60,7 @@ __all__ = [
     "default_url",
     "ingest",
     "open",
+    "open_existing",
     "resolve_url",
 ]
 

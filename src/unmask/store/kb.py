@@ -71,7 +71,7 @@ from unmask.store.write import (
     store_analysis,
 )
 
-__all__ = ["KnowledgeBase", "open_kb"]
+__all__ = ["KnowledgeBase", "open_existing", "open_kb"]
 
 _DT = table_of(DocumentRow)
 _D = _DT.c
@@ -1013,3 +1013,25 @@ def open_kb(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
         engine.dispose()
         raise
     return KnowledgeBase(engine, **kwargs)
+
+
+def open_existing(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase | None:
+    """Like :func:`open_kb`, but None when the SQLite file does not exist yet.
+
+    For read-only views (``unmask actor``) that should not create an empty database.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = resolve_url(db_url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # open_kb raises the ConfigError that explains it
+        return open_kb(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        from pathlib import Path
+
+        if not database or database == ":memory:" or not Path(database).expanduser().exists():
+            return None
+    return open_kb(url, **kwargs)
