@@ -60,7 +60,7 @@ def _child(tool: str, text: str, queue: Any) -> None:
         elapsed = time.perf_counter() - t0
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         queue.put({"ok": True, "seconds": elapsed, "warmup_seconds": warm, "found": count, "peak_mb": peak_kb / 1024})
-    except BaseException as exc:  # noqa: BLE001 - report whatever killed the peer
+    except BaseException as exc:
         queue.put({"ok": False, "error": repr(exc)[:200]})
 
 

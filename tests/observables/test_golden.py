@@ -67,7 +67,7 @@ def test_every_defang_style_is_undone() -> None:
 
 
 def test_benign_noise_is_kept_with_reasons() -> None:
-    text, found = _run(FIXTURES / "observables" / "benign_noise")
+    _text, found = _run(FIXTURES / "observables" / "benign_noise")
     reasons = {(o["type"], o["value"]): set(o["benign_reasons"]) for o in found}  # type: ignore[arg-type]
     assert "own-site" in reasons[("domain", "feeds.securevendor.com")]
     assert "own-site" in reasons[("url", "https://securevendor.com/research")]

@@ -11,7 +11,7 @@ from unmask.extract.observables import extract_observables
 from unmask.extract.observables.refang import refang, refang_text
 
 # Text built from the characters that matter to the patterns, plus anything at all.
-_ALPHABET = st.sampled_from(list("abcxyz019.:@/\\[](){}-_ \n\thxtpsAT%?=&#~,;'\"") + ["[.]", "(dot)", "hxxp://", " at ", "\u3002", "\xa0"])
+_ALPHABET = st.sampled_from([*list("abcxyz019.:@/\\[](){}-_ \n\thxtpsAT%?=&#~,;'\""), "[.]", "(dot)", "hxxp://", " at ", "。", "\xa0"])
 _IOCISH = st.lists(_ALPHABET, max_size=80).map("".join)
 _ANY = st.text(max_size=200)
 _SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

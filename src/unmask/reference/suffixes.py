@@ -43,9 +43,7 @@ class SuffixIndex:
             candidate = ".".join(labels[i:])
             if candidate in self.exceptions:
                 return ".".join(labels[i + 1 :])
-            if candidate in self.icann or (private and candidate in self.private):
-                best = candidate
-            elif i + 1 < len(labels) and ".".join(labels[i + 1 :]) in self.wildcards:
+            if candidate in self.icann or (private and candidate in self.private) or (i + 1 < len(labels) and ".".join(labels[i + 1 :]) in self.wildcards):
                 best = candidate
             else:
                 if best is not None or i < len(labels) - 1:
@@ -69,7 +67,7 @@ def _build() -> SuffixIndex:
         raise ReferenceDataError("tldextract is not installed; reinstall unmask") from exc
     # No cache directory and no URLs: tldextract reads only its bundled snapshot.
     extractor = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
-    inner = extractor._get_tld_extractor()  # noqa: SLF001 - the only way to the raw lists
+    inner = extractor._get_tld_extractor()
     icann: set[str] = set()
     private: set[str] = set()
     wildcards: set[str] = set()

@@ -23,7 +23,7 @@ import re
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import Judge
-from unmask.extract.observables.patterns import ATOMS, FILE_EXTENSIONS, INNER, SCHEMES
+from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES
 from unmask.extract.observables.refang import refang, refang_text
 from unmask.extract.observables.scan import mask
 from unmask.extract.observables.validate import (
@@ -64,9 +64,7 @@ def _trim(value: str) -> str:
     """Drop trailing punctuation and unbalanced closing brackets."""
     while value:
         last = value[-1]
-        if last in _TRAIL:
-            value = value[:-1]
-        elif last in _PAIRS and value.count(last) > value.count(_PAIRS[last]):
+        if last in _TRAIL or (last in _PAIRS and value.count(last) > value.count(_PAIRS[last])):
             value = value[:-1]
         else:
             break
@@ -228,10 +226,7 @@ class _Collector:
         h_start, h_end = m.span("ehost")
         host = m.group("ehost").lower()
         local = self.r[start : h_start - 1]
-        if local.startswith(".") or ".." in local:
-            local_ok = False
-        else:
-            local_ok = True
+        local_ok = not (local.startswith(".") or ".." in local)
         reasons = self.host(m.group("ehost"), h_start, h_end, in_context=True)
         if reasons is None:
             s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
@@ -277,17 +272,15 @@ class _Collector:
         if _PRODUCT_JS.fullmatch(name):
             return
         lower = name.lower()
-        tld = lower.rsplit(".", 1)[-1]
         if domain_ok(lower, self.suffixes):
-            before, after = self._before(start), self._after(end)
-            if self.judge.file_like(lower, before, after) or len(lower.split(".")) > 2 and tld in FILE_EXTENSIONS:
-                if tld not in {"pl", "sh", "one", "app"} or self.judge.file_like(lower, before, after):
-                    reasons = list(self._host_reasons(lower)) + ["file-name"]
-                    self.emit("domain", lower, start, end, reasons)
-                    self.emit("file_name", name, start, end)
-                    return
-            reasons = list(self._host_reasons(lower))
-            self.emit("domain", lower, start, end, reasons)
+            # report.zip / setup.py: a file name whose extension is also a TLD. It is
+            # still listed as a domain (benign, "file-name") unless the text makes it
+            # a host (example.pl with no file words around it).
+            if self.judge.file_like(lower, self._before(start), self._after(end)):
+                self.emit("domain", lower, start, end, [*self._host_reasons(lower), "file-name"])
+                self.emit("file_name", name, start, end)
+            else:
+                self.emit("domain", lower, start, end, self._host_reasons(lower))
             return
         self.emit("file_name", name, start, end)
 
@@ -296,12 +289,13 @@ class _Collector:
         raw = m.group("hex")
         prefixed = raw[:2].lower() == "0x"
         body = raw[2:] if prefixed else raw
-        if prefixed and len(body) == 40:
+        if prefixed and len(body) == 40 and eth_ok(raw):
             mixed = body != body.lower() and body != body.upper()
-            if (mixed and eth_ok(raw)) or _ETH_CONTEXT.search(self._before(start)):
-                if eth_ok(raw):
-                    self.emit("eth", raw.lower(), start, end)
-                    return
+            if mixed or _ETH_CONTEXT.search(self._before(start)):
+                # A checksummed (EIP-55) or wallet-context 0x address; a bare
+                # lower-case 0x+40 hex is read as a SHA-1.
+                self.emit("eth", raw.lower(), start, end)
+                return
         kind = _HASH_TYPES.get(len(body))
         if kind is None:
             return
@@ -353,10 +347,9 @@ class _Collector:
             if btc_ok(raw):
                 self.emit("btc", raw if raw[:3].lower() != "bc1" else raw.lower(), start, end)
         elif kind == "ipv6":
-            value = ipv6_value(raw)
-            if value is not None:
-                reasons = self.judge.ip(value, 6, "")
-                self.emit("ipv6", value, start, end, reasons)
+            address = ipv6_value(raw)
+            if address is not None:
+                self.emit("ipv6", address, start, end, self.judge.ip(address, 6, ""))
 
 
 def extract_observables(text: str, *, context: ExtractContext | None = None) -> list[Observable]:

@@ -40,8 +40,7 @@ _V6_SPECIAL = (
 )
 #: Words that make a following dotted quad a version number ("version 1.2.3.4").
 _VERSION_WORDS = frozenset(
-    """version versions ver ver. release released build firmware update updated patch patched
-    upgrade upgraded v firefox chrome safari android ios windows nt office sp kernel""".split()
+    ["version", "versions", "ver", "ver.", "release", "released", "build", "firmware", "update", "updated", "patch", "patched", "upgrade", "upgraded", "v", "firefox", "chrome", "safari", "android", "ios", "windows", "nt", "office", "sp", "kernel"]
 )
 _FILE_CONTEXT = re.compile(
     r"(?i)\b(?:file|files|filename|file name|named|attachment|attached|archive|document|"

@@ -24,12 +24,7 @@ SCHEMES = {
 
 #: File extensions that make ``name.ext`` a file name.
 FILE_EXTENSIONS = frozenset(
-    """exe dll sys scr bat cmd ps1 psm1 psd1 vbs vbe js jse wsf wsh hta lnk msi msp jar apk
-    dmg iso img vhd vhdx doc docx docm dot dotm xls xlsx xlsm xlsb xll ppt pptx pptm pdf rtf
-    txt log csv xml html htm mht php asp aspx jsp py pyc zip rar 7z gz tgz tar bz2 xz cab
-    dat bin tmp ini cfg conf json yaml yml elf so dylib plist sh pl rb c cpp cs java class
-    swf eml msg one chm cpl ocx drv efi ko lua iqy slk sct inf reg svg png jpg jpeg gif bmp
-    ico mp4 mov mp3 wav""".split()
+    ["exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "msi", "msp", "jar", "apk", "dmg", "iso", "img", "vhd", "vhdx", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "xll", "ppt", "pptx", "pptm", "pdf", "rtf", "txt", "log", "csv", "xml", "html", "htm", "mht", "php", "asp", "aspx", "jsp", "py", "pyc", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "dat", "bin", "tmp", "ini", "cfg", "conf", "json", "yaml", "yml", "elf", "so", "dylib", "plist", "sh", "pl", "rb", "c", "cpp", "cs", "java", "class", "swf", "eml", "msg", "one", "chm", "cpl", "ocx", "drv", "efi", "ko", "lua", "iqy", "slk", "sct", "inf", "reg", "svg", "png", "jpg", "jpeg", "gif", "bmp", "ico", "mp4", "mov", "mp3", "wav"]
 )
 
 _B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?<![\w\-\s\x01]\.)"

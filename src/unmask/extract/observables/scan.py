@@ -131,10 +131,10 @@ def windows(text: str) -> list[tuple[int, int]]:
     pos = 0
     search = _RUN.search
     while True:
-        m = search(cls, pos)
-        if m is None:
+        run = search(cls, pos)
+        if run is None:
             break
-        p = m.start()
+        p = run.start()
         end = _RUN_END.match(cls, p).end()  # type: ignore[union-attr]
         append((tstart(p), tok.end(end)))
         pos = end
