@@ -17,8 +17,15 @@ from unmask.export.stix import TLP_LEVELS, deterministic_id, observable_pattern,
 from unmask.model import ActorMention, Analysis, Observable, Span, TargetMention, TechniqueMention
 
 
+_CACHE: dict[str, str] = {}
+
+
 def _bundle(analysis: Analysis, **kwargs: str) -> dict:
-    return json.loads(to_stix_json(analysis, **kwargs))
+    """The export of ``analysis`` (cached by value: each test rebuilds the same fixture)."""
+    key = repr((analysis, sorted(kwargs.items())))
+    if key not in _CACHE:
+        _CACHE[key] = to_stix_json(analysis, **kwargs)
+    return json.loads(_CACHE[key])
 
 
 def _by_type(bundle: dict) -> dict[str, list[dict]]:
