@@ -16,7 +16,6 @@ from unmask.errors import ExportError
 from unmask.export.stix import TLP_LEVELS, deterministic_id, observable_pattern, to_stix_json
 from unmask.model import ActorMention, Analysis, Observable, Span, TargetMention, TechniqueMention
 
-
 _CACHE: dict[str, str] = {}
 
 
