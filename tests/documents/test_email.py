@@ -131,3 +131,13 @@ def test_single_part_mail_with_pdf_attachment_generated_here() -> None:
     # the declared type says octet-stream; the content says PDF
     assert doc.children[0].format == "pdf"
     assert "Lazarus" in doc.children[0].text
+
+
+def test_mhtml_page_saved_by_a_browser_is_read_as_html() -> None:
+    doc = read(fixture("article.mht"))
+    assert doc.format == "html"
+    assert doc.metadata.title == "Kimsuky targets think tanks with new lure"
+    assert doc.metadata.url == "https://blog.example-security.test/2024/03/kimsuky-think-tanks"
+    assert doc.metadata.extra["archive"] == "mhtml"
+    assert "also tracked as APT43 and Emerald Sleet" in doc.text
+    assert "Advertisement" not in doc.text and "Related articles" not in doc.text

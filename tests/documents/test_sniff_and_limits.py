@@ -20,6 +20,7 @@ from unmask.errors import (
 @pytest.mark.parametrize(("name", "expected"), [
     ("article.html", "html"),
     ("invoice-phish.eml", "email"),
+    ("article.mht", "email"),
     ("bundle-stix21.json", "json"),
     ("misp-event.json", "json"),
     ("package-stix1.xml", "xml"),

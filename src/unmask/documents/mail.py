@@ -17,6 +17,10 @@ Every non-body part is listed as an :class:`Attachment` (name, type, size,
 SHA-256); an attachment whose content unmask can read (PDF, HTML, text, e-mail,
 STIX …) becomes a child Document, read by the ``parse_child`` function the caller
 passes in.
+
+An MHTML page saved by a browser (``Snapshot-Content-Location`` header, "Saved by
+…" sender) is a web page, not mail: its ``text/html`` part goes through the HTML
+reader and the Document has ``format="html"``.
 """
 
 from __future__ import annotations
@@ -312,6 +316,35 @@ def _deepest_nesting(data: bytes) -> int:
     return deepest
 
 
+def _is_web_archive(headers: dict[str, list[str]]) -> bool:
+    """An MHTML page saved by a browser (``Snapshot-Content-Location``, "Saved by …")."""
+    sender = " ".join(headers.get("from", []))
+    return "snapshot-content-location" in headers or "saved by" in sender.lower()
+
+
+def _web_archive_page(msg: Message, headers: dict[str, list[str]], *, source: str,
+                      sha256: str, size: int) -> Document | None:
+    """The HTML page of an MHTML archive read as HTML, or None if it has none."""
+    from unmask.documents.html import parse_html
+
+    for part in msg.walk():
+        if part.is_multipart() or _content_type(part) != "text/html":
+            continue
+        html = _part_text(part, _decode_part(part)).encode("utf-8")
+        page = parse_html(html, source=source, sha256=sha256)
+        meta = page.metadata
+        location = headers.get("snapshot-content-location", [None])[0]
+        metadata = Metadata(
+            title=meta.title or (headers.get("subject", [None])[0]), authors=meta.authors,
+            published=meta.published, modified=meta.modified, url=meta.url or location,
+            site_name=meta.site_name, language=meta.language,
+            extra={**meta.extra, "archive": "mhtml"},
+        )
+        return Document(text=page.text, source=source, format="html", sha256=sha256, size=size,
+                        metadata=metadata, warnings=page.warnings)
+    return None
+
+
 def parse_email(
     data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None
 ) -> Document:
@@ -327,6 +360,10 @@ def parse_email(
     assert isinstance(msg, EmailMessage)  # policy.default builds EmailMessage
 
     headers = _headers(msg)
+    if _is_web_archive(headers):
+        page = _web_archive_page(msg, headers, source=source, sha256=sha256, size=len(data))
+        if page is not None:
+            return page
     walker = _Walker(source, parse_child)
     try:
         walker.visit(msg)
