@@ -9,7 +9,7 @@ import pytest
 from tests.documents.conftest import fixture
 from unmask.documents import parse_bytes, read
 from unmask.documents.html import html_to_text
-from unmask.documents.text import decode_text
+from unmask.documents.text import decode_text, parse_dateline
 from unmask.errors import NoTextError
 
 
@@ -129,3 +129,32 @@ def test_html_without_text_is_refused() -> None:
 def test_html_to_text_one_line_per_block() -> None:
     text = html_to_text("<div>one</div><p>two<br>three</p><table><tr><td>a</td><td>b</td></tr></table>")
     assert text.split("\n") == ["one", "two", "three", "a b"]
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("May 04, 2020", dt.date(2020, 5, 4)),
+    ("Jul 9, 2020", dt.date(2020, 7, 9)),
+    ("September 1st, 2020", dt.date(2020, 9, 1)),
+    ("24 January 2022", dt.date(2022, 1, 24)),
+    ("Published: Thursday, Nov. 30, 2023", dt.date(2023, 11, 30)),
+    ("Posted on 2021-02-12", dt.date(2021, 2, 12)),
+    ("2021/02/12", dt.date(2021, 2, 12)),
+    ("February 30, 2021", None),
+    ("The attack began on May 4, 2020 and lasted a week.", None),
+    ("Updated: May 4, 2020", None),
+])
+def test_parse_dateline(line: str, expected: dt.date | None) -> None:
+    assert parse_dateline(line) == expected
+
+
+def test_blog_post_saved_as_text_has_title_and_date() -> None:
+    data = ("Kimsuky sends fake interview requests\nMarch 5, 2024\n"
+            "Last Thursday the group sent new lures to think tanks.\n").encode()
+    meta = parse_bytes(data, source="post.txt").metadata
+    assert meta.title == "Kimsuky sends fake interview requests"
+    assert meta.published == dt.date(2024, 3, 5)
+
+
+def test_dates_in_sentences_are_not_datelines() -> None:
+    data = b"Kimsuky report\n\nOn 18 July 2007 the embassy flag was photographed. Since May 2012 the group has been active.\n"
+    assert parse_bytes(data, source="t.txt").metadata.published is None

@@ -3,15 +3,21 @@
 Text is kept as written, except that line ends become ``\\n`` and NUL bytes are
 dropped. Markdown (``# Title``) and AsciiDoc (``= Title``) headings give the title;
 AsciiDoc is read as text with ``extra["markup"] = "asciidoc"``.
+
+A dateline near the top — a line that is only a date, such as ``January 24, 2022``,
+``24 Jan 2022``, ``2022-01-24`` or ``Published: May 4, 2020`` — gives
+``Metadata.published`` (relative dates in the text are resolved against it); a short
+first line right above it is the title, as in blog posts saved as text.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from unmask.model import Document, Metadata
 
-__all__ = ["clean_text", "decode_text", "parse_text"]
+__all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text"]
 
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
 _ADOC_TITLE = re.compile(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
@@ -140,12 +146,63 @@ def _title(text: str, markup: str | None) -> str | None:
     return None
 
 
+_MONTHS = {name: number for number, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+_LABEL = r"(?:(?:published|posted|date|released?)(?:\s+on)?\s*:?\s*)?"
+_DATELINE = re.compile(
+    rf"^\W{{0,3}}{_LABEL}{_WEEKDAY}(?:"
+    rf"{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'month2')}\s+(?P<y2>(?:19|20)\d\d)"
+    rf"|(?P<y3>(?:19|20)\d\d)[-/](?P<m3>\d{{1,2}})[-/](?P<d3>\d{{1,2}})"
+    rf")\W{{0,3}}$",
+    re.IGNORECASE,
+)
+
+
+def parse_dateline(line: str) -> dt.date | None:
+    """The date of a line that holds only a date (``May 04, 2020``), else None."""
+    match = _DATELINE.match(line.strip())
+    if match is None:
+        return None
+    groups = match.groupdict()
+    try:
+        if groups["y1"]:
+            return dt.date(int(groups["y1"]), _MONTHS[groups["month"].lower().rstrip(".")], int(groups["d1"]))
+        if groups["y2"]:
+            return dt.date(int(groups["y2"]), _MONTHS[groups["month2"].lower().rstrip(".")], int(groups["d2"]))
+        return dt.date(int(groups["y3"]), int(groups["m3"]), int(groups["d3"]))
+    except (ValueError, KeyError):
+        return None
+
+
+def _dateline(text: str) -> tuple[dt.date | None, str | None]:
+    """(publication date, title) from a dateline among the first lines."""
+    lines = [line.strip() for line in text[:3000].split("\n") if line.strip()][:8]
+    for index, line in enumerate(lines):
+        if len(line) > 60:
+            continue
+        date = parse_dateline(line)
+        if date is None:
+            continue
+        title = None
+        if index == 1 and len(lines[0]) <= 200 and not lines[0].endswith((".", ":")):
+            title = lines[0].lstrip("#= ").strip() or None
+        return date, title
+    return None, None
+
+
 def parse_text(data: bytes, *, source: str, sha256: str) -> Document:
     """Read text, Markdown or AsciiDoc bytes into a Document."""
     text = clean_text(decode_text(data))
     markup = _markup(text, source.lower())
     extra = {"markup": markup} if markup == "asciidoc" else {}
     fmt = "markdown" if markup == "markdown" else "text"
-    metadata = Metadata(title=_title(text, markup), extra=extra)
+    published, first_line_title = _dateline(text)
+    metadata = Metadata(title=_title(text, markup) or first_line_title, published=published,
+                        extra=extra)
     return Document(text=text, source=source, format=fmt, sha256=sha256, size=len(data),
                     metadata=metadata)
