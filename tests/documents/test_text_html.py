@@ -148,8 +148,8 @@ def test_parse_dateline(line: str, expected: dt.date | None) -> None:
 
 
 def test_blog_post_saved_as_text_has_title_and_date() -> None:
-    data = ("Kimsuky sends fake interview requests\nMarch 5, 2024\n"
-            "Last Thursday the group sent new lures to think tanks.\n").encode()
+    data = (b"Kimsuky sends fake interview requests\nMarch 5, 2024\n"
+            b"Last Thursday the group sent new lures to think tanks.\n")
     meta = parse_bytes(data, source="post.txt").metadata
     assert meta.title == "Kimsuky sends fake interview requests"
     assert meta.published == dt.date(2024, 3, 5)
