@@ -105,6 +105,21 @@ def test_html_chosen_by_content_not_name() -> None:
     assert parse_bytes(data, source="<stdin>").format == "html"
 
 
+def test_html_keeps_indicator_blocks() -> None:
+    data = (b"<html><head><title>Report</title></head><body><nav><a href=/>Home</a></nav><article>"
+            b"<h1>New Lazarus loader</h1><p>Lazarus used a new loader against crypto firms in 2024. "
+            b"The loader is delivered through fake job offers and fetches its payload from a server.</p>"
+            b"<p>The following hashes belong to the loader samples we analysed in this campaign:</p>"
+            b"<pre>0cc175b9c0f1b6a831c399e269772661\n92eb5ffee6ae2fec3ad71c777531578f\n</pre>"
+            b"<p>Network indicators:</p><ul><li>update-check[.]example</li><li>203.0.113[.]9</li></ul>"
+            b"<p>We attribute the activity to Lazarus with moderate confidence.</p></article></body></html>")
+    text = parse_bytes(data, source="r.html").text
+    for indicator in ("0cc175b9c0f1b6a831c399e269772661", "92eb5ffee6ae2fec3ad71c777531578f",
+                      "update-check[.]example", "203.0.113[.]9"):
+        assert indicator in text
+    assert "Home" not in text
+
+
 def test_html_fallback_keeps_visible_text() -> None:
     # Too little for trafilatura to call it an article: the visible text is kept.
     data = b"<html><head><title>IOCs</title></head><body><ul><li>evil.example</li>" \
