@@ -56,6 +56,12 @@ _QUOTES = "'\"`"
 _ETH_CONTEXT = re.compile(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
 _XMPP = re.compile(r"jabber|xmpp")
 _LOTS = "warninglist:lots-project"
+#: Something worth a second look inside a URL's path or query: a dotted name that
+#: is not just a web page (``?u=evil.com``, ``/evil.com/``), an address or a hash.
+_INNER_HINT = re.compile(
+    r"[/=?&@:;,%][A-Za-z0-9_-]+\.(?!(?:html?|php|aspx?|jsp|png|jpe?g|gif|pdf|js|css|svg|xml|txt)\b)[A-Za-z]{2}"
+    r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@"
+)
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
@@ -84,10 +90,10 @@ class _Collector:
         self.text = text
         self.r = refanged
         self.ref = ref_map
-        self.starts: tuple[int, ...] = ref_map.starts  # type: ignore[attr-defined]
+        self.original = ref_map.original  # type: ignore[attr-defined]
         self.judge = judge
         self.suffixes = suffixes
-        self.out: dict[tuple[str, int, int], Observable] = {}
+        self.out: dict[tuple[int, int, str], Observable] = {}
         self.host_reasons: dict[str, list[str]] = {}
         self.hosts: dict[str, tuple[str, str, list[str]] | None] = {}
         self.value_reasons: dict[str, list[str]] = {}
@@ -96,12 +102,8 @@ class _Collector:
 
     def emit(self, kind: str, value: str, start: int, end: int, reasons: list[str] | tuple[str, ...] = ()) -> None:
         # ``start``/``end`` are offsets in the padded refanged text (one leading space).
-        starts = self.starts
-        if starts and end - 1 >= starts[0]:
-            s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
-        else:
-            s, e = start - 1, end - 1
-        key = (kind, s, e)
+        s, e = self.original(start - 1, end - 1)
+        key = (s, e, kind)
         if key in self.out:
             return
         self.out[key] = Observable(kind, value, self.text[s:e], Span(s, e), tuple(dict.fromkeys(reasons)) if reasons else ())
@@ -121,11 +123,11 @@ class _Collector:
         return reasons
 
     def _before(self, start: int) -> str:
-        s, _ = self.ref.original(start - 1, start - 1)  # type: ignore[attr-defined]
+        s, _ = self.original(start - 1, start - 1)
         return self.text[max(0, s - 40) : s]
 
     def _after(self, end: int) -> str:
-        _, e = self.ref.original(end - 1, end - 1)  # type: ignore[attr-defined]
+        _, e = self.original(end - 1, end - 1)
         return self.text[e : e + 40]
 
     def _classify_host(self, value: str) -> tuple[str, str, list[str]] | None:
@@ -218,7 +220,7 @@ class _Collector:
             # is a delivery URL, not noise.
             reasons = [x for x in reasons if not x.startswith("warninglist:")]
         self.emit("url", value, start, end, reasons)
-        if host_end < end:
+        if host_end < end and _INNER_HINT.search(r, host_end, end):
             self.run(INNER, host_end, end)
 
     def email(self, m: re.Match[str]) -> None:
@@ -229,7 +231,7 @@ class _Collector:
         local_ok = not (local.startswith(".") or ".." in local)
         reasons = self.host(m.group("ehost"), h_start, h_end, in_context=True)
         if reasons is None:
-            s, e = self.ref.original(start - 1, end - 1)  # type: ignore[attr-defined]
+            s, e = self.original(start - 1, end - 1)
             defanged = self.text[s:e] != self.r[start:end]
             if not (defanged and _loose_host(host)):
                 return
@@ -370,4 +372,5 @@ def extract_observables(text: str, *, context: ExtractContext | None = None) -> 
     padded = " " + ref.text
     collector = _Collector(text, padded, ref, judge, suffixes)
     collector.run(ATOMS, 0, len(padded))
-    return sorted(collector.out.values(), key=lambda o: (o.span.start, o.span.end, o.type))
+    out = collector.out
+    return [out[key] for key in sorted(out)]

@@ -59,26 +59,23 @@ class Refanged:
     #: end in ``text`` and its range in the original.
     starts: tuple[int, ...]
     pieces: tuple[tuple[int, int, int, int], ...]
+    #: ``ends[i]`` is the end (in ``text``) of piece ``i``; ``shifts[j]`` is what to
+    #: add to an offset that follows ``j`` pieces to get the original offset.
+    ends: tuple[int, ...] = ()
+    shifts: tuple[int, ...] = (0,)
 
     def original(self, start: int, end: int) -> tuple[int, int]:
-        """Map the refanged range ``[start, end)`` back to the original text."""
-        return self._map(start, True), self._map(end, False)
+        """Map the refanged range ``[start, end)`` back to the original text.
 
-    def _map(self, pos: int, is_start: bool) -> int:
-        if not self.starts or pos < self.starts[0]:
-            return pos
-        i = bisect.bisect_right(self.starts, pos) - 1
-        if i < 0:
-            return pos
-        r_start, r_end, o_start, o_end = self.pieces[i]
-        if pos >= r_end and not (pos == r_end and not is_start):
-            return o_end + (pos - r_end)
-        if pos == r_end:
-            return o_end
-        if pos == r_start:
-            return o_start
-        # Inside a replacement: clamp to the piece.
-        return o_start if is_start else o_end
+        A range that starts or ends at a replaced piece's edge maps to that piece's
+        edge in the original (``[.]`` stays whole); replacements are never longer
+        than what they replace, so a position inside one stays inside it.
+        """
+        ends = self.ends
+        if not ends or end < ends[0]:
+            return start, end
+        shifts = self.shifts
+        return start + shifts[bisect.bisect_right(ends, start)], end + shifts[bisect.bisect_right(ends, end)]
 
 
 def _lead(text: str, start: int) -> int:
@@ -193,7 +190,9 @@ def refang(text: str, *, spaced: bool | None = None) -> Refanged:
         rpos += len(rep)
         pos = e
     out.append(text[pos:])
-    return Refanged("".join(out), tuple(starts), tuple(pieces))
+    ends = tuple(p[1] for p in pieces)
+    shifts = (0, *(p[3] - p[1] for p in pieces))
+    return Refanged("".join(out), tuple(starts), tuple(pieces), ends, shifts)
 
 
 def refang_text(text: str) -> str:
