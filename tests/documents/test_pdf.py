@@ -80,6 +80,13 @@ def test_blank_page_gives_a_warning_not_an_error() -> None:
     assert doc.warnings == ("page(s) 2 have no text (images only?)",)
 
 
+def test_unmapped_hyphens_are_hyphens() -> None:
+    from unmask.documents.pdf import _page_text
+
+    assert _page_text("CVE\ufffe2012-5054 and Zero\xadDay and cyber\x02\r\nespionage") == \
+        "CVE-2012-5054 and Zero-Day and cyber-\nespionage"
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     ("D:20140715175220Z00'00'", dt.date(2014, 7, 15)),
     ("D:2014", dt.date(2014, 1, 1)),

@@ -53,9 +53,13 @@ def parse_pdf_date(value: str | None) -> dt.date | None:
         return None
 
 
+# PDFium reports a hyphen as U+0002 (at a line break), U+FFFE (a hyphen glyph it could
+# not map: "CVE\ufffe2012-5054") or a soft hyphen; in a PDF each one is a printed "-".
+_HYPHENS = str.maketrans({"\x02": "-", "\ufffe": "-", "\xad": "-"})
+
+
 def _page_text(raw: str) -> str:
-    # PDFium marks a hyphen it found at a line break with U+0002.
-    return clean_text(raw.replace("\x02", "-")).strip()
+    return clean_text(raw.translate(_HYPHENS)).strip()
 
 
 def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
