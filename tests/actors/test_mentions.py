@@ -66,7 +66,7 @@ def test_all_caps_names_not_in_lower_case() -> None:
 
 
 def test_ambiguous_name_lists_candidates() -> None:
-    mentions = find_actors("The Grizzly Steppe report described phishing infrastructure.")
+    mentions = find_actors("The Grizzly Steppe actors used phishing infrastructure.")
     assert len(mentions) == 1
     assert set(mentions[0].candidates) == {"G0007", "G0016"}
     assert mentions[0].confidence <= 0.6

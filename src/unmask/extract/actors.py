@@ -59,12 +59,26 @@ _THREAT = re.compile(
     r"hack\w*|phish\w*|spearphish\w*|exploit\w*|compromis\w*|backdoors?|c2|c&c|payloads?|"
     r"ransom\w*|intrusions?|victims?|targets?|targeted|targeting|credentials?|infrastructure|"
     r"vulnerab\w*|operators?|implants?|trojans?|loaders?|cyber\w*|breach\w*|exfiltrat\w*|"
-    r"lateral|persistence|powershell|vbscript|javascript|scripts?|dll|servers?|registry|tools?|"
+    r"lateral\w*|persistence|powershell|vbscript|javascript|scripts?|dlls?|servers?|registry|tools?|"
     r"toolsets?|web ?shells?|stole|steal\w*|state-sponsored|nation-state|adversar\w*|spying|"
     r"spyware|sectors?|networks?|domains?|files?|email\w*|documents?|accounts?|shell|prox(?:y|ies)|"
     r"encrypt\w*|obfuscat\w*|download\w*|deploy\w*|malicious|weaponi[sz]ed|lures?|dns|vpn|"
-    r"commands?|command-line|reconnaissance|cve-\d+|operations?)\b",
+    r"commands?|command-line|reconnaissance|cve-\d+|operations?|databases?|firewalls?|ports?|wmi|"
+    r"rdp|process(?:es)?|execut\w*|code|anti-?virus|detection|dump\w*|passwords?|hash(?:es)?|"
+    r"login|logon|hosts?|utilit(?:y|ies)|usb|traffic|configuration|firmware|sql|injection|"
+    r"privileges?|kernel|drivers?|api|https?|ftp|certificates?|macros?|attachments?|cmd|python|"
+    r"binar(?:y|ies)|executables?|windows|linux|macos|android|ios|cloud|azure|aws|active directory|"
+    r"ldap|smb|ssh|vnc|admin\w*|user(?:names?|s)?|sessions?|tokens?|keylog\w*|screenshots?|"
+    r"profiles?|social media|linkedin|facebook|telegram|websites?|watering hole|supply chain|"
+    r"zero-day|0-day|patch\w*|antivirus|edr|sandbox|evasion|evade\w*|inject\w*|beacon\w*|"
+    r"wiper\w*|botnets?|crypto\w*|wallets?|exchanges?|banks?|swift|defen[cs]e|"
+    r"ministr\w*|government\w*|diplomat\w*|embass\w*|military|dissidents?|journalists?|"
+    r"think tanks?|telecom\w*|ccTLDs?|registrars?)\b",
     re.I,
+)
+#: the subject of a present-perfect clause ("Leviathan has used WMI"): a doer, not a word
+_PERFECT_AFTER = re.compile(
+    r"^\s+(?:has|have|had)\s+(?:also\s+|reportedly\s+|previously\s+)?(?:been\s+)?[a-z]+ed\b"
 )
 _ACTOR_AFTER = re.compile(
     r"^(?:\s*['’]s)?\s+(?:group|gang|actors?|threat actors?|threat group|team|apt|operators?|"
@@ -81,10 +95,10 @@ _ACTOR_POSSESSES = re.compile(
 )
 _ACTOR_VERB = re.compile(
     r"^\s+(?:(?:has|have|had)\s+)?(?:also\s+|reportedly\s+|likely\s+|previously\s+)?"
-    r"(?:targeted|compromised|conducted|leveraged|gained access|exploited|sent|registered|"
-    r"purchased|lured|operated|recruited|posed|impersonated|demand(?:s|ed)|threatened|extorted|"
-    r"stole|relied|been active|is active|was active|attacked|hacked|breached|infiltrated|"
-    r"spearphished|masqueraded|used spearphishing|abused|obtained access|claimed|"
+    r"(?:targeted|compromised|conducted|gained access|purchased|lured|operated|recruited|posed|"
+    r"impersonated|demand(?:s|ed)|threatened|extorted|been active|is active|was active|"
+    r"attacked|hacked|breached|infiltrated|spearphished|used spearphishing|obtained access|"
+    r"claimed|"
     r"is (?:a|an|the) (?:[\w-]+ ){0,5}?(?:group|actor|gang|adversary|collective|crew|team)|"
     r"was (?:a|an|the) (?:[\w-]+ ){0,5}?(?:group|actor|gang|adversary|collective|crew|team)|"
     r"is (?:believed|thought|assessed|suspected|likely) to (?:be|have)|is attributed|"
@@ -165,10 +179,17 @@ def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, st
             return True, "gazetteer", 0.85
         if entry.attested and len(tokens) > 1 and all(t[:1].isupper() for t in tokens):
             return True, "gazetteer", 0.85
-        if _THREAT.search(before) or _THREAT.search(after):
+        if not entry.attested:
+            # an ordinary word only one non-ATT&CK source calls an actor: explicit context
+            return _actor_context(before, after)
+        if _THREAT.search(before) or _THREAT.search(after) or _PERFECT_AFTER.match(after):
             return True, "gazetteer+context", 0.75
         return False, "", 0.0
-    # software: explicit actor context needed, software context vetoes
+    return _actor_context(before, after)
+
+
+def _actor_context(before: str, after: str) -> tuple[bool, str, float]:
+    """Explicit actor context around a name, with software context as a veto."""
     actor = 0
     actor += bool(_ACTOR_AFTER.match(after)) * 2
     actor += bool(_ACTOR_PLURAL.match(after))
