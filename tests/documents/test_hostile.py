@@ -29,7 +29,7 @@ PREFIXES = [
 
 #: Examples per property; raise it for a longer fuzzing run (3,000 each passes).
 EXAMPLES = int(os.environ.get("UNMASK_FUZZ_EXAMPLES", "120"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
