@@ -1,7 +1,7 @@
 """Hostile input: every probe finishes in linear time with the right result.
 
 The strict budget (1 s per MB) is measured by ``benchmarks/adversarial.py`` on a
-quiet machine; here the bound is looser (CI shares its cores) but still far below
+quiet machine; here the bound is looser (CI shares its 2 cores with other jobs) but still far below
 what a quadratic blow-up would take.
 """
 
@@ -13,7 +13,7 @@ import pytest
 
 from unmask.extract.observables import extract_observables
 
-_S_PER_MB = 8.0
+_S_PER_MB = 15.0
 
 PROBES = {
     "dots": ("." * 200_000, set()),

@@ -22,6 +22,7 @@ FILLER = "\x01"
 _TRIG = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?=\S)[^\s]{0,4096}")
 #: Defang marks that may be written with spaces around them: their token is
 #: widened to its neighbours (``user @ example [.] com``).
+_TRIG_REV = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?<=\S.)[^\s]{0,4096}")
 _SPECIAL = re.compile(r"[@{}~]|\\[A-Za-z0-9%]|[\[(](?:\.|dot|DOT|at|AT|:|/)|(?:\.|dot|DOT|at|AT)[\])]|^[\[\]().@]{1,4}$|[\[(]$|^[\])]")
 _HEAD = re.compile(r"[^\s]{0,256}")
 #: Characters that may start a defang mark written apart from its neighbours.
@@ -91,12 +92,12 @@ def windows(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     append = spans.append
     tstart = tok.start
-    rev = tok.rev
+    # A token's tail from its first trigger (forward) and its head up to its last
+    # trigger (the same pattern on the reversed text): the two overlap and merge
+    # into the whole token, with no per-token work in Python.
     n = tok.n
-    head = _HEAD.match
-    spans.extend(
-        [(n - head(rev, n - m.start()).end(), m.end()) for m in _TRIG.finditer(text)]  # type: ignore[union-attr]
-    )
+    spans.extend([m.span() for m in _TRIG.finditer(text)])
+    spans.extend([(n - m.end(), n - m.start()) for m in _TRIG_REV.finditer(tok.rev)])
     # Defang marks that may stand apart from their neighbours widen their window.
     special = _SPECIAL.search
     find = _SPECIAL_CHARS.search
