@@ -38,7 +38,7 @@ def test_text_has_header_block_and_decoded_html_body() -> None:
     assert "Billing Département" in doc.text
     assert "<p>" not in doc.text and "=E2=80" not in doc.text
     # the link behind "click here" is kept for triage
-    links = doc.text.split("[links]\n", 1)[1].split("\n")
+    links = doc.text.split("[links]\n", 1)[1].split("\n\n", 1)[0].split("\n")
     assert links == ["https://secure-billing.example/pay?id=4471", "https://tracker.example/pixel.gif?u=42"]
 
 
@@ -53,6 +53,10 @@ def test_plain_alternative_kept_only_when_it_differs() -> None:
 
 def test_attachments_listed_with_hashes() -> None:
     doc = read(fixture("invoice-phish.eml"))
+    block = doc.text.split("[attachments]\n", 1)[1].split("\n")
+    assert block[0].startswith("invoice-2024-0311.pdf application/pdf ")
+    assert block[0].endswith(f"sha256 {doc.attachments[0].sha256}")
+    assert block[1].startswith("logo.png image/png 70 bytes sha256 ")
     names = [(a.name, a.content_type) for a in doc.attachments]
     assert names == [("invoice-2024-0311.pdf", "application/pdf"), ("logo.png", "image/png")]
     pdf = doc.attachments[0]

@@ -14,7 +14,8 @@ and unfolded; a header that occurs more than once (``received``,
 and ``received-count`` says how many Received headers there were.
 
 Every non-body part is listed as an :class:`Attachment` (name, type, size,
-SHA-256); an attachment whose content unmask can read (PDF, HTML, text, e-mail,
+SHA-256) and, one line each, in an ``[attachments]`` block at the end of the text
+(attachment names and hashes are indicators too); an attachment whose content unmask can read (PDF, HTML, text, e-mail,
 STIX …) becomes a child Document, read by the ``parse_child`` function the caller
 passes in.
 
@@ -375,6 +376,11 @@ def parse_email(
     text = "\n".join(block)
     if walker.bodies:
         text = (text + "\n\n" + "\n\n".join(walker.bodies)).strip()
+    if walker.attachments:
+        listing = "\n".join(
+            f"{a.name or '(no name)'} {a.content_type} {a.size} bytes sha256 {a.sha256}"
+            for a in walker.attachments)
+        text = (text + "\n\n[attachments]\n" + listing).strip()
     if not text.strip():
         raise NoTextError(source, "e-mail has no headers and no text body")
 
