@@ -85,3 +85,9 @@ def test_benign_noise_is_kept_with_reasons() -> None:
 
 def test_prose_yields_no_indicators() -> None:
     assert _values("prose", indicators_only=True) == set()
+
+
+def test_url_wrapped_in_a_table_cell_is_joined() -> None:
+    values = _values("corpus_quirks", indicators_only=True)
+    assert ("url", "https://cdn.discordapp.com/attachments/9028829671/9029083223/xElj.dll") in values
+    assert ("url", "https://github.com/someone/calc_security_poc/raw/master/calc.dll") in values

@@ -25,7 +25,7 @@ from unmask.errors import ExtractError
 from unmask.extract.observables.benign import Judge
 from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES
 from unmask.extract.observables.refang import refang, refang_text
-from unmask.extract.observables.scan import mask
+from unmask.extract.observables.scan import FILLER, mask
 from unmask.extract.observables.validate import (
     btc_ok,
     domain_ok,
@@ -56,6 +56,9 @@ _QUOTES = "'\"`"
 _ETH_CONTEXT = re.compile(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
 _XMPP = re.compile(r"jabber|xmpp")
 _LOTS = "warninglist:lots-project"
+_WRAP_SPACE = ("\xa0", FILLER)
+_WRAP = re.compile(r"[\xa0\x01]\r?\n")
+_CONTINUATION = re.compile(r"[A-Za-z0-9_%-][!-;=?-\[\]-{}~]{0,4096}")
 #: Something worth a second look inside a URL's path or query: a dotted name that
 #: is not just a web page (``?u=evil.com``, ``/evil.com/``), an address or a hash.
 _INNER_HINT = re.compile(
@@ -199,6 +202,16 @@ class _Collector:
                 raw = raw[:cut]
         raw = _trim(raw)
         end = start + len(raw)
+        if raw.endswith("/") and r[end : end + 1] in _WRAP_SPACE and r.startswith(("\n", "\r\n"), end + 1):
+            # A table cell wrapped after a non-breaking space: "…discordapp[.]com/\xa0\n
+            # attachments/…/x[.]dll" is one URL. (Outside the prefilter's windows the
+            # space reads as FILLER.)
+            gap = 2 if r[end + 1] == "\n" else 3
+            cont = _CONTINUATION.match(r, end + gap)
+            if cont is not None and "/" in cont.group() and "://" not in cont.group():
+                tail = _trim(cont.group())
+                raw = r[start : end + gap] + tail
+                end = end + gap + len(tail)
         if end <= host_start:
             return
         host_end = min(host_end, end)
@@ -213,7 +226,7 @@ class _Collector:
             # Not a real host: look inside for anything else.
             self.run(INNER, start - 1, end)
             return
-        rest = r[host_end:end]
+        rest = _WRAP.sub("", r[host_end:end])
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
         if _LOTS in reasons and rest.strip("/"):
             # A path on a trusted site that attackers abuse (GitHub, Discord CDN …)
