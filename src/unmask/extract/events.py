@@ -14,12 +14,13 @@ hold no events.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from unmask.extract.targets import actors_for, passages
+from unmask.extract.targets import ActorIndex, passages
 from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
 
 __all__ = ["DateMention", "extract_events", "find_dates"]
@@ -271,8 +272,13 @@ def extract_events(
     """Sentences stating that something happened at a date."""
     published = context.published if context is not None else None
     items = passages(text)
+    actor_index = ActorIndex(actors)
     events: list[Event] = []
     seen: set[tuple[str, str, int]] = set()
+    targeted = sorted(
+        (t for t in targets if t.role in ("target", "victim")), key=lambda t: t.span.start
+    )
+    target_starts = [t.span.start for t in targeted]
     for index, passage in enumerate(items):
         if passage.furniture or passage.kind in ("heading", "table"):
             continue
@@ -281,13 +287,10 @@ def extract_events(
         dates = find_dates(sentence, published)
         if not dates:
             continue
-        actor_ids = actors_for(index, items, actors)
-        target_values = tuple(
-            dict.fromkeys(
-                t.value for t in targets
-                if span.start <= t.span.start < span.end and t.role in ("target", "victim")
-            )
-        )
+        actor_ids = actor_index.for_passage(index, items)
+        lo = bisect.bisect_left(target_starts, span.start)
+        hi = bisect.bisect_left(target_starts, span.end)
+        target_values = tuple(dict.fromkeys(t.value for t in targeted[lo:hi]))
         for date in dates:
             if published is not None and _first_day(date.date) > published:
                 continue

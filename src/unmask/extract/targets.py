@@ -20,19 +20,21 @@ Every place, sector and organisation named in the text becomes a
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from unmask.extract.sentences import Sentence, split_sentences
 from unmask.model import ActorMention, Attribution, ExtractContext, Span, TargetMention
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
+from unmask.reference.phrase_index import SpanSet
 from unmask.reference.sectors import sector_vocabulary
 
 __all__ = [
+    "ActorIndex",
     "Passage",
-    "actors_for",
     "extract_attributions",
     "extract_targets",
     "passages",
@@ -74,10 +76,18 @@ class Passage:
         return self.sentence.kind
 
 
-def _line_bounds(text: str, offset: int) -> tuple[int, int]:
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    return start, len(text) if end < 0 else end
+class _Lines:
+    """Line boundaries of a text, found by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._length = len(text)
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        start = self._starts[index]
+        end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else self._length
+        return start, end
 
 
 def passages(text: str) -> list[Passage]:
@@ -88,11 +98,12 @@ def passages(text: str) -> list[Passage]:
     next prose sentence.
     """
     sentences = split_sentences(text)
+    lines = _Lines(text)
     out: list[Passage] = []
     caption_lines: set[int] = set()
     for sentence in sentences:
         if _CAPTION.search(sentence.text(text)):
-            caption_lines.add(_line_bounds(text, sentence.span.start)[0])
+            caption_lines.add(lines.bounds(sentence.span.start)[0])
     paragraph = 0
     previous_end = 0
     in_related = False
@@ -102,8 +113,8 @@ def passages(text: str) -> list[Passage]:
             paragraph += 1
         previous_end = sentence.span.end
         body = sentence.text(text)
-        line_start, line_end = _line_bounds(text, sentence.span.start)
-        line = text[line_start:line_end]
+        line_start, line_end = lines.bounds(sentence.span.start)
+        line = text[line_start : min(line_end, line_start + 200)]
         furniture = line_start in caption_lines or bool(_BYLINE.match(line))
         if sentence.kind == "heading" and _FURNITURE_HEADING.match(body):
             in_related = not body.strip().lower().startswith("advertisement")
@@ -117,26 +128,36 @@ def passages(text: str) -> list[Passage]:
     return out
 
 
-def actors_for(
-    index: int, items: Sequence[Passage], actors: Sequence[ActorMention], *, lookback: int = 3
-) -> tuple[str, ...]:
-    """Actor ids a passage speaks of: those named in it, else the nearest named in
-    the previous ``lookback`` sentences of its paragraph, else the document's only actor."""
-    span = items[index].span
-    inside = [a for a in actors if span.start <= a.span.start < span.end]
-    if inside:
-        return tuple(dict.fromkeys(a.actor_id for a in inside))
-    for back in range(index - 1, max(-1, index - 1 - lookback), -1):
-        if items[back].paragraph != items[index].paragraph and back != index - 1:
-            break
-        prev = items[back].span
-        found = [a for a in actors if prev.start <= a.span.start < prev.end]
-        if found:
-            return (found[-1].actor_id,)
-    ids = {a.actor_id for a in actors}
-    if len(ids) == 1:
-        return (next(iter(ids)),)
-    return ()
+class ActorIndex:
+    """Actor mentions sorted by offset, to ask which actors a passage speaks of."""
+
+    def __init__(self, actors: Sequence[ActorMention]) -> None:
+        self._ordered = sorted(actors, key=lambda a: a.span.start)
+        self._starts = [a.span.start for a in self._ordered]
+        ids = {a.actor_id for a in actors}
+        self._only = next(iter(ids)) if len(ids) == 1 else None
+
+    def _named_in(self, span: Span) -> list[ActorMention]:
+        lo = bisect.bisect_left(self._starts, span.start)
+        hi = bisect.bisect_left(self._starts, span.end)
+        return self._ordered[lo:hi]
+
+    def for_passage(self, index: int, items: Sequence[Passage], *, lookback: int = 3) -> tuple[str, ...]:
+        """Actor ids passage ``index`` speaks of: those named in it, else the nearest
+        named in the previous ``lookback`` sentences of its paragraph, else the
+        document's only actor."""
+        if not self._ordered:
+            return ()
+        inside = self._named_in(items[index].span)
+        if inside:
+            return tuple(dict.fromkeys(a.actor_id for a in inside))
+        for back in range(index - 1, max(-1, index - 1 - lookback), -1):
+            if items[back].paragraph != items[index].paragraph and back != index - 1:
+                break
+            found = self._named_in(items[back].span)
+            if found:
+                return (found[-1].actor_id,)
+        return (self._only,) if self._only else ()
 
 
 # --- role cues ------------------------------------------------------------------------
@@ -156,6 +177,8 @@ _TARGET_CUE = re.compile(
 )
 #: How far (characters) a target may stand from its cue unless a list carries it on.
 _CUE_REACH = 60
+#: How much of the sentence on either side of a mention the role rules look at.
+_WINDOW = 300
 _VICTIM_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:was|were|had been|has been|have been|got)\s+"
     r"(?:\w+\s+)?(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit)\b",
@@ -262,25 +285,21 @@ class _Hit:
     form: str  # name, abbreviation, demonym, capital, sector, vendor, media, ...
 
 
-def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
-    return any(start < t_end and t_start < end for t_start, t_end in taken)
-
-
 def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     geo = geo_gazetteer()
     sectors = sector_vocabulary()
     orgs = org_gazetteer()
-    taken: list[tuple[int, int]] = [(a.span.start, a.span.end) for a in actors]
+    taken = SpanSet((a.span.start, a.span.end) for a in actors)
     hits: list[_Hit] = []
     for phrase in orgs.index().find(text):
-        if not phrase.exact_case or _overlaps(phrase.start, phrase.end, taken):
+        if not phrase.exact_case or taken.overlaps(phrase.start, phrase.end):
             continue
         name = phrase.keys[0]
         org = orgs.orgs[name]
         hits.append(_Hit(phrase.start, phrase.end, "organization", name, org.category))
-        taken.append((phrase.start, phrase.end))
+        taken.add(phrase.start, phrase.end)
     for phrase in geo.index().find(text):
-        if _overlaps(phrase.start, phrase.end, taken):
+        if taken.overlaps(phrase.start, phrase.end):
             continue
         names = geo.names.get(phrase.surface) or geo.names.get(phrase.keys[0]) or ()
         if not names:
@@ -296,9 +315,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         place = geo.places[entry.code]
         hits.append(_Hit(phrase.start, phrase.end, place.kind, place.code, entry.form))
-        taken.append((phrase.start, phrase.end))
+        taken.add(phrase.start, phrase.end)
     for phrase in sectors.index().find(text):
-        if _overlaps(phrase.start, phrase.end, taken):
+        if taken.overlaps(phrase.start, phrase.end):
             continue
         value = sectors.lookup(phrase.surface)
         if value is None:
@@ -315,26 +334,26 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         if sectors.needs_sector_noun(phrase.surface) and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80]):
             continue
         hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
-        taken.append((phrase.start, phrase.end))
+        taken.add(phrase.start, phrase.end)
     for match in _ORG_PHRASE.finditer(text):
         start, end = match.start(), match.end()
         words = match.group(0).split()
         while words and words[0] in _ORG_STOP_START:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
-        if len(words) < 2 or _overlaps(start, end, taken):
+        if len(words) < 2 or taken.overlaps(start, end):
             continue
         surface = text[start:end].rstrip(".")
         end = start + len(surface)
         hits.append(_Hit(start, end, "organization", " ".join(surface.split()), "heuristic"))
-        taken.append((start, end))
+        taken.add(start, end)
     for match in _ORG_APPOSITIVE.finditer(text):
         start, end = match.start("name"), match.end("name")
         name = match.group("name")
-        if name.split()[0] in _ORG_STOP_START or _overlaps(start, end, taken):
+        if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end):
             continue
         hits.append(_Hit(start, end, "organization", name, "heuristic"))
-        taken.append((start, end))
+        taken.add(start, end)
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -351,19 +370,20 @@ def _role(
     local_end: int,
     previous: tuple[_Hit, str, int] | None,
 ) -> str:
-    before = sentence[:local_start]
-    after = sentence[local_end:]
+    before = sentence[max(0, local_start - _WINDOW) : local_start]
+    after = sentence[local_end : local_end + _WINDOW]
+    near = before[-120:]  # enough for "principal threat researcher with the ..."
     # A list continues the role of its first member ("from the NSA, FBI and State Department").
     if previous is not None:
         prev_hit, prev_role, prev_end = previous
         gap = sentence[prev_end:local_start]
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
-    if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(before):
+    if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
         return "location"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(before):
+    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
         return "mention"
@@ -373,7 +393,7 @@ def _role(
         and _SOURCE_AFTER.match(after)
     ):
         return "source"
-    if _SPONSOR_BEFORE.search(before):
+    if _SPONSOR_BEFORE.search(near):
         return "sponsor"
     if (
         hit.kind in ("country", "region")
@@ -392,11 +412,12 @@ def _role(
     carried = (
         previous is not None
         and previous[1] in ("target", "victim")
+        and local_start - previous[2] <= 80
         and re.fullmatch(r"\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus)?\s*"
                          r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+)?(?:[a-z][\w-]*\s+)?",
                          sentence[previous[2] : local_start], re.IGNORECASE) is not None
     )
-    if cue is not None and (carried or local_start - cue.end() <= _CUE_REACH):
+    if cue is not None and (carried or len(before) - cue.end() <= _CUE_REACH):
         between = before[cue.end() :]
         if not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between):
             if hit.kind == "region" and hit.value == "worldwide":
@@ -406,16 +427,16 @@ def _role(
             if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
                 return "source"
             return "target"
-    if re.search(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$", before, re.IGNORECASE):
+    if re.search(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$", near, re.IGNORECASE):
         return "victim"
     return "mention"
 
 
 def _hits_with_roles(
-    text: str, actors: Sequence[ActorMention]
+    text: str, actors: Sequence[ActorMention], items: Sequence[Passage] | None = None
 ) -> list[tuple[_Hit, str, Passage, int]]:
     hits = _find_hits(text, actors)
-    items = passages(text)
+    items = passages(text) if items is None else items
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     for index, passage in enumerate(items):
@@ -528,10 +549,11 @@ def extract_attributions(
 
     orgs = org_gazetteer()
     items = passages(text)
-    for hit, role, passage, index in _hits_with_roles(text, actors):
+    actor_index = ActorIndex(actors)
+    for hit, role, passage, index in _hits_with_roles(text, actors, items):
         if role != "sponsor" or passage.furniture:
             continue
-        actor_ids = actors_for(index, items, actors)
+        actor_ids = actor_index.for_passage(index, items)
         if hit.kind == "organization":
             add("sponsor", hit.value, hit.start, hit.end, actor_ids)
             org = orgs.orgs.get(hit.value)
@@ -550,5 +572,5 @@ def extract_attributions(
                 if re.search(r"\b(?:not|no|rather than|instead of|unlike|beyond)\s+(?:\w+\s+)?$", before):
                     continue
                 add("motivation", value, span.start + match.start(), span.start + match.end(),
-                    actors_for(index, items, actors))
+                    actor_index.for_passage(index, items))
     return sorted(found.values(), key=lambda a: (a.span.start, a.kind, a.value))

@@ -9,21 +9,21 @@ first, left to right.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
-__all__ = ["PhraseHit", "PhraseIndex", "fold"]
+__all__ = ["PhraseHit", "PhraseIndex", "SpanSet", "fold"]
 
 
 def fold(text: str) -> str:
     """Lower-case ``text`` one character at a time, keeping its length (offsets stay valid)."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-    return "".join(out).replace("’", "'")
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return low.replace("’", "'")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -80,12 +80,12 @@ class PhraseIndex:
                 continue
             candidates.append((start, end, keys, spellings))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int]] = []
+        taken = SpanSet()
         hits: list[PhraseHit] = []
         for start, end, keys, spellings in candidates:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if taken.overlaps(start, end):
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             surface = text[start:end]
             hits.append(
                 PhraseHit(start, end, surface, keys, surface.replace("’", "'") in spellings)
@@ -97,3 +97,34 @@ class PhraseIndex:
         """The folded patterns."""
         for key in self._automaton.keys():  # noqa: SIM118 - an Automaton is not a dict
             yield str(key)
+
+
+class SpanSet:
+    """Character ranges already claimed, with a logarithmic overlap test.
+
+    Ranges added are merged with any they overlap, so the stored ranges stay sorted
+    and disjoint.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in ranges:
+            self.add(start, end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._starts, end)
+        return index > 0 and self._ends[index - 1] > start
+
+    def contains(self, offset: int) -> bool:
+        index = bisect.bisect_right(self._starts, offset)
+        return index > 0 and self._ends[index - 1] > offset
+
+    def add(self, start: int, end: int) -> None:
+        lo = bisect.bisect_left(self._ends, start)
+        hi = bisect.bisect_right(self._starts, end)
+        if lo < hi:
+            start = min(start, self._starts[lo])
+            end = max(end, self._ends[hi - 1])
+        self._starts[lo:hi] = [start]
+        self._ends[lo:hi] = [end]
