@@ -58,8 +58,6 @@ def test_seed_events_and_attribution_name_kimsuky(seed: tuple[str, dict[str, obj
     """Needs the actor extractor: the dated events of the group and its sponsor link to G0094."""
     text, _ = seed
     analysis = analyze(text, published="2023-11-30")
-    if not analysis.actors:
-        pytest.xfail("the actor extractor (issue 4) finds no actors yet; events cannot name Kimsuky")
     by_date = {e.date: e for e in analysis.events}
     for date in ("2023-11-30", "2012", "2020-08", "2023-06"):
         assert "G0094" in by_date[date].actor_ids, date
