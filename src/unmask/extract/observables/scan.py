@@ -20,13 +20,22 @@ __all__ = ["FILLER", "mask"]
 FILLER = "\x01"
 
 _TRIG = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?=\S)[^\s]{0,4096}")
-#: Defang marks that may be written with spaces around them: their token is
-#: widened to its neighbours (``user @ example [.] com``).
 _TRIG_REV = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?<=\S.)[^\s]{0,4096}")
-_SPECIAL = re.compile(r"[@{}~]|\\[A-Za-z0-9%]|[\[(](?:\.|dot|DOT|at|AT|:|/)|(?:\.|dot|DOT|at|AT)[\])]|^[\[\]().@]{1,4}$|[\[(]$|^[\])]")
 _HEAD = re.compile(r"[^\s]{0,256}")
-#: Characters that may start a defang mark written apart from its neighbours.
-_SPECIAL_CHARS = re.compile(r"[@{}~\[\]\\](?!_)")
+#: Defang marks written apart from their neighbours (``user @ example [.] com``,
+#: ``HKLM\\Software\\Image File Execution Options``): their token's window is
+#: widened to the tokens around it. One character class first, so the scan is fast.
+_SPECIAL_CHARS = re.compile(
+    r"""[@\\\[\](){}](?:
+        (?<=@)(?=[ \t])|(?<=[ \t]@)
+        |(?<=\\)(?=[A-Za-z0-9%])
+        |(?<=[\[({])(?=[ \t])
+        |(?<=[ \t][\])}])
+        |(?<=[ \t][\[({])(?=\.|dot|DOT|at|AT|@)|(?<=[\[({])(?=(?i:dot|at)[ \t]*[\])}])
+        |(?<=[.@][\])}])(?=[ \t])|(?<=[\[({ ](?i:dot)[\])}])(?=[ \t])|(?<=[\[({ ](?i:at)[\])}])(?=[ \t])
+    )""",
+    re.VERBOSE,
+)
 
 _EXTRAS = tuple(
     re.compile(p)
@@ -99,7 +108,6 @@ def windows(text: str) -> list[tuple[int, int]]:
     spans.extend([m.span() for m in _TRIG.finditer(text)])
     spans.extend([(n - m.end(), n - m.start()) for m in _TRIG_REV.finditer(tok.rev)])
     # Defang marks that may stand apart from their neighbours widen their window.
-    special = _SPECIAL.search
     find = _SPECIAL_CHARS.search
     pos = 0
     while True:
@@ -110,8 +118,7 @@ def windows(text: str) -> list[tuple[int, int]]:
         start = tstart(p)
         end = tok.end(p)
         pos = max(end, p + 1)
-        if special(text, start, end):
-            append((tok.left(start, 3), tok.right(end, 4)))
+        append((tok.left(start, 3), tok.right(end, 4)))
     for rx in _EXTRAS:
         covered = -1
         for m in rx.finditer(text):
