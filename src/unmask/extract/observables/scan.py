@@ -12,6 +12,7 @@ pattern pass skips it at C speed. Every step is a single left-to-right scan.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 __all__ = ["FILLER", "mask"]
@@ -163,25 +164,24 @@ def windows(text: str) -> list[tuple[int, int]]:
 
 
 def _exclude(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``spans`` minus ``holes`` (both sorted, non-overlapping)."""
+    """``spans`` minus ``holes`` (both sorted, non-overlapping); holes are few."""
     if not holes:
         return spans
-    out: list[tuple[int, int]] = []
-    i = 0
-    for s, e in spans:
-        while i < len(holes) and holes[i][1] <= s:
-            i += 1
+    for hs, he in holes:
+        i = bisect.bisect_left(spans, (hs, -1))
+        if i > 0 and spans[i - 1][1] > hs:
+            i -= 1
         j = i
-        while s < e:
-            if j >= len(holes) or holes[j][0] >= e:
-                out.append((s, e))
-                break
-            hs, he = holes[j]
-            if hs > s:
-                out.append((s, hs))
-            s = max(s, he)
+        pieces: list[tuple[int, int]] = []
+        while j < len(spans) and spans[j][0] < he:
+            s, e = spans[j]
+            if s < hs:
+                pieces.append((s, hs))
+            if e > he:
+                pieces.append((he, e))
             j += 1
-    return out
+        spans[i:j] = pieces
+    return spans
 
 
 def mask(text: str) -> str:
