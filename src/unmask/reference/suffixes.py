@@ -14,7 +14,7 @@ from unmask.reference.cache import load_compiled
 
 __all__ = ["SuffixIndex", "load_suffixes"]
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,14 @@ def _build() -> SuffixIndex:
                 target.add(rule[2:])
             else:
                 target.add(rule)
+    # Internationalised suffixes are listed in Unicode; text names them in punycode.
+    for target in (icann, private):
+        for rule in list(target):
+            if not rule.isascii():
+                try:
+                    target.add(rule.encode("idna").decode("ascii"))
+                except UnicodeError:
+                    continue
     tlds = {s.rsplit(".", 1)[-1] for s in icann if s.isascii()}
     tlds |= {s for s in icann | private if "." not in s and s.isascii()}
     return SuffixIndex(
