@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.errors import StoreError
@@ -31,6 +31,7 @@ from unmask.model import (
     TargetMention,
     TechniqueMention,
 )
+from unmask.store import statements as q
 from unmask.store.engine import create_store_engine, resolve_url, upgrade
 from unmask.store.results import (
     ActorProfile,
@@ -50,12 +51,10 @@ from unmask.store.results import (
 from unmask.store.schema import (
     ActorMentionRow,
     ActorRow,
-    ActorStatRow,
     AliasClaimRow,
     AttributionRow,
     DocumentActorRow,
     DocumentRow,
-    EventActorRow,
     EventRow,
     MalwareRow,
     ObservableRow,
@@ -92,7 +91,8 @@ _SQLITE_SEARCH = (
 _POSTGRES_SEARCH = (
     "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "
     "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
-    "FROM documents d, q WHERE d.search @@ q.query "
+    "FROM (SELECT d.id, d.search FROM documents d, q WHERE d.search @@ q.query "
+    "ORDER BY d.id DESC LIMIT 2000) d, q "
     "ORDER BY rank DESC, d.id LIMIT :limit) "
     "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
     "d.format, d.ingested_at, hits.rank, "
@@ -296,30 +296,19 @@ class KnowledgeBase:
 
     @staticmethod
     def _report_columns() -> tuple[Any, ...]:
-        return (_D.id, _D.sha256, _D.source, _D.title, _D.published, _D.tlp, _D.format,
-                _D.ingested_at)
+        return q.REPORT_COLUMNS
 
     def _actors_of(self, conn: Connection, document_ids: Sequence[int]) -> dict[int, list[str]]:
         out: dict[int, list[str]] = defaultdict(list)
         if not document_ids:
             return out
-        rows = conn.execute(
-            select(DocumentActorRow.document_id, DocumentActorRow.actor_id)
-            .where(DocumentActorRow.document_id.in_(list(document_ids)))
-            .order_by(DocumentActorRow.document_id, DocumentActorRow.mentions.desc())
-        )
-        for document_id, actor_id in rows:
+        for document_id, actor_id in conn.execute(q.ACTORS_OF, {"ids": list(document_ids)}):
             out[document_id].append(actor_id)
         return out
 
     @staticmethod
     def _evidence_columns(model: Any) -> tuple[Any, ...]:
-        """Report and span columns; the quote is stored (evidence sentences) or the surface."""
-        quote = model.quote if hasattr(model, "quote") else model.surface
-        return (
-            _D.sha256, _D.source, _D.title, _D.published, model.span_start, model.span_end,
-            quote.label("quote"),
-        )
+        return q.evidence_columns(model)
 
     @staticmethod
     def _evidence(row: Any) -> Evidence:
@@ -405,48 +394,25 @@ class KnowledgeBase:
 
     @staticmethod
     def _has_actor(conn: Connection, actor_id: str) -> bool:
+        params = {"actor_id": actor_id}
         return (
-            conn.execute(
-                select(DocumentActorRow.document_id).where(DocumentActorRow.actor_id == actor_id)
-                .limit(1)
-            ).first()
-            is not None
-            or conn.execute(
-                select(AliasClaimRow.id).where(AliasClaimRow.actor_id == actor_id).limit(1)
-            ).first()
-            is not None
+            conn.execute(q.HAS_ACTOR, params).first() is not None
+            or conn.execute(q.HAS_CLAIM, params).first() is not None
         )
 
     def _stat_rows(self, conn: Connection, actor_id: str, kind: str, limit: int) -> list[Any]:
-        return list(
-            conn.execute(
-                select(ActorStatRow.key, ActorStatRow.reports, ActorStatRow.mentions)
-                .where(ActorStatRow.actor_id == actor_id, ActorStatRow.kind == kind)
-                .order_by(ActorStatRow.reports.desc(), ActorStatRow.key)
-                .limit(limit)
-            )
-        )
+        return list(conn.execute(q.STAT_ROWS, {"actor_id": actor_id, "kind": kind,
+                                               "limit": limit}))
 
     def _profile(
         self, conn: Connection, actor_id: str, n_reports: int, n_techniques: int,
         n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
     ) -> ActorProfile:
-        da = DocumentActorRow
-        count, first, last = conn.execute(
-            select(func.count(), func.min(da.published), func.max(da.published)).where(
-                da.actor_id == actor_id
-            )
-        ).one()
+        count, first, last = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).one()
         report_rows = list(
-            conn.execute(
-                select(*self._report_columns(), da.mentions, da.name)
-                .join(da, da.document_id == _D.id)
-                .where(da.actor_id == actor_id)
-                .order_by(da.published.desc().nulls_last(), da.document_id.desc())
-                .limit(max(n_reports, 100))
-            )
+            conn.execute(q.ACTOR_REPORTS, {"actor_id": actor_id, "limit": max(n_reports, 50)})
         )
-        recent_ids = [r.id for r in report_rows]
+        recent_ids = [r.id for r in report_rows[:50]]
         name = report_rows[0].name if report_rows else actor_id
         actors_of = self._actors_of(conn, recent_ids[:n_reports])
         report_refs = tuple(
@@ -475,11 +441,7 @@ class KnowledgeBase:
             kind, value = [*r.key.split(_SEP), "", ""][:2]
             attributions.append(NamedStat(kind, value, r.reports, r.mentions))
         indicator_rows = self._stat_rows(conn, actor_id, "indicator", n_indicators)
-        indicator_count = conn.execute(
-            select(func.count()).where(
-                ActorStatRow.actor_id == actor_id, ActorStatRow.kind == "indicator"
-            )
-        ).scalar_one()
+        indicator_count = conn.execute(q.INDICATOR_COUNT, {"actor_id": actor_id}).scalar_one()
         indicator_stats = []
         for r in indicator_rows:
             kind, value = [*r.key.split(_SEP), "", ""][:2]
@@ -515,48 +477,28 @@ class KnowledgeBase:
         stats = self._stat_rows(conn, actor_id, "technique", limit)
         if not stats:
             return ()
-        wanted = [r.key for r in stats]
+        wanted = {r.key for r in stats}
         found: dict[str, list[Any]] = defaultdict(list)
         names: dict[str, str] = {}
-        t = TechniqueRow
         if recent_ids:
-            # The best-supported mention per (technique, report) in the actor's latest
-            # reports, then the first n_evidence reports per technique.
-            ranked = (
-                select(
-                    t.id,
-                    func.row_number().over(
-                        partition_by=t.technique_id,
-                        order_by=(t.document_id.desc(), t.confidence.desc(), t.id),
-                    ).label("rank"),
-                )
-                .where(t.document_id.in_(list(recent_ids)), t.technique_id.in_(wanted))
-                .subquery()
-            )
-            rows = conn.execute(
-                select(t.technique_id, t.name, *self._evidence_columns(t))
-                .join(ranked, ranked.c.id == t.id)
-                .join(_DT, _D.id == t.document_id)
-                .where(ranked.c.rank <= n_evidence * 4)
-                .order_by(t.technique_id, ranked.c.rank)
+            # Evidence from the actor's latest reports: newest report first, the most
+            # confident mention of each technique in it.
+            rows = sorted(
+                (r for r in conn.execute(q.TECHNIQUES_IN, {"ids": list(recent_ids)})
+                 if r.technique_id in wanted),
+                key=lambda r: (-r.document_id, -r.confidence),
             )
             for row in rows:
                 names.setdefault(row.technique_id, row.name)
                 held = found[row.technique_id]
                 if len(held) < n_evidence and all(h.sha256 != row.sha256 for h in held):
                     held.append(row)
-        da = DocumentActorRow
-        for technique_id in wanted:
+        for technique_id in sorted(wanted):
             if complete or found.get(technique_id):
                 continue
-            rows = conn.execute(
-                select(t.technique_id, t.name, *self._evidence_columns(t))
-                .join(da, and_(da.document_id == t.document_id, da.actor_id == actor_id))
-                .join(_DT, _D.id == t.document_id)
-                .where(t.technique_id == technique_id)
-                .limit(n_evidence)
-            )
-            for row in rows:
+            for row in conn.execute(q.TECHNIQUE_FALLBACK, {"actor_id": actor_id,
+                                                           "technique_id": technique_id,
+                                                           "limit": n_evidence}):
                 names.setdefault(row.technique_id, row.name)
                 found[technique_id].append(row)
         return tuple(
@@ -569,28 +511,12 @@ class KnowledgeBase:
         )
 
     def _timeline(self, conn: Connection, actor_id: str, limit: int) -> tuple[TimelineEntry, ...]:
-        ea, e = EventActorRow, EventRow
-        groups = list(
-            conn.execute(
-                select(e.kind, e.date, e.precision, func.min(e.start_date).label("start"),
-                       func.count(func.distinct(e.document_id)).label("reports"),
-                       func.min(e.id).label("first_id"))
-                .join(ea, ea.event_id == e.id)
-                .where(ea.actor_id == actor_id)
-                .group_by(e.kind, e.date, e.precision)
-                .order_by(func.min(e.start_date), e.kind)
-                .limit(limit)
-            )
-        )
+        groups = list(conn.execute(q.TIMELINE_GROUPS, {"actor_id": actor_id, "limit": limit}))
         if not groups:
             return ()
         evidence = {
             row.id: self._evidence(row)
-            for row in conn.execute(
-                select(e.id, *self._evidence_columns(e))
-                .join(_DT, _D.id == e.document_id)
-                .where(e.id.in_([g.first_id for g in groups]))
-            )
+            for row in conn.execute(q.TIMELINE_EVIDENCE, {"ids": [g.first_id for g in groups]})
         }
         return tuple(
             TimelineEntry(g.date, g.precision, g.kind, int(g.reports), evidence[g.first_id])
@@ -598,37 +524,12 @@ class KnowledgeBase:
         )
 
     def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:
-        a = AliasClaimRow
-        groups = list(
-            conn.execute(
-                select(a.norm, a.relation, func.min(a.name).label("name"),
-                       func.count(func.distinct(a.document_id)).label("reports"))
-                .where(a.actor_id == actor_id)
-                .group_by(a.norm, a.relation)
-                .order_by(func.count(func.distinct(a.document_id)).desc(), a.norm)
-                .limit(200)
-            )
-        )
+        params = {"actor_id": actor_id}
+        groups = list(conn.execute(q.ALIAS_GROUPS, params))
         if not groups:
             return ()
-        ranked = (
-            select(
-                a.id,
-                func.row_number().over(
-                    partition_by=(a.norm, a.relation), order_by=(a.document_id.desc(), a.id)
-                ).label("rank"),
-            )
-            .where(a.actor_id == actor_id)
-            .subquery()
-        )
         sources: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for row in conn.execute(
-            select(a.norm, a.relation, *self._evidence_columns(a))
-            .join(ranked, ranked.c.id == a.id)
-            .join(_DT, _D.id == a.document_id)
-            .where(ranked.c.rank <= 5)
-            .order_by(ranked.c.rank)
-        ):
+        for row in conn.execute(q.ALIAS_SOURCES, params):
             sources[(row.norm, row.relation)].append(self._evidence(row))
         return tuple(
             AliasLearned(g.name, g.relation, int(g.reports), tuple(sources[(g.norm, g.relation)]))
@@ -841,30 +742,13 @@ class KnowledgeBase:
         raw = value.strip()
         refanged = _refang(raw)
         candidates = sorted({raw, raw.lower(), refanged, refanged.lower()} - {""})
-        o = ObservableRow
         try:
             with self._read() as conn:
-                rows = list(
-                    conn.execute(
-                        select(o.document_id, o.type, o.value, o.surface, o.benign_reasons,
-                               *self._evidence_columns(o), _D.tlp, _D.format, _D.ingested_at)
-                        .join(_DT, _D.id == o.document_id)
-                        .where(o.value.in_(candidates))
-                        .order_by(o.document_id.desc(), o.id)
-                    )
-                )
+                rows = list(conn.execute(q.IOC_ROWS, {"values": candidates}))
                 if not rows:
                     return None
                 document_ids = sorted({r.document_id for r in rows})
-                actor_rows = list(
-                    conn.execute(
-                        select(DocumentActorRow.document_id, DocumentActorRow.actor_id,
-                               DocumentActorRow.name)
-                        .where(DocumentActorRow.document_id.in_(document_ids))
-                        .order_by(DocumentActorRow.document_id,
-                                  DocumentActorRow.mentions.desc())
-                    )
-                )
+                actor_rows = list(conn.execute(q.IOC_ACTORS, {"ids": document_ids}))
         except SQLAlchemyError as exc:
             raise self._fail(f"looking up {value!r}", exc) from exc
         actors_of: dict[int, list[str]] = defaultdict(list)

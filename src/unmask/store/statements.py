@@ -1,0 +1,166 @@
+"""Prebuilt statements for the hot queries (actor profile, indicator lookup).
+
+Built once with bound parameters, so a query costs one execution, not a statement
+construction and cache-key walk each time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam, func, select
+
+from unmask.store.schema import (
+    ActorStatRow,
+    AliasClaimRow,
+    DocumentActorRow,
+    DocumentRow,
+    EventActorRow,
+    EventRow,
+    ObservableRow,
+    TechniqueRow,
+    table_of,
+)
+
+__all__ = [
+    "ACTORS_OF",
+    "ACTOR_REPORTS",
+    "ACTOR_SPAN",
+    "ALIAS_GROUPS",
+    "ALIAS_SOURCES",
+    "HAS_ACTOR",
+    "HAS_CLAIM",
+    "INDICATOR_COUNT",
+    "IOC_ACTORS",
+    "IOC_ROWS",
+    "REPORT_COLUMNS",
+    "STAT_ROWS",
+    "TECHNIQUES_IN",
+    "TECHNIQUE_FALLBACK",
+    "TIMELINE_EVIDENCE",
+    "TIMELINE_GROUPS",
+    "evidence_columns",
+]
+
+_DT = table_of(DocumentRow)
+_D = _DT.c
+da = DocumentActorRow
+
+REPORT_COLUMNS = (_D.id, _D.sha256, _D.source, _D.title, _D.published, _D.tlp, _D.format,
+                  _D.ingested_at)
+
+
+def evidence_columns(model: Any) -> tuple[Any, ...]:
+    """Report and span columns; the quote is stored (evidence sentences) or the surface."""
+    quote = model.quote if hasattr(model, "quote") else model.surface
+    return (_D.sha256, _D.source, _D.title, _D.published, model.span_start, model.span_end,
+            quote.label("quote"))
+
+
+HAS_ACTOR = select(da.document_id).where(da.actor_id == bindparam("actor_id")).limit(1)
+HAS_CLAIM = select(AliasClaimRow.id).where(AliasClaimRow.actor_id == bindparam("actor_id")).limit(1)
+
+STAT_ROWS = (
+    select(ActorStatRow.key, ActorStatRow.reports, ActorStatRow.mentions)
+    .where(ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == bindparam("kind"))
+    .order_by(ActorStatRow.reports.desc(), ActorStatRow.key)
+    .limit(bindparam("limit"))
+)
+
+INDICATOR_COUNT = select(func.count()).where(
+    ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == "indicator"
+)
+
+ACTOR_SPAN = select(func.count(), func.min(da.published), func.max(da.published)).where(
+    da.actor_id == bindparam("actor_id")
+)
+
+ACTOR_REPORTS = (
+    select(*REPORT_COLUMNS, da.mentions, da.name)
+    .join(da, da.document_id == _D.id)
+    .where(da.actor_id == bindparam("actor_id"))
+    .order_by(da.published.desc().nulls_last(), da.document_id.desc())
+    .limit(bindparam("limit"))
+)
+
+ACTORS_OF = (
+    select(da.document_id, da.actor_id)
+    .where(da.document_id.in_(bindparam("ids", expanding=True)))
+    .order_by(da.document_id, da.mentions.desc())
+)
+
+_t = TechniqueRow
+TECHNIQUES_IN = (
+    select(_t.technique_id, _t.name, _t.confidence, _t.document_id, *evidence_columns(_t))
+    .join(_DT, _D.id == _t.document_id)
+    .where(_t.document_id.in_(bindparam("ids", expanding=True)))
+)
+
+TECHNIQUE_FALLBACK = (
+    select(_t.technique_id, _t.name, *evidence_columns(_t))
+    .join(da, (da.document_id == _t.document_id) & (da.actor_id == bindparam("actor_id")))
+    .join(_DT, _D.id == _t.document_id)
+    .where(_t.technique_id == bindparam("technique_id"))
+    .limit(bindparam("limit"))
+)
+
+_e, _ea = EventRow, EventActorRow
+TIMELINE_GROUPS = (
+    select(_e.kind, _e.date, _e.precision, func.min(_e.start_date).label("start"),
+           func.count(func.distinct(_e.document_id)).label("reports"),
+           func.min(_e.id).label("first_id"))
+    .join(_ea, _ea.event_id == _e.id)
+    .where(_ea.actor_id == bindparam("actor_id"))
+    .group_by(_e.kind, _e.date, _e.precision)
+    .order_by(func.min(_e.start_date), _e.kind)
+    .limit(bindparam("limit"))
+)
+
+TIMELINE_EVIDENCE = (
+    select(_e.id, *evidence_columns(_e))
+    .join(_DT, _D.id == _e.document_id)
+    .where(_e.id.in_(bindparam("ids", expanding=True)))
+)
+
+_a = AliasClaimRow
+ALIAS_GROUPS = (
+    select(_a.norm, _a.relation, func.min(_a.name).label("name"),
+           func.count(func.distinct(_a.document_id)).label("reports"))
+    .where(_a.actor_id == bindparam("actor_id"))
+    .group_by(_a.norm, _a.relation)
+    .order_by(func.count(func.distinct(_a.document_id)).desc(), _a.norm)
+    .limit(200)
+)
+
+_ranked_claims = (
+    select(
+        _a.id,
+        func.row_number().over(
+            partition_by=(_a.norm, _a.relation), order_by=(_a.document_id.desc(), _a.id)
+        ).label("rank"),
+    )
+    .where(_a.actor_id == bindparam("actor_id"))
+    .subquery()
+)
+ALIAS_SOURCES = (
+    select(_a.norm, _a.relation, *evidence_columns(_a))
+    .join(_ranked_claims, _ranked_claims.c.id == _a.id)
+    .join(_DT, _D.id == _a.document_id)
+    .where(_ranked_claims.c.rank <= 5)
+    .order_by(_ranked_claims.c.rank)
+)
+
+_o = ObservableRow
+IOC_ROWS = (
+    select(_o.document_id, _o.type, _o.value, _o.surface, _o.benign_reasons,
+           *evidence_columns(_o), _D.tlp, _D.format, _D.ingested_at)
+    .join(_DT, _D.id == _o.document_id)
+    .where(_o.value.in_(bindparam("values", expanding=True)))
+    .order_by(_o.document_id.desc(), _o.id)
+)
+
+IOC_ACTORS = (
+    select(da.document_id, da.actor_id, da.name)
+    .where(da.document_id.in_(bindparam("ids", expanding=True)))
+    .order_by(da.document_id, da.mentions.desc())
+)
