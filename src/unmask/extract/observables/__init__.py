@@ -20,9 +20,10 @@ Each :class:`~unmask.model.Observable` has ``value`` (normalised), ``surface``
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from unmask.errors import ExtractError
-from unmask.extract.observables.benign import Judge
+from unmask.extract.observables.benign import FILE_TLDS, Judge
 from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES
 from unmask.extract.observables.refang import refang, refang_text
 from unmask.extract.observables.scan import FILLER, mask
@@ -99,6 +100,16 @@ class _Collector:
         self.out: dict[tuple[int, int, str], Observable] = {}
         self.host_reasons: dict[str, list[str]] = {}
         self.hosts: dict[str, tuple[str, str, list[str]] | None] = {}
+        self.handlers: dict[str, Callable[[re.Match[str]], None]] = {
+            "url": lambda m: self.url(m, "url"),
+            "surl": lambda m: self.url(m, "surl"),
+            "email": self.email,
+            "ipv4": self.ipv4,
+            "cidr": self.ipv4,
+            "domain": self.domain,
+            "fname": self.fname,
+            "hex": self.hexes,
+        }
         self.value_reasons: dict[str, list[str]] = {}
 
     # -- emitting ---------------------------------------------------------------
@@ -167,23 +178,15 @@ class _Collector:
     # -- the main loop ----------------------------------------------------------
 
     def run(self, pattern: re.Pattern[str], pos: int, endpos: int) -> None:
-        r = self.r
-        for m in pattern.finditer(r, pos, endpos):
+        handlers = self.handlers
+        other = self.other
+        for m in pattern.finditer(self.r, pos, endpos):
             kind = m.lastgroup
-            if kind == "url" or kind == "surl":
-                self.url(m, kind)
-            elif kind == "email":
-                self.email(m)
-            elif kind == "ipv4" or kind == "cidr":
-                self.ipv4(m)
-            elif kind == "domain":
-                self.domain(m)
-            elif kind == "fname":
-                self.fname(m)
-            elif kind == "hex":
-                self.hexes(m)
+            handler = handlers.get(kind)  # type: ignore[arg-type]
+            if handler is not None:
+                handler(m)
             else:
-                self.other(m, kind)
+                other(m, kind)
 
     def url(self, m: re.Match[str], kind: str) -> None:
         r = self.r
@@ -276,9 +279,9 @@ class _Collector:
         tld = raw[raw.rfind(".") + 1 :]
         if len(tld) > 1 and tld.istitle():
             return  # "in 5.It was": a sentence break, not a domain (real TLDs are not Title-case)
-        reasons = list(self._host_reasons(value))
-        if self.judge.file_like(value, self._before(start), self._after(end)):
-            reasons.append("file-name")
+        reasons = self._host_reasons(value)
+        if tld.lower() in FILE_TLDS and self.judge.file_like(value, self._before(start), self._after(end)):
+            reasons = [*reasons, "file-name"]
         self.emit("domain", value, start, end, reasons)
 
     def fname(self, m: re.Match[str]) -> None:

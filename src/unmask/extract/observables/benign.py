@@ -16,7 +16,7 @@ from unmask.model import ExtractContext
 from unmask.reference.suffixes import SuffixIndex
 from unmask.reference.warninglists import Warninglists
 
-__all__ = ["Judge"]
+__all__ = ["FILE_TLDS", "Judge"]
 
 def _ranges(kind: str, *networks: str) -> list[tuple[int, int, str]]:
     out = []
@@ -49,7 +49,7 @@ _FILE_CONTEXT = re.compile(
 )
 #: TLDs that double as file extensions; a two-label name with one of these is a
 #: file unless the text says otherwise (``.pl``/``.sh``/``.one`` need file words).
-_FILE_TLDS = frozenset({"zip", "py", "mov", "md", "rs", "so", "sh", "pl", "one", "ps", "cs", "java", "doc", "exe", "app"})
+FILE_TLDS = frozenset({"zip", "py", "mov", "md", "rs", "so", "sh", "pl", "one", "ps", "cs", "java", "doc", "exe", "app"})
 _AMBIGUOUS_FILE_TLDS = frozenset({"pl", "sh", "one", "app", "ps", "cs"})
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
@@ -103,7 +103,7 @@ class Judge:
         """``report.zip``: a two-label name whose TLD is a common file extension."""
         labels = host.split(".")
         tld = labels[-1]
-        if tld not in _FILE_TLDS or len(labels) > 2:
+        if tld not in FILE_TLDS or len(labels) > 2:
             return False
         if tld not in _AMBIGUOUS_FILE_TLDS:
             return True
