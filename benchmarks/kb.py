@@ -15,7 +15,8 @@ usage: python benchmarks/kb.py [--documents 100000] [--postgres URL] [--no-sqlit
    transaction per document) on ``--ingest-files`` generated report files with
    ``jobs=1`` and ``jobs=2``, into a separate database (the extractors dominate).
 4. Query latency, p50/p95/max in ms: actor profile (actors drawn uniformly, and the
-   ten biggest separately), full-text search (alias names, technique words and phrases),
+   ten biggest separately), full-text search (alias names, technique words, rare and
+   common filler words, phrases, sector + country),
    indicator lookup (stored values and misses).
 5. Database size on disk (SQLite file + WAL; PostgreSQL ``pg_total_relation_size``).
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -161,9 +163,29 @@ class _Text:
         return spans
 
 
+SYLLABLES = ["ka", "ro", "mi", "ten", "sul", "vo", "dra", "ne", "pi", "zor", "lu", "gha",
+             "ser", "tam", "qui", "bel", "on", "ix", "ur", "fen"]
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    """Pseudo-words; filler draws them Zipf-style, so a few are common and most are rare."""
+    words = list(WORDS)
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+VOCABULARY = _vocabulary(random.Random(1))
+_ZIPF_CUMULATIVE = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(VOCABULARY))))
+
+
 def _filler(rng: random.Random, text: _Text, chars: int) -> None:
     while chars > 0:
-        words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 20)))
+        words = " ".join(rng.choices(VOCABULARY, cum_weights=_ZIPF_CUMULATIVE, k=rng.randint(8, 20)))
         text.add(words.capitalize() + ". ")
         chars -= len(words) + 2
 
@@ -353,7 +375,9 @@ def bench_backend(url: str, args: argparse.Namespace, log: Callable[[str], None]
 
     queries = ([rng.choice(a.names) for a in rng.sample(stored, 40)]
                + [rng.choice(TECHNIQUE_WORDS) for _ in range(30)]
-               + [f'"{rng.choice(WORDS)} {rng.choice(WORDS)}"' for _ in range(15)]
+               + [rng.choice(VOCABULARY[200:]) for _ in range(15)]
+               + [f'"{rng.choice(VOCABULARY[:300])} {rng.choice(VOCABULARY[:300])}"'
+                  for _ in range(15)]
                + [f"{rng.choice(SECTORS)} {rng.choice(COUNTRIES)}" for _ in range(15)])
     search: list[float] = []
     for query in queries:
