@@ -66,13 +66,14 @@ _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPAT
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
 _ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 
-# Every observable has, near its start, a '.', ':', '@' or '\\' (before any '/' or
+# Every observable has, near its start, a '.', ':' or '@' (before any '/', '\\' or
 # bracket), or is a long alphanumeric run (hashes, wallets), a CVE or AS number, a
-# dashed MAC address, a path or a user agent: this look-ahead rejects most
-# positions before the alternatives are tried.
+# registry key, a %VAR% path, a dashed MAC address, a path or a user agent: this
+# look-ahead rejects most positions before the alternatives are tried.
 _GUARD = (
-    r"(?=[A-Za-z0-9~%/:])(?=[^\s\x01/\[\](){}<>\"',;|]{0,80}?[.:@\\]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
-    r"|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
+    r"(?!(?<=\d:)\d{1,4}:)"  # inside "1:2:3…" (IPv6, times): not a start
+    r"(?=[A-Za-z0-9~%/:])(?=[^\s\x01/\[\](){}<>\"',;|\\]{0,80}?[.:@]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
+    r"|HK|%[A-Za-z_]{2,30}%|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
 ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -32,7 +32,7 @@ _BRACKET = re.compile(
 )
 _CDOT = re.compile(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
 _BSLASH = re.compile(r"\\\\{0,15}(?=[._])")
-_SPAT = re.compile(r"@[ \t]{0,3}(?=[A-Za-z0-9\[])")
+_SPAT = re.compile(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
 _WIDE_RX = re.compile("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
