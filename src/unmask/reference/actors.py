@@ -63,7 +63,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -462,7 +462,7 @@ def _attack_clusters() -> list[Cluster]:
     out = []
     for g in groups:
         names = [g["name"], *(g.get("aliases") or [])]
-        description = re.sub(r"\]\(https?://[^)]*\)", "]", str(g.get("description") or ""))
+        description = re.sub(r"\]\(https?://[^)]*\)?", "]", str(g.get("description") or ""))
         description = re.sub(r"\(Citation:[^)]*\)", "", description.replace("[", "").replace("]", ""))
         out.append(
             Cluster(
