@@ -50,6 +50,7 @@ from unmask.extract.techniques import (  # noqa: E402
     name_hits,
     save_model,
     sentence_features,
+    with_context,
 )
 from unmask.reference.attack import AttackData, attack_data  # noqa: E402
 
@@ -421,7 +422,13 @@ def prepare(data_dir: Path) -> Prepared:
     attack = attack_examples(data)
     named = [name_hits(e.text) for e in tram]
     cited = [explicit_ids(e.text) if "T1" in e.text else [] for e in tram]
-    tram_feats = [sentence_features(e.text, h) for e, h in zip(tram, named, strict=True)]
+    base = [sentence_features(e.text, h) for e, h in zip(tram, named, strict=True)]
+    tram_feats: list[list[str]] = []
+    start = 0
+    for end in range(1, len(tram) + 1):  # neighbours within each report
+        if end == len(tram) or tram[end].doc_id != tram[start].doc_id:
+            tram_feats.extend(with_context(base[start:end]))
+            start = end
     attack_feats = featurize([e.text for e in attack])
     return Prepared(
         tram, attack, tram_feats, attack_feats, named, cited, model_labels(data), tram_labels(tram)

@@ -54,6 +54,19 @@ def _train_module() -> ModuleType:
     return mod
 
 
+class _Unpickler(pickle.Unpickler):
+    """Reads runs pickled by the training script run as __main__."""
+
+    def __init__(self, fh: Any, train: ModuleType) -> None:
+        super().__init__(fh)
+        self._train = train
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module in ("__main__", "train_techniques") and hasattr(self._train, name):
+            return getattr(self._train, name)
+        return super().find_class(module, name)
+
+
 def _data_dir() -> Path:
     default = REPO.parent / "shared" / "eval" / "ttp"
     return Path(os.environ.get("TTP_DATA", str(default)))
@@ -65,7 +78,7 @@ def _cross_validated(data_dir: Path) -> Any:
     path = tr.cv_cache_path(data_dir, cache)
     if path.is_file():
         with path.open("rb") as fh:
-            return pickle.load(fh)
+            return _Unpickler(fh, tr).load()
     result = tr.cross_validate(data_dir, FOLDS)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:

@@ -521,11 +521,31 @@ class SentenceEvidence:
 
 
 def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEvidence:
-    """Score sentences: classifier scores plus name and id hits."""
+    """Score the consecutive sentences of one report: classifier scores plus name and id hits."""
     named = [name_hits(t) for t in texts]
     cited = [explicit_ids(t) if "T1" in t else [] for t in texts]
     feats = [sentence_features(t, hits) for t, hits in zip(texts, named, strict=True)]
-    return SentenceEvidence(model.scores(feats), named, cited)
+    return SentenceEvidence(model.scores(with_context(feats)), named, cited)
+
+
+#: Whether a sentence's features include its neighbours' words (prefixed "<" and ">").
+CONTEXT = True
+
+
+def with_context(feats: Sequence[list[str]]) -> list[list[str]]:
+    """Add the previous and next sentence's single words to each sentence's features."""
+    if not CONTEXT:
+        return list(feats)
+    words = [[f for f in fl if " " not in f and ":" not in f] for fl in feats]
+    out: list[list[str]] = []
+    for i, fl in enumerate(feats):
+        extra = list(fl)
+        if i > 0:
+            extra.extend("<" + w for w in words[i - 1])
+        if i + 1 < len(feats):
+            extra.extend(">" + w for w in words[i + 1])
+        out.append(extra)
+    return out
 
 
 #: Report-level features of one technique, in the order of ``TechniqueModel.doc_coef``.
