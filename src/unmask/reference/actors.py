@@ -63,7 +63,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -85,7 +85,8 @@ ATTACK_SOURCE = "mitre-attack"
 _GID = re.compile(r"G\d{4}")
 _GID_SUFFIX = re.compile(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
 _APTC = re.compile(r"(APT-C-\d+)$")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+#: runs of characters that are not letters or digits (any script), underscores included
+_NON_ALNUM = re.compile(r"[\W_]+")
 _FILLER = re.compile(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
 _GALAXY_VENDOR = {
     "misp-galaxy:microsoft-activity-group": "Microsoft",
