@@ -55,7 +55,8 @@ def _child(tool: str, text: str, queue: Any) -> None:
     try:
         func = TOOLS[tool]
         t0 = time.perf_counter()
-        func("warm up: evil.example[.]com 1.2.3.4")
+        # Warm-up loads the cached reference data and the lazily imported keccak.
+        func("warm up: evil.example[.]com 1.2.3.4 0x52908400098527886E0F7030069857D2E4169EE7")
         warm = time.perf_counter() - t0
         t0 = time.perf_counter()
         c0 = time.process_time()
