@@ -46,7 +46,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -312,11 +312,11 @@ def _risk(surfaces: Iterable[str], software: bool, english: frozenset[str]) -> t
     if is_word and (schemed is None or schemed.scheme.startswith("chemical")):
         upper_only = all(f.isupper() for f in forms) and len(tokens) == 1
         return "word", upper_only
-    if not english and len(tokens) == 1 and tokens[0].isalpha() and not any(
-        c.isupper() for c in forms[0][1:]
-    ):
-        # no lexicon installed: a plain capitalised word is treated as a possible word
-        return "word", False
+    plain = all(w.isalpha() and not any(c.isupper() for c in w[1:]) for w in forms[0].split())
+    if not english and tokens and plain and all(t.isalpha() for t in tokens):
+        # no lexicon installed: plain capitalised words are treated as possible words
+        upper_only = all(f.isupper() for f in forms) and len(tokens) == 1
+        return "word", upper_only
     return "coined", False
 
 
