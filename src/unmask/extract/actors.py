@@ -23,6 +23,7 @@ Pure: reference data comes from the cache or is passed in (``graph=``).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -339,6 +340,8 @@ def _name_before(text: str, pos: int, floor: int, is_known: Any) -> tuple[str, i
     return name, start, start + len(name)
 
 
+#: how far from a trigger word a known actor name must be for the statement to be read
+_STATEMENT_REACH = 160
 _AS_AFTER = re.compile(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
 _ALWAYS = ("aka", "a.k.a", "a k a", "overlap")
 
@@ -487,7 +490,16 @@ def extract_actors(
             hits.append(_Hit(start, end, entry.key, method, confidence, cands))
 
     known_keys = graph.index
-    statements = _statements(text, anchors, lambda n: name_key(n) in known_keys)
+    # a statement teaches something only next to a known actor name: other triggers
+    # ("a loader known as X") are not parsed at all
+    hit_starts = [h.start for h in hits]
+    near = [
+        (a, b)
+        for a, b in anchors
+        if (i := bisect.bisect_left(hit_starts, a - _STATEMENT_REACH)) < len(hit_starts)
+        and hit_starts[i] <= b + _STATEMENT_REACH
+    ]
+    statements = _statements(text, near, lambda n: name_key(n) in known_keys)
     alias_statements: list[AliasStatement] = []
     learned: dict[str, str] = {}  # name key -> actor id, for this text
     learned_display: dict[str, str] = {}
