@@ -37,6 +37,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.pipeline import analyze
+from unmask.reference.actors import Actor, resolve_actor
 
 try:
     __version__ = version("unmask")
@@ -44,6 +45,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "Actor",
     "ActorMention",
     "AliasStatement",
     "Analysis",
@@ -68,4 +70,5 @@ __all__ = [
     "extract_techniques",
     "find_actors",
     "read",
+    "resolve_actor",
 ]

@@ -13,6 +13,7 @@ so that the command line can show progress on a terminal; this module never prin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -66,6 +67,7 @@ def clear_memory() -> None:
         _memory.clear()
 
 
+@functools.cache
 def package_version(distribution: str) -> str:
     """Installed version of a distribution, or raise ReferenceDataError naming it."""
     try:

@@ -8,7 +8,12 @@ from collections.abc import Callable
 __all__ = ["INDEXES", "build_all"]
 
 #: (label, "module:function") of each loader that compiles and caches an index.
-INDEXES: tuple[tuple[str, str], ...] = ()
+INDEXES: tuple[tuple[str, str], ...] = (
+    ("actor graph", "unmask.reference.actors:load_actor_graph"),
+    ("actor names", "unmask.reference.actor_names:load_actor_gazetteer"),
+    ("public suffix list", "unmask.reference.suffixes:load_suffixes"),
+    ("warninglists", "unmask.reference.warninglists:load_warninglists"),
+)
 
 
 def build_all(on_index: Callable[[str], None] | None = None) -> list[str]:
