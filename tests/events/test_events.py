@@ -80,3 +80,15 @@ def test_actors_and_targets_of_the_passage() -> None:
     assert found[0].actor_ids == ("G0094",)
     assert set(found[0].target_values) == {"Think Tanks", "KR"}
     assert found[1].kind == "sanction" and found[1].actor_ids == ("G0094",)
+
+
+def test_hostile_input_stays_fast() -> None:
+    import time
+
+    text = ("the group targeted banks in Russia in 2019 and Mandiant said on Aug. 30, 2010 " * 400) + (
+        "May " * 5000
+    )
+    started = time.monotonic()
+    targets = extract_targets(text, context=CONTEXT)
+    extract_events(text, context=CONTEXT, targets=targets)
+    assert time.monotonic() - started < 20

@@ -18,7 +18,7 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from unmask.extract.targets import ActorIndex, passages
 from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
@@ -192,10 +192,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("arrest", re.compile(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", re.compile(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     ("advisory", re.compile(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
-    ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed|said|says|told|wrote|attributed|attribution|announced)\b", re.I), 1.0),
+    ("report", re.compile(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
+    ("report", re.compile(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("activity-start", re.compile(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", re.compile(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
-    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered)\b", re.I), 1.0),
+    ("campaign", re.compile(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked)\b", re.I), 1.0),
 )
 _SINCE = re.compile(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = re.compile(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
@@ -212,7 +213,15 @@ def _first_day(iso: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+#: How far (characters) from its date a trigger word may stand.
+_TRIGGER_REACH = 300
+
+
 def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -> tuple[str, float] | None:
+    lo = max(0, date.start - _TRIGGER_REACH)
+    sentence = sentence[lo : date.end + _TRIGGER_REACH]
+    date = replace(date, start=date.start - lo, end=date.end - lo)
+    others = [replace(o, start=o.start - lo, end=o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
     before = sentence[: date.start]
     if _SINCE.search(before[-40:]):
         if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and not any(
@@ -223,17 +232,17 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
     if _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
-    strong_before: tuple[int, str] | None = None
+    strong_before: tuple[float, str] | None = None
     for kind, pattern, strength in _TRIGGERS:
         for match in pattern.finditer(sentence):
             if match.start() < date.end and match.end() > date.start:
                 continue
             if match.end() <= date.start:
-                distance = date.start - match.end()
                 between = sentence[match.end() : date.start]
             else:
-                distance = match.start() - date.end
                 between = sentence[date.end : match.start()]
+            # Distance in words, so that a link's long URL counts as one word.
+            distance = float(len(between.split()) + 1)
             if re.search(r";|—|–|,\s*(?:and|but|which|while|when)\b", between):
                 distance *= 3
             elif "," in between:
@@ -241,7 +250,7 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
             if (
                 strength >= 1.8
                 and match.end() <= date.start
-                and distance <= 60
+                and distance <= 11
                 and (strong_before is None or distance < strong_before[0])
             ):
                 strong_before = (distance, kind)
@@ -258,7 +267,7 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
         return strong_before[1], 0.9
     if best is None:
         return None
-    confidence = 0.9 if best[0] < 40 else 0.7 if best[0] < 100 else 0.5
+    confidence = 0.9 if best[0] < 7 else 0.7 if best[0] < 17 else 0.5
     return best[1], confidence
 
 

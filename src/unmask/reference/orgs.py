@@ -190,7 +190,6 @@ _PRODUCER_SKIP = frozenset(
      "SentinelOne", "Check Point", "Europol", "CISA", "CERT-UA", "JPCERT", "Google Cloud Blog"]
 )
 
-_ABBREV_IN_PARENS = re.compile(r"\(([A-Z][A-Za-z0-9&]{1,9})\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,11 +253,9 @@ def _build() -> OrgGazetteer:
         bare = re.sub(r"\s*\([^)]*\)$", "", name).strip()
         if bare in surfaces:
             continue  # already curated under its usual name
-        agency_forms: list[str] = [bare] if bare != name else []
-        abbrev = _ABBREV_IN_PARENS.search(str(value.get("description", "")))
-        if abbrev and abbrev.group(1) not in surfaces and len(abbrev.group(1)) >= 3:
-            agency_forms.append(abbrev.group(1))
-        add(name, "intelligence", country, tuple(agency_forms))
+        # Abbreviations from the descriptions are not used: too many are ordinary
+        # acronyms elsewhere ("VBA", "CSE"); the usual ones are curated above.
+        add(name, "intelligence", country, (bare,) if bare != name else ())
     return OrgGazetteer(orgs, {s: tuple(v) for s, v in surfaces.items()})
 
 
