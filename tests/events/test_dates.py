@@ -69,3 +69,8 @@ def test_any_text_gives_sound_dates(text: str) -> None:
         assert mention.precision in ("day", "month", "year", "approximate")
         dt.date.fromisoformat((mention.date + "-01-01")[:10] if len(mention.date) == 4 else
                               (mention.date + "-01")[:10] if len(mention.date) == 7 else mention.date)
+
+
+def test_dates_in_urls_and_file_names_are_not_dates() -> None:
+    text = "See https://example.com/2017/08/30/report/ and report_2019.pdf, published in 2018."
+    assert [d.surface for d in find_dates(text, PUBLISHED)] == ["2018"]

@@ -92,3 +92,8 @@ def test_hostile_input_stays_fast() -> None:
     targets = extract_targets(text, context=CONTEXT)
     extract_events(text, context=CONTEXT, targets=targets)
     assert time.monotonic() - started < 20
+
+
+def test_table_rows_hold_no_events() -> None:
+    text = "|N/A |`bad.example` |N/A |2020-02-01 |Domain pinged by the malware\n\nThe group attacked banks in 2019."
+    assert [(e.kind, e.date) for e in _events(text)] == [("campaign", "2019")]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from unmask.extract.targets import ActorIndex, passages
 from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
+from unmask.reference.phrase_index import SpanSet
 
 __all__ = ["DateMention", "extract_events", "find_dates"]
 
@@ -93,12 +94,14 @@ def _day_before(published: dt.date, month: int, day: int) -> dt.date | None:
 def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
     """Every date in ``text``; partial and relative ones only when ``published`` is given."""
     out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
 
     def add(start: int, end: int, date: str, precision: str, resolved: bool) -> None:
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        if taken.overlaps(start, end):
             return
-        taken.append((start, end))
+        if text[max(0, start - 1) : start] in ("/", "_", ".", "=") or text[end : end + 1] in ("/", "_", "="):
+            return  # part of a URL, path or file name ("/2017/08/30/", "report_2019.pdf")
+        taken.add(start, end)
         out.append(DateMention(start, end, date, precision, resolved, text[start:end]))
 
     for name, pattern in _PATTERNS:
@@ -289,7 +292,7 @@ def extract_events(
     )
     target_starts = [t.span.start for t in targeted]
     for index, passage in enumerate(items):
-        if passage.furniture or passage.kind in ("heading", "table"):
+        if passage.furniture or passage.kind in ("heading", "table") or passage.tabular:
             continue
         span = passage.span
         sentence = text[span.start : span.end]

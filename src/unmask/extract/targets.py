@@ -66,6 +66,8 @@ class Passage:
     sentence: Sentence
     paragraph: int
     furniture: bool
+    #: A table row the splitter took for prose (AsciiDoc / Markdown cells: "|a |b |c").
+    tabular: bool = False
 
     @property
     def span(self) -> Span:
@@ -124,7 +126,7 @@ def passages(text: str) -> list[Passage]:
                 in_related = False
             else:
                 furniture = True
-        out.append(Passage(sentence, paragraph, furniture))
+        out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3))
     return out
 
 
