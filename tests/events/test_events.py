@@ -43,6 +43,20 @@ def test_event_kinds(sentence: str, kind: str, date: str) -> None:
     assert found[0].span == Span(0, len(sentence))
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The group was active between March 2019 and June 2020, targeting banks.",
+        "Phishing waves ran from March 2019 through June 2020 against banks.",
+    ],
+)
+def test_ranges_give_start_and_end(sentence: str) -> None:
+    assert [(e.kind, e.date) for e in _events(sentence)] == [
+        ("activity-start", "2019-03"),
+        ("activity-end", "2020-06"),
+    ]
+
+
 def test_relative_dates_resolve_and_are_marked() -> None:
     found = _events("The U.S. government sanctioned the unit Thursday. In June, a joint advisory warned of it.")
     assert [(e.kind, e.date, e.precision, e.resolved) for e in found] == [

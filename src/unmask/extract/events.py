@@ -234,6 +234,19 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
         return "activity-start", 0.9
     if _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
         return "activity-end", 0.8
+    # "between March 2019 and June 2020": the first date starts the activity, the second ends it.
+    if re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and any(
+        o.start > date.end and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[date.end : o.start], re.I)
+        for o in others
+    ):
+        return "activity-start", 0.8
+    if re.search(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", before[-20:], re.I) and any(
+        o.end < date.start
+        and re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", sentence[max(0, o.start - 30) : o.start], re.I)
+        and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[o.end : date.start], re.I)
+        for o in others
+    ):
+        return "activity-end", 0.8
     best: tuple[float, str] | None = None
     strong_before: tuple[float, str] | None = None
     for kind, pattern, strength in _TRIGGERS:
