@@ -13,6 +13,10 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("actor names", "unmask.reference.actor_names:load_actor_gazetteer"),
     ("public suffix list", "unmask.reference.suffixes:load_suffixes"),
     ("warninglists", "unmask.reference.warninglists:load_warninglists"),
+    ("geography", "unmask.reference.geo:geo_gazetteer"),
+    ("sectors", "unmask.reference.sectors:sector_vocabulary"),
+    ("organisations", "unmask.reference.orgs:org_gazetteer"),
+    ("malware and tools", "unmask.reference.malware:malware_gazetteer"),
 )
 
 
