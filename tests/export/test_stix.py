@@ -131,6 +131,9 @@ def test_every_observable_type_validates_in_a_bundle(analysis: Analysis) -> None
         ("asn", "AS64500"), ("mac", "00:11:22:33:44:55"),
         ("registry_key", "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"),
         ("file_name", "invite.hwp"), ("xmr", "4AdUndXHHZ6cfufTMvppY6JwXNouMBzSkbLYfpAV5Usx"),
+        ("url", "https://cdn.example.net/pasted-image.png)###"), ("url", "evil.example/no-scheme.html"),
+        ("url", "http://old.example.com/a.php?fdid=[base64_data]"), ("url", "https://bücher.example/ä?q=1%zz"),
+        ("url", "http://a.example:abc/"), ("domain", "domain bad.example"),
     ]
     observables = list(analysis.observables)
     for type_, value in extra:
@@ -142,6 +145,10 @@ def test_every_observable_type_validates_in_a_bundle(analysis: Analysis) -> None
     assert stix_problems(out) == []
     notes = [o for o in json.loads(out)["objects"] if o["type"] == "note" and o["abstract"].startswith("Not exported")]
     assert len(notes) == 1 and "xmr" in notes[0]["content"] and "btc" in notes[0]["content"]
+    assert "http://a.example:abc/" in notes[0]["content"] and "domain bad.example" in notes[0]["content"]
+    urls = {o["value"] for o in json.loads(out)["objects"] if o["type"] == "url"}
+    assert {"https://cdn.example.net/pasted-image.png)#%23%23", "http://evil.example/no-scheme.html",
+            "http://old.example.com/a.php?fdid=%5Bbase64_data%5D"} <= urls
 
 
 def test_every_object_carries_the_tlp_marking(analysis: Analysis) -> None:

@@ -179,14 +179,38 @@ def observable_pattern(type_: str, value: str) -> tuple[str, dict[str, Any]] | N
     return None
 
 
-_URI_SAFE = ":/?#@!$&'()*+,;=%~-._"
+_PCHAR_SAFE = "!$&'()*+,;=:@~-._%"
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_URI = re.compile(
+    r"^[A-Za-z][A-Za-z0-9+.-]*://"
+    r"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|%[0-9A-Fa-f]{2})*@)?"  # userinfo
+    r"(?:\[[0-9A-Fa-f:.]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"  # host
+    r"(?::\d*)?"
+    r"(?:/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)*"
+    r"(?:\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?"
+    r"(?:\#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$"
+)
 
 
 def _url(value: str) -> str:
-    """A URL as STIX wants it: with a scheme, characters outside RFC 3986 escaped."""
+    """A URL as STIX wants it (RFC 3986): a scheme, an ASCII host, other characters
+    percent-escaped. Raises ValueError when it cannot be one."""
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
         value = "http://" + value
-    return urllib.parse.quote(value, safe=_URI_SAFE)
+    parts = urllib.parse.urlsplit(_BAD_PERCENT.sub("%25", value))
+    netloc = parts.netloc
+    if parts.hostname and not parts.hostname.isascii():
+        netloc = netloc.replace(parts.hostname, idna.encode(parts.hostname, uts46=True).decode("ascii"))
+    url = urllib.parse.urlunsplit((
+        parts.scheme,
+        netloc,
+        urllib.parse.quote(parts.path, safe="/" + _PCHAR_SAFE),
+        urllib.parse.quote(parts.query, safe="/?" + _PCHAR_SAFE),
+        urllib.parse.quote(parts.fragment, safe="/?" + _PCHAR_SAFE),
+    ))
+    if not parts.netloc or not _URI.match(url):
+        raise ValueError(f"{value!r} is not an RFC 3986 URL")
+    return url
 
 
 def _value_problem(type_: str, value: str) -> str | None:
@@ -199,9 +223,12 @@ def _value_problem(type_: str, value: str) -> str | None:
         if "." not in value:
             return "not a valid host name (no dot)"
     elif type_ == "url":
-        parts = urllib.parse.urlsplit(_url(value))
-        if not parts.netloc or any(ch.isspace() for ch in value):
-            return "not a valid URL"
+        if any(ch.isspace() for ch in value):
+            return "not a valid URL (white space)"
+        try:
+            _url(value)
+        except (ValueError, UnicodeError, idna.IDNAError) as exc:
+            return f"not a valid URL ({exc})"
     elif type_ == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         return "not a valid e-mail address"
     return None
