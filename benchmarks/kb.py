@@ -312,7 +312,23 @@ def bench_backend(url: str, args: argparse.Namespace, log: Callable[[str], None]
     kb = open_kb(url)
     actors, analyses = corpus(args.seed, args.documents, args.actors)
     result: dict[str, Any] = {"url": kb.url, "documents": args.documents, "actors": args.actors}
+    if args.skip_load:
+        stored_documents = kb.stats()["documents"]
+        if stored_documents != args.documents:
+            raise SystemExit(f"--skip-load: {url} holds {stored_documents} documents, "
+                             f"not {args.documents}")
+        log("  reusing the loaded database")
+    else:
+        _load(kb, analyses, args, result, log)
+    result["stats"] = kb.stats()
+    result["size_bytes"] = database_size(kb, url)
+    _queries(kb, actors, args, result)
+    kb.close()
+    return result
 
+
+def _load(kb: Any, analyses: Iterator[Analysis], args: argparse.Namespace,
+          result: dict[str, Any], log: Callable[[str], None]) -> None:
     single: list[float] = []
     start = time.perf_counter()
     batch: list[Analysis] = []
@@ -343,9 +359,10 @@ def bench_backend(url: str, args: argparse.Namespace, log: Callable[[str], None]
         from sqlalchemy import text
         with kb.engine.begin() as conn:
             conn.execute(text("ANALYZE"))
-    result["stats"] = kb.stats()
-    result["size_bytes"] = database_size(kb, url)
 
+
+def _queries(kb: Any, actors: list[Actor], args: argparse.Namespace,
+             result: dict[str, Any]) -> None:
     rng = random.Random(args.seed + 1)
     counts: dict[str, int] = {}
     with kb.engine.connect() as conn:
@@ -394,8 +411,6 @@ def bench_backend(url: str, args: argparse.Namespace, log: Callable[[str], None]
         timed(lambda j=j: kb.find_indicator(f"192.0.2.{j}"), misses)
     result["ioc_lookup"] = percentiles(ioc)
     result["ioc_lookup_miss"] = percentiles(misses)
-    kb.close()
-    return result
 
 
 def bench_ingest(url_for: Callable[[int], str], args: argparse.Namespace, workdir: Path,
@@ -433,6 +448,10 @@ def _fresh_pg_schema(base: str, name: str) -> str:
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{name}"'))
     engine.dispose()
+    return _schema_url(base, name)
+
+
+def _schema_url(base: str, name: str) -> str:
     sep = "&" if "?" in base else "?"
     return f"{base}{sep}options=-csearch_path%3D{name}"
 
@@ -449,6 +468,9 @@ def main() -> None:
                              "'unmask_bench' is created in it and dropped first")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-ingest", action="store_true")
+    parser.add_argument("--skip-load", action="store_true",
+                        help="reuse the databases a previous run left in --workdir / the "
+                             "unmask_bench schema (same --documents and --seed)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
@@ -462,14 +484,17 @@ def main() -> None:
     results: dict[str, Any] = {"documents": args.documents, "actors": args.actors}
     backends: list[tuple[str, str, Callable[[int], str]]] = []
     if not args.no_sqlite:
-        for name in ("kb.sqlite", "ingest-1.sqlite", "ingest-2.sqlite"):
+        for name in ("ingest-1.sqlite", "ingest-2.sqlite") + (() if args.skip_load
+                                                               else ("kb.sqlite",)):
             for suffix in ("", "-wal", "-shm"):
                 (workdir / (name + suffix)).unlink(missing_ok=True)
         backends.append(("sqlite", f"sqlite:///{workdir / 'kb.sqlite'}",
                          lambda jobs: f"sqlite:///{workdir / f'ingest-{jobs}.sqlite'}"))
     if args.postgres:
         base = args.postgres.replace("postgresql://", "postgresql+psycopg://", 1)
-        backends.append(("postgresql", _fresh_pg_schema(base, "unmask_bench"),
+        main_url = (_schema_url(base, "unmask_bench") if args.skip_load
+                    else _fresh_pg_schema(base, "unmask_bench"))
+        backends.append(("postgresql", main_url,
                          lambda jobs: _fresh_pg_schema(base, f"unmask_bench_ingest_{jobs}")))
     for name, url, ingest_url in backends:
         log(f"{name}: loading {args.documents:,} synthetic documents")

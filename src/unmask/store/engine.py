@@ -73,7 +73,7 @@ def create_store_engine(url: str) -> Engine:
             import psycopg  # noqa: F401
         except ImportError as exc:
             raise MissingDependencyError("the PostgreSQL knowledge base", "postgres") from exc
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_recycle=1800)
     raise ConfigError(
         f"database URL {url!r} names {backend!r}; unmask stores into SQLite or PostgreSQL"
     )

@@ -744,20 +744,26 @@ class KnowledgeBase:
         candidates = sorted({raw, raw.lower(), refanged, refanged.lower()} - {""})
         try:
             with self._read() as conn:
-                rows = list(conn.execute(q.IOC_ROWS, {"values": candidates}))
-                if not rows:
-                    return None
-                document_ids = sorted({r.document_id for r in rows})
-                actor_rows = list(conn.execute(q.IOC_ACTORS, {"ids": document_ids}))
+                joined = list(conn.execute(q.IOC_ROWS, {"values": candidates}))
         except SQLAlchemyError as exc:
             raise self._fail(f"looking up {value!r}", exc) from exc
+        if not joined:
+            return None
+        rows: list[Any] = []
+        seen_rows: set[int] = set()
         actors_of: dict[int, list[str]] = defaultdict(list)
-        per_actor: Counter[str] = Counter()
         labels: dict[str, str] = {}
-        for r in actor_rows:
-            actors_of[r.document_id].append(r.actor_id)
-            per_actor[r.actor_id] += 1
-            labels.setdefault(r.actor_id, r.name)
+        for r in joined:
+            if r.id not in seen_rows:
+                seen_rows.add(r.id)
+                rows.append(r)
+            if r.actor_id is not None and r.actor_id not in actors_of[r.document_id]:
+                actors_of[r.document_id].append(r.actor_id)
+                labels.setdefault(r.actor_id, r.actor_name)
+        document_ids = sorted({r.document_id for r in rows})
+        per_actor: Counter[str] = Counter(
+            a for document_id in document_ids for a in actors_of.get(document_id, ())
+        )
         actors = sorted(
             (NamedStat("actor", a, n, 0, label=labels[a]) for a, n in per_actor.items()),
             key=lambda s: (-s.reports, s.value),

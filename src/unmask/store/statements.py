@@ -151,12 +151,15 @@ ALIAS_SOURCES = (
 )
 
 _o = ObservableRow
+#: One row per (sighting, actor of its report): a single round trip per lookup.
 IOC_ROWS = (
-    select(_o.document_id, _o.type, _o.value, _o.surface, _o.benign_reasons,
-           *evidence_columns(_o), _D.tlp, _D.format, _D.ingested_at)
+    select(_o.id, _o.document_id, _o.type, _o.value, _o.surface, _o.benign_reasons,
+           *evidence_columns(_o), _D.tlp, _D.format, _D.ingested_at,
+           da.actor_id, da.name.label("actor_name"))
     .join(_DT, _D.id == _o.document_id)
+    .outerjoin(da, da.document_id == _o.document_id)
     .where(_o.value.in_(bindparam("values", expanding=True)))
-    .order_by(_o.document_id.desc(), _o.id)
+    .order_by(_o.document_id.desc(), _o.id, da.mentions.desc())
 )
 
 IOC_ACTORS = (
