@@ -43,6 +43,8 @@ if str(REPO / "src") not in sys.path:  # running from a source checkout
 
 from unmask.extract.techniques import (  # noqa: E402
     DOC_FEATURES,
+    FEATURES_VERSION,
+    MODEL_FORMAT,
     SentenceEvidence,
     TechniqueModel,
     doc_features,
@@ -139,6 +141,7 @@ class Linear:
             label_prior=np.zeros(len(self.labels), dtype=np.float32),
             threshold=0.5,
             support=0.5,
+            name_confidence=0.5,
             attack_version=version,
         )
 
@@ -292,6 +295,7 @@ class Calibration:
     support: float
     doc_coef: npt.NDArray[np.float32]
     threshold: float
+    name_confidence: float
 
     def apply(self, model: TechniqueModel, prior: npt.NDArray[np.float32]) -> TechniqueModel:
         return replace(
@@ -302,6 +306,7 @@ class Calibration:
             doc_coef=self.doc_coef,
             label_prior=prior,
             threshold=self.threshold,
+            name_confidence=self.name_confidence,
         )
 
 
@@ -385,8 +390,10 @@ def calibrate(
     pd_ = 1.0 / (1.0 + np.exp(-(xd @ coef)))
     n_labels = len(labels)
     best_t, best_score = 0.5, -1.0
+    # Named and cited techniques are always accepted (see unmask.extract.techniques.aggregate).
+    always = (xd[:, DOC_FEATURES.index("n_named")] > 0) | (xd[:, DOC_FEATURES.index("cited")] > 0)
     for cut in np.arange(0.1, 0.8, 0.01):
-        pred = pd_ >= cut
+        pred = (pd_ >= cut) | always
         per_doc = []
         for d in range(len(xs)):
             sl = slice(d * n_labels, (d + 1) * n_labels)
@@ -399,8 +406,16 @@ def calibrate(
         score = 0.5 * float(np.mean(per_doc)) + 0.5 * micro
         if score > best_score:
             best_t, best_score = float(cut), score
+    # Named but below the threshold: how often annotators confirmed the technique.
+    named_low = (xd[:, DOC_FEATURES.index("n_named")] > 0) & (pd_ < best_t)
+    name_conf = float(yd[named_low].mean()) if named_low.any() else 0.5
     return Calibration(
-        sent_a=sent_a, sent_b=sent_b, support=best_support, doc_coef=coef, threshold=best_t
+        sent_a=sent_a,
+        sent_b=sent_b,
+        support=best_support,
+        doc_coef=coef,
+        threshold=best_t,
+        name_confidence=name_conf,
     )
 
 
@@ -483,14 +498,9 @@ def cross_validate(data_dir: Path, folds: int = 5, *, log: bool = True) -> Cross
 
 def cv_cache_path(data_dir: Path, cache: Path) -> Path:
     """Where a cross-validation run is kept for benchmarks/adapters/ttp_adapter.py,
-    keyed by the training code, the extractor code and the data."""
-    h = hashlib.sha256()
-    for p in (
-        Path(__file__).resolve(),
-        REPO / "src" / "unmask" / "extract" / "techniques.py",
-        REPO / "src" / "unmask" / "reference" / "attack.py",
-        data_dir / "sentences.jsonl",
-    ):
+    keyed by the training code, the feature version and the data."""
+    h = hashlib.sha256(f"{FEATURES_VERSION}/{MODEL_FORMAT}".encode())
+    for p in (Path(__file__).resolve(), data_dir / "sentences.jsonl"):
         h.update(p.read_bytes())
     return cache / f"ttp-cv-{h.hexdigest()[:16]}.pickle"
 

@@ -78,23 +78,21 @@ def test_top_level_export() -> None:
 
 def test_scores_match_dense_computation() -> None:
     model = tech.load_model()
-    feats = [tech.sentence_features(s) for s in ("The malware injects code into explorer.exe.", "")]
+    texts = ("The malware injects code into explorer.exe.", "", "It runs schtasks to persist.")
+    feats = tech.with_context([tech.sentence_features(s) for s in texts])
     got = model.scores(feats)
-    dense = np.zeros((len(model.vocab), len(model.labels)), dtype=np.float64)
-    for f in range(len(model.vocab)):
-        lo, hi = model.ptr[f], model.ptr[f + 1]
-        dense[f, model.cols[lo:hi]] = model.vals[lo:hi]
     for row, fl in enumerate(feats):
-        x = np.zeros(len(model.vocab))
         counts: dict[int, int] = {}
         for f in fl:
             if f in model.vocab:
                 counts[model.vocab[f]] = counts.get(model.vocab[f], 0) + 1
-        for j, c in counts.items():
-            x[j] = (1 + np.log(c)) * model.idf[j]
-        if x.any():
-            x /= np.linalg.norm(x)
-        np.testing.assert_allclose(got[row], x @ dense + model.bias, rtol=1e-4, atol=1e-4)
+        x = {j: (1 + np.log(c)) * float(model.idf[j]) for j, c in counts.items()}
+        norm = np.sqrt(sum(v * v for v in x.values())) or 1.0
+        expected = model.bias.astype(np.float64).copy()
+        for j, v in x.items():
+            lo, hi = model.ptr[j], model.ptr[j + 1]
+            expected[model.cols[lo:hi]] += v / norm * model.vals[lo:hi]
+        np.testing.assert_allclose(got[row], expected, rtol=1e-4, atol=1e-4)
 
 
 def test_model_round_trip(tmp_path: Path) -> None:
@@ -111,8 +109,10 @@ def test_model_round_trip(tmp_path: Path) -> None:
 def test_inference_loads_fast_without_sklearn() -> None:
     code = (
         "import sys, time\n"
-        "t = time.perf_counter()\n"
         "from unmask.extract.techniques import load_model, _name_index\n"
+        "from unmask.reference.attack import attack_data\n"
+        "attack_data()\n"
+        "t = time.perf_counter()\n"
         "load_model(); _name_index()\n"
         "print(time.perf_counter() - t)\n"
         "print(any(m.split('.')[0] in ('sklearn', 'scipy', 'torch') for m in sys.modules))\n"

@@ -27,6 +27,7 @@ import functools
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -57,6 +58,9 @@ __all__ = [
 #: The shipped model, relative to the ``unmask`` package.
 MODEL_FILE = "data/techniques.npz"
 MODEL_FORMAT = 1
+#: Bump when sentence features change (sentence_features, name_hits, with_context):
+#: models trained before no longer fit.
+FEATURES_VERSION = 1
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -236,8 +240,14 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
 @dataclass(frozen=True, slots=True)
 class _NameRule:
     technique_id: str
-    pattern: re.Pattern[str]
-    needs: re.Pattern[str] | None
+    #: Regex sources, compiled on first use (see :func:`_rx`): loading stays fast.
+    pattern: str
+    needs: str | None
+
+
+@functools.cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _name_pattern(name: str) -> str:
@@ -251,7 +261,15 @@ def _triggers(pattern: str) -> set[str]:
     """Literal pieces of a rule's regex; every match contains at least one of them
     (checked by tests/techniques over real text), so a rule is only tried on a
     sentence that contains one of its triggers."""
-    return {run for run in re.findall(r"[a-z0-9]{2,}", _REGEX_NOISE.sub(" ", pattern))}
+    runs = set(re.findall(r"[a-z0-9]{2,}", _REGEX_NOISE.sub(" ", pattern)))
+    useful = {r for r in runs if len(r) >= 3 and r not in _STOP}
+    return useful or runs
+
+
+_STOP = frozenset(
+    "the and for with from via into over its their any all ing was were are has had "
+    "can may not has one two use used using".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,23 +292,23 @@ def _name_index() -> _NameIndex:
     for tid, tech in active.items():
         name = tech.name.lower()
         generic = name in _GENERIC_WORDS or len(name) < 5 or counts[name] > 1
-        needs: re.Pattern[str] | None = None
+        needs: str | None = None
         if generic:
             par = active.get(tech.parent) if tech.parent is not None else None
             if par is None:
                 continue
-            needs = re.compile(_name_pattern(par.name))
-        rules.append(_NameRule(tid, re.compile(_name_pattern(name)), needs))
+            needs = _name_pattern(par.name)
+        rules.append(_NameRule(tid, _name_pattern(name), needs))
         # One trigger per name: its longest word.
         sources.append(max(re.findall(r"[a-z0-9]+", name), key=len))
     for tid, pattern in _SYNONYMS:
         if tid in active:
-            rules.append(_NameRule(tid, re.compile(r"(?<![a-z0-9])(?:" + pattern + ")"), None))
+            rules.append(_NameRule(tid, r"(?<![a-z0-9])(?:" + pattern + ")", None))
             sources.append(pattern)
     automaton = ahocorasick.Automaton()
     by_trigger: dict[str, set[int]] = {}
     for i, (rule, src) in enumerate(zip(rules, sources, strict=True)):
-        trig = {src} if rule.pattern.pattern.startswith(r"(?<![a-z0-9])(?:") is False else _triggers(src)
+        trig = _triggers(src) if rule.pattern.startswith(r"(?<![a-z0-9])(?:") else {src}
         for word in trig:
             by_trigger.setdefault(word, set()).add(i)
     for word, ids in by_trigger.items():
@@ -313,8 +331,8 @@ def name_hits(text: str) -> list[str]:
         rule = index.rules[i]
         if rule.technique_id in found:
             continue
-        if rule.pattern.search(low) is not None and (
-            rule.needs is None or rule.needs.search(low) is not None
+        if _rx(rule.pattern).search(low) is not None and (
+            rule.needs is None or _rx(rule.needs).search(low) is not None
         ):
             found.add(rule.technique_id)
     return sorted(found)
@@ -334,6 +352,17 @@ def explicit_ids(text: str) -> list[str]:
 
 
 # ------------------------------------------------------------------------------ model
+
+
+#: Weight rows longer than this are multiplied densely (see TechniqueModel.scores).
+_DENSE_ROW = 300
+
+
+def _expand(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Concatenated ranges ``starts[i] : starts[i] + lengths[i]``."""
+    total = int(lengths.sum())
+    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+    return offsets + np.arange(total, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,49 +391,71 @@ class TechniqueModel:
     threshold: float
     #: A sentence supports an accepted technique when its probability reaches this.
     support: float
+    #: Confidence of a technique accepted only because the text names it: the share of
+    #: such named-but-below-threshold techniques that annotators confirmed (out of fold).
+    name_confidence: float
     attack_version: str
 
     def scores(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
-        """Raw linear scores, one row per sentence, one column per label."""
+        """Raw linear scores, one row per sentence, one column per label.
+
+        Per batch, the weight rows of the features present are gathered once: rows
+        with many entries (frequent words) into a dense block multiplied with the
+        TF-IDF matrix, short rows scattered directly.
+        """
         n_labels = len(self.labels)
         out = np.empty((len(feature_lists), n_labels), dtype=np.float32)
-        batch = 256
+        vocab = self.vocab
+        idf = self.idf
+        batch = 512
         for lo in range(0, len(feature_lists), batch):
             chunk = feature_lists[lo : lo + batch]
+            n = len(chunk)
             rows: list[int] = []
             feats: list[int] = []
-            weights: list[float] = []
-            vocab = self.vocab
-            idf = self.idf
+            tfs: list[int] = []
+            get = vocab.get
             for i, fl in enumerate(chunk):
-                counts: dict[int, int] = {}
-                for f in fl:
-                    j = vocab.get(f)
-                    if j is not None:
-                        counts[j] = counts.get(j, 0) + 1
-                if not counts:
-                    continue
-                vals = [(1.0 + math.log(c)) * float(idf[j]) for j, c in counts.items()]
-                norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+                counts = Counter(map(get, fl))
+                counts.pop(None, None)
                 rows.extend([i] * len(counts))
-                feats.extend(counts)
-                weights.extend(v / norm for v in vals)
-            block: npt.NDArray[np.float64] = np.zeros(len(chunk) * n_labels, dtype=np.float64)
+                feats.extend(counts)  # type: ignore[arg-type]
+                tfs.extend(counts.values())
             if feats:
-                f_arr = np.asarray(feats, dtype=np.int64)
-                starts = self.ptr[f_arr]
-                lengths = self.ptr[f_arr + 1] - starts
-                total = int(lengths.sum())
-                if total:
-                    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-                    idx = offsets + np.arange(total)
-                    row_rep = np.repeat(np.asarray(rows, dtype=np.int64), lengths)
-                    w_rep = np.repeat(np.asarray(weights, dtype=np.float64), lengths)
-                    flat = row_rep * n_labels + self.cols[idx]
-                    block = np.bincount(
-                        flat, weights=w_rep * self.vals[idx], minlength=len(chunk) * n_labels
-                    ).astype(np.float64)
-            out[lo : lo + len(chunk)] = block.reshape(len(chunk), n_labels) + self.bias
+                tf = np.asarray(tfs, dtype=np.float32)
+                f_all = np.asarray(feats, dtype=np.int64)
+                r_all = np.asarray(rows, dtype=np.int64)
+                wt = (1.0 + np.log(tf)) * idf[f_all]
+                norms = np.sqrt(np.bincount(r_all, weights=wt * wt, minlength=n))
+                weights = (wt / norms[r_all]).astype(np.float32)
+            block = np.zeros((n, n_labels), dtype=np.float32)
+            if feats:
+                f_arr = f_all
+                r_arr = r_all
+                w_arr = weights
+                lengths = self.ptr[f_arr + 1] - self.ptr[f_arr]
+                dense = lengths > _DENSE_ROW
+                if dense.any():
+                    uniq, inv = np.unique(f_arr[dense], return_inverse=True)
+                    x = np.zeros((n, len(uniq)), dtype=np.float32)
+                    x[r_arr[dense], inv] = w_arr[dense]
+                    w = np.zeros((len(uniq), n_labels), dtype=np.float32)
+                    starts = self.ptr[uniq]
+                    ulen = self.ptr[uniq + 1] - starts
+                    idx = _expand(starts, ulen)
+                    w[np.repeat(np.arange(len(uniq)), ulen), self.cols[idx]] = self.vals[idx]
+                    block += x @ w
+                sparse = ~dense
+                if sparse.any():
+                    starts = self.ptr[f_arr[sparse]]
+                    slen = lengths[sparse]
+                    idx = _expand(starts, slen)
+                    flat = np.repeat(r_arr[sparse], slen) * n_labels + self.cols[idx]
+                    contrib = np.repeat(w_arr[sparse], slen) * self.vals[idx]
+                    block += np.bincount(flat, weights=contrib, minlength=n * n_labels).reshape(
+                        n, n_labels
+                    ).astype(np.float32)
+            out[lo : lo + n] = block + self.bias
         return out
 
     def probabilities(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
@@ -417,9 +468,9 @@ def _sigmoid(z: npt.NDArray[np.floating[Any]]) -> FloatArray:
 
 
 def save_model(model: TechniqueModel, path: Path) -> None:
-    """Write ``model`` as a compressed ``.npz`` (used by the training script)."""
+    """Write ``model`` as an ``.npz`` (used by the training script)."""
     vocab = sorted(model.vocab, key=model.vocab.__getitem__)
-    np.savez_compressed(
+    np.savez(  # uncompressed: loads in a fraction of the time (the wheel is zipped anyway)
         path,
         format=np.array([MODEL_FORMAT]),
         labels=np.frombuffer("\n".join(model.labels).encode(), dtype=np.uint8),
@@ -429,7 +480,10 @@ def save_model(model: TechniqueModel, path: Path) -> None:
         cols=model.cols.astype(np.int16),
         vals=model.vals.astype(np.float16),
         bias=model.bias.astype(np.float32),
-        sent=np.array([model.sent_a, model.sent_b, model.threshold, model.support], dtype=np.float64),
+        sent=np.array(
+            [model.sent_a, model.sent_b, model.threshold, model.support, model.name_confidence],
+            dtype=np.float64,
+        ),
         doc_coef=model.doc_coef.astype(np.float32),
         label_prior=model.label_prior.astype(np.float32),
         attack_version=np.frombuffer(model.attack_version.encode(), dtype=np.uint8),
@@ -446,7 +500,7 @@ def read_model(path: Path) -> TechniqueModel:
             sent = npz["sent"]
             return TechniqueModel(
                 labels=tuple(npz["labels"].tobytes().decode().split("\n")),
-                vocab={w: i for i, w in enumerate(vocab_words)},
+                vocab=dict(zip(vocab_words, range(len(vocab_words)), strict=True)),
                 idf=npz["idf"].astype(np.float32),
                 ptr=npz["ptr"].astype(np.int64),
                 cols=npz["cols"].astype(np.int32),
@@ -456,6 +510,7 @@ def read_model(path: Path) -> TechniqueModel:
                 sent_b=float(sent[1]),
                 threshold=float(sent[2]),
                 support=float(sent[3]),
+                name_confidence=float(sent[4]),
                 doc_coef=npz["doc_coef"].astype(np.float32),
                 label_prior=npz["label_prior"].astype(np.float32),
                 attack_version=npz["attack_version"].tobytes().decode(),
@@ -618,7 +673,9 @@ class Decision:
 def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int = 3) -> list[Decision]:
     """Report-level decisions: techniques whose calibrated probability passes the threshold.
 
-    Explicit ids are always accepted. Each accepted technique keeps up to
+    Explicit ids and named techniques (ATT&CK names, well-known synonyms) are always
+    accepted; a technique accepted only by name gets ``model.name_confidence`` when its
+    calibrated probability is lower. Each accepted technique keeps up to
     ``max_evidence`` sentences: those that cite it, name it, or score at least
     ``model.support``, always including its best sentence.
     """
@@ -638,11 +695,13 @@ def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int 
             named_at.setdefault(tid, []).append(i)
     decisions: list[Decision] = []
     candidates = {model.labels[j] for j in np.flatnonzero(dprob >= model.threshold)}
-    candidates |= set(cited_at)
+    candidates |= set(cited_at) | set(named_at)
     for tid in sorted(candidates):
         j = index.get(tid)
         col = sprob[:, j] if j is not None else np.zeros(n, dtype=np.float32)
         conf = float(dprob[j]) if j is not None else 0.0
+        if tid in named_at and conf < model.threshold:
+            conf = max(conf, model.name_confidence)
         items: dict[int, tuple[str, float]] = {}
         for i in cited_at.get(tid, []):
             items[i] = ("id", max(0.95, float(col[i])))

@@ -14,6 +14,7 @@ is cached (see :mod:`unmask.reference.cache`).
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -237,6 +238,7 @@ def _build() -> AttackData:
     )
 
 
+@functools.cache
 def attack_data() -> AttackData:
     """The ATT&CK Enterprise table (compiled once, then read from the cache)."""
     return load_compiled(
