@@ -267,8 +267,7 @@ def _triggers(pattern: str) -> set[str]:
 
 
 _STOP = frozenset(
-    "the and for with from via into over its their any all ing was were are has had "
-    "can may not has one two use used using".split()
+    ["the", "and", "for", "with", "from", "via", "into", "over", "its", "their", "any", "all", "ing", "was", "were", "are", "has", "had", "can", "may", "not", "has", "one", "two", "use", "used", "using"]
 )
 
 
