@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 
 from tests.conftest import REPO
 from unmask.store import open as open_kb
@@ -24,7 +24,7 @@ from unmask.store.schema import ActorStatRow, DocumentRow, ObservableRow, Techni
 
 pytestmark = pytest.mark.slow
 
-DOCS = 120
+DOCS = 60
 OBSERVABLES = 100
 TECHNIQUES = 30
 
@@ -60,31 +60,32 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _count(url: str) -> int:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+def _count(engine: Engine) -> int:
     try:
         with engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(DocumentRow)).scalar_one())
     except Exception:  # the schema may not exist yet while the child starts
         return 0
-    finally:
-        engine.dispose()
 
 
 def _kill_when(proc: subprocess.Popen[bytes], url: str, stored: int, timeout: float = 120) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"the writer ended (code {proc.returncode}) before it could be killed")
-        if _count(url) >= stored:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(timeout=30)
-            assert proc.returncode == -signal.SIGKILL
-            return _count(url)
-        time.sleep(0.02)
-    proc.kill()
-    proc.wait()
-    pytest.fail(f"nothing stored within {timeout} s")
+    engine = create_engine(url)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"the writer ended (code {proc.returncode}) before it was killed")
+            if _count(engine) >= stored:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=30)
+                assert proc.returncode == -signal.SIGKILL
+                return _count(engine)
+            time.sleep(0.02)
+        proc.kill()
+        proc.wait()
+        pytest.fail(f"nothing stored within {timeout} s")
+    finally:
+        engine.dispose()
 
 
 def _check_complete(url: str) -> int:
@@ -130,9 +131,9 @@ REPORT = (
 def test_killed_ingest_resumes(db_url: str, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    total = 60
+    total = 24
     for k in range(total):
-        body = REPORT.format(k=k, last=k % 250) * 20
+        body = REPORT.format(k=k, last=k % 250) * 8
         (corpus / f"report-{k:03d}.txt").write_text(body, encoding="utf-8")
     command = [sys.executable, "-m", "unmask", "ingest", str(corpus), "--db", db_url]
     proc = subprocess.Popen(command, cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL,
