@@ -57,7 +57,7 @@ def _header(analysis: Analysis) -> Panel:
     return Panel(lines, expand=False)
 
 
-def _actors(analysis: Analysis) -> Iterable[RenderableType]:
+def _actors(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     text = analysis.document.text
     if analysis.actor_summary:
         table = _table("Threat actors", "id", "actor", "names in the text", "mentions")
@@ -73,11 +73,11 @@ def _actors(analysis: Analysis) -> Iterable[RenderableType]:
         yield Text.assemble(
             ("  alias statement ", "dim"),
             (" = ".join(statement.names), "bold"),
-            (f'  “{_quote(text, statement.span, 90)}”', "italic dim"),
+            (f'  “{_quote(text, statement.span, max(30, width - 60))}”', "italic dim"),
         )
 
 
-def _attributions(analysis: Analysis) -> Iterable[RenderableType]:
+def _attributions(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     if not analysis.attributions:
         return
     text = analysis.document.text
@@ -87,7 +87,7 @@ def _attributions(analysis: Analysis) -> Iterable[RenderableType]:
     yield table
 
 
-def _targets(analysis: Analysis) -> Iterable[RenderableType]:
+def _targets(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     if not analysis.targets:
         return
     by_role: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -101,7 +101,19 @@ def _targets(analysis: Analysis) -> Iterable[RenderableType]:
     yield table
 
 
-def _techniques(analysis: Analysis) -> Iterable[RenderableType]:
+def _evidence_lines(title: str, rows: list[tuple[str, str, str]]) -> Text:
+    """A titled list: key, facts, then the evidence quote on its own line."""
+    width = max((len(key) for key, _, _ in rows), default=0)
+    block = Text(title + "\n", style="bold")
+    for key, facts, quote in rows:
+        block.append(f"  {key:<{width}}  ", style="cyan")
+        block.append(facts + "\n")
+        block.append(" " * (width + 4) + f"“{quote}”\n", style="italic dim")
+    block.rstrip()
+    return block
+
+
+def _techniques(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     if not analysis.techniques:
         return
     text = analysis.document.text
@@ -110,14 +122,15 @@ def _techniques(analysis: Analysis) -> Iterable[RenderableType]:
         held = best.get(mention.technique_id)
         if held is None or mention.confidence > held.confidence:
             best[mention.technique_id] = mention
-    table = _table("ATT&CK techniques", "id", "name", "tactic", "conf", "evidence")
-    for mention in sorted(best.values(), key=lambda m: (-m.confidence, m.technique_id)):
-        table.add_row(mention.technique_id, mention.name, ", ".join(mention.tactics),
-                      f"{mention.confidence:.2f}", _quote(text, mention.span, 70))
-    yield table
+    rows = [
+        (m.technique_id, f"{m.name} · {', '.join(m.tactics)} · {m.confidence:.2f} ({m.method})",
+         _quote(text, m.span, width - 18))
+        for m in sorted(best.values(), key=lambda m: (-m.confidence, m.technique_id))
+    ]
+    yield _evidence_lines("ATT&CK techniques", rows)
 
 
-def _malware(analysis: Analysis) -> Iterable[RenderableType]:
+def _malware(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     if not analysis.malware:
         return
     seen: dict[str, tuple[str, str, int]] = {}
@@ -130,7 +143,7 @@ def _malware(analysis: Analysis) -> Iterable[RenderableType]:
     yield table
 
 
-def _observables(analysis: Analysis) -> Iterable[RenderableType]:
+def _observables(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     indicators = analysis.indicators
     benign = [o for o in analysis.observables if not o.is_indicator]
     if indicators:
@@ -149,15 +162,22 @@ def _observables(analysis: Analysis) -> Iterable[RenderableType]:
                    style="dim")
 
 
-def _events(analysis: Analysis) -> Iterable[RenderableType]:
+def _events(analysis: Analysis, width: int) -> Iterable[RenderableType]:
     if not analysis.events:
         return
     text = analysis.document.text
-    table = _table("Timeline", "date", "kind", "actors", "evidence")
+    rows = []
     for event in sorted(analysis.events, key=lambda e: (e.start_date, e.kind)):
         date = event.date + (" *" if event.resolved else "")
-        table.add_row(date, event.kind, ", ".join(event.actor_ids), _quote(text, event.span, 70))
-    yield table
+        if event.precision == "approximate":
+            date += " ~"
+        facts = event.kind
+        if event.actor_ids:
+            facts += " · " + ", ".join(event.actor_ids)
+        if event.target_values:
+            facts += " · against " + ", ".join(event.target_values)
+        rows.append((date, facts, _quote(text, event.span, width - 22)))
+    yield _evidence_lines("Timeline", rows)
     if any(e.resolved for e in analysis.events):
         yield Text("  * resolved against the publication date", style="dim")
 
@@ -167,7 +187,7 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
     parts: list[RenderableType] = [_header(analysis)]
     for section in (_actors, _attributions, _targets, _techniques, _malware, _observables,
                     _events):
-        parts.extend(section(analysis))
+        parts.extend(section(analysis, console.width))
     found = analysis.to_dict(include_text=False)["summary"]
     if not any(found[k] for k in ("observables", "actors", "techniques", "targets", "malware",
                                   "events")):
