@@ -300,3 +300,15 @@ def test_default_location_follows_unmask_db(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.delenv("UNMASK_DB")
     assert resolve_url(None) == default_url()
     assert default_url().startswith("sqlite:///") and default_url().endswith("unmask.sqlite")
+
+
+def test_profile_names_fold_case_and_spacing(kb: KnowledgeBase) -> None:
+    kb.add_analysis(report_a())
+    kb.add_analysis(build("kimsuky again, as APT 43.", source="lower.txt",
+                          actors=[(KIMSUKY, "Kimsuky", "kimsuky"), (KIMSUKY, "Kimsuky", "APT 43")]))
+    profile = kb.actor_profile(KIMSUKY)
+    assert profile is not None
+    names = {n.value: n.reports for n in profile.names}
+    assert names["Kimsuky"] == 1 and names["APT43"] == 1
+    assert "kimsuky" not in names and "APT 43" not in names
+    assert sum(n.mentions for n in profile.names if n.value == "Kimsuky") == 2

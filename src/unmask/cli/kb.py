@@ -103,6 +103,10 @@ def _report_line(report: ReportRef) -> Text:
     return line
 
 
+def _short(quote: str, width: int = 100) -> str:
+    return quote if len(quote) <= width else quote[: width - 1] + "…"
+
+
 def _table(title: str, *columns: str) -> Table:
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False,
                   header_style="dim", pad_edge=False)
@@ -342,14 +346,14 @@ def render_actor_profile(profile: ActorProfile, console: Console) -> None:
         for alias in profile.aliases:
             source = alias.sources[0]
             table.add_row(alias.name, alias.relation, str(alias.reports),
-                          f"{source.title or source.source} [{source.sha256[:12]}]: “{source.quote}”")
+                          f"{source.title or source.source} [{source.sha256[:12]}]: “{_short(source.quote)}”")
         parts.append(table)
     if profile.techniques:
         table = _table("Techniques", "id", "name", "reports", "evidence")
         for t in profile.techniques:
             evidence = t.evidence[0] if t.evidence else None
             table.add_row(t.technique_id, t.name, str(t.reports),
-                          f"“{evidence.quote}” [{evidence.sha256[:12]}]" if evidence else "")
+                          f"“{_short(evidence.quote)}” [{evidence.sha256[:12]}]" if evidence else "")
         parts.append(table)
     if profile.targets:
         table = _table("Targets and other parties", "role", "kind", "value", "reports")
@@ -372,7 +376,7 @@ def render_actor_profile(profile: ActorProfile, console: Console) -> None:
         table = _table("Timeline", "date", "event", "reports", "evidence")
         for entry in profile.timeline:
             table.add_row(entry.date, entry.kind, str(entry.reports),
-                          f"“{entry.evidence.quote}” [{entry.evidence.sha256[:12]}]")
+                          f"“{_short(entry.evidence.quote)}” [{entry.evidence.sha256[:12]}]")
         parts.append(table)
     if profile.reports:
         shown = len(profile.reports)

@@ -419,10 +419,7 @@ class KnowledgeBase:
             self._report(r, actors_of.get(r.id, ()), r.mentions) for r in report_rows[:n_reports]
         )
 
-        names = tuple(
-            NamedStat("name", r.key, r.reports, r.mentions)
-            for r in self._stat_rows(conn, actor_id, "name", n_items)
-        )
+        names = _merge_names(self._stat_rows(conn, actor_id, "name", n_items))
         technique_stats = self._technique_stats(
             conn, actor_id, recent_ids, n_techniques, n_evidence,
             complete=len(recent_ids) >= int(count),
@@ -831,6 +828,23 @@ class KnowledgeBase:
             hits.append(SearchHit(self._report(row, actors_of.get(row.id, ())), snippet,
                                   highlights, rank))
         return hits
+
+
+def _merge_names(rows: Sequence[Any]) -> tuple[NamedStat, ...]:
+    """Surface names folded by case and spacing ("Kimsuky" + "kimsuky"), most used first.
+
+    ``reports`` of a merged name is the largest of its spellings (a report may use both).
+    """
+    merged: dict[str, NamedStat] = {}
+    for row in rows:
+        norm = normalise_name(row.key) or row.key
+        held = merged.get(norm)
+        if held is None:
+            merged[norm] = NamedStat("name", row.key, int(row.reports), int(row.mentions))
+        else:
+            merged[norm] = NamedStat("name", held.value, max(held.reports, int(row.reports)),
+                                     held.mentions + int(row.mentions))
+    return tuple(sorted(merged.values(), key=lambda n: (-n.reports, -n.mentions, n.value)))
 
 
 def _escape_like(value: str) -> str:
