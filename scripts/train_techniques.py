@@ -45,6 +45,7 @@ from unmask.extract.techniques import (  # noqa: E402
     DOC_FEATURES,
     FEATURES_VERSION,
     MODEL_FORMAT,
+    WEAK_NAMES,
     SentenceEvidence,
     TechniqueModel,
     doc_features,
@@ -377,7 +378,14 @@ def calibrate(
     }
     xs: list[npt.NDArray[np.float32]] = []
     ys: list[npt.NDArray[np.int8]] = []
+    strong: list[npt.NDArray[np.bool_]] = []  # named by a name that is accepted alone
     for doc_id, idx in docs.items():
+        mask = np.zeros(len(labels), dtype=np.bool_)
+        for i in idx:
+            for tid in named[i]:
+                if tid in index and tid not in WEAK_NAMES:
+                    mask[index[tid]] = True
+        strong.append(mask)
         model = replace(template, label_prior=fold_prior[fold_of(doc_id, folds)])
         ev = SentenceEvidence(scores[idx], [named[i] for i in idx], [cited[i] for i in idx])
         xs.append(doc_features(model, ev))
@@ -391,7 +399,8 @@ def calibrate(
     n_labels = len(labels)
     best_t, best_score = 0.5, -1.0
     # Named and cited techniques are always accepted (see unmask.extract.techniques.aggregate).
-    always = (xd[:, DOC_FEATURES.index("n_named")] > 0) | (xd[:, DOC_FEATURES.index("cited")] > 0)
+    named_strong = np.concatenate(strong)
+    always = named_strong | (xd[:, DOC_FEATURES.index("cited")] > 0)
     for cut in np.arange(0.1, 0.8, 0.01):
         pred = (pd_ >= cut) | always
         per_doc = []
@@ -407,7 +416,7 @@ def calibrate(
         if score > best_score:
             best_t, best_score = float(cut), score
     # Named but below the threshold: how often annotators confirmed the technique.
-    named_low = (xd[:, DOC_FEATURES.index("n_named")] > 0) & (pd_ < best_t)
+    named_low = named_strong & (pd_ < best_t)
     name_conf = float(yd[named_low].mean()) if named_low.any() else 0.5
     return Calibration(
         sent_a=sent_a,

@@ -237,6 +237,19 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Techniques whose names/synonyms are broad wording ("antivirus", "lateral movement",
+#: "Base64", "Cobalt Strike", "CVE-…", product names that are sub-technique names):
+#: a classifier feature, but not enough on their own to report the technique.
+WEAK_NAMES = frozenset(
+    [
+        "T1518.001", "T1518", "T1033", "T1190", "T1102", "T1132.001", "T1021", "T1588.002",
+        "T1090", "T1598", "T1498", "T1133", "T1584", "T1584.001", "T1560", "T1087", "T1069",
+        "T1012", "T1218.011", "T1213", "T1213.001", "T1213.002", "T1213.003", "T1213.004",
+        "T1213.005", "T1003", "T1583", "T1071", "T1095", "T1005", "T1114",
+    ]
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _NameRule:
     technique_id: str
@@ -672,8 +685,8 @@ class Decision:
 def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int = 3) -> list[Decision]:
     """Report-level decisions: techniques whose calibrated probability passes the threshold.
 
-    Explicit ids and named techniques (ATT&CK names, well-known synonyms) are always
-    accepted; a technique accepted only by name gets ``model.name_confidence`` when its
+    Explicit ids and named techniques (ATT&CK names, well-known synonyms; not those in
+    :data:`WEAK_NAMES`) are always accepted; a technique accepted only by name gets ``model.name_confidence`` when its
     calibrated probability is lower. Each accepted technique keeps up to
     ``max_evidence`` sentences: those that cite it, name it, or score at least
     ``model.support``, always including its best sentence.
@@ -694,7 +707,7 @@ def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int 
             named_at.setdefault(tid, []).append(i)
     decisions: list[Decision] = []
     candidates = {model.labels[j] for j in np.flatnonzero(dprob >= model.threshold)}
-    candidates |= set(cited_at) | set(named_at)
+    candidates |= set(cited_at) | {t for t in named_at if t not in WEAK_NAMES}
     for tid in sorted(candidates):
         j = index.get(tid)
         col = sprob[:, j] if j is not None else np.zeros(n, dtype=np.float32)
