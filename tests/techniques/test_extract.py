@@ -130,7 +130,7 @@ def test_throughput() -> None:
     start = time.perf_counter()
     extract_techniques(text)
     rate = n / (time.perf_counter() - start)
-    assert rate > 500  # benchmarks/techniques.py measures the real figure
+    assert rate > 200  # loose (shared CI machines); benchmarks/techniques.py measures it
 
 
 @pytest.mark.shared
