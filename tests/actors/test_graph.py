@@ -109,14 +109,14 @@ def test_unknown_names_and_suggestions(graph) -> None:  # type: ignore[no-untype
     assert "Kimsuky" in graph.suggest("Kimsukyy")
 
 
-def test_loading_the_cached_graph_is_fast(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_cached_graph_round_trips(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Load time is measured by benchmarks/actors.py, not asserted here.
     import pickle
-    import time
 
     graph = load_actor_graph()
     path = tmp_path / "graph.pickle"
     path.write_bytes(pickle.dumps(graph, protocol=pickle.HIGHEST_PROTOCOL))
-    start = time.perf_counter()
-    pickle.loads(path.read_bytes())
-    # the budget is 200 ms; allow a loaded CI machine some slack
-    assert time.perf_counter() - start < 1.0
+    again = pickle.loads(path.read_bytes())
+    for name in ("Kimsuky", "TA406", "Lazarus Group", "APT 43"):
+        before, after = graph.resolve(name), again.resolve(name)
+        assert (before.id if before else None) == (after.id if after else None)

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -106,7 +105,8 @@ def test_model_round_trip(tmp_path: Path) -> None:
     np.testing.assert_allclose(again.scores(feats), model.scores(feats), rtol=1e-3, atol=1e-3)
 
 
-def test_inference_loads_fast_without_sklearn() -> None:
+def test_inference_does_not_import_training_libraries() -> None:
+    # Load time is measured by benchmarks/techniques.py, not asserted here.
     code = (
         "import sys, time\n"
         "from unmask.extract.techniques import load_model, _name_index\n"
@@ -118,19 +118,8 @@ def test_inference_loads_fast_without_sklearn() -> None:
         "print(any(m.split('.')[0] in ('sklearn', 'scipy', 'torch') for m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, heavy = out.stdout.split()
+    _seconds, heavy = out.stdout.split()
     assert heavy == "False"
-    assert float(seconds) < 2.0  # the target is 0.5 s; allow a loaded CI machine
-
-
-def test_throughput() -> None:
-    text = (REPORT.split("\n\n")[1] + "\n\n") * 40
-    extract_techniques(text)
-    n = len(tech.technique_units(text))
-    start = time.perf_counter()
-    extract_techniques(text)
-    rate = n / (time.perf_counter() - start)
-    assert rate > 200  # loose (shared CI machines); benchmarks/techniques.py measures it
 
 
 @pytest.mark.shared
