@@ -20,13 +20,14 @@ Each :class:`~unmask.model.Observable` has ``value`` (normalised), ``surface``
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
 from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES
-from unmask.extract.observables.refang import refang, refang_text
-from unmask.extract.observables.scan import FILLER, mask
+from unmask.extract.observables.refang import Refanged, refang, refang_text
+from unmask.extract.observables.scan import FILLER, Compact, compact
 from unmask.extract.observables.validate import (
     btc_ok,
     domain_ok,
@@ -87,22 +88,61 @@ def _loose_host(host: str) -> bool:
     return len(labels) >= 2 and labels[-1].isalpha() and 2 <= len(labels[-1]) <= 24 and all(labels)
 
 
+_TRIM_LAST = frozenset(_TRAIL + "".join(_PAIRS))
+_NEW = object.__new__
+# The models are frozen dataclasses whose generated ``__init__`` costs more than
+# everything else done per observable; these set the slots directly. The values
+# are valid by construction (0 <= start <= end, checked in ``emit``).
+_SET_START = vars(Span)["start"].__set__
+_SET_END = vars(Span)["end"].__set__
+_SET_TYPE = vars(Observable)["type"].__set__
+_SET_VALUE = vars(Observable)["value"].__set__
+_SET_SURFACE = vars(Observable)["surface"].__set__
+_SET_SPAN = vars(Observable)["span"].__set__
+_SET_REASONS = vars(Observable)["benign_reasons"].__set__
+
+
+def _observable(kind: str, value: str, surface: str, start: int, end: int, reasons: tuple[str, ...]) -> Observable:
+    """``Observable(kind, value, surface, Span(start, end), reasons)``, built directly."""
+    span = _NEW(Span)
+    _SET_START(span, start)
+    _SET_END(span, end)
+    obs = _NEW(Observable)
+    _SET_TYPE(obs, kind)
+    _SET_VALUE(obs, value)
+    _SET_SURFACE(obs, surface)
+    _SET_SPAN(obs, span)
+    _SET_REASONS(obs, reasons)
+    return obs  # type: ignore[no-any-return]
+
+
+#: A host's classification: (type, normalised value, benign reasons, offset of its
+#: first character, length or -1 to end where the match ends), or None if not a host.
+_HostInfo = tuple[str, str, list[str], int, int] | None
+
+
 class _Collector:
     """Builds the observables of one text; the look-up caches live for one call."""
 
-    def __init__(self, text: str, refanged: str, ref_map: object, judge: Judge, suffixes: SuffixIndex) -> None:
+    def __init__(self, text: str, refanged: str, ref: Refanged, windows: Compact, judge: Judge, suffixes: SuffixIndex) -> None:
         self.text = text
         self.r = refanged
-        self.ref = ref_map
-        self.original = ref_map.original  # type: ignore[attr-defined]
+        # Offsets in ``refanged`` (padded by one space) -> offsets in the compact
+        # windows text (refang's step map) -> offsets in ``text`` (one shift per window).
+        self.ref_ends = ref.ends
+        self.ref_shifts = ref.shifts
+        self.win_starts = windows.starts
+        self.win_shifts = windows.shifts
         self.judge = judge
         self.suffixes = suffixes
         self.out: dict[tuple[int, int, str], Observable] = {}
         self.host_reasons: dict[str, list[str]] = {}
-        self.hosts: dict[str, tuple[str, str, list[str]] | None] = {}
+        self.hosts: dict[str, _HostInfo] = {}
+        self.domains: dict[str, bool] = {}
+        self.names: dict[str, tuple[bool, bool]] = {}
         self.handlers: dict[str, Callable[[re.Match[str]], None]] = {
-            "url": lambda m: self.url(m, "url"),
-            "surl": lambda m: self.url(m, "surl"),
+            "url": self.url,
+            "surl": self.surl,
             "email": self.email,
             "ipv4": self.ipv4,
             "cidr": self.ipv4,
@@ -115,12 +155,37 @@ class _Collector:
     # -- emitting ---------------------------------------------------------------
 
     def emit(self, kind: str, value: str, start: int, end: int, reasons: list[str] | tuple[str, ...] = ()) -> None:
-        # ``start``/``end`` are offsets in the padded refanged text (one leading space).
-        s, e = self.original(start - 1, end - 1)
-        key = (s, e, kind)
-        if key in self.out:
+        # ``start``/``end`` are offsets in the padded refanged text: map them back
+        # (see ``original``; inlined, this runs once per observable).
+        start -= 1
+        end -= 1
+        ends = self.ref_ends
+        if ends and end >= ends[0]:
+            shifts = self.ref_shifts
+            start += shifts[bisect_right(ends, start)]
+            end += shifts[bisect_right(ends, end)]
+        shift = self.win_shifts[bisect_right(self.win_starts, start) - 1]
+        start += shift
+        end += shift
+        key = (start, end, kind)
+        out = self.out
+        if key in out:
             return
-        self.out[key] = Observable(kind, value, self.text[s:e], Span(s, e), tuple(dict.fromkeys(reasons)) if reasons else ())
+        if not 0 <= start <= end:
+            raise ExtractError(f"invalid span [{start}, {end}) for {kind} {value!r}")
+        out[key] = _observable(kind, value, self.text[start:end], start, end, tuple(dict.fromkeys(reasons)) if reasons else ())
+
+    def original(self, start: int, end: int) -> tuple[int, int]:
+        """The range in ``text`` of the padded refanged range ``[start, end)``."""
+        start -= 1
+        end -= 1
+        ends = self.ref_ends
+        if ends and end >= ends[0]:
+            shifts = self.ref_shifts
+            start += shifts[bisect_right(ends, start)]
+            end += shifts[bisect_right(ends, end)]
+        shift = self.win_shifts[bisect_right(self.win_starts, start) - 1]
+        return start + shift, end + shift
 
     def _host_reasons(self, host: str) -> list[str]:
         reasons = self.host_reasons.get(host)
@@ -136,43 +201,51 @@ class _Collector:
             self.value_reasons[value] = reasons
         return reasons
 
+    def _domain_ok(self, value: str) -> bool:
+        ok = self.domains.get(value)
+        if ok is None:
+            ok = self.domains[value] = domain_ok(value, self.suffixes)
+        return ok
+
     def _before(self, start: int) -> str:
-        s, _ = self.original(start - 1, start - 1)
+        s, _ = self.original(start, start)
         return self.text[max(0, s - 40) : s]
 
     def _after(self, end: int) -> str:
-        _, e = self.original(end - 1, end - 1)
+        _, e = self.original(end, end)
         return self.text[e : e + 40]
 
-    def _classify_host(self, value: str) -> tuple[str, str, list[str]] | None:
-        """(type, normalised value, reasons) of a URL/e-mail host, or None if not a host."""
+    def _classify_host(self, host: str) -> _HostInfo:
+        value = host.lower().rstrip(".")
+        offset = 0
+        if value.startswith("[") and value.endswith("]"):
+            value = value[1:-1]
+            offset = 1
         v4 = ipv4_value(value)
         if v4 is not None:
-            return "ipv4", v4, self.judge.ip(v4, 4, "")
+            return "ipv4", v4, self.judge.ip(v4, 4, ""), offset, -1
         if ":" in value:
             v6 = ipv6_value(value)
             if v6 is None:
                 return None
-            return "ipv6", v6, self.judge.ip(v6, 6, "")
-        if not domain_ok(value, self.suffixes):
+            return "ipv6", v6, self.judge.ip(v6, 6, ""), offset, -1
+        if not self._domain_ok(value):
             return None
-        return "domain", value, self._host_reasons(value)
+        return "domain", value, self._host_reasons(value), offset, len(host.rstrip("."))
 
-    def host(self, host: str, start: int, end: int, *, in_context: bool) -> list[str] | None:
+    def host(self, host: str, start: int, end: int) -> list[str] | None:
         """Emit a URL/e-mail host as domain or address; return its benign reasons."""
-        value = host.lower().rstrip(".")
-        if value.startswith("[") and value.endswith("]"):
-            value = value[1:-1]
-            start += 1
-            end -= 1
         try:
-            known = self.hosts[value]
+            known = self.hosts[host]
         except KeyError:
-            known = self.hosts[value] = self._classify_host(value)
+            known = self.hosts[host] = self._classify_host(host)
         if known is None:
             return None
-        kind, normal, reasons = known
-        self.emit(kind, normal, start, start + len(host.rstrip(".")) if kind == "domain" else end, reasons)
+        kind, normal, reasons, offset, length = known
+        if offset:
+            start += offset
+            end -= offset
+        self.emit(kind, normal, start, start + length if length >= 0 else end, reasons)
         return reasons
 
     # -- the main loop ----------------------------------------------------------
@@ -188,22 +261,27 @@ class _Collector:
             else:
                 other(m, kind)
 
-    def url(self, m: re.Match[str], kind: str) -> None:
+    def url(self, m: re.Match[str]) -> None:
+        start, end = m.span("url")
+        host_start, host_end = m.span("uhost")
+        scheme = m.group("scheme").lower()
+        self._url(start, end, host_start, host_end, SCHEMES.get(scheme, scheme))
+
+    def surl(self, m: re.Match[str]) -> None:
+        start, end = m.span("surl")
+        host_start, host_end = m.span("shost")
+        self._url(start, end, host_start, host_end, "http")
+
+    def _url(self, start: int, end: int, host_start: int, host_end: int, scheme: str) -> None:
         r = self.r
-        start, end = m.span(kind)
-        if kind == "url":
-            host_start, host_end = m.span("uhost")
-            scheme = SCHEMES.get(m.group("scheme").lower(), m.group("scheme").lower())
-        else:
-            host_start, host_end = m.span("shost")
-            scheme = "http"
-        quote = r[start - 1]
         raw = r[start:end]
+        quote = r[start - 1]
         if quote in _QUOTES:
             cut = raw.find(quote)
             if cut >= 0:
                 raw = raw[:cut]
-        raw = _trim(raw)
+        if raw and raw[-1] in _TRIM_LAST:
+            raw = _trim(raw)
         end = start + len(raw)
         if raw.endswith("/") and r[end : end + 1] in _WRAP_SPACE and r.startswith(("\n", "\r\n"), end + 1):
             # A table cell wrapped after a non-breaking space: "…discordapp[.]com/\xa0\n
@@ -217,21 +295,24 @@ class _Collector:
                 end = end + gap + len(tail)
         if end <= host_start:
             return
-        host_end = min(host_end, end)
+        if host_end > end:
+            host_end = end
         userinfo = ""
         host = r[host_start:host_end]
         if "@" in host:
             userinfo, host = host.rsplit("@", 1)
             host_start = host_end - len(host)
             userinfo += "@"
-        reasons = self.host(host, host_start, host_end, in_context=True)
+        reasons = self.host(host, host_start, host_end)
         if reasons is None:
             # Not a real host: look inside for anything else.
             self.run(INNER, start - 1, end)
             return
-        rest = _WRAP.sub("", r[host_end:end])
+        rest = r[host_end:end]
+        if "\n" in rest:
+            rest = _WRAP.sub("", rest)
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
-        if _LOTS in reasons and rest.strip("/"):
+        if reasons and _LOTS in reasons and rest.strip("/"):
             # A path on a trusted site that attackers abuse (GitHub, Discord CDN …)
             # is a delivery URL, not noise.
             reasons = [x for x in reasons if not x.startswith("warninglist:")]
@@ -245,9 +326,9 @@ class _Collector:
         host = m.group("ehost").lower()
         local = self.r[start : h_start - 1]
         local_ok = not (local.startswith(".") or ".." in local)
-        reasons = self.host(m.group("ehost"), h_start, h_end, in_context=True)
+        reasons = self.host(m.group("ehost"), h_start, h_end)
         if reasons is None:
-            s, e = self.original(start - 1, end - 1)
+            s, e = self.original(start, end)
             defanged = self.text[s:e] != self.r[start:end]
             if not (defanged and _loose_host(host)):
                 return
@@ -262,8 +343,7 @@ class _Collector:
         value = ipv4_value(m.group("ipv4"))
         if value is None:
             return
-        before = self._before(start)
-        reasons = self.judge.ip(value, 4, before)
+        reasons = self.judge.ip(value, 4, self._before(start))
         self.emit("ipv4", value, start, end, reasons)
         cidr = m.group("cidr")
         if cidr is not None and int(cidr) <= 32:
@@ -274,7 +354,7 @@ class _Collector:
         start, end = m.span("domain")
         raw = m.group("domain")
         value = raw.lower()
-        if not domain_ok(value, self.suffixes):
+        if not self._domain_ok(value):
             return
         tld = raw[raw.rfind(".") + 1 :]
         if len(tld) > 1 and tld.istitle():
@@ -284,16 +364,25 @@ class _Collector:
             reasons = [*reasons, "file-name"]
         self.emit("domain", value, start, end, reasons)
 
+    def _name_info(self, name: str) -> tuple[bool, bool]:
+        """(a product name like "Node.js", a valid domain name) for a file name."""
+        info = self.names.get(name)
+        if info is None:
+            product = _PRODUCT_JS.fullmatch(name) is not None
+            info = self.names[name] = (product, not product and self._domain_ok(name.lower()))
+        return info
+
     def fname(self, m: re.Match[str]) -> None:
         start, end = m.span("fname")
         name = m.group("fname")
-        if _PRODUCT_JS.fullmatch(name):
+        product, is_domain = self._name_info(name)
+        if product:
             return
-        lower = name.lower()
-        if domain_ok(lower, self.suffixes):
+        if is_domain:
             # report.zip / setup.py: a file name whose extension is also a TLD. It is
             # still listed as a domain (benign, "file-name") unless the text makes it
             # a host (example.pl with no file words around it).
+            lower = name.lower()
             if self.judge.file_like(lower, self._before(start), self._after(end)):
                 self.emit("domain", lower, start, end, [*self._host_reasons(lower), "file-name"])
                 self.emit("file_name", name, start, end)
@@ -383,10 +472,10 @@ def extract_observables(text: str, *, context: ExtractContext | None = None) -> 
         return []
     suffixes = load_suffixes()
     judge = Judge.for_context(load_warninglists(), suffixes, context)
-    masked = mask(text)
-    ref = refang(masked)
+    windows = compact(text)
+    ref = refang(windows.text)
     padded = " " + ref.text
-    collector = _Collector(text, padded, ref, judge, suffixes)
+    collector = _Collector(text, padded, ref, windows, judge, suffixes)
     collector.run(ATOMS, 0, len(padded))
     out = collector.out
     return [out[key] for key in sorted(out)]

@@ -53,6 +53,42 @@ FILE_TLDS = frozenset({"zip", "py", "mov", "md", "rs", "so", "sh", "pl", "one", 
 _AMBIGUOUS_FILE_TLDS = frozenset({"pl", "sh", "one", "app", "ps", "cs"})
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
+_EXAMPLE_ENDINGS = tuple(sorted(_EXAMPLE_DOMAINS))
+
+#: Per compiled warninglists: one pattern that any of its ``substring`` entries
+#: matches (most hosts hold none, so the per-entry loop is skipped).
+_SUBSTRING_HINTS: dict[int, tuple[Warninglists, re.Pattern[str] | None]] = {}
+
+
+def _substring_hint(lists: Warninglists) -> re.Pattern[str] | None:
+    known = _SUBSTRING_HINTS.get(id(lists))
+    if known is None or known[0] is not lists:
+        needles = sorted({needle for needle, _ in lists.substrings}, key=len, reverse=True)
+        pattern = re.compile("|".join(map(re.escape, needles))) if needles else None
+        known = _SUBSTRING_HINTS[id(lists)] = (lists, pattern)
+    return known[1]
+
+
+def _match_host(lists: Warninglists, host: str) -> tuple[str, ...]:
+    """``lists.match_host(host)``, with the substring lists checked by one search."""
+    ids: list[int] = list(lists.hosts.get(host, ()))
+    suffixes = lists.host_suffixes
+    name = host
+    while True:
+        hit = suffixes.get(name)
+        if hit:
+            ids.extend(hit)
+        dot = name.find(".")
+        if dot < 0:
+            break
+        name = name[dot + 1 :]
+    hint = _substring_hint(lists)
+    if hint is not None and hint.search(host):
+        ids.extend(list_id for needle, list_id in lists.substrings if needle in host)
+    if not ids:
+        return ()
+    names = lists.names
+    return tuple(sorted({names[i] for i in ids}))
 
 
 def _site_host(url: str | None) -> str | None:
@@ -87,15 +123,18 @@ class Judge:
         return cls(lists, suffixes, own_domain, own_label, {})
 
     def host(self, host: str) -> list[str]:
-        reasons = list(self.lists.match_host(host))
+        """Reasons for a host name (lower case, no trailing dot)."""
+        reasons = list(_match_host(self.lists, host))
         if self.own_domain and (host == self.own_domain or host.endswith("." + self.own_domain)):
             reasons.append("own-site")
         elif self.own_label:
             reg = self.suffixes.registrable_domain(host)
             if reg and re.sub(r"[^a-z0-9]", "", reg.split(".", 1)[0]) == self.own_label:
                 reasons.append("own-site")
-        reg = self.suffixes.registrable_domain(host)
-        if reg in _EXAMPLE_DOMAINS or host.rsplit(".", 1)[-1] in _EXAMPLE_TLDS:
+        # A registrable domain is a suffix of the host: look it up only when it can match.
+        if (host.endswith(_EXAMPLE_ENDINGS) and self.suffixes.registrable_domain(host) in _EXAMPLE_DOMAINS) or host[
+            host.rfind(".") + 1 :
+        ] in _EXAMPLE_TLDS:
             reasons.append("example-domain")
         return reasons
 

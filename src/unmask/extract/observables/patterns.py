@@ -27,7 +27,9 @@ FILE_EXTENSIONS = frozenset(
     ["exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "msi", "msp", "jar", "apk", "dmg", "iso", "img", "vhd", "vhdx", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "xll", "ppt", "pptx", "pptm", "pdf", "rtf", "txt", "log", "csv", "xml", "html", "htm", "mht", "php", "asp", "aspx", "jsp", "py", "pyc", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "dat", "bin", "tmp", "ini", "cfg", "conf", "json", "yaml", "yml", "elf", "so", "dylib", "plist", "sh", "pl", "rb", "c", "cpp", "cs", "java", "class", "swf", "eml", "msg", "one", "chm", "cpl", "ocx", "drv", "efi", "ko", "lua", "iqy", "slk", "sct", "inf", "reg", "svg", "png", "jpg", "jpeg", "gif", "bmp", "ico", "mp4", "mov", "mp3", "wav"]
 )
 
-_B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?<![\w\-\s\x01]\.)"
+# The cheap look-ahead for a possible first character comes before the look-behind
+# (both are zero-width: the order only changes how soon most positions are rejected).
+_B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?=[A-Za-z0-9~%/:])(?<![\w\-\s\x01]\.)"
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62})"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"
@@ -72,7 +74,10 @@ _ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
 # look-ahead rejects most positions before the alternatives are tried.
 _GUARD = (
     r"(?!(?<=\d:)\d{1,4}:)"  # inside "1:2:3…" (IPv6, times): not a start
-    r"(?=[A-Za-z0-9~%/:])(?=[^\s\x01/\[\](){}<>\"',;|\\]{0,80}?[.:@]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
+    # "[.:@] within 80 characters of the token": a possessive scan up to the first
+    # character outside the class, which must be one of them (the same as a lazy
+    # scan for the first [.:@], without its per-character cost).
+    r"(?=[^\s\x01/\[\](){}<>\"',;|\\.:@]{0,80}+[.:@]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
     r"|HK|%[A-Za-z_]{2,30}%|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
 ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass
 
-__all__ = ["FILLER", "mask"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FILLER", "GAP", "Compact", "compact", "mask", "windows"]
 
 #: Stands in for text outside the windows; matched by no pattern, not a boundary.
 FILLER = "\x01"
@@ -53,79 +57,264 @@ _EXTRAS = tuple(
 )
 #: Inline base64 payloads (``data:image/png;base64,...``) hold no observables.
 _BASE64 = re.compile(r";base64,([A-Za-z0-9+/=]{64,})")
-_RUN = re.compile(b"a" * 25)
-_RUN_END = re.compile(b"a*")
-_CLASS = bytes(
-    ord("a") if chr(i).isascii() and chr(i).isalnum() else (32 if chr(i) in " \t\n\r\x0b\x0c" else i)
-    for i in range(256)
-)
 _MAX_LOOK = 256
-_SPACES = re.compile(r"[ \t\xa0]{0,8}")
+#: One step to the next token (towards the end of the text, or of the reversed
+#: text): up to 8 blanks, not across a line break or past the end, then the token
+#: (at most 256 characters). Atomic, so a step either happens whole or not at all.
+_STEP = r"(?>[ \t\xa0]{0,8})(?![\n\r]|\Z)(?>[^\s]{0,256})"
+_STEPS = {k: re.compile(f"(?:{_STEP}){{0,{k}}}+") for k in (1, 3, 4)}
+_TOKEN_STEPS = {k: re.compile(f"(?P<tok>(?>[^\\s]{{0,256}}))(?:{_STEP}){{0,{k}}}+") for k in (0, 1, 3, 4)}
+
+
+#: How far a walk to the left can go: one token and three more steps.
+_REACH = _MAX_LOOK + 3 * (8 + _MAX_LOOK) + 64
 
 
 class _Tokens:
-    """Token boundaries around a position (white space delimits tokens)."""
+    """Token boundaries around a position (white space delimits tokens).
 
-    __slots__ = ("n", "rev", "text")
+    Walks to the left run the patterns on a reversed slice just long enough for
+    the walk (never the whole text reversed).
+    """
+
+    __slots__ = ("n", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.rev = text[::-1]
         self.n = len(text)
 
+    def _back(self, pattern: re.Pattern[str], pos: int) -> re.Match[str]:
+        """``pattern`` matched leftwards from ``pos`` (on the reversed text before it)."""
+        return pattern.match(self.text[max(0, pos - _REACH) : pos][::-1])  # type: ignore[return-value]
+
     def start(self, pos: int) -> int:
-        return self.n - _HEAD.match(self.rev, self.n - pos).end()  # type: ignore[union-attr]
+        """Start of the token that ends at ``pos`` (at most 256 characters back)."""
+        return pos - self._back(_HEAD, pos).end()
 
     def end(self, pos: int) -> int:
+        """End of the token that starts at ``pos`` (at most 256 characters on)."""
         return _HEAD.match(self.text, pos).end()  # type: ignore[union-attr]
 
     def left(self, start: int, tokens: int) -> int:
-        for _ in range(tokens):
-            j = self.n - _SPACES.match(self.rev, self.n - start).end()  # type: ignore[union-attr]
-            if j <= 0 or self.text[j - 1] in "\n\r":
-                break
-            start = self.start(j)
-        return start
+        """``start`` moved back over up to ``tokens`` tokens on the same line."""
+        return start - self._back(_STEPS[tokens], start).end()
 
     def right(self, end: int, tokens: int) -> int:
-        for _ in range(tokens):
-            j = _SPACES.match(self.text, end).end()  # type: ignore[union-attr]
-            if j >= self.n or self.text[j] in "\n\r":
-                break
-            end = self.end(j)
-        return end
+        """``end`` moved on over up to ``tokens`` tokens on the same line."""
+        return _STEPS[tokens].match(self.text, end).end()  # type: ignore[union-attr]
+
+    def widen(self, pos: int, left: int, right: int) -> tuple[int, int, int]:
+        """(``left(start(pos), left)``, ``end(pos)``, ``right(end(pos), right)``)."""
+        on = _TOKEN_STEPS[right].match(self.text, pos)
+        return pos - self._back(_TOKEN_STEPS[left], pos).end(), on.end("tok"), on.end()  # type: ignore[union-attr]
+
+
+#: Character classes for the vectorised scans (one byte per character).
+_OTHER, _SPACE, _TRIGGER, _ALNUM = 0, 1, 2, 3
+_TRIGGERS = ".:@\\[]{}/"
+#: ``\s`` of a ``str`` pattern (``str.isspace``): the Latin-1 ones and the rest.
+_LATIN1_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
+_WIDE_SPACES = "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_WIDE_TRIGGERS = "\u3002\uff0e\uff61\uff1a\uff20"
+_WIDE = re.compile(f"[{_WIDE_SPACES}{_WIDE_TRIGGERS}]")
+_WIDE_LOW = min(map(ord, _WIDE_SPACES + _WIDE_TRIGGERS))
+_WIDE_SPACE_CODES = np.array([ord(c) for c in _WIDE_SPACES], dtype=np.uint16)
+_WIDE_TRIGGER_CODES = np.array([ord(c) for c in _WIDE_TRIGGERS], dtype=np.uint16)
+_CLASSES = bytes(
+    _SPACE
+    if chr(i) in _LATIN1_SPACES
+    else _TRIGGER
+    if chr(i) in _TRIGGERS
+    else _ALNUM
+    if chr(i).isascii() and chr(i).isalnum()
+    else _OTHER
+    for i in range(256)
+)
+#: Kinds of :data:`_SPECIAL_CHARS` characters, and what must stand next to them.
+_K_AT, _K_BACKSLASH, _K_OPEN, _K_CLOSE = 1, 2, 3, 4
+_SPECIAL_KINDS = bytes(
+    {"@": _K_AT, "\\": _K_BACKSLASH, "[": _K_OPEN, "(": _K_OPEN, "{": _K_OPEN, "]": _K_CLOSE, ")": _K_CLOSE, "}": _K_CLOSE}.get(
+        chr(i), 0
+    )
+    for i in range(256)
+)
+
+
+def _byte_set(chars: str) -> npt.NDArray[np.bool_]:
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_IS_BLANK = _byte_set(" \t")
+_AFTER_BACKSLASH = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789%")
+_DOT_AT = _byte_set(".@")
+_IS_D, _IS_O, _IS_T, _IS_A = _byte_set("dD"), _byte_set("oO"), _byte_set("tT"), _byte_set("aA")
+#: The trigger pattern covers a token in one match unless the token is longer.
+_TRIG_SPAN = 4097
+_MIN_RUN = 25
+
+
+def _classes(text: str, raw: bytes) -> npt.NDArray[np.uint8]:
+    """One class byte per character of ``text`` (space, trigger, ASCII alnum, other).
+
+    ``raw`` is ``text`` in Latin-1 with "?" for the rest (one byte per character).
+    """
+    if text.isascii():
+        return np.frombuffer(raw.translate(_CLASSES), dtype=np.uint8)
+    # The few wide spaces and trigger look-alikes are patched in afterwards.
+    cls = np.frombuffer(bytearray(raw.translate(_CLASSES)), dtype=np.uint8)
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) == 2 * len(text):
+        # No character beyond the BMP: UTF-16 units are the characters.
+        codes = np.frombuffer(units, dtype=np.uint16)
+        wide = np.flatnonzero(codes >= _WIDE_LOW)
+        if len(wide):
+            found = codes[wide]
+            cls[wide[np.isin(found, _WIDE_SPACE_CODES)]] = _SPACE
+            cls[wide[np.isin(found, _WIDE_TRIGGER_CODES)]] = _TRIGGER
+    else:
+        for m in _WIDE.finditer(text):
+            cls[m.start()] = _SPACE if m.group() in _WIDE_SPACES else _TRIGGER
+    return cls
 
 
 def windows(text: str) -> list[tuple[int, int]]:
     """Sorted, merged ``[start, end)`` ranges that may hold observables."""
-    tok = _Tokens(text)
+    n = len(text)
+    raw = text.encode("ascii") if text.isascii() else text.encode("latin-1", "replace")
+    cls = _classes(text, raw)
+    space = cls == _SPACE
+    # Sorted positions of white space, with sentinels: token bounds by bisection.
+    spaces = np.flatnonzero(space)
+    before = np.concatenate(([-1], spaces))
+    after = np.concatenate((spaces, [n]))
+    starts: list[npt.NDArray[np.int64]] = []
+    ends: list[npt.NDArray[np.int64]] = []
+    # Tokens with a trigger character followed by a non-space: the whole token
+    # (what _TRIG and _TRIG_REV cover between them for a token shorter than
+    # _TRIG_SPAN; longer ones are scanned with the patterns themselves).
+    trig = np.flatnonzero((cls[:-1] == _TRIGGER) & ~space[1:])
+    if len(trig):
+        i = np.searchsorted(spaces, trig)
+        keep = np.empty(len(i), dtype=bool)
+        keep[0] = True
+        np.not_equal(i[1:], i[:-1], out=keep[1:])
+        i = i[keep]
+        t_start = before[i] + 1
+        t_end = after[i]
+        long = t_end - t_start > _TRIG_SPAN
+        if long.any():
+            extra: list[tuple[int, int]] = []
+            rev = text[::-1]
+            for s, e in zip(t_start[long].tolist(), t_end[long].tolist(), strict=True):
+                extra.extend(m.span() for m in _TRIG.finditer(text, s, e))
+                extra.extend((n - m.end(), n - m.start()) for m in _TRIG_REV.finditer(rev, n - e, n - s))
+            short = ~long
+            t_start, t_end = t_start[short], t_end[short]
+            if extra:
+                starts.append(np.array([x for x, _ in extra], dtype=np.int64))
+                ends.append(np.array([y for _, y in extra], dtype=np.int64))
+        starts.append(t_start)
+        ends.append(t_end)
+    # Runs of 25+ ASCII letters and digits (hashes, wallets) widened to their token
+    # (at most 256 characters each side, as _Tokens does).
+    alnum = np.concatenate(([False], cls == _ALNUM, [False]))
+    edges = np.flatnonzero(alnum[1:] != alnum[:-1])
+    run_s, run_e = edges[0::2], edges[1::2]
+    keep = run_e - run_s >= _MIN_RUN
+    if keep.any():
+        run_s, run_e = run_s[keep], run_e[keep]
+        prev = before[np.searchsorted(spaces, run_s)]
+        starts.append(run_s - np.minimum(run_s - prev - 1, _MAX_LOOK))
+        nxt = after[np.searchsorted(spaces, run_e)]
+        ends.append(run_e + np.minimum(nxt - run_e, _MAX_LOOK))
+    spans = _marks(text, raw)
+    if spans:
+        starts.append(np.array([x for x, _ in spans], dtype=np.int64))
+        ends.append(np.array([y for _, y in spans], dtype=np.int64))
+    if not starts:
+        return _exclude([], [])
+    all_s = np.concatenate(starts)
+    all_e = np.concatenate(ends)
+    order = np.argsort(all_s, kind="stable")
+    all_s = all_s[order]
+    reach = np.maximum.accumulate(all_e[order])
+    # A new window where a span starts more than one character past all before it.
+    new = np.empty(len(all_s), dtype=bool)
+    new[0] = True
+    np.greater(all_s[1:], reach[:-1] + 1, out=new[1:])
+    first = np.flatnonzero(new)
+    last = np.concatenate((first[1:], [len(all_s)])) - 1
+    merged = list(zip(all_s[first].tolist(), reach[last].tolist(), strict=True))
+    return _exclude(merged, [m.span(1) for m in _BASE64.finditer(text)])
+
+
+def _special_candidates(raw: bytes) -> list[int]:
+    """Positions where :data:`_SPECIAL_CHARS` may match (a superset), from the bytes.
+
+    ``raw`` has one byte per character (Latin-1, "?" for the rest). Each
+    alternative of the pattern is a special character with a blank, a letter of
+    "dot"/"at", a dot or an "@" next to it; these are checked on whole arrays.
+    """
+    codes = np.frombuffer(raw, dtype=np.uint8)
+    kinds = np.frombuffer(raw.translate(_SPECIAL_KINDS), dtype=np.uint8)
+    cand = np.flatnonzero(kinds)
+    if not len(cand):
+        return []
+    padded = np.concatenate(([0, 0, 0], codes, [0, 0, 0]))
+    at = cand + 3  # positions in ``padded``
+    kind = kinds[cand]
+    n1, n2, n3 = padded[at + 1], padded[at + 2], padded[at + 3]
+    p1, p2, p3 = padded[at - 1], padded[at - 2], padded[at - 3]
+    ok = (
+        ((kind == _K_AT) & (_IS_BLANK[n1] | _IS_BLANK[p1]))
+        | ((kind == _K_BACKSLASH) & _AFTER_BACKSLASH[n1])
+        | (
+            (kind == _K_OPEN)
+            & (
+                _IS_BLANK[n1]
+                | _DOT_AT[n1]
+                | (_IS_D[n1] & _IS_O[n2] & _IS_T[n3])  # [dot
+                | (_IS_A[n1] & _IS_T[n2])  # [at
+            )
+        )
+        | (
+            (kind == _K_CLOSE)
+            & (
+                _IS_BLANK[p1]
+                | _DOT_AT[p1]
+                | (_IS_T[p1] & ((_IS_O[p2] & _IS_D[p3]) | _IS_A[p2]))  # dot] at]
+            )
+        )
+    )
+    return cand[ok].tolist()  # type: ignore[no-any-return]
+
+
+def _marks(text: str, raw: bytes) -> list[tuple[int, int]]:
+    """Spans around spaced defang marks and the extra patterns (few; found by regex)."""
     spans: list[tuple[int, int]] = []
     append = spans.append
-    tstart = tok.start
-    # A token's tail from its first trigger (forward) and its head up to its last
-    # trigger (the same pattern on the reversed text): the two overlap and merge
-    # into the whole token, with no per-token work in Python.
-    n = tok.n
-    spans.extend([m.span() for m in _TRIG.finditer(text)])
-    spans.extend([(n - m.end(), n - m.start()) for m in _TRIG_REV.finditer(tok.rev)])
+    tok: _Tokens | None = None
     # Defang marks that may stand apart from their neighbours widen their window.
-    find = _SPECIAL_CHARS.search
+    match = _SPECIAL_CHARS.match
     pos = 0
-    while True:
-        m = find(text, pos)
-        if m is None:
-            break
-        p = m.start()
-        start = tstart(p)
-        end = tok.end(p)
+    for p in _special_candidates(raw):
+        if p < pos or match(text, p) is None:
+            continue
+        if tok is None:
+            tok = _Tokens(text)
+        start, end, wide_end = tok.widen(p, 3, 4)
         pos = max(end, p + 1)
-        append((tok.left(start, 3), tok.right(end, 4)))
+        append((start, wide_end))
     for rx in _EXTRAS:
         covered = -1
         for m in rx.finditer(text):
             p = m.start()
             if p < covered:
                 continue
+            if tok is None:
+                tok = _Tokens(text)
             g = m.group()
             if g == "Mozilla/":
                 nl = text.find("\n", p, p + 600)
@@ -134,33 +323,9 @@ def windows(text: str) -> list[tuple[int, int]]:
                 append((tok.left(p, 3), tok.right(m.end(), 3)))
                 covered = spans[-1][1]
             else:
-                append((tstart(p), tok.right(tok.end(p), 1)))
-    raw = text.encode("ascii") if text.isascii() else text.encode("latin-1", "replace")
-    cls = raw.translate(_CLASS)
-    pos = 0
-    search = _RUN.search
-    while True:
-        run = search(cls, pos)
-        if run is None:
-            break
-        p = run.start()
-        end = _RUN_END.match(cls, p).end()  # type: ignore[union-attr]
-        append((tstart(p), tok.end(end)))
-        pos = end
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    last_s, last_e = -2, -2
-    for s, e in spans:
-        if s <= last_e + 1:
-            if e > last_e:
-                last_e = e
-        else:
-            if last_e >= 0:
-                merged.append((last_s, last_e))
-            last_s, last_e = s, e
-    if last_e >= 0:
-        merged.append((last_s, last_e))
-    return _exclude(merged, [m.span(1) for m in _BASE64.finditer(text)])
+                start, _, wide_end = tok.widen(p, 0, 1)
+                append((start, wide_end))
+    return spans
 
 
 def _exclude(spans: list[tuple[int, int]], holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -202,3 +367,51 @@ def mask(text: str) -> str:
     if pos < len(text):
         pieces.append(FILLER * (len(text) - pos))
     return "".join(pieces)
+
+
+#: A gap between windows is written as at most this many fillers: no pattern looks
+#: further than a few characters past a window's edge, so a longer run of fillers
+#: would match exactly like this one.
+GAP = 8
+_FILLS = [FILLER * i for i in range(GAP + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Compact:
+    """The windows of a text, joined by short filler runs, and the way back.
+
+    ``text`` is :func:`mask`'s result with every run of fillers cut to at most
+    :data:`GAP`; an offset ``p`` in it (inside a window) is ``p + shifts[i]`` in the
+    original text, where ``i = bisect_right(starts, p) - 1``.
+    """
+
+    text: str
+    starts: list[int]
+    shifts: list[int]
+
+
+def compact(text: str) -> Compact:
+    """The windows of ``text`` (each with the character before it), gaps shortened."""
+    pieces: list[str] = []
+    starts = [0]
+    shifts = [0]
+    pos = 0
+    cpos = 0
+    fills = _FILLS
+    for s, e in windows(text):
+        s = max(s - 1, 0)
+        if s < pos:
+            s = pos
+        gap = s - pos
+        if gap:
+            g = gap if gap < GAP else GAP
+            pieces.append(fills[g])
+            cpos += g
+            starts.append(cpos)
+            shifts.append(s - cpos)
+        pieces.append(text[s:e])
+        cpos += e - s
+        pos = e
+    if pos < len(text):
+        pieces.append(fills[min(len(text) - pos, GAP)])
+    return Compact("".join(pieces), starts, shifts)
