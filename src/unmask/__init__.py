@@ -4,6 +4,7 @@ The public API::
 
     import unmask
     doc = unmask.read("report.pdf")             # path, bytes or "-"
+    kb = unmask.open()                          # the knowledge base (UNMASK_DB / SQLite)
     analysis = unmask.analyze(doc)              # or unmask.analyze("some text")
     analysis.to_dict()                          # JSON shape: docs/json-format.md
 """
@@ -11,6 +12,7 @@ The public API::
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from unmask.documents import read
 from unmask.errors import (
@@ -39,6 +41,19 @@ from unmask.model import (
 from unmask.pipeline import analyze
 from unmask.reference.actors import Actor, resolve_actor
 
+if TYPE_CHECKING:
+    from unmask.store import KnowledgeBase, open
+
+
+def __getattr__(name: str) -> Any:
+    # The knowledge base pulls in SQLAlchemy: imported on first use, not at start-up.
+    if name in ("open", "KnowledgeBase"):
+        import unmask.store
+
+        return getattr(unmask.store, name)
+    raise AttributeError(f"module 'unmask' has no attribute {name!r}")
+
+
 try:
     __version__ = version("unmask")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -56,6 +71,7 @@ __all__ = [
     "Event",
     "ExportError",
     "ExtractError",
+    "KnowledgeBase",
     "MalwareMention",
     "Observable",
     "ReferenceDataError",
@@ -69,6 +85,7 @@ __all__ = [
     "extract_observables",
     "extract_techniques",
     "find_actors",
+    "open",
     "read",
     "resolve_actor",
 ]
