@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from unmask.cli.common import (
     print_json,
     reference_progress,
 )
+from unmask.cli.kb import render_actor_profile
 from unmask.errors import UnmaskError
 from unmask.reference.actors import (
     Actor,
@@ -29,6 +30,9 @@ from unmask.reference.actors import (
     load_actor_graph,
     source_label,
 )
+
+if TYPE_CHECKING:
+    from unmask.store import ActorProfile
 
 __all__ = ["actor_report", "register"]
 
@@ -166,11 +170,29 @@ def _render_actor(console: Console, actor: Actor, graph: ActorGraph) -> None:
         console.print(rel)
 
 
+def _knowledge_base_profile(actor_key: str, db: str | None) -> ActorProfile | None:
+    """The knowledge-base view of an actor, or None when there is no knowledge base
+    yet or it holds nothing on the actor. A broken database is reported, not fatal."""
+    from unmask.store import open_existing  # SQLAlchemy only when asked for
+
+    try:
+        kb = open_existing(db)
+        if kb is None:
+            return None
+        with kb:
+            return kb.actor_profile(actor_key)
+    except UnmaskError as exc:
+        err.print(f"[yellow]knowledge base not used:[/] {exc}")
+        return None
+
+
 def actor_command(
     name: Annotated[str, typer.Argument(help="Any name of the actor (APT43, Emerald Sleet, TA406, G0094 ...).")],
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    db: Annotated[str | None, typer.Option("--db", help="Knowledge base URL (default: UNMASK_DB or the user's SQLite).")] = None,
 ) -> None:
-    """Who is this actor: canonical identity, every vendor's name and who claims it, relations."""
+    """Who is this actor: canonical identity, every vendor's name and who claims it,
+    relations — and, with a knowledge base, everything the ingested reports say."""
     if format not in ("text", "json"):
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose text or json")
         raise typer.Exit(EXIT_USAGE)
@@ -182,10 +204,16 @@ def actor_command(
         raise typer.Exit(EXIT_USAGE) from exc
     lookup = graph.lookup(name)
     report = actor_report(name, lookup, graph)
-    if format == "json":
-        print_json(report)
-        raise typer.Exit(EXIT_OK if report["found"] else EXIT_NOT_FOUND)
     best = lookup.best
+    profile = _knowledge_base_profile(best.actor_id if best else name, db)
+    if format == "json":
+        report["knowledge_base"] = profile.to_dict() if profile else None
+        print_json(report)
+        raise typer.Exit(EXIT_OK if report["found"] or profile else EXIT_NOT_FOUND)
+    if best is None and profile is not None:
+        # Known only from ingested reports (e.g. a name learned from an alias statement).
+        render_actor_profile(profile, out)
+        return
     if best is None:
         hint = report["suggestions"]
         err.print(f"[bold red]unknown actor:[/] {name!r}")
@@ -197,6 +225,8 @@ def actor_command(
     actor = graph.actors[best.actor_id]
     _render_match(out, name, best, actor)
     _render_actor(out, actor, graph)
+    if profile is not None:
+        render_actor_profile(profile, out)
 
 
 def register(app: typer.Typer) -> None:
