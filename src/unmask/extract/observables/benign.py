@@ -152,7 +152,12 @@ class Judge:
         key = (value, version)
         cached = self.ip_cache.get(key)
         if cached is None:
-            number = int(ipaddress.ip_address(value))
+            if version == 4:
+                # ``value`` is a normalised dotted quad (validate.ipv4_value).
+                a, b, c, d = value.split(".")
+                number = int(a) << 24 | int(b) << 16 | int(c) << 8 | int(d)
+            else:
+                number = int(ipaddress.ip_address(value))
             cached = list(self.lists.match_ip(number, version))
             for lo, hi, reason in _V4_SPECIAL if version == 4 else _V6_SPECIAL:
                 if lo <= number <= hi:

@@ -181,6 +181,15 @@ def _classes(text: str, raw: bytes) -> npt.NDArray[np.uint8]:
 
 def windows(text: str) -> list[tuple[int, int]]:
     """Sorted, merged ``[start, end)`` ranges that may hold observables."""
+    w_start, w_end = _window_arrays(text)
+    return list(zip(w_start.tolist(), w_end.tolist(), strict=True))
+
+
+_Ints = npt.NDArray[np.int64]
+
+
+def _window_arrays(text: str) -> tuple[_Ints, _Ints]:
+    """:func:`windows` as two arrays (starts, ends)."""
     n = len(text)
     raw = text.encode("ascii") if text.isascii() else text.encode("latin-1", "replace")
     cls = _classes(text, raw)
@@ -234,7 +243,7 @@ def windows(text: str) -> list[tuple[int, int]]:
         starts.append(np.array([x for x, _ in spans], dtype=np.int64))
         ends.append(np.array([y for _, y in spans], dtype=np.int64))
     if not starts:
-        return _exclude([], [])
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     all_s = np.concatenate(starts)
     all_e = np.concatenate(ends)
     order = np.argsort(all_s, kind="stable")
@@ -246,8 +255,13 @@ def windows(text: str) -> list[tuple[int, int]]:
     np.greater(all_s[1:], reach[:-1] + 1, out=new[1:])
     first = np.flatnonzero(new)
     last = np.concatenate((first[1:], [len(all_s)])) - 1
-    merged = list(zip(all_s[first].tolist(), reach[last].tolist(), strict=True))
-    return _exclude(merged, [m.span(1) for m in _BASE64.finditer(text)])
+    w_start, w_end = all_s[first], reach[last]
+    holes = [m.span(1) for m in _BASE64.finditer(text)]
+    if holes:
+        merged = _exclude(list(zip(w_start.tolist(), w_end.tolist(), strict=True)), holes)
+        w_start = np.array([x for x, _ in merged], dtype=np.int64)
+        w_end = np.array([y for _, y in merged], dtype=np.int64)
+    return w_start, w_end
 
 
 def _special_candidates(raw: bytes) -> list[int]:
@@ -392,26 +406,25 @@ class Compact:
 
 def compact(text: str) -> Compact:
     """The windows of ``text`` (each with the character before it), gaps shortened."""
-    pieces: list[str] = []
-    starts = [0]
-    shifts = [0]
-    pos = 0
-    cpos = 0
+    w_start, w_end = _window_arrays(text)
+    if not len(w_start):
+        return Compact(_FILLS[min(len(text), GAP)], [0], [0])
+    # Each window keeps the character before it, but never overlaps the one before.
+    prev_end = np.concatenate(([0], w_end[:-1]))
+    start = np.maximum(np.maximum(w_start - 1, 0), prev_end)
+    gap = start - prev_end
+    fill = np.minimum(gap, GAP)
+    length = w_end - start
+    c_start = np.cumsum(fill + length) - length  # where each window's text begins
     fills = _FILLS
-    for s, e in windows(text):
-        s = max(s - 1, 0)
-        if s < pos:
-            s = pos
-        gap = s - pos
-        if gap:
-            g = gap if gap < GAP else GAP
-            pieces.append(fills[g])
-            cpos += g
-            starts.append(cpos)
-            shifts.append(s - cpos)
-        pieces.append(text[s:e])
-        cpos += e - s
-        pos = e
-    if pos < len(text):
-        pieces.append(fills[min(len(text) - pos, GAP)])
-    return Compact("".join(pieces), starts, shifts)
+    text_pieces = [
+        fills[g] + text[s:e] for g, s, e in zip(fill.tolist(), start.tolist(), w_end.tolist(), strict=True)
+    ]
+    tail = len(text) - int(w_end[-1])
+    if tail > 0:
+        text_pieces.append(fills[min(tail, GAP)])
+    # One entry per window after a gap (a window right after another shares its shift).
+    new = gap > 0
+    starts = [0, *c_start[new].tolist()]
+    shifts = [0, *(start - c_start)[new].tolist()]
+    return Compact("".join(text_pieces), starts, shifts)
