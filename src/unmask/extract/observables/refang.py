@@ -92,16 +92,17 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
     n = len(text)
     for m in _BRACKET.finditer(text):
         start, end = m.span()
-        if m.group("dot") is not None:
+        kind = m.lastgroup
+        if kind == "dot":
             # A bracketed dot joins two labels: alnum before (maybe after spaces), alnum after.
-            s = _lead(text, start)
+            s = _lead(text, start) if start and text[start - 1] in " \t" else start
             if s and text[s - 1] in _ALNUM and end < n and text[end] in _ALNUM:
                 add((s, end, "."))
-        elif m.group("at") is not None:
+        elif kind == "at":
             s = _lead(text, start)
             if s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
                 add((s, end, "@"))
-        elif m.group("colon") is not None:
+        elif kind == "colon":
             add((start, end, m.group("colon").replace("\\", "/")))
         else:
             add((start, end, "/"))

@@ -281,26 +281,13 @@ def _special_candidates(raw: bytes) -> list[int]:
     kind = kinds[cand]
     n1, n2, n3 = padded[at + 1], padded[at + 2], padded[at + 3]
     p1, p2, p3 = padded[at - 1], padded[at - 2], padded[at - 3]
+    dot_at_word = (_IS_D[n1] & _IS_O[n2] & _IS_T[n3]) | (_IS_A[n1] & _IS_T[n2])  # [dot [at
+    word_dot_at = _IS_T[p1] & ((_IS_O[p2] & _IS_D[p3]) | _IS_A[p2])  # dot] at]
     ok = (
         ((kind == _K_AT) & (_IS_BLANK[n1] | _IS_BLANK[p1]))
         | ((kind == _K_BACKSLASH) & _AFTER_BACKSLASH[n1])
-        | (
-            (kind == _K_OPEN)
-            & (
-                _IS_BLANK[n1]
-                | _DOT_AT[n1]
-                | (_IS_D[n1] & _IS_O[n2] & _IS_T[n3])  # [dot
-                | (_IS_A[n1] & _IS_T[n2])  # [at
-            )
-        )
-        | (
-            (kind == _K_CLOSE)
-            & (
-                _IS_BLANK[p1]
-                | _DOT_AT[p1]
-                | (_IS_T[p1] & ((_IS_O[p2] & _IS_D[p3]) | _IS_A[p2]))  # dot] at]
-            )
-        )
+        | ((kind == _K_OPEN) & (_IS_BLANK[n1] | dot_at_word | (_IS_BLANK[p1] & _DOT_AT[n1])))
+        | ((kind == _K_CLOSE) & (_IS_BLANK[p1] | (_IS_BLANK[n1] & (_DOT_AT[p1] | word_dot_at))))
     )
     return cand[ok].tolist()  # type: ignore[no-any-return]
 
