@@ -77,7 +77,10 @@ _GUARD = (
     # "[.:@] within 80 characters of the token": a possessive scan up to the first
     # character outside the class, which must be one of them (the same as a lazy
     # scan for the first [.:@], without its per-character cost).
-    r"(?=[^\s\x01/\[\](){}<>\"',;|\\.:@]{0,80}+[.:@]|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
+    # An "@" first can only start an e-mail address, whose host has a dot (or is an
+    # [IPv4]) right after its first label.
+    r"(?=[^\s\x01/\[\](){}<>\"',;|\\.:@]{0,80}+(?:[.:]|@(?:[A-Za-z0-9_-]{1,63}\.|\[))"
+    r"|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
     r"|HK|%[A-Za-z_]{2,30}%|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
 ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
