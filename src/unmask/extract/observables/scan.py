@@ -215,10 +215,10 @@ def _window_arrays(text: str) -> tuple[_Ints, _Ints]:
         long = t_end - t_start > _TRIG_SPAN
         if long.any():
             extra: list[tuple[int, int]] = []
-            rev = text[::-1]
             for s, e in zip(t_start[long].tolist(), t_end[long].tolist(), strict=True):
                 extra.extend(m.span() for m in _TRIG.finditer(text, s, e))
-                extra.extend((n - m.end(), n - m.start()) for m in _TRIG_REV.finditer(rev, n - e, n - s))
+                # The token reversed (white space or nothing on either side of it).
+                extra.extend((e - m.end(), e - m.start()) for m in _TRIG_REV.finditer(text[s:e][::-1]))
             short = ~long
             t_start, t_end = t_start[short], t_end[short]
             if extra:
@@ -276,7 +276,8 @@ def _special_candidates(raw: bytes) -> list[int]:
     cand = np.flatnonzero(kinds)
     if not len(cand):
         return []
-    padded = np.concatenate(([0, 0, 0], codes, [0, 0, 0]))
+    pad = np.zeros(3, dtype=np.uint8)
+    padded = np.concatenate((pad, codes, pad))
     at = cand + 3  # positions in ``padded``
     kind = kinds[cand]
     n1, n2, n3 = padded[at + 1], padded[at + 2], padded[at + 3]
