@@ -141,7 +141,8 @@ def cached(part: str) -> Floats | None:
 # --------------------------------------------------------------------------- scoring
 
 #: Weights of the embedding score added to the linear model's raw sentence score.
-WEIGHTS = tuple(float(w) for w in os.environ.get("EMBED_WEIGHTS", "0,1,3").split(","))
+#: "auto": the grid weight with the best out-of-fold sentence AP, and half of it.
+WEIGHTS = os.environ.get("EMBED_WEIGHTS", "auto")
 RIDGE = float(os.environ.get("EMBED_RIDGE", "3.0"))
 ATTACK_WEIGHT = float(os.environ.get("EMBED_ATTACK_WEIGHT", "1.0"))
 
@@ -171,6 +172,22 @@ def fit_ridge(x: Floats, y: Floats, w: Floats) -> Floats:
     return np.linalg.solve(g, (xb * w[:, None]).T @ y).astype(np.float32)
 
 
+SCORER = os.environ.get("EMBED_SCORER", "ridge")
+KNN = 20
+
+
+def knn_scores(query: Floats, base: Floats, y: Floats) -> Floats:
+    """Similarity-weighted label vote of the ``KNN`` nearest base sentences (cosine)."""
+    out = np.zeros((len(query), y.shape[1]), np.float32)
+    for a in range(0, len(query), 1000):
+        sim = query[a : a + 1000] @ base.T
+        top = np.argpartition(-sim, KNN, axis=1)[:, :KNN]
+        w = np.take_along_axis(sim, top, axis=1).clip(min=0.0) ** 3
+        w /= w.sum(axis=1, keepdims=True) + 1e-9
+        out[a : a + 1000] = np.einsum("qk,qkl->ql", w, y[top])
+    return out
+
+
 def ridge_scores(coef: Floats, x: Floats) -> Floats:
     return (np.hstack([x, np.ones((len(x), 1), np.float32)]) @ coef).astype(np.float32)
 
@@ -198,7 +215,6 @@ def prepare_runs() -> int:
         raise SystemExit("TRAM embeddings not cached yet: run `embed --part tram-a/tram-b`")
     e_tram = np.concatenate(parts)  # type: ignore[arg-type]
     e_attack = cached("attack")
-    e_anno = cached("annoctr")
     tram = tr.load_tram(DATA)  # same order as tram_rows
     assert len(tram) == len(tram_rows) == len(e_tram)
     doc_ids = [e.doc_id for e in tram]
@@ -234,15 +250,21 @@ def prepare_runs() -> int:
         x = np.vstack([x_tram[tr_idx], x_att])
         y = np.vstack([y_tram_t[tr_idx], y_att_t])
         w = np.concatenate([np.ones(len(tr_idx), np.float32), np.full(len(x_att), ATTACK_WEIGHT, np.float32)])
+        te = np.flatnonzero(fold_ids == k)
+        if SCORER == "knn":
+            base = np.vstack([e_tram[tr_idx], x_att[:, :384]])
+            emb_oof[te] = knn_scores(e_tram[te], base, y)
+            ridge_fold.append(np.zeros(0, np.float32))
+            continue
         coef = fit_ridge(x, y, w)
         ridge_fold.append(coef)
-        te = np.flatnonzero(fold_ids == k)
         emb_oof[te] = ridge_scores(coef, x_tram[te])
     # Full ridge: all TRAM + ATT&CK text over every active technique.
     y_att_f = _targets(flabels, [(t,) for t, _ in att]) if e_attack is not None else np.zeros((0, len(flabels)), np.float32)
     x = np.vstack([x_tram, x_att])
     w = np.concatenate([np.ones(len(x_tram), np.float32), np.full(len(x_att), ATTACK_WEIGHT, np.float32)])
-    ridge_full = fit_ridge(x, np.vstack([_targets(flabels, [e.labels for e in tram]), y_att_f]), w)
+    y_full = np.vstack([_targets(flabels, [e.labels for e in tram]), y_att_f])
+    ridge_full = fit_ridge(x, y_full, w) if SCORER == "ridge" else np.zeros(0, np.float32)
     print(f"ridge fits: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     # Sentence-level ranking quality of each scorer alone (out of fold, TRAM labels).
     from sklearn.metrics import average_precision_score
@@ -250,10 +272,16 @@ def prepare_runs() -> int:
     yt = y_tram_t.ravel()
     for name, sc in (("linear", svm), ("embedding", emb_oof)):
         print(f"sentence AP out of fold, {name}: {average_precision_score(yt, sc.ravel()):.3f}", file=sys.stderr)
+    aps: dict[float, float] = {}
     for wgt in (0.5, 1.0, 2.0, 4.0, 8.0):
-        ap = average_precision_score(yt, (svm + wgt * emb_oof).ravel())
-        print(f"  blend w={wgt}: sentence AP {ap:.3f}", file=sys.stderr)
-    for wgt in WEIGHTS:
+        aps[wgt] = float(average_precision_score(yt, (svm + wgt * emb_oof).ravel()))
+        print(f"  blend w={wgt}: sentence AP {aps[wgt]:.3f}", file=sys.stderr)
+    if WEIGHTS == "auto":
+        best = max(aps, key=lambda k: aps[k])
+        weights = [best, best / 2]
+    else:
+        weights = [float(w) for w in WEIGHTS.split(",")]
+    for wgt in weights:
         blend = svm + wgt * emb_oof
         per_fold = []
         for k in range(folds):
@@ -266,9 +294,10 @@ def prepare_runs() -> int:
         full = cal.apply(cv.full, tr.label_priors(tram, flabels))
         run = {
             "weight": wgt, "per_fold": per_fold, "full": full, "folds": folds,
-            "ridge_fold": ridge_fold, "ridge_full": ridge_full, "annoctr_embedded": e_anno is not None,
+            "ridge_fold": ridge_fold, "ridge_full": ridge_full, "scorer": SCORER,
+            "oof": emb_oof, "knn_base": np.vstack([e_tram, x_att[:, :384]]), "knn_y": y_full,
         }
-        with (CACHE / f"run-w{wgt:g}.pickle").open("wb") as fh:
+        with (CACHE / f"run-{SCORER}-w{wgt:g}.pickle").open("wb") as fh:
             pickle.dump(run, fh)
         print(f"  w={wgt} calibrated: {time.perf_counter() - t0:.0f} s", file=sys.stderr)
     return 0
@@ -289,12 +318,13 @@ def predict(texts: list[str]) -> list[list[str]]:
                 return getattr(tr, name)
             return super().find_class(module, name)
 
-    with (CACHE / f"run-w{float(os.environ.get('EMBED_W', '1')):g}.pickle").open("rb") as fh:
+    with (CACHE / f"run-{SCORER}-w{float(os.environ.get('EMBED_W', '1')):g}.pickle").open("rb") as fh:
         run = _U(fh).load()
     wgt = run["weight"]
     rows = sentence_rows()
     tram_idx = [i for i, r in enumerate(rows) if r["source"] == "tram2"]
     anno_idx = [i for i, r in enumerate(rows) if r["source"] != "tram2"]
+    tram_pos = {i: j for j, i in enumerate(tram_idx)}
     emb: dict[int, Floats] = {}
     parts = [cached("tram-a"), cached("tram-b")]
     e_tram = np.concatenate(parts)  # type: ignore[arg-type]
@@ -328,14 +358,20 @@ def predict(texts: list[str]) -> list[list[str]]:
         if is_tram:
             k = tr.fold_of(doc_id, run["folds"])
             model, coef = run["per_fold"][k], run["ridge_fold"][k]
-        elif run["annoctr_embedded"]:
+        elif e_anno is not None:
             model, coef = run["full"], run["ridge_full"]
         else:  # no AnnoCTR embeddings: the linear model as shipped
             model, coef = cv.full, None
         ev = tech.sentence_evidence(model, [texts[i] for i in idx])
         if coef is not None and all(aligned[i] is not None for i in idx):
             x = np.stack([emb[aligned[i]] for i in idx])  # type: ignore[index]
-            ev = tech.SentenceEvidence(ev.scores + wgt * ridge_scores(coef, x), ev.named, ev.cited)
+            if run.get("scorer") == "knn" and is_tram:
+                extra = run["oof"][[tram_pos[aligned[i]] for i in idx]]  # type: ignore[index]
+            elif run.get("scorer") == "knn":
+                extra = knn_scores(np.ascontiguousarray(x[:, :384]), run["knn_base"], run["knn_y"])
+            else:
+                extra = ridge_scores(coef, x)
+            ev = tech.SentenceEvidence(ev.scores + wgt * extra, ev.named, ev.cited)
         for dec in tech.aggregate(model, ev, max_evidence=50):
             for j, _m, _c in dec.evidence:
                 out[idx[j]].append(dec.technique_id)
