@@ -31,7 +31,7 @@ from unmask.reference.cache import load_compiled
 
 __all__ = ["EXCLUDED_LISTS", "Warninglists", "load_warninglists"]
 
-_FORMAT = 2
+_FORMAT = 3
 
 #: Lists not compiled (too large for their value; see the module docstring).
 EXCLUDED_LISTS = frozenset(
@@ -198,11 +198,19 @@ def _build() -> Warninglists:
         # "regex" lists (phone numbers, contact addresses) do not apply to observables.
     ipv4_starts, ipv4_sets = _sweep(v4)
     ipv6_starts, ipv6_sets = _sweep(v6)
+    # Few distinct combinations of lists exist: share one tuple per combination, so
+    # the pickled cache stores each once and loads several times faster.
+    shared: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+    def ids(found: set[int]) -> tuple[int, ...]:
+        key = tuple(sorted(found))
+        return shared.setdefault(key, key)
+
     return Warninglists(
         names=tuple(names),
-        hosts={k: tuple(sorted(v)) for k, v in hosts.items()},
-        host_suffixes={k: tuple(sorted(v)) for k, v in host_suffixes.items()},
-        values={k: tuple(sorted(v)) for k, v in values.items()},
+        hosts={k: ids(v) for k, v in hosts.items()},
+        host_suffixes={k: ids(v) for k, v in host_suffixes.items()},
+        values={k: ids(v) for k, v in values.items()},
         substrings=tuple(substrings),
         ipv4_starts=ipv4_starts,
         ipv4_sets=ipv4_sets,
