@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
-from unmask.reference.cache import load_compiled
+from unmask.reference.cache import compact_pickle, load_compiled
 from unmask.reference.vendors import vendor_of, vendor_of_url
 
 __all__ = [
@@ -63,7 +63,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -137,6 +137,7 @@ def _loose_key(name: str) -> str:
 # --------------------------------------------------------------------------- model
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One source saying a name belongs to an actor.
@@ -155,6 +156,7 @@ class Claim:
         return {"source": self.source, "relation": self.relation, "cluster": self.cluster}
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ActorAlias:
     """A name of an actor, the vendor whose scheme it follows, and who claims it."""
@@ -184,6 +186,7 @@ class ActorAlias:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class ActorRelation:
     """A typed edge to another actor, with its source (and likelihood when given)."""
@@ -204,6 +207,7 @@ class ActorRelation:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Actor:
     """One threat actor: canonical id and name, every alias, relations, attribution."""
@@ -245,6 +249,7 @@ class Actor:
         }
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """One actor a name may mean, who claims it, and how strongly it is preferred."""

@@ -13,6 +13,7 @@ so that the command line can show progress on a terminal; this module never prin
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -30,6 +31,7 @@ __all__ = [
     "BuildObserver",
     "cache_dir",
     "clear_memory",
+    "compact_pickle",
     "load_compiled",
     "package_version",
     "set_build_observer",
@@ -43,6 +45,22 @@ BuildObserver = Callable[[str, str], None]
 _observer: BuildObserver | None = None
 _memory: dict[str, Any] = {}
 _lock = threading.RLock()
+
+
+def compact_pickle(cls: type[T]) -> type[T]:
+    """Pickle a slotted dataclass as a constructor call.
+
+    The default state protocol of slotted dataclasses calls ``fields()`` for every
+    object on load; for the tens of thousands of small objects in a compiled index,
+    rebuilding through the constructor loads several times faster.
+    """
+    names = tuple(field.name for field in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: Any) -> tuple[Any, tuple[Any, ...]]:
+        return (cls, tuple(getattr(self, name) for name in names))
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 def cache_dir() -> Path:
