@@ -8,7 +8,8 @@ usage:
     python benchmarks/experiments/embed_techniques.py embed --part tram-a   # cache embeddings
     python benchmarks/experiments/embed_techniques.py embed --part tram-b
     python benchmarks/experiments/embed_techniques.py embed --part extra    # AnnoCTR + ATT&CK
-    python benchmarks/experiments/embed_techniques.py eval                  # cross-validated figures
+    python benchmarks/experiments/embed_techniques.py eval                  # fit + calibrate runs
+    python benchmarks/experiments/embed_techniques.py paired                # paired bootstrap on TRAM
 
 Embeddings are cached under ``~/.cache/unmask-embed`` (chunks of 500 sentences, so an
 interrupted run resumes). Training data: TRAM 2 dev sentences and ATT&CK text only;
@@ -378,6 +379,35 @@ def predict(texts: list[str]) -> list[list[str]]:
     return out
 
 
+def paired() -> int:
+    """Per-report F1 on TRAM (closed vocabulary), shipped linear vs blended, paired bootstrap."""
+    adapter, _tr, _tech = _modules()
+    rows = [r for r in sentence_rows() if r["source"] == "tram2"]
+    texts = [r["text"] for r in rows]
+    vocab = {t for r in rows for t in r["techniques"]}
+    docs: dict[str, list[set[str]]] = {}
+    for r, a, b in zip(rows, adapter.predict(texts), predict(texts), strict=True):
+        d = docs.setdefault(r["doc_id"], [set(), set(), set()])
+        d[0] |= set(r["techniques"])
+        d[1] |= set(a) & vocab
+        d[2] |= set(b) & vocab
+
+    def f1(g: set[str], p: set[str]) -> float:
+        return 2 * len(g & p) / (len(g) + len(p)) if g & p else 0.0
+
+    fa = np.array([f1(g, a) for g, a, _ in docs.values() if g])
+    fb = np.array([f1(g, b) for g, _, b in docs.values() if g])
+    d = fb - fa
+    rng = np.random.default_rng(0)
+    boot = [float(d[rng.integers(0, len(d), len(d))].mean()) for _ in range(5000)]
+    print(
+        f"reports {len(d)}: linear {fa.mean():.3f}, blended {fb.mean():.3f}, diff {d.mean():+.4f}"
+        f" 95% CI [{np.percentile(boot, 2.5):+.4f}, {np.percentile(boot, 97.5):+.4f}];"
+        f" better {int((d > 0).sum())}, worse {int((d < 0).sum())}, same {int((d == 0).sum())}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -385,10 +415,13 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--part", required=True, choices=["tram-a", "tram-b", "annoctr", "attack"])
     e.add_argument("--reverse", action="store_true", help="chunks from the last (a second worker)")
     sub.add_parser("eval")
+    sub.add_parser("paired", help="paired bootstrap on TRAM (uses EMBED_SCORER / EMBED_W)")
     args = ap.parse_args(argv)
     if args.cmd == "embed":
         embed(args.part, reverse=args.reverse)
         return 0
+    if args.cmd == "paired":
+        return paired()
     return prepare_runs()
 
 
