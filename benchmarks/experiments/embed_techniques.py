@@ -7,7 +7,9 @@ and a CPU torch (``pip install torch==2.13.0``). Runs offline (HF_HUB_OFFLINE=1)
 usage:
     python benchmarks/experiments/embed_techniques.py embed --part tram-a   # cache embeddings
     python benchmarks/experiments/embed_techniques.py embed --part tram-b
-    python benchmarks/experiments/embed_techniques.py embed --part extra    # AnnoCTR + ATT&CK
+    python benchmarks/experiments/embed_techniques.py embed --part attack   # ATT&CK texts
+    python benchmarks/experiments/embed_techniques.py embed --part annoctr  # scored only
+    (cd ../shared/eval/ttp && EMBED_SCORER=knn EMBED_W=1 python run_eval.py THIS_FILE --split dev)
     python benchmarks/experiments/embed_techniques.py eval                  # fit + calibrate runs
     python benchmarks/experiments/embed_techniques.py paired                # paired bootstrap on TRAM
 
