@@ -31,3 +31,13 @@ def test_spans_are_in_bounds_and_ordered(text: str) -> None:
         assert previous <= sentence.span.start < sentence.span.end <= len(text)
         assert sentence.text(text).strip() == sentence.text(text)
         previous = sentence.span.end
+
+
+def test_long_punctuation_runs_and_huge_lines_are_split_in_one_pass() -> None:
+    # Quadratic scanning here once hung the whole pipeline on "." * 200_000.
+    dots = "." * 200_000
+    assert [s.text(dots) for s in split_sentences(dots)] == [dots]
+    line = "The group struck again. " * 20_000
+    pieces = split_sentences(line)
+    assert len(pieces) == 20_000
+    assert all(p.text(line) == "The group struck again." for p in pieces)

@@ -25,8 +25,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets,
-# then white space.
-_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
+# then white space. A match starts only at the beginning of a punctuation run and
+# never gives back (possessive), so a long run of dots is scanned once: linear time.
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+_NEXT_CHAR = re.compile(r"\s*+(\S)")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)]|[a-z][.)])\s+")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|\t.*\t|\S {3,}\S.* {3,}\S")
 _HEADING_MD = re.compile(r"^\s*#{1,6}\s")
@@ -88,9 +90,11 @@ def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
         ):
             # Never cut after an abbreviation or initial ("Aug. 30", "U.S. Treasury").
             continue
-        rest = block[stop:].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'“‘(["):
-            continue
+        following = _NEXT_CHAR.match(block, stop)
+        if following is not None:
+            first = following.group(1)
+            if not (first.isupper() or first.isdigit() or first in "\"'“‘(["):
+                continue
         _emit(text, start + piece_start, start + stop, "sentence", out)
         piece_start = stop
     _emit(text, start + piece_start, end, "sentence", out)
