@@ -316,12 +316,21 @@ def extract_events(
         lo = bisect.bisect_left(target_starts, span.start)
         hi = bisect.bisect_left(target_starts, span.end)
         target_values = tuple(dict.fromkeys(t.value for t in targeted[lo:hi]))
+        # Only dates within trigger reach can bear on each other: look them up by
+        # position, so a sentence with many dates stays linear.
+        by_start = sorted(dates, key=lambda d: d.start)
+        starts = [d.start for d in by_start]
         for date in dates:
             if published is not None and _first_day(date.date) > published:
                 continue
             if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
                 continue
-            found = _kind_for(sentence, date, dates)
+            nearby = by_start[
+                bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
+                    starts, date.end + _TRIGGER_REACH
+                )
+            ]
+            found = _kind_for(sentence, date, nearby)
             if found is None:
                 continue
             kind, confidence = found
