@@ -37,16 +37,24 @@ _WIDE_RX = re.compile("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-# "user at example dot com", "user [at] example dot com", "user/AT/example/DOT/com"
+# "user at example dot com", "user [at] example dot com", "user/AT/example/DOT/com",
+# matched from the character before the "at" (where :data:`_AT_HINT` finds it): a
+# local-part character, up to three blanks, the "at" part, then the host.
+_DOT_WORD = r"[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3}"
+_LOCAL_BEFORE = r"(?:(?<=[\w.+-])|(?<=[\w.+-][ \t])|(?<=[\w.+-][ \t]{2})|(?<=[\w.+-][ \t]{3}))"
 _SPACED_EMAIL = re.compile(
-    r"""(?<![\w.+-])[\w.+-]{1,64}
-    (?P<at>[ \t]{1,3}(?:at|AT)[ \t]{1,3}|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:at|AT|@)[ \t]{0,3}[\]\)\}][ \t]{0,3}|/AT/)
-    [A-Za-z0-9-]{1,63}
-    (?:(?P<dot>[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3})[A-Za-z0-9-]{1,63}){0,3}
-    (?:[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3})[A-Za-z]{2,24}
+    rf"""(?P<at>
+        [ \t](?:(?<=[\w.+-].)|(?<=[\w.+-][ \t].)|(?<=[\w.+-][ \t]{{2}}.))(?:at|AT)[ \t]{{1,3}}
+        |{_LOCAL_BEFORE}[\[\(\{{](?:at|AT)[ \t]{{0,3}}[\]\)\}}][ \t]{{0,3}}
+        |(?<=[\w.+-])/AT/)
+    [A-Za-z0-9-]{{1,63}}
+    (?:(?:{_DOT_WORD})[A-Za-z0-9-]{{1,63}}){{0,3}}
+    (?:{_DOT_WORD})[A-Za-z]{{2,24}}
     (?![\w])""",
     re.VERBOSE,
 )
+#: A local part is at most 64 characters long.
+_LONG_LOCAL = re.compile(r"[\w.+-]{65}")
 _SPACED_PART = re.compile(r"[ \t]{1,3}(?:at|AT|dot|DOT)[ \t]{1,3}|/AT/|/DOT/")
 
 
@@ -132,33 +140,30 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
 _AT_HINT = re.compile(r"[ \t/\[\(\{](?:at|AT)[ \t/\]\)\}]")
 
 
-_LOCAL_START = re.compile(r"[\w.+-]{0,64}")
-
-
 def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
     done = -1
-    rev: str | None = None
-    n = len(text)
+    match = _SPACED_EMAIL.match
     for hint in _AT_HINT.finditer(text):
         p = hint.start()
         if p < done:
             continue
-        # The local part ends where the "at" begins (after optional spaces).
-        q = p
-        while q > 0 and text[q - 1] in " \t" and p - q < 3:
-            q -= 1
-        if rev is None:
-            rev = text[::-1]
-        start = q - (_LOCAL_START.match(rev, n - q).end() - (n - q))  # type: ignore[union-attr]
-        m = _SPACED_EMAIL.match(text, start)
+        m = match(text, p)
         if m is None:
             continue
         at_part = m.group("at")
-        if at_part.strip(" \t").lower() == "at" and "dot" not in text[m.end("at") : m.end()].lower():
+        end = m.end()
+        if at_part[-1] in " \t" and at_part.strip(" \t").lower() == "at" and "dot" not in text[m.end("at") : end].lower():
             continue  # "page at example[.]com" is prose; a bare "at" needs a spelled-out dot
-        done = m.end()
-        for part in _SPACED_PART.finditer(text, m.start(), m.end()):
+        # The blanks before the "at" part, and the local part before them (at least
+        # one character, by the pattern; at most 64).
+        q = p
+        while q > 0 and text[q - 1] in " \t" and p - q < 3:
+            q -= 1
+        if q >= 65 and _LONG_LOCAL.match(text, q - 65):
+            continue
+        done = end
+        for part in _SPACED_PART.finditer(text, q, end):
             word = part.group().strip(" \t/").lower()
             edits.append((part.start(), part.end(), "@" if word == "at" else "."))
     return edits
