@@ -11,53 +11,86 @@ The public API::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from unmask.documents import read
-from unmask.errors import (
-    ConfigError,
-    DocumentError,
-    ExportError,
-    ExtractError,
-    ReferenceDataError,
-    StoreError,
-    UnmaskError,
-)
-from unmask.extract import extract_observables, extract_techniques, find_actors
-from unmask.model import (
-    ActorMention,
-    AliasStatement,
-    Analysis,
-    Attribution,
-    Document,
-    Event,
-    MalwareMention,
-    Observable,
-    Span,
-    TargetMention,
-    TechniqueMention,
-)
-from unmask.pipeline import analyze
-from unmask.reference.actors import Actor, resolve_actor
-
 if TYPE_CHECKING:
+    from unmask.documents import read
+    from unmask.errors import (
+        ConfigError,
+        DocumentError,
+        ExportError,
+        ExtractError,
+        ReferenceDataError,
+        StoreError,
+        UnmaskError,
+    )
+    from unmask.extract import extract_observables, extract_techniques, find_actors
+    from unmask.model import (
+        ActorMention,
+        AliasStatement,
+        Analysis,
+        Attribution,
+        Document,
+        Event,
+        MalwareMention,
+        Observable,
+        Span,
+        TargetMention,
+        TechniqueMention,
+    )
+    from unmask.pipeline import analyze
+    from unmask.reference.actors import Actor, resolve_actor
     from unmask.store import KnowledgeBase, open
+
+    __version__: str
+
+#: Public name -> the module that defines it. Imported on first use, so that
+#: ``import unmask`` (and every command of the CLI) only pays for what it touches:
+#: the extractors and their reference data load when ``analyze`` is first called.
+_EXPORTS: dict[str, str] = {
+    "read": "unmask.documents",
+    **dict.fromkeys(
+        ["ConfigError", "DocumentError", "ExportError", "ExtractError", "ReferenceDataError",
+         "StoreError", "UnmaskError"],
+        "unmask.errors",
+    ),
+    **dict.fromkeys(["extract_observables", "extract_techniques", "find_actors"], "unmask.extract"),
+    **dict.fromkeys(
+        ["ActorMention", "AliasStatement", "Analysis", "Attribution", "Document", "Event",
+         "MalwareMention", "Observable", "Span", "TargetMention", "TechniqueMention"],
+        "unmask.model",
+    ),
+    "analyze": "unmask.pipeline",
+    **dict.fromkeys(["Actor", "resolve_actor"], "unmask.reference.actors"),
+    # The knowledge base pulls in SQLAlchemy.
+    **dict.fromkeys(["open", "KnowledgeBase"], "unmask.store"),
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("unmask")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.0.0"
 
 
 def __getattr__(name: str) -> Any:
-    # The knowledge base pulls in SQLAlchemy: imported on first use, not at start-up.
-    if name in ("open", "KnowledgeBase"):
-        import unmask.store
+    if name == "__version__":
+        value: Any = _version()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    else:
+        raise AttributeError(f"module 'unmask' has no attribute {name!r}")
+    globals()[name] = value  # the next look-up is an ordinary attribute
+    return value
 
-        return getattr(unmask.store, name)
-    raise AttributeError(f"module 'unmask' has no attribute {name!r}")
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
-try:
-    __version__ = version("unmask")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "Actor",

@@ -20,18 +20,9 @@ from unmask.cli.common import (
 )
 from unmask.cli.kb import render_actor_profile
 from unmask.errors import UnmaskError
-from unmask.reference.actors import (
-    Actor,
-    ActorAlias,
-    ActorGraph,
-    Candidate,
-    Claim,
-    NameLookup,
-    load_actor_graph,
-    source_label,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the actor graph is imported by the command that needs it
+    from unmask.reference.actors import Actor, ActorAlias, ActorGraph, Candidate, Claim, NameLookup
     from unmask.store import ActorProfile
 
 __all__ = ["actor_report", "register"]
@@ -49,8 +40,14 @@ _KIND_TEXT = {
 }
 
 
+def _source_label(source: str, *, short: bool = False) -> str:
+    from unmask.reference.actors import source_label
+
+    return source_label(source, short=short)
+
+
 def _claim_text(claim: Claim) -> str:
-    where = source_label(claim.source)
+    where = _source_label(claim.source)
     if claim.cluster:
         where += f" (cluster {claim.cluster!r})"
     return where
@@ -119,7 +116,7 @@ def _render_match(console: Console, query: str, cand: Candidate, actor: Actor) -
         elif claim.relation == "revoked-by":
             console.print(
                 f"  {alias.name} was a separate ATT&CK group, revoked and merged into {actor.name},"
-                f" per {source_label(claim.source)}"
+                f" per {_source_label(claim.source)}"
             )
     same = [c for c in alias.claims if c.relation == "same-as"]
     if same and query.strip().lower() != actor.name.lower():
@@ -152,7 +149,7 @@ def _render_actor(console: Console, actor: Actor, graph: ActorGraph) -> None:
             if alias.ambiguous:
                 notes.append("ambiguous")
             name = alias.name + (f" [dim]({', '.join(notes)})[/]" if notes else "")
-            claimants = ", ".join(source_label(s, short=True) for s in alias.sources)
+            claimants = ", ".join(_source_label(s, short=True) for s in alias.sources)
             table.add_row(vendor if i == 0 else "", name, claimants)
     console.print(table)
     if actor.relations:
@@ -165,7 +162,7 @@ def _render_actor(console: Console, actor: Actor, graph: ActorGraph) -> None:
             shown = r.target_name if r.kind in ("has-part", "revokes") else (
                 f"{target.name if target else r.target_name} ({r.target})"
             )
-            source = source_label(r.source) + (f" ({r.likelihood})" if r.likelihood else "")
+            source = _source_label(r.source) + (f" ({r.likelihood})" if r.likelihood else "")
             rel.add_row(_KIND_TEXT.get(r.kind, r.kind), shown, source)
         console.print(rel)
 
@@ -196,6 +193,8 @@ def actor_command(
     if format not in ("text", "json"):
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose text or json")
         raise typer.Exit(EXIT_USAGE)
+    from unmask.reference.actors import load_actor_graph
+
     try:
         with reference_progress():
             graph = load_actor_graph()

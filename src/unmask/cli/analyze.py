@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -21,11 +21,10 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.cli.formats import ANALYSIS_FORMATS
-from unmask.cli.render import render_analysis
-from unmask.documents import read
 from unmask.errors import UnmaskError
-from unmask.model import Analysis
-from unmask.pipeline import analyze as run_analysis
+
+if TYPE_CHECKING:  # the readers and the pipeline are imported when the command runs
+    from unmask.model import Analysis
 
 __all__ = ["register"]
 
@@ -51,6 +50,9 @@ def analyze_command(
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(formats)}")
         raise typer.Exit(EXIT_USAGE)
     published_date = _parse_date(published)
+    from unmask.documents import read
+    from unmask.pipeline import analyze as run_analysis
+
     paths, failures = gather_sources(sources)
     analyses: list[Analysis] = []
     show_progress = err.is_terminal and len(paths) > 1
@@ -66,6 +68,8 @@ def analyze_command(
 
     as_json = format != "text"
     if format == "text":
+        from unmask.cli.render import render_analysis
+
         target = out
         if output:
             from rich.console import Console

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -44,4 +45,8 @@ for _module in (analyze, iocs, actor, kb, export, data):
 
 def main() -> None:
     """Console-script entry point."""
+    # numpy (the technique model) starts one OpenBLAS thread per core at import, which
+    # costs more CPU than the small products it computes for one command: one thread
+    # unless the user says otherwise.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     app()

@@ -19,7 +19,7 @@ import csv
 import io
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -34,10 +34,10 @@ from unmask.cli.common import (
     reference_progress,
     report_failures,
 )
-from unmask.documents import read
 from unmask.errors import UnmaskError
-from unmask.extract.observables import OBSERVABLE_TYPES, extract_observables
-from unmask.model import Document, ExtractContext, Observable
+
+if TYPE_CHECKING:  # the readers and extractors are imported by the command itself
+    from unmask.model import Document, Observable
 
 __all__ = ["FORMATS", "register"]
 
@@ -55,6 +55,9 @@ def _documents(document: Document) -> list[Document]:
 
 def _collect(document: Document, types: set[str] | None, include_benign: bool) -> list[dict[str, Any]]:
     """Unique observables of one source (and its attachments), first mention kept."""
+    from unmask.extract.observables import extract_observables
+    from unmask.model import ExtractContext
+
     items: dict[tuple[str, str], dict[str, Any]] = {}
     for doc in _documents(document):
         observables: list[Observable] = extract_observables(doc.text, context=ExtractContext.for_document(doc))
@@ -122,6 +125,9 @@ def iocs_command(
     if format not in FORMATS:
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
+    from unmask.documents import read
+    from unmask.extract.observables import OBSERVABLE_TYPES
+
     types: set[str] | None = None
     if type:
         unknown = sorted(set(type) - set(OBSERVABLE_TYPES))

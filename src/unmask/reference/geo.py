@@ -19,12 +19,12 @@ from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
-from unmask.reference.phrase_index import PhraseIndex
+from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 
 __all__ = ["Gazetteer", "GeoName", "Place", "geo_gazetteer", "place"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
-_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
 
 FORMS = ("name", "abbreviation", "demonym", "capital")
 
@@ -268,19 +268,11 @@ class Gazetteer:
 
     places: dict[str, Place]
     names: dict[str, tuple[GeoName, ...]]
+    #: Every surface in :attr:`names`, compiled (and cached) with the gazetteer.
+    phrases: PhraseIndex
 
     def index(self) -> PhraseIndex:
-        return _index(self)
-
-
-_INDEXES: dict[int, PhraseIndex] = {}
-
-
-def _index(gaz: Gazetteer) -> PhraseIndex:
-    key = id(gaz)
-    if key not in _INDEXES:
-        _INDEXES[key] = PhraseIndex({surface: (surface,) for surface in gaz.names})
-    return _INDEXES[key]
+        return self.phrases
 
 
 def _read_countries() -> list[dict[str, object]]:
@@ -337,7 +329,9 @@ def _build() -> Gazetteer:
         places[slug] = Place(slug, name, "region", members=members, m49=m49)
         for surface in surfaces:
             add(surface, slug, "name", surface in _CASE_SENSITIVE_REGIONS or surface[0].isupper())
-    return Gazetteer(places, {s: tuple(v) for s, v in names.items()})
+    return Gazetteer(
+        places, {s: tuple(v) for s, v in names.items()}, PhraseIndex({surface: (surface,) for surface in names})
+    )
 
 
 def geo_gazetteer() -> Gazetteer:

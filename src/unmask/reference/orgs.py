@@ -19,12 +19,12 @@ from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
-from unmask.reference.phrase_index import PhraseIndex
+from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 
 __all__ = ["CATEGORIES", "OrgGazetteer", "Organization", "org_gazetteer"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
-_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
 
 CATEGORIES = ("vendor", "media", "government", "international", "intelligence", "company")
 
@@ -198,15 +198,11 @@ class OrgGazetteer:
 
     orgs: dict[str, Organization]
     surfaces: dict[str, tuple[str, ...]]
+    #: Every surface in :attr:`surfaces`, compiled (and cached) with the gazetteer.
+    phrases: PhraseIndex
 
     def index(self) -> PhraseIndex:
-        key = id(self)
-        if key not in _INDEXES:
-            _INDEXES[key] = PhraseIndex(self.surfaces)
-        return _INDEXES[key]
-
-
-_INDEXES: dict[int, PhraseIndex] = {}
+        return self.phrases
 
 
 def _galaxy(name: str) -> list[dict[str, object]]:
@@ -256,7 +252,8 @@ def _build() -> OrgGazetteer:
         # Abbreviations from the descriptions are not used: too many are ordinary
         # acronyms elsewhere ("VBA", "CSE"); the usual ones are curated above.
         add(name, "intelligence", country, (bare,) if bare != name else ())
-    return OrgGazetteer(orgs, {s: tuple(v) for s, v in surfaces.items()})
+    compiled = {s: tuple(v) for s, v in surfaces.items()}
+    return OrgGazetteer(orgs, compiled, PhraseIndex(compiled))
 
 
 def org_gazetteer() -> OrgGazetteer:

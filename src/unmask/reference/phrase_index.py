@@ -5,6 +5,12 @@ Matching is case-insensitive; each pattern keeps the exact spellings it was buil
 from so that callers can demand an exact-case match for names that are also
 ordinary words ("Turkey", "Machete"). Overlapping matches are resolved longest
 first, left to right.
+
+A PhraseIndex pickles with its built automaton (pyahocorasick automata are
+picklable), so a gazetteer compiles its index once, in its build, and the reference
+cache (:func:`unmask.reference.cache.load_compiled`) stores both: no process builds an
+automaton again. Gazetteers fold :data:`PHRASE_INDEX_FORMAT` into their cache
+``format_version`` so that a change here rebuilds them.
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-__all__ = ["PhraseHit", "PhraseIndex", "SpanSet", "fold"]
+__all__ = ["PHRASE_INDEX_FORMAT", "PhraseHit", "PhraseIndex", "SpanSet", "fold"]
+
+#: Bump when the pickled form of a PhraseIndex (its automaton's values) changes.
+PHRASE_INDEX_FORMAT = 1
 
 
 def fold(text: str) -> str:

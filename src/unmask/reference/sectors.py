@@ -16,12 +16,12 @@ from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
-from unmask.reference.phrase_index import PhraseIndex
+from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 
 __all__ = ["Sector", "SectorVocabulary", "sector_vocabulary"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
-_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes())
+_FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +187,11 @@ class SectorVocabulary:
 
     sectors: dict[str, Sector]
     surfaces: dict[str, str]
+    #: Every surface in :attr:`surfaces`, compiled (and cached) with the vocabulary.
+    phrases: PhraseIndex
 
     def index(self) -> PhraseIndex:
-        key = id(self)
-        if key not in _INDEXES:
-            _INDEXES[key] = PhraseIndex({s: (s,) for s in self.surfaces})
-        return _INDEXES[key]
+        return self.phrases
 
     def lookup(self, surface: str) -> str | None:
         """The sector value a surface names (case-insensitive), or None."""
@@ -208,9 +207,6 @@ class SectorVocabulary:
     def needs_sector_noun(surface: str) -> bool:
         """Whether a bare adjective-like surface ("energy") needs a noun such as "sector"."""
         return surface.lower() in _NEEDS_SECTOR_NOUN
-
-
-_INDEXES: dict[int, PhraseIndex] = {}
 
 
 def _read_galaxy() -> list[dict[str, object]]:
@@ -250,7 +246,7 @@ def _build() -> SectorVocabulary:
         for surface in forms:
             key = surface if surface in _CASE_SENSITIVE else surface.lower()
             surfaces[key] = name
-    return SectorVocabulary(sectors, surfaces)
+    return SectorVocabulary(sectors, surfaces, PhraseIndex({s: (s,) for s in surfaces}))
 
 
 def sector_vocabulary() -> SectorVocabulary:
