@@ -67,7 +67,7 @@ from unmask.store.write import (
     check_tlp,
     normalise_name,
     stamp_for,
-    store_analysis,
+    store_analyses,
 )
 
 __all__ = ["KnowledgeBase", "open_existing", "open_kb"]
@@ -215,11 +215,11 @@ class KnowledgeBase:
         results = []
         try:
             with self.engine.begin() as conn:
-                for analysis in analyses:
-                    stamp = stamp_for(analysis, self.analyzer)
-                    document_id, status = store_analysis(
-                        conn, analysis, tlp=marking, stamp=stamp, now=now, replace=replace
-                    )
+                stored = store_analyses(
+                    conn, analyses, tlp=marking, now=now, replace=replace,
+                    stamps=[stamp_for(analysis, self.analyzer) for analysis in analyses],
+                )
+                for analysis, (document_id, status) in zip(analyses, stored, strict=True):
                     results.append(AddResult(analysis.document.sha256, status, document_id))
         except SQLAlchemyError as exc:
             sources = ", ".join(a.document.source for a in analyses)
@@ -408,7 +408,8 @@ class KnowledgeBase:
         self, conn: Connection, actor_id: str, n_reports: int, n_techniques: int,
         n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
     ) -> ActorProfile:
-        count, first, last = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).one()
+        span = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).first()
+        count, first, last = span if span is not None else (0, None, None)
         report_rows = list(
             conn.execute(q.ACTOR_REPORTS, {"actor_id": actor_id, "limit": max(n_reports, 50)})
         )
@@ -521,17 +522,14 @@ class KnowledgeBase:
         )
 
     def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:
-        params = {"actor_id": actor_id}
-        groups = list(conn.execute(q.ALIAS_GROUPS, params))
-        if not groups:
-            return ()
-        sources: dict[tuple[str, str], list[Evidence]] = defaultdict(list)
-        for row in conn.execute(q.ALIAS_SOURCES, params):
-            sources[(row.norm, row.relation)].append(self._evidence(row))
-        return tuple(
-            AliasLearned(g.name, g.relation, int(g.reports), tuple(sources[(g.norm, g.relation)]))
-            for g in groups
-        )
+        out = []
+        for group in self._stat_rows(conn, actor_id, "alias", 200):
+            norm, relation = [*group.key.split(_SEP), "", ""][:2]
+            params = {"actor_id": actor_id, "norm": norm, "relation": relation}
+            name = conn.execute(q.ALIAS_NAME, params).scalar()
+            sources = tuple(self._evidence(r) for r in conn.execute(q.ALIAS_SOURCES, params))
+            out.append(AliasLearned(name or norm, relation, int(group.reports), sources))
+        return tuple(out)
 
     # -- reports -----------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ kept up to date by the writer so that per-actor questions stay fast at scale:
 
 - ``document_actors``: which resolved actors a document is about (with its date);
 - ``actor_stats``: per actor, how many reports name each technique, target,
-  indicator, malware, attribution and surface name (incremented and decremented in
-  the same transaction as the findings they summarise);
+  indicator, malware, attribution, surface name and learned alias (incremented and
+  decremented in the same transaction as the findings they summarise);
 - ``event_actors``: which actors each dated event involves.
 
 The schema itself is created and upgraded by the Alembic migrations in
@@ -193,7 +193,12 @@ class AliasClaimRow(_Finding, Base):
     #: The evidence text (the span's text, whitespace folded, cut to 300 characters).
     quote: Mapped[str] = mapped_column(Text, nullable=False)
 
-    __table_args__ = (Index(None, "document_id"), Index(None, "actor_id"), Index(None, "norm"))
+    __table_args__ = (
+        Index(None, "document_id"),
+        Index(None, "norm"),
+        Index(None, "actor_id", "norm", "relation", "document_id"),
+        Index(None, "actor_id", "norm", "relation", "name"),
+    )
 
 
 class ObservableRow(_Finding, Base):

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 
 from unmask.store.schema import (
+    ActorRow,
     ActorStatRow,
     AliasClaimRow,
     DocumentActorRow,
@@ -26,7 +27,7 @@ __all__ = [
     "ACTORS_OF",
     "ACTOR_REPORTS",
     "ACTOR_SPAN",
-    "ALIAS_GROUPS",
+    "ALIAS_NAME",
     "ALIAS_SOURCES",
     "HAS_ACTOR",
     "HAS_CLAIM",
@@ -71,8 +72,9 @@ INDICATOR_COUNT = select(func.count()).where(
     ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == "indicator"
 )
 
-ACTOR_SPAN = select(func.count(), func.min(da.published), func.max(da.published)).where(
-    da.actor_id == bindparam("actor_id")
+#: Report count and first/last seen, kept by the writer (no scan of the actor's reports).
+ACTOR_SPAN = select(ActorRow.reports, ActorRow.first_seen, ActorRow.last_seen).where(
+    ActorRow.actor_id == bindparam("actor_id")
 )
 
 ACTOR_REPORTS = (
@@ -123,31 +125,21 @@ TIMELINE_EVIDENCE = (
 )
 
 _a = AliasClaimRow
-ALIAS_GROUPS = (
-    select(_a.norm, _a.relation, func.min(_a.name).label("name"),
-           func.count(func.distinct(_a.document_id)).label("reports"))
-    .where(_a.actor_id == bindparam("actor_id"))
-    .group_by(_a.norm, _a.relation)
-    .order_by(func.count(func.distinct(_a.document_id)).desc(), _a.norm)
-    .limit(200)
+_claim = (
+    (_a.actor_id == bindparam("actor_id"))
+    & (_a.norm == bindparam("norm"))
+    & (_a.relation == bindparam("relation"))
 )
+#: The spelling of a learned alias (its groups come from ``actor_stats``, kind alias).
+ALIAS_NAME = select(func.min(_a.name)).where(_claim)
 
-_ranked_claims = (
-    select(
-        _a.id,
-        func.row_number().over(
-            partition_by=(_a.norm, _a.relation), order_by=(_a.document_id.desc(), _a.id)
-        ).label("rank"),
-    )
-    .where(_a.actor_id == bindparam("actor_id"))
-    .subquery()
-)
+#: The latest five claims of one learned alias, as evidence.
 ALIAS_SOURCES = (
-    select(_a.norm, _a.relation, *evidence_columns(_a))
-    .join(_ranked_claims, _ranked_claims.c.id == _a.id)
+    select(*evidence_columns(_a))
     .join(_DT, _D.id == _a.document_id)
-    .where(_ranked_claims.c.rank <= 5)
-    .order_by(_ranked_claims.c.rank)
+    .where(_claim)
+    .order_by(_a.document_id.desc(), _a.id)
+    .limit(5)
 )
 
 _o = ObservableRow

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
 from unmask.model import SCHEMA_VERSION, Analysis
 from unmask.store.schema import (
@@ -45,7 +46,9 @@ from unmask.store.schema import (
     table_of,
 )
 
-__all__ = ["TLP_LEVELS", "Stamp", "check_tlp", "normalise_name", "store_analysis"]
+__all__ = [
+    "TLP_LEVELS", "Stamp", "check_tlp", "normalise_name", "store_analyses", "store_analysis",
+]
 
 #: TLP 2.0 markings, from most to least shareable.
 TLP_LEVELS = ("clear", "green", "amber", "amber+strict", "red")
@@ -129,6 +132,7 @@ def _stats(
     malware: Iterable[tuple[str, str, str]],
     attributions: Iterable[tuple[str, str, tuple[str, ...]]],
     names: Iterable[tuple[str, str]],
+    aliases: Iterable[tuple[str | None, str, str]] = (),
 ) -> dict[tuple[str, str, str], int]:
     """(actor, kind, key) -> mentions in one document; each key counts as one report."""
     actor_list = sorted(set(actors))
@@ -150,6 +154,10 @@ def _stats(
     for actor_id, surface in names:
         stat = (actor_id, "name", surface[:_KEY_MAX])
         out[stat] = out.get(stat, 0) + 1
+    for claimed, norm, relation in aliases:
+        if claimed:
+            stat = (claimed, "alias", _key(norm, relation))
+            out[stat] = out.get(stat, 0) + 1
     return out
 
 
@@ -162,6 +170,8 @@ def _stats_of_analysis(analysis: Analysis) -> dict[tuple[str, str, str], int]:
         malware=[(m.malware_id, m.kind, m.name) for m in analysis.malware],
         attributions=[(a.kind, a.value, a.actor_ids) for a in analysis.attributions],
         names=[(m.actor_id, m.surface) for m in analysis.actors],
+        aliases=[(s.actor_id, normalise_name(name), s.relation)
+                 for s in analysis.alias_statements for name in s.names],
     )
 
 
@@ -186,26 +196,39 @@ def _stats_of_stored(conn: Connection, document_id: int) -> dict[tuple[str, str,
             for r in rows(AttributionRow.kind, AttributionRow.value, AttributionRow.actor_ids)
         ],
         names=[(r[0], r[1]) for r in rows(ActorMentionRow.actor_id, ActorMentionRow.surface)],
+        aliases=[(r[0], r[1], r[2]) for r in rows(AliasClaimRow.actor_id, AliasClaimRow.norm,
+                                                   AliasClaimRow.relation)],
     )
 
 
 _UPSERT_STATS = (
-    "INSERT INTO actor_stats (actor_id, kind, key, reports, mentions) VALUES ({m}, {m}, {m}, 1, {m}) "
+    "INSERT INTO actor_stats (actor_id, kind, key, reports, mentions) "
+    "VALUES ({m}, {m}, {m}, {m}, {m}) "
     "ON CONFLICT (actor_id, kind, key) DO UPDATE SET "
     "reports = actor_stats.reports + excluded.reports, "
     "mentions = actor_stats.mentions + excluded.mentions"
 )
 
 
-def _add_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> None:
-    """Count one more report (and its mentions) for every (actor, kind, key) given."""
+def _add_stats(conn: Connection, stats: Mapping[tuple[str, str, str], tuple[int, int]]) -> None:
+    """Add (reports, mentions) to the counters of every (actor, kind, key) given."""
     if not stats:
         return
+    rows = [(a, k, key, r, m) for (a, k, key), (r, m) in sorted(stats.items())]
+    if conn.dialect.name == "postgresql":
+        # One statement over arrays: psycopg's executemany would cost a round of
+        # Python work per row (a report adds ~100 counters per actor).
+        columns = list(zip(*rows, strict=True))
+        conn.exec_driver_sql(
+            _UPSERT_STATS.replace(
+                "VALUES ({m}, {m}, {m}, {m}, {m})",
+                "SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::int[], %s::int[])",
+            ),
+            tuple(list(c) for c in columns),
+        )
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    conn.exec_driver_sql(
-        _UPSERT_STATS.format(m=mark),
-        [(a, k, key, m) for (a, k, key), m in sorted(stats.items())],
-    )
+    conn.exec_driver_sql(_UPSERT_STATS.format(m=mark), rows)
 
 
 def _subtract_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int]) -> None:
@@ -231,8 +254,13 @@ def _subtract_stats(conn: Connection, stats: Mapping[tuple[str, str, str], int])
     conn.execute(delete(table).where(table.c.actor_id.in_(actors), table.c.reports <= 0))
 
 
+_EMPTY_JSON: dict[type, str] = {list: "[]", dict: "{}", tuple: "[]"}
+
+
 def _bulk_insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows straight through the driver (no per-row SQLAlchemy processing).
+    """INSERT many rows straight through the driver (no per-row SQLAlchemy processing):
+    ``executemany`` on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (psycopg's
+    executemany costs a round of Python work per row; COPY streams them).
 
     Every row has the same keys; JSON columns are serialised here.
     """
@@ -241,18 +269,33 @@ def _bulk_insert(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> No
     table = table_of(model)
     columns = list(rows[0])
     json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608 - names are ours
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
     params = [
         tuple(
-            json.dumps(row[c], ensure_ascii=False) if c in json_columns else row[c]
+            (json.dumps(row[c], ensure_ascii=False) if row[c] else _EMPTY_JSON[type(row[c])])
+            if c in json_columns else row[c]
             for c in columns
         )
         for row in rows
     ]
+    names = ", ".join(columns)
+    if conn.dialect.name == "postgresql":
+        statement = f"COPY {table.name} ({names}) FROM STDIN"
+        dbapi_error = conn.dialect.loaded_dbapi.Error
+        try:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            with cursor, cursor.copy(statement) as copy:
+                for values in params:
+                    copy.write_row(values)
+        except dbapi_error as exc:
+            # What SQLAlchemy raises for errors of statements it runs itself.
+            raise DBAPIError.instance(statement, None, exc, dbapi_error,
+                                      dialect=conn.dialect) from exc
+        return
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({names}) "  # noqa: S608 - names are ours
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
     conn.exec_driver_sql(sql, params)
 
 
@@ -311,45 +354,111 @@ def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, l
     ]
 
 
-def _insert_findings(conn: Connection, analysis: Analysis, document_id: int) -> None:
-    for table, rows in _finding_rows(analysis, document_id):
-        _bulk_insert(conn, table, rows)
-    actors = document_actors(analysis)
-    published = _published(analysis)
-    if actors:
-        _bulk_insert(
-            conn,
-            DocumentActorRow,
-            [
-                {"document_id": document_id, "actor_id": actor_id, "name": name,
-                 "norm": normalise_name(name), "mentions": mentions, "published": published}
-                for actor_id, (name, mentions) in actors.items()
-            ],
+def _insert_findings(
+    conn: Connection, stored: Sequence[tuple[Analysis, int]], *, newest: bool = True
+) -> None:
+    """Rows of every finding of several new (or emptied) documents, one INSERT per table.
+
+    Also the per-document actor rows, events with their actors, the ``actor_stats``
+    counters and the ``actors`` rows, all folded over the batch first. ``newest``: the
+    documents have higher ids than every other stored one (new rows), so the ``actors``
+    rows can be updated incrementally; otherwise they are recomputed.
+    """
+    per_table: dict[Any, list[dict[str, Any]]] = {}
+    actor_rows: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
+    event_owners: list[tuple[int, dt.date, set[str]]] = []
+    stats: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for analysis, document_id in stored:
+        for model, rows in _finding_rows(analysis, document_id):
+            per_table.setdefault(model, []).extend(rows)
+        actors = document_actors(analysis)
+        published = _published(analysis)
+        actor_rows.extend(
+            {"document_id": document_id, "actor_id": actor_id, "name": name,
+             "norm": normalise_name(name), "mentions": mentions, "published": published}
+            for actor_id, (name, mentions) in actors.items()
         )
-    if analysis.events:
-        event_rows = [
-            {"document_id": document_id, **_span(e), "ordinal": i, "kind": e.kind,
-             "date": e.date, "precision": e.precision, "start_date": e.start_date,
-             "date_surface": e.date_surface, "resolved": e.resolved,
-             "actor_ids": list(e.actor_ids), "target_values": list(e.target_values),
-             "confidence": e.confidence, "quote": quote_of(analysis.document.text, e.span)}
-            for i, e in enumerate(analysis.events)
-        ]
-        ids = conn.execute(
-            insert(EventRow).returning(EventRow.id, sort_by_parameter_order=True), event_rows
-        ).scalars().all()
         only = next(iter(actors)) if len(actors) == 1 else None
-        links: list[dict[str, Any]] = []
-        for event_id, event in zip(ids, analysis.events, strict=True):
-            owners = set(event.actor_ids) or ({only} if only else set())
-            links.extend(
-                {"event_id": event_id, "actor_id": actor_id, "document_id": document_id,
-                 "start_date": event.start_date}
-                for actor_id in sorted(owners)
+        body = analysis.document.text
+        for i, e in enumerate(analysis.events):
+            event_rows.append(
+                {"document_id": document_id, **_span(e), "ordinal": i, "kind": e.kind,
+                 "date": e.date, "precision": e.precision, "start_date": e.start_date,
+                 "date_surface": e.date_surface, "resolved": e.resolved,
+                 "actor_ids": list(e.actor_ids), "target_values": list(e.target_values),
+                 "confidence": e.confidence, "quote": quote_of(body, e.span)}
             )
-        _bulk_insert(conn, EventActorRow, links)
-    _add_stats(conn, _stats_of_analysis(analysis))
-    refresh_actors(conn, actors)
+            owners = set(e.actor_ids) or ({only} if only else set())
+            event_owners.append((document_id, e.start_date, owners))
+    for model, rows in per_table.items():
+        _bulk_insert(conn, model, rows)
+    for analysis, _ in stored:
+        for stat, mentions in _stats_of_analysis(analysis).items():
+            reports, total = stats.get(stat, (0, 0))
+            stats[stat] = (reports + 1, total + mentions)
+    _bulk_insert(conn, DocumentActorRow, actor_rows)
+    if event_rows:
+        events = table_of(EventRow)
+        ids = conn.execute(
+            insert(events).returning(events.c.id, sort_by_parameter_order=True), event_rows
+        ).scalars().all()
+        _bulk_insert(conn, EventActorRow, [
+            {"event_id": event_id, "actor_id": actor_id, "document_id": document_id,
+             "start_date": start}
+            for event_id, (document_id, start, owners) in zip(ids, event_owners, strict=True)
+            for actor_id in sorted(owners)
+        ])
+    _add_stats(conn, stats)
+    if newest:
+        _bump_actors(conn, actor_rows)
+    else:
+        refresh_actors(conn, (row["actor_id"] for row in actor_rows))
+
+
+_BUMP_ACTORS = (
+    "INSERT INTO actors (actor_id, name, reports, first_seen, last_seen) "
+    "VALUES ({m}, {m}, {m}, {m}, {m}) "
+    "ON CONFLICT (actor_id) DO UPDATE SET "
+    "reports = actors.reports + excluded.reports, "
+    "name = CASE WHEN actors.last_seen IS NULL OR excluded.last_seen >= actors.last_seen "
+    "THEN excluded.name ELSE actors.name END, "
+    "first_seen = coalesce(CASE WHEN excluded.first_seen < actors.first_seen "
+    "THEN excluded.first_seen ELSE actors.first_seen END, excluded.first_seen), "
+    "last_seen = coalesce(CASE WHEN excluded.last_seen > actors.last_seen "
+    "THEN excluded.last_seen ELSE actors.last_seen END, excluded.last_seen)"
+)
+
+
+def _bump_actors(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Fold newly stored ``document_actors`` rows into the ``actors`` rows (no rescans).
+
+    The same result as :func:`refresh_actors` for documents newer than every stored one:
+    reports counted up, first/last seen widened, and the name taken from the latest
+    report (by date, then by document id; undated reports last).
+    """
+    if not rows:
+        return
+    folded: dict[str, list[Any]] = {}
+    for row in rows:
+        published = row["published"]
+        rank = (published is not None, published or dt.date.min, row["document_id"])
+        held = folded.get(row["actor_id"])
+        if held is None:
+            folded[row["actor_id"]] = [row["name"], 1, published, published, rank]
+            continue
+        held[1] += 1
+        if published is not None:
+            held[2] = published if held[2] is None else min(held[2], published)
+            held[3] = published if held[3] is None else max(held[3], published)
+        if rank > held[4]:
+            held[0], held[4] = row["name"], rank
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(
+        _BUMP_ACTORS.format(m=mark),
+        [(actor_id, name, count, first, last)
+         for actor_id, (name, count, first, last, _) in sorted(folded.items())],
+    )
 
 
 def refresh_actors(conn: Connection, actor_ids: Iterable[str]) -> None:
@@ -406,11 +515,13 @@ def _document_values(analysis: Analysis, stamp: Stamp, now: dt.datetime) -> dict
     }
 
 
-def _fts_insert(conn: Connection, document_id: int, title: str | None, body: str) -> None:
-    if conn.dialect.name == "sqlite":
-        conn.execute(
-            text("INSERT INTO documents_fts(rowid, title, text) VALUES (:id, :title, :text)"),
-            {"id": document_id, "title": title or "", "text": body},
+def _fts_insert(conn: Connection, rows: Sequence[tuple[int, str | None, str]]) -> None:
+    """Index (document id, title, text) rows for full-text search (SQLite; PostgreSQL
+    keeps a generated column)."""
+    if conn.dialect.name == "sqlite" and rows:
+        conn.exec_driver_sql(
+            "INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)",
+            [(document_id, title or "", body) for document_id, title, body in rows],
         )
 
 
@@ -423,6 +534,78 @@ def _fts_delete(conn: Connection, document_id: int, title: str | None, body: str
             ),
             {"id": document_id, "title": title or "", "text": body},
         )
+
+
+def _insert_documents(
+    conn: Connection,
+    items: Sequence[tuple[Analysis, int | None, Stamp]],
+    *,
+    tlp: str | None,
+    now: dt.datetime,
+) -> list[int]:
+    """Insert new documents (one multi-row INSERT … RETURNING), their findings and their
+    attachments; their ids, in order."""
+    table = table_of(DocumentRow)
+    rows = []
+    for analysis, parent_id, stamp in items:
+        values = _document_values(analysis, stamp, now)
+        values["metadata"] = values.pop("meta")
+        rows.append({**values, "sha256": analysis.document.sha256, "tlp": tlp or "clear",
+                     "parent_id": parent_id, "ingested_at": now})
+    ids = list(conn.execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ).scalars())
+    analyses = [analysis for analysis, _, _ in items]
+    _fts_insert(conn, [(document_id, a.document.metadata.title, a.document.text)
+                       for a, document_id in zip(analyses, ids, strict=True)])
+    _insert_findings(conn, list(zip(analyses, ids, strict=True)))
+    children = [(child, document_id, stamp)
+                for (analysis, _, stamp), document_id in zip(items, ids, strict=True)
+                for child in analysis.children]
+    if children:
+        store_analyses(conn, [c for c, _, _ in children], tlp=tlp,
+                       stamps=[s for _, _, s in children], now=now,
+                       parent_ids=[p for _, p, _ in children])
+    return ids
+
+
+def store_analyses(
+    conn: Connection,
+    analyses: Sequence[Analysis],
+    *,
+    tlp: str | None,
+    stamps: Sequence[Stamp],
+    now: dt.datetime,
+    replace: bool = False,
+    parent_ids: Sequence[int | None] | None = None,
+) -> list[tuple[int, str]]:
+    """:func:`store_analysis` for many analyses in the caller's transaction; the same
+    results, but documents not stored yet are written together (one INSERT per table
+    for the whole batch), which is what makes bulk loads fast."""
+    parents = list(parent_ids) if parent_ids is not None else [None] * len(analyses)
+    table = table_of(DocumentRow)
+    shas = sorted({a.document.sha256 for a in analyses})
+    stored: set[str] = set()
+    for start in range(0, len(shas), 500):
+        stored.update(conn.execute(
+            select(table.c.sha256).where(table.c.sha256.in_(shas[start:start + 500]))
+        ).scalars())
+    fresh: list[int] = []
+    for i, analysis in enumerate(analyses):
+        if analysis.document.sha256 not in stored:
+            stored.add(analysis.document.sha256)
+            fresh.append(i)
+    results: dict[int, tuple[int, str]] = {}
+    if fresh:
+        ids = _insert_documents(conn, [(analyses[i], parents[i], stamps[i]) for i in fresh],
+                                tlp=tlp, now=now)
+        results.update((i, (document_id, "added")) for i, document_id in zip(fresh, ids,
+                                                                             strict=True))
+    for i, analysis in enumerate(analyses):
+        if i not in results:
+            results[i] = store_analysis(conn, analysis, tlp=tlp, stamp=stamps[i], now=now,
+                                        replace=replace, parent_id=parents[i])
+    return [results[i] for i in range(len(analyses))]
 
 
 def store_analysis(
@@ -447,40 +630,32 @@ def store_analysis(
             table.c.reference_versions, table.c.tlp, table.c.title, table.c.text,
         ).where(table.c.sha256 == doc.sha256)
     ).first()
-    values = _document_values(analysis, stamp, now)
     if existing is None:
-        document_id = conn.execute(
-            insert(table).returning(table.c.id),
-            [{**values, "metadata": values.pop("meta"), "sha256": doc.sha256,
-              "tlp": tlp or "clear",
-              "parent_id": parent_id, "ingested_at": now}],
-        ).scalar_one()
-        _fts_insert(conn, document_id, doc.metadata.title, doc.text)
-        _insert_findings(conn, analysis, document_id)
-        status = "added"
-    else:
-        document_id = existing.id
-        if not replace and stamp.matches(
-            existing.analyzer, existing.analysis_schema, existing.reference_versions or {}
-        ):
-            if tlp is not None and existing.tlp != tlp:
-                conn.execute(update(table).where(table.c.id == document_id).values(tlp=tlp))
-            return document_id, "unchanged"
-        _delete_findings(conn, document_id)
-        _fts_delete(conn, document_id, existing.title, existing.text)
-        meta = values.pop("meta")
-        conn.execute(
-            update(table)
-            .where(table.c.id == document_id)
-            .values(**values, metadata=meta, tlp=tlp or existing.tlp)
-        )
-        _fts_insert(conn, document_id, doc.metadata.title, doc.text)
-        _insert_findings(conn, analysis, document_id)
-        status = "replaced"
+        (document_id,) = _insert_documents(conn, [(analysis, parent_id, stamp)], tlp=tlp,
+                                           now=now)
+        return document_id, "added"
+    document_id = existing.id
+    if not replace and stamp.matches(
+        existing.analyzer, existing.analysis_schema, existing.reference_versions or {}
+    ):
+        if tlp is not None and existing.tlp != tlp:
+            conn.execute(update(table).where(table.c.id == document_id).values(tlp=tlp))
+        return document_id, "unchanged"
+    values = _document_values(analysis, stamp, now)
+    _delete_findings(conn, document_id)
+    _fts_delete(conn, document_id, existing.title, existing.text)
+    meta = values.pop("meta")
+    conn.execute(
+        update(table)
+        .where(table.c.id == document_id)
+        .values(**values, metadata=meta, tlp=tlp or existing.tlp)
+    )
+    _fts_insert(conn, [(document_id, doc.metadata.title, doc.text)])
+    _insert_findings(conn, [(analysis, document_id)], newest=False)
     for child in analysis.children:
         store_analysis(conn, child, tlp=tlp, stamp=stamp, now=now, replace=replace,
                        parent_id=document_id)
-    return document_id, status
+    return document_id, "replaced"
 
 
 def stamp_for(analysis: Analysis, analyzer: str) -> Stamp:
