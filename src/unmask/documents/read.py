@@ -8,19 +8,14 @@ the only module of the package that touches the file system or standard input.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from unmask.documents.html import parse_html
-from unmask.documents.mail import parse_email
-from unmask.documents.pdf import parse_pdf
 from unmask.documents.sniff import sniff_format
-from unmask.documents.structured import parse_json
-from unmask.documents.text import parse_text
-from unmask.documents.xmlioc import parse_xml
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document
 
@@ -34,14 +29,22 @@ MAX_NESTING = 3
 
 Reader = Callable[..., Document]
 
-_READERS: dict[str, Reader] = {
-    "text": parse_text,
-    "html": parse_html,
-    "pdf": parse_pdf,
-    "email": parse_email,
-    "json": parse_json,
-    "xml": parse_xml,
+#: Format -> (module, function) of its reader. A reader is imported when its format
+#: is first met: reading a text file never loads the e-mail, PDF or XML stacks.
+_READERS: dict[str, tuple[str, str]] = {
+    "text": ("unmask.documents.text", "parse_text"),
+    "html": ("unmask.documents.html", "parse_html"),
+    "pdf": ("unmask.documents.pdf", "parse_pdf"),
+    "email": ("unmask.documents.mail", "parse_email"),
+    "json": ("unmask.documents.structured", "parse_json"),
+    "xml": ("unmask.documents.xmlioc", "parse_xml"),
 }
+
+
+def _reader(fmt: str) -> Reader:
+    module, function = _READERS[fmt]
+    reader: Reader = getattr(importlib.import_module(module), function)
+    return reader
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -107,12 +110,12 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int) -> Document:
         raise EmptyDocumentError(source, "is empty")
     sha256 = hashlib.sha256(data).hexdigest()
     fmt = sniff_format(data, name=source)
-    reader = _READERS[fmt]
+    reader = _reader(fmt)
     if fmt == "email":
         child: Callable[[bytes, str], Document] | None = None
         if depth < MAX_NESTING:
             child = partial(_parse_child, max_bytes=max_bytes, depth=depth + 1)
-        reader = partial(parse_email, parse_child=child)
+        reader = partial(reader, parse_child=child)
     try:
         return reader(data, source=source, sha256=sha256)
     except RecursionError as exc:
