@@ -480,17 +480,27 @@ class KnowledgeBase:
         names: dict[str, str] = {}
         if recent_ids:
             # Evidence from the actor's latest reports: newest report first, the most
-            # confident mention of each technique in it.
-            rows = sorted(
+            # confident mention of each technique in it. Candidates are picked from small
+            # rows; only the chosen ones are read with their report and quote.
+            candidates = sorted(
                 (r for r in conn.execute(q.TECHNIQUES_IN, {"ids": list(recent_ids)})
                  if r.technique_id in wanted),
-                key=lambda r: (-r.document_id, -r.confidence),
+                key=lambda r: (-r.document_id, -r.confidence, r.id),
             )
-            for row in rows:
-                names.setdefault(row.technique_id, row.name)
-                held = found[row.technique_id]
-                if len(held) < n_evidence and all(h.sha256 != row.sha256 for h in held):
+            chosen: dict[str, list[Any]] = defaultdict(list)
+            for row in candidates:
+                held = chosen[row.technique_id]
+                if len(held) < n_evidence and all(h.document_id != row.document_id
+                                                  for h in held):
                     held.append(row)
+            order = [r.id for held in chosen.values() for r in held]
+            if order:
+                by_id = {r.id: r for r in conn.execute(q.TECHNIQUE_EVIDENCE, {"ids": order})}
+                for technique_id, held in chosen.items():
+                    for r in held:
+                        row = by_id[r.id]
+                        names.setdefault(technique_id, row.name)
+                        found[technique_id].append(row)
         for technique_id in sorted(wanted):
             if complete or found.get(technique_id):
                 continue
@@ -509,16 +519,40 @@ class KnowledgeBase:
         )
 
     def _timeline(self, conn: Connection, actor_id: str, limit: int) -> tuple[TimelineEntry, ...]:
-        groups = list(conn.execute(q.TIMELINE_GROUPS, {"actor_id": actor_id, "limit": limit}))
+        """The actor's ``limit`` oldest (kind, date, precision) groups with their report
+        counts, read oldest first in pages until that many groups are complete."""
+        groups: dict[tuple[str, str, str], list[Any]] = {}
+        since = dt.date.min
+        page = max(4 * limit, 500)
+        while limit > 0:
+            rows = list(conn.execute(q.TIMELINE_ROWS, {"actor_id": actor_id, "since": since,
+                                                       "limit": page}))
+            full = len(rows) == page
+            if full:
+                # The last date may go on past the page: fold it from the next page.
+                since = _as_date(rows[-1].start_date) or since
+                rows = [r for r in rows if _as_date(r.start_date) != since]
+                if not rows:
+                    page *= 2
+                    continue
+            for r in rows:
+                held = groups.setdefault((r.kind, r.date, r.precision),
+                                         [_as_date(r.start_date), set(), r.id])
+                held[1].add(r.document_id)
+                held[2] = min(held[2], r.id)
+            if not full or len(groups) >= limit:
+                break
         if not groups:
             return ()
+        ordered = sorted(groups.items(), key=lambda g: (g[1][0], g[0][0], g[0][1], g[0][2]))
+        ordered = ordered[:limit]
         evidence = {
             row.id: self._evidence(row)
-            for row in conn.execute(q.TIMELINE_EVIDENCE, {"ids": [g.first_id for g in groups]})
+            for row in conn.execute(q.TIMELINE_EVIDENCE, {"ids": [g[2] for _, g in ordered]})
         }
         return tuple(
-            TimelineEntry(g.date, g.precision, g.kind, int(g.reports), evidence[g.first_id])
-            for g in groups
+            TimelineEntry(date, precision, kind, len(docs), evidence[first_id])
+            for (kind, date, precision), (_, docs, first_id) in ordered
         )
 
     def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:

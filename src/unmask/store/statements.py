@@ -37,9 +37,10 @@ __all__ = [
     "REPORT_COLUMNS",
     "STAT_ROWS",
     "TECHNIQUES_IN",
+    "TECHNIQUE_EVIDENCE",
     "TECHNIQUE_FALLBACK",
     "TIMELINE_EVIDENCE",
-    "TIMELINE_GROUPS",
+    "TIMELINE_ROWS",
     "evidence_columns",
 ]
 
@@ -92,10 +93,18 @@ ACTORS_OF = (
 )
 
 _t = TechniqueRow
-TECHNIQUES_IN = (
-    select(_t.technique_id, _t.name, _t.confidence, _t.document_id, *evidence_columns(_t))
+#: Candidate evidence: the technique mentions of given reports (small columns; the
+#: caller keeps the techniques it wants: filtering here would make the planner probe
+#: every (technique, report) pair).
+TECHNIQUES_IN = select(_t.id, _t.technique_id, _t.confidence, _t.document_id).where(
+    _t.document_id.in_(bindparam("ids", expanding=True))
+)
+
+#: The evidence rows chosen from the candidates.
+TECHNIQUE_EVIDENCE = (
+    select(_t.id, _t.technique_id, _t.name, *evidence_columns(_t))
     .join(_DT, _D.id == _t.document_id)
-    .where(_t.document_id.in_(bindparam("ids", expanding=True)))
+    .where(_t.id.in_(bindparam("ids", expanding=True)))
 )
 
 TECHNIQUE_FALLBACK = (
@@ -107,14 +116,15 @@ TECHNIQUE_FALLBACK = (
 )
 
 _e, _ea = EventRow, EventActorRow
-TIMELINE_GROUPS = (
-    select(_e.kind, _e.date, _e.precision, func.min(_e.start_date).label("start"),
-           func.count(func.distinct(_e.document_id)).label("reports"),
-           func.min(_e.id).label("first_id"))
-    .join(_ea, _ea.event_id == _e.id)
-    .where(_ea.actor_id == bindparam("actor_id"))
-    .group_by(_e.kind, _e.date, _e.precision)
-    .order_by(func.min(_e.start_date), _e.kind)
+#: An actor's events from a date on, oldest first, a page at a time (the index on
+#: event_actors (actor_id, start_date) gives them in order: a timeline cut to its
+#: oldest entries reads only those, not every event of a big actor).
+TIMELINE_ROWS = (
+    select(_e.id, _e.kind, _e.date, _e.precision, _ea.start_date, _ea.document_id)
+    .select_from(_ea)
+    .join(_e, _e.id == _ea.event_id)
+    .where(_ea.actor_id == bindparam("actor_id"), _ea.start_date >= bindparam("since"))
+    .order_by(_ea.start_date)
     .limit(bindparam("limit"))
 )
 
