@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from unmask.cli.common import (
     EXIT_NOT_FOUND,
@@ -124,6 +123,8 @@ def _render_match(console: Console, query: str, cand: Candidate, actor: Actor) -
 
 
 def _render_actor(console: Console, actor: Actor, graph: ActorGraph) -> None:
+    from rich.table import Table
+
     facts = []
     if actor.country:
         facts.append(f"country: {actor.country}")

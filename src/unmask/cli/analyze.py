@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 
 from unmask.cli.common import (
     EXIT_FAILED_INPUTS,
@@ -38,6 +39,19 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+@contextlib.contextmanager
+def _progress(label: str, total: int, *, show: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on standard error when ``show``; yields the function that advances it."""
+    if not show:
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
+
+
 def analyze_command(
     sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for stdin.")],
     format: Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl, or an export format.")] = "text",
@@ -56,15 +70,14 @@ def analyze_command(
     paths, failures = gather_sources(sources)
     analyses: list[Analysis] = []
     show_progress = err.is_terminal and len(paths) > 1
-    with reference_progress(), Progress(console=err, transient=True, disable=not show_progress) as progress:
-        task = progress.add_task("Analysing", total=len(paths))
+    with reference_progress(), _progress("Analysing", len(paths), show=show_progress) as advance:
         for path in paths:
             try:
                 document = read(path)
                 analyses.append(run_analysis(document, published=published_date))
             except UnmaskError as exc:
                 failures.append(Failure(path, exc))
-            progress.advance(task)
+            advance()
 
     as_json = format != "text"
     if format == "text":

@@ -7,7 +7,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from unmask.cli.common import err, out, reference_progress
 from unmask.reference.cache import cache_dir
@@ -31,6 +30,8 @@ def info_command(
         sys.stdout.write(json.dumps({"cache_dir": str(directory), "versions": reference_versions(),
                                      "cache_entries": entries}, indent=2, sort_keys=True) + "\n")
         return
+    from rich.table import Table
+
     table = Table(show_edge=False, header_style="dim")
     table.add_column("reference data")
     table.add_column("version")

@@ -14,9 +14,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from unmask.cli.common import (
@@ -35,7 +32,9 @@ from unmask.errors import ConfigError, StoreError, UnmaskError
 
 __all__ = ["register", "render_actor_profile", "render_ioc", "render_search"]
 
-if TYPE_CHECKING:  # the store is imported lazily: it is not needed at startup
+if TYPE_CHECKING:  # the store and rich's tables are imported when a command needs them
+    from rich.table import Table
+
     from unmask.store import ActorProfile, IocResult, KnowledgeBase, ReportRef, SearchHit
 
 _FORMATS = ("text", "json")
@@ -108,6 +107,8 @@ def _short(quote: str, width: int = 100) -> str:
 
 
 def _table(title: str, *columns: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", title_style="bold", show_edge=False,
                   header_style="dim", pad_edge=False)
     for column in columns:
@@ -137,6 +138,14 @@ def ingest_command(
         for f in missing
     ]
     show_progress = err.is_terminal and len(paths) > 1
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     with _open(db, as_json=as_json) as kb, reference_progress():
         progress = Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -277,6 +286,8 @@ def show_command(
 
 def render_ioc(result: IocResult, console: Console) -> None:
     """Where an indicator was seen, with which actors, each with its evidence."""
+    from rich.panel import Panel
+
     head = Text()
     head.append(result.value, style="bold")
     head.append(f"  ({', '.join(result.types)})", style="dim")
@@ -325,6 +336,8 @@ def ioc_command(
 
 def render_actor_profile(profile: ActorProfile, console: Console) -> None:
     """The knowledge-base view of one actor: reports, techniques, targets, indicators …"""
+    from rich.panel import Panel
+
     parts: list[RenderableType] = []
     head = Text()
     head.append(f"{profile.name}", style="bold")

@@ -15,14 +15,15 @@ import re
 from unmask.documents.text import clean_text, decode_text
 from unmask.errors import NoTextError
 from unmask.model import Document, Metadata
+from unmask.reference.regexes import compile_cached
 
 __all__ = ["html_to_text", "parse_html"]
 
-_LANG = re.compile(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)",
+_LANG = compile_cached(rb"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)",
                    re.IGNORECASE)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_BLANK_LINES = re.compile(r"\n{3,}")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_TITLE = compile_cached(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_BLANK_LINES = compile_cached(r"\n{3,}")
+_SPACES = compile_cached(r"[ \t\u00a0]+")
 
 # Keep trafilatura's and htmldate's chatter about odd pages out of the user's log.
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -82,8 +83,8 @@ def html_to_text(data: bytes | str) -> str:
     return text
 
 
-_INVISIBLE_START = re.compile(r"<(script|style|noscript|template)\b", re.IGNORECASE)
-_TAG = re.compile(r"<[^<>]{0,2000}>")
+_INVISIBLE_START = compile_cached(r"<(script|style|noscript|template)\b", re.IGNORECASE)
+_TAG = compile_cached(r"<[^<>]{0,2000}>")
 
 
 def _strip_markup(text: str) -> str:

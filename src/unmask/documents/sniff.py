@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from unmask.errors import UnsupportedFormatError
+from unmask.reference.regexes import compile_cached
 
 __all__ = ["sniff_format"]
 
@@ -44,8 +45,8 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 # A header line at the very top of an RFC 5322 message.
-_HEADER_LINE = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]{0,75}):[ \t]?(.*)$")
-_CONTINUATION = re.compile(rb"^[ \t]+\S")
+_HEADER_LINE = compile_cached(rb"^([A-Za-z0-9][A-Za-z0-9_-]{0,75}):[ \t]?(.*)$")
+_CONTINUATION = compile_cached(rb"^[ \t]+\S")
 # Headers that only mail has; one of these must be present.
 _MAIL_HEADERS = frozenset({
     b"from", b"received", b"return-path", b"message-id", b"mime-version",
@@ -57,15 +58,15 @@ _ANY_MAIL_HEADERS = _MAIL_HEADERS | frozenset({
     b"content-transfer-encoding", b"thread-topic", b"importance", b"x-priority",
 })
 
-_HTML_STRONG = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
-_HTML_TAG = re.compile(
+_HTML_STRONG = compile_cached(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
+_HTML_TAG = compile_cached(
     rb"</?(?:p|div|span|a|br|table|tr|td|li|ul|ol|h[1-6]|article|section|title|meta|"
     rb"script|style|link|img|strong|em|b|i)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
 _TEXT_NAMES = (".md", ".markdown", ".txt", ".text", ".adoc", ".asciidoc", ".rst")
-_XML_DECL = re.compile(rb"^<\?xml[^>]*\?>", re.IGNORECASE)
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_XML_DECL = compile_cached(rb"^<\?xml[^>]*\?>", re.IGNORECASE)
+_COMMENT = compile_cached(rb"<!--.*?-->", re.DOTALL)
 
 
 def _strip_bom(data: bytes) -> bytes:

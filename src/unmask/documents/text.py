@@ -16,16 +16,17 @@ import datetime as dt
 import re
 
 from unmask.model import Document, Metadata
+from unmask.reference.regexes import compile_cached
 
 __all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text"]
 
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
-_ADOC_TITLE = re.compile(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
-_ADOC_MARKERS = re.compile(r"^(?::[a-z][\w-]*:|={2,6}[ \t]+\S|\[source|\|===|-{4}$|\.{4}$)",
+_MD_HEADING = compile_cached(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
+_ADOC_TITLE = compile_cached(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
+_ADOC_MARKERS = compile_cached(r"^(?::[a-z][\w-]*:|={2,6}[ \t]+\S|\[source|\|===|-{4}$|\.{4}$)",
                            re.MULTILINE)
-_MD_MARKERS = re.compile(r"^(?:#{1,6}[ \t]+\S|```|[*-][ \t]+\S.*\]\(|\|[ \t]*-{3})|\]\(https?://",
+_MD_MARKERS = compile_cached(r"^(?:#{1,6}[ \t]+\S|```|[*-][ \t]+\S.*\]\(|\|[ \t]*-{3})|\]\(https?://",
                          re.MULTILINE)
-_CONTROL = re.compile(r"[\x00\x01-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL = compile_cached(r"[\x00\x01-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -153,7 +154,7 @@ _MONTHS = {name: number for number, names in enumerate((
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _LABEL = r"(?:(?:published|posted|date|released?)(?:\s+on)?\s*:?\s*)?"
-_DATELINE = re.compile(
+_DATELINE = compile_cached(
     rf"^\W{{0,3}}{_LABEL}{_WEEKDAY}(?:"
     rf"{_MONTH}\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'month2')}\s+(?P<y2>(?:19|20)\d\d)"

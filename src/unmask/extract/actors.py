@@ -38,6 +38,7 @@ from unmask.reference.actor_names import (
     load_actor_gazetteer,
 )
 from unmask.reference.actors import ActorGraph, Candidate, load_actor_graph, name_key
+from unmask.reference.regexes import compile_cached
 from unmask.reference.vendors import vendor_of
 
 __all__ = ["ActorFindings", "extract_actors", "find_actors"]
@@ -57,7 +58,7 @@ class ActorFindings:
 _W = r"[\w-]+"
 #: words that only cyber-threat writing uses (not "attack", "campaign", "victim", "Trojan":
 #: dictionary glosses use those too)
-_THREAT = re.compile(
+_THREAT = compile_cached(
     r"\b(?:threat actors?|threat groups?|apt\d*|malware|attackers?|cyber\w*|espionage|hack\w*|"
     r"phish\w*|spearphish\w*|exploit\w*|compromis\w*|backdoors?|c2|c&c|command and control|"
     r"payloads?|ransomware|intrusions?|credentials?|vulnerab\w*|implants?|exfiltrat\w*|"
@@ -74,24 +75,24 @@ _THREAT = re.compile(
 )
 #: the subject of a present-perfect clause ("Leviathan has used WMI"): a doer, not a word
 #: (dictionary glosses and examples rarely put a capitalised word there)
-_PERFECT_AFTER = re.compile(
+_PERFECT_AFTER = compile_cached(
     r"^\s+(?:has|have)\s+(?:also\s+|reportedly\s+|previously\s+)?"
     r"(?:[a-z]+ed|used|sent|stolen|built|run|made|taken|begun|sought|written|set up)\b"
 )
-_ACTOR_AFTER = re.compile(
+_ACTOR_AFTER = compile_cached(
     r"^(?:\s*['’]s)?\s+(?:group|gang|actors?|threat actors?|threat group|team|apt|operators?|"
     r"crew|hackers?|cluster|intrusion set|adversar(?:y|ies)|operations?|campaigns?|members|"
     r"affiliates|activity)\b",
     re.I,
 )
-_ACTOR_PLURAL = re.compile(r"^\s+(?:have|are|were)\s+(?!been\s+(?:used|seen|observed|found|deployed))")
-_ACTOR_POSSESSES = re.compile(
+_ACTOR_PLURAL = compile_cached(r"^\s+(?:have|are|were)\s+(?!been\s+(?:used|seen|observed|found|deployed))")
+_ACTOR_POSSESSES = compile_cached(
     rf"^['’]s\s+(?:{_W}\s+){{0,2}}(?:backdoor|malware|tools?|implants?|toolset|arsenal|"
     r"infrastructure|trojan|rat|loader|payloads?|operators?|members|activit(?:y|ies)|tactics|"
     r"ttps|targets|victims|campaigns?)\b",
     re.I,
 )
-_ACTOR_VERB = re.compile(
+_ACTOR_VERB = compile_cached(
     r"^\s+(?:(?:has|have|had)\s+)?(?:also\s+|reportedly\s+|likely\s+|previously\s+)?"
     r"(?:targeted|compromised|conducted|gained access|purchased|lured|operated|recruited|posed|"
     r"impersonated|demand(?:s|ed)|threatened|extorted|been active|is active|was active|"
@@ -104,14 +105,14 @@ _ACTOR_VERB = re.compile(
     r"cyber ?espionage|espionage))\b",
     re.I,
 )
-_ACTOR_BEFORE = re.compile(
+_ACTOR_BEFORE = compile_cached(
     r"\b(?:group|gang|actors?|threat actor|apt|adversary|attributed to|tracked as|known as|aka|"
     r"a\.k\.a\.?|operators of|members of|linked to|associated with|affiliated with|such as)"
     r"\s*[:,]?\s*(?:the\s+)?[\"'“‘]?$",
     re.I,
 )
-_ACTOR_DURING = re.compile(r"(?:^|[.;]\s*)(?:during|in)\s+(?:the\s+)?[^,.;]{3,80},\s*$", re.I)
-_SOFTWARE_AFTER = re.compile(
+_ACTOR_DURING = compile_cached(r"(?:^|[.;]\s*)(?:during|in)\s+(?:the\s+)?[^,.;]{3,80},\s*$", re.I)
+_SOFTWARE_AFTER = compile_cached(
     r"^(?:\s*['’]s)?\s+(?:ransomware|malware|backdoors?|trojans?|rat|loaders?|droppers?|"
     r"stealers?|implants?|payloads?|samples?|variants?|binar(?:y|ies)|family|strain|modules?|"
     r"components?|executables?|dlls?|builder|botnet|worm|virus|infostealer|keylogger|spyware|"
@@ -123,14 +124,14 @@ _SOFTWARE_AFTER = re.compile(
     r"infect\w*|is a (?:[\w-]+ ){0,3}(?:malware|backdoor|trojan|tool|ransomware|rat|loader))\b",
     re.I,
 )
-_SOFTWARE_BEFORE = re.compile(
+_SOFTWARE_BEFORE = compile_cached(
     r"\b(?:malware|backdoor|trojan|ransomware|variants? of|versions? of|samples? of|"
     r"components? of|copies of|instances? of|deploy(?:s|ed|ing)?|dropp?(?:s|ed|ing)?|"
     r"install(?:s|ed|ing)?|execut(?:e|es|ed|ing)|using|use of|uses|used|via|infected with)"
     r"\s+(?:the\s+)?$",
     re.I,
 )
-_LONGER_NAME = re.compile(
+_LONGER_NAME = compile_cached(
     r"^[ ](?!(?:Group|Team|APT|Gang|Actors?|Threat|Operators?|Campaign|Crew|Hackers?)\b)"
     r"[A-Z][a-z]+"
 )
@@ -204,7 +205,7 @@ def _actor_context(before: str, after: str) -> tuple[bool, str, float]:
 # --------------------------------------------------------------------------- alias statements
 
 _VENDOR = r"(?:[A-Z][\w&.-]*(?:\s+[A-Z0-9][\w&.-]*){0,2})"
-_TRIGGER = re.compile(
+_TRIGGER = compile_cached(
     r"(?P<same>\b(?:also\s+|otherwise\s+|publicly\s+|variously\s+|alternatively\s+|commonly\s+|"
     r"collectively\s+|more\s+)?(?:known|tracked|referred\s+to|identified|reported|called|dubbed|"
     r"named|designated|labell?ed|monitored)(?:\s+(?:variously|publicly|internally|also|elsewhere))?"
@@ -219,34 +220,34 @@ _TRIGGER = re.compile(
     r"|(?P<overlap>\b(?:overlaps?|overlapping|overlapped)\s+(?:\w+\s+)?with\b)",
 )
 _NAME_TOKEN = r"[A-Z0-9][\w@$&.'’-]*"  # noqa: S105 - a regex, not a secret
-_NAME = re.compile(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
-_NAME_AT_END = re.compile(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})$")
-_CAMEL_AT_END = re.compile(r"([a-z][\w@$&.-]*[A-Z][\w@$&.-]*)$")
-_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and|or)\s+|,|;|/|\band\b|\bor\b|&)\s*")
+_NAME = compile_cached(rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}")
+_NAME_AT_END = compile_cached(rf"({_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}})$")
+_CAMEL_AT_END = compile_cached(r"([a-z][\w@$&.-]*[A-Z][\w@$&.-]*)$")
+_LIST_SEP = compile_cached(r"\s*(?:,\s*(?:and|or)\s+|,|;|/|\band\b|\bor\b|&)\s*")
 _STOP = frozenset(
     {"The", "A", "An", "This", "That", "These", "Those", "It", "They", "In", "On", "At", "Its",
      "Their", "Microsoft", "CrowdStrike", "Mandiant", "Proofpoint", "Secureworks", "Google",
      "ESET", "Kaspersky", "Symantec", "Talos", "Unit", "However", "While", "Which", "But",
      "Also", "Internally", "Previously", "Formerly", "Publicly", "Sometimes", "Often", "Commonly"}
 )
-_SOFTWARE_NOUN = re.compile(
+_SOFTWARE_NOUN = compile_cached(
     r"\b(?:variant|version|malware|backdoor|trojan|tool|toolkit|family|ransomware|rat|loader|"
     r"implant|payload|dropper|stealer|botnet|framework|exploit|vulnerability|technique|app|"
     r"application|service|file|library|extension|module|package|product|platform|kit|protocol|"
     r"format|macro|feature|functionality|hoster|provider|worm|bot|infostealer|software)s?\W*$",
     re.I,
 )
-_LEAD_WORD = re.compile(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", re.I)
-_BY_VENDOR = re.compile(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$")
-_TRAILING_GROUP = re.compile(r"\s+(?:group|team|gang|actors?)$")
-_LIST_END = re.compile(
+_LEAD_WORD = compile_cached(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", re.I)
+_BY_VENDOR = compile_cached(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$")
+_TRAILING_GROUP = compile_cached(r"\s+(?:group|team|gang|actors?)$")
+_LIST_END = compile_cached(
     r"[)\]—–]|\s-\s|[.;:](?=\s|$)|\b(?:which|who|that|is|are|has|have|was|were|in|since|to|for|"
     r"from|with)\b"
 )
-_SUBJECT_TAIL = re.compile(
+_SUBJECT_TAIL = compile_cached(
     r"[\s,(\[—–-]*(?:which\s+is|that\s+is|is|was|are|who\s+(?:is|are))?[\s,(\[—–-]*$"
 )
-_VENDOR_TAIL = re.compile(r"\s*\((?:by\s+)?[A-Z][\w .&-]{1,30}\)\s*$|\s+\(\s*$")
+_VENDOR_TAIL = compile_cached(r"\s*\((?:by\s+)?[A-Z][\w .&-]{1,30}\)\s*$|\s+\(\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +343,7 @@ def _name_before(text: str, pos: int, floor: int, is_known: Any) -> tuple[str, i
 
 #: how far from a trigger word a known actor name must be for the statement to be read
 _STATEMENT_REACH = 160
-_AS_AFTER = re.compile(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
+_AS_AFTER = compile_cached(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
 _ALWAYS = ("aka", "a.k.a", "a k a", "overlap")
 
 

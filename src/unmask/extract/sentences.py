@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from unmask.model import Span
+from unmask.reference.regexes import compile_cached
 
 __all__ = ["Sentence", "split_sentences"]
 
@@ -27,11 +28,11 @@ _ABBREVIATIONS = frozenset(
 # A candidate sentence end: terminal punctuation, optional closing quotes/brackets,
 # then white space. A match starts only at the beginning of a punctuation run and
 # never gives back (possessive), so a long run of dots is scanned once: linear time.
-_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
-_NEXT_CHAR = re.compile(r"\s*+(\S)")
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)]|[a-z][.)])\s+")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|\t.*\t|\S {3,}\S.* {3,}\S")
-_HEADING_MD = re.compile(r"^\s*#{1,6}\s")
+_END = compile_cached(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+_NEXT_CHAR = compile_cached(r"\s*+(\S)")
+_LIST_ITEM = compile_cached(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)]|[a-z][.)])\s+")
+_TABLE_ROW = compile_cached(r"^\s*\|.*\|\s*$|\t.*\t|\S {3,}\S.* {3,}\S")
+_HEADING_MD = compile_cached(r"^\s*#{1,6}\s")
 
 
 @dataclass(frozen=True, slots=True)

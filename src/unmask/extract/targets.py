@@ -30,6 +30,7 @@ from unmask.model import ActorMention, Attribution, ExtractContext, Span, Target
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
 from unmask.reference.phrase_index import SpanSet
+from unmask.reference.regexes import compile_cached
 from unmask.reference.sectors import sector_vocabulary
 
 __all__ = [
@@ -42,16 +43,16 @@ __all__ = [
 
 # --- page furniture and passages -------------------------------------------------
 
-_CAPTION = re.compile(
+_CAPTION = compile_cached(
     r"\((?:AP\s+)?Photo\b|\bPhoto(?:graph)?\s*(?:by|:|credit)|\bImage(?:\s+credit)?\s*:|\bCredit\s*:|"
     r"Getty Images|\bvia Reuters\b|Shutterstock|\bAFP/|/AFP\b|\(Image\b|\bPicture\s*:",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(
+_BYLINE = compile_cached(
     r"^\s*(?:By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|(?:Written|Posted|Published|Updated|Last updated)"
     r"\b.{0,80}$)"
 )
-_FURNITURE_HEADING = re.compile(
+_FURNITURE_HEADING = compile_cached(
     r"^\s*(?:Related(?:\s+\w+){0,2}|Latest\s+\w+|Read (?:more|next|also)|More from.*|Recommended.*|"
     r"You may also like|Further reading|Advertisement|Sponsored|Share this.*|Tags?:.*|Most popular|"
     r"Trending|Popular|See also)\s*:?\s*$",
@@ -164,7 +165,7 @@ class ActorIndex:
 
 # --- role cues ------------------------------------------------------------------------
 
-_TARGET_CUE = re.compile(
+_TARGET_CUE = compile_cached(
     r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?(?:\s+(?:on|against))?|"
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
@@ -181,12 +182,12 @@ _TARGET_CUE = re.compile(
 _CUE_REACH = 60
 #: How much of the sentence on either side of a mention the role rules look at.
 _WINDOW = 300
-_VICTIM_AFTER = re.compile(
+_VICTIM_AFTER = compile_cached(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:was|were|had been|has been|have been|got)\s+"
     r"(?:\w+\s+)?(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit)\b",
     re.IGNORECASE,
 )
-_SOURCE_BEFORE = re.compile(
+_SOURCE_BEFORE = compile_cached(
     r"(?:according\s+to|per|reported\s+by|said|says|statement\s+(?:from|by)|"
     r"(?:advisory|alert|report|analysis|announcement|assessment|research|blog(?:\s+post)?|bulletin|"
     r"warning|findings?|data|notice)\s+(?:from|by|of)|"
@@ -197,7 +198,7 @@ _SOURCE_BEFORE = re.compile(
     r"\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
-_SOURCE_AFTER = re.compile(
+_SOURCE_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?(?:told|said|says|reported|reports|wrote|writes|noted|notes|"
     r"warned|warns|stated|states|announced|announces|published|disclosed|discloses|observed|assessed|"
     r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|released|"
@@ -207,9 +208,9 @@ _SOURCE_AFTER = re.compile(
     r"(?:is|are)\s+tracking)\b",
     re.IGNORECASE,
 )
-_TOLD_BEFORE = re.compile(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
-_LOCATION_AFTER = re.compile(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
-_LOCATION_BEFORE = re.compile(
+_TOLD_BEFORE = compile_cached(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
+_LOCATION_AFTER = compile_cached(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
+_LOCATION_BEFORE = compile_cached(
     r"\b(?:based|headquartered|located|registered|hosted|embassy|consulate|office|offices|"
     r"resident|residing|living|born|visit(?:ed|ing)?)\s+(?:in|at)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -220,16 +221,16 @@ _ACTOR_NOUN = (
     r"spies|spy|operators|nation-state|adversar(?:y|ies)|campaigns?|efforts?|threat|attackers|"
     r"cyberespionage|cyber-espionage|agents?|officers?|programs?|nuclear|weapons|government's|leader)"
 )
-_SPONSOR_AFTER = re.compile(
+_SPONSOR_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b", re.IGNORECASE
 )
-_SPEAKS_AFTER = re.compile(
+_SPEAKS_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
     r"(?:said|says|told|reported|announced|warned|stated|wrote|published)\b",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"^(?:’s|'s)\b")
-_SPONSOR_BEFORE = re.compile(
+_POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
+_SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
     r"on\s+behalf\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
     r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
@@ -237,7 +238,7 @@ _SPONSOR_BEFORE = re.compile(
     r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-_TARGET_NOUN_AFTER = re.compile(
+_TARGET_NOUN_AFTER = compile_cached(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:government|officials?|organi[sz]ations?|entities|companies|firms|victims?|"
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
@@ -245,14 +246,14 @@ _TARGET_NOUN_AFTER = re.compile(
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
-_SECTOR_NOUN_AFTER = re.compile(
+_SECTOR_NOUN_AFTER = compile_cached(
     r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
     r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials|company|"
     r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
     r"infrastructure|systems|services|manufacturers|producers|suppliers|businesses|groups?|departments?)\b",
     re.IGNORECASE,
 )
-_LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
+_LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
 
 # Capitalised phrases that name an organisation: "Ministry of Unification",
 # "Korea Institute for Defense Analyses", "Acme Corp".
@@ -263,12 +264,12 @@ _ORG_HEAD = (
     r"Airways|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News)"
 )
 _CAP = r"[A-Z][\w&’'.-]*"
-_ORG_PHRASE = re.compile(
+_ORG_PHRASE = compile_cached(
     rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}})?|"
     rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:of|for|on)\s+(?:the\s+)?"
     rf"{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}}"
 )
-_ORG_APPOSITIVE = re.compile(
+_ORG_APPOSITIVE = compile_cached(
     r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
     r"insurer|retailer|hospital|airline|carrier)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
@@ -490,7 +491,7 @@ def extract_targets(
 _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "espionage",
-        re.compile(
+        compile_cached(
             r"\b(?:cyber[\s-]?espionage|espionage|spying|spy\s+on|intelligence[\s-](?:gathering|collection)|"
             r"gather(?:ing)?\s+(?:sensitive\s+)?(?:intelligence|information)|collect(?:ing)?\s+intelligence|"
             r"steal(?:ing)?\s+(?:sensitive\s+|classified\s+)?(?:information|data|secrets|intellectual\s+property)|"
@@ -500,7 +501,7 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "financial-gain",
-        re.compile(
+        compile_cached(
             r"\b(?:financially[\s-]motivated|financial\s+gain|for\s+profit|profit[\s-]driven|monetary\s+gain|"
             r"money[\s-]making|cybercrim(?:e|inal)\s+(?:operations?\s+)?to\s+fund|to\s+fund\s+(?:itself|themselves|"
             r"the\s+regime|its\s+operations|the\s+country's|weapons)|fund\s+(?:itself|themselves)|"
@@ -513,7 +514,7 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "destruction",
-        re.compile(
+        compile_cached(
             r"\b(?:destructive|wiper(?:s|\s+malware)?|sabotage|disruptive\s+attacks?|destroy(?:ed|ing)?\s+"
             r"(?:data|systems|files)|wip(?:e|ed|ing)\s+(?:data|systems|disks|hard\s+drives))\b",
             re.IGNORECASE,
@@ -521,7 +522,7 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "hacktivism",
-        re.compile(r"\b(?:hacktivis(?:m|ts?)|ideologically[\s-]motivated|politically[\s-]motivated\s+hack\w*)\b",
+        compile_cached(r"\b(?:hacktivis(?:m|ts?)|ideologically[\s-]motivated|politically[\s-]motivated\s+hack\w*)\b",
                    re.IGNORECASE),
     ),
 )

@@ -41,6 +41,7 @@ from unmask.errors import ReferenceDataError
 from unmask.extract.sentences import split_sentences
 from unmask.model import ExtractContext, Span, TechniqueMention
 from unmask.reference.attack import AttackData, attack_data
+from unmask.reference.regexes import compile_cached
 
 __all__ = [
     "DOC_FEATURES",
@@ -66,8 +67,8 @@ FloatArray = npt.NDArray[np.float32]
 
 # --------------------------------------------------------------------------- features
 
-_TOKEN = re.compile(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|\d+")
-_EXPLICIT_ID = re.compile(r"(?<![A-Za-z0-9])T(1\d{3})(?:[./](\d{3}))?(?![0-9])")
+_TOKEN = compile_cached(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|\d+")
+_EXPLICIT_ID = compile_cached(r"(?<![A-Za-z0-9])T(1\d{3})(?:[./](\d{3}))?(?![0-9])")
 
 
 def _tokens(text: str) -> list[str]:
@@ -260,14 +261,14 @@ class _NameRule:
 
 @functools.cache
 def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    return compile_cached(pattern)
 
 
 def _name_pattern(name: str) -> str:
     return r"(?<![a-z0-9])" + re.escape(name.lower()).replace(r"\ ", r"[\s\-]+") + r"(?![a-z0-9])"
 
 
-_REGEX_NOISE = re.compile(r"\\.|\[[^\]]*\]|\(\?<?[=!:]|.\?|\{[^}]*\}")
+_REGEX_NOISE = compile_cached(r"\\.|\[[^\]]*\]|\(\?<?[=!:]|.\?|\{[^}]*\}")
 
 
 def _triggers(pattern: str) -> set[str]:

@@ -39,20 +39,21 @@ from unmask.model import (
     TargetMention,
     TechniqueMention,
 )
+from unmask.reference.regexes import compile_cached
 
 __all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured"]
 
 STRUCTURED_FORMATS = frozenset({"stix2", "stix", "misp"})
 METHOD = "structured"
 
-_GROUP = re.compile(r"^G\d{4}$")
-_SOFTWARE = re.compile(r"^S\d{4}$")
-_TECHNIQUE = re.compile(r"^T\d{4}(?:\.\d{3})?$")
-_COMPARISON = re.compile(
+_GROUP = compile_cached(r"^G\d{4}$")
+_SOFTWARE = compile_cached(r"^S\d{4}$")
+_TECHNIQUE = compile_cached(r"^T\d{4}(?:\.\d{3})?$")
+_COMPARISON = compile_cached(
     r"([a-z0-9-]+):([A-Za-z0-9_.\-]+(?:\.'[^']+')?(?:\.[A-Za-z0-9_\-]+)*)\s*=\s*'((?:\\.|[^'\\])*)'"
 )
-_NUMBER_COMPARISON = re.compile(r"autonomous-system:number\s*=\s*(\d+)")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_NUMBER_COMPARISON = compile_cached(r"autonomous-system:number\s*=\s*(\d+)")
+_DATE = compile_cached(r"^(\d{4})-(\d{2})-(\d{2})")
 
 _HASH_TYPES = {
     "md5": "md5", "sha1": "sha1", "sha-1": "sha1", "sha256": "sha256", "sha-256": "sha256",
@@ -76,8 +77,8 @@ _MISP_TYPES = {
 }
 #: Types that are context, not detection: MISP's to_ids=false says nothing about them.
 _CONTEXT_TYPES = {"cve", "asn", "mac", "user_agent"}
-_BENIGN_COMMENT = re.compile(r"^benign \(warninglist: ([^)]*)\)")
-_GALAXY_TAG = re.compile(r'^(?:misp-galaxy|unmask):([a-z0-9-]+)="(.*)"$')
+_BENIGN_COMMENT = compile_cached(r"^benign \(warninglist: ([^)]*)\)")
+_GALAXY_TAG = compile_cached(r'^(?:misp-galaxy|unmask):([a-z0-9-]+)="(.*)"$')
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,7 @@ import numpy as np
 
 from unmask.reference.actors import ActorGraph, load_actor_graph, name_key
 from unmask.reference.cache import load_compiled
+from unmask.reference.regexes import compile_cached
 from unmask.reference.vendors import scheme_of
 
 __all__ = [
@@ -56,7 +57,7 @@ TRIGGER_WORDS: tuple[str, ...] = (
     "aka", "a k a", "overlap", "overlaps", "overlapping", "overlapped",
 )
 
-_DIGIT_EDGE = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_DIGIT_EDGE = compile_cached(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 #: single words that may be names but are too generic to ever count alone
 _NEVER_ALONE = frozenset({"group", "team", "apt", "the", "unknown", "actor", "operation", "china", "iran", "russia"})
 

@@ -43,6 +43,7 @@ from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import compact_pickle, load_compiled
+from unmask.reference.regexes import compile_cached
 from unmask.reference.vendors import vendor_of, vendor_of_url
 
 __all__ = [
@@ -82,12 +83,12 @@ EDGE_TYPES = frozenset(
     {"part-of", "overlaps", "similar", "linked-to", "associated-with", "related-to", "revoked-by"}
 )
 ATTACK_SOURCE = "mitre-attack"
-_GID = re.compile(r"G\d{4}")
-_GID_SUFFIX = re.compile(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
-_APTC = re.compile(r"(APT-C-\d+)$")
+_GID = compile_cached(r"G\d{4}")
+_GID_SUFFIX = compile_cached(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
+_APTC = compile_cached(r"(APT-C-\d+)$")
 #: runs of characters that are not letters or digits (any script), underscores included
-_NON_ALNUM = re.compile(r"[\W_]+")
-_FILLER = re.compile(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
+_NON_ALNUM = compile_cached(r"[\W_]+")
+_FILLER = compile_cached(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
 _GALAXY_VENDOR = {
     "misp-galaxy:microsoft-activity-group": "Microsoft",
     "misp-galaxy:360net": "Qihoo 360",

@@ -25,6 +25,7 @@ from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
+from unmask.reference.regexes import compile_cached
 
 __all__ = [
     "AttackData",
@@ -35,11 +36,11 @@ __all__ = [
 ]
 
 _FORMAT_VERSION = 1
-_VERSION_FILE = re.compile(r"attack-patterns-lookup-v(\d+(?:\.\d+)*)\.json$")
-_LINK = re.compile(r"\[([^\]]+)\]\((?:https?://[^)]*)\)")
-_CITATION = re.compile(r"\(Citation:[^)]*\)?")
-_CODE = re.compile(r"`([^`]*)`")
-_TRUNCATED = re.compile(r"\(?\.\.\.$")
+_VERSION_FILE = compile_cached(r"attack-patterns-lookup-v(\d+(?:\.\d+)*)\.json$")
+_LINK = compile_cached(r"\[([^\]]+)\]\((?:https?://[^)]*)\)")
+_CITATION = compile_cached(r"\(Citation:[^)]*\)?")
+_CODE = compile_cached(r"`([^`]*)`")
+_TRUNCATED = compile_cached(r"\(?\.\.\.$")
 
 
 @dataclass(frozen=True, slots=True)

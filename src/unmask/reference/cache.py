@@ -17,7 +17,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -34,6 +33,7 @@ __all__ = [
     "clear_memory",
     "compact_pickle",
     "load_compiled",
+    "load_pickle",
     "package_version",
     "set_build_observer",
 ]
@@ -89,6 +89,8 @@ def clear_memory() -> None:
 @functools.cache
 def package_version(distribution: str) -> str:
     """Installed version of a distribution, or raise ReferenceDataError naming it."""
+    import importlib.metadata  # not at start-up: it pulls in the e-mail parser and zipfile
+
     try:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError as exc:
@@ -98,7 +100,7 @@ def package_version(distribution: str) -> str:
         ) from exc
 
 
-def _unpickle(path: Path) -> Any:
+def load_pickle(path: Path) -> Any:
     """Load a cache entry with the cyclic garbage collector paused.
 
     An entry is tens of thousands of small objects; while they are created the
@@ -145,7 +147,7 @@ def load_compiled(
         path = directory / f"{key}.pickle"
         if path.is_file():
             try:
-                value = _unpickle(path)
+                value = load_pickle(path)
             except Exception:  # noqa: BLE001 - any unreadable cache entry is rebuilt
                 path.unlink(missing_ok=True)
             else:

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from unmask.reference.regexes import compile_cached
+
 __all__ = ["VENDOR_DOMAINS", "NamingScheme", "scheme_of", "vendor_of", "vendor_of_url"]
 
 
@@ -110,7 +112,7 @@ def _alt(words: Iterable[str]) -> str:
 
 
 def _scheme(vendor: str, scheme: str, pattern: str, hint: str = "", flags: int = 0) -> NamingScheme:
-    return NamingScheme(vendor, scheme, re.compile(pattern, flags), hint)
+    return NamingScheme(vendor, scheme, compile_cached(pattern, flags), hint)
 
 
 #: Ordered: the first scheme whose pattern matches the whole name wins.

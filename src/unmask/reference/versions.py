@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 
 __all__ = ["reference_versions"]
 
@@ -13,6 +12,8 @@ _DISTRIBUTIONS = ("pymispgalaxies", "pymispwarninglists", "tldextract", "attack-
 @functools.cache
 def reference_versions() -> dict[str, str]:
     """Name -> version of each reference data source installed."""
+    import importlib.metadata  # not at start-up: it pulls in the e-mail parser and zipfile
+
     versions: dict[str, str] = {}
     for dist in _DISTRIBUTIONS:
         try:
