@@ -27,8 +27,9 @@ import functools
 import itertools
 import math
 import re
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,7 +41,8 @@ import numpy.typing as npt
 from unmask.errors import ReferenceDataError
 from unmask.extract.sentences import split_sentences
 from unmask.model import ExtractContext, Span, TechniqueMention
-from unmask.reference.attack import AttackData, attack_data
+from unmask.reference.attack import ATTACK_DEPENDS, ATTACK_FORMAT, AttackData, attack_data
+from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "MODEL_FILE",
     "TechniqueModel",
     "Unit",
+    "Vocabulary",
     "aggregate",
     "extract_techniques",
     "load_model",
@@ -55,6 +58,10 @@ __all__ = [
     "sentence_features",
     "technique_units",
 ]
+
+#: Changes whenever this module changes (its synonym tables, features or model
+#: layout): the cached name index and model are rebuilt.
+_SOURCE_VERSION = zlib.crc32(Path(__file__).read_bytes())
 
 #: The shipped model, relative to the ``unmask`` package.
 MODEL_FILE = "data/techniques.npz"
@@ -293,6 +300,16 @@ class _NameIndex:
 
 @functools.cache
 def _name_index() -> _NameIndex:
+    """The name/synonym rules and their trigger automaton (built once, then cached)."""
+    return load_compiled(
+        "technique-names",
+        _build_name_index,
+        depends=ATTACK_DEPENDS,
+        format_version=zlib.crc32(str(ATTACK_FORMAT).encode(), _SOURCE_VERSION),
+    )
+
+
+def _build_name_index() -> _NameIndex:
     import ahocorasick
 
     data = attack_data()
@@ -378,6 +395,97 @@ def _expand(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> np
     return offsets + np.arange(total, dtype=np.int64)
 
 
+class Vocabulary(Mapping[str, int]):
+    """Feature -> weight row, held as one sorted numpy byte-string array.
+
+    It loads from the reference cache as two flat buffers, where a dict of ~100,000
+    strings took longer to unpickle than the rest of the model. :meth:`ids` looks up
+    a batch of features with one vectorised binary search; once a process has looked
+    up more features than the dict costs to build (a long report), it builds the dict
+    and uses that instead.
+    """
+
+    __slots__ = ("_dict", "_looked_up", "_rows", "_words")
+
+    #: Features looked up by binary search before the dict pays for itself.
+    DICT_AFTER = 20_000
+
+    def __init__(self, words: Sequence[str]) -> None:
+        encoded = np.array([w.encode("utf-8", "surrogatepass") for w in words], dtype=bytes)
+        order = np.argsort(encoded, kind="stable")
+        self._words = encoded[order]
+        self._rows = order.astype(np.int64)
+        self._dict: dict[str, int] | None = None
+        self._looked_up = 0
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (_restore_vocabulary, (self._words, self._rows))
+
+    def ids(self, features: Sequence[str]) -> npt.NDArray[np.int64]:
+        """The row of each feature, -1 for a feature not in the vocabulary."""
+        if self._dict is None:
+            self._looked_up += len(features)
+            if self._looked_up > self.DICT_AFTER:
+                self._dict = dict(zip(self.words(), range(len(self._words)), strict=True))
+        if self._dict is not None:
+            get = self._dict.get
+            return np.fromiter((get(f, -1) for f in features), dtype=np.int64, count=len(features))
+        if not features or not len(self._words):
+            return np.full(len(features), -1, dtype=np.int64)
+        width = self._words.dtype.itemsize
+        encoded = [f.encode("utf-8", "surrogatepass") for f in features]
+        # numpy pads with NUL bytes: a longer or NUL-ended feature cannot be compared
+        fits = np.fromiter(
+            (len(e) <= width and not e.endswith(b"\0") for e in encoded), dtype=bool, count=len(encoded)
+        )
+        query = np.array(encoded, dtype=self._words.dtype)  # longer ones are cut: ruled out by ``fits``
+        pos = np.minimum(np.searchsorted(self._words, query), len(self._words) - 1)
+        found = fits & (self._words[pos] == query)
+        return np.where(found, self._rows[pos], -1)
+
+    def words(self) -> list[str]:
+        """Every feature, in row order."""
+        by_row = np.empty_like(self._words)
+        by_row[self._rows] = self._words
+        return [w.decode("utf-8", "surrogatepass") for w in by_row.tolist()]
+
+    def __getitem__(self, feature: str) -> int:
+        row = int(self.ids([feature])[0])
+        if row < 0:
+            raise KeyError(feature)
+        return row
+
+    def __contains__(self, feature: object) -> bool:
+        return isinstance(feature, str) and int(self.ids([feature])[0]) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.words())
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
+def _restore_vocabulary(words: npt.NDArray[np.bytes_], rows: npt.NDArray[np.int64]) -> Vocabulary:
+    vocab = Vocabulary.__new__(Vocabulary)
+    vocab._words, vocab._rows, vocab._dict, vocab._looked_up = words, rows, None, 0
+    return vocab
+
+
+def _feature_ids(vocab: Mapping[str, int], features: list[str]) -> list[int]:
+    """The row of each feature (-1 when unknown), for a Vocabulary or a plain dict."""
+    if isinstance(vocab, Vocabulary):
+        ids: list[int] = vocab.ids(features).tolist()
+        return ids
+    get = vocab.get
+    return [get(f, -1) for f in features]
+
+
+def _vocab_words(vocab: Mapping[str, int]) -> list[str]:
+    if isinstance(vocab, Vocabulary):
+        return vocab.words()
+    return sorted(vocab, key=vocab.__getitem__)
+
+
 @dataclass(frozen=True, slots=True)
 class TechniqueModel:
     """A sparse linear one-vs-rest model with its calibration.
@@ -387,7 +495,7 @@ class TechniqueModel:
     """
 
     labels: tuple[str, ...]
-    vocab: dict[str, int]
+    vocab: Mapping[str, int]
     idf: FloatArray
     ptr: npt.NDArray[np.int64]
     cols: npt.NDArray[np.int32]
@@ -427,12 +535,14 @@ class TechniqueModel:
             rows: list[int] = []
             feats: list[int] = []
             tfs: list[int] = []
-            get = vocab.get
+            ids = _feature_ids(vocab, [f for fl in chunk for f in fl])
+            at = 0
             for i, fl in enumerate(chunk):
-                counts = Counter(map(get, fl))
-                counts.pop(None, None)
+                counts = Counter(ids[at : at + len(fl)])
+                at += len(fl)
+                counts.pop(-1, None)
                 rows.extend([i] * len(counts))
-                feats.extend(counts)  # type: ignore[arg-type]
+                feats.extend(counts)
                 tfs.extend(counts.values())
             if feats:
                 tf = np.asarray(tfs, dtype=np.float32)
@@ -482,7 +592,7 @@ def _sigmoid(z: npt.NDArray[np.floating[Any]]) -> FloatArray:
 
 def save_model(model: TechniqueModel, path: Path) -> None:
     """Write ``model`` as an ``.npz`` (used by the training script)."""
-    vocab = sorted(model.vocab, key=model.vocab.__getitem__)
+    vocab = _vocab_words(model.vocab)
     np.savez(  # uncompressed: loads in a fraction of the time (the wheel is zipped anyway)
         path,
         format=np.array([MODEL_FORMAT]),
@@ -513,7 +623,7 @@ def read_model(path: Path) -> TechniqueModel:
             sent = npz["sent"]
             return TechniqueModel(
                 labels=tuple(npz["labels"].tobytes().decode().split("\n")),
-                vocab=dict(zip(vocab_words, range(len(vocab_words)), strict=True)),
+                vocab=Vocabulary(vocab_words),
                 idf=npz["idf"].astype(np.float32),
                 ptr=npz["ptr"].astype(np.int64),
                 cols=npz["cols"].astype(np.int32),
@@ -534,13 +644,20 @@ def read_model(path: Path) -> TechniqueModel:
 
 @functools.cache
 def load_model() -> TechniqueModel:
-    """The technique model shipped with unmask."""
+    """The technique model shipped with unmask.
+
+    Read from the ``.npz`` once, then from the reference cache, where its arrays are
+    stored ready to use (no zip CRC, no float16 conversion): a new model file (size or
+    modification time) or a change to this module makes a new entry.
+    """
     path = Path(str(resources.files("unmask") / MODEL_FILE))
     if not path.is_file():
         raise ReferenceDataError(
             f"the technique model {MODEL_FILE} is missing; rebuild it with scripts/train_techniques.py"
         )
-    return read_model(path)
+    stat = path.stat()
+    stamp = zlib.crc32(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode(), _SOURCE_VERSION)
+    return load_compiled("technique-model", lambda: read_model(path), format_version=stamp)
 
 
 # --------------------------------------------------------------------- segmentation

