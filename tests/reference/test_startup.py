@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,19 +50,35 @@ def test_cli_app_imports_no_engine() -> None:
 def test_analyze_imports_only_what_it_uses() -> None:
     sample = REPO / "examples" / "paper-lantern.txt"
     code = (
-        "import sys, contextlib, io\n"
-        f"sys.argv = ['unmask', 'analyze', {str(sample)!r}, '--format', 'json']\n"
-        "from unmask.cli import main\n"
+        "import contextlib, io\n"
+        "from unmask.cli.app import app\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    try:\n"
-        "        main()\n"
-        "    except SystemExit as exc:\n"
-        "        assert exc.code == 0, exc.code\n"
+        f"    code = app(['analyze', {str(sample)!r}, '--format', 'json'], standalone_mode=False)\n"
+        "assert not code, code\n"
     )
     _modules_after(code)  # builds the reference cache if it is cold (that imports the data packages)
     top = _top(_modules_after(code))
     assert "unmask" in top and "numpy" in top  # it did analyse
     assert not top & set(HEAVY), sorted(top & set(HEAVY))
+
+
+def _unmask(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    return subprocess.run([sys.executable, "-m", "unmask", *args], capture_output=True, text=True, env=env,
+                          cwd=REPO, timeout=120, check=False)
+
+
+def test_main_exits_fast_with_the_status_and_all_output() -> None:
+    # main() leaves with os._exit after flushing and running atexit handlers.
+    done = _unmask("analyze", str(REPO / "examples" / "paper-lantern.txt"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["schema"] == 1
+    missing = _unmask("analyze", str(REPO / "no-such-file.txt"), "--format", "json")
+    assert missing.returncode == 3
+    assert json.loads(missing.stderr.strip().splitlines()[-1])["error"]["type"] == "DocumentError"
+    assert _unmask("no-such-command").returncode == 2
+    version = _unmask("--version")
+    assert version.returncode == 0 and version.stdout.startswith("unmask ")
 
 
 def test_version_is_lazy_and_right() -> None:
@@ -71,3 +88,16 @@ def test_version_is_lazy_and_right() -> None:
     assert unmask.UnmaskError.__module__ == "unmask.errors"
     with pytest.raises(AttributeError):
         _ = unmask.no_such_name  # type: ignore[attr-defined]
+
+
+def test_fast_exit_still_runs_atexit_handlers(tmp_path: Path) -> None:
+    code = ("from unmask.reference.regexes import compile_cached\n"
+            "compile_cached(r'only (this)? pattern')\n"
+            "from unmask.cli.app import _leave\n"
+            "print('bye', end='')\n"
+            "_leave(4)\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "UNMASK_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60,
+                          check=False)
+    assert (done.returncode, done.stdout) == (4, "bye")
+    assert list(tmp_path.glob("regex-*.pickle")), "the regex cache is written at exit"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
-from typing import Annotated
+import sys
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -49,4 +52,32 @@ def main() -> None:
     # costs more CPU than the small products it computes for one command: one thread
     # unless the user says otherwise.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        _leave(_status(exc.code))
+    _leave(0)
+
+
+def _status(code: object) -> int:
+    """The exit status ``sys.exit(code)`` would give."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
+def _leave(status: int) -> NoReturn:
+    """Exit without tearing the interpreter down.
+
+    A command holds hundreds of thousands of objects of reference data; freeing them
+    one by one at exit took 0.1-0.2 s, a fifth of a short command. As on a normal exit,
+    the atexit handlers run (the regex cache is saved there) and output is flushed.
+    """
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            stream.flush()
+    os._exit(status)
