@@ -16,6 +16,7 @@ automaton again. Gazetteers fold :data:`PHRASE_INDEX_FORMAT` into their cache
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -24,7 +25,18 @@ import ahocorasick
 __all__ = ["PHRASE_INDEX_FORMAT", "PhraseHit", "PhraseIndex", "SpanSet", "fold"]
 
 #: Bump when the pickled form of a PhraseIndex (its automaton's values) changes.
-PHRASE_INDEX_FORMAT = 1
+PHRASE_INDEX_FORMAT = 2
+
+#: Starts each of a pattern's keys (and spellings) in the one string that holds them.
+_SEP = "\0"
+
+
+def _join(parts: Iterable[str]) -> str:
+    return "".join(_SEP + part for part in parts)
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    return tuple(joined.split(_SEP)[1:])
 
 
 def fold(text: str) -> str:
@@ -59,7 +71,6 @@ class PhraseIndex:
     """
 
     def __init__(self, phrases: Mapping[str, Iterable[str]]) -> None:
-        self._automaton = ahocorasick.Automaton()
         table: dict[str, tuple[set[str], set[str]]] = {}
         for surface, keys in phrases.items():
             folded = fold(surface.strip())
@@ -68,8 +79,21 @@ class PhraseIndex:
             keys_set, spellings = table.setdefault(folded, (set(), set()))
             keys_set.update(keys)
             spellings.add(surface.strip().replace("’", "'"))
-        for folded, (keys_set, spellings) in table.items():
-            self._automaton.add_word(folded, (folded, tuple(sorted(keys_set)), frozenset(spellings)))
+        # The automaton holds pattern numbers (C integers, no Python objects), and each
+        # pattern's keys and spellings are one joined string: a pickled index loads as
+        # a few buffers instead of tens of thousands of small tuples and sets.
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        self._lengths = array("I")
+        self._keys: list[str] = []
+        self._spellings: list[str] = []
+        for number, (folded, (keys_set, spellings)) in enumerate(table.items()):
+            parts = [*keys_set, *spellings]
+            if any(_SEP in part for part in parts):
+                raise ValueError(f"a phrase or key of {folded!r} contains a NUL character")
+            self._automaton.add_word(folded, number)
+            self._lengths.append(len(folded))
+            self._keys.append(_join(sorted(keys_set)))
+            self._spellings.append(_join(sorted(spellings)))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -79,26 +103,27 @@ class PhraseIndex:
         if self._empty or not text:
             return []
         folded = fold(text)
-        candidates: list[tuple[int, int, tuple[str, ...], frozenset[str]]] = []
-        for end_index, (pattern, keys, spellings) in self._automaton.iter(folded):
+        lengths = self._lengths
+        candidates: list[tuple[int, int, int]] = []
+        for end_index, number in self._automaton.iter(folded):
             end = end_index + 1
-            start = end - len(pattern)
+            start = end - lengths[number]
             if start > 0 and _is_word_char(folded[start - 1]) and _is_word_char(folded[start]):
                 continue
             if end < len(folded) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
                 continue
-            candidates.append((start, end, keys, spellings))
+            candidates.append((start, end, number))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         taken = SpanSet()
         hits: list[PhraseHit] = []
-        for start, end, keys, spellings in candidates:
+        for start, end, number in candidates:
             if taken.overlaps(start, end):
                 continue
             taken.add(start, end)
             surface = text[start:end]
-            hits.append(
-                PhraseHit(start, end, surface, keys, surface.replace("’", "'") in spellings)
-            )
+            keys = _split(self._keys[number])
+            spellings = _split(self._spellings[number])
+            hits.append(PhraseHit(start, end, surface, keys, surface.replace("’", "'") in spellings))
         hits.sort(key=lambda h: h.start)
         return hits
 
