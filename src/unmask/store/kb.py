@@ -410,9 +410,18 @@ class KnowledgeBase:
     ) -> ActorProfile:
         span = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).first()
         count, first, last = span if span is not None else (0, None, None)
-        report_rows = list(
-            conn.execute(q.ACTOR_REPORTS, {"actor_id": actor_id, "limit": max(n_reports, 50)})
-        )
+        wanted = max(n_reports, 50)
+        # Dated reports newest first, then undated ones: two index-ordered reads (one
+        # "published DESC NULLS LAST" ordering would sort every report of the actor on
+        # PostgreSQL).
+        report_rows = conn.execute(
+            q.ACTOR_REPORTS_DATED, {"actor_id": actor_id, "limit": wanted}
+        ).all()
+        if len(report_rows) < wanted:
+            report_rows += conn.execute(
+                q.ACTOR_REPORTS_UNDATED,
+                {"actor_id": actor_id, "limit": wanted - len(report_rows)},
+            ).all()
         recent_ids = [r.id for r in report_rows[:50]]
         name = report_rows[0].name if report_rows else actor_id
         actors_of = self._actors_of(conn, recent_ids[:n_reports])
@@ -423,7 +432,7 @@ class KnowledgeBase:
         names = _merge_names(self._stat_rows(conn, actor_id, "name", n_items))
         technique_stats = self._technique_stats(
             conn, actor_id, recent_ids, n_techniques, n_evidence,
-            complete=len(recent_ids) >= int(count),
+            report_count=int(count),
         )
         targets = []
         for r in self._stat_rows(conn, actor_id, "target", n_items):
@@ -468,47 +477,57 @@ class KnowledgeBase:
 
     def _technique_stats(
         self, conn: Connection, actor_id: str, recent_ids: Sequence[int], limit: int,
-        n_evidence: int, *, complete: bool,
+        n_evidence: int, *, report_count: int,
     ) -> tuple[TechniqueStat, ...]:
         """Counts from actor_stats; evidence from the latest reports (``complete`` when
         those are all the actor's reports, else older ones are searched as needed)."""
         stats = self._stat_rows(conn, actor_id, "technique", limit)
         if not stats:
             return ()
+        complete = len(recent_ids) >= report_count
         wanted = {r.key for r in stats}
-        found: dict[str, list[Any]] = defaultdict(list)
-        names: dict[str, str] = {}
-        if recent_ids:
-            # Evidence from the actor's latest reports: newest report first, the most
-            # confident mention of each technique in it. Candidates are picked from small
-            # rows; only the chosen ones are read with their report and quote.
-            candidates = sorted(
-                (r for r in conn.execute(q.TECHNIQUES_IN, {"ids": list(recent_ids)})
-                 if r.technique_id in wanted),
-                key=lambda r: (-r.document_id, -r.confidence, r.id),
-            )
-            chosen: dict[str, list[Any]] = defaultdict(list)
-            for row in candidates:
+        chosen: dict[str, list[Any]] = defaultdict(list)
+
+        def pick(candidates: Iterable[Any]) -> None:
+            # Newest report first, the most confident mention of each technique in it.
+            for row in sorted(candidates, key=lambda r: (-r.document_id, -r.confidence, r.id)):
                 held = chosen[row.technique_id]
                 if len(held) < n_evidence and all(h.document_id != row.document_id
                                                   for h in held):
                     held.append(row)
-            order = [r.id for held in chosen.values() for r in held]
-            if order:
-                by_id = {r.id: r for r in conn.execute(q.TECHNIQUE_EVIDENCE, {"ids": order})}
-                for technique_id, held in chosen.items():
-                    for r in held:
-                        row = by_id[r.id]
-                        names.setdefault(technique_id, row.name)
-                        found[technique_id].append(row)
-        for technique_id in sorted(wanted):
-            if complete or found.get(technique_id):
-                continue
-            for row in conn.execute(q.TECHNIQUE_FALLBACK, {"actor_id": actor_id,
-                                                           "technique_id": technique_id,
-                                                           "limit": n_evidence}):
-                names.setdefault(row.technique_id, row.name)
-                found[technique_id].append(row)
+
+        if recent_ids:
+            # Candidates are small rows; only the chosen ones are read with their report
+            # and quote.
+            pick(r for r in conn.execute(q.TECHNIQUES_IN, {"ids": list(recent_ids)})
+                 if r.technique_id in wanted)
+        missing = sorted(t for t in wanted if not chosen.get(t))
+        if missing and not complete:
+            # Techniques the latest reports do not show: looked up in the actor's other
+            # reports (one probe per technique and report) when that is little work,
+            # else along each technique's mentions (stopping at the first few).
+            if report_count * len(missing) <= 40_000:
+                recent = set(recent_ids)
+                older = [d for d in conn.execute(q.ACTOR_DOCUMENTS, {"actor_id": actor_id})
+                         .scalars() if d not in recent]
+                for start in range(0, len(older), 1000):
+                    pick(conn.execute(q.TECHNIQUES_IN_REPORTS, {
+                        "techniques": missing, "ids": older[start:start + 1000]}))
+            else:
+                for technique_id in missing:
+                    pick(conn.execute(q.TECHNIQUE_FALLBACK, {
+                        "actor_id": actor_id, "technique_id": technique_id,
+                        "limit": n_evidence}))
+        found: dict[str, list[Any]] = defaultdict(list)
+        names: dict[str, str] = {}
+        order = [r.id for held in chosen.values() for r in held]
+        if order:
+            by_id = {r.id: r for r in conn.execute(q.TECHNIQUE_EVIDENCE, {"ids": order})}
+            for technique_id, held in chosen.items():
+                for r in held:
+                    row = by_id[r.id]
+                    names.setdefault(technique_id, row.name)
+                    found[technique_id].append(row)
         return tuple(
             TechniqueStat(
                 technique_id=r.key, name=names.get(r.key, ""), reports=r.reports,
@@ -523,23 +542,26 @@ class KnowledgeBase:
         counts, read oldest first in pages until that many groups are complete."""
         groups: dict[tuple[str, str, str], list[Any]] = {}
         since = dt.date.min
-        page = max(4 * limit, 500)
+        page = limit + limit // 4 + 16
         while limit > 0:
-            rows = list(conn.execute(q.TIMELINE_ROWS, {"actor_id": actor_id, "since": since,
-                                                       "limit": page}))
+            rows = conn.execute(q.TIMELINE_ROWS, {"actor_id": actor_id, "since": since,
+                                                  "limit": page}).all()
             full = len(rows) == page
             if full:
                 # The last date may go on past the page: fold it from the next page.
-                since = _as_date(rows[-1].start_date) or since
-                rows = [r for r in rows if _as_date(r.start_date) != since]
+                last = rows[-1].start_date
+                since = _as_date(last) or since
+                rows = [r for r in rows if r.start_date != last]
                 if not rows:
                     page *= 2
                     continue
-            for r in rows:
-                held = groups.setdefault((r.kind, r.date, r.precision),
-                                         [_as_date(r.start_date), set(), r.id])
-                held[1].add(r.document_id)
-                held[2] = min(held[2], r.id)
+            for event_id, kind, date, precision, start, document_id in rows:
+                held = groups.get((kind, date, precision))
+                if held is None:
+                    groups[(kind, date, precision)] = [start, {document_id}, event_id]
+                else:
+                    held[1].add(document_id)
+                    held[2] = min(held[2], event_id)
             if not full or len(groups) >= limit:
                 break
         if not groups:

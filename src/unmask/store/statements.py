@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, select, type_coerce
 
 from unmask.store.schema import (
     ActorRow,
@@ -25,7 +25,9 @@ from unmask.store.schema import (
 
 __all__ = [
     "ACTORS_OF",
-    "ACTOR_REPORTS",
+    "ACTOR_DOCUMENTS",
+    "ACTOR_REPORTS_DATED",
+    "ACTOR_REPORTS_UNDATED",
     "ACTOR_SPAN",
     "ALIAS_NAME",
     "ALIAS_SOURCES",
@@ -37,6 +39,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "STAT_ROWS",
     "TECHNIQUES_IN",
+    "TECHNIQUES_IN_REPORTS",
     "TECHNIQUE_EVIDENCE",
     "TECHNIQUE_FALLBACK",
     "TIMELINE_EVIDENCE",
@@ -78,13 +81,19 @@ ACTOR_SPAN = select(ActorRow.reports, ActorRow.first_seen, ActorRow.last_seen).w
     ActorRow.actor_id == bindparam("actor_id")
 )
 
-ACTOR_REPORTS = (
+_ACTOR_REPORTS = (
     select(*REPORT_COLUMNS, da.mentions, da.name)
     .join(da, da.document_id == _D.id)
-    .where(da.actor_id == bindparam("actor_id"))
-    .order_by(da.published.desc().nulls_last(), da.document_id.desc())
     .limit(bindparam("limit"))
 )
+#: An actor's dated reports, newest first (the (actor_id, published) index, backwards).
+ACTOR_REPORTS_DATED = _ACTOR_REPORTS.where(
+    da.actor_id == bindparam("actor_id"), da.published.is_not(None)
+).order_by(da.published.desc(), da.document_id.desc())
+#: Then its undated reports, latest stored first.
+ACTOR_REPORTS_UNDATED = _ACTOR_REPORTS.where(
+    da.actor_id == bindparam("actor_id"), da.published.is_(None)
+).order_by(da.document_id.desc())
 
 ACTORS_OF = (
     select(da.document_id, da.actor_id)
@@ -107,10 +116,21 @@ TECHNIQUE_EVIDENCE = (
     .where(_t.id.in_(bindparam("ids", expanding=True)))
 )
 
+#: Mentions of given techniques in given reports (small columns; one index probe per
+#: (technique, report) pair).
+TECHNIQUES_IN_REPORTS = select(_t.id, _t.technique_id, _t.confidence, _t.document_id).where(
+    _t.technique_id.in_(bindparam("techniques", expanding=True)),
+    _t.document_id.in_(bindparam("ids", expanding=True)),
+)
+
+#: Every report about an actor.
+ACTOR_DOCUMENTS = select(da.document_id).where(da.actor_id == bindparam("actor_id"))
+
+#: Up to ``limit`` mentions of one technique in reports about an actor (walks the
+#: technique's mentions; for actors too big to walk their reports).
 TECHNIQUE_FALLBACK = (
-    select(_t.technique_id, _t.name, *evidence_columns(_t))
+    select(_t.id, _t.technique_id, _t.confidence, _t.document_id)
     .join(da, (da.document_id == _t.document_id) & (da.actor_id == bindparam("actor_id")))
-    .join(_DT, _D.id == _t.document_id)
     .where(_t.technique_id == bindparam("technique_id"))
     .limit(bindparam("limit"))
 )
@@ -120,7 +140,9 @@ _e, _ea = EventRow, EventActorRow
 #: event_actors (actor_id, start_date) gives them in order: a timeline cut to its
 #: oldest entries reads only those, not every event of a big actor).
 TIMELINE_ROWS = (
-    select(_e.id, _e.kind, _e.date, _e.precision, _ea.start_date, _ea.document_id)
+    select(_e.id, _e.kind, _e.date, _e.precision,
+           # Raw values (no per-row date parsing): only compared with each other.
+           type_coerce(_ea.start_date, String).label("start_date"), _ea.document_id)
     .select_from(_ea)
     .join(_e, _e.id == _ea.event_id)
     .where(_ea.actor_id == bindparam("actor_id"), _ea.start_date >= bindparam("since"))
