@@ -414,9 +414,9 @@ class KnowledgeBase:
         # Dated reports newest first, then undated ones: two index-ordered reads (one
         # "published DESC NULLS LAST" ordering would sort every report of the actor on
         # PostgreSQL).
-        report_rows = conn.execute(
+        report_rows: list[Any] = list(conn.execute(
             q.ACTOR_REPORTS_DATED, {"actor_id": actor_id, "limit": wanted}
-        ).all()
+        ))
         if len(report_rows) < wanted:
             report_rows += conn.execute(
                 q.ACTOR_REPORTS_UNDATED,
