@@ -19,6 +19,7 @@ import gc
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -32,6 +33,7 @@ __all__ = [
     "cache_dir",
     "clear_memory",
     "compact_pickle",
+    "installed_version",
     "load_compiled",
     "load_pickle",
     "package_version",
@@ -86,18 +88,67 @@ def clear_memory() -> None:
         _memory.clear()
 
 
+def _normal_name(name: str) -> str:
+    """A distribution name as its ``.dist-info`` directory spells it (PEP 503, then ``_``)."""
+    return "".join("_" if ch in "-_." else ch for ch in name.lower())
+
+
 @functools.cache
-def package_version(distribution: str) -> str:
-    """Installed version of a distribution, or raise ReferenceDataError naming it."""
-    import importlib.metadata  # not at start-up: it pulls in the e-mail parser and zipfile
+def _dist_info_dirs(entry: str) -> dict[str, Path]:
+    """Normalised distribution name -> its ``.dist-info`` directory, in one path entry."""
+    found: dict[str, Path] = {}
+    try:
+        names = os.listdir(entry or ".")
+    except OSError:
+        return found
+    for child in names:
+        stem = child[: -len(".dist-info")]
+        if child.endswith(".dist-info") and "-" in stem:  # {name}-{version}.dist-info
+            found.setdefault(_normal_name(stem.split("-", 1)[0]), Path(entry or ".", child))
+    return found
+
+
+@functools.cache
+def installed_version(distribution: str) -> str | None:
+    """The installed version of a distribution, or None when it is not installed.
+
+    The ``Version`` header of the first ``.dist-info`` on ``sys.path``, as
+    :func:`importlib.metadata.version` finds it, without importing
+    :mod:`importlib.metadata` (with the e-mail parser and zipfile, a tenth of the
+    command line's start-up). Other layouts (eggs, zip imports) fall back to it.
+    """
+    key = _normal_name(distribution)
+    for entry in sys.path:
+        directory = _dist_info_dirs(entry).get(key)
+        if directory is None:
+            continue
+        try:
+            with (directory / "METADATA").open(encoding="utf-8") as fh:
+                for line in fh:
+                    if not line.strip():
+                        break  # end of the headers
+                    if line.startswith("Version:"):
+                        return line[len("Version:") :].strip()
+        except OSError:
+            pass
+        break
+    import importlib.metadata
 
     try:
         return importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError as exc:
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def package_version(distribution: str) -> str:
+    """Installed version of a distribution, or raise ReferenceDataError naming it."""
+    version = installed_version(distribution)
+    if version is None:
         raise ReferenceDataError(
             f"reference data package {distribution!r} is not installed; "
             f"reinstall unmask (pip install unmask) to bring it back"
-        ) from exc
+        )
+    return version
 
 
 def load_pickle(path: Path) -> Any:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import importlib
+
+from unmask.reference.cache import installed_version
 
 __all__ = ["reference_versions"]
 
@@ -12,13 +15,10 @@ _DISTRIBUTIONS = ("pymispgalaxies", "pymispwarninglists", "tldextract", "attack-
 @functools.cache
 def reference_versions() -> dict[str, str]:
     """Name -> version of each reference data source installed."""
-    import importlib.metadata  # not at start-up: it pulls in the e-mail parser and zipfile
-
     versions: dict[str, str] = {}
     for dist in _DISTRIBUTIONS:
-        try:
-            versions[dist] = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            continue
+        version = installed_version(dist)
+        if version is not None:
+            versions[dist] = version
     versions["attack"] = importlib.import_module("unmask.reference.attack").attack_version()
     return versions
