@@ -498,21 +498,27 @@ class KnowledgeBase:
 
         if recent_ids:
             # Candidates are small rows; only the chosen ones are read with their report
-            # and quote.
-            pick(r for r in conn.execute(q.TECHNIQUES_IN, {"ids": list(recent_ids)})
+            # and quote. The newest ten reports first (all their mentions), then only
+            # the techniques still short of evidence in the others.
+            newest = sorted(recent_ids, reverse=True)
+            pick(r for r in conn.execute(q.TECHNIQUES_IN, {"ids": newest[:10]}).all()
                  if r.technique_id in wanted)
+            short = sorted(t for t in wanted if len(chosen[t]) < n_evidence)
+            if short and newest[10:]:
+                pick(conn.execute(q.TECHNIQUES_IN_REPORTS,
+                                  {"techniques": short, "ids": newest[10:]}).all())
         missing = sorted(t for t in wanted if not chosen.get(t))
         if missing and not complete:
             # Techniques the latest reports do not show: looked up in the actor's other
-            # reports (one probe per technique and report) when that is little work,
-            # else along each technique's mentions (stopping at the first few).
-            if report_count * len(missing) <= 40_000:
+            # reports when they are not too many, else along each technique's mentions
+            # (stopping at the first few).
+            if report_count <= 2000:
                 recent = set(recent_ids)
                 older = [d for d in conn.execute(q.ACTOR_DOCUMENTS, {"actor_id": actor_id})
                          .scalars() if d not in recent]
                 for start in range(0, len(older), 1000):
                     pick(conn.execute(q.TECHNIQUES_IN_REPORTS, {
-                        "techniques": missing, "ids": older[start:start + 1000]}))
+                        "techniques": missing, "ids": older[start:start + 1000]}).all())
             else:
                 for technique_id in missing:
                     pick(conn.execute(q.TECHNIQUE_FALLBACK, {

@@ -176,7 +176,8 @@ class ActorStatRow(Base):
     reports: Mapped[int] = mapped_column(Integer, nullable=False)
     mentions: Mapped[int] = mapped_column(Integer, nullable=False)
 
-    __table_args__ = (Index(None, "actor_id", "kind", "reports"),)
+    #: Covering: a profile reads an actor's counters from the index alone.
+    __table_args__ = (Index(None, "actor_id", "kind", "reports", "key", "mentions"),)
 
 
 class AliasClaimRow(_Finding, Base):
@@ -226,7 +227,11 @@ class TechniqueRow(_Finding, Base):
     #: The evidence text (the span's text, whitespace folded, cut to 300 characters).
     quote: Mapped[str] = mapped_column(Text, nullable=False)
 
-    __table_args__ = (Index(None, "document_id"), Index(None, "technique_id", "document_id"))
+    #: The first covers the evidence candidates of a report (no read of the quote).
+    __table_args__ = (
+        Index(None, "document_id", "technique_id", "confidence"),
+        Index(None, "technique_id", "document_id"),
+    )
 
 
 class TargetRow(_Finding, Base):
@@ -299,4 +304,8 @@ class EventActorRow(Base):
     document_id: Mapped[int] = _doc_fk()
     start_date: Mapped[dt.date] = mapped_column(Date, nullable=False)
 
-    __table_args__ = (Index(None, "actor_id", "start_date"), Index(None, "document_id"))
+    #: Covering: a timeline reads an actor's events in date order from the index alone.
+    __table_args__ = (
+        Index(None, "actor_id", "start_date", "event_id", "document_id"),
+        Index(None, "document_id"),
+    )

@@ -117,9 +117,11 @@ TECHNIQUE_EVIDENCE = (
 )
 
 #: Mentions of given techniques in given reports (small columns; one index probe per
-#: (technique, report) pair).
+#: Mentions of given techniques in given reports (small columns). The reports drive
+#: the read (their rows through the document index, the techniques as a filter): the
+#: planner would otherwise probe every (technique, report) pair.
 TECHNIQUES_IN_REPORTS = select(_t.id, _t.technique_id, _t.confidence, _t.document_id).where(
-    _t.technique_id.in_(bindparam("techniques", expanding=True)),
+    _t.technique_id.concat("").in_(bindparam("techniques", expanding=True)),
     _t.document_id.in_(bindparam("ids", expanding=True)),
 )
 
