@@ -101,3 +101,13 @@ def test_fast_exit_still_runs_atexit_handlers(tmp_path: Path) -> None:
                           check=False)
     assert (done.returncode, done.stdout) == (4, "bye")
     assert list(tmp_path.glob("regex-*.pickle")), "the regex cache is written at exit"
+
+
+def test_data_build_also_warms_the_extractor_caches() -> None:
+    from typer.testing import CliRunner
+
+    from unmask.cli.app import app
+
+    result = CliRunner().invoke(app, ["data", "build"])
+    assert result.exit_code == 0, result.output
+    assert "extractors" in result.output and "reference index(es) ready" in result.output

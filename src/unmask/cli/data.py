@@ -15,6 +15,8 @@ from unmask.reference.versions import reference_versions
 
 __all__ = ["register"]
 
+_WARM_UP = "In May 2024 APT28 sent phishing e-mails to ministries in Germany; PowerShell fetched a payload from 203.0.113.5."
+
 data_app = typer.Typer(help="Reference data: MISP galaxies, warninglists, ATT&CK, suffix list.",
                        no_args_is_help=True)
 
@@ -46,6 +48,12 @@ def build_command() -> None:
     """Compile every reference index into the cache now (otherwise done on first use)."""
     with reference_progress():
         labels = build_all(on_index=lambda label: err.print(f"[green]✓[/] {label}"))
+        # One short analysis compiles what the extractors cache themselves: the
+        # technique model and name index, and the engine code of every regular expression.
+        from unmask.pipeline import analyze
+
+        analyze(_WARM_UP)
+        err.print("[green]✓[/] extractors (technique model, names, regular expressions)")
     out.print(f"{len(labels)} of {len(INDEXES)} reference index(es) ready in {cache_dir()}")
 
 
