@@ -229,7 +229,7 @@ class TechniqueRow(_Finding, Base):
 
     #: The first covers the evidence candidates of a report (no read of the quote).
     __table_args__ = (
-        Index(None, "document_id", "technique_id", "confidence"),
+        Index(None, "document_id", "technique_id", "confidence", "id"),
         Index(None, "technique_id", "document_id"),
     )
 

@@ -36,16 +36,16 @@ def upgrade() -> None:
     )
     op.drop_index("ix_event_actors_actor_id_start_date", table_name="event_actors")
     op.create_index(
-        "ix_techniques_document_id_technique_id_confidence",
+        "ix_techniques_document_id_technique_id_confidence_id",
         "techniques",
-        ["document_id", "technique_id", "confidence"],
+        ["document_id", "technique_id", "confidence", "id"],
     )
     op.drop_index("ix_techniques_document_id", table_name="techniques")
 
 
 def downgrade() -> None:
     op.create_index("ix_techniques_document_id", "techniques", ["document_id"])
-    op.drop_index("ix_techniques_document_id_technique_id_confidence",
+    op.drop_index("ix_techniques_document_id_technique_id_confidence_id",
                   table_name="techniques")
     op.create_index("ix_event_actors_actor_id_start_date", "event_actors",
                     ["actor_id", "start_date"])
