@@ -78,7 +78,11 @@ def _generate(pattern: str | bytes, flags: int) -> _Entry:
 
 
 def compile_cached(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern[AnyStr]:
-    """``re.compile(pattern, flags)``, with the compiled code kept across processes."""
+    """``re.compile(pattern, flags)``, with the compiled code kept across processes.
+
+    For the fixed patterns of a module (its tables and rules), not for patterns built
+    from input text: every distinct pattern is kept in the file.
+    """
     flags = int(flags)
     if _sre is None or flags & re.DEBUG:  # pragma: no cover - not CPython / debugging
         return re.compile(pattern, flags)
