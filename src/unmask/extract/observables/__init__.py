@@ -41,6 +41,7 @@ from unmask.extract.observables.validate import (
     xmr_ok,
 )
 from unmask.model import ExtractContext, Observable, Span
+from unmask.reference.regexes import compile_cached
 from unmask.reference.suffixes import SuffixIndex, load_suffixes
 from unmask.reference.warninglists import load_warninglists
 
@@ -58,20 +59,20 @@ _HASH_TYPES = {32: "md5", 40: "sha1", 64: "sha256", 128: "sha512"}
 _TRAIL = ".,;:!?'\"*`>"
 _PAIRS = {")": "(", "]": "[", "}": "{"}
 _QUOTES = "'\"`"
-_ETH_CONTEXT = re.compile(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
-_XMPP = re.compile(r"jabber|xmpp")
+_ETH_CONTEXT = compile_cached(r"(?i)\b(?:eth|ether|ethereum|erc-?20|wallet|address(?:es)?)\b")
+_XMPP = compile_cached(r"jabber|xmpp")
 _LOTS = "warninglist:lots-project"
 _WRAP_SPACE = ("\xa0", FILLER)
-_WRAP = re.compile(r"[\xa0\x01]\r?\n")
-_CONTINUATION = re.compile(r"[A-Za-z0-9_%-][!-;=?-\[\]-{}~]{0,4096}")
+_WRAP = compile_cached(r"[\xa0\x01]\r?\n")
+_CONTINUATION = compile_cached(r"[A-Za-z0-9_%-][!-;=?-\[\]-{}~]{0,4096}")
 #: Something worth a second look inside a URL's path or query: a dotted name that
 #: is not just a web page (``?u=evil.com``, ``/evil.com/``), an address or a hash.
-_INNER_HINT = re.compile(
+_INNER_HINT = compile_cached(
     r"[/=?&@:;,%][A-Za-z0-9_-]+\.(?!(?:html?|php|aspx?|jsp|png|jpe?g|gif|pdf|js|css|svg|xml|txt)\b)[A-Za-z]{2}"
     r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@"
 )
 #: Product names that look like file names ("Node.js").
-_PRODUCT_JS = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
+_PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
 
 def _trim(value: str) -> str:

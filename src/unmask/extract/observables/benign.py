@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from unmask.model import ExtractContext
+from unmask.reference.regexes import compile_cached
 from unmask.reference.suffixes import SuffixIndex
 from unmask.reference.warninglists import Warninglists
 
@@ -42,7 +43,7 @@ _V6_SPECIAL = (
 _VERSION_WORDS = frozenset(
     ["version", "versions", "ver", "ver.", "release", "released", "build", "firmware", "update", "updated", "patch", "patched", "upgrade", "upgraded", "v", "firefox", "chrome", "safari", "android", "ios", "windows", "nt", "office", "sp", "kernel"]
 )
-_FILE_CONTEXT = re.compile(
+_FILE_CONTEXT = compile_cached(
     r"(?i)\b(?:file|files|filename|file name|named|attachment|attached|archive|document|"
     r"script|executable|payload|dropp(?:ed|er)|download(?:ed|s)?|saved|extract(?:ed)?|open(?:ed|s)?|"
     r"macro|zip|rar|\.exe|decoy|lure|sample)\b"
@@ -64,7 +65,7 @@ def _substring_hint(lists: Warninglists) -> re.Pattern[str] | None:
     known = _SUBSTRING_HINTS.get(id(lists))
     if known is None or known[0] is not lists:
         needles = sorted({needle for needle, _ in lists.substrings}, key=len, reverse=True)
-        pattern = re.compile("|".join(map(re.escape, needles))) if needles else None
+        pattern = compile_cached("|".join(map(re.escape, needles))) if needles else None
         known = _SUBSTRING_HINTS[id(lists)] = (lists, pattern)
     return known[1]
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from unmask.reference.regexes import compile_cached
+
 __all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "SCHEMES"]
 
 #: Defanged and real URL schemes -> the canonical scheme.
@@ -83,5 +85,5 @@ _GUARD = (
     r"|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
     r"|HK|%[A-Za-z_]{2,30}%|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
-ATOMS = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
-INNER = re.compile(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)
+ATOMS = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
+INNER = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -12,6 +12,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from unmask.reference.regexes import compile_cached
+
 __all__ = ["Refanged", "refang", "refang_text"]
 
 _OPEN = r"[\[\(\{]"
@@ -21,7 +23,7 @@ _SP = r"[ \t]{0,3}"
 # Each pattern starts with one rare character (a bracket, '.', a backslash, '@' or
 # a full-width look-alike), so the regex engine skips plain text at C speed; every
 # repetition is bounded, so the pass stays linear on hostile input.
-_BRACKET = re.compile(
+_BRACKET = compile_cached(
     rf"""{_OPEN}(?<!{_OPEN}.){_OPEN}{{0,7}}{_SP}(?:
         (?P<dot>\.|(?i:dot)){_SP}{_CLOSE}{{0,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?
         |(?P<at>@|(?i:at)){_SP}{_CLOSE}{{1,4}}[ \t]{{0,3}}
@@ -30,10 +32,10 @@ _BRACKET = re.compile(
     )""",
     re.VERBOSE,
 )
-_CDOT = re.compile(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
-_BSLASH = re.compile(r"\\\\{0,15}(?=[._])")
-_SPAT = re.compile(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
-_WIDE_RX = re.compile("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
+_CDOT = compile_cached(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
+_BSLASH = compile_cached(r"\\\\{0,15}(?=[._])")
+_SPAT = compile_cached(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
+_WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -42,7 +44,7 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 # local-part character, up to three blanks, the "at" part, then the host.
 _DOT_WORD = r"[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3}"
 _LOCAL_BEFORE = r"(?:(?<=[\w.+-])|(?<=[\w.+-][ \t])|(?<=[\w.+-][ \t]{2})|(?<=[\w.+-][ \t]{3}))"
-_SPACED_EMAIL = re.compile(
+_SPACED_EMAIL = compile_cached(
     rf"""(?P<at>
         [ \t](?:(?<=[\w.+-].)|(?<=[\w.+-][ \t].)|(?<=[\w.+-][ \t]{{2}}.))(?:at|AT)[ \t]{{1,3}}
         |{_LOCAL_BEFORE}[\[\(\{{](?:at|AT)[ \t]{{0,3}}[\]\)\}}][ \t]{{0,3}}
@@ -54,8 +56,8 @@ _SPACED_EMAIL = re.compile(
     re.VERBOSE,
 )
 #: A local part is at most 64 characters long.
-_LONG_LOCAL = re.compile(r"[\w.+-]{65}")
-_SPACED_PART = re.compile(r"[ \t]{1,3}(?:at|AT|dot|DOT)[ \t]{1,3}|/AT/|/DOT/")
+_LONG_LOCAL = compile_cached(r"[\w.+-]{65}")
+_SPACED_PART = compile_cached(r"[ \t]{1,3}(?:at|AT|dot|DOT)[ \t]{1,3}|/AT/|/DOT/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-_AT_HINT = re.compile(r"[ \t/\[\(\{](?:at|AT)[ \t/\]\)\}]")
+_AT_HINT = compile_cached(r"[ \t/\[\(\{](?:at|AT)[ \t/\]\)\}]")
 
 
 def _spaced_edits(text: str) -> list[tuple[int, int, str]]:

@@ -19,18 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from unmask.reference.regexes import compile_cached
+
 __all__ = ["FILLER", "GAP", "Compact", "compact", "mask", "windows"]
 
 #: Stands in for text outside the windows; matched by no pattern, not a boundary.
 FILLER = "\x01"
 
-_TRIG = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?=\S)[^\s]{0,4096}")
-_TRIG_REV = re.compile(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?<=\S.)[^\s]{0,4096}")
-_HEAD = re.compile(r"[^\s]{0,256}")
+_TRIG = compile_cached(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?=\S)[^\s]{0,4096}")
+_TRIG_REV = compile_cached(r"[.:@\\\[\]{}/\u3002\uff0e\uff61\uff1a\uff20](?<=\S.)[^\s]{0,4096}")
+_HEAD = compile_cached(r"[^\s]{0,256}")
 #: Defang marks written apart from their neighbours (``user @ example [.] com``,
 #: ``HKLM\\Software\\Image File Execution Options``): their token's window is
 #: widened to the tokens around it. One character class first, so the scan is fast.
-_SPECIAL_CHARS = re.compile(
+_SPECIAL_CHARS = compile_cached(
     r"""[@\\\[\](){}](?:
         (?<=@)(?=[ \t])|(?<=[ \t]@)
         |(?<=\\)(?=[A-Za-z0-9%])
@@ -43,7 +45,7 @@ _SPECIAL_CHARS = re.compile(
 )
 
 _EXTRAS = tuple(
-    re.compile(p)
+    compile_cached(p)
     for p in (
         r"CVE[-_ ]?\d",
         r"cve[-_ ]?\d",
@@ -56,14 +58,14 @@ _EXTRAS = tuple(
     )
 )
 #: Inline base64 payloads (``data:image/png;base64,...``) hold no observables.
-_BASE64 = re.compile(r";base64,([A-Za-z0-9+/=]{64,})")
+_BASE64 = compile_cached(r";base64,([A-Za-z0-9+/=]{64,})")
 _MAX_LOOK = 256
 #: One step to the next token (towards the end of the text, or of the reversed
 #: text): up to 8 blanks, not across a line break or past the end, then the token
 #: (at most 256 characters). Atomic, so a step either happens whole or not at all.
 _STEP = r"(?>[ \t\xa0]{0,8})(?![\n\r]|\Z)(?>[^\s]{0,256})"
-_STEPS = {k: re.compile(f"(?:{_STEP}){{0,{k}}}+") for k in (1, 3, 4)}
-_TOKEN_STEPS = {k: re.compile(f"(?P<tok>(?>[^\\s]{{0,256}}))(?:{_STEP}){{0,{k}}}+") for k in (0, 1, 3, 4)}
+_STEPS = {k: compile_cached(f"(?:{_STEP}){{0,{k}}}+") for k in (1, 3, 4)}
+_TOKEN_STEPS = {k: compile_cached(f"(?P<tok>(?>[^\\s]{{0,256}}))(?:{_STEP}){{0,{k}}}+") for k in (0, 1, 3, 4)}
 
 
 #: How far a walk to the left can go: one token and three more steps.
@@ -116,7 +118,7 @@ _TRIGGERS = ".:@\\[]{}/"
 _LATIN1_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0"
 _WIDE_SPACES = "\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _WIDE_TRIGGERS = "\u3002\uff0e\uff61\uff1a\uff20"
-_WIDE = re.compile(f"[{_WIDE_SPACES}{_WIDE_TRIGGERS}]")
+_WIDE = compile_cached(f"[{_WIDE_SPACES}{_WIDE_TRIGGERS}]")
 _WIDE_LOW = min(map(ord, _WIDE_SPACES + _WIDE_TRIGGERS))
 _WIDE_SPACE_CODES = np.array([ord(c) for c in _WIDE_SPACES], dtype=np.uint16)
 _WIDE_TRIGGER_CODES = np.array([ord(c) for c in _WIDE_TRIGGERS], dtype=np.uint16)
