@@ -11,6 +11,7 @@ Runs in linear time: one pass over the lines, one regex pass per block.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -110,8 +111,12 @@ def _emit(text: str, start: int, end: int, kind: str, out: list[Sentence]) -> No
         out.append(Sentence(Span(start, end), kind))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Cut ``text`` into sentences, headings, list items and table rows, with offsets."""
+@functools.lru_cache(maxsize=2)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Cut ``text`` into sentences, headings, list items and table rows, with offsets.
+
+    Several stages split the same document: the last two texts' results are kept.
+    """
     out: list[Sentence] = []
     block_start: int | None = None
     block_end = 0
@@ -141,4 +146,4 @@ def split_sentences(text: str) -> list[Sentence]:
         block_end = line_start + len(content)
     if block_start is not None:
         _split_block(text, block_start, block_end, out)
-    return out
+    return tuple(out)

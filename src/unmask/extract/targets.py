@@ -21,6 +21,7 @@ Every place, sector and organisation named in the text becomes a
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,12 +94,16 @@ class _Lines:
         return start, end
 
 
-def passages(text: str) -> list[Passage]:
+@functools.lru_cache(maxsize=2)
+def passages(text: str) -> tuple[Passage, ...]:
     """The text's sentences, each with its paragraph and a page-furniture flag.
 
     Furniture is a photo caption (the whole line holding a photo credit), a byline,
     and everything after a "Related" / "Latest ..." / "Read more" heading until the
     next prose sentence.
+
+    The targets, attribution, malware and event stages all read a document's
+    passages; the last two texts' are kept, so a document is split once.
     """
     sentences = split_sentences(text)
     lines = _Lines(text)
@@ -128,7 +133,7 @@ def passages(text: str) -> list[Passage]:
             else:
                 furniture = True
         out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3))
-    return out
+    return tuple(out)
 
 
 class ActorIndex:
@@ -435,11 +440,12 @@ def _role(
     return "mention"
 
 
-def _hits_with_roles(
-    text: str, actors: Sequence[ActorMention], items: Sequence[Passage] | None = None
-) -> list[tuple[_Hit, str, Passage, int]]:
+@functools.lru_cache(maxsize=2)
+def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple[_Hit, str, Passage, int], ...]:
+    """Every gazetteer hit with its role, passage and passage index (targets and
+    attributions both read these; the last two documents' are kept)."""
     hits = _find_hits(text, actors)
-    items = passages(text) if items is None else items
+    items = passages(text)
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     for index, passage in enumerate(items):
@@ -460,7 +466,7 @@ def _hits_with_roles(
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
         position = cursor
-    return out
+    return tuple(out)
 
 
 def extract_targets(
@@ -471,7 +477,7 @@ def extract_targets(
 ) -> list[TargetMention]:
     """Sectors, countries, regions and organisations, each with its role."""
     out: list[TargetMention] = []
-    for hit, role, _passage, _index in _hits_with_roles(text, actors):
+    for hit, role, _passage, _index in _hits_with_roles(text, tuple(actors)):
         confidence = 0.6 if hit.form == "heuristic" else 0.9 if hit.form in ("capital", "demonym") else 1.0
         out.append(
             TargetMention(
@@ -553,7 +559,7 @@ def extract_attributions(
     orgs = org_gazetteer()
     items = passages(text)
     actor_index = ActorIndex(actors)
-    for hit, role, passage, index in _hits_with_roles(text, actors, items):
+    for hit, role, passage, index in _hits_with_roles(text, tuple(actors)):
         if role != "sponsor" or passage.furniture:
             continue
         actor_ids = actor_index.for_passage(index, items)
