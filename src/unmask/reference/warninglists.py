@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
+from zlib import crc32 as _crc32
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
@@ -102,20 +103,23 @@ class StringTable(Mapping[str, tuple[int, ...]]):
         self._groups = tuple(group_ids)
 
     def _find(self, key: str) -> int:
-        """The entry number of ``key``, or -1."""
-        needle = _encode(key)
+        """The entry number of ``key``, or -1 (runs once per look-up: kept lean)."""
+        needle = key.encode("utf-8", "surrogatepass")
         slots = self._slots
         mask = len(slots) - 1
+        i = _crc32(needle) & mask
+        entry = slots[i] - 1
+        if entry < 0:
+            return -1
         offsets = self._offsets
         blob = self._blob
-        i = zlib.crc32(needle) & mask
         while True:
-            entry = slots[i] - 1
-            if entry < 0:
-                return -1
             if blob[offsets[entry] : offsets[entry + 1]] == needle:
                 return entry
             i = (i + 1) & mask
+            entry = slots[i] - 1
+            if entry < 0:
+                return -1
 
     @overload
     def get(self, key: str, /) -> tuple[int, ...] | None: ...

@@ -12,6 +12,8 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+import ahocorasick
+
 from unmask.model import ExtractContext
 from unmask.reference.regexes import compile_cached
 from unmask.reference.suffixes import SuffixIndex
@@ -56,17 +58,22 @@ _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "exam
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
 _EXAMPLE_ENDINGS = tuple(sorted(_EXAMPLE_DOMAINS))
 
-#: Per compiled warninglists: one pattern that any of its ``substring`` entries
-#: matches (most hosts hold none, so the per-entry loop is skipped).
-_SUBSTRING_HINTS: dict[int, tuple[Warninglists, re.Pattern[str] | None]] = {}
+#: Per compiled warninglists: an Aho-Corasick automaton of its ``substring`` entries
+#: (most hosts hold none, so the per-entry loop is skipped; one C call per host).
+_SUBSTRING_HINTS: dict[int, tuple[Warninglists, ahocorasick.Automaton | None]] = {}
 
 
-def _substring_hint(lists: Warninglists) -> re.Pattern[str] | None:
+def _substring_hint(lists: Warninglists) -> ahocorasick.Automaton | None:
     known = _SUBSTRING_HINTS.get(id(lists))
     if known is None or known[0] is not lists:
-        needles = sorted({needle for needle, _ in lists.substrings}, key=len, reverse=True)
-        pattern = compile_cached("|".join(map(re.escape, needles))) if needles else None
-        known = _SUBSTRING_HINTS[id(lists)] = (lists, pattern)
+        needles = {needle for needle, _ in lists.substrings}
+        automaton: ahocorasick.Automaton | None = None
+        if needles:
+            automaton = ahocorasick.Automaton()
+            for needle in needles:
+                automaton.add_word(needle, 0)
+            automaton.make_automaton()
+        known = _SUBSTRING_HINTS[id(lists)] = (lists, automaton)
     return known[1]
 
 
@@ -84,7 +91,7 @@ def _match_host(lists: Warninglists, host: str) -> tuple[str, ...]:
             break
         name = name[dot + 1 :]
     hint = _substring_hint(lists)
-    if hint is not None and hint.search(host):
+    if hint is not None and next(hint.iter(host), None) is not None:
         ids.extend(list_id for needle, list_id in lists.substrings if needle in host)
     if not ids:
         return ()
