@@ -97,7 +97,10 @@ def compile_cached(pattern: AnyStr, flags: int | re.RegexFlag = 0) -> re.Pattern
             pass
         else:
             return compiled
-    entry = _generate(pattern, flags)
+    try:
+        entry = _generate(pattern, flags)
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover - a CPython whose compiler differs
+        return re.compile(pattern, flags)
     with _lock:
         global _added
         if key not in codes:
