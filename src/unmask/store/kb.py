@@ -400,10 +400,6 @@ class KnowledgeBase:
             or conn.execute(q.HAS_CLAIM, params).first() is not None
         )
 
-    def _stat_rows(self, conn: Connection, actor_id: str, kind: str, limit: int) -> list[Any]:
-        return list(conn.execute(q.STAT_ROWS, {"actor_id": actor_id, "kind": kind,
-                                               "limit": limit}))
-
     def _profile(
         self, conn: Connection, actor_id: str, n_reports: int, n_techniques: int,
         n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
@@ -429,25 +425,33 @@ class KnowledgeBase:
             self._report(r, actors_of.get(r.id, ()), r.mentions) for r in report_rows[:n_reports]
         )
 
-        names = _merge_names(self._stat_rows(conn, actor_id, "name", n_items))
+        limits = {"name": n_items, "technique": n_techniques, "target": n_items,
+                  "malware": n_items, "attribution": n_items, "indicator": n_indicators,
+                  "alias": 200}
+        stat_rows: dict[str, list[Any]] = {kind: [] for kind in q.PROFILE_STAT_KINDS}
+        for row in conn.execute(q.PROFILE_STATS, {
+            "actor_id": actor_id, **{f"limit_{k}": limits[k] for k in q.PROFILE_STAT_KINDS}
+        }):
+            stat_rows[row.kind].append(row)
+        names = _merge_names(stat_rows["name"])
         technique_stats = self._technique_stats(
-            conn, actor_id, recent_ids, n_techniques, n_evidence,
+            conn, actor_id, recent_ids, stat_rows["technique"], n_evidence,
             report_count=int(count),
         )
         targets = []
-        for r in self._stat_rows(conn, actor_id, "target", n_items):
+        for r in stat_rows["target"]:
             role, kind, value = [*r.key.split(_SEP), "", "", ""][:3]
             targets.append(NamedStat(kind, value, r.reports, r.mentions, role=role))
         malware = []
-        for r in self._stat_rows(conn, actor_id, "malware", n_items):
+        for r in stat_rows["malware"]:
             malware_id, kind, label = [*r.key.split(_SEP), "", "", ""][:3]
             malware.append(NamedStat(kind or "malware", malware_id, r.reports, r.mentions,
                                      label=label or None))
         attributions = []
-        for r in self._stat_rows(conn, actor_id, "attribution", n_items):
+        for r in stat_rows["attribution"]:
             kind, value = [*r.key.split(_SEP), "", ""][:2]
             attributions.append(NamedStat(kind, value, r.reports, r.mentions))
-        indicator_rows = self._stat_rows(conn, actor_id, "indicator", n_indicators)
+        indicator_rows = stat_rows["indicator"]
         indicator_count = conn.execute(q.INDICATOR_COUNT, {"actor_id": actor_id}).scalar_one()
         indicator_stats = []
         for r in indicator_rows:
@@ -469,19 +473,18 @@ class KnowledgeBase:
             malware=tuple(malware),
             attributions=tuple(attributions),
             timeline=self._timeline(conn, actor_id, n_timeline),
-            aliases=self._aliases(conn, actor_id),
+            aliases=self._aliases(conn, actor_id, stat_rows["alias"]),
             limits={"reports": n_reports, "techniques": n_techniques,
                     "indicators": n_indicators, "items": n_items, "timeline": n_timeline,
                     "evidence": n_evidence},
         )
 
     def _technique_stats(
-        self, conn: Connection, actor_id: str, recent_ids: Sequence[int], limit: int,
+        self, conn: Connection, actor_id: str, recent_ids: Sequence[int], stats: list[Any],
         n_evidence: int, *, report_count: int,
     ) -> tuple[TechniqueStat, ...]:
         """Counts from actor_stats; evidence from the latest reports (``complete`` when
         those are all the actor's reports, else older ones are searched as needed)."""
-        stats = self._stat_rows(conn, actor_id, "technique", limit)
         if not stats:
             return ()
         complete = len(recent_ids) >= report_count
@@ -583,9 +586,11 @@ class KnowledgeBase:
             for (kind, date, precision), (_, docs, first_id) in ordered
         )
 
-    def _aliases(self, conn: Connection, actor_id: str) -> tuple[AliasLearned, ...]:
+    def _aliases(
+        self, conn: Connection, actor_id: str, groups: list[Any]
+    ) -> tuple[AliasLearned, ...]:
         out = []
-        for group in self._stat_rows(conn, actor_id, "alias", 200):
+        for group in groups:
             norm, relation = [*group.key.split(_SEP), "", ""][:2]
             params = {"actor_id": actor_id, "norm": norm, "relation": relation}
             name = conn.execute(q.ALIAS_NAME, params).scalar()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, select, type_coerce
+from sqlalchemy import String, bindparam, func, select, type_coerce, union_all
 
 from unmask.store.schema import (
     ActorRow,
@@ -36,8 +36,9 @@ __all__ = [
     "INDICATOR_COUNT",
     "IOC_ACTORS",
     "IOC_ROWS",
+    "PROFILE_STATS",
+    "PROFILE_STAT_KINDS",
     "REPORT_COLUMNS",
-    "STAT_ROWS",
     "TECHNIQUES_IN",
     "TECHNIQUES_IN_REPORTS",
     "TECHNIQUE_EVIDENCE",
@@ -65,11 +66,27 @@ def evidence_columns(model: Any) -> tuple[Any, ...]:
 HAS_ACTOR = select(da.document_id).where(da.actor_id == bindparam("actor_id")).limit(1)
 HAS_CLAIM = select(AliasClaimRow.id).where(AliasClaimRow.actor_id == bindparam("actor_id")).limit(1)
 
-STAT_ROWS = (
-    select(ActorStatRow.key, ActorStatRow.reports, ActorStatRow.mentions)
-    .where(ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == bindparam("kind"))
-    .order_by(ActorStatRow.reports.desc(), ActorStatRow.key)
-    .limit(bindparam("limit"))
+#: The kinds of ``actor_stats`` an actor profile lists.
+PROFILE_STAT_KINDS = ("name", "technique", "target", "malware", "attribution", "indicator",
+                      "alias")
+
+
+def _stat_branch(kind: str) -> Any:
+    ranked = (
+        select(ActorStatRow.kind, ActorStatRow.key, ActorStatRow.reports, ActorStatRow.mentions)
+        .where(ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == kind)
+        .order_by(ActorStatRow.reports.desc(), ActorStatRow.key)
+        .limit(bindparam(f"limit_{kind}"))
+        .subquery()
+    )
+    return select(ranked)
+
+
+_profile_stats = union_all(*(_stat_branch(kind) for kind in PROFILE_STAT_KINDS)).subquery()
+#: Every list of a profile in one round trip: per kind, the ``limit_<kind>`` keys most
+#: reports name (each branch one short index range).
+PROFILE_STATS = select(_profile_stats).order_by(
+    _profile_stats.c.kind, _profile_stats.c.reports.desc(), _profile_stats.c.key
 )
 
 INDICATOR_COUNT = select(func.count()).where(
