@@ -32,23 +32,43 @@ FILE_EXTENSIONS = frozenset(
 # The cheap look-ahead for a possible first character comes before the look-behind
 # (both are zero-width: the order only changes how soon most positions are rejected).
 _B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?=[A-Za-z0-9~%/:])(?<![\w\-\s\x01]\.)"
-_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})"
-_TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62})"
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}+)"
+_TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62}+)"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"
 _IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
 _PATH = r"[!-;=?-\[\]-{}~]"  # printable ASCII except space < > \ |
 _SCHEME = r"(?i:h[xt]{2,3}ps?|hxxxs|hxttps?|h__ps?|httx|fxps?|ftx|meows?|https?|s?ftps?|tcp|udp|wss?|smb)"
 _SEP = r"(?::/{1,3}|:\\\\|:__|__)"
-_EXT = "|".join(sorted(FILE_EXTENSIONS, key=len, reverse=True))
+
+
+def _trie(words: frozenset[str]) -> str:
+    """An alternation of ``words`` factored by common prefixes, longest match first.
+
+    ``doc(?:[mx])?`` instead of ``docx|docm|doc``: the engine tries one branch per
+    first letter instead of every word, which matters where a dotted run is tried
+    as a file name at every position.
+    """
+    if "" in words and len(words) == 1:
+        return ""
+    groups: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            groups.setdefault(word[0], set()).add(word[1:])
+    branches = [re.escape(first) + _trie(frozenset(rest)) for first, rest in sorted(groups.items())]
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in words else body
+
+
+_EXT = _trie(FILE_EXTENSIONS)
 
 _URL = rf"""(?P<url>(?P<scheme>{_SCHEME})(?P<sep>{_SEP})
     (?P<uhost>(?:[^\s/?#@<>"'\x01\\]{{1,128}}@)?(?:\[[0-9A-Fa-f:.]{{2,45}}\]|[A-Za-z0-9_.-]{{1,253}}))
     (?::\d{{1,5}})?(?:[/?#]{_PATH}{{0,4096}})?)"""
 _SURL = rf"""(?P<surl>(?P<shost>{_DOMAIN}|{_IPV4})(?::\d{{1,5}})?/{_PATH}{{1,4096}})"""
-_EMAIL = rf"""(?P<email>[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}@(?P<ehost>{_DOMAIN}|\[{_IPV4}\]))(?![A-Za-z0-9_-])"""
+_EMAIL = rf"""(?P<email>[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}+@(?P<ehost>{_DOMAIN}|\[{_IPV4}\]))(?![A-Za-z0-9_-])"""
 _IP = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
 _MAC = r"""(?P<mac>[0-9A-Fa-f]{2}(?P<macsep>[:-])(?:[0-9A-Fa-f]{2}(?P=macsep)){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.\w)"""
-_FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}(?:\.[A-Za-z0-9_-]{{1,40}}){{0,3}}\.(?i:{_EXT}))(?![\w-]|\.[A-Za-z0-9])"""
+_FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}+(?:\.[A-Za-z0-9_-]{{1,40}}+){{0,3}}\.(?i:{_EXT}))(?![\w-]|\.[A-Za-z0-9])"""
 _DOM = rf"""(?P<domain>{_DOMAIN})\.?(?![\w-]|\.[A-Za-z0-9])"""
 _HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKCC|HKU)"
 _SEG = r"""[^\\\s"<>|\x01]+"""
