@@ -131,7 +131,7 @@ class ActorMentionRow(_Finding, Base):
     confidence: Mapped[float] = mapped_column(Float, nullable=False)
     candidates: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
 
-    __table_args__ = (Index(None, "document_id"), Index(None, "norm"))
+    __table_args__ = (Index(None, "document_id"), Index(None, "norm", "actor_id"))
 
 
 class ActorRow(Base):
@@ -162,7 +162,7 @@ class DocumentActorRow(Base):
     mentions: Mapped[int] = mapped_column(Integer, nullable=False)
     published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
 
-    __table_args__ = (Index(None, "actor_id", "published"), Index(None, "norm"))
+    __table_args__ = (Index(None, "actor_id", "published"), Index(None, "norm", "actor_id"))
 
 
 class ActorStatRow(Base):
@@ -196,7 +196,7 @@ class AliasClaimRow(_Finding, Base):
 
     __table_args__ = (
         Index(None, "document_id"),
-        Index(None, "norm"),
+        Index(None, "norm", "actor_id"),
         Index(None, "actor_id", "norm", "relation", "document_id"),
         Index(None, "actor_id", "norm", "relation", "name"),
     )

@@ -4,8 +4,9 @@ An actor profile reads its counters (``actor_stats``), its timeline (``event_act
 and the technique mentions of its reports (``techniques``, for evidence) as index
 ranges; with the columns it needs in the index, those reads stay on a few adjacent
 index pages instead of one table row per entry (rows of one actor are spread over the
-whole table, and technique rows carry their evidence quote). Each new index replaces
-the narrower one it extends.
+whole table, and technique rows carry their evidence quote). Looking an actor up by
+name reads (name, actor) pairs from indexes alone. Each new index replaces the
+narrower one it extends.
 
 Revision ID: 0003
 Revises: 0002
@@ -41,9 +42,18 @@ def upgrade() -> None:
         ["document_id", "technique_id", "confidence", "id"],
     )
     op.drop_index("ix_techniques_document_id", table_name="techniques")
+    for table in _NAMED:
+        op.create_index(f"ix_{table}_norm_actor_id", table, ["norm", "actor_id"])
+        op.drop_index(f"ix_{table}_norm", table_name=table)
+
+
+_NAMED = ("actor_mentions", "alias_claims", "document_actors")
 
 
 def downgrade() -> None:
+    for table in _NAMED:
+        op.create_index(f"ix_{table}_norm", table, ["norm"])
+        op.drop_index(f"ix_{table}_norm_actor_id", table_name=table)
     op.create_index("ix_techniques_document_id", "techniques", ["document_id"])
     op.drop_index("ix_techniques_document_id_technique_id_confidence_id",
                   table_name="techniques")
