@@ -46,7 +46,7 @@ def _counters(kb: KnowledgeBase) -> tuple[set[tuple[Any, ...]], set[tuple[Any, .
     with kb.engine.connect() as conn:
         actors = {tuple(r) for r in conn.execute(select(
             ActorRow.actor_id, ActorRow.name, ActorRow.reports, ActorRow.first_seen,
-            ActorRow.last_seen))}
+            ActorRow.last_seen, ActorRow.indicators))}
         stats = {tuple(r) for r in conn.execute(select(
             ActorStatRow.actor_id, ActorStatRow.kind, ActorStatRow.key, ActorStatRow.reports,
             ActorStatRow.mentions))}
@@ -67,7 +67,7 @@ def _recounted(kb: KnowledgeBase) -> tuple[set[tuple[Any, ...]], set[tuple[Any, 
         refresh_actors(conn, actor_ids)
         actors = {tuple(r) for r in conn.execute(select(
             ActorRow.actor_id, ActorRow.name, ActorRow.reports, ActorRow.first_seen,
-            ActorRow.last_seen))}
+            ActorRow.last_seen, ActorRow.indicators))}
         transaction.rollback()
     return actors, {(*stat, r, m) for stat, (r, m) in totals.items()}
 
@@ -146,7 +146,7 @@ def test_migration_0002_counts_the_aliases_already_stored(db_url: str) -> None:
             kinds = set(conn.execute(select(ActorStatRow.kind).distinct()).scalars())
         assert "alias" not in kinds
     with open_kb(db_url) as kb:  # opening upgrades
-        assert current_revision(kb.engine) == "0003"
+        assert current_revision(kb.engine) == "0004"
         after = kb.actor_profile(KIMSUKY)
         assert after is not None
         assert after.to_dict() == before.to_dict()

@@ -405,7 +405,7 @@ class KnowledgeBase:
         n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
     ) -> ActorProfile:
         span = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).first()
-        count, first, last = span if span is not None else (0, None, None)
+        count, first, last, indicator_count = span if span is not None else (0, None, None, 0)
         wanted = max(n_reports, 50)
         # Dated reports newest first, then undated ones: two index-ordered reads (one
         # "published DESC NULLS LAST" ordering would sort every report of the actor on
@@ -452,7 +452,6 @@ class KnowledgeBase:
             kind, value = [*r.key.split(_SEP), "", ""][:2]
             attributions.append(NamedStat(kind, value, r.reports, r.mentions))
         indicator_rows = stat_rows["indicator"]
-        indicator_count = conn.execute(q.INDICATOR_COUNT, {"actor_id": actor_id}).scalar_one()
         indicator_stats = []
         for r in indicator_rows:
             kind, value = [*r.key.split(_SEP), "", ""][:2]

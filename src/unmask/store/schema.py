@@ -144,6 +144,8 @@ class ActorRow(Base):
     reports: Mapped[int] = mapped_column(Integer, nullable=False)
     first_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     last_seen: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    #: Distinct indicators in its reports (kept by triggers on ``actor_stats``).
+    indicators: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
 
     __table_args__ = (Index(None, "reports"),)
 

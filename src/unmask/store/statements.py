@@ -33,7 +33,6 @@ __all__ = [
     "ALIAS_SOURCES",
     "HAS_ACTOR",
     "HAS_CLAIM",
-    "INDICATOR_COUNT",
     "IOC_ACTORS",
     "IOC_ROWS",
     "PROFILE_STATS",
@@ -89,12 +88,11 @@ PROFILE_STATS = select(_profile_stats).order_by(
     _profile_stats.c.kind, _profile_stats.c.reports.desc(), _profile_stats.c.key
 )
 
-INDICATOR_COUNT = select(func.count()).where(
-    ActorStatRow.actor_id == bindparam("actor_id"), ActorStatRow.kind == "indicator"
-)
 
 #: Report count and first/last seen, kept by the writer (no scan of the actor's reports).
-ACTOR_SPAN = select(ActorRow.reports, ActorRow.first_seen, ActorRow.last_seen).where(
+ACTOR_SPAN = select(
+    ActorRow.reports, ActorRow.first_seen, ActorRow.last_seen, ActorRow.indicators
+).where(
     ActorRow.actor_id == bindparam("actor_id")
 )
 

@@ -409,10 +409,13 @@ def _insert_findings(
             for event_id, (document_id, start, owners) in zip(ids, event_owners, strict=True)
             for actor_id in sorted(owners)
         ])
-    _add_stats(conn, stats)
     if newest:
+        # The actors rows first: counting an actor's new indicator rows (triggers on
+        # actor_stats) needs its row.
         _bump_actors(conn, actor_rows)
+        _add_stats(conn, stats)
     else:
+        _add_stats(conn, stats)
         refresh_actors(conn, (row["actor_id"] for row in actor_rows))
 
 
@@ -478,8 +481,13 @@ def refresh_actors(conn: Connection, actor_ids: Iterable[str]) -> None:
             select(da.name).where(da.actor_id == actor_id)
             .order_by(da.published.desc().nulls_last(), da.document_id.desc()).limit(1)
         ).scalar_one()
+        indicators = conn.execute(
+            select(func.count()).where(ActorStatRow.actor_id == actor_id,
+                                       ActorStatRow.kind == "indicator")
+        ).scalar_one()
         conn.execute(insert(table).values(actor_id=actor_id, name=name, reports=count,
-                                          first_seen=first, last_seen=last))
+                                          first_seen=first, last_seen=last,
+                                          indicators=indicators))
 
 
 def _delete_findings(conn: Connection, document_id: int) -> None:
