@@ -62,6 +62,16 @@ def test_analyze_imports_only_what_it_uses() -> None:
     assert not top & set(HEAVY), sorted(top & set(HEAVY))
 
 
+def test_one_extractor_loads_alone() -> None:
+    # `unmask iocs` needs the observable extractor only: importing it must not load
+    # the others (actors, techniques, targets …) and their reference data.
+    modules = _modules_after("from unmask.extract.observables import extract_observables")
+    others = {m for m in modules if m.startswith("unmask.extract.") and not m.startswith("unmask.extract.observables")}
+    assert not others, sorted(others)
+    modules = _modules_after("from unmask.extract import split_sentences, find_actors")
+    assert "unmask.extract.actors" in modules and "unmask.extract.techniques" not in modules
+
+
 def _unmask(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     return subprocess.run([sys.executable, "-m", "unmask", *args], capture_output=True, text=True, env=env,
