@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import ipaddress
 import json
-import zlib
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,7 +91,7 @@ class StringTable(Mapping[str, tuple[int, ...]]):
         slots = array("I", bytes(4 * size))
         mask = size - 1
         for entry, raw in enumerate(encoded):
-            i = zlib.crc32(raw) & mask
+            i = _crc32(raw) & mask
             while slots[i]:
                 i = (i + 1) & mask
             slots[i] = entry + 1
