@@ -44,7 +44,7 @@ _SEP = r"(?::/{1,3}|:\\\\|:__|__)"
 def _trie(words: frozenset[str]) -> str:
     """An alternation of ``words`` factored by common prefixes, longest match first.
 
-    ``doc(?:[mx])?`` instead of ``docx|docm|doc``: the engine tries one branch per
+    ``doc(?:(?:m|x))?`` instead of ``docx|docm|doc``: the engine tries one branch per
     first letter instead of every word, which matters where a dotted run is tried
     as a file name at every position.
     """
