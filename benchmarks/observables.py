@@ -2,6 +2,7 @@
 """Throughput benchmark: unmask's observable extraction against iocextract and ioc-finder.
 
 usage: python benchmarks/observables.py [--corpus PATH] [--peer-bytes N] [--timeout S] [--json]
+       python benchmarks/observables.py --breakdown [--runs N]
 
 Every extractor runs in its own fresh process (spawned, so memory is not shared),
 single-threaded, on the same text; the process reports wall time and its peak
@@ -12,6 +13,13 @@ the corpus and a timeout (one that does not finish is reported as slower than
 size/timeout). Throughput is MB/s of UTF-8 input, by wall time and by the process's
 CPU time (the fairer figure on a shared machine). A linearity check times unmask on
 1/4, 1/2 and all of the corpus.
+
+``--breakdown`` times the stages of one call in this process (best of ``--runs``, CPU
+time): the prefilter, refang, the pattern pass alone, the pattern pass with the least
+per-match work any extractor must do (take the match, build an ``Observable``), and
+the whole call. The first three plus the fourth are the floor of this design in
+Python: the throughput it could not exceed even with free validation, judgement and
+de-duplication.
 """
 
 from __future__ import annotations
@@ -92,6 +100,52 @@ def measure(tool: str, text: str, timeout: float) -> dict[str, Any]:
     return result
 
 
+def breakdown(text: str, runs: int) -> dict[str, float]:
+    """Best-of-``runs`` CPU seconds of each stage of one extraction (see the docstring)."""
+    import gc
+    import importlib
+
+    import unmask.extract.observables as obs
+
+    scan = importlib.import_module("unmask.extract.observables.scan")
+    refang = importlib.import_module("unmask.extract.observables.refang")
+    obs.extract_observables("warm up: evil.example[.]com 1.2.3.4")
+    windows = scan.compact(text)
+    padded = " " + refang.refang(windows.text).text
+
+    def patterns_only() -> None:
+        for _ in obs.ATOMS.finditer(padded):
+            pass
+
+    def least_per_match() -> None:
+        found = []
+        make = obs._observable
+        for m in obs.ATOMS.finditer(padded):
+            kind = m.lastgroup
+            start, end = m.span(kind)
+            found.append(make(kind, m.group(kind), "", start, end, ()))
+
+    stages = {
+        "prefilter": lambda: scan.compact(text),
+        "refang": lambda: refang.refang(windows.text),
+        "patterns": patterns_only,
+        "patterns + least per-match work": least_per_match,
+        "whole call": lambda: obs.extract_observables(text),
+    }
+    best: dict[str, float] = {}
+    gc.disable()  # as extract_observables does for its own call
+    try:
+        for _ in range(runs):
+            for name, stage in stages.items():
+                c0 = time.process_time()
+                stage()
+                best[name] = min(best.get(name, float("inf")), time.process_time() - c0)
+    finally:
+        gc.enable()
+    best["floor"] = best["prefilter"] + best["refang"] + best["patterns + least per-match work"]
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -99,11 +153,23 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--breakdown", action="store_true", help="time the stages of one call instead")
+    parser.add_argument("--runs", type=int, default=7, help="repeats for --breakdown (best is kept)")
     args = parser.parse_args()
     if not args.corpus.is_file():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     text = args.corpus.read_text(encoding="utf-8")
+    if args.breakdown:
+        size = len(text.encode("utf-8")) / 1e6
+        stages = breakdown(text, args.runs)
+        if args.json:
+            print(json.dumps({"corpus": str(args.corpus), "mb": size, "cpu_seconds": stages}, indent=1))
+            return 0
+        print(f"corpus: {args.corpus} ({size:.2f} MB); best of {args.runs}, CPU seconds")
+        for name, seconds in stages.items():
+            print(f"  {name:34s} {seconds:7.3f} s  ({size / seconds:6.1f} MB/s)")
+        return 0
     peer_text = text
     if args.peer_bytes:
         cut = text.rfind("\n", 0, args.peer_bytes)
