@@ -6,7 +6,7 @@ import datetime as dt
 import importlib.metadata
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -39,6 +39,7 @@ from unmask.store.results import (
     AddResult,
     AliasLearned,
     Evidence,
+    IndicatorRecord,
     IndicatorSighting,
     IndicatorStat,
     IocResult,
@@ -856,6 +857,46 @@ class KnowledgeBase:
             sightings=tuple(sightings),
         )
 
+    def iter_indicators(
+        self, types: Iterable[str] | None = None, *, batch: int = 5000
+    ) -> Iterator[IndicatorRecord]:
+        """Every distinct indicator (value, type), with its reports, dates and actors.
+
+        One streaming query (a server-side cursor on PostgreSQL, ``batch`` rows at a
+        time) ordered by value: memory stays bounded by the rows of one value. Benign
+        observables (``indicator`` false) are left out. ``types`` keeps only those
+        observable types.
+        """
+        statement = q.INDICATOR_STREAM
+        if types is not None:
+            wanted = sorted(set(types))
+            if not wanted:
+                return
+            statement = statement.where(ObservableRow.type.in_(wanted))
+        try:
+            with self._read() as conn:
+                result = conn.execution_options(yield_per=batch).execute(statement)
+                key: tuple[str, str] | None = None
+                documents: set[int] = set()
+                dates: set[dt.date] = set()
+                actors: dict[str, str] = {}
+                for row in result:
+                    if (row.value, row.type) != key:
+                        if key is not None:
+                            yield _indicator_record(key, documents, dates, actors)
+                        key = (row.value, row.type)
+                        documents, dates, actors = set(), set(), {}
+                    documents.add(row.document_id)
+                    published = _as_date(row.published)
+                    if published is not None:
+                        dates.add(published)
+                    if row.actor_id is not None:
+                        actors.setdefault(row.actor_id, row.actor_name)
+                if key is not None:
+                    yield _indicator_record(key, documents, dates, actors)
+        except SQLAlchemyError as exc:
+            raise self._fail("listing indicators", exc) from exc
+
     # -- full-text search --------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
@@ -892,6 +933,16 @@ class KnowledgeBase:
             hits.append(SearchHit(self._report(row, actors_of.get(row.id, ())), snippet,
                                   highlights, rank))
         return hits
+
+
+def _indicator_record(
+    key: tuple[str, str], documents: set[int], dates: set[dt.date], actors: dict[str, str]
+) -> IndicatorRecord:
+    return IndicatorRecord(
+        value=key[0], type=key[1], reports=len(documents),
+        first_seen=min(dates) if dates else None, last_seen=max(dates) if dates else None,
+        actors=tuple(sorted(actors.items())),
+    )
 
 
 def _merge_names(rows: Sequence[Any]) -> tuple[NamedStat, ...]:

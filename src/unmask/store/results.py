@@ -17,6 +17,7 @@ __all__ = [
     "AddResult",
     "AliasLearned",
     "Evidence",
+    "IndicatorRecord",
     "IndicatorSighting",
     "IndicatorStat",
     "IocResult",
@@ -317,4 +318,31 @@ class IocResult:
             "last_seen": _date(self.last_seen),
             "actors": [a.to_dict() for a in self.actors],
             "sightings": [s.to_dict() for s in self.sightings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRecord:
+    """One distinct indicator of the knowledge base, as streamed by ``iter_indicators``.
+
+    ``reports`` counts the distinct reports that name it as an indicator, ``last_seen``
+    is the latest publication date among them (None when none is dated), ``actors``
+    the ``(actor_id, name)`` pairs of the actors those reports are about.
+    """
+
+    value: str
+    type: str
+    reports: int
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+    actors: tuple[tuple[str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "type": self.type,
+            "reports": self.reports,
+            "first_seen": _date(self.first_seen),
+            "last_seen": _date(self.last_seen),
+            "actors": [{"id": a, "name": n} for a, n in self.actors],
         }

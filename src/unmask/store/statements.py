@@ -33,6 +33,7 @@ __all__ = [
     "ALIAS_SOURCES",
     "HAS_ACTOR",
     "HAS_CLAIM",
+    "INDICATOR_STREAM",
     "IOC_ACTORS",
     "IOC_ROWS",
     "PROFILE_STATS",
@@ -207,4 +208,15 @@ IOC_ACTORS = (
     select(da.document_id, da.actor_id, da.name)
     .where(da.document_id.in_(bindparam("ids", expanding=True)))
     .order_by(da.document_id, da.mentions.desc())
+)
+
+#: Every indicator sighting with its report's date and actors, grouped by value and
+#: type (the caller folds consecutive rows; streamed, one round trip).
+INDICATOR_STREAM = (
+    select(_o.value, _o.type, _o.document_id, _D.published, da.actor_id,
+           da.name.label("actor_name"))
+    .join(_DT, _D.id == _o.document_id)
+    .outerjoin(da, da.document_id == _o.document_id)
+    .where(_o.indicator.is_(True))
+    .order_by(_o.value, _o.type, _o.document_id)
 )
