@@ -1,0 +1,787 @@
+"""IOC sweeps: which log lines hold indicators unmask knows, and who they point to.
+
+::
+
+    from unmask.defend.sweep import IndicatorSet, sweep_file
+    indicators = IndicatorSet()
+    indicators.add_kb(kb)                      # the knowledge base's indicators
+    indicators.add_file("kimsuky-iocs.txt")    # a list, analyze JSON, STIX 2.1, MISP
+    for hit in sweep_file("proxy.log.gz", indicators):
+        print(hit.source, hit.line, hit.start, hit.value, hit.actors)
+
+How lines are matched:
+
+- every literal value (domain, URL, e-mail, address, hash, file name …) goes into one
+  Aho-Corasick automaton; the log is read in blocks of about 1 MiB, ASCII-lower-cased
+  (so columns never move) and scanned in one pass, and each raw match is then checked
+  on its boundaries: ``evil.com`` does not hit ``notevil.com`` or ``evil.com.au``, but
+  ``a.evil.com`` hits as ``subdomain``; ``10.1.1.1`` does not hit ``110.1.1.12``;
+- URLs match without regard to the case of their scheme and host, the path keeps its
+  case; the scheme may be missing in the log (``evil.com/path`` hits);
+- CIDR ranges: when there are any, every IPv4 address of a line is looked up in the
+  sorted ranges (``in-range``);
+- lines with percent-escapes (``evil%2Ecom`` in proxy logs) are also matched decoded,
+  hits marked ``+url-decoded`` and spanning the escaped text as written.
+
+Columns are character offsets (0-based, end exclusive) in the line decoded as UTF-8,
+each invalid byte replaced by U+FFFD (one character). A line may be of any length:
+blocks overlap by the longest indicator plus some context, so memory stays bounded and
+no match is lost or reported twice at a block edge.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import gzip
+import io
+import ipaddress
+import json
+import re
+import sys
+import zlib
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import ahocorasick
+
+from unmask.errors import DocumentError, UnmaskError
+
+if TYPE_CHECKING:
+    from unmask.model import Observable
+    from unmask.store.kb import KnowledgeBase
+
+__all__ = [
+    "DEFAULT_TYPES",
+    "SWEEP_TYPES",
+    "Indicator",
+    "IndicatorSet",
+    "SkippedIndicator",
+    "SweepHit",
+    "Sweeper",
+    "read_log",
+    "sweep_file",
+    "sweep_lines",
+    "sweep_text",
+]
+
+#: Types a sweep can match.
+SWEEP_TYPES = (
+    "domain", "ipv4", "ipv6", "ipv4_cidr", "url", "email", "md5", "sha1", "sha256", "sha512",
+    "file_name", "file_path", "registry_key", "user_agent", "mac", "btc", "xmr", "eth", "cve", "asn",
+    "ssdeep",
+)  # fmt: skip
+#: Types swept unless ``types`` says otherwise (CVE ids and AS numbers are context).
+DEFAULT_TYPES = tuple(t for t in SWEEP_TYPES if t not in ("cve", "asn"))
+
+_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+_DIGIT = frozenset("0123456789")
+_HEX = frozenset("0123456789abcdef")
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_URL_MORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_~%")
+_SCHEME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
+_CASE_SENSITIVE = frozenset({"btc", "xmr"})
+_HASHES = frozenset({"md5", "sha1", "sha256", "sha512"})
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_IPV4 = re.compile(r"(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+_FOLD_STR = {c: c + 32 for c in range(65, 91)}
+
+#: Characters of context kept after a match before it is judged (block edges).
+_LOOK = 130
+#: Characters of context kept before a match (a subdomain's labels, the scheme).
+_BEHIND = 300
+#: Characters of the line quoted on each side of a hit.
+_CONTEXT = 120
+_BLOCK = 1 << 20
+
+
+def _fold(text: str) -> str:
+    """ASCII lower case: same length, same offsets (str.lower may change the length)."""
+    return text.lower() if text.isascii() else text.translate(_FOLD_STR)
+
+
+def _word(ch: str) -> bool:
+    return ch in _WORD or (ch > "\x7f" and ch.isalnum())
+
+
+# -- indicators -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One value to look for, with what is known about it.
+
+    ``actors`` are ``(actor_id, name)`` pairs, ``reports`` how many reports name it
+    (the knowledge base's count, one per file otherwise), ``sources`` where it came
+    from (``kb`` or a file), ``benign_reasons`` why it would normally be left out.
+    """
+
+    value: str
+    type: str
+    actors: tuple[tuple[str, str], ...] = ()
+    reports: int = 0
+    last_seen: dt.date | None = None
+    sources: tuple[str, ...] = ()
+    benign_reasons: tuple[str, ...] = ()
+
+    def merged(self, other: Indicator) -> Indicator:
+        actors = dict(self.actors)
+        for actor_id, name in other.actors:
+            actors.setdefault(actor_id, name)
+        dates = [d for d in (self.last_seen, other.last_seen) if d is not None]
+        return replace(
+            self,
+            actors=tuple(sorted(actors.items())),
+            reports=self.reports + other.reports,
+            last_seen=max(dates) if dates else None,
+            sources=tuple(dict.fromkeys(self.sources + other.sources)),
+            benign_reasons=tuple(dict.fromkeys(self.benign_reasons + other.benign_reasons)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "type": self.type,
+            "actors": [{"id": a, "name": n} for a, n in self.actors],
+            "reports": self.reports,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "sources": list(self.sources),
+            "benign_reasons": list(self.benign_reasons),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedIndicator:
+    """An indicator-file entry that was not used, and why (``line`` 1-based, or None)."""
+
+    source: str
+    line: int | None
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "line": self.line, "text": self.text, "reason": self.reason}
+
+
+def _normalise(value: str, type_: str) -> str | None:
+    """The value as the matcher keeps it, or None when it is not valid for its type."""
+    value = value.strip()
+    if not value:
+        return None
+    if type_ == "ipv4":
+        try:
+            return str(ipaddress.IPv4Address(value))
+        except ValueError:
+            return None
+    if type_ == "ipv6":
+        try:
+            return str(ipaddress.IPv6Address(value))
+        except ValueError:
+            return None
+    if type_ == "ipv4_cidr":
+        try:
+            return str(ipaddress.IPv4Network(value, strict=False))
+        except ValueError:
+            return None
+    if type_ == "domain":
+        return _fold(value).rstrip(".") or None
+    if type_ == "url":
+        match = _SCHEME_RE.match(value)
+        if match is None:
+            return None
+        rest = value[match.end():]
+        cut = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0] or [len(rest)])
+        return _fold(match.group(0)) + _fold(rest[:cut]) + rest[cut:]
+    if type_ in _CASE_SENSITIVE:
+        return value
+    return _fold(value)
+
+
+class IndicatorSet:
+    """Indicators to sweep for, merged by (type, value), with every skipped entry.
+
+    ``types`` limits the set (default :data:`DEFAULT_TYPES`); benign values are kept
+    out (reported in :attr:`skipped`) unless ``include_benign``.
+    """
+
+    def __init__(self, types: Iterable[str] | None = None, *, include_benign: bool = False) -> None:
+        wanted = tuple(types) if types is not None else DEFAULT_TYPES
+        unknown = sorted(set(wanted) - set(SWEEP_TYPES))
+        if unknown:
+            raise UnmaskError(f"cannot sweep for type(s) {', '.join(unknown)}; choose from {', '.join(SWEEP_TYPES)}")
+        self.types = frozenset(wanted)
+        self.include_benign = include_benign
+        self._items: dict[tuple[str, str], Indicator] = {}
+        self._matcher: _Matcher | None = None
+        self.skipped: list[SkippedIndicator] = []
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self._items.values())
+
+    def add(self, indicator: Indicator, *, line: int | None = None) -> bool:
+        """Add one indicator (merged with one of the same type and value); False if left out."""
+        source = indicator.sources[0] if indicator.sources else "<api>"
+        if indicator.type not in SWEEP_TYPES:
+            self.skipped.append(SkippedIndicator(source, line, indicator.value,
+                                                 f"type {indicator.type} cannot be swept"))
+            return False
+        if indicator.type not in self.types:
+            return False  # filtered on purpose (--type), not lost
+        if indicator.benign_reasons and not self.include_benign:
+            self.skipped.append(SkippedIndicator(
+                source, line, indicator.value, "benign: " + ", ".join(indicator.benign_reasons)))
+            return False
+        value = _normalise(indicator.value, indicator.type)
+        if value is None:
+            self.skipped.append(SkippedIndicator(source, line, indicator.value,
+                                                 f"not a valid {indicator.type}"))
+            return False
+        indicator = replace(indicator, value=value)
+        self._matcher = None
+        key = (indicator.type, value)
+        held = self._items.get(key)
+        self._items[key] = indicator if held is None else held.merged(indicator)
+        return True
+
+    def compiled(self) -> _Matcher:
+        """The automaton and ranges of the current indicators (built once, kept)."""
+        if self._matcher is None:
+            self._matcher = _Matcher(self._items.values())
+        return self._matcher
+
+    def add_kb(self, kb: KnowledgeBase) -> int:
+        """Every indicator of the knowledge base (of the set's types); returns how many."""
+        count = 0
+        for record in kb.iter_indicators(types=sorted(self.types)):
+            count += self.add(Indicator(record.value, record.type, record.actors, record.reports,
+                                        record.last_seen, ("kb",)))
+        return count
+
+    def add_file(self, path: str | Path) -> int:
+        """Indicators from a file (``-`` for standard input); returns how many were added.
+
+        A JSON file is an unmask ``analyze --format json`` output, a STIX 2 bundle or
+        a MISP event; anything else is a list, one value per line (defanged allowed,
+        ``#`` comments and blank lines ignored, junk lines reported as skipped).
+        """
+        source = str(path)
+        try:
+            data = sys.stdin.buffer.read() if source == "-" else Path(path).read_bytes()
+        except OSError as exc:
+            raise DocumentError(source, f"cannot read indicator file: {exc.strerror or exc}") from exc
+        return self.add_bytes(data, source=source)
+
+    def add_bytes(self, data: bytes, *, source: str) -> int:
+        """Like :meth:`add_file`, on bytes already read."""
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise DocumentError(source, f"not a readable gzip file: {exc}") from exc
+        text = data.decode("utf-8", errors="replace")
+        stripped = text.lstrip("\ufeff \t\r\n")
+        if stripped[:1] in ("{", "["):
+            try:
+                value = json.loads(stripped)
+            except (ValueError, RecursionError):
+                value = None
+            if value is not None:
+                return self._add_json(value, data, source)
+        return self._add_list(text, source)
+
+    def _add_list(self, text: str, source: str) -> int:
+        from unmask.extract.observables import extract_observables, refang_text
+
+        count = 0
+        for number, raw in enumerate(text.split("\n"), 1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if len(line) > 4096:
+                self.skipped.append(SkippedIndicator(source, number, line[:80] + "…",
+                                                     "line longer than 4096 characters"))
+                continue
+            found = _outermost(extract_observables(refang_text(line)))
+            if not found:
+                self.skipped.append(SkippedIndicator(source, number, line, "no indicator recognised"))
+                continue
+            for obs in found:
+                count += self.add(
+                    Indicator(obs.value, obs.type, (), 1, None, (source,), obs.benign_reasons), line=number
+                )
+        return count
+
+    def _add_json(self, value: Any, data: bytes, source: str) -> int:
+        if isinstance(value, dict) and value.get("schema") == 1 and (
+            "analyses" in value or "observables" in value
+        ):
+            analyses = value.get("analyses", [value])
+            return sum(self._add_analysis(a, source) for a in analyses if isinstance(a, dict))
+        from unmask.documents import read
+        from unmask.pipeline.structured import extract_structured
+
+        document = read(data, name=source)
+        if document.format not in ("stix2", "misp"):
+            raise DocumentError(source, "JSON indicator file is neither unmask analyze JSON, "
+                                "a STIX 2 bundle nor a MISP event")
+        findings = extract_structured(document)
+        actors = tuple(sorted({(m.actor_id, m.name) for m in findings.actors}))
+        published = document.metadata.published
+        count = 0
+        for obs in findings.observables:
+            count += self.add(Indicator(obs.value, obs.type, actors, 1, published, (source,),
+                                        obs.benign_reasons))
+        if not findings.observables:
+            self.skipped.append(SkippedIndicator(source, None, "", f"no indicator in this {document.format} file"))
+        return count
+
+    def _add_analysis(self, analysis: dict[str, Any], source: str) -> int:
+        actors = tuple(sorted(
+            (str(a["id"]), str(a.get("name") or a["id"]))
+            for a in analysis.get("actors", ()) if isinstance(a, dict) and a.get("id")
+        ))  # fmt: skip
+        published = None
+        if isinstance(analysis.get("published"), str):
+            try:
+                published = dt.date.fromisoformat(analysis["published"][:10])
+            except ValueError:
+                published = None
+        count = 0
+        for obs in analysis.get("observables", ()):
+            if not isinstance(obs, dict) or not isinstance(obs.get("value"), str):
+                continue
+            count += self.add(Indicator(
+                obs["value"], str(obs.get("type")), actors, 1, published, (source,),
+                tuple(str(r) for r in obs.get("benign_reasons") or ()),
+            ))  # fmt: skip
+        for child in analysis.get("children", ()):
+            if isinstance(child, dict):
+                count += self._add_analysis(child, source)
+        return count
+
+
+def _outermost(found: Sequence[Observable]) -> list[Observable]:
+    """Observables not inside another one (a URL's host is part of the URL)."""
+    return [
+        o for o in found
+        if not any(p is not o and p.span.start <= o.span.start and o.span.end <= p.span.end
+                   and (p.span.end - p.span.start) > (o.span.end - o.span.start) for p in found)
+    ]  # fmt: skip
+
+
+# -- hits -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SweepHit:
+    """One indicator found in one log line.
+
+    ``line`` is 1-based; ``start``/``end`` are character columns in that line (0-based,
+    end exclusive) and ``text`` is the line's text there. ``how`` is ``exact``,
+    ``subdomain`` (the line names a host under the indicator domain) or ``in-range``
+    (an address inside a CIDR indicator), with ``+url-decoded`` when the line wrote it
+    with percent-escapes. ``context`` quotes up to 120 characters either side, from
+    column ``context_start``.
+    """
+
+    source: str
+    line: int
+    start: int
+    end: int
+    text: str
+    how: str
+    indicator: Indicator
+    context: str = field(default="", compare=False)
+    context_start: int = field(default=0, compare=False)
+
+    @property
+    def value(self) -> str:
+        return self.indicator.value
+
+    @property
+    def type(self) -> str:
+        return self.indicator.type
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "line": self.line,
+            "span": {"start": self.start, "end": self.end},
+            "text": self.text,
+            "how": self.how,
+            "indicator": self.indicator.to_dict(),
+            "context": self.context,
+            "context_start": self.context_start,
+        }
+
+
+# -- matching ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    indicator: Indicator
+    key: str
+    #: The part of the value that must match with its case (a URL's path, a wallet).
+    exact_from: int
+
+
+class _Matcher:
+    """The compiled form of an IndicatorSet: one automaton plus the CIDR ranges."""
+
+    def __init__(self, indicators: Iterable[Indicator]) -> None:
+        table: dict[str, list[_Entry]] = {}
+        ranges: list[tuple[int, int, Indicator]] = []
+        for ind in indicators:
+            if ind.type == "ipv4_cidr":
+                net = ipaddress.IPv4Network(ind.value, strict=False)
+                ranges.append((int(net.network_address), int(net.broadcast_address), ind))
+                continue
+            key, exact_from = ind.value, len(ind.value)
+            if ind.type == "url":
+                scheme = _SCHEME_RE.match(key)
+                if scheme is not None:
+                    key = key[scheme.end():]
+                rest = [i for i in (key.find("/"), key.find("?"), key.find("#")) if i >= 0]
+                exact_from = min(rest) if rest else len(key)
+            elif ind.type in _CASE_SENSITIVE:
+                exact_from = 0
+            folded = _fold(key)
+            if folded:
+                table.setdefault(folded, []).append(_Entry(ind, key, exact_from))
+        self.longest = max((len(k) for k in table), default=0)
+        self.automaton: Any = None
+        if table:
+            automaton = ahocorasick.Automaton()
+            for folded, entries in table.items():
+                automaton.add_word(folded, (len(folded), tuple(entries)))
+            automaton.make_automaton()
+            self.automaton = automaton
+        ranges.sort(key=lambda r: (r[0], r[1]))
+        self.ranges = ranges
+        self.starts = [r[0] for r in ranges]
+        reach: list[int] = []
+        for _, end, _ in ranges:
+            reach.append(max(end, reach[-1]) if reach else end)
+        self.reach = reach
+
+    def in_ranges(self, address: int) -> list[Indicator]:
+        found = []
+        j = bisect_right(self.starts, address) - 1
+        while j >= 0 and self.reach[j] >= address:
+            start, end, ind = self.ranges[j]
+            if start <= address <= end:
+                found.append(ind)
+            j -= 1
+        return found
+
+
+def _after_ok(low: str, e: int, more: frozenset[str]) -> bool:
+    """No name character right after ``e`` (a dot counts when a name goes on after it)."""
+    if e >= len(low):
+        return True
+    ch = low[e]
+    if ch in more or (ch > "\x7f" and ch.isalnum()):
+        return False
+    return not (ch == "." and e + 1 < len(low) and _word(low[e + 1]))
+
+
+def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int, str] | None:
+    """Where a raw match at [s, e) really hits, and how; None when it is not a hit."""
+    ind = entry.indicator
+    kind = ind.type
+    before = low[s - 1] if s > 0 else ""
+    if entry.exact_from < e - s and text[s + entry.exact_from:e] != entry.key[entry.exact_from:]:
+        return None
+    if kind == "domain":
+        if not _after_ok(low, e, _HOST):
+            return None
+        if before in _HOST or (before > "\x7f" and before.isalnum()):
+            return None
+        if before == "." and s > 1 and (low[s - 2] in _HOST):
+            head = s - 1
+            limit = max(0, s - 254)
+            while head > limit and (low[head - 1] in _HOST or low[head - 1] == "."):
+                head -= 1
+            while low[head] == ".":
+                head += 1
+            return head, e, "subdomain"
+        return s, e, "exact"
+    if kind == "ipv4":
+        if e < len(low) and (low[e] in _DIGIT or (low[e] == "." and e + 1 < len(low) and low[e + 1] in _DIGIT)):
+            return None
+        if before in _DIGIT or (before == "." and s > 1 and low[s - 2] in _DIGIT):
+            return None
+        return s, e, "exact"
+    if kind == "ipv6":
+        after = low[e] if e < len(low) else ""
+        if before in _HEX or before == ":" or after in _HEX or after == ":":
+            return None
+        if after == "." and e + 1 < len(low) and low[e + 1] in _DIGIT:
+            return None
+        return s, e, "exact"
+    if kind == "email":
+        if before in _EMAIL_LOCAL or not _after_ok(low, e, _HOST):
+            return None
+        return s, e, "exact"
+    if kind == "url":
+        if before in _HOST or before == ".":
+            return None
+        if entry.key[-1:] not in ("/", "?", "=", "&", "#") and not _after_ok(low, e, _URL_MORE):
+            return None
+        head = s
+        if s >= 3 and low[s - 3:s] == "://":
+            head = s - 3
+            while head > 0 and low[head - 1] in _SCHEME:
+                head -= 1
+        return head, e, "exact"
+    if kind in _HASHES or kind == "file_name":
+        more = _WORD if kind in _HASHES else _HOST
+        if before in more or (before > "\x7f" and before.isalnum()) or not _after_ok(low, e, more):
+            return None
+        if kind == "file_name" and before == "." and s > 1 and _word(low[s - 2]):
+            return None
+        return s, e, "exact"
+    # Generic: word boundaries on the sides where the value starts or ends with a word.
+    key = entry.key
+    if _word(key[0].lower()) and before and _word(before):
+        return None
+    if _word(key[-1].lower()) and e < len(low) and _word(low[e]):
+        return None
+    return s, e, "exact"
+
+
+def _decoded(line: str) -> tuple[str, list[int]] | None:
+    """The line with ASCII %-escapes decoded, and each decoded character's offset."""
+    if "%" not in line:
+        return None
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _ESCAPE.finditer(line):
+        code = int(m.group(0)[1:], 16)
+        if code >= 0x80:
+            continue
+        out.append(line[last:m.start()])
+        where.extend(range(last, m.start()))
+        out.append(chr(code))
+        where.append(m.start())
+        last = m.end()
+    if not where:
+        return None
+    out.append(line[last:])
+    where.extend(range(last, len(line)))
+    where.append(len(line))
+    return "".join(out), where
+
+
+class Sweeper:
+    """Sweeps text fed block by block (any block size, any line length).
+
+    Feed decoded text with :meth:`feed`, then call :meth:`finish`; both return hits in
+    stream order. Blocks overlap internally so that a match across a block edge is
+    found once.
+    """
+
+    def __init__(self, indicators: IndicatorSet | Iterable[Indicator], source: str) -> None:
+        self.matcher = _compiled(indicators)
+        self.source = source
+        self._keep = self.matcher.longest + _LOOK + _BEHIND
+        self._carry = ""
+        self._skip = 0  # matches ending at or before this offset were judged already
+        self._line = 1  # line number of the carry's first character
+        self._col = 0  # column of the carry's first character in its line
+
+    def feed(self, text: str) -> list[SweepHit]:
+        return self._scan(self._carry + text, final=False)
+
+    def finish(self) -> list[SweepHit]:
+        hits = self._scan(self._carry, final=True)
+        self._carry = ""
+        return hits
+
+    def _scan(self, text: str, *, final: bool) -> list[SweepHit]:
+        limit = len(text) if final else len(text) - _LOOK
+        skip = self._skip
+        low = _fold(text)
+        found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]] = {}
+        m = self.matcher
+        if m.automaton is not None and limit > skip:
+            for last, (length, entries) in m.automaton.iter(low):
+                e = last + 1
+                if e <= skip or e > limit:
+                    continue
+                s = e - length
+                for entry in entries:
+                    judged = _judge(low, text, s, e, entry)
+                    if judged is not None:
+                        found[(judged[0], judged[1], entry.indicator.type, entry.indicator.value)] = (
+                            *judged, entry.indicator)
+            if "%" in text:
+                self._decoded_hits(text, skip, limit, found)
+        if m.ranges and limit > skip:
+            for match in _IPV4.finditer(low):
+                if match.end() <= skip or match.end() > limit:
+                    continue
+                parts = match.group(0).split(".")
+                if any(int(p) > 255 for p in parts):
+                    continue
+                address = (int(parts[0]) << 24) | (int(parts[1]) << 16) | (int(parts[2]) << 8) | int(parts[3])
+                for ind in m.in_ranges(address):
+                    found[(match.start(), match.end(), ind.type, ind.value)] = (
+                        match.start(), match.end(), "in-range", ind)
+        hits = self._place(text, sorted(found.values(), key=lambda h: (h[0], h[1], h[3].type, h[3].value)))
+        # What stays for the next block: enough to judge deferred matches and to look back.
+        if not final:
+            cut = max(0, len(text) - self._keep)
+            head = text[:cut]
+            newlines = head.count("\n")
+            if newlines:
+                self._line += newlines
+                self._col = cut - head.rfind("\n") - 1
+            else:
+                self._col += cut
+            self._carry = text[cut:]
+            self._skip = max(0, max(skip, limit) - cut)
+        return hits
+
+    def _decoded_hits(self, text: str, skip: int, limit: int,
+                      found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]]) -> None:
+        automaton = self.matcher.automaton
+        pos = 0
+        while True:
+            esc = _ESCAPE.search(text, pos)
+            if esc is None:
+                break
+            head = text.rfind("\n", 0, esc.start()) + 1
+            tail = text.find("\n", esc.end())
+            tail = len(text) if tail < 0 else tail
+            pos = tail + 1
+            decoded = _decoded(text[head:tail])
+            if decoded is None:
+                continue
+            plain, where = decoded
+            low = _fold(plain)
+            for last, (length, entries) in automaton.iter(low):
+                e = last + 1
+                s = e - length
+                for entry in entries:
+                    judged = _judge(low, plain, s, e, entry)
+                    if judged is None:
+                        continue
+                    start, end = head + where[judged[0]], head + where[judged[1]]
+                    if end <= skip or end > limit or end - start == judged[1] - judged[0]:
+                        continue  # judged already, for the next block, or not escaped
+                    key = (start, end, entry.indicator.type, entry.indicator.value)
+                    found.setdefault(key, (start, end, judged[2] + "+url-decoded", entry.indicator))
+
+    def _place(self, text: str, found: list[tuple[int, int, str, Indicator]]) -> list[SweepHit]:
+        hits: list[SweepHit] = []
+        line, pos = self._line, 0
+        line_start: int | None = None  # offset of the line's start in text; None: before text
+        for start, end, how, ind in found:
+            newlines = text.count("\n", pos, start)
+            if newlines:
+                line += newlines
+                line_start = text.rfind("\n", pos, start) + 1
+            pos = start
+            base = (0 if line_start is None else line_start)
+            col0 = self._col if line_start is None else 0
+            left = max(base, start - _CONTEXT)
+            right = text.find("\n", end, end + _CONTEXT)
+            right = min(len(text), end + _CONTEXT) if right < 0 else right
+            hits.append(SweepHit(
+                source=self.source, line=line, start=col0 + start - base, end=col0 + end - base,
+                text=text[start:end], how=how, indicator=ind, context=text[left:right],
+                context_start=col0 + left - base,
+            ))  # fmt: skip
+        return hits
+
+
+def _compiled(indicators: IndicatorSet | Iterable[Indicator]) -> _Matcher:
+    return indicators.compiled() if isinstance(indicators, IndicatorSet) else _Matcher(indicators)
+
+
+def sweep_text(blocks: Iterable[str], indicators: IndicatorSet | Iterable[Indicator], *,
+               source: str = "<text>") -> Iterator[SweepHit]:
+    """Hits in text given as consecutive blocks (cut anywhere, lines end with ``\\n``)."""
+    sweeper = Sweeper(indicators, source)
+    try:
+        for block in blocks:
+            yield from sweeper.feed(block)
+    except UnmaskError:
+        yield from sweeper.finish()  # what was read before the failure is still swept
+        raise
+    yield from sweeper.finish()
+
+
+def sweep_lines(lines: Iterable[str], indicators: IndicatorSet | Iterable[Indicator], *,
+                source: str = "<lines>") -> Iterator[SweepHit]:
+    """Hits in ``lines`` (one item per line; a trailing newline is dropped).
+
+    A newline inside an item is read as a space, so line numbers stay those of the
+    items and every hit's span indexes its item.
+    """
+
+    def blocks() -> Iterator[str]:
+        batch: list[str] = []
+        size = 0
+        for raw in lines:
+            line = raw[:-1] if raw.endswith("\n") else raw
+            if "\n" in line:
+                line = line.replace("\n", " ")
+            batch.append(line)
+            size += len(line) + 1
+            if size >= _BLOCK:
+                yield "\n".join(batch) + "\n"
+                batch, size = [], 0
+        if batch:
+            yield "\n".join(batch)
+
+    return sweep_text(blocks(), indicators, source=source)
+
+
+def read_log(stream: IO[bytes], *, source: str, block: int = _BLOCK) -> Iterator[str]:
+    """Decoded text blocks of a log (gzip is detected by its magic bytes).
+
+    Invalid UTF-8 becomes U+FFFD; a truncated or corrupt gzip raises DocumentError
+    after the blocks read so far.
+    """
+    buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+    raw: Any = buffered
+    if buffered.peek(2)[:2] == b"\x1f\x8b":
+        raw = gzip.GzipFile(fileobj=buffered, mode="rb")
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    try:
+        while True:
+            data = raw.read(block)
+            if not data:
+                break
+            yield decoder.decode(data)
+        yield decoder.decode(b"", final=True)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DocumentError(source, f"log could not be read to the end: {exc}") from exc
+
+
+def sweep_file(path: str | Path, indicators: IndicatorSet | Iterable[Indicator], *,
+               source: str | None = None) -> Iterator[SweepHit]:
+    """Hits in a log file (``-`` is standard input; ``.gz`` or not, by content)."""
+    name = source or str(path)
+    if str(path) == "-":
+        yield from sweep_text(read_log(sys.stdin.buffer, source=name), indicators, source=name)
+        return
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the generator
+    except OSError as exc:
+        raise DocumentError(name, f"cannot open log: {exc.strerror or exc}") from exc
+    with handle:
+        yield from sweep_text(read_log(handle, source=name), indicators, source=name)
