@@ -1,0 +1,329 @@
+"""The parts of an e-mail that phishing triage looks at.
+
+:func:`parse_message` reads a raw RFC 5322 message in two passes:
+
+1. :func:`unmask.documents.mail.parse_email` (the reader ``unmask analyze`` uses)
+   refuses parser bombs (deep nesting), decodes RFC 2047 headers and gives the
+   message's text — header block, visible bodies, ``[links]`` and ``[attachments]``
+   blocks — on which observables are extracted and lure language is searched;
+2. a second, structural walk with the stdlib parser (``compat32`` policy: no header
+   parsing, nothing to go wrong there) collects what the Document does not keep:
+   every HTML anchor with its visible text next to its target (the mismatch between
+   the two is the phishing sign), ``data:``/``javascript:`` targets, and each
+   attachment's first bytes and, for ZIP archives, the member names and whether
+   they are encrypted.
+
+The same limits as the mail reader apply (1,000 parts, 30 levels of nesting, 500
+links); what is cut is listed in :attr:`MailView.warnings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from email import policy
+from email.errors import MessageError
+from email.message import Message
+from email.parser import BytesParser
+from email.utils import getaddresses
+from html.parser import HTMLParser
+
+from unmask.documents.mail import parse_email
+from unmask.errors import DocumentError, UnsupportedFormatError
+from unmask.model import Document
+
+__all__ = ["Address", "Anchor", "AttachmentInfo", "MailView", "parse_message"]
+
+_MAX_PARTS = 1000
+_MAX_DEPTH = 30
+_MAX_ANCHORS = 500
+_MAX_ZIP_MEMBERS = 200
+_MAX_ANCHOR_TEXT = 300
+_HEAD_BYTES = 16
+# Header names of which a message needs at least one to be taken for an e-mail.
+_MAIL_HEADERS = frozenset({
+    "from", "to", "cc", "subject", "date", "received", "message-id", "return-path",
+    "reply-to", "sender", "delivered-to", "mime-version", "authentication-results",
+})
+# What the stdlib e-mail package raises on malformed input (as in the mail reader).
+_MAIL_ERRORS: tuple[type[BaseException], ...] = (
+    MessageError, ValueError, TypeError, LookupError, AttributeError, AssertionError,
+    UnicodeError, RecursionError,
+)
+_ZIP_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, *_MAIL_ERRORS,
+)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One address of an address header: display name, address, its domain."""
+
+    header: str
+    raw: str
+    name: str
+    address: str
+    domain: str
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """An HTML link: its target (``href``/``action``/``src``) and the text it shows."""
+
+    tag: str
+    target: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentInfo:
+    """An attachment as triage needs it: name, declared type, size, hash, first bytes,
+    and for ZIP archives their member names and whether any member is encrypted."""
+
+    name: str | None
+    content_type: str
+    size: int
+    sha256: str
+    head: bytes
+    members: tuple[str, ...] = ()
+    encrypted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MailView:
+    """A parsed message: the Document (text, decoded headers), anchors, attachments."""
+
+    document: Document
+    headers: dict[str, tuple[str, ...]]
+    anchors: tuple[Anchor, ...]
+    attachments: tuple[AttachmentInfo, ...]
+    warnings: tuple[str, ...]
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (lower case), or None."""
+        values = self.headers.get(name)
+        return values[0] if values else None
+
+    def addresses(self, name: str) -> list[Address]:
+        """The addresses of header ``name`` (first occurrence), parsed leniently."""
+        raw = self.header(name)
+        if not raw:
+            return []
+        try:
+            pairs = getaddresses([raw])
+        except _MAIL_ERRORS:
+            pairs = []
+        out: list[Address] = []
+        for display, address in pairs:
+            address = address.strip().strip("<>").strip()
+            if "@" not in address:
+                continue
+            domain = address.rsplit("@", 1)[1].lower().rstrip(".")
+            out.append(Address(header=name, raw=raw, name=display.strip(), address=address.lower(),
+                               domain=domain))
+        return out
+
+
+class _AnchorCollector(HTMLParser):
+    """Anchors (``<a href>`` with their text) and form actions of an HTML body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors: list[Anchor] = []
+        self._open: list[tuple[str, list[str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if len(self.anchors) >= _MAX_ANCHORS:
+            return
+        values = {k: (v or "").strip() for k, v in attrs}
+        if tag == "a" and values.get("href"):
+            self._open.append((values["href"], []))
+        elif tag == "area" and values.get("href"):
+            self.anchors.append(Anchor("area", values["href"], values.get("alt", "")))
+        elif tag == "form" and values.get("action"):
+            self.anchors.append(Anchor("form", values["action"], ""))
+        elif tag in ("iframe", "embed") and values.get("src"):
+            self.anchors.append(Anchor(tag, values["src"], ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            parts = self._open[-1][1]
+            if sum(map(len, parts)) < _MAX_ANCHOR_TEXT:
+                parts.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            href, parts = self._open.pop()
+            text = _WS.sub(" ", "".join(parts)).strip()[:_MAX_ANCHOR_TEXT]
+            self.anchors.append(Anchor("a", _WS.sub("", href), text))
+
+    def finish(self) -> list[Anchor]:
+        while self._open:
+            self.handle_endtag("a")
+        return self.anchors[:_MAX_ANCHORS]
+
+
+def _anchors(html: str) -> list[Anchor]:
+    collector = _AnchorCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except _MAIL_ERRORS:
+        pass
+    return collector.finish()
+
+
+def _payload(part: Message) -> bytes:
+    try:
+        payload = part.get_payload(decode=True)
+    except _MAIL_ERRORS:
+        payload = None
+    if isinstance(payload, bytes):
+        return payload
+    raw = part.get_payload()
+    return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
+
+
+def _text(part: Message, payload: bytes) -> str:
+    try:
+        charset = part.get_content_charset() or "utf-8"
+        return payload.decode(charset, "replace")
+    except _MAIL_ERRORS:
+        return payload.decode("utf-8", "replace")
+
+
+def _clean(value: str) -> str:
+    return _WS.sub(" ", value.replace("\x00", "")).strip()
+
+
+def _filename(part: Message) -> str | None:
+    try:
+        name = part.get_filename()
+    except _MAIL_ERRORS:
+        return None
+    if not name:
+        return None
+    return _clean(str(name)) or None
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except _MAIL_ERRORS:
+        return "application/octet-stream"
+
+
+def _disposition(part: Message) -> str | None:
+    try:
+        return part.get_content_disposition()
+    except _MAIL_ERRORS:
+        return None
+
+
+def _zip_listing(payload: bytes) -> tuple[tuple[str, ...], bool]:
+    """Member names of a ZIP archive (central directory only) and whether any is
+    encrypted; ``((), False)`` when the bytes are not a readable ZIP."""
+    if not payload.startswith(b"PK\x03\x04"):
+        return (), False
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            infos = archive.infolist()[:_MAX_ZIP_MEMBERS]
+    except _ZIP_ERRORS:
+        # The central directory is unreadable; the first local header still says
+        # whether the first member is encrypted (general purpose flag bit 0).
+        encrypted = len(payload) >= 8 and bool(payload[6] & 0x01)
+        return (), encrypted
+    names = tuple(_clean(info.filename) for info in infos if not info.is_dir())
+    return names, any(info.flag_bits & 0x01 for info in infos)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.anchors: list[Anchor] = []
+        self.attachments: list[AttachmentInfo] = []
+        self.warnings: list[str] = []
+        self.parts = 0
+
+    def visit(self, part: Message, depth: int = 0) -> None:
+        self.parts += 1
+        if self.parts > _MAX_PARTS:
+            if self.parts == _MAX_PARTS + 1:
+                self.warnings.append(f"more than {_MAX_PARTS} MIME parts; the rest not triaged")
+            return
+        ctype = _content_type(part)
+        if part.is_multipart() and ctype.startswith("multipart/"):
+            if depth >= _MAX_DEPTH:
+                self.warnings.append(f"MIME parts nested more than {_MAX_DEPTH} deep not triaged")
+                return
+            subparts = part.get_payload()
+            if isinstance(subparts, list):
+                for sub in subparts:
+                    if isinstance(sub, Message):
+                        self.visit(sub, depth + 1)
+            return
+        if part.is_multipart() or ctype == "message/rfc822":
+            # A forwarded message: listed as an attachment, not walked into.
+            self.attachments.append(self._info(part, ctype, _message_bytes(part)))
+            return
+        payload = _payload(part)
+        is_body = (ctype in ("text/plain", "text/html") and _disposition(part) != "attachment"
+                   and _filename(part) is None)
+        if is_body:
+            if ctype == "text/html" and len(self.anchors) < _MAX_ANCHORS:
+                self.anchors.extend(_anchors(_text(part, payload)))
+            return
+        self.attachments.append(self._info(part, ctype, payload))
+
+    @staticmethod
+    def _info(part: Message, ctype: str, payload: bytes) -> AttachmentInfo:
+        members, encrypted = _zip_listing(payload)
+        return AttachmentInfo(
+            name=_filename(part), content_type=ctype, size=len(payload),
+            sha256=hashlib.sha256(payload).hexdigest(), head=payload[:_HEAD_BYTES],
+            members=members, encrypted=encrypted,
+        )
+
+
+def _message_bytes(part: Message) -> bytes:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else payload
+    if isinstance(inner, Message):
+        try:
+            return inner.as_bytes()
+        except _MAIL_ERRORS:
+            return str(inner.get_payload()).encode("utf-8", "replace")
+    return _payload(part)
+
+
+def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
+    """Parse ``raw`` for triage; raises :class:`~unmask.errors.DocumentError` when it
+    is empty, not an e-mail, or a structure the mail reader refuses."""
+    if not isinstance(raw, bytes):
+        raise DocumentError(source, f"needs the raw message as bytes, got {type(raw).__name__}")
+    if not raw.strip():
+        raise DocumentError(source, "is empty", hint="pass the message as .eml or raw RFC 5322")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    document = parse_email(raw, source=source, sha256=sha256, parse_child=None)
+    # metadata.extra joins repeated headers with newlines; "received-count" is the
+    # reader's own count, not a header.
+    headers = {name: tuple(value.split("\n")) for name, value in document.metadata.extra.items()
+               if name != "received-count"}
+    if not _MAIL_HEADERS & headers.keys():
+        raise UnsupportedFormatError(
+            source, "is not an e-mail: it has none of the From, To, Subject, Date or Received headers",
+            hint="save the message as .eml (the original with its headers), not the text of it")
+    walker = _Walker()
+    try:
+        message = BytesParser(policy=policy.compat32).parsebytes(raw)
+        walker.visit(message)
+    except _MAIL_ERRORS as exc:
+        raise DocumentError(source, f"MIME structure could not be walked ({type(exc).__name__})") from exc
+    return MailView(
+        document=document, headers=headers, anchors=tuple(walker.anchors),
+        attachments=tuple(walker.attachments),
+        warnings=tuple(dict.fromkeys((*document.warnings, *walker.warnings))),
+    )

@@ -1,0 +1,775 @@
+"""The checks of phishing triage, one function per concern, and their weights.
+
+Each rule takes the parsed message (:class:`~unmask.defend.triage_parse.MailView`)
+and a :class:`RuleContext` (protected domains, the knowledge-base look-up, reference
+data) and returns :class:`~unmask.defend.triage.Signal` objects. :data:`WEIGHTS`
+holds every signal's weight in one place; ``docs/defend-triage.md`` explains them.
+Weights were tuned on the synthetic fixtures of ``tests/fixtures/defend/triage/``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from unmask.defend.triage import Evidence, KnownLookup, Signal
+from unmask.model import Span
+
+if TYPE_CHECKING:
+    from unmask.defend.triage_parse import Address, AttachmentInfo, MailView
+    from unmask.reference.suffixes import SuffixIndex
+    from unmask.reference.warninglists import Warninglists
+    from unmask.store.results import IocResult
+
+__all__ = ["FREEMAIL_DOMAINS", "WEIGHTS", "RuleContext", "run_rules"]
+
+#: Weight of every signal (the score is their sum; see unmask.defend.triage).
+WEIGHTS: dict[str, float] = {
+    # authentication (worst result per mechanism over Authentication-Results / Received-SPF)
+    "dmarc-fail": 3.0, "spf-fail": 2.0, "dkim-fail": 1.5,
+    "spf-softfail": 1.0,
+    "spf-permerror": 0.5, "dkim-permerror": 0.5, "dmarc-permerror": 0.5,
+    "spf-temperror": 0.5, "dkim-temperror": 0.5, "dmarc-temperror": 0.5,
+    "spf-none": 0.5, "dkim-none": 0.5, "dmarc-none": 0.5,
+    "spf-neutral": 0.5, "dkim-neutral": 0.5,
+    "no-authentication-results": 0.5,
+    # sender
+    "display-name-address": 3.0,
+    "display-name-domain": 2.0,
+    "display-name-brand": 2.5,
+    "freemail-reply-to": 2.5,
+    "reply-to-mismatch": 1.5,
+    "envelope-mismatch": 0.5,
+    "freemail-claims-organisation": 1.5,
+    "disposable-sender": 1.5,
+    "protected-domain-spoof": 3.0,
+    # lookalike domains
+    "lookalike-sender": 4.0,
+    "lookalike-link": 3.5,
+    # links
+    "link-script-url": 3.0,
+    "link-text-mismatch": 3.0,
+    "link-ip-host": 2.0,
+    "link-credential-path": 2.0,
+    "link-shortener": 1.0,
+    "link-cloud-drive": 0.5,
+    # attachments
+    "attachment-executable": 4.0,
+    "archive-executable": 4.0,
+    "attachment-macro": 3.5,
+    "attachment-html": 3.0,
+    "attachment-double-extension": 3.0,
+    "attachment-name-trick": 3.0,
+    "attachment-type-mismatch": 2.5,
+    "encrypted-archive-password": 3.0,
+    "encrypted-archive": 1.5,
+    # content (weak: they only count next to other signals)
+    "credential-request": 1.5,
+    "enable-content-request": 2.0,
+    "lure-urgency": 1.0,
+    "lure-interview": 1.0,
+    # intelligence
+    "known-indicator": 8.0,
+}
+
+#: Free web-mail providers (a small list of the common ones, Korean ones included;
+#: the MISP ``disposable-email`` warninglist adds throw-away providers).
+FREEMAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com",
+    "rocketmail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "msn.com",
+    "aol.com", "icloud.com", "me.com", "mac.com", "mail.com", "email.com", "gmx.com", "gmx.de",
+    "gmx.net", "web.de", "proton.me", "protonmail.com", "protonmail.ch", "pm.me",
+    "tutanota.com", "tutanota.de", "tuta.io", "tuta.com", "yandex.com", "yandex.ru", "mail.ru",
+    "inbox.ru", "bk.ru", "list.ru", "zoho.com", "zohomail.com", "naver.com", "daum.net",
+    "hanmail.net", "kakao.com", "nate.com", "qq.com", "163.com", "126.com", "sina.com",
+    "rediffmail.com", "fastmail.com", "hushmail.com", "inbox.com", "seznam.cz", "libero.it",
+    "orange.fr", "t-online.de",
+})
+
+_SHORTENERS = frozenset({
+    "bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly",
+    "cutt.ly", "shorturl.at", "tiny.cc", "rb.gy", "t.ly", "me2.kr", "han.gl", "url.kr",
+    "vo.la", "shorturl.com", "s.id", "v.gd", "lnkd.in",
+})
+_CLOUD_DRIVES = frozenset({
+    "drive.google.com", "docs.google.com", "forms.gle", "sites.google.com", "onedrive.live.com",
+    "1drv.ms", "sharepoint.com", "dropbox.com", "dropboxusercontent.com", "box.com", "mega.nz",
+    "wetransfer.com", "we.tl", "mybox.naver.com", "forms.office.com", "surveymonkey.com",
+    "typeform.com", "notion.site",
+})
+# Click-tracking hosts of mailing services: a newsletter's links show the article's
+# address and point here, which is not the phishing mismatch.
+_TRACKERS = frozenset({
+    "list-manage.com", "mailchimp.com", "mcsv.net", "sendgrid.net", "mailgun.org", "mailgun.net",
+    "hubspotlinks.com", "hs-sites.com", "constantcontact.com", "createsend.com",
+    "cmail19.com", "cmail20.com", "exacttarget.com", "substack.com", "sparkpostmail.com",
+    "mandrillapp.com", "mailjet.com", "sendinblue.com", "brevo.com", "campaign-archive.com",
+    "rs6.net", "ct.sendgrid.net", "mktoweb.com", "mkt.com", "emltrk.com", "safelinks.protection.outlook.com",
+    "urldefense.com", "urldefense.proofpoint.com",
+})
+_EXECUTABLE = frozenset({
+    "exe", "scr", "com", "pif", "cpl", "msi", "msp", "dll", "bat", "cmd", "ps1", "psm1", "vbs",
+    "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "iso", "img", "vhd", "vhdx", "chm", "one",
+    "jar", "reg", "inf", "url", "application", "appref-ms", "msix", "appx", "xll", "gadget",
+    "sct", "settingcontent-ms", "library-ms", "search-ms", "apk",
+})
+_HTML = frozenset({"html", "htm", "shtml", "xhtml", "svg", "mht", "mhtml"})
+_MACRO = frozenset({
+    "docm", "dotm", "xlsm", "xltm", "xlsb", "xlam", "pptm", "potm", "ppsm", "ppam", "sldm",
+})
+_DOCUMENT = frozenset({
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "rtf", "hwp", "hwpx", "odt", "jpg",
+    "jpeg", "png", "gif", "mp3", "mp4", "csv", "zip", "rar",
+})
+_ARCHIVE = frozenset({"zip", "7z", "rar", "gz", "tgz", "tar", "cab", "ace", "arj", "alz", "egg"})
+_GENERIC_TYPES = frozenset({
+    "application/octet-stream", "application/x-download", "application/force-download",
+    "binary/octet-stream", "application/unknown", "application/binary", "text/plain",
+})
+# Extension -> declared content types that fit it (prefixes end with "*").
+_TYPES_OF: dict[str, tuple[str, ...]] = {
+    "pdf": ("application/pdf", "application/x-pdf"),
+    "doc": ("application/msword", "application/vnd.ms-*"),
+    "docx": ("application/vnd.openxmlformats-*", "application/msword", "application/vnd.ms-*"),
+    "xls": ("application/vnd.ms-*", "application/excel", "application/x-excel"),
+    "xlsx": ("application/vnd.openxmlformats-*", "application/vnd.ms-*"),
+    "ppt": ("application/vnd.ms-*",),
+    "pptx": ("application/vnd.openxmlformats-*", "application/vnd.ms-*"),
+    "jpg": ("image/jpeg", "image/jpg", "image/pjpeg"),
+    "jpeg": ("image/jpeg", "image/jpg", "image/pjpeg"),
+    "png": ("image/png",),
+    "gif": ("image/gif",),
+    "zip": ("application/zip", "application/x-zip*", "multipart/x-zip"),
+    "txt": ("text/*",),
+    "csv": ("text/*", "application/csv", "application/vnd.ms-excel"),
+    "html": ("text/html",),
+    "htm": ("text/html",),
+    "ics": ("text/calendar",),
+}
+_DOCUMENT_TYPES = frozenset({
+    "application/pdf", "application/msword", "application/rtf", "text/rtf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel", "application/vnd.ms-powerpoint", "application/x-hwp",
+})
+_COMMON_TLDS = frozenset({
+    "com", "org", "net", "edu", "gov", "int", "mil", "info", "biz", "top", "xyz", "online",
+    "site", "live", "news", "email", "app", "cloud", "link", "click", "shop", "store",
+})
+_EXE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+
+_CRED_PATH = re.compile(
+    r"(?:^|[/_.\-?=&#])(log-?in|log-?on|sign-?in|verify|verification|validate|validation|"
+    r"password|passwd|credentials?|webmail|owa|sso|auth|oauth2?|authenticate|unlock|"
+    r"reset-?password|account-?recovery)(?=$|[/_.\-?=&#])",
+    re.IGNORECASE,
+)
+_DOMAIN_IN_TEXT = re.compile(
+    r"(?<![\w@.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-])",
+    re.IGNORECASE,
+)
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_ORG_WORDS = re.compile(
+    r"\b(news|times|post|journal|herald|tribune|daily|press|media|magazine|broadcast\w*|"
+    r"institute|university|foundation|cent(?:er|re)|council|ministry|embassy|government|"
+    r"agency|association|forum|review|bank|security|support|team|admin(?:istrator)?|"
+    r"helpdesk|help desk|service|office|editor|editorial|desk|research|policy|"
+    r"think tank|association|committee)\b",
+    re.IGNORECASE,
+)
+_AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
+_RECEIVED_SPF = re.compile(r"^\s*([a-z]+)", re.IGNORECASE)
+_RESULT_RANK = {"fail": 7, "hardfail": 7, "softfail": 6, "permerror": 5, "temperror": 4,
+                "none": 3, "neutral": 2, "policy": 1, "pass": 0, "bestguesspass": 0}
+
+_URGENCY = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"\burgent(?:ly)?\b",
+    r"\bimmediate(?:ly)?\b|\bact now\b",
+    r"\bwithin (?:24|48|72|twenty-four|forty-eight) hours\b",
+    r"\b(?:account|mailbox|e-?mail|access)\b[^.\n]{0,30}\b(?:suspend|lock|disabl|deactivat|"
+    r"terminat|clos|restrict|block)\w*",
+    r"\bpassword\b[^.\n]{0,30}\bexpir\w*|\bexpir\w*[^.\n]{0,30}\bpassword\b",
+    r"\bverify your (?:account|identity|e-?mail|mailbox|details)\b",
+    r"\bunusual (?:sign-?in|log-?in|activity)\b|\bsecurity alert\b",
+    r"\b(?:mailbox|storage)\b[^.\n]{0,20}\b(?:full|quota)\b",
+    r"\bfinal (?:notice|warning|reminder)\b",
+    r"비밀번호|계정\s*(?:정지|잠금|차단)|본인\s*확인|보안\s*경고",
+))
+_CREDENTIALS = re.compile(
+    r"\b(?:enter|provide|update|confirm|re-?enter|validate)\b[^.\n]{0,20}\b(?:password|"
+    r"credentials|log-?in details|sign-?in details|passcode)\b",
+    re.IGNORECASE,
+)
+_INTERVIEW = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"\binterview(?:s|ed)?\b",
+    r"\brequest for comments?\b|\bfor comment\b",
+    r"\byour (?:expert )?(?:opinion|insights?|perspectives?|views|comments|expertise|thoughts)\b",
+    r"\bquestionnaire\b|\bsurvey questions\b|\bwritten questions\b",
+    r"\breview (?:the|my|our|a|this) (?:draft|paper|manuscript|report|article)\b",
+    r"\bhonorarium\b|\bremuneration\b|\bspeaking fee\b",
+    r"\b(?:I am|I'm|my name is [^.\n]{1,40}?,? and I am)\s+an?\s+(?:journalist|reporter|"
+    r"correspondent|producer|editor|researcher|fellow|professor)\b",
+    r"\b(?:journalist|reporter|correspondent|producer|research fellow|senior fellow)\s+"
+    r"(?:at|with|for|from)\b",
+    r"\bNorth Korea\w*\b|\bDPRK\b|\bKorean Peninsula\b|\bdenucleari[sz]ation\b|\bunification\b",
+))
+_ENABLE_CONTENT = re.compile(
+    r"\benable\s+(?:editing|content|macros?)\b|\b(?:편집|콘텐츠)\s*사용",
+    re.IGNORECASE,
+)
+_BULK_HEADERS = ("list-id", "list-unsubscribe", "list-post")
+_PASSWORD_IN_BODY = re.compile(
+    r"(?:\bpassword|\bpasscode|\bpwd|\bpw|암호|비밀번호)\s*(?:is|:|=|：)\s*\S{3,}",
+    re.IGNORECASE,
+)
+_MAX_LOOKUPS = 200
+
+Rule = Callable[["MailView", "RuleContext"], Iterable[Signal]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What the rules need besides the message."""
+
+    protected: tuple[str, ...]
+    known: KnownLookup | None
+    suffixes: SuffixIndex
+    warninglists: Warninglists
+
+    @classmethod
+    def build(cls, *, protected: Iterable[str], known: KnownLookup | None) -> RuleContext:
+        from unmask.reference.suffixes import load_suffixes
+        from unmask.reference.warninglists import load_warninglists
+
+        cleaned = tuple(dict.fromkeys(
+            d.strip().lower().rstrip(".").removeprefix("www.") for d in protected if d.strip()))
+        return cls(protected=cleaned, known=known, suffixes=load_suffixes(),
+                   warninglists=load_warninglists())
+
+    def registrable(self, host: str) -> str:
+        """``host``'s registrable domain (``mail.example.co.uk`` -> ``example.co.uk``)."""
+        host = host.lower().rstrip(".")
+        return self.suffixes.registrable_domain(host) or host
+
+    def is_freemail(self, domain: str) -> bool:
+        return self.registrable(domain) in FREEMAIL_DOMAINS or domain in FREEMAIL_DOMAINS
+
+    def is_disposable(self, domain: str) -> bool:
+        return "warninglist:disposable-email" in self.warninglists.match_host(domain)
+
+    def is_shortener(self, host: str) -> bool:
+        return (host in _SHORTENERS or self.registrable(host) in _SHORTENERS
+                or "warninglist:url-shortener" in self.warninglists.match_host(host))
+
+    def is_protected(self, host: str) -> bool:
+        reg = self.registrable(host)
+        return reg in self.protected or host in self.protected
+
+
+def _signal(name: str, category: str, explanation: str, evidence: Iterable[Evidence]) -> Signal:
+    return Signal(name=name, category=category, weight=WEIGHTS[name], explanation=explanation,
+                  evidence=tuple(evidence))
+
+
+def _header_evidence(view: MailView, name: str) -> Evidence:
+    return Evidence("header", name, view.header(name) or "")
+
+
+def _extension(name: str) -> str:
+    parts = [p.strip().lower() for p in name.rsplit(".", 2)]
+    return parts[-1] if len(parts) > 1 else ""
+
+
+def _host_of(url: str) -> str | None:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower().rstrip(".") if host else None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _in_set(host: str, registrable: str, hosts: frozenset[str]) -> bool:
+    if host in hosts or registrable in hosts:
+        return True
+    return any(host.endswith("." + h) for h in hosts if h.count(".") >= 2)
+
+
+def _names_a_domain(token: str, ctx: RuleContext) -> bool:
+    """True when ``token`` (lower case) reads as a domain name in prose: a registrable
+    domain under a common or two-letter suffix ("Mr.Kim" is not one, "nytimes.com" is)."""
+    if ctx.suffixes.registrable_domain(token) is None:
+        return False
+    top = token.rsplit(".", 1)[-1]
+    return len(top) == 2 or top in _COMMON_TLDS
+
+
+# -- authentication ---------------------------------------------------------------
+
+
+def check_authentication(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """spf/dkim/dmarc results that are not ``pass``; no results at all, weakly."""
+    worst: dict[str, tuple[str, Evidence]] = {}
+
+    def consider(mech: str, result: str, evidence: Evidence) -> None:
+        result = "fail" if result == "hardfail" else result
+        if result not in _RESULT_RANK:
+            return
+        held = worst.get(mech)
+        if held is None or _RESULT_RANK[result] > _RESULT_RANK[held[0]]:
+            worst[mech] = (result, evidence)
+
+    results = view.headers.get("authentication-results", ())
+    received_spf = view.headers.get("received-spf", ())
+    for value in results:
+        for match in _AUTH_RESULT.finditer(value):
+            consider(match.group(1).lower(), match.group(2).lower(),
+                     Evidence("header", "authentication-results", value))
+    for value in received_spf:
+        spf = _RECEIVED_SPF.match(value)
+        if spf:
+            consider("spf", spf.group(1).lower(), Evidence("header", "received-spf", value))
+    if not results and not received_spf:
+        yield _signal("no-authentication-results", "auth",
+                      "The message carries no Authentication-Results or Received-SPF header: "
+                      "nothing says whether the sender's domain vouched for it (normal for "
+                      "internal mail and some exports; weak on its own).", ())
+        return
+    meaning = {
+        "fail": "failed: the sending server or signature is not one the domain authorises",
+        "softfail": "soft-failed: the domain does not vouch for the sending server",
+        "permerror": "could not be evaluated (the domain's record is broken)",
+        "temperror": "could not be evaluated (temporary error)",
+        "none": "gave no result (the domain publishes no policy, or the mail is unsigned)",
+        "neutral": "was neutral (the domain makes no assertion)",
+    }
+    sender = _from(view)
+    failed = [m for m in ("dmarc", "spf") if worst.get(m, ("",))[0] in ("fail", "softfail")]
+    if sender is not None and failed and ctx.is_protected(sender.domain):
+        yield _signal("protected-domain-spoof", "auth",
+                      f"The message claims to come from the protected domain {sender.domain!r} "
+                      f"but {' and '.join(m.upper() for m in failed)} failed: someone else "
+                      "sent it in that domain's name.",
+                      (_header_evidence(view, "from"), *(worst[m][1] for m in failed[:1])))
+    for mech in ("dmarc", "spf", "dkim"):
+        held = worst.get(mech)
+        if held is None:
+            continue
+        result, evidence = held
+        name = f"{mech}-{result}"
+        if name in WEIGHTS:
+            yield _signal(name, "auth", f"{mech.upper()} {meaning.get(result, result)}.", (evidence,))
+
+
+# -- sender -------------------------------------------------------------------------
+
+
+def _from(view: MailView) -> Address | None:
+    found = view.addresses("from")
+    return found[0] if found else None
+
+
+def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Display-name tricks, Reply-To / envelope mismatches, free-mail claiming an
+    organisation, disposable senders."""
+    sender = _from(view)
+    if sender is None:
+        return
+    from_reg = ctx.registrable(sender.domain)
+    from_ev = _header_evidence(view, "from")
+    display = sender.name
+    shown = _EMAIL_IN_TEXT.search(display)
+    if shown and shown.group(0).lower() != sender.address:
+        yield _signal("display-name-address", "sender",
+                      f"The From display name shows the address {shown.group(0)!r}, but the "
+                      f"message comes from {sender.address!r}.", (from_ev,))
+    else:
+        for match in _DOMAIN_IN_TEXT.finditer(display):
+            host = match.group(1).lower()
+            if not _names_a_domain(host, ctx):
+                continue
+            if ctx.registrable(host) != from_reg:
+                yield _signal("display-name-domain", "sender",
+                              f"The From display name names the domain {host!r}, but the "
+                              f"message comes from {sender.domain!r}.", (from_ev,))
+                break
+    squashed = re.sub(r"[^a-z0-9]", "", display.lower())
+    for domain in ctx.protected:
+        brand = ctx.registrable(domain).split(".", 1)[0]
+        if len(brand) >= 4 and brand in squashed and not ctx.is_protected(sender.domain):
+            yield _signal("display-name-brand", "sender",
+                          f"The From display name uses the name of the protected domain "
+                          f"{domain!r}, but the message comes from {sender.domain!r}.", (from_ev,))
+            break
+    freemail_from = ctx.is_freemail(sender.domain)
+    for reply in view.addresses("reply-to"):
+        if ctx.registrable(reply.domain) == from_reg:
+            continue
+        evidence = (from_ev, _header_evidence(view, "reply-to"))
+        if ctx.is_freemail(reply.domain) and not freemail_from:
+            yield _signal("freemail-reply-to", "sender",
+                          f"Replies go to the free-mail address {reply.address!r}, not to the "
+                          f"sender's organisation {sender.domain!r}: answers would reach "
+                          "whoever holds that account.", evidence)
+        else:
+            yield _signal("reply-to-mismatch", "sender",
+                          f"Replies go to {reply.address!r}, a different domain from the sender "
+                          f"{sender.domain!r}.", evidence)
+        break
+    envelope = [
+        (name, address) for name in ("return-path", "sender")
+        for address in view.addresses(name) if ctx.registrable(address.domain) != from_reg
+    ]
+    if envelope:
+        yield _signal("envelope-mismatch", "sender",
+                      "The envelope sender (" + ", ".join(f"{n}: {a.address}" for n, a in envelope)
+                      + f") is another domain than From ({sender.domain}); common for mailing "
+                      "services, weak on its own.",
+                      (from_ev, *(_header_evidence(view, n) for n, _ in envelope)))
+    if freemail_from:
+        claim = _ORG_WORDS.search(display)
+        if claim:
+            yield _signal("freemail-claims-organisation", "sender",
+                          f"The sender writes from the free-mail provider {sender.domain!r} but "
+                          f"presents as an organisation ({claim.group(0)!r} in the display name).",
+                          (from_ev,))
+        else:
+            text = view.document.text
+            for pattern in _INTERVIEW[6:8]:
+                role = pattern.search(text)
+                if role:
+                    yield _signal("freemail-claims-organisation", "sender",
+                                  f"The sender writes from the free-mail provider {sender.domain!r} "
+                                  f"but presents as working for an organisation ({role.group(0)!r}).",
+                                  (from_ev, Evidence("text", "body", role.group(0),
+                                                     Span(role.start(), role.end()))))
+                    break
+    if ctx.is_disposable(sender.domain):
+        yield _signal("disposable-sender", "sender",
+                      f"{sender.domain!r} is a throw-away e-mail provider "
+                      "(MISP warninglist disposable-email).", (from_ev,))
+
+
+# -- lookalike domains --------------------------------------------------------------
+
+
+def _link_targets(view: MailView) -> list[tuple[str, Evidence]]:
+    """Every link of the message: HTML anchors (with their text) and URLs in the text."""
+    out: list[tuple[str, Evidence]] = []
+    seen: set[str] = set()
+    for anchor in view.anchors:
+        if anchor.target in seen:
+            continue
+        seen.add(anchor.target)
+        label = f" (shown as {anchor.text!r})" if anchor.text else ""
+        out.append((anchor.target, Evidence("link", anchor.tag, anchor.target + label)))
+    shown = " ".join(anchor.text for anchor in view.anchors)
+    for match in re.finditer(r"\bhttps?://[^\s<>\"')\]]+", view.document.text, re.IGNORECASE):
+        url = match.group(0).rstrip(".,;:!?")
+        if url in seen or url in shown:  # an anchor's text is not where it leads
+            continue
+        seen.add(url)
+        out.append((url, Evidence("link", "text", url, Span(match.start(), match.start() + len(url)))))
+    return out
+
+
+def check_lookalikes(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Sender and link domains imitating a protected domain (unmask.defend.lookalike)."""
+    if not ctx.protected:
+        return
+    from unmask.defend.lookalike import find_lookalikes
+
+    where: dict[str, list[Evidence]] = {}
+    senders: set[str] = set()
+    for header in ("from", "reply-to", "return-path", "sender"):
+        for address in view.addresses(header):
+            where.setdefault(address.domain, []).append(_header_evidence(view, header))
+            senders.add(address.domain)
+    for url, evidence in _link_targets(view):
+        host = _host_of(url)
+        if host and not _is_ip(host):
+            where.setdefault(host, []).append(evidence)
+    if not where:
+        return
+    for found in find_lookalikes(sorted(where), ctx.protected):
+        sender_side = found.domain in senders
+        name = "lookalike-sender" if sender_side else "lookalike-link"
+        kinds = ", ".join(found.kinds)
+        yield _signal(name, "lookalike",
+                      f"{found.domain!r} imitates the protected domain {found.imitates!r} "
+                      f"({kinds}; similarity {found.score:.2f}).",
+                      where.get(found.domain, ()))
+
+
+# -- links ----------------------------------------------------------------------------
+
+
+def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Script URLs, text/target mismatches, IP hosts, credential paths, shorteners,
+    cloud drives (the last only next to lure language)."""
+    sender = _from(view)
+    own = {ctx.registrable(sender.domain)} if sender else set()
+    own |= {ctx.registrable(d) for d in ctx.protected}
+    found: dict[str, list[Evidence]] = {}
+    reasons: dict[str, str] = {}
+
+    def add(name: str, evidence: Evidence, reason: str) -> None:
+        found.setdefault(name, []).append(evidence)
+        reasons.setdefault(name, reason)
+
+    for anchor in view.anchors:
+        scheme = anchor.target.split(":", 1)[0].strip().lower() if ":" in anchor.target else ""
+        evidence = Evidence("link", anchor.tag, anchor.target[:300]
+                            + (f" (shown as {anchor.text!r})" if anchor.text else ""))
+        if scheme in ("javascript", "data", "vbscript"):
+            add("link-script-url", evidence,
+                f"A link runs code or carries a whole page inline ({scheme}: URL): phishing "
+                "pages are smuggled past URL filters this way.")
+            continue
+        host = _host_of(anchor.target) if scheme in ("http", "https") else None
+        if not host or not anchor.text:
+            continue
+        for match in _DOMAIN_IN_TEXT.finditer(anchor.text):
+            shown = match.group(1).lower()
+            if not _names_a_domain(shown, ctx):
+                continue
+            shown_reg, host_reg = ctx.registrable(shown), ctx.registrable(host)
+            if shown_reg != host_reg and not _in_set(host, host_reg, _TRACKERS):
+                add("link-text-mismatch", evidence,
+                    "A link shows one address and leads to another: the text reads "
+                    f"{shown!r}, the link goes to {host!r}.")
+            break
+    for url, evidence in _link_targets(view):
+        host = _host_of(url)
+        if not host:
+            continue
+        reg = ctx.registrable(host)
+        if _is_ip(host):
+            try:
+                is_global = ipaddress.ip_address(host.strip("[]")).is_global
+            except ValueError:
+                is_global = False
+            if is_global:
+                add("link-ip-host", evidence,
+                    f"A link goes to a bare IP address ({host}) instead of a named site.")
+            continue
+        if ctx.is_shortener(host):
+            add("link-shortener", evidence,
+                f"A link goes through the URL shortener {host!r}, which hides where it leads.")
+        try:
+            parts = urlsplit(url)
+            tail = parts.path + ("?" + parts.query if parts.query else "")
+        except ValueError:
+            tail = ""
+        cred = _CRED_PATH.search(tail)
+        if cred and reg not in own and not _in_set(host, reg, _TRACKERS):
+            add("link-credential-path", evidence,
+                f"A link leads to a sign-in / verification page ({cred.group(1)!r}) on "
+                f"{host!r}, which is not the sender's or a protected domain.")
+        if _in_set(host, reg, _CLOUD_DRIVES):
+            add("link-cloud-drive", evidence,
+                f"A link leads to a cloud drive or form ({host}), where lures keep the "
+                "'questionnaire' or document.")
+    lure = any(p.search(view.document.text) for p in (*_URGENCY, *_INTERVIEW[:6]))
+    for name, items in found.items():
+        if name == "link-cloud-drive" and not lure:
+            continue
+        yield _signal(name, "link", reasons[name], items[:10])
+
+
+# -- attachments ------------------------------------------------------------------
+
+
+def _attachment_checks(item: AttachmentInfo, password_in_body: re.Match[str] | None,
+                       ) -> Iterator[tuple[str, str]]:
+    name = item.name or ""
+    lowered = name.lower()
+    ext = _extension(lowered) if "." in lowered else ""
+    label = repr(name) if name else f"an unnamed {item.content_type} attachment"
+    if "\u202e" in name or "\u202d" in name or re.search(r"\s{5,}\.", name):
+        yield ("attachment-name-trick",
+               f"The attachment name {label} hides its real extension (right-to-left "
+               "override or a run of spaces).")
+    if ext in _EXECUTABLE:
+        yield ("attachment-executable",
+               f"The attachment {label} is a program, script, shortcut or disk image "
+               f"(.{ext}): opening it runs code.")
+        pieces = [p.strip() for p in lowered.split(".")]
+        if len(pieces) >= 3 and pieces[-2] in _DOCUMENT:
+            yield ("attachment-double-extension",
+                   f"The attachment {label} poses as a .{pieces[-2]} file but is a .{ext}.")
+    elif ext in _HTML:
+        yield ("attachment-html",
+               f"The attachment {label} is a web page (.{ext}): opened locally it can show "
+               "a fake sign-in form or assemble a file in the browser.")
+    elif ext in _MACRO:
+        yield ("attachment-macro",
+               f"The attachment {label} is a macro-enabled Office file (.{ext}).")
+    bad_members = [m for m in item.members if _extension(m.lower()) in _EXECUTABLE | _HTML]
+    if bad_members:
+        listed = ", ".join(repr(m) for m in bad_members[:5])
+        yield ("archive-executable",
+               f"The archive {label} holds programs or scripts: {listed}.")
+    is_exe_magic = item.head.startswith(_EXE_MAGIC)
+    declared_document = item.content_type in _DOCUMENT_TYPES or item.content_type.startswith(
+        ("image/", "audio/", "video/"))
+    if is_exe_magic and ext not in _EXECUTABLE:
+        yield ("attachment-type-mismatch",
+               f"The attachment {label} is an executable program whatever its name says.")
+    elif (ext in _EXECUTABLE or is_exe_magic) and declared_document:
+        yield ("attachment-type-mismatch",
+               f"The attachment {label} is declared as {item.content_type!r} but is a program.")
+    elif ext == "pdf" and item.head and b"%PDF" not in item.head:
+        yield ("attachment-type-mismatch",
+               f"The attachment {label} is named .pdf but its content is not a PDF.")
+    elif ext in _TYPES_OF and item.content_type not in _GENERIC_TYPES:
+        accepted = _TYPES_OF[ext]
+        if not any(item.content_type == t or (t.endswith("*") and item.content_type.startswith(t[:-1]))
+                   for t in accepted):
+            yield ("attachment-type-mismatch",
+                   f"The attachment {label} is declared as {item.content_type!r}, which does "
+                   f"not fit its .{ext} extension.")
+    if item.encrypted or (ext in _ARCHIVE and password_in_body is not None):
+        if password_in_body is not None:
+            yield ("encrypted-archive-password",
+                   f"The archive {label} is password-protected and the password is in the "
+                   f"message ({password_in_body.group(0)!r}): a way to get past attachment "
+                   "scanners.")
+        else:
+            yield ("encrypted-archive",
+                   f"The archive {label} is password-protected, so no scanner could look inside.")
+
+
+def check_attachments(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Executables, scripts, disk images, HTML, macro documents, double extensions,
+    type mismatches, archives holding programs, encrypted archives."""
+    password = _PASSWORD_IN_BODY.search(view.document.text)
+    found: dict[str, tuple[str, list[Evidence]]] = {}
+    for item in view.attachments:
+        evidence = Evidence("attachment", item.name or "(no name)",
+                            f"{item.content_type}, {item.size} bytes, sha256 {item.sha256}")
+        for name, explanation in _attachment_checks(item, password):
+            held = found.setdefault(name, (explanation, []))
+            held[1].append(evidence)
+            if name == "encrypted-archive-password" and password is not None:
+                held[1].append(Evidence("text", "body", password.group(0),
+                                        Span(password.start(), password.end())))
+    for name, (explanation, items) in found.items():
+        yield _signal(name, "attachment", explanation, items[:10])
+
+
+# -- content ------------------------------------------------------------------------
+
+
+def _matches(patterns: Iterable[re.Pattern[str]], text: str) -> list[re.Match[str]]:
+    found: list[re.Match[str]] = []
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            found.append(match)
+    return sorted(found, key=lambda m: m.start())
+
+
+def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Lure language: urgency and account threats, credential requests, requests to
+    enable macros, and the Kimsuky-style interview / comment / review request (weak:
+    they only add up; the interview request is not looked for in mailing-list mail)."""
+    text = view.document.text
+
+    def evidence(matches: list[re.Match[str]]) -> tuple[Evidence, ...]:
+        return tuple(Evidence("text", "body", m.group(0), Span(m.start(), m.end())) for m in matches)
+
+    urgency = _matches(_URGENCY, text)
+    if len(urgency) >= 2:
+        yield _signal("lure-urgency", "content",
+                      "The message presses for quick action or threatens the account "
+                      "(" + ", ".join(repr(m.group(0)) for m in urgency[:4]) + ").",
+                      evidence(urgency))
+    enable = _ENABLE_CONTENT.search(text)
+    if enable:
+        yield _signal("enable-content-request", "content",
+                      f"The message tells the reader to enable editing, content or macros "
+                      f"({enable.group(0)!r}): that is what lets a malicious document run.",
+                      evidence([enable]))
+    credentials = _CREDENTIALS.search(text)
+    if credentials:
+        yield _signal("credential-request", "content",
+                      f"The message asks for a password or sign-in details "
+                      f"({credentials.group(0)!r}).", evidence([credentials]))
+    interview = _matches(_INTERVIEW, text)
+    asks = [m for m in interview if m.re in _INTERVIEW[:6]]
+    bulk = any(name in view.headers for name in _BULK_HEADERS)
+    if asks and len(interview) >= 2 and not bulk:
+        yield _signal("lure-interview", "content",
+                      "The message is an interview, comment or review request from someone "
+                      "presenting as a journalist or researcher — the approach Kimsuky (APT43) "
+                      "uses on researchers and journalists. Weak alone: real requests read "
+                      "the same; check the sender another way.", evidence(interview))
+
+
+# -- intelligence ---------------------------------------------------------------------
+
+
+def _describe(result: IocResult) -> str:
+    actors = [f"{a.label or a.value} ({a.value})" if a.label and a.label != a.value else a.value
+              for a in result.actors[:3]]
+    reports = f"{result.report_count} report{'s' if result.report_count != 1 else ''}"
+    if actors:
+        return f"known indicator of {', '.join(actors)}, {reports}"
+    return f"known indicator, {reports}"
+
+
+def check_known(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Observables of the message the knowledge base knows, with their actors."""
+    if ctx.known is None:
+        return
+    from unmask.extract.observables import extract_observables
+    from unmask.model import ExtractContext
+
+    document = view.document
+    candidates: dict[str, Evidence] = {}
+    for obs in extract_observables(document.text, context=ExtractContext.for_document(document)):
+        if obs.is_indicator and obs.value not in candidates:
+            candidates[obs.value] = Evidence("indicator", obs.type, obs.surface, obs.span)
+    for header in ("from", "reply-to", "return-path", "sender"):
+        for address in view.addresses(header):
+            for value in (address.address, address.domain):
+                candidates.setdefault(value, _header_evidence(view, header))
+    for url, evidence in _link_targets(view):
+        host = _host_of(url)
+        for candidate in (url, host):
+            if candidate:
+                candidates.setdefault(candidate, evidence)
+    for item in view.attachments:
+        candidates.setdefault(item.sha256, Evidence("attachment", item.name or "(no name)",
+                                                    f"sha256 {item.sha256}"))
+    for value, evidence in list(candidates.items())[:_MAX_LOOKUPS]:
+        result = ctx.known(value)
+        if result is None:
+            continue
+        yield _signal("known-indicator", "intel", f"{value}: {_describe(result)}.", (evidence,))
+
+
+RULES: tuple[Rule, ...] = (
+    check_authentication, check_sender, check_lookalikes, check_links, check_attachments,
+    check_content, check_known,
+)
+
+
+def run_rules(view: MailView, ctx: RuleContext) -> list[Signal]:
+    """Every rule's signals, in rule order."""
+    signals: list[Signal] = []
+    for rule in RULES:
+        signals.extend(rule(view, ctx))
+    return signals
