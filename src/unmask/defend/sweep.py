@@ -338,8 +338,8 @@ class IndicatorSet:
         published = document.metadata.published
         count = 0
         for obs in findings.observables:
-            count += self.add(Indicator(obs.value, obs.type, actors, 1, published, (source,),
-                                        obs.benign_reasons))
+            reasons = obs.benign_reasons or _benign_reasons(obs.value, obs.type)
+            count += self.add(Indicator(obs.value, obs.type, actors, 1, published, (source,), reasons))
         if not findings.observables:
             self.skipped.append(SkippedIndicator(source, None, "", f"no indicator in this {document.format} file"))
         return count
@@ -367,6 +367,16 @@ class IndicatorSet:
             if isinstance(child, dict):
                 count += self._add_analysis(child, source)
         return count
+
+
+def _benign_reasons(value: str, type_: str) -> tuple[str, ...]:
+    """The warninglists and rules that judge a value benign (as the text extractor would)."""
+    from unmask.extract.observables import extract_observables
+
+    for obs in extract_observables(value):
+        if obs.type == type_ and obs.value == value:
+            return obs.benign_reasons
+    return ()
 
 
 def _outermost(found: Sequence[Observable]) -> list[Observable]:
@@ -757,13 +767,14 @@ def read_log(stream: IO[bytes], *, source: str, block: int = _BLOCK) -> Iterator
     after the blocks read so far.
     """
     buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-    raw: Any = buffered
+    read = buffered.read
     if buffered.peek(2)[:2] == b"\x1f\x8b":
-        raw = gzip.GzipFile(fileobj=buffered, mode="rb")
+        # read1: what was decompressed is returned before a truncated end raises.
+        read = gzip.GzipFile(fileobj=buffered, mode="rb").read1
     decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     try:
         while True:
-            data = raw.read(block)
+            data = read(block)
             if not data:
                 break
             yield decoder.decode(data)
