@@ -6,8 +6,8 @@
    refuses parser bombs (deep nesting), decodes RFC 2047 headers and gives the
    message's text — header block, visible bodies, ``[links]`` and ``[attachments]``
    blocks — on which observables are extracted and lure language is searched;
-2. a second, structural walk with the stdlib parser (``compat32`` policy: no header
-   parsing, nothing to go wrong there) collects what the Document does not keep:
+2. a second, structural walk with the stdlib parser (the same ``policy.default`` as
+   the reader, every call guarded) collects what the Document does not keep:
    every HTML anchor with its visible text next to its target (the mismatch between
    the two is the phishing sign), ``data:``/``javascript:`` targets, and each
    attachment's first bytes and, for ZIP archives, the member names and whether
@@ -19,6 +19,7 @@ links); what is cut is listed in :attr:`MailView.warnings`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -26,6 +27,7 @@ import zipfile
 from dataclasses import dataclass
 from email import policy
 from email.errors import MessageError
+from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.utils import getaddresses
@@ -207,7 +209,18 @@ def _filename(part: Message) -> str | None:
         return None
     if not name:
         return None
-    return _clean(str(name)) or None
+    return _clean(_decode_header_text(str(name))) or None
+
+
+def _decode_header_text(value: str) -> str:
+    """A header value as text: raw 8-bit bytes left as surrogates read as UTF-8, RFC
+    2047 encoded words the parser left alone decoded."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    if "=?" in value:
+        with contextlib.suppress(*_MAIL_ERRORS):
+            value = str(make_header(decode_header(value)))
+    return value
 
 
 def _content_type(part: Message) -> str:
@@ -318,7 +331,7 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
             hint="save the message as .eml (the original with its headers), not the text of it")
     walker = _Walker()
     try:
-        message = BytesParser(policy=policy.compat32).parsebytes(raw)
+        message = BytesParser(policy=policy.default).parsebytes(raw)
         walker.visit(message)
     except _MAIL_ERRORS as exc:
         raise DocumentError(source, f"MIME structure could not be walked ({type(exc).__name__})") from exc

@@ -1,0 +1,513 @@
+"""Phishing e-mail triage: every signal, the verdicts on the fixtures, hostile input, CLI."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+import typer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from unmask.defend.triage import MALICIOUS_AT, SUSPICIOUS_AT, Triage, triage_message
+from unmask.defend.triage_rules import WEIGHTS
+from unmask.errors import DocumentError, UnmaskError
+from unmask.store.results import IocResult, NamedStat
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "defend" / "triage"
+PROTECTED = ("eastwatch.org", "asianewsdaily.com")
+
+PASS = ("Authentication-Results: mx.eastwatch.org; spf=pass smtp.mailfrom={d}; "
+        "dkim=pass header.d={d}; dmarc=pass header.from={d}")
+
+
+def mail(
+    body: str = "Hello, see you tomorrow.",
+    *,
+    sender: str = "Tom Baker <tom@colleague.org>",
+    headers: tuple[str, ...] | None = None,
+    ctype: str = "text/plain",
+    attachments: tuple[tuple[str, str, bytes], ...] = (),
+) -> bytes:
+    """A synthetic message; auth headers pass for the sender's domain unless given."""
+    domain = sender.rsplit("@", 1)[1].rstrip(">")
+    head = [f"From: {sender}", "To: jane@eastwatch.org", "Subject: Test message",
+            "Date: Mon, 02 Nov 2026 10:00:00 +0000", "MIME-Version: 1.0"]
+    head.extend(headers if headers is not None else (PASS.format(d=domain),))
+    if not attachments:
+        head.append(f"Content-Type: {ctype}; charset=utf-8")
+        return ("\n".join(head) + "\n\n" + body + "\n").encode()
+    head.append('Content-Type: multipart/mixed; boundary="BOUND"')
+    parts = [f"--BOUND\nContent-Type: {ctype}; charset=utf-8\n\n{body}\n"]
+    for name, declared, payload in attachments:
+        encoded = base64.encodebytes(payload).decode()
+        parts.append(f'--BOUND\nContent-Type: {declared}; name="{name}"\n'
+                     f'Content-Disposition: attachment; filename="{name}"\n'
+                     f"Content-Transfer-Encoding: base64\n\n{encoded}\n")
+    return ("\n".join(head) + "\n\n" + "".join(parts) + "--BOUND--\n").encode()
+
+
+def names(result: Triage) -> set[str]:
+    return {s.name for s in result.signals}
+
+
+def run(raw: bytes, **kwargs: object) -> Triage:
+    result = triage_message(raw, **kwargs)  # type: ignore[arg-type]
+    for signal in result.signals:  # every text span quotes what it claims
+        assert signal.evidence or signal.name == "no-authentication-results"
+        for evidence in signal.evidence:
+            if evidence.span is not None:
+                assert evidence.span.of(result.text) == evidence.value
+    return result
+
+
+# -- verdicts on the fixtures --------------------------------------------------------
+
+EXPECTED = {
+    "benign-family-photo.eml": ("no-signals", "no-signals"),
+    "benign-internal.eml": ("no-signals", "no-signals"),
+    "benign-journalist-request.eml": ("no-signals", "no-signals"),
+    "benign-newsletter.eml": ("no-signals", "no-signals"),
+    "benign-pdf.eml": ("no-signals", "no-signals"),
+    "phish-auth-fail.eml": ("suspicious", "malicious"),
+    "phish-credential.eml": ("malicious", "malicious"),
+    "phish-data-url.eml": ("suspicious", "suspicious"),
+    "phish-double-extension.eml": ("malicious", "malicious"),
+    "phish-encrypted-zip.eml": ("malicious", "malicious"),
+    "phish-html-attachment.eml": ("malicious", "malicious"),
+    "phish-interview.eml": ("suspicious", "malicious"),
+    "phish-macro.eml": ("suspicious", "suspicious"),
+}
+
+
+def test_every_fixture_has_an_expected_verdict() -> None:
+    assert sorted(p.name for p in FIXTURES.glob("*.eml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_verdicts(name: str) -> None:
+    raw = (FIXTURES / name).read_bytes()
+    plain, protected = EXPECTED[name]
+    assert run(raw, source=name).verdict == plain
+    result = run(raw, source=name, protected=PROTECTED)
+    assert result.verdict == protected
+    if name.startswith("benign-"):
+        assert result.score < SUSPICIOUS_AT
+
+
+def test_score_is_the_sum_and_signals_come_strongest_first() -> None:
+    result = run((FIXTURES / "phish-credential.eml").read_bytes())
+    assert result.score == pytest.approx(sum(s.weight for s in result.signals))
+    weights = [s.weight for s in result.signals]
+    assert weights == sorted(weights, reverse=True)
+    assert result.score >= MALICIOUS_AT
+    data = result.to_dict()
+    assert data["verdict"] == "malicious" and data["signals"][0]["evidence"]
+
+
+# -- authentication ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Authentication-Results: mx; spf=fail smtp.mailfrom=x.org", {"spf-fail"}),
+    ("Authentication-Results: mx; spf=softfail smtp.mailfrom=x.org", {"spf-softfail"}),
+    ("Authentication-Results: mx; dkim=fail header.d=x.org", {"dkim-fail"}),
+    ("Authentication-Results: mx; dmarc=fail header.from=x.org", {"dmarc-fail"}),
+    ("Authentication-Results: mx; dmarc=temperror", {"dmarc-temperror"}),
+    ("Authentication-Results: mx; spf=none; dkim=none; dmarc=none", {"spf-none", "dkim-none", "dmarc-none"}),
+    ("Received-SPF: Fail (mx: domain of x.org does not designate 203.0.113.9)", {"spf-fail"}),
+    ("Received-SPF: softfail (mx: transitioning)", {"spf-softfail"}),
+])
+def test_authentication_results(header: str, expected: set[str]) -> None:
+    result = run(mail(headers=(header,)))
+    auth = {s.name for s in result.signals if s.category == "auth"}
+    assert auth == expected
+    signal = next(s for s in result.signals if s.category == "auth")
+    assert signal.evidence[0].kind == "header" and signal.evidence[0].value in header
+
+
+def test_worst_result_wins_and_passes_are_silent() -> None:
+    both = ("Authentication-Results: mx; spf=pass smtp.mailfrom=x.org",
+            "Authentication-Results: mx2; spf=fail smtp.mailfrom=x.org")
+    assert {s.name for s in run(mail(headers=both)).signals} == {"spf-fail"}
+    assert not run(mail()).signals
+
+
+def test_missing_authentication_is_weak() -> None:
+    result = run(mail(headers=()))
+    assert names(result) == {"no-authentication-results"}
+    assert result.verdict == "no-signals"
+
+
+def test_spoofed_protected_domain() -> None:
+    raw = mail(sender="Payroll <payroll@eastwatch.org>",
+               headers=("Authentication-Results: mx; spf=fail smtp.mailfrom=eastwatch.org; dmarc=fail",))
+    assert "protected-domain-spoof" in names(run(raw, protected=["eastwatch.org"]))
+    assert "protected-domain-spoof" not in names(run(raw))
+
+
+# -- sender ----------------------------------------------------------------------------
+
+
+def test_display_name_address_and_domain() -> None:
+    raw = mail(sender='"support@paypal.com" <help@pay-help.top>')
+    result = run(raw)
+    assert "display-name-address" in names(result)
+    assert next(s for s in result.signals if s.name == "display-name-address").evidence[0].where == "from"
+    assert "display-name-domain" in names(run(mail(sender='"nytimes.com Support" <help@pay-help.top>')))
+    # A display name naming the sender's own domain, or a title like "Mr.Kim", is fine.
+    assert not names(run(mail(sender='"colleague.org desk" <desk@mail.colleague.org>')))
+    assert not names(run(mail(sender='"Mr.Kim" <kim@colleague.org>')))
+    assert not names(run(mail(sender='"tom@colleague.org" <tom@colleague.org>')))
+
+
+def test_display_name_using_a_protected_brand() -> None:
+    raw = mail(sender='"Eastwatch Security Team" <alerts@mailer-service.net>')
+    assert "display-name-brand" in names(run(raw, protected=["eastwatch.org"]))
+    assert "display-name-brand" not in names(run(raw))
+
+
+def test_reply_to_mismatches() -> None:
+    freemail = run(mail(headers=(PASS.format(d="colleague.org"), "Reply-To: tom.baker77@gmail.com")))
+    assert "freemail-reply-to" in names(freemail)
+    other = run(mail(headers=(PASS.format(d="colleague.org"), "Reply-To: tom@other-domain.net")))
+    assert "reply-to-mismatch" in names(other) and "freemail-reply-to" not in names(other)
+    same = run(mail(headers=(PASS.format(d="colleague.org"), "Reply-To: desk@news.colleague.org")))
+    assert not names(same)
+
+
+def test_envelope_mismatch_is_weak() -> None:
+    result = run(mail(headers=(PASS.format(d="colleague.org"), "Return-Path: <bounce@esp-mailer.net>")))
+    assert names(result) == {"envelope-mismatch"}
+    assert result.verdict == "no-signals"
+
+
+def test_freemail_claiming_an_organisation() -> None:
+    by_name = run(mail(sender='"Asia Policy Institute" <api.korea@gmail.com>'))
+    assert "freemail-claims-organisation" in names(by_name)
+    by_body = run(mail("I am a journalist with the Seoul Herald.", sender="Lee <lee.sh@naver.com>"))
+    signal = next(s for s in by_body.signals if s.name == "freemail-claims-organisation")
+    assert any(e.kind == "text" for e in signal.evidence)
+    assert not names(run(mail("See you at dinner.", sender="Sam <sam.doe@gmail.com>")))
+
+
+def test_disposable_sender() -> None:
+    assert "disposable-sender" in names(run(mail(sender="X <x@mailinator.com>")))
+
+
+# -- lookalikes ------------------------------------------------------------------------
+
+
+def test_lookalike_sender_and_link() -> None:
+    raw = mail('<a href="https://eastwatch-login.com/portal">Open the portal</a>',
+               ctype="text/html", headers=(PASS.format(d="colleague.org"), "Reply-To: it@eastwach.org"))
+    result = run(raw, protected=["eastwatch.org"])
+    assert {"lookalike-sender", "lookalike-link"} <= names(result)
+    sender = next(s for s in result.signals if s.name == "lookalike-sender")
+    assert "eastwatch.org" in sender.explanation and sender.evidence[0].where == "reply-to"
+    assert not {"lookalike-sender", "lookalike-link"} & names(run(raw))
+
+
+# -- links -------------------------------------------------------------------------------
+
+
+def html(body: str, **kwargs: object) -> Triage:
+    return run(mail(body, ctype="text/html"), **kwargs)
+
+
+def test_link_text_mismatch() -> None:
+    result = html('<a href="https://evil-host.top/x">https://www.eastwatch.org/login</a>')
+    signal = next(s for s in result.signals if s.name == "link-text-mismatch")
+    assert "evil-host.top" in signal.explanation and signal.evidence[0].kind == "link"
+    assert "link-text-mismatch" not in names(html('<a href="https://www.eastwatch.org/a">eastwatch.org</a>'))
+    tracked = '<a href="https://x.us5.list-manage.com/track/click?u=1">www.eastwatch.org/report</a>'
+    assert "link-text-mismatch" not in names(html(tracked))
+
+
+def test_link_to_ip_host() -> None:
+    assert "link-ip-host" in names(html('<a href="http://45.77.12.9/doc">document</a>'))
+    assert "link-ip-host" not in names(html('<a href="http://10.1.2.3/intranet">intranet</a>'))
+
+
+def test_link_shortener_and_credential_path() -> None:
+    assert "link-shortener" in names(html('<a href="https://bit.ly/3abcd">read</a>'))
+    assert "link-credential-path" in names(html('<a href="https://docs-share.top/auth/signin?x=1">read</a>'))
+    own = '<a href="https://www.colleague.org/account/login">manage</a>'
+    assert "link-credential-path" not in names(html(own))
+    protected = '<a href="https://mail.eastwatch.org/owa/">webmail</a>'
+    assert "link-credential-path" not in names(html(protected, protected=["eastwatch.org"]))
+    assert "link-credential-path" not in names(html('<a href="https://blog.example.net/authors/kim">kim</a>'))
+
+
+def test_script_urls() -> None:
+    result = html('<a href="javascript:location=\'https://x.top\'">open</a>'
+                  '<a href="data:text/html;base64,PGgxPmhpPC9oMT4=">doc</a>')
+    signal = next(s for s in result.signals if s.name == "link-script-url")
+    assert len(signal.evidence) == 2
+
+
+def test_cloud_drive_only_counts_next_to_a_lure() -> None:
+    link = "https://drive.google.com/file/d/abc/view"
+    assert "link-cloud-drive" not in names(run(mail(f"The minutes: {link}")))
+    lure = f"Could you fill in our questionnaire for the interview? {link}"
+    assert "link-cloud-drive" in names(run(mail(lure)))
+
+
+# -- attachments ---------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+EXE = b"MZ\x90\x00" + b"\x00" * 60
+
+
+def attached(name: str, declared: str, payload: bytes, body: str = "See attached.") -> set[str]:
+    return names(run(mail(body, attachments=((name, declared, payload),))))
+
+
+def test_plain_pdf_is_fine() -> None:
+    assert not attached("report.pdf", "application/pdf", PDF)
+
+
+@pytest.mark.parametrize("name", ["setup.exe", "invoice.js", "letter.hta", "doc.lnk", "files.iso",
+                                  "notes.one", "help.chm", "run.vbs", "photo.scr"])
+def test_executable_attachments(name: str) -> None:
+    assert "attachment-executable" in attached(name, "application/octet-stream", b"payload")
+
+
+def test_macro_html_double_extension_and_name_tricks() -> None:
+    assert "attachment-macro" in attached("budget.xlsm", "application/vnd.ms-excel.sheet.macroEnabled.12", b"PK")
+    assert "attachment-html" in attached("fax.htm", "text/html", b"<form></form>")
+    double = attached("report.pdf.exe", "application/octet-stream", EXE)
+    assert {"attachment-executable", "attachment-double-extension"} <= double
+    assert "attachment-name-trick" in attached("invoice\u202efdp.exe", "application/octet-stream", EXE)
+
+
+def test_type_mismatches() -> None:
+    assert "attachment-type-mismatch" in attached("report.pdf", "application/pdf", EXE)
+    assert "attachment-type-mismatch" in attached("report.pdf", "application/pdf", b"<html>not a pdf")
+    assert "attachment-type-mismatch" in attached("photo.jpg", "application/x-msdownload", b"\xff\xd8\xff")
+    assert "attachment-type-mismatch" in attached("tool.exe", "application/pdf", EXE)
+    assert "attachment-type-mismatch" not in attached("photo.jpg", "image/jpeg", b"\xff\xd8\xff")
+
+
+def _zip(members: dict[str, bytes], *, encrypted: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    raw = bytearray(buffer.getvalue())
+    if encrypted:  # set the encryption flag as zip -e would
+        local = raw.find(b"PK\x03\x04")
+        central = raw.find(b"PK\x01\x02")
+        raw[local + 6] |= 1
+        raw[central + 8] |= 1
+    return bytes(raw)
+
+
+def test_archives() -> None:
+    assert "archive-executable" in attached("docs.zip", "application/zip", _zip({"a/readme.pdf.lnk": b"L"}))
+    assert not attached("docs.zip", "application/zip", _zip({"readme.txt": b"hi"}))
+    locked = _zip({"readme.txt": b"hi"}, encrypted=True)
+    assert "encrypted-archive" in attached("docs.zip", "application/zip", locked)
+    with_password = attached("docs.zip", "application/zip", locked, body="The password: Qx7731")
+    assert "encrypted-archive-password" in with_password and "encrypted-archive" not in with_password
+    # A RAR cannot be opened here; a password in the body is enough to say it.
+    assert "encrypted-archive-password" in attached("docs.rar", "application/x-rar", b"Rar!\x1a\x07",
+                                                    body="Password is 2026kim")
+
+
+# -- content -------------------------------------------------------------------------------
+
+
+def test_lure_language_needs_two_phrases() -> None:
+    assert "lure-urgency" not in names(run(mail("This is urgent, sorry.")))
+    result = run(mail("Urgent: your account will be suspended within 24 hours."))
+    signal = next(s for s in result.signals if s.name == "lure-urgency")
+    assert len(signal.evidence) >= 2 and signal.weight == WEIGHTS["lure-urgency"]
+    assert result.verdict == "no-signals"  # weak alone
+
+
+def test_credential_and_enable_content_requests() -> None:
+    assert "credential-request" in names(run(mail("Please confirm your password on the page.")))
+    assert "enable-content-request" in names(run(mail("Click Enable Content to see the invoice.")))
+
+
+def test_interview_lure_is_weak_and_not_read_in_bulk_mail() -> None:
+    body = "I am a journalist at a weekly. Could I have your insights for an interview on DPRK policy?"
+    result = run(mail(body))
+    assert "lure-interview" in names(result) and result.verdict == "no-signals"
+    bulk = run(mail(body, headers=(PASS.format(d="colleague.org"), "List-Id: <weekly.colleague.org>")))
+    assert "lure-interview" not in names(bulk)
+
+
+# -- intelligence --------------------------------------------------------------------------
+
+
+def test_known_indicators_name_their_actors() -> None:
+    asked: list[str] = []
+
+    def known(value: str) -> IocResult | None:
+        asked.append(value)
+        if value != "asia-newsdaily.com":
+            return None
+        return IocResult(value=value, types=("domain",), report_count=3,
+                         first_seen=dt.date(2025, 1, 1), last_seen=dt.date(2026, 3, 1),
+                         actors=(NamedStat("actor", "G0094", 3, 5, label="Kimsuky"),), sightings=())
+
+    raw = (FIXTURES / "phish-interview.eml").read_bytes()
+    result = run(raw, known=known)
+    signal = next(s for s in result.signals if s.name == "known-indicator")
+    assert signal.explanation == "asia-newsdaily.com: known indicator of Kimsuky (G0094), 3 reports."
+    assert result.verdict == "malicious"
+    assert "sarahkim.asianewsdaily@gmail.com" in asked
+    assert any(v.startswith("https://drive.google.com/") for v in asked)
+
+
+# -- hostile input --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", [b"", b"   \n", b"just some words, not a message at all\n",
+                                 b"\x00\x01\x02\xff" * 100, b"%PDF-1.4 not mail"])
+def test_not_an_email_is_a_document_error(raw: bytes) -> None:
+    with pytest.raises(DocumentError):
+        triage_message(raw)
+
+
+def test_not_bytes_is_a_document_error() -> None:
+    with pytest.raises(DocumentError):
+        triage_message("From: a@b.c\n\nhi")  # type: ignore[arg-type]
+
+
+def test_truncated_mime_and_bad_encodings_still_give_a_result() -> None:
+    truncated = mail(attachments=(("a.pdf", "application/pdf", PDF),))[:-60]
+    assert run(truncated).verdict in ("no-signals", "suspicious", "malicious")
+    bad = (b"From: =?x-unknown?Q?=FF=FE?= <a@colleague.org>\nSubject: =?utf-8?B?////?=\n"
+           b"Content-Type: text/plain; charset=no-such-charset\nContent-Transfer-Encoding: base64\n\n"
+           b"!!!not base64\x00\x00\xff\n")
+    assert isinstance(run(bad), Triage)
+    nul = b"From: a\x00b@colleague.org\nSubject: x\x00y\n\nbody\x00with NUL\n"
+    assert isinstance(run(nul), Triage)
+
+
+def test_many_parts_are_cut_with_a_warning() -> None:
+    parts = "".join(f'--B\nContent-Type: application/octet-stream; name="f{i}.exe"\n\nx\n' for i in range(1100))
+    raw = (f'From: a@colleague.org\nSubject: parts\nContent-Type: multipart/mixed; boundary="B"\n\n'
+           f"{parts}--B--\n").encode()
+    result = run(raw)
+    assert "attachment-executable" in names(result)
+    assert any("1000" in w for w in result.warnings)
+
+
+def test_deep_nesting_is_refused() -> None:
+    depth = 200
+    head = "".join(f'--b{i}\nContent-Type: multipart/mixed; boundary="b{i + 1}"\n\n' for i in range(depth))
+    raw = (f'From: a@colleague.org\nContent-Type: multipart/mixed; boundary="b0"\n\n{head}x\n').encode()
+    with pytest.raises(DocumentError):
+        triage_message(raw)
+
+
+def test_huge_headers() -> None:
+    raw = b"From: a@colleague.org\nSubject: " + b"A" * 500_000 + b"\nX-Junk: " + b"=?utf-8?q?x?= " * 20_000 + b"\n\nbody\n"
+    assert isinstance(triage_message(raw), Triage)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_raise_only_unmask_errors(raw: bytes) -> None:
+    with contextlib.suppress(UnmaskError):
+        triage_message(raw)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=400), st.sampled_from(["text/plain", "text/html"]))
+def test_arbitrary_bodies_raise_only_unmask_errors(body: str, ctype: str) -> None:
+    with contextlib.suppress(UnmaskError):
+        run(mail(body, ctype=ctype))
+
+
+# -- command line ------------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def cli() -> typer.Typer:
+    from unmask.cli.triage import register
+
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Test app."""
+
+    return app
+
+
+def test_cli_txt_report_and_exit_codes() -> None:
+    phish = str(FIXTURES / "phish-interview.eml")
+    result = runner.invoke(cli(), ["triage", phish, "--protect", "asianewsdaily.com"])
+    assert result.exit_code == 0, result.output
+    assert "Verdict: MALICIOUS" in result.stdout
+    assert "lookalike-sender" in result.stdout and "header reply-to:" in result.stdout
+    benign = runner.invoke(cli(), ["triage", str(FIXTURES / "benign-pdf.eml")])
+    assert benign.exit_code == 1
+    assert "Verdict: NO-SIGNALS" in benign.stdout
+
+
+def test_cli_json_stdin_and_protect_file(tmp_path: Path) -> None:
+    protect = tmp_path / "protected.txt"
+    protect.write_text("# ours\neastwatch.org\n\nasianewsdaily.com  # the outlet\n", encoding="utf-8")
+    raw = (FIXTURES / "phish-interview.eml").read_bytes()
+    result = runner.invoke(cli(), ["triage", "-", "--protect-file", str(protect), "--format", "json"], input=raw)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == 1
+    message = data["messages"][0]
+    assert message["source"] == "<stdin>" and message["verdict"] == "malicious"
+    assert {"name", "category", "weight", "explanation", "evidence"} <= set(message["signals"][0])
+
+
+def test_cli_failures_and_usage(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a message\n", encoding="utf-8")
+    good = str(FIXTURES / "phish-macro.eml")
+    result = runner.invoke(cli(), ["triage", good, str(junk), str(tmp_path / "absent.eml"), "--format", "json"])
+    assert result.exit_code == 3
+    assert len(json.loads(result.stdout)["messages"]) == 1
+    errors = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert len(errors) == 2 and all(set(e["error"]) == {"type", "message", "source"} for e in errors)
+    assert runner.invoke(cli(), ["triage", good, "--format", "xml"]).exit_code == 2
+    assert runner.invoke(cli(), ["triage", good, "--protect-file", str(tmp_path / "none")]).exit_code == 2
+
+
+def test_cli_uses_the_knowledge_base(tmp_path: Path) -> None:
+    import unmask
+    from unmask.store import open_kb
+
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    report = ("Kimsuky, also tracked as APT43, sent fake interview requests from the domain "
+              "asia-newsdaily[.]com to researchers in 2026.")
+    with open_kb(db) as kb:
+        kb.add_analysis(unmask.analyze(report))
+    result = runner.invoke(cli(), ["triage", str(FIXTURES / "phish-interview.eml"), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "known-indicator" in result.stdout
+    assert "known indicator of" in result.stdout and "G0094" in result.stdout
+
+
+def test_encoded_attachment_names_are_decoded() -> None:
+    rfc2231 = (b'From: a@colleague.org\nSubject: x\nContent-Type: multipart/mixed; boundary="B"\n\n'
+               b"--B\nContent-Type: text/plain\n\nhi\n--B\nContent-Type: application/octet-stream\n"
+               b"Content-Disposition: attachment; filename*=UTF-8''invoice%E2%80%AEfdp.exe\n\nMZ\n"
+               b"--B\nContent-Type: application/octet-stream\n"
+               b'Content-Disposition: attachment; filename="=?utf-8?b?cmVwb3J0LnBkZi5zY3I=?="\n\nMZ\n--B--\n')
+    result = run(rfc2231)
+    assert {"attachment-name-trick", "attachment-double-extension"} <= names(result)
+    evidence = {e.where for s in result.signals for e in s.evidence if e.kind == "attachment"}
+    assert "report.pdf.scr" in evidence
