@@ -66,6 +66,7 @@ __all__ = [
     "iter_lookalikes",
     "normalize_host",
     "permutations",
+    "unicode_hosts",
 ]
 
 #: Every kind a :class:`Lookalike` or :class:`Permutation` can carry.
@@ -79,11 +80,29 @@ _MAX_HOST = 253
 _MAX_LABEL = 63
 _CHUNK = 2048
 _SHORT = 4
+_MEDIUM = 6
 _VOWELS = frozenset("aeiouy")
 _LDH = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
 _SPLIT = re.compile(r"[.\u3002\uff0e\uff61]")  # IDNA's dots: ideographic and full-width too
 
+#: Words attackers add to a brand (combosquatting), from phishing reporting.
+COMBO_WORDS = (
+    "login", "signin", "secure", "account", "accounts", "verify", "verification", "auth",
+    "sso", "mail", "webmail", "email", "news", "media", "press", "online", "portal",
+    "support", "help", "service", "update", "docs", "drive", "cloud", "share", "file",
+    "files", "download", "my", "app", "web", "cdn", "official", "team", "center",
+    "interview", "research", "editor", "desk",
+)  # fmt: skip
+
+#: Words that may stand right before a brand with no hyphen (``loginnytimes``): a
+#: brand glued to the end of any other word is usually a real word (``pinknews``).
+_LURE_WORDS = frozenset(COMBO_WORDS) | {"the", "www", "real", "daily", "get", "go", "new"}
+_LURE_SKELETONS = _LURE_WORDS | {skeleton(word) for word in _LURE_WORDS}
+
+#: A host name with at least one non-ASCII letter (the observable extractor reads
+#: ASCII and ``xn--`` names only): labels of letters, digits and hyphens.
+_UNICODE_HOST = re.compile(r"(?<![\w.-])(?:[^\W_](?:[\w-]{0,62}\.))+[^\W\d_]{2,63}(?![\w-])")
 _KEYBOARD_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
@@ -299,9 +318,9 @@ def _split(candidate: str, suffixes: SuffixIndex) -> _Host | str:
     )
 
 
-def _max_distance(label: str) -> int:
+def _max_distance(label: str, strict: bool = True) -> int:
     if len(label) <= 3:
-        return 0
+        return 0 if strict else 1
     if len(label) <= 9:
         return 1
     return 2
@@ -357,15 +376,37 @@ def _names(label: str) -> str:
     return ", ".join(names)
 
 
+def unicode_hosts(text: str) -> list[tuple[str, int, int]]:
+    """``(host, start, end)`` of every host name written with non-ASCII letters in ``text``.
+
+    The observable extractor finds ASCII and ``xn--`` names; a homograph written out
+    in Unicode (``nуtimes.com`` with a Cyrillic у) is found here. Pure and linear:
+    nothing is done for an ASCII text.
+    """
+    if text.isascii():
+        return []
+    found = []
+    for match in _UNICODE_HOST.finditer(text):
+        host = match.group(0)
+        if not host.isascii() and "_" not in host:
+            found.append((host, match.start(), match.end()))
+    return found
+
+
 class LookalikeIndex:
     """The protected domains compiled for matching; reuse it across many calls.
 
     Raises :class:`~unmask.errors.ConfigError` when a protected domain is not a
-    registrable host name under a public suffix.
+    registrable host name under a public suffix. ``strict=False`` turns off the
+    short-brand rules (edit distance and glued combosquats on labels of four letters
+    or fewer, edits with a suffix swap on six or fewer); it exists to measure them.
     """
 
-    def __init__(self, protected: Iterable[str], *, suffixes: SuffixIndex | None = None) -> None:
+    def __init__(self, protected: Iterable[str], *, suffixes: SuffixIndex | None = None, strict: bool = True) -> None:
         self.suffixes = suffixes if suffixes is not None else load_suffixes()
+        # ``strict=False`` drops the short-brand rules (for measuring what they save).
+        self._short = _SHORT if strict else 0
+        self._medium = _MEDIUM if strict else 0
         brands: dict[str, _Brand] = {}
         for raw in protected:
             if not isinstance(raw, str):
@@ -378,7 +419,7 @@ class LookalikeIndex:
             domain = host.registrable
             if domain not in brands:
                 label = host.label
-                brands[domain] = _Brand(domain, label, host.suffix, skeleton(label), _max_distance(label))
+                brands[domain] = _Brand(domain, label, host.suffix, skeleton(label), _max_distance(label, strict))
         if not brands:
             raise ConfigError("no protected domain given (pass at least one registrable domain such as example.org)")
         self.brands: tuple[_Brand, ...] = tuple(brands.values())
@@ -388,13 +429,18 @@ class LookalikeIndex:
         for i, brand in enumerate(self.brands):
             self._by_skeleton.setdefault(brand.skel, []).append(i)
             self._by_label.setdefault(brand.label, []).append(i)
-        self._distance_ids = np.array([i for i, b in enumerate(self.brands) if b.max_distance or len(b.label) == _SHORT])
+        self._distance_ids = np.array(
+            [i for i, b in enumerate(self.brands) if b.max_distance or len(b.label) == self._short], dtype=np.int64
+        )
         self._distance_skels = [self.brands[i].skel for i in self._distance_ids]
+        self._distance_labels = [self.brands[i].label for i in self._distance_ids]
         self._limits = np.array([max(self.brands[i].max_distance, 1) for i in self._distance_ids], dtype=np.int32)
         automaton = ahocorasick.Automaton()
         words: dict[str, list[int]] = {}
         for i, brand in enumerate(self.brands):
             words.setdefault(brand.skel, []).append(i)
+            if brand.label != brand.skel:  # ``centernytimes``: the skeleton reads ``rn`` across words as ``m``
+                words.setdefault(brand.label, []).append(i)
         for word, ids in words.items():
             automaton.add_word(word, (len(word), tuple(ids)))
         automaton.make_automaton()
@@ -437,7 +483,7 @@ class LookalikeIndex:
             joined = skeleton(host.subs[-1] + label)
             for i in self._by_skeleton.get(joined, ()):
                 brand = self.brands[i]
-                if len(brand.label) > _SHORT or host.suffix == brand.suffix:
+                if len(brand.label) > self._short or host.suffix == brand.suffix:
                     hits.setdefault(i, _Hit()).add(
                         "dot-insertion", 0.85, f"{host.subs[-1]}.{label} is {brand.label!r} with a dot added"
                     )
@@ -465,11 +511,13 @@ class LookalikeIndex:
                 if distance == 1:
                     continue  # a replacement that is neither a neighbour key nor a bit flip, on a short label
                 kind = ("typo", 0.6)
-            if len(brand.label) <= _SHORT and kind[0] not in ("transposition", "repetition"):
+            if len(brand.label) <= self._short and kind[0] not in ("transposition", "repetition"):
                 continue
+            swapped = host.suffix != brand.suffix
+            if swapped and len(brand.label) <= self._medium:
+                continue  # an edit and another suffix on a short label: too many real names
             hit = hits.setdefault(i, _Hit())
             score = kind[1] - (0.05 if homoglyph else 0.0)
-            swapped = host.suffix != brand.suffix
             if swapped:
                 score -= 0.1
             hit.add(kind[0], score, f"{label!r} is {distance} edit(s) from {brand.label!r} ({kind[0]})")
@@ -485,24 +533,36 @@ class LookalikeIndex:
             for i in ids:
                 yield end - length + 1, end + 1, i
 
-    def _combos(self, host: _Host, skel: str, hits: dict[int, _Hit]) -> None:
-        if not skel.isascii() or len(skel) > 4 * _MAX_LABEL:
+    def _combo_words(self, skel: str, label: str) -> Iterator[tuple[str, int, int, int]]:
+        """Brand words in the label's skeleton and, when it differs, in the label itself."""
+        found: set[int] = set()
+        for text in dict.fromkeys((skel, label)):
+            for start, end, i in self._words(text):
+                if i not in found:
+                    found.add(i)
+                    yield text, start, end, i
+
+    def _combos(self, host: _Host, label_skel: str, hits: dict[int, _Hit]) -> None:
+        if len(label_skel) > 4 * _MAX_LABEL:
             return
-        for start, end, i in self._words(skel):
+        for skel, start, end, i in self._combo_words(label_skel, host.label):
             brand = self.brands[i]
             if start == 0 and end == len(skel):
                 continue
-            left = start == 0 or skel[start - 1] == "-"
-            right = end == len(skel) or skel[end] == "-"
-            separated = (start > 0 and skel[start - 1] == "-") or (end < len(skel) and skel[end] == "-")
-            short = len(brand.label) <= _SHORT
-            if short and not (left and right):
-                continue
-            if not short and not (left or right) and len(brand.label) < 7:
-                continue
-            if not separated and start + len(skel) - end < 2:
-                continue  # one letter added: a typo, not a word (handled by _edits)
-            score = 0.7 if separated else (0.6 if left or right else 0.5)
+            before, after = skel[:start], skel[end:]
+            left = start == 0 or before[-1] == "-"
+            right = end == len(skel) or after[0] == "-"
+            separated = (start > 0 and before[-1] == "-") or (end < len(skel) and after[0] == "-")
+            if len(brand.label) <= self._short:
+                if not (left and right):
+                    continue  # short brands only as a hyphenated word: ``bbc-news``
+            else:
+                # Glued on the left only after a lure word (``loginnytimes``, not ``pinknews``).
+                if not left and before.rsplit("-", 1)[-1] not in _LURE_SKELETONS:
+                    continue
+                if not separated and len(before) + len(after) < 2:
+                    continue  # one letter added: a typo, not a word (handled by _edits)
+            score = 0.7 if separated else 0.6
             label = host.label
             if brand.label in label:
                 extra = [part.strip("-") for part in label.split(brand.label, 1)]
@@ -517,7 +577,7 @@ class LookalikeIndex:
             return
         subs = skeleton(".".join(host.subs))
         text = subs + "." + skeleton(host.label) + "." + skeleton(host.suffix)
-        if not text.isascii() or len(text) > 4 * _MAX_HOST:
+        if len(text) > 4 * _MAX_HOST:
             return
         for start, end, i in self._words(text):
             if start >= len(subs):
@@ -533,7 +593,7 @@ class LookalikeIndex:
                 for nxt in ".-"
             )
             bare = end <= len(subs) and rest[0] in ".-"
-            if len(brand.label) <= _SHORT and not whole:
+            if len(brand.label) <= self._short and not whole:
                 continue
             if not whole and not bare:
                 continue
@@ -549,6 +609,10 @@ class LookalikeIndex:
         if len(self._distance_ids):
             queries = [skel if len(skel) <= 4 * _MAX_LABEL else "" for _, skel in hosts]
             matrix = cdist(queries, self._distance_skels, scorer=OSA.distance, score_cutoff=2, dtype=np.int32)
+            # The plain labels too: a typo can break a look-alike pair (``brnokings``).
+            labels = [host.label if len(host.label) <= _MAX_LABEL else "" for host, _ in hosts]
+            plain = cdist(labels, self._distance_labels, scorer=OSA.distance, score_cutoff=2, dtype=np.int32)
+            np.minimum(matrix, plain, out=matrix)
         for row, (host, skel) in enumerate(hosts):
             hits: dict[int, _Hit] = {}
             self._exact(host, skel, hits)
@@ -633,14 +697,6 @@ SWAP_SUFFIXES = (
     "app", "dev", "club", "space", "store", "tech", "link", "click", "center", "global",
 )  # fmt: skip
 
-#: Words attackers add to a brand (combosquatting), from phishing reporting.
-COMBO_WORDS = (
-    "login", "signin", "secure", "account", "accounts", "verify", "verification", "auth",
-    "sso", "mail", "webmail", "email", "news", "media", "press", "online", "portal",
-    "support", "help", "service", "update", "docs", "drive", "cloud", "share", "file",
-    "files", "download", "my", "app", "web", "cdn", "official", "team", "center",
-    "interview", "research", "editor", "desk",
-)  # fmt: skip
 
 
 def _label_ok(label: str) -> bool:
