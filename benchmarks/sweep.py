@@ -1,0 +1,288 @@
+#!/usr/bin/env python3
+"""Throughput benchmark: ``unmask sweep`` against ``grep -F -i -w -f iocs.txt``.
+
+usage: python benchmarks/sweep.py [--size-mb N] [--indicators N] [--ranges N]
+                                  [--regex-mb N] [--keep DIR] [--json]
+
+Writes, in a temporary folder, a synthetic log of about ``--size-mb`` MB (proxy lines
+in Squid's format and DNS lines in Zeek's, one in ~2,000 naming an indicator, plus
+decoys: ``notevil.com``-style names, ``110.1.1.12``-style addresses, longer hashes)
+and an IOC list of ``--indicators`` values (domains, IPv4, SHA-256, URLs). Then, in
+the same run:
+
+1. unmask loads the list (refang, validation, warninglists: timed apart) and sweeps
+   the log through :func:`unmask.defend.sweep.sweep_file` in this process;
+2. ``LC_ALL=C grep -F -i -w -n -f iocs.txt`` sweeps the same file (a child process:
+   its CPU time is the child's user+system time);
+3. with ``--regex-mb`` > 0, a naive Python alternation (``re.compile(r"\\b(?:v1|v2|…)\\b",
+   re.I)``) sweeps the first N MB of the log, line by line.
+
+It prints MB/s of log bytes by wall and by CPU time for each tool and the ratio, and
+compares the hit lines: where the two agree on semantics (every planted hit and decoy
+except those below) the line sets must be equal. ``grep -w`` also hits ``evil.com.au``
+and ``x-evil.com`` (``.`` and ``-`` are not word characters for it); those planted
+lines are counted apart as expected grep-only lines. ``--ranges`` adds that many CIDR
+ranges to unmask's set only (grep cannot match ranges): their cost is the IPv4 pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+_TLDS = ["com", "net", "org", "info", "biz", "xyz", "co.kr", "io"]
+_WORDS = ["news", "mail", "login", "secure", "docs", "drive", "cloud", "portal", "daily",
+          "times", "press", "korea", "policy", "forum", "update", "center", "service",
+          "account", "verify", "review", "global", "media", "report", "think", "tank"]
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(_WORDS)}-{rng.choice(_WORDS)}{rng.randrange(10000)}.{rng.choice(_TLDS)}"
+
+
+def _ip(rng: random.Random) -> str:
+    return f"{rng.randrange(11, 223)}.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+
+
+def make_indicators(rng: random.Random, count: int) -> dict[str, list[str]]:
+    n_dom, n_ip, n_hash = int(count * 0.6), int(count * 0.25), int(count * 0.1)
+    n_url = count - n_dom - n_ip - n_hash
+    domains = sorted({_name(rng) for _ in range(n_dom * 2)})[:n_dom]
+    ips = sorted({_ip(rng) for _ in range(n_ip * 2)})[:n_ip]
+    hashes = [rng.randbytes(32).hex() for _ in range(n_hash)]
+    urls = [f"http://{_name(rng)}/{rng.choice(_WORDS)}/{rng.randrange(10**6)}.php" for _ in range(n_url)]
+    return {"domain": domains, "ipv4": ips, "sha256": hashes, "url": urls}
+
+
+def make_log(path: Path, rng: random.Random, size: int, iocs: dict[str, list[str]]) -> dict[str, set[int]]:
+    """Write the log; return the planted line numbers by kind."""
+    planted: dict[str, set[int]] = {"hit": set(), "grep-only": set()}
+    benign = [_name(rng) for _ in range(5000)]
+    written = 0
+    number = 0
+    chunk: list[str] = []
+    t = 1716540000.0
+    while written < size:
+        number += 1
+        t += 0.013
+        roll = rng.random()
+        host, ip, extra = rng.choice(benign), _ip(rng), ""
+        if roll < 0.0005:
+            kind = rng.choice(["domain", "sub", "ipv4", "sha256", "url"])
+            planted["hit"].add(number)
+            if kind == "domain":
+                host = rng.choice(iocs["domain"])
+            elif kind == "sub":
+                host = "cdn." + rng.choice(iocs["domain"])
+            elif kind == "ipv4":
+                ip = rng.choice(iocs["ipv4"])
+            elif kind == "sha256":
+                extra = " sha256=" + rng.choice(iocs["sha256"])
+            else:
+                url = rng.choice(iocs["url"])
+                line = (f"{t:.3f} 88 10.0.{rng.randrange(256)}.{rng.randrange(256)} TCP_MISS/200 1234 GET "
+                        f"{url} - DIRECT/{ip} text/html\n")
+                chunk.append(line)
+                written += len(line)
+                continue
+        elif roll < 0.0010:
+            decoy = rng.choice(["not", "ip", "hash"])
+            if decoy == "not":
+                host = "not" + rng.choice(iocs["domain"])
+            elif decoy == "ip":
+                ip = "1" + rng.choice(iocs["ipv4"]) + "2"
+            else:
+                extra = " sha256=" + rng.choice(iocs["sha256"]) + "ab"
+        elif roll < 0.0012:
+            planted["grep-only"].add(number)
+            host = rng.choice(iocs["domain"]) + rng.choice([".au", ".evil-cdn.net"])
+        if rng.random() < 0.5:
+            line = (f"{t:.3f} {rng.randrange(20, 900)} 10.0.{rng.randrange(256)}.{rng.randrange(256)} "
+                    f"TCP_MISS/200 {rng.randrange(200, 90000)} GET http://{host}/{rng.choice(_WORDS)}"
+                    f"?id={rng.randrange(10**6)} - DIRECT/{ip} text/html{extra}\n")
+        else:
+            line = (f"{t:.6f}\tC{rng.randrange(16**8):08x}\t10.0.{rng.randrange(256)}.{rng.randrange(256)}\t"
+                    f"{rng.randrange(1024, 65535)}\t{host}\tA\tNOERROR\t{ip}{extra}\n")
+        chunk.append(line)
+        written += len(line)
+        if len(chunk) >= 10000:
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write("".join(chunk))
+            chunk = []
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("".join(chunk))
+    return planted
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_unmask(log: Path, ioc_file: Path, ranges: list[str]) -> dict[str, Any]:
+    from unmask.defend.sweep import Indicator, IndicatorSet, sweep_file
+
+    wall, cpu = time.perf_counter(), _cpu()
+    indicators = IndicatorSet()
+    indicators.add_file(ioc_file)
+    for cidr in ranges:
+        indicators.add(Indicator(cidr, "ipv4_cidr", (), 1, None, ("bench",)))
+    indicators.compiled()
+    load = {"wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "indicators": len(indicators),
+            "skipped": len(indicators.skipped)}
+    wall, cpu = time.perf_counter(), _cpu()
+    lines: set[int] = set()
+    hits = 0
+    in_range = 0
+    for hit in sweep_file(log, indicators):
+        hits += 1
+        if hit.how == "in-range":
+            in_range += 1
+        else:
+            lines.add(hit.line)
+    return {"load": load, "wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "hits": hits,
+            "in_range_hits": in_range, "lines": lines}
+
+
+def run_grep(log: Path, ioc_file: Path) -> dict[str, Any]:
+    grep = shutil.which("grep")
+    if grep is None:
+        return {"error": "grep not found"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    proc = subprocess.run([grep, "-F", "-i", "-w", "-n", "-f", str(ioc_file), str(log)],
+                          capture_output=True, env={**os.environ, "LC_ALL": "C"}, check=False)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = {int(line.split(b":", 1)[0]) for line in proc.stdout.splitlines() if line}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "lines": lines, "returncode": proc.returncode}
+
+
+def run_regex(log: Path, values: list[str], limit: int) -> dict[str, Any]:
+    wall, cpu = time.perf_counter(), _cpu()
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+                         + r")\b", re.IGNORECASE)
+    compile_wall = time.perf_counter() - wall
+    lines: set[int] = set()
+    done = 0
+    with log.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if pattern.search(line):
+                lines.add(number)
+            done += len(line)
+            if done >= limit:
+                break
+    return {"wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "compile_wall": compile_wall,
+            "bytes": done, "lines": lines}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--size-mb", type=float, default=100.0)
+    parser.add_argument("--indicators", type=int, default=10000)
+    parser.add_argument("--ranges", type=int, default=0)
+    parser.add_argument("--regex-mb", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=43)
+    parser.add_argument("--keep", type=Path, help="write the log and list here and keep them")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    rng = random.Random(args.seed)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="unmask-sweep-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        iocs = make_indicators(rng, args.indicators)
+        values = [v for group in iocs.values() for v in group]
+        ioc_file = folder / "iocs.txt"
+        ioc_file.write_text("\n".join(values) + "\n", encoding="utf-8")
+        log = folder / "proxy-dns.log"
+        log.unlink(missing_ok=True)
+        started = time.perf_counter()
+        planted = make_log(log, rng, int(args.size_mb * 1_000_000), iocs)
+        generated = time.perf_counter() - started
+        size = log.stat().st_size
+        ranges = [f"{rng.randrange(11, 223)}.{rng.randrange(256)}.0.0/16" for _ in range(args.ranges)]
+
+        unmask = run_unmask(log, ioc_file, ranges)
+        grep = run_grep(log, ioc_file)
+        regex = run_regex(log, values, int(args.regex_mb * 1_000_000)) if args.regex_mb > 0 else None
+
+        mb = size / 1_000_000
+        report: dict[str, Any] = {
+            "log_mb": round(mb, 1), "generated_s": round(generated, 1), "indicators": len(values),
+            "ranges": len(ranges), "planted_hit_lines": len(planted["hit"]),
+            "planted_grep_only_lines": len(planted["grep-only"]),
+            "unmask": {
+                "load_wall_s": round(unmask["load"]["wall"], 2), "load_cpu_s": round(unmask["load"]["cpu"], 2),
+                "indicators_loaded": unmask["load"]["indicators"], "skipped": unmask["load"]["skipped"],
+                "wall_s": round(unmask["wall"], 2), "cpu_s": round(unmask["cpu"], 2),
+                "mb_s_wall": round(mb / unmask["wall"], 1), "mb_s_cpu": round(mb / max(unmask["cpu"], 1e-9), 1),
+                "hits": unmask["hits"], "hit_lines": len(unmask["lines"]), "in_range_hits": unmask["in_range_hits"],
+            },
+        }
+        if "error" not in grep:
+            report["grep"] = {
+                "wall_s": round(grep["wall"], 2), "cpu_s": round(grep["cpu"], 2),
+                "mb_s_wall": round(mb / grep["wall"], 1), "mb_s_cpu": round(mb / max(grep["cpu"], 1e-9), 1),
+                "hit_lines": len(grep["lines"]),
+            }
+            report["ratio_unmask_over_grep_cpu"] = round(grep["cpu"] / max(unmask["cpu"], 1e-9), 2)
+            report["ratio_unmask_over_grep_wall"] = round(grep["wall"] / unmask["wall"], 2)
+            ours, theirs = unmask["lines"], grep["lines"]
+            report["agreement"] = {
+                "both": len(ours & theirs),
+                "unmask_only": sorted(ours - theirs)[:20],
+                "grep_only_expected": len((theirs - ours) & planted["grep-only"]),
+                "grep_only_unexplained": sorted((theirs - ours) - planted["grep-only"])[:20],
+                "planted_missed_by_unmask": sorted(planted["hit"] - ours)[:20],
+            }
+        if regex is not None:
+            rmb = regex["bytes"] / 1_000_000
+            report["python_regex"] = {
+                "mb": round(rmb, 1), "compile_s": round(regex["compile_wall"], 2),
+                "wall_s": round(regex["wall"], 2), "cpu_s": round(regex["cpu"], 2),
+                "mb_s_wall": round(rmb / regex["wall"], 2), "mb_s_cpu": round(rmb / max(regex["cpu"], 1e-9), 2),
+            }
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        u = report["unmask"]
+        print(f"log {report['log_mb']} MB, {report['indicators']} indicators"
+              f" (+{report['ranges']} CIDR ranges for unmask), {report['planted_hit_lines']} planted hit lines")
+        print(f"unmask load: {u['indicators_loaded']} indicators in {u['load_wall_s']} s wall / {u['load_cpu_s']} s CPU")
+        print(f"unmask sweep: {u['wall_s']} s wall, {u['cpu_s']} s CPU -> {u['mb_s_wall']} MB/s wall, "
+              f"{u['mb_s_cpu']} MB/s CPU; {u['hits']} hits on {u['hit_lines']} lines")
+        if "grep" in report:
+            g = report["grep"]
+            print(f"grep -F -i -w: {g['wall_s']} s wall, {g['cpu_s']} s CPU -> {g['mb_s_wall']} MB/s wall, "
+                  f"{g['mb_s_cpu']} MB/s CPU; {g['hit_lines']} hit lines")
+            print(f"ratio (grep time / unmask time): CPU {report['ratio_unmask_over_grep_cpu']}, "
+                  f"wall {report['ratio_unmask_over_grep_wall']}")
+            print(f"agreement: {report['agreement']}")
+        if "python_regex" in report:
+            r = report["python_regex"]
+            print(f"python regex alternation on {r['mb']} MB: compile {r['compile_s']} s, "
+                  f"{r['mb_s_wall']} MB/s wall, {r['mb_s_cpu']} MB/s CPU")
+    agreement = report.get("agreement", {})
+    ok = not agreement.get("unmask_only") and not agreement.get("grep_only_unexplained") and not agreement.get(
+        "planted_missed_by_unmask")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
