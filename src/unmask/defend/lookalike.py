@@ -498,8 +498,6 @@ class LookalikeIndex:
                 continue  # already explained by an exact rule (hyphenation, tld-swap …)
             brand = self.brands[i]
             label = host.label
-            if len(label) < 4:
-                continue
             kind: tuple[str, float] | None = None
             raw = OSA.distance(label, brand.label)
             homoglyph = raw > distance
@@ -783,7 +781,10 @@ def permutations(domain: str, *, suffixes: SuffixIndex | None = None) -> list[Pe
         if other != suffix:
             emit("tld-swap", label, other)
     flat = suffix.replace(".", "-")
-    for word in (*COMBO_WORDS, flat):
+    emit("combosquat", f"{label}-{flat}")  # example-org.com
+    if n > _SHORT:
+        emit("combosquat", f"{label}{flat.replace('-', '')}")  # exampleorg.com
+    for word in COMBO_WORDS:
         emit("combosquat", f"{label}-{word}")
         emit("combosquat", f"{word}-{label}")
         if n > _SHORT:
