@@ -263,6 +263,9 @@ def normalize_host(candidate: str) -> tuple[str, str] | str:
     if _IPV4.fullmatch(text) or text.startswith("[") or (":" in text and all(c in "0123456789abcdef:." for c in text)):
         return "IP address"
     labels = _SPLIT.split(text)
+    bad = next((ch for ch in text if not (ch.isalnum() or ch in ".-_\u3002\uff0e\uff61")), None)
+    if bad is not None:
+        return f"invalid character {bad!r}"
     ascii_labels: list[str] = []
     unicode_labels: list[str] = []
     for label in labels:
@@ -279,6 +282,8 @@ def normalize_host(candidate: str) -> tuple[str, str] | str:
             ascii_labels.append(label)
             unicode_labels.append(decoded or label)
         else:
+            if len(label) > _MAX_LABEL:
+                return "label longer than 63 characters"
             label = unicodedata.normalize("NFC", label)
             encoded = _encode_label(label)
             if encoded is None:
