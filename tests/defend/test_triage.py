@@ -242,7 +242,7 @@ def test_link_shortener_and_credential_path() -> None:
     own = '<a href="https://www.colleague.org/account/login">manage</a>'
     assert "link-credential-path" not in names(html(own))
     protected = '<a href="https://mail.eastwatch.org/owa/">webmail</a>'
-    assert "link-credential-path" not in names(html(protected, protected=["eastwatch.org"]))
+    assert "link-credential-path" not in names(html(protected, protected=["https://www.EastWatch.org/"]))
     assert "link-credential-path" not in names(html('<a href="https://blog.example.net/authors/kim">kim</a>'))
 
 
@@ -412,9 +412,22 @@ def test_deep_nesting_is_refused() -> None:
         triage_message(raw)
 
 
-def test_huge_headers() -> None:
+def test_huge_headers_are_cut_with_a_warning() -> None:
     raw = b"From: a@colleague.org\nSubject: " + b"A" * 500_000 + b"\nX-Junk: " + b"=?utf-8?q?x?= " * 20_000 + b"\n\nbody\n"
-    assert isinstance(triage_message(raw), Triage)
+    result = triage_message(raw)
+    assert result.sender == "a@colleague.org"
+    assert any("cut" in w for w in result.warnings)
+    many = b"From: a@colleague.org\n" + b"".join(b"X-H%d: v\n" % i for i in range(5000)) + b"\nbody\n"
+    assert any("not read" in w for w in triage_message(many).warnings)
+
+
+def test_huge_mime_part_headers_are_cut() -> None:
+    raw = (b'From: a@colleague.org\nContent-Type: multipart/mixed; boundary="B"\n\n--B\n'
+           b"Content-Type: text/plain; " + b"x=y; " * 50_000 + b"\n\nhello\n--B\n"
+           b'Content-Type: application/octet-stream\nContent-Disposition: attachment; filename="'
+           + b"a " * 50_000 + b'.exe"\n\nMZ\n--B--\n')
+    result = triage_message(raw)
+    assert any("MIME header" in w for w in result.warnings)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -484,6 +497,7 @@ def test_cli_failures_and_usage(tmp_path: Path) -> None:
     assert len(errors) == 2 and all(set(e["error"]) == {"type", "message", "source"} for e in errors)
     assert runner.invoke(cli(), ["triage", good, "--format", "xml"]).exit_code == 2
     assert runner.invoke(cli(), ["triage", good, "--protect-file", str(tmp_path / "none")]).exit_code == 2
+    assert runner.invoke(cli(), ["triage", good, "--protect", "localhost"]).exit_code == 2
 
 
 def test_cli_uses_the_knowledge_base(tmp_path: Path) -> None:

@@ -148,6 +148,14 @@ def triage_command(
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
     protected = _protected(protect or [], protect_file or [])
+    if protected:
+        from unmask.defend.lookalike import find_lookalikes
+
+        try:
+            find_lookalikes([], protected)  # checks every protected domain once, up front
+        except UnmaskError as exc:
+            err.print(f"[bold red]error:[/] {exc}")
+            raise typer.Exit(EXIT_USAGE) from exc
     from unmask.defend.triage import triage_message
 
     paths, failures = gather_sources(messages)

@@ -181,6 +181,7 @@ _ORG_WORDS = re.compile(
     r"think tank|association|committee)\b",
     re.IGNORECASE,
 )
+_TEXT_URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.IGNORECASE)
 _AUTH_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)", re.IGNORECASE)
 _RECEIVED_SPF = re.compile(r"^\s*([a-z]+)", re.IGNORECASE)
 _RESULT_RANK = {"fail": 7, "hardfail": 7, "softfail": 6, "permerror": 5, "temperror": 4,
@@ -227,6 +228,11 @@ _PASSWORD_IN_BODY = re.compile(
     re.IGNORECASE,
 )
 _MAX_LOOKUPS = 200
+_MAX_TEXT_URLS = 500
+#: Lure language is looked for in the first 256,000 characters of the message text
+#: (the header block and the top of the body, where a lure is): the content patterns
+#: cost about 2 s per MB of text.
+CONTENT_LIMIT = 256_000
 
 Rule = Callable[["MailView", "RuleContext"], Iterable[Signal]]
 
@@ -236,6 +242,8 @@ class RuleContext:
     """What the rules need besides the message."""
 
     protected: tuple[str, ...]
+    #: Registrable domains of the protected ones.
+    own: frozenset[str]
     known: KnownLookup | None
     suffixes: SuffixIndex
     warninglists: Warninglists
@@ -245,9 +253,10 @@ class RuleContext:
         from unmask.reference.suffixes import load_suffixes
         from unmask.reference.warninglists import load_warninglists
 
-        cleaned = tuple(dict.fromkeys(
-            d.strip().lower().rstrip(".").removeprefix("www.") for d in protected if d.strip()))
-        return cls(protected=cleaned, known=known, suffixes=load_suffixes(),
+        cleaned = tuple(dict.fromkeys(filter(None, map(_clean_domain, protected))))
+        suffixes = load_suffixes()
+        own = frozenset(suffixes.registrable_domain(d) or d for d in cleaned)
+        return cls(protected=cleaned, own=own, known=known, suffixes=suffixes,
                    warninglists=load_warninglists())
 
     def registrable(self, host: str) -> str:
@@ -266,8 +275,16 @@ class RuleContext:
                 or "warninglist:url-shortener" in self.warninglists.match_host(host))
 
     def is_protected(self, host: str) -> bool:
-        reg = self.registrable(host)
-        return reg in self.protected or host in self.protected
+        return self.registrable(host) in self.own
+
+
+def _clean_domain(value: str) -> str:
+    """A protected domain as given by a user (``https://www.Example.org/``) -> ``example.org``."""
+    value = value.strip().lower()
+    if "://" in value:
+        value = value.split("://", 1)[1]
+    value = value.split("/", 1)[0].split("@")[-1].split(":", 1)[0]
+    return value.strip(".").removeprefix("www.")
 
 
 def _signal(name: str, category: str, explanation: str, evidence: Iterable[Evidence]) -> Signal:
@@ -445,7 +462,7 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                           f"presents as an organisation ({claim.group(0)!r} in the display name).",
                           (from_ev,))
         else:
-            text = view.document.text
+            text = view.document.text[:CONTENT_LIMIT]
             for pattern in _INTERVIEW[6:8]:
                 role = pattern.search(text)
                 if role:
@@ -474,11 +491,15 @@ def _link_targets(view: MailView) -> list[tuple[str, Evidence]]:
         seen.add(anchor.target)
         label = f" (shown as {anchor.text!r})" if anchor.text else ""
         out.append((anchor.target, Evidence("link", anchor.tag, anchor.target + label)))
-    shown = " ".join(anchor.text for anchor in view.anchors)
-    for match in re.finditer(r"\bhttps?://[^\s<>\"')\]]+", view.document.text, re.IGNORECASE):
+    shown = {anchor.text for anchor in view.anchors}
+    count = 0
+    for match in _TEXT_URL.finditer(view.document.text):
+        count += 1
+        if count > _MAX_TEXT_URLS:
+            break
         url = match.group(0).rstrip(".,;:!?")
-        if url in seen or url in shown:  # an anchor's text is not where it leads
-            continue
+        if url in seen or any(url in text for text in shown if len(text) >= len(url)):
+            continue  # an anchor's text is not where it leads
         seen.add(url)
         out.append((url, Evidence("link", "text", url, Span(match.start(), match.start() + len(url)))))
     return out
@@ -520,7 +541,7 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     cloud drives (the last only next to lure language)."""
     sender = _from(view)
     own = {ctx.registrable(sender.domain)} if sender else set()
-    own |= {ctx.registrable(d) for d in ctx.protected}
+    own |= ctx.own
     found: dict[str, list[Evidence]] = {}
     reasons: dict[str, str] = {}
 
@@ -581,7 +602,8 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             add("link-cloud-drive", evidence,
                 f"A link leads to a cloud drive or form ({host}), where lures keep the "
                 "'questionnaire' or document.")
-    lure = any(p.search(view.document.text) for p in (*_URGENCY, *_INTERVIEW[:6]))
+    head = view.document.text[:CONTENT_LIMIT]
+    lure = any(p.search(head) for p in (*_URGENCY, *_INTERVIEW[:6]))
     for name, items in found.items():
         if name == "link-cloud-drive" and not lure:
             continue
@@ -654,7 +676,7 @@ def _attachment_checks(item: AttachmentInfo, password_in_body: re.Match[str] | N
 def check_attachments(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Executables, scripts, disk images, HTML, macro documents, double extensions,
     type mismatches, archives holding programs, encrypted archives."""
-    password = _PASSWORD_IN_BODY.search(view.document.text)
+    password = _PASSWORD_IN_BODY.search(view.document.text[:CONTENT_LIMIT])
     found: dict[str, tuple[str, list[Evidence]]] = {}
     for item in view.attachments:
         evidence = Evidence("attachment", item.name or "(no name)",
@@ -685,7 +707,7 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Lure language: urgency and account threats, credential requests, requests to
     enable macros, and the Kimsuky-style interview / comment / review request (weak:
     they only add up; the interview request is not looked for in mailing-list mail)."""
-    text = view.document.text
+    text = view.document.text[:CONTENT_LIMIT]
 
     def evidence(matches: list[re.Match[str]]) -> tuple[Evidence, ...]:
         return tuple(Evidence("text", "body", m.group(0), Span(m.start(), m.end())) for m in matches)
