@@ -84,6 +84,15 @@ EXPECTED = {
     "phish-html-attachment.eml": ("malicious", "malicious"),
     "phish-interview.eml": ("suspicious", "malicious"),
     "phish-macro.eml": ("suspicious", "suspicious"),
+    "benign-forwarded.eml": ("no-signals", "no-signals"),
+    "benign-invite.eml": ("no-signals", "no-signals"),
+    "benign-korean.eml": ("no-signals", "no-signals"),
+    "benign-mailing-list.eml": ("no-signals", "no-signals"),
+    "benign-password-reset.eml": ("no-signals", "no-signals"),
+    "phish-iso.eml": ("suspicious", "malicious"),
+    "phish-korean-naver.eml": ("suspicious", "suspicious"),
+    # Without the protected domain nothing marks the link as an imitation.
+    "phish-lookalike-link.eml": ("no-signals", "suspicious"),
 }
 
 
@@ -183,6 +192,13 @@ def test_reply_to_mismatches() -> None:
     assert not names(same)
 
 
+def test_mailing_lists_reply_to_the_author() -> None:
+    listed = (PASS.format(d="colleague.org"), "List-Id: <k.colleague.org>", "Reply-To: kim@univ.ac.kr")
+    assert not names(run(mail(headers=listed)))
+    freemail = (PASS.format(d="colleague.org"), "List-Id: <k.colleague.org>", "Reply-To: kim77@gmail.com")
+    assert "freemail-reply-to" in names(run(mail(headers=freemail)))
+
+
 def test_envelope_mismatch_is_weak() -> None:
     result = run(mail(headers=(PASS.format(d="colleague.org"), "Return-Path: <bounce@esp-mailer.net>")))
     assert names(result) == {"envelope-mismatch"}
@@ -241,6 +257,9 @@ def test_link_shortener_and_credential_path() -> None:
     assert "link-credential-path" in names(html('<a href="https://docs-share.top/auth/signin?x=1">read</a>'))
     own = '<a href="https://www.colleague.org/account/login">manage</a>'
     assert "link-credential-path" not in names(html(own))
+    # The sender's own domain is the brand only when it vouched for the message.
+    unauthenticated = mail(own, ctype="text/html", headers=("Authentication-Results: mx; dmarc=none",))
+    assert "link-credential-path" in names(run(unauthenticated))
     protected = '<a href="https://mail.eastwatch.org/owa/">webmail</a>'
     assert "link-credential-path" not in names(html(protected, protected=["https://www.EastWatch.org/"]))
     assert "link-credential-path" not in names(html('<a href="https://blog.example.net/authors/kim">kim</a>'))

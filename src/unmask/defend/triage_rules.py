@@ -177,7 +177,8 @@ _ORG_WORDS = re.compile(
     r"\b(news|times|post|journal|herald|tribune|daily|press|media|magazine|broadcast\w*|"
     r"institute|university|foundation|cent(?:er|re)|council|ministry|embassy|government|"
     r"agency|association|forum|review|bank|security|support|team|admin(?:istrator)?|"
-    r"helpdesk|help desk|service|office|editor|editorial|desk|research|policy|"
+    r"helpdesk|help desk|service|office|editor|editorial|desk|research|policy|department|"
+    r"dept|hr|human resources|payroll|accounts|accounting|billing|finance|"
     r"think tank|association|committee)\b",
     re.IGNORECASE,
 )
@@ -198,7 +199,9 @@ _URGENCY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bunusual (?:sign-?in|log-?in|activity)\b|\bsecurity alert\b",
     r"\b(?:mailbox|storage)\b[^.\n]{0,20}\b(?:full|quota)\b",
     r"\bfinal (?:notice|warning|reminder)\b",
-    r"비밀번호|계정\s*(?:정지|잠금|차단)|본인\s*확인|보안\s*경고",
+    r"비밀번호\S{0,2}\s*(?:변경|만료|재설정)",
+    r"계정\s*(?:정지|잠금|차단|제한)",
+    r"본인\s*확인|해외\s*로그인|보안\s*경고",
 ))
 _CREDENTIALS = re.compile(
     r"\b(?:enter|provide|update|confirm|re-?enter|validate)\b[^.\n]{0,20}\b(?:password|"
@@ -323,6 +326,26 @@ def _in_set(host: str, registrable: str, hosts: frozenset[str]) -> bool:
     return any(host.endswith("." + h) for h in hosts if h.count(".") >= 2)
 
 
+def _is_bulk(view: MailView) -> bool:
+    """Mailing-list or newsletter mail (List-Id, List-Unsubscribe, List-Post)."""
+    return any(name in view.headers for name in _BULK_HEADERS)
+
+
+def _authenticated(view: MailView) -> bool:
+    """DMARC passed, or DKIM passed for the From domain, in Authentication-Results."""
+    sender = _from(view)
+    for value in view.headers.get("authentication-results", ()):
+        results = {m.group(1).lower(): m.group(2).lower() for m in _AUTH_RESULT.finditer(value)}
+        if results.get("dmarc") == "pass":
+            return True
+        if sender is not None and results.get("dkim") == "pass":
+            signer = re.search(r"header\.d=([\w.-]+)", value, re.IGNORECASE)
+            domain = signer.group(1).lower() if signer else ""
+            if domain and (sender.domain == domain or sender.domain.endswith("." + domain)):
+                return True
+    return False
+
+
 def _names_a_domain(token: str, ctx: RuleContext) -> bool:
     """True when ``token`` (lower case) reads as a domain name in prose: a registrable
     domain under a common or two-letter suffix ("Mr.Kim" is not one, "nytimes.com" is)."""
@@ -434,7 +457,10 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         if ctx.registrable(reply.domain) == from_reg:
             continue
         evidence = (from_ev, _header_evidence(view, "reply-to"))
-        if ctx.is_freemail(reply.domain) and not freemail_from:
+        freemail_reply = ctx.is_freemail(reply.domain) and not freemail_from
+        if _is_bulk(view) and not freemail_reply:
+            break  # a mailing list sends as itself and replies to the author
+        if freemail_reply:
             yield _signal("freemail-reply-to", "sender",
                           f"Replies go to the free-mail address {reply.address!r}, not to the "
                           f"sender's organisation {sender.domain!r}: answers would reach "
@@ -540,8 +566,12 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Script URLs, text/target mismatches, IP hosts, credential paths, shorteners,
     cloud drives (the last only next to lure language)."""
     sender = _from(view)
-    own = {ctx.registrable(sender.domain)} if sender else set()
-    own |= ctx.own
+    own = set(ctx.own)
+    if sender is not None and _authenticated(view):
+        # Links to the sender's own site count as the brand's only when the domain
+        # vouched for the message (DMARC pass, or DKIM pass for it): a phisher's
+        # unauthenticated domain with a sign-in page is still flagged.
+        own.add(ctx.registrable(sender.domain))
     found: dict[str, list[Evidence]] = {}
     reasons: dict[str, str] = {}
 
@@ -603,7 +633,8 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                 f"A link leads to a cloud drive or form ({host}), where lures keep the "
                 "'questionnaire' or document.")
     head = view.document.text[:CONTENT_LIMIT]
-    lure = any(p.search(head) for p in (*_URGENCY, *_INTERVIEW[:6]))
+    lure = any(p.search(head) for p in _URGENCY) or (
+        not _is_bulk(view) and any(p.search(head) for p in _INTERVIEW[:6]))
     for name, items in found.items():
         if name == "link-cloud-drive" and not lure:
             continue
@@ -731,8 +762,7 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       f"({credentials.group(0)!r}).", evidence([credentials]))
     interview = _matches(_INTERVIEW, text)
     asks = [m for m in interview if m.re in _INTERVIEW[:6]]
-    bulk = any(name in view.headers for name in _BULK_HEADERS)
-    if asks and len(interview) >= 2 and not bulk:
+    if asks and len(interview) >= 2 and not _is_bulk(view):
         yield _signal("lure-interview", "content",
                       "The message is an interview, comment or review request from someone "
                       "presenting as a journalist or researcher — the approach Kimsuky (APT43) "
