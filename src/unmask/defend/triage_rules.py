@@ -225,6 +225,8 @@ _ENABLE_CONTENT = re.compile(
     r"\benable\s+(?:editing|content|macros?)\b|\b(?:편집|콘텐츠)\s*사용",
     re.IGNORECASE,
 )
+# The header lines the mail reader puts at the top of the message text.
+_HEADER_BLOCK = ("From: ", "To: ", "Cc: ", "Reply-To: ", "Subject: ", "Date: ")
 _BULK_HEADERS = ("list-id", "list-unsubscribe", "list-post")
 _PASSWORD_IN_BODY = re.compile(
     r"(?:\bpassword|\bpasscode|\bpwd|\bpw|암호|비밀번호)\s*(?:is|:|=|：)\s*\S{3,}",
@@ -293,6 +295,15 @@ def _clean_domain(value: str) -> str:
 def _signal(name: str, category: str, explanation: str, evidence: Iterable[Evidence]) -> Signal:
     return Signal(name=name, category=category, weight=WEIGHTS[name], explanation=explanation,
                   evidence=tuple(evidence))
+
+
+def _text_evidence(view: MailView, match: re.Match[str]) -> Evidence:
+    """A match in the message text; ``where`` is ``headers`` for the header block the
+    text starts with (Subject …), ``body`` after it."""
+    text = view.document.text
+    end_of_headers = text.find("\n\n") if text.startswith(_HEADER_BLOCK) else -1
+    where = "headers" if 0 <= match.start() < end_of_headers else "body"
+    return Evidence("text", where, match.group(0), Span(match.start(), match.end()))
 
 
 def _header_evidence(view: MailView, name: str) -> Evidence:
@@ -495,8 +506,7 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                     yield _signal("freemail-claims-organisation", "sender",
                                   f"The sender writes from the free-mail provider {sender.domain!r} "
                                   f"but presents as working for an organisation ({role.group(0)!r}).",
-                                  (from_ev, Evidence("text", "body", role.group(0),
-                                                     Span(role.start(), role.end()))))
+                                  (from_ev, _text_evidence(view, role)))
                     break
     if ctx.is_disposable(sender.domain):
         yield _signal("disposable-sender", "sender",
@@ -716,8 +726,7 @@ def check_attachments(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             held = found.setdefault(name, (explanation, []))
             held[1].append(evidence)
             if name == "encrypted-archive-password" and password is not None:
-                held[1].append(Evidence("text", "body", password.group(0),
-                                        Span(password.start(), password.end())))
+                held[1].append(_text_evidence(view, password))
     for name, (explanation, items) in found.items():
         yield _signal(name, "attachment", explanation, items[:10])
 
@@ -741,7 +750,7 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     text = view.document.text[:CONTENT_LIMIT]
 
     def evidence(matches: list[re.Match[str]]) -> tuple[Evidence, ...]:
-        return tuple(Evidence("text", "body", m.group(0), Span(m.start(), m.end())) for m in matches)
+        return tuple(_text_evidence(view, m) for m in matches)
 
     urgency = _matches(_URGENCY, text)
     if len(urgency) >= 2:
