@@ -862,9 +862,11 @@ class KnowledgeBase:
     ) -> Iterator[IndicatorRecord]:
         """Every distinct indicator (value, type), with its reports, dates and actors.
 
-        One streaming query (a server-side cursor on PostgreSQL, ``batch`` rows at a
-        time) ordered by value: memory stays bounded by the rows of one value. Benign
-        observables (``indicator`` false) are left out. ``types`` keeps only those
+        Two reads: every report's date and actors (held in memory: a few tens of bytes
+        per report), then the indicator rows in one streaming query ordered by value (a
+        server-side cursor on PostgreSQL, ``batch`` rows at a time), folded value by
+        value, so memory does not grow with the number of indicators. Benign
+        observables (``indicator`` false) are left out; ``types`` keeps only those
         observable types.
         """
         statement = q.INDICATOR_STREAM
@@ -875,25 +877,25 @@ class KnowledgeBase:
             statement = statement.where(ObservableRow.type.in_(wanted))
         try:
             with self._read() as conn:
+                context: dict[int, tuple[dt.date | None, tuple[tuple[str, str], ...]]] = {}
+                for row in conn.execution_options(yield_per=batch).execute(q.DOCUMENT_CONTEXT):
+                    held = context.get(row.id)
+                    actors = held[1] if held else ()
+                    if row.actor_id is not None:
+                        actors = (*actors, (row.actor_id, row.actor_name))
+                    context[row.id] = (_as_date(row.published), actors)
                 result = conn.execution_options(yield_per=batch).execute(statement)
                 key: tuple[str, str] | None = None
                 documents: set[int] = set()
-                dates: set[dt.date] = set()
-                actors: dict[str, str] = {}
-                for row in result:
-                    if (row.value, row.type) != key:
+                for value, type_, document_id in result:
+                    if key is None or value != key[0] or type_ != key[1]:
                         if key is not None:
-                            yield _indicator_record(key, documents, dates, actors)
-                        key = (row.value, row.type)
-                        documents, dates, actors = set(), set(), {}
-                    documents.add(row.document_id)
-                    published = _as_date(row.published)
-                    if published is not None:
-                        dates.add(published)
-                    if row.actor_id is not None:
-                        actors.setdefault(row.actor_id, row.actor_name)
+                            yield _indicator_record(key, documents, context)
+                        key = (value, type_)
+                        documents = set()
+                    documents.add(document_id)
                 if key is not None:
-                    yield _indicator_record(key, documents, dates, actors)
+                    yield _indicator_record(key, documents, context)
         except SQLAlchemyError as exc:
             raise self._fail("listing indicators", exc) from exc
 
@@ -936,8 +938,18 @@ class KnowledgeBase:
 
 
 def _indicator_record(
-    key: tuple[str, str], documents: set[int], dates: set[dt.date], actors: dict[str, str]
+    key: tuple[str, str],
+    documents: set[int],
+    context: Mapping[int, tuple[dt.date | None, tuple[tuple[str, str], ...]]],
 ) -> IndicatorRecord:
+    dates: list[dt.date] = []
+    actors: dict[str, str] = {}
+    for document_id in documents:
+        published, named = context.get(document_id, (None, ()))
+        if published is not None:
+            dates.append(published)
+        for actor_id, name in named:
+            actors.setdefault(actor_id, name)
     return IndicatorRecord(
         value=key[0], type=key[1], reports=len(documents),
         first_seen=min(dates) if dates else None, last_seen=max(dates) if dates else None,

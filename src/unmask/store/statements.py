@@ -31,6 +31,7 @@ __all__ = [
     "ACTOR_SPAN",
     "ALIAS_NAME",
     "ALIAS_SOURCES",
+    "DOCUMENT_CONTEXT",
     "HAS_ACTOR",
     "HAS_CLAIM",
     "INDICATOR_STREAM",
@@ -210,13 +211,20 @@ IOC_ACTORS = (
     .order_by(da.document_id, da.mentions.desc())
 )
 
-#: Every indicator sighting with its report's date and actors, grouped by value and
-#: type (the caller folds consecutive rows; streamed, one round trip).
+#: Every indicator sighting (value, type, report), ordered by value: the caller folds
+#: consecutive rows. No join: the reports' dates and actors come from DOCUMENT_CONTEXT
+#: (joining them here multiplies the rows and turns the scan into random reads).
 INDICATOR_STREAM = (
-    select(_o.value, _o.type, _o.document_id, _D.published, da.actor_id,
-           da.name.label("actor_name"))
-    .join(_DT, _D.id == _o.document_id)
-    .outerjoin(da, da.document_id == _o.document_id)
+    select(_o.value, _o.type, _o.document_id)
     .where(_o.indicator.is_(True))
-    .order_by(_o.value, _o.type, _o.document_id)
+    .order_by(_o.value, _o.type)
+)
+
+#: Every report's date and actors (one row per report and actor; reports with neither
+#: are left out).
+DOCUMENT_CONTEXT = (
+    select(_D.id, _D.published, da.actor_id, da.name.label("actor_name"))
+    .select_from(_DT)
+    .outerjoin(da, da.document_id == _D.id)
+    .where(_D.published.is_not(None) | da.actor_id.is_not(None))
 )
