@@ -815,10 +815,12 @@ def check_known(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     for item in view.attachments:
         candidates.setdefault(item.sha256, Evidence("attachment", item.name or "(no name)",
                                                     f"sha256 {item.sha256}"))
+    reported: set[str] = set()
     for value, evidence in list(candidates.items())[:_MAX_LOOKUPS]:
         result = ctx.known(value)
-        if result is None:
+        if result is None or result.value in reported:
             continue
+        reported.add(result.value)
         yield _signal("known-indicator", "intel", f"{value}: {_describe(result)}.", (evidence,))
 
 
