@@ -7,7 +7,9 @@ a label to the ASCII letters it reads as: ``nуtіmеs`` (Cyrillic у, і, е) a
 1. lower case and NFKC (full-width ``ｅ`` becomes ``e``);
 2. the cross-script table :data:`CONFUSABLES` (Cyrillic, Greek, Armenian, Latin
    extensions that look like ASCII letters);
-3. NFKD with combining marks dropped (``é`` reads as ``e``);
+3. NFKD with combining marks dropped (``é`` reads as ``e``), and for other Latin
+   letters their Unicode name (``LATIN SMALL LETTER T WITH STROKE`` reads as ``t``,
+   ``LATIN LETTER SMALL CAPITAL M`` as ``m``);
 4. ASCII look-alikes :data:`ASCII_LOOKALIKES` (``rn``/``m``, ``vv``/``w``,
    ``cl``/``d``, ``0``/``o``, ``1``/``l``, ``i``/``l``).
 
@@ -18,10 +20,11 @@ IDNA registry accepts in a label and that look like a lower-case ASCII letter);
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["ASCII_LOOKALIKES", "CONFUSABLES", "HOMOGLYPHS", "skeleton"]
+__all__ = ["ASCII_LOOKALIKES", "CONFUSABLES", "HOMOGLYPHS", "LOOSE_LOOKALIKES", "loose_skeleton", "skeleton"]
 
 #: Non-ASCII characters that read as one ASCII letter or digit.
 CONFUSABLES: dict[str, str] = {
@@ -39,7 +42,7 @@ CONFUSABLES: dict[str, str] = {
     "ե": "t", "ւ": "l",
     # Latin extensions and IPA
     "ı": "i", "ɩ": "i", "ȷ": "j", "ɑ": "a", "ɐ": "a", "ƅ": "b", "ɓ": "b", "ƈ": "c",
-    "ɗ": "d", "ɖ": "d", "ɛ": "e", "ƒ": "f", "ɠ": "g", "ɦ": "h", "ɭ": "l", "ł": "l",
+    "ʒ": "3", "ĸ": "k", "ɗ": "d", "ɖ": "d", "ɛ": "e", "ƒ": "f", "ɠ": "g", "ɦ": "h", "ɭ": "l", "ł": "l",
     "ɱ": "m", "ɲ": "n", "ŋ": "n", "ø": "o", "ɵ": "o", "ƥ": "p", "ʠ": "q", "ɽ": "r",
     "ʂ": "s", "ƭ": "t", "ʋ": "v", "ʌ": "v", "ẉ": "w", "ƴ": "y", "ȥ": "z", "ʐ": "z",
     "đ": "d", "ħ": "h", "ŀ": "l", "ǀ": "l", "ᴏ": "o", "ᴄ": "c", "ᴜ": "u", "ᴡ": "w", "ᴢ": "z",
@@ -54,6 +57,16 @@ ASCII_LOOKALIKES: tuple[tuple[str, str], ...] = (
     ("0", "o"),
     ("1", "l"),
     ("i", "l"),
+)
+
+#: Weaker ASCII look-alikes (alike in small or sans-serif type, as dnstwist's glyph
+#: table has them): used only for whole-label equality, never for edit distances.
+LOOSE_LOOKALIKES: tuple[tuple[str, str], ...] = (
+    ("nn", "m"),
+    ("lc", "k"),
+    ("c", "e"),
+    ("v", "u"),
+    ("q", "g"),
 )
 
 #: For each ASCII letter or digit, what can stand in for it in a permutation: the
@@ -80,9 +93,21 @@ def _inverse() -> None:
 _inverse()
 
 
-def _strip_marks(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+#: A Latin letter with a stroke, hook, tail, loop or descender, or a small capital,
+#: reads as its base letter: ``LATIN SMALL LETTER T WITH STROKE`` (``ŧ``) as ``t``.
+_LATIN_NAME = re.compile(r"LATIN (?:SMALL |LETTER SMALL CAPITAL |LETTER )(?:LETTER )?([A-Z])(?: WITH .*| BAR)?")
+
+
+@lru_cache(maxsize=4096)
+def _char(ch: str) -> str:
+    """What one non-ASCII character reads as (itself when nothing is known)."""
+    if ch in CONFUSABLES:
+        return CONFUSABLES[ch]
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if stripped and stripped != ch:
+        return "".join(CONFUSABLES.get(c, c) for c in stripped)
+    match = _LATIN_NAME.fullmatch(unicodedata.name(ch, ""))
+    return match.group(1).lower() if match else ch
 
 
 @lru_cache(maxsize=65536)
@@ -94,11 +119,18 @@ def skeleton(label: str) -> str:
     """
     text = unicodedata.normalize("NFKC", label.lower())
     if not text.isascii():
-        text = "".join(CONFUSABLES.get(ch, ch) for ch in text)
-        if not text.isascii():
-            text = _strip_marks(text)
-            text = "".join(CONFUSABLES.get(ch, ch) for ch in text)
+        text = "".join(ch if ch.isascii() else _char(ch) for ch in text)
     for longer, shorter in ASCII_LOOKALIKES:
+        if longer in text:
+            text = text.replace(longer, shorter)
+    return text
+
+
+@lru_cache(maxsize=65536)
+def loose_skeleton(label: str) -> str:
+    """:func:`skeleton` with the weaker look-alikes folded too (``rcuters`` → ``reuters``)."""
+    text = skeleton(label)
+    for longer, shorter in LOOSE_LOOKALIKES:
         if longer in text:
             text = text.replace(longer, shorter)
     return text

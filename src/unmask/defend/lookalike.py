@@ -52,7 +52,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from unmask.defend.confusables import HOMOGLYPHS, skeleton
+from unmask.defend.confusables import HOMOGLYPHS, loose_skeleton, skeleton
 from unmask.errors import ConfigError
 from unmask.reference.suffixes import SuffixIndex, load_suffixes
 
@@ -103,20 +103,24 @@ _LURE_SKELETONS = _LURE_WORDS | {skeleton(word) for word in _LURE_WORDS}
 #: A host name with at least one non-ASCII letter (the observable extractor reads
 #: ASCII and ``xn--`` names only): labels of letters, digits and hyphens.
 _UNICODE_HOST = re.compile(r"(?<![\w.-])(?:[^\W_](?:[\w-]{0,62}\.))+[^\W\d_]{2,63}(?![\w-])")
-_KEYBOARD_ROWS = ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm")
+#: QWERTY, QWERTZ and AZERTY letter rows (a neighbour on any of them counts).
+_KEYBOARDS = (
+    ("1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"),
+    ("1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"),
+    ("1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"),
+)
 
 
 def _keyboard() -> dict[str, str]:
-    """QWERTY neighbours of each key (same row and the rows above and below)."""
-    position = {ch: (r, c) for r, row in enumerate(_KEYBOARD_ROWS) for c, ch in enumerate(row)}
-    near: dict[str, str] = {}
-    for ch, (r, c) in position.items():
-        found = []
-        for other, (r2, c2) in position.items():
-            if other != ch and abs(r - r2) <= 1 and -1 <= c2 - c <= 1 + (r2 < r) - (r2 > r):
-                found.append(other)
-        near[ch] = "".join(sorted(found))
-    return near
+    """Neighbours of each key (same row and the rows above and below)."""
+    near: dict[str, set[str]] = {}
+    for rows in _KEYBOARDS:
+        position = {ch: (r, c) for r, row in enumerate(rows) for c, ch in enumerate(row)}
+        for ch, (r, c) in position.items():
+            for other, (r2, c2) in position.items():
+                if other != ch and abs(r - r2) <= 1 and -1 <= c2 - c <= 1 + (r2 < r) - (r2 > r):
+                    near.setdefault(ch, set()).add(other)
+    return {ch: "".join(sorted(found)) for ch, found in near.items()}
 
 
 KEYBOARD = _keyboard()
@@ -430,9 +434,11 @@ class LookalikeIndex:
         self.brands: tuple[_Brand, ...] = tuple(brands.values())
         self.domains = frozenset(brands)
         self._by_skeleton: dict[str, list[int]] = {}
+        self._by_loose: dict[str, list[int]] = {}
         self._by_label: dict[str, list[int]] = {}
         for i, brand in enumerate(self.brands):
             self._by_skeleton.setdefault(brand.skel, []).append(i)
+            self._by_loose.setdefault(loose_skeleton(brand.label), []).append(i)
             self._by_label.setdefault(brand.label, []).append(i)
         self._distance_ids = np.array(
             [i for i, b in enumerate(self.brands) if b.max_distance or len(b.label) == self._short], dtype=np.int64
@@ -474,6 +480,17 @@ class LookalikeIndex:
             hit.add("homoglyph", 0.85 if swapped else 0.95, detail)
             if swapped:
                 hit.add("tld-swap", 0.85, f"under .{host.suffix} instead of .{brand.suffix}")
+        loose = loose_skeleton(label)
+        for i in self._by_loose.get(loose, ()):
+            brand = self.brands[i]
+            swapped = host.suffix != brand.suffix
+            if i in hits or (swapped and len(brand.label) <= self._short):
+                continue
+            hit = hits.setdefault(i, _Hit())
+            hit.add("homoglyph", 0.7 if swapped else 0.8,
+                    f"{label!r} reads as {brand.label!r} in small type (c/e, v/u, q/g, lc/k, nn/m)")
+            if swapped:
+                hit.add("tld-swap", 0.7, f"under .{host.suffix} instead of .{brand.suffix}")
         if "-" in label:
             joined = skeleton(label.replace("-", ""))
             for i in self._by_skeleton.get(joined, ()):
