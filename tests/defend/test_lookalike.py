@@ -71,6 +71,9 @@ def _only(index: LookalikeIndex, candidate: str) -> Lookalike:
         ("nknevvs.org", "nknews.org", "homoglyph"),
         ("reutérs.com", "reuters.com", "homoglyph"),
         ("chatharnhouse.org", "chathamhouse.org", "homoglyph"),
+        ("nyŧimes.com", "nytimes.com", "homoglyph"),  # t with stroke, read by its Unicode name
+        ("nytiᴍes.com", "nytimes.com", "homoglyph"),  # small capital M
+        ("rcuters.com", "reuters.com", "homoglyph"),  # c for e: a loose look-alike, whole label only
         ("nytimse.com", "nytimes.com", "transposition"),
         ("nytmes.com", "nytimes.com", "omission"),
         ("nyttimes.com", "nytimes.com", "repetition"),
