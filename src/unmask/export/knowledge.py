@@ -5,7 +5,8 @@ knowledge-base export has exactly the objects (and ids) the per-report exports h
 For an actor export only that actor is kept (other actors named in its reports are
 left out) and techniques are scored by the share of its reports that show them. The
 TLP of an export is the most restrictive one among the reports it draws on (or the one
-asked for when that is stricter).
+asked for when that is stricter). ``max_tlp`` is a ceiling: reports marked above it are
+left out of the selection before anything is digested (``unmask serve`` uses it).
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ def _strictest(levels: list[str]) -> str:
     return _TLP_ORDER[max(ranks)] if ranks else "clear"
 
 
+def _level(tlp: str) -> str:
+    value = tlp.strip().casefold().removeprefix("tlp:")
+    return "clear" if value == "white" else value
+
+
 def query_knowledge(
     kb: KnowledgeBase,
     *,
@@ -55,9 +61,20 @@ def query_knowledge(
     since: dt.date | None = None,
     until: dt.date | None = None,
     tlp: str | None = None,
+    max_tlp: str | None = None,
 ) -> KnowledgeExport:
     """Select the stored reports about ``actor`` (any of its names) and/or published
-    since ``since``; raise :class:`ExportError` when nothing matches."""
+    since ``since``; raise :class:`ExportError` when nothing matches.
+
+    ``max_tlp`` (a TLP 2.0 level) leaves out every report marked above it, before
+    digesting; an actor known only from such reports is not found.
+    """
+    allowed: list[str] | None = None
+    if max_tlp is not None:
+        ceiling = _level(max_tlp)
+        if ceiling not in _TLP_ORDER:
+            raise ExportError(f"TLP {max_tlp!r} is not one of {', '.join(_TLP_ORDER)}")
+        allowed = list(_TLP_ORDER[: _TLP_ORDER.index(ceiling) + 1])
     actor_ids: tuple[str, ...] = ()
     if actor is not None:
         actor_ids = tuple(kb.find_actor_ids(actor))
@@ -68,7 +85,8 @@ def query_knowledge(
     offset = 0
     while True:
         page = kb.find_reports(
-            actor=actor_ids[0] if actor_ids else None, since=since, until=until, limit=_PAGE, offset=offset
+            actor=actor_ids[0] if actor_ids else None, since=since, until=until, tlp=allowed,
+            limit=_PAGE, offset=offset,
         )
         reports.extend(page)
         if len(page) < _PAGE:
@@ -77,7 +95,8 @@ def query_knowledge(
     if not reports:
         what = f"actor {actor!r}" if actor else "the query"
         since_text = f" since {since.isoformat()}" if since else ""
-        raise ExportError(f"no stored report matches {what}{since_text} in {kb.url}")
+        ceiling_text = f" at or below TLP:{allowed[-1].upper()}" if allowed else ""
+        raise ExportError(f"no stored report matches {what}{since_text}{ceiling_text} in {kb.url}")
     reports.sort(key=lambda r: (r.published or dt.date.min, r.sha256))
     analyses = []
     for report in reports:
@@ -92,7 +111,7 @@ def query_knowledge(
             name = next(iter(d.actors.values())).name
     levels = [r.tlp for r in reports]
     if tlp is not None:
-        levels.append(tlp.strip().casefold().removeprefix("tlp:").replace("white", "clear"))
+        levels.append(_level(tlp))
     return KnowledgeExport(
         reports=tuple(reports),
         analyses=tuple(analyses),

@@ -1,0 +1,102 @@
+"""``unmask serve``: the REST API, the TAXII 2.1 server and the web UI over the knowledge base.
+
+Exit codes: 0 after a clean shutdown, 1 no knowledge base (or it cannot be opened),
+2 usage error (bad TLP, a non-loopback address without a token, missing extra).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import Annotated
+
+import typer
+
+from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err, fail
+from unmask.errors import ConfigError, UnmaskError
+
+__all__ = ["is_loopback", "register", "serve_command"]
+
+TOKEN_ENV = "UNMASK_SERVE_TOKEN"  # noqa: S105 - the variable name, not a secret
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: UNMASK_DB, else SQLite in the user data dir)."),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8400,
+    max_tlp: Annotated[
+        str, typer.Option("--max-tlp", help="Highest TLP served: clear, green, amber, amber+strict, red.")
+    ] = "green",
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar=TOKEN_ENV, show_envvar=True,
+                     help="Require 'Authorization: Bearer <token>' (or HTTP Basic with it as password)."),
+    ] = None,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Allow a non-loopback address without a token.")
+    ] = False,
+) -> None:
+    """Serve the knowledge base: REST (/api/v1), TAXII 2.1 (/taxii2/) and web pages (/)."""
+    from unmask.store import check_tlp, open_existing
+
+    try:
+        ceiling = check_tlp(max_tlp)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--max-tlp") from None
+    token = token or os.environ.get(TOKEN_ENV) or None
+    if not is_loopback(host) and token is None and not insecure:
+        raise fail(ConfigError(
+            f"refusing to serve on {host} without a token: anyone who can reach it could read "
+            f"the knowledge base. Give --token (or {TOKEN_ENV}), or --insecure to serve anyway."
+        ), as_json=False, code=EXIT_USAGE)
+    try:
+        from unmask.serve import create_app, require_serve_dependencies
+
+        require_serve_dependencies()
+    except UnmaskError as exc:
+        raise fail(exc, as_json=False, code=EXIT_USAGE) from exc
+    import uvicorn
+
+    try:
+        kb = open_existing(db)
+    except ConfigError as exc:
+        raise fail(exc, as_json=False, code=EXIT_USAGE) from exc
+    except UnmaskError as exc:
+        raise fail(exc, as_json=False, code=EXIT_NOT_FOUND) from exc
+    if kb is None:
+        err.print("[bold red]error:[/] no knowledge base yet: ingest reports first "
+                  "(unmask ingest FILES...) or give --db")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    try:
+        app = create_app(kb, max_tlp=ceiling, token=token)
+        shown = f"[{host}]" if ":" in host else host
+        base = f"http://{shown}:{port}"
+        err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
+                  + (", token required" if token else ", no token"), highlight=False)
+        err.print(f"  web UI          {base}/", highlight=False)
+        err.print(f"  REST API docs   {base}/api/docs", highlight=False)
+        err.print(f"  TAXII discovery {base}/taxii2/", highlight=False)
+        if token is None and not is_loopback(host):
+            err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    finally:
+        kb.close()
+    raise typer.Exit(EXIT_OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``unmask serve`` to the app."""
+    app.command("serve")(serve_command)

@@ -1,0 +1,189 @@
+"""The REST API under ``/api/v1``: JSON views of the knowledge base, and analysis on demand.
+
+Every answer is the ``to_dict()`` of the store's result objects (the same JSON as
+``unmask actor/reports/show/ioc/search --format json``) seen through the server's TLP
+ceiling; errors are ``{"error": {"type", "message", "source"}}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import UploadFile
+
+from unmask.errors import DocumentError, ExportError
+from unmask.serve.view import NotVisible, View
+
+__all__ = ["MAX_PAGE", "ApiError", "error_body", "router"]
+
+MAX_PAGE = 500
+_EXPORT_MEDIA = {
+    "stix": "application/stix+json;version=2.1",
+    "misp": "application/json",
+    "navigator": "application/json",
+    "markdown": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, error type and message."""
+
+    def __init__(self, status: int, kind: str, message: str, source: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.kind = kind
+        self.message = message
+        self.source = source
+
+
+def error_body(kind: str, message: str, source: str | None = None) -> dict[str, Any]:
+    """The documented JSON error shape (the one ``--format json`` commands print)."""
+    return {"error": {"type": kind, "message": message, "source": source}}
+
+
+def _not_found(exc: NotVisible) -> ApiError:
+    return ApiError(404, "NotFound", str(exc))
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, or a 413 as soon as it grows past ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise ApiError(413, "TooLargeError", f"the body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, "TooLargeError", f"the body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Callable[[], Awaitable[dict[str, Any]]]:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def router(view: View, *, max_upload: int) -> APIRouter:
+    """The ``/api/v1`` routes."""
+    api = APIRouter()
+    Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most {MAX_PAGE}")]
+    Offset = Annotated[int, Query(ge=0, le=10**9)]
+
+    @api.get("/stats", summary="How much the knowledge base holds (visible at the ceiling)")
+    def stats() -> dict[str, Any]:
+        return view.stats()
+
+    @api.get("/actors", summary="Actors, most reported first")
+    def actors(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        listed, total = view.actors(limit=limit, offset=offset)
+        return {"actors": [a.to_dict() for a in listed], "total": total, "limit": limit,
+                "offset": offset}
+
+    @api.get("/actors/{name}", summary="An actor's profile (any of its names)")
+    def actor(name: str) -> dict[str, Any]:
+        try:
+            return view.profile(name).to_dict()
+        except NotVisible as exc:
+            raise _not_found(exc) from exc
+
+    @api.get("/actors/{name}/export", summary="An actor's export: stix, misp, navigator, markdown, csv")
+    def export(name: str, format: str = "stix") -> Response:
+        from unmask.export.knowledge import export_knowledge, query_knowledge
+
+        if format not in _EXPORT_MEDIA:
+            raise ApiError(400, "ValueError",
+                           f"unknown export format {format!r}; choose from {', '.join(_EXPORT_MEDIA)}")
+        try:
+            actor_id = view.resolve_actor(name)
+            selection = query_knowledge(view.kb, actor=actor_id, max_tlp=view.max_tlp)
+        except NotVisible as exc:
+            raise _not_found(exc) from exc
+        except ExportError as exc:
+            raise ApiError(404, "NotFound", str(exc)) from exc
+        return Response(export_knowledge(selection, format), media_type=_EXPORT_MEDIA[format])
+
+    @api.get("/indicators/{value:path}", summary="Where an indicator was seen (defanged input accepted)")
+    def indicator(value: str, limit: Limit = 100) -> dict[str, Any]:
+        try:
+            return view.indicator(value, limit=limit).to_dict()
+        except NotVisible as exc:
+            raise _not_found(exc) from exc
+
+    @api.get("/search", summary="Full-text search over report text")
+    def search(q: Annotated[str, Query(min_length=1, max_length=1000)],
+               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+        if not q.strip():
+            raise ApiError(400, "ValueError", "empty search query (give words to look for)")
+        return {"query": q, "hits": [h.to_dict() for h in view.search(q, limit=limit)]}
+
+    @api.get("/reports", summary="Stored reports, newest first")
+    def reports(actor: str | None = None, since: dt.date | None = None,
+                limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        try:
+            listed = view.reports(actor=actor, since=since, limit=limit, offset=offset)
+        except NotVisible as exc:
+            raise _not_found(exc) from exc
+        return {"reports": [r.to_dict() for r in listed], "limit": limit, "offset": offset}
+
+    @api.get("/reports/{ref:path}", summary="One stored report and its analysis")
+    def report(ref: str) -> dict[str, Any]:
+        try:
+            found, analysis = view.report(ref)
+        except NotVisible as exc:
+            raise _not_found(exc) from exc
+        return {"report": found.to_dict(), "analysis": analysis.to_dict()}
+
+    @api.post(
+        "/analyze",
+        summary="Analyse a text/plain body or an uploaded file (nothing is stored)",
+        openapi_extra={"requestBody": {"content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "multipart/form-data": {"schema": {"type": "object", "properties": {
+                "file": {"type": "string", "format": "binary"}}}},
+        }}},
+    )
+    async def analyze(request: Request) -> JSONResponse:
+        body = await read_limited(request, max_upload)
+        content_type = request.headers.get("content-type", "")
+        source = "request body"
+        if content_type.startswith("multipart/form-data"):
+            form_request = Request(request.scope, receive=_replay(body))
+            form = await form_request.form()
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise ApiError(400, "ValueError", "the multipart body has no 'file' field")
+            data = await upload.read()
+            source = upload.filename or "upload"
+        else:
+            data = body
+        return JSONResponse(await run_in_threadpool(_analyze, data, source, max_upload))
+
+    return api
+
+
+def _analyze(data: bytes, source: str, limit: int) -> dict[str, Any]:
+    from unmask.documents import parse_bytes
+    from unmask.pipeline import analyze
+
+    try:
+        document = parse_bytes(data, source=source, max_bytes=limit)
+    except DocumentError as exc:
+        status = 413 if type(exc).__name__ == "TooLargeError" else 422
+        raise ApiError(status, type(exc).__name__, str(exc), exc.source) from exc
+    return analyze(document).to_dict()

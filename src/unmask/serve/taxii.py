@@ -1,0 +1,356 @@
+"""TAXII 2.1 (read-only) over the knowledge base: one collection per actor.
+
+The filtering and paging rules are plain functions (:func:`select`, :func:`page`),
+the routes in :func:`router` only parse requests and shape envelopes. A collection's
+objects are the actor's STIX 2.1 bundle at the server's TLP ceiling (the objects of
+``unmask export --actor X --format stix``); each object has one version, its
+``modified`` (else ``created``, else the date added). Every object of a snapshot shares
+one ``date_added``: the ingest time of the newest report in it, so an ``added_after``
+poll sees the whole snapshot again whenever a report about the actor is added.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from unmask.serve.view import NotVisible, Snapshot, View, collection_id
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_COLLECTIONS",
+    "MAX_LIMIT",
+    "MEDIA_TYPE",
+    "STIX_MEDIA_TYPE",
+    "Filters",
+    "TaxiiError",
+    "accepts_taxii",
+    "page",
+    "parse_filters",
+    "router",
+    "select",
+    "timestamp",
+]
+
+MEDIA_TYPE = "application/taxii+json;version=2.1"
+STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+#: Collections listed (the most reported actors); TAXII has no paging of collections.
+MAX_COLLECTIONS = 1000
+
+
+class TaxiiError(Exception):
+    """A TAXII error message to send (section 3.6.1 of the specification)."""
+
+    def __init__(self, status: int, title: str, description: str = "") -> None:
+        super().__init__(title)
+        self.status = status
+        self.title = title
+        self.description = description
+
+    def body(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title, "http_status": str(self.status)}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """A TAXII/STIX timestamp with microseconds, in UTC."""
+    moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)", re.ASCII)
+
+
+def parse_timestamp(value: str, what: str) -> dt.datetime:
+    text = value.strip()
+    if not _TIMESTAMP.fullmatch(text):
+        raise TaxiiError(400, f"invalid {what}",
+                         f"{value!r} is not a timestamp like 2024-01-31T12:00:00.000Z")
+    head, _, tail = text.partition(".")
+    if tail:  # Python parses at most 6 fraction digits
+        digits = re.match(r"\d+", tail)
+        assert digits is not None
+        text = f"{head}.{digits.group()[:6].ljust(6, '0')}{tail[digits.end():]}"
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise TaxiiError(400, f"invalid {what}", f"{value!r} is not a valid date") from None
+    return moment.astimezone(dt.UTC)
+
+
+def accepts_taxii(accept: str | None) -> bool:
+    """Whether an Accept header allows ``application/taxii+json;version=2.1``."""
+    if accept is None or not accept.strip():
+        return True
+    for item in accept.split(","):
+        parts = [p.strip().lower() for p in item.split(";")]
+        media = parts[0]
+        params = dict(p.split("=", 1) for p in parts[1:] if "=" in p)
+        if params.get("q", "1").strip() in {"0", "0.0", "0.00", "0.000"}:
+            continue
+        if media in {"*/*", "application/*"}:
+            return True
+        if media == "application/taxii+json" and params.get("version", "2.1") == "2.1":
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The filters of a request (section 3.5)."""
+
+    added_after: dt.datetime | None = None
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    ids: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    versions: tuple[str, ...] = ("last",)
+    spec_versions: frozenset[str] | None = None
+
+
+def _values(raw: Sequence[str]) -> list[str]:
+    return [v.strip() for item in raw for v in item.split(",") if v.strip()]
+
+
+def _encode_next(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _decode_next(token: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    match = re.fullmatch(r"o:(\d{1,9})", text)
+    if match is None:
+        raise TaxiiError(400, "invalid next", "the next parameter is not one this server gave out")
+    return int(match.group(1))
+
+
+def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
+    """Filters from a request's query parameters (a Starlette ``QueryParams``)."""
+    def many(name: str) -> list[str]:
+        return _values(query.getlist(name))
+
+    added = query.get("added_after")
+    limit = DEFAULT_LIMIT
+    raw_limit = query.get("limit")
+    if raw_limit is not None and raw_limit.strip() != "":
+        if not re.fullmatch(r"\d{1,9}", raw_limit.strip()):
+            raise TaxiiError(400, "invalid limit", f"{raw_limit!r} is not a positive whole number")
+        limit = int(raw_limit)
+        limit = DEFAULT_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
+    raw_next = query.get("next")
+    offset = _decode_next(raw_next) if raw_next else 0
+    versions = tuple(many("match[version]")) or ("last",)
+    if not versions_allowed and query.getlist("match[version]"):
+        raise TaxiiError(400, "invalid filter", "match[version] does not apply to versions")
+    for version in versions:
+        if version not in {"first", "last", "all"}:
+            parse_timestamp(version, "match[version]")
+    ids = many("match[id]")
+    types = many("match[type]")
+    specs = many("match[spec_version]")
+    return Filters(
+        added_after=parse_timestamp(added, "added_after") if added else None,
+        limit=limit, offset=offset,
+        ids=frozenset(ids) if ids else None,
+        types=frozenset(types) if types else None,
+        versions=versions,
+        spec_versions=frozenset(specs) if specs else None,
+    )
+
+
+def version_of(obj: dict[str, Any], date_added: dt.datetime) -> str:
+    """An object's version: ``modified``, else ``created``, else its date added."""
+    return str(obj.get("modified") or obj.get("created") or timestamp(date_added))
+
+
+def _version_matches(version: str, wanted: Iterable[str]) -> bool:
+    for item in wanted:
+        if item in {"first", "last", "all"}:
+            return True  # one version per object: it is the first, the last and all
+        if parse_timestamp(item, "match[version]") == parse_timestamp(version, "version"):
+            return True
+    return False
+
+
+def select(snapshot: Snapshot, filters: Filters) -> list[dict[str, Any]]:
+    """The snapshot's objects that pass the filters, in the snapshot's order."""
+    if filters.added_after is not None and snapshot.date_added <= filters.added_after:
+        return []
+    out = []
+    for obj in snapshot.objects:
+        if filters.ids is not None and obj.get("id") not in filters.ids:
+            continue
+        if filters.types is not None and obj.get("type") not in filters.types:
+            continue
+        if filters.spec_versions is not None and str(obj.get("spec_version", "2.1")) not in filters.spec_versions:
+            continue
+        if not _version_matches(version_of(obj, snapshot.date_added), filters.versions):
+            continue
+        out.append(obj)
+    return out
+
+
+def page(items: Sequence[Any], filters: Filters) -> tuple[list[Any], bool, str | None]:
+    """One page of ``items`` from the filters' offset: (items, more, next token)."""
+    chunk = list(items[filters.offset: filters.offset + filters.limit])
+    end = filters.offset + len(chunk)
+    more = end < len(items)
+    return chunk, more, _encode_next(end) if more else None
+
+
+# -- routes -----------------------------------------------------------------------------
+
+
+def router(view: View, *, max_content_length: int) -> APIRouter:
+    """The TAXII 2.1 routes, mounted under ``/taxii2``."""
+    api = APIRouter(include_in_schema=False)
+
+    def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+        return JSONResponse(body, media_type=MEDIA_TYPE, headers=headers)
+
+    def find(collection: str) -> Snapshot:
+        for summary in view.collections(limit=MAX_COLLECTIONS):
+            if collection_id(summary.actor_id) == collection:
+                try:
+                    return view.snapshot(summary.actor_id)
+                except NotVisible:
+                    break
+        raise TaxiiError(404, "collection not found",
+                         f"no collection {collection!r} on this server")
+
+    def describe(actor_id: str, name: str, reports: int, *, aliases: bool = False) -> dict[str, Any]:
+        names: list[str] = []
+        if aliases:
+            try:
+                profile = view.profile(actor_id, reports=1, techniques=1, indicators=1,
+                                       items=20, timeline=1, evidence=0)
+                names = [n.value for n in profile.names if n.value != name][:10]
+            except NotVisible:
+                names = []
+        also = f"; also called {', '.join(names)}" if names else ""
+        return {
+            "id": collection_id(actor_id), "title": name,
+            "description": f"STIX 2.1 objects about {name} ({actor_id}) from {reports} "
+                           f"report(s) at or below TLP:{view.max_tlp.upper()}{also}",
+            "alias": actor_id, "can_read": True, "can_write": False,
+            "media_types": [STIX_MEDIA_TYPE],
+        }
+
+    def envelope(objects: list[dict[str, Any]], more: bool, token: str | None,
+                 snapshot: Snapshot) -> JSONResponse:
+        body: dict[str, Any] = {"more": more}
+        if token:
+            body["next"] = token
+        headers = None
+        if objects:
+            body["objects"] = objects
+            added = timestamp(snapshot.date_added)
+            headers = {"X-TAXII-Date-Added-First": added, "X-TAXII-Date-Added-Last": added}
+        return respond(body, headers)
+
+    @api.get("/", name="taxii_discovery")
+    def discovery(request: Request) -> JSONResponse:
+        root = str(request.url_for("taxii_api_root"))
+        return respond({
+            "title": "unmask TAXII 2.1 server",
+            "description": "Threat-actor knowledge from the unmask knowledge base, one "
+                           f"read-only collection per actor, at or below TLP:{view.max_tlp.upper()}.",
+            "default": root, "api_roots": [root],
+        })
+
+    @api.get("/api/", name="taxii_api_root")
+    def api_root() -> JSONResponse:
+        return respond({
+            "title": "unmask", "description": "One collection per actor in the knowledge base.",
+            "versions": [MEDIA_TYPE], "max_content_length": max_content_length,
+        })
+
+    @api.get("/api/collections/")
+    def collections() -> JSONResponse:
+        listed = [describe(a.actor_id, a.name, a.reports)
+                  for a in view.collections(limit=MAX_COLLECTIONS)]
+        return respond({"collections": listed} if listed else {})
+
+    @api.get("/api/collections/{collection}/")
+    def collection(collection: str) -> JSONResponse:
+        snapshot = find(collection)
+        return respond(describe(snapshot.actor_id, snapshot.name, snapshot.reports, aliases=True))
+
+    @api.get("/api/collections/{collection}/objects/")
+    def objects(collection: str, request: Request) -> JSONResponse:
+        filters = parse_filters(request.query_params)
+        snapshot = find(collection)
+        chunk, more, token = page(select(snapshot, filters), filters)
+        return envelope(chunk, more, token, snapshot)
+
+    @api.post("/api/collections/{collection}/objects/")
+    def add_objects(collection: str) -> JSONResponse:
+        find(collection)
+        raise TaxiiError(403, "collection is read-only",
+                         "this server does not accept objects (can_write is false)")
+
+    @api.get("/api/collections/{collection}/objects/{object_id}/")
+    def get_object(collection: str, object_id: str, request: Request) -> JSONResponse:
+        filters = parse_filters(request.query_params)
+        snapshot = find(collection)
+        found = select(snapshot, _with_id(filters, object_id))
+        if not found and not any(o.get("id") == object_id for o in snapshot.objects):
+            raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
+        chunk, more, token = page(found, filters)
+        return envelope(chunk, more, token, snapshot)
+
+    @api.get("/api/collections/{collection}/objects/{object_id}/versions/")
+    def versions(collection: str, object_id: str, request: Request) -> JSONResponse:
+        filters = parse_filters(request.query_params, versions_allowed=False)
+        snapshot = find(collection)
+        every = _with_id(filters, object_id, versions=("all",))
+        found = select(snapshot, every)
+        if not found and not any(o.get("id") == object_id for o in snapshot.objects):
+            raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
+        listed = [version_of(o, snapshot.date_added) for o in found]
+        chunk, more, token = page(listed, filters)
+        body: dict[str, Any] = {"more": more}
+        if token:
+            body["next"] = token
+        headers = None
+        if chunk:
+            body["versions"] = chunk
+            added = timestamp(snapshot.date_added)
+            headers = {"X-TAXII-Date-Added-First": added, "X-TAXII-Date-Added-Last": added}
+        return respond(body, headers)
+
+    @api.get("/api/collections/{collection}/manifest/")
+    def manifest(collection: str, request: Request) -> JSONResponse:
+        filters = parse_filters(request.query_params)
+        snapshot = find(collection)
+        added = timestamp(snapshot.date_added)
+        records = [{"id": o["id"], "date_added": added,
+                    "version": version_of(o, snapshot.date_added), "media_type": STIX_MEDIA_TYPE}
+                   for o in select(snapshot, filters)]
+        chunk, more, token = page(records, filters)
+        return envelope(chunk, more, token, snapshot)
+
+    return api
+
+
+def _with_id(filters: Filters, object_id: str, *, versions: tuple[str, ...] | None = None) -> Filters:
+    return Filters(
+        added_after=filters.added_after, limit=filters.limit, offset=filters.offset,
+        ids=frozenset({object_id}), types=filters.types,
+        versions=versions or filters.versions, spec_versions=filters.spec_versions,
+    )

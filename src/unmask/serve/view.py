@@ -1,0 +1,391 @@
+"""What the server may show: the knowledge base seen through a TLP ceiling.
+
+Every REST, TAXII and web answer goes through a :class:`View`. Reports marked above
+the ceiling are invisible: they are filtered in the store's query where the store can
+(``find_reports(tlp=...)``, ``query_knowledge(max_tlp=...)``) and out of the result
+objects otherwise (search hits, indicator sightings, evidence quotes). An actor profile
+that draws on a hidden report is rebuilt from the visible reports only, in a scratch
+SQLite base (cached until the store changes).
+
+Nothing here needs FastAPI; the caches are guarded by one lock (handlers run in a
+thread pool).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from unmask.errors import ExportError, StoreError
+from unmask.export.knowledge import KnowledgeExport, query_knowledge
+from unmask.export.stix import bundle_from_digest, bundle_json
+from unmask.model import Analysis
+from unmask.store import (
+    TLP_LEVELS,
+    ActorProfile,
+    ActorSummary,
+    Evidence,
+    IocResult,
+    KnowledgeBase,
+    NamedStat,
+    ReportRef,
+    SearchHit,
+    check_tlp,
+)
+from unmask.store.kb import open_kb
+from unmask.store.schema import DocumentRow, table_of
+
+__all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id"]
+
+#: UUIDv5 namespace of the TAXII collection ids (one per actor id).
+COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
+_PAGE = 500
+_SCRATCH_KEEP = 8
+
+
+def collection_id(actor_id: str) -> str:
+    """The stable TAXII collection id of an actor: UUIDv5 of its actor id."""
+    return str(uuid.uuid5(COLLECTION_NAMESPACE, "unmask:actor:" + actor_id))
+
+
+class NotVisible(StoreError):
+    """Nothing (visible at the server's TLP ceiling) matches the request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One actor's STIX 2.1 objects as served over TAXII, with its version key."""
+
+    actor_id: str
+    name: str
+    key: str
+    objects: tuple[dict[str, Any], ...]
+    date_added: dt.datetime
+    reports: int
+    tlp: str
+
+
+@dataclass(slots=True)
+class _State:
+    """Everything cached for one store fingerprint."""
+
+    fingerprint: tuple[Any, ...]
+    hidden: dict[str, ReportRef]
+    actors: list[ActorSummary] | None = None
+    hidden_actors: frozenset[str] = frozenset()
+    known_actors: frozenset[str] = frozenset()
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime:
+    if moment is None:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+class View:
+    """The knowledge base as the server shows it: nothing above ``max_tlp``."""
+
+    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green") -> None:
+        self.kb = kb
+        self.max_tlp = check_tlp(max_tlp)
+        self.allowed = TLP_LEVELS[: TLP_LEVELS.index(self.max_tlp) + 1]
+        self._above = TLP_LEVELS[len(self.allowed):]
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._snapshots: dict[str, tuple[tuple[Any, ...], Snapshot]] = {}
+        self._profiles: OrderedDict[tuple[str, str], Path] = OrderedDict()
+        self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
+
+    def close(self) -> None:
+        """Drop the scratch bases (the knowledge base itself is the caller's)."""
+        with self._lock:
+            self._profiles.clear()
+            if self._scratch_dir is not None:
+                self._scratch_dir.cleanup()
+                self._scratch_dir = None
+
+    # -- visibility --------------------------------------------------------------------
+
+    def visible(self, tlp: str) -> bool:
+        return tlp in self.allowed
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever a document is added, replaced, re-marked or deleted."""
+        documents = table_of(DocumentRow).c
+        try:
+            with self.kb.engine.connect() as conn:
+                rows = conn.execute(
+                    select(documents.tlp, func.count(), func.max(documents.id),
+                           func.max(documents.ingested_at))
+                    .group_by(documents.tlp).order_by(documents.tlp)
+                ).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: reading its state failed: {exc}") from exc
+        return tuple((r[0], int(r[1]), r[2], str(r[3])) for r in rows)
+
+    def _current(self) -> _State:
+        fingerprint = self.fingerprint()
+        with self._lock:
+            if self._state is not None and self._state.fingerprint == fingerprint:
+                return self._state
+            hidden: dict[str, ReportRef] = {}
+            if any(level in self._above for level, *_ in fingerprint):
+                for ref in self._all_reports(tlp=self._above):
+                    hidden[ref.sha256] = ref
+            self._state = _State(fingerprint, hidden)
+            return self._state
+
+    def _all_reports(self, *, actor: str | None = None,
+                     tlp: Iterable[str] | None = None) -> Iterator[ReportRef]:
+        levels = list(tlp if tlp is not None else self.allowed)
+        offset = 0
+        while True:
+            page = self.kb.find_reports(actor=actor, tlp=levels, limit=_PAGE, offset=offset)
+            yield from page
+            if len(page) < _PAGE:
+                return
+            offset += _PAGE
+
+    def hidden_count(self) -> int:
+        return len(self._current().hidden)
+
+    # -- actors ------------------------------------------------------------------------
+
+    def _actor_table(self) -> _State:
+        state = self._current()
+        with self._lock:
+            if state.actors is not None:
+                return state
+            everyone: list[ActorSummary] = []
+            offset = 0
+            while True:
+                page = self.kb.find_actors(limit=_PAGE, offset=offset)
+                everyone.extend(page)
+                if len(page) < _PAGE:
+                    break
+                offset += _PAGE
+            touched = {a for ref in state.hidden.values() for a in ref.actors}
+            shown: list[ActorSummary] = []
+            for summary in everyone:
+                if summary.actor_id not in touched:
+                    shown.append(summary)
+                    continue
+                refs = list(self._all_reports(actor=summary.actor_id))
+                if not refs:
+                    continue
+                dates = [r.published for r in refs if r.published is not None]
+                shown.append(dataclasses.replace(
+                    summary, reports=len(refs), first_seen=min(dates) if dates else None,
+                    last_seen=max(dates) if dates else None,
+                ))
+            shown.sort(key=lambda s: (-s.reports, s.actor_id))
+            state.actors = shown
+            state.hidden_actors = frozenset(touched)
+            state.known_actors = frozenset(a.actor_id for a in everyone)
+            return state
+
+    def actors(self, *, limit: int, offset: int = 0) -> tuple[list[ActorSummary], int]:
+        """Visible actors, most (visible) reports first, and how many there are."""
+        table = self._actor_table().actors or []
+        return table[offset: offset + limit], len(table)
+
+    def resolve_actor(self, name: str) -> str:
+        """The visible actor id ``name`` stands for; :class:`NotVisible` when none."""
+        state = self._actor_table()
+        shown = {a.actor_id for a in state.actors or ()}
+        for actor_id in self.kb.find_actor_ids(name):
+            if actor_id in shown:
+                return actor_id
+            if actor_id not in state.known_actors and actor_id not in state.hidden_actors:
+                return actor_id  # known only from alias statements, none of them hidden
+        raise NotVisible(f"no actor {name!r} in the knowledge base")
+
+    def profile(self, name: str, **limits: int) -> ActorProfile:
+        """The actor's profile, drawn from visible reports only."""
+        actor_id = self.resolve_actor(name)
+        state = self._actor_table()
+        if actor_id in state.hidden_actors:
+            profile = self._restricted_profile(actor_id, state, limits)
+        else:
+            profile = self.kb.actor_profile(actor_id, **limits)
+        if profile is None:
+            raise NotVisible(f"no actor {name!r} in the knowledge base")
+        return self._scrub_profile(profile, state)
+
+    def _scrub_profile(self, profile: ActorProfile, state: _State) -> ActorProfile:
+        if not state.hidden:
+            return profile
+        hidden = state.hidden
+
+        def keep(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
+            return tuple(e for e in items if e.sha256 not in hidden)
+
+        return dataclasses.replace(
+            profile,
+            reports=tuple(r for r in profile.reports if r.sha256 not in hidden),
+            techniques=tuple(dataclasses.replace(t, evidence=keep(t.evidence))
+                             for t in profile.techniques),
+            timeline=tuple(t for t in profile.timeline if t.evidence.sha256 not in hidden),
+            aliases=tuple(dataclasses.replace(a, sources=keep(a.sources))
+                          for a in profile.aliases if keep(a.sources) or not a.sources),
+        )
+
+    def _scratch(self) -> Path:
+        if self._scratch_dir is None:
+            self._scratch_dir = tempfile.TemporaryDirectory(prefix="unmask-serve-")
+        return Path(self._scratch_dir.name)
+
+    def _restricted_profile(self, actor_id: str, state: _State,
+                            limits: dict[str, int]) -> ActorProfile | None:
+        refs = list(self._all_reports(actor=actor_id))
+        if not refs:
+            return None
+        key = _key_of(refs)
+        with self._lock:
+            path = self._profiles.get((actor_id, key))
+            if path is None:
+                path = self._scratch() / f"{hashlib.sha256((actor_id + key).encode()).hexdigest()[:24]}.sqlite"
+                path.unlink(missing_ok=True)
+                with open_kb(f"sqlite:///{path}") as scratch:
+                    for ref in refs:
+                        analysis = self.kb.get_analysis(ref.sha256)
+                        if analysis is not None:
+                            scratch.add_analysis(analysis, tlp=ref.tlp)
+                self._profiles[(actor_id, key)] = path
+                while len(self._profiles) > _SCRATCH_KEEP:
+                    _, old = self._profiles.popitem(last=False)
+                    old.unlink(missing_ok=True)
+            self._profiles.move_to_end((actor_id, key))
+            with open_kb(f"sqlite:///{path}") as scratch:
+                profile = scratch.actor_profile(actor_id, **limits)
+        if profile is None:
+            return None
+        originals = {r.sha256: r for r in refs}
+        return dataclasses.replace(profile, reports=tuple(
+            dataclasses.replace(originals[r.sha256], mentions=r.mentions)
+            if r.sha256 in originals else r for r in profile.reports
+        ))
+
+    # -- reports -----------------------------------------------------------------------
+
+    def reports(self, *, actor: str | None = None, since: dt.date | None = None,
+                limit: int = 50, offset: int = 0) -> list[ReportRef]:
+        actor_id = self.resolve_actor(actor) if actor is not None else None
+        return self.kb.find_reports(actor=actor_id, since=since, tlp=list(self.allowed),
+                                    limit=limit, offset=offset)
+
+    def report(self, ref: str) -> tuple[ReportRef, Analysis]:
+        """A visible report and its stored analysis; :class:`NotVisible` otherwise."""
+        state = self._current()
+        try:
+            sha256 = self.kb.resolve_report(ref)
+        except StoreError as exc:
+            if state.hidden:  # the store's message may list hidden reports
+                raise NotVisible(f"no single visible report matches {ref!r}") from exc
+            raise NotVisible(str(exc)) from exc
+        found = self.kb.get_report(sha256)
+        if found is None or not self.visible(found.tlp):
+            raise NotVisible(f"no single visible report matches {ref!r}")
+        analysis = self.kb.get_analysis(sha256)
+        if analysis is None:  # pragma: no cover - deleted in between
+            raise NotVisible(f"report {ref!r} vanished")
+        return found, analysis
+
+    # -- indicators and search ---------------------------------------------------------
+
+    def indicator(self, value: str, *, limit: int = 100) -> IocResult:
+        state = self._current()
+        result = self.kb.find_indicator(value, limit=limit + len(state.hidden))
+        if result is None:
+            raise NotVisible(f"indicator {value!r} is not in the knowledge base")
+        if not state.hidden:
+            return result
+        sightings = [s for s in result.sightings if self.visible(s.report.tlp)]
+        if not sightings:
+            raise NotVisible(f"indicator {value!r} is not in the knowledge base")
+        if len(sightings) == len(result.sightings):
+            return result
+        dates = [s.report.published for s in sightings if s.report.published is not None]
+        per_actor: dict[str, int] = {}
+        for s in sightings:
+            for actor in s.actors:
+                per_actor[actor] = per_actor.get(actor, 0) + 1
+        labels = {a.value: a.label for a in result.actors}
+        actors = sorted((NamedStat("actor", a, n, 0, label=labels.get(a))
+                         for a, n in per_actor.items()), key=lambda s: (-s.reports, s.value))
+        return dataclasses.replace(
+            result, types=tuple(sorted({s.type for s in sightings})),
+            report_count=len(sightings), first_seen=min(dates) if dates else None,
+            last_seen=max(dates) if dates else None, actors=tuple(actors),
+            sightings=tuple(sightings[:limit]),
+        )
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        state = self._current()
+        hits = self.kb.search(query, limit=limit + len(state.hidden))
+        return [h for h in hits if self.visible(h.report.tlp)][:limit]
+
+    def stats(self) -> dict[str, Any]:
+        state = self._actor_table()
+        visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed)
+        out: dict[str, Any] = {"reports": visible, "actors": len(state.actors or ()),
+                               "max_tlp": self.max_tlp}
+        if not state.hidden:
+            out["tables"] = self.kb.stats()
+        return out
+
+    # -- TAXII snapshots ---------------------------------------------------------------
+
+    def collections(self, *, limit: int) -> list[ActorSummary]:
+        return self.actors(limit=limit)[0]
+
+    def snapshot(self, actor_id: str) -> Snapshot:
+        """The actor's STIX objects at the ceiling, rebuilt only when its reports changed."""
+        state = self._current()
+        with self._lock:
+            held = self._snapshots.get(actor_id)
+            if held is not None and held[0] == state.fingerprint:
+                return held[1]
+            refs = list(self._all_reports(actor=actor_id))
+            if not refs:
+                raise NotVisible(f"no visible report about actor {actor_id!r}")
+            key = _key_of(refs)
+            if held is not None and held[1].key == key:
+                self._snapshots[actor_id] = (state.fingerprint, held[1])
+                return held[1]
+            try:
+                selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
+            except ExportError as exc:
+                raise NotVisible(str(exc)) from exc
+            snapshot = _snapshot(actor_id, key, selection, refs)
+            self._snapshots[actor_id] = (state.fingerprint, snapshot)
+            return snapshot
+
+
+def _key_of(refs: Iterable[ReportRef]) -> str:
+    parts = sorted(f"{r.sha256}/{r.tlp}/{r.ingested_at}" for r in refs)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _snapshot(actor_id: str, key: str, selection: KnowledgeExport,
+              refs: list[ReportRef]) -> Snapshot:
+    bundle = json.loads(bundle_json(bundle_from_digest(selection.digest, tlp=selection.tlp)))
+    newest = max(_utc(r.ingested_at) for r in refs)
+    return Snapshot(
+        actor_id=actor_id, name=selection.actor_name or actor_id, key=key,
+        objects=tuple(bundle.get("objects", ())), date_added=newest,
+        reports=len(selection.reports), tlp=selection.tlp,
+    )
