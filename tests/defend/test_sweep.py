@@ -319,6 +319,7 @@ def test_knowledge_base_indicators(tmp_path: Path) -> None:
         ))  # fmt: skip
         indicators = IndicatorSet()
         assert indicators.add_kb(kb) == 1
+        assert IndicatorSet().add_kb(kb, since=dt.date(2024, 5, 2)) == 0
     hit = next(iter(sweep_lines(["q login.evil-news.info"], indicators)))
     assert (hit.how, hit.indicator.actors, hit.indicator.sources) == ("subdomain", KIMSUKY, ("kb",))
 
@@ -365,6 +366,7 @@ def test_cli_txt_lines_and_exit_codes(tmp_path: Path) -> None:
     assert missing.exit_code == 3 and "does not exist" in missing.stderr
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "--format", "xml"]).exit_code == 2
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "-t", "colour"]).exit_code == 2
+    assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "--since", "May"]).exit_code == 2
     nodb = runner.invoke(_app(), ["sweep", str(quiet), "--db", f"sqlite:///{tmp_path / 'none.sqlite'}"])
     assert nodb.exit_code == 2 and "no knowledge base" in nodb.stderr
 

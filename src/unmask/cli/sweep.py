@@ -23,6 +23,7 @@ error, or under ``skipped`` in ``json``). Exit codes: 0 hits, 1 no hit, 2 usage 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import sys
@@ -108,7 +109,7 @@ def _report_skipped(skipped: list[SkippedIndicator]) -> None:
 
 def _indicators(
     iocs: list[str], db: str | None, types: list[str] | None, include_benign: bool,
-    *, as_json: bool, failures: list[Failure],
+    *, since: dt.date | None, as_json: bool, failures: list[Failure],
 ) -> IndicatorSet:
     from unmask.defend.sweep import IndicatorSet
 
@@ -138,7 +139,7 @@ def _indicators(
         else:
             with kb:
                 try:
-                    indicators.add_kb(kb)
+                    indicators.add_kb(kb, since=since)
                 except UnmaskError as exc:
                     raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from exc
     return indicators
@@ -159,6 +160,9 @@ def sweep_command(
     include_benign: Annotated[
         bool, typer.Option("--include-benign", help="Also sweep for benign values (warninglists, private ranges …).")
     ] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Knowledge-base indicators last reported on or after this date (YYYY-MM-DD).")
+    ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="txt, json, jsonl or csv.")] = "txt",
 ) -> None:
     """Find the log lines that hold known indicators (IOCs), and the actors behind them."""
@@ -166,10 +170,18 @@ def sweep_command(
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
         raise typer.Exit(EXIT_USAGE)
     as_json = format in ("json", "jsonl")
+    since_date: dt.date | None = None
+    if since is not None:
+        try:
+            since_date = dt.date.fromisoformat(since)
+        except ValueError:
+            raise fail(ConfigError(f"--since {since!r} is not a date (YYYY-MM-DD)"), as_json=as_json,
+                       code=EXIT_USAGE) from None
     from unmask.defend.sweep import sweep_file
 
     failures: list[Failure] = []
-    indicators = _indicators(iocs or [], db, type, include_benign, as_json=as_json, failures=failures)
+    indicators = _indicators(iocs or [], db, type, include_benign, since=since_date, as_json=as_json,
+                             failures=failures)
     if not as_json:
         _report_skipped(indicators.skipped)
     if not len(indicators):

@@ -258,10 +258,16 @@ class IndicatorSet:
             self._matcher = _Matcher(self._items.values())
         return self._matcher
 
-    def add_kb(self, kb: KnowledgeBase) -> int:
-        """Every indicator of the knowledge base (of the set's types); returns how many."""
+    def add_kb(self, kb: KnowledgeBase, *, since: dt.date | None = None) -> int:
+        """Every indicator of the knowledge base (of the set's types); returns how many.
+
+        ``since`` keeps those named by a report published on or after that date
+        (undated ones are left out then).
+        """
         count = 0
         for record in kb.iter_indicators(types=sorted(self.types)):
+            if since is not None and (record.last_seen is None or record.last_seen < since):
+                continue
             count += self.add(Indicator(record.value, record.type, record.actors, record.reports,
                                         record.last_seen, ("kb",)))
         return count
