@@ -40,7 +40,7 @@ import json
 import re
 import sys
 import zlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,7 +88,8 @@ _CASE_SENSITIVE = frozenset({"btc", "xmr"})
 _HASHES = frozenset({"md5", "sha1", "sha256", "sha512"})
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _IPV4 = re.compile(r"(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+#: Printable ASCII escapes only: a decoded %0A must not make a new line.
+_ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _FOLD_STR = {c: c + 32 for c in range(65, 91)}
 
@@ -595,28 +596,8 @@ def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int
     return s, e, "exact"
 
 
-def _decoded(line: str) -> tuple[str, list[int]] | None:
-    """The line with ASCII %-escapes decoded, and each decoded character's offset."""
-    if "%" not in line:
-        return None
-    out: list[str] = []
-    where: list[int] = []
-    last = 0
-    for m in _ESCAPE.finditer(line):
-        code = int(m.group(0)[1:], 16)
-        if code >= 0x80:
-            continue
-        out.append(line[last:m.start()])
-        where.extend(range(last, m.start()))
-        out.append(chr(code))
-        where.append(m.start())
-        last = m.end()
-    if not where:
-        return None
-    out.append(line[last:])
-    where.extend(range(last, len(line)))
-    where.append(len(line))
-    return "".join(out), where
+def _unescape(m: re.Match[str]) -> str:
+    return chr(int(m.group(0)[1:], 16))
 
 
 class Sweeper:
@@ -664,13 +645,16 @@ class Sweeper:
             if "%" in text:
                 self._decoded_hits(text, skip, limit, found)
         if m.ranges and limit > skip:
+            lowest, highest = m.starts[0], m.reach[-1]
             for match in _IPV4.finditer(low):
                 if match.end() <= skip or match.end() > limit:
                     continue
-                parts = match.group(0).split(".")
-                if any(int(p) > 255 for p in parts):
+                a, b, c, d = map(int, match.group(0).split("."))
+                if a > 255 or b > 255 or c > 255 or d > 255:
                     continue
-                address = (int(parts[0]) << 24) | (int(parts[1]) << 16) | (int(parts[2]) << 8) | int(parts[3])
+                address = (a << 24) | (b << 16) | (c << 8) | d
+                if address < lowest or address > highest:
+                    continue
                 for ind in m.in_ranges(address):
                     found[(match.start(), match.end(), ind.type, ind.value)] = (
                         match.start(), match.end(), "in-range", ind)
@@ -691,33 +675,36 @@ class Sweeper:
 
     def _decoded_hits(self, text: str, skip: int, limit: int,
                       found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]]) -> None:
-        automaton = self.matcher.automaton
-        pos = 0
-        while True:
-            esc = _ESCAPE.search(text, pos)
-            if esc is None:
-                break
-            head = text.rfind("\n", 0, esc.start()) + 1
-            tail = text.find("\n", esc.end())
-            tail = len(text) if tail < 0 else tail
-            pos = tail + 1
-            decoded = _decoded(text[head:tail])
-            if decoded is None:
-                continue
-            plain, where = decoded
-            low = _fold(plain)
-            for last, (length, entries) in automaton.iter(low):
-                e = last + 1
-                s = e - length
-                for entry in entries:
-                    judged = _judge(low, plain, s, e, entry)
-                    if judged is None:
-                        continue
-                    start, end = head + where[judged[0]], head + where[judged[1]]
-                    if end <= skip or end > limit or end - start == judged[1] - judged[0]:
-                        continue  # judged already, for the next block, or not escaped
-                    key = (start, end, entry.indicator.type, entry.indicator.value)
-                    found.setdefault(key, (start, end, judged[2] + "+url-decoded", entry.indicator))
+        """Matches in the block with its printable %-escapes decoded, spans as written."""
+        escapes = [m.start() for m in _ESCAPE.finditer(text)]
+        if not escapes:
+            return
+        # The k-th escape, at ``escapes[k]`` as written, is one character at
+        # ``escapes[k] - 2k`` once decoded.
+        decoded_at = [p - 2 * k for k, p in enumerate(escapes)]
+        plain = _ESCAPE.sub(_unescape, text)
+        low = _fold(plain)
+
+        def written(d: int) -> tuple[int, int]:
+            k = bisect_left(decoded_at, d)
+            if k < len(decoded_at) and decoded_at[k] == d:
+                return escapes[k], 3
+            return d + 2 * k, 1
+
+        for last, (length, entries) in self.matcher.automaton.iter(low):
+            e = last + 1
+            s = e - length
+            for entry in entries:
+                judged = _judge(low, plain, s, e, entry)
+                if judged is None:
+                    continue
+                start = written(judged[0])[0]
+                tail, width = written(judged[1] - 1)
+                end = tail + width
+                if end <= skip or end > limit or end - start == judged[1] - judged[0]:
+                    continue  # judged already, left for the next block, or not escaped
+                key = (start, end, entry.indicator.type, entry.indicator.value)
+                found.setdefault(key, (start, end, judged[2] + "+url-decoded", entry.indicator))
 
     def _place(self, text: str, found: list[tuple[int, int, str, Indicator]]) -> list[SweepHit]:
         hits: list[SweepHit] = []
