@@ -31,6 +31,10 @@ _EXPORT_MEDIA = {
 }
 
 
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most {MAX_PAGE}")]
+Offset = Annotated[int, Query(ge=0, le=10**9)]
+
+
 class ApiError(Exception):
     """An error answer: HTTP status, error type and message."""
 
@@ -82,8 +86,6 @@ def _replay(body: bytes) -> Callable[[], Awaitable[dict[str, Any]]]:
 def router(view: View, *, max_upload: int) -> APIRouter:
     """The ``/api/v1`` routes."""
     api = APIRouter()
-    Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most {MAX_PAGE}")]
-    Offset = Annotated[int, Query(ge=0, le=10**9)]
 
     @api.get("/stats", summary="How much the knowledge base holds (visible at the ceiling)")
     def stats() -> dict[str, Any]:
@@ -164,12 +166,12 @@ def router(view: View, *, max_upload: int) -> APIRouter:
         source = "request body"
         if content_type.startswith("multipart/form-data"):
             form_request = Request(request.scope, receive=_replay(body))
-            form = await form_request.form()
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile):
-                raise ApiError(400, "ValueError", "the multipart body has no 'file' field")
-            data = await upload.read()
-            source = upload.filename or "upload"
+            async with form_request.form() as form:
+                upload = form.get("file")
+                if not isinstance(upload, UploadFile):
+                    raise ApiError(400, "ValueError", "the multipart body has no 'file' field")
+                data = await upload.read()
+                source = upload.filename or "upload"
         else:
             data = body
         return JSONResponse(await run_in_threadpool(_analyze, data, source, max_upload))
