@@ -544,3 +544,26 @@ def test_encoded_attachment_names_are_decoded() -> None:
     assert {"attachment-name-trick", "attachment-double-extension"} <= names(result)
     evidence = {e.where for s in result.signals for e in s.evidence if e.kind == "attachment"}
     assert "report.pdf.scr" in evidence
+
+
+_HEADER_NAMES = ["From", "Reply-To", "Return-Path", "Sender", "Subject", "Authentication-Results",
+                 "Received-SPF", "Content-Type", "Content-Disposition", "List-Id"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(_HEADER_NAMES), st.text(max_size=80)), max_size=8),
+       st.text(max_size=300))
+def test_arbitrary_headers_raise_only_unmask_errors(headers: list[tuple[str, str]], body: str) -> None:
+    lines = "".join(f"{name}: {value.replace(chr(10), ' ')}\n" for name, value in headers)
+    raw = ("From: a@colleague.org\n" + lines + "\n" + body).encode("utf-8", "surrogatepass")
+    try:
+        result = run(raw)
+    except UnmaskError:
+        return
+    assert result.verdict in ("malicious", "suspicious", "no-signals")
+
+
+def test_nul_in_a_charset_name_is_read_without_the_nul() -> None:
+    raw = b"From: a@colleague.org\nSubject: x\nContent-Type: text/plain; charset=\"utf\x00-8\"\n\nhello\n"
+    result = run(raw)
+    assert any("NUL" in w for w in result.warnings)

@@ -379,6 +379,26 @@ def _tame_headers(raw: bytes) -> tuple[bytes, list[str]]:
     return b"".join(kept) + b"\n" + body, warnings
 
 
+def _read_document(raw: bytes, source: str, sha256: str, warnings: list[str]) -> tuple[Document, bytes]:
+    """The mail reader's Document. The reader lets a few stdlib errors through on
+    hostile input (a charset name with a NUL byte: ``ValueError``); the message is
+    then read again with its NUL bytes removed, and failing that refused."""
+    try:
+        return parse_email(raw, source=source, sha256=sha256, parse_child=None), raw
+    except _MAIL_ERRORS as exc:
+        first = exc
+    if b"\x00" in raw:
+        cleaned = raw.replace(b"\x00", b"")
+        try:
+            document = parse_email(cleaned, source=source, sha256=sha256, parse_child=None)
+        except _MAIL_ERRORS:
+            pass
+        else:
+            warnings.append("NUL bytes removed: the message could not be read with them")
+            return document, cleaned
+    raise DocumentError(source, f"is not a readable e-mail ({type(first).__name__}: {first})") from first
+
+
 def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     """Parse ``raw`` for triage; raises :class:`~unmask.errors.DocumentError` when it
     is empty, not an e-mail, or a structure the mail reader refuses."""
@@ -390,7 +410,7 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     raw, tamed = _tame_headers(raw)
     raw, tamed_parts = _tame_part_headers(raw)
     tamed.extend(tamed_parts)
-    document = parse_email(raw, source=source, sha256=sha256, parse_child=None)
+    document, raw = _read_document(raw, source, sha256, tamed)
     # metadata.extra joins repeated headers with newlines; "received-count" is the
     # reader's own count, not a header.
     headers = {name: tuple(value.split("\n")) for name, value in document.metadata.extra.items()
