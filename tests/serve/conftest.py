@@ -25,7 +25,7 @@ SECRET_DOMAIN = "amber-only-beacon.xyz"
 SECRET_WORD = "quetzalcoatlus"
 GREEN_DOMAIN = "update-check-cdn.top"
 GREEN_URL = "https://cdn-sync.top/gate.php?id=1"
-TOKEN = "s3cret-token"  # noqa: S105 - a test token
+TOKEN = "s3cret-token"
 
 GREEN_APT29 = f"""APT29 phishing wave hits embassies
 

@@ -1,0 +1,94 @@
+"""The real TAXII 2.1 client (taxii2-client) against the server running under uvicorn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.export.checks import stix_problems
+from unmask.serve.view import collection_id
+from unmask.store import KnowledgeBase
+
+from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, TOKEN
+
+taxii = pytest.importorskip("taxii2client.v21")
+uvicorn = pytest.importorskip("uvicorn")
+
+
+@pytest.fixture(scope="module")
+def server_url(kb: KnowledgeBase) -> Iterator[str]:
+    from unmask.serve import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(kb, max_tlp="green", token=TOKEN), host="127.0.0.1",
+                            port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_discover_list_and_read_with_taxii2_client(server_url: str) -> None:
+    server = taxii.Server(f"{server_url}/taxii2/", user="opencti", password=TOKEN)
+    assert server.title == "unmask TAXII 2.1 server"
+    root = server.default
+    assert root is not None and root.versions == ["application/taxii+json;version=2.1"]
+    collections = {c.id: c for c in root.collections}
+    apt29 = collections[collection_id("G0016")]
+    assert apt29.title == "APT29" and apt29.can_read and not apt29.can_write
+    assert collection_id("G0034") not in collections  # Sandworm is known only at amber
+
+    whole = apt29.get_objects(limit=1000)
+    everything = [o["id"] for o in whole["objects"]]
+    paged: list[str] = []
+    pages = 0
+    for envelope in taxii.as_pages(apt29.get_objects, per_request=4):
+        paged += [o["id"] for o in envelope.get("objects", [])]
+        pages += 1
+    assert paged == everything and pages == -(-len(everything) // 4)
+    text = json.dumps(whole["objects"])
+    assert GREEN_DOMAIN in text and SECRET_DOMAIN not in text
+    bundle = {"type": "bundle", "id": "bundle--00000000-0000-4000-8000-000000000000",
+              "objects": whole["objects"]}
+    assert stix_problems(json.dumps(bundle), types=False) == []
+
+    manifest: list[str] = []
+    for envelope in taxii.as_pages(apt29.get_manifest, per_request=5):
+        manifest += [m["id"] for m in envelope.get("objects", [])]
+    assert manifest == everything
+
+    newest = max(dt.datetime.fromisoformat(m["date_added"].replace("Z", "+00:00"))
+                 for m in apt29.get_manifest(limit=1000)["objects"])
+    assert apt29.get_objects(added_after=newest).get("objects") is None
+    assert len(apt29.get_objects(added_after=newest - dt.timedelta(seconds=1), limit=1000)["objects"]) == len(everything)
+
+    actor = next(o for o in whole["objects"] if o["type"] == "intrusion-set")
+    assert apt29.get_object(actor["id"])["objects"] == [actor]
+    assert apt29.object_versions(actor["id"])["versions"] == [actor["modified"]]
+    typed = apt29.get_objects(type="intrusion-set")["objects"]
+    assert [o["id"] for o in typed] == [actor["id"]]
+
+
+def test_wrong_token_is_refused(server_url: Any) -> None:
+    from requests.exceptions import HTTPError
+    from taxii2client.exceptions import TAXIIServiceException
+
+    server = taxii.Server(f"{server_url}/taxii2/", user="opencti", password="wrong")
+    with pytest.raises((HTTPError, TAXIIServiceException)):
+        _ = server.title
