@@ -397,3 +397,11 @@ def test_permute_command(cli: typer.Typer) -> None:
     data = json.loads(runner.invoke(cli, ["lookalike", "permute", "nytimes.com", "-f", "json"]).stdout)
     assert data["schema"] == 1 and len(data["permutations"]) == len(rows)
     assert runner.invoke(cli, ["lookalike", "permute", "com"]).exit_code == 2
+
+
+def test_private_suffixes_split_hosted_sites() -> None:
+    hit = _only(LookalikeIndex(["nytimes.com"]), "nytimes.github.io")
+    assert hit.kinds == ("tld-swap",)
+    hosted = LookalikeIndex(["mybrand.github.io"])
+    assert find_lookalikes(["other.github.io", "a.mybrand.github.io", "github.io"], hosted) == []
+    assert [h.domain for h in find_lookalikes(["mybrnad.github.io"], hosted)] == ["mybrnad.github.io"]

@@ -321,7 +321,11 @@ def _split(candidate: str, suffixes: SuffixIndex) -> _Host | str:
     if isinstance(forms, str):
         return forms
     ascii_host, unicode_host = forms
-    suffix = suffixes.public_suffix(ascii_host)
+    # Private-section suffixes too (``github.io``, ``blogspot.com``): ``nytimes.github.io``
+    # is someone's site named nytimes; a private suffix itself (``x0.com``) is a domain.
+    suffix = suffixes.public_suffix(ascii_host, private=True)
+    if suffix == ascii_host:
+        suffix = suffixes.public_suffix(ascii_host)
     if suffix is None or not suffixes.is_tld(suffix.rsplit(".", 1)[-1]):
         return "no known public suffix"
     if suffix == ascii_host:
