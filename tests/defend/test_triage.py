@@ -567,3 +567,11 @@ def test_nul_in_a_charset_name_is_read_without_the_nul() -> None:
     raw = b"From: a@colleague.org\nSubject: x\nContent-Type: text/plain; charset=\"utf\x00-8\"\n\nhello\n"
     result = run(raw)
     assert any("NUL" in w for w in result.warnings)
+
+
+def test_a_forged_pass_below_the_receivers_result_does_not_vouch() -> None:
+    link = '<a href="https://sender-site.top/account/login">sign in</a>'
+    forged = ("Authentication-Results: mx.eastwatch.org; dmarc=none",
+              "Authentication-Results: forged; dmarc=pass header.from=sender-site.top")
+    result = run(mail(link, ctype="text/html", sender="S <s@sender-site.top>", headers=forged))
+    assert "link-credential-path" in names(result)

@@ -343,9 +343,11 @@ def _is_bulk(view: MailView) -> bool:
 
 
 def _authenticated(view: MailView) -> bool:
-    """DMARC passed, or DKIM passed for the From domain, in Authentication-Results."""
+    """DMARC passed, or DKIM passed for the From domain, in the topmost
+    Authentication-Results (the one the receiving server added; a sender can forge
+    ones below it, so a pass is read only there)."""
     sender = _from(view)
-    for value in view.headers.get("authentication-results", ()):
+    for value in view.headers.get("authentication-results", ())[:1]:
         results = {m.group(1).lower(): m.group(2).lower() for m in _AUTH_RESULT.finditer(value)}
         if results.get("dmarc") == "pass":
             return True
