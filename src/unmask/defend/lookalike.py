@@ -773,7 +773,7 @@ def permutations(domain: str, *, suffixes: SuffixIndex | None = None) -> list[Pe
         name = f"{ascii_label}.{ascii_suffix}"
         if name == original or name in seen or len(name) > _MAX_HOST:
             return
-        if index.public_suffix(name) != ascii_suffix:
+        if index.public_suffix(name, private=True) != ascii_suffix:
             return
         seen[name] = Permutation(name, kind, f"{new_label}.{new_suffix}")
 
@@ -815,7 +815,7 @@ def permutations(domain: str, *, suffixes: SuffixIndex | None = None) -> list[Pe
     for i in range(1, n):
         left, right = label[:i], label[i:]
         name = f"{left}.{right}.{ascii_suffix}"
-        if _label_ok(left) and _label_ok(right) and name not in seen and index.public_suffix(name) == ascii_suffix:
+        if _label_ok(left) and _label_ok(right) and name not in seen and index.public_suffix(name, private=True) == ascii_suffix:
             seen[name] = Permutation(name, "dot-insertion", f"{left}.{right}.{suffix}")
     for other in SWAP_SUFFIXES:
         if other != suffix:
