@@ -38,6 +38,7 @@ __all__ = [
     "Signal",
     "Triage",
     "triage_message",
+    "verdict_for",
 ]
 
 #: A knowledge-base look-up: value -> where it was seen, or None (``KnowledgeBase.find_indicator``).
