@@ -453,11 +453,9 @@ class LookalikeIndex:
         self.domains = frozenset(brands)
         self._by_skeleton: dict[str, list[int]] = {}
         self._by_loose: dict[str, list[int]] = {}
-        self._by_label: dict[str, list[int]] = {}
         for i, brand in enumerate(self.brands):
             self._by_skeleton.setdefault(brand.skel, []).append(i)
             self._by_loose.setdefault(loose_skeleton(brand.label), []).append(i)
-            self._by_label.setdefault(brand.label, []).append(i)
         self._distance_ids = np.array(
             [i for i, b in enumerate(self.brands) if b.max_distance or len(b.label) == self._short], dtype=np.int64
         )
