@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import functools
 import gzip
 import io
 import ipaddress
@@ -88,6 +89,7 @@ _CASE_SENSITIVE = frozenset({"btc", "xmr"})
 _HASHES = frozenset({"md5", "sha1", "sha256", "sha512"})
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _IPV4 = re.compile(r"(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
+_ADDRESS = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
 #: Printable ASCII escapes only: a decoded %0A must not make a new line.
 _ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
@@ -480,7 +482,14 @@ class _Matcher:
         for ind in indicators:
             if ind.type == "ipv4_cidr":
                 net = ipaddress.IPv4Network(ind.value, strict=False)
-                ranges.append((int(net.network_address), int(net.broadcast_address), ind))
+                if net.prefixlen >= 16:
+                    # Its first two (or three) octets are a literal: the automaton finds
+                    # the candidates, _judge reads the whole address and checks the range.
+                    octets = str(net.network_address).split(".")[: 3 if net.prefixlen >= 24 else 2]
+                    prefix = ".".join(octets) + "."
+                    table.setdefault(prefix, []).append(_Entry(ind, prefix, len(prefix)))
+                else:
+                    ranges.append((int(net.network_address), int(net.broadcast_address), ind))
                 continue
             key, exact_from = ind.value, len(ind.value)
             if ind.type == "url":
@@ -531,6 +540,12 @@ def _after_ok(low: str, e: int, more: frozenset[str]) -> bool:
     return not (ch == "." and e + 1 < len(low) and _word(low[e + 1]))
 
 
+@functools.lru_cache(maxsize=4096)
+def _bounds(cidr: str) -> tuple[int, int]:
+    net = ipaddress.IPv4Network(cidr)
+    return int(net.network_address), int(net.broadcast_address)
+
+
 def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int, str] | None:
     """Where a raw match at [s, e) really hits, and how; None when it is not a hit."""
     ind = entry.indicator
@@ -552,6 +567,19 @@ def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int
                 head += 1
             return head, e, "subdomain"
         return s, e, "exact"
+    if kind == "ipv4_cidr":
+        if before in _DIGIT or (before == "." and s > 1 and low[s - 2] in _DIGIT):
+            return None
+        address = _ADDRESS.match(low, s)
+        if address is None:
+            return None
+        a, b, c, d = map(int, address.group(0).split("."))
+        if a > 255 or b > 255 or c > 255 or d > 255:
+            return None
+        lowest, highest = _bounds(ind.value)
+        if not lowest <= (a << 24) | (b << 16) | (c << 8) | d <= highest:
+            return None
+        return s, address.end(), "in-range"
     if kind == "ipv4":
         if e < len(low) and (low[e] in _DIGIT or (low[e] == "." and e + 1 < len(low) and low[e + 1] in _DIGIT)):
             return None
