@@ -46,7 +46,7 @@ def test_restricted_profile_counts_only_visible_reports(kb: KnowledgeBase) -> No
 def test_snapshots_are_cached_until_the_actors_reports_change(tmp_path: Path) -> None:
     with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
         kb.add_analysis(analyze(GREEN_APT29), tlp="green")
-        view = View(kb, max_tlp="green")
+        view = View(kb, max_tlp="green", recheck=0)
         first = view.snapshot("G0016")
         assert view.snapshot("G0016") is first
         kb.add_analysis(analyze("Volt Typhoon scanned edge devices."), tlp="green")
@@ -59,3 +59,31 @@ def test_snapshots_are_cached_until_the_actors_reports_change(tmp_path: Path) ->
         assert second.date_added > first.date_added
         assert SECRET_DOMAIN in json.dumps(second.objects)
         view.close()
+
+
+def test_fingerprint_is_reread_after_recheck_seconds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import unmask.serve.view as view_module
+
+    clock = [100.0]
+    monkeypatch.setattr(view_module.time, "monotonic", lambda: clock[0])
+    with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        view = View(kb, recheck=5)
+        before = view.fingerprint()
+        kb.add_analysis(analyze(AMBER_APT29), tlp="green")
+        assert view.fingerprint() == before
+        clock[0] += 6
+        assert view.fingerprint() != before
+
+
+def test_create_app_without_fastapi_names_the_extra(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from unmask.errors import MissingDependencyError
+    from unmask.serve import create_app, require_serve_dependencies
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'unmask\[serve\]'"):
+        create_app(kb)
+    with pytest.raises(MissingDependencyError):
+        require_serve_dependencies()

@@ -63,11 +63,16 @@ def create_app(
     max_tlp: str = "green",
     token: str | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
+    recheck: float = 1.0,
 ) -> FastAPI:
-    """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it."""
+    """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
+
+    ``recheck``: seconds between two looks at whether the store changed (caches are
+    dropped when it did).
+    """
     from unmask.serve import rest, taxii, web
 
-    view = View(kb, max_tlp=max_tlp)
+    view = View(kb, max_tlp=max_tlp, recheck=recheck)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

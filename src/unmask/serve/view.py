@@ -19,6 +19,7 @@ import hashlib
 import json
 import tempfile
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -98,8 +99,9 @@ def _utc(moment: dt.datetime | None) -> dt.datetime:
 class View:
     """The knowledge base as the server shows it: nothing above ``max_tlp``."""
 
-    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green") -> None:
+    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0) -> None:
         self.kb = kb
+        self.recheck = recheck
         self.max_tlp = check_tlp(max_tlp)
         self.allowed = TLP_LEVELS[: TLP_LEVELS.index(self.max_tlp) + 1]
         self._above = TLP_LEVELS[len(self.allowed):]
@@ -108,6 +110,7 @@ class View:
         self._snapshots: dict[str, tuple[tuple[Any, ...], Snapshot]] = {}
         self._profiles: OrderedDict[tuple[str, str], Path] = OrderedDict()
         self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._checked: tuple[float, tuple[Any, ...]] = (-1e9, ())  # last look: (time, fingerprint)
 
     def close(self) -> None:
         """Drop the scratch bases (the knowledge base itself is the caller's)."""
@@ -123,7 +126,15 @@ class View:
         return tlp in self.allowed
 
     def fingerprint(self) -> tuple[Any, ...]:
-        """Changes whenever a document is added, replaced, re-marked or deleted."""
+        """Changes whenever a document is added, replaced, re-marked or deleted.
+
+        Read from the store at most once per ``recheck`` seconds (a burst of requests
+        costs one query); 0 reads it on every call.
+        """
+        now = time.monotonic()
+        checked_at, known = self._checked
+        if known and now - checked_at < self.recheck:
+            return known
         documents = table_of(DocumentRow).c
         try:
             with self.kb.engine.connect() as conn:
@@ -134,7 +145,9 @@ class View:
                 ).all()
         except SQLAlchemyError as exc:
             raise StoreError(f"knowledge base {self.kb.url}: reading its state failed: {exc}") from exc
-        return tuple((r[0], int(r[1]), r[2], str(r[3])) for r in rows)
+        fingerprint = tuple((r[0], int(r[1]), r[2], str(r[3])) for r in rows)
+        self._checked = (now, fingerprint)
+        return fingerprint
 
     def _current(self) -> _State:
         fingerprint = self.fingerprint()
