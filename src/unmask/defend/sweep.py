@@ -88,7 +88,7 @@ _SCHEME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 _CASE_SENSITIVE = frozenset({"btc", "xmr"})
 _HASHES = frozenset({"md5", "sha1", "sha256", "sha512"})
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_IPV4 = re.compile(r"(?<![0-9.])(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
+_IPV4 = re.compile(r"(?<![0-9])(?<![0-9]\.)(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
 _ADDRESS = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
 #: Printable ASCII escapes only: a decoded %0A must not make a new line.
 _ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
