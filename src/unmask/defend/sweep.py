@@ -18,15 +18,17 @@ How lines are matched:
   ``a.evil.com`` hits as ``subdomain``; ``10.1.1.1`` does not hit ``110.1.1.12``;
 - URLs match without regard to the case of their scheme and host, the path keeps its
   case; the scheme may be missing in the log (``evil.com/path`` hits);
-- CIDR ranges: when there are any, every IPv4 address of a line is looked up in the
-  sorted ranges (``in-range``);
+- CIDR ranges (``in-range``): one of /16 or narrower puts its first octets in the
+  automaton (``91.200.``) and each candidate address is checked against it; when wider
+  ranges exist, every IPv4 address of the block is looked up in them (sorted, bisected);
 - lines with percent-escapes (``evil%2Ecom`` in proxy logs) are also matched decoded,
   hits marked ``+url-decoded`` and spanning the escaped text as written.
 
 Columns are character offsets (0-based, end exclusive) in the line decoded as UTF-8,
 each invalid byte replaced by U+FFFD (one character). A line may be of any length:
 blocks overlap by the longest indicator plus some context, so memory stays bounded and
-no match is lost or reported twice at a block edge.
+no match is lost or reported twice at a block edge. Hits come in stream order (two
+that overlap across a block edge may swap). See docs/defend-sweep.md.
 """
 
 from __future__ import annotations
