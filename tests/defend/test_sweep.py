@@ -289,6 +289,30 @@ def test_stix_and_misp_indicators_carry_their_actor_and_merge() -> None:
     assert len(evil.sources) == 2
 
 
+def test_stix_patterns_are_parsed_and_what_cannot_be_swept_is_reported() -> None:
+    bundle = json.loads((FIXTURES / "kimsuky.stix.json").read_text())
+    common = {"spec_version": "2.1", "created": "2024-05-01T00:00:00.000Z",
+              "modified": "2024-05-01T00:00:00.000Z", "valid_from": "2024-05-01T00:00:00Z"}
+    bundle["objects"] += [
+        {**common, "type": "indicator", "id": "indicator--1e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "pattern_type": "stix",
+         "pattern": "[file:hashes.'SHA-256' = '" + "ab" * 32 + "'] OR [ipv4-addr:value IN ('91.200.14.0/24', "
+                    "'185.12.33.10')] OR [url:value LIKE 'http://%']"},
+        {**common, "type": "indicator", "id": "indicator--2e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "pattern_type": "stix", "pattern": "[domain-name:value = evil]"},
+        {**common, "type": "indicator", "id": "indicator--3e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+         "pattern_type": "yara", "pattern": "rule x { condition: true }"},
+    ]  # fmt: skip
+    indicators = IndicatorSet()
+    indicators.add_bytes(json.dumps(bundle).encode(), source="b.json")
+    assert {(i.type, i.value) for i in indicators} >= {
+        ("sha256", "ab" * 32), ("ipv4_cidr", "91.200.14.0/24"), ("ipv4", "185.12.33.10"), ("domain", "evil-news.info"),
+    }  # fmt: skip
+    reasons = sorted(s.reason.split(":")[0] for s in indicators.skipped)
+    assert reasons == ["invalid STIX pattern", "operator LIKE not swept", "pattern type 'yara' is not swept"]
+    assert all(i.reports == 1 for i in indicators)  # a value in a pattern and an SCO is one report
+
+
 def test_analyze_json_output_is_an_indicator_source() -> None:
     analysis = {
         "schema": 1, "published": "2024-03-02",

@@ -363,16 +363,70 @@ class IndicatorSet:
         if document.format not in ("stix2", "misp"):
             raise DocumentError(source, "JSON indicator file is neither unmask analyze JSON, "
                                 "a STIX 2 bundle nor a MISP event")
+        values: dict[tuple[str, str], tuple[str, ...]] = {}
+        if document.format == "stix2":
+            # Patterns are parsed by stix2-patterns here (a bad one is reported); the
+            # other objects (observables, actors) by the structured reader.
+            for obj in document.objects:
+                if obj.get("type") == "indicator" and isinstance(obj.get("pattern"), str):
+                    if obj.get("pattern_type", "stix") != "stix":
+                        self.skipped.append(SkippedIndicator(
+                            source, None, obj["pattern"][:200], f"pattern type {obj.get('pattern_type')!r} is not swept"))
+                        continue
+                    for type_, value in self._pattern_values(obj["pattern"], source):
+                        values.setdefault((type_, value), ())
+            document = replace(document, objects=tuple(o for o in document.objects if o.get("type") != "indicator"))
         findings = extract_structured(document)
+        for obs in findings.observables:
+            values.setdefault((obs.type, obs.value), obs.benign_reasons)
         actors = tuple(sorted({(m.actor_id, m.name) for m in findings.actors}))
         published = document.metadata.published
         count = 0
-        for obs in findings.observables:
-            reasons = obs.benign_reasons or _benign_reasons(obs.value, obs.type)
-            count += self.add(Indicator(obs.value, obs.type, actors, 1, published, (source,), reasons))
-        if not findings.observables:
+        for (type_, value), reasons in values.items():
+            reasons = reasons or _benign_reasons(value, type_)
+            count += self.add(Indicator(value, type_, actors, 1, published, (source,), reasons))
+        if not values:
             self.skipped.append(SkippedIndicator(source, None, "", f"no indicator in this {document.format} file"))
         return count
+
+    def _pattern_values(self, pattern: str, source: str) -> list[tuple[str, str]]:
+        """(type, value) of every ``=`` / ``IN`` comparison of a STIX pattern we can sweep."""
+        from stix2patterns.exceptions import ParseException
+        from stix2patterns.v21.pattern import Pattern
+
+        try:
+            comparisons = Pattern(pattern).inspect().comparisons
+        except (ParseException, ValueError, TypeError) as exc:
+            self.skipped.append(SkippedIndicator(source, None, pattern[:200], f"invalid STIX pattern: {exc}"))
+            return []
+        found: list[tuple[str, str]] = []
+        for object_type, items in comparisons.items():
+            for path, operator, literal in items:
+                prop = ".".join(str(p) for p in path)
+                type_ = _STIX_PATHS.get((object_type, prop))
+                if type_ is None and object_type == "file" and path[:1] == ["hashes"] and len(path) == 2:
+                    type_ = _STIX_HASHES.get(str(path[1]).lower().replace("-", ""))
+                if type_ is None:
+                    self.skipped.append(SkippedIndicator(source, None, f"{object_type}:{prop}",
+                                                         "pattern property not swept"))
+                    continue
+                if operator not in ("=", "IN"):
+                    self.skipped.append(SkippedIndicator(source, None, f"{object_type}:{prop} {operator} {literal}",
+                                                         f"operator {operator} not swept"))
+                    continue
+                for raw in _STIX_STRING.findall(literal) or [literal.strip("()' ")]:
+                    value = raw.replace("\\'", "'").replace("\\\\", "\\")
+                    if type_ == "ip":
+                        kind = "ipv6" if ":" in value else "ipv4"
+                        if value.endswith("/32") or value.endswith("/128"):
+                            value = value.rsplit("/", 1)[0]
+                        type_here = kind + "_cidr" if "/" in value else kind
+                    elif type_ == "asn":
+                        type_here, value = "asn", f"AS{value}"
+                    else:
+                        type_here = type_
+                    found.append((type_here, value))
+        return found
 
     def _add_analysis(self, analysis: dict[str, Any], source: str) -> int:
         actors = tuple(sorted(
@@ -397,6 +451,18 @@ class IndicatorSet:
             if isinstance(child, dict):
                 count += self._add_analysis(child, source)
         return count
+
+
+_STIX_PATHS = {
+    ("domain-name", "value"): "domain", ("url", "value"): "url", ("email-addr", "value"): "email",
+    ("ipv4-addr", "value"): "ip", ("ipv6-addr", "value"): "ip", ("mac-addr", "value"): "mac",
+    ("file", "name"): "file_name", ("windows-registry-key", "key"): "registry_key",
+    ("email-message", "from_ref.value"): "email", ("email-message", "sender_ref.value"): "email",
+    ("network-traffic", "dst_ref.value"): "ip", ("network-traffic", "src_ref.value"): "ip",
+    ("autonomous-system", "number"): "asn", ("user-agent", "value"): "user_agent",
+}  # fmt: skip
+_STIX_HASHES = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "sha512": "sha512", "ssdeep": "ssdeep"}
+_STIX_STRING = re.compile(r"'((?:\\.|[^'\\])*)'")
 
 
 def _benign_reasons(value: str, type_: str) -> tuple[str, ...]:
