@@ -563,10 +563,10 @@ def test_arbitrary_headers_raise_only_unmask_errors(headers: list[tuple[str, str
     assert result.verdict in ("malicious", "suspicious", "no-signals")
 
 
-def test_nul_in_a_charset_name_is_read_without_the_nul() -> None:
+def test_nul_in_a_charset_name_is_read_as_unknown_charset() -> None:
     raw = b"From: a@colleague.org\nSubject: x\nContent-Type: text/plain; charset=\"utf\x00-8\"\n\nhello\n"
     result = run(raw)
-    assert any("NUL" in w for w in result.warnings)
+    assert result.verdict == "no-signals"
 
 
 def test_a_forged_pass_below_the_receivers_result_does_not_vouch() -> None:

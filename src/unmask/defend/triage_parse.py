@@ -33,7 +33,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from unmask.documents.mail import parse_email
+from unmask.documents.mail import parse_email, tame_headers
 from unmask.errors import DocumentError, UnsupportedFormatError
 from unmask.model import Document
 
@@ -45,20 +45,6 @@ _MAX_ANCHORS = 500
 _MAX_ZIP_MEMBERS = 200
 _MAX_ANCHOR_TEXT = 300
 _HEAD_BYTES = 16
-# The stdlib header parser slows down more than linearly on a long header (1 MB:
-# ~35 s); longer headers are cut, and headers past the block limit dropped, with a
-# warning. Real headers stay far below (a Received chain is a few KB).
-_MAX_HEADER_BYTES = 16_384
-_MAX_HEADER_BLOCK = 131_072
-# The mail reader looks each distinct header name up over all headers: quadratic in
-# their number (26,000 one-line headers: ~14 s). Real messages have tens to hundreds.
-_MAX_HEADERS = 1000
-# MIME part headers (Content-Type, Content-Disposition …) are parsed too: each is cut
-# to this length (a real one, long file name included, is well under 1 KB).
-_MAX_PART_HEADER = 4096
-_PART_HEADER = re.compile(rb"^Content-[!-9;-~]*:[^\n]*(?:\n[ \t][^\n]*)*", re.MULTILINE | re.IGNORECASE)
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
-_HEADER_START = re.compile(rb"^[^\s:]+:", re.MULTILINE)
 # Header names of which a message needs at least one to be taken for an e-mail.
 _MAIL_HEADERS = frozenset({
     "from", "to", "cc", "subject", "date", "received", "message-id", "return-path",
@@ -326,79 +312,6 @@ def _message_bytes(part: Message) -> bytes:
     return _payload(part)
 
 
-def _tame_part_headers(raw: bytes) -> tuple[bytes, list[str]]:
-    """``raw`` with every over-long ``Content-*`` header (of any MIME part) cut."""
-    cut = 0
-
-    def shorten(match: re.Match[bytes]) -> bytes:
-        nonlocal cut
-        header = match.group(0)
-        if len(header) <= _MAX_PART_HEADER:
-            return header
-        cut += 1
-        return header[:_MAX_PART_HEADER].rstrip(b"\r\n")
-
-    tamed = _PART_HEADER.sub(shorten, raw)
-    if not cut:
-        return raw, []
-    return tamed, [f"{cut} MIME header(s) longer than {_MAX_PART_HEADER:,} bytes cut to that length"]
-
-
-def _tame_headers(raw: bytes) -> tuple[bytes, list[str]]:
-    """``raw`` with over-long headers cut and an over-long header block shortened."""
-    end = _HEADER_END.search(raw)
-    split = end.start() if end else len(raw)
-    block = raw[:split]
-    if len(block) <= _MAX_HEADER_BYTES and block.count(b"\n") < _MAX_HEADERS:
-        return raw, []
-    starts = [m.start() for m in _HEADER_START.finditer(block)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
-    kept: list[bytes] = []
-    total = 0
-    cut = dropped = 0
-    for i, start in enumerate(starts):
-        header = block[start : starts[i + 1] if i + 1 < len(starts) else len(block)]
-        if len(header) > _MAX_HEADER_BYTES:
-            header = header[:_MAX_HEADER_BYTES].rstrip(b"\r\n") + b"\n"
-            cut += 1
-        if total + len(header) > _MAX_HEADER_BLOCK or i >= _MAX_HEADERS:
-            dropped = len(starts) - i
-            break
-        kept.append(header if header.endswith(b"\n") else header + b"\n")
-        total += len(header)
-    warnings = []
-    if cut:
-        warnings.append(f"{cut} header(s) longer than {_MAX_HEADER_BYTES:,} bytes cut to that length")
-    if dropped:
-        warnings.append(f"header block over {_MAX_HEADER_BLOCK:,} bytes or {_MAX_HEADERS:,} headers: "
-                        f"the last {dropped} header(s) not read")
-    if not warnings:
-        return raw, []
-    body = raw[split:].lstrip(b"\r\n")
-    return b"".join(kept) + b"\n" + body, warnings
-
-
-def _read_document(raw: bytes, source: str, sha256: str, warnings: list[str]) -> tuple[Document, bytes]:
-    """The mail reader's Document. The reader lets a few stdlib errors through on
-    hostile input (a charset name with a NUL byte: ``ValueError``); the message is
-    then read again with its NUL bytes removed, and failing that refused."""
-    try:
-        return parse_email(raw, source=source, sha256=sha256, parse_child=None), raw
-    except _MAIL_ERRORS as exc:
-        first = exc
-    if b"\x00" in raw:
-        cleaned = raw.replace(b"\x00", b"")
-        try:
-            document = parse_email(cleaned, source=source, sha256=sha256, parse_child=None)
-        except _MAIL_ERRORS:
-            pass
-        else:
-            warnings.append("NUL bytes removed: the message could not be read with them")
-            return document, cleaned
-    raise DocumentError(source, f"is not a readable e-mail ({type(first).__name__}: {first})") from first
-
-
 def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     """Parse ``raw`` for triage; raises :class:`~unmask.errors.DocumentError` when it
     is empty, not an e-mail, or a structure the mail reader refuses."""
@@ -407,10 +320,13 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     if not raw.strip():
         raise DocumentError(source, "is empty", hint="pass the message as .eml or raw RFC 5322")
     sha256 = hashlib.sha256(raw).hexdigest()
-    raw, tamed = _tame_headers(raw)
-    raw, tamed_parts = _tame_part_headers(raw)
-    tamed.extend(tamed_parts)
-    document, raw = _read_document(raw, source, sha256, tamed)
+    try:
+        document = parse_email(raw, source=source, sha256=sha256, parse_child=None)
+    except _MAIL_ERRORS as exc:  # the reader lets no stdlib error through; kept as a seam
+        raise DocumentError(source, f"is not a readable e-mail ({type(exc).__name__}: {exc})") from exc
+    # The second walk parses the message with the same header limits as the reader
+    # (whose cuts are already listed in ``document.warnings``).
+    raw, _ = tame_headers(raw)
     # metadata.extra joins repeated headers with newlines; "received-count" is the
     # reader's own count, not a header.
     headers = {name: tuple(value.split("\n")) for name, value in document.metadata.extra.items()
@@ -428,5 +344,5 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     return MailView(
         document=document, headers=headers, anchors=tuple(walker.anchors),
         attachments=tuple(walker.attachments),
-        warnings=tuple(dict.fromkeys((*tamed, *document.warnings, *walker.warnings))),
+        warnings=tuple(dict.fromkeys((*document.warnings, *walker.warnings))),
     )

@@ -27,6 +27,7 @@ reader and the Document has ``format="html"``.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -43,7 +44,7 @@ from unmask.documents.text import clean_text, decode_text
 from unmask.errors import DocumentError, NoTextError, UnsupportedFormatError
 from unmask.model import Attachment, Document, Metadata
 
-__all__ = ["ChildReader", "parse_email"]
+__all__ = ["ChildReader", "parse_email", "tame_headers"]
 
 #: Reads an attachment's bytes (and a source label for it) into a Document.
 ChildReader = Callable[[bytes, str], Document]
@@ -67,6 +68,19 @@ _MAIL_ERRORS: tuple[type[BaseException], ...] = (
     MessageError, ValueError, TypeError, LookupError, AttributeError, AssertionError,
     UnicodeError, RecursionError,
 )
+# The stdlib header parser is worse than linear on a long header (a 1 MB To: header
+# took 30 s, a 1 MB Subject: of words 11 s, one of encoded words ran out of memory):
+# longer headers are cut, and headers past the block limits dropped, with a warning.
+# Real headers stay far below (a long Received chain is a few KB in all).
+_MAX_HEADER_BYTES = 16_384
+_MAX_HEADER_BLOCK = 131_072
+_MAX_HEADERS = 1000
+# MIME part headers (Content-Type, Content-Disposition …) are parsed too: each is cut
+# to this length (a real one, long file name included, is well under 1 KB).
+_MAX_PART_HEADER = 4096
+_PART_HEADER = re.compile(rb"^Content-[!-9;-~]*:[^\n]*(?:\n[ \t][^\n]*)*", re.MULTILINE | re.IGNORECASE)
+_HEADER_END = re.compile(rb"\r?\n\r?\n")
+_HEADER_START = re.compile(rb"^[^\s:]+:", re.MULTILINE)
 
 
 class _LinkCollector(HTMLParser):
@@ -104,25 +118,72 @@ def _header_text(value: object) -> str:
     return _WS.sub(" ", clean_text(str(value))).strip()
 
 
+def tame_headers(data: bytes) -> tuple[bytes, list[str]]:
+    """``data`` with over-long headers cut and an over-long header block shortened.
+
+    Top-level headers longer than 16 KB are cut to that length; past 1,000 headers or
+    128 KB of header block the rest of the block is dropped; MIME part headers
+    (``Content-*``) longer than 4 KB are cut. Returns the message to parse and one
+    warning per kind of cut (none, and ``data`` itself, for a normal message).
+    """
+    warnings: list[str] = []
+    end = _HEADER_END.search(data)
+    split = end.start() if end else len(data)
+    block = data[:split]
+    if len(block) > _MAX_HEADER_BYTES or block.count(b"\n") >= _MAX_HEADERS:
+        starts = [m.start() for m in _HEADER_START.finditer(block)]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        kept: list[bytes] = []
+        total = cut = dropped = 0
+        for i, start in enumerate(starts):
+            header = block[start : starts[i + 1] if i + 1 < len(starts) else len(block)]
+            if len(header) > _MAX_HEADER_BYTES:
+                header = header[:_MAX_HEADER_BYTES].rstrip(b"\r\n") + b"\n"
+                cut += 1
+            if total + len(header) > _MAX_HEADER_BLOCK or i >= _MAX_HEADERS:
+                dropped = len(starts) - i
+                break
+            kept.append(header if header.endswith(b"\n") else header + b"\n")
+            total += len(header)
+        if cut:
+            warnings.append(f"{cut} header(s) longer than {_MAX_HEADER_BYTES:,} bytes cut to that length")
+        if dropped:
+            warnings.append(f"header block over {_MAX_HEADER_BLOCK:,} bytes or {_MAX_HEADERS:,} headers: "
+                            f"the last {dropped} header(s) not read")
+        if warnings:
+            data = b"".join(kept) + b"\n" + data[split:].lstrip(b"\r\n")
+    part_cuts = 0
+
+    def shorten(match: re.Match[bytes]) -> bytes:
+        nonlocal part_cuts
+        header = match.group(0)
+        if len(header) <= _MAX_PART_HEADER:
+            return header
+        part_cuts += 1
+        return header[:_MAX_PART_HEADER].rstrip(b"\r\n")
+
+    tamed = _PART_HEADER.sub(shorten, data)
+    if part_cuts:
+        data = tamed
+        warnings.append(f"{part_cuts} MIME header(s) longer than {_MAX_PART_HEADER:,} bytes cut to that length")
+    return data, warnings
+
+
 def _headers(msg: Message) -> dict[str, list[str]]:
-    """Every top-level header, lower-cased name -> decoded values in order."""
+    """Every top-level header, lower-cased name -> decoded values in order.
+
+    One pass over the headers (looking each name up with ``get_all`` would be
+    quadratic in their number).
+    """
     out: dict[str, list[str]] = {}
-    for name in msg.keys():  # noqa: SIM118 - Message is not a dict; keys() keeps duplicates
-        key = name.lower()
-        if key in out:
-            continue
-        values: list[str] = []
+    fetch = msg.policy.header_fetch_parse
+    for name, raw in msg.raw_items():
         try:
-            raw_values = msg.get_all(name) or []
+            value = _header_text(fetch(name, raw))
         except _MAIL_ERRORS:
-            raw_values = []
-        for value in raw_values:
-            try:
-                values.append(_header_text(value))
-            except _MAIL_ERRORS:
-                continue
-        if values:
-            out[key] = values
+            continue
+        out.setdefault(name.lower(), []).append(value)
     if not out:
         # The parsed headers failed entirely: fall back to the raw name/value pairs.
         for name, value in msg.raw_items():
@@ -152,7 +213,7 @@ def _part_text(part: Message, payload: bytes) -> str:
     if charset:
         try:
             codecs.lookup(charset)
-        except LookupError:
+        except (LookupError, ValueError):  # unknown, or not a name at all (a NUL byte in it)
             charset = None
     if charset:
         text = payload.decode(charset, "replace")
@@ -350,6 +411,8 @@ def parse_email(
     data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None
 ) -> Document:
     """Read an RFC 5322 / MIME message into a Document (children from attachments)."""
+    size = len(data)
+    data, tamed = tame_headers(data)
     depth = _deepest_nesting(data)
     if depth > _MAX_OPEN_BOUNDARIES:
         raise DocumentError(source, f"e-mail nests about {depth} MIME levels (limit "
@@ -362,10 +425,11 @@ def parse_email(
 
     headers = _headers(msg)
     if _is_web_archive(headers):
-        page = _web_archive_page(msg, headers, source=source, sha256=sha256, size=len(data))
+        page = _web_archive_page(msg, headers, source=source, sha256=sha256, size=size)
         if page is not None:
-            return page
+            return dataclasses.replace(page, warnings=(*tamed, *page.warnings)) if tamed else page
     walker = _Walker(source, parse_child)
+    walker.warnings.extend(tamed)
     try:
         walker.visit(msg)
     except RecursionError as exc:
@@ -396,7 +460,7 @@ def parse_email(
         extra=extra,
     )
     return Document(
-        text=text, source=source, format="email", sha256=sha256, size=len(data),
+        text=text, source=source, format="email", sha256=sha256, size=size,
         metadata=metadata, attachments=tuple(walker.attachments),
         children=tuple(walker.children), warnings=tuple(walker.warnings),
     )
