@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import shutil
 import tempfile
 import threading
 import time
@@ -54,7 +55,8 @@ __all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection
 #: UUIDv5 namespace of the TAXII collection ids (one per actor id).
 COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
 _PAGE = 500
-_SCRATCH_KEEP = 8
+_SCRATCH_KEEP = 32
+_SNAPSHOTS_KEEP = 256
 
 
 def collection_id(actor_id: str) -> str:
@@ -107,7 +109,8 @@ class View:
         self._above = TLP_LEVELS[len(self.allowed):]
         self._lock = threading.RLock()
         self._state: _State | None = None
-        self._snapshots: dict[str, tuple[tuple[Any, ...], Snapshot]] = {}
+        self._snapshots: OrderedDict[str, tuple[tuple[Any, ...], Snapshot]] = OrderedDict()
+        self._builds: dict[str, threading.Lock] = {}
         self._profiles: OrderedDict[tuple[str, str], Path] = OrderedDict()
         self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
         self._checked: tuple[float, tuple[Any, ...]] = (-1e9, ())  # last look: (time, fingerprint)
@@ -261,27 +264,39 @@ class View:
             self._scratch_dir = tempfile.TemporaryDirectory(prefix="unmask-serve-")
         return Path(self._scratch_dir.name)
 
+    def _empty_base(self) -> Path:
+        """A migrated, empty SQLite base to copy (the migrations run once)."""
+        empty = self._scratch() / "empty.sqlite"
+        if not empty.exists():
+            with open_kb(f"sqlite:///{empty}") as base:
+                base.engine.dispose()
+        return empty
+
+    def _building(self, key: str) -> threading.Lock:
+        """The lock one slow build holds (other requests go on meanwhile)."""
+        with self._lock:
+            return self._builds.setdefault(key, threading.Lock())
+
     def _restricted_profile(self, actor_id: str, state: _State,
                             limits: dict[str, int]) -> ActorProfile | None:
         refs = list(self._all_reports(actor=actor_id))
         if not refs:
             return None
         key = _key_of(refs)
-        with self._lock:
-            path = self._profiles.get((actor_id, key))
+        with self._building("profile:" + actor_id):
+            with self._lock:
+                path = self._profiles.get((actor_id, key))
+                scratch_dir = self._scratch()
             if path is None:
-                path = self._scratch() / f"{hashlib.sha256((actor_id + key).encode()).hexdigest()[:24]}.sqlite"
-                path.unlink(missing_ok=True)
-                with open_kb(f"sqlite:///{path}") as scratch:
-                    for ref in refs:
-                        analysis = self.kb.get_analysis(ref.sha256)
-                        if analysis is not None:
-                            scratch.add_analysis(analysis, tlp=ref.tlp)
-                self._profiles[(actor_id, key)] = path
-                while len(self._profiles) > _SCRATCH_KEEP:
-                    _, old = self._profiles.popitem(last=False)
-                    old.unlink(missing_ok=True)
-            self._profiles.move_to_end((actor_id, key))
+                path = scratch_dir / f"{hashlib.sha256((actor_id + key).encode()).hexdigest()[:24]}.sqlite"
+                self._fill_scratch(path, refs)
+                with self._lock:
+                    self._profiles[(actor_id, key)] = path
+                    while len(self._profiles) > _SCRATCH_KEEP:
+                        _, old = self._profiles.popitem(last=False)
+                        old.unlink(missing_ok=True)
+            with self._lock:
+                self._profiles.move_to_end((actor_id, key))
             with open_kb(f"sqlite:///{path}") as scratch:
                 profile = scratch.actor_profile(actor_id, **limits)
         if profile is None:
@@ -291,6 +306,20 @@ class View:
             dataclasses.replace(originals[r.sha256], mentions=r.mentions)
             if r.sha256 in originals else r for r in profile.reports
         ))
+
+    def _fill_scratch(self, path: Path, refs: list[ReportRef]) -> None:
+        with self._lock:
+            empty = self._empty_base()
+        shutil.copyfile(empty, path)
+        by_level: dict[str, list[Analysis]] = {}
+        for ref in refs:
+            analysis = self.kb.get_analysis(ref.sha256)
+            if analysis is not None:
+                by_level.setdefault(ref.tlp, []).append(analysis)
+        with open_kb(f"sqlite:///{path}") as scratch:
+            for level, analyses in by_level.items():
+                for start in range(0, len(analyses), 100):
+                    scratch.add_analyses(analyses[start:start + 100], tlp=level)
 
     # -- reports -----------------------------------------------------------------------
 
@@ -366,26 +395,41 @@ class View:
         return self.actors(limit=limit)[0]
 
     def snapshot(self, actor_id: str) -> Snapshot:
-        """The actor's STIX objects at the ceiling, rebuilt only when its reports changed."""
+        """The actor's STIX objects at the ceiling, rebuilt only when its reports changed.
+
+        Building one can take seconds (the STIX export of every report about the actor);
+        only requests for the same actor wait for it. The most recently used
+        ``_SNAPSHOTS_KEEP`` snapshots are kept.
+        """
         state = self._current()
         with self._lock:
             held = self._snapshots.get(actor_id)
+        if held is not None and held[0] == state.fingerprint:
+            return self._keep(actor_id, held)
+        with self._building("snapshot:" + actor_id):
+            with self._lock:
+                held = self._snapshots.get(actor_id)
             if held is not None and held[0] == state.fingerprint:
-                return held[1]
+                return self._keep(actor_id, held)
             refs = list(self._all_reports(actor=actor_id))
             if not refs:
                 raise NotVisible(f"no visible report about actor {actor_id!r}")
             key = _key_of(refs)
             if held is not None and held[1].key == key:
-                self._snapshots[actor_id] = (state.fingerprint, held[1])
-                return held[1]
+                return self._keep(actor_id, (state.fingerprint, held[1]))
             try:
                 selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
             except ExportError as exc:
                 raise NotVisible(str(exc)) from exc
-            snapshot = _snapshot(actor_id, key, selection, refs)
-            self._snapshots[actor_id] = (state.fingerprint, snapshot)
-            return snapshot
+            return self._keep(actor_id, (state.fingerprint, _snapshot(actor_id, key, selection, refs)))
+
+    def _keep(self, actor_id: str, entry: tuple[tuple[Any, ...], Snapshot]) -> Snapshot:
+        with self._lock:
+            self._snapshots[actor_id] = entry
+            self._snapshots.move_to_end(actor_id)
+            while len(self._snapshots) > _SNAPSHOTS_KEEP:
+                self._snapshots.popitem(last=False)
+        return entry[1]
 
 
 def _key_of(refs: Iterable[ReportRef]) -> str:
