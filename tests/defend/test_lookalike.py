@@ -405,3 +405,27 @@ def test_private_suffixes_split_hosted_sites() -> None:
     hosted = LookalikeIndex(["mybrand.github.io"])
     assert find_lookalikes(["other.github.io", "a.mybrand.github.io", "github.io"], hosted) == []
     assert [h.domain for h in find_lookalikes(["mybrnad.github.io"], hosted)] == ["mybrnad.github.io"]
+
+
+def test_cli_scans_the_knowledge_base(cli: typer.Typer, tmp_path: Path) -> None:
+    import unmask
+    from unmask.store import open_kb
+
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    report = ("Kimsuky, also tracked as APT43, registered nytimes-interview[.]org and sent links to "
+              "hxxps://login.nytirnes[.]com/verify and replies to editor@bbc-news-desk[.]co.uk in 2026. "
+              "It also used update-check[.]info.")
+    with open_kb(db) as kb:
+        kb.add_analysis(unmask.analyze(report))
+    result = runner.invoke(cli, ["lookalike", "scan", "--db", db, "-p", "nytimes.com", "-p", "bbc.co.uk",
+                                 "-f", "json"])
+    assert result.exit_code == 0, result.output
+    found = {hit["domain"]: hit for hit in json.loads(result.stdout)["lookalikes"]}
+    assert {"nytimes-interview.org", "login.nytirnes.com", "bbc-news-desk.co.uk"} <= found.keys()
+    assert "update-check.info" not in found
+    sighting = found["nytimes-interview.org"]["seen"][0]
+    assert sighting["source"].startswith("knowledge base") and "Kimsuky" in sighting["surface"]
+    # No sources and no --kb is a usage error; --kb without a base is one too.
+    assert runner.invoke(cli, ["lookalike", "scan", "-p", "nytimes.com"]).exit_code == 2
+    missing = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    assert runner.invoke(cli, ["lookalike", "scan", "--db", missing, "-p", "nytimes.com"]).exit_code == 2

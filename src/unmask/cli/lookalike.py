@@ -5,7 +5,10 @@ sources like ``unmask iocs`` and compares every domain among their observables (
 and e-mail hosts included, benign ones too: a warninglist or the page's own site is
 shown, not used to hide a lookalike) and every host written in Unicode against the
 protected domains. ``-`` reads a plain list from standard input instead (one domain,
-URL or e-mail address per line, defanged values refanged, ``#`` comments).
+URL or e-mail address per line, defanged values refanged, ``#`` comments). ``--kb``
+(with ``--db URL``, else ``UNMASK_DB`` or the default base) adds every domain, URL host
+and e-mail host the knowledge base holds as an indicator; their sightings name the
+base, the number of reports and the actors.
 
 Formats (``--format``):
 
@@ -89,6 +92,8 @@ class _Sighting:
         }
 
     def where(self) -> str:
+        if self.line == 0:  # a knowledge-base indicator: the surface says what is known
+            return f"{self.source} ({self.surface})"
         span = f" [{self.start}:{self.end}]" if self.start is not None else ""
         return f"{self.source}:{self.line}{span}"
 
@@ -145,6 +150,39 @@ def _list_candidates(text: str, source: str, seen: dict[str, list[_Sighting]]) -
         token = refang_text(line).split()[0] if line.split() else ""
         if token:
             _add(seen, token, _Sighting(source, number, None, None, raw.strip()))
+
+
+def _kb_candidates(db: str | None, seen: dict[str, list[_Sighting]]) -> int:
+    """Add the knowledge base's domain, URL and e-mail indicators' hosts; return how many."""
+    from urllib.parse import urlsplit
+
+    from unmask.store import open_existing
+
+    kb = open_existing(db)
+    if kb is None:
+        where = f"no knowledge base at {db}" if db else "no knowledge base yet"
+        raise ConfigError(f"{where}: --kb needs one (unmask ingest fills it)")
+    count = 0
+    with kb:
+        source = f"knowledge base {kb.url}"
+        for record in kb.iter_indicators(("domain", "url", "email")):
+            if record.type == "domain":
+                host = record.value
+            elif record.type == "email":
+                host = record.value.rpartition("@")[2]
+            else:
+                try:
+                    host = urlsplit(record.value).hostname or ""
+                except ValueError:
+                    continue
+            if not host:
+                continue
+            actors = ", ".join(name for _, name in record.actors[:3])
+            last = f", last {record.last_seen.isoformat()}" if record.last_seen else ""
+            note = f"{record.type} {record.value}: {record.reports} report(s){last}" + (f"; {actors}" if actors else "")
+            _add(seen, host, _Sighting(source, 0, None, None, note))
+            count += 1
+    return count
 
 
 def _read_protected(protect: list[str], protect_files: list[Path]) -> list[str]:
@@ -206,7 +244,9 @@ def _write_scan(
 
 @lookalike_app.command("scan")
 def scan_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for a list on stdin.")],
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders (recursive), globs, or - for a list on stdin.")
+    ] = None,
     protect: Annotated[
         list[str] | None, typer.Option("--protect", "-p", help="A domain to protect (repeatable).")
     ] = None,
@@ -215,10 +255,20 @@ def scan_command(
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="txt, json or csv.")] = "txt",
     min_score: Annotated[float, typer.Option("--min-score", help="Only lookalikes scoring at least this.")] = 0.0,
+    kb: Annotated[
+        bool, typer.Option("--kb", help="Also scan the domains, URL and e-mail hosts of the knowledge base.")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Knowledge base URL for --kb (default: UNMASK_DB, else the default base).")
+    ] = None,
 ) -> None:
-    """Find domains in reports (or a list) that imitate the protected domains."""
+    """Find domains in reports, a list or the knowledge base that imitate the protected domains."""
     if format not in SCAN_FORMATS:
         err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(SCAN_FORMATS)}")
+        raise typer.Exit(EXIT_USAGE)
+    kb = kb or db is not None
+    if not sources and not kb:
+        err.print("[bold red]error:[/] give SOURCE... to scan, or --kb for the knowledge base")
         raise typer.Exit(EXIT_USAGE)
     from unmask.defend.lookalike import LookalikeIndex, SkippedCandidate, iter_lookalikes
 
@@ -231,8 +281,15 @@ def scan_command(
         raise fail(exc, as_json=as_json, code=EXIT_USAGE) from None
     from unmask.documents import read
 
-    paths, failures = gather_sources(sources)
+    paths, failures = gather_sources(sources) if sources else ([], [])
     seen: dict[str, list[_Sighting]] = {}
+    if kb:
+        try:
+            _kb_candidates(db, seen)
+        except ConfigError as exc:
+            raise fail(exc, as_json=as_json, code=EXIT_USAGE) from None
+        except UnmaskError as exc:
+            raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from None
     with reference_progress():
         for path in paths:
             try:
