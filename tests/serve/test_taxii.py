@@ -55,7 +55,7 @@ def test_collections_one_per_visible_actor(client: Any, amber_client: Any) -> No
     assert all(c["can_read"] and not c["can_write"] for c in listed)
     assert all(c["media_types"] == ["application/stix+json;version=2.1"] for c in listed)
     one = get(client, f"{APT29}/").json()
-    assert one["title"] == "APT29" and "1 report(s)" in one["description"] and "Cozy Bear" in one["description"]
+    assert one["title"] == "APT29" and "1 report(s)" in one["description"] and "also known as" in one["description"] and "Cozy Bear" in one["description"]
     assert SANDWORM in {c["id"] for c in amber_client.get("/taxii2/api/collections/").json()["collections"]}
     _taxii_error(get(client, f"{SANDWORM}/"), 404)
     _taxii_error(get(client, f"{SANDWORM}/objects/"), 404)

@@ -224,25 +224,23 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         return JSONResponse(body, media_type=MEDIA_TYPE, headers=headers)
 
     def find(collection: str) -> Snapshot:
-        for summary in view.collections(limit=MAX_COLLECTIONS):
-            if collection_id(summary.actor_id) == collection:
-                try:
-                    return view.snapshot(summary.actor_id)
-                except NotVisible:
-                    break
+        actor_id = view.collection_actors(limit=MAX_COLLECTIONS).get(collection)
+        if actor_id is not None:
+            try:
+                return view.snapshot(actor_id)
+            except NotVisible:
+                pass
         raise TaxiiError(404, "collection not found",
                          f"no collection {collection!r} on this server")
 
-    def describe(actor_id: str, name: str, reports: int, *, aliases: bool = False) -> dict[str, Any]:
+    def describe(actor_id: str, name: str, reports: int,
+                 snapshot: Snapshot | None = None) -> dict[str, Any]:
         names: list[str] = []
-        if aliases:
-            try:
-                profile = view.profile(actor_id, reports=1, techniques=1, indicators=1,
-                                       items=20, timeline=1, evidence=0)
-                names = [n.value for n in profile.names if n.value != name][:10]
-            except NotVisible:
-                names = []
-        also = f"; also called {', '.join(names)}" if names else ""
+        for obj in snapshot.objects if snapshot is not None else ():
+            if obj.get("type") == "intrusion-set":
+                names = [a for a in obj.get("aliases", ()) if a != name][:10]
+                break
+        also = f"; also known as {', '.join(names)}" if names else ""
         return {
             "id": collection_id(actor_id), "title": name,
             "description": f"STIX 2.1 objects about {name} ({actor_id}) from {reports} "
@@ -289,7 +287,7 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
     @api.get("/api/collections/{collection}/")
     def collection(collection: str) -> JSONResponse:
         snapshot = find(collection)
-        return respond(describe(snapshot.actor_id, snapshot.name, snapshot.reports, aliases=True))
+        return respond(describe(snapshot.actor_id, snapshot.name, snapshot.reports, snapshot))
 
     @api.get("/api/collections/{collection}/objects/")
     def objects(collection: str, request: Request) -> JSONResponse:

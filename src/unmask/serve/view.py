@@ -90,6 +90,7 @@ class _State:
     actors: list[ActorSummary] | None = None
     hidden_actors: frozenset[str] = frozenset()
     known_actors: frozenset[str] = frozenset()
+    collections: dict[str, str] | None = None
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime:
@@ -393,6 +394,15 @@ class View:
 
     def collections(self, *, limit: int) -> list[ActorSummary]:
         return self.actors(limit=limit)[0]
+
+    def collection_actors(self, *, limit: int) -> dict[str, str]:
+        """TAXII collection id -> actor id, for the ``limit`` most reported actors."""
+        state = self._actor_table()
+        with self._lock:
+            if state.collections is None:
+                state.collections = {collection_id(a.actor_id): a.actor_id
+                                     for a in (state.actors or [])[:limit]}
+            return state.collections
 
     def snapshot(self, actor_id: str) -> Snapshot:
         """The actor's STIX objects at the ceiling, rebuilt only when its reports changed.
