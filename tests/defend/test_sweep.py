@@ -440,3 +440,29 @@ def test_an_address_is_in_range_exactly_when_the_network_holds_it(address: int, 
     found = list(sweep_lines([f"a{edge}{ip}{edge}b"], indicators))
     expected = ipaddress.IPv4Address(address) in network
     assert [h.text for h in found] == ([ip] if expected else [])
+
+
+@pytest.mark.shared
+def test_every_indicator_the_extractor_finds_in_real_reports_is_hit_where_it_is() -> None:
+    """Consistency with `unmask iocs`: each value written plainly in the text is hit at its span."""
+    import bisect
+
+    from tests.conftest import shared_path
+    from unmask.extract.observables import extract_observables
+
+    text = shared_path("eval", "ioc", "corpus", "reports.txt").read_text(encoding="utf-8")[:1_500_000]
+    swept = ("domain", "ipv4", "ipv6", "url", "email", "md5", "sha1", "sha256")
+    found = [o for o in extract_observables(text) if o.is_indicator and o.type in swept and o.surface == o.value]
+    assert len(found) > 500
+    indicators = IndicatorSet(include_benign=True)
+    for obs in found:
+        indicators.add(Indicator(obs.value, obs.type, (), 1, None, ("corpus",)))
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    hits = {(h.line, h.start, h.end, h.type) for h in sweep_text([text], indicators)}
+    missed = []
+    for obs in found:
+        line = bisect.bisect_right(line_starts, obs.span.start)
+        start = obs.span.start - line_starts[line - 1]
+        if (line, start, start + len(obs.surface), obs.type) not in hits:
+            missed.append((obs.type, obs.value))
+    assert missed == []
