@@ -466,3 +466,35 @@ def test_every_indicator_the_extractor_finds_in_real_reports_is_hit_where_it_is(
         if (line, start, start + len(obs.surface), obs.type) not in hits:
             missed.append((obs.type, obs.value))
     assert missed == []
+
+
+_HASH_PIECES = ["44d88612fea8a8f36de82e1278abb02f", "ab" * 32, "a", "0", " ", "\n", ".exe", "_", "é", "g", "-",
+                "AB" * 32, "%2E"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_HASH_PIECES), max_size=40), st.integers(min_value=1, max_value=50))
+def test_hashes_by_token_hit_as_in_the_automaton(pieces: list[str], size: int) -> None:
+    from unmask.defend.sweep import _Matcher
+
+    indicators = list(_set(("md5", "44d88612fea8a8f36de82e1278abb02f"), ("sha256", "ab" * 32),
+                           ("domain", "evil-news.info")))
+    text = "".join(pieces)
+    blocks = [text[i:i + size] for i in range(0, len(text), size)]
+    in_automaton = _Matcher(indicators)
+    by_token = _Matcher(indicators, hash_tokens_from=1)
+    assert by_token.hashes and not in_automaton.hashes
+
+    def key(hit: SweepHit) -> tuple[int, int, str]:
+        return (hit.line, hit.start, hit.value)
+
+    def plain(found: list[SweepHit]) -> list[tuple[int, int, str]]:  # escapes are not decoded for tokens
+        return sorted(key(h) for h in found if "url-decoded" not in h.how)
+
+    expected = plain(list(sweep_text([text], in_automaton)))  # type: ignore[arg-type]
+    assert plain(list(sweep_text(blocks, by_token))) == expected  # type: ignore[arg-type]
+
+
+def test_a_file_named_by_its_hash_is_a_hit() -> None:
+    lines = ["dropped C:\\Temp\\" + "ab" * 32 + ".exe", "x" + "ab" * 32, "ab" * 33]
+    assert _hits(lines, _set(("sha256", "ab" * 32))) == [(1, "ab" * 32, "exact")]

@@ -94,6 +94,10 @@ _IPV4 = re.compile(r"(?<![0-9])(?<![0-9]\.)(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)
 _ADDRESS = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
 #: Printable ASCII escapes only: a decoded %0A must not make a new line.
 _ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
+#: Hex runs (whole: nothing alphanumeric on either side) that may be hashes.
+_HEX_RUN = re.compile(r"(?<![0-9a-z_])[0-9a-f]{32,}+(?![0-9a-z_])")
+_HASH_LENGTHS = frozenset({32, 40, 64, 128})
+_HASH_TOKENS_FROM = 20_000
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _FOLD_STR = {c: c + 32 for c in range(65, 91)}
 
@@ -542,11 +546,24 @@ class _Entry:
 
 
 class _Matcher:
-    """The compiled form of an IndicatorSet: one automaton plus the CIDR ranges."""
+    """The compiled form of an IndicatorSet: one automaton plus the CIDR ranges.
 
-    def __init__(self, indicators: Iterable[Indicator]) -> None:
+    From ``hash_tokens_from`` hash indicators on, hashes leave the automaton (a
+    SHA-256 costs 64 nodes of ~40 bytes there) for a dict looked up with every hex
+    token of the right length: less memory, one more regex pass (~50 MB/s).
+    """
+
+    def __init__(self, indicators: Iterable[Indicator], *, hash_tokens_from: int = _HASH_TOKENS_FROM) -> None:
         table: dict[str, list[_Entry]] = {}
         ranges: list[tuple[int, int, Indicator]] = []
+        indicators = list(indicators)
+        hashes: dict[str, list[_Entry]] = {}
+        if sum(1 for ind in indicators if ind.type in _HASHES) >= hash_tokens_from:
+            for ind in indicators:
+                if ind.type in _HASHES:
+                    hashes.setdefault(ind.value, []).append(_Entry(ind, ind.value, len(ind.value)))
+            indicators = [ind for ind in indicators if ind.type not in _HASHES]
+        self.hashes = hashes
         for ind in indicators:
             if ind.type == "ipv4_cidr":
                 net = ipaddress.IPv4Network(ind.value, strict=False)
@@ -573,10 +590,15 @@ class _Matcher:
                 table.setdefault(folded, []).append(_Entry(ind, key, exact_from))
         self.longest = max((len(k) for k in table), default=0)
         self.automaton: Any = None
+        #: What the automaton's integer values stand for: (key length, entries). Ints,
+        #: not Python objects, in the automaton keep its memory to its nodes.
+        self.payloads: list[tuple[int, tuple[_Entry, ...]]] = []
         if table:
-            automaton = ahocorasick.Automaton()
-            for folded, entries in table.items():
-                automaton.add_word(folded, (len(folded), tuple(entries)))
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+            for index, (folded, entries) in enumerate(table.items()):
+                automaton.add_word(folded, index)
+                self.payloads.append((len(folded), tuple(entries)))
+            table.clear()
             automaton.make_automaton()
             self.automaton = automaton
         ranges.sort(key=lambda r: (r[0], r[1]))
@@ -676,11 +698,14 @@ def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int
             while head > 0 and low[head - 1] in _SCHEME:
                 head -= 1
         return head, e, "exact"
-    if kind in _HASHES or kind == "file_name":
-        more = _WORD if kind in _HASHES else _HOST
-        if before in more or (before > "\x7f" and before.isalnum()) or not _after_ok(low, e, more):
+    if kind in _HASHES:  # a file named by its hash (<sha256>.exe) is a hit
+        if (before and _word(before)) or (e < len(low) and _word(low[e])):
             return None
-        if kind == "file_name" and before == "." and s > 1 and _word(low[s - 2]):
+        return s, e, "exact"
+    if kind == "file_name":
+        if before in _HOST or (before > "\x7f" and before.isalnum()) or not _after_ok(low, e, _HOST):
+            return None
+        if before == "." and s > 1 and _word(low[s - 2]):
             return None
         return s, e, "exact"
     # Generic: word boundaries on the sides where the value starts or ends with a word.
@@ -728,7 +753,9 @@ class Sweeper:
         found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]] = {}
         m = self.matcher
         if m.automaton is not None and limit > skip:
-            for last, (length, entries) in m.automaton.iter(low):
+            payloads = m.payloads
+            for last, index in m.automaton.iter(low):
+                length, entries = payloads[index]
                 e = last + 1
                 if e <= skip or e > limit:
                     continue
@@ -740,6 +767,15 @@ class Sweeper:
                             *judged, entry.indicator)
             if "%" in text:
                 self._decoded_hits(text, skip, limit, found)
+        if m.hashes and limit > skip:
+            for match in _HEX_RUN.finditer(low):
+                s, e = match.span()
+                if e <= skip or e > limit or e - s not in _HASH_LENGTHS:
+                    continue
+                entries = m.hashes.get(match.group(0))
+                if entries and not (s > 0 and _word(low[s - 1])) and not (e < len(low) and _word(low[e])):
+                    for entry in entries:
+                        found[(s, e, entry.indicator.type, entry.indicator.value)] = (s, e, "exact", entry.indicator)
         if m.ranges and limit > skip:
             lowest, highest = m.starts[0], m.reach[-1]
             for match in _IPV4.finditer(low):
@@ -787,7 +823,9 @@ class Sweeper:
                 return escapes[k], 3
             return d + 2 * k, 1
 
-        for last, (length, entries) in self.matcher.automaton.iter(low):
+        payloads = self.matcher.payloads
+        for last, index in self.matcher.automaton.iter(low):
+            length, entries = payloads[index]
             e = last + 1
             s = e - length
             for entry in entries:
@@ -826,7 +864,9 @@ class Sweeper:
 
 
 def _compiled(indicators: IndicatorSet | Iterable[Indicator]) -> _Matcher:
-    return indicators.compiled() if isinstance(indicators, IndicatorSet) else _Matcher(indicators)
+    if isinstance(indicators, IndicatorSet):
+        return indicators.compiled()
+    return indicators if isinstance(indicators, _Matcher) else _Matcher(indicators)
 
 
 def sweep_text(blocks: Iterable[str], indicators: IndicatorSet | Iterable[Indicator], *,
