@@ -98,6 +98,7 @@ _ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
 _HEX_RUN = re.compile(r"(?<![0-9a-z_])[0-9a-f]{32,}+(?![0-9a-z_])")
 _HASH_LENGTHS = frozenset({32, 40, 64, 128})
 _HASH_TOKENS_FROM = 20_000
+_KB_SOURCE = ("kb",)
 _FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _FOLD_STR = {c: c + 32 for c in range(65, 91)}
 
@@ -274,11 +275,17 @@ class IndicatorSet:
         (undated ones are left out then).
         """
         count = 0
+        # A base repeats the same actor lists, types and dates across many indicators:
+        # one object each keeps a 500k-indicator set hundreds of MB smaller.
+        shared: dict[Any, Any] = {}
         for record in kb.iter_indicators(types=sorted(self.types)):
             if since is not None and (record.last_seen is None or record.last_seen < since):
                 continue
-            count += self.add(Indicator(record.value, record.type, record.actors, record.reports,
-                                        record.last_seen, ("kb",)))
+            count += self.add(Indicator(
+                record.value, shared.setdefault(record.type, record.type),
+                shared.setdefault(record.actors, record.actors), record.reports,
+                shared.setdefault(record.last_seen, record.last_seen), _KB_SOURCE,
+            ))  # fmt: skip
         return count
 
     def add_file(self, path: str | Path) -> int:
