@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kb import corpus, percentiles  # noqa: E402
+from kb import corpus, percentiles
 
 
 def main() -> None:
@@ -78,13 +78,15 @@ def main() -> None:
         run("rest_actor_profile_ms", [f"/api/v1/actors/{a}" for a in picks])
         run("rest_actor_profile_top10_ms", [f"/api/v1/actors/{a}" for a in top * 3])
         accept = {"Accept": "application/taxii+json;version=2.1"}
-        cold = list(dict.fromkeys(picks))[:50]
-        run("taxii_objects_page_cold_ms",
-            [f"/taxii2/api/collections/{collection_id(a)}/objects/?limit=100" for a in cold], accept)
-        run("taxii_objects_page_warm_ms",
-            [f"/taxii2/api/collections/{collection_id(a)}/objects/?limit=100" for a in picks], accept)
-        run("taxii_top10_cold_ms",
-            [f"/taxii2/api/collections/{collection_id(a)}/objects/?limit=100" for a in top], accept)
+        out["top10_visible_reports"] = [a["reports"] for a in listed[:10]]
+
+        def page(actor: str) -> str:
+            return f"/taxii2/api/collections/{collection_id(actor)}/objects/?limit=100"
+
+        run("taxii_objects_page_cold_top10_ms", [page(a) for a in top], accept)
+        cold = [a for a in dict.fromkeys(picks) if a not in top][:40]
+        run("taxii_objects_page_cold_others_ms", [page(a) for a in cold], accept)
+        run("taxii_objects_page_warm_ms", [page(a) for a in picks], accept)
         run("rest_search_ms", [f"/api/v1/search?q={w}" for w in ("phishing", "powershell", "credential")
                                 * (args.requests // 30 + 1)])
         usage = resource.getrusage(resource.RUSAGE_SELF)

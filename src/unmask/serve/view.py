@@ -48,7 +48,7 @@ from unmask.store import (
     check_tlp,
 )
 from unmask.store.kb import open_kb
-from unmask.store.schema import DocumentRow, table_of
+from unmask.store.schema import DocumentActorRow, DocumentRow, table_of
 
 __all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id"]
 
@@ -57,6 +57,8 @@ COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
 _PAGE = 500
 _SCRATCH_KEEP = 32
 _SNAPSHOTS_KEEP = 256
+#: Most rows asked of the store to fill a page when hidden reports are dropped from it.
+_OVERFETCH = 2000
 
 
 def collection_id(actor_id: str) -> str:
@@ -91,6 +93,12 @@ class _State:
     hidden_actors: frozenset[str] = frozenset()
     known_actors: frozenset[str] = frozenset()
     collections: dict[str, str] | None = None
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime:
@@ -195,24 +203,38 @@ class View:
                     break
                 offset += _PAGE
             touched = {a for ref in state.hidden.values() for a in ref.actors}
+            recounted = self._visible_counts() if touched else {}
             shown: list[ActorSummary] = []
             for summary in everyone:
                 if summary.actor_id not in touched:
                     shown.append(summary)
-                    continue
-                refs = list(self._all_reports(actor=summary.actor_id))
-                if not refs:
-                    continue
-                dates = [r.published for r in refs if r.published is not None]
-                shown.append(dataclasses.replace(
-                    summary, reports=len(refs), first_seen=min(dates) if dates else None,
-                    last_seen=max(dates) if dates else None,
-                ))
+                elif summary.actor_id in recounted:
+                    reports, first, last = recounted[summary.actor_id]
+                    shown.append(dataclasses.replace(summary, reports=reports,
+                                                     first_seen=first, last_seen=last))
             shown.sort(key=lambda s: (-s.reports, s.actor_id))
             state.actors = shown
             state.hidden_actors = frozenset(touched)
             state.known_actors = frozenset(a.actor_id for a in everyone)
             return state
+
+    def _visible_counts(self) -> dict[str, tuple[int, dt.date | None, dt.date | None]]:
+        """Per actor: visible reports, first and last publication date (one query)."""
+        documents = table_of(DocumentRow).c
+        links = table_of(DocumentActorRow).c
+        query = (
+            select(links.actor_id, func.count(), func.min(links.published), func.max(links.published))
+            .select_from(table_of(DocumentActorRow).join(
+                table_of(DocumentRow), documents.id == links.document_id))
+            .where(documents.tlp.in_(list(self.allowed)))
+            .group_by(links.actor_id)
+        )
+        try:
+            with self.kb.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: counting actors failed: {exc}") from exc
+        return {r[0]: (int(r[1]), _date(r[2]), _date(r[3])) for r in rows}
 
     def actors(self, *, limit: int, offset: int = 0) -> tuple[list[ActorSummary], int]:
         """Visible actors, most (visible) reports first, and how many there are."""
@@ -351,7 +373,7 @@ class View:
 
     def indicator(self, value: str, *, limit: int = 100) -> IocResult:
         state = self._current()
-        result = self.kb.find_indicator(value, limit=limit + len(state.hidden))
+        result = self.kb.find_indicator(value, limit=min(limit + len(state.hidden), _OVERFETCH))
         if result is None:
             raise NotVisible(f"indicator {value!r} is not in the knowledge base")
         if not state.hidden:
@@ -369,16 +391,18 @@ class View:
         labels = {a.value: a.label for a in result.actors}
         actors = sorted((NamedStat("actor", a, n, 0, label=labels.get(a))
                          for a, n in per_actor.items()), key=lambda s: (-s.reports, s.value))
+        # Sightings the store did not return (past _OVERFETCH) count as visible.
+        unseen = max(0, result.report_count - len(result.sightings))
         return dataclasses.replace(
             result, types=tuple(sorted({s.type for s in sightings})),
-            report_count=len(sightings), first_seen=min(dates) if dates else None,
+            report_count=len(sightings) + unseen, first_seen=min(dates) if dates else None,
             last_seen=max(dates) if dates else None, actors=tuple(actors),
             sightings=tuple(sightings[:limit]),
         )
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         state = self._current()
-        hits = self.kb.search(query, limit=limit + len(state.hidden))
+        hits = self.kb.search(query, limit=min(limit + len(state.hidden), _OVERFETCH))
         return [h for h in hits if self.visible(h.report.tlp)][:limit]
 
     def stats(self) -> dict[str, Any]:
