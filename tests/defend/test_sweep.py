@@ -66,6 +66,12 @@ def test_domain_boundaries(line: str, expected: list[tuple[str, str]]) -> None:
     assert [(t, h) for _, t, h in _hits([line], _set(("domain", "evil-news.info")))] == expected
 
 
+def test_a_host_that_is_an_indicator_is_not_also_its_parents_subdomain() -> None:
+    indicators = _set(("domain", "evil-news.info"), ("domain", "docs.evil-news.info"))
+    assert _hits(["get docs.evil-news.info/a and www.evil-news.info"], indicators) == [
+        (1, "docs.evil-news.info", "exact"), (1, "www.evil-news.info", "subdomain")]
+
+
 @pytest.mark.parametrize(
     ("line", "hit"),
     [

@@ -797,7 +797,11 @@ class Sweeper:
                 for ind in m.in_ranges(address):
                     found[(match.start(), match.end(), ind.type, ind.value)] = (
                         match.start(), match.end(), "in-range", ind)
-        hits = self._place(text, sorted(found.values(), key=lambda h: (h[0], h[1], h[3].type, h[3].value)))
+        # A host that is itself an indicator is reported as that one, not also as a
+        # subdomain of a shorter indicator over the same span.
+        exact = {(h[0], h[1]) for h in found.values() if h[2].startswith("exact") and h[3].type == "domain"}
+        kept = [h for h in found.values() if not (h[2].startswith("subdomain") and (h[0], h[1]) in exact)]
+        hits = self._place(text, sorted(kept, key=lambda h: (h[0], h[1], h[3].type, h[3].value)))
         # What stays for the next block: enough to judge deferred matches and to look back.
         if not final:
             cut = max(0, len(text) - self._keep)
