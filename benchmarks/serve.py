@@ -64,6 +64,8 @@ def main() -> None:
                                "amber_share": args.amber}
 
         def run(name: str, paths: list[str], headers: dict[str, str] | None = None) -> None:
+            if not paths:
+                return
             samples = []
             for path in paths:
                 start = time.perf_counter()
