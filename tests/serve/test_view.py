@@ -87,3 +87,27 @@ def test_create_app_without_fastapi_names_the_extra(kb: KnowledgeBase, monkeypat
         create_app(kb)
     with pytest.raises(MissingDependencyError):
         require_serve_dependencies()
+
+
+def test_concurrent_requests_build_a_snapshot_once(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import unmask.serve.view as view_module
+
+    calls: list[str] = []
+    real = view_module.query_knowledge
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(str(kwargs.get("actor")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(view_module, "query_knowledge", counting)
+    view = View(kb, max_tlp="green")
+    results: list[object] = []
+    threads = [threading.Thread(target=lambda: results.append(view.snapshot("G0016"))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == ["G0016"] and len(results) == 4 and all(r is results[0] for r in results)
+    view.close()

@@ -8,6 +8,7 @@ ceiling; errors are ``{"error": {"type", "message", "source"}}``.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -165,6 +166,10 @@ def router(view: View, *, max_upload: int) -> APIRouter:
         content_type = request.headers.get("content-type", "")
         source = "request body"
         if content_type.startswith("multipart/form-data"):
+            if importlib.util.find_spec("python_multipart") is None:
+                raise ApiError(415, "MissingDependencyError",
+                               "file uploads need python-multipart (pip install 'unmask[serve]'); "
+                               "send the text as text/plain instead")
             form_request = Request(request.scope, receive=_replay(body))
             async with form_request.form() as form:
                 upload = form.get("file")
