@@ -188,3 +188,16 @@ def test_repeated_headers_keep_every_value_in_order() -> None:
     doc = _parse_mail(data)
     assert doc.metadata.extra["received"] == "one\ntwo\nthree"
     assert doc.metadata.extra["received-count"] == "3"
+
+
+def test_a_charset_that_is_not_a_text_encoding_is_guessed() -> None:
+    doc = _parse_mail(b"From: a@example.org\nSubject: s\nContent-Type: text/plain; charset=quoted-printable\n\n"
+                      b"body text\n")
+    assert "body text" in doc.text
+
+
+def test_a_malformed_link_in_html_mail_is_skipped() -> None:
+    data = (b"From: a@example.org\nSubject: s\nContent-Type: text/html\n\n"
+            b"<p>see <a href='http://[::1'>this</a> and <a href='https://evil.example/x'>that</a></p>\n")
+    doc = _parse_mail(data)
+    assert "https://evil.example/x" in doc.text

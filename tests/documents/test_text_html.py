@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import pytest
 
@@ -173,3 +174,24 @@ def test_blog_post_saved_as_text_has_title_and_date() -> None:
 def test_dates_in_sentences_are_not_datelines() -> None:
     data = b"Kimsuky report\n\nOn 18 July 2007 the embassy flag was photographed. Since May 2012 the group has been active.\n"
     assert parse_bytes(data, source="t.txt").metadata.published is None
+
+
+def test_control_characters_after_a_dropped_script_fall_back_to_stripping() -> None:
+    # lxml's parser lets \x01 into a tail, then refuses to write it back when the
+    # script before it is dropped (ValueError): the markup is stripped by hand instead.
+    from unmask.documents.html import html_to_text
+
+    page = b"<html><body><p>Kimsuky</p><script>var x;</script>\x01\x02 tail text after script</body></html>"
+    text = html_to_text(page)
+    assert "Kimsuky" in text and "tail text after script" in text and "var x" not in text
+
+
+def test_odd_dates_in_a_page_raise_no_warning() -> None:
+    # htmldate passes "…ZR" to dateutil, which warns about the unknown time zone.
+    page = (b"<html><head><meta property='article:published_time' content='2024-03-05T09:30:00ZR'>"
+            b"<title>Report</title></head><body><article><p>" + b"Kimsuky sent lures to think tanks. " * 20
+            + b"</p></article></body></html>")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        doc = parse_bytes(page, source="odd-date.html")
+    assert "Kimsuky" in doc.text

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import warnings as warnings_module
 
 from unmask.documents.text import clean_text, decode_text
 from unmask.errors import NoTextError
@@ -68,14 +69,19 @@ def html_to_text(data: bytes | str) -> str:
     except (lxml.etree.LxmlError, *_PARSER_ERRORS):
         root = None
     if root is not None:
-        for element in list(root.iter(*_INVISIBLE_TAGS)):
-            if element.getparent() is not None:
-                element.drop_tree()
-        for element in root.iter(*_BLOCK_TAGS):
-            element.tail = "\n" + (element.tail or "")
-            if element.tag in ("td", "th"):
-                element.tail = " " + (element.tail or "").lstrip("\n")
-        text = _tidy(root.text_content())
+        try:
+            for element in list(root.iter(*_INVISIBLE_TAGS)):
+                if element.getparent() is not None:
+                    element.drop_tree()
+            for element in root.iter(*_BLOCK_TAGS):
+                element.tail = "\n" + (element.tail or "")
+                if element.tag in ("td", "th"):
+                    element.tail = " " + (element.tail or "").lstrip("\n")
+            text = _tidy(root.text_content())
+        except ValueError:
+            # lxml refuses to write back text holding control characters that its
+            # parser let in (moving a tail when a script is dropped): strip by hand.
+            text = ""
     if not text:
         # libxml2 gives up on some input (text nodes over 10 MB, absurd nesting):
         # strip the markup by hand, in one linear pass.
@@ -138,10 +144,14 @@ def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
                         "extraction skipped, full visible text kept")
     else:
         try:
-            result = trafilatura.bare_extraction(
-                data, with_metadata=True, include_comments=False, include_tables=True,
-                include_images=False, include_links=False,
-            )
+            with warnings_module.catch_warnings():
+                # htmldate hands odd date strings to dateutil, which warns about time
+                # zones it does not know: noise about the page, not for the user.
+                warnings_module.simplefilter("ignore")
+                result = trafilatura.bare_extraction(
+                    data, with_metadata=True, include_comments=False, include_tables=True,
+                    include_images=False, include_links=False,
+                )
         except _PARSER_ERRORS as exc:
             warnings.append(f"trafilatura failed ({type(exc).__name__}); full visible text kept")
 

@@ -26,7 +26,6 @@ reader and the Document has ``format="html"``.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime as dt
 import hashlib
@@ -106,7 +105,10 @@ def _links(html: str, visible: str) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for link in collector.links:
-        scheme = urlsplit(link).scheme.lower() if "://" in link or ":" in link else ""
+        try:
+            scheme = urlsplit(link).scheme.lower() if ":" in link else ""
+        except ValueError:  # "http://[::1" and the like: not a link unmask can list
+            continue
         if scheme not in ("http", "https", "ftp", "mailto") or link in seen or link in visible:
             continue
         seen.add(link)
@@ -210,16 +212,17 @@ def _part_text(part: Message, payload: bytes) -> str:
         charset = part.get_content_charset()
     except _MAIL_ERRORS:
         charset = None
+    text = None
     if charset:
         try:
-            codecs.lookup(charset)
-        except (LookupError, ValueError):  # unknown, or not a name at all (a NUL byte in it)
-            charset = None
-    if charset:
-        text = payload.decode(charset, "replace")
-        if text.count("\ufffd") > max(3, len(text) // 200):
-            text = decode_text(payload)
-    else:
+            text = payload.decode(charset, "replace")
+        except (LookupError, ValueError):
+            # Unknown, not a name at all (a NUL byte in it), or a codec that is not a
+            # text encoding ("quoted-printable"): guess as for a part without one.
+            text = None
+        if text is not None and text.count("\ufffd") > max(3, len(text) // 200):
+            text = None
+    if text is None:
         text = decode_text(payload)
     return clean_text(text)
 
