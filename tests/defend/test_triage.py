@@ -382,10 +382,24 @@ def test_known_indicators_name_their_actors() -> None:
     raw = (FIXTURES / "phish-interview.eml").read_bytes()
     result = run(raw, known=known)
     signal = next(s for s in result.signals if s.name == "known-indicator")
-    assert signal.explanation == "asia-newsdaily.com: known indicator of Kimsuky (G0094), 3 reports."
+    assert signal.explanation == ("The message holds an indicator the knowledge base knows: "
+                                  "asia-newsdaily.com: known indicator of Kimsuky (G0094), 3 reports.")
     assert result.verdict == "malicious"
     assert "sarahkim.asianewsdaily@gmail.com" in asked
     assert any(v.startswith("https://drive.google.com/") for v in asked)
+
+
+def test_several_known_indicators_are_one_signal_weighed_once() -> None:
+    def known(value: str) -> IocResult | None:
+        if "newsdaily" not in value:
+            return None
+        return IocResult(value=value, types=("domain",), report_count=1, first_seen=None, last_seen=None,
+                         actors=(NamedStat("actor", "G0094", 1, 1, label="Kimsuky"),), sightings=())
+
+    result = run((FIXTURES / "phish-interview.eml").read_bytes(), known=known)
+    signals = [s for s in result.signals if s.name == "known-indicator"]
+    assert len(signals) == 1 and len(signals[0].evidence) >= 2
+    assert signals[0].weight == 8.0 and "indicators the knowledge base knows" in signals[0].explanation
 
 
 # -- hostile input --------------------------------------------------------------------------

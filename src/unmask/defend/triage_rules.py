@@ -784,6 +784,10 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
 # -- intelligence ---------------------------------------------------------------------
 
 
+#: Known indicators named in the explanation (all of them are in the evidence).
+_MAX_NAMED_KNOWN = 5
+
+
 def _describe(result: IocResult) -> str:
     actors = [f"{a.label or a.value} ({a.value})" if a.label and a.label != a.value else a.value
               for a in result.actors[:3]]
@@ -818,12 +822,21 @@ def check_known(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         candidates.setdefault(item.sha256, Evidence("attachment", item.name or "(no name)",
                                                     f"sha256 {item.sha256}"))
     reported: set[str] = set()
+    found: list[tuple[str, IocResult, Evidence]] = []
     for value, evidence in list(candidates.items())[:_MAX_LOOKUPS]:
         result = ctx.known(value)
         if result is None or result.value in reported:
             continue
         reported.add(result.value)
-        yield _signal("known-indicator", "intel", f"{value}: {_describe(result)}.", (evidence,))
+        found.append((value, result, evidence))
+    if not found:
+        return
+    # One signal, weighed once: five addresses of the same campaign are one finding.
+    named = "; ".join(f"{value}: {_describe(result)}" for value, result, _ in found[:_MAX_NAMED_KNOWN])
+    more = f"; and {len(found) - _MAX_NAMED_KNOWN} more" if len(found) > _MAX_NAMED_KNOWN else ""
+    what = "an indicator" if len(found) == 1 else f"{len(found)} indicators"
+    yield _signal("known-indicator", "intel", f"The message holds {what} the knowledge base knows: {named}{more}.",
+                  tuple(evidence for _, _, evidence in found))
 
 
 RULES: tuple[Rule, ...] = (
