@@ -12,6 +12,7 @@ from unmask.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    check_format,
     err,
     out,
     print_json,
@@ -191,9 +192,7 @@ def actor_command(
 ) -> None:
     """Who is this actor: canonical identity, every vendor's name and who claims it,
     relations — and, with a knowledge base, everything the ingested reports say."""
-    if format not in ("text", "json"):
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose text or json")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, ("text", "json"))
     from unmask.reference.actors import load_actor_graph
 
     try:

@@ -13,8 +13,8 @@ import typer
 from unmask.cli.common import (
     EXIT_FAILED_INPUTS,
     EXIT_OK,
-    EXIT_USAGE,
     Failure,
+    check_format,
     err,
     gather_sources,
     out,
@@ -60,9 +60,7 @@ def analyze_command(
 ) -> None:
     """Analyse reports: actors, indicators, techniques, targets, malware and events, with evidence."""
     formats = ["text", *ANALYSIS_FORMATS]
-    if format not in formats:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(formats)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, formats)
     published_date = _parse_date(published)
     from unmask.documents import read
     from unmask.pipeline import analyze as run_analysis

@@ -11,7 +11,7 @@ import glob
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,13 @@ def reference_progress() -> Iterator[None]:
         set_build_observer(None)
         for spinner in status.values():
             spinner.stop()
+
+
+def check_format(format: str, choices: Sequence[str]) -> None:
+    """Exit with a usage error (2) unless ``format`` is one of ``choices``."""
+    if format not in choices:
+        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(choices)}")
+        raise typer.Exit(EXIT_USAGE)
 
 
 def fail(error: UnmaskError, *, as_json: bool, code: int) -> typer.Exit:

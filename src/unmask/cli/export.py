@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err, fail
+from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, check_format, err, fail
 from unmask.errors import ConfigError, ExportError, UnmaskError
 
 __all__ = ["register"]
@@ -36,9 +36,7 @@ def export_command(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: UNMASK_DB, else SQLite in the user data dir).")] = None,
 ) -> None:
     """Export what the knowledge base knows about an actor, or since a date."""
-    if format not in _FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(_FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, _FORMATS)
     if tlp is not None and tlp.strip().casefold().removeprefix("tlp:").replace("white", "clear") not in _TLPS:
         err.print(f"[bold red]error:[/] unknown TLP {tlp!r}; choose from {', '.join(_TLPS)}")
         raise typer.Exit(EXIT_USAGE)

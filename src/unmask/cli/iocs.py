@@ -29,6 +29,7 @@ from unmask.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Failure,
+    check_format,
     err,
     gather_sources,
     reference_progress,
@@ -122,9 +123,7 @@ def iocs_command(
     ] = False,
 ) -> None:
     """List the observables (IOCs) in reports: refanged, validated, benign noise left out."""
-    if format not in FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, FORMATS)
     from unmask.documents import read
     from unmask.extract.observables import OBSERVABLE_TYPES
 

@@ -21,6 +21,7 @@ from unmask.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_USAGE,
+    check_format,
     err,
     fail,
     gather_sources,
@@ -47,9 +48,7 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.
 
 
 def _check_format(format: str) -> bool:
-    if format not in _FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from text, json")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, _FORMATS)
     return format == "json"
 
 

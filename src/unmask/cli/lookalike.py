@@ -47,6 +47,7 @@ from unmask.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Failure,
+    check_format,
     err,
     fail,
     gather_sources,
@@ -263,9 +264,7 @@ def scan_command(
     ] = None,
 ) -> None:
     """Find domains in reports, a list or the knowledge base that imitate the protected domains."""
-    if format not in SCAN_FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(SCAN_FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, SCAN_FORMATS)
     kb = kb or db is not None
     if not sources and not kb:
         err.print("[bold red]error:[/] give SOURCE... to scan, or --kb for the knowledge base")
@@ -335,9 +334,7 @@ def permute_command(
     format: Annotated[str, typer.Option("--format", "-f", help="txt or json.")] = "txt",
 ) -> None:
     """List names that could imitate DOMAIN (for a DNS or CT-log watch)."""
-    if format not in PERMUTE_FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(PERMUTE_FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, PERMUTE_FORMATS)
     from unmask.defend.lookalike import permutations
 
     try:

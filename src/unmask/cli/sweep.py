@@ -38,6 +38,7 @@ from unmask.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Failure,
+    check_format,
     err,
     fail,
     gather_sources,
@@ -166,9 +167,7 @@ def sweep_command(
     format: Annotated[str, typer.Option("--format", "-f", help="txt, json, jsonl or csv.")] = "txt",
 ) -> None:
     """Find the log lines that hold known indicators (IOCs), and the actors behind them."""
-    if format not in FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, FORMATS)
     as_json = format in ("json", "jsonl")
     since_date: dt.date | None = None
     if since is not None:

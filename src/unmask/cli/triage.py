@@ -32,6 +32,7 @@ from unmask.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     Failure,
+    check_format,
     err,
     gather_sources,
     reference_progress,
@@ -144,9 +145,7 @@ def triage_command(
     format: Annotated[str, typer.Option("--format", "-f", help="txt or json.")] = "txt",
 ) -> None:
     """Triage suspicious e-mails: verdict, score and every signal with its evidence."""
-    if format not in FORMATS:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(FORMATS)}")
-        raise typer.Exit(EXIT_USAGE)
+    check_format(format, FORMATS)
     protected = _protected(protect or [], protect_file or [])
     if protected:
         from unmask.defend.lookalike import find_lookalikes
