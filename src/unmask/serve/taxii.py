@@ -249,14 +249,15 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
             "media_types": [STIX_MEDIA_TYPE],
         }
 
-    def envelope(objects: list[dict[str, Any]], more: bool, token: str | None,
-                 snapshot: Snapshot) -> JSONResponse:
+    def envelope(objects: list[Any], more: bool, token: str | None,
+                 snapshot: Snapshot, key: str = "objects") -> JSONResponse:
+        """An envelope (``key`` "objects") or a versions resource (``key`` "versions")."""
         body: dict[str, Any] = {"more": more}
         if token:
             body["next"] = token
         headers = None
         if objects:
-            body["objects"] = objects
+            body[key] = objects
             added = timestamp(snapshot.date_added)
             headers = {"X-TAXII-Date-Added-First": added, "X-TAXII-Date-Added-Last": added}
         return respond(body, headers)
@@ -322,15 +323,7 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
         listed = [version_of(o, snapshot.date_added) for o in found]
         chunk, more, token = page(listed, filters)
-        body: dict[str, Any] = {"more": more}
-        if token:
-            body["next"] = token
-        headers = None
-        if chunk:
-            body["versions"] = chunk
-            added = timestamp(snapshot.date_added)
-            headers = {"X-TAXII-Date-Added-First": added, "X-TAXII-Date-Added-Last": added}
-        return respond(body, headers)
+        return envelope(chunk, more, token, snapshot, key="versions")
 
     @api.get("/api/collections/{collection}/manifest/")
     def manifest(collection: str, request: Request) -> JSONResponse:
