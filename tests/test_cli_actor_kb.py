@@ -36,3 +36,15 @@ def test_actor_without_a_knowledge_base_still_answers(tmp_path: Path) -> None:
     assert data["actor"]["id"] == "G0094"
     assert data["knowledge_base"] is None
     assert not (tmp_path / "absent.sqlite").exists()
+
+
+def test_values_with_brackets_are_printed_as_written(tmp_path: Path) -> None:
+    # Rich reads "[at]" as markup; messages that quote user input must escape it.
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    assert runner.invoke(app, ["ingest", str(REPO / "examples" / "paper-lantern.txt"), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["ioc", "user[at]nowhere[.]example", "--db", db])
+    assert result.exit_code == 1
+    assert "user[at]nowhere[.]example" in result.output
+    result = runner.invoke(app, ["analyze", str(REPO / "examples" / "paper-lantern.txt"), "--format", "[bold]x"])
+    assert result.exit_code == 2
+    assert "'[bold]x'" in result.output

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from unmask.cli.common import (
     EXIT_NOT_FOUND,
@@ -181,7 +182,7 @@ def _knowledge_base_profile(actor_key: str, db: str | None) -> ActorProfile | No
         with kb:
             return kb.actor_profile(actor_key)
     except UnmaskError as exc:
-        err.print(f"[yellow]knowledge base not used:[/] {exc}")
+        err.print(f"[yellow]knowledge base not used:[/] {escape(str(exc))}")
         return None
 
 
@@ -199,7 +200,7 @@ def actor_command(
         with reference_progress():
             graph = load_actor_graph()
     except UnmaskError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
     lookup = graph.lookup(name)
     report = actor_report(name, lookup, graph)
@@ -215,7 +216,7 @@ def actor_command(
         return
     if best is None:
         hint = report["suggestions"]
-        err.print(f"[bold red]unknown actor:[/] {name!r}")
+        err.print(f"[bold red]unknown actor:[/] {escape(repr(name))}")
         if hint:
             err.print("did you mean: " + ", ".join(hint))
         raise typer.Exit(EXIT_NOT_FOUND)

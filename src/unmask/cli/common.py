@@ -18,6 +18,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from unmask.errors import DocumentError, UnmaskError
 
@@ -106,7 +107,7 @@ def report_failures(failures: list[Failure], *, as_json: bool) -> None:
         return
     err.print(f"[bold red]{len(failures)} input(s) failed:[/]")
     for failure in failures:
-        err.print(f"  [red]✗[/] {failure.error}", markup=True, highlight=False)
+        err.print(f"  [red]✗[/] {escape(str(failure.error))}", highlight=False)
 
 
 @contextlib.contextmanager
@@ -139,7 +140,7 @@ def reference_progress() -> Iterator[None]:
 def check_format(format: str, choices: Sequence[str]) -> None:
     """Exit with a usage error (2) unless ``format`` is one of ``choices``."""
     if format not in choices:
-        err.print(f"[bold red]error:[/] unknown format {format!r}; choose from {', '.join(choices)}")
+        err.print(f"[bold red]error:[/] unknown format {escape(repr(format))}; choose from {', '.join(choices)}")
         raise typer.Exit(EXIT_USAGE)
 
 
@@ -148,5 +149,5 @@ def fail(error: UnmaskError, *, as_json: bool, code: int) -> typer.Exit:
     if as_json:
         sys.stderr.write(json.dumps(error_dict(error)) + "\n")
     else:
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
     return typer.Exit(code)

@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, check_format, err, fail
 from unmask.errors import ConfigError, ExportError, UnmaskError
@@ -38,7 +39,7 @@ def export_command(
     """Export what the knowledge base knows about an actor, or since a date."""
     check_format(format, _FORMATS)
     if tlp is not None and tlp.strip().casefold().removeprefix("tlp:").replace("white", "clear") not in _TLPS:
-        err.print(f"[bold red]error:[/] unknown TLP {tlp!r}; choose from {', '.join(_TLPS)}")
+        err.print(f"[bold red]error:[/] unknown TLP {escape(repr(tlp))}; choose from {', '.join(_TLPS)}")
         raise typer.Exit(EXIT_USAGE)
     if actor is None and since is None and until is None:
         err.print("[bold red]error:[/] say what to export: --actor NAME and/or --since DATE")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console, Group, RenderableType
+from rich.markup import escape
 from rich.text import Text
 
 from unmask.cli.common import (
@@ -214,7 +215,7 @@ def search_command(
     elif hits:
         render_search(hits, out)
     else:
-        err.print(f"No report matches {query!r}.")
+        err.print(f"No report matches {escape(repr(query))}.")
     raise typer.Exit(EXIT_OK if hits else EXIT_NOT_FOUND)
 
 
@@ -270,7 +271,7 @@ def show_command(
         analysis = kb.get_analysis(sha256)
         ref = kb.get_report(sha256)
     if analysis is None or ref is None:  # pragma: no cover - deleted in between
-        err.print(f"[bold red]error:[/] report {report!r} vanished")
+        err.print(f"[bold red]error:[/] report {escape(repr(report))} vanished")
         raise typer.Exit(EXIT_NOT_FOUND)
     if as_json:
         print_json({"report": ref.to_dict(), "analysis": analysis.to_dict()})
@@ -321,7 +322,7 @@ def ioc_command(
         if as_json:
             print_json({"value": value, "report_count": 0, "sightings": []})
         else:
-            err.print(f"{value!r} is not in any stored report.")
+            err.print(f"{escape(repr(value))} is not in any stored report.")
         raise typer.Exit(EXIT_NOT_FOUND)
     if as_json:
         print_json(result.to_dict())

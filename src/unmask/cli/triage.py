@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from unmask.cli.common import (
     EXIT_FAILED_INPUTS,
@@ -84,7 +85,7 @@ def _protected(domains: list[str], files: list[Path]) -> list[str]:
         try:
             lines = file.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeError) as exc:
-            err.print(f"[bold red]error:[/] --protect-file {str(file)!r} cannot be read: {exc}")
+            err.print(f"[bold red]error:[/] --protect-file {escape(repr(str(file)))} cannot be read: {escape(str(exc))}")
             raise typer.Exit(EXIT_USAGE) from exc
         found.extend(line.split("#", 1)[0].strip() for line in lines)
     return [d for d in found if d]
@@ -127,7 +128,7 @@ def _knowledge_base(db: str | None) -> KnowledgeBase | None:
     try:
         return open_existing(db)
     except UnmaskError as exc:
-        err.print(f"[yellow]knowledge base not used:[/] {exc}")
+        err.print(f"[yellow]knowledge base not used:[/] {escape(str(exc))}")
         return None
 
 
@@ -153,7 +154,7 @@ def triage_command(
         try:
             find_lookalikes([], protected)  # checks every protected domain once, up front
         except UnmaskError as exc:
-            err.print(f"[bold red]error:[/] {exc}")
+            err.print(f"[bold red]error:[/] {escape(str(exc))}")
             raise typer.Exit(EXIT_USAGE) from exc
     from unmask.defend.triage import triage_message
 
