@@ -19,11 +19,11 @@ from unmask.defend.sweep import (
     Indicator,
     IndicatorSet,
     SweepHit,
-    read_log,
     sweep_file,
     sweep_lines,
     sweep_text,
 )
+from unmask.documents.logs import read_log
 from unmask.errors import DocumentError, UnmaskError
 
 FIXTURES = REPO / "tests" / "fixtures" / "defend" / "sweep"

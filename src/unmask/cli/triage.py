@@ -19,7 +19,6 @@ are still reported).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -39,7 +38,7 @@ from unmask.cli.common import (
     reference_progress,
     report_failures,
 )
-from unmask.errors import DocumentError, TooLargeError, UnmaskError
+from unmask.errors import UnmaskError
 
 if TYPE_CHECKING:  # imported by the command itself, so ``unmask --help`` stays fast
     from unmask.defend.triage import KnownLookup, Triage
@@ -50,32 +49,6 @@ __all__ = ["FORMATS", "register"]
 FORMATS = ("txt", "json")
 _JSON_SCHEMA = 1
 _MAX_SHOWN = 160
-
-
-def _limit() -> int:
-    from unmask.documents import DEFAULT_MAX_BYTES
-
-    env = os.environ.get("UNMASK_MAX_BYTES")
-    if env and env.isdigit():
-        return int(env)
-    return DEFAULT_MAX_BYTES
-
-
-def _read(path: str, limit: int) -> tuple[str, bytes]:
-    """The raw bytes of one message (``-`` = standard input) and its label."""
-    if path == "-":
-        data = sys.stdin.buffer.read(limit + 1)
-        label = "<stdin>"
-    else:
-        label = path
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(limit + 1)
-        except OSError as exc:
-            raise DocumentError(path, f"cannot be read: {exc.strerror or exc}") from exc
-    if len(data) > limit:
-        raise TooLargeError(label, f"more than {limit:,} bytes", hint="raise it with UNMASK_MAX_BYTES")
-    return label, data
 
 
 def _protected(domains: list[str], files: list[Path]) -> list[str]:
@@ -157,9 +130,9 @@ def triage_command(
             err.print(f"[bold red]error:[/] {escape(str(exc))}")
             raise typer.Exit(EXIT_USAGE) from exc
     from unmask.defend.triage import triage_message
+    from unmask.documents import read_bytes
 
     paths, failures = gather_sources(messages)
-    limit = _limit()
     results: list[Triage] = []
     kb = _knowledge_base(db)
     known: KnownLookup | None = kb.find_indicator if kb is not None else None
@@ -167,7 +140,7 @@ def triage_command(
         with reference_progress():
             for path in paths:
                 try:
-                    label, data = _read(path, limit)
+                    label, data = read_bytes(path, name="<stdin>" if path == "-" else path)
                     results.append(triage_message(data, protected=protected, known=known, source=label))
                 except UnmaskError as exc:
                     failures.append(Failure(path, exc))

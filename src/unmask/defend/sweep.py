@@ -33,24 +33,23 @@ that overlap across a block edge may swap). See docs/defend-sweep.md.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import functools
 import gzip
-import io
 import ipaddress
 import json
 import re
-import sys
 import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
 
+from unmask.documents import read_bytes
+from unmask.documents.logs import BLOCK, open_log
 from unmask.errors import DocumentError, UnmaskError
 
 if TYPE_CHECKING:
@@ -65,7 +64,6 @@ __all__ = [
     "SkippedIndicator",
     "SweepHit",
     "Sweeper",
-    "read_log",
     "sweep_file",
     "sweep_lines",
     "sweep_text",
@@ -108,7 +106,7 @@ _LOOK = 130
 _BEHIND = 300
 #: Characters of the line quoted on each side of a hit.
 _CONTEXT = 120
-_BLOCK = 1 << 20
+_BLOCK = BLOCK
 
 
 def _fold(text: str) -> str:
@@ -295,11 +293,7 @@ class IndicatorSet:
         a MISP event; anything else is a list, one value per line (defanged allowed,
         ``#`` comments and blank lines ignored, junk lines reported as skipped).
         """
-        source = str(path)
-        try:
-            data = sys.stdin.buffer.read() if source == "-" else Path(path).read_bytes()
-        except OSError as exc:
-            raise DocumentError(source, f"cannot read indicator file: {exc.strerror or exc}") from exc
+        source, data = read_bytes(path, name=str(path))
         return self.add_bytes(data, source=source)
 
     def add_bytes(self, data: bytes, *, source: str) -> int:
@@ -919,39 +913,8 @@ def sweep_lines(lines: Iterable[str], indicators: IndicatorSet | Iterable[Indica
     return sweep_text(blocks(), indicators, source=source)
 
 
-def read_log(stream: IO[bytes], *, source: str, block: int = _BLOCK) -> Iterator[str]:
-    """Decoded text blocks of a log (gzip is detected by its magic bytes).
-
-    Invalid UTF-8 becomes U+FFFD; a truncated or corrupt gzip raises DocumentError
-    after the blocks read so far.
-    """
-    buffered: Any = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-    read = buffered.read
-    if buffered.peek(2)[:2] == b"\x1f\x8b":
-        # read1: what was decompressed is returned before a truncated end raises.
-        read = gzip.GzipFile(fileobj=buffered, mode="rb").read1
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    try:
-        while True:
-            data = read(block)
-            if not data:
-                break
-            yield decoder.decode(data)
-        yield decoder.decode(b"", final=True)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DocumentError(source, f"log could not be read to the end: {exc}") from exc
-
-
 def sweep_file(path: str | Path, indicators: IndicatorSet | Iterable[Indicator], *,
                source: str | None = None) -> Iterator[SweepHit]:
     """Hits in a log file (``-`` is standard input; ``.gz`` or not, by content)."""
     name = source or str(path)
-    if str(path) == "-":
-        yield from sweep_text(read_log(sys.stdin.buffer, source=name), indicators, source=name)
-        return
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, after the generator
-    except OSError as exc:
-        raise DocumentError(name, f"cannot open log: {exc.strerror or exc}") from exc
-    with handle:
-        yield from sweep_text(read_log(handle, source=name), indicators, source=name)
+    return sweep_text(open_log(path, source=name), indicators, source=name)

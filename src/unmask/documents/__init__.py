@@ -3,6 +3,6 @@ into a :class:`~unmask.model.Document`."""
 
 from __future__ import annotations
 
-from unmask.documents.read import DEFAULT_MAX_BYTES, parse_bytes, read
+from unmask.documents.read import DEFAULT_MAX_BYTES, parse_bytes, read, read_bytes
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read"]
+__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read", "read_bytes"]

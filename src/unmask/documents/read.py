@@ -2,7 +2,8 @@
 
 The reader is chosen by content — magic bytes and markup sniffing
 (:mod:`unmask.documents.sniff`) — with the file name only as a tie-breaker. This is
-the only module of the package that touches the file system or standard input.
+the module of the package that reads whole sources from the file system or standard
+input; :mod:`unmask.documents.logs` streams logs, which are read line by line.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read"]
+__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read", "read_bytes"]
 
 #: Default size limit for one input (100 MB); ``UNMASK_MAX_BYTES`` overrides.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -71,6 +72,24 @@ def read(
     reason when it cannot be read (empty, too large, encrypted, no text, not a report).
     """
     limit = _max_bytes(max_bytes)
+    label, data = read_bytes(source, max_bytes=limit, name=name)
+    return parse_bytes(data, source=label, max_bytes=limit)
+
+
+def read_bytes(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str | None = None,
+) -> tuple[str, bytes]:
+    """The label and raw bytes of ``source`` (a path, bytes or ``"-"``), unparsed.
+
+    For callers that read a format of their own (an IOC list, a raw e-mail for
+    triage). Over ``max_bytes`` (default ``UNMASK_MAX_BYTES`` or 100 MB) is a
+    :class:`~unmask.errors.TooLargeError`; an unreadable path a
+    :class:`~unmask.errors.DocumentError`.
+    """
+    limit = _max_bytes(max_bytes)
     if isinstance(source, bytes):
         label = name or "<bytes>"
         data = source
@@ -91,7 +110,9 @@ def read(
                 data = fh.read(limit + 1)
         except OSError as exc:
             raise DocumentError(label, f"cannot be read: {exc.strerror or exc}") from exc
-    return parse_bytes(data, source=label, max_bytes=limit)
+    if len(data) > limit:
+        raise TooLargeError(label, f"more than {limit:,} bytes", hint="raise the limit with UNMASK_MAX_BYTES")
+    return label, data
 
 
 def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
