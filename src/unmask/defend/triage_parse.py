@@ -1,20 +1,18 @@
 """The parts of an e-mail that phishing triage looks at.
 
-:func:`parse_message` reads a raw RFC 5322 message in two passes:
+:func:`parse_message` reads a raw RFC 5322 message with
+:func:`unmask.documents.mail.parse_email`, the reader ``unmask analyze`` uses: it
+refuses parser bombs, cuts over-long headers, decodes RFC 2047 headers and gives the
+message's text — header block, visible bodies, ``[links]`` and ``[attachments]``
+blocks — on which observables are extracted and lure language is searched. On the
+same walk (the reader's ``observe`` hook) triage collects what the Document does not
+keep: every HTML anchor with its visible text next to its target (the mismatch
+between the two is the phishing sign), ``data:``/``javascript:`` targets, and each
+attachment's first bytes and, for ZIP archives, the member names and whether they
+are encrypted.
 
-1. :func:`unmask.documents.mail.parse_email` (the reader ``unmask analyze`` uses)
-   refuses parser bombs (deep nesting), decodes RFC 2047 headers and gives the
-   message's text — header block, visible bodies, ``[links]`` and ``[attachments]``
-   blocks — on which observables are extracted and lure language is searched;
-2. a second, structural walk with the stdlib parser (the same ``policy.default`` as
-   the reader, every call guarded) collects what the Document does not keep:
-   every HTML anchor with its visible text next to its target (the mismatch between
-   the two is the phishing sign), ``data:``/``javascript:`` targets, and each
-   attachment's first bytes and, for ZIP archives, the member names and whether
-   they are encrypted.
-
-The same limits as the mail reader apply (1,000 parts, 30 levels of nesting, 500
-links); what is cut is listed in :attr:`MailView.warnings`.
+The reader's limits apply (1,000 parts, 30 levels of nesting), and at most 500
+anchors are kept; what is cut is listed in :attr:`MailView.warnings`.
 """
 
 from __future__ import annotations
@@ -25,22 +23,18 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from email import policy
 from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
-from email.parser import BytesParser
 from email.utils import getaddresses
 from html.parser import HTMLParser
 
-from unmask.documents.mail import parse_email, tame_headers
+from unmask.documents.mail import parse_email
 from unmask.errors import DocumentError, UnsupportedFormatError
 from unmask.model import Document
 
 __all__ = ["Address", "Anchor", "AttachmentInfo", "MailView", "parse_message"]
 
-_MAX_PARTS = 1000
-_MAX_DEPTH = 30
 _MAX_ANCHORS = 500
 _MAX_ZIP_MEMBERS = 200
 _MAX_ANCHOR_TEXT = 300
@@ -179,15 +173,6 @@ def _anchors(html: str) -> list[Anchor]:
     return collector.finish()
 
 
-def _payload(part: Message) -> bytes:
-    try:
-        payload = part.get_payload(decode=True)
-    except _MAIL_ERRORS:
-        payload = None
-    if isinstance(payload, bytes):
-        return payload
-    raw = part.get_payload()
-    return raw.encode("utf-8", "replace") if isinstance(raw, str) else b""
 
 
 def _text(part: Message, payload: bytes) -> str:
@@ -223,18 +208,8 @@ def _decode_header_text(value: str) -> str:
     return value
 
 
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except _MAIL_ERRORS:
-        return "application/octet-stream"
 
 
-def _disposition(part: Message) -> str | None:
-    try:
-        return part.get_content_disposition()
-    except _MAIL_ERRORS:
-        return None
 
 
 def _zip_listing(payload: bytes) -> tuple[tuple[str, ...], bool]:
@@ -254,42 +229,18 @@ def _zip_listing(payload: bytes) -> tuple[tuple[str, ...], bool]:
     return names, any(info.flag_bits & 0x01 for info in infos)
 
 
-class _Walker:
+class _Observer:
+    """What triage needs from the reader's walk: anchors of HTML bodies, attachment bytes."""
+
     def __init__(self) -> None:
         self.anchors: list[Anchor] = []
         self.attachments: list[AttachmentInfo] = []
-        self.warnings: list[str] = []
-        self.parts = 0
 
-    def visit(self, part: Message, depth: int = 0) -> None:
-        self.parts += 1
-        if self.parts > _MAX_PARTS:
-            if self.parts == _MAX_PARTS + 1:
-                self.warnings.append(f"more than {_MAX_PARTS} MIME parts; the rest not triaged")
-            return
-        ctype = _content_type(part)
-        if part.is_multipart() and ctype.startswith("multipart/"):
-            if depth >= _MAX_DEPTH:
-                self.warnings.append(f"MIME parts nested more than {_MAX_DEPTH} deep not triaged")
-                return
-            subparts = part.get_payload()
-            if isinstance(subparts, list):
-                for sub in subparts:
-                    if isinstance(sub, Message):
-                        self.visit(sub, depth + 1)
-            return
-        if part.is_multipart() or ctype == "message/rfc822":
-            # A forwarded message: listed as an attachment, not walked into.
-            self.attachments.append(self._info(part, ctype, _message_bytes(part)))
-            return
-        payload = _payload(part)
-        is_body = (ctype in ("text/plain", "text/html") and _disposition(part) != "attachment"
-                   and _filename(part) is None)
-        if is_body:
-            if ctype == "text/html" and len(self.anchors) < _MAX_ANCHORS:
-                self.anchors.extend(_anchors(_text(part, payload)))
-            return
-        self.attachments.append(self._info(part, ctype, payload))
+    def __call__(self, part: Message, ctype: str, payload: bytes, is_body: bool) -> None:
+        if not is_body:
+            self.attachments.append(self._info(part, ctype, payload))
+        elif ctype == "text/html" and len(self.anchors) < _MAX_ANCHORS:
+            self.anchors.extend(_anchors(_text(part, payload)))
 
     @staticmethod
     def _info(part: Message, ctype: str, payload: bytes) -> AttachmentInfo:
@@ -301,17 +252,6 @@ class _Walker:
         )
 
 
-def _message_bytes(part: Message) -> bytes:
-    payload = part.get_payload()
-    inner = payload[0] if isinstance(payload, list) and payload else payload
-    if isinstance(inner, Message):
-        try:
-            return inner.as_bytes()
-        except _MAIL_ERRORS:
-            return str(inner.get_payload()).encode("utf-8", "replace")
-    return _payload(part)
-
-
 def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     """Parse ``raw`` for triage; raises :class:`~unmask.errors.DocumentError` when it
     is empty, not an e-mail, or a structure the mail reader refuses."""
@@ -320,13 +260,11 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
     if not raw.strip():
         raise DocumentError(source, "is empty", hint="pass the message as .eml or raw RFC 5322")
     sha256 = hashlib.sha256(raw).hexdigest()
+    observer = _Observer()
     try:
-        document = parse_email(raw, source=source, sha256=sha256, parse_child=None)
+        document = parse_email(raw, source=source, sha256=sha256, parse_child=None, observe=observer)
     except _MAIL_ERRORS as exc:  # the reader lets no stdlib error through; kept as a seam
         raise DocumentError(source, f"is not a readable e-mail ({type(exc).__name__}: {exc})") from exc
-    # The second walk parses the message with the same header limits as the reader
-    # (whose cuts are already listed in ``document.warnings``).
-    raw, _ = tame_headers(raw)
     # metadata.extra joins repeated headers with newlines; "received-count" is the
     # reader's own count, not a header.
     headers = {name: tuple(value.split("\n")) for name, value in document.metadata.extra.items()
@@ -335,14 +273,7 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
         raise UnsupportedFormatError(
             source, "is not an e-mail: it has none of the From, To, Subject, Date or Received headers",
             hint="save the message as .eml (the original with its headers), not the text of it")
-    walker = _Walker()
-    try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
-        walker.visit(message)
-    except _MAIL_ERRORS as exc:
-        raise DocumentError(source, f"MIME structure could not be walked ({type(exc).__name__})") from exc
     return MailView(
-        document=document, headers=headers, anchors=tuple(walker.anchors),
-        attachments=tuple(walker.attachments),
-        warnings=tuple(dict.fromkeys((*document.warnings, *walker.warnings))),
+        document=document, headers=headers, anchors=tuple(observer.anchors),
+        attachments=tuple(observer.attachments), warnings=tuple(dict.fromkeys(document.warnings)),
     )

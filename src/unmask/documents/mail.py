@@ -43,10 +43,15 @@ from unmask.documents.text import clean_text, decode_text
 from unmask.errors import DocumentError, NoTextError, UnsupportedFormatError
 from unmask.model import Attachment, Document, Metadata
 
-__all__ = ["ChildReader", "parse_email", "tame_headers"]
+__all__ = ["ChildReader", "PartObserver", "parse_email", "tame_headers"]
 
 #: Reads an attachment's bytes (and a source label for it) into a Document.
 ChildReader = Callable[[bytes, str], Document]
+#: Called for every body and attachment part the reader visits, with the part, its
+#: content type, its decoded bytes and whether it is a body: a caller that needs what
+#: the Document does not keep (an HTML link's text next to its target, an attachment's
+#: bytes) sees it on the same walk, with the same limits.
+PartObserver = Callable[[Message, str, bytes, bool], None]
 
 _MAX_PARTS = 1000
 _MAX_DEPTH = 30
@@ -243,9 +248,10 @@ def _content_type(part: Message) -> str:
 
 
 class _Walker:
-    def __init__(self, source: str, parse_child: ChildReader | None) -> None:
+    def __init__(self, source: str, parse_child: ChildReader | None, observe: PartObserver | None = None) -> None:
         self.source = source
         self.parse_child = parse_child
+        self.observe = observe
         self.bodies: list[str] = []
         self.attachments: list[Attachment] = []
         self.children: list[Document] = []
@@ -292,6 +298,8 @@ class _Walker:
         html_text = "\n".join(self.bodies[before:])
         for sub in plain:
             payload = _decode_part(sub)
+            if self.observe is not None:
+                self.observe(sub, "text/plain", payload, True)
             text = _part_text(sub, payload).strip()
             if not has_html or _differs(text, html_text):
                 self.bodies.append(text)
@@ -307,6 +315,8 @@ class _Walker:
         return disposition != "attachment" and _filename(part) is None
 
     def add_body(self, part: Message, ctype: str, payload: bytes) -> None:
+        if self.observe is not None:
+            self.observe(part, ctype, payload, True)
         text = _part_text(part, payload)
         if ctype == "text/html":
             visible = html_to_text(text)
@@ -319,6 +329,8 @@ class _Walker:
             self.bodies.append(text)
 
     def attach(self, part: Message, ctype: str, payload: bytes) -> None:
+        if self.observe is not None:
+            self.observe(part, ctype, payload, False)
         name = _filename(part)
         self.attachments.append(Attachment(
             name=name, content_type=ctype, size=len(payload),
@@ -411,9 +423,14 @@ def _web_archive_page(msg: Message, headers: dict[str, list[str]], *, source: st
 
 
 def parse_email(
-    data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None
+    data: bytes, *, source: str, sha256: str, parse_child: ChildReader | None = None,
+    observe: PartObserver | None = None,
 ) -> Document:
-    """Read an RFC 5322 / MIME message into a Document (children from attachments)."""
+    """Read an RFC 5322 / MIME message into a Document (children from attachments).
+
+    ``observe`` (see :data:`PartObserver`) sees every body and attachment part walked;
+    a web page saved as MHTML is read as HTML and walks none.
+    """
     size = len(data)
     data, tamed = tame_headers(data)
     depth = _deepest_nesting(data)
@@ -431,7 +448,7 @@ def parse_email(
         page = _web_archive_page(msg, headers, source=source, sha256=sha256, size=size)
         if page is not None:
             return dataclasses.replace(page, warnings=(*tamed, *page.warnings)) if tamed else page
-    walker = _Walker(source, parse_child)
+    walker = _Walker(source, parse_child, observe)
     walker.warnings.extend(tamed)
     try:
         walker.visit(msg)
