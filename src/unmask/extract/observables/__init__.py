@@ -144,6 +144,8 @@ class _Collector:
         self.hosts: dict[str, _HostInfo] = {}
         self.domains: dict[str, bool] = {}
         self.names: dict[str, tuple[bool, bool]] = {}
+        #: (local part, host as written) -> (value, benign reasons), None when not an address.
+        self.emails: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
         self.handlers: dict[str, Callable[[re.Match[str]], None]] = {
             "url": self.url,
             "surl": self.surl,
@@ -342,20 +344,32 @@ class _Collector:
     def email(self, m: re.Match[str]) -> None:
         start, end = m.span("email")
         h_start, h_end = m.span("ehost")
-        host = m.group("ehost").lower()
+        written = m.group("ehost")
         local = self.r[start : h_start - 1]
-        local_ok = not (local.startswith(".") or ".." in local)
-        reasons = self.host(m.group("ehost"), h_start, h_end)
-        if reasons is None:
+        reasons = self.host(written, h_start, h_end)
+        if reasons is not None:
+            # The same address written again (a host that is a real domain): judged once.
+            key = (local, written)
+            try:
+                known = self.emails[key]
+            except KeyError:
+                known = self.emails[key] = self._address(local, written.lower(), reasons)
+        else:
             s, e = self.original(start, end)
             defanged = self.text[s:e] != self.r[start:end]
+            host = written.lower()
             if not (defanged and _loose_host(host)):
                 return
-            reasons = []
-        if not local_ok or _XMPP.search(host):
-            return
+            known = self._address(local, host, [])
+        if known is not None:
+            self.emit("email", known[0], start, end, known[1])
+
+    def _address(self, local: str, host: str, reasons: list[str]) -> tuple[str, list[str]] | None:
+        """(value, benign reasons) of ``local@host``, or None when it is not an address."""
+        if local.startswith(".") or ".." in local or _XMPP.search(host):
+            return None
         value = f"{local}@{host}".lower()
-        self.emit("email", value, start, end, reasons + self._value_reasons(value))
+        return value, reasons + self._value_reasons(value)
 
     def ipv4(self, m: re.Match[str]) -> None:
         start, end = m.span("ipv4")

@@ -65,12 +65,9 @@ class Refanged:
     """Refanged text and the way back to the original offsets."""
 
     text: str
-    #: Sorted starts (in ``text``) of the replaced pieces, and for each piece its
-    #: end in ``text`` and its range in the original.
-    starts: tuple[int, ...]
-    pieces: tuple[tuple[int, int, int, int], ...]
-    #: ``ends[i]`` is the end (in ``text``) of piece ``i``; ``shifts[j]`` is what to
-    #: add to an offset that follows ``j`` pieces to get the original offset.
+    #: ``ends[i]`` is the end (in ``text``) of replaced piece ``i`` (sorted);
+    #: ``shifts[j]`` is what to add to an offset that follows ``j`` pieces to get
+    #: the original offset.
     ends: tuple[int, ...] = ()
     shifts: tuple[int, ...] = (0,)
 
@@ -180,10 +177,10 @@ def refang(text: str, *, spaced: bool | None = None) -> Refanged:
         edits.extend(_spaced_edits(text))
         edits.sort()
     if not edits:
-        return Refanged(text, (), ())
+        return Refanged(text)
     out: list[str] = []
-    starts: list[int] = []
-    pieces: list[tuple[int, int, int, int]] = []
+    ends: list[int] = []
+    shifts: list[int] = [0]
     pos = 0
     rpos = 0
     for s, e, rep in edits:
@@ -193,14 +190,12 @@ def refang(text: str, *, spaced: bool | None = None) -> Refanged:
             out.append(text[pos:s])
             rpos += s - pos
         out.append(rep)
-        starts.append(rpos)
-        pieces.append((rpos, rpos + len(rep), s, e))
         rpos += len(rep)
+        ends.append(rpos)
+        shifts.append(e - rpos)  # original minus refanged offset after this piece
         pos = e
     out.append(text[pos:])
-    ends = tuple(p[1] for p in pieces)
-    shifts = (0, *(p[3] - p[1] for p in pieces))
-    return Refanged("".join(out), tuple(starts), tuple(pieces), ends, shifts)
+    return Refanged("".join(out), tuple(ends), tuple(shifts))
 
 
 def refang_text(text: str) -> str:
