@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from unmask.errors import DocumentError, UnmaskError
+from unmask.errors import ConfigError, DocumentError, UnmaskError
 
 __all__ = [
     "EXIT_FAILED_INPUTS",
@@ -135,6 +135,21 @@ def reference_progress() -> Iterator[None]:
         set_build_observer(None)
         for spinner in status.values():
             spinner.stop()
+
+
+def read_protected(domains: Sequence[str], files: Sequence[Path]) -> list[str]:
+    """Domains from ``--protect`` and ``--protect-file`` (one a line, ``#`` comments).
+
+    An unreadable file is a :class:`~unmask.errors.ConfigError` (a usage error).
+    """
+    found = [d.strip() for d in domains if d.strip()]
+    for path in files:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError) as exc:
+            raise ConfigError(f"--protect-file {str(path)!r} cannot be read: {exc}") from exc
+        found.extend(line.split("#", 1)[0].strip() for line in lines)
+    return [d for d in found if d]
 
 
 def check_format(format: str, choices: Sequence[str]) -> None:

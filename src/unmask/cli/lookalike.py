@@ -51,6 +51,7 @@ from unmask.cli.common import (
     err,
     fail,
     gather_sources,
+    read_protected,
     reference_progress,
     report_failures,
 )
@@ -186,22 +187,6 @@ def _kb_candidates(db: str | None, seen: dict[str, list[_Sighting]]) -> int:
     return count
 
 
-def _read_protected(protect: list[str], protect_files: list[Path]) -> list[str]:
-    domains = [p for p in protect if p.strip()]
-    for path in protect_files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"--protect-file {str(path)!r} cannot be read: {exc}") from exc
-        for line in text.splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line:
-                domains.append(line)
-    if not domains:
-        raise ConfigError("no protected domain: pass --protect DOMAIN (repeatable) or --protect-file FILE")
-    return domains
-
-
 def _write_scan(
     format: str,
     protected: list[str],
@@ -273,7 +258,9 @@ def scan_command(
 
     as_json = format == "json"
     try:
-        protected = _read_protected(protect or [], protect_file or [])
+        protected = read_protected(protect or [], protect_file or [])
+        if not protected:
+            raise ConfigError("no protected domain: pass --protect DOMAIN (repeatable) or --protect-file FILE")
         with reference_progress():
             index = LookalikeIndex(protected)
     except UnmaskError as exc:

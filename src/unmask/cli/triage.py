@@ -34,11 +34,13 @@ from unmask.cli.common import (
     Failure,
     check_format,
     err,
+    fail,
     gather_sources,
+    read_protected,
     reference_progress,
     report_failures,
 )
-from unmask.errors import UnmaskError
+from unmask.errors import ConfigError, UnmaskError
 
 if TYPE_CHECKING:  # imported by the command itself, so ``unmask --help`` stays fast
     from unmask.defend.triage import KnownLookup, Triage
@@ -49,19 +51,6 @@ __all__ = ["FORMATS", "register"]
 FORMATS = ("txt", "json")
 _JSON_SCHEMA = 1
 _MAX_SHOWN = 160
-
-
-def _protected(domains: list[str], files: list[Path]) -> list[str]:
-    """Domains from ``--protect`` and ``--protect-file`` (one per line, ``#`` comments)."""
-    found = [d.strip() for d in domains if d.strip()]
-    for file in files:
-        try:
-            lines = file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeError) as exc:
-            err.print(f"[bold red]error:[/] --protect-file {escape(repr(str(file)))} cannot be read: {escape(str(exc))}")
-            raise typer.Exit(EXIT_USAGE) from exc
-        found.extend(line.split("#", 1)[0].strip() for line in lines)
-    return [d for d in found if d]
 
 
 def _short(value: str) -> str:
@@ -120,7 +109,10 @@ def triage_command(
 ) -> None:
     """Triage suspicious e-mails: verdict, score and every signal with its evidence."""
     check_format(format, FORMATS)
-    protected = _protected(protect or [], protect_file or [])
+    try:
+        protected = read_protected(protect or [], protect_file or [])
+    except ConfigError as exc:
+        raise fail(exc, as_json=format == "json", code=EXIT_USAGE) from None
     if protected:
         from unmask.defend.lookalike import find_lookalikes
 
