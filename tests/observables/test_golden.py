@@ -77,6 +77,10 @@ def test_benign_noise_is_kept_with_reasons() -> None:
     assert "version-string" in reasons[("ipv4", "1.2.3.4")]
     assert "file-name" in reasons[("domain", "report.zip")]
     assert "file-name" in reasons[("domain", "setup.py")]
+    # Extensions that are also (rarely used) TLDs: files first, still listed as domains.
+    for name in ("msolui80.inc", "update.cab", "normal.dot"):
+        assert "file-name" in reasons[("domain", name)], name
+        assert ("file_name", name) in reasons, name
     assert any(r.startswith("warninglist:") for r in reasons[("ipv4", "8.8.8.8")])
     assert reasons[("ipv4", "45.77.65.211")] == set()
     assert reasons[("domain", "kxqwtr-gate.top")] == set()

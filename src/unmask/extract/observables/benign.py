@@ -52,7 +52,9 @@ _FILE_CONTEXT = compile_cached(
 )
 #: TLDs that double as file extensions; a two-label name with one of these is a
 #: file unless the text says otherwise (``.pl``/``.sh``/``.one`` need file words).
-FILE_TLDS = frozenset({"zip", "py", "mov", "md", "rs", "so", "sh", "pl", "one", "ps", "cs", "java", "doc", "exe", "app"})
+FILE_TLDS = frozenset(
+    {"zip", "py", "mov", "md", "rs", "so", "sh", "pl", "one", "ps", "cs", "java", "doc", "exe", "app", "cab", "dot", "inc"}
+)
 _AMBIGUOUS_FILE_TLDS = frozenset({"pl", "sh", "one", "app", "ps", "cs"})
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
