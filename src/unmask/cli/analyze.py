@@ -53,7 +53,7 @@ def _progress(label: str, total: int, *, show: bool) -> Iterator[Callable[[], No
 
 
 def analyze_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for stdin.")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")],
     format: Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl, or an export format.")] = "text",
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for relative dates; default: from the document.")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
@@ -62,17 +62,26 @@ def analyze_command(
     formats = ["text", *ANALYSIS_FORMATS]
     check_format(format, formats)
     published_date = _parse_date(published)
-    from unmask.documents import read
+    from unmask.documents import read_all
+    from unmask.errors import DocumentError
     from unmask.pipeline import analyze as run_analysis
 
     paths, failures = gather_sources(sources)
     analyses: list[Analysis] = []
     show_progress = err.is_terminal and len(paths) > 1
+
+    def entry_failed(error: DocumentError) -> None:
+        failures.append(Failure(error.source, error))
+
     with reference_progress(), _progress("Analysing", len(paths), show=show_progress) as advance:
         for path in paths:
+            # A feed gives one document per entry; a broken entry is reported, the rest go on.
             try:
-                document = read(path)
-                analyses.append(run_analysis(document, published=published_date))
+                for document in read_all(path, on_error=entry_failed):
+                    try:
+                        analyses.append(run_analysis(document, published=published_date))
+                    except UnmaskError as exc:
+                        failures.append(Failure(document.source, exc))
             except UnmaskError as exc:
                 failures.append(Failure(path, exc))
             advance()

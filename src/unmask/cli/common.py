@@ -70,11 +70,12 @@ _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
 def gather_sources(sources: list[str]) -> tuple[list[str], list[Failure]]:
-    """Expand folders (recursively) and globs; ``-`` stays as standard input."""
+    """Expand folders (recursively) and globs; ``-`` stays as standard input and an
+    ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it)."""
     found: list[str] = []
     failures: list[Failure] = []
     for source in sources:
-        if source == "-":
+        if source == "-" or source[:8].lower().startswith(("http://", "https://")):
             found.append(source)
             continue
         path = Path(source)

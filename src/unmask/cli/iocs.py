@@ -113,7 +113,7 @@ def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None
 
 
 def iocs_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for stdin.")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")],
     format: Annotated[str, typer.Option("--format", "-f", help="txt, csv, json or jsonl.")] = "txt",
     type: Annotated[
         list[str] | None, typer.Option("--type", "-t", help="Only these types (repeatable): domain, ipv4, url, sha256 …")
@@ -124,7 +124,8 @@ def iocs_command(
 ) -> None:
     """List the observables (IOCs) in reports: refanged, validated, benign noise left out."""
     check_format(format, FORMATS)
-    from unmask.documents import read
+    from unmask.documents import read_all
+    from unmask.errors import DocumentError
     from unmask.extract.observables import OBSERVABLE_TYPES
 
     types: set[str] | None = None
@@ -139,11 +140,19 @@ def iocs_command(
         types = set(type)
     paths, failures = gather_sources(sources)
     results: list[tuple[str, list[dict[str, Any]]]] = []
+
+    def entry_failed(error: DocumentError) -> None:
+        failures.append(Failure(error.source, error))
+
     with reference_progress():
         for path in paths:
+            # A feed gives one document (one source row) per entry.
             try:
-                document = read(path)
-                results.append((document.source, _collect(document, types, include_benign)))
+                for document in read_all(path, on_error=entry_failed):
+                    try:
+                        results.append((document.source, _collect(document, types, include_benign)))
+                    except UnmaskError as exc:
+                        failures.append(Failure(document.source, exc))
             except UnmaskError as exc:
                 failures.append(Failure(path, exc))
     _write(format, results)

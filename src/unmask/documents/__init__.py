@@ -1,8 +1,27 @@
-"""Readers: turn a source (text, Markdown, HTML, PDF, e-mail, STIX, MISP, OpenIOC)
-into a :class:`~unmask.model.Document`."""
+"""Readers: turn a source (text, Markdown, HTML, PDF, e-mail, RSS/Atom/JSON feed, STIX,
+MISP, OpenIOC; a file, standard input or an http(s) URL) into
+:class:`~unmask.model.Document` objects — one per source, one per entry for a feed."""
 
 from __future__ import annotations
 
-from unmask.documents.read import DEFAULT_MAX_BYTES, parse_bytes, read, read_bytes
+from unmask.documents.read import (
+    DEFAULT_MAX_BYTES,
+    MultipleDocumentsError,
+    is_url,
+    parse_all,
+    parse_bytes,
+    read,
+    read_all,
+    read_bytes,
+)
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read", "read_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MultipleDocumentsError",
+    "is_url",
+    "parse_all",
+    "parse_bytes",
+    "read",
+    "read_all",
+    "read_bytes",
+]

@@ -1,26 +1,53 @@
-"""Read a source (path, bytes or ``-`` for stdin) into a :class:`Document`.
+"""Read a source (path, URL, bytes or ``-`` for stdin) into Documents.
 
 The reader is chosen by content — magic bytes and markup sniffing
-(:mod:`unmask.documents.sniff`) — with the file name only as a tie-breaker. This is
-the module of the package that reads whole sources from the file system or standard
-input; :mod:`unmask.documents.logs` streams logs, which are read line by line.
+(:mod:`unmask.documents.sniff`) — with the file name (or a URL's path and content
+type) only as a tie-breaker. This is the module of the package that reads whole
+sources from the file system, standard input or, for an ``http(s)://`` URL the user
+passed, the network (:mod:`unmask.documents.fetch`); :mod:`unmask.documents.logs`
+streams logs, which are read line by line.
+
+Most sources hold one document; a feed (RSS, Atom, JSON Feed) holds one per entry.
+
+- :func:`read_all` yields every document of a source — one for a file, one per entry
+  for a feed. An entry that cannot be read goes to ``on_error`` (or is raised after
+  the others were yielded) and does not stop the rest.
+- :func:`read` returns *the* document of a source and raises
+  :class:`MultipleDocumentsError` for a feed of more than one entry (a feed of one
+  entry gives that entry).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import os
 import sys
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
+from unmask.documents.fetch import Fetched, fetch_url, is_url
 from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document
 
-__all__ = ["DEFAULT_MAX_BYTES", "parse_bytes", "read", "read_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MultipleDocumentsError",
+    "is_url",
+    "parse_all",
+    "parse_bytes",
+    "read",
+    "read_all",
+    "read_bytes",
+]
+
+
+class MultipleDocumentsError(DocumentError):
+    """:func:`read` was given a source of several documents (a feed); use :func:`read_all`."""
 
 #: Default size limit for one input (100 MB); ``UNMASK_MAX_BYTES`` overrides.
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -66,14 +93,86 @@ def read(
     max_bytes: int | None = None,
     name: str | None = None,
 ) -> Document:
-    """Read ``source`` — a path, raw bytes, or ``"-"`` for standard input.
+    """Read ``source`` — a path, an http(s) URL, raw bytes, or ``"-"`` for standard input.
 
     Raises a :class:`~unmask.errors.DocumentError` subclass naming the source and the
-    reason when it cannot be read (empty, too large, encrypted, no text, not a report).
+    reason when it cannot be read (empty, too large, encrypted, no text, not a report,
+    not fetched); :class:`MultipleDocumentsError` for a feed of several entries.
+    """
+    documents = _single(read_all(source, max_bytes=max_bytes, name=name, on_error=_raise))
+    return documents
+
+
+def _raise(error: DocumentError) -> None:
+    raise error
+
+
+def _single(documents: Iterator[Document]) -> Document:
+    first = next(documents)
+    second = next(documents, None)
+    if second is None:
+        return first
+    feed = first.metadata.extra.get("feed", first.source)
+    count = 2 + sum(1 for _ in documents)
+    raise MultipleDocumentsError(feed, f"is a feed of {count} entries, not one document",
+                                 hint="read it with unmask.documents.read_all")
+
+
+def read_all(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    max_bytes: int | None = None,
+    name: str | None = None,
+    on_error: Callable[[DocumentError], None] | None = None,
+) -> Iterator[Document]:
+    """Every document of ``source`` (a path, an http(s) URL, bytes or ``"-"``).
+
+    One document for an ordinary source; one per entry for a feed, labelled
+    ``<source>#<entry id>``. The source as a whole failing (missing, too large, not
+    fetched, not a format unmask reads, a feed with no entries) raises a
+    :class:`~unmask.errors.DocumentError` before anything is yielded. An entry that
+    fails is passed to ``on_error`` and the rest go on; without ``on_error`` the first
+    such error is raised once every readable entry has been yielded.
+
+    A URL is fetched (:func:`~unmask.documents.fetch.fetch_url`) only because the user
+    passed it; its final URL becomes ``Metadata.url`` when the page does not name one.
     """
     limit = _max_bytes(max_bytes)
-    label, data = read_bytes(source, max_bytes=limit, name=name)
-    return parse_bytes(data, source=label, max_bytes=limit)
+    if isinstance(source, str) and is_url(source):
+        fetched = fetch_url(source, max_bytes=limit)
+        items = _parse_fetched(fetched, name or source, limit)
+    else:
+        label, data = read_bytes(source, max_bytes=limit, name=name)
+        items = _parse_all(data, label, limit, hint_name=label, base_url=None)
+    return _deliver(items, on_error)
+
+
+def _deliver(items: Iterator[Document | DocumentError],
+             on_error: Callable[[DocumentError], None] | None) -> Iterator[Document]:
+    first_error: DocumentError | None = None
+    for item in items:
+        if isinstance(item, Document):
+            yield item
+        elif on_error is not None:
+            on_error(item)
+        elif first_error is None:
+            first_error = item
+    if first_error is not None:
+        raise first_error
+
+
+def _parse_fetched(fetched: Fetched, label: str, limit: int) -> Iterator[Document | DocumentError]:
+    path = urllib.parse.urlsplit(fetched.final_url).path
+    hint_name = path.rsplit("/", 1)[-1] or "index.html"
+    content_type = (fetched.content_type or "").split(";", 1)[0].strip().lower()
+    if content_type in ("text/html", "application/xhtml+xml") and "." not in hint_name:
+        hint_name += ".html"
+    items = _parse_all(fetched.data, label, limit, hint_name=hint_name, base_url=fetched.final_url)
+    for item in items:
+        if isinstance(item, Document) and item.metadata.url is None:
+            item = dataclasses.replace(
+                item, metadata=dataclasses.replace(item.metadata, url=fetched.final_url))
+        yield item
 
 
 def read_bytes(
@@ -118,19 +217,61 @@ def read_bytes(
 def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Turn raw bytes into a Document, choosing the reader by content.
 
-    Raises only :class:`~unmask.errors.DocumentError` subclasses, whatever the bytes.
+    Raises only :class:`~unmask.errors.DocumentError` subclasses, whatever the bytes;
+    :class:`MultipleDocumentsError` for a feed of several entries (see :func:`parse_all`).
     """
-    return _parse(data, source, max_bytes, depth=0)
+    return _single(_deliver(_parse_all(data, source, max_bytes, hint_name=source, base_url=None),
+                            _raise))
 
 
-def _parse(data: bytes, source: str, max_bytes: int, depth: int) -> Document:
+def parse_all(
+    data: bytes,
+    *,
+    source: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    base_url: str | None = None,
+    on_error: Callable[[DocumentError], None] | None = None,
+) -> Iterator[Document]:
+    """Every document in ``data``: one, or one per entry of a feed (see :func:`read_all`).
+
+    ``base_url`` is where the bytes came from, for a feed's relative links.
+    """
+    return _deliver(_parse_all(data, source, max_bytes, hint_name=source, base_url=base_url),
+                    on_error)
+
+
+def _parse_all(data: bytes, source: str, max_bytes: int, *, hint_name: str,
+               base_url: str | None) -> Iterator[Document | DocumentError]:
+    """Checks run, format sniffed and a feed parsed on the call (errors raise now);
+    the documents come out of the returned iterator."""
+    _check_size(data, source, max_bytes)
+    fmt = sniff_format(data, name=hint_name)
+    if fmt == "feed":
+        from unmask.documents.feed import parse_feed
+
+        try:
+            return iter(list(parse_feed(data, source=source, base_url=base_url)))
+        except RecursionError as exc:
+            raise DocumentError(source, "feed is nested too deeply to read") from exc
+    return iter([_parse(data, source, max_bytes, depth=0, fmt=fmt)])
+
+
+def _check_size(data: bytes, source: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise TooLargeError(source, f"more than {max_bytes:,} bytes",
                             hint="raise the limit with UNMASK_MAX_BYTES")
     if not data.strip():
         raise EmptyDocumentError(source, "is empty")
+
+
+def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None = None) -> Document:
+    _check_size(data, source, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
-    fmt = sniff_format(data, name=source)
+    if fmt is None:
+        fmt = sniff_format(data, name=source)
+    if fmt == "feed":
+        # A feed attached to an e-mail: its entries as text, not as separate reports.
+        fmt = "xml" if not data.lstrip().startswith(b"{") else "json"
     reader = _reader(fmt)
     if fmt == "email":
         child: Callable[[bytes, str], Document] | None = None

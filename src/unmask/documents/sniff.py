@@ -4,9 +4,10 @@
 The name only breaks ties (an HTML fragment without ``<html>`` in a ``.html`` file,
 Markdown vs. plain text). It returns one of:
 
-``pdf``, ``email``, ``html``, ``json`` (STIX 2 / MISP / other JSON, decided by the
-JSON reader), ``xml`` (STIX 1.x / OpenIOC / other XML, decided by the XML reader)
-and ``text``.
+``pdf``, ``email``, ``html``, ``feed`` (RSS 0.9x/1.0/2.0, Atom, JSON Feed: several
+documents, one per entry), ``json`` (STIX 2 / MISP / other JSON, decided by the JSON
+reader), ``xml`` (STIX 1.x / OpenIOC / other XML, decided by the XML reader) and
+``text``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ __all__ = ["sniff_format"]
 
 _HEAD = 8192
 
-_SUPPORTED = "unmask reads text, Markdown, HTML, PDF, e-mail, STIX, MISP, STIX 1 and OpenIOC"
+_SUPPORTED = ("unmask reads text, Markdown, HTML, PDF, e-mail, RSS/Atom/JSON feeds, STIX, MISP, "
+              "STIX 1 and OpenIOC")
 
 # Magic numbers of containers that are certainly not a report unmask can read.
 _KNOWN_BINARY: tuple[tuple[bytes, str], ...] = (
@@ -140,7 +142,44 @@ def _markup_start(head: bytes) -> bytes:
     return text
 
 
+# What may stand before a feed's root element: declaration, PIs (xml-stylesheet),
+# comments, a DOCTYPE (RSS 0.91's Netscape DTD), whitespace.
+_PROLOG_ITEM = compile_cached(
+    rb"\s+|<\?[^>]{0,2000}\?>|<!--.{0,20000}?-->|<!DOCTYPE(?:[^\[>]{0,2000}\[.{0,65536}?\])?[^>]{0,2000}>",
+    re.DOTALL | re.IGNORECASE,
+)
+_FEED_ROOT = compile_cached(rb"<(?:rss[\s>]|feed[\s>]|(?:[A-Za-z_][\w.-]*:)?RDF[\s>]|channel[\s>])")
+_RDF_FEED = compile_cached(rb"purl\.org/rss/1\.0|my\.netscape\.com/rdf/simple/0\.9")
+_ATOM_NS = compile_cached(rb"www\.w3\.org/2005/Atom|purl\.org/atom/ns")
+
+
+def _is_feed(head: bytes) -> bool:
+    """True when the root element is an RSS, RSS 1.0 (RDF), Atom or CDF feed."""
+    text = _strip_bom(head)
+    position = 0
+    while True:
+        match = _PROLOG_ITEM.match(text, position)
+        if match is None or match.end() == position:
+            break
+        position = match.end()
+    root = _FEED_ROOT.match(text, position)
+    if root is None:
+        return False
+    tag_end = text.find(b">", position)
+    start_tag = text[position: tag_end if tag_end > 0 else position + 4096]
+    name = root.group(0)
+    if name.startswith(b"<rss"):
+        return True
+    if name.startswith(b"<feed"):
+        return _ATOM_NS.search(start_tag) is not None
+    if name.startswith(b"<channel"):
+        return False  # CDF channels are not read as feeds
+    return _RDF_FEED.search(start_tag) is not None or _RDF_FEED.search(text[:4096]) is not None
+
+
 def _sniff_markup(head: bytes, lower_name: str) -> str | None:
+    if _is_feed(head):
+        return "feed"
     start = _markup_start(head)
     body = _COMMENT.sub(b"", head)
     if _HTML_STRONG.search(body[:4096]) and (start.startswith(b"<") or lower_name.endswith((".html", ".htm", ".xhtml"))):
@@ -186,7 +225,9 @@ def sniff_format(data: bytes, *, name: str = "") -> str:
     head = _strip_bom(head)
     first = head.lstrip()[:1]
     if first in (b"{", b"["):
-        return "json"
+        from unmask.documents.feed import is_json_feed
+
+        return "feed" if first == b"{" and is_json_feed(head) else "json"
     if _looks_like_email(head):
         return "email"
     if first == b"<" or lower_name.endswith((".html", ".htm")):

@@ -4,6 +4,13 @@ Each document is written in its own transaction, so a crash (or ``kill -9``) lea
 every stored document complete and the rest simply not there yet; running the same
 ingest again skips what is stored (same content, same analyser and reference data)
 and completes the rest. Failed inputs are collected with their reason, never raised.
+
+Sources are paths, ``-`` (standard input) and http(s) URLs. A feed (RSS, Atom, JSON
+Feed; a file or a URL) is read in this process and each entry becomes one report,
+labelled ``<feed>#<entry id>``: an entry stored before from the same content is
+``unchanged``; an entry whose content changed is stored anew and the earlier version
+under the same label is removed, so it counts as ``replaced``; a broken entry is
+``failed`` and the others are stored. Ordinary files are read by the workers.
 """
 
 from __future__ import annotations
@@ -17,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from unmask.errors import StoreError, UnmaskError
-from unmask.model import Analysis
+from unmask.errors import DocumentError, StoreError, UnmaskError
+from unmask.model import Analysis, Document
 from unmask.store.kb import KnowledgeBase
 from unmask.store.write import check_tlp
 
@@ -71,13 +78,13 @@ class IngestReport:
 _Outcome = tuple[str, Any, Any]
 
 
-def _analyse(source: str | bytes, label: str) -> _Outcome:
-    """Worker: read and analyse one source. Runs in a worker process (or inline)."""
+def _analyse(source: str | Document, label: str) -> _Outcome:
+    """Worker: read (a path) and analyse one document. Runs in a worker process (or inline)."""
     from unmask.documents import read
     from unmask.pipeline import analyze
 
     try:
-        document = read(source, name=label) if isinstance(source, bytes) else read(source)
+        document = source if isinstance(source, Document) else read(source)
         return ("ok", analyze(document), None)
     except UnmaskError as exc:
         return ("error", type(exc).__name__, str(exc))
@@ -98,6 +105,45 @@ def _hash_file(path: str) -> str | None:
         return None
 
 
+def _is_feed_file(path: str) -> bool:
+    """True when the file at ``path`` sniffs as a feed (read here, one report per entry)."""
+    from unmask.documents.sniff import sniff_format
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+        return sniff_format(head, name=path) == "feed"
+    except (OSError, UnmaskError):
+        return False  # the worker reports why it cannot be read
+
+
+def _is_entry(document: Document) -> bool:
+    return "feed" in document.metadata.extra
+
+
+def _supersede(kb: KnowledgeBase, source: str, sha256: str) -> int:
+    """Remove reports stored under ``source`` with other content than ``sha256`` (an
+    earlier version of a feed entry); how many were removed."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from unmask.store.schema import DocumentRow, table_of
+
+    table = table_of(DocumentRow)
+    try:
+        with kb.engine.connect() as conn:
+            stale = list(conn.execute(
+                select(table.c.sha256).where(
+                    table.c.source == source, table.c.parent_id.is_(None), table.c.sha256 != sha256,
+                )
+            ).scalars())
+    except SQLAlchemyError as exc:
+        raise StoreError(f"knowledge base {kb.url}: looking up {source} failed: {exc}") from exc
+    for old in stale:
+        kb.delete_document(old)
+    return len(stale)
+
+
 def _current_references() -> dict[str, str]:
     from unmask.reference.versions import reference_versions
 
@@ -114,7 +160,7 @@ def ingest(
     on_event: Callable[[IngestEvent], None] | None = None,
     stdin: bytes | None = None,
 ) -> IngestReport:
-    """Analyse ``sources`` (paths; ``-`` is ``stdin``) and store them in ``kb``.
+    """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``) and store them in ``kb``.
 
     ``jobs`` > 1 analyses in that many worker processes while this process writes.
     Sources already stored from the same content, analyser and reference data are
@@ -130,20 +176,48 @@ def ingest(
         if on_event is not None:
             on_event(event)
 
-    def work() -> Iterator[tuple[str, str | bytes]]:
-        for source in sources:
+    def entry_failed(error: DocumentError) -> None:
+        emit(IngestEvent(error.source, "failed", error_type=type(error).__name__,
+                         message=str(error)))
+
+    def documents(source: str) -> Iterator[Document]:
+        """The documents of a source read in this process (a feed, a URL, stdin)."""
+        from unmask.documents import parse_all, read_all
+
+        try:
             if source == "-":
                 data = stdin if stdin is not None else sys.stdin.buffer.read()
-                yield "<stdin>", data
-                continue
-            if not replace:
-                digest = _hash_file(source)
-                if digest is not None and kb.is_current(digest, references):
-                    if marking is not None:
-                        kb.set_tlp(digest, marking)
-                    emit(IngestEvent(source, "unchanged", digest))
+                yield from parse_all(data, source="<stdin>", on_error=entry_failed)
+            else:
+                yield from read_all(source, on_error=entry_failed)
+        except UnmaskError as exc:
+            label = "<stdin>" if source == "-" else source
+            emit(IngestEvent(label, "failed", error_type=type(exc).__name__, message=str(exc)))
+
+    def work() -> Iterator[tuple[str, str | Document]]:
+        from unmask.documents import is_url
+
+        for source in sources:
+            if source != "-" and not is_url(source):
+                if not replace:
+                    digest = _hash_file(source)
+                    if digest is not None and kb.is_current(digest, references):
+                        if marking is not None:
+                            kb.set_tlp(digest, marking)
+                        emit(IngestEvent(source, "unchanged", digest))
+                        continue
+                if not _is_feed_file(source):
+                    yield source, source
                     continue
-            yield source, source
+            for document in documents(source):
+                if not replace and kb.is_current(document.sha256, references):
+                    if marking is not None:
+                        kb.set_tlp(document.sha256, marking)
+                    if _is_entry(document):
+                        _supersede(kb, document.source, document.sha256)
+                    emit(IngestEvent(document.source, "unchanged", document.sha256))
+                    continue
+                yield document.source, document
 
     def write(label: str, outcome: _Outcome) -> None:
         kind, value, message = outcome
@@ -153,10 +227,14 @@ def ingest(
         analysis: Analysis = value
         try:
             result = kb.add_analysis(analysis, tlp=marking, replace=replace)
+            status = result.status
+            if _is_entry(analysis.document) and _supersede(kb, analysis.document.source,
+                                                           result.sha256):
+                status = "replaced"  # the entry's earlier version, now removed
         except StoreError as exc:
             emit(IngestEvent(label, "failed", analysis.document.sha256, "StoreError", str(exc)))
             return
-        emit(IngestEvent(label, result.status, result.sha256))
+        emit(IngestEvent(label, status, result.sha256))
 
     if jobs <= 1:
         for label, item in work():

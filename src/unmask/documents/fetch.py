@@ -1,0 +1,322 @@
+"""Fetch a URL the user passed: http(s) only, size-limited, with timeouts and a redirect cap.
+
+This is the one place unmask's readers meet the network, and only for a URL given on
+the command line or to :func:`~unmask.documents.read_all` (DESIGN principle 2: nothing
+is fetched unless the user asks). It uses the standard library's ``urllib`` — no extra
+dependency — with:
+
+- **http and https only**; a redirect to any other scheme is refused;
+- **a size limit** (``UNMASK_MAX_BYTES``, default 100 MB) enforced while streaming, on
+  the decoded bytes: a ``Content-Length`` over it stops before reading, a body (or a
+  gzip bomb) growing past it is aborted;
+- **timeouts**: ``UNMASK_FETCH_TIMEOUT`` seconds (default 20) for connecting and for
+  each read, and ten times that for the whole transfer (a server trickling bytes);
+- **at most** :data:`MAX_REDIRECTS` redirects;
+- a ``User-Agent`` naming unmask (:data:`USER_AGENT`);
+- ``gzip`` / ``deflate`` content-encoding decoded.
+
+Errors are :class:`~unmask.errors.DocumentError` subclasses naming the URL and the
+reason::
+
+    DocumentError
+    ├── FetchError              DNS failure, connection refused or reset, TLS, bad URL
+    │   ├── HTTPStatusError     the server answered 4xx/5xx (``status``)
+    │   ├── FetchTimeoutError   connect, read or total time ran out
+    │   └── RedirectError       too many redirects, or a redirect off http(s)
+    └── TooLargeError           the body is over the size limit
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zlib
+from dataclasses import dataclass
+from typing import IO, Any
+
+from unmask.errors import ConfigError, DocumentError, TooLargeError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "MAX_REDIRECTS",
+    "USER_AGENT",
+    "FetchError",
+    "FetchTimeoutError",
+    "Fetched",
+    "HTTPStatusError",
+    "RedirectError",
+    "fetch_url",
+    "is_url",
+]
+
+#: Seconds allowed to connect and for each read; ``UNMASK_FETCH_TIMEOUT`` overrides.
+DEFAULT_TIMEOUT = 20.0
+#: The whole transfer may take this many times the per-read timeout.
+TOTAL_TIMEOUT_FACTOR = 10
+#: Redirects followed before giving up.
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("unmask")
+    except PackageNotFoundError:  # pragma: no cover - source tree without metadata
+        return "0"
+
+
+#: Sent with every request, so site owners can see what is reading them.
+USER_AGENT = f"unmask/{_version()} (threat-intelligence report reader; fetches only URLs its user gave)"
+
+_ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
+           "application/feed+json,application/pdf;q=0.9,application/xml;q=0.9,"
+           "text/plain;q=0.8,*/*;q=0.5")
+
+
+class FetchError(DocumentError):
+    """A URL could not be fetched; ``url`` is the URL asked for, ``reason`` why."""
+
+    def __init__(self, url: str, reason: str, *, hint: str | None = None) -> None:
+        self.url = url
+        super().__init__(url, reason, hint=hint)
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status (``status``: 404, 500 …)."""
+
+    def __init__(self, url: str, status: int, reason: str, *, hint: str | None = None) -> None:
+        self.status = status
+        super().__init__(url, reason, hint=hint)
+
+
+class FetchTimeoutError(FetchError):
+    """Connecting or reading took longer than the timeout."""
+
+
+class RedirectError(FetchError):
+    """Too many redirects, or a redirect to something other than http(s)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched resource: the URL asked for, the URL finally read, and its bytes."""
+
+    url: str
+    final_url: str
+    status: int
+    content_type: str | None
+    data: bytes
+
+
+def is_url(source: object) -> bool:
+    """True when ``source`` is an ``http://`` or ``https://`` URL (what :func:`fetch_url` takes)."""
+    if not isinstance(source, str):
+        return False
+    lower = source[:8].lower()
+    return lower.startswith(("http://", "https://"))
+
+
+def fetch_timeout() -> float:
+    """The per-read timeout: ``UNMASK_FETCH_TIMEOUT`` seconds, else :data:`DEFAULT_TIMEOUT`."""
+    env = os.environ.get("UNMASK_FETCH_TIMEOUT")
+    if not env:
+        return DEFAULT_TIMEOUT
+    try:
+        value = float(env)
+    except ValueError:
+        raise ConfigError(f"UNMASK_FETCH_TIMEOUT={env!r} is not a number of seconds") from None
+    if not value > 0:
+        raise ConfigError(f"UNMASK_FETCH_TIMEOUT={env!r} must be more than 0 seconds")
+    return value
+
+
+def _check_url(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(url, f"is not an http(s) URL (scheme {parts.scheme or 'missing'!r})",
+                         hint="unmask fetches http:// and https:// URLs only")
+    try:
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise FetchError(url, f"is not a valid URL ({exc})") from exc
+    if not host:
+        raise FetchError(url, "is not a valid URL (no host)")
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow at most ``limit`` redirects, to http(s) only."""
+
+    # urllib's own caps, checked after ours: high enough never to fire first.
+    max_redirections = 1000
+    max_repeats = 1000
+
+    def __init__(self, url: str, limit: int) -> None:
+        self.url = url
+        self.limit = limit
+        self.count = 0
+
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise RedirectError(self.url, f"redirects to {newurl!r}, which is not http(s)")
+        self.count += 1
+        if self.count > self.limit:
+            raise RedirectError(self.url, f"more than {self.limit} redirects "
+                                f"(last to {newurl!r})")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _describe(exc: BaseException) -> tuple[str, type[FetchError]]:
+    """A reason for ``exc`` (an error raised while connecting or reading) and its class."""
+    reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, socket.gaierror):
+        return f"DNS lookup failed ({reason.strerror or reason})", FetchError
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return "timed out", FetchTimeoutError
+    if isinstance(reason, ConnectionRefusedError):
+        return "connection refused", FetchError
+    if isinstance(reason, ConnectionResetError):
+        return "connection reset by the server", FetchError
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"TLS certificate not trusted ({reason.verify_message or reason})", FetchError
+    if isinstance(reason, ssl.SSLError):
+        return f"TLS failed ({reason.reason or reason})", FetchError
+    if isinstance(reason, http.client.IncompleteRead):
+        return "the connection closed before the whole body was read", FetchError
+    if isinstance(reason, http.client.HTTPException):
+        return f"the server's answer is not valid HTTP ({type(reason).__name__}: {reason})", FetchError
+    if isinstance(reason, OSError):
+        return f"network error ({reason.strerror or reason})", FetchError
+    return f"failed ({reason})", FetchError
+
+
+class _Decoder:
+    """Content-encoding decoder that stops at ``limit`` decoded bytes."""
+
+    def __init__(self, url: str, encoding: str, limit: int) -> None:
+        self.url = url
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+        encoding = encoding.strip().lower()
+        if encoding in ("", "identity"):
+            self.inflate = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            # 32 + MAX_WBITS: accept gzip and zlib headers alike (servers mix them up).
+            self.inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)
+        else:
+            raise FetchError(url, f"content-encoding {encoding!r} is not supported",
+                             hint="unmask decodes gzip and deflate")
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise TooLargeError(self.url, f"more than {self.limit:,} bytes",
+                                hint="raise the limit with UNMASK_MAX_BYTES")
+        self.parts.append(data)
+
+    def feed(self, chunk: bytes) -> None:
+        if self.inflate is None:
+            self._add(chunk)
+            return
+        try:
+            data = chunk
+            while data:
+                self._add(self.inflate.decompress(data, self.limit - self.size + 1))
+                data = self.inflate.unconsumed_tail
+        except zlib.error as exc:
+            raise FetchError(self.url, f"compressed body is damaged ({exc})") from exc
+
+    def finish(self) -> bytes:
+        if self.inflate is not None:
+            try:
+                self._add(self.inflate.flush())
+            except zlib.error as exc:
+                raise FetchError(self.url, f"compressed body is damaged ({exc})") from exc
+        return b"".join(self.parts)
+
+
+def fetch_url(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float | None = None,
+    max_redirects: int = MAX_REDIRECTS,
+    user_agent: str = USER_AGENT,
+) -> Fetched:
+    """GET ``url`` (http or https) and return its decoded body.
+
+    ``timeout`` (default ``UNMASK_FETCH_TIMEOUT`` or 20 s) bounds connecting and each
+    read; the whole transfer gets ten times that. Raises :class:`FetchError` (and its
+    subclasses) or :class:`~unmask.errors.TooLargeError`, each naming ``url``.
+    """
+    _check_url(url)
+    per_read = fetch_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + per_read * TOTAL_TIMEOUT_FACTOR
+    redirects = _Redirects(url, max_redirects)
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(context=ssl.create_default_context()),
+                    redirects, urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    request = urllib.request.Request(url, headers={  # noqa: S310 - scheme checked above
+        "User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate",
+    })
+    try:
+        response = opener.open(request, timeout=per_read)
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        if 300 <= exc.code < 400:
+            raise RedirectError(url, f"HTTP {exc.code}: redirect not followed ({exc.reason})") from exc
+        raise HTTPStatusError(url, exc.code, f"HTTP {exc.code} {exc.reason}".rstrip(),
+                              hint=_status_hint(exc.code)) from exc
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        if isinstance(exc, ValueError):
+            raise FetchError(url, f"is not a valid URL ({exc})") from exc
+        reason, kind = _describe(exc)
+        raise kind(url, reason) from exc
+    with response:
+        final_url = response.geturl()
+        status = int(response.status)
+        headers = response.headers
+        length = headers.get("Content-Length")
+        encoding = headers.get("Content-Encoding", "")
+        if length and length.strip().isdigit() and not encoding and int(length) > max_bytes:
+            raise TooLargeError(url, f"{int(length):,} bytes (Content-Length) is over the "
+                                f"{max_bytes:,}-byte limit", hint="raise it with UNMASK_MAX_BYTES")
+        decoder = _Decoder(url, encoding, max_bytes)
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    raise FetchTimeoutError(url, f"took longer than {per_read * TOTAL_TIMEOUT_FACTOR:g} s "
+                                            "in all", hint="raise UNMASK_FETCH_TIMEOUT")
+                chunk = response.read1(_CHUNK)
+                if not chunk:
+                    break
+                decoder.feed(chunk)
+        except (OSError, http.client.HTTPException) as exc:
+            reason, kind = _describe(exc)
+            raise kind(url, f"reading the body: {reason}") from exc
+        data = decoder.finish()
+        content_type = headers.get("Content-Type")
+    return Fetched(url=url, final_url=final_url, status=status, content_type=content_type,
+                   data=data)
+
+
+def _status_hint(status: int) -> str | None:
+    if status in (401, 403):
+        return "the site refuses unmask; save the page from a browser and pass the file"
+    if status == 404:
+        return "check the URL"
+    if status == 429 or status >= 500:
+        return "the server is failing or rate-limiting; try again later"
+    return None
