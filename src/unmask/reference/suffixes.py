@@ -1,4 +1,5 @@
-"""The public suffix list, from tldextract's bundled snapshot (never fetched).
+"""The public suffix list, from tldextract's bundled snapshot, or the copy that
+``unmask data update`` fetched (see :mod:`unmask.reference.sources`).
 
 Compiled once into sets and cached with :func:`unmask.reference.cache.load_compiled`.
 :class:`SuffixIndex` answers "is this a real public suffix?" and "what is the
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
+from unmask.reference.sources import suffix_list_file
 
 __all__ = ["SuffixIndex", "load_suffixes"]
 
@@ -65,14 +67,26 @@ def _build() -> SuffixIndex:
         import tldextract
     except ImportError as exc:  # pragma: no cover - a declared dependency
         raise ReferenceDataError("tldextract is not installed; reinstall unmask") from exc
-    # No cache directory and no URLs: tldextract reads only its bundled snapshot.
-    extractor = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
-    inner = extractor._get_tld_extractor()
+    fetched = suffix_list_file()
+    if fetched is not None:
+        from tldextract.suffix_list import extract_tlds_from_suffix_list
+
+        try:
+            public_rules, private_rules = extract_tlds_from_suffix_list(fetched.read_text(encoding="utf-8"))
+        except (OSError, UnicodeError) as exc:
+            raise ReferenceDataError(
+                f"cannot read the public suffix list {str(fetched)!r}: {exc}; run 'unmask data reset --source suffixes'"
+            ) from exc
+    else:
+        # No cache directory and no URLs: tldextract reads only its bundled snapshot.
+        extractor = tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+        inner = extractor._get_tld_extractor()
+        public_rules, private_rules = list(inner.public_tlds), list(inner.private_tlds)
     icann: set[str] = set()
     private: set[str] = set()
     wildcards: set[str] = set()
     exceptions: set[str] = set()
-    for target, rules in ((icann, inner.public_tlds), (private, inner.private_tlds)):
+    for target, rules in ((icann, public_rules), (private, private_rules)):
         for raw in rules:
             rule = raw.strip().lower()
             if not rule:

