@@ -78,6 +78,7 @@ class _Feed:
     language: str | None
     version: str
     entries: tuple[_Entry, ...]
+    warning: str | None = None
 
 
 def is_json_feed(head: bytes) -> bool:
@@ -162,7 +163,19 @@ def _feedparser_feed(data: bytes, source: str, base_url: str | None) -> _Feed:
         language=meta.get("language") if isinstance(meta.get("language"), str) else None,
         version=str(parsed.get("version") or "feed"),
         entries=entries,
+        warning=_bozo_warning(parsed),
     )
+
+
+def _bozo_warning(parsed: Mapping[str, Any]) -> str | None:
+    """A warning when feedparser had to read the feed leniently (not well-formed XML)."""
+    if not parsed.get("bozo"):
+        return None
+    problem = parsed.get("bozo_exception")
+    name = type(problem).__name__
+    if name in ("CharacterEncodingOverride", "NonXMLContentType"):
+        return f"feed encoding or content type is inconsistent ({problem})"[:500]
+    return f"feed is not well-formed XML ({problem}); entries were read by a lenient parser"[:500]
 
 
 def _content_of(entry: Mapping[str, Any]) -> tuple[str, bool]:
@@ -338,7 +351,7 @@ def _entry_document(entry: _Entry, feed: _Feed, source: str, index: int) -> Docu
     return Document(
         text=text, source=label, format="html" if entry.body_is_html else "text",
         sha256=_entry_sha256(entry), size=len(entry.body.encode("utf-8", "replace")),
-        metadata=metadata,
+        metadata=metadata, warnings=(feed.warning,) if feed.warning else (),
     )
 
 

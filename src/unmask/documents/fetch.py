@@ -266,7 +266,8 @@ def fetch_url(
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
                     urllib.request.HTTPSHandler(context=ssl.create_default_context()),
-                    redirects, urllib.request.HTTPErrorProcessor()):
+                    redirects, urllib.request.HTTPDefaultErrorHandler(),
+                    urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     request = urllib.request.Request(url, headers={  # noqa: S310 - scheme checked above
         "User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate",

@@ -1,0 +1,404 @@
+"""URLs as sources: fetching (limits, timeouts, redirects, errors) and reading what comes
+back, against a local HTTP server each test module starts (127.0.0.1, port 0)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from unmask.cli import app
+from unmask.documents import read, read_all
+from unmask.documents.fetch import (
+    USER_AGENT,
+    FetchError,
+    FetchTimeoutError,
+    HTTPStatusError,
+    RedirectError,
+    fetch_url,
+    is_url,
+)
+from unmask.errors import ConfigError, DocumentError, TooLargeError
+
+from .pdfs import make_pdf
+
+FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
+RSS = (FEEDS / "vendor-blog.rss").read_bytes()
+
+PAGE = b"""<!doctype html><html lang="en"><head><title>Paper Lantern infrastructure</title></head>
+<body><article><h1>Paper Lantern infrastructure</h1>
+<p>The operators registered lantern-relay[.]net in February 2025 and used 203.0.113.77 for staging.</p>
+<p>The backdoor beaconed to update-lantern[.]info every ten minutes over HTTPS.</p>
+</article></body></html>"""
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+def _send(body: bytes, content_type: str, *, status: int = 200,
+          headers: dict[str, str] | None = None) -> Route:
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+    return handle
+
+
+def _redirect(location: str, status: int = 302) -> Route:
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+    return handle
+
+
+def _stall(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    handler.wfile.write(b"<p>")
+    handler.wfile.flush()
+    time.sleep(2.0)
+
+
+def _trickle(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.end_headers()
+    for _ in range(40):
+        try:
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+        except OSError:
+            return
+        time.sleep(0.05)
+
+
+def _unbounded(handler: BaseHTTPRequestHandler) -> None:
+    """A body with no Content-Length that goes on past any limit."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/plain")
+    handler.end_headers()
+    chunk = b"evil.example " * 5000
+    try:
+        for _ in range(200):
+            handler.wfile.write(chunk)
+    except OSError:
+        return
+
+
+def _echo_agent(handler: BaseHTTPRequestHandler) -> None:
+    body = json.dumps({"ua": handler.headers.get("User-Agent"),
+                       "encoding": handler.headers.get("Accept-Encoding")}).encode()
+    _send(body, "application/json")(handler)
+
+
+_GZIP_PAGE = gzip.compress(PAGE)
+_GZIP_BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))
+
+ROUTES: dict[str, Route] = {
+    "/post.html": _send(PAGE, "text/html; charset=utf-8"),
+    "/post": _send(PAGE, "text/html"),
+    "/feed.xml": _send(RSS, "application/rss+xml"),
+    "/feed-as-text": _send(RSS, "text/plain"),
+    "/report.pdf": _send(make_pdf(["Paper Lantern report", "The group used lantern-relay[.]net."],
+                                  info={"Title": "Paper Lantern PDF"}), "application/pdf"),
+    "/moved": _redirect("/post.html", 301),
+    "/hop1": _redirect("/hop2"),
+    "/hop2": _redirect("/post"),
+    "/loop": _redirect("/loop"),
+    "/to-file": _redirect("file:///etc/passwd"),
+    "/missing": _send(b"not here", "text/plain", status=404),
+    "/broken": _send(b"oops", "text/plain", status=500),
+    "/forbidden": _send(b"no", "text/plain", status=403),
+    "/stall": _stall,
+    "/trickle": _trickle,
+    "/big": _send(b"a" * 300_000, "text/plain"),
+    "/unbounded": _unbounded,
+    "/gzip": _send(_GZIP_PAGE, "text/html", headers={"Content-Encoding": "gzip"}),
+    "/bomb": _send(_GZIP_BOMB, "text/plain", headers={"Content-Encoding": "gzip"}),
+    "/bad-gzip": _send(b"\x1f\x8bnot really gzip", "text/plain", headers={"Content-Encoding": "gzip"}),
+    "/brotli": _send(b"....", "text/plain", headers={"Content-Encoding": "br"}),
+    "/ua": _echo_agent,
+    "/empty-feed": _send(b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>',
+                         "application/rss+xml"),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        route = ROUTES.get(self.path.split("?", 1)[0])
+        if route is None:
+            _send(b"no route", "text/plain", status=404)(self)
+        else:
+            route(self)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# -- fetch_url ---------------------------------------------------------------------------
+
+
+def test_fetch_returns_body_type_and_final_url(server: str) -> None:
+    fetched = fetch_url(f"{server}/post.html", max_bytes=1_000_000)
+    assert fetched.data == PAGE
+    assert fetched.status == 200
+    assert fetched.content_type == "text/html; charset=utf-8"
+    assert fetched.final_url == f"{server}/post.html"
+
+
+def test_user_agent_names_unmask_and_gzip_is_asked_for(server: str) -> None:
+    echoed = json.loads(fetch_url(f"{server}/ua", max_bytes=10_000).data)
+    assert echoed["ua"] == USER_AGENT and echoed["ua"].startswith("unmask/")
+    assert "gzip" in echoed["encoding"]
+
+
+def test_redirects_are_followed_and_recorded(server: str) -> None:
+    fetched = fetch_url(f"{server}/hop1", max_bytes=1_000_000)
+    assert fetched.final_url == f"{server}/post"
+    assert fetched.url == f"{server}/hop1"
+    assert fetch_url(f"{server}/moved", max_bytes=1_000_000).data == PAGE
+
+
+def test_redirect_limit(server: str) -> None:
+    with pytest.raises(RedirectError, match="more than 1 redirects"):
+        fetch_url(f"{server}/hop1", max_bytes=1_000_000, max_redirects=1)
+    with pytest.raises(RedirectError) as info:
+        fetch_url(f"{server}/loop", max_bytes=1_000_000)
+    assert info.value.url == f"{server}/loop"
+
+
+def test_redirect_off_http_is_refused(server: str) -> None:
+    with pytest.raises(RedirectError, match=r"file:///etc/passwd.*not allowed"):
+        fetch_url(f"{server}/to-file", max_bytes=1_000_000)
+
+
+@pytest.mark.parametrize(("path", "status", "hint"), [
+    ("/missing", 404, "check the URL"), ("/broken", 500, "try again later"),
+    ("/forbidden", 403, "save the page"),
+])
+def test_http_errors_name_url_and_status(server: str, path: str, status: int, hint: str) -> None:
+    with pytest.raises(HTTPStatusError) as info:
+        fetch_url(f"{server}{path}", max_bytes=1_000_000)
+    assert info.value.status == status
+    assert info.value.source == f"{server}{path}"
+    assert f"HTTP {status}" in str(info.value) and hint in str(info.value)
+    assert isinstance(info.value, DocumentError)
+
+
+def test_stalled_server_times_out(server: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError, match="timed out"):
+        fetch_url(f"{server}/stall", max_bytes=1_000_000, timeout=0.3)
+    assert time.monotonic() - started < 1.8
+
+
+def test_trickling_server_hits_the_total_deadline(server: str) -> None:
+    # Each byte comes within the per-read timeout, but the whole transfer is too slow.
+    with pytest.raises(FetchTimeoutError, match="in all"):
+        fetch_url(f"{server}/trickle", max_bytes=1_000_000, timeout=0.1)
+
+
+def test_content_length_over_the_limit_stops_before_reading(server: str) -> None:
+    with pytest.raises(TooLargeError, match="Content-Length"):
+        fetch_url(f"{server}/big", max_bytes=100_000)
+
+
+def test_streamed_body_over_the_limit_is_aborted(server: str) -> None:
+    with pytest.raises(TooLargeError, match="more than 200,000 bytes"):
+        fetch_url(f"{server}/unbounded", max_bytes=200_000)
+
+
+def test_gzip_is_decoded(server: str) -> None:
+    fetched = fetch_url(f"{server}/gzip", max_bytes=1_000_000)
+    assert fetched.data == PAGE
+
+
+def test_gzip_bomb_is_stopped_at_the_limit(server: str) -> None:
+    started = time.process_time()
+    with pytest.raises(TooLargeError):
+        fetch_url(f"{server}/bomb", max_bytes=1_000_000)
+    assert time.process_time() - started < 1.0
+
+
+def test_damaged_gzip_and_unknown_encoding(server: str) -> None:
+    with pytest.raises(FetchError, match="damaged"):
+        fetch_url(f"{server}/bad-gzip", max_bytes=1_000_000)
+    with pytest.raises(FetchError, match="'br' is not supported"):
+        fetch_url(f"{server}/brotli", max_bytes=1_000_000)
+
+
+def test_connection_refused() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError, match="connection refused"):
+        fetch_url(f"http://127.0.0.1:{port}/", max_bytes=1000, timeout=2)
+
+
+def test_dns_failure(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_such_host(*args: object, **kwargs: object) -> object:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    with pytest.raises(FetchError, match="DNS lookup failed") as info:
+        fetch_url("http://vendor.invalid/blog/post-1", max_bytes=1000)
+    assert info.value.url == "http://vendor.invalid/blog/post-1"
+
+
+@pytest.mark.parametrize("url", ["ftp://vendor.example/report.pdf", "file:///etc/passwd",
+                                 "http://", "http://host:notaport/"])
+def test_only_valid_http_urls_are_fetched(url: str) -> None:
+    with pytest.raises(FetchError):
+        fetch_url(url, max_bytes=1000)
+
+
+def test_is_url() -> None:
+    assert is_url("https://vendor.example/feed.xml") and is_url("HTTP://x.example/")
+    assert not is_url("vendor-feed.xml") and not is_url("ftp://x.example/") and not is_url(b"http://x")
+
+
+def test_bad_timeout_setting_is_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNMASK_FETCH_TIMEOUT", "soon")
+    with pytest.raises(ConfigError, match="UNMASK_FETCH_TIMEOUT"):
+        fetch_url("http://127.0.0.1:9/", max_bytes=1000)
+
+
+# -- reading URLs ------------------------------------------------------------------------
+
+
+def test_read_a_page_by_url_records_the_final_url(server: str) -> None:
+    document = read(f"{server}/moved")
+    assert document.format == "html"
+    assert document.source == f"{server}/moved"
+    assert document.metadata.url == f"{server}/post.html"
+    assert "lantern-relay[.]net" in document.text
+
+
+def test_html_without_extension_is_read_as_html(server: str) -> None:
+    assert read(f"{server}/post").format == "html"
+
+
+def test_read_a_pdf_by_url(server: str) -> None:
+    document = read(f"{server}/report.pdf")
+    assert document.format == "pdf"
+    assert document.pages and "lantern-relay[.]net" in document.text
+    assert document.metadata.url == f"{server}/report.pdf"
+
+
+def test_a_feed_by_url_gives_one_document_per_entry(server: str) -> None:
+    failed: list[DocumentError] = []
+    documents = list(read_all(f"{server}/feed.xml", on_error=failed.append))
+    assert [d.source for d in documents] == [
+        f"{server}/feed.xml#lantern-labs-2025-014",
+        f"{server}/feed.xml#https://research.lantern-labs.example/blog/lantern-loader-persistence",
+    ]
+    # The entry's own link stays its URL (not the feed's).
+    assert documents[0].metadata.url == "https://research.lantern-labs.example/blog/paper-lantern"
+    assert [e.source for e in failed] == [f"{server}/feed.xml#lantern-labs-webinar-2025"]
+
+
+def test_content_type_does_not_override_sniffing(server: str) -> None:
+    documents = list(read_all(f"{server}/feed-as-text", on_error=lambda e: None))
+    assert len(documents) == 2 and all("feed" in d.metadata.extra for d in documents)
+
+
+def test_url_size_limit_comes_from_the_environment(server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNMASK_MAX_BYTES", "1000")
+    with pytest.raises(TooLargeError):
+        read(f"{server}/big")
+
+
+# -- command line ------------------------------------------------------------------------
+
+runner = CliRunner()
+
+
+def test_cli_analyze_url(server: str) -> None:
+    result = runner.invoke(app, ["analyze", f"{server}/post.html", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["document"]["metadata"]["url"] == f"{server}/post.html"
+    values = {o["value"] for o in data["observables"]}
+    assert {"lantern-relay.net", "update-lantern.info"} <= values
+
+
+def test_cli_analyze_feed_url_reports_each_entry_and_the_broken_one(server: str) -> None:
+    result = runner.invoke(app, ["analyze", f"{server}/feed.xml", "--format", "jsonl"])
+    assert result.exit_code == 3
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert [line["document"]["metadata"]["title"] for line in lines] == [
+        "Operation Paper Lantern: think-tank lures deliver BabyShark",
+        "Lantern Loader adds a new persistence trick",
+    ]
+    errors = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [e["error"]["source"] for e in errors] == [f"{server}/feed.xml#lantern-labs-webinar-2025"]
+    assert errors[0]["error"]["type"] == "FeedEntryError"
+
+
+def test_cli_iocs_feed_url(server: str) -> None:
+    result = runner.invoke(app, ["iocs", f"{server}/feed.xml", "--format", "json"])
+    data = json.loads(result.stdout)
+    sources = [s["source"] for s in data["sources"]]
+    assert sources[0] == f"{server}/feed.xml#lantern-labs-2025-014"
+    values = {o["value"] for s in data["sources"] for o in s["observables"]}
+    assert {"nknews-pro.org", "update-check.info", "cdn-lantern.net"} <= values
+    # The vendor's own site (the entry links) is benign, not an indicator.
+    assert "research.lantern-labs.example" not in values
+
+
+def test_cli_url_errors_exit_3_with_the_reason(server: str) -> None:
+    result = runner.invoke(app, ["iocs", f"{server}/missing", f"{server}/empty-feed", "--format", "json"])
+    assert result.exit_code == 3
+    errors = [json.loads(line)["error"] for line in result.stderr.splitlines() if line.startswith("{")]
+    assert [e["type"] for e in errors] == ["HTTPStatusError", "EmptyDocumentError"]
+    assert "HTTP 404" in errors[0]["message"] and errors[0]["source"] == f"{server}/missing"
+    assert "no entries" in errors[1]["message"]
+
+
+def test_cli_ingest_feed_url_twice_is_idempotent(server: str, tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    first = runner.invoke(app, ["ingest", f"{server}/feed.xml", "--db", db, "--format", "json"])
+    assert first.exit_code == 3, first.output
+    report = json.loads(first.stdout)
+    assert (report["added"], report["failed"]) == (2, 1)
+    again = json.loads(runner.invoke(app, ["ingest", f"{server}/feed.xml", "--db", db,
+                                           "--format", "json"]).stdout)
+    assert (again["added"], again["unchanged"], again["replaced"]) == (0, 2, 0)
