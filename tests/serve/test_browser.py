@@ -1,0 +1,478 @@
+"""The web UI in a real headless Chromium (Playwright driving the system's Chromium).
+
+The server runs under uvicorn on loopback over a copy of the serve tests' knowledge
+base plus hostile and TLP:RED reports added here. Every page the browser opens is
+watched for console errors, uncaught page errors, CSP violations (the
+``securitypolicyviolation`` event and Chromium's console report), dialogs, failed
+requests and requests leaving the origin (those are aborted: the tests never reach
+the network).
+
+Skipped, with the reason, when Playwright or a Chromium executable is missing;
+``UNMASK_REQUIRE_BROWSER=1`` (set by CI) turns that skip into a failure. The browser
+is found through ``UNMASK_CHROMIUM`` or on ``PATH`` (``chromium``, Debian's package).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import os
+import shutil
+import socket
+import sqlite3
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import quote, urldefrag, urlsplit
+
+import pytest
+
+from unmask.documents import parse_bytes
+from unmask.pipeline import analyze
+from unmask.store import KnowledgeBase, open_kb
+
+from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, SECRET_WORD, Base
+
+pytestmark = pytest.mark.browser
+
+REQUIRE = os.environ.get("UNMASK_REQUIRE_BROWSER", "") not in ("", "0")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+# --- hostile and hidden reports added to the copied knowledge base --------------------
+XSS_TITLE = """<script>alert("title")</script><img src=x onerror=alert("img")> APT28 <a href="javascript:alert('link')">notes</a>"""
+XSS_BODY = [
+    "APT28, also known as Fancy Bear, sent phishing e-mails to defence ministries in May 2024.",
+    '<img src=x onerror=alert("body")> was pasted into the lure, next to <svg onload=alert("svg")>.',
+    "The lure linked to javascript:alert(document.domain) and <a href=\"javascript:alert('a')\">this</a>.",
+    "Stage two came from hxxp://evil-update[.]top/a'onmouseover='alert(1)'x over HTTP.",
+    "Operators used PowerShell and Mimikatz; the closing tag was </p><script>alert('end')</script>.",
+]
+XSS_URL = "http://evil-update.top/a'onmouseover='alert(1)'x"
+XSS_SOURCE = "web/<img src=x onerror=alert('source')>.html"
+XSS_TEXT = f"""{XSS_TITLE}
+
+APT28 reused a lure "><script>alert('text')</script> against energy firms in 2024 and
+contacted login-portal[.]top from a PowerShell stager.
+"""
+RED_WORD = "zygodactyl"
+RED_DOMAIN = "red-only-relay.xyz"
+RED_TEXT = f"""Red-only APT28 relay
+
+APT28 operators staged implants on {RED_DOMAIN.replace('.', '[.]')} under the codename {RED_WORD}.
+"""
+SECRETS = (SECRET_DOMAIN, SECRET_WORD, RED_DOMAIN, RED_WORD)
+
+WATCH_JS = """
+window.__unmaskCsp = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__unmaskCsp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+});
+"""
+INJECTED_JS = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('script, iframe, object, embed, svg, base')) found.push(el.outerHTML.slice(0, 80));
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (attr.name.startsWith('on')) found.push(`${el.tagName} ${attr.name}`);
+      if (['href', 'src', 'action', 'formaction'].includes(attr.name)
+          && attr.value.trim().toLowerCase().startsWith('javascript:')) found.push(`${el.tagName} ${attr.name}=${attr.value}`);
+    }
+  }
+  for (const img of document.querySelectorAll('img')) found.push(`img ${img.getAttribute('src')}`);
+  return found;
+}"""
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if REQUIRE:
+        pytest.fail(f"UNMASK_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def chromium_executable() -> str | None:
+    """UNMASK_CHROMIUM, else the first Chromium on PATH."""
+    if configured := os.environ.get("UNMASK_CHROMIUM"):
+        return configured if Path(configured).exists() else None
+    for name in CHROMIUM_NAMES:
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+# --- the server ------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Site:
+    origin: str
+    hashes: dict[str, str]
+
+
+def _add(kb: KnowledgeBase, data: bytes, source: str, tlp: str) -> str:
+    return kb.add_analysis(analyze(parse_bytes(data, source=source)), tlp=tlp).sha256
+
+
+def _fill(url: str, base: Base) -> dict[str, str]:
+    hashes = dict(base.hashes)
+    with open_kb(url) as kb:
+        page = (f"<html><head><title>{html.escape(XSS_TITLE)}</title></head><body>"
+                + "".join(f"<p>{html.escape(p)}</p>" for p in XSS_BODY) + "</body></html>")
+        hashes["xss-html"] = _add(kb, page.encode(), XSS_SOURCE, "green")
+        hashes["xss-text"] = _add(kb, XSS_TEXT.encode(), "notes/xss-probe.txt", "clear")
+        hashes["red"] = _add(kb, RED_TEXT.encode(), "notes/red-relay.txt", "red")
+    return hashes
+
+
+@pytest.fixture(scope="module")
+def site(base: Base, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    uvicorn = pytest.importorskip("uvicorn")
+    from unmask.serve import create_app
+
+    copy = tmp_path_factory.mktemp("browser") / "kb.sqlite"
+    source = sqlite3.connect(base.url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    url = f"sqlite:///{copy}"
+    hashes = _fill(url, base)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with open_kb(url) as kb:
+        config = uvicorn.Config(create_app(kb, max_tlp="green"), host="127.0.0.1", port=port,
+                                log_level="warning", lifespan="on")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                pytest.fail("uvicorn did not start")
+            time.sleep(0.02)
+        try:
+            yield Site(f"http://127.0.0.1:{port}", hashes)
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+
+# --- the browser -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install playwright)")
+    executable = chromium_executable()
+    if executable is None:
+        _unavailable("no Chromium found (apt-get install chromium, or set UNMASK_CHROMIUM)")
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=executable, headless=True)
+        except Error as exc:
+            _unavailable(f"Chromium at {executable} did not start: {exc.message.splitlines()[0]}")
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclasses.dataclass
+class Watch:
+    """What went wrong in the browser since the last ``take()``."""
+
+    origin: str
+    problems: list[str] = dataclasses.field(default_factory=list)
+    dialogs: list[str] = dataclasses.field(default_factory=list)
+    outside: list[str] = dataclasses.field(default_factory=list)
+
+    def attach(self, page: Any) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+        page.on("requestfailed", self._failed)
+        page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning", "assert"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _failed(self, request: Any) -> None:
+        if request.url.startswith(self.origin):
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url == self.origin:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def take(self, page: Any) -> list[str]:
+        """Every problem so far, with the CSP violations the page saw."""
+        csp = page.evaluate("() => window.__unmaskCsp || ['watch script did not run']")
+        found = self.problems + [f"CSP: {v}" for v in csp] + [f"dialog {d}" for d in self.dialogs]
+        found += [f"request leaving the origin: {u}" for u in self.outside]
+        self.problems.clear()
+        self.dialogs.clear()
+        self.outside.clear()
+        return found
+
+
+@dataclasses.dataclass
+class Tab:
+    page: Any
+    watch: Watch
+    origin: str
+
+    def open(self, path: str, status: int = 200) -> Any:
+        response = self.page.goto(self.origin + path)
+        assert response is not None and response.status == status, (path, response and response.status)
+        assert response.headers["content-type"].startswith("text/html"), path
+        return response
+
+    def clean(self) -> None:
+        problems = self.watch.take(self.page)
+        assert problems == [], f"{self.page.url}: {problems}"
+
+    def injected(self) -> list[str]:
+        found: list[str] = self.page.evaluate(INJECTED_JS)
+        return found
+
+    def text(self) -> str:
+        return str(self.page.inner_text("body"))
+
+    def follow(self, selector: str) -> None:
+        """Click the link and check the page it leads to rendered cleanly."""
+        with self.page.expect_navigation() as navigation:
+            self.page.click(selector)
+        response = navigation.value
+        assert response is not None and response.status == 200, (selector, self.page.url)
+        self.clean()
+
+
+@pytest.fixture
+def tab(browser: Any, site: Site) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
+    watch = Watch(site.origin)
+    context.route("**/*", watch.route)
+    context.add_init_script(WATCH_JS)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    watch.attach(page)
+    try:
+        yield Tab(page, watch, site.origin)
+    finally:
+        context.close()
+
+
+# --- the tests -------------------------------------------------------------------------
+def test_the_watch_sees_csp_violations_dialogs_and_outside_requests(tab: Tab) -> None:
+    """The harness itself: a page breaking the rules is caught (else the rest proves nothing)."""
+    from unmask.serve.web import CSP
+
+    def fake(route: Any) -> None:
+        locked = "csp" in route.request.url
+        route.fulfill(status=200, content_type="text/html",
+                      headers={"Content-Security-Policy": CSP} if locked else {},
+                      body='<p style="color:red">x</p><script>alert("fired")</script>'
+                           '<img src="https://cdn.example.invalid/x.png">')
+
+    tab.page.route(f"{tab.origin}/__probe/**", fake)
+    tab.page.goto(f"{tab.origin}/__probe/csp")
+    problems = tab.watch.take(tab.page)
+    assert any(p.startswith("CSP: script-src") for p in problems), problems
+    assert any(p.startswith("CSP: style-src") for p in problems), problems
+    assert any("Content Security Policy" in p for p in problems if p.startswith("console")), problems
+    assert not any(p.startswith("dialog") for p in problems), problems
+    tab.page.goto(f"{tab.origin}/__probe/open")
+    problems = tab.watch.take(tab.page)
+    assert 'dialog alert: fired' in problems, problems
+    assert "request leaving the origin: https://cdn.example.invalid/x.png" in problems, problems
+
+
+def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
+    """Every same-origin link within two clicks of the home page answers, and every
+    HTML page among them renders with its style sheet and no error of any kind."""
+    seen = {f"{site.origin}/": 0}
+    queue = deque(seen.items())
+    failures: list[str] = []
+    pages = others = 0
+    while queue:
+        url, depth = queue.popleft()
+        path = url.removeprefix(site.origin)
+        if path.startswith(("/api/", "/taxii2/")):
+            # JSON, exports and the OpenAPI page (Swagger UI loads from a CDN: not ours to check)
+            response = tab.page.context.request.get(url)
+            others += 1
+            if not response.ok:
+                failures.append(f"{path} -> {response.status}")
+            elif any(s in response.text() for s in SECRETS):
+                failures.append(f"{path} shows a report above the ceiling")
+            response.dispose()
+            continue
+        pages += 1
+        response = tab.page.goto(url)
+        if response is None or response.status != 200:
+            failures.append(f"{path} -> {response and response.status}")
+            continue
+        problems = tab.watch.take(tab.page)
+        failures += [f"{path}: {p}" for p in problems]
+        styled = tab.page.evaluate("() => document.styleSheets.length && document.styleSheets[0].cssRules.length")
+        if not styled:
+            failures.append(f"{path}: style sheet not applied")
+        if any(s in tab.page.content() for s in SECRETS):
+            failures.append(f"{path} shows a report above the ceiling")
+        if injected := tab.injected():
+            failures.append(f"{path}: injected elements {injected}")
+        if depth < 2:
+            for link in tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                target = urldefrag(link)[0]
+                if urlsplit(target).netloc == urlsplit(site.origin).netloc and target not in seen:
+                    seen[target] = depth + 1
+                    queue.append((target, depth + 1))
+    assert failures == []
+    # the crawl reached every kind of page
+    kinds = {urlsplit(u).path.split("/")[1] for u in seen}
+    assert {"actors", "reports", "indicators", "api", "taxii2"} <= kinds, kinds
+    assert pages > 20 and others > 5, (pages, others)
+
+
+def test_analyst_journey(tab: Tab, site: Site) -> None:
+    """Home -> search for an actor's name -> actor page -> a report -> an indicator."""
+    tab.open("/")
+    tab.clean()
+    assert tab.page.inner_text("footer").strip().endswith("TLP:GREEN")
+    tab.page.fill("header input[name=q]", "Cozy Bear")
+    with tab.page.expect_navigation():
+        tab.page.press("header input[name=q]", "Enter")
+    assert urlsplit(tab.page.url).path == "/search"
+    assert tab.page.input_value("header input[name=q]") == "Cozy Bear"
+    tab.clean()
+    assert tab.page.locator("mark").first.inner_text() in ("Cozy", "Bear", "Cozy Bear")
+    tab.follow("main a[href='/actors/G0016']")
+    assert tab.page.inner_text("h1").startswith("APT29")
+    # a plain-text report has no title: the table shows its source
+    tab.follow(f"main table a[href='/reports/{site.hashes['green-apt29']}']:text-is('notes/green-apt29.txt')")
+    assert tab.page.inner_text("h1") == "notes/green-apt29.txt"
+    assert "T1059.001" in tab.text()
+    tab.follow(f"main a[href='/indicators/{quote(GREEN_DOMAIN, safe='')}']")
+    assert tab.page.inner_text("h1") == GREEN_DOMAIN
+    assert "domain" in tab.text() and "APT29" in tab.text()
+    tab.follow("main a[href='/actors/G0096']")
+    assert tab.page.inner_text("h1").startswith("APT41")
+    tab.page.go_back()
+    assert tab.page.inner_text("h1") == GREEN_DOMAIN
+    tab.follow("header a[href='/']")
+    assert tab.page.inner_text("h1") == "Knowledge base"
+    tab.follow("main table a:has-text('Volt Typhoon')")
+    assert tab.page.inner_text("h1").startswith("Volt Typhoon")
+
+
+def test_search_forms(tab: Tab) -> None:
+    """The home page's search box, the search page's own form, a query language
+    query, an empty query and a hostile query all come back as clean pages."""
+    tab.open("/")
+    tab.page.fill("main input[name=q]", '"spear-phishing emails" -Sandworm')
+    with tab.page.expect_navigation():
+        tab.page.click("main button[type=submit]")
+    tab.clean()
+    assert tab.page.locator("main h2 a").count() >= 1
+    assert "spear-phishing emails" in " ".join(tab.page.locator("mark").all_inner_texts())
+
+    tab.page.fill("main input[name=q]", "PowerShell OR Mimikatz")
+    with tab.page.expect_navigation():
+        tab.page.click("main button[type=submit]")
+    tab.clean()
+    marked = set(tab.page.locator("mark").all_inner_texts())
+    assert {"PowerShell", "Mimikatz"} <= marked, marked
+
+    hostile = "\"><script>alert('q')</script><img src=x onerror=alert('q')>"
+    tab.page.fill("main input[name=q]", hostile)
+    with tab.page.expect_navigation():
+        tab.page.click("main button[type=submit]")
+    tab.clean()
+    assert tab.page.input_value("main input[name=q]") == hostile
+    assert tab.injected() == []
+
+    tab.page.fill("main input[name=q]", "")
+    with tab.page.expect_navigation():
+        tab.page.click("main button[type=submit]")
+    tab.clean()
+    assert tab.page.locator("mark").count() == 0 and "Nothing matches" not in tab.text()
+
+
+def test_hostile_report_text_stays_text(tab: Tab, site: Site) -> None:
+    """Payloads in a report's title, source, body and an indicator's value are shown as
+    text: no dialog opens, no script/handler/javascript: link exists in any page."""
+    tab.open(f"/reports/{site.hashes['xss-html']}")
+    tab.clean()
+    assert tab.injected() == []
+    assert tab.page.inner_text("h1") == XSS_TITLE
+    assert tab.page.title() == f"{XSS_TITLE} · unmask"
+    body = tab.text()
+    assert XSS_SOURCE in body and '<svg onload=alert("svg")>' in body and "javascript:alert(document.domain)" in body
+    # the indicator whose value carries quotes and an event handler: its link leads to it
+    tab.follow(f"main a:text-is(\"{XSS_URL}\")")
+    assert tab.page.inner_text("h1") == XSS_URL
+    assert tab.injected() == []
+    for path in (f"/reports/{site.hashes['xss-text']}", f"/reports/{site.hashes['hostile']}",
+                 "/actors/APT28", "/actors/APT41", "/search?q=alert", "/search?q=onerror",
+                 f"/indicators/{quote(XSS_URL, safe='')}", "/"):
+        tab.open(path)
+        tab.clean()
+        assert tab.injected() == [], path
+    tab.open(f"/reports/{site.hashes['xss-text']}")
+    assert "\"><script>alert('text')</script>" in tab.text()
+
+
+def test_reports_above_the_ceiling_are_invisible(tab: Tab, site: Site) -> None:
+    """The server runs at TLP:GREEN: the amber and red reports exist in the base but no
+    page shows them, their words find nothing, their addresses are 404 pages."""
+    for word in (RED_WORD, SECRET_WORD, RED_DOMAIN, SECRET_DOMAIN):
+        tab.open("/")
+        tab.page.fill("header input[name=q]", word)
+        with tab.page.expect_navigation():
+            tab.page.press("header input[name=q]", "Enter")
+        tab.clean()
+        assert "Nothing matches." in tab.text(), word
+    for path in (f"/reports/{site.hashes['red']}", f"/reports/{site.hashes['amber-apt29']}",
+                 f"/reports/{site.hashes['amber-sandworm'][:12]}", "/actors/Sandworm",
+                 f"/indicators/{RED_DOMAIN}", f"/indicators/{SECRET_DOMAIN}"):
+        tab.open(path, 404)
+        assert tab.page.inner_text("h1") == "404 Not found", path
+        problems = tab.watch.take(tab.page)
+        # Chromium reports the 404 document itself on the console; nothing else may show
+        assert all("status of 404" in p for p in problems), (path, problems)
+        # the 404 message names what was asked for, nothing more
+        assert not any(s in tab.page.content() for s in SECRETS if s not in path), path
+    tab.open("/actors/APT28")
+    tab.clean()
+    text = tab.text()
+    assert "evil-update.top" in text and RED_DOMAIN not in text and "Red-only" not in text
+    assert "TLP:RED" not in text and "TLP:AMBER" not in text
+
+
+def test_actor_page_screenshot(tab: Tab, tmp_path: Path) -> None:
+    tab.open("/actors/APT29")
+    tab.clean()
+    shot = tmp_path / "actor-apt29.png"
+    tab.page.screenshot(path=str(shot), full_page=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    if keep := os.environ.get("UNMASK_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(keep) / shot.name)
+    # the page is laid out as the style sheet says: header bar, tables, no overflow
+    width = tab.page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 1280, width
+    header = tab.page.locator("header").bounding_box()
+    assert header is not None and header["y"] == 0 and header["height"] > 20
+    assert tab.page.locator("main table").count() >= 3
