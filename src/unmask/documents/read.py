@@ -99,21 +99,22 @@ def read(
     reason when it cannot be read (empty, too large, encrypted, no text, not a report,
     not fetched); :class:`MultipleDocumentsError` for a feed of several entries.
     """
-    documents = _single(read_all(source, max_bytes=max_bytes, name=name, on_error=_raise))
-    return documents
+    limit = _max_bytes(max_bytes)
+    return _single(_read_items(source, limit, name))
 
 
-def _raise(error: DocumentError) -> None:
-    raise error
-
-
-def _single(documents: Iterator[Document]) -> Document:
-    first = next(documents)
-    second = next(documents, None)
+def _single(items: Iterator[Document | DocumentError]) -> Document:
+    """The one document of ``items``; a feed of several entries is an error, whatever
+    state its entries are in."""
+    first = next(items)
+    second = next(items, None)
     if second is None:
+        if isinstance(first, DocumentError):
+            raise first
         return first
-    feed = first.metadata.extra.get("feed", first.source)
-    count = 2 + sum(1 for _ in documents)
+    count = 2 + sum(1 for _ in items)
+    feed = next((d.metadata.extra.get("feed") for d in (first, second) if isinstance(d, Document)),
+                None) or first.source.rsplit("#", 1)[0]
     raise MultipleDocumentsError(feed, f"is a feed of {count} entries, not one document",
                                  hint="read it with unmask.documents.read_all")
 
@@ -137,14 +138,16 @@ def read_all(
     A URL is fetched (:func:`~unmask.documents.fetch.fetch_url`) only because the user
     passed it; its final URL becomes ``Metadata.url`` when the page does not name one.
     """
-    limit = _max_bytes(max_bytes)
+    return _deliver(_read_items(source, _max_bytes(max_bytes), name), on_error)
+
+
+def _read_items(source: str | os.PathLike[str] | bytes, limit: int,
+                name: str | None) -> Iterator[Document | DocumentError]:
     if isinstance(source, str) and is_url(source):
         fetched = fetch_url(source, max_bytes=limit)
-        items = _parse_fetched(fetched, name or source, limit)
-    else:
-        label, data = read_bytes(source, max_bytes=limit, name=name)
-        items = _parse_all(data, label, limit, hint_name=label, base_url=None)
-    return _deliver(items, on_error)
+        return _parse_fetched(fetched, name or source, limit)
+    label, data = read_bytes(source, max_bytes=limit, name=name)
+    return _parse_all(data, label, limit, hint_name=label, base_url=None)
 
 
 def _deliver(items: Iterator[Document | DocumentError],
@@ -220,8 +223,7 @@ def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES)
     Raises only :class:`~unmask.errors.DocumentError` subclasses, whatever the bytes;
     :class:`MultipleDocumentsError` for a feed of several entries (see :func:`parse_all`).
     """
-    return _single(_deliver(_parse_all(data, source, max_bytes, hint_name=source, base_url=None),
-                            _raise))
+    return _single(_parse_all(data, source, max_bytes, hint_name=source, base_url=None))
 
 
 def parse_all(
