@@ -139,6 +139,12 @@ def test_capitalised_org_phrases_and_appositives() -> None:
     assert orgs.get("Kaseya") == "target"
 
 
+def test_title_cased_heading_names_the_same_org() -> None:
+    found = _find("Korea Institute For Defense Analyses (KIDA)\nKIDA is a research body under the Ministry Of National Defense.")
+    orgs = {m.value for m in found if m.kind == "organization"}
+    assert {"Korea Institute for Defense Analyses", "Ministry of National Defense"} <= orgs
+
+
 def test_region_mentions() -> None:
     roles = _roles("The operation targeted defense contractors across the Korean peninsula and Southeast Asia.")
     assert roles[("region", "korean-peninsula")] == {"target"}

@@ -261,7 +261,8 @@ _SECTOR_NOUN_AFTER = compile_cached(
 _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
 
 # Capitalised phrases that name an organisation: "Ministry of Unification",
-# "Korea Institute for Defense Analyses", "Acme Corp".
+# "Korea Institute for Defense Analyses" (or "... For Defense Analyses" in a title-cased
+# heading), "Acme Corp".
 _ORG_HEAD = (
     r"(?:Ministry|Department|Agency|Bureau|Office|Council|Commission|University|Institute|Foundation|"
     r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Association|Organi[sz]ation|"
@@ -270,10 +271,11 @@ _ORG_HEAD = (
 )
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
-    rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}})?|"
-    rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:of|for|on)\s+(?:the\s+)?"
-    rf"{_CAP}(?:\s+(?:and\s+|&\s+)?{_CAP}){{0,4}}"
+    rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}})?|"
+    rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?"
+    rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
+_TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
 _ORG_APPOSITIVE = compile_cached(
     r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
@@ -353,7 +355,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         surface = text[start:end].rstrip(".")
         end = start + len(surface)
-        hits.append(_Hit(start, end, "organization", " ".join(surface.split()), "heuristic"))
+        # One value however a heading capitalises it: "Institute For Defense" -> "for".
+        value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
+        hits.append(_Hit(start, end, "organization", value, "heuristic"))
         taken.add(start, end)
     for match in _ORG_APPOSITIVE.finditer(text):
         start, end = match.start("name"), match.end("name")
