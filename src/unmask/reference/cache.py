@@ -18,6 +18,7 @@ so that the command line can show progress on a terminal; this module never prin
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import gc
@@ -48,6 +49,7 @@ __all__ = [
     "overlay_root",
     "package_version",
     "set_build_observer",
+    "stage_overlay",
 ]
 
 T = TypeVar("T")
@@ -168,10 +170,19 @@ def overlay(source: str) -> Overlay | None:
         return found
 
 
-def _dependency_identity(dist: str) -> str:
+def stage_overlay(candidate: Overlay) -> None:
+    """Make ``candidate`` the overlay of its source in this process only (the disk
+    manifest is not touched; :func:`clear_memory` forgets it). ``unmask data update``
+    compiles a download's indexes this way before it swaps the download in."""
+    with _lock:
+        _memory.clear()
+        _overlays[(str(overlay_root()), candidate.source)] = candidate
+
+
+def _dependency_identity(dist: str, *, overlays: bool = True) -> str:
     """``dist==version``, or the identity of the overlay that replaces its data."""
     source = _DIST_SOURCES.get(_normal_name(dist).replace("_", "-"))
-    active = overlay(source) if source is not None else None
+    active = overlay(source) if source is not None and overlays else None
     if active is not None:
         return f"{dist}@{active.identity}"
     return f"{dist}=={package_version(dist)}"
@@ -257,9 +268,9 @@ def load_pickle(path: Path) -> Any:
             gc.enable()
 
 
-def _key(name: str, format_version: int, depends: Iterable[str]) -> str:
+def _key(name: str, format_version: int, depends: Iterable[str], *, overlays: bool = True) -> str:
     parts = [f"{name}:{format_version}"]
-    parts += [_dependency_identity(dist) for dist in sorted(depends)]
+    parts += [_dependency_identity(dist, overlays=overlays) for dist in sorted(depends)]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     return f"{name}__{digest}"
 
@@ -280,6 +291,7 @@ def load_compiled(
     """
     if "__" in name:
         raise ValueError(f"cache entry name {name!r} must not contain '__'")
+    depends = tuple(depends)
     key = _key(name, format_version, depends)
     with _lock:
         if key in _memory:
@@ -299,8 +311,14 @@ def load_compiled(
         value = build()
         try:
             directory.mkdir(parents=True, exist_ok=True)
+            # Older entries go, but the one built from the packages stays while an
+            # overlay is in use: `unmask data reset` goes back to it at once.
+            keep = {f"{key}.pickle"}
+            with contextlib.suppress(ReferenceDataError):  # no package to go back to
+                keep.add(f"{_key(name, format_version, depends, overlays=False)}.pickle")
             for stale in directory.glob(f"{name}__*.pickle"):
-                stale.unlink(missing_ok=True)
+                if stale.name not in keep:
+                    stale.unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)

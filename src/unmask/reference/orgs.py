@@ -211,7 +211,7 @@ def _galaxy(name: str) -> list[dict[str, object]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(
-            f"cannot read the MISP {name} galaxy from pymispgalaxies: {exc}; reinstall pymispgalaxies"
+            f"cannot read the MISP {name} galaxy: {exc}; reinstall pymispgalaxies (or, after an update, run 'unmask data reset --source galaxies')"
         ) from exc
     values: list[dict[str, object]] = data["values"]
     return values

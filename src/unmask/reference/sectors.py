@@ -215,7 +215,7 @@ def _read_galaxy() -> list[dict[str, object]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(
-            f"cannot read the MISP sector galaxy from pymispgalaxies: {exc}; reinstall pymispgalaxies"
+            f"cannot read the MISP sector galaxy: {exc}; reinstall pymispgalaxies (or, after an update, run 'unmask data reset --source galaxies')"
         ) from exc
     values: list[dict[str, object]] = data["values"]
     return values

@@ -45,16 +45,19 @@ from typing import IO, Any, Literal
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import (
     SOURCE_DISTRIBUTIONS,
+    Overlay,
     clear_memory,
     installed_version,
     overlay,
     overlay_root,
+    stage_overlay,
 )
 from unmask.reference.sources import SUFFIX_LIST_NAME
 
 __all__ = [
     "REQUIRED_GALAXIES",
     "SOURCES",
+    "SOURCE_INDEXES",
     "DataUpdateError",
     "Limits",
     "Source",
@@ -72,9 +75,14 @@ _MIB = 1024 * 1024
 #: an update of the galaxies without any of them is refused.
 REQUIRED_GALAXIES = frozenset(
     {
-        "threat-actor", "mitre-intrusion-set", "country", "sector", "producer",
-        "intelligence-agencies", "mitre-malware", "mitre-tool", "malpedia", "tool", "rat",
-        "ransomware", "botnet", "mitre-attack-pattern",
+        # actors
+        "threat-actor", "mitre-intrusion-set",
+        # geography, sectors, organisations
+        "country", "sector", "producer", "intelligence-agencies",
+        # malware and tools, and the prose that teaches which words are ordinary
+        "mitre-malware", "mitre-tool", "mitre-mobile-attack-malware", "malpedia", "tool", "rat", "ransomware",
+        "backdoor", "banker", "stealer", "botnet", "android", "mitre-attack-pattern", "mitre-course-of-action",
+        "mitre-data-component", "online-service",
     }
 )
 
@@ -249,12 +257,15 @@ def update_source(
     *,
     limits: Limits = Limits(),
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    build: bool = True,
 ) -> UpdateResult:
     """Fetch ``name`` from ``location`` (URL, file or directory; default: the mirror
     in the environment, else upstream), validate it and make it the data in use.
 
-    Raises :class:`DataUpdateError` when the download or its contents are refused;
-    the data in use is then left as it was.
+    With ``build`` the indexes read from the source are compiled from the new copy
+    before it is swapped in (and so cached for the next run); a copy they cannot be
+    compiled from is refused. Raises :class:`DataUpdateError` when the download or
+    its contents are refused; the data in use is then left as it was.
     """
     source = name if isinstance(name, Source) else _source(name)
     where = location or source.location()
@@ -267,7 +278,7 @@ def update_source(
     except OSError as exc:
         raise DataUpdateError(source.name, where, f"cannot write to {str(root)!r}: {exc.strerror}") from exc
     try:
-        return _update(source, where, root, staging, limits, now)
+        return _update(source, where, root, staging, limits, now, build)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -322,7 +333,7 @@ class _Download:
 
 
 def _update(
-    source: Source, where: str, root: Path, staging: Path, limits: Limits, now: Callable[[], datetime]
+    source: Source, where: str, root: Path, staging: Path, limits: Limits, now: Callable[[], datetime], build: bool
 ) -> UpdateResult:
     previous = _read_manifest(root)
     active_dir = root / previous["directory"] if previous and isinstance(previous.get("directory"), str) else None
@@ -354,10 +365,6 @@ def _update(
     except (OSError, ValueError, EOFError) as exc:
         raise DataUpdateError(source.name, where, f"refused: {exc}") from exc
     directory = f"{download.sha256[:16]}"
-    target = root / directory
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(data, target)
     manifest = {
         "source": source.name,
         "url": where,
@@ -371,12 +378,52 @@ def _update(
         "entries": entries,
         "directory": directory,
     }
+    if build:
+        _trial_build(source, where, Overlay(source.name, data, manifest))
+    target = root / directory
+    if target.exists():
+        shutil.rmtree(target)
+    os.replace(data, target)
     _write_manifest(root, manifest)  # the swap: readers see old or new, never half
     for child in root.iterdir():
         if child.is_dir() and child.name != directory and not child.name.startswith("."):
             shutil.rmtree(child, ignore_errors=True)
     _forget_loaded()
     return UpdateResult(source.name, "updated", where, download.sha256, version, entries, download.size, checked)
+
+
+#: The compiled indexes read from each source (labels of :data:`registry.INDEXES`);
+#: the ATT&CK table is built from the galaxies too.
+SOURCE_INDEXES: Mapping[str, tuple[str, ...]] = {
+    "warninglists": ("warninglists",),
+    "suffixes": ("public suffix list",),
+    "attack": ("ATT&CK", "actor graph", "actor names"),
+    "galaxies": ("ATT&CK", "actor graph", "actor names", "geography", "sectors", "organisations", "malware and tools"),
+}
+
+
+def _trial_build(source: Source, where: str, staged: Overlay) -> None:
+    """Compile every index read from ``source`` out of the staged copy, before the
+    swap: data the loaders cannot use is refused, and what they compile is cached."""
+    import importlib
+
+    from unmask.reference.attack import attack_data
+    from unmask.reference.registry import INDEXES
+
+    targets = {"ATT&CK": "unmask.reference.attack:attack_data", **dict(INDEXES)}
+    stage_overlay(staged)
+    try:
+        for label in SOURCE_INDEXES[source.name]:
+            module, function = targets[label].split(":")
+            attack_data.cache_clear()
+            try:
+                getattr(importlib.import_module(module), function)()
+            except (ReferenceDataError, LookupError, TypeError, ValueError, AttributeError) as exc:
+                raise DataUpdateError(
+                    source.name, where, f"unmask cannot compile its {label} index from it ({exc})"
+                ) from exc
+    finally:
+        _forget_loaded()
 
 
 # --------------------------------------------------------------------------- fetching
@@ -706,7 +753,7 @@ def _install_suffixes(
     version = None
     for line in text.splitlines():
         line = line.strip()
-        if line.startswith("// VERSION:"):
+        if line.startswith("// VERSION:") and version is None:
             version = line.split(":", 1)[1].strip() or None
         elif line and not line.startswith("//"):
             rules += 1
