@@ -250,6 +250,11 @@ class Tab:
     def text(self) -> str:
         return str(self.page.inner_text("body"))
 
+    def keep(self, name: str) -> None:
+        """A full-page screenshot into UNMASK_SCREENSHOT_DIR, when set (for a human to look at)."""
+        if folder := os.environ.get("UNMASK_SCREENSHOT_DIR"):
+            self.page.screenshot(path=str(Path(folder) / name), full_page=True)
+
     def follow(self, selector: str) -> None:
         """Click the link and check the page it leads to rendered cleanly."""
         with self.page.expect_navigation() as navigation:
@@ -343,7 +348,7 @@ def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
     # the crawl reached every kind of page
     kinds = {urlsplit(u).path.split("/")[1] for u in seen}
     assert {"actors", "reports", "indicators", "api", "taxii2"} <= kinds, kinds
-    assert pages > 20 and others > 5, (pages, others)
+    assert pages >= 15 and others >= 10, (pages, others)
 
 
 def test_analyst_journey(tab: Tab, site: Site) -> None:
@@ -417,6 +422,7 @@ def test_hostile_report_text_stays_text(tab: Tab, site: Site) -> None:
     tab.clean()
     assert tab.injected() == []
     assert tab.page.inner_text("h1") == XSS_TITLE
+    tab.keep("hostile-report.png")
     assert tab.page.title() == f"{XSS_TITLE} · unmask"
     body = tab.text()
     assert XSS_SOURCE in body and '<svg onload=alert("svg")>' in body and "javascript:alert(document.domain)" in body
@@ -468,8 +474,8 @@ def test_actor_page_screenshot(tab: Tab, tmp_path: Path) -> None:
     tab.page.screenshot(path=str(shot), full_page=True)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
-    if keep := os.environ.get("UNMASK_SCREENSHOT_DIR"):
-        shutil.copy(shot, Path(keep) / shot.name)
+    if folder := os.environ.get("UNMASK_SCREENSHOT_DIR"):
+        shutil.copy(shot, Path(folder) / shot.name)
     # the page is laid out as the style sheet says: header bar, tables, no overflow
     width = tab.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 1280, width
