@@ -30,20 +30,22 @@ from unmask.reference.update import (
 )
 from unmask.reference.versions import reference_versions
 
+from . import update_support
 from .update_support import (
     BENIGN_HOST,
     BENIGN_LIST,
     NEW_TLD,
     Server,
     attack_bundle,
-    cache_dir,  # noqa: F401 - fixture
     galaxy_members,
-    http_server,  # noqa: F401 - fixture
     suffix_list,
     tar_gz,
     warninglist_members,
     zip_bytes,
 )
+
+cache_dir = update_support.cache_dir  # the fixtures
+http_server = update_support.http_server
 
 TEXT = f"The implant beaconed to login.c2.{NEW_TLD} and fetched a stage from {BENIGN_HOST} and evil-site.com."
 
