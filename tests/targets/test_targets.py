@@ -174,3 +174,17 @@ def test_any_text_gives_sound_spans(text: str) -> None:
     for mention in extract_targets(text):
         assert 0 <= mention.span.start < mention.span.end <= len(text)
         assert text[mention.span.start : mention.span.end] == mention.surface
+
+
+def test_a_sponsor_needs_an_actor_in_the_passage() -> None:
+    agency = ("organization", "Cybersecurity and Infrastructure Security Agency")
+    # Hyperlinks in a list of resources are not ties to a sponsor.
+    roles = _roles("- Ransomware guide: notable links to CISA products on protecting networks.")
+    assert "sponsor" not in roles[agency]
+    roles = _roles("The hacking group has links to the Ministry of State Security.")
+    assert roles[("organization", "Ministry of State Security (China)")] == {"sponsor"}
+
+
+def test_an_agency_giving_advice_is_a_source_not_a_victim() -> None:
+    roles = _roles("Should your organization be a victim of ransomware, CISA strongly recommends using the checklist.")
+    assert roles[("organization", "Cybersecurity and Infrastructure Security Agency")] == {"source"}

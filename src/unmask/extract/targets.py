@@ -208,6 +208,7 @@ _SOURCE_AFTER = compile_cached(
     r"warned|warns|stated|states|announced|announces|published|disclosed|discloses|observed|assessed|"
     r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|released|"
     r"issued|issues|releases|shared|detailed|described|identified|discovered|"
+    r"recommends|recommended|urges|urged|advises|advised|encourages|encouraged|"
     r"researchers?|analysts?|spokes(?:person|man|woman)|officials?\s+said|experts?|investigators?|"
     r"report(?:ed)?|analysis|advisory|announcement|statement|blog|has\s+(?:tracked|reported|observed|said)|"
     r"(?:is|are)\s+tracking)\b",
@@ -229,6 +230,7 @@ _ACTOR_NOUN = (
 _SPONSOR_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b", re.IGNORECASE
 )
+_ACTOR_WORD = compile_cached(r"\b" + _ACTOR_NOUN + r"\b", re.IGNORECASE)
 _SPEAKS_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
     r"(?:said|says|told|reported|announced|warned|stated|wrote|published)\b",
@@ -381,6 +383,7 @@ def _role(
     local_start: int,
     local_end: int,
     previous: tuple[_Hit, str, int] | None,
+    actor_context: bool = True,
 ) -> str:
     before = sentence[max(0, local_start - _WINDOW) : local_start]
     after = sentence[local_end : local_end + _WINDOW]
@@ -405,7 +408,9 @@ def _role(
         and _SOURCE_AFTER.match(after)
     ):
         return "source"
-    if _SPONSOR_BEFORE.search(near):
+    if _SPONSOR_BEFORE.search(near) and actor_context:
+        # "linked to the GRU" names a sponsor only where the passage is about an actor:
+        # "links to CISA products" in a list of resources is not one.
         return "sponsor"
     if (
         hit.kind in ("country", "region")
@@ -456,6 +461,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
         span = passage.span
         sentence = text[span.start : span.end]
         previous: tuple[_Hit, str, int] | None = None
+        actor_context: bool | None = None
         while position < len(hits) and hits[position].start < span.start:
             position += 1
         cursor = position
@@ -466,7 +472,12 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if passage.furniture:
                 role = "location" if hit.kind in ("country", "region") else "mention"
             else:
-                role = _role(hit, sentence, local_start, local_end, previous)
+                if actor_context is None:
+                    actor_context = bool(
+                        _ACTOR_WORD.search(sentence)
+                        or any(span.start <= a.span.start < span.end for a in actors)
+                    )
+                role = _role(hit, sentence, local_start, local_end, previous, actor_context)
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
         position = cursor
