@@ -93,9 +93,13 @@ def test_a_changed_upstream_replaces_the_overlay(cache_dir: Path, http_server: S
     second = update_source("warninglists", url)
     assert second.status == "updated" and second.sha256 != first.sha256
     assert _reasons("evil-site.com") == (f"warninglist:{BENIGN_LIST}",)
-    # only the new copy is kept on disk
-    kept = [p.name for p in (cache_dir / "data" / "warninglists").iterdir() if p.is_dir()]
-    assert kept == [second.sha256[:16]]
+    # the new copy, and the one before for processes still reading it
+    kept = sorted(p.name for p in (cache_dir / "data" / "warninglists").iterdir() if p.is_dir())
+    assert kept == sorted([first.sha256[:16], second.sha256[:16]])
+    http_server.serve("/wl.zip", zip_bytes(warninglist_members(extra="third.example.org")))
+    third = update_source("warninglists", url)
+    kept = sorted(p.name for p in (cache_dir / "data" / "warninglists").iterdir() if p.is_dir())
+    assert kept == sorted([second.sha256[:16], third.sha256[:16]])
 
 
 def test_suffix_list_update_finds_domains_under_a_new_tld(cache_dir: Path, http_server: Server) -> None:

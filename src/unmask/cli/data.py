@@ -143,8 +143,8 @@ def update_command(
                           f"{result.size / 1e6:.1f} MB, sha256 {result.sha256[:12]})")
     if as_json:
         print_json({"results": results, "errors": [e["error"] for e in errors]})
-    elif any(r["status"] == "updated" for r in results):
-        err.print("[dim]the compiled indexes are rebuilt on next use (or now: unmask data build)[/]")
+    elif any(r["status"] == "updated" and r["source"] in ("attack", "galaxies") for r in results):
+        err.print("[dim]the technique model is retrained on the next analysis (or now: unmask data build)[/]")
     if errors:
         raise typer.Exit(EXIT_FAILED_INPUTS)
 

@@ -220,7 +220,6 @@ class SourceStatus:
 
 def describe_sources() -> list[SourceStatus]:
     """Every refreshable source and where its data comes from now."""
-    clear_memory()
     statuses = []
     for name, source in SOURCES.items():
         active = overlay(name)
@@ -385,8 +384,10 @@ def _update(
         shutil.rmtree(target)
     os.replace(data, target)
     _write_manifest(root, manifest)  # the swap: readers see old or new, never half
+    # The copy before stays one generation, for processes still reading it.
+    keep = {directory, str(previous.get("directory")) if previous else ""}
     for child in root.iterdir():
-        if child.is_dir() and child.name != directory and not child.name.startswith("."):
+        if child.is_dir() and child.name not in keep and not child.name.startswith("."):
             shutil.rmtree(child, ignore_errors=True)
     _forget_loaded()
     return UpdateResult(source.name, "updated", where, download.sha256, version, entries, download.size, checked)
