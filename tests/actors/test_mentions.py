@@ -65,6 +65,18 @@ def test_all_caps_names_not_in_lower_case() -> None:
     assert _found("occurs in apatite and monazite and xenotime") == []
 
 
+def test_capitals_only_names_written_otherwise_need_actor_context() -> None:
+    # ELECTRUM (Dragos, for Sandworm) against the Electrum bitcoin wallet.
+    assert _found("It steals wallets such as Coinomi, Ledger Live, Electrum and Exodus.") == []
+    assert _found("The ELECTRUM group attacked the grid.") == [("ELECTRUM", "G0034")]
+
+
+def test_names_inside_identifiers_and_split_lower_case_are_not_actors() -> None:
+    assert _found("The pipe is \\\\.\\pipe\\Read%CNC_DEFINED% here.") == []
+    assert _found("![APT_1](/images/APT_1.png)") == []
+    assert _found("Image end tag\n53+n (4 bytes)") == []
+
+
 def test_ambiguous_name_lists_candidates() -> None:
     mentions = find_actors("The Grizzly Steppe actors used phishing infrastructure.")
     assert len(mentions) == 1

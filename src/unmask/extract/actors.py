@@ -154,13 +154,26 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+#: Characters that join a name into an identifier, file name or placeholder.
+_IDENTIFIER_EDGE = frozenset("_%")
+
+
 def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, str, float]:
     """Whether a gazetteer hit is an actor mention: (ok, method, confidence)."""
     surface = text[start:end]
+    if "_" in surface or text[start - 1 : start] in _IDENTIFIER_EDGE or text[end : end + 1] in _IDENTIFIER_EDGE:
+        return False, "", 0.0  # part of an identifier: "%CNC_DEFINED%", "APT_1.png"
     lowered = surface == surface.lower() and any(c.isalpha() for c in surface)
     if entry.caps_name and lowered:
         return False, "", 0.0
     if entry.risk == "coined":
+        if lowered and any(c.isspace() for c in surface):
+            return False, "", 0.0  # "tag\n53" is not TAG-53 (a solid "apt28" still is APT28)
+        if entry.caps_name and not surface.isupper():
+            # A name only ever written in capitals (ELECTRUM), written otherwise: the
+            # Electrum wallet, not the group, unless the words around say "group".
+            left, right = _sentence_bounds(text, start, end)
+            return _actor_context(text[left:start], text[end:right])
         return True, "gazetteer", 0.95
     if entry.risk == "acronym":
         return surface.isupper(), "gazetteer", 0.9
