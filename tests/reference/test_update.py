@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from unmask.extract.observables import extract_observables
 from unmask.reference import cache
@@ -327,3 +329,22 @@ def test_zip_with_a_link_member_is_refused(cache_dir: Path, http_server: Server)
         archive.writestr(link, "/etc/passwd")
     with pytest.raises(DataUpdateError, match="link"):
         update_source("warninglists", http_server.serve("/link.zip", buffer.getvalue()))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=3000), name=st.sampled_from(["warninglists", "galaxies", "attack", "suffixes"]),
+       wrap=st.sampled_from(["raw", "gzip", "zip"]))
+def test_arbitrary_bytes_raise_only_data_update_errors(cache_dir: Path, data: bytes, name: str, wrap: str) -> None:
+    import gzip
+    import tempfile
+
+    if wrap == "gzip":
+        data = gzip.compress(data)
+    elif wrap == "zip":
+        data = zip_bytes({"lists/x/list.json": data, "clusters/x.json": data})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "download"
+        path.write_bytes(data)
+        with pytest.raises(DataUpdateError):
+            update_source(name, str(path), build=False)
+    assert cache.overlay(name) is None

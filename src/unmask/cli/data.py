@@ -144,7 +144,7 @@ def update_command(
     if as_json:
         print_json({"results": results, "errors": [e["error"] for e in errors]})
     elif any(r["status"] == "updated" and r["source"] in ("attack", "galaxies") for r in results):
-        err.print("[dim]the technique model is retrained on the next analysis (or now: unmask data build)[/]")
+        err.print("[dim]the extractors' own indexes (technique names) follow on the next analysis (or now: unmask data build)[/]")
     if errors:
         raise typer.Exit(EXIT_FAILED_INPUTS)
 
