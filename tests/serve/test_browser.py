@@ -14,6 +14,7 @@ is found through ``UNMASK_CHROMIUM`` or on ``PATH`` (``chromium``, Debian's pack
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import os
@@ -34,9 +35,7 @@ from unmask.documents import parse_bytes
 from unmask.pipeline import analyze
 from unmask.store import KnowledgeBase, open_kb
 
-from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, SECRET_WORD, Base
-
-pytestmark = pytest.mark.browser
+from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, SECRET_WORD, TOKEN, Base
 
 REQUIRE = os.environ.get("UNMASK_REQUIRE_BROWSER", "") not in ("", "0")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -124,26 +123,17 @@ def _fill(url: str, base: Base) -> dict[str, str]:
     return hashes
 
 
-@pytest.fixture(scope="module")
-def site(base: Base, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+@contextlib.contextmanager
+def _serve(url: str, **options: Any) -> Iterator[str]:
+    """uvicorn on a free loopback port in a thread, serving ``create_app(kb, **options)``."""
     uvicorn = pytest.importorskip("uvicorn")
     from unmask.serve import create_app
 
-    copy = tmp_path_factory.mktemp("browser") / "kb.sqlite"
-    source = sqlite3.connect(base.url.removeprefix("sqlite:///"))
-    target = sqlite3.connect(copy)
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    url = f"sqlite:///{copy}"
-    hashes = _fill(url, base)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with open_kb(url) as kb:
-        config = uvicorn.Config(create_app(kb, max_tlp="green"), host="127.0.0.1", port=port,
+        config = uvicorn.Config(create_app(kb, **options), host="127.0.0.1", port=port,
                                 log_level="warning", lifespan="on")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
@@ -154,10 +144,32 @@ def site(base: Base, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]
                 pytest.fail("uvicorn did not start")
             time.sleep(0.02)
         try:
-            yield Site(f"http://127.0.0.1:{port}", hashes)
+            yield f"http://127.0.0.1:{port}"
         finally:
             server.should_exit = True
             thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def filled(base: Base, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, str]]:
+    """A copy of the serve tests' base with the hostile and TLP:RED reports added."""
+    copy = tmp_path_factory.mktemp("browser") / "kb.sqlite"
+    source = sqlite3.connect(base.url.removeprefix("sqlite:///"))
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    url = f"sqlite:///{copy}"
+    return url, _fill(url, base)
+
+
+@pytest.fixture(scope="module")
+def site(filled: tuple[str, dict[str, str]]) -> Iterator[Site]:
+    url, hashes = filled
+    with _serve(url, max_tlp="green") as origin:
+        yield Site(origin, hashes)
 
 
 # --- the browser -----------------------------------------------------------------------
@@ -264,22 +276,30 @@ class Tab:
         self.clean()
 
 
-@pytest.fixture
-def tab(browser: Any, site: Site) -> Iterator[Tab]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
-    watch = Watch(site.origin)
+@contextlib.contextmanager
+def _tab(browser: Any, origin: str, **options: Any) -> Iterator[Tab]:
+    """A fresh browser context (no shared cookies or cache) with one watched page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    watch = Watch(origin)
     context.route("**/*", watch.route)
     context.add_init_script(WATCH_JS)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = context.new_page()
     watch.attach(page)
     try:
-        yield Tab(page, watch, site.origin)
+        yield Tab(page, watch, origin)
     finally:
         context.close()
 
 
+@pytest.fixture
+def tab(browser: Any, site: Site) -> Iterator[Tab]:
+    with _tab(browser, site.origin) as opened:
+        yield opened
+
+
 # --- the tests -------------------------------------------------------------------------
+@pytest.mark.browser
 def test_the_watch_sees_csp_violations_dialogs_and_outside_requests(tab: Tab) -> None:
     """The harness itself: a page breaking the rules is caught (else the rest proves nothing)."""
     from unmask.serve.web import CSP
@@ -304,6 +324,7 @@ def test_the_watch_sees_csp_violations_dialogs_and_outside_requests(tab: Tab) ->
     assert "request leaving the origin: https://cdn.example.invalid/x.png" in problems, problems
 
 
+@pytest.mark.browser
 def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
     """Every same-origin link within two clicks of the home page answers, and every
     HTML page among them renders with its style sheet and no error of any kind."""
@@ -351,6 +372,7 @@ def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
     assert pages >= 15 and others >= 10, (pages, others)
 
 
+@pytest.mark.browser
 def test_analyst_journey(tab: Tab, site: Site) -> None:
     """Home -> search for an actor's name -> actor page -> a report -> an indicator."""
     tab.open("/")
@@ -382,6 +404,7 @@ def test_analyst_journey(tab: Tab, site: Site) -> None:
     assert tab.page.inner_text("h1").startswith("Volt Typhoon")
 
 
+@pytest.mark.browser
 def test_search_forms(tab: Tab) -> None:
     """The home page's search box, the search page's own form, a query language
     query, an empty query and a hostile query all come back as clean pages."""
@@ -415,6 +438,7 @@ def test_search_forms(tab: Tab) -> None:
     assert tab.page.locator("mark").count() == 0 and "Nothing matches" not in tab.text()
 
 
+@pytest.mark.browser
 def test_hostile_report_text_stays_text(tab: Tab, site: Site) -> None:
     """Payloads in a report's title, source, body and an indicator's value are shown as
     text: no dialog opens, no script/handler/javascript: link exists in any page."""
@@ -440,6 +464,7 @@ def test_hostile_report_text_stays_text(tab: Tab, site: Site) -> None:
     assert "\"><script>alert('text')</script>" in tab.text()
 
 
+@pytest.mark.browser
 def test_reports_above_the_ceiling_are_invisible(tab: Tab, site: Site) -> None:
     """The server runs at TLP:GREEN: the amber and red reports exist in the base but no
     page shows them, their words find nothing, their addresses are 404 pages."""
@@ -467,6 +492,7 @@ def test_reports_above_the_ceiling_are_invisible(tab: Tab, site: Site) -> None:
     assert "TLP:RED" not in text and "TLP:AMBER" not in text
 
 
+@pytest.mark.browser
 def test_actor_page_screenshot(tab: Tab, tmp_path: Path) -> None:
     tab.open("/actors/APT29")
     tab.clean()
@@ -482,3 +508,37 @@ def test_actor_page_screenshot(tab: Tab, tmp_path: Path) -> None:
     header = tab.page.locator("header").bounding_box()
     assert header is not None and header["y"] == 0 and header["height"] > 20
     assert tab.page.locator("main table").count() >= 3
+
+
+@pytest.mark.browser
+def test_token_protected_server(browser: Any, filled: tuple[str, dict[str, str]]) -> None:
+    """With --token the browser answers the Basic challenge with the analyst's password
+    (Chromium sends credentials only for a challenge it understood): a wrong one gets
+    the 401 page, still styled (the style sheet is not guarded); the token browses."""
+    url, _ = filled
+    with _serve(url, max_tlp="green", token=TOKEN) as origin:
+        with _tab(browser, origin, http_credentials={"username": "analyst", "password": "guess"}) as wrong:
+            wrong.open("/", 401)
+            assert wrong.page.inner_text("h1") == "401 Unauthorized"
+            assert wrong.page.evaluate("() => document.styleSheets[0].cssRules.length") > 0
+            problems = wrong.watch.take(wrong.page)
+            assert all("status of 401" in p for p in problems), problems
+            assert "APT29" not in wrong.text()
+        with _tab(browser, origin, http_credentials={"username": "analyst", "password": TOKEN}) as tab:
+            tab.open("/")
+            tab.clean()
+            tab.follow("main table a:has-text('APT29')")
+            assert tab.page.inner_text("h1").startswith("APT29")
+            tab.follow("main a:text-is('stix')")
+            assert '"type": "bundle"' in tab.text() or '"type":"bundle"' in tab.text()
+
+
+def test_challenges_go_on_separate_lines() -> None:
+    """(No browser.) The split that lets Chromium see the Basic challenge."""
+    from unmask.serve.web import challenges
+
+    assert challenges('Basic realm="unmask", Bearer') == ['Basic realm="unmask"', "Bearer"]
+    assert challenges('Basic realm="a, b", charset="UTF-8", Bearer realm="x", error="e"') == [
+        'Basic realm="a, b", charset="UTF-8"', 'Bearer realm="x", error="e"']
+    assert challenges("Negotiate abc==") == ["Negotiate abc=="]
+    assert challenges('Basic realm="say \\"hi, there\\""') == ['Basic realm="say \\"hi, there\\""']

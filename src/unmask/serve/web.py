@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from unmask.model import Span
 from unmask.serve.view import NotVisible, View
 
-__all__ = ["CSP", "error_page", "router"]
+__all__ = ["CSP", "challenges", "error_page", "router"]
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -49,11 +49,43 @@ def _render(request: Request, view: View | None, template: str, code: int = 200,
     return HTMLResponse(html, status_code=code, headers=headers)
 
 
+def challenges(header: str) -> list[str]:
+    """``WWW-Authenticate`` split into its challenges, one per header line.
+
+    Chromium ignores a Basic challenge followed by another in the same header
+    (``Basic realm="x", Bearer``) and so never asks for the password; on separate lines
+    it does. An item with no ``=`` in its first word starts a challenge, ``name=value``
+    items are parameters of the one before (RFC 9110, 11.6.1).
+    """
+    items: list[str] = []
+    quoted, start = False, 0
+    for at, char in enumerate(header):
+        if char == '"' and (at == 0 or header[at - 1] != "\\"):
+            quoted = not quoted
+        elif char == "," and not quoted:
+            items.append(header[start:at].strip())
+            start = at + 1
+    items.append(header[start:].strip())
+    found: list[str] = []
+    for item in filter(None, items):
+        if "=" in item.split(" ", 1)[0] and found:
+            found[-1] += ", " + item
+        else:
+            found.append(item)
+    return found
+
+
 def error_page(request: Request, status: int, message: str,
                headers: dict[str, str] | None = None) -> Response:
     """A plain HTML error page."""
-    return _render(request, None, "error.html", status, headers, status=status,
-                   title=_TITLES.get(status, "Error"), message=message)
+    plain = {k: v for k, v in (headers or {}).items() if k.lower() != "www-authenticate"}
+    response = _render(request, None, "error.html", status, plain, status=status,
+                       title=_TITLES.get(status, "Error"), message=message)
+    for name, value in (headers or {}).items():
+        if name.lower() == "www-authenticate":
+            for challenge in challenges(value):
+                response.headers.append("WWW-Authenticate", challenge)
+    return response
 
 
 def _quoter(text: str) -> Any:
