@@ -188,3 +188,12 @@ def test_a_sponsor_needs_an_actor_in_the_passage() -> None:
 def test_an_agency_giving_advice_is_a_source_not_a_victim() -> None:
     roles = _roles("Should your organization be a victim of ransomware, CISA strongly recommends using the checklist.")
     assert roles[("organization", "Cybersecurity and Infrastructure Security Agency")] == {"source"}
+
+
+def test_generic_agency_names_are_no_country_s_own() -> None:
+    # The MISP galaxy lists "Military Intelligence (Czech Republic)", "Federal Police (Mexico)" ...
+    text = "The group is linked to Military Intelligence; the Federal Police arrested two of its hackers."
+    found = _find(text)
+    assert not [m for m in found if m.kind == "organization" and "(" in m.value]
+    roles = _roles("The hacking group works for the GRU.")
+    assert roles[("organization", "GRU")] == {"sponsor"}

@@ -423,9 +423,9 @@ def _reference(graph: ActorGraph | None) -> tuple[ActorGraph, ActorGazetteer]:
     hit = _cache.get(id(graph))
     if hit is not None and hit[0] is graph:
         return hit
-    from unmask.reference.actor_names import _english_words, read_software_names
+    from unmask.reference.actor_names import english_words, read_software_names
 
-    gazetteer = build_actor_gazetteer(graph, read_software_names(), _english_words())
+    gazetteer = build_actor_gazetteer(graph, read_software_names(), english_words())
     _cache.clear()
     _cache[id(graph)] = (graph, gazetteer)
     return graph, gazetteer

@@ -43,6 +43,7 @@ __all__ = [
     "ActorGazetteer",
     "NameEntry",
     "build_actor_gazetteer",
+    "english_words",
     "load_actor_gazetteer",
     "normalize",
     "read_software_names",
@@ -239,7 +240,7 @@ def _normal_bytes(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_BYTES)
 
 
-def _english_words() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     """Lower-case English words (english-words package when installed, else empty)."""
     try:
         from english_words import get_english_words_set  # type: ignore[import-untyped]
@@ -397,7 +398,7 @@ def build_actor_gazetteer(
 
 
 def _build_default() -> ActorGazetteer:
-    return build_actor_gazetteer(load_actor_graph(), read_software_names(), _english_words())
+    return build_actor_gazetteer(load_actor_graph(), read_software_names(), english_words())
 
 
 def load_actor_gazetteer() -> ActorGazetteer:

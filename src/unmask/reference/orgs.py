@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from unmask.errors import ReferenceDataError
+from unmask.reference.actor_names import english_words
 from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
@@ -217,7 +218,14 @@ def _galaxy(name: str) -> list[dict[str, object]]:
     return values
 
 
+def _generic(name: str, english: frozenset[str]) -> bool:
+    """Whether every word of ``name`` is an ordinary English word ("National Security Bureau")."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", name)]
+    return bool(words) and all(w in english for w in words)
+
+
 def _build() -> OrgGazetteer:
+    english = english_words()
     orgs: dict[str, Organization] = {}
     surfaces: dict[str, list[str]] = {}
 
@@ -249,6 +257,11 @@ def _build() -> OrgGazetteer:
         bare = re.sub(r"\s*\([^)]*\)$", "", name).strip()
         if bare in surfaces:
             continue  # already curated under its usual name
+        if bare != name and _generic(bare, english):
+            # "Military Intelligence (Czech Republic)", "Federal Police (Mexico)": the bare
+            # name is every country's; only the qualified name is this one's.
+            add(name, "intelligence", country, ())
+            continue
         # Abbreviations from the descriptions are not used: too many are ordinary
         # acronyms elsewhere ("VBA", "CSE"); the usual ones are curated above.
         add(name, "intelligence", country, (bare,) if bare != name else ())
