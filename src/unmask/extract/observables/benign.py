@@ -2,8 +2,8 @@
 
 Reasons are short stable strings: ``warninglist:<slug>`` for a MISP warninglist
 hit, and ``own-site``, ``private-range``, ``documentation-range``,
-``reserved-range``, ``version-string``, ``file-name``, ``example-domain`` for the
-rules below. Observables with reasons are kept, never dropped.
+``reserved-range``, ``version-string``, ``file-name``, ``example-domain``,
+``detection-name`` for the rules below. Observables with reasons are kept, never dropped.
 """
 
 from __future__ import annotations
@@ -59,6 +59,17 @@ _AMBIGUOUS_FILE_TLDS = frozenset({"pl", "sh", "one", "app", "ps", "cs"})
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
 _EXAMPLE_ENDINGS = tuple(sorted(_EXAMPLE_DOMAINS))
+#: Anti-virus detection names that read as host names under a ccTLD
+#: ("Trojan.Win32.Patched.ps", "HEUR:Trojan.MSIL.Agent.gen" -> "trojan.msil.agent.ai"):
+#: a malware kind, then a platform, then the family.
+_DETECTION_NAME = compile_cached(
+    r"(?:trojan(?:-[a-z]+)?|backdoor|(?:net-|email-|p2p-|im-)?worm|virus|exploit|hacktool|riskware|adware|"
+    r"rootkit|not-a-virus|heur|pua|pup|ransom|downloader|dropper|spyware|virtool|packed|monitor|"
+    r"unwanted-program|trojanspy|trojandownloader|trojandropper)\."
+    r"(?:win32|win64|w32|w64|msil|linux|unix|androidos|android|osx|macos|js|vbs|html|php|java|script|"
+    r"msword|msexcel|msoffice|w97m|x97m|o97m|pdf|multi|bat|perl|python|swf|shell|ios|symbos|j2me|boot|"
+    r"dos|win16|nsis|autoit|powershell|vba|generic|ps)\.[a-z0-9.-]+"
+)
 
 #: Per compiled warninglists: an Aho-Corasick automaton of its ``substring`` entries
 #: (most hosts hold none, so the per-entry loop is skipped; one C call per host).
@@ -146,6 +157,8 @@ class Judge:
             host.rfind(".") + 1 :
         ] in _EXAMPLE_TLDS:
             reasons.append("example-domain")
+        if _DETECTION_NAME.fullmatch(host):
+            reasons.append("detection-name")
         return reasons
 
     def file_like(self, host: str, before: str, after: str) -> bool:
