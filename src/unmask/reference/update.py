@@ -30,6 +30,7 @@ plain GETs need no extra dependency.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -347,7 +348,8 @@ def _update(
         if download is not None:
             manifest["etag"] = download.etag or previous.get("etag")
             manifest["last_modified"] = download.last_modified or previous.get("last_modified")
-        _write_manifest(root, manifest)
+        with contextlib.suppress(OSError):  # only the check time and validators are new
+            _write_manifest(root, manifest)
         _forget_loaded()
         return UpdateResult(
             source.name, "unchanged", where, str(previous["sha256"]), previous.get("version"),
@@ -380,10 +382,13 @@ def _update(
     if build:
         _trial_build(source, where, Overlay(source.name, data, manifest))
     target = root / directory
-    if target.exists():
-        shutil.rmtree(target)
-    os.replace(data, target)
-    _write_manifest(root, manifest)  # the swap: readers see old or new, never half
+    try:
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(data, target)
+        _write_manifest(root, manifest)  # the swap: readers see old or new, never half
+    except OSError as exc:
+        raise DataUpdateError(source.name, where, f"cannot write to {str(root)!r}: {exc}") from exc
     # The copy before stays one generation, for processes still reading it.
     keep = {directory, str(previous.get("directory")) if previous else ""}
     for child in root.iterdir():
