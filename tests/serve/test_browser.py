@@ -70,6 +70,8 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__unmaskCsp.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
 });
 """
+HEADING_JS = """() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)
+  / parseFloat(getComputedStyle(document.body).fontSize)"""
 INJECTED_JS = """() => {
   const found = [];
   for (const el of document.querySelectorAll('script, iframe, object, embed, svg, base')) found.push(el.outerHTML.slice(0, 80));
@@ -355,6 +357,8 @@ def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
         styled = tab.page.evaluate("() => document.styleSheets.length && document.styleSheets[0].cssRules.length")
         if not styled:
             failures.append(f"{path}: style sheet not applied")
+        elif tab.page.evaluate(HEADING_JS) < 1.3:
+            failures.append(f"{path}: the h1 is hardly larger than the text")
         if any(s in tab.page.content() for s in SECRETS):
             failures.append(f"{path} shows a report above the ceiling")
         if injected := tab.injected():
@@ -382,6 +386,7 @@ def test_analyst_journey(tab: Tab, site: Site) -> None:
     with tab.page.expect_navigation():
         tab.page.press("header input[name=q]", "Enter")
     assert urlsplit(tab.page.url).path == "/search"
+    tab.keep("search.png")
     assert tab.page.input_value("header input[name=q]") == "Cozy Bear"
     tab.clean()
     assert tab.page.locator("mark").first.inner_text() in ("Cozy", "Bear", "Cozy Bear")
@@ -394,12 +399,14 @@ def test_analyst_journey(tab: Tab, site: Site) -> None:
     tab.follow(f"main a[href='/indicators/{quote(GREEN_DOMAIN, safe='')}']")
     assert tab.page.inner_text("h1") == GREEN_DOMAIN
     assert "domain" in tab.text() and "APT29" in tab.text()
+    tab.keep("indicator.png")
     tab.follow("main a[href='/actors/G0096']")
     assert tab.page.inner_text("h1").startswith("APT41")
     tab.page.go_back()
     assert tab.page.inner_text("h1") == GREEN_DOMAIN
     tab.follow("header a[href='/']")
     assert tab.page.inner_text("h1") == "Knowledge base"
+    tab.keep("home.png")
     tab.follow("main table a:has-text('Volt Typhoon')")
     assert tab.page.inner_text("h1").startswith("Volt Typhoon")
 
