@@ -81,8 +81,10 @@ def test_benign_noise_is_kept_with_reasons() -> None:
     for name in ("msolui80.inc", "update.cab", "normal.dot"):
         assert "file-name" in reasons[("domain", name)], name
         assert ("file_name", name) in reasons, name
-    for name in ("trojan.win32.patched.ps", "backdoor.msil.agent.ai"):
+    for name in ("trojan.win32.patched.ps", "backdoor.msil.agent.ai", "turla.cc", "pterodo.ps"):
         assert "detection-name" in reasons[("domain", name)], name
+    assert "redacted" in reasons[("domain", "www.xxxxxxxxtrust.com")]
+    assert ("domain", "command_data.data") not in reasons
     assert any(r.startswith("warninglist:") for r in reasons[("ipv4", "8.8.8.8")])
     assert reasons[("ipv4", "45.77.65.211")] == set()
     assert reasons[("domain", "kxqwtr-gate.top")] == set()

@@ -395,6 +395,8 @@ class _Collector:
         reasons = self._host_reasons(value)
         if tld.lower() in FILE_TLDS and self.judge.file_like(value, self._before(start), self._after(end)):
             reasons = [*reasons, "file-name"]
+        if self.r[start - 1] == "/" and self.judge.detection_prefix(self._before(start)):
+            reasons = [*reasons, "detection-name"]  # "Win32/Turla.CC"
         self.emit("domain", value, start, end, reasons)
 
     def _name_info(self, name: str) -> tuple[bool, bool]:

@@ -3,7 +3,7 @@
 Reasons are short stable strings: ``warninglist:<slug>`` for a MISP warninglist
 hit, and ``own-site``, ``private-range``, ``documentation-range``,
 ``reserved-range``, ``version-string``, ``file-name``, ``example-domain``,
-``detection-name`` for the rules below. Observables with reasons are kept, never dropped.
+``detection-name``, ``redacted`` for the rules below. Observables with reasons are kept, never dropped.
 """
 
 from __future__ import annotations
@@ -59,6 +59,11 @@ _AMBIGUOUS_FILE_TLDS = frozenset({"pl", "sh", "one", "app", "ps", "cs"})
 _EXAMPLE_DOMAINS = frozenset({"example.com", "example.net", "example.org", "example.edu"})
 _EXAMPLE_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
 _EXAMPLE_ENDINGS = tuple(sorted(_EXAMPLE_DOMAINS))
+#: ESET-style detection names: a platform, a slash, then "Family.Variant" ("VBS/Pterodo.PS").
+_DETECTION_PREFIX = compile_cached(
+    r"(?<![\w/])(?:Win32|Win64|MSIL|VBS|JS|Linux|Android|OSX|MacOS|PowerShell|Python|Perl|PHP|BAT|HTML|"
+    r"Java|W97M|X97M|O97M|DOC|PDF|NSIS|AutoIt|Generik|Multi)/(?:[A-Za-z]+\.)?$"
+)
 #: Anti-virus detection names that read as host names under a ccTLD
 #: ("Trojan.Win32.Patched.ps", "HEUR:Trojan.MSIL.Agent.gen" -> "trojan.msil.agent.ai"):
 #: a malware kind, then a platform, then the family.
@@ -159,7 +164,13 @@ class Judge:
             reasons.append("example-domain")
         if _DETECTION_NAME.fullmatch(host):
             reasons.append("detection-name")
+        if "xxxx" in host:
+            reasons.append("redacted")  # "www.xxxxxxxxtrust.com": the report hid the name
         return reasons
+
+    def detection_prefix(self, before: str) -> bool:
+        """Whether ``before`` ends with a detection platform ("Win32/" of "Win32/Turla.CC")."""
+        return _DETECTION_PREFIX.search(before[-16:]) is not None
 
     def file_like(self, host: str, before: str, after: str) -> bool:
         """``report.zip``: a two-label name whose TLD is a common file extension."""

@@ -37,7 +37,9 @@ def domain_ok(host: str, suffixes: SuffixIndex) -> bool:
     for label in labels[:-1]:
         if not label or len(label) > 63 or label[0] == "-" or label[-1] == "-":
             return False
-    return not tld.isdigit()
+    # "_" occurs in service labels (_dmarc.example.com), never in a registered name
+    # ("COMMAND_DATA.data" is a file).
+    return not tld.isdigit() and "_" not in labels[-2]
 
 
 def ipv4_value(text: str) -> str | None:
