@@ -104,7 +104,7 @@ def update_command(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds without progress before giving up.")] = 60.0,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
-    """Fetch newer reference data from upstream (the only command that goes online).
+    """Fetch newer reference data from upstream (nothing else fetches reference data).
 
     Each download is validated before it replaces the data in use; a failed one
     leaves the current data in place. A source that has not changed since the last
