@@ -7,13 +7,13 @@ in pymispgalaxies, compiled once into the reference cache); sectors map onto STI
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import re
 from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
+from unmask.reference.sources import galaxy_clusters_dir
 
 __all__ = ["country_code", "country_name", "misp_sector", "motivation", "region", "sector"]
 
@@ -130,11 +130,10 @@ def _norm(value: str) -> str:
 
 def _build_countries() -> dict[str, tuple[str, str]]:
     try:
-        root = importlib.resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters"
-        data: dict[str, Any] = json.loads((root / "country.json").read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads((galaxy_clusters_dir() / "country.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
         raise ReferenceDataError(
-            f"cannot read the MISP country galaxy from pymispgalaxies: {exc}"
+            f"cannot read the MISP country galaxy: {exc}"
         ) from exc
     table: dict[str, tuple[str, str]] = {}
     for value in data.get("values", []):
@@ -229,10 +228,9 @@ def _singular(text: str) -> str:
 
 def _build_misp_sectors() -> dict[str, str]:
     try:
-        root = importlib.resources.files("pymispgalaxies") / "data" / "misp-galaxy" / "clusters"
-        data: dict[str, Any] = json.loads((root / "sector.json").read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads((galaxy_clusters_dir() / "sector.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, ModuleNotFoundError) as exc:
-        raise ReferenceDataError(f"cannot read the MISP sector galaxy from pymispgalaxies: {exc}") from exc
+        raise ReferenceDataError(f"cannot read the MISP sector galaxy: {exc}") from exc
     table: dict[str, str] = {}
     for value in data.get("values", []):
         name = str(value.get("value", ""))
