@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import html
+import json
 import os
 import shutil
 import socket
@@ -396,6 +397,9 @@ def test_analyst_journey(tab: Tab, site: Site) -> None:
     tab.follow(f"main table a[href='/reports/{site.hashes['green-apt29']}']:text-is('notes/green-apt29.txt')")
     assert tab.page.inner_text("h1") == "notes/green-apt29.txt"
     assert "T1059.001" in tab.text()
+    tab.follow("main a:text-is('JSON')")  # the REST answer, shown by the browser
+    assert json.loads(tab.text())["report"]["sha256"] == site.hashes["green-apt29"]
+    tab.page.go_back()
     tab.follow(f"main a[href='/indicators/{quote(GREEN_DOMAIN, safe='')}']")
     assert tab.page.inner_text("h1") == GREEN_DOMAIN
     assert "domain" in tab.text() and "APT29" in tab.text()
@@ -404,6 +408,9 @@ def test_analyst_journey(tab: Tab, site: Site) -> None:
     assert tab.page.inner_text("h1").startswith("APT41")
     tab.page.go_back()
     assert tab.page.inner_text("h1") == GREEN_DOMAIN
+    tab.follow("header a:text-is('TAXII')")
+    assert "unmask TAXII 2.1 server" in tab.text()
+    tab.page.go_back()
     tab.follow("header a[href='/']")
     assert tab.page.inner_text("h1") == "Knowledge base"
     tab.keep("home.png")
