@@ -106,6 +106,17 @@ def _echo_agent(handler: BaseHTTPRequestHandler) -> None:
     _send(body, "application/json")(handler)
 
 
+SUMMARY_FEED = b"""<?xml version="1.0"?><rss version="2.0"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Summaries only</title>
+<item><title>Feed title of the post</title><guid>s1</guid><link>/post.html</link>
+ <pubDate>Sat, 01 Mar 2025 10:00:00 GMT</pubDate><description>Teaser: new infrastructure.</description></item>
+<item><title>The PDF report</title><guid>s2</guid><link>/report.pdf</link></item>
+<item><title>Gone</title><guid>s3</guid><link>/missing</link><description>Teaser for a deleted post.</description></item>
+<item><title>Full</title><guid>s4</guid><link>/post</link><description>teaser</description>
+ <content:encoded><![CDATA[<p>Full text in the feed: full-entry[.]net.</p>]]></content:encoded></item>
+<item><title>Broken</title><guid>s5</guid><link>/broken</link></item>
+</channel></rss>"""
+
 _GZIP_PAGE = gzip.compress(PAGE)
 _GZIP_BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))
 
@@ -114,6 +125,7 @@ ROUTES: dict[str, Route] = {
     "/post": _send(PAGE, "text/html"),
     "/feed.xml": _send(RSS, "application/rss+xml"),
     "/feed-as-text": _send(RSS, "text/plain"),
+    "/summaries.xml": _send(SUMMARY_FEED, "application/rss+xml"),
     "/report.pdf": _send(make_pdf(["Paper Lantern report", "The group used lantern-relay[.]net."],
                                   info={"Title": "Paper Lantern PDF"}), "application/pdf"),
     "/moved": _redirect("/post.html", 301),
@@ -402,3 +414,45 @@ def test_cli_ingest_feed_url_twice_is_idempotent(server: str, tmp_path: Path) ->
     again = json.loads(runner.invoke(app, ["ingest", f"{server}/feed.xml", "--db", db,
                                            "--format", "json"]).stdout)
     assert (again["added"], again["unchanged"], again["replaced"]) == (0, 2, 0)
+
+
+def test_read_bytes_fetches_a_url_for_callers_with_their_own_format(server: str) -> None:
+    from unmask.documents import read_bytes
+
+    label, data = read_bytes(f"{server}/feed.xml")
+    assert (label, data) == (f"{server}/feed.xml", RSS)
+
+
+def test_follow_fetches_the_pages_of_summary_entries(server: str) -> None:
+    feed = f"{server}/summaries.xml"
+    plain = {d.source: d for d in read_all(feed, on_error=lambda e: None)}
+    assert plain[f"{feed}#s1"].text == "Teaser: new infrastructure."
+    assert plain[f"{feed}#s1"].metadata.extra["content"] == "summary"
+
+    failed: list[DocumentError] = []
+    followed = {d.source: d for d in read_all(feed, on_error=failed.append, follow=True)}
+    assert list(followed) == [f"{feed}#s1", f"{feed}#s2", f"{feed}#s3", f"{feed}#s4"]
+    page = followed[f"{feed}#s1"]
+    assert page.format == "html" and "lantern-relay[.]net" in page.text
+    assert page.metadata.extra["content"] == "followed" and page.metadata.extra["entry_id"] == "s1"
+    assert page.metadata.extra["feed"] == feed
+    assert page.metadata.url == f"{server}/post.html"
+    assert str(page.metadata.published) == "2025-03-01"  # the feed's date
+    assert page.metadata.title == "Paper Lantern infrastructure"  # the page's own title
+    pdf = followed[f"{feed}#s2"]
+    assert pdf.format == "pdf" and pdf.pages
+    gone = followed[f"{feed}#s3"]
+    assert gone.text == "Teaser for a deleted post."
+    assert any("HTTP 404" in w for w in gone.warnings)
+    assert followed[f"{feed}#s4"].text == "Full text in the feed: full-entry[.]net."
+    assert [e.source for e in failed] == [f"{feed}#s5"]
+    assert "no content or summary" in str(failed[0]) and "HTTP 500" in str(failed[0])
+
+
+def test_cli_follow_flag(server: str) -> None:
+    result = runner.invoke(app, ["iocs", f"{server}/summaries.xml", "--follow", "--format", "jsonl"])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    values = {(r["source"].rsplit("#", 1)[1], r["value"]) for r in rows}
+    assert ("s1", "lantern-relay.net") in values and ("s4", "full-entry.net") in values
+    without = runner.invoke(app, ["iocs", f"{server}/summaries.xml", "--format", "jsonl"])
+    assert "lantern-relay.net" not in without.stdout

@@ -57,6 +57,7 @@ def analyze_command(
     format: Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl, or an export format.")] = "text",
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for relative dates; default: from the document.")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
 ) -> None:
     """Analyse reports: actors, indicators, techniques, targets, malware and events, with evidence."""
     formats = ["text", *ANALYSIS_FORMATS]
@@ -77,7 +78,7 @@ def analyze_command(
         for path in paths:
             # A feed gives one document per entry; a broken entry is reported, the rest go on.
             try:
-                for document in read_all(path, on_error=entry_failed):
+                for document in read_all(path, on_error=entry_failed, follow=follow):
                     try:
                         analyses.append(run_analysis(document, published=published_date))
                     except UnmaskError as exc:

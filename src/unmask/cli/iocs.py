@@ -121,6 +121,7 @@ def iocs_command(
     include_benign: Annotated[
         bool, typer.Option("--include-benign", help="Also list benign values (warninglists, own site, private ranges …).")
     ] = False,
+    follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
 ) -> None:
     """List the observables (IOCs) in reports: refanged, validated, benign noise left out."""
     check_format(format, FORMATS)
@@ -148,7 +149,7 @@ def iocs_command(
         for path in paths:
             # A feed gives one document (one source row) per entry.
             try:
-                for document in read_all(path, on_error=entry_failed):
+                for document in read_all(path, on_error=entry_failed, follow=follow):
                     try:
                         results.append((document.source, _collect(document, types, include_benign)))
                     except UnmaskError as exc:

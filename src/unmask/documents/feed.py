@@ -9,7 +9,8 @@ is metadata, not text, as for a web page.
 Metadata per entry: ``title``, ``authors``, ``published`` / ``modified``, ``url`` (the
 entry's link, which the own-site benign judgement uses), ``site_name`` (the feed's
 title), ``language``; ``extra`` keeps ``feed`` (the feed's source), ``feed_format``
-(``rss20``, ``atom10``, ``json11`` …), ``entry_id`` and ``tags``.
+(``rss20``, ``atom10``, ``json11`` …), ``content`` (``full``, or ``summary`` when the
+feed carries only a summary), ``entry_id`` and ``tags``.
 
 Identity: an entry's source label is ``<feed source>#<entry id>`` (its ``guid`` / Atom
 ``id``, else its link, else its title), so the same entry read again has the same
@@ -52,7 +53,23 @@ _MAX_KEY = 500
 
 
 class FeedEntryError(DocumentError):
-    """One entry of a feed could not be read; the feed's other entries still are."""
+    """One entry of a feed could not be read; the feed's other entries still are.
+
+    ``metadata`` is what the feed said about the entry (title, dates, link as ``url``).
+    """
+
+    def __init__(self, source: str, reason: str, *, hint: str | None = None,
+                 metadata: Metadata | None = None) -> None:
+        self.metadata = metadata
+        super().__init__(source, reason, hint=hint)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_entry_error, (self.source, self.reason, self.hint, self.metadata))
+
+
+def _rebuild_entry_error(source: str, reason: str, hint: str | None,
+                         metadata: Metadata | None) -> FeedEntryError:
+    return FeedEntryError(source, reason, hint=hint, metadata=metadata)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +83,7 @@ class _Entry:
     body: str
     body_is_html: bool
     language: str | None
+    full: bool = True
     tags: tuple[str, ...] = ()
     raw_dates: tuple[str, str] = ("", "")
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -139,10 +157,10 @@ def _feedparser_feed(data: bytes, source: str, base_url: str | None) -> _Feed:
     import feedparser  # type: ignore[import-untyped]
 
     _check_prolog(data, source)
-    headers = {"content-location": base_url} if base_url else {}
+    # No base URL for feedparser: it would resolve entry ids (guid "s1") like links.
+    # Entry links are made absolute below, against the URL read or the feed's link.
     try:
-        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers,
-                                  resolve_relative_uris=True, sanitize_html=True)
+        parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
     except (ValueError, TypeError, LookupError, AttributeError, RecursionError) as exc:
         raise DocumentError(source, f"feed could not be parsed ({type(exc).__name__}: {exc})") from exc
     meta = parsed.get("feed", {})
@@ -178,26 +196,27 @@ def _bozo_warning(parsed: Mapping[str, Any]) -> str | None:
     return f"feed is not well-formed XML ({problem}); entries were read by a lenient parser"[:500]
 
 
-def _content_of(entry: Mapping[str, Any]) -> tuple[str, bool]:
-    """The entry's fullest text and whether it is HTML: content, else summary."""
-    best = ("", True)
+def _content_of(entry: Mapping[str, Any]) -> tuple[str, bool, bool]:
+    """The entry's fullest text, whether it is HTML and whether it is the full content
+    (not only the summary): content, else summary."""
+    best = ("", True, True)
     for item in entry.get("content") or []:
         value = item.get("value")
         if isinstance(value, str) and len(value.strip()) > len(best[0].strip()):
-            best = (value, "html" in str(item.get("type", "text/html")))
+            best = (value, "html" in str(item.get("type", "text/html")), True)
     if best[0].strip():
         return best
     summary = entry.get("summary")
     if isinstance(summary, str) and summary.strip():
         detail = entry.get("summary_detail") or {}
-        return summary, "html" in str(detail.get("type", "text/html"))
-    return "", True
+        return summary, "html" in str(detail.get("type", "text/html")), False
+    return "", True, False
 
 
 def _feedparser_entry(entry: dict[str, Any], feed: Mapping[str, Any]) -> _Entry:
     # dict.get, not entry.get: feedparser's dict warns when "updated" falls back to
     # "published"; an entry without an update date has none.
-    body, is_html = _content_of(entry)
+    body, is_html, full = _content_of(entry)
     authors = tuple(
         name for name in (_plain(a.get("name")) for a in entry.get("authors") or [] if isinstance(a, Mapping))
         if name
@@ -223,6 +242,7 @@ def _feedparser_entry(entry: dict[str, Any], feed: Mapping[str, Any]) -> _Entry:
         modified=_date(dict.get(entry, "updated_parsed")),
         body=body,
         body_is_html=is_html,
+        full=full,
         language=language or (feed.get("language") if isinstance(feed.get("language"), str) else None),
         tags=tags,
         raw_dates=(str(dict.get(entry, "published", "")), str(dict.get(entry, "updated", ""))),
@@ -260,16 +280,20 @@ def _json_feed(data: bytes, source: str) -> _Feed:
         html_body = item.get("content_html")
         text_body = item.get("content_text")
         summary = item.get("summary")
+        full = True
         if isinstance(html_body, str) and html_body.strip():
             body, is_html = html_body, True
         elif isinstance(text_body, str) and text_body.strip():
             body, is_html = text_body, False
         elif isinstance(summary, str) and summary.strip():
-            body, is_html = summary, False
+            body, is_html, full = summary, False, False
         else:
-            body, is_html = "", False
+            body, is_html, full = "", False, False
         link = item.get("url") if isinstance(item.get("url"), str) else None
-        tags = tuple(t for t in (_plain(x, html=False) for x in item.get("tags") or [] if isinstance(x, str)) if t)
+        raw_tags = item.get("tags")
+        if not isinstance(raw_tags, list):
+            raw_tags = []
+        tags = tuple(t for t in (_plain(x, html=False) for x in raw_tags if isinstance(x, str)) if t)
         published_raw = str(item.get("date_published") or "")
         modified_raw = str(item.get("date_modified") or "")
         entries.append(_Entry(
@@ -282,6 +306,7 @@ def _json_feed(data: bytes, source: str) -> _Feed:
             modified=_date(modified_raw),
             body=body,
             body_is_html=is_html,
+            full=full,
             language=item.get("language") if isinstance(item.get("language"), str) else
             (parsed.get("language") if isinstance(parsed.get("language"), str) else None),
             tags=tags,
@@ -317,28 +342,16 @@ def _entry_sha256(entry: _Entry) -> str:
     return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _entry_document(entry: _Entry, feed: _Feed, source: str, index: int) -> Document:
-    label = f"{source}#{entry.key}" if entry.key else f"{source}#{index + 1}"
-    if not entry.body.strip():
-        what = f"entry {index + 1} ({entry.title!r})" if entry.title else f"entry {index + 1}"
-        raise FeedEntryError(label, f"{what} has no content or summary",
-                             hint=f"read its page instead: {entry.link}" if entry.link else None)
-    if entry.body_is_html:
-        from unmask.documents.html import html_to_text
-
-        text = html_to_text(entry.body)
-    else:
-        text = _WS_LINES.sub("\n\n", clean_text(entry.body)).strip()
-    if not text:
-        raise FeedEntryError(label, f"entry {index + 1} has no visible text")
-    extra = {"feed": source, "feed_format": feed.version}
+def _entry_metadata(entry: _Entry, feed: _Feed, source: str) -> Metadata:
+    extra = {"feed": source, "feed_format": feed.version,
+             "content": "full" if entry.full else "summary"}
     if entry.key:
         extra["entry_id"] = entry.key
     if entry.tags:
         extra["tags"] = ", ".join(entry.tags)[:2000]
     if feed.link:
         extra["feed_link"] = feed.link
-    metadata = Metadata(
+    return Metadata(
         title=entry.title,
         authors=entry.authors,
         published=entry.published or entry.modified,
@@ -348,6 +361,23 @@ def _entry_document(entry: _Entry, feed: _Feed, source: str, index: int) -> Docu
         language=entry.language or feed.language,
         extra=extra,
     )
+
+
+def _entry_document(entry: _Entry, feed: _Feed, source: str, index: int) -> Document:
+    label = f"{source}#{entry.key}" if entry.key else f"{source}#{index + 1}"
+    metadata = _entry_metadata(entry, feed, source)
+    if not entry.body.strip():
+        what = f"entry {index + 1} ({entry.title!r})" if entry.title else f"entry {index + 1}"
+        raise FeedEntryError(label, f"{what} has no content or summary", metadata=metadata,
+                             hint=f"read its page instead: {entry.link}" if entry.link else None)
+    if entry.body_is_html:
+        from unmask.documents.html import html_to_text
+
+        text = html_to_text(entry.body)
+    else:
+        text = _WS_LINES.sub("\n\n", clean_text(entry.body)).strip()
+    if not text:
+        raise FeedEntryError(label, f"entry {index + 1} has no visible text", metadata=metadata)
     return Document(
         text=text, source=label, format="html" if entry.body_is_html else "text",
         sha256=_entry_sha256(entry), size=len(entry.body.encode("utf-8", "replace")),

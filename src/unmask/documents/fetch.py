@@ -166,12 +166,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
                          headers: Any, newurl: str) -> urllib.request.Request | None:
+        problem = None
         if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise RedirectError(self.url, f"redirects to {newurl!r}, which is not http(s)")
+            problem = f"redirects to {newurl!r}, which is not http(s)"
         self.count += 1
         if self.count > self.limit:
-            raise RedirectError(self.url, f"more than {self.limit} redirects "
-                                f"(last to {newurl!r})")
+            problem = f"more than {self.limit} redirects (last to {newurl!r})"
+        if problem is not None:
+            fp.close()  # urllib closes it only when the redirect is followed
+            raise RedirectError(self.url, problem)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 

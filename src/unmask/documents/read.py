@@ -32,11 +32,12 @@ from pathlib import Path
 from unmask.documents.fetch import Fetched, fetch_url, is_url
 from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
-from unmask.model import Document
+from unmask.model import Document, Metadata
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MultipleDocumentsError",
+    "follow_entries",
     "is_url",
     "parse_all",
     "parse_bytes",
@@ -125,6 +126,7 @@ def read_all(
     max_bytes: int | None = None,
     name: str | None = None,
     on_error: Callable[[DocumentError], None] | None = None,
+    follow: bool = False,
 ) -> Iterator[Document]:
     """Every document of ``source`` (a path, an http(s) URL, bytes or ``"-"``).
 
@@ -137,8 +139,13 @@ def read_all(
 
     A URL is fetched (:func:`~unmask.documents.fetch.fetch_url`) only because the user
     passed it; its final URL becomes ``Metadata.url`` when the page does not name one.
+    Entry links of a feed are not fetched unless ``follow``: then each entry that
+    carries only a summary (or nothing) is replaced by the page its link names, read
+    like any URL, keeping the entry's label, feed and dates (see :func:`follow_entries`).
     """
-    return _deliver(_read_items(source, _max_bytes(max_bytes), name), on_error)
+    limit = _max_bytes(max_bytes)
+    items = _read_items(source, limit, name)
+    return _deliver(follow_entries(items, max_bytes=limit) if follow else items, on_error)
 
 
 def _read_items(source: str | os.PathLike[str] | bytes, limit: int,
@@ -164,6 +171,60 @@ def _deliver(items: Iterator[Document | DocumentError],
         raise first_error
 
 
+def follow_entries(items: Iterator[Document | DocumentError], *,
+                   max_bytes: int) -> Iterator[Document | DocumentError]:
+    """Feed entries with only a summary (or no text) replaced by the page of their link.
+
+    The page keeps the entry's label (so re-reading is idempotent per entry), its
+    ``feed`` / ``entry_id`` metadata, and the feed's dates and title where the page
+    has none; ``extra["content"]`` becomes ``followed``. A page that cannot be fetched
+    leaves the summary with a warning (or, for an entry with no text, a
+    :class:`~unmask.documents.feed.FeedEntryError` naming both reasons).
+    """
+    from unmask.documents.feed import FeedEntryError
+
+    for item in items:
+        if isinstance(item, Document):
+            meta: Metadata | None = item.metadata
+            wanted = item.metadata.extra.get("content") == "summary"
+        else:
+            meta = item.metadata if isinstance(item, FeedEntryError) else None
+            wanted = meta is not None
+        link = meta.url if meta is not None else None
+        if not wanted or meta is None or not link or not is_url(link):
+            yield item
+            continue
+        try:
+            page = _single(_parse_fetched(fetch_url(link, max_bytes=max_bytes), item.source, max_bytes))
+        except DocumentError as exc:
+            if isinstance(item, Document):
+                yield dataclasses.replace(item, warnings=(
+                    *item.warnings, f"full article not fetched from {link}: {exc.reason}"))
+            else:
+                yield FeedEntryError(item.source, f"{item.reason}; its page {link} was not read "
+                                     f"either: {exc.reason}", metadata=meta)
+            continue
+        yield _merge_entry(page, meta)
+
+
+def _merge_entry(page: Document, entry: Metadata) -> Document:
+    """The page of a followed entry, with the entry's feed facts where the page lacks them."""
+    own = page.metadata
+    extra = {**own.extra, **{k: v for k, v in entry.extra.items() if k != "content"},
+             "content": "followed", "entry_url": entry.url or ""}
+    metadata = dataclasses.replace(
+        own,
+        title=own.title or entry.title,
+        authors=own.authors or entry.authors,
+        published=entry.published or own.published,
+        modified=entry.modified or own.modified,
+        site_name=own.site_name or entry.site_name,
+        language=own.language or entry.language,
+        extra=extra,
+    )
+    return dataclasses.replace(page, metadata=metadata)
+
+
 def _parse_fetched(fetched: Fetched, label: str, limit: int) -> Iterator[Document | DocumentError]:
     path = urllib.parse.urlsplit(fetched.final_url).path
     hint_name = path.rsplit("/", 1)[-1] or "index.html"
@@ -184,7 +245,7 @@ def read_bytes(
     max_bytes: int | None = None,
     name: str | None = None,
 ) -> tuple[str, bytes]:
-    """The label and raw bytes of ``source`` (a path, bytes or ``"-"``), unparsed.
+    """The label and raw bytes of ``source`` (a path, an http(s) URL, bytes or ``"-"``), unparsed.
 
     For callers that read a format of their own (an IOC list, a raw e-mail for
     triage). Over ``max_bytes`` (default ``UNMASK_MAX_BYTES`` or 100 MB) is a
@@ -195,6 +256,9 @@ def read_bytes(
     if isinstance(source, bytes):
         label = name or "<bytes>"
         data = source
+    elif isinstance(source, str) and is_url(source):
+        label = name or source
+        data = fetch_url(source, max_bytes=limit).data
     elif str(source) == "-":
         label = name or "<stdin>"
         data = sys.stdin.buffer.read(limit + 1)
@@ -233,13 +297,15 @@ def parse_all(
     max_bytes: int = DEFAULT_MAX_BYTES,
     base_url: str | None = None,
     on_error: Callable[[DocumentError], None] | None = None,
+    follow: bool = False,
 ) -> Iterator[Document]:
     """Every document in ``data``: one, or one per entry of a feed (see :func:`read_all`).
 
-    ``base_url`` is where the bytes came from, for a feed's relative links.
+    ``base_url`` is where the bytes came from, for a feed's relative links; ``follow``
+    fetches the page of each entry that carries only a summary.
     """
-    return _deliver(_parse_all(data, source, max_bytes, hint_name=source, base_url=base_url),
-                    on_error)
+    items = _parse_all(data, source, max_bytes, hint_name=source, base_url=base_url)
+    return _deliver(follow_entries(items, max_bytes=max_bytes) if follow else items, on_error)
 
 
 def _parse_all(data: bytes, source: str, max_bytes: int, *, hint_name: str,

@@ -159,6 +159,7 @@ def ingest(
     replace: bool = False,
     on_event: Callable[[IngestEvent], None] | None = None,
     stdin: bytes | None = None,
+    follow: bool = False,
 ) -> IngestReport:
     """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``) and store them in ``kb``.
 
@@ -166,6 +167,7 @@ def ingest(
     Sources already stored from the same content, analyser and reference data are
     ``unchanged`` without being analysed again (unless ``replace``). ``tlp`` marks
     what is ingested (None: ``clear`` for new documents, stored ones keep theirs).
+    ``follow`` fetches the page of each feed entry that carries only a summary.
     """
     marking = None if tlp is None else check_tlp(tlp)
     report = IngestReport()
@@ -187,9 +189,9 @@ def ingest(
         try:
             if source == "-":
                 data = stdin if stdin is not None else sys.stdin.buffer.read()
-                yield from parse_all(data, source="<stdin>", on_error=entry_failed)
+                yield from parse_all(data, source="<stdin>", on_error=entry_failed, follow=follow)
             else:
-                yield from read_all(source, on_error=entry_failed)
+                yield from read_all(source, on_error=entry_failed, follow=follow)
         except UnmaskError as exc:
             label = "<stdin>" if source == "-" else source
             emit(IngestEvent(label, "failed", error_type=type(exc).__name__, message=str(exc)))
