@@ -18,13 +18,13 @@ from typer.testing import CliRunner
 from unmask.cli import app
 from unmask.documents import read, read_all
 from unmask.documents.fetch import (
-    USER_AGENT,
     FetchError,
     FetchTimeoutError,
     HTTPStatusError,
     RedirectError,
     fetch_url,
     is_url,
+    user_agent,
 )
 from unmask.errors import ConfigError, DocumentError, TooLargeError
 
@@ -198,7 +198,7 @@ def test_fetch_returns_body_type_and_final_url(server: str) -> None:
 
 def test_user_agent_names_unmask_and_gzip_is_asked_for(server: str) -> None:
     echoed = json.loads(fetch_url(f"{server}/ua", max_bytes=10_000).data)
-    assert echoed["ua"] == USER_AGENT and echoed["ua"].startswith("unmask/")
+    assert echoed["ua"] == user_agent() and echoed["ua"].startswith("unmask/")
     assert "gzip" in echoed["encoding"]
 
 

@@ -28,24 +28,24 @@ reason::
 
 from __future__ import annotations
 
-import http.client
+import functools
 import os
-import socket
-import ssl
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-import zlib
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from unmask.errors import ConfigError, DocumentError, TooLargeError
+
+if TYPE_CHECKING:
+    import urllib.request
+
+# The network stack (urllib.request, http.client, ssl, zlib) is imported when a URL is
+# first fetched: reading files never pays for it.
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "MAX_REDIRECTS",
-    "USER_AGENT",
     "FetchError",
     "FetchTimeoutError",
     "Fetched",
@@ -53,6 +53,7 @@ __all__ = [
     "RedirectError",
     "fetch_url",
     "is_url",
+    "user_agent",
 ]
 
 #: Seconds allowed to connect and for each read; ``UNMASK_FETCH_TIMEOUT`` overrides.
@@ -73,8 +74,17 @@ def _version() -> str:
         return "0"
 
 
-#: Sent with every request, so site owners can see what is reading them.
-USER_AGENT = f"unmask/{_version()} (threat-intelligence report reader; fetches only URLs its user gave)"
+def __getattr__(name: str) -> str:
+    # USER_AGENT is built on first use: looking the version up costs ~30 ms of start-up.
+    if name == "USER_AGENT":
+        return user_agent()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def user_agent() -> str:
+    """The ``User-Agent`` sent with every request (``USER_AGENT``), naming unmask and its version."""
+    return f"unmask/{_version()} (threat-intelligence report reader; fetches only URLs its user gave)"
 
 _ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
            "application/feed+json,application/pdf;q=0.9,application/xml;q=0.9,"
@@ -152,34 +162,39 @@ def _check_url(url: str) -> None:
         raise FetchError(url, "is not a valid URL (no host)")
 
 
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    """Follow at most ``limit`` redirects, to http(s) only."""
+def _redirect_handler(url: str, limit: int) -> urllib.request.HTTPRedirectHandler:
+    """A handler following at most ``limit`` redirects, to http(s) only."""
+    import urllib.request
 
-    # urllib's own caps, checked after ours: high enough never to fire first.
-    max_redirections = 1000
-    max_repeats = 1000
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        # urllib's own caps, checked after ours: high enough never to fire first.
+        max_redirections = 1000
+        max_repeats = 1000
+        count = 0
 
-    def __init__(self, url: str, limit: int) -> None:
-        self.url = url
-        self.limit = limit
-        self.count = 0
+        def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
+                             msg: str, headers: Any, newurl: str) -> urllib.request.Request | None:
+            problem = None
+            if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+                problem = f"redirects to {newurl!r}, which is not http(s)"
+            self.count += 1
+            if self.count > limit:
+                problem = f"more than {limit} redirects (last to {newurl!r})"
+            if problem is not None:
+                fp.close()  # urllib closes it only when the redirect is followed
+                raise RedirectError(url, problem)
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
-        problem = None
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            problem = f"redirects to {newurl!r}, which is not http(s)"
-        self.count += 1
-        if self.count > self.limit:
-            problem = f"more than {self.limit} redirects (last to {newurl!r})"
-        if problem is not None:
-            fp.close()  # urllib closes it only when the redirect is followed
-            raise RedirectError(self.url, problem)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    return Redirects()
 
 
 def _describe(exc: BaseException) -> tuple[str, type[FetchError]]:
     """A reason for ``exc`` (an error raised while connecting or reading) and its class."""
+    import http.client
+    import socket
+    import ssl
+    import urllib.error
+
     reason: object = exc.reason if isinstance(exc, urllib.error.URLError) else exc
     if isinstance(reason, socket.gaierror):
         return f"DNS lookup failed ({reason.strerror or reason})", FetchError
@@ -210,6 +225,9 @@ class _Decoder:
         self.limit = limit
         self.parts: list[bytes] = []
         self.size = 0
+        import zlib
+
+        self.error = zlib.error
         encoding = encoding.strip().lower()
         if encoding in ("", "identity"):
             self.inflate = None
@@ -236,14 +254,14 @@ class _Decoder:
             while data:
                 self._add(self.inflate.decompress(data, self.limit - self.size + 1))
                 data = self.inflate.unconsumed_tail
-        except zlib.error as exc:
+        except self.error as exc:
             raise FetchError(self.url, f"compressed body is damaged ({exc})") from exc
 
     def finish(self) -> bytes:
         if self.inflate is not None:
             try:
                 self._add(self.inflate.flush())
-            except zlib.error as exc:
+            except self.error as exc:
                 raise FetchError(self.url, f"compressed body is damaged ({exc})") from exc
         return b"".join(self.parts)
 
@@ -254,18 +272,24 @@ def fetch_url(
     max_bytes: int,
     timeout: float | None = None,
     max_redirects: int = MAX_REDIRECTS,
-    user_agent: str = USER_AGENT,
+    agent: str | None = None,
 ) -> Fetched:
     """GET ``url`` (http or https) and return its decoded body.
 
     ``timeout`` (default ``UNMASK_FETCH_TIMEOUT`` or 20 s) bounds connecting and each
-    read; the whole transfer gets ten times that. Raises :class:`FetchError` (and its
+    read; the whole transfer gets ten times that. ``agent`` replaces the
+    ``User-Agent`` (default :data:`USER_AGENT`). Raises :class:`FetchError` (and its
     subclasses) or :class:`~unmask.errors.TooLargeError`, each naming ``url``.
     """
+    import http.client
+    import ssl
+    import urllib.error
+    import urllib.request
+
     _check_url(url)
     per_read = fetch_timeout() if timeout is None else timeout
     deadline = time.monotonic() + per_read * TOTAL_TIMEOUT_FACTOR
-    redirects = _Redirects(url, max_redirects)
+    redirects = _redirect_handler(url, max_redirects)
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
                     urllib.request.HTTPSHandler(context=ssl.create_default_context()),
@@ -273,7 +297,7 @@ def fetch_url(
                     urllib.request.HTTPErrorProcessor()):
         opener.add_handler(handler)
     request = urllib.request.Request(url, headers={  # noqa: S310 - scheme checked above
-        "User-Agent": user_agent, "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate",
+        "User-Agent": agent or user_agent(), "Accept": _ACCEPT, "Accept-Encoding": "gzip, deflate",
     })
     try:
         response = opener.open(request, timeout=per_read)

@@ -28,11 +28,15 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from unmask.documents.fetch import Fetched, fetch_url, is_url
+from unmask.documents.fetch import is_url
 from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document, Metadata
+
+if TYPE_CHECKING:
+    from unmask.documents.fetch import Fetched
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -151,7 +155,7 @@ def read_all(
 def _read_items(source: str | os.PathLike[str] | bytes, limit: int,
                 name: str | None) -> Iterator[Document | DocumentError]:
     if isinstance(source, str) and is_url(source):
-        fetched = fetch_url(source, max_bytes=limit)
+        fetched = _fetch(source, max_bytes=limit)
         return _parse_fetched(fetched, name or source, limit)
     label, data = read_bytes(source, max_bytes=limit, name=name)
     return _parse_all(data, label, limit, hint_name=label, base_url=None)
@@ -195,7 +199,7 @@ def follow_entries(items: Iterator[Document | DocumentError], *,
             yield item
             continue
         try:
-            page = _single(_parse_fetched(fetch_url(link, max_bytes=max_bytes), item.source, max_bytes))
+            page = _single(_parse_fetched(_fetch(link, max_bytes=max_bytes), item.source, max_bytes))
         except DocumentError as exc:
             if isinstance(item, Document):
                 yield dataclasses.replace(item, warnings=(
@@ -223,6 +227,12 @@ def _merge_entry(page: Document, entry: Metadata) -> Document:
         extra=extra,
     )
     return dataclasses.replace(page, metadata=metadata)
+
+
+def _fetch(url: str, *, max_bytes: int) -> Fetched:
+    from unmask.documents.fetch import fetch_url
+
+    return fetch_url(url, max_bytes=max_bytes)
 
 
 def _parse_fetched(fetched: Fetched, label: str, limit: int) -> Iterator[Document | DocumentError]:
@@ -258,7 +268,7 @@ def read_bytes(
         data = source
     elif isinstance(source, str) and is_url(source):
         label = name or source
-        data = fetch_url(source, max_bytes=limit).data
+        data = _fetch(source, max_bytes=limit).data
     elif str(source) == "-":
         label = name or "<stdin>"
         data = sys.stdin.buffer.read(limit + 1)
