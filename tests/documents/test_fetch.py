@@ -456,3 +456,10 @@ def test_cli_follow_flag(server: str) -> None:
     assert ("s1", "lantern-relay.net") in values and ("s4", "full-entry.net") in values
     without = runner.invoke(app, ["iocs", f"{server}/summaries.xml", "--format", "jsonl"])
     assert "lantern-relay.net" not in without.stdout
+
+
+def test_cli_other_schemes_are_named_not_missing() -> None:
+    result = runner.invoke(app, ["iocs", "ftp://vendor.example/feed.xml", "--format", "json"])
+    assert result.exit_code == 3
+    (error,) = [json.loads(line)["error"] for line in result.stderr.splitlines() if line.startswith("{")]
+    assert "is not an http(s) URL (scheme 'ftp')" in error["message"]

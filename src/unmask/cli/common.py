@@ -94,6 +94,12 @@ def gather_sources(sources: list[str]) -> tuple[list[str], list[Failure]]:
             for match in matches:
                 found.extend(gather_sources([match])[0])
             continue
+        scheme = source.split("://", 1)[0] if "://" in source else ""
+        if scheme and scheme.replace("+", "").replace("-", "").replace(".", "").isalnum():
+            failures.append(Failure(source, DocumentError(
+                source, f"is not an http(s) URL (scheme {scheme!r})",
+                hint="unmask fetches http:// and https:// URLs only; download it and pass the file")))
+            continue
         failures.append(Failure(source, DocumentError(source, "does not exist")))
     return found, failures
 
