@@ -120,8 +120,3 @@ def locked_client(kb: KnowledgeBase) -> Iterator[object]:
 
     with TestClient(create_app(kb, token=TOKEN)) as test_client:
         yield test_client
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # until pyproject.toml registers it (--strict-markers)
-    config.addinivalue_line("markers", "browser: drives a real headless Chromium (Playwright)")

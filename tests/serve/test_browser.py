@@ -545,14 +545,3 @@ def test_token_protected_server(browser: Any, filled: tuple[str, dict[str, str]]
             assert tab.page.inner_text("h1").startswith("APT29")
             tab.follow("main a:text-is('stix')")
             assert '"type": "bundle"' in tab.text() or '"type":"bundle"' in tab.text()
-
-
-def test_challenges_go_on_separate_lines() -> None:
-    """(No browser.) The split that lets Chromium see the Basic challenge."""
-    from unmask.serve.web import challenges
-
-    assert challenges('Basic realm="unmask", Bearer') == ['Basic realm="unmask"', "Bearer"]
-    assert challenges('Basic realm="a, b", charset="UTF-8", Bearer realm="x", error="e"') == [
-        'Basic realm="a, b", charset="UTF-8"', 'Bearer realm="x", error="e"']
-    assert challenges("Negotiate abc==") == ["Negotiate abc=="]
-    assert challenges('Basic realm="say \\"hi, there\\""') == ['Basic realm="say \\"hi, there\\""']

@@ -43,7 +43,7 @@ def test_serves_on_loopback_and_prints_the_urls(base: Base, started: list[dict[s
     assert result.exit_code == 0, result.output
     assert started[0]["host"] == "127.0.0.1" and started[0]["port"] == 8411
     assert started[0]["app"].state.view.max_tlp == "green"
-    for url in ("http://127.0.0.1:8411/", "http://127.0.0.1:8411/api/docs", "http://127.0.0.1:8411/taxii2/"):
+    for url in ("http://127.0.0.1:8411/", "http://127.0.0.1:8411/api-reference", "http://127.0.0.1:8411/taxii2/"):
         assert url in result.stderr
     assert result.stdout == ""
 

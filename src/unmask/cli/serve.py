@@ -87,7 +87,7 @@ def serve_command(
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
                   + (", token required" if token else ", no token"), highlight=False)
         err.print(f"  web UI          {base}/", highlight=False)
-        err.print(f"  REST API docs   {base}/api/docs", highlight=False)
+        err.print(f"  REST API        {base}/api-reference", highlight=False)
         err.print(f"  TAXII discovery {base}/taxii2/", highlight=False)
         if token is None and not is_loopback(host):
             err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")

@@ -49,6 +49,10 @@ def token_matches(header: str | None, token: str) -> bool:
     return False
 
 
+#: What a 401 asks for: the token as a Bearer token or as an HTTP Basic password.
+_CHALLENGES = ('Basic realm="unmask"', "Bearer")
+
+
 def _area(path: str) -> str:
     if path == "/api" or path.startswith("/api/"):
         return "api"
@@ -85,7 +89,7 @@ def create_app(
         lifespan=lifespan,
         title="unmask",
         summary="Threat-actor knowledge base: REST API (the TAXII 2.1 server is at /taxii2/)",
-        docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+        docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
     )
     app.state.view = view
 
@@ -139,10 +143,14 @@ def create_app(
         path = request.url.path
         if (token is not None and not path.startswith("/static/")
                 and not token_matches(request.headers.get("authorization"), token)):
-            return error(request, 401, "Unauthorized",
-                         "this server needs its token: Authorization: Bearer <token> "
-                         "(or HTTP Basic with the token as the password)",
-                         headers={"WWW-Authenticate": 'Basic realm="unmask", Bearer'})
+            denied = error(request, 401, "Unauthorized",
+                           "this server needs its token: Authorization: Bearer <token> "
+                           "(or HTTP Basic with the token as the password)")
+            # One challenge per header line: Chromium ignores a Basic challenge followed
+            # by another in the same header, and would never ask for the password.
+            for challenge in _CHALLENGES:
+                denied.headers.append("WWW-Authenticate", challenge)
+            return denied
         if _area(path) == "taxii" and not accepts_taxii(request.headers.get("accept")):
             return error(request, 406, "Not Acceptable",
                          f"this server answers {MEDIA_TYPE}; the Accept header allows neither it "

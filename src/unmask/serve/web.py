@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from unmask.model import Span
 from unmask.serve.view import NotVisible, View
 
-__all__ = ["CSP", "challenges", "error_page", "router"]
+__all__ = ["CSP", "error_page", "router"]
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -49,43 +49,11 @@ def _render(request: Request, view: View | None, template: str, code: int = 200,
     return HTMLResponse(html, status_code=code, headers=headers)
 
 
-def challenges(header: str) -> list[str]:
-    """``WWW-Authenticate`` split into its challenges, one per header line.
-
-    Chromium ignores a Basic challenge followed by another in the same header
-    (``Basic realm="x", Bearer``) and so never asks for the password; on separate lines
-    it does. An item with no ``=`` in its first word starts a challenge, ``name=value``
-    items are parameters of the one before (RFC 9110, 11.6.1).
-    """
-    items: list[str] = []
-    quoted, start = False, 0
-    for at, char in enumerate(header):
-        if char == '"' and (at == 0 or header[at - 1] != "\\"):
-            quoted = not quoted
-        elif char == "," and not quoted:
-            items.append(header[start:at].strip())
-            start = at + 1
-    items.append(header[start:].strip())
-    found: list[str] = []
-    for item in filter(None, items):
-        if "=" in item.split(" ", 1)[0] and found:
-            found[-1] += ", " + item
-        else:
-            found.append(item)
-    return found
-
-
 def error_page(request: Request, status: int, message: str,
                headers: dict[str, str] | None = None) -> Response:
     """A plain HTML error page."""
-    plain = {k: v for k, v in (headers or {}).items() if k.lower() != "www-authenticate"}
-    response = _render(request, None, "error.html", status, plain, status=status,
-                       title=_TITLES.get(status, "Error"), message=message)
-    for name, value in (headers or {}).items():
-        if name.lower() == "www-authenticate":
-            for challenge in challenges(value):
-                response.headers.append("WWW-Authenticate", challenge)
-    return response
+    return _render(request, None, "error.html", status, headers or {}, status=status,
+                   title=_TITLES.get(status, "Error"), message=message)
 
 
 def _quoter(text: str) -> Any:
@@ -108,6 +76,33 @@ def _parts(snippet: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[
         at = end
     parts.append((snippet[at:], False))
     return [p for p in parts if p[0]]
+
+
+def _schema_type(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " | ".join(_schema_type(s) for s in schema["anyOf"])
+    if schema.get("type") == "array":
+        return f"array of {_schema_type(schema.get('items', {}))}"
+    return str(schema.get("type", "any"))
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The REST operations of an OpenAPI schema, for the API reference page."""
+    out: list[dict[str, Any]] = []
+    for path, methods in sorted(schema.get("paths", {}).items()):
+        for method, op in methods.items():
+            parameters = [
+                {"name": p.get("name", ""), "where": p.get("in", ""), "required": bool(p.get("required")),
+                 "type": _schema_type(p.get("schema", {})),
+                 "description": p.get("description") or p.get("schema", {}).get("description", "")}
+                for p in op.get("parameters", [])
+            ]
+            body = ", ".join(sorted(op.get("requestBody", {}).get("content", {})))
+            out.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                        "description": op.get("description", ""), "parameters": parameters, "body": body})
+    return out
 
 
 def router(view: View) -> APIRouter:
@@ -154,6 +149,12 @@ def router(view: View) -> APIRouter:
         except NotVisible as exc:
             return missing(request, exc)
         return _render(request, view, "indicator.html", i=found)
+
+    @pages.get("/api-reference")
+    def api_reference(request: Request) -> Response:
+        schema = request.app.openapi()
+        return _render(request, view, "api.html", info=schema.get("info", {}),
+                       version=schema.get("openapi", ""), operations=_operations(schema))
 
     @pages.get("/search")
     def search(request: Request, q: str = Query("", max_length=1000)) -> Response:
