@@ -100,6 +100,14 @@ def test_html_metadata() -> None:
     assert meta.language == "en"
 
 
+def test_html_date_comes_from_the_page_not_from_its_story() -> None:
+    story = b"<p>The group was active in May 2024 against ministries, and this paragraph is long enough to be kept as main text.</p>"
+    undated = b"<html><head><title>x</title></head><body><article><h1>T</h1>" + story + b"</article></body></html>"
+    assert parse_bytes(undated, source="a.html").metadata.published is None
+    byline = undated.replace(story, b'<p class="date">Published March 3, 2023</p>' + story)
+    assert parse_bytes(byline, source="b.html").metadata.published == dt.date(2023, 3, 3)
+
+
 def test_html_chosen_by_content_not_name() -> None:
     data = fixture("article.html").read_bytes()
     assert parse_bytes(data, source="saved-page.txt").format == "html"

@@ -129,6 +129,8 @@ def _fallback_title(data: bytes) -> str | None:
     return title[:500] or None
 
 
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+
 #: Pages larger than this skip main-text extraction (too slow); their visible text is kept.
 MAX_MAIN_TEXT_BYTES = 10 * 1024 * 1024
 
@@ -151,6 +153,9 @@ def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
                 result = trafilatura.bare_extraction(
                     data, with_metadata=True, include_comments=False, include_tables=True,
                     include_images=False, include_links=False,
+                    # The page's own date (metadata, byline) only: htmldate's extensive
+                    # search read "active in May 2024" in the body as published 2024-01-01.
+                    date_extraction_params=_DATE_PARAMS,
                 )
         except _PARSER_ERRORS as exc:
             warnings.append(f"trafilatura failed ({type(exc).__name__}); full visible text kept")
