@@ -58,6 +58,8 @@ def test_indicator_page(client: Any) -> None:
 def test_search_page(client: Any, amber_client: Any) -> None:
     html = _page(client, "/search?q=PowerShell")
     assert "<mark>PowerShell</mark>" in html
+    # Hits name their actors (report rows hold ids).
+    assert '<a href="/actors/G0016">APT29</a>' in html
     assert "Nothing matches" in _page(client, f"/search?q={SECRET_WORD}")
     assert "<mark>" + SECRET_WORD in _page(amber_client, f"/search?q={SECRET_WORD}")
     assert "<mark>" not in _page(client, "/search?q=")

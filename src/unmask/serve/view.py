@@ -93,6 +93,7 @@ class _State:
     hidden_actors: frozenset[str] = frozenset()
     known_actors: frozenset[str] = frozenset()
     collections: dict[str, str] | None = None
+    names: dict[str, str] | None = None
 
 
 def _date(value: Any) -> dt.date | None:
@@ -240,6 +241,14 @@ class View:
         """Visible actors, most (visible) reports first, and how many there are."""
         table = self._actor_table().actors or []
         return table[offset: offset + limit], len(table)
+
+    def actor_names(self) -> dict[str, str]:
+        """Visible actor id -> name, for links."""
+        state = self._actor_table()
+        with self._lock:
+            if state.names is None:
+                state.names = {a.actor_id: a.name for a in state.actors or ()}
+            return state.names
 
     def resolve_actor(self, name: str) -> str:
         """The visible actor id ``name`` stands for; :class:`NotVisible` when none."""

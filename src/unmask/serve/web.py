@@ -45,6 +45,8 @@ def _render(request: Request, view: View | None, template: str, code: int = 200,
     max_tlp = view.max_tlp if view is not None else getattr(
         getattr(request.app.state, "view", None), "max_tlp", "clear")
     values.setdefault("query", "")
+    # Report rows carry actor ids; links show the actor's name.
+    values.setdefault("actor_names", view.actor_names() if view is not None else {})
     html = environment().get_template(template).render(max_tlp=max_tlp, **values)
     return HTMLResponse(html, status_code=code, headers=headers)
 
