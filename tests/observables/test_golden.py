@@ -85,6 +85,7 @@ def test_benign_noise_is_kept_with_reasons() -> None:
         assert "detection-name" in reasons[("domain", name)], name
     assert "redacted" in reasons[("domain", "www.xxxxxxxxtrust.com")]
     assert ("domain", "command_data.data") not in reasons
+    assert ("file_name", "main.c") in reasons and ("file_name", "Ramsay.C") not in reasons
     assert any(r.startswith("warninglist:") for r in reasons[("ipv4", "8.8.8.8")])
     assert reasons[("ipv4", "45.77.65.211")] == set()
     assert reasons[("domain", "kxqwtr-gate.top")] == set()

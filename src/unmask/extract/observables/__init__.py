@@ -410,6 +410,8 @@ class _Collector:
     def fname(self, m: re.Match[str]) -> None:
         start, end = m.span("fname")
         name = m.group("fname")
+        if name[-2] == "." and name[-1].isupper():
+            return  # "Ramsay.C", "Trojan.A": a variant letter, not a C source file
         product, is_domain = self._name_info(name)
         if product:
             return
