@@ -100,6 +100,15 @@ def _unbounded(handler: BaseHTTPRequestHandler) -> None:
         return
 
 
+def _truncated(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    handler.wfile.write(b"<p>only the start")
+    handler.wfile.flush()
+
+
 def _echo_agent(handler: BaseHTTPRequestHandler) -> None:
     body = json.dumps({"ua": handler.headers.get("User-Agent"),
                        "encoding": handler.headers.get("Accept-Encoding")}).encode()
@@ -138,6 +147,7 @@ ROUTES: dict[str, Route] = {
     "/forbidden": _send(b"no", "text/plain", status=403),
     "/stall": _stall,
     "/trickle": _trickle,
+    "/truncated": _truncated,
     "/big": _send(b"a" * 300_000, "text/plain"),
     "/unbounded": _unbounded,
     "/gzip": _send(_GZIP_PAGE, "text/html", headers={"Content-Encoding": "gzip"}),
@@ -463,3 +473,13 @@ def test_cli_other_schemes_are_named_not_missing() -> None:
     assert result.exit_code == 3
     (error,) = [json.loads(line)["error"] for line in result.stderr.splitlines() if line.startswith("{")]
     assert "is not an http(s) URL (scheme 'ftp')" in error["message"]
+
+
+def test_a_body_cut_short_is_an_error_not_a_short_document(server: str) -> None:
+    with pytest.raises(FetchError, match="closed 983 bytes before the end"):
+        fetch_url(f"{server}/truncated", max_bytes=1_000_000)
+
+
+def test_https_to_a_plain_http_server_is_a_tls_error(server: str) -> None:
+    with pytest.raises(FetchError, match="TLS failed"):
+        fetch_url(server.replace("http://", "https://") + "/post.html", max_bytes=1000, timeout=2)

@@ -334,6 +334,11 @@ def fetch_url(
         except (OSError, http.client.HTTPException) as exc:
             reason, kind = _describe(exc)
             raise kind(url, f"reading the body: {reason}") from exc
+        missing = getattr(response, "length", None)
+        if isinstance(missing, int) and missing > 0:
+            # http.client ends a Content-Length body at EOF without complaint.
+            raise FetchError(url, f"the connection closed {missing:,} bytes before the end "
+                             "of the body (Content-Length)", hint="try again")
         data = decoder.finish()
         content_type = headers.get("Content-Type")
     return Fetched(url=url, final_url=final_url, status=status, content_type=content_type,
