@@ -483,3 +483,14 @@ def test_a_body_cut_short_is_an_error_not_a_short_document(server: str) -> None:
 def test_https_to_a_plain_http_server_is_a_tls_error(server: str) -> None:
     with pytest.raises(FetchError, match="TLS failed"):
         fetch_url(server.replace("http://", "https://") + "/post.html", max_bytes=1000, timeout=2)
+
+
+def test_gather_sources_passes_urls_through_unless_told_not_to(tmp_path: Path) -> None:
+    from unmask.cli.common import gather_sources
+
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    found, failures = gather_sources(["https://vendor.example/feed.xml", str(tmp_path), "-"])
+    assert found == ["https://vendor.example/feed.xml", str(tmp_path / "a.txt"), "-"] and not failures
+    found, failures = gather_sources(["HTTP://vendor.example/x", "-"], urls=False)
+    assert found == ["-"]
+    assert "reads local files only" in str(failures[0].error)

@@ -69,13 +69,22 @@ def print_json(value: Any) -> None:
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
-def gather_sources(sources: list[str]) -> tuple[list[str], list[Failure]]:
+def gather_sources(sources: list[str], *, urls: bool = True) -> tuple[list[str], list[Failure]]:
     """Expand folders (recursively) and globs; ``-`` stays as standard input and an
-    ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it)."""
+    ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it);
+    with ``urls=False`` (commands that read local files only) a URL is a failure."""
     found: list[str] = []
     failures: list[Failure] = []
     for source in sources:
-        if source == "-" or source[:8].lower().startswith(("http://", "https://")):
+        if source[:8].lower().startswith(("http://", "https://")):
+            if urls:
+                found.append(source)
+            else:
+                failures.append(Failure(source, DocumentError(
+                    source, "is a URL; this command reads local files only",
+                    hint="download it and pass the file")))
+            continue
+        if source == "-":
             found.append(source)
             continue
         path = Path(source)
