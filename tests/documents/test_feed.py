@@ -103,6 +103,8 @@ def test_rss_entries_carry_metadata_text_and_labels() -> None:
     # Full content (content:encoded) wins over the description; scripts are gone.
     assert first.text.startswith("Summary\n")
     assert "nknews-pro[.]org" in first.text and "trackVisit" not in first.text
+    # The indicator list survives (trafilatura's boilerplate removal drops it).
+    assert "\nIndicators\n" in first.text and "\nupdate-check[.]info\n" in first.text
     # The second entry has only a description, which is HTML.
     assert documents[1].text.startswith("The loader now persists")
     assert "<b>" not in documents[1].text
