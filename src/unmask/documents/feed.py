@@ -4,7 +4,9 @@ An entry's text is its full content (``content:encoded``, Atom ``content``, JSON
 ``content_html``/``content_text``), else its summary. HTML is turned into text by the
 HTML reader's :func:`~unmask.documents.html.html_to_text` (one line per block
 element), so sentences and offsets behave as in any HTML report; the entry's title
-is metadata, not text, as for a web page.
+is metadata, not text, as for a web page. Not trafilatura's main-text extraction:
+an entry is already the article, and on one trafilatura dropped the indicator list
+and took ~150 ms (html_to_text: under 1 ms).
 
 Metadata per entry: ``title``, ``authors``, ``published`` / ``modified``, ``url`` (the
 entry's link, which the own-site benign judgement uses), ``site_name`` (the feed's
