@@ -11,7 +11,7 @@ def test_all_is_explicit_and_importable() -> None:
 
 
 def test_public_names_are_documented_api() -> None:
-    expected = {"read", "analyze", "Analysis", "Document", "Span", "UnmaskError",
+    expected = {"read", "read_all", "analyze", "Analysis", "Document", "Span", "UnmaskError",
                 "extract_observables", "extract_techniques", "find_actors", "resolve_actor", "open", "KnowledgeBase"}
     assert expected <= set(unmask.__all__)
 

@@ -3,7 +3,8 @@
 The public API::
 
     import unmask
-    doc = unmask.read("report.pdf")             # path, bytes or "-"
+    doc = unmask.read("report.pdf")             # path, URL, bytes or "-"
+    docs = unmask.read_all("feed.xml")          # every document: one per feed entry
     kb = unmask.open()                          # the knowledge base (UNMASK_DB / SQLite)
     analysis = unmask.analyze(doc)              # or unmask.analyze("some text")
     analysis.to_dict()                          # JSON shape: docs/json-format.md
@@ -15,7 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from unmask.documents import read
+    from unmask.documents import read, read_all
     from unmask.errors import (
         ConfigError,
         DocumentError,
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
 #: the extractors and their reference data load when ``analyze`` is first called.
 _EXPORTS: dict[str, str] = {
     "read": "unmask.documents",
+    "read_all": "unmask.documents",
     **dict.fromkeys(
         ["ConfigError", "DocumentError", "ExportError", "ExtractError", "ReferenceDataError",
          "StoreError", "UnmaskError"],
@@ -120,5 +122,6 @@ __all__ = [
     "find_actors",
     "open",
     "read",
+    "read_all",
     "resolve_actor",
 ]

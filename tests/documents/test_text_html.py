@@ -11,7 +11,7 @@ from tests.documents.conftest import fixture
 from unmask.documents import parse_bytes, read
 from unmask.documents.html import html_to_text
 from unmask.documents.text import decode_text, parse_dateline
-from unmask.errors import NoTextError
+from unmask.errors import EmptyDocumentError, NoTextError
 
 
 def test_latin1_text_is_decoded() -> None:
@@ -49,6 +49,12 @@ def test_utf16_with_and_without_bom() -> None:
 def test_crlf_and_nul_are_normalised() -> None:
     doc = parse_bytes(b"line one\r\nline\x00 two\rthree\n", source="x.txt")
     assert doc.text == "line one\nline two\nthree\n"
+
+
+@pytest.mark.parametrize("data", [b"\x00", b"\x00\x00 \n\x00", b"\x01\x02\x03"])
+def test_only_control_characters_is_empty(data: bytes) -> None:
+    with pytest.raises(EmptyDocumentError):
+        parse_bytes(data, source="x.txt")
 
 
 def test_markdown_title_and_format() -> None:

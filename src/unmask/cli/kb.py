@@ -120,10 +120,11 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, or - for stdin.")],
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")],
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes analysing in parallel.")] = 1,
     tlp: Annotated[str | None, typer.Option("--tlp", help="TLP marking: clear, green, amber, amber+strict or red (default: clear for new documents; stored ones keep theirs).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Re-analyse documents already stored.")] = False,
+    follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
     db: DbOption = None,
     format: FormatOption = "text",
 ) -> None:
@@ -158,7 +159,8 @@ def ingest_command(
             def advance(event: IngestEvent) -> None:
                 progress.advance(task)
 
-            report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace, on_event=advance)
+            report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace, on_event=advance,
+                            follow=follow)
         url = kb.url
     events.extend(report.events)
     failures = [e for e in events if e.status == "failed"]

@@ -187,7 +187,7 @@ def sweep_command(
         report_failures(failures, as_json=as_json)
         raise fail(ConfigError("no indicators to sweep for (every entry was skipped or filtered out)"),
                    as_json=as_json, code=EXIT_USAGE)
-    paths, log_failures = gather_sources(logs)
+    paths, log_failures = gather_sources(logs, urls=False)
     failures.extend(log_failures)
     collected: list[dict[str, Any]] = []
     found = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from unmask.errors import EmptyDocumentError
 from unmask.model import Document, Metadata
 from unmask.reference.regexes import compile_cached
 
@@ -199,6 +200,9 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
 def parse_text(data: bytes, *, source: str, sha256: str) -> Document:
     """Read text, Markdown or AsciiDoc bytes into a Document."""
     text = clean_text(decode_text(data))
+    if not text.strip():
+        # Only NULs or other control characters (dropped by clean_text): nothing to read.
+        raise EmptyDocumentError(source, "has no text (only control characters)")
     markup = _markup(text, source.lower())
     extra = {"markup": markup} if markup == "asciidoc" else {}
     fmt = "markdown" if markup == "markdown" else "text"
