@@ -20,10 +20,7 @@ import html
 import json
 import os
 import shutil
-import socket
 import sqlite3
-import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,7 +33,7 @@ from unmask.documents import parse_bytes
 from unmask.pipeline import analyze
 from unmask.store import KnowledgeBase, open_kb
 
-from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, SECRET_WORD, TOKEN, Base
+from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, SECRET_WORD, TOKEN, Base, running_server
 
 REQUIRE = os.environ.get("UNMASK_REQUIRE_BROWSER", "") not in ("", "0")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -128,29 +125,11 @@ def _fill(url: str, base: Base) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _serve(url: str, **options: Any) -> Iterator[str]:
-    """uvicorn on a free loopback port in a thread, serving ``create_app(kb, **options)``."""
-    uvicorn = pytest.importorskip("uvicorn")
+    """The server over the base at ``url``, serving ``create_app(kb, **options)``."""
     from unmask.serve import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with open_kb(url) as kb:
-        config = uvicorn.Config(create_app(kb, **options), host="127.0.0.1", port=port,
-                                log_level="warning", lifespan="on")
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.02)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+    with open_kb(url) as kb, running_server(create_app(kb, **options)) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,32 +13,18 @@ from tests.export.checks import stix_problems
 from unmask.serve.view import collection_id
 from unmask.store import KnowledgeBase
 
-from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, TOKEN
+from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, TOKEN, running_server
 
 taxii = pytest.importorskip("taxii2client.v21")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
 
 @pytest.fixture(scope="module")
 def server_url(kb: KnowledgeBase) -> Iterator[str]:
     from unmask.serve import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(kb, max_tlp="green", token=TOKEN), host="127.0.0.1",
-                            port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_server(create_app(kb, max_tlp="green", token=TOKEN)) as origin:
+        yield origin
 
 
 def test_discover_list_and_read_with_taxii2_client(server_url: str) -> None:
