@@ -61,6 +61,13 @@ def test_counts_and_percentages_are_not_years() -> None:
     assert [d.surface for d in found] == ["2019"]
 
 
+def test_citations_and_decades_are_not_dates() -> None:
+    text = ("The PLA grew (Annual Report to Congress 2007; see also Wortzel 2007), patches took 178 days "
+            "(Maynor and Graham 2006). From the early 1970's to 2000 the inventory was flat. "
+            "The group has been active (since 2012) and struck again in 2016 (in March 2016).")
+    assert [d.surface for d in find_dates(text)] == ["2000", "2012", "2016", "March 2016"]
+
+
 @settings(max_examples=80, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_gives_sound_dates(text: str) -> None:

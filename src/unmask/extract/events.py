@@ -54,7 +54,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
-    ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|\s*(?:%|percent))" + _NOT_COUNTED)),
+    ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
@@ -92,10 +92,20 @@ def _day_before(published: dt.date, month: int, day: int) -> dt.date | None:
     return None
 
 
+#: A parenthesised group of author-year citations: "(Tkacik 2007)", "(Appel 2004; Cooper
+#: 2006)", "(Annual Report to Congress 2007; see also Wortzel 2007)". Each part starts
+#: with a capital (or "see also") and ends with its year.
+_CITATION_GROUP = compile_cached(r"\((?:\s*(?:see\s+also\s+|cf\.\s+)?[A-Z][^();]{0,120}?,?\s+(?:19|20)\d\d[a-z]?\s*(?:;|(?=\))))+\)")
+
+
 def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
-    """Every date in ``text``; partial and relative ones only when ``published`` is given."""
+    """Every date in ``text``; partial and relative ones only when ``published`` is given.
+
+    Years in author-year citations ("(Waterman 2008; Greenberg 2007)") and decades
+    ("the 1970's") are not dates of anything the text reports.
+    """
     out: list[DateMention] = []
-    taken = SpanSet()
+    taken = SpanSet(m.span() for m in _CITATION_GROUP.finditer(text)) if "(" in text else SpanSet()
 
     def add(start: int, end: int, date: str, precision: str, resolved: bool) -> None:
         if taken.overlaps(start, end):
