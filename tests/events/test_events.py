@@ -111,3 +111,8 @@ def test_hostile_input_stays_fast() -> None:
 def test_table_rows_hold_no_events() -> None:
     text = "|N/A |`bad.example` |N/A |2020-02-01 |Domain pinged by the malware\n\nThe group attacked banks in 2019."
     assert [(e.kind, e.date) for e in _events(text)] == [("campaign", "2019")]
+
+
+def test_nested_dates_of_one_event_keep_the_precise_one() -> None:
+    found = _events("The phishing campaign seen a year ago, at the beginning of July 2022, struck ministries.")
+    assert [(e.kind, e.date) for e in found] == [("campaign", "2022-07")]

@@ -362,4 +362,16 @@ def extract_events(
                     confidence=confidence,
                 )
             )
-    return events
+    return _keep_most_precise(events)
+
+
+def _keep_most_precise(events: list[Event]) -> list[Event]:
+    """Of two events of one kind in one sentence whose dates nest ("a year ago" = 2014,
+    "July 2014"), keep the more precise one."""
+    dates: dict[tuple[str, int], set[str]] = {}
+    for event in events:
+        dates.setdefault((event.kind, event.span.start), set()).add(event.date)
+    return [
+        e for e in events
+        if not any(d != e.date and d.startswith(e.date + "-") for d in dates[(e.kind, e.span.start)])
+    ]
