@@ -11,7 +11,11 @@ Each ``tests/fixtures/articles/NAME.txt`` (synthetic, written for these tests) h
 
       python -m tests.targets.golden --regen
 
-``python -m tests.targets.golden`` prints precision and recall against the truth.
+``python -m tests.targets.golden`` prints precision and recall against the truth;
+``--blind`` scores ``tests/fixtures/articles_blind`` instead: reports written and
+annotated (targets only) before the extractor was run on them, to measure how target
+extraction does on text it was not tuned on. ``-v`` lists each article's misses and
+false alarms.
 """
 
 from __future__ import annotations
@@ -28,16 +32,17 @@ from unmask.extract.targets import extract_attributions, extract_targets
 from unmask.model import ExtractContext
 
 ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
+BLIND = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind"
 TARGET_ROLES = ("target", "victim")
 
 
-def names() -> list[str]:
-    return sorted(p.name[: -len(".expected.json")] for p in ARTICLES.glob("*.expected.json"))
+def names(directory: Path = ARTICLES) -> list[str]:
+    return sorted(p.name[: -len(".expected.json")] for p in directory.glob("*.expected.json"))
 
 
-def load(name: str) -> tuple[str, dict[str, Any]]:
-    text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
-    expected = json.loads((ARTICLES / f"{name}.expected.json").read_text(encoding="utf-8"))
+def load(name: str, directory: Path = ARTICLES) -> tuple[str, dict[str, Any]]:
+    text = (directory / f"{name}.txt").read_text(encoding="utf-8")
+    expected = json.loads((directory / f"{name}.expected.json").read_text(encoding="utf-8"))
     return text, expected
 
 
@@ -72,24 +77,38 @@ def run(text: str, published: str | None) -> dict[str, Any]:
     }
 
 
+def target_sets(findings: dict[str, Any], truth: dict[str, Any]) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(found, true) targets as (kind, value): found counts roles target and victim."""
+    found = {(t["kind"], t["value"]) for t in findings["targets"] if t["role"] in TARGET_ROLES}
+    return found, {(t[0], t[1]) for t in truth["targets"]}
+
+
 def score(findings: dict[str, Any], truth: dict[str, Any]) -> dict[str, tuple[int, int, int]]:
-    """(true positives, false positives, false negatives) per category."""
+    """(true positives, false positives, false negatives) per category the truth annotates
+    (the blind set annotates targets only), plus ``targets/KIND`` per target kind."""
     found_events = {(e["kind"], e["date"], e["precision"]) for e in findings["events"]}
-    true_events = {tuple(e) for e in truth["events"]}
-    found_targets = {(t["kind"], t["value"]) for t in findings["targets"] if t["role"] in TARGET_ROLES}
-    true_targets = {tuple(t) for t in truth["targets"]}
+    true_events = {tuple(e) for e in truth.get("events", ())}
+    found_targets, true_targets = target_sets(findings, truth)
     found_attr = {(a["kind"], a["value"]) for a in findings["attributions"]}
-    true_attr = {tuple(a) for a in truth["attributions"]}
+    true_attr = {tuple(a) for a in truth.get("attributions", ())}
     found_malware = {m["surface"].casefold() for m in findings["malware"]}
-    true_malware = {m.casefold() for m in truth["malware"]}
+    true_malware = {m.casefold() for m in truth.get("malware", ())}
     out = {}
-    for key, found, true in (
+    pairs: list[tuple[str, set[Any], set[Any]]] = [
         ("events", found_events, true_events),
         ("targets", found_targets, true_targets),
         ("attributions", found_attr, true_attr),
         ("malware", found_malware, true_malware),
-    ):
-        out[key] = (len(found & true), len(found - true), len(true - found))
+    ]
+    for kind in ("sector", "country", "region", "organization"):
+        pairs.append((
+            f"targets/{kind}",
+            {t for t in found_targets if t[0] == kind},
+            {t for t in true_targets if t[0] == kind},
+        ))
+    for key, found, true in pairs:
+        if key.split("/")[0] in truth:
+            out[key] = (len(found & true), len(found - true), len(true - found))
     return out
 
 
@@ -98,25 +117,32 @@ def dump(expected: dict[str, Any]) -> str:
 
 
 def main(argv: list[str]) -> int:
+    directory = BLIND if "--blind" in argv else ARTICLES
     totals: dict[str, list[int]] = {}
-    for name in names():
-        text, expected = load(name)
+    for name in names(directory):
+        text, expected = load(name, directory)
         findings = run(text, expected.get("published"))
         if "--regen" in argv:
             expected["findings"] = findings
-            (ARTICLES / f"{name}.expected.json").write_text(dump(expected), encoding="utf-8")
+            (directory / f"{name}.expected.json").write_text(dump(expected), encoding="utf-8")
         scores = score(findings, expected["truth"])
         for key, (tp, fp, fn) in scores.items():
             total = totals.setdefault(key, [0, 0, 0])
             total[0] += tp
             total[1] += fp
             total[2] += fn
-            if "-v" in argv and (fp or fn):
+            if "-v" in argv and (fp or fn) and "/" not in key:
                 print(f"{name} {key}: tp={tp} fp={fp} fn={fn}")
+        if "-v" in argv:
+            found, true = target_sets(findings, expected["truth"])
+            for item in sorted(true - found):
+                print(f"  missed {item}")
+            for item in sorted(found - true):
+                print(f"  false  {item}")
     for key, (tp, fp, fn) in totals.items():
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
-        print(f"{key:13} precision {precision:.2f} ({tp}/{tp + fp})  recall {recall:.2f} ({tp}/{tp + fn})")
+        print(f"{key:21} precision {precision:.2f} ({tp}/{tp + fp})  recall {recall:.2f} ({tp}/{tp + fn})")
     return 0
 
 
