@@ -170,7 +170,9 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
     ("T1016", r"ipconfig|network (?:configuration|adapters?|interfaces?)|mac address"),
     ("T1049", r"netstat|network connections"),
     ("T1018", r"remote systems? discovery|net view|ping sweep"),
-    ("T1518.001", r"(?:antivirus|anti-virus|security (?:products?|software)|av products?|edr)"),
+    ("T1518.001", r"(?:check|detect|enumerat|identif|look|query|queri|search|scan|list|discover|determin|find|gather|collect)\w*"
+                  r"(?: \w+){0,5} (?:installed )?(?:antivirus|anti-virus|security (?:products?|software|solutions?)|av products?|edr)"
+                  r"|(?:antivirus|anti-virus|security (?:products?|software)|av products?|edr)(?: \w+){0,2} (?:is|are) (?:installed|running|present)"),
     ("T1562.001", r"disabl\w+ (?:\w+ ){0,3}(?:antivirus|anti-virus|defender|security|edr|av\b|firewall|logging)"),
     ("T1070.004", r"delet\w+ (?:\w+ ){0,3}(?:itself|files?|traces|artifacts|dropper|executables?)|self-?delet\w+"),
     ("T1070.001", r"clear\w* (?:the )?(?:windows )?event logs?|wevtutil"),
