@@ -58,3 +58,9 @@ def test_trigger_prefilter_never_drops_a_match() -> None:
             if tech._rx(r.pattern).search(low) and (r.needs is None or tech._rx(r.needs).search(low))
         }
         assert set(tech.name_hits(text)) == brute, text
+
+
+def test_naming_antivirus_is_not_discovering_it() -> None:
+    assert "T1518.001" not in tech.name_hits("Many organizations install AhnLab security products.")
+    assert "T1518.001" in tech.name_hits("The loader checks for installed antivirus products before running.")
+    assert "T1518.001" in tech.name_hits("It queries WMI to list the security software on the host.")
