@@ -175,11 +175,14 @@ _TARGET_CUE = compile_cached(
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
-    r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|stole\s+from|theft\s+from|"
+    r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
+    r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,6}?from|"
+    r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|"
+    r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
-    r"sen(?:t|d|ds|ding)\s+(?:[\w-]+\s+){0,4}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
+    r"sen(?:t|d|ds|ding)\s+(?:[\w-]+\s+){0,6}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
     re.IGNORECASE,
 )
@@ -188,8 +191,48 @@ _CUE_REACH = 60
 #: How much of the sentence on either side of a mention the role rules look at.
 _WINDOW = 300
 _VICTIM_AFTER = compile_cached(
-    r"^\W{0,3}(?:\w+\s+){0,3}?(?:was|were|had been|has been|have been|got)\s+"
-    r"(?:\w+\s+)?(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit)\b",
+    # "X was breached", "defence contractors in Italy and France were compromised",
+    # "X and Y were among those hit" (a few words may name the victim further, but not
+    # a new clause: "X said the servers were compromised" is not about X).
+    r"^\W{0,3}(?:(?!(?:said|says|told|that|who|which|according|reported|while|but)\b)[\w.'’-]+,?\s+){0,6}?"
+    r"(?:(?:was|were|had been|has been|have been|got)\s+(?:\w+\s+)?"
+    r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected)|"
+    r"(?:was|were|are|is)\s+(?:also\s+)?among\s+(?:the\s+|those\s+)?(?:[\w-]+\s+)?"
+    r"(?:hit|targeted|victims|affected|compromised|breached|targets))\b",
+    re.IGNORECASE,
+)
+_DISCLOSES_AFTER = compile_cached(
+    # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
+    # hit by a cyberattack", "X said it had found malware on ...".
+    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w-]+,?\s+){0,4}?"
+    r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
+    r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
+    r"ransomware|data\s+(?:leak|theft)|malware\b)|"
+    r"(?:said|says|confirmed|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:that\s+)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?"
+    r"(?:been\s+hit|been\s+breached|been\s+hacked|been\s+compromised|been\s+attacked|been\s+targeted|"
+    r"was\s+hit|were\s+hit|was\s+breached|were\s+breached|found\s+malware|detected\s+(?:an?\s+)?(?:intrusion|malware)|"
+    r"suffered|was\s+the\s+victim|fell\s+victim))",
+    re.IGNORECASE,
+)
+# Someone who helps the victim is no target: "working with the NCSC", "reported it to CISA".
+_HELPER_BEFORE = compile_cached(
+    r"\b(?:(?:working|worked|works|cooperat(?:ing|ed)|coordinat(?:ing|ed)|partnered|engaged)\s+with|"
+    r"(?:notified|alerted|informed|contacted|called\s+in)|(?:reported|referred|disclosed)\s+(?:[\w-]+\s+){0,3}?to|"
+    r"(?:help|assistance|support)\s+(?:from|of))\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
+    re.IGNORECASE,
+)
+# Targeting that did not happen, or may: "did not target", "could target", "no evidence
+# that the group targeted", "does not attack".
+_NEGATED_CUE = compile_cached(
+    r"(?:\b(?:not|never|nor|could|might|may|would|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+)?|"
+    r"\bno\s+(?:evidence|sign|signs|indication|indications|proof)\s+(?:that\s+|of\s+)?(?:[\w-]+\s+){0,4}?)$",
+    re.IGNORECASE,
+)
+# Advice, not targeting: "operators should review access to engineering networks".
+_ADVICE = compile_cached(
+    r"\b(?:should|must|recommends?|recommended|urges?|urged|encourages?|encouraged|advises?|advised)\b",
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = compile_cached(
@@ -250,6 +293,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
+    r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
@@ -257,7 +301,9 @@ _SECTOR_NOUN_AFTER = compile_cached(
     r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
     r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials|company|"
     r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
-    r"infrastructure|systems|services|manufacturers|producers|suppliers|businesses|groups?|departments?)\b",
+    r"infrastructure|systems|services|manufacturers?|producers?|suppliers?|businesses|groups?|departments?|"
+    r"providers?|processors?|contractors?|makers?|vendors?|chains?|practices|carriers?|outlets?|publishers?|"
+    r"developers?|staff|employees|workers|personnel|professionals)\b",
     re.IGNORECASE,
 )
 _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
@@ -269,7 +315,7 @@ _ORG_HEAD = (
     r"(?:Ministry|Department|Agency|Bureau|Office|Council|Commission|University|Institute|Foundation|"
     r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Association|Organi[sz]ation|"
     r"Embassy|Parliament|Committee|Authority|Academy|Laborator(?:y|ies)|Hospital|College|Airlines|"
-    r"Airways|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News)"
+    r"Airways|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange)"
 )
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
@@ -278,6 +324,8 @@ _ORG_PHRASE = compile_cached(
     rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
 _TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
+_ORG_HEAD_ONLY = compile_cached(rf"(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b")
+_ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
     r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
@@ -353,14 +401,23 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         while words and words[0] in _ORG_STOP_START:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
-        if len(words) < 2 or taken.overlaps(start, end):
+        if len(words) < 2:
             continue
-        surface = text[start:end].rstrip(".")
-        end = start + len(surface)
-        # One value however a heading capitalises it: "Institute For Defense" -> "for".
-        value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
-        hits.append(_Hit(start, end, "organization", value, "heuristic"))
-        taken.add(start, end)
+        for part_start, part_end in _org_parts(text, start, end):
+            if taken.overlaps(part_start, part_end):
+                # "Halvorsen Logistics Ltd of Norway": the place is found already; keep the name.
+                head = _ORG_HEAD_ONLY.match(text, part_start, part_end)
+                if head is None or taken.overlaps(part_start, head.end()):
+                    continue
+                part_end = head.end()
+            surface = text[part_start:part_end].rstrip(".")
+            if len(surface.split()) < 2:
+                continue
+            part_end = part_start + len(surface)
+            # One value however a heading capitalises it: "Institute For Defense" -> "for".
+            value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
+            hits.append(_Hit(part_start, part_end, "organization", value, "heuristic"))
+            taken.add(part_start, part_end)
     for match in _ORG_APPOSITIVE.finditer(text):
         start, end = match.start("name"), match.end("name")
         name = match.group("name")
@@ -370,6 +427,17 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         taken.add(start, end)
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _org_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An organisation phrase cut where "and" joins two names, each with its own head
+    noun: "University of Tartu and Aalto University" is two; "Ministry of Trade and
+    Industry" is one."""
+    for joint in re.finditer(r"\s+(?:and|&)\s+", text[start:end]):
+        left_end, right_start = start + joint.start(), start + joint.end()
+        if _ORG_HEAD_WORD.search(text, start, left_end) and _ORG_HEAD_WORD.search(text, right_start, end):
+            return [(start, left_end), *_org_parts(text, right_start, end)]
+    return [(start, end)]
 
 
 def _sentence_start(text: str, offset: int) -> bool:
@@ -398,6 +466,20 @@ def _role(
         return "location"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
+    if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and _DISCLOSES_AFTER.match(
+        after
+    ):
+        return "victim"
+    if (
+        previous is not None
+        and previous[1] == "victim"
+        and previous[0].kind == "organization"
+        and hit.kind == "country"
+        and re.fullmatch(r"\s*(?:,\s*)?(?:of|in|from)\s+(?:the\s+)?", sentence[previous[2] : local_start])
+    ):
+        return "victim"  # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit"
+    if hit.kind == "organization" and _HELPER_BEFORE.search(near):
+        return "mention"
     if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
@@ -436,7 +518,12 @@ def _role(
     )
     if cue is not None and (carried or len(before) - cue.end() <= _CUE_REACH):
         between = before[cue.end() :]
-        if not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between):
+        # "its first two victims: a hotel chain in Spain" – a colon that opens the list.
+        between_checked = re.sub(r"^\s*:", "", between) if cue.group(0).lower().startswith("victim") else between
+        lead = before[: cue.start()]
+        if _NEGATED_CUE.search(lead[-60:]) or _ADVICE.search(lead):
+            pass
+        elif not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between_checked):
             if hit.kind == "region" and hit.value == "worldwide":
                 return "mention"
             if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(after):
