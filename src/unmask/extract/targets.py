@@ -194,7 +194,7 @@ _VICTIM_AFTER = compile_cached(
     # "X was breached", "defence contractors in Italy and France were compromised",
     # "X and Y were among those hit" (a few words may name the victim further, but not
     # a new clause: "X said the servers were compromised" is not about X).
-    r"^\W{0,3}(?:(?!(?:said|says|told|that|who|which|according|reported|while|but)\b)[\w.'’-]+,?\s+){0,6}?"
+    r"^\W{0,3}(?:(?!(?:said|says|told|that|who|which|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,6}?"
     r"(?:(?:was|were|had been|has been|have been|got)\s+(?:\w+\s+)?"
     r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected)|"
     r"(?:was|were|are|is)\s+(?:also\s+)?among\s+(?:the\s+|those\s+)?(?:[\w-]+\s+)?"
@@ -391,7 +391,11 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
-        if sectors.needs_sector_noun(phrase.surface) and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80]):
+        if (
+            sectors.needs_sector_noun(phrase.surface)
+            and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80])
+            and not _fills_cell(text, phrase.start, phrase.end)
+        ):
             continue
         hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
         taken.add(phrase.start, phrase.end)
@@ -438,6 +442,17 @@ def _org_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if _ORG_HEAD_WORD.search(text, start, left_end) and _ORG_HEAD_WORD.search(text, right_start, end):
             return [(start, left_end), *_org_parts(text, right_start, end)]
     return [(start, end)]
+
+
+def _fills_cell(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole table cell ("| Manufacturing | Mexico |")."""
+    return bool(re.match(r"[ \t]*\|", text[end : end + 40])) and bool(re.search(r"\|[ \t]*$", text[max(0, start - 40) : start]))
+
+
+_VICTIM_TABLE_HEADER = compile_cached(
+    r"\b(?:victims?|targets?|targeted|affected|sectors?|industr(?:y|ies)|verticals?|victimology)\b", re.IGNORECASE
+)
+_TABLE_RULE = compile_cached(r"^[\s|:+-]*$")
 
 
 def _sentence_start(text: str, offset: int) -> bool:
@@ -503,8 +518,8 @@ def _role(
         return "source" if _SPEAKS_AFTER.match(after) else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if _VICTIM_AFTER.match(after):
-        return "victim"
+    if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,4}$", near, re.IGNORECASE):
+        return "victim"  # not "no wallets held for customers in Singapore were affected"
     cue = None
     for match in _TARGET_CUE.finditer(before):
         cue = match
@@ -519,7 +534,8 @@ def _role(
     if cue is not None and (carried or len(before) - cue.end() <= _CUE_REACH):
         between = before[cue.end() :]
         # "its first two victims: a hotel chain in Spain" – a colon that opens the list.
-        between_checked = re.sub(r"^\s*:", "", between) if cue.group(0).lower().startswith("victim") else between
+        opens_list = re.search(r"(?:victims?|names|organi[sz]ations|companies|targets)$", cue.group(0), re.IGNORECASE)
+        between_checked = re.sub(r"^\s*:", "", between) if opens_list else between
         lead = before[: cue.start()]
         if _NEGATED_CUE.search(lead[-60:]) or _ADVICE.search(lead):
             pass
@@ -544,9 +560,18 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     items = passages(text)
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
+    victim_table = False
     for index, passage in enumerate(items):
         span = passage.span
         sentence = text[span.start : span.end]
+        table_row = passage.tabular or passage.kind == "table"
+        header = table_row and (index == 0 or not (items[index - 1].tabular or items[index - 1].kind == "table"))
+        if header:
+            # A victimology table: its header names victims, sectors or targets, or the
+            # text just above it does ("The table lists the organisations affected").
+            above = " ".join(text[q.span.start : q.span.end] for q in items[max(0, index - 2) : index])
+            victim_table = bool(_VICTIM_TABLE_HEADER.search(sentence) or re.search(
+                r"\b(?:victims?|targeted|affected|victimology)\b", above, re.IGNORECASE))
         previous: tuple[_Hit, str, int] | None = None
         actor_context: bool | None = None
         while position < len(hits) and hits[position].start < span.start:
@@ -558,6 +583,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             local_start, local_end = hit.start - span.start, hit.end - span.start
             if passage.furniture:
                 role = "location" if hit.kind in ("country", "region") else "mention"
+            elif table_row and not header and victim_table and not _TABLE_RULE.match(sentence):
+                role = "target"
             else:
                 if actor_context is None:
                     actor_context = bool(
