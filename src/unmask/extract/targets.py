@@ -198,7 +198,15 @@ _VICTIM_AFTER = compile_cached(
     r"(?:(?:was|were|had been|has been|have been|got)\s+(?:\w+\s+)?"
     r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected)|"
     r"(?:was|were|are|is)\s+(?:also\s+)?among\s+(?:the\s+|those\s+)?(?:[\w-]+\s+)?"
-    r"(?:hit|targeted|victims|affected|compromised|breached|targets))\b",
+    r"(?:hit|targeted|victims|affected|compromised|breached|targets)|"
+    # Victim statistics: "exchanges in Japan account for 31 of the 42 cases", "manufacturing
+    # remained the most listed sector".
+    r"(?:account(?:s|ed)?\s+for|made\s+up|ma[dk]es?\s+up|represent(?:s|ed)?)\s+(?:[\d.]+|[\w-]+)\s*"
+    r"(?:%|percent|per\s+cent)?\s+(?:of\s+(?:the\s+|all\s+)?)?(?:[\d,]+\s+)?(?:[\w-]+\s+)?"
+    r"(?:cases|intrusions|victims|incidents|attacks|breaches|compromises|listings|infections)|"
+    r"(?:remained|was|is|were|are|became)\s+(?:again\s+)?(?:the\s+)?(?:most|second|third|top|single\s+most)\s+"
+    r"(?:[\w-]+\s+)?(?:targeted|attacked|listed|hit|affected|impacted|victimi[sz]ed|breached)\s+"
+    r"(?:sector|industry|country|vertical|region))\b",
     re.IGNORECASE,
 )
 _DISCLOSES_AFTER = compile_cached(
@@ -518,7 +526,7 @@ def _role(
         return "source" if _SPEAKS_AFTER.match(after) else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,4}$", near, re.IGNORECASE):
+    if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,6}$", near, re.IGNORECASE):
         return "victim"  # not "no wallets held for customers in Singapore were affected"
     cue = None
     for match in _TARGET_CUE.finditer(before):
