@@ -197,3 +197,98 @@ def test_generic_agency_names_are_no_country_s_own() -> None:
     assert not [m for m in found if m.kind == "organization" and "(" in m.value]
     roles = _roles("The hacking group works for the GRU.")
     assert roles[("organization", "GRU")] == {"sponsor"}
+
+
+# --- rules measured on the blind sets (tests/fixtures/articles_blind) ---------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We have seen no evidence that the group targeted water utilities.",
+        "The group could also target water utilities in the region.",
+        "The ransomware gang says it does not attack water utilities.",
+        "Operators should review remote access to water utilities networks.",
+    ],
+)
+def test_negated_hypothetical_or_advised_targeting_is_no_target(text: str) -> None:
+    assert _roles(text)[("sector", "Water")] == {"mention"}
+
+
+def test_passive_victim_with_a_longer_subject() -> None:
+    roles = _roles("Several defence contractors in Italy and France were compromised in the campaign.")
+    assert roles[("sector", "Defense")] == {"victim"}
+    assert roles[("country", "IT")] != {"mention"}
+
+
+def test_no_victim_when_the_subject_is_negated() -> None:
+    roles = _roles("The company said that no wallets held for customers in Singapore were affected.")
+    assert roles[("country", "SG")] == {"mention"}
+    roles = _roles("Hospitals in Norway are not known to have been affected.")
+    assert "victim" not in roles[("sector", "Health")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Brightwater Freight Corporation disclosed a breach of its billing systems.", "Brightwater Freight Corporation"),
+        ("Brightwater Freight Corporation, a regional carrier, said it had found malware on two servers.",
+         "Brightwater Freight Corporation"),
+        ("The listings include Halvorsen Logistics Ltd of Norway, which confirmed that it had been hit by an attack.",
+         "Halvorsen Logistics Ltd"),
+    ],
+)
+def test_victim_named_as_subject(text: str, value: str) -> None:
+    assert _roles(text)[("organization", value)] == {"victim"}
+
+
+def test_victim_org_of_a_country() -> None:
+    roles = _roles("The listings include Halvorsen Logistics Ltd of Norway, which confirmed that it had been hit by an attack.")
+    assert roles[("country", "NO")] == {"victim"}
+
+
+def test_two_named_universities_joined_by_and() -> None:
+    roles = _roles("The University of Tartu and Aalto University disclosed breaches of their email systems.")
+    assert roles[("organization", "University of Tartu")] == {"victim"}
+    assert roles[("organization", "Aalto University")] == {"victim"}
+    assert ("organization", "Ministry of Trade and Industry") in _roles("The Ministry of Trade and Industry said so.")
+
+
+def test_helper_of_the_victim_is_no_target() -> None:
+    roles = _roles("The attack on St. Brannoc Hospital forced staff to divert ambulances while it was working with "
+                   "the National Cyber Security Centre.")
+    assert "target" not in roles[("organization", "National Cyber Security Centre (UK)")]
+
+
+def test_theft_from_and_victim_statistics() -> None:
+    roles = _roles("The FBI has attributed similar thefts from exchanges in Japan and Turkey to the group.")
+    assert roles[("country", "JP")] == {"target"} and roles[("country", "TR")] == {"target"}
+    roles = _roles("Cryptocurrency exchanges in Vietnam account for 31 of the 42 cases.")
+    assert roles[("sector", "Finance")] == {"victim"} and roles[("country", "VN")] == {"victim"}
+
+
+def test_leak_site_victim_list_after_a_colon() -> None:
+    roles = _roles("A new group posted its first two victims: a software company in Israel and a bank in Peru.")
+    assert roles[("country", "IL")] == {"target"} and roles[("country", "PE")] == {"target"}
+
+
+VICTIM_TABLE = """B.1 Affected organisations
+
+| Sector | Country | First activity |
+|---|---|---|
+| Manufacturing | Mexico | 2025-03-04 |
+| Mining | Peru | 2025-05-11 |
+"""
+
+ACTOR_TABLE = """| Actor | Country | First seen |
+|---|---|---|
+| Copper Lantern | Russia | 2024 |
+"""
+
+
+def test_victimology_table_rows_are_targets() -> None:
+    roles = _roles(VICTIM_TABLE)
+    assert roles[("sector", "Manufacturing")] == {"target"}
+    assert roles[("country", "MX")] == {"target"} and roles[("country", "PE")] == {"target"}
+    actor_roles = _roles(ACTOR_TABLE)
+    assert ("country", "RU") in actor_roles and "target" not in actor_roles[("country", "RU")]
