@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from tests.conftest import shared_path
 from unmask.defend.triage import MALICIOUS_AT, SUSPICIOUS_AT, Triage, triage_message
 from unmask.defend.triage_rules import WEIGHTS
 from unmask.errors import DocumentError, UnmaskError
@@ -91,8 +92,28 @@ EXPECTED = {
     "benign-password-reset.eml": ("no-signals", "no-signals"),
     "phish-iso.eml": ("suspicious", "malicious"),
     "phish-korean-naver.eml": ("suspicious", "suspicious"),
-    # Without the protected domain nothing marks the link as an imitation.
-    "phish-lookalike-link.eml": ("no-signals", "suspicious"),
+    # Without the protected domain the imitation is not seen, but the sign-in link to a
+    # domain unrelated to the sender (links-unrelated) now adds up to suspicious.
+    "phish-lookalike-link.eml": ("suspicious", "suspicious"),
+    # Realistic benign mail of the kinds real phishing imitates (brand newsletters on
+    # their own ESP, genuine sign-in alerts, invoices, parcels, e-signatures, calendar
+    # invitations, mailing lists, non-English newsletters): nothing adds up.
+    "benign-brand-newsletter.eml": ("no-signals", "no-signals"),
+    "benign-calendar-google.eml": ("no-signals", "no-signals"),
+    "benign-colleague-link.eml": ("no-signals", "no-signals"),
+    "benign-docusign.eml": ("no-signals", "no-signals"),
+    "benign-list-post.eml": ("no-signals", "no-signals"),
+    "benign-loyalty-reward.eml": ("no-signals", "no-signals"),
+    "benign-newsletter-de.eml": ("no-signals", "no-signals"),
+    "benign-newsletter-es.eml": ("no-signals", "no-signals"),
+    "benign-newsletter-fr.eml": ("no-signals", "no-signals"),
+    "benign-newsletter-pt.eml": ("no-signals", "no-signals"),
+    "benign-newsroom-interview.eml": ("no-signals", "no-signals"),
+    "benign-parcel-notice.eml": ("no-signals", "no-signals"),
+    "benign-saas-invoice.eml": ("no-signals", "no-signals"),
+    "benign-saas-password-reset.eml": ("no-signals", "no-signals"),
+    "benign-signin-alert.eml": ("no-signals", "no-signals"),
+    "benign-ticket-it.eml": ("no-signals", "no-signals"),
 }
 
 
@@ -589,3 +610,129 @@ def test_a_forged_pass_below_the_receivers_result_does_not_vouch() -> None:
               "Authentication-Results: forged; dmarc=pass header.from=sender-site.top")
     result = run(mail(link, ctype="text/html", sender="S <s@sender-site.top>", headers=forged))
     assert "link-credential-path" in names(result)
+
+
+# -- real-phishing tells (impersonation, hosting, multilingual lures) -----------------
+
+
+def html_mail(html: str, *, sender: str, subject: str = "Hello", to: str = "jane@eastwatch.org",
+              headers: tuple[str, ...] | None = None) -> bytes:
+    domain = sender.rsplit("@", 1)[1].rstrip(">")
+    head = [f"From: {sender}", f"To: {to}", f"Subject: {subject}",
+            "Date: Mon, 02 Nov 2026 10:00:00 +0000", "MIME-Version: 1.0",
+            *(headers if headers is not None else (PASS.format(d=domain),)),
+            "Content-Type: text/html; charset=utf-8"]
+    return ("\n".join(head) + "\n\n" + html + "\n").encode()
+
+
+def test_brand_in_the_display_name_from_an_unrelated_domain() -> None:
+    fake = run(mail(sender="Microsoft Account Team <alerts@mx-notify-center.net>"))
+    assert "brand-impersonation" in names(fake)
+    assert "microsoft" in next(s for s in fake.signals if s.name == "brand-impersonation").explanation
+    for genuine in ("Microsoft account team <account-security-noreply@accountprotection.microsoft.com>",
+                    "Jane Park via Docusign <dse_na3@docusign.net>", "DHL Paket <noreply@dhl.de>",
+                    "Facebook <security@facebookmail.com>"):
+        assert "brand-impersonation" not in names(run(mail(sender=genuine))), genuine
+    # Short brands only in capitals; popular-domain brands need a service word next to
+    # a person's name ("Jane Dyson" is a person, "Dyson Support" a brand).
+    assert "brand-impersonation" in names(run(mail(sender="DHL Express <info@parcel-help.net>")))
+    assert "brand-impersonation" not in names(run(mail(sender="Dhl Kim <dhl.kim@colleague.org>")))
+    assert "brand-impersonation" in names(run(mail(sender="DocuSign <files@my-office-share.net>")))
+    assert "brand-impersonation" not in names(run(mail(sender="United Healthcare Staff <hr@colleague.org>")))
+
+
+def test_malformed_and_free_hosting_senders() -> None:
+    bad = run(mail(sender="DHL <noreply@parcelhub>"))
+    assert "malformed-sender" in names(bad)
+    hosted = run(mail(sender="Bonus Team <no-reply@promo-4411.firebaseapp.com>"))
+    assert "sender-free-hosting" in names(hosted)
+    assert not {"malformed-sender", "sender-free-hosting"} & names(run(mail()))
+
+
+def test_recipient_address_pasted_into_the_subject_or_display_name() -> None:
+    raw = mail().replace(b"Subject: Test message", b"Subject: jane@eastwatch.org, your offer")
+    assert "recipient-in-subject" in names(run(raw))
+    raw = mail(sender='"Files for jane@eastwatch.org" <files@share-box.net>')
+    assert "recipient-in-subject" in names(run(raw))
+    assert "recipient-in-subject" not in names(run(mail()))
+
+
+def test_tracker_destination_is_decoded() -> None:
+    from unmask.defend.triage_rules import destination
+
+    payload = base64.urlsafe_b64encode(
+        b'{"s":"x","v":1,"p":"{\\"url\\":\\"https:\\\\\\/\\\\\\/evil.example\\\\\\/claim\\"}"}'
+    ).decode().rstrip("=")
+    assert destination(f"https://mandrillapp.com/track/click/1/x?p={payload}") == "https://evil.example/claim"
+    assert destination("https://e.news.org/c?url=https%3A%2F%2Fnews.org%2Fa") == "https://news.org/a"
+    assert destination("https://t.example/r?u=https://a.example/?u=https://b.example/x") == "https://b.example/x"
+    assert destination("https://news.org/article?id=12") is None
+    shown = ('<a href="https://mandrillapp.com/track/click/1/x?p=' + payload
+             + '">https://wallet-protocol.org/claim</a>')
+    result = run(html_mail(shown, sender="Team <news@wallet-protocol.org>"))
+    assert "link-text-mismatch" in names(result)
+    honest = ('<a href="https://e.news.org/c?url=https%3A%2F%2Fwww.news.org%2Fa">www.news.org/a</a>')
+    assert "link-text-mismatch" not in names(run(html_mail(honest, sender="News <n@news.org>")))
+
+
+def test_hosting_tells() -> None:
+    html = ('<a href="https://promo-22.web.app/start">Start</a>'
+            '<a href="http://gift-center.click/x">Claim</a>'
+            '<img src="https://i.imgur.com/abc123.png">')
+    found = names(run(html_mail(html, sender="Shop <info@shop-example.org>")))
+    assert {"link-free-hosting", "abused-tld", "image-free-host", "links-unrelated"} <= found
+    own = ('<a href="https://click.mail.shop-example.org/?qs=1">Shop</a>'
+           '<a href="https://www.youtube.com/watch?v=1">Video</a>'
+           '<img src="https://image.mail.shop-example.org/logo.png">')
+    assert not {"link-free-hosting", "abused-tld", "image-free-host", "links-unrelated"} & names(
+        run(html_mail(own, sender="Shop <info@shop-example.org>")))
+
+
+@pytest.mark.parametrize("text", [
+    "Congratulations! You are eligible for the airdrop. Claim your tokens now.",
+    "Félicitations ! Votre bonus de bienvenue vous attend.",
+    "Herzlichen Glückwunsch: 100 Freispiele ohne Einzahlung warten auf Sie.",
+    "Enhorabuena, has ganado un premio: 50 tiradas gratis sin depósito.",
+    "Parabéns! Você foi selecionado para um bônus exclusivo.",
+    "Congratulazioni, hai vinto! 100 giri gratuiti senza deposito.",
+])
+def test_reward_lure_in_several_languages(text: str) -> None:
+    assert "lure-reward" in names(run(mail(text)))
+
+
+def test_reward_lure_needs_two_phrases() -> None:
+    assert "lure-reward" not in names(run(mail("Your loyalty reward is ready in the app.")))
+
+
+def test_extortion_lure_needs_a_payment_and_threats() -> None:
+    text = ("I hacked your device and recorded you with your webcam while you visited adult "
+            "websites. Transfer $900 in bitcoin to bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh "
+            "or the video goes to all your contacts.")
+    result = run(mail(text))
+    assert "lure-extortion" in names(result)
+    assert result.verdict != "no-signals"
+    assert "lure-extortion" not in names(run(mail("Our IT team recorded a webinar on bitcoin.")))
+
+
+def test_delivery_dating_and_foreign_account_lures() -> None:
+    assert "lure-delivery" in names(run(mail(
+        "Ihr Paket ist in der Warteschleife: Liefergebühr nicht bezahlt.")))
+    assert "lure-delivery" not in names(run(mail("The package of reforms passed.")))
+    assert "lure-dating" in names(run(mail("Rencontrer des femmes ukrainiennes : sortir avec elle ce soir")))
+    assert "lure-urgency" in names(run(mail(
+        "Connexion inhabituelle détectée. Votre compte sera suspendu, vérifiez votre compte.")))
+
+
+@pytest.mark.shared
+def test_real_phishing_is_flagged() -> None:
+    """The phishingpot samples of ../shared: before these signals 2 of 12 were flagged.
+    At least 10 of 12 (five in six) must be suspicious or malicious: real phishing
+    that passes SPF/DKIM for a throw-away domain and says little will still slip
+    through sometimes, so the bar is not 12 of 12, but a regression to the old
+    behaviour (2 of 12) fails."""
+    folder = shared_path("corpus", "eml")
+    samples = sorted(folder.glob("phishingpot_sample-*.eml"))
+    assert len(samples) >= 10
+    verdicts = {p.name: run(p.read_bytes(), source=p.name).verdict for p in samples}
+    flagged = [name for name, verdict in verdicts.items() if verdict != "no-signals"]
+    assert len(flagged) * 6 >= len(samples) * 5, verdicts
