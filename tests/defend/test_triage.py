@@ -657,6 +657,13 @@ def test_recipient_address_pasted_into_the_subject_or_display_name() -> None:
     assert "recipient-in-subject" not in names(run(mail()))
 
 
+def test_sender_is_recipient_only_without_authentication() -> None:
+    forged = mail(sender="jane@eastwatch.org", headers=())
+    assert "sender-is-recipient" in names(run(forged))
+    note_to_self = mail(sender="jane@eastwatch.org")  # DMARC pass for eastwatch.org
+    assert "sender-is-recipient" not in names(run(note_to_self))
+
+
 def test_tracker_destination_is_decoded() -> None:
     from unmask.defend.triage_rules import destination
 

@@ -83,6 +83,7 @@ WEIGHTS: dict[str, float] = {
     "malformed-sender": 2.0,
     "sender-free-hosting": 2.0,
     "recipient-in-subject": 1.5,
+    "sender-is-recipient": 1.5,
     "link-free-hosting": 1.0,
     "image-free-host": 1.0,
     "abused-tld": 1.0,
@@ -1163,9 +1164,16 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       f"The sender's domain {host!r} is a sub-domain of a free hosting or app "
                       "platform, which anyone can get in a minute; organisations send from "
                       "their own domain.", (from_ev,))
+    recipients = view.addresses("to")[:20]
+    if any(to.address == sender.address for to in recipients) and not _authenticated(view):
+        yield _signal("sender-is-recipient", "sender",
+                      f"The message claims to come from the recipient's own address "
+                      f"({sender.address!r}) and nothing authenticates it: extortion mail "
+                      "forges the victim's address to look like proof of a hacked account.",
+                      (from_ev, _header_evidence(view, "to")))
     subject = (view.header("subject") or "").lower()
     display = sender.name.lower()
-    for to in view.addresses("to")[:20]:
+    for to in recipients:
         if len(to.address) < 5 or to.address == sender.address:
             continue
         where = "subject" if to.address in subject else "from" if to.address in display else None
