@@ -4,7 +4,9 @@ Each rule takes the parsed message (:class:`~unmask.defend.triage_parse.MailView
 and a :class:`RuleContext` (protected domains, the knowledge-base look-up, reference
 data) and returns :class:`~unmask.defend.triage.Signal` objects. :data:`WEIGHTS`
 holds every signal's weight in one place; ``docs/defend-triage.md`` explains them.
-Weights were tuned on the synthetic fixtures of ``tests/fixtures/defend/triage/``.
+Weights were tuned on the synthetic fixtures of ``tests/fixtures/defend/triage/``;
+the impersonation, hosting and multilingual lure rules were added after reading real
+phishing (``check_impersonation``, ``check_hosting``, the ``lure-*`` content signals).
 """
 
 from __future__ import annotations
@@ -701,12 +703,15 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             if not _names_a_domain(shown, ctx):
                 continue
             shown_reg, host_reg = ctx.registrable(shown), ctx.registrable(host)
+            via = ""
             if shown_reg != host_reg:
                 # A tracker's or redirector's link is judged by the destination it
                 # carries (decoded); one that hides it is let be.
                 final = destination(anchor.target)
                 final_host = _host_of(final) if final else None
                 if final_host:
+                    if ctx.registrable(final_host) != host_reg:
+                        via = f" (through {host!r}, which forwards there)"
                     host = final_host
                     host_reg = ctx.registrable(final_host)
                 elif _in_set(host, host_reg, _TRACKERS):
@@ -714,7 +719,7 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             if shown_reg != host_reg:
                 add("link-text-mismatch", evidence,
                     "A link shows one address and leads to another: the text reads "
-                    f"{shown!r}, the link goes to {host!r}.")
+                    f"{shown!r}, the link goes to {host!r}{via}.")
             break
     for url, evidence in _link_targets(view):
         host = _host_of(url)
