@@ -234,7 +234,7 @@ _HELPER_BEFORE = compile_cached(
 # Targeting that did not happen, or may: "did not target", "could target", "no evidence
 # that the group targeted", "does not attack".
 _NEGATED_CUE = compile_cached(
-    r"(?:\b(?:not|never|nor|could|might|may|would|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+)?|"
+    r"(?:\b(?:not|never|nor|could|might|may|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+)?|"
     r"\bno\s+(?:evidence|sign|signs|indication|indications|proof)\s+(?:that\s+|of\s+)?(?:[\w-]+\s+){0,4}?)$",
     re.IGNORECASE,
 )
@@ -332,7 +332,9 @@ _ORG_PHRASE = compile_cached(
     rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
 _TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
-_ORG_HEAD_ONLY = compile_cached(rf"(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b")
+_COMPANY_ONLY = compile_cached(
+    rf"(?:{_CAP}\s+){{1,5}}(?:Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Exchange)(?=\s+of\b)"
+)
 _ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
     r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
@@ -417,8 +419,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         for part_start, part_end in _org_parts(text, start, end):
             if taken.overlaps(part_start, part_end):
-                # "Halvorsen Logistics Ltd of Norway": the place is found already; keep the name.
-                head = _ORG_HEAD_ONLY.match(text, part_start, part_end)
+                # "Halvorsen Logistics Ltd of Norway": the place is found already; keep the
+                # company's name ("Public Health Agency of Canada" stays whole, or is not one).
+                head = _COMPANY_ONLY.match(text, part_start, part_end)
                 if head is None or taken.overlaps(part_start, head.end()):
                     continue
                 part_end = head.end()
@@ -461,6 +464,11 @@ _VICTIM_TABLE_HEADER = compile_cached(
     r"\b(?:victims?|targets?|targeted|affected|sectors?|industr(?:y|ies)|verticals?|victimology)\b", re.IGNORECASE
 )
 _TABLE_RULE = compile_cached(r"^[\s|:+-]*$")
+_VICTIM_COLUMN = compile_cached(
+    r"\b(?:victims?|targets?|targeted|affected|sectors?|industr(?:y|ies)|verticals?|countr(?:y|ies)|regions?|"
+    r"locations?|organi[sz]ations?|compan(?:y|ies)|entit(?:y|ies)|names?)\b",
+    re.IGNORECASE,
+)
 
 
 def _sentence_start(text: str, offset: int) -> bool:
@@ -569,6 +577,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     victim_table = False
+    columns: list[str] = [""]
     for index, passage in enumerate(items):
         span = passage.span
         sentence = text[span.start : span.end]
@@ -580,6 +589,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             above = " ".join(text[q.span.start : q.span.end] for q in items[max(0, index - 2) : index])
             victim_table = bool(_VICTIM_TABLE_HEADER.search(sentence) or re.search(
                 r"\b(?:victims?|targeted|affected|victimology)\b", above, re.IGNORECASE))
+            # Which columns name victims: "| Country | Language |" - the language is none.
+            columns = sentence.split("|") or [""]
         previous: tuple[_Hit, str, int] | None = None
         actor_context: bool | None = None
         while position < len(hits) and hits[position].start < span.start:
@@ -591,7 +602,13 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             local_start, local_end = hit.start - span.start, hit.end - span.start
             if passage.furniture:
                 role = "location" if hit.kind in ("country", "region") else "mention"
-            elif table_row and not header and victim_table and not _TABLE_RULE.match(sentence):
+            elif (
+                table_row
+                and not header
+                and victim_table
+                and not _TABLE_RULE.match(sentence)
+                and _VICTIM_COLUMN.search(columns[min(sentence.count("|", 0, local_start), len(columns) - 1)])
+            ):
                 role = "target"
             else:
                 if actor_context is None:
