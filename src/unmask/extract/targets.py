@@ -251,7 +251,9 @@ _SOURCE_BEFORE = compile_cached(
     r"investigators?|engineer|CEO|founder|manager|vice president|VP|fellow|scientist|team)"
     r"(?:\s+[\w-]+){0,2}\s+(?:at|with|from|of)|"
     r"(?:researchers?|analysts?|experts?|investigators?)\s+(?:at|with|from))"
-    r"\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
+    # Names between the cue and the mention are capitalised ("said U.S. Cyber Command's"):
+    # "the company said its plants in Germany" names no source.
+    r"\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
 _SOURCE_AFTER = compile_cached(
