@@ -177,7 +177,8 @@ _TARGET_CUE = compile_cached(
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
     r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,6}?from|"
-    r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|"
+    r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
+    r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|"
     r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
@@ -212,16 +213,28 @@ _VICTIM_AFTER = compile_cached(
 _DISCLOSES_AFTER = compile_cached(
     # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
     # hit by a cyberattack", "X said it had found malware on ...".
-    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w-]+,?\s+){0,4}?"
+    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w-]+,?\s+){0,6}?"
     r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
     r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
     r"ransomware|data\s+(?:leak|theft)|malware\b)|"
-    r"(?:said|says|confirmed|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:that\s+)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?"
+    r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+)?(?:actor|group|gang))\s+"
+    r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into)\s+"
+    r"(?:its|their)\b|"
+    r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:had|has|have|was|were)\s+been\s+(?:hit|breached|hacked|compromised|attacked|targeted|sent|phished|accessed|"
+    r"encrypted|infected)\b|"
+    r"(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?"
     r"(?:been\s+hit|been\s+breached|been\s+hacked|been\s+compromised|been\s+attacked|been\s+targeted|"
     r"was\s+hit|were\s+hit|was\s+breached|were\s+breached|found\s+malware|detected\s+(?:an?\s+)?(?:intrusion|malware)|"
-    r"suffered|was\s+the\s+victim|fell\s+victim))",
+    r"suffered|was\s+the\s+victim|fell\s+victim)))",
+    re.IGNORECASE,
+)
+# "X, one of the affected operators," / "X, among the victims,".
+_APPOSITIVE_VICTIM = compile_cached(
+    r"^\s*,\s*(?:(?:one|two|three|several|some|all|each|another)\s+of\s+|among\s+)(?:the\s+)?(?:[\w-]+\s+)?"
+    r"(?:affected|victims?|targeted|compromised|breached|hacked|attacked|impacted|hit)\b",
     re.IGNORECASE,
 )
 # Someone who helps the victim is no target: "working with the NCSC", "reported it to CISA".
@@ -234,7 +247,8 @@ _HELPER_BEFORE = compile_cached(
 # Targeting that did not happen, or may: "did not target", "could target", "no evidence
 # that the group targeted", "does not attack".
 _NEGATED_CUE = compile_cached(
-    r"(?:\b(?:not|never|nor|could|might|may|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+)?|"
+    r"(?:\b(?:not(?!\s+only)|never|nor)\s+(?:[\w-]+\s+){0,3}?|"
+    r"\b(?:could|might|may|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+|well\s+)?|"
     r"\bno\s+(?:evidence|sign|signs|indication|indications|proof)\s+(?:that\s+|of\s+)?(?:[\w-]+\s+){0,4}?)$",
     re.IGNORECASE,
 )
@@ -499,8 +513,8 @@ def _role(
         return "location"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and _DISCLOSES_AFTER.match(
-        after
+    if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
+        _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
     ):
         return "victim"
     if (
