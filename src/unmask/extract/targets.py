@@ -426,8 +426,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
         taken.add(phrase.start, phrase.end)
     for match in _ORG_PHRASE.finditer(text):
-        start, end = match.start(), match.end()
-        words = match.group(0).split()
+        start, end = _org_start(text, match.start(), match.end())
+        words = text[start:end].split()
         while words and words[0] in _ORG_STOP_START:
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
@@ -458,6 +458,31 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         taken.add(start, end)
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+def _org_start(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the name in a capitalised run begins: after a possessive or the end of the
+    previous sentence ("Peru's Ministry of Foreign Affairs", "... in Central Asia. The
+    Royal Institute for Strategic Studies"). A known name run into a unit's ("Islamic
+    Revolutionary Guard Corps Cyber-Electronic Command") is left alone."""
+    cut = start
+    head = _ORG_HEAD_WORD.search(text, start, end)
+    if head is None:
+        return start, end
+    for word in re.finditer(r"\S+", text[start : head.start()]):
+        w_end = start + word.end()
+        after = text[w_end : w_end + 2]
+        if (
+            word.group(0).endswith(("'s", "’s"))
+            or (word.group(0).endswith(".") and len(word.group(0)) > 3 and "\n" in text[w_end : w_end + 3])
+            or (word.group(0).endswith(".") and len(word.group(0)) > 3 and after[:1] == " " and word.group(0)[:-1].isalpha()
+                and not word.group(0)[:-1].isupper())
+        ):
+            cut = w_end
+    if cut == start:
+        return start, end
+    rest = _ORG_PHRASE.match(text, cut + len(text[cut:end]) - len(text[cut:end].lstrip()), end)
+    return (rest.start(), rest.end()) if rest else (end, end)
 
 
 def _org_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
