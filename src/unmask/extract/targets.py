@@ -304,6 +304,7 @@ _SPEAKS_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
+_POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
 _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
     r"on\s+behalf\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
@@ -660,6 +661,18 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 role = _role(hit, sentence, local_start, local_end, previous, actor_context)
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
+        # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one too.
+        for at in range(len(out) - (cursor - position), len(out) - 1):
+            country, role, *_ = out[at]
+            owner, owner_role, *_ = out[at + 1]
+            if (
+                country.kind == "country"
+                and role == "mention"
+                and owner.kind == "organization"
+                and owner_role in ("target", "victim")
+                and _POSSESSIVE_GAP.fullmatch(text, country.end, owner.start)
+            ):
+                out[at] = (country, owner_role, passage, index)
         position = cursor
     return tuple(out)
 
