@@ -292,3 +292,30 @@ def test_victimology_table_rows_are_targets() -> None:
     assert roles[("country", "MX")] == {"target"} and roles[("country", "PE")] == {"target"}
     actor_roles = _roles(ACTOR_TABLE)
     assert ("country", "RU") in actor_roles and "target" not in actor_roles[("country", "RU")]
+
+
+def test_broke_into_and_appositive_victim() -> None:
+    roles = _roles("The group has broken into mobile operators in Kenya and Ghana.")
+    assert roles[("country", "KE")] == {"target"} and roles[("sector", "Telecoms")] == {"target"}
+    roles = _roles("Brightwater Telecommunications Company, one of the affected operators, said in a statement "
+                   "that it had detected an intrusion in June.")
+    assert roles[("organization", "Brightwater Telecommunications Company")] == {"victim"}
+
+
+def test_possessive_country_of_a_victim_organisation() -> None:
+    text = "The report was out.\n\nPeru's Ministry of Foreign Affairs confirmed on Sunday that attackers had breached its email servers."
+    roles = _roles(text)
+    assert roles[("organization", "Ministry of Foreign Affairs")] == {"victim"}
+    assert roles[("country", "PE")] == {"victim"}
+
+
+def test_organisation_after_the_previous_sentence() -> None:
+    roles = _roles("The group targeted NGOs in Central Asia. The Royal Institute for Strategic Studies confirmed that "
+                   "several of its staff had been sent the messages.")
+    assert roles[("organization", "Royal Institute for Strategic Studies")] == {"victim"}
+
+
+def test_lowercase_words_after_said_name_no_source() -> None:
+    roles = _roles("The company said its plants in Germany and the Czech Republic were affected.")
+    assert "source" not in roles[("country", "DE")]
+    assert roles[("country", "CZ")] == {"victim"}
