@@ -178,7 +178,9 @@ _TARGET_CUE = compile_cached(
     r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,6}?from|"
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
-    r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|"
+    r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|tamper(?:ed|ing|s)?\s+with|manipulat(?:ed|ing)|"
+    r"knock(?:ed|ing|s)?\s+(?:[\w-]+\s+){0,6}?offline|took\s+down|defac(?:ed|ing)|wip(?:ed|ing)\s+(?:data|systems|disks)\s+(?:at|of)|"
+    r"(?:taken|exfiltrated|leaked|copied)\s+from|"
     r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
@@ -195,9 +197,11 @@ _VICTIM_AFTER = compile_cached(
     # "X was breached", "defence contractors in Italy and France were compromised",
     # "X and Y were among those hit" (a few words may name the victim further, but not
     # a new clause: "X said the servers were compromised" is not about X).
-    r"^\W{0,3}(?:(?!(?:said|says|told|that|who|which|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,6}?"
+    r"^\W{0,3}(?:(?!(?:said|says|told|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,9}?"
     r"(?:(?:was|were|had been|has been|have been|got)\s+(?:\w+\s+)?"
-    r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected)|"
+    r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected|"
+    r"defaced|wiped|disrupted|extorted|(?:knocked|taken|forced)\s+offline)|"
+    r"(?:were\s+|was\s+)?among\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:targets|victims)|"
     r"(?:was|were|are|is)\s+(?:also\s+)?among\s+(?:the\s+|those\s+)?(?:[\w-]+\s+)?"
     r"(?:hit|targeted|victims|affected|compromised|breached|targets)|"
     # Victim statistics: "exchanges in Japan account for 31 of the 42 cases", "manufacturing
@@ -220,8 +224,8 @@ _DISCLOSES_AFTER = compile_cached(
     r"ransomware|data\s+(?:leak|theft)|malware\b)|"
     r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+)?(?:actor|group|gang))\s+"
-    r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into)\s+"
-    r"(?:its|their)\b|"
+    r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into|"
+    r"stolen|stole|copied|leaked|wiped|erased)\s+(?:its|their|the\s+(?:[\w-]+\s+){0,2}?(?:data|records|files|details))\b|"
     r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:had|has|have|was|were)\s+been\s+(?:hit|breached|hacked|compromised|attacked|targeted|sent|phished|accessed|"
     r"encrypted|infected)\b|"
@@ -250,6 +254,16 @@ _NEGATED_CUE = compile_cached(
     r"(?:\b(?:not(?!\s+only)|never|nor)\s+(?:[\w-]+\s+){0,3}?|"
     r"\b(?:could|might|may|unlikely\s+to|no\s+longer)\s+(?:also\s+|yet\s+|ever\s+|have\s+|be\s+|well\s+)?|"
     r"\bno\s+(?:evidence|sign|signs|indication|indications|proof)\s+(?:that\s+|of\s+)?(?:[\w-]+\s+){0,4}?)$",
+    re.IGNORECASE,
+)
+# Targeting said not to have happened, after the mention: "attacks on energy producers
+# were possible but none had been seen", "Farms ... have not been affected so far".
+_NEGATED_AFTER = compile_cached(
+    r"^(?:(?!\b(?:while|but|whereas|and\s+that)\b)[^.;:]){0,80}?\b(?:"
+    r"(?:were|was|are|is|remain(?:s|ed)?)\s+(?:also\s+|still\s+)?(?:possible|likely|at\s+risk|unaffected|"
+    r"not\s+(?:affected|compromised|breached|hit|targeted|attacked))|"
+    r"(?:have|has|had)\s+not\s+been\s+(?:affected|compromised|breached|hit|targeted|attacked)|"
+    r"may\s+be\s+(?:at\s+risk|next)|could\s+be\s+next)\b",
     re.IGNORECASE,
 )
 # Advice, not targeting: "operators should review access to engineering networks".
@@ -282,6 +296,14 @@ _SOURCE_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _TOLD_BEFORE = compile_cached(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
+# Where the attack infrastructure sits is no target: "traffic came from compromised
+# servers in several countries, including Germany", "servers hosted in the Netherlands".
+_INFRASTRUCTURE_BEFORE = compile_cached(
+    r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|addresses|botnets?|"
+    r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:located|hosted|based|registered|rented)\s+)?(?:in|across|from)\s+"
+    r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
+    r"(?:(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
+)
 _LOCATION_AFTER = compile_cached(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
 _LOCATION_BEFORE = compile_cached(
     r"\b(?:based|headquartered|located|registered|hosted|embassy|consulate|office|offices|"
@@ -307,7 +329,7 @@ _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
 _POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
 _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
-    r"on\s+behalf\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
+    r"on\s+behalf\s+of\s+(?:the\s+)?$|(?:act(?:s|ing)?|work(?:s|ing)?|operat(?:es|ing))\s+in\s+support\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
     r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
     r"works?\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
     r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
@@ -318,7 +340,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
-    r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|"
+    r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
@@ -537,6 +559,10 @@ def _role(
             return prev_role
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
         return "location"
+    if hit.kind in ("country", "region") and _INFRASTRUCTURE_BEFORE.search(near):
+        return "location"
+    if hit.kind in ("country", "region") and re.search(r"\banti-$", near, re.IGNORECASE):
+        return "mention"  # "an anti-Israel message" is about Israel, not against it
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
@@ -595,7 +621,7 @@ def _role(
         opens_list = re.search(r"(?:victims?|names|organi[sz]ations|companies|targets)$", cue.group(0), re.IGNORECASE)
         between_checked = re.sub(r"^\s*:", "", between) if opens_list else between
         lead = before[: cue.start()]
-        if _NEGATED_CUE.search(lead[-60:]) or _ADVICE.search(lead):
+        if _NEGATED_CUE.search(lead[-60:]) or _ADVICE.search(lead) or _NEGATED_AFTER.match(after):
             pass
         elif not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between_checked):
             if hit.kind == "region" and hit.value == "worldwide":
