@@ -217,7 +217,7 @@ _VICTIM_AFTER = compile_cached(
 _DISCLOSES_AFTER = compile_cached(
     # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
     # hit by a cyberattack", "X said it had found malware on ...".
-    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w-]+,?\s+){0,6}?"
+    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
     r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
     r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
@@ -326,6 +326,7 @@ _SPEAKS_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
+_APPOSITIVE_GAP = compile_cached(r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?")
 _POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
 _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
@@ -687,8 +688,21 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 role = _role(hit, sentence, local_start, local_end, previous, actor_context)
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
-        # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one too.
-        for at in range(len(out) - (cursor - position), len(out) - 1):
+        # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one
+        # too, and so is a place or sector in the victim's appositive ("X, one of Sweden's
+        # largest insurers, said hackers had stolen ...").
+        first = len(out) - (cursor - position)
+        for at in range(first, len(out)):
+            owner, owner_role, *_ = out[at]
+            if owner.kind != "organization" or owner_role != "victim":
+                continue
+            for later in range(at + 1, len(out)):
+                other, other_role, *_ = out[later]
+                if not _APPOSITIVE_GAP.fullmatch(text, owner.end, other.start):
+                    break
+                if other_role in ("mention", "location") and other.kind != "organization":
+                    out[later] = (other, "victim", passage, index)
+        for at in range(first, len(out) - 1):
             country, role, *_ = out[at]
             owner, owner_role, *_ = out[at + 1]
             if (
