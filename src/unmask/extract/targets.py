@@ -272,7 +272,8 @@ _ADVICE = compile_cached(
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = compile_cached(
-    r"(?:according\s+to|per|reported\s+by|said|says|statement\s+(?:from|by)|"
+    r"(?:according\s+to(?:\s+(?:a|an|some|statements?|reports?|data|sources?|research|analysis)(?:\s+(?:in|from|by|of))?)*|"
+    r"per|reported\s+by|said|says|statement\s+(?:from|by)|"
     r"(?:advisory|alert|report|analysis|announcement|assessment|research|blog(?:\s+post)?|bulletin|"
     r"warning|findings?|data|notice)\s+(?:from|by|of)|"
     r"(?:researchers?|analysts?|director|head|chief|spokes(?:person|man|woman)|officials?|experts?|"
@@ -281,7 +282,7 @@ _SOURCE_BEFORE = compile_cached(
     r"(?:researchers?|analysts?|experts?|investigators?)\s+(?:at|with|from))"
     # Names between the cue and the mention are capitalised ("said U.S. Cyber Command's"):
     # "the company said its plants in Germany" names no source.
-    r"\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.&’'-]*\s+){0,3}$",
+    r"\s+(?:the\s+|an?\s+)?(?:(?-i:[A-Z])[\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
 _SOURCE_AFTER = compile_cached(
@@ -327,6 +328,7 @@ _SPEAKS_AFTER = compile_cached(
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
 _APPOSITIVE_GAP = compile_cached(r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?")
+_ORG_SENTENCE_END = compile_cached(r"[a-z]{2,}\.\s")
 _POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
 _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
@@ -497,7 +499,7 @@ def _org_start(text: str, start: int, end: int) -> tuple[int, int]:
         w_end = start + word.end()
         after = text[w_end : w_end + 2]
         if (
-            word.group(0).endswith(("'s", "’s"))
+            (word.group(0).endswith(("'s", "’s")) and word.group(0) not in ("Let's", "Let’s"))
             or (word.group(0).endswith(".") and len(word.group(0)) > 3 and "\n" in text[w_end : w_end + 3])
             or (word.group(0).endswith(".") and len(word.group(0)) > 3 and after[:1] == " " and word.group(0)[:-1].isalpha()
                 and not word.group(0)[:-1].isupper())
@@ -506,7 +508,10 @@ def _org_start(text: str, start: int, end: int) -> tuple[int, int]:
     if cut == start:
         return start, end
     rest = _ORG_PHRASE.match(text, cut + len(text[cut:end]) - len(text[cut:end].lstrip()), end)
-    return (rest.start(), rest.end()) if rest else (end, end)
+    if rest is None:
+        # "Women's Association" is one name; only a cut that leaves a name is taken.
+        return (start, end) if not _ORG_SENTENCE_END.search(text, start, cut) else (end, end)
+    return rest.start(), rest.end()
 
 
 def _org_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
