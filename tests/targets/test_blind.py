@@ -1,9 +1,12 @@
 """Blind sets: reports written and annotated (targets only) before the extractor ran on them.
 
 ``articles_blind`` (12 reports) was then used to tune the role rules; ``articles_blind2``
-(5 reports) was written after that tuning and scored once. The floors sit a little under
-the figures measured when they were set (blind: P 1.00 R 0.90; blind2: P 0.87 R 0.66),
-so a rule change that loses targets on text it was not written for fails here.
+(5 reports) was written after that tuning and scored once (P 0.87 R 0.66), then used
+for a second round; ``articles_blind3`` (5 more) was scored once after that (P 0.69
+R 0.33) and used for a third round. The floors sit a little under the figures measured
+when they were set (blind P 1.00 R 0.90, blind2 P 0.97 R 0.88, blind3 P 0.96 R 0.70), so
+a rule change that loses targets on text it was not written for fails here; the once-only
+figures are the honest estimate for new text.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.targets.golden import BLIND, BLIND2, load, names, run, score
+from tests.targets.golden import BLIND, BLIND2, BLIND3, load, names, run, score
 
 
 def _totals(directory: Path) -> tuple[int, int, int]:
@@ -30,8 +33,8 @@ def _totals(directory: Path) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize(
     ("directory", "count", "p_floor", "r_floor"),
-    [(BLIND, 12, 0.95, 0.85), (BLIND2, 5, 0.8, 0.6)],
-    ids=["blind", "blind2"],
+    [(BLIND, 12, 0.95, 0.85), (BLIND2, 5, 0.9, 0.8), (BLIND3, 5, 0.85, 0.6)],
+    ids=["blind", "blind2", "blind3"],
 )
 def test_blind_set_precision_and_recall(directory: Path, count: int, p_floor: float, r_floor: float) -> None:
     assert len(names(directory)) == count

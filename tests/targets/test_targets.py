@@ -319,3 +319,39 @@ def test_lowercase_words_after_said_name_no_source() -> None:
     roles = _roles("The company said its plants in Germany and the Czech Republic were affected.")
     assert "source" not in roles[("country", "DE")]
     assert roles[("country", "CZ")] == {"victim"}
+
+
+def test_attack_infrastructure_location_is_no_target() -> None:
+    roles = _roles("The traffic came from compromised servers in several countries, including Germany and the United States.")
+    assert roles[("country", "DE")] == {"location"} and roles[("country", "US")] == {"location"}
+    roles = _roles("The group targeted critical infrastructure in the United States.")
+    assert roles[("country", "US")] == {"target"}
+
+
+def test_targeting_denied_after_the_mention() -> None:
+    roles = _roles("Analysts said further attacks on energy producers in the Gulf were possible but none had been seen.")
+    assert roles[("sector", "Energy")] == {"mention"}
+    roles = _roles("The group tampered with control panels at small water utilities in Poland.")
+    assert roles[("sector", "Water")] == {"target"} and roles[("country", "PL")] == {"target"}
+
+
+def test_knocked_offline_and_victim_appositive() -> None:
+    roles = _roles("The websites of Moldova's Central Electoral Commission and two national broadcasters were knocked "
+                   "offline on Sunday.")
+    assert roles[("organization", "Central Electoral Commission")] == {"victim"}
+    assert roles[("country", "MD")] == {"victim"}
+    roles = _roles("Lindqvist Mutual Insurance Company, one of Sweden's largest insurers, said on Monday that hackers "
+                   "had stolen the personal data of customers.")
+    assert roles[("organization", "Lindqvist Mutual Insurance Company")] == {"victim"}
+    assert roles[("country", "SE")] == {"victim"}
+
+
+def test_in_support_of_names_a_sponsor_and_anti_is_no_target() -> None:
+    assert _roles("The hacktivist group claims to act in support of Russia.")[("country", "RU")] == {"sponsor"}
+    assert _roles("The intruders defaced the screens with an anti-Israel message.")[("country", "IL")] == {"mention"}
+
+
+def test_apostrophe_cuts_only_leave_a_name() -> None:
+    found = {(m.kind, m.value) for m in _find("The Issuer is Let's Encrypt Authority X3 and the Women's Association Tibetan wrote.")}
+    assert ("organization", "Let's Encrypt Authority") in found
+    assert ("organization", "Women's Association") in found
