@@ -303,7 +303,7 @@ _INFRASTRUCTURE_BEFORE = compile_cached(
     r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|addresses|botnets?|"
     r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:located|hosted|based|registered|rented)\s+)?(?:in|across|from)\s+"
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
-    r"(?:(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
+    r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
 )
 _LOCATION_AFTER = compile_cached(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
 _LOCATION_BEFORE = compile_cached(
