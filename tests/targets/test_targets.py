@@ -355,3 +355,9 @@ def test_apostrophe_cuts_only_leave_a_name() -> None:
     found = {(m.kind, m.value) for m in _find("The Issuer is Let's Encrypt Authority X3 and the Women's Association Tibetan wrote.")}
     assert ("organization", "Let's Encrypt Authority") in found
     assert ("organization", "Women's Association") in found
+
+
+def test_places_of_a_victim_subject_list() -> None:
+    roles = _roles("An airport operator in Kuwait and a civil aviation authority in Oman reported intrusions into their networks.")
+    assert roles[("sector", "Civil Aviation")] == {"victim"}
+    assert roles[("country", "KW")] == {"victim"} and roles[("country", "OM")] == {"victim"}

@@ -329,6 +329,7 @@ _SPEAKS_AFTER = compile_cached(
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
 _APPOSITIVE_GAP = compile_cached(r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?")
 _ORG_SENTENCE_END = compile_cached(r"[a-z]{2,}\.\s")
+_SUBJECT_LIST_GAP = compile_cached(r"\s*,?\s*(?:and|or)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?(?:[a-z][\w-]*\s+)?|\s*,\s*")
 _POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
 _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
@@ -578,11 +579,15 @@ def _role(
     if (
         previous is not None
         and previous[1] == "victim"
-        and previous[0].kind == "organization"
-        and hit.kind == "country"
-        and re.fullmatch(r"\s*(?:,\s*)?(?:of|in|from)\s+(?:the\s+)?", sentence[previous[2] : local_start])
+        and previous[0].kind in ("organization", "sector")
+        and hit.kind in ("country", "region")
+        and re.fullmatch(
+            r"\s*(?:,\s*)?(?:[a-z][\w-]*\s+){0,2}?(?:of|in|from|at|across)\s+(?:the\s+)?", sentence[previous[2] : local_start]
+        )
     ):
-        return "victim"  # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit"
+        # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit",
+        # "a civil aviation authority in Oman reported intrusions".
+        return "victim"
     if hit.kind == "organization" and _HELPER_BEFORE.search(near):
         return "mention"
     if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near):
@@ -707,6 +712,21 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     break
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", passage, index)
+        # "an airport operator in Kuwait and a civil aviation authority in Oman reported
+        # intrusions": the places of a victim subject's list are victims too.
+        for at in range(len(out) - 1, first, -1):
+            victim, victim_role, *_ = out[at]
+            if victim_role != "victim" or victim.kind not in ("sector", "organization"):
+                continue
+            later_end = victim.start
+            for back in range(at - 1, first - 1, -1):
+                place, place_role, *_ = out[back]
+                if place.kind not in ("country", "region") or place_role != "mention":
+                    break
+                if not _SUBJECT_LIST_GAP.fullmatch(text, place.end, later_end):
+                    break
+                out[back] = (place, "victim", passage, index)
+                later_end = place.start
         for at in range(first, len(out) - 1):
             country, role, *_ = out[at]
             owner, owner_role, *_ = out[at + 1]
