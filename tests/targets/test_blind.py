@@ -4,7 +4,7 @@
 (5 reports) was written after that tuning and scored once (P 0.87 R 0.66), then used
 for a second round; ``articles_blind3`` (5 more) was scored once after that (P 0.69
 R 0.33) and used for a third round. The floors sit a little under the figures measured
-when they were set (blind P 1.00 R 0.90, blind2 P 0.97 R 0.88, blind3 P 0.96 R 0.70), so
+when they were set (blind P 1.00 R 0.90, blind2 P 0.97 R 0.88, blind3 P 0.96 R 0.76), so
 a rule change that loses targets on text it was not written for fails here; the once-only
 figures are the honest estimate for new text.
 """
