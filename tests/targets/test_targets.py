@@ -361,3 +361,10 @@ def test_places_of_a_victim_subject_list() -> None:
     roles = _roles("An airport operator in Kuwait and a civil aviation authority in Oman reported intrusions into their networks.")
     assert roles[("sector", "Civil Aviation")] == {"victim"}
     assert roles[("country", "KW")] == {"victim"} and roles[("country", "OM")] == {"victim"}
+
+
+def test_singular_sector_forms() -> None:
+    text = ("The group breached a law firm, an insurer, a hotel chain, a payment provider, a crypto exchange "
+            "and a port operator in Norway.")
+    sectors = {m.value for m in _find(text) if m.kind == "sector"}
+    assert {"Legal", "Insurance", "Hotels", "Payment", "Finance", "Maritime"} <= sectors
