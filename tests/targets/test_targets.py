@@ -368,3 +368,8 @@ def test_singular_sector_forms() -> None:
             "and a port operator in Norway.")
     sectors = {m.value for m in _find(text) if m.kind == "sector"}
     assert {"Legal", "Insurance", "Hotels", "Payment", "Finance", "Maritime"} <= sectors
+
+
+def test_member_states_is_no_speech_verb() -> None:
+    roles = _roles("The group targeted the African Union and ASEAN member states.")
+    assert roles[("organization", "African Union")] == {"target"}

@@ -287,7 +287,8 @@ _SOURCE_BEFORE = compile_cached(
 )
 _SOURCE_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?(?:told|said|says|reported|reports|wrote|writes|noted|notes|"
-    r"warned|warns|stated|states|announced|announces|published|disclosed|discloses|observed|assessed|"
+    # "states" as a verb only before what is stated ("member states." is a noun).
+    r"warned|warns|stated|states(?=\s+(?:that|it|its|the|a|an|in)\b|\s*[:,])|announced|announces|published|disclosed|discloses|observed|assessed|"
     r"assesses|believes|tracks|tracked|attributed|attributes|revealed|reveals|confirmed|found|released|"
     r"issued|issues|releases|shared|detailed|described|identified|discovered|"
     r"recommends|recommended|urges|urged|advises|advised|encourages|encouraged|"

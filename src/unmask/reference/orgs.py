@@ -123,6 +123,10 @@ _CURATED: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("SWIFT", "international", "", ("SWIFT",)),
     ("World Bank", "international", "", ("World Bank",)),
     ("International Monetary Fund", "international", "", ("International Monetary Fund", "IMF")),
+    ("African Union", "international", "", ("African Union",)),
+    ("Association of Southeast Asian Nations", "international", "", ("ASEAN",)),
+    ("Organization of American States", "international", "", ("Organization of American States",)),
+    ("Council of Europe", "international", "", ("Council of Europe",)),
     # Security vendors and research teams not (or differently) in the producer galaxy.
     ("SentinelOne", "vendor", "US", ("SentinelOne",)),
     ("SentinelLabs", "vendor", "US", ("SentinelLabs", "SentinelOne SentinelLabs")),
