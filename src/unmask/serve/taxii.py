@@ -4,9 +4,15 @@ The filtering and paging rules are plain functions (:func:`select`, :func:`page`
 the routes in :func:`router` only parse requests and shape envelopes. A collection's
 objects are the actor's STIX 2.1 bundle at the server's TLP ceiling (the objects of
 ``unmask export --actor X --format stix``); each object has one version, its
-``modified`` (else ``created``, else the date added). Every object of a snapshot shares
-one ``date_added``: the ingest time of the newest report in it, so an ``added_after``
-poll sees the whole snapshot again whenever a report about the actor is added.
+``modified`` (else ``created``, else the date added).
+
+Each object version has its own ``date_added``, recorded in the knowledge base the
+first time the version is served (see :meth:`View.dates_added`): a new report about
+the actor adds only its new objects and new versions after the last date a client saw,
+so an ``added_after`` poll gets just those. Objects, manifest records and versions
+are listed in ``date_added`` order, and ``next`` tokens name a position in that order
+(the date added of the last record given and how many records of that date were
+given), so a collection that grows between two pages neither repeats nor skips.
 """
 
 from __future__ import annotations
@@ -15,14 +21,15 @@ import base64
 import binascii
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from unmask.serve.view import NotVisible, Snapshot, View, collection_id
+from unmask.serve.view import NotVisible, Snapshot, View, collection_id, stored_version
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -38,7 +45,10 @@ __all__ = [
     "router",
     "select",
     "timestamp",
+    "version_of",
 ]
+
+_T = TypeVar("_T")
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -113,7 +123,9 @@ class Filters:
 
     added_after: dt.datetime | None = None
     limit: int = DEFAULT_LIMIT
-    offset: int = 0
+    #: Where the previous page ended: the date added of its last record and how many
+    #: records of that date were given so far (from the ``next`` parameter).
+    after: tuple[dt.datetime, int] | None = None
     ids: frozenset[str] | None = None
     types: frozenset[str] | None = None
     versions: tuple[str, ...] = ("last",)
@@ -124,19 +136,25 @@ def _values(raw: Sequence[str]) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def _encode_next(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+def _encode_next(date_added: dt.datetime, given: int) -> str:
+    return base64.urlsafe_b64encode(f"d:{timestamp(date_added)}:{given}".encode()).decode().rstrip("=")
 
 
-def _decode_next(token: str) -> int:
+def _decode_next(token: str) -> tuple[dt.datetime, int]:
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    match = re.fullmatch(r"o:(\d{1,9})", text)
-    if match is None:
+    match = re.fullmatch(r"d:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d{1,9})", text)
+    moment = None
+    if match is not None:
+        try:
+            moment = dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
+        except ValueError:
+            moment = None
+    if match is None or moment is None:
         raise TaxiiError(400, "invalid next", "the next parameter is not one this server gave out")
-    return int(match.group(1))
+    return moment, int(match.group(2))
 
 
 def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
@@ -153,7 +171,7 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
         limit = int(raw_limit)
         limit = DEFAULT_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
     raw_next = query.get("next")
-    offset = _decode_next(raw_next) if raw_next else 0
+    after = _decode_next(raw_next) if raw_next else None
     versions = tuple(many("match[version]")) or ("last",)
     if not versions_allowed and query.getlist("match[version]"):
         raise TaxiiError(400, "invalid filter", "match[version] does not apply to versions")
@@ -165,7 +183,7 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
     specs = many("match[spec_version]")
     return Filters(
         added_after=parse_timestamp(added, "added_after") if added else None,
-        limit=limit, offset=offset,
+        limit=limit, after=after,
         ids=frozenset(ids) if ids else None,
         types=frozenset(types) if types else None,
         versions=versions,
@@ -175,7 +193,7 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
 
 def version_of(obj: dict[str, Any], date_added: dt.datetime) -> str:
     """An object's version: ``modified``, else ``created``, else its date added."""
-    return str(obj.get("modified") or obj.get("created") or timestamp(date_added))
+    return stored_version(obj) or timestamp(date_added)
 
 
 def _version_matches(version: str, wanted: Iterable[str]) -> bool:
@@ -187,30 +205,53 @@ def _version_matches(version: str, wanted: Iterable[str]) -> bool:
     return False
 
 
-def select(snapshot: Snapshot, filters: Filters) -> list[dict[str, Any]]:
-    """The snapshot's objects that pass the filters, in the snapshot's order."""
+def select(snapshot: Snapshot, filters: Filters) -> list[tuple[dict[str, Any], dt.datetime]]:
+    """(object, date added) of the snapshot's objects that pass the filters, in
+    ``date_added`` order."""
     if filters.added_after is not None and snapshot.date_added <= filters.added_after:
         return []
     out = []
-    for obj in snapshot.objects:
+    for index, obj in enumerate(snapshot.objects):
+        added = snapshot.added_at(index)
+        if filters.added_after is not None and added <= filters.added_after:
+            continue
         if filters.ids is not None and obj.get("id") not in filters.ids:
             continue
         if filters.types is not None and obj.get("type") not in filters.types:
             continue
         if filters.spec_versions is not None and str(obj.get("spec_version", "2.1")) not in filters.spec_versions:
             continue
-        if not _version_matches(version_of(obj, snapshot.date_added), filters.versions):
+        if not _version_matches(version_of(obj, added), filters.versions):
             continue
-        out.append(obj)
+        out.append((obj, added))
     return out
 
 
-def page(items: Sequence[Any], filters: Filters) -> tuple[list[Any], bool, str | None]:
-    """One page of ``items`` from the filters' offset: (items, more, next token)."""
-    chunk = list(items[filters.offset: filters.offset + filters.limit])
-    end = filters.offset + len(chunk)
+def page(items: Sequence[tuple[_T, dt.datetime]], filters: Filters,
+         ) -> tuple[list[tuple[_T, dt.datetime]], bool, str | None]:
+    """One page of (item, date added) pairs, in date order, from where ``next`` said the
+    previous page ended: (pairs, more, next token)."""
+    start = 0
+    if filters.after is not None:
+        moment, given = filters.after
+        dates = [added for _, added in items]
+        start = bisect_left(dates, moment)
+        same = 0
+        while start < len(items) and same < given and dates[start] == moment:
+            start += 1
+            same += 1
+    chunk = list(items[start: start + filters.limit])
+    end = start + len(chunk)
     more = end < len(items)
-    return chunk, more, _encode_next(end) if more else None
+    if not more or not chunk:
+        return chunk, more, None
+    last = chunk[-1][1]
+    given = 0
+    for _, added in reversed(items[:end]):
+        if added != last:
+            break
+        given += 1
+    return chunk, more, _encode_next(last, given)
 
 
 # -- routes -----------------------------------------------------------------------------
@@ -249,17 +290,18 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
             "media_types": [STIX_MEDIA_TYPE],
         }
 
-    def envelope(objects: list[Any], more: bool, token: str | None,
-                 snapshot: Snapshot, key: str = "objects") -> JSONResponse:
-        """An envelope (``key`` "objects") or a versions resource (``key`` "versions")."""
+    def envelope(records: list[tuple[Any, dt.datetime]], more: bool, token: str | None,
+                 key: str = "objects") -> JSONResponse:
+        """An envelope (``key`` "objects") or a versions resource (``key`` "versions"),
+        from (record, date added) pairs; the headers give the first and last date added."""
         body: dict[str, Any] = {"more": more}
         if token:
             body["next"] = token
         headers = None
-        if objects:
-            body[key] = objects
-            added = timestamp(snapshot.date_added)
-            headers = {"X-TAXII-Date-Added-First": added, "X-TAXII-Date-Added-Last": added}
+        if records:
+            body[key] = [record for record, _ in records]
+            headers = {"X-TAXII-Date-Added-First": timestamp(records[0][1]),
+                       "X-TAXII-Date-Added-Last": timestamp(records[-1][1])}
         return respond(body, headers)
 
     @api.get("/", name="taxii_discovery")
@@ -295,7 +337,7 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         filters = parse_filters(request.query_params)
         snapshot = find(collection)
         chunk, more, token = page(select(snapshot, filters), filters)
-        return envelope(chunk, more, token, snapshot)
+        return envelope(chunk, more, token)
 
     @api.post("/api/collections/{collection}/objects/")
     def add_objects(collection: str) -> JSONResponse:
@@ -311,7 +353,7 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         if not found and not any(o.get("id") == object_id for o in snapshot.objects):
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
         chunk, more, token = page(found, filters)
-        return envelope(chunk, more, token, snapshot)
+        return envelope(chunk, more, token)
 
     @api.get("/api/collections/{collection}/objects/{object_id}/versions/")
     def versions(collection: str, object_id: str, request: Request) -> JSONResponse:
@@ -321,27 +363,26 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         found = select(snapshot, every)
         if not found and not any(o.get("id") == object_id for o in snapshot.objects):
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
-        listed = [version_of(o, snapshot.date_added) for o in found]
+        listed = [(version_of(o, added), added) for o, added in found]
         chunk, more, token = page(listed, filters)
-        return envelope(chunk, more, token, snapshot, key="versions")
+        return envelope(chunk, more, token, key="versions")
 
     @api.get("/api/collections/{collection}/manifest/")
     def manifest(collection: str, request: Request) -> JSONResponse:
         filters = parse_filters(request.query_params)
         snapshot = find(collection)
-        added = timestamp(snapshot.date_added)
-        records = [{"id": o["id"], "date_added": added,
-                    "version": version_of(o, snapshot.date_added), "media_type": STIX_MEDIA_TYPE}
-                   for o in select(snapshot, filters)]
+        records = [({"id": o["id"], "date_added": timestamp(added),
+                     "version": version_of(o, added), "media_type": STIX_MEDIA_TYPE}, added)
+                   for o, added in select(snapshot, filters)]
         chunk, more, token = page(records, filters)
-        return envelope(chunk, more, token, snapshot)
+        return envelope(chunk, more, token)
 
     return api
 
 
 def _with_id(filters: Filters, object_id: str, *, versions: tuple[str, ...] | None = None) -> Filters:
     return Filters(
-        added_after=filters.added_after, limit=filters.limit, offset=filters.offset,
+        added_after=filters.added_after, limit=filters.limit, after=filters.after,
         ids=frozenset({object_id}), types=filters.types,
         versions=versions or filters.versions, spec_versions=filters.spec_versions,
     )

@@ -7,6 +7,11 @@ objects otherwise (search hits, indicator sightings, evidence quotes). An actor 
 that draws on a hidden report is rebuilt from the visible reports only, in a scratch
 SQLite base (cached until the store changes).
 
+A TAXII snapshot gives each object the ``date_added`` recorded for its (id, version)
+in the store's ``taxii_added`` table, per TLP ceiling and collection: a version seen
+for the first time is recorded then, so dates survive rebuilds, restarts and other
+server processes over the same knowledge base.
+
 Nothing here needs FastAPI; the caches are guarded by one lock (handlers run in a
 thread pool).
 """
@@ -28,11 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from unmask.errors import ExportError, StoreError
-from unmask.export.knowledge import KnowledgeExport, query_knowledge
+from unmask.export.knowledge import query_knowledge
 from unmask.export.stix import bundle_from_digest, bundle_json
 from unmask.model import Analysis
 from unmask.store import (
@@ -48,9 +54,10 @@ from unmask.store import (
     check_tlp,
 )
 from unmask.store.kb import open_kb
-from unmask.store.schema import DocumentActorRow, DocumentRow, table_of
+from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, table_of
 
-__all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id"]
+__all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id",
+           "stored_version"]
 
 #: UUIDv5 namespace of the TAXII collection ids (one per actor id).
 COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
@@ -59,11 +66,23 @@ _SCRATCH_KEEP = 32
 _SNAPSHOTS_KEEP = 256
 #: Most rows asked of the store to fill a page when hidden reports are dropped from it.
 _OVERFETCH = 2000
+#: Rows per INSERT when recording the date_added of new object versions.
+_RECORD_CHUNK = 500
+_TICK = dt.timedelta(microseconds=1)
 
 
 def collection_id(actor_id: str) -> str:
     """The stable TAXII collection id of an actor: UUIDv5 of its actor id."""
     return str(uuid.uuid5(COLLECTION_NAMESPACE, "unmask:actor:" + actor_id))
+
+
+def stored_version(obj: dict[str, Any]) -> str:
+    """The version an object is recorded under: ``modified``, else ``created``, else ``""``.
+
+    An object with neither (a cyber-observable) has one version, whose TAXII version
+    is its date added.
+    """
+    return str(obj.get("modified") or obj.get("created") or "")
 
 
 class NotVisible(StoreError):
@@ -72,7 +91,12 @@ class NotVisible(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """One actor's STIX 2.1 objects as served over TAXII, with its version key."""
+    """One actor's STIX 2.1 objects as served over TAXII, with its version key.
+
+    ``objects`` are in ``date_added`` order (ascending; the bundle's order among equal
+    dates), ``added[i]`` is the date added of ``objects[i]``, and ``date_added`` the
+    newest of them.
+    """
 
     actor_id: str
     name: str
@@ -81,6 +105,11 @@ class Snapshot:
     date_added: dt.datetime
     reports: int
     tlp: str
+    added: tuple[dt.datetime, ...] = ()
+
+    def added_at(self, index: int) -> dt.datetime:
+        """The date added of ``objects[index]``."""
+        return self.added[index] if index < len(self.added) else self.date_added
 
 
 @dataclass(slots=True)
@@ -464,7 +493,70 @@ class View:
                 selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
             except ExportError as exc:
                 raise NotVisible(str(exc)) from exc
-            return self._keep(actor_id, (state.fingerprint, _snapshot(actor_id, key, selection, refs)))
+            bundle = json.loads(bundle_json(bundle_from_digest(selection.digest, tlp=selection.tlp)))
+            objects = [o for o in bundle.get("objects", ()) if isinstance(o, dict) and o.get("id")]
+            newest = max(_utc(r.ingested_at) for r in refs)
+            dates = self.dates_added(collection_id(actor_id),
+                                     [(str(o["id"]), stored_version(o)) for o in objects], newest)
+            order = sorted(range(len(objects)),
+                           key=lambda i: dates[(str(objects[i]["id"]), stored_version(objects[i]))])
+            added = tuple(dates[(str(objects[i]["id"]), stored_version(objects[i]))] for i in order)
+            snapshot = Snapshot(
+                actor_id=actor_id, name=selection.actor_name or actor_id, key=key,
+                objects=tuple(objects[i] for i in order),
+                date_added=max(added, default=newest), reports=len(selection.reports),
+                tlp=selection.tlp, added=added,
+            )
+            return self._keep(actor_id, (state.fingerprint, snapshot))
+
+    def dates_added(self, collection: str, keys: Iterable[tuple[str, str]],
+                    fresh: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
+        """The date added of each (object id, version) in ``collection`` at this ceiling.
+
+        Versions recorded before keep their date; the others are recorded now with
+        ``fresh`` (the ingest time of the newest visible report about the actor), moved
+        past the newest date already recorded in the collection so that a client
+        polling with ``added_after`` set to the last date it saw gets them. When
+        several processes record at once the first insert wins and all read it back.
+        """
+        wanted = list(dict.fromkeys(keys))
+        table = table_of(TaxiiAddedRow)
+        c = table.c
+        where = (c.max_tlp == self.max_tlp) & (c.collection == collection)
+
+        def recorded(conn: Connection) -> dict[tuple[str, str], dt.datetime]:
+            rows = conn.execute(select(c.object_id, c.version, c.date_added).where(where))
+            return {(r[0], r[1]): _utc(r[2]) for r in rows}
+
+        for attempt in range(3):
+            try:
+                with self.kb.engine.begin() as conn:
+                    known = recorded(conn)
+                    missing = [k for k in wanted if k not in known]
+                    if missing:
+                        latest = max(known.values(), default=None)
+                        stamp = _utc(fresh).astimezone(dt.UTC)
+                        if latest is not None and stamp <= latest:
+                            stamp = latest + _TICK
+                        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+                        for start in range(0, len(missing), _RECORD_CHUNK):
+                            rows = [{"max_tlp": self.max_tlp, "collection": collection,
+                                     "object_id": object_id, "version": version,
+                                     "date_added": stamp}
+                                    for object_id, version in missing[start:start + _RECORD_CHUNK]]
+                            conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+                        known = recorded(conn)
+                return {k: known[k] for k in wanted}
+            except OperationalError as exc:
+                # SQLite refuses to turn a read into a write when another process wrote
+                # in between (busy snapshot): the next attempt starts afresh.
+                if attempt == 2:
+                    raise StoreError(f"knowledge base {self.kb.url}: recording TAXII dates "
+                                     f"added failed: {exc}") from exc
+            except SQLAlchemyError as exc:
+                raise StoreError(f"knowledge base {self.kb.url}: recording TAXII dates added "
+                                 f"failed: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _keep(self, actor_id: str, entry: tuple[tuple[Any, ...], Snapshot]) -> Snapshot:
         with self._lock:
@@ -479,13 +571,3 @@ def _key_of(refs: Iterable[ReportRef]) -> str:
     parts = sorted(f"{r.sha256}/{r.tlp}/{r.ingested_at}" for r in refs)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
-
-def _snapshot(actor_id: str, key: str, selection: KnowledgeExport,
-              refs: list[ReportRef]) -> Snapshot:
-    bundle = json.loads(bundle_json(bundle_from_digest(selection.digest, tlp=selection.tlp)))
-    newest = max(_utc(r.ingested_at) for r in refs)
-    return Snapshot(
-        actor_id=actor_id, name=selection.actor_name or actor_id, key=key,
-        objects=tuple(bundle.get("objects", ())), date_added=newest,
-        reports=len(selection.reports), tlp=selection.tlp,
-    )

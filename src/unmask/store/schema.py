@@ -10,6 +10,9 @@ kept up to date by the writer so that per-actor questions stay fast at scale:
   decremented in the same transaction as the findings they summarise);
 - ``event_actors``: which actors each dated event involves.
 
+``taxii_added`` belongs to the server: when each version of each object was first
+served in a TAXII collection at a TLP ceiling (its ``date_added``).
+
 The schema itself is created and upgraded by the Alembic migrations in
 ``unmask/store/migrations``; these models describe it for queries.
 """
@@ -49,6 +52,7 @@ __all__ = [
     "MalwareRow",
     "ObservableRow",
     "TargetRow",
+    "TaxiiAddedRow",
     "TechniqueRow",
     "table_of",
 ]
@@ -311,3 +315,21 @@ class EventActorRow(Base):
         Index(None, "actor_id", "start_date", "event_id", "document_id"),
         Index(None, "document_id"),
     )
+
+
+class TaxiiAddedRow(Base):
+    """When the TAXII server first served one version of one object in a collection.
+
+    Keyed by the server's TLP ceiling too: a server at amber serves objects (and
+    versions) a server at green never sees. ``version`` is the object's ``modified``
+    (else ``created``) as served, or ``""`` for an object with neither (its version is
+    then its date added).
+    """
+
+    __tablename__ = "taxii_added"
+
+    max_tlp: Mapped[str] = mapped_column(String(16), primary_key=True)
+    collection: Mapped[str] = mapped_column(String(64), primary_key=True)
+    object_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    date_added: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
