@@ -421,9 +421,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         entry = names[0]
         if entry.case_sensitive and not phrase.exact_case:
             continue
-        if entry.form == "capital" and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
+        if entry.form in ("capital", "city", "subdivision") and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
             continue  # "Washington Post", "Moscow Exchange"
-        if entry.form == "capital" and text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith(
+        if entry.form in ("capital", "city", "subdivision") and text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith(
             "university of"
         ):
             continue
