@@ -1,19 +1,26 @@
-"""TAXII 2.1: discovery, collections, objects, manifest, versions, filters, paging, errors."""
+"""TAXII 2.1: discovery, collections, objects, manifest, versions, filters, paging, errors;
+per-object date_added kept in the knowledge base (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.export.checks import stix_problems
-from unmask.serve.taxii import MEDIA_TYPE, accepts_taxii
+from unmask.pipeline import analyze
+from unmask.serve.taxii import MEDIA_TYPE, Filters, accepts_taxii, page, parse_filters
 from unmask.serve.view import collection_id
+from unmask.store import KnowledgeBase, open_kb
 
-from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, TOKEN
+from .conftest import AMBER_APT29, GREEN_APT29, GREEN_DOMAIN, SECRET_DOMAIN, TOKEN
 
 ACCEPT = {"Accept": MEDIA_TYPE}
 APT29 = collection_id("G0016")
@@ -187,3 +194,175 @@ def test_token_bearer_and_basic(locked_client: Any) -> None:
     wrong = base64.b64encode(b"opencti:nope").decode()
     _taxii_error(locked_client.get("/taxii2/", headers={**ACCEPT, "Authorization": f"Basic {wrong}"}), 401)
     _taxii_error(locked_client.get("/taxii2/", headers={**ACCEPT, "Authorization": "Basic %%%"}), 401)
+
+
+# -- date_added per object, kept in the knowledge base --------------------------------
+
+NEW_DOMAIN = "fresh-drop-zone.xyz"
+NEW_APT29 = f"""APT29 returns with a new loader
+
+APT29 operators registered {NEW_DOMAIN.replace('.', '[.]')} for command and control and used
+Windows Management Instrumentation to run the loader on diplomats' workstations.
+"""
+PG_ENV = "UNMASK_TEST_POSTGRES"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty knowledge base URL on SQLite, and on PostgreSQL when UNMASK_TEST_POSTGRES is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kb.sqlite'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user@host:port/db")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {exc.orig}")
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _client(kb: KnowledgeBase, max_tlp: str = "green") -> Any:
+    from fastapi.testclient import TestClient
+
+    from unmask.serve import create_app
+
+    return TestClient(create_app(kb, max_tlp=max_tlp, recheck=0))
+
+
+def _manifest(client: Any, **params: Any) -> list[dict[str, Any]]:
+    response = get(client, f"{APT29}/manifest/", limit=1000, **params)
+    assert response.status_code == 200, response.text
+    return list(response.json().get("objects", []))
+
+
+def _when(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def test_date_added_is_per_object_and_kept_across_reports_and_restarts(fresh_url: str) -> None:
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        with _client(kb) as client:
+            first = _manifest(client)
+            first_objects = {o["id"]: o for o in _objects(client, APT29, limit=1000)}
+        assert len(first) > 5 and len({m["date_added"] for m in first}) == 1
+        last = first[-1]["date_added"]
+        kb.add_analysis(analyze(NEW_APT29), tlp="green")
+        kb.add_analysis(analyze(AMBER_APT29), tlp="amber")  # above the ceiling: no change
+        with _client(kb) as client:
+            grown = _manifest(client)
+            new = get(client, f"{APT29}/objects/", added_after=last, limit=1000)
+            everything = _objects(client, APT29, limit=1000)
+    assert [m["id"] for m in grown] == [o["id"] for o in everything]
+    dates = {m["id"]: m["date_added"] for m in grown}
+    kept = {o["id"] for o in everything if first_objects.get(o["id"]) == o}
+    changed = {o["id"] for o in everything} - kept
+    assert kept and changed
+    # objects served before, unchanged, keep their date; new and changed ones come after
+    assert all(dates[i] == last for i in kept)
+    assert all(_when(dates[i]) > _when(last) for i in changed)
+    assert [_when(m["date_added"]) for m in grown] == sorted(_when(m["date_added"]) for m in grown)
+    # added_after the last date the client saw: just the new and changed objects
+    assert new.status_code == 200
+    fresh = new.json()["objects"]
+    assert {o["id"] for o in fresh} == changed
+    assert NEW_DOMAIN in json.dumps(fresh) and GREEN_DOMAIN not in json.dumps(fresh)
+    assert SECRET_DOMAIN not in json.dumps(everything)
+    newest = max(dates[i] for i in changed)
+    assert new.headers["X-TAXII-Date-Added-Last"] == newest
+    assert new.headers["X-TAXII-Date-Added-First"] == min(dates[i] for i in changed)
+    # objects without modified/created take their date added as their version
+    for record, obj in zip(grown, everything, strict=True):
+        assert record["version"] == (obj.get("modified") or obj.get("created") or record["date_added"])
+    assert any("modified" not in o and "created" not in o for o in everything)
+    # a restart (another server over the same knowledge base) gives the same dates
+    with open_kb(fresh_url) as kb, _client(kb) as client:
+        assert _manifest(client) == grown
+        assert _objects(client, APT29, added_after=newest) == []
+
+
+def test_date_added_is_kept_per_tlp_ceiling(fresh_url: str) -> None:
+    from sqlalchemy import select
+
+    from unmask.store.schema import TaxiiAddedRow
+
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        kb.add_analysis(analyze(AMBER_APT29), tlp="amber")
+        with _client(kb) as green:
+            at_green = _manifest(green)
+        with _client(kb, max_tlp="amber") as amber:
+            at_amber = _manifest(amber)
+            secret = _objects(amber, APT29, limit=1000)
+        with kb.engine.connect() as conn:
+            rows = conn.execute(select(TaxiiAddedRow.max_tlp, TaxiiAddedRow.object_id)).all()
+    assert SECRET_DOMAIN in json.dumps(secret)
+    by_level = {level: {object_id for lvl, object_id in rows if lvl == level} for level in ("green", "amber")}
+    assert by_level["green"] == {m["id"] for m in at_green}
+    assert by_level["amber"] == {m["id"] for m in at_amber}
+    assert by_level["amber"] - by_level["green"]  # objects only an amber server serves
+
+
+def test_paging_goes_on_in_date_order_while_the_collection_grows(fresh_url: str) -> None:
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        with _client(kb) as client:
+            before = {m["id"]: m["version"] for m in _manifest(client)}
+            response = get(client, f"{APT29}/manifest/", limit=3)
+            body = response.json()
+            records = list(body["objects"])
+            first_page = {m["id"] for m in records}
+            assert body["more"] is True
+            kb.add_analysis(analyze(NEW_APT29), tlp="green")
+            while body["more"]:
+                response = get(client, f"{APT29}/manifest/", limit=3, next=body["next"])
+                body = response.json()
+                assert len(body["objects"]) <= 3
+                assert response.headers["X-TAXII-Date-Added-First"] == body["objects"][0]["date_added"]
+                assert response.headers["X-TAXII-Date-Added-Last"] == body["objects"][-1]["date_added"]
+                records += body["objects"]
+            after = _manifest(client)
+    assert len({(m["id"], m["version"], m["date_added"]) for m in records}) == len(records)
+    pairs = [(m["id"], m["version"]) for m in records]
+    assert [_when(m["date_added"]) for m in records] == sorted(_when(m["date_added"]) for m in records)
+    # every record of the grown collection came once; besides them, only old versions
+    # (or objects since gone) given on the first page, before the report came in
+    assert {(m["id"], m["version"]) for m in after} <= set(pairs)
+    assert all(before.get(object_id) == version and object_id in first_page
+               for object_id, version in set(pairs) - {(m["id"], m["version"]) for m in after})
+    assert {m["id"] for m in records} == {m["id"] for m in after} | first_page
+
+
+def test_page_resumes_after_records_of_the_same_date() -> None:
+    t1 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    t2 = t1 + dt.timedelta(microseconds=1)
+    items = [("a", t1), ("b", t1), ("c", t1), ("d", t2), ("e", t2)]
+    first, more, token = page(items, Filters(limit=2))
+    assert [i for i, _ in first] == ["a", "b"] and more and token
+    second, more, token = page(items, parse_filters(_Query(limit="2", next=token)))
+    assert [i for i, _ in second] == ["c", "d"] and more and token
+    # a record of an earlier date vanished in between: the position still holds
+    third, more, token = page(items[1:], parse_filters(_Query(limit="2", next=token)))
+    assert [i for i, _ in third] == ["e"] and not more and token is None
+
+
+class _Query(dict[str, str]):
+    """The two methods of Starlette's QueryParams that parse_filters uses."""
+
+    def getlist(self, name: str) -> list[str]:
+        return [self[name]] if name in self else []

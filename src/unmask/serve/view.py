@@ -7,8 +7,8 @@ objects otherwise (search hits, indicator sightings, evidence quotes). An actor 
 that draws on a hidden report is rebuilt from the visible reports only, in a scratch
 SQLite base (cached until the store changes).
 
-A TAXII snapshot gives each object the ``date_added`` recorded for its (id, version)
-in the store's ``taxii_added`` table, per TLP ceiling and collection: a version seen
+A TAXII snapshot gives each object the ``date_added`` recorded for its (id, version,
+content digest) in the store's ``taxii_added`` table, per TLP ceiling and collection: a version seen
 for the first time is recorded then, so dates survive rebuilds, restarts and other
 server processes over the same knowledge base.
 
@@ -496,11 +496,10 @@ class View:
             bundle = json.loads(bundle_json(bundle_from_digest(selection.digest, tlp=selection.tlp)))
             objects = [o for o in bundle.get("objects", ()) if isinstance(o, dict) and o.get("id")]
             newest = max(_utc(r.ingested_at) for r in refs)
-            dates = self.dates_added(collection_id(actor_id),
-                                     [(str(o["id"]), stored_version(o)) for o in objects], newest)
-            order = sorted(range(len(objects)),
-                           key=lambda i: dates[(str(objects[i]["id"]), stored_version(objects[i]))])
-            added = tuple(dates[(str(objects[i]["id"]), stored_version(objects[i]))] for i in order)
+            keys = [(str(o["id"]), stored_version(o), _digest(o)) for o in objects]
+            dates = self.dates_added(collection_id(actor_id), keys, newest)
+            order = sorted(range(len(objects)), key=lambda i: dates[keys[i]])
+            added = tuple(dates[keys[i]] for i in order)
             snapshot = Snapshot(
                 actor_id=actor_id, name=selection.actor_name or actor_id, key=key,
                 objects=tuple(objects[i] for i in order),
@@ -509,9 +508,10 @@ class View:
             )
             return self._keep(actor_id, (state.fingerprint, snapshot))
 
-    def dates_added(self, collection: str, keys: Iterable[tuple[str, str]],
-                    fresh: dt.datetime) -> dict[tuple[str, str], dt.datetime]:
-        """The date added of each (object id, version) in ``collection`` at this ceiling.
+    def dates_added(self, collection: str, keys: Iterable[tuple[str, str, str]],
+                    fresh: dt.datetime) -> dict[tuple[str, str, str], dt.datetime]:
+        """The date added of each (object id, version, digest) in ``collection`` at this
+        ceiling (see :func:`stored_version`; the digest is of the object's content).
 
         Versions recorded before keep their date; the others are recorded now with
         ``fresh`` (the ingest time of the newest visible report about the actor), moved
@@ -524,9 +524,9 @@ class View:
         c = table.c
         where = (c.max_tlp == self.max_tlp) & (c.collection == collection)
 
-        def recorded(conn: Connection) -> dict[tuple[str, str], dt.datetime]:
-            rows = conn.execute(select(c.object_id, c.version, c.date_added).where(where))
-            return {(r[0], r[1]): _utc(r[2]) for r in rows}
+        def recorded(conn: Connection) -> dict[tuple[str, str, str], dt.datetime]:
+            rows = conn.execute(select(c.object_id, c.version, c.digest, c.date_added).where(where))
+            return {(r[0], r[1], r[2]): _utc(r[3]) for r in rows}
 
         for attempt in range(3):
             try:
@@ -542,8 +542,9 @@ class View:
                         for start in range(0, len(missing), _RECORD_CHUNK):
                             rows = [{"max_tlp": self.max_tlp, "collection": collection,
                                      "object_id": object_id, "version": version,
-                                     "date_added": stamp}
-                                    for object_id, version in missing[start:start + _RECORD_CHUNK]]
+                                     "digest": digest, "date_added": stamp}
+                                    for object_id, version, digest
+                                    in missing[start:start + _RECORD_CHUNK]]
                             conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
                         known = recorded(conn)
                 return {k: known[k] for k in wanted}
@@ -565,6 +566,12 @@ class View:
             while len(self._snapshots) > _SNAPSHOTS_KEEP:
                 self._snapshots.popitem(last=False)
         return entry[1]
+
+
+def _digest(obj: dict[str, Any]) -> str:
+    """SHA-256 of an object's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _key_of(refs: Iterable[ReportRef]) -> str:

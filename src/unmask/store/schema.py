@@ -323,7 +323,8 @@ class TaxiiAddedRow(Base):
     Keyed by the server's TLP ceiling too: a server at amber serves objects (and
     versions) a server at green never sees. ``version`` is the object's ``modified``
     (else ``created``) as served, or ``""`` for an object with neither (its version is
-    then its date added).
+    then its date added); ``digest`` the SHA-256 of its canonical JSON, so that an
+    object whose content changed under the same version counts as newly added.
     """
 
     __tablename__ = "taxii_added"
@@ -332,4 +333,5 @@ class TaxiiAddedRow(Base):
     collection: Mapped[str] = mapped_column(String(64), primary_key=True)
     object_id: Mapped[str] = mapped_column(String(300), primary_key=True)
     version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     date_added: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)

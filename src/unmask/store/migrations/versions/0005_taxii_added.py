@@ -3,8 +3,9 @@
 A TAXII collection is rebuilt from the knowledge base whenever a report about its
 actor changes; to give every object its own ``date_added`` that survives rebuilds,
 restarts and other server processes, the server records, per TLP ceiling, collection,
-object id and version, the time that version was first served. Nothing to backfill:
-a version not recorded yet is recorded the first time it is served.
+object id, version and content digest, the time that version was first served (the
+digest: an object whose content changed under the same ``modified`` counts as new).
+Nothing to backfill: a version not recorded yet is recorded the first time it is served.
 
 Revision ID: 0005
 Revises: 0004
@@ -29,8 +30,9 @@ def upgrade() -> None:
         sa.Column("collection", sa.String(64), nullable=False),
         sa.Column("object_id", sa.String(300), nullable=False),
         sa.Column("version", sa.String(64), nullable=False),
+        sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("date_added", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("max_tlp", "collection", "object_id", "version",
+        sa.PrimaryKeyConstraint("max_tlp", "collection", "object_id", "version", "digest",
                                 name="pk_taxii_added"),
     )
 
