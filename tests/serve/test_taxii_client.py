@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.export.checks import stix_problems
+from unmask.pipeline import analyze
 from unmask.serve.view import collection_id
-from unmask.store import KnowledgeBase
+from unmask.store import KnowledgeBase, open_kb
 
-from .conftest import GREEN_DOMAIN, SECRET_DOMAIN, TOKEN, running_server
+from .conftest import GREEN_APT29, GREEN_DOMAIN, SECRET_DOMAIN, TOKEN, running_server
 
 taxii = pytest.importorskip("taxii2client.v21")
 pytest.importorskip("uvicorn")
@@ -75,3 +77,28 @@ def test_wrong_token_is_refused(server_url: Any) -> None:
     server = taxii.Server(f"{server_url}/taxii2/", user="opencti", password="wrong")
     with pytest.raises((HTTPError, TAXIIServiceException)):
         _ = server.title
+
+
+def test_polling_with_added_after_gets_only_what_a_new_report_added(tmp_path: Path) -> None:
+    from unmask.serve import create_app
+
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    with open_kb(url) as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        with running_server(create_app(kb, recheck=0)) as origin:
+            apt29 = taxii.Collection(f"{origin}/taxii2/api/collections/{collection_id('G0016')}/")
+            first = apt29.get_objects(limit=1000)
+            seen = {o["id"]: o for o in first["objects"]}
+            mark = max(m["date_added"] for m in apt29.get_manifest(limit=1000)["objects"])
+            kb.add_analysis(analyze("APT29 registered drop-point-relay.xyz for its new "
+                                    "loader, which it ran through rundll32."), tlp="green")
+            polled = apt29.get_objects(added_after=mark, limit=1000)["objects"]
+            after = apt29.get_objects(limit=1000)["objects"]
+    changed = {o["id"] for o in after if seen.get(o["id"]) != o}
+    assert changed and len(changed) < len(after)
+    assert {o["id"] for o in polled} == changed
+    assert "drop-point-relay.xyz" in json.dumps(polled) and GREEN_DOMAIN not in json.dumps(polled)
+    # a new server process over the same knowledge base answers the same poll the same way
+    with open_kb(url) as kb, running_server(create_app(kb)) as origin:
+        again = taxii.Collection(f"{origin}/taxii2/api/collections/{collection_id('G0016')}/")
+        assert again.get_objects(added_after=mark, limit=1000)["objects"] == polled
