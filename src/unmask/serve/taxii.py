@@ -10,9 +10,9 @@ Each object version has its own ``date_added``, recorded in the knowledge base t
 first time the version is served (see :meth:`View.dates_added`): a new report about
 the actor adds only its new objects and new versions after the last date a client saw,
 so an ``added_after`` poll gets just those. Objects, manifest records and versions
-are listed in ``date_added`` order, and ``next`` tokens name a position in that order
-(the date added of the last record given and how many records of that date were
-given), so a collection that grows between two pages neither repeats nor skips.
+are listed in ``date_added`` order (then by type rank and id, see :class:`Snapshot`),
+and ``next`` tokens name the last position given in that order, so a collection that
+changes between two pages neither repeats nor skips a record.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import base64
 import binascii
 import datetime as dt
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from unmask.serve.view import NotVisible, Snapshot, View, collection_id, stored_version
+from unmask.serve.view import NotVisible, Snapshot, View, collection_id, stored_version, type_rank
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -42,6 +42,7 @@ __all__ = [
     "accepts_taxii",
     "page",
     "parse_filters",
+    "position",
     "router",
     "select",
     "timestamp",
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+#: Where a record stands in a collection's order: (date added, type rank, object id).
+Position = tuple[dt.datetime, int, str]
 
 MEDIA_TYPE = "application/taxii+json;version=2.1"
 STIX_MEDIA_TYPE = "application/stix+json;version=2.1"
@@ -123,9 +126,8 @@ class Filters:
 
     added_after: dt.datetime | None = None
     limit: int = DEFAULT_LIMIT
-    #: Where the previous page ended: the date added of its last record and how many
-    #: records of that date were given so far (from the ``next`` parameter).
-    after: tuple[dt.datetime, int] | None = None
+    #: Where the previous page ended (from the ``next`` parameter).
+    after: Position | None = None
     ids: frozenset[str] | None = None
     types: frozenset[str] | None = None
     versions: tuple[str, ...] = ("last",)
@@ -136,16 +138,19 @@ def _values(raw: Sequence[str]) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def _encode_next(date_added: dt.datetime, given: int) -> str:
-    return base64.urlsafe_b64encode(f"d:{timestamp(date_added)}:{given}".encode()).decode().rstrip("=")
+def _encode_next(position: Position) -> str:
+    added, rank, object_id = position
+    text = f"p:{timestamp(added)}:{rank}:{object_id}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def _decode_next(token: str) -> tuple[dt.datetime, int]:
+def _decode_next(token: str) -> Position:
     try:
         text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
-    match = re.fullmatch(r"d:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d{1,9})", text)
+    match = re.fullmatch(r"p:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d):([\x21-\x7e]{1,300})",
+                         text)
     moment = None
     if match is not None:
         try:
@@ -154,7 +159,7 @@ def _decode_next(token: str) -> tuple[dt.datetime, int]:
             moment = None
     if match is None or moment is None:
         raise TaxiiError(400, "invalid next", "the next parameter is not one this server gave out")
-    return moment, int(match.group(2))
+    return moment, int(match.group(2)), match.group(3)
 
 
 def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
@@ -205,9 +210,9 @@ def _version_matches(version: str, wanted: Iterable[str]) -> bool:
     return False
 
 
-def select(snapshot: Snapshot, filters: Filters) -> list[tuple[dict[str, Any], dt.datetime]]:
-    """(object, date added) of the snapshot's objects that pass the filters, in
-    ``date_added`` order."""
+def select(snapshot: Snapshot, filters: Filters) -> list[tuple[dict[str, Any], Position]]:
+    """(object, position) of the snapshot's objects that pass the filters, in the
+    collection's order (the position's first part is the object's date added)."""
     if filters.added_after is not None and snapshot.date_added <= filters.added_after:
         return []
     out = []
@@ -223,35 +228,26 @@ def select(snapshot: Snapshot, filters: Filters) -> list[tuple[dict[str, Any], d
             continue
         if not _version_matches(version_of(obj, added), filters.versions):
             continue
-        out.append((obj, added))
+        out.append((obj, position(obj, added)))
     return out
 
 
-def page(items: Sequence[tuple[_T, dt.datetime]], filters: Filters,
-         ) -> tuple[list[tuple[_T, dt.datetime]], bool, str | None]:
-    """One page of (item, date added) pairs, in date order, from where ``next`` said the
-    previous page ended: (pairs, more, next token)."""
+def position(obj: dict[str, Any], added: dt.datetime) -> Position:
+    """Where an object added at ``added`` stands in its collection's order."""
+    return added, type_rank(str(obj.get("type", ""))), str(obj.get("id", ""))
+
+
+def page(items: Sequence[tuple[_T, Position]], filters: Filters,
+         ) -> tuple[list[tuple[_T, Position]], bool, str | None]:
+    """One page of (item, position) pairs, in position order, after the position
+    ``next`` named: (pairs, more, next token)."""
     start = 0
     if filters.after is not None:
-        moment, given = filters.after
-        dates = [added for _, added in items]
-        start = bisect_left(dates, moment)
-        same = 0
-        while start < len(items) and same < given and dates[start] == moment:
-            start += 1
-            same += 1
+        start = bisect_right([where for _, where in items], filters.after)
     chunk = list(items[start: start + filters.limit])
     end = start + len(chunk)
     more = end < len(items)
-    if not more or not chunk:
-        return chunk, more, None
-    last = chunk[-1][1]
-    given = 0
-    for _, added in reversed(items[:end]):
-        if added != last:
-            break
-        given += 1
-    return chunk, more, _encode_next(last, given)
+    return chunk, more, _encode_next(chunk[-1][1]) if more and chunk else None
 
 
 # -- routes -----------------------------------------------------------------------------
@@ -290,18 +286,18 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
             "media_types": [STIX_MEDIA_TYPE],
         }
 
-    def envelope(records: list[tuple[Any, dt.datetime]], more: bool, token: str | None,
+    def envelope(records: list[tuple[Any, Position]], more: bool, token: str | None,
                  key: str = "objects") -> JSONResponse:
         """An envelope (``key`` "objects") or a versions resource (``key`` "versions"),
-        from (record, date added) pairs; the headers give the first and last date added."""
+        from (record, position) pairs; the headers give the first and last date added."""
         body: dict[str, Any] = {"more": more}
         if token:
             body["next"] = token
         headers = None
         if records:
             body[key] = [record for record, _ in records]
-            headers = {"X-TAXII-Date-Added-First": timestamp(records[0][1]),
-                       "X-TAXII-Date-Added-Last": timestamp(records[-1][1])}
+            headers = {"X-TAXII-Date-Added-First": timestamp(records[0][1][0]),
+                       "X-TAXII-Date-Added-Last": timestamp(records[-1][1][0])}
         return respond(body, headers)
 
     @api.get("/", name="taxii_discovery")
@@ -363,7 +359,7 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         found = select(snapshot, every)
         if not found and not any(o.get("id") == object_id for o in snapshot.objects):
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
-        listed = [(version_of(o, added), added) for o, added in found]
+        listed = [(version_of(o, where[0]), where) for o, where in found]
         chunk, more, token = page(listed, filters)
         return envelope(chunk, more, token, key="versions")
 
@@ -371,9 +367,9 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
     def manifest(collection: str, request: Request) -> JSONResponse:
         filters = parse_filters(request.query_params)
         snapshot = find(collection)
-        records = [({"id": o["id"], "date_added": timestamp(added),
-                     "version": version_of(o, added), "media_type": STIX_MEDIA_TYPE}, added)
-                   for o, added in select(snapshot, filters)]
+        records = [({"id": o["id"], "date_added": timestamp(where[0]),
+                     "version": version_of(o, where[0]), "media_type": STIX_MEDIA_TYPE}, where)
+                   for o, where in select(snapshot, filters)]
         chunk, more, token = page(records, filters)
         return envelope(chunk, more, token)
 

@@ -57,7 +57,7 @@ from unmask.store.kb import open_kb
 from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, table_of
 
 __all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id",
-           "stored_version"]
+           "stored_version", "type_rank"]
 
 #: UUIDv5 namespace of the TAXII collection ids (one per actor id).
 COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
@@ -85,6 +85,17 @@ def stored_version(obj: dict[str, Any]) -> str:
     return str(obj.get("modified") or obj.get("created") or "")
 
 
+#: Object types served before the others added at the same time (what they refer to first).
+_RANKS = {"marking-definition": 0, "extension-definition": 0, "language-content": 0, "identity": 1,
+          "relationship": 3, "sighting": 3, "note": 4, "opinion": 4, "report": 4, "grouping": 4}
+
+
+def type_rank(object_type: str) -> int:
+    """Where objects of a type come among those added at the same time: markings, then
+    identities, then other objects, then relationships, then notes and reports."""
+    return _RANKS.get(object_type, 2)
+
+
 class NotVisible(StoreError):
     """Nothing (visible at the server's TLP ceiling) matches the request."""
 
@@ -93,9 +104,9 @@ class NotVisible(StoreError):
 class Snapshot:
     """One actor's STIX 2.1 objects as served over TAXII, with its version key.
 
-    ``objects`` are in ``date_added`` order (ascending; the bundle's order among equal
-    dates), ``added[i]`` is the date added of ``objects[i]``, and ``date_added`` the
-    newest of them.
+    ``objects`` are in ``date_added`` order (ascending; among equal dates by
+    :func:`type_rank` of their type, then id), ``added[i]`` is the date added of
+    ``objects[i]``, and ``date_added`` the newest of them.
     """
 
     actor_id: str
@@ -498,7 +509,8 @@ class View:
             newest = max(_utc(r.ingested_at) for r in refs)
             keys = [(str(o["id"]), stored_version(o), _digest(o)) for o in objects]
             dates = self.dates_added(collection_id(actor_id), keys, newest)
-            order = sorted(range(len(objects)), key=lambda i: dates[keys[i]])
+            order = sorted(range(len(objects)), key=lambda i: (
+                dates[keys[i]], type_rank(str(objects[i].get("type", ""))), keys[i][0]))
             added = tuple(dates[keys[i]] for i in order)
             snapshot = Snapshot(
                 actor_id=actor_id, name=selection.actor_name or actor_id, key=key,
