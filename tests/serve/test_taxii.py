@@ -376,3 +376,26 @@ class _Query(dict[str, str]):
 
     def getlist(self, name: str) -> list[str]:
         return [self[name]] if name in self else []
+
+
+def test_migration_0005_adds_and_drops_the_taxii_added_table(fresh_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from unmask.store.engine import current_revision
+
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        assert current_revision(kb.engine) == "0005"
+        assert inspect(kb.engine).get_pk_constraint("taxii_added")["constrained_columns"] == [
+            "max_tlp", "collection", "object_id", "version", "digest"]
+        config = Config()
+        config.set_main_option("script_location", "unmask.store:migrations")
+        with kb.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0004")
+        assert not inspect(kb.engine).has_table("taxii_added")
+    with open_kb(fresh_url) as kb, _client(kb) as client:  # opening upgrades again
+        assert current_revision(kb.engine) == "0005"
+        assert len(_manifest(client)) > 5
