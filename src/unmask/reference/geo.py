@@ -338,7 +338,7 @@ _PERSON_NAMES = frozenset(
      "Trujillo", "Paulista", "Constantine", "Alexandria", "Vladimir", "Surrey", "Brent", "Salem", "Tyler",
      "Raleigh", "Irvine", "Allentown", "Durham", "Warren", "Lowell", "Cary", "Lorain", "Arlington", "Henderson", "Anaheim", "Murcia", "Medina", "Georgetown", "Kingston", "Guadalupe",
      "Colon", "Colón", "Jersey", "Newton", "Bradford",
-     "Cameron", "Soledad", "Chanda", "Takeo", "Fatih", "Viana"]
+     "Cameron", "Soledad", "Chanda", "Takeo", "Fatih", "Viana", "Orlando"]
 )
 
 # Names that are ordinary words or mean something else in reports, whatever the
@@ -346,11 +346,11 @@ _PERSON_NAMES = frozenset(
 # subdivisions named like something else ("Punjab" is also Pakistan's, "Victoria" a
 # person, "Piedmont" a landform, "Brittany" a person, "Kashmir" disputed).
 _NOT_PLACES = frozenset(
-    ["Reading", "Bath", "Nice", "Mobile", "Split", "Marathon", "Orange", "Split", "Sale", "Deal", "March",
+    ["Reading", "Bath", "Nice", "Mobile", "Split", "Marathon", "Orange", "Sale", "Deal", "March",
      "Batman", "Mission", "Independence", "Enterprise", "Spring", "Hollywood", "Garland", "Pasadena", "Commerce",
      "Surprise", "Paradise", "Providence", "Concord", "Bristol", "Buffalo", "Phoenix", "Mandalay", "Manhattan",
      "Delta", "Punjab", "Kashmir", "Piedmont", "Brittany", "Goa", "Oral", "Toyota", "Carrefour", "Halifax",
-     "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Natal", "Van",
+     "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Kikuyu", "Rosetta", "Kawasaki", "Santa Fe", "Malacca", "Natal", "Van",
      "Tanga", "Tula", "Perm", "Serra", "Ganja", "Kota", "Tete", "Samba", "Safi", "Chita", "Aba", "Jos",
      "Merida", "Mérida", "Toledo", "Cork", "Derby", "Bolton", "Luton", "Oldham", "Stockport", "Sunderland",
      "Wigan", "Barnet", "Bromley", "Croydon", "Ealing", "Enfield", "Sutton", "Kirklees", "Wakefield",
