@@ -146,7 +146,7 @@ def test_migration_0002_counts_the_aliases_already_stored(db_url: str) -> None:
             kinds = set(conn.execute(select(ActorStatRow.kind).distinct()).scalars())
         assert "alias" not in kinds
     with open_kb(db_url) as kb:  # opening upgrades
-        assert current_revision(kb.engine) == "0004"
+        assert current_revision(kb.engine) == "0005"
         after = kb.actor_profile(KIMSUKY)
         assert after is not None
         assert after.to_dict() == before.to_dict()

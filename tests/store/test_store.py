@@ -253,7 +253,7 @@ def test_reopening_keeps_data_and_schema(db_url: str) -> None:
         kb.add_analysis(report_c())
     with open_kb(db_url) as kb:
         assert kb.stats()["documents"] == 1
-        assert current_revision(kb.engine) == "0004"
+        assert current_revision(kb.engine) == "0005"
 
 
 def test_span_quotes_match_the_text(kb: KnowledgeBase) -> None:
