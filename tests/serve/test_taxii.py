@@ -399,3 +399,27 @@ def test_migration_0005_adds_and_drops_the_taxii_added_table(fresh_url: str) -> 
     with open_kb(fresh_url) as kb, _client(kb) as client:  # opening upgrades again
         assert current_revision(kb.engine) == "0005"
         assert len(_manifest(client)) > 5
+
+
+def test_a_base_that_cannot_be_written_still_serves_taxii(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    """Dates added are recorded in the base; a read-only base (replica, file permissions)
+    still gets its objects, with dates that are simply not kept."""
+    from sqlalchemy.exc import OperationalError
+
+    from unmask.serve import view as view_module
+
+    class ReadOnly:
+        @staticmethod
+        def insert(table: Any) -> Any:
+            raise OperationalError("INSERT", {}, Exception("attempt to write a readonly database"))
+
+    with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
+        kb.add_analysis(analyze(GREEN_APT29), tlp="green")
+        monkeypatch.setattr(view_module, "sqlite", ReadOnly)
+        with caplog.at_level("WARNING", logger="unmask.serve.view"), _client(kb) as client:
+            records = _manifest(client)
+            objects = _objects(client, APT29, limit=1000)
+    assert records and len(records) == len(objects)
+    assert len({r["date_added"] for r in records}) == 1
+    assert "not recorded" in caplog.text

@@ -22,13 +22,14 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import shutil
 import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,8 @@ from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, ta
 
 __all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id",
            "stored_version", "type_rank"]
+
+_log = logging.getLogger(__name__)
 
 #: UUIDv5 namespace of the TAXII collection ids (one per actor id).
 COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
@@ -564,12 +567,29 @@ class View:
                 # SQLite refuses to turn a read into a write when another process wrote
                 # in between (busy snapshot): the next attempt starts afresh.
                 if attempt == 2:
-                    raise StoreError(f"knowledge base {self.kb.url}: recording TAXII dates "
-                                     f"added failed: {exc}") from exc
+                    return self._dates_unrecorded(wanted, recorded, fresh, exc)
             except SQLAlchemyError as exc:
-                raise StoreError(f"knowledge base {self.kb.url}: recording TAXII dates added "
-                                 f"failed: {exc}") from exc
+                return self._dates_unrecorded(wanted, recorded, fresh, exc)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _dates_unrecorded(
+        self, wanted: list[tuple[str, str, str]],
+        recorded: Callable[[Connection], dict[tuple[str, str, str], dt.datetime]],
+        fresh: dt.datetime, error: Exception,
+    ) -> dict[tuple[str, str, str], dt.datetime]:
+        """Dates when the base cannot be written (read-only file, replica, permissions):
+        recorded versions keep theirs, new ones get ``fresh`` without being recorded, so
+        TAXII still answers; polls just see those objects again after a restart."""
+        _log.warning("knowledge base %s: TAXII dates added not recorded (%s); serving them "
+                     "unrecorded", self.kb.url, error)
+        try:
+            with self.kb.engine.connect() as conn:
+                known = recorded(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: reading TAXII dates added "
+                             f"failed: {exc}") from exc
+        stamp = _utc(fresh).astimezone(dt.UTC)
+        return {k: known.get(k, stamp) for k in wanted}
 
     def _keep(self, actor_id: str, entry: tuple[tuple[Any, ...], Snapshot]) -> Snapshot:
         with self._lock:
