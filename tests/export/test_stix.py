@@ -4,6 +4,7 @@ import dataclasses
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -311,3 +312,22 @@ def test_relationships_stay_within_each_report(analysis: Analysis) -> None:
     assert ("Kimsuky", "Spearphishing Link") not in uses
     assert ("Lazarus Group", "PowerShell") not in uses
     assert ("Lazarus Group", "banks") in uses and ("Kimsuky", "banks") not in uses
+
+
+def test_undated_reports_in_the_knowledge_base_are_dated_by_their_ingest(tmp_path: Path) -> None:
+    """A one-shot export of an undated text uses the epoch (it never reads the clock); from
+    the knowledge base the report is known since it was ingested."""
+    from unmask.export.knowledge import query_knowledge
+    from unmask.pipeline import analyze
+    from unmask.store import open as open_kb
+
+    text = "APT29 sent phishing e-mails to embassies from relay-embassy-mail.top."
+    one_shot = json.loads(to_stix_json([analyze(text)]))
+    assert {o["published"] for o in one_shot["objects"] if o["type"] == "report"} == {"1970-01-01T00:00:00Z"}
+    with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
+        kb.add_analysis(analyze(text))
+        ingested = kb.find_reports(limit=1)[0].ingested_at
+        selection = query_knowledge(kb, actor="APT29")
+    assert ingested is not None
+    report = next(r for r in selection.digest.reports)
+    assert report.time.date() == ingested.date() and report.published == ingested.date()

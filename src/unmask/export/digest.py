@@ -17,6 +17,7 @@ from typing import Any
 from unmask.model import Analysis, Document, Observable, Span
 
 __all__ = [
+    "EPOCH",
     "ActorEntry",
     "Digest",
     "EventEntry",
@@ -178,17 +179,17 @@ class Digest:
     def time(self) -> dt.datetime:
         """The latest report time: the moment this digest describes."""
         if not self.reports:
-            return _EPOCH
+            return EPOCH
         return max(r.time for r in self.reports)
 
     @property
     def first_time(self) -> dt.datetime:
         if not self.reports:
-            return _EPOCH
+            return EPOCH
         return min(r.time for r in self.reports)
 
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def _clean(text: str) -> str:
@@ -221,7 +222,7 @@ def report_time(analysis: Analysis) -> dt.datetime:
     if day is None and analysis.events:
         day = max(e.start_date for e in analysis.events)
     if day is None:
-        return _EPOCH
+        return EPOCH
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 

@@ -11,13 +11,14 @@ left out of the selection before anything is digested (``unmask serve`` uses it)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from unmask.errors import ExportError
-from unmask.export.digest import Digest, digest
+from unmask.export.digest import EPOCH, Digest, digest, report_time
 from unmask.export.markdown import brief_from_digest
 from unmask.export.misp import event_from_digest, event_json
 from unmask.export.navigator import layer_from_digest
@@ -52,6 +53,15 @@ def _strictest(levels: list[str]) -> str:
 def _level(tlp: str) -> str:
     value = tlp.strip().casefold().removeprefix("tlp:")
     return "clear" if value == "white" else value
+
+
+def _dated(analysis: Analysis, report: ReportRef) -> Analysis:
+    """``analysis`` with its ingest date as its date when it has none of its own: an
+    undated report (a text note, a pasted e-mail) is known since it was ingested, not
+    since 1970 (the epoch is what a one-shot export must use: it never reads the clock)."""
+    if report.ingested_at is None or report_time(analysis) != EPOCH:
+        return analysis
+    return dataclasses.replace(analysis, published=report.ingested_at.date())
 
 
 def query_knowledge(
@@ -102,7 +112,7 @@ def query_knowledge(
     for report in reports:
         analysis = kb.get_analysis(report.sha256)
         if analysis is not None:
-            analyses.append(analysis)
+            analyses.append(_dated(analysis, report))
     d = digest(analyses)
     name = None
     if actor_ids:
