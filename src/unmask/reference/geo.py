@@ -280,7 +280,7 @@ _CASE_SENSITIVE_REGIONS = frozenset(["ASEAN", "APAC", "MENA", "LATAM", "LatAm"])
 # --- cities and first-level subdivisions ----------------------------------------------
 
 #: Cities from this population up are named (GeoNames' city population, not the
-#: metropolitan area's): about 1,900 cities, the ones reports name ("a hospital in
+#: metropolitan area's; every capital is named too): about 1,900 cities, the ones reports name ("a hospital in
 #: Leeds", "the port of Rotterdam") without going down to towns whose names are
 #: mostly something else.
 _CITY_MIN_POPULATION = 300_000
@@ -350,7 +350,8 @@ _NOT_PLACES = frozenset(
      "Batman", "Mission", "Independence", "Enterprise", "Spring", "Hollywood", "Garland", "Pasadena", "Commerce",
      "Surprise", "Paradise", "Providence", "Concord", "Bristol", "Buffalo", "Phoenix", "Mandalay", "Manhattan",
      "Delta", "Punjab", "Kashmir", "Piedmont", "Brittany", "Goa", "Oral", "Toyota", "Carrefour", "Halifax",
-     "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Kikuyu", "Rosetta", "Kawasaki", "Santa Fe", "Malacca", "Natal", "Van",
+     "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Kikuyu", "Rosetta", "Kawasaki", "Santa Fe", "Malacca",
+     "The Valley", "West Island", "Diego Garcia", "Natal", "Van",
      "Tanga", "Tula", "Perm", "Serra", "Ganja", "Kota", "Tete", "Samba", "Safi", "Chita", "Aba", "Jos",
      "Merida", "Mérida", "Toledo", "Cork", "Derby", "Bolton", "Luton", "Oldham", "Stockport", "Sunderland",
      "Wigan", "Barnet", "Bromley", "Croydon", "Ealing", "Enfield", "Sutton", "Kirklees", "Wakefield",
@@ -462,6 +463,16 @@ def _city_names(places: dict[str, Place]) -> dict[str, str]:
         if len(ranked) > 1 and ranked[1][1] * _CITY_RIVAL_RATIO > population:
             continue
         out[surface] = code
+    # Every capital, however small ("Valletta", "Reykjavik"), unless a city abroad of
+    # comparable size has its name ("Plymouth", Montserrat's, is England's).
+    for code, place in places.items():
+        capital = place.capital
+        if place.kind != "country" or not capital or capital in out:
+            continue
+        own = by_name.get(capital, {}).get(code, 0)
+        rivals = [n for other, n in by_name.get(capital, {}).items() if other != code]
+        if not rivals or max(rivals) * _CITY_RIVAL_RATIO <= own:
+            out[capital] = code
     for code, exonyms in _CITY_EXONYMS.items():
         for surface in exonyms:
             out.setdefault(surface, code)
