@@ -48,7 +48,7 @@ def test_big_cities_name_their_country(surface: str, code: str) -> None:
 @pytest.mark.parametrize(
     "surface",
     # words, given names, malware/actor names, cities shared by two countries, towns
-    ["Reading", "Nice", "Mobile", "Split", "Bath", "Jackson", "Florence", "Victoria", "Lincoln", "Austin",
+    ["Reading", "Nice", "Mobile", "Split", "Bath", "Jackson", "Florence", "Victoria", "Lincoln", "Austin", "Yola",
      "Phoenix", "Milan", "Philadelphia", "Valencia", "Newcastle", "Punjab", "Aliquippa", "Paris, Texas"],
 )
 def test_ambiguous_names_are_not_places(surface: str) -> None:

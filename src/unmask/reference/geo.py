@@ -338,7 +338,8 @@ _PERSON_NAMES = frozenset(
      "Trujillo", "Paulista", "Constantine", "Alexandria", "Vladimir", "Surrey", "Brent", "Salem", "Tyler",
      "Raleigh", "Irvine", "Allentown", "Durham", "Warren", "Lowell", "Cary", "Lorain", "Arlington", "Henderson", "Anaheim", "Murcia", "Medina", "Georgetown", "Kingston", "Guadalupe",
      "Colon", "Colón", "Jersey", "Newton", "Bradford",
-     "Cameron", "Soledad", "Chanda", "Takeo", "Fatih", "Viana", "Orlando"]
+     "Cameron", "Soledad", "Chanda", "Takeo", "Fatih", "Viana", "Orlando",
+     "Preston", "Minna"]
 )
 
 # Names that are ordinary words or mean something else in reports, whatever the
@@ -351,7 +352,7 @@ _NOT_PLACES = frozenset(
      "Surprise", "Paradise", "Providence", "Concord", "Bristol", "Buffalo", "Phoenix", "Mandalay", "Manhattan",
      "Delta", "Punjab", "Kashmir", "Piedmont", "Brittany", "Goa", "Oral", "Toyota", "Carrefour", "Halifax",
      "Bimbo", "Golfe", "Bello", "Desna", "Central Coast", "Kikuyu", "Rosetta", "Kawasaki", "Santa Fe", "Malacca",
-     "The Valley", "West Island", "Diego Garcia", "Natal", "Van",
+     "The Valley", "West Island", "Diego Garcia", "Yola", "Natal", "Van",
      "Tanga", "Tula", "Perm", "Serra", "Ganja", "Kota", "Tete", "Samba", "Safi", "Chita", "Aba", "Jos",
      "Merida", "Mérida", "Toledo", "Cork", "Derby", "Bolton", "Luton", "Oldham", "Stockport", "Sunderland",
      "Wigan", "Barnet", "Bromley", "Croydon", "Ealing", "Enfield", "Sutton", "Kirklees", "Wakefield",
