@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
-from unmask.reference.cache import load_compiled
+from unmask.reference.cache import compact_pickle, load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
 
@@ -43,6 +43,7 @@ _FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
 FORMS = ("name", "abbreviation", "demonym", "capital", "city", "subdivision")
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class Place:
     """A country (``code`` is ISO 3166-1 alpha-2) or a region (``code`` is a slug)."""
@@ -58,6 +59,7 @@ class Place:
     m49: str = ""
 
 
+@compact_pickle
 @dataclass(frozen=True, slots=True)
 class GeoName:
     """One way of naming a place: ``form`` is name, abbreviation, demonym, capital,
@@ -532,9 +534,12 @@ def _build() -> Gazetteer:
     places: dict[str, Place] = {}
     names: dict[str, list[GeoName]] = {}
 
+    shared: dict[GeoName, GeoName] = {}
+
     def add(surface: str, code: str, form: str, case_sensitive: bool) -> None:
         bucket = names.setdefault(surface, [])
-        entry = GeoName(code, form, case_sensitive)
+        # One object per (code, form, case): the cache pickles each once.
+        entry = shared.setdefault(GeoName(code, form, case_sensitive), GeoName(code, form, case_sensitive))
         if entry not in bucket:
             bucket.append(entry)
 
