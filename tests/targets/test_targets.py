@@ -373,3 +373,9 @@ def test_singular_sector_forms() -> None:
 def test_member_states_is_no_speech_verb() -> None:
     roles = _roles("The group targeted the African Union and ASEAN member states.")
     assert roles[("organization", "African Union")] == {"target"}
+
+
+def test_topics_and_city_possessives_are_no_targets_or_sponsors() -> None:
+    assert _roles("The group targeted a Tibet-related NGO.")[("country", "CN")] == {"mention"}
+    assert _roles("The lures were Ukraine-themed documents.")[("country", "UA")] == {"mention"}
+    assert "sponsor" not in _roles("Shanghai's hackers broke into the ministry.").get(("country", "CN"), set())

@@ -306,6 +306,7 @@ _INFRASTRUCTURE_BEFORE = compile_cached(
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
     r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
 )
+_TOPIC_AFTER = compile_cached(r"^-(?:related|themed|focused|language|speaking)\b", re.IGNORECASE)
 _LOCATION_AFTER = compile_cached(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
 _LOCATION_BEFORE = compile_cached(
     r"\b(?:based|headquartered|located|registered|hosted|embassy|consulate|office|offices|"
@@ -565,6 +566,8 @@ def _role(
         gap = sentence[prev_end:local_start]
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
+    if _TOPIC_AFTER.match(after):
+        return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
         return "location"
     if hit.kind in ("country", "region") and _INFRASTRUCTURE_BEFORE.search(near):
@@ -607,6 +610,7 @@ def _role(
         return "sponsor"
     if (
         hit.kind in ("country", "region")
+        and hit.form not in ("city", "subdivision")  # "Shanghai's hackers" sponsor no state
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
     ):

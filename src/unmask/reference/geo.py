@@ -35,7 +35,7 @@ from unmask.reference.cache import compact_pickle, load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
 
-__all__ = ["Gazetteer", "GeoName", "Place", "geo_gazetteer", "place"]
+__all__ = ["Gazetteer", "GeoName", "Place", "cache_key", "geo_gazetteer", "place"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
 _FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
@@ -589,6 +589,12 @@ def _depends() -> list[str]:
         if importlib.util.find_spec(module) is not None:
             depends.append(dist)
     return depends
+
+
+def cache_key() -> tuple[list[str], int]:
+    """What the compiled gazetteer is built from: (distributions, format version), for
+    indexes built from its names (the malware gazetteer's common words)."""
+    return _depends(), _FORMAT_VERSION
 
 
 def geo_gazetteer() -> Gazetteer:
