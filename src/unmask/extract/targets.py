@@ -145,6 +145,10 @@ class ActorIndex:
         ids = {a.actor_id for a in actors}
         self._only = next(iter(ids)) if len(ids) == 1 else None
 
+    def names_any(self, span: Span) -> bool:
+        """Whether an actor is named inside ``span``."""
+        return bool(self._named_in(span))
+
     def _named_in(self, span: Span) -> list[ActorMention]:
         lo = bisect.bisect_left(self._starts, span.start)
         hi = bisect.bisect_left(self._starts, span.end)
@@ -658,6 +662,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     attributions both read these; the last two documents' are kept)."""
     hits = _find_hits(text, actors)
     items = passages(text)
+    named = ActorIndex(actors)
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     victim_table = False
@@ -696,10 +701,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 role = "target"
             else:
                 if actor_context is None:
-                    actor_context = bool(
-                        _ACTOR_WORD.search(sentence)
-                        or any(span.start <= a.span.start < span.end for a in actors)
-                    )
+                    actor_context = bool(_ACTOR_WORD.search(sentence)) or named.names_any(span)
                 role = _role(hit, sentence, local_start, local_end, previous, actor_context)
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
