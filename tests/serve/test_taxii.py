@@ -356,6 +356,35 @@ def test_paging_goes_on_in_date_order_while_the_collection_grows(fresh_url: str)
     assert {m["id"] for m in records} == {m["id"] for m in after} | given_before
 
 
+def test_content_changed_under_one_modified_is_served_as_a_newer_version(fresh_url: str) -> None:
+    # The export dates an object by the newest report it draws on: a report published
+    # *earlier* that adds to an object changes its content but not that date.
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(NEW_APT29, published="2025-06-01"), tlp="green")
+        with _client(kb) as client:
+            first = {o["id"]: o for o in _objects(client, APT29, limit=1000)}
+        kb.add_analysis(analyze(GREEN_APT29, published="2024-03-01"), tlp="green")
+        with _client(kb) as client:
+            second = {o["id"]: o for o in _objects(client, APT29, limit=1000)}
+            versions = {m["id"]: m["version"] for m in _manifest(client)}
+        with open_kb(fresh_url) as again, _client(again) as client:  # a restart serves the same
+            assert {o["id"]: o for o in _objects(client, APT29, limit=1000)} == second
+    def content(obj: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in obj.items() if k != "modified"}
+
+    both = [i for i in first if i in second and "modified" in first[i]]
+    changed = [i for i in both if content(first[i]) != content(second[i])]
+    same = [i for i in both if content(first[i]) == content(second[i])]
+    assert changed and same
+    for object_id in changed:  # a newer version, never the same (id, modified) again
+        assert _when(second[object_id]["modified"]) > _when(first[object_id]["modified"]), object_id
+        assert _when(second[object_id]["modified"]) >= _when(second[object_id]["created"])
+        assert versions[object_id] == second[object_id]["modified"]
+    assert all(second[i] == first[i] for i in same)  # unchanged objects keep their version
+    bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": list(second.values())}
+    assert stix_problems(json.dumps(bundle)) == []
+
+
 def test_page_resumes_after_the_last_position_given() -> None:
     t1 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     t2 = t1 + dt.timedelta(microseconds=1)

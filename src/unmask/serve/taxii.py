@@ -4,7 +4,8 @@ The filtering and paging rules are plain functions (:func:`select`, :func:`page`
 the routes in :func:`router` only parse requests and shape envelopes. A collection's
 objects are the actor's STIX 2.1 bundle at the server's TLP ceiling (the objects of
 ``unmask export --actor X --format stix``); each object has one version, its
-``modified`` (else ``created``, else the date added).
+``modified`` (else ``created``, else the date added), made newer where its content
+changed under the same ``modified`` (:func:`unmask.serve.view.served_objects`).
 
 Each object version has its own ``date_added``, recorded in the knowledge base the
 first time the version is served (see :meth:`View.dates_added`): a new report about

@@ -512,6 +512,7 @@ class View:
             newest = max(_utc(r.ingested_at) for r in refs)
             keys = [(str(o["id"]), stored_version(o), _digest(o)) for o in objects]
             dates = self.dates_added(collection_id(actor_id), keys, newest)
+            objects = served_objects(objects, keys, dates)
             order = sorted(range(len(objects)), key=lambda i: (
                 dates[keys[i]], type_rank(str(objects[i].get("type", ""))), keys[i][0]))
             added = tuple(dates[keys[i]] for i in order)
@@ -526,7 +527,9 @@ class View:
     def dates_added(self, collection: str, keys: Iterable[tuple[str, str, str]],
                     fresh: dt.datetime) -> dict[tuple[str, str, str], dt.datetime]:
         """The date added of each (object id, version, digest) in ``collection`` at this
-        ceiling (see :func:`stored_version`; the digest is of the object's content).
+        ceiling (see :func:`stored_version`; the digest is of the object's content): those
+        of ``keys`` and every other one recorded in the collection (the history
+        :func:`served_objects` needs).
 
         Versions recorded before keep their date; the others are recorded now with
         ``fresh`` (the ingest time of the newest visible report about the actor), moved
@@ -562,7 +565,7 @@ class View:
                                     in missing[start:start + _RECORD_CHUNK]]
                             conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
                         known = recorded(conn)
-                return {k: known[k] for k in wanted}
+                return known
             except OperationalError as exc:
                 # SQLite refuses to turn a read into a write when another process wrote
                 # in between (busy snapshot): the next attempt starts afresh.
@@ -589,7 +592,7 @@ class View:
             raise StoreError(f"knowledge base {self.kb.url}: reading TAXII dates added "
                              f"failed: {exc}") from exc
         stamp = _utc(fresh).astimezone(dt.UTC)
-        return {k: known.get(k, stamp) for k in wanted}
+        return {**{k: stamp for k in wanted}, **known}
 
     def _keep(self, actor_id: str, entry: tuple[tuple[Any, ...], Snapshot]) -> Snapshot:
         with self._lock:
@@ -598,6 +601,51 @@ class View:
             while len(self._snapshots) > _SNAPSHOTS_KEEP:
                 self._snapshots.popitem(last=False)
         return entry[1]
+
+
+def served_objects(objects: list[dict[str, Any]], keys: list[tuple[str, str, str]],
+                   recorded: dict[tuple[str, str, str], dt.datetime]) -> list[dict[str, Any]]:
+    """``objects`` as served: one whose content changed gets a newer ``modified``.
+
+    The export gives an object the time of the latest report it draws on as its
+    ``modified``, so new evidence from an older report (or new reference data) changes
+    its content under the same version, and a TAXII client that keeps one copy per
+    (id, modified) would never take the change. Here the versions of each object
+    served before (``recorded``: (id, version, digest) -> date added, oldest first) are
+    replayed: the first keeps its ``modified``; each later one is served with the
+    latest of its own ``modified``, its date added, and just after the one before it.
+    The result depends only on the records, so every server process and every restart
+    serves the same ``modified``. ``keys[i]`` is ``objects[i]``'s record key.
+    """
+    history: dict[str, list[tuple[dt.datetime, str, str]]] = {}
+    for (object_id, version, digest), added in recorded.items():
+        if version:
+            history.setdefault(object_id, []).append((added, digest, version))
+    out = []
+    for obj, (object_id, version, digest) in zip(objects, keys, strict=True):
+        versions = history.get(object_id, ())
+        if version and len(versions) > 1 and "modified" in obj:
+            served = _replayed(sorted(versions), digest)
+            if served is not None and served != _when(version):
+                obj = {**obj, "modified": served.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+        out.append(obj)
+    return out
+
+
+def _replayed(versions: list[tuple[dt.datetime, str, str]], digest: str) -> dt.datetime | None:
+    """The ``modified`` served for the version with ``digest`` (see :func:`served_objects`)."""
+    served: dt.datetime | None = None
+    for added, version_digest, version in versions:
+        own = _when(version)
+        served = own if served is None else max(own, _utc(added), served + _TICK)
+        if version_digest == digest:
+            return served
+    return None
+
+
+def _when(stamp: str) -> dt.datetime:
+    """A STIX timestamp as an aware datetime."""
+    return _utc(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")))
 
 
 def _digest(obj: dict[str, Any]) -> str:
