@@ -126,6 +126,24 @@ SUMMARY_FEED = b"""<?xml version="1.0"?><rss version="2.0"
 <item><title>Broken</title><guid>s5</guid><link>/broken</link></item>
 </channel></rss>"""
 
+def _internal_links(handler: BaseHTTPRequestHandler) -> None:
+    """A feed whose summary entries point at non-public hosts (and one same-host link
+    that redirects to one)."""
+    port = handler.server.server_address[1]
+    body = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Links inward</title>
+<item><guid>loopback</guid><link>http://localhost:{port}/post.html</link><description>a</description></item>
+<item><guid>metadata</guid><link>http://169.254.169.254/latest/meta-data/</link><description>b</description></item>
+<item><guid>private</guid><link>http://10.1.2.3/admin</link><description>c</description></item>
+<item><guid>hop</guid><link>/to-localhost</link><description>d</description></item>
+<item><guid>own</guid><link>/post.html</link><description>e</description></item>
+</channel></rss>""".encode()
+    _send(body, "application/rss+xml")(handler)
+
+
+def _to_localhost(handler: BaseHTTPRequestHandler) -> None:
+    _redirect(f"http://localhost:{handler.server.server_address[1]}/post.html")(handler)
+
+
 _GZIP_PAGE = gzip.compress(PAGE)
 _GZIP_BOMB = gzip.compress(b"\0" * (8 * 1024 * 1024))
 
@@ -137,6 +155,8 @@ ROUTES: dict[str, Route] = {
     "/summaries.xml": _send(SUMMARY_FEED, "application/rss+xml"),
     "/report.pdf": _send(make_pdf(["Paper Lantern report", "The group used lantern-relay[.]net."],
                                   info={"Title": "Paper Lantern PDF"}), "application/pdf"),
+    "/internal-links.xml": _internal_links,
+    "/to-localhost": _to_localhost,
     "/moved": _redirect("/post.html", 301),
     "/hop1": _redirect("/hop2"),
     "/hop2": _redirect("/post"),
@@ -494,3 +514,30 @@ def test_gather_sources_passes_urls_through_unless_told_not_to(tmp_path: Path) -
     found, failures = gather_sources(["HTTP://vendor.example/x", "-"], urls=False)
     assert found == ["-"]
     assert "reads local files only" in str(failures[0].error)
+
+
+def test_follow_fetches_links_only_from_public_hosts_or_the_feeds_own(server: str, tmp_path: Path) -> None:
+    feed = f"{server}/internal-links.xml"
+    entries = {d.source.rsplit("#", 1)[1]: d for d in read_all(feed, follow=True)}
+    assert entries["own"].metadata.extra["content"] == "followed"  # the feed's own host
+    assert "lantern-relay[.]net" in entries["own"].text
+    for guid in ("loopback", "metadata", "private", "hop"):
+        entry = entries[guid]
+        assert entry.metadata.extra["content"] == "summary", guid  # the summary stays
+        assert any("non-public address" in w for w in entry.warnings), (guid, entry.warnings)
+    assert any("redirects to" in w for w in entries["hop"].warnings)
+    # a feed read from a file trusts no host: its links must be public
+    path = tmp_path / "feed.xml"
+    path.write_bytes(SUMMARY_FEED.replace(b"<link>/post.html</link>", f"<link>{server}/post.html</link>".encode()))
+    first = next(iter(read_all(str(path), follow=True, on_error=lambda e: None)))
+    assert first.metadata.extra["content"] == "summary"
+    assert any("127.0.0.1 is a non-public address" in w for w in first.warnings)
+
+
+def test_fetch_url_public_only(server: str) -> None:
+    with pytest.raises(FetchError, match="non-public address"):
+        fetch_url(f"{server}/post.html", max_bytes=10**6, public_only=True)
+    assert fetch_url(f"{server}/post.html", max_bytes=10**6, public_only=True,
+                     trusted_host="127.0.0.1").data == PAGE
+    # a URL the user passes is fetched wherever it points
+    assert fetch_url(f"{server}/to-localhost", max_bytes=10**6).data == PAGE

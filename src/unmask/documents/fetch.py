@@ -12,6 +12,12 @@ dependency — with:
 - **timeouts**: ``UNMASK_FETCH_TIMEOUT`` seconds (default 20) for connecting and for
   each read, and ten times that for the whole transfer (a server trickling bytes);
 - **at most** :data:`MAX_REDIRECTS` redirects;
+- for links found *in* a document (a feed entry's page, ``--follow``), **public hosts
+  only**: a host that is or resolves to a loopback, private, link-local or other
+  non-global address is refused, before connecting and at every redirect, unless it is
+  the host the feed itself came from (a feed must not make the analyst's machine fetch
+  its intranet or a cloud metadata service). The check resolves the name itself, so a
+  DNS server that answers differently the second time is not caught;
 - a ``User-Agent`` naming unmask (:data:`USER_AGENT`);
 - ``gzip`` / ``deflate`` content-encoding decoded.
 
@@ -162,8 +168,31 @@ def _check_url(url: str) -> None:
         raise FetchError(url, "is not a valid URL (no host)")
 
 
-def _redirect_handler(url: str, limit: int) -> urllib.request.HTTPRedirectHandler:
-    """A handler following at most ``limit`` redirects, to http(s) only."""
+def _check_public(url: str, trusted: str | None) -> None:
+    """Refuse ``url`` when its host is, or resolves to, an address that is not global
+    (loopback, private, link-local, shared, reserved …), unless the host is ``trusted``."""
+    import ipaddress
+    import socket
+
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    if trusted is not None and host == trusted.lower():
+        return
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(url, f"DNS lookup failed ({getattr(exc, 'strerror', None) or exc})") from exc
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            raise FetchError(url, f"{host} is a non-public address ({address}); links found in a "
+                             "document are fetched only from public hosts or the feed's own host",
+                             hint="fetch that page by passing its URL yourself")
+
+
+def _redirect_handler(url: str, limit: int, public: tuple[str | None] | None = None,
+                      ) -> urllib.request.HTTPRedirectHandler:
+    """A handler following at most ``limit`` redirects, to http(s) only (and, with
+    ``public`` = (trusted host,), to public hosts only, see :func:`_check_public`)."""
     import urllib.request
 
     class Redirects(urllib.request.HTTPRedirectHandler):
@@ -183,6 +212,12 @@ def _redirect_handler(url: str, limit: int) -> urllib.request.HTTPRedirectHandle
             if problem is not None:
                 fp.close()  # urllib closes it only when the redirect is followed
                 raise RedirectError(url, problem)
+            if public is not None:
+                try:
+                    _check_public(newurl, public[0])
+                except FetchError as exc:
+                    fp.close()
+                    raise RedirectError(url, f"redirects to {newurl!r}: {exc.reason}") from exc
             return super().redirect_request(req, fp, code, msg, headers, newurl)
 
     return Redirects()
@@ -273,6 +308,8 @@ def fetch_url(
     timeout: float | None = None,
     max_redirects: int = MAX_REDIRECTS,
     agent: str | None = None,
+    public_only: bool = False,
+    trusted_host: str | None = None,
 ) -> Fetched:
     """GET ``url`` (http or https) and return its decoded body.
 
@@ -280,6 +317,8 @@ def fetch_url(
     read; the whole transfer gets ten times that. ``agent`` replaces the
     ``User-Agent`` (default :data:`USER_AGENT`). Raises :class:`FetchError` (and its
     subclasses) or :class:`~unmask.errors.TooLargeError`, each naming ``url``.
+    ``public_only`` (for links found in a document) refuses hosts with non-public
+    addresses, also after redirects, except ``trusted_host`` (the feed's own host).
     """
     import http.client
     import ssl
@@ -287,9 +326,11 @@ def fetch_url(
     import urllib.request
 
     _check_url(url)
+    if public_only:
+        _check_public(url, trusted_host)
     per_read = fetch_timeout() if timeout is None else timeout
     deadline = time.monotonic() + per_read * TOTAL_TIMEOUT_FACTOR
-    redirects = _redirect_handler(url, max_redirects)
+    redirects = _redirect_handler(url, max_redirects, (trusted_host,) if public_only else None)
     opener = urllib.request.OpenerDirector()
     for handler in (urllib.request.ProxyHandler(), urllib.request.HTTPHandler(),
                     urllib.request.HTTPSHandler(context=ssl.create_default_context()),

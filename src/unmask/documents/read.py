@@ -199,7 +199,8 @@ def follow_entries(items: Iterator[Document | DocumentError], *,
             yield item
             continue
         try:
-            page = _single(_parse_fetched(_fetch(link, max_bytes=max_bytes), item.source, max_bytes))
+            fetched = _fetch(link, max_bytes=max_bytes, feed=item.source.split("#", 1)[0])
+            page = _single(_parse_fetched(fetched, item.source, max_bytes))
         except DocumentError as exc:
             if isinstance(item, Document):
                 yield dataclasses.replace(item, warnings=(
@@ -229,10 +230,15 @@ def _merge_entry(page: Document, entry: Metadata) -> Document:
     return dataclasses.replace(page, metadata=metadata)
 
 
-def _fetch(url: str, *, max_bytes: int) -> Fetched:
+def _fetch(url: str, *, max_bytes: int, feed: str | None = None) -> Fetched:
+    """``url`` fetched; a link found in the feed ``feed`` (a URL or a file) only from a
+    public host or the feed's own (see :mod:`unmask.documents.fetch`)."""
     from unmask.documents.fetch import fetch_url
 
-    return fetch_url(url, max_bytes=max_bytes)
+    if feed is None:
+        return fetch_url(url, max_bytes=max_bytes)
+    own = urllib.parse.urlsplit(feed).hostname if is_url(feed) else None
+    return fetch_url(url, max_bytes=max_bytes, public_only=True, trusted_host=own)
 
 
 def _parse_fetched(fetched: Fetched, label: str, limit: int) -> Iterator[Document | DocumentError]:
