@@ -73,7 +73,7 @@ def _reference_windows(text: str) -> list[tuple[int, int]]:
                 spans.append((tok.left(p, 3), tok.right(m.end(), 3)))
                 covered = spans[-1][1]
             else:
-                spans.append((tok.start(p), tok.right(tok.end(p), 1)))
+                spans.append((tok.start(p), tok.right(tok.end(p), 2)))
     for m in _RUN.finditer(text):
         spans.append((tok.start(m.start()), tok.end(m.end())))
     spans.sort()
@@ -90,7 +90,7 @@ _PIECES = st.sampled_from(
     [
         " ", "  ", " " * 9, "\t", "\xa0", "\n", "\r\n", "\x0b", "\u3000", "\u2009", "a", "Z", "7", ".", ":", "@",
         "\\", "/", "[", "]", "(", ")", "{", "}", "[.]", "(dot)", "[at]", " at ", " dot ", "DoT]", "%", "\u3002",
-        "\uff20", "CVE-2021-1", "AS 13", "-aa-bb-", "Mozilla/5.0 (", "evil.com", "0123456789abcdef" * 2,
+        "\uff20", "CVE-2021-1", "cve\u20112021\u20111", "CVE 2021 1", "AS 13", "-aa-bb-", "Mozilla/5.0 (", "evil.com", "0123456789abcdef" * 2,
         "\U0001f600", "é", "\u2019", ";base64," + "QUJD" * 20,
     ]
 )  # fmt: skip

@@ -71,6 +71,9 @@ _INNER_HINT = compile_cached(
     r"[/=?&@:;,%][A-Za-z0-9_-]+\.(?!(?:html?|php|aspx?|jsp|png|jpe?g|gif|pdf|js|css|svg|xml|txt)\b)[A-Za-z]{2}"
     r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@"
 )
+#: Quotes and angle brackets left HTML-escaped in text: they end a URL (a real URL
+#: percent-encodes them).
+_ENTITY = compile_cached(r"(?i)&(?:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
@@ -301,6 +304,10 @@ class _Collector:
             cut = raw.find(quote)
             if cut >= 0:
                 raw = raw[:cut]
+        if "&" in raw:
+            entity = _ENTITY.search(raw)
+            if entity is not None:
+                raw = raw[: entity.start()]  # HTML residue: '&quot;http://x.com/a&quot;'
         if raw and raw[-1] in _TRIM_LAST:
             raw = _trim(raw)
         end = start + len(raw)

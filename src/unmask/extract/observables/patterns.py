@@ -31,7 +31,13 @@ FILE_EXTENSIONS = frozenset(
 
 # The cheap look-ahead for a possible first character comes before the look-behind
 # (both are zero-width: the order only changes how soon most positions are rejected).
-_B = r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.](?=[A-Za-z0-9~%/:])(?<![\w\-\s\x01]\.)"
+# Typographic quotes and brackets (“…”, ‘…’, «…», 「…」, full-width parentheses) are
+# boundaries too: reports pasted from word processors and CJK sources use them.
+_B = (
+    r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}."
+    "\u00ab\u00bb\u2018-\u201f\u2039\u203a\u3008-\u3011\uff08\uff09\uff1c\uff1e\uff3b\uff3d\uff5b\uff5d]"
+    r"(?=[A-Za-z0-9~%/:]|\\\\[A-Za-z0-9])(?<![\w\-\s\x01]\.)"
+)
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}+)"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62}+)"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"
@@ -61,12 +67,18 @@ def _trie(words: frozenset[str]) -> str:
 
 _EXT = _trie(FILE_EXTENSIONS)
 
+#: ``_PATH`` without "," and ";", which end a URL when another one follows at once
+#: ("https://a.com/x,https://b.com/y" is two URLs).
+_PATH_NC = r"[!-+\--:=?-\[\]-{}~]"
+_NEXT_URL = r"(?!(?i:h[xt]{2,3}ps?|hxxxs|h__ps?|fxps?|s?ftps?)(?::|\[:\])//)"
 _URL = rf"""(?P<url>(?P<scheme>{_SCHEME})(?P<sep>{_SEP})
     (?P<uhost>(?:[^\s/?#@<>"'\x01\\]{{1,128}}@)?(?:\[[0-9A-Fa-f:.]{{2,45}}\]|[A-Za-z0-9_.-]{{1,253}}))
-    (?::\d{{1,5}})?(?:[/?#]{_PATH}{{0,4096}})?)"""
+    (?::\d{{1,5}})?(?:[/?#]{_PATH_NC}{{0,4096}}+(?:[,;]{_NEXT_URL}{_PATH_NC}{{0,4096}}+){{0,256}}+)?)"""
 _SURL = rf"""(?P<surl>(?P<shost>{_DOMAIN}|{_IPV4})(?::\d{{1,5}})?/{_PATH}{{1,4096}})"""
 _EMAIL = rf"""(?P<email>[A-Za-z0-9_%+-][A-Za-z0-9._%+-]{{0,63}}+@(?P<ehost>{_DOMAIN}|\[{_IPV4}\]))(?![A-Za-z0-9_-])"""
-_IP = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
+# An address followed by a path ("1.2.3.4/x/y.sh", "1.2.3.4:8080/gate") is left to
+# the scheme-less URL pattern; "/24" is a CIDR prefix.
+_IP = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d|(?::\d{{1,5}})?/(?!\d{{1,2}}(?!\d)){_PATH})"""
 _MAC = r"""(?P<mac>[0-9A-Fa-f]{2}(?P<macsep>[:-])(?:[0-9A-Fa-f]{2}(?P=macsep)){4}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-]|\.\w)"""
 _FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}+(?:\.[A-Za-z0-9_-]{{1,40}}+){{0,3}}\.(?i:{_EXT}))(?![\w-]|\.[A-Za-z0-9])"""
 _DOM = rf"""(?P<domain>{_DOMAIN})\.?(?![\w-]|\.[A-Za-z0-9])"""
@@ -74,13 +86,16 @@ _HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|H
 _SEG = r"""[^\\\s"<>|\x01]+"""
 _REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:\ (?!HK){_SEG}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG})?)"""
 _WSEG = r"""[^\\/:*?"<>|\s\x01]+"""
-_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%)\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG})"""
+_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG})"""
 _USEG = r"[A-Za-z0-9._-]+"
 _UPATH = rf"""(?P<upath>(?<=[\s"'\x01])~?/(?:{_USEG}(?:\ {_USEG}){{0,8}}/){{1,64}}{_USEG})"""
 _HEX = r"""(?P<hex>(?:0x)?[0-9A-Fa-f]{32,128})(?![0-9A-Za-z])"""
 _SSDEEP = r"""(?P<ssdeep>\d{1,10}:[A-Za-z0-9/+]{3,64}:[A-Za-z0-9/+]{3,64})(?![A-Za-z0-9/+:])"""
-_IPV6 = r"""(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}+(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:.])"""
-_CVE = r"""(?P<cve>(?i:cve)[-_ ]?(?P<cvey>\d{4})[-_ ](?P<cven>\d{4,7}))(?!\d)"""
+_IPV6 = r"""(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}+(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?)(?![\w:]|\.\w)"""
+#: Hyphens as word processors write them: U+2010-U+2015 (non-breaking, en and em
+#: dashes …) and the minus sign.
+_DASH = "-\u2010-\u2015\u2212"
+_CVE = rf"""(?P<cve>(?i:cve)[{_DASH}_ ]?(?P<cvey>\d{{4}})[{_DASH}_ ](?P<cven>\d{{4,7}}))(?!\d)"""
 _ASN = r"""(?P<asn>(?:ASN?|asn|Asn)\ ?(?P<asnum>\d{1,10})|[Aa]s(?P<asnum2>\d{1,10}))(?![\w])"""
 _XMR = r"""(?P<xmr>[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?![A-Za-z0-9])"""
 _BTC = r"""(?P<btc>[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?i:bc1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71})(?![A-Za-z0-9])"""
@@ -88,7 +103,9 @@ _UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za
 
 _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPATH, _UA, _CVE,
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
-_ORDER_INNER = [_EMAIL, _IP, _DOM, _HEX]
+# Inside a URL's path an address is one part of it ("/ip-address/1.2.3.4/info").
+_IP_INNER = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
+_ORDER_INNER = [_EMAIL, _IP_INNER, _DOM, _HEX]
 
 # Every observable has, near its start, a '.', ':' or '@' (before any '/', '\\' or
 # bracket), or is a long alphanumeric run (hashes, wallets), a CVE or AS number, a
@@ -103,7 +120,7 @@ _GUARD = (
     # [IPv4]) right after its first label.
     r"(?=[^\s\x01/\[\](){}<>\"',;|\\.:@]{0,80}+(?:[.:]|@(?:[A-Za-z0-9_-]{1,63}\.|\[))"
     r"|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
-    r"|HK|%[A-Za-z_]{2,30}%|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
+    r"|HK|%[A-Za-z_]{2,30}%|\\\\[A-Za-z0-9]|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
 ATOMS = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)

@@ -93,6 +93,27 @@ def _lead(text: str, start: int) -> int:
     return s
 
 
+#: After ``\\.``: a segment that ends at another backslash (``HKU\\.DEFAULT\\Software``).
+_DOT_SEGMENT = compile_cached(r"\.[^\s\\/]{0,255}\\+(?![._\\])")
+#: A path separator: a backslash that does not escape a dot or an underscore.
+_SEPARATOR = compile_cached(r"\\+(?![._\\])")
+
+
+def _in_path(text: str, start: int, end: int) -> bool:
+    """Whether the backslashes ``text[start:end]`` (before a ``.``) separate path parts.
+
+    ``evil\\.com`` is an escaped dot; ``HKU\\.DEFAULT\\Software`` and
+    ``C:\\Users\\bob\\.ssh`` are a registry key and a path whose next part starts
+    with a dot: another separator follows the dotted part, or comes before it in
+    the same token.
+    """
+    if _DOT_SEGMENT.match(text, end):
+        return True
+    before = text[max(0, start - 256) : start]
+    token = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t")) + 1
+    return _SEPARATOR.search(before, token) is not None
+
+
 def _edits(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
     add = edits.append
@@ -119,7 +140,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             add((start, end, "."))
     for m in _BSLASH.finditer(text):
         start, end = m.span()
-        if start and text[start - 1] in _ALNUM and end + 1 < n and text[end + 1] in _ALNUM:
+        if start and text[start - 1] in _ALNUM and end + 1 < n and text[end + 1] in _ALNUM and not _in_path(text, start, end):
             add((start, end, ""))
     for m in _SPAT.finditer(text):
         start, end = m.span()

@@ -47,8 +47,8 @@ _SPECIAL_CHARS = compile_cached(
 _EXTRAS = tuple(
     compile_cached(p)
     for p in (
-        r"CVE[-_ ]?\d",
-        r"cve[-_ ]?\d",
+        "CVE[-_ \u2010-\u2015\u2212]?\\d",
+        "cve[-_ \u2010-\u2015\u2212]?\\d",
         r"AS[N ]? ?\d",
         r"as[n ]? ?\d",
         r"-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-",
@@ -65,7 +65,7 @@ _MAX_LOOK = 256
 #: (at most 256 characters). Atomic, so a step either happens whole or not at all.
 _STEP = r"(?>[ \t\xa0]{0,8})(?![\n\r]|\Z)(?>[^\s]{0,256})"
 _STEPS = {k: compile_cached(f"(?:{_STEP}){{0,{k}}}+") for k in (1, 3, 4)}
-_TOKEN_STEPS = {k: compile_cached(f"(?P<tok>(?>[^\\s]{{0,256}}))(?:{_STEP}){{0,{k}}}+") for k in (0, 1, 3, 4)}
+_TOKEN_STEPS = {k: compile_cached(f"(?P<tok>(?>[^\\s]{{0,256}}))(?:{_STEP}){{0,{k}}}+") for k in (0, 1, 2, 3, 4)}
 
 
 #: How far a walk to the left can go: one token and three more steps.
@@ -327,7 +327,8 @@ def _marks(text: str, raw: bytes) -> list[tuple[int, int]]:
                 append((tok.left(p, 3), tok.right(m.end(), 3)))
                 covered = spans[-1][1]
             else:
-                start, _, wide_end = tok.widen(p, 0, 1)
+                # "CVE 2021 44228", "AS 13335": the number may be two tokens on.
+                start, _, wide_end = tok.widen(p, 0, 2)
                 append((start, wide_end))
     return spans
 
