@@ -70,6 +70,10 @@ class Passage:
     furniture: bool
     #: A table row the splitter took for prose (AsciiDoc / Markdown cells: "|a |b |c").
     tabular: bool = False
+    #: A bibliographic reference or footnote ("Bloomberg, 10 March 2011, <http://...>
+    #: [Accessed 18 May 2011]"), or anything under a "References" heading: what it
+    #: names is what was cited, not what the report says happened.
+    citation: bool = False
 
     @property
     def span(self) -> Span:
@@ -94,6 +98,29 @@ class _Lines:
         return start, end
 
 
+# A reference: an access or retrieval note, a quoted title followed by where and when it
+# appeared ("'Taiwan on High Alert', 9 April 2007", "'South Korea Cyber-attacked',
+# Bit-Tech, 4 March 2011"), or an author-year entry ("Waterman, Shaun. 2008.").
+_CITATION = compile_cached(
+    r"\[\s*Accessed\b|\bAccessed\s+(?:on\s+)?\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
+    r"\bRetrieved\s+(?:on\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]+|from\s+\S)|"
+    r"[\u201e\u201c\"\u2018'][^\u201e\u201c\u201d\"\u201f\n]{3,200}?[\u201f\u201d\"\u2019'],\s+"
+    r"(?:(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)(?:\d{1,2}\b|[A-Z][a-z]+\.?\s+\d|No\.|Vol\.|pp?\.|<|https?:)|"
+    r"\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)|"
+    r"^\s*[A-Z][\w'\u2019-]+,\s+(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w'\u2019-]*\.\s+(?:19|20)\d\d[a-z]?\.\s|"
+    # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
+    # and Richard Beeston, „MI5 Alert on ...").
+    r"^\s*\d{1,3}\s*(?:[A-Z][\w.'\u2019-]*,?\s+(?:and\s+)?){0,12}\u201e"
+)
+_REFERENCES_HEADING = compile_cached(
+    r"^\s*(?:\d+\.?\s+)?(?:References|Bibliography|Works\s+Cited|Endnotes|Footnotes|Literature)\s*:?\s*$", re.IGNORECASE
+)
+_URL = compile_cached(r"\b(?:https?|hxxps?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
+_AFTER_REFERENCES_HEADING = compile_cached(
+    r"^\s*(?:Appendix|Annex|Indicators\b|IOCs?\b|Acknowledge?ments?)", re.IGNORECASE
+)
+
+
 @functools.lru_cache(maxsize=2)
 def passages(text: str) -> tuple[Passage, ...]:
     """The text's sentences, each with its paragraph and a page-furniture flag.
@@ -115,6 +142,7 @@ def passages(text: str) -> tuple[Passage, ...]:
     paragraph = 0
     previous_end = 0
     in_related = False
+    in_references = False
     for sentence in sentences:
         gap = text[previous_end : sentence.span.start]
         if "\n" in gap and (gap.count("\n") >= 2 or sentence.kind != "sentence"):
@@ -132,7 +160,14 @@ def passages(text: str) -> tuple[Passage, ...]:
                 in_related = False
             else:
                 furniture = True
-        out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3))
+        if _REFERENCES_HEADING.match(body):
+            in_references = True
+        elif in_references and sentence.kind == "heading" and _AFTER_REFERENCES_HEADING.match(body):
+            in_references = False
+        # A reference is judged on the lines it stands on: a PDF splits one into pieces.
+        lines_text = text[line_start : max(sentence.span.end, min(line_end, line_start + 400))]
+        citation = in_references or bool(_CITATION.search(lines_text))
+        out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3, citation))
     return tuple(out)
 
 
@@ -187,7 +222,7 @@ _TARGET_CUE = compile_cached(
     r"(?:taken|exfiltrated|leaked|copied)\s+from|"
     r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
-    r"intelligence\s+(?:on|about)|surveil\w*|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
+    r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
     r"sen(?:t|d|ds|ding)\s+(?:[\w-]+\s+){0,6}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
@@ -305,7 +340,7 @@ _TOLD_BEFORE = compile_cached(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
 # Where the attack infrastructure sits is no target: "traffic came from compromised
 # servers in several countries, including Germany", "servers hosted in the Netherlands".
 _INFRASTRUCTURE_BEFORE = compile_cached(
-    r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|addresses|botnets?|"
+    r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|(?:zombie|hijacked)\s+computers|zombies|bots|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|addresses|botnets?|"
     r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:located|hosted|based|registered|rented)\s+)?(?:in|across|from)\s+"
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
     r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
@@ -324,7 +359,37 @@ _ACTOR_NOUN = (
     r"cyberespionage|cyber-espionage|agents?|officers?|programs?|nuclear|weapons|government's|leader)"
 )
 _SPONSOR_AFTER = compile_cached(
-    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b", re.IGNORECASE
+    # "North Korea's military hackers"; not "US Organizations in Large Campaigns", "the
+    # US as a potential adversary", "the Estonian incident brought cyber ...".
+    r"^(?:’s|'s)?\s*(?:(?!(?:in|on|at|to|for|against|from|by|as|with|into|organi[sz]ations?|compan(?:y|ies)|firms?|"
+    r"entit(?:y|ies)|institutions?|targets?|users|victims?|networks?|incidents?|attacks?|protests?|cases?|"
+    r"subjects?|interests?|spokes\w+)\b)[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b",
+    re.IGNORECASE,
+)
+#: Nouns that name an attacker only where the passage is about intrusions ("Russia's
+#: military" in a sentence on arms deals sponsors nothing).
+_WEAK_ACTOR_NOUN = compile_cached(
+    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?(?:state|cyber|regime|intelligence|military|nuclear|weapons|programs?|"
+    r"leader|government's|threat|espionage|efforts?)\b",
+    re.IGNORECASE,
+)
+_CYBER_CONTEXT = compile_cached(
+    r"\b(?:hack\w*|cyber\w*|attack\w*|intrusions?|malware|espionage|spy\w*|spies|phish\w*|breach\w*|compromis\w*|"
+    r"APT\d*s?|ransomware|exploit\w*|campaigns?|operations?|blam\w*|sanction\w*|indict\w*|tracked\s+as|actors?|groups?|operatives|operators|implants?|backdoors?|"
+    r"infiltrat\w*|steal\w*|stole\w*|attribut\w*|linked|crews?|units?|agents?|officers?|nation-state|"
+    r"(?:state|government)-(?:sponsored|backed))\b",
+    re.IGNORECASE,
+)
+# "intelligence related to Afghan, Tajik and Russian military subjects": a topic.
+_TOPIC_BEFORE = compile_cached(
+    r"\b(?:related\s+to|regarding|concerning|about|interested\s+in|on\s+the\s+subject\s+of)\s+"
+    r"(?:(?:the\s+)?[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}$",
+    re.IGNORECASE,
+)
+# "the Director-General of MI5": the service speaks here, it sponsors nothing.
+_OFFICIAL_OF_BEFORE = compile_cached(
+    r"\b(?:director(?:-general)?|head|chief|spokes(?:person|man|woman)|commissioner)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 _ACTOR_WORD = compile_cached(r"\b" + _ACTOR_NOUN + r"\b", re.IGNORECASE)
 _SPEAKS_AFTER = compile_cached(
@@ -363,6 +428,40 @@ _SECTOR_NOUN_AFTER = compile_cached(
     r"developers?|staff|employees|workers|personnel|professionals)\b",
     re.IGNORECASE,
 )
+# Between a cue and its object, what ends the cue's reach: a new clause or sentence ("the
+# Estonian attacks have encouraged the development of a NATO ..."), or the agent of a
+# passive ("accused of hacking into facilities by officials in Australia").
+_CLAUSE_BREAK = compile_cached(
+    r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b|"
+    r"\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?\s+[A-Z]|"
+    r"\b(?:has|have|had)\s+(?:been\s+)?(?!(?:expand|extend|includ|shift|spread|grow|mov|focus|turn|broaden|widen)\w*)"
+    r"\w+(?:ed|en|wn)\b"
+)
+# Where an attack comes from is no target: "an attack from Russia", "attacks from Chinese
+# ISPs", "routed through ISPs in the PRC".
+_ORIGIN_BEFORE = compile_cached(
+    r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via)\s+(?:\S+\s+){0,3}\(?$"
+)
+_FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
+_IMPERSONATION = compile_cached(r"(?i)impersonat|spoof|pos(?:ing|ed)\s+as|masquerad")
+# "protecting the organisations against indirect costs": defence, not attack.
+_DEFENCE_BEFORE = compile_cached(
+    r"\b(?:protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
+    r"immun\w*|insur\w*|shield\w*|warn\w*|prepar\w*)\b(?:\s+\S+){0,6}\s*$",
+    re.IGNORECASE,
+)
+# An organisation's name used for its product: "Microsoft Windows", "Palo Alto Networks
+# AutoFocus service", "a Symantec product", "spoofed CNN pages", "Google DNS servers".
+_PRODUCT_AFTER = compile_cached(
+    r"^(?:['’]s)?\s+(?:(?:(?-i:[A-Z])[\w.-]*\s+){0,3}?(?:products?|software|folders?|services?|platforms?|telemetry|"
+    r"clients?|pages?|search(?:es)?|browsers?|cloud|DNS|accounts?|tools?|detections?|engines?|updates?|installers?|"
+    r"binar(?:y|ies)|documents?|apps?|applications?|vulnerabilit(?:y|ies)|flaws?|patch(?:es)?|APIs?|SDKs?|"
+    r"certificates?|logins?|portals?|utilit(?:y|ies)|suites?|plugins?|extensions?|firmware)\b|"
+    r"(?-i:Windows|Office|Exchange|Outlook|Azure|Drive|Docs|Chrome|Cloud|IIS|SharePoint|OneDrive|Word|Excel|Gmail|"
+    r"Play|Connected|AutoFocus|WildFire|Defender|Internet\s+Explorer|Acrobat|Reader|Flash|Java|Teams|Edge|Safari|"
+    r"Workspace|Sheets|Forms|Sites)\b)",
+    re.IGNORECASE,
+)
 _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
 
 # Capitalised phrases that name an organisation: "Ministry of Unification",
@@ -392,6 +491,16 @@ _ORG_APPOSITIVE = compile_cached(
 )
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
+)
+
+
+# A currency ("US$20,000", "US $30,000") or a sea or strait named after a country.
+_NOT_A_PLACE_AFTER = compile_cached(r"\s?\$|\s+(?:Sea|Ocean|Straits?|Gulf)\b")
+_NOT_A_SECTOR_WORD = compile_cached(r"(?i:utilit(?:y|ies)|media)")
+_NOT_A_SECTOR_BEFORE = compile_cached(
+    r"\b(?:hacking|system|software|network|admin(?:istration|istrative)?|command-line|security|compression|"
+    r"password|remote|legitimate|open-source|storage|removable|backup|optical|installation|recording|portable)\s+$",
+    re.IGNORECASE,
 )
 
 
@@ -428,6 +537,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         if entry.form in ("capital", "city", "subdivision") and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
             continue  # "Washington Post", "Moscow Exchange"
+        if _NOT_A_PLACE_AFTER.match(text, phrase.end):
+            continue  # "US$20,000", "the South China Sea", "the Taiwan Strait"
         if entry.form in ("capital", "city", "subdivision") and text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith(
             "university of"
         ):
@@ -450,6 +561,10 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
+        if _NOT_A_SECTOR_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _NOT_A_SECTOR_WORD.fullmatch(
+            phrase.surface
+        ):
+            continue  # "hacking utilities", "removable storage media": tools and things, not sectors
         if (
             sectors.needs_sector_noun(phrase.surface)
             and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80])
@@ -560,6 +675,7 @@ def _role(
     local_end: int,
     previous: tuple[_Hit, str, int] | None,
     actor_context: bool = True,
+    cyber_context: bool = True,
 ) -> str:
     before = sentence[max(0, local_start - _WINDOW) : local_start]
     after = sentence[local_end : local_end + _WINDOW]
@@ -579,7 +695,12 @@ def _role(
     if hit.kind in ("country", "region") and re.search(r"\banti-$", near, re.IGNORECASE):
         return "mention"  # "an anti-Israel message" is about Israel, not against it
     if hit.kind == "organization" and hit.form == "intelligence":
-        return "sponsor"
+        if _OFFICIAL_OF_BEFORE.search(near):
+            return "source"
+        # "The PLA Air Force is the third largest air force": a service, but no attacker here.
+        return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
+    if hit.kind == "sector" and hit.value == "Social networks" and re.search(r"\b(?:on|via|through|using)\s+$", near):
+        return "mention"  # "the targeted individual on social media": a channel, not a sector hit
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
     ):
@@ -608,6 +729,8 @@ def _role(
         and _SOURCE_AFTER.match(after)
     ):
         return "source"
+    if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
+        return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
     if _SPONSOR_BEFORE.search(near) and actor_context:
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
         # "links to CISA products" in a list of resources is not one.
@@ -617,6 +740,8 @@ def _role(
         and hit.form not in ("city", "subdivision")  # "Shanghai's hackers" sponsor no state
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
+        and cyber_context
+        and not _TOPIC_BEFORE.search(near)
     ):
         # "Poland's military counterintelligence service ... said": a source, not a sponsor.
         return "source" if _SPEAKS_AFTER.match(after) else "sponsor"
@@ -641,9 +766,21 @@ def _role(
         opens_list = re.search(r"(?:victims?|names|organi[sz]ations|companies|targets)$", cue.group(0), re.IGNORECASE)
         between_checked = re.sub(r"^\s*:", "", between) if opens_list else between
         lead = before[: cue.start()]
-        if _NEGATED_CUE.search(lead[-60:]) or _ADVICE.search(lead) or _NEGATED_AFTER.match(after):
+        if (
+            _NEGATED_CUE.search(lead[-60:])
+            or _ADVICE.search(lead)
+            or _NEGATED_AFTER.match(after)
+            or (cue.group(0).lower() == "against" and _DEFENCE_BEFORE.search(lead[-80:]))
+        ):
             pass
-        elif not re.search(r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b", between_checked):
+        elif hit.kind == "organization" and _IMPERSONATION.match(cue.group(0)):
+            return "mention"  # an impersonated brand ("spoofed CNN pages") is a lure, not a victim
+        elif (
+            not _CLAUSE_BREAK.search(between_checked)
+            # "data stolen from X and from Y": a cue that takes "from" continues its list.
+            and (cue.group(0).lower().endswith("from") or not _ORIGIN_BEFORE.search(between_checked))
+            and not (re.search(r",\s*(?:the\s+)?$", between) and _FINITE_VERB_AFTER.match(after))
+        ):
             if hit.kind == "region" and hit.value == "worldwide":
                 return "mention"
             if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(after):
@@ -663,6 +800,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     hits = _find_hits(text, actors)
     items = passages(text)
     named = ActorIndex(actors)
+    urls = SpanSet(m.span() for m in _URL.finditer(text))
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     victim_table = False
@@ -682,6 +820,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             columns = sentence.split("|") or [""]
         previous: tuple[_Hit, str, int] | None = None
         actor_context: bool | None = None
+        cyber_context = True
         while position < len(hits) and hits[position].start < span.start:
             position += 1
         cursor = position
@@ -689,8 +828,9 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             hit = hits[cursor]
             cursor += 1
             local_start, local_end = hit.start - span.start, hit.end - span.start
-            if passage.furniture:
-                role = "location" if hit.kind in ("country", "region") else "mention"
+            if passage.furniture or passage.citation or urls.overlaps(hit.start, hit.end):
+                # Page furniture, a reference, or a word inside a link ("/phishing-against-government").
+                role = "location" if hit.kind in ("country", "region") and not passage.citation else "mention"
             elif (
                 table_row
                 and not header
@@ -702,7 +842,12 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             else:
                 if actor_context is None:
                     actor_context = bool(_ACTOR_WORD.search(sentence)) or named.names_any(span)
-                role = _role(hit, sentence, local_start, local_end, previous, actor_context)
+                    cyber_context = bool(_CYBER_CONTEXT.search(sentence)) or named.names_any(span)
+                role = _role(hit, sentence, local_start, local_end, previous, actor_context, cyber_context)
+                if role in ("target", "victim") and hit.kind == "organization" and hit.form != "heuristic" and (
+                    _PRODUCT_AFTER.match(text[hit.end : hit.end + 120])
+                ):
+                    role = "mention"  # the product's name runs on past a line break ("Microsoft\nWord")
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
         # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one
@@ -840,7 +985,7 @@ def extract_attributions(
     items = passages(text)
     actor_index = ActorIndex(actors)
     for hit, role, passage, index in _hits_with_roles(text, tuple(actors)):
-        if role != "sponsor" or passage.furniture:
+        if role != "sponsor" or passage.furniture or passage.citation:
             continue
         actor_ids = actor_index.for_passage(index, items)
         if hit.kind == "organization":
@@ -851,7 +996,7 @@ def extract_attributions(
         elif hit.kind == "country":
             add("country", hit.value, hit.start, hit.end, actor_ids)
     for index, passage in enumerate(items):
-        if passage.furniture:
+        if passage.furniture or passage.citation:
             continue
         span = passage.span
         sentence = text[span.start : span.end]
