@@ -95,7 +95,13 @@ def _day_before(published: dt.date, month: int, day: int) -> dt.date | None:
 #: A parenthesised group of author-year citations: "(Tkacik 2007)", "(Appel 2004; Cooper
 #: 2006)", "(Annual Report to Congress 2007; see also Wortzel 2007)". Each part starts
 #: with a capital (or "see also") and ends with its year.
-_CITATION_GROUP = compile_cached(r"\((?:\s*(?:see\s+also\s+|cf\.\s+)?[A-Z][^();]{0,120}?,?\s+(?:19|20)\d\d[a-z]?\s*(?:;|(?=\))))+\)")
+#: A group cut off by the end of the passage ("(Appel 2004; Cooper 2006;" at a PDF line
+#: break) is one too.
+_CITATION_GROUP = compile_cached(
+    r"\((?:\s*(?:see\s+also\s+|cf\.\s+)?[A-Z][^();]{0,120}?,?\s+(?:19|20)\d\d[a-z]?\s*(?:;|(?=\))|(?=\s*\Z)))+(?:\)|\s*\Z)"
+)
+#: A link: a date in it ("/2022-2023.", "/2010/06/") is part of an address.
+_URL = compile_cached(r"\b(?:https?|hxxps?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
 def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
@@ -106,6 +112,8 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     """
     out: list[DateMention] = []
     taken = SpanSet(m.span() for m in _CITATION_GROUP.finditer(text)) if "(" in text else SpanSet()
+    for link in _URL.finditer(text):
+        taken.add(*link.span())
 
     def add(start: int, end: int, date: str, precision: str, resolved: bool) -> None:
         if taken.overlaps(start, end):
@@ -206,7 +214,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
-    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
+    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
@@ -216,6 +224,20 @@ _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|a
 _UNTIL = compile_cached(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?)\s+(?:\w+\s+){0,2}$"
+)
+#: What a range or a "since" must stand near to date an activity.
+_ACTIVITY = compile_cached(
+    r"\b(?:attack\w*|activ\w*|campaigns?|operat\w*|intrusions?|malware|groups?|actors?|hack\w*|target\w*|"
+    r"compromis\w*|exploit\w*|conduct\w*|spread\w*|infect\w*|phish\w*|breach\w*|espionage|botnets?|ransomware|"
+    r"threats?|APT\d*|spy\w*|spies|steal\w*|stole|us(?:e|es|ed|ing)|deploy\w*|seen|observed|track\w*|"
+    r"develop\w*|distribut\w*|waves?|spam\w*|exfiltrat\w*|C2|C&C|domains?|servers?|resolv\w*|regist\w*|samples?|"
+    r"variants?|versions?|backdoors?|trojans?|RATs?|worms?|tools?|toolkits?|implants?|infrastructure|emerg\w*|"
+    r"appear\w*|around|exist\w*|monitor\w*|investigat\w*|incidents?|victims?|lures?|emails?|delivered|"
+    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+)\b|\bsince\s+at\s+least\b",
+    re.IGNORECASE,
+)
+_GENERIC_TODAY = compile_cached(
+    r",?\s+(?:with\b|(?:[\w-]+\s+){0,2}(?:are|is|can|do|does|remain|remains|continue|continues)\b)", re.IGNORECASE
 )
 _FUTURE = compile_cached(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
@@ -237,21 +259,26 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
     date = replace(date, start=date.start - lo, end=date.end - lo)
     others = [replace(o, start=o.start - lo, end=o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
     before = sentence[: date.start]
-    if _SINCE.search(before[-40:]):
+    if _UNTIL.search(before[-20:]) and date.surface.lower() in ("today", "now"):
+        return None  # "have been going on since June 2014 and continue through today": no end
+    # "He was Head of the Centre from 1984 to 1991", "an increase of 9% per year since
+    # 1996": a range or a start dates an activity only near words of one.
+    active = bool(_ACTIVITY.search(sentence))
+    if active and _SINCE.search(before[-40:]):
         if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and not any(
             o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others
         ):
             return None  # "from 2019" without an end is not a start of activity
         return "activity-start", 0.9
-    if _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
+    if active and _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
         return "activity-end", 0.8
     # "between March 2019 and June 2020": the first date starts the activity, the second ends it.
-    if re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and any(
+    if active and re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and any(
         o.start > date.end and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[date.end : o.start], re.I)
         for o in others
     ):
         return "activity-start", 0.8
-    if re.search(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", before[-20:], re.I) and any(
+    if active and re.search(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", before[-20:], re.I) and any(
         o.end < date.start
         and re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", sentence[max(0, o.start - 30) : o.start], re.I)
         and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[o.end : date.start], re.I)
@@ -316,7 +343,7 @@ def extract_events(
     )
     target_starts = [t.span.start for t in targeted]
     for index, passage in enumerate(items):
-        if passage.furniture or passage.kind in ("heading", "table") or passage.tabular:
+        if passage.furniture or passage.citation or passage.kind in ("heading", "table") or passage.tabular:
             continue
         span = passage.span
         sentence = text[span.start : span.end]
@@ -336,6 +363,8 @@ def extract_events(
                 continue
             if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
                 continue
+            if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
+                continue  # "Today they are used for research": nowadays, not a date
             nearby = by_start[
                 bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
                     starts, date.end + _TRIGGER_REACH

@@ -443,7 +443,6 @@ _ORIGIN_BEFORE = compile_cached(
     r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via)\s+(?:\S+\s+){0,3}\(?$"
 )
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
-_IMPERSONATION = compile_cached(r"(?i)impersonat|spoof|pos(?:ing|ed)\s+as|masquerad")
 # "protecting the organisations against indirect costs": defence, not attack.
 _DEFENCE_BEFORE = compile_cached(
     r"\b(?:protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
@@ -773,8 +772,6 @@ def _role(
             or (cue.group(0).lower() == "against" and _DEFENCE_BEFORE.search(lead[-80:]))
         ):
             pass
-        elif hit.kind == "organization" and _IMPERSONATION.match(cue.group(0)):
-            return "mention"  # an impersonated brand ("spoofed CNN pages") is a lure, not a victim
         elif (
             not _CLAUSE_BREAK.search(between_checked)
             # "data stolen from X and from Y": a cue that takes "from" continues its list.
