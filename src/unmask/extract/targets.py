@@ -107,6 +107,8 @@ _CITATION = compile_cached(
     r"[\u201e\u201c\"\u2018'][^\u201e\u201c\u201d\"\u201f\n]{3,200}?[\u201f\u201d\"\u2019'],\s+"
     r"(?:(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)(?:\d{1,2}\b|[A-Z][a-z]+\.?\s+\d|No\.|Vol\.|pp?\.|<|https?:)|"
     r"\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)|"
+    r"[\u201f\u201d\"],\s+(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|"
+    r"\u201f,\s+[A-Z][\w.&'\u2019 -]{1,40}(?:,\s|\s*$)|"
     r"^\s*[A-Z][\w'\u2019-]+,\s+(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w'\u2019-]*\.\s+(?:19|20)\d\d[a-z]?\.\s|"
     # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
     # and Richard Beeston, „MI5 Alert on ...").
@@ -340,7 +342,7 @@ _TOLD_BEFORE = compile_cached(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
 # Where the attack infrastructure sits is no target: "traffic came from compromised
 # servers in several countries, including Germany", "servers hosted in the Netherlands".
 _INFRASTRUCTURE_BEFORE = compile_cached(
-    r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|(?:zombie|hijacked)\s+computers|zombies|bots|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|addresses|botnets?|"
+    r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|(?:zombie|hijacked)\s+computers|zombies|bots|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|(?:IP\s+|internet\s+)?address(?:es)?|botnets?|"
     r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:located|hosted|based|registered|rented)\s+)?(?:in|across|from)\s+"
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
     r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
@@ -432,20 +434,22 @@ _SECTOR_NOUN_AFTER = compile_cached(
 # Estonian attacks have encouraged the development of a NATO ..."), or the agent of a
 # passive ("accused of hacking into facilities by officials in Australia").
 _CLAUSE_BREAK = compile_cached(
-    r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before)\b|"
-    r"\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?\s+[A-Z]|"
+    r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before|stated|claimed|denied|argued|noted|alleg\w*)\b|"
+    r"\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?(?:\s+[A-Z]|\s+$)|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?!(?:expand|extend|includ|shift|spread|grow|mov|focus|turn|broaden|widen)\w*)"
     r"\w+(?:ed|en|wn)\b"
 )
 # Where an attack comes from is no target: "an attack from Russia", "attacks from Chinese
 # ISPs", "routed through ISPs in the PRC".
 _ORIGIN_BEFORE = compile_cached(
-    r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via)\s+(?:\S+\s+){0,3}\(?$"
+    r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via|belong(?:ed|s|ing)?\s+to|"
+    r"registered\s+to|owned\s+by|traced\s+(?:back\s+)?to)\s+(?:\S+\s+){0,3}\(?$"
 )
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
 # "protecting the organisations against indirect costs": defence, not attack.
 _DEFENCE_BEFORE = compile_cached(
-    r"\b(?:protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
+    r"\b(?:battle|lawsuits?|suits?|complaints?|protests?|confrontation|measures|countermeasures|sanctions|"
+    r"protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
     r"immun\w*|insur\w*|shield\w*|warn\w*|prepar\w*)\b(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
 )
@@ -455,7 +459,8 @@ _PRODUCT_AFTER = compile_cached(
     r"^(?:['’]s)?\s+(?:(?:(?-i:[A-Z])[\w.-]*\s+){0,3}?(?:products?|software|folders?|services?|platforms?|telemetry|"
     r"clients?|pages?|search(?:es)?|browsers?|cloud|DNS|accounts?|tools?|detections?|engines?|updates?|installers?|"
     r"binar(?:y|ies)|documents?|apps?|applications?|vulnerabilit(?:y|ies)|flaws?|patch(?:es)?|APIs?|SDKs?|"
-    r"certificates?|logins?|portals?|utilit(?:y|ies)|suites?|plugins?|extensions?|firmware)\b|"
+    r"certificates?|logins?|portals?|resolutions?|guidance|guidelines?|standards?|"
+    r"conferences?|summits?|frameworks?|utilit(?:y|ies)|suites?|plugins?|extensions?|firmware)\b|"
     r"(?-i:Windows|Office|Exchange|Outlook|Azure|Drive|Docs|Chrome|Cloud|IIS|SharePoint|OneDrive|Word|Excel|Gmail|"
     r"Play|Connected|AutoFocus|WildFire|Defender|Internet\s+Explorer|Acrobat|Reader|Flash|Java|Teams|Edge|Safari|"
     r"Workspace|Sheets|Forms|Sites)\b)",
@@ -689,8 +694,10 @@ def _role(
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
         return "location"
-    if hit.kind in ("country", "region") and _INFRASTRUCTURE_BEFORE.search(near):
-        return "location"
+    if hit.kind in ("country", "region") and (
+        _INFRASTRUCTURE_BEFORE.search(near) or re.search(r"\bback\s+to\s+(?:the\s+)?$", near, re.IGNORECASE)
+    ):
+        return "location"  # "servers in Germany", "send information back to Beijing"
     if hit.kind in ("country", "region") and re.search(r"\banti-$", near, re.IGNORECASE):
         return "mention"  # "an anti-Israel message" is about Israel, not against it
     if hit.kind == "organization" and hit.form == "intelligence":
@@ -698,8 +705,12 @@ def _role(
             return "source"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
         return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
-    if hit.kind == "sector" and hit.value == "Social networks" and re.search(r"\b(?:on|via|through|using)\s+$", near):
-        return "mention"  # "the targeted individual on social media": a channel, not a sector hit
+    if hit.kind == "sector" and (
+        re.search(r"\b(?:via|through)\s+(?:the\s+)?$", near)
+        or (hit.value == "Social networks" and re.search(r"\b(?:on|using)\s+$", near))
+        or re.match(r"\s+(?:adversar(?:y|ies)|rivals?|competitors?|enemies|opponents?)\b", after)
+    ):
+        return "mention"  # "the targeted individual on social media", "through media", "high-tech adversaries"
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
     ):
