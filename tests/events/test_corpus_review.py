@@ -1,0 +1,61 @@
+"""Classes of wrong events found by reading the analyses of real reports (the shared
+corpus); each sentence here is written for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from unmask.extract.events import extract_events, find_dates
+from unmask.model import Event, ExtractContext
+
+
+def _events(text: str, published: str = "2014-11-16") -> list[Event]:
+    return extract_events(text, context=ExtractContext(published=dt.date.fromisoformat(published)))
+
+
+def _found(text: str, published: str = "2014-11-16") -> set[tuple[str, str]]:
+    return {(e.kind, e.date) for e in _events(text, published)}
+
+
+def test_references_date_no_events() -> None:
+    text = (
+        "The ministry networks were breached in March 2011.\n"
+        "25 Jane Roe, \u201eSouth Korea Cyber-attacked\u201f, Bit-Tech, 4 March 2011, "
+        "<http://example.com/news/2011/03/04/x> [Accessed 18 May 2011].\n"
+        "Doe, John. 2008. Hackers Attack Iraq. Retrieved on March 20, 2008, from http://example.org/y.\n"
+    )
+    assert _found(text, "2011-06-01") == {("campaign", "2011-03")}
+
+
+def test_a_citation_group_cut_by_a_line_break_is_no_date() -> None:
+    text = "The ISP disbanded a large botnet (Keizer 2005; Smith 2006;"
+    assert find_dates(text) == []
+    assert _events(text) == []
+
+
+def test_a_date_inside_a_link_is_no_date() -> None:
+    text = "A summary of the attacks is available at https://example.com/research/analysis-2022-2023."
+    assert find_dates(text) == []
+
+
+def test_continuing_through_today_ends_nothing() -> None:
+    text = "The attacks have been going on since at least June 2014 and continue through today."
+    assert _found(text) == {("activity-start", "2014-06")}
+
+
+def test_today_as_nowadays_is_no_date() -> None:
+    assert _events("Today they are used for research in numerous areas, including malware analysis.") == []
+    assert _events("The formulations reflect their time; today, with all kinds of new technology, attacks grow.") == []
+    assert ("report", "2014-11-16") in _found("Today, the vendor released a report on the group.")
+
+
+def test_a_range_dates_an_activity_only_near_words_of_one() -> None:
+    assert _events("He was Head of the Centre from 1984 to 1991.") == []
+    assert _events("Spending grew by 9% per year since 1996.") == []
+    assert _found("The group was active from 2011 to 2013.") == {("activity-start", "2011"), ("activity-end", "2013")}
+    assert _found("It has been going on since at least 2010.") == {("activity-start", "2010")}
+
+
+def test_described_is_a_report() -> None:
+    text = "The new campaign uses malware related to the backdoor described earlier this week by a vendor."
+    assert {e.kind for e in _events(text, "2015-07-24")} == {"report"}
