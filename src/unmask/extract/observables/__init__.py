@@ -28,7 +28,7 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
-from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES
+from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES, TYPOGRAPHIC, TYPOGRAPHIC_RX
 from unmask.extract.observables.refang import Refanged, refang, refang_text
 from unmask.extract.observables.scan import FILLER, Compact, compact
 from unmask.extract.observables.validate import (
@@ -76,6 +76,10 @@ _INNER_HINT = compile_cached(
 _ENTITY = compile_cached(r"(?i)&(?:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
+
+
+def _ascii_punctuation(m: re.Match[str]) -> str:
+    return TYPOGRAPHIC[m.group()]
 
 
 def _trim(value: str) -> str:
@@ -525,7 +529,10 @@ def extract_observables(text: str, *, context: ExtractContext | None = None) -> 
         gc.disable()
     try:
         windows = compact(text)
-        ref = refang(windows.text)
+        ctext = windows.text
+        if not ctext.isascii():
+            ctext = TYPOGRAPHIC_RX.sub(_ascii_punctuation, ctext)
+        ref = refang(ctext)
         padded = " " + ref.text
         collector = _Collector(text, padded, ref, windows, judge, suffixes)
         collector.run(ATOMS, 0, len(padded))

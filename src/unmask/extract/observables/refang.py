@@ -9,6 +9,7 @@ later, on the URL itself; here only the punctuation is restored.
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass
 
@@ -42,13 +43,21 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 # "user at example dot com", "user [at] example dot com", "user/AT/example/DOT/com",
 # matched from the character before the "at" (where :data:`_AT_HINT` finds it): a
 # local-part character, up to three blanks, the "at" part, then the host.
-_DOT_WORD = r"[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/|[ \t]{0,3}[\[\(\{][ \t]{0,3}(?:dot|DOT|\.)[ \t]{0,3}[\]\)\}][ \t]{0,3}"
+_DOT_WORD = (
+    r"\.|[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/"
+    r"|[ \t]{0,3}[\[\(\{]{1,4}[ \t]{0,3}(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{0,4}[ \t]{0,3}"
+    r"|[ \t]{0,3}(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{1,4}[ \t]{0,3}"
+)
 _LOCAL_BEFORE = r"(?:(?<=[\w.+-])|(?<=[\w.+-][ \t])|(?<=[\w.+-][ \t]{2})|(?<=[\w.+-][ \t]{3}))"
+# The "at" part: a bare word (then the host needs a spelled-out dot, checked in
+# _spaced_edits), a bracketed word or "@" ("[ at ]", "{@}"), "/AT/", or a plain "@"
+# (when the host's dots are spelled out: "user@example dot com").
 _SPACED_EMAIL = compile_cached(
     rf"""(?P<at>
         [ \t](?:(?<=[\w.+-].)|(?<=[\w.+-][ \t].)|(?<=[\w.+-][ \t]{{2}}.))(?:at|AT)[ \t]{{1,3}}
-        |{_LOCAL_BEFORE}[\[\(\{{](?:at|AT)[ \t]{{0,3}}[\]\)\}}][ \t]{{0,3}}
-        |(?<=[\w.+-])/AT/)
+        |{_LOCAL_BEFORE}[\[\(\{{][ \t]{{0,3}}(?:at|AT|@)[ \t]{{0,3}}[\]\)\}}][ \t]{{0,3}}
+        |(?<=[\w.+-])/AT/
+        |{_LOCAL_BEFORE}@[ \t]{{0,3}})
     [A-Za-z0-9-]{{1,63}}
     (?:(?:{_DOT_WORD})[A-Za-z0-9-]{{1,63}}){{0,3}}
     (?:{_DOT_WORD})[A-Za-z]{{2,24}}
@@ -140,7 +149,13 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             add((start, end, "."))
     for m in _BSLASH.finditer(text):
         start, end = m.span()
-        if start and text[start - 1] in _ALNUM and end + 1 < n and text[end + 1] in _ALNUM and not _in_path(text, start, end):
+        if (
+            start
+            and text[start - 1] in _ALNUM
+            and end + 1 < n
+            and text[end + 1] in _ALNUM
+            and (text[end] == "_" or not _in_path(text, start, end))
+        ):
             add((start, end, ""))
     for m in _SPAT.finditer(text):
         start, end = m.span()
@@ -157,15 +172,22 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-_AT_HINT = compile_cached(r"[ \t/\[\(\{](?:at|AT)[ \t/\]\)\}]")
+# Where an "at" part can start: "␣at␣", "[at]", "/AT/", "[ at ]", "( @ )" (one
+# first-character set, so the scan is as fast as for the first three alone); and,
+# when the text spells out a dot somewhere, every "@".
+_AT_HINT = compile_cached(r"[ \t/\[\(\{](?:(?:at|AT)[ \t/\]\)\}]|(?<=[\[\(\{])[ \t]{1,3}(?:at|AT|@)[ \t\]\)\}])")
+_AT_SIGN = compile_cached("@")
+_SPELLED_DOT = ("dot ", "DOT ", "/DOT/")
 
 
 def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
     edits: list[tuple[int, int, str]] = []
     done = -1
     match = _SPACED_EMAIL.match
-    for hint in _AT_HINT.finditer(text):
-        p = hint.start()
+    scans = [_AT_HINT.finditer(text)]
+    if any(d in text for d in _SPELLED_DOT):
+        scans.append(_AT_SIGN.finditer(text))
+    for p in heapq.merge(*([m.start() for m in scan] for scan in scans)):
         if p < done:
             continue
         m = match(text, p)
@@ -193,7 +215,18 @@ def refang(text: str, *, spaced: bool | None = None) -> Refanged:
     """Refang ``text``; ``spaced`` also undoes ``user at example dot com`` (auto-detected)."""
     edits = _edits(text)
     if spaced is None:
-        spaced = " at " in text or " AT " in text or "/AT/" in text or "at]" in text or "at)" in text
+        spaced = (
+            " at " in text
+            or " AT " in text
+            or "/AT/" in text
+            or "at]" in text
+            or "at)" in text
+            or "at}" in text
+            or "AT]" in text
+            or "AT)" in text
+            or "AT}" in text
+            or (("dot " in text or "DOT " in text or "/DOT/" in text) and "@" in text)
+        )
     if spaced:
         edits.extend(_spaced_edits(text))
         edits.sort()
