@@ -74,6 +74,7 @@ _INNER_HINT = compile_cached(
 #: Quotes and angle brackets left HTML-escaped in text: they end a URL (a real URL
 #: percent-encodes them).
 _ENTITY = compile_cached(r"(?i)&(?:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
+_HEX_RUN = compile_cached(r"[0-9A-Fa-f]+")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
@@ -153,7 +154,7 @@ class _Collector:
         self.names: dict[str, tuple[bool, bool]] = {}
         #: (local part, host as written) -> (value, benign reasons), None when not an address.
         self.emails: dict[tuple[str, str], tuple[str, list[str]] | None] = {}
-        self.handlers: dict[str, Callable[[re.Match[str]], None]] = {
+        self.handlers: dict[str, Callable[[re.Match[str]], int | None]] = {
             "url": self.url,
             "surl": self.surl,
             "email": self.email,
@@ -281,37 +282,49 @@ class _Collector:
     def run(self, pattern: re.Pattern[str], pos: int, endpos: int) -> None:
         handlers = self.handlers
         other = self.other
-        for m in pattern.finditer(self.r, pos, endpos):
-            kind = m.lastgroup
-            handler = handlers.get(kind)  # type: ignore[arg-type]
-            if handler is not None:
-                handler(m)
-            else:
-                other(m, kind)
+        r = self.r
+        while True:
+            resume = None
+            for m in pattern.finditer(r, pos, endpos):
+                kind = m.lastgroup
+                handler = handlers.get(kind)  # type: ignore[arg-type]
+                if handler is None:
+                    other(m, kind)
+                elif (resume := handler(m)) is not None:
+                    # The match was cut short ('"http://a.com/x","ip":"1.2.3.4"'): scan
+                    # what it swallowed (a loop, not recursion: chains can be long).
+                    break
+            if resume is None:
+                return
+            pos = resume
 
-    def url(self, m: re.Match[str]) -> None:
+    def url(self, m: re.Match[str]) -> int | None:
         start, end = m.span("url")
         host_start, host_end = m.span("uhost")
         scheme = m.group("scheme").lower()
-        self._url(start, end, host_start, host_end, SCHEMES.get(scheme, scheme))
+        return self._url(start, end, host_start, host_end, SCHEMES.get(scheme, scheme))
 
-    def surl(self, m: re.Match[str]) -> None:
+    def surl(self, m: re.Match[str]) -> int | None:
         start, end = m.span("surl")
         host_start, host_end = m.span("shost")
-        self._url(start, end, host_start, host_end, "http")
+        return self._url(start, end, host_start, host_end, "http")
 
-    def _url(self, start: int, end: int, host_start: int, host_end: int, scheme: str) -> None:
+    def _url(self, start: int, end: int, host_start: int, host_end: int, scheme: str) -> int | None:
+        """Emit the URL ``[start, end)``; return where to scan again if it ended early."""
         r = self.r
         raw = r[start:end]
+        resume = None
         quote = r[start - 1]
         if quote in _QUOTES:
             cut = raw.find(quote)
             if cut >= 0:
                 raw = raw[:cut]
+                resume = start + cut
         if "&" in raw:
             entity = _ENTITY.search(raw)
             if entity is not None:
                 raw = raw[: entity.start()]  # HTML residue: '&quot;http://x.com/a&quot;'
+                resume = start + entity.start()
         if raw and raw[-1] in _TRIM_LAST:
             raw = _trim(raw)
         end = start + len(raw)
@@ -326,7 +339,7 @@ class _Collector:
                 raw = r[start : end + gap] + tail
                 end = end + gap + len(tail)
         if end <= host_start:
-            return
+            return resume
         if host_end > end:
             host_end = end
         userinfo = ""
@@ -339,7 +352,7 @@ class _Collector:
         if reasons is None:
             # Not a real host: look inside for anything else.
             self.run(INNER, start - 1, end)
-            return
+            return resume
         rest = r[host_end:end]
         if "\n" in rest:
             rest = _WRAP.sub("", rest)
@@ -351,6 +364,7 @@ class _Collector:
         self.emit("url", value, start, end, reasons)
         if host_end < end and _INNER_HINT.search(r, host_end, end):
             self.run(INNER, host_end, end)
+        return resume
 
     def email(self, m: re.Match[str]) -> None:
         start, end = m.span("email")
@@ -421,6 +435,11 @@ class _Collector:
     def fname(self, m: re.Match[str]) -> None:
         start, end = m.span("fname")
         name = m.group("fname")
+        dot = name.find(".")
+        if dot in _HASH_TYPES and _HEX_RUN.fullmatch(name, 0, dot):
+            # A sample named by its hash ("<sha256>.bin"): the hash too.
+            value = name[:dot].lower()
+            self.emit(_HASH_TYPES[dot], value, start, start + dot, self._value_reasons(value))
         if name[-2] == "." and name[-1].isupper():
             return  # "Ramsay.C", "Trojan.A": a variant letter, not a C source file
         product, is_domain = self._name_info(name)
@@ -473,6 +492,9 @@ class _Collector:
             digits = re.sub(r"[^0-9A-Fa-f]", "", raw).lower()
             self.emit("mac", ":".join(digits[i : i + 2] for i in range(0, 12, 2)), start, end)
         elif kind == "reg" or kind == "wpath" or kind == "upath":
+            quote = self.r[start - 1]
+            if quote in _QUOTES and quote in raw:
+                raw = raw[: raw.index(quote)]  # "'C:/x/a.exe');start" ends at its quote
             value = _trim(raw)
             end = start + len(value)
             if kind == "reg":
@@ -485,7 +507,8 @@ class _Collector:
                 if cut >= 0:
                     self.run(INNER, start + cut, end)
         elif kind == "ua":
-            self.emit("user_agent", raw, start, end)
+            value = raw.rstrip(".,;:")  # "… Safari/537.36." ends a sentence
+            self.emit("user_agent", value, start, start + len(value))
         elif kind == "cve":
             self.emit("cve", f"CVE-{m.group('cvey')}-{m.group('cven')}", start, end)
         elif kind == "asn":

@@ -33,8 +33,9 @@ FILE_EXTENSIONS = frozenset(
 # (both are zero-width: the order only changes how soon most positions are rejected).
 # (Typographic quotes and brackets are made ASCII before the pattern pass: see
 # ``TYPOGRAPHIC``. A non-Latin-1 character here would slow every position down.)
+# A hyphen between digits is one too: "1.2.3.4-1.2.3.9" is a range of two addresses.
 _B = (
-    r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]"
+    r"(?:[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]|(?<=\d)-(?=\d{1,3}\.\d{1,3}\.))"
     r"(?=[A-Za-z0-9~%/:]|\\\\[A-Za-z0-9])(?<![\w\-\s\x01]\.)"
 )
 #: Typographic quotes and brackets (“…”, ‘…’, «…», 「…」, full-width parentheses) and
@@ -101,7 +102,8 @@ _HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|H
 _SEG = r"""[^\\\s"<>|\x01]+"""
 _REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:\ (?!HK){_SEG}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG})?)"""
 _WSEG = r"""[^\\/:*?"<>|\s\x01]+"""
-_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG})"""
+_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG}
+    |[A-Za-z]:/(?:{_WSEG}(?:\ {_WSEG}){{0,8}}/){{0,64}}{_WSEG})"""
 _USEG = r"[A-Za-z0-9._-]+"
 _UPATH = rf"""(?P<upath>(?<=[\s"'\x01])~?/(?:{_USEG}(?:\ {_USEG}){{0,8}}/){{1,64}}{_USEG})"""
 _HEX = r"""(?P<hex>(?:0x)?[0-9A-Fa-f]{32,128})(?![0-9A-Za-z])"""

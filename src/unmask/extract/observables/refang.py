@@ -35,6 +35,7 @@ _BRACKET = compile_cached(
 )
 _CDOT = compile_cached(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
 _BSLASH = compile_cached(r"\\\\{0,15}(?=[._])")
+_ESCAPED_SLASH = compile_cached(r"(?<!\\)\\/")
 _SPAT = compile_cached(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
 _WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
@@ -157,6 +158,8 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             and (text[end] == "_" or not _in_path(text, start, end))
         ):
             add((start, end, ""))
+    for m in _ESCAPED_SLASH.finditer(text):
+        add((m.start(), m.end(), "/"))  # JSON: "http:\\/\\/example.com\\/x"
     for m in _SPAT.finditer(text):
         start, end = m.span()
         s = _lead(text, start)
