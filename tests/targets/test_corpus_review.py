@@ -135,3 +135,12 @@ def test_an_intelligence_service_speaks_through_its_head() -> None:
 def test_a_service_with_no_intrusion_in_sight_sponsors_nothing() -> None:
     text = "The People's Liberation Army Air Force is the third largest air force in the world."
     assert not [a for a in extract_attributions(text) if a.kind == "sponsor"]
+
+
+def test_a_cue_does_not_reach_across_table_cells() -> None:
+    text = (
+        "[options=\"header\"]\n|===\n|IP |Domain |Hosting provider |First seen |Details\n"
+        "|`192.0.2[.]145` |N/A |Contabo GmbH |2020-05-20 |C&C server of the backdoor (compromised VPS).\n"
+        "|`192.0.2[.]146` |N/A |Contabo GmbH |2022-08-03 |C&C server of the backdoor (compromised VPS).\n|===\n"
+    )
+    assert ("organization", "Contabo GmbH") not in _targeted(text)

@@ -683,6 +683,10 @@ def _role(
 ) -> str:
     before = sentence[max(0, local_start - _WINDOW) : local_start]
     after = sentence[local_end : local_end + _WINDOW]
+    if "|" in before or "|" in after:
+        # A table cell is read on its own: "|compromised VPS |Contabo GmbH |" names no victim.
+        before = before[before.rfind("|") + 1 :]
+        after = after.split("|", 1)[0]
     near = before[-120:]  # enough for "principal threat researcher with the ..."
     # A list continues the role of its first member ("from the NSA, FBI and State Department").
     if previous is not None:
