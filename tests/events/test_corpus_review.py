@@ -59,3 +59,14 @@ def test_a_range_dates_an_activity_only_near_words_of_one() -> None:
 def test_described_is_a_report() -> None:
     text = "The new campaign uses malware related to the backdoor described earlier this week by a vendor."
     assert {e.kind for e in _events(text, "2015-07-24")} == {"report"}
+
+
+def test_a_theme_or_a_quoted_subject_is_no_event_date() -> None:
+    anniversary = "Members are being targeted by malware attacks that use the March 10 uprising anniversary as a theme."
+    assert _events(anniversary, "2015-03-20") == []
+    subject = "On March 5 2015, an email with the subject line \u201c10th March 2015 campaign for Tibet\u201d was sent to them."
+    assert _found(subject, "2015-03-20") == {("campaign", "2015-03-05")}
+
+
+def test_what_researchers_discovered_is_reported() -> None:
+    assert _found("The figure shows a network scheme we discovered in 2013.") == {("report", "2013")}

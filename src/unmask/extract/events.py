@@ -216,6 +216,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
     ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
+    ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
     ("campaign", compile_cached(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked)\b", re.I), 1.0),
@@ -238,6 +239,11 @@ _ACTIVITY = compile_cached(
 )
 _GENERIC_TODAY = compile_cached(
     r",?\s+(?:with\b|(?:[\w-]+\s+){0,2}(?:are|is|can|do|does|remain|remains|continue|continues)\b)", re.IGNORECASE
+)
+#: A date that names a theme or a title, not when something happened.
+_THEME_AFTER = compile_cached(r"[\s-]+(?:[\w-]+\s+){0,2}?(?:anniversary|commemorations?|memorial|holiday|-?themed?)\b", re.IGNORECASE)
+_QUOTED_TITLE_BEFORE = compile_cached(
+    r"\b(?:subject(?:\s+line)?|titled?|named|called|headlined|filename)\s*:?\s*[“\"‘][^”\"’]*$", re.IGNORECASE
 )
 _FUTURE = compile_cached(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
@@ -365,6 +371,8 @@ def extract_events(
                 continue
             if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
                 continue  # "Today they are used for research": nowadays, not a date
+            if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
+                continue  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
             nearby = by_start[
                 bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
                     starts, date.end + _TRIGGER_REACH
