@@ -51,6 +51,21 @@ def test_crlf_and_nul_are_normalised() -> None:
     assert doc.text == "line one\nline two\nthree\n"
 
 
+def test_unicode_line_and_paragraph_separators_are_line_ends() -> None:
+    data = "Title\u2029First line\u2028second line\x85third.".encode()
+    assert parse_bytes(data, source="x.txt").text == "Title\n\nFirst line\nsecond line\nthird."
+
+
+def test_events_survive_unicode_line_separators() -> None:
+    from unmask.pipeline import analyze
+
+    lines = ["Advertisement", "Photo: a caption under the picture (Reuters)",
+             "On 4 March 2025 the ministry said that APT29 had breached its mail server."]
+    expected = analyze(parse_bytes("\n".join(lines).encode(), source="a.txt")).events
+    got = analyze(parse_bytes("\u2028".join(lines).encode(), source="b.txt")).events
+    assert expected and [(e.kind, e.date) for e in got] == [(e.kind, e.date) for e in expected]
+
+
 @pytest.mark.parametrize("data", [b"\x00", b"\x00\x00 \n\x00", b"\x01\x02\x03"])
 def test_only_control_characters_is_empty(data: bytes) -> None:
     with pytest.raises(EmptyDocumentError):

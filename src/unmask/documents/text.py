@@ -115,9 +115,18 @@ def _western(data: bytes) -> str | None:
 
 
 def clean_text(text: str) -> str:
-    """Normalise line ends to ``\\n`` and drop NUL and other C0 control characters."""
+    """Normalise line ends to ``\\n`` and drop NUL and other C0 control characters.
+
+    Unicode's own breaks count too: LINE SEPARATOR and NEXT LINE end a line,
+    PARAGRAPH SEPARATOR a paragraph (the extractors read lines and paragraphs).
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text = text.translate(_UNICODE_BREAKS)
     return _CONTROL.sub("", text)
+
+
+_UNICODE_BREAKS = {0x2028: "\n", 0x85: "\n", 0x2029: "\n\n"}
 
 
 def _markup(text: str, lower_name: str) -> str | None:
