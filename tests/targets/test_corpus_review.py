@@ -144,3 +144,9 @@ def test_a_cue_does_not_reach_across_table_cells() -> None:
         "|`192.0.2[.]146` |N/A |Contabo GmbH |2022-08-03 |C&C server of the backdoor (compromised VPS).\n|===\n"
     )
     assert ("organization", "Contabo GmbH") not in _targeted(text)
+
+
+def test_funding_and_spokesmen_are_no_sponsorship() -> None:
+    assert not _attributed("Arpanet, a precursor of the modern internet, was heavily funded by the US military.")
+    assert ("country", "US") not in _attributed("It was the work of private hackers, although US military spokesmen did not say.")
+    assert ("country", "RU") in _attributed("The hackers were funded by the Russian military.")

@@ -745,7 +745,7 @@ def _role(
         return "source"
     if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
         return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
-    if _SPONSOR_BEFORE.search(near) and actor_context:
+    if _SPONSOR_BEFORE.search(near) and actor_context and cyber_context:
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
         # "links to CISA products" in a list of resources is not one.
         return "sponsor"
@@ -758,7 +758,8 @@ def _role(
         and not _TOPIC_BEFORE.search(near)
     ):
         # "Poland's military counterintelligence service ... said": a source, not a sponsor.
-        return "source" if _SPEAKS_AFTER.match(after) else "sponsor"
+        speaks = _SPEAKS_AFTER.match(after) or re.match(r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?spokes", after, re.IGNORECASE)
+        return "source" if speaks else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
     if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,6}$", near, re.IGNORECASE):
