@@ -150,3 +150,9 @@ def test_funding_and_spokesmen_are_no_sponsorship() -> None:
     assert not _attributed("Arpanet, a precursor of the modern internet, was heavily funded by the US military.")
     assert ("country", "US") not in _attributed("It was the work of private hackers, although US military spokesmen did not say.")
     assert ("country", "RU") in _attributed("The hackers were funded by the Russian military.")
+
+
+def test_the_object_of_an_attack_is_no_sponsor() -> None:
+    text = "Patriotic Chinese hackers defaced dozens of US military and computer industry websites."
+    assert _attributed(text) == {("country", "CN")}
+    assert ("country", "KP") in _attributed("It is good to see action taken against DPRK threat actors.")

@@ -466,6 +466,19 @@ _PRODUCT_AFTER = compile_cached(
     r"Workspace|Sheets|Forms|Sites)\b)",
     re.IGNORECASE,
 )
+# The object of a targeting verb: "defaced dozens of US military and industry websites" -
+# the place is the victim's, not the attacker's.
+_OBJECT_OF_CUE = compile_cached(
+    r"\b(?:defac(?:ed|ing)|breach(?:ed|ing)|hack(?:ed|ing)\s+into|target(?:ed|ing|s)?|compromis(?:ed|ing)|"
+    r"infiltrat(?:ed|ing)|attack(?:ed|ing)|against|spy(?:ing)?\s+on)\s+(?:(?!by\b|from\b|behind\b)[\w-]+\s+){0,3}$",
+    re.IGNORECASE,
+)
+# ... but "action taken against DPRK threat actors" still names the actors' state.
+_STRONG_ACTOR_AFTER = compile_cached(
+    r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,2}?(?:hack(?:er|ers|ing)|groups?|(?:threat\s+)?actors?|APTs?|units?|crews?|"
+    r"operatives|spies|operators|attackers|agents|officers|state-sponsored|state-backed)\b",
+    re.IGNORECASE,
+)
 _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
 
 # Capitalised phrases that name an organisation: "Ministry of Unification",
@@ -756,6 +769,7 @@ def _role(
         and _SPONSOR_AFTER.match(after)
         and cyber_context
         and not _TOPIC_BEFORE.search(near)
+        and not (_OBJECT_OF_CUE.search(near[-60:]) and not _STRONG_ACTOR_AFTER.match(after))
     ):
         # "Poland's military counterintelligence service ... said": a source, not a sponsor.
         speaks = _SPEAKS_AFTER.match(after) or re.match(r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?spokes", after, re.IGNORECASE)
