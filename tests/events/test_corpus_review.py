@@ -70,3 +70,11 @@ def test_a_theme_or_a_quoted_subject_is_no_event_date() -> None:
 
 def test_what_researchers_discovered_is_reported() -> None:
     assert _found("The figure shows a network scheme we discovered in 2013.") == {("report", "2013")}
+
+
+def test_a_decline_since_a_date_and_a_plan_as_of_a_date_are_no_events() -> None:
+    decline = "This presence has decreased significantly since early 2014, now that the group is engaged in intrusion activity."
+    assert _events(decline, "2014-05-01") == []
+    assert _found("The group has been active since early 2014.", "2014-05-01") == {("activity-start", "2014")}
+    plan = "As of January 10, 2023, the agency will no longer be updating advisories for these products."
+    assert _events(plan, "2023-03-20") == []

@@ -245,6 +245,12 @@ _THEME_AFTER = compile_cached(r"[\s-]+(?:[\w-]+\s+){0,2}?(?:anniversary|commemor
 _QUOTED_TITLE_BEFORE = compile_cached(
     r"\b(?:subject(?:\s+line)?|titled?|named|called|headlined|filename)\s*:?\s*[“\"‘][^”\"’]*$", re.IGNORECASE
 )
+#: "This presence has decreased significantly since early 2014": an end of something, not a start.
+_DECLINE_BEFORE = compile_cached(
+    r"\b(?:decreas|declin|dropp|fall|fell|reduc|slow|dormant|inactive|quiet|dwindl|stopp|ceas)\w*\b(?:\s+\S+){0,3}\s+since\b",
+    re.IGNORECASE,
+)
+_AS_OF = compile_cached(r"\bas\s+of\s+$", re.IGNORECASE)
 _FUTURE = compile_cached(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
 
@@ -270,6 +276,8 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
     # "He was Head of the Centre from 1984 to 1991", "an increase of 9% per year since
     # 1996": a range or a start dates an activity only near words of one.
     active = bool(_ACTIVITY.search(sentence))
+    if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
+        return None  # "has decreased significantly since early 2014"
     if active and _SINCE.search(before[-40:]):
         if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and not any(
             o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others
@@ -369,6 +377,8 @@ def extract_events(
                 continue
             if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
                 continue
+            if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
+                continue  # "As of January 10, 2023, CISA will no longer update ...": a plan
             if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
                 continue  # "Today they are used for research": nowadays, not a date
             if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
