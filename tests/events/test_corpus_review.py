@@ -78,3 +78,8 @@ def test_a_decline_since_a_date_and_a_plan_as_of_a_date_are_no_events() -> None:
     assert _found("The group has been active since early 2014.", "2014-05-01") == {("activity-start", "2014")}
     plan = "As of January 10, 2023, the agency will no longer be updating advisories for these products."
     assert _events(plan, "2023-03-20") == []
+
+
+def test_patched_since_and_date_related_are_no_activity() -> None:
+    assert _events("This vulnerability has been patched since April 10, 2012 but is still used in attacks.") == []
+    assert _events("The attachment held the same payload as the first March 10 related attack.", "2015-03-20") == []

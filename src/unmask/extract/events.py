@@ -241,13 +241,15 @@ _GENERIC_TODAY = compile_cached(
     r",?\s+(?:with\b|(?:[\w-]+\s+){0,2}(?:are|is|can|do|does|remain|remains|continue|continues)\b)", re.IGNORECASE
 )
 #: A date that names a theme or a title, not when something happened.
-_THEME_AFTER = compile_cached(r"[\s-]+(?:[\w-]+\s+){0,2}?(?:anniversary|commemorations?|memorial|holiday|-?themed?)\b", re.IGNORECASE)
+_THEME_AFTER = compile_cached(r"[\s-]+(?:[\w-]+\s+){0,2}?(?:anniversary|commemorations?|memorial|holiday|-?themed?|-?related)\b", re.IGNORECASE)
 _QUOTED_TITLE_BEFORE = compile_cached(
     r"\b(?:subject(?:\s+line)?|titled?|named|called|headlined|filename)\s*:?\s*[“\"‘][^”\"’]*$", re.IGNORECASE
 )
-#: "This presence has decreased significantly since early 2014": an end of something, not a start.
+#: "This presence has decreased significantly since early 2014", "patched since April 10,
+#: 2012": an end of something, not a start.
 _DECLINE_BEFORE = compile_cached(
-    r"\b(?:decreas|declin|dropp|fall|fell|reduc|slow|dormant|inactive|quiet|dwindl|stopp|ceas)\w*\b(?:\s+\S+){0,3}\s+since\b",
+    r"\b(?:decreas|declin|dropp|fall|fell|reduc|slow|dormant|inactive|quiet|dwindl|stopp|ceas|patch|fix|remediat)\w*\b"
+    r"(?:\s+\S+){0,3}\s+since\b",
     re.IGNORECASE,
 )
 _AS_OF = compile_cached(r"\bas\s+of\s+$", re.IGNORECASE)
