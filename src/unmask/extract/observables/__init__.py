@@ -28,7 +28,7 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
-from unmask.extract.observables.patterns import ATOMS, INNER, SCHEMES, TYPOGRAPHIC, TYPOGRAPHIC_RX
+from unmask.extract.observables.patterns import ATOMS, INNER, RANGE_END, SCHEMES, TYPOGRAPHIC, TYPOGRAPHIC_RX
 from unmask.extract.observables.refang import Refanged, refang, refang_text
 from unmask.extract.observables.scan import FILLER, Compact, compact
 from unmask.extract.observables.validate import (
@@ -69,7 +69,7 @@ _CONTINUATION = compile_cached(r"[A-Za-z0-9_%-][!-;=?-\[\]-{}~]{0,4096}")
 #: is not just a web page (``?u=evil.com``, ``/evil.com/``), an address or a hash.
 _INNER_HINT = compile_cached(
     r"[/=?&@:;,%][A-Za-z0-9_-]+\.(?!(?:html?|php|aspx?|jsp|png|jpe?g|gif|pdf|js|css|svg|xml|txt)\b)[A-Za-z]{2}"
-    r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@"
+    r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@|[/=][Cc][Vv][Ee]-\d"
 )
 #: Quotes and angle brackets left HTML-escaped in text: they end a URL (a real URL
 #: percent-encodes them).
@@ -407,6 +407,13 @@ class _Collector:
         if cidr is not None and int(cidr) <= 32:
             c_end = m.end("cidr")
             self.emit("ipv4_cidr", f"{value}/{int(cidr)}", start, c_end, [x for x in reasons if x != "version-string"])
+        elif self.r[end : end + 1] == "-":
+            last = RANGE_END.match(self.r, end)
+            if last is not None:
+                # "1.2.3.4-1.2.3.9": a hyphen is no boundary elsewhere ("X64-2021.zip").
+                value = ipv4_value(last.group("ipv4"))
+                if value is not None:
+                    self.emit("ipv4", value, last.start("ipv4"), last.end(), self.judge.ip(value, 4, self._before(start)))
 
     def domain(self, m: re.Match[str]) -> None:
         start, end = m.span("domain")

@@ -12,7 +12,7 @@ import re
 
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "SCHEMES", "TYPOGRAPHIC", "TYPOGRAPHIC_RX"]
+__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES", "TYPOGRAPHIC", "TYPOGRAPHIC_RX"]
 
 #: Defanged and real URL schemes -> the canonical scheme.
 SCHEMES = {
@@ -33,9 +33,8 @@ FILE_EXTENSIONS = frozenset(
 # (both are zero-width: the order only changes how soon most positions are rejected).
 # (Typographic quotes and brackets are made ASCII before the pattern pass: see
 # ``TYPOGRAPHIC``. A non-Latin-1 character here would slow every position down.)
-# A hyphen between digits is one too: "1.2.3.4-1.2.3.9" is a range of two addresses.
 _B = (
-    r"(?:[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]|(?<=\d)-(?=\d{1,3}\.\d{1,3}\.))"
+    r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]"
     r"(?=[A-Za-z0-9~%/:]|\\\\[A-Za-z0-9])(?<![\w\-\s\x01]\.)"
 )
 #: Typographic quotes and brackets (“…”, ‘…’, «…», 「…」, full-width parentheses) and
@@ -118,11 +117,14 @@ _XMR = r"""(?P<xmr>[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?!
 _BTC = r"""(?P<btc>[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?i:bc1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71})(?![A-Za-z0-9])"""
 _UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za-z][\w.-]*/[\w.+-]+|\([^()\n\x01]{1,160}\)|[A-Z][A-Za-z]*(?=\ [A-Za-z][\w.-]*/\d)))*)"""
 
+#: The second address of a range ("1.2.3.4-1.2.3.9"), tried after the first.
+RANGE_END = compile_cached(rf"-(?P<ipv4>{_IPV4})(?![\w]|\.\d)")
+
 _ORDER_MAIN = [_URL, _EMAIL, _IP, _SURL, _MAC, _FNAME, _DOM, _REG, _WPATH, _UPATH, _UA, _CVE,
                _ASN, _SSDEEP, _HEX, _XMR, _BTC, _IPV6]
 # Inside a URL's path an address is one part of it ("/ip-address/1.2.3.4/info").
 _IP_INNER = rf"""(?P<ipv4>{_IPV4})(?:/(?P<cidr>\d{{1,2}})(?!\d))?(?![\w]|\.\d)"""
-_ORDER_INNER = [_EMAIL, _IP_INNER, _DOM, _HEX]
+_ORDER_INNER = [_EMAIL, _IP_INNER, _DOM, _HEX, _CVE]
 
 # Every observable has, near its start, a '.', ':' or '@' (before any '/', '\\' or
 # bracket), or is a long alphanumeric run (hashes, wallets), a CVE or AS number, a

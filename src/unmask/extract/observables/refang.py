@@ -34,8 +34,8 @@ _BRACKET = compile_cached(
     re.VERBOSE,
 )
 _CDOT = compile_cached(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
-_BSLASH = compile_cached(r"\\\\{0,15}(?=[._])")
-_ESCAPED_SLASH = compile_cached(r"(?<!\\)\\/")
+_BSLASH = compile_cached(r"\\\\{0,15}(?=[._-])")
+_ESCAPED_SLASH = compile_cached(r"\\/")
 _SPAT = compile_cached(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
 _WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
@@ -45,9 +45,10 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 # matched from the character before the "at" (where :data:`_AT_HINT` finds it): a
 # local-part character, up to three blanks, the "at" part, then the host.
 _DOT_WORD = (
-    r"\.|[ \t]{1,3}(?:dot|DOT)[ \t]{1,3}|/DOT/"
-    r"|[ \t]{0,3}[\[\(\{]{1,4}[ \t]{0,3}(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{0,4}[ \t]{0,3}"
-    r"|[ \t]{0,3}(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{1,4}[ \t]{0,3}"
+    r"\.|/DOT/|[ \t]{0,3}(?:"
+    r"(?<=[ \t])(?:dot|DOT)[ \t]{1,3}"
+    r"|[\[\(\{]{1,4}[ \t]{0,3}(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{0,4}[ \t]{0,3}"
+    r"|(?:\.|(?i:dot))[ \t]{0,3}[\]\)\}]{1,4}[ \t]{0,3})"
 )
 _LOCAL_BEFORE = r"(?:(?<=[\w.+-])|(?<=[\w.+-][ \t])|(?<=[\w.+-][ \t]{2})|(?<=[\w.+-][ \t]{3}))"
 # The "at" part: a bare word (then the host needs a spelled-out dot, checked in
@@ -104,9 +105,9 @@ def _lead(text: str, start: int) -> int:
 
 
 #: After ``\\.``: a segment that ends at another backslash (``HKU\\.DEFAULT\\Software``).
-_DOT_SEGMENT = compile_cached(r"\.[^\s\\/]{0,255}\\+(?![._\\])")
-#: A path separator: a backslash that does not escape a dot or an underscore.
-_SEPARATOR = compile_cached(r"\\+(?![._\\])")
+_DOT_SEGMENT = compile_cached(r"\.[^\s\\/]{0,255}\\+(?![._\\-])")
+#: A path separator: a backslash that does not escape a dot, an underscore or a hyphen.
+_SEPARATOR = compile_cached(r"\\+(?![._\\-])")
 
 
 def _in_path(text: str, start: int, end: int) -> bool:
@@ -155,11 +156,13 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             and text[start - 1] in _ALNUM
             and end + 1 < n
             and text[end + 1] in _ALNUM
-            and (text[end] == "_" or not _in_path(text, start, end))
+            and (text[end] != "." or not _in_path(text, start, end))
         ):
             add((start, end, ""))
     for m in _ESCAPED_SLASH.finditer(text):
-        add((m.start(), m.end(), "/"))  # JSON: "http:\\/\\/example.com\\/x"
+        start = m.start()
+        if not start or text[start - 1] != "\\":
+            add((start, m.end(), "/"))  # JSON: "http:\\/\\/example.com\\/x"
     for m in _SPAT.finditer(text):
         start, end = m.span()
         s = _lead(text, start)
@@ -178,7 +181,7 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
 # Where an "at" part can start: "␣at␣", "[at]", "/AT/", "[ at ]", "( @ )" (one
 # first-character set, so the scan is as fast as for the first three alone); and,
 # when the text spells out a dot somewhere, every "@".
-_AT_HINT = compile_cached(r"[ \t/\[\(\{](?:(?:at|AT)[ \t/\]\)\}]|(?<=[\[\(\{])[ \t]{1,3}(?:at|AT|@)[ \t\]\)\}])")
+_AT_HINT = compile_cached(r"[ \t/\[\(\{](?:(?:at|AT)[ \t/\]\)\}]|(?<=[\[\(\{])[ \t]{0,3}(?:at|AT|@)[ \t\]\)\}])")
 _AT_SIGN = compile_cached("@")
 _SPELLED_DOT = ("dot ", "DOT ", "/DOT/")
 
