@@ -28,7 +28,14 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
-from unmask.extract.observables.patterns import ATOMS, INNER, RANGE_END, SCHEMES, TYPOGRAPHIC, TYPOGRAPHIC_RX
+from unmask.extract.observables.patterns import (
+    ATOMS,
+    INNER,
+    RANGE_END,
+    SCHEMES,
+    TYPOGRAPHIC,
+    TYPOGRAPHIC_RX,
+)
 from unmask.extract.observables.refang import Refanged, refang, refang_text
 from unmask.extract.observables.scan import FILLER, Compact, compact
 from unmask.extract.observables.validate import (
