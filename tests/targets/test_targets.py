@@ -379,3 +379,30 @@ def test_topics_and_city_possessives_are_no_targets_or_sponsors() -> None:
     assert _roles("The group targeted a Tibet-related NGO.")[("country", "CN")] == {"mention"}
     assert _roles("The lures were Ukraine-themed documents.")[("country", "UA")] == {"mention"}
     assert "sponsor" not in _roles("Shanghai's hackers broke into the ministry.").get(("country", "CN"), set())
+
+
+def test_a_caption_on_a_long_line_silences_only_its_own_sentence() -> None:
+    from unmask.extract.events import extract_events
+    from unmask.extract.targets import passages
+
+    story = ("Ministry hacked again. Photo: a caption credited to Reuters. "
+             "On 4 March 2025 the group breached the foreign ministry of Estonia. ")
+    padding = "The investigation is continuing and more details are expected soon. " * 12
+    one_line = story + padding  # no line break at all: the text is one long line
+    assert "\n" not in one_line and len(one_line) > 400
+    flags = [(one_line[p.span.start:p.span.end][:12], p.furniture) for p in passages(one_line)]
+    assert flags[1] == ("Photo: a cap", True)
+    assert not any(furniture for i, (_, furniture) in enumerate(flags) if i != 1)
+    assert [e.date for e in extract_events(one_line)] == ["2025-03-04"]
+    assert ("country", "EE") in {(t.kind, t.value) for t in extract_targets(one_line) if t.role in ("target", "victim")}
+    # a short caption line is furniture as a whole, as before
+    short = "Photo: Reuters. On 4 March 2025 the group breached the ministry of Estonia.\n\n" + padding
+    assert all(p.furniture for p in passages(short)[:2])
+
+
+def test_keep_most_precise_drops_coarser_dates_of_one_kind_in_one_sentence() -> None:
+    from unmask.extract.events import extract_events
+
+    text = "The intrusions began in 2014 and, more precisely, began in July 2014 at the ministry."
+    dates = sorted(e.date for e in extract_events(text) if e.kind == "activity-start" or e.kind == "campaign")
+    assert dates and "2014" not in dates

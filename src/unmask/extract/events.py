@@ -417,10 +417,12 @@ def extract_events(
 def _keep_most_precise(events: list[Event]) -> list[Event]:
     """Of two events of one kind in one sentence whose dates nest ("a year ago" = 2014,
     "July 2014"), keep the more precise one."""
-    dates: dict[tuple[str, int], set[str]] = {}
+    # ISO dates nest by prefix ("2014" < "2014-07" < "2014-07-18"): collect, per kind and
+    # sentence, the coarser forms of every date, then drop the events dated by one
+    # (linear in the events, however many dates a sentence holds).
+    coarser: dict[tuple[str, int], set[str]] = {}
     for event in events:
-        dates.setdefault((event.kind, event.span.start), set()).add(event.date)
-    return [
-        e for e in events
-        if not any(d != e.date and d.startswith(e.date + "-") for d in dates[(e.kind, e.span.start)])
-    ]
+        parts = event.date.split("-")
+        forms = coarser.setdefault((event.kind, event.span.start), set())
+        forms.update("-".join(parts[:i]) for i in range(1, len(parts)))
+    return [e for e in events if e.date not in coarser[(e.kind, e.span.start)]]

@@ -123,6 +123,10 @@ _AFTER_REFERENCES_HEADING = compile_cached(
 )
 
 
+#: Longest line (characters) read whole as a caption, byline or reference.
+_SHORT_LINE = 400
+
+
 @functools.lru_cache(maxsize=2)
 def passages(text: str) -> tuple[Passage, ...]:
     """The text's sentences, each with its paragraph and a page-furniture flag.
@@ -137,10 +141,14 @@ def passages(text: str) -> tuple[Passage, ...]:
     sentences = split_sentences(text)
     lines = _Lines(text)
     out: list[Passage] = []
+    # A caption or byline makes its whole line furniture only when the line is short
+    # (as captions and bylines are); on a long line (a text with few or no line
+    # breaks) only its own sentence is, or one credit would silence the whole text.
     caption_lines: set[int] = set()
     for sentence in sentences:
         if _CAPTION.search(sentence.text(text)):
-            caption_lines.add(lines.bounds(sentence.span.start)[0])
+            line_start, line_end = lines.bounds(sentence.span.start)
+            caption_lines.add(line_start if line_end - line_start <= _SHORT_LINE else sentence.span.start)
     paragraph = 0
     previous_end = 0
     in_related = False
@@ -152,6 +160,8 @@ def passages(text: str) -> tuple[Passage, ...]:
         previous_end = sentence.span.end
         body = sentence.text(text)
         line_start, line_end = lines.bounds(sentence.span.start)
+        if line_end - line_start > _SHORT_LINE:
+            line_start = sentence.span.start  # a long line: the sentence is its own line
         line = text[line_start : min(line_end, line_start + 200)]
         furniture = line_start in caption_lines or bool(_BYLINE.match(line))
         if sentence.kind == "heading" and _FURNITURE_HEADING.match(body):
