@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ahocorasick
+
 from unmask.model import ActorMention, AliasStatement, ExtractContext, Span
 from unmask.reference.actor_names import (
     ActorGazetteer,
@@ -401,17 +403,25 @@ def _statements(text: str, anchors: Sequence[tuple[int, int]], is_known: Any) ->
 # --------------------------------------------------------------------------- extraction
 
 
-def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
-    """Word-bounded, case-sensitive occurrences of ``name`` (fast: str.find)."""
-    out = []
-    pos = text.find(name)
-    while pos >= 0:
-        end = pos + len(name)
+def _occurrences(text: str, names: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Word-bounded, case-sensitive, non-overlapping occurrences of each of ``names``,
+    found in one pass over ``text`` however many names there are (Aho-Corasick)."""
+    out: dict[str, list[tuple[int, int]]] = {name: [] for name in names}
+    if not out:
+        return out
+    automaton = ahocorasick.Automaton()
+    for name in out:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    for last, name in automaton.iter(text):
+        pos = last + 1 - len(name)
+        found = out[name]
+        if found and pos < found[-1][1]:
+            continue  # overlaps the name's previous occurrence
         before = text[pos - 1] if pos else " "
-        after = text[end] if end < len(text) else " "
+        after = text[last + 1] if last + 1 < len(text) else " "
         if not (before.isalnum() or before in "@$_") and not (after.isalnum() or after in "@$_"):
-            out.append((pos, end))
-        pos = text.find(name, end)
+            found.append((pos, last + 1))
     return out
 
 _cache: dict[int, tuple[ActorGraph, ActorGazetteer]] = {}
@@ -547,15 +557,19 @@ def extract_actors(
 
     # names learned from the text: find their mentions too
     covered: set[int] = {i for h in hits for i in range(h.start, h.end)}
+    hits_of: defaultdict[str, list[_Hit]] = defaultdict(list)
+    for h in hits:
+        hits_of[h.key].append(h)
+    occurrences = _occurrences(text, [learned_display[k] for k in learned if k not in known_keys])
     for key, actor_id in learned.items():
         display = learned_display[key]
         if key in known_keys:
             # a known name the text says is this actor: its mentions follow the text
-            for h in hits:
-                if h.key == key and not h.learned_actor:
+            for h in hits_of.get(key, ()):
+                if not h.learned_actor:
                     h.learned_actor = actor_id
             continue
-        for start, end in _occurrences(text, display):
+        for start, end in occurrences[display]:
             if start in covered or end - 1 in covered:
                 continue
             hits.append(_Hit(start, end, key, "alias-statement", 0.8, (), actor_id))
