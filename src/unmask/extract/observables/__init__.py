@@ -33,11 +33,9 @@ from unmask.extract.observables.patterns import (
     INNER,
     RANGE_END,
     SCHEMES,
-    TYPOGRAPHIC,
-    TYPOGRAPHIC_RX,
 )
 from unmask.extract.observables.refang import Refanged, refang, refang_text
-from unmask.extract.observables.scan import FILLER, Compact, compact
+from unmask.extract.observables.scan import FILLER, Compact, compact, plain_punctuation
 from unmask.extract.observables.validate import (
     btc_ok,
     domain_ok,
@@ -76,18 +74,14 @@ _CONTINUATION = compile_cached(r"[A-Za-z0-9_%-][!-;=?-\[\]-{}~]{0,4096}")
 #: is not just a web page (``?u=evil.com``, ``/evil.com/``), an address or a hash.
 _INNER_HINT = compile_cached(
     r"[/=?&@:;,%][A-Za-z0-9_-]+\.(?!(?:html?|php|aspx?|jsp|png|jpe?g|gif|pdf|js|css|svg|xml|txt)\b)[A-Za-z]{2}"
-    r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@|[/=][Cc][Vv][Ee]-\d"
+    r"|[/=?&@:;,%]\d{1,3}\.\d{1,3}\.|[0-9A-Fa-f]{32}|@"
 )
 #: Quotes and angle brackets left HTML-escaped in text: they end a URL (a real URL
 #: percent-encodes them).
-_ENTITY = compile_cached(r"(?i)&(?:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
+_ENTITY = compile_cached(r"&(?i:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
 _HEX_RUN = compile_cached(r"[0-9A-Fa-f]+")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
-
-
-def _ascii_punctuation(m: re.Match[str]) -> str:
-    return TYPOGRAPHIC[m.group()]
 
 
 def _trim(value: str) -> str:
@@ -369,8 +363,8 @@ class _Collector:
             # is a delivery URL, not noise.
             reasons = [x for x in reasons if not x.startswith("warninglist:")]
         self.emit("url", value, start, end, reasons)
-        if host_end < end and _INNER_HINT.search(r, host_end, end):
-            self.run(INNER, host_end, end)
+        if host_end < end and (_INNER_HINT.search(r, host_end, end) or "VE-" in rest or "ve-" in rest):
+            self.run(INNER, host_end, end)  # also "…/detail/CVE-2021-44228"
         return resume
 
     def email(self, m: re.Match[str]) -> None:
@@ -414,7 +408,7 @@ class _Collector:
         if cidr is not None and int(cidr) <= 32:
             c_end = m.end("cidr")
             self.emit("ipv4_cidr", f"{value}/{int(cidr)}", start, c_end, [x for x in reasons if x != "version-string"])
-        elif self.r[end : end + 1] == "-":
+        elif self.r.startswith("-", end):
             last = RANGE_END.match(self.r, end)
             if last is not None:
                 # "1.2.3.4-1.2.3.9": a hyphen is no boundary elsewhere ("X64-2021.zip").
@@ -566,10 +560,7 @@ def extract_observables(text: str, *, context: ExtractContext | None = None) -> 
         gc.disable()
     try:
         windows = compact(text)
-        ctext = windows.text
-        if not ctext.isascii():
-            ctext = TYPOGRAPHIC_RX.sub(_ascii_punctuation, ctext)
-        ref = refang(ctext)
+        ref = refang(plain_punctuation(windows.text))
         padded = " " + ref.text
         collector = _Collector(text, padded, ref, windows, judge, suffixes)
         collector.run(ATOMS, 0, len(padded))

@@ -12,7 +12,7 @@ import re
 
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES", "TYPOGRAPHIC", "TYPOGRAPHIC_RX"]
+__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES", "TYPOGRAPHIC"]
 
 #: Defanged and real URL schemes -> the canonical scheme.
 SCHEMES = {
@@ -52,7 +52,6 @@ TYPOGRAPHIC = {
     "\uff5b": "{",
     "\uff5d": "}",
 }
-TYPOGRAPHIC_RX = compile_cached("[" + "".join(TYPOGRAPHIC) + "]")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}+)"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62}+)"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from unmask.extract.observables.patterns import TYPOGRAPHIC
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["FILLER", "GAP", "Compact", "compact", "mask", "windows"]
+__all__ = ["FILLER", "GAP", "Compact", "compact", "mask", "plain_punctuation", "windows"]
 
 #: Stands in for text outside the windows; matched by no pattern, not a boundary.
 FILLER = "\x01"
@@ -419,3 +420,36 @@ def compact(text: str) -> Compact:
     starts = [0, *c_start[new].tolist()]
     shifts = [0, *(start - c_start)[new].tolist()]
     return Compact("".join(text_pieces), starts, shifts)
+
+
+#: Code point -> its ASCII stand-in (0: none), for the Basic Multilingual Plane.
+_TYPO_TABLE = np.zeros(0x10000, dtype=np.uint32)
+_TYPO_TABLE[[ord(c) for c in TYPOGRAPHIC]] = [ord(c) for c in TYPOGRAPHIC.values()]
+_TYPO_LOW = min(map(ord, TYPOGRAPHIC))
+
+
+def plain_punctuation(text: str) -> str:
+    """``text`` with typographic quotes and brackets replaced one for one by ASCII
+    (:data:`~unmask.extract.observables.patterns.TYPOGRAPHIC`); offsets do not move.
+
+    Vectorised: a regex over every character cost four times as much.
+    """
+    if text.isascii():
+        return text
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = np.flatnonzero(codes >= _TYPO_LOW)
+    if not len(wide):
+        return text
+    replacement = _TYPO_TABLE[np.minimum(codes[wide], 0xFFFF)]
+    hit = replacement != 0
+    if not hit.any():
+        return text
+    # Splice the few replacements in (decoding the whole array back costs more).
+    pieces: list[str] = []
+    pos = 0
+    for p, code in zip(wide[hit].tolist(), replacement[hit].tolist(), strict=True):
+        pieces.append(text[pos:p])
+        pieces.append(chr(code))
+        pos = p + 1
+    pieces.append(text[pos:])
+    return "".join(pieces)
