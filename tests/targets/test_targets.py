@@ -406,3 +406,19 @@ def test_keep_most_precise_drops_coarser_dates_of_one_kind_in_one_sentence() -> 
     text = "The intrusions began in 2014 and, more precisely, began in July 2014 at the ministry."
     dates = sorted(e.date for e in extract_events(text) if e.kind == "activity-start" or e.kind == "campaign")
     assert dates and "2014" not in dates
+
+
+@pytest.mark.parametrize("sentence", [
+    "Iranian hackers impersonate journalists to target think tanks in the Middle East.",
+    "The operators were posing as or spoofing real journalists and broadcast writers to reach think tanks.",
+])
+def test_an_impersonated_role_is_not_a_target_sector(sentence: str) -> None:
+    roles = {(t.value, t.role) for t in extract_targets(sentence) if t.kind == "sector"}
+    assert ("Think Tanks", "target") in roles
+    assert ("Journalist", "mention") in roles
+    assert not any(role in ("target", "victim") for value, role in roles if value == "Journalist")
+
+
+def test_a_spoofed_organisation_and_a_targeted_role_stay_targets() -> None:
+    hits = {(t.value, t.role) for t in extract_targets("The attackers targeted journalists in Mexico.")}
+    assert ("Journalist", "target") in hits

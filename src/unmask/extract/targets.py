@@ -695,6 +695,14 @@ def _sentence_start(text: str, offset: int) -> bool:
     return offset == 0 or before.strip() == "" or bool(re.search(r"[.!?\"“]\s*$", before))
 
 
+_IMPERSONATED_BEFORE = compile_cached(
+    r"\b(?:impersonat(?:e|es|ed|ing)|pos(?:e|es|ed|ing)\s+as|masquerad(?:e|es|ed|ing)\s+as|"
+    r"pretend(?:s|ed|ing)?\s+to\s+be|spoof(?:s|ed|ing)?|purport(?:s|ed|ing)?\s+to\s+(?:be|come)\s+from)"
+    r"\s+(?:or\s+\w+\s+)?(?:(?:as|real|legitimate|genuine|well-known|trusted|prominent|other|fellow|the|a|an)\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
 def _role(
     hit: _Hit,
     sentence: str,
@@ -717,6 +725,10 @@ def _role(
         gap = sentence[prev_end:local_start]
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
+        prev_start = local_start - (hit.start - prev_hit.start)
+        if (hit.kind == prev_hit.kind == "sector" and _LIST_JOIN.match(gap)
+                and _IMPERSONATED_BEFORE.search(sentence[max(0, prev_start - 120) : max(0, prev_start)])):
+            return "mention"  # "spoofing real journalists and broadcast writers"
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
@@ -732,6 +744,10 @@ def _role(
             return "source"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
         return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
+    if hit.kind == "sector" and _IMPERSONATED_BEFORE.search(near):
+        # "impersonate journalists to target policy experts": the role the lure borrows
+        # is not the victim (a spoofed *organisation* still is: its brand and readers are).
+        return "mention"
     if hit.kind == "sector" and (
         re.search(r"\b(?:via|through)\s+(?:the\s+)?$", near)
         or (hit.value == "Social networks" and re.search(r"\b(?:on|using)\s+$", near))
