@@ -432,7 +432,7 @@ def plain_punctuation(text: str) -> str:
     """``text`` with typographic quotes and brackets replaced one for one by ASCII
     (:data:`~unmask.extract.observables.patterns.TYPOGRAPHIC`); offsets do not move.
 
-    Vectorised: a regex over every character cost four times as much.
+    Vectorised: a regex over every character cost several times as much.
     """
     if text.isascii():
         return text
