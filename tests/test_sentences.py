@@ -41,3 +41,13 @@ def test_long_punctuation_runs_and_huge_lines_are_split_in_one_pass() -> None:
     pieces = split_sentences(line)
     assert len(pieces) == 20_000
     assert all(p.text(line) == "The group struck again." for p in pieces)
+
+
+def test_a_stop_at_the_end_of_a_line_ends_the_sentence_whatever_follows() -> None:
+    text = ("evil0[.]com was first seen on 3 March 2024.\nevil1[.]com was last seen in May.\n"
+            "The U.S.\ngovernment said so. We saw e.g.\nthe loader.")
+    pieces = [s.text(text) for s in split_sentences(text)]
+    assert pieces == ["evil0[.]com was first seen on 3 March 2024.", "evil1[.]com was last seen in May.",
+                      "The U.S.\ngovernment said so.", "We saw e.g.\nthe loader."]
+    # on one line, a lower-case word after a stop still continues ("version 2. the")
+    assert len(split_sentences("It ran version 2. the loader then slept.")) == 1

@@ -95,7 +95,9 @@ def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
         following = _NEXT_CHAR.match(block, stop)
         if following is not None:
             first = following.group(1)
-            if not (first.isupper() or first.isdigit() or first in "\"'“‘(["):
+            # A new line after the stop ends the sentence whatever comes next (a list of
+            # indicators, one per line, each opening with a lower-case name).
+            if not (first.isupper() or first.isdigit() or first in "\"'“‘([" or "\n" in block[stop : following.start(1)]):
                 continue
         _emit(text, start + piece_start, start + stop, "sentence", out)
         piece_start = stop
