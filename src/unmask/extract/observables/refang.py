@@ -40,6 +40,13 @@ _SPAT = compile_cached(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-
 _WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+#: Cisco ESA's rewriting of a URL: a blank after "://" (or not), before each dot of the
+#: host and before the path ("http:// example .com /path"); the blanks are dropped. The
+#: host's first label has no dot, so "http://example.com .org" is left alone.
+_ESA = compile_cached(
+    r"://(?P<first>[ \t]?)[A-Za-z0-9-]{1,63}(?:[ \t]\.[A-Za-z0-9-]{1,63}){1,8}(?P<path>[ \t]/)?"
+)
+_ESA_BLANK = compile_cached(r"[ \t](?=[./])")
 
 # "user at example dot com", "user [at] example dot com", "user/AT/example/DOT/com",
 # matched from the character before the "at" (where :data:`_AT_HINT` finds it): a
@@ -168,6 +175,12 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
         s = _lead(text, start)
         if (s != start or end != start + 1) and s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
             add((s, end, "@"))
+    for m in _ESA.finditer(text):
+        if m.end("first") > m.start("first"):
+            add((m.start("first"), m.end("first"), ""))
+        for blank in _ESA_BLANK.finditer(text, m.end("first"), m.end()):
+            # The blank and the mark after it become the mark: a label ends before it.
+            add((blank.start(), blank.end() + 1, text[blank.end()]))
     for m in _WIDE_RX.finditer(text):
         start, end = m.span()
         ch = m.group()

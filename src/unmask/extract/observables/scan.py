@@ -54,6 +54,7 @@ _EXTRAS = tuple(
         r"as[n ]? ?\d",
         r"-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-",
         r"Mozilla/",
+        r"://(?:[ \t]|[A-Za-z0-9-]{1,63}[ \t]\.)",
         r" dot ",
         r" DOT ",
     )
@@ -321,7 +322,11 @@ def _marks(text: str, raw: bytes) -> list[tuple[int, int]]:
             if tok is None:
                 tok = _Tokens(text)
             g = m.group()
-            if g == "Mozilla/":
+            if g.startswith("://"):
+                # Cisco ESA's "http:// example .com /path": the host and path follow.
+                start, _, wide_end = tok.widen(p, 0, 4)
+                append((start, wide_end))
+            elif g == "Mozilla/":
                 nl = text.find("\n", p, p + 600)
                 append((p, nl if nl >= 0 else min(len(text), p + 600)))
             elif g[0] == " ":
