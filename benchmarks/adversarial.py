@@ -68,6 +68,10 @@ def own_probes() -> dict[str, tuple[str, Check]]:
         "url_1mb": ("http://x.com/" + "a/" * 500_000, _has(domain="x.com")),
         "at_dot_prose": ("user at host dot com " * 30_000, _has(email="user@host.com")),
         "spaces_1mb": (" " * 1_000_000 + "evil-host.com", _has(domain="evil-host.com")),
+        # Encoded-URL prefixes that decode to nothing, one huge token and many small ones.
+        "encoded_prefix_1mb": ("aHR0cDovL" + "A" * 1_000_000 + " 687474703a2f2f" + "6" * 100_000, _nothing),
+        "encoded_junk_tokens": (("http%3A%2F%2F" + "a" * 50 + " ") * 16_000 + "aHR0cDovL2V4YW1wbGUuY29tL3BhdGgK",
+                                _has(url="http://example.com/path")),
     }
 
 

@@ -19,8 +19,11 @@ Each :class:`~unmask.model.Observable` has ``value`` (normalised), ``surface``
 
 from __future__ import annotations
 
+import base64
+import binascii
 import gc
 import re
+import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable
 
@@ -538,13 +541,99 @@ class _Collector:
                 self.emit("ipv6", address, start, end, self.judge.ip(address, 6, ""))
 
 
+#: A URL written encoded, as droppers and phishing kits carry them: hex of "http(s)://",
+#: percent-encoded "http(s)%3A%2F%2F", base64 of "http(s)://" (prefixes of one meaning
+#: only, so nothing else is decoded). A token of its own only: a percent-encoded URL in
+#: another URL's query is part of that URL.
+_ENCODED = compile_cached(
+    r"(?<![^\s\"'(<\[{,;>|`])(?:"
+    r"(?P<hex>(?i:68747470(?:73)?3a2f2f)[0-9A-Fa-f]{8,4096})"
+    r"|(?P<pct>(?i:https?%3a%2f%2f)[A-Za-z0-9%._~+-]{4,4096})"
+    r"|(?P<b64>aHR0c(?:DovL|HM6Ly)[A-Za-z0-9+/]{4,4096}={0,2})"
+    r")(?![0-9A-Za-z%+/=])"
+)
+
+
+#: Substrings every encoded URL holds, found with ``str.find`` (far faster than a regex
+#: scan of the windows); the token starts at most 10 characters before its needle.
+_ENCODED_NEEDLES = ("aHR0c", "3a2f2f", "3A2F2F", "%3A%2", "%3a%2")
+
+
+def _encoded_matches(text: str) -> list[re.Match[str]]:
+    """The :data:`_ENCODED` tokens of ``text``, in order."""
+    found: dict[int, re.Match[str]] = {}
+    for needle in _ENCODED_NEEDLES:
+        i = text.find(needle)
+        while i >= 0:
+            for start in range(max(0, i - 10), i + 1):
+                m = _ENCODED.match(text, start)
+                if m is not None:
+                    found.setdefault(m.start(), m)
+                    break
+            i = text.find(needle, i + 1)
+    return [found[k] for k in sorted(found)]
+
+
+def _decoded(match: re.Match[str]) -> str | None:
+    """The text an encoded-URL token stands for, or None when it does not decode."""
+    token = match.group()
+    try:
+        if match.lastgroup == "hex":
+            raw = bytes.fromhex(token[: len(token) // 2 * 2])
+        elif match.lastgroup == "pct":
+            return urllib.parse.unquote(token, errors="strict")
+        else:
+            raw = base64.b64decode(token + "=" * (-len(token) % 4))
+        return raw.decode("utf-8").strip()
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+
+
+def _encoded_observables(text: str, windows: Compact, context: ExtractContext | None) -> list[Observable]:
+    """What the encoded URLs in the windows decode to, each with the encoded token as
+    its surface and span (decoded once: what a decoded text holds encoded is left).
+
+    The decoded texts are joined, one per line, and read in one call, so many tokens
+    cost one extraction, not one each.
+    """
+    tokens: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for m in _encoded_matches(windows.text):
+        decoded = _decoded(m)
+        if not decoded or not decoded.isprintable():
+            continue
+        shift = windows.shifts[bisect_right(windows.starts, m.start()) - 1]
+        tokens.append((m.start() + shift, m.end() + shift))
+        pieces.append(decoded)
+        offsets.append(at)
+        at += len(decoded) + 1
+    out: list[Observable] = []
+    if not pieces:
+        return out
+    for obs in _extract("\n".join(pieces), context, decode=False):
+        if obs.type not in ("url", "domain", "ipv4", "ipv6"):
+            continue
+        i = bisect_right(offsets, obs.span.start) - 1
+        start, end = tokens[i]
+        out.append(_observable(obs.type, obs.value, text[start:end], start, end, obs.benign_reasons))
+    return out
+
+
 def extract_observables(text: str, *, context: ExtractContext | None = None) -> list[Observable]:
     """Every observable in ``text``, in order of appearance.
 
     Benign values (warninglists, the document's own site from ``context``, private
     and documentation ranges, version strings, file names) are kept with
-    ``benign_reasons``; :attr:`Observable.is_indicator` is False for them.
+    ``benign_reasons``; :attr:`Observable.is_indicator` is False for them. URLs written
+    encoded (hex, percent or base64 of ``http(s)://…``) give the URL and its host, with
+    the encoded token as surface.
     """
+    return _extract(text, context, decode=True)
+
+
+def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list[Observable]:
     if not isinstance(text, str):
         raise ExtractError(f"extract_observables needs text (str), got {type(text).__name__}")
     if not text:
@@ -564,7 +653,12 @@ def extract_observables(text: str, *, context: ExtractContext | None = None) -> 
         padded = " " + ref.text
         collector = _Collector(text, padded, ref, windows, judge, suffixes)
         collector.run(ATOMS, 0, len(padded))
-        return collector.observables()
+        found = collector.observables()
+        if decode:
+            encoded = _encoded_observables(text, windows, context)
+            if encoded:
+                found = sorted(found + encoded, key=lambda o: (o.span.start, o.span.end, o.type))
+        return found
     finally:
         if paused:
             gc.enable()

@@ -54,6 +54,7 @@ _EXTRAS = tuple(
         r"as[n ]? ?\d",
         r"-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-",
         r"Mozilla/",
+        r"%3[Aa]%2[Ff]%2[Ff]",
         r"://(?:[ \t]|[A-Za-z0-9-]{1,63}[ \t]\.)",
         r" dot ",
         r" DOT ",
