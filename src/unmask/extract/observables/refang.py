@@ -36,7 +36,11 @@ _BRACKET = compile_cached(
 _CDOT = compile_cached(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
 _BSLASH = compile_cached(r"\\\\{0,15}(?=[._-])")
 _ESCAPED_SLASH = compile_cached(r"\\/")
-_SPAT = compile_cached(r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[]))")
+_SPAT = compile_cached(
+    r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[])"
+    # a lone closing bracket after the "@" ("me@} example[.com", "me@]example.com")
+    r"|[ \t]{0,3}[\]\)\}]{1,4}[ \t]{0,3}(?=[A-Za-z0-9\[]))"
+)
 _WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
 _WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -154,8 +158,11 @@ def _edits(text: str) -> list[tuple[int, int, str]]:
             add((start, end, "/"))
     for m in _CDOT.finditer(text):
         start, end = m.span()
-        if start and text[start - 1] in _ALNUM and end < n and text[end] in _ALNUM:
-            add((start, end, "."))
+        s = start
+        while s > 0 and text[s - 1] == "\\" and start - s < 15:
+            s -= 1  # an escaped dot with a lone bracket after it: "1\\.)1"
+        if s and text[s - 1] in _ALNUM and end < n and text[end] in _ALNUM:
+            add((s, end, "."))
     for m in _BSLASH.finditer(text):
         start, end = m.span()
         if (
