@@ -555,18 +555,20 @@ _ENCODED = compile_cached(
 
 
 #: Substrings every encoded URL holds, found with ``str.find`` (far faster than a regex
-#: scan of the windows); the token starts at most 10 characters before its needle.
-_ENCODED_NEEDLES = ("aHR0c", "3a2f2f", "3A2F2F", "%3A%2", "%3a%2")
+#: scan of the windows), and how far before each the token starts ("68747470" or
+#: "6874747073" before "3a2f2f"; "http" or "https" before "%3A%2").
+_ENCODED_NEEDLES = (("aHR0c", (0,)), ("3a2f2f", (8, 10)), ("3A2F2F", (8, 10)), ("%3A%2", (4, 5)), ("%3a%2", (4, 5)))
 
 
 def _encoded_matches(text: str) -> list[re.Match[str]]:
-    """The :data:`_ENCODED` tokens of ``text``, in order."""
+    """The :data:`_ENCODED` tokens of ``text``, in order (at most two match attempts
+    per needle found, so linear however often a needle repeats)."""
     found: dict[int, re.Match[str]] = {}
-    for needle in _ENCODED_NEEDLES:
+    for needle, backs in _ENCODED_NEEDLES:
         i = text.find(needle)
         while i >= 0:
-            for start in range(max(0, i - 10), i + 1):
-                m = _ENCODED.match(text, start)
+            for back in backs:
+                m = _ENCODED.match(text, i - back) if i >= back else None
                 if m is not None:
                     found.setdefault(m.start(), m)
                     break
