@@ -83,6 +83,12 @@ _INNER_HINT = compile_cached(
 #: percent-encodes them).
 _ENTITY = compile_cached(r"&(?i:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
 _HEX_RUN = compile_cached(r"[0-9A-Fa-f]+")
+#: A link's text after its URL (AsciiDoc "URL[text]"): defang brackets are gone by
+#: now, so a "[" before a letter or blank in a URL's path ends the URL.
+_LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
+#: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
+#: pass sees no boundary.
+_DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
@@ -179,6 +185,18 @@ class _Collector:
         key = (start, end, kind)
         if key not in self.out:
             self.out[key] = (value, reasons)
+
+    def dotted_cves(self) -> None:
+        """CVE ids right after a dot that follows a letter or digit (detection names)."""
+        r = self.r
+        for needle in ("CVE", "cve", "Cve"):
+            i = r.find(needle)
+            while i >= 0:
+                if i >= 2 and r[i - 1] == "." and r[i - 2].isalnum():
+                    m = _DOTTED_CVE.match(r, i)
+                    if m is not None:
+                        self.emit("cve", f"CVE-{m.group(1)}-{m.group(2)}", i, m.end())
+                i = r.find(needle, i + 3)
 
     def observables(self) -> list[Observable]:
         """The emitted observables in order of appearance, with spans into ``text``."""
@@ -329,6 +347,10 @@ class _Collector:
             if entity is not None:
                 raw = raw[: entity.start()]  # HTML residue: '&quot;http://x.com/a&quot;'
                 resume = start + entity.start()
+        if "[" in raw:
+            label = _LINK_TEXT.search(raw, host_end - start)
+            if label is not None:
+                raw = raw[: label.start()]  # AsciiDoc's "https://x.com/a.pdf[the report]"
         if raw and raw[-1] in _TRIM_LAST:
             raw = _trim(raw)
         end = start + len(raw)
@@ -655,6 +677,7 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
         padded = " " + ref.text
         collector = _Collector(text, padded, ref, windows, judge, suffixes)
         collector.run(ATOMS, 0, len(padded))
+        collector.dotted_cves()
         found = collector.observables()
         if decode:
             encoded = _encoded_observables(text, windows, context)
