@@ -177,7 +177,7 @@ def passages(text: str) -> tuple[Passage, ...]:
         elif in_references and sentence.kind == "heading" and _AFTER_REFERENCES_HEADING.match(body):
             in_references = False
         # A reference is judged on the lines it stands on: a PDF splits one into pieces.
-        lines_text = text[line_start : max(sentence.span.end, min(line_end, line_start + 400))]
+        lines_text = text[line_start : max(sentence.span.end, min(line_end, line_start + _SHORT_LINE))]
         citation = in_references or bool(_CITATION.search(lines_text))
         out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3, citation))
     return tuple(out)
