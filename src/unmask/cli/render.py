@@ -40,7 +40,8 @@ def _header(analysis: Analysis) -> Panel:
         lines.append(f" · {len(doc.pages)} pages")
     facts = []
     if analysis.published:
-        facts.append(f"published {analysis.published.isoformat()}")
+        flag = " (PDF file date only)" if analysis.published_source == "pdf-metadata" else ""
+        facts.append(f"published {analysis.published.isoformat()}{flag}")
     if meta.authors:
         facts.append("by " + ", ".join(meta.authors))
     if meta.site_name:

@@ -13,7 +13,7 @@ import logging
 import re
 import warnings as warnings_module
 
-from unmask.documents.text import clean_text, decode_text
+from unmask.documents.text import clean_text, decode_text, published_in_text
 from unmask.errors import NoTextError
 from unmask.model import Document, Metadata
 from unmask.reference.regexes import compile_cached
@@ -191,10 +191,14 @@ def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
     authors: tuple[str, ...] = ()
     if isinstance(authors_raw, str) and authors_raw.strip():
         authors = tuple(a.strip() for a in authors_raw.split(";") if a.strip())
+    date_source = "html-meta" if published else None
+    if published is None and (published := published_in_text(main_text)) is not None:
+        date_source = "text"
     metadata = Metadata(
         title=(title if isinstance(title, str) and title else None) or _fallback_title(data),
         authors=authors,
         published=published,
+        published_source=date_source,
         url=url if isinstance(url, str) and url else None,
         site_name=site if isinstance(site, str) and site else None,
         language=language if isinstance(language, str) else None,

@@ -7,7 +7,12 @@ AsciiDoc is read as text with ``extra["markup"] = "asciidoc"``.
 A dateline near the top — a line that is only a date, such as ``January 24, 2022``,
 ``24 Jan 2022``, ``2022-01-24`` or ``Published: May 4, 2020`` — gives
 ``Metadata.published`` (relative dates in the text are resolved against it); a short
-first line right above it is the title, as in blog posts saved as text.
+first line right above it is the title, as in blog posts saved as text. Without one,
+:func:`published_in_text` reads the other ways a text dates itself: "Published 14 March
+2025 by the Desk.", a byline ("By A. Writer | July 10, 2025", "Team | 12 February 2025"),
+a place dateline ("TIRANA, Albania — June 7, 2024"; a wire's "WASHINGTON, March 4
+(Reuters) -" takes its year from another date of the header), a date line at the foot
+of an agency story, and last "Updated ..." (``Metadata.published_source`` ``"text"``).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from unmask.errors import EmptyDocumentError
 from unmask.model import Document, Metadata
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text"]
+__all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text", "published_in_text"]
 
 _MD_HEADING = compile_cached(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
 _ADOC_TITLE = compile_cached(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
@@ -206,6 +211,118 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
+_FULL_DATE = (
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
+    rf"{_MONTH.replace('month', 'fm1')}\s+(?P<fd1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fy1>(?:19|20)\d\d)"
+    rf"|(?P<fd2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'fm2')},?\s+(?P<fy2>(?:19|20)\d\d)"
+    rf"|(?P<fy3>(?:19|20)\d\d)-(?P<fm3>[01]?\d)-(?P<fd3>[0-3]?\d)"
+    rf")(?![\w/-])"
+)
+_DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
+#: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
+_LABELLED = compile_cached(
+    rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|"
+    rf"(?:last\s+)?updated|last\s+modified)(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
+    re.IGNORECASE,
+)
+#: A wire story's dateline without a year: "WASHINGTON, March 4 (Reuters) -", "THE HAGUE, Oct. 22 —".
+_WIRE_DATELINE = compile_cached(
+    rf"^(?:[A-Z][A-Z.'’ -]{{1,40}})(?:,\s*[A-Z][\w.' -]{{1,30}})?,\s+{_MONTH}\s+(?P<day>\d{{1,2}})\b"
+    rf"(?:\s*\([^)]{{1,40}}\))?\s*[-—–]",
+    re.IGNORECASE,
+)
+#: What may stand between a byline's or place dateline's words and its date.
+_SEPARATOR = "|—–·•,-"
+#: Lines that are never a document's own date: captions, related-story lists.
+_NOT_OWN_DATE = compile_cached(
+    r"^(?:[-*•]\s|(?:related|see\s+also|read\s+more|more\s+on|photo|image|picture|caption|file|credit)\b)",
+    re.IGNORECASE,
+)
+
+
+def _full_date(groups: dict[str, str | None]) -> dt.date | None:
+    try:
+        if groups.get("fy1"):
+            return dt.date(int(groups["fy1"] or 0), _MONTHS[(groups["fm1"] or "").lower().rstrip(".")], int(groups["fd1"] or 0))
+        if groups.get("fy2"):
+            return dt.date(int(groups["fy2"] or 0), _MONTHS[(groups["fm2"] or "").lower().rstrip(".")], int(groups["fd2"] or 0))
+        if groups.get("fy3"):
+            return dt.date(int(groups["fy3"] or 0), int(groups["fm3"] or 0), int(groups["fd3"] or 0))
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _byline_date(line: str) -> dt.date | None:
+    """The date of a short byline or place-dateline line ("By A | July 10, 2025",
+    "Canberra, 14 August 2025 —", "May 3, 2024 · 4 min read"): a full date at either end
+    of the line, set off from its words by a separator, never inside a phrase."""
+    if len(line) > 100 or _NOT_OWN_DATE.match(line):
+        return None
+    for match in _DATE_IN_LINE.finditer(line):
+        before = line[: match.start()].rstrip()
+        after = line[match.end() :].strip()
+        at_start = not before.strip(_SEPARATOR + " ")
+        at_end = not after.strip(_SEPARATOR + " .")
+        inner_before = at_end and (not before or before[-1] in _SEPARATOR)
+        inner_after = at_start and (not after or after[0] in _SEPARATOR)
+        if (at_start or at_end) and (inner_before or inner_after):
+            return _full_date(match.groupdict())
+    return None
+
+
+def published_in_text(text: str) -> dt.date | None:
+    """The date a text gives itself, or None.
+
+    In order of trust: a "Published / Posted / Report date" label among the first lines;
+    a line that is only a date; a byline or place dateline holding a full date; a wire
+    dateline without a year ("WASHINGTON, March 4 (Reuters) -", its year from the
+    latest full date of the header on or after it); a byline or date line among the last
+    three lines (an agency story's foot); an "Updated ..." label. Captions and
+    related-story lists are not the document's date.
+    """
+    head = [line.strip() for line in text[:3000].split("\n") if line.strip()][:12]
+    labelled: dict[bool, dt.date] = {}
+    for line in head:
+        if len(line) > 160 or _NOT_OWN_DATE.match(line):
+            continue
+        for match in _LABELLED.finditer(line):
+            day = _full_date(match.groupdict())
+            updated = "updated" in match.group("label").lower() or "modified" in match.group("label").lower()
+            if day is not None and updated not in labelled:
+                labelled[updated] = day
+    if False in labelled:
+        return labelled[False]
+    for line in head:
+        if len(line) <= 60 and (day := parse_dateline(line)) is not None:
+            return day
+    for line in head:
+        if (day := _byline_date(line)) is not None:
+            return day
+    header_dates = [d for line in head if not _NOT_OWN_DATE.match(line)
+                    for m in _DATE_IN_LINE.finditer(line[:160]) if (d := _full_date(m.groupdict()))]
+    for line in head:
+        wire = _WIRE_DATELINE.match(line)
+        if wire is None or not header_dates:
+            continue
+        month = _MONTHS[wire.group("month").lower().rstrip(".")]
+        anchor = max(header_dates)
+        for year in (anchor.year, anchor.year - 1):
+            try:
+                day = dt.date(year, month, int(wire.group("day")))
+            except ValueError:
+                break
+            if day <= anchor:
+                return day
+    tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
+    for line in reversed(tail):
+        if (len(line) <= 60 and (day := parse_dateline(line)) is not None) or (
+            line.lower().startswith("by ") and (day := _byline_date(line)) is not None
+        ):
+            return day
+    return labelled.get(True)
+
+
 def parse_text(data: bytes, *, source: str, sha256: str) -> Document:
     """Read text, Markdown or AsciiDoc bytes into a Document."""
     text = clean_text(decode_text(data))
@@ -216,7 +333,9 @@ def parse_text(data: bytes, *, source: str, sha256: str) -> Document:
     extra = {"markup": markup} if markup == "asciidoc" else {}
     fmt = "markdown" if markup == "markdown" else "text"
     published, first_line_title = _dateline(text)
+    if published is None:
+        published = published_in_text(text)
     metadata = Metadata(title=_title(text, markup) or first_line_title, published=published,
-                        extra=extra)
+                        extra=extra, published_source="text" if published else None)
     return Document(text=text, source=source, format=fmt, sha256=sha256, size=len(data),
                     metadata=metadata)

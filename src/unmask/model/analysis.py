@@ -64,6 +64,10 @@ class Analysis:
 
     document: Document
     published: dt.date | None = None
+    #: Where ``published`` came from: ``"given"`` (passed by the caller) or the
+    #: document's :attr:`Metadata.published_source` (``"text"``, ``"html-meta"``,
+    #: ``"pdf-metadata"``); None when not known.
+    published_source: str | None = None
     observables: tuple[Observable, ...] = ()
     actors: tuple[ActorMention, ...] = ()
     alias_statements: tuple[AliasStatement, ...] = ()
@@ -100,6 +104,7 @@ class Analysis:
             "schema": SCHEMA_VERSION,
             "document": doc.to_dict(include_text=include_text),
             "published": self.published.isoformat() if self.published else None,
+            "published_source": self.published_source if self.published else None,
             "reference_versions": dict(sorted(self.reference_versions.items())),
             "summary": {
                 "observables": len(self.observables),

@@ -51,12 +51,18 @@ class Metadata:
     language: str | None = None
     # Free-form facts a reader keeps (e-mail headers, PDF producer, STIX spec version).
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Where ``published`` came from: ``"text"`` (a dateline, byline, "Published ..."
+    #: line), ``"html-meta"`` (the page's metadata), ``"pdf-metadata"`` (the file's
+    #: creation date only: not a statement of the document) or None (not known, or a
+    #: structured document's own date field).
+    published_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "authors": list(self.authors),
             "published": self.published.isoformat() if self.published else None,
+            "published_source": self.published_source if self.published else None,
             "modified": self.modified.isoformat() if self.modified else None,
             "url": self.url,
             "site_name": self.site_name,

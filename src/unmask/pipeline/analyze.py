@@ -49,7 +49,9 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
         document = document_from_text(document_or_text)
     else:
         document = document_or_text
-    context = ExtractContext.for_document(document, _as_date(published))
+    given = _as_date(published)
+    context = ExtractContext.for_document(document, given)
+    published_source = "given" if given is not None else document.metadata.published_source
     text = document.text
 
     observables = extract_observables(text, context=context)
@@ -81,6 +83,7 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
     return Analysis(
         document=document,
         published=context.published,
+        published_source=published_source,
         observables=tuple(observables),
         actors=tuple(actors),
         alias_statements=alias_statements,

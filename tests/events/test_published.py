@@ -1,0 +1,105 @@
+"""The publication date a text gives itself, and where the JSON says the date came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.documents.pdfs import make_pdf
+from unmask.cli import app
+from unmask.documents import parse_bytes
+from unmask.documents.text import published_in_text
+from unmask.pipeline.analyze import analyze
+
+BODY = "\n\nThe group sent new lures to ministries in the spring and kept at it for months.\n"
+
+
+@pytest.mark.parametrize(("head", "expected"), [
+    ("Op X\n\nPublished 14 March 2025 by the Desk.", dt.date(2025, 3, 14)),
+    ("Title\n\nPublished 10 December 2024, 09:15 CET", dt.date(2024, 12, 10)),
+    ("Posted on November 15, 2024 by the Intelligence Team", dt.date(2024, 11, 15)),
+    ("Report title\nReport date: 2 October 2024", dt.date(2024, 10, 2)),
+    ("By Tom Writer\nPublished Feb. 27, 2025 | Updated Feb. 28, 2025", dt.date(2025, 2, 27)),
+    ("Headline here\n\nBy Maria Keane | July 10, 2025", dt.date(2025, 7, 10)),
+    ("Headline\n\nThreat Research Team | 12 February 2025", dt.date(2025, 2, 12)),
+    ("Headline\n\n20 June 2025 | Security Desk", dt.date(2025, 6, 20)),
+    ("Headline\n\nMay 3, 2024 · 4 min read", dt.date(2024, 5, 3)),
+    ("Headline\n\nCanberra, 14 August 2025 —", dt.date(2025, 8, 14)),
+    ("Headline\n\nTIRANA, Albania — June 7, 2024", dt.date(2024, 6, 7)),
+    ("Headline\n\nPublished Tuesday, 9 July 2024", dt.date(2024, 7, 9)),
+    # A wire dateline has no year: it takes it from another date of the header.
+    ("Updated 5 March 2025\n\nWASHINGTON, March 4 (Reuters) - The Treasury acted.", dt.date(2025, 3, 4)),
+    ("Updated 2 January 2025\n\nLONDON, Dec. 30 (Reuters) - Officials said.", dt.date(2024, 12, 30)),
+    # Only an update date: better than none.
+    ("Headline\n\nUpdated: May 4, 2020", dt.date(2020, 5, 4)),
+])
+def test_the_text_dates_itself(head: str, expected: dt.date) -> None:
+    assert published_in_text(head + BODY) == expected
+
+
+@pytest.mark.parametrize("head", [
+    "Report on the 12 March 2024 attacks",
+    "Attacks of 12 March 2024 on ministries",
+    "Photo: The ministry building in the capital, June 3, 2019. (File photo)",
+    "Related: Officials deny the claims (12 March 2024)",
+    "- Earlier story on the breach (7 December 2023)",
+    "THE HAGUE, Oct. 22 — Officials said the network was cut off.",  # a wire dateline with no year anywhere
+    "On 18 July 2007 the embassy flag was photographed.",
+])
+def test_dates_that_are_not_the_documents_own(head: str) -> None:
+    assert published_in_text("Headline\n\n" + head + BODY) is None
+
+
+def test_an_agency_story_dated_at_its_foot() -> None:
+    text = "Headline\n\nWASHINGTON (AP) — Prosecutors acted earlier this month.\n\nBy Ken Arlo, Associated Press\nApril 11, 2025\n"
+    assert published_in_text(text) == dt.date(2025, 4, 11)
+
+
+def test_the_issue_example_is_published_from_text_with_a_dated_event() -> None:
+    data = b"Op X\n\nPublished 14 March 2025 by the Desk.\n\nKimsuky sent spearphishing e-mails last week.\n"
+    result = CliRunner().invoke(app, ["analyze", "-f", "json", "-"], input=data)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["published"] == "2025-03-14"
+    assert out["published_source"] == "text"
+    assert out["document"]["metadata"]["published_source"] == "text"
+    assert [(e["kind"], e["date"], e["precision"]) for e in out["events"]] == [("campaign", "2025-03-07", "approximate")]
+
+
+def test_a_given_date_is_marked_given() -> None:
+    document = parse_bytes(b"Op X\n\nPublished 14 March 2025 by the Desk.\n\nKimsuky sent lures.\n", source="a.txt")
+    analysis = analyze(document, published="2025-03-20")
+    assert analysis.to_dict()["published"] == "2025-03-20"
+    assert analysis.to_dict()["published_source"] == "given"
+    assert analyze(document).to_dict()["published_source"] == "text"
+    assert analyze("no date in here at all").to_dict()["published_source"] is None
+
+
+CREATED = {"CreationDate": "D:20250102093000Z", "Title": "A report"}
+
+
+def test_pdf_date_from_its_text_is_preferred_over_the_file_date() -> None:
+    pages = ["APT40 activity\nReport date: 2 October 2024\nThe group targeted ministries.", "Page two."]
+    meta = parse_bytes(make_pdf(pages, info=CREATED), source="r.pdf").metadata
+    assert meta.published == dt.date(2024, 10, 2)
+    assert meta.published_source == "text"
+
+
+def test_pdf_file_date_alone_is_flagged_as_file_metadata() -> None:
+    meta = parse_bytes(make_pdf(["A report without a date of its own.", "Page two."], info=CREATED),
+                       source="r.pdf").metadata
+    assert meta.published == dt.date(2025, 1, 2)
+    assert meta.published_source == "pdf-metadata"
+    assert meta.to_dict()["published_source"] == "pdf-metadata"
+
+
+def test_html_meta_date_says_so() -> None:
+    page = (b"<html><head><meta property='article:published_time' content='2024-03-05T09:30:00Z'>"
+            b"<title>Report</title></head><body><article><p>" + b"Kimsuky sent lures to think tanks. " * 20
+            + b"</p></article></body></html>")
+    meta = parse_bytes(page, source="a.html").metadata
+    assert meta.published == dt.date(2024, 3, 5)
+    assert meta.published_source == "html-meta"
