@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from unmask.errors import StoreError
 from unmask.model import (
@@ -32,7 +32,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.store import statements as q
-from unmask.store.engine import create_store_engine, resolve_url, upgrade
+from unmask.store.engine import create_store_engine, is_read_only, resolve_url, upgrade
 from unmask.store.results import (
     ActorProfile,
     ActorSummary,
@@ -143,6 +143,18 @@ def _refang(value: str) -> str:
     return out.rstrip("]")
 
 
+#: How often a write that lost a race with another writer is run again.
+_WRITE_ATTEMPTS = 3
+
+
+def _is_write_race(exc: IntegrityError | OperationalError) -> bool:
+    """A unique-key clash on a document, or SQLite's busy / stale-snapshot refusal."""
+    message = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError):
+        return "unique" in message or "duplicate key" in message
+    return "locked" in message or "busy" in message
+
+
 class KnowledgeBase:
     """Analyses stored in SQLite or PostgreSQL, folded into one picture per actor.
 
@@ -170,6 +182,11 @@ class KnowledgeBase:
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def read_only(self) -> bool:
+        """True for a SQLite base opened read-only (not writable, or ``?mode=ro``)."""
+        return is_read_only(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -212,20 +229,38 @@ class KnowledgeBase:
     ) -> list[AddResult]:
         """Store several analyses in one transaction (all or none)."""
         marking = None if tlp is None else check_tlp(tlp)
+        if self.read_only:
+            raise StoreError(f"knowledge base {self.url} is open read-only: nothing can be "
+                             "stored in it (open it with write access)")
         now = self._clock()
-        results = []
-        try:
-            with self.engine.begin() as conn:
-                stored = store_analyses(
-                    conn, analyses, tlp=marking, now=now, replace=replace,
-                    stamps=[stamp_for(analysis, self.analyzer) for analysis in analyses],
-                )
-                for analysis, (document_id, status) in zip(analyses, stored, strict=True):
-                    results.append(AddResult(analysis.document.sha256, status, document_id))
-        except SQLAlchemyError as exc:
-            sources = ", ".join(a.document.source for a in analyses)
-            raise self._fail(f"storing {sources}", exc) from exc
-        return results
+        stamps = [stamp_for(analysis, self.analyzer) for analysis in analyses]
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                return self._store(analyses, marking, now, replace, stamps)
+            except (IntegrityError, OperationalError) as exc:
+                # Another writer stored one of these documents between our look-up and
+                # our insert (a duplicate key; on SQLite a stale read snapshot). Running
+                # the transaction again finds it stored: "unchanged", not a failure.
+                if attempt + 1 < _WRITE_ATTEMPTS and _is_write_race(exc):
+                    continue
+                sources = ", ".join(a.document.source for a in analyses)
+                raise self._fail(f"storing {sources}", exc) from exc
+            except SQLAlchemyError as exc:
+                sources = ", ".join(a.document.source for a in analyses)
+                raise self._fail(f"storing {sources}", exc) from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _store(self, analyses: Sequence[Analysis], marking: str | None, now: dt.datetime,
+               replace: bool, stamps: Sequence[Stamp]) -> list[AddResult]:
+        with self.engine.begin() as conn:
+            if self.dialect == "sqlite":
+                # Take the write lock before the look-up, so the look-up sees every
+                # document another process committed (no stale snapshot to upgrade).
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            stored = store_analyses(conn, analyses, tlp=marking, now=now, replace=replace,
+                                    stamps=stamps)
+            return [AddResult(analysis.document.sha256, status, document_id)
+                    for analysis, (document_id, status) in zip(analyses, stored, strict=True)]
 
     def set_tlp(self, sha256: str, tlp: str) -> bool:
         """Re-mark a stored document; False when it is not stored."""
