@@ -1,39 +1,36 @@
-"""Sentence segmentation that keeps character offsets.
+"""Sentences with character offsets, read from the document's structure.
 
-Text is cut into blocks at line breaks that end a paragraph, a heading, a list item
-or a table row; prose blocks are then cut into sentences at terminal punctuation,
-without cutting after abbreviations ("U.S.", "Aug.", "e.g.") or initials. Each piece
-is a :class:`Sentence` with its span and its kind (``sentence``, ``heading``,
-``list``, ``table``), so extractors can tell prose from page furniture.
+The text is cut once, by :func:`unmask.model.text_structure.text_structure` (the one
+parser: blocks at line breaks that end a paragraph, a heading, a list item or a
+table row; prose blocks cut into sentences at terminal punctuation, never after
+abbreviations such as "U.S.", "Aug.", "e.g." or initials). :func:`split_sentences`
+returns its passages as :class:`Sentence` pieces with their span and line form
+(``sentence``, ``heading``, ``list``, ``table``).
 
-Runs in linear time: one pass over the lines, one regex pass per block.
+:func:`structure_of` is how an extractor gets the structure: the one its context
+carries (the pipeline computes it once per document), else the last one seen for the
+same text, else parsed now.
 """
 
 from __future__ import annotations
 
 import functools
-import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
-from unmask.model import Span
-from unmask.reference.regexes import compile_cached
+from unmask.model import ExtractContext, Span
+from unmask.model.structure import Structure
+from unmask.model.text_structure import text_structure
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["Sentence", "split_sentences", "structure_of"]
 
 KINDS = ("sentence", "heading", "list", "table")
 
-_ABBREVIATIONS = frozenset(
-    ["u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc", "ltd", "corp", "co", "no", "fig", "figs", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "dept", "gov", "est", "ver", "vol", "p", "pp"]
-)
+_LAYOUT_KIND = {"prose": "sentence", "heading": "heading", "item": "list", "row": "table"}
 
-# A candidate sentence end: terminal punctuation, optional closing quotes/brackets,
-# then white space. A match starts only at the beginning of a punctuation run and
-# never gives back (possessive), so a long run of dots is scanned once: linear time.
-_END = compile_cached(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
-_NEXT_CHAR = compile_cached(r"\s*+(\S)")
-_LIST_ITEM = compile_cached(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)]|[a-z][.)])\s+")
-_TABLE_ROW = compile_cached(r"^\s*\|.*\|\s*$|\t.*\t|\S {3,}\S.* {3,}\S")
-_HEADING_MD = compile_cached(r"^\s*#{1,6}\s")
+#: The structures last given or parsed, by text (a document's stages share one).
+_RECENT: OrderedDict[str, Structure] = OrderedDict()
+_RECENT_SIZE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,105 +44,38 @@ class Sentence:
         return source[self.span.start : self.span.end]
 
 
-def _line_kind(line: str) -> str:
-    stripped = line.strip()
-    if _HEADING_MD.match(line):
-        return "heading"
-    if _LIST_ITEM.match(line):
-        return "list"
-    if _TABLE_ROW.search(line):
-        return "table"
-    if (
-        len(stripped) <= 120
-        and not re.search(r"[.!?:;,]\W*$", stripped)
-        and len(stripped.split()) <= 14
-    ):
-        return "heading"
-    return "sentence"
+def structure_of(
+    text: str, context: ExtractContext | None = None, structure: Structure | None = None
+) -> Structure:
+    """The structure of ``text``: ``structure`` or ``context.structure`` when given (and
+    of this text's length), else the last one seen for this text, else parsed now."""
+    given = structure if structure is not None else context.structure if context is not None else None
+    if given is not None and given.length == len(text):
+        _remember(text, given)
+        return given
+    known = _RECENT.get(text)
+    if known is not None:
+        return known
+    parsed = text_structure(text)
+    _remember(text, parsed)
+    return parsed
 
 
-def _is_abbreviation(block: str, end: int) -> bool:
-    """Whether the full stop at block[end-1] closes an abbreviation or an initial."""
-    start = end - 1
-    while start > 0 and (block[start - 1].isalnum() or block[start - 1] == "."):
-        start -= 1
-    word = block[start : end - 1].lower().strip(".")
-    if not word:
-        return False
-    if word in _ABBREVIATIONS:
-        return True
-    # Single letters ("J. Smith") and dotted acronyms ("U.S.", "D.P.R.K.").
-    if len(word) == 1 and word.isalpha():
-        return True
-    return bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+def _remember(text: str, structure: Structure) -> None:
+    if _RECENT.get(text) is structure:
+        _RECENT.move_to_end(text)
+        return
+    _RECENT[text] = structure
+    _RECENT.move_to_end(text)
+    while len(_RECENT) > _RECENT_SIZE:
+        _RECENT.popitem(last=False)
 
 
-def _split_block(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    block = text[start:end]
-    piece_start = 0
-    for match in _END.finditer(block):
-        stop = match.end()
-        if (
-            block[match.start()] == "."
-            and match.end() - match.start() == 1
-            and _is_abbreviation(block, match.start() + 1)
-        ):
-            # Never cut after an abbreviation or initial ("Aug. 30", "U.S. Treasury").
-            continue
-        following = _NEXT_CHAR.match(block, stop)
-        if following is not None:
-            first = following.group(1)
-            # A new line after the stop ends the sentence whatever comes next (a list of
-            # indicators, one per line, each opening with a lower-case name).
-            if not (first.isupper() or first.isdigit() or first in "\"'“‘([" or "\n" in block[stop : following.start(1)]):
-                continue
-        _emit(text, start + piece_start, start + stop, "sentence", out)
-        piece_start = stop
-    _emit(text, start + piece_start, end, "sentence", out)
-
-
-def _emit(text: str, start: int, end: int, kind: str, out: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(Span(start, end), kind))
+def split_sentences(text: str, structure: Structure | None = None) -> tuple[Sentence, ...]:
+    """Cut ``text`` into sentences, headings, list items and table rows, with offsets."""
+    return _sentences(text, structure_of(text, structure=structure))
 
 
 @functools.lru_cache(maxsize=2)
-def split_sentences(text: str) -> tuple[Sentence, ...]:
-    """Cut ``text`` into sentences, headings, list items and table rows, with offsets.
-
-    Several stages split the same document: the last two texts' results are kept.
-    """
-    out: list[Sentence] = []
-    block_start: int | None = None
-    block_end = 0
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        line_start = pos
-        pos += len(line)
-        content = line.rstrip("\r\n")
-        if not content.strip():
-            if block_start is not None:
-                _split_block(text, block_start, block_end, out)
-                block_start = None
-            continue
-        kind = _line_kind(content)
-        if kind != "sentence":
-            if block_start is not None:
-                _split_block(text, block_start, block_end, out)
-                block_start = None
-            if kind == "list":
-                # A list item is prose too; keep its kind so callers can choose.
-                _emit(text, line_start, line_start + len(content), "list", out)
-            else:
-                _emit(text, line_start, line_start + len(content), kind, out)
-            continue
-        if block_start is None:
-            block_start = line_start
-        block_end = line_start + len(content)
-    if block_start is not None:
-        _split_block(text, block_start, block_end, out)
-    return tuple(out)
+def _sentences(text: str, structure: Structure) -> tuple[Sentence, ...]:
+    return tuple(Sentence(p.span, _LAYOUT_KIND[p.layout]) for p in structure.passages)

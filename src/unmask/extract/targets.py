@@ -26,8 +26,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from unmask.extract.sentences import Sentence, split_sentences
+from unmask.extract.sentences import Sentence, split_sentences, structure_of
 from unmask.model import ActorMention, Attribution, ExtractContext, Span, TargetMention
+from unmask.model.structure import Structure
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
 from unmask.reference.phrase_index import SpanSet
@@ -42,37 +43,25 @@ __all__ = [
     "passages",
 ]
 
-# --- page furniture and passages -------------------------------------------------
-
-_CAPTION = compile_cached(
-    r"\((?:AP\s+)?Photo\b|\bPhoto(?:graph)?\s*(?:by|:|credit)|\bImage(?:\s+credit)?\s*:|\bCredit\s*:|"
-    r"Getty Images|\bvia Reuters\b|Shutterstock|\bAFP/|/AFP\b|\(Image\b|\bPicture\s*:",
-    re.IGNORECASE,
-)
-_BYLINE = compile_cached(
-    r"^\s*(?:By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|(?:Written|Posted|Published|Updated|Last updated)"
-    r"\b.{0,80}$)"
-)
-_FURNITURE_HEADING = compile_cached(
-    r"^\s*(?:Related(?:\s+\w+){0,2}|Latest\s+\w+|Read (?:more|next|also)|More from.*|Recommended.*|"
-    r"You may also like|Further reading|Advertisement|Sponsored|Share this.*|Tags?:.*|Most popular|"
-    r"Trending|Popular|See also)\s*:?\s*$",
-    re.IGNORECASE,
-)
+# --- passages ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """A sentence with its paragraph number and whether it is page furniture."""
+    """A sentence with its paragraph number and whether it is page furniture.
+
+    The flags are read from the document's structure (:mod:`unmask.model.structure`):
+    ``furniture`` for a caption, byline, "Related" list or running header,
+    ``citation`` for a reference-list entry, a bibliographic reference or anything
+    under a "References" heading (what it names is what was cited, not what the
+    report says happened).
+    """
 
     sentence: Sentence
     paragraph: int
     furniture: bool
     #: A table row the splitter took for prose (AsciiDoc / Markdown cells: "|a |b |c").
     tabular: bool = False
-    #: A bibliographic reference or footnote ("Bloomberg, 10 March 2011, <http://...>
-    #: [Accessed 18 May 2011]"), or anything under a "References" heading: what it
-    #: names is what was cited, not what the report says happened.
     citation: bool = False
 
     @property
@@ -84,102 +73,40 @@ class Passage:
         return self.sentence.kind
 
 
-class _Lines:
-    """Line boundaries of a text, found by bisection."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
-        self._length = len(text)
-
-    def bounds(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        start = self._starts[index]
-        end = self._starts[index + 1] - 1 if index + 1 < len(self._starts) else self._length
-        return start, end
-
-
-# A reference: an access or retrieval note, a quoted title followed by where and when it
-# appeared ("'Taiwan on High Alert', 9 April 2007", "'South Korea Cyber-attacked',
-# Bit-Tech, 4 March 2011"), or an author-year entry ("Waterman, Shaun. 2008.").
-_CITATION = compile_cached(
-    r"\[\s*Accessed\b|\bAccessed\s+(?:on\s+)?\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
-    r"\bRetrieved\s+(?:on\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]+|from\s+\S)|"
-    r"[\u201e\u201c\"\u2018'][^\u201e\u201c\u201d\"\u201f\n]{3,200}?[\u201f\u201d\"\u2019'],\s+"
-    r"(?:(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)(?:\d{1,2}\b|[A-Z][a-z]+\.?\s+\d|No\.|Vol\.|pp?\.|<|https?:)|"
-    r"\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)|"
-    r"[\u201f\u201d\"],\s+(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|"
-    r"\u201f,\s+[A-Z][\w.&'\u2019 -]{1,40}(?:,\s|\s*$)|"
-    r"^\s*[A-Z][\w'\u2019-]+,\s+(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w'\u2019-]*\.\s+(?:19|20)\d\d[a-z]?\.\s|"
-    # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
-    # and Richard Beeston, „MI5 Alert on ...").
-    r"^\s*\d{1,3}\s*(?:[A-Z][\w.'\u2019-]*,?\s+(?:and\s+)?){0,12}\u201e"
-)
-_REFERENCES_HEADING = compile_cached(
-    r"^\s*(?:\d+\.?\s+)?(?:References|Bibliography|Works\s+Cited|Endnotes|Footnotes|Literature)\s*:?\s*$", re.IGNORECASE
-)
+_FURNITURE_KINDS = frozenset(["caption", "furniture"])
 _URL = compile_cached(r"\b(?:https?|hxxps?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
-_AFTER_REFERENCES_HEADING = compile_cached(
-    r"^\s*(?:Appendix|Annex|Indicators\b|IOCs?\b|Acknowledge?ments?)", re.IGNORECASE
-)
 
 
-#: Longest line (characters) read whole as a caption, byline or reference.
-_SHORT_LINE = 400
-
-
-@functools.lru_cache(maxsize=2)
-def passages(text: str) -> tuple[Passage, ...]:
-    """The text's sentences, each with its paragraph and a page-furniture flag.
-
-    Furniture is a photo caption (the whole line holding a photo credit), a byline,
-    and everything after a "Related" / "Latest ..." / "Read more" heading until the
-    next prose sentence.
+def passages(text: str, structure: Structure | None = None) -> tuple[Passage, ...]:
+    """The text's sentences, each with its paragraph and its furniture and citation flags.
 
     The targets, attribution, malware and event stages all read a document's
     passages; the last two texts' are kept, so a document is split once.
     """
-    sentences = split_sentences(text)
-    lines = _Lines(text)
+    return _passages(text, structure_of(text, structure=structure))
+
+
+@functools.lru_cache(maxsize=2)
+def _passages(text: str, structure: Structure) -> tuple[Passage, ...]:
+    sentences = split_sentences(text, structure)
     out: list[Passage] = []
-    # A caption or byline makes its whole line furniture only when the line is short
-    # (as captions and bylines are); on a long line (a text with few or no line
-    # breaks) only its own sentence is, or one credit would silence the whole text.
-    caption_lines: set[int] = set()
-    for sentence in sentences:
-        if _CAPTION.search(sentence.text(text)):
-            line_start, line_end = lines.bounds(sentence.span.start)
-            caption_lines.add(line_start if line_end - line_start <= _SHORT_LINE else sentence.span.start)
     paragraph = 0
     previous_end = 0
-    in_related = False
-    in_references = False
-    for sentence in sentences:
+    for sentence, block in zip(sentences, structure.passages, strict=True):
         gap = text[previous_end : sentence.span.start]
         if "\n" in gap and (gap.count("\n") >= 2 or sentence.kind != "sentence"):
             paragraph += 1
         previous_end = sentence.span.end
         body = sentence.text(text)
-        line_start, line_end = lines.bounds(sentence.span.start)
-        if line_end - line_start > _SHORT_LINE:
-            line_start = sentence.span.start  # a long line: the sentence is its own line
-        line = text[line_start : min(line_end, line_start + 200)]
-        furniture = line_start in caption_lines or bool(_BYLINE.match(line))
-        if sentence.kind == "heading" and _FURNITURE_HEADING.match(body):
-            in_related = not body.strip().lower().startswith("advertisement")
-            furniture = True
-        elif in_related:
-            if sentence.kind == "sentence" and len(body.split()) > 14:
-                in_related = False
-            else:
-                furniture = True
-        if _REFERENCES_HEADING.match(body):
-            in_references = True
-        elif in_references and sentence.kind == "heading" and _AFTER_REFERENCES_HEADING.match(body):
-            in_references = False
-        # A reference is judged on the lines it stands on: a PDF splits one into pieces.
-        lines_text = text[line_start : max(sentence.span.end, min(line_end, line_start + _SHORT_LINE))]
-        citation = in_references or bool(_CITATION.search(lines_text))
-        out.append(Passage(sentence, paragraph, furniture, body.count("|") >= 3, citation))
+        out.append(
+            Passage(
+                sentence,
+                paragraph,
+                bool(block.kinds & _FURNITURE_KINDS),
+                body.count("|") >= 3,
+                "reference" in block.kinds,
+            )
+        )
     return tuple(out)
 
 
@@ -954,6 +881,7 @@ def extract_targets(
     actors: Sequence[ActorMention] = (),
 ) -> list[TargetMention]:
     """Sectors, countries, regions and organisations, each with its role."""
+    structure_of(text, context)  # the document's structure, for every passage look-up below
     out: list[TargetMention] = []
     for hit, role, _passage, _index in _hits_with_roles(text, tuple(actors)):
         confidence = 0.6 if hit.form == "heuristic" else 0.9 if hit.form in ("capital", "demonym") else 1.0
@@ -1023,6 +951,7 @@ def extract_attributions(
     One attribution per (kind, value): the first evidence is kept and the actors of
     every passage that states it are merged.
     """
+    structure_of(text, context)
     found: dict[tuple[str, str], Attribution] = {}
 
     def add(kind: str, value: str, start: int, end: int, actor_ids: tuple[str, ...]) -> None:

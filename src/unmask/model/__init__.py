@@ -16,6 +16,7 @@ from unmask.model.findings import (
     TargetMention,
     TechniqueMention,
 )
+from unmask.model.structure import Passage, Structure
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -32,8 +33,10 @@ __all__ = [
     "Metadata",
     "Observable",
     "Page",
+    "Passage",
     "Skipped",
     "Span",
+    "Structure",
     "TargetMention",
     "TechniqueMention",
 ]

@@ -19,6 +19,7 @@ from unmask.model.findings import (
     TargetMention,
     TechniqueMention,
 )
+from unmask.model.structure import Structure
 
 __all__ = ["SCHEMA_VERSION", "Analysis", "ExtractContext"]
 
@@ -31,22 +32,29 @@ class ExtractContext:
     """Facts about the document that extractors may use; never fetched by them.
 
     ``published`` anchors relative dates; ``url`` and ``site_name`` identify the
-    publisher (whose own domain is not an indicator).
+    publisher (whose own domain is not an indicator); ``structure`` holds the
+    document's passages (:mod:`unmask.model.structure`).
     """
 
     published: dt.date | None = None
     url: str | None = None
     site_name: str | None = None
     title: str | None = None
+    #: The document's passages (computed once by the pipeline); extractors given none
+    #: parse the text themselves with the same rules.
+    structure: Structure | None = None
 
     @classmethod
-    def for_document(cls, document: Document, published: dt.date | None = None) -> ExtractContext:
+    def for_document(
+        cls, document: Document, published: dt.date | None = None, *, structure: Structure | None = None
+    ) -> ExtractContext:
         meta = document.metadata
         return cls(
             published=published or meta.published,
             url=meta.url,
             site_name=meta.site_name,
             title=meta.title,
+            structure=structure if structure is not None else document.structure,
         )
 
 

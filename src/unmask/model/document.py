@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from unmask.model.structure import Structure
 
 __all__ = ["Attachment", "Document", "Metadata", "Page", "Span"]
 
@@ -97,7 +100,8 @@ class Document:
     ``pdf``, ``email``, ``stix2``, ``misp``, ``stix1``, ``openioc``). ``sha256`` is the
     hash of the raw bytes read and is the document's identity. ``objects`` keeps the
     original structured objects (STIX objects, MISP event) for import; ``children``
-    holds documents read from attachments.
+    holds documents read from attachments. ``structure`` is the document's passages
+    when its reader computed them (else the pipeline parses them once).
     """
 
     text: str
@@ -111,8 +115,13 @@ class Document:
     children: tuple[Document, ...] = ()
     objects: tuple[Mapping[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
+    structure: Structure | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.structure is not None and self.structure.length != len(self.text):
+            raise ValueError(
+                f"structure covers {self.structure.length} characters, the text has {len(self.text)}"
+            )
         previous_end = 0
         for page in self.pages:
             if page.start < previous_end or page.end < page.start or page.end > len(self.text):

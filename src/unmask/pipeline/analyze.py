@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from unmask.documents.structure import structure_of_document
 from unmask.extract.actors import extract_actors
 from unmask.extract.events import extract_events
 from unmask.extract.malware import extract_malware
@@ -50,7 +51,8 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
     else:
         document = document_or_text
     given = _as_date(published)
-    context = ExtractContext.for_document(document, given)
+    # The document's passages, computed once: every extractor reads the same ones.
+    context = ExtractContext.for_document(document, given, structure=structure_of_document(document))
     published_source = "given" if given is not None else document.metadata.published_source
     text = document.text
 

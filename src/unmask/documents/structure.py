@@ -1,0 +1,86 @@
+"""The document structure every extractor reads, computed once per document.
+
+:func:`parse_structure` is what the pipeline calls: the text rules of
+:func:`unmask.model.text_structure.text_structure` (headings, tables and their header
+rows, reference lists and citations, advice, indicator appendices, captions, bylines,
+code and e-mail header blocks) plus what the reader knows about the document's
+format. For paginated documents (PDF), a line repeated at the top or the bottom of
+most pages is a running header or footer: page furniture.
+
+Readers that know more (HTML tables and lists, PDF layout) can pass it as ``format``
+and ``pages`` today and as richer hints later; the result is always a
+:class:`~unmask.model.structure.Structure`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from unmask.model import Document, Page
+from unmask.model.structure import KINDS, Passage, Structure
+from unmask.model.text_structure import text_structure
+
+__all__ = ["parse_structure", "structure_of_document"]
+
+#: Lines of a page's top and bottom read as a possible running header or footer.
+_EDGE_LINES = 2
+#: A running header or footer is short.
+_EDGE_CHARS = 120
+
+
+def parse_structure(text: str, *, format: str = "text", pages: Sequence[Page] = ()) -> Structure:
+    """The passages of ``text`` with their kinds; ``format`` names the reader (``pdf``,
+    ``html``, ``markdown``, ``text`` ...), ``pages`` the page ranges of a paginated text."""
+    structure = text_structure(text)
+    if format == "pdf" and len(pages) >= 3:
+        structure = _running_furniture(text, structure, pages)
+    return structure
+
+
+def structure_of_document(document: Document) -> Structure:
+    """The document's structure: the one its reader gave, else parsed now."""
+    given = getattr(document, "structure", None)
+    if isinstance(given, Structure) and given.length == len(document.text):
+        return given
+    return parse_structure(document.text, format=document.format, pages=document.pages)
+
+
+def _edge_keys(text: str, page: Page) -> list[tuple[int, int, str]]:
+    """(start, end, key) of the first and last few short lines of a page; the key
+    drops digits, so "Page 3 of 12" repeats as one line."""
+    body = text[page.start : page.end]
+    lines: list[tuple[int, int]] = []
+    offset = page.start
+    for raw in body.split("\n"):
+        if raw.strip():
+            lines.append((offset, offset + len(raw)))
+        offset += len(raw) + 1
+    chosen = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:] if len(lines) > 2 * _EDGE_LINES else lines
+    out = []
+    for start, end in dict.fromkeys(chosen):
+        value = text[start:end].strip()
+        if len(value) <= _EDGE_CHARS:
+            out.append((start, end, "".join("#" if c.isdigit() else c for c in value).lower()))
+    return out
+
+
+def _running_furniture(text: str, structure: Structure, pages: Sequence[Page]) -> Structure:
+    edges = [_edge_keys(text, page) for page in pages]
+    counts = Counter(key for page in edges for key in {k for _s, _e, k in page})
+    repeated = {key for key, n in counts.items() if n >= max(3, len(pages) // 2) and len(key) >= 3}
+    if not repeated:
+        return structure
+    spans = [(s, e) for page in edges for s, e, k in page if k in repeated]
+    marked: dict[int, Passage] = {}
+    for start, end in spans:
+        for passage in structure.within(start, end):
+            if passage.span.start >= start and passage.span.end <= end and passage.kind != "code":
+                kinds = passage.kinds | {"furniture"}
+                kind = next(k for k in KINDS if k in kinds)
+                marked[passage.span.start] = replace(passage, kind=kind, kinds=kinds)
+    if not marked:
+        return structure
+    passages = tuple(marked.get(p.span.start, p) for p in structure.passages)
+    return Structure(length=structure.length, passages=passages, inline=structure.inline)

@@ -1,0 +1,591 @@
+"""The structure of plain text: lines, blocks, sentences, and each passage's kind.
+
+:func:`text_structure` is the one parser every stage reads, directly (an extractor
+given a bare string) or through :func:`unmask.documents.structure.parse_structure`
+(which adds what a reader knows). It lives in the model, beside
+:class:`~unmask.model.structure.Structure`, so that extractors called without a
+structure see the same one the pipeline computes, without importing the readers.
+
+Steps, each one pass:
+
+1. **Lines**: each line's form (heading, list item, table row, prose), fenced code
+   and shell-prompt lines, quoted e-mail header blocks.
+2. **Sentences**: consecutive prose lines form a block, cut into sentences at
+   terminal punctuation, never after abbreviations ("U.S.", "Aug.", "e.g.") or
+   initials; headings, list items and table rows are pieces of their own.
+3. **Kinds**: sections by their headings ("References", "Recommendations",
+   "Mitigations", "Indicators of Compromise", "Appendix", "Related"), photo captions
+   and bylines, bibliographic citations and footnotes, advice sentences
+   ("We recommend ...", "Use multi-factor authentication ..."), lines that hold only
+   an indicator; tables with their cells and header row.
+
+Linear time: the line and sentence passes are single scans, section state is carried
+forward, look-ups bisect.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from unmask.model.document import Span
+from unmask.model.structure import KINDS, Passage, Structure
+
+__all__ = ["text_structure"]
+
+# --------------------------------------------------------------------------- sentences
+
+_ABBREVIATIONS = frozenset(
+    ["u.s", "u.k", "u.n", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "inc",
+     "ltd", "corp", "co", "no", "fig", "figs", "al", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+     "sept", "oct", "nov", "dec", "approx", "dept", "gov", "est", "ver", "vol", "p", "pp"]
+)
+
+# A candidate sentence end: terminal punctuation, optional closing quotes/brackets,
+# then white space. A match starts only at the beginning of a punctuation run and
+# never gives back (possessive), so a long run of dots is scanned once: linear time.
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)")
+_NEXT_CHAR = re.compile(r"\s*+(\S)")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)]|[a-z][.)])\s+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$|\t.*\t|\S {3,}\S.* {3,}\S")
+_HEADING_MD = re.compile(r"^\s*#{1,6}\s")
+_DOTTED_ACRONYM = re.compile(r"(?:[a-z]\.)+[a-z]")
+_CLOSING_PUNCTUATION = re.compile(r"[.!?:;,]\W*$")
+
+#: Sentence kinds of :func:`unmask.extract.sentences.split_sentences` (the line's form).
+_FORM_LAYOUT = {"sentence": "prose", "heading": "heading", "list": "item", "table": "row"}
+
+
+def _line_form(line: str) -> str:
+    stripped = line.strip()
+    if _HEADING_MD.match(line):
+        return "heading"
+    if _LIST_ITEM.match(line):
+        return "list"
+    if _TABLE_ROW.search(line):
+        return "table"
+    if len(stripped) <= 120 and not _CLOSING_PUNCTUATION.search(stripped) and len(stripped.split()) <= 14:
+        return "heading"
+    return "sentence"
+
+
+def _is_abbreviation(block: str, end: int) -> bool:
+    """Whether the full stop at block[end-1] closes an abbreviation or an initial."""
+    start = end - 1
+    while start > 0 and (block[start - 1].isalnum() or block[start - 1] == "."):
+        start -= 1
+    word = block[start : end - 1].lower().strip(".")
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    # Single letters ("J. Smith") and dotted acronyms ("U.S.", "D.P.R.K.").
+    if len(word) == 1 and word.isalpha():
+        return True
+    return bool(_DOTTED_ACRONYM.fullmatch(word))
+
+
+def _emit(text: str, start: int, end: int, form: str, out: list[tuple[int, int, str]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end, form))
+
+
+def _split_block(text: str, start: int, end: int, out: list[tuple[int, int, str]]) -> None:
+    block = text[start:end]
+    piece_start = 0
+    for match in _END.finditer(block):
+        stop = match.end()
+        if (
+            block[match.start()] == "."
+            and match.end() - match.start() == 1
+            and _is_abbreviation(block, match.start() + 1)
+        ):
+            # Never cut after an abbreviation or initial ("Aug. 30", "U.S. Treasury").
+            continue
+        following = _NEXT_CHAR.match(block, stop)
+        if following is not None:
+            first = following.group(1)
+            # A new line after the stop ends the sentence whatever comes next (a list of
+            # indicators, one per line, each opening with a lower-case name).
+            if not (first.isupper() or first.isdigit() or first in "\"'“‘([" or "\n" in block[stop : following.start(1)]):
+                continue
+        _emit(text, start + piece_start, start + stop, "sentence", out)
+        piece_start = stop
+    _emit(text, start + piece_start, end, "sentence", out)
+
+
+def _pieces(text: str) -> list[tuple[int, int, str]]:
+    """Sentences, headings, list items and table rows: (start, end, form)."""
+    out: list[tuple[int, int, str]] = []
+    block_start: int | None = None
+    block_end = 0
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        line_start = pos
+        pos += len(line)
+        content = line.rstrip("\r\n")
+        if not content.strip():
+            if block_start is not None:
+                _split_block(text, block_start, block_end, out)
+                block_start = None
+            continue
+        form = _line_form(content)
+        if form != "sentence":
+            if block_start is not None:
+                _split_block(text, block_start, block_end, out)
+                block_start = None
+            _emit(text, line_start, line_start + len(content), form, out)
+            continue
+        if block_start is None:
+            block_start = line_start
+        block_end = line_start + len(content)
+    if block_start is not None:
+        _split_block(text, block_start, block_end, out)
+    return out
+
+
+# ------------------------------------------------------------------------------- lines
+
+_NEWLINE = re.compile(r"\n")
+
+
+class _Lines:
+    """Line boundaries (at ``\\n``) of a text, found by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        self.length = len(text)
+
+    def index(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def bounds(self, offset: int) -> tuple[int, int]:
+        index = self.index(offset)
+        start = self.starts[index]
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else self.length
+        return start, end
+
+
+_FENCE = re.compile(r"^\s*(?:```|~~~)[\w+.-]*\s*$")
+_ASCIIDOC_BLOCK = re.compile(r"^(?:-{4,}|\.{4,})\s*$")
+_ASCIIDOC_SOURCE = re.compile(r"^\[(?:source|listing|literal)\b[^\]]*\]\s*$")
+_PROMPT = re.compile(r"^\s*(?:\$ |PS [A-Za-z]:\\[^>\n]{0,200}> ?|[A-Za-z]:\\[^>\n ]{0,200}> ?)\S")
+_MAIL_HEADER = re.compile(
+    r"^\s*>?\s*(?:From|To|Cc|CC|Bcc|Subject|Date|Sent|Reply-To|Return-Path|Received|Message-I[Dd]|"
+    r"X-[A-Za-z0-9-]+|Content-Type|MIME-Version|Delivered-To|Authentication-Results|DKIM-Signature|"
+    r"Importance|Sender|In-Reply-To|References|Thread-Topic)\s*:\s*\S"
+)
+
+
+def _line_marks(text: str, lines: _Lines) -> tuple[bytearray, bytearray]:
+    """Per line: inside a code block (fenced, AsciiDoc listing, shell prompt); in a
+    quoted e-mail header block (two header lines or more, with their continuations)."""
+    count = len(lines.starts)
+    code = bytearray(count)
+    mail = bytearray(count)
+    fence_open: int | None = None
+    fence_mark = ""
+    previous = ""
+    header_run: list[int] = []
+
+    def close_headers() -> None:
+        if sum(1 for i in header_run if _MAIL_HEADER.match(_line(text, lines, i))) >= 2:
+            for i in header_run:
+                mail[i] = 1
+        header_run.clear()
+
+    for index in range(count):
+        line = _line(text, lines, index)
+        stripped = line.strip()
+        if fence_open is not None:
+            code[index] = 1
+            if stripped.startswith(fence_mark) and (fence_mark in "```~~~" or _ASCIIDOC_BLOCK.match(stripped)):
+                fence_open = None
+            continue
+        if _FENCE.match(line):
+            fence_open, fence_mark = index, stripped[:3]
+            code[index] = 1
+        elif _ASCIIDOC_BLOCK.match(line) and _ASCIIDOC_SOURCE.match(previous):
+            fence_open, fence_mark = index, stripped[:4]
+            code[index] = 1
+        elif _PROMPT.match(line):
+            code[index] = 1
+        if _MAIL_HEADER.match(line) or (header_run and line[:1] in (" ", "\t") and stripped):
+            header_run.append(index)
+        elif header_run:
+            close_headers()
+        if stripped:
+            previous = stripped
+    if header_run:
+        close_headers()
+    if fence_open is not None:
+        # An opening fence never closed is a stray mark, not a block to the end.
+        for index in range(fence_open, count):
+            code[index] = 0
+    return code, mail
+
+
+def _line(text: str, lines: _Lines, index: int) -> str:
+    start = lines.starts[index]
+    end = lines.starts[index + 1] - 1 if index + 1 < len(lines.starts) else lines.length
+    return text[start:end]
+
+
+# ----------------------------------------------------------------------------- kinds
+
+_CAPTION = re.compile(
+    r"\((?:AP\s+)?Photo\b|\bPhoto(?:graph)?\s*(?:by|:|credit)|\bImage(?:\s+credit)?\s*:|\bCredit\s*:|"
+    r"Getty Images|\bvia Reuters\b|Shutterstock|\bAFP/|/AFP\b|\(Image\b|\bPicture\s*:",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\s*(?:By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|(?:Written|Posted|Published|Updated|Last updated)"
+    r"\b.{0,80}$)"
+)
+_FURNITURE_HEADING = re.compile(
+    r"^\s*(?:Related(?:\s+\w+){0,2}|Latest\s+\w+|Read (?:more|next|also)|More from.*|Recommended.*|"
+    r"You may also like|Further reading|Advertisement|Sponsored|Share this.*|Tags?:.*|Most popular|"
+    r"Trending|Popular|See also)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+# A reference: an access or retrieval note, a quoted title followed by where and when it
+# appeared ("'Taiwan on High Alert', 9 April 2007", "'South Korea Cyber-attacked',
+# Bit-Tech, 4 March 2011"), or an author-year entry ("Waterman, Shaun. 2008.").
+_CITATION = re.compile(
+    r"\[\s*Accessed\b|\bAccessed\s+(?:on\s+)?\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
+    r"\bRetrieved\s+(?:on\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]+|from\s+\S)|"
+    r"[\u201e\u201c\"\u2018'][^\u201e\u201c\u201d\"\u201f\n]{3,200}?[\u201f\u201d\"\u2019'],\s+"
+    r"(?:(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)(?:\d{1,2}\b|[A-Z][a-z]+\.?\s+\d|No\.|Vol\.|pp?\.|<|https?:)|"
+    r"\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)|"
+    r"[\u201f\u201d\"],\s+(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|"
+    r"\u201f,\s+[A-Z][\w.&'\u2019 -]{1,40}(?:,\s|\s*$)|"
+    r"^\s*[A-Z][\w'\u2019-]+,\s+(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w'\u2019-]*\.\s+(?:19|20)\d\d[a-z]?\.\s|"
+    # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
+    # and Richard Beeston, „MI5 Alert on ...").
+    r"^\s*\d{1,3}\s*(?:[A-Z][\w.'\u2019-]*,?\s+(?:and\s+)?){0,12}\u201e|"
+    # A bracketed note number opening a reference-list line ("[3] https://...", "[12] Vendor, Title").
+    r"^\s*\[\d{1,3}\]\s+\S"
+)
+#: An ATT&CK-style inline citation: "(Citation: Vendor Report 2020)".
+_INLINE_CITATION = re.compile(r"\(Citation:[^()\n]{1,200}\)")
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:\d+\.?\s+)?(?:References|Bibliography|Works\s+Cited|Endnotes|Footnotes|Literature|Sources|"
+    r"Citations|External\s+references|(?:Additional\s+)?Resources|Reference\s+links)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_AFTER_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:Appendix|Annex|Indicators\b|IOCs?\b|Acknowledge?ments?)", re.IGNORECASE
+)
+_ADVICE_HEADING = re.compile(
+    r"^(?:[\w'’&-]+\s+){0,3}(?:recommendations?|recommended\s+(?:actions|mitigations|steps|measures)|"
+    r"mitigations?|mitigation\s+(?:strategies|steps|measures|recommendations|guidance)|remediations?|"
+    r"what\s+(?:to|you\s+(?:can|should)|(?:organi[sz]ations|defenders|users|customers)\s+(?:can|should))\s+do|"
+    r"how\s+to\s+(?:protect|defend|stay\s+safe|mitigate)|best\s+practices|protective\s+(?:measures|actions)|"
+    r"defensive\s+(?:measures|actions|recommendations)|countermeasures|hardening(?:\s+guidance)?|"
+    r"actions\s+to\s+take(?:\s+today)?)\b(?:\s+[\w'’&,-]+){0,5}\s*:?\s*$",
+    re.IGNORECASE,
+)
+_IOC_HEADING = re.compile(
+    r"^(?:[\w'’&-]+\s+){0,3}(?:indicators?\s+of\s+(?:compromise|attack)|iocs?|(?:network|host|file)[\s-]+"
+    r"(?:based\s+)?(?:indicators|observables|artifacts)|indicators|observables|(?:file\s+|sample\s+)?hashes|"
+    r"c2\s+(?:servers?|infrastructure|domains)|appendix|annex)\b(?:\s+[\w'’&.:,()/-]+){0,8}\s*:?\s*$",
+    re.IGNORECASE,
+)
+#: An appendix that lists techniques or advice is not an indicator appendix.
+_NOT_IOC_APPENDIX = re.compile(r"\b(?:att&ck|techniques?|tactics?|mitre|mitigations?|recommendations?)\b", re.I)
+#: Headings that end an advice or indicator section (a new part of the report).
+_PLAIN_HEADING = re.compile(
+    r"^(?:[\w'’&-]+\s+){0,2}(?:summary|overview|introduction|background|technical\s+(?:details|analysis)|"
+    r"analysis|conclusions?|executive\s+summary|key\s+(?:findings|takeaways|judgments)|contact(?:\s+information)?|"
+    r"contact\s+us|revisions?|revision\s+history|acknowledge?ments?|about(?:\s+[\w'’&-]+){0,3}|disclaimers?|"
+    r"timeline|attribution|victimology|infection\s+chain|details|description|findings|"
+    r"(?:mitre\s+)?att&ck(?:\s+(?:techniques|tactics|mapping|matrix))?|tactics(?:,?\s+techniques)?.*|"
+    r"techniques(?:\s+used)?|detection(?:s|\s+opportunities)?)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_HEADING_MARKUP = re.compile(r"^\s*(?:(#{1,6})|(={1,6}))\s+")
+_HEADING_NUMBER = re.compile(r"^\s*((?:\d{1,2}\.)*\d{1,2})\.?\s+(?=[A-Za-z])")
+_HEADING_LETTER = re.compile(r"^\s*(?:[A-Z]|[IVX]{1,4})[.)]\s+(?=[A-Z])")
+
+# An advice sentence: a recommendation ("We recommend ...", "CISA urges ...", "It is
+# recommended ...", "Organizations should ...") or an imperative of hardening
+# ("Use multi-factor authentication ...", "Enforce ...", "Do not ..."). The imperative
+# verbs are those a capability list ("Disable Windows Defender", "Update itself") does
+# not open with.
+_ADVICE_SENTENCE = re.compile(
+    r"^[\W\d]{0,4}(?:"
+    r"(?:we|cisa|the\s+fbi|fbi|nsa|ncsc|acsc|cccs|the\s+(?:authoring\s+)?agencies|microsoft|[A-Z]{2,6})\s+"
+    r"(?:strongly\s+|also\s+)?(?:recommends?|advises?|urges?|encourages?)\b|"
+    r"it\s+is\s+(?:strongly\s+|also\s+|therefore\s+)?(?:recommended|advised|advisable|suggested)\b|"
+    r"(?:organi[sz]ations|administrators|admins|users|defenders|network\s+defenders|customers|companies|"
+    r"entities|system\s+owners|you|victims)\s+(?:should|must|are\s+(?:advised|encouraged|urged))\b|"
+    r"(?:(?:always|regularly|immediately|also)\s+)?(?-i:Use|Implement|Enforce|Require|Ensure|Consider|Apply|"
+    r"Patch|Educate|Train|Audit|Review|Maintain|Adopt|Harden|Segment|Segregate|Establish|Prioriti[sz]e|Verify|"
+    r"Validate|Avoid|Employ|Restrict|Limit|Back\s+up|Never|Do\s+not|Don['’]t)\b(?!\s+(?:of|by|in|to)\b)"
+    r")",
+    re.IGNORECASE,
+)
+#: A line that is only an indicator (and perhaps a short note): a hash, an address, a
+#: defanged host or URL.
+_INDICATOR = (
+    r"(?:[A-Fa-f0-9]{32}|[A-Fa-f0-9]{40}|[A-Fa-f0-9]{64}|[A-Fa-f0-9]{128}|"
+    r"(?:\d{1,3}(?:\[\.\]|\(\.\)|\.)){3}\d{1,3}(?:[:/]\d{1,5})?|h[xX]{2}ps?\[?:\]?//\S+|"
+    r"[\w.-]+(?:\[\.\]|\(\.\)|\{\.\}|\[dot\])[\w.\[\]()/-]+)"
+)
+_INDICATOR_LINE = re.compile(r"^[-*•▪◦‣·\s]{0,4}" + _INDICATOR + r"(?:\s+\S+){0,3}\s*$")
+_INDICATOR_CELL = re.compile(r"\s*" + _INDICATOR + r"\s*")
+_TABLE_RULE = re.compile(r"^[\s|:+=-]*$")
+_CELL_SEPARATOR = {"|": re.compile(r"\|"), "\t": re.compile(r"\t"), " ": re.compile(r" {3,}")}
+_HAS_DIGIT = re.compile(r"\d")
+
+#: Longest line (characters) read whole as a caption, byline or reference.
+_SHORT_LINE = 400
+
+
+def _heading_text(body: str) -> str:
+    cleaned = _HEADING_MARKUP.sub("", body)
+    cleaned = _HEADING_NUMBER.sub("", cleaned)
+    cleaned = _HEADING_LETTER.sub("", cleaned)
+    return cleaned.strip().strip("*_`").strip()
+
+
+def _heading_level(body: str) -> tuple[int, int]:
+    """(markup level or 0, numbering depth or 0)."""
+    markup = _HEADING_MARKUP.match(body)
+    level = len(markup.group(1) or markup.group(2)) if markup else 0
+    number = _HEADING_NUMBER.match(body)
+    depth = number.group(1).count(".") + 1 if number else 0
+    return level, depth
+
+
+def _cells(text: str, start: int, end: int) -> tuple[Span, ...]:
+    line = text[start:end]
+    sep = "|" if "|" in line else "\t" if "\t" in line else " "
+    out: list[Span] = []
+    cursor = 0
+    bounds = [(m.start(), m.end()) for m in _CELL_SEPARATOR[sep].finditer(line)]
+    for sep_start, sep_end in [*bounds, (len(line), len(line))]:
+        cell_start, cell_end = cursor, sep_start
+        while cell_start < cell_end and line[cell_start].isspace():
+            cell_start += 1
+        while cell_end > cell_start and line[cell_end - 1].isspace():
+            cell_end -= 1
+        if cell_end > cell_start:
+            out.append(Span(start + cell_start, start + cell_end))
+        cursor = sep_end
+    return tuple(out)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A table row being built: the piece index and its cells."""
+
+    index: int
+    cells: tuple[Span, ...]
+    rule: bool
+
+
+def _looks_like_header(text: str, cells: Sequence[Span]) -> bool:
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        value = text[cell.start : cell.end].strip("*_` ")
+        if not value or len(value.split()) > 5 or _HAS_DIGIT.search(value) or _INDICATOR_CELL.fullmatch(value):
+            return False
+    return True
+
+
+def _primary(kinds: set[str]) -> str:
+    for kind in KINDS:
+        if kind in kinds:
+            return kind
+    return "prose"
+
+
+@functools.lru_cache(maxsize=2)
+def text_structure(text: str) -> Structure:
+    """The structure of ``text``: its passages, each with its kind (see :mod:`unmask.model.structure`).
+
+    Several stages read the same document: the last two texts' structures are kept.
+    """
+    pieces = _pieces(text)
+    lines = _Lines(text)
+    code_lines, mail_lines = _line_marks(text, lines)
+
+    # A caption or byline makes its whole line furniture only when the line is short
+    # (as captions and bylines are); on a long line (a text with few or no line
+    # breaks) only its own sentence is, or one credit would silence the whole text.
+    caption_lines: set[int] = set()
+    for start, end, _form in pieces:
+        if _CAPTION.search(text, start, end):
+            line_start, line_end = lines.bounds(start)
+            caption_lines.add(line_start if line_end - line_start <= _SHORT_LINE else start)
+
+    kinds_of: list[set[str]] = []
+    sections: list[str | None] = []
+    levels: list[int] = []
+    layouts: list[str] = []
+    in_related = False
+    in_references = False
+    special: str | None = None  # "advice" or "ioc-list": the section being read
+    special_level = (0, 0)
+    section: str | None = None
+    for start, end, form in pieces:
+        body = text[start:end]
+        under = section
+        kinds: set[str] = set()
+        layout = _FORM_LAYOUT[form]
+        # An AsciiDoc row "| T1055 | Process Injection" or a row with a ragged end: a
+        # row; one whose cell runs on as prose keeps its prose form (and its cells).
+        piped = body.lstrip().startswith("|") and body.count("|") >= 2
+        if piped and form == "heading":
+            layout = "row"
+        line_index = lines.index(start)
+        line_start, line_end = lines.starts[line_index], lines.bounds(start)[1]
+        if line_end - line_start > _SHORT_LINE:
+            line_start = start  # a long line: the sentence is its own line
+        line = text[line_start : min(line_end, line_start + 200)]
+        if line_start in caption_lines:
+            kinds.add("caption")
+        if _BYLINE.match(line):
+            kinds.add("furniture")
+        level = 0
+        if form == "heading":
+            heading = _heading_text(body)
+            level, depth = _heading_level(body)
+            if _FURNITURE_HEADING.match(body):
+                in_related = not body.strip().lower().startswith("advertisement")
+                kinds.add("furniture")
+            if _REFERENCES_HEADING.match(body) or _REFERENCES_HEADING.match(heading):
+                in_references, special = True, None
+            elif in_references and (_AFTER_REFERENCES_HEADING.match(body) or _AFTER_REFERENCES_HEADING.match(heading)):
+                in_references = False
+            if not in_references and "furniture" not in kinds and heading:
+                if _ADVICE_HEADING.match(heading):
+                    special, special_level = "advice", (level, depth)
+                elif _IOC_HEADING.match(heading) and not (
+                    heading.lower().startswith(("appendix", "annex")) and _NOT_IOC_APPENDIX.search(heading)
+                ):
+                    special, special_level = "ioc-list", (level, depth)
+                elif special is not None and (
+                    _PLAIN_HEADING.match(heading)
+                    or (level and (not special_level[0] or level <= special_level[0]))
+                    or (depth and special_level[1] and depth <= special_level[1])
+                ):
+                    special = None
+            section = _HEADING_MARKUP.sub("", body).strip() or body.strip()
+        elif in_related:
+            if form == "sentence" and len(body.split()) > 14:
+                in_related = False
+            else:
+                kinds.add("furniture")
+        if in_related and form == "heading":
+            kinds.add("furniture")
+        # A reference is judged on the lines it stands on: a PDF splits one into pieces.
+        window_end = max(end, min(line_end, line_start + _SHORT_LINE))
+        if in_references or _CITATION.search(text[line_start:window_end]):
+            kinds.add("reference")
+        if code_lines[line_index]:
+            kinds.add("code")
+        if mail_lines[line_index]:
+            kinds.add("email-header")
+        if special is not None and form != "heading":
+            kinds.add(special)
+        if form != "heading" and layout != "row" and _ADVICE_SENTENCE.match(body):
+            kinds.add("advice")
+        if layout in ("prose", "item") and _INDICATOR_LINE.match(body):
+            kinds.add("ioc-list")
+        if form == "heading" and layout == "heading":
+            kinds.add("heading")
+        if layout == "row" or piped:
+            kinds.add("table")
+        kinds_of.append(kinds)
+        sections.append(under if form == "heading" else section)
+        levels.append(level)
+        layouts.append(layout)
+
+    # Tables: consecutive rows; the first is the header when a rule follows it or its
+    # cells read as column names.
+    cells_of: dict[int, tuple[Span, ...]] = {}
+    header_of: set[int] = set()
+    table_of: dict[int, int] = {}
+    columns_of: dict[int, tuple[str, ...]] = {}
+    table_count = 0
+    run: list[_Row] = []
+
+    def close_table() -> None:
+        nonlocal table_count
+        if not run:
+            return
+        data_rows = [r for r in run if not r.rule]
+        first = data_rows[0] if data_rows else None
+        header = None
+        if first is not None and len(data_rows) >= 2 and first.index == run[0].index:
+            ruled = len(run) > 1 and run[1].rule
+            if ruled or _looks_like_header(text, first.cells):
+                header = first
+        columns = tuple(text[c.start : c.end].strip("*_` ") for c in header.cells) if header else ()
+        for row in run:
+            table_of[row.index] = table_count
+            cells_of[row.index] = () if row.rule else row.cells
+            if columns:
+                columns_of[row.index] = columns
+        if header is not None:
+            header_of.add(header.index)
+        table_count += 1
+        run.clear()
+
+    previous_end = 0
+    for index, (start, end, _form) in enumerate(pieces):
+        if "table" not in kinds_of[index]:
+            close_table()
+            continue
+        if run and text.count("\n", previous_end, start) > 1:
+            close_table()
+        body = text[start:end]
+        cells = _cells(text, start, end)
+        run.append(_Row(index, cells, bool(_TABLE_RULE.match(body))))
+        previous_end = end
+        if any(_INDICATOR_CELL.fullmatch(text, c.start, c.end) for c in cells):
+            kinds_of[index].add("ioc-list")
+    close_table()
+
+    title_index = next((i for i, (s, _e, f) in enumerate(pieces[:1]) if f == "heading"), None)
+    passages: list[Passage] = []
+    for index, (start, end, _form) in enumerate(pieces):
+        kinds = kinds_of[index] or {"prose"}
+        passages.append(
+            Passage(
+                kind=_primary(kinds),
+                span=Span(start, end),
+                layout=layouts[index],
+                kinds=frozenset(kinds),
+                section=sections[index],
+                level=levels[index],
+                cells=cells_of.get(index, ()),
+                header=index in header_of,
+                table=table_of.get(index),
+                columns=columns_of.get(index, ()),
+                title=index == title_index,
+            )
+        )
+    starts = [p.span.start for p in passages]
+    inline = tuple(
+        Passage(kind="reference", span=Span(m.start(), m.end()), inline=True,
+                section=_section_at(passages, starts, m.start()))
+        for m in _INLINE_CITATION.finditer(text)
+    )
+    return Structure(length=len(text), passages=tuple(passages), inline=inline)
+
+
+def _section_at(passages: Sequence[Passage], starts: Sequence[int], offset: int) -> str | None:
+    index = bisect.bisect_right(starts, offset) - 1
+    return passages[index].section if index >= 0 else None
