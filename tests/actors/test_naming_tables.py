@@ -1,0 +1,241 @@
+"""Vendors' naming tables as claims, the DEV-/Storm- rule, filler words and contested
+names - on small synthetic sources (made-up names), plus the shipped tables."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from unmask.reference import actors as actors_module
+from unmask.reference.actors import (
+    ActorSources,
+    Cluster,
+    build_actor_graph,
+    naming_clusters,
+    naming_version,
+    source_family,
+    source_label,
+)
+
+ATTACK = "mitre-attack"
+TA = "misp-galaxy:threat-actor"
+VENDOR = "vendor:acme-mapping"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _graph(*extra: Cluster) -> actors_module.ActorGraph:
+    base = (
+        # two distinct ATT&CK groups of one country; Hollow Reed is also called Gray Lantern
+        Cluster(ATTACK, "a1", "Hollow Reed", ("Hollow Reed", "APT91", "Gray Lantern", "Quiet Sleet"),
+                attack_id="G9101"),
+        Cluster(ATTACK, "a2", "Stone Marten", ("Stone Marten", "APT92"), attack_id="G9102"),
+        Cluster(ATTACK, "a3", "Winter Kite Group", ("Winter Kite Group",), attack_id="G9103"),
+    )
+    return build_actor_graph(ActorSources(base + extra))
+
+
+# --------------------------------------------------------------- vendor tables
+
+
+def test_a_vendor_row_joins_the_actor_holding_its_own_name() -> None:
+    graph = _graph(Cluster(VENDOR, "v1", "Quiet Sleet", ("Quiet Sleet", "ZEBRIUM", "Gray Lantern")))
+    actor = graph.resolve("ZEBRIUM")
+    assert actor is not None and actor.id == "G9101"
+    claim = actor.alias("ZEBRIUM").claims[0]  # type: ignore[union-attr]
+    assert claim.source == VENDOR and claim.cluster == "Quiet Sleet"
+
+
+def test_vendor_rows_never_merge_through_other_vendors_names() -> None:
+    # The vendor's Quiet Sleet is Hollow Reed (own name); its Dim Sleet lists APT91 and
+    # Gray Lantern (Hollow Reed's names) too, yet the vendor keeps it a separate actor.
+    graph = _graph(
+        Cluster(VENDOR, "v1", "Quiet Sleet", ("Quiet Sleet", "Gray Lantern")),
+        Cluster(VENDOR, "v2", "Dim Sleet", ("Dim Sleet", "APT91", "Gray Lantern", "KRYPTOLITE")),
+    )
+    dim = graph.resolve("Dim Sleet")
+    assert dim is not None and dim.id != "G9101"
+    assert graph.resolve("KRYPTOLITE").id == dim.id  # type: ignore[union-attr]
+    # the disagreement stays visible: APT91 has both readings, ATT&CK's first
+    lookup = graph.lookup("APT91")
+    assert [c.actor_id for c in lookup.candidates] == ["G9101", dim.id]
+    assert lookup.candidates[1].claims[0].source == VENDOR
+
+
+def test_a_lone_vendor_row_may_join_through_other_names() -> None:
+    # no other row of this vendor is Hollow Reed: two of its names vote, it joins
+    graph = _graph(Cluster(VENDOR, "v3", "Storm-7001", ("Storm-7001", "APT91", "Gray Lantern")))
+    assert graph.resolve("Storm-7001").id == "G9101"  # type: ignore[union-attr]
+
+
+def test_naming_clusters_read_the_data_file(tmp_path: Path) -> None:
+    data = {
+        "format": 1, "version": "abc123",
+        "sources": [{
+            "id": "acme-mapping", "vendor": "Acme", "url": "https://example.org/acme",
+            "actors": [
+                {"name": "Dim Sleet", "origin": "Financially motivated, Freedonia", "previous": ["ZEBRIUM"],
+                 "other": ["Gray Lantern"]},
+                {"name": "Storm-7002", "origin": "Korea", "previous": [], "other": [], "merged_into": "Dim Sleet"},
+            ],
+        }],
+    }
+    path = tmp_path / "actor_naming.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    clusters = naming_clusters(path)
+    assert [c.source for c in clusters] == [VENDOR, VENDOR]
+    assert clusters[0].names == ("Dim Sleet", "ZEBRIUM", "Gray Lantern")
+    assert clusters[0].country == "Freedonia"  # motives are not countries
+    assert clusters[1].names == ("Storm-7002", "Dim Sleet")  # merged into: the same actor
+    assert clusters[1].country is None  # a bare "Korea" does not say which
+    assert naming_version(path) == "abc123"
+    assert naming_version(tmp_path / "missing.json") == "none"
+    assert naming_clusters(tmp_path / "missing.json") == []
+
+
+def test_labels_and_families() -> None:
+    assert source_label("vendor:microsoft-mapping") == "Microsoft's threat actor naming mapping"
+    assert source_label("vendor:microsoft-docs", short=True) == "Microsoft Learn"
+    assert source_label("vendor:other-table").startswith("other-table")
+    # Microsoft's galaxy and its tables are one organisation's word
+    assert source_family("vendor:microsoft-mapping") == source_family("misp-galaxy:microsoft-activity-group")
+    assert source_family(TA) != source_family("vendor:microsoft-docs")
+
+
+# --------------------------------------------------------------- rules
+
+
+def test_dev_and_storm_designations_are_one_name() -> None:
+    graph = _graph(
+        Cluster(VENDOR, "v4", "Storm-0815", ("Storm-0815", "APT92")),
+        # (another table: two rows of one table with different own names stay apart)
+        Cluster("vendor:other-table", "v5", "Ashen Tempest", ("Ashen Tempest", "DEV-512", "Stone Marten")),
+    )
+    assert graph.resolve("DEV-0815").id == "G9102"  # type: ignore[union-attr]
+    assert graph.resolve("Storm-0512").id == "G9102"  # type: ignore[union-attr]
+    assert graph.resolve("dev 0815").id == "G9102"  # type: ignore[union-attr]
+    alias = graph.get("G9102").alias("DEV-0815")  # type: ignore[union-attr]
+    assert alias is not None and alias.sources == ("rule:dev-storm",)
+
+
+def test_the_rule_never_takes_a_designation_claimed_for_another_actor() -> None:
+    graph = _graph(
+        Cluster(VENDOR, "v6", "Storm-0901", ("Storm-0901", "APT92")),
+        Cluster(TA, "t1", "DEV-0901", ("DEV-0901", "APT91", "Gray Lantern")),
+    )
+    assert graph.resolve("DEV-0901").id == "G9101"  # type: ignore[union-attr]
+    assert not graph.lookup("DEV-0901").ambiguous
+
+
+def test_filler_word_forms_join_their_actor() -> None:
+    graph = _graph(
+        Cluster(TA, "t2", "Hollow Reed Team", ("Hollow Reed Team", "Reed Cell")),
+        Cluster(TA, "t3", "Winter Kite", ("Winter Kite", "Kite Nest")),
+    )
+    assert graph.resolve("Reed Cell").id == "G9101"  # type: ignore[union-attr]
+    assert graph.resolve("Kite Nest").id == "G9103"  # type: ignore[union-attr]
+    assert graph.resolve("the Hollow Reed gang").id == "G9101"  # type: ignore[union-attr]
+
+
+def test_names_equal_but_for_a_filler_word_filed_apart_are_contested() -> None:
+    # a galaxy files "Winter Kite" under Stone Marten; ATT&CK has "Winter Kite Group"
+    graph = _graph(Cluster(TA, "t4", "Stone Marten", ("Stone Marten", "Winter Kite")))
+    lookup = graph.lookup("Winter Kite")
+    assert lookup.ambiguous
+    assert [c.actor_id for c in lookup.candidates] == ["G9102", "G9103"]  # its own claim first
+    assert graph.lookup("winter-kite").ambiguous  # every spelling
+    other = graph.lookup("Winter Kite Group")
+    assert [c.actor_id for c in other.candidates] == ["G9103", "G9102"]
+    alias = graph.get("G9102").alias("Winter Kite")  # type: ignore[union-attr]
+    assert alias is not None and alias.ambiguous
+
+
+def test_gazetteer_keeps_contested_candidates_spelt_otherwise_out() -> None:
+    from unmask.reference.actor_names import build_actor_gazetteer
+
+    graph = _graph(Cluster(TA, "t4", "Stone Marten", ("Stone Marten", "Winter Kite")))
+    gazetteer = build_actor_gazetteer(graph)
+    keys: dict[str, set[str]] = {e.key: set() for e in gazetteer.entries}
+    for entry in gazetteer.entries:
+        keys[entry.key].add(entry.form)
+    assert keys["winterkite"] == {"Winter Kite"}
+    assert keys["winterkitegroup"] == {"Winter Kite Group"}
+
+
+# --------------------------------------------------------------- cache and data
+
+
+def test_the_graph_cache_key_carries_the_data_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+
+    def fake_load(name: str, build: object, *, depends: object = (), format_version: object = 1) -> str:
+        seen.append(format_version)
+        return "graph"
+
+    monkeypatch.setattr(actors_module, "load_compiled", fake_load)
+    monkeypatch.setattr(actors_module, "naming_version", lambda path=None: "v1")
+    actors_module.load_actor_graph()
+    monkeypatch.setattr(actors_module, "naming_version", lambda path=None: "v2")
+    actors_module.load_actor_graph()
+    assert seen[0] != seen[1] and "v1" in str(seen[0])
+
+
+def _build_script() -> object:
+    spec = importlib.util.spec_from_file_location("build_actor_naming", REPO / "scripts" / "build_actor_naming.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["build_actor_naming"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_build_script_parses_both_table_shapes(tmp_path: Path) -> None:
+    script = _build_script()
+    names, merged = script.split_names("DEV-0777 (ZEBRIUM), [Dim Sleet](https://example.org/x), , Reed Cell")  # type: ignore[attr-defined]
+    assert names == ["DEV-0777", "ZEBRIUM", "Dim Sleet", "Reed Cell"] and merged is None
+    assert script.split_names("(Merged into Ashen Tempest)") == ([], "Ashen Tempest")  # type: ignore[attr-defined]
+    doc = tmp_path / "table.md"
+    doc.write_text(
+        "intro\n\n|Threat actor name|Previous name|Origin/Threat|Other names|\n|:---:|:---:|:---:|:---:|\n"
+        "|Dim Sleet|ZEBRIUM|Freedonia||\n|Storm-7003||Group in development|(Merged into Dim Sleet)|\n\ntail\n",
+        encoding="utf-8",
+    )
+    rows = script.read_docs_table(doc)  # type: ignore[attr-defined]
+    assert rows[0] == {"name": "Dim Sleet", "origin": "Freedonia", "previous": ["ZEBRIUM"], "other": []}
+    assert rows[1]["merged_into"] == "Dim Sleet"
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps([{"Threat actor name": "Dim Sleet", "Origin/Threat": "Freedonia",
+                                    "Other names": "Gray Lantern, APT91"}]), encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert script.main(["--mapping", str(mapping), "--mapping-version", "c0ffee", "--out", str(out)]) == 0  # type: ignore[attr-defined]
+    built = json.loads(out.read_text(encoding="utf-8"))
+    assert built["sources"][0]["version"] == "c0ffee" and built["sources"][0]["licence"].startswith("MIT")
+    assert naming_version(out) == built["version"]
+    assert naming_clusters(out)[0].names == ("Dim Sleet", "Gray Lantern", "APT91")
+
+
+def test_shipped_tables_record_their_provenance() -> None:
+    data = json.loads(actors_module.naming_data_file().read_text(encoding="utf-8"))
+    assert data["version"] == naming_version()
+    for source in data["sources"]:
+        assert source["url"].startswith("https://") and source["licence"] and source["version"]
+        assert len(source["actors"]) >= 50
+
+
+def test_shipped_microsoft_claims_stay_visible_without_merging_north_korea() -> None:
+    graph = build_actor_graph(actors_module.read_actor_sources())
+    apt43 = graph.lookup("APT43")
+    assert apt43.best is not None and apt43.best.actor_id == "G0094"  # ATT&CK's reading first
+    opal = graph.resolve("Opal Sleet")
+    assert opal is not None and opal.id != "G0094"
+    assert opal.id in [c.actor_id for c in apt43.candidates]
+    assert {c.source for c in next(c for c in apt43.candidates if c.actor_id == opal.id).claims} == {
+        "vendor:microsoft-mapping"
+    }
+    assert graph.resolve("Emerald Sleet").id == "G0094"  # type: ignore[union-attr]
+    assert graph.resolve("DEV-0558").id == graph.resolve("Antique Typhoon").id  # type: ignore[union-attr]
+    winnti = graph.lookup("Winnti")
+    assert winnti.ambiguous and {"G0096", "G0044"} <= {c.actor_id for c in winnti.candidates}
