@@ -657,11 +657,19 @@ def test_recipient_address_pasted_into_the_subject_or_display_name() -> None:
     assert "recipient-in-subject" not in names(run(mail()))
 
 
-def test_sender_is_recipient_only_without_authentication() -> None:
-    forged = mail(sender="jane@eastwatch.org", headers=())
+def test_sender_is_recipient_only_when_something_says_it_is_forged() -> None:
+    softfail = ("Authentication-Results: mx.eastwatch.org; spf=softfail smtp.mailfrom=eastwatch.org",)
+    forged = mail(sender="jane@eastwatch.org", headers=softfail)
     assert "sender-is-recipient" in names(run(forged))
     note_to_self = mail(sender="jane@eastwatch.org")  # DMARC pass for eastwatch.org
     assert "sender-is-recipient" not in names(run(note_to_self))
+    # A note to oneself with no authentication headers at all (an export, internal
+    # mail) is no extortion sign; one that asks for Bitcoin is.
+    unsigned = mail("Remember to buy milk.", sender="jane@eastwatch.org", headers=())
+    assert "sender-is-recipient" not in names(run(unsigned))
+    extortion = mail("Send 900 USD in Bitcoin to bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh.",
+                     sender="jane@eastwatch.org", headers=())
+    assert "sender-is-recipient" in names(run(extortion))
 
 
 def test_tracker_destination_is_decoded() -> None:
@@ -743,3 +751,190 @@ def test_real_phishing_is_flagged() -> None:
     verdicts = {p.name: run(p.read_bytes(), source=p.name).verdict for p in samples}
     flagged = [name for name, verdict in verdicts.items() if verdict != "no-signals"]
     assert len(flagged) * 6 >= len(samples) * 5, verdicts
+
+
+# -- real-mail rules: Received chain, header hygiene, nested archives, false alarms --------
+
+
+def raw_mail(*headers: str, body: str = "Hello, the minutes are attached.\n",
+             ctype: str = "text/plain; charset=utf-8") -> bytes:
+    """A message with exactly these headers (From/To/Subject/Date unless given)."""
+    names_given = {h.split(":", 1)[0].lower() for h in headers}
+    head = [h for h in ("From: Tom Baker <tom@colleague.org>", "To: jane@eastwatch.org",
+                        "Subject: Minutes", "Date: Mon, 02 Nov 2026 10:00:00 +0000")
+            if h.split(":", 1)[0].lower() not in names_given]
+    head.extend(headers)
+    head.append(f"Content-Type: {ctype}")
+    return ("\n".join(head) + "\n\n" + body).encode()
+
+
+TOP = "Received: from {helo} ({rdns} [{ip}]) by mx.eastwatch.org (Postfix) with ESMTP id 1; Mon, 02 Nov 2026 10:00:05 +0000"
+
+
+def test_received_chain_reads_the_hop_that_handed_the_message_over() -> None:
+    from unmask.defend.triage_rules import parse_hop
+
+    hop = parse_hop("from mail.colleague.org (mail.colleague.org [198.51.100.7]) by mx.eastwatch.org")
+    assert hop is not None and (hop.helo, hop.rdns, hop.ip, hop.by) == (
+        "mail.colleague.org", "mail.colleague.org", "198.51.100.7", "mx.eastwatch.org")
+    qmail = parse_hop("from relay.example.net (HELO box.example.com) (198.51.100.9) by smtp.isp.net with SMTP")
+    assert qmail is not None and (qmail.helo, qmail.rdns) == ("box.example.com", "relay.example.net")
+    exim = parse_hop("from host.example.net ([198.51.100.3] helo=pc17) by mx.example.org with esmtp")
+    assert exim is not None and (exim.helo, exim.rdns, exim.ip) == ("pc17", "host.example.net", "198.51.100.3")
+    assert parse_hop("by mx.example.org with LMTP id 7") is None
+    good = raw_mail(TOP.format(helo="mail.colleague.org", rdns="mail.colleague.org", ip="198.51.100.7"))
+    assert not {n for n in names(run(good)) if n.startswith("received-")}
+
+
+def test_received_no_rdns_generic_rdns_and_helo() -> None:
+    none = raw_mail(TOP.format(helo="mail.colleague.org", rdns="unknown", ip="198.51.100.7"))
+    assert "received-no-rdns" in names(run(none))
+    numbered = "Received: from 7.100.51.198.static.isp.example (7.100.51.198) by smtp.eastwatch.org with SMTP; Mon, 02 Nov 2026 10:00:05 +0000"
+    assert "received-generic-rdns" in names(run(raw_mail(numbered)))
+    # A small office's server on a home line that gives its real name is let be.
+    office = TOP.format(helo="mail.colleague.org", rdns="cust7-100.dsl.isp.example", ip="198.51.100.7")
+    assert "received-generic-rdns" not in names(run(raw_mail(office)))
+    bare = TOP.format(helo="DESKTOP-7QX", rdns="host.isp.example", ip="198.51.100.7")
+    assert "received-helo-mismatch" in names(run(raw_mail(bare)))
+    forged = TOP.format(helo="mx1.colleague.org", rdns="vm42.cheap-hosting.example", ip="198.51.100.7")
+    assert "received-helo-forged" in names(run(raw_mail(forged)))
+    # Internal relays of the receiving side and private addresses are passed over.
+    internal = ("Received: from edge1.eastwatch.org (edge1.eastwatch.org [203.0.113.5]) by mx.eastwatch.org; "
+                "Mon, 02 Nov 2026 10:00:06 +0000")
+    inner = TOP.format(helo="DESKTOP-7QX", rdns="unknown", ip="10.1.2.3")
+    assert not {n for n in names(run(raw_mail(internal, inner))) if n.startswith("received-")}
+    # A submission by a logged-in user (ESMTPSA) is not the hand-over.
+    submitted = ("Received: from [192.0.2.44] (dsl-44.isp.example [198.51.100.44]) by smtp.colleague.org "
+                 "with ESMTPSA id 9; Mon, 02 Nov 2026 10:00:01 +0000")
+    assert "received-generic-rdns" not in names(run(raw_mail(submitted)))
+
+
+def test_received_line_without_a_receiving_host() -> None:
+    forged = ("Received: from [192.0.2.9] (account x@colleague.org HELO qq.zz) by  (Postfix) with esmtpa "
+              "id 1; Mon, 02 Nov 2026 10:00:00 +0000")
+    assert "received-malformed" in names(run(raw_mail(forged)))
+
+
+def test_web_server_envelope_in_another_domains_name() -> None:
+    script = raw_mail("From: Alerts <alerts@bigbank.example>", "Return-Path: <www-data@vps-12.host.example>")
+    assert "webserver-envelope" in names(run(script))
+    submit = raw_mail("From: Alerts <alerts@bigbank.example>",
+                      "Received: (from apache@localhost) by vps-12.host.example (8.15.2/Submit) id 1; "
+                      "Mon, 02 Nov 2026 10:00:00 +0000")
+    assert "webserver-envelope" in names(run(submit))
+    # The site's own contact form on its own server is not this.
+    own = raw_mail("From: Shop <orders@colleague.org>", "Return-Path: <www-data@colleague.org>")
+    assert "webserver-envelope" not in names(run(own))
+
+
+def test_date_anomalies() -> None:
+    top = "Received: from a.example by mx.eastwatch.org; Mon, 02 Nov 2026 10:00:05 +0000"
+    assert "date-anomaly" not in names(run(raw_mail(top)))
+    future = raw_mail(top, "Date: Thu, 05 Nov 2026 10:00:00 +0000")
+    assert "date-anomaly" in names(run(future))
+    past = raw_mail(top, "Date: Mon, 05 Oct 2026 10:00:00 +0000")
+    assert "date-anomaly" in names(run(past))
+    missing = b"From: tom@colleague.org\nTo: jane@eastwatch.org\nSubject: x\n" + top.encode() + b"\n\nhi\n"
+    assert "date-anomaly" in names(run(missing))
+    # No Received line: an export or a draft, nothing to compare with.
+    assert "date-anomaly" not in names(run(b"From: tom@colleague.org\nSubject: x\n\nhi\n"))
+
+
+def test_message_id_of_a_provider_the_message_never_passed() -> None:
+    hop = TOP.format(helo="pc.isp.example", rdns="pc.isp.example", ip="198.51.100.7")
+    fake = raw_mail(hop, "Message-ID: <A1B2C3@mail.gmail.com>")
+    assert "message-id-forged" in names(run(fake))
+    real_hop = TOP.format(helo="mail-sor-f41.google.com", rdns="mail-sor-f41.google.com", ip="209.85.220.41")
+    assert "message-id-forged" not in names(run(raw_mail(real_hop, "Message-ID: <A1B2C3@mail.gmail.com>")))
+
+
+def test_brand_domain_in_from_without_the_brand_behind_it() -> None:
+    # paypal.com is on the MISP top lists; the envelope is a web server, replies go elsewhere.
+    fake = raw_mail("From: PayPal <service@paypal.com>", "Reply-To: <help@refund-desk.example>",
+                    "Return-Path: <www-data@vps-7.host.example>")
+    result = run(fake)
+    assert "brand-domain-unverified" in names(result)
+    assert result.verdict != "no-signals"
+    genuine = raw_mail("From: PayPal <service@paypal.com>", "Reply-To: <help@refund-desk.example>",
+                       PASS.format(d="paypal.com"))
+    assert "brand-domain-unverified" not in names(run(genuine))
+    # An unknown organisation's own domain says nothing either way.
+    small = raw_mail("From: Tom <tom@colleague.org>", "Reply-To: <tom@home-mail.example>")
+    assert "brand-domain-unverified" not in names(run(small))
+
+
+def test_image_only_message() -> None:
+    picture = html_mail('<html><body><a href="https://offer.example/x"><img src="cid:banner1"></a>'
+                        '</body></html>', sender="Deals <deals@offer.example>")
+    assert "image-only" in names(run(picture))
+    newsletter = html_mail("<p>" + "This week we look at the budget debate in detail. " * 4
+                           + '</p><img src="https://cdn.news.example/logo.png">',
+                           sender="News <news@news.example>")
+    assert "image-only" not in names(run(newsletter))
+
+
+def test_nested_archives_are_opened_within_limits() -> None:
+    inner = _zip({"invoice.js": b"WScript.Echo(1)"})
+    outer = _zip({"docs/inner.zip": inner})
+    assert "archive-executable" in attached("docs.zip", "application/zip", outer)
+    three = _zip({"a.zip": _zip({"b.zip": _zip({"run.js": b"x"})})})
+    assert "archive-executable" in attached("docs.zip", "application/zip", three)
+    deepest = _zip({"a.zip": _zip({"b.zip": _zip({"c.zip": _zip({"run.js": b"x"})})})})
+    # Three levels are opened (the attachment is the first); the fourth is named in a warning.
+    result = run(mail(attachments=(("docs.zip", "application/zip", deepest),)))
+    assert "archive-executable" not in names(result)
+    assert any("nested deeper" in w for w in result.warnings)
+    # A member that expands more than 100 times (a zip bomb) is not opened.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bomb.zip", _zip({"a.js": b"x"}) + b"\0" * 2_000_000)
+    result = run(mail(attachments=(("docs.zip", "application/zip", buffer.getvalue()),)))
+    assert "archive-executable" not in names(result)
+    assert any("expansion limit" in w for w in result.warnings)
+
+
+def test_delivery_status_part_named_txt_is_no_type_mismatch() -> None:
+    assert "attachment-type-mismatch" not in attached("details.txt", "message/delivery-status", b"Reporting-MTA: x")
+    assert "attachment-type-mismatch" in attached("details.txt", "application/x-msdownload", b"text")
+
+
+def test_mailing_list_breaking_the_authors_dmarc_is_no_spoof() -> None:
+    broken = ("Authentication-Results: mx.eastwatch.org; dkim=pass header.d=lists.policy.example; "
+              "spf=pass smtp.mailfrom=lists.policy.example; dmarc=fail header.from=colleague.org")
+    listed = raw_mail(broken, "List-Id: Policy talk <talk.lists.policy.example>",
+                      "Sender: talk-bounces@lists.policy.example")
+    assert "dmarc-fail" not in names(run(listed))
+    # The same failure without the list, or with a list whose signature does not pass, counts.
+    assert "dmarc-fail" in names(run(raw_mail(broken)))
+    unsigned = broken.replace("dkim=pass", "dkim=none")
+    assert "dmarc-fail" in names(run(raw_mail(unsigned, "List-Id: <talk.lists.policy.example>")))
+    arc = ("Authentication-Results: mx.eastwatch.org; arc=pass (i=1); dkim=fail header.d=colleague.org; "
+           "dmarc=fail header.from=colleague.org")
+    assert "dmarc-fail" not in names(run(raw_mail(arc, "List-Id: <talk.lists.policy.example>")))
+
+
+def test_newsletter_tracker_on_the_unsubscribe_servers_is_no_mismatch() -> None:
+    link = '<a href="https://t7.mlsend-eu.net/c/1/2/3">www.bakery-rossi.it</a>'
+    unsub = ("List-Unsubscribe: <https://t7.mlsend-eu.net/u/1/2>",)
+    newsletter = html_mail(link, sender="Bakery <news@bakery-rossi.it>",
+                           headers=(PASS.format(d="bakery-rossi.it"), *unsub))
+    assert "link-text-mismatch" not in names(run(newsletter))
+    assert "link-text-mismatch" in names(run(html_mail(link, sender="Bakery <news@bakery-rossi.it>")))
+
+
+def test_owa_redirector_is_judged_by_where_it_sends() -> None:
+    safe = ('<a href="https://mail.colleague.org/owa/redir.aspx?C=1&URL=https%3a%2f%2fnews.example%2farticle">'
+            "the article</a>")
+    assert "link-credential-path" not in names(run(html_mail(safe, sender="Tom <tom@colleague.org>",
+                                                             headers=())))
+    bad = ('<a href="https://mail.colleague.org/owa/redir.aspx?C=1&URL=https%3a%2f%2fevil.example%2flogin">'
+           "the article</a>")
+    flagged = run(html_mail(bad, sender="Tom <tom@colleague.org>", headers=()))
+    assert "link-credential-path" in names(flagged)
+    assert "evil.example" in next(s for s in flagged.signals if s.name == "link-credential-path").explanation
+
+
+def test_address_literal_postmaster_is_not_malformed() -> None:
+    bounce = raw_mail("From: postmaster@[192.0.2.25]", "Subject: Delivery Status Notification")
+    assert "malformed-sender" not in names(run(bounce))
+    assert "malformed-sender" in names(run(raw_mail("From: noreply@newsletter")))

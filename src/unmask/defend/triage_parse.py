@@ -37,6 +37,14 @@ __all__ = ["Address", "Anchor", "AttachmentInfo", "MailView", "parse_message"]
 
 _MAX_ANCHORS = 500
 _MAX_ZIP_MEMBERS = 200
+#: Archives inside archives are opened down to this many levels (the attachment is 1).
+MAX_ARCHIVE_DEPTH = 3
+#: Bytes of inner archives read from one attachment in all, and from one member.
+MAX_NESTED_BYTES = 20_000_000
+MAX_MEMBER_BYTES = 10_000_000
+#: An inner archive expanding more than this many times is a zip bomb: not opened.
+MAX_RATIO = 100
+_NESTED_EXTENSIONS = (".zip",)
 _MAX_ANCHOR_TEXT = 300
 _HEAD_BYTES = 16
 # Header names of which a message needs at least one to be taken for an e-mail.
@@ -87,6 +95,8 @@ class AttachmentInfo:
     head: bytes
     members: tuple[str, ...] = ()
     encrypted: bool = False
+    #: Inner archives not opened (too deep, too big, expanding like a zip bomb).
+    skipped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +108,10 @@ class MailView:
     anchors: tuple[Anchor, ...]
     attachments: tuple[AttachmentInfo, ...]
     warnings: tuple[str, ...]
+    #: ``<img>`` sources of the HTML bodies (at most 500), and the number of visible
+    #: characters (not white space) of all text and HTML bodies.
+    images: tuple[str, ...] = ()
+    body_chars: int = 0
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (lower case), or None."""
@@ -130,12 +144,19 @@ class _AnchorCollector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.anchors: list[Anchor] = []
+        self.images: list[str] = []
+        self.chars = 0
         self._open: list[tuple[str, list[str]]] = []
+        self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if len(self.anchors) >= _MAX_ANCHORS:
             return
         values = {k: (v or "").strip() for k, v in attrs}
+        if tag in ("style", "script", "title"):
+            self._hidden += 1
+        if tag == "img" and len(self.images) < _MAX_ANCHORS:
+            self.images.append(values.get("src", ""))
         if tag == "a" and values.get("href"):
             self._open.append((values["href"], []))
         elif tag == "area" and values.get("href"):
@@ -146,12 +167,17 @@ class _AnchorCollector(HTMLParser):
             self.anchors.append(Anchor(tag, values["src"], ""))
 
     def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.chars += len(data) - data.count(" ") - data.count("\n") - data.count("\t") \
+                - data.count("\r") - data.count("\xa0")
         if self._open:
             parts = self._open[-1][1]
             if sum(map(len, parts)) < _MAX_ANCHOR_TEXT:
                 parts.append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "title") and self._hidden:
+            self._hidden -= 1
         if tag == "a" and self._open:
             href, parts = self._open.pop()
             text = _WS.sub(" ", "".join(parts)).strip()[:_MAX_ANCHOR_TEXT]
@@ -160,17 +186,19 @@ class _AnchorCollector(HTMLParser):
     def finish(self) -> list[Anchor]:
         while self._open:
             self.handle_endtag("a")
-        return self.anchors[:_MAX_ANCHORS]
+        self.anchors = self.anchors[:_MAX_ANCHORS]
+        return self.anchors
 
 
-def _anchors(html: str) -> list[Anchor]:
+def _anchors(html: str) -> _AnchorCollector:
     collector = _AnchorCollector()
     try:
         collector.feed(html)
         collector.close()
     except _MAIL_ERRORS:
         pass
-    return collector.finish()
+    collector.finish()
+    return collector
 
 
 
@@ -212,21 +240,54 @@ def _decode_header_text(value: str) -> str:
 
 
 
-def _zip_listing(payload: bytes) -> tuple[tuple[str, ...], bool]:
-    """Member names of a ZIP archive (central directory only) and whether any is
-    encrypted; ``((), False)`` when the bytes are not a readable ZIP."""
+def _zip_listing(payload: bytes, _depth: int = 0, _budget: list[int] | None = None,
+                 ) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
+    """Member names of a ZIP archive (central directory), whether any is encrypted, and
+    what was not opened; ``((), False, ())`` when the bytes are not a readable ZIP.
+
+    A ZIP member that is itself a ZIP is opened too (its members listed as
+    ``outer.zip/inner.js``), down to :data:`MAX_ARCHIVE_DEPTH` levels, reading at most
+    :data:`MAX_NESTED_BYTES` of members in all and none over :data:`MAX_MEMBER_BYTES`
+    or expanding more than :data:`MAX_RATIO` times (a zip bomb): what is skipped is
+    named in the third element.
+    """
     if not payload.startswith(b"PK\x03\x04"):
-        return (), False
+        return (), False, ()
+    budget = _budget if _budget is not None else [MAX_NESTED_BYTES]
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             infos = archive.infolist()[:_MAX_ZIP_MEMBERS]
+            names = [_clean(info.filename) for info in infos if not info.is_dir()]
+            encrypted = any(info.flag_bits & 0x01 for info in infos)
+            skipped: list[str] = []
+            for info in infos:
+                if info.is_dir() or info.flag_bits & 0x01:
+                    continue
+                inner = _clean(info.filename)
+                if not inner.lower().endswith(_NESTED_EXTENSIONS):
+                    continue
+                if _depth + 1 >= MAX_ARCHIVE_DEPTH:
+                    skipped.append(f"{inner}: nested deeper than {MAX_ARCHIVE_DEPTH} archives")
+                    continue
+                if info.file_size > MAX_MEMBER_BYTES or info.file_size > budget[0] or (
+                        info.compress_size and info.file_size > MAX_RATIO * info.compress_size):
+                    skipped.append(f"{inner}: {info.file_size} bytes from {info.compress_size} "
+                                   "(over the size or expansion limit)")
+                    continue
+                budget[0] -= info.file_size
+                try:
+                    data = archive.read(info)
+                except _ZIP_ERRORS:
+                    continue
+                sub, sub_encrypted, sub_skipped = _zip_listing(data, _depth + 1, budget)
+                names.extend(f"{inner}/{name}" for name in sub)
+                encrypted = encrypted or sub_encrypted
+                skipped.extend(f"{inner}/{item}" for item in sub_skipped)
     except _ZIP_ERRORS:
         # The central directory is unreadable; the first local header still says
         # whether the first member is encrypted (general purpose flag bit 0).
-        encrypted = len(payload) >= 8 and bool(payload[6] & 0x01)
-        return (), encrypted
-    names = tuple(_clean(info.filename) for info in infos if not info.is_dir())
-    return names, any(info.flag_bits & 0x01 for info in infos)
+        return (), len(payload) >= 8 and bool(payload[6] & 0x01), ()
+    return tuple(names[:_MAX_ZIP_MEMBERS]), encrypted, tuple(skipped)
 
 
 class _Observer:
@@ -235,20 +296,27 @@ class _Observer:
     def __init__(self) -> None:
         self.anchors: list[Anchor] = []
         self.attachments: list[AttachmentInfo] = []
+        self.images: list[str] = []
+        self.chars = 0
 
     def __call__(self, part: Message, ctype: str, payload: bytes, is_body: bool) -> None:
         if not is_body:
             self.attachments.append(self._info(part, ctype, payload))
         elif ctype == "text/html" and len(self.anchors) < _MAX_ANCHORS:
-            self.anchors.extend(_anchors(_text(part, payload)))
+            collector = _anchors(_text(part, payload))
+            self.anchors.extend(collector.anchors)
+            self.images.extend(collector.images[:_MAX_ANCHORS - len(self.images)])
+            self.chars += collector.chars
+        elif ctype == "text/plain":
+            self.chars += len(_WS.sub("", _text(part, payload)))
 
     @staticmethod
     def _info(part: Message, ctype: str, payload: bytes) -> AttachmentInfo:
-        members, encrypted = _zip_listing(payload)
+        members, encrypted, skipped = _zip_listing(payload)
         return AttachmentInfo(
             name=_filename(part), content_type=ctype, size=len(payload),
             sha256=hashlib.sha256(payload).hexdigest(), head=payload[:_HEAD_BYTES],
-            members=members, encrypted=encrypted,
+            members=members, encrypted=encrypted, skipped=skipped,
         )
 
 
@@ -275,5 +343,9 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
             hint="save the message as .eml (the original with its headers), not the text of it")
     return MailView(
         document=document, headers=headers, anchors=tuple(observer.anchors),
-        attachments=tuple(observer.attachments), warnings=tuple(dict.fromkeys(document.warnings)),
+        attachments=tuple(observer.attachments),
+        warnings=tuple(dict.fromkeys([*document.warnings, *(
+            f"archive {item.name or '(no name)'}: not opened: {skip}"
+            for item in observer.attachments for skip in item.skipped)])),
+        images=tuple(observer.images), body_chars=observer.chars,
     )

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -90,6 +92,17 @@ WEIGHTS: dict[str, float] = {
     "image-free-host": 1.0,
     "abused-tld": 1.0,
     "links-unrelated": 1.0,
+    # Received chain and header hygiene (added after scoring real mail; see the docs)
+    "received-no-rdns": 1.0,
+    "received-generic-rdns": 1.5,
+    "received-helo-mismatch": 1.0,
+    "received-helo-forged": 1.5,
+    "received-malformed": 1.0,
+    "webserver-envelope": 2.0,
+    "date-anomaly": 1.0,
+    "message-id-forged": 1.0,
+    "brand-domain-unverified": 2.5,
+    "image-only": 1.5,
     # intelligence
     "known-indicator": 8.0,
 }
@@ -162,7 +175,7 @@ _TYPES_OF: dict[str, tuple[str, ...]] = {
     "png": ("image/png",),
     "gif": ("image/gif",),
     "zip": ("application/zip", "application/x-zip*", "multipart/x-zip"),
-    "txt": ("text/*",),
+    "txt": ("text/*", "message/*"),  # a bounce's message/delivery-status part is "details.txt"
     "csv": ("text/*", "application/csv", "application/vnd.ms-excel"),
     "html": ("text/html",),
     "htm": ("text/html",),
@@ -455,6 +468,79 @@ def _authenticated(view: MailView) -> bool:
     return False
 
 
+def _mailer_domains(view: MailView, ctx: RuleContext) -> frozenset[str]:
+    """Registrable domains of the mailing service of a bulk message: the hosts of its
+    List-Unsubscribe links. A newsletter's click tracker is on the same servers as its
+    unsubscribe page, whether or not the tracker is one unmask knows."""
+    value = view.header("list-unsubscribe") or ""
+    found = set()
+    for url in re.findall(r"<(https?://[^<>\s]+)>", value)[:5]:
+        host = _host_of(url)
+        if host and not _is_ip(host):
+            found.add(ctx.registrable(host))
+    return frozenset(found)
+
+
+def _is_bounce(view: MailView) -> bool:
+    """A delivery report written by a mail server (From MAILER-DAEMON / postmaster, or a
+    multipart/report body): it quotes the recipient and the failed message."""
+    sender = _from(view)
+    local = sender.address.split("@", 1)[0] if sender is not None else ""
+    ctype = (view.header("content-type") or "").lower()
+    return local in ("mailer-daemon", "postmaster", "mail-daemon") or ctype.startswith("multipart/report")
+
+
+def _forged_self(view: MailView) -> bool:
+    """Mail from the recipient's own address that something says was forged: the
+    receiving server's SPF or DMARC result is not a pass, or the text asks for
+    crypto-currency (a note to oneself sent through one's own server is neither)."""
+    top = view.headers.get("authentication-results", ())[:1] + view.headers.get("received-spf", ())[:1]
+    for value in top:
+        results = {m.group(1).lower(): m.group(2).lower() for m in _AUTH_RESULT.finditer(value)}
+        spf = _RECEIVED_SPF.match(value) if not results else None
+        if spf:
+            results["spf"] = spf.group(1).lower()
+        if any(results.get(m, "pass") not in ("pass", "bestguesspass") for m in ("spf", "dmarc")):
+            return True
+    return _EXTORTION_PAY.search(view.document.text[:_LURE_LIMIT]) is not None
+
+
+def _list_domains(view: MailView, ctx: RuleContext) -> set[str]:
+    """Registrable domains of the mailing list a message came through (List-Id,
+    List-Post, Sender), empty for mail that is not list mail."""
+    if "list-id" not in view.headers and "list-post" not in view.headers:
+        return set()
+    found: set[str] = set()
+    list_id = view.header("list-id") or ""
+    inside = re.search(r"<([^<>\s]+)>", list_id)
+    name = (inside.group(1) if inside else list_id.strip()).lower().rstrip(".")
+    if "." in name:
+        found.add(ctx.registrable(name))
+    post = re.search(r"mailto:[^@>\s]+@([\w.-]+)", view.header("list-post") or "", re.IGNORECASE)
+    if post:
+        found.add(ctx.registrable(post.group(1)))
+    for address in view.addresses("sender")[:1]:
+        found.add(ctx.registrable(address.domain))
+    return found
+
+
+def _list_vouched(view: MailView, ctx: RuleContext) -> str | None:
+    """Why a list message's failed From-domain checks are the list's doing: the
+    receiving server (topmost Authentication-Results) found a DKIM pass for the list's
+    own domain, or an ARC chain that passes. None when neither holds."""
+    lists = _list_domains(view, ctx)
+    if not lists:
+        return None
+    for value in view.headers.get("authentication-results", ())[:1]:
+        if re.search(r"\barc\s*=\s*pass\b", value, re.IGNORECASE):
+            return "the ARC chain of the servers it passed through verifies"
+        for match in re.finditer(r"\bdkim\s*=\s*pass\b[^;]*?header\.(?:d|i)=@?([\w.-]+)", value,
+                                 re.IGNORECASE):
+            if ctx.registrable(match.group(1)) in lists:
+                return f"the list's own DKIM signature ({match.group(1)}) passes"
+    return None
+
+
 def _names_a_domain(token: str, ctx: RuleContext) -> bool:
     """True when ``token`` (lower case) reads as a domain name in prose: a registrable
     domain under a common or two-letter suffix ("Mr.Kim" is not one, "nytimes.com" is)."""
@@ -494,6 +580,12 @@ def check_authentication(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "The message carries no Authentication-Results or Received-SPF header: "
                       "nothing says whether the sender's domain vouched for it (normal for "
                       "internal mail and some exports; weak on its own).", ())
+        return
+    vouched = _list_vouched(view, ctx)
+    if vouched is not None:
+        # A mailing list re-sends the author's message from its own servers and often
+        # changes it: SPF, the author's DKIM and DMARC fail for the author's domain.
+        # When the list's own signature or ARC verifies, that is no spoof.
         return
     meaning = {
         "fail": "failed: the sending server or signature is not one the domain authorises",
@@ -606,7 +698,7 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                                   f"but presents as working for an organisation ({role.group(0)!r}).",
                                   (from_ev, _text_evidence(view, role)))
                     break
-    if ctx.is_disposable(sender.domain):
+    if ctx.is_disposable(sender.domain) and not _is_bounce(view):
         yield _signal("disposable-sender", "sender",
                       f"{sender.domain!r} is a throw-away e-mail provider "
                       "(MISP warninglist disposable-email).", (from_ev,))
@@ -682,6 +774,7 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         own.add(ctx.registrable(sender.domain))
     found: dict[str, list[Evidence]] = {}
     reasons: dict[str, str] = {}
+    mailer = _mailer_domains(view, ctx)
 
     def add(name: str, evidence: Evidence, reason: str) -> None:
         found.setdefault(name, []).append(evidence)
@@ -715,7 +808,7 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                         via = f" (through {host!r}, which forwards there)"
                     host = final_host
                     host_reg = ctx.registrable(final_host)
-                elif _in_set(host, host_reg, _TRACKERS):
+                elif _in_set(host, host_reg, _TRACKERS) or host_reg in mailer:
                     break
             if shown_reg != host_reg:
                 add("link-text-mismatch", evidence,
@@ -739,16 +832,23 @@ def check_links(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         if ctx.is_shortener(host):
             add("link-shortener", evidence,
                 f"A link goes through the URL shortener {host!r}, which hides where it leads.")
+        # A redirector (an Outlook Web Access ``/owa/redir.aspx?URL=`` on the sender's
+        # own server, a click tracker) is judged by the page it sends to.
+        final = destination(url)
+        final_host = _host_of(final) if final else None
+        cred_url, cred_host, cred_reg = url, host, reg
+        if final and final_host:
+            cred_url, cred_host, cred_reg = final, final_host, ctx.registrable(final_host)
         try:
-            parts = urlsplit(url)
+            parts = urlsplit(cred_url)
             tail = parts.path + ("?" + parts.query if parts.query else "")
         except ValueError:
             tail = ""
         cred = _CRED_PATH.search(tail)
-        if cred and reg not in own and not _in_set(host, reg, _TRACKERS):
+        if cred and cred_reg not in own and not _in_set(cred_host, cred_reg, _TRACKERS):
             add("link-credential-path", evidence,
                 f"A link leads to a sign-in / verification page ({cred.group(1)!r}) on "
-                f"{host!r}, which is not the sender's or a protected domain.")
+                f"{cred_host!r}, which is not the sender's or a protected domain.")
         if _in_set(host, reg, _CLOUD_DRIVES):
             add("link-cloud-drive", evidence,
                 f"A link leads to a cloud drive or form ({host}), where lures keep the "
@@ -1152,7 +1252,8 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         return
     from_ev = _header_evidence(view, "from")
     from_reg = ctx.suffixes.registrable_domain(sender.domain)
-    if from_reg is None or "." not in sender.domain:
+    literal = sender.domain.startswith("[") and _is_ip(sender.domain)
+    if (from_reg is None or "." not in sender.domain) and not literal:
         yield _signal("malformed-sender", "sender",
                       f"The From address {sender.address!r} has no real domain "
                       f"({sender.domain!r} is not a registrable domain): mail servers do not "
@@ -1174,7 +1275,8 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "platform, which anyone can get in a minute; organisations send from "
                       "their own domain.", (from_ev,))
     recipients = view.addresses("to")[:20]
-    if any(to.address == sender.address for to in recipients) and not _authenticated(view):
+    if any(to.address == sender.address for to in recipients) and not _authenticated(view) \
+            and _forged_self(view):
         yield _signal("sender-is-recipient", "sender",
                       f"The message claims to come from the recipient's own address "
                       f"({sender.address!r}) and nothing authenticates it: extortion mail "
@@ -1182,7 +1284,7 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       (from_ev, _header_evidence(view, "to")))
     subject = (view.header("subject") or "").lower()
     display = sender.name.lower()
-    for to in recipients:
+    for to in recipients if not _is_bounce(view) else ():
         if len(to.address) < 5 or to.address == sender.address:
             continue
         where = "subject" if to.address in subject else "from" if to.address in display else None
@@ -1226,6 +1328,7 @@ def check_hosting(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     abused: list[tuple[str, Evidence]] = []
     unrelated: dict[str, Evidence] = {}
     related = False
+    mailer = _mailer_domains(view, ctx)
     if sender is not None:
         tld = _abused_tld(sender.domain)
         if tld:
@@ -1244,7 +1347,7 @@ def check_hosting(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             abused.append((tld, evidence))
         if from_reg and _related(reg, from_reg):
             related = True
-        elif not _in_set(host, reg, _TRACKERS) and not ctx.is_protected(host) \
+        elif not _in_set(host, reg, _TRACKERS) and not ctx.is_protected(host) and reg not in mailer \
                 and not _is_popular(reg, ctx) and not _hosted_on(host, reg, _FREE_HOSTING):
             unrelated.setdefault(reg, evidence)
     images = []
@@ -1274,6 +1377,296 @@ def check_hosting(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       f"No link goes to the sender's domain {from_reg!r}; they lead to "
                       f"{domains} (not a known mailer, popular site or protected domain).",
                       list(unrelated.values())[:10])
+
+
+# -- Received chain and header hygiene -------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One ``Received: from`` line: the name the client gave (HELO), the name its
+    address resolves to (rDNS; ``unknown`` when the receiver found none, "" when the
+    line does not say), its IP address, the receiving host, and the raw value."""
+
+    helo: str
+    rdns: str
+    ip: str
+    by: str
+    raw: str
+    submitted: bool  # an authenticated submission (ESMTPA / ESMTPSA)
+
+
+_RECEIVED_FROM = re.compile(r"^\s*from\s+(\S*)\s*((?:\([^()]*(?:\([^()]*\)[^()]*)*\)\s*)*)", re.IGNORECASE)
+_RECEIVED_BY = re.compile(r"\bby\s+([\w.-]+\.[a-z]{2,})", re.IGNORECASE)
+_RECEIVED_IP = re.compile(r"\[?(?:IPv6:)?([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}|\d{1,3}(?:\.\d{1,3}){3})\]?",
+                          re.IGNORECASE)
+_SUBMITTED = re.compile(r"\bwith\s+e?smtpsa?\b|\bwith\s+esmtpsa\b|\(authenticated|authenticated sender|"
+                        r"\bwith\s+(?:http|local|webmail)\b|\bAUTH\b", re.IGNORECASE)
+_SUBMISSION_PROTOCOL = re.compile(r"\bwith\s+(?:esmtpa|esmtpsa|esmtpsa?\w*|smtpsa?|lmtpsa)\b", re.IGNORECASE)
+# A reverse name that numbers hosts of an access or hosting network: three of the
+# IP's four numbers in it, or a word for a dynamic / home connection.
+_DYNAMIC_WORDS = re.compile(
+    r"(?:^|[.\-\d])(?:dyn|dynamic|dhcp|dsl|adsl|xdsl|vdsl|pool|ppp|pppoe|dial|dialup|dial-up|"
+    r"cable|broadband|residential|home|client|cust|customer|user|cpe|mobile|wireless)(?:$|[.\-\d])",
+    re.IGNORECASE)
+# Users web servers and scripts run as: mail from them is a script on a web server.
+_WEB_USERS = frozenset({
+    "www-data", "apache", "apache2", "nginx", "httpd", "www", "wwwrun", "nobody", "web",
+    "webmaster-noreply", "php", "php-fpm", "daemon", "http", "_www", "lighttpd",
+})
+_WEB_USER_SUBMIT = re.compile(r"^\s*\(from\s+([\w.-]+)@(?:localhost|[\w.-]+)\)", re.IGNORECASE)
+_SCRIPT_HEADERS = ("x-php-originating-script", "x-php-script", "x-source-args")
+#: Hours a Date may run ahead of the receiving server's clock / days it may lag behind.
+_DATE_AHEAD_HOURS = 24
+_DATE_BEHIND_DAYS = 7
+# Message-ID domains of the big web-mail providers, and the domains their servers send from.
+_PROVIDER_IDS: dict[str, tuple[str, ...]] = {
+    "gmail.com": ("google.com", "gmail.com", "googlemail.com"),
+    "mail.gmail.com": ("google.com", "gmail.com", "googlemail.com"),
+    "outlook.com": ("outlook.com", "hotmail.com", "live.com", "microsoft.com", "office365.com"),
+    "hotmail.com": ("outlook.com", "hotmail.com", "live.com", "microsoft.com"),
+    "yahoo.com": ("yahoo.com", "yahoodns.net", "yahoo.net"),
+}
+
+
+def parse_hop(value: str) -> Hop | None:
+    """A ``Received`` value's ``from`` clause, or None when it has none. Reads the
+    Postfix/Sendmail (``from HELO (rdns [ip])``), Exim (``from rdns ([ip] helo=HELO)``),
+    qmail (``from rdns (HELO name) (ip)``) and Exchange (``from HELO (ip)``) shapes."""
+    match = _RECEIVED_FROM.match(value)
+    if match is None:
+        return None
+    first, comments = match.group(1), match.group(2)
+    by = _RECEIVED_BY.search(value[match.end():])
+    ip_match = _RECEIVED_IP.search(comments) or _RECEIVED_IP.fullmatch(first)
+    ip = ip_match.group(1) if ip_match else ""
+    helo, rdns = first, ""
+    qmail = re.search(r"\(HELO\s*([^)\s]*)\)", comments, re.IGNORECASE)
+    exim = re.search(r"\bhelo=([^)\s]*)", comments, re.IGNORECASE)
+    if qmail or exim:
+        # The first word is the reverse name ("unknown" when there is none) or [ip].
+        helo = (qmail or exim).group(1) if (qmail or exim) else first  # type: ignore[union-attr]
+        rdns = "" if first.startswith("[") else first
+    else:
+        inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
+        if inner is not None:
+            rdns = inner.group(1) or ""
+        elif re.match(r"\(\s*unknown\b", comments, re.IGNORECASE):
+            rdns = "unknown"
+    return Hop(helo=helo.strip("[]").lower().rstrip("."), rdns=rdns.lower().rstrip("."), ip=ip,
+               by=by.group(1).lower() if by else "", raw=value,
+               submitted=bool(_SUBMISSION_PROTOCOL.search(value) or "(authenticated" in value.lower()))
+
+
+_INTERNAL_NETS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
+    "169.254.0.0/16", "0.0.0.0/8", "::1/128", "fc00::/7", "fe80::/10"))
+
+
+def _internal_ip(ip: str) -> bool:
+    """A private, loopback or link-local address (or not an address at all)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return True
+    return any(address in net for net in _INTERNAL_NETS if net.version == address.version)
+
+
+def _handoff(view: MailView, ctx: RuleContext) -> Hop | None:
+    """The hop on which the message entered the receiving side: from the top, the first
+    ``Received: from`` a public IP address whose sending host is not of the receiving
+    host's own domain (internal relays are passed over) and that is not an
+    authenticated submission. Lines below it can be forged; this one was written by a
+    server of the recipient's (or of a list it went through)."""
+    for value in view.headers.get("received", ())[:30]:
+        hop = parse_hop(value)
+        if hop is None or not hop.ip or hop.submitted:
+            continue
+        if _internal_ip(hop.ip):
+            continue
+        name = hop.rdns if hop.rdns and hop.rdns != "unknown" else hop.helo
+        if name and hop.by and "." in name and ctx.registrable(name) == ctx.registrable(hop.by):
+            continue
+        return hop
+    return None
+
+
+def _generic_rdns(rdns: str, ip: str) -> bool:
+    """A reverse name that numbers hosts (``67.175.76.202.static.isp.tr``,
+    ``host-1-2-3-4.pool.isp.net``) or names a dynamic or home connection."""
+    if "." in ip:
+        octets = ip.split(".")
+        numbers = re.findall(r"\d{1,3}", rdns)
+        if sum(1 for octet in set(octets) if octet in numbers) >= 3:
+            return True
+    labels = rdns.split(".")
+    return bool(_DYNAMIC_WORDS.search(".".join(labels[:-2]) if len(labels) > 2 else ""))
+
+
+def _date_of(value: str) -> dt.datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """The Received chain and header hygiene: how the message entered (rDNS and HELO of
+    the handing-over server), a web server's script as the envelope sender, a Date far
+    from the day the message was received, a Message-ID of a web-mail provider the
+    message never went through, Received lines with no receiving host."""
+    sender = _from(view)
+    from_reg = ctx.registrable(sender.domain) if sender is not None else ""
+    hop = _handoff(view, ctx)
+    if hop is not None:
+        evidence = (Evidence("header", "received", hop.raw[:300]),)
+        if hop.rdns == "unknown":
+            yield _signal("received-no-rdns", "header",
+                          f"The server that handed the message over ({hop.ip}) has no reverse DNS "
+                          "name: mail servers have one; infected PCs and throw-away hosts often do not.",
+                          evidence)
+        elif _generic_rdns(hop.helo or hop.rdns, hop.ip) and (not hop.rdns or _generic_rdns(hop.rdns, hop.ip)):
+            # Both names numbered: a server on a home line that calls itself by its
+            # proper name (HELO mail.example.be) is a small office's, not a bot's.
+            yield _signal("received-generic-rdns", "header",
+                          f"The server that handed the message over is named {hop.rdns or hop.helo!r}: a "
+                          "numbered or dynamic host of an access or hosting network, not a mail "
+                          "server (spam from infected PCs and rented machines looks like this).",
+                          evidence)
+        helo = hop.helo
+        helo_bad = ""
+        if not helo or helo == "unknown" or ("." not in helo and ":" not in helo) or helo == "localhost":
+            helo_bad = f"introduced itself as {helo or 'nothing'!r}, not a full host name"
+        elif _RECEIVED_IP.fullmatch(helo) and helo != hop.ip:
+            helo_bad = f"introduced itself as the address {helo}, but connected from {hop.ip}"
+        elif (from_reg and "." in helo and ctx.registrable(helo) == from_reg and hop.rdns
+              and hop.rdns != "unknown" and ctx.registrable(hop.rdns) != from_reg):
+            yield _signal("received-helo-forged", "header",
+                          f"The server that handed the message over introduced itself as {helo!r}, "
+                          f"a host of the sender's domain, but its address belongs to {hop.rdns!r}: "
+                          "it claims to be a server it is not.", evidence)
+        if helo_bad:
+            yield _signal("received-helo-mismatch", "header",
+                          f"The server that handed the message over {helo_bad}.", evidence)
+    # A web server's script as the envelope sender, sending in another domain's name.
+    web: list[tuple[str, str, str]] = []  # (user, server domain, header)
+    for address in view.addresses("return-path")[:1]:
+        user = address.address.split("@", 1)[0]
+        if user in _WEB_USERS:
+            web.append((user, address.domain, "return-path"))
+    for value in view.headers.get("received", ())[:30]:
+        submit = _WEB_USER_SUBMIT.match(value)
+        by = _RECEIVED_BY.search(value)
+        if submit and submit.group(1).lower() in _WEB_USERS and by:
+            web.append((submit.group(1).lower(), by.group(1).lower(), "received"))
+            break
+    for name in _SCRIPT_HEADERS:
+        if name in view.headers:
+            web.append(("a PHP script", "", name))
+            break
+    if sender is not None and web:
+        foreign = [w for w in web if not w[1] or ctx.registrable(w[1]) != from_reg]
+        if foreign:
+            user, server, header = foreign[0]
+            where = f" on {server}" if server else ""
+            yield _signal("webserver-envelope", "header",
+                          f"The message was sent by {user!r}{where} — a web server's script — "
+                          f"in the name of {sender.domain!r}: hijacked web sites and rented servers "
+                          "send phishing this way; an organisation's mail comes from its mail servers.",
+                          (_header_evidence(view, "from"), _header_evidence(view, header)))
+    # The Date against the clock of the topmost receiving server.
+    received = view.headers.get("received", ())
+    if received:
+        date_value = view.header("date")
+        stamp = _date_of(received[0].rsplit(";", 1)[-1]) if ";" in received[0] else None
+        date = _date_of(date_value) if date_value else None
+        why = ""
+        if not date_value:
+            why = "has no Date header (every mail program writes one)"
+        elif date is None:
+            why = f"has a Date header that is not a date ({date_value[:60]!r})"
+        elif stamp is not None and date - stamp > dt.timedelta(hours=_DATE_AHEAD_HOURS):
+            why = f"is dated {date_value!r}, after the day it was received ({stamp:%Y-%m-%d %H:%M %Z})"
+        elif stamp is not None and stamp - date > dt.timedelta(days=_DATE_BEHIND_DAYS):
+            why = f"is dated {date_value!r}, long before it was received ({stamp:%Y-%m-%d})"
+        if why:
+            yield _signal("date-anomaly", "header",
+                          f"The message {why}: bulk-mail tools forge or leave out the date.",
+                          (_header_evidence(view, "date"), Evidence("header", "received", received[0][:300])))
+    # A Message-ID of a web-mail provider whose servers the message never passed.
+    message_id = view.header("message-id") or ""
+    id_domain = message_id.strip().strip("<>").rsplit("@", 1)[-1].lower() if "@" in message_id else ""
+    family = _PROVIDER_IDS.get(id_domain) or _PROVIDER_IDS.get(ctx.registrable(id_domain)) if id_domain else None
+    if family and sender is not None and from_reg not in family:
+        hops = [parse_hop(v) for v in received[:30]]
+        names = {ctx.registrable(n) for h in hops if h is not None
+                 for n in (h.helo, h.rdns, h.by) if n and "." in n}
+        if any(h is not None for h in hops) and not names.intersection(family):
+            yield _signal("message-id-forged", "header",
+                          f"The Message-ID ({message_id[:80]!r}) is in the style of {id_domain!r}, "
+                          "but no Received line shows the message passing that provider's servers: "
+                          "a mass mailer dressing up as a mail program.",
+                          (_header_evidence(view, "message-id"),))
+    empty_by = [v for v in received[:30] if re.search(r"\bby\s+\(", v) or re.search(r"\bby\s*$", v)]
+    if empty_by:
+        yield _signal("received-malformed", "header",
+                      "A Received line names no receiving host ('by' followed by nothing): "
+                      "mail servers always write their name there; spam tools forge such lines.",
+                      (Evidence("header", "received", empty_by[0][:300]),))
+
+
+def check_brand_domain(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """From is a well-known organisation's or bank's own domain (MISP top lists,
+    ``bank-website``, the curated brands), nothing authenticates it, and the replies,
+    the envelope or the links go elsewhere: someone wrote the brand's address in From."""
+    sender = _from(view)
+    if sender is None or _authenticated(view) or _is_bulk(view):
+        return
+    from_reg = ctx.registrable(sender.domain)
+    label = from_reg.split(".", 1)[0]
+    matches = ctx.warninglists.match_host(from_reg)
+    bank = "warninglist:bank-website" in matches
+    if not (bank or _POPULAR_LISTS.intersection(matches) or label in _IMPERSONATED):
+        return
+    if ctx.is_freemail(sender.domain) or ctx.is_protected(sender.domain):
+        return
+    elsewhere: list[str] = []
+    evidence = [_header_evidence(view, "from")]
+    for reply in view.addresses("reply-to")[:1]:
+        if not _related(ctx.registrable(reply.domain), from_reg):
+            elsewhere.append(f"replies go to {reply.address!r}")
+            evidence.append(_header_evidence(view, "reply-to"))
+    for envelope in view.addresses("return-path")[:1]:
+        env_reg = ctx.registrable(envelope.domain)
+        user = envelope.address.split("@", 1)[0]
+        if not _related(env_reg, from_reg) and (user in _WEB_USERS or not (
+                _is_popular(env_reg, ctx) or _in_set(envelope.domain, env_reg, _TRACKERS))):
+            elsewhere.append(f"the envelope sender is {envelope.address!r}")
+            evidence.append(_header_evidence(view, "return-path"))
+    if not elsewhere:
+        return
+    kind = "bank" if bank else "well-known organisation"
+    yield _signal("brand-domain-unverified", "sender",
+                  f"The From address is on {from_reg!r}, a {kind}'s own domain, but nothing "
+                  f"authenticates it (no DMARC or DKIM pass for it) and {' and '.join(elsewhere)}: "
+                  "the brand's real mail comes from its own servers.", evidence)
+
+
+def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """Pictures and next to no text: the message is an image (spam that hides its words
+    from filters)."""
+    if view.images and view.body_chars < _IMAGE_ONLY_CHARS:
+        yield _signal("image-only", "content",
+                      f"The message is {len(view.images)} picture(s) and {view.body_chars} "
+                      "characters of text: spam sends its offer as an image so filters cannot "
+                      "read it.", tuple(Evidence("link", "img", src[:300]) for src in view.images[:5]))
+
+
+#: Fewer visible characters than this (text and HTML bodies) next to pictures: image-only.
+_IMAGE_ONLY_CHARS = 60
 
 
 # -- intelligence ---------------------------------------------------------------------
@@ -1335,8 +1728,9 @@ def check_known(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
 
 
 RULES: tuple[Rule, ...] = (
-    check_authentication, check_sender, check_impersonation, check_lookalikes, check_links,
-    check_hosting, check_attachments, check_content, check_known,
+    check_authentication, check_sender, check_impersonation, check_brand_domain, check_received,
+    check_lookalikes, check_links, check_hosting, check_attachments, check_images, check_content,
+    check_known,
 )
 
 
