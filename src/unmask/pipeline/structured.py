@@ -195,13 +195,16 @@ def _ext_id(obj: Mapping[str, Any], source: str, pattern: re.Pattern[str] | None
 
 
 def _resolve_actor(name: str) -> str | None:
-    """The actor id the actor gazetteer gives ``name`` when it covers the whole name."""
+    """The actor id the actor gazetteer gives ``name`` when it covers the whole name,
+    else the actor graph's reading of it ("Turla Group" is Turla: filler words dropped)."""
     from unmask.extract.actors import find_actors
+    from unmask.reference.actors import load_actor_graph
 
     for mention in find_actors(name):
         if mention.span.start == 0 and mention.span.end == len(name):
             return mention.actor_id
-    return None
+    best = load_actor_graph().lookup(name).best
+    return best.actor_id if best is not None else None
 
 
 def _actor_id(obj: Mapping[str, Any], name: str) -> str:

@@ -1,0 +1,45 @@
+"""Actors named in structured intelligence (STIX, MISP) get the graph's identity:
+one knowledge-base row per actor, not one per spelling ("Turla Group" beside Turla)."""
+
+from __future__ import annotations
+
+import json
+
+from unmask.documents import parse_bytes
+from unmask.pipeline.structured import extract_structured
+
+
+def _stix(name: str) -> bytes:
+    bundle = {
+        "type": "bundle", "id": "bundle--0b4c7a1e-5d2f-4e8a-9c3b-1a2b3c4d5e6f",
+        "objects": [{
+            "type": "intrusion-set", "spec_version": "2.1",
+            "id": "intrusion-set--0b4c7a1e-0000-4000-8000-00000000000a",
+            "created": "2021-03-01T00:00:00.000Z", "modified": "2021-03-01T00:00:00.000Z", "name": name,
+        }],
+    }
+    return json.dumps(bundle).encode()
+
+
+def _misp(tag_value: str) -> bytes:
+    event = {"Event": {
+        "info": "A made-up event about one actor", "date": "2021-03-01", "uuid": "5f1d2c3b-4a59-4c1e-8e7f-0a1b2c3d4e5f",
+        "Attribute": [{"type": "domain", "category": "Network activity", "value": "bad.example", "to_ids": True}],
+        "Tag": [{"name": f'misp-galaxy:threat-actor="{tag_value}"'}],
+    }}
+    return json.dumps(event).encode()
+
+
+def test_a_stix_name_with_a_filler_word_is_the_known_actor() -> None:
+    found = extract_structured(parse_bytes(_stix("Turla Group"), source="bundle.json"))
+    assert [m.actor_id for m in found.actors] == ["G0010"]
+
+
+def test_a_misp_tag_with_a_filler_word_is_the_known_actor() -> None:
+    found = extract_structured(parse_bytes(_misp("Turla Group"), source="event.json"))
+    assert [m.actor_id for m in found.actors] == ["G0010"]
+
+
+def test_an_unknown_structured_name_keeps_its_own_id() -> None:
+    found = extract_structured(parse_bytes(_stix("Quietly Invented Heron"), source="bundle.json"))
+    assert [m.actor_id for m in found.actors] == ["quietly-invented-heron"]
