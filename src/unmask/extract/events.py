@@ -62,6 +62,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.IGNORECASE)),
 )
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+#: Days named by a holiday ("on Christmas Eve"): (month, day), resolved like "March 9".
+_HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
+             "new year's eve": (12, 31), "new year's day": (1, 1), "halloween": (10, 31)}
+_HOLIDAY = compile_cached(r"\b(?:on|over|at)\s+(?P<h>Christmas(?:\s+(?:Eve|Day))?|Boxing\s+Day|New\s+Year['’]s\s+(?:Eve|Day)|Halloween)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +145,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
             elif name == "md":
                 if published is None:
                     continue
-                if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+$", text[max(0, start - 7):start]):
+                if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+$", text[max(0, start - 7):start], re.I):
                     continue
                 month = _MONTHS[groups["m"].lower().rstrip(".")]
                 resolved_day = _day_before(published, month, int(groups["d"]))
@@ -200,6 +204,12 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                     else:
                         month_index = published.year * 12 + published.month - 1 - count
                         add(start, end, f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "approximate", True)
+    if published is not None and ("Christmas" in text or "Year" in text or "Boxing" in text or "Halloween" in text):
+        for match in _HOLIDAY.finditer(text):
+            month, day_of_month = _HOLIDAYS[" ".join(match.group("h").lower().replace("’", "'").split())]
+            holiday = _day_before(published, month, day_of_month)
+            if holiday is not None:
+                add(match.start("h"), match.end("h"), holiday.isoformat(), "day", True)
     out.sort(key=lambda d: d.start)
     return out
 
@@ -214,17 +224,29 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
-    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
+    # An agency warning its audience: "the centre warned other operators to patch".
+    ("advisory", compile_cached(
+        r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
+        r"agencies|the\s+public|network\s+defenders|defenders|providers|firms)\b", re.I), 1.8),
+    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
-    ("campaign", compile_cached(r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked)\b", re.I), 1.0),
+    # The intrusion ended for its victim: "the intrusion was cut off in February".
+    ("activity-end", compile_cached(
+        r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
+        r"(?:stayed|remained|persisted|lurked)\s+(?:[\w-]+\s+){0,2}until)\b", re.I), 1.6),
+    ("campaign", compile_cached(
+        r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
+        r"(?:broke|broken)\s+in(?:to)?|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
+        r"shifted\s+(?:its\s+|their\s+)?(?:focus|attention|targeting))\b", re.I), 1.0),
 )
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
-    r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?)\s+(?:\w+\s+){0,2}$"
+    r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
+    r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)\s+(?:\w+\s+){0,2}$"
 )
 #: What a range or a "since" must stand near to date an activity.
 _ACTIVITY = compile_cached(
@@ -234,7 +256,7 @@ _ACTIVITY = compile_cached(
     r"develop\w*|distribut\w*|waves?|spam\w*|exfiltrat\w*|C2|C&C|domains?|servers?|resolv\w*|regist\w*|samples?|"
     r"variants?|versions?|backdoors?|trojans?|RATs?|worms?|tools?|toolkits?|implants?|infrastructure|emerg\w*|"
     r"appear\w*|around|exist\w*|monitor\w*|investigat\w*|incidents?|victims?|lures?|emails?|delivered|"
-    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+)\b|\bsince\s+at\s+least\b",
+    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+|stolen|broke|broken|scheme)\b|\bsince\s+at\s+least\b",
     re.IGNORECASE,
 )
 _GENERIC_TODAY = compile_cached(
@@ -253,6 +275,37 @@ _DECLINE_BEFORE = compile_cached(
     re.IGNORECASE,
 )
 _AS_OF = compile_cached(r"\bas\s+of\s+$", re.IGNORECASE)
+#: A document cited as the source of a statement, not an action of its own: "the
+#: indictment says", "the advisory says", "according to the indictment".
+_SOURCE_AFTER = compile_cached(
+    r"\s+(?:says|said|states|stated|shows|showed|notes|noted|describes|alleges|alleged|claims|adds|added)\b", re.I
+)
+_SOURCE_BEFORE = compile_cached(r"\baccording\s+to\s+(?:the|a|an|its|their)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_DATED_DOCUMENT_AFTER = compile_cached(r"\s+(?:[\w-]+\s+){0,2}?(?:published|issued|released|dated|from)\b", re.I)
+#: An incident named as what a disclosure or an analysis is about ("disclosed the breach
+#: on Dec. 30", "our first analysis of the campaign on December 2"): the date is the
+#: disclosure's, not the incident's.
+_REPORTED_OBJECT = compile_cached(
+    r"\b(?:disclos\w*|report(?:ed|ing|s)?|announc\w*|confirm\w*|detect\w*|discover\w*|notif\w*|analy[sz]\w*|details?|"
+    r"findings|research|post|blog|investigat\w*|reveal\w*)\s+(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+_INCIDENT_NOUN = compile_cached(
+    r"(?:campaigns?|operations?|attacks?|intrusions?|breach(?:es)?|incidents?|theft|heist|wave|hack)", re.I
+)
+#: A vendor's fix is not an event of the actor: "which Fortinet patched in December 2022".
+#: ... unless a clause dates the incident itself: "an attack that occurred on 31 October".
+_INCIDENT_DATED_AFTER = compile_cached(
+    r"\s+(?:that|which)\s+(?:had\s+|has\s+)?(?:occurred|happened|took\s+place|began|started|hit|struck|unfolded)\b", re.I
+)
+_FIXED_BEFORE = compile_cached(r"\b(?:patched|fixed|remediated)(?:\s+(?:it|them|the\s+[\w-]+))?\s+(?:in|on|by)?\s*$", re.I)
+#: "began a new campaign", "began sending stolen material": what began is the campaign.
+_BEGAN_ACTION_AFTER = compile_cached(
+    r"\s+(?:(?:a|an|its|their|the)\s+)?(?:new\s+|second\s+|fresh\s+)?(?:campaigns?|operations?|attacks?|"
+    r"sending|targeting|attacking|phishing|leaking|exploiting|spying|stealing|wiping|to\s+(?:send|target|attack|"
+    r"steal|leak|exploit|spy))\b",
+    re.I,
+)
 _FUTURE = compile_cached(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
 
@@ -278,6 +331,8 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
     # "He was Head of the Centre from 1984 to 1991", "an increase of 9% per year since
     # 1996": a range or a start dates an activity only near words of one.
     active = bool(_ACTIVITY.search(sentence))
+    if _FIXED_BEFORE.search(before[-40:]):
+        return None  # "which the vendor patched in December 2022"
     if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
         return None  # "has decreased significantly since early 2014"
     if active and _SINCE.search(before[-40:]):
@@ -307,6 +362,23 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
         for match in pattern.finditer(sentence):
             if match.start() < date.end and match.end() > date.start:
                 continue
+            if (strength >= 1.8 or kind == "report") and (
+                _SOURCE_AFTER.match(sentence, match.end())
+                or (
+                    _SOURCE_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
+                    and not _DATED_DOCUMENT_AFTER.match(sentence, match.end())
+                )
+            ):
+                continue  # "the indictment says", "according to the indictment": a source
+            if kind == "activity-end" and match.start() > date.start and match.group(0).lower().endswith("until"):
+                continue  # "stayed until" ends at the date after it, not before
+            if (
+                kind == "campaign"
+                and _INCIDENT_NOUN.fullmatch(match.group(0))
+                and _REPORTED_OBJECT.search(sentence, max(0, match.start() - 60), match.start())
+                and not _INCIDENT_DATED_AFTER.match(sentence, match.end())
+            ):
+                continue  # "disclosed the breach": the disclosure is the event
             if match.end() <= date.start:
                 between = sentence[match.end() : date.start]
             else:
@@ -327,7 +399,10 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
             if (
                 kind == "activity-start"
                 and re.match(r"(?i)began|started", match.group(0))
-                and _CAMPAIGN_SUBJECT.search(sentence[max(0, match.start() - 40) : match.start()])
+                and (
+                    _CAMPAIGN_SUBJECT.search(sentence[max(0, match.start() - 40) : match.start()])
+                    or _BEGAN_ACTION_AFTER.match(sentence, match.end())
+                )
             ):
                 kind = "campaign"  # "the intrusions began in March 2016" dates a campaign
             score = distance / strength
@@ -341,6 +416,87 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
     return best[1], confidence
 
 
+#: Actions a sentence reports by their verb (who did what to whom), each an event of its
+#: own: "The FBI seized 12 domains, and the State Department designated a trading firm"
+#: is a takedown and a sanction. A sentence with no date of its own takes the date its
+#: paragraph last gave ("Two governments acted together Tuesday ... Prosecutors unsealed
+#: an indictment ... The Treasury sanctioned ...").
+_ACTION = compile_cached(
+    r"\b(?:(?P<sanction>sanctioned|imposed\s+(?:\w+\s+)?sanctions|designated(?!\s+(?:as|by|APT|UNC|TA|DEV)\b)|blacklisted|"
+    r"froze\s+(?:the\s+)?(?:[\w-]+\s+){0,2}assets)"
+    r"|(?P<indictment>indicted|charged(?!\s+(?:for|a\s+fee))|unsealed|(?:filed|brought)\s+charges)"
+    r"|(?P<conviction>sentenced|convicted|pleaded\s+guilty|pled\s+guilty)"
+    r"|(?P<arrest>arrested|detained|extradited)"
+    r"|(?P<takedown>seized|took\s+down|taken\s+down|dismantled|sinkholed)"
+    r"|(?P<advisory>(?:issued|published|released|put\s+out)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:joint\s+)?(?:cybersecurity\s+)?"
+    r"(?:advisory|alert|bulletin|warning)))\b",
+    re.I,
+)
+#: An action the sentence denies, plans or imagines is not one.
+_NOT_DONE_BEFORE = compile_cached(
+    r"\b(?:not|never|no|will|would|could|may|might|should|plans?\s+to|expected\s+to|seeks?\s+to|to\s+be)\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+#: A date said by reference to one just given: "on the same day", "that day", "on the
+#: day of the charges".
+_SAME_DAY = compile_cached(
+    r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day|the\s+day\s+of\s+the\s+[\w-]+(?:\s+against\s+\w+)?)\b", re.I
+)
+#: A time said relative to an unnamed one ("the following week", "two weeks later"):
+#: a sentence saying it is not at its paragraph's date.
+_OTHER_TIME = compile_cached(
+    r"\b(?:(?:the\s+)?(?:following|next|previous|prior)\s+(?:day|week|month|year)|later\s+that\s+(?:day|week|month|year)|"
+    r"(?:a|one|two|three|four|five|six|several|a\s+few|few|\d+)\s+(?:days?|weeks?|months?|years?)\s+(?:later|earlier|before|after|on)|"
+    r"(?:days?|weeks?|months?|years?)\s+(?:later|afterwards))\b",
+    re.I,
+)
+_CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas)\b|\.\s")
+
+
+def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bool:
+    """Whether ``date`` dates something that happened (not a plan, a theme or a title)."""
+    if published is not None and _first_day(date.date) > published:
+        return False
+    if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
+        return False
+    if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
+        return False  # "As of January 10, 2023, CISA will no longer update ...": a plan
+    if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
+        return False  # "Today they are used for research": nowadays, not a date
+    if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
+        return False  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
+    return not _FIXED_BEFORE.search(sentence, max(0, date.start - 40), date.start)
+
+
+def _actions(sentence: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of every action verb the sentence states as done."""
+    out = []
+    for match in _ACTION.finditer(sentence):
+        if _NOT_DONE_BEFORE.search(sentence, max(0, match.start() - 40), match.start()):
+            continue
+        out.append((match.lastgroup or "", match.start(), match.end()))
+    return out
+
+
+def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMention]) -> DateMention | None:
+    """The date an action verb is said at: the first after it in its clause ("arrested in
+    Estonia last November and extradited ... in February"), else the last before it in
+    its clause, else the one that opens the sentence."""
+    if _OTHER_TIME.search(sentence, end, end + 60):
+        return None  # "the domains were taken down a week later": not at a date of the sentence
+    after = [d for d in dates if d.start >= end and d.start - end <= 150]
+    if after and not _CLAUSE_BREAK.search(sentence, end, after[0].start):
+        return after[0]
+    before = [d for d in dates if d.end <= start and start - d.end <= 200]
+    if before and not _CLAUSE_BREAK.search(sentence, before[-1].end, start):
+        return before[-1]
+    # A date that opens the sentence ("On Monday the Justice Department charged ..., and
+    # the State Department designated ...") is the date of all its clauses.
+    if len(before) == 1 and dates[0] is before[0] and before[0].start <= 12 + len(sentence) - len(sentence.lstrip()):
+        return before[0]
+    return None
+
+
 def extract_events(
     text: str,
     *,
@@ -348,7 +504,14 @@ def extract_events(
     actors: Sequence[ActorMention] = (),
     targets: Sequence[TargetMention] = (),
 ) -> list[Event]:
-    """Sentences stating that something happened at a date."""
+    """Sentences stating that something happened at a date.
+
+    Each date of a sentence gives the event its nearest trigger names; each further
+    action verb of the sentence gives one more, at the date of its clause; a sentence
+    without a date states its actions at the date its paragraph last gave (day dates
+    and dates resolved against the publication, the way news sets a scene), and "the
+    same day" is the last day named.
+    """
     published = context.published if context is not None else None
     items = passages(text)
     actor_index = ActorIndex(actors)
@@ -358,59 +521,73 @@ def extract_events(
         (t for t in targets if t.role in ("target", "victim")), key=lambda t: t.span.start
     )
     target_starts = [t.span.start for t in targeted]
+    carry: tuple[int, DateMention] | None = None  # (paragraph, the date it last gave)
+    last_day: DateMention | None = None
+
+    def emit(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> None:
+        key = (kind, date.date, span.start)
+        if key in seen:
+            return
+        seen.add(key)
+        lo = bisect.bisect_left(target_starts, span.start)
+        hi = bisect.bisect_left(target_starts, span.end)
+        events.append(
+            Event(
+                kind=kind,
+                date=date.date,
+                precision=date.precision,
+                span=Span(span.start, span.end),
+                date_surface=date.surface,
+                actor_ids=actor_index.for_passage(index, items),
+                target_values=tuple(dict.fromkeys(t.value for t in targeted[lo:hi])),
+                resolved=date.resolved,
+                confidence=confidence,
+            )
+        )
+
     for index, passage in enumerate(items):
         if passage.furniture or passage.citation or passage.kind in ("heading", "table") or passage.tabular:
             continue
         span = passage.span
         sentence = text[span.start : span.end]
         dates = find_dates(sentence, published)
+        if last_day is not None and "day" in sentence:
+            for match in _SAME_DAY.finditer(sentence):
+                if not any(d.start < match.end() and match.start() < d.end for d in dates):
+                    dates.append(replace(last_day, start=match.start(), end=match.end(), surface=match.group(0)))
+            dates.sort(key=lambda d: d.start)
         if not dates:
+            if carry is not None and _OTHER_TIME.search(sentence):
+                carry = None
+            if carry is not None and carry[0] == passage.paragraph:
+                for kind, _, _ in _actions(sentence):
+                    emit(kind, carry[1], span, index, 0.7)
             continue
-        actor_ids = actor_index.for_passage(index, items)
-        lo = bisect.bisect_left(target_starts, span.start)
-        hi = bisect.bisect_left(target_starts, span.end)
-        target_values = tuple(dict.fromkeys(t.value for t in targeted[lo:hi]))
+        accepted = [d for d in dates if _accepted(sentence, d, published)]
         # Only dates within trigger reach can bear on each other: look them up by
         # position, so a sentence with many dates stays linear.
-        by_start = sorted(dates, key=lambda d: d.start)
-        starts = [d.start for d in by_start]
-        for date in dates:
-            if published is not None and _first_day(date.date) > published:
-                continue
-            if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
-                continue
-            if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
-                continue  # "As of January 10, 2023, CISA will no longer update ...": a plan
-            if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
-                continue  # "Today they are used for research": nowadays, not a date
-            if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
-                continue  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
-            nearby = by_start[
+        starts = [d.start for d in dates]
+        for date in accepted:
+            nearby = dates[
                 bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
                     starts, date.end + _TRIGGER_REACH
                 )
             ]
             found = _kind_for(sentence, date, nearby)
-            if found is None:
-                continue
-            kind, confidence = found
-            key = (kind, date.date, span.start)
-            if key in seen:
-                continue
-            seen.add(key)
-            events.append(
-                Event(
-                    kind=kind,
-                    date=date.date,
-                    precision=date.precision,
-                    span=Span(span.start, span.end),
-                    date_surface=date.surface,
-                    actor_ids=actor_ids,
-                    target_values=target_values,
-                    resolved=date.resolved,
-                    confidence=confidence,
-                )
-            )
+            if found is not None:
+                emit(found[0], date, span, index, found[1])
+        if accepted:
+            for kind, start, end in _actions(sentence):
+                own = _date_of_action(sentence, start, end, accepted)
+                if own is not None:
+                    emit(kind, own, span, index, 0.8)
+            last = accepted[-1]
+            carry = (passage.paragraph, last) if last.precision == "day" or last.resolved else None
+            days = [d for d in accepted if d.precision == "day"]
+            if days:
+                last_day = days[-1]
+        else:
+            carry = None
     return _keep_most_precise(events)
 
 
