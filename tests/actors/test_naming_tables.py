@@ -192,20 +192,26 @@ def _build_script() -> object:
     return module
 
 
-def test_build_script_parses_both_table_shapes(tmp_path: Path) -> None:
-    script = _build_script()
-    names, merged = script.split_names("DEV-0777 (ZEBRIUM), [Dim Sleet](https://example.org/x), , Reed Cell")  # type: ignore[attr-defined]
+def test_table_cells_and_both_table_shapes() -> None:
+    from unmask.reference.naming_tables import read_docs_table, read_mapping, split_names
+
+    names, merged = split_names("DEV-0777 (ZEBRIUM), [Dim Sleet](https://example.org/x), , Reed Cell")
     assert names == ["DEV-0777", "ZEBRIUM", "Dim Sleet", "Reed Cell"] and merged is None
-    assert script.split_names("(Merged into Ashen Tempest)") == ([], "Ashen Tempest")  # type: ignore[attr-defined]
-    doc = tmp_path / "table.md"
-    doc.write_text(
+    assert split_names("(Merged into Ashen Tempest)") == ([], "Ashen Tempest")
+    rows = read_docs_table(
         "intro\n\n|Threat actor name|Previous name|Origin/Threat|Other names|\n|:---:|:---:|:---:|:---:|\n"
-        "|Dim Sleet|ZEBRIUM|Freedonia||\n|Storm-7003||Group in development|(Merged into Dim Sleet)|\n\ntail\n",
-        encoding="utf-8",
+        "|Dim Sleet|ZEBRIUM|Freedonia||\n|Storm-7003||Group in development|(Merged into Dim Sleet)|\n\ntail\n"
     )
-    rows = script.read_docs_table(doc)  # type: ignore[attr-defined]
     assert rows[0] == {"name": "Dim Sleet", "origin": "Freedonia", "previous": ["ZEBRIUM"], "other": []}
     assert rows[1]["merged_into"] == "Dim Sleet"
+    mapped = read_mapping([{"Threat actor name": "Dim Sleet", "Previous name": "ZEBRIUM", "Other names": "ZEBRIUM, X"}])
+    assert mapped == [{"name": "Dim Sleet", "origin": "", "previous": ["ZEBRIUM"], "other": ["X"]}]
+    with pytest.raises(ValueError):
+        read_mapping({"not": "a list"})
+
+
+def test_build_script_writes_a_versioned_file_with_provenance(tmp_path: Path) -> None:
+    script = _build_script()
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps([{"Threat actor name": "Dim Sleet", "Origin/Threat": "Freedonia",
                                     "Other names": "Gray Lantern, APT91"}]), encoding="utf-8")
@@ -215,6 +221,10 @@ def test_build_script_parses_both_table_shapes(tmp_path: Path) -> None:
     assert built["sources"][0]["version"] == "c0ffee" and built["sources"][0]["licence"].startswith("MIT")
     assert naming_version(out) == built["version"]
     assert naming_clusters(out)[0].names == ("Dim Sleet", "Gray Lantern", "APT91")
+    first = built["version"]
+    mapping.write_text(json.dumps([{"Threat actor name": "Dim Sleet", "Other names": "APT91"}]), encoding="utf-8")
+    script.main(["--mapping", str(mapping), "--out", str(out)])  # type: ignore[attr-defined]
+    assert naming_version(out) != first  # new content, new version
 
 
 def test_shipped_tables_record_their_provenance() -> None:
@@ -239,3 +249,42 @@ def test_shipped_microsoft_claims_stay_visible_without_merging_north_korea() -> 
     assert graph.resolve("DEV-0558").id == graph.resolve("Antique Typhoon").id  # type: ignore[union-attr]
     winnti = graph.lookup("Winnti")
     assert winnti.ambiguous and {"G0096", "G0044"} <= {c.actor_id for c in winnti.candidates}
+
+
+# --------------------------------------------------------------- unmask data update
+
+
+def test_data_update_refreshes_the_mapping_and_reset_goes_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unmask.reference import cache
+    from unmask.reference.update import reset_source, update_source
+    from unmask.reference.versions import reference_versions
+
+    monkeypatch.setenv("UNMASK_CACHE_DIR", str(tmp_path / "cache"))
+    cache.clear_memory()
+    reference_versions.cache_clear()
+    shipped = naming_version()
+    assert reference_versions()["actor-naming"] == shipped
+    rows = [{"Threat actor name": f"Invented Sleet {i}", "Origin/Threat": "Freedonia",
+             "Other names": f"ZEBRIUM-{i}, Gray Lantern {i}"} for i in range(25)]
+    upstream = tmp_path / "MicrosoftMapping.json"
+    upstream.write_text(json.dumps(rows), encoding="utf-8")
+    try:
+        result = update_source("actor-naming", str(upstream), build=False)
+        assert result.status == "updated" and result.entries == 25
+        data = json.loads(actors_module.naming_data_file().read_text(encoding="utf-8"))
+        ids = {s["id"]: s for s in data["sources"]}
+        assert ids["microsoft-mapping"]["version"] == "upstream" and len(ids["microsoft-mapping"]["actors"]) == 25
+        assert ids["microsoft-docs"]["actors"]  # the other table stays as shipped
+        assert naming_version() != shipped  # so the compiled graph is rebuilt
+        assert reference_versions()["actor-naming"].startswith("upstream+sha256.")
+        clusters = naming_clusters()
+        assert any(c.value == "Invented Sleet 3" and "ZEBRIUM-3" in c.names for c in clusters)
+        upstream.write_text(json.dumps(rows[:3]), encoding="utf-8")
+        with pytest.raises(Exception, match="only 3 actors"):
+            update_source("actor-naming", str(upstream), build=False)
+        assert naming_version() != shipped  # a refused download leaves the update in use
+        assert reset_source("actor-naming") is True
+        assert naming_version() == shipped
+    finally:
+        cache.clear_memory()
+        reference_versions.cache_clear()

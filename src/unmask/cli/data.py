@@ -95,7 +95,7 @@ def _locations(names: list[str], froms: list[str]) -> dict[str, str | None]:
 @data_app.command("update")
 def update_command(
     source: Annotated[list[str] | None, typer.Option(
-        "--source", "-s", help="Source to refresh: warninglists, galaxies, attack, suffixes (repeatable; default all).",
+        "--source", "-s", help="Source to refresh: warninglists, galaxies, attack, suffixes, actor-naming (repeatable; default all).",
     )] = None,
     from_: Annotated[list[str] | None, typer.Option(
         "--from", help="Where to fetch from: URL, file or directory; NAME=LOCATION when several sources "

