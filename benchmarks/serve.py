@@ -57,7 +57,7 @@ def main() -> None:
                 batch = []
         for item in batch:
             kb.add_analysis(item, tlp="amber" if rng.random() < args.amber else "green")
-        client = TestClient(create_app(kb, max_tlp="green"))
+        client = TestClient(create_app(kb, max_tlp="green"), base_url="http://localhost")
         listed = client.get("/api/v1/actors", params={"limit": 500}).json()["actors"]
         ids = [a["actor_id"] for a in listed]
         out: dict[str, Any] = {"documents": args.documents, "actors_visible": len(ids),

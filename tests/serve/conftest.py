@@ -31,6 +31,8 @@ SECRET_WORD = "quetzalcoatlus"
 GREEN_DOMAIN = "update-check-cdn.top"
 GREEN_URL = "https://cdn-sync.top/gate.php?id=1"
 TOKEN = "s3cret-token"
+#: The base URL of test clients: a loopback name, as a server without a token requires.
+LOCAL = "http://localhost"
 
 GREEN_APT29 = f"""APT29 phishing wave hits embassies
 
@@ -103,7 +105,7 @@ def client(kb: KnowledgeBase) -> Iterator[object]:
 
     from unmask.serve import create_app
 
-    with TestClient(create_app(kb, max_tlp="green", max_upload=64 * 1024)) as test_client:
+    with TestClient(create_app(kb, max_tlp="green", max_upload=64 * 1024), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -113,7 +115,7 @@ def amber_client(kb: KnowledgeBase) -> Iterator[object]:
 
     from unmask.serve import create_app
 
-    with TestClient(create_app(kb, max_tlp="amber")) as test_client:
+    with TestClient(create_app(kb, max_tlp="amber"), base_url=LOCAL) as test_client:
         yield test_client
 
 
@@ -123,7 +125,7 @@ def locked_client(kb: KnowledgeBase) -> Iterator[object]:
 
     from unmask.serve import create_app
 
-    with TestClient(create_app(kb, token=TOKEN)) as test_client:
+    with TestClient(create_app(kb, token=TOKEN), base_url=LOCAL) as test_client:
         yield test_client
 
 

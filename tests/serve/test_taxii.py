@@ -246,7 +246,7 @@ def _client(kb: KnowledgeBase, max_tlp: str = "green") -> Any:
 
     from unmask.serve import create_app
 
-    return TestClient(create_app(kb, max_tlp=max_tlp, recheck=0))
+    return TestClient(create_app(kb, max_tlp=max_tlp, recheck=0), base_url="http://localhost")
 
 
 def _manifest(client: Any, **params: Any) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ An observable in ``json``/``jsonl`` is ``{"type", "value", "surface", "span": {"
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -36,6 +35,7 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import UnmaskError
+from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:  # the readers and extractors are imported by the command itself
     from unmask.model import Document, Observable
@@ -89,7 +89,7 @@ def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None
                     sys.stdout.write(item["value"] + "\n")
     elif format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(["source", "type", "value", "surface", "start", "end", "count", "benign_reasons", "indicator"])
         for source, items in results:
             for item in items:

@@ -31,7 +31,6 @@ domain, unknown format), 3 some inputs failed (the rest are still reported).
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -56,6 +55,7 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import ConfigError, UnmaskError
+from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:
     from unmask.defend.lookalike import Lookalike
@@ -203,7 +203,7 @@ def _write_scan(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
     elif format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(["source", "line", "start", "end", "surface", "domain", "unicode", "imitates",
                          "kinds", "score", "evidence"])
         for hit, seen in hits:

@@ -2,12 +2,19 @@
 
 Exit codes: 0 after a clean shutdown, 1 no knowledge base (or it cannot be opened),
 2 usage error (bad TLP, a non-loopback address without a token, missing extra).
+
+SIGTERM or Ctrl-C stops the server within seconds: requests still running after
+:data:`GRACE` seconds are cancelled (a slow upload, a client that never finishes its
+body), and a worker thread still busy after that does not keep the process alive.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
+import threading
+import time
 from typing import Annotated
 
 import typer
@@ -15,9 +22,23 @@ import typer
 from unmask.cli.common import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, err, fail
 from unmask.errors import ConfigError, UnmaskError
 
-__all__ = ["is_loopback", "register", "serve_command"]
+__all__ = ["GRACE", "is_loopback", "register", "serve_command"]
 
 TOKEN_ENV = "UNMASK_SERVE_TOKEN"  # noqa: S105 - the variable name, not a secret
+#: Seconds running requests get to finish once the server is told to stop.
+GRACE = 3
+_log = logging.getLogger(__name__)
+
+
+def _wait_for_workers(seconds: float) -> bool:
+    """Whether every non-daemon thread but this one ended within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    for thread in threading.enumerate():
+        if thread is threading.current_thread() or thread.daemon:
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return not any(t.is_alive() and not t.daemon and t is not threading.current_thread()
+                   for t in threading.enumerate())
 
 
 def is_loopback(host: str) -> bool:
@@ -48,6 +69,12 @@ def serve_command(
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Allow a non-loopback address without a token.")
     ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option("--allowed-host",
+                     help="A host name clients may give in the Host header besides localhost, "
+                          "127.0.0.1 and [::1] (repeat for several; '*' for any)."),
+    ] = None,
 ) -> None:
     """Serve the knowledge base: REST (/api/v1), TAXII 2.1 (/taxii2/) and web pages (/)."""
     from unmask.store import check_tlp, open_existing
@@ -81,7 +108,10 @@ def serve_command(
                   "(unmask ingest FILES...) or give --db")
         raise typer.Exit(EXIT_NOT_FOUND)
     try:
-        app = create_app(kb, max_tlp=ceiling, token=token)
+        hosts = list(allowed_host or ())
+        if not is_loopback(host) and host not in {"0.0.0.0", "::", "[::]"}:  # noqa: S104
+            hosts.append(host)  # the address it listens on is a name clients may use
+        app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
@@ -91,9 +121,16 @@ def serve_command(
         err.print(f"  TAXII discovery {base}/taxii2/", highlight=False)
         if token is None and not is_loopback(host):
             err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
+                    timeout_graceful_shutdown=GRACE)
     finally:
         kb.close()
+    if not _wait_for_workers(GRACE):
+        # A request's worker thread still computing (the search budget, an analysis):
+        # the server has stopped answering; its threads must not keep the process up.
+        _log.warning("unmask serve: worker threads still busy after %s s; exiting", GRACE)
+        err.file.flush()
+        os._exit(EXIT_OK)
     raise typer.Exit(EXIT_OK)
 
 

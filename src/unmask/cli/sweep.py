@@ -22,7 +22,6 @@ error, or under ``skipped`` in ``json``). Exit codes: 0 hits, 1 no hit, 2 usage 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -46,6 +45,7 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import ConfigError, UnmaskError
+from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:
     from unmask.defend.sweep import IndicatorSet, SkippedIndicator, SweepHit
@@ -84,7 +84,7 @@ def _txt(hit: SweepHit) -> str:
 def _csv_row(hit: SweepHit) -> str:
     buffer = io.StringIO()
     ind = hit.indicator
-    csv.writer(buffer, lineterminator="\n").writerow([
+    csv_writer(buffer, lineterminator="\n").writerow([
         hit.source, hit.line, hit.start, hit.end, hit.text, hit.how, ind.type, ind.value,
         ";".join(f"{a}:{n}" for a, n in ind.actors), ind.reports,
         ind.last_seen.isoformat() if ind.last_seen else "",

@@ -3,17 +3,62 @@
 Columns: ``document, kind, type, value, surface, indicator, benign_reasons, confidence,
 start, end, page, evidence``. ``kind`` is observable, actor, technique, target,
 malware or event; spreadsheets and SIEM look-up tables read it as is.
+
+Report text is hostile: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return would be run as a formula by Excel, LibreOffice or Google Sheets
+(CSV injection). Every cell that does gets a leading apostrophe (OWASP's advice), so
+the spreadsheet shows the text (a lone ``-`` and plain numbers such as ``-5`` excepted); :func:`neutralise_cell` and :func:`writer` do it for
+every CSV unmask writes.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from unmask.model import Analysis, Span
 
-__all__ = ["COLUMNS", "to_csv"]
+__all__ = ["COLUMNS", "FORMULA_STARTS", "neutralise_cell", "to_csv", "writer"]
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_PLAIN = re.compile(r"-|[+-]?\d+(?:\.\d+)?", re.ASCII)
+
+
+def neutralise_cell(value: object) -> str:
+    """``value`` as CSV cell text a spreadsheet shows as text, never runs as a formula.
+
+    A lone ``-`` (standard input as a source) and a plain signed number stay as they are:
+    neither is a formula.
+    """
+    cell = "" if value is None else str(value)
+    if cell.startswith(FORMULA_STARTS) and not _PLAIN.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+class _SafeWriter:
+    """A ``csv.writer`` whose every cell goes through :func:`neutralise_cell`."""
+
+    def __init__(self, out: Any, **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> Any:
+        return self._writer.writerow([neutralise_cell(v) for v in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def writer(out: Any, **options: Any) -> _SafeWriter:
+    """Like :func:`csv.writer`, with every cell neutralised (:func:`neutralise_cell`)."""
+    return _SafeWriter(out, **options)
 
 COLUMNS = (
     "document", "kind", "type", "value", "surface", "indicator", "benign_reasons",
@@ -59,8 +104,8 @@ def to_csv(analyses: Analysis | Sequence[Analysis], *, observables_only: bool = 
     """CSV text (header first, ``\\n`` line ends) of the findings of ``analyses``."""
     items = [analyses] if isinstance(analyses, Analysis) else list(analyses)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    out = writer(buffer, lineterminator="\n")
+    out.writerow(COLUMNS)
     for analysis in items:
-        writer.writerows(_rows(analysis, observables_only))
+        out.writerows(_rows(analysis, observables_only))
     return buffer.getvalue().rstrip("\n")

@@ -2,8 +2,15 @@
 
 Every path except ``/static/`` needs the token when one is set: ``Authorization:
 Bearer <token>``, or HTTP Basic with the token as the password (any user name; TAXII
-clients send Basic). Errors take the shape of the part asked: the JSON error shape
-under /api, TAXII error messages under /taxii2, a small HTML page elsewhere.
+clients send Basic). Without a token only the loopback names (and the configured
+``allowed_hosts``) are answered in the ``Host`` header, so a web page whose name was
+rebound to 127.0.0.1 cannot read the base (DNS rebinding).
+
+Errors take the shape of the part asked: the JSON error shape under /api, TAXII error
+messages under /taxii2, a small HTML page elsewhere; every answer, errors and crashes
+included, carries the security headers and ``Cache-Control: no-store``. ``HEAD`` is
+answered wherever ``GET`` is. Error messages never name the database URL or a path
+of the server: the details of a store failure or a crash go to the server's log.
 """
 
 from __future__ import annotations
@@ -12,7 +19,9 @@ import base64
 import binascii
 import contextlib
 import hmac
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,8 +33,14 @@ from unmask.serve.rest import ApiError, error_body
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
 from unmask.serve.view import NotVisible, View
 from unmask.store import KnowledgeBase
+from unmask.store.search import QueryLimitError, SearchTimeoutError
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "create_app"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "create_app", "host_name", "token_matches"]
+
+_log = logging.getLogger(__name__)
+
+#: Host names a server without a token answers (plus its ``allowed_hosts``).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 #: Largest body POST /api/v1/analyze takes (bytes), also TAXII's max_content_length.
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
@@ -53,6 +68,44 @@ def token_matches(header: str | None, token: str) -> bool:
 _CHALLENGES = ('Basic realm="unmask"', "Bearer")
 
 
+def host_name(header: str | None) -> str:
+    """The host of a ``Host`` header, lower-case, without port or trailing dot
+    (``[::1]:8400`` -> ``[::1]``); ``""`` when there is none."""
+    value = (header or "").strip().lower()
+    if value.startswith("["):
+        end = value.find("]")
+        return value[: end + 1] if end > 0 else ""
+    if value.count(":") > 1:  # a bare IPv6 address
+        return f"[{value}]"
+    return value.partition(":")[0].rstrip(".")
+
+
+def _allowed_set(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(host_name(name) for name in names if name.strip())
+
+
+class _HeadAsGet:
+    """ASGI wrapper: a ``HEAD`` request runs as ``GET`` and the body is dropped, so HEAD
+    is answered wherever GET is, with the same status and headers."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Any) -> None:
+            if message.get("type") == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
 def _area(path: str) -> str:
     if path == "/api" or path.startswith("/api/"):
         return "api"
@@ -68,15 +121,22 @@ def create_app(
     token: str | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
     recheck: float = 1.0,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
     ``recheck``: seconds between two looks at whether the store changed (caches are
-    dropped when it did).
+    dropped when it did). ``allowed_hosts``: the names the ``Host`` header may give
+    besides :data:`LOOPBACK_HOSTS`; without a token only those are answered (421
+    otherwise), with a token only when some are given (``["*"]``: any).
     """
     from unmask.serve import rest, taxii, web
 
     view = View(kb, max_tlp=max_tlp, recheck=recheck)
+    extra_hosts = list(allowed_hosts or ())
+    hosts: frozenset[str] | None = None
+    if "*" not in extra_hosts and (token is None or extra_hosts):
+        hosts = _allowed_set([*LOOPBACK_HOSTS, *extra_hosts])
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +152,7 @@ def create_app(
         docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
     )
     app.state.view = view
+    app.state.allowed_hosts = hosts
 
     def error(request: Request, status: int, kind: str, message: str,
               source: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -130,17 +191,45 @@ def create_app(
     async def not_visible(request: Request, exc: NotVisible) -> Response:
         return error(request, 404, "NotFound", str(exc))
 
+    @app.exception_handler(QueryLimitError)
+    async def query_limit(request: Request, exc: QueryLimitError) -> Response:
+        return error(request, 400, "QueryLimitError", str(exc))
+
+    @app.exception_handler(SearchTimeoutError)
+    async def search_timeout(request: Request, exc: SearchTimeoutError) -> Response:
+        return error(request, 503, "SearchTimeoutError", str(exc))
+
     @app.exception_handler(StoreError)
     async def store_error(request: Request, exc: StoreError) -> Response:
-        return error(request, 503, type(exc).__name__, str(exc))
+        # The store's messages name the database URL and paths: those stay in the log.
+        _log.error("%s %s: %s", request.method, request.url.path, exc)
+        return error(request, 503, type(exc).__name__,
+                     "the knowledge base could not answer (the server log has the details)")
 
     @app.exception_handler(UnmaskError)
     async def unmask_error(request: Request, exc: UnmaskError) -> Response:
-        return error(request, 500, type(exc).__name__, str(exc))
+        _log.error("%s %s: %s", request.method, request.url.path, exc)
+        return error(request, 500, type(exc).__name__,
+                     "the server failed on this request (the server log has the details)")
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    def secured(path: str, response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not path.startswith("/static/"):
+            # Answers hold TLP-marked knowledge (and need the token when one is set):
+            # no browser or proxy cache keeps them.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if _area(path) == "web":
+            response.headers.setdefault("Content-Security-Policy", web.CSP)
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response
+
+    async def answer(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         path = request.url.path
+        if hosts is not None and host_name(request.headers.get("host")) not in hosts:
+            return error(request, 421, "MisdirectedRequest",
+                         "this server does not answer for the host name in the Host header "
+                         "(start it with --allowed-host NAME to add one)")
         if (token is not None and not path.startswith("/static/")
                 and not token_matches(request.headers.get("authorization"), token)):
             denied = error(request, 401, "Unauthorized",
@@ -155,16 +244,20 @@ def create_app(
             return error(request, 406, "Not Acceptable",
                          f"this server answers {MEDIA_TYPE}; the Accept header allows neither it "
                          "nor application/taxii+json")
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if _area(path) == "web":
-            response.headers.setdefault("Content-Security-Policy", web.CSP)
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+        try:
+            return await call_next(request)
+        except Exception:  # noqa: BLE001 - the server's top level: a crash is a 500, logged
+            _log.exception("%s %s failed", request.method, path)
+            return error(request, 500, "InternalError",
+                         "the server failed on this request (the server log has the details)")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        return secured(request.url.path, await answer(request, call_next))
 
     app.include_router(rest.router(view, max_upload=max_upload), prefix="/api/v1")
     app.include_router(taxii.router(view, max_content_length=max_upload), prefix="/taxii2")
     app.include_router(web.router(view))
+    app.add_middleware(_HeadAsGet)
 
     return app

@@ -19,6 +19,7 @@ from starlette.datastructures import UploadFile
 
 from unmask.errors import DocumentError, ExportError
 from unmask.serve.view import NotVisible, View
+from unmask.store.search import MAX_QUERY_CHARS
 
 __all__ = ["MAX_PAGE", "ApiError", "error_body", "router"]
 
@@ -117,8 +118,8 @@ def router(view: View, *, max_upload: int) -> APIRouter:
             selection = query_knowledge(view.kb, actor=actor_id, max_tlp=view.max_tlp)
         except NotVisible as exc:
             raise _not_found(exc) from exc
-        except ExportError as exc:
-            raise ApiError(404, "NotFound", str(exc)) from exc
+        except ExportError as exc:  # its message names the database
+            raise ApiError(404, "NotFound", f"no visible report about actor {name!r}") from exc
         return Response(export_knowledge(selection, format), media_type=_EXPORT_MEDIA[format])
 
     @api.get("/indicators/{value:path}", summary="Where an indicator was seen (defanged input accepted)")
@@ -129,7 +130,7 @@ def router(view: View, *, max_upload: int) -> APIRouter:
             raise _not_found(exc) from exc
 
     @api.get("/search", summary="Full-text search over report text")
-    def search(q: Annotated[str, Query(min_length=1, max_length=1000)],
+    def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
         if not q.strip():
             raise ApiError(400, "ValueError", "empty search query (give words to look for)")

@@ -54,6 +54,7 @@ from unmask.store import (
     SearchHit,
     check_tlp,
 )
+from unmask.store.engine import create_store_engine
 from unmask.store.kb import open_kb
 from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, table_of
 
@@ -72,6 +73,8 @@ _OVERFETCH = 2000
 #: Rows per INSERT when recording the date_added of new object versions.
 _RECORD_CHUNK = 500
 _TICK = dt.timedelta(microseconds=1)
+#: Alembic keeps its migration context in module globals: one migration at a time.
+_MIGRATING = threading.Lock()
 
 
 def collection_id(actor_id: str) -> str:
@@ -253,8 +256,8 @@ class View:
                 if summary.actor_id not in touched:
                     shown.append(summary)
                 elif summary.actor_id in recounted:
-                    reports, first, last = recounted[summary.actor_id]
-                    shown.append(dataclasses.replace(summary, reports=reports,
+                    reports, first, last, name = recounted[summary.actor_id]
+                    shown.append(dataclasses.replace(summary, name=name, reports=reports,
                                                      first_seen=first, last_seen=last))
             shown.sort(key=lambda s: (-s.reports, s.actor_id))
             state.actors = shown
@@ -262,23 +265,41 @@ class View:
             state.known_actors = frozenset(a.actor_id for a in everyone)
             return state
 
-    def _visible_counts(self) -> dict[str, tuple[int, dt.date | None, dt.date | None]]:
-        """Per actor: visible reports, first and last publication date (one query)."""
+    def _visible_counts(self) -> dict[str, tuple[int, dt.date | None, dt.date | None, str]]:
+        """Per actor: visible reports, first and last publication date, and the name of
+        its latest visible report (the store's rule for an actor's name: latest date,
+        then latest stored, undated reports last)."""
         documents = table_of(DocumentRow).c
         links = table_of(DocumentActorRow).c
         query = (
-            select(links.actor_id, func.count(), func.min(links.published), func.max(links.published))
+            select(links.actor_id, links.published, links.document_id, links.name)
             .select_from(table_of(DocumentActorRow).join(
                 table_of(DocumentRow), documents.id == links.document_id))
             .where(documents.tlp.in_(list(self.allowed)))
-            .group_by(links.actor_id)
         )
         try:
             with self.kb.engine.connect() as conn:
                 rows = conn.execute(query).all()
         except SQLAlchemyError as exc:
             raise StoreError(f"knowledge base {self.kb.url}: counting actors failed: {exc}") from exc
-        return {r[0]: (int(r[1]), _date(r[2]), _date(r[3])) for r in rows}
+        out: dict[str, tuple[int, dt.date | None, dt.date | None, str]] = {}
+        latest: dict[str, tuple[bool, dt.date, int]] = {}
+        for actor_id, published, document_id, name in rows:
+            day = _date(published)
+            rank = (day is not None, day or dt.date.min, int(document_id))
+            held = out.get(actor_id)
+            if held is None:
+                out[actor_id] = (1, day, day, name)
+                latest[actor_id] = rank
+                continue
+            count, first, last, shown = held
+            if day is not None:
+                first = day if first is None else min(first, day)
+                last = day if last is None else max(last, day)
+            if rank > latest[actor_id]:
+                latest[actor_id], shown = rank, name
+            out[actor_id] = (count + 1, first, last, shown)
+        return out
 
     def actors(self, *, limit: int, offset: int = 0) -> tuple[list[ActorSummary], int]:
         """Visible actors, most (visible) reports first, and how many there are."""
@@ -297,7 +318,7 @@ class View:
         """The visible actor id ``name`` stands for; :class:`NotVisible` when none."""
         state = self._actor_table()
         shown = {a.actor_id for a in state.actors or ()}
-        for actor_id in self.kb.find_actor_ids(name):
+        for actor_id in self.kb.find_actor_ids(name, tlp=self.allowed):
             if actor_id in shown:
                 return actor_id
             if actor_id not in state.known_actors and actor_id not in state.hidden_actors:
@@ -340,11 +361,14 @@ class View:
         return Path(self._scratch_dir.name)
 
     def _empty_base(self) -> Path:
-        """A migrated, empty SQLite base to copy (the migrations run once)."""
+        """A migrated, empty SQLite base to copy: the migrations run once per server,
+        never per request (scratch bases are copies of it, opened without migrating)."""
         empty = self._scratch() / "empty.sqlite"
         if not empty.exists():
-            with open_kb(f"sqlite:///{empty}") as base:
+            building = empty.with_suffix(".building")
+            with _MIGRATING, open_kb(f"sqlite:///{building}") as base:
                 base.engine.dispose()
+            building.replace(empty)
         return empty
 
     def _building(self, key: str) -> threading.Lock:
@@ -372,7 +396,7 @@ class View:
                         old.unlink(missing_ok=True)
             with self._lock:
                 self._profiles.move_to_end((actor_id, key))
-            with open_kb(f"sqlite:///{path}") as scratch:
+            with _scratch_kb(path) as scratch:
                 profile = scratch.actor_profile(actor_id, **limits)
         if profile is None:
             return None
@@ -391,7 +415,7 @@ class View:
             analysis = self.kb.get_analysis(ref.sha256)
             if analysis is not None:
                 by_level.setdefault(ref.tlp, []).append(analysis)
-        with open_kb(f"sqlite:///{path}") as scratch:
+        with _scratch_kb(path) as scratch:
             for level, analyses in by_level.items():
                 for start in range(0, len(analyses), 100):
                     scratch.add_analyses(analyses[start:start + 100], tlp=level)
@@ -406,13 +430,12 @@ class View:
 
     def report(self, ref: str) -> tuple[ReportRef, Analysis]:
         """A visible report and its stored analysis; :class:`NotVisible` otherwise."""
-        state = self._current()
         try:
             sha256 = self.kb.resolve_report(ref)
         except StoreError as exc:
-            if state.hidden:  # the store's message may list hidden reports
-                raise NotVisible(f"no single visible report matches {ref!r}") from exc
-            raise NotVisible(str(exc)) from exc
+            # The store's message names the database and may list hidden reports.
+            raise NotVisible(f"no single visible report matches {ref!r} (give its sha256, a "
+                             "prefix of it, or its source path)") from exc
         found = self.kb.get_report(sha256)
         if found is None or not self.visible(found.tlp):
             raise NotVisible(f"no single visible report matches {ref!r}")
@@ -453,16 +476,18 @@ class View:
         )
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        state = self._current()
-        hits = self.kb.search(query, limit=min(limit + len(state.hidden), _OVERFETCH))
-        return [h for h in hits if self.visible(h.report.tlp)][:limit]
+        """Visible reports matching ``query``, ranked over the visible reports only."""
+        return self.kb.search(query, limit=limit, tlp=self.allowed)
 
     def stats(self) -> dict[str, Any]:
+        """Visible reports and actors; the per-table row counts only at TLP:RED, where
+        nothing can be hidden (below it they would count hidden rows, and whether
+        they are shown would tell that something is hidden)."""
         state = self._actor_table()
         visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed)
         out: dict[str, Any] = {"reports": visible, "actors": len(state.actors or ()),
                                "max_tlp": self.max_tlp}
-        if not state.hidden:
+        if not self._above:
             out["tables"] = self.kb.stats()
         return out
 
@@ -601,6 +626,11 @@ class View:
             while len(self._snapshots) > _SNAPSHOTS_KEEP:
                 self._snapshots.popitem(last=False)
         return entry[1]
+
+
+def _scratch_kb(path: Path) -> KnowledgeBase:
+    """A scratch base (a copy of the migrated empty one), opened without migrating."""
+    return KnowledgeBase(create_store_engine(f"sqlite:///{path}"))
 
 
 def served_objects(objects: list[dict[str, Any]], keys: list[tuple[str, str, str]],

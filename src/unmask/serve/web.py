@@ -2,7 +2,8 @@
 
 Report text and titles are hostile input: every value goes through Jinja's autoescape
 and the pages are sent with a Content-Security-Policy that allows the own style sheet
-and nothing else (no scripts at all).
+and nothing else (no scripts at all). Unicode direction controls (which can make
+``exe.pdf`` of ``fdp.exe``) are shown as ``<U+202E>`` in every printed value.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from unmask.model import Span
 from unmask.serve.view import NotVisible, View
+from unmask.store.display import reveal_controls
+from unmask.store.search import MAX_QUERY_CHARS, QueryLimitError
 
 __all__ = ["CSP", "error_page", "router"]
 
@@ -35,9 +38,15 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_HERE / "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        finalize=_shown,
     )
     env.filters["pathquote"] = lambda value: urllib.parse.quote(str(value), safe="")
     return env
+
+
+def _shown(value: Any) -> Any:
+    """Every value a page prints: text with its invisible direction controls shown."""
+    return reveal_controls(value) if isinstance(value, str) else value
 
 
 def _render(request: Request, view: View | None, template: str, code: int = 200,
@@ -159,10 +168,14 @@ def router(view: View) -> APIRouter:
                        version=schema.get("openapi", ""), operations=_operations(schema))
 
     @pages.get("/search")
-    def search(request: Request, q: str = Query("", max_length=1000)) -> Response:
+    def search(request: Request, q: str = Query("", max_length=MAX_QUERY_CHARS)) -> Response:
         hits: list[dict[str, Any]] = []
         if q.strip():
-            found = view.search(q, limit=50)
+            try:
+                found = view.search(q, limit=50)
+            except QueryLimitError as exc:
+                return _render(request, view, "search.html", 400, query=q, hits=[],
+                               problem=str(exc))
             hits = [{"report": h.report, "parts": _parts(h.snippet, h.highlights)} for h in found]
         return _render(request, view, "search.html", query=q, hits=hits, problem=None)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from unmask.errors import StoreError
@@ -32,6 +32,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.store import statements as q
+from unmask.store.display import reveal_controls
 from unmask.store.engine import create_store_engine, is_read_only, resolve_url, upgrade
 from unmask.store.results import (
     ActorProfile,
@@ -63,6 +64,7 @@ from unmask.store.schema import (
     TechniqueRow,
     table_of,
 )
+from unmask.store.search import search_rows
 from unmask.store.write import (
     Stamp,
     check_tlp,
@@ -78,32 +80,6 @@ _D = _DT.c
 _SEP = "\x1f"
 _HL_START, _HL_END = "\u27e6", "\u27e7"
 _QUOTE_MAX = 300
-
-# Matches are marked with _HL_START and _HL_END (⟦ ⟧), split out by _split_highlights.
-_SQLITE_SEARCH = (
-    "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
-    "d.format, d.ingested_at, "
-    "snippet(documents_fts, 1, '⟦', '⟧', '…', 24)"
-    " AS snippet, bm25(documents_fts, 4.0, 1.0) AS rank "
-    "FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid "
-    "WHERE documents_fts MATCH :q ORDER BY rank LIMIT :limit"
-)
-
-_POSTGRES_SEARCH = (
-    "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "
-    "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
-    "FROM (SELECT d.id, d.search FROM documents d, q WHERE d.search @@ q.query "
-    "ORDER BY d.id DESC LIMIT 2000) d, q "
-    "ORDER BY rank DESC, d.id LIMIT :limit) "
-    "SELECT d.id, d.sha256, d.source, d.title, d.published, d.tlp, "
-    "d.format, d.ingested_at, hits.rank, "
-    "ts_headline('english', left(d.text, 200000), q.query, "
-    "'StartSel=⟦, StopSel=⟧, MaxWords=30, "
-    "MinWords=12, MaxFragments=2, FragmentDelimiter=\" … \"') "
-    "AS snippet FROM hits JOIN documents d ON d.id = hits.id, q "
-    "ORDER BY hits.rank DESC, d.id"
-)
-
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -130,7 +106,7 @@ def _as_datetime(value: Any) -> dt.datetime | None:
 
 
 def _quote(value: str | None) -> str:
-    quote = " ".join((value or "").split())
+    quote = reveal_controls(" ".join((value or "").split()))
     return quote if len(quote) <= _QUOTE_MAX else quote[: _QUOTE_MAX - 1] + "…"
 
 
@@ -355,14 +331,26 @@ class KnowledgeBase:
 
     # -- actors ------------------------------------------------------------------------
 
-    def find_actor_ids(self, name: str) -> list[str]:
-        """Actor ids stored under ``name``: an id, a canonical name, a surface or a learned alias."""
+    def find_actor_ids(self, name: str, *, tlp: Sequence[str] | None = None) -> list[str]:
+        """Actor ids stored under ``name``: an id, a canonical name, a surface or a learned alias.
+
+        ``tlp``: only what reports with these markings say counts (an alias learned only
+        from a report above them does not resolve).
+        """
         norm = normalise_name(name)
         found: Counter[str] = Counter()
+        shown = None
+        if tlp is not None:
+            shown = select(_D.id).where(_D.tlp.in_([check_tlp(t) for t in tlp]))
+
+        def seen(column: Any) -> Any:
+            return True if shown is None else column.in_(shown)
+
         with self._read() as conn:
             for candidate in {name.strip(), name.strip().upper()}:
                 hit = conn.execute(
-                    select(func.count()).where(DocumentActorRow.actor_id == candidate)
+                    select(func.count()).where(DocumentActorRow.actor_id == candidate,
+                                               seen(DocumentActorRow.document_id))
                 ).scalar_one()
                 if hit:
                     found[candidate] += 10**9 + int(hit)
@@ -370,22 +358,26 @@ class KnowledgeBase:
                 return [a for a, _ in found.most_common()]
             for actor_id, count in conn.execute(
                 select(DocumentActorRow.actor_id, func.count())
-                .where(DocumentActorRow.norm == norm)
+                .where(DocumentActorRow.norm == norm, seen(DocumentActorRow.document_id))
                 .group_by(DocumentActorRow.actor_id)
             ):
                 found[actor_id] += 10**6 + int(count)
             for (actor_id,) in conn.execute(
-                select(ActorMentionRow.actor_id).where(ActorMentionRow.norm == norm).distinct()
+                select(ActorMentionRow.actor_id)
+                .where(ActorMentionRow.norm == norm, seen(ActorMentionRow.document_id))
+                .distinct()
             ):
                 found[actor_id] += 1000
             for (claimed,) in conn.execute(
                 select(AliasClaimRow.actor_id)
-                .where(AliasClaimRow.norm == norm, AliasClaimRow.actor_id.is_not(None))
+                .where(AliasClaimRow.norm == norm, AliasClaimRow.actor_id.is_not(None),
+                       seen(AliasClaimRow.document_id))
                 .distinct()
             ):
                 if claimed:
                     found[claimed] += 1
-        return [a for a, _ in found.most_common()]
+        # Ties (the same weight) go by id, so the answer does not depend on row order.
+        return [a for a, _ in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
 
     def find_actors(self, *, limit: int = 100, offset: int = 0) -> list[ActorSummary]:
         """Resolved actors with reports in the store, most reported first."""
@@ -936,37 +928,27 @@ class KnowledgeBase:
 
     # -- full-text search --------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
-        """Reports matching ``query`` (words, "quoted phrases", OR, -excluded), best first."""
+    def search(self, query: str, *, limit: int = 20,
+               tlp: Sequence[str] | None = None) -> list[SearchHit]:
+        """Reports matching ``query`` (words, "quoted phrases", OR, -excluded), best first.
+
+        ``tlp``: only reports with these markings, ranked as if the others were not
+        stored (see :mod:`unmask.store.search`). Raises
+        :class:`~unmask.store.search.QueryLimitError` for a query over the limits and
+        :class:`~unmask.store.search.SearchTimeoutError` past the time budget.
+        """
         if not query.strip():
             raise StoreError("empty search query (give words to look for)")
+        levels = None if tlp is None else [check_tlp(t) for t in tlp]
         try:
             with self._read() as conn:
-                if conn.dialect.name == "sqlite":
-                    match = fts5_query(query)
-                    if not match:
-                        return []
-                    rows = list(
-                        conn.execute(
-                            text(_SQLITE_SEARCH),
-                            {"q": match, "limit": limit},
-                        )
-                    )
-                    ranks = [-float(r.rank) for r in rows]
-                else:
-                    rows = list(
-                        conn.execute(
-                            text(_POSTGRES_SEARCH),
-                            {"q": query, "limit": limit},
-                        )
-                    )
-                    ranks = [float(r.rank) for r in rows]
-                actors_of = self._actors_of(conn, [r.id for r in rows])
+                found = search_rows(conn, query, limit=limit, tlp=levels)
+                actors_of = self._actors_of(conn, [row.id for row, _, _ in found])
         except SQLAlchemyError as exc:
-            raise self._fail(f"searching {query!r}", exc) from exc
+            raise self._fail(f"searching {query[:100]!r}", exc) from exc
         hits = []
-        for row, rank in zip(rows, ranks, strict=True):
-            snippet, highlights = _split_highlights(row.snippet or "")
+        for row, rank, marked in found:
+            snippet, highlights = _split_highlights(reveal_controls(marked))
             hits.append(SearchHit(self._report(row, actors_of.get(row.id, ())), snippet,
                                   highlights, rank))
         return hits
@@ -1031,39 +1013,6 @@ def _split_highlights(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             plain.append(part)
             length += len(part)
     return "".join(plain), tuple(ranges)
-
-
-_TOKEN = re.compile(r'-?"[^"]*"|\S+')
-
-
-def fts5_query(query: str) -> str:
-    """A user query as a safe FTS5 expression: words and "phrases" ANDed, OR, -excluded."""
-    positives: list[str] = []
-    negatives: list[str] = []
-    pending_or = False
-    for token in _TOKEN.findall(query):
-        if token == "OR":  # noqa: S105 - the OR operator, not a password
-            pending_or = bool(positives)
-            continue
-        negate = token.startswith("-") and len(token) > 1
-        body = token[1:] if negate else token
-        words = re.findall(r"\w+", body.strip('"'))
-        if not words:
-            continue
-        phrase = '"' + " ".join(words) + '"'
-        if negate:
-            negatives.append(phrase)
-        elif pending_or and positives:
-            positives[-1] = f"({positives[-1]} OR {phrase})"
-        else:
-            positives.append(phrase)
-        pending_or = False
-    if not positives:
-        return ""
-    expression = " AND ".join(positives)
-    for phrase in negatives:
-        expression = f"({expression}) NOT {phrase}"
-    return expression
 
 
 def open_kb(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
