@@ -18,7 +18,7 @@ from unmask.model import ExtractContext
 
 from ..conftest import FIXTURES
 
-CASES = sorted(p for p in (FIXTURES / "observables").iterdir() if p.is_dir())
+CASES = sorted(p for p in (FIXTURES / "observables").iterdir() if (p / "input.txt").is_file())
 REGENERATE = os.environ.get("UNMASK_REGENERATE_GOLDEN") == "1"
 
 

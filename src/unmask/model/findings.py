@@ -13,6 +13,7 @@ from typing import Any
 from unmask.model.document import Span
 
 __all__ = [
+    "OBSERVABLE_ROLES",
     "ActorMention",
     "AliasStatement",
     "Attribution",
@@ -35,12 +36,32 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence {confidence!r} is outside [0, 1]")
 
 
+#: Observable roles: an attacker-controlled or malicious artefact, a source the text
+#: cites, or a value that is neither (an OS part, a provider, a placeholder ...).
+OBSERVABLE_ROLES = ("indicator", "reference", "benign")
+#: Reason codes that make a value a reference when only ``benign_reasons`` are given
+#: (a finding rebuilt from a store that keeps no role).
+REFERENCE_REASONS = frozenset(
+    {"cited-source", "advice", "tool-source", "publisher-link", "publisher-image", "companion-file",
+     "reference-passage", "link"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Observable:
     """An observable (IOC): ``value`` normalised and refanged, ``surface`` as written.
 
-    ``benign_reasons`` names the warninglists or rules that judge it benign; an
-    observable with reasons is kept but is not an indicator.
+    ``role`` is ``"indicator"`` (attacker-controlled or malicious: block or hunt it),
+    ``"reference"`` (a source the text cites: an advisory, a vendor's post, a tool's
+    home page, the publisher's own images) or ``"benign"`` (an OS part, a well-known
+    provider, a placeholder, a documentation value ...). ``reasons`` holds the evidence
+    for the decision as short codes (``warninglist:<slug>``, ``os-part``,
+    ``attacker-use-stated``, ``provider-hosted``, ``cited-source`` ...); an indicator
+    may carry reasons too (a warninglist hit on its provider is evidence, not a verdict).
+
+    ``benign_reasons`` is kept for existing callers: the reasons of a value that is not
+    an indicator, empty for an indicator. Built with ``benign_reasons`` alone (the old
+    way), the role follows from them.
     """
 
     type: str
@@ -48,10 +69,31 @@ class Observable:
     surface: str
     span: Span
     benign_reasons: tuple[str, ...] = ()
+    role: str = ""
+    reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        role = self.role
+        if not role:
+            if not self.benign_reasons:
+                role = "indicator"
+            elif REFERENCE_REASONS.intersection(self.benign_reasons):
+                role = "reference"
+            else:
+                role = "benign"
+            object.__setattr__(self, "role", role)
+            if not self.reasons:
+                object.__setattr__(self, "reasons", tuple(self.benign_reasons))
+        elif role not in OBSERVABLE_ROLES:
+            raise ValueError(f"observable role {role!r} is not one of {', '.join(OBSERVABLE_ROLES)}")
+        if role == "indicator":
+            object.__setattr__(self, "benign_reasons", ())
+        elif not self.benign_reasons:
+            object.__setattr__(self, "benign_reasons", self.reasons or (role,))
 
     @property
     def is_indicator(self) -> bool:
-        return not self.benign_reasons
+        return self.role == "indicator"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +101,8 @@ class Observable:
             "value": self.value,
             "surface": self.surface,
             "span": self.span.to_dict(),
+            "role": self.role,
+            "reasons": list(self.reasons),
             "benign_reasons": list(self.benign_reasons),
             "indicator": self.is_indicator,
         }

@@ -31,6 +31,7 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
+from unmask.extract.observables.glued import glued_paths
 from unmask.extract.observables.patterns import (
     ATOMS,
     INNER,
@@ -38,6 +39,7 @@ from unmask.extract.observables.patterns import (
     SCHEMES,
 )
 from unmask.extract.observables.refang import Refanged, refang, refang_text
+from unmask.extract.observables.roles import assign_roles
 from unmask.extract.observables.scan import FILLER, Compact, compact, plain_punctuation
 from unmask.extract.observables.validate import (
     btc_ok,
@@ -104,6 +106,23 @@ def _trim(value: str) -> str:
     return value
 
 
+def _unbalanced_close(value: str) -> int:
+    """The offset of the first ")" in ``value`` that closes no "(" of its own, or -1."""
+    depth = 0
+    for i, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if not depth:
+                return i
+            depth -= 1
+    return -1
+
+
+#: What a path's continuation after a layout break holds: a separator or an extension.
+_PATH_GOES_ON = compile_cached(r"[/_-]|\.[A-Za-z0-9]{2,4}$")
+
+
 def _loose_host(host: str) -> bool:
     """A host name whose TLD is at least alphabetic (for defanged e-mail addresses)."""
     labels = host.split(".")
@@ -122,6 +141,8 @@ _SET_VALUE = vars(Observable)["value"].__set__
 _SET_SURFACE = vars(Observable)["surface"].__set__
 _SET_SPAN = vars(Observable)["span"].__set__
 _SET_REASONS = vars(Observable)["benign_reasons"].__set__
+_SET_ROLE = vars(Observable)["role"].__set__
+_SET_EVIDENCE = vars(Observable)["reasons"].__set__
 
 
 def _observable(kind: str, value: str, surface: str, start: int, end: int, reasons: tuple[str, ...]) -> Observable:
@@ -135,6 +156,9 @@ def _observable(kind: str, value: str, surface: str, start: int, end: int, reaso
     _SET_SURFACE(obs, surface)
     _SET_SPAN(obs, span)
     _SET_REASONS(obs, reasons)
+    # Decided by ``roles.assign_roles`` once all are found; until then the evidence.
+    _SET_ROLE(obs, "indicator" if not reasons else "benign")
+    _SET_EVIDENCE(obs, reasons)
     return obs  # type: ignore[no-any-return]
 
 
@@ -336,6 +360,7 @@ class _Collector:
         r = self.r
         raw = r[start:end]
         resume = None
+        broken = -1  # where a layout break inside the URL was joined
         quote = r[start - 1]
         if quote in _QUOTES:
             cut = raw.find(quote)
@@ -347,6 +372,12 @@ class _Collector:
             if entity is not None:
                 raw = raw[: entity.start()]  # HTML residue: '&quot;http://x.com/a&quot;'
                 resume = start + entity.start()
+        if quote == "(" and ")" in raw:
+            cut = _unbalanced_close(raw)
+            if cut >= 0:
+                # A Markdown link target ends at its bracket: "[![](https://a/x.png)](https://a/y.png)".
+                raw = raw[:cut]
+                resume = start + cut
         if "[" in raw:
             label = _LINK_TEXT.search(raw, host_end - start)
             if label is not None:
@@ -364,6 +395,15 @@ class _Collector:
                 tail = _trim(cont.group())
                 raw = r[start : end + gap] + tail
                 end = end + gap + len(tail)
+        elif raw[-1:] in ("-", "_") and r[end : end + 1] in (" ", "\n") and host_end < end:
+            # A path broken by layout after a hyphen or underscore ("…/ransomware- facts-and-…/",
+            # "…/Technical_ Document-FINAL.pdf"): the rest is one token that goes on as a path.
+            cont = _CONTINUATION.match(r, end + 1)
+            if cont is not None and _PATH_GOES_ON.search(cont.group()) and "://" not in cont.group():
+                tail = _trim(cont.group())
+                broken = end
+                end = end + 1 + len(tail)
+                resume = None
         if end <= host_start:
             return resume
         if host_end > end:
@@ -379,7 +419,7 @@ class _Collector:
             # Not a real host: look inside for anything else.
             self.run(INNER, start - 1, end)
             return resume
-        rest = r[host_end:end]
+        rest = r[host_end:end] if broken < 0 else r[host_end:broken] + r[broken + 1 : end]
         if "\n" in rest:
             rest = _WRAP.sub("", rest)
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
@@ -645,6 +685,20 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
     return out
 
 
+def _with_glued(found: list[Observable], glued: list[tuple[int, int, str]], text: str) -> list[Observable]:
+    """``found`` with each glued Windows path (:mod:`.glued`) in place of the names the main
+    pass read inside it ("WindowsSystem32vcmon.exe")."""
+    starts = [g[0] for g in glued]
+    kept = []
+    for obs in found:
+        i = bisect_right(starts, obs.span.start) - 1
+        if i >= 0 and obs.span.end <= glued[i][1] and obs.type in ("file_name", "file_path", "domain"):
+            continue
+        kept.append(obs)
+    kept.extend(_observable("file_path", path, text[start:end], start, end, ()) for start, end, path in glued)
+    return sorted(kept, key=lambda o: (o.span.start, o.span.end, o.type))
+
+
 def extract_observables(text: str, *, context: ExtractContext | None = None) -> list[Observable]:
     """Every observable in ``text``, in order of appearance.
 
@@ -683,6 +737,10 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
             encoded = _encoded_observables(text, windows, context)
             if encoded:
                 found = sorted(found + encoded, key=lambda o: (o.span.start, o.span.end, o.type))
+            glued = glued_paths(text)
+            if glued:
+                found = _with_glued(found, glued, text)
+            found = assign_roles(found, text, context, judge)
         return found
     finally:
         if paused:
