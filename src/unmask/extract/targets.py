@@ -151,7 +151,7 @@ class ActorIndex:
 _TARGET_CUE = compile_cached(
     r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?(?:\s+(?:on|against))?|"
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
-    r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
+    r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
     r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,6}?from|"
@@ -163,7 +163,7 @@ _TARGET_CUE = compile_cached(
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
-    r"sen(?:t|d|ds|ding)\s+(?:[\w-]+\s+){0,6}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
+    r"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){0,6}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
     re.IGNORECASE,
 )
@@ -201,7 +201,7 @@ _DISCLOSES_AFTER = compile_cached(
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
     r"ransomware|data\s+(?:leak|theft)|malware\b)|"
     r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+)?(?:actor|group|gang))\s+"
+    r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+){0,3}?(?:actor|group|gang))\s+"
     r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into|"
     r"stolen|stole|copied|leaked|wiped|erased)\s+(?:its|their|the\s+(?:[\w-]+\s+){0,2}?(?:data|records|files|details))\b|"
     r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
@@ -354,6 +354,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
+    r"lawmakers|legislators|politicians|parliamentarians|civil\s+servants|staff|contractors|campaigns?|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
@@ -385,7 +386,10 @@ _ORIGIN_BEFORE = compile_cached(
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
 # "protecting the organisations against indirect costs": defence, not attack.
 _DEFENCE_BEFORE = compile_cached(
+    # ... and the law's actions: "unsealed charges against 10 nationals", "acted together
+    # Tuesday against a state-backed group" are against the attackers.
     r"\b(?:battle|lawsuits?|suits?|complaints?|protests?|confrontation|measures|countermeasures|sanctions|"
+    r"charges|indictments?|cases?|actions?|acted|moved|moves|crackdown|"
     r"protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
     r"immun\w*|insur\w*|shield\w*|warn\w*|prepar\w*)\b(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
@@ -720,6 +724,8 @@ def _role(
         and hit.form not in ("city", "subdivision")  # "Shanghai's hackers" sponsor no state
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
+        # "staff on a U.S. presidential campaign": a political campaign is no attacker.
+        and not re.match(r"\s+(?:presidential|election|electoral|political|re-?election|parliamentary)\s+campaigns?\b", after, re.I)
         and cyber_context
         and not _TOPIC_BEFORE.search(near)
         and not (_OBJECT_OF_CUE.search(near[-60:]) and not _STRONG_ACTOR_AFTER.match(after))

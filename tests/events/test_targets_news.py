@@ -1,0 +1,49 @@
+"""Targets and victims on news about government actions (issue 17): what the attackers did
+to whom, not who acted against the attackers."""
+
+from __future__ import annotations
+
+from unmask.extract.targets import extract_targets
+
+
+def roles(text: str) -> set[tuple[str, str, str]]:
+    return {(t.role, t.kind, t.value) for t in extract_targets(text)}
+
+
+def targeted(text: str) -> set[tuple[str, str]]:
+    return {(t.kind, t.value) for t in extract_targets(text) if t.role in ("target", "victim")}
+
+
+def test_spied_on_and_tried_to_reach_are_targeting() -> None:
+    assert ("sector", "Diplomacy") in targeted("For years the unit spied on embassies in the region.")
+    found = targeted("Among the bodies the operators tried to reach were the Ministry of Unification and the "
+                     "Asan Policy Institute.")
+    assert ("organization", "Ministry of Unification") in found
+
+
+def test_lures_sent_to_lawmakers_however_many() -> None:
+    found = targeted("The crew sent more than 4,000 rigged e-mails to lawmakers and civil servants.")
+    assert ("sector", "Government, Administration") in found
+
+
+def test_the_hack_of_an_organisation_makes_it_the_victim() -> None:
+    found = targeted("The officers were charged over the hack of the Riverside Election Committee.")
+    assert ("organization", "Riverside Election Committee") in found
+
+
+def test_a_company_disclosing_that_a_group_broke_into_it_is_the_victim() -> None:
+    found = targeted("Regional carrier Telnova disclosed Tuesday that a state-backed hacking group had broken "
+                     "into its billing systems.")
+    assert ("organization", "Telnova") in found
+
+
+def test_charges_and_actions_against_the_attackers_do_not_make_their_state_a_target() -> None:
+    assert ("country", "RU") not in targeted("Prosecutors unsealed charges against 12 Russian officers on Monday.")
+    assert ("country", "CN") not in targeted(
+        "Two allies acted together against a group that spies for China's security ministry.")
+
+
+def test_a_political_campaign_is_a_victim_not_an_attacker() -> None:
+    found = roles("The men hacked into the e-mail accounts of staff on a U.S. presidential campaign.")
+    assert ("target", "country", "US") in found
+    assert ("sponsor", "country", "US") not in found
