@@ -35,6 +35,9 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 REPO = Path(__file__).resolve().parent.parent
+#: Added to the eight protected domains for the Tranco count: a protected name that is
+#: a common word (state), a short one (rand) and a web-mail brand (naver).
+TRANCO_EXTRA = ("state.gov", "rand.org", "naver.com")
 FIXTURES = REPO / "tests" / "fixtures" / "defend" / "lookalike"
 
 
@@ -148,7 +151,7 @@ def speed(n_candidates: int, n_protected: int) -> dict[str, Any]:
     }
 
 
-def tranco(limit: int) -> dict[str, Any]:
+def tranco(limit: int, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """Hits among the Tranco top sites (MISP warninglist copy): real sites, so nearly
     every hit is a false alarm or one of the brand's own properties."""
     import pymispwarninglists
@@ -158,6 +161,7 @@ def tranco(limit: int) -> dict[str, Any]:
     path = Path(pymispwarninglists.__file__).parent / "data" / "misp-warninglists" / "lists" / "tranco" / "list.json"
     domains = json.loads(path.read_text(encoding="utf-8"))["list"][:limit]
     protected, _ = load_labelled()
+    protected = protected + [d for d in extra if d not in protected]
     result: dict[str, Any] = {"domains": len(domains)}
     for name, strict in (("strict", True), ("not_strict", False)):
         index = LookalikeIndex(protected, strict=strict)
@@ -206,6 +210,64 @@ def against_dnstwist() -> dict[str, Any]:
     return out
 
 
+def _tranco_domains() -> list[str]:
+    import pymispwarninglists
+
+    path = Path(pymispwarninglists.__file__).parent / "data" / "misp-warninglists" / "lists" / "tranco" / "list.json"
+    return [str(d) for d in json.loads(path.read_text(encoding="utf-8"))["list"]]
+
+
+def mixed(n_real: int = 2000, seed: int = 11) -> dict[str, Any]:
+    """dnstwist's permutations of the eight protected domains (positives: the pair
+    candidate / the domain it permutes) mixed with ``n_real`` real domains drawn from
+    the Tranco list (negatives; any that dnstwist also generates are dropped), scanned
+    against all eight at once: pair precision and recall, and recall per fuzzer."""
+    import dnstwist  # optional: pip install dnstwist
+
+    from unmask.defend.lookalike import LookalikeIndex
+
+    protected, _ = load_labelled()
+    truth: set[tuple[str, str]] = set()
+    fuzzer_of: dict[tuple[str, str], str] = {}
+    for domain in protected:
+        fuzzer = dnstwist.Fuzzer(domain)
+        fuzzer.generate()
+        for item in fuzzer.domains:
+            if item["fuzzer"] == "*original" or item["domain"] == domain:
+                continue
+            pair = (item["domain"], domain)
+            truth.add(pair)
+            fuzzer_of.setdefault(pair, item["fuzzer"])
+    generated = {c for c, _ in truth}
+    rng = random.Random(seed)
+    real = [d for d in rng.sample(_tranco_domains(), n_real * 2) if d not in generated][:n_real]
+    candidates = sorted(generated) + real
+    index = LookalikeIndex(protected)
+    c0 = time.process_time()
+    predicted = {(hit.domain, hit.imitates) for hit in index.scan(candidates)}
+    cpu = time.process_time() - c0
+    tp = predicted & truth
+    fps = sorted(predicted - truth)
+    real_set = set(real)
+    per_fuzzer: dict[str, list[int]] = {}
+    for pair in truth:
+        entry = per_fuzzer.setdefault(fuzzer_of[pair], [0, 0])
+        entry[0] += pair in tp
+        entry[1] += 1
+    plain = {pair for pair in truth if fuzzer_of[pair] not in ("homoglyph", "cyrillic")}
+    return {
+        "recall_without_homoglyphs": round(len(plain & tp) / max(len(plain), 1), 4),
+        "positives_without_homoglyphs": len(plain),
+        "positives": len(truth), "real_domains": len(real), "cpu_s": round(cpu, 2),
+        "precision": round(len(tp) / max(len(predicted), 1), 4),
+        "recall": round(len(tp) / max(len(truth), 1), 4),
+        "fp": len(fps), "fp_on_real_domains": sum(1 for c, _ in fps if c in real_set),
+        "fp_examples": fps[:20],
+        "missed_examples": sorted(truth - predicted)[:20],
+        "per_fuzzer": {k: f"{v[0]}/{v[1]}" for k, v in sorted(per_fuzzer.items())},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--json", action="store_true")
@@ -213,13 +275,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--protected", type=int, default=300)
     parser.add_argument("--tranco", type=int, default=0, metavar="N",
                         help="also scan the first N Tranco top sites (1000000 for all; ~30 s CPU)")
-    parser.add_argument("--dnstwist", action="store_true", help="compare with dnstwist (pip install dnstwist)")
+    parser.add_argument("--tranco-protected", nargs="*", default=list(TRANCO_EXTRA), metavar="DOMAIN",
+                        help="protected domains added to the eight for --tranco (default: %(default)s)")
+    parser.add_argument("--dnstwist", action="store_true",
+                        help="compare with dnstwist (pip install dnstwist; in the bench extra)")
+    parser.add_argument("--mixed", type=int, default=0, metavar="N",
+                        help="dnstwist's permutations of the eight mixed with N real Tranco domains")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {"quality": quality(), "speed": speed(args.candidates, args.protected)}
     if args.dnstwist:
         report["dnstwist"] = against_dnstwist()
     if args.tranco:
-        report["tranco"] = tranco(args.tranco)
+        report["tranco"] = tranco(args.tranco, tuple(args.tranco_protected))
+    if args.mixed:
+        report["mixed"] = mixed(args.mixed)
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -243,6 +312,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {domain:18} detected {e['detected']}/{e['dnstwist']} "
                   f"(non-homoglyph {e['detected_non_homoglyph']}/{e['non_homoglyph']}); "
                   f"dnstwist {e['dnstwist_cpu_s']} s, unmask permutations {e['unmask']} in {e['unmask_cpu_s']} s")
+    if "mixed" in report:
+        m = report["mixed"]
+        print(f"dnstwist permutations of the eight ({m['positives']}) + {m['real_domains']} real domains: "
+              f"precision {m['precision']} recall {m['recall']} ({m['fp']} false pairs, "
+              f"{m['fp_on_real_domains']} on real domains; {m['cpu_s']} s CPU); recall without the "
+              f"homoglyph fuzzers {m['recall_without_homoglyphs']} of {m['positives_without_homoglyphs']}")
+        print("  recall per dnstwist fuzzer: " + ", ".join(f"{k} {v}" for k, v in m["per_fuzzer"].items()))
+        if m["missed_examples"]:
+            print("  missed e.g. " + ", ".join(f"{c}->{p}" for c, p in m["missed_examples"][:10]))
+        if m["fp_examples"]:
+            print("  false e.g. " + ", ".join(f"{c}->{p}" for c, p in m["fp_examples"][:10]))
     if "tranco" in report:
         t = report["tranco"]
         for name in ("strict", "not_strict"):

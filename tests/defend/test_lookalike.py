@@ -132,7 +132,7 @@ def test_protected_domains_and_their_subdomains_never_match(index: LookalikeInde
 @pytest.mark.parametrize(
     "candidate",
     [
-        "bcc.co.uk",  # three letters: no edit distance
+        "abc.co.uk",  # three letters: no edit distance (and no permutation of bbc)
         "bbcc.org",
         "bbcgoodfood.com",  # short brand glued to a word: no
         "isis.org",  # four letters: only transposition and repetition
@@ -151,8 +151,8 @@ def test_hard_negatives_stay_quiet(index: LookalikeIndex, candidate: str) -> Non
 
 def test_short_brand_rules_can_be_turned_off_and_then_flag_more() -> None:
     relaxed = LookalikeIndex(["bbc.co.uk"], strict=False)
-    assert find_lookalikes(["bcc.co.uk"], relaxed)
-    assert not find_lookalikes(["bcc.co.uk"], LookalikeIndex(["bbc.co.uk"]))
+    assert find_lookalikes(["bbqc.co.uk"], relaxed)  # an insertion no permutation lists
+    assert not find_lookalikes(["bbqc.co.uk"], LookalikeIndex(["bbc.co.uk"]))
 
 
 # -- the labelled set ---------------------------------------------------------------
@@ -429,3 +429,57 @@ def test_cli_scans_the_knowledge_base(cli: typer.Typer, tmp_path: Path) -> None:
     assert runner.invoke(cli, ["lookalike", "scan", "-p", "nytimes.com"]).exit_code == 2
     missing = f"sqlite:///{tmp_path / 'none.sqlite'}"
     assert runner.invoke(cli, ["lookalike", "scan", "--db", missing, "-p", "nytimes.com"]).exit_code == 2
+
+
+# -- permute and scan agree; common words; names missed before --------------------------
+
+
+@pytest.mark.parametrize("domain", ["csis.org", "rand.org", "bbc.co.uk", "state.gov", "naver.com", "nknews.org",
+                                    "nytimes.com", "reuters.com", "38north.org", "brookings.edu",
+                                    "chathamhouse.org", "asianewsdaily.com"])
+def test_scan_reports_every_name_permute_lists(domain: str) -> None:
+    listed = {p.domain for p in permutations(domain)}
+    found = {hit.domain for hit in find_lookalikes(sorted(listed), [domain])}
+    assert listed - found == set()
+
+
+def test_a_short_brands_permutation_is_reported_as_one() -> None:
+    (hit,) = find_lookalikes(["bcc.co.uk"], ["bbc.co.uk"])  # a one-bit flip of bbc
+    assert hit.kinds == ("bitsquatting",) and "permutation" in hit.evidence and hit.score <= 0.7
+
+
+def test_common_word_brand_needs_more_than_a_substring() -> None:
+    index = LookalikeIndex(["state.gov"])
+    for real in ("statefarm.com", "ohio-state.edu", "state.ak.us", "estate.com", "stateline.org",
+                 "state-machine.io", "news.state-university.example.com", "thestate.com", "statenews.com",
+                 "mystate.com.au", "appstate.edu"):
+        assert find_lookalikes([real], index) == [], real
+    for fake in ("state-login.com", "secure-state.net", "state-gov.com", "state.gov.verify-id.com",
+                 "state.co", "staet.gov"):
+        assert find_lookalikes([fake], index), fake
+    (hit,) = find_lookalikes(["state-login.com"], index)
+    assert "common word" in hit.evidence
+    # A brand that is not a word keeps the looser rule.
+    assert find_lookalikes(["nytimesfarm.com"], ["nytimes.com"])
+    assert find_lookalikes(["brookingsfarm.com"], ["brookings.edu"])
+
+
+def test_kimsuky_naver_lookalikes() -> None:
+    index = LookalikeIndex(["naver.com"])
+    (prefixed,) = find_lookalikes(["inaver.org"], index)
+    assert prefixed.kinds[0] == "combosquat"
+    (shuffled,) = find_lookalikes(["secure.nevar.com"], index)
+    assert "vowel-swap" in shuffled.kinds
+    assert find_lookalikes(["river.com", "nvidia.com", "nature.com", "paver.com.br"], index) == []
+
+
+def test_permute_has_plural_and_combined_homoglyph_forms() -> None:
+    found = {p.domain: p for p in permutations("nytimes.com")}
+    assert found["nytimeses.com"].kind == "plural"
+    assert found["nytsimes.com"].kind == "plural"  # dnstwist's plural inserts inside too
+    doubles = [p for p in found.values() if p.kind == "homoglyph"
+               and sum(not ch.isascii() for ch in p.unicode.split(".")[0]) == 2]
+    assert doubles
+    cyrillic = [p for p in found.values() if p.kind == "homoglyph" and all(
+        not ch.isascii() for ch in p.unicode.split(".")[0] if ch in "aceopxy")]
+    assert cyrillic

@@ -45,6 +45,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import ahocorasick
@@ -73,7 +74,7 @@ __all__ = [
 KINDS = (
     "homoglyph", "insertion", "omission", "replacement", "transposition", "repetition",
     "vowel-swap", "bitsquatting", "typo", "hyphenation", "dot-insertion", "tld-swap",
-    "combosquat", "subdomain", "addition",
+    "combosquat", "subdomain", "addition", "plural",
 )  # fmt: skip
 
 _MAX_HOST = 253
@@ -95,10 +96,23 @@ COMBO_WORDS = (
     "interview", "research", "editor", "desk",
 )  # fmt: skip
 
+#: Single letters put before a brand as a product prefix (``inaver``, ``enaver``,
+#: ``mnaver``: i-, e-, m- services): a combosquat, also under another suffix.
+_LETTER_PREFIXES = frozenset({"i", "e", "m"})
+_LETTER_SKELETONS = _LETTER_PREFIXES | {skeleton(p) for p in _LETTER_PREFIXES}
 #: Words that may stand right before a brand with no hyphen (``loginnytimes``): a
 #: brand glued to the end of any other word is usually a real word (``pinknews``).
 _LURE_WORDS = frozenset(COMBO_WORDS) | {"the", "www", "real", "daily", "get", "go", "new"}
 _LURE_SKELETONS = _LURE_WORDS | {skeleton(word) for word in _LURE_WORDS}
+#: The words that make a claim next to a protected name that is a common word
+#: (``state-login``, ``secure-state``): sign-in and account words only — ``statenews``,
+#: ``thestate``, ``mystate`` and ``appstate`` are real names.
+_CREDENTIAL_WORDS = frozenset({
+    "login", "signin", "secure", "account", "accounts", "verify", "verification", "auth", "sso",
+    "mail", "webmail", "email", "portal", "support", "help", "service", "update", "docs",
+    "drive", "cloud", "share", "file", "files", "download", "official", "online",
+})
+_CREDENTIAL_SKELETONS = _CREDENTIAL_WORDS | {skeleton(word) for word in _CREDENTIAL_WORDS}
 
 #: A host name with at least one non-ASCII letter (the observable extractor reads
 #: ASCII and ``xn--`` names only): labels of letters, digits and hyphens.
@@ -203,6 +217,8 @@ class _Brand:
     suffix: str
     skel: str
     max_distance: int
+    #: The label is an English word (``state``): a substring is no claim on its own.
+    common: bool = False
 
 
 @dataclass(slots=True)
@@ -446,7 +462,8 @@ class LookalikeIndex:
             domain = host.registrable
             if domain not in brands:
                 label = host.label
-                brands[domain] = _Brand(domain, label, host.suffix, skeleton(label), _max_distance(label, strict))
+                brands[domain] = _Brand(domain, label, host.suffix, skeleton(label), _max_distance(label, strict),
+                                        common=strict and label.isascii() and label in _common_words())
         if not brands:
             raise ConfigError("no protected domain given (pass at least one registrable domain such as example.org)")
         self.brands: tuple[_Brand, ...] = tuple(brands.values())
@@ -462,6 +479,21 @@ class LookalikeIndex:
         self._distance_skels = [self.brands[i].skel for i in self._distance_ids]
         self._distance_labels = [self.brands[i].label for i in self._distance_ids]
         self._limits = np.array([max(self.brands[i].max_distance, 1) for i in self._distance_ids], dtype=np.int32)
+        # Every name permutations() lists for a protected domain is reported by scan
+        # (a watch list fed from permute must not hold names the scanner ignores).
+        self._permuted: dict[str, list[tuple[int, str]]] = {}
+        # Brands of seven letters or more need no list: their rules already report
+        # every permutation (a test checks it), and listing costs ~10 ms a domain.
+        for i, brand in enumerate(self.brands):
+            if len(brand.label) > _MEDIUM:
+                continue
+            for name, kind in _permutation_kinds(brand.domain, self.suffixes):
+                self._permuted.setdefault(name, []).append((i, kind))
+        self._by_vowels: dict[tuple[str, str], list[int]] = {}
+        for i, brand in enumerate(self.brands):
+            key = _vowel_key(brand.skel)
+            if key is not None and len(brand.label) > _SHORT:
+                self._by_vowels.setdefault(key, []).append(i)
         automaton = ahocorasick.Automaton()
         words: dict[str, list[int]] = {}
         for i, brand in enumerate(self.brands):
@@ -484,6 +516,8 @@ class LookalikeIndex:
             brand = self.brands[i]
             swapped = host.suffix != brand.suffix
             if label == brand.label:
+                if swapped and brand.common and host.suffix not in _SWAP_SET:
+                    continue  # state.ak.us, state.nj.us: the word under a regional suffix
                 if swapped:
                     hits.setdefault(i, _Hit()).add(
                         "tld-swap", 0.8, f"label {label!r} under .{host.suffix} instead of .{brand.suffix}"
@@ -500,7 +534,7 @@ class LookalikeIndex:
         for i in self._by_loose.get(loose, ()):
             brand = self.brands[i]
             swapped = host.suffix != brand.suffix
-            if i in hits or (swapped and len(brand.label) <= self._short):
+            if i in hits or (swapped and (len(brand.label) <= self._short or brand.common)) or label == brand.label:
                 continue
             hit = hits.setdefault(i, _Hit())
             hit.add("homoglyph", 0.7 if swapped else 0.8,
@@ -589,14 +623,22 @@ class LookalikeIndex:
             left = start == 0 or before[-1] == "-"
             right = end == len(skel) or after[0] == "-"
             separated = (start > 0 and before[-1] == "-") or (end < len(skel) and after[0] == "-")
+            if brand.common:
+                # A common word (``state``) is in thousands of names (statefarm,
+                # ohio-state): only a lure word next to it, or the protected suffix
+                # written out (``state-gov``), makes a claim.
+                parts = [p for p in re.split(r"-+", before + " " + after) for p in p.split() if p]
+                if not parts or any(p not in _CREDENTIAL_SKELETONS and p != skeleton(brand.suffix.replace(".", ""))
+                                    for p in parts):
+                    continue
             if len(brand.label) <= self._short:
                 if not (left and right):
                     continue  # short brands only as a hyphenated word: ``bbc-news``
             else:
                 # Glued on the left only after a lure word (``loginnytimes``, not ``pinknews``).
-                if not left and before.rsplit("-", 1)[-1] not in _LURE_SKELETONS:
+                if not left and before.rsplit("-", 1)[-1] not in _LURE_SKELETONS | _LETTER_SKELETONS:
                     continue
-                if not separated and len(before) + len(after) < 2:
+                if not separated and len(before) + len(after) < 2 and before not in _LETTER_SKELETONS:
                     continue  # one letter added: a typo, not a word (handled by _edits)
             score = 0.7 if separated else 0.6
             label = host.label
@@ -606,6 +648,9 @@ class LookalikeIndex:
                 detail = f"{label!r} is {brand.label!r} plus {words}"
             else:
                 detail = f"{label!r} holds a look-alike of {brand.label!r}"
+            if brand.common:
+                detail += (f" ({brand.label!r} is a common word: only a sign-in or account word such "
+                           "as 'login' or 'secure', or the suffix written out, counts next to it)")
             hits.setdefault(i, _Hit()).add("combosquat", score, detail)
 
     def _subdomains(self, host: _Host, hits: dict[int, _Hit]) -> None:
@@ -629,8 +674,8 @@ class LookalikeIndex:
                 for nxt in ".-"
             )
             bare = end <= len(subs) and rest[0] in ".-"
-            if len(brand.label) <= self._short and not whole:
-                continue
+            if (len(brand.label) <= self._short or brand.common) and not whole:
+                continue  # a short or common word in a subdomain: only the whole domain counts
             if not whole and not bare:
                 continue
             hit = hits.setdefault(i, _Hit())
@@ -639,6 +684,28 @@ class LookalikeIndex:
                 hit.add("subdomain", 0.85, f"{brand.domain} written into {host.unicode!r} before {host.registrable}")
             else:
                 hit.add("subdomain", 0.65, f"{brand.label!r} in the subdomain {where!r} of {host.registrable}")
+
+    def _vowel_shuffle(self, host: _Host, skel: str, hits: dict[int, _Hit]) -> None:
+        """The brand's vowels in another order (``nevar`` for ``naver``): two edits, but
+        the word reads the same at a glance."""
+        key = _vowel_key(skel)
+        for i in self._by_vowels.get(key, ()) if key is not None else ():
+            brand = self.brands[i]
+            if i not in hits and skel != brand.skel:
+                score = 0.75 if host.suffix == brand.suffix else 0.7
+                hits.setdefault(i, _Hit()).add(
+                    "vowel-swap", score, f"{host.label!r} is {brand.label!r} with its vowels swapped")
+
+    def _listed(self, host: _Host, hits: dict[int, _Hit]) -> None:
+        """A name :func:`permutations` lists for a protected domain (the host or its
+        registrable domain), when no other rule explained it."""
+        for name in dict.fromkeys((host.ascii, host.registrable)):
+            for i, kind in self._permuted.get(name, ()):
+                if i not in hits:
+                    brand = self.brands[i]
+                    hits[i] = _Hit()
+                    hits[i].add(kind, 0.7, f"{name} is a {kind} permutation of {brand.domain} "
+                                           "(one that unmask lookalike permute lists)")
 
     def _match_chunk(self, hosts: list[tuple[_Host, str]]) -> Iterator[Lookalike]:
         matrix: np.ndarray[Any, Any] | None = None
@@ -656,6 +723,8 @@ class LookalikeIndex:
                 self._edits(host, skel, matrix[row], hits)
             self._combos(host, skel, hits)
             self._subdomains(host, hits)
+            self._vowel_shuffle(host, skel, hits)
+            self._listed(host, hits)
             for i, hit in sorted(hits.items(), key=lambda item: -item[1].score):
                 brand = self.brands[i]
                 yield Lookalike(
@@ -735,6 +804,38 @@ SWAP_SUFFIXES = (
 
 
 
+_SWAP_SET = frozenset(SWAP_SUFFIXES)
+
+
+def _vowel_key(skel: str) -> tuple[str, str] | None:
+    """``(consonants with vowel slots, sorted vowels)`` of a skeleton with two vowels or
+    more (``naver`` and ``nevar`` share ``("n*v*r", "ae")``), else None."""
+    vowels = [ch for ch in skel if ch in "aeiou"]
+    if len(vowels) < 2 or len(set(vowels)) < 2:
+        return None
+    return re.sub(r"[aeiou]", "*", skel), "".join(sorted(vowels))
+#: At most this many two-character homoglyph forms per domain.
+_MAX_DOUBLE_HOMOGLYPHS = 600
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """English words of four letters or more (english-words), for common-word brands."""
+    from unmask.reference.actor_names import english_words
+
+    return frozenset(w for w in english_words() if len(w) >= 4)
+
+
+@lru_cache(maxsize=4096)
+def _permutation_kinds(domain: str, suffixes: SuffixIndex) -> tuple[tuple[str, str], ...]:
+    """``(name, kind)`` of every permutation of ``domain`` (cached: an index is built for
+    each triaged message)."""
+    try:
+        return tuple((p.domain, p.kind) for p in permutations(domain, suffixes=suffixes))
+    except ConfigError:
+        return ()
+
+
 def _label_ok(label: str) -> bool:
     if not _LDH.fullmatch(label):
         return False
@@ -787,6 +888,21 @@ def permutations(domain: str, *, suffixes: SuffixIndex | None = None) -> list[Pe
     for longer, shorter in (("rn", "m"), ("vv", "w"), ("cl", "d")):
         if longer in label:
             emit("homoglyph", label.replace(longer, shorter))
+    # Two look-alike characters at once (dnstwist's second homoglyph pass), and every
+    # letter that has a Cyrillic twin replaced by it.
+    singles = [(i, glyph) for i, ch in enumerate(label) for glyph in HOMOGLYPHS.get(ch, ())]
+    pairs = 0
+    for a in range(len(singles)):
+        for b in range(a + 1, len(singles)):
+            (i, g), (j, h) = singles[a], singles[b]
+            if i != j and pairs < _MAX_DOUBLE_HOMOGLYPHS:
+                pairs += 1
+                emit("homoglyph", label[:i] + g + label[i + 1 : j] + h + label[j + 1 :])
+    cyrillic = "".join(next((g for g in HOMOGLYPHS.get(ch, ()) if "\u0400" <= g <= "\u04ff"), ch) for ch in label)
+    emit("homoglyph", cyrillic)
+    for i in range(2, n - 2):  # dnstwist's "plural": nytimes -> nytsimes, newss
+        emit("plural", label[: i + 1] + ("es" if label[i] in "sxz" else "s") + label[i + 1 :])
+    emit("plural", label + ("es" if label[-1] in "sxz" else "s"))
     for i in range(n - 1):
         emit("transposition", label[:i] + label[i + 1] + label[i] + label[i + 2 :])
     for i in range(n):

@@ -75,7 +75,7 @@ class Evidence:
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One reason to distrust a message: ``name`` (stable, kebab-case), ``category``
-    (auth, sender, lookalike, link, attachment, content, intel), ``weight`` added to
+    (auth, sender, header, lookalike, link, attachment, content, intel), ``weight`` added to
     the score, an ``explanation`` for a person, and its ``evidence``."""
 
     name: str
