@@ -17,6 +17,7 @@ from unmask.reference.actors import (
     build_actor_graph,
     naming_clusters,
     naming_version,
+    resolve_actor,
     source_family,
     source_label,
 )
@@ -288,3 +289,33 @@ def test_data_update_refreshes_the_mapping_and_reset_goes_back(tmp_path: Path, m
     finally:
         cache.clear_memory()
         reference_versions.cache_clear()
+
+
+def test_a_family_name_only_a_vendor_table_calls_an_actor_needs_actor_context() -> None:
+    from unmask.extract.actors import extract_actors
+    from unmask.reference.actor_names import build_actor_gazetteer
+
+    graph = _graph(
+        Cluster(VENDOR, "v7", "Storm-7100", ("Storm-7100", "Plumbot")),  # a vendor: Plumbot's operators
+        Cluster(TA, "t5", "Figbot", ("Figbot", "Fig Spider")),  # an actor galaxy says Figbot is an actor
+    )
+    gazetteer = build_actor_gazetteer(graph, families=frozenset({"plumbot", "figbot"}))
+    risks = {e.key: e.risk for e in gazetteer.entries}
+    assert risks["plumbot"] == "software" and risks["figbot"] != "software"
+    assert next(e for e in gazetteer.entries if e.key == "plumbot").software
+    # with the shipped data: Microsoft lists DanaBot (a banking trojan) under Storm-1044
+    assert not extract_actors("DanaBot can steal browser cookies.").mentions
+    found = extract_actors("DanaBot operators sent a new wave of lures.").mentions
+    assert [m.actor_id for m in found] == [resolve_actor("Storm-1044").id]  # type: ignore[union-attr]
+
+
+def test_a_name_only_a_vendor_table_lists_outside_any_naming_scheme_needs_actor_context() -> None:
+    from unmask.extract.actors import extract_actors
+    from unmask.reference.actor_names import build_actor_gazetteer
+
+    graph = _graph(Cluster(VENDOR, "v8", "Storm-7200", ("Storm-7200", "Mailpigeon", "APT93")))
+    risks = {e.key: e.risk for e in build_actor_gazetteer(graph).entries}
+    assert risks["mailpigeon"] == "software"  # a vendor's word alone, no scheme: context needed
+    assert risks["apt93"] == "coined" and risks["storm7200"] == "coined"  # scheme-shaped names stand alone
+    # with the shipped data: Microsoft lists the Foxmail e-mail client under Purple Typhoon
+    assert not extract_actors("The stealer takes credentials from Foxmail and Outlook.").mentions

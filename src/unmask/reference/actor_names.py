@@ -52,10 +52,11 @@ __all__ = [
     "english_words",
     "load_actor_gazetteer",
     "normalize",
+    "read_family_names",
     "read_software_names",
 ]
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -289,6 +290,31 @@ def read_software_names() -> frozenset[str]:
     return frozenset(keys)
 
 
+#: malware-family galaxies: a name that only vendors' naming tables call an actor and
+#: one of these calls a family is read as software (see build_actor_gazetteer)
+FAMILY_GALAXIES = ("malpedia", "tool", "rat", "ransomware", "backdoor", "banker", "stealer", "botnet", "android")
+#: claim sources that are not actor galaxies or ATT&CK: vendors' tables and rules
+_TABLE_SOURCES = ("vendor:", "rule:")
+
+
+def read_family_names() -> frozenset[str]:
+    """Name keys of the malware families and tools of the MISP galaxies."""
+    try:
+        clusters = galaxy_clusters_dir()
+    except ReferenceDataError:
+        return frozenset()
+    keys: set[str] = set()
+    for stem in FAMILY_GALAXIES:
+        path = clusters / f"{stem}.json"
+        if not path.is_file():
+            continue
+        for value in json.loads(path.read_text(encoding="utf-8")).get("values", []):
+            for name in [str(value.get("value", "")), *((value.get("meta") or {}).get("synonyms") or [])]:
+                keys.add(name_key(str(name)))
+    keys.discard("")
+    return frozenset(keys)
+
+
 def _spellings(name: str) -> set[str]:
     base = " ".join(normalize(name).split())
     if not base:
@@ -333,8 +359,13 @@ def build_actor_gazetteer(
     graph: ActorGraph,
     software: frozenset[str] = frozenset(),
     english: frozenset[str] = frozenset(),
+    families: frozenset[str] = frozenset(),
 ) -> ActorGazetteer:
-    """Compile every name of ``graph`` into an automaton (pure)."""
+    """Compile every name of ``graph`` into an automaton (pure).
+
+    ``software`` are ATT&CK's software names; ``families`` other malware family names,
+    which count as software for names that only vendors' naming tables call actors.
+    """
     surfaces: dict[str, list[str]] = {}
     for key, candidates in graph.index.items():
         forms: list[str] = []
@@ -354,14 +385,19 @@ def build_actor_gazetteer(
         forms = surfaces[key]
         if len(key) < 3 or key.isdigit() or key in _NEVER_ALONE:
             continue
-        risk, upper_only = _risk(forms, key in software, english)
+        claims = [cl for cand in graph.index[key] for cl in cand.claims if name_key(cand.name) == key]
+        # A name only vendors' naming tables call an actor, that is a malware family or
+        # follows no vendor's naming scheme (Microsoft lists the Foxmail client and the
+        # DanaBot trojan as "other names"), is read like software: explicit context only.
+        table_only = bool(claims) and all(cl.source.startswith(_TABLE_SOURCES) for cl in claims)
+        is_software = key in software or (table_only and (key in families or scheme_of(forms[0]) is None))
+        risk, upper_only = _risk(forms, is_software, english)
         caps_name = all(re.fullmatch(r"[A-Z]+(?: [A-Z]+)*", f) for f in forms)
-        claims = [cl for cand in graph.index[key] for cl in cand.claims]
         attested = any(cl.source == "mitre-attack" for cl in claims) or len({source_family(cl.source) for cl in claims}) >= 2
         for form in forms:
             tail = re.search(r"[^\w\s]+$", form)
             entry = NameEntry(
-                key, forms[0], form, risk, upper_only, key in software, caps_name,
+                key, forms[0], form, risk, upper_only, is_software, caps_name,
                 tail.group(0) if tail else "", attested,
             )
             index = len(entries)
@@ -404,7 +440,7 @@ def build_actor_gazetteer(
 
 
 def _build_default() -> ActorGazetteer:
-    return build_actor_gazetteer(load_actor_graph(), read_software_names(), english_words())
+    return build_actor_gazetteer(load_actor_graph(), read_software_names(), english_words(), read_family_names())
 
 
 def load_actor_gazetteer() -> ActorGazetteer:

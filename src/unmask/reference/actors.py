@@ -80,7 +80,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -690,10 +690,13 @@ class _Builder:
     # -- step 2: clusters join the actor owning their own name
     def attach(self, use_votes: bool) -> None:
         owner = self.owner
-        # Rows of one vendor's naming tables are that vendor's distinct actors: a row
-        # may join an actor through its own name, but not through other vendors' names
-        # (votes) when the actor already holds another row of that vendor (Microsoft's
-        # Opal Sleet lists APT43 and Velvet Chollima, yet is not its Emerald Sleet).
+        # Rows of one vendor's naming tables are that vendor's distinct actors, and its
+        # own names are its to define. A row joins an actor through other vendors'
+        # names (votes), or through its own name held only by other sources' claims
+        # (not ATT&CK's), only when the actor holds no other row of that vendor:
+        # Microsoft's Opal Sleet lists APT43 and Velvet Chollima, yet is not its
+        # Emerald Sleet (Kimsuky); a galaxy filing Leopard Typhoon under APT41 does not
+        # make it Microsoft's Brass Typhoon.
         rows: dict[tuple[str, str], set[int]] = defaultdict(set)
         for j, other in enumerate(self.clusters):
             if not other.source.startswith(VENDOR_PREFIX):
@@ -702,17 +705,35 @@ class _Builder:
             holders = {held} if held else owner.get(name_key(other.value), set())
             if len(holders) == 1:
                 rows[(source_family(other.source), next(iter(holders)))].add(j)
+
+        def other_rows(i: int, actor: str) -> bool:
+            """Whether ``actor`` holds a row of i's vendor that is not i's actor by its
+            own account (another own name, neither row listing the other's)."""
+            c = self.clusters[i]
+            mine = {name_key(n) for n in c.names}
+            for j in rows[(source_family(c.source), actor)]:
+                other = self.clusters[j]
+                if j == i or name_key(other.value) in mine:
+                    continue
+                if name_key(c.value) not in {name_key(n) for n in other.names}:
+                    return True
+            return False
+
         for i, c in enumerate(self.clusters):
             if i in self.member:
                 continue
+            vendor_row = c.source.startswith(VENDOR_PREFIX)
             own = owner.get(name_key(c.value), set())
-            if len(own) > 1 and len(self.strong.get(name_key(c.value), set())) == 1:
-                own = self.strong[name_key(c.value)]
+            strong = self.strong.get(name_key(c.value), set())
+            if len(own) > 1 and len(strong) == 1:
+                own = strong
             if not own:
                 # its own name but for a filler word: "Turla Group" is Turla's, "Donot"
                 # Donot Team's - when exactly one actor holds that form
                 loose = self.loose_owner.get(_loose_key(c.value), set())
                 own = loose if len(loose) == 1 else set()
+            if vendor_row and len(own) == 1 and not strong and other_rows(i, next(iter(own))):
+                continue
             votes: Counter[str] = Counter()
             for n in c.names[1:]:
                 holders = owner.get(name_key(n), set())
@@ -726,13 +747,12 @@ class _Builder:
                     self.member[i] = ranked[0]
             elif use_votes and votes:
                 (best, top), *rest = votes.most_common()
-                family = source_family(c.source)
-                if c.source.startswith(VENDOR_PREFIX) and rows[(family, best)] - {i}:
+                if vendor_row and other_rows(i, best):
                     continue
                 if not rest and (top >= 2 or len(c.names) <= 3):
                     self.member[i] = best
-                    if c.source.startswith(VENDOR_PREFIX):
-                        rows[(family, best)].add(i)
+            if vendor_row and i in self.member:
+                rows[(source_family(c.source), self.member[i])].add(i)
         self.refresh_owner()
 
     # -- step 3: the rest group among themselves through their own names
