@@ -47,3 +47,29 @@ def test_a_political_campaign_is_a_victim_not_an_attacker() -> None:
     found = roles("The men hacked into the e-mail accounts of staff on a U.S. presidential campaign.")
     assert ("target", "country", "US") in found
     assert ("sponsor", "country", "US") not in found
+
+
+def test_a_colon_list_after_targeting_names_every_victim_with_or_without_a_head_word() -> None:
+    found = roles("The attackers were interested in targeting following organizations: The Sejong Institute, "
+                  "KIDA, Ministry of Unification, Hyundai Merchant Marine.")
+    for name in ("Sejong Institute", "KIDA", "Ministry of Unification", "Hyundai Merchant Marine"):
+        assert ("target", "organization", name) in found
+
+
+def test_a_demonym_before_think_tanks_is_a_target() -> None:
+    found = roles("Kimsuky ran a campaign against South Korean think-tanks last year.")
+    assert {("target", "country", "KR"), ("target", "sector", "Think Tanks")} <= found
+
+
+def test_products_and_services_are_not_organisations() -> None:
+    text = ("The implant turns off Windows Security Center, opens a Hancom Office lure and abuses the "
+            "Remote Access Service.")
+    assert not [t for t in extract_targets(text) if t.kind == "organization"]
+
+
+def test_a_language_is_not_a_place() -> None:
+    assert not extract_targets("The lure documents were written in English.")
+    assert not extract_targets("It posted in Russian and English on two forums.")
+    assert ("mention", "country", "DE") in roles("The implant was found in German chemical firms.")
+    # Speakers of a language are people of a place: the mention is kept.
+    assert [t.value for t in extract_targets("Russian speakers are the primary targets of the crew.")] == ["RU"]

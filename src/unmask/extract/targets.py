@@ -352,7 +352,7 @@ _SPONSOR_BEFORE = compile_cached(
 _TARGET_NOUN_AFTER = compile_cached(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:government|officials?|organi[sz]ations?|entities|companies|firms|victims?|"
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
-    r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think\s+tanks|"
+    r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think[\s-]tanks?|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
     r"lawmakers|legislators|politicians|parliamentarians|civil\s+servants|staff|contractors|campaigns?|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
@@ -389,7 +389,7 @@ _DEFENCE_BEFORE = compile_cached(
     # ... and the law's actions: "unsealed charges against 10 nationals", "acted together
     # Tuesday against a state-backed group" are against the attackers.
     r"\b(?:battle|lawsuits?|suits?|complaints?|protests?|confrontation|measures|countermeasures|sanctions|"
-    r"charges|indictments?|cases?|actions?|acted|moved|moves|crackdown|"
+    r"charges|indictments?|(?:legal|enforcement|law-enforcement|joint)\s+actions?|acted|moved|crackdown|"
     r"protect\w*|defen[cs]\w*|defend\w*|resilien\w*|secur(?:e|es|ing)|guard\w*|safeguard\w*|harden\w*|"
     r"immun\w*|insur\w*|shield\w*|warn\w*|prepar\w*)\b(?:\s+\S+){0,6}\s*$",
     re.IGNORECASE,
@@ -452,6 +452,29 @@ _ORG_STOP_START = frozenset(
 )
 
 
+# A product or a service of one, not an organisation: "Windows Security Center", "Hancom
+# Office", "Remote Access Service", "Print Spooler Service".
+_PRODUCT_NAME = compile_cached(
+    r"^(?:(?:Windows|Hancom|Hangul|Microsoft|Google|Apple|Adobe|Oracle|Cisco|VMware|Citrix|Zoom|Azure|Android|Linux|"
+    r"Ubuntu|Chrome|Outlook|Office)\b.*\b(?:Office|Cent(?:er|re)|Services?|Exchange|Server)|"
+    r".*\b(?:Remote|Access|Desktop|Spooler|Print|Update|Transfer|Scheduler|Directory|Terminal|Name|Web|Mail|File|"
+    r"Cloud|Messaging|Notification|Push|Backup|Storage|Hosting)\s+(?:Services?|Cent(?:er|re)|Server|Office))$"
+)
+# A language, not a place: "written in English", "Russian-language forums".
+_LANGUAGES = frozenset(["English", "French", "German", "Spanish", "Portuguese", "Russian", "Chinese", "Korean",
+                        "Japanese", "Arabic", "Persian", "Farsi", "Turkish", "Italian", "Dutch", "Polish",
+                        "Ukrainian", "Hebrew", "Vietnamese", "Thai"])
+_LANGUAGE_BEFORE = compile_cached(r"\b(?:in|into|written\s+in|translated\s+(?:in)?to|speak(?:s|ing)?|fluent)\s+(?:simple\s+|plain\s+|broken\s+|fluent\s+)?(?:[A-Z]\w+,?\s+(?:and|or)\s+)?$", re.I)
+#: ... ending its phrase ("in English." but not "in German chemical firms").
+_LANGUAGE_END = compile_cached(r"\s*(?:[.,;:)!?]|$|(?:and|or|but|as|with|by|from|to|on|in|at|for|only|while|which|that)\b)")
+_LANGUAGE_AFTER = compile_cached(r"[\s-]+(?:language|translations?|text|words?)\b|\s+(?:and|or)\s+[A-Z]\w+[\s-]+language\b", re.I)
+# A list of named victims after a colon: "targeting following organizations: The Sejong
+# Institute, KIDA, Ministry of Unification, Hyundai Merchant Marine" (names need no head word).
+_ORG_LIST = compile_cached(
+    r"\b(?:organi[sz]ations|companies|entities|institutions|bodies|victims|targets)\s*:\s*(?P<list>[^.\n;:]{3,400})"
+)
+_LIST_ITEM = compile_cached(r"(?:[Tt]he\s+)?(?P<name>[A-Z][\w&’'.-]*(?:\s+(?:of|for|and|&|on|[A-Z][\w&’'.-]*)){0,6})\s*$")
+
 # A currency ("US$20,000", "US $30,000") or a sea or strait named after a country.
 _NOT_A_PLACE_AFTER = compile_cached(r"\s?\$|\s+(?:Sea|Ocean|Straits?|Gulf)\b")
 _NOT_A_SECTOR_WORD = compile_cached(r"(?i:utilit(?:y|ies)|media)")
@@ -497,6 +520,11 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue  # "Washington Post", "Moscow Exchange"
         if _NOT_A_PLACE_AFTER.match(text, phrase.end):
             continue  # "US$20,000", "the South China Sea", "the Taiwan Strait"
+        if phrase.surface in _LANGUAGES and (
+            (_LANGUAGE_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _LANGUAGE_END.match(text, phrase.end))
+            or _LANGUAGE_AFTER.match(text, phrase.end)
+        ):
+            continue  # "written in English": a language
         if entry.form in ("capital", "city", "subdivision") and text[max(0, phrase.start - 14) : phrase.start].lower().rstrip().endswith(
             "university of"
         ):
@@ -548,7 +576,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                     continue
                 part_end = head.end()
             surface = text[part_start:part_end].rstrip(".")
-            if len(surface.split()) < 2:
+            if len(surface.split()) < 2 or _PRODUCT_NAME.match(surface):
                 continue
             part_end = part_start + len(surface)
             # One value however a heading capitalises it: "Institute For Defense" -> "for".
@@ -562,6 +590,20 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         hits.append(_Hit(start, end, "organization", name, "heuristic"))
         taken.add(start, end)
+    if ":" in text:
+        for match in _ORG_LIST.finditer(text):
+            offset = match.start("list")
+            for item in re.finditer(r"[^,]+", match.group("list")):
+                piece = re.sub(r"^\s*(?:and|or)\s+", "", item.group(0))
+                named = _LIST_ITEM.fullmatch(piece.strip())
+                if named is None:
+                    continue
+                start = offset + item.start() + item.group(0).index(named.group("name"))
+                end = start + len(named.group("name"))
+                if taken.overlaps(start, end) or _PRODUCT_NAME.match(named.group("name")):
+                    continue
+                hits.append(_Hit(start, end, "organization", named.group("name"), "heuristic"))
+                taken.add(start, end)
     hits.sort(key=lambda h: h.start)
     return hits
 
@@ -753,6 +795,10 @@ def _role(
         # "its first two victims: a hotel chain in Spain" – a colon that opens the list.
         opens_list = re.search(r"(?:victims?|names|organi[sz]ations|companies|targets)$", cue.group(0), re.IGNORECASE)
         between_checked = re.sub(r"^\s*:", "", between) if opens_list else between
+        # "targeting following organizations: A, B": the colon opens the cue's list.
+        between_checked = re.sub(
+            r"^\s*(?:the\s+)?(?:following\s+)?(?:[\w-]+\s+)?(?:organi[sz]ations|companies|entities|institutions|bodies|"
+            r"targets|victims|sectors)\s*:", "", between_checked, flags=re.IGNORECASE)
         lead = before[: cue.start()]
         if (
             _NEGATED_CUE.search(lead[-60:])
