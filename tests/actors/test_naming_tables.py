@@ -319,3 +319,22 @@ def test_a_name_only_a_vendor_table_lists_outside_any_naming_scheme_needs_actor_
     assert risks["apt93"] == "coined" and risks["storm7200"] == "coined"  # scheme-shaped names stand alone
     # with the shipped data: Microsoft lists the Foxmail e-mail client under Purple Typhoon
     assert not extract_actors("The stealer takes credentials from Foxmail and Outlook.").mentions
+
+
+def test_a_vendor_defines_its_own_names_over_other_sources() -> None:
+    # a galaxy files the vendor's Dim Sleet under Hollow Reed, whose own vendor name
+    # (per ATT&CK) is Quiet Sleet: the vendor's Dim Sleet row stays its own actor
+    graph = _graph(
+        Cluster(TA, "t6", "Hollow Reed", ("Hollow Reed", "Dim Sleet"), attack_id="G9101"),
+        Cluster(VENDOR, "v1", "Quiet Sleet", ("Quiet Sleet", "ZEBRIUM")),
+        Cluster(VENDOR, "v2", "Dim Sleet", ("Dim Sleet", "KRYPTOLITE")),
+        # a rename: the vendor's later row lists the earlier one, they are one actor
+        Cluster(VENDOR, "v9", "Storm-7300", ("Storm-7300",)),
+        Cluster(VENDOR, "v10", "Pale Flood", ("Pale Flood", "Storm-7300")),
+    )
+    assert graph.resolve("ZEBRIUM").id == "G9101"  # type: ignore[union-attr]
+    dim = graph.lookup("Dim Sleet")
+    assert dim.best is not None and dim.best.actor_id != "G9101"
+    assert "G9101" in [c.actor_id for c in dim.candidates]  # the galaxy's claim stays visible
+    assert graph.resolve("KRYPTOLITE").id == dim.best.actor_id  # type: ignore[union-attr]
+    assert graph.resolve("Pale Flood").id == graph.resolve("Storm-7300").id  # type: ignore[union-attr]
