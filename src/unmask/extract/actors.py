@@ -32,7 +32,9 @@ from typing import Any
 
 import ahocorasick
 
+from unmask.extract.sentences import structure_of
 from unmask.model import ActorMention, AliasStatement, ExtractContext, Span
+from unmask.model.structure import Structure
 from unmask.reference.actor_names import (
     ActorGazetteer,
     NameEntry,
@@ -424,6 +426,45 @@ def _occurrences(text: str, names: Sequence[str]) -> dict[str, list[tuple[int, i
             found.append((pos, last + 1))
     return out
 
+# --------------------------------------------------------------------------- where names do not count
+
+#: A URL, or a host followed by a path ("linux.die.net/man/1/bash"); AsciiDoc and
+#: Markdown link text ("...pdf[OceanLotus whitepaper]") is not part of it.
+_URL = compile_cached(
+    r"\b(?:https?|hxxps?|ftp)://[^\s\[\]<>\"'()]+|\bwww\.[^\s\[\]<>\"'()]+|"
+    r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s\[\]<>\"'()]*",
+    re.IGNORECASE,
+)
+
+
+class _Excluded:
+    """Spans where a name is not a mention: reference passages and citations (what
+    was cited, not who acted) and URLs (a path word, not a name)."""
+
+    def __init__(self, text: str, structure: Structure) -> None:
+        spans = [(p.span.start, p.span.end) for p in structure.of_kind("reference")]
+        if "/" in text:
+            spans.extend(m.span() for m in _URL.finditer(text))
+        spans.sort()
+        merged: list[list[int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [a for a, _ in merged]
+        self._ends = [b for _, b in merged]
+
+    def covers(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start) - 1
+        return index >= 0 and end <= self._ends[index]
+
+
+def _title_span(structure: Structure) -> tuple[int, int] | None:
+    title = structure.title
+    return (title.span.start, title.span.end) if title is not None else None
+
+
 _cache: dict[int, tuple[ActorGraph, ActorGazetteer]] = {}
 
 
@@ -498,10 +539,17 @@ def extract_actors(
     ``graph`` replaces the installed reference data (tests inject a reduced graph).
     """
     graph, gazetteer = _reference(graph)
+    structure = structure_of(text, context)
+    excluded = _Excluded(text, structure)
+    title = _title_span(structure)
     hits: list[_Hit] = []
     found, anchors = _scan(text, gazetteer)
+    anchors = [(a, b) for a, b in anchors if not excluded.covers(a, b)]
     looked_up: dict[str, tuple[Candidate, ...]] = {}
+    title_hits: list[_Hit] = []
     for start, end, entry in found:
+        if excluded.covers(start, end):
+            continue  # a cited title, a citation, a URL path: not a mention
         ok, method, confidence = _accept(text, start, end, entry)
         if not ok:
             continue
@@ -511,7 +559,17 @@ def extract_actors(
         if cands is None:
             cands = looked_up[entry.form] = graph.lookup(entry.form).candidates
         if cands:
-            hits.append(_Hit(start, end, entry.key, method, confidence, cands))
+            hit = _Hit(start, end, entry.key, method, confidence, cands)
+            if title is not None and title[0] <= start and end <= title[1] and entry.risk != "coined":
+                # A title capitalises every word: an ordinary-word name there needs the
+                # rest of the text to name the same actor.
+                title_hits.append(hit)
+            else:
+                hits.append(hit)
+    if title_hits:
+        named = {c.actor_id for h in hits for c in h.candidates[:1]}
+        hits.extend(h for h in title_hits if h.candidates[0].actor_id in named)
+        hits.sort(key=lambda h: h.start)
 
     known_keys = graph.index
     # a statement teaches something only next to a known actor name: other triggers
@@ -570,7 +628,7 @@ def extract_actors(
                     h.learned_actor = actor_id
             continue
         for start, end in occurrences[display]:
-            if start in covered or end - 1 in covered:
+            if start in covered or end - 1 in covered or excluded.covers(start, end):
                 continue
             hits.append(_Hit(start, end, key, "alias-statement", 0.8, (), actor_id))
             covered.update(range(start, end))

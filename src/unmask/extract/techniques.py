@@ -2,9 +2,12 @@
 
 The stage works sentence by sentence, then decides per report:
 
-1. **Segmentation** (:func:`technique_units`): the shared offset-keeping splitter
-   (:mod:`unmask.extract.sentences`); headings and table rows are skipped, list items
-   that read as prose are kept.
+1. **Segmentation** (:func:`technique_units`): the document's structure
+   (:mod:`unmask.model.structure`, read through :mod:`unmask.extract.sentences`);
+   headings, table rows and advice passages (recommendations, mitigations: "Use
+   multi-factor authentication" is no evidence of T1556.006) are skipped, list items
+   that read as prose are kept. Table rows that write a technique id
+   (:func:`table_id_units`) are explicit evidence of it.
 2. **Per sentence** three signals, each a ``method``:
    ``id`` (an explicit ``T1566.001``), ``name`` (a technique name or a well-known
    synonym, e.g. "spear-phishing", "posing as", "schtasks") and ``classifier`` (a
@@ -39,8 +42,9 @@ import numpy as np
 import numpy.typing as npt
 
 from unmask.errors import ReferenceDataError
-from unmask.extract.sentences import split_sentences
+from unmask.extract.sentences import split_sentences, structure_of
 from unmask.model import ExtractContext, Span, TechniqueMention
+from unmask.model.structure import Structure
 from unmask.reference.attack import ATTACK_DEPENDS, ATTACK_FORMAT, AttackData, attack_data
 from unmask.reference.cache import load_compiled
 from unmask.reference.regexes import compile_cached
@@ -56,6 +60,7 @@ __all__ = [
     "load_model",
     "name_hits",
     "sentence_features",
+    "table_id_units",
     "technique_units",
 ]
 
@@ -677,11 +682,17 @@ _MIN_WORDS = 3
 _MAX_CHARS = 1200
 
 
-def technique_units(text: str) -> list[Unit]:
-    """Sentences and prose list items of ``text``; headings and table rows are skipped."""
+#: Passages whose words say what a defender should do, not what the adversary did.
+_NOT_EVIDENCE = frozenset(["advice"])
+
+
+def technique_units(text: str, structure: Structure | None = None) -> list[Unit]:
+    """Sentences and prose list items of ``text``; headings, table rows and advice
+    (recommendations, mitigations) are skipped."""
+    structure = structure_of(text, structure=structure)
     units: list[Unit] = []
-    for sent in split_sentences(text):
-        if sent.kind not in ("sentence", "list"):
+    for sent, passage in zip(split_sentences(text, structure), structure.passages, strict=True):
+        if sent.kind not in ("sentence", "list") or passage.kinds & _NOT_EVIDENCE:
             continue
         piece = sent.text(text)
         if len(piece.split()) < _MIN_WORDS:
@@ -882,17 +893,65 @@ def mentions_from(
     return out
 
 
+def table_id_units(text: str, structure: Structure | None = None) -> list[Unit]:
+    """Table rows that write a technique id ("| T1055 | Process Injection |"), outside
+    advice: a table of the techniques seen is a statement of them, row by row."""
+    structure = structure_of(text, structure=structure)
+    return [
+        Unit(passage.span, passage.text(text))
+        for passage in structure.of_kind("table")
+        if not passage.inline
+        and passage.layout != "prose"  # a row read as prose is a sentence unit already
+        and not passage.kinds & _NOT_EVIDENCE
+        and "T1" in passage.text(text)
+    ]
+
+
+def _row_mentions(rows: Sequence[Unit], found: Sequence[TechniqueMention], data: AttackData) -> list[TechniqueMention]:
+    """One ``id`` mention per (technique, row) for the ids written in table rows."""
+    seen = {(m.technique_id, m.span.start) for m in found}
+    out: list[TechniqueMention] = []
+    for row in rows:
+        for tid in explicit_ids(row.text):
+            if (tid, row.span.start) in seen:
+                continue
+            seen.add((tid, row.span.start))
+            tech = data.get(tid)
+            out.append(
+                TechniqueMention(
+                    technique_id=tid,
+                    name=data.display_name(tid),
+                    span=row.span,
+                    method="id",
+                    confidence=0.95,
+                    tactics=tech.tactics if tech is not None else (),
+                )
+            )
+    return out
+
+
 def extract_techniques(
     text: str, *, context: ExtractContext | None = None
 ) -> list[TechniqueMention]:
     """ATT&CK techniques the text describes, each with its evidence sentence(s).
 
-    ``confidence`` is the calibrated report-level probability of the technique.
+    Sentences are scored for the report-level decision; ids written in table rows are
+    explicit and accepted as they stand. Advice passages are no evidence.
+    ``confidence`` is the calibrated report-level probability of the technique
+    (0.95 at least for an explicit id).
     """
-    del context  # the technique stage reads the text only
-    units = technique_units(text)
-    if not units:
+    structure = structure_of(text, context)
+    units = technique_units(text, structure)
+    rows = table_id_units(text, structure)
+    if not units and not rows:
         return []
-    model = load_model()
-    ev = sentence_evidence(model, [u.text for u in units])
-    return mentions_from(aggregate(model, ev), units, attack_data())
+    data = attack_data()
+    found: list[TechniqueMention] = []
+    if units:
+        model = load_model()
+        ev = sentence_evidence(model, [u.text for u in units])
+        found = mentions_from(aggregate(model, ev), units, data)
+    if rows:
+        found.extend(_row_mentions(rows, found, data))
+        found.sort(key=lambda m: (m.span.start, m.technique_id))
+    return found

@@ -271,8 +271,9 @@ _CITATION = re.compile(
     # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
     # and Richard Beeston, „MI5 Alert on ...").
     r"^\s*\d{1,3}\s*(?:[A-Z][\w.'\u2019-]*,?\s+(?:and\s+)?){0,12}\u201e|"
-    # A bracketed note number opening a reference-list line ("[3] https://...", "[12] Vendor, Title").
-    r"^\s*\[\d{1,3}\]\s+\S"
+    # A bracketed note number opening a reference-list line that names a link or a year
+    # ("[3] https://...", "[12] Vendor, Title, 2019"); a note of prose is not one.
+    r"^\s*\[\d{1,3}\]\s+(?=[^\n]{0,300}?(?:https?://|www\.|\b(?:19|20)\d\d\b))"
 )
 #: An ATT&CK-style inline citation: "(Citation: Vendor Report 2020)".
 _INLINE_CITATION = re.compile(r"\(Citation:[^()\n]{1,200}\)")
@@ -329,7 +330,9 @@ _ADVICE_SENTENCE = re.compile(
     r"entities|system\s+owners|you|victims)\s+(?:should|must|are\s+(?:advised|encouraged|urged))\b|"
     r"(?:(?:always|regularly|immediately|also)\s+)?(?-i:Use|Implement|Enforce|Require|Ensure|Consider|Apply|"
     r"Patch|Educate|Train|Audit|Review|Maintain|Adopt|Harden|Segment|Segregate|Establish|Prioriti[sz]e|Verify|"
-    r"Validate|Avoid|Employ|Restrict|Limit|Back\s+up|Never|Do\s+not|Don['’]t)\b(?!\s+(?:of|by|in|to)\b)"
+    r"Validate|Avoid|Employ|Restrict|Limit|Back\s+up)\b(?!\s+(?:of|by|in|to)\b)|"
+    r"(?-i:Never|Do\s+not|Don['’]t)\s+(?:open|click|use|allow|enable|reuse|share|download|install|pay|reply|"
+    r"respond|provide|enter|run|expose|store|trust|disclose)\b"
     r")",
     re.IGNORECASE,
 )

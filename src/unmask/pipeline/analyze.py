@@ -79,7 +79,7 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
         attributions = [*attributions, *found.attributions]
         malware = [*malware, *found.malware]
         events = [*events, *found.events]
-        known = {s.get("actor_id") for s in summary}
+        known = {s.get("id", s.get("actor_id")) for s in summary}
         summary = (*summary, *(s for s in found.summary if s["actor_id"] not in known))
 
     return Analysis(

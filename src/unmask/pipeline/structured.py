@@ -207,11 +207,18 @@ def _resolve_actor(name: str) -> str | None:
     return best.actor_id if best is not None else None
 
 
+#: A report title used as an object's name: "Manga Taurus: Novel Chinese Shellcode Unmasked".
+_TITLE_NAME = re.compile(r"^(?P<name>[^:]{2,60}?)\s*(?::|\s[-–—]\s)\s*\S+(?:\s+\S+)+$")
+
+
 def _actor_id(obj: Mapping[str, Any], name: str) -> str:
+    title = _TITLE_NAME.match(name)
     return (
         _ext_id(obj, "mitre-attack", _GROUP)
         or _ext_id(obj, "unmask")
         or _resolve_actor(name)
+        # an intrusion set named after its report: the actor is the known name it opens with
+        or (_resolve_actor(title.group("name")) if title else None)
         or _slug(name)
     )
 
