@@ -938,3 +938,27 @@ def test_address_literal_postmaster_is_not_malformed() -> None:
     bounce = raw_mail("From: postmaster@[192.0.2.25]", "Subject: Delivery Status Notification")
     assert "malformed-sender" not in names(run(bounce))
     assert "malformed-sender" in names(run(raw_mail("From: noreply@newsletter")))
+
+
+def test_freemail_address_handed_over_by_another_server() -> None:
+    hop = "Received: from gmail.com (unknown [198.51.100.20]) by mx.eastwatch.org (Postfix); Mon, 02 Nov 2026 10:00:05 +0000"
+    forged = raw_mail(hop, "From: Wang <wang.li@gmail.com>")
+    assert "freemail-forged" in names(run(forged))
+    real = ("Received: from mail-sor-f41.google.com (mail-sor-f41.google.com [209.85.220.41]) by "
+            "mx.eastwatch.org; Mon, 02 Nov 2026 10:00:05 +0000")
+    assert "freemail-forged" not in names(run(raw_mail(real, "From: Wang <wang.li@gmail.com>")))
+
+
+def test_bounces_are_read_as_mail_server_reports() -> None:
+    # A popular provider's MAILER-DAEMON with an empty envelope is not a forged brand.
+    bounce = raw_mail("From: MAILER-DAEMON@yahoo.com", "Return-Path: <MAILER-DAEMON@relay.hosting.example>",
+                      "Subject: failure notice")
+    assert "brand-domain-unverified" not in names(run(bounce))
+    # A report naming the postmaster of the domain it serves is no display-name trick.
+    report = raw_mail('From: "postmaster@colleague.org" <postmaster@relay.isp-mail.net>',
+                      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+                      body="--b\nContent-Type: text/plain\n\nDelivery failed.\n--b--\n", ctype="text/plain")
+    assert "display-name-address" not in names(run(report))
+    assert "display-name-address" in names(run(raw_mail('From: "support@paypal.com" <x@evil-host.net>')))
+    # An old server's bare IP address as domain is not a bulk template's missing TLD.
+    assert "malformed-sender" not in names(run(raw_mail("From: Postmaster <postmaster@192.0.2.205>")))

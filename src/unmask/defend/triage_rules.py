@@ -97,6 +97,7 @@ WEIGHTS: dict[str, float] = {
     "received-generic-rdns": 1.5,
     "received-helo-mismatch": 1.0,
     "received-helo-forged": 1.5,
+    "freemail-forged": 2.0,
     "received-malformed": 1.0,
     "webserver-envelope": 2.0,
     "date-anomaly": 1.0,
@@ -631,7 +632,11 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     from_ev = _header_evidence(view, "from")
     display = sender.name
     shown = _EMAIL_IN_TEXT.search(display)
-    if shown and shown.group(0).lower() != sender.address:
+    # A mail server's report names the postmaster of the domain it serves
+    # ("postmaster@example.be" <postmaster@relay.example.net>): the same role, no trick.
+    same_role = bool(shown) and _is_bounce(view) and shown is not None and \
+        shown.group(0).lower().split("@", 1)[0] == sender.address.split("@", 1)[0]
+    if shown and shown.group(0).lower() != sender.address and not same_role:
         yield _signal("display-name-address", "sender",
                       f"The From display name shows the address {shown.group(0)!r}, but the "
                       f"message comes from {sender.address!r}.", (from_ev,))
@@ -1252,7 +1257,7 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         return
     from_ev = _header_evidence(view, "from")
     from_reg = ctx.suffixes.registrable_domain(sender.domain)
-    literal = sender.domain.startswith("[") and _is_ip(sender.domain)
+    literal = _is_ip(sender.domain)  # postmaster@[192.0.2.25] (or without brackets, as old servers write)
     if (from_reg is None or "." not in sender.domain) and not literal:
         yield _signal("malformed-sender", "sender",
                       f"The From address {sender.address!r} has no real domain "
@@ -1429,6 +1434,16 @@ _PROVIDER_IDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Free-mail providers and the registrable domains of the servers their mail leaves from.
+_MICROSOFT = ("outlook.com", "hotmail.com", "live.com", "msn.com", "microsoft.com")
+_FREEMAIL_SERVERS: dict[str, tuple[str, ...]] = {
+    "gmail.com": ("google.com",), "googlemail.com": ("google.com",),
+    **dict.fromkeys(("outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk"), _MICROSOFT),
+    **dict.fromkeys(("yahoo.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.co.jp", "aol.com"),
+                    ("yahoo.com", "yahoodns.net", "aol.com")),
+}
+
+
 def parse_hop(value: str) -> Hop | None:
     """A ``Received`` value's ``from`` clause, or None when it has none. Reads the
     Postfix/Sendmail (``from HELO (rdns [ip])``), Exim (``from rdns ([ip] helo=HELO)``),
@@ -1544,10 +1559,19 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             helo_bad = f"introduced itself as the address {helo}, but connected from {hop.ip}"
         elif (from_reg and "." in helo and ctx.registrable(helo) == from_reg and hop.rdns
               and hop.rdns != "unknown" and ctx.registrable(hop.rdns) != from_reg):
+            # (No reverse name at all is received-no-rdns, not counted twice.)
             yield _signal("received-helo-forged", "header",
                           f"The server that handed the message over introduced itself as {helo!r}, "
                           f"a host of the sender's domain, but its address belongs to {hop.rdns!r}: "
                           "it claims to be a server it is not.", evidence)
+        family = _FREEMAIL_SERVERS.get(from_reg)
+        if family and not _is_bulk(view) and not _authenticated(view) and (
+                hop.rdns == "unknown" or (hop.rdns and ctx.registrable(hop.rdns) not in family)):
+            yield _signal("freemail-forged", "sender",
+                          f"The From address is on {from_reg!r}, but the message was handed over by "
+                          f"{hop.rdns if hop.rdns != 'unknown' else hop.ip!r}, not by that provider's "
+                          "servers, and nothing authenticates it: the free-mail address is forged.",
+                          (_header_evidence(view, "from"), *evidence))
         if helo_bad:
             yield _signal("received-helo-mismatch", "header",
                           f"The server that handed the message over {helo_bad}.", evidence)
@@ -1623,8 +1647,8 @@ def check_brand_domain(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     ``bank-website``, the curated brands), nothing authenticates it, and the replies,
     the envelope or the links go elsewhere: someone wrote the brand's address in From."""
     sender = _from(view)
-    if sender is None or _authenticated(view) or _is_bulk(view):
-        return
+    if sender is None or _authenticated(view) or _is_bulk(view) or _is_bounce(view):
+        return  # a bounce comes from a mail server of the brand, with an empty envelope
     from_reg = ctx.registrable(sender.domain)
     label = from_reg.split(".", 1)[0]
     matches = ctx.warninglists.match_host(from_reg)
