@@ -864,6 +864,7 @@ class _Builder:
         claims: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
         shown: dict[tuple[str, str], str] = {}
         own_names: dict[str, set[str]] = defaultdict(set)
+        interned: dict[Claim, Claim] = {}
         for actor, idxs in members.items():
             idxs.sort(
                 key=lambda i: (
@@ -877,13 +878,16 @@ class _Builder:
                 relation = self.relation.get(i, "same-as")
                 if relation == "same-as":
                     own_names[actor].add(name_key(c.value))
+                # one object per claim: the pickled graph stores it once, not per name
+                claim = Claim(c.source, relation, c.value)
+                claim = interned.setdefault(claim, claim)
                 for n in c.names:
                     if _GID.fullmatch(n):
                         continue
                     key = name_key(n)
                     if not key:
                         continue
-                    claims[key][actor].append(Claim(c.source, relation, c.value))
+                    claims[key][actor].append(claim)
                     shown.setdefault((key, actor), n)
         index: dict[str, tuple[Candidate, ...]] = {}
         ambiguous_keys = set()
