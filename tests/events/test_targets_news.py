@@ -73,3 +73,38 @@ def test_a_language_is_not_a_place() -> None:
     assert ("mention", "country", "DE") in roles("The implant was found in German chemical firms.")
     # Speakers of a language are people of a place: the mention is kept.
     assert [t.value for t in extract_targets("Russian speakers are the primary targets of the crew.")] == ["RU"]
+
+
+def test_wiping_and_a_theft_from_name_the_victim() -> None:
+    assert ("sector", "Government, Administration") in targeted("The crew wiped hundreds of government computers.")
+    found = targeted("They stole about $90 million in digital coins and tokens from the trading platform Kestrel.")
+    assert ("organization", "Kestrel") in found
+
+
+def test_a_name_in_apposition_after_a_comma() -> None:
+    found = targeted("The operators also tried to reach a shipping firm, Baltic Tern Lines.")
+    assert ("organization", "Baltic Tern Lines") in found
+    assert not [t for t in extract_targets("wallets such as Coinomi, waves-exchange, Ledger Live, Electrum")
+                if t.kind == "organization"]
+
+
+def test_a_parliament_reporting_an_attack_on_its_systems_is_the_victim_and_so_is_its_country() -> None:
+    found = targeted("Moldova's parliament said Friday that its mail systems had been attacked in March.")
+    assert {("sector", "Government, Administration"), ("country", "MD")} <= found
+
+
+def test_the_country_of_a_company_disclosing_a_breach_is_a_victim() -> None:
+    found = targeted("Danish mobile operator Telnova disclosed Monday that a state-backed group had broken into "
+                     "its network.")
+    assert ("country", "DK") in found
+
+
+def test_leak_recipients_sanctioned_people_and_rented_servers_are_not_targets() -> None:
+    assert ("sector", "News - Media") not in targeted("In June they began sending stolen material to news outlets.")
+    assert ("country", "IR") not in targeted("Treasury targets Iranian officials behind attacks on dams")
+    found = roles("Investigators took down 40 servers the group rented in Europe.")
+    assert ("location", "region", "europe") in found
+
+
+def test_a_shift_of_focus_names_the_new_targets() -> None:
+    assert ("sector", "Logistic") in targeted("This year the unit shifted its focus to logistics companies.")

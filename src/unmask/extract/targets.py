@@ -154,10 +154,10 @@ _TARGET_CUE = compile_cached(
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
     r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
-    r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,6}?from|"
+    r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,8}?from|"
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
     r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|tamper(?:ed|ing|s)?\s+with|manipulat(?:ed|ing)|"
-    r"knock(?:ed|ing|s)?\s+(?:[\w-]+\s+){0,6}?offline|took\s+down|defac(?:ed|ing)|wip(?:ed|ing)\s+(?:data|systems|disks)\s+(?:at|of)|"
+    r"knock(?:ed|ing|s)?\s+(?:[\w-]+\s+){0,6}?offline|took\s+down|defac(?:ed|ing)|wip(?:ed|ing)|(?:shifted|turned|moved)\s+(?:its\s+|their\s+)?(?:focus|attention|sights)\s+to|"
     r"(?:taken|exfiltrated|leaked|copied)\s+from|"
     r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
@@ -280,7 +280,7 @@ _TOLD_BEFORE = compile_cached(r"\b(?:told|tells|telling)\s+$", re.IGNORECASE)
 # servers in several countries, including Germany", "servers hosted in the Netherlands".
 _INFRASTRUCTURE_BEFORE = compile_cached(
     r"\b(?:servers?|(?:attack|C2|command-and-control|malicious)\s+infrastructure|routers?|(?:zombie|hijacked)\s+computers|zombies|bots|hosts?|VPS|nodes?|prox(?:y|ies)|machines|devices|(?:IP\s+|internet\s+)?address(?:es)?|botnets?|"
-    r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:located|hosted|based|registered|rented)\s+)?(?:in|across|from)\s+"
+    r"relays?|exit\s+nodes|(?:hosting|cloud|VPN|VPS)\s+(?:service\s+)?providers?)\s+(?:(?:the\s+\w+\s+|it\s+|they\s+)?(?:located|hosted|based|registered|rented|leased|bought)\s+)?(?:in|across|from)\s+"
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
     r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
 )
@@ -349,12 +349,17 @@ _SPONSOR_BEFORE = compile_cached(
     r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_SECTOR_OWNER_AFTER = compile_cached(
+    r"\s+(?:[\w-]+\s+)?(?:operator|provider|company|firm|carrier|bank|insurer|utility|ministry|agency|hospital|"
+    r"university|airline|retailer|manufacturer|contractor|exchange|newspaper|broadcaster)\b", re.IGNORECASE
+)
 _TARGET_NOUN_AFTER = compile_cached(
     r"^\s*(?:[\w-]+\s+){0,2}?(?:government|officials?|organi[sz]ations?|entities|companies|firms|victims?|"
     r"targets?|individuals|people|users|citizens|defectors|diplomats|agencies|institutions|networks|"
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think[\s-]tanks?|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
     r"lawmakers|legislators|politicians|parliamentarians|civil\s+servants|staff|contractors|campaigns?|"
+    r"armed\s+forces|army|navy|air\s+force|forces|parliament|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
@@ -385,6 +390,10 @@ _ORIGIN_BEFORE = compile_cached(
 )
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
 # "protecting the organisations against indirect costs": defence, not attack.
+_SANCTIONER_BEFORE = compile_cached(
+    r"\b(?:Treasury|OFAC|(?:Justice|State|Commerce)\s+Department|prosecutors|sanctions?|Council|Congress|"
+    r"government|governments|authorities|police)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
 _DEFENCE_BEFORE = compile_cached(
     # ... and the law's actions: "unsealed charges against 10 nationals", "acted together
     # Tuesday against a state-backed group" are against the attackers.
@@ -443,9 +452,10 @@ _COMPANY_ONLY = compile_cached(
 )
 _ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
-    r"\b(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
+    r"(?<![\w-])(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
-    r"insurer|retailer|hospital|airline|carrier)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
+    r"insurer|retailer|hospital|airline|carrier)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
+    r"(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
 )
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
@@ -731,6 +741,8 @@ def _role(
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
     ):
         return "victim"
+    if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
+        return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
     if (
         previous is not None
         and previous[1] == "victim"
@@ -803,6 +815,10 @@ def _role(
         if (
             _NEGATED_CUE.search(lead[-60:])
             or _ADVICE.search(lead)
+            # "began sending stolen material to news organisations": the leak's recipients
+            or re.match(r"sen\w*\s+(?:[\w,.-]+\s+){0,6}?(?:stolen|leaked|hacked|exfiltrated)\b", cue.group(0), re.I)
+            # "Treasury targets Iranian officials": a sanction, not an intrusion
+            or (cue.group(0).lower().startswith("target") and _SANCTIONER_BEFORE.search(lead[-50:]))
             or _NEGATED_AFTER.match(after)
             or (cue.group(0).lower() == "against" and _DEFENCE_BEFORE.search(lead[-80:]))
         ):
@@ -917,7 +933,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (
                 country.kind == "country"
                 and role == "mention"
-                and owner.kind == "organization"
+                and owner.kind in ("organization", "sector")  # "Albania's parliament said its systems ..."
                 and owner_role in ("target", "victim")
                 and _POSSESSIVE_GAP.fullmatch(text, country.end, owner.start)
             ):
