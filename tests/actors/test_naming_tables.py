@@ -338,3 +338,20 @@ def test_a_vendor_defines_its_own_names_over_other_sources() -> None:
     assert "G9101" in [c.actor_id for c in dim.candidates]  # the galaxy's claim stays visible
     assert graph.resolve("KRYPTOLITE").id == dim.best.actor_id  # type: ignore[union-attr]
     assert graph.resolve("Pale Flood").id == graph.resolve("Storm-7300").id  # type: ignore[union-attr]
+
+
+def test_citations_and_user_qualifiers_are_never_part_of_a_name() -> None:
+    from unmask.reference.actors import _galaxy_cluster, clean_name
+
+    assert clean_name("Dim Sleet (Citation: Some Vendor 2021)") == "Dim Sleet"
+    assert clean_name("APT-C-99 (SomeVendor)") == "APT-C-99"
+    assert clean_name("Reed Cell (Deprecated)") == "Reed Cell"
+    assert clean_name("Plumbot (Group)") == "Plumbot (Group)"  # tells the group from the malware
+    assert clean_name("NoName0(42)") == "NoName0(42)"  # part of the name
+    cluster = _galaxy_cluster("threat-actor", {
+        "value": "Hollow Reed (Deprecated)", "uuid": "u1",
+        "meta": {"synonyms": ["APT91 (Citation: A Report)", "TG-9999 (SCWX CTU)"]},
+    })
+    assert cluster.value == "Hollow Reed" and cluster.names == ("Hollow Reed", "APT91", "TG-9999")
+    graph = _graph(Cluster(TA, "t7", cluster.value, cluster.names))
+    assert graph.resolve("TG-9999").id == "G9101"  # type: ignore[union-attr]

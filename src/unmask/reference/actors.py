@@ -67,6 +67,7 @@ __all__ = [
     "Cluster",
     "NameLookup",
     "build_actor_graph",
+    "clean_name",
     "load_actor_graph",
     "name_key",
     "naming_clusters",
@@ -80,7 +81,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -160,6 +161,18 @@ def source_family(source: str) -> str:
     and Learn table are all Microsoft (for "claimed by two sources" tests)."""
     vendor = _GALAXY_VENDOR.get(source)
     return f"vendor={vendor}" if vendor else source
+
+
+#: "(Citation: ...)" anywhere; a trailing qualifier that says who uses the name or its
+#: status ("APT-C-38 (QiAnXin)", "APT42 (Deprecated)") - type qualifiers that tell a
+#: group from its malware ("BlackEnergy (Group)") stay
+_CITATION = compile_cached(r"\s*\(Citation:[^)]*\)")
+_QUALIFIER = compile_cached(r"\s+\((?!(?:group|collective)\))[^()]{1,24}\)$", re.IGNORECASE)
+
+
+def clean_name(name: str) -> str:
+    """A source's name without citations or a trailing user/status qualifier."""
+    return " ".join(_QUALIFIER.sub("", _CITATION.sub("", name)).split())
 
 
 def name_key(name: str) -> str:
@@ -454,7 +467,7 @@ def _as_list(value: Any) -> list[str]:
 def _galaxy_cluster(galaxy: str, record: Mapping[str, Any]) -> Cluster:
     meta: Mapping[str, Any] = record.get("meta") or {}
     raw_value = str(record["value"])
-    value = _GID_SUFFIX.sub("", raw_value).strip()
+    value = clean_name(_GID_SUFFIX.sub("", raw_value))
     names = [value, *_as_list(meta.get("synonyms"))]
     aptc = _APTC.search(raw_value)
     if aptc:
@@ -478,7 +491,7 @@ def _galaxy_cluster(galaxy: str, record: Mapping[str, Any]) -> Cluster:
     )
     country = next(iter(_as_list(meta.get("country"))), None)
     sponsor = next(iter(_as_list(meta.get("cfr-suspected-state-sponsor"))), None)
-    clean = [n.strip() for n in names if n and n.strip()]
+    clean = [clean_name(n) for n in names if n and clean_name(n)]
     return Cluster(
         source=f"misp-galaxy:{galaxy}",
         uuid=str(record.get("uuid", "")),
@@ -521,7 +534,7 @@ def _attack_clusters() -> list[Cluster]:
                 source=ATTACK_SOURCE,
                 uuid=g["stix_id"],
                 value=g["name"],
-                names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())),
+                names=tuple(dict.fromkeys(clean_name(n) for n in names if n and clean_name(n))),
                 attack_id=g["external_id"],
                 revoked_by=revoked_by.get(g["external_id"]) if g.get("revoked") else None,
                 deprecated=bool(g.get("deprecated")),
@@ -593,7 +606,7 @@ def naming_clusters(path: Path | None = None) -> list[Cluster]:
                     source=VENDOR_PREFIX + table_id,
                     uuid=f"{table_id}:{_slug_text(value)}",
                     value=value,
-                    names=tuple(dict.fromkeys(n.strip() for n in names if n and n.strip())),
+                    names=tuple(dict.fromkeys(clean_name(n) for n in names if n and clean_name(n))),
                     country=None if country is None or country.lower() == "korea" else country,
                     refs=(str(table.get("url") or ""),),
                 )
