@@ -280,3 +280,58 @@ def test_direction_controls_are_shown_visibly(hostile_kb: KnowledgeBase) -> None
         assert "<U+202E>" in hits[0]["snippet"]
         start, end = hits[0]["highlights"][0]
         assert hits[0]["snippet"][start:end].lower() == "invoice"
+
+
+# -- 1. SIGTERM -------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_sigterm_stops_the_server_while_a_request_runs(base: Any) -> None:
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    port = _free_port()
+    env = {**os.environ, "UNMASK_SERVE_TOKEN": ""}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "unmask", "serve", "--db", base.url, "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/stats", timeout=2) as r:
+                    assert r.status == 200
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        # A request that never finishes: a body announced but only partly sent.
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            slow.sendall(b"POST /api/v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: text/plain\r\nContent-Length: 1000000\r\n\r\nAPT28 ")
+            time.sleep(0.5)
+            started = time.monotonic()
+            server.send_signal(signal.SIGTERM)
+            try:
+                code = server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pytest.fail("unmask serve was still running 15 s after SIGTERM")
+        assert time.monotonic() - started < 10
+        # uvicorn shuts down cleanly, then re-raises the signal it caught.
+        assert code in {0, -signal.SIGTERM}
+    finally:
+        if server.poll() is None:
+            server.kill()
+        _, errors = server.communicate()
+    assert b"Traceback" not in errors

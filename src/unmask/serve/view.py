@@ -410,15 +410,28 @@ class View:
         with self._lock:
             empty = self._empty_base()
         shutil.copyfile(empty, path)
-        by_level: dict[str, list[Analysis]] = {}
-        for ref in refs:
+        # Stored in the knowledge base's own order, so that every tie the profile breaks
+        # by document id (undated reports, the name, evidence) falls as it does there.
+        documents = table_of(DocumentRow).c
+        order: dict[str, int] = {}
+        shas = [r.sha256 for r in refs]
+        with self.kb.engine.connect() as conn:
+            for start in range(0, len(shas), _PAGE):
+                order.update((str(sha), int(i)) for sha, i in conn.execute(
+                    select(documents.sha256, documents.id)
+                    .where(documents.sha256.in_(shas[start:start + _PAGE]))))
+        runs: list[tuple[str, list[Analysis]]] = []
+        for ref in sorted(refs, key=lambda r: order.get(r.sha256, 0)):
             analysis = self.kb.get_analysis(ref.sha256)
-            if analysis is not None:
-                by_level.setdefault(ref.tlp, []).append(analysis)
+            if analysis is None:
+                continue
+            if runs and runs[-1][0] == ref.tlp and len(runs[-1][1]) < 100:
+                runs[-1][1].append(analysis)
+            else:
+                runs.append((ref.tlp, [analysis]))
         with _scratch_kb(path) as scratch:
-            for level, analyses in by_level.items():
-                for start in range(0, len(analyses), 100):
-                    scratch.add_analyses(analyses[start:start + 100], tlp=level)
+            for level, analyses in runs:
+                scratch.add_analyses(analyses, tlp=level)
 
     # -- reports -----------------------------------------------------------------------
 
@@ -430,15 +443,16 @@ class View:
 
     def report(self, ref: str) -> tuple[ReportRef, Analysis]:
         """A visible report and its stored analysis; :class:`NotVisible` otherwise."""
+        missing = (f"no single visible report matches {ref!r} (give its sha256, a prefix of "
+                   "it, or its source path)")
         try:
             sha256 = self.kb.resolve_report(ref)
         except StoreError as exc:
             # The store's message names the database and may list hidden reports.
-            raise NotVisible(f"no single visible report matches {ref!r} (give its sha256, a "
-                             "prefix of it, or its source path)") from exc
+            raise NotVisible(missing) from exc
         found = self.kb.get_report(sha256)
         if found is None or not self.visible(found.tlp):
-            raise NotVisible(f"no single visible report matches {ref!r}")
+            raise NotVisible(missing)
         analysis = self.kb.get_analysis(sha256)
         if analysis is None:  # pragma: no cover - deleted in between
             raise NotVisible(f"report {ref!r} vanished")
