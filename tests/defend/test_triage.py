@@ -893,6 +893,16 @@ def test_nested_archives_are_opened_within_limits() -> None:
     assert any("expansion limit" in w for w in result.warnings)
 
 
+def test_nested_archives_are_counted() -> None:
+    from unmask.defend.triage_parse import MAX_NESTED_ARCHIVES
+
+    many = _zip({f"part{i}.zip": _zip({f"x{i}.txt": b"x"}) for i in range(MAX_NESTED_ARCHIVES + 5)}
+                | {"zz-last.zip": _zip({"run.js": b"x"})})
+    result = run(mail(attachments=(("docs.zip", "application/zip", many),)))
+    assert "archive-executable" not in names(result)  # the 56th inner archive is not opened
+    assert sum("inner archives" in w for w in result.warnings) <= 20
+
+
 def test_delivery_status_part_named_txt_is_no_type_mismatch() -> None:
     assert "attachment-type-mismatch" not in attached("details.txt", "message/delivery-status", b"Reporting-MTA: x")
     assert "attachment-type-mismatch" in attached("details.txt", "application/x-msdownload", b"text")

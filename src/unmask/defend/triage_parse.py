@@ -42,6 +42,9 @@ MAX_ARCHIVE_DEPTH = 3
 #: Bytes of inner archives read from one attachment in all, and from one member.
 MAX_NESTED_BYTES = 20_000_000
 MAX_MEMBER_BYTES = 10_000_000
+#: Inner archives opened per attachment, at every level together.
+MAX_NESTED_ARCHIVES = 50
+_MAX_SKIPPED = 20
 #: An inner archive expanding more than this many times is a zip bomb: not opened.
 MAX_RATIO = 100
 _NESTED_EXTENSIONS = (".zip",)
@@ -246,14 +249,15 @@ def _zip_listing(payload: bytes, _depth: int = 0, _budget: list[int] | None = No
     what was not opened; ``((), False, ())`` when the bytes are not a readable ZIP.
 
     A ZIP member that is itself a ZIP is opened too (its members listed as
-    ``outer.zip/inner.js``), down to :data:`MAX_ARCHIVE_DEPTH` levels, reading at most
-    :data:`MAX_NESTED_BYTES` of members in all and none over :data:`MAX_MEMBER_BYTES`
+    ``outer.zip/inner.js``), down to :data:`MAX_ARCHIVE_DEPTH` levels, opening at most
+    :data:`MAX_NESTED_ARCHIVES` and reading at most :data:`MAX_NESTED_BYTES` of them in
+    all, none over :data:`MAX_MEMBER_BYTES`
     or expanding more than :data:`MAX_RATIO` times (a zip bomb): what is skipped is
     named in the third element.
     """
     if not payload.startswith(b"PK\x03\x04"):
         return (), False, ()
-    budget = _budget if _budget is not None else [MAX_NESTED_BYTES]
+    budget = _budget if _budget is not None else [MAX_NESTED_BYTES, MAX_NESTED_ARCHIVES]
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:
             infos = archive.infolist()[:_MAX_ZIP_MEMBERS]
@@ -269,12 +273,16 @@ def _zip_listing(payload: bytes, _depth: int = 0, _budget: list[int] | None = No
                 if _depth + 1 >= MAX_ARCHIVE_DEPTH:
                     skipped.append(f"{inner}: nested deeper than {MAX_ARCHIVE_DEPTH} archives")
                     continue
+                if budget[1] <= 0:
+                    skipped.append(f"{inner}: more than {MAX_NESTED_ARCHIVES} inner archives")
+                    continue
                 if info.file_size > MAX_MEMBER_BYTES or info.file_size > budget[0] or (
                         info.compress_size and info.file_size > MAX_RATIO * info.compress_size):
                     skipped.append(f"{inner}: {info.file_size} bytes from {info.compress_size} "
                                    "(over the size or expansion limit)")
                     continue
                 budget[0] -= info.file_size
+                budget[1] -= 1
                 try:
                     data = archive.read(info)
                 except _ZIP_ERRORS:
@@ -287,7 +295,7 @@ def _zip_listing(payload: bytes, _depth: int = 0, _budget: list[int] | None = No
         # The central directory is unreadable; the first local header still says
         # whether the first member is encrypted (general purpose flag bit 0).
         return (), len(payload) >= 8 and bool(payload[6] & 0x01), ()
-    return tuple(names[:_MAX_ZIP_MEMBERS]), encrypted, tuple(skipped)
+    return tuple(names[:_MAX_ZIP_MEMBERS]), encrypted, tuple(skipped[:_MAX_SKIPPED])
 
 
 class _Observer:

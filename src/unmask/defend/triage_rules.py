@@ -1458,9 +1458,10 @@ def parse_hop(value: str) -> Hop | None:
     helo, rdns = first, ""
     qmail = re.search(r"\(HELO\s*([^)\s]*)\)", comments, re.IGNORECASE)
     exim = re.search(r"\bhelo=([^)\s]*)", comments, re.IGNORECASE)
-    if qmail or exim:
+    named = qmail or exim
+    if named is not None:
         # The first word is the reverse name ("unknown" when there is none) or [ip].
-        helo = (qmail or exim).group(1) if (qmail or exim) else first  # type: ignore[union-attr]
+        helo = named.group(1)
         rdns = "" if first.startswith("[") else first
     else:
         inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
