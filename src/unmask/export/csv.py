@@ -1,7 +1,8 @@
 """CSV of every finding: one row per finding with its evidence span.
 
 Columns: ``document, kind, type, value, surface, indicator, benign_reasons, confidence,
-start, end, page, evidence``. ``kind`` is observable, actor, technique, target,
+start, end, page, evidence, role`` (``role`` last, so readers of the older columns keep
+working: an observable's ``indicator`` / ``reference`` / ``benign``, empty for other kinds). ``kind`` is observable, actor, technique, target,
 malware or event; spreadsheets and SIEM look-up tables read it as is.
 
 Report text is hostile: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -62,7 +63,7 @@ def writer(out: Any, **options: Any) -> _SafeWriter:
 
 COLUMNS = (
     "document", "kind", "type", "value", "surface", "indicator", "benign_reasons",
-    "confidence", "start", "end", "page", "evidence",
+    "confidence", "start", "end", "page", "evidence", "role",
 )
 _MAX_EVIDENCE = 300
 
@@ -72,18 +73,18 @@ def _rows(analysis: Analysis, observables_only: bool) -> list[list[str]]:
     rows: list[list[str]] = []
 
     def row(kind: str, type_: str, value: str, surface: str, span: Span, *,
-            indicator: str = "", benign: str = "", confidence: float | None = None) -> None:
+            indicator: str = "", benign: str = "", confidence: float | None = None, role: str = "") -> None:
         evidence = " ".join(span.of(doc.text).split())[:_MAX_EVIDENCE]
         page = doc.page_at(span.start)
         rows.append([
             doc.source, kind, type_, value, surface, indicator, benign,
             "" if confidence is None else f"{confidence:.2f}",
-            str(span.start), str(span.end), "" if page is None else str(page), evidence,
+            str(span.start), str(span.end), "" if page is None else str(page), evidence, role,
         ])
 
     for obs in analysis.observables:
         row("observable", obs.type, obs.value, obs.surface, obs.span,
-            indicator="true" if obs.is_indicator else "false", benign=";".join(obs.benign_reasons))
+            indicator="true" if obs.is_indicator else "false", benign=";".join(obs.benign_reasons), role=obs.role)
     if not observables_only:
         for actor in analysis.actors:
             row("actor", actor.actor_id, actor.name, actor.surface, actor.span, confidence=actor.confidence)

@@ -132,17 +132,27 @@ class TargetEntry:
 
 @dataclass(slots=True)
 class IndicatorEntry:
-    """An observable (de-duplicated by type and value); ``benign_reasons`` as found."""
+    """An observable (de-duplicated by type and value); ``benign_reasons`` and the
+    mentions' ``roles`` as found (an indicator only if every mention is one)."""
 
     type: str
     value: str
     benign_reasons: set[str] = field(default_factory=set)
     evidence: list[Evidence] = field(default_factory=list)
     reports: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    #: Report sha256 -> the role the value has there (references are per report).
+    report_roles: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_indicator(self) -> bool:
-        return not self.benign_reasons
+        return not self.benign_reasons and self.roles <= {"indicator"}
+
+    @property
+    def role(self) -> str:
+        if self.is_indicator:
+            return "indicator"
+        return "reference" if "reference" in self.roles else "benign"
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,6 +296,9 @@ def _add_observable(d: Digest, doc: Document, obs: Observable, sha: str) -> None
     if entry is None:
         entry = d.observables[key] = IndicatorEntry(type=obs.type, value=obs.value)
     entry.benign_reasons.update(obs.benign_reasons)
+    entry.roles.add(obs.role)
+    if entry.report_roles.get(sha) != "indicator":
+        entry.report_roles[sha] = obs.role
     entry.reports.add(sha)
     _add_evidence(entry.evidence, _evidence(doc, obs.span))
 

@@ -114,8 +114,10 @@ def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
     misp_type, category = misp_attribute_type(entry.type)
     to_ids = entry.is_indicator and entry.type not in _NOT_IDS and misp_type != "text"
     prefix = ""
-    if entry.benign_reasons:
-        prefix = "benign (warninglist: " + ", ".join(sorted(entry.benign_reasons)) + ")"
+    if not entry.is_indicator:
+        # A reference or a benign value is kept for context, never for detection.
+        reasons = ", ".join(sorted(entry.benign_reasons or entry.roles))
+        prefix = f"reference ({reasons})" if entry.role == "reference" else f"benign (warninglist: {reasons})"
     elif misp_type == "text":
         prefix = f"{entry.type} (no MISP attribute type)"
     attribute = event.add_attribute(
@@ -127,8 +129,8 @@ def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
         uuid=_uuid("attribute", entry.type, entry.value),
         timestamp=time,
     )
-    if entry.benign_reasons and isinstance(attribute, MISPAttribute):
-        attribute.add_tag("unmask:benign")
+    if not entry.is_indicator and isinstance(attribute, MISPAttribute):
+        attribute.add_tag(f"unmask:{entry.role}")
 
 
 def _report_object(event: MISPEvent, d: Digest, sha: str) -> None:

@@ -612,6 +612,7 @@ def _add_reports(b: _Built, d: Digest) -> None:
                 "hashes": {"SHA-256": report.sha256},
             }
         ]
+        ext.extend(_cited(d, report.sha256))
         props: dict[str, Any] = {
             "type": "report",
             "id": deterministic_id("report", report.sha256),
@@ -624,6 +625,17 @@ def _add_reports(b: _Built, d: Digest) -> None:
         if report.authors:
             props["description"] = "By " + ", ".join(report.authors)
         b.add(props, [report.sha256])
+
+
+def _cited(d: Digest, sha: str) -> list[dict[str, Any]]:
+    """The links a report cites (observables with the role ``reference`` there), as its
+    external references: a source a reader follows, never an indicator to block."""
+    out = []
+    for entry in sorted(d.observables.values(), key=lambda e: e.value):
+        if entry.type == "url" and entry.report_roles.get(sha) == "reference" and not entry.is_indicator:
+            host = entry.value.split("://", 1)[-1].split("/", 1)[0]
+            out.append({"source_name": host or "reference", "url": entry.value, "description": "cited by the report"})
+    return out
 
 
 def _producer(marking: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ import numpy as np
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
 from unmask.extract.observables.glued import glued_paths
+from unmask.extract.observables.names import widen_file_names
 from unmask.extract.observables.patterns import (
     ATOMS,
     INNER,
@@ -119,6 +120,9 @@ def _unbalanced_close(value: str) -> int:
     return -1
 
 
+#: A file name inside a Windows path match that prose goes on after ("a.exe and ...",
+#: "a.exe; then"): the path ends there.
+_NAME_THEN_WORDS = compile_cached(r"\.[A-Za-z][A-Za-z0-9]{1,3}(?=[;,]?\s+[^\s\\]+(?:\s|$))")
 #: What a path's continuation after a layout break holds: a separator or an extension.
 _PATH_GOES_ON = compile_cached(r"[/_-]|\.[A-Za-z0-9]{2,4}$")
 
@@ -335,7 +339,8 @@ class _Collector:
                 kind = m.lastgroup
                 handler = handlers.get(kind)  # type: ignore[arg-type]
                 if handler is None:
-                    other(m, kind)
+                    if (resume := other(m, kind)) is not None:
+                        break  # a path cut short: scan what it swallowed
                 elif (resume := handler(m)) is not None:
                     # The match was cut short ('"http://a.com/x","ip":"1.2.3.4"'): scan
                     # what it swallowed (a loop, not recursion: chains can be long).
@@ -550,7 +555,7 @@ class _Collector:
         h_start = start + 2 if prefixed else start
         self.emit(kind, value, h_start, end, self._value_reasons(value))
 
-    def other(self, m: re.Match[str], kind: str | None) -> None:
+    def other(self, m: re.Match[str], kind: str | None) -> int | None:
         if kind in ("macsep",):
             kind = "mac"
         if kind in ("cvey", "cven"):
@@ -558,7 +563,7 @@ class _Collector:
         if kind in ("asnum", "asnum2"):
             kind = "asn"
         if kind is None:
-            return
+            return None
         start, end = m.span(kind)
         raw = m.group(kind)
         if kind == "mac":
@@ -568,17 +573,24 @@ class _Collector:
             quote = self.r[start - 1]
             if quote in _QUOTES and quote in raw:
                 raw = raw[: raw.index(quote)]  # "'C:/x/a.exe');start" ends at its quote
+            resume = None
+            if kind == "wpath" and " " in raw:
+                named = _NAME_THEN_WORDS.search(raw)
+                if named is not None:
+                    raw = raw[: named.end()]  # "C:\\Windows\\a.exe and %temp%\\b.dll": a path ends at its file name
+                    resume = start + named.end()
             value = _trim(raw)
             end = start + len(value)
             if kind == "reg":
                 value = value.rstrip("\\")
                 if "\\" not in value:
-                    return
+                    return None
             self.emit("registry_key" if kind == "reg" else "file_path", value, start, end)
             if kind != "reg":
                 cut = max(value.rfind("/"), value.rfind("\\"))
                 if cut >= 0:
                     self.run(INNER, start + cut, end)
+            return resume
         elif kind == "ua":
             value = raw.rstrip(".,;:")  # "… Safari/537.36." ends a sentence
             self.emit("user_agent", value, start, start + len(value))
@@ -601,6 +613,7 @@ class _Collector:
             address = ipv6_value(raw)
             if address is not None:
                 self.emit("ipv6", address, start, end, self.judge.ip(address, 6, ""))
+        return None
 
 
 #: A URL written encoded, as droppers and phishing kits carry them: hex of "http(s)://",
@@ -740,6 +753,7 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
             glued = glued_paths(text)
             if glued:
                 found = _with_glued(found, glued, text)
+            found = widen_file_names(found, text)
             found = assign_roles(found, text, context, judge)
         return found
     finally:

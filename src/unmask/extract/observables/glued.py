@@ -16,20 +16,23 @@ from unmask.reference.regexes import compile_cached
 
 __all__ = ["glued_paths"]
 
-#: Folder names every Windows system has (the words a glued path is made of).
+#: Folder names every Windows system has (the words a glued path is made of), longest
+#: first. These are rarely the start of a file name, so the next letter may be lower case.
 _FOLDERS = (
     r"Documents\s+and\s+Settings", r"Program\s+Files\s+\(x86\)", r"Program\s+Files", r"Common\s+Files",
     r"Application\s+Data", r"All\s+Users", r"Start\s+Menu", r"Ole\s+DB", "ProgramData", "System32", "SysWOW64",
-    "Windows", "System", "Users", "AppData", "Roaming", "Local", "Temp", "Microsoft", "Programs", "Startup",
-    "Public", "Default", "Drivers", "Tasks", "Fonts", "Help", "inf", "Prefetch",
+    "Windows", "AppData", "Roaming", "Microsoft", "Startup",
 )  # fmt: skip
+#: Folder names that also start ordinary file names ("Systeminfo.exe", "Templates.dot"):
+#: peeled only before a capital ("SystemOle DB", "TempUpdate.exe").
+_CAPPED = ("System", "Users", "Local", "Temp", "Public", "Programs")
 _GLUED = compile_cached(
     r"(?P<root>(?<![\w\\/%])[A-Za-z]:|%(?i:windir|systemroot|temp|tmp|appdata|localappdata|programdata|"
     r"userprofile|programfiles|public|allusersprofile)%)"
-    r"(?P<folders>(?:(?i:" + "|".join(_FOLDERS) + r")\s?)*)"
+    r"(?P<folders>(?:(?:(?i:" + "|".join(_FOLDERS) + r")|(?i:" + "|".join(_CAPPED) + r")(?=[A-Z~]))\s?)*)"
     r"(?P<name>~?[\w$-]+(?: [A-Z][\w-]*)?\.[A-Za-z0-9]{2,4})(?![\w\\/]|\.\w)"
 )
-_FOLDER = compile_cached(r"(?i:" + "|".join(_FOLDERS) + r")")
+_FOLDER = compile_cached(r"(?i:" + "|".join(_FOLDERS) + r")|(?i:" + "|".join(_CAPPED) + r")(?=[A-Z~])")
 _SPACES = compile_cached(r"\s+")
 #: Where a glued path can start: after a drive's colon or a variable's closing "%".
 _NEEDLES = (":", "%")

@@ -82,6 +82,8 @@ _OS_DIRS = frozenset(
      "%windir%", "%systemroot%", "%appdata%", "%localappdata%", "%temp%", "%tmp%", "%programdata%",
      "%userprofile%", "%public%", "%programfiles%", "%windir%\\system32", "%systemroot%\\system32",
      "c:\\windows\\system32\\drivers", "c:\\windows\\system32\\tasks", "c:\\windows\\tasks",
+     "c:\\inetpub", "c:\\inetpub\\wwwroot", "c:\\inetpub\\wwwroot\\aspnet_client",
+     "c:\\inetpub\\wwwroot\\aspnet_client\\system_web", "c:\\inetpub\\logs",
      "/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local/bin", "/etc", "/tmp",  # noqa: S108
      "/var/tmp", "/dev/null", "/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/crontab", "/bin/sh",  # noqa: S108
      "/bin/bash", "/usr/bin/python", "/usr/bin/perl", "/proc", "/dev/shm"}  # noqa: S108
@@ -178,11 +180,16 @@ _DETECTION_PREFIX = compile_cached(
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
 _HOST_END = compile_cached(r"[/?#]")
+_EMBEDDED_HOST = compile_cached(
+    r"(?i)[/=](?:https?(?:://|%3A%2F%2F))?((?:[a-z0-9-]{1,63}\.){1,5}[a-z]{2,24})(?=[/?&#]|%2F|$)"
+)
 
 
 def _is_os_path(value: str) -> str | None:
     """The reason when ``value`` (a path or file name) is a part of every system."""
     lower = value.lower().rstrip("\\/")
+    if lower[1:3] == ":\\":
+        lower = "c" + lower[1:]  # the same folders on any drive
     if lower in _OS_DIRS:
         return "os-part"
     cut = max(lower.rfind("\\"), lower.rfind("/"))
@@ -340,7 +347,7 @@ def _decide(
         return _decide_file(obs, kind, start, end, evidence, cues)
     passage = _passage_kind(context, start)
     if kind == "url":
-        return _decide_url(obs, start, end, evidence, cues, passage)
+        return _decide_url(obs, start, end, evidence, cues, passage, judge)
     if kind == "email":
         return _decide_email(value, start, end, evidence, cues, passage)
     if kind in ("domain", "ipv4", "ipv6", "ipv4_cidr", "asn"):
@@ -425,8 +432,23 @@ def _decide_file(
     return ("benign", evidence) if evidence else ("indicator", ())
 
 
+def _redirects_off_list(judge: Any, url: str) -> bool:
+    """Whether ``url`` (on a listed host) carries an unlisted host in its path or query:
+    a tracker or redirector sending the reader on ("…/track/click/123/www.bad-site.eu?p=")."""
+    path = url.split("://", 1)[-1]
+    cut = path.find("/")
+    if cut < 0:
+        return False
+    for m in _EMBEDDED_HOST.finditer(path, cut):
+        host = m.group(1).lower()
+        if judge.suffixes.registrable_domain(host) and not judge.host(host):
+            return True
+    return False
+
+
 def _decide_url(
-    obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None
+    obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None,
+    judge: Any,
 ) -> tuple[str, tuple[str, ...]]:
     surface = obs.surface
     defanged = surface.lower() != obs.value.lower() and not surface.lower().startswith(("www.", "http"))
@@ -459,6 +481,8 @@ def _decide_url(
     if slash >= 0 and path[slash:].strip("/") and "warninglist:lots-project" in evidence:
         # A path of its own on a site attackers abuse (GitHub, Discord's CDN, a storage bucket).
         return "indicator", ("provider-hosted", *evidence)
+    if _provider_only(evidence) and _redirects_off_list(judge, obs.value):
+        return "indicator", ("provider-hosted", "redirect", *evidence)
     return "benign", evidence
 
 

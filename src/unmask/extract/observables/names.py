@@ -1,0 +1,84 @@
+"""File names with blanks or non-Latin letters, which the main pass cuts to their end.
+
+The main pattern takes ASCII word characters only, so "Quarterly Budget Review.xlsx"
+gives ``Review.xlsx`` and "보고서_final.hwp" gives ``_final.hwp``. A name is widened
+to the left when the text shows where it starts:
+
+- letters of another script (or ``_``/``-``) glued to it are part of it;
+- between quotes on one line ("“Quarterly Budget Review.xlsx”"), it starts at the
+  opening quote;
+- alone on its line (a list item "Hotdoge Whitepaper Finals.xls"), it starts at the
+  line's first word, when every word before it is capitalised or of another script
+  (so "dropped file evil.exe" stays ``evil.exe``).
+"""
+
+from __future__ import annotations
+
+from unmask.model import Observable, Span
+from unmask.reference.regexes import compile_cached
+
+__all__ = ["widen_file_names"]
+
+_SET_VALUE = vars(Observable)["value"].__set__
+_SET_SURFACE = vars(Observable)["surface"].__set__
+_SET_SPAN = vars(Observable)["span"].__set__
+_OPENING = "\"“«‘'"
+_CLOSING = {"\"": "\"", "“": "”", "«": "»", "‘": "’", "'": "'"}
+#: What may stand between an opening quote and the main pass's name: words and blanks.
+_QUOTED_PREFIX = compile_cached(r"[^\W_][\w&'’().,-]*(?: [\w&'’().,-]+){0,8} ?")
+_BULLETS = " \t-*•·>|"
+_WORD = compile_cached(r"[\w&'’().-]+")
+
+
+def _title_or_foreign(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit() or any(ord(c) > 0x24F and c.isalpha() for c in word)
+
+
+def _new_start(text: str, start: int, end: int) -> int:
+    """Where the file name ``text[start:end]`` really starts (``start`` when unknown)."""
+    i = start
+    while i > 0 and (text[i - 1] in "_-" or (ord(text[i - 1]) > 0x7F and text[i - 1].isalnum())):
+        i -= 1
+    if i < start and (i == 0 or not text[i - 1].isalnum()):
+        return i
+    if text[start - 1 : start] != " ":
+        return start
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start]
+    quote = max(prefix.rfind(q) for q in _OPENING)
+    if quote >= 0 and text[end : end + 1] == _CLOSING[prefix[quote]]:
+        inner = prefix[quote + 1 :]
+        if _QUOTED_PREFIX.fullmatch(inner):
+            return line_start + quote + 1
+        return start
+    line_end = text.find("\n", end)
+    if text[end : line_end if line_end >= 0 else len(text)].strip():
+        return start
+    stripped = prefix.lstrip(_BULLETS)
+    words = stripped.split()
+    if not words or len(words) > 6 or " ".join(words) + " " != stripped:
+        return start
+    if all(_WORD.fullmatch(w) and _title_or_foreign(w) for w in words):
+        return start - len(stripped)
+    return start
+
+
+def widen_file_names(found: list[Observable], text: str) -> list[Observable]:
+    """``found`` with each cut file name widened to where it starts (in place)."""
+    changed = False
+    for obs in found:
+        if obs.type != "file_name":
+            continue
+        start, end = obs.span.start, obs.span.end
+        if start == 0 or text[start - 1] in "\\/.":
+            continue
+        new = _new_start(text, start, end)
+        if new < start:
+            surface = text[new:end]
+            _SET_VALUE(obs, surface)
+            _SET_SURFACE(obs, surface)
+            _SET_SPAN(obs, Span(new, end))
+            changed = True
+    if changed:
+        found.sort(key=lambda o: (o.span.start, o.span.end, o.type))
+    return found
