@@ -5,7 +5,7 @@ Scored once before any tuning (reader dates: events F1 0.40, headline actions 6/
 publication dates 7/21; with the annotated dates: events F1 0.65, headline 19/29;
 targets P 0.85 R 0.49), then used to tune. The floors sit a little under the figures
 measured after that (events F1 0.99, headline 29/29, 0 furniture dates, 21/21
-publication dates, targets P 0.96 R 0.83); ``python -m tests.targets.golden --blind4 -v -e``
+publication dates, targets P 0.96 R 0.86); ``python -m tests.targets.golden --blind4 -v -e``
 prints them and every miss.
 """
 
@@ -61,4 +61,4 @@ def test_publication_dates_from_the_text(scored: dict[str, list[int]]) -> None:
 
 def test_targets(scored: dict[str, list[int]]) -> None:
     precision, recall = _pr(scored["targets"])
-    assert precision >= 0.92 and recall >= 0.8, scored["targets"]
+    assert precision >= 0.92 and recall >= 0.82, scored["targets"]

@@ -108,3 +108,9 @@ def test_leak_recipients_sanctioned_people_and_rented_servers_are_not_targets() 
 
 def test_a_shift_of_focus_names_the_new_targets() -> None:
     assert ("sector", "Logistic") in targeted("This year the unit shifted its focus to logistics companies.")
+
+
+def test_where_the_targeted_people_live_is_targeted_too() -> None:
+    found = targeted("The crew sent lures to journalists living in Canada and Australia.")
+    assert {("country", "CA"), ("country", "AU")} <= found
+    assert ("country", "DE") not in targeted("The group's operators, living in Germany, rented servers.")

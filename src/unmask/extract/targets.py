@@ -714,6 +714,14 @@ def _role(
             return "mention"  # "spoofing real journalists and broadcast writers"
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
+    if (
+        previous is not None
+        and previous[1] in ("target", "victim")
+        and previous[0].kind == "sector"
+        and re.fullmatch(r"\s*,?\s*(?:who\s+(?:are\s+|were\s+)?)?(?:living|residing|resident|based|working)\s+(?:in|across)\s+(?:the\s+)?",
+                         sentence[previous[2] : local_start], re.IGNORECASE)
+    ):
+        return previous[1]  # "dissidents living in the United States": where the targeted people are
     if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
         return "location"
     if hit.kind in ("country", "region") and (
