@@ -37,7 +37,14 @@ __all__ = ["register", "render_actor_profile", "render_ioc", "render_search"]
 if TYPE_CHECKING:  # the store and rich's tables are imported when a command needs them
     from rich.table import Table
 
-    from unmask.store import ActorProfile, IocResult, KnowledgeBase, ReportRef, SearchHit
+    from unmask.store import (
+        ActorProfile,
+        IngestEvent,
+        IocResult,
+        KnowledgeBase,
+        ReportRef,
+        SearchHit,
+    )
 
 _FORMATS = ("text", "json")
 
@@ -163,6 +170,7 @@ def ingest_command(
                             follow=follow)
         url = kb.url
     events.extend(report.events)
+    events = [_printable_event(e) for e in events]
     failures = [e for e in events if e.status == "failed"]
     counts = {s: sum(1 for e in events if e.status == s)
               for s in ("added", "replaced", "unchanged", "failed")}
@@ -183,6 +191,20 @@ def ingest_command(
                     message = f"{failure.source}: {message}"
                 err.print(Text.assemble(("  ✗ ", "red"), message), highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED_INPUTS if failures else EXIT_OK)
+
+
+def _printable(text: str | None) -> str | None:
+    """``text`` with the undecodable bytes of a file name (surrogate escapes) as ``\\xNN``."""
+    if text is None:
+        return None
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _printable_event(event: IngestEvent) -> IngestEvent:
+    import dataclasses
+
+    return dataclasses.replace(event, source=_printable(event.source) or "",
+                               message=_printable(event.message))
 
 
 # -- search ----------------------------------------------------------------------------

@@ -19,16 +19,19 @@ Most sources hold one document; a feed (RSS, Atom, JSON Feed) holds one per entr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import errno
 import hashlib
 import importlib
 import os
+import stat
 import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from unmask.documents.fetch import is_url
 from unmask.documents.sniff import sniff_format
@@ -41,13 +44,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "MultipleDocumentsError",
+    "display_name",
     "follow_entries",
     "is_url",
+    "open_regular",
     "parse_all",
     "parse_bytes",
     "read",
     "read_all",
     "read_bytes",
+    "resolve_max_bytes",
 ]
 
 
@@ -78,6 +84,11 @@ def _reader(fmt: str) -> Reader:
     module, function = _READERS[fmt]
     reader: Reader = getattr(importlib.import_module(module), function)
     return reader
+
+
+def resolve_max_bytes(max_bytes: int | None = None) -> int:
+    """The size limit for one input: ``max_bytes``, else ``UNMASK_MAX_BYTES``, else 100 MB."""
+    return _max_bytes(max_bytes)
 
 
 def _max_bytes(max_bytes: int | None) -> int:
@@ -280,21 +291,83 @@ def read_bytes(
         data = sys.stdin.buffer.read(limit + 1)
     else:
         path = Path(source)
-        label = name or str(path)
-        try:
-            if path.is_dir():
-                raise DocumentError(label, "is a directory", hint="pass the files in it")
-            size = path.stat().st_size
-            if size > limit:
-                raise TooLargeError(label, f"{size:,} bytes is over the {limit:,}-byte limit",
-                                    hint="raise it with UNMASK_MAX_BYTES")
-            with path.open("rb") as fh:
+        label = name or display_name(path)
+        with open_regular(path, label=label, max_bytes=limit) as fh:
+            try:
                 data = fh.read(limit + 1)
-        except OSError as exc:
-            raise DocumentError(label, f"cannot be read: {exc.strerror or exc}") from exc
+            except OSError as exc:
+                raise DocumentError(label, f"cannot be read: {exc.strerror or exc}") from exc
     if len(data) > limit:
         raise TooLargeError(label, f"more than {limit:,} bytes", hint="raise the limit with UNMASK_MAX_BYTES")
     return label, data
+
+
+_UNPRINTABLE = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))},
+    # Bidirectional controls would let a name display as another one.
+    **{c: f"\\u{c:04x}" for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                   *range(0x2066, 0x206A))},
+}
+
+
+def display_name(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can be printed and stored: bytes that are not UTF-8 (a file
+    name the file system gave as bytes, decoded with surrogate escapes) become ``\\xNN``,
+    control and bidirectional characters ``\\xNN`` / ``\\uNNNN``. The file itself is
+    still opened with the original ``path``."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return text.translate(_UNPRINTABLE)
+
+
+@contextlib.contextmanager
+def open_regular(path: str | os.PathLike[str], *, label: str | None = None,
+                 max_bytes: int | None = None) -> Iterator[BinaryIO]:
+    """``path`` opened for reading, if it is a regular file within ``max_bytes``.
+
+    Checked on the opened descriptor (no race with a swapped link): a directory, a
+    named pipe, a socket or a device (a link to ``/dev/zero``) is a
+    :class:`~unmask.errors.DocumentError`, not a read that never ends; opening does not
+    wait for a pipe's writer. Over ``max_bytes`` is a :class:`~unmask.errors.TooLargeError`.
+    """
+    label = label or display_name(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.EISDIR:
+            raise DocumentError(label, "is a directory", hint="pass the files in it") from exc
+        if exc.errno == errno.ENXIO:  # a socket
+            raise DocumentError(label, "is a socket, not a file") from exc
+        raise DocumentError(label, f"cannot be read: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise DocumentError(label, "is a directory", hint="pass the files in it")
+        kind = _special_kind(info.st_mode)
+        if kind is not None:
+            raise DocumentError(label, f"is {kind}, not a regular file",
+                                hint="unmask reads regular files only")
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise TooLargeError(label, f"{info.st_size:,} bytes is over the {max_bytes:,}-byte limit",
+                                hint="raise it with UNMASK_MAX_BYTES")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        yield handle
+
+
+def _special_kind(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in ((stat.S_ISFIFO, "a named pipe"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def parse_bytes(data: bytes, *, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:

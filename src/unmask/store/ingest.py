@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -94,23 +95,32 @@ def _analyse(source: str | Document, label: str) -> _Outcome:
         return ("error", type(exc).__name__, f"{label}: analysis failed: {exc!r}")
 
 
-def _hash_file(path: str) -> str | None:
+def _hash_file(path: str, max_bytes: int) -> str | None:
+    """The SHA-256 of the regular file at ``path``; None when it is not one, is over
+    ``max_bytes`` or cannot be read (the worker then reports why)."""
+    from unmask.documents.read import open_regular
+
     try:
         digest = hashlib.sha256()
-        with open(path, "rb") as fh:
+        with open_regular(path, max_bytes=max_bytes) as fh:
+            read = 0
             for block in iter(lambda: fh.read(1 << 20), b""):
+                read += len(block)
+                if read > max_bytes:  # grew while we read it
+                    return None
                 digest.update(block)
         return digest.hexdigest()
-    except OSError:
+    except (OSError, UnmaskError):
         return None
 
 
 def _is_feed_file(path: str) -> bool:
     """True when the file at ``path`` sniffs as a feed (read here, one report per entry)."""
+    from unmask.documents.read import open_regular
     from unmask.documents.sniff import sniff_format
 
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(8192)
         return sniff_format(head, name=path) == "feed"
     except (OSError, UnmaskError):
@@ -169,7 +179,13 @@ def ingest(
     what is ingested (None: ``clear`` for new documents, stored ones keep theirs).
     ``follow`` fetches the page of each feed entry that carries only a summary.
     """
+    from unmask.documents.read import display_name, resolve_max_bytes
+
     marking = None if tlp is None else check_tlp(tlp)
+    if kb.read_only:
+        raise StoreError(f"knowledge base {kb.url} is open read-only: nothing can be ingested "
+                         "into it (open it with write access)")
+    limit = resolve_max_bytes()
     report = IngestReport()
     references = _current_references()
 
@@ -193,33 +209,41 @@ def ingest(
             else:
                 yield from read_all(source, on_error=entry_failed, follow=follow)
         except UnmaskError as exc:
-            label = "<stdin>" if source == "-" else source
+            label = "<stdin>" if source == "-" else display_name(source)
             emit(IngestEvent(label, "failed", error_type=type(exc).__name__, message=str(exc)))
 
     def work() -> Iterator[tuple[str, str | Document]]:
+        for source in sources:
+            try:
+                yield from source_work(source)
+            except UnmaskError as exc:  # this source fails; the batch goes on
+                emit(IngestEvent(display_name(source), "failed", error_type=type(exc).__name__,
+                                 message=str(exc)))
+
+    def source_work(source: str) -> Iterator[tuple[str, str | Document]]:
         from unmask.documents import is_url
 
-        for source in sources:
-            if source != "-" and not is_url(source):
-                if not replace:
-                    digest = _hash_file(source)
-                    if digest is not None and kb.is_current(digest, references):
-                        if marking is not None:
-                            kb.set_tlp(digest, marking)
-                        emit(IngestEvent(source, "unchanged", digest))
-                        continue
-                if not _is_feed_file(source):
-                    yield source, source
-                    continue
-            for document in documents(source):
-                if not replace and kb.is_current(document.sha256, references):
+        if source != "-" and not is_url(source):
+            label = display_name(source)
+            if not replace:
+                digest = _hash_file(source, limit)
+                if digest is not None and kb.is_current(digest, references):
                     if marking is not None:
-                        kb.set_tlp(document.sha256, marking)
-                    if _is_entry(document):
-                        _supersede(kb, document.source, document.sha256)
-                    emit(IngestEvent(document.source, "unchanged", document.sha256))
-                    continue
-                yield document.source, document
+                        kb.set_tlp(digest, marking)
+                    emit(IngestEvent(label, "unchanged", digest))
+                    return
+            if not _is_feed_file(source):
+                yield label, source
+                return
+        for document in documents(source):
+            if not replace and kb.is_current(document.sha256, references):
+                if marking is not None:
+                    kb.set_tlp(document.sha256, marking)
+                if _is_entry(document):
+                    _supersede(kb, document.source, document.sha256)
+                emit(IngestEvent(document.source, "unchanged", document.sha256))
+                continue
+            yield document.source, document
 
     def write(label: str, outcome: _Outcome) -> None:
         kind, value, message = outcome
@@ -245,7 +269,8 @@ def ingest(
 
     context = multiprocessing.get_context("spawn")
     window = jobs * 4
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         pending: dict[Future[_Outcome], str] = {}
         try:
             for label, item in work():
@@ -264,6 +289,39 @@ def ingest(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     return report
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """Worker start-up: end this process when ``parent`` dies, however it dies.
+
+    On Linux the kernel sends SIGKILL when the parent goes (``prctl(PR_SET_PDEATHSIG)``);
+    elsewhere a daemon thread polls for the parent. A ``kill -9`` of ``unmask ingest
+    --jobs N`` so leaves no worker behind.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the call
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="unmask-parent-watch", daemon=True).start()
 
 
 def _result(future: Future[_Outcome], label: str) -> _Outcome:
