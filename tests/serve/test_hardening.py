@@ -335,3 +335,46 @@ def test_sigterm_stops_the_server_while_a_request_runs(base: Any) -> None:
             server.kill()
         _, errors = server.communicate()
     assert b"Traceback" not in errors
+
+
+# -- 12. TAXII versions do not depend on the hash seed ---------------------------------------------
+
+_PROBE = """
+import json, sys
+from fastapi.testclient import TestClient
+from unmask.serve import create_app
+from unmask.store import open_kb
+with open_kb(sys.argv[1]) as kb, TestClient(create_app(kb), base_url="http://localhost") as c:
+    h = {"Accept": "application/taxii+json;version=2.1"}
+    out = {}
+    for col in c.get("/taxii2/api/collections/", headers=h).json().get("collections", []):
+        objects = c.get(f"/taxii2/api/collections/{col['id']}/objects/", params={"limit": 1000},
+                        headers=h).json().get("objects", [])
+        out[col["id"]] = sorted((o["id"], o.get("modified", ""), o.get("aliases")) for o in objects)
+    print(json.dumps(out, sort_keys=True))
+"""
+
+
+def test_taxii_modified_is_the_same_after_restarts_with_other_hash_seeds(tmp_path: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from unmask.documents import parse_bytes
+    from unmask.pipeline import analyze
+    from unmask.store import open_kb
+
+    # Names that differ only in case from reference names ("IRON HEMLOCK", "Solar Phoenix"):
+    # sorted by case-folded name alone, their order was the set's, i.e. the hash seed's.
+    text = ("Iron Hemlock returns\n\nAPT29, also known as Iron Hemlock, Solar phoenix and The dukes, "
+            "phished embassies via evil-cdn[.]top and used PowerShell.\n")
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    with open_kb(url) as kb:
+        kb.add_analysis(analyze(parse_bytes(text.encode(), source="notes/hemlock.txt")), tlp="green")
+    answers = []
+    for seed in ("1", "2", "5"):
+        done = subprocess.run([sys.executable, "-c", _PROBE, url], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120, check=True)
+        answers.append(done.stdout)
+    assert answers[0].count("intrusion-set--") == 1
+    assert all(answer == answers[0] for answer in answers), "modified or aliases changed with the seed"

@@ -80,8 +80,8 @@ def brief_from_digest(d: Digest, *, title: str | None = None) -> str:
                 if actor.last_seen and actor.last_seen != actor.first_seen:
                     seen += f" \u2192 {actor.last_seen.isoformat()}"
             origin = ", ".join(sorted(actor.sponsors | {_country(c) for c in actor.countries}))
-            used = sorted(actor.names_used, key=str.casefold)
-            others = sorted(actor.aliases - actor.names_used, key=str.casefold)
+            used = sorted(actor.names_used, key=lambda n: (n.casefold(), n))
+            others = sorted(actor.aliases - actor.names_used, key=lambda n: (n.casefold(), n))
             lines.append(
                 f"| {_cell(actor.name)} | {actor.actor_id} | {_cell(', '.join(used))} "
                 f"| {_cell(', '.join(others))} | {_cell(origin)} "

@@ -321,7 +321,7 @@ def _actor_props(entry: ActorEntry) -> dict[str, Any]:
         "name": entry.name,
     }
     if entry.aliases:
-        props["aliases"] = sorted(entry.aliases, key=str.casefold)
+        props["aliases"] = sorted(entry.aliases, key=lambda n: (n.casefold(), n))  # no set-order ties
     if entry.first_seen:
         props["first_seen"] = _ts(entry.first_seen)
     if entry.last_seen:
