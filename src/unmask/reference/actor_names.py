@@ -56,7 +56,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -390,7 +390,8 @@ def build_actor_gazetteer(
         # follows no vendor's naming scheme (Microsoft lists the Foxmail client and the
         # DanaBot trojan as "other names"), is read like software: explicit context only.
         table_only = bool(claims) and all(cl.source.startswith(_TABLE_SOURCES) for cl in claims)
-        is_software = key in software or (table_only and (key in families or scheme_of(forms[0]) is None))
+        unschemed = scheme_of(forms[0]) is None and scheme_of(forms[0].title()) is None  # "DRAGNET PANDA"
+        is_software = key in software or (table_only and (key in families or unschemed))
         risk, upper_only = _risk(forms, is_software, english)
         caps_name = all(re.fullmatch(r"[A-Z]+(?: [A-Z]+)*", f) for f in forms)
         attested = any(cl.source == "mitre-attack" for cl in claims) or len({source_family(cl.source) for cl in claims}) >= 2

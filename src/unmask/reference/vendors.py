@@ -47,6 +47,9 @@ _MS_FAMILIES = {
     "Tempest": "financially motivated",
     "Tsunami": "private-sector offensive actor",
     "Flood": "influence operations",
+    "Gust": "United Arab Emirates",
+    "Squall": "Singapore",
+    "Lightning": "",
 }
 _CS_ANIMALS = {
     "Panda": "China",
