@@ -213,3 +213,21 @@ def test_linear_time(unit: str) -> None:
 
     # four times the text may take at most eight times as long (quadratic would be sixteen)
     assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+
+
+def test_labelled_reference_lines_and_notes() -> None:
+    text = ("The loader beaconed hourly.\n\nReference: Example Lab loader notes https://lab.example/notes\n"
+            "[2] Example Lab, loader notes, 2021\n[3] To be clear, the loader never spread by itself.\n")
+    s = text_structure(text)
+    assert _kind(s, text, "Reference: Example") == "reference"
+    assert _kind(s, text, "[2] Example Lab") == "reference"
+    assert _kind(s, text, "[3] To be clear") == "prose"  # a note of prose, no link or year
+
+
+def test_the_analysis_json_says_which_passage_each_finding_is_in() -> None:
+    data = unmask.analyze(REPORT).to_dict(include_text=False)
+    assert data["structure"]["kinds"]["table"] == 4
+    assert data["structure"]["tables"] == 1 and data["structure"]["citations"] == 1
+    assert data["structure"]["title"] == {"start": 0, "end": REPORT.index("\n")}
+    rows = [t["span"] for t in data["techniques"] if t["technique_id"] == "T1566.001" and t["method"] == "id"]
+    assert rows and all(span["passage"] == "table" for span in rows)

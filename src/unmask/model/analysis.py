@@ -58,12 +58,28 @@ class ExtractContext:
         )
 
 
-def _span_dict(span: Span, document: Document) -> dict[str, Any]:
+def _span_dict(span: Span, document: Document, structure: Structure | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"start": span.start, "end": span.end}
     page = document.page_at(span.start)
     if page is not None:
         out["page"] = page
+    if structure is not None:
+        out["passage"] = structure.kind_at(span.start)
     return out
+
+
+def _structure_summary(structure: Structure) -> dict[str, Any]:
+    kinds: dict[str, int] = {}
+    for passage in structure.passages:
+        kinds[passage.kind] = kinds.get(passage.kind, 0) + 1
+    title = structure.title
+    return {
+        "passages": len(structure.passages),
+        "kinds": dict(sorted(kinds.items())),
+        "tables": len({p.table for p in structure.passages if p.table is not None}),
+        "citations": sum(1 for p in structure.inline if p.kind == "reference"),
+        "title": title.span.to_dict() if title is not None else None,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +104,8 @@ class Analysis:
     children: tuple[Analysis, ...] = ()
     #: Versions of the reference data used (e.g. {"attack": "18.1"}).
     reference_versions: Mapping[str, str] = field(default_factory=dict)
+    #: The document's passages the extractors read (:mod:`unmask.model.structure`).
+    structure: Structure | None = field(default=None, compare=False, repr=False)
     #: Per-actor summary decided by the pipeline: id -> {"name", "aliases_used", ...}.
     actor_summary: Sequence[Mapping[str, Any]] = ()
 
@@ -104,7 +122,7 @@ class Analysis:
             out = []
             for finding in findings:
                 item = finding.to_dict()
-                item["span"] = _span_dict(finding.span, doc)
+                item["span"] = _span_dict(finding.span, doc, self.structure)
                 out.append(item)
             return out
 
@@ -135,4 +153,5 @@ class Analysis:
             "events": items(self.events),
             "skipped": items(self.skipped),
             "children": [c.to_dict(include_text=include_text) for c in self.children],
+            "structure": _structure_summary(self.structure) if self.structure is not None else None,
         }

@@ -271,6 +271,8 @@ _CITATION = re.compile(
     # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
     # and Richard Beeston, „MI5 Alert on ...").
     r"^\s*\d{1,3}\s*(?:[A-Z][\w.'\u2019-]*,?\s+(?:and\s+)?){0,12}\u201e|"
+    # A line that says what it is: "Reference: Vendor Report 2017 https://...", "Source: ...".
+    r"^\s*(?:References?|Sources?|Citations?)\s*:\s+\S|"
     # A bracketed note number opening a reference-list line that names a link or a year
     # ("[3] https://...", "[12] Vendor, Title, 2019"); a note of prose is not one.
     r"^\s*\[\d{1,3}\]\s+(?=[^\n]{0,300}?(?:https?://|www\.|\b(?:19|20)\d\d\b))"
@@ -441,6 +443,7 @@ def text_structure(text: str) -> Structure:
     special: str | None = None  # "advice" or "ioc-list": the section being read
     special_level = (0, 0)
     section: str | None = None
+    cited_window, cited = (-1, -1), False
     for start, end, form in pieces:
         body = text[start:end]
         under = section
@@ -494,7 +497,10 @@ def text_structure(text: str) -> Structure:
             kinds.add("furniture")
         # A reference is judged on the lines it stands on: a PDF splits one into pieces.
         window_end = max(end, min(line_end, line_start + _SHORT_LINE))
-        if in_references or _CITATION.search(text[line_start:window_end]):
+        window = (line_start, window_end)
+        if window != cited_window:  # the pieces of one line share its window: search it once
+            cited_window, cited = window, bool(_CITATION.search(text[line_start:window_end]))
+        if in_references or cited:
             kinds.add("reference")
         if code_lines[line_index]:
             kinds.add("code")

@@ -97,4 +97,5 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
         children=children,
         reference_versions=reference_versions(),
         actor_summary=summary,
+        structure=context.structure,
     )
