@@ -355,3 +355,14 @@ def test_citations_and_user_qualifiers_are_never_part_of_a_name() -> None:
     assert cluster.value == "Hollow Reed" and cluster.names == ("Hollow Reed", "APT91", "TG-9999")
     graph = _graph(Cluster(TA, "t7", cluster.value, cluster.names))
     assert graph.resolve("TG-9999").id == "G9101"  # type: ignore[union-attr]
+
+
+def test_table_only_names_in_a_vendor_scheme_stand_alone_in_any_case() -> None:
+    from unmask.reference.actor_names import build_actor_gazetteer
+    from unmask.reference.vendors import vendor_of
+
+    graph = _graph(Cluster(VENDOR, "v11", "Ochre Gust", ("Ochre Gust", "MAROON PANDA", "Mailpigeon")))
+    risks = {e.key: e.risk for e in build_actor_gazetteer(graph).entries}
+    assert vendor_of("Ochre Gust") == "Microsoft"
+    assert risks["ochregust"] == "coined" and risks["maroonpanda"] == "coined"
+    assert risks["mailpigeon"] == "software"
