@@ -339,9 +339,16 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
             continue
         rel_type = rel.get("relationship_type")
         if rel_type == "attributed-to" and target.get("type") == "threat-actor" and target.get("name"):
+            roles = {str(r) for r in target.get("roles") or () if isinstance(r, str)}
+            if roles & _OPERATOR_ROLES and not roles & {"sponsor", "director"}:
+                continue  # a persona who writes malware or runs servers ("Ugly Gorilla") sponsors nothing
             c.attribution("sponsor", str(target["name"]), source)
         elif rel_type == "originates-from" and isinstance(target.get("country"), str):
             c.attribution("country", target["country"], source)
+
+
+#: STIX threat-actor roles of a hands-on operator, not of whoever is behind the group.
+_OPERATOR_ROLES = frozenset(["malware-author", "infrastructure-operator", "infrastructure-architect"])
 
 
 def _misp_event(obj: Mapping[str, Any]) -> Mapping[str, Any]:
