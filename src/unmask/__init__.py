@@ -8,6 +8,7 @@ The public API::
     kb = unmask.open()                          # the knowledge base (UNMASK_DB / SQLite)
     analysis = unmask.analyze(doc)              # or unmask.analyze("some text")
     analysis.to_dict()                          # JSON shape: docs/json-format.md
+    structure = unmask.parse_structure(text)    # the passages every extractor reads
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from unmask.documents import read, read_all
+    from unmask.documents.structure import parse_structure
     from unmask.errors import (
         ConfigError,
         DocumentError,
@@ -36,7 +38,9 @@ if TYPE_CHECKING:
         Event,
         MalwareMention,
         Observable,
+        Passage,
         Span,
+        Structure,
         TargetMention,
         TechniqueMention,
     )
@@ -52,6 +56,7 @@ if TYPE_CHECKING:
 _EXPORTS: dict[str, str] = {
     "read": "unmask.documents",
     "read_all": "unmask.documents",
+    "parse_structure": "unmask.documents.structure",
     **dict.fromkeys(
         ["ConfigError", "DocumentError", "ExportError", "ExtractError", "ReferenceDataError",
          "StoreError", "UnmaskError"],
@@ -60,7 +65,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["extract_observables", "extract_techniques", "find_actors"], "unmask.extract"),
     **dict.fromkeys(
         ["ActorMention", "AliasStatement", "Analysis", "Attribution", "Document", "Event",
-         "MalwareMention", "Observable", "Span", "TargetMention", "TechniqueMention"],
+         "MalwareMention", "Observable", "Passage", "Span", "Structure", "TargetMention", "TechniqueMention"],
         "unmask.model",
     ),
     "analyze": "unmask.pipeline",
@@ -109,9 +114,11 @@ __all__ = [
     "KnowledgeBase",
     "MalwareMention",
     "Observable",
+    "Passage",
     "ReferenceDataError",
     "Span",
     "StoreError",
+    "Structure",
     "TargetMention",
     "TechniqueMention",
     "UnmaskError",
@@ -121,6 +128,7 @@ __all__ = [
     "extract_techniques",
     "find_actors",
     "open",
+    "parse_structure",
     "read",
     "read_all",
     "resolve_actor",

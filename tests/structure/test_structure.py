@@ -231,3 +231,9 @@ def test_the_analysis_json_says_which_passage_each_finding_is_in() -> None:
     assert data["structure"]["title"] == {"start": 0, "end": REPORT.index("\n")}
     rows = [t["span"] for t in data["techniques"] if t["technique_id"] == "T1566.001" and t["method"] == "id"]
     assert rows and all(span["passage"] == "table" for span in rows)
+
+
+def test_the_structure_is_public_api() -> None:
+    assert {"parse_structure", "Structure", "Passage"} <= set(unmask.__all__)
+    assert unmask.parse_structure is parse_structure
+    assert isinstance(unmask.parse_structure("Hello there, reader."), unmask.Structure)
