@@ -378,3 +378,20 @@ def test_taxii_modified_is_the_same_after_restarts_with_other_hash_seeds(tmp_pat
         answers.append(done.stdout)
     assert answers[0].count("intrusion-set--") == 1
     assert all(answer == answers[0] for answer in answers), "modified or aliases changed with the seed"
+
+
+def test_analyze_counts_the_text_produced_not_only_the_bytes_received(kb: KnowledgeBase) -> None:
+    import gzip
+
+    with _client(kb, max_text=5000) as client:
+        small = client.post("/api/v1/analyze", content=b"APT28 used evil-login[.]top.",
+                            headers={"content-type": "text/plain"})
+        assert small.status_code == 200
+        error = _error(client.post("/api/v1/analyze", content=b"APT28 phished them. " * 400,
+                                   headers={"content-type": "text/plain"}), 413)
+        assert error["type"] == "TooLargeError" and "5,000" in error["message"]
+        # A few hundred bytes that unfold into far more text.
+        packed = gzip.compress(b"APT28 phished them. " * 5000)
+        assert len(packed) < 5000
+        upload = client.post("/api/v1/analyze", files={"file": ("notes.txt.gz", packed, "application/gzip")})
+        assert upload.status_code in {413, 422}, upload.text[:200]

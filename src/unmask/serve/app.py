@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from unmask.errors import StoreError, UnmaskError
-from unmask.serve.rest import ApiError, error_body
+from unmask.serve.rest import DEFAULT_MAX_TEXT, ApiError, error_body
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
 from unmask.serve.view import NotVisible, View
 from unmask.store import KnowledgeBase
@@ -120,13 +120,15 @@ def create_app(
     max_tlp: str = "green",
     token: str | None = None,
     max_upload: int = DEFAULT_MAX_UPLOAD,
+    max_text: int = DEFAULT_MAX_TEXT,
     recheck: float = 1.0,
     allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
     ``recheck``: seconds between two looks at whether the store changed (caches are
-    dropped when it did). ``allowed_hosts``: the names the ``Host`` header may give
+    dropped when it did). ``max_text``: most characters of text ``POST /api/v1/analyze``
+    analyses (413 past it, however few bytes were sent). ``allowed_hosts``: the names the ``Host`` header may give
     besides :data:`LOOPBACK_HOSTS`; without a token only those are answered (421
     otherwise), with a token only when some are given (``["*"]``: any).
     """
@@ -255,7 +257,7 @@ def create_app(
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         return secured(request.url.path, await answer(request, call_next))
 
-    app.include_router(rest.router(view, max_upload=max_upload), prefix="/api/v1")
+    app.include_router(rest.router(view, max_upload=max_upload, max_text=max_text), prefix="/api/v1")
     app.include_router(taxii.router(view, max_content_length=max_upload), prefix="/taxii2")
     app.include_router(web.router(view))
     app.add_middleware(_HeadAsGet)

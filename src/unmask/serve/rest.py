@@ -21,9 +21,12 @@ from unmask.errors import DocumentError, ExportError
 from unmask.serve.view import NotVisible, View
 from unmask.store.search import MAX_QUERY_CHARS
 
-__all__ = ["MAX_PAGE", "ApiError", "error_body", "router"]
+__all__ = ["DEFAULT_MAX_TEXT", "MAX_PAGE", "ApiError", "error_body", "router"]
 
 MAX_PAGE = 500
+#: Most characters of text POST /analyze runs the extractors on (about 6 s of analysis
+#: on a shared core for hostile one-line text; a 400-page report is about 1 M).
+DEFAULT_MAX_TEXT = 1_000_000
 _EXPORT_MEDIA = {
     "stix": "application/stix+json;version=2.1",
     "misp": "application/json",
@@ -85,7 +88,7 @@ def _replay(body: bytes) -> Callable[[], Awaitable[dict[str, Any]]]:
     return receive
 
 
-def router(view: View, *, max_upload: int) -> APIRouter:
+def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> APIRouter:
     """The ``/api/v1`` routes."""
     api = APIRouter()
 
@@ -180,12 +183,16 @@ def router(view: View, *, max_upload: int) -> APIRouter:
                 source = upload.filename or "upload"
         else:
             data = body
-        return JSONResponse(await run_in_threadpool(_analyze, data, source, max_upload))
+        return JSONResponse(await run_in_threadpool(_analyze, data, source, max_upload, max_text))
 
     return api
 
 
-def _analyze(data: bytes, source: str, limit: int) -> dict[str, Any]:
+def _text_size(document: Any) -> int:
+    return len(document.text) + sum(_text_size(child) for child in document.children)
+
+
+def _analyze(data: bytes, source: str, limit: int, max_text: int) -> dict[str, Any]:
     from unmask.documents import parse_bytes
     from unmask.pipeline import analyze
 
@@ -194,4 +201,11 @@ def _analyze(data: bytes, source: str, limit: int) -> dict[str, Any]:
     except DocumentError as exc:
         status = 413 if type(exc).__name__ == "TooLargeError" else 422
         raise ApiError(status, type(exc).__name__, str(exc), exc.source) from exc
+    # The body limit counts bytes received; a compressed PDF or archive can unfold into
+    # far more text than that, and analysis time grows with the text.
+    size = _text_size(document)
+    if size > max_text:
+        raise ApiError(413, "TooLargeError",
+                       f"{source}: the text is {size:,} characters; this server analyses at most "
+                       f"{max_text:,} (run unmask analyze on it locally)", source)
     return analyze(document).to_dict()
