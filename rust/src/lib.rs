@@ -8,3 +8,7 @@ mod bindings;
 
 /// The crate's version, as the Python side reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub mod literals;
+pub mod sweep;
+pub mod text;

@@ -398,7 +398,8 @@ def test_cli_txt_lines_and_exit_codes(tmp_path: Path) -> None:
     quiet.write_text("nothing here\n")
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs]).exit_code == 1
     missing = runner.invoke(_app(), ["sweep", str(quiet), str(tmp_path / "nope.log"), "--iocs", iocs])
-    assert missing.exit_code == 3 and "does not exist" in missing.stderr
+    # The message may be wrapped at the terminal's width (long temporary paths).
+    assert missing.exit_code == 3 and "does not exist" in " ".join(missing.stderr.split())
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "--format", "xml"]).exit_code == 2
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "-t", "colour"]).exit_code == 2
     assert runner.invoke(_app(), ["sweep", str(quiet), "--iocs", iocs, "--since", "May"]).exit_code == 2
@@ -504,3 +505,92 @@ def test_hashes_by_token_hit_as_in_the_automaton(pieces: list[str], size: int) -
 def test_a_file_named_by_its_hash_is_a_hit() -> None:
     lines = ["dropped C:\\Temp\\" + "ab" * 32 + ".exe", "x" + "ab" * 32, "ab" * 33]
     assert _hits(lines, _set(("sha256", "ab" * 32))) == [(1, "ab" * 32, "exact")]
+
+
+# -- the compiled matcher (unmask._core.SweepMatcher) -------------------------------------
+
+
+def _planted_log(seed: int, lines: int) -> tuple[list[str], set[tuple[int, int, int, str, str]]]:
+    """A generated proxy/DNS log with hits planted at known columns, and decoys around them."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["mail", "news", "cdn", "login", "portal", "update", "a1", "x-y", "z_9"]
+    planted = [  # (text as written, value, how)
+        ("evil-news.info", "evil-news.info", "exact"),
+        ("LOGIN.Evil-News.INFO", "evil-news.info", "subdomain"),
+        ("evil-news%2Einfo", "evil-news.info", "exact+url-decoded"),
+        ("185.12.33.9", "185.12.33.9", "exact"),
+        ("91.200.14.77", "91.200.14.0/24", "in-range"),
+        ("10.200.3.4", "10.0.0.0/8", "in-range"),
+        ("HTTPS://LOGIN.EVIL-NEWS.INFO/Sign/In.php", "https://login.evil-news.info/Sign/In.php", "exact"),
+        ("AB" * 32, "ab" * 32, "exact"),
+        ("2A0B:4D07:1:2::55", "2a0b:4d07:1:2::55", "exact"),
+    ]
+    decoys = ["notevil-news.info", "evil-news.info.au", "evil-news.infos", "x-evil-news.info", "1185.12.33.9",
+              "185.12.33.91", "185.12.33.9.1", "91.200.15.77", "9.10.200.3.4", "ab" * 33, "https://login.evil-news.infox/Sign/In.php",
+              "2a0b:4d07:1:2::556"]
+    text: list[str] = []
+    expected: set[tuple[int, int, int, str, str]] = set()
+    for number in range(1, lines + 1):
+        head = f"{1716540000 + number}.{rng.randrange(1000):03d} {rng.randrange(900)} 10.{rng.randrange(256)}.1.2 GET "
+        host = f"http://{rng.choice(words)}-{rng.choice(words)}{rng.randrange(100)}.example/"
+        roll = rng.random()
+        if roll < 0.2:
+            written, value, how = rng.choice(planted)
+            line = head + host + " " + written + " -"
+            start = len(head) + len(host) + 1
+            expected.add((number, start, start + len(written), how, value))
+        elif roll < 0.4:
+            line = head + host + " " + rng.choice(decoys) + " -"
+        else:
+            line = head + host + " " + "é" * rng.randrange(3) + "plain text -"
+        text.append(line)
+    # Every client address 10.x.1.2 is in 10.0.0.0/8.
+    for number, line in enumerate(text, 1):
+        s = line.index(" 10.", line.index(" ") + 1) + 1
+        e = line.index(" ", s)
+        expected.add((number, s, e, "in-range", "10.0.0.0/8"))
+    return text, expected
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_generated_log_gives_exactly_the_planted_hits(seed: int) -> None:
+    text, expected = _planted_log(seed, 400)
+    indicators = _set(("domain", "evil-news.info"), ("ipv4", "185.12.33.9"), ("ipv4_cidr", "91.200.14.0/24"),
+                      ("ipv4_cidr", "10.0.0.0/8"), ("url", "https://login.evil-news.info/Sign/In.php"),
+                      ("sha256", "ab" * 32), ("ipv6", "2a0b:4d07:1:2::55"))
+    found = {(h.line, h.start, h.end, h.how, h.value) for h in sweep_lines(text, indicators)}
+    # The host inside a planted URL is a subdomain hit of its own.
+    for number, line in enumerate(text, 1):
+        at = line.find("://LOGIN.EVIL-NEWS.INFO/")
+        if at >= 0:
+            expected.add((number, at + 3, at + 3 + len("LOGIN.EVIL-NEWS.INFO"), "subdomain", "evil-news.info"))
+    assert found == expected
+    joined = "\n".join(text)
+    for size in (7, 1000, 1 << 20):
+        blocks = [joined[i:i + size] for i in range(0, len(joined), size)]
+        assert {(h.line, h.start, h.end, h.how, h.value) for h in sweep_text(blocks, indicators)} == expected
+
+
+def test_addresses_are_ascii_digits_only() -> None:
+    """Decision: an address is written in ASCII digits; Arabic-Indic digits make no address
+    (the Python matcher's regex read them as digits, the compiled one does not)."""
+    indicators = _set(("ipv4_cidr", "10.0.0.0/8"), ("ipv4", "10.1.1.1"))
+    assert _hits(["x ١٠.١.١.١ y"], indicators) == []
+    assert _hits(["x 10.1.1.1١ y"], indicators) == [(1, "10.1.1.1", "exact"), (1, "10.1.1.1", "in-range")]
+
+
+def test_text_with_lone_surrogates_is_swept_with_character_columns() -> None:
+    indicators = _set(("domain", "evil-news.info"))
+    line = "\ud800é evil-news.info \udfff"
+    assert _hits([line], indicators) == [(1, "evil-news.info", "exact")]
+
+
+def test_the_core_takes_odd_offsets_without_failing() -> None:
+    matcher = _set(("domain", "evil-news.info")).compiled().core
+    text = "a evil-news.info b"
+    assert matcher.scan(text, 0, 10**9) == [(2, 16, 0, 0)]
+    assert matcher.scan(text, 16, 10**9) == []
+    assert matcher.scan(text, 10**9, 10**9 + 1) == []
+    assert matcher.scan("", 0, 0) == []

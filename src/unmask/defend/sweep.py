@@ -9,17 +9,17 @@
     for hit in sweep_file("proxy.log.gz", indicators):
         print(hit.source, hit.line, hit.start, hit.value, hit.actors)
 
-How lines are matched:
+How lines are matched (by unmask's compiled core, :class:`unmask._core.SweepMatcher`):
 
-- every literal value (domain, URL, e-mail, address, hash, file name …) goes into one
-  Aho-Corasick automaton; the log is read in blocks of about 1 MiB, ASCII-lower-cased
-  (so columns never move) and scanned in one pass, and each raw match is then checked
-  on its boundaries: ``evil.com`` does not hit ``notevil.com`` or ``evil.com.au``, but
+- every literal value (domain, URL, e-mail, address, hash, file name …) is looked for
+  at once, ASCII letters folded (so columns never move); the log is read in blocks of
+  about 1 MiB, each scanned in one call, and each literal found is checked on its
+  boundaries: ``evil.com`` does not hit ``notevil.com`` or ``evil.com.au``, but
   ``a.evil.com`` hits as ``subdomain``; ``10.1.1.1`` does not hit ``110.1.1.12``;
 - URLs match without regard to the case of their scheme and host, the path keeps its
   case; the scheme may be missing in the log (``evil.com/path`` hits);
-- CIDR ranges (``in-range``): one of /16 or narrower puts its first octets in the
-  automaton (``91.200.``) and each candidate address is checked against it; when wider
+- CIDR ranges (``in-range``): one of /16 or narrower puts its first octets among the
+  literals (``91.200.``) and each candidate address is checked against it; when wider
   ranges exist, every IPv4 address of the block is looked up in them (sorted, bisected);
 - lines with percent-escapes (``evil%2Ecom`` in proxy logs) are also matched decoded,
   hits marked ``+url-decoded`` and spanning the escaped text as written.
@@ -34,20 +34,18 @@ that overlap across a block edge may swap). See docs/defend-sweep.md.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import gzip
 import ipaddress
 import json
 import re
 import zlib
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import ahocorasick
-
+from unmask._core import SweepMatcher
 from unmask.documents import read_bytes
 from unmask.documents.logs import BLOCK, open_log
 from unmask.errors import DocumentError, UnmaskError
@@ -78,27 +76,16 @@ SWEEP_TYPES = (
 #: Types swept unless ``types`` says otherwise (CVE ids and AS numbers are context).
 DEFAULT_TYPES = tuple(t for t in SWEEP_TYPES if t not in ("cve", "asn"))
 
-_HOST = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 _WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
-_DIGIT = frozenset("0123456789")
-_HEX = frozenset("0123456789abcdef")
-_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
-_URL_MORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_~%")
-_SCHEME = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 _CASE_SENSITIVE = frozenset({"btc", "xmr"})
 _HASHES = frozenset({"md5", "sha1", "sha256", "sha512"})
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_IPV4 = re.compile(r"(?<![0-9])(?<![0-9]\.)(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
-_ADDRESS = re.compile(r"(?:\d{1,3}\.){3}\d{1,3}(?![0-9]|\.\d)")
-#: Printable ASCII escapes only: a decoded %0A must not make a new line.
-_ESCAPE = re.compile(r"%[2-7][0-9A-Fa-f]")
-#: Hex runs (whole: nothing alphanumeric on either side) that may be hashes.
-_HEX_RUN = re.compile(r"(?<![0-9a-z_])[0-9a-f]{32,}+(?![0-9a-z_])")
-_HASH_LENGTHS = frozenset({32, 40, 64, 128})
 _HASH_TOKENS_FROM = 20_000
 _KB_SOURCE = ("kb",)
-_FOLD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
 _FOLD_STR = {c: c + 32 for c in range(65, 91)}
+#: The matcher's codes for how a hit was found.
+_HOW = {0: "exact", 1: "subdomain", 2: "in-range",
+        4: "exact+url-decoded", 5: "subdomain+url-decoded", 6: "in-range+url-decoded"}
 
 #: Characters of context kept after a match before it is judged (block edges).
 _LOOK = 130
@@ -547,35 +534,42 @@ class _Entry:
 
 
 class _Matcher:
-    """The compiled form of an IndicatorSet: one automaton plus the CIDR ranges.
+    """The compiled form of an IndicatorSet: the indicators in rank order and the
+    Rust matcher (:class:`unmask._core.SweepMatcher`) built from them once.
 
-    From ``hash_tokens_from`` hash indicators on, hashes leave the automaton (a
-    SHA-256 costs 64 nodes of ~40 bytes there) for a dict looked up with every hex
-    token of the right length: less memory, one more regex pass (~50 MB/s).
+    Python decides what the matcher is given: each literal with its type (the boundary
+    rules), the part that must keep its case, CIDR ranges (a /16 or narrower as the
+    literal of its first octets, wider ones as intervals) and, from
+    ``hash_tokens_from`` hash indicators on, hashes looked up by whole hex token
+    instead of through the automaton (less memory for huge sets; not matched when
+    percent-escaped).
     """
 
     def __init__(self, indicators: Iterable[Indicator], *, hash_tokens_from: int = _HASH_TOKENS_FROM) -> None:
-        table: dict[str, list[_Entry]] = {}
-        ranges: list[tuple[int, int, Indicator]] = []
-        indicators = list(indicators)
-        hashes: dict[str, list[_Entry]] = {}
-        if sum(1 for ind in indicators if ind.type in _HASHES) >= hash_tokens_from:
-            for ind in indicators:
-                if ind.type in _HASHES:
-                    hashes.setdefault(ind.value, []).append(_Entry(ind, ind.value, len(ind.value)))
-            indicators = [ind for ind in indicators if ind.type not in _HASHES]
-        self.hashes = hashes
+        unique: dict[tuple[str, str], Indicator] = {}
         for ind in indicators:
+            unique[(ind.type, ind.value)] = ind
+        #: Hits come ordered by span, then by (type, value): the rank is the index here.
+        self.indicators = sorted(unique.values(), key=lambda i: (i.type, i.value))
+        by_token = sum(1 for ind in self.indicators if ind.type in _HASHES) >= hash_tokens_from
+        entries: list[tuple[str, str, int, int, bool, bool, int, int]] = []
+        hashes: list[tuple[str, int]] = []
+        ranges: list[tuple[int, int, int]] = []
+        for rank, ind in enumerate(self.indicators):
+            if by_token and ind.type in _HASHES:
+                hashes.append((ind.value, rank))
+                continue
             if ind.type == "ipv4_cidr":
                 net = ipaddress.IPv4Network(ind.value, strict=False)
+                first, last = int(net.network_address), int(net.broadcast_address)
                 if net.prefixlen >= 16:
                     # Its first two (or three) octets are a literal: the automaton finds
-                    # the candidates, _judge reads the whole address and checks the range.
+                    # the candidates, the whole address is then read and checked.
                     octets = str(net.network_address).split(".")[: 3 if net.prefixlen >= 24 else 2]
                     prefix = ".".join(octets) + "."
-                    table.setdefault(prefix, []).append(_Entry(ind, prefix, len(prefix)))
+                    entries.append((prefix, "ipv4_cidr", len(prefix), rank, False, False, first, last))
                 else:
-                    ranges.append((int(net.network_address), int(net.broadcast_address), ind))
+                    ranges.append((first, last, rank))
                 continue
             key, exact_from = ind.value, len(ind.value)
             if ind.type == "url":
@@ -586,140 +580,13 @@ class _Matcher:
                 exact_from = min(rest) if rest else len(key)
             elif ind.type in _CASE_SENSITIVE:
                 exact_from = 0
-            folded = _fold(key)
-            if folded:
-                table.setdefault(folded, []).append(_Entry(ind, key, exact_from))
-        self.longest = max((len(k) for k in table), default=0)
-        self.automaton: Any = None
-        #: What the automaton's integer values stand for: (key length, entries). Ints,
-        #: not Python objects, in the automaton keep its memory to its nodes.
-        self.payloads: list[tuple[int, tuple[_Entry, ...]]] = []
-        if table:
-            automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-            for index, (folded, entries) in enumerate(table.items()):
-                automaton.add_word(folded, index)
-                self.payloads.append((len(folded), tuple(entries)))
-            table.clear()
-            automaton.make_automaton()
-            self.automaton = automaton
-        ranges.sort(key=lambda r: (r[0], r[1]))
-        self.ranges = ranges
-        self.starts = [r[0] for r in ranges]
-        reach: list[int] = []
-        for _, end, _ in ranges:
-            reach.append(max(end, reach[-1]) if reach else end)
-        self.reach = reach
-
-    def in_ranges(self, address: int) -> list[Indicator]:
-        found = []
-        j = bisect_right(self.starts, address) - 1
-        while j >= 0 and self.reach[j] >= address:
-            start, end, ind = self.ranges[j]
-            if start <= address <= end:
-                found.append(ind)
-            j -= 1
-        return found
-
-
-def _after_ok(low: str, e: int, more: frozenset[str]) -> bool:
-    """No name character right after ``e`` (a dot counts when a name goes on after it)."""
-    if e >= len(low):
-        return True
-    ch = low[e]
-    if ch in more or (ch > "\x7f" and ch.isalnum()):
-        return False
-    return not (ch == "." and e + 1 < len(low) and _word(low[e + 1]))
-
-
-@functools.lru_cache(maxsize=4096)
-def _bounds(cidr: str) -> tuple[int, int]:
-    net = ipaddress.IPv4Network(cidr)
-    return int(net.network_address), int(net.broadcast_address)
-
-
-def _judge(low: str, text: str, s: int, e: int, entry: _Entry) -> tuple[int, int, str] | None:
-    """Where a raw match at [s, e) really hits, and how; None when it is not a hit."""
-    ind = entry.indicator
-    kind = ind.type
-    before = low[s - 1] if s > 0 else ""
-    if entry.exact_from < e - s and text[s + entry.exact_from:e] != entry.key[entry.exact_from:]:
-        return None
-    if kind == "domain":
-        if not _after_ok(low, e, _HOST):
-            return None
-        if before in _HOST or (before > "\x7f" and before.isalnum()):
-            return None
-        if before == "." and s > 1 and (low[s - 2] in _HOST):
-            head = s - 1
-            limit = max(0, s - 254)
-            while head > limit and (low[head - 1] in _HOST or low[head - 1] == "."):
-                head -= 1
-            while low[head] == ".":
-                head += 1
-            return head, e, "subdomain"
-        return s, e, "exact"
-    if kind == "ipv4_cidr":
-        if before in _DIGIT or (before == "." and s > 1 and low[s - 2] in _DIGIT):
-            return None
-        address = _ADDRESS.match(low, s)
-        if address is None:
-            return None
-        a, b, c, d = map(int, address.group(0).split("."))
-        if a > 255 or b > 255 or c > 255 or d > 255:
-            return None
-        lowest, highest = _bounds(ind.value)
-        if not lowest <= (a << 24) | (b << 16) | (c << 8) | d <= highest:
-            return None
-        return s, address.end(), "in-range"
-    if kind == "ipv4":
-        if e < len(low) and (low[e] in _DIGIT or (low[e] == "." and e + 1 < len(low) and low[e + 1] in _DIGIT)):
-            return None
-        if before in _DIGIT or (before == "." and s > 1 and low[s - 2] in _DIGIT):
-            return None
-        return s, e, "exact"
-    if kind == "ipv6":
-        after = low[e] if e < len(low) else ""
-        if before in _HEX or before == ":" or after in _HEX or after == ":":
-            return None
-        if after == "." and e + 1 < len(low) and low[e + 1] in _DIGIT:
-            return None
-        return s, e, "exact"
-    if kind == "email":
-        if before in _EMAIL_LOCAL or not _after_ok(low, e, _HOST):
-            return None
-        return s, e, "exact"
-    if kind == "url":
-        if before in _HOST or before == ".":
-            return None
-        if entry.key[-1:] not in ("/", "?", "=", "&", "#") and not _after_ok(low, e, _URL_MORE):
-            return None
-        head = s
-        if s >= 3 and low[s - 3:s] == "://":
-            head = s - 3
-            while head > 0 and low[head - 1] in _SCHEME:
-                head -= 1
-        return head, e, "exact"
-    if kind in _HASHES:  # a file named by its hash (<sha256>.exe) is a hit
-        if (before and _word(before)) or (e < len(low) and _word(low[e])):
-            return None
-        return s, e, "exact"
-    if kind == "file_name":
-        if before in _HOST or (before > "\x7f" and before.isalnum()) or not _after_ok(low, e, _HOST):
-            return None
-        if before == "." and s > 1 and _word(low[s - 2]):
-            return None
-        return s, e, "exact"
-    # Generic: word boundaries on the sides where the value starts or ends with a word.
-    key = entry.key
-    if _word(key[0].lower()) and before and _word(before):
-        return None
-    if _word(key[-1].lower()) and e < len(low) and _word(low[e]):
-        return None
-    return s, e, "exact"
-
-
-def _unescape(m: re.Match[str]) -> str:
-    return chr(int(m.group(0)[1:], 16))
+            if key:
+                entries.append((key, ind.type, exact_from, rank, _word(key[0].lower()), _word(key[-1].lower()), 0, 0))
+        #: Longest literal in characters: how much a block keeps for the next one.
+        self.longest = max((len(e[0]) for e in entries), default=0)
+        #: How many hashes are looked up by token.
+        self.hashes = len(hashes)
+        self.core = SweepMatcher(entries, hashes, ranges)
 
 
 class Sweeper:
@@ -750,52 +617,12 @@ class Sweeper:
     def _scan(self, text: str, *, final: bool) -> list[SweepHit]:
         limit = len(text) if final else len(text) - _LOOK
         skip = self._skip
-        low = _fold(text)
-        found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]] = {}
-        m = self.matcher
-        if m.automaton is not None and limit > skip:
-            payloads = m.payloads
-            for last, index in m.automaton.iter(low):
-                length, entries = payloads[index]
-                e = last + 1
-                if e <= skip or e > limit:
-                    continue
-                s = e - length
-                for entry in entries:
-                    judged = _judge(low, text, s, e, entry)
-                    if judged is not None:
-                        found[(judged[0], judged[1], entry.indicator.type, entry.indicator.value)] = (
-                            *judged, entry.indicator)
-            if "%" in text:
-                self._decoded_hits(text, skip, limit, found)
-        if m.hashes and limit > skip:
-            for match in _HEX_RUN.finditer(low):
-                s, e = match.span()
-                if e <= skip or e > limit or e - s not in _HASH_LENGTHS:
-                    continue
-                entries = m.hashes.get(match.group(0))
-                if entries and not (s > 0 and _word(low[s - 1])) and not (e < len(low) and _word(low[e])):
-                    for entry in entries:
-                        found[(s, e, entry.indicator.type, entry.indicator.value)] = (s, e, "exact", entry.indicator)
-        if m.ranges and limit > skip:
-            lowest, highest = m.starts[0], m.reach[-1]
-            for match in _IPV4.finditer(low):
-                if match.end() <= skip or match.end() > limit:
-                    continue
-                a, b, c, d = map(int, match.group(0).split("."))
-                if a > 255 or b > 255 or c > 255 or d > 255:
-                    continue
-                address = (a << 24) | (b << 16) | (c << 8) | d
-                if address < lowest or address > highest:
-                    continue
-                for ind in m.in_ranges(address):
-                    found[(match.start(), match.end(), ind.type, ind.value)] = (
-                        match.start(), match.end(), "in-range", ind)
-        # A host that is itself an indicator is reported as that one, not also as a
-        # subdomain of a shorter indicator over the same span.
-        exact = {(h[0], h[1]) for h in found.values() if h[2].startswith("exact") and h[3].type == "domain"}
-        kept = [h for h in found.values() if not (h[2].startswith("subdomain") and (h[0], h[1]) in exact)]
-        hits = self._place(text, sorted(kept, key=lambda h: (h[0], h[1], h[3].type, h[3].value)))
+        hits: list[SweepHit] = []
+        if limit > skip:
+            ranked = self.matcher.indicators
+            found = self.matcher.core.scan(text, skip, limit)
+            if found:
+                hits = self._place(text, [(s, e, _HOW[how], ranked[rank]) for s, e, rank, how in found])
         # What stays for the next block: enough to judge deferred matches and to look back.
         if not final:
             cut = max(0, len(text) - self._keep)
@@ -809,41 +636,6 @@ class Sweeper:
             self._carry = text[cut:]
             self._skip = max(0, max(skip, limit) - cut)
         return hits
-
-    def _decoded_hits(self, text: str, skip: int, limit: int,
-                      found: dict[tuple[int, int, str, str], tuple[int, int, str, Indicator]]) -> None:
-        """Matches in the block with its printable %-escapes decoded, spans as written."""
-        escapes = [m.start() for m in _ESCAPE.finditer(text)]
-        if not escapes:
-            return
-        # The k-th escape, at ``escapes[k]`` as written, is one character at
-        # ``escapes[k] - 2k`` once decoded.
-        decoded_at = [p - 2 * k for k, p in enumerate(escapes)]
-        plain = _ESCAPE.sub(_unescape, text)
-        low = _fold(plain)
-
-        def written(d: int) -> tuple[int, int]:
-            k = bisect_left(decoded_at, d)
-            if k < len(decoded_at) and decoded_at[k] == d:
-                return escapes[k], 3
-            return d + 2 * k, 1
-
-        payloads = self.matcher.payloads
-        for last, index in self.matcher.automaton.iter(low):
-            length, entries = payloads[index]
-            e = last + 1
-            s = e - length
-            for entry in entries:
-                judged = _judge(low, plain, s, e, entry)
-                if judged is None:
-                    continue
-                start = written(judged[0])[0]
-                tail, width = written(judged[1] - 1)
-                end = tail + width
-                if end <= skip or end > limit or end - start == judged[1] - judged[0]:
-                    continue  # judged already, left for the next block, or not escaped
-                key = (start, end, entry.indicator.type, entry.indicator.value)
-                found.setdefault(key, (start, end, judged[2] + "+url-decoded", entry.indicator))
 
     def _place(self, text: str, found: list[tuple[int, int, str, Indicator]]) -> list[SweepHit]:
         hits: list[SweepHit] = []
