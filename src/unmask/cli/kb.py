@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the store and rich's tables are imported when a command nee
     from unmask.store import (
         ActorProfile,
         IngestEvent,
+        IngestReport,
         IocResult,
         KnowledgeBase,
         ReportRef,
@@ -132,6 +133,7 @@ def ingest_command(
     tlp: Annotated[str | None, typer.Option("--tlp", help="TLP marking: clear, green, amber, amber+strict or red (default: clear for new documents; stored ones keep theirs).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Re-analyse documents already stored.")] = False,
     follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Analyse on the Dask scheduler at tcp://HOST:8786 (default: UNMASK_CLUSTER; needs unmask[cluster]); the workers read the sources and write to the same base.")] = None,
     db: DbOption = None,
     format: FormatOption = "text",
 ) -> None:
@@ -140,6 +142,7 @@ def ingest_command(
 
     as_json = _check_format(format)
     marking = None if tlp is None else _tlp(tlp)
+    address = _cluster_address(cluster, jobs, as_json=as_json)
     paths, missing = gather_sources(sources)
     events: list[IngestEvent] = [
         IngestEvent(f.source, "failed", error_type=type(f.error).__name__, message=str(f.error))
@@ -166,8 +169,12 @@ def ingest_command(
             def advance(event: IngestEvent) -> None:
                 progress.advance(task)
 
-            report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace, on_event=advance,
-                            follow=follow)
+            if address is None:
+                report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace,
+                                on_event=advance, follow=follow)
+            else:
+                report = _ingest_on_cluster(kb, paths, address, tlp=marking, replace=replace,
+                                            on_event=advance, follow=follow, as_json=as_json)
         url = kb.url
     events.extend(report.events)
     events = [_printable_event(e) for e in events]
@@ -191,6 +198,34 @@ def ingest_command(
                     message = f"{failure.source}: {message}"
                 err.print(Text.assemble(("  ✗ ", "red"), message), highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_FAILED_INPUTS if failures else EXIT_OK)
+
+
+def _cluster_address(cluster: str | None, jobs: int, *, as_json: bool) -> str | None:
+    """The scheduler of ``--cluster`` / UNMASK_CLUSTER, or None (ingest here); Dask is
+    imported only when there is one."""
+    from unmask.cluster import resolve_address
+
+    try:
+        address = resolve_address(cluster)
+        if address is not None and jobs > 1:
+            raise ConfigError("--jobs sets local worker processes; with --cluster the Dask "
+                              "workers' processes and threads set the parallelism")
+    except ConfigError as exc:
+        raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
+    return address
+
+
+def _ingest_on_cluster(kb: KnowledgeBase, paths: list[str], address: str, *,
+                       as_json: bool, **options: Any) -> IngestReport:
+    from unmask.cluster import ingest_on_cluster
+    from unmask.errors import MissingDependencyError
+
+    try:
+        return ingest_on_cluster(kb, paths, address, **options)
+    except (ConfigError, MissingDependencyError) as exc:
+        raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
+    except UnmaskError as exc:  # a worker with other reference data refuses to run
+        raise fail(exc, as_json=as_json, code=EXIT_NOT_FOUND) from exc
 
 
 def _printable(text: str | None) -> str | None:

@@ -1,0 +1,204 @@
+"""The client side of a cluster ingest: list sources, hand them to Dask, gather events.
+
+Each source is one task (:func:`unmask.cluster.worker.ingest_source`); at most a few
+tasks per worker thread are in flight, so a listing of millions of files does not
+flood the scheduler. A task lost with its worker is run again on another one by the
+scheduler (Dask's ``allowed-failures``); since a document is written in one
+transaction and skipped when already stored, running it again adds nothing twice.
+A task that cannot finish is listed as that source's failure.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from unmask.cluster.worker import Fingerprint, check_worker, ingest_source, local_fingerprint
+from unmask.errors import ConfigError, MissingDependencyError, ReferenceDataError, StoreError
+from unmask.store import IngestEvent, IngestReport, KnowledgeBase
+from unmask.store.write import check_tlp
+
+__all__ = ["CLUSTER_ENV", "ingest_on_cluster", "resolve_address"]
+
+#: The environment variable naming the scheduler when ``--cluster`` is not given.
+CLUSTER_ENV = "UNMASK_CLUSTER"
+
+#: Tasks in flight per worker thread.
+_PER_THREAD = 4
+
+
+def resolve_address(address: str | None) -> str | None:
+    """``address``, else ``UNMASK_CLUSTER``, else None (no cluster: ingest locally)."""
+    value = address if address is not None else os.environ.get(CLUSTER_ENV)
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if "://" not in value:
+        raise ConfigError(f"cluster address {value!r} has no scheme: write it as "
+                          "tcp://HOST:8786 (or tls://HOST:8786)")
+    return value
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError as exc:
+        raise MissingDependencyError("unmask ingest --cluster", "cluster") from exc
+    return distributed
+
+
+def _raw_url(kb: KnowledgeBase) -> str:
+    """The base's URL with its password (the workers open the same base)."""
+    url = kb.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        url = url.set(database=os.path.abspath(url.database))
+    elif url.get_backend_name() == "sqlite":
+        raise ConfigError("an in-memory SQLite base cannot be shared with cluster workers: "
+                          "use a PostgreSQL base (UNMASK_DB=postgresql+psycopg://...)")
+    rendered: str = url.render_as_string(hide_password=False)
+    return rendered
+
+
+def _connect(distributed: Any, address: str, timeout: float) -> Any:
+    try:
+        return distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler at {address}: {exc} (start one "
+                          "with `dask scheduler`, or check --cluster / UNMASK_CLUSTER)") from exc
+
+
+def _threads(client: Any) -> int:
+    info = client.scheduler_info()
+    return max(1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()))
+
+
+def ingest_on_cluster(
+    kb: KnowledgeBase,
+    sources: Sequence[str],
+    address: str | Any,
+    *,
+    tlp: str | None = None,
+    replace: bool = False,
+    follow: bool = False,
+    on_event: Callable[[IngestEvent], None] | None = None,
+    stdin: bytes | None = None,
+    timeout: float = 30.0,
+) -> IngestReport:
+    """Ingest ``sources`` into ``kb`` on the Dask cluster at ``address``.
+
+    ``address`` is a scheduler address (``tcp://host:8786``) or a ``distributed.Client``
+    already connected. The workers open the same base (``kb``'s URL, which must be
+    reachable from them) and read each source where it is: a path must be visible to
+    the workers under the same name, a URL is fetched by the worker. Same outcomes
+    and guarantees as :func:`unmask.store.ingest`; ``on_event`` is called as each
+    source's task finishes.
+
+    Raises ReferenceDataError when a worker runs other unmask or reference data than
+    this process, ConfigError when the scheduler cannot be reached or has no worker.
+    """
+    distributed = _distributed()
+    marking = None if tlp is None else check_tlp(tlp)
+    if kb.read_only:
+        raise StoreError(f"knowledge base {kb.url} is open read-only: nothing can be ingested "
+                         "into it (open it with write access)")
+    url = _raw_url(kb)
+    expected = local_fingerprint()
+    if expected.analyzer != kb.analyzer:
+        raise ConfigError(f"knowledge base opened with analyser {kb.analyzer!r}; cluster workers "
+                          f"run {expected.analyzer!r}")
+    report = IngestReport()
+    own = not isinstance(address, distributed.Client)
+    client: Any = _connect(distributed, address, timeout) if own else address
+    try:
+        _check_workers(client, expected, timeout)
+        stdin_data = stdin
+        if "-" in sources and stdin_data is None:
+            stdin_data = sys.stdin.buffer.read()
+        options = {"tlp": marking, "replace": replace, "follow": follow}
+        run = uuid.uuid4().hex[:12]
+
+        def submit(index: int, source: str) -> Any:
+            task_options = dict(options, stdin=stdin_data) if source == "-" else options
+            return client.submit(ingest_source, url, source, expected, task_options,
+                                 key=f"unmask-ingest-{run}-{index}", pure=False)
+
+        def emit(event: IngestEvent) -> None:
+            report.events.append(event)
+            if on_event is not None:
+                on_event(event)
+
+        window = max(8, _threads(client) * _PER_THREAD)
+        queue = list(enumerate(sources))
+        queue.reverse()
+        labels: dict[str, str] = {}
+        running = distributed.as_completed(loop=client.loop)
+        try:
+            while queue and len(labels) < window:
+                index, source = queue.pop()
+                future = submit(index, source)
+                labels[future.key] = source
+                running.add(future)
+            for future in running:
+                source = labels.pop(future.key)
+                for event in _events(future, source, distributed):
+                    emit(event)
+                future.release()
+                if queue:
+                    index, source = queue.pop()
+                    nxt = submit(index, source)
+                    labels[nxt.key] = source
+                    running.add(nxt)
+        except BaseException:
+            running.clear()
+            raise
+    finally:
+        if own:
+            client.close()
+    return report
+
+
+def _check_workers(client: Any, expected: Fingerprint, timeout: float) -> None:
+    """Refuse the run when a connected worker differs; warm the others up."""
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError as exc:
+        raise ConfigError(f"the Dask scheduler at {client.scheduler.address} has no worker "
+                          f"after {timeout:g} s (start some with `dask worker ADDRESS`)") from exc
+    try:
+        client.run(check_worker, expected, False)
+        # The reference data is loaded by a task on each worker (not inside client.run,
+        # which would block the worker's event loop for the seconds loading takes).
+        warm = [client.submit(check_worker, expected, True, workers=[address], pure=False,
+                              allow_other_workers=False)
+                for address in client.scheduler_info().get("workers", {})]
+        client.gather(warm)
+    except ReferenceDataError:
+        raise
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"checking the Dask workers at {client.scheduler.address} failed: "
+                          f"{exc}") from exc
+
+
+def _events(future: Any, source: str, distributed: Any) -> list[IngestEvent]:
+    """The task's events; a task that could not finish is the source's failure, except a
+    worker that runs other data, which stops the run."""
+    from unmask.documents.read import display_name
+
+    try:
+        events: list[IngestEvent] = future.result()
+        return events
+    except ReferenceDataError:
+        raise
+    except distributed.KilledWorker as exc:
+        message = (f"{display_name(source)}: the workers analysing it died ({exc}); "
+                   "what was written is complete - run the ingest again to finish it")
+        return [IngestEvent(display_name(source), "failed", error_type="KilledWorker",
+                            message=message)]
+    # The task's own failure (it catches what the store's ingest reports itself, so this
+    # is an unexpected error on the worker): this source fails, the batch goes on.
+    except Exception as exc:  # noqa: BLE001
+        return [IngestEvent(display_name(source), "failed", error_type=type(exc).__name__,
+                            message=f"{display_name(source)}: cluster task failed: {exc!r}")]
