@@ -18,11 +18,27 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
 PG_ENV = "UNMASK_TEST_POSTGRES"
+#: Set by .ci/run: a missing Dask or PostgreSQL fails the cluster tests instead of skipping.
+REQUIRE_ENV = "UNMASK_REQUIRE_DASK"
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    if os.environ.get(REQUIRE_ENV):
+        pytest.fail(f"{reason} ({REQUIRE_ENV} is set: CI runs the cluster tests)")
+    pytest.skip(reason)
+
+
+def need_distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        skip_or_fail("the cluster tests need Dask: pip install 'unmask[cluster]'")
+    return distributed
 
 _ACTORS = ["APT28", "Kimsuky", "Lazarus Group", "Turla", "APT29", "Sandworm Team"]
 _VERBS = ["sent spear-phishing mail to", "ran PowerShell scripts against",
@@ -78,7 +94,7 @@ def snapshot(url: str) -> dict[str, Any]:
 def _pg_admin() -> Iterator[Any]:
     url = os.environ.get(PG_ENV)
     if not url:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user@host:port/db "
+        skip_or_fail(f"PostgreSQL tests need {PG_ENV}=postgresql+psycopg://user@host:port/db "
                     "(.ci/run starts a throwaway server and sets it)")
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import OperationalError
@@ -90,7 +106,7 @@ def _pg_admin() -> Iterator[Any]:
             conn.execute(text("SELECT 1"))
     except OperationalError as exc:
         engine.dispose()
-        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {exc.orig}")
+        skip_or_fail(f"PostgreSQL at {PG_ENV} is not reachable: {exc.orig}")
     yield engine
     engine.dispose()
 
@@ -167,14 +183,14 @@ class DaskProcesses:
 def _dask() -> str:
     found = shutil.which("dask", path=os.path.dirname(sys.executable)) or shutil.which("dask")
     if found is None:
-        pytest.skip("the dask command is not installed (pip install 'unmask[cluster]')")
+        skip_or_fail("the dask command is not installed (pip install 'unmask[cluster]')")
     return found
 
 
 @pytest.fixture
 def dask_scheduler(tmp_path: Path) -> Iterator[DaskProcesses]:
     """A real ``dask scheduler`` on a free loopback port (no worker yet)."""
-    pytest.importorskip("distributed")
+    need_distributed()
     port = free_port()
     logs = tmp_path / "dask-logs"
     logs.mkdir()

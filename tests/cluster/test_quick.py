@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.cluster.conftest import snapshot, write_reports
+from tests.cluster.conftest import need_distributed, snapshot, write_reports
 from unmask.cli import app
 from unmask.cluster import CLUSTER_ENV, Fingerprint, ingest_on_cluster, resolve_address
 from unmask.errors import ConfigError, MissingDependencyError
@@ -24,7 +24,7 @@ from unmask.store import open as open_kb
 @pytest.fixture(scope="module")
 def local_cluster() -> Iterator[Any]:
     """One in-process worker thread (the pipeline's caches are this process's)."""
-    distributed = pytest.importorskip("distributed")
+    distributed = need_distributed()
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None, host="127.0.0.1",
                                   protocol="tcp") as cluster:
@@ -85,7 +85,7 @@ def test_address_from_option_or_environment(monkeypatch: pytest.MonkeyPatch) -> 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     from tests.cluster.conftest import free_port
 
-    pytest.importorskip("distributed")
+    need_distributed()
     address = f"tcp://127.0.0.1:{free_port()}"
     with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb, \
             pytest.raises(ConfigError, match="cannot reach the Dask scheduler at"):
