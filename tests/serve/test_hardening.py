@@ -14,6 +14,7 @@ import pytest
 from unmask.store import KnowledgeBase
 
 from .conftest import LOCAL, TOKEN
+from .test_taxii import fresh_url  # noqa: F401 - the fixture: SQLite, and PostgreSQL when configured
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -395,3 +396,38 @@ def test_analyze_counts_the_text_produced_not_only_the_bytes_received(kb: Knowle
         assert len(packed) < 5000
         upload = client.post("/api/v1/analyze", files={"file": ("notes.txt.gz", packed, "application/gzip")})
         assert upload.status_code in {413, 422}, upload.text[:200]
+
+
+# -- search on both back-ends ----------------------------------------------------------------------
+
+
+def test_search_limits_budget_and_tlp_on_each_back_end(fresh_url: str) -> None:  # noqa: F811
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from unmask.documents import parse_bytes
+    from unmask.pipeline import analyze
+    from unmask.store import open_kb
+    from unmask.store.search import QueryLimitError, SearchTimeoutError, _budget
+
+    green = "Green note\n\nAPT28 phished diplomats with a lure about a pangolin summit.\n"
+    red = "Red note\n\nAPT28 phished ministers; the pangolin lure came back twice, pangolin again.\n"
+    with open_kb(fresh_url) as kb:
+        kb.add_analysis(analyze(parse_bytes(green.encode(), source="notes/green.txt")), tlp="green")
+        kb.add_analysis(analyze(parse_bytes(red.encode(), source="notes/red.txt")), tlp="red")
+        assert len(kb.search("pangolin")) == 2
+        shown = kb.search("pangolin", tlp=["clear", "green"])
+        assert [h.report.source for h in shown] == ["notes/green.txt"]
+        with pytest.raises(QueryLimitError):
+            kb.search(" ".join(f"w{i}" for i in range(17)), tlp=["green"])
+        slow = ("SELECT pg_sleep(5)" if kb.dialect == "postgresql" else
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000000) "
+                "SELECT count(*) FROM n")
+        started = time.monotonic()
+        with kb.engine.connect() as conn, pytest.raises(OperationalError), _budget(conn, 0.2):
+            conn.execute(text(slow))
+        assert time.monotonic() - started < 3
+        from unmask.store.search import search_rows
+
+        with kb.engine.connect() as conn, pytest.raises(SearchTimeoutError):
+            search_rows(conn, "pangolin", limit=5, tlp=["green"], budget=0)

@@ -377,6 +377,7 @@ def search_rows(conn: Connection, query: str, *, limit: int, tlp: Sequence[str] 
                 if levels is not None:
                     params["levels"] = list(levels)
                 rows = list(conn.execute(_postgres_search(levels is not None), params))
+                _check(deadline)
                 return [(r, float(r.rank), r.snippet or "") for r in rows]
             hits = _sqlite_hits(conn, parsed, limit, levels, deadline)
             if not hits:
