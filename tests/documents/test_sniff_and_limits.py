@@ -109,3 +109,81 @@ def test_read_bytes_stdin_and_errors(tmp_path, monkeypatch) -> None:
         read(tmp_path)
     with pytest.raises(DocumentError, match="cannot be read"):
         read(tmp_path / "missing.txt")
+
+
+# -- output budgets: characters, pages, memory and time (decompression bombs) ----------
+
+
+def test_a_pdf_that_expands_to_too_many_characters_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.documents.bombs import text_bomb_pdf
+
+    monkeypatch.setenv("UNMASK_MAX_CHARS", "100000")
+    data = text_bomb_pdf(300_000, pages=3)
+    assert len(data) < 20_000
+    with pytest.raises(TooLargeError, match=r"over the 100,000-character limit by page \d"):
+        parse_bytes(data, source="bomb.pdf")
+
+
+def test_a_pdf_of_too_many_pages_is_refused() -> None:
+    from tests.documents.bombs import many_pages_pdf
+
+    with pytest.raises(TooLargeError, match=r"6,000 pages, over the 5,000-page limit"):
+        parse_bytes(many_pages_pdf(6000), source="pages.pdf")
+
+
+def test_a_pdf_that_inflates_past_the_memory_budget_fails_without_killing_us(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.documents.bombs import inflating_pdf
+
+    monkeypatch.setenv("UNMASK_PDF_MEMORY_MB", "64")
+    data = inflating_pdf(200 << 20)
+    assert len(data) < 1 << 20
+    with pytest.raises(DocumentError, match=r"within 64 MB of memory.*decompression bomb"):
+        parse_bytes(data, source="inflate.pdf")
+    # The reader is still there for the next PDF.
+    assert "Kimsuky" in parse_bytes(make_pdf(["Kimsuky used evil.example in March 2024."]),
+                                    source="ok.pdf").text
+
+
+def test_a_pdf_over_the_time_budget_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from tests.documents.bombs import text_bomb_pdf
+
+    monkeypatch.setenv("UNMASK_PDF_SECONDS", "1")
+    monkeypatch.setenv("UNMASK_PDF_MEMORY_MB", "8192")
+    monkeypatch.setenv("UNMASK_MAX_CHARS", "100000000")
+    data = text_bomb_pdf(20_000_000)
+    started = time.monotonic()
+    with pytest.raises(DocumentError, match="more than 1 s to read"):
+        parse_bytes(data, source="slow.pdf")
+    assert time.monotonic() - started < 10
+
+
+def test_text_over_the_character_budget_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UNMASK_MAX_CHARS", "1000")
+    with pytest.raises(TooLargeError, match="1,200 characters of text is over the 1,000"):
+        parse_bytes(b"APT28 " * 200, source="long.txt")
+    assert parse_bytes(b"APT28 " * 150, source="short.txt").text
+
+
+def test_a_long_single_line_is_refused_before_it_is_decoded() -> None:
+    import time
+
+    from tests.documents.bombs import long_line
+
+    data = long_line(9_000_000)
+    started = time.monotonic()
+    with pytest.raises(TooLargeError, match="bytes of text is over the 2,000,000-character limit"):
+        parse_bytes(data, source="line.txt")
+    assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("name", ["UNMASK_MAX_CHARS", "UNMASK_MAX_PAGES",
+                                  "UNMASK_PDF_MEMORY_MB", "UNMASK_PDF_SECONDS"])
+def test_a_bad_budget_is_a_config_error(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv(name, "lots")
+    with pytest.raises(ConfigError, match=name):
+        parse_bytes(make_pdf(["Kimsuky used evil.example in March 2024."]) if name != "UNMASK_MAX_CHARS"
+                    else b"APT28 was here", source="x.pdf")

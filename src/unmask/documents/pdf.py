@@ -15,8 +15,11 @@ Errors, each naming the file and the reason:
 
 - :class:`~unmask.errors.EncryptedDocumentError` — a password is needed;
 - :class:`~unmask.errors.NoTextError` — no text layer (scanned / image-only);
-- :class:`~unmask.errors.DocumentError` — truncated (no ``%%EOF`` at the end) or
-  not a readable PDF.
+- :class:`~unmask.errors.TooLargeError` — over the page or character budget
+  (:mod:`unmask.documents.limits`);
+- :class:`~unmask.errors.DocumentError` — truncated (no ``%%EOF`` at the end), not a
+  readable PDF, or over the memory or time budget of the child process PDFium runs in
+  (:mod:`unmask.documents.pdf_child`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from typing import Any
 
 from unmask.documents.text import clean_text, published_in_text
-from unmask.errors import DocumentError, EncryptedDocumentError, NoTextError
+from unmask.errors import DocumentError, NoTextError
 from unmask.model import Document, Metadata, Page
 
 __all__ = ["PAGE_SEPARATOR", "parse_pdf", "parse_pdf_date"]
@@ -41,7 +43,6 @@ _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 _EOF_WINDOW = 16 * 1024
 # Fewer letters and digits than this in the whole file means "no text layer".
 _MIN_TEXT_CHARS = 20
-_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 
 
 def parse_pdf_date(value: str | None) -> dt.date | None:
@@ -72,26 +73,14 @@ def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
     if data.rfind(b"%%EOF", max(0, len(data) - _EOF_WINDOW)) < 0:
         raise DocumentError(source, "PDF is truncated: the %%EOF end marker is missing",
                             hint="the download or copy was cut short; fetch the file again")
-    import pypdfium2 as pdfium
+    from unmask.documents import limits
+    from unmask.documents.pdf_child import PdfLimits, read_pdf_pages
 
-    with _PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            if getattr(exc, "err_code", None) == _PASSWORD_ERROR:
-                raise EncryptedDocumentError(
-                    source, "PDF is encrypted and needs a password",
-                    hint="decrypt it first, e.g. qpdf --decrypt --password=... in.pdf out.pdf",
-                ) from exc
-            raise DocumentError(source, f"is not a readable PDF ({exc})") from exc
-        try:
-            texts, unreadable = _extract_pages(pdf, pdfium.PdfiumError)
-            try:
-                info = pdf.get_metadata_dict(skip_empty=True)
-            except pdfium.PdfiumError:
-                info = {}
-        finally:
-            pdf.close()
+    budget = PdfLimits(max_pages=limits.max_pages(), max_chars=limits.max_chars(),
+                       memory_bytes=limits.pdf_memory_bytes(), seconds=limits.pdf_seconds())
+    with _PDFIUM_LOCK:  # one PDF at a time per process: PDFium is not thread-safe
+        extracted = read_pdf_pages(data, source=source, limits=budget)
+    texts, unreadable, info = extracted.texts, extracted.unreadable, extracted.info
 
     warnings: list[str] = []
     if unreadable:
@@ -124,27 +113,6 @@ def parse_pdf(data: bytes, *, source: str, sha256: str) -> Document:
         metadata=_metadata(info, len(texts), published_in_text(texts[0]) if texts else None),
         pages=tuple(pages), warnings=tuple(warnings),
     )
-
-
-def _extract_pages(pdf: Any, error: type[Exception]) -> tuple[list[str], list[int]]:
-    """Each page's text (empty for a page PDFium cannot load) and the unreadable pages."""
-    texts: list[str] = []
-    unreadable: list[int] = []
-    for index in range(len(pdf)):
-        try:
-            page = pdf[index]
-            try:
-                textpage = page.get_textpage()
-                try:
-                    texts.append(_page_text(textpage.get_text_range()))
-                finally:
-                    textpage.close()
-            finally:
-                page.close()
-        except error:
-            texts.append("")
-            unreadable.append(index + 1)
-    return texts, unreadable
 
 
 def _metadata(info: dict[str, str], page_count: int, stated: dt.date | None = None) -> Metadata:

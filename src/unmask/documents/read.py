@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from unmask.documents.fetch import is_url
+from unmask.documents.limits import max_chars
 from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document, Metadata
@@ -435,10 +436,21 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None
         if depth < MAX_NESTING:
             child = partial(_parse_child, max_bytes=max_bytes, depth=depth + 1)
         reader = partial(reader, parse_child=child)
+    chars = max_chars()
+    if fmt == "text" and len(data) > 4 * chars:  # at most 4 bytes a character: surely over
+        raise _too_many_chars(source, chars, f"{len(data):,} bytes of text")
     try:
-        return reader(data, source=source, sha256=sha256)
+        document = reader(data, source=source, sha256=sha256)
     except RecursionError as exc:
         raise DocumentError(source, f"{fmt} input is nested too deeply to read") from exc
+    if len(document.text) > chars:
+        raise _too_many_chars(source, chars, f"{len(document.text):,} characters of text")
+    return document
+
+
+def _too_many_chars(source: str, limit: int, what: str) -> TooLargeError:
+    return TooLargeError(source, f"{what} is over the {limit:,}-character limit",
+                         hint="raise it with UNMASK_MAX_CHARS, or split the document")
 
 
 def _parse_child(data: bytes, source: str, *, max_bytes: int, depth: int) -> Document:
