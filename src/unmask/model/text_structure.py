@@ -293,13 +293,33 @@ _ADVICE_HEADING = re.compile(
     r"what\s+(?:to|you\s+(?:can|should)|(?:organi[sz]ations|defenders|users|customers)\s+(?:can|should))\s+do|"
     r"how\s+to\s+(?:protect|defend|stay\s+safe|mitigate)|best\s+practices|protective\s+(?:measures|actions)|"
     r"defensive\s+(?:measures|actions|recommendations)|countermeasures|hardening(?:\s+guidance)?|"
-    r"actions\s+to\s+take(?:\s+today)?)\b(?:\s+[\w'’&,-]+){0,5}\s*:?\s*$",
+    r"actions\s+to\s+take(?:\s+today)?)\b(?:\s+[\w'’&,-]+){0,5}\s*:?\s*$|"
+    # a STIX course of action, as the STIX reader writes it
+    r"^courses?\s+of\s+action\s*:",
     re.IGNORECASE,
+)
+#: A sub-heading that keeps an advice section going: it says what to do.
+_ADVICE_SUBHEADING = re.compile(
+    r"^(?:Use|Implement|Enforce|Require|Ensure|Consider|Apply|Patch|Educate|Train|Audit|Review|Maintain|Adopt|"
+    r"Harden|Segment|Establish|Prioriti[sz]e|Verify|Validate|Avoid|Employ|Restrict|Limit|Back\s+up|Contact|Follow|"
+    r"Report|Protect|Prevent|Detect|Respond|Recover|Secure|Disable|Enable|Update|Upgrade|Monitor|Block|Remove|"
+    r"Reset|Change|Configure|Deploy|Install|Keep|Join|Refer|Identify|Focus|Do\s+not|Never)\b"
+)
+_ADVICE_ITEM = re.compile(r"^\s*(?:[-*•▪◦‣·]|\d{1,3}[.)])\s+(?:" + _ADVICE_SUBHEADING.pattern[4:])
+#: An advice section past a sub-heading that does not say it is advice.
+_TENTATIVE = "advice?"
+#: A heading in title case ("Threat Group History"): a new part of the report when the
+#: section being read was opened by a heading without markup.
+_TITLE_CASE = re.compile(
+    r"^[A-Z0-9][\w'’&.-]*(?:\s+(?:[A-Z0-9][\w'’&.()/-]*|of|the|and|for|in|on|to|a|an|with|by|or|from|at|vs\.?))"
+    r"{0,8}$"
 )
 _IOC_HEADING = re.compile(
     r"^(?:[\w'’&-]+\s+){0,3}(?:indicators?\s+of\s+(?:compromise|attack)|iocs?|(?:network|host|file)[\s-]+"
     r"(?:based\s+)?(?:indicators|observables|artifacts)|indicators|observables|(?:file\s+|sample\s+)?hashes|"
-    r"c2\s+(?:servers?|infrastructure|domains)|appendix|annex)\b(?:\s+[\w'’&.:,()/-]+){0,8}\s*:?\s*$",
+    r"c2\s+(?:servers?|infrastructure|domains)|appendix|annex|(?:malicious\s+)?(?:domains|urls|ip\s+addresses|"
+    r"hostnames|file\s*names|mutex(?:es)?|registry\s+keys|e-?mail\s+addresses|certificates)|"
+    r"(?:sha-?(?:1|256|512)|md5)(?:\s+hashes)?|yara(?:\s+rules?)?|snort(?:\s+rules?)?|sigma(?:\s+rules?)?)\b(?:\s+[\w'’&.:,()/-]+){0,8}\s*:?\s*$",
     re.IGNORECASE,
 )
 #: An appendix that lists techniques or advice is not an indicator appendix.
@@ -311,7 +331,10 @@ _PLAIN_HEADING = re.compile(
     r"contact\s+us|revisions?|revision\s+history|acknowledge?ments?|about(?:\s+[\w'’&-]+){0,3}|disclaimers?|"
     r"timeline|attribution|victimology|infection\s+chain|details|description|findings|"
     r"(?:mitre\s+)?att&ck(?:\s+(?:techniques|tactics|mapping|matrix))?|tactics(?:,?\s+techniques)?.*|"
-    r"techniques(?:\s+used)?|detection(?:s|\s+opportunities)?)\s*:?\s*$",
+    r"techniques(?:\s+used)?|detection(?:s|\s+opportunities)?)\s*:?\s*$|"
+    # the STIX reader's object headings ("Attack pattern: T1059: ...", "Intrusion set: ...")
+    r"^(?:attack\s+pattern|intrusion\s+set|malware|tool|indicator|report|campaign|identity|vulnerability|"
+    r"threat\s+actor|infrastructure|location|note|opinion|grouping|observed\s+data|sighting)\s*:",
     re.IGNORECASE,
 )
 _HEADING_MARKUP = re.compile(r"^\s*(?:(#{1,6})|(={1,6}))\s+")
@@ -325,7 +348,8 @@ _HEADING_LETTER = re.compile(r"^\s*(?:[A-Z]|[IVX]{1,4})[.)]\s+(?=[A-Z])")
 # not open with.
 _ADVICE_SENTENCE = re.compile(
     r"^[\W\d]{0,4}(?:"
-    r"(?:we|cisa|the\s+fbi|fbi|nsa|ncsc|acsc|cccs|the\s+(?:authoring\s+)?agencies|microsoft|[A-Z]{2,6})\s+"
+    r"(?:we|the\s+fbi|the\s+(?:authoring\s+)?agencies|microsoft|(?-i:[A-Z]{2,6}))"
+    r"(?:,?\s+(?:and\s+)?(?:the\s+fbi|(?-i:[A-Z]{2,6})))*\s+"
     r"(?:strongly\s+|also\s+)?(?:recommends?|advises?|urges?|encourages?)\b|"
     r"it\s+is\s+(?:strongly\s+|also\s+|therefore\s+)?(?:recommended|advised|advisable|suggested)\b|"
     r"(?:organi[sz]ations|administrators|admins|users|defenders|network\s+defenders|customers|companies|"
@@ -481,12 +505,19 @@ def text_structure(text: str) -> Structure:
                     heading.lower().startswith(("appendix", "annex")) and _NOT_IOC_APPENDIX.search(heading)
                 ):
                     special, special_level = "ioc-list", (level, depth)
-                elif special is not None and (
-                    _PLAIN_HEADING.match(heading)
-                    or (level and (not special_level[0] or level <= special_level[0]))
-                    or (depth and special_level[1] and depth <= special_level[1])
-                ):
-                    special = None
+                elif special is not None:
+                    if (level and (not special_level[0] or level <= special_level[0])) or (
+                        depth and special_level[1] and depth <= special_level[1]
+                    ):
+                        special = None
+                    elif special != "ioc-list" and _ADVICE_SUBHEADING.match(heading):
+                        special = "advice"  # "Consider ...", "Contact CISA ...": still what to do
+                    elif _PLAIN_HEADING.match(heading):
+                        special = None
+                    elif not level and not special_level[0] and _TITLE_CASE.match(heading):
+                        # "Threat Group History" after "Mitigation", or "Plans and Policies"
+                        # inside it: only what still reads as advice stays advice.
+                        special = _TENTATIVE if special != "ioc-list" else None
             section = _HEADING_MARKUP.sub("", body).strip() or body.strip()
         elif in_related:
             if form == "sentence" and len(body.split()) > 14:
@@ -506,8 +537,10 @@ def text_structure(text: str) -> Structure:
             kinds.add("code")
         if mail_lines[line_index]:
             kinds.add("email-header")
-        if special is not None and form != "heading":
+        if special in ("advice", "ioc-list") and form != "heading":
             kinds.add(special)
+        elif special == _TENTATIVE and layout == "item" and _ADVICE_ITEM.match(body):
+            kinds.add("advice")
         if form != "heading" and layout != "row" and _ADVICE_SENTENCE.match(body):
             kinds.add("advice")
         if layout in ("prose", "item") and _INDICATOR_LINE.match(body):
