@@ -10,9 +10,13 @@ base knows, must give the same status, type and body from both.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -60,8 +64,36 @@ def _texts() -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def bases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeBase, KnowledgeBase]]:
+@contextlib.contextmanager
+def _urls(backend: str, folder: Path) -> Iterator[tuple[str, str]]:
+    """Two empty knowledge base URLs on ``backend`` (PostgreSQL: two fresh schemas)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'with-red.sqlite'}", f"sqlite:///{folder / 'without.sqlite'}"
+        return
+    base = os.environ.get("UNMASK_TEST_POSTGRES")
+    if not base:
+        pytest.skip("PostgreSQL tests need UNMASK_TEST_POSTGRES=postgresql+psycopg://user@host:port/db")
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1),
+                          isolation_level="AUTOCOMMIT")
+    schemas = [f"d_{uuid.uuid4().hex[:12]}" for _ in range(2)]
+    with admin.connect() as conn:
+        for schema in schemas:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in base else "?"
+        yield tuple(f"{base}{sep}options=-csearch_path%3D{schema}" for schema in schemas)  # type: ignore[misc]
+    finally:
+        with admin.connect() as conn:
+            for schema in schemas:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def bases(request: pytest.FixtureRequest,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeBase, KnowledgeBase]]:
     from unmask.documents import parse_bytes
     from unmask.pipeline import analyze
     from unmask.store import open_kb
@@ -69,8 +101,9 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[KnowledgeB
     folder = tmp_path_factory.mktemp("differential")
     analyses = [(analyze(parse_bytes(text.encode(), source=source)), tlp)
                 for source, text, tlp in _texts()]
-    with (open_kb(f"sqlite:///{folder / 'with-red.sqlite'}", clock=lambda: _CLOCK) as with_red,
-          open_kb(f"sqlite:///{folder / 'without.sqlite'}", clock=lambda: _CLOCK) as without):
+    with (_urls(request.param, folder) as (red_url, plain_url),
+          open_kb(red_url, clock=lambda: _CLOCK) as with_red,
+          open_kb(plain_url, clock=lambda: _CLOCK) as without):
         for analysis, tlp in analyses:
             with_red.add_analysis(analysis, tlp=tlp)
             if tlp != "red":
