@@ -128,11 +128,12 @@ def _table(title: str, *columns: str) -> Table:
 
 
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")],
+    sources: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes analysing in parallel.")] = 1,
     tlp: Annotated[str | None, typer.Option("--tlp", help="TLP marking: clear, green, amber, amber+strict or red (default: clear for new documents; stored ones keep theirs).")] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Re-analyse documents already stored.")] = False,
     follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
+    reanalyze_outdated: Annotated[bool, typer.Option("--reanalyze-outdated", help="Also re-analyse every stored report analysed by another unmask version, extractor code or reference data (from the text the base keeps).")] = False,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Analyse on the Dask scheduler at tcp://HOST:8786 (default: UNMASK_CLUSTER; needs unmask[cluster]); the workers read the sources and write to the same base.")] = None,
     db: DbOption = None,
     format: FormatOption = "text",
@@ -143,7 +144,13 @@ def ingest_command(
     as_json = _check_format(format)
     marking = None if tlp is None else _tlp(tlp)
     address = _cluster_address(cluster, jobs, as_json=as_json)
-    paths, missing = gather_sources(sources)
+    if reanalyze_outdated and address is not None:
+        raise typer.BadParameter("re-analyses run locally, not on a cluster",
+                                 param_hint="--reanalyze-outdated")
+    if not sources and not reanalyze_outdated:
+        raise typer.BadParameter("give the sources to ingest (or --reanalyze-outdated)",
+                                 param_hint="SOURCES")
+    paths, missing = gather_sources(sources or [])
     events: list[IngestEvent] = [
         IngestEvent(f.source, "failed", error_type=type(f.error).__name__, message=str(f.error))
         for f in missing
@@ -171,7 +178,8 @@ def ingest_command(
 
             if address is None:
                 report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace,
-                                on_event=advance, follow=follow)
+                                on_event=advance, follow=follow,
+                                reanalyze_outdated=reanalyze_outdated)
             else:
                 report = _ingest_on_cluster(kb, paths, address, tlp=marking, replace=replace,
                                             on_event=advance, follow=follow, as_json=as_json)

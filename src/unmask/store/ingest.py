@@ -19,7 +19,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +30,7 @@ from unmask.model import Analysis, Document
 from unmask.store.kb import KnowledgeBase
 from unmask.store.write import check_tlp
 
-__all__ = ["IngestEvent", "IngestReport", "ingest"]
+__all__ = ["IngestEvent", "IngestReport", "ingest", "outdated_reports"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +154,30 @@ def _supersede(kb: KnowledgeBase, source: str, sha256: str) -> int:
     return len(stale)
 
 
+def outdated_reports(kb: KnowledgeBase, references: Mapping[str, str]) -> list[str]:
+    """The sha256 of every stored report (not attachment) analysed by another analyser
+    version, analysis schema or reference data than ``kb.analyzer`` and ``references``."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from unmask.model import SCHEMA_VERSION
+    from unmask.store.schema import DocumentRow, table_of
+    from unmask.store.write import Stamp
+
+    table = table_of(DocumentRow)
+    current = Stamp(kb.analyzer, SCHEMA_VERSION, dict(references))
+    try:
+        with kb.engine.connect() as conn:
+            rows = list(conn.execute(
+                select(table.c.sha256, table.c.analyzer, table.c.analysis_schema,
+                       table.c.reference_versions)
+                .where(table.c.parent_id.is_(None)).order_by(table.c.id)))
+    except SQLAlchemyError as exc:
+        raise StoreError(f"knowledge base {kb.url}: listing outdated reports failed: {exc}") from exc
+    return [r.sha256 for r in rows
+            if not current.matches(r.analyzer, r.analysis_schema, r.reference_versions or {})]
+
+
 def _current_references() -> dict[str, str]:
     from unmask.reference.versions import reference_versions
 
@@ -170,6 +194,7 @@ def ingest(
     on_event: Callable[[IngestEvent], None] | None = None,
     stdin: bytes | None = None,
     follow: bool = False,
+    reanalyze_outdated: bool = False,
 ) -> IngestReport:
     """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``) and store them in ``kb``.
 
@@ -178,6 +203,9 @@ def ingest(
     ``unchanged`` without being analysed again (unless ``replace``). ``tlp`` marks
     what is ingested (None: ``clear`` for new documents, stored ones keep theirs).
     ``follow`` fetches the page of each feed entry that carries only a summary.
+    ``reanalyze_outdated`` also re-analyses, from the text the base keeps, every stored
+    report whose analyser stamp, analysis schema or reference data is not this
+    process's (``replaced``; see :func:`outdated_reports`).
     """
     from unmask.documents.read import display_name, resolve_max_bytes
 
@@ -219,6 +247,11 @@ def ingest(
             except UnmaskError as exc:  # this source fails; the batch goes on
                 emit(IngestEvent(display_name(source), "failed", error_type=type(exc).__name__,
                                  message=str(exc)))
+        if reanalyze_outdated:
+            for sha256 in outdated_reports(kb, references):
+                stored = kb.get_analysis(sha256)
+                if stored is not None:
+                    yield stored.document.source, stored.document
 
     def source_work(source: str) -> Iterator[tuple[str, str | Document]]:
         from unmask.documents import is_url

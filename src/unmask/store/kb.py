@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -67,6 +66,7 @@ from unmask.store.schema import (
 from unmask.store.search import search_rows
 from unmask.store.write import (
     Stamp,
+    analysis_version,
     check_tlp,
     normalise_name,
     stamp_for,
@@ -86,10 +86,9 @@ def _utcnow() -> dt.datetime:
 
 
 def _analyzer_version() -> str:
-    try:
-        return "unmask " + importlib.metadata.version("unmask")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source tree
-        return "unmask 0.0.0"
+    """The package version plus a digest of the analysing code (see
+    :func:`unmask.store.write.analysis_version`)."""
+    return analysis_version()
 
 
 def _as_date(value: Any) -> dt.date | None:

@@ -8,10 +8,13 @@ its findings are deleted and rewritten, together with the per-actor counters
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -47,7 +50,8 @@ from unmask.store.schema import (
 )
 
 __all__ = [
-    "TLP_LEVELS", "Stamp", "check_tlp", "normalise_name", "store_analyses", "store_analysis",
+    "TLP_LEVELS", "Stamp", "analysis_version", "check_tlp", "normalise_name", "store_analyses",
+    "store_analysis",
 ]
 
 #: TLP 2.0 markings, from most to least shareable.
@@ -664,6 +668,42 @@ def store_analysis(
         store_analysis(conn, child, tlp=tlp, stamp=stamp, now=now, replace=replace,
                        parent_id=document_id)
     return document_id, "replaced"
+
+
+#: The parts of the package whose code decides what an analysis holds: the readers
+#: (the text), the extractors, the pipeline, the model (the shapes), the compiled core.
+_ANALYSIS_PACKAGES = ("documents", "extract", "pipeline", "model")
+
+
+def analysis_version(root: Path | None = None, *, version: str | None = None) -> str:
+    """The analyser stamp stored with each document: ``unmask <version>+<digest>``.
+
+    The digest is a SHA-256 (first 12 hex digits) of the source of the readers,
+    extractors, pipeline and model and of the compiled core under ``root`` (the
+    installed package), so it changes whenever the code that makes an analysis
+    changes, released or not; documents stored with another stamp are outdated
+    (``unmask ingest --reanalyze-outdated``).
+    """
+    import importlib.metadata
+
+    package = root or Path(__file__).resolve().parent.parent
+    if version is None:
+        try:
+            version = importlib.metadata.version("unmask")
+        except importlib.metadata.PackageNotFoundError:  # pragma: no cover - source tree
+            version = "0.0.0"
+    return f"unmask {version}+{_code_digest(package)}"
+
+
+@functools.cache
+def _code_digest(package: Path) -> str:
+    digest = hashlib.sha256()
+    files = [f for sub in _ANALYSIS_PACKAGES for f in (package / sub).rglob("*.py")]
+    files += [f for f in package.glob("_core*") if f.suffix != ".pyi"]
+    for path in sorted(files):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def stamp_for(analysis: Analysis, analyzer: str) -> Stamp:
