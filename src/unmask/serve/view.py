@@ -168,6 +168,10 @@ class View:
         self._snapshots: OrderedDict[str, tuple[tuple[Any, ...], Snapshot]] = OrderedDict()
         self._builds: dict[str, threading.Lock] = {}
         self._profiles: OrderedDict[tuple[str, str], Path] = OrderedDict()
+        # Finished restricted profiles by (actor, visible reports' key, limits): a warm
+        # request costs what the store's own profile costs, not a scratch base's open.
+        self._built: OrderedDict[tuple[str, str, tuple[tuple[str, int], ...]], ActorProfile | None] = (
+            OrderedDict())
         self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
         self._checked: tuple[float, tuple[Any, ...]] = (-1e9, ())  # last look: (time, fingerprint)
 
@@ -175,6 +179,7 @@ class View:
         """Drop the scratch bases (the knowledge base itself is the caller's)."""
         with self._lock:
             self._profiles.clear()
+            self._built.clear()
             if self._scratch_dir is not None:
                 self._scratch_dir.cleanup()
                 self._scratch_dir = None
@@ -382,6 +387,11 @@ class View:
         if not refs:
             return None
         key = _key_of(refs)
+        wanted = (actor_id, key, tuple(sorted(limits.items())))
+        with self._lock:
+            if wanted in self._built:
+                self._built.move_to_end(wanted)
+                return self._built[wanted]
         with self._building("profile:" + actor_id):
             with self._lock:
                 path = self._profiles.get((actor_id, key))
@@ -398,13 +408,17 @@ class View:
                 self._profiles.move_to_end((actor_id, key))
             with _scratch_kb(path) as scratch:
                 profile = scratch.actor_profile(actor_id, **limits)
-        if profile is None:
-            return None
-        originals = {r.sha256: r for r in refs}
-        return dataclasses.replace(profile, reports=tuple(
-            dataclasses.replace(originals[r.sha256], mentions=r.mentions)
-            if r.sha256 in originals else r for r in profile.reports
-        ))
+        if profile is not None:
+            originals = {r.sha256: r for r in refs}
+            profile = dataclasses.replace(profile, reports=tuple(
+                dataclasses.replace(originals[r.sha256], mentions=r.mentions)
+                if r.sha256 in originals else r for r in profile.reports
+            ))
+        with self._lock:
+            self._built[wanted] = profile
+            while len(self._built) > _SNAPSHOTS_KEEP:
+                self._built.popitem(last=False)
+        return profile
 
     def _fill_scratch(self, path: Path, refs: list[ReportRef]) -> None:
         with self._lock:
