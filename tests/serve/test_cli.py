@@ -76,3 +76,14 @@ def test_no_base_and_bad_options(tmp_path: Path, started: list[dict[str, Any]]) 
 ])
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_allowed_hosts_and_graceful_shutdown(base: Base, started: list[dict[str, Any]]) -> None:
+    result = runner.invoke(app, ["serve", "--db", base.url, "--allowed-host", "intel.example.org",
+                                 "--allowed-host", "kb.internal"])
+    assert result.exit_code == 0, result.output
+    hosts = started[-1]["app"].state.allowed_hosts
+    assert {"localhost", "127.0.0.1", "[::1]", "intel.example.org", "kb.internal"} == set(hosts)
+    assert started[-1]["timeout_graceful_shutdown"] <= 5
+    specific = runner.invoke(app, ["serve", "--db", base.url, "--host", "192.0.2.7", "--insecure"])
+    assert specific.exit_code == 0 and "192.0.2.7" in started[-1]["app"].state.allowed_hosts
