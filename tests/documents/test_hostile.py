@@ -118,3 +118,35 @@ def test_deep_mime_nesting_is_refused_before_parsing() -> None:
 
 def test_deeply_nested_html_keeps_its_text() -> None:
     assert parse_bytes(HOSTILE["deeply nested HTML"], source="deep.html").text == "x"
+
+
+def test_analyze_of_a_folder_streams_each_analysis(tmp_path: pytest.TempPathFactory,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """``unmask analyze FOLDER -f jsonl`` writes each analysis before it reads the next
+    document, so no folder is held in memory at once."""
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    import unmask.pipeline
+    from unmask.cli import app
+
+    root = Path(str(tmp_path))
+    folder = root / "in"
+    folder.mkdir()
+    for k in range(4):
+        (folder / f"r{k}.txt").write_text(f"Report {k}: APT28 used 203.0.113.{k} in 2024.",
+                                          encoding="utf-8")
+    output = root / "out.jsonl"
+    real = unmask.pipeline.analyze
+    written_before: list[int] = []
+
+    def spying(*args, **kwargs):  # type: ignore[no-untyped-def]
+        written_before.append(len(output.read_text().splitlines()) if output.exists() else 0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(unmask.pipeline, "analyze", spying)
+    result = CliRunner().invoke(app, ["analyze", str(folder), "-f", "jsonl", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert written_before == [0, 1, 2, 3]
+    assert len(output.read_text().splitlines()) == 4

@@ -74,34 +74,28 @@ def analyze_command(
     def entry_failed(error: DocumentError) -> None:
         failures.append(Failure(error.source, error))
 
-    with reference_progress(), _progress("Analysing", len(paths), show=show_progress) as advance:
-        for path in paths:
-            # A feed gives one document per entry; a broken entry is reported, the rest go on.
-            try:
-                for document in read_all(path, on_error=entry_failed, follow=follow):
-                    try:
-                        analyses.append(run_analysis(document, published=published_date))
-                    except UnmaskError as exc:
-                        failures.append(Failure(document.source, exc))
-            except UnmaskError as exc:
-                failures.append(Failure(path, exc))
-            advance()
-
     as_json = format != "text"
-    if format == "text":
-        from unmask.cli.render import render_analysis
-
-        target = out
-        if output:
-            from rich.console import Console
-
-            handle = open(output, "w", encoding="utf-8")  # noqa: SIM115 - closed below
-            target = Console(file=handle, highlight=False, width=120)
-        for analysis in analyses:
-            render_analysis(analysis, target)
-        if output:
-            handle.close()
-    elif analyses:
+    with contextlib.ExitStack() as stack:
+        # text and jsonl are written as each document is analysed, so a folder of any
+        # size runs in the memory of one document; the other formats are one combined
+        # document (a bundle, an event, a layer) and collect the analyses first.
+        emit = _streamer(format, output, stack, analyses)
+        with reference_progress(), _progress("Analysing", len(paths), show=show_progress) as advance:
+            for path in paths:
+                # A feed gives one document per entry; a broken entry is reported, the rest go on.
+                try:
+                    for document in read_all(path, on_error=entry_failed, follow=follow):
+                        try:
+                            analysis = run_analysis(document, published=published_date)
+                        except UnmaskError as exc:
+                            failures.append(Failure(document.source, exc))
+                            continue
+                        emit(analysis)
+                        del analysis, document
+                except UnmaskError as exc:
+                    failures.append(Failure(path, exc))
+                advance()
+    if analyses:
         text = ANALYSIS_FORMATS[format](analyses)
         if output:
             with open(output, "w", encoding="utf-8") as fh:
@@ -110,6 +104,30 @@ def analyze_command(
             sys.stdout.write(text + "\n")
     report_failures(failures, as_json=as_json)
     raise typer.Exit(EXIT_FAILED_INPUTS if failures else EXIT_OK)
+
+
+def _streamer(format: str, output: str | None, stack: contextlib.ExitStack,
+              collected: list[Analysis]) -> Callable[[Analysis], None]:
+    """Where each analysis goes: written now (text, jsonl) or collected (the others)."""
+    if format == "text":
+        from unmask.cli.render import render_analysis
+
+        target = out
+        if output:
+            from rich.console import Console
+
+            handle = stack.enter_context(open(output, "w", encoding="utf-8"))  # noqa: SIM115
+            target = Console(file=handle, highlight=False, width=120)
+        return lambda analysis: render_analysis(analysis, target)
+    if format == "jsonl":
+        sink = stack.enter_context(open(output, "w", encoding="utf-8")) if output else sys.stdout  # noqa: SIM115
+
+        def line(analysis: Analysis) -> None:
+            sink.write(ANALYSIS_FORMATS["jsonl"]([analysis]) + "\n")
+            sink.flush()
+
+        return line
+    return collected.append
 
 
 def register(app: typer.Typer) -> None:

@@ -23,6 +23,7 @@ read in this process with the page and character budgets only.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -82,6 +83,10 @@ def _ask_helper(data: bytes, limits: PdfLimits) -> tuple[Any, ...]:
     for attempt in range(2):
         helper = _HELPER
         if helper is None or helper.poll() is not None:
+            if helper is not None:
+                _close(helper)
+            else:
+                atexit.register(_stop_helper)
             helper = _HELPER = subprocess.Popen(
                 [sys.executable, "-m", "unmask.documents.pdf_child", str(os.getpid())],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
@@ -94,11 +99,32 @@ def _ask_helper(data: bytes, limits: PdfLimits) -> tuple[Any, ...]:
         if answer is not None:
             return tuple(answer)
         helper.kill()  # broken or stuck: start a fresh one
-        helper.wait()
+        _close(helper)
         _HELPER = None
         if attempt:
             break
     return ("unreadable", "the PDF reader process failed")
+
+
+def _close(helper: subprocess.Popen[bytes]) -> None:
+    for stream in (helper.stdin, helper.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    try:
+        helper.wait(5)
+    except subprocess.TimeoutExpired:
+        helper.kill()
+        helper.wait()
+
+
+def _stop_helper() -> None:
+    """At exit: the helper sees its input close and ends."""
+    global _HELPER
+    with _HELPER_LOCK:
+        if _HELPER is not None:
+            _close(_HELPER)
+            _HELPER = None
 
 
 def _send(stream: IO[bytes], value: Any) -> None:
