@@ -15,6 +15,7 @@ same text, else parsed now.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ _LAYOUT_KIND = {"prose": "sentence", "heading": "heading", "item": "list", "row"
 #: The structures last given or parsed, by text (a document's stages share one).
 _RECENT: OrderedDict[str, Structure] = OrderedDict()
 _RECENT_SIZE = 2
+_RECENT_LOCK = threading.Lock()  # the server analyses documents in several threads
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +55,8 @@ def structure_of(
     if given is not None and given.length == len(text):
         _remember(text, given)
         return given
-    known = _RECENT.get(text)
+    with _RECENT_LOCK:
+        known = _RECENT.get(text)
     if known is not None:
         return known
     parsed = text_structure(text)
@@ -62,13 +65,11 @@ def structure_of(
 
 
 def _remember(text: str, structure: Structure) -> None:
-    if _RECENT.get(text) is structure:
+    with _RECENT_LOCK:
+        _RECENT[text] = structure
         _RECENT.move_to_end(text)
-        return
-    _RECENT[text] = structure
-    _RECENT.move_to_end(text)
-    while len(_RECENT) > _RECENT_SIZE:
-        _RECENT.popitem(last=False)
+        while len(_RECENT) > _RECENT_SIZE:
+            _RECENT.popitem(last=False)
 
 
 def split_sentences(text: str, structure: Structure | None = None) -> tuple[Sentence, ...]:
