@@ -316,13 +316,52 @@ def _first_day(iso: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: float, date: DateMention) -> bool:
+    """Whether the trigger word at ``start:end`` does not name what happened at the date, by its role."""
+    word = sentence[start:end]
+    if (strength >= 1.8 or kind == "report") and (
+        _SOURCE_AFTER.match(sentence, end)
+        or (
+            _SOURCE_BEFORE.search(sentence, max(0, start - 40), start)
+            and not _DATED_DOCUMENT_AFTER.match(sentence, end)
+        )
+    ):
+        return True  # "the indictment says", "according to the indictment": a source
+    if kind == "activity-end" and start > date.start and word.lower().endswith("until"):
+        return True  # "stayed until" ends at the date after it, not before
+    return bool(
+        kind == "campaign"
+        and _INCIDENT_NOUN.fullmatch(word)
+        and _REPORTED_OBJECT.search(sentence, max(0, start - 60), start)
+        and not _INCIDENT_DATED_AFTER.match(sentence, end)
+    )  # "disclosed the breach": the disclosure is the event
+
+
+#: A sentence's trigger words, found once: per entry of :data:`_TRIGGERS` (in its
+#: order), the (start, end) of every match in sentence offsets, sorted.
+_SentenceTriggers = list[tuple[list[int], list[tuple[int, int]]]]
+
+
+def _sentence_triggers(sentence: str) -> _SentenceTriggers:
+    out: _SentenceTriggers = []
+    for _, pattern, _ in _TRIGGERS:
+        spans = [m.span() for m in pattern.finditer(sentence)]
+        out.append(([a for a, _ in spans], spans))
+    return out
+
+
 #: How far (characters) from its date a trigger word may stand.
 _TRIGGER_REACH = 300
 
 
-def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -> tuple[str, float] | None:
+def _kind_for(
+    sentence: str, date: DateMention, others: Sequence[DateMention], found: _SentenceTriggers | None = None
+) -> tuple[str, float] | None:
     lo = max(0, date.start - _TRIGGER_REACH)
-    sentence = sentence[lo : date.end + _TRIGGER_REACH]
+    hi = date.end + _TRIGGER_REACH
+    if found is None:
+        found = _sentence_triggers(sentence)
+    sentence = sentence[lo:hi]
     date = replace(date, start=date.start - lo, end=date.end - lo)
     others = [replace(o, start=o.start - lo, end=o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
     before = sentence[: date.start]
@@ -358,54 +397,44 @@ def _kind_for(sentence: str, date: DateMention, others: Sequence[DateMention]) -
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
     strong_before: tuple[float, str] | None = None
-    for kind, pattern, strength in _TRIGGERS:
-        for match in pattern.finditer(sentence):
-            if match.start() < date.end and match.end() > date.start:
+    began_campaign = False
+    for (trigger_kind, _, strength), (starts, spans) in zip(_TRIGGERS, found, strict=True):
+        for abs_start, abs_end in spans[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
+            if abs_end > hi:
+                continue  # reaches past the window
+            start, end = abs_start - lo, abs_end - lo
+            if start < date.end and end > date.start:
                 continue
-            if (strength >= 1.8 or kind == "report") and (
-                _SOURCE_AFTER.match(sentence, match.end())
-                or (
-                    _SOURCE_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
-                    and not _DATED_DOCUMENT_AFTER.match(sentence, match.end())
-                )
-            ):
-                continue  # "the indictment says", "according to the indictment": a source
-            if kind == "activity-end" and match.start() > date.start and match.group(0).lower().endswith("until"):
-                continue  # "stayed until" ends at the date after it, not before
-            if (
-                kind == "campaign"
-                and _INCIDENT_NOUN.fullmatch(match.group(0))
-                and _REPORTED_OBJECT.search(sentence, max(0, match.start() - 60), match.start())
-                and not _INCIDENT_DATED_AFTER.match(sentence, match.end())
-            ):
-                continue  # "disclosed the breach": the disclosure is the event
-            if match.end() <= date.start:
-                between = sentence[match.end() : date.start]
-            else:
-                between = sentence[date.end : match.start()]
+            between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
             # Distance in words, so that a link's long URL counts as one word.
             distance = float(len(between.split()) + 1)
             if re.search(r";|—|–|,\s*(?:and|but|which|while|when)\b", between):
                 distance *= 3
             elif "," in between:
                 distance *= 2
-            if (
+            takes_strong = (
                 strength >= 1.8
-                and match.end() <= date.start
+                and end <= date.start
                 and distance <= 11
                 and (strong_before is None or distance < strong_before[0])
-            ):
-                strong_before = (distance, kind)
-            if (
-                kind == "activity-start"
-                and re.match(r"(?i)began|started", match.group(0))
-                and (
-                    _CAMPAIGN_SUBJECT.search(sentence[max(0, match.start() - 40) : match.start()])
-                    or _BEGAN_ACTION_AFTER.match(sentence, match.end())
-                )
-            ):
-                kind = "campaign"  # "the intrusions began in March 2016" dates a campaign
+            )
             score = distance / strength
+            kind = trigger_kind
+            if kind == "activity-start" and re.match(r"(?i)began|started", sentence[start:end]):
+                # "the intrusions began in March 2016" dates a campaign, and so does a
+                # second "began" of the same subject later in the sentence.
+                began_campaign = began_campaign or bool(
+                    _CAMPAIGN_SUBJECT.search(sentence[max(0, start - 40) : start])
+                    or _BEGAN_ACTION_AFTER.match(sentence, end)
+                )
+                if began_campaign:
+                    kind = "campaign"
+            if not takes_strong and best is not None and score >= best[0]:
+                continue  # cannot win: the role checks below are not needed
+            if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
+                continue
+            if takes_strong:
+                strong_before = (distance, kind)
             if best is None or score < best[0]:
                 best = (score, kind)
     if strong_before is not None:
@@ -564,6 +593,7 @@ def extract_events(
                     emit(kind, carry[1], span, index, 0.7)
             continue
         accepted = [d for d in dates if _accepted(sentence, d, published)]
+        triggers = _sentence_triggers(sentence) if accepted else []
         # Only dates within trigger reach can bear on each other: look them up by
         # position, so a sentence with many dates stays linear.
         starts = [d.start for d in dates]
@@ -573,7 +603,7 @@ def extract_events(
                     starts, date.end + _TRIGGER_REACH
                 )
             ]
-            found = _kind_for(sentence, date, nearby)
+            found = _kind_for(sentence, date, nearby, triggers)
             if found is not None:
                 emit(found[0], date, span, index, found[1])
         if accepted:
