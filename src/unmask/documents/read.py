@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from unmask.documents.fetch import is_url
-from unmask.documents.limits import max_chars
+from unmask.documents.limits import HTML_BYTES_PER_CHAR, max_chars
 from unmask.documents.sniff import sniff_format
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document, Metadata
@@ -439,6 +439,11 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None
     chars = max_chars()
     if fmt == "text" and len(data) > 4 * chars:  # at most 4 bytes a character: surely over
         raise _too_many_chars(source, chars, f"{len(data):,} bytes of text")
+    if fmt == "html" and len(data) > HTML_BYTES_PER_CHAR * chars:
+        raise TooLargeError(source, f"{len(data):,} bytes of HTML is over the "
+                            f"{HTML_BYTES_PER_CHAR * chars:,}-byte limit for a page",
+                            hint="raise UNMASK_MAX_CHARS (the page limit is "
+                            f"{HTML_BYTES_PER_CHAR} bytes per character), or save the page as text")
     try:
         document = reader(data, source=source, sha256=sha256)
     except RecursionError as exc:
