@@ -30,7 +30,8 @@ _HERE = Path(__file__).parent
 _QUOTE_CONTEXT = 80
 _PAGE = 50
 _TITLES = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed",
-           406: "Not acceptable", 413: "Too large", 500: "Server error", 503: "Unavailable"}
+           406: "Not acceptable", 413: "Too large", 421: "Misdirected request", 500: "Server error",
+           503: "Unavailable"}
 
 
 @functools.cache
