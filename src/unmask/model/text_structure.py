@@ -245,6 +245,13 @@ _CAPTION = re.compile(
     r"Getty Images|\bvia Reuters\b|Shutterstock|\bAFP/|/AFP\b|\(Image\b|\bPicture\s*:",
     re.IGNORECASE,
 )
+#: Every caption pattern holds one of these words; texts are screened for them first
+#: (a case-sensitive scan of their lower, capitalised and upper forms is several times
+#: faster than the case-blind caption pattern over every sentence).
+_CAPTION_WORDS = ("photo", "image", "credit", "getty", "reuters", "shutterstock", "afp", "picture")
+_CAPTION_SCREEN = re.compile(
+    "|".join(sorted({form for word in _CAPTION_WORDS for form in (word, word.capitalize(), word.upper())}))
+)
 _BYLINE = re.compile(
     r"^\s*(?:By\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\s*$|(?:Written|Posted|Published|Updated|Last updated)"
     r"\b.{0,80}$)"
@@ -453,8 +460,10 @@ def text_structure(text: str) -> Structure:
     # (as captions and bylines are); on a long line (a text with few or no line
     # breaks) only its own sentence is, or one credit would silence the whole text.
     caption_lines: set[int] = set()
+    hints = [m.start() for m in _CAPTION_SCREEN.finditer(text)]
     for start, end, _form in pieces:
-        if _CAPTION.search(text, start, end):
+        hint = bisect.bisect_left(hints, start)
+        if hint < len(hints) and hints[hint] < end and _CAPTION.search(text, start, end):
             line_start, line_end = lines.bounds(start)
             caption_lines.add(line_start if line_end - line_start <= _SHORT_LINE else start)
 
