@@ -21,7 +21,8 @@ articles and report excerpts annotated in full (events, headline actions, furnit
 targets, attributions, the publication date) before the extractors were run on them; its
 publication date is read from the text by the reader (``parse_text``) unless the expected
 file gives one, as ``--published`` would (``--truth-published``: the annotated date, to score
-the events alone). ``-v`` lists each article's misses and
+the events alone). ``--blind5`` scores ``articles_blind5`` the same way: 20 texts in other
+styles, written and annotated after the tuning on ``articles_blind4``. ``-v`` lists each article's misses and
 false alarms.
 """
 
@@ -47,6 +48,8 @@ BLIND2 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind2"
 BLIND3 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind3"
 #: 21 news articles and report excerpts, annotated in full (events too) and scored once.
 BLIND4 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind4"
+#: 20 more in other styles, written after tuning on BLIND4, annotated in full and scored once.
+BLIND5 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind5"
 TARGET_ROLES = ("target", "victim")
 
 
@@ -153,7 +156,7 @@ def dump(expected: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     directory = (
-        BLIND4 if "--blind4" in argv else BLIND3 if "--blind3" in argv else BLIND2 if "--blind2" in argv else BLIND if "--blind" in argv else ARTICLES
+        BLIND5 if "--blind5" in argv else BLIND4 if "--blind4" in argv else BLIND3 if "--blind3" in argv else BLIND2 if "--blind2" in argv else BLIND if "--blind" in argv else ARTICLES
     )
     totals: dict[str, list[int]] = {}
     for name in names(directory):
