@@ -120,7 +120,8 @@ def test_a_killed_client_leaves_whole_documents_and_a_rerun_completes(
             cli.wait()
         client.close()
     stored = partial["stats"]["documents"]
-    assert 2 <= stored < expected["stats"]["documents"], "the client was not killed mid-run"
+    assert 2 <= stored < expected["stats"]["documents"], \
+        f"the client was not killed mid-run:\n{(tmp_path / 'client.log').read_text()}"
     assert set(partial["documents"]) <= set(expected["documents"])
     assert rest.count("added") + stored == expected["stats"]["documents"]
     assert snapshot(cluster_url) == expected

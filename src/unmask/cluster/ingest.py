@@ -131,8 +131,7 @@ def ingest_on_cluster(
                 on_event(event)
 
         window = max(8, _threads(client) * _PER_THREAD)
-        queue = list(enumerate(sources))
-        queue.reverse()
+        queue = _largest_last(sources)
         labels: dict[str, str] = {}
         running = distributed.as_completed(loop=client.loop)
         try:
@@ -158,6 +157,26 @@ def ingest_on_cluster(
         if own:
             client.close()
     return report
+
+
+def _largest_last(sources: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, source) in the reverse of the order to submit them: files the client can
+    see largest first (the run does not end waiting for one big document started last),
+    then the others (URLs, standard input, paths only the workers see) as given."""
+    sized: list[tuple[int, int, str]] = []
+    rest: list[tuple[int, str]] = []
+    for index, source in enumerate(sources):
+        try:
+            size = os.stat(source).st_size if source != "-" and "://" not in source else -1
+        except OSError:
+            size = -1
+        if size < 0:
+            rest.append((index, source))
+        else:
+            sized.append((-size, index, source))
+    order = [(index, source) for _, index, source in sorted(sized)] + rest
+    order.reverse()
+    return order
 
 
 def _check_workers(client: Any, expected: Fingerprint, timeout: float) -> None:
