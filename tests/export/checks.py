@@ -15,12 +15,14 @@ Navigator: a JSON Schema written from the layer format 4.5 specification
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 from pymisp import MISPEvent
+from pymispgalaxies import Clusters, UnableToRevertMachinetag
 from stix2validator import ValidationOptions, validate_instance, validate_string
 
 from unmask.export.misp import attribute_count
@@ -64,13 +66,39 @@ def stix_problems(text: str, *, types: bool = True) -> list[str]:
     return problems
 
 
+@functools.cache
+def _clusters() -> Clusters:
+    return Clusters()
+
+
+def galaxy_tag_problems(tags: list[str]) -> list[str]:
+    """The ``misp-galaxy:`` tags that no cluster value of the galaxies pymispgalaxies
+    ships resolves to (MISP would show them as plain tags, linked to nothing)."""
+    problems = []
+    for tag in tags:
+        if not tag.startswith("misp-galaxy:"):
+            continue
+        try:
+            _clusters().revert_machinetag(tag)
+        except UnableToRevertMachinetag:
+            problems.append(f"unresolved galaxy tag {tag}")
+    return problems
+
+
+def event_tags(text: str) -> list[str]:
+    body = json.loads(text).get("Event", {})
+    return [str(t["name"]) for t in body.get("Tag", [])]
+
+
 def misp_problems(text: str) -> list[str]:
-    """Problems loading MISP JSON with PyMISP (and attribute-count changes)."""
+    """Problems loading MISP JSON with PyMISP (and attribute-count changes), and galaxy
+    tags the shipped galaxies cannot resolve."""
     event = MISPEvent()
     event.load(text)
     loaded = len(event.attributes) + sum(len(o.attributes) for o in event.objects)
     expected = attribute_count(json.loads(text))
-    return [] if loaded == expected else [f"attribute count {expected} became {loaded}"]
+    problems = [] if loaded == expected else [f"attribute count {expected} became {loaded}"]
+    return problems + galaxy_tag_problems(event_tags(text))
 
 
 def layer_problems(layer: dict[str, Any]) -> list[str]:

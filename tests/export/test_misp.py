@@ -1,15 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from pymisp import MISPEvent
 
-from tests.export.checks import misp_problems
+from tests.export.checks import event_tags, galaxy_tag_problems, misp_problems
 from tests.export.conftest import build_analysis
 from unmask.errors import ExportError
 from unmask.export.misp import attribute_count, misp_attribute_type, to_misp_json
-from unmask.model import Analysis
+from unmask.model import ActorMention, Analysis, MalwareMention, Span, TechniqueMention
 
 
 def _event(analysis: Analysis, **kwargs: str) -> dict:
@@ -89,3 +90,37 @@ def test_every_type_maps_to_a_known_misp_type(type_: str) -> None:
     described = MISPEvent().describe_types
     assert misp_type in described["types"]
     assert misp_type in described["category_type_mappings"][category]
+
+
+def _tags_for(analysis: Analysis) -> list[str]:
+    return event_tags(to_misp_json(analysis))
+
+
+def test_every_galaxy_tag_resolves_in_the_shipped_galaxies(analysis: Analysis) -> None:
+    tags = _tags_for(analysis)
+    assert [t for t in tags if t.startswith("misp-galaxy:")]
+    assert galaxy_tag_problems(tags) == []
+
+
+def test_galaxy_values_are_written_as_the_galaxy_writes_them(analysis: Analysis) -> None:
+    span = Span(0, 7)
+    odd = dataclasses.replace(
+        analysis,
+        # a sub-technique named with its parent, a tool in lower case without its id,
+        # a tool the extractor called malware, an actor by one of its other names
+        techniques=(TechniqueMention("T1071.001", "Application Layer Protocol: Web Protocols", span, "classifier", 0.7),),
+        malware=(
+            MalwareMention("mimikatz", "mimikatz", "mimikatz", span, kind="tool"),
+            MalwareMention("S0002", "Mimikatz", "Mimikatz", span, kind="malware"),
+            MalwareMention("unmask-sw-glassloader", "GlassLoader", "GlassLoader", span),
+        ),
+        actors=(ActorMention("unmask-velvet-chollima", "Velvet Chollima", "Velvet Chollima", span, "gazetteer", 0.9),),
+    )
+    tags = _tags_for(odd)
+    assert galaxy_tag_problems(tags) == []
+    assert 'misp-galaxy:mitre-attack-pattern="Web Protocols - T1071.001"' in tags
+    assert 'misp-galaxy:mitre-tool="Mimikatz - S0002"' in tags
+    assert not [t for t in tags if t.startswith("misp-galaxy:mitre-malware=") and "Mimikatz" in t]
+    assert 'misp-galaxy:threat-actor="Kimsuky"' in tags
+    # no galaxy holds it: kept, in unmask's namespace, never claimed as a cluster
+    assert 'unmask:malware="GlassLoader"' in tags

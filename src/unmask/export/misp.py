@@ -5,8 +5,11 @@
   observable on a warninglist is kept, with ``to_ids`` off and the lists named in its
   comment);
 - each attribute's comment carries its evidence (quote and character offsets);
-- actors, techniques, malware, tools, sectors and countries become galaxy tags
-  (``misp-galaxy:threat-actor="Kimsuky"``, ``misp-galaxy:mitre-attack-pattern="PowerShell - T1059.001"``);
+- actors, techniques, malware, tools, sectors and countries become galaxy tags with
+  the cluster value the shipped galaxy holds (``misp-galaxy:threat-actor="Kimsuky"``,
+  ``misp-galaxy:mitre-attack-pattern="PowerShell - T1059.001"``,
+  ``misp-galaxy:mitre-tool="Mimikatz - S0002"``); what no galaxy holds is an
+  ``unmask:`` tag of the same shape (``unmask:malware="NewLoader"``);
 - the TLP 2.0 level is a ``tlp:`` tag on the event;
 - each document is attached as a MISP ``report`` object (title, summary, link).
 
@@ -26,7 +29,15 @@ from pymisp import MISPAttribute, MISPEvent, MISPObject
 
 from unmask.errors import ExportError
 from unmask.export.digest import Digest, Evidence, IndicatorEntry, digest
-from unmask.export.vocab import country_code, country_name, misp_sector
+from unmask.export.vocab import (
+    country_code,
+    country_name,
+    misp_actor,
+    misp_country,
+    misp_sector,
+    misp_software,
+    misp_technique,
+)
 from unmask.model import Analysis
 
 __all__ = ["MISP_TYPES", "attribute_count", "event_from_digest", "event_json", "misp_attribute_type", "to_misp", "to_misp_json"]
@@ -87,16 +98,28 @@ def _timestamp(d: Digest) -> int:
 
 
 def _galaxy_tags(d: Digest) -> list[str]:
+    """Galaxy tags MISP links to a cluster: each value as the shipped galaxy writes it
+    (:mod:`unmask.export.vocab`); a finding no galaxy holds keeps an ``unmask:`` tag of
+    the same shape, so nothing is dropped and nothing claims a cluster that is not there."""
     tags: list[str] = []
     for actor in d.actors.values():
-        tags.append(f'misp-galaxy:threat-actor="{actor.name}"')
+        names = [actor.name, *sorted(actor.names_used), *sorted(actor.aliases)]
+        found = misp_actor(actor.attack_id, names)
+        tags.append(f'misp-galaxy:{found[0]}="{found[1]}"' if found else f'unmask:threat-actor="{actor.name}"')
     for tech in d.techniques.values():
-        label = f"{tech.name} - {tech.technique_id}" if tech.name else tech.technique_id
-        tags.append(f'misp-galaxy:mitre-attack-pattern="{label}"')
+        value = misp_technique(tech.technique_id)
+        if value:
+            tags.append(f'misp-galaxy:mitre-attack-pattern="{value}"')
+        else:
+            label = f"{tech.name} - {tech.technique_id}" if tech.name else tech.technique_id
+            tags.append(f'unmask:attack-pattern="{label}"')
     for mal in d.malware.values():
-        galaxy = "mitre-malware" if mal.kind == "malware" else "mitre-tool"
-        label = f"{mal.name} - {mal.attack_id}" if mal.attack_id else mal.name
-        tags.append(f'misp-galaxy:{galaxy}="{label}"')
+        software = misp_software(mal.attack_id, mal.name, mal.kind)
+        if software:
+            tags.append(f'misp-galaxy:{software[0]}="{software[1]}"')
+        else:
+            label = f"{mal.name} - {mal.attack_id}" if mal.attack_id else mal.name
+            tags.append(f'unmask:{mal.kind}="{label}"')
     for target in d.targets.values():
         if not target.targeted:
             continue
@@ -105,8 +128,11 @@ def _galaxy_tags(d: Digest) -> list[str]:
             tags.append(f'misp-galaxy:sector="{cluster}"' if cluster else f'unmask:sector="{target.value}"')
         elif target.kind == "country":
             code = country_code(target.value)
-            name = country_name(code) if code else target.value
-            tags.append(f'misp-galaxy:target-information="{name}"')
+            name = misp_country(code) if code else None
+            if name:
+                tags.append(f'misp-galaxy:target-information="{name}"')
+            else:
+                tags.append(f'unmask:target-information="{country_name(code) if code else target.value}"')
     return list(dict.fromkeys(tags))
 
 

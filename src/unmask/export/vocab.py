@@ -15,7 +15,18 @@ from unmask.errors import ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.sources import galaxy_clusters_dir
 
-__all__ = ["country_code", "country_name", "misp_sector", "motivation", "region", "sector"]
+__all__ = [
+    "country_code",
+    "country_name",
+    "misp_actor",
+    "misp_country",
+    "misp_sector",
+    "misp_software",
+    "misp_technique",
+    "motivation",
+    "region",
+    "sector",
+]
 
 _FORMAT_VERSION = 1
 
@@ -249,3 +260,141 @@ def misp_sector(value: str) -> str | None:
         "export-misp-sectors", _build_misp_sectors, depends=["pymispgalaxies"], format_version=_FORMAT_VERSION
     )
     return table.get(_singular(_norm(value)))
+
+
+# --- MISP galaxy clusters a tag can link to ---------------------------------------
+#
+# MISP links a ``misp-galaxy:TYPE="VALUE"`` tag to a cluster only when VALUE is the
+# cluster's value exactly, so each name is looked up in the galaxies pymispgalaxies
+# ships and written as the galaxy writes it: by ATT&CK id where there is one
+# ("Web Protocols - T1071.001", "Mimikatz - S0002"), else by name or synonym, value
+# matches before synonym matches (a synonym may be shared by several clusters).
+
+_GALAXY_FORMAT = 2
+_PLATFORM = re.compile(r"\s+\((?:Windows|ELF|OS X|Android|iOS)\)$")
+_KIND_WORD = re.compile(r"\s+(?:ransomware|rat|backdoor|malware|trojan)$", re.IGNORECASE)
+_ATTACK_SUFFIX = re.compile(r"\s+-\s+([TSG]\d{4}(?:\.\d{3})?)$")
+
+
+def _galaxy_values(name: str) -> list[dict[str, Any]]:
+    try:
+        data: dict[str, Any] = json.loads((galaxy_clusters_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ModuleNotFoundError) as exc:
+        raise ReferenceDataError(
+            f"cannot read the MISP {name} galaxy: {exc}; reinstall pymispgalaxies"
+        ) from exc
+    return [v for v in data.get("values", []) if isinstance(v, dict) and isinstance(v.get("value"), str)]
+
+
+def _by_name(values: list[dict[str, Any]], galaxy: str, table: dict[str, tuple[str, str]]) -> None:
+    """Index ``values`` by casefolded value (its ATT&CK suffix stripped), then synonyms."""
+    for value in values:
+        name = _ATTACK_SUFFIX.sub("", value["value"])
+        table.setdefault(name.casefold(), (galaxy, value["value"]))
+    for value in values:
+        for synonym in (value.get("meta") or {}).get("synonyms") or ():
+            if isinstance(synonym, str) and not re.fullmatch(r"[TSG]\d{4}(?:\.\d{3})?", synonym):
+                table.setdefault(synonym.casefold(), (galaxy, value["value"]))
+
+
+def _by_attack_id(values: list[dict[str, Any]], galaxy: str, table: dict[str, tuple[str, str]]) -> None:
+    for value in values:
+        found = _ATTACK_SUFFIX.search(value["value"])
+        ident = str((value.get("meta") or {}).get("external_id") or (found.group(1) if found else ""))
+        if ident:
+            table.setdefault(ident.upper(), (galaxy, value["value"]))
+
+
+def _build_galaxy_index() -> dict[str, dict[str, tuple[str, str]]]:
+    techniques: dict[str, tuple[str, str]] = {}
+    _by_attack_id(_galaxy_values("mitre-attack-pattern"), "mitre-attack-pattern", techniques)
+    software_ids: dict[str, tuple[str, str]] = {}
+    software_names: dict[str, tuple[str, str]] = {}
+    for galaxy in ("mitre-malware", "mitre-tool"):
+        values = _galaxy_values(galaxy)
+        _by_attack_id(values, galaxy, software_ids)
+        _by_name(values, galaxy, software_names)
+    malpedia: dict[str, tuple[str, str]] = {}
+    families = _galaxy_values("malpedia")
+    _by_name(families, "malpedia", malpedia)
+    # "Winnti (Windows)" is the family "Winnti" reports name; Windows first.
+    for value in sorted(families, key=lambda v: "(Windows)" not in v["value"]):
+        bare = _PLATFORM.sub("", value["value"])
+        if bare != value["value"]:
+            malpedia.setdefault(bare.casefold(), ("malpedia", value["value"]))
+    actors: dict[str, tuple[str, str]] = {}
+    _by_name(_galaxy_values("threat-actor"), "threat-actor", actors)
+    groups: dict[str, tuple[str, str]] = {}
+    intrusion_sets = _galaxy_values("mitre-intrusion-set")
+    _by_attack_id(intrusion_sets, "mitre-intrusion-set", groups)
+    group_names: dict[str, tuple[str, str]] = {}
+    _by_name(intrusion_sets, "mitre-intrusion-set", group_names)
+    countries: dict[str, tuple[str, str]] = {}
+    for value in _galaxy_values("target-information"):
+        meta = value.get("meta") or {}
+        for code in meta.get("iso-code") or ():
+            if isinstance(code, str) and len(code) == 2:
+                countries.setdefault(code.upper(), ("target-information", value["value"]))
+    return {
+        "technique": techniques, "software-id": software_ids, "software-name": software_names,
+        "malpedia": malpedia, "actor": actors, "group-id": groups, "group-name": group_names,
+        "country": countries,
+    }
+
+
+def _galaxies() -> dict[str, dict[str, tuple[str, str]]]:
+    index: dict[str, dict[str, tuple[str, str]]] = load_compiled(
+        "export-misp-galaxies", _build_galaxy_index, depends=["pymispgalaxies"], format_version=_GALAXY_FORMAT
+    )
+    return index
+
+
+def misp_technique(technique_id: str) -> str | None:
+    """The ``mitre-attack-pattern`` cluster value for an ATT&CK technique id, or None."""
+    found = _galaxies()["technique"].get(technique_id.upper())
+    return found[1] if found else None
+
+
+def misp_software(attack_id: str | None, name: str, kind: str = "malware") -> tuple[str, str] | None:
+    """(galaxy, cluster value) for a piece of software: the ATT&CK galaxy that holds its
+    id (``mitre-malware`` or ``mitre-tool``, whatever ``kind`` says), else its name in
+    those galaxies, else its name in ``malpedia`` (malware only); None when none has it."""
+    index = _galaxies()
+    if attack_id:
+        found = index["software-id"].get(attack_id.upper())
+        if found:
+            return found
+    keys = list(dict.fromkeys([name.strip().casefold(), _KIND_WORD.sub("", name.strip()).casefold()]))
+    for key in keys:
+        found = index["software-name"].get(key)
+        if found:
+            return found
+    if kind != "malware":
+        return None
+    return next((index["malpedia"][k] for k in keys if k in index["malpedia"]), None)
+
+
+def misp_actor(actor_id: str | None, names: list[str]) -> tuple[str, str] | None:
+    """(galaxy, cluster value) for an actor: ``threat-actor`` by its name, then by each
+    other name; else the ATT&CK ``mitre-intrusion-set`` cluster of its group id or name."""
+    index = _galaxies()
+    keys = [n.strip().casefold() for n in names if n.strip()]
+    for key in keys:
+        found = index["actor"].get(key)
+        if found:
+            return found
+    if actor_id:
+        found = index["group-id"].get(actor_id.upper())
+        if found:
+            return found
+    for key in keys:
+        found = index["group-name"].get(key)
+        if found:
+            return found
+    return None
+
+
+def misp_country(code: str) -> str | None:
+    """The ``target-information`` cluster value for an ISO 3166-1 alpha-2 code, or None."""
+    found = _galaxies()["country"].get(code.upper())
+    return found[1] if found else None

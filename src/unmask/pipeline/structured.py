@@ -411,15 +411,18 @@ def _misp(c: _Collector, event_obj: Mapping[str, Any]) -> None:
         if galaxy == "threat-actor":
             actor_id = _resolve_actor(value) or _slug(value)
             c.actor(actor_id, value, synonyms.get(value, ()))
-        elif galaxy in ("mitre-attack-pattern", "mitre-enterprise-attack-attack-pattern"):
+        elif galaxy == "mitre-intrusion-set":
+            name, _, group_id = value.rpartition(" - ")
+            c.actor(group_id if _GROUP.match(group_id) else _resolve_actor(value) or _slug(value), name or value, ())
+        elif galaxy in ("mitre-attack-pattern", "mitre-enterprise-attack-attack-pattern", "attack-pattern"):
             name, _, technique_id = value.rpartition(" - ")
             if _TECHNIQUE.match(technique_id):
                 c.technique(technique_id, name, ())
-        elif galaxy in ("mitre-malware", "mitre-tool", "malpedia"):
+        elif galaxy in ("mitre-malware", "mitre-tool", "malpedia", "malware", "tool"):
             name, _, software_id = value.rpartition(" - ")
             if not _SOFTWARE.match(software_id):
                 name, software_id = value, _slug(value)
-            c.software(software_id, name or value, "tool" if galaxy == "mitre-tool" else "malware")
+            c.software(software_id, name or value, "tool" if galaxy in ("mitre-tool", "tool") else "malware")
         elif galaxy == "sector":
             c.target("sector", value, "target")
         elif galaxy == "target-information":
