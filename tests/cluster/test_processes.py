@@ -46,17 +46,20 @@ def test_two_workers_same_base_and_killed_worker_loses_nothing(
     victim = dask_scheduler.add_worker()
     dask_scheduler.add_worker()
     client = _client(dask_scheduler, 2)
-    killed: list[int] = []
+    victim_address = next(address for address, info in client.scheduler_info()["workers"].items()
+                          if info["name"] == "worker-0")
+    held: list[int] = []
 
     def kill_one(event: IngestEvent) -> None:
-        if not killed:  # mid-run: the first source is done, most are still to come
+        if not held:  # mid-run: the first source is done, most are still to come
+            held.append(len(client.processing()[victim_address]))
             os.kill(victim.pid, signal.SIGKILL)
-            killed.append(victim.pid)
 
     try:
         with open_kb(cluster_url) as kb:
             first = ingest_on_cluster(kb, sources, client, on_event=kill_one)
-            assert killed and victim.wait(timeout=10) == -signal.SIGKILL
+            assert victim.wait(timeout=10) == -signal.SIGKILL
+            assert held and held[0] > 0, "the killed worker held no task"
             after_kill = snapshot(cluster_url)
             again = ingest_on_cluster(kb, sources, client)
     finally:
