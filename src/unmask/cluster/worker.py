@@ -62,9 +62,10 @@ def local_fingerprint() -> Fingerprint:
 def _check(expected: Fingerprint) -> None:
     mine = local_fingerprint()
     if mine != expected:
-        where = os.environ.get("UNMASK_CACHE_DIR") or "the default cache directory"
+        override = os.environ.get("UNMASK_CACHE_DIR")
+        where = f"cache {override}" if override else "default cache directory"
         raise ReferenceDataError(
-            f"worker (pid {os.getpid()}, cache {where}) runs other unmask or reference data "
+            f"worker (pid {os.getpid()}, {where}) runs other unmask or reference data "
             f"than the client: {'; '.join(mine.differences(expected))} (worker vs client); "
             f"worker: {mine.describe()}; client: {expected.describe()}. Install the same "
             "unmask release and reference data (unmask data update, or the same "
