@@ -33,6 +33,24 @@ BODY = "\n\nThe group sent new lures to ministries in the spring and kept at it 
     # A wire dateline has no year: it takes it from another date of the header.
     ("Updated 5 March 2025\n\nWASHINGTON, March 4 (Reuters) - The Treasury acted.", dt.date(2025, 3, 4)),
     ("Updated 2 January 2025\n\nLONDON, Dec. 30 (Reuters) - Officials said.", dt.date(2024, 12, 30)),
+    # Header and byline lines of other sites: numeric dates, ISO timestamps, times, dates
+    # between separators, labels with an author, a story's foot.
+    ("Notice\n\nIssued: 23/09/2025", dt.date(2025, 9, 23)),
+    ("Bulletin | 14-11-2024 | Regional CERT", dt.date(2024, 11, 14)),
+    ("ANNOUNCEMENT | 2025-07-02 | Cyber Agency", dt.date(2025, 7, 2)),
+    ("Headline\n\nNight Desk | 2024-12-01T08:05:00Z", dt.date(2024, 12, 1)),
+    ("Headline\n\nBy the Security Team | Nov. 4, 2025 | 3 min read", dt.date(2025, 11, 4)),
+    ("Headline\n\nHarbour Post · Feb. 13, 2025 9:41 am", dt.date(2025, 2, 13)),
+    ("Headline\n\nBy A. Writer | Staff\nMarch 3, 2025 at 11:20 a.m. EST", dt.date(2025, 3, 3)),
+    ("Agency name\nStatement, 5 June 2025, 14:30", dt.date(2025, 6, 5)),
+    ("Digest 9 - week of 3 March 2025\nSent Thursday 6 March 2025", dt.date(2025, 3, 6)),
+    ("Headline\n\nPosted by the Research Group on 8 April 2025 · Tags: phishing", dt.date(2025, 4, 8)),
+    ("Headline\n\nOSLO, Feb. 2, 2025 — Norway's security police said on Sunday the network was hit.\n\n"
+     "(Updated Feb. 4, 2025, 10:00 CET.)", dt.date(2025, 2, 2)),
+    # "." and "-" numeric dates are day first; "/" with both parts <= 12 follows the text's habit.
+    ("Headline\n\nPress office | 04.03.2025", dt.date(2025, 3, 4)),
+    ("Headline\n\nPublished: 04/03/2025\n\nThe service acted on 2 March 2025.", dt.date(2025, 3, 4)),
+    ("Headline\n\nPublished: 04/03/2025\n\nThe service acted on March 2, 2025.", dt.date(2025, 4, 3)),
     # Only an update date: better than none.
     ("Headline\n\nUpdated: May 4, 2020", dt.date(2020, 5, 4)),
 ])
@@ -51,6 +69,15 @@ def test_the_text_dates_itself(head: str, expected: dt.date) -> None:
 ])
 def test_dates_that_are_not_the_documents_own(head: str) -> None:
     assert published_in_text("Headline\n\n" + head + BODY) is None
+
+
+def test_a_story_filed_at_its_foot() -> None:
+    text = "Headline\n\nBERLIN — Prosecutors acted on Monday.\n\nMore text follows here.\n\nFiled 19.02.2025 09:10\n"
+    assert published_in_text(text) == dt.date(2025, 2, 19)
+
+
+def test_an_ambiguous_slash_date_with_no_other_sign_is_not_guessed() -> None:
+    assert published_in_text("Headline\n\nPublished: 04/03/2025" + BODY) is None
 
 
 def test_an_agency_story_dated_at_its_foot() -> None:

@@ -211,18 +211,23 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
+#: A clock time after a date ("10:15", "at 6:15 p.m. CDT", "5:02 pm", "16:20 UTC").
+_TIME = r"(?:,?\s+(?:at\s+)?[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?\s?m\b\.?)?(?:,?\s+(?-i:[A-Z]{2,5})\b)?)?"
 _FULL_DATE = (
     rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
     rf"{_MONTH.replace('month', 'fm1')}\s+(?P<fd1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fy1>(?:19|20)\d\d)"
     rf"|(?P<fd2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'fm2')},?\s+(?P<fy2>(?:19|20)\d\d)"
     rf"|(?P<fy3>(?:19|20)\d\d)-(?P<fm3>[01]?\d)-(?P<fd3>[0-3]?\d)"
-    rf")(?![\w/-])"
+    rf"(?:T[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
+    # Day or month first, separated by "/", "." or "-": "18/06/2025", "27.05.2025", "27-05-2025".
+    rf"|(?P<fa4>[0-3]?\d)(?P<fs4>[/.-])(?P<fb4>[01]?\d)(?P=fs4)(?P<fy4>(?:19|20)\d\d)"
+    rf"){_TIME}(?![\w/-])"
 )
 _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 #: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
 _LABELLED = compile_cached(
-    rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|"
-    rf"(?:last\s+)?updated|last\s+modified)(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
+    rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|sent|filed|issued(?=\s*:)|"
+    rf"(?:last\s+)?updated|last\s+modified)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
 #: A wire story's dateline without a year: "WASHINGTON, March 4 (Reuters) -", "THE HAGUE, Oct. 22 —".
@@ -240,7 +245,10 @@ _NOT_OWN_DATE = compile_cached(
 )
 
 
-def _full_date(groups: dict[str, str | None]) -> dt.date | None:
+def _full_date(groups: dict[str, str | None], day_first: bool | None = None) -> dt.date | None:
+    """The date of a ``_FULL_DATE`` match. A numeric date with both parts 12 or less is
+    day-first when written with "." or "-" (the European forms); with "/" it follows
+    ``day_first`` (the text's own habit, see :func:`_day_first`), None when that is unknown."""
     try:
         if groups.get("fy1"):
             return dt.date(int(groups["fy1"] or 0), _MONTHS[(groups["fm1"] or "").lower().rstrip(".")], int(groups["fd1"] or 0))
@@ -248,47 +256,90 @@ def _full_date(groups: dict[str, str | None]) -> dt.date | None:
             return dt.date(int(groups["fy2"] or 0), _MONTHS[(groups["fm2"] or "").lower().rstrip(".")], int(groups["fd2"] or 0))
         if groups.get("fy3"):
             return dt.date(int(groups["fy3"] or 0), int(groups["fm3"] or 0), int(groups["fd3"] or 0))
+        if groups.get("fy4"):
+            first, second, year = int(groups["fa4"] or 0), int(groups["fb4"] or 0), int(groups["fy4"] or 0)
+            if first > 12 or second > 12:
+                return dt.date(year, second, first) if first > 12 else dt.date(year, first, second)
+            if groups.get("fs4") != "/":
+                return dt.date(year, second, first)
+            if day_first is None:
+                return None
+            return dt.date(year, second, first) if day_first else dt.date(year, first, second)
     except (ValueError, KeyError):
         return None
     return None
 
 
-def _byline_date(line: str) -> dt.date | None:
+_WORD_DAY_FIRST = compile_cached(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b", re.IGNORECASE)
+_WORD_MONTH_FIRST = compile_cached(rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_NUMERIC_UNAMBIGUOUS = compile_cached(r"(?<![\w/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?:19|20)\d\d\b")
+
+
+_NUMERIC_ANY = compile_cached(r"\b[0-3]?\d/[0-3]?\d/(?:19|20)\d\d\b")
+
+
+def _day_first(text: str) -> bool | None:
+    """Whether the text writes its dates day first (the site's locale): from its numeric
+    dates with a part over 12, else from its worded dates ("2 June" against "June 2");
+    None when it gives no sign."""
+    votes = 0
+    for match in _NUMERIC_UNAMBIGUOUS.finditer(text[:20000]):
+        first, second = int(match.group("a")), int(match.group("b"))
+        votes += 3 if first > 12 >= second else -3 if second > 12 >= first else 0
+    votes += len(_WORD_DAY_FIRST.findall(text[:20000])) - len(_WORD_MONTH_FIRST.findall(text[:20000]))
+    return None if votes == 0 else votes > 0
+
+
+def _byline_date(line: str, day_first: bool | None = None) -> dt.date | None:
     """The date of a short byline or place-dateline line ("By A | July 10, 2025",
-    "Canberra, 14 August 2025 —", "May 3, 2024 · 4 min read"): a full date at either end
-    of the line, set off from its words by a separator, never inside a phrase."""
+    "Canberra, 14 August 2025 —", "May 3, 2024 · 4 min read", "By the Desk | Sept. 16, 2025 |
+    6 min read", "Wire · Oct. 30, 2024 5:02 pm"): a full date (with its time, if any) set off
+    from the line's words by a separator or the line's ends on both sides, never inside a phrase."""
     if len(line) > 100 or _NOT_OWN_DATE.match(line):
         return None
     for match in _DATE_IN_LINE.finditer(line):
         before = line[: match.start()].rstrip()
         after = line[match.end() :].strip()
-        at_start = not before.strip(_SEPARATOR + " ")
-        at_end = not after.strip(_SEPARATOR + " .")
-        inner_before = at_end and (not before or before[-1] in _SEPARATOR)
-        inner_after = at_start and (not after or after[0] in _SEPARATOR)
-        if (at_start or at_end) and (inner_before or inner_after):
-            return _full_date(match.groupdict())
+        after_ok = not after.strip(_SEPARATOR + " .") or after[0] in _SEPARATOR
+        before_ok = not before.strip(_SEPARATOR + " ") or before[-1] in _SEPARATOR
+        if before_ok and after_ok:
+            return _full_date(match.groupdict(), day_first)
     return None
+
+
+#: A place dateline opening a story's first paragraph: "TOKYO, Jan. 8, 2025 — Japan's ...".
+_PLACE_DATELINE = compile_cached(
+    rf"^(?-i:[A-Z][A-Z.'’ -]{{1,40}})(?:,\s*(?-i:[A-Z])[\w.' -]{{1,30}})?,\s+{_FULL_DATE}\s*(?:\([^)]{{1,40}}\)\s*)?[-—–]",
+    re.IGNORECASE,
+)
 
 
 def published_in_text(text: str) -> dt.date | None:
     """The date a text gives itself, or None.
 
-    In order of trust: a "Published / Posted / Report date" label among the first lines;
-    a line that is only a date; a byline or place dateline holding a full date; a wire
-    dateline without a year ("WASHINGTON, March 4 (Reuters) -", its year from the
-    latest full date of the header on or after it); a byline or date line among the last
-    three lines (an agency story's foot); an "Updated ..." label. Captions and
-    related-story lists are not the document's date.
+    In order of trust: a "Published / Posted / Sent / Filed / Report date" label among the
+    first lines; a line that is only a date; a place dateline opening the story ("TOKYO,
+    Jan. 8, 2025 —"); a byline, header or place-dateline line holding one full date set off
+    by separators ("News item | 27-05-2025 | ...", "Desk | 2025-03-05T21:40:00Z"); a wire
+    dateline without a year ("WASHINGTON, March 4 (Reuters) -", its year from the latest
+    full date of the header on or after it); a byline, date line or labelled date among the
+    last three lines (an agency story's foot, "Filed 27.05.2025 16:20"); an "Updated ..."
+    label. Captions and related-story lists are not the document's date. Dates are ISO
+    (with a timestamp), worded ("Sept. 16, 2025", "16 September 2025", with a time) or
+    numeric day/month/year; a numeric date both of whose parts could be the month follows
+    the text's other dates (:func:`_day_first`).
     """
+    day_first = _day_first(text) if _NUMERIC_ANY.search(text[:3000]) or _NUMERIC_ANY.search(text[-1500:]) else None
     head = [line.strip() for line in text[:3000].split("\n") if line.strip()][:12]
+    tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
     labelled: dict[bool, dt.date] = {}
     for line in head:
         if len(line) > 160 or _NOT_OWN_DATE.match(line):
             continue
         for match in _LABELLED.finditer(line):
-            day = _full_date(match.groupdict())
-            updated = "updated" in match.group("label").lower() or "modified" in match.group("label").lower()
+            day = _full_date(match.groupdict(), day_first)
+            label = match.group("label").lower()
+            updated = "updated" in label or "modified" in label
             if day is not None and updated not in labelled:
                 labelled[updated] = day
     if False in labelled:
@@ -296,11 +347,14 @@ def published_in_text(text: str) -> dt.date | None:
     for line in head:
         if len(line) <= 60 and (day := parse_dateline(line)) is not None:
             return day
+    for line in head[:4]:
+        if (place := _PLACE_DATELINE.match(line)) is not None and (day := _full_date(place.groupdict(), day_first)):
+            return day
     for line in head:
-        if (day := _byline_date(line)) is not None:
+        if (day := _byline_date(line, day_first)) is not None:
             return day
     header_dates = [d for line in head if not _NOT_OWN_DATE.match(line)
-                    for m in _DATE_IN_LINE.finditer(line[:160]) if (d := _full_date(m.groupdict()))]
+                    for m in _DATE_IN_LINE.finditer(line[:160]) if (d := _full_date(m.groupdict(), day_first))]
     for line in head:
         wire = _WIRE_DATELINE.match(line)
         if wire is None or not header_dates:
@@ -314,12 +368,16 @@ def published_in_text(text: str) -> dt.date | None:
                 break
             if day <= anchor:
                 return day
-    tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
     for line in reversed(tail):
         if (len(line) <= 60 and (day := parse_dateline(line)) is not None) or (
-            line.lower().startswith("by ") and (day := _byline_date(line)) is not None
+            line.lower().startswith("by ") and (day := _byline_date(line, day_first)) is not None
         ):
             return day
+        if len(line) <= 60 and not _NOT_OWN_DATE.match(line):
+            for match in _LABELLED.finditer(line):
+                label = match.group("label").lower()
+                if "updated" not in label and "modified" not in label and (day := _full_date(match.groupdict(), day_first)):
+                    return day
     return labelled.get(True)
 
 
