@@ -15,6 +15,7 @@ all, so a SQLite file the user may not write is opened read-only and can be read
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,9 @@ def _config() -> Any:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    """The newest schema revision this unmask ships."""
+    """The newest schema revision this unmask ships (read once per process)."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory.from_config(_config()).get_current_head()
