@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 
+use crate::features::{self, Counts, Vocab};
 use crate::sweep::{EntrySpec, Kind, Matcher};
 use crate::text::{bytes_to_chars, char_to_byte};
 
@@ -86,36 +87,57 @@ struct SweepMatcher {
     inner: Matcher,
 }
 
-type EntryTuple = (String, String, usize, u32, bool, bool, u32, u32);
+type EntryTuple<'py> = (
+    Bound<'py, PyString>,
+    String,
+    usize,
+    u32,
+    bool,
+    bool,
+    u32,
+    u32,
+);
+
+/// A string's UTF-8 bytes (lone surrogates written as `surrogatepass` writes them).
+fn utf8_bytes(text: &Bound<'_, PyString>) -> PyResult<Vec<u8>> {
+    match text.to_str() {
+        Ok(s) => Ok(s.as_bytes().to_vec()),
+        Err(_) => Ok(text
+            .call_method1("encode", ("utf-8", "surrogatepass"))?
+            .cast_into::<PyBytes>()?
+            .as_bytes()
+            .to_vec()),
+    }
+}
 
 #[pymethods]
 impl SweepMatcher {
     #[new]
     fn new(
         py: Python<'_>,
-        entries: Vec<EntryTuple>,
-        hashes: Vec<(String, u32)>,
+        entries: Vec<EntryTuple<'_>>,
+        hashes: Vec<(Bound<'_, PyString>, u32)>,
         ranges: Vec<(u32, u32, u32)>,
     ) -> PyResult<Self> {
         guarded(py, "SweepMatcher", || {
-            let specs = entries
-                .into_iter()
-                .map(
-                    |(key, type_, exact_from, index, word_first, word_last, first, last)| {
-                        EntrySpec {
-                            key,
-                            kind: Kind::of_type(&type_),
-                            exact_from,
-                            index,
-                            word_first,
-                            word_last,
-                            range: (first, last),
-                        }
-                    },
-                )
-                .collect();
+            let mut specs = Vec::with_capacity(entries.len());
+            for (key, type_, exact_from, index, word_first, word_last, first, last) in entries {
+                specs.push(EntrySpec {
+                    key: utf8_bytes(&key)?,
+                    kind: Kind::of_type(&type_),
+                    exact_from,
+                    index,
+                    word_first,
+                    word_last,
+                    range: (first, last),
+                });
+            }
+            let mut values = Vec::with_capacity(hashes.len());
+            for (value, index) in hashes {
+                values.push((utf8_bytes(&value)?, index));
+            }
             let inner = py
-                .detach(|| Matcher::new(specs, hashes, ranges))
+                .detach(|| Matcher::new(specs, values, ranges))
                 .map_err(|e| core_error(py, e))?;
             Ok(SweepMatcher { inner })
         })
@@ -170,6 +192,203 @@ impl SweepMatcher {
     }
 }
 
+fn le_i64(data: &[u8]) -> PyResult<Vec<i64>> {
+    if !data.len().is_multiple_of(8) {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "an int64 buffer's length is a multiple of 8",
+        ));
+    }
+    Ok(data
+        .chunks_exact(8)
+        .map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect())
+}
+
+fn i64_bytes<'py>(py: Python<'py>, values: &[i64]) -> Bound<'py, PyBytes> {
+    let mut raw = Vec::with_capacity(values.len() * 8);
+    for v in values {
+        raw.extend_from_slice(&v.to_le_bytes());
+    }
+    PyBytes::new(py, &raw)
+}
+
+type CountBytes<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
+fn counts_out<'py>(py: Python<'py>, c: &Counts) -> CountBytes<'py> {
+    (
+        i64_bytes(py, &c.ptr),
+        i64_bytes(py, &c.ids),
+        i64_bytes(py, &c.counts),
+    )
+}
+
+/// A technique model's vocabulary (feature -> weight row), for counting sentence
+/// features. Counts come back as three little-endian int64 buffers: `ptr` (one more
+/// than the sentences), then the rows and their counts, each sentence's in order of
+/// first occurrence.
+#[pyclass(frozen, module = "unmask._core")]
+struct TechniqueFeatures {
+    vocab: Vocab,
+}
+
+#[pymethods]
+impl TechniqueFeatures {
+    /// From words in row order.
+    #[new]
+    fn new(py: Python<'_>, words: Vec<String>) -> PyResult<Self> {
+        guarded(py, "TechniqueFeatures", || {
+            Ok(TechniqueFeatures {
+                vocab: Vocab::from_words(&words),
+            })
+        })
+    }
+
+    /// From a numpy fixed-width byte-string array's buffer and each word's row.
+    #[staticmethod]
+    fn from_fixed(py: Python<'_>, blob: &[u8], width: usize, rows: &[u8]) -> PyResult<Self> {
+        guarded(py, "TechniqueFeatures.from_fixed", || {
+            let rows = le_i64(rows)?;
+            let vocab = Vocab::from_fixed(blob, width, &rows).map_err(|e| core_error(py, e))?;
+            Ok(TechniqueFeatures { vocab })
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.vocab.len()
+    }
+
+    /// The row of one feature, or None.
+    fn row(&self, feature: &str) -> Option<u32> {
+        self.vocab.get(feature)
+    }
+
+    /// Counts of ready-made feature lists.
+    fn count_lists<'py>(
+        &self,
+        py: Python<'py>,
+        lists: Vec<Vec<String>>,
+    ) -> PyResult<CountBytes<'py>> {
+        guarded(py, "TechniqueFeatures.count_lists", || {
+            let counts = py.detach(|| self.vocab.count(&lists));
+            Ok(counts_out(py, &counts))
+        })
+    }
+
+    /// Counts of whole sentences: features (with the names in `hits`), the neighbours'
+    /// words when `context`, and look-up, in one call.
+    fn sentence_counts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+        hits: Vec<Vec<String>>,
+        context: bool,
+    ) -> PyResult<CountBytes<'py>> {
+        guarded(py, "TechniqueFeatures.sentence_counts", || {
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let counts =
+                py.detach(|| features::sentence_counts(&self.vocab, &refs, &hits, context));
+            Ok(counts_out(py, &counts))
+        })
+    }
+}
+
+/// A C-contiguous buffer of `T` held for the length of one call.
+struct Held<T: pyo3::buffer::Element> {
+    buffer: pyo3::buffer::PyBuffer<T>,
+}
+
+impl<T: pyo3::buffer::Element> Held<T> {
+    fn get(py: Python<'_>, obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Self> {
+        let buffer = pyo3::buffer::PyBuffer::<T>::get(obj)?;
+        if !buffer.is_c_contiguous() {
+            return Err(core_error(py, format!("{what}: not a C-contiguous array")));
+        }
+        Ok(Held { buffer })
+    }
+
+    fn slice(&self) -> &[T] {
+        match self.buffer.as_slice_ptr() {
+            // SAFETY: the buffer is held (so its memory lives) and the GIL is held for
+            // the whole call (no Python code runs that could write to the array); the
+            // arrays passed here are the model's, which nothing writes to.
+            Some(ptr) => unsafe { ptr.as_ref() },
+            None => &[],
+        }
+    }
+}
+
+/// The sparse part of a batch's technique scores: for each (row, feature, weight) in
+/// order, `weight * vals[k]` (float32) added in float64 to `out[row, cols[k]]` for the
+/// feature's entries `k` in `ptr[feature]..ptr[feature + 1]`, in that order (as
+/// numpy's `bincount` over the same sequence adds them). Returns `n * n_labels`
+/// little-endian float64 values.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn sparse_scores<'py>(
+    py: Python<'py>,
+    n: usize,
+    n_labels: usize,
+    rows: &Bound<'py, PyAny>,
+    feats: &Bound<'py, PyAny>,
+    weights: &Bound<'py, PyAny>,
+    ptr: &Bound<'py, PyAny>,
+    cols: &Bound<'py, PyAny>,
+    vals: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    guarded(py, "sparse_scores", || {
+        let rows = Held::<i64>::get(py, rows, "rows")?;
+        let feats = Held::<i64>::get(py, feats, "feats")?;
+        let weights = Held::<f32>::get(py, weights, "weights")?;
+        let ptr = Held::<i64>::get(py, ptr, "ptr")?;
+        let cols = Held::<i32>::get(py, cols, "cols")?;
+        let vals = Held::<f32>::get(py, vals, "vals")?;
+        let out = features::sparse_scores(
+            n,
+            n_labels,
+            rows.slice(),
+            feats.slice(),
+            weights.slice(),
+            ptr.slice(),
+            cols.slice(),
+            vals.slice(),
+        )
+        .map_err(|e| core_error(py, e))?;
+        let mut raw = Vec::with_capacity(out.len() * 8);
+        for v in out {
+            raw.extend_from_slice(&v.to_le_bytes());
+        }
+        Ok(PyBytes::new(py, &raw))
+    })
+}
+
+/// The features of each sentence (see `unmask.extract.techniques.sentence_features`).
+#[pyfunction]
+fn sentence_features(
+    py: Python<'_>,
+    texts: Vec<String>,
+    hits: Vec<Vec<String>>,
+) -> PyResult<Vec<Vec<String>>> {
+    guarded(py, "sentence_features", || {
+        Ok(texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                features::sentence_features(t, hits.get(i).map_or(&[][..], Vec::as_slice))
+            })
+            .collect())
+    })
+}
+
+/// Each feature list plus its neighbours' single words (see `with_context`).
+#[pyfunction]
+fn with_context(py: Python<'_>, feats: Vec<Vec<String>>) -> PyResult<Vec<Vec<String>>> {
+    guarded(py, "with_context", || Ok(features::with_context(&feats)))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -177,5 +396,9 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("CoreError", core_error_type(py)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_class::<SweepMatcher>()?;
+    m.add_class::<TechniqueFeatures>()?;
+    m.add_function(wrap_pyfunction!(sentence_features, m)?)?;
+    m.add_function(wrap_pyfunction!(with_context, m)?)?;
+    m.add_function(wrap_pyfunction!(sparse_scores, m)?)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ mod bindings;
 /// The crate's version, as the Python side reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub mod features;
 pub mod literals;
 pub mod sweep;
 pub mod text;

@@ -72,8 +72,9 @@ impl Kind {
 /// One literal to look for, as the Python side describes it.
 #[derive(Clone, Debug)]
 pub struct EntrySpec {
-    /// The text as it must appear (unfolded; a URL without its scheme; a CIDR's prefix).
-    pub key: String,
+    /// The text as it must appear, UTF-8 (unfolded; a URL without its scheme; a CIDR's
+    /// prefix).
+    pub key: Vec<u8>,
     pub kind: Kind,
     /// Character offset in `key` from which the case must match (a URL's path, a wallet).
     pub exact_from: usize,
@@ -127,7 +128,7 @@ impl Matcher {
     /// `ranges` (first, last, rank) are matched against every IPv4 address.
     pub fn new(
         entries: Vec<EntrySpec>,
-        hashes: Vec<(String, u32)>,
+        hashes: Vec<(Vec<u8>, u32)>,
         mut ranges: Vec<(u32, u32, u32)>,
     ) -> Result<Matcher, String> {
         let mut by_key: HashMap<Vec<u8>, usize> = HashMap::new();
@@ -135,22 +136,15 @@ impl Matcher {
         let mut groups: Vec<Vec<Entry>> = Vec::new();
         let mut newline_in_key = false;
         for spec in entries {
-            let folded = spec.key.to_ascii_lowercase().into_bytes();
+            let folded = spec.key.to_ascii_lowercase();
             if folded.is_empty() {
                 continue;
             }
             newline_in_key |= folded.contains(&b'\n');
-            let exact_from = spec
-                .key
-                .char_indices()
-                .nth(spec.exact_from)
-                .map_or(spec.key.len(), |(i, _)| i);
-            let open_end = matches!(
-                spec.key.as_bytes().last(),
-                Some(b'/' | b'?' | b'=' | b'&' | b'#')
-            );
+            let exact_from = crate::text::char_to_byte(&spec.key, spec.exact_from);
+            let open_end = matches!(spec.key.last(), Some(b'/' | b'?' | b'=' | b'&' | b'#'));
             let entry = Entry {
-                key: spec.key.into_bytes(),
+                key: spec.key,
                 kind: spec.kind,
                 exact_from,
                 index: spec.index,
@@ -189,7 +183,7 @@ impl Matcher {
         let mut table: HashMap<Vec<u8>, Vec<u32>> = HashMap::new();
         for (value, index) in hashes {
             table
-                .entry(value.to_ascii_lowercase().into_bytes())
+                .entry(value.to_ascii_lowercase())
                 .or_default()
                 .push(index);
         }
@@ -721,7 +715,7 @@ mod tests {
     fn spec(key: &str, type_: &str, index: u32) -> EntrySpec {
         let exact_from = key.chars().count();
         EntrySpec {
-            key: key.to_owned(),
+            key: key.as_bytes().to_vec(),
             kind: Kind::of_type(type_),
             exact_from,
             index,
@@ -787,7 +781,7 @@ mod tests {
     #[test]
     fn hashes_by_token_need_whole_tokens() {
         let sha = "ab".repeat(32);
-        let m = Matcher::new(vec![], vec![(sha.clone(), 0)], vec![]).unwrap();
+        let m = Matcher::new(vec![], vec![(sha.clone().into_bytes(), 0)], vec![]).unwrap();
         let text = format!("{sha}.exe x{sha} {}", "ab".repeat(33));
         assert_eq!(m.scan(text.as_bytes(), 0, text.len()).len(), 1);
     }

@@ -1,5 +1,7 @@
 """Types of unmask's compiled core (rust/, built by maturin)."""
 
+from typing import Any
+
 from unmask.errors import UnmaskError
 
 __version__: str
@@ -19,3 +21,29 @@ class SweepMatcher:
         ranges: list[tuple[int, int, int]],
     ) -> None: ...
     def scan(self, text: str, skip: int, limit: int) -> list[tuple[int, int, int, int]]: ...
+
+class TechniqueFeatures:
+    """A technique model's vocabulary (feature -> weight row), for counting features."""
+
+    def __init__(self, words: list[str]) -> None: ...
+    @staticmethod
+    def from_fixed(blob: bytes, width: int, rows: bytes) -> TechniqueFeatures: ...
+    def __len__(self) -> int: ...
+    def row(self, feature: str) -> int | None: ...
+    def count_lists(self, lists: list[list[str]]) -> tuple[bytes, bytes, bytes]: ...
+    def sentence_counts(
+        self, texts: list[str], hits: list[list[str]], context: bool
+    ) -> tuple[bytes, bytes, bytes]: ...
+
+def sentence_features(texts: list[str], hits: list[list[str]]) -> list[list[str]]: ...
+def with_context(feats: list[list[str]]) -> list[list[str]]: ...
+def sparse_scores(
+    n: int,
+    n_labels: int,
+    rows: Any,
+    feats: Any,
+    weights: Any,
+    ptr: Any,
+    cols: Any,
+    vals: Any,
+) -> bytes: ...

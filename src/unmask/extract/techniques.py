@@ -27,11 +27,9 @@ loads in well under half a second.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import re
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -41,6 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from unmask import _core
 from unmask.errors import ReferenceDataError
 from unmask.extract.sentences import split_sentences, structure_of
 from unmask.model import ExtractContext, Span, TechniqueMention
@@ -79,28 +78,18 @@ FloatArray = npt.NDArray[np.float32]
 
 # --------------------------------------------------------------------------- features
 
-_TOKEN = compile_cached(r"[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|\d+")
 _EXPLICIT_ID = compile_cached(r"(?<![A-Za-z0-9])T(1\d{3})(?:[./](\d{3}))?(?![0-9])")
 
 
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for tok in _TOKEN.findall(text.lower()):
-        if len(tok) > 30:
-            continue
-        out.append("0" if tok[0].isdigit() else tok)
-    return out
-
-
 def sentence_features(text: str, hits: Iterable[str] = ()) -> list[str]:
-    """The sparse features of one sentence: words, word pairs, file extensions and
-    ``syn:<id>`` for each technique named in it (see :func:`name_hits`)."""
-    toks = _tokens(text)
-    feats = list(toks)
-    feats.extend(f"{a} {b}" for a, b in itertools.pairwise(toks))
-    feats.extend("ext:" + t.rsplit(".", 1)[1] for t in toks if "." in t)
-    feats.extend(f"syn:{tid}" for tid in hits)
-    return feats
+    r"""The sparse features of one sentence: words, word pairs, file extensions and
+    ``syn:<id>`` for each technique named in it (see :func:`name_hits`).
+
+    Words are the tokens of ``[a-z][a-z0-9_]*(?:[.\-][a-z0-9_]+)*|\d+`` over the
+    lower-cased sentence (longer than 30 characters dropped, numbers written ``0``),
+    computed in unmask's compiled core (``rust/src/features.rs``).
+    """
+    return _core.sentence_features([text], [list(hits)])[0]
 
 
 # ---------------------------------------------------------------- names and synonyms
@@ -406,49 +395,30 @@ class Vocabulary(Mapping[str, int]):
     """Feature -> weight row, held as one sorted numpy byte-string array.
 
     It loads from the reference cache as two flat buffers, where a dict of ~100,000
-    strings took longer to unpickle than the rest of the model. :meth:`ids` looks up
-    a batch of features with one vectorised binary search; once a process has looked
-    up more features than the dict costs to build (a long report), it builds the dict
-    and uses that instead.
+    strings took longer to unpickle than the rest of the model. Look-ups go through
+    the compiled core's table (:meth:`core`), built from those buffers on first use in
+    a process and not pickled.
     """
 
-    __slots__ = ("_dict", "_looked_up", "_rows", "_words")
-
-    #: Features looked up by binary search before the dict pays for itself.
-    DICT_AFTER = 20_000
+    __slots__ = ("_core", "_rows", "_words")
 
     def __init__(self, words: Sequence[str]) -> None:
         encoded = np.array([w.encode("utf-8", "surrogatepass") for w in words], dtype=bytes)
         order = np.argsort(encoded, kind="stable")
         self._words = encoded[order]
         self._rows = order.astype(np.int64)
-        self._dict: dict[str, int] | None = None
-        self._looked_up = 0
+        self._core: _core.TechniqueFeatures | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (_restore_vocabulary, (self._words, self._rows))
 
-    def ids(self, features: Sequence[str]) -> npt.NDArray[np.int64]:
-        """The row of each feature, -1 for a feature not in the vocabulary."""
-        if self._dict is None:
-            self._looked_up += len(features)
-            if self._looked_up > self.DICT_AFTER:
-                self._dict = dict(zip(self.words(), range(len(self._words)), strict=True))
-        if self._dict is not None:
-            get = self._dict.get
-            return np.fromiter((get(f, -1) for f in features), dtype=np.int64, count=len(features))
-        if not features or not len(self._words):
-            return np.full(len(features), -1, dtype=np.int64)
-        width = self._words.dtype.itemsize
-        encoded = [f.encode("utf-8", "surrogatepass") for f in features]
-        # numpy pads with NUL bytes: a longer or NUL-ended feature cannot be compared
-        fits = np.fromiter(
-            (len(e) <= width and not e.endswith(b"\0") for e in encoded), dtype=bool, count=len(encoded)
-        )
-        query = np.array(encoded, dtype=self._words.dtype)  # longer ones are cut: ruled out by ``fits``
-        pos = np.minimum(np.searchsorted(self._words, query), len(self._words) - 1)
-        found = fits & (self._words[pos] == query)
-        return np.where(found, self._rows[pos], -1)
+    def core(self) -> _core.TechniqueFeatures:
+        """The compiled look-up table of this vocabulary (built once)."""
+        if self._core is None:
+            self._core = _core.TechniqueFeatures.from_fixed(
+                self._words.tobytes(), self._words.dtype.itemsize, self._rows.astype("<i8").tobytes()
+            )
+        return self._core
 
     def words(self) -> list[str]:
         """Every feature, in row order."""
@@ -457,13 +427,13 @@ class Vocabulary(Mapping[str, int]):
         return [w.decode("utf-8", "surrogatepass") for w in by_row.tolist()]
 
     def __getitem__(self, feature: str) -> int:
-        row = int(self.ids([feature])[0])
-        if row < 0:
+        row = self.core().row(feature)
+        if row is None:
             raise KeyError(feature)
         return row
 
     def __contains__(self, feature: object) -> bool:
-        return isinstance(feature, str) and int(self.ids([feature])[0]) >= 0
+        return isinstance(feature, str) and self.core().row(feature) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.words())
@@ -474,17 +444,15 @@ class Vocabulary(Mapping[str, int]):
 
 def _restore_vocabulary(words: npt.NDArray[np.bytes_], rows: npt.NDArray[np.int64]) -> Vocabulary:
     vocab = Vocabulary.__new__(Vocabulary)
-    vocab._words, vocab._rows, vocab._dict, vocab._looked_up = words, rows, None, 0
+    vocab._words, vocab._rows, vocab._core = words, rows, None
     return vocab
 
 
-def _feature_ids(vocab: Mapping[str, int], features: list[str]) -> list[int]:
-    """The row of each feature (-1 when unknown), for a Vocabulary or a plain dict."""
+def _counter(vocab: Mapping[str, int]) -> _core.TechniqueFeatures:
+    """The compiled look-up table of a vocabulary (a plain dict's is built per call)."""
     if isinstance(vocab, Vocabulary):
-        ids: list[int] = vocab.ids(features).tolist()
-        return ids
-    get = vocab.get
-    return [get(f, -1) for f in features]
+        return vocab.core()
+    return _core.TechniqueFeatures(_vocab_words(vocab))
 
 
 def _vocab_words(vocab: Mapping[str, int]) -> list[str]:
@@ -525,44 +493,37 @@ class TechniqueModel:
     attack_version: str
 
     def scores(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
-        """Raw linear scores, one row per sentence, one column per label.
+        """Raw linear scores, one row per sentence, one column per label."""
+        counted = _counter(self.vocab).count_lists([list(fl) for fl in feature_lists])
+        return self.scores_of_counts(*counted)
 
-        Per batch, the weight rows of the features present are gathered once: rows
-        with many entries (frequent words) into a dense block multiplied with the
-        TF-IDF matrix, short rows scattered directly.
+    def scores_of_counts(self, ptr_le: bytes, ids_le: bytes, counts_le: bytes) -> FloatArray:
+        """Raw linear scores from feature counts as the compiled core gives them.
+
+        ``ptr`` (int64, one more than the sentences) indexes ``ids`` (weight rows) and
+        ``counts``. Per batch, the weight rows of the features present are gathered
+        once: rows with many entries (frequent words) into a dense block multiplied
+        with the TF-IDF matrix, short rows scattered directly.
         """
+        ptr = np.frombuffer(ptr_le, dtype="<i8")
+        ids = np.frombuffer(ids_le, dtype="<i8")
+        counts = np.frombuffer(counts_le, dtype="<i8")
+        total = len(ptr) - 1
         n_labels = len(self.labels)
-        out = np.empty((len(feature_lists), n_labels), dtype=np.float32)
-        vocab = self.vocab
+        out = np.empty((total, n_labels), dtype=np.float32)
         idf = self.idf
         batch = 512
-        for lo in range(0, len(feature_lists), batch):
-            chunk = feature_lists[lo : lo + batch]
-            n = len(chunk)
-            rows: list[int] = []
-            feats: list[int] = []
-            tfs: list[int] = []
-            ids = _feature_ids(vocab, [f for fl in chunk for f in fl])
-            at = 0
-            for i, fl in enumerate(chunk):
-                counts = Counter(ids[at : at + len(fl)])
-                at += len(fl)
-                counts.pop(-1, None)
-                rows.extend([i] * len(counts))
-                feats.extend(counts)
-                tfs.extend(counts.values())
-            if feats:
-                tf = np.asarray(tfs, dtype=np.float32)
-                f_all = np.asarray(feats, dtype=np.int64)
-                r_all = np.asarray(rows, dtype=np.int64)
-                wt = (1.0 + np.log(tf)) * idf[f_all]
-                norms = np.sqrt(np.bincount(r_all, weights=wt * wt, minlength=n))
-                weights = (wt / norms[r_all]).astype(np.float32)
+        for lo in range(0, total, batch):
+            n = min(batch, total - lo)
+            a, b = int(ptr[lo]), int(ptr[lo + n])
             block = np.zeros((n, n_labels), dtype=np.float32)
-            if feats:
-                f_arr = f_all
-                r_arr = r_all
-                w_arr = weights
+            if b > a:
+                f_arr = ids[a:b].astype(np.int64)
+                r_arr = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr[lo : lo + n + 1]))
+                tf = counts[a:b].astype(np.float32)
+                wt = (1.0 + np.log(tf)) * idf[f_arr]
+                norms = np.sqrt(np.bincount(r_arr, weights=wt * wt, minlength=n))
+                w_arr = (wt / norms[r_arr]).astype(np.float32)
                 lengths = self.ptr[f_arr + 1] - self.ptr[f_arr]
                 dense = lengths > _DENSE_ROW
                 if dense.any():
@@ -577,14 +538,15 @@ class TechniqueModel:
                     block += x @ w
                 sparse = ~dense
                 if sparse.any():
-                    starts = self.ptr[f_arr[sparse]]
-                    slen = lengths[sparse]
-                    idx = _expand(starts, slen)
-                    flat = np.repeat(r_arr[sparse], slen) * n_labels + self.cols[idx]
-                    contrib = np.repeat(w_arr[sparse], slen) * self.vals[idx]
-                    block += np.bincount(flat, weights=contrib, minlength=n * n_labels).reshape(
-                        n, n_labels
-                    ).astype(np.float32)
+                    # Short rows scattered in the compiled core: float32 products added
+                    # in float64 in the order numpy's bincount added them.
+                    scattered = _core.sparse_scores(
+                        n, n_labels, r_arr[sparse], f_arr[sparse], w_arr[sparse],
+                        np.ascontiguousarray(self.ptr, dtype=np.int64),
+                        np.ascontiguousarray(self.cols, dtype=np.int32),
+                        np.ascontiguousarray(self.vals, dtype=np.float32),
+                    )  # fmt: skip
+                    block += np.frombuffer(scattered, dtype="<f8").reshape(n, n_labels).astype(np.float32)
             out[lo : lo + n] = block + self.bias
         return out
 
@@ -722,8 +684,9 @@ def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEv
     """Score the consecutive sentences of one report: classifier scores plus name and id hits."""
     named = [name_hits(t) for t in texts]
     cited = [explicit_ids(t) if "T1" in t else [] for t in texts]
-    feats = [sentence_features(t, hits) for t, hits in zip(texts, named, strict=True)]
-    return SentenceEvidence(model.scores(with_context(feats)), named, cited)
+    # Features, context and look-up in one call to the compiled core.
+    counted = _counter(model.vocab).sentence_counts(list(texts), named, CONTEXT)
+    return SentenceEvidence(model.scores_of_counts(*counted), named, cited)
 
 
 #: Whether a sentence's features include its neighbours' words (prefixed "<" and ">").
@@ -734,16 +697,7 @@ def with_context(feats: Sequence[list[str]]) -> list[list[str]]:
     """Add the previous and next sentence's single words to each sentence's features."""
     if not CONTEXT:
         return list(feats)
-    words = [[f for f in fl if " " not in f and ":" not in f] for fl in feats]
-    out: list[list[str]] = []
-    for i, fl in enumerate(feats):
-        extra = list(fl)
-        if i > 0:
-            extra.extend("<" + w for w in words[i - 1])
-        if i + 1 < len(feats):
-            extra.extend(">" + w for w in words[i + 1])
-        out.append(extra)
-    return out
+    return _core.with_context([list(fl) for fl in feats])
 
 
 #: Report-level features of one technique, in the order of ``TechniqueModel.doc_coef``.
