@@ -36,6 +36,7 @@ _MONTH = (
     r"(?P<{name}>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_ABBREVIATED = frozenset(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"))
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _YEAR = r"(?P<{name}>(?:19[7-9]\d|20[0-4]\d))"
 _DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -53,6 +54,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dmy", compile_cached(r"\b" + _DAY.format(name="d") + r"\s+(?:of\s+)?" + _MONTH.format(name="m") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
+    ("dm", compile_cached(r"\b(?P<pre>(?i:on|by|since|until|from|before|after|and|the))\s+(?:the\s+)?" + _DAY.format(name="d") + r"\s+(?:of\s+)?"
+                          + _MONTH.format(name="m") + r"(?![\w-])(?!,?\s+(?:of\s+)?(?:19|20)\d\d)(?!\s+[0-3]?\d\b)")),
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -151,6 +154,15 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 resolved_day = _day_before(published, month, int(groups["d"]))
                 if resolved_day is not None:
                     add(start, end, resolved_day.isoformat(), "day", True)
+            elif name == "dm":
+                if published is None:
+                    continue
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                resolved_day = _day_before(published, month, int(groups["d"]))
+                if text[end - 1] == "." and groups["m"].lower() not in _ABBREVIATED:
+                    end -= 1  # "the 30th of June.": the full stop ends the sentence
+                if resolved_day is not None:
+                    add(match.start("d") if groups["pre"].lower() != "the" else start, end, resolved_day.isoformat(), "day", True)
             elif name == "m":
                 if published is None:
                     continue
@@ -218,17 +230,27 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
 
 # (kind, pattern, strength): strong triggers win ties over weak ones.
 _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
-    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List)\b", re.I), 2.0),
+    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
+                                r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
     ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty)\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
-    ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement))\b", re.I), 1.8),
+    # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
+    ("takedown", compile_cached(
+        r"\b(?:court-?\s?authori[sz]ed|law[\s-]enforcement|police|FBI|Europol|Eurojust|multinational|international)\s+"
+        r"(?:[\w-]+\s+)?(?:operation|action)\b", re.I), 2.0),
+    ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement)|"
+                                r"(?:published|issued|released|put\s+out)\s+(?:new\s+|updated\s+)?guidance)\b", re.I), 1.8),
     # An agency warning its audience: "the centre warned other operators to patch".
     ("advisory", compile_cached(
         r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
         r"agencies|the\s+public|network\s+defenders|defenders|providers|firms)\b", re.I), 1.8),
     ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
+    # A public attribution: "publicly blamed", "today attributes", "named ... as responsible".
+    ("report", compile_cached(
+        r"\b(?:(?:publicly|formally|officially)\s+(?:blamed|attributed|named|accused)|blamed|attributes|"
+        r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
@@ -306,6 +328,13 @@ _BEGAN_ACTION_AFTER = compile_cached(
     r"steal|leak|exploit|spy))\b",
     re.I,
 )
+#: What guidance or a defence is about is a topic, not an attack that happened:
+#: "guidance on defending against spear-phishing", "advice on protecting against ransomware".
+_TOPIC_BEFORE = compile_cached(
+    r"\b(?:guidance|advice|recommendations|tips|best\s+practices?|defen[cd]\w*|protect\w*|mitigat\w*|resilien\w*)"
+    r"\s+(?:on\s+|against\s+|from\s+|for\s+)(?:(?:defending|protecting|guarding|securing)\s+(?:\w+\s+)?(?:against|from)\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
 _FUTURE = compile_cached(r"\b(?:will|would|plans?\s+to|expected\s+to|scheduled|deadline|expires?)\b", re.I)
 
 
@@ -329,6 +358,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "the indictment says", "according to the indictment": a source
     if kind == "activity-end" and start > date.start and word.lower().endswith("until"):
         return True  # "stayed until" ends at the date after it, not before
+    if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
+        return True  # "guidance on defending against spear-phishing": a topic
     return bool(
         kind == "campaign"
         and _INCIDENT_NOUN.fullmatch(word)
@@ -451,14 +482,14 @@ def _kind_for(
 #: paragraph last gave ("Two governments acted together Tuesday ... Prosecutors unsealed
 #: an indictment ... The Treasury sanctioned ...").
 _ACTION = compile_cached(
-    r"\b(?:(?P<sanction>sanctioned|imposed\s+(?:\w+\s+)?sanctions|designated(?!\s+(?:as|by|APT|UNC|TA|DEV)\b)|blacklisted|"
+    r"\b(?:(?P<sanction>sanctioned|impos(?:ed|e)\s+(?:\w+\s+)?(?:sanctions|restrictive\s+measures)|designated(?!\s+(?:as|by|APT|UNC|TA|DEV)\b)|blacklisted|"
     r"froze\s+(?:the\s+)?(?:[\w-]+\s+){0,2}assets)"
     r"|(?P<indictment>indicted|charged(?!\s+(?:for|a\s+fee))|unsealed|(?:filed|brought)\s+charges)"
     r"|(?P<conviction>sentenced|convicted|pleaded\s+guilty|pled\s+guilty)"
     r"|(?P<arrest>arrested|detained|extradited)"
     r"|(?P<takedown>seized|took\s+down|taken\s+down|dismantled|sinkholed)"
     r"|(?P<advisory>(?:issued|published|released|put\s+out)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:joint\s+)?(?:cybersecurity\s+)?"
-    r"(?:advisory|alert|bulletin|warning)))\b",
+    r"(?:advisory|alert|bulletin|warning|guidance)))\b",
     re.I,
 )
 #: An action the sentence denies, plans or imagines is not one.

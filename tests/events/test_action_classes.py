@@ -1,0 +1,62 @@
+"""Classes of event error found by scoring a held-back set (issue 17): each test says the
+class in sentences written for it, not taken from any scored text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from unmask.extract.events import extract_events, find_dates
+from unmask.model import ExtractContext
+
+#: A Thursday.
+PUBLISHED = dt.date(2025, 6, 12)
+
+
+def events(text: str, published: dt.date | None = PUBLISHED) -> set[tuple[str, str, str]]:
+    return {(e.kind, e.date, e.precision) for e in extract_events(text, context=ExtractContext(published=published))}
+
+
+def test_a_public_attribution_is_a_report_not_the_campaign_it_names() -> None:
+    # The verb's subject (a government, an agency) attributing: its statement is a report.
+    assert events("The Foreign Ministry today attributes a long espionage campaign against its embassies to APT29.\n") == {
+        ("report", "2025-06-12", "day")
+    }
+    assert events("Norway's police on Monday publicly blamed a state-backed group for the breach of a dam operator.\n") == {
+        ("report", "2025-06-09", "day")
+    }
+    assert events(
+        "The security service on Tuesday named a little-known unit of the GRU as responsible for the theft of voter files.\n"
+    ) == {("report", "2025-06-10", "day")}
+
+
+def test_restrictive_measures_are_a_sanction() -> None:
+    assert events("The Council on Wednesday decided to impose restrictive measures on three officers over cyber-attacks.\n") == {
+        ("sanction", "2025-06-11", "day")
+    }
+    assert ("sanction", "2019-05", "month") in events(
+        "Its regime of restrictive measures against cyber-attacks was set up in May 2019.\n"
+    )
+
+
+def test_law_enforcements_own_operation_is_a_takedown() -> None:
+    found = events("A court-authorised operation carried out on Monday removed the implant from 900 routers in Ohio.\n")
+    assert found == {("takedown", "2025-06-09", "day")}
+    assert events("A joint police operation on 2 May 2025 dismantled the botnet.\n") == {("takedown", "2025-05-02", "day")}
+
+
+def test_published_guidance_is_an_advisory_and_its_topic_no_campaign() -> None:
+    assert events("The agency published guidance on defending against password spraying for local councils on 3 June 2025.\n") == {
+        ("advisory", "2025-06-03", "day")
+    }
+    assert events("On 4 June 2025 the centre issued new guidance on protecting against phishing.\n") == {
+        ("advisory", "2025-06-04", "day")
+    }
+
+
+def test_day_month_dates_without_a_year_take_it_from_the_publication() -> None:
+    dates = find_dates("He was detained on the 21st of May and charged on 2 June; the trial starts after the 30th of June.", PUBLISHED)
+    assert [(d.surface, d.date) for d in dates] == [("21st of May", "2025-05-21"), ("2 June", "2025-06-02"), ("30th of June", "2024-06-30")]
+    # With its year the date is a full one, not resolved.
+    full = find_dates("It began on the 9th of October 2023.", PUBLISHED)
+    assert [(d.date, d.resolved) for d in full] == [("2023-10-09", False)]
+    assert find_dates("detained on the 21st of May", None) == []
