@@ -60,3 +60,15 @@ def test_day_month_dates_without_a_year_take_it_from_the_publication() -> None:
     full = find_dates("It began on the 9th of October 2023.", PUBLISHED)
     assert [(d.date, d.resolved) for d in full] == [("2023-10-09", False)]
     assert find_dates("detained on the 21st of May", None) == []
+
+
+def test_a_reporting_verb_does_not_take_the_date_of_the_action_it_reports() -> None:
+    text = (
+        "The ministry said the contractor rented out servers that the crew used to break into hospitals "
+        "in Ohio, Iowa and Maine in early 2024.\n"
+    )
+    assert events(text) == {("campaign", "2024", "approximate")}
+    text = "The agency named a new unit, which it calls Grey Otter, as responsible for the theft of payroll data last March.\n"
+    assert ("campaign", "2025-03", "month") in events(text)
+    # ... but an incident named as what a disclosure is about stays the disclosure's.
+    assert events("The council, which disclosed the intrusion in 2022, said little more.\n") == {("report", "2022", "year")}

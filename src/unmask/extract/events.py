@@ -249,7 +249,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
     # A public attribution: "publicly blamed", "today attributes", "named ... as responsible".
     ("report", compile_cached(
-        r"\b(?:(?:publicly|formally|officially)\s+(?:blamed|attributed|named|accused)|blamed|attributes|"
+        r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused)|blamed|attributes|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
@@ -261,9 +261,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:stayed|remained|persisted|lurked)\s+(?:[\w-]+\s+){0,2}until)\b", re.I), 1.6),
     ("campaign", compile_cached(
         r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
-        r"(?:broke|broken)\s+in(?:to)?|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
+        r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
         r"shifted\s+(?:its\s+|their\s+)?(?:focus|attention|targeting))\b", re.I), 1.0),
 )
+_CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
@@ -429,6 +430,13 @@ def _kind_for(
     best: tuple[float, str] | None = None
     strong_before: tuple[float, str] | None = None
     began_campaign = False
+    # The action a reporting verb reports, when it stands between the verb and the date, is
+    # what the date dates ("Treasury said the company supplied servers used to break into
+    # ... in late 2023", "named X as responsible for the theft ... last September").
+    campaign_starts, campaign_spans = found[_CAMPAIGN_INDEX]
+    campaign_between = campaign_spans[
+        bisect.bisect_left(campaign_starts, lo) : bisect.bisect_left(campaign_starts, lo + date.start)
+    ]
     for (trigger_kind, _, strength), (starts, spans) in zip(_TRIGGERS, found, strict=True):
         for abs_start, abs_end in spans[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
             if abs_end > hi:
@@ -462,6 +470,12 @@ def _kind_for(
                     kind = "campaign"
             if not takes_strong and best is not None and score >= best[0]:
                 continue  # cannot win: the role checks below are not needed
+            if trigger_kind == "report" and end <= date.start and any(
+                abs_end <= c_start and c_end - lo <= date.start
+                and not _not_this_trigger(sentence, c_start - lo, c_end - lo, "campaign", 1.0, date)
+                for c_start, c_end in campaign_between
+            ):
+                continue  # the reported action, nearer the date, dates it
             if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
                 continue
             if takes_strong:
