@@ -72,3 +72,32 @@ def test_a_reporting_verb_does_not_take_the_date_of_the_action_it_reports() -> N
     assert ("campaign", "2025-03", "month") in events(text)
     # ... but an incident named as what a disclosure is about stays the disclosure's.
     assert events("The council, which disclosed the intrusion in 2022, said little more.\n") == {("report", "2022", "year")}
+
+
+def test_a_victim_finding_out_is_a_report_and_the_intrusion_is_dated_as_the_text_says() -> None:
+    text = (
+        "On 2 May 2025, the firm discovered that an intruder had broken into its payroll system. "
+        "The intruder first accessed the system in early April 2025 through a reused password.\n\n"
+        "The firm cut off the intruder's access on 6 May 2025.\n"
+    )
+    assert events(text) == {
+        ("report", "2025-05-02", "day"), ("campaign", "2025-04", "approximate"), ("activity-end", "2025-05-06", "day")
+    }
+
+
+def test_intrusion_wording_beyond_the_usual_verbs() -> None:
+    assert events("The crew first entered the port authority's billing network on 12 March 2025.\n") == {
+        ("campaign", "2025-03-12", "day")
+    }
+    assert events("The same unit used a custom wiper against a gas pipeline operator in October 2024.\n") == {
+        ("campaign", "2024-10", "month")
+    }
+    assert events("Files taken from the ministry were posted on a leak site in February.\n") == {("campaign", "2025-02", "month")}
+    assert events("The actor remained in the clinic's network until 2025-01-31, when it was found.\n") == {
+        ("activity-end", "2025-01-31", "day")
+    }
+
+
+def test_first_and_most_recent_infection_start_and_end_the_activity() -> None:
+    text = "The first infection we saw was recorded on 2024-09-02; the most recent one on 14 January 2025.\n"
+    assert events(text) == {("activity-start", "2024-09-02", "day"), ("activity-end", "2025-01-14", "day")}

@@ -51,11 +51,12 @@ _NOT_COUNTED = (
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("iso", compile_cached(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("mdy", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
-    ("dmy", compile_cached(r"\b" + _DAY.format(name="d") + r"\s+(?:of\s+)?" + _MONTH.format(name="m") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
+    # "30 August 2010", and without its year ("the 3rd of July", "On 10 December") after a
+    # word that sets a date (:data:`_DAY_MONTH_BEFORE`), its year from the publication date.
+    ("dmy", compile_cached(r"\b" + _DAY.format(name="d") + r"\s+(?:of\s+)?" + _MONTH.format(name="m")
+                           + r"(?:,?\s+" + _YEAR.format(name="y") + r"\b|(?![\w-])(?!\s+[0-3]?\d\b))")),
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
-    ("dm", compile_cached(r"\b(?P<pre>(?i:on|by|since|until|from|before|after|and|the))\s+(?:the\s+)?" + _DAY.format(name="d") + r"\s+(?:of\s+)?"
-                          + _MONTH.format(name="m") + r"(?![\w-])(?!,?\s+(?:of\s+)?(?:19|20)\d\d)(?!\s+[0-3]?\d\b)")),
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
@@ -64,6 +65,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago)\b",
         re.IGNORECASE)),
 )
+_DAY_MONTH_BEFORE = compile_cached(r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$", re.I)
+_ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago")
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 #: Days named by a holiday ("on Christmas Eve"): (month, day), resolved like "March 9".
 _HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
@@ -130,11 +134,34 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
         taken.add(start, end)
         out.append(DateMention(start, end, date, precision, resolved, text[start:end]))
 
+    # Screens: most sentences hold no month name, no year or no weekday, and a pattern
+    # that needs one cannot match there (same dates, fewer scans).
+    has_month = _ANY_MONTH.search(text) is not None
+    has_year = "19" in text or "20" in text
+    lowered = text.lower()
+    has_relative = any(word in lowered for word in _RELATIVE_WORDS)
     for name, pattern in _PATTERNS:
+        if (
+            (name in ("mdy", "dmy", "my", "md", "m") and not has_month)
+            or (name in ("iso", "y") and not has_year)
+            or (name == "weekday" and "day" not in text)
+            or (name == "relative" and not has_relative)
+        ):
+            continue
         for match in pattern.finditer(text):
             groups = match.groupdict()
             start, end = match.start(), match.end()
-            if name in ("iso", "mdy", "dmy"):
+            if name == "dmy" and not groups["y"]:
+                if published is None or not _DAY_MONTH_BEFORE.search(text, max(0, start - 12), start):
+                    continue
+                if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$", text[max(0, start - 12):start], re.I):
+                    continue
+                if text[end - 1] == "." and groups["m"].lower() not in _ABBREVIATED:
+                    end -= 1  # "the 30th of June.": the full stop ends the sentence
+                resolved_day = _day_before(published, _MONTHS[groups["m"].lower().rstrip(".")], int(groups["d"]))
+                if resolved_day is not None:
+                    add(start, end, resolved_day.isoformat(), "day", True)
+            elif name in ("iso", "mdy", "dmy"):
                 month = int(groups["m"]) if name == "iso" else _MONTHS[groups["m"].lower().rstrip(".")]
                 try:
                     day = dt.date(int(groups["y"]), month, int(groups["d"]))
@@ -154,15 +181,6 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 resolved_day = _day_before(published, month, int(groups["d"]))
                 if resolved_day is not None:
                     add(start, end, resolved_day.isoformat(), "day", True)
-            elif name == "dm":
-                if published is None:
-                    continue
-                month = _MONTHS[groups["m"].lower().rstrip(".")]
-                resolved_day = _day_before(published, month, int(groups["d"]))
-                if text[end - 1] == "." and groups["m"].lower() not in _ABBREVIATED:
-                    end -= 1  # "the 30th of June.": the full stop ends the sentence
-                if resolved_day is not None:
-                    add(match.start("d") if groups["pre"].lower() != "the" else start, end, resolved_day.isoformat(), "day", True)
             elif name == "m":
                 if published is None:
                     continue
@@ -241,7 +259,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"\b(?:court-?\s?authori[sz]ed|law[\s-]enforcement|police|FBI|Europol|Eurojust|multinational|international)\s+"
         r"(?:[\w-]+\s+)?(?:operation|action)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement)|"
-                                r"(?:published|issued|released|put\s+out)\s+(?:new\s+|updated\s+)?guidance)\b", re.I), 1.8),
+                                r"(?:publish(?:ed|es)?|issu(?:ed|es|e)|releas(?:ed|es|e)|put\s+out)\s+(?:[\w-]+\s+){0,2}?guidance)\b", re.I), 1.8),
     # An agency warning its audience: "the centre warned other operators to patch".
     ("advisory", compile_cached(
         r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
@@ -253,16 +271,30 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
-    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
-    ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
+    # A victim finding out: "discovered that a threat actor had broken into ...".
+    ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
+    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented|"
+                                      r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
+    ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
     # The intrusion ended for its victim: "the intrusion was cut off in February".
     ("activity-end", compile_cached(
         r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
-        r"(?:stayed|remained|persisted|lurked)\s+(?:[\w-]+\s+){0,2}until)\b", re.I), 1.6),
+        r"(?:stayed|remained|persisted|lurked)\s+(?:[\w'’-]+\s+){0,4}until|"
+        # ... or its victim ended it: "cut off the actor's access", "evicted the intruders".
+        r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
+        r"(?:evicted|expelled|locked\s+out)\s+(?:the\s+)?(?:actor|attackers?|intruders?|hackers?|group))\b", re.I), 1.6),
     ("campaign", compile_cached(
         r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
-        r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
+        r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
+        r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
+        r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
+        r"(?:posted|dumped|published)\s+on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?leak\s+site|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
         r"shifted\s+(?:its\s+|their\s+)?(?:focus|attention|targeting))\b", re.I), 1.0),
+)
+#: Verbs that report a statement or an attribution (their object is an action, not a document).
+_SAYS = compile_cached(
+    r"(?:said|says|told|named|blamed|attribut\w+|accused|disclos\w+|reveal\w+|announc\w+|reported|confirmed|"
+    r"discovered|learned|determined|became|publicly|formally|officially)\b", re.I
 )
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
@@ -470,7 +502,7 @@ def _kind_for(
                     kind = "campaign"
             if not takes_strong and best is not None and score >= best[0]:
                 continue  # cannot win: the role checks below are not needed
-            if trigger_kind == "report" and end <= date.start and any(
+            if trigger_kind == "report" and end <= date.start and _SAYS.match(sentence, start) and any(
                 abs_end <= c_start and c_end - lo <= date.start
                 and not _not_this_trigger(sentence, c_start - lo, c_end - lo, "campaign", 1.0, date)
                 for c_start, c_end in campaign_between
