@@ -10,7 +10,19 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from unmask.cli import actor, analyze, data, export, iocs, kb, lookalike, serve, sweep, triage
+from unmask.cli import (
+    actor,
+    analyze,
+    data,
+    export,
+    iocs,
+    kb,
+    lookalike,
+    serve,
+    sweep,
+    token,
+    triage,
+)
 from unmask.cli.common import out
 
 __all__ = ["app", "main"]
@@ -42,7 +54,7 @@ def _root(
     """unmask reads threat reports and answers who, with what, how, against whom and when."""
 
 
-for _module in (analyze, iocs, actor, kb, export, serve, lookalike, triage, sweep, data):
+for _module in (analyze, iocs, actor, kb, export, serve, token, lookalike, triage, sweep, data):
     _module.register(app)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import datetime as dt
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -26,16 +27,19 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from unmask.errors import StoreError, UnmaskError
 from unmask.serve.rest import DEFAULT_MAX_TEXT, ApiError, error_body
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
-from unmask.serve.view import NotVisible, View
+from unmask.serve.view import NotVisible, View, clearance
 from unmask.store import KnowledgeBase
+from unmask.store.accounts import AuditEntry, Principal, TokenChecker, record_audit, restricted
 from unmask.store.search import QueryLimitError, SearchTimeoutError
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "create_app", "host_name", "token_matches"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "SERVER_TOKEN_NAME", "create_app", "credential",
+           "host_name", "needed_role", "token_matches"]
 
 _log = logging.getLogger(__name__)
 
@@ -46,22 +50,41 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024
 
 
-def token_matches(header: str | None, token: str) -> bool:
-    """Whether an Authorization header carries ``token`` (Bearer, or Basic password)."""
+def credential(header: str | None) -> str | None:
+    """The token an Authorization header carries (Bearer, or the Basic password)."""
     if not header:
-        return False
+        return None
     scheme, _, value = header.strip().partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer":
-        return hmac.compare_digest(value.encode(), token.encode())
+        return value
     if scheme.lower() == "basic":
         try:
             decoded = base64.b64decode(value, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            return False
-        _, _, password = decoded.partition(":")
-        return hmac.compare_digest(password.encode(), token.encode())
-    return False
+            return None
+        return decoded.partition(":")[2]
+    return None
+
+
+def token_matches(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries ``token`` (Bearer, or Basic password)."""
+    given = credential(header)
+    return given is not None and hmac.compare_digest(given.encode(), token.encode())
+
+
+#: Methods that only read: a reader may use them; every other one needs an analyst.
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Name the audit trail gives the ``--token`` of the server.
+SERVER_TOKEN_NAME = "(server token)"  # noqa: S105 - a display name, not a secret
+
+
+def needed_role(method: str, path: str) -> str:
+    """The least role a request needs: admin for ``/api/v1/admin``, analyst for any
+    request that is not a read, reader otherwise."""
+    if path == "/api/v1/admin" or path.startswith("/api/v1/admin/"):
+        return "admin"
+    return "reader" if method in _READS else "analyst"
 
 
 #: What a 401 asks for: the token as a Bearer token or as an HTTP Basic password.
@@ -123,6 +146,7 @@ def create_app(
     max_text: int = DEFAULT_MAX_TEXT,
     recheck: float = 1.0,
     allowed_hosts: Iterable[str] | None = None,
+    accounts: bool | None = None,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -131,13 +155,23 @@ def create_app(
     analyses (413 past it, however few bytes were sent). ``allowed_hosts``: the names the ``Host`` header may give
     besides :data:`LOOPBACK_HOSTS`; without a token only those are answered (421
     otherwise), with a token only when some are given (``["*"]``: any).
+
+    ``accounts``: whether the tokens stored in the knowledge base (``unmask token add``)
+    are accepted; None (default): when the base holds an active one at start. With
+    accounts or ``token`` every request needs a token; each is answered at the lower of
+    ``max_tlp`` and the token's clearance, needs the role its method and path ask for
+    (:func:`needed_role`; ``token`` is an admin), and reads of reports above TLP:CLEAR
+    and every other request are written to the audit trail.
     """
     from unmask.serve import rest, taxii, web
 
     view = View(kb, max_tlp=max_tlp, recheck=recheck)
+    checker = TokenChecker(kb)
+    use_accounts = checker.any_active() if accounts is None else accounts
+    guarded = token is not None or use_accounts
     extra_hosts = list(allowed_hosts or ())
     hosts: frozenset[str] | None = None
-    if "*" not in extra_hosts and (token is None or extra_hosts):
+    if "*" not in extra_hosts and (not guarded or extra_hosts):
         hosts = _allowed_set([*LOOPBACK_HOSTS, *extra_hosts])
 
     @contextlib.asynccontextmanager
@@ -155,6 +189,7 @@ def create_app(
     )
     app.state.view = view
     app.state.allowed_hosts = hosts
+    app.state.guarded = guarded
 
     def error(request: Request, status: int, kind: str, message: str,
               source: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -232,26 +267,64 @@ def create_app(
             return error(request, 421, "MisdirectedRequest",
                          "this server does not answer for the host name in the Host header "
                          "(start it with --allowed-host NAME to add one)")
-        if (token is not None and not path.startswith("/static/")
-                and not token_matches(request.headers.get("authorization"), token)):
+        principal: Principal | None = None
+        if not guarded or path.startswith("/static/"):
+            principal = Principal("(no token)", "admin", view.ceiling)
+        else:
+            given = credential(request.headers.get("authorization"))
+            if given is not None and token is not None and hmac.compare_digest(
+                    given.encode(), token.encode()):
+                principal = Principal(SERVER_TOKEN_NAME, "admin", view.ceiling)
+            elif given is not None and use_accounts:
+                principal = await run_in_threadpool(checker.check, given)
+        if principal is None:
             denied = error(request, 401, "Unauthorized",
-                           "this server needs its token: Authorization: Bearer <token> "
+                           "this server needs a token: Authorization: Bearer <token> "
                            "(or HTTP Basic with the token as the password)")
             # One challenge per header line: Chromium ignores a Basic challenge followed
             # by another in the same header, and would never ask for the password.
             for challenge in _CHALLENGES:
                 denied.headers.append("WWW-Authenticate", challenge)
             return denied
+        needed = needed_role(request.method, path)
+        if not principal.may(needed):
+            refused = error(request, 403, "Forbidden",
+                            f"this token's role ({principal.role}) may not do this: it needs "
+                            f"the {needed} role")
+            if guarded:
+                await audit(request, principal, refused.status_code, [])
+            return refused
         if _area(path) == "taxii" and not accepts_taxii(request.headers.get("accept")):
             return error(request, 406, "Not Acceptable",
                          f"this server answers {MEDIA_TYPE}; the Accept header allows neither it "
                          "nor application/taxii+json")
+        seen: list[tuple[str, str]] = []
         try:
-            return await call_next(request)
+            with clearance(principal.max_tlp, seen):
+                response = await call_next(request)
         except Exception:  # noqa: BLE001 - the server's top level: a crash is a 500, logged
             _log.exception("%s %s failed", request.method, path)
-            return error(request, 500, "InternalError",
-                         "the server failed on this request (the server log has the details)")
+            response = error(request, 500, "InternalError",
+                             "the server failed on this request (the server log has the details)")
+        if guarded and (request.method not in _READS or restricted(t for _, t in seen)):
+            await audit(request, principal, response.status_code, seen)
+        return response
+
+    async def audit(request: Request, principal: Principal, status: int,
+                    seen: list[tuple[str, str]]) -> None:
+        """Append who did what to the audit trail: every request that is not a read,
+        reads that showed a report above TLP:CLEAR (with those reports and actors)."""
+        shown = [key for key, level in dict.fromkeys(seen) if level != "clear"]
+        entry = AuditEntry(
+            at=dt.datetime.now(dt.UTC), token=principal.name, role=principal.role,
+            method=request.method, route=request.url.path, status=status,
+            tlp=restricted(level for _, level in seen), objects=tuple(dict.fromkeys(shown)),
+            client=request.client.host if request.client else None)
+        try:
+            await run_in_threadpool(record_audit, kb, entry)
+        except StoreError as exc:  # a read-only base: the answer still goes out
+            _log.warning("audit trail not written (%s): %s %s by %s", exc, request.method,
+                         request.url.path, principal.name)
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

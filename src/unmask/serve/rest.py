@@ -111,14 +111,14 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
 
     @api.get("/actors/{name}/export", summary="An actor's export: stix, misp, navigator, markdown, csv")
     def export(name: str, format: str = "stix") -> Response:
-        from unmask.export.knowledge import export_knowledge, query_knowledge
+        from unmask.export.knowledge import export_knowledge
 
         if format not in _EXPORT_MEDIA:
             raise ApiError(400, "ValueError",
                            f"unknown export format {format!r}; choose from {', '.join(_EXPORT_MEDIA)}")
         try:
             actor_id = view.resolve_actor(name)
-            selection = query_knowledge(view.kb, actor=actor_id, max_tlp=view.max_tlp)
+            selection = view.export(actor_id)
         except NotVisible as exc:
             raise _not_found(exc) from exc
         except ExportError as exc:  # its message names the database
@@ -155,6 +155,29 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
         except NotVisible as exc:
             raise _not_found(exc) from exc
         return {"report": found.to_dict(), "analysis": analysis.to_dict()}
+
+    @api.get("/admin/audit", summary="The audit trail, oldest first (admin tokens only)")
+    def audit(since: dt.datetime | None = None, token: str | None = None,
+              limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict[str, Any]:
+        from unmask.store.accounts import audit_entries
+
+        entries = audit_entries(view.kb, since=since, token=token, limit=limit)
+        out = []
+        for entry in entries:
+            shown = entry.to_dict()
+            if entry.tlp is not None and not view.visible(entry.tlp):
+                # Which reports above the caller's clearance were read is itself
+                # restricted (the path may name one too).
+                shown["objects"] = [f"({len(entry.objects)} above this token's clearance)"]
+                shown["route"] = "(above this token's clearance)"
+            out.append(shown)
+        return {"entries": out, "limit": limit}
+
+    @api.get("/admin/tokens", summary="The stored tokens, never their secrets (admin tokens only)")
+    def tokens() -> dict[str, Any]:
+        from unmask.store.accounts import tokens as stored
+
+        return {"tokens": [t.to_dict() for t in stored(view.kb)]}
 
     @api.post(
         "/analyze",

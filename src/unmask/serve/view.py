@@ -18,6 +18,7 @@ thread pool).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -30,6 +31,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from unmask.errors import ExportError, StoreError
-from unmask.export.knowledge import query_knowledge
+from unmask.export.knowledge import KnowledgeExport, query_knowledge
 from unmask.export.stix import bundle_from_digest, bundle_json
 from unmask.model import Analysis
 from unmask.store import (
@@ -58,8 +60,8 @@ from unmask.store.engine import create_store_engine
 from unmask.store.kb import open_kb
 from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, table_of
 
-__all__ = ["COLLECTION_NAMESPACE", "NotVisible", "Snapshot", "View", "collection_id",
-           "stored_version", "type_rank"]
+__all__ = ["COLLECTION_NAMESPACE", "LevelView", "NotVisible", "Snapshot", "View", "clearance",
+           "collection_id", "stored_version", "touched", "type_rank"]
 
 _log = logging.getLogger(__name__)
 
@@ -154,8 +156,8 @@ def _utc(moment: dt.datetime | None) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-class View:
-    """The knowledge base as the server shows it: nothing above ``max_tlp``."""
+class LevelView:
+    """The knowledge base as shown at one TLP level: nothing above ``max_tlp``."""
 
     def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0) -> None:
         self.kb = kb
@@ -716,3 +718,138 @@ def _key_of(refs: Iterable[ReportRef]) -> str:
     parts = sorted(f"{r.sha256}/{r.tlp}/{r.ingested_at}" for r in refs)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
+
+
+#: The clearance of the caller of the request being answered (None: the server's ceiling).
+_CLEARANCE: ContextVar[str | None] = ContextVar("unmask_serve_clearance", default=None)
+#: (kind:id, TLP) of every report or actor the request being answered was shown.
+_TOUCHED: ContextVar[list[tuple[str, str]] | None] = ContextVar("unmask_serve_touched", default=None)
+
+
+@contextlib.contextmanager
+def clearance(level: str | None, seen: list[tuple[str, str]] | None = None) -> Iterator[None]:
+    """Answer what runs inside as a caller cleared up to ``level`` (capped by the
+    server's ceiling) would be answered; what it is shown is appended to ``seen``."""
+    marks = (_CLEARANCE.set(None if level is None else check_tlp(level)), _TOUCHED.set(seen))
+    try:
+        yield
+    finally:
+        _TOUCHED.reset(marks[1])
+        _CLEARANCE.reset(marks[0])
+
+
+def touched(kind: str, key: str, tlp: str) -> None:
+    """Note that the current request was shown ``kind:key`` marked ``tlp``."""
+    seen = _TOUCHED.get()
+    if seen is not None:
+        seen.append((f"{kind}:{key}", tlp))
+
+
+class View:
+    """The knowledge base as the server shows it to the current caller.
+
+    ``max_tlp`` given here is the server's ceiling; each request is answered at the
+    lower of it and the caller's clearance (:func:`clearance`, set by the app from the
+    authenticated token), by one :class:`LevelView` per level (made on first use, at
+    most five), so a token cleared for TLP:GREEN on a TLP:RED server gets exactly the
+    answers of a TLP:GREEN server. What each answer showed is noted for the audit
+    trail (:func:`touched`).
+    """
+
+    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0) -> None:
+        self.kb = kb
+        self.recheck = recheck
+        self.ceiling = check_tlp(max_tlp)
+        self._levels: dict[str, LevelView] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def max_tlp(self) -> str:
+        """The level the current request is answered at."""
+        caller = _CLEARANCE.get()
+        if caller is None:
+            return self.ceiling
+        return caller if TLP_LEVELS.index(caller) < TLP_LEVELS.index(self.ceiling) else self.ceiling
+
+    def at(self, level: str | None = None) -> LevelView:
+        """The view at ``level`` (default: the current request's)."""
+        key = self.max_tlp if level is None else check_tlp(level)
+        with self._lock:
+            found = self._levels.get(key)
+            if found is None:
+                found = self._levels[key] = LevelView(self.kb, max_tlp=key, recheck=self.recheck)
+            return found
+
+    def close(self) -> None:
+        with self._lock:
+            levels, self._levels = list(self._levels.values()), {}
+        for level in levels:
+            level.close()
+
+    def visible(self, tlp: str) -> bool:
+        return self.at().visible(tlp)
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        return self.at().fingerprint()
+
+    def hidden_count(self) -> int:
+        return self.at().hidden_count()
+
+    def _reports(self, refs: Iterable[ReportRef]) -> None:
+        for ref in refs:
+            touched("report", ref.sha256, ref.tlp)
+
+    def actors(self, *, limit: int, offset: int = 0) -> tuple[list[ActorSummary], int]:
+        return self.at().actors(limit=limit, offset=offset)
+
+    def actor_names(self) -> dict[str, str]:
+        return self.at().actor_names()
+
+    def resolve_actor(self, name: str) -> str:
+        return self.at().resolve_actor(name)
+
+    def profile(self, name: str, **limits: int) -> ActorProfile:
+        found = self.at().profile(name, **limits)
+        self._reports(found.reports)
+        return found
+
+    def reports(self, *, actor: str | None = None, since: dt.date | None = None,
+                limit: int = 50, offset: int = 0) -> list[ReportRef]:
+        found = self.at().reports(actor=actor, since=since, limit=limit, offset=offset)
+        self._reports(found)
+        return found
+
+    def report(self, ref: str) -> tuple[ReportRef, Analysis]:
+        found = self.at().report(ref)
+        self._reports([found[0]])
+        return found
+
+    def indicator(self, value: str, *, limit: int = 100) -> IocResult:
+        found = self.at().indicator(value, limit=limit)
+        self._reports(s.report for s in found.sightings)
+        return found
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        found = self.at().search(query, limit=limit)
+        self._reports(h.report for h in found)
+        return found
+
+    def stats(self) -> dict[str, Any]:
+        return self.at().stats()
+
+    def collections(self, *, limit: int) -> list[ActorSummary]:
+        return self.at().collections(limit=limit)
+
+    def collection_actors(self, *, limit: int) -> dict[str, str]:
+        return self.at().collection_actors(limit=limit)
+
+    def snapshot(self, actor_id: str) -> Snapshot:
+        found = self.at().snapshot(actor_id)
+        touched("actor", actor_id, found.tlp)
+        return found
+
+    def export(self, actor_id: str) -> KnowledgeExport:
+        """The knowledge selection of ``unmask export --actor`` at the current level."""
+        selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
+        self._reports(selection.reports)
+        return selection

@@ -11,7 +11,9 @@ kept up to date by the writer so that per-actor questions stay fast at scale:
 - ``event_actors``: which actors each dated event involves.
 
 ``taxii_added`` belongs to the server: when each version of each object was first
-served in a TAXII collection at a TLP ceiling (its ``date_added``).
+served in a TAXII collection at a TLP ceiling (its ``date_added``); so do
+``serve_tokens`` and ``serve_audit`` (its accounts and audit trail, see
+``unmask.store.accounts``).
 
 The schema itself is created and upgraded by the Alembic migrations in
 ``unmask/store/migrations``; these models describe it for queries.
@@ -51,6 +53,8 @@ __all__ = [
     "EventRow",
     "MalwareRow",
     "ObservableRow",
+    "ServeAuditRow",
+    "ServeTokenRow",
     "TargetRow",
     "TaxiiAddedRow",
     "TechniqueRow",
@@ -335,3 +339,36 @@ class TaxiiAddedRow(Base):
     version: Mapped[str] = mapped_column(String(64), primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     date_added: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ServeTokenRow(Base):
+    """An API token of ``unmask serve``: only a salted scrypt hash of its secret."""
+
+    __tablename__ = "serve_tokens"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    max_tlp: Mapped[str] = mapped_column(String(16), nullable=False)
+    salt: Mapped[str] = mapped_column(String(64), nullable=False)
+    secret_hash: Mapped[str] = mapped_column(String(128), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ServeAuditRow(Base):
+    """One audited request: who, when, what (restricted reports read or a write), from where."""
+
+    __tablename__ = "serve_audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False, index=True)
+    token: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    method: Mapped[str] = mapped_column(String(16), nullable=False)
+    route: Mapped[str] = mapped_column(String(500), nullable=False)
+    status: Mapped[int] = mapped_column(Integer, nullable=False)
+    tlp: Mapped[str | None] = mapped_column(String(16))
+    objects: Mapped[list[Any]] = mapped_column(nullable=False)
+    client: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,326 @@
+"""Accounts of ``unmask serve``: API tokens with a role and a TLP clearance, and the audit trail.
+
+A token reads ``um_<key id>_<secret>``. The knowledge base keeps the key id (public:
+it names the row), a random per-token salt and the scrypt hash of the secret, never
+the secret; :func:`add_token` returns it once. :class:`TokenChecker` verifies a
+presented token: the row is read on every check (a revoked or expired token is
+refused at once, by every server process over the base), the scrypt hash is computed
+only the first time a token is seen and then a SHA-256 of it is compared in constant
+time (a check costs one primary-key lookup, not 50 ms of scrypt).
+
+Roles, each one including the ones before: ``reader`` (read up to its clearance),
+``analyst`` (also analyse, push, record sightings: every request that is not a read),
+``admin`` (also the token and audit routes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from unmask.errors import StoreError
+from unmask.store.kb import KnowledgeBase
+from unmask.store.schema import ServeAuditRow, ServeTokenRow, table_of
+from unmask.store.write import TLP_LEVELS, check_tlp
+
+__all__ = ["MAX_AUDIT_OBJECTS", "ROLES", "AuditEntry", "Principal", "TokenChecker", "TokenInfo",
+           "add_token", "audit_count", "audit_entries", "record_audit", "restricted",
+           "revoke_token", "role_allows", "tlp_min", "tokens"]
+
+ROLES = ("reader", "analyst", "admin")
+_PREFIX = "um_"
+#: scrypt cost: 16 MiB and about 50 ms per hash on one core.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+#: Most report or actor ids kept in one audit entry (the count is kept too).
+MAX_AUDIT_OBJECTS = 100
+
+
+def role_allows(role: str, needed: str) -> bool:
+    """Whether ``role`` includes ``needed`` (reader < analyst < admin)."""
+    return ROLES.index(role) >= ROLES.index(needed)
+
+
+def tlp_min(a: str, b: str) -> str:
+    """The stricter-for-the-reader (lower) of two TLP levels."""
+    return a if TLP_LEVELS.index(a) <= TLP_LEVELS.index(b) else b
+
+
+def _check_role(role: str) -> str:
+    value = role.strip().lower()
+    if value not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
+    return value
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _hash(secret: str, salt: bytes) -> str:
+    return hashlib.scrypt(secret.encode(), salt=salt, **_SCRYPT).hex()  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who a request comes from: a token's name, role and TLP clearance."""
+
+    name: str
+    role: str
+    max_tlp: str
+    key_id: str | None = None
+
+    def may(self, needed: str) -> bool:
+        return role_allows(self.role, needed)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenInfo:
+    """A stored token as ``unmask token list`` shows it (never its secret)."""
+
+    key_id: str
+    name: str
+    role: str
+    max_tlp: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and (now or _now()) >= self.expires_at:
+            return "expired"
+        return "active"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key_id": self.key_id, "name": self.name, "role": self.role,
+                "max_tlp": self.max_tlp, "created_at": self.created_at.isoformat(),
+                "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+                "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+                "state": self.state()}
+
+
+def _info(row: Any) -> TokenInfo:
+    created = _utc(row.created_at)
+    assert created is not None
+    return TokenInfo(row.key_id, row.name, row.role, row.max_tlp, created,
+                     _utc(row.expires_at), _utc(row.revoked_at))
+
+
+def _guard(kb: KnowledgeBase, what: str, work: Callable[[], Any]) -> Any:
+    try:
+        return work()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"knowledge base {kb.url}: {what} failed: {exc}") from exc
+
+
+def add_token(kb: KnowledgeBase, name: str, *, role: str, max_tlp: str,
+              expires: dt.datetime | None = None) -> tuple[str, TokenInfo]:
+    """Store a new token; returns ``(token, info)``. The token is not kept anywhere:
+    whoever asked must keep it. A name of an active token cannot be given again."""
+    name = name.strip()
+    if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
+        raise ValueError("a token name is 1 to 100 printable characters")
+    role = _check_role(role)
+    level = check_tlp(max_tlp)
+    if expires is not None:
+        expires = _utc(expires)
+    if any(t.name == name and t.state() == "active" for t in tokens(kb)):
+        raise ValueError(f"an active token is already named {name!r} (revoke it first)")
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    salt = secrets.token_bytes(16)
+    created = _now()
+    row = {"key_id": key_id, "name": name, "role": role, "max_tlp": level, "salt": salt.hex(),
+           "secret_hash": _hash(secret, salt), "created_at": created, "expires_at": expires,
+           "revoked_at": None}
+
+    def write() -> None:
+        with kb.engine.begin() as conn:
+            conn.execute(insert(table_of(ServeTokenRow)), [row])
+
+    _guard(kb, "storing a token", write)
+    return (f"{_PREFIX}{key_id}_{secret}",
+            TokenInfo(key_id, name, role, level, created, expires, None))
+
+
+def tokens(kb: KnowledgeBase) -> list[TokenInfo]:
+    """Every stored token (revoked and expired ones too), oldest first."""
+    c = table_of(ServeTokenRow).c
+
+    def read() -> list[TokenInfo]:
+        with kb.engine.connect() as conn:
+            rows = conn.execute(select(c.key_id, c.name, c.role, c.max_tlp, c.created_at,
+                                       c.expires_at, c.revoked_at)
+                                .order_by(c.created_at, c.key_id))
+            return [_info(r) for r in rows]
+
+    result: list[TokenInfo] = _guard(kb, "listing tokens", read)
+    return result
+
+
+def revoke_token(kb: KnowledgeBase, name_or_key: str) -> int:
+    """Revoke the active tokens of that name (or that key id); how many were revoked."""
+    table = table_of(ServeTokenRow)
+    c = table.c
+
+    def write() -> int:
+        with kb.engine.begin() as conn:
+            done = conn.execute(update(table).where(
+                ((c.name == name_or_key) | (c.key_id == name_or_key)) & c.revoked_at.is_(None)
+            ).values(revoked_at=_now()))
+            return int(done.rowcount or 0)
+
+    result: int = _guard(kb, "revoking a token", write)
+    return result
+
+
+def _split(token: str) -> tuple[str, str] | None:
+    if not token.startswith(_PREFIX):
+        return None
+    key_id, sep, secret = token[len(_PREFIX):].partition("_")
+    if not sep or not key_id or not secret or len(key_id) > 32 or len(secret) > 200:
+        return None
+    return key_id, secret
+
+
+class TokenChecker:
+    """Verifies presented tokens against the knowledge base (see the module's text)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._lock = threading.Lock()
+        self._verified: dict[str, bytes] = {}  # key id -> SHA-256 of the token that passed
+
+    def any_active(self) -> bool:
+        """Whether the base holds a token that is neither revoked nor expired."""
+        try:
+            return any(t.state() == "active" for t in tokens(self.kb))
+        except StoreError:
+            return False
+
+    def check(self, token: str) -> Principal | None:
+        """The principal of ``token``, or None (unknown, wrong, revoked, expired)."""
+        parts = _split(token)
+        if parts is None:
+            return None
+        key_id, secret = parts
+        c = table_of(ServeTokenRow).c
+        try:
+            with self.kb.engine.connect() as conn:
+                row = conn.execute(select(c.name, c.role, c.max_tlp, c.salt, c.secret_hash,
+                                          c.expires_at, c.revoked_at)
+                                   .where(c.key_id == key_id)).first()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: checking a token failed: {exc}") from exc
+        if row is None or row.revoked_at is not None:
+            return None
+        expires = _utc(row.expires_at)
+        if expires is not None and _now() >= expires:
+            return None
+        seen = hashlib.sha256(token.encode()).digest()
+        with self._lock:
+            known = self._verified.get(key_id)
+        if known is None or not hmac.compare_digest(known, seen):
+            if not hmac.compare_digest(_hash(secret, bytes.fromhex(row.salt)).encode(),
+                                       str(row.secret_hash).encode()):
+                return None
+            with self._lock:
+                self._verified[key_id] = seen
+        return Principal(row.name, row.role, row.max_tlp, key_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audited request."""
+
+    at: dt.datetime
+    token: str
+    role: str
+    method: str
+    route: str
+    status: int
+    tlp: str | None
+    objects: tuple[str, ...] = field(default=())
+    client: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "token": self.token, "role": self.role,
+                "method": self.method, "route": self.route, "status": self.status,
+                "tlp": self.tlp, "objects": list(self.objects), "client": self.client}
+
+
+def record_audit(kb: KnowledgeBase, entry: AuditEntry) -> None:
+    """Append one entry (the server only ever inserts)."""
+    objects = list(entry.objects[:MAX_AUDIT_OBJECTS])
+    if len(entry.objects) > MAX_AUDIT_OBJECTS:
+        objects.append(f"... {len(entry.objects) - MAX_AUDIT_OBJECTS} more")
+    row = {"at": entry.at, "token": entry.token[:100], "role": entry.role,
+           "method": entry.method[:16], "route": entry.route[:500], "status": entry.status,
+           "tlp": entry.tlp, "objects": objects, "client": (entry.client or None) and entry.client[:64]}
+
+    def write() -> None:
+        with kb.engine.begin() as conn:
+            conn.execute(insert(table_of(ServeAuditRow)), [row])
+
+    _guard(kb, "writing the audit trail", write)
+
+
+def audit_entries(kb: KnowledgeBase, *, since: dt.datetime | None = None,
+                  token: str | None = None, limit: int = 1000) -> list[AuditEntry]:
+    """Audit entries, oldest first (the newest ``limit`` of them)."""
+    c = table_of(ServeAuditRow).c
+    query = select(c.at, c.token, c.role, c.method, c.route, c.status, c.tlp, c.objects, c.client)
+    if since is not None:
+        query = query.where(c.at >= _utc(since))
+    if token is not None:
+        query = query.where(c.token == token)
+    query = query.order_by(c.at.desc(), c.id.desc()).limit(limit)
+
+    def read() -> list[AuditEntry]:
+        with kb.engine.connect() as conn:
+            rows = list(conn.execute(query))
+        out = []
+        for r in reversed(rows):
+            at = _utc(r.at)
+            assert at is not None
+            out.append(AuditEntry(at, r.token, r.role, r.method, r.route, r.status, r.tlp,
+                                  tuple(str(o) for o in (r.objects or ())), r.client))
+        return out
+
+    result: list[AuditEntry] = _guard(kb, "reading the audit trail", read)
+    return result
+
+
+def audit_count(kb: KnowledgeBase) -> int:
+    """How many entries the audit trail holds."""
+    c = table_of(ServeAuditRow).c
+
+    def read() -> int:
+        with kb.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table_of(ServeAuditRow))
+                                    .where(c.id.is_not(None))).scalar_one())
+
+    result: int = _guard(kb, "counting the audit trail", read)
+    return result
+
+
+def restricted(levels: Iterable[str]) -> str | None:
+    """The highest of ``levels`` above TLP:CLEAR, or None when all are CLEAR."""
+    top = max((TLP_LEVELS.index(x) for x in levels if x in TLP_LEVELS), default=0)
+    return TLP_LEVELS[top] if top > 0 else None
