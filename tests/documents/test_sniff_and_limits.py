@@ -179,6 +179,9 @@ def test_a_long_single_line_is_refused_before_it_is_decoded() -> None:
         parse_bytes(data, source="line.txt")
     with pytest.raises(TooLargeError, match="bytes of HTML is over the 20,000,000-byte limit"):
         parse_bytes(b"<html><body><p>" + long_line(21_000_000), source="line.html")
+    with pytest.raises(TooLargeError, match="bytes of JSON is over the 20,000,000-byte limit"):
+        parse_bytes(b'{"type": "bundle", "objects": ["' + long_line(21_000_000) + b'"]}',
+                    source="bundle.json")
     assert time.monotonic() - started < 3
 
 

@@ -4,7 +4,7 @@
 |---|---:|---|
 | bytes of one input | 100 MB | ``UNMASK_MAX_BYTES`` (or ``max_bytes=``) |
 | characters of text one document yields | 1,000,000 | ``UNMASK_MAX_CHARS`` |
-| bytes of one HTML page | 20 x the characters | (follows ``UNMASK_MAX_CHARS``) |
+| bytes of one HTML, JSON or XML document | 20 x the characters | (follows ``UNMASK_MAX_CHARS``) |
 | pages of one PDF | 5,000 | ``UNMASK_MAX_PAGES`` |
 | memory of the process reading one PDF | 1,024 MB | ``UNMASK_PDF_MEMORY_MB`` |
 | time to read one PDF | 20 s | ``UNMASK_PDF_SECONDS`` |
@@ -27,8 +27,8 @@ __all__ = [
     "HTML_BYTES_PER_CHAR", "max_chars", "max_pages", "pdf_memory_bytes", "pdf_seconds",
 ]
 
-#: An HTML page of more bytes than this many times the character budget is refused
-#: before it is parsed (markup included; parsing 50 MB of HTML took 10 s and 743 MB).
+#: An HTML, JSON or XML document of more bytes than this many times the character
+#: budget is refused before it is parsed (parsing 50 MB of HTML took 10 s and 743 MB).
 HTML_BYTES_PER_CHAR = 20
 
 DEFAULT_MAX_CHARS = 1_000_000

@@ -439,11 +439,11 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None
     chars = max_chars()
     if fmt == "text" and len(data) > 4 * chars:  # at most 4 bytes a character: surely over
         raise _too_many_chars(source, chars, f"{len(data):,} bytes of text")
-    if fmt == "html" and len(data) > HTML_BYTES_PER_CHAR * chars:
-        raise TooLargeError(source, f"{len(data):,} bytes of HTML is over the "
-                            f"{HTML_BYTES_PER_CHAR * chars:,}-byte limit for a page",
-                            hint="raise UNMASK_MAX_CHARS (the page limit is "
-                            f"{HTML_BYTES_PER_CHAR} bytes per character), or save the page as text")
+    if fmt in _MARKUP and len(data) > HTML_BYTES_PER_CHAR * chars:
+        raise TooLargeError(source, f"{len(data):,} bytes of {_MARKUP[fmt]} is over the "
+                            f"{HTML_BYTES_PER_CHAR * chars:,}-byte limit for one document",
+                            hint="raise UNMASK_MAX_CHARS (the limit for markup is "
+                            f"{HTML_BYTES_PER_CHAR} bytes per character), or split the document")
     try:
         document = reader(data, source=source, sha256=sha256)
     except RecursionError as exc:
@@ -451,6 +451,11 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None
     if len(document.text) > chars:
         raise _too_many_chars(source, chars, f"{len(document.text):,} characters of text")
     return document
+
+
+#: Formats whose bytes are mostly markup: refused over 20 bytes per allowed character
+#: before they are parsed (a parser holds many times the input in memory).
+_MARKUP = {"html": "HTML", "json": "JSON", "xml": "XML"}
 
 
 def _too_many_chars(source: str, limit: int, what: str) -> TooLargeError:
