@@ -31,7 +31,7 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
-from unmask.extract.observables.glued import glued_paths
+from unmask.extract.observables.glued import glued_paths, may_be_glued
 from unmask.extract.observables.names import widen_file_names
 from unmask.extract.observables.patterns import (
     ATOMS,
@@ -109,14 +109,13 @@ def _trim(value: str) -> str:
 
 def _unbalanced_close(value: str) -> int:
     """The offset of the first ")" in ``value`` that closes no "(" of its own, or -1."""
-    depth = 0
-    for i, char in enumerate(value):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if not depth:
-                return i
-            depth -= 1
+    closed = 0
+    i = value.find(")")
+    while i >= 0:
+        if value.count("(", 0, i) <= closed:
+            return i
+        closed += 1
+        i = value.find(")", i + 1)
     return -1
 
 
@@ -750,7 +749,14 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
             encoded = _encoded_observables(text, windows, context)
             if encoded:
                 found = sorted(found + encoded, key=lambda o: (o.span.start, o.span.end, o.type))
-            glued = glued_paths(text)
+            glued = glued_paths(
+                text,
+                [
+                    (o.span.start, o.span.end)
+                    for o in found
+                    if (o.type == "file_name" or o.type == "domain") and may_be_glued(text, o.span.start, o.value)
+                ],
+            )
             if glued:
                 found = _with_glued(found, glued, text)
             found = widen_file_names(found, text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["glued_paths"]
+__all__ = ["glued_paths", "may_be_glued"]
 
 #: Folder names every Windows system has (the words a glued path is made of), longest
 #: first. These are rarely the start of a file name, so the next letter may be lower case.
@@ -34,25 +34,46 @@ _GLUED = compile_cached(
 )
 _FOLDER = compile_cached(r"(?i:" + "|".join(_FOLDERS) + r")|(?i:" + "|".join(_CAPPED) + r")(?=[A-Z~])")
 _SPACES = compile_cached(r"\s+")
-#: Where a glued path can start: after a drive's colon or a variable's closing "%".
-_NEEDLES = (":", "%")
+#: How far before a name the main pass found a glued path's root may stand.
+_REACH = 160
 
 
-def glued_paths(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, path)`` of each glued Windows path in ``text``, separators restored."""
+#: How a name the main pass found inside a glued path begins: a folder glued to it
+#: ("WindowsSystem32vcmon.exe", "system32auto.dll", "DBoledvbs.inc" of "Ole DB").
+_GLUED_STARTS = ("windows", "system", "program", "documents", "users", "appdata", "temp", "db", "common",
+                 "microsoft", "roaming", "startup", "application", "syswow64", "public", "local")  # fmt: skip
+
+
+def may_be_glued(text: str, start: int, value: str) -> bool:
+    """Whether the name ``value`` found at ``start`` may end a glued path (the cheap test)."""
+    return text[start - 1 : start] in (":", "%", "~") or value[:11].lower().startswith(_GLUED_STARTS)
+
+
+def glued_paths(text: str, ends: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """``(start, end, path)`` of each glued Windows path in ``text``, separators restored.
+
+    ``ends`` are the ``(start, end)`` spans of the names the main pass found (a glued
+    path always ends in one: ``WindowsSystem32vcmon.exe``); only the text before each,
+    back to its line's drive or variable, is read, so the cost follows the names found.
+    """
     out: list[tuple[int, int, str]] = []
-    for needle in _NEEDLES:
-        i = text.find(needle)
-        while i >= 0:
-            nxt = text[i + 1 : i + 2]
-            if nxt.isalpha() or nxt == "~":
-                begin = i - 1 if needle == ":" else text.rfind("%", max(0, i - 20), i)
-                if begin >= 0:
-                    m = _GLUED.match(text, begin)
-                    if m is not None and (m.group("folders") or needle == "%"):
-                        folders = [_SPACES.sub(" ", f.group()) for f in _FOLDER.finditer(m.group("folders"))]
-                        path = "\\".join([m.group("root"), *folders, m.group("name")])
-                        out.append((m.start(), m.end(), path))
-            i = text.find(needle, i + 1)
-    out.sort()
+    taken = -1
+    for name_start, name_end in ends:
+        if name_start <= taken:
+            continue
+        low = max(0, name_start - _REACH)
+        colon = text.rfind(":", low, name_start)
+        percent = text.rfind("%", low, name_start)
+        for root in (colon - 1, text.rfind("%", low, percent) if percent > 0 else -1):
+            if root < 0:
+                continue
+            m = _GLUED.match(text, root, name_end)
+            if m is None or m.end() != name_end:
+                continue
+            if not m.group("folders") and not m.group("root").startswith("%"):
+                continue
+            folders = [_SPACES.sub(" ", f.group()) for f in _FOLDER.finditer(m.group("folders"))]
+            out.append((m.start(), m.end(), "\\".join([m.group("root"), *folders, m.group("name")])))
+            taken = name_end
+            break
     return out

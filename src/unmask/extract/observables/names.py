@@ -24,6 +24,7 @@ _SET_SURFACE = vars(Observable)["surface"].__set__
 _SET_SPAN = vars(Observable)["span"].__set__
 _OPENING = "\"“«‘'"
 _CLOSING = {"\"": "\"", "“": "”", "«": "»", "‘": "’", "'": "'"}
+_CLOSED = frozenset(_CLOSING.values())
 #: What may stand between an opening quote and the main pass's name: words and blanks.
 _QUOTED_PREFIX = compile_cached(r"[^\W_][\w&'’().,-]*(?: [\w&'’().,-]+){0,8} ?")
 _BULLETS = " \t-*•·>|"
@@ -43,16 +44,23 @@ def _new_start(text: str, start: int, end: int) -> int:
         return i
     if text[start - 1 : start] != " ":
         return start
-    line_start = text.rfind("\n", 0, start) + 1
+    closing = text[end : end + 1]
+    line_end = text.find("\n", end, end + 200)
+    if line_end < 0 and end + 200 >= len(text):
+        line_end = len(text)
+    if closing not in _CLOSED and text[end : line_end if line_end >= 0 else end + 200].strip():
+        return start  # prose goes on after it, and no quote closes it
+    line_start = text.rfind("\n", max(0, start - 200), start) + 1
+    if line_start == 0 and start > 200:
+        return start
     prefix = text[line_start:start]
     quote = max(prefix.rfind(q) for q in _OPENING)
-    if quote >= 0 and text[end : end + 1] == _CLOSING[prefix[quote]]:
+    if quote >= 0 and closing == _CLOSING[prefix[quote]]:
         inner = prefix[quote + 1 :]
         if _QUOTED_PREFIX.fullmatch(inner):
             return line_start + quote + 1
         return start
-    line_end = text.find("\n", end)
-    if text[end : line_end if line_end >= 0 else len(text)].strip():
+    if line_end < 0 or text[end:line_end].strip():
         return start
     stripped = prefix.lstrip(_BULLETS)
     words = stripped.split()

@@ -25,13 +25,14 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``example``, ``detection-name``, ``note-id``, ``whois-record``, ``victim``,
 ``provider``, ``publisher-contact``, ``organisation``, ``cited-source``, ``advice``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
-``attacker-use-stated``, ``provider-hosted``, ``ioc-list``.
+``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+import ahocorasick
 
 from unmask.model import ExtractContext, Observable
 from unmask.reference.regexes import compile_cached
@@ -138,37 +139,110 @@ _OS_KEYS = frozenset(
 
 # -- cues ----------------------------------------------------------------------------
 
-#: Right before a link: the text cites it ("see", "Reference:", a Markdown or AsciiDoc link).
-_NEAR_REFERENCE = compile_cached(
-    r"(?i)(?:\b(?:see|visit|refer to|please see(?: the)?|available (?:at|on|from|here)|found (?:at|here|on)|"
-    r"can be found(?: at| here)?|located at|courtesy of|read more(?: at)?|more (?:information|details) (?:at|on))"
-    r"[\s:(“\"'\[]*|\]\(|link:|^\W*references?\b.*)$"
-)
-#: Anywhere around: the text says an attacker uses the value.
-_ATTACKER = compile_cached(
-    r"(?i)\b(?:c2s?|c&c|cnc|command[- ]and[- ]control|malicious|attackers?|adversar(?:y|ies)|threat actors?|"
-    r"operators?|backdoors?|trojan|implants?|payloads?|phishing|spear-?phish\w*|exfiltrat\w*|drop ?box(?:es)?|"
-    r"drop ?zone|master|bots?|beacon\w*|callbacks?|downloaded from|delivered|registered|registrant|spoof\w*|"
-    r"fake|lures?|decoy|iocs?|indicators?|network activity|payload delivery|artifacts dropped|compromised|"
-    r"infected|sender|email-src|email-dst|ip-dst|ip-src|hostile|controlled by)\b"
-)
-#: Around a link: the text points the reader to it (advice, sources, resources).
-_REFERENCE = compile_cached(
-    r"(?i)\b(?:white ?papers?|blog posts?|articles?|advisory|advisories|guides?|published|more information|"
-    r"resources?|recommend\w*|best practices?|mitigat\w*|guidance|fact sheet|playbook|information sharing|isacs?|"
-    r"isao|tracker|primer|for additional|contact|learn more|documentation|tutorial|homepage|home page|wiki|"
-    r"project page|source code|repository)\b"
-)
+#: Cue words by what they say, found in one Aho-Corasick pass over a lower-cased window
+#: (a trailing "*" marks a stem: "exfiltrat*" is exfiltrate, exfiltrated, exfiltration).
+_CUE_WORDS = {
+    # The text says an attacker uses the value.
+    "attacker": (
+        "c2", "c2s", "c&c", "cnc", "command and control", "command-and-control", "malicious", "attacker",
+        "attackers", "adversary", "adversaries", "threat actor", "threat actors", "operator", "operators",
+        "backdoor", "backdoors", "trojan", "implant", "implants", "payload", "payloads", "phishing", "spear-phish*",
+        "spearphish*", "exfiltrat*", "drop box", "drop boxes", "drop zone", "master", "bot", "bots", "beacon*",
+        "callback", "callbacks", "downloaded from", "delivered", "registered", "registrant", "spoof*", "fake",
+        "lure", "lures", "decoy", "ioc", "iocs", "indicator", "indicators", "network activity", "payload delivery",
+        "artifacts dropped", "compromised", "infected", "sender", "email-src", "email-dst", "ip-dst", "ip-src",
+        "hostile", "controlled by",
+    ),
+    # The text points the reader to it: advice, sources, resources.
+    "reference": (
+        "white paper", "white papers", "whitepaper", "whitepapers", "blog post", "blog posts", "article", "articles",
+        "advisory", "advisories", "guide", "guides", "published", "more information", "resource", "resources",
+        "recommend*", "best practice", "best practices", "mitigat*", "guidance", "fact sheet", "playbook",
+        "information sharing", "isac", "isacs", "isao", "tracker", "primer", "for additional", "contact",
+        "learn more", "documentation", "tutorial", "homepage", "home page", "wiki", "project page", "source code",
+        "repository",
+    ),
+    "victim": ("targeted", "victim", "victims", "belonging to", "impersonat*"),
+    "contact": (
+        "contact", "contacts", "email us", "e-mail us", "email at", "e-mail at", "request via", "reach us",
+        "write to", "inquir*", "send us", "send your",
+    ),
+    "legitimate": ("legitimate", "benign", "clean", "test connectivity", "test internet connectivity"),
+}  # fmt: skip
+
+
+def _cue_automaton() -> ahocorasick.Automaton:
+    words: dict[str, list[tuple[str, bool]]] = {}
+    for category, entries in _CUE_WORDS.items():
+        for entry in entries:
+            stem = entry.endswith("*")
+            words.setdefault(entry.rstrip("*"), []).append((category, stem))
+    automaton = ahocorasick.Automaton()
+    for word, meanings in words.items():
+        automaton.add_word(word, (len(word), tuple(meanings)))
+    automaton.make_automaton()
+    return automaton
+
+
+_CUES = _cue_automaton()
+_NONE: frozenset[str] = frozenset()
+
+
+def cues_in(window: str) -> frozenset[str]:
+    """The cue categories ("attacker", "reference", "victim", "contact", "legitimate")
+    of the words in ``window`` (whole words; stems at a word start)."""
+    if not window:
+        return _NONE
+    low = window.lower()
+    found: set[str] = set()
+    size = len(low)
+    for last, (length, meanings) in _CUES.iter(low):
+        first = last - length + 1
+        if first > 0 and low[first - 1].isalnum():
+            continue
+        after = last + 1 < size and low[last + 1].isalnum()
+        for category, stem in meanings:
+            if stem or not after:
+                found.add(category)
+    return frozenset(found) if found else _NONE
+
+
+_NEAR_PHRASES = (
+    "see", "visit", "refer to", "available at", "available on", "available from", "available here", "found at",
+    "found here", "found on", "can be found", "located at", "courtesy of", "read more", "read more at",
+    "more information at", "more information on", "more details at", "more details on",
+)  # fmt: skip
+_NEAR_TRAIL = " \t:(“\"'["
+_EXAMPLE_PHRASES = ("e.g.", "for example", "for instance", "example", "examples", "such as")
+_EXAMPLE_TRAIL = " \t,:(“\"'~"
+
+
+def _ends_with_phrase(tail: str, phrases: tuple[str, ...], trail: str) -> bool:
+    """Whether ``tail`` ends with one of ``phrases`` as whole words (blanks and ``trail`` after)."""
+    stripped = tail.rstrip(trail).lower()
+    if not stripped.endswith(phrases):
+        return False
+    phrase = next(p for p in phrases if stripped.endswith(p))
+    at = len(stripped) - len(phrase)
+    return at == 0 or not stripped[at - 1].isalpha()  # "see", not "foresee"
+
+
+def _near_reference(before: str) -> bool:
+    """Whether ``before`` ends the way a text points at a source it cites ("see", "](")."""
+    tail = before[-40:]
+    if tail.endswith(("](", "link:")) or _ends_with_phrase(tail, _NEAR_PHRASES, _NEAR_TRAIL):
+        return True
+    head = before.lstrip(" \t-*•·>|")
+    return head[:9].lower().startswith("reference")
+
+
 #: "Health Information Sharing and Analysis Center (H-ISAC): https://..." - a titled resource.
 _TITLE_COLON = compile_cached(
     r"^[\s*\-•·]*(?:(?:[A-Z0-9][\w&/’'.-]*|\([^()]{1,20}\)|of|and|the|for|to|on|in|a|[-–&,])\s+){2,}?"
     r"(?:[A-Z0-9][\w&/’'.-]*|\([^()]{1,20}\))\s*:\s*$"
 )
-_CONTACT = compile_cached(r"(?i)\b(?:contacts?|e-?mail (?:us|at)|request via|reach us|write to|inquir\w*|send (?:us|your))\b")
-_VICTIM = compile_cached(r"(?i)\b(?:targeted|victims?|belonging to|impersonat\w*)\b")
-_LEGITIMATE = compile_cached(r"(?i)\b(?:legitimate|benign|clean|test (?:internet )?connectivity)\b")
-_EXAMPLE_NEAR = compile_cached(r"(?i)(?:\be\.g\.|\bfor example|\bfor instance|\bexamples?\b|\bsuch as)[\s,:(“\"'~]*$")
-_EXAMPLE_INTRO = compile_cached(r"(?i)\bexamples?\b")
+_COMPANION_AFTER = compile_cached(r"\s+:\s")
+_EXAMPLE_WORD = compile_cached(r"(?i)\bexamples?\b")
 _PLACEHOLDER = compile_cached(r"\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|%s\b|\{[a-z_]{2,30}\}|(?i:x{3,})")
 _WHOIS = compile_cached(
     r"(?i)\s*(?:aut-num|origin|route6?|inetnum|inet6num|netrange|cidr|announcement|as-name|descr|netname|"
@@ -179,6 +253,7 @@ _DETECTION_PREFIX = compile_cached(
     r"W97M|X97M|O97M|DOC|PDF|NSIS|AutoIt|Generik|Multi|Trojan|Backdoor|HEUR|Exploit)[/:.](?:[A-Za-z]+[.:/])*$"
 )
 _HEX = frozenset("0123456789abcdefABCDEF")
+_MAY_HOLD_PLACEHOLDER = compile_cached(r"[\[<%{]|(?i:xxx)")
 _HOST_END = compile_cached(r"[/?#]")
 _EMBEDDED_HOST = compile_cached(
     r"(?i)[/=](?:https?(?:://|%3A%2F%2F))?((?:[a-z0-9-]{1,63}\.){1,5}[a-z]{2,24})(?=[/?&#]|%2F|$)"
@@ -187,6 +262,11 @@ _EMBEDDED_HOST = compile_cached(
 
 def _is_os_path(value: str) -> str | None:
     """The reason when ``value`` (a path or file name) is a part of every system."""
+    if "\\" not in value and "/" not in value and "%" not in value:
+        name = value.lower()  # a bare name: the common case
+        if name in _OS_FILES:
+            return "os-part"
+        return "security-product" if name in _SECURITY_PRODUCTS else None
     lower = value.lower().rstrip("\\/")
     if lower[1:3] == ":\\":
         lower = "c" + lower[1:]  # the same folders on any drive
@@ -210,17 +290,28 @@ def _is_os_key(value: str) -> bool:
     return f"{_HIVES.get(hive, hive)}\\{rest}" in _OS_KEYS
 
 
+#: How far from a value its line is looked for.
+_REACH = 400
+
+
 class _Text:
     """Cue windows around offsets of one text (lines found lazily)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
+        #: Host -> whether it is a name of its own under a listed provider.
+        self.own: dict[str, bool] = {}
 
     def line(self, start: int, end: int) -> tuple[int, int]:
+        """The bounds of the line around ``[start, end)``, looked for at most
+        :data:`_REACH` characters away (a longer line is cut there: no rule here
+        reads further, and searching a text without line breaks must stay linear)."""
         text = self.text
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        return line_start, len(text) if line_end < 0 else line_end
+        low = max(0, start - _REACH)
+        line_start = text.rfind("\n", low, start) + 1 or low
+        high = min(len(text), end + _REACH)
+        line_end = text.find("\n", end, high)
+        return line_start, high if line_end < 0 else line_end
 
     def before(self, start: int, width: int = 160) -> str:
         line_start = self.text.rfind("\n", max(0, start - width), start) + 1
@@ -239,11 +330,13 @@ class _Text:
         own = text[line_start:line_end]
         if len(own.strip(" \t-*•·|>")) > (end - start) + 25:
             return ""  # more than a list item: its cues are before/after
+        if line_start > 0 and text[line_start - 1] != "\n":
+            return ""  # a line longer than the reach: prose, not a list
         pos = line_start - 1
         for _ in range(60):
             if pos <= 0:
                 return ""
-            prev_start = text.rfind("\n", 0, pos) + 1
+            prev_start = text.rfind("\n", max(0, pos - _REACH), pos) + 1
             line = text[prev_start:pos]
             stripped = line.strip()
             if len(stripped) > 60 or (stripped.endswith(":") and len(stripped) > 12):
@@ -281,36 +374,79 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     so still private to this call); return them without the dropped ones."""
     cues = _Text(text)
     dropped: set[int] = set()
+    plain = getattr(context, "structure", None) is None
     # The URL the current observable lies in, with its decided role and host. A URL is
-    # decided before what lies in it (same start: the longer first).
+    # decided before what lies in it: a URL written without a scheme starts where its
+    # host does, so it is taken first (the one look-ahead below).
     url_end = -1
     url_role = ""
     url_host = ""
-    for obs in sorted(found, key=lambda o: (o.span.start, -o.span.end)):
-        kind = obs.type
-        start = obs.span.start
-        end = obs.span.end
-        evidence = tuple(obs.benign_reasons)
-        in_url = kind != "url" and start < url_end and end <= url_end
-        in_host = in_url and obs.value == url_host
-        decided = _decide(obs, kind, start, end, evidence, cues, context, judge, in_url, url_role,
-                          in_host=in_host, url_host=url_host)  # fmt: skip
-        if decided is None:
-            dropped.add(id(obs))
+    early: set[int] = set()
+    n = len(found)
+    companion = False
+    for i in range(n):
+        obs = found[i]
+        if i in early:
             continue
-        role, reasons = decided
-        _SET_ROLE(obs, role)
-        _SET_REASONS(obs, reasons)
-        _SET_BENIGN(obs, () if role == "indicator" else (reasons or (role,)))
-        if kind == "url" and end > url_end:
-            url_end = end
-            url_role = role
-            rest = obs.value.split("://", 1)[-1]
-            url_host = _HOST_END.split(rest, maxsplit=1)[0].rsplit("@", 1)[-1].lower().strip("[]")
+        kind = obs.type
+        span = obs.span
+        start = span.start
+        if kind == "domain" and i + 1 < n and found[i + 1].span.start == start:
+            j = i + 1
+            while j < n and found[j].span.start == start:
+                if found[j].type == "url" and j not in early:
+                    early.add(j)
+                    url_end, url_role, url_host = _apply(found[j], cues, context, judge, dropped, -1, "", "")
+                j += 1
+        if not obs.benign_reasons:
+            if span.end <= url_end:
+                if url_role == "indicator":
+                    if kind in _IN_ATTACKER_URL or (kind in _HASHES and url_host not in _NOTE_HOSTS):
+                        continue  # in an attacker's URL: an indicator with it
+                elif url_role == "reference" and obs.value == url_host:
+                    _SET_ROLE(obs, "reference")  # the host of a cited link
+                    _SET_REASONS(obs, _LINK_HOST)
+                    _SET_BENIGN(obs, _LINK_HOST)
+                    continue
+                elif kind == "domain" and plain and obs.value != url_host and obs.value not in FREEMAIL:
+                    continue  # a name of its own in a link's path: judged as written alone
+            elif start >= url_end:
+                # Nothing against it and in no URL: the common case, an indicator unless a
+                # rule about the value or its line says otherwise.
+                if kind in _HASHES or kind in _PLAIN:
+                    continue
+                if kind == "url" and plain:
+                    surface = obs.surface
+                    if surface != obs.value and ("[" in surface or "hxxp" in surface or "(" in surface):
+                        _SET_REASONS(obs, _DEFANGED)  # written so no one clicks it: the author's warning
+                        url_end, url_role, url_host = span.end, "indicator", _url_host(obs.value)
+                        continue
+                    if _plain_url(text, surface, obs.value, start, span.end):
+                        url_end, url_role, url_host = span.end, "indicator", _url_host(obs.value)
+                        continue
+                if kind == "file_name" or kind == "file_path":
+                    if kind == "file_name" and " (" in obs.surface:
+                        dropped.add(id(obs))  # "scripts (.bat)": a word and an extension in brackets
+                        continue
+                    if _plain_file(text, obs.value, start, span.end):
+                        continue
+                    role, reasons = _decide_file(obs, kind, start, span.end, (), cues)
+                    if role != "indicator" or reasons:
+                        _SET_ROLE(obs, role)
+                        _SET_REASONS(obs, reasons)
+                        _SET_BENIGN(obs, () if role == "indicator" else (reasons or (role,)))
+                        companion = companion or "companion-file" in reasons
+                    continue
+                if plain and kind in _NETWORK and (kind != "domain" or obs.value not in FREEMAIL):
+                    line_start = text.rfind("\n", max(0, start - 80), start) + 1
+                    if text.find(":", max(line_start, start - 80), start) < 0:
+                        continue  # no "key:" before it on its line: no whois record
+        url_end, url_role, url_host = _apply(obs, cues, context, judge, dropped, url_end, url_role, url_host)
+        companion = companion or "companion-file" in obs.reasons
     kept = [o for o in found if id(o) not in dropped] if dropped else found
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
     # wherever else it is named (its usage line "python decode.py ...").
-    companions = {o.value for o in kept if o.role == "reference" and "companion-file" in o.reasons}
+    companions = {o.value for o in kept if "companion-file" in o.reasons} if companion else None
     if companions:
         for obs in kept:
             if obs.value in companions and obs.role == "indicator" and obs.type in ("file_name", "file_path"):
@@ -318,6 +454,92 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+def _url_host(url: str) -> str:
+    """The host of a (normalised) URL, lower case, without user info or brackets."""
+    rest = url[url.find("://") + 3 :]
+    host = rest.partition("/")[0].partition("?")[0].partition("#")[0]
+    return host.rpartition("@")[2].lower().strip("[]")
+
+
+def _plain_url(text: str, surface: str, value: str, start: int, end: int) -> bool:
+    """Whether a URL on an unlisted host, written as is, has nothing around it that could
+    make it other than an indicator: no citing word right before it, no "Title:" or "("
+    before it, no victim word after it (the cheap test of the common case; when it fails
+    :func:`_decide_url` reads the cues). A defanged one is left to it (it says so)."""
+    if surface != value and ("[" in surface or "hxxp" in surface or "(" in surface or " " in surface):
+        return False
+    tail = text[max(0, start - 40) : start]
+    if "](" in tail or "link:" in tail or _ends_with_phrase(tail, _NEAR_PHRASES, _NEAR_TRAIL):
+        return False
+    last = tail.rstrip()[-1:]
+    if last in (":", "("):
+        return False
+    line_start = text.rfind("\n", max(0, start - 160), start) + 1
+    if text[line_start : line_start + 14].lstrip(" \t-*•·>|")[:9].lower().startswith("reference"):
+        return False
+    low = text[end : end + 60].lower()
+    return "target" not in low and "victim" not in low and "belong" not in low and "imperson" not in low
+
+
+def _plain_file(text: str, value: str, start: int, end: int) -> bool:
+    """Whether a file name has nothing about it that :func:`_decide_file` would act on (the
+    cheap test of the common case)."""
+    prev = text[start - 1 : start]
+    if prev in ("/", ":", ".") and _DETECTION_PREFIX.search(text, max(0, start - 24), start):
+        return False  # "Win32/Turla.CS"
+    if text.startswith(("[", " :", "\t:"), end):
+        return False
+    if "\\" in value or "/" in value or "%" in value or "[" in value or "<" in value or "{" in value:
+        return False
+    name = value.lower()
+    if name in _OS_FILES or name in _SECURITY_PRODUCTS or "xxx" in name:
+        return False
+    low = max(0, start - 60)
+    if text.find("](", low, start) >= 0 or text.find("link:", low, start) >= 0:
+        return False
+    tail_start = max(0, start - 40)
+    return (
+        text.find("xampl", max(0, start - 300), start) < 0
+        and text.find("e.g", tail_start, start) < 0
+        and text.find("nstance", tail_start, start) < 0
+        and text.find("such as", tail_start, start) < 0
+    )
+
+
+_HASHES = frozenset({"md5", "sha1", "sha256", "sha512", "ssdeep"})
+_NETWORK = frozenset({"domain", "ipv4", "ipv6", "ipv4_cidr", "asn"})
+#: Types no rule here judges: an indicator unless the extractor found evidence against it.
+_PLAIN = frozenset({"cve", "user_agent", "btc", "xmr", "eth"})
+_LINK_HOST = ("link-host",)
+_DEFANGED = ("defanged",)
+#: What an attacker's URL holds that is an indicator with it (its host, a name in its path).
+_IN_ATTACKER_URL = _NETWORK | _PLAIN | {"file_name", "file_path"}
+
+
+def _apply(
+    obs: Observable, cues: _Text, context: ExtractContext | None, judge: Any, dropped: set[int],
+    url_end: int, url_role: str, url_host: str,
+) -> tuple[int, str, str]:  # fmt: skip
+    """Decide ``obs`` and set its fields; return the enclosing-URL state for what follows."""
+    kind = obs.type
+    start = obs.span.start
+    end = obs.span.end
+    in_url = kind != "url" and start < url_end and end <= url_end
+    decided = _decide(obs, kind, start, end, tuple(obs.benign_reasons), cues, context, judge, in_url, url_role,
+                      in_host=in_url and obs.value == url_host, url_host=url_host)  # fmt: skip
+    if decided is None:
+        dropped.add(id(obs))
+        return url_end, url_role, url_host
+    role, reasons = decided
+    if role != "indicator" or reasons or obs.benign_reasons:
+        _SET_ROLE(obs, role)
+        _SET_REASONS(obs, reasons)
+        _SET_BENIGN(obs, () if role == "indicator" else (reasons or (role,)))
+    if kind == "url" and end > url_end:
+        return end, role, _url_host(obs.value)
+    return url_end, url_role, url_host
 
 
 def _decide(
@@ -331,8 +553,7 @@ def _decide(
         return None  # a certificate serial or fingerprint ("4c:0b:...:b4:1a:bf:40:27:21:76:28")
     if kind == "file_name" and " (" in obs.surface:
         return None  # "scripts (.bat)": a word and an extension in brackets
-    intrinsic = [r for r in evidence if r in _INTRINSIC]
-    if intrinsic:
+    if evidence and not _INTRINSIC.isdisjoint(evidence):
         return "benign", evidence
     if kind in ("md5", "sha1", "sha256", "sha512"):
         if in_url and (url_host in _NOTE_HOSTS or url_role != "indicator"):
@@ -350,21 +571,21 @@ def _decide(
         return _decide_url(obs, start, end, evidence, cues, passage, judge)
     if kind == "email":
         return _decide_email(value, start, end, evidence, cues, passage)
-    if kind in ("domain", "ipv4", "ipv6", "ipv4_cidr", "asn"):
+    if kind == "domain" and in_host:
+        # The host of an attacker's URL: the provider it names keeps its own verdict.
+        return ("benign", ("provider", *evidence)) if evidence else ("indicator", ())
+    if kind in _NETWORK and text.find(":", max(0, start - 80), start) >= 0:
         line_start, _ = cues.line(start, end)
         if _WHOIS.match(text, line_start):
             return "benign", (*evidence, "whois-record")
     if kind == "domain":
-        if in_url and in_host:
-            # The host of an attacker's URL: the provider it names keeps its own verdict.
-            return ("benign", ("provider", *evidence)) if evidence else ("indicator", ())
         if value in FREEMAIL:
             return "benign", ("provider", *evidence)
         if not evidence:
             if passage in ("reference", "advice"):
                 return "reference", (_REFERENCE_KINDS[passage],)
             return "indicator", ()
-        if _provider_only(evidence) and _own_subdomain(judge, value, evidence):
+        if value.count(".") >= 2 and _provider_only(evidence) and _own_subdomain(judge, value, evidence, cues.own):
             if in_url and url_role == "indicator":
                 return "indicator", ("provider-hosted", *evidence)
             if passage == "ioc-list" or _attacker(cues, start, end):
@@ -386,22 +607,30 @@ def _in_colon_hex(text: str, start: int, end: int) -> bool:
     )
 
 
-def _own_subdomain(judge: Any, host: str, evidence: tuple[str, ...]) -> bool:
+def _own_subdomain(judge: Any, host: str, evidence: tuple[str, ...], cache: dict[str, bool]) -> bool:
     """Whether ``host`` is a name of its own under a listed provider (``evil.blogspot.com``):
     the provider's registrable domain carries every hit, the host adds nothing."""
-    reg = judge.suffixes.registrable_domain(host)
-    if not reg or reg == host or host == "www." + reg:
-        return False
-    parent = set(_registrable_hits(judge, host))
-    return bool(parent) and set(evidence) <= parent
+    known = cache.get(host)
+    if known is None:
+        reg = judge.suffixes.registrable_domain(host)
+        if not reg or reg == host or host == "www." + reg:
+            known = False
+        else:
+            parent = set(_registrable_hits(judge, host))
+            known = bool(parent) and set(evidence) <= parent
+        cache[host] = known
+    return known
 
 
-def _attacker(cues: _Text, start: int, end: int) -> bool:
-    before = cues.before(start)
-    if _ATTACKER.search(before) or _ATTACKER.search(cues.after(end)):
+def _attacker(cues: _Text, start: int, end: int, before_cues: frozenset[str] | None = None) -> bool:
+    """Whether the value's line (before or after it) or the line introducing its list says
+    an attacker uses it."""
+    if before_cues is None:
+        before_cues = cues_in(cues.before(start))
+    if "attacker" in before_cues or "attacker" in cues_in(cues.after(end)):
         return True
-    intro = cues.intro(start, end)
-    return bool(intro) and _ATTACKER.search(intro) is not None and not _LEGITIMATE.search(intro)
+    intro = cues_in(cues.intro(start, end))
+    return "attacker" in intro and "legitimate" not in intro
 
 
 def _decide_file(
@@ -413,22 +642,26 @@ def _decide_file(
             return "benign", ("placeholder",)
         return ("benign", ("os-part",)) if _is_os_key(value) else ("indicator", ())
     before = cues.before(start, 60)
-    if kind == "file_name" and _DETECTION_PREFIX.search(before[-24:]):
+    if kind == "file_name" and before[-1:] in "/:." and _DETECTION_PREFIX.search(before[-24:]):
         return "benign", ("detection-name",)  # "Win32/Turla.CS", "JS/TrojanDownloader.Agent.REG"
-    if _PLACEHOLDER.search(value):
+    if _MAY_HOLD_PLACEHOLDER.search(value) and _PLACEHOLDER.search(value):
         return "benign", ("placeholder",)
     os_reason = _is_os_path(value)
     if os_reason is not None:
         return "benign", (os_reason,)
-    if before.endswith("link:") or cues.text.startswith("[", end) or re.match(r"\s+:\s", cues.text[end : end + 4]):
+    if before.endswith("link:") or cues.text.startswith("[", end) or _COMPANION_AFTER.match(cues.text, end, end + 4):
         return "reference", ("companion-file",)  # "link:iocs.json[MISP event]", "* iocs.csv : IOCs in CSV"
     if "](" in before and ")" not in before[before.rfind("](") :]:
         return "reference", ("publisher-image",)  # a Markdown image's own path
-    if _EXAMPLE_NEAR.search(before[-40:]):
+    tail = before[-40:]
+    if ("xampl" in tail or "e.g" in tail or "instance" in tail or "such as" in tail) and _ends_with_phrase(
+        tail, _EXAMPLE_PHRASES, _EXAMPLE_TRAIL
+    ):
         return "benign", ("example",)
-    intro = cues.intro(start, end)
-    if intro and _EXAMPLE_INTRO.search(intro) and not _ATTACKER.search(intro):
-        return "benign", ("example",)
+    if "xample" in cues.text[max(0, start - 300) : start]:
+        intro = cues.intro(start, end)
+        if intro and _EXAMPLE_WORD.search(intro) and "attacker" not in cues_in(intro):
+            return "benign", ("example",)
     return ("benign", evidence) if evidence else ("indicator", ())
 
 
@@ -446,14 +679,27 @@ def _redirects_off_list(judge: Any, url: str) -> bool:
     return False
 
 
+def _victim_after(cues: _Text, end: int) -> bool:
+    """Whether the line goes on to say the value was a victim's ("… were also targeted")."""
+    after = cues.after(end, 60)
+    low = after.lower()
+    if "target" not in low and "victim" not in low and "belong" not in low and "imperson" not in low:
+        return False
+    return "victim" in cues_in(after)
+
+
 def _decide_url(
     obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None,
     judge: Any,
 ) -> tuple[str, tuple[str, ...]]:
     surface = obs.surface
-    defanged = surface.lower() != obs.value.lower() and not surface.lower().startswith(("www.", "http"))
-    defanged = defanged or "[" in surface or "hxxp" in surface.lower()
-    if passage in _REFERENCE_KINDS and not defanged:
+    defanged = False
+    if surface != obs.value:
+        low = surface.lower()
+        defanged = (low != obs.value.lower() and not low.startswith(("www.", "http"))) or "[" in low or "hxxp" in low
+    if defanged and "own-site" not in evidence:
+        return "indicator", ("ioc-list" if passage == "ioc-list" else "defanged", *evidence)
+    if passage in _REFERENCE_KINDS:
         return "reference", (_REFERENCE_KINDS[passage], *evidence)
     before = cues.before(start)
     if "own-site" in evidence:
@@ -461,18 +707,28 @@ def _decide_url(
     if not defanged:
         if before.endswith("![](") or before.endswith("[![]("):
             return "reference", ("publisher-image", *evidence)
-        if _NEAR_REFERENCE.search(before[-120:]):
+        if _near_reference(before):
             return "reference", ("cited-source", *evidence)
         if "warninglist:security-provider-blogpost" in evidence:
             return "reference", ("cited-source", *evidence)
     if passage == "ioc-list":
         return "indicator", ("ioc-list", *evidence)
-    attacker = _attacker(cues, start, end)
-    if attacker or defanged:
-        return "indicator", (("attacker-use-stated", *evidence) if attacker else evidence)
-    if _REFERENCE.search(before) or _TITLE_COLON.match(before):
+    if defanged:
+        return "indicator", ("defanged", *evidence)  # written so no one clicks it: the author's warning
+    if not evidence and before.rstrip()[-1:] not in ":(":
+        # An unlisted host with no "Title: " or "(" before it: the attacker's, unless
+        # its line says it was a victim's.
+        return ("benign", ("victim",)) if _victim_after(cues, end) else ("indicator", ())
+    found = cues_in(before)
+    cited = "reference" in found or (before.rstrip().endswith(":") and _TITLE_COLON.match(before) is not None)
+    victim = not cited and ("victim" in found or _victim_after(cues, end))
+    if not evidence and not cited and not victim:
+        return "indicator", ()  # no cue either way: an unlisted host is the attacker's
+    if _attacker(cues, start, end, found):
+        return "indicator", ("attacker-use-stated", *evidence)
+    if cited:
         return "reference", ("cited-source", *evidence)
-    if _VICTIM.search(before) or _VICTIM.search(cues.after(end)):
+    if victim:
         return "benign", ("victim", *evidence)
     if not evidence:
         return "indicator", ()
@@ -491,7 +747,8 @@ def _decide_email(
 ) -> tuple[str, tuple[str, ...]]:
     host = value.rsplit("@", 1)[-1]
     before = cues.before(start, 80)
-    if _CONTACT.search(before) and not _ATTACKER.search(before):
+    found = cues_in(before)
+    if "contact" in found and "attacker" not in found:
         return "benign", ("publisher-contact", *evidence)
     if passage in ("reference", "advice", "furniture"):
         return "benign", ("publisher-contact", *evidence)
