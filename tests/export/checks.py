@@ -5,9 +5,8 @@ STIX: stix2-validator, STIX 2.1, ``strict`` (every SHOULD warning is an error),
 resolves inside the bundle). ``strict_types`` is applied to the SDOs/SROs/SMOs only:
 stix2-validator 3.3 lists no SCO type in its strict type table, so it rejects every
 top-level 2.1 cyber-observable (``domain-name``, ``file`` ...) -- a validator bug.
-One SHOULD check is disabled: 302 ``extref-hashes`` ("external reference has a URL
-but no hash"). ATT&CK references must carry their attack.mitre.org URL (the ATT&CK
-data itself does, without hashes) and no honest hash of a live web page exists.
+Every SHOULD check is on, 302 ``extref-hashes`` ("external reference has a URL but
+no hash") included: the writer gives a URL only with the hash of what it points to.
 
 Navigator: a JSON Schema written from the layer format 4.5 specification
 (attack-navigator ``layers/spec/v4.5/layerformat.md``), in ``navigator_layer_4_5.json``.
@@ -54,14 +53,14 @@ def stix_problems(text: str, *, types: bool = True) -> list[str]:
     the writer's object types are checked on the fixtures and the structured corpus).
     """
     options = ValidationOptions(
-        version="2.1", strict=True, strict_properties=True, enforce_refs=True, disabled="302"
+        version="2.1", strict=True, strict_properties=True, enforce_refs=True
     )
     problems = _messages(validate_string(text, options))
     if not types:
         return problems
     bundle = json.loads(text)
     bundle["objects"] = [o for o in bundle["objects"] if o["type"] not in _SCO_TYPES]
-    typed = ValidationOptions(version="2.1", strict=True, strict_types=True, strict_properties=True, disabled="302")
+    typed = ValidationOptions(version="2.1", strict=True, strict_types=True, strict_properties=True)
     problems += _messages(validate_instance(bundle, typed))
     return problems
 

@@ -41,9 +41,10 @@ def test_analyze_example_in_every_export_format(fmt: str, seed_analysis_ok: None
     elif fmt == "navigator":
         assert layer_problems(json.loads(out)) == []
     elif fmt == "markdown":
-        assert out.startswith("# ")
+        assert out.startswith("**TLP:CLEAR**\n\n# ")
     else:
         assert out.startswith("document,kind,type,value")
+        assert out.splitlines()[0].endswith(",role,tlp")
 
 
 def test_analyze_stix_honours_unmask_tlp(monkeypatch: pytest.MonkeyPatch, seed_analysis_ok: None) -> None:
@@ -91,7 +92,7 @@ def test_export_other_formats_from_the_knowledge_base(tmp_path: Path, fmt: str) 
         assert layer_problems(layer) == []
         assert {t["techniqueID"]: t["score"] for t in layer["techniques"]} == {"T1059.001": 100, "T1071.001": 100}
     elif fmt == "markdown":
-        assert result.stdout.startswith("# Kimsuky: 2 reports")
+        assert result.stdout.startswith("**TLP:GREEN**\n\n# Kimsuky: 2 reports")
 
 
 def test_export_since_and_errors(tmp_path: Path) -> None:

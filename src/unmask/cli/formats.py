@@ -1,7 +1,7 @@
 """Output formats for analyses: each takes the analyses and returns the text to print.
 
 ``json``/``jsonl`` are the stable analysis shape; ``stix``, ``misp``, ``navigator``,
-``markdown`` and ``csv`` are the writers of :mod:`unmask.export`. STIX and MISP are
+``markdown`` and ``csv`` are the writers of :mod:`unmask.export`. Every one of them is
 marked TLP:CLEAR unless ``UNMASK_TLP`` names another TLP 2.0 level.
 """
 
@@ -55,19 +55,19 @@ def _misp(analyses: Sequence[Analysis]) -> str:
 def _navigator(analyses: Sequence[Analysis]) -> str:
     from unmask.export.navigator import to_navigator_json
 
-    return to_navigator_json(analyses)
+    return to_navigator_json(analyses, tlp=default_tlp())
 
 
 def _markdown(analyses: Sequence[Analysis]) -> str:
     from unmask.export.markdown import to_markdown
 
-    return to_markdown(analyses)
+    return to_markdown(analyses, tlp=default_tlp())
 
 
 def _csv(analyses: Sequence[Analysis]) -> str:
     from unmask.export.csv import to_csv
 
-    return to_csv(analyses)
+    return to_csv(analyses, tlp=default_tlp())
 
 
 #: Format name -> writer. "text" is rendered by rich in the command itself.

@@ -1,8 +1,10 @@
 """CSV of every finding: one row per finding with its evidence span.
 
 Columns: ``document, kind, type, value, surface, indicator, benign_reasons, confidence,
-start, end, page, evidence, role`` (``role`` last, so readers of the older columns keep
-working: an observable's ``indicator`` / ``reference`` / ``benign``, empty for other kinds). ``kind`` is observable, actor, technique, target,
+start, end, page, evidence, role, tlp`` (new columns go last, so readers of the older columns keep
+working; ``role`` is an observable's ``indicator`` / ``reference`` / ``benign``, empty for other kinds;
+``tlp`` the TLP 2.0 label of the most restricted report in the export, ``TLP:AMBER``, on every
+row: a column survives spreadsheets, SIEM look-ups and filters, a comment line would not). ``kind`` is observable, actor, technique, target,
 malware or event; spreadsheets and SIEM look-up tables read it as is.
 
 Report text is hostile: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
@@ -20,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from unmask.export.vocab import tlp_label
 from unmask.model import Analysis, Span
 
 __all__ = ["COLUMNS", "FORMULA_STARTS", "neutralise_cell", "to_csv", "writer"]
@@ -63,7 +66,7 @@ def writer(out: Any, **options: Any) -> _SafeWriter:
 
 COLUMNS = (
     "document", "kind", "type", "value", "surface", "indicator", "benign_reasons",
-    "confidence", "start", "end", "page", "evidence", "role",
+    "confidence", "start", "end", "page", "evidence", "role", "tlp",
 )
 _MAX_EVIDENCE = 300
 
@@ -101,12 +104,14 @@ def _rows(analysis: Analysis, observables_only: bool) -> list[list[str]]:
     return rows
 
 
-def to_csv(analyses: Analysis | Sequence[Analysis], *, observables_only: bool = False) -> str:
-    """CSV text (header first, ``\\n`` line ends) of the findings of ``analyses``."""
+def to_csv(analyses: Analysis | Sequence[Analysis], *, observables_only: bool = False, tlp: str = "clear") -> str:
+    """CSV text (header first, ``\\n`` line ends) of the findings of ``analyses``, every
+    row marked with TLP 2.0 ``tlp``."""
+    label = tlp_label(tlp)
     items = [analyses] if isinstance(analyses, Analysis) else list(analyses)
     buffer = io.StringIO()
     out = writer(buffer, lineterminator="\n")
     out.writerow(COLUMNS)
     for analysis in items:
-        out.writerows(_rows(analysis, observables_only))
+        out.writerows([*r, label] for r in _rows(analysis, observables_only))
     return buffer.getvalue().rstrip("\n")

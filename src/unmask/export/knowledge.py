@@ -5,7 +5,8 @@ knowledge-base export has exactly the objects (and ids) the per-report exports h
 For an actor export only that actor is kept (other actors named in its reports are
 left out) and techniques are scored by the share of its reports that show them. The
 TLP of an export is the most restrictive one among the reports it draws on (or the one
-asked for when that is stricter). ``max_tlp`` is a ceiling: reports marked above it are
+asked for when that is stricter), in every format: STIX markings, the MISP ``tlp:`` tag,
+the Navigator layer's description and metadata, the Markdown banner, the CSV ``tlp`` column. ``max_tlp`` is a ceiling: reports marked above it are
 left out of the selection before anything is digested (``unmask serve`` uses it).
 """
 
@@ -143,19 +144,19 @@ def _misp(x: KnowledgeExport) -> str:
 
 def _navigator(x: KnowledgeExport) -> str:
     name = f"{x.actor_name} ({len(x.reports)} reports)" if x.actor_name else None
-    layer = layer_from_digest(x.digest, name=name, by_frequency=len(x.reports) > 1)
+    layer = layer_from_digest(x.digest, name=name, by_frequency=len(x.reports) > 1, tlp=x.tlp)
     return json.dumps(layer, ensure_ascii=False, indent=2)
 
 
 def _markdown(x: KnowledgeExport) -> str:
     title = f"{x.actor_name}: {len(x.reports)} reports" if x.actor_name else None
-    return brief_from_digest(x.digest, title=title)
+    return brief_from_digest(x.digest, title=title, tlp=x.tlp)
 
 
 def _csv(x: KnowledgeExport) -> str:
     from unmask.export.csv import to_csv
 
-    return to_csv(x.analyses)
+    return to_csv(x.analyses, tlp=x.tlp)
 
 
 #: Format name -> writer for knowledge-base exports.

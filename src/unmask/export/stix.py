@@ -335,13 +335,7 @@ def _actor_props(entry: ActorEntry) -> dict[str, Any]:
                 props["secondary_motivations"] = mapped[1:]
     refs: list[dict[str, Any]] = []
     if entry.attack_id:
-        refs.append(
-            {
-                "source_name": "mitre-attack",
-                "external_id": entry.attack_id,
-                "url": f"https://attack.mitre.org/groups/{entry.attack_id}/",
-            }
-        )
+        refs.append(_attack_ref(entry.attack_id))
     refs.append({"source_name": "unmask", "external_id": entry.actor_id, "description": "unmask actor id"})
     props["external_references"] = refs
     confidence = _confidence(entry.confidence)
@@ -350,8 +344,13 @@ def _actor_props(entry: ActorEntry) -> dict[str, Any]:
     return props
 
 
-def _technique_url(technique_id: str) -> str:
-    return "https://attack.mitre.org/techniques/" + technique_id.replace(".", "/") + "/"
+def _attack_ref(attack_id: str) -> dict[str, Any]:
+    """The ATT&CK external reference: source name and id, the pair ATT&CK consumers
+    (OpenCTI, MISP's importer, mitreattack-python) resolve by. No ``url``: STIX says a
+    reference with a URL SHOULD carry the hashes of what it points to (stix2-validator
+    best practice 302), a live web page has no honest hash, and the URL follows from
+    the id (``https://attack.mitre.org/techniques/T1059/001/``)."""
+    return {"source_name": "mitre-attack", "external_id": attack_id}
 
 
 def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malware: Sequence[str]) -> None:
@@ -466,13 +465,7 @@ def _build(d: Digest, tlp: str) -> _Built:
             props["is_family"] = True
         refs: list[dict[str, Any]] = []
         if mal.attack_id:
-            refs.append(
-                {
-                    "source_name": "mitre-attack",
-                    "external_id": mal.attack_id,
-                    "url": f"https://attack.mitre.org/software/{mal.attack_id}/",
-                }
-            )
+            refs.append(_attack_ref(mal.attack_id))
         refs.append({"source_name": "unmask", "external_id": mal.malware_id, "description": "unmask software id"})
         props["external_references"] = refs
         confidence = _confidence(mal.confidence)
@@ -489,13 +482,7 @@ def _build(d: Digest, tlp: str) -> _Built:
             "type": "attack-pattern",
             "id": deterministic_id("attack-pattern", tech.technique_id),
             "name": tech.name or tech.technique_id,
-            "external_references": [
-                {
-                    "source_name": "mitre-attack",
-                    "external_id": tech.technique_id,
-                    "url": _technique_url(tech.technique_id),
-                }
-            ],
+            "external_references": [_attack_ref(tech.technique_id)],
         }
         if tech.tactics:
             props["kill_chain_phases"] = [
@@ -634,7 +621,9 @@ def _cited(d: Digest, sha: str) -> list[dict[str, Any]]:
     for entry in sorted(d.observables.values(), key=lambda e: e.value):
         if entry.type == "url" and entry.report_roles.get(sha) == "reference" and not entry.is_indicator:
             host = entry.value.split("://", 1)[-1].split("/", 1)[0]
-            out.append({"source_name": host or "reference", "url": entry.value, "description": "cited by the report"})
+            # The cited page was not fetched, so there is no hash for a ``url`` property
+            # (best practice 302): the address is the reference's description.
+            out.append({"source_name": host or "reference", "description": f"cited by the report: {entry.value}"})
     return out
 
 

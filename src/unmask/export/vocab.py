@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from unmask.errors import ReferenceDataError
+from unmask.errors import ExportError, ReferenceDataError
 from unmask.reference.cache import load_compiled
 from unmask.reference.sources import galaxy_clusters_dir
 
@@ -26,6 +26,7 @@ __all__ = [
     "motivation",
     "region",
     "sector",
+    "tlp_label",
 ]
 
 _FORMAT_VERSION = 1
@@ -398,3 +399,18 @@ def misp_country(code: str) -> str | None:
     """The ``target-information`` cluster value for an ISO 3166-1 alpha-2 code, or None."""
     found = _galaxies()["country"].get(code.upper())
     return found[1] if found else None
+
+
+#: TLP 2.0 levels, from most to least shareable.
+TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
+_TLP_ALIASES = {"white": "clear", "amber-strict": "amber+strict", "amber_strict": "amber+strict"}
+
+
+def tlp_label(level: str) -> str:
+    """The TLP 2.0 label for a level ("amber+strict" -> "TLP:AMBER+STRICT"); raises
+    :class:`ExportError` for anything else."""
+    key = level.strip().casefold().removeprefix("tlp:")
+    key = _TLP_ALIASES.get(key, key)
+    if key not in TLP_ORDER:
+        raise ExportError(f"unknown TLP level {level!r}; choose one of {', '.join(TLP_ORDER)}")
+    return f"TLP:{key.upper()}"
