@@ -53,14 +53,15 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def small(tmp_path: Any) -> Iterator[tuple[KnowledgeBase, dict[str, str]]]:
-    """A base with one report at each of clear, green, amber and red."""
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def small(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[tuple[KnowledgeBase, dict[str, str]]]:
+    """A base with one report at each of clear, green, amber and red (SQLite; PostgreSQL
+    with UNMASK_TEST_POSTGRES, in a schema of its own)."""
     from unmask.documents import parse_bytes
     from unmask.pipeline import analyze
 
     hashes = {}
-    with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
+    with differential._urls(request.param, tmp_path) as (url, _), open_kb(url) as kb:
         for level in ("clear", "green", "amber", "red"):
             text = GREEN_APT29 + f"\nThis note is marked {level}.\n"
             doc = parse_bytes(text.encode(), source=f"notes/{level}.txt")
@@ -324,3 +325,31 @@ def test_migration_0006_adds_and_drops_the_account_tables(tmp_path: Any) -> None
         assert not inspect(kb.engine).has_table("serve_tokens")
     with open_kb(url) as kb:  # opening upgrades again; the token went with its table
         assert tokens(kb) == [] and audit_entries(kb) == []
+
+
+def test_serve_on_a_network_address_accepts_the_bases_tokens(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from unmask.cli.app import app
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, **_: started.append(application))
+    monkeypatch.delenv("UNMASK_SERVE_TOKEN", raising=False)
+    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
+    runner = CliRunner()
+    with open_kb(url) as kb:
+        from unmask.documents import parse_bytes
+        from unmask.pipeline import analyze
+
+        kb.add_analysis(analyze(parse_bytes(GREEN_APT29.encode(), source="a.txt")), tlp="green")
+    refused = runner.invoke(app, ["serve", "--db", url, "--host", "0.0.0.0"])
+    assert refused.exit_code == 2 and "unmask token add" in refused.stderr and not started
+    secret = runner.invoke(app, ["token", "add", "judy", "--db", url]).stdout.strip()
+    served = runner.invoke(app, ["serve", "--db", url, "--host", "0.0.0.0"])
+    assert served.exit_code == 0 and "token required" in served.stderr, served.output
+    from fastapi.testclient import TestClient
+
+    with TestClient(started[0], base_url=LOCAL) as client:
+        assert client.get("/api/v1/stats").status_code == 401
+        assert client.get("/api/v1/stats", headers=_bearer(secret)).status_code == 200

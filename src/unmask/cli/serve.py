@@ -84,11 +84,6 @@ def serve_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-tlp") from None
     token = token or os.environ.get(TOKEN_ENV) or None
-    if not is_loopback(host) and token is None and not insecure:
-        raise fail(ConfigError(
-            f"refusing to serve on {host} without a token: anyone who can reach it could read "
-            f"the knowledge base. Give --token (or {TOKEN_ENV}), or --insecure to serve anyway."
-        ), as_json=False, code=EXIT_USAGE)
     try:
         from unmask.serve import create_app, require_serve_dependencies
 
@@ -107,19 +102,30 @@ def serve_command(
         err.print("[bold red]error:[/] no knowledge base yet: ingest reports first "
                   "(unmask ingest FILES...) or give --db")
         raise typer.Exit(EXIT_NOT_FOUND)
+    from unmask.store.accounts import TokenChecker
+
+    accounts = TokenChecker(kb).any_active()
+    if not is_loopback(host) and token is None and not accounts and not insecure:
+        kb.close()
+        raise fail(ConfigError(
+            f"refusing to serve on {host} without a token: anyone who can reach it could read "
+            f"the knowledge base. Give --token (or {TOKEN_ENV}), add one with unmask token add, "
+            "or --insecure to serve anyway."
+        ), as_json=False, code=EXIT_USAGE)
     try:
         hosts = list(allowed_host or ())
         if not is_loopback(host) and host not in {"0.0.0.0", "::", "[::]"}:  # noqa: S104
             hosts.append(host)  # the address it listens on is a name clients may use
-        app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts)
+        app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
-                  + (", token required" if token else ", no token"), highlight=False)
+                  + (", token required" if token or accounts else ", no token")
+                  + (" (the knowledge base's tokens accepted)" if accounts else ""), highlight=False)
         err.print(f"  web UI          {base}/", highlight=False)
         err.print(f"  REST API        {base}/api-reference", highlight=False)
         err.print(f"  TAXII discovery {base}/taxii2/", highlight=False)
-        if token is None and not is_loopback(host):
+        if token is None and not accounts and not is_loopback(host):
             err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
                     timeout_graceful_shutdown=GRACE)
