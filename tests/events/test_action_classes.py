@@ -101,3 +101,36 @@ def test_intrusion_wording_beyond_the_usual_verbs() -> None:
 def test_first_and_most_recent_infection_start_and_end_the_activity() -> None:
     text = "The first infection we saw was recorded on 2024-09-02; the most recent one on 14 January 2025.\n"
     assert events(text) == {("activity-start", "2024-09-02", "day"), ("activity-end", "2025-01-14", "day")}
+
+
+def test_an_action_a_day_after_a_named_day_is_dated_from_it() -> None:
+    text = "The banker appeared in court on Thursday, two days after he was extradited from Spain.\n"
+    assert events(text) == {("arrest", "2025-06-10", "day")}  # the plea or hearing is no event
+
+
+def test_no_event_for_a_plea_or_a_summoned_envoy() -> None:
+    assert events("The engineer pleaded not guilty on Monday in the attacks on a dam.\n") == set()
+    assert events("The ministry summoned the Russian ambassador on Tuesday.\n") == set()
+
+
+def test_a_speech_verb_does_not_take_the_date_from_the_action_it_announces() -> None:
+    assert events("Police in Lyon said on Monday they had arrested two men over the ransomware attacks.\n") == {
+        ("arrest", "2025-06-09", "day")
+    }
+
+
+def test_seasons_and_quarters_are_approximate_years() -> None:
+    winter = dt.date(2025, 2, 10)
+    dates = find_dates("We told them last autumn; the spike came in Q4 2023 and again this past summer.", winter)
+    assert [(d.surface, d.date, d.precision) for d in dates] == [
+        ("last autumn", "2024", "approximate"), ("Q4 2023", "2023", "approximate"), ("this past summer", "2024", "approximate")
+    ]
+    assert [(d.surface, d.date) for d in find_dates("seen in the second quarter of 2022", None)] == [
+        ("the second quarter of 2022", "2022")
+    ]
+    assert find_dates("We saw it last autumn.", None) == []
+
+
+def test_a_relative_clause_about_a_dated_attack_does_not_take_its_date() -> None:
+    text = "They also link her to the mass exploitation of mail servers in late 2022 that Mandiant attributed to APT41.\n"
+    assert events(text) == {("campaign", "2022", "approximate")}

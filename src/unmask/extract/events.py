@@ -40,7 +40,7 @@ _ABBREVIATED = frozenset(("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep"
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 _YEAR = r"(?P<{name}>(?:19[7-9]\d|20[0-4]\d))"
 _DAY = r"(?P<{name}>[0-3]?\d)(?:st|nd|rd|th)?"
-_QUAL = r"(?:(?P<qual>(?i:early|mid|late|the\s+(?:end|beginning|start|middle|first\s+half|second\s+half)\s+of|the\s+(?:spring|summer|fall|autumn|winter)\s+of|(?:spring|summer|fall|autumn|winter)(?:\s+of)?))[\s-]+)?"
+_QUAL = r"(?:(?P<qual>(?i:early|mid|late|q[1-4]|h[12]|the\s+(?:first|second|third|fourth|last)\s+quarter\s+of|the\s+(?:end|beginning|start|middle|first\s+half|second\s+half)\s+of|the\s+(?:spring|summer|fall|autumn|winter)\s+of|(?:spring|summer|fall|autumn|winter)(?:\s+of)?))[\s-]+)?"
 
 # "2000 records", "1990 hosts": a number of things, not a year.
 _NOT_COUNTED = (
@@ -62,12 +62,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
-        r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago)\b",
+        r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago|"
+        r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter))\b",
         re.IGNORECASE)),
 )
 _DAY_MONTH_BEFORE = compile_cached(r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$", re.I)
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago")
+_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago")  # "this past autumn" holds "this"
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 #: Days named by a holiday ("on Christmas Eve"): (month, day), resolved like "March 9".
 _HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
@@ -85,6 +87,25 @@ class DateMention:
     precision: str
     resolved: bool
     surface: str
+
+
+def _season_year(phrase: str, published: dt.date) -> int:
+    """The year of the season a phrase names: "last autumn" the latest one over by the
+    publication, "this past spring" the latest one begun by it, "this summer" the one of
+    the publication's year (a later one is in the future and dated so)."""
+    first_month = _SEASON_START[phrase.split()[-1]]
+    now = published.year * 12 + published.month - 1
+    if phrase.startswith("last"):
+        year = published.year
+        while year * 12 + first_month - 1 + 3 > now:
+            year -= 1
+        return year
+    if phrase.startswith("this past") or (first_month == 12 and published.month <= 2):
+        year = published.year
+        while year * 12 + first_month - 1 > now:
+            year -= 1
+        return year
+    return published.year
 
 
 def _month_before(published: dt.date, month: int) -> tuple[int, int]:
@@ -226,6 +247,8 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 elif rel.endswith("year"):
                     year = published.year - 1 if rel.startswith("last") else published.year
                     add(start, end, f"{year:04d}", "year", True)
+                elif rel.endswith(("spring", "summer", "autumn", "fall", "winter")):
+                    add(start, end, f"{_season_year(rel, published):04d}", "approximate", True)
                 elif rel.endswith("ago"):
                     first = rel.split()[0]
                     count = 1 if first == "a" else _NUMBERS.get(first) or int(first)
@@ -246,12 +269,20 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
 
 # --- kinds -----------------------------------------------------------------------------
 
+#: The kind of a trigger that dates something that is no event (see :data:`_TRIGGERS`).
+_NO_EVENT = "none"
+
 # (kind, pattern, strength): strong triggers win ties over weak ones.
 _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
                                 r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
     ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty)\b", re.I), 2.0),
+    # Steps of a case that are no event of the actor: a plea of not guilty, a hearing, an
+    # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
+    (_NO_EVENT, compile_cached(
+        r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|"
+        r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé]))\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
@@ -273,7 +304,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
-    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|observed|spotted|detected|appeared|emerged|identified|documented|"
+    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|"
                                       r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
     # The intrusion ended for its victim: "the intrusion was cut off in February".
@@ -296,9 +327,16 @@ _SAYS = compile_cached(
     r"(?:said|says|told|named|blamed|attribut\w+|accused|disclos\w+|reveal\w+|announc\w+|reported|confirmed|"
     r"discovered|learned|determined|became|publicly|formally|officially)\b", re.I
 )
+#: What stands between a speech verb's date and the deed it reports: "said on Tuesday
+#: (that) they had charged", "said Monday it has arrested".
+_REPORTED_DEED = compile_cached(
+    r"\s*,?\s*(?:that\s+)?(?:they|he|she|it|we|police|officers|prosecutors|the\s+[\w-]+)\s+(?:had|have|has)\s+(?:also\s+)?(?:been\s+)?", re.I
+)
+#: The start of a relative clause about what a date just dated: "... in early 2021 that Microsoft ".
+_RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
-_UNTIL = compile_cached(r"\b(?:until|through|till|to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
     r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)\s+(?:\w+\s+){0,2}$"
@@ -466,6 +504,10 @@ def _kind_for(
     # what the date dates ("Treasury said the company supplied servers used to break into
     # ... in late 2023", "named X as responsible for the theft ... last September").
     campaign_starts, campaign_spans = found[_CAMPAIGN_INDEX]
+    strong_after = [
+        a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
+        for a in starts[bisect.bisect_left(starts, lo + date.end) : bisect.bisect_left(starts, lo + date.end + 40)]
+    ]
     campaign_between = campaign_spans[
         bisect.bisect_left(campaign_starts, lo) : bisect.bisect_left(campaign_starts, lo + date.start)
     ]
@@ -476,6 +518,12 @@ def _kind_for(
             start, end = abs_start - lo, abs_end - lo
             if start < date.end and end > date.start:
                 continue
+            if (
+                start >= date.end
+                and ("after" in sentence[date.end : start] or "before" in sentence[date.end : start])
+                and _OFFSET.search(sentence, date.end, start)
+            ):
+                continue  # "on Wednesday, a day after he was extradited": another day's action
             between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
             # Distance in words, so that a link's long URL counts as one word.
             distance = float(len(between.split()) + 1)
@@ -508,6 +556,14 @@ def _kind_for(
                 for c_start, c_end in campaign_between
             ):
                 continue  # the reported action, nearer the date, dates it
+            if trigger_kind == "report" and strength < 1.0 and any(
+                _REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after
+            ):
+                continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
+            if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
+                sentence, date.end, start
+            ):
+                continue  # "the exploitation of servers in early 2021 that Microsoft attributed to ...": a relative clause
             if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
                 continue
             if takes_strong:
@@ -556,6 +612,36 @@ _OTHER_TIME = compile_cached(
     r"(?:days?|weeks?|months?|years?)\s+(?:later|afterwards))\b",
     re.I,
 )
+#: An action a number of days or weeks from a date just said: "pleaded on Wednesday, a day
+#: after he was extradited" (the extradition on Tuesday).
+_OFFSET = compile_cached(
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.I
+)
+_OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+
+
+def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[str, DateMention]]:
+    """(kind, date) of each action said a number of days or weeks after or before a day the
+    sentence has just named: "on Wednesday, a day after he was extradited" is an arrest on
+    Tuesday."""
+    out: list[tuple[str, DateMention]] = []
+    for match in _OFFSET.finditer(sentence):
+        anchor = next((d for d in reversed(dates) if d.end <= match.start() and match.start() - d.end <= 40
+                       and d.precision == "day" and not _CLAUSE_BREAK.search(sentence, d.end, match.start())), None)
+        if anchor is None:
+            continue
+        action = next((a for a in _actions(sentence) if match.end() <= a[1] <= match.end() + 80), None)
+        if action is None:
+            continue
+        count = _OFFSET_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+        days = count * (7 if match.group("unit").lower().startswith("week") else 1)
+        shift = dt.timedelta(days=days if match.group("dir").lower() == "after" else -days)
+        day = dt.date.fromisoformat(anchor.date) - shift
+        out.append((action[0], replace(anchor, start=match.start(), end=match.end(), date=day.isoformat(),
+                                       resolved=True, surface=match.group(0))))
+    return out
+
+
 _CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas)\b|\.\s")
 
 
@@ -594,6 +680,8 @@ def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMen
     if after and not _CLAUSE_BREAK.search(sentence, end, after[0].start):
         return after[0]
     before = [d for d in dates if d.end <= start and start - d.end <= 200]
+    if before and _OFFSET.search(sentence, before[-1].end, start):
+        return None  # "on Wednesday, a day after he was extradited": see _offset_actions
     if before and not _CLAUSE_BREAK.search(sentence, before[-1].end, start):
         return before[-1]
     # A date that opens the sentence ("On Monday the Justice Department charged ..., and
@@ -681,8 +769,11 @@ def extract_events(
                 )
             ]
             found = _kind_for(sentence, date, nearby, triggers)
-            if found is not None:
+            if found is not None and found[0] != _NO_EVENT:
                 emit(found[0], date, span, index, found[1])
+        if accepted and ("after" in sentence or "before" in sentence):
+            for kind, shifted in _offset_actions(sentence, accepted):
+                emit(kind, shifted, span, index, 0.8)
         if accepted:
             for kind, start, end in _actions(sentence):
                 own = _date_of_action(sentence, start, end, accepted)
