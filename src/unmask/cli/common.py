@@ -71,12 +71,13 @@ _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 def gather_sources(sources: list[str], *, urls: bool = True) -> tuple[list[str], list[Failure]]:
     """Expand folders (recursively) and globs; ``-`` stays as standard input and an
-    ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it);
+    ``http://`` / ``https://`` URL or a ``taxii2+https://`` collection is passed through
+    as it is (the reader fetches it);
     with ``urls=False`` (commands that read local files only) a URL is a failure."""
     found: list[str] = []
     failures: list[Failure] = []
     for source in sources:
-        if source[:8].lower().startswith(("http://", "https://")):
+        if source[:15].lower().startswith(("http://", "https://", "taxii2+http://", "taxii2+https://")):
             if urls:
                 found.append(source)
             else:

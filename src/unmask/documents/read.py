@@ -33,9 +33,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from unmask.documents.fetch import is_url
+from unmask.documents.fetch import is_url as _is_http_url
 from unmask.documents.limits import HTML_BYTES_PER_CHAR, max_chars
 from unmask.documents.sniff import sniff_format
+from unmask.documents.taxii import is_taxii_url, pull_collection
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document, Metadata
 
@@ -164,9 +165,26 @@ def read_all(
     return _deliver(follow_entries(items, max_bytes=limit) if follow else items, on_error)
 
 
+def is_url(source: object) -> bool:
+    """True when ``source`` is read over the network: an ``http(s)://`` URL or a TAXII
+    2.1 collection (``taxii2+https://…/collections/<id>/``, :mod:`unmask.documents.taxii`)."""
+    return _is_http_url(source) or is_taxii_url(source)
+
+
+def _taxii_items(source: str, limit: int, name: str | None) -> Iterator[Document | DocumentError]:
+    """What a TAXII collection added since the last pull, as one bundle document (none
+    when nothing is new); the pull is remembered once the document was taken."""
+    pull = pull_collection(source, max_bytes=limit)
+    if pull.objects:
+        yield from _parse_all(pull.bundle(), name or source, limit, hint_name="taxii.json", base_url=None)
+    pull.commit()
+
+
 def _read_items(source: str | os.PathLike[str] | bytes, limit: int,
                 name: str | None) -> Iterator[Document | DocumentError]:
-    if isinstance(source, str) and is_url(source):
+    if isinstance(source, str) and is_taxii_url(source):
+        return _taxii_items(source, limit, name)
+    if isinstance(source, str) and _is_http_url(source):
         fetched = _fetch(source, max_bytes=limit)
         return _parse_fetched(fetched, name or source, limit)
     label, data = read_bytes(source, max_bytes=limit, name=name)
@@ -207,7 +225,7 @@ def follow_entries(items: Iterator[Document | DocumentError], *,
             meta = item.metadata if isinstance(item, FeedEntryError) else None
             wanted = meta is not None
         link = meta.url if meta is not None else None
-        if not wanted or meta is None or not link or not is_url(link):
+        if not wanted or meta is None or not link or not _is_http_url(link):
             yield item
             continue
         try:
@@ -249,7 +267,7 @@ def _fetch(url: str, *, max_bytes: int, feed: str | None = None) -> Fetched:
 
     if feed is None:
         return fetch_url(url, max_bytes=max_bytes)
-    own = urllib.parse.urlsplit(feed).hostname if is_url(feed) else None
+    own = urllib.parse.urlsplit(feed).hostname if _is_http_url(feed) else None
     return fetch_url(url, max_bytes=max_bytes, public_only=True, trusted_host=own)
 
 
@@ -284,7 +302,7 @@ def read_bytes(
     if isinstance(source, bytes):
         label = name or "<bytes>"
         data = source
-    elif isinstance(source, str) and is_url(source):
+    elif isinstance(source, str) and _is_http_url(source):
         label = name or source
         data = _fetch(source, max_bytes=limit).data
     elif str(source) == "-":
