@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         TargetMention,
         TechniqueMention,
     )
-    from unmask.pipeline import analyze
+    from unmask.pipeline.analyze import analyze
     from unmask.reference.actors import Actor, resolve_actor
     from unmask.store import KnowledgeBase, open
 

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from unmask import _core
+import unmask._core as _core
 from unmask.errors import ReferenceDataError
 from unmask.extract.sentences import split_sentences, structure_of
 from unmask.model import ExtractContext, Span, TechniqueMention
