@@ -35,7 +35,6 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import UnmaskError
-from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:  # the readers and extractors are imported by the command itself
     from unmask.model import Document, Observable
@@ -89,6 +88,8 @@ def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None
                     sys.stdout.write(item["value"] + "\n")
     elif format == "csv":
         buffer = io.StringIO()
+        from unmask.export.csv import writer as csv_writer
+
         writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(["source", "type", "value", "surface", "start", "end", "count", "benign_reasons", "indicator"])
         for source, items in results:

@@ -55,7 +55,6 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import ConfigError, UnmaskError
-from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:
     from unmask.defend.lookalike import Lookalike
@@ -203,6 +202,8 @@ def _write_scan(
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
     elif format == "csv":
         buffer = io.StringIO()
+        from unmask.export.csv import writer as csv_writer
+
         writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(["source", "line", "start", "end", "surface", "domain", "unicode", "imitates",
                          "kinds", "score", "evidence"])

@@ -45,7 +45,6 @@ from unmask.cli.common import (
     report_failures,
 )
 from unmask.errors import ConfigError, UnmaskError
-from unmask.export.csv import writer as csv_writer
 
 if TYPE_CHECKING:
     from unmask.defend.sweep import IndicatorSet, SkippedIndicator, SweepHit
@@ -84,6 +83,8 @@ def _txt(hit: SweepHit) -> str:
 def _csv_row(hit: SweepHit) -> str:
     buffer = io.StringIO()
     ind = hit.indicator
+    from unmask.export.csv import writer as csv_writer
+
     csv_writer(buffer, lineterminator="\n").writerow([
         hit.source, hit.line, hit.start, hit.end, hit.text, hit.how, ind.type, ind.value,
         ";".join(f"{a}:{n}" for a, n in ind.actors), ind.reports,
