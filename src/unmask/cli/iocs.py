@@ -3,12 +3,14 @@
 Output formats (``--format``):
 
 * ``txt`` (default): one value per line, each unique value once, in order of appearance;
-* ``csv``: ``source,type,value,surface,start,end,count,benign_reasons,indicator``;
+* ``csv``: ``source,type,value,surface,start,end,count,benign_reasons,indicator,role,reasons``
+  (reasons joined by ``;``);
 * ``json``: ``{"schema": 1, "sources": [{"source", "observables": [...]}]}``;
 * ``jsonl``: one object per line with the fields of a ``json`` observable plus ``source``.
 
 An observable in ``json``/``jsonl`` is ``{"type", "value", "surface", "span": {"start",
-"end"}, "count", "benign_reasons", "indicator"}`` (the first mention's surface and span;
+"end"}, "count", "role", "reasons", "benign_reasons", "indicator"}`` (the first mention's
+surface, span, role and reasons; ``role`` is ``indicator``, ``reference`` or ``benign``;
 ``count`` mentions in that source). Exit codes: 0 something found, 1 nothing found
 (no input failed), 2 usage error, 3 some inputs failed (the rest are still printed).
 """
@@ -55,12 +57,15 @@ def _documents(document: Document) -> list[Document]:
 
 def _collect(document: Document, types: set[str] | None, include_benign: bool) -> list[dict[str, Any]]:
     """Unique observables of one source (and its attachments), first mention kept."""
+    from unmask.documents.structure import structure_of_document
     from unmask.extract.observables import extract_observables
     from unmask.model import ExtractContext
 
     items: dict[tuple[str, str], dict[str, Any]] = {}
     for doc in _documents(document):
-        observables: list[Observable] = extract_observables(doc.text, context=ExtractContext.for_document(doc))
+        observables: list[Observable] = extract_observables(
+            doc.text, context=ExtractContext.for_document(doc, structure=structure_of_document(doc))
+        )
         for obs in observables:
             if types is not None and obs.type not in types:
                 continue
@@ -91,13 +96,14 @@ def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None
         from unmask.export.csv import writer as csv_writer
 
         writer = csv_writer(buffer, lineterminator="\n")
-        writer.writerow(["source", "type", "value", "surface", "start", "end", "count", "benign_reasons", "indicator"])
+        writer.writerow(["source", "type", "value", "surface", "start", "end", "count", "benign_reasons", "indicator", "role",
+                         "reasons"])  # fmt: skip
         for source, items in results:
             for item in items:
                 writer.writerow([
                     source, item["type"], item["value"], item["surface"], item["span"]["start"],
                     item["span"]["end"], item["count"], ";".join(item["benign_reasons"]),
-                    "true" if item["indicator"] else "false",
+                    "true" if item["indicator"] else "false", item["role"], ";".join(item["reasons"]),
                 ])  # fmt: skip
         sys.stdout.write(buffer.getvalue())
     elif format == "json":
