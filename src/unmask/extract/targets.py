@@ -151,9 +151,9 @@ class ActorIndex:
 _TARGET_CUE = compile_cached(
     r"\b(?:target(?:s|ed|ing)?|against|attack(?:s|ed|ing)?(?:\s+(?:on|against))?|"
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
-    r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
+    r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|to\s+reach|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
-    r"went\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
+    r"(?:went|gone|go|goes|going)\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,8}?from|"
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
     r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|tamper(?:ed|ing|s)?\s+with|manipulat(?:ed|ing)|"
@@ -332,8 +332,11 @@ _OFFICIAL_OF_BEFORE = compile_cached(
 )
 _ACTOR_WORD = compile_cached(r"\b" + _ACTOR_NOUN + r"\b", re.IGNORECASE)
 _SPEAKS_AFTER = compile_cached(
+    # ... or acts as an agency does: "Japan's police on Monday publicly blamed", "Korea's
+    # intelligence service issued an alert", "the Dutch services named a new group".
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
-    r"(?:said|says|told|reported|announced|warned|stated|wrote|published)\b",
+    r"(?:said|says|told|reported|announced|warned|stated|wrote|published|blamed|attribut(?:ed|es)|named?|"
+    r"identif(?:ied|ies|y)|issued|alerted|exposed|accused|charged|sanctioned|(?:publicly|formally|officially)\s+\w+)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
@@ -359,11 +362,14 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think[\s-]tanks?|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
     r"lawmakers|legislators|politicians|parliamentarians|civil\s+servants|staff|contractors|campaigns?|"
-    r"armed\s+forces|army|navy|air\s+force|forces|parliament|"
+    r"armed\s+forces|army|navy|air\s+force|forces|parliament|academics|scholars|students|professors|scientists|"
+    r"reporters|lawyers|engineers|executives|employees|officers|nationals|residents|exiles|emigr[eé]s|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
+#: The rest of a list of demonyms that shares one noun: "against Israeli and American academics".
+_DEMONYM_LIST_AFTER = compile_cached(r"(?:\s*,?\s*(?:and|or)?\s+[A-Z][a-z]+(?:an|ian|ish|ese|i|ic)\b)+")
 _SECTOR_NOUN_AFTER = compile_cached(
     r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
     r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials|company|"
@@ -378,7 +384,8 @@ _SECTOR_NOUN_AFTER = compile_cached(
 # passive ("accused of hacking into facilities by officials in Australia").
 _CLAUSE_BREAK = compile_cached(
     r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before|stated|claimed|denied|argued|noted|alleg\w*)\b|"
-    r"\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?(?:\s+[A-Z]|\s+$)|"
+    # ... but not the owners of what was attacked: "flaws in devices used by chip makers".
+    r"(?<!used\s)(?<!run\s)(?<!operated\s)\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?(?:\s+[A-Z]|\s+$)|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?!(?:expand|extend|includ|shift|spread|grow|mov|focus|turn|broaden|widen)\w*)"
     r"\w+(?:ed|en|wn)\b"
 )
@@ -678,6 +685,12 @@ def _sentence_start(text: str, offset: int) -> bool:
     return offset == 0 or before.strip() == "" or bool(re.search(r"[.!?\"“]\s*$", before))
 
 
+#: People a persona borrows ("posed as British scholars"); a spoofed government or company
+#: still points at its country's readers.
+_PERSONA_AFTER = compile_cached(
+    r"\s+(?:[\w-]+\s+)?(?:scholars|academics|journalists|reporters|researchers|officials|diplomats|experts|"
+    r"recruiters|students|people|individuals|employees|staff|nationals|citizens)\b", re.IGNORECASE
+)
 _IMPERSONATED_BEFORE = compile_cached(
     r"\b(?:impersonat(?:e|es|ed|ing)|pos(?:e|es|ed|ing)\s+as|masquerad(?:e|es|ed|ing)\s+as|"
     r"pretend(?:s|ed|ing)?\s+to\s+be|spoof(?:s|ed|ing)?|purport(?:s|ed|ing)?\s+to\s+(?:be|come)\s+from)"
@@ -735,7 +748,9 @@ def _role(
             return "source"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
         return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
-    if hit.kind == "sector" and _IMPERSONATED_BEFORE.search(near):
+    if (
+        hit.kind == "sector" or (hit.kind == "country" and hit.form == "demonym" and _PERSONA_AFTER.match(after))
+    ) and _IMPERSONATED_BEFORE.search(near):
         # "impersonate journalists to target policy experts": the role the lure borrows
         # is not the victim (a spoofed *organisation* still is: its brand and readers are).
         return "mention"
@@ -839,7 +854,9 @@ def _role(
         ):
             if hit.kind == "region" and hit.value == "worldwide":
                 return "mention"
-            if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(after):
+            if hit.kind == "country" and hit.form == "demonym" and not _TARGET_NOUN_AFTER.match(
+                after[m.end() :] if (m := _DEMONYM_LIST_AFTER.match(after)) else after
+            ):
                 return "mention"
             if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
                 return "source"
