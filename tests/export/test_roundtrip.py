@@ -153,3 +153,30 @@ def test_foreign_stix_bundle_gives_findings() -> None:
     assert {(o.type, o.value) for o in found.observables} == {("domain", "bad.example"), ("ipv4", "192.0.2.5")}
     assert [t.technique_id for t in found.techniques] == ["T1566"]
     assert found.alias_statements[0].names == ("Example Panda", "EP-1", "Teapot Team")
+
+
+def test_misp_round_trip_keeps_what_no_galaxy_holds(analysis: Analysis) -> None:
+    """unmask: tags (no shipped cluster) and mitre-intrusion-set clusters are read back."""
+    span = analysis.techniques[0].span
+    odd = dataclasses.replace(
+        analysis,
+        actors=(dataclasses.replace(analysis.actors[0], actor_id="unmask-glass-heron", name="Glass Heron",
+                                    surface="Glass Heron"),),
+        malware=(*analysis.malware, dataclasses.replace(analysis.malware[0], malware_id="unmask-glassloader",
+                                                        name="GlassLoader", surface="GlassLoader")),
+        techniques=(*analysis.techniques, dataclasses.replace(analysis.techniques[0], technique_id="T1999.901",
+                                                              name="Invented Technique", span=span)),
+    )
+    first = to_misp_json(odd)
+    tags = json.loads(first)["Event"]["Tag"]
+    names = {t["name"] for t in tags}
+    assert {'unmask:threat-actor="Glass Heron"', 'unmask:malware="GlassLoader"',
+            'unmask:attack-pattern="Invented Technique - T1999.901"'} <= names
+    found = extract_structured(_reingest(first, "event.json"))
+    assert "Glass Heron" in {a.name for a in found.actors}
+    assert "GlassLoader" in {m.name for m in found.malware}
+    assert "T1999.901" in {t.technique_id for t in found.techniques}
+    event = json.loads(first)
+    event["Event"]["Tag"] = [{"name": 'misp-galaxy:mitre-intrusion-set="Kimsuky - G0094"'}]
+    found = extract_structured(_reingest(json.dumps(event), "event.json"))
+    assert "G0094" in {a.actor_id for a in found.actors}
