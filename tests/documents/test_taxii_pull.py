@@ -183,3 +183,15 @@ def test_ingest_folds_the_collection_into_the_knowledge_base(server: str, creds:
     assert again.exit_code == 0, again.output
     with open_kb(db) as kb:
         assert len(kb.find_reports(limit=10)) == 1
+
+
+def test_only_ingest_pulls_a_collection(creds: Path) -> None:
+    """analyze would move the collection's mark on without storing what it pulled."""
+    from typer.testing import CliRunner
+
+    from unmask.cli import app
+
+    result = CliRunner().invoke(app, ["analyze", f"taxii2+http://127.0.0.1:9/{API_ROOT}/collections/{COLLECTION}/"])
+    assert result.exit_code != 0
+    assert "unmask ingest" in result.output
+    assert not creds.exists()

@@ -69,15 +69,24 @@ def print_json(value: Any) -> None:
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
-def gather_sources(sources: list[str], *, urls: bool = True) -> tuple[list[str], list[Failure]]:
+def gather_sources(sources: list[str], *, urls: bool = True, taxii: bool = False) -> tuple[list[str], list[Failure]]:
     """Expand folders (recursively) and globs; ``-`` stays as standard input and an
-    ``http://`` / ``https://`` URL or a ``taxii2+https://`` collection is passed through
-    as it is (the reader fetches it);
-    with ``urls=False`` (commands that read local files only) a URL is a failure."""
+    ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it);
+    with ``urls=False`` (commands that read local files only) a URL is a failure. A
+    ``taxii2+https://`` collection passes only with ``taxii`` (``unmask ingest``: a pull
+    remembers where it left off, so only the command that stores what it pulled may)."""
     found: list[str] = []
     failures: list[Failure] = []
     for source in sources:
-        if source[:15].lower().startswith(("http://", "https://", "taxii2+http://", "taxii2+https://")):
+        if source[:15].lower().startswith(("taxii2+http://", "taxii2+https://")):
+            if taxii:
+                found.append(source)
+            else:
+                failures.append(Failure(source, DocumentError(
+                    source, "is a TAXII collection",
+                    hint="pull it with 'unmask ingest', which remembers where it left off")))
+            continue
+        if source[:8].lower().startswith(("http://", "https://")):
             if urls:
                 found.append(source)
             else:

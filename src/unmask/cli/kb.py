@@ -150,7 +150,7 @@ def ingest_command(
     if not sources and not reanalyze_outdated:
         raise typer.BadParameter("give the sources to ingest (or --reanalyze-outdated)",
                                  param_hint="SOURCES")
-    paths, missing = gather_sources(sources or [])
+    paths, missing = gather_sources(sources or [], taxii=True)
     events: list[IngestEvent] = [
         IngestEvent(f.source, "failed", error_type=type(f.error).__name__, message=str(f.error))
         for f in missing
