@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 
+from unmask.documents.structure import parse_structure
 from unmask.model import (
     ActorMention,
     AliasStatement,
@@ -118,4 +119,6 @@ def build(
         ),
         reference_versions=references or dict(REFS),
         actor_summary=tuple(summary),
+        # As the pipeline's analyses do: the passages every finding's span lies in.
+        structure=parse_structure(text),
     )

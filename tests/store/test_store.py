@@ -314,3 +314,26 @@ def test_profile_names_fold_case_and_spacing(kb: KnowledgeBase) -> None:
     assert len({"APT43", "APT 43"} & set(names)) == 1
     kimsuky = names.get("Kimsuky") or names["kimsuky"]
     assert (kimsuky.reports, kimsuky.mentions) == (1, 2)
+
+
+def test_observable_roles_and_reasons_round_trip(kb: KnowledgeBase) -> None:
+    from unmask.model import Observable
+
+    text = ("The implant mails stolen files to drop.box77@hotmail.example; see the vendor's "
+            "write-up at https://vendor.example/blog/post for the sample.")
+    base = build(text, source="roles.txt")
+    indicator = Observable("email", "drop.box77@hotmail.example", "drop.box77@hotmail.example",
+                           Span(text.index("drop"), text.index("drop") + 26), role="indicator",
+                           reasons=("warninglist:freemail", "attacker-use-stated"))
+    url = "https://vendor.example/blog/post"
+    reference = Observable("url", url, url, Span(text.index(url), text.index(url) + len(url)),
+                           role="reference", reasons=("cited-source",))
+    analysis = dataclasses.replace(base, observables=(indicator, reference))
+    kb.add_analysis(analysis)
+    stored = kb.get_analysis(analysis.document.sha256)
+    assert stored is not None
+    kept = {o.value: o for o in stored.observables}
+    assert kept[indicator.value].role == "indicator"
+    assert kept[indicator.value].reasons == ("warninglist:freemail", "attacker-use-stated")
+    assert kept[url].role == "reference" and kept[url].reasons == ("cited-source",)
+    assert stored.to_dict() == analysis.to_dict()

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from unmask.documents.structure import structure_of_document
 from unmask.errors import StoreError
 from unmask.model import (
     ActorMention,
@@ -781,7 +782,8 @@ class KnowledgeBase:
             document=document,
             published=_as_date(row.published),
             observables=tuple(
-                Observable(r.type, r.value, r.surface, span(r), tuple(r.benign_reasons))
+                Observable(r.type, r.value, r.surface, span(r), tuple(r.benign_reasons),
+                           r.role or "", tuple(r.reasons or ()))
                 for r in rows(ObservableRow)
             ),
             actors=tuple(
@@ -821,6 +823,9 @@ class KnowledgeBase:
             children=children,
             reference_versions=dict(row.reference_versions or {}),
             actor_summary=tuple(dict(a) for a in row.actor_summary or ()),
+            # The passages are not stored: they are parsed again from the kept text by
+            # the same parser the pipeline used, so spans say which passage they lie in.
+            structure=structure_of_document(document),
         )
 
     # -- indicators --------------------------------------------------------------------

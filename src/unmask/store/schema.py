@@ -221,6 +221,10 @@ class ObservableRow(_Finding, Base):
     surface: Mapped[str] = mapped_column(Text, nullable=False)
     benign_reasons: Mapped[list[Any]] = mapped_column(JSON, nullable=False)
     indicator: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    #: indicator / reference / benign and the evidence for it (NULL on rows stored
+    #: before revision 0007: the role then follows from ``benign_reasons``).
+    role: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reasons: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (Index(None, "document_id"), Index(None, "value"))
 

@@ -332,7 +332,7 @@ def _finding_rows(analysis: Analysis, document_id: int) -> Iterator[tuple[Any, l
     yield ObservableRow, [
         {**base, **_span(o), "ordinal": i, "type": o.type, "value": o.value,
          "surface": o.surface, "benign_reasons": list(o.benign_reasons),
-         "indicator": o.is_indicator}
+         "indicator": o.is_indicator, "role": o.role, "reasons": list(o.reasons)}
         for i, o in enumerate(analysis.observables)
     ]
     yield TechniqueRow, [
