@@ -52,3 +52,15 @@ def test_an_impersonated_nationality_is_no_target() -> None:
     found = targeted("The actor posed as Danish scholars to target staff at think tanks in Oslo.\n")
     assert ("country", "DK") not in found
     assert ("sector", "Think Tanks") in found
+
+
+def test_officials_a_cue_reaches_are_targets_not_speakers() -> None:
+    text = "The crew started e-mailing fake invitations to officials of the Ministry of Defence and to journalists.\n"
+    found = {(t.kind, t.value): t.role for t in extract_targets(text)}
+    assert found.get(("sector", "Journalist")) == "target"
+    assert "source" not in found.values()
+
+
+def test_guidance_about_a_threat_names_its_audience_not_a_victim() -> None:
+    text = "The centre issued guidance on protecting against spear-phishing for the health sector in Wales.\n"
+    assert targeted(text) == set()

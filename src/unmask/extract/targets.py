@@ -163,7 +163,7 @@ _TARGET_CUE = compile_cached(
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
-    r"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){0,6}?to|access\s+to|emailed|email(?:s|ing)?\s+to|"
+    r"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
     re.IGNORECASE,
 )
@@ -246,7 +246,9 @@ _NEGATED_AFTER = compile_cached(
 )
 # Advice, not targeting: "operators should review access to engineering networks".
 _ADVICE = compile_cached(
-    r"\b(?:should|must|recommends?|recommended|urges?|urged|encourages?|encouraged|advises?|advised)\b",
+    r"\b(?:should|must|recommends?|recommended|urges?|urged|encourages?|encouraged|advises?|advised|"
+    # ... and guidance about a threat: "guidance on defending against phishing for universities".
+    r"guidance\s+on|defend(?:ing)?\s+against|protect(?:ing)?\s+(?:\w+\s+)?against)\b",
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = compile_cached(
@@ -261,6 +263,12 @@ _SOURCE_BEFORE = compile_cached(
     # Names between the cue and the mention are capitalised ("said U.S. Cyber Command's"):
     # "the company said its plants in Germany" names no source.
     r"\s+(?:the\s+|an?\s+)?(?:(?-i:[A-Z])[\w.&’'-]*\s+){0,3}$",
+    re.IGNORECASE,
+)
+#: Officials as what a cue reaches, not as speakers: "e-mailed lures to officials of the ministry".
+_OFFICIALS_AS_OBJECT = compile_cached(
+    r"\b(?:to|at|targeting|targeted|against|phished|impersonating)\s+(?:[\w-]+\s+){0,2}?(?:officials?|staff|employees|diplomats)"
+    r"\s+(?:at|of|from|with)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
 _SOURCE_AFTER = compile_cached(
@@ -780,7 +788,7 @@ def _role(
         return "victim"
     if hit.kind == "organization" and _HELPER_BEFORE.search(near):
         return "mention"
-    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near):
+    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near) and not _OFFICIALS_AS_OBJECT.search(near):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
         return "mention"
