@@ -64,3 +64,7 @@ def test_officials_a_cue_reaches_are_targets_not_speakers() -> None:
 def test_guidance_about_a_threat_names_its_audience_not_a_victim() -> None:
     text = "The centre issued guidance on protecting against spear-phishing for the health sector in Wales.\n"
     assert targeted(text) == set()
+
+
+def test_a_currency_code_is_no_country() -> None:
+    assert targeted("The gang only goes after companies that earn more than $US 50 million a year.\n") == set()

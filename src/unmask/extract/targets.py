@@ -543,8 +543,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         if entry.form in ("capital", "city", "subdivision") and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
             continue  # "Washington Post", "Moscow Exchange"
-        if _NOT_A_PLACE_AFTER.match(text, phrase.end):
-            continue  # "US$20,000", "the South China Sea", "the Taiwan Strait"
+        if _NOT_A_PLACE_AFTER.match(text, phrase.end) or text[max(0, phrase.start - 1) : phrase.start] == "$":
+            continue  # "US$20,000", "$US 100 million", "the South China Sea", "the Taiwan Strait"
         if phrase.surface in _LANGUAGES and (
             (_LANGUAGE_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _LANGUAGE_END.match(text, phrase.end))
             or _LANGUAGE_AFTER.match(text, phrase.end)
