@@ -122,6 +122,28 @@ def _unbalanced_close(value: str) -> int:
 #: A file name inside a Windows path match that prose goes on after ("a.exe and ...",
 #: "a.exe; then"): the path ends there.
 _NAME_THEN_WORDS = compile_cached(r"\.[A-Za-z][A-Za-z0-9]{1,3}(?=[;,]?\s+[^\s\\]+(?:\s|$))")
+#: A dotted number of three or more parts (a version or an address).
+_DOTTED_NUMBER = compile_cached(r"(?<![\w.])\d+(?:\.\d+){2,}(?![\w.]|\.\d)")
+
+
+def _in_version_list(text: str, end: int) -> bool:
+    """Whether the parenthesis an address opens ("(12.0.0.4 and 11.7.700.261)") also holds a
+    dotted number that is no address: a list of versions, not of addresses."""
+    close = text.find(")", end, end + 80)
+    if close < 0:
+        return False
+    inside = text[end:close]
+    if "\n" in inside or "." not in inside:
+        return False
+    for m in _DOTTED_NUMBER.finditer(inside):
+        parts = m.group().split(".")
+        if len(parts) != 4 or any(len(p) > 3 or int(p) > 255 for p in parts):
+            return True
+    return False
+
+
+#: A DLL (or other module) path followed by the export rundll32 calls: "a.dll,Start", "a.dll,#1".
+_EXPORT_SUFFIX = compile_cached(r"\.(?i:dll|ocx|cpl|exe|drv)(?=,#?\w)")
 #: What a path's continuation after a layout break holds: a separator or an extension.
 _PATH_GOES_ON = compile_cached(r"[/_-]|\.[A-Za-z0-9]{2,4}$")
 
@@ -472,6 +494,8 @@ class _Collector:
         if value is None:
             return
         reasons = self.judge.ip(value, 4, self._before(start))
+        if start and self.r[start - 1] == "(" and "version-string" not in reasons and _in_version_list(self.r, end):
+            reasons = [*reasons, "version-string"]  # "Flash Player (12.0.0.4 and 11.7.700.261)"
         self.emit("ipv4", value, start, end, reasons)
         cidr = m.group("cidr")
         if cidr is not None and int(cidr) <= 32:
@@ -573,6 +597,10 @@ class _Collector:
             if quote in _QUOTES and quote in raw:
                 raw = raw[: raw.index(quote)]  # "'C:/x/a.exe');start" ends at its quote
             resume = None
+            export = _EXPORT_SUFFIX.search(raw) if kind == "wpath" and "," in raw else None
+            if export is not None:
+                raw = raw[: export.end()]  # "rundll32 C:\\x\\a.dll,Start": the export is not part of the path
+                resume = start + export.end()
             if kind == "wpath" and " " in raw:
                 named = _NAME_THEN_WORDS.search(raw)
                 if named is not None:

@@ -26,7 +26,9 @@ SCHEMES = {
 
 #: File extensions that make ``name.ext`` a file name.
 FILE_EXTENSIONS = frozenset(
-    ["exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "msi", "msp", "jar", "apk", "dmg", "iso", "img", "vhd", "vhdx", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "xll", "ppt", "pptx", "pptm", "pdf", "rtf", "txt", "log", "csv", "xml", "html", "htm", "mht", "php", "asp", "aspx", "jsp", "py", "pyc", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "dat", "bin", "tmp", "ini", "cfg", "conf", "json", "yaml", "yml", "elf", "so", "dylib", "plist", "sh", "pl", "rb", "c", "cpp", "cs", "java", "class", "swf", "eml", "msg", "one", "chm", "cpl", "ocx", "drv", "efi", "ko", "inc", "lua", "iqy", "slk", "sct", "inf", "reg", "svg", "png", "jpg", "jpeg", "gif", "bmp", "ico", "mp4", "mov", "mp3", "wav"]
+    ["exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "msi", "msp", "jar", "apk", "dmg", "iso", "img", "vhd", "vhdx", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "xll", "ppt", "pptx", "pptm", "pdf", "rtf", "txt", "log", "csv", "xml", "html", "htm", "mht", "php", "asp", "aspx", "jsp", "py", "pyc", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "dat", "bin", "tmp", "ini", "cfg", "conf", "json", "yaml", "yml", "elf", "so", "dylib", "plist", "sh", "pl", "rb", "c", "cpp", "cs", "java", "class", "swf", "eml", "msg", "one", "chm", "cpl", "ocx", "drv", "efi", "ko", "inc", "lua", "iqy", "slk", "sct", "inf", "reg", "svg", "png", "jpg", "jpeg", "gif", "bmp", "ico", "mp4", "mov", "mp3", "wav",
+     # Office shows, templates and add-ins, OpenDocument, Hangul, metafiles, more media and scripts
+     "pps", "ppsx", "ppsm", "potx", "potm", "ppam", "dotx", "xlt", "xltx", "xltm", "xla", "xlam", "wll", "odt", "ods", "odp", "hwp", "hwpx", "wmf", "emf", "avi", "wmv", "flv", "mkv", "ps2", "wsc", "psc1", "scf", "mdb", "accdb", "vba", "bas", "vhdx", "cmdline"]
 )
 
 # The cheap look-ahead for a possible first character comes before the look-behind
@@ -98,7 +100,15 @@ _FNAME = rf"""(?P<fname>[A-Za-z0-9_-]{{1,100}}+(?:\.[A-Za-z0-9_-]{{1,40}}+){{0,3
 _DOM = rf"""(?P<domain>{_DOMAIN})\.?(?![\w-]|\.[A-Za-z0-9])"""
 _HIVE = r"(?:HKEY_LOCAL_MACHINE|HKEY_CURRENT_USER|HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_CURRENT_CONFIG|HKLM|HKCU|HKCR|HKCC|HKU)"
 _SEG = r"""[^\\\s"<>|\x01]+"""
-_REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:\ (?!HK){_SEG}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG})?)"""
+# A key's name may hold blanks ("Windows NT", "User Shell Folders", "Session Manager"). Inside
+# the key any word may follow a blank (no drive letter: "...\\Depend or drop C:\\temp" is prose);
+# in its last name each word after a blank starts with a capital or a digit and the words are
+# taken only when the key ends there (a quote, a bracket, the end of a line or a sentence):
+# "...\\User Shell Folders</code>", but "...\\Shell Extensions registry key" is not sure.
+_REG_INNER = r"""\ (?!HK)[^\\\s"<>|:\x01]+"""
+_REG_LAST = r"""\ (?!HK)[A-Z0-9][^\\\s"<>|\x01]*"""
+_REG_END = r"""[<>"'`)\]|]|[.,;:]?(?:\n|$)|[.,;]\s"""
+_REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:{_REG_INNER}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG}(?:(?:{_REG_LAST}){{1,4}}(?={_REG_END}))?)?)"""
 _WSEG = r"""[^\\/:*?"<>|\s\x01]+"""
 _WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG}
     |[A-Za-z]:/(?:{_WSEG}(?:\ {_WSEG}){{0,8}}/){{0,64}}{_WSEG})"""

@@ -444,6 +444,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
         url_end, url_role, url_host = _apply(obs, cues, context, judge, dropped, url_end, url_role, url_host)
         companion = companion or "companion-file" in obs.reasons
     kept = [o for o in found if id(o) not in dropped] if dropped else found
+    if "\nAttack pattern: " in text or "\nCourse of action: " in text:
+        _technique_text(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
     # wherever else it is named (its usage line "python decode.py ...").
     companions = {o.value for o in kept if "companion-file" in o.reasons} if companion else None
@@ -454,6 +456,48 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+#: The object paragraphs the STIX reader writes ("<Type>: <name>" after a blank line); an
+#: attack pattern's or course of action's text runs to the next one.
+_OBJECT_HEAD = compile_cached(
+    r"(?:^|\n\n)(?:Attack pattern|Course of action|Indicator|Malware|Malware analysis|Tool|Identity|Report|"
+    r"Campaign|Intrusion set|Threat actor|Vulnerability|Infrastructure|Location|Observed data|Note|Opinion|"
+    r"Grouping|Incident): "
+)
+_GENERIC_HEADS = ("Attack pattern: ", "Course of action: ")
+
+
+def _technique_text(found: list[Observable], text: str) -> None:
+    """Values in the generic text of an ATT&CK technique or a mitigation that a bundle carries
+    (its description of how the technique works: "HKLM\\...\\RunOnceEx", "For example
+    C:\\temp\\evil.dll") are about the technique, not this intrusion: benign ``technique-text``
+    (links there are references)."""
+    spans: list[tuple[int, int]] = []
+    opened = -1
+    for m in _OBJECT_HEAD.finditer(text):
+        if opened >= 0:
+            spans.append((opened, m.start()))
+            opened = -1
+        if m.group().lstrip("\n") in _GENERIC_HEADS:
+            opened = m.start()
+    if opened >= 0:
+        spans.append((opened, len(text)))
+    if not spans:
+        return
+    i = 0
+    for obs in found:  # in text order
+        start = obs.span.start
+        while i < len(spans) and spans[i][1] <= start:
+            i += 1
+        if i == len(spans):
+            break
+        if start < spans[i][0] or obs.role != "indicator":
+            continue
+        role = "reference" if obs.type in ("url", "domain") else "benign"
+        _SET_ROLE(obs, role)
+        _SET_REASONS(obs, ("technique-text", *obs.reasons))
+        _SET_BENIGN(obs, ("technique-text", *obs.reasons))
 
 
 def _url_host(url: str) -> str:

@@ -1,0 +1,59 @@
+"""Error classes seen on reports nobody tuned for (issue 15), each with its own sentences."""
+
+from __future__ import annotations
+
+from unmask.extract.observables import extract_observables
+
+
+def _found(text: str) -> list[tuple[str, str, str]]:
+    return [(o.type, o.value, o.role) for o in extract_observables(text)]
+
+
+def test_office_show_and_metafile_extensions_are_file_names() -> None:
+    found = _found("The lure opened Quarterly deck.ppsx and wrote ab12c.wmf next to notes.odt and a.hwp.")
+    names = {value for kind, value, _ in found if kind == "file_name"}
+    assert {"deck.ppsx", "ab12c.wmf", "notes.odt", "a.hwp"} <= names
+
+
+def test_rundll32_export_is_not_part_of_the_dll_path() -> None:
+    text = r"It ran rundll32.exe %APPDATA%\Lantern\Helper.dll,StartWork and C:\x\y.dll,#1 each boot."
+    paths = [value for kind, value, _ in _found(text) if kind == "file_path"]
+    assert paths == [r"%APPDATA%\Lantern\Helper.dll", r"C:\x\y.dll"]
+
+
+def test_version_list_in_parentheses_is_no_address() -> None:
+    found = _found("Viewer Plus (12.0.0.4 and 11.7.700.261) is affected.")
+    assert ("ipv4", "12.0.0.4", "benign") in found
+    # a parenthesis of addresses stays a list of addresses
+    found = _found("The C2 servers (45.77.65.211 and 45.77.65.212) answered.")
+    assert ("ipv4", "45.77.65.211", "indicator") in found and ("ipv4", "45.77.65.212", "indicator") in found
+
+
+def test_registry_key_with_blanks_is_whole_or_cut_before_prose() -> None:
+    text = (
+        "* <code>HKCU\\Software\\Lantern\\Explorer\\User Shell Folders</code>\n"
+        'The key "HKLM\\System\\Lantern\\Control\\Session Manager" was changed.\n'
+        "reg add HKLM\\Software\\Lantern\\0001\\Depend or drop C:\\temp\\x.dll now.\n"
+    )
+    keys = [value for kind, value, _ in _found(text) if kind == "registry_key"]
+    assert keys == [
+        "HKCU\\Software\\Lantern\\Explorer\\User Shell Folders",
+        "HKLM\\System\\Lantern\\Control\\Session Manager",
+        "HKLM\\Software\\Lantern\\0001\\Depend",
+    ]
+
+
+def test_attack_pattern_text_of_a_bundle_is_about_the_technique() -> None:
+    text = (
+        "Report: Quiet Lantern\nThe actor dropped qlsvc.exe.\n\n"
+        "Attack pattern: T1547.001: Registry Run Keys\n"
+        "Adversaries may add HKLM\\Software\\Lantern\\RunOnceEx\\0001\\Depend to load a DLL.\n\n"
+        "The DLL C:\\temp\\bad.dll is then loaded; see https://techniques.lantern-docs.net/T1547\n\n"
+        "Indicator: qlgate.exe\nPattern: [file:name = 'qlgate.exe']\n"
+    )
+    roles = {(kind, value): role for kind, value, role in _found(text)}
+    assert roles[("registry_key", "HKLM\\Software\\Lantern\\RunOnceEx\\0001\\Depend")] == "benign"
+    assert roles[("file_path", "C:\\temp\\bad.dll")] == "benign"
+    assert roles[("url", "https://techniques.lantern-docs.net/T1547")] == "reference"
+    assert roles[("file_name", "qlsvc.exe")] == "indicator"
+    assert roles[("file_name", "qlgate.exe")] == "indicator"
