@@ -16,7 +16,7 @@ import pytest
 
 from tests.export.checks import stix_problems
 from unmask.pipeline import analyze
-from unmask.serve.taxii import MEDIA_TYPE, Filters, accepts_taxii, page, parse_filters
+from unmask.serve.taxii import MEDIA_TYPE, Cursor, Filters, accepts_taxii, page, parse_filters
 from unmask.serve.view import collection_id, type_rank
 from unmask.store import KnowledgeBase, open_kb
 
@@ -390,13 +390,14 @@ def test_page_resumes_after_the_last_position_given() -> None:
     t2 = t1 + dt.timedelta(microseconds=1)
     items = [(name, (when, 2, f"x--{name}")) for name, when in
              (("a", t1), ("b", t1), ("c", t1), ("d", t2), ("e", t2))]
-    first, more, token = page(items, Filters(limit=2))
+    cursor, scope = Cursor(b"k" * 32), "collection\nobjects"
+    first, more, token = page(items, Filters(limit=2), cursor, scope)
     assert [i for i, _ in first] == ["a", "b"] and more and token
-    second, more, token = page(items, parse_filters(_Query(limit="2", next=token)))
+    second, more, token = page(items, parse_filters(_Query(limit="2", next=token)), cursor, scope)
     assert [i for i, _ in second] == ["c", "d"] and more and token
     # records given before vanished, one came in before the rest: the position still holds
     changed = [items[0], ("cc", (t1, 3, "a--cc")), *items[3:]]
-    third, more, token = page(changed, parse_filters(_Query(limit="2", next=token)))
+    third, more, token = page(changed, parse_filters(_Query(limit="2", next=token)), cursor, scope)
     assert [i for i, _ in third] == ["e"] and not more and token is None
 
 

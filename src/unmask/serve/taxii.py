@@ -13,7 +13,14 @@ the actor adds only its new objects and new versions after the last date a clien
 so an ``added_after`` poll gets just those. Objects, manifest records and versions
 are listed in ``date_added`` order (then by type rank and id, see :class:`Snapshot`),
 and ``next`` tokens name the last position given in that order, so a collection that
-changes between two pages neither repeats nor skips a record.
+changes between two pages neither repeats nor skips a record. A token is signed
+(HMAC-SHA-256 with a secret of the server process, :class:`Cursor`) over that position,
+the collection, the endpoint, the ceiling and the filters it was given for: a token
+from another collection or another query is a 400, as the reference server answers,
+instead of a page from the wrong place.
+
+``date_added`` and ``added_after`` are compared at millisecond precision (clients such
+as OpenCTI keep milliseconds only), and dates added are given out in milliseconds.
 """
 
 from __future__ import annotations
@@ -21,7 +28,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
+import hmac
+import json
 import re
+import secrets
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,15 +49,18 @@ __all__ = [
     "MAX_LIMIT",
     "MEDIA_TYPE",
     "STIX_MEDIA_TYPE",
+    "Cursor",
     "Filters",
     "TaxiiError",
     "accepts_taxii",
+    "added_stamp",
     "page",
     "parse_filters",
     "position",
     "router",
     "select",
     "timestamp",
+    "to_millisecond",
     "version_of",
 ]
 
@@ -82,6 +96,16 @@ def timestamp(moment: dt.datetime) -> str:
     """A TAXII/STIX timestamp with microseconds, in UTC."""
     moment = moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_millisecond(moment: dt.datetime) -> dt.datetime:
+    """``moment`` cut to whole milliseconds (the precision dates added are compared at)."""
+    return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
+
+
+def added_stamp(moment: dt.datetime) -> str:
+    """A ``date_added`` as given out: UTC, millisecond precision (``…09.193Z``)."""
+    return timestamp(to_millisecond(moment))[:-4] + "Z"
 
 
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)", re.ASCII)
@@ -127,8 +151,10 @@ class Filters:
 
     added_after: dt.datetime | None = None
     limit: int = DEFAULT_LIMIT
-    #: Where the previous page ended (from the ``next`` parameter).
+    #: Where the previous page ended, when given directly (see also ``next``).
     after: Position | None = None
+    #: The ``next`` parameter as sent: checked and decoded by :func:`page`.
+    next: str | None = None
     ids: frozenset[str] | None = None
     types: frozenset[str] | None = None
     versions: tuple[str, ...] = ("last",)
@@ -139,28 +165,68 @@ def _values(raw: Sequence[str]) -> list[str]:
     return [v.strip() for item in raw for v in item.split(",") if v.strip()]
 
 
-def _encode_next(position: Position) -> str:
-    added, rank, object_id = position
-    text = f"p:{timestamp(added)}:{rank}:{object_id}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+#: Longest ``next`` token read (this server's are under 500 characters).
+_MAX_TOKEN = 1000
+_MAC_BYTES = 16
+#: The secret of this server process (every application the process builds shares it).
+_PROCESS_SECRET = secrets.token_bytes(32)
+_POSITION = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d):([\x21-\x7e]{1,300})")
 
 
-def _decode_next(token: str) -> Position:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    match = re.fullmatch(r"p:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d):([\x21-\x7e]{1,300})",
-                         text)
-    moment = None
-    if match is not None:
+class Cursor:
+    """Gives out and checks ``next`` tokens.
+
+    A token is ``base64url(mac || position)``, the MAC an HMAC-SHA-256 (cut to 16 bytes)
+    under the server's secret over the token's *scope* (collection, endpoint, ceiling and
+    a digest of the filters, see :meth:`scope`) and the position. So a token cannot be
+    forged, and one given for another collection or another query is refused with a 400
+    rather than answered from the wrong place. The secret is random per server process
+    unless one is given: after a restart, old tokens are refused (a client starts that
+    walk again from its ``added_after``).
+    """
+
+    def __init__(self, secret: bytes | None = None) -> None:
+        self._key = secret if secret else _PROCESS_SECRET
+
+    @staticmethod
+    def scope(filters: Filters, *, collection: str, endpoint: str, ceiling: str) -> str:
+        """What a token is bound to: the filters except ``limit`` and ``next``."""
+        digest = hashlib.sha256(json.dumps([
+            added_stamp(filters.added_after) if filters.added_after else None,
+            sorted(filters.ids) if filters.ids is not None else None,
+            sorted(filters.types) if filters.types is not None else None,
+            list(filters.versions),
+            sorted(filters.spec_versions) if filters.spec_versions is not None else None,
+        ]).encode()).hexdigest()
+        return f"{collection}\n{endpoint}\n{ceiling}\n{digest}"
+
+    def _mac(self, scope: str, payload: bytes) -> bytes:
+        return hmac.new(self._key, scope.encode() + b"\0" + payload, hashlib.sha256).digest()[:_MAC_BYTES]
+
+    def encode(self, where: Position, scope: str) -> str:
+        added, rank, object_id = where
+        payload = f"{timestamp(added)}:{rank}:{object_id}".encode()
+        token = self._mac(scope, payload) + payload
+        return base64.urlsafe_b64encode(token).decode().rstrip("=")
+
+    def decode(self, token: str, scope: str) -> Position:
+        refused = TaxiiError(400, "invalid next",
+                             "the next parameter is not one this server gave out for this "
+                             "collection and these filters (start again without next)")
+        if len(token) > _MAX_TOKEN:
+            raise refused
         try:
-            moment = dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-    if match is None or moment is None:
-        raise TaxiiError(400, "invalid next", "the next parameter is not one this server gave out")
-    return moment, int(match.group(2)), match.group(3)
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        except (binascii.Error, ValueError):
+            raise refused from None
+        mac, payload = raw[:_MAC_BYTES], raw[_MAC_BYTES:]
+        if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, self._mac(scope, payload)):
+            raise refused
+        match = _POSITION.fullmatch(payload.decode("ascii", "replace"))
+        if match is None:  # signed by this server: only an older token format gets here
+            raise refused
+        moment = dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
+        return moment, int(match.group(2)), match.group(3)
 
 
 def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
@@ -176,8 +242,7 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
             raise TaxiiError(400, "invalid limit", f"{raw_limit!r} is not a positive whole number")
         limit = int(raw_limit)
         limit = DEFAULT_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
-    raw_next = query.get("next")
-    after = _decode_next(raw_next) if raw_next else None
+    raw_next = query.get("next") or None
     versions = tuple(many("match[version]")) or ("last",)
     if not versions_allowed and query.getlist("match[version]"):
         raise TaxiiError(400, "invalid filter", "match[version] does not apply to versions")
@@ -188,8 +253,8 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
     types = many("match[type]")
     specs = many("match[spec_version]")
     return Filters(
-        added_after=parse_timestamp(added, "added_after") if added else None,
-        limit=limit, after=after,
+        added_after=to_millisecond(parse_timestamp(added, "added_after")) if added else None,
+        limit=limit, next=raw_next,
         ids=frozenset(ids) if ids else None,
         types=frozenset(types) if types else None,
         versions=versions,
@@ -199,7 +264,7 @@ def parse_filters(query: Any, *, versions_allowed: bool = True) -> Filters:
 
 def version_of(obj: dict[str, Any], date_added: dt.datetime) -> str:
     """An object's version: ``modified``, else ``created``, else its date added."""
-    return stored_version(obj) or timestamp(date_added)
+    return stored_version(obj) or added_stamp(date_added)
 
 
 def _version_matches(version: str, wanted: Iterable[str]) -> bool:
@@ -214,12 +279,13 @@ def _version_matches(version: str, wanted: Iterable[str]) -> bool:
 def select(snapshot: Snapshot, filters: Filters) -> list[tuple[dict[str, Any], Position]]:
     """(object, position) of the snapshot's objects that pass the filters, in the
     collection's order (the position's first part is the object's date added)."""
-    if filters.added_after is not None and snapshot.date_added <= filters.added_after:
+    after = to_millisecond(filters.added_after) if filters.added_after is not None else None
+    if after is not None and to_millisecond(snapshot.date_added) <= after:
         return []
     out = []
     for index, obj in enumerate(snapshot.objects):
         added = snapshot.added_at(index)
-        if filters.added_after is not None and added <= filters.added_after:
+        if after is not None and to_millisecond(added) <= after:
             continue
         if filters.ids is not None and obj.get("id") not in filters.ids:
             continue
@@ -238,25 +304,33 @@ def position(obj: dict[str, Any], added: dt.datetime) -> Position:
     return added, type_rank(str(obj.get("type", ""))), str(obj.get("id", ""))
 
 
-def page(items: Sequence[tuple[_T, Position]], filters: Filters,
+def page(items: Sequence[tuple[_T, Position]], filters: Filters, cursor: Cursor, scope: str,
          ) -> tuple[list[tuple[_T, Position]], bool, str | None]:
     """One page of (item, position) pairs, in position order, after the position
-    ``next`` named: (pairs, more, next token)."""
+    ``next`` named (a token ``cursor`` gave out for ``scope``, else ``filters.after``):
+    (pairs, more, next token)."""
+    after = cursor.decode(filters.next, scope) if filters.next else filters.after
     start = 0
-    if filters.after is not None:
-        start = bisect_right([where for _, where in items], filters.after)
+    if after is not None:
+        start = bisect_right([where for _, where in items], after)
     chunk = list(items[start: start + filters.limit])
     end = start + len(chunk)
     more = end < len(items)
-    return chunk, more, _encode_next(chunk[-1][1]) if more and chunk else None
+    return chunk, more, cursor.encode(chunk[-1][1], scope) if more and chunk else None
 
 
 # -- routes -----------------------------------------------------------------------------
 
 
-def router(view: View, *, max_content_length: int) -> APIRouter:
-    """The TAXII 2.1 routes, mounted under ``/taxii2``."""
+def router(view: View, *, max_content_length: int, secret: bytes | None = None) -> APIRouter:
+    """The TAXII 2.1 routes, mounted under ``/taxii2``; ``secret`` signs ``next``
+    tokens (random per process, shared by its applications, when not given)."""
     api = APIRouter(include_in_schema=False)
+    cursor = Cursor(secret)
+
+    def scope(filters: Filters, collection: str, endpoint: str) -> str:
+        return Cursor.scope(filters, collection=collection, endpoint=endpoint,
+                            ceiling=view.max_tlp)
 
     def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
         return JSONResponse(body, media_type=MEDIA_TYPE, headers=headers)
@@ -297,8 +371,8 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         headers = None
         if records:
             body[key] = [record for record, _ in records]
-            headers = {"X-TAXII-Date-Added-First": timestamp(records[0][1][0]),
-                       "X-TAXII-Date-Added-Last": timestamp(records[-1][1][0])}
+            headers = {"X-TAXII-Date-Added-First": added_stamp(records[0][1][0]),
+                       "X-TAXII-Date-Added-Last": added_stamp(records[-1][1][0])}
         return respond(body, headers)
 
     @api.get("/", name="taxii_discovery")
@@ -333,7 +407,8 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
     def objects(collection: str, request: Request) -> JSONResponse:
         filters = parse_filters(request.query_params)
         snapshot = find(collection)
-        chunk, more, token = page(select(snapshot, filters), filters)
+        chunk, more, token = page(select(snapshot, filters), filters, cursor,
+                                  scope(filters, collection, "objects"))
         return envelope(chunk, more, token)
 
     @api.post("/api/collections/{collection}/objects/")
@@ -349,7 +424,8 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         found = select(snapshot, _with_id(filters, object_id))
         if not found and not any(o.get("id") == object_id for o in snapshot.objects):
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
-        chunk, more, token = page(found, filters)
+        chunk, more, token = page(found, filters, cursor,
+                                  scope(filters, collection, "object:" + object_id))
         return envelope(chunk, more, token)
 
     @api.get("/api/collections/{collection}/objects/{object_id}/versions/")
@@ -361,17 +437,19 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
         if not found and not any(o.get("id") == object_id for o in snapshot.objects):
             raise TaxiiError(404, "object not found", f"no object {object_id!r} in this collection")
         listed = [(version_of(o, where[0]), where) for o, where in found]
-        chunk, more, token = page(listed, filters)
+        chunk, more, token = page(listed, filters, cursor,
+                                  scope(filters, collection, "versions:" + object_id))
         return envelope(chunk, more, token, key="versions")
 
     @api.get("/api/collections/{collection}/manifest/")
     def manifest(collection: str, request: Request) -> JSONResponse:
         filters = parse_filters(request.query_params)
         snapshot = find(collection)
-        records = [({"id": o["id"], "date_added": timestamp(where[0]),
+        records = [({"id": o["id"], "date_added": added_stamp(where[0]),
                      "version": version_of(o, where[0]), "media_type": STIX_MEDIA_TYPE}, where)
                    for o, where in select(snapshot, filters)]
-        chunk, more, token = page(records, filters)
+        chunk, more, token = page(records, filters, cursor,
+                                  scope(filters, collection, "manifest"))
         return envelope(chunk, more, token)
 
     return api
@@ -380,6 +458,6 @@ def router(view: View, *, max_content_length: int) -> APIRouter:
 def _with_id(filters: Filters, object_id: str, *, versions: tuple[str, ...] | None = None) -> Filters:
     return Filters(
         added_after=filters.added_after, limit=filters.limit, after=filters.after,
-        ids=frozenset({object_id}), types=filters.types,
+        next=filters.next, ids=frozenset({object_id}), types=filters.types,
         versions=versions or filters.versions, spec_versions=filters.spec_versions,
     )

@@ -1,6 +1,9 @@
 """What the server may show: the knowledge base seen through a TLP ceiling.
 
-Every REST, TAXII and web answer goes through a :class:`View`. Reports marked above
+Every REST, TAXII and web answer goes through a :class:`View`, which answers each
+request at the lower of the server's ceiling and the caller's clearance (set by the
+application from the authenticated token with :func:`clearance`), through one
+:class:`LevelView` per level. Reports marked above
 the ceiling are invisible: they are filtered in the store's query where the store can
 (``find_reports(tlp=...)``, ``query_knowledge(max_tlp=...)``) and out of the result
 objects otherwise (search hits, indicator sightings, evidence quotes). An actor profile
@@ -75,8 +78,15 @@ _OVERFETCH = 2000
 #: Rows per INSERT when recording the date_added of new object versions.
 _RECORD_CHUNK = 500
 _TICK = dt.timedelta(microseconds=1)
+#: Dates added are recorded in whole milliseconds, each new one at least this after the last.
+_ADDED_TICK = dt.timedelta(milliseconds=1)
 #: Alembic keeps its migration context in module globals: one migration at a time.
 _MIGRATING = threading.Lock()
+
+
+def _millisecond(moment: dt.datetime) -> dt.datetime:
+    """``moment`` cut to whole milliseconds (TAXII clients compare dates added so)."""
+    return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 
 def collection_id(actor_id: str) -> str:
@@ -608,9 +618,9 @@ class LevelView:
                     missing = [k for k in wanted if k not in known]
                     if missing:
                         latest = max(known.values(), default=None)
-                        stamp = _utc(fresh).astimezone(dt.UTC)
-                        if latest is not None and stamp <= latest:
-                            stamp = latest + _TICK
+                        stamp = _millisecond(_utc(fresh).astimezone(dt.UTC))
+                        if latest is not None and stamp <= _millisecond(latest):
+                            stamp = _millisecond(latest) + _ADDED_TICK
                         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
                         for start in range(0, len(missing), _RECORD_CHUNK):
                             rows = [{"max_tlp": self.max_tlp, "collection": collection,
