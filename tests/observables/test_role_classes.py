@@ -57,3 +57,19 @@ def test_attack_pattern_text_of_a_bundle_is_about_the_technique() -> None:
     assert roles[("url", "https://techniques.lantern-docs.net/T1547")] == "reference"
     assert roles[("file_name", "qlsvc.exe")] == "indicator"
     assert roles[("file_name", "qlgate.exe")] == "indicator"
+
+
+def test_hash_in_a_sample_repository_link_is_the_samples_hash() -> None:
+    digest = "5d41c0b7a3e2f19d8c6b4a20e7f3d91c2b8a4e6f0d1c3b5a7e9f2d4c6b8a0e1f"
+    found = _found(f"VT: [3/60](https://www.virustotal.com/#/file/{digest}/detection) and a gist"
+                   " https://gist.github.com/someone/0123456789abcdef0123456789abcdef .")  # fmt: skip
+    assert ("sha256", digest, "indicator") in found
+    assert ("url", f"https://www.virustotal.com/#/file/{digest}/detection", "reference") in found
+    assert ("md5", "0123456789abcdef0123456789abcdef", "benign") in found  # a note id stays one
+
+
+def test_free_mail_provider_is_a_provider_and_the_mailbox_an_indicator() -> None:
+    found = _found("The note named the mailboxes lanternpay@memail.com and lanternkey@airmail.cc.")
+    assert ("email", "lanternpay@memail.com", "indicator") in found
+    assert ("email", "lanternkey@airmail.cc", "indicator") in found
+    assert ("domain", "memail.com", "benign") in found and ("domain", "airmail.cc", "benign") in found

@@ -65,13 +65,24 @@ FREEMAIL = frozenset(
      "protonmail.ch", "pm.me", "tutanota.com", "tutanota.de", "tuta.io", "yandex.com", "yandex.ru", "mail.ru",
      "inbox.ru", "bk.ru", "list.ru", "zoho.com", "naver.com", "daum.net", "hanmail.net", "nate.com", "qq.com",
      "163.com", "126.com", "sina.com", "rediffmail.com", "fastmail.com", "hushmail.com", "mail.bg", "abv.bg",
-     "seznam.cz", "libero.it", "cock.li", "onet.pl", "wp.pl", "o2.pl", "ukr.net", "rambler.ru"}
+     "seznam.cz", "libero.it", "cock.li", "onet.pl", "wp.pl", "o2.pl", "ukr.net", "rambler.ru",
+     # providers ransom notes and phishing kits favour (on no warninglist)
+     "airmail.cc", "firemail.cc", "memail.com", "onionmail.org", "keemail.me", "tutamail.com", "tutanota.io",
+     "mailfence.com", "cyberfear.com", "disroot.org", "riseup.net", "secmail.pro", "dnmx.org", "msgsafe.io",
+     "foxmail.com", "yeah.net", "sina.cn", "aliyun.com", "yahoo.fr", "hotmail.fr", "outlook.fr", "gmx.us"}
 )  # fmt: skip
 #: Sites whose URLs carry note, gist and paste ids that look like hashes.
 _NOTE_HOSTS = frozenset(
     {"gist.github.com", "gist.githubusercontent.com", "pastebin.com", "www.evernote.com", "evernote.com",
      "paste.ee", "hastebin.com", "ghostbin.com", "justpaste.it", "rentry.co", "controlc.com", "dpaste.com",
      "paste.ubuntu.com", "privatebin.net"}
+)  # fmt: skip
+#: Sample repositories and sandboxes: the hash in a link to a sample there is the sample's
+#: hash (an indicator) while the link itself is a source cited.
+_SAMPLE_HOSTS = frozenset(
+    {"virustotal.com", "www.virustotal.com", "hybrid-analysis.com", "www.hybrid-analysis.com", "bazaar.abuse.ch",
+     "any.run", "app.any.run", "tria.ge", "www.joesandbox.com", "joesandbox.com", "malshare.com",
+     "www.malshare.com", "www.reverse.it", "otx.alienvault.com", "www.filescan.io", "valkyrie.comodo.com"}
 )  # fmt: skip
 
 # -- OS parts ----------------------------------------------------------------------
@@ -600,6 +611,8 @@ def _decide(
     if evidence and not _INTRINSIC.isdisjoint(evidence):
         return "benign", evidence
     if kind in ("md5", "sha1", "sha256", "sha512"):
+        if in_url and url_host in _SAMPLE_HOSTS:
+            return "indicator", ("sample-repository",)  # ".../#/file/<sha256>/analysis"
         if in_url and (url_host in _NOTE_HOSTS or url_role != "indicator"):
             return "benign", ("note-id", *evidence)  # a gist, note or paste id; an id in a cited link
         return ("benign", evidence) if evidence else ("indicator", ())
