@@ -1,13 +1,16 @@
 """Server latency: REST actor profile and TAXII object pages on a generated knowledge base.
 
 usage: python benchmarks/serve.py [--documents 2000] [--actors 200] [--amber 0.1] [--seed 7]
-                                  [--requests 200] [--json OUT]
+                                  [--requests 200] [--auth none|server|account] [--json OUT]
 
 Builds a synthetic base with ``benchmarks/kb.py``'s generator (a share ``--amber`` of the
 reports marked TLP:AMBER, the rest GREEN), then times requests through Starlette's
 TestClient (in-process: no network, the whole FastAPI stack) at the default ceiling
 (green). Reports p50/p95/max in ms, wall clock (the CPU time of the whole run is printed
-too). Cold = first request for an actor (snapshot built); warm = cached.
+too). Cold = first request for an actor (snapshot built); warm = cached. ``--auth``: no
+token (default), the server's ``--token``, or a reader token stored in the base (``unmask
+token add``; checked against the base on every request); ``rest_stats_ms`` is the
+cheapest route, where that check weighs most.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def main() -> None:
     parser.add_argument("--amber", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--auth", choices=("none", "server", "account"), default="none")
     parser.add_argument("--json")
     args = parser.parse_args()
 
@@ -57,11 +61,23 @@ def main() -> None:
                 batch = []
         for item in batch:
             kb.add_analysis(item, tlp="amber" if rng.random() < args.amber else "green")
-        client = TestClient(create_app(kb, max_tlp="green"), base_url="http://localhost")
+        auth: dict[str, str] = {}
+        options: dict[str, Any] = {}
+        if args.auth == "server":
+            options["token"] = "bench-server-token"
+            auth = {"Authorization": "Bearer bench-server-token"}
+        elif args.auth == "account":
+            from unmask.store.accounts import add_token
+
+            secret, _ = add_token(kb, "bench", role="reader", max_tlp="green")
+            options["accounts"] = True
+            auth = {"Authorization": f"Bearer {secret}"}
+        client = TestClient(create_app(kb, max_tlp="green", **options), base_url="http://localhost",
+                            headers=auth)
         listed = client.get("/api/v1/actors", params={"limit": 500}).json()["actors"]
         ids = [a["actor_id"] for a in listed]
         out: dict[str, Any] = {"documents": args.documents, "actors_visible": len(ids),
-                               "amber_share": args.amber}
+                               "amber_share": args.amber, "auth": args.auth}
 
         def run(name: str, paths: list[str], headers: dict[str, str] | None = None) -> None:
             if not paths:
@@ -75,6 +91,7 @@ def main() -> None:
             out[name] = percentiles(samples)
             print(name, json.dumps(out[name]), flush=True)
 
+        run("rest_stats_ms", ["/api/v1/stats"] * args.requests)
         picks = [rng.choice(ids) for _ in range(args.requests)]
         top = ids[:10]
         run("rest_actor_profile_ms", [f"/api/v1/actors/{a}" for a in picks])

@@ -22,6 +22,7 @@ from unmask.store import KnowledgeBase, open_kb
 from unmask.store.accounts import (
     MAX_AUDIT_OBJECTS,
     AuditEntry,
+    AuditLog,
     TokenChecker,
     add_token,
     audit_count,
@@ -147,10 +148,12 @@ def test_only_a_salted_hash_is_stored(small: tuple[KnowledgeBase, dict[str, str]
 
 
 def test_revoked_and_expired_tokens_are_refused_at_once(
-        small: tuple[KnowledgeBase, dict[str, str]]) -> None:
+        small: tuple[KnowledgeBase, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import unmask.store.accounts as accounts
+
     kb, _ = small
     secret, _ = add_token(kb, "leaky", role="reader", max_tlp="green")
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     short, _ = add_token(kb, "short", role="reader", max_tlp="green", expires=soon)
     with _app(kb, max_tlp="green", accounts=True) as client:
         assert client.get("/api/v1/stats", headers=_bearer(secret)).status_code == 200
@@ -160,12 +163,11 @@ def test_revoked_and_expired_tokens_are_refused_at_once(
         assert refused.status_code == 401 and refused.json()["error"]["type"] == "Unauthorized"
         # Basic with the token as the password, as TAXII clients send it, is refused too.
         assert client.get("/taxii2/", auth=("x", secret), headers=_ACCEPT).status_code == 401
-        with open_kb(kb.engine.url.render_as_string(hide_password=False)) as other:  # another process's view of the row
-            other_state = {t.name: t.state() for t in tokens(other)}
+        with open_kb(kb.engine.url.render_as_string(hide_password=False)) as other:
+            other_state = {t.name: t.state() for t in tokens(other)}  # another process's view
         assert other_state == {"leaky": "revoked", "short": "active"}
-        import time
-
-        time.sleep(max(0.0, (soon - dt.datetime.now(dt.UTC)).total_seconds()) + 0.05)
+        assert client.get("/api/v1/stats", headers=_bearer(short)).status_code == 200
+        monkeypatch.setattr(accounts, "_now", lambda: soon)
         assert client.get("/api/v1/stats", headers=_bearer(short)).status_code == 401
         assert client.get("/api/v1/stats").status_code == 401
         assert client.get("/api/v1/stats", headers=_bearer("um_nothing_here")).status_code == 401
@@ -212,6 +214,7 @@ def test_audit_records_restricted_reads_and_writes_only(
             assert client.get(f"/api/v1/reports/{hashes['clear']}", headers=_bearer(amber)).status_code == 200
             assert client.get("/api/v1/stats", headers=_bearer(amber)).status_code == 200
         assert client.get("/api/v1/stats").status_code == 401  # nobody: nothing written
+        client.app.state.audit_log.flush()
         assert audit_count(kb) == before
         assert client.get(f"/api/v1/reports/{hashes['amber']}", headers=_bearer(amber)).status_code == 200
         assert client.get("/reports/" + hashes["green"], headers=_bearer(amber)).status_code == 200
@@ -353,3 +356,68 @@ def test_serve_on_a_network_address_accepts_the_bases_tokens(
     with TestClient(started[0], base_url=LOCAL) as client:
         assert client.get("/api/v1/stats").status_code == 401
         assert client.get("/api/v1/stats", headers=_bearer(secret)).status_code == 200
+
+
+def test_a_checked_token_is_trusted_for_recheck_seconds_only(
+        small: tuple[KnowledgeBase, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import unmask.store.accounts as accounts
+
+    kb, _ = small
+    clock = [1000.0]
+    now = [dt.datetime(2026, 12, 1, tzinfo=dt.UTC)]
+    monkeypatch.setattr(accounts.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(accounts, "_now", lambda: now[0])
+    secret, _ = add_token(kb, "kim", role="reader", max_tlp="green",
+                          expires=dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    checker = TokenChecker(kb, recheck=5)
+    assert checker.cached(secret) == (False, None)  # never seen: the base is asked
+    principal = checker.check(secret)
+    assert principal is not None and checker.cached(secret) == (True, principal)
+    assert checker.cached(secret + "x") == (False, None)  # another secret: asked again
+    assert checker.cached("not-a-token") == (True, None)
+    revoke_token(kb, "kim")  # by another process: seen once recheck seconds passed
+    clock[0] += 4
+    assert checker.cached(secret) == (True, principal)
+    clock[0] += 2
+    assert checker.cached(secret) == (False, None) and checker.check(secret) is None
+    assert checker.cached(secret) == (True, None)
+    other, _ = add_token(kb, "lee", role="reader", max_tlp="green",
+                         expires=dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    assert checker.check(other) is not None
+    now[0] = dt.datetime(2026, 12, 2, tzinfo=dt.UTC)  # the expiry holds at once, cached or not
+    assert checker.cached(other) == (True, None) and checker.check(other) is None
+
+
+def test_the_audit_log_writes_behind_the_answers(
+        small: tuple[KnowledgeBase, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    import unmask.store.accounts as accounts
+
+    kb, _ = small
+
+    def entry(i: int) -> AuditEntry:
+        return AuditEntry(dt.datetime.now(dt.UTC), f"t{i}", "reader", "GET", f"/r/{i}", 200, "green")
+
+    log = AuditLog(kb, interval=0.05, batch=1000, limit=5)
+    log.add(entry(0))
+    deadline = time.monotonic() + 10
+    while audit_count(kb) == 0 and time.monotonic() < deadline:  # the thread's interval
+        time.sleep(0.02)
+    assert [e.token for e in audit_entries(kb)] == ["t0"]
+    failing = [True]
+    real = accounts.record_audit
+
+    def flaky(kb_: KnowledgeBase, entries: Any) -> None:
+        if failing[0]:
+            raise accounts.StoreError("read-only")
+        real(kb_, entries)
+
+    monkeypatch.setattr(accounts, "record_audit", flaky)
+    for i in range(1, 9):
+        log.add(entry(i))
+    log.flush()  # fails: kept, the oldest beyond the limit dropped
+    assert audit_count(kb) == 1 and log.dropped == 3
+    failing[0] = False
+    log.close()
+    assert [e.token for e in audit_entries(kb)] == ["t0", "t4", "t5", "t6", "t7", "t8"]

@@ -120,7 +120,8 @@ def list_command(db: DbOption = None, format: FormatOption = "text") -> None:
     for t in found:
         until = t.expires_at.isoformat() if t.expires_at else "-"
         out.print(f"{t.key_id}  {t.name}  {t.role}  {t.max_tlp}  {t.state()}  "
-                  f"created {t.created_at.isoformat()}  expires {until}", markup=False)
+                  f"created {t.created_at.isoformat()}  expires {until}", markup=False,
+                  soft_wrap=True)
 
 
 @token_app.command("revoke")
@@ -162,7 +163,7 @@ def audit_command(
         shown = ", ".join(e.objects)
         out.print(f"{e.at.isoformat()}  {e.token} ({e.role})  {e.method} {e.route}  {e.status}"
                   f"  {(e.tlp or '-').upper()}  {e.client or '-'}" + (f"  {shown}" if shown else ""),
-                  markup=False)
+                  markup=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -35,7 +35,7 @@ from unmask.serve.rest import DEFAULT_MAX_TEXT, ApiError, error_body
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
 from unmask.serve.view import NotVisible, View, clearance
 from unmask.store import KnowledgeBase
-from unmask.store.accounts import AuditEntry, Principal, TokenChecker, record_audit, restricted
+from unmask.store.accounts import AuditEntry, AuditLog, Principal, TokenChecker, restricted
 from unmask.store.search import QueryLimitError, SearchTimeoutError
 
 __all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "SERVER_TOKEN_NAME", "create_app", "credential",
@@ -151,7 +151,8 @@ def create_app(
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
     ``recheck``: seconds between two looks at whether the store changed (caches are
-    dropped when it did). ``max_text``: most characters of text ``POST /api/v1/analyze``
+    dropped when it did) and at a stored token's row (a revocation by another process
+    is seen within that time; an expiry at once). ``max_text``: most characters of text ``POST /api/v1/analyze``
     analyses (413 past it, however few bytes were sent). ``allowed_hosts``: the names the ``Host`` header may give
     besides :data:`LOOPBACK_HOSTS`; without a token only those are answered (421
     otherwise), with a token only when some are given (``["*"]``: any).
@@ -166,7 +167,8 @@ def create_app(
     from unmask.serve import rest, taxii, web
 
     view = View(kb, max_tlp=max_tlp, recheck=recheck)
-    checker = TokenChecker(kb)
+    checker = TokenChecker(kb, recheck=recheck)
+    audit_log = AuditLog(kb)
     use_accounts = checker.any_active() if accounts is None else accounts
     guarded = token is not None or use_accounts
     extra_hosts = list(allowed_hosts or ())
@@ -179,6 +181,7 @@ def create_app(
         try:
             yield
         finally:
+            audit_log.close()
             view.close()
 
     app = FastAPI(
@@ -190,6 +193,7 @@ def create_app(
     app.state.view = view
     app.state.allowed_hosts = hosts
     app.state.guarded = guarded
+    app.state.audit_log = audit_log
 
     def error(request: Request, status: int, kind: str, message: str,
               source: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -276,7 +280,9 @@ def create_app(
                     given.encode(), token.encode()):
                 principal = Principal(SERVER_TOKEN_NAME, "admin", view.ceiling)
             elif given is not None and use_accounts:
-                principal = await run_in_threadpool(checker.check, given)
+                known, principal = checker.cached(given)
+                if not known:  # a look at the base (and the first time, scrypt)
+                    principal = await run_in_threadpool(checker.check, given)
         if principal is None:
             denied = error(request, 401, "Unauthorized",
                            "this server needs a token: Authorization: Bearer <token> "
@@ -292,7 +298,7 @@ def create_app(
                             f"this token's role ({principal.role}) may not do this: it needs "
                             f"the {needed} role")
             if guarded:
-                await audit(request, principal, refused.status_code, [])
+                audit(request, principal, refused.status_code, [])
             return refused
         if _area(path) == "taxii" and not accepts_taxii(request.headers.get("accept")):
             return error(request, 406, "Not Acceptable",
@@ -307,24 +313,21 @@ def create_app(
             response = error(request, 500, "InternalError",
                              "the server failed on this request (the server log has the details)")
         if guarded and (request.method not in _READS or restricted(t for _, t in seen)):
-            await audit(request, principal, response.status_code, seen)
+            audit(request, principal, response.status_code, seen)
         return response
 
-    async def audit(request: Request, principal: Principal, status: int,
-                    seen: list[tuple[str, str]]) -> None:
-        """Append who did what to the audit trail: every request that is not a read,
-        reads that showed a report above TLP:CLEAR (with those reports and actors)."""
+    def audit(request: Request, principal: Principal, status: int,
+              seen: list[tuple[str, str]]) -> None:
+        """Append who did what to the audit trail (written behind the answer, see
+        :class:`~unmask.store.accounts.AuditLog`): every request that is not a read or
+        was refused, and reads that showed a report above TLP:CLEAR (with those reports
+        and actors)."""
         shown = [key for key, level in dict.fromkeys(seen) if level != "clear"]
-        entry = AuditEntry(
+        audit_log.add(AuditEntry(
             at=dt.datetime.now(dt.UTC), token=principal.name, role=principal.role,
             method=request.method, route=request.url.path, status=status,
             tlp=restricted(level for _, level in seen), objects=tuple(dict.fromkeys(shown)),
-            client=request.client.host if request.client else None)
-        try:
-            await run_in_threadpool(record_audit, kb, entry)
-        except StoreError as exc:  # a read-only base: the answer still goes out
-            _log.warning("audit trail not written (%s): %s %s by %s", exc, request.method,
-                         request.url.path, principal.name)
+            client=request.client.host if request.client else None))
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

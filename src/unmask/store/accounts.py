@@ -3,10 +3,11 @@
 A token reads ``um_<key id>_<secret>``. The knowledge base keeps the key id (public:
 it names the row), a random per-token salt and the scrypt hash of the secret, never
 the secret; :func:`add_token` returns it once. :class:`TokenChecker` verifies a
-presented token: the row is read on every check (a revoked or expired token is
-refused at once, by every server process over the base), the scrypt hash is computed
-only the first time a token is seen and then a SHA-256 of it is compared in constant
-time (a check costs one primary-key lookup, not 50 ms of scrypt).
+presented token: the scrypt hash is computed only the first time a process sees a
+token, then a SHA-256 of it is compared in constant time; the row (revoked or not) is
+read again once ``recheck`` seconds have passed since the last read (0: on every
+check), so a revocation reaches every server process over the base within that time,
+and an expiry is checked on every request.
 
 Roles, each one including the ones before: ``reader`` (read up to its clearance),
 ``analyst`` (also analyse, push, record sightings: every request that is not a read),
@@ -18,8 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,13 +35,15 @@ from unmask.store.kb import KnowledgeBase
 from unmask.store.schema import ServeAuditRow, ServeTokenRow, table_of
 from unmask.store.write import TLP_LEVELS, check_tlp
 
-__all__ = ["MAX_AUDIT_OBJECTS", "ROLES", "AuditEntry", "Principal", "TokenChecker", "TokenInfo",
+__all__ = ["MAX_AUDIT_OBJECTS", "ROLES", "AuditEntry", "AuditLog", "Principal", "TokenChecker", "TokenInfo",
            "add_token", "audit_count", "audit_entries", "record_audit", "restricted",
            "revoke_token", "role_allows", "tlp_min", "tokens"]
 
+_log = logging.getLogger(__name__)
+
 ROLES = ("reader", "analyst", "admin")
 _PREFIX = "um_"
-#: scrypt cost: 16 MiB and about 50 ms per hash on one core.
+#: scrypt cost: 16 MiB and 0.1-0.15 s per hash on the shared test machine.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 #: Most report or actor ids kept in one audit entry (the count is kept too).
 MAX_AUDIT_OBJECTS = 100
@@ -200,12 +205,19 @@ def _split(token: str) -> tuple[str, str] | None:
 
 
 class TokenChecker:
-    """Verifies presented tokens against the knowledge base (see the module's text)."""
+    """Verifies presented tokens against the knowledge base (see the module's text).
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    ``recheck``: seconds a token's row, once read, is trusted before it is read again
+    (0: read on every check). A revocation by another process is seen within that
+    time; an expiry is checked on every request whatever it is.
+    """
+
+    def __init__(self, kb: KnowledgeBase, *, recheck: float = 0.0) -> None:
         self.kb = kb
+        self.recheck = recheck
         self._lock = threading.Lock()
         self._verified: dict[str, bytes] = {}  # key id -> SHA-256 of the token that passed
+        self._rows: dict[str, tuple[float, Principal | None, dt.datetime | None]] = {}
 
     def any_active(self) -> bool:
         """Whether the base holds a token that is neither revoked nor expired."""
@@ -213,6 +225,26 @@ class TokenChecker:
             return any(t.state() == "active" for t in tokens(self.kb))
         except StoreError:
             return False
+
+    def cached(self, token: str) -> tuple[bool, Principal | None]:
+        """``(True, principal or None)`` when the answer needs no look at the base
+        (a malformed token, or one verified and read less than ``recheck`` seconds
+        ago), else ``(False, None)``: then call :meth:`check`."""
+        parts = _split(token)
+        if parts is None:
+            return True, None
+        key_id = parts[0]
+        with self._lock:
+            row = self._rows.get(key_id)
+            known = self._verified.get(key_id)
+        if row is None or known is None or time.monotonic() - row[0] >= self.recheck:
+            return False, None
+        if not hmac.compare_digest(known, hashlib.sha256(token.encode()).digest()):
+            return False, None
+        principal, expires = row[1], row[2]
+        if principal is None or (expires is not None and _now() >= expires):
+            return True, None
+        return True, principal
 
     def check(self, token: str) -> Principal | None:
         """The principal of ``token``, or None (unknown, wrong, revoked, expired)."""
@@ -228,10 +260,12 @@ class TokenChecker:
                                    .where(c.key_id == key_id)).first()
         except SQLAlchemyError as exc:
             raise StoreError(f"knowledge base {self.kb.url}: checking a token failed: {exc}") from exc
-        if row is None or row.revoked_at is not None:
+        if row is None:
             return None
         expires = _utc(row.expires_at)
-        if expires is not None and _now() >= expires:
+        if row.revoked_at is not None:  # no scrypt for a dead token
+            with self._lock:
+                self._rows[key_id] = (time.monotonic(), None, expires)
             return None
         seen = hashlib.sha256(token.encode()).digest()
         with self._lock:
@@ -242,7 +276,12 @@ class TokenChecker:
                 return None
             with self._lock:
                 self._verified[key_id] = seen
-        return Principal(row.name, row.role, row.max_tlp, key_id)
+        principal = Principal(row.name, row.role, row.max_tlp, key_id)
+        with self._lock:
+            self._rows[key_id] = (time.monotonic(), principal, expires)
+        if expires is not None and _now() >= expires:
+            return None
+        return principal
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,20 +304,101 @@ class AuditEntry:
                 "tlp": self.tlp, "objects": list(self.objects), "client": self.client}
 
 
-def record_audit(kb: KnowledgeBase, entry: AuditEntry) -> None:
-    """Append one entry (the server only ever inserts)."""
+def _audit_row(entry: AuditEntry) -> dict[str, Any]:
     objects = list(entry.objects[:MAX_AUDIT_OBJECTS])
     if len(entry.objects) > MAX_AUDIT_OBJECTS:
         objects.append(f"... {len(entry.objects) - MAX_AUDIT_OBJECTS} more")
-    row = {"at": entry.at, "token": entry.token[:100], "role": entry.role,
-           "method": entry.method[:16], "route": entry.route[:500], "status": entry.status,
-           "tlp": entry.tlp, "objects": objects, "client": (entry.client or None) and entry.client[:64]}
+    return {"at": entry.at, "token": entry.token[:100], "role": entry.role,
+            "method": entry.method[:16], "route": entry.route[:500], "status": entry.status,
+            "tlp": entry.tlp, "objects": objects,
+            "client": (entry.client or None) and entry.client[:64]}
+
+
+def record_audit(kb: KnowledgeBase, entries: AuditEntry | Iterable[AuditEntry]) -> None:
+    """Append entries in one transaction (the server only ever inserts)."""
+    rows = [_audit_row(e) for e in ([entries] if isinstance(entries, AuditEntry) else entries)]
+    if not rows:
+        return
 
     def write() -> None:
         with kb.engine.begin() as conn:
-            conn.execute(insert(table_of(ServeAuditRow)), [row])
+            conn.execute(insert(table_of(ServeAuditRow)), rows)
 
     _guard(kb, "writing the audit trail", write)
+
+
+class AuditLog:
+    """Audit entries written behind the answers: kept in memory and appended in one
+    transaction per ``interval`` seconds (or per ``batch`` entries) by a thread of
+    its own, so that a read of a restricted report does not wait for a commit.
+    :meth:`flush` writes what is pending now; :meth:`close` flushes and stops. At most
+    ``limit`` entries wait (a base that cannot be written to): past it the oldest
+    are dropped, and counted in the warning that says so."""
+
+    def __init__(self, kb: KnowledgeBase, *, interval: float = 1.0, batch: int = 500,
+                 limit: int = 100_000) -> None:
+        self.kb = kb
+        self.interval = interval
+        self.batch = batch
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._flushing = threading.Lock()
+        self._pending: list[AuditEntry] = []
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread: threading.Thread | None = None
+        self.dropped = 0
+
+    def add(self, entry: AuditEntry) -> None:
+        with self._lock:
+            self._pending.append(entry)
+            if len(self._pending) > self.limit:
+                extra = len(self._pending) - self.limit
+                del self._pending[:extra]
+                self.dropped += extra
+            if self._thread is None and not self._stop:
+                self._thread = threading.Thread(target=self._run, name="unmask-audit", daemon=True)
+                self._thread.start()
+            if len(self._pending) >= self.batch:
+                self._wake.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            self.flush()
+            with self._lock:
+                if self._stop:
+                    return
+
+    def flush(self) -> None:
+        """Write every pending entry now (a failure is logged; the entries are kept
+        for the next attempt, up to ``limit``)."""
+        with self._flushing:
+            with self._lock:
+                taken, self._pending = self._pending, []
+            if not taken:
+                return
+            try:
+                record_audit(self.kb, taken)
+            except StoreError as exc:
+                _log.warning("audit trail: %d entries not written yet (%s)", len(taken), exc)
+                with self._lock:
+                    self._pending[:0] = taken
+                    if len(self._pending) > self.limit:
+                        extra = len(self._pending) - self.limit
+                        del self._pending[:extra]
+                        self.dropped += extra
+                        _log.warning("audit trail: %d entries dropped in all", self.dropped)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop = True
+            thread = self._thread
+        self._wake.set()
+        if thread is not None:
+            thread.join(10)
+        self.flush()
 
 
 def audit_entries(kb: KnowledgeBase, *, since: dt.datetime | None = None,
