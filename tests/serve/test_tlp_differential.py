@@ -146,6 +146,7 @@ def _values(plain: Any, full: Any, kb: KnowledgeBase) -> dict[str, list[str]]:
         "ref": sorted(refs),
         "collection": sorted(collections),
         "object_id": sorted(object_ids),
+        "status_id": ["00000000-0000-4000-8000-000000000000"],  # TAXII push status: none pushed
     }
 
 

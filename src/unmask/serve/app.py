@@ -306,6 +306,7 @@ def create_app(
                          "nor application/taxii+json")
         seen: list[tuple[str, str]] = []
         try:
+            request.state.principal = principal  # for TAXII can_write (the caller may write)
             with clearance(principal.max_tlp, seen):
                 response = await call_next(request)
         except Exception:  # noqa: BLE001 - the server's top level: a crash is a 500, logged

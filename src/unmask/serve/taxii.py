@@ -1,4 +1,4 @@
-"""TAXII 2.1 (read-only) over the knowledge base: one collection per actor.
+"""TAXII 2.1 over the knowledge base: one collection per actor; pushes from tokens that may write.
 
 The filtering and paging rules are plain functions (:func:`select`, :func:`page`),
 the routes in :func:`router` only parse requests and shape envelopes. A collection's
@@ -39,8 +39,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from unmask.errors import UnmaskError
+from unmask.export.stix import TLP_LEVELS as TLP_MARKINGS
 from unmask.serve.view import NotVisible, Snapshot, View, collection_id, stored_version, type_rank
 
 __all__ = [
@@ -74,6 +77,10 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 #: Collections listed (the most reported actors); TAXII has no paging of collections.
 MAX_COLLECTIONS = 1000
+#: Status resources of pushes kept (the most recent ones).
+MAX_STATUSES = 1000
+_TLP_BY_MARKING = {marking: level for level, marking in TLP_MARKINGS.items()}
+_TLP_RANK = {level: rank for rank, level in enumerate(TLP_MARKINGS)}
 
 
 class TaxiiError(Exception):
@@ -332,8 +339,18 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
         return Cursor.scope(filters, collection=collection, endpoint=endpoint,
                             ceiling=view.max_tlp)
 
-    def respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-        return JSONResponse(body, media_type=MEDIA_TYPE, headers=headers)
+    statuses: dict[str, dict[str, Any]] = {}
+
+    def respond(body: dict[str, Any], headers: dict[str, str] | None = None,
+                status: int = 200) -> JSONResponse:
+        return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+    def writable(request: Request) -> bool:
+        """Whether the caller may push: the server requires tokens and the caller's
+        role may write (the application refuses a POST from any other with a 403)."""
+        principal = getattr(request.state, "principal", None)
+        return bool(getattr(request.app.state, "guarded", False)) and principal is not None \
+            and bool(principal.may("analyst"))
 
     def find(collection: str) -> Snapshot:
         actor_id = view.collection_actors(limit=MAX_COLLECTIONS).get(collection)
@@ -345,7 +362,7 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
         raise TaxiiError(404, "collection not found",
                          f"no collection {collection!r} on this server")
 
-    def describe(actor_id: str, name: str, reports: int,
+    def describe(actor_id: str, name: str, reports: int, can_write: bool,
                  snapshot: Snapshot | None = None) -> dict[str, Any]:
         names: list[str] = []
         for obj in snapshot.objects if snapshot is not None else ():
@@ -357,7 +374,7 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
             "id": collection_id(actor_id), "title": name,
             "description": f"STIX 2.1 objects about {name} ({actor_id}) from {reports} "
                            f"report(s) at or below TLP:{view.max_tlp.upper()}{also}",
-            "alias": actor_id, "can_read": True, "can_write": False,
+            "alias": actor_id, "can_read": True, "can_write": can_write,
             "media_types": [STIX_MEDIA_TYPE],
         }
 
@@ -393,15 +410,16 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
         })
 
     @api.get("/api/collections/")
-    def collections() -> JSONResponse:
-        listed = [describe(a.actor_id, a.name, a.reports)
+    def collections(request: Request) -> JSONResponse:
+        listed = [describe(a.actor_id, a.name, a.reports, writable(request))
                   for a in view.collections(limit=MAX_COLLECTIONS)]
         return respond({"collections": listed} if listed else {})
 
     @api.get("/api/collections/{collection}/")
-    def collection(collection: str) -> JSONResponse:
+    def collection(collection: str, request: Request) -> JSONResponse:
         snapshot = find(collection)
-        return respond(describe(snapshot.actor_id, snapshot.name, snapshot.reports, snapshot))
+        return respond(describe(snapshot.actor_id, snapshot.name, snapshot.reports,
+                                writable(request), snapshot))
 
     @api.get("/api/collections/{collection}/objects/")
     def objects(collection: str, request: Request) -> JSONResponse:
@@ -412,10 +430,30 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
         return envelope(chunk, more, token)
 
     @api.post("/api/collections/{collection}/objects/")
-    def add_objects(collection: str) -> JSONResponse:
-        find(collection)
-        raise TaxiiError(403, "collection is read-only",
-                         "this server does not accept objects (can_write is false)")
+    async def add_objects(collection: str, request: Request) -> JSONResponse:
+        await run_in_threadpool(find, collection)
+        if not writable(request):
+            raise TaxiiError(403, "collection is read-only",
+                             "this server takes objects only when it requires tokens "
+                             "(unmask serve --token or the knowledge base's tokens)")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != "application/taxii+json":
+            raise TaxiiError(415, "unsupported media type",
+                             f"send an envelope as {MEDIA_TYPE}, not {content_type or 'no type'!r}")
+        body = await _read_body(request, max_content_length)
+        objects = _envelope_objects(body)
+        status = await run_in_threadpool(_ingest_push, view, collection, objects)
+        statuses[status["id"]] = status
+        while len(statuses) > MAX_STATUSES:
+            del statuses[next(iter(statuses))]
+        return respond(status, status=202)
+
+    @api.get("/api/status/{status_id}/")
+    def get_status(status_id: str) -> JSONResponse:
+        found = statuses.get(status_id)
+        if found is None:
+            raise TaxiiError(404, "status not found", f"no status {status_id!r} on this server")
+        return respond(found)
 
     @api.get("/api/collections/{collection}/objects/{object_id}/")
     def get_object(collection: str, object_id: str, request: Request) -> JSONResponse:
@@ -461,3 +499,75 @@ def _with_id(filters: Filters, object_id: str, *, versions: tuple[str, ...] | No
         next=filters.next, ids=frozenset({object_id}), types=filters.types,
         versions=versions or filters.versions, spec_versions=filters.spec_versions,
     )
+
+
+# -- TAXII push -------------------------------------------------------------------------
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request body, or a 413 as soon as it grows past ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TaxiiError(413, "envelope too large",
+                         f"the body is {declared} bytes; max_content_length is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TaxiiError(413, "envelope too large", f"the body is over max_content_length ({limit})")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _envelope_objects(body: bytes) -> list[Any]:
+    try:
+        envelope = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise TaxiiError(400, "invalid envelope", "the body is not JSON") from None
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
+        raise TaxiiError(400, "invalid envelope", 'an envelope is {"objects": [STIX objects]}')
+    return list(envelope["objects"])
+
+
+def _pushed_tlp(objects: Sequence[dict[str, Any]]) -> str:
+    """The strictest TLP 2.0 marking the objects carry (``clear`` when none)."""
+    levels = {_TLP_BY_MARKING[ref] for obj in objects
+              for ref in (obj.get("object_marking_refs") or ()) if ref in _TLP_BY_MARKING}
+    return max(levels, key=_TLP_RANK.__getitem__, default="clear")
+
+
+def _ingest_push(view: View, collection: str, objects: list[Any]) -> dict[str, Any]:
+    """Fold pushed objects into the knowledge base as one STIX bundle; the status resource."""
+    import uuid
+
+    from unmask.documents import parse_bytes
+    from unmask.pipeline import analyze
+
+    requested = timestamp(dt.datetime.now(dt.UTC))
+    good = [o for o in objects if isinstance(o, dict) and isinstance(o.get("id"), str)
+            and isinstance(o.get("type"), str) and "--" in o["id"]]
+    failures = [{"id": str(o.get("id", "")) if isinstance(o, dict) else "",
+                 "message": "not a STIX object (an object with a type and an id)"}
+                for o in objects if not (isinstance(o, dict) and o in good)]
+    successes: list[dict[str, Any]] = []
+    if good:
+        content = json.dumps(good, sort_keys=True)
+        bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid5(uuid.NAMESPACE_URL, content)}",
+                  "objects": good}
+        try:
+            document = parse_bytes(json.dumps(bundle).encode(),
+                                   source=f"taxii push to collection {collection}")
+            view.kb.add_analysis(analyze(document), tlp=_pushed_tlp(good))
+        except UnmaskError as exc:
+            failures += [{"id": o["id"], "message": f"not stored: {exc}"} for o in good]
+        else:
+            successes = [{"id": o["id"], **({"version": stored_version(o)} if stored_version(o) else {})}
+                         for o in good]
+    return {
+        "id": str(uuid.uuid4()), "status": "complete", "request_timestamp": requested,
+        "total_count": len(objects), "success_count": len(successes),
+        "failure_count": len(failures), "pending_count": 0,
+        **({"successes": successes} if successes else {}),
+        **({"failures": failures} if failures else {}),
+    }
