@@ -398,7 +398,7 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
         return respond({
             "title": "unmask TAXII 2.1 server",
             "description": "Threat-actor knowledge from the unmask knowledge base, one "
-                           f"read-only collection per actor, at or below TLP:{view.max_tlp.upper()}.",
+                           f"collection per actor, at or below TLP:{view.max_tlp.upper()}.",
             "default": root, "api_roots": [root],
         })
 
