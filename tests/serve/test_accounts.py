@@ -421,3 +421,24 @@ def test_the_audit_log_writes_behind_the_answers(
     failing[0] = False
     log.close()
     assert [e.token for e in audit_entries(kb)] == ["t0", "t4", "t5", "t6", "t7", "t8"]
+
+
+def test_the_role_rule_is_one_function_of_method_and_path(
+        small: tuple[KnowledgeBase, dict[str, str]]) -> None:
+    from unmask.serve.app import needed_role
+
+    assert needed_role("GET", "/taxii2/api/collections/") == "reader"
+    assert needed_role("HEAD", "/api/v1/reports") == "reader"
+    for method in ("POST", "PUT", "PATCH", "DELETE"):
+        assert needed_role(method, "/taxii2/api/collections/x/objects/") == "analyst"
+    assert needed_role("GET", "/api/v1/admin/audit") == "admin"
+    assert needed_role("GET", "/api/v1/administrators") == "reader"
+    kb, _ = small
+    reader, _ = add_token(kb, "mia", role="reader", max_tlp="green")
+    with _app(kb, max_tlp="green", accounts=True) as client:
+        pushed = client.post("/taxii2/api/collections/x/objects/", auth=("mia", reader),
+                             headers={**_ACCEPT, "Content-Type": "application/taxii+json;version=2.1"},
+                             content=b'{"objects": []}')
+        assert pushed.status_code == 403
+        assert pushed.headers["content-type"].startswith("application/taxii+json")
+        assert pushed.json()["title"] == "Forbidden"

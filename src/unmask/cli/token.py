@@ -129,7 +129,7 @@ def revoke_command(
     name: Annotated[str, typer.Argument(help="The token's name (or its key id).")],
     db: DbOption = None,
 ) -> None:
-    """Revoke a token: every server over the base refuses it from its next request."""
+    """Revoke a token: every server over the base refuses it within its recheck interval (1 s)."""
     from unmask.store.accounts import revoke_token
 
     with _open(db, as_json=False) as kb:
