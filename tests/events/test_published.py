@@ -51,6 +51,18 @@ BODY = "\n\nThe group sent new lures to ministries in the spring and kept at it 
     ("Headline\n\nPress office | 04.03.2025", dt.date(2025, 3, 4)),
     ("Headline\n\nPublished: 04/03/2025\n\nThe service acted on 2 March 2025.", dt.date(2025, 3, 4)),
     ("Headline\n\nPublished: 04/03/2025\n\nThe service acted on March 2, 2025.", dt.date(2025, 4, 3)),
+    # Wire-service datelines ("--(BUSINESS WIRE)--", "/PRNewswire/ --"), broadcast and
+    # parliamentary labels, a record's "as of" date before its filing date, a label after a
+    # sentence in a long header line; a bracketed note dates something else (issue 17).
+    ("FOR RELEASE\n\nOSLO--(BUSINESS WIRE)--May 6, 2025--Fjordlock today named a new lab.", dt.date(2025, 5, 6)),
+    ("Headline\n\nDENVER, Colo. -- April 2, 2025 -- (BUSINESS WIRE) -- Peakline said.", dt.date(2025, 4, 2)),
+    ("Headline\n\nAUSTIN, Texas, Sept. 9, 2024 /PRNewswire/ -- Stackwell said.", dt.date(2024, 9, 9)),
+    ("Show 40: a bad month\nAired Monday, 3 March 2025 | Transcript\n\nNotes updated 5 March 2025.", dt.date(2025, 3, 3)),
+    ("Select Committee report\nTabled 4 June 2024\n(Membership as at 1 May 2024 in Annex B.)", dt.date(2024, 6, 4)),
+    ("CASE 2:23-cr-101\nDate filed: 02/11/2023\nDocket as of 09/30/2024 08:15 AM CDT", dt.date(2024, 9, 30)),
+    ("Q&A\n\nA talk with a harbour master about the long night the port's systems went down, and what "
+     "came after. Conducted by phone; published 8 May 2025.", dt.date(2025, 5, 8)),
+    ("MINISTRY\nGdansk, 05.11.2024\n\n(Courtesy translation, posted on 6 November 2024.)", dt.date(2024, 11, 5)),
     # Only an update date: better than none.
     ("Headline\n\nUpdated: May 4, 2020", dt.date(2020, 5, 4)),
 ])

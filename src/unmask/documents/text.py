@@ -220,16 +220,24 @@ _FULL_DATE = (
     rf"|(?P<fy3>(?:19|20)\d\d)-(?P<fm3>[01]?\d)-(?P<fd3>[0-3]?\d)"
     rf"(?:T[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
     # Day or month first, separated by "/", "." or "-": "18/06/2025", "27.05.2025", "27-05-2025".
-    rf"|(?P<fa4>[0-3]?\d)(?P<fs4>[/.-])(?P<fb4>[01]?\d)(?P=fs4)(?P<fy4>(?:19|20)\d\d)"
+    rf"|(?P<fa4>[0-3]?\d)(?P<fs4>[/.-])(?P<fb4>[0-3]?\d)(?P=fs4)(?P<fy4>(?:19|20)\d\d)"
     rf"){_TIME}(?![\w/-])"
 )
 _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 #: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
 _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|sent|filed|issued(?=\s*:)|"
+    rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
     rf"(?:last\s+)?updated|last\s+modified)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
+#: The date a record shows its state at, opening a header line: "Docket as of 07/15/2025
+#: 10:42 AM EDT", "Data as of 3 March 2025" (a court docket's or a register's own date, which
+#: comes before the date a case was filed).
+_AS_OF_LINE = compile_cached(rf"^(?-i:[A-Z])[\w-]*(?:\s+[\w-]+)?\s+as\s+(?:of|at)\s*:?\s*{_FULL_DATE}", re.IGNORECASE)
+#: Where a label may start in a long header line: at its start or after a sentence or
+#: clause ("... based in Bergen. Conducted by email; published 2 April 2025.").
+_LABEL_START = compile_cached(r"(?:^|[.;|]\s*)$")
 #: A wire story's dateline without a year: "WASHINGTON, March 4 (Reuters) -", "THE HAGUE, Oct. 22 —".
 _WIRE_DATELINE = compile_cached(
     rf"^(?:[A-Z][A-Z.'’ -]{{1,40}})(?:,\s*[A-Z][\w.' -]{{1,30}})?,\s+{_MONTH}\s+(?P<day>\d{{1,2}})\b"
@@ -307,9 +315,13 @@ def _byline_date(line: str, day_first: bool | None = None) -> dt.date | None:
     return None
 
 
+#: A full date that a wire's "--" may follow at once ("LONDON--(BUSINESS WIRE)--March 3, 2025--").
+_WIRE_DATE = _FULL_DATE.replace(r"(?![\w/-])", r"(?![\w/])")
 #: A place dateline opening a story's first paragraph: "TOKYO, Jan. 8, 2025 — Japan's ...".
 _PLACE_DATELINE = compile_cached(
-    rf"^(?-i:[A-Z][A-Z.'’ -]{{1,40}})(?:,\s*(?-i:[A-Z])[\w.' -]{{1,30}})?,\s+{_FULL_DATE}\s*(?:\([^)]{{1,40}}\)\s*)?[-—–]",
+    rf"^(?-i:[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*(?-i:[A-Z])[\w.']{{1,30}}(?:\s(?-i:[A-Z])[\w.']{{1,20}})?)?"
+    # ", " or a wire's " -- " (with its "(BUSINESS WIRE) --") between the place and the date
+    rf"(?:,\s+|\s*(?:-{{1,3}}|[—–])\s*(?:\([^)]{{1,40}}\)\s*(?:-{{1,3}}|[—–])\s*)?){_WIRE_DATE}\s*(?:\([^)]{{1,40}}\)\s*|/[^/\n]{{1,40}}/\s*)?[-—–]",
     re.IGNORECASE,
 )
 
@@ -334,9 +346,15 @@ def published_in_text(text: str) -> dt.date | None:
     tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
     labelled: dict[bool, dt.date] = {}
     for line in head:
-        if len(line) > 160 or _NOT_OWN_DATE.match(line):
+        if (as_of := _AS_OF_LINE.match(line)) is not None and (day := _full_date(as_of.groupdict(), day_first)):
+            return day
+    for line in head:
+        # A note in brackets ("(Translation posted on 3 October 2024.)") dates something else.
+        if len(line) > 400 or _NOT_OWN_DATE.match(line) or line.startswith(("(", "[")):
             continue
         for match in _LABELLED.finditer(line):
+            if len(line) > 160 and not _LABEL_START.search(line, 0, match.start()):
+                continue
             day = _full_date(match.groupdict(), day_first)
             label = match.group("label").lower()
             updated = "updated" in label or "modified" in label
