@@ -73,3 +73,49 @@ def test_free_mail_provider_is_a_provider_and_the_mailbox_an_indicator() -> None
     assert ("email", "lanternpay@memail.com", "indicator") in found
     assert ("email", "lanternkey@airmail.cc", "indicator") in found
     assert ("domain", "memail.com", "benign") in found and ("domain", "airmail.cc", "benign") in found
+
+
+def test_pdf_blank_before_a_hosts_last_label_is_rejoined() -> None:
+    text = (
+        "Download URL mirror.lanternsoft.com .tw/pkg/upd.exe\n"
+        "C2 Domain beacon.lanternhub .net\n"
+        "URL 140.112.77 .19/admin/low.jar\n"
+        "Hosts mirror.lanternsoft.com .tw/a.exewww.other-lantern.com\n.tw/b.exequietcdn .org/c/d.exe\n"
+    )
+    found = _found(text)
+    values = {(kind, value) for kind, value, _ in found}
+    assert ("url", "http://mirror.lanternsoft.com.tw/pkg/upd.exe") in values
+    assert ("domain", "mirror.lanternsoft.com.tw") in values
+    assert ("domain", "beacon.lanternhub.net") in values
+    assert ("ipv4", "140.112.77.19") in values
+    assert ("url", "http://140.112.77.19/admin/low.jar") in values
+    # three table cells run together and split by the layout
+    assert {("url", "http://mirror.lanternsoft.com.tw/a.exe"), ("url", "http://www.other-lantern.com.tw/b.exe"),
+            ("url", "http://quietcdn.org/c/d.exe")} <= values  # fmt: skip
+    assert ("domain", "mirror.lanternsoft.com") not in values
+    assert not any("exewww" in value for _, value in values)
+    extract = extract_observables(text)
+    url = next(o for o in extract if o.value == "http://mirror.lanternsoft.com.tw/pkg/upd.exe")
+    assert url.surface == "mirror.lanternsoft.com .tw/pkg/upd.exe" and text[url.span.start : url.span.end] == url.surface
+
+
+def test_blank_before_a_dot_in_prose_is_left() -> None:
+    found = _found("It runs on .NET and reads lantern.com .org lists; version 1.2 .3 of 10.0.4 .2 more.\n")
+    values = {value for _, value, _ in found}
+    assert "lantern.com.org" not in values and "1.2.3" not in values
+    assert "lantern.com" in values
+
+
+def test_row_label_is_not_part_of_the_file_name() -> None:
+    text = "Table 2\nFile Name upd.exe\nFile Size 1024\nOriginal filename: Spring Budget Notes.doc\nLantern Budget.xls\n"
+    names = [value for kind, value, _ in _found(text) if kind == "file_name"]
+    assert names == ["upd.exe", "Spring Budget Notes.doc", "Lantern Budget.xls"]
+
+
+def test_image_in_a_markdown_link_target_is_the_publishers() -> None:
+    path = "/cdn/image/format=auto/sites/files/blog/-AbCdEfGhIj/XyZ12/AAAAAAAAAJc/QwErTy/s1600/"
+    text = f"[![]({path}3%2Bcheck.png)]({path}Run.png)\nThe kit then drops loader.png and runs it.\n"
+    roles = {value: role for kind, value, role in _found(text) if kind == "file_name"}
+    assert roles.get("Run.png") == "reference"
+    assert all(role != "indicator" for value, role in roles.items() if value != "loader.png")
+    assert roles["loader.png"] == "indicator"

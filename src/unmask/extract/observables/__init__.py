@@ -31,7 +31,7 @@ import numpy as np
 
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
-from unmask.extract.observables.glued import glued_paths, may_be_glued
+from unmask.extract.observables.glued import glued_paths, may_be_glued, with_layout_tokens
 from unmask.extract.observables.names import widen_file_names
 from unmask.extract.observables.patterns import (
     ATOMS,
@@ -777,6 +777,7 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
             encoded = _encoded_observables(text, windows, context)
             if encoded:
                 found = sorted(found + encoded, key=lambda o: (o.span.start, o.span.end, o.type))
+            found = with_layout_tokens(found, text, lambda repaired: _extract(repaired, context, decode=False))
             glued = glued_paths(
                 text,
                 [

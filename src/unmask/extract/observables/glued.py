@@ -12,9 +12,13 @@ well-known is left as the main pass found it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+
+from unmask.model import Observable, Span
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["glued_paths", "may_be_glued"]
+__all__ = ["glued_paths", "layout_tokens", "may_be_glued", "with_layout_tokens"]
 
 #: Folder names every Windows system has (the words a glued path is made of), longest
 #: first. These are rarely the start of a file name, so the next letter may be lower case.
@@ -77,3 +81,166 @@ def glued_paths(text: str, ends: list[tuple[int, int]]) -> list[tuple[int, int, 
             taken = name_end
             break
     return out
+
+
+# -- tokens a PDF text layer split or glued ------------------------------------------
+
+#: A blank (or a line break) a PDF text layer put before a host's last label
+#: ("www.example.com .tw/a.exe", "10.20.30 .40", "host .net/x"): after a letter or digit,
+#: a dot, then a lower-case label or a number. Prose never starts a word with a dot and a
+#: lower-case letter (".NET" is capitalised).
+_SPLIT = compile_cached(r"(?<=[A-Za-z0-9]) ?\n? ?(?=\.[a-z0-9])")
+#: What follows the dot of a split: the last labels (lower case or digits), then what
+#: shows the layout cut one token, not a sentence: a path, a port or query, or the end of
+#: the line (a table cell). "http://example.com .org and more" is prose.
+_LAST_LABEL = compile_cached(r"\.([a-z0-9][a-z0-9-]{0,62})(?:\.[a-z0-9][a-z0-9-]{0,62})*(?=[/:?#]|[ \t]*(?:\n|$))")
+#: Where two table cells ran together: a file name's extension, then the next cell's
+#: "www." or scheme ("…/diff.exewww.example.com").
+_GLUED_CELL = compile_cached(
+    r"\.(?:exe|dll|jar|zip|rar|doc|docx|xls|xlsx|pdf|rtf|scr|js|vbs|hta|php|html?|aspx?|bin|dat|gif|jpe?g|png)"
+    r"(?=www\.|https?://|hxxps?://)"
+)
+_TOKEN_END = compile_cached(r"\S*")
+_HOST_PART = compile_cached(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+#: The numbers after a split inside an address ("10.20.30 .40", "10.20 .30.40").
+_NUMBERS = compile_cached(r"(?:\.\d{1,3}){1,3}(?![\d.]*[\w])")
+#: A table cell glued to a host name's first label, seen when a split follows it:
+#: "…/diff.exeuyghurweb .net/…" (the extension ends the cell).
+_GLUED_TAIL = compile_cached(
+    r"/[\w.-]*\.(?:exe|dll|jar|zip|rar|doc|docx|xls|xlsx|pdf|rtf|scr|js|vbs|hta|php|html?|aspx?|bin|dat)"
+    r"(?=[a-z0-9-]+$)"
+)
+#: Labels that are also file extensions: a split before one needs a path after it to be a host's.
+_FILE_LABELS = frozenset({"zip", "mov", "exe", "doc", "app", "py", "sh", "pl", "md", "rs", "one", "ps", "cs", "so"})
+#: The longest token rebuilt (a URL's length in practice).
+_MAX_TOKEN = 2048
+
+
+def _token_start(text: str, at: int) -> int:
+    low = max(0, at - _MAX_TOKEN)
+    i = at
+    while i > low and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _split_ok(left: str, text: str, dot: int) -> bool:
+    """Whether the blank before ``text[dot:]`` split one token: the numbers on both sides
+    make the four of an IPv4 address, or the labels after it end a host where a path,
+    a port or the line's end follows, and the left part is a dotted name (or the labels go
+    on into a path: "uyghurweb .net/player/x.jar")."""
+    if not left or not left[-1].isalnum():
+        return False
+    host = left.rpartition("://")[2]
+    if _HOST_PART.fullmatch(host) is None:
+        return False  # the blank is in a path, not a host ("a.com/x .y"), or in no name (".text:1018")
+    numbers = _NUMBERS.match(text, dot)
+    if numbers is not None:
+        parts = host.split(".")
+        return all(p.isdigit() and len(p) <= 3 for p in parts) and len(parts) + numbers.group().count(".") == 4
+    m = _LAST_LABEL.match(text, dot)
+    if m is None:
+        return False
+    follows_path = text.startswith("/", m.end())
+    if m.group(1) in _FILE_LABELS and not follows_path:
+        return False
+    return "." in host or follows_path
+
+
+def layout_tokens(text: str) -> list[tuple[int, str, list[int]]]:
+    """``(start, repaired, index)`` of each token a PDF text layer split before a host's
+    last label or glued to the next table cell: ``repaired`` is the token with those
+    blanks taken out and a blank put between glued cells, ``index[i]`` the offset in
+    ``text`` of ``repaired[i]``. Found with ``str.find`` on " .", a line starting with a
+    dot and the glue markers, so linear in the text."""
+    candidates: list[int] = []
+    for needle in (" .", "\n."):
+        i = text.find(needle)
+        while i >= 0:
+            candidates.append(i)
+            i = text.find(needle, i + 2)
+    for needle in ("www.", "http", "hxxp"):
+        i = text.find(needle)
+        while i >= 0:
+            if i > 4 and not text[i - 1].isspace() and _GLUED_CELL.search(text, i - 6, i + 8):
+                candidates.append(i)
+            i = text.find(needle, i + 4)
+    if not candidates:
+        return []
+    candidates.sort()
+    out: list[tuple[int, str, list[int]]] = []
+    taken = -1
+    for at in candidates:
+        if at < taken:
+            continue
+        start = _token_start(text, at)
+        chars: list[str] = []
+        index: list[int] = []
+        pos = start
+        changed = False
+        while True:
+            tok = _TOKEN_END.match(text, pos)
+            end = tok.end() if tok is not None else pos
+            glue = [g.end() for g in _GLUED_CELL.finditer(text, pos, end)]
+            for offset in range(pos, end):
+                if glue and offset == glue[0]:
+                    glue.pop(0)
+                    chars.append(" ")
+                    index.append(offset)
+                    changed = True
+                chars.append(text[offset])
+                index.append(offset)
+            blank = _SPLIT.match(text, end)
+            if blank is None or blank.end() == end or end - start > _MAX_TOKEN:
+                break
+            dot = blank.end()
+            left = "".join(chars).rpartition(" ")[2]
+            if not _split_ok(left, text, dot):
+                tail = _GLUED_TAIL.search(left)
+                if tail is None or not _split_ok(left[tail.end() :], text, dot):
+                    break
+                at = len(chars) - len(left) + tail.end()
+                chars.insert(at, " ")
+                index.insert(at, index[at])
+            pos = dot
+            changed = True
+        if changed:
+            out.append((start, "".join(chars), index))
+        taken = end
+    return out
+
+
+def with_layout_tokens(found: list[Observable], text: str, extract: Callable[[str], list[Observable]]) -> list[Observable]:
+    """``found`` with each token :func:`layout_tokens` repairs read again as repaired: what
+    the main pass found inside such a token is replaced by what ``extract`` finds in the
+    repaired token (all tokens in one call), with spans and surfaces in ``text``."""
+    tokens = layout_tokens(text)
+    if not tokens:
+        return found
+    repaired = "\n".join(r for _, r, _ in tokens)
+    bases: list[int] = []
+    at = 0
+    for _, r, _ in tokens:
+        bases.append(at)
+        at += len(r) + 1
+    spans = [(index[0], index[-1] + 1) for _, _, index in tokens]
+    new: list[Observable] = []
+    i = 0
+    for obs in extract(repaired):  # in order of appearance
+        while i + 1 < len(bases) and obs.span.start >= bases[i + 1]:
+            i += 1
+        index = tokens[i][2]
+        s, e = obs.span.start - bases[i], obs.span.end - bases[i]
+        if e <= s or e > len(index):
+            continue
+        start, end = index[s], index[e - 1] + 1
+        new.append(replace(obs, surface=text[start:end], span=Span(start, end)))
+    kept = []
+    j = 0
+    for obs in found:  # in order of appearance
+        while j < len(spans) and spans[j][1] <= obs.span.start:
+            j += 1
+        if j < len(spans) and spans[j][0] <= obs.span.start and obs.span.end <= spans[j][1]:
+            continue
+        kept.append(obs)
+    return sorted(kept + new, key=lambda o: (o.span.start, o.span.end, o.type))

@@ -9,7 +9,8 @@ to the left when the text shows where it starts:
   opening quote;
 - alone on its line (a list item "Hotdoge Whitepaper Finals.xls"), it starts at the
   line's first word, when every word before it is capitalised or of another script
-  (so "dropped file evil.exe" stays ``evil.exe``).
+  (so "dropped file evil.exe" stays ``evil.exe``), after a row label the line opens with
+  ("File Name diff.exe" is ``diff.exe``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ _CLOSED = frozenset(_CLOSING.values())
 _QUOTED_PREFIX = compile_cached(r"[^\W_][\w&'’().,-]*(?: [\w&'’().,-]+){0,8} ?")
 _BULLETS = " \t-*•·>|"
 _WORD = compile_cached(r"[\w&'’().-]+")
+#: The label of a key-value row that a PDF or a table flattened into one line ("File Name
+#: diff.exe", "Original filename: a b.doc", "Attachment | x.xls"): the name starts after it.
+_ROW_LABEL = compile_cached(
+    r"(?i)(?:(?:original|internal|dropped|attached|decoy|lure|sample|payload|document|archive)\s+)?"
+    r"(?:file\s*name|filename|file|name|names|attachment|sample|payload|path|document|archive)s?"
+    r"(?:\s*\([^()]{0,20}\))?\s*[:|=]?\s+"
+)
 
 
 def _title_or_foreign(word: str) -> bool:
@@ -63,6 +71,9 @@ def _new_start(text: str, start: int, end: int) -> int:
     if line_end < 0 or text[end:line_end].strip():
         return start
     stripped = prefix.lstrip(_BULLETS)
+    label = _ROW_LABEL.match(stripped)
+    if label is not None:
+        stripped = stripped[label.end() :]
     words = stripped.split()
     if not words or len(words) > 6 or " ".join(words) + " " != stripped:
         return start

@@ -295,6 +295,18 @@ def _is_os_path(value: str) -> str | None:
     return None
 
 
+def _in_link_target(text: str, start: int) -> bool:
+    """Whether ``start`` lies in the target of a Markdown link or image on its line
+    ("[![](/files/s1600/fun.png)](/files/.../fun.png)"): after "](" with no blank or ")"
+    between (a long CDN path puts the "](" far before the name)."""
+    low = max(0, start - _REACH)
+    at = text.rfind("](", low, start)
+    if at < 0:
+        return False
+    between = text[at + 2 : start]
+    return ")" not in between and " " not in between and "\n" not in between and "\t" not in between
+
+
 def _is_os_key(value: str) -> bool:
     lower = value.lower().rstrip("\\")
     hive, _, rest = lower.partition("\\")
@@ -552,7 +564,7 @@ def _plain_file(text: str, value: str, start: int, end: int) -> bool:
     if name in _OS_FILES or name in _SECURITY_PRODUCTS or "xxx" in name:
         return False
     low = max(0, start - 60)
-    if text.find("](", low, start) >= 0 or text.find("link:", low, start) >= 0:
+    if text.find("link:", low, start) >= 0 or _in_link_target(text, start):
         return False
     tail_start = max(0, start - 40)
     return (
@@ -708,8 +720,8 @@ def _decide_file(
         return "benign", (os_reason,)
     if before.endswith("link:") or cues.text.startswith("[", end) or _COMPANION_AFTER.match(cues.text, end, end + 4):
         return "reference", ("companion-file",)  # "link:iocs.json[MISP event]", "* iocs.csv : IOCs in CSV"
-    if "](" in before and ")" not in before[before.rfind("](") :]:
-        return "reference", ("publisher-image",)  # a Markdown image's own path
+    if _in_link_target(cues.text, start):
+        return "reference", ("publisher-image",)  # a Markdown image's or link's own path
     tail = before[-40:]
     if ("xampl" in tail or "e.g" in tail or "instance" in tail or "such as" in tail) and _ends_with_phrase(
         tail, _EXAMPLE_PHRASES, _EXAMPLE_TRAIL
