@@ -48,7 +48,7 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 def test_stdin(tmp_path: Path) -> None:
     result = runner.invoke(app, ["analyze", "-", "--format", "json"], input="hello world\n")
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # read and analysed; nothing found
     assert json.loads(result.stdout)["document"]["source"] == "<stdin>"
 
 

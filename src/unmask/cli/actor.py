@@ -193,7 +193,7 @@ def actor_command(
 ) -> None:
     """Who is this actor: canonical identity, every vendor's name and who claims it,
     relations — and, with a knowledge base, everything the ingested reports say."""
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     from unmask.reference.actors import load_actor_graph
 
     try:

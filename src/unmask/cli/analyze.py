@@ -12,6 +12,7 @@ import typer
 
 from unmask.cli.common import (
     EXIT_FAILED_INPUTS,
+    EXIT_NOT_FOUND,
     EXIT_OK,
     Failure,
     check_format,
@@ -20,6 +21,7 @@ from unmask.cli.common import (
     out,
     reference_progress,
     report_failures,
+    report_skipped,
 )
 from unmask.cli.formats import ANALYSIS_FORMATS
 from unmask.errors import UnmaskError
@@ -58,17 +60,24 @@ def analyze_command(
     published: Annotated[str | None, typer.Option(help="Publication date (YYYY-MM-DD) for relative dates; default: from the document.")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
+    all_files: Annotated[bool, typer.Option("--all-files", help="In folders, also read logs, manifests and notes (skipped by default).")] = False,
 ) -> None:
-    """Analyse reports: actors, indicators, techniques, targets, malware and events, with evidence."""
+    """Analyse reports: actors, indicators, techniques, targets, malware and events, with evidence.
+
+    Exit codes: 0 something found, 1 nothing found in any input, 2 usage error,
+    3 some inputs failed.
+    """
     formats = ["text", *ANALYSIS_FORMATS]
-    check_format(format, formats)
+    format = check_format(format, formats)
     published_date = _parse_date(published)
     from unmask.documents import read_all
     from unmask.errors import DocumentError
     from unmask.pipeline import analyze as run_analysis
 
-    paths, failures = gather_sources(sources)
+    skipped: list[tuple[str, str]] = []
+    paths, failures = gather_sources(sources, skipped=None if all_files else skipped)
     analyses: list[Analysis] = []
+    found_any = False
     show_progress = err.is_terminal and len(paths) > 1
 
     def entry_failed(error: DocumentError) -> None:
@@ -90,6 +99,7 @@ def analyze_command(
                         except UnmaskError as exc:
                             failures.append(Failure(document.source, exc))
                             continue
+                        found_any = found_any or has_findings(analysis)
                         emit(analysis)
                         del analysis, document
                 except UnmaskError as exc:
@@ -102,8 +112,19 @@ def analyze_command(
                 fh.write(text + "\n")
         else:
             sys.stdout.write(text + "\n")
+    report_skipped(skipped)
     report_failures(failures, as_json=as_json)
-    raise typer.Exit(EXIT_FAILED_INPUTS if failures else EXIT_OK)
+    if failures:
+        raise typer.Exit(EXIT_FAILED_INPUTS)
+    raise typer.Exit(EXIT_OK if found_any else EXIT_NOT_FOUND)
+
+
+def has_findings(analysis: Analysis) -> bool:
+    """True when the analysis (or an attachment's) found anything at all."""
+    if (analysis.observables or analysis.actors or analysis.techniques or analysis.targets
+            or analysis.malware or analysis.events or analysis.attributions):
+        return True
+    return any(has_findings(child) for child in analysis.children)
 
 
 def _streamer(format: str, output: str | None, stack: contextlib.ExitStack,

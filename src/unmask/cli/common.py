@@ -10,6 +10,7 @@ import contextlib
 import glob
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ __all__ = [
     "print_json",
     "reference_progress",
     "report_failures",
+    "report_skipped",
 ]
 
 EXIT_OK = 0
@@ -43,7 +45,9 @@ EXIT_USAGE = 2
 EXIT_FAILED_INPUTS = 3
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# Error and status lines are never wrapped: a long path must stay on the line that names
+# it (grep, CI logs and tests read them whole), whatever the terminal's width.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +73,18 @@ def print_json(value: Any) -> None:
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "node_modules"}
 
 
-def gather_sources(sources: list[str], *, urls: bool = True, taxii: bool = False) -> tuple[list[str], list[Failure]]:
+def gather_sources(sources: list[str], *, urls: bool = True, taxii: bool = False,
+                   skipped: list[tuple[str, str]] | None = None) -> tuple[list[str], list[Failure]]:
     """Expand folders (recursively) and globs; ``-`` stays as standard input and an
     ``http://`` / ``https://`` URL is passed through as it is (the reader fetches it);
     with ``urls=False`` (commands that read local files only) a URL is a failure. A
     ``taxii2+https://`` collection passes only with ``taxii`` (``unmask ingest``: a pull
-    remembers where it left off, so only the command that stores what it pulled may)."""
+    remembers where it left off, so only the command that stores what it pulled may).
+
+    With a ``skipped`` list, files met inside a folder that are not reports (logs,
+    manifests, a collection's notes: :func:`unmask.documents.sniff.not_a_report`) are
+    left out and recorded there as (path, why); named files are always kept. A folder
+    with no file in it is a failure that says so."""
     found: list[str] = []
     failures: list[Failure] = []
     for source in sources:
@@ -99,11 +109,15 @@ def gather_sources(sources: list[str], *, urls: bool = True, taxii: bool = False
             continue
         path = Path(source)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-                found.extend(
-                    str(Path(root) / name) for name in sorted(files) if not name.startswith(".")
-                )
+            inside = [
+                str(Path(root) / name)
+                for root, dirs, files in _walk(path)
+                for name in sorted(files) if not name.startswith(".")
+            ]
+            if not inside:
+                failures.append(Failure(source, DocumentError(
+                    source, "is a folder with no files in it")))
+            found.extend(inside if skipped is None else _reports_only(inside, skipped))
             continue
         if path.exists():
             found.append(source)
@@ -123,6 +137,49 @@ def gather_sources(sources: list[str], *, urls: bool = True, taxii: bool = False
     return found, failures
 
 
+def _walk(path: Path) -> Iterator[tuple[str, list[str], list[str]]]:
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        yield root, dirs, files
+
+
+def _reports_only(paths: list[str], skipped: list[tuple[str, str]]) -> list[str]:
+    """``paths`` without the files that are not reports; those go to ``skipped``."""
+    from unmask.documents.sniff import not_a_report
+
+    kept = []
+    for name in paths:
+        try:
+            # Only regular files are opened here (a FIFO would block, a device never end);
+            # the reader refuses the others with its own message.
+            if not stat.S_ISREG(os.stat(name).st_mode):
+                kept.append(name)
+                continue
+            with open(name, "rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            kept.append(name)  # the reader reports why it cannot be read
+            continue
+        why = not_a_report(Path(name).name, head)
+        if why is None:
+            kept.append(name)
+        else:
+            skipped.append((name, why))
+    return kept
+
+
+def report_skipped(skipped: list[tuple[str, str]]) -> None:
+    """One summary line on standard error for the files a folder walk left out."""
+    if not skipped:
+        return
+    kinds: dict[str, int] = {}
+    for _, why in skipped:
+        kinds[why] = kinds.get(why, 0) + 1
+    detail = ", ".join(f"{count} {why}" for why, count in sorted(kinds.items()))
+    err.print(f"skipped {len(skipped)} file(s) that are not reports ({escape(detail)}); "
+              "--all-files reads them too")
+
+
 def report_failures(failures: list[Failure], *, as_json: bool) -> None:
     """List every failed input on standard error, at the end of a batch."""
     if not failures:
@@ -138,21 +195,27 @@ def report_failures(failures: list[Failure], *, as_json: bool) -> None:
 
 @contextlib.contextmanager
 def reference_progress() -> Iterator[None]:
-    """Show a spinner on a terminal while reference data is compiled into the cache."""
+    """Say so while reference data is compiled into the cache (the first run takes seconds).
+
+    On a terminal a spinner per cache entry; otherwise (a pipe, a log, CI) one line on
+    standard error when an entry starts building, so a silent pause is never a mystery.
+    """
     from unmask.reference import set_build_observer
 
-    if not err.is_terminal:
-        yield
-        return
     status: dict[str, Any] = {}
+    terminal = err.is_terminal
 
     def observer(name: str, phase: str) -> None:
+        if not terminal:
+            if phase == "start":
+                err.print(f"Building reference cache: {escape(name)} (first run only)…")
+            return
         if phase == "start":
-            status[name] = err.status(f"Building reference cache: {name} (first run only)…")
+            status[name] = err.status(f"Building reference cache: {escape(name)} (first run only)…")
             status[name].start()
         elif name in status:
             status.pop(name).stop()
-            err.print(f"[green]✓[/] reference cache: {name}")
+            err.print(f"[green]✓[/] reference cache: {escape(name)}")
 
     set_build_observer(observer)
     try:
@@ -178,11 +241,23 @@ def read_protected(domains: Sequence[str], files: Sequence[Path]) -> list[str]:
     return [d for d in found if d]
 
 
-def check_format(format: str, choices: Sequence[str]) -> None:
-    """Exit with a usage error (2) unless ``format`` is one of ``choices``."""
-    if format not in choices:
-        err.print(f"[bold red]error:[/] unknown format {escape(repr(format))}; choose from {', '.join(choices)}")
-        raise typer.Exit(EXIT_USAGE)
+#: Plain text has one name, ``text``; ``txt`` (the older name of some commands) is the same.
+_FORMAT_SYNONYMS = {"txt": "text", "text": "txt"}
+
+
+def check_format(format: str, choices: Sequence[str]) -> str:
+    """The format as ``choices`` spells it; exit with a usage error (2) if it is none of them.
+
+    ``text`` and ``txt`` name the same plain-text output on every command.
+    """
+    if format in choices:
+        return format
+    synonym = _FORMAT_SYNONYMS.get(format)
+    if synonym is not None and synonym in choices:
+        return synonym
+    shown = ["text" if c == "txt" else c for c in choices]
+    err.print(f"[bold red]error:[/] unknown format {escape(repr(format))}; choose from {', '.join(shown)}")
+    raise typer.Exit(EXIT_USAGE)
 
 
 def fail(error: UnmaskError, *, as_json: bool, code: int) -> typer.Exit:

@@ -40,7 +40,7 @@ def info_command(
     """Show where each reference source comes from, the versions and the cache directory."""
     from unmask.reference.update import describe_sources
 
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     directory = cache_dir()
     entries = sorted(p.name for p in directory.glob("*.pickle")) if directory.is_dir() else []
     sources = describe_sources()
@@ -112,7 +112,7 @@ def update_command(
     """
     from unmask.reference.update import SOURCES, Limits, update_source
 
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     as_json = format == "json"
     try:
         chosen = _locations(list(source or []), list(from_ or []))
@@ -160,7 +160,7 @@ def reset_command(
     from unmask.reference.cache import installed_version
     from unmask.reference.update import SOURCES, reset_source
 
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     as_json = format == "json"
     try:
         names = list(_locations(list(source or []), []))

@@ -37,7 +37,7 @@ def export_command(
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: UNMASK_DB, else SQLite in the user data dir).")] = None,
 ) -> None:
     """Export what the knowledge base knows about an actor, or since a date."""
-    check_format(format, _FORMATS)
+    format = check_format(format, _FORMATS)
     if tlp is not None and tlp.strip().casefold().removeprefix("tlp:").replace("white", "clear") not in _TLPS:
         err.print(f"[bold red]error:[/] unknown TLP {escape(repr(tlp))}; choose from {', '.join(_TLPS)}")
         raise typer.Exit(EXIT_USAGE)

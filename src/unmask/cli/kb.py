@@ -29,6 +29,7 @@ from unmask.cli.common import (
     out,
     print_json,
     reference_progress,
+    report_skipped,
 )
 from unmask.errors import ConfigError, StoreError, UnmaskError
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # the store and rich's tables are imported when a command nee
         ReportRef,
         SearchHit,
     )
+    from unmask.store.sightings import IndicatorStatus
 
 _FORMATS = ("text", "json")
 
@@ -57,7 +59,7 @@ FormatOption = Annotated[str, typer.Option("--format", "-f", help="text or json.
 
 
 def _check_format(format: str) -> bool:
-    check_format(format, _FORMATS)
+    format = check_format(format, _FORMATS)
     return format == "json"
 
 
@@ -135,6 +137,7 @@ def ingest_command(
     follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
     reanalyze_outdated: Annotated[bool, typer.Option("--reanalyze-outdated", help="Also re-analyse every stored report analysed by another unmask version, extractor code or reference data (from the text the base keeps).")] = False,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Analyse on the Dask scheduler at tcp://HOST:8786 (default: UNMASK_CLUSTER; needs unmask[cluster]); the workers read the sources and write to the same base.")] = None,
+    all_files: Annotated[bool, typer.Option("--all-files", help="In folders, also store logs, manifests and notes (skipped by default).")] = False,
     db: DbOption = None,
     format: FormatOption = "text",
 ) -> None:
@@ -150,7 +153,11 @@ def ingest_command(
     if not sources and not reanalyze_outdated:
         raise typer.BadParameter("give the sources to ingest (or --reanalyze-outdated)",
                                  param_hint="SOURCES")
-    paths, missing = gather_sources(sources or [], taxii=True)
+    skipped: list[tuple[str, str]] = []
+    paths, missing = gather_sources(sources or [], taxii=True,
+                                    skipped=None if all_files else skipped)
+    if not as_json:
+        report_skipped(skipped)
     events: list[IngestEvent] = [
         IngestEvent(f.source, "failed", error_type=type(f.error).__name__, message=str(f.error))
         for f in missing
@@ -190,7 +197,8 @@ def ingest_command(
     counts = {s: sum(1 for e in events if e.status == s)
               for s in ("added", "replaced", "unchanged", "failed")}
     if as_json:
-        print_json({**counts, "database": url, "documents": [e.to_dict() for e in events]})
+        print_json({**counts, "database": url, "documents": [e.to_dict() for e in events],
+                    "skipped": [{"source": name, "why": why} for name, why in skipped]})
     else:
         out.print(f"{counts['added']} added, {counts['replaced']} replaced, "
                   f"{counts['unchanged']} unchanged, {counts['failed']} failed → {url}")
@@ -351,8 +359,9 @@ def show_command(
 # -- ioc -------------------------------------------------------------------------------
 
 
-def render_ioc(result: IocResult, console: Console) -> None:
-    """Where an indicator was seen, with which actors, each with its evidence."""
+def render_ioc(result: IocResult, console: Console, status: IndicatorStatus | None = None) -> None:
+    """Where an indicator was seen, with which actors, each with its evidence; its
+    score and recorded sightings when ``status`` is given."""
     from rich.panel import Panel
 
     head = Text()
@@ -365,6 +374,8 @@ def render_ioc(result: IocResult, console: Console) -> None:
     if result.actors:
         head.append("\nwith " + ", ".join(f"{a.label or a.value} ({a.value}, {a.reports})"
                                           for a in result.actors))
+    if status is not None:
+        head.append("\n" + _score_line(status))
     console.print(Panel(head, expand=False))
     table = _table("Sightings", "published", "report", "actors", "as written", "note")
     for s in result.sightings:
@@ -373,29 +384,93 @@ def render_ioc(result: IocResult, console: Console) -> None:
                       ", ".join(s.actors), s.surface,
                       "benign: " + ", ".join(s.benign_reasons) if s.benign_reasons else "")
     console.print(table)
+    if status is not None and status.recent:
+        recorded = _table("Recorded sightings", "day", "kind", "count", "source", "who", "why")
+        for r in status.recent:
+            recorded.add_row(r.day.isoformat(), r.kind, str(r.count), r.source, r.who or "", r.why or "")
+        console.print(recorded)
+
+
+def _score_line(status: IndicatorStatus) -> str:
+    best = status.score
+    if best is None:
+        return "score: none"
+    line = f"score {best.score:.0f}/100 ({best.status}"
+    if best.status == "false-positive":
+        summary = next(iter(status.summaries.values()), None)
+        if summary is not None and summary.false_positive_who:
+            line += f" by {summary.false_positive_who}"
+        if summary is not None and summary.false_positive_why:
+            line += f": {summary.false_positive_why}"
+    elif best.valid_until is not None:
+        line += f", valid until {best.valid_until.date().isoformat()}"
+    line += f"; lifetime {best.lifetime:g} days, threshold {best.threshold:g})"
+    seen = sum(s.seen for s in status.summaries.values())
+    if seen:
+        line += f"; sighted {seen} time(s)"
+    return line
 
 
 def ioc_command(
     value: Annotated[str, typer.Argument(help="An indicator, plain or defanged (evil[.]com).")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 100,
+    false_positive: Annotated[
+        str | None, typer.Option("--false-positive", help="Report it as a false positive, saying why: no longer exported as an indicator until seen again.")
+    ] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who reports the false positive (default: the OS user).")] = None,
     db: DbOption = None,
     format: FormatOption = "text",
 ) -> None:
-    """Where an indicator was seen, and with which actors."""
+    """Where an indicator was seen, with which actors, and its score."""
+    from unmask.store.decay import DecaySettings
+    from unmask.store.sightings import add_sightings, indicator_status
+    from unmask.store.sightings import false_positive as false_positive_report
+
     as_json = _check_format(format)
+    try:
+        settings = DecaySettings.from_env()
+    except ConfigError as exc:
+        raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
     with _open(db, as_json=as_json) as kb:
         result = kb.find_indicator(value, limit=limit)
+        if false_positive is not None:
+            if result is None:
+                raise fail(StoreError(f"{value!r} is not in any stored report: there is no indicator "
+                                      "to report as a false positive"), as_json=as_json, code=EXIT_NOT_FOUND)
+            if not false_positive.strip():
+                raise fail(ConfigError("--false-positive needs a reason (why it is a false positive)"),
+                           as_json=as_json, code=EXIT_USAGE)
+            reporter = who or _os_user()
+            now = kb.now()
+            try:
+                add_sightings(kb, [false_positive_report(t, result.value, who=reporter, why=false_positive,
+                                                         at=now) for t in result.types])
+            except UnmaskError as exc:
+                raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from exc
+        status = indicator_status(kb, value, now=kb.now(), settings=settings, result=result)
     if result is None:
         if as_json:
-            print_json({"value": value, "report_count": 0, "sightings": []})
+            print_json({"value": value, "report_count": 0, "sightings": [],
+                        **(status.to_dict() if status else {})})
         else:
             err.print(f"{escape(repr(value))} is not in any stored report.")
+            if status is not None:
+                err.print(_score_line(status), markup=False, highlight=False)
         raise typer.Exit(EXIT_NOT_FOUND)
     if as_json:
-        print_json(result.to_dict())
+        print_json({**result.to_dict(), **(status.to_dict() if status else {})})
     else:
-        render_ioc(result, out)
+        render_ioc(result, out, status)
     raise typer.Exit(EXIT_OK)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment or the password base
+        return "unknown"
 
 
 # -- actor profile (used by ``unmask actor``) ------------------------------------------

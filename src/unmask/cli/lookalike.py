@@ -12,7 +12,7 @@ base, the number of reports and the actors.
 
 Formats (``--format``):
 
-* ``txt`` (default): one line per lookalike: score, domain (Unicode form when it has
+* ``text`` (default; ``txt`` is accepted too): one line per lookalike: score, domain (Unicode form when it has
   one), the protected domain it imitates, kinds, where it was first seen and the
   evidence;
 * ``json``: ``{"schema": 1, "protected": [...], "lookalikes": [{"domain", "unicode",
@@ -22,7 +22,7 @@ Formats (``--format``):
 * ``csv``: ``source,line,start,end,surface,domain,unicode,imitates,kinds,score,evidence``,
   one row per sighting.
 
-``unmask lookalike permute DOMAIN [--format txt|json]`` lists the names that could
+``unmask lookalike permute DOMAIN [--format text|json]`` lists the names that could
 imitate DOMAIN (``domain<TAB>kind<TAB>unicode`` per line, or JSON).
 
 Exit codes: 0 something found, 1 nothing found, 2 usage error (no or bad protected
@@ -62,8 +62,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PERMUTE_FORMATS", "SCAN_FORMATS", "register"]
 
-SCAN_FORMATS = ("txt", "json", "csv")
-PERMUTE_FORMATS = ("txt", "json")
+SCAN_FORMATS = ("text", "json", "csv")
+PERMUTE_FORMATS = ("text", "json")
 _JSON_SCHEMA = 1
 
 lookalike_app = typer.Typer(
@@ -240,7 +240,7 @@ def scan_command(
     protect_file: Annotated[
         list[Path] | None, typer.Option("--protect-file", help="A file of domains to protect, one a line.")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="txt, json or csv.")] = "txt",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json or csv.")] = "text",
     min_score: Annotated[float, typer.Option("--min-score", help="Only lookalikes scoring at least this.")] = 0.0,
     kb: Annotated[
         bool, typer.Option("--kb", help="Also scan the domains, URL and e-mail hosts of the knowledge base.")
@@ -250,7 +250,7 @@ def scan_command(
     ] = None,
 ) -> None:
     """Find domains in reports, a list or the knowledge base that imitate the protected domains."""
-    check_format(format, SCAN_FORMATS)
+    format = check_format(format, SCAN_FORMATS)
     kb = kb or db is not None
     if not sources and not kb:
         err.print("[bold red]error:[/] give SOURCE... to scan, or --kb for the knowledge base")
@@ -319,10 +319,10 @@ def scan_command(
 @lookalike_app.command("permute")
 def permute_command(
     domain: Annotated[str, typer.Argument(help="The domain to permute, e.g. example.org.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="txt or json.")] = "txt",
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """List names that could imitate DOMAIN (for a DNS or CT-log watch)."""
-    check_format(format, PERMUTE_FORMATS)
+    format = check_format(format, PERMUTE_FORMATS)
     from unmask.defend.lookalike import permutations
 
     try:

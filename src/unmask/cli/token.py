@@ -108,7 +108,7 @@ def list_command(db: DbOption = None, format: FormatOption = "text") -> None:
     """List the tokens (never their secrets): name, role, clearance, state."""
     from unmask.store.accounts import tokens
 
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     with _open(db, as_json=format == "json") as kb:
         found = tokens(kb)
     if format == "json":
@@ -152,7 +152,7 @@ def audit_command(
     """The audit trail of unmask serve: who read restricted reports or wrote, when, from where."""
     from unmask.store.accounts import audit_entries
 
-    check_format(format, ("text", "json"))
+    format = check_format(format, ("text", "json"))
     start = _moment(since, "--since")
     with _open(db, as_json=format == "json") as kb:
         entries = audit_entries(kb, since=start, token=token, limit=limit)

@@ -1,11 +1,11 @@
 """``unmask triage``: a verdict on suspicious e-mails, with the signals behind it.
 
 ``unmask triage MESSAGE... [--protect DOMAIN ...] [--protect-file F] [--db URL]
-[--format txt|json]``; ``-`` reads one message from standard input.
+[--format text|json]``; ``-`` reads one message from standard input.
 
 Output formats (``--format``):
 
-* ``txt`` (default): per message, the verdict and score, then each signal with its
+* ``text`` (default; ``txt`` is accepted too): per message, the verdict and score, then each signal with its
   weight, explanation and evidence — a short report to paste into a ticket;
 * ``json``: ``{"schema": 1, "messages": [{"source", "verdict", "score", "subject",
   "from", "signals": [{"name", "category", "weight", "explanation", "evidence":
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # imported by the command itself, so ``unmask --help`` stays 
 
 __all__ = ["FORMATS", "register"]
 
-FORMATS = ("txt", "json")
+FORMATS = ("text", "json")
 _JSON_SCHEMA = 1
 _MAX_SHOWN = 160
 
@@ -105,10 +105,10 @@ def triage_command(
     db: Annotated[
         str | None, typer.Option("--db", help="Knowledge base URL (default: UNMASK_DB or the user's SQLite).")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="txt or json.")] = "txt",
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """Triage suspicious e-mails: verdict, score and every signal with its evidence."""
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)
     try:
         protected = read_protected(protect or [], protect_file or [])
     except ConfigError as exc:

@@ -17,7 +17,7 @@ import re
 from unmask.errors import UnsupportedFormatError
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["sniff_format"]
+__all__ = ["not_a_report", "sniff_format"]
 
 _HEAD = 8192
 
@@ -235,3 +235,47 @@ def sniff_format(data: bytes, *, name: str = "") -> str:
         if markup is not None:
             return markup
     return "text"
+
+
+# ---------------------------------------------------------------- files that are not reports
+
+# Names of a folder's housekeeping files: the notes, licences and listings that sit beside
+# the reports in a collection (README.md, NOTES.txt, manifest.jsonl, SHA256SUMS).
+_HOUSEKEEPING = re.compile(
+    r"(?:readme|notes?|changelog|changes|license|licence|copying|authors|contributing|todo)"
+    r"(?:[._-][\w.-]*)?", re.IGNORECASE)
+_LISTING = re.compile(r"(?:manifest|checksums?|sha\d+sums?|md5sums?)(?:[._-][\w.-]*)?",
+                      re.IGNORECASE)
+_LOG_NAME = re.compile(r".+\.(?:log|log\.\d+)", re.IGNORECASE)
+# The start of a log line: a timestamp (ISO, syslog, Apache/Squid, epoch seconds), or an
+# address followed by one (the common log format), or a Zeek header.
+_LOG_LINE = re.compile(
+    rb"(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d"
+    rb"|[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d"
+    rb"|\[?\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d"
+    rb"|\d{9,10}\.\d{3}\s"
+    rb"|(?:\d{1,3}\.){3}\d{1,3} \S+ \S+ \[\d\d/"
+    rb"|#(?:separator|fields|path|open)\b)")
+_LOG_SAMPLE = 40
+
+
+def not_a_report(name: str, head: bytes) -> str | None:
+    """Why a file met while walking a folder is not a report, or None when it may be one.
+
+    ``name`` is the file's name (no folder) and ``head`` its first bytes. Logs (by name,
+    or when most of the first lines start with a timestamp as proxy, DNS, web-server,
+    syslog and Zeek logs do), listings (``manifest.jsonl``, checksum files) and a
+    collection's notes (README, NOTES, licences) are housekeeping, not reporting: a
+    folder ingest skips them unless asked (``--all-files``). A file named on the command
+    line is always read.
+    """
+    if _LOG_NAME.fullmatch(name):
+        return "log file"
+    if _LISTING.fullmatch(name):
+        return "listing or manifest"
+    if _HOUSEKEEPING.fullmatch(name):
+        return "notes or licence"
+    lines = [line for line in head.splitlines()[:_LOG_SAMPLE] if line.strip()]
+    if len(lines) >= 5 and sum(1 for line in lines if _LOG_LINE.match(line)) >= 0.8 * len(lines):
+        return "log file"
+    return None
