@@ -23,7 +23,8 @@ publication date is read from the text by the reader (``parse_text``) unless the
 file gives one, as ``--published`` would (``--truth-published``: the annotated date, to score
 the events alone). ``--blind5`` scores ``articles_blind5`` the same way: 20 texts in other
 styles, written and annotated after the tuning on ``articles_blind4``; ``--blind6``
-``articles_blind6``: 15 in styles neither uses, after the tuning on both. ``-v`` lists each article's misses and
+``articles_blind6``: 15 in styles neither uses, after the tuning on both; ``--blind7``
+``articles_blind7``: 15 more in other styles, after the tuning on all three. ``-v`` lists each article's misses and
 false alarms.
 """
 
@@ -53,6 +54,8 @@ BLIND4 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind4"
 BLIND5 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind5"
 #: 15 more in styles neither uses, written after tuning on BLIND4 and BLIND5, scored once.
 BLIND6 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind6"
+#: 15 more in other styles again, written after tuning on BLIND4-6, scored once.
+BLIND7 = Path(__file__).resolve().parent.parent / "fixtures" / "articles_blind7"
 TARGET_ROLES = ("target", "victim")
 
 
@@ -159,7 +162,7 @@ def dump(expected: dict[str, Any]) -> str:
 
 def main(argv: list[str]) -> int:
     directory = (
-        BLIND6 if "--blind6" in argv else BLIND5 if "--blind5" in argv else BLIND4 if "--blind4" in argv else BLIND3 if "--blind3" in argv else BLIND2 if "--blind2" in argv else BLIND if "--blind" in argv else ARTICLES
+        BLIND7 if "--blind7" in argv else BLIND6 if "--blind6" in argv else BLIND5 if "--blind5" in argv else BLIND4 if "--blind4" in argv else BLIND3 if "--blind3" in argv else BLIND2 if "--blind2" in argv else BLIND if "--blind" in argv else ARTICLES
     )
     totals: dict[str, list[int]] = {}
     for name in names(directory):
