@@ -107,3 +107,17 @@ def test_not_a_report_rules() -> None:
     assert not_a_report("messages", syslog) == "log file"
     prose = b"2024-05-01 10:00 was when it began.\nThe group then moved on.\nLater still.\nMore.\nEnd.\n"
     assert not_a_report("timeline.txt", prose) is None
+
+
+def test_data_info_shows_the_age_of_each_source() -> None:
+    result = runner.invoke(app, ["data", "info", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["source"]: row for row in json.loads(result.stdout)["sources"]}
+    # ATT&CK's lookups and the warninglists record the date of their data; a source
+    # whose data carries none says so instead of inventing one
+    assert rows["attack"]["data_date"] and rows["attack"]["age_days"] >= 0
+    assert rows["warninglists"]["data_date"]
+    assert all(row["data_date_from"] in {"in the data", "fetched", "not recorded in the data"}
+               for row in rows.values())
+    text = runner.invoke(app, ["data", "info"]).stdout
+    assert "days old" in text and "data as of" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Annotated, Any
@@ -43,19 +44,31 @@ def info_command(
     format = check_format(format, ("text", "json"))
     directory = cache_dir()
     entries = sorted(p.name for p in directory.glob("*.pickle")) if directory.is_dir() else []
+    from unmask.reference.versions import data_dates
+
     sources = describe_sources()
+    dates = data_dates()
+    today = dt.date.today()
     if format == "json":
+        rows = []
+        for status in sources:
+            day, how = dates.get(status.source, (None, "not recorded in the data"))
+            rows.append({**status.to_dict(), "data_date": day.isoformat() if day else None,
+                         "age_days": (today - day).days if day else None, "data_date_from": how})
         sys.stdout.write(json.dumps({"cache_dir": str(directory), "versions": reference_versions(),
                                      "cache_entries": entries,
-                                     "sources": [s.to_dict() for s in sources]}, indent=2, sort_keys=True) + "\n")
+                                     "sources": rows}, indent=2, sort_keys=True) + "\n")
         return
     from rich.table import Table
 
     table = Table(show_edge=False, header_style="dim")
     table.add_column("source")
     table.add_column("from")
+    table.add_column("data as of")
     for status in sources:
-        table.add_row(status.source, escape(status.describe()))
+        day, how = dates.get(status.source, (None, "not recorded in the data"))
+        age = f"{day.isoformat()} ({(today - day).days} days old)" if day else f"({how})"
+        table.add_row(status.source, escape(status.describe()), age)
     out.print(table)
     versions = Table(show_edge=False, header_style="dim")
     versions.add_column("reference data")
