@@ -159,6 +159,11 @@ _QUERIES = {
     "/api/v1/reports": [{}, {"actor": "APT29"}, {"actor": RED_ALIAS}, {"actor": "Wicked Panda"},
                         {"since": "2020-01-01"}],
     "/": [{}, {"offset": 1}],
+    "/actors/{name}": [{}, {"matrix": "all"}, {"type": "domain"}, {"type": "url", "offset": 1}],
+    "/reports/{ref}": [{}, {"kind": "actor"}, {"kind": "indicator"}],
+    "/actors/compare": [{}, *({"a": a, "b": b} for a, b in (
+        ("APT29", "APT41"), ("Cozy Bear", RED_ALIAS), ("Wicked Panda", "Sandworm"),
+        ("APT29", "APT29"), ("APT41", "Lazarus Group")))],
     "/taxii2/api/collections/{collection}/objects/": [{}, {"limit": 3}, {"match[type]": "indicator"}],
     "/taxii2/api/collections/{collection}/manifest/": [{}, {"limit": 2}],
 }
@@ -200,7 +205,7 @@ def test_hidden_reports_change_no_answer(bases: tuple[KnowledgeBase, KnowledgeBa
         values = _values(plain, full, with_red)
         requests, covered = _requests(full.app, values)
         assert {"/api/v1/actors/{name}", "/taxii2/api/collections/{collection}/objects/{object_id}/",
-                "/reports/{ref}", "/api/v1/indicators/{value}"} <= covered
+                "/reports/{ref}", "/api/v1/indicators/{value}", "/actors/compare"} <= covered
         differences = []
         for url, query in requests:
             headers = _ACCEPT if url.startswith("/taxii2") else {}

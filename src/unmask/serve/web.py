@@ -4,6 +4,12 @@ Report text and titles are hostile input: every value goes through Jinja's autoe
 and the pages are sent with a Content-Security-Policy that allows the own style sheet
 and nothing else (no scripts at all). Unicode direction controls (which can make
 ``exe.pdf`` of ``fdp.exe``) are shown as ``<U+202E>`` in every printed value.
+
+The pictures (the ATT&CK matrix, the timeline, the names graph, the target bars) are
+HTML and SVG drawn on the server from :mod:`unmask.serve.charts`; the report page
+marks every finding in the text from :mod:`unmask.serve.highlight`. Links between them
+are plain anchors (``#t-T1059``, ``#span-START-END``) shown with CSS ``:target``.
+Every page reads the knowledge base through :class:`View` only, at the caller's level.
 """
 
 from __future__ import annotations
@@ -17,8 +23,11 @@ import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
-from unmask.model import Span
+from unmask.reference.actors import load_actor_graph, name_key
+from unmask.reference.attack import attack_data
+from unmask.serve import charts, highlight
 from unmask.serve.view import NotVisible, View
+from unmask.store import ActorProfile
 from unmask.store.display import reveal_controls
 from unmask.store.search import MAX_QUERY_CHARS, QueryLimitError
 
@@ -27,8 +36,12 @@ __all__ = ["CSP", "error_page", "router"]
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 _HERE = Path(__file__).parent
-_QUOTE_CONTEXT = 80
 _PAGE = 50
+#: Indicators per page of the actor page, and the most read to filter and page through.
+_INDICATOR_PAGE = 50
+_INDICATOR_CAP = 5000
+#: What the actor page reads: every technique for the matrix, reports for the timeline.
+_PROFILE_LIMITS = {"techniques": 1000, "reports": 200, "timeline": 400, "evidence": 3}
 _TITLES = {400: "Bad request", 401: "Unauthorized", 404: "Not found", 405: "Method not allowed",
            406: "Not acceptable", 413: "Too large", 421: "Misdirected request", 500: "Server error",
            503: "Unavailable"}
@@ -42,6 +55,7 @@ def environment() -> jinja2.Environment:
         finalize=_shown,
     )
     env.filters["pathquote"] = lambda value: urllib.parse.quote(str(value), safe="")
+    env.globals["evidence_href"] = charts.evidence_href
     return env
 
 
@@ -68,14 +82,41 @@ def error_page(request: Request, status: int, message: str,
                    title=_TITLES.get(status, "Error"), message=message)
 
 
-def _quoter(text: str) -> Any:
-    def quote(span: Span) -> str:
-        start = max(0, span.start - _QUOTE_CONTEXT)
-        end = min(len(text), span.end + _QUOTE_CONTEXT)
-        snippet = " ".join(text[start:end].split())
-        return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+#: Target kinds drawn as bar charts on the actor page, with their titles.
+_TARGET_KINDS = (("sector", "Sectors"), ("country", "Countries"), ("organization", "Organisations"))
+#: What the compare page reads of each actor.
+_COMPARE_LIMITS = {"techniques": 1000, "indicators": _INDICATOR_CAP, "items": 200,
+                   "reports": 1, "timeline": 1, "evidence": 1}
 
-    return quote
+
+def _comparison(a: ActorProfile, b: ActorProfile) -> dict[str, Any]:
+    """What two actors share: techniques, indicators (infrastructure), names, malware."""
+    graph = load_actor_graph()
+
+    def names(p: ActorProfile) -> dict[str, str]:
+        out = {name_key(n.value): n.value for n in p.names}
+        out.update({name_key(al.name): al.name for al in p.aliases})
+        actor = graph.get(p.actor_id)
+        if actor is not None:
+            out.update({name_key(al.name): al.name for al in actor.aliases})
+        return out
+
+    tech_b = {t.technique_id: t for t in b.techniques}
+    techniques = sorted(((t, tech_b[t.technique_id]) for t in a.techniques if t.technique_id in tech_b),
+                        key=lambda pair: (-(pair[0].reports + pair[1].reports), pair[0].technique_id))
+    ind_b = {(i.type, i.value): i for i in b.indicators}
+    indicators = sorted(((i, ind_b[(i.type, i.value)]) for i in a.indicators if (i.type, i.value) in ind_b),
+                        key=lambda pair: (-(pair[0].reports + pair[1].reports), pair[0].value))
+    mal_b = {m.value: m for m in b.malware}
+    malware = [(m, mal_b[m.value]) for m in a.malware if m.value in mal_b]
+    names_a, names_b = names(a), names(b)
+    shared_names = sorted((names_a[k] for k in names_a.keys() & names_b.keys()), key=str.casefold)
+    return {"a": a, "b": b, "techniques": techniques, "indicators": indicators, "malware": malware,
+            "names": shared_names,
+            "only": {"techniques": (len(a.techniques) - len(techniques), len(b.techniques) - len(techniques)),
+                     "indicators": (len(a.indicators) - len(indicators), len(b.indicators) - len(indicators))},
+            "capped": len(a.indicators) < a.indicator_count or len(b.indicators) < b.indicator_count,
+            "same": a.actor_id == b.actor_id}
 
 
 def _parts(snippet: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -137,22 +178,64 @@ def router(view: View) -> APIRouter:
         return _render(request, view, "index.html", stats=view.stats(), actors=actors,
                        total=total, offset=offset, limit=_PAGE)
 
-    @pages.get("/actors/{name:path}")
-    def actor(request: Request, name: str) -> Response:
+    @pages.get("/actors/compare")
+    def compare(request: Request, a: str = Query("", max_length=200),
+                b: str = Query("", max_length=200)) -> Response:
+        if not a.strip() or not b.strip():
+            return _render(request, view, "compare.html", a=a, b=b, c=None)
         try:
-            profile = view.profile(name)
+            left = view.profile(a, **_COMPARE_LIMITS)
+            right = view.profile(b, **_COMPARE_LIMITS)
         except NotVisible as exc:
             return missing(request, exc)
-        return _render(request, view, "actor.html", p=profile, formats=list(KB_FORMATS))
+        return _render(request, view, "compare.html", a=a, b=b, c=_comparison(left, right))
+
+    @pages.get("/actors/{name:path}")
+    def actor(request: Request, name: str, matrix: str = Query("seen", pattern="^(seen|all)$"),
+              type: str = Query("", max_length=40),
+              offset: int = Query(0, ge=0, le=10**6)) -> Response:
+        try:
+            profile = view.profile(name, indicators=_INDICATOR_CAP, **_PROFILE_LIMITS)
+        except NotVisible as exc:
+            return missing(request, exc)
+        types: dict[str, int] = {}
+        for stat in profile.indicators:
+            types[stat.type] = types.get(stat.type, 0) + 1
+        chosen = [i for i in profile.indicators if not type or i.type == type]
+        return _render(
+            request, view, "actor.html", p=profile, formats=list(KB_FORMATS),
+            matrix=charts.attack_matrix(profile.techniques, profile.report_count, attack_data(),
+                                        full=matrix == "all"),
+            timeline=charts.timeline_chart(profile),
+            names=charts.names_graph(profile, load_actor_graph()),
+            bars=[c for c in (charts.bar_chart(title, (t for t in profile.targets if t.kind == kind))
+                              for kind, title in _TARGET_KINDS) if c is not None],
+            indicator_types=sorted(types.items(), key=lambda kv: (-kv[1], kv[0])),
+            itype=type, ioffset=offset, ipage=_INDICATOR_PAGE, ishown=chosen[offset:offset + _INDICATOR_PAGE],
+            itotal=len(chosen), icapped=len(profile.indicators) < profile.indicator_count,
+        )
 
     @pages.get("/reports/{ref:path}")
-    def report(request: Request, ref: str) -> Response:
+    def report(request: Request, ref: str, kind: str = Query("", max_length=40)) -> Response:
         try:
             found, analysis = view.report(ref)
         except NotVisible as exc:
             return missing(request, exc)
-        return _render(request, view, "report.html", r=found, a=analysis,
-                       quote=_quoter(analysis.document.text))
+        document = analysis.document
+        every = highlight.findings_of(analysis)
+        counts: dict[str, int] = {}
+        for f in every:
+            counts[f.kind] = counts.get(f.kind, 0) + 1
+        shown = [f for f in every if not kind or f.kind == kind]
+        groups = [(k, title, [f for f in shown if f.kind == k]) for k, title in highlight.KINDS]
+        return _render(
+            request, view, "report.html", r=found, a=analysis, kind=kind,
+            kinds=[(k, title, counts[k]) for k, title in highlight.KINDS if k in counts],
+            groups=[g for g in groups if g[2]],
+            pieces=highlight.pieces(document.text, shown, document.pages),
+            page_of=lambda offset: highlight.page_of(document.pages, offset),
+            pages=len(document.pages),
+        )
 
     @pages.get("/indicators/{value:path}")
     def indicator(request: Request, value: str) -> Response:
