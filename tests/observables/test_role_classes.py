@@ -119,3 +119,34 @@ def test_image_in_a_markdown_link_target_is_the_publishers() -> None:
     assert roles.get("Run.png") == "reference"
     assert all(role != "indicator" for value, role in roles.items() if value != "loader.png")
     assert roles["loader.png"] == "indicator"
+
+
+def test_customer_name_on_a_shared_provider_is_the_attackers() -> None:
+    text = (
+        "The script reads three blogs (hxxp://lanternfan77.typepad.com/blog/rss.xml; "
+        "hxxp://quietlantern.wordpress.com/feed/) that point to the C2.\n"
+        "ab12cd34ab12cd34ab12cd34ab12cd34 Lantern 2013-02-01 qlgate.no-ip[.]org\n"
+        "The lure is at https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUv/edit and "
+        "https://www.wordpress.com/start was the sign-up page.\n"
+    )
+    roles = {(kind, value): role for kind, value, role in _found(text)}
+    assert roles[("domain", "lanternfan77.typepad.com")] == "indicator"
+    assert roles[("domain", "quietlantern.wordpress.com")] == "indicator"
+    assert roles[("domain", "qlgate.no-ip.org")] == "indicator"
+    # the provider's own names stay benign
+    assert roles[("domain", "docs.google.com")] != "indicator"
+    assert roles[("domain", "www.wordpress.com")] != "indicator"
+
+
+def test_provider_lists_come_from_reference_data() -> None:
+    from unmask.extract.observables.roles import FREEMAIL
+    from unmask.reference.providers import customer_host, freemail, providers_file
+    from unmask.reference.suffixes import load_suffixes
+
+    assert providers_file().is_file()
+    assert freemail() == FREEMAIL and "hotmail.com" in FREEMAIL
+    suffixes = load_suffixes()
+    assert customer_host("c2box.typepad.com", suffixes)  # the data file
+    assert customer_host("c2box.blogspot.com", suffixes)  # the Public Suffix List's private section
+    assert not customer_host("typepad.com", suffixes) and not customer_host("www.typepad.com", suffixes)
+    assert not customer_host("mail.lantern-corp.com", suffixes)

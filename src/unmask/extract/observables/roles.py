@@ -35,6 +35,7 @@ from typing import Any
 import ahocorasick
 
 from unmask.model import ExtractContext, Observable
+from unmask.reference.providers import customer_host, freemail
 from unmask.reference.regexes import compile_cached
 
 __all__ = ["FREEMAIL", "assign_roles"]
@@ -57,20 +58,9 @@ _FIRM_LISTS = frozenset(
         "nioc-filehash", "ti-falsepositives", "umbrella-blockpage-hostname", "captive-portals")}
 )  # fmt: skip
 
-#: Free web-mail providers: an address there is a person's (or an attacker's) own box.
-FREEMAIL = frozenset(
-    {"gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "ymail.com", "rocketmail.com",
-     "outlook.com", "hotmail.com", "hotmail.co.uk", "live.com", "msn.com", "aol.com", "icloud.com", "me.com",
-     "mail.com", "email.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "proton.me", "protonmail.com",
-     "protonmail.ch", "pm.me", "tutanota.com", "tutanota.de", "tuta.io", "yandex.com", "yandex.ru", "mail.ru",
-     "inbox.ru", "bk.ru", "list.ru", "zoho.com", "naver.com", "daum.net", "hanmail.net", "nate.com", "qq.com",
-     "163.com", "126.com", "sina.com", "rediffmail.com", "fastmail.com", "hushmail.com", "mail.bg", "abv.bg",
-     "seznam.cz", "libero.it", "cock.li", "onet.pl", "wp.pl", "o2.pl", "ukr.net", "rambler.ru",
-     # providers ransom notes and phishing kits favour (on no warninglist)
-     "airmail.cc", "firemail.cc", "memail.com", "onionmail.org", "keemail.me", "tutamail.com", "tutanota.io",
-     "mailfence.com", "cyberfear.com", "disroot.org", "riseup.net", "secmail.pro", "dnmx.org", "msgsafe.io",
-     "foxmail.com", "yeah.net", "sina.cn", "aliyun.com", "yahoo.fr", "hotmail.fr", "outlook.fr", "gmx.us"}
-)  # fmt: skip
+#: Free web-mail providers: an address there is a person's (or an attacker's) own box
+#: (reference data: ``unmask/data/providers.json``).
+FREEMAIL = freemail()
 #: Sites whose URLs carry note, gist and paste ids that look like hashes.
 _NOTE_HOSTS = frozenset(
     {"gist.github.com", "gist.githubusercontent.com", "pastebin.com", "www.evernote.com", "evernote.com",
@@ -253,6 +243,8 @@ _TITLE_COLON = compile_cached(
     r"(?:[A-Z0-9][\w&/’'.-]*|\([^()]{1,20}\))\s*:\s*$"
 )
 _COMPANION_AFTER = compile_cached(r"\s+:\s")
+#: How a defanged host name is written ("evil[.]no-ip[.]org", "evil(.)org", "evil[dot]org").
+_DEFANG_MARK = compile_cached(r"[\[({]\s*(?:\.|dot)\s*[\])}]")
 _EXAMPLE_WORD = compile_cached(r"(?i)\bexamples?\b")
 _PLACEHOLDER = compile_cached(r"\[[A-Za-z_ -]{2,40}\]|<[A-Za-z_ -]{2,40}>|%s\b|\{[a-z_]{2,30}\}|(?i:x{3,})")
 _WHOIS = compile_cached(
@@ -641,8 +633,13 @@ def _decide(
     if kind == "email":
         return _decide_email(value, start, end, evidence, cues, passage)
     if kind == "domain" and in_host:
-        # The host of an attacker's URL: the provider it names keeps its own verdict.
-        return ("benign", ("provider", *evidence)) if evidence else ("indicator", ())
+        # The host of an attacker's URL: the provider it names keeps its own verdict, unless
+        # the host is a customer's own name there ("evil.typepad.com", "c2.no-ip.org").
+        if not evidence:
+            return "indicator", ()
+        if _customer_name(judge, value, evidence, cues.own):
+            return "indicator", ("provider-hosted", *evidence)
+        return "benign", ("provider", *evidence)
     if kind in _NETWORK and text.find(":", max(0, start - 80), start) >= 0:
         line_start, _ = cues.line(start, end)
         if _WHOIS.match(text, line_start):
@@ -654,11 +651,16 @@ def _decide(
             if passage in ("reference", "advice"):
                 return "reference", (_REFERENCE_KINDS[passage],)
             return "indicator", ()
-        if value.count(".") >= 2 and _provider_only(evidence) and _own_subdomain(judge, value, evidence, cues.own):
-            if in_url and url_role == "indicator":
-                return "indicator", ("provider-hosted", *evidence)
-            if passage == "ioc-list" or _attacker(cues, start, end):
-                return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
+        if value.count(".") >= 2 and _provider_only(evidence):
+            customer = _customer_name(judge, value, evidence, cues.own)
+            if customer or _own_subdomain(judge, value, evidence, cues.own):
+                if in_url and url_role == "indicator":
+                    return "indicator", ("provider-hosted", *evidence)
+                if passage == "ioc-list" or _attacker(cues, start, end):
+                    return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
+                if customer and _DEFANG_MARK.search(obs.surface):
+                    # A customer's name written so no one clicks it: the author's warning.
+                    return "indicator", ("provider-hosted", "defanged", *evidence)
         return "benign", evidence
     if kind in ("ipv4", "ipv6", "ipv4_cidr"):
         if evidence and _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
@@ -689,6 +691,18 @@ def _own_subdomain(judge: Any, host: str, evidence: tuple[str, ...], cache: dict
             known = bool(parent) and set(evidence) <= parent
         cache[host] = known
     return known
+
+
+def _customer_name(judge: Any, host: str, evidence: tuple[str, ...], cache: dict[str, bool]) -> bool:
+    """Whether ``host`` is a customer's own name on a shared provider (reference data:
+    :func:`unmask.reference.providers.customer_host`) that no warninglist names itself:
+    ``evil.typepad.com`` is the customer's, ``firebasestorage.googleapis.com`` (listed on
+    its own) the provider's service."""
+    return (
+        _provider_only(evidence)
+        and customer_host(host, judge.suffixes)
+        and _own_subdomain(judge, host, evidence, cache)
+    )
 
 
 def _attacker(cues: _Text, start: int, end: int, before_cues: frozenset[str] | None = None) -> bool:
