@@ -6,7 +6,7 @@ Every file of the corpus (``manifest.jsonl``, default ``../shared/corpus``) is i
 into a fresh PostgreSQL schema four ways, each on warm processes (reference data loaded
 before the clock starts):
 
-1. ``local``: ``unmask.store.ingest`` in this process (``jobs=1``);
+1. ``local``: ``unmask.ingest.ingest`` in this process (``jobs=1``);
 2. ``cluster-1``: ``ingest_on_cluster`` on a real ``dask scheduler`` with one
    ``dask worker --nthreads 1`` process;
 3. ``cluster-2``: the same with two worker processes;
@@ -148,7 +148,7 @@ def _cpu_seconds() -> float:
 
 
 def run_local(url: str, files: list[str]) -> tuple[float, dict[str, Any]]:
-    from unmask.store import ingest
+    from unmask.ingest import ingest
     from unmask.store import open as open_kb
 
     with open_kb(url) as kb:

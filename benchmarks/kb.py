@@ -11,7 +11,7 @@ usage: python benchmarks/kb.py [--documents 100000] [--postgres URL] [--no-sqlit
    events — built as Analysis objects with exact spans.
 2. Bulk-loads them through ``KnowledgeBase.add_analyses`` (batches of 200 per
    transaction) and times single-document transactions on the first 1,000.
-3. ``unmask.store.ingest`` (read + analyse with the real pipeline + store, one
+3. ``unmask.ingest.ingest`` (read + analyse with the real pipeline + store, one
    transaction per document) on ``--ingest-files`` generated report files with
    ``jobs=1`` and ``jobs=2``, into a separate database (the extractors dominate).
 4. Query latency, p50/p95/max in ms: actor profile (actors drawn uniformly, and the
@@ -442,7 +442,7 @@ def _queries(kb: Any, actors: list[Actor], args: argparse.Namespace,
 
 def bench_ingest(url_for: Callable[[int], str], args: argparse.Namespace, workdir: Path,
                  log: Callable[[str], None]) -> dict[str, Any]:
-    from unmask.store import ingest
+    from unmask.ingest import ingest
     from unmask.store import open as open_kb
 
     folder = workdir / "ingest-files"

@@ -121,3 +121,8 @@ def test_data_info_shows_the_age_of_each_source() -> None:
                for row in rows.values())
     text = runner.invoke(app, ["data", "info"]).stdout
     assert "days old" in text and "data as of" in text
+
+
+def test_reports_named_like_notes_are_still_reports() -> None:
+    for name in ("note-000.txt", "notes-on-apt28.md", "manifesto-of-the-group.txt", "readme-first-campaign.pdf"):
+        assert not_a_report(name, b"The group sent spearphishing e-mails.\n") is None, name

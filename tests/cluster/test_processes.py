@@ -15,7 +15,7 @@ import pytest
 from tests.cluster.conftest import DaskProcesses, snapshot, write_reports
 from unmask.cluster import ingest_on_cluster
 from unmask.errors import ReferenceDataError
-from unmask.store import IngestEvent, ingest
+from unmask.ingest import IngestEvent, ingest
 from unmask.store import open as open_kb
 
 pytestmark = pytest.mark.usefixtures("_pg_admin")

@@ -17,7 +17,7 @@ from tests.cluster.conftest import need_distributed, snapshot, write_reports
 from unmask.cli import app
 from unmask.cluster import CLUSTER_ENV, Fingerprint, ingest_on_cluster, resolve_address
 from unmask.errors import ConfigError, MissingDependencyError
-from unmask.store import IngestEvent, ingest
+from unmask.ingest import IngestEvent, ingest
 from unmask.store import open as open_kb
 
 

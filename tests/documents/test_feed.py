@@ -19,9 +19,9 @@ from unmask.documents.html import html_to_text
 from unmask.documents.sniff import sniff_format
 from unmask.errors import DocumentError, EmptyDocumentError
 from unmask.extract.observables import extract_observables
+from unmask.ingest import ingest
 from unmask.model import Document, ExtractContext
 from unmask.store import open as open_kb
-from unmask.store.ingest import ingest
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
 RSS = FEEDS / "vendor-blog.rss"

@@ -105,8 +105,8 @@ def _round_trip(origin: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     second base serves after ``ingest taxii2+http://…`` of A's collection."""
     from fastapi.testclient import TestClient
 
+    from unmask.ingest import ingest
     from unmask.serve import create_app
-    from unmask.store.ingest import ingest
 
     monkeypatch.setenv("UNMASK_TAXII_STATE", str(tmp_path / "state.json"))
     monkeypatch.setenv("UNMASK_TAXII_TOKEN", TOKEN)

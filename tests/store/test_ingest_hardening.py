@@ -87,7 +87,7 @@ def test_devices_pipes_and_sockets_fail_fast(tmp_path: Path, db_url: str) -> Non
 
 def test_the_pre_hash_respects_the_size_limit(tmp_path: Path, db_url: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from unmask.store import ingest
+    from unmask.ingest import ingest
 
     folder = tmp_path / "in"
     folder.mkdir()

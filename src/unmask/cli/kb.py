@@ -38,10 +38,9 @@ __all__ = ["register", "render_actor_profile", "render_ioc", "render_search"]
 if TYPE_CHECKING:  # the store and rich's tables are imported when a command needs them
     from rich.table import Table
 
+    from unmask.ingest import IngestEvent, IngestReport
     from unmask.store import (
         ActorProfile,
-        IngestEvent,
-        IngestReport,
         IocResult,
         KnowledgeBase,
         ReportRef,
@@ -142,7 +141,7 @@ def ingest_command(
     format: FormatOption = "text",
 ) -> None:
     """Analyse reports and store them in the knowledge base (idempotent; safe to re-run)."""
-    from unmask.store import IngestEvent, ingest
+    from unmask.ingest import IngestEvent, ingest
 
     as_json = _check_format(format)
     marking = None if tlp is None else _tlp(tlp)

@@ -18,7 +18,8 @@ from typing import Any
 
 from unmask.cluster.worker import Fingerprint, check_worker, ingest_source, local_fingerprint
 from unmask.errors import ConfigError, MissingDependencyError, ReferenceDataError, StoreError
-from unmask.store import IngestEvent, IngestReport, KnowledgeBase
+from unmask.ingest import IngestEvent, IngestReport
+from unmask.store import KnowledgeBase
 from unmask.store.write import check_tlp
 
 __all__ = ["CLUSTER_ENV", "ingest_on_cluster", "resolve_address"]
@@ -93,7 +94,7 @@ def ingest_on_cluster(
     already connected. The workers open the same base (``kb``'s URL, which must be
     reachable from them) and read each source where it is: a path must be visible to
     the workers under the same name, a URL is fetched by the worker. Same outcomes
-    and guarantees as :func:`unmask.store.ingest`; ``on_event`` is called as each
+    and guarantees as :func:`unmask.ingest.ingest`; ``on_event`` is called as each
     source's task finishes.
 
     Raises ReferenceDataError when a worker runs other unmask or reference data than

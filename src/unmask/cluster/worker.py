@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from unmask.errors import ReferenceDataError
-from unmask.store import IngestEvent, KnowledgeBase
+from unmask.ingest import IngestEvent, ingest
+from unmask.store import KnowledgeBase
 from unmask.store import open as open_kb
-from unmask.store.ingest import ingest
 
 __all__ = ["Fingerprint", "check_worker", "ingest_source", "local_fingerprint"]
 

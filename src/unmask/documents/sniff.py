@@ -242,9 +242,9 @@ def sniff_format(data: bytes, *, name: str = "") -> str:
 # Names of a folder's housekeeping files: the notes, licences and listings that sit beside
 # the reports in a collection (README.md, NOTES.txt, manifest.jsonl, SHA256SUMS).
 _HOUSEKEEPING = re.compile(
-    r"(?:readme|notes?|changelog|changes|license|licence|copying|authors|contributing|todo)"
-    r"(?:[._-][\w.-]*)?", re.IGNORECASE)
-_LISTING = re.compile(r"(?:manifest|checksums?|sha\d+sums?|md5sums?)(?:[._-][\w.-]*)?",
+    r"(?:readme|notes|changelog|changes|license|licence|copying|authors|contributing|todo)"
+    r"(?:\.(?:md|txt|rst|markdown|adoc))?", re.IGNORECASE)
+_LISTING = re.compile(r"(?:manifest|checksums|sha\d+sums|md5sums)(?:\.(?:jsonl?|txt|csv|tsv))?",
                       re.IGNORECASE)
 _LOG_NAME = re.compile(r".+\.(?:log|log\.\d+)", re.IGNORECASE)
 # The start of a log line: a timestamp (ISO, syslog, Apache/Squid, epoch seconds), or an

@@ -1,5 +1,8 @@
 """Ingest: read and analyse sources in worker processes, write them from one writer.
 
+Ingest is orchestration (read, analyse, store), so it is a stage of its own above the
+knowledge base: :mod:`unmask.store` only keeps and queries data.
+
 Each document is written in its own transaction, so a crash (or ``kill -9``) leaves
 every stored document complete and the rest simply not there yet; running the same
 ingest again skips what is stored (same content, same analyser and reference data)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from unmask.store.engine import default_url, resolve_url
-from unmask.store.ingest import IngestEvent, IngestReport, ingest
 from unmask.store.kb import KnowledgeBase, open_existing, open_kb
 from unmask.store.results import (
     ActorProfile,
@@ -47,8 +46,6 @@ __all__ = [
     "Evidence",
     "IndicatorSighting",
     "IndicatorStat",
-    "IngestEvent",
-    "IngestReport",
     "IocResult",
     "KnowledgeBase",
     "NamedStat",
@@ -58,7 +55,6 @@ __all__ = [
     "TimelineEntry",
     "check_tlp",
     "default_url",
-    "ingest",
     "open",
     "open_existing",
     "resolve_url",
