@@ -134,3 +134,119 @@ def test_seasons_and_quarters_are_approximate_years() -> None:
 def test_a_relative_clause_about_a_dated_attack_does_not_take_its_date() -> None:
     text = "They also link her to the mass exploitation of mail servers in late 2022 that Mandiant attributed to APT41.\n"
     assert events(text) == {("campaign", "2022", "approximate")}
+
+
+# --- issue 17, classes found on articles_blind6 (each in sentences written for it) -------
+
+
+def test_a_dated_table_row_is_an_event_and_an_arrest_warrant_none() -> None:
+    docket = (
+        "Entry date | No. | Text\n"
+        "02/03/2025 | 1 | INDICTMENT as to Ana Ferro, returned in open court.\n"
+        "02/03/2025 | 2 | Arrest Warrant Issued as to Ana Ferro.\n"
+        "04/22/2025 | 5 | Defendant arrested in Lisbon by the judicial police.\n"
+        "05/30/2025 | 9 | Defendant extradited to the United States.\n"
+    )
+    # "04/22/2025" says the docket writes its dates month first, so "02/03/2025" is 3 February.
+    assert events(docket) == {
+        ("indictment", "2025-02-03", "day"), ("arrest", "2025-04-22", "day"), ("arrest", "2025-05-30", "day"),
+    }
+    table = "| Date | What happened |\n|---|---|\n| 2025-03-04 | Four servers seized by the police |\n| 2025-03-05 | Nothing new |\n"
+    assert events(table) == {("takedown", "2025-03-04", "day")}
+    # A row without a date cell still holds no event.
+    assert events("| Lure | Sent 4 March 2025 to ministries |\n") == set()
+
+
+def test_live_blog_entries_are_at_the_day_of_the_heading_above_them() -> None:
+    blog = (
+        "Live: rail booking site down\n"
+        "Monday 9 June 2025\n\n"
+        "17:10 - Police say they detained a man this evening over the outage.\n\n"
+        "11:45 BST - The national cyber agency has issued an alert to transport operators.\n\n"
+        "[00:01:05] Not a time of day but a recording's offset.\n"
+    )
+    assert events(blog) == {("arrest", "2025-06-09", "day"), ("advisory", "2025-06-09", "day")}
+
+
+def test_an_incidents_own_date_and_a_governments_attribution_today() -> None:
+    text = (
+        "The Government of the Kingdom, on the advice of its agencies, attributes the cyberattack of 3 May "
+        "against the postal service to a unit of the GRU.\n"
+    )
+    assert events(text) == {("campaign", "2025-05-03", "day"), ("report", "2025-06-12", "day")}
+    # A standing view in a relative clause is no act of today.
+    assert events("It named APT40, a group that the Government attributes to the MSS, in 2024.\n") == {
+        ("report", "2024", "year")
+    }
+
+
+def test_a_range_of_days_starts_and_ends_the_activity() -> None:
+    assert events("During 2-6 May 2025 the agency saw a wave of phishing e-mails.\n") == {
+        ("activity-start", "2025-05-02", "day"), ("activity-end", "2025-05-06", "day"),
+    }
+    assert events("Between 3 and 9 May the intruders accessed the mail server.\n") == {
+        ("activity-start", "2025-05-03", "day"), ("activity-end", "2025-05-09", "day"),
+    }
+    assert events("The attacks ran on April 7-11, 2025 against two ports.\n") == {
+        ("activity-start", "2025-04-07", "day"), ("activity-end", "2025-04-11", "day"),
+    }
+
+
+def test_relative_offsets_count_from_the_last_day_or_the_named_action() -> None:
+    text = "On 20 May the court unsealed an indictment of two men. Six days earlier, the agency had publicly said the pair ran the botnet."
+    assert events(text) == {("indictment", "2025-05-20", "day"), ("report", "2025-05-14", "day")}
+    text = "The utility disclosed the breach on 2 June. The regulator issued guidance to operators the next day."
+    assert ("advisory", "2025-06-03", "day") in events(text)
+    text = "Police arrested the suspect on Friday 30 May. The Treasury sanctioned his firm the following Monday."
+    assert ("sanction", "2025-06-02", "day") in events(text)
+    text = "The grand jury indicted three officers on 2 June. Police seized their servers a week after the indictment."
+    assert ("takedown", "2025-06-09", "day") in events(text)
+
+
+def test_the_same_day_is_the_last_day_named_in_the_sentence_too() -> None:
+    text = "On 4 June prosecutors charged four men, and the Treasury designated two firms the same day.\n"
+    assert events(text) == {("indictment", "2025-06-04", "day"), ("sanction", "2025-06-04", "day")}
+
+
+def test_a_heading_that_names_the_document_is_its_publishers_act() -> None:
+    assert events("Bulletin #204 | 12.06.2025\n\nA wave of lures hit local councils.\n") == {("advisory", "2025-06-12", "day")}
+    assert events("NOTICE OF DATA BREACH\n\nDear customer, we write about an incident.\n") == {("report", "2025-06-12", "day")}
+    # A news headline about an advisory is not the document's own act.
+    assert events("Agencies warn of router attacks\n\nThe joint advisory came out in May 2025.\n") == {
+        ("advisory", "2025-05", "month")
+    }
+
+
+def test_numeric_dates_dots_day_first_slashes_by_the_texts_habit() -> None:
+    assert [(d.surface, d.date) for d in find_dates("Seen on 04.03.2025 and 1.2.2020.", PUBLISHED)] == [("04.03.2025", "2025-03-04")]
+    assert find_dates("Filed 04/03/2025.", PUBLISHED) == []
+    assert [d.date for d in find_dates("Filed 04/03/2025.", PUBLISHED, day_first=True)] == ["2025-03-04"]
+    assert [d.date for d in find_dates("Filed 04/03/2025.", PUBLISHED, day_first=False)] == ["2025-04-03"]
+
+
+def test_more_action_wording() -> None:
+    assert events("The same crew flooded the websites of three ministries in January 2025.\n") == {("campaign", "2025-01", "month")}
+    assert events("In March the FBI, acting under a court order, removed the botnet's malware from 4,000 cameras.\n") == {
+        ("takedown", "2025-03", "month")
+    }
+    assert events("Belgian police on Monday took 40 servers of the hosting firm offline.\n") == {("takedown", "2025-06-09", "day")}
+    assert events("Hacktivists on Monday took the tax portal offline for an hour.\n") == {("campaign", "2025-06-09", "day")}
+    assert events("The federal cyber office BSI warned on Tuesday that attackers are scanning mail servers.\n") == {
+        ("advisory", "2025-06-10", "day")
+    }
+    assert events("The gang posted samples of the files on its leak site on 2 June.\n") == {("campaign", "2025-06-02", "day")}
+    assert events("The intrusion itself, we later learned, began in November 2024.\n") == {("campaign", "2024-11", "month")}
+    assert events("They had been inside the network for five weeks from mid-April.\n") == {("campaign", "2025-04", "approximate")}
+
+
+def test_durations_months_before_nouns_and_times_of_today() -> None:
+    assert events("The group has been active for at least six years, the advisory says.\n") == {("activity-start", "2019", "approximate")}
+    assert events("The vendor first warned of the tool in a March report.\n") == {("report", "2025-03", "month")}
+    assert events("Police arrested a teenager this afternoon over the attack.\n") == {("arrest", "2025-06-12", "day")}
+
+
+def test_no_event_from_a_hypothetical_day_or_the_documents_own_publication_line() -> None:
+    assert events("The office warned on Wednesday that hackers may try to knock sites offline before Sunday's vote.\n") == {
+        ("advisory", "2025-06-11", "day")
+    }
+    assert events("A talk with a port's security chief. Conducted by phone; published 12 June 2025.\n") == set()

@@ -43,11 +43,14 @@ def test_the_carried_date_ends_at_another_date_or_another_paragraph() -> None:
     assert not any(kind in ("arrest", "takedown") for kind, _, _ in found)
 
 
-def test_a_relative_time_without_a_date_stops_the_carry() -> None:
+def test_a_relative_time_is_counted_from_the_day_before_it_not_carried() -> None:
+    # The carry stops (the alert is not on May 20): "two weeks later" is counted from it (issue 17).
     text = "The lab released its analysis on May 20. The national CERT issued an alert two weeks later."
-    assert events(text) == {("report", "2025-05-20", "day")}
+    assert events(text) == {("report", "2025-05-20", "day"), ("advisory", "2025-06-03", "day")}
     text = "On May 20 we reported the domains to the registrar, and they were taken down a week later."
-    assert events(text) == {("report", "2025-05-20", "day")}
+    assert events(text) == {("report", "2025-05-20", "day"), ("takedown", "2025-05-27", "day")}
+    # A relative time with no day before it dates nothing.
+    assert events("The national CERT issued an alert two weeks later.") == set()
 
 
 def test_every_action_of_a_sentence_is_an_event_at_the_date_of_its_clause() -> None:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from unmask.extract.targets import ActorIndex, passages
+from unmask.extract.targets import ActorIndex, Passage, passages
 from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
 from unmask.reference.phrase_index import SpanSet
 from unmask.reference.regexes import compile_cached
@@ -48,7 +48,17 @@ _NOT_COUNTED = (
     r"people|individuals|companies|organi[sz]ations|dollars|employees|emails|messages|domains|samples|"
     r"credentials|customers|systems|endpoints|IPs|addresses|times|bitcoins?|BTC|ETH)\b)"
 )
+_RANGE_JOIN = r"\s*(?:[-–—]|to|and|until|through|till)\s*"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # Day ranges, first so that their parts are not read on their own: "10-14 March 2025",
+    # "between 3 and 9 May", "March 10-14, 2025" give a start and an end date.
+    ("range_dm", compile_cached(r"\b(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?" + _RANGE_JOIN + _DAY.format(name="d") + r"\s+(?:of\s+)?"
+                                + _MONTH.format(name="m") + r"(?:,?\s+" + _YEAR.format(name="y") + r")?(?![\w-])")),
+    ("range_md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?" + _RANGE_JOIN
+                                + _DAY.format(name="d") + r"(?:,?\s+" + _YEAR.format(name="y") + r")?(?![\w-])")),
+    # Numeric dates: "17.03.2025" (day first), "03/14/2024" (month or day first: see
+    # :func:`numeric_day_first`).
+    ("numeric", compile_cached(r"(?<![\w/.:-])(?P<a>[0-3]?\d)(?P<s>[/.])(?P<b>[0-3]?\d)(?P=s)" + _YEAR.format(name="y") + r"(?![\w/]|\.\d)")),
     ("iso", compile_cached(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
     ("mdy", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
     # "30 August 2010", and without its year ("the 3rd of July", "On 10 December") after a
@@ -59,18 +69,47 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
+    # A month named before what it dates: "in a February report", "the May intrusion".
+    ("month_noun", compile_cached(
+        r"\b" + _MONTH.format(name="m")
+        + r"(?=\s+(?:[\w-]+\s+){0,2}?(?i:reports?|advisory|alert|bulletin|analysis|post|blog|paper|study|update|campaign|"
+        r"(?:cyber-?)?attacks?|breach|intrusion|wave|operation|indictment|sanctions?|takedown|raid|arrests?)\b)")),
+    # How long an activity has gone on: "for at least five years" (its start, approximate).
+    ("for_years", compile_cached(
+        r"\bfor\s+(?:at\s+least|more\s+than|over|nearly|almost|the\s+(?:past|last))\s+"
+        r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years\b", re.I)),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
-        r"\b(?P<rel>yesterday|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
+        r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
         r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago|"
         r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter))\b",
         re.IGNORECASE)),
 )
-_DAY_MONTH_BEFORE = compile_cached(r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$", re.I)
+_DAY_MONTH_BEFORE = compile_cached(
+    r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$"
+    # "the cyberattack of 27 September": the incident's own date
+    r"|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
+    # "on Friday 30 May": a weekday before the day it is
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
+)
+#: "May" is a month with a day only after these ("on 3 May", "the attack of 3 May", "Friday 30 May").
+_MAY_DAY_BEFORE = compile_cached(
+    r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
+)
+#: A weekday followed by the date it names ("Friday 30 May", "Tuesday, 3 June 2025",
+#: "Monday, June 2"): the date says the day, the weekday is not resolved on its own.
+_DATE_AFTER_WEEKDAY = compile_cached(
+    r",?\s+(?:the\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d\b)"
+)
+_ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
+_PAST_STATE = compile_cached(r"\b(?:was|were)\b")
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago")  # "this past autumn" holds "this"
+_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight")  # "this past autumn" holds "this"
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+            "eleven": 11, "twelve": 12}
 #: Days named by a holiday ("on Christmas Eve"): (month, day), resolved like "March 9".
 _HOLIDAYS = {"christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "boxing day": (12, 26),
              "new year's eve": (12, 31), "new year's day": (1, 1), "halloween": (10, 31)}
@@ -136,8 +175,32 @@ _CITATION_GROUP = compile_cached(
 _URL = compile_cached(r"\b(?:https?|hxxps?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 
 
-def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]:
+def numeric_day_first(text: str) -> bool | None:
+    """Whether the text writes ``/`` dates day first: from its dates with a part over 12
+    ("03/14/2024" month first, "18/06/2025" day first); None when none says."""
+    votes = 0
+    if "/" in text:
+        for match in _NUMERIC_SLASH.finditer(text):
+            # the first part, read back from the "/" (a pattern that opens with "/" is fast)
+            head = match.start()
+            while head > match.start() - 2 and head > 0 and text[head - 1].isdigit():
+                head -= 1
+            if head == match.start() or (head and (text[head - 1].isalnum() or text[head - 1] in "/._")):
+                continue
+            first, second = int(text[head : match.start()]), int(match.group(1))
+            votes += 1 if first > 12 >= second else -1 if second > 12 >= first else 0
+    return None if votes == 0 else votes > 0
+
+
+_NUMERIC_SLASH = compile_cached(r"/([0-3]?\d)/(?:19|20)\d\d\b")
+
+
+def find_dates(text: str, published: dt.date | None = None, day_first: bool | None = None) -> list[DateMention]:
     """Every date in ``text``; partial and relative ones only when ``published`` is given.
+
+    A numeric date with ``/`` both of whose parts could be the month is read day first or
+    month first as ``day_first`` says (the text's habit, :func:`numeric_day_first`), and
+    left out when it is None; with ``.`` it is day first.
 
     Years in author-year citations ("(Waterman 2008; Greenberg 2007)") and decades
     ("the 1970's") are not dates of anything the text reports.
@@ -163,8 +226,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
     has_relative = any(word in lowered for word in _RELATIVE_WORDS)
     for name, pattern in _PATTERNS:
         if (
-            (name in ("mdy", "dmy", "my", "md", "m") and not has_month)
-            or (name in ("iso", "y") and not has_year)
+            (name in ("mdy", "dmy", "my", "md", "m", "range_dm", "range_md", "month_noun") and not has_month)
+            or (name in ("iso", "y", "numeric") and not has_year)
+            or (name == "numeric" and "/" not in text and "." not in text)
+            or (name == "for_years" and "years" not in text)
             or (name == "weekday" and "day" not in text)
             or (name == "relative" and not has_relative)
         ):
@@ -172,10 +237,59 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
         for match in pattern.finditer(text):
             groups = match.groupdict()
             start, end = match.start(), match.end()
-            if name == "dmy" and not groups["y"]:
-                if published is None or not _DAY_MONTH_BEFORE.search(text, max(0, start - 12), start):
+            if name in ("range_dm", "range_md"):
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                first_day, last_day = int(groups["d1"]), int(groups["d"])
+                if not first_day < last_day:
                     continue
-                if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$", text[max(0, start - 12):start], re.I):
+                try:
+                    if groups["y"]:
+                        ends = dt.date(int(groups["y"]), month, last_day)
+                    elif published is None or (resolved_end := _day_before(published, month, last_day)) is None:
+                        continue
+                    else:
+                        ends = resolved_end
+                    begins = ends.replace(day=first_day)
+                except ValueError:
+                    continue
+                # "10-14 March 2025": "10" and "14 March 2025"; "March 10-14, 2025": "March 10" and "14, 2025".
+                add(start, match.end("d1"), begins.isoformat(), "day", not groups["y"])
+                add(match.start("d"), end, ends.isoformat(), "day", not groups["y"])
+                continue
+            if name == "numeric":
+                if groups["s"] == "." and (len(groups["a"]) != 2 or len(groups["b"]) != 2):
+                    continue  # "1.2.2020" is a version; "02.10.2024" a date
+                part_a, part_b, year = int(groups["a"]), int(groups["b"]), int(groups["y"])
+                if groups["s"] == "." or part_a > 12:
+                    day_month = (part_a, part_b)
+                elif part_b > 12:
+                    day_month = (part_b, part_a)
+                elif day_first is None:
+                    continue
+                else:
+                    day_month = (part_a, part_b) if day_first else (part_b, part_a)
+                try:
+                    numeric = dt.date(year, day_month[1], day_month[0])
+                except ValueError:
+                    continue
+                add(start, end, numeric.isoformat(), "day", False)
+                continue
+            if name == "month_noun":
+                if published is None or not _ARTICLE_BEFORE.search(text, max(0, start - 7), start):
+                    continue
+                year, month = _month_before(published, _MONTHS[groups["m"].lower().rstrip(".")])
+                add(match.start("m"), end, f"{year:04d}-{month:02d}", "month", True)
+                continue
+            if name == "for_years":
+                if published is None or _PAST_STATE.search(text):
+                    continue  # "For almost two years, X was one of ...": over before the publication
+                count = _NUMBERS.get(groups["n"].lower()) or int(groups["n"])
+                add(start, end, f"{published.year - count:04d}", "approximate", True)
+                continue
+            if name == "dmy" and not groups["y"]:
+                if published is None or not _DAY_MONTH_BEFORE.search(text, max(0, start - 22), start):
+                    continue
+                if groups["m"] == "May" and not _MAY_DAY_BEFORE.search(text, max(0, start - 22), start):
                     continue
                 if text[end - 1] == "." and groups["m"].lower() not in _ABBREVIATED:
                     end -= 1  # "the 30th of June.": the full stop ends the sentence
@@ -220,8 +334,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 precision = "approximate" if groups.get("qual") else "year"
                 add(y_start, end, groups["y"], precision, False)
             elif name == "weekday":
-                if published is None:
+                if published is None or _DATE_AFTER_WEEKDAY.match(text, end):
                     continue
+                if re.search(r"(?i:following|next|previous|prior)\s+$", text[max(0, start - 12) : start]):
+                    continue  # "the following Monday": counted from the day before it (extract_events)
                 weekday = _WEEKDAYS[groups["w"].lower()]
                 back = (published.weekday() - weekday) % 7
                 if groups.get("pre") == "last" and back == 0:
@@ -234,7 +350,7 @@ def find_dates(text: str, published: dt.date | None = None) -> list[DateMention]
                 rel = " ".join(groups["rel"].lower().split())
                 if rel == "yesterday":
                     add(start, end, (published - dt.timedelta(days=1)).isoformat(), "day", True)
-                elif rel == "today":
+                elif rel.endswith(("today", "morning", "afternoon", "evening", "tonight")):
                     add(start, end, published.isoformat(), "day", True)
                 elif rel.endswith("week"):
                     back = 7 if rel.startswith("last") else 0
@@ -281,9 +397,15 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # Steps of a case that are no event of the actor: a plea of not guilty, a hearing, an
     # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
     (_NO_EVENT, compile_cached(
-        r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|"
+        r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|arrest\s+warrants?|warrants?\s+for\s+(?:the\s+|his\s+|her\s+|their\s+)?arrest|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|"
         r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé]))\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
+    # Law enforcement removing the actor's code or taking its servers offline: "acting under a
+    # court order, removed the group's malware from routers", "police took 127 servers offline".
+    ("takedown", compile_cached(
+        r"\b(?:(?:under|with)\s+a\s+court\s+order|court-ordered|"
+        r"(?:removed|deleted|erased|uninstalled)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:malware|implants?|backdoors?|botnet|web\s?shells?)|"
+        r"took\s+(?:[\w'’-]+\s+){1,8}?offline)\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
     ("takedown", compile_cached(
@@ -291,6 +413,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:[\w-]+\s+)?(?:operation|action)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement)|"
                                 r"(?:publish(?:ed|es)?|issu(?:ed|es|e)|releas(?:ed|es|e)|put\s+out)\s+(?:[\w-]+\s+){0,2}?guidance)\b", re.I), 1.8),
+    # An agency warning of a threat: "The federal cyber security office BSI warned on Friday that".
+    ("advisory", compile_cached(
+        r"\b(?:agency|office|cent(?:re|er)|authority|ministry|department|police|CERT(?:-\w+)?|CSIRT|NCSC|CISA|FBI|BSI|ANSSI|ACSC|ASD)"
+        r"\s+(?:(?-i:[A-Z][\w-]*)\s+){0,2}(?:has\s+|have\s+)?(?:warned|cautioned)\b(?=\s+(?:on\s+\w+\s+|\w+\s+){0,3}that\b)", re.I), 1.8),
     # An agency warning its audience: "the centre warned other operators to patch".
     ("advisory", compile_cached(
         r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
@@ -298,7 +424,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
     # A public attribution: "publicly blamed", "today attributes", "named ... as responsible".
     ("report", compile_cached(
-        r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused)|blamed|attributes|"
+        r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
@@ -315,11 +441,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
         r"(?:evicted|expelled|locked\s+out)\s+(?:the\s+)?(?:actor|attackers?|intruders?|hackers?|group))\b", re.I), 1.6),
     ("campaign", compile_cached(
-        r"\b(?:campaigns?|operation|effort|efforts|attack(?:s|ed)?|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
+        r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
         r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
-        r"(?:posted|dumped|published)\s+on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?leak\s+site|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
+        r"(?:posted|dumped|published|leaked)\s+(?:[\w'’-]+\s+){0,5}?on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?leak\s+site|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
         r"shifted\s+(?:its\s+|their\s+)?(?:focus|attention|targeting))\b", re.I), 1.0),
 )
 #: Verbs that report a statement or an attribution (their object is an action, not a document).
@@ -339,7 +465,7 @@ _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|a
 _UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
-    r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)\s+(?:\w+\s+){0,2}$"
+    r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)(?:\s+(?:\w+\s+){0,2}|(?:\s+itself)?\s*,[^,]{1,30},\s*)$"
 )
 #: What a range or a "since" must stand near to date an activity.
 _ACTIVITY = compile_cached(
@@ -349,7 +475,7 @@ _ACTIVITY = compile_cached(
     r"develop\w*|distribut\w*|waves?|spam\w*|exfiltrat\w*|C2|C&C|domains?|servers?|resolv\w*|regist\w*|samples?|"
     r"variants?|versions?|backdoors?|trojans?|RATs?|worms?|tools?|toolkits?|implants?|infrastructure|emerg\w*|"
     r"appear\w*|around|exist\w*|monitor\w*|investigat\w*|incidents?|victims?|lures?|emails?|delivered|"
-    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+|stolen|broke|broken|scheme)\b|\bsince\s+at\s+least\b",
+    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+|stolen|broke|broken|scheme|access\w*|copied)\b|\bsince\s+at\s+least\b",
     re.IGNORECASE,
 )
 _GENERIC_TODAY = compile_cached(
@@ -367,6 +493,15 @@ _DECLINE_BEFORE = compile_cached(
     r"(?:\s+\S+){0,3}\s+since\b",
     re.IGNORECASE,
 )
+_LAW_ENFORCEMENT = compile_cached(r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators)\b", re.I)
+#: A hypothetical or future clause: a day named in it ("may try to ... before Sunday's
+#: vote") is not when something happened.
+_MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would)\s+[^.;,]*$")
+_INCIDENT_OF = compile_cached(r"\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid)\s+of\s+(?:the\s+)?$", re.I)
+#: A document's own publication line ("Conducted by email; published 2 April 2025"): no event.
+_PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|posted|updated|aired|tabled)(?:\s+on)?\s*:?\s*$", re.I)
+#: What stands between the two days of a range: "10-14 March", "March 10 to 14".
+_RANGE_GAP = compile_cached(r"\s*(?:[-–—]|to|until|through|till)\s*", re.I)
 _AS_OF = compile_cached(r"\bas\s+of\s+$", re.IGNORECASE)
 #: A document cited as the source of a statement, not an action of its own: "the
 #: indictment says", "the advisory says", "according to the indictment".
@@ -429,6 +564,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "the indictment says", "according to the indictment": a source
     if kind == "activity-end" and start > date.start and word.lower().endswith("until"):
         return True  # "stayed until" ends at the date after it, not before
+    if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
+        return True  # "the hacktivists took the portal offline": an attack, not a takedown
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
         return True  # "guidance on defending against spear-phishing": a topic
     return bool(
@@ -476,11 +613,20 @@ def _kind_for(
         return None  # "which the vendor patched in December 2022"
     if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
         return None  # "has decreased significantly since early 2014"
-    if active and _SINCE.search(before[-40:]):
-        if re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and not any(
-            o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others
-        ):
-            return None  # "from 2019" without an end is not a start of activity
+    if _INCIDENT_OF.search(before[-30:]):
+        return "campaign", 0.9  # "the cyberattack of 27 September": the attack's date
+    if date.surface[:4].lower() == "for ":
+        return "activity-start", 0.7  # "for at least five years": it began then and goes on
+    # "10-14 March 2025", "March 10-14": a range of days starts and ends the activity.
+    if active and any(o.start >= date.end and _RANGE_GAP.fullmatch(sentence, date.end, o.start) for o in others):
+        return "activity-start", 0.8
+    if active and any(o.end <= date.start and _RANGE_GAP.fullmatch(sentence, o.end, date.start) for o in others):
+        return "activity-end", 0.8
+    if active and _SINCE.search(before[-40:]) and not (
+        # "from 2019" without an end is not a start of activity: the triggers say what it dates
+        re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I)
+        and not any(o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others)
+    ):
         return "activity-start", 0.9
     if active and _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
         return "activity-end", 0.8
@@ -543,7 +689,7 @@ def _kind_for(
                 # "the intrusions began in March 2016" dates a campaign, and so does a
                 # second "began" of the same subject later in the sentence.
                 began_campaign = began_campaign or bool(
-                    _CAMPAIGN_SUBJECT.search(sentence[max(0, start - 40) : start])
+                    _CAMPAIGN_SUBJECT.search(sentence[max(0, start - 60) : start])
                     or _BEGAN_ACTION_AFTER.match(sentence, end)
                 )
                 if began_campaign:
@@ -626,7 +772,7 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
     Tuesday."""
     out: list[tuple[str, DateMention]] = []
     for match in _OFFSET.finditer(sentence):
-        anchor = next((d for d in reversed(dates) if d.end <= match.start() and match.start() - d.end <= 40
+        anchor = next((d for d in reversed(dates) if d.end <= match.start() and match.start() - d.end <= 120
                        and d.precision == "day" and not _CLAUSE_BREAK.search(sentence, d.end, match.start())), None)
         if anchor is None:
             continue
@@ -691,6 +837,129 @@ def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMen
     return None
 
 
+#: A live blog's entry opening with a time of day ("09:40 -", "14:05 BST:", "[18:40]"):
+#: it is at the day of the dated heading above it (not "[00:01:05]", a recording's offset).
+_CLOCK_ENTRY = compile_cached(
+    r"\s*\[?(?:[01]?\d|2[0-3])[:.][0-5]\d(?![:.]\d)(?:\s*[ap]\.?m\.?)?(?:\s+(?-i:[A-Z]{2,4}T?|BST|GMT|UTC|CET|CEST))?\]?"
+    r"(?:\s*[-–—:|]\s*|\s+)(?=[\"“A-Z])",
+    re.I,
+)
+_TIME_OF_TODAY = compile_cached(r"(?:earlier\s+|later\s+)?today|this\s+(?:morning|afternoon|evening)|tonight", re.I)
+#: Lines that date something else than the entries under them.
+_NOT_A_DAY_HEADING = compile_cached(r"\s*(?:related|read\s+more|see\s+also|more\s+on|correction|photo|image)\b", re.I)
+_COUNT = r"(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+#: A time said from the last day named: "Nine days earlier", "two weeks later", "the next
+#: day", "the following Monday", "a week after the indictment".
+_ANCHORED = compile_cached(
+    r"\b(?:" + _COUNT + r"\s+(?P<unit>days?|weeks?)\s+(?P<dir>earlier|later|before(?=\s+the\s+(?P<noun>[\w-]+))|after(?=\s+the\s+(?P<noun2>[\w-]+))|before(?=\s*[,.;])|after(?=\s*[,.;]))"
+    r"|the\s+(?P<next>next|following|previous|prior)\s+(?P<unit2>day|morning|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
+    re.I,
+)
+_ANCHOR_WORDS = ("later", "earlier", "before", "after", "following", "next", "previous", "prior")
+_ANCHOR_NUMBERS = {**_OFFSET_NUMBERS, "an": 1, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+#: A heading that names the document as an act of its publisher: a bulletin or an advisory
+#: is an advisory, a notice of a data incident or a statement on an attack a report, at the
+#: publication date ("Bulletin #11342 | 17.03.2025", "NOTICE OF DATA SECURITY INCIDENT",
+#: "Statement on the cyberattack against ...").
+_DOCUMENT_ACT = compile_cached(
+    r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*))\b)"
+    r"|(?P<report>(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
+    r"|data\s+(?:security\s+)?(?:incident|breach)\s+notice|statement\s+(?:on|regarding|about|concerning)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:cyber-?)?(?:attacks?|incident|intrusion|breach|hack)))",
+    re.I,
+)
+#: A government's statement attributing in the present tense: its act is the publication's.
+_PRESENT_ATTRIBUTION = compile_cached(
+    r"\b(?:government|ministry|council|cabinet|foreign\s+office|state\s+department|presidency|republic|kingdom|"
+    r"commonwealth|european\s+union|alliance)\b[^.;]{0,160}?\b(?P<verb>(?:publicly\s+|formally\s+|officially\s+)?attributes)\b(?=[^.;]{0,250}?\bto\b)",
+    re.I,
+)
+
+
+_SUBORDINATE = compile_cached(r"\b(?:that|which|who|whom|whose)\b", re.I)
+
+
+def _anchored_dates(sentence: str, dates: Sequence[DateMention], last_day: DateMention | None,
+                    last_of_kind: dict[str, DateMention]) -> list[DateMention]:
+    """The dates a sentence says from a day named before: "Nine days earlier" (from the last
+    day), "the following Monday", "a week after the indictment" (from the last indictment)."""
+    out: list[DateMention] = []
+    for match in _ANCHORED.finditer(sentence):
+        if any(d.start < match.end() and match.start() < d.end for d in dates):
+            continue
+        noun = match.group("noun") or match.group("noun2")
+        anchor: DateMention | None
+        if noun:
+            kind = next((k for k, pattern, strength in _TRIGGERS if strength >= 1.0 and k != _NO_EVENT and pattern.fullmatch(noun)), None)
+            anchor = last_of_kind.get(kind) if kind else None
+        else:
+            anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
+        if anchor is None or anchor.precision != "day":
+            continue
+        base = dt.date.fromisoformat(anchor.date)
+        if match.group("next"):
+            unit = match.group("unit2").lower()
+            back = match.group("next").lower() in ("previous", "prior")
+            if unit in ("day", "morning"):
+                day = base + dt.timedelta(days=-1 if back else 1)
+            else:
+                gap = (_WEEKDAYS[unit] - base.weekday()) % 7 or 7
+                day = base - dt.timedelta(days=(7 - gap) or 7) if back else base + dt.timedelta(days=gap)
+        else:
+            count = _ANCHOR_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+            days = count * (7 if match.group("unit").lower().startswith("week") else 1)
+            direction = match.group("dir").lower()
+            day = base - dt.timedelta(days=days) if direction in ("earlier", "before") else base + dt.timedelta(days=days)
+        out.append(DateMention(match.start(), match.end(), day.isoformat(), "day", True, match.group(0)))
+    return out
+
+
+#: Words without which a table row holds no action (a quick screen before its dates are read).
+_ROW_ACTION_HINT = compile_cached(
+    r"(?i:sanction|designat|blacklist|indict|charge|complaint|unseal|sentenc|convict|guilty|arrest|detain|extradit|"
+    r"seiz|took|take|dismantl|disrupt|sinkhol|shut|court|advisor|alert|bulletin|warn|guidance|restrictive|removed|deleted|erased)"
+)
+_STRONG_TRIGGERS = tuple((kind, pattern) for kind, pattern, strength in _TRIGGERS if strength >= 1.8)
+
+
+def _row_events(row: str, dates: Sequence[DateMention]) -> list[tuple[str, DateMention]]:
+    """The actions of a table row (or a "|"-separated line) one of whose cells is only a
+    date: a docket's or a timeline's row ("03/14/2024 | 1 | SEALED INDICTMENT ...", "|
+    2024-11-02 | Arrested in Warsaw |"). Only the strong kinds (sanction, indictment,
+    conviction, arrest, takedown, advisory): an indicator table's "first seen" column
+    dates no campaign. The kind is the strong trigger nearest the date cell ("Arrest
+    Warrant Issued" is no event)."""
+    out: list[tuple[str, DateMention]] = []
+    for date in dates:
+        before = row[: date.start].rstrip()
+        after = row[date.end :].lstrip()
+        if not ((not before.strip("| ") or before.endswith("|")) and (not after or after.startswith("|"))):
+            continue  # not a date cell
+        nearest: tuple[int, str] | None = None
+        for kind, pattern in _STRONG_TRIGGERS:
+            for match in pattern.finditer(row):
+                if match.start() < date.end and date.start < match.end():
+                    continue
+                distance = match.start() - date.end if match.start() >= date.end else date.start - match.end()
+                if nearest is None or distance < nearest[0]:
+                    nearest = (distance, kind)
+        if nearest is not None and nearest[1] != _NO_EVENT:
+            out.append((nearest[1], date))
+    return out
+
+
+def _heading_day(text: str, items: Sequence[Passage], headings: Sequence[int], published: dt.date | None,
+                 day_first: bool | None) -> DateMention | None:
+    """The day of the last dated heading line (``headings`` are the indexes of the heading
+    passages seen so far), else the publication's: a live blog's entries are at it."""
+    for index in reversed(headings[-30:]):
+        heading = text[items[index].span.start : items[index].span.end]
+        if len(heading) <= 120 and not _NOT_A_DAY_HEADING.match(heading):
+            days = [d for d in find_dates(heading, published, day_first) if d.precision == "day"]
+            if days:
+                return days[-1]
+    return DateMention(0, 0, published.isoformat(), "day", True, "") if published is not None else None
+
+
 def extract_events(
     text: str,
     *,
@@ -717,12 +986,20 @@ def extract_events(
     target_starts = [t.span.start for t in targeted]
     carry: tuple[int, DateMention] | None = None  # (paragraph, the date it last gave)
     last_day: DateMention | None = None
+    last_of_kind: dict[str, DateMention] = {}
+    day_first = numeric_day_first(text)
+    published_iso = published.isoformat() if published is not None else None
+    headings: list[int] = []  # the heading passages seen, for a live blog's entry days
+    in_header = True  # before the first prose passage
+    previous_paragraph = -1
 
     def emit(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> None:
         key = (kind, date.date, span.start)
         if key in seen:
             return
         seen.add(key)
+        if date.precision == "day":
+            last_of_kind[kind] = date
         lo = bisect.bisect_left(target_starts, span.start)
         hi = bisect.bisect_left(target_starts, span.end)
         events.append(
@@ -740,16 +1017,52 @@ def extract_events(
         )
 
     for index, passage in enumerate(items):
-        if passage.furniture or passage.citation or passage.kind in ("heading", "table") or passage.tabular:
-            continue
         span = passage.span
+        first_of_paragraph = passage.paragraph != previous_paragraph
+        previous_paragraph = passage.paragraph
+        if passage.kind == "heading" and not passage.citation:
+            headings.append(index)
+            act = _DOCUMENT_ACT.match(text, span.start, span.end) if in_header else None
+            if act is not None and published is not None:
+                emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
+                     span, index, 0.7)
+        if passage.kind != "heading" and not passage.furniture:
+            in_header = False
+        if passage.furniture or passage.citation or passage.kind == "heading":
+            continue
         sentence = text[span.start : span.end]
-        dates = find_dates(sentence, published)
-        if last_day is not None and "day" in sentence:
+        if passage.kind == "table" or passage.tabular or sentence.count("|") >= 2:
+            dates = find_dates(sentence, published, day_first) if _ROW_ACTION_HINT.search(sentence) else []
+            for kind, date in _row_events(sentence, dates) if dates else ():
+                if _accepted(sentence, date, published):
+                    emit(kind, date, span, index, 0.8)
+            continue
+        dates = find_dates(sentence, published, day_first)
+        clock = (
+            _CLOCK_ENTRY.match(sentence)
+            if first_of_paragraph and published is not None and sentence.lstrip()[:1] in "[0123456789" else None
+        )
+        entry_day = _heading_day(text, items, headings, published, day_first) if clock is not None else None
+        if clock is not None and entry_day is not None and not any(d.start < clock.end() for d in dates):
+            # "this evening", "today" in the entry are its day, not the publication's
+            dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
+            dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
+        if "day" in sentence:
             for match in _SAME_DAY.finditer(sentence):
-                if not any(d.start < match.end() and match.start() < d.end for d in dates):
-                    dates.append(replace(last_day, start=match.start(), end=match.end(), surface=match.group(0)))
+                # "the same day" is the last day named before it, in this sentence or before
+                anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
+                if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
+                    dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
             dates.sort(key=lambda d: d.start)
+        if any(word in sentence for word in _ANCHOR_WORDS) and _ANCHORED.search(sentence):
+            dates.extend(_anchored_dates(sentence, dates, last_day, last_of_kind))
+            dates.sort(key=lambda d: d.start)
+        if published is not None and "attributes" in sentence:
+            for match in _PRESENT_ATTRIBUTION.finditer(sentence):
+                if _SUBORDINATE.search(sentence, 0, match.start("verb")):
+                    continue  # "a group that the Government attributes to ...": a standing view
+                today = DateMention(match.start("verb"), match.end("verb"), published.isoformat(), "day", True, match.group("verb"))
+                emit("report", today, span, index, 0.7)
         if not dates:
             if carry is not None and _OTHER_TIME.search(sentence):
                 carry = None
@@ -757,7 +1070,9 @@ def extract_events(
                 for kind, _, _ in _actions(sentence):
                     emit(kind, carry[1], span, index, 0.7)
             continue
-        accepted = [d for d in dates if _accepted(sentence, d, published)]
+        accepted = [d for d in dates if _accepted(sentence, d, published)
+                    and not (d.date == published_iso and _PUBLICATION_LABEL.search(sentence, max(0, d.start - 40), d.start))
+                    and not (d.resolved and _MODAL_CLAUSE.search(sentence, max(0, d.start - 100), d.start))]
         triggers = _sentence_triggers(sentence) if accepted else []
         # Only dates within trigger reach can bear on each other: look them up by
         # position, so a sentence with many dates stays linear.
