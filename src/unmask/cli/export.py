@@ -35,6 +35,9 @@ def export_command(
     tlp: Annotated[str | None, typer.Option("--tlp", help="Mark at least this TLP 2.0 level (the stored reports' strictest level is kept).")] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
     db: Annotated[str | None, typer.Option("--db", help="Database URL (default: UNMASK_DB, else SQLite in the user data dir).")] = None,
+    min_score: Annotated[
+        float | None, typer.Option("--min-score", min=0, max=100, help="Export as indicators only those scoring at least this (default: the decay threshold, 20).")
+    ] = None,
 ) -> None:
     """Export what the knowledge base knows about an actor, or since a date."""
     format = check_format(format, _FORMATS)
@@ -50,15 +53,18 @@ def export_command(
 
     from unmask.export.knowledge import export_knowledge, query_knowledge
     from unmask.store import open as open_kb
+    from unmask.store.decay import DecaySettings
 
     try:
+        settings = DecaySettings.from_env()
         kb = open_kb(db)
     except ConfigError as exc:
         raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
     except UnmaskError as exc:
         raise fail(exc, as_json=as_json, code=EXIT_NOT_FOUND) from exc
     try:
-        selection = query_knowledge(kb, actor=actor, since=since_date, until=until_date, tlp=tlp)
+        selection = query_knowledge(kb, actor=actor, since=since_date, until=until_date, tlp=tlp,
+                                    settings=settings, min_score=min_score)
         text = export_knowledge(selection, format)
     except ExportError as exc:
         raise fail(exc, as_json=as_json, code=EXIT_NOT_FOUND) from exc

@@ -14,6 +14,11 @@ Output formats (``--format``), one hit per line except ``json``, written as foun
 * ``jsonl``: one hit object per line (``SweepHit.to_dict()``);
 * ``json``: ``{"schema": 1, "indicators": n, "hits": [...], "skipped": [...]}``.
 
+``--record`` writes the hits into the knowledge base (``--db``, else ``UNMASK_DB`` or the
+default base) as ``seen`` sightings, one per indicator, log and day with its count
+(who: ``--who``, else the OS user); ``--min-score N`` sweeps only knowledge-base
+indicators whose decay score is at least N (docs/indicators.md).
+
 Columns count characters of the line decoded as UTF-8 (an invalid byte counts as one).
 Indicator-file entries that were not used are listed with their reason (on standard
 error, or under ``skipped`` in ``json``). Exit codes: 0 hits, 1 no hit, 2 usage error
@@ -47,6 +52,7 @@ from unmask.cli.common import (
 from unmask.errors import ConfigError, UnmaskError
 
 if TYPE_CHECKING:
+    from unmask.defend.record import SweepRecorder
     from unmask.defend.sweep import IndicatorSet, SkippedIndicator, SweepHit
 
 __all__ = ["FORMATS", "register"]
@@ -111,7 +117,7 @@ def _report_skipped(skipped: list[SkippedIndicator]) -> None:
 
 def _indicators(
     iocs: list[str], db: str | None, types: list[str] | None, include_benign: bool,
-    *, since: dt.date | None, as_json: bool, failures: list[Failure],
+    *, since: dt.date | None, as_json: bool, failures: list[Failure], min_score: float | None = None,
 ) -> IndicatorSet:
     from unmask.defend.sweep import IndicatorSet
 
@@ -141,7 +147,12 @@ def _indicators(
         else:
             with kb:
                 try:
-                    indicators.add_kb(kb, since=since)
+                    from unmask.store.decay import DecaySettings
+
+                    indicators.add_kb(kb, since=since, min_score=min_score,
+                                      settings=DecaySettings.from_env() if min_score is not None else None)
+                except ConfigError as exc:
+                    raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
                 except UnmaskError as exc:
                     raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from exc
     return indicators
@@ -166,10 +177,20 @@ def sweep_command(
         str | None, typer.Option("--since", help="Knowledge-base indicators last reported on or after this date (YYYY-MM-DD).")
     ] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="txt, json, jsonl or csv.")] = "txt",
+    record: Annotated[
+        bool, typer.Option("--record", help="Record the hits as sightings in the knowledge base (one per indicator, log and day, with counts).")
+    ] = False,
+    min_score: Annotated[
+        float | None, typer.Option("--min-score", min=0, max=100, help="Knowledge-base indicators scoring at least this (decay score; false positives score 0).")
+    ] = None,
+    who: Annotated[str | None, typer.Option("--who", help="Who recorded the sightings (default: the OS user).")] = None,
 ) -> None:
     """Find the log lines that hold known indicators (IOCs), and the actors behind them."""
     check_format(format, FORMATS)
     as_json = format in ("json", "jsonl")
+    recorder = None
+    if record:
+        recorder = _recorder(who)
     since_date: dt.date | None = None
     if since is not None:
         try:
@@ -181,9 +202,12 @@ def sweep_command(
 
     failures: list[Failure] = []
     indicators = _indicators(iocs or [], db, type, include_benign, since=since_date, as_json=as_json,
-                             failures=failures)
+                             failures=failures, min_score=min_score)
     if not as_json:
         _report_skipped(indicators.skipped)
+        if indicators.below_score:
+            err.print(f"{indicators.below_score} knowledge-base indicator(s) score below --min-score "
+                      f"{min_score:g} (left out)", style="dim", highlight=False)
     if not len(indicators):
         report_failures(failures, as_json=as_json)
         raise fail(ConfigError("no indicators to sweep for (every entry was skipped or filtered out)"),
@@ -198,6 +222,8 @@ def sweep_command(
         try:
             for hit in sweep_file(path, indicators, source="<stdin>" if path == "-" else path):
                 found += 1
+                if recorder is not None:
+                    recorder.add(hit)
                 if format == "txt":
                     sys.stdout.write(_txt(hit))
                 elif format == "csv":
@@ -219,10 +245,40 @@ def sweep_command(
     elif format == "jsonl":
         for item in indicators.skipped:
             sys.stderr.write(json.dumps({"skipped": item.to_dict()}, ensure_ascii=False) + "\n")
+    if recorder is not None:
+        _write_record(recorder, db, as_json=as_json)
     report_failures(failures, as_json=as_json)
     if failures:
         raise typer.Exit(EXIT_FAILED_INPUTS)
     raise typer.Exit(EXIT_OK if found else EXIT_NOT_FOUND)
+
+
+def _recorder(who: str | None) -> SweepRecorder:
+    """A recorder for ``--record``: the sightings are dated when the sweep starts."""
+    import getpass
+
+    from unmask.defend.record import SweepRecorder
+
+    try:
+        reporter = who or getpass.getuser()
+    except (OSError, KeyError):
+        reporter = "unknown"
+    return SweepRecorder(now=dt.datetime.now(dt.UTC), who=reporter)
+
+
+def _write_record(recorder: SweepRecorder, db: str | None, *, as_json: bool) -> None:
+    from unmask.store import open as open_kb
+
+    try:
+        with open_kb(db) as kb:
+            written = recorder.write(kb)
+    except ConfigError as exc:
+        raise fail(exc, as_json=as_json, code=EXIT_USAGE) from exc
+    except UnmaskError as exc:
+        raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from exc
+    if not as_json:
+        err.print(f"recorded {written} sighting(s) ({sum(recorder.counts.values())} hits) in the knowledge base",
+                  style="dim", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

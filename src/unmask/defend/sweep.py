@@ -52,6 +52,7 @@ from unmask.errors import DocumentError, UnmaskError
 
 if TYPE_CHECKING:
     from unmask.model import Observable
+    from unmask.store.decay import DecaySettings
     from unmask.store.kb import KnowledgeBase
 
 __all__ = [
@@ -215,6 +216,8 @@ class IndicatorSet:
         self._items: dict[tuple[str, str], Indicator] = {}
         self._matcher: _Matcher | None = None
         self.skipped: list[SkippedIndicator] = []
+        #: Knowledge-base indicators left out by ``add_kb(min_score=...)``.
+        self.below_score = 0
 
     def __len__(self) -> int:
         return len(self._items)
@@ -253,19 +256,37 @@ class IndicatorSet:
             self._matcher = _Matcher(self._items.values())
         return self._matcher
 
-    def add_kb(self, kb: KnowledgeBase, *, since: dt.date | None = None) -> int:
+    def add_kb(self, kb: KnowledgeBase, *, since: dt.date | None = None,
+               min_score: float | None = None, now: dt.datetime | None = None,
+               settings: DecaySettings | None = None) -> int:
         """Every indicator of the knowledge base (of the set's types); returns how many.
 
         ``since`` keeps those named by a report published on or after that date
-        (undated ones are left out then).
+        (undated ones are left out then). ``min_score`` keeps those whose decay score
+        at ``now`` (default: the base's clock) is at least that
+        (:func:`unmask.store.decay.score_indicator`; a false positive scores 0); how
+        many it left out is :attr:`below_score`.
         """
         count = 0
+        scored = None
+        if min_score is not None:
+            from unmask.store.decay import score_indicator
+            from unmask.store.sightings import summaries
+
+            scored = summaries(kb)
+            moment = now or kb.now()
         # A base repeats the same actor lists, types and dates across many indicators:
         # one object each keeps a 500k-indicator set hundreds of MB smaller.
         shared: dict[Any, Any] = {}
         for record in kb.iter_indicators(types=sorted(self.types)):
             if since is not None and (record.last_seen is None or record.last_seen < since):
                 continue
+            if scored is not None and min_score is not None:
+                score = score_indicator(record.type, record.last_seen, scored.get((record.type, record.value)),
+                                        now=moment, settings=settings)
+                if score.score < min_score or score.status in ("false-positive", "expired"):
+                    self.below_score += 1
+                    continue
             count += self.add(Indicator(
                 record.value, shared.setdefault(record.type, record.type),
                 shared.setdefault(record.actors, record.actors), record.reports,

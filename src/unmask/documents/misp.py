@@ -14,14 +14,14 @@ first event, authors = its creator organisation (``Orgc.name``), published =
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from unmask.documents.text import clean_text
-from unmask.errors import NoTextError
+from unmask.errors import NoTextError, UnmaskError
 from unmask.model import Document, Metadata
 
-__all__ = ["is_misp", "misp_events", "parse_misp"]
+__all__ = ["is_misp", "misp_events", "misp_sightings", "parse_misp"]
 
 
 def _is_event(value: object) -> bool:
@@ -170,3 +170,91 @@ def parse_misp(value: object, *, data: bytes, source: str, sha256: str) -> Docum
     )
     return Document(text=text, source=source, format="misp", sha256=sha256, size=len(data),
                     metadata=metadata, objects=tuple(events))
+
+
+# -- sightings --------------------------------------------------------------------------
+
+#: MISP attribute type -> unmask observable type (the part before ``|`` for pairs).
+_MISP_TYPES = {
+    "domain": "domain", "hostname": "domain", "url": "url", "uri": "url", "link": "url",
+    "email": "email", "email-src": "email", "email-dst": "email", "md5": "md5", "sha1": "sha1",
+    "sha256": "sha256", "sha512": "sha512", "filename": "file_name", "mac-address": "mac",
+}
+_MISP_KINDS = {"0": "seen", "1": "false-positive", "2": "expiration"}
+
+
+def _indicator_of(attr: Mapping[str, Any]) -> tuple[str, str] | None:
+    type_name = str(attr.get("type") or "")
+    value = attr.get("value")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    head_type, _, _ = type_name.partition("|")
+    head = value.split("|", 1)[0].strip() if "|" in type_name else value.strip()
+    if head_type in ("ip-dst", "ip-src"):
+        import ipaddress
+
+        try:
+            network = ipaddress.ip_network(head, strict=False)
+        except ValueError:
+            return None
+        if network.num_addresses == 1:
+            return ("ipv4" if network.version == 4 else "ipv6"), str(network.network_address)
+        return ("ipv4_cidr", str(network)) if network.version == 4 else None
+    kind = _MISP_TYPES.get(head_type)
+    return (kind, head) if kind else None
+
+
+def misp_sightings(events: Iterable[Mapping[str, Any]], *, source: str) -> tuple[list[Any], list[str]]:
+    """The :class:`~unmask.documents.sightings.Sighting` claims of MISP events: each
+    attribute's ``Sighting`` list (inside objects too) and the event's own ``Sighting``
+    list (matched to attributes by ``attribute_uuid``), with the sightings left out and why.
+
+    Type 0 is ``seen``, 1 ``false-positive``, 2 ``expiration`` (MISP's sighting types);
+    ``date_sighting`` is when; who is the sighting's organisation (else its ``source``).
+    The sighting's uuid is the claim's ``ref``: the same event stored twice counts once.
+    """
+    from unmask.documents.sightings import Sighting, normalise_value, parse_time
+
+    out: list[Any] = []
+    skipped: list[str] = []
+    for event in events:
+        attributes = list(_list(event.get("Attribute")))
+        for obj in _list(event.get("Object")):
+            attributes.extend(_list(obj.get("Attribute")))
+        by_uuid = {str(a.get("uuid")): a for a in attributes if a.get("uuid")}
+        pairs = [(a, s) for a in attributes for s in _list(a.get("Sighting"))]
+        for s in _list(event.get("Sighting")):
+            attr = by_uuid.get(str(s.get("attribute_uuid")))
+            if attr is None:
+                skipped.append(f"MISP sighting {s.get('uuid') or '?'}: attribute_uuid "
+                               f"{s.get('attribute_uuid')!r} is not in the event")
+                continue
+            pairs.append((attr, s))
+        seen_refs: set[str] = set()
+        for attr, s in pairs:
+            label = f"MISP sighting {s.get('uuid') or '?'} of {attr.get('value')!r}"
+            kind = _MISP_KINDS.get(str(s.get("type", "0")))
+            if kind is None:
+                skipped.append(f"{label}: unknown sighting type {s.get('type')!r}")
+                continue
+            typed = _indicator_of(attr)
+            if typed is None:
+                skipped.append(f"{label}: attribute type {attr.get('type')!r} is not an indicator unmask records")
+                continue
+            when = parse_time(s.get("date_sighting"))
+            if when is None:
+                skipped.append(f"{label}: no date_sighting")
+                continue
+            ref = str(s.get("uuid") or f"{attr.get('uuid')}:{s.get('date_sighting')}:{s.get('type')}")
+            if ref in seen_refs:
+                continue  # listed under the attribute and under the event
+            seen_refs.add(ref)
+            org = s.get("Organisation")
+            who = _s(org.get("name")) if isinstance(org, Mapping) else None
+            try:
+                out.append(Sighting(typed[0], normalise_value(*typed), kind,
+                                    f"misp:{_s(event.get('uuid')) or source}", when, when, ref=ref,
+                                    who=who or _s(s.get("source")), why=_s(s.get("source"))))
+            except UnmaskError as exc:
+                skipped.append(f"{label}: {exc}")
+    return out, skipped

@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from unmask.documents.text import clean_text
-from unmask.errors import NoTextError
+from unmask.errors import NoTextError, UnmaskError
 from unmask.model import Document, Metadata
 
-__all__ = ["is_stix2", "parse_stix2"]
+__all__ = ["is_stix2", "parse_stix2", "stix_sightings"]
 
 _STIX_ID = re.compile(r"^[a-z][a-z0-9-]*--[0-9a-fA-F-]{36}$")
 
@@ -245,3 +245,141 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
                         modified=modified, extra=extra)
     return Document(text=text, source=source, format="stix2", sha256=sha256, size=len(data),
                     metadata=metadata, objects=tuple(objects))
+
+
+# -- sightings --------------------------------------------------------------------------
+
+_PATTERN_COMPARISON = re.compile(
+    r"([a-z0-9-]+):([A-Za-z0-9_.'-]+)\s*=\s*'((?:\\.|[^'\\])*)'"
+)
+_SCO_TYPES = {"domain-name": "domain", "url": "url", "email-addr": "email", "ipv4-addr": "ipv4",
+              "ipv6-addr": "ipv6", "mac-addr": "mac"}
+_HASH_TYPES = {"md5": "md5", "sha1": "sha1", "sha256": "sha256", "sha512": "sha512"}
+
+
+def _typed(sco_type: str, value: str) -> tuple[str, str] | None:
+    kind = _SCO_TYPES.get(sco_type)
+    if kind is None:
+        return None
+    if kind == "ipv4" and "/" in value:
+        address, _, bits = value.partition("/")
+        return ("ipv4", address) if bits == "32" else ("ipv4_cidr", value)
+    if kind == "ipv6" and "/" in value:
+        address, _, bits = value.partition("/")
+        return ("ipv6", address) if bits == "128" else None
+    return kind, value
+
+
+def _pattern_indicators(pattern: str) -> list[tuple[str, str]]:
+    """(type, value) of each ``=`` comparison of a STIX pattern on a value or a hash."""
+    found: list[tuple[str, str]] = []
+    for sco_type, path, literal in _PATTERN_COMPARISON.findall(pattern):
+        value = literal.replace("\\'", "'").replace("\\\\", "\\")
+        prop = path.replace("'", "")
+        if prop == "value":
+            typed = _typed(sco_type, value)
+            if typed:
+                found.append(typed)
+        elif sco_type == "file" and prop.startswith("hashes."):
+            algo = _HASH_TYPES.get(prop.split(".", 1)[1].lower().replace("-", ""))
+            if algo:
+                found.append((algo, value))
+        elif sco_type == "file" and prop == "name":
+            found.append(("file_name", value))
+    return found
+
+
+def _sco_indicators(sco: Mapping[str, Any]) -> list[tuple[str, str]]:
+    sco_type = str(sco.get("type") or "")
+    value = sco.get("value")
+    if isinstance(value, str) and value:
+        typed = _typed(sco_type, value)
+        return [typed] if typed else []
+    hashes = sco.get("hashes")
+    if sco_type == "file" and isinstance(hashes, Mapping):
+        out = []
+        for algo, digest in hashes.items():
+            kind = _HASH_TYPES.get(str(algo).lower().replace("-", ""))
+            if kind and isinstance(digest, str):
+                out.append((kind, digest))
+        return out
+    return []
+
+
+def _sighted_values(sighting: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, str]]:
+    target = by_id.get(str(sighting.get("sighting_of_ref")))
+    found: list[tuple[str, str]] = []
+    if target is not None:
+        if target.get("type") == "indicator" and isinstance(target.get("pattern"), str):
+            found.extend(_pattern_indicators(target["pattern"]))
+        else:
+            found.extend(_sco_indicators(target))
+    refs = sighting.get("observed_data_refs")
+    for ref in refs if isinstance(refs, list) else ():
+        observed = by_id.get(str(ref))
+        if observed is None:
+            continue
+        inner = observed.get("objects")
+        if isinstance(inner, Mapping):  # STIX 2.0 style: the SCOs inside
+            for sco in inner.values():
+                if isinstance(sco, Mapping):
+                    found.extend(_sco_indicators(sco))
+        object_refs = observed.get("object_refs")
+        for sco_ref in object_refs if isinstance(object_refs, list) else ():
+            sco = by_id.get(str(sco_ref))
+            if sco is not None:
+                found.extend(_sco_indicators(sco))
+    return list(dict.fromkeys(found))
+
+
+def stix_sightings(objects: Iterable[Mapping[str, Any]], *, source: str) -> tuple[list[Any], list[str]]:
+    """The :class:`~unmask.documents.sightings.Sighting` claims of a bundle's ``sighting``
+    objects, and the sightings left out with why.
+
+    A sighting counts for every value of the indicator it is of (``sighting_of_ref``:
+    the ``=`` comparisons of its pattern) and of the observed data it refers to. Its
+    kind is ``false-positive`` when OpenCTI marks it negative (``x_opencti_negative``),
+    else ``seen``; who is the names of its ``where_sighted_refs``, why its description.
+    The STIX sighting id is the claim's ``ref``: the same bundle stored twice counts once.
+    """
+    from unmask.documents.sightings import Sighting, normalise_value, parse_time
+
+    items = [o for o in objects if isinstance(o, Mapping)]
+    by_id = {str(o.get("id")): o for o in items if isinstance(o.get("id"), str)}
+    out: list[Any] = []
+    skipped: list[str] = []
+    for obj in items:
+        if obj.get("type") != "sighting":
+            continue
+        sid = str(obj.get("id") or "sighting")
+        count = obj.get("count", 1)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            skipped.append(f"{sid}: count {count!r} is not a whole number")
+            continue
+        if count == 0:
+            skipped.append(f"{sid}: count 0 (sighted no time)")
+            continue
+        values = _sighted_values(obj, by_id)
+        if not values:
+            skipped.append(f"{sid}: sighting_of_ref {obj.get('sighting_of_ref')!r} names no "
+                           "indicator value unmask can record")
+            continue
+        first = parse_time(obj.get("first_seen"))
+        last = parse_time(obj.get("last_seen"))
+        when = last or first or parse_time(obj.get("modified")) or parse_time(obj.get("created"))
+        if when is None:
+            skipped.append(f"{sid}: no first_seen, last_seen, modified or created time")
+            continue
+        first = min(first or when, when)
+        where = obj.get("where_sighted_refs")
+        names = [n for n in (_s(by_id.get(str(r), {}).get("name"))
+                             for r in (where if isinstance(where, list) else ())) if n]
+        kind = "false-positive" if obj.get("x_opencti_negative") is True else "seen"
+        for type_, value in values:
+            try:
+                out.append(Sighting(type_, normalise_value(type_, value), kind, f"stix:{source}", first, when,
+                                    count=min(count, 999_999_999), ref=sid, who=", ".join(names) or None,
+                                    why=_s(obj.get("description"))))
+            except UnmaskError as exc:
+                skipped.append(f"{sid}: {exc}")
+    return out, skipped

@@ -26,8 +26,10 @@ from unmask.export.navigator import layer_from_digest
 from unmask.export.stix import bundle_from_digest, bundle_json
 from unmask.model import Analysis
 from unmask.store import KnowledgeBase, ReportRef
+from unmask.store.decay import DecaySettings, IndicatorScore, SightingSummary, score_indicator
+from unmask.store.sightings import summaries
 
-__all__ = ["KB_FORMATS", "KnowledgeExport", "export_knowledge", "query_knowledge"]
+__all__ = ["KB_FORMATS", "KnowledgeExport", "export_knowledge", "query_knowledge", "stix_bundle"]
 
 #: TLP 2.0 levels from most to least shareable.
 _TLP_ORDER = ("clear", "green", "amber", "amber+strict", "red")
@@ -44,6 +46,14 @@ class KnowledgeExport:
     tlp: str
     actor_ids: tuple[str, ...] = ()
     actor_name: str | None = None
+    #: Per (type, value) of every indicator: its score at the export's moment, and its
+    #: sightings (visible at the ceiling), folded.
+    scores: dict[tuple[str, str], IndicatorScore] = dataclasses.field(default_factory=dict)
+    sightings: dict[tuple[str, str], SightingSummary] = dataclasses.field(default_factory=dict)
+    #: The score an indicator needs to be exported as one (the settings' threshold, or
+    #: ``--min-score``).
+    min_score: float | None = None
+    organisation: str = DecaySettings().organisation
 
 
 def _strictest(levels: list[str]) -> str:
@@ -73,12 +83,18 @@ def query_knowledge(
     until: dt.date | None = None,
     tlp: str | None = None,
     max_tlp: str | None = None,
+    now: dt.datetime | None = None,
+    settings: DecaySettings | None = None,
+    min_score: float | None = None,
 ) -> KnowledgeExport:
     """Select the stored reports about ``actor`` (any of its names) and/or published
     since ``since``; raise :class:`ExportError` when nothing matches.
 
     ``max_tlp`` (a TLP 2.0 level) leaves out every report marked above it, before
-    digesting; an actor known only from such reports is not found.
+    digesting; an actor known only from such reports is not found. Every indicator is
+    scored at ``now`` (default: the base's clock) with ``settings``
+    (:mod:`unmask.store.decay`): below ``min_score`` (default: the threshold), a false
+    positive or expired, it is not exported as an indicator.
     """
     allowed: list[str] | None = None
     if max_tlp is not None:
@@ -123,6 +139,8 @@ def query_knowledge(
     levels = [r.tlp for r in reports]
     if tlp is not None:
         levels.append(_level(tlp))
+    model = settings or DecaySettings()
+    scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=allowed)
     return KnowledgeExport(
         reports=tuple(reports),
         analyses=tuple(analyses),
@@ -130,16 +148,43 @@ def query_knowledge(
         tlp=_strictest(levels),
         actor_ids=actor_ids,
         actor_name=name or actor,
+        scores=scores,
+        sightings=sighted,
+        min_score=model.threshold if min_score is None else min_score,
+        organisation=model.organisation,
     )
 
 
+def _scores(kb: KnowledgeBase, d: Digest, *, now: dt.datetime, settings: DecaySettings,
+            tlp: list[str] | None) -> tuple[dict[tuple[str, str], IndicatorScore],
+                                            dict[tuple[str, str], SightingSummary]]:
+    """Each indicator's score at ``now``: from its newest report in the selection (its
+    time, the ingest day for an undated one) and its sightings."""
+    times = {r.sha256: r.time for r in d.reports}
+    wanted = {key: max((times[s] for s in entry.reports if s in times), default=None)
+              for key, entry in d.observables.items() if entry.is_indicator}
+    sighted = summaries(kb, wanted.keys(), tlp=tlp)
+    scores = {key: score_indicator(key[0], None if last == EPOCH else last, sighted.get(key),
+                                   now=now, settings=settings)
+              for key, last in wanted.items()}
+    return scores, sighted
+
+
+def stix_bundle(x: KnowledgeExport) -> str:
+    """The STIX bundle of a selection, with its scores and sightings (the TAXII server
+    serves the same objects)."""
+    return bundle_json(bundle_from_digest(x.digest, tlp=x.tlp, scores=x.scores, sightings=x.sightings,
+                                          min_score=x.min_score, organisation=x.organisation))
+
+
 def _stix(x: KnowledgeExport) -> str:
-    return bundle_json(bundle_from_digest(x.digest, tlp=x.tlp))
+    return stix_bundle(x)
 
 
 def _misp(x: KnowledgeExport) -> str:
     info = f"unmask: {x.actor_name}" if x.actor_name else None
-    return event_json(event_from_digest(x.digest, tlp=x.tlp, info=info))
+    return event_json(event_from_digest(x.digest, tlp=x.tlp, info=info, scores=x.scores,
+                                        sightings=x.sightings, min_score=x.min_score))
 
 
 def _navigator(x: KnowledgeExport) -> str:

@@ -11,7 +11,11 @@
   ``misp-galaxy:mitre-tool="Mimikatz - S0002"``); what no galaxy holds is an
   ``unmask:`` tag of the same shape (``unmask:malware="NewLoader"``);
 - the TLP 2.0 level is a ``tlp:`` tag on the event;
-- each document is attached as a MISP ``report`` object (title, summary, link).
+- each document is attached as a MISP ``report`` object (title, summary, link);
+- from the knowledge base (scores given): each indicator's ``decay_score`` as MISP's
+  API gives it (``score``, ``base_score``, ``decayed``, the ``DecayingModel``), ``to_ids``
+  off when it is decayed below the threshold, a false positive or expired, and its
+  sightings as MISP sightings (type 0 seen, 1 false positive, 2 expiration).
 
 UUIDs are name-based (UUIDv5 of the natural key) and timestamps come from the
 documents, so exporting twice gives identical JSON.
@@ -22,10 +26,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pymisp import MISPAttribute, MISPEvent, MISPObject
+from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPSighting
 
 from unmask.errors import ExportError
 from unmask.export.digest import Digest, Evidence, IndicatorEntry, digest
@@ -39,6 +43,7 @@ from unmask.export.vocab import (
     misp_technique,
 )
 from unmask.model import Analysis
+from unmask.store.decay import IndicatorScore, SightingSummary
 
 __all__ = ["MISP_TYPES", "attribute_count", "event_from_digest", "event_json", "misp_attribute_type", "to_misp", "to_misp_json"]
 
@@ -136,9 +141,51 @@ def _galaxy_tags(d: Digest) -> list[str]:
     return list(dict.fromkeys(tags))
 
 
-def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
+#: The MISP ``DecayingModel`` stanza of the scores unmask exports.
+DECAYING_MODEL = {"name": "unmask polynomial (MISP polynomial, OpenCTI lifetimes)",
+                  "description": "score = base * (1 - (t/lifetime)^(1/decay_speed)); see unmask docs/indicators.md"}
+
+
+def _stamp(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _decay(attribute: MISPAttribute, entry: IndicatorEntry, score: IndicatorScore,
+           summary: SightingSummary | None) -> None:
+    """The score as MISP's API writes it, and the sightings as MISP sightings."""
+    attribute.decay_score = [{
+        "DecayingModel": {**DECAYING_MODEL, "parameters": {"lifetime": score.lifetime,
+                                                           "threshold": score.threshold}},
+        "score": round(score.score, 2), "base_score": score.base_score, "decayed": not score.active,
+    }]
+    if summary is None:
+        return
+    claims: list[tuple[str, dt.datetime, str]] = []
+    if summary.seen and summary.last_seen is not None:
+        since = summary.first_seen.date().isoformat() if summary.first_seen else "?"
+        claims.append(("0", summary.last_seen,
+                       f"unmask: seen {summary.seen} time(s) since {since} ({', '.join(summary.sources)})"))
+    if summary.false_positives and summary.last_false_positive is not None:
+        who = summary.false_positive_who or "unknown"
+        claims.append(("1", summary.last_false_positive,
+                       f"unmask: false positive reported by {who}: {summary.false_positive_why or ''}".rstrip(": ")))
+    if summary.expires is not None:
+        claims.append(("2", summary.expires, "unmask: expiration"))
+    for kind, moment, source in claims:
+        sighting = MISPSighting()
+        sighting.from_dict(type=kind, date_sighting=_stamp(moment), source=source,
+                           uuid=_uuid("sighting", entry.type, entry.value, kind))
+        attribute.add_sighting(sighting)
+
+
+def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int,
+                   score: IndicatorScore | None = None, summary: SightingSummary | None = None,
+                   min_score: float | None = None) -> None:
     misp_type, category = misp_attribute_type(entry.type)
     to_ids = entry.is_indicator and entry.type not in _NOT_IDS and misp_type != "text"
+    live = score is None or (score.status not in ("false-positive", "expired") and score.score >= (
+        score.threshold if min_score is None else min_score))
+    to_ids = to_ids and live
     prefix = ""
     if not entry.is_indicator:
         # A reference or a benign value is kept for context, never for detection.
@@ -146,6 +193,9 @@ def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
         prefix = f"reference ({reasons})" if entry.role == "reference" else f"benign (warninglist: {reasons})"
     elif misp_type == "text":
         prefix = f"{entry.type} (no MISP attribute type)"
+    elif score is not None and not live:
+        prefix = (f"{score.status} (score {score.score:.0f}, below {min_score if min_score is not None else score.threshold:g}): "
+                  "not for detection")
     attribute = event.add_attribute(
         misp_type,
         entry.value,
@@ -157,6 +207,8 @@ def _add_attribute(event: MISPEvent, entry: IndicatorEntry, time: int) -> None:
     )
     if not entry.is_indicator and isinstance(attribute, MISPAttribute):
         attribute.add_tag(f"unmask:{entry.role}")
+    if score is not None and isinstance(attribute, MISPAttribute):
+        _decay(attribute, entry, score, summary)
 
 
 def _report_object(event: MISPEvent, d: Digest, sha: str) -> None:
@@ -181,8 +233,22 @@ def _report_object(event: MISPEvent, d: Digest, sha: str) -> None:
     event.add_object(obj)
 
 
-def event_from_digest(d: Digest, *, tlp: str = "clear", info: str | None = None) -> MISPEvent:
-    """The MISP event for an already built :class:`Digest` (e.g. from the knowledge base)."""
+def event_from_digest(
+    d: Digest,
+    *,
+    tlp: str = "clear",
+    info: str | None = None,
+    scores: Mapping[tuple[str, str], IndicatorScore] | None = None,
+    sightings: Mapping[tuple[str, str], SightingSummary] | None = None,
+    min_score: float | None = None,
+) -> MISPEvent:
+    """The MISP event for an already built :class:`Digest` (e.g. from the knowledge base).
+
+    With ``scores`` (:mod:`unmask.store.decay`), an indicator below ``min_score``
+    (default: the threshold), a false positive or an expired one keeps its attribute
+    with ``to_ids`` off; every scored attribute carries ``decay_score`` and its
+    ``sightings``.
+    """
     level = tlp.strip().casefold().removeprefix("tlp:")
     level = {"white": "clear", "amber-strict": "amber+strict"}.get(level, level)
     if level not in _TLP_TAGS:
@@ -201,8 +267,11 @@ def event_from_digest(d: Digest, *, tlp: str = "clear", info: str | None = None)
     event.add_tag(f"tlp:{level}")
     for tag in _galaxy_tags(d):
         event.add_tag(tag)
+    scored = scores or {}
+    sighted = sightings or {}
     for entry in d.observables.values():
-        _add_attribute(event, entry, time)
+        key = (entry.type, entry.value)
+        _add_attribute(event, entry, time, scored.get(key), sighted.get(key), min_score)
     for report in d.reports:
         _report_object(event, d, report.sha256)
     return event

@@ -13,6 +13,10 @@ Objects written (all built with the ``stix2`` library, which checks each one):
   for every observable that is not benign; benign observables are never exported;
 - ``relationship`` (uses, targets, attributed-to, originates-from, indicates);
 - ``note`` objects carrying the evidence: quotes and their character offsets;
+- from the knowledge base (scores given): each indicator's decay score as ``confidence``
+  and ``valid_until``, one ``sighting`` per indicator seen (``where_sighted_refs`` the
+  sighting organisation's ``identity``); false positives, expired indicators and those
+  scored below the threshold are not exported as indicators (the note says why);
 - the chosen TLP 2.0 ``marking-definition`` applied to every object.
 
 Identifiers are deterministic. SCOs get the UUIDv5 the STIX spec defines (computed by
@@ -50,6 +54,7 @@ from unmask.export.digest import (
 )
 from unmask.export.vocab import country_code, country_name, motivation, region, sector
 from unmask.model import Analysis
+from unmask.store.decay import IndicatorScore, SightingSummary
 
 __all__ = [
     "NAMESPACE",
@@ -59,6 +64,7 @@ __all__ = [
     "bundle_json",
     "deterministic_id",
     "observable_pattern",
+    "sighter_identity",
     "subject_actor_ids",
     "tlp_marking",
     "to_stix",
@@ -260,6 +266,11 @@ class _Built:
     evidence_of: dict[str, list[Evidence]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: Scores and sightings per (type, value) (knowledge-base exports; empty otherwise).
+    scores: Mapping[tuple[str, str], IndicatorScore] = field(default_factory=dict)
+    sightings: Mapping[tuple[str, str], SightingSummary] = field(default_factory=dict)
+    min_score: float | None = None
+    organisation: str = "unmask user organisation"
 
     def times(self, reports: Iterable[str]) -> tuple[dt.datetime, dt.datetime]:
         wanted = set(reports)
@@ -379,6 +390,10 @@ def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malw
         b.skipped.append(f"{entry.type} {entry.value}: no standard STIX 2.1 cyber-observable for this type")
         return
     pattern, sco_props = made
+    score = b.scores.get((entry.type, entry.value))
+    if score is not None and not _exported(score, b.min_score):
+        b.skipped.append(f"{entry.type} {entry.value}: {_why_not(score, b, entry)}")
+        return
     errors = run_validator(pattern, stix_version="2.1")
     if errors:
         b.skipped.append(f"{entry.type} {entry.value}: invalid STIX pattern ({errors[0]})")
@@ -395,30 +410,105 @@ def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malw
     b.objects[sco_id] = dict(sco)
     b.reports_of.setdefault(sco_id, set()).update(entry.reports)
     quotes = "; ".join(e.describe() for e in entry.evidence[:3])
-    indicator = b.add(
-        {
-            "type": "indicator",
-            "id": deterministic_id("indicator", pattern),
-            "name": label,
-            "description": f"{label}, observed in the report: {quotes}",
-            "indicator_types": ["malicious-activity"],
-            "pattern": pattern,
-            "pattern_type": "stix",
-            "pattern_version": "2.1",
-            "valid_from": b.times(entry.reports)[0],
-        },
-        entry.reports,
-        entry.evidence,
-        label,
-    )
+    props: dict[str, Any] = {
+        "type": "indicator",
+        "id": deterministic_id("indicator", pattern),
+        "name": label,
+        "description": f"{label}, observed in the report: {quotes}",
+        "indicator_types": ["malicious-activity"],
+        "pattern": pattern,
+        "pattern_type": "stix",
+        "pattern_version": "2.1",
+        "valid_from": b.times(entry.reports)[0],
+    }
+    summary = b.sightings.get((entry.type, entry.value))
+    if score is not None:
+        _scored(props, score, summary, b.times(entry.reports))
+    indicator = b.add(props, entry.reports, entry.evidence, label)
+    if summary is not None and summary.seen and summary.first_seen and summary.last_seen:
+        _add_sighting(b, indicator, summary, entry.reports, label)
     targets = list(actors) or list(malware)
     for target in targets:
         b.relate("indicates", indicator, target)
 
 
-def _build(d: Digest, tlp: str) -> _Built:
+def _exported(score: IndicatorScore, min_score: float | None) -> bool:
+    """Whether a scored indicator is still exported as one: active, and at least
+    ``min_score`` (the threshold unless asked otherwise)."""
+    if score.status in ("false-positive", "expired"):
+        return False
+    return score.score >= (score.threshold if min_score is None else min_score) and (
+        score.active or min_score is not None)
+
+
+def _why_not(score: IndicatorScore, b: _Built, entry: IndicatorEntry) -> str:
+    if score.status == "false-positive":
+        summary = b.sightings.get((entry.type, entry.value))
+        who = f" by {summary.false_positive_who}" if summary and summary.false_positive_who else ""
+        why = f": {summary.false_positive_why}" if summary and summary.false_positive_why else ""
+        return f"reported as a false positive{who}{why} (not exported as an indicator until seen again)"
+    if score.status == "expired":
+        return "expired by an expiration sighting (not exported as an indicator)"
+    floor = score.threshold if b.min_score is None else b.min_score
+    since = f", last known live {score.anchor.date().isoformat()}" if score.anchor else ""
+    return (f"score {score.score:.0f} below {floor:g} ({score.status}{since}; lifetime "
+            f"{score.lifetime:g} days): not exported as an indicator")
+
+
+def _scored(props: dict[str, Any], score: IndicatorScore, summary: SightingSummary | None,
+            times: tuple[dt.datetime, dt.datetime]) -> None:
+    """An indicator's score as STIX: ``confidence``, ``valid_until`` (when it falls below
+    the threshold) and a new version (``modified``) on the day it was scored."""
+    props["confidence"] = max(0, min(100, score.rounded))
+    day = score.at.replace(hour=0, minute=0, second=0, microsecond=0)
+    moments = [times[1], day]
+    if summary is not None and summary.last_seen is not None:
+        moments.append(summary.last_seen)
+    props["modified"] = max(moments)
+    if score.valid_until is not None:
+        props["valid_until"] = max(score.valid_until, props["valid_from"] + dt.timedelta(seconds=1))
+
+
+def sighter_identity(organisation: str) -> dict[str, Any]:
+    """The identity of the organisation whose sweeps and analysts sighted indicators."""
+    return {
+        "type": "identity",
+        "id": deterministic_id("identity", "sighter", organisation.casefold()),
+        "name": organisation,
+        "identity_class": "organization",
+        "description": "The organisation that recorded these sightings (unmask sweep --record, feedback)",
+        "created": _PRODUCER_CREATED,
+        "modified": _PRODUCER_CREATED,
+    }
+
+
+def _add_sighting(b: _Built, indicator: str, summary: SightingSummary, reports: Iterable[str],
+                  label: str) -> None:
+    assert summary.first_seen is not None and summary.last_seen is not None
+    where = b.add(sighter_identity(b.organisation), reports)
+    props: dict[str, Any] = {
+        "type": "sighting",
+        "id": deterministic_id("sighting", indicator),
+        "sighting_of_ref": indicator,
+        "where_sighted_refs": [where],
+        "count": min(summary.seen, 999_999_999),
+        "first_seen": summary.first_seen,
+        "last_seen": summary.last_seen,
+        "description": f"{label} seen {summary.seen} time(s) (sources: {', '.join(summary.sources)})",
+        "created": summary.first_seen,
+        "modified": summary.last_seen,
+    }
+    b.add(props, reports)
+
+
+def _build(d: Digest, tlp: str, *, scores: Mapping[tuple[str, str], IndicatorScore] | None = None,
+           sightings: Mapping[tuple[str, str], SightingSummary] | None = None,
+           min_score: float | None = None, organisation: str | None = None) -> _Built:
     marking = tlp_marking(tlp)
-    b = _Built(digest=d, marking=str(marking.id))
+    b = _Built(digest=d, marking=str(marking.id), scores=scores or {}, sightings=sightings or {},
+               min_score=min_score)
+    if organisation:
+        b.organisation = organisation
 
     actor_ids: dict[str, str] = {}
     for entry in d.actors.values():
@@ -651,9 +741,25 @@ def to_stix(analyses: Analysis | Sequence[Analysis], *, tlp: str = "clear") -> s
     return bundle_from_digest(digest(items), tlp=tlp)
 
 
-def bundle_from_digest(d: Digest, *, tlp: str = "clear") -> stix2.v21.Bundle:
-    """The STIX bundle for an already built :class:`Digest` (e.g. from the knowledge base)."""
-    b = _build(d, tlp)
+def bundle_from_digest(
+    d: Digest,
+    *,
+    tlp: str = "clear",
+    scores: Mapping[tuple[str, str], IndicatorScore] | None = None,
+    sightings: Mapping[tuple[str, str], SightingSummary] | None = None,
+    min_score: float | None = None,
+    organisation: str | None = None,
+) -> stix2.v21.Bundle:
+    """The STIX bundle for an already built :class:`Digest` (e.g. from the knowledge base).
+
+    With ``scores`` (per observable type and value, :mod:`unmask.store.decay`) each
+    indicator carries its score as ``confidence`` and ``valid_until``; one below
+    ``min_score`` (default: the threshold), a false positive or an expired one is not
+    exported (listed in the "not exported" note). ``sightings`` adds one STIX
+    ``sighting`` per exported indicator seen, sighted at ``organisation``.
+    """
+    b = _build(d, tlp, scores=scores, sightings=sightings, min_score=min_score,
+               organisation=organisation)
     marking = tlp_marking(tlp)
     objects: list[Any] = [marking]
     try:

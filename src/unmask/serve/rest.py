@@ -125,12 +125,22 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
             raise ApiError(404, "NotFound", f"no visible report about actor {name!r}") from exc
         return Response(export_knowledge(selection, format), media_type=_EXPORT_MEDIA[format])
 
-    @api.get("/indicators/{value:path}", summary="Where an indicator was seen (defanged input accepted)")
+    @api.get("/indicators/{value:path}", summary="Where an indicator was seen (defanged input accepted), its score and sightings")
     def indicator(value: str, limit: Limit = 100) -> dict[str, Any]:
+        from unmask.serve.sightings import indicator_json
+
         try:
-            return view.indicator(value, limit=limit).to_dict()
+            return indicator_json(view, value, limit=limit)
         except NotVisible as exc:
             raise _not_found(exc) from exc
+
+    @api.post("/indicators/{value:path}/sightings", status_code=201,
+              summary="Record a sighting: seen, false-positive or expiration (a token that may write)")
+    async def add_sighting(value: str, request: Request) -> dict[str, Any]:
+        from unmask.serve.sightings import MAX_SIGHTING_BODY, post_sighting
+
+        body = await read_limited(request, MAX_SIGHTING_BODY)
+        return await run_in_threadpool(post_sighting, view, value, body, request)
 
     @api.get("/search", summary="Full-text search over report text")
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],

@@ -44,8 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from unmask.errors import ExportError, StoreError
-from unmask.export.knowledge import KnowledgeExport, query_knowledge
-from unmask.export.stix import bundle_from_digest, bundle_json
+from unmask.export.knowledge import KnowledgeExport, query_knowledge, stix_bundle
 from unmask.model import Analysis
 from unmask.store import (
     TLP_LEVELS,
@@ -553,26 +552,30 @@ class LevelView:
         ``_SNAPSHOTS_KEEP`` snapshots are kept.
         """
         state = self._current()
+        # Scores change with sightings and with the day they are computed for.
+        from unmask.store.sightings import sightings_version
+
+        stamp = (state.fingerprint, sightings_version(self.kb), self.kb.now().date())
         with self._lock:
             held = self._snapshots.get(actor_id)
-        if held is not None and held[0] == state.fingerprint:
+        if held is not None and held[0] == stamp:
             return self._keep(actor_id, held)
         with self._building("snapshot:" + actor_id):
             with self._lock:
                 held = self._snapshots.get(actor_id)
-            if held is not None and held[0] == state.fingerprint:
+            if held is not None and held[0] == stamp:
                 return self._keep(actor_id, held)
             refs = list(self._all_reports(actor=actor_id))
             if not refs:
                 raise NotVisible(f"no visible report about actor {actor_id!r}")
-            key = _key_of(refs)
+            key = f"{_key_of(refs)}|{stamp[1]}|{stamp[2]}"
             if held is not None and held[1].key == key:
-                return self._keep(actor_id, (state.fingerprint, held[1]))
+                return self._keep(actor_id, (stamp, held[1]))
             try:
                 selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
             except ExportError as exc:
                 raise NotVisible(str(exc)) from exc
-            bundle = json.loads(bundle_json(bundle_from_digest(selection.digest, tlp=selection.tlp)))
+            bundle = json.loads(stix_bundle(selection))
             objects = [o for o in bundle.get("objects", ()) if isinstance(o, dict) and o.get("id")]
             newest = max(_utc(r.ingested_at) for r in refs)
             keys = [(str(o["id"]), stored_version(o), _digest(o)) for o in objects]
@@ -587,7 +590,7 @@ class LevelView:
                 date_added=max(added, default=newest), reports=len(selection.reports),
                 tlp=selection.tlp, added=added,
             )
-            return self._keep(actor_id, (state.fingerprint, snapshot))
+            return self._keep(actor_id, (stamp, snapshot))
 
     def dates_added(self, collection: str, keys: Iterable[tuple[str, str, str]],
                     fresh: dt.datetime) -> dict[tuple[str, str, str], dt.datetime]:

@@ -65,6 +65,7 @@ from unmask.store.schema import (
     table_of,
 )
 from unmask.store.search import search_rows
+from unmask.store.sightings import record_analysis_sightings
 from unmask.store.write import (
     Stamp,
     analysis_version,
@@ -178,6 +179,10 @@ class KnowledgeBase:
     ) -> None:
         self.close()
 
+    def now(self) -> dt.datetime:
+        """The base's clock (injectable: ``KnowledgeBase(engine, clock=...)``)."""
+        return self._clock()
+
     def _read(self) -> Connection:
         return self.engine.connect()
 
@@ -235,6 +240,8 @@ class KnowledgeBase:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             stored = store_analyses(conn, analyses, tlp=marking, now=now, replace=replace,
                                     stamps=stamps)
+            # Sightings a STIX bundle or MISP event reports (kept apart from the document).
+            record_analysis_sightings(conn, analyses, now=now)
             return [AddResult(analysis.document.sha256, status, document_id)
                     for analysis, (document_id, status) in zip(analyses, stored, strict=True)]
 

@@ -13,7 +13,9 @@ kept up to date by the writer so that per-actor questions stay fast at scale:
 ``taxii_added`` belongs to the server: when each version of each object was first
 served in a TAXII collection at a TLP ceiling (its ``date_added``); so do
 ``serve_tokens`` and ``serve_audit`` (its accounts and audit trail, see
-``unmask.store.accounts``).
+``unmask.store.accounts``). ``sightings`` holds what was learned about indicators after
+they were reported (seen by a sweep, reported as false positives, expired), apart from
+the documents so that it survives their re-ingest (see ``unmask.store.sightings``).
 
 The schema itself is created and upgraded by the Alembic migrations in
 ``unmask/store/migrations``; these models describe it for queries.
@@ -55,6 +57,7 @@ __all__ = [
     "ObservableRow",
     "ServeAuditRow",
     "ServeTokenRow",
+    "SightingRow",
     "TargetRow",
     "TaxiiAddedRow",
     "TechniqueRow",
@@ -376,3 +379,38 @@ class ServeAuditRow(Base):
     tlp: Mapped[str | None] = mapped_column(String(16))
     objects: Mapped[list[Any]] = mapped_column(nullable=False)
     client: Mapped[str | None] = mapped_column(String(64))
+
+
+class SightingRow(Base):
+    """Sightings of one indicator from one source on one day, folded with a count.
+
+    ``kind`` is ``seen``, ``false-positive`` or ``expiration``; ``source`` where it came
+    from (``sweep:<log>``, ``stix:<sighting id>``, ``misp:<uuid>``, ``cli``, ``api``);
+    ``ref`` an outside id (a STIX sighting id, a MISP sighting uuid; ``""`` when none),
+    so that ingesting the same bundle again adds nothing. Not tied to any document.
+    ``tlp`` is the marking of the document that reported it (``clear`` for local ones).
+    """
+
+    __tablename__ = "sightings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    type: Mapped[str] = mapped_column(String(32), nullable=False)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    source: Mapped[str] = mapped_column(String(300), nullable=False)
+    ref: Mapped[str] = mapped_column(String(300), nullable=False)
+    day: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    who: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    why: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The TLP of the document that reported it (``clear`` for local ones): a server
+    #: shows a sighting only to callers cleared for it.
+    tlp: Mapped[str] = mapped_column(String(16), nullable=False)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        Index("uq_sightings_key", "value", "type", "kind", "source", "ref", "day", unique=True),
+        Index(None, "recorded_at"),
+    )

@@ -1,0 +1,111 @@
+"""Indicator scores and sightings over REST: the JSON of ``GET /api/v1/indicators/{value}``
+with its score, and ``POST /api/v1/indicators/{value}/sightings``.
+
+The POST body is JSON: ``{"kind": "seen" | "false-positive" | "expiration", "source":
+"...", "count": 1, "when": "2026-12-07T10:00:00Z", "why": "...", "type": "domain"}``
+(all but ``kind`` optional; ``when`` defaults to now, ``source`` to ``api``, ``type`` to
+every type the stored indicator has). Who is the caller's token name. Only a server
+that requires tokens takes it, from a token whose role may write (analyst or admin),
+as TAXII pushes; the answer is 201 with the indicator's new score.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from unmask.documents.sightings import SIGHTING_KINDS, Sighting, normalise_value, parse_time
+from unmask.errors import UnmaskError
+from unmask.serve.rest import ApiError
+from unmask.serve.view import NotVisible
+from unmask.store.decay import DecaySettings
+from unmask.store.sightings import add_sightings, indicator_status
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from unmask.serve.view import View
+
+__all__ = ["MAX_SIGHTING_BODY", "indicator_json", "post_sighting"]
+
+#: Largest body a sighting POST takes (bytes).
+MAX_SIGHTING_BODY = 16 * 1024
+_FIELDS = frozenset({"kind", "source", "count", "when", "why", "type"})
+
+
+def _settings() -> DecaySettings:
+    return DecaySettings.from_env()
+
+
+def indicator_json(view: View, value: str, *, limit: int = 100) -> dict[str, Any]:
+    """Where an indicator was seen (at the caller's clearance), its score and sightings."""
+    result = view.indicator(value, limit=limit)
+    status = indicator_status(view.kb, value, now=view.kb.now(), settings=_settings(),
+                              tlp=list(view.at().allowed), result=result)
+    return {**result.to_dict(), **(status.to_dict() if status else {})}
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "ValueError", f"the body is not JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "ValueError", "the body must be a JSON object")
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        raise ApiError(400, "ValueError", f"unknown field(s) {', '.join(unknown)}; "
+                       f"the fields are {', '.join(sorted(_FIELDS))}")
+    return body
+
+
+def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[str, Any]:
+    """Record one sighting of ``value`` from the request body; the indicator's new status."""
+    principal = getattr(request.state, "principal", None)
+    if not getattr(request.app.state, "guarded", False) or principal is None:
+        raise ApiError(403, "Forbidden", "this server takes sightings only when it requires tokens "
+                       "(unmask serve --token or the knowledge base's tokens)")
+    body = _body(raw)
+    kind = body.get("kind", "seen")
+    if kind not in SIGHTING_KINDS:
+        raise ApiError(400, "ValueError", f"kind {kind!r} is not one of {', '.join(SIGHTING_KINDS)}")
+    count = body.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 999_999_999:
+        raise ApiError(400, "ValueError", f"count {count!r} must be a whole number from 1 to 999999999")
+    now = view.kb.now()
+    when = now if body.get("when") is None else parse_time(body.get("when"))
+    if when is None:
+        raise ApiError(400, "ValueError", f"when {body.get('when')!r} is not a timestamp "
+                       "(ISO 8601, e.g. 2026-12-07T10:00:00Z, or Unix seconds)")
+    source = body.get("source", "api")
+    why = body.get("why")
+    type_ = body.get("type")
+    for name, item in (("source", source), ("why", why), ("type", type_)):
+        if item is not None and not isinstance(item, str):
+            raise ApiError(400, "ValueError", f"{name} must be a string")
+    if kind == "false-positive" and not (why or "").strip():
+        raise ApiError(400, "ValueError", "a false-positive sighting needs a why")
+    try:
+        result = view.indicator(value, limit=1)
+        types, stored = list(result.types), result.value
+    except NotVisible:
+        if type_ is None:
+            raise ApiError(404, "NotFound", f"indicator {value!r} is not in the knowledge base: give "
+                           "its type (\"type\": \"domain\") to record a sighting of it anyway") from None
+        types, stored = [type_], normalise_value(type_, value)
+    if type_ is not None:
+        if type_ not in types:
+            types, stored = [type_], normalise_value(type_, value)
+        else:
+            types = [type_]
+    try:
+        add_sightings(view.kb, [
+            Sighting(t, stored, kind, f"api:{source}"[:300], when, when, count=count,
+                     who=principal.name, why=why) for t in types
+        ])
+    except UnmaskError as exc:
+        raise ApiError(400, "ValueError", str(exc)) from exc
+    status = indicator_status(view.kb, stored, now=view.kb.now(), settings=_settings(),
+                              tlp=list(view.at().allowed))
+    return {"value": stored, "types": types, "recorded": kind, "count": count,
+            **(status.to_dict() if status else {})}
