@@ -250,3 +250,28 @@ def test_no_event_from_a_hypothetical_day_or_the_documents_own_publication_line(
         ("advisory", "2025-06-11", "day")
     }
     assert events("A talk with a port's security chief. Conducted by phone; published 12 June 2025.\n") == set()
+
+
+def test_every_trigger_match_holds_one_of_its_screen_words() -> None:
+    # The screen words let a sentence skip a trigger pattern; a match without one of them
+    # would be lost. Checked on every sentence of the repository's article fixtures.
+    from pathlib import Path
+
+    from unmask.extract import events as module
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8") for name in ("articles", "articles_blind", "articles_blind2", "articles_blind3",
+                                                        "articles_blind4", "articles_blind5", "articles_blind6")
+             for p in sorted((fixtures / name).glob("*.txt"))]
+    texts.append("They were locked out of the network; it was contained. Warrant for his arrest. Guidance issued.")
+    assert len(module._TRIGGER_HINTS) == len(module._TRIGGERS)
+    checked = 0
+    for text in texts:
+        for sentence in text.replace("\n", " ").split(". "):
+            lowered = sentence.lower()
+            for (kind, pattern, _), hints in zip(module._TRIGGERS, module._TRIGGER_HINTS, strict=True):
+                match = pattern.search(sentence)
+                if match and hints is not None:
+                    checked += 1
+                    assert any(hint in lowered for hint in hints), (kind, match.group(0))
+    assert checked > 200
