@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from unmask.serve.view import View
+    from unmask.store import IocResult
+    from unmask.store.sightings import IndicatorStatus
 
-__all__ = ["MAX_SIGHTING_BODY", "indicator_json", "post_sighting"]
+__all__ = ["MAX_SIGHTING_BODY", "indicator_json", "post_sighting", "status_of"]
 
 #: Largest body a sighting POST takes (bytes).
 MAX_SIGHTING_BODY = 16 * 1024
@@ -37,11 +39,17 @@ def _settings() -> DecaySettings:
     return DecaySettings.from_env()
 
 
+def status_of(view: View, value: str, result: IocResult | None = None) -> IndicatorStatus | None:
+    """The score and sightings of ``value`` at the caller's clearance, now (the web page's
+    and the JSON's)."""
+    return indicator_status(view.kb, value, now=view.kb.now(), settings=_settings(),
+                            tlp=list(view.at().allowed), result=result)
+
+
 def indicator_json(view: View, value: str, *, limit: int = 100) -> dict[str, Any]:
     """Where an indicator was seen (at the caller's clearance), its score and sightings."""
     result = view.indicator(value, limit=limit)
-    status = indicator_status(view.kb, value, now=view.kb.now(), settings=_settings(),
-                              tlp=list(view.at().allowed), result=result)
+    status = status_of(view, value, result)
     return {**result.to_dict(), **(status.to_dict() if status else {})}
 
 
@@ -105,7 +113,6 @@ def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[
         ])
     except UnmaskError as exc:
         raise ApiError(400, "ValueError", str(exc)) from exc
-    status = indicator_status(view.kb, stored, now=view.kb.now(), settings=_settings(),
-                              tlp=list(view.at().allowed))
+    status = status_of(view, stored)
     return {"value": stored, "types": types, "recorded": kind, "count": count,
             **(status.to_dict() if status else {})}

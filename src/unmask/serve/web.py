@@ -243,7 +243,9 @@ def router(view: View) -> APIRouter:
             found = view.indicator(value)
         except NotVisible as exc:
             return missing(request, exc)
-        return _render(request, view, "indicator.html", i=found)
+        from unmask.serve.sightings import status_of
+
+        return _render(request, view, "indicator.html", i=found, status=status_of(view, value, found))
 
     @pages.get("/api-reference")
     def api_reference(request: Request) -> Response:
