@@ -496,10 +496,13 @@ def render_actor_profile(profile: ActorProfile, console: Console) -> None:
     parts.append(Panel(head, title="Knowledge base", title_align="left", expand=False))
 
     if profile.aliases:
-        table = _table("Aliases learned from reports", "name", "relation", "reports", "source")
+        table = _table("Names reports give it", "name", "relation", "status", "reports", "source")
         for alias in profile.aliases:
             source = alias.sources[0]
-            table.add_row(alias.name, alias.relation, str(alias.reports),
+            status = alias.status + (f" (also {', '.join(alias.others)})" if alias.others else "")
+            if alias.status in ("proposed", "single-source"):
+                status += f", {alias.independent} publisher(s)"
+            table.add_row(alias.name, alias.relation, status, str(alias.reports),
                           f"{source.title or source.source} [{source.sha256[:12]}]: “{_short(source.quote)}”")
         parts.append(table)
     if profile.techniques:

@@ -623,13 +623,42 @@ class KnowledgeBase:
     def _aliases(
         self, conn: Connection, actor_id: str, groups: list[Any]
     ) -> tuple[AliasLearned, ...]:
+        """The names reports claim for the actor, each with what the base makes of it.
+
+        The actor's own name is left out. A name the reference data files under another
+        actor, or that other reports claim for another actor, is ``contested``; one the
+        reference data already gives this actor is ``known``; otherwise two or more
+        independent publishers make it ``proposed`` and one only ``single-source``.
+        """
+        from unmask.reference.actors import load_actor_graph
+
+        graph = load_actor_graph()
+        own = graph.get(actor_id)
+        own_name = normalise_name(own.name) if own is not None else None
         out = []
         for group in groups:
             norm, relation = [*group.key.split(_SEP), "", ""][:2]
+            if norm == own_name or norm == normalise_name(actor_id):
+                continue
             params = {"actor_id": actor_id, "norm": norm, "relation": relation}
-            name = conn.execute(q.ALIAS_NAME, params).scalar()
+            name = conn.execute(q.ALIAS_NAME, params).scalar() or norm
             sources = tuple(self._evidence(r) for r in conn.execute(q.ALIAS_SOURCES, params))
-            out.append(AliasLearned(name or norm, relation, int(group.reports), sources))
+            publishers = {_publisher(document_id, meta)
+                          for document_id, meta in conn.execute(q.ALIAS_CLAIM_DOCUMENTS, params)}
+            others = {str(a) for (a,) in conn.execute(q.ALIAS_OTHER_ACTORS, params)}
+            reference = graph.resolve(name)
+            if reference is not None and reference.id != actor_id:
+                others.add(reference.id)
+            if others:
+                status = "contested"
+            elif reference is not None:
+                status = "known"
+            elif len(publishers) >= 2:
+                status = "proposed"
+            else:
+                status = "single-source"
+            out.append(AliasLearned(name, relation, int(group.reports), sources, status=status,
+                                    independent=len(publishers), others=tuple(sorted(others))))
         return tuple(out)
 
     # -- reports -----------------------------------------------------------------------
@@ -1061,3 +1090,17 @@ def open_existing(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase | N
         if not database or database == ":memory:" or not Path(database).expanduser().exists():
             return None
     return open_kb(url, **kwargs)
+
+
+def _publisher(document_id: int, meta: Any) -> str:
+    """Who published a report, to tell independent reports apart: its site name, else
+    its URL's host, else the report itself (reports of unknown origin count apart)."""
+    if isinstance(meta, dict):
+        site = meta.get("site_name")
+        if isinstance(site, str) and site.strip():
+            return "site:" + site.strip().casefold()
+        url = meta.get("url")
+        if isinstance(url, str) and "://" in url:
+            host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].casefold()
+            return "host:" + host.removeprefix("www.")
+    return f"document:{document_id}"

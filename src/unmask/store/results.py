@@ -179,18 +179,31 @@ class TimelineEntry:
 
 @dataclass(frozen=True, slots=True)
 class AliasLearned:
-    """A name a report says is the actor, with the reports that say so."""
+    """A name a report says is the actor, with the reports that say so.
+
+    ``status`` says what the knowledge base makes of it: ``known`` (the reference data
+    already files the name under this actor), ``proposed`` (at least two independent
+    reports, from different publishers, say so: a learned alias), ``single-source`` (one
+    publisher only: a claim to watch, not yet an alias) or ``contested`` (reports or the
+    reference data file the same name under another actor too; ``others`` names them).
+    """
 
     name: str
     relation: str
     reports: int
     sources: tuple[Evidence, ...]
+    status: str = "single-source"
+    independent: int = 1
+    others: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "relation": self.relation,
             "reports": self.reports,
+            "independent_sources": self.independent,
+            "status": self.status,
+            "also_claimed_for": list(self.others),
             "sources": [e.to_dict() for e in self.sources],
         }
 

@@ -184,6 +184,22 @@ _claim = (
 #: The spelling of a learned alias (its groups come from ``actor_stats``, kind alias).
 ALIAS_NAME = select(func.min(_a.name)).where(_claim)
 
+#: The reports that claim a name for an actor, with their metadata (publisher fields);
+#: one row per claim (a JSON column cannot be DISTINCT on PostgreSQL).
+ALIAS_CLAIM_DOCUMENTS = (
+    select(_a.document_id, _D.metadata)
+    .join(_DT, _D.id == _a.document_id)
+    .where(_claim)
+)
+
+#: The actors other than this one that reports file the same name under.
+ALIAS_OTHER_ACTORS = (
+    select(_a.actor_id)
+    .where((_a.norm == bindparam("norm")) & (_a.actor_id != bindparam("actor_id"))
+           & _a.actor_id.is_not(None))
+    .distinct()
+)
+
 #: The latest five claims of one learned alias, as evidence.
 ALIAS_SOURCES = (
     select(*evidence_columns(_a))
