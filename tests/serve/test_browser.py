@@ -70,9 +70,12 @@ document.addEventListener('securitypolicyviolation', (e) => {
 """
 HEADING_JS = """() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)
   / parseFloat(getComputedStyle(document.body).fontSize)"""
+#: Every link's absolute URL (an SVG link's ``href`` is no string: read the attribute).
+LINKS_JS = "els => els.map(e => new URL(e.getAttribute('href'), document.baseURI).href)"
 INJECTED_JS = """() => {
   const found = [];
-  for (const el of document.querySelectorAll('script, iframe, object, embed, svg, base')) found.push(el.outerHTML.slice(0, 80));
+  // our own charts are SVG drawn on the server (class "chart"), holding shapes, text and links only
+  for (const el of document.querySelectorAll('script, iframe, object, embed, svg:not(.chart), svg svg, base, foreignObject')) found.push(el.outerHTML.slice(0, 80));
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
       if (attr.name.startsWith('on')) found.push(`${el.tagName} ${attr.name}`);
@@ -344,7 +347,7 @@ def test_crawl_from_home_to_depth_two(tab: Tab, site: Site) -> None:
         if injected := tab.injected():
             failures.append(f"{path}: injected elements {injected}")
         if depth < 2:
-            for link in tab.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            for link in tab.page.eval_on_selector_all("a[href]", LINKS_JS):
                 target = urldefrag(link)[0]
                 if urlsplit(target).netloc == urlsplit(site.origin).netloc and target not in seen:
                     seen[target] = depth + 1
@@ -444,7 +447,9 @@ def test_hostile_report_text_stays_text(tab: Tab, site: Site) -> None:
     body = tab.text()
     assert XSS_SOURCE in body and '<svg onload=alert("svg")>' in body and "javascript:alert(document.domain)" in body
     # the indicator whose value carries quotes and an event handler: its link leads to it
-    tab.follow(f"main a:text-is(\"{XSS_URL}\")")
+    # (the side list: the value jumps to its span in the text, the arrow opens its page)
+    assert tab.page.locator(f"aside a.jump:text-is(\"{XSS_URL}\")").count() == 1
+    tab.follow(f"aside a.go[href='/indicators/{quote(XSS_URL, safe='')}']")
     assert tab.page.inner_text("h1") == XSS_URL
     assert tab.injected() == []
     for path in (f"/reports/{site.hashes['xss-text']}", f"/reports/{site.hashes['hostile']}",
@@ -524,3 +529,148 @@ def test_token_protected_server(browser: Any, filled: tuple[str, dict[str, str]]
             assert tab.page.inner_text("h1").startswith("APT29")
             tab.follow("main a:text-is('stix')")
             assert '"type": "bundle"' in tab.text() or '"type":"bundle"' in tab.text()
+
+
+# --- the workbench views -----------------------------------------------------------------
+TARGET_JS = """() => {
+  const t = document.querySelector(':target');
+  if (!t) return null;
+  const text = document.querySelector('article.report-text');
+  let next = t.nextElementSibling;  // anchors of spans starting at the same offset stand together
+  while (next && next.classList.contains('anchor')) next = next.nextElementSibling;
+  let after = null;
+  if (text && text.contains(t)) {
+    const range = document.createRange();
+    range.setStartAfter(t);
+    range.setEnd(text, text.childNodes.length);
+    after = range.toString().slice(0, 300);
+  }
+  return {id: t.id, tag: t.tagName, inText: !!(text && text.contains(t)), after,
+          mark: next && next.tagName === 'MARK' ? next.textContent : null,
+          rowText: t.tagName === 'TR' ? t.innerText : null};
+}"""
+VISIBLE_JS = """(selector) => {
+  const el = document.querySelector(selector);
+  const box = el.getBoundingClientRect();
+  const holder = el.closest('article') || document.documentElement;
+  const frame = holder === document.documentElement ? {top: 0, bottom: innerHeight} : holder.getBoundingClientRect();
+  return box.bottom > frame.top && box.top < frame.bottom;
+}"""
+
+
+def _shoot(tab: Tab, name: str, selector: str | None = None, height: int = 900) -> None:
+    """A screenshot of the viewport (scrolled to ``selector``; its top ``height`` pixels)
+    into UNMASK_SCREENSHOT_DIR."""
+    folder = os.environ.get("UNMASK_SCREENSHOT_DIR")
+    if not folder:
+        return
+    if selector:
+        tab.page.locator(selector).scroll_into_view_if_needed()
+        tab.page.evaluate("(s) => document.querySelector(s).scrollIntoView({block: 'start'})", selector)
+    tab.page.screenshot(path=str(Path(folder) / name),
+                        clip={"x": 0, "y": 0, "width": 1280, "height": height})
+
+
+@pytest.mark.browser
+def test_matrix_cells_lead_to_the_evidence_in_the_report(tab: Tab, site: Site) -> None:
+    """Actor page: a matrix cell jumps to its technique's evidence row; the row's quote
+    opens the report with that very span marked and scrolled into view."""
+    tab.open("/actors/APT29")
+    tab.clean()
+    assert tab.injected() == []
+    assert tab.page.locator(".matrix .tactic").count() == 14
+    tab.page.click(".matrix a.cell[href='#t-T1059.001']")
+    target = tab.page.evaluate(TARGET_JS)
+    assert target is not None and target["id"] == "t-T1059.001" and "PowerShell" in target["rowText"]
+    assert tab.page.evaluate(VISIBLE_JS, "tr:target")
+    tab.follow("tr:target a[href*='#span-']")
+    assert urlsplit(tab.page.url).path.startswith("/reports/")
+    _shoot(tab, "report-jump.png")
+    target = tab.page.evaluate(TARGET_JS)
+    assert target is not None and target["inText"] and target["id"].startswith("span-")
+    assert target["mark"] is not None and target["after"].startswith(target["mark"])
+    assert "PowerShell" in target["after"]  # the quoted evidence follows the anchor
+    assert tab.page.evaluate(VISIBLE_JS, ":target")
+    tab.clean()
+    # the full matrix: every technique of each tactic, the ones seen coloured and linked
+    tab.open("/actors/APT29?matrix=all")
+    tab.clean()
+    assert tab.page.locator(".matrix span.cell.heat-0").count() > 150
+    assert tab.page.locator(".matrix a.cell").count() == 2
+    _shoot(tab, "actor-matrix-full.png", "#matrix", height=640)
+
+
+@pytest.mark.browser
+def test_navigator_layer_download(tab: Tab) -> None:
+    tab.open("/actors/APT41")
+    with tab.page.expect_download() as download:
+        tab.page.click("a:text-is('Download the Navigator layer')")
+    saved = download.value
+    assert saved.suggested_filename == "G0096-navigator-layer.json"
+    layer = json.loads(Path(saved.path()).read_text(encoding="utf-8"))
+    cells = set(tab.page.eval_on_selector_all(
+        ".matrix a.cell", "els => els.map(e => e.getAttribute('href').slice(3))"))
+    assert {t["techniqueID"] for t in layer["techniques"]} == cells
+    tab.clean()
+
+
+@pytest.mark.browser
+def test_timeline_names_and_targets_charts(tab: Tab, site: Site) -> None:
+    """The SVG charts draw (a real size, no overflow), and a timeline mark is a link."""
+    tab.open("/actors/APT41")
+    tab.clean()
+    for selector in ("svg.timeline", "svg.names"):
+        box = tab.page.locator(selector).bounding_box()
+        assert box is not None and box["width"] > 600 and box["height"] > 50, selector
+    assert tab.page.locator("svg.names g.contested").count() >= 1  # Winnti
+    assert tab.page.evaluate("() => document.documentElement.scrollWidth") <= 1280
+    _shoot(tab, "actor-timeline-names.png", "#timeline")
+    tab.open("/actors/Volt%20Typhoon")
+    assert tab.page.locator("svg.bars rect.bar").count() >= 1
+    _shoot(tab, "actor-matrix.png")
+    _shoot(tab, "actor-targets.png", "#targets")
+    tab.open("/actors/APT41")
+    tab.follow("svg.timeline a >> nth=0")
+    assert urlsplit(tab.page.url).path.startswith("/reports/")
+
+
+@pytest.mark.browser
+def test_report_highlights_and_the_side_list(tab: Tab, site: Site) -> None:
+    """Report page: every finding of the side list jumps to a marked span in the text;
+    the kind filter keeps one kind; hostile text stays text while highlighted."""
+    tab.open(f"/reports/{site.hashes['green-apt29']}")
+    tab.clean()
+    jumps = tab.page.locator("aside.findings a.jump")
+    assert jumps.count() >= 5
+    _shoot(tab, "report-highlights.png")
+    for i in range(jumps.count()):
+        link = jumps.nth(i)
+        anchor = str(link.get_attribute("href"))
+        link.click()
+        target = tab.page.evaluate(TARGET_JS)
+        assert target is not None and target["id"] == anchor[1:] and target["inText"], anchor
+        assert target["mark"], anchor
+    assert tab.page.evaluate(VISIBLE_JS, ":target")
+    tab.follow("nav.filters a:has-text('Techniques')")
+    kinds = set(tab.page.eval_on_selector_all("article mark", "els => els.map(e => e.className)"))
+    assert kinds == {"k-technique"}
+    tab.open(f"/reports/{site.hashes['xss-html']}")
+    tab.clean()
+    assert tab.injected() == []
+    assert tab.page.locator("article.report-text mark").count() >= 3
+    assert '<svg onload=alert("svg")>' in tab.page.inner_text("article.report-text")
+
+
+@pytest.mark.browser
+def test_compare_from_the_actor_page(tab: Tab) -> None:
+    tab.open("/actors/APT29")
+    tab.page.fill("form.compare input[name=b]", "APT41")
+    with tab.page.expect_navigation():
+        tab.page.click("form.compare button[type=submit]")
+    tab.clean()
+    assert tab.page.inner_text("h1") == "Compare actors"
+    text = tab.text()
+    assert "T1059.001" in text and GREEN_DOMAIN in text and SECRET_DOMAIN not in text
+    _shoot(tab, "compare.png")
+    tab.follow(f"#infrastructure ~ table a[href='/indicators/{quote(GREEN_DOMAIN, safe='')}']")
+    assert tab.page.inner_text("h1") == GREEN_DOMAIN

@@ -37,6 +37,8 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("alias", "Alias statements"),
 )
 _KIND_NAMES = frozenset(k for k, _ in KINDS)
+#: Most findings a piece's tooltip names.
+_TITLES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +149,12 @@ def pieces(text: str, findings: Iterable[Finding], pages: Sequence[Page] = ()) -
             active[key] = None
         covering = [f for key in active for f in spans[key]]
         kinds = tuple(sorted({f.kind for f in covering}, key=lambda k: _order(k)))
-        titles = tuple(dict.fromkeys(f"{f.kind}: {f.label}" for f in covering))
+        # The tooltip names the narrowest findings (a sentence-long event may cover
+        # hundreds of pieces: naming all of them on each would weigh megabytes).
+        named = list(dict.fromkeys(f"{f.kind}: {f.label}" for f in
+                                   sorted(covering, key=lambda f: (f.end - f.start, f.start))))
+        titles = tuple(named[:_TITLES] + ([f"and {len(named) - _TITLES} more"]
+                                          if len(named) > _TITLES else []))
         out.append(Piece(text[at:until], kinds, titles,
                          tuple(span_anchor(*k) for k in starting), page_starts.get(at)))
     return out
