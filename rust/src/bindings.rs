@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 
 use crate::features::{self, Counts, Vocab};
+use crate::scan;
 use crate::sweep::{EntrySpec, Kind, Matcher};
 use crate::text::{bytes_to_chars, char_to_byte};
 
@@ -389,6 +390,100 @@ fn with_context(py: Python<'_>, feats: Vec<Vec<String>>) -> PyResult<Vec<Vec<Str
     guarded(py, "with_context", || Ok(features::with_context(&feats)))
 }
 
+/// A string's code points: its bytes when it is ASCII, else one `u32` each (lone
+/// surrogates included).
+enum Units {
+    Ascii(Vec<u8>),
+    Wide(Vec<u32>),
+}
+
+fn units(text: &Bound<'_, PyString>) -> PyResult<Units> {
+    if let Ok(s) = text.to_str() {
+        if s.is_ascii() {
+            return Ok(Units::Ascii(s.as_bytes().to_vec()));
+        }
+        return Ok(Units::Wide(s.chars().map(u32::from).collect()));
+    }
+    let raw = text
+        .call_method1("encode", ("utf-32-le", "surrogatepass"))?
+        .cast_into::<PyBytes>()?;
+    Ok(Units::Wide(
+        raw.as_bytes()
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+    ))
+}
+
+/// A `str` of code points (lone surrogates through `surrogatepass`).
+fn py_text<'py>(py: Python<'py>, cps: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+    let mut s = String::with_capacity(cps.len());
+    for &c in cps {
+        match char::from_u32(c) {
+            Some(ch) => s.push(ch),
+            None => {
+                let raw: Vec<u8> = cps.iter().flat_map(|c| c.to_le_bytes()).collect();
+                return PyBytes::new(py, &raw)
+                    .call_method1("decode", ("utf-32-le", "surrogatepass"));
+            }
+        }
+    }
+    Ok(PyString::new(py, &s).into_any())
+}
+
+/// The observable prefilter's windows of `text` (see `unmask.extract.observables.scan`).
+#[pyfunction]
+fn scan_windows(py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<Vec<(usize, usize)>> {
+    let u = units(text)?;
+    guarded(py, "scan_windows", || {
+        Ok(match &u {
+            Units::Ascii(t) => scan::windows(t.as_slice()),
+            Units::Wide(t) => scan::windows(t.as_slice()),
+        })
+    })
+}
+
+type CompactTuple<'py> = (Bound<'py, PyAny>, Vec<usize>, Vec<i64>);
+
+/// The compact windows text of `text`, and per window after a gap its start and shift.
+#[pyfunction]
+fn scan_compact<'py>(py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<CompactTuple<'py>> {
+    let u = units(text)?;
+    let c = guarded(py, "scan_compact", || {
+        Ok(match &u {
+            Units::Ascii(t) => scan::compact(t.as_slice()),
+            Units::Wide(t) => scan::compact(t.as_slice()),
+        })
+    })?;
+    Ok((py_text(py, &c.text)?, c.starts, c.shifts))
+}
+
+/// `text` with typographic quotes and brackets made ASCII, one for one (the same
+/// object when there are none).
+#[pyfunction]
+fn plain_punctuation<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyString>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if text.to_str().is_ok_and(str::is_ascii) {
+        return Ok(text.clone().into_any());
+    }
+    let Units::Wide(mut cps) = units(text)? else {
+        return Ok(text.clone().into_any());
+    };
+    let mut changed = false;
+    for c in &mut cps {
+        if let Some(plain) = scan::typographic(*c) {
+            *c = plain;
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(text.clone().into_any());
+    }
+    py_text(py, &cps)
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -400,5 +495,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sentence_features, m)?)?;
     m.add_function(wrap_pyfunction!(with_context, m)?)?;
     m.add_function(wrap_pyfunction!(sparse_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_windows, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_compact, m)?)?;
+    m.add_function(wrap_pyfunction!(plain_punctuation, m)?)?;
     Ok(())
 }

@@ -11,5 +11,6 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod features;
 pub mod literals;
+pub mod scan;
 pub mod sweep;
 pub mod text;

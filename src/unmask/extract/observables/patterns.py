@@ -12,7 +12,7 @@ import re
 
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES", "TYPOGRAPHIC"]
+__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES"]
 
 #: Defanged and real URL schemes -> the canonical scheme.
 SCHEMES = {
@@ -34,26 +34,11 @@ FILE_EXTENSIONS = frozenset(
 # The cheap look-ahead for a possible first character comes before the look-behind
 # (both are zero-width: the order only changes how soon most positions are rejected).
 # (Typographic quotes and brackets are made ASCII before the pattern pass: see
-# ``TYPOGRAPHIC``. A non-Latin-1 character here would slow every position down.)
+# ``scan.plain_punctuation``. A non-Latin-1 character here would slow every position down.)
 _B = (
     r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]"
     r"(?=[A-Za-z0-9~%/:]|\\\\[A-Za-z0-9])(?<![\w\-\s\x01]\.)"
 )
-#: Typographic quotes and brackets (“…”, ‘…’, «…», 「…」, full-width parentheses) and
-#: their ASCII stand-ins: reports pasted from word processors and CJK sources use
-#: them around observables. Quotes become angle brackets, which end every pattern
-#: (an ASCII quote would not end a URL's path; "’" is also an apostrophe, as in
-#: "example.com/x’s"). One character for one, so offsets do not move.
-TYPOGRAPHIC = {
-    **dict.fromkeys("\u00ab\u201c\u201e\u201f\u300c\u300e\u2018\u201a\u201b\u2039\u3008\u300a\uff1c", "<"),
-    **dict.fromkeys("\u00bb\u201d\u300d\u300f\u2019\u203a\u3009\u300b\uff1e", ">"),
-    **dict.fromkeys("\u3010\u3014\uff3b", "["),
-    **dict.fromkeys("\u3011\u3015\uff3d", "]"),
-    "\uff08": "(",
-    "\uff09": ")",
-    "\uff5b": "{",
-    "\uff5d": "}",
-}
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}+)"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62}+)"
 _DOMAIN = rf"(?:{_LABEL}\.){{1,30}}{_TLD}"

@@ -1,0 +1,851 @@
+//! The observable prefilter: the few windows of a text where an observable can be.
+//!
+//! Real reports are mostly prose. The text is reduced to *windows*: white-space
+//! delimited tokens that hold a trigger character (`.` or `:` inside a token, `@`,
+//! `\`, `/`, brackets and their full-width look-alikes), runs of 25+ ASCII letters and
+//! digits (hashes, wallets) widened to their token, spaced defang marks (`user @
+//! example [.] com`) widened to the tokens around them, CVE and AS numbers, dashed MAC
+//! addresses, user agents, percent-encoded schemes, Cisco ESA's spaced URLs and
+//! spelled-out dots. Inline base64 payloads (`;base64,...`) are cut out. Everything
+//! outside the windows becomes a filler run of at most [`GAP`] characters (the
+//! *compact* text), with a map back to the original offsets.
+//!
+//! Offsets are Python's: one per code point. The text is a slice of code units, each
+//! one code point: bytes for ASCII text, `u32` otherwise (lone surrogates included).
+//! White space is `str.isspace`'s and a digit is a Unicode decimal digit (Nd), as for
+//! Python's `\s` and `\d`. Every step is linear: each rule is a bounded look at one
+//! position, done once per position.
+
+use std::sync::OnceLock;
+
+/// Stands in for text outside the windows; matched by no pattern, not a boundary.
+pub const FILLER: u32 = 0x01;
+/// A gap between windows is written as at most this many fillers.
+pub const GAP: usize = 8;
+/// A token longer than this is covered piecewise (from each trigger, this far on and back).
+const TRIG_SPAN: usize = 4097;
+/// How far a token walk looks within one token.
+const MAX_LOOK: usize = 256;
+/// The shortest ASCII letter-and-digit run that opens a window on its own.
+const MIN_RUN: usize = 25;
+
+/// One character of a text (a code point).
+pub trait Unit: Copy {
+    fn cp(self) -> u32;
+}
+
+impl Unit for u8 {
+    #[inline(always)]
+    fn cp(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Unit for u32 {
+    #[inline(always)]
+    fn cp(self) -> u32 {
+        self
+    }
+}
+
+/// `str.isspace()` (and Python's `\s` in a `str` pattern).
+#[inline]
+pub fn is_space(c: u32) -> bool {
+    matches!(
+        c,
+        0x09..=0x0d
+            | 0x1c..=0x20
+            | 0x85
+            | 0xa0
+            | 0x1680
+            | 0x2000..=0x200a
+            | 0x2028
+            | 0x2029
+            | 0x202f
+            | 0x205f
+            | 0x3000
+    )
+}
+
+#[inline]
+fn is_trigger(c: u32) -> bool {
+    matches!(
+        c,
+        0x2e | 0x3a
+            | 0x40
+            | 0x5c
+            | 0x5b
+            | 0x5d
+            | 0x7b
+            | 0x7d
+            | 0x2f
+            | 0x3002
+            | 0xff0e
+            | 0xff61
+            | 0xff1a
+            | 0xff20
+    )
+}
+
+#[inline]
+fn is_ascii_alnum(c: u32) -> bool {
+    c < 0x80 && (c as u8).is_ascii_alphanumeric()
+}
+
+#[inline]
+fn is_blank(c: u32) -> bool {
+    c == 0x20 || c == 0x09
+}
+
+#[inline]
+fn is_hex(c: u32) -> bool {
+    c < 0x80 && (c as u8).is_ascii_hexdigit()
+}
+
+/// A Unicode decimal digit (category Nd), as Python's `\d` in a `str` pattern.
+fn is_digit(c: u32) -> bool {
+    if c < 0x80 {
+        return (c as u8).is_ascii_digit();
+    }
+    static ND: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    let Some(ch) = char::from_u32(c) else {
+        return false;
+    };
+    let mut buf = [0u8; 4];
+    ND.get_or_init(|| regex::Regex::new(r"\A\d\z").ok())
+        .as_ref()
+        .is_some_and(|rx| rx.is_match(ch.encode_utf8(&mut buf)))
+}
+
+const C_SPACE: u8 = 1;
+const C_TRIGGER: u8 = 2;
+const C_ALNUM: u8 = 4;
+const C_SPECIAL: u8 = 8;
+const C_EXTRA: u8 = 16;
+
+/// Classes of the code points below 256 (the rest: [`class`]).
+static LATIN1: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u32;
+        let mut k = 0u8;
+        if matches!(c, 0x09..=0x0d | 0x1c..=0x20 | 0x85 | 0xa0) {
+            k |= C_SPACE;
+        }
+        if matches!(
+            c,
+            0x2e | 0x3a | 0x40 | 0x5c | 0x5b | 0x5d | 0x7b | 0x7d | 0x2f
+        ) {
+            k |= C_TRIGGER;
+        }
+        if (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) {
+            k |= C_ALNUM;
+        }
+        if matches!(c, 0x40 | 0x5c | 0x5b | 0x5d | 0x28 | 0x29 | 0x7b | 0x7d) {
+            k |= C_SPECIAL;
+        }
+        if matches!(
+            c,
+            0x43 | 0x63 | 0x41 | 0x61 | 0x2d | 0x4d | 0x25 | 0x3a | 0x20
+        ) {
+            k |= C_EXTRA;
+        }
+        table[i] = k;
+        i += 1;
+    }
+    table
+};
+
+/// The class bits of a code point.
+#[inline(always)]
+fn class(c: u32) -> u8 {
+    if c < 256 {
+        LATIN1[c as usize]
+    } else if is_space(c) {
+        C_SPACE
+    } else if is_trigger(c) {
+        C_TRIGGER
+    } else {
+        0
+    }
+}
+
+/// The text being scanned, with Python's token walks over it.
+struct Text<'a, T: Unit> {
+    t: &'a [T],
+    n: usize,
+}
+
+impl<T: Unit> Text<'_, T> {
+    #[inline(always)]
+    fn cls(&self, i: usize) -> u8 {
+        class(self.t[i].cp())
+    }
+
+    #[inline(always)]
+    fn at(&self, i: usize) -> u32 {
+        self.t[i].cp()
+    }
+
+    /// The code point at `i`, or 0 past either end.
+    #[inline(always)]
+    fn get(&self, i: usize) -> u32 {
+        if i < self.n {
+            self.t[i].cp()
+        } else {
+            0
+        }
+    }
+
+    /// Whether `word` (ASCII) is at `i`.
+    fn has(&self, i: usize, word: &[u8]) -> bool {
+        i + word.len() <= self.n
+            && word
+                .iter()
+                .enumerate()
+                .all(|(k, &b)| self.at(i + k) == u32::from(b))
+    }
+
+    /// Whether `word` (lower-case ASCII letters) is at `i`, in any case.
+    fn has_ci(&self, i: usize, word: &[u8]) -> bool {
+        i + word.len() <= self.n
+            && word.iter().enumerate().all(|(k, &b)| {
+                let c = self.at(i + k);
+                c == u32::from(b) || c == u32::from(b.to_ascii_uppercase())
+            })
+    }
+
+    /// The end of the token that starts at `pos` (at most 256 characters on).
+    fn head_fwd(&self, pos: usize) -> usize {
+        let mut q = pos;
+        while q < self.n && q - pos < MAX_LOOK && self.cls(q) & C_SPACE == 0 {
+            q += 1;
+        }
+        q
+    }
+
+    /// The start of the token that ends at `pos` (at most 256 characters back).
+    fn head_back(&self, pos: usize) -> usize {
+        let mut q = pos;
+        while q > 0 && pos - q < MAX_LOOK && self.cls(q - 1) & C_SPACE == 0 {
+            q -= 1;
+        }
+        q
+    }
+
+    /// `end` moved on over up to `tokens` tokens on the same line: each step is up to 8
+    /// blanks (space, tab, no-break space), not at a line break or the end, then a token.
+    fn right(&self, mut end: usize, tokens: usize) -> usize {
+        for _ in 0..tokens {
+            let mut q = end;
+            while q < self.n && q - end < 8 && matches!(self.at(q), 0x20 | 0x09 | 0xa0) {
+                q += 1;
+            }
+            if q >= self.n || matches!(self.at(q), 0x0a | 0x0d) {
+                break;
+            }
+            let next = self.head_fwd(q);
+            if next == end {
+                break;
+            }
+            end = next;
+        }
+        end
+    }
+
+    /// `start` moved back over up to `tokens` tokens on the same line.
+    fn left(&self, mut start: usize, tokens: usize) -> usize {
+        for _ in 0..tokens {
+            let mut q = start;
+            while q > 0 && start - q < 8 && matches!(self.at(q - 1), 0x20 | 0x09 | 0xa0) {
+                q -= 1;
+            }
+            if q == 0 || matches!(self.at(q - 1), 0x0a | 0x0d) {
+                break;
+            }
+            let next = self.head_back(q);
+            if next == start {
+                break;
+            }
+            start = next;
+        }
+        start
+    }
+
+    /// (the token's start at `pos` moved back `left` tokens, the token's end, that end
+    /// moved on `right` tokens).
+    fn widen(&self, pos: usize, left: usize, right: usize) -> (usize, usize, usize) {
+        let end = self.head_fwd(pos);
+        (
+            self.left(self.head_back(pos), left),
+            end,
+            self.right(end, right),
+        )
+    }
+
+    /// Whether a spaced defang mark is at `p` (a special character with a blank, a
+    /// spelled-out "dot"/"at", a dot or an "@" next to it).
+    fn special(&self, p: usize) -> bool {
+        let c = self.at(p);
+        let next = self.get(p + 1);
+        let prev = if p > 0 { self.at(p - 1) } else { 0 };
+        let open = matches!(c, 0x5b | 0x28 | 0x7b);
+        let close = matches!(c, 0x5d | 0x29 | 0x7d);
+        match c {
+            0x40 => is_blank(next) || is_blank(prev),
+            0x5c => is_ascii_alnum(next) || next == 0x25,
+            _ if open => {
+                if is_blank(next) {
+                    return true;
+                }
+                if is_blank(prev)
+                    && (next == 0x2e
+                        || next == 0x40
+                        || self.has(p + 1, b"dot")
+                        || self.has(p + 1, b"DOT")
+                        || self.has(p + 1, b"at")
+                        || self.has(p + 1, b"AT"))
+                {
+                    return true;
+                }
+                // "[dot]", "( at )": the word, blanks, a closing bracket.
+                let after = if self.has_ci(p + 1, b"dot") {
+                    p + 4
+                } else if self.has_ci(p + 1, b"at") {
+                    p + 3
+                } else {
+                    return false;
+                };
+                let mut q = after;
+                while q < self.n && is_blank(self.at(q)) {
+                    q += 1;
+                }
+                matches!(self.get(q), 0x5d | 0x29 | 0x7d)
+            }
+            _ if close => {
+                if is_blank(prev) {
+                    return true;
+                }
+                if !is_blank(next) {
+                    return false;
+                }
+                let word_start =
+                    |k: usize| p > k && matches!(self.at(p - k - 1), 0x5b | 0x28 | 0x7b | 0x20);
+                prev == 0x2e
+                    || prev == 0x40
+                    || (p >= 3 && self.has_ci(p - 3, b"dot") && word_start(3))
+                    || (p >= 2 && self.has_ci(p - 2, b"at") && word_start(2))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The extra patterns that open a window, tried at each position in this order.
+#[derive(Clone, Copy)]
+enum Extra {
+    CveUpper,
+    CveLower,
+    AsUpper,
+    AsLower,
+    DashedMac,
+    Mozilla,
+    PercentScheme,
+    Esa,
+    DotLower,
+    DotUpper,
+}
+
+const EXTRAS: [Extra; 10] = [
+    Extra::CveUpper,
+    Extra::CveLower,
+    Extra::AsUpper,
+    Extra::AsLower,
+    Extra::DashedMac,
+    Extra::Mozilla,
+    Extra::PercentScheme,
+    Extra::Esa,
+    Extra::DotLower,
+    Extra::DotUpper,
+];
+
+#[inline]
+fn is_dash(c: u32) -> bool {
+    c == 0x2d || c == 0x5f || c == 0x20 || (0x2010..=0x2015).contains(&c) || c == 0x2212
+}
+
+impl<T: Unit> Text<'_, T> {
+    /// The end of `extra`'s match at `p`, if it matches there.
+    fn extra_at(&self, extra: Extra, p: usize) -> Option<usize> {
+        match extra {
+            Extra::CveUpper | Extra::CveLower => {
+                let word: &[u8] = if matches!(extra, Extra::CveUpper) {
+                    b"CVE"
+                } else {
+                    b"cve"
+                };
+                if !self.has(p, word) {
+                    return None;
+                }
+                // "CVE[-_ dashes]?\d": the dash first, then without it.
+                if is_dash(self.get(p + 3)) && p + 4 < self.n && is_digit(self.at(p + 4)) {
+                    Some(p + 5)
+                } else if p + 3 < self.n && is_digit(self.at(p + 3)) {
+                    Some(p + 4)
+                } else {
+                    None
+                }
+            }
+            Extra::AsUpper | Extra::AsLower => {
+                let (word, n_char): (&[u8], u32) = if matches!(extra, Extra::AsUpper) {
+                    (b"AS", 0x4e)
+                } else {
+                    (b"as", 0x6e)
+                };
+                if !self.has(p, word) {
+                    return None;
+                }
+                // "AS[N ]? ?\d" in the engine's order of tries.
+                let digit = |i: usize| i < self.n && is_digit(self.at(i));
+                let x = self.get(p + 2);
+                if x == n_char || x == 0x20 {
+                    if self.get(p + 3) == 0x20 && digit(p + 4) {
+                        return Some(p + 5);
+                    }
+                    if digit(p + 3) {
+                        return Some(p + 4);
+                    }
+                }
+                if x == 0x20 && digit(p + 3) {
+                    return Some(p + 4);
+                }
+                if digit(p + 2) {
+                    return Some(p + 3);
+                }
+                None
+            }
+            Extra::DashedMac => {
+                let ok = self.at(p) == 0x2d
+                    && is_hex(self.get(p + 1))
+                    && is_hex(self.get(p + 2))
+                    && self.get(p + 3) == 0x2d
+                    && is_hex(self.get(p + 4))
+                    && is_hex(self.get(p + 5))
+                    && self.get(p + 6) == 0x2d;
+                ok.then_some(p + 7)
+            }
+            Extra::Mozilla => self.has(p, b"Mozilla/").then_some(p + 8),
+            Extra::PercentScheme => {
+                let ok = self.has(p, b"%3")
+                    && matches!(self.get(p + 2), 0x41 | 0x61)
+                    && self.has(p + 3, b"%2")
+                    && matches!(self.get(p + 5), 0x46 | 0x66)
+                    && self.has(p + 6, b"%2")
+                    && matches!(self.get(p + 8), 0x46 | 0x66);
+                ok.then_some(p + 9)
+            }
+            Extra::Esa => {
+                if !self.has(p, b"://") {
+                    return None;
+                }
+                if is_blank(self.get(p + 3)) {
+                    return Some(p + 4);
+                }
+                // "://label ." (a label of 1-63 letters, digits and hyphens).
+                let mut q = p + 3;
+                while q < self.n
+                    && q - (p + 3) < 64
+                    && (is_ascii_alnum(self.at(q)) || self.at(q) == 0x2d)
+                {
+                    q += 1;
+                }
+                let len = q - (p + 3);
+                ((1..=63).contains(&len) && is_blank(self.get(q)) && self.get(q + 1) == 0x2e)
+                    .then_some(q + 2)
+            }
+            Extra::DotLower => self.has(p, b" dot ").then_some(p + 5),
+            Extra::DotUpper => self.has(p, b" DOT ").then_some(p + 5),
+        }
+    }
+}
+
+/// Sorted, merged `[start, end)` ranges of `t` that may hold observables.
+pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
+    let text = Text { t, n: t.len() };
+    let n = text.n;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    // Tokens (maximal runs of non-space): trigger tokens and long alphanumeric runs.
+    let mut i = 0;
+    while i < n {
+        if text.cls(i) & C_SPACE != 0 {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        let mut has_trigger = false;
+        let mut run_start = usize::MAX;
+        let mut prev_trigger = false;
+        while i < n {
+            let k = text.cls(i);
+            if k & C_SPACE != 0 {
+                break;
+            }
+            // A trigger followed by a character of the token.
+            has_trigger |= prev_trigger;
+            prev_trigger = k & C_TRIGGER != 0;
+            if k & C_ALNUM != 0 {
+                if run_start == usize::MAX {
+                    run_start = i;
+                }
+            } else if run_start != usize::MAX {
+                if i - run_start >= MIN_RUN {
+                    spans.push((run_start, i)); // widened once the token's end is known
+                }
+                run_start = usize::MAX;
+            }
+            i += 1;
+        }
+        let e = i;
+        if run_start != usize::MAX && e - run_start >= MIN_RUN {
+            spans.push((run_start, e));
+        }
+        // The runs of this token (pushed last) widened to it, at most 256 each side.
+        for span in spans.iter_mut().rev() {
+            if span.0 < s {
+                break;
+            }
+            *span = (
+                s.max(span.0.saturating_sub(MAX_LOOK)),
+                e.min(span.1 + MAX_LOOK),
+            );
+        }
+        if has_trigger {
+            if e - s > TRIG_SPAN {
+                long_token(&text, s, e, &mut spans);
+            } else {
+                spans.push((s, e));
+            }
+        }
+    }
+    marks(&text, &mut spans);
+    let mut merged = merge(spans);
+    let holes = base64_holes(&text);
+    if !holes.is_empty() {
+        merged = exclude(merged, &holes);
+    }
+    merged
+}
+
+/// A token longer than [`TRIG_SPAN`]: from each trigger (followed by a character of
+/// the token) up to 4,096 characters on, and back from each trigger (preceded by one).
+fn long_token<T: Unit>(text: &Text<'_, T>, s: usize, e: usize, spans: &mut Vec<(usize, usize)>) {
+    let mut p = s;
+    while p + 1 < e {
+        if is_trigger(text.at(p)) {
+            let end = (p + TRIG_SPAN).min(e);
+            spans.push((p, end));
+            p = end;
+        } else {
+            p += 1;
+        }
+    }
+    // Backwards (the token reversed): a trigger with a character of the token after it
+    // covers up to 4,096 characters before it; the next one is looked for before that.
+    let mut o = e - 1; // candidates are below `o`
+    while o > s {
+        let q = o - 1;
+        if is_trigger(text.at(q)) {
+            let start = (q + 1).saturating_sub(TRIG_SPAN).max(s);
+            spans.push((start, q + 1));
+            o = start;
+        } else {
+            o = q;
+        }
+    }
+}
+
+/// Spans around spaced defang marks and the extra patterns.
+fn marks<T: Unit>(text: &Text<'_, T>, spans: &mut Vec<(usize, usize)>) {
+    let n = text.n;
+    // Defang marks that may stand apart from their neighbours widen their window.
+    let mut pos = 0;
+    for p in 0..n {
+        if text.cls(p) & C_SPECIAL == 0 || p < pos || !text.special(p) {
+            continue;
+        }
+        let (start, end, wide_end) = text.widen(p, 3, 4);
+        pos = end.max(p + 1);
+        spans.push((start, wide_end));
+    }
+    // The extra patterns, each scanned on its own (matches of one do not overlap).
+    let mut next = [0usize; EXTRAS.len()];
+    let mut covered = [0usize; EXTRAS.len()];
+    for p in 0..n {
+        let c = text.at(p);
+        if class(c) & C_EXTRA == 0 {
+            continue;
+        }
+        let tries: &[usize] = match c {
+            0x43 => &[0],
+            0x63 => &[1],
+            0x41 => &[2],
+            0x61 => &[3],
+            0x2d => &[4],
+            0x4d => &[5],
+            0x25 => &[6],
+            0x3a => &[7],
+            _ => &[8, 9],
+        };
+        for &k in tries {
+            let extra = EXTRAS[k];
+            if p < next[k] {
+                continue;
+            }
+            let Some(end) = text.extra_at(extra, p) else {
+                continue;
+            };
+            next[k] = end;
+            if p < covered[k] {
+                continue;
+            }
+            match extra {
+                Extra::Esa => {
+                    let (start, _, wide_end) = text.widen(p, 0, 4);
+                    spans.push((start, wide_end));
+                }
+                Extra::Mozilla => {
+                    let limit = (p + 600).min(n);
+                    let nl = (p..limit).find(|&q| text.at(q) == 0x0a).unwrap_or(limit);
+                    spans.push((p, nl));
+                }
+                Extra::DotLower | Extra::DotUpper => {
+                    let span = (text.left(p, 3), text.right(end, 3));
+                    covered[k] = span.1;
+                    spans.push(span);
+                }
+                _ => {
+                    let (start, _, wide_end) = text.widen(p, 0, 2);
+                    spans.push((start, wide_end));
+                }
+            }
+        }
+    }
+}
+
+/// The spans merged: a span that starts at most one character past all before it joins them.
+fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len() / 2 + 1);
+    for (s, e) in spans {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
+/// The payloads of inline base64 data (`;base64,` then 64 or more base64 characters).
+fn base64_holes<T: Unit>(text: &Text<'_, T>) -> Vec<(usize, usize)> {
+    let mut holes = Vec::new();
+    let mut p = 0;
+    while p < text.n {
+        if text.at(p) == 0x3b && text.has(p, b";base64,") {
+            let s = p + 8;
+            let mut q = s;
+            while q < text.n && {
+                let c = text.at(q);
+                is_ascii_alnum(c) || c == 0x2b || c == 0x2f || c == 0x3d
+            } {
+                q += 1;
+            }
+            if q - s >= 64 {
+                holes.push((s, q));
+                p = q;
+                continue;
+            }
+        }
+        p += 1;
+    }
+    holes
+}
+
+/// `spans` minus `holes` (both sorted, non-overlapping).
+fn exclude(spans: Vec<(usize, usize)>, holes: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(spans.len() + holes.len());
+    let mut h = 0;
+    for (mut s, e) in spans {
+        while h < holes.len() && holes[h].1 <= s {
+            h += 1;
+        }
+        let mut k = h;
+        let mut done = false;
+        while k < holes.len() && holes[k].0 < e {
+            let (hs, he) = holes[k];
+            if s < hs {
+                out.push((s, hs));
+            }
+            if e > he {
+                s = he;
+                k += 1;
+            } else {
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            out.push((s, e));
+        }
+    }
+    out
+}
+
+/// The windows of a text (each with the character before it), gaps cut to [`GAP`]
+/// fillers: the compact text's code points, and per window after a gap the compact
+/// offset where it starts and what to add to reach the original offset.
+pub struct Compact {
+    pub text: Vec<u32>,
+    pub starts: Vec<usize>,
+    pub shifts: Vec<i64>,
+}
+
+/// See [`Compact`].
+pub fn compact<T: Unit>(t: &[T]) -> Compact {
+    let n = t.len();
+    let wins = windows(t);
+    if wins.is_empty() {
+        return Compact {
+            text: vec![FILLER; n.min(GAP)],
+            starts: vec![0],
+            shifts: vec![0],
+        };
+    }
+    let mut text: Vec<u32> = Vec::new();
+    let mut starts = vec![0usize];
+    let mut shifts = vec![0i64];
+    let mut prev_end = 0usize;
+    for &(ws, we) in &wins {
+        // Each window keeps the character before it, but never overlaps the one before.
+        let start = ws.saturating_sub(1).max(prev_end);
+        let gap = start - prev_end;
+        text.extend(std::iter::repeat_n(FILLER, gap.min(GAP)));
+        if gap > 0 {
+            starts.push(text.len());
+            shifts.push(start as i64 - text.len() as i64);
+        }
+        text.extend(t[start..we.max(start)].iter().map(|u| u.cp()));
+        prev_end = we.max(start);
+    }
+    let tail = n - prev_end;
+    text.extend(std::iter::repeat_n(FILLER, tail.min(GAP)));
+    Compact {
+        text,
+        starts,
+        shifts,
+    }
+}
+
+/// Typographic quotes and brackets and their ASCII stand-ins (one for one, so offsets
+/// do not move): quotes become angle brackets, which end every pattern.
+pub fn typographic(c: u32) -> Option<u32> {
+    Some(match c {
+        0x00ab | 0x201c | 0x201e | 0x201f | 0x300c | 0x300e | 0x2018 | 0x201a | 0x201b | 0x2039
+        | 0x3008 | 0x300a | 0xff1c => 0x3c,
+        0x00bb | 0x201d | 0x300d | 0x300f | 0x2019 | 0x203a | 0x3009 | 0x300b | 0xff1e => 0x3e,
+        0x3010 | 0x3014 | 0xff3b => 0x5b,
+        0x3011 | 0x3015 | 0xff3d => 0x5d,
+        0xff08 => 0x28,
+        0xff09 => 0x29,
+        0xff5b => 0x7b,
+        0xff5d => 0x7d,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> Vec<(usize, usize)> {
+        let t: Vec<u32> = s.chars().map(u32::from).collect();
+        windows(t.as_slice())
+    }
+
+    #[test]
+    fn trigger_tokens_and_runs_open_windows() {
+        assert_eq!(w("see evil.com now"), vec![(4, 12)]);
+        assert_eq!(w("plain words only"), vec![]);
+        let hash = "a".repeat(32);
+        assert_eq!(w(&format!("x {hash} y")), vec![(2, 34)]);
+        // A trigger at the token's end (nothing after it) opens nothing.
+        assert_eq!(w("end. of it:"), vec![]);
+    }
+
+    #[test]
+    fn ascii_and_wide_units_agree() {
+        let text =
+            "mail bob @ example [.] com or CVE 2021 44228 and AS 13335, -aa-bb-cc Mozilla/5.0 (X)";
+        let bytes = text.as_bytes();
+        assert_eq!(windows(bytes), w(text));
+        assert!(!windows(bytes).is_empty());
+    }
+
+    #[test]
+    fn spaced_marks_widen_to_neighbouring_tokens() {
+        // "bob @ example [.] com": the "@" reaches three tokens back and four on.
+        assert_eq!(w("one two three bob @ example [.] com end"), vec![(4, 39)]);
+        assert_eq!(w("user at example dot com"), vec![(0, 23)]);
+    }
+
+    #[test]
+    fn base64_payloads_are_cut_out() {
+        let payload = "QUJD".repeat(20);
+        let text = format!("data:image/png;base64,{payload} x");
+        assert_eq!(w(&text), vec![(0, 22)]);
+    }
+
+    #[test]
+    fn long_tokens_are_covered_piecewise() {
+        let text = format!("{}.{}", "-".repeat(5000), "_".repeat(5000));
+        let spans = w(&text);
+        assert_eq!(spans, vec![(5001 - TRIG_SPAN, 5000 + TRIG_SPAN)]);
+    }
+
+    #[test]
+    fn compact_keeps_offsets_and_cuts_gaps() {
+        let text = format!("{}evil.com{}", "word ".repeat(10), " tail".repeat(10));
+        let t: Vec<u32> = text.chars().map(u32::from).collect();
+        let c = compact(t.as_slice());
+        let s: String = c
+            .text
+            .iter()
+            .map(|&u| char::from_u32(u).unwrap_or('?'))
+            .collect();
+        assert_eq!(
+            s,
+            format!("{} evil.com{}", "\u{1}".repeat(GAP), "\u{1}".repeat(GAP))
+        );
+        assert_eq!(c.starts, vec![0, GAP]);
+        assert_eq!(c.shifts, vec![0, 49 - GAP as i64]);
+    }
+
+    #[test]
+    fn unicode_digits_count_as_digits() {
+        assert!(is_digit(0x0663)); // ARABIC-INDIC DIGIT THREE
+        assert!(!is_digit(0x00b2)); // SUPERSCRIPT TWO is No, not Nd
+        assert!(!is_digit(0xd800));
+        assert_eq!(w("CVE\u{0663}"), vec![(0, 4)]);
+    }
+
+    #[test]
+    fn pathological_inputs_stay_linear() {
+        for unit in [".", "1.", "[.]", " dot ", "@ ", "a", "-aa-bb-", ";base64,"] {
+            let text = unit.repeat(200_000 / unit.len());
+            let t: Vec<u32> = text.chars().map(u32::from).collect();
+            let spans = windows(t.as_slice());
+            assert!(spans.windows(2).all(|p| p[0].1 + 1 < p[1].0));
+            assert!(spans.iter().all(|&(s, e)| s < e && e <= t.len()));
+        }
+    }
+}
