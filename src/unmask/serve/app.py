@@ -164,7 +164,7 @@ def create_app(
     (:func:`needed_role`; ``token`` is an admin), and reads of reports above TLP:CLEAR
     and every other request are written to the audit trail.
     """
-    from unmask.serve import rest, taxii, web
+    from unmask.serve import models, rest, taxii, web
 
     view = View(kb, max_tlp=max_tlp, recheck=recheck)
     checker = TokenChecker(kb, recheck=recheck)
@@ -338,5 +338,6 @@ def create_app(
     app.include_router(taxii.router(view, max_content_length=max_upload), prefix="/taxii2")
     app.include_router(web.router(view))
     app.add_middleware(_HeadAsGet)
+    models.install_openapi(app, guarded=guarded)
 
     return app

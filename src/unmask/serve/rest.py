@@ -2,7 +2,9 @@
 
 Every answer is the ``to_dict()`` of the store's result objects (the same JSON as
 ``unmask actor/reports/show/ioc/search --format json``) seen through the server's TLP
-ceiling; errors are ``{"error": {"type", "message", "source"}}``.
+ceiling; errors are ``{"error": {"type", "message", "source"}}``. The OpenAPI document
+describes them with the models of :mod:`unmask.serve.models` (``responses=``: the JSON
+is not converted on the way out).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from unmask.errors import DocumentError, ExportError
+from unmask.serve import models
 from unmask.serve.view import NotVisible, View
 from unmask.store.search import MAX_QUERY_CHARS
 
@@ -38,6 +41,8 @@ _EXPORT_MEDIA = {
 
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most {MAX_PAGE}")]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
+#: Checked by the route (a 400 naming the formats), listed in the OpenAPI document.
+ExportFormat = Annotated[str, Query(json_schema_extra={"enum": list(_EXPORT_MEDIA)})]
 
 
 class ApiError(Exception):
@@ -92,25 +97,30 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
     """The ``/api/v1`` routes."""
     api = APIRouter()
 
-    @api.get("/stats", summary="How much the knowledge base holds (visible at the ceiling)")
+    @api.get("/stats", summary="How much the knowledge base holds (visible at the ceiling)",
+             response_model=None, responses=models.answers(models.Stats))
     def stats() -> dict[str, Any]:
         return view.stats()
 
-    @api.get("/actors", summary="Actors, most reported first")
+    @api.get("/actors", summary="Actors, most reported first",
+             response_model=None, responses=models.answers(models.ActorList))
     def actors(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         listed, total = view.actors(limit=limit, offset=offset)
         return {"actors": [a.to_dict() for a in listed], "total": total, "limit": limit,
                 "offset": offset}
 
-    @api.get("/actors/{name}", summary="An actor's profile (any of its names)")
+    @api.get("/actors/{name}", summary="An actor's profile (any of its names)",
+             response_model=None, responses=models.answers(models.ActorProfile, 404))
     def actor(name: str) -> dict[str, Any]:
         try:
             return view.profile(name).to_dict()
         except NotVisible as exc:
             raise _not_found(exc) from exc
 
-    @api.get("/actors/{name}/export", summary="An actor's export: stix, misp, navigator, markdown, csv")
-    def export(name: str, format: str = "stix") -> Response:
+    @api.get("/actors/{name}/export", summary="An actor's export: stix, misp, navigator, markdown, csv",
+             response_class=Response,
+             responses=models.answers(None, 404, content=models.EXPORT_CONTENT))
+    def export(name: str, format: ExportFormat = "stix") -> Response:
         from unmask.export.knowledge import export_knowledge
 
         if format not in _EXPORT_MEDIA:
@@ -125,7 +135,9 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
             raise ApiError(404, "NotFound", f"no visible report about actor {name!r}") from exc
         return Response(export_knowledge(selection, format), media_type=_EXPORT_MEDIA[format])
 
-    @api.get("/indicators/{value:path}", summary="Where an indicator was seen (defanged input accepted), its score and sightings")
+    @api.get("/indicators/{value:path}", response_model=None,
+             responses=models.answers(models.IndicatorAnswer, 404),
+             summary="Where an indicator was seen (defanged input accepted), its score and sightings")
     def indicator(value: str, limit: Limit = 100) -> dict[str, Any]:
         from unmask.serve.sightings import indicator_json
 
@@ -134,7 +146,10 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
         except NotVisible as exc:
             raise _not_found(exc) from exc
 
-    @api.post("/indicators/{value:path}/sightings", status_code=201,
+    @api.post("/indicators/{value:path}/sightings", status_code=201, response_model=None,
+              responses=models.answers(models.SightingAnswer, 404, 413, status=201),
+              openapi_extra={"requestBody": {"required": False, "content": {
+                  "application/json": {"schema": models.SightingBody.model_json_schema()}}}},
               summary="Record a sighting: seen, false-positive or expiration (a token that may write)")
     async def add_sighting(value: str, request: Request) -> dict[str, Any]:
         from unmask.serve.sightings import MAX_SIGHTING_BODY, post_sighting
@@ -142,14 +157,16 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
         body = await read_limited(request, MAX_SIGHTING_BODY)
         return await run_in_threadpool(post_sighting, view, value, body, request)
 
-    @api.get("/search", summary="Full-text search over report text")
+    @api.get("/search", summary="Full-text search over report text",
+             response_model=None, responses=models.answers(models.SearchAnswer))
     def search(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS)],
                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
         if not q.strip():
             raise ApiError(400, "ValueError", "empty search query (give words to look for)")
         return {"query": q, "hits": [h.to_dict() for h in view.search(q, limit=limit)]}
 
-    @api.get("/reports", summary="Stored reports, newest first")
+    @api.get("/reports", summary="Stored reports, newest first",
+             response_model=None, responses=models.answers(models.ReportList, 404))
     def reports(actor: str | None = None, since: dt.date | None = None,
                 limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
         try:
@@ -158,7 +175,8 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
             raise _not_found(exc) from exc
         return {"reports": [r.to_dict() for r in listed], "limit": limit, "offset": offset}
 
-    @api.get("/reports/{ref:path}", summary="One stored report and its analysis")
+    @api.get("/reports/{ref:path}", summary="One stored report and its analysis",
+             response_model=None, responses=models.answers(models.ReportAnswer, 404))
     def report(ref: str) -> dict[str, Any]:
         try:
             found, analysis = view.report(ref)
@@ -166,7 +184,8 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
             raise _not_found(exc) from exc
         return {"report": found.to_dict(), "analysis": analysis.to_dict()}
 
-    @api.get("/admin/audit", summary="The audit trail, oldest first (admin tokens only)")
+    @api.get("/admin/audit", summary="The audit trail, oldest first (admin tokens only)",
+             response_model=None, responses=models.answers(models.AuditTrail))
     def audit(request: Request, since: dt.datetime | None = None, token: str | None = None,
               limit: Annotated[int, Query(ge=1, le=10_000)] = 1000) -> dict[str, Any]:
         from unmask.store.accounts import audit_entries
@@ -186,7 +205,8 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
             out.append(shown)
         return {"entries": out, "limit": limit}
 
-    @api.get("/admin/tokens", summary="The stored tokens, never their secrets (admin tokens only)")
+    @api.get("/admin/tokens", summary="The stored tokens, never their secrets (admin tokens only)",
+             response_model=None, responses=models.answers(models.TokenList))
     def tokens() -> dict[str, Any]:
         from unmask.store.accounts import tokens as stored
 
@@ -195,9 +215,11 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
     @api.post(
         "/analyze",
         summary="Analyse a text/plain body or an uploaded file (nothing is stored)",
+        response_class=JSONResponse, responses=models.answers(models.Analysis, 413, 415, 422),
         openapi_extra={"requestBody": {"content": {
-            "text/plain": {"schema": {"type": "string"}},
-            "multipart/form-data": {"schema": {"type": "object", "properties": {
+            "text/plain": {"schema": {"type": "string", "pattern": r"\S",
+                                      "description": "The text (not only white space)"}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                 "file": {"type": "string", "format": "binary"}}}},
         }}},
     )

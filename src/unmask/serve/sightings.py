@@ -78,6 +78,8 @@ def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[
     if kind not in SIGHTING_KINDS:
         raise ApiError(400, "ValueError", f"kind {kind!r} is not one of {', '.join(SIGHTING_KINDS)}")
     count = body.get("count", 1)
+    if isinstance(count, float) and count.is_integer():  # JSON's 3.0 is the integer 3
+        count = int(count)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 999_999_999:
         raise ApiError(400, "ValueError", f"count {count!r} must be a whole number from 1 to 999999999")
     now = view.kb.now()
