@@ -15,6 +15,7 @@ Every page reads the knowledge base through :class:`View` only, at the caller's 
 from __future__ import annotations
 
 import functools
+import logging
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
+from unmask.errors import ReferenceDataError
 from unmask.reference.actors import load_actor_graph, name_key
 from unmask.reference.attack import attack_data
 from unmask.serve import charts, highlight
@@ -36,6 +38,7 @@ __all__ = ["CSP", "error_page", "router"]
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 _HERE = Path(__file__).parent
+_log = logging.getLogger(__name__)
 _PAGE = 50
 #: Indicators per page of the actor page, and the most read to filter and page through.
 _INDICATOR_PAGE = 50
@@ -158,11 +161,25 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _preload() -> None:
+    """Read what the pages need besides the knowledge base when the server starts, not
+    on the first request: the ATT&CK table and the actor graph (from the reference
+    cache; a few hundred ms once per process) and the compiled templates."""
+    try:
+        attack_data()
+        load_actor_graph()
+    except ReferenceDataError as exc:  # the pages that need them say so when asked
+        _log.warning("reference data for the web pages not loaded: %s", exc)
+    for name in ("actor.html", "report.html", "compare.html", "index.html", "error.html"):
+        environment().get_template(name)
+
+
 def router(view: View) -> APIRouter:
     """The HTML pages and the style sheet."""
     from unmask.export.knowledge import KB_FORMATS
 
     pages = APIRouter(include_in_schema=False)
+    _preload()
 
     def missing(request: Request, exc: Exception) -> Response:
         return error_page(request, 404, str(exc))
