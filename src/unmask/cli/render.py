@@ -208,6 +208,10 @@ def summary_paragraph(analysis: Analysis) -> str:
             named.append(f"{actor['name']}{ident}{also}")
         more = f" and {len(actors) - 3} more" if len(actors) > 3 else ""
         sentences.append("Actors: " + "; ".join(named) + more + ".")
+    masks = sorted({s.reason.split(" uses the name of ", 1)[1] for s in analysis.skipped
+                    if s.stage == "actors" and " uses the name of " in s.reason})
+    if masks:
+        sentences.append("Named as a mask worn by others: " + ", ".join(masks) + ".")
     victims = _values(analysis, ("target", "victim"))
     if victims:
         sentences.append("Against " + ", ".join(victims[:6]) + (" …" if len(victims) > 6 else "") + ".")

@@ -33,7 +33,7 @@ from typing import Any
 import ahocorasick
 
 from unmask.extract.sentences import structure_of
-from unmask.model import ActorMention, AliasStatement, ExtractContext, Span
+from unmask.model import ActorMention, AliasStatement, ExtractContext, Skipped, Span
 from unmask.model.structure import Structure
 from unmask.reference.actor_names import (
     ActorGazetteer,
@@ -55,6 +55,47 @@ class ActorFindings:
     mentions: tuple[ActorMention, ...] = ()
     alias_statements: tuple[AliasStatement, ...] = ()
     summary: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
+    #: Names the text says someone else wears as a mask ("criminals posing as Lazarus
+    #: Group"): named, but not the actor of anything in the text, so the pipeline leaves
+    #: them out of the findings (``skipped`` says why); :func:`find_actors` lists them.
+    impersonated: tuple[ActorMention, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+
+
+# --------------------------------------------------------------------------- impersonation
+
+#: Words that say the name that follows is worn by someone else: extortionists "posing
+#: as" a famous group, a false flag, a copycat. Within the same sentence, at most six
+#: words before the name.
+_IMPERSONATION = compile_cached(
+    r"\b(?:pos(?:e|es|ed|ing)\s+as|pretend(?:s|ed|ing)?\s+to\s+be|"
+    r"claim(?:s|ed|ing)?\s+to\s+(?:be|represent|belong\s+to|speak\s+for|work\s+for)|"
+    r"impersonat(?:e|es|ed|ing|ion\s+of)|masquerad(?:e|es|ed|ing)\s+as|"
+    r"purport(?:s|ed|ing)?\s+to\s+(?:be|come\s+from)|"
+    r"copycats?\s+of|false[\s-]+flags?(?:\s+\w+)?\s+(?:as|pointing\s+to|implicating|to\s+implicate|blaming)|"
+    r"trying\s+to\s+pass\s+(?:itself|themselves)\s+off\s+as)"
+    r"(?:[^\w.!?;]+[\w'’-]+){0,6}?[^\w.!?;]*$",
+    re.IGNORECASE,
+)
+#: A name listed right after a masked one ("claiming to be Fancy Bear and Armada
+#: Collective") is masked too.
+_LIST_JOINT = compile_cached(r"\s*(?:,|,?\s+(?:and|or))\s*(?:the\s+)?[\"“']?\s*$", re.IGNORECASE)
+_IMPERSONATION_WINDOW = 120
+
+
+def _masked(text: str, mentions: Sequence[ActorMention]) -> set[int]:
+    """Indexes of the mentions that the text says are someone else's mask."""
+    masked: set[int] = set()
+    previous_end = -1
+    for i, mention in enumerate(mentions):
+        start = mention.span.start
+        before = text[max(0, start - _IMPERSONATION_WINDOW):start]
+        listed_after_mask = (i - 1) in masked and previous_end >= 0 and \
+            _LIST_JOINT.fullmatch(text[previous_end:start]) is not None
+        if listed_after_mask or _IMPERSONATION.search(before) is not None:
+            masked.add(i)
+        previous_end = mention.span.end
+    return masked
 
 
 # --------------------------------------------------------------------------- context rules
@@ -674,10 +715,20 @@ def extract_actors(
                 candidates=candidates,
             )
         )
+    masked = _masked(text, mentions)
+    skipped = tuple(
+        Skipped("actors", f"impersonated: the text says someone else uses the name of {m.name} ({m.actor_id})",
+                m.surface, m.span)
+        for i, m in enumerate(mentions) if i in masked
+    )
+    impersonated = tuple(m for i, m in enumerate(mentions) if i in masked)
+    mentions = [m for i, m in enumerate(mentions) if i not in masked]
     return ActorFindings(
         mentions=tuple(mentions),
         alias_statements=tuple(alias_statements),
         summary=tuple(_summary(mentions, alias_statements, graph, learned, learned_display)),
+        impersonated=impersonated,
+        skipped=skipped,
     )
 
 
@@ -721,5 +772,7 @@ def _summary(
 
 
 def find_actors(text: str) -> list[ActorMention]:
-    """The actor mentions in ``text``."""
-    return list(extract_actors(text).mentions)
+    """Every actor named in ``text``, including names the text says are worn by someone
+    else (those are left out of an analysis's findings; see :class:`ActorFindings`)."""
+    found = extract_actors(text)
+    return sorted((*found.mentions, *found.impersonated), key=lambda m: m.span.start)

@@ -98,4 +98,5 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
         reference_versions=reference_versions(),
         actor_summary=summary,
         structure=context.structure,
+        skipped=tuple(actor_findings.skipped),
     )
