@@ -62,6 +62,9 @@ Sources (label, where from):
 Split: every message is ``dev`` or ``held`` by a hash of its From and Subject
 headers (near-duplicates fall on the same side). Rules are written by looking at the
 ``dev`` failures (``--split dev --show``); ``held`` is scored only to report.
+``unseen2`` was scored once as a whole before any change of its round; then it was
+cut the same way into ``unseen2a``, whose failures were read to find the classes
+fixed in that round, and ``unseen2b``, held back and scored only before and after.
 
 Positive = unmask's verdict ``suspicious`` or ``malicious`` (score >= 3); for
 SpamAssassin ``X-Spam-Status: Yes`` (score >= 5) with local tests only (``-L``: no
@@ -124,6 +127,15 @@ MAIL_PARSER: dict[str, str | None] = {
 #: not named get the source's default label from :data:`SDISTS`).
 LABELS: dict[str, dict[str, str | None]] = {
     "mail-parser": MAIL_PARSER,
+    # Three messages of the fresh sources were first labelled benign with the rest of
+    # their source; reading every message of those sources showed they are spam.
+    "django-mailbox": {
+        "message_with_invalid_encoding.eml": "malicious",  # "loans at 2 %", Reply-To on qq.com
+        "message_with_single_byte_extended_subject_encoding.eml": "malicious",  # "earn $1000 a week", one image link
+    },
+    "hyperkitty": {
+        "unknown-charset.txt": "malicious",  # pharmacy spam sent through a list
+    },
     "salmon": {
         "spam": "malicious",       # a mailbox of 20 real 2009 spams (pills, diet, TV, scams)
         "bounce.msg": "benign",    # Postfix bounce
@@ -194,6 +206,12 @@ def _split_of(raw: bytes) -> str:
     head = raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
     key = b"".join(line.strip() for line in re.findall(rb"(?im)^(?:from|subject):[^\n]*", head))
     return "held" if hashlib.sha256(key).digest()[0] % 2 else "dev"
+
+
+def _unseen2_half(raw: bytes) -> str:
+    """``unseen2a`` (its failures were read after the first score) or ``unseen2b`` (held
+    back: scored before and after only), by the same From/Subject hash."""
+    return "unseen2a" if _split_of(raw) == "dev" else "unseen2b"
 
 
 def _cpython() -> Iterator[Message]:
@@ -269,7 +287,8 @@ def collect(sdists: Path | None) -> list[Message]:
                     continue
                 ids.add(found.group(1))
         message.split = ("tuning" if message.tuning else "fresh" if message.source in FRESH
-                         else "unseen2" if message.source in UNSEEN2 else _split_of(message.raw))
+                         else _unseen2_half(message.raw) if message.source in UNSEEN2
+                         else _split_of(message.raw))
         out.append(message)
     return out
 
@@ -386,7 +405,7 @@ def _count(messages: list[Message], judge: str) -> tuple[int, int]:
 
 def report(messages: list[Message], judges: list[str]) -> dict[str, Any]:
     rows: dict[str, Any] = {}
-    for split in ("dev", "held", "fresh", "unseen2", "tuning"):
+    for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "tuning"):
         for label in ("malicious", "benign"):
             group = [m for m in messages if m.split == split and m.label == label]
             if not group:
@@ -410,7 +429,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sdists", type=Path,
                         default=Path(os.environ["UNMASK_REAL_MAIL"]) if os.environ.get("UNMASK_REAL_MAIL") else None)
-    parser.add_argument("--split", choices=("dev", "held", "fresh", "unseen2", "tuning", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "held", "fresh", "unseen2", "unseen2a", "unseen2b",
+                                                  "tuning", "all"), default="all")
     parser.add_argument("--show", action="store_true",
                         help="list each message of --split with both verdicts (not for held while tuning)")
     parser.add_argument("--json", action="store_true")
@@ -422,7 +442,8 @@ def main() -> int:
 
     messages = collect(args.sdists)
     if args.split != "all":
-        messages = [m for m in messages if m.split == args.split]
+        messages = [m for m in messages if m.split == args.split
+                    or (args.split == "unseen2" and m.split.startswith("unseen2"))]
     if not messages:
         print("no messages found (see the docstring for the sources)", file=sys.stderr)
         return 1

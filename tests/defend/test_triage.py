@@ -972,3 +972,88 @@ def test_bounces_are_read_as_mail_server_reports() -> None:
     assert "display-name-address" in names(run(raw_mail('From: "support@paypal.com" <x@evil-host.net>')))
     # An old server's bare IP address as domain is not a bulk template's missing TLD.
     assert "malformed-sender" not in names(run(raw_mail("From: Postmaster <postmaster@192.0.2.205>")))
+
+
+# -- classes found on the unseen2 round (real bounces, list mail, 419 and pharmacy spam) --
+
+
+def test_mail_servers_and_local_name_spaces_are_not_malformed_senders() -> None:
+    # A bounce signed with the reporting server's own host name.
+    bounce = raw_mail("From: MAILER-DAEMON@relay7.local (Mail Delivery System)", "Return-Path: <>",
+                      "Subject: Undelivered Mail Returned to Sender")
+    assert "malformed-sender" not in names(run(bounce))
+    report = raw_mail("From: postmaster@MailHost", "Subject: Delivery failed",
+                      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+                      body="--b\nContent-Type: text/plain\n\nNot delivered.\n--b--\n")
+    assert "malformed-sender" not in names(run(report))
+    # Mail inside one local name space (or an export with the domain blanked out).
+    local = raw_mail("From: Office <office@intranet>", "To: desk@intranet")
+    assert "malformed-sender" not in names(run(local))
+    # A bulk template's missing domain, to someone elsewhere, still is.
+    assert "malformed-sender" in names(run(raw_mail("From: Deals <noreply@deals>")))
+
+
+def test_a_brand_word_that_is_the_senders_own_surname_is_no_claim() -> None:
+    person = run(mail(sender="Tom Amazon <tamazon@isp-mail.example>"))
+    assert "brand-impersonation" not in names(person)
+    for claim in ("Amazon Support <help@parcel-notice.example>", "Amazon <amazon@parcel-notice.example>",
+                  "Tom Amazon <billing@parcel-notice.example>"):
+        assert "brand-impersonation" in names(run(mail(sender=claim))), claim
+
+
+def test_html_attachment_without_active_markup_is_weaker() -> None:
+    static = b"<html><body><p>Minutes of the <b>board</b> meeting.</p></body></html>"
+    result = run(mail(attachments=(("minutes.html", "text/html", static),)))
+    assert "attachment-html-static" in names(result) and "attachment-html" not in names(result)
+    assert result.verdict == "no-signals"
+    for active in (b'<form action="https://collect.example/p"><input type="password"></form>',
+                   b"<script>location.href='https://x.example'</script>",
+                   b'<meta http-equiv="refresh" content="0;url=https://x.example">',
+                   b'<a href="https://login.example/o365">Open document</a>',
+                   b'<img src=x onerror="go()">'):
+        found = names(run(mail(attachments=(("invoice.html", "text/html", active),))))
+        assert "attachment-html" in found and "attachment-html-static" not in found, active
+
+
+ADVANCE_FEE = ("Dear Beneficiary, the United Nations has authorised the payment of your compensation "
+               "of $920,000.00 through Western Union. Send your full name, address and phone number "
+               "to our agent to receive it.")
+
+
+def test_advance_fee_and_loan_scams() -> None:
+    found = run(mail(ADVANCE_FEE, sender="Payment Office <payments.office@freemail.example>"))
+    assert "lure-advance-fee" in names(found)
+    loan = run(mail("We offer loans to private individuals at 2% interest rate. Apply via email "
+                    "with details of your requirements."))
+    assert "lure-advance-fee" in names(loan)
+    # One cue is no lure: a transfer notice names a beneficiary, an invoice a sum.
+    for one in ("The beneficiary of your transfer is Jane Doe.", "The total is $1,250.00 as agreed."):
+        assert "lure-advance-fee" not in names(run(mail(one)))
+
+
+def test_pharmacy_spam() -> None:
+    for text in ("Buy V1AgR@ and Vali+u+m here, 80% off", "Cheapest viagra online, no prescription",
+                 "C-i-a-l-i-s for you: order now, fast shipping"):
+        assert "lure-pharmacy" in names(run(mail(text))), text
+    for text in ("Take the medication twice a day, said the doctor.", "Via Rail tickets are 20% off"):
+        assert "lure-pharmacy" not in names(run(mail(text))), text
+
+
+def test_a_bracketed_address_without_a_name_has_no_reverse_name() -> None:
+    from unmask.defend.triage_rules import parse_hop
+
+    gmail = parse_hop("from localhost ([203.0.113.136]) by mx.google.com with SMTP id 3si")
+    assert gmail is not None and (gmail.helo, gmail.rdns) == ("localhost", "unknown")
+    # Exim writes the verified reverse name first and omits a matching HELO.
+    exim = parse_hop("from relay.list.example ([198.51.100.17]) by lo.archive.example with esmtp (Exim 4.69)")
+    assert exim is not None and exim.rdns == ""
+    hop = ("Received: from localhost ([203.0.113.136]) by mx.eastwatch.org with SMTP id 3si; "
+           "Mon, 02 Nov 2026 10:00:05 +0000")
+    assert "received-no-rdns" in names(run(raw_mail(hop)))
+
+
+def test_freemail_forged_covers_more_mailbox_providers() -> None:
+    hop = ("Received: from localhost ([203.0.113.136]) by mx.eastwatch.org with SMTP id 3si; "
+           "Mon, 02 Nov 2026 10:00:05 +0000")
+    for sender in ("Larry <larry@sbcglobal.net>", "Ivan <ivan@mail.ru>", "Eva <eva@gmx.de>"):
+        assert "freemail-forged" in names(run(raw_mail(hop, f"From: {sender}"))), sender

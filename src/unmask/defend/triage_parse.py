@@ -50,6 +50,18 @@ MAX_RATIO = 100
 _NESTED_EXTENSIONS = (".zip",)
 _MAX_ANCHOR_TEXT = 300
 _HEAD_BYTES = 16
+#: Web-page attachments (by declared type or extension) and what makes their markup
+#: act; the first MB is looked at (a page that hides its script further down is rare,
+#: and it is still an attachment-html signal, only a weaker one).
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "image/svg+xml",
+                         "application/x-mimearchive"})
+_PAGE_EXTENSIONS = frozenset({"html", "htm", "shtml", "xhtml", "svg", "mht", "mhtml"})
+_ACTIVE_MARKUP = re.compile(
+    r"<\s*(?:script|form|input|iframe|frame|object|embed|applet|base|button|textarea|link)\b|"
+    r"http-equiv\s*=\s*[\"']?refresh|\son[a-z]+\s*=|javascript:|vbscript:|data:|"
+    r"\b(?:href|src|action)\s*=\s*[\"']?\s*(?:https?:|//)|"
+    r"\b(?:window|document|location)\s*\.|\batob\s*\(|\beval\s*\(")
+_ACTIVE_SCAN = 1 << 20
 # Header names of which a message needs at least one to be taken for an e-mail.
 _MAIL_HEADERS = frozenset({
     "from", "to", "cc", "subject", "date", "received", "message-id", "return-path",
@@ -100,6 +112,10 @@ class AttachmentInfo:
     encrypted: bool = False
     #: Inner archives not opened (too deep, too big, expanding like a zip bomb).
     skipped: tuple[str, ...] = ()
+    #: For a web-page attachment: whether its markup can act (a script, a form or
+    #: input, a frame or embedded object, a meta refresh, an event handler, a link
+    #: off the page); a page of plain formatted text cannot. True for other kinds.
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,10 +337,14 @@ class _Observer:
     @staticmethod
     def _info(part: Message, ctype: str, payload: bytes) -> AttachmentInfo:
         members, encrypted, skipped = _zip_listing(payload)
+        name = _filename(part)
+        page = ctype in _PAGE_TYPES or (name or "").lower().rsplit(".", 1)[-1] in _PAGE_EXTENSIONS
+        active = not page or _ACTIVE_MARKUP.search(
+            payload[:_ACTIVE_SCAN].decode("latin-1").lower()) is not None
         return AttachmentInfo(
-            name=_filename(part), content_type=ctype, size=len(payload),
+            name=name, content_type=ctype, size=len(payload),
             sha256=hashlib.sha256(payload).hexdigest(), head=payload[:_HEAD_BYTES],
-            members=members, encrypted=encrypted, skipped=skipped,
+            members=members, encrypted=encrypted, skipped=skipped, active=active,
         )
 
 

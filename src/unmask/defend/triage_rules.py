@@ -68,6 +68,7 @@ WEIGHTS: dict[str, float] = {
     "archive-executable": 4.0,
     "attachment-macro": 3.5,
     "attachment-html": 3.0,
+    "attachment-html-static": 1.0,
     "attachment-double-extension": 3.0,
     "attachment-name-trick": 3.0,
     "attachment-type-mismatch": 2.5,
@@ -82,6 +83,8 @@ WEIGHTS: dict[str, float] = {
     "lure-extortion": 3.0,
     "lure-delivery": 1.0,
     "lure-dating": 1.0,
+    "lure-advance-fee": 1.5,
+    "lure-pharmacy": 1.5,
     # impersonation and mass-mail tells (added after reading real phishing; see the docs)
     "brand-impersonation": 2.5,
     "malformed-sender": 2.0,
@@ -320,6 +323,44 @@ _DELIVERY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bbest[äa]tigen sie (?:die|ihre) liefer\w*|\bconfirme[rz]? (?:votre|l'adresse)\b|"
     r"\b(?:schedule|reschedule|planen sie) (?:your |ihre )?(?:delivery|lieferung)\b|"
     r"\bplanen sie ihre lieferung\b",
+))
+# Advance-fee fraud (419) and loan-offer scams: two distinct cues needed.
+_ADVANCE_FEE = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # a sum of money in the thousands or millions, often also spelt out
+    r"(?:\$|us\$|usd|€|£)\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3}){1,}(?:\.\d\d)?\s?"
+    r"(?:usd|us dollars|dollars|euros?|eur|gbp|pounds)\b|\b(?:million|millones|millions) "
+    r"(?:of )?(?:us |united states )?(?:dollars|euros|usd|pounds)\b|\(\s*(?:[a-z]+[\s-]+){2,}"
+    r"(?:united states )?dollars\b",
+    # who the money supposedly belongs to, and how it travels
+    r"\bbeneficiar(?:y|ies)\b|\bnext of kin\b|\binheritance\b|\bunclaimed (?:funds?|sum|"
+    r"deposit)\b|\bcompensation (?:fund|payment)\b|\bconsignment box\b|\b(?:atm|visa) card "
+    r"payment\b|\bwestern union\b|\bmoney ?gram\b|\bpayment notification\b|\blate (?:client|"
+    r"husband|father)\b|\bbarrister\b|\bfund(?:s)? (?:transfer|release)\b|\bdiplomat\b",
+    # a loan offer at an interest rate no bank gives
+    r"\b(?:we|i) (?:offer|give|grant) (?:\w+ ){0,3}loans?\b|\bloans? (?:at|with) (?:an? )?"
+    r"(?:\w+ ){0,2}\d{1,2}(?:[.,]\d+)? ?%|\b\d{1,2}(?:[.,]\d+)? ?% (?:per annum|interest)\b",
+    # the request for personal details by reply
+    r"\b(?:send|forward|provide|reconfirm|furnish)\b[^.\n]{0,40}\b(?:full names?|(?:home )?"
+    r"address|(?:tele)?phone (?:number)?|occupation|bank details|details of (?:your|their) "
+    r"requirements)\b|\bapply via (?:e-?mail|reply)\b",
+    # the trust and secrecy of the 419 letter
+    r"\bstrictly confidential\b|\brisk[- ]free\b|\b100 ?% (?:legal|safe|guaranteed)\b|"
+    r"\bunited nations\b|\bworld bank\b|\binternational monetary fund\b|\bdear (?:friend|"
+    r"beneficiary|beloved)\b",
+))
+# Pharmacy spam: two distinct cues (a drug name written to slip past filters counts
+# on its own as one: V1agra, Vali+u+m, C-i-a-l-i-s).
+_PHARMACY = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"\b(?:viagra|cialis|levitra|valium|xanax|tramadol|phentermine|ambien|soma|propecia|"
+    r"sildenafil|tadalafil|vicodin|oxycodone|kamagra)\b",
+    r"\bv[\W_]{0,2}[i1!|l][\W_]{0,2}[a@4][\W_]{0,2}g[\W_]{0,2}r[\W_]{0,2}[a@4](?![a-z0-9])(?<!viagra)|"
+    r"\bv[\W_]*[a@][\W_]*l[\W_]*[i1!|][\W_]*u[\W_]*m(?![a-z0-9])(?<!valium)|"
+    r"\bc[\W_]*[i1!|][\W_]*[a@][\W_]*l[\W_]*[i1!|][\W_]*s(?![a-z0-9])(?<!cialis)",
+    r"\b(?:online )?pharmacy\b|\bpills?\b|\bmeds\b|\b(?:no|without) (?:a )?prescription\b|"
+    r"\bmedications?\b|\berectile\b|\bpotency\b|\bweight loss\b|\blose weight\b",
+    r"\b(?:discount|save|off)\b[^.\n]{0,20}\d{2} ?%|\d{2} ?% (?:off|discount)\b|\blowest "
+    r"prices?\b|\bcheap(?:est)?\b|\border (?:now|today)\b|\bfast (?:and discreet )?shipping\b|"
+    r"\bdiscreet\b",
 ))
 # Dating / romance spam: two distinct phrases.
 _DATING = tuple(re.compile(p, re.IGNORECASE) for p in (
@@ -888,10 +929,15 @@ def _attachment_checks(item: AttachmentInfo, password_in_body: re.Match[str] | N
         if len(pieces) >= 3 and pieces[-2] in _DOCUMENT:
             yield ("attachment-double-extension",
                    f"The attachment {label} poses as a .{pieces[-2]} file but is a .{ext}.")
-    elif ext in _HTML:
+    elif ext in _HTML and item.active:
         yield ("attachment-html",
                f"The attachment {label} is a web page (.{ext}): opened locally it can show "
                "a fake sign-in form or assemble a file in the browser.")
+    elif ext in _HTML:
+        yield ("attachment-html-static",
+               f"The attachment {label} is a web page (.{ext}) of formatted text only (no "
+               "script, form, frame, refresh or link): it cannot act when opened, but a web "
+               "page sent as an attachment is still unusual.")
     elif ext in _MACRO:
         yield ("attachment-macro",
                f"The attachment {label} is a macro-enabled Office file (.{ext}).")
@@ -1009,6 +1055,19 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "details to confirm (" + ", ".join(repr(m.group(0)) for m in delivery)
                       + "): the parcel lure. Weak alone: real carriers write the same.",
                       evidence(delivery))
+    fee = _matches(_ADVANCE_FEE, top)
+    if len(fee) >= 2:
+        yield _signal("lure-advance-fee", "content",
+                      "The message promises a large sum, an inheritance or a cheap loan and asks "
+                      "for a reply (" + ", ".join(repr(m.group(0)) for m in fee[:4]) + "): the "
+                      "advance-fee (\"419\") fraud, which later asks for fees. Weak alone: a bank "
+                      "notice can name a beneficiary and an amount.", evidence(fee))
+    pharmacy = _matches(_PHARMACY, top)
+    if len(pharmacy) >= 2:
+        yield _signal("lure-pharmacy", "content",
+                      "The message sells medicines or diet pills ("
+                      + ", ".join(repr(m.group(0)) for m in pharmacy[:4]) + "): pharmacy spam, "
+                      "whose shops sell fakes or take the card number.", evidence(pharmacy))
     dating = _matches(_DATING, top)
     if len(dating) >= 2:
         yield _signal("lure-dating", "content",
@@ -1248,6 +1307,20 @@ def _related(a: str, b: str) -> bool:
     return len(short) >= 4 and short in long
 
 
+def _brand_is_surname(sender: Address, brand: str) -> bool:
+    """Whether the brand word in the display name is the sender's own name: the display
+    name is a person's (another word, no service word) and the address's local part
+    spells the brand too ("Tom Amazon" <tamazon@isp.net>). "Amazon Support"
+    <help@x.top> or "Amazon" <amazon@x.top> stay claims."""
+    words = re.findall(r"[^\W\d_]+", sender.name)
+    if len(words) < 2 or _SERVICE_WORDS.search(sender.name):
+        return False
+    local = re.sub(r"[^a-z]", "", sender.address.split("@", 1)[0].lower())
+    others = [w.lower() for w in words if w.lower() != brand]
+    return brand in local and local != brand and any(
+        w in local or local.startswith(w[0]) for w in others)
+
+
 def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """A brand in the display name the sending domain has nothing to do with; a From
     domain that is not a domain; a sender on a free hosting platform; the recipient's
@@ -1258,13 +1331,21 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     from_ev = _header_evidence(view, "from")
     from_reg = ctx.suffixes.registrable_domain(sender.domain)
     literal = _is_ip(sender.domain)  # postmaster@[192.0.2.25] (or without brackets, as old servers write)
-    if (from_reg is None or "." not in sender.domain) and not literal:
+    # A mail server's report is signed with its own host name, registrable or not
+    # (MAILER-DAEMON@mx7.local); mail inside one local name space (jane@corp to bob@corp)
+    # has the recipient's own domain. Neither is a bulk template's.
+    local_space = any(to.domain == sender.domain for to in
+                      (*view.addresses("to")[:20], *view.addresses("cc")[:20]))
+    if (from_reg is None or "." not in sender.domain) and not literal and not _is_bounce(view) \
+            and not local_space:
         yield _signal("malformed-sender", "sender",
                       f"The From address {sender.address!r} has no real domain "
                       f"({sender.domain!r} is not a registrable domain): mail servers do not "
                       "send that; a bulk sender's template does.", (from_ev,))
     squashed_domain = _labels_of(sender.domain)
     brand = _brand_in(sender.name, ctx.brands)
+    if brand is not None and _brand_is_surname(sender, brand):
+        brand = None
     if brand is not None:
         owners = ctx.brands.brands[brand]
         if not any(owner in squashed_domain for owner in (brand, *owners)):
@@ -1439,8 +1520,21 @@ _MICROSOFT = ("outlook.com", "hotmail.com", "live.com", "msn.com", "microsoft.co
 _FREEMAIL_SERVERS: dict[str, tuple[str, ...]] = {
     "gmail.com": ("google.com",), "googlemail.com": ("google.com",),
     **dict.fromkeys(("outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.co.uk"), _MICROSOFT),
-    **dict.fromkeys(("yahoo.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.co.jp", "aol.com"),
+    **dict.fromkeys(("yahoo.com", "ymail.com", "rocketmail.com", "yahoo.co.uk", "yahoo.co.jp", "aol.com",
+                     "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.ca", "yahoo.in",
+                     "yahoo.com.br", "yahoo.com.au", "yahoo.com.sg", "yahoo.com.hk", "yahoo.com.tw",
+                     "yahoo.com.mx", "yahoo.com.ar"),
                     ("yahoo.com", "yahoodns.net", "aol.com")),
+    # AT&T's mailboxes (once run by Yahoo), Comcast, Verizon (now AOL's), GMX/WEB.DE,
+    # Apple, Mail.ru, Yandex: each sends from its own servers
+    **dict.fromkeys(("sbcglobal.net", "att.net", "bellsouth.net", "pacbell.net", "swbell.net",
+                     "prodigy.net", "ameritech.net", "flash.net", "snet.net"),
+                    ("att.net", "sbcglobal.net", "yahoo.com", "yahoodns.net")),
+    "comcast.net": ("comcast.net",), "verizon.net": ("verizon.net", "aol.com", "yahoodns.net"),
+    **dict.fromkeys(("gmx.net", "gmx.de", "gmx.com", "web.de"), ("gmx.net", "gmx.com", "web.de", "gmx.de")),
+    **dict.fromkeys(("icloud.com", "me.com", "mac.com"), ("icloud.com", "apple.com", "me.com", "mac.com")),
+    **dict.fromkeys(("mail.ru", "inbox.ru", "list.ru", "bk.ru"), ("mail.ru",)),
+    **dict.fromkeys(("yandex.ru", "yandex.com", "ya.ru"), ("yandex.net", "yandex.ru", "yandex.com")),
 }
 
 
@@ -1466,7 +1560,10 @@ def parse_hop(value: str) -> Hop | None:
     else:
         inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
         if inner is not None:
-            rdns = inner.group(1) or ""
+            # "([203.0.113.9])" with no name: Gmail's and Sendmail's way of saying the
+            # address has no reverse name (Postfix writes "unknown"); Exim writes
+            # "from rdns ([ip])" when the HELO was that verified name
+            rdns = inner.group(1) or ("" if "(exim" in value.lower() else "unknown")
         elif re.match(r"\(\s*unknown\b", comments, re.IGNORECASE):
             rdns = "unknown"
     return Hop(helo=helo.strip("[]").lower().rstrip("."), rdns=rdns.lower().rstrip("."), ip=ip,
