@@ -594,3 +594,12 @@ def test_the_core_takes_odd_offsets_without_failing() -> None:
     assert matcher.scan(text, 16, 10**9) == []
     assert matcher.scan(text, 10**9, 10**9 + 1) == []
     assert matcher.scan("", 0, 0) == []
+
+
+def test_a_real_name_holding_xxxx_is_swept() -> None:
+    # The extractor calls "xxxx" in a name a report's redaction; a listed value is swept.
+    indicators = IndicatorSet()
+    assert indicators.add(Indicator("boxxxxtrade.example", "domain", (), 1, None, ("list",), ("redacted",)))
+    assert not indicators.skipped and len(indicators) == 1
+    assert not indicators.add(Indicator("google.com", "domain", (), 1, None, ("list",),
+                                        ("warninglist:alexa", "redacted")))

@@ -234,9 +234,12 @@ class IndicatorSet:
             return False
         if indicator.type not in self.types:
             return False  # filtered on purpose (--type), not lost
-        if indicator.benign_reasons and not self.include_benign:
+        # "redacted" is the text extractor's guess that a report hid a name behind xxxx;
+        # a listed value is swept anyway (a real name may hold xxxx, a hidden one matches nothing).
+        reasons = tuple(r for r in indicator.benign_reasons if r != "redacted")
+        if reasons and not self.include_benign:
             self.skipped.append(SkippedIndicator(
-                source, line, indicator.value, "benign: " + ", ".join(indicator.benign_reasons)))
+                source, line, indicator.value, "benign: " + ", ".join(reasons)))
             return False
         value = _normalise(indicator.value, indicator.type)
         if value is None:
