@@ -59,9 +59,10 @@ def customer_host(host: str, suffixes: SuffixIndex) -> bool:
         return False
     private = suffixes.private
     listed = _data()["customer_subdomains"]
+    ddns = _dynamic_dns()
     for i in range(1, len(labels) - 1):
         parent = ".".join(labels[i:])
-        if parent in private or parent in listed or parent in _dynamic_dns():
+        if parent in private or parent in listed or parent in ddns:
             own = labels[i - 1]
             return not (i == 1 and own in _PROVIDER_LABELS)
     return False

@@ -291,8 +291,7 @@ def _in_link_target(text: str, start: int) -> bool:
     """Whether ``start`` lies in the target of a Markdown link or image on its line
     ("[![](/files/s1600/fun.png)](/files/.../fun.png)"): after "](" with no blank or ")"
     between (a long CDN path puts the "](" far before the name)."""
-    low = max(0, start - _REACH)
-    at = text.rfind("](", low, start)
+    at = text.rfind("](", start - _REACH if start > _REACH else 0, start)
     if at < 0:
         return False
     between = text[at + 2 : start]
@@ -316,6 +315,8 @@ class _Text:
         self.text = text
         #: Host -> whether it is a name of its own under a listed provider.
         self.own: dict[str, bool] = {}
+        #: Line start -> the line introducing the list it stands in (lists share one).
+        self.intros: dict[int, str] = {}
 
     def line(self, start: int, end: int) -> tuple[int, int]:
         """The bounds of the line around ``[start, end)``, looked for at most
@@ -347,6 +348,15 @@ class _Text:
             return ""  # more than a list item: its cues are before/after
         if line_start > 0 and text[line_start - 1] != "\n":
             return ""  # a line longer than the reach: prose, not a list
+        known = self.intros.get(line_start)
+        if known is None:
+            known = self.intros[line_start] = self._intro_above(line_start)
+        return known
+
+    def _intro_above(self, line_start: int) -> str:
+        """The first line above ``line_start`` that is long or ends with a colon (the
+        list's introduction), looked for at most 60 lines up; computed once per line."""
+        text = self.text
         pos = line_start - 1
         for _ in range(60):
             if pos <= 0:
@@ -411,9 +421,31 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
             while j < n and found[j].span.start == start:
                 if found[j].type == "url" and j not in early:
                     early.add(j)
-                    url_end, url_role, url_host = _apply(found[j], cues, context, judge, dropped, -1, "", "")
+                    url = found[j]
+                    if (
+                        plain
+                        and not url.benign_reasons
+                        and url.surface[:4].lower() == "www."
+                        and _plain_url(text, url.surface, url.value, start, url.span.end)
+                    ):
+                        # a URL written without a scheme, nothing around it: the common case
+                        url_end, url_role, url_host = url.span.end, "indicator", _url_host(url.value)
+                    else:
+                        url_end, url_role, url_host = _apply(url, cues, context, judge, dropped, -1, "", "")
                 j += 1
-        if not obs.benign_reasons:
+        evidence = obs.benign_reasons
+        if evidence and span.end <= url_end and url_role == "reference" and kind == "domain" and obs.value == url_host:
+            # The listed host of a cited link (most hosts with evidence): cited too, unless
+            # the evidence says what the value is (what ``_decide`` would answer, cheaply).
+            if _INTRINSIC.isdisjoint(evidence):
+                reasons = ("link-host", *evidence)
+                _SET_ROLE(obs, "reference")
+                _SET_REASONS(obs, reasons)
+                _SET_BENIGN(obs, reasons)
+            else:
+                _SET_ROLE(obs, "benign")
+            continue
+        if not evidence:
             if span.end <= url_end:
                 if url_role == "indicator":
                     if kind in _IN_ATTACKER_URL or (kind in _HASHES and url_host not in _NOTE_HOSTS):
@@ -443,6 +475,11 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                     if kind == "file_name" and " (" in obs.surface:
                         dropped.add(id(obs))  # "scripts (.bat)": a word and an extension in brackets
                         continue
+                    if _in_link_target(text, start):
+                        _SET_ROLE(obs, "reference")  # a Markdown image's or link's own path
+                        _SET_REASONS(obs, _PUBLISHER_IMAGE)
+                        _SET_BENIGN(obs, _PUBLISHER_IMAGE)
+                        continue
                     if _plain_file(text, obs.value, start, span.end):
                         continue
                     role, reasons = _decide_file(obs, kind, start, span.end, (), cues)
@@ -453,8 +490,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                         companion = companion or "companion-file" in reasons
                     continue
                 if plain and kind in _NETWORK and (kind != "domain" or obs.value not in FREEMAIL):
-                    line_start = text.rfind("\n", max(0, start - 80), start) + 1
-                    if text.find(":", max(line_start, start - 80), start) < 0:
+                    low = start - 80 if start > 80 else 0
+                    if text.find(":", text.rfind("\n", low, start) + 1 or low, start) < 0:
                         continue  # no "key:" before it on its line: no whois record
         url_end, url_role, url_host = _apply(obs, cues, context, judge, dropped, url_end, url_role, url_host)
         companion = companion or "companion-file" in obs.reasons
@@ -517,9 +554,13 @@ def _technique_text(found: list[Observable], text: str) -> None:
 
 def _url_host(url: str) -> str:
     """The host of a (normalised) URL, lower case, without user info or brackets."""
-    rest = url[url.find("://") + 3 :]
-    host = rest.partition("/")[0].partition("?")[0].partition("#")[0]
-    return host.rpartition("@")[2].lower().strip("[]")
+    m = _URL_HOST.match(url)
+    return m.group(1).lower() if m is not None else ""
+
+
+#: A normalised URL's host: after the scheme and any user info, up to the path, query or
+#: fragment (brackets of an IPv6 address dropped).
+_URL_HOST = compile_cached(r"[^:]*://(?:[^/?#@]*@)?\[?([^/?#\]]*)")
 
 
 def _plain_url(text: str, surface: str, value: str, start: int, end: int) -> bool:
@@ -529,13 +570,13 @@ def _plain_url(text: str, surface: str, value: str, start: int, end: int) -> boo
     :func:`_decide_url` reads the cues). A defanged one is left to it (it says so)."""
     if surface != value and ("[" in surface or "hxxp" in surface or "(" in surface or " " in surface):
         return False
-    tail = text[max(0, start - 40) : start]
+    tail = text[start - 40 if start > 40 else 0 : start]
     if "](" in tail or "link:" in tail or _ends_with_phrase(tail, _NEAR_PHRASES, _NEAR_TRAIL):
         return False
     last = tail.rstrip()[-1:]
     if last in (":", "("):
         return False
-    line_start = text.rfind("\n", max(0, start - 160), start) + 1
+    line_start = text.rfind("\n", start - 160 if start > 160 else 0, start) + 1
     if text[line_start : line_start + 14].lstrip(" \t-*•·>|")[:9].lower().startswith("reference"):
         return False
     low = text[end : end + 60].lower()
@@ -546,7 +587,7 @@ def _plain_file(text: str, value: str, start: int, end: int) -> bool:
     """Whether a file name has nothing about it that :func:`_decide_file` would act on (the
     cheap test of the common case)."""
     prev = text[start - 1 : start]
-    if prev in ("/", ":", ".") and _DETECTION_PREFIX.search(text, max(0, start - 24), start):
+    if prev in ("/", ":", ".") and _DETECTION_PREFIX.search(text, start - 24 if start > 24 else 0, start):
         return False  # "Win32/Turla.CS"
     if text.startswith(("[", " :", "\t:"), end):
         return False
@@ -555,12 +596,11 @@ def _plain_file(text: str, value: str, start: int, end: int) -> bool:
     name = value.lower()
     if name in _OS_FILES or name in _SECURITY_PRODUCTS or "xxx" in name:
         return False
-    low = max(0, start - 60)
-    if text.find("link:", low, start) >= 0 or _in_link_target(text, start):
+    if text.find("link:", start - 60 if start > 60 else 0, start) >= 0:
         return False
-    tail_start = max(0, start - 40)
+    tail_start = start - 40 if start > 40 else 0
     return (
-        text.find("xampl", max(0, start - 300), start) < 0
+        text.find("xampl", start - 300 if start > 300 else 0, start) < 0
         and text.find("e.g", tail_start, start) < 0
         and text.find("nstance", tail_start, start) < 0
         and text.find("such as", tail_start, start) < 0
@@ -572,6 +612,7 @@ _NETWORK = frozenset({"domain", "ipv4", "ipv6", "ipv4_cidr", "asn"})
 #: Types no rule here judges: an indicator unless the extractor found evidence against it.
 _PLAIN = frozenset({"cve", "user_agent", "btc", "xmr", "eth"})
 _LINK_HOST = ("link-host",)
+_PUBLISHER_IMAGE = ("publisher-image",)
 _DEFANGED = ("defanged",)
 #: What an attacker's URL holds that is an indicator with it (its host, a name in its path).
 _IN_ATTACKER_URL = _NETWORK | _PLAIN | {"file_name", "file_path"}
@@ -698,11 +739,13 @@ def _customer_name(judge: Any, host: str, evidence: tuple[str, ...], cache: dict
     :func:`unmask.reference.providers.customer_host`) that no warninglist names itself:
     ``evil.typepad.com`` is the customer's, ``firebasestorage.googleapis.com`` (listed on
     its own) the provider's service."""
-    return (
-        _provider_only(evidence)
-        and customer_host(host, judge.suffixes)
-        and _own_subdomain(judge, host, evidence, cache)
-    )
+    if not _provider_only(evidence):
+        return False
+    key = "customer:" + host
+    known = cache.get(key)
+    if known is None:
+        known = cache[key] = customer_host(host, judge.suffixes)
+    return known and _own_subdomain(judge, host, evidence, cache)
 
 
 def _attacker(cues: _Text, start: int, end: int, before_cues: frozenset[str] | None = None) -> bool:
@@ -724,6 +767,8 @@ def _decide_file(
         if _PLACEHOLDER.search(value):
             return "benign", ("placeholder",)
         return ("benign", ("os-part",)) if _is_os_key(value) else ("indicator", ())
+    if _in_link_target(cues.text, start):
+        return "reference", _PUBLISHER_IMAGE  # a Markdown image's or link's own path
     before = cues.before(start, 60)
     if kind == "file_name" and before[-1:] in "/:." and _DETECTION_PREFIX.search(before[-24:]):
         return "benign", ("detection-name",)  # "Win32/Turla.CS", "JS/TrojanDownloader.Agent.REG"
@@ -734,8 +779,6 @@ def _decide_file(
         return "benign", (os_reason,)
     if before.endswith("link:") or cues.text.startswith("[", end) or _COMPANION_AFTER.match(cues.text, end, end + 4):
         return "reference", ("companion-file",)  # "link:iocs.json[MISP event]", "* iocs.csv : IOCs in CSV"
-    if _in_link_target(cues.text, start):
-        return "reference", ("publisher-image",)  # a Markdown image's or link's own path
     tail = before[-40:]
     if ("xampl" in tail or "e.g" in tail or "instance" in tail or "such as" in tail) and _ends_with_phrase(
         tail, _EXAMPLE_PHRASES, _EXAMPLE_TRAIL
