@@ -20,7 +20,10 @@ list of ``--indicators`` values (domains, IPv4, SHA-256, URLs). Then, in the sam
    ``--rg-mb`` MB (default 20: with 10,000 values and ``-w`` it runs at ~1 MB/s);
 4. a pyahocorasick line scan: one automaton of the lower-cased values, each line
    lower-cased and searched (no boundary rules: the ceiling of a pure-Python sweep);
-5. with ``--regex-mb`` > 0, a naive Python alternation (``re.compile(r"\\b(?:v1|v2|…)\\b",
+5. with ``--record-turns N``, the unmask sweep again without and with ``--record``
+   (hits counted, one sighting per indicator, log and day written to a SQLite base) in
+   N alternating turns, the best CPU time of each: the cost of recording;
+6. with ``--regex-mb`` > 0, a naive Python alternation (``re.compile(r"\\b(?:v1|v2|…)\\b",
    re.I)``) sweeps the first N MB of the log, line by line.
 
 It prints MB/s of log bytes by wall and by CPU time for each tool and the ratio, and
@@ -162,7 +165,47 @@ def run_unmask(log: Path, ioc_file: Path, ranges: list[str]) -> dict[str, Any]:
         else:
             lines.add(hit.line)
     return {"load": load, "wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "hits": hits,
-            "in_range_hits": in_range, "lines": lines}
+            "in_range_hits": in_range, "lines": lines, "set": indicators}
+
+
+def run_record_turns(log: Path, indicators: Any, turns: int, folder: Path) -> dict[str, Any]:
+    """``unmask sweep`` without and with ``--record`` in alternating turns (the best CPU
+    time of each mode): recording counts every hit, then writes one sighting per
+    indicator, log and day into a SQLite knowledge base (its time included)."""
+    import datetime as dt
+
+    from unmask.defend.record import SweepRecorder
+    from unmask.defend.sweep import sweep_file
+    from unmask.store import open as open_kb
+
+    best = {"plain": float("inf"), "record": float("inf")}
+    walls = {"plain": float("inf"), "record": float("inf")}
+    written = 0
+    write_cpu = float("inf")
+    with open_kb(f"sqlite:///{folder / 'record-bench.sqlite'}") as kb:
+        for _ in range(turns):
+            for mode in ("plain", "record"):
+                wall, cpu = time.perf_counter(), _cpu()
+                recorder = SweepRecorder(now=dt.datetime.now(dt.UTC), who="bench") if mode == "record" else None
+                for hit in sweep_file(log, indicators):
+                    if recorder is not None:
+                        recorder.add(hit)
+                if recorder is not None:
+                    before = _cpu()
+                    written = recorder.write(kb)
+                    write_cpu = min(write_cpu, _cpu() - before)
+                best[mode] = min(best[mode], _cpu() - cpu)
+                walls[mode] = min(walls[mode], time.perf_counter() - wall)
+    mb = log.stat().st_size / 1_000_000
+    return {
+        "turns": turns, "sightings_written": written,
+        "plain_mb_s_cpu": round(mb / best["plain"], 1), "record_mb_s_cpu": round(mb / best["record"], 1),
+        "plain_cpu_s": round(best["plain"], 3), "record_cpu_s": round(best["record"], 3),
+        "record_cost_cpu_pct": round(100 * (best["record"] - best["plain"]) / best["plain"], 1),
+        "record_cost_wall_pct": round(100 * (walls["record"] - walls["plain"]) / walls["plain"], 1),
+        "write_cpu_ms": round(1000 * write_cpu, 1),
+        "write_share_of_plain_pct": round(100 * write_cpu / best["plain"], 1),
+    }
 
 
 def run_grep(log: Path, ioc_file: Path, tool: str = "grep") -> dict[str, Any]:
@@ -227,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=43)
     parser.add_argument("--keep", type=Path, help="write the log and list here and keep them")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--record-turns", type=int, default=0,
+                        help="also time the sweep without and with --record, in this many alternating turns")
+    parser.add_argument("--record-only", action="store_true",
+                        help="with --record-turns: run no peer tool (grep, rg, pyahocorasick)")
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -252,16 +299,17 @@ def main(argv: list[str] | None = None) -> int:
         grep_file = folder / "iocs-kept.txt"
         left_out = unmask["load"]["skipped_values"]
         grep_file.write_text("\n".join(v for v in values if v not in left_out) + "\n", encoding="utf-8")
-        grep = run_grep(log, grep_file)
+        skipped_peer = {"error": "not run (--record-only)"}
+        grep = skipped_peer if args.record_only else run_grep(log, grep_file)
         rg_log = log
         if args.rg_mb * 1_000_000 < log.stat().st_size:
             rg_log = folder / "rg-slice.log"
             with log.open("rb") as source, rg_log.open("wb") as target:
                 target.write(source.read(int(args.rg_mb * 1_000_000)))
                 target.write(source.readline())
-        ripgrep = run_grep(rg_log, grep_file, "rg")
+        ripgrep = skipped_peer if args.record_only else run_grep(rg_log, grep_file, "rg")
         ripgrep["mb"] = rg_log.stat().st_size / 1_000_000
-        pyaho = run_pyahocorasick(log, [v for v in values if v not in left_out])
+        pyaho = skipped_peer if args.record_only else run_pyahocorasick(log, [v for v in values if v not in left_out])
         regex = run_regex(log, values, int(args.regex_mb * 1_000_000)) if args.regex_mb > 0 else None
 
         mb = size / 1_000_000
@@ -295,6 +343,8 @@ def main(argv: list[str] | None = None) -> int:
                 "planted_missed_by_unmask": sorted((planted["hit"] - ours) & theirs)[:20],
                 "planted_benign_left_out": len(planted["hit"] - ours - theirs),
             }
+        if args.record_turns > 0:
+            report["record"] = run_record_turns(log, unmask["set"], args.record_turns, folder)
         peers = {"rg -F -i -w": ripgrep, "pyahocorasick line scan": pyaho}
         for name, peer in peers.items():
             if "error" in peer:
@@ -342,6 +392,12 @@ def main(argv: list[str] | None = None) -> int:
             r = report["python_regex"]
             print(f"python regex alternation on {r['mb']} MB: compile {r['compile_s']} s, "
                   f"{r['mb_s_wall']} MB/s wall, {r['mb_s_cpu']} MB/s CPU")
+        if "record" in report:
+            r = report["record"]
+            print(f"--record ({r['turns']} turns, best of each): {r['plain_mb_s_cpu']} -> {r['record_mb_s_cpu']} "
+                  f"MB/s CPU, cost {r['record_cost_cpu_pct']} % CPU ({r['record_cost_wall_pct']} % wall), "
+                  f"{r['sightings_written']} sightings written in {r['write_cpu_ms']} ms CPU "
+                  f"({r['write_share_of_plain_pct']} % of the plain sweep)")
     agreement = report.get("agreement", {})
     ok = not agreement.get("unmask_only") and not agreement.get("grep_only_unexplained") and not agreement.get(
         "planted_missed_by_unmask")

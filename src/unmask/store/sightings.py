@@ -19,13 +19,12 @@ does both for many indicators at once (the exports and the TAXII server use it).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.documents.sightings import SIGHTING_KINDS, Sighting, normalise_value, sightings_of
@@ -72,73 +71,84 @@ def false_positive(type_: str, value: str, *, who: str | None, why: str | None, 
                     who=who, why=(why or "")[:_WHY_MAX] or None)
 
 
+#: The upsert, as one text statement for both back-ends (``{least}``/``{greatest}``: the
+#: smaller / larger of two values, LEAST/GREATEST on PostgreSQL, min/max on SQLite).
+#: An outside claim (a ``ref``) stored again is the same claim: its count replaces the
+#: stored one; a local one (a sweep, a report) adds to it. Written as text with values
+#: already in the column's stored form: the ORM's per-value processing cost a sweep
+#: more than the writing did.
+_UPSERT = """
+INSERT INTO sightings (value, type, kind, source, ref, day, count, first_seen, last_seen,
+                       who, why, tlp, recorded_at)
+VALUES (:value, :type, :kind, :source, :ref, :day, :count, :first_seen, :last_seen,
+        :who, :why, :tlp, :recorded_at)
+ON CONFLICT (value, type, kind, source, ref, day) DO UPDATE SET
+  count = CASE WHEN sightings.ref <> '' THEN excluded.count ELSE sightings.count + excluded.count END,
+  first_seen = {least}(sightings.first_seen, excluded.first_seen),
+  last_seen = {greatest}(sightings.last_seen, excluded.last_seen),
+  who = COALESCE(excluded.who, sightings.who),
+  why = COALESCE(excluded.why, sightings.why),
+  tlp = excluded.tlp,
+  recorded_at = excluded.recorded_at
+"""
+
+
+def _stored_form(dialect: str) -> Any:
+    """Datetimes and dates as the dialect's column keeps them (SQLite: SQLAlchemy's text
+    format, so that min/max compare and read back as the ORM's own rows do)."""
+    if dialect == "postgresql":
+        return lambda value: value
+
+    def sqlite_form(value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    return sqlite_form
+
+
 def write_sightings(conn: Connection, sightings: Iterable[Sighting], *, now: dt.datetime,
                     tlp: str = "clear") -> int:
     """Upsert ``sightings`` in the open transaction ``conn``; returns how many rows.
 
-    ``tlp`` marks them (the marking of the document that reported them).
-
-    A row with the same key gets the count added (unless the claim has an outside
-    ``ref``: the same claim again is not counted twice), the first and last time widened,
-    and the newest who and why.
+    ``tlp`` marks them (the marking of the document that reported them). A row with the
+    same key gets the count added (unless the claim has an outside ``ref``: the same
+    claim again is not counted twice), the first and last time widened, and the newest
+    who and why. Times are stored in UTC (SQLite keeps a time without its offset).
     """
     folded: dict[tuple[str, str, str, str, str, dt.date], dict[str, Any]] = {}
-    for claim in sightings:
-        # In UTC: SQLite keeps a time without its offset.
-        s = dataclasses.replace(claim, first_seen=claim.first_seen.astimezone(dt.UTC),
-                                last_seen=claim.last_seen.astimezone(dt.UTC))
-        day = s.last_seen.date()
-        key = (s.value, s.type, s.kind, s.source[:300], s.ref[:300], day)
+    recorded = now.astimezone(dt.UTC)
+    for s in sightings:
+        first, last = s.first_seen, s.last_seen
+        if first.utcoffset() or last.utcoffset():
+            first, last = first.astimezone(dt.UTC), last.astimezone(dt.UTC)
+        day = last.date()
+        source, ref = s.source[:300], s.ref[:300]
+        key = (s.value, s.type, s.kind, source, ref, day)
         held = folded.get(key)
         if held is None:
-            folded[key] = {"value": s.value, "type": s.type, "kind": s.kind, "source": s.source[:300],
-                           "ref": s.ref[:300], "day": day, "count": s.count,
-                           "first_seen": s.first_seen, "last_seen": s.last_seen,
-                           "who": s.who[:200] if s.who else None, "why": s.why, "tlp": tlp,
-                           "recorded_at": now}
+            folded[key] = {"value": s.value, "type": s.type, "kind": s.kind, "source": source,
+                           "ref": ref, "day": day, "count": s.count, "first_seen": first,
+                           "last_seen": last, "who": s.who[:200] if s.who else None, "why": s.why,
+                           "tlp": tlp, "recorded_at": recorded}
         else:
-            held["count"] = held["count"] if s.ref else held["count"] + s.count
-            held["first_seen"] = min(held["first_seen"], s.first_seen)
-            held["last_seen"] = max(held["last_seen"], s.last_seen)
+            held["count"] = held["count"] if ref else held["count"] + s.count
+            held["first_seen"] = min(held["first_seen"], first)
+            held["last_seen"] = max(held["last_seen"], last)
             held["who"] = s.who or held["who"]
             held["why"] = s.why or held["why"]
     if not folded:
         return 0
-    rows = list(folded.values())
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        insert: Any = pg_insert(_T)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        insert = sqlite_insert(_T)
-    excluded = insert.excluded
-    # The smaller / larger of two values: LEAST/GREATEST on PostgreSQL, min/max on SQLite.
-    least, greatest = (func.least, func.greatest) if conn.dialect.name == "postgresql" else (func.min, func.max)
-    statement = insert.on_conflict_do_update(
-        index_elements=["value", "type", "kind", "source", "ref", "day"],
-        set_={
-            "count": _count_update(excluded),
-            "first_seen": least(_S.first_seen, excluded.first_seen),
-            "last_seen": greatest(_S.last_seen, excluded.last_seen),
-            "who": func.coalesce(excluded.who, _S.who),
-            "why": func.coalesce(excluded.why, _S.why),
-            "tlp": excluded.tlp,
-            "recorded_at": excluded.recorded_at,
-        },
-    )
+    dialect = conn.dialect.name
+    form = _stored_form(dialect)
+    rows = [{k: form(v) for k, v in row.items()} for row in folded.values()]
+    least, greatest = ("LEAST", "GREATEST") if dialect == "postgresql" else ("min", "max")
+    statement = text(_UPSERT.format(least=least, greatest=greatest))
     for start in range(0, len(rows), _CHUNK):
         conn.execute(statement, rows[start:start + _CHUNK])
     return len(rows)
-
-
-def _count_update(excluded: Any) -> Any:
-    """An outside claim (a ``ref``) stored again is the same claim: its count replaces
-    the stored one; a local one (a sweep, a report) adds to it."""
-    from sqlalchemy import case
-
-    return case((_S.ref != "", excluded.count), else_=_S.count + excluded.count)
 
 
 def add_sightings(kb: KnowledgeBase, sightings: Iterable[Sighting]) -> int:
