@@ -231,6 +231,7 @@ def test_stix_sightings_are_ingested_once(clocked: tuple[KnowledgeBase, Clock]) 
     assert [(c.type, c.value, c.kind, c.count, c.who) for c in claims] == [
         ("domain", DOMAIN, "seen", 12, "Partner SOC"), ("domain", DOMAIN, "false-positive", 1, None)]
     assert len(skipped) == 1 and "names no indicator value" in skipped[0]
+    assert parse_bytes(data, source="partner.json").warnings == (f"sighting not recorded: {skipped[0]}",)
     kb, _ = clocked
     _stored(kb, data, "partner.json", tlp="amber")
     _stored(kb, data, "partner.json", tlp="amber")
@@ -261,6 +262,7 @@ def test_misp_sightings_with_false_positive_and_expiration(clocked: tuple[Knowle
     assert sorted((c.type, c.kind) for c in claims) == [
         ("domain", "false-positive"), ("domain", "seen"), ("ipv4", "expiration")]
     assert skipped and "attribute_uuid 'nope'" in skipped[0]
+    assert parse_bytes(data, source="event.json").warnings == tuple(f"sighting not recorded: {r}" for r in skipped)
     kb, _ = clocked
     kb.add_analysis(_report())
     _stored(kb, data, "event.json")

@@ -168,8 +168,11 @@ def parse_misp(value: object, *, data: bytes, source: str, sha256: str) -> Docum
         published=_date(first.get("date")),
         extra=extra,
     )
+    # Sightings the knowledge base cannot record are said, not dropped.
+    _claims, unused = misp_sightings(events, source=source)
     return Document(text=text, source=source, format="misp", sha256=sha256, size=len(data),
-                    metadata=metadata, objects=tuple(events))
+                    metadata=metadata, objects=tuple(events),
+                    warnings=tuple(f"sighting not recorded: {reason}" for reason in unused))
 
 
 # -- sightings --------------------------------------------------------------------------

@@ -243,8 +243,11 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
         extra["bundle_id"] = bundle_id
     metadata = Metadata(title=title, authors=authors or (), published=published,
                         modified=modified, extra=extra)
+    # Sightings the knowledge base cannot record are said, not dropped.
+    _claims, unused = stix_sightings(objects, source=source)
     return Document(text=text, source=source, format="stix2", sha256=sha256, size=len(data),
-                    metadata=metadata, objects=tuple(objects))
+                    metadata=metadata, objects=tuple(objects),
+                    warnings=tuple(f"sighting not recorded: {reason}" for reason in unused))
 
 
 # -- sightings --------------------------------------------------------------------------
