@@ -60,8 +60,9 @@ BODY = "\n\nThe group sent new lures to ministries in the spring and kept at it 
     ("Show 40: a bad month\nAired Monday, 3 March 2025 | Transcript\n\nNotes updated 5 March 2025.", dt.date(2025, 3, 3)),
     ("Select Committee report\nTabled 4 June 2024\n(Membership as at 1 May 2024 in Annex B.)", dt.date(2024, 6, 4)),
     ("CASE 2:23-cr-101\nDate filed: 02/11/2023\nDocket as of 09/30/2024 08:15 AM CDT", dt.date(2024, 9, 30)),
-    ("Q&A\n\nA talk with a harbour master about the long night the port's systems went down, and what "
-     "came after. Conducted by phone; published 8 May 2025.", dt.date(2025, 5, 8)),
+    ("Q&A\n\nA talk with a harbour master about the long night the port's booking and gate systems went "
+     "down, what the crews did by hand until morning, and what came after. Conducted by phone; published 8 May 2025.",
+     dt.date(2025, 5, 8)),
     ("MINISTRY\nGdansk, 05.11.2024\n\n(Courtesy translation, posted on 6 November 2024.)", dt.date(2024, 11, 5)),
     # Only an update date: better than none.
     ("Headline\n\nUpdated: May 4, 2020", dt.date(2020, 5, 4)),

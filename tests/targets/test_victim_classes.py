@@ -68,3 +68,54 @@ def test_guidance_about_a_threat_names_its_audience_not_a_victim() -> None:
 
 def test_a_currency_code_is_no_country() -> None:
     assert targeted("The gang only goes after companies that earn more than $US 50 million a year.\n") == set()
+
+
+# --- issue 17, classes found on articles_blind6 (each in sentences written for it) -------
+
+
+def test_a_named_organisation_with_what_it_is_after_it_and_its_detection() -> None:
+    # No head word ("Group", "Shipping"): the apposition says it is an organisation; it
+    # detected suspicious activity in its own network, so it, its sector and its place are victims.
+    text = ("On 2 March, Lindqvist Eye Clinics, a health care provider with four offices in Ohio, "
+            "detected suspicious activity in its computer network.\n")
+    assert {("organization", "Lindqvist Eye Clinics"), ("sector", "Health"), ("country", "US")} <= targeted(text)
+
+
+def test_a_disclosing_victim_with_a_relative_clause_and_its_sector_word_before_it() -> None:
+    text = ("The logistics company Ostrava Freight Lines, which runs two rail depots near the border, "
+            "disclosed on Friday that hackers had been inside its network for a month.\n")
+    found = targeted(text)
+    assert ("organization", "Ostrava Freight Lines") in found
+    assert ("sector", "Logistic") in found or any(kind == "sector" for kind, _ in found)
+
+
+def test_a_name_found_once_is_the_same_organisation_elsewhere_and_under_attack() -> None:
+    text = ("Shoppers of payment provider KortaPay saw failed payments. "
+            "KortaPay has confirmed that its systems are under a denial-of-service attack.\n")
+    found = targeted(text)
+    assert ("organization", "KortaPay") in found and ("sector", "Payment") in found
+
+
+def test_a_first_person_victim_is_the_organisation_the_text_speaks_for() -> None:
+    text = (
+        "Q&A with Jonas Berg, chief executive of Fjellvik Ferries, a ferry operator in the north.\n\n"
+        "Q: What happened?\nA: The intruders were inside our network for a month before we noticed.\n"
+    )
+    assert ("organization", "Fjellvik Ferries") in targeted(text)
+    # Without a first-person victim the speaker's employer is not one.
+    calm = "Q&A with Jonas Berg, chief executive of Fjellvik Ferries, a ferry operator.\n\nA: We run twelve boats.\n"
+    assert ("organization", "Fjellvik Ferries") not in targeted(calm)
+
+
+def test_a_new_clauses_acting_subject_is_no_target() -> None:
+    text = "Prosecutors charged two men over the hacking, and the Treasury sanctioned their employer.\n"
+    assert ("organization", "U.S. Department of the Treasury") not in targeted(text)
+
+
+def test_more_targeting_wording() -> None:
+    assert ("country", "AU") in targeted("The advisory described its exploitation of Australian government networks.\n")
+    found = targeted("The same crew flooded the websites of Danish ministries in January.\n")
+    assert ("country", "DK") in found and ("sector", "Government, Administration") in found
+    # A place after "including in" continues the list of targets before it.
+    found = targeted("The group sat in the networks of US water and energy operators, including in Guam.\n")
+    assert ("country", "GU") in found

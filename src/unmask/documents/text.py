@@ -231,12 +231,12 @@ _LABELLED = compile_cached(
     rf"(?:last\s+)?updated|last\s+modified)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
-#: The date a record shows its state at, opening a header line: "Docket as of 07/15/2025
-#: 10:42 AM EDT", "Data as of 3 March 2025" (a court docket's or a register's own date, which
+#: The date a record shows its state at, opening a header line: "Docket as of 09/30/2024
+#: 08:15 AM CDT", "Data as of 3 March 2025" (a court docket's or a register's own date, which
 #: comes before the date a case was filed).
 _AS_OF_LINE = compile_cached(rf"^(?-i:[A-Z])[\w-]*(?:\s+[\w-]+)?\s+as\s+(?:of|at)\s*:?\s*{_FULL_DATE}", re.IGNORECASE)
 #: Where a label may start in a long header line: at its start or after a sentence or
-#: clause ("... based in Bergen. Conducted by email; published 2 April 2025.").
+#: clause ("... about the night the gates went down. Conducted by phone; published 8 May 2025.").
 _LABEL_START = compile_cached(r"(?:^|[.;|]\s*)$")
 #: A wire story's dateline without a year: "WASHINGTON, March 4 (Reuters) -", "THE HAGUE, Oct. 22 —".
 _WIRE_DATELINE = compile_cached(
@@ -349,7 +349,7 @@ def published_in_text(text: str) -> dt.date | None:
         if (as_of := _AS_OF_LINE.match(line)) is not None and (day := _full_date(as_of.groupdict(), day_first)):
             return day
     for line in head:
-        # A note in brackets ("(Translation posted on 3 October 2024.)") dates something else.
+        # A note in brackets ("(Courtesy translation, posted on 6 November 2024.)") dates something else.
         if len(line) > 400 or _NOT_OWN_DATE.match(line) or line.startswith(("(", "[")):
             continue
         for match in _LABELLED.finditer(line):

@@ -158,7 +158,8 @@ _TARGET_CUE = compile_cached(
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
     r"gain(?:ed|ing|s)?\s+(?:initial\s+)?access\s+to|tamper(?:ed|ing|s)?\s+with|manipulat(?:ed|ing)|"
     r"knock(?:ed|ing|s)?\s+(?:[\w-]+\s+){0,6}?offline|took\s+down|defac(?:ed|ing)|wip(?:ed|ing)|(?:shifted|turned|moved)\s+(?:its\s+|their\s+)?(?:focus|attention|sights)\s+to|"
-    r"(?:taken|exfiltrated|leaked|copied)\s+from|"
+    r"(?:taken|exfiltrated|leaked|copied)\s+(?:[\w$€£.,-]+\s+){0,8}?from|exploitation\s+of|"
+    r"flood(?:ed|ing|s)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:websites?|sites|portals?|servers?|networks?)\s+of|"
     r"(?:added|listed|posted|named|claimed)\s+(?:[\w-]+\s+){0,3}?(?:victims|names|organi[sz]ations|companies)|"
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
@@ -195,15 +196,23 @@ _VICTIM_AFTER = compile_cached(
 _DISCLOSES_AFTER = compile_cached(
     # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
     # hit by a cyberattack", "X said it had found malware on ...".
-    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
+    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?"
+    # "X, which runs two rail depots, disclosed ...": a relative clause first
+    r"(?:,\s*(?:which|who|a|an|one\s+of\s+the)\s+[^,;.]{1,100},\s*)?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
     r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
     r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
-    r"ransomware|data\s+(?:leak|theft)|malware\b)|"
+    r"ransomware|data\s+(?:leak|theft)|malware\b|"
+    # "detected suspicious activity in its computer network"
+    r"(?:suspicious|unusual|unauthori[sz]ed|malicious|anomalous)\s+(?:activity|access|logins?|traffic)\s+(?:in|on)\s+(?:its|their)\b)|"
+    # "learned of the theft only after ...", "became aware of the breach"
+    r"(?:learned|learnt|became\s+aware|was\s+made\s+aware)\s+of\s+the\s+(?:[\w-]+\s+)?(?:theft|breach|intrusion|attack|hack|incident|compromise)\b|"
     r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+){0,3}?(?:actor|group|gang))\s+"
     r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into|"
-    r"stolen|stole|copied|leaked|wiped|erased)\s+(?:its|their|the\s+(?:[\w-]+\s+){0,2}?(?:data|records|files|details))\b|"
+    r"stolen|stole|copied|leaked|wiped|erased|been\s+inside|(?:been|were|was)\s+in)\s+(?:its|their|the\s+(?:[\w-]+\s+){0,2}?(?:data|records|files|details))\b|"
+    # "confirmed that its systems are under a denial-of-service attack"
+    r"(?:that\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:are|is|were|was)\s+(?:under|facing|suffering|hit\s+by)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?attacks?\b|"
     r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:had|has|have|was|were)\s+been\s+(?:hit|breached|hacked|compromised|attacked|targeted|sent|phished|accessed|"
     r"encrypted|infected)\b|"
@@ -348,7 +357,16 @@ _SPEAKS_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
-_APPOSITIVE_GAP = compile_cached(r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?")
+_APPOSITIVE_GAP = compile_cached(
+    r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?"
+    # "X, which runs two rail depots near the border,"
+    r"|,\s+(?:which|that|who)\s+(?:runs|operates|owns|serves|manages|has|is|provides)\s+[^,;:.]*?"
+)
+#: What stands between a sector word and the victim it describes: "the logistics company X",
+#: "payment provider KortaPay".
+_SECTOR_HEAD_GAP = compile_cached(
+    r"\s+(?:[a-z][\w-]*\s+)?(?:company|companies|firm|provider|operator|group|giant|maker|chain|insurer|carrier|business)\s+"
+)
 _ORG_SENTENCE_END = compile_cached(r"[a-z]{2,}\.\s")
 _SUBJECT_LIST_GAP = compile_cached(r"\s*,?\s*(?:and|or)\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?(?:[a-z][\w-]*\s+)?|\s*,\s*")
 _POSSESSIVE_GAP = compile_cached(r"(?:’s|'s)\s+(?:own\s+)?")
@@ -403,6 +421,7 @@ _ORIGIN_BEFORE = compile_cached(
     r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via|belong(?:ed|s|ing)?\s+to|"
     r"registered\s+to|owned\s+by|traced\s+(?:back\s+)?to)\s+(?:\S+\s+){0,3}\(?$"
 )
+_ACTS_AFTER = compile_cached(r"\s+(?:also\s+|then\s+|later\s+)?(?-i:[a-z]+ed)\b(?!\s+(?:by|in)\b)")
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
 # "protecting the organisations against indirect costs": defence, not attack.
 _SANCTIONER_BEFORE = compile_cached(
@@ -472,6 +491,16 @@ _ORG_APPOSITIVE = compile_cached(
     r"insurer|retailer|hospital|airline|carrier)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
     r"(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
 )
+#: A capitalised name followed by what it is: "Lindqvist Eye Clinics, a health care
+#: provider with four offices", "Fjellvik Ferries, a ferry operator in the north".
+_ORG_APPOSED_TAIL = compile_cached(
+    r",\s+(?:a|an|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:company|firm|provider|operator|maker|manufacturer|chain|bank|insurer|retailer|carrier|utility|hospital|clinic|"
+    r"practice|contractor|developer|exchange|platform|broadcaster|newspaper|publisher|charity|non-?profit|nonprofit|"
+    r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b"
+)
+#: The name before such an apposition, read back from its comma.
+_NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})$")
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
 )
@@ -608,13 +637,36 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
             hits.append(_Hit(part_start, part_end, "organization", value, "heuristic"))
             taken.add(part_start, part_end)
-    for match in _ORG_APPOSITIVE.finditer(text):
-        start, end = match.start("name"), match.end("name")
-        name = match.group("name")
-        if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end):
+    appositive_from = len(hits)
+    named_spans: list[tuple[int, int]] = [m.span("name") for m in _ORG_APPOSITIVE.finditer(text)]
+    # "Lindqvist Eye Clinics, a health care provider ...": the name before an apposition
+    # that says what it is (two words at least, and not the sentence's first word alone).
+    for tail in _ORG_APPOSED_TAIL.finditer(text):
+        window = max(0, tail.start() - 80)
+        before = _NAME_BEFORE.search(text, window, tail.start())
+        if before is not None and len(before.group("name").split()) >= 2:
+            named_spans.append(before.span("name"))
+    for start, end in named_spans:
+        name = text[start:end]
+        if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end) or _PRODUCT_NAME.match(name):
             continue
         hits.append(_Hit(start, end, "organization", name, "heuristic"))
         taken.add(start, end)
+    # A name found by its shape is the same organisation wherever else the text writes it
+    # ("payment provider KortaPay ... KortaPay has confirmed ...").
+    # (Names with a head word are found wherever they stand already; these are the ones an
+    # apposition found.)
+    shaped_names = {h.value for h in hits[appositive_from:] if h.form == "heuristic" and len(h.value) >= 4}
+    for name in sorted(shaped_names):
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            if (not (at and (text[at - 1].isalnum() or text[at - 1] in "-_"))
+                    and not (end < len(text) and (text[end].isalnum() or text[end] in "-_"))
+                    and not taken.overlaps(at, end)):
+                hits.append(_Hit(at, end, "organization", name, "heuristic"))
+                taken.add(at, end)
+            at = text.find(name, end)
     if ":" in text:
         for match in _ORG_LIST.finditer(text):
             offset = match.start("list")
@@ -686,6 +738,52 @@ _VICTIM_COLUMN = compile_cached(
     r"locations?|organi[sz]ations?|compan(?:y|ies)|entit(?:y|ies)|names?)\b",
     re.IGNORECASE,
 )
+
+
+#: A text's own organisation said to be the victim, in the first person.
+_FIRST_PERSON_VICTIM = compile_cached(
+    r"\b(?:in|into|inside)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|environment|servers?|mailboxes)\b|"
+    r"\b(?:access\s+to|breach\s+of|attack\s+on)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|servers?|data)\b|"
+    r"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:networks?|systems?|ministry|company|organi[sz]ation|servers?|agency|offices?)\s+"
+    r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated)\b|"
+    r"\b[Ww]e\s+(?:were|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b"
+)
+#: Someone speaking for an organisation: "chief executive of X".
+_EMPLOYER_BEFORE = compile_cached(
+    r"\b(?:officer|director|head|chief|CEO|CISO|CTO|CIO|president|spokes\w+|manager|founder|executive|chair\w*|"
+    r"minister|secretary)\s+(?:at|of|for)\s+(?:the\s+)?$",
+    re.I,
+)
+_BASED_GAP = compile_cached(r",\s+(?:a|an|the)\s+[^,;:.]*?\s(?:based|headquartered|located)\s+in\s+(?:the\s+)?", re.I)
+
+
+def _own_organization(text: str, out: Sequence[tuple[_Hit, str, Passage, int]], items: Sequence[Passage]) -> str | None:
+    """The organisation a text speaks for: the employer of its speaker or writer, else its
+    letterhead (a first line that is only an organisation's name)."""
+    for hit, *_ in out:
+        if hit.kind == "organization" and hit.form not in ("government", "international", "intelligence") and (
+            _EMPLOYER_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+        ):
+            return hit.value
+    if items:
+        first = items[0].span
+        for hit, *_ in out:
+            if hit.start >= first.end:
+                break
+            if hit.kind == "organization" and text[first.start : first.end].strip() == text[hit.start : hit.end]:
+                return hit.value
+    return None
+
+
+def _describes(text: str, sector: _Hit, owner: _Hit) -> bool:
+    """Whether a sector word stands before an organisation's name as what it is: "the
+    logistics company X", "payment provider KortaPay"."""
+    if _SECTOR_HEAD_GAP.fullmatch(text, sector.end, owner.start):
+        return True
+    return (
+        text[sector.end : owner.start].isspace()
+        and _SECTOR_HEAD_GAP.fullmatch(" " + text[sector.start : sector.end].split()[-1] + " ") is not None
+    )
 
 
 def _sentence_start(text: str, offset: int) -> bool:
@@ -829,7 +927,7 @@ def _role(
         previous is not None
         and previous[1] in ("target", "victim")
         and local_start - previous[2] <= 80
-        and re.fullmatch(r"\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus)?\s*"
+        and re.fullmatch(r"(?:\s+[a-z][\w-]*)?\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus)?\s*"
                          r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+)?(?:[a-z][\w-]*\s+)?",
                          sentence[previous[2] : local_start], re.IGNORECASE) is not None
     )
@@ -859,6 +957,8 @@ def _role(
             # "data stolen from X and from Y": a cue that takes "from" continues its list.
             and (cue.group(0).lower().endswith("from") or not _ORIGIN_BEFORE.search(between_checked))
             and not (re.search(r",\s*(?:the\s+)?$", between) and _FINITE_VERB_AFTER.match(after))
+            # "... over the hacking, and the Treasury sanctioned their employer": a new clause's subject
+            and not (re.search(r",\s*(?:and|but|while)\s+(?:the\s+)?$", between) and _ACTS_AFTER.match(after))
         ):
             if hit.kind == "region" and hit.value == "worldwide":
                 return "mention"
@@ -939,6 +1039,10 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             owner, owner_role, *_ = out[at]
             if owner.kind != "organization" or owner_role != "victim":
                 continue
+            if at > first:
+                sector, sector_role, *_ = out[at - 1]
+                if sector.kind == "sector" and sector_role == "mention" and _describes(text, sector, owner):
+                    out[at - 1] = (sector, "victim", passage, index)  # "the logistics company X disclosed ..."
             for later in range(at + 1, len(out)):
                 other, other_role, *_ = out[later]
                 if not _APPOSITIVE_GAP.fullmatch(text, owner.end, other.start):
@@ -972,6 +1076,32 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             ):
                 out[at] = (country, owner_role, passage, index)
         position = cursor
+    # A first-person victim ("they were in our network", "our ministry was targeted") is the
+    # organisation the text speaks for: its interviewee's or writer's employer ("Jonas
+    # Berg, chief executive of Fjellvik Ferries") or its letterhead.
+    own = _own_organization(text, out, items)
+    if own is not None and _FIRST_PERSON_VICTIM.search(text):
+        for at, (hit, role, hit_passage, hit_index) in enumerate(out):
+            if hit.kind != "organization" or hit.value != own or role not in ("mention", "source"):
+                continue
+            out[at] = (hit, "victim", hit_passage, hit_index)
+            for later in range(at + 1, len(out)):
+                other, other_role, other_passage, other_index = out[later]
+                if not _APPOSITIVE_GAP.fullmatch(text, hit.end, other.start) and not _BASED_GAP.fullmatch(text, hit.end, other.start):
+                    break
+                if other_role in ("mention", "location") and other.kind != "organization":
+                    out[later] = (other, "victim", other_passage, other_index)
+    # The sector word that describes a victim organisation anywhere in the text is a victim
+    # too: "payment provider KortaPay ..." when "KortaPay has confirmed that its systems are
+    # under attack".
+    victims = {h.value for h, role, *_ in out if h.kind == "organization" and role == "victim"}
+    if victims:
+        for at in range(len(out) - 1):
+            sector, role, sector_passage, sector_index = out[at]
+            owner = out[at + 1][0]
+            if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
+                    and _describes(text, sector, owner)):
+                out[at] = (sector, "victim", sector_passage, sector_index)
     return tuple(out)
 
 
