@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import hmac
 import logging
+import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from typing import Any
 
@@ -31,15 +32,32 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from unmask.errors import StoreError, UnmaskError
+from unmask.serve.limits import AnalysisPool, Busy, Limits, RateLimiter, retry_after
 from unmask.serve.rest import DEFAULT_MAX_TEXT, ApiError, error_body
+from unmask.serve.session import (
+    COOKIE,
+    DEFAULT_IDLE,
+    DEFAULT_LIFETIME,
+    SessionStore,
+    csrf_for_token,
+    same_origin,
+    shown_to,
+)
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
 from unmask.serve.view import NotVisible, View, clearance
 from unmask.store import KnowledgeBase
-from unmask.store.accounts import AuditEntry, AuditLog, Principal, TokenChecker, restricted
+from unmask.store.accounts import (
+    AuditEntry,
+    AuditLog,
+    Principal,
+    TokenChecker,
+    key_id_of,
+    restricted,
+)
 from unmask.store.search import QueryLimitError, SearchTimeoutError
 
-__all__ = ["DEFAULT_MAX_UPLOAD", "LOOPBACK_HOSTS", "SERVER_TOKEN_NAME", "create_app", "credential",
-           "host_name", "needed_role", "token_matches"]
+__all__ = ["DEFAULT_MAX_UPLOAD", "LIMITED_PATHS", "LOOPBACK_HOSTS", "PUBLIC_PATHS", "SERVER_TOKEN_NAME",
+           "create_app", "credential", "host_name", "limited", "needed_role", "token_matches"]
 
 _log = logging.getLogger(__name__)
 
@@ -85,6 +103,22 @@ def needed_role(method: str, path: str) -> str:
     if path == "/api/v1/admin" or path.startswith("/api/v1/admin/"):
         return "admin"
     return "reader" if method in _READS else "analyst"
+
+
+#: Paths answered without a token (the sign-in form; ``/static/`` too).
+PUBLIC_PATHS = frozenset({"/login"})
+#: POST paths that analyse or store what is sent: rate-limited per caller and run in the
+#: bounded analysis pool (TAXII pushes: ``/taxii2/<root>/collections/<id>/objects/``).
+LIMITED_PATHS = ("/api/v1/analyze", "/upload/analyze", "/upload/ingest")
+
+
+def limited(method: str, path: str) -> bool:
+    """Whether a request is rate-limited and pooled (see :data:`LIMITED_PATHS`)."""
+    if method != "POST":
+        return False
+    if path in LIMITED_PATHS:
+        return True
+    return path.startswith("/taxii2/") and "/collections/" in path and path.endswith("/objects/")
 
 
 #: What a 401 asks for: the token as a Bearer token or as an HTTP Basic password.
@@ -147,6 +181,10 @@ def create_app(
     recheck: float = 1.0,
     allowed_hosts: Iterable[str] | None = None,
     accounts: bool | None = None,
+    limits: Limits | None = None,
+    tls_proxy: bool = False,
+    session_idle: float | None = None,
+    session_lifetime: float | None = None,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -163,12 +201,26 @@ def create_app(
     ``max_tlp`` and the token's clearance, needs the role its method and path ask for
     (:func:`needed_role`; ``token`` is an admin), and reads of reports above TLP:CLEAR
     and every other request are written to the audit trail.
+
+    Browsers may sign in at ``/login`` instead (:mod:`unmask.serve.session`): the
+    session cookie is honoured on the web pages only, marked Secure when the request
+    came over https or ``tls_proxy`` says a TLS proxy is in front; ``session_idle`` and
+    ``session_lifetime`` (seconds) end sessions. ``limits``
+    (:class:`~unmask.serve.limits.Limits`): the per-caller rate limits of the
+    requests that analyse or store (:func:`limited`), of wrong secrets, and the
+    bounded analysis pool.
     """
-    from unmask.serve import models, rest, taxii, web
+    from unmask.serve import models, rest, signin, taxii, upload, web
 
     view = View(kb, max_tlp=max_tlp, recheck=recheck)
     checker = TokenChecker(kb, recheck=recheck)
     audit_log = AuditLog(kb)
+    bounds = limits or Limits()
+    sessions = SessionStore(idle=DEFAULT_IDLE if session_idle is None else session_idle,
+                            lifetime=DEFAULT_LIFETIME if session_lifetime is None else session_lifetime)
+    rates = RateLimiter(bounds.analyze_rate, bounds.analyze_burst)
+    failures = RateLimiter(bounds.failure_rate, bounds.failure_burst)
+    pool = AnalysisPool(bounds.workers, per_caller=bounds.per_caller, queue=bounds.queue)
     use_accounts = checker.any_active() if accounts is None else accounts
     guarded = token is not None or use_accounts
     extra_hosts = list(allowed_hosts or ())
@@ -194,6 +246,11 @@ def create_app(
     app.state.allowed_hosts = hosts
     app.state.guarded = guarded
     app.state.audit_log = audit_log
+    app.state.sessions = sessions
+    app.state.failures = failures
+    app.state.pool = pool
+    app.state.tls_proxy = tls_proxy
+    app.state.accounts = use_accounts
 
     def error(request: Request, status: int, kind: str, message: str,
               source: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -265,33 +322,90 @@ def create_app(
             response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
+    async def authenticate(given: str | None) -> tuple[Principal | None, float]:
+        """The principal of a presented token, and 0.0; or (None, seconds to wait) when
+        the stored token's key id has failed too often lately (each failure cost a look
+        at the base and a scrypt): answered 429 without checking the secret. A token
+        already verified in this process is not held up by someone else's failures."""
+        if given is None:
+            return None, 0.0
+        if token is not None and hmac.compare_digest(given.encode(), token.encode()):
+            return Principal(SERVER_TOKEN_NAME, "admin", view.ceiling), 0.0
+        if not use_accounts:
+            return None, 0.0
+        known, principal = checker.cached(given)
+        if known:
+            return principal, 0.0
+        key_id = key_id_of(given)
+        if key_id is None:
+            return None, 0.0
+        wait = 0.0 if checker.verified(given) else failures.wait(key_id)
+        if wait:
+            return None, wait
+        principal = await run_in_threadpool(checker.check, given)
+        if principal is None:
+            failures.take(key_id)
+        return principal, 0.0
+
+    app.state.authenticate = authenticate
+
+    def too_many(request: Request, wait: float, message: str) -> Response:
+        return error(request, 429, "TooManyRequests", message,
+                     headers={"Retry-After": retry_after(wait)})
+
     async def answer(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         path = request.url.path
         if hosts is not None and host_name(request.headers.get("host")) not in hosts:
             return error(request, 421, "MisdirectedRequest",
                          "this server does not answer for the host name in the Host header "
                          "(start it with --allowed-host NAME to add one)")
+        area = _area(path)
+        client = request.client.host if request.client else "?"
+        request.state.session = None
         principal: Principal | None = None
-        if not guarded or path.startswith("/static/"):
+        given: str | None = None
+        if area == "web" and request.method not in _READS:
+            schemes = ("http", "https") if tls_proxy else (request.url.scheme,)
+            if not same_origin(request.headers.get("origin"), request.headers.get("host"), schemes,
+                               request.headers.get("sec-fetch-site")):
+                return error(request, 403, "Forbidden",
+                             "this form was sent from another site's page (its Origin header)")
+        if not guarded or path.startswith("/static/") or path in PUBLIC_PATHS:
             principal = Principal("(no token)", "admin", view.ceiling)
+            given = "(no token)"
         else:
-            given = credential(request.headers.get("authorization"))
-            if given is not None and token is not None and hmac.compare_digest(
-                    given.encode(), token.encode()):
-                principal = Principal(SERVER_TOKEN_NAME, "admin", view.ceiling)
-            elif given is not None and use_accounts:
-                known, principal = checker.cached(given)
-                if not known:  # a look at the base (and the first time, scrypt)
-                    principal = await run_in_threadpool(checker.check, given)
+            header = request.headers.get("authorization")
+            given = credential(header)
+            if given is None and header is None and area == "web":
+                session = sessions.get(request.cookies.get(COOKIE))
+                if session is not None:
+                    request.state.session = session
+                    given = session.token
+            principal, wait = await authenticate(given)
+            if wait:
+                return too_many(request, wait, "too many wrong tokens lately: wait before trying "
+                                "again")
+            if principal is None and request.state.session is not None:
+                sessions.close(request.state.session.sid)  # its token was revoked or expired
+                request.state.session = None
+            if (principal is None and header is None and use_accounts and area == "web"
+                    and request.method in _READS and "text/html" in request.headers.get("accept", "")):
+                # A browser with no credential: the sign-in form, not a Basic prompt.
+                target = path + (f"?{request.url.query}" if request.url.query else "")
+                return Response(status_code=303, headers={
+                    "Location": "/login?" + urllib.parse.urlencode({"next": target})})
         if principal is None:
             denied = error(request, 401, "Unauthorized",
                            "this server needs a token: Authorization: Bearer <token> "
-                           "(or HTTP Basic with the token as the password)")
+                           "(or HTTP Basic with the token as the password)"
+                           + ("; browsers can sign in at /login" if area == "web" else ""))
             # One challenge per header line: Chromium ignores a Basic challenge followed
             # by another in the same header, and would never ask for the password.
             for challenge in _CHALLENGES:
                 denied.headers.append("WWW-Authenticate", challenge)
             return denied
+        request.state.csrf = (request.state.session.csrf if request.state.session is not None
+                              else csrf_for_token(sessions.key, given or ""))
         needed = needed_role(request.method, path)
         if not principal.may(needed):
             refused = error(request, 403, "Forbidden",
@@ -300,20 +414,42 @@ def create_app(
             if guarded:
                 audit(request, principal, refused.status_code, [])
             return refused
-        if _area(path) == "taxii" and not accepts_taxii(request.headers.get("accept")):
+        if area == "taxii" and not accepts_taxii(request.headers.get("accept")):
             return error(request, 406, "Not Acceptable",
                          f"this server answers {MEDIA_TYPE}; the Accept header allows neither it "
                          "nor application/taxii+json")
+        caller = principal.key_id or (principal.name if guarded else "client:" + client)
+        pooled = limited(request.method, path)
+        if pooled:
+            wait = rates.take(caller)
+            if wait:
+                refused = too_many(request, wait, "too many analyses or uploads from this token "
+                                   "lately: wait before sending more")
+                if guarded:
+                    audit(request, principal, refused.status_code, [])
+                return refused
         seen: list[tuple[str, str]] = []
         try:
             request.state.principal = principal  # for TAXII can_write (the caller may write)
-            with clearance(principal.max_tlp, seen):
-                response = await call_next(request)
+            public = guarded and (path in PUBLIC_PATHS or path.startswith("/static/"))
+            with clearance(principal.max_tlp, seen), shown_to(
+                    None if public else principal.name, session=request.state.session is not None,
+                    analyst=principal.may("analyst")):
+                if pooled:
+                    async with pool.slot(caller):
+                        response = await call_next(request)
+                else:
+                    response = await call_next(request)
+        except Busy as exc:
+            response = error(request, exc.status, "TooManyRequests" if exc.status == 429 else
+                             "ServiceUnavailable", exc.message,
+                             headers={"Retry-After": str(exc.retry_after)})
         except Exception:  # noqa: BLE001 - the server's top level: a crash is a 500, logged
             _log.exception("%s %s failed", request.method, path)
             response = error(request, 500, "InternalError",
                              "the server failed on this request (the server log has the details)")
-        if guarded and (request.method not in _READS or restricted(t for _, t in seen)):
+        if guarded and (request.method not in _READS or restricted(t for _, t in seen)) \
+                and path not in PUBLIC_PATHS:
             audit(request, principal, response.status_code, seen)
         return response
 
@@ -336,6 +472,8 @@ def create_app(
 
     app.include_router(rest.router(view, max_upload=max_upload, max_text=max_text), prefix="/api/v1")
     app.include_router(taxii.router(view, max_content_length=max_upload), prefix="/taxii2")
+    app.include_router(signin.router(view))
+    app.include_router(upload.router(view, max_upload=max_upload, max_text=max_text))
     app.include_router(web.router(view))
     app.add_middleware(_HeadAsGet)
     models.install_openapi(app, guarded=guarded)

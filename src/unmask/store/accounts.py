@@ -36,7 +36,7 @@ from unmask.store.schema import ServeAuditRow, ServeTokenRow, table_of
 from unmask.store.write import TLP_LEVELS, check_tlp
 
 __all__ = ["MAX_AUDIT_OBJECTS", "ROLES", "AuditEntry", "AuditLog", "Principal", "TokenChecker", "TokenInfo",
-           "add_token", "audit_count", "audit_entries", "record_audit", "restricted",
+           "add_token", "audit_count", "audit_entries", "key_id_of", "record_audit", "restricted",
            "revoke_token", "role_allows", "tlp_min", "tokens"]
 
 _log = logging.getLogger(__name__)
@@ -195,6 +195,13 @@ def revoke_token(kb: KnowledgeBase, name_or_key: str) -> int:
     return result
 
 
+def key_id_of(token: str) -> str | None:
+    """The public key id a token names (``um_<key id>_<secret>``), or None when it is
+    not shaped like a stored token."""
+    parts = _split(token)
+    return parts[0] if parts else None
+
+
 def _split(token: str) -> tuple[str, str] | None:
     if not token.startswith(_PREFIX):
         return None
@@ -245,6 +252,16 @@ class TokenChecker:
         if principal is None or (expires is not None and _now() >= expires):
             return True, None
         return True, principal
+
+    def verified(self, token: str) -> bool:
+        """Whether this very token passed a check in this process (checking it again
+        reads its row but costs no scrypt)."""
+        parts = _split(token)
+        if parts is None:
+            return False
+        with self._lock:
+            known = self._verified.get(parts[0])
+        return known is not None and hmac.compare_digest(known, hashlib.sha256(token.encode()).digest())
 
     def check(self, token: str) -> Principal | None:
         """The principal of ``token``, or None (unknown, wrong, revoked, expired)."""

@@ -1,0 +1,199 @@
+"""Upload and analyse from the browser: ``GET /upload``, ``POST /upload/analyze``,
+``POST /upload/ingest`` (role analyst).
+
+The form takes a file (PDF, HTML, e-mail, text: whatever ``unmask analyze`` reads) or
+pasted text, within the limits of ``POST /api/v1/analyze`` (bytes received, then
+characters of text). The analysis is shown as a findings list and kept in the
+server's memory for :data:`KEEP_SECONDS` under a random id, for the caller who sent
+it only; the ingest button stores it at a TLP the caller chooses, at most the caller's
+clearance (and the server's ceiling). Both POSTs check the form's CSRF token, are
+rate-limited per token and run in the bounded analysis pool (:mod:`unmask.serve.limits`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from unmask.errors import DocumentError
+from unmask.model import Analysis
+from unmask.serve.rest import ApiError, read_limited
+from unmask.serve.session import check_csrf
+from unmask.serve.signin import render
+from unmask.serve.view import View
+from unmask.store import TLP_LEVELS
+
+__all__ = ["KEEP", "KEEP_SECONDS", "router"]
+
+#: How long an analysis waits for its ingest button, and how many wait at once.
+KEEP_SECONDS = 15 * 60.0
+KEEP = 64
+#: Most characters of pasted text the form field takes (the body limit applies too).
+_FIELD_LIMIT = 10 * 1024 * 1024
+
+
+class _Held:
+    """Analyses waiting for their ingest button: id -> (owner, time, analysis)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, tuple[str, float, Analysis]] = OrderedDict()
+
+    def put(self, owner: str, analysis: Analysis) -> str:
+        key = secrets.token_urlsafe(16)
+        with self._lock:
+            self._prune()
+            self._items[key] = (owner, time.monotonic(), analysis)
+            while len(self._items) > KEEP:
+                self._items.popitem(last=False)
+        return key
+
+    def take(self, owner: str, key: str) -> Analysis | None:
+        with self._lock:
+            self._prune()
+            held = self._items.get(key)
+            if held is None or not secrets.compare_digest(held[0], owner):
+                return None
+            del self._items[key]
+            return held[2]
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, (_, at, _) in self._items.items() if now - at > KEEP_SECONDS]:
+            del self._items[key]
+
+
+def _findings(analysis: Analysis) -> dict[str, Any]:
+    """What the page lists: actors, indicators by role, techniques, targets, malware."""
+    roles: dict[str, list[Any]] = {"indicator": [], "reference": [], "benign": []}
+    seen: set[tuple[str, str]] = set()
+    for o in analysis.observables:
+        if (o.type, o.value) not in seen:
+            seen.add((o.type, o.value))
+            roles.setdefault(o.role, []).append(o)
+    actors = list({a.actor_id: a for a in analysis.actors}.values())
+    techniques = list({t.technique_id: t for t in analysis.techniques}.values())
+    targets = list({(t.kind, t.value): t for t in analysis.targets}.values())
+    malware = list({m.name: m for m in analysis.malware}.values())
+    return {"actors": actors, "roles": [(r, items) for r, items in roles.items() if items],
+            "techniques": techniques, "targets": targets, "malware": malware,
+            "count": len(actors) + len(seen) + len(techniques) + len(targets) + len(malware)}
+
+
+def _analyze(data: bytes, source: str, limit: int, max_text: int) -> Analysis:
+    from unmask.documents import parse_bytes
+    from unmask.pipeline import analyze
+
+    try:
+        document = parse_bytes(data, source=source, max_bytes=limit)
+    except DocumentError as exc:
+        status = 413 if type(exc).__name__ == "TooLargeError" else 422
+        raise ApiError(status, type(exc).__name__, str(exc), exc.source) from exc
+    size = _text_size(document)
+    if size > max_text:
+        raise ApiError(413, "TooLargeError",
+                       f"{source}: the text is {size:,} characters; this server analyses at most "
+                       f"{max_text:,} (run unmask analyze on it locally)", source)
+    return analyze(document)
+
+
+def _text_size(document: Any) -> int:
+    return len(document.text) + sum(_text_size(child) for child in document.children)
+
+
+def _levels(view: View) -> list[str]:
+    """The markings the caller may give (up to the level it is answered at)."""
+    return list(TLP_LEVELS[: TLP_LEVELS.index(view.max_tlp) + 1])
+
+
+def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
+    pages = APIRouter(include_in_schema=False)
+    held = _Held()
+
+    def owner(request: Request) -> str:
+        principal = request.state.principal
+        return str(principal.key_id or principal.name)
+
+    def page(request: Request, status: int = 200, **values: Any) -> Response:
+        values.setdefault("problem", None)
+        values.setdefault("result", None)
+        return render(request, view, "upload.html", status, csrf=request.state.csrf,
+                      levels=_levels(view), max_upload=max_upload, max_text=max_text, **values)
+
+    def refused(request: Request) -> Response | None:
+        if not request.state.principal.may("analyst"):
+            return page(request, 403, problem="Uploading needs a token with the analyst role.")
+        return None
+
+    @pages.get("/upload")
+    def upload_form(request: Request) -> Response:
+        return refused(request) or page(request)
+
+    @pages.post("/upload/analyze")
+    async def upload_analyze(request: Request) -> Response:
+        body = await read_limited(request, max_upload + 64 * 1024)  # the form's own fields
+        form_request = Request(request.scope, receive=_replay(body))
+        async with form_request.form(max_part_size=_FIELD_LIMIT) as form:
+            if not check_csrf(request.state.csrf, _text(form.get("csrf"))):
+                return page(request, 403, problem="The form had expired: open the page again.")
+            sent = form.get("file")
+            pasted = _text(form.get("text"))
+            if isinstance(sent, UploadFile) and sent.filename:
+                data = await sent.read()
+                source = sent.filename
+            elif pasted.strip():
+                data, source = pasted.encode(), "pasted text"
+            else:
+                return page(request, 400, problem="Choose a file or paste some text.")
+        if len(data) > max_upload:
+            return page(request, 413, problem=f"The upload is {len(data):,} bytes; this server "
+                        f"takes at most {max_upload:,}.")
+        try:
+            analysis = await run_in_threadpool(_analyze, data, source, max_upload, max_text)
+        except ApiError as exc:
+            return page(request, exc.status, problem=exc.message)
+        return page(request, result={"id": held.put(owner(request), analysis),
+                                     "a": analysis, "f": _findings(analysis)})
+
+    @pages.post("/upload/ingest")
+    async def upload_ingest(request: Request) -> Response:
+        async with request.form(max_files=0, max_fields=10) as form:
+            if not check_csrf(request.state.csrf, _text(form.get("csrf"))):
+                return page(request, 403, problem="The form had expired: open the page again.")
+            key, level = _text(form.get("id")), _text(form.get("tlp")).strip().lower()
+        if level not in _levels(view):
+            return page(request, 400, problem=f"Choose a marking up to TLP:{view.max_tlp.upper()} "
+                        "(this token's clearance).")
+        analysis = held.take(owner(request), key)
+        if analysis is None:
+            return page(request, 404, problem="That analysis is no longer kept (after "
+                        f"{round(KEEP_SECONDS / 60)} minutes, or ingested already): upload it again.")
+        result = await run_in_threadpool(view.kb.add_analysis, analysis, tlp=level)
+        return Response(status_code=303, headers={"Location": f"/reports/{result.sha256}"})
+
+    return pages
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
