@@ -298,3 +298,33 @@ def test_compare_finds_names_both_actors_are_known_by() -> None:
     # "Winnti" is an APT41 name in the galaxies, and written for the Winnti Group here
     shared = _comparison(profile("G0096", "Wicked Panda"), profile("G0044", "Winnti"))
     assert "Winnti" in shared["names"] and "Wicked Panda" not in shared["names"]
+
+
+def test_pieces_cover_the_text_exactly_whatever_the_spans() -> None:
+    """Any spans (overlapping, nested, empty, past the end) and pages: the pieces give the
+    text back unchanged, and each piece carries exactly the kinds of the spans over it."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from unmask.model import Page
+    from unmask.serve.highlight import KINDS, Finding, pieces
+
+    kinds = [k for k, _ in KINDS]
+    spans = st.lists(st.tuples(st.sampled_from(kinds), st.integers(0, 60), st.integers(0, 60)), max_size=12)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=50), spans, st.lists(st.integers(0, 60), max_size=4))
+    def check(text: str, raw: list[tuple[str, int, int]], page_starts: list[int]) -> None:
+        findings = [Finding(k, k, "", min(a, b), max(a, b)) for k, a, b in raw]
+        starts = sorted({0, *page_starts})
+        pages = tuple(Page(i + 1, s, e) for i, (s, e) in enumerate(zip(starts, [*starts[1:], 10**6], strict=True)))
+        out = pieces(text, findings, pages)
+        assert "".join(p.text for p in out) == text
+        at = 0
+        for piece in out:
+            assert piece.text
+            covering = {f.kind for f in findings if f.start <= at < min(f.end, len(text))}
+            assert set(piece.kinds) == covering
+            at += len(piece.text)
+
+    check()
