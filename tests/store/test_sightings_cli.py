@@ -132,3 +132,21 @@ def test_web_indicator_page_shows_score_and_sightings(served: tuple[object, Know
     assert page.status_code == 200
     assert "Score <strong>" in page.text and "/100 · active" in page.text
     assert "Recorded sightings" in page.text and "api:proxy" in page.text
+
+
+def test_rest_sighting_of_a_hidden_indicator_tells_nothing_of_its_reports(
+        served: tuple[object, KnowledgeBase, str, str]) -> None:
+    client, kb, analyst, _reader = served
+    hidden = "amber-only-relay.example"
+    kb.add_analysis(build(f"An amber note names {hidden}.", source="amber.txt",
+                          published=dt.datetime.now(dt.UTC).date(),
+                          observables=[("domain", hidden, hidden)]), tlp="amber")
+    when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).replace(microsecond=0)
+    url = f"/api/v1/indicators/{hidden}/sightings"
+    auth = {"Authorization": f"Bearer {analyst}"}  # cleared for green only
+    assert client.post(url, json={"kind": "seen"}, headers=auth).status_code == 404  # type: ignore[attr-defined]
+    answer = client.post(url, json={"kind": "seen", "type": "domain", "when": when.isoformat()},  # type: ignore[attr-defined]
+                         headers=auth)
+    assert answer.status_code == 201
+    # Scored from the sighting alone: the amber report's newer date does not show.
+    assert answer.json()["score"]["anchor"] == when.isoformat()

@@ -42,8 +42,13 @@ def _settings() -> DecaySettings:
 def status_of(view: View, value: str, result: IocResult | None = None) -> IndicatorStatus | None:
     """The score and sightings of ``value`` at the caller's clearance, now (the web page's
     and the JSON's)."""
+    if result is None:
+        try:
+            result = view.indicator(value, limit=1)
+        except NotVisible:
+            result = None  # no visible report names it: only its visible sightings count
     return indicator_status(view.kb, value, now=view.kb.now(), settings=_settings(),
-                            tlp=list(view.at().allowed), result=result)
+                            tlp=list(view.at().allowed), result=result, look_up=False)
 
 
 def indicator_json(view: View, value: str, *, limit: int = 100) -> dict[str, Any]:

@@ -339,11 +339,12 @@ class IndicatorStatus:
 
 def indicator_status(kb: KnowledgeBase, value: str, *, now: dt.datetime,
                      settings: DecaySettings | None = None, tlp: Sequence[str] | None = None,
-                     result: Any = None, limit: int = 20) -> IndicatorStatus | None:
+                     result: Any = None, look_up: bool = True, limit: int = 20) -> IndicatorStatus | None:
     """The score and sightings of ``value`` at ``now`` (None when the base names it in no
     report and holds no sighting of it). ``result``: its ``find_indicator`` answer, if
-    already read (a server passes the one it filtered by clearance)."""
-    found = result if result is not None else kb.find_indicator(value)
+    already read (a server passes the one it filtered by clearance); ``look_up=False``
+    with no result: the reports are not read (none is visible), only the sightings."""
+    found = result if result is not None or not look_up else kb.find_indicator(value)
     keys: dict[tuple[str, str], dt.date | dt.datetime | None] = {}
     if found is not None:
         last = _last_reported(found)
