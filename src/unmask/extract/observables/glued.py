@@ -12,7 +12,7 @@ well-known is left as the main pass found it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from unmask.model import Observable, Span
@@ -101,6 +101,8 @@ _GLUED_CELL = compile_cached(
     r"(?=www\.|https?://|hxxps?://)"
 )
 _TOKEN_END = compile_cached(r"\S*")
+#: What the main pass may read across two glued cells.
+_GLUE_TYPES = frozenset({"domain", "url", "file_name", "file_path"})
 _HOST_PART = compile_cached(r"[A-Za-z0-9][A-Za-z0-9.-]*")
 #: The numbers after a split inside an address ("10.20.30 .40", "10.20 .30.40").
 _NUMBERS = compile_cached(r"(?:\.\d{1,3}){1,3}(?![\d.]*[\w])")
@@ -117,11 +119,9 @@ _MAX_TOKEN = 2048
 
 
 def _token_start(text: str, at: int) -> int:
+    """Where the token holding ``at`` starts (after the blank before it)."""
     low = max(0, at - _MAX_TOKEN)
-    i = at
-    while i > low and not text[i - 1].isspace():
-        i -= 1
-    return i
+    return max(text.rfind(" ", low, at), text.rfind("\n", low, at), text.rfind("\t", low, at), low - 1) + 1
 
 
 def _split_ok(left: str, text: str, dot: int) -> bool:
@@ -147,24 +147,23 @@ def _split_ok(left: str, text: str, dot: int) -> bool:
     return "." in host or follows_path
 
 
-def layout_tokens(text: str) -> list[tuple[int, str, list[int]]]:
+def layout_tokens(text: str, glued_at: Iterable[int] = ()) -> list[tuple[int, str, list[int]]]:
     """``(start, repaired, index)`` of each token a PDF text layer split before a host's
     last label or glued to the next table cell: ``repaired`` is the token with those
     blanks taken out and a blank put between glued cells, ``index[i]`` the offset in
-    ``text`` of ``repaired[i]``. Found with ``str.find`` on " .", a line starting with a
-    dot and the glue markers, so linear in the text."""
+    ``text`` of ``repaired[i]``. Splits are found with ``str.find`` on " ." and a line
+    starting with a dot (linear in the text); glued cells at ``glued_at``, the offsets of
+    values the main pass read across them (``diff.exewww.example.com``)."""
     candidates: list[int] = []
     for needle in (" .", "\n."):
         i = text.find(needle)
         while i >= 0:
-            candidates.append(i)
-            i = text.find(needle, i + 2)
-    for needle in ("www.", "http", "hxxp"):
-        i = text.find(needle)
-        while i >= 0:
-            if i > 4 and not text[i - 1].isspace() and _GLUED_CELL.search(text, i - 6, i + 8):
+            # after a letter or digit, before a lower-case label or a number
+            if i and text[i - 1].isalnum() and text[i + 2 : i + 3].isalnum() and not text[i + 2].isupper():
                 candidates.append(i)
-            i = text.find(needle, i + 4)
+            i = text.find(needle, i + 2)
+    for at in glued_at:
+        candidates.append(at)
     if not candidates:
         return []
     candidates.sort()
@@ -214,7 +213,8 @@ def with_layout_tokens(found: list[Observable], text: str, extract: Callable[[st
     """``found`` with each token :func:`layout_tokens` repairs read again as repaired: what
     the main pass found inside such a token is replaced by what ``extract`` finds in the
     repaired token (all tokens in one call), with spans and surfaces in ``text``."""
-    tokens = layout_tokens(text)
+    glued = [o.span.start for o in found if o.type in _GLUE_TYPES and _GLUED_CELL.search(o.value)]
+    tokens = layout_tokens(text, glued)
     if not tokens:
         return found
     repaired = "\n".join(r for _, r, _ in tokens)
