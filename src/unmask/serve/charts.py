@@ -224,12 +224,12 @@ def timeline_chart(profile: ActorProfile, *, width: int = 1000) -> Timeline | No
     for report in profile.reports:
         if report.published is not None:
             label = f"report {report.published.isoformat()}: {report.title or report.source}"
-            items.append(("published report", report.published,
+            items.append(("report in the base", report.published,
                           report.published + dt.timedelta(days=1), label, f"/reports/{report.sha256}"))
     if not items:
         return None
     kinds = sorted({i[0] for i in items}, key=lambda k: (
-        k == "published report", _LANE_ORDER.index(k) if k in _LANE_ORDER else len(_LANE_ORDER), k))
+        k == "report in the base", _LANE_ORDER.index(k) if k in _LANE_ORDER else len(_LANE_ORDER), k))
     start = min(i[1] for i in items)
     end = max(i[2] for i in items)
     for bound in (profile.first_seen, profile.last_seen):
