@@ -122,6 +122,9 @@ const C_TRIGGER: u8 = 2;
 const C_ALNUM: u8 = 4;
 const C_SPECIAL: u8 = 8;
 const C_EXTRA: u8 = 16;
+const C_SEMI: u8 = 32;
+/// The bits a rule of [`Marks`] starts with.
+const C_MARK: u8 = C_SPECIAL | C_EXTRA | C_SEMI;
 
 /// Classes of the code points below 256 (the rest: [`class`]).
 static LATIN1: [u8; 256] = {
@@ -150,6 +153,9 @@ static LATIN1: [u8; 256] = {
             0x43 | 0x63 | 0x41 | 0x61 | 0x2d | 0x4d | 0x25 | 0x3a | 0x20
         ) {
             k |= C_EXTRA;
+        }
+        if c == 0x3b {
+            k |= C_SEMI;
         }
         table[i] = k;
         i += 1;
@@ -476,9 +482,15 @@ pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
     let n = text.n;
     let mut spans: Vec<(usize, usize)> = Vec::new();
     // Tokens (maximal runs of non-space): trigger tokens and long alphanumeric runs.
+    let mut marks = Marks::new();
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < n {
-        if text.cls(i) & C_SPACE != 0 {
+        let k = text.cls(i);
+        if k & C_SPACE != 0 {
+            if k & C_MARK != 0 {
+                marks.visit(&text, i, k, &mut spans);
+            }
             i += 1;
             continue;
         }
@@ -491,6 +503,9 @@ pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
             if k & C_SPACE != 0 {
                 break;
             }
+            if k & C_MARK != 0 {
+                marks.visit(&text, i, k, &mut spans);
+            }
             // A trigger followed by a character of the token.
             has_trigger |= prev_trigger;
             prev_trigger = k & C_TRIGGER != 0;
@@ -500,7 +515,7 @@ pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
                 }
             } else if run_start != usize::MAX {
                 if i - run_start >= MIN_RUN {
-                    spans.push((run_start, i)); // widened once the token's end is known
+                    runs.push((run_start, i)); // widened once the token's end is known
                 }
                 run_start = usize::MAX;
             }
@@ -508,17 +523,11 @@ pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
         }
         let e = i;
         if run_start != usize::MAX && e - run_start >= MIN_RUN {
-            spans.push((run_start, e));
+            runs.push((run_start, e));
         }
-        // The runs of this token (pushed last) widened to it, at most 256 each side.
-        for span in spans.iter_mut().rev() {
-            if span.0 < s {
-                break;
-            }
-            *span = (
-                s.max(span.0.saturating_sub(MAX_LOOK)),
-                e.min(span.1 + MAX_LOOK),
-            );
+        // The runs of this token widened to it, at most 256 each side.
+        for (rs, re) in runs.drain(..) {
+            spans.push((s.max(rs.saturating_sub(MAX_LOOK)), e.min(re + MAX_LOOK)));
         }
         if has_trigger {
             if e - s > TRIG_SPAN {
@@ -528,11 +537,9 @@ pub fn windows<T: Unit>(t: &[T]) -> Vec<(usize, usize)> {
             }
         }
     }
-    marks(&text, &mut spans);
     let mut merged = merge(spans);
-    let holes = base64_holes(&text);
-    if !holes.is_empty() {
-        merged = exclude(merged, &holes);
+    if !marks.holes.is_empty() {
+        merged = exclude(merged, &marks.holes);
     }
     merged
 }
@@ -565,28 +572,58 @@ fn long_token<T: Unit>(text: &Text<'_, T>, s: usize, e: usize, spans: &mut Vec<(
     }
 }
 
-/// Spans around spaced defang marks and the extra patterns.
-fn marks<T: Unit>(text: &Text<'_, T>, spans: &mut Vec<(usize, usize)>) {
-    let n = text.n;
-    // Defang marks that may stand apart from their neighbours widen their window.
-    let mut pos = 0;
-    for p in 0..n {
-        if text.cls(p) & C_SPECIAL == 0 || p < pos || !text.special(p) {
-            continue;
+/// The rules looked at one position at a time (spaced defang marks, the extra
+/// patterns, base64 payloads), each with the state its own left-to-right scan keeps.
+struct Marks {
+    /// Where the next spaced mark may be (a mark inside the last one's token is skipped).
+    pos: usize,
+    /// Per extra pattern: where its next match may start, and the end of the last span
+    /// a spelled-out dot opened (a match inside it opens none).
+    next: [usize; EXTRAS.len()],
+    covered: [usize; EXTRAS.len()],
+    /// Where the next base64 payload may start, and the payloads found.
+    b64_next: usize,
+    holes: Vec<(usize, usize)>,
+}
+
+impl Marks {
+    fn new() -> Self {
+        Marks {
+            pos: 0,
+            next: [0; EXTRAS.len()],
+            covered: [0; EXTRAS.len()],
+            b64_next: 0,
+            holes: Vec::new(),
         }
-        let (start, end, wide_end) = text.widen(p, 3, 4);
-        pos = end.max(p + 1);
-        spans.push((start, wide_end));
     }
-    // The extra patterns, each scanned on its own (matches of one do not overlap).
-    let mut next = [0usize; EXTRAS.len()];
-    let mut covered = [0usize; EXTRAS.len()];
-    for p in 0..n {
-        let c = text.at(p);
-        if class(c) & C_EXTRA == 0 {
-            continue;
+
+    /// The rules at `p`, whose class is `k` (with one of the bits these rules start with).
+    fn visit<T: Unit>(
+        &mut self,
+        text: &Text<'_, T>,
+        p: usize,
+        k: u8,
+        spans: &mut Vec<(usize, usize)>,
+    ) {
+        if k & C_SPECIAL != 0 && p >= self.pos && text.special(p) {
+            // A defang mark that may stand apart from its neighbours widens its window.
+            let (start, end, wide_end) = text.widen(p, 3, 4);
+            self.pos = end.max(p + 1);
+            spans.push((start, wide_end));
         }
-        let tries: &[usize] = match c {
+        if k & C_EXTRA != 0 {
+            self.extras(text, p, spans);
+        }
+        if k & C_SEMI != 0 && p >= self.b64_next {
+            if let Some(hole) = base64_at(text, p) {
+                self.b64_next = hole.1;
+                self.holes.push(hole);
+            }
+        }
+    }
+
+    fn extras<T: Unit>(&mut self, text: &Text<'_, T>, p: usize, spans: &mut Vec<(usize, usize)>) {
+        let tries: &[usize] = match text.at(p) {
             0x43 => &[0],
             0x63 => &[1],
             0x41 => &[2],
@@ -599,14 +636,14 @@ fn marks<T: Unit>(text: &Text<'_, T>, spans: &mut Vec<(usize, usize)>) {
         };
         for &k in tries {
             let extra = EXTRAS[k];
-            if p < next[k] {
+            if p < self.next[k] {
                 continue;
             }
             let Some(end) = text.extra_at(extra, p) else {
                 continue;
             };
-            next[k] = end;
-            if p < covered[k] {
+            self.next[k] = end;
+            if p < self.covered[k] {
                 continue;
             }
             match extra {
@@ -615,13 +652,13 @@ fn marks<T: Unit>(text: &Text<'_, T>, spans: &mut Vec<(usize, usize)>) {
                     spans.push((start, wide_end));
                 }
                 Extra::Mozilla => {
-                    let limit = (p + 600).min(n);
+                    let limit = (p + 600).min(text.n);
                     let nl = (p..limit).find(|&q| text.at(q) == 0x0a).unwrap_or(limit);
                     spans.push((p, nl));
                 }
                 Extra::DotLower | Extra::DotUpper => {
                     let span = (text.left(p, 3), text.right(end, 3));
-                    covered[k] = span.1;
+                    self.covered[k] = span.1;
                     spans.push(span);
                 }
                 _ => {
@@ -646,29 +683,21 @@ fn merge(mut spans: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     merged
 }
 
-/// The payloads of inline base64 data (`;base64,` then 64 or more base64 characters).
-fn base64_holes<T: Unit>(text: &Text<'_, T>) -> Vec<(usize, usize)> {
-    let mut holes = Vec::new();
-    let mut p = 0;
-    while p < text.n {
-        if text.at(p) == 0x3b && text.has(p, b";base64,") {
-            let s = p + 8;
-            let mut q = s;
-            while q < text.n && {
-                let c = text.at(q);
-                is_ascii_alnum(c) || c == 0x2b || c == 0x2f || c == 0x3d
-            } {
-                q += 1;
-            }
-            if q - s >= 64 {
-                holes.push((s, q));
-                p = q;
-                continue;
-            }
-        }
-        p += 1;
+/// The payload of inline base64 data at `p` (`;base64,` then 64 or more base64
+/// characters), if there is one.
+fn base64_at<T: Unit>(text: &Text<'_, T>, p: usize) -> Option<(usize, usize)> {
+    if !text.has(p, b";base64,") {
+        return None;
     }
-    holes
+    let s = p + 8;
+    let mut q = s;
+    while q < text.n && {
+        let c = text.at(q);
+        is_ascii_alnum(c) || c == 0x2b || c == 0x2f || c == 0x3d
+    } {
+        q += 1;
+    }
+    (q - s >= 64).then_some((s, q))
 }
 
 /// `spans` minus `holes` (both sorted, non-overlapping).
