@@ -113,3 +113,16 @@ def test_taxii_serves_the_scores_of_the_export(kb: KnowledgeBase) -> None:
         assert f"IPv4 address {ADDRESS}" in {o.get("name") for o in again.objects if o["type"] == "indicator"}
     finally:
         view.close()
+
+
+def test_sightings_above_the_exports_marking_are_left_out(kb: KnowledgeBase) -> None:
+    from unmask.store.sightings import write_sightings
+
+    with kb.engine.begin() as conn:  # as an amber STIX bundle's sighting would be stored
+        write_sightings(conn, [Sighting("ipv4", ADDRESS, "seen", "stix:partner.json", NOW, NOW, ref="s-1")],
+                        now=NOW, tlp="amber")
+    clear = _selection(kb)
+    assert clear.tlp == "clear" and ("ipv4", ADDRESS) not in clear.sightings
+    assert not clear.scores[("ipv4", ADDRESS)].active
+    amber = _selection(kb, tlp="amber")
+    assert amber.sightings[("ipv4", ADDRESS)].seen == 1 and amber.scores[("ipv4", ADDRESS)].active

@@ -140,12 +140,16 @@ def query_knowledge(
     if tlp is not None:
         levels.append(_level(tlp))
     model = settings or DecaySettings()
-    scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=allowed)
+    marking = _strictest(levels)
+    # Sightings count up to the export's own marking (one from an amber bundle does not
+    # go into a green export); the marking is never above the ceiling.
+    shown = list(_TLP_ORDER[: _TLP_ORDER.index(marking) + 1])
+    scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=shown)
     return KnowledgeExport(
         reports=tuple(reports),
         analyses=tuple(analyses),
         digest=d,
-        tlp=_strictest(levels),
+        tlp=marking,
         actor_ids=actor_ids,
         actor_name=name or actor,
         scores=scores,
