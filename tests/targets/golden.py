@@ -150,6 +150,17 @@ def score(findings: dict[str, Any], truth: dict[str, Any]) -> dict[str, tuple[in
             {t for t in found_targets if t[0] == kind},
             {t for t in true_targets if t[0] == kind},
         ))
+    # Per attribution kind too: the blind5-7 annotators wrote sponsors and sponsor countries
+    # only (no motivation), so "attributions/sponsor+country" is the figure to compare there;
+    # "attributions" counts every kind, a found motivation included.
+    pairs.append((
+        "attributions/sponsor+country",
+        {a for a in found_attr if a[0] in ("sponsor", "country")},
+        {a for a in true_attr if a[0] in ("sponsor", "country")},
+    ))
+    pairs.append((
+        "attributions/motivation", {a for a in found_attr if a[0] == "motivation"}, {a for a in true_attr if a[0] == "motivation"}
+    ))
     for key, found, true in pairs:
         if key.split("/")[0] in truth:
             out[key] = (len(found & true), len(found - true), len(true - found))

@@ -119,3 +119,18 @@ def test_more_targeting_wording() -> None:
     # A place after "including in" continues the list of targets before it.
     found = targeted("The group sat in the networks of US water and energy operators, including in Guam.\n")
     assert ("country", "GU") in found
+
+
+def _attributed(text: str) -> set[tuple[str, str]]:
+    return {(a.kind, a.value) for a in extract_attributions(text)}
+
+
+def test_sponsor_wording_and_a_service_that_speaks() -> None:
+    assert ("country", "IR") in _attributed("The agency judges that the crew acts in the interests of the Islamic Republic of Iran.\n")
+    found = _attributed("Acting on behalf of the Federal Security Service, the pair gained access to the networks of two shipyards.\n")
+    assert ("sponsor", "Federal Security Service (Russia)") in found
+    found = _attributed("They broke into provincial ministries and sold the data to the Ministry of State Security.\n")
+    assert ("sponsor", "Ministry of State Security (China)") in found
+    assert ("country", "CN") in _attributed("The police said the intruders worked for Chinese intelligence.\n")
+    # An intelligence service telling a committee something sponsors nothing.
+    assert _attributed("The Australian Signals Directorate told the inquiry that state actors probe government networks.\n") == set()

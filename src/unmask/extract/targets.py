@@ -333,7 +333,7 @@ _CYBER_CONTEXT = compile_cached(
     r"\b(?:hack\w*|cyber\w*|attack\w*|intrusions?|malware|espionage|spy\w*|spies|phish\w*|breach\w*|compromis\w*|"
     r"APT\d*s?|ransomware|exploit\w*|campaigns?|operations?|blam\w*|sanction\w*|indict\w*|tracked\s+as|actors?|groups?|operatives|operators|implants?|backdoors?|"
     r"infiltrat\w*|steal\w*|stole\w*|attribut\w*|linked|crews?|units?|agents?|officers?|nation-state|"
-    r"(?:state|government)-(?:sponsored|backed))\b",
+    r"(?:state|government)-(?:sponsored|backed)|br(?:oke|oken|eak\w*)\s+into|gain\w*\s+access|intruders?)\b",
     re.IGNORECASE,
 )
 # "intelligence related to Afghan, Tajik and Russian military subjects": a topic.
@@ -357,6 +357,10 @@ _SPEAKS_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
+#: An intelligence service that speaks, its verb right after it: "the Signals Directorate told the Committee".
+_SERVICE_SPEAKS_AFTER = compile_cached(
+    r"^\s+(?:(?:also|has|have|had|on\s+\w+)\s+)?(?:told|said|says|warned|reported|stated|announced|published|issued|testified)\b", re.I
+)
 _APPOSITIVE_GAP = compile_cached(
     r",\s+(?:a|an|the|one\s+of(?:\s+the)?)\s+[^,;:.]*?"
     # "X, which runs two rail depots near the border,"
@@ -374,7 +378,11 @@ _SPONSOR_BEFORE = compile_cached(
     r"(?:sponsored|backed|directed|tasked|controlled|run|operated|funded|supported)\s+by\s+(?:the\s+)?$|"
     r"on\s+behalf\s+of\s+(?:the\s+)?$|(?:act(?:s|ing)?|work(?:s|ing)?|operat(?:es|ing))\s+in\s+support\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
     r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
-    r"works?\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
+    r"(?:works?|worked|working)\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
+    # "acts in the interests of the Russian Federation", "sold the data to the Ministry of State Security"
+    r"(?:acts?|acting|acted|works?|working|worked|operat\w+)\s+in\s+the\s+interests?\s+of\s+(?:the\s+)?$|"
+    r"(?:sold|passed|handed|delivered)\s+(?:the\s+|their\s+|stolen\s+)*(?:data|information|files|intelligence|material)\s+to\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*\s+(?:of\s+)?){0,6}(?:and\s+(?:the\s+)?)?$|"
     r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -850,8 +858,8 @@ def _role(
     if hit.kind in ("country", "region") and re.search(r"\banti-$", near, re.IGNORECASE):
         return "mention"  # "an anti-Israel message" is about Israel, not against it
     if hit.kind == "organization" and hit.form == "intelligence":
-        if _OFFICIAL_OF_BEFORE.search(near):
-            return "source"
+        if _OFFICIAL_OF_BEFORE.search(near) or _SERVICE_SPEAKS_AFTER.match(after):
+            return "source"  # "the Director-General of MI5", "the Signals Directorate told the Committee"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
         return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
     if (
