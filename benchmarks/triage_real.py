@@ -357,13 +357,13 @@ def run_spamassassin(messages: list[Message], use_cache: bool, spamd: bool = Fal
                              check=False).stdout.split("\n", 1)[0].strip()
     cache_path = _cache_file()
     cache: dict[str, Any] = {}
-    if use_cache and cache_path.is_file():
+    if cache_path.is_file():  # read even with --no-cache, so that rewriting it loses nothing
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
     status = re.compile(r"^X-Spam-Status: (Yes|No), score=(-?[\d.]+)[^\n]*(?:\n[ \t][^\n]*)*",
                         re.MULTILINE)
     daemon: _Spamd | None = None
     scratch = tempfile.TemporaryDirectory(prefix="unmask-spamd-")
-    todo = [m for m in messages if f"{version}:{m.sha256}" not in cache]
+    todo = [m for m in messages if not use_cache or f"{version}:{m.sha256}" not in cache]
     try:
         if spamd and todo and shutil.which("spamd") and shutil.which("spamc"):
             daemon = _Spamd(shutil.which("spamd") or "spamd", Path(scratch.name))
