@@ -20,7 +20,7 @@ import pytest
 
 from unmask.documents import read_all
 from unmask.documents.fetch import HTTPStatusError
-from unmask.documents.taxii import pull_collection
+from unmask.documents.taxii import commit_pulled, pull_collection
 
 taxii2client = pytest.importorskip("taxii2client.v21")
 pytest.importorskip("medallion")
@@ -115,6 +115,7 @@ def _pull(base: str) -> list[dict]:
     if not docs:
         return []
     assert docs[0].format == "stix2"
+    commit_pulled(docs[0])  # as ingest does once the knowledge base has stored it
     return [o for o in docs[0].objects if isinstance(o, dict)]
 
 
@@ -195,3 +196,27 @@ def test_only_ingest_pulls_a_collection(creds: Path) -> None:
     assert result.exit_code != 0
     assert "unmask ingest" in result.output
     assert not creds.exists()
+
+
+def test_the_pull_is_remembered_only_once_the_store_has_committed(
+        server: str, creds: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from unmask.errors import StoreError
+    from unmask.ingest import ingest
+    from unmask.store import KnowledgeBase
+    from unmask.store import open as open_kb
+
+    _push(server, _FIRST)
+    url = f"taxii2+http://127.0.0.1:{server.rsplit(':', 1)[1]}/{API_ROOT}/collections/{COLLECTION}/"
+    with open_kb(f"sqlite:///{tmp_path / 'kb.sqlite'}") as kb:
+        real_add = KnowledgeBase.add_analysis
+
+        def failing(self: KnowledgeBase, *args: object, **kwargs: object) -> object:
+            raise StoreError("the disk is full")
+
+        monkeypatch.setattr(KnowledgeBase, "add_analysis", failing)
+        assert [e.status for e in ingest(kb, [url]).events] == ["failed"]
+        assert not creds.exists()  # nothing stored: the next pull asks for all of it again
+        monkeypatch.setattr(KnowledgeBase, "add_analysis", real_add)
+        assert [e.status for e in ingest(kb, [url]).events] == ["added"]
+        assert COLLECTION in creds.read_text(encoding="utf-8")
+        assert list(read_all(url)) == []  # remembered: nothing new

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from unmask.documents.fetch import is_url as _is_http_url
 from unmask.documents.limits import HTML_BYTES_PER_CHAR, max_chars
 from unmask.documents.sniff import sniff_format
-from unmask.documents.taxii import is_taxii_url, pull_collection
+from unmask.documents.taxii import is_taxii_url, mark_pulled, pull_collection
 from unmask.errors import ConfigError, DocumentError, EmptyDocumentError, TooLargeError
 from unmask.model import Document, Metadata
 
@@ -173,11 +173,12 @@ def is_url(source: object) -> bool:
 
 def _taxii_items(source: str, limit: int, name: str | None) -> Iterator[Document | DocumentError]:
     """What a TAXII collection added since the last pull, as one bundle document (none
-    when nothing is new); the pull is remembered once the document was taken."""
+    when nothing is new), carrying where the pull ended: ingest remembers it once the
+    knowledge base has stored the document (:func:`unmask.documents.taxii.commit_pulled`)."""
     pull = pull_collection(source, max_bytes=limit)
     if pull.objects:
-        yield from _parse_all(pull.bundle(), name or source, limit, hint_name="taxii.json", base_url=None)
-    pull.commit()
+        for item in _parse_all(pull.bundle(), name or source, limit, hint_name="taxii.json", base_url=None):
+            yield mark_pulled(item, pull) if isinstance(item, Document) else item
 
 
 def _read_items(source: str | os.PathLike[str] | bytes, limit: int,

@@ -11,8 +11,11 @@ on as one STIX 2.1 bundle, which the STIX reader reads like a bundle file.
 - **Where it left off**: the newest ``date_added`` seen (the server's
   ``X-TAXII-Date-Added-Last`` header, else the objects' own envelope dates) is kept
   per collection in a small JSON state file (``UNMASK_TAXII_STATE``, else
-  ``taxii-state.json`` in unmask's data directory) once the pulled bundle has been
-  handed on; the next pull sends it as ``added_after``, so only what is new comes.
+  ``taxii-state.json`` in unmask's data directory) once the knowledge base has stored
+  the pulled bundle (the bundle's document carries where it ends, :func:`mark_pulled`;
+  ingest calls :func:`commit_pulled` after the store's commit): a pull whose store
+  failed is pulled again. The next pull sends it as ``added_after``, so only what is
+  new comes.
 - **Bounded** like :mod:`unmask.documents.fetch`: the bytes of all pages together
   stop at the size limit (``UNMASK_MAX_BYTES``), each request at the timeout
   (``UNMASK_FETCH_TIMEOUT``), and at most :data:`MAX_PAGES` pages are asked for.
@@ -23,6 +26,7 @@ Errors are :class:`~unmask.documents.fetch.FetchError` (``HTTPStatusError`` for
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import urllib.parse
@@ -40,12 +44,15 @@ from unmask.documents.fetch import (
     user_agent,
 )
 from unmask.errors import DocumentError, TooLargeError
+from unmask.model import Document
 
 __all__ = [
     "MAX_PAGES",
     "TAXII_SCHEMES",
     "TaxiiPull",
+    "commit_pulled",
     "is_taxii_url",
+    "mark_pulled",
     "pull_collection",
     "taxii_state_path",
 ]
@@ -132,9 +139,35 @@ class TaxiiPull:
         return json.dumps(bundle, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
     def commit(self) -> None:
-        """Remember ``added_last`` for the collection (after the bundle was handed on)."""
+        """Remember ``added_last`` for the collection (once the bundle is stored)."""
         if self.state_path is not None and self.added_last:
             _save_state(self.state_path, self.collection, self.added_last)
+
+
+#: Metadata keys of a pulled bundle's document: the collection and where the pull ended.
+PULLED_COLLECTION = "taxii_collection"
+PULLED_UNTIL = "taxii_added_last"
+
+
+def mark_pulled(document: Document, pull: TaxiiPull) -> Document:
+    """``document`` (read from ``pull``'s bundle) carrying where the pull ended, for
+    :func:`commit_pulled` once it is stored."""
+    if not pull.added_last:
+        return document
+    extra = {**document.metadata.extra, PULLED_COLLECTION: pull.collection,
+             PULLED_UNTIL: pull.added_last}
+    return dataclasses.replace(document, metadata=dataclasses.replace(document.metadata, extra=extra))
+
+
+def commit_pulled(document: Document, state_path: Path | None = None) -> bool:
+    """Remember where the pull of a stored ``document`` ended (see :func:`mark_pulled`);
+    False for a document no TAXII pull made."""
+    collection = document.metadata.extra.get(PULLED_COLLECTION)
+    until = document.metadata.extra.get(PULLED_UNTIL)
+    if not collection or not until:
+        return False
+    _save_state(state_path if state_path is not None else taxii_state_path(), collection, until)
+    return True
 
 
 def _auth(user: str | None, password: str | None, token: str | None) -> dict[str, str]:

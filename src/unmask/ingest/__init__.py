@@ -211,6 +211,7 @@ def ingest(
     process's (``replaced``; see :func:`outdated_reports`).
     """
     from unmask.documents.read import display_name, resolve_max_bytes
+    from unmask.documents.taxii import commit_pulled
 
     marking = None if tlp is None else check_tlp(tlp)
     if kb.read_only:
@@ -278,6 +279,7 @@ def ingest(
                 if _is_entry(document):
                     _supersede(kb, document.source, document.sha256)
                 emit(IngestEvent(document.source, "unchanged", document.sha256))
+                commit_pulled(document)
                 continue
             yield document.source, document
 
@@ -296,6 +298,7 @@ def ingest(
         except StoreError as exc:
             emit(IngestEvent(label, "failed", analysis.document.sha256, "StoreError", str(exc)))
             return
+        commit_pulled(analysis.document)  # a TAXII pull goes on from here next time
         emit(IngestEvent(label, status, result.sha256))
 
     if jobs <= 1:

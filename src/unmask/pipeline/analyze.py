@@ -13,7 +13,11 @@ from unmask.extract.observables import extract_observables
 from unmask.extract.targets import extract_attributions, extract_targets
 from unmask.extract.techniques import extract_techniques
 from unmask.model import Analysis, Document, ExtractContext
-from unmask.pipeline.structured import STRUCTURED_FORMATS, extract_structured
+from unmask.pipeline.structured import (
+    STRUCTURED_FORMATS,
+    extract_structured,
+    without_rendering_artefacts,
+)
 from unmask.reference.versions import reference_versions
 
 __all__ = ["analyze", "document_from_text"]
@@ -70,6 +74,7 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
     if document.format in STRUCTURED_FORMATS:
         # STIX bundles and MISP events: their objects are findings too (issue 8).
         found = extract_structured(document)
+        observables, techniques = without_rendering_artefacts(document, found, observables, techniques)
         seen = {(o.type, o.value) for o in observables}
         observables = [*observables, *(o for o in found.observables if (o.type, o.value) not in seen)]
         actors = (*actors, *found.actors)

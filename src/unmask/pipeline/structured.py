@@ -18,6 +18,14 @@ ingested again and exported with the same objects:
 Spans point at the first place the object's name or value occurs in the document's
 text (the reader's rendering); when it does not occur, the span is empty at 0. The
 method of every finding is ``structured``.
+
+The text extractors read that rendering too (descriptions are prose worth reading), so
+:func:`without_rendering_artefacts` takes back what they find only in the reader's own
+wording of the objects: the parent technique in a sub-technique's qualified name
+("APT29 uses Command and Scripting Interpreter: PowerShell." is T1059.001, not T1059
+too), and the content hash of a cited document (an external reference's ``hashes``),
+which is a reference, not an indicator. So a bundle unmask exported comes back with
+the objects it holds.
 """
 
 from __future__ import annotations
@@ -41,7 +49,7 @@ from unmask.model import (
 )
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured"]
+__all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured", "without_rendering_artefacts"]
 
 STRUCTURED_FORMATS = frozenset({"stix2", "stix", "misp"})
 METHOD = "structured"
@@ -464,3 +472,64 @@ def extract_structured(document: Document) -> StructuredFindings:
         events=tuple(c.events.values()),
         summary=summary,
     )
+
+
+#: Reason given to a hash that an external reference gives for the document it cites.
+CITED_HASH = "hash of a cited document (external reference)"
+
+
+def _cited_hashes(objects: Iterable[Any]) -> set[str]:
+    out: set[str] = set()
+    for obj in objects:
+        refs = obj.get("external_references") if isinstance(obj, Mapping) else None
+        for ref in refs if isinstance(refs, list) else ():
+            hashes = ref.get("hashes") if isinstance(ref, Mapping) else None
+            if isinstance(hashes, Mapping):
+                out.update(str(v).strip().lower() for v in hashes.values() if isinstance(v, str))
+    return out
+
+
+def without_rendering_artefacts(
+    document: Document, found: StructuredFindings, observables: Sequence[Observable],
+    techniques: Sequence[TechniqueMention],
+) -> tuple[list[Observable], list[TechniqueMention]]:
+    """The text extractors' observables and techniques for a structured ``document``,
+    without what they read into the reader's rendering of its objects (see the module
+    docstring). A technique found by its name, that no object gives, stays only when its
+    name is still found in its evidence once the qualified names of the sub-techniques
+    the objects give ("Parent: Sub") and the reports' titles (a title names no technique,
+    as a report's heading does not) are taken out; a cited document's hash is a
+    reference."""
+    from dataclasses import replace
+
+    from unmask.extract.techniques import name_hits
+    from unmask.reference.attack import attack_data
+
+    cited = _cited_hashes(document.objects) if document.format != "misp" else set()
+    kept_observables = [
+        replace(o, role="reference", reasons=(*o.reasons, CITED_HASH), benign_reasons=())
+        if o.role == "indicator" and o.value.lower() in cited else o
+        for o in observables
+    ]
+    data = attack_data()
+    wording: set[str] = set()
+    for mention in found.techniques:
+        sub = data.get(mention.technique_id)
+        parent = data.get(sub.parent) if sub is not None and sub.parent else None
+        if sub is not None and parent is not None:
+            wording.add(f"{parent.name}: {sub.name}".casefold())
+    if document.format != "misp":
+        wording.update(str(o["name"]).casefold() for o in document.objects
+                       if isinstance(o, Mapping) and o.get("type") == "report"
+                       and isinstance(o.get("name"), str) and o["name"].strip())
+    given = {m.technique_id for m in found.techniques}
+    kept_techniques = []
+    for mention in techniques:
+        if mention.method == "name" and mention.technique_id not in given and wording:
+            quoted = document.text[mention.span.start:mention.span.end].casefold()
+            for words in sorted(wording, key=len, reverse=True):
+                quoted = quoted.replace(words, " ")
+            if mention.technique_id not in name_hits(quoted):
+                continue  # named only in the reader's wording of the objects
+        kept_techniques.append(mention)
+    return kept_observables, kept_techniques
