@@ -134,3 +134,8 @@ def test_sponsor_wording_and_a_service_that_speaks() -> None:
     assert ("country", "CN") in _attributed("The police said the intruders worked for Chinese intelligence.\n")
     # An intelligence service telling a committee something sponsors nothing.
     assert _attributed("The Australian Signals Directorate told the inquiry that state actors probe government networks.\n") == set()
+
+
+def test_well_known_organisations_without_an_organisation_word() -> None:
+    found = targeted("The crew broke into six carriers, including AT&T and T-Mobile, and later phished staff at NASA.\n")
+    assert {("organization", "AT&T"), ("organization", "T-Mobile"), ("organization", "NASA")} <= found

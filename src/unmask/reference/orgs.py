@@ -187,6 +187,27 @@ _CURATED: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("Daily NK", "media", "KR", ("Daily NK",)),
     ("Voice of America", "media", "US", ("Voice of America", "VOA")),
     ("Radio Free Asia", "media", "US", ("Radio Free Asia",)),
+    # Well-known organisations reports name as victims whose names carry no organisation
+    # word ("AT&T", "NASA"): large telecommunications carriers, space agencies, legislatures.
+    ("AT&T", "company", "US", ("AT&T",)),
+    ("Verizon", "company", "US", ("Verizon", "Verizon Communications")),
+    ("T-Mobile", "company", "US", ("T-Mobile", "T-Mobile US")),
+    ("Charter Communications", "company", "US", ("Charter Communications",)),
+    ("Vodafone", "company", "GB", ("Vodafone",)),
+    ("Deutsche Telekom", "company", "DE", ("Deutsche Telekom",)),
+    ("Telefónica", "company", "ES", ("Telefónica", "Telefonica")),
+    ("Telstra", "company", "AU", ("Telstra",)),
+    ("Optus", "company", "AU", ("Optus",)),
+    ("Singtel", "company", "SG", ("Singtel", "SingTel")),
+    ("SK Telecom", "company", "KR", ("SK Telecom",)),
+    ("Kyivstar", "company", "UA", ("Kyivstar",)),
+    ("NASA", "government", "US", ("NASA",)),
+    ("European Space Agency", "international", "", ("European Space Agency",)),
+    ("Japan Aerospace Exploration Agency", "government", "JP", ("Japan Aerospace Exploration Agency", "JAXA")),
+    ("European Parliament", "international", "", ("European Parliament",)),
+    ("European Commission", "international", "", ("European Commission",)),
+    ("Bundestag", "government", "DE", ("Bundestag", "German Bundestag")),
+    ("Inter-Parliamentary Alliance on China", "international", "", ("Inter-Parliamentary Alliance on China", "IPAC")),
 )
 
 _PRODUCER_SKIP = frozenset(
