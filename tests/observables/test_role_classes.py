@@ -150,3 +150,11 @@ def test_provider_lists_come_from_reference_data() -> None:
     assert customer_host("c2box.blogspot.com", suffixes)  # the Public Suffix List's private section
     assert not customer_host("typepad.com", suffixes) and not customer_host("www.typepad.com", suffixes)
     assert not customer_host("mail.lantern-corp.com", suffixes)
+
+
+def test_http_request_target_ends_before_the_protocol() -> None:
+    text = "POST /A1B2C3D4E5F60718293A4B5C HTTP/1.1\nHost: beacon.lantern-c2.net\n"
+    found = extract_observables(text)
+    paths = [o for o in found if o.type == "file_path"]
+    assert [o.value for o in paths] == ["/A1B2C3D4E5F60718293A4B5C"]
+    assert text[paths[0].span.start : paths[0].span.end] == paths[0].surface == paths[0].value

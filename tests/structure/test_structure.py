@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -258,3 +259,22 @@ def test_stix_courses_of_action_and_agency_advice() -> None:
     assert _kind(s, text, "Turn on logging") == "advice"
     assert _kind(s, text, "The actor relays") == "prose"
     assert _kind(s, text, "CISA, FBI, and HHS") == "advice"
+
+
+def test_html_pre_block_reaches_the_passage_model_as_code(tmp_path: Path) -> None:
+    import unmask
+    from unmask.documents.structure import html_code_spans, structure_of_document
+
+    page = (
+        b"<html><body><article><h1>Lantern notes</h1><p>The implant sends this request to its server.</p>"
+        b"<pre><code>GET /q1w2e3r4 HTTP/1.1\nUser-Agent: LanternAgent/2.0\nHost: beacon.lantern-c2.net</code></pre>"
+        b"<p>The operators rotate the host every week, according to the team.</p></article></body></html>"
+    )
+    path = tmp_path / "notes.html"
+    path.write_bytes(page)
+    document = unmask.read(str(path))
+    structure = structure_of_document(document)
+    kinds = {structure.kind_at(document.text.index(line)) for line in ("GET /q1w2e3r4", "Host: beacon")}
+    assert kinds == {"code"}
+    assert structure.kind_at(document.text.index("The operators")) == "prose"
+    assert html_code_spans(b"<p>no blocks</p>", "no blocks") == ()

@@ -204,5 +204,9 @@ def parse_html(data: bytes, *, source: str, sha256: str) -> Document:
         language=language if isinstance(language, str) else None,
         extra=extra,
     )
+    from unmask.documents.structure import html_code_spans, parse_structure
+
+    code = html_code_spans(data, main_text)  # <pre> blocks the text layer flattened
+    structure = parse_structure(main_text, format="html", code=code) if code else None
     return Document(text=main_text, source=source, format="html", sha256=sha256,
-                    size=len(data), metadata=metadata, warnings=tuple(warnings))
+                    size=len(data), metadata=metadata, warnings=tuple(warnings), structure=structure)

@@ -7,13 +7,16 @@ code and e-mail header blocks) plus what the reader knows about the document's
 format. For paginated documents (PDF), a line repeated at the top or the bottom of
 most pages is a running header or footer: page furniture.
 
-Readers that know more (HTML tables and lists, PDF layout) can pass it as ``format``
-and ``pages`` today and as richer hints later; the result is always a
-:class:`~unmask.model.structure.Structure`.
+Readers that know more pass it: ``format`` and ``pages``, and ``code``, the spans the
+markup says are code or log blocks (an HTML ``<pre>``, found by :func:`html_code_spans`:
+the text layer of a page keeps a request dump's lines but not its ``<pre>``, so "GET /a
+HTTP/1.1" read as a heading). Tables and lists already reach the text as Markdown rows
+and items. The result is always a :class:`~unmask.model.structure.Structure`.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,7 +25,7 @@ from unmask.model import Document, Page
 from unmask.model.structure import KINDS, Passage, Structure
 from unmask.model.text_structure import text_structure
 
-__all__ = ["parse_structure", "structure_of_document"]
+__all__ = ["html_code_spans", "parse_structure", "structure_of_document"]
 
 #: Lines of a page's top and bottom read as a possible running header or footer.
 _EDGE_LINES = 2
@@ -30,10 +33,13 @@ _EDGE_LINES = 2
 _EDGE_CHARS = 120
 
 
-def parse_structure(text: str, *, format: str = "text", pages: Sequence[Page] = ()) -> Structure:
+def parse_structure(
+    text: str, *, format: str = "text", pages: Sequence[Page] = (), code: Sequence[tuple[int, int]] = ()
+) -> Structure:
     """The passages of ``text`` with their kinds; ``format`` names the reader (``pdf``,
-    ``html``, ``markdown``, ``text`` ...), ``pages`` the page ranges of a paginated text."""
-    structure = text_structure(text)
+    ``html``, ``markdown``, ``text`` ...), ``pages`` the page ranges of a paginated text,
+    ``code`` the spans the markup says are code or log blocks (:func:`html_code_spans`)."""
+    structure = text_structure(text, code=tuple(code))
     if format == "pdf" and len(pages) >= 3:
         structure = _running_furniture(text, structure, pages)
     return structure
@@ -84,3 +90,45 @@ def _running_furniture(text: str, structure: Structure, pages: Sequence[Page]) -
         return structure
     passages = tuple(marked.get(p.span.start, p) for p in structure.passages)
     return Structure(length=structure.length, passages=passages, inline=structure.inline)
+
+
+#: An HTML ``<pre>`` element (the only markup a page's text layer loses that says "code").
+_PRE = re.compile(rb"<pre\b", re.IGNORECASE)
+#: The most ``<pre>`` lines looked for in a page's text (a page of dumps stays linear).
+_MAX_CODE_LINES = 5000
+
+
+def html_code_spans(data: bytes, text: str) -> tuple[tuple[int, int], ...]:
+    """The spans of ``text`` (the page's text as its reader gave it) that hold the lines
+    of the page's ``<pre>`` blocks, found in order (each line searched for after the last
+    one found, so a line the text lacks is skipped and the search stays linear)."""
+    if not _PRE.search(data):
+        return ()
+    import lxml.etree
+    import lxml.html
+
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+        root = lxml.html.document_fromstring(data, parser=parser)
+        blocks = [element.text_content() for element in root.iter("pre")]
+    except (lxml.etree.LxmlError, ValueError, TypeError, LookupError, AttributeError, AssertionError, RecursionError):
+        return ()  # hostile markup: the text rules alone decide
+    spans: list[tuple[int, int]] = []
+    position = 0
+    budget = _MAX_CODE_LINES
+    for block in blocks:
+        for raw in block.split("\n"):
+            line = " ".join(raw.split())
+            if len(line) < 4 or budget <= 0:
+                continue
+            budget -= 1
+            at = text.find(line, position)
+            if at < 0:
+                continue
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[line_start:line_end].strip() == line:  # the whole line, not a part of prose
+                spans.append((line_start, line_end))
+                position = line_end
+    return tuple(spans)

@@ -184,11 +184,15 @@ _MAIL_HEADER = re.compile(
 )
 
 
-def _line_marks(text: str, lines: _Lines) -> tuple[bytearray, bytearray]:
-    """Per line: inside a code block (fenced, AsciiDoc listing, shell prompt); in a
-    quoted e-mail header block (two header lines or more, with their continuations)."""
+def _line_marks(text: str, lines: _Lines, hinted: Sequence[tuple[int, int]] = ()) -> tuple[bytearray, bytearray]:
+    """Per line: inside a code block (fenced, AsciiDoc listing, shell prompt, or a span the
+    reader knows from the markup: ``hinted``); in a quoted e-mail header block (two header
+    lines or more, with their continuations)."""
     count = len(lines.starts)
     code = bytearray(count)
+    for start, end in hinted:
+        for index in range(lines.index(start), lines.index(max(start, end - 1)) + 1):
+            code[index] = 1
     mail = bytearray(count)
     fence_open: int | None = None
     fence_mark = ""
@@ -204,6 +208,9 @@ def _line_marks(text: str, lines: _Lines) -> tuple[bytearray, bytearray]:
     for index in range(count):
         line = _line(text, lines, index)
         stripped = line.strip()
+        if code[index] and fence_open is None:
+            previous = stripped or previous
+            continue  # a code block of the markup
         if fence_open is not None:
             code[index] = 1
             if stripped.startswith(fence_mark) and (fence_mark in "```~~~" or _ASCIIDOC_BLOCK.match(stripped)):
@@ -447,14 +454,16 @@ def _primary(kinds: set[str]) -> str:
 
 
 @functools.lru_cache(maxsize=2)
-def text_structure(text: str) -> Structure:
+def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Structure:
     """The structure of ``text``: its passages, each with its kind (see :mod:`unmask.model.structure`).
 
-    Several stages read the same document: the last two texts' structures are kept.
+    ``code`` holds the spans a reader knows from the markup to be code or log blocks (an
+    HTML ``<pre>``): their lines are code whatever they look like. Several stages read the
+    same document: the last two texts' structures are kept.
     """
     pieces = _pieces(text)
     lines = _Lines(text)
-    code_lines, mail_lines = _line_marks(text, lines)
+    code_lines, mail_lines = _line_marks(text, lines, code)
 
     # A caption or byline makes its whole line furniture only when the line is short
     # (as captions and bylines are); on a long line (a text with few or no line

@@ -82,10 +82,24 @@ def _new_start(text: str, start: int, end: int) -> int:
     return start
 
 
+#: The protocol of an HTTP request line after its target ("POST /a1b2 HTTP/1.1"), which a
+#: path with blanks would take in.
+_REQUEST_PROTOCOL = compile_cached(r" +HTTP/\d(?:\.\d)?$")
+
+
 def widen_file_names(found: list[Observable], text: str) -> list[Observable]:
-    """``found`` with each cut file name widened to where it starts (in place)."""
+    """``found`` with each cut file name widened to where it starts (in place), and the
+    target of an HTTP request line cut before its protocol."""
     changed = False
     for obs in found:
+        if obs.type == "file_path" and " HTTP/" in obs.value:
+            protocol = _REQUEST_PROTOCOL.search(obs.value)
+            if protocol is not None:
+                cut = protocol.start()
+                _SET_VALUE(obs, obs.value[:cut])
+                _SET_SURFACE(obs, obs.surface[:cut])
+                _SET_SPAN(obs, Span(obs.span.start, obs.span.start + cut))
+            continue
         if obs.type != "file_name":
             continue
         start, end = obs.span.start, obs.span.end
