@@ -139,3 +139,9 @@ def test_sponsor_wording_and_a_service_that_speaks() -> None:
 def test_well_known_organisations_without_an_organisation_word() -> None:
     found = targeted("The crew broke into six carriers, including AT&T and T-Mobile, and later phished staff at NASA.\n")
     assert {("organization", "AT&T"), ("organization", "T-Mobile"), ("organization", "NASA")} <= found
+
+
+def test_sector_nouns_the_vocabulary_lacked() -> None:
+    found = targeted("The operators phished a human rights lawyer, dissident groups abroad and the campaign staff of two candidates.\n")
+    assert {("sector", "Lawyers"), ("sector", "Dissidents"), ("sector", "Political party")} <= found
+    assert ("sector", "Travel") in targeted("The gang broke into travel agencies in Portugal.\n")
