@@ -66,7 +66,11 @@ def test_first_command_of_the_readme_analyses_the_shipped_example() -> None:
 @pytest.mark.parametrize("fmt", ["txt", "text"])
 def test_plain_text_has_one_name_on_every_command(fmt: str) -> None:
     example = str(ROOT / "examples" / "paper-lantern.txt")
+    iocs = str(ROOT / "tests" / "fixtures" / "defend" / "sweep" / "iocs.txt")
+    log = str(ROOT / "tests" / "fixtures" / "defend" / "sweep" / "proxy.log")
     for args in (["analyze", example], ["lookalike", "scan", example, "--protect", "nknews.org"],
-                 ["lookalike", "permute", "nknews.org"]):
+                 ["lookalike", "permute", "nknews.org"], ["iocs", example],
+                 ["sweep", log, "--iocs", iocs]):
         result = CliRunner().invoke(app, [*args, "--format", fmt])
         assert result.exit_code == 0, (args, result.output)
+        assert not result.stdout.lstrip().startswith(("{", "[")), args  # plain text, not JSON

@@ -2,7 +2,7 @@
 
 Output formats (``--format``):
 
-* ``txt`` (default): one value per line, each unique value once, in order of appearance;
+* ``text`` (default; ``txt`` is accepted too): one value per line, each unique value once, in order of appearance;
 * ``csv``: ``source,type,value,surface,start,end,count,benign_reasons,indicator,role,reasons``
   (reasons joined by ``;``);
 * ``json``: ``{"schema": 1, "sources": [{"source", "observables": [...]}]}``;
@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the readers and extractors are imported by the command itse
 
 __all__ = ["FORMATS", "register"]
 
-FORMATS = ("txt", "csv", "json", "jsonl")
+FORMATS = ("text", "csv", "json", "jsonl")
 _JSON_SCHEMA = 1
 
 
@@ -84,7 +84,7 @@ def _collect(document: Document, types: set[str] | None, include_benign: bool) -
 
 
 def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None:
-    if format == "txt":
+    if format == "text":
         seen: set[str] = set()
         for _, items in results:
             for item in items:
@@ -121,7 +121,7 @@ def _write(format: str, results: list[tuple[str, list[dict[str, Any]]]]) -> None
 
 def iocs_command(
     sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, http(s) URLs (pages, PDFs, feeds), or - for stdin.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="txt, csv, json or jsonl.")] = "txt",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, csv, json or jsonl.")] = "text",
     type: Annotated[
         list[str] | None, typer.Option("--type", "-t", help="Only these types (repeatable): domain, ipv4, url, sha256 …")
     ] = None,
@@ -131,7 +131,7 @@ def iocs_command(
     follow: Annotated[bool, typer.Option("--follow", help="Feeds: fetch the page of each entry that has only a summary.")] = False,
 ) -> None:
     """List the observables (IOCs) in reports: refanged, validated, benign noise left out."""
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)
     from unmask.documents import read_all
     from unmask.errors import DocumentError
     from unmask.extract.observables import OBSERVABLE_TYPES

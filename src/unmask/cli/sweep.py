@@ -7,7 +7,7 @@ gzip is read transparently.
 
 Output formats (``--format``), one hit per line except ``json``, written as found:
 
-* ``txt`` (default): ``source:line:column  text  type[, how value]  intelligence``
+* ``text`` (default; ``txt`` is accepted too): ``source:line:column  text  type[, how value]  intelligence``
   (column 1-based, like grep and compilers);
 * ``csv``: ``source,line,start,end,text,how,type,value,actors,reports,last_seen``
   (``start``/``end`` 0-based, end exclusive);
@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "register"]
 
-FORMATS = ("txt", "json", "jsonl", "csv")
+FORMATS = ("text", "json", "jsonl", "csv")
 _JSON_SCHEMA = 1
 _CSV_HEADER = ["source", "line", "start", "end", "text", "how", "type", "value", "actors",
                "reports", "last_seen"]
@@ -176,7 +176,7 @@ def sweep_command(
     since: Annotated[
         str | None, typer.Option("--since", help="Knowledge-base indicators last reported on or after this date (YYYY-MM-DD).")
     ] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="txt, json, jsonl or csv.")] = "txt",
+    format: Annotated[str, typer.Option("--format", "-f", help="text, json, jsonl or csv.")] = "text",
     record: Annotated[
         bool, typer.Option("--record", help="Record the hits as sightings in the knowledge base (one per indicator, log and day, with counts).")
     ] = False,
@@ -186,7 +186,7 @@ def sweep_command(
     who: Annotated[str | None, typer.Option("--who", help="Who recorded the sightings (default: the OS user).")] = None,
 ) -> None:
     """Find the log lines that hold known indicators (IOCs), and the actors behind them."""
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)
     as_json = format in ("json", "jsonl")
     recorder = None
     if record:
@@ -224,7 +224,7 @@ def sweep_command(
                 found += 1
                 if recorder is not None:
                     recorder.add(hit)
-                if format == "txt":
+                if format == "text":
                     sys.stdout.write(_txt(hit))
                 elif format == "csv":
                     sys.stdout.write(_csv_row(hit))
