@@ -145,3 +145,11 @@ def test_sector_nouns_the_vocabulary_lacked() -> None:
     found = targeted("The operators phished a human rights lawyer, dissident groups abroad and the campaign staff of two candidates.\n")
     assert {("sector", "Lawyers"), ("sector", "Dissidents"), ("sector", "Political party")} <= found
     assert ("sector", "Travel") in targeted("The gang broke into travel agencies in Portugal.\n")
+
+
+def test_the_countrys_people_are_the_country_named_before() -> None:
+    text = "Norway's police on Wednesday blamed a state group for a campaign against the country's diplomats and lawmakers.\n"
+    assert ("country", "NO") in targeted(text)
+    # A demonym is not what "the country" points back to.
+    text = "Norway's police blamed a group linked to the Chinese state for a campaign against the country's ministries.\n"
+    assert ("country", "NO") in targeted(text) and ("country", "CN") not in targeted(text)

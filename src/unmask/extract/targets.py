@@ -689,8 +689,22 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                     continue
                 hits.append(_Hit(start, end, "organization", named.group("name"), "heuristic"))
                 taken.add(start, end)
+    # "Japan's police blamed ... a campaign against the country's diplomats": the country is
+    # the last one named before (within the paragraph's reach).
+    if "country" in text or "nation" in text:
+        # (a country named as a noun: "the Chinese state" is not what "the country" points back to)
+        countries = sorted((h for h in hits if h.kind == "country" and h.form != "demonym"), key=lambda h: h.start)
+        starts = [h.start for h in countries]
+        for match in _COUNTRY_ANAPHOR.finditer(text):
+            at = bisect.bisect_left(starts, match.start()) - 1
+            if at >= 0 and match.start() - countries[at].end <= 400 and not taken.overlaps(*match.span()):
+                hits.append(_Hit(match.start(), match.end(), "country", countries[at].value, "anaphor"))
+                taken.add(*match.span())
     hits.sort(key=lambda h: h.start)
     return hits
+
+
+_COUNTRY_ANAPHOR = compile_cached(r"\b[Tt]he\s+(?:country|nation)(?:['’]s|\s+itself)")
 
 
 def _org_start(text: str, start: int, end: int) -> tuple[int, int]:
