@@ -15,7 +15,7 @@ import logging
 import os
 import threading
 import time
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -75,6 +75,10 @@ def serve_command(
                      help="A host name clients may give in the Host header besides localhost, "
                           "127.0.0.1 and [::1] (repeat for several; '*' for any)."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64,
+                          help="Worker processes sharing the port (more than 1: a PostgreSQL base).")
+    ] = 1,
 ) -> None:
     """Serve the knowledge base: REST (/api/v1), TAXII 2.1 (/taxii2/) and web pages (/)."""
     from unmask.store import check_tlp, open_existing
@@ -116,6 +120,10 @@ def serve_command(
         hosts = list(allowed_host or ())
         if not is_loopback(host) and host not in {"0.0.0.0", "::", "[::]"}:  # noqa: S104
             hosts.append(host)  # the address it listens on is a name clients may use
+        if workers > 1:
+            _serve_workers(kb, db, workers, host=host, port=port, options={
+                "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts})
+            return
         app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
@@ -138,6 +146,34 @@ def serve_command(
         err.file.flush()
         os._exit(EXIT_OK)
     raise typer.Exit(EXIT_OK)
+
+
+def _serve_workers(kb: Any, db: str | None, workers: int, *, host: str, port: int,
+                   options: dict[str, Any]) -> None:
+    """Run ``workers`` uvicorn worker processes over ``kb`` (PostgreSQL only), each
+    building its application with :func:`unmask.serve.workers.application`; they share
+    one secret for TAXII ``next`` tokens (see :mod:`unmask.serve.workers`)."""
+    import json
+    import secrets
+
+    import uvicorn
+
+    from unmask.serve.taxii import SECRET_ENV
+    from unmask.serve.workers import OPTIONS_ENV
+
+    if kb.engine.dialect.name != "postgresql":
+        raise fail(ConfigError(
+            "--workers needs a PostgreSQL knowledge base (several processes write the TAXII "
+            "dates and the audit trail at once); serve SQLite with one process"),
+            as_json=False, code=EXIT_USAGE)
+    os.environ[OPTIONS_ENV] = json.dumps({"db": db, "app": options})
+    if not os.environ.get(SECRET_ENV, "").strip():
+        os.environ[SECRET_ENV] = secrets.token_hex(32)  # one for all the workers
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"unmask serve: {kb.url}, {workers} worker processes, reports up to "
+              f"TLP:{str(options['max_tlp']).upper()} at http://{shown}:{port}/", highlight=False)
+    uvicorn.run("unmask.serve.workers:application", factory=True, workers=workers, host=host,
+                port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=GRACE)
 
 
 def register(app: typer.Typer) -> None:

@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 from bisect import bisect_right
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_COLLECTIONS",
     "MAX_LIMIT",
     "MEDIA_TYPE",
+    "SECRET_ENV",
     "STIX_MEDIA_TYPE",
     "Cursor",
     "Filters",
@@ -175,8 +177,20 @@ def _values(raw: Sequence[str]) -> list[str]:
 #: Longest ``next`` token read (this server's are under 500 characters).
 _MAX_TOKEN = 1000
 _MAC_BYTES = 16
-#: The secret of this server process (every application the process builds shares it).
-_PROCESS_SECRET = secrets.token_bytes(32)
+#: Environment variable holding the secret ``next`` tokens are signed with: every
+#: process given the same one accepts the others' tokens (``unmask serve --workers N``
+#: sets it for its worker processes; set it yourself for servers behind one address).
+SECRET_ENV = "UNMASK_SERVE_SECRET"  # noqa: S105 - the variable's name, not a secret
+
+
+def _secret_from_environment() -> bytes | None:
+    given = os.environ.get(SECRET_ENV, "").strip()
+    return hashlib.sha256(b"unmask taxii next\0" + given.encode()).digest() if given else None
+
+
+#: The secret of this server process (every application the process builds shares it):
+#: :data:`SECRET_ENV` when set, else random.
+_PROCESS_SECRET = _secret_from_environment() or secrets.token_bytes(32)
 _POSITION = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z):(\d):([\x21-\x7e]{1,300})")
 
 
@@ -187,9 +201,10 @@ class Cursor:
     under the server's secret over the token's *scope* (collection, endpoint, ceiling and
     a digest of the filters, see :meth:`scope`) and the position. So a token cannot be
     forged, and one given for another collection or another query is refused with a 400
-    rather than answered from the wrong place. The secret is random per server process
-    unless one is given: after a restart, old tokens are refused (a client starts that
-    walk again from its ``added_after``).
+    rather than answered from the wrong place. The secret is :data:`SECRET_ENV`'s (shared
+    by the worker processes of one ``unmask serve --workers N``) or random per server
+    process unless one is given: after a restart with a new one, old tokens are refused
+    (a client starts that walk again from its ``added_after``).
     """
 
     def __init__(self, secret: bytes | None = None) -> None:
