@@ -158,3 +158,30 @@ def test_http_request_target_ends_before_the_protocol() -> None:
     paths = [o for o in found if o.type == "file_path"]
     assert [o.value for o in paths] == ["/A1B2C3D4E5F60718293A4B5C"]
     assert text[paths[0].span.start : paths[0].span.end] == paths[0].surface == paths[0].value
+
+
+def test_compromised_site_name_is_the_victims_while_its_urls_are_indicators() -> None:
+    text = (
+        "Visitors to the Lantern Policy Forum (www.lantern-forum[.]org) were redirected to an exploit server.\n"
+        "The payload came from hxxp://www.lantern-forum[.]org/media/upd.exe and from "
+        "quietgarden.net, a legitimate gardening website that was compromised.\n"
+        "Out of the iframes on the compromised site, only one, relay.lantern-rig[.]com, still answers.\n"
+        "The C2 server beacon.lantern-c2[.]net answered.\n"
+    )
+    roles = {(kind, value): role for kind, value, role in _found(text)}
+    assert roles[("domain", "www.lantern-forum.org")] == "benign"
+    assert roles[("domain", "quietgarden.net")] == "benign"
+    assert roles[("url", "http://www.lantern-forum.org/media/upd.exe")] == "indicator"
+    assert roles[("domain", "relay.lantern-rig.com")] == "indicator"  # the iframe's target
+    assert roles[("domain", "beacon.lantern-c2.net")] == "indicator"
+
+
+def test_table_row_that_calls_a_sample_clean_is_benign() -> None:
+    text = (
+        "|SHA-1 |Filename |Detection |Description\n"
+        "|`1111111111111111111111111111111111111111` |lanternload.dll |Win32/Agent.ZZ |Lantern loader\n"
+        "|`2222222222222222222222222222222222222222` |FontHost.exe |clean |Vulnerable legitimate font tool executable\n"
+    )
+    roles = {(kind, value): role for kind, value, role in _found(text)}
+    assert roles[("sha1", "1" * 40)] == "indicator" and roles[("file_name", "lanternload.dll")] == "indicator"
+    assert roles[("sha1", "2" * 40)] == "benign" and roles[("file_name", "FontHost.exe")] == "benign"

@@ -498,6 +498,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     kept = [o for o in found if id(o) not in dropped] if dropped else found
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
+    _line_verdicts(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
     # wherever else it is named (its usage line "python decode.py ...").
     companions = {o.value for o in kept if "companion-file" in o.reasons} if companion else None
@@ -508,6 +509,95 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+#: A table cell that says a sample is clean: "clean", "legitimate", "Vulnerable legitimate
+#: PotPlayer executable" (the side-loading host a report lists beside the malicious DLL).
+_CLEAN_CELL = compile_cached(r"(?i)(?:clean|benign|legitimate|legit|not malicious)\b|(?:vulnerable|signed)\s+legitimate\b")
+#: What a text calls a legitimate site an attacker broke into (a watering hole), said just
+#: before its name in the same sentence ("The compromised site ... is www.x.org",
+#: "Visitors to the Institute (www.x.org)") or right after it ("x.net, a legitimate
+#: website that was compromised"): the name is the victim's, not an indicator (the URLs
+#: served from it are).
+_SITE_BEFORE = compile_cached(
+    r"(?i)\b(?:compromised\s+(?:web\s*)?sites?|compromise\s+of|visitors\s+to|redirect(?:s|ed|ion)?\s+from)\b"
+    r"((?:[^.;!?]|(?<=\b[A-Z])\.){0,80})$"
+)
+_SITE_AFTER = compile_cached(
+    r"(?i)[\])*_`]{0,2}\s*(?:,?\s*(?:which\s+is\s+|was\s+)?(?:a|an|the)\s+(?:legitimate|compromised)\b"
+    r"|\(\s*one\s+of\s+the\s+(?:[\w-]+\s+){0,2}sites\b|(?:also\s+)?redirect(?:s|ed|ing)?\s+(?:visitors|users|victims)\b)"
+)
+#: What sends a visitor on: a name after it in the sentence is where they went, not the site.
+_SENT_ON = compile_cached(
+    r"(?i)redirect|download|connect|sent|send|forward|led\s+to|lead|load|serv|host|exploit|malware|payload|kit\b"
+)
+#: What points from a compromised site elsewhere ("the iframes on the compromised site, only
+#: one, x.com ..."): a name the sentence then gives is the iframe's target.
+_POINTER = compile_cached(r"(?i)iframe|proxy|proxies")
+#: How far before a name its site's description is looked for.
+_SITE_REACH = 120
+
+
+def _line_verdicts(found: list[Observable], text: str) -> None:
+    """Verdicts a line states about the values on it, once per line:
+
+    - a table row whose cell calls the sample clean or legitimate makes the hashes and
+      file names of that row benign (``legitimate-software``), unless the row also has
+      an attacker cue;
+    - a domain the text calls a compromised (legitimate) site is the victim's wherever it
+      stands (``compromised-site``); the URLs on it stay indicators.
+    """
+    rows: dict[int, bool] = {}
+    victims: set[str] = set()
+    # Cheap screens first: the words every rule needs, looked for once in the text.
+    sites = "ompromise" in text or "isitors" in text or "edirect" in text or "egitimate" in text or "one of" in text
+    tables = "|" in text and ("clean" in text or "egitimate" in text or "enign" in text or "malicious" in text)
+    if not sites and not tables:
+        return
+    for obs in found:
+        kind = obs.type
+        if kind == "domain":
+            if not sites or obs.role != "indicator":
+                continue
+            start = obs.span.start
+            end = obs.span.end
+            before = text[start - _SITE_REACH if start > _SITE_REACH else 0 : start]
+            m = _SITE_BEFORE.search(before) if "ompromise" in before or "isitors" in before or "edirect" in before else None
+            if m is not None and not _SENT_ON.search(m.group(1)) and not _POINTER.search(before, m.start() - 40):
+                victims.add(obs.value)
+            else:
+                after = text[end : end + 60]
+                if ("egitimate" in after or "ompromised" in after or "one of" in after or "edirect" in after) and (
+                    _SITE_AFTER.match(after)
+                ):
+                    victims.add(obs.value)
+            continue
+        if not tables or (kind not in _HASHES and kind != "file_name" and kind != "file_path") or obs.role != "indicator":
+            continue
+        start = obs.span.start
+        line_start = text.rfind("\n", start - _REACH if start > _REACH else 0, start) + 1
+        clean = rows.get(line_start)
+        if clean is None:
+            line_end = text.find("\n", start, start + _REACH)
+            line = text[line_start : line_end if line_end >= 0 else start + _REACH]
+            clean = rows[line_start] = (
+                line.count("|") >= 2
+                and any(_CLEAN_CELL.match(cell.strip(" `*_")) for cell in line.split("|"))
+                and "attacker" not in cues_in(line)
+            )
+        if clean:
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, _LEGITIMATE)
+            _SET_BENIGN(obs, _LEGITIMATE)
+    if victims:
+        for obs in found:
+            if obs.type == "domain" and obs.value in victims and obs.role == "indicator":
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, ("compromised-site", *obs.reasons))
+                _SET_BENIGN(obs, ("compromised-site", *obs.reasons))
+
+
+_LEGITIMATE = ("legitimate-software",)
 
 
 #: The object paragraphs the STIX reader writes ("<Type>: <name>" after a blank line); an
