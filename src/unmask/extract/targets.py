@@ -379,13 +379,28 @@ _SPONSOR_BEFORE = compile_cached(
     r"on\s+behalf\s+of\s+(?:the\s+)?$|(?:act(?:s|ing)?|work(?:s|ing)?|operat(?:es|ing))\s+in\s+support\s+of\s+(?:the\s+)?$|under\s+the\s+(?:umbrella|auspices|direction|control)\s+of\s+(?:the\s+)?$|"
     r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
     r"(?:works?|worked|working)\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
-    # "acts in the interests of the Russian Federation", "sold the data to the Ministry of State Security"
-    r"(?:acts?|acting|acted|works?|working|worked|operat\w+)\s+in\s+the\s+interests?\s+of\s+(?:the\s+)?$|"
-    r"(?:sold|passed|handed|delivered)\s+(?:the\s+|their\s+|stolen\s+)*(?:data|information|files|intelligence|material)\s+to\s+"
-    r"(?:the\s+)?(?:[A-Z][\w-]*\s+(?:of\s+)?){0,6}(?:and\s+(?:the\s+)?)?$|"
+
     r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: More sponsor wording, searched only when its words are near (see :func:`_sponsor_before`):
+#: "acts in the interests of the Russian Federation", "sold the data to the Ministry of State Security".
+_SPONSOR_BEFORE_MORE = compile_cached(
+    r"(?:acts?|acting|acted|works?|working|worked|operat\w+)\s+in\s+the\s+interests?\s+of\s+(?:the\s+)?$|"
+    r"(?:sold|passed|handed|delivered)\s+(?:the\s+|their\s+|stolen\s+)*(?:data|information|files|intelligence|material)\s+to\s+"
+    r"(?:the\s+)?(?:[A-Z][\w-]*\s+(?:of\s+)?){0,6}(?:and\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+
+
+def _sponsor_before(near: str) -> bool:
+    if _SPONSOR_BEFORE.search(near):
+        return True
+    return ("interest" in near or "sold" in near or "passed" in near or "handed" in near or "delivered" in near) and bool(
+        _SPONSOR_BEFORE_MORE.search(near)
+    )
+
+
 _SECTOR_OWNER_AFTER = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:operator|provider|company|firm|carrier|bank|insurer|utility|ministry|agency|hospital|"
     r"university|airline|retailer|manufacturer|contractor|exchange|newspaper|broadcaster)\b", re.IGNORECASE
@@ -875,7 +890,7 @@ def _role(
         if _OFFICIAL_OF_BEFORE.search(near) or _SERVICE_SPEAKS_AFTER.match(after):
             return "source"  # "the Director-General of MI5", "the Signals Directorate told the Committee"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
-        return "sponsor" if cyber_context or _SPONSOR_BEFORE.search(near) else "mention"
+        return "sponsor" if cyber_context or _sponsor_before(near) else "mention"
     if (
         hit.kind == "sector" or (hit.kind == "country" and hit.form == "demonym" and _PERSONA_AFTER.match(after))
     ) and _IMPERSONATED_BEFORE.search(near):
@@ -920,7 +935,7 @@ def _role(
         return "source"
     if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
         return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
-    if _SPONSOR_BEFORE.search(near) and actor_context and cyber_context:
+    if actor_context and cyber_context and _sponsor_before(near):
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
         # "links to CISA products" in a list of resources is not one.
         return "sponsor"
