@@ -44,6 +44,7 @@ from unmask.export.vocab import (
 )
 from unmask.model import Analysis
 from unmask.store.decay import IndicatorScore, SightingSummary
+from unmask.store.display import reveal_controls
 
 __all__ = ["MISP_TYPES", "attribute_count", "event_from_digest", "event_json", "misp_attribute_type", "to_misp", "to_misp_json"]
 
@@ -95,7 +96,7 @@ def _comment(evidence: Sequence[Evidence], prefix: str = "") -> str:
     parts += [e.describe() for e in evidence[:3]]
     if len(evidence) > 3:
         parts.append(f"(+{len(evidence) - 3} more)")
-    return "; ".join(parts)
+    return reveal_controls("; ".join(parts))
 
 
 def _timestamp(d: Digest) -> int:
@@ -226,7 +227,7 @@ def _report_object(event: MISPEvent, d: Digest, sha: str) -> None:
         f"Findings: {sum(1 for o in d.observables.values() if sha in o.reports)} observables, "
         f"{sum(1 for t in d.techniques.values() if sha in t.reports)} techniques"
     )
-    obj.add_attribute("summary", "\n".join(lines), uuid=_uuid("report-summary", sha), timestamp=obj.timestamp)
+    obj.add_attribute("summary", reveal_controls("\n".join(lines)), uuid=_uuid("report-summary", sha), timestamp=obj.timestamp)
     if report.url:
         obj.add_attribute("link", report.url, uuid=_uuid("report-link", sha), timestamp=obj.timestamp)
     obj.add_attribute("type", "Report", uuid=_uuid("report-type", sha), timestamp=obj.timestamp)
@@ -257,7 +258,8 @@ def event_from_digest(
     time = _timestamp(d)
     event.uuid = _uuid("event", *sorted(r.sha256 for r in d.reports))
     titles = [r.title for r in d.reports]
-    event.info = info or (titles[0] if len(titles) == 1 else f"{len(titles)} reports: " + "; ".join(titles[:3]))
+    event.info = reveal_controls(
+        info or (titles[0] if len(titles) == 1 else f"{len(titles)} reports: " + "; ".join(titles[:3])))
     day = max((r.published for r in d.reports if r.published), default=None) or d.time.date()
     event.date = day if isinstance(day, dt.date) else d.time.date()
     event.threat_level_id = 2 if d.indicators else 4

@@ -55,6 +55,7 @@ from unmask.export.digest import (
 from unmask.export.vocab import country_code, country_name, motivation, region, sector
 from unmask.model import Analysis
 from unmask.store.decay import IndicatorScore, SightingSummary
+from unmask.store.display import reveal_controls
 
 __all__ = [
     "NAMESPACE",
@@ -287,6 +288,7 @@ class _Built:
         label: str | None = None,
     ) -> str:
         object_id = str(props["id"])
+        _reveal_prose(props)
         shas = set(reports)
         created, modified = self.times(shas)
         props.setdefault("created", created)
@@ -315,6 +317,27 @@ class _Built:
         if description:
             props["description"] = description
         self.add(props, shas)
+
+
+#: The properties written for a person to read (report text quoted in them may carry
+#: bidirectional controls that reorder what a viewer shows).
+_PROSE = ("description", "content", "abstract")
+
+
+def _reveal_prose(props: dict[str, Any]) -> None:
+    """Bidirectional controls in the prose properties of ``props`` (and of its external
+    references) written as ``<U+XXXX>``, as the server's pages show them; names,
+    values and patterns are left exact."""
+    for key in _PROSE:
+        if isinstance(props.get(key), str):
+            props[key] = reveal_controls(props[key])
+    refs = props.get("external_references")
+    if isinstance(refs, list):
+        props["external_references"] = [
+            {**ref, "description": reveal_controls(ref["description"])}
+            if isinstance(ref, dict) and isinstance(ref.get("description"), str) else ref
+            for ref in refs
+        ]
 
 
 def _confidence(value: float) -> int | None:

@@ -4,8 +4,9 @@ Unicode's bidirectional controls (U+202A-U+202E embeddings and overrides, U+2066
 isolates, U+200E/U+200F marks) are invisible but reorder what follows: a file name
 written ``invoice<U+202E>fdp.exe`` displays as ``invoiceexe.pdf``, and a URL can be
 made to read as another one. Report text is hostile, so every quote, snippet and page
-shows them as ``<U+202E>`` instead (:func:`reveal_controls`). Stored text and values
-are left as written.
+shows them as ``<U+202E>`` instead (:func:`reveal_controls`), and so does the prose of
+the STIX and MISP exports (descriptions, notes, comments, event info). Stored text and
+values (names, attribute values, indicator patterns) are left as written.
 """
 
 from __future__ import annotations
