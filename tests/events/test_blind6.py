@@ -13,9 +13,12 @@ tests.targets.golden --blind6 -v -e``; ``--truth-published`` for the annotated d
 - targets (role target/victim): P 0.95 R 0.62;
 - sponsors and sponsor countries: P 0.78 R 0.67.
 
-The floors sit well under these: they fail when a change breaks a whole class (or the
-findings are empty), not on one article. Do not tune on this set; when it has been used to fix
-errors, say so here and write a new one for the next honest figure.
+It has since been used to tune (issue 17; one mechanism per class, each tested on
+sentences of its own in test_action_classes.py, test_victim_classes.py, test_published.py),
+so it is a dev set now and its figures are no blind estimate (articles_blind7 is the next
+honest one). After that tuning: publication dates 15/15; events P 1.00 R 1.00 (annotated
+dates too); headline 17/17; furniture 0; targets P 0.98 R 0.90; sponsors/countries P 0.95
+R 1.00. The floors sit a little under these, so that a change that breaks a class fails.
 """
 
 from __future__ import annotations
@@ -89,28 +92,28 @@ def test_the_set_is_whole_and_well_formed() -> None:
 
 @pytest.mark.slow
 def test_events_kind_and_date(read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]) -> None:
-    assert _f1(read_dates["events"]) >= 0.40, read_dates["events"]
-    assert _f1(truth_dates["events"]) >= 0.45, truth_dates["events"]
+    assert _f1(read_dates["events"]) >= 0.90, read_dates["events"]
+    assert _f1(truth_dates["events"]) >= 0.90, truth_dates["events"]
 
 
 @pytest.mark.slow
 def test_headline_actions_and_furniture(
     read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]
 ) -> None:
-    assert truth_dates["headline"][0] >= 6, truth_dates["headline"]
-    assert read_dates["headline"][0] >= 6, read_dates["headline"]
-    assert truth_dates["furniture"][1] <= 1, truth_dates["furniture"]
-    assert read_dates["furniture"][1] <= 1, read_dates["furniture"]
+    assert truth_dates["headline"][0] >= 15, truth_dates["headline"]
+    assert read_dates["headline"][0] >= 15, read_dates["headline"]
+    assert truth_dates["furniture"][1] == 0, truth_dates["furniture"]
+    assert read_dates["furniture"][1] == 0, read_dates["furniture"]
 
 
 @pytest.mark.slow
 def test_publication_dates_from_the_text(read_dates: dict[str, list[int]]) -> None:
-    assert read_dates["published"][0] >= 6, read_dates["published"]
+    assert read_dates["published"][0] >= 14, read_dates["published"]
 
 
 @pytest.mark.slow
 def test_targets_and_sponsors(truth_dates: dict[str, list[int]]) -> None:
     tp, fp, fn = truth_dates["targets"]
-    assert tp >= 0.80 * (tp + fp) and tp >= 0.45 * (tp + fn), truth_dates["targets"]
-    tp, fp, fn = truth_dates["attributions"]
-    assert tp >= 0.60 * (tp + fp) and tp >= 0.50 * (tp + fn), truth_dates["attributions"]
+    assert tp >= 0.92 * (tp + fp) and tp >= 0.82 * (tp + fn), truth_dates["targets"]
+    tp, fp, fn = truth_dates["attributions/sponsor+country"]
+    assert tp >= 0.85 * (tp + fp) and tp >= 0.90 * (tp + fn), truth_dates["attributions/sponsor+country"]
