@@ -119,7 +119,7 @@ def _start(pg_url: str, log: Path, *extra: str, env: dict[str, str]) -> tuple[su
 
 
 def _wait(origin: str, process: subprocess.Popen[bytes], token: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # start-up of several processes on a loaded machine
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"unmask serve exited: {log.read_text(errors='replace')[-2000:]}")
@@ -129,7 +129,7 @@ def _wait(origin: str, process: subprocess.Popen[bytes], token: str, log: Path) 
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    pytest.fail(f"unmask serve at {origin} did not answer")
+    pytest.fail(f"unmask serve at {origin} did not answer: {log.read_text(errors='replace')[-2000:]}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
