@@ -26,20 +26,24 @@ hypothesis = pytest.importorskip("hypothesis")
 #: Examples per operation (kept small: analysis runs the extractors).
 MAX_EXAMPLES = 20
 #: A schema-valid body to analyse may still be no document unmask reads (an image, an
-#: empty upload): 422, documented; or unfold past the text limit: 413.
+#: empty upload): 422, documented; or unfold past the text limit: 413; or come past the
+#: caller's rate limit: 429.
 CONFIG = {"operations": [{
     "include-path": "/api/v1/analyze",
-    "checks": {"positive_data_acceptance": {"expected-statuses": [200, 413, 422]}},
+    "checks": {"positive_data_acceptance": {"expected-statuses": [200, 413, 422, 429]}},
 }]}
 
 
 def _failures(kb: KnowledgeBase, headers: dict[str, str], **options: Any) -> tuple[int, list[str]]:
     """(operations run, one line per failing operation) for a server over ``kb``."""
     from unmask.serve import create_app
+    from unmask.serve.limits import Limits
 
     # The in-process client calls itself "testserver": a name the server must allow.
+    # Rate limits high enough that every generated analysis runs (they are tested elsewhere).
     app = create_app(kb, max_tlp="green", max_upload=64 * 1024, max_text=20_000,
-                     allowed_hosts=["testserver"], **options)
+                     allowed_hosts=["testserver"],
+                     limits=Limits(analyze_rate=1000.0, analyze_burst=1000.0), **options)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app, headers=headers,
                                             config=schemathesis.Config.from_dict(CONFIG))
     failures: list[str] = []
