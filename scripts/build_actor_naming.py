@@ -2,7 +2,8 @@
 
 usage: python scripts/build_actor_naming.py --mapping MicrosoftMapping.json \
            --mapping-version COMMIT --docs microsoft-threat-actor-naming.md \
-           --docs-version COMMIT [--out src/unmask/data/actor_naming.json]
+           --docs-version COMMIT [--spindle cta_names_mappings.json \
+           --spindle-version COMMIT] [--out src/unmask/data/actor_naming.json]
 
 Sources (each becomes one ``source`` of the data file, with its URL, licence, version
 and sha256; every row is a claim of that source, nothing is merged here; the parsing
@@ -11,7 +12,10 @@ is :mod:`unmask.reference.naming_tables`):
 * ``--mapping``: Microsoft's ``PublicFeeds/ThreatActorNaming/MicrosoftMapping.json``
   from the microsoft/mstic repository (MIT licence), read at commit ``--mapping-version``;
 * ``--docs``: ``defender-xdr/microsoft-threat-actor-naming.md`` from
-  MicrosoftDocs/defender-docs (CC BY 4.0), read at commit ``--docs-version``.
+  MicrosoftDocs/defender-docs (CC BY 4.0), read at commit ``--docs-version``;
+* ``--spindle``: ``cta_names_mappings.json`` from arachne-threat-intel/spindle (Arachne
+  Digital's cross-vendor tracker, CC BY-SA 4.0: its entry in the data file is shared
+  under that licence), read at commit ``--spindle-version``.
 
 A source not given keeps its entry from the current ``--out`` file. The file's
 ``version`` is a digest of its content: the compiled actor graph is rebuilt whenever
@@ -30,10 +34,12 @@ from pathlib import Path
 from unmask.reference.naming_tables import (
     DOCS_SOURCE,
     MAPPING_SOURCE,
+    SPINDLE_SOURCE,
     build_naming_data,
     dump_naming_data,
     read_docs_table,
     read_mapping,
+    read_spindle,
     source_entry,
 )
 
@@ -47,10 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mapping-version", default="", help="the microsoft/mstic commit it was read at")
     ap.add_argument("--docs", type=Path, help="microsoft-threat-actor-naming.md")
     ap.add_argument("--docs-version", default="", help="the MicrosoftDocs/defender-docs commit it was read at")
+    ap.add_argument("--spindle", type=Path, help="Spindle's cta_names_mappings.json")
+    ap.add_argument("--spindle-version", default="", help="the arachne-threat-intel/spindle commit it was read at")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)
-    if not args.mapping and not args.docs:
-        ap.error("give --mapping and/or --docs")
+    if not args.mapping and not args.docs and not args.spindle:
+        ap.error("give --mapping, --docs and/or --spindle")
     kept = {}
     if args.out.is_file():
         kept = {s["id"]: s for s in json.loads(args.out.read_text(encoding="utf-8")).get("sources", [])}
@@ -62,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         raw = args.docs.read_bytes()
         records = read_docs_table(raw.decode("utf-8"))
         kept[DOCS_SOURCE["id"]] = source_entry(DOCS_SOURCE, args.docs_version, raw, records)
+    if args.spindle:
+        raw = args.spindle.read_bytes()
+        records = read_spindle(json.loads(raw.decode("utf-8-sig")))
+        kept[SPINDLE_SOURCE["id"]] = source_entry(SPINDLE_SOURCE, args.spindle_version, raw, records)
     data = build_naming_data([kept[k] for k in sorted(kept)], built=datetime.now(UTC).date().isoformat())
     args.out.write_text(dump_naming_data(data), encoding="utf-8")
     counts = ", ".join(f"{s['id']}: {len(s['actors'])} actors" for s in data["sources"])

@@ -48,7 +48,7 @@ def test_shared_synonym_is_ambiguous_not_a_bridge(graph) -> None:  # type: ignor
     assert {c.actor_id for c in lookup.candidates} == {"G0007", "G0016"}
     assert graph.resolve("APT28").id != graph.resolve("APT29").id
     for cand in lookup.candidates:
-        assert cand.claims and all(c.source.startswith("misp-galaxy:") for c in cand.claims)
+        assert cand.claims and all(c.source.startswith(("misp-galaxy:", "vendor:")) for c in cand.claims)
 
 
 @pytest.mark.parametrize("spelling", ["APT 43", "APT-43", "apt43", "Apt43"])
@@ -79,7 +79,7 @@ def test_ta406_is_part_of_kimsuky_by_the_threat_actor_galaxy(graph) -> None:  # 
     assert alias is not None
     assert alias.relation == "part-of"
     assert alias.vendor == "Proofpoint"
-    assert [c.source for c in alias.claims] == ["misp-galaxy:threat-actor"]
+    assert next(c.source for c in alias.claims) == "misp-galaxy:threat-actor"  # first; a compilation may echo it
     assert any(r.kind == "has-part" and r.target_name == "TA406" for r in actor.relations)
 
 

@@ -367,3 +367,64 @@ def test_table_only_names_in_a_vendor_scheme_stand_alone_in_any_case() -> None:
     # (without a lexicon plain capitalised words may be "word" risk; never "software")
     assert risks["ochregust"] != "software" and risks["maroonpanda"] != "software"
     assert risks["mailpigeon"] == "software"
+
+
+def test_spindle_records_claim_only_full_aliases() -> None:
+    from unmask.reference.naming_tables import read_spindle
+
+    records = read_spindle({
+        "Hollow Reed": {"full_aliases": ["Gray Lantern", "DEV-0919, Pale Heron"], "partial_aliases": ["Dim Sleet"],
+                        "subgroups": ["Reed Cell"], "organisations": ["Ministry of Kites"], "countries": ["FD"],
+                        "campaigns": ["Operation Lantern"]},
+        "Empty Row": {},
+    })
+    first, second = records
+    assert first["name"] == "Hollow Reed" and first["origin"] == "FD" and first["previous"] == []
+    assert first["other"] == ["Gray Lantern", "DEV-0919", "Pale Heron"]  # a cell holding two names is split
+    assert first["overlaps"] == ["Dim Sleet"] and first["parts"] == ["Reed Cell"]  # recorded, claim nothing
+    assert second == {"name": "Empty Row", "origin": "", "previous": [], "other": []}
+    with pytest.raises(ValueError):
+        read_spindle([{"name": "x"}])
+    with pytest.raises(ValueError):
+        read_spindle({"x": ["not", "a", "record"]})
+
+
+def test_build_script_adds_spindle_as_its_own_claims(tmp_path: Path) -> None:
+    script = _build_script()
+    table = tmp_path / "cta_names_mappings.json"
+    table.write_text(json.dumps({"Hollow Reed": {"full_aliases": ["Pale Heron"], "partial_aliases": ["Dim Sleet"]}}),
+                     encoding="utf-8")
+    out = tmp_path / "out.json"
+    assert script.main(["--spindle", str(table), "--spindle-version", "beef", "--out", str(out)]) == 0  # type: ignore[attr-defined]
+    source = json.loads(out.read_text(encoding="utf-8"))["sources"][0]
+    assert source["id"] == "arachne-spindle" and source["version"] == "beef" and "CC BY-SA" in source["licence"]
+    (cluster,) = naming_clusters(out)
+    assert cluster.source == "vendor:arachne-spindle" and cluster.names == ("Hollow Reed", "Pale Heron")
+    graph = _graph(*naming_clusters(out))
+    assert graph.resolve("Pale Heron").id == "G9101"  # type: ignore[union-attr]
+    assert graph.resolve("Dim Sleet") is None  # an overlap is no identity claim
+
+
+def test_an_aggregator_row_never_merges_what_attack_keeps_apart() -> None:
+    # an aggregator's row files Stone Marten's names under Hollow Reed: ATT&CK keeps them apart
+    row = Cluster("vendor:arachne-spindle", "s1", "APT91", ("APT91", "Stone Marten", "APT92", "Pale Heron"))
+    graph = _graph(row)
+    assert graph.resolve("APT92").id == "G9102"  # type: ignore[union-attr]
+    assert graph.resolve("Stone Marten").id == "G9102"  # type: ignore[union-attr]
+    assert graph.resolve("Pale Heron").id == "G9101"  # type: ignore[union-attr]
+    # a compilation's claim does not contest what first-hand sources file: it stays on the
+    # row's actor, shown as ambiguous, and is no candidate reading of the name
+    assert [c.actor_id for c in graph.lookup("APT92").candidates] == ["G9102"]
+    shown = graph.resolve("APT91").alias("APT92")  # type: ignore[union-attr]
+    assert shown is not None and shown.ambiguous and [c.source for c in shown.claims] == ["vendor:arachne-spindle"]
+    assert [c.actor_id for c in graph.lookup("Pale Heron").candidates] == ["G9101"]  # its own name: no contest
+
+
+def test_shipped_spindle_keeps_north_korean_and_south_asian_groups_apart() -> None:
+    graph = build_actor_graph(actors_module.read_actor_sources())
+    # Spindle lists Lazarus' names under APT38 and SideWinder's under APT-C-35 (Donot)
+    assert graph.resolve("Lazarus Group").id == "G0032"  # type: ignore[union-attr]
+    assert graph.resolve("APT38").id == "G0082"  # type: ignore[union-attr]
+    assert graph.resolve("SideWinder").id == "G0121"  # type: ignore[union-attr]
+    assert graph.resolve("Donot Team").id != "G0121"  # type: ignore[union-attr]
+    assert graph.resolve("Kimsuky").id == "G0094"  # type: ignore[union-attr]

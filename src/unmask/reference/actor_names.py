@@ -34,6 +34,7 @@ import numpy as np
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.actors import (
+    SECOND_HAND_SOURCES,
     ActorGraph,
     load_actor_graph,
     name_key,
@@ -56,7 +57,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 10
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -394,7 +395,8 @@ def build_actor_gazetteer(
         is_software = key in software or (table_only and (key in families or unschemed))
         risk, upper_only = _risk(forms, is_software, english)
         caps_name = all(re.fullmatch(r"[A-Z]+(?: [A-Z]+)*", f) for f in forms)
-        attested = any(cl.source == "mitre-attack" for cl in claims) or len({source_family(cl.source) for cl in claims}) >= 2
+        attested = any(cl.source == "mitre-attack" for cl in claims) or len(
+            {source_family(cl.source) for cl in claims if cl.source not in SECOND_HAND_SOURCES}) >= 2
         for form in forms:
             tail = re.search(r"[^\w\s]+$", form)
             entry = NameEntry(

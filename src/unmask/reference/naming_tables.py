@@ -16,6 +16,15 @@ Sources:
   (MicrosoftDocs/defender-docs, CC BY 4.0): ``Threat actor name | Previous name |
   Origin/Threat | Other names``.
 
+* Spindle, Arachne Digital's cross-vendor threat actor tracker
+  (``cta_names_mappings.json`` in arachne-threat-intel/spindle, CC BY-SA 4.0): an object
+  from each actor name to ``full_aliases`` (other names of the same actor),
+  ``partial_aliases`` (names of actors that overlap it), ``subgroups``,
+  ``associations``, ``organisations``, ``campaigns`` and ``countries`` (ISO codes). Only
+  the full aliases are identity claims; overlaps and subgroups are kept in the record
+  (``overlaps``, ``parts``) but claim no identity; organisations (sponsors such as
+  "GRU") and campaigns are not names of the actor.
+
 A cell such as ``DEV-0198 (NEPTUNIUM)`` gives two names; ``(Merged into Octo Tempest)``
 says the row's actor was merged into another; Markdown links keep their text.
 """
@@ -32,10 +41,12 @@ __all__ = [
     "DOCS_SOURCE",
     "FORMAT",
     "MAPPING_SOURCE",
+    "SPINDLE_SOURCE",
     "build_naming_data",
     "dump_naming_data",
     "read_docs_table",
     "read_mapping",
+    "read_spindle",
     "replace_source",
     "source_entry",
     "split_names",
@@ -58,6 +69,15 @@ DOCS_SOURCE: Mapping[str, str] = {
     "url": "https://learn.microsoft.com/en-us/defender-xdr/microsoft-threat-actor-naming",
     "raw_url": "https://raw.githubusercontent.com/MicrosoftDocs/defender-docs/public/defender-xdr/microsoft-threat-actor-naming.md",
     "licence": "CC BY 4.0 (MicrosoftDocs/defender-docs)",
+}
+
+SPINDLE_SOURCE: Mapping[str, str] = {
+    "id": "arachne-spindle",
+    "vendor": "Arachne Digital",
+    "title": "Spindle, Arachne Digital's cyber threat actor names mapping (cta_names_mappings.json)",
+    "url": "https://github.com/arachne-threat-intel/spindle/blob/main/cta_names_mappings.json",
+    "raw_url": "https://raw.githubusercontent.com/arachne-threat-intel/spindle/main/cta_names_mappings.json",
+    "licence": "CC BY-SA 4.0 (arachne-threat-intel/spindle); this source's entry is shared under the same licence",
 }
 
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -118,6 +138,50 @@ def read_mapping(data: Any) -> list[dict[str, Any]]:
             continue
         out.append(_row(str(name), str(item.get("Origin/Threat") or ""), str(item.get("Previous name") or ""),
                         str(item.get("Other names") or "")))
+    return out
+
+
+def _names_of(value: Any) -> list[str]:
+    """The names of a Spindle list (a string that holds several, "DEV-0146, HomeLand
+    Justice", is split at its commas)."""
+    items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    out: list[str] = []
+    for item in items:
+        for part in str(item).split(","):
+            name = " ".join(part.split())
+            if name and name not in out:
+                out.append(name)
+    return out
+
+
+def read_spindle(data: Any) -> list[dict[str, Any]]:
+    """Records of a parsed Spindle ``cta_names_mappings.json``.
+
+    Raises ValueError when it is not an object of actor records.
+    """
+    if not isinstance(data, Mapping):
+        raise ValueError("not an object of threat actor records")
+    out = []
+    for key, item in data.items():
+        name = " ".join(str(key).split())
+        if not name:
+            continue
+        if not isinstance(item, Mapping):
+            raise ValueError(f"the record of {name!r} is not an object")
+        other = [n for n in _names_of(item.get("full_aliases")) if n.casefold() != name.casefold()]
+        record: dict[str, Any] = {
+            "name": name,
+            "origin": ", ".join(_names_of(item.get("countries"))),
+            "previous": [],
+            "other": other,
+        }
+        overlaps = [n for n in _names_of(item.get("partial_aliases")) if n not in other]
+        parts = _names_of(item.get("subgroups"))
+        if overlaps:
+            record["overlaps"] = overlaps
+        if parts:
+            record["parts"] = parts
+        out.append(record)
     return out
 
 
