@@ -89,6 +89,29 @@ def _date(value: str | None, flag: str) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=flag) from None
 
 
+def _access(org: str | None, audience: str | None,
+            marking: str | None) -> tuple[str | None, list[str] | None]:
+    """The --org and --audience of an ingest, checked (an audience needs --tlp red)."""
+    from unmask.store.access import check_audience
+
+    owner = None if org is None else org.strip()
+    if owner is not None and (not owner or len(owner) > 100 or any(ord(ch) < 32 for ch in owner)):
+        raise typer.BadParameter("an organisation is 1 to 100 printable characters",
+                                 param_hint="--org")
+    if audience is None:
+        return owner, None
+    if marking != "red":
+        raise typer.BadParameter("an audience is for RED reports: give --tlp red too",
+                                 param_hint="--audience")
+    try:
+        names = check_audience(audience.split(","))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--audience") from None
+    if not names:
+        raise typer.BadParameter("name at least one token", param_hint="--audience")
+    return owner, names
+
+
 def _tlp(value: str) -> str:
     from unmask.store import check_tlp
 
@@ -137,6 +160,8 @@ def ingest_command(
     reanalyze_outdated: Annotated[bool, typer.Option("--reanalyze-outdated", help="Also re-analyse every stored report analysed by another unmask version, extractor code or reference data (from the text the base keeps).")] = False,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Analyse on the Dask scheduler at tcp://HOST:8786 (default: UNMASK_CLUSTER; needs unmask[cluster]); the workers read the sources and write to the same base.")] = None,
     all_files: Annotated[bool, typer.Option("--all-files", help="In folders, also store logs, manifests and notes (skipped by default).")] = False,
+    org: Annotated[str | None, typer.Option("--org", help="The organisation that owns them (default: the server's own): AMBER+STRICT and RED reports are served to its tokens only.")] = None,
+    audience: Annotated[str | None, typer.Option("--audience", help="With --tlp red: the token names (comma-separated) the reports are for; no other token sees them.")] = None,
     db: DbOption = None,
     format: FormatOption = "text",
 ) -> None:
@@ -146,6 +171,10 @@ def ingest_command(
     as_json = _check_format(format)
     marking = None if tlp is None else _tlp(tlp)
     address = _cluster_address(cluster, jobs, as_json=as_json)
+    owner, readers = _access(org, audience, marking)
+    if address is not None and (owner is not None or readers is not None):
+        raise typer.BadParameter("--org and --audience are given to local ingests only",
+                                 param_hint="--cluster")
     if reanalyze_outdated and address is not None:
         raise typer.BadParameter("re-analyses run locally, not on a cluster",
                                  param_hint="--reanalyze-outdated")
@@ -185,7 +214,7 @@ def ingest_command(
             if address is None:
                 report = ingest(kb, paths, tlp=marking, jobs=jobs, replace=replace,
                                 on_event=advance, follow=follow,
-                                reanalyze_outdated=reanalyze_outdated)
+                                reanalyze_outdated=reanalyze_outdated, org=owner, audience=readers)
             else:
                 report = _ingest_on_cluster(kb, paths, address, tlp=marking, replace=replace,
                                             on_event=advance, follow=follow, as_json=as_json)

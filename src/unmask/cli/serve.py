@@ -79,6 +79,12 @@ def serve_command(
         int, typer.Option("--workers", min=1, max=64,
                           help="Worker processes sharing the port (more than 1: a PostgreSQL base).")
     ] = 1,
+    org: Annotated[
+        str | None, typer.Option("--org", help="This server's organisation: that of reports and tokens given none.")
+    ] = None,
+    behind_tls_proxy: Annotated[
+        bool, typer.Option("--behind-tls-proxy", help="A TLS proxy is in front: sign-in cookies are Secure.")
+    ] = False,
 ) -> None:
     """Serve the knowledge base: REST (/api/v1), TAXII 2.1 (/taxii2/) and web pages (/)."""
     from unmask.store import check_tlp, open_existing
@@ -122,9 +128,11 @@ def serve_command(
             hosts.append(host)  # the address it listens on is a name clients may use
         if workers > 1:
             _serve_workers(kb, db, workers, host=host, port=port, options={
-                "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts})
+                "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts,
+                "org": org, "tls_proxy": behind_tls_proxy})
             return
-        app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts)
+        app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts,
+                         org=org, tls_proxy=behind_tls_proxy)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"

@@ -77,6 +77,10 @@ def add_command(
         str | None, typer.Option("--expires", help="Refused from then on: YYYY-MM-DD (00:00 UTC) "
                                                    "or an ISO date-time.")
     ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Its organisation (default: the server's own): it "
+                                               "sees AMBER+STRICT and RED reports of that one only.")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Add a token and print it once (only a salted hash of it is stored)."""
@@ -94,9 +98,10 @@ def add_command(
         raise typer.BadParameter("that moment has passed", param_hint="--expires")
     with _open(db, as_json=False) as kb:
         try:
-            secret, info = add_token(kb, name, role=role, max_tlp=level, expires=until)
+            secret, info = add_token(kb, name, role=role, max_tlp=level, expires=until, org=org)
         except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="NAME") from None
+            raise typer.BadParameter(str(exc), param_hint="--org" if "organisation" in str(exc)
+                                     else "NAME") from None
     out.print(secret, markup=False)
     err.print(f"token {escape(info.name)!r} ({info.role}, up to TLP:{info.max_tlp.upper()}"
               + (f", until {info.expires_at.isoformat()}" if info.expires_at else "")
@@ -119,7 +124,7 @@ def list_command(db: DbOption = None, format: FormatOption = "text") -> None:
         return
     for t in found:
         until = t.expires_at.isoformat() if t.expires_at else "-"
-        out.print(f"{t.key_id}  {t.name}  {t.role}  {t.max_tlp}  {t.state()}  "
+        out.print(f"{t.key_id}  {t.name}  {t.role}  {t.max_tlp}  {t.org or '-'}  {t.state()}  "
                   f"created {t.created_at.isoformat()}  expires {until}", markup=False,
                   soft_wrap=True)
 

@@ -26,6 +26,7 @@ from unmask.export.navigator import layer_from_digest
 from unmask.export.stix import bundle_from_digest, bundle_json
 from unmask.model import Analysis
 from unmask.store import KnowledgeBase, ReportRef
+from unmask.store.access import Scope
 from unmask.store.decay import DecaySettings, IndicatorScore, SightingSummary, score_indicator
 from unmask.store.sightings import summaries
 
@@ -86,6 +87,7 @@ def query_knowledge(
     now: dt.datetime | None = None,
     settings: DecaySettings | None = None,
     min_score: float | None = None,
+    visible: Scope | None = None,
 ) -> KnowledgeExport:
     """Select the stored reports about ``actor`` (any of its names) and/or published
     since ``since``; raise :class:`ExportError` when nothing matches.
@@ -94,7 +96,9 @@ def query_knowledge(
     digesting; an actor known only from such reports is not found. Every indicator is
     scored at ``now`` (default: the base's clock) with ``settings``
     (:mod:`unmask.store.decay`): below ``min_score`` (default: the threshold), a false
-    positive or expired, it is not exported as an indicator.
+    positive or expired, it is not exported as an indicator. ``visible`` (a server's
+    view of a reader, :class:`~unmask.store.access.Scope`) leaves out the reports it
+    names as excluded too.
     """
     allowed: list[str] | None = None
     if max_tlp is not None:
@@ -112,7 +116,8 @@ def query_knowledge(
     offset = 0
     while True:
         page = kb.find_reports(
-            actor=actor_ids[0] if actor_ids else None, since=since, until=until, tlp=allowed,
+            actor=actor_ids[0] if actor_ids else None, since=since, until=until,
+            tlp=allowed if visible is None or allowed is None else Scope(tuple(allowed), visible.excluded),
             limit=_PAGE, offset=offset,
         )
         reports.extend(page)

@@ -198,6 +198,8 @@ def ingest(
     stdin: bytes | None = None,
     follow: bool = False,
     reanalyze_outdated: bool = False,
+    org: str | None = None,
+    audience: Sequence[str] | None = None,
 ) -> IngestReport:
     """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``) and store them in ``kb``.
 
@@ -208,7 +210,9 @@ def ingest(
     ``follow`` fetches the page of each feed entry that carries only a summary.
     ``reanalyze_outdated`` also re-analyses, from the text the base keeps, every stored
     report whose analyser stamp, analysis schema or reference data is not this
-    process's (``replaced``; see :func:`outdated_reports`).
+    process's (``replaced``; see :func:`outdated_reports`). ``org`` and ``audience``: the
+    organisation that owns what is ingested and the token names a RED report is for
+    (:mod:`unmask.store.access`; stored ones get them too, before their marking).
     """
     from unmask.documents.read import display_name, resolve_max_bytes
     from unmask.documents.taxii import commit_pulled
@@ -265,6 +269,8 @@ def ingest(
             if not replace:
                 digest = _hash_file(source, limit)
                 if digest is not None and kb.is_current(digest, references):
+                    if org is not None or audience is not None:
+                        kb.set_access(digest, org=org, audience=audience)
                     if marking is not None:
                         kb.set_tlp(digest, marking)
                     emit(IngestEvent(label, "unchanged", digest))
@@ -274,6 +280,8 @@ def ingest(
                 return
         for document in documents(source):
             if not replace and kb.is_current(document.sha256, references):
+                if org is not None or audience is not None:
+                    kb.set_access(document.sha256, org=org, audience=audience)
                 if marking is not None:
                     kb.set_tlp(document.sha256, marking)
                 if _is_entry(document):
@@ -290,7 +298,8 @@ def ingest(
             return
         analysis: Analysis = value
         try:
-            result = kb.add_analysis(analysis, tlp=marking, replace=replace)
+            result = kb.add_analysis(analysis, tlp=marking, replace=replace, org=org,
+                                     audience=audience)
             status = result.status
             if _is_entry(analysis.document) and _supersede(kb, analysis.document.source,
                                                            result.sha256):

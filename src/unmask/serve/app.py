@@ -46,6 +46,7 @@ from unmask.serve.session import (
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
 from unmask.serve.view import NotVisible, View, clearance
 from unmask.store import KnowledgeBase
+from unmask.store.access import Reader
 from unmask.store.accounts import (
     AuditEntry,
     AuditLog,
@@ -185,6 +186,7 @@ def create_app(
     tls_proxy: bool = False,
     session_idle: float | None = None,
     session_lifetime: float | None = None,
+    org: str | None = None,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -209,10 +211,15 @@ def create_app(
     (:class:`~unmask.serve.limits.Limits`): the per-caller rate limits of the
     requests that analyse or store (:func:`limited`), of wrong secrets, and the
     bounded analysis pool.
+
+    ``org``: the server's own organisation, that of every report ingested and every
+    token added without one. A stored token sees AMBER+STRICT reports of its own
+    organisation only and RED reports whose audience (if any) names it
+    (:mod:`unmask.store.access`); ``token`` and a server without tokens see all.
     """
     from unmask.serve import models, rest, signin, taxii, upload, web
 
-    view = View(kb, max_tlp=max_tlp, recheck=recheck)
+    view = View(kb, max_tlp=max_tlp, recheck=recheck, org=org)
     checker = TokenChecker(kb, recheck=recheck)
     audit_log = AuditLog(kb)
     bounds = limits or Limits()
@@ -432,7 +439,8 @@ def create_app(
         try:
             request.state.principal = principal  # for TAXII can_write (the caller may write)
             public = guarded and (path in PUBLIC_PATHS or path.startswith("/static/"))
-            with clearance(principal.max_tlp, seen), shown_to(
+            reader = Reader(principal.org, principal.name) if principal.key_id else None
+            with clearance(principal.max_tlp, seen, reader), shown_to(
                     None if public else principal.name, session=request.state.session is not None,
                     analyst=principal.may("analyst")):
                 if pooled:

@@ -58,6 +58,14 @@ from unmask.store import (
     SearchHit,
     check_tlp,
 )
+from unmask.store.access import (
+    SCOPED_LEVELS,
+    Reader,
+    Scope,
+    access_state,
+    excluded_reports,
+    scope_where,
+)
 from unmask.store.engine import create_store_engine
 from unmask.store.kb import open_kb
 from unmask.store.schema import DocumentActorRow, DocumentRow, TaxiiAddedRow, table_of
@@ -146,6 +154,8 @@ class _State:
 
     fingerprint: tuple[Any, ...]
     hidden: dict[str, ReportRef]
+    #: Reports at the view's levels its reader may not read (owner, audience).
+    excluded: frozenset[str] = frozenset()
     actors: list[ActorSummary] | None = None
     hidden_actors: frozenset[str] = frozenset()
     known_actors: frozenset[str] = frozenset()
@@ -166,12 +176,23 @@ def _utc(moment: dt.datetime | None) -> dt.datetime:
 
 
 class LevelView:
-    """The knowledge base as shown at one TLP level: nothing above ``max_tlp``."""
+    """The knowledge base as shown at one TLP level: nothing above ``max_tlp``, and
+    for a ``reader`` (a stored token) nothing it may not read at those levels (the
+    AMBER+STRICT reports of other organisations, RED reports whose audience does not
+    name it; :mod:`unmask.store.access`)."""
 
-    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0) -> None:
+    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0,
+                 reader: Reader | None = None, server_org: str | None = None) -> None:
         self.kb = kb
         self.recheck = recheck
+        self.reader = reader
+        self.server_org = server_org
         self.max_tlp = check_tlp(max_tlp)
+        #: The ceiling the TAXII dates added are recorded under (one per reader that
+        #: can see more or less than the level itself; at most 16 characters).
+        self.added_key = self.max_tlp if reader is None else (
+            f"{self.max_tlp[:3]}:" + hashlib.sha256(
+                f"{reader.org or server_org or ''}\n{reader.name}".encode()).hexdigest()[:12])
         self.allowed = TLP_LEVELS[: TLP_LEVELS.index(self.max_tlp) + 1]
         self._above = TLP_LEVELS[len(self.allowed):]
         self._lock = threading.RLock()
@@ -221,6 +242,13 @@ class LevelView:
         except SQLAlchemyError as exc:
             raise StoreError(f"knowledge base {self.kb.url}: reading its state failed: {exc}") from exc
         fingerprint = tuple((r[0], int(r[1]), r[2], str(r[3])) for r in rows)
+        if self.reader is not None:  # owners and audiences change what it may read
+            try:
+                with self.kb.engine.connect() as conn:
+                    count, latest = access_state(conn)
+            except SQLAlchemyError as exc:
+                raise StoreError(f"knowledge base {self.kb.url}: reading its state failed: {exc}") from exc
+            fingerprint += (("~access", count, latest, ""),)
         self._checked = (now, fingerprint)
         return fingerprint
 
@@ -233,12 +261,25 @@ class LevelView:
             if any(level in self._above for level, *_ in fingerprint):
                 for ref in self._all_reports(tlp=self._above):
                     hidden[ref.sha256] = ref
-            self._state = _State(fingerprint, hidden)
+            excluded = excluded_reports(self.kb.engine, self.reader, self.allowed, self.server_org)
+            if excluded:
+                for ref in self._all_reports(tlp=[lv for lv in SCOPED_LEVELS if lv in self.allowed]):
+                    if ref.sha256 in excluded:
+                        hidden[ref.sha256] = ref
+            self._state = _State(fingerprint, hidden, excluded)
             return self._state
+
+    def scope(self) -> Scope:
+        """The store filter of this view: its levels, without what its reader may not read."""
+        return Scope(tuple(self.allowed), self._current().excluded)
+
+    def shows(self, ref: ReportRef) -> bool:
+        """Whether a report is visible in this view (its level, its owner and audience)."""
+        return self.visible(ref.tlp) and ref.sha256 not in self._current().excluded
 
     def _all_reports(self, *, actor: str | None = None,
                      tlp: Iterable[str] | None = None) -> Iterator[ReportRef]:
-        levels = list(tlp if tlp is not None else self.allowed)
+        levels: list[str] | Scope = list(tlp) if tlp is not None else self.scope()
         offset = 0
         while True:
             page = self.kb.find_reports(actor=actor, tlp=levels, limit=_PAGE, offset=offset)
@@ -291,7 +332,7 @@ class LevelView:
             select(links.actor_id, links.published, links.document_id, links.name)
             .select_from(table_of(DocumentActorRow).join(
                 table_of(DocumentRow), documents.id == links.document_id))
-            .where(documents.tlp.in_(list(self.allowed)))
+            .where(scope_where(documents, self.scope()))
         )
         try:
             with self.kb.engine.connect() as conn:
@@ -334,7 +375,7 @@ class LevelView:
         """The visible actor id ``name`` stands for; :class:`NotVisible` when none."""
         state = self._actor_table()
         shown = {a.actor_id for a in state.actors or ()}
-        for actor_id in self.kb.find_actor_ids(name, tlp=self.allowed):
+        for actor_id in self.kb.find_actor_ids(name, tlp=self.scope()):
             if actor_id in shown:
                 return actor_id
             if actor_id not in state.known_actors and actor_id not in state.hidden_actors:
@@ -463,7 +504,7 @@ class LevelView:
     def reports(self, *, actor: str | None = None, since: dt.date | None = None,
                 limit: int = 50, offset: int = 0) -> list[ReportRef]:
         actor_id = self.resolve_actor(actor) if actor is not None else None
-        return self.kb.find_reports(actor=actor_id, since=since, tlp=list(self.allowed),
+        return self.kb.find_reports(actor=actor_id, since=since, tlp=self.scope(),
                                     limit=limit, offset=offset)
 
     def report(self, ref: str) -> tuple[ReportRef, Analysis]:
@@ -476,7 +517,7 @@ class LevelView:
             # The store's message names the database and may list hidden reports.
             raise NotVisible(missing) from exc
         found = self.kb.get_report(sha256)
-        if found is None or not self.visible(found.tlp):
+        if found is None or not self.shows(found):
             raise NotVisible(missing)
         analysis = self.kb.get_analysis(sha256)
         if analysis is None:  # pragma: no cover - deleted in between
@@ -492,7 +533,7 @@ class LevelView:
             raise NotVisible(f"indicator {value!r} is not in the knowledge base")
         if not state.hidden:
             return result
-        sightings = [s for s in result.sightings if self.visible(s.report.tlp)]
+        sightings = [s for s in result.sightings if self.shows(s.report)]
         if not sightings:
             raise NotVisible(f"indicator {value!r} is not in the knowledge base")
         if len(sightings) == len(result.sightings):
@@ -516,17 +557,19 @@ class LevelView:
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Visible reports matching ``query``, ranked over the visible reports only."""
-        return self.kb.search(query, limit=limit, tlp=self.allowed)
+        return self.kb.search(query, limit=limit, tlp=self.scope())
 
     def stats(self) -> dict[str, Any]:
         """Visible reports and actors; the per-table row counts only at TLP:RED, where
         nothing can be hidden (below it they would count hidden rows, and whether
         they are shown would tell that something is hidden)."""
         state = self._actor_table()
-        visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed)
+        visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed) - len(state.excluded)
         out: dict[str, Any] = {"reports": visible, "actors": len(state.actors or ()),
                                "max_tlp": self.max_tlp}
-        if not self._above:
+        if not self._above and self.reader is None:
+            # (a stored token's reader may be kept from reports at its levels: the row
+            # counts would count those)
             out["tables"] = self.kb.stats()
         return out
 
@@ -572,7 +615,8 @@ class LevelView:
             if held is not None and held[1].key == key:
                 return self._keep(actor_id, (stamp, held[1]))
             try:
-                selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
+                selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp,
+                                            visible=self.scope())
             except ExportError as exc:
                 raise NotVisible(str(exc)) from exc
             bundle = json.loads(stix_bundle(selection))
@@ -608,7 +652,7 @@ class LevelView:
         wanted = list(dict.fromkeys(keys))
         table = table_of(TaxiiAddedRow)
         c = table.c
-        where = (c.max_tlp == self.max_tlp) & (c.collection == collection)
+        where = (c.max_tlp == self.added_key) & (c.collection == collection)
 
         def recorded(conn: Connection) -> dict[tuple[str, str, str], dt.datetime]:
             rows = conn.execute(select(c.object_id, c.version, c.digest, c.date_added).where(where))
@@ -626,7 +670,7 @@ class LevelView:
                             stamp = _millisecond(latest) + _ADDED_TICK
                         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
                         for start in range(0, len(missing), _RECORD_CHUNK):
-                            rows = [{"max_tlp": self.max_tlp, "collection": collection,
+                            rows = [{"max_tlp": self.added_key, "collection": collection,
                                      "object_id": object_id, "version": version,
                                      "digest": digest, "date_added": stamp}
                                     for object_id, version, digest
@@ -735,18 +779,27 @@ def _key_of(refs: Iterable[ReportRef]) -> str:
 
 #: The clearance of the caller of the request being answered (None: the server's ceiling).
 _CLEARANCE: ContextVar[str | None] = ContextVar("unmask_serve_clearance", default=None)
+#: The stored token the request being answered comes from (None: the server's own
+#: token, or a server without tokens: no owner or audience limits).
+_READER: ContextVar[Reader | None] = ContextVar("unmask_serve_reader", default=None)
 #: (kind:id, TLP) of every report or actor the request being answered was shown.
 _TOUCHED: ContextVar[list[tuple[str, str]] | None] = ContextVar("unmask_serve_touched", default=None)
 
 
 @contextlib.contextmanager
-def clearance(level: str | None, seen: list[tuple[str, str]] | None = None) -> Iterator[None]:
+def clearance(level: str | None, seen: list[tuple[str, str]] | None = None,
+              reader: Reader | None = None) -> Iterator[None]:
     """Answer what runs inside as a caller cleared up to ``level`` (capped by the
-    server's ceiling) would be answered; what it is shown is appended to ``seen``."""
-    marks = (_CLEARANCE.set(None if level is None else check_tlp(level)), _TOUCHED.set(seen))
+    server's ceiling) would be answered, and when ``reader`` is given (a stored token)
+    without the reports of that level it may not read (another organisation's
+    AMBER+STRICT, RED for an audience without it); what it is shown is appended to
+    ``seen``."""
+    marks = (_CLEARANCE.set(None if level is None else check_tlp(level)), _TOUCHED.set(seen),
+             _READER.set(reader))
     try:
         yield
     finally:
+        _READER.reset(marks[2])
         _TOUCHED.reset(marks[1])
         _CLEARANCE.reset(marks[0])
 
@@ -769,11 +822,14 @@ class View:
     trail (:func:`touched`).
     """
 
-    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0) -> None:
+    def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0,
+                 org: str | None = None) -> None:
         self.kb = kb
         self.recheck = recheck
         self.ceiling = check_tlp(max_tlp)
-        self._levels: dict[str, LevelView] = {}
+        #: The server's own organisation (reports and tokens without one belong to it).
+        self.org = org
+        self._levels: dict[tuple[str, Reader | None], LevelView] = {}
         self._lock = threading.Lock()
 
     @property
@@ -786,11 +842,21 @@ class View:
 
     def at(self, level: str | None = None) -> LevelView:
         """The view at ``level`` (default: the current request's)."""
-        key = self.max_tlp if level is None else check_tlp(level)
+        tlp = self.max_tlp if level is None else check_tlp(level)
+        reader = _READER.get()
+        if reader is not None:
+            # Only what the level lets it see can differ: the organisation from
+            # AMBER+STRICT on, the name at RED.
+            if tlp not in SCOPED_LEVELS:
+                reader = None
+            else:
+                reader = Reader(reader.org or self.org, reader.name if tlp == "red" else "")
+        key = (tlp, reader)
         with self._lock:
             found = self._levels.get(key)
             if found is None:
-                found = self._levels[key] = LevelView(self.kb, max_tlp=key, recheck=self.recheck)
+                found = self._levels[key] = LevelView(self.kb, max_tlp=tlp, recheck=self.recheck,
+                                                      reader=reader, server_org=self.org)
             return found
 
     def close(self) -> None:
@@ -863,6 +929,7 @@ class View:
 
     def export(self, actor_id: str) -> KnowledgeExport:
         """The knowledge selection of ``unmask export --actor`` at the current level."""
-        selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp)
+        selection = query_knowledge(self.kb, actor=actor_id, max_tlp=self.max_tlp,
+                                    visible=self.at().scope())
         self._reports(selection.reports)
         return selection

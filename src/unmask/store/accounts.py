@@ -88,6 +88,8 @@ class Principal:
     role: str
     max_tlp: str
     key_id: str | None = None
+    #: The token's organisation (None: the server's own).
+    org: str | None = None
 
     def may(self, needed: str) -> bool:
         return role_allows(self.role, needed)
@@ -104,6 +106,7 @@ class TokenInfo:
     created_at: dt.datetime
     expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    org: str | None = None
 
     def state(self, now: dt.datetime | None = None) -> str:
         if self.revoked_at is not None:
@@ -117,14 +120,14 @@ class TokenInfo:
                 "max_tlp": self.max_tlp, "created_at": self.created_at.isoformat(),
                 "expires_at": self.expires_at.isoformat() if self.expires_at else None,
                 "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
-                "state": self.state()}
+                "state": self.state(), "org": self.org}
 
 
 def _info(row: Any) -> TokenInfo:
     created = _utc(row.created_at)
     assert created is not None
     return TokenInfo(row.key_id, row.name, row.role, row.max_tlp, created,
-                     _utc(row.expires_at), _utc(row.revoked_at))
+                     _utc(row.expires_at), _utc(row.revoked_at), row.org)
 
 
 def _guard(kb: KnowledgeBase, what: str, work: Callable[[], Any]) -> Any:
@@ -135,12 +138,17 @@ def _guard(kb: KnowledgeBase, what: str, work: Callable[[], Any]) -> Any:
 
 
 def add_token(kb: KnowledgeBase, name: str, *, role: str, max_tlp: str,
-              expires: dt.datetime | None = None) -> tuple[str, TokenInfo]:
+              expires: dt.datetime | None = None,
+              org: str | None = None) -> tuple[str, TokenInfo]:
     """Store a new token; returns ``(token, info)``. The token is not kept anywhere:
-    whoever asked must keep it. A name of an active token cannot be given again."""
+    whoever asked must keep it. A name of an active token cannot be given again.
+    ``org``: its organisation (None: the server's own; see :mod:`unmask.store.access`)."""
     name = name.strip()
     if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
         raise ValueError("a token name is 1 to 100 printable characters")
+    org = (org or "").strip() or None
+    if org is not None and (len(org) > 100 or any(ord(ch) < 32 for ch in org)):
+        raise ValueError("an organisation is 1 to 100 printable characters")
     role = _check_role(role)
     level = check_tlp(max_tlp)
     if expires is not None:
@@ -153,7 +161,7 @@ def add_token(kb: KnowledgeBase, name: str, *, role: str, max_tlp: str,
     created = _now()
     row = {"key_id": key_id, "name": name, "role": role, "max_tlp": level, "salt": salt.hex(),
            "secret_hash": _hash(secret, salt), "created_at": created, "expires_at": expires,
-           "revoked_at": None}
+           "revoked_at": None, "org": org}
 
     def write() -> None:
         with kb.engine.begin() as conn:
@@ -161,7 +169,7 @@ def add_token(kb: KnowledgeBase, name: str, *, role: str, max_tlp: str,
 
     _guard(kb, "storing a token", write)
     return (f"{_PREFIX}{key_id}_{secret}",
-            TokenInfo(key_id, name, role, level, created, expires, None))
+            TokenInfo(key_id, name, role, level, created, expires, None, org))
 
 
 def tokens(kb: KnowledgeBase) -> list[TokenInfo]:
@@ -171,7 +179,7 @@ def tokens(kb: KnowledgeBase) -> list[TokenInfo]:
     def read() -> list[TokenInfo]:
         with kb.engine.connect() as conn:
             rows = conn.execute(select(c.key_id, c.name, c.role, c.max_tlp, c.created_at,
-                                       c.expires_at, c.revoked_at)
+                                       c.expires_at, c.revoked_at, c.org)
                                 .order_by(c.created_at, c.key_id))
             return [_info(r) for r in rows]
 
@@ -273,7 +281,7 @@ class TokenChecker:
         try:
             with self.kb.engine.connect() as conn:
                 row = conn.execute(select(c.name, c.role, c.max_tlp, c.salt, c.secret_hash,
-                                          c.expires_at, c.revoked_at)
+                                          c.expires_at, c.revoked_at, c.org)
                                    .where(c.key_id == key_id)).first()
         except SQLAlchemyError as exc:
             raise StoreError(f"knowledge base {self.kb.url}: checking a token failed: {exc}") from exc
@@ -293,7 +301,7 @@ class TokenChecker:
                 return None
             with self._lock:
                 self._verified[key_id] = seen
-        principal = Principal(row.name, row.role, row.max_tlp, key_id)
+        principal = Principal(row.name, row.role, row.max_tlp, key_id, row.org)
         with self._lock:
             self._rows[key_id] = (time.monotonic(), principal, expires)
         if expires is not None and _now() >= expires:

@@ -32,6 +32,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.store import statements as q
+from unmask.store.access import Scope, levels_of, scope_where, write_access
 from unmask.store.display import reveal_controls
 from unmask.store.engine import create_store_engine, is_read_only, resolve_url, upgrade
 from unmask.store.results import (
@@ -192,7 +193,8 @@ class KnowledgeBase:
     # -- writing -----------------------------------------------------------------------
 
     def add_analysis(
-        self, analysis: Analysis, *, tlp: str | None = None, replace: bool = False
+        self, analysis: Analysis, *, tlp: str | None = None, replace: bool = False,
+        org: str | None = None, audience: Sequence[str] | None = None,
     ) -> AddResult:
         """Store ``analysis`` (and its attachments' analyses) in one transaction.
 
@@ -203,12 +205,17 @@ class KnowledgeBase:
         analyser version or reference data it is ``replaced`` (all its findings
         rewritten); ``replace=True`` forces a rewrite.
         """
-        return self.add_analyses([analysis], tlp=tlp, replace=replace)[0]
+        return self.add_analyses([analysis], tlp=tlp, replace=replace, org=org, audience=audience)[0]
 
     def add_analyses(
-        self, analyses: Sequence[Analysis], *, tlp: str | None = None, replace: bool = False
+        self, analyses: Sequence[Analysis], *, tlp: str | None = None, replace: bool = False,
+        org: str | None = None, audience: Sequence[str] | None = None,
     ) -> list[AddResult]:
-        """Store several analyses in one transaction (all or none)."""
+        """Store several analyses in one transaction (all or none).
+
+        ``org`` / ``audience``: the organisation that owns them and the token names a
+        RED report is for, recorded in the same transaction (see
+        :mod:`unmask.store.access`); when neither is given a stored owner is kept."""
         marking = None if tlp is None else check_tlp(tlp)
         if self.read_only:
             raise StoreError(f"knowledge base {self.url} is open read-only: nothing can be "
@@ -217,7 +224,7 @@ class KnowledgeBase:
         stamps = [stamp_for(analysis, self.analyzer) for analysis in analyses]
         for attempt in range(_WRITE_ATTEMPTS):
             try:
-                return self._store(analyses, marking, now, replace, stamps)
+                return self._store(analyses, marking, now, replace, stamps, org, audience)
             except (IntegrityError, OperationalError) as exc:
                 # Another writer stored one of these documents between our look-up and
                 # our insert (a duplicate key; on SQLite a stale read snapshot). Running
@@ -232,18 +239,31 @@ class KnowledgeBase:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _store(self, analyses: Sequence[Analysis], marking: str | None, now: dt.datetime,
-               replace: bool, stamps: Sequence[Stamp]) -> list[AddResult]:
+               replace: bool, stamps: Sequence[Stamp], org: str | None = None,
+               audience: Sequence[str] | None = None) -> list[AddResult]:
         with self.engine.begin() as conn:
             if self.dialect == "sqlite":
                 # Take the write lock before the look-up, so the look-up sees every
                 # document another process committed (no stale snapshot to upgrade).
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if org is not None or audience is not None:
+                # Before the documents: no reader sees them without their owner.
+                write_access(conn, (a.document.sha256 for a in analyses), org=org,
+                             audience=audience, now=now)
             stored = store_analyses(conn, analyses, tlp=marking, now=now, replace=replace,
                                     stamps=stamps)
             # Sightings a STIX bundle or MISP event reports (kept apart from the document).
             record_analysis_sightings(conn, analyses, now=now)
             return [AddResult(analysis.document.sha256, status, document_id)
                     for analysis, (document_id, status) in zip(analyses, stored, strict=True)]
+
+    def set_access(self, sha256: str, *, org: str | None, audience: Sequence[str] | None) -> None:
+        """Record the owner and RED audience of a stored report (see :mod:`unmask.store.access`)."""
+        try:
+            with self.engine.begin() as conn:
+                write_access(conn, [sha256], org=org, audience=audience, now=self._clock())
+        except SQLAlchemyError as exc:
+            raise self._fail(f"recording who may read {sha256}", exc) from exc
 
     def set_tlp(self, sha256: str, tlp: str) -> bool:
         """Re-mark a stored document; False when it is not stored."""
@@ -338,7 +358,7 @@ class KnowledgeBase:
 
     # -- actors ------------------------------------------------------------------------
 
-    def find_actor_ids(self, name: str, *, tlp: Sequence[str] | None = None) -> list[str]:
+    def find_actor_ids(self, name: str, *, tlp: Sequence[str] | Scope | None = None) -> list[str]:
         """Actor ids stored under ``name``: an id, a canonical name, a surface or a learned alias.
 
         ``tlp``: only what reports with these markings say counts (an alias learned only
@@ -348,7 +368,7 @@ class KnowledgeBase:
         found: Counter[str] = Counter()
         shown = None
         if tlp is not None:
-            shown = select(_D.id).where(_D.tlp.in_([check_tlp(t) for t in tlp]))
+            shown = select(_D.id).where(scope_where(_D, tlp))
 
         def seen(column: Any) -> Any:
             return True if shown is None else column.in_(shown)
@@ -670,11 +690,12 @@ class KnowledgeBase:
         technique: str | None = None,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        tlp: Sequence[str] | None = None,
+        tlp: Sequence[str] | Scope | None = None,
         limit: int = 100,
         offset: int = 0,
     ) -> list[ReportRef]:
-        """Stored reports, newest first, filtered by actor, technique, date and TLP."""
+        """Stored reports, newest first, filtered by actor, technique, date and TLP
+        (``tlp``: levels, or a :class:`~unmask.store.access.Scope`)."""
         query = select(*self._report_columns())
         try:
             with self._read() as conn:
@@ -702,8 +723,8 @@ class KnowledgeBase:
                     query = query.where(_D.published >= since)
                 if until is not None:
                     query = query.where(_D.published <= until)
-                if tlp:
-                    query = query.where(_D.tlp.in_([check_tlp(t) for t in tlp]))
+                if tlp is not None and levels_of(tlp):
+                    query = query.where(scope_where(_D, tlp))
                 rows = list(
                     conn.execute(
                         query.order_by(_D.published.desc().nulls_last(), _D.id.desc())
@@ -969,7 +990,7 @@ class KnowledgeBase:
     # -- full-text search --------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20,
-               tlp: Sequence[str] | None = None) -> list[SearchHit]:
+               tlp: Sequence[str] | Scope | None = None) -> list[SearchHit]:
         """Reports matching ``query`` (words, "quoted phrases", OR, -excluded), best first.
 
         ``tlp``: only reports with these markings, ranked as if the others were not
@@ -979,10 +1000,11 @@ class KnowledgeBase:
         """
         if not query.strip():
             raise StoreError("empty search query (give words to look for)")
-        levels = None if tlp is None else [check_tlp(t) for t in tlp]
+        levels = None if tlp is None else levels_of(tlp)
+        excluded = tlp.excluded if isinstance(tlp, Scope) else frozenset()
         try:
             with self._read() as conn:
-                found = search_rows(conn, query, limit=limit, tlp=levels)
+                found = search_rows(conn, query, limit=limit, tlp=levels, excluded=excluded)
                 actors_of = self._actors_of(conn, [row.id for row, _, _ in found])
         except SQLAlchemyError as exc:
             raise self._fail(f"searching {query[:100]!r}", exc) from exc

@@ -55,6 +55,7 @@ __all__ = [
     "EventRow",
     "MalwareRow",
     "ObservableRow",
+    "ReportAccessRow",
     "ServeAuditRow",
     "ServeTokenRow",
     "SightingRow",
@@ -362,6 +363,21 @@ class ServeTokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The token's organisation (None: the server's own; see ``unmask.store.access``).
+    org: Mapped[str | None] = mapped_column(String(100))
+
+
+class ReportAccessRow(Base):
+    """The owner and RED audience of one report (by sha256, so re-ingests keep them):
+    ``org`` None is the server's own organisation, ``audience`` None every reader of
+    the organisation cleared for the report's level (see ``unmask.store.access``)."""
+
+    __tablename__ = "report_access"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    org: Mapped[str | None] = mapped_column(String(100))
+    audience: Mapped[list[Any] | None] = mapped_column(JSON)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class ServeAuditRow(Base):

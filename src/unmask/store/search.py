@@ -210,7 +210,7 @@ _DOCUMENTS = text(
     "FROM documents d WHERE d.id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _SIZES = text(
-    "SELECT s.id, s.sz FROM documents_fts_docsize s JOIN documents d ON d.id = s.id "
+    "SELECT s.id, s.sz, d.sha256 FROM documents_fts_docsize s JOIN documents d ON d.id = s.id "
     "WHERE d.tlp IN :levels"
 ).bindparams(bindparam("levels", expanding=True))
 _FINGERPRINT = text(
@@ -246,18 +246,20 @@ class _Sizes:
     tokens: int
 
 
-_SIZES_CACHE: dict[tuple[str, tuple[str, ...]], tuple[Any, _Sizes]] = {}
+_SIZES_CACHE: dict[tuple[str, tuple[str, ...], frozenset[str]], tuple[Any, _Sizes]] = {}
 _SIZES_LOCK = threading.Lock()
 
 
-def _visible_sizes(conn: Connection, levels: tuple[str, ...]) -> _Sizes:
+def _visible_sizes(conn: Connection, levels: tuple[str, ...],
+                   excluded: frozenset[str] = frozenset()) -> _Sizes:
     fingerprint = tuple(tuple(str(v) for v in row) for row in conn.execute(_FINGERPRINT))
-    key = (conn.engine.url.render_as_string(hide_password=True), levels)
+    key = (conn.engine.url.render_as_string(hide_password=True), levels, excluded)
     with _SIZES_LOCK:
         held = _SIZES_CACHE.get(key)
     if held is not None and held[0] == fingerprint:
         return held[1]
-    rows = {int(r.id): sum(_varints(bytes(r.sz))) for r in conn.execute(_SIZES, {"levels": list(levels)})}
+    rows = {int(r.id): sum(_varints(bytes(r.sz))) for r in conn.execute(_SIZES, {"levels": list(levels)})
+            if r.sha256 not in excluded}
     sizes = _Sizes(rows, len(rows), sum(rows.values()))
     with _SIZES_LOCK:
         if len(_SIZES_CACHE) > 16:
@@ -283,9 +285,10 @@ def _norm(length: int, average: float) -> float:
 
 
 def _visible_ranks(conn: Connection, parsed: ParsedQuery, candidates: dict[int, str],
-                   levels: tuple[str, ...], deadline: float) -> dict[int, float]:
+                   levels: tuple[str, ...], deadline: float,
+                   excluded: frozenset[str] = frozenset()) -> dict[int, float]:
     """BM25 of each candidate row over the visible rows only (see the module docstring)."""
-    sizes = _visible_sizes(conn, levels)
+    sizes = _visible_sizes(conn, levels, excluded)
     all_rows, all_tokens = _index_totals(conn)
     all_average = all_tokens / all_rows if all_rows else 0.0
     visible_average = sizes.tokens / sizes.count if sizes.count else 0.0
@@ -310,18 +313,20 @@ def _visible_ranks(conn: Connection, parsed: ParsedQuery, candidates: dict[int, 
 
 
 def _sqlite_hits(conn: Connection, parsed: ParsedQuery, limit: int,
-                 levels: tuple[str, ...] | None, deadline: float) -> list[tuple[int, float]]:
+                 levels: tuple[str, ...] | None, deadline: float,
+                 excluded: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
     match = parsed.fts5()
     if levels is None:
         ranked = [(int(r.id), -float(r.rank)) for r in conn.execute(_RANKED, {"q": match, "limit": limit})]
         _check(deadline)
         return ranked
     candidates = {int(r.id): str(r.sha256)
-                  for r in conn.execute(_VISIBLE_MATCHES, {"q": match, "levels": list(levels)})}
+                  for r in conn.execute(_VISIBLE_MATCHES, {"q": match, "levels": list(levels)})
+                  if r.sha256 not in excluded}
     _check(deadline)
     if not candidates:
         return []
-    scores = _visible_ranks(conn, parsed, candidates, levels, deadline)
+    scores = _visible_ranks(conn, parsed, candidates, levels, deadline, excluded)
     ordered = sorted(candidates, key=lambda row: (-scores[row], candidates[row]))
     return [(row, scores[row]) for row in ordered[:limit]]
 
@@ -329,8 +334,9 @@ def _sqlite_hits(conn: Connection, parsed: ParsedQuery, limit: int,
 # -- PostgreSQL ------------------------------------------------------------------------------
 
 
-def _postgres_search(tlp_filter: bool) -> Any:
-    where = "d.search @@ q.query" + (" AND d.tlp IN :levels" if tlp_filter else "")
+def _postgres_search(tlp_filter: bool, exclude: bool = False) -> Any:
+    where = ("d.search @@ q.query" + (" AND d.tlp IN :levels" if tlp_filter else "")
+             + (" AND d.sha256 NOT IN :excluded" if exclude else ""))
     statement = text(
         "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS query), "  # noqa: S608 - constant
         "hits AS (SELECT d.id, ts_rank_cd(d.search, q.query) AS rank "
@@ -345,6 +351,8 @@ def _postgres_search(tlp_filter: bool) -> Any:
         "AS snippet FROM hits JOIN documents d ON d.id = hits.id, q "
         "ORDER BY hits.rank DESC, d.id"
     )
+    if exclude:
+        statement = statement.bindparams(bindparam("excluded", expanding=True))
     return statement.bindparams(bindparam("levels", expanding=True)) if tlp_filter else statement
 
 
@@ -358,9 +366,11 @@ def _postgres_text(parsed: ParsedQuery) -> str:
 
 
 def search_rows(conn: Connection, query: str, *, limit: int, tlp: Sequence[str] | None = None,
-                budget: float = SEARCH_BUDGET) -> list[tuple[Any, float, str]]:
+                budget: float = SEARCH_BUDGET,
+                excluded: frozenset[str] = frozenset()) -> list[tuple[Any, float, str]]:
     """(document row, rank (higher is better), snippet with ⟦ ⟧ marks) of the best ``limit``
-    reports matching ``query``, among those marked ``tlp`` when given.
+    reports matching ``query``, among those marked ``tlp`` when given, never those whose
+    sha256 is in ``excluded`` (ranked as if they were not stored).
 
     Raises :class:`QueryLimitError` for a query over the limits and
     :class:`SearchTimeoutError` past ``budget`` seconds; other database failures
@@ -376,10 +386,12 @@ def search_rows(conn: Connection, query: str, *, limit: int, tlp: Sequence[str] 
                 params: dict[str, Any] = {"q": _postgres_text(parsed), "limit": limit}
                 if levels is not None:
                     params["levels"] = list(levels)
-                rows = list(conn.execute(_postgres_search(levels is not None), params))
+                if excluded:
+                    params["excluded"] = sorted(excluded)
+                rows = list(conn.execute(_postgres_search(levels is not None, bool(excluded)), params))
                 _check(deadline)
                 return [(r, float(r.rank), r.snippet or "") for r in rows]
-            hits = _sqlite_hits(conn, parsed, limit, levels, deadline)
+            hits = _sqlite_hits(conn, parsed, limit, levels, deadline, excluded)
             if not hits:
                 return []
             ids = [row for row, _ in hits]

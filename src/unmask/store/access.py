@@ -1,0 +1,138 @@
+"""Who may read a report beyond its TLP level: the owning organisation and a RED audience.
+
+TLP 2.0 limits AMBER+STRICT to the recipient's own organisation and RED to the named
+recipients. A report keeps both in ``report_access`` (by sha256, so a re-ingest keeps
+them): ``org``, the organisation that owns it (None: the server's own, one per server
+unless ``unmask ingest --org`` says otherwise), and ``audience``, the token names a RED
+report is for (``unmask ingest --tlp red --audience NAME[,NAME]``; None: every reader
+of the organisation cleared for RED).
+
+:func:`may_read` is the one rule, for a :class:`Reader` (a stored token's organisation
+and name; None stands for the server's own ``--token`` or a server without tokens,
+which read everything up to the ceiling). A view asks :func:`excluded_reports` for the
+reports at its levels the reader may not read and filters every store query with a
+:class:`Scope` (the levels and those reports), so that such a report counts nowhere:
+lists, counts, search ranks, profiles, exports and TAXII alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from unmask.errors import StoreError
+from unmask.store.schema import DocumentRow, ReportAccessRow, table_of
+from unmask.store.write import check_tlp
+
+__all__ = ["SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience", "excluded_reports",
+           "levels_of", "may_read", "scope_where", "write_access"]
+
+#: The levels whose readers depend on more than their clearance.
+SCOPED_LEVELS = ("amber+strict", "red")
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """A stored token as a reader: its organisation (None: the server's) and name."""
+
+    org: str | None
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a reader sees: reports at ``levels`` except those in ``excluded`` (sha256)."""
+
+    levels: tuple[str, ...]
+    excluded: frozenset[str] = frozenset()
+
+
+def levels_of(tlp: Sequence[str] | Scope) -> list[str]:
+    """The TLP levels of a ``tlp=`` filter (a list of levels or a :class:`Scope`)."""
+    return [check_tlp(t) for t in (tlp.levels if isinstance(tlp, Scope) else tlp)]
+
+
+def scope_where(table: Any, tlp: Sequence[str] | Scope) -> Any:
+    """The WHERE clause of a ``tlp=`` filter over a table with ``tlp`` and ``sha256``."""
+    clause = table.tlp.in_(levels_of(tlp))
+    if isinstance(tlp, Scope) and tlp.excluded:
+        clause = clause & table.sha256.not_in(sorted(tlp.excluded))
+    return clause
+
+
+def may_read(reader: Reader | None, tlp: str, org: str | None, audience: Iterable[str] | None,
+             server_org: str | None) -> bool:
+    """Whether ``reader`` may read a report marked ``tlp`` of ``org`` for ``audience``,
+    its clearance aside (the level is checked apart): AMBER+STRICT and RED only within
+    the owning organisation, RED with an audience only by the names on it."""
+    if reader is None or tlp not in SCOPED_LEVELS:
+        return True
+    if (org or server_org) != (reader.org or server_org):
+        return False
+    if tlp == "red" and audience:
+        return reader.name in set(audience)
+    return True
+
+
+def check_audience(names: Iterable[str]) -> list[str]:
+    """Audience names as stored: stripped, distinct, in the order given (token names,
+    1 to 100 printable characters without commas)."""
+    out: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if len(name) > 100 or "," in name or any(ord(ch) < 32 for ch in name):
+            raise ValueError(f"audience name {raw!r}: a token name is 1 to 100 printable "
+                             "characters without commas")
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def write_access(conn: Connection, sha256s: Iterable[str], *, org: str | None,
+                 audience: Sequence[str] | None, now: dt.datetime) -> None:
+    """Record (replace) the owner and audience of these reports, in the caller's
+    transaction (the store writes them with the documents)."""
+    table = table_of(ReportAccessRow)
+    wanted = sorted(set(sha256s))
+    if not wanted:
+        return
+    conn.execute(delete(table).where(table.c.sha256.in_(wanted)))
+    conn.execute(insert(table), [{"sha256": sha, "org": org or None,
+                                  "audience": list(audience) if audience else None,
+                                  "changed_at": now} for sha in wanted])
+
+
+def access_state(conn: Connection) -> tuple[int, str]:
+    """(rows, latest change) of ``report_access``: changes when an owner or audience does."""
+    c = table_of(ReportAccessRow).c
+    count, latest = conn.execute(select(func.count(), func.max(c.changed_at))
+                                 .select_from(table_of(ReportAccessRow))).one()
+    return int(count), str(latest)
+
+
+def excluded_reports(engine: Any, reader: Reader | None, levels: Sequence[str],
+                     server_org: str | None) -> frozenset[str]:
+    """The sha256 of the reports at ``levels`` that ``reader`` may not read."""
+    scoped = [lv for lv in SCOPED_LEVELS if lv in levels]
+    if reader is None or not scoped:
+        return frozenset()
+    d = table_of(DocumentRow).c
+    a = table_of(ReportAccessRow).c
+    query = (select(d.sha256, d.tlp, a.org, a.audience)
+             .select_from(table_of(DocumentRow).outerjoin(table_of(ReportAccessRow),
+                                                          a.sha256 == d.sha256))
+             .where(d.tlp.in_(scoped)))
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(query).all()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"knowledge base {engine.url!r}: reading report owners failed: {exc}") from exc
+    return frozenset(str(r.sha256) for r in rows
+                     if not may_read(reader, r.tlp, r.org, r.audience, server_org))
