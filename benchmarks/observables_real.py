@@ -158,12 +158,14 @@ def score_document(gold: Roles, predicted: Roles, score: Score, *, provider_hidd
 # -- the tools -------------------------------------------------------------------
 
 
-def _unmask(text: str, context: Any) -> tuple[Roles, set[tuple[str, str]]]:
-    from unmask.extract.observables import extract_observables
+def _unmask(text: str, document: Any) -> tuple[Roles, set[tuple[str, str]]]:
+    """What a user gets: the observables of ``unmask.analyze`` (the pipeline's passages,
+    and for STIX/MISP the objects' own observables), not the extractor called alone."""
+    import unmask
 
     roles: Roles = {}
     hidden: set[tuple[str, str]] = set()
-    for obs in extract_observables(text, context=context):
+    for obs in unmask.analyze(document).observables:
         k = key(obs.type, obs.value)
         role = getattr(obs, "role", "indicator" if obs.is_indicator else "benign")
         # A value written several times takes its strongest role (indicator > reference > benign).
@@ -184,7 +186,7 @@ _IOCFINDER = {
 }  # fmt: skip
 
 
-def _iocfinder(text: str, context: Any) -> tuple[Roles, set[tuple[str, str]]]:
+def _iocfinder(text: str, document: Any) -> tuple[Roles, set[tuple[str, str]]]:
     from ioc_finder import find_iocs
 
     roles: Roles = {}
@@ -205,7 +207,7 @@ _IOCSEARCHER = {
 }  # fmt: skip
 
 
-def _iocsearcher(text: str, context: Any) -> tuple[Roles, set[tuple[str, str]]]:
+def _iocsearcher(text: str, document: Any) -> tuple[Roles, set[tuple[str, str]]]:
     from iocsearcher.searcher import Searcher
 
     searcher = _SEARCHER.get("s")
@@ -226,27 +228,27 @@ TOOLS: dict[str, Callable[[str, Any], tuple[Roles, set[tuple[str, str]]]]] = {
 
 
 def read_document(corpus: Path, label: dict[str, Any]) -> tuple[str, Any]:
-    """The document's text (as unmask reads it: the labels' offsets refer to it) and context."""
+    """The document's text (as unmask reads it: the labels' offsets refer to it) and the
+    document itself."""
     import unmask
-    from unmask.model import ExtractContext
 
     path = corpus / label["document"]["file"]
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != label["document"]["sha256"]:
         raise SystemExit(f"{path}: sha256 {digest} does not match the labels ({label['document']['sha256']})")
     document = unmask.read(str(path))
-    return document.text, ExtractContext.for_document(document)
+    return document.text, document
 
 
 def run(labels: list[dict[str, Any]], corpus: Path, tools: Iterable[str]) -> dict[str, Score]:
     scores = {tool: Score() for tool in tools}
     for label in labels:
-        text, context = read_document(corpus, label)
+        text, document = read_document(corpus, label)
         gold = gold_roles(label)
         reasons = {key(o["type"], o["value"]): o.get("reason", "") for o in label["observables"]}
         name = Path(label["document"]["file"]).name
         for tool, score in scores.items():
-            predicted, hidden = TOOLS[tool](text, context)
+            predicted, hidden = TOOLS[tool](text, document)
             score_document(gold, predicted, score, provider_hidden=hidden, name=name, os_reasons=reasons)
     return scores
 

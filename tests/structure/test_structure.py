@@ -130,6 +130,20 @@ def test_captions_bylines_and_related_lists_are_furniture() -> None:
     assert _kind(s, text, "Officials met") == "prose"
 
 
+def test_a_tags_line_is_furniture_but_opens_no_block_of_links() -> None:
+    # A MISP event as the reader renders it: a "Tags:" line, then the attributes.
+    text = ("Event: Phishing wave\nDate: 2024-05-01\nTags: SOURCE:DESK, PUBLISHED\n\n"
+            "Payload delivery / email-src: sender.one@example-mail.net\n"
+            "Network activity / domain: login-check.example-cdn.org\n")
+    s = text_structure(text)
+    assert _kind(s, text, "Tags: SOURCE") == "furniture"
+    assert _kind(s, text, "Payload delivery") != "furniture"
+    assert _kind(s, text, "Network activity") != "furniture"
+    analysis = unmask.analyze(text)
+    assert {o.value: o.role for o in analysis.observables if o.type == "email"} == {
+        "sender.one@example-mail.net": "indicator"}
+
+
 def test_lookups() -> None:
     s = text_structure(REPORT)
     assert s.passage_at(len(REPORT) + 5) is None

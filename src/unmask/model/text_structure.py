@@ -270,6 +270,8 @@ _FURNITURE_HEADING = re.compile(
     re.IGNORECASE,
 )
 
+_FURNITURE_LINE_ONLY = re.compile(r"^\s*(?:Advertisement|Tags?:)", re.IGNORECASE)
+
 # A reference: an access or retrieval note, a quoted title followed by where and when it
 # appeared ("'Taiwan on High Alert', 9 April 2007", "'South Korea Cyber-attacked',
 # Bit-Tech, 4 March 2011"), or an author-year entry ("Waterman, Shaun. 2008.").
@@ -510,7 +512,10 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
             heading = _heading_text(body)
             level, depth = _heading_level(body)
             if _FURNITURE_HEADING.match(body):
-                in_related = not body.strip().lower().startswith("advertisement")
+                # "Related", "Read more", "See also" open a block of links; an
+                # "Advertisement" or a "Tags: …" line is furniture on its own (a MISP
+                # event's "Tags:" line is followed by its attributes, not by links).
+                in_related = not _FURNITURE_LINE_ONLY.match(body)
                 kinds.add("furniture")
             if _REFERENCES_HEADING.match(body) or _REFERENCES_HEADING.match(heading):
                 in_references, special = True, None
