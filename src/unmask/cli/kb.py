@@ -393,6 +393,9 @@ def render_ioc(result: IocResult, console: Console, status: IndicatorStatus | No
     from rich.panel import Panel
 
     head = Text()
+    if result.matched != "exact":
+        how = "the host of the URL" if result.matched == "url-host" else "a domain above it"
+        head.append(f"{result.asked} is not stored itself; {how} is:\n", style="yellow")
     head.append(result.value, style="bold")
     head.append(f"  ({', '.join(result.types)})", style="dim")
     seen = f"\nseen in {result.report_count} report(s)"
@@ -462,6 +465,10 @@ def ioc_command(
     with _open(db, as_json=as_json) as kb:
         result = kb.find_indicator(value, limit=limit)
         if false_positive is not None:
+            if result is not None and result.matched != "exact":
+                raise fail(StoreError(f"{value!r} is not stored itself, only {result.value!r} above it; "
+                                      f"report {result.value!r} as a false positive if that is meant"),
+                           as_json=as_json, code=EXIT_NOT_FOUND)
             if result is None:
                 raise fail(StoreError(f"{value!r} is not in any stored report: there is no indicator "
                                       "to report as a false positive"), as_json=as_json, code=EXIT_NOT_FOUND)
@@ -475,7 +482,7 @@ def ioc_command(
                                                          at=now) for t in result.types])
             except UnmaskError as exc:
                 raise fail(exc, as_json=as_json, code=EXIT_FAILED_INPUTS) from exc
-        status = indicator_status(kb, value, now=kb.now(), settings=settings, result=result)
+        status = indicator_status(kb, result.value if result is not None else value, now=kb.now(), settings=settings, result=result)
     if result is None:
         if as_json:
             print_json({"value": value, "report_count": 0, "sightings": [],

@@ -283,6 +283,9 @@ class IndicatorAnswer(_Status):
     """Where an indicator was seen (at the caller's clearance), its score and sightings."""
 
     value: str
+    matched: Literal["exact", "parent-domain", "url-host"] = Field(
+        description="exact, or how a stored domain above the asked host (or an asked URL's host) matched")
+    asked: str | None = Field(description="The value asked, when it is not the one stored")
     types: list[str]
     report_count: int
     first_seen: str | None

@@ -47,7 +47,8 @@ def status_of(view: View, value: str, result: IocResult | None = None) -> Indica
             result = view.indicator(value, limit=1)
         except NotVisible:
             result = None  # no visible report names it: only its visible sightings count
-    return indicator_status(view.kb, value, now=view.kb.now(), settings=_settings(),
+    stored = result.value if result is not None else value  # a parent domain's, when matched so
+    return indicator_status(view.kb, stored, now=view.kb.now(), settings=_settings(),
                             tlp=list(view.at().allowed), result=result, look_up=False)
 
 
@@ -103,6 +104,11 @@ def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[
     try:
         result = view.indicator(value, limit=1)
         types, stored = list(result.types), result.value
+        if result.matched != "exact" and kind != "seen":
+            # a host under a stored domain is seen as the domain (as a sweep records it),
+            # but only the stored value itself can be called a false positive or expired
+            raise ApiError(404, "NotFound", f"{value!r} is not stored itself, only {result.value!r} "
+                           f"above it; a {kind} sighting must name the stored value")
     except NotVisible:
         if type_ is None:
             raise ApiError(404, "NotFound", f"indicator {value!r} is not in the knowledge base: give "

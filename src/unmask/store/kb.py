@@ -887,14 +887,27 @@ class KnowledgeBase:
 
     # -- indicators --------------------------------------------------------------------
 
-    def find_indicator(self, value: str, *, limit: int = 100) -> IocResult | None:
-        """Where ``value`` (refanged, case-folded as needed) was seen, and with which actors."""
+    def find_indicator(self, value: str, *, limit: int = 100, parents: bool = True) -> IocResult | None:
+        """Where ``value`` (refanged, case-folded as needed) was seen, and with which actors.
+
+        With ``parents`` (the default), a host name that is not stored itself is looked up
+        as a log sweep matches it: the host of an asked URL, then each parent domain down to
+        the registrable one (``a.b.evil.com`` -> ``b.evil.com`` -> ``evil.com``, never
+        ``com`` or ``co.uk``); the result says so in ``matched`` and ``asked``.
+        """
         raw = value.strip()
         refanged = _refang(raw)
         candidates = sorted({raw, raw.lower(), refanged, refanged.lower()} - {""})
+        matched, asked = "exact", None
         try:
             with self._read() as conn:
                 joined = list(conn.execute(q.IOC_ROWS, {"values": candidates}))
+                if not joined and parents:
+                    for how, host in _hosts_above(refanged):
+                        joined = list(conn.execute(q.IOC_ROWS, {"values": [host]}))
+                        if joined:
+                            matched, asked = how, raw
+                            break
         except SQLAlchemyError as exc:
             raise self._fail(f"looking up {value!r}", exc) from exc
         if not joined:
@@ -937,6 +950,8 @@ class KnowledgeBase:
             )
         return IocResult(
             value=rows[0].value,
+            matched=matched,
+            asked=asked,
             types=tuple(sorted({r.type for r in rows})),
             report_count=len(document_ids),
             first_seen=min(dates) if dates else None,
@@ -1126,3 +1141,35 @@ def _publisher(document_id: int, meta: Any) -> str:
             host = url.split("://", 1)[1].split("/", 1)[0].split(":", 1)[0].casefold()
             return "host:" + host.removeprefix("www.")
     return f"document:{document_id}"
+
+
+_HOST = re.compile(r"(?i)^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
+
+
+def _hosts_above(value: str) -> list[tuple[str, str]]:
+    """(how, host) to try for a value not stored as written: an asked URL's host, then
+    the parent domains of a host down to its registrable domain."""
+    from unmask.reference.suffixes import load_suffixes
+
+    value = value.strip().lower().rstrip(".")
+    out: list[tuple[str, str]] = []
+    if "://" in value:
+        host = value.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+        host = host.rsplit("@", 1)[-1].split(":", 1)[0]
+        if not _HOST.match(host):
+            return []
+        out.append(("url-host", host))
+        value = host
+    if not _HOST.match(value):
+        return out
+    registrable = load_suffixes().registrable_domain(value)
+    if registrable is None or registrable == value or not value.endswith("." + registrable):
+        return out
+    labels = value.split(".")
+    for i in range(1, len(labels)):
+        parent = ".".join(labels[i:])
+        out.append(("parent-domain", parent))
+        if parent == registrable:
+            break
+    return out
+

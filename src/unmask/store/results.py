@@ -321,10 +321,17 @@ class IocResult:
     last_seen: dt.date | None
     actors: tuple[NamedStat, ...]
     sightings: tuple[IndicatorSighting, ...]
+    #: How the asked value was found: ``exact``, or ``parent-domain`` / ``url-host``
+    #: when only a domain above it (or the host of an asked URL) is stored, as a
+    #: log sweep would match it; ``asked`` is then what was asked.
+    matched: str = "exact"
+    asked: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "value": self.value,
+            "matched": self.matched,
+            "asked": self.asked,
             "types": list(self.types),
             "report_count": self.report_count,
             "first_seen": _date(self.first_seen),
