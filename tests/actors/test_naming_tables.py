@@ -428,3 +428,32 @@ def test_shipped_spindle_keeps_north_korean_and_south_asian_groups_apart() -> No
     assert graph.resolve("SideWinder").id == "G0121"  # type: ignore[union-attr]
     assert graph.resolve("Donot Team").id != "G0121"  # type: ignore[union-attr]
     assert graph.resolve("Kimsuky").id == "G0094"  # type: ignore[union-attr]
+
+
+SPINDLE = "vendor:arachne-spindle"
+
+
+def test_a_compilation_row_never_pulls_a_standalone_cluster_into_an_actor() -> None:
+    # the galaxy keeps Paper Lynx (TA471) apart; a compilation's APT91 row lists both
+    graph = _graph(
+        Cluster(TA, "t9", "Paper Lynx", ("Paper Lynx", "TA471")),
+        Cluster(SPINDLE, "s2", "APT91", ("APT91", "Paper Lynx", "TA471")),
+    )
+    lynx = graph.resolve("Paper Lynx")
+    assert lynx is not None and lynx.id != "G9101"
+    assert [c.actor_id for c in graph.lookup("TA471").candidates] == [lynx.id]
+    # the same row from a first-hand vendor table may join them (its claims count)
+    first_hand = _graph(
+        Cluster(TA, "t9", "Paper Lynx", ("Paper Lynx", "TA471")),
+        Cluster(VENDOR, "v9", "APT91", ("APT91", "Paper Lynx", "TA471")),
+    )
+    assert graph.resolve("APT91").id == first_hand.resolve("APT91").id == "G9101"  # type: ignore[union-attr]
+
+
+def test_a_malware_name_only_a_compilation_lists_is_not_read_in_text() -> None:
+    from unmask.reference.actor_names import build_actor_gazetteer
+
+    graph = _graph(Cluster(SPINDLE, "s3", "Stone Marten", ("Stone Marten", "Plumbot", "Gull Spider")))
+    keys = {e.key for e in build_actor_gazetteer(graph, families=frozenset({"plumbot"})).entries}
+    assert "plumbot" not in keys and "gullspider" in keys  # a scheme-shaped name is still read
+    assert graph.resolve("Plumbot").id == "G9102"  # type: ignore[union-attr]  # still resolvable by name

@@ -57,7 +57,7 @@ __all__ = [
     "read_software_names",
 ]
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 
 RISKS = ("coined", "acronym", "word", "software")
 #: words that may open an alias statement, found in the same pass as the names
@@ -393,6 +393,8 @@ def build_actor_gazetteer(
         table_only = bool(claims) and all(cl.source.startswith(_TABLE_SOURCES) for cl in claims)
         unschemed = scheme_of(forms[0]) is None and scheme_of(forms[0].title()) is None  # "DRAGNET PANDA"
         is_software = key in software or (table_only and (key in families or unschemed))
+        if is_software and all(cl.source in SECOND_HAND_SOURCES for cl in claims):
+            continue  # a compilation listing a ransomware family as a name ("Ryuk"): not in text
         risk, upper_only = _risk(forms, is_software, english)
         caps_name = all(re.fullmatch(r"[A-Z]+(?: [A-Z]+)*", f) for f in forms)
         attested = any(cl.source == "mitre-attack" for cl in claims) or len(

@@ -82,7 +82,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 11
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -702,6 +702,8 @@ class _Builder:
         self.strong = defaultdict(set)
         self.loose_owner = defaultdict(set)
         for i, actor in self.member.items():
+            if self.clusters[i].source in SECOND_HAND_SOURCES:
+                continue  # a compilation's row joins actors; it never pulls other clusters in
             authoritative = self.clusters[i].source == ATTACK_SOURCE
             for n in self.clusters[i].names:
                 if not _GID.fullmatch(n):
