@@ -458,6 +458,26 @@ fn scan_compact<'py>(py: Python<'py>, text: &Bound<'py, PyString>) -> PyResult<C
     Ok((py_text(py, &c.text)?, c.starts, c.shifts))
 }
 
+/// The punctuation refang edits of `text`, sorted: `(start, end, replacement)` (see
+/// `unmask.extract.observables.refang`).
+#[pyfunction]
+fn refang_edits(
+    py: Python<'_>,
+    text: &Bound<'_, PyString>,
+) -> PyResult<Vec<(usize, usize, &'static str)>> {
+    let u = units(text)?;
+    guarded(py, "refang_edits", || {
+        let edits = match &u {
+            Units::Ascii(t) => scan::refang_edits(t.as_slice()),
+            Units::Wide(t) => scan::refang_edits(t.as_slice()),
+        };
+        Ok(edits
+            .into_iter()
+            .map(|e| (e.start, e.end, e.text))
+            .collect())
+    })
+}
+
 /// `text` with typographic quotes and brackets made ASCII, one for one (the same
 /// object when there are none).
 #[pyfunction]
@@ -498,5 +518,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan_windows, m)?)?;
     m.add_function(wrap_pyfunction!(scan_compact, m)?)?;
     m.add_function(wrap_pyfunction!(plain_punctuation, m)?)?;
+    m.add_function(wrap_pyfunction!(refang_edits, m)?)?;
     Ok(())
 }

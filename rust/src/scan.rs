@@ -878,3 +878,445 @@ mod tests {
         }
     }
 }
+
+/// Letters, digits, "-" and "_": what a defang mark must stand between.
+#[inline]
+fn is_label(c: u32) -> bool {
+    is_ascii_alnum(c) || c == 0x2d || c == 0x5f
+}
+
+#[inline]
+fn is_open(c: u32) -> bool {
+    matches!(c, 0x5b | 0x28 | 0x7b)
+}
+
+#[inline]
+fn is_close(c: u32) -> bool {
+    matches!(c, 0x5d | 0x29 | 0x7d)
+}
+
+/// A replacement of the refang edits: `[start, end)` becomes `text`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub text: &'static str,
+}
+
+impl<T: Unit> Text<'_, T> {
+    /// The number of `pred` characters from `i` on, at most `max`.
+    fn run(&self, i: usize, max: usize, pred: impl Fn(u32) -> bool) -> usize {
+        let mut q = i;
+        while q < self.n && q - i < max && pred(self.at(q)) {
+            q += 1;
+        }
+        q - i
+    }
+
+    /// The start of the blanks (at most 4) just before `start`.
+    fn lead(&self, start: usize) -> usize {
+        let mut s = start;
+        while s > 0 && is_blank(self.at(s - 1)) && start - s < 4 {
+            s -= 1;
+        }
+        s
+    }
+
+    /// After a mark that ends at `q`: up to three blanks followed by a letter or digit.
+    fn blanks_then_alnum(&self, q: usize) -> usize {
+        let b = self.run(q, 4, is_blank);
+        if (1..=3).contains(&b) && q + b < self.n && is_ascii_alnum(self.at(q + b)) {
+            b
+        } else {
+            0
+        }
+    }
+
+    /// A bracketed mark at `p` (an opening bracket): its end, and which mark.
+    fn bracket_at(&self, p: usize) -> Option<(usize, Mark)> {
+        if p > 0 && is_open(self.at(p - 1)) {
+            return None; // not right after another opening bracket
+        }
+        let mut q = p + 1;
+        let extra = self.run(q, 8, is_open);
+        if extra > 7 {
+            return None;
+        }
+        q += extra;
+        q += self.run(q, 3, is_blank);
+        let c = self.get(q);
+        // "[.]", "[dot]", "( . ) "
+        let dot = if c == 0x2e {
+            1
+        } else if self.has_ci(q, b"dot") {
+            3
+        } else {
+            0
+        };
+        if dot > 0 {
+            let mut e = q + dot;
+            e += self.run(e, 3, is_blank);
+            e += self.run(e, 8, is_close);
+            e += self.blanks_then_alnum(e);
+            return Some((e, Mark::Dot));
+        }
+        // "[@]", "(at)", "{ at } "
+        let at = if c == 0x40 {
+            1
+        } else if self.has_ci(q, b"at") {
+            2
+        } else {
+            0
+        };
+        if at > 0 {
+            let mut e = q + at;
+            e += self.run(e, 3, is_blank);
+            let closes = self.run(e, 4, is_close);
+            if closes >= 1 {
+                e += closes;
+                e += self.run(e, 3, is_blank);
+                return Some((e, Mark::At));
+            }
+        }
+        // "[://]", "[:/]", "[:]", "[/]", "[:\\]" then a closing bracket.
+        let close_after = |len: usize| q + len < self.n && is_close(self.at(q + len));
+        if self.has(q, b"://") && close_after(3) {
+            return Some((q + 4, Mark::Colon("://")));
+        }
+        if self.has(q, b":/") && close_after(2) {
+            return Some((q + 3, Mark::Colon(":/")));
+        }
+        if c == 0x3a && close_after(1) {
+            return Some((q + 2, Mark::Colon(":")));
+        }
+        if c == 0x2f && close_after(1) {
+            return Some((q + 2, Mark::Colon("/")));
+        }
+        if self.has(q, b":\\\\") && close_after(3) {
+            return Some((q + 4, Mark::Colon("://")));
+        }
+        // "[/x": a bracket before a slash and a letter or digit.
+        if c == 0x2f && q + 1 < self.n && is_ascii_alnum(self.at(q + 1)) {
+            return Some((q + 1, Mark::Slash));
+        }
+        None
+    }
+
+    /// Whether the backslashes `[start, end)` (before a ".") separate path parts
+    /// (`HKU\\.DEFAULT\\Software`, `C:\\Users\\bob\\.ssh`), not escape a dot.
+    fn in_path(&self, start: usize, end: usize) -> bool {
+        // A dotted segment that ends at another separator.
+        let k = self.run(end + 1, 256, |c| !is_space(c) && c != 0x5c && c != 0x2f);
+        if k <= 255 && self.get(end + 1 + k) == 0x5c {
+            let b = self.run(end + 1 + k, usize::MAX, |c| c == 0x5c);
+            if !matches!(self.get(end + 1 + k + b), 0x2e | 0x5f | 0x5c | 0x2d)
+                || end + 1 + k + b >= self.n
+            {
+                return true;
+            }
+        }
+        // Or a separator earlier in the same token (at most 256 characters back).
+        let from = start.saturating_sub(256);
+        let mut token = from;
+        for q in (from..start).rev() {
+            if matches!(self.at(q), 0x20 | 0x0a | 0x09) {
+                token = q + 1;
+                break;
+            }
+        }
+        let mut q = token;
+        while q < start {
+            if self.at(q) == 0x5c {
+                let mut r = q;
+                while r < start && self.at(r) == 0x5c {
+                    r += 1;
+                }
+                if r == start || !matches!(self.at(r), 0x2e | 0x5f | 0x2d) {
+                    return true;
+                }
+                q = r;
+            } else {
+                q += 1;
+            }
+        }
+        false
+    }
+}
+
+/// Which bracketed mark.
+#[derive(Clone, Copy)]
+enum Mark {
+    Dot,
+    At,
+    Colon(&'static str),
+    Slash,
+}
+
+/// The punctuation refang edits of `t` (what `refang._edits` did), sorted: bracketed
+/// and escaped dots, bracketed "@" and scheme colons, spaced "@", JSON-escaped slashes,
+/// Cisco ESA's spaced URLs and full-width dots, colons, slashes and "@".
+pub fn refang_edits<T: Unit>(t: &[T]) -> Vec<Edit> {
+    let text = Text { t, n: t.len() };
+    let n = text.n;
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut add = |start: usize, end: usize, rep: &'static str| {
+        edits.push(Edit {
+            start,
+            end,
+            text: rep,
+        })
+    };
+    let label_at = |i: usize| i < n && is_label(text.at(i));
+    // Each rule is its own left-to-right scan of non-overlapping matches.
+    let (
+        mut next_bracket,
+        mut next_cdot,
+        mut next_bslash,
+        mut next_eslash,
+        mut next_spat,
+        mut next_esa,
+    ) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    for p in 0..n {
+        let c = text.at(p);
+        match c {
+            0x5b | 0x28 | 0x7b if p >= next_bracket => {
+                if let Some((end, mark)) = text.bracket_at(p) {
+                    next_bracket = end;
+                    match mark {
+                        Mark::Dot => {
+                            let s = if p > 0 && is_blank(text.at(p - 1)) {
+                                text.lead(p)
+                            } else {
+                                p
+                            };
+                            if s > 0 && label_at(s - 1) && label_at(end) {
+                                add(s, end, ".");
+                            }
+                        }
+                        Mark::At => {
+                            let s = text.lead(p);
+                            if s > 0 && (label_at(s - 1) || matches!(text.at(s - 1), 0x2e | 0x2b)) {
+                                add(s, end, "@");
+                            }
+                        }
+                        // A slash right after a backslash would read as a JSON-escaped
+                        // one on a second pass ("\\[/a"): left as written.
+                        Mark::Colon("/") | Mark::Slash if p > 0 && text.at(p - 1) == 0x5c => {}
+                        Mark::Colon(rep) => add(p, end, rep),
+                        Mark::Slash => add(p, end, "/"),
+                    }
+                }
+            }
+            0x2e if p >= next_cdot => {
+                // "evil.]com", "1\\.)1": a dot, blanks, closing brackets.
+                let mut e = p + 1 + text.run(p + 1, 4, is_blank);
+                if e - p - 1 > 3 {
+                    continue;
+                }
+                let closes = text.run(e, 8, is_close);
+                if closes == 0 {
+                    continue;
+                }
+                e += closes;
+                e += text.blanks_then_alnum(e);
+                next_cdot = e;
+                let mut s = p;
+                while s > 0 && text.at(s - 1) == 0x5c && p - s < 15 {
+                    s -= 1;
+                }
+                if s > 0 && label_at(s - 1) && label_at(e) {
+                    add(s, e, ".");
+                }
+            }
+            _ => {}
+        }
+        if c == 0x5c && p >= next_bslash {
+            // "evil\\.com": backslashes (at most 16) before ".", "_" or "-".
+            let r = text.run(p, 17, |c| c == 0x5c);
+            if r <= 16 && matches!(text.get(p + r), 0x2e | 0x5f | 0x2d) && p + r < n {
+                let end = p + r;
+                next_bslash = end;
+                if p > 0
+                    && label_at(p - 1)
+                    && end + 1 < n
+                    && label_at(end + 1)
+                    && (text.at(end) != 0x2e || !text.in_path(p, end))
+                {
+                    add(p, end, "");
+                }
+            }
+        }
+        if c == 0x5c && p >= next_eslash && text.get(p + 1) == 0x2f {
+            next_eslash = p + 2;
+            // JSON: "http:\\/\\/example.com\\/x". Not after a backslash (escaped itself),
+            // nor after an opening bracket ("[\\/a" would become the bracketed slash
+            // "[/a", undone again on a second pass).
+            if p == 0 || !(text.at(p - 1) == 0x5c || is_open(text.at(p - 1))) {
+                add(p, p + 2, "/");
+            }
+        }
+        if c == 0x40 && p >= next_spat {
+            if let Some(end) = spaced_at(&text, p) {
+                next_spat = end;
+                let s = text.lead(p);
+                if (s != p || end != p + 1)
+                    && s > 0
+                    && (label_at(s - 1) || matches!(text.at(s - 1), 0x2e | 0x2b))
+                {
+                    add(s, end, "@");
+                }
+            }
+        }
+        if c == 0x3a && p >= next_esa && text.has(p, b"://") {
+            if let Some(end) = esa_at(&text, p, &mut add) {
+                next_esa = end;
+            }
+        }
+        if matches!(c, 0x3002 | 0xff0e | 0xff61 | 0xff1a | 0xff0f | 0xff20) {
+            let rep = match c {
+                0xff1a => ":",
+                0xff0f => "/",
+                0xff20 => "@",
+                _ => ".",
+            };
+            let joined = p > 0 && p + 1 < n && label_at(p - 1) && label_at(p + 1);
+            if joined || (c == 0xff1a && text.has(p + 1, b"//")) {
+                add(p, p + 1, rep);
+            }
+        }
+    }
+    edits.sort();
+    edits
+}
+
+/// A spaced or bracket-closed "@" at `p` ("me @ example", "me @example" after a blank,
+/// "me@} example"): the end of the mark.
+fn spaced_at<T: Unit>(text: &Text<'_, T>, p: usize) -> Option<usize> {
+    let host_start = |i: usize| i < text.n && (is_ascii_alnum(text.at(i)) || text.at(i) == 0x5b);
+    let b = text.run(p + 1, 4, is_blank);
+    if (1..=3).contains(&b) && host_start(p + 1 + b) {
+        return Some(p + 1 + b);
+    }
+    if p > 0 && is_blank(text.at(p - 1)) && host_start(p + 1) {
+        return Some(p + 1);
+    }
+    if b > 3 {
+        return None;
+    }
+    let mut e = p + 1 + b;
+    let closes = text.run(e, 5, is_close);
+    if !(1..=4).contains(&closes) {
+        return None;
+    }
+    e += closes;
+    let b2 = text.run(e, 4, is_blank);
+    if b2 > 3 {
+        return None;
+    }
+    e += b2;
+    host_start(e).then_some(e)
+}
+
+/// Cisco ESA's rewriting of a URL at `p` ("http:// example .com /path"): adds the edits
+/// that drop its blanks and returns the match's end.
+fn esa_at<T: Unit>(
+    text: &Text<'_, T>,
+    p: usize,
+    add: &mut impl FnMut(usize, usize, &'static str),
+) -> Option<usize> {
+    let is_lbl = |c: u32| is_ascii_alnum(c) || c == 0x2d;
+    let mut q = p + 3;
+    let first = usize::from(q < text.n && is_blank(text.at(q)));
+    q += first;
+    let l = text.run(q, 64, is_lbl);
+    if !(1..=63).contains(&l) {
+        return None;
+    }
+    q += l;
+    let mut blanks: Vec<(usize, &'static str)> = Vec::new();
+    while blanks.len() < 8 && is_blank(text.get(q)) && text.get(q + 1) == 0x2e {
+        let l = text.run(q + 2, 63, is_lbl);
+        if l == 0 {
+            break;
+        }
+        blanks.push((q, "."));
+        q += 2 + l;
+    }
+    if blanks.is_empty() {
+        return None;
+    }
+    if is_blank(text.get(q)) && text.get(q + 1) == 0x2f {
+        blanks.push((q, "/"));
+        q += 2;
+    }
+    if first == 1 {
+        add(p + 3, p + 4, "");
+    }
+    for (b, rep) in blanks {
+        add(b, b + 2, rep);
+    }
+    Some(q)
+}
+
+#[cfg(test)]
+mod refang_tests {
+    use super::*;
+
+    fn apply(s: &str) -> String {
+        let t: Vec<u32> = s.chars().map(u32::from).collect();
+        let mut out = String::new();
+        let mut pos = 0;
+        for e in refang_edits(t.as_slice()) {
+            if e.start < pos {
+                continue;
+            }
+            out.extend(t[pos..e.start].iter().filter_map(|&c| char::from_u32(c)));
+            out.push_str(e.text);
+            pos = e.end;
+        }
+        out.extend(t[pos..].iter().filter_map(|&c| char::from_u32(c)));
+        out
+    }
+
+    #[test]
+    fn defang_forms_are_undone() {
+        assert_eq!(apply("evil[.]com"), "evil.com");
+        assert_eq!(apply("evil [ dot ] com"), "evil.com");
+        assert_eq!(apply("evil.]com"), "evil.com");
+        assert_eq!(apply("evil\\.com"), "evil.com");
+        assert_eq!(apply("me[at]example.com"), "me@example.com");
+        assert_eq!(apply("me @ example.com"), "me@example.com");
+        assert_eq!(apply("hxxp[://]evil.com"), "hxxp://evil.com");
+        assert_eq!(apply("http:\\/\\/evil.com"), "http://evil.com");
+        assert_eq!(apply("http:// example .com /x"), "http://example.com/x");
+        assert_eq!(apply("evil\u{3002}com"), "evil.com");
+    }
+
+    #[test]
+    fn paths_and_prose_are_left_alone() {
+        assert_eq!(apply("HKU\\.DEFAULT\\Software"), "HKU\\.DEFAULT\\Software");
+        assert_eq!(apply("(dot) alone"), "(dot) alone");
+        assert_eq!(apply("a [.] !"), "a [.] !");
+        // More than seven extra brackets is no defang.
+        assert_eq!(apply("a[[[[[[[[[.]b"), "a[[[[[[[[[.]b");
+        // Refanging twice changes nothing: no slash is made after a backslash.
+        assert_eq!(apply("\\[/a"), "\\[/a");
+        assert_eq!(apply("\\[/]a"), "\\[/]a");
+        assert_eq!(apply("[\\/a"), "[\\/a");
+    }
+
+    #[test]
+    fn edits_stay_inside_and_never_grow() {
+        for unit in [
+            "[.]", "a[.]", "\\", "a\\.", "[[[[", "]]]]", " @ ", "://a .b", "a.]", "\\/",
+        ] {
+            let text = unit.repeat(20_000 / unit.len());
+            let t: Vec<u32> = text.chars().map(u32::from).collect();
+            let edits = refang_edits(t.as_slice());
+            assert!(edits.windows(2).all(|p| p[0] <= p[1]));
+            assert!(edits
+                .iter()
+                .all(|e| e.start < e.end && e.end <= t.len() && e.text.len() <= e.end - e.start));
+        }
+    }
+}

@@ -1,8 +1,9 @@
 //! The observable prefilter on any text: no panic, windows valid and merged, the
-//! compact map leads back to the same characters, ASCII and wide units agree.
+//! compact map leads back to the same characters, ASCII and wide units agree; the
+//! refang edits are sorted, inside the text and never longer than what they replace.
 #![no_main]
 
-use _core::scan::{compact, windows, FILLER};
+use _core::scan::{compact, refang_edits, windows, FILLER};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,5 +26,13 @@ fuzz_target!(|data: &[u8]| {
         let i = c.starts.partition_point(|&s| s <= p) - 1;
         let original = (p as i64 + c.shifts[i]) as usize;
         assert_eq!(t[original], ch);
+    }
+    let edits = refang_edits(t.as_slice());
+    assert!(edits.windows(2).all(|p| p[0] <= p[1]));
+    assert!(edits
+        .iter()
+        .all(|e| e.start < e.end && e.end <= t.len() && e.text.len() <= e.end - e.start));
+    if text.is_ascii() {
+        assert_eq!(refang_edits(text.as_bytes()), edits);
     }
 });

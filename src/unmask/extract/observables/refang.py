@@ -13,44 +13,15 @@ import heapq
 import re
 from dataclasses import dataclass
 
+from unmask import _core
 from unmask.reference.regexes import compile_cached
 
 __all__ = ["Refanged", "refang", "refang_text"]
 
-_OPEN = r"[\[\(\{]"
-_CLOSE = r"[\]\)\}]"
-_SP = r"[ \t]{0,3}"
-
-# Each pattern starts with one rare character (a bracket, '.', a backslash, '@' or
-# a full-width look-alike), so the regex engine skips plain text at C speed; every
-# repetition is bounded, so the pass stays linear on hostile input.
-_BRACKET = compile_cached(
-    rf"""{_OPEN}(?<!{_OPEN}.){_OPEN}{{0,7}}{_SP}(?:
-        (?P<dot>\.|(?i:dot)){_SP}{_CLOSE}{{0,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?
-        |(?P<at>@|(?i:at)){_SP}{_CLOSE}{{1,4}}[ \t]{{0,3}}
-        |(?P<colon>(?:://|:/|:|/|:\\\\)){_CLOSE}
-        |(?P<slash>/)(?=[A-Za-z0-9])
-    )""",
-    re.VERBOSE,
-)
-_CDOT = compile_cached(rf"\.{_SP}{_CLOSE}{{1,8}}(?:[ \t]{{1,3}}(?=[A-Za-z0-9]))?")
-_BSLASH = compile_cached(r"\\\\{0,15}(?=[._-])")
-_ESCAPED_SLASH = compile_cached(r"\\/")
-_SPAT = compile_cached(
-    r"@(?:[ \t]{1,3}(?=[A-Za-z0-9\[])|(?<=[ \t]@)(?=[A-Za-z0-9\[])"
-    # a lone closing bracket after the "@" ("me@} example[.com", "me@]example.com")
-    r"|[ \t]{0,3}[\]\)\}]{1,4}[ \t]{0,3}(?=[A-Za-z0-9\[]))"
-)
-_WIDE_RX = compile_cached("[\u3002\uff0e\uff61\uff1a\uff0f\uff20]")
-_WIDE = {"\u3002": ".", "\uff0e": ".", "\uff61": ".", "\uff1a": ":", "\uff0f": "/", "\uff20": "@"}
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-#: Cisco ESA's rewriting of a URL: a blank after "://" (or not), before each dot of the
-#: host and before the path ("http:// example .com /path"); the blanks are dropped. The
-#: host's first label has no dot, so "http://example.com .org" is left alone.
-_ESA = compile_cached(
-    r"://(?P<first>[ \t]?)[A-Za-z0-9-]{1,63}(?:[ \t]\.[A-Za-z0-9-]{1,63}){1,8}(?P<path>[ \t]/)?"
-)
-_ESA_BLANK = compile_cached(r"[ \t](?=[./])")
+# The punctuation edits (bracketed and escaped dots, bracketed "@" and scheme colons,
+# spaced "@", JSON-escaped slashes, Cisco ESA's spaced URLs, full-width dots, colons,
+# slashes and "@") are the compiled core's (``rust/src/scan.rs``: ``refang_edits``);
+# the spelled-out e-mail forms below are rare and stay here.
 
 # "user at example dot com", "user [at] example dot com", "user/AT/example/DOT/com",
 # matched from the character before the "at" (where :data:`_AT_HINT` finds it): a
@@ -107,97 +78,6 @@ class Refanged:
         return start + shifts[bisect.bisect_right(ends, start)], end + shifts[bisect.bisect_right(ends, end)]
 
 
-def _lead(text: str, start: int) -> int:
-    """Start of the spaces (at most 4) just before ``start``."""
-    s = start
-    while s > 0 and text[s - 1] in " \t" and start - s < 4:
-        s -= 1
-    return s
-
-
-#: After ``\\.``: a segment that ends at another backslash (``HKU\\.DEFAULT\\Software``).
-_DOT_SEGMENT = compile_cached(r"\.[^\s\\/]{0,255}\\+(?![._\\-])")
-#: A path separator: a backslash that does not escape a dot, an underscore or a hyphen.
-_SEPARATOR = compile_cached(r"\\+(?![._\\-])")
-
-
-def _in_path(text: str, start: int, end: int) -> bool:
-    """Whether the backslashes ``text[start:end]`` (before a ``.``) separate path parts.
-
-    ``evil\\.com`` is an escaped dot; ``HKU\\.DEFAULT\\Software`` and
-    ``C:\\Users\\bob\\.ssh`` are a registry key and a path whose next part starts
-    with a dot: another separator follows the dotted part, or comes before it in
-    the same token.
-    """
-    if _DOT_SEGMENT.match(text, end):
-        return True
-    before = text[max(0, start - 256) : start]
-    token = max(before.rfind(" "), before.rfind("\n"), before.rfind("\t")) + 1
-    return _SEPARATOR.search(before, token) is not None
-
-
-def _edits(text: str) -> list[tuple[int, int, str]]:
-    edits: list[tuple[int, int, str]] = []
-    add = edits.append
-    n = len(text)
-    for m in _BRACKET.finditer(text):
-        start, end = m.span()
-        kind = m.lastgroup
-        if kind == "dot":
-            # A bracketed dot joins two labels: alnum before (maybe after spaces), alnum after.
-            s = _lead(text, start) if start and text[start - 1] in " \t" else start
-            if s and text[s - 1] in _ALNUM and end < n and text[end] in _ALNUM:
-                add((s, end, "."))
-        elif kind == "at":
-            s = _lead(text, start)
-            if s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
-                add((s, end, "@"))
-        elif kind == "colon":
-            add((start, end, m.group("colon").replace("\\", "/")))
-        else:
-            add((start, end, "/"))
-    for m in _CDOT.finditer(text):
-        start, end = m.span()
-        s = start
-        while s > 0 and text[s - 1] == "\\" and start - s < 15:
-            s -= 1  # an escaped dot with a lone bracket after it: "1\\.)1"
-        if s and text[s - 1] in _ALNUM and end < n and text[end] in _ALNUM:
-            add((s, end, "."))
-    for m in _BSLASH.finditer(text):
-        start, end = m.span()
-        if (
-            start
-            and text[start - 1] in _ALNUM
-            and end + 1 < n
-            and text[end + 1] in _ALNUM
-            and (text[end] != "." or not _in_path(text, start, end))
-        ):
-            add((start, end, ""))
-    for m in _ESCAPED_SLASH.finditer(text):
-        start = m.start()
-        if not start or text[start - 1] != "\\":
-            add((start, m.end(), "/"))  # JSON: "http:\\/\\/example.com\\/x"
-    for m in _SPAT.finditer(text):
-        start, end = m.span()
-        s = _lead(text, start)
-        if (s != start or end != start + 1) and s and (text[s - 1] in _ALNUM or text[s - 1] in ".+"):
-            add((s, end, "@"))
-    for m in _ESA.finditer(text):
-        if m.end("first") > m.start("first"):
-            add((m.start("first"), m.end("first"), ""))
-        for blank in _ESA_BLANK.finditer(text, m.end("first"), m.end()):
-            # The blank and the mark after it become the mark: a label ends before it.
-            add((blank.start(), blank.end() + 1, text[blank.end()]))
-    for m in _WIDE_RX.finditer(text):
-        start, end = m.span()
-        ch = m.group()
-        joined = start and end < n and text[start - 1] in _ALNUM and text[end] in _ALNUM
-        if joined or (ch == "\uff1a" and text[end : end + 2] == "//"):
-            add((start, end, _WIDE[ch]))
-    edits.sort()
-    return edits
-
-
 # Where an "at" part can start: "␣at␣", "[at]", "/AT/" (one character class, then
 # a literal: an alternation here would cost a second test at every blank); and, when
 # the text spells out a dot somewhere, every "@". A hint just inside a bracket
@@ -251,7 +131,7 @@ def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
 
 def refang(text: str, *, spaced: bool | None = None) -> Refanged:
     """Refang ``text``; ``spaced`` also undoes ``user at example dot com`` (auto-detected)."""
-    edits = _edits(text)
+    edits = _core.refang_edits(text)
     if spaced is None:
         spaced = (
             " at " in text
