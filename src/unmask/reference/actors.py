@@ -82,7 +82,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -118,7 +118,9 @@ _GID_SUFFIX = compile_cached(r"\s+-\s+(G\d{4}|APT-C-\d+)$")
 _APTC = compile_cached(r"(APT-C-\d+)$")
 #: runs of characters that are not letters or digits (any script), underscores included
 _NON_ALNUM = compile_cached(r"[\W_]+")
-_FILLER = compile_cached(r"^(the )|( (group|team|gang|apt group|threat group|threat actor|actors?))$")
+_FILLER = compile_cached(
+    r"^(the )|( (group|team|gang|crew|apt|apt group|threat group|threat actor|actors?))$"
+)
 #: sources whose clusters are named in one vendor's own scheme (their claims are that
 #: vendor's word on its own names)
 _GALAXY_VENDOR = {
@@ -414,6 +416,9 @@ class ActorGraph:
                 claim = Claim(ATTACK_SOURCE, "same-as", actor.name)
                 return NameLookup(name, (Candidate(actor.id, actor.id, (claim,), 1e6),))
         found = self.exact.get(spaced_key(name)) or self.index.get(name_key(name))
+        if found is None and clean_name(name) != name:
+            # "APT1 (Citation: Mandiant APT1)", "APT42 (Deprecated)": not part of the name
+            return self.lookup(clean_name(name))
         if found is None:
             loose = _loose_key(name)
             found = self.index.get(loose) or self.index.get(self.loose.get(loose, ""), ())
