@@ -91,3 +91,28 @@ def test_installed_graph_normalises_vendor_spellings(left: str, right: str) -> N
 def test_citation_in_text_is_not_part_of_the_mention() -> None:
     mentions = find_actors("APT1 (Citation: Mandiant APT1) ran long campaigns.")
     assert [m.surface for m in mentions] == ["APT1"]
+
+
+def test_secureworks_ctg_designation_a_source_lists_is_read_in_text() -> None:
+    listed = [n for a in _installed_actors() for n in a if n.upper().startswith("CTG-")]
+    assert listed, "some source lists a CTG- designation"
+    name = listed[0]
+    mentions = find_actors(f"Researchers linked {name} to the intrusion.")
+    actor = resolve_actor(name)
+    assert actor is not None
+    assert [(m.surface, m.actor_id) for m in mentions] == [(name, actor.id)]
+    alias = actor.alias(name)
+    assert alias is not None and alias.vendor == "Secureworks"
+
+
+def test_unlisted_ctg_designation_is_not_invented() -> None:
+    listed = {n.upper() for a in _installed_actors() for n in a}
+    unlisted = next(f"CTG-{i:04d}" for i in range(1000, 10000) if f"CTG-{i:04d}" not in listed)
+    assert resolve_actor(unlisted) is None
+    assert find_actors(f"Researchers linked {unlisted} to the intrusion.") == []
+
+
+def _installed_actors() -> list[list[str]]:
+    from unmask.reference.actors import load_actor_graph
+
+    return [[x.name for x in a.aliases] for a in load_actor_graph().actors.values()]

@@ -34,6 +34,9 @@ import numpy as np
 
 from unmask.errors import ReferenceDataError
 from unmask.reference.actors import (
+    FORMAT_VERSION as GRAPH_FORMAT_VERSION,
+)
+from unmask.reference.actors import (
     SECOND_HAND_SOURCES,
     ActorGraph,
     load_actor_graph,
@@ -457,5 +460,6 @@ def load_actor_gazetteer() -> ActorGazetteer:
         "actor-names",
         _build_default,
         depends=depends,
-        format_version=f"{FORMAT_VERSION}+naming.{naming_version()}",
+        # the graph's format too: a gazetteer holds the graph's actor ids
+        format_version=f"{FORMAT_VERSION}+graph.{GRAPH_FORMAT_VERSION}+naming.{naming_version()}",
     )

@@ -82,7 +82,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (

@@ -134,7 +134,7 @@ SCHEMES: tuple[NamingScheme, ...] = (
     _scheme("Palo Alto Unit 42", "constellation", rf"[A-Z][a-z]+ ({_alt(_U42_CONSTELLATIONS)})"),
     _scheme("Palo Alto Unit 42", "CL-XXX-NNNN cluster", r"CL-[A-Z]{3}-\d{3,4}"),
     _scheme("Secureworks", "metal + word", rf"({_alt(_SW_METALS)}) [A-Z][A-Za-z]+", flags=re.I),
-    _scheme("Secureworks", "TG-NNNN", r"(TG-|Threat Group-?|Threat Group )\d{3,4}", flags=re.I),
+    _scheme("Secureworks", "TG-NNNN / CTG-NNNN", r"(C?TG-|Threat Group-?|Threat Group )\d{3,4}", flags=re.I),
     _scheme("Trend Micro", "Earth/Water/Void + word", r"(Earth|Water|Void) [A-Z][a-z]+"),
     _scheme("Recorded Future", "colour + NATO letter", rf"(Red|Blue|Green|Purple|Tag)({_GREEK})"),
     _scheme("Recorded Future", "TAG-NN", r"TAG-\d{2,3}", flags=re.I),
