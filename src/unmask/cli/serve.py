@@ -129,10 +129,10 @@ def serve_command(
         if workers > 1:
             _serve_workers(kb, db, workers, host=host, port=port, options={
                 "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts,
-                "org": org, "tls_proxy": behind_tls_proxy})
+                "org": org, "tls_proxy": behind_tls_proxy, "prewarm": True})
             return
         app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts,
-                         org=org, tls_proxy=behind_tls_proxy)
+                         org=org, tls_proxy=behind_tls_proxy, prewarm=True)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"

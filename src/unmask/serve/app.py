@@ -187,6 +187,7 @@ def create_app(
     session_idle: float | None = None,
     session_lifetime: float | None = None,
     org: str | None = None,
+    prewarm: bool = False,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -216,10 +217,14 @@ def create_app(
     token added without one. A stored token sees AMBER+STRICT reports of its own
     organisation only and RED reports whose audience (if any) names it
     (:mod:`unmask.store.access`); ``token`` and a server without tokens see all.
+    ``prewarm``: build the profiles that hidden reports make the server rebuild before
+    the first request and after each change of the store, in a thread (``unmask serve``
+    does), so the time of a profile does not tell whether a hidden report names its actor.
     """
     from unmask.serve import models, rest, signin, taxii, upload, web
 
-    view = View(kb, max_tlp=max_tlp, recheck=recheck, org=org)
+    view = View(kb, max_tlp=max_tlp, recheck=recheck, org=org, prewarm=prewarm)
+    view.start_warming()  # ``prewarm``: restricted profiles built before the first request
     checker = TokenChecker(kb, recheck=recheck)
     audit_log = AuditLog(kb)
     bounds = limits or Limits()

@@ -78,7 +78,8 @@ _log = logging.getLogger(__name__)
 #: UUIDv5 namespace of the TAXII collection ids (one per actor id).
 COLLECTION_NAMESPACE = uuid.UUID("6f1b3c1e-2f55-5d0a-9a57-7e1a0c3d9b40")
 _PAGE = 500
-_SCRATCH_KEEP = 32
+#: Scratch bases kept (also the most actors a view builds ahead of requests).
+_SCRATCH_KEEP = 256
 _SNAPSHOTS_KEEP = 256
 #: Most rows asked of the store to fill a page when hidden reports are dropped from it.
 _OVERFETCH = 2000
@@ -205,10 +206,19 @@ class LevelView:
         self._built: OrderedDict[tuple[str, str, tuple[tuple[str, int], ...]], ActorProfile | None] = (
             OrderedDict())
         self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
+        #: Build the restricted profiles ahead of requests (:meth:`warm`), in a thread
+        #: started whenever the store's state changes.
+        self.prewarm = False
+        self._warmer: threading.Thread | None = None
+        self._closed = False
         self._checked: tuple[float, tuple[Any, ...]] = (-1e9, ())  # last look: (time, fingerprint)
 
     def close(self) -> None:
         """Drop the scratch bases (the knowledge base itself is the caller's)."""
+        self._closed = True
+        warmer = self._warmer
+        if warmer is not None and warmer is not threading.current_thread():
+            warmer.join(timeout=30)
         with self._lock:
             self._profiles.clear()
             self._built.clear()
@@ -267,6 +277,14 @@ class LevelView:
                     if ref.sha256 in excluded:
                         hidden[ref.sha256] = ref
             self._state = _State(fingerprint, hidden, excluded)
+            if self.prewarm and hidden and not self._closed:
+                # The one migration (the empty base) runs here, not in the thread: Alembic
+                # keeps its state in module globals, so it must not overlap another
+                # migration of this process.
+                self._empty_base()
+                self._warmer = threading.Thread(target=self._warm_quietly, args=(fingerprint,),
+                                                name="unmask-prewarm", daemon=True)
+                self._warmer.start()
             return self._state
 
     def scope(self) -> Scope:
@@ -394,6 +412,35 @@ class LevelView:
             raise NotVisible(f"no actor {name!r} in the knowledge base")
         return self._scrub_profile(profile, state)
 
+    def warm(self, fingerprint: tuple[Any, ...] | None = None) -> int:
+        """Build now what the first profile of each actor a hidden report names would
+        build (its scratch base and its profile at the default limits), so that request
+        costs what it costs for an actor no hidden report names: the time of an answer
+        then does not tell whether a hidden report names the actor. Stops early when
+        the store changes (the next state starts its own warming) or the view closes.
+        Returns how many actors were built."""
+        state = self._actor_table()
+        shown = {a.actor_id: a.reports for a in state.actors or ()}
+        todo = sorted((a for a in state.hidden_actors if a in shown), key=lambda a: (-shown[a], a))
+        built = 0
+        for actor_id in todo[:_SCRATCH_KEEP]:
+            if self._closed or (fingerprint is not None and self._current().fingerprint != fingerprint):
+                break
+            self._restricted_profile(actor_id, state, {})
+            built += 1
+        return built
+
+    def _warm_quietly(self, fingerprint: tuple[Any, ...]) -> None:
+        started = time.monotonic()
+        try:
+            built = self.warm(fingerprint)
+        except Exception as exc:  # noqa: BLE001 - a request builds what is missing
+            if not self._closed:
+                _log.warning("building restricted profiles ahead failed: %s", exc)
+            return
+        _log.info("restricted profiles of %d actor(s) built ahead at TLP:%s in %.1f s",
+                  built, self.max_tlp.upper(), time.monotonic() - started)
+
     def _scrub_profile(self, profile: ActorProfile, state: _State) -> ActorProfile:
         if not state.hidden:
             return profile
@@ -422,6 +469,8 @@ class LevelView:
         never per request (scratch bases are copies of it, opened without migrating)."""
         empty = self._scratch() / "empty.sqlite"
         if not empty.exists():
+            if threading.current_thread() is self._warmer:  # closed meanwhile: no migration here
+                raise StoreError("the view was closed while building profiles ahead")
             building = empty.with_suffix(".building")
             with _MIGRATING, open_kb(f"sqlite:///{building}") as base:
                 base.engine.dispose()
@@ -823,10 +872,12 @@ class View:
     """
 
     def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0,
-                 org: str | None = None) -> None:
+                 org: str | None = None, prewarm: bool = False) -> None:
         self.kb = kb
         self.recheck = recheck
         self.ceiling = check_tlp(max_tlp)
+        #: Each level builds its restricted profiles ahead of requests (:meth:`LevelView.warm`).
+        self.prewarm = prewarm
         #: The server's own organisation (reports and tokens without one belong to it).
         self.org = org
         self._levels: dict[tuple[str, Reader | None], LevelView] = {}
@@ -857,7 +908,14 @@ class View:
             if found is None:
                 found = self._levels[key] = LevelView(self.kb, max_tlp=tlp, recheck=self.recheck,
                                                       reader=reader, server_org=self.org)
+                found.prewarm = self.prewarm
             return found
+
+    def start_warming(self) -> None:
+        """Begin building the ceiling's restricted profiles now (in a thread), not at
+        the first request (``prewarm`` views only)."""
+        if self.prewarm:
+            self.at(self.ceiling)._current()
 
     def close(self) -> None:
         with self._lock:
