@@ -116,3 +116,17 @@ def _installed_actors() -> list[list[str]]:
     from unmask.reference.actors import load_actor_graph
 
     return [[x.name for x in a.aliases] for a in load_actor_graph().actors.values()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Police said the Lazarus gang moved the money.", ["G0032"]),
+        ("The Lazarus crew moved the money.", ["G0032"]),
+        ("the lazarus gang moved the money.", []),  # a word-risk name still needs its capital
+        ("Lazarus rose from the dead.", []),  # no actor noun, no threat words
+        ("The Equation group of the textbook is solved.", []),  # 'group' is no actor noun here
+    ],
+)
+def test_word_risk_name_before_gang_or_crew_is_an_actor(text: str, expected: list[str]) -> None:
+    assert [m.actor_id for m in find_actors(text)] == expected

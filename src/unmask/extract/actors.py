@@ -241,6 +241,8 @@ def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, st
             return _actor_context(before, after)
         if _THREAT.search(before) or _THREAT.search(after) or _PERFECT_AFTER.match(after):
             return True, "gazetteer+context", 0.75
+        if _FILLER_AFTER.match(after):  # "the Lazarus gang", "the Patchwork crew"
+            return True, "gazetteer+context", 0.75
         return False, "", 0.0
     return _actor_context(before, after)
 
@@ -298,6 +300,7 @@ _SOFTWARE_NOUN = compile_cached(
 _LEAD_WORD = compile_cached(r"^(?:the|by|as|aka|a\.k\.a\.?)\s+", re.I)
 _BY_VENDOR = compile_cached(r"\s+(?:by\s+[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)$")
 _TRAILING_GROUP = compile_cached(r"\s+(?:group|team|gang|actors?)$")
+_FILLER_AFTER = compile_cached(r"^\s+(?:gang|crew)\b", re.I)
 _LIST_END = compile_cached(
     r"[)\]—–]|\s-\s|[.;:](?=\s|$)|\b(?:which|who|that|is|are|has|have|was|were|in|since|to|for|"
     r"from|with)\b"
