@@ -14,6 +14,7 @@ them at once. Overlays keep the packages' layout:
 
 from __future__ import annotations
 
+import importlib.util
 from importlib import resources
 from pathlib import Path
 
@@ -31,6 +32,15 @@ SUFFIX_LIST_NAME = "public_suffix_list.dat"
 
 
 def _package_root(module: str, distribution: str) -> Path:
+    """The folder of an installed top-level package, found without importing it
+    (``importlib.resources.files`` runs the package: pymispwarninglists then imports
+    jsonschema, whose URI grammars take seconds to build, only to give a path)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
     try:
         return Path(str(resources.files(module)))
     except ModuleNotFoundError as exc:
