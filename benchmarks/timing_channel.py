@@ -131,6 +131,8 @@ def _build(red_url: str, plain_url: str, documents: int, n_actors: int, seed: in
 
 @contextlib.contextmanager
 def _server(url: str, prewarm: bool, settle: bool, log_path: Path) -> Any:
+    """A server process; ``settle``: wait for its "built ahead" line (bases with hidden
+    reports only: without them nothing is built and no line comes)."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key != "UNMASK_SERVE_TOKEN"}
     with open(log_path, "wb") as log:
@@ -162,7 +164,7 @@ def _path(name: str) -> str:
 
 
 def run(url: str, names: dict[str, str], args: argparse.Namespace, workdir: Path,
-        label: str) -> dict[str, Any]:
+        label: str, hidden: bool) -> dict[str, Any]:
     rng = random.Random(args.seed)
     touched_all = json.loads(names["_touched_all"])
     visible_all = json.loads(names["_visible_all"])
@@ -175,14 +177,14 @@ def run(url: str, names: dict[str, str], args: argparse.Namespace, workdir: Path
                  "hidden-only": names["hidden-only"], "unknown": UNKNOWN}
         order = list(KINDS)
         rng.shuffle(order)
-        with _server(url, not args.no_prewarm, args.settle, workdir / f"{label}-{i}.log") as port:
+        with _server(url, not args.no_prewarm, args.settle and hidden, workdir / f"{label}-{i}.log") as port:
             for kind in order:
                 status, seconds = _get(port, _path(asked[kind]))
                 first[kind].append(seconds)
                 statuses[kind].add(status)
         print(f"  {label} process {i + 1}/{args.processes}", file=sys.stderr)
     warm: dict[str, list[float]] = {kind: [] for kind in KINDS}
-    with _server(url, not args.no_prewarm, args.settle, workdir / f"{label}-warm.log") as port:
+    with _server(url, not args.no_prewarm, args.settle and hidden, workdir / f"{label}-warm.log") as port:
         for kind in KINDS:
             _get(port, _path(names[kind]))
         for _ in range(args.warm_requests):
@@ -252,8 +254,8 @@ def main() -> int:
             names = _build(red_url, plain_url, args.documents, args.actors, args.seed)
             print(f"{backend}: names {({k: v for k, v in names.items() if not k.startswith('_')})}",
                   file=sys.stderr)
-            result = {"with hidden": run(red_url, names, args, workdir, f"{backend}-hidden"),
-                      "without": run(plain_url, names, args, workdir, f"{backend}-plain")}
+            result = {"with hidden": run(red_url, names, args, workdir, f"{backend}-hidden", True),
+                      "without": run(plain_url, names, args, workdir, f"{backend}-plain", False)}
         finally:
             if drop is not None:
                 drop()
