@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from unmask.cli.app import app
@@ -126,3 +127,36 @@ def test_data_info_shows_the_age_of_each_source() -> None:
 def test_reports_named_like_notes_are_still_reports() -> None:
     for name in ("note-000.txt", "notes-on-apt28.md", "manifesto-of-the-group.txt", "readme-first-campaign.pdf"):
         assert not_a_report(name, b"The group sent spearphishing e-mails.\n") is None, name
+
+
+def test_a_message_while_the_cache_builds_even_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    from unmask.cli.common import reference_progress
+    from unmask.reference import cache
+
+    with reference_progress():
+        observer = cache._observer
+        assert observer is not None
+        observer("technique-model", "start")
+        observer("technique-model", "done")
+    assert cache._observer is None
+    assert "Building reference cache: technique-model (first run only)…" in capsys.readouterr().err
+
+
+def test_evidence_quotes_name_their_pdf_page() -> None:
+    import io
+
+    from rich.console import Console
+
+    import unmask
+    from unmask.cli.render import render_analysis
+    from unmask.model import Document, Page
+
+    first = "Quarterly review of the desk.\n\n"
+    second = "On 4 March 2025 Kimsuky sent spearphishing e-mails to think tanks in Seoul.\n"
+    text = first + second
+    document = Document(text=text, source="r.pdf", format="pdf", sha256="0" * 64, size=len(text),
+                        pages=(Page(1, 0, len(first)), Page(2, len(first), len(text))))
+    console = Console(file=io.StringIO(), width=200)
+    render_analysis(unmask.analyze(document), console)
+    output = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "(p. 2)" in output and "(p. 1)" not in output
