@@ -160,3 +160,10 @@ def test_evidence_quotes_name_their_pdf_page() -> None:
     render_analysis(unmask.analyze(document), console)
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert "(p. 2)" in output and "(p. 1)" not in output
+
+
+def test_actor_winnti_says_the_name_is_contested(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["actor", "Winnti", "--db", f"sqlite:///{tmp_path / 'none.sqlite'}"])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "'Winnti' is ambiguous" in flat and "APT41 (G0096)" in flat and "Winnti Group (G0044)" in flat
