@@ -74,7 +74,7 @@ _IMPERSONATION = compile_cached(
     r"purport(?:s|ed|ing)?\s+to\s+(?:be|come\s+from)|"
     r"copycats?\s+of|false[\s-]+flags?(?:\s+\w+)?\s+(?:as|pointing\s+to|implicating|to\s+implicate|blaming)|"
     r"trying\s+to\s+pass\s+(?:itself|themselves)\s+off\s+as)"
-    r"(?:[^\w.!?;]+[\w'’-]+){0,6}?[^\w.!?;]*$",
+    r"(?:[^\w.!?;'’-]+[\w'’-]+){0,6}?[^\w.!?;'’-]*$",
     re.IGNORECASE,
 )
 #: A name listed right after a masked one ("claiming to be Fancy Bear and Armada
