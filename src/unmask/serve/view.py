@@ -405,9 +405,13 @@ class LevelView:
         actor_id = self.resolve_actor(name)
         state = self._actor_table()
         if actor_id in state.hidden_actors:
+            # Asked and dropped: the store's own profile, what an actor no hidden report
+            # names costs, so that a restricted profile kept ready (:meth:`warm`) is not
+            # answered faster than it and the time does not tell a hidden report names it.
+            self.kb.actor_profile(actor_id, **limits)
             profile = self._restricted_profile(actor_id, state, limits)
         else:
-            profile = self.kb.actor_profile(actor_id, **limits)
+            profile = self.kb.actor_profile(actor_id, tlp=self.scope(), **limits)
         if profile is None:
             raise NotVisible(f"no actor {name!r} in the knowledge base")
         return self._scrub_profile(profile, state)
@@ -508,7 +512,7 @@ class LevelView:
             with self._lock:
                 self._profiles.move_to_end((actor_id, key))
             with _scratch_kb(path) as scratch:
-                profile = scratch.actor_profile(actor_id, **limits)
+                profile = scratch.actor_profile(actor_id, **limits)  # type: ignore[arg-type]  # limits are the int sizes
         if profile is not None:
             originals = {r.sha256: r for r in refs}
             profile = dataclasses.replace(profile, reports=tuple(
@@ -577,7 +581,12 @@ class LevelView:
 
     def indicator(self, value: str, *, limit: int = 100) -> IocResult:
         state = self._current()
-        result = self.kb.find_indicator(value, limit=min(limit + len(state.hidden), _OVERFETCH))
+        # Only reports this view may read are looked at (in SQL), so a value stored only in
+        # hidden reports is answered as one not stored at all, parent-domain fallback
+        # included: the answer tells nothing of what is hidden.
+        scope = self.scope() if state.hidden else None
+        result = self.kb.find_indicator(value, limit=min(limit + len(state.hidden), _OVERFETCH),
+                                        tlp=scope)
         if result is None:
             raise NotVisible(f"indicator {value!r} is not in the knowledge base")
         if not state.hidden:

@@ -428,8 +428,13 @@ class KnowledgeBase:
         items: int = 50,
         timeline: int = 200,
         evidence: int = 2,
+        tlp: Sequence[str] | Scope | None = None,
     ) -> ActorProfile | None:
         """Everything known about ``actor`` (an actor id, or a name the store knows).
+
+        ``tlp`` (levels or a :class:`~unmask.store.access.Scope`) limits what other
+        actors' reports may add to it: a name is contested by another actor only when a
+        report the caller may read files it there.
 
         Lists are cut to the given sizes (most reports first); ``limits`` in the result
         says where. Returns None when the store knows nothing about the actor.
@@ -443,7 +448,7 @@ class KnowledgeBase:
                         return None
                     actor_id = ids[0]
                 return self._profile(conn, actor_id, reports, techniques, indicators, items,
-                                     timeline, evidence)
+                                     timeline, evidence, tlp)
         except SQLAlchemyError as exc:
             raise self._fail(f"profile of {actor!r}", exc) from exc
 
@@ -458,6 +463,7 @@ class KnowledgeBase:
     def _profile(
         self, conn: Connection, actor_id: str, n_reports: int, n_techniques: int,
         n_indicators: int, n_items: int, n_timeline: int, n_evidence: int,
+        tlp: Sequence[str] | Scope | None = None,
     ) -> ActorProfile:
         span = conn.execute(q.ACTOR_SPAN, {"actor_id": actor_id}).first()
         count, first, last, indicator_count = span if span is not None else (0, None, None, 0)
@@ -527,7 +533,7 @@ class KnowledgeBase:
             malware=tuple(malware),
             attributions=tuple(attributions),
             timeline=self._timeline(conn, actor_id, n_timeline),
-            aliases=self._aliases(conn, actor_id, stat_rows["alias"]),
+            aliases=self._aliases(conn, actor_id, stat_rows["alias"], tlp),
             limits={"reports": n_reports, "techniques": n_techniques,
                     "indicators": n_indicators, "items": n_items, "timeline": n_timeline,
                     "evidence": n_evidence},
@@ -641,7 +647,8 @@ class KnowledgeBase:
         )
 
     def _aliases(
-        self, conn: Connection, actor_id: str, groups: list[Any]
+        self, conn: Connection, actor_id: str, groups: list[Any],
+        tlp: Sequence[str] | Scope | None = None,
     ) -> tuple[AliasLearned, ...]:
         """The names reports claim for the actor, each with what the base makes of it.
 
@@ -665,7 +672,11 @@ class KnowledgeBase:
             sources = tuple(self._evidence(r) for r in conn.execute(q.ALIAS_SOURCES, params))
             publishers = {_publisher(document_id, meta)
                           for document_id, meta in conn.execute(q.ALIAS_CLAIM_DOCUMENTS, params)}
-            others = {str(a) for (a,) in conn.execute(q.ALIAS_OTHER_ACTORS, params)}
+            elsewhere = q.ALIAS_OTHER_ACTORS
+            if tlp is not None:
+                elsewhere = elsewhere.where(AliasClaimRow.document_id.in_(
+                    select(_D.id).where(scope_where(_D, tlp))))
+            others = {str(a) for (a,) in conn.execute(elsewhere, params)}
             reference = graph.resolve(name)
             if reference is not None and reference.id != actor_id:
                 others.add(reference.id)
@@ -887,13 +898,18 @@ class KnowledgeBase:
 
     # -- indicators --------------------------------------------------------------------
 
-    def find_indicator(self, value: str, *, limit: int = 100, parents: bool = True) -> IocResult | None:
+    def find_indicator(self, value: str, *, limit: int = 100, parents: bool = True,
+                       exact: bool = True, tlp: Sequence[str] | Scope | None = None) -> IocResult | None:
         """Where ``value`` (refanged, case-folded as needed) was seen, and with which actors.
 
         With ``parents`` (the default), a host name that is not stored itself is looked up
         as a log sweep matches it: the host of an asked URL, then each parent domain down to
         the registrable one (``a.b.evil.com`` -> ``b.evil.com`` -> ``evil.com``, never
-        ``com`` or ``co.uk``); the result says so in ``matched`` and ``asked``.
+        ``com`` or ``co.uk``); the result says so in ``matched`` and ``asked``. With
+        ``exact=False`` only that fallback is tried (a caller for whom every report of the
+        value as written is hidden must get the answer an unstored value gets). ``tlp`` (levels
+        or a :class:`~unmask.store.access.Scope`): only reports the caller may read count,
+        in the exact look-up and in the fallback alike.
         """
         raw = value.strip()
         refanged = _refang(raw)
@@ -901,10 +917,11 @@ class KnowledgeBase:
         matched, asked = "exact", None
         try:
             with self._read() as conn:
-                joined = list(conn.execute(q.IOC_ROWS, {"values": candidates}))
+                rows_of = q.IOC_ROWS if tlp is None else q.IOC_ROWS.where(scope_where(_D, tlp))
+                joined = list(conn.execute(rows_of, {"values": candidates})) if exact else []
                 if not joined and parents:
                     for how, host in _hosts_above(refanged):
-                        joined = list(conn.execute(q.IOC_ROWS, {"values": [host]}))
+                        joined = list(conn.execute(rows_of, {"values": [host]}))
                         if joined:
                             matched, asked = how, raw
                             break
