@@ -408,10 +408,10 @@ class LevelView:
             # Asked and dropped: the store's own profile, what an actor no hidden report
             # names costs, so that a restricted profile kept ready (:meth:`warm`) is not
             # answered faster than it and the time does not tell a hidden report names it.
-            self.kb.actor_profile(actor_id, **limits)
+            self.kb.actor_profile(actor_id, **limits)  # type: ignore[arg-type]  # int sizes
             profile = self._restricted_profile(actor_id, state, limits)
         else:
-            profile = self.kb.actor_profile(actor_id, tlp=self.scope(), **limits)
+            profile = self.kb.actor_profile(actor_id, tlp=self.scope(), **limits)  # type: ignore[arg-type]  # int sizes
         if profile is None:
             raise NotVisible(f"no actor {name!r} in the knowledge base")
         return self._scrub_profile(profile, state)
