@@ -4,7 +4,8 @@ hidden report names it.
 The code path is asserted, not wall time: a name only hidden reports use is refused
 with the queries an unknown name takes, and a view that built its restricted profiles
 ahead (``prewarm``, what ``unmask serve`` does) builds no scratch base at the first
-request and asks the store no more than for an actor no hidden report names.
+request and asks the store what it asks for an actor no hidden report names (its
+profile, asked and dropped) and the list of the actor's visible reports.
 ``benchmarks/timing_channel.py`` measures the times.
 """
 
@@ -93,9 +94,14 @@ def test_a_warmed_view_builds_nothing_at_the_first_profile(
             raise AssertionError("a scratch base was built at the request")
 
         monkeypatch.setattr(LevelView, "_fill_scratch", refuse)
+        actor_id = level.resolve_actor(TOUCHED)
+        resolving = _queries(kb, lambda: level.resolve_actor(TOUCHED))
+        own = _queries(kb, lambda: kb.actor_profile(actor_id))  # what the store's profile asks
+        listing = _queries(kb, lambda: list(level._all_reports(actor=actor_id)))
         touched = _queries(kb, lambda: warmed.profile(TOUCHED))
-        untouched = _queries(kb, lambda: warmed.profile(UNTOUCHED))
-        assert touched <= untouched
+        # The store's own profile is asked (and dropped) as for an actor no hidden report
+        # names, so the ready answer is not the faster one; plus the visible reports' list.
+        assert touched == resolving + own + listing
         assert warmed.profile(TOUCHED) == expected  # the same answer as built at the request
     finally:
         warmed.close()
