@@ -108,3 +108,23 @@ def test_upload_limits_are_those_of_the_analyze_route(kb: KnowledgeBase) -> None
         assert too_long.status_code == 413 and "at most 500" in too_long.text
         too_big = _analysed(client, {}, files={"file": ("big.txt", b"x" * 5000, "text/plain")})
         assert too_big.status_code == 413
+
+
+def test_an_uploaded_copy_never_lowers_a_stored_marking(kb: KnowledgeBase) -> None:
+    secret, _ = add_token(kb, "ana", role="analyst", max_tlp="green")
+    auth = {"Authorization": f"Bearer {secret}"}
+    with _client(kb, accounts=True) as client:
+        def upload_at_green() -> Any:
+            shown = _analysed(client, auth, text=TEXT)
+            held = re.search(r'name="id" value="([^"]+)"', shown.text)
+            assert held
+            return client.post("/upload/ingest", data={"csrf": _csrf(shown.text), "id": held.group(1),
+                                                      "tlp": "green"}, headers=auth)
+
+        assert upload_at_green().status_code == 303
+        (stored,) = kb.find_reports()
+        analysis = kb.get_analysis(stored.sha256)
+        assert analysis is not None
+        kb.add_analysis(analysis, tlp="red")  # someone marks it RED later
+        upload_at_green()  # an analyst cleared to GREEN uploads the same bytes again
+        assert kb.marking_of(stored.sha256) == "red"

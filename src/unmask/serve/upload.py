@@ -176,6 +176,11 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
         if analysis is None:
             return page(request, 404, problem="That analysis is no longer kept (after "
                         f"{round(KEEP_SECONDS / 60)} minutes, or ingested already): upload it again.")
+        # A copy of a stored report never lowers its marking: an analyst cleared to GREEN
+        # who uploads the bytes of a RED report must not make it GREEN for everyone.
+        stored = await run_in_threadpool(view.kb.marking_of, analysis.document.sha256)
+        if stored is not None and TLP_LEVELS.index(stored) > TLP_LEVELS.index(level):
+            level = stored
         result = await run_in_threadpool(view.kb.add_analysis, analysis, tlp=level)
         return Response(status_code=303, headers={"Location": f"/reports/{result.sha256}"})
 

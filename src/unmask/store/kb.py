@@ -898,6 +898,16 @@ class KnowledgeBase:
 
     # -- indicators --------------------------------------------------------------------
 
+    def marking_of(self, sha256: str) -> str | None:
+        """The TLP marking of the stored document ``sha256``, or None if it is not stored."""
+        table = table_of(DocumentRow)
+        try:
+            with self._read() as conn:
+                found = conn.execute(select(table.c.tlp).where(table.c.sha256 == sha256)).scalar()
+        except SQLAlchemyError as exc:
+            raise self._fail(f"marking of {sha256[:12]}", exc) from exc
+        return str(found) if found is not None else None
+
     def find_indicator(self, value: str, *, limit: int = 100, parents: bool = True,
                        exact: bool = True, tlp: Sequence[str] | Scope | None = None) -> IocResult | None:
         """Where ``value`` (refanged, case-folded as needed) was seen, and with which actors.
