@@ -96,7 +96,7 @@ def test_a_warmed_view_builds_nothing_at_the_first_profile(
         monkeypatch.setattr(LevelView, "_fill_scratch", refuse)
         actor_id = level.resolve_actor(TOUCHED)
         resolving = _queries(kb, lambda: level.resolve_actor(TOUCHED))
-        own = _queries(kb, lambda: kb.actor_profile(actor_id))  # what the store's profile asks
+        own = _queries(kb, lambda: kb.actor_profile(actor_id, tlp=level.scope()))  # the store's profile
         listing = _queries(kb, lambda: list(level._all_reports(actor=actor_id)))
         touched = _queries(kb, lambda: warmed.profile(TOUCHED))
         # The store's own profile is asked (and dropped) as for an actor no hidden report

@@ -408,7 +408,7 @@ class LevelView:
             # Asked and dropped: the store's own profile, what an actor no hidden report
             # names costs, so that a restricted profile kept ready (:meth:`warm`) is not
             # answered faster than it and the time does not tell a hidden report names it.
-            self.kb.actor_profile(actor_id, **limits)  # type: ignore[arg-type]  # int sizes
+            self.kb.actor_profile(actor_id, tlp=self.scope(), **limits)  # type: ignore[arg-type]  # int sizes
             profile = self._restricted_profile(actor_id, state, limits)
         else:
             profile = self.kb.actor_profile(actor_id, tlp=self.scope(), **limits)  # type: ignore[arg-type]  # int sizes
