@@ -573,7 +573,11 @@ def _ingest_push(view: View, collection: str, objects: list[Any]) -> dict[str, A
         try:
             document = parse_bytes(json.dumps(bundle).encode(),
                                    source=f"taxii push to collection {collection}")
-            view.kb.add_analysis(analyze(document), tlp=_pushed_tlp(good))
+            level = _pushed_tlp(good)
+            stored = view.kb.marking_of(document.sha256)  # a push never lowers a stored marking
+            if stored is not None and _TLP_RANK[stored] > _TLP_RANK[level]:
+                level = stored
+            view.kb.add_analysis(analyze(document), tlp=level)
         except UnmaskError as exc:
             failures += [{"id": o["id"], "message": f"not stored: {exc}"} for o in good]
         else:
