@@ -14,8 +14,10 @@ before anything was tuned on it (``python -m tests.targets.golden --blind7 -v -e
 - targets (role target/victim): P 1.00 R 0.49;
 - attributions: P 0.60 R 0.80 (sponsors and sponsor countries alone: P 0.83 R 0.77).
 
-The floors sit well under these: they fail when a change breaks a whole class (or the
-findings are empty), not on one article. Do not tune on this set; when it has been used to fix
+Scored once more at the end of the session that tuned on blind6 (never tuned on this set):
+events F1 0.65 (P 0.67 R 0.64), headline 12/19, furniture-dated 6, publication dates 12/15,
+targets P 1.00 R 0.52. The floors sit about 0.05 under these (a review found the first ones
+let a 30 % drop pass): they fail when a change breaks a class, not on one article. Do not tune on this set; when it has been used to fix
 errors, say so here and write a new one for the next honest figure.
 """
 
@@ -90,28 +92,28 @@ def test_the_set_is_whole_and_well_formed() -> None:
 
 @pytest.mark.slow
 def test_events_kind_and_date(read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]) -> None:
-    assert _f1(read_dates["events"]) >= 0.45, read_dates["events"]
-    assert _f1(truth_dates["events"]) >= 0.45, truth_dates["events"]
+    assert _f1(read_dates["events"]) >= 0.58, read_dates["events"]
+    assert _f1(truth_dates["events"]) >= 0.58, truth_dates["events"]
 
 
 @pytest.mark.slow
 def test_headline_actions_and_furniture(
     read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]
 ) -> None:
-    assert truth_dates["headline"][0] >= 7, truth_dates["headline"]
-    assert read_dates["headline"][0] >= 7, read_dates["headline"]
+    assert truth_dates["headline"][0] >= 11, truth_dates["headline"]
+    assert read_dates["headline"][0] >= 11, read_dates["headline"]
     assert truth_dates["furniture"][1] <= 7, truth_dates["furniture"]
     assert read_dates["furniture"][1] <= 7, read_dates["furniture"]
 
 
 @pytest.mark.slow
 def test_publication_dates_from_the_text(read_dates: dict[str, list[int]]) -> None:
-    assert read_dates["published"][0] >= 8, read_dates["published"]
+    assert read_dates["published"][0] >= 11, read_dates["published"]
 
 
 @pytest.mark.slow
 def test_targets_and_sponsors(truth_dates: dict[str, list[int]]) -> None:
     tp, fp, fn = truth_dates["targets"]
-    assert tp >= 0.80 * (tp + fp) and tp >= 0.35 * (tp + fn), truth_dates["targets"]
+    assert tp >= 0.90 * (tp + fp) and tp >= 0.46 * (tp + fn), truth_dates["targets"]
     tp, fp, fn = truth_dates["attributions"]
-    assert tp >= 0.45 * (tp + fp) and tp >= 0.60 * (tp + fn), truth_dates["attributions"]
+    assert tp >= 0.50 * (tp + fp) and tp >= 0.70 * (tp + fn), truth_dates["attributions"]
