@@ -86,7 +86,7 @@ def test_a_disclosing_victim_with_a_relative_clause_and_its_sector_word_before_i
             "disclosed on Friday that hackers had been inside its network for a month.\n")
     found = targeted(text)
     assert ("organization", "Ostrava Freight Lines") in found
-    assert ("sector", "Logistic") in found or any(kind == "sector" for kind, _ in found)
+    assert ("sector", "Logistic") in found  # the MISP sector value
 
 
 def test_a_name_found_once_is_the_same_organisation_elsewhere_and_under_attack() -> None:
