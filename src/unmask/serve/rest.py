@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from unmask.errors import DocumentError, ExportError
+from unmask.model import Analysis
 from unmask.serve import models
 from unmask.serve.view import NotVisible, View
 from unmask.store.search import MAX_QUERY_CHARS
@@ -241,7 +242,8 @@ def router(view: View, *, max_upload: int, max_text: int = DEFAULT_MAX_TEXT) -> 
                 source = upload.filename or "upload"
         else:
             data = body
-        return JSONResponse(await run_in_threadpool(_analyze, data, source, max_upload, max_text))
+        analysis = await run_in_threadpool(analyze_bytes, data, source, max_upload, max_text)
+        return JSONResponse(analysis.to_dict())
 
     return api
 
@@ -250,7 +252,9 @@ def _text_size(document: Any) -> int:
     return len(document.text) + sum(_text_size(child) for child in document.children)
 
 
-def _analyze(data: bytes, source: str, limit: int, max_text: int) -> dict[str, Any]:
+def analyze_bytes(data: bytes, source: str, limit: int, max_text: int) -> Analysis:
+    """Read and analyse one uploaded document within the byte and text limits (the REST
+    route and the web upload share it); an ApiError (413/422) when it cannot be."""
     from unmask.documents import parse_bytes
     from unmask.pipeline import analyze
 
@@ -266,4 +270,4 @@ def _analyze(data: bytes, source: str, limit: int, max_text: int) -> dict[str, A
         raise ApiError(413, "TooLargeError",
                        f"{source}: the text is {size:,} characters; this server analyses at most "
                        f"{max_text:,} (run unmask analyze on it locally)", source)
-    return analyze(document).to_dict()
+    return analyze(document)

@@ -23,9 +23,8 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from unmask.errors import DocumentError
 from unmask.model import Analysis
-from unmask.serve.rest import ApiError, read_limited
+from unmask.serve.rest import ApiError, analyze_bytes, read_limited
 from unmask.serve.session import check_csrf
 from unmask.serve.signin import render
 from unmask.serve.view import View
@@ -88,27 +87,6 @@ def _findings(analysis: Analysis) -> dict[str, Any]:
             "count": len(actors) + len(seen) + len(techniques) + len(targets) + len(malware)}
 
 
-def _analyze(data: bytes, source: str, limit: int, max_text: int) -> Analysis:
-    from unmask.documents import parse_bytes
-    from unmask.pipeline import analyze
-
-    try:
-        document = parse_bytes(data, source=source, max_bytes=limit)
-    except DocumentError as exc:
-        status = 413 if type(exc).__name__ == "TooLargeError" else 422
-        raise ApiError(status, type(exc).__name__, str(exc), exc.source) from exc
-    size = _text_size(document)
-    if size > max_text:
-        raise ApiError(413, "TooLargeError",
-                       f"{source}: the text is {size:,} characters; this server analyses at most "
-                       f"{max_text:,} (run unmask analyze on it locally)", source)
-    return analyze(document)
-
-
-def _text_size(document: Any) -> int:
-    return len(document.text) + sum(_text_size(child) for child in document.children)
-
-
 def _levels(view: View) -> list[str]:
     """The markings the caller may give (up to the level it is answered at)."""
     return list(TLP_LEVELS[: TLP_LEVELS.index(view.max_tlp) + 1])
@@ -157,7 +135,7 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
             return page(request, 413, problem=f"The upload is {len(data):,} bytes; this server "
                         f"takes at most {max_upload:,}.")
         try:
-            analysis = await run_in_threadpool(_analyze, data, source, max_upload, max_text)
+            analysis = await run_in_threadpool(analyze_bytes, data, source, max_upload, max_text)
         except ApiError as exc:
             return page(request, exc.status, problem=exc.message)
         return page(request, result={"id": held.put(owner(request), analysis),
