@@ -630,6 +630,13 @@ def _sentence_triggers(sentence: str) -> _SentenceTriggers:
     return out
 
 
+_FROM_BEFORE = compile_cached(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_BETWEEN_BEFORE = compile_cached(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_AND_BEFORE = compile_cached(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_AND_GAP = compile_cached(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", re.I)
+_STRONG_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when)\b")
+_BEGAN = compile_cached(r"(?i)began|started")
+
 #: How far (characters) from its date a trigger word may stand.
 _TRIGGER_REACH = 300
 
@@ -643,13 +650,21 @@ def _kind_for(
         found = _sentence_triggers(sentence)
     sentence = sentence[lo:hi]
     date = replace(date, start=date.start - lo, end=date.end - lo)
-    others = [replace(o, start=o.start - lo, end=o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
+    # The other dates as local (start, end) pairs (no copies of the mentions: a dense
+    # run of dates gives each of them dozens of neighbours).
+    spans = [(o.start - lo, o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
     before = sentence[: date.start]
     if _UNTIL.search(before[-20:]) and date.surface.lower() in ("today", "now"):
         return None  # "have been going on since June 2014 and continue through today": no end
     # "He was Head of the Centre from 1984 to 1991", "an increase of 9% per year since
     # 1996": a range or a start dates an activity only near words of one.
-    active = bool(_ACTIVITY.search(sentence))
+    activity: list[bool] = []
+
+    def active() -> bool:  # asked only when a date's other conditions hold (the search is costly)
+        if not activity:
+            activity.append(bool(_ACTIVITY.search(sentence)))
+        return activity[0]
+
     if _FIXED_BEFORE.search(before[-40:]):
         return None  # "which the vendor patched in December 2022"
     if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
@@ -659,30 +674,29 @@ def _kind_for(
     if date.surface[:4].lower() == "for ":
         return "activity-start", 0.7  # "for at least five years": it began then and goes on
     # "10-14 March 2025", "March 10-14": a range of days starts and ends the activity.
-    if active and any(o.start >= date.end and _RANGE_GAP.fullmatch(sentence, date.end, o.start) for o in others):
+    if any(s >= date.end and _RANGE_GAP.fullmatch(sentence, date.end, s) for s, _ in spans) and active():
         return "activity-start", 0.8
-    if active and any(o.end <= date.start and _RANGE_GAP.fullmatch(sentence, o.end, date.start) for o in others):
+    if any(e <= date.start and _RANGE_GAP.fullmatch(sentence, e, date.start) for _, e in spans) and active():
         return "activity-end", 0.8
-    if active and _SINCE.search(before[-40:]) and not (
+    if _SINCE.search(before[-40:]) and not (
         # "from 2019" without an end is not a start of activity: the triggers say what it dates
-        re.search(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I)
-        and not any(o.start > date.end and _UNTIL.search(sentence[date.end : o.start]) for o in others)
-    ):
+        _FROM_BEFORE.search(before[-30:])
+        and not any(s > date.end and _UNTIL.search(sentence[date.end : s]) for s, _ in spans)
+    ) and active():
         return "activity-start", 0.9
-    if active and _UNTIL.search(before[-20:]) and any(o.end < date.start for o in others):
+    if _UNTIL.search(before[-20:]) and any(e < date.start for _, e in spans) and active():
         return "activity-end", 0.8
     # "between March 2019 and June 2020": the first date starts the activity, the second ends it.
-    if active and re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", before[-30:], re.I) and any(
-        o.start > date.end and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[date.end : o.start], re.I)
-        for o in others
-    ):
+    if _BETWEEN_BEFORE.search(before[-30:]) and any(
+        s > date.end and _AND_GAP.fullmatch(sentence, date.end, s) for s, _ in spans
+    ) and active():
         return "activity-start", 0.8
-    if active and re.search(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", before[-20:], re.I) and any(
-        o.end < date.start
-        and re.search(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", sentence[max(0, o.start - 30) : o.start], re.I)
-        and re.fullmatch(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", sentence[o.end : date.start], re.I)
-        for o in others
-    ):
+    if _AND_BEFORE.search(before[-20:]) and any(
+        e < date.start
+        and _BETWEEN_BEFORE.search(sentence[max(0, s - 30) : s])
+        and _AND_GAP.fullmatch(sentence, e, date.start)
+        for s, e in spans
+    ) and active():
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
     strong_before: tuple[float, str] | None = None
@@ -699,64 +713,77 @@ def _kind_for(
         bisect.bisect_left(campaign_starts, lo) : bisect.bisect_left(campaign_starts, lo + date.start)
     ]
     for (trigger_kind, _, strength), (starts, spans) in zip(_TRIGGERS, found, strict=True):
-        for abs_start, abs_end in spans[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
-            if abs_end > hi:
-                continue  # reaches past the window
-            start, end = abs_start - lo, abs_end - lo
-            if start < date.end and end > date.start:
-                continue
-            if (
-                start >= date.end
-                and ("after" in sentence[date.end : start] or "before" in sentence[date.end : start])
-                and _OFFSET.search(sentence, date.end, start)
-            ):
-                continue  # "on Wednesday, a day after he was extradited": another day's action
-            between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
-            # Distance in words, so that a link's long URL counts as one word.
-            distance = float(len(between.split()) + 1)
-            if re.search(r";|—|–|,\s*(?:and|but|which|while|when)\b", between):
-                distance *= 3
-            elif "," in between:
-                distance *= 2
-            takes_strong = (
-                strength >= 1.8
-                and end <= date.start
-                and distance <= 11
-                and (strong_before is None or distance < strong_before[0])
-            )
-            score = distance / strength
-            kind = trigger_kind
-            if kind == "activity-start" and re.match(r"(?i)began|started", sentence[start:end]):
-                # "the intrusions began in March 2016" dates a campaign, and so does a
-                # second "began" of the same subject later in the sentence.
-                began_campaign = began_campaign or bool(
-                    _CAMPAIGN_SUBJECT.search(sentence[max(0, start - 60) : start])
-                    or _BEGAN_ACTION_AFTER.match(sentence, end)
+        window = spans[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        if not window:
+            continue
+        began_kinds: dict[int, str] = {}
+        if trigger_kind == "activity-start":
+            # "the intrusions began in March 2016" dates a campaign, and so does a second
+            # "began" of the same subject later in the sentence (in text order).
+            for abs_start, abs_end in window:
+                if _BEGAN.match(sentence, abs_start - lo, abs_end - lo):
+                    began_campaign = began_campaign or bool(
+                        _CAMPAIGN_SUBJECT.search(sentence[max(0, abs_start - lo - 60) : abs_start - lo])
+                        or _BEGAN_ACTION_AFTER.match(sentence, abs_end - lo)
+                    )
+                    if began_campaign:
+                        began_kinds[abs_start] = "campaign"
+        # Nearest first on each side of the date: a trigger's score grows with its
+        # distance (the words and breaks between only add up), so the first one on a
+        # side that wins or cannot win ends that side (linear in a dense run of triggers).
+        split = bisect.bisect_left(starts, lo + date.start, bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi))
+        split -= bisect.bisect_left(starts, lo)
+        for side in (reversed(window[:split]), window[split:]):
+            for abs_start, abs_end in side:
+                if abs_end > hi:
+                    break  # reaches past the window (and so do the ones after it)
+                start, end = abs_start - lo, abs_end - lo
+                if start < date.end and end > date.start:
+                    continue
+                if (
+                    start >= date.end
+                    and ("after" in sentence[date.end : start] or "before" in sentence[date.end : start])
+                    and _OFFSET.search(sentence, date.end, start)
+                ):
+                    break  # "on Wednesday, a day after he was extradited": another day's action
+                between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
+                # Distance in words, so that a link's long URL counts as one word.
+                distance = float(len(between.split()) + 1)
+                if _STRONG_BREAK.search(between):
+                    distance *= 3
+                elif "," in between:
+                    distance *= 2
+                takes_strong = (
+                    strength >= 1.8
+                    and end <= date.start
+                    and distance <= 11
+                    and (strong_before is None or distance < strong_before[0])
                 )
-                if began_campaign:
-                    kind = "campaign"
-            if not takes_strong and best is not None and score >= best[0]:
-                continue  # cannot win: the role checks below are not needed
-            if trigger_kind == "report" and end <= date.start and _SAYS.match(sentence, start) and any(
-                abs_end <= c_start and c_end - lo <= date.start
-                and not _not_this_trigger(sentence, c_start - lo, c_end - lo, "campaign", 1.0, date)
-                for c_start, c_end in campaign_between
-            ):
-                continue  # the reported action, nearer the date, dates it
-            if trigger_kind == "report" and strength < 1.0 and any(
-                _REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after
-            ):
-                continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
-            if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
-                sentence, date.end, start
-            ):
-                continue  # "the exploitation of servers in early 2021 that Microsoft attributed to ...": a relative clause
-            if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
-                continue
-            if takes_strong:
-                strong_before = (distance, kind)
-            if best is None or score < best[0]:
-                best = (score, kind)
+                score = distance / strength
+                kind = began_kinds.get(abs_start, trigger_kind)
+                if not takes_strong and best is not None and score >= best[0]:
+                    break  # cannot win, nor can any farther one
+                if trigger_kind == "report" and end <= date.start and _SAYS.match(sentence, start) and any(
+                    abs_end <= c_start and c_end - lo <= date.start
+                    and not _not_this_trigger(sentence, c_start - lo, c_end - lo, "campaign", 1.0, date)
+                    for c_start, c_end in campaign_between
+                ):
+                    continue  # the reported action, nearer the date, dates it
+                if trigger_kind == "report" and strength < 1.0 and any(
+                    _REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after
+                ):
+                    continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
+                if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
+                    sentence, date.end, start
+                ):
+                    continue  # "the exploitation of servers in early 2021 that Microsoft attributed to ...": a relative clause
+                if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
+                    continue
+                if takes_strong:
+                    strong_before = (distance, kind)
+                if best is None or score < best[0]:
+                    best = (score, kind)
+                break  # a farther one of this trigger on this side scores no better
     if strong_before is not None:
         return strong_before[1], 0.9
     if best is None:
