@@ -199,6 +199,8 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
     """(publication date, title) from a dateline among the first lines."""
     lines = [line.strip() for line in text[:3000].split("\n") if line.strip()][:8]
     for index, line in enumerate(lines):
+        if line.lower().startswith("by ") and _byline_date(line) is not None:
+            return None, None  # a byline's date comes first (published_in_text reads it)
         if len(line) > 60:
             continue
         date = parse_dateline(line)
@@ -228,7 +230,7 @@ _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|sent|filed|issued(?=\s*:)|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
-    rf"(?:last\s+)?updated|last\s+modified)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
+    rf"(?:last\s+)?updated|last\s+(?:update|modified|revised))(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
 #: The date a record shows its state at, opening a header line: "Docket as of 09/30/2024
@@ -357,13 +359,19 @@ def published_in_text(text: str) -> dt.date | None:
                 continue
             day = _full_date(match.groupdict(), day_first)
             label = match.group("label").lower()
-            updated = "updated" in label or "modified" in label
+            updated = _REVISION_LABEL.search(label) is not None
             if day is not None and updated not in labelled:
                 labelled[updated] = day
     if False in labelled:
         return labelled[False]
     for line in head:
+        # A date-only line, or a byline's date before it ("By A | 14 June 2025" above a
+        # timeline whose headings are dates): the first of them in the header.
         if len(line) <= 60 and (day := parse_dateline(line)) is not None:
+            return day
+        if line.lower().startswith("by ") and (day := _byline_date(line, day_first)) is not None:
+            return day
+        if (day := _era_date(line)) is not None:
             return day
     for line in head[:4]:
         if (place := _PLACE_DATELINE.match(line)) is not None and (day := _full_date(place.groupdict(), day_first)):
@@ -394,9 +402,42 @@ def published_in_text(text: str) -> dt.date | None:
         if len(line) <= 60 and not _NOT_OWN_DATE.match(line):
             for match in _LABELLED.finditer(line):
                 label = match.group("label").lower()
-                if "updated" not in label and "modified" not in label and (day := _full_date(match.groupdict(), day_first)):
+                if not _REVISION_LABEL.search(label) and (day := _full_date(match.groupdict(), day_first)):
                     return day
-    return labelled.get(True)
+    if True in labelled:
+        return labelled[True]
+    # A "last update 04.06.2025" foot when nothing else dates the text: the page's latest
+    # version is the nearest date the text gives itself.
+    for line in reversed(tail):
+        if len(line) <= 60 and not _NOT_OWN_DATE.match(line):
+            for match in _LABELLED.finditer(line):
+                if _REVISION_LABEL.search(match.group("label")) and (day := _full_date(match.groupdict(), day_first)):
+                    return day
+    return None
+
+
+_REVISION_LABEL = compile_cached(r"updated|update|modified|revised", re.IGNORECASE)
+#: A Japanese era year: "Reiwa 7 (2025), January 10", "January 10, Reiwa 7", "Heisei 31".
+_ERA_YEARS = {"reiwa": 2018, "heisei": 1988, "showa": 1925}
+_ERA_DATE = compile_cached(
+    rf"^\W{{0,3}}(?:(?P<era>reiwa|heisei|showa)\s+(?P<n>\d{{1,2}})(?:\s*\((?:19|20)\d\d\))?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})"
+    rf"|{_MONTH.replace('month', 'month2')}\s+(?P<d2>\d{{1,2}}),?\s+(?P<era2>reiwa|heisei|showa)\s+(?P<n2>\d{{1,2}}))\W{{0,3}}$",
+    re.IGNORECASE,
+)
+
+
+def _era_date(line: str) -> dt.date | None:
+    """The date of a line that holds only a date in a Japanese era year ("Reiwa 7 (2025), January 10")."""
+    match = _ERA_DATE.match(line) if len(line) <= 60 else None
+    if match is None:
+        return None
+    groups = match.groupdict()
+    era, number = (groups["era"], groups["n"]) if groups["era"] else (groups["era2"], groups["n2"])
+    month = groups["month"] or groups["month2"] or ""
+    try:
+        return dt.date(_ERA_YEARS[era.lower()] + int(number), _MONTHS[month.lower().rstrip(".")], int(groups["d"] or groups["d2"] or 0))
+    except (ValueError, KeyError):
+        return None
 
 
 def parse_text(data: bytes, *, source: str, sha256: str) -> Document:

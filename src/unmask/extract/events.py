@@ -69,7 +69,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            + r"(?:,?\s+" + _YEAR.format(name="y") + r"\b|(?![\w-])(?!\s+[0-3]?\d\b))")),
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
-    ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
+    ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|"
+                         r"the\s+(?:first|second|third|last|final|opening|closing)\s+(?:week|weeks|days|half|fortnight)\s+of|"
+                         r"the\s+(?:beginning|start|end|middle)\s+of|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
     # A month named before what it dates: "in a February report", "the May intrusion".
     ("month_noun", compile_cached(
@@ -83,7 +85,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
-        r"earlier\s+this\s+(?:week|month|year)|(?:two|three|four|five|\d+)\s+(?:years|months)\s+ago|a\s+year\s+ago|"
+        r"earlier\s+this\s+(?:week|month|year)|(?:(?:two|three|four|five|\d+)\s+(?:years|months)|a\s+year)\s+ago(?:\s+this\s+(?:week|month))?|"
         r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter))\b",
         re.IGNORECASE)),
 )
@@ -105,6 +107,8 @@ _DATE_AFTER_WEEKDAY = compile_cached(
     r",?\s+(?:the\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d\b)"
 )
+#: A year said after a month or a day without one: "in August last year", "on 3 May this year".
+_YEAR_AFTER = compile_cached(r",?\s+(?P<which>last|this)\s+year\b", re.I)
 _ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
 _PAST_STATE = compile_cached(r"\b(?:was|were)\b")
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
@@ -163,6 +167,14 @@ def _day_before(published: dt.date, month: int, day: int) -> dt.date | None:
         if candidate <= published:
             return candidate
     return None
+
+
+def _day_in_year(published: dt.date, which: str, month: int, day: int) -> dt.date | None:
+    """The day of a month "last year" or "this year" says, counted from the publication."""
+    try:
+        return dt.date(published.year - (which.lower() == "last"), month, day)
+    except ValueError:
+        return None
 
 
 #: A parenthesised group of author-year citations: "(Tkacik 2007)", "(Appel 2004; Cooper
@@ -300,7 +312,12 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                     continue
                 if text[end - 1] == "." and groups["m"].lower() not in _ABBREVIATED:
                     end -= 1  # "the 30th of June.": the full stop ends the sentence
-                resolved_day = _day_before(published, _MONTHS[groups["m"].lower().rstrip(".")], int(groups["d"]))
+                month = _MONTHS[groups["m"].lower().rstrip(".")]
+                if (said_year := _YEAR_AFTER.match(text, end)) is not None:
+                    resolved_day = _day_in_year(published, said_year.group("which"), month, int(groups["d"]))
+                    end = said_year.end()
+                else:
+                    resolved_day = _day_before(published, month, int(groups["d"]))
                 if resolved_day is not None:
                     add(start, end, resolved_day.isoformat(), "day", True)
             elif name in ("iso", "mdy", "dmy"):
@@ -320,7 +337,11 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 if groups["m"] == "May" and not re.search(r"\b(?:on|by|since|until|from)\s+$", text[max(0, start - 7):start], re.I):
                     continue
                 month = _MONTHS[groups["m"].lower().rstrip(".")]
-                resolved_day = _day_before(published, month, int(groups["d"]))
+                if (said_year := _YEAR_AFTER.match(text, end)) is not None:
+                    resolved_day = _day_in_year(published, said_year.group("which"), month, int(groups["d"]))
+                    end = said_year.end()
+                else:
+                    resolved_day = _day_before(published, month, int(groups["d"]))
                 if resolved_day is not None:
                     add(start, end, resolved_day.isoformat(), "day", True)
             elif name == "m":
@@ -333,8 +354,12 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 year, month = _month_before(published, month)
                 if pre == "last" and year == published.year and month == published.month:
                     year -= 1
-                m_start = start if pre in ("early", "mid", "late", "last", "this", "earlier this") else match.start("m")
-                precision = "approximate" if pre in ("early", "mid", "late") else "month"
+                if (said_year := _YEAR_AFTER.match(text, end)) is not None:
+                    year = published.year - (said_year.group("which").lower() == "last")
+                    end = said_year.end()
+                part = pre.startswith("the ")  # "the first week of October", "the end of May"
+                m_start = start if part or pre in ("early", "mid", "late", "last", "this", "earlier this") else match.start("m")
+                precision = "approximate" if part or pre in ("early", "mid", "late") else "month"
                 add(m_start, end, f"{year:04d}-{month:02d}", precision, True)
             elif name == "y":
                 y_start = start if groups.get("qual") else match.start("y")
@@ -359,10 +384,10 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                     add(start, end, (published - dt.timedelta(days=1)).isoformat(), "day", True)
                 elif rel.endswith(("today", "morning", "afternoon", "evening", "tonight")):
                     add(start, end, published.isoformat(), "day", True)
-                elif rel.endswith("week"):
+                elif rel.endswith("week") and "ago" not in rel:
                     back = 7 if rel.startswith("last") else 0
                     add(start, end, (published - dt.timedelta(days=back)).isoformat(), "approximate", True)
-                elif rel.endswith("month"):
+                elif rel.endswith("month") and "ago" not in rel:
                     year, month = published.year, published.month
                     if rel.startswith("last"):
                         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
@@ -372,11 +397,13 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                     add(start, end, f"{year:04d}", "year", True)
                 elif rel.endswith(("spring", "summer", "autumn", "fall", "winter")):
                     add(start, end, f"{_season_year(rel, published):04d}", "approximate", True)
-                elif rel.endswith("ago"):
+                elif "ago" in rel:
                     first = rel.split()[0]
                     count = 1 if first == "a" else _NUMBERS.get(first) or int(first)
-                    if "year" in rel:
+                    if "year" in rel and rel.endswith("ago"):
                         add(start, end, f"{published.year - count:04d}", "approximate", True)
+                    elif "year" in rel:  # "three years ago this week": that month, that year
+                        add(start, end, f"{published.year - count:04d}-{published.month:02d}", "approximate", True)
                     else:
                         month_index = published.year * 12 + published.month - 1 - count
                         add(start, end, f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "approximate", True)
@@ -943,6 +970,13 @@ _PRESENT_ATTRIBUTION = compile_cached(
 
 
 _SUBORDINATE = compile_cached(r"\b(?:that|which|who|whom|whose)\b", re.I)
+#: A story's place dateline ("OSLO, March 3 (Wire) -", "TALLINN, 4 May 2025 —"): its date is
+#: the story's, not an event's.
+_STORY_DATELINE = compile_cached(
+    r"\s*(?-i:[A-Z][A-Z.'’ -]{1,40})(?:,\s*(?-i:[A-Z])[\w.' -]{1,30})?,\s+"
+    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d|[0-3]?\d\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+    r"(?:,?\s+(?:19|20)\d\d)?\s*(?:\([^)]{1,40}\)\s*)?(?:-{1,3}|[—–])\s",
+)
 
 
 def _anchored_dates(sentence: str, dates: Sequence[DateMention], last_day: DateMention | None,
@@ -1105,6 +1139,8 @@ def extract_events(
                     emit(kind, date, span, index, 0.8)
             continue
         dates = find_dates(sentence, published, day_first)
+        if dates and first_of_paragraph and (story := _STORY_DATELINE.match(sentence)) is not None:
+            dates = [d for d in dates if d.start >= story.end()]
         clock = (
             _CLOCK_ENTRY.match(sentence)
             if first_of_paragraph and published is not None and sentence.lstrip()[:1] in "[0123456789" else None
