@@ -74,3 +74,72 @@ def test_a_place_dateline_without_a_year_dates_no_event() -> None:
 def test_relative_month_and_day_phrases(sentence: str, published: str, date: str, precision: str) -> None:
     dates = find_dates(sentence, dt.date.fromisoformat(published))
     assert [(d.date, d.precision) for d in dates] == [(date, precision)]
+
+
+def _fixture_events(name: str) -> set[tuple[str, str]]:
+    data = (FIXTURES / f"{name}.txt").read_bytes()
+    published = parse_text(data, source=f"{name}.txt", sha256="0" * 64).metadata.published
+    assert published is not None
+    return _events(data.decode("utf-8"), published.isoformat())
+
+
+def test_timeline_entries_take_their_date_heading() -> None:
+    # "Early 2022", "March 2023", "5 June 2024" and "Ten days later" (from the last dated heading)
+    assert _fixture_events("timeline-past-tense") == {
+        ("campaign", "2022"), ("campaign", "2023-03"), ("report", "2024-06-05"), ("arrest", "2024-06-15"),
+    }
+
+
+def test_a_security_notice_heading_is_the_publishers_report() -> None:
+    assert ("report", "2025-02-03") in _fixture_events("security-notice")
+
+
+def test_a_weekly_bulletin_habit_and_its_warning() -> None:
+    found = _fixture_events("weekly-bulletin")
+    assert ("advisory", "2025-02-12") in found  # "On Wednesday we published a warning"
+    assert ("activity-start", "2025-02") in found  # "Since the beginning of February ... impersonate"
+    assert not any(kind == "report" for kind, _ in found)  # "published every Monday" is a habit
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "wanted", "unwanted"),
+    [
+        # a day of the month alone, in the publication's month
+        ("The arrest took place on the 9th, police said in a statement on Friday.", "2025-05-16",
+         {("arrest", "2025-05-09")}, {("report", "2025-05-16")}),
+        # a year said as the incident's attribute, not the charges' date
+        ("A grand jury charged him in June over the 2022 intrusions at three insurers.", "2025-08-01",
+         {("campaign", "2022"), ("indictment", "2025-06")}, {("indictment", "2022")}),
+        ("From March 2019 until his arrest, the man rented out a botnet of hacked cameras.", "2025-08-01",
+         {("activity-start", "2019-03")}, set()),
+        ("The group has targeted energy firms in Poland from at least 2016.", "2025-08-01",
+         {("activity-start", "2016")}, {("campaign", "2016")}),
+        ("Police in five countries took more than 2,500 servers of the loader offline on Monday.", "2025-08-06",
+         {("takedown", "2025-08-04")}, set()),
+        ("The crew had lurked inside the network of a shipping firm for more than a year.", "2025-08-06",
+         {("activity-start", "2024")}, set()),
+        ("The club said the files were posted on a leak website on 3 March.", "2025-04-06",
+         {("campaign", "2025-03-03")}, {("report", "2025-03-03")}),
+        ("On 2 May the agency made public its assessment that the wiper attack was carried out by a state group.",
+         "2025-06-06", {("report", "2025-05-02")}, set()),
+        ("The federation admitted on Monday that hackers had reached its member database.", "2025-06-04",
+         {("report", "2025-06-02")}, set()),
+        ("Today, the Government decided to designate three persons involved in the thefts.", "2025-06-04",
+         {("sanction", "2025-06-04")}, set()),
+        ("The council said an intruder had copied payroll files in July.", "2025-09-04",
+         {("campaign", "2025-07")}, {("report", "2025-07")}),
+        ("On Tuesday the centre published a warning about a flaw that attackers are exploiting.", "2025-06-05",
+         {("advisory", "2025-06-03")}, {("report", "2025-06-03")}),
+        # the deed of a "that ... had" clause is the news, not the saying
+        ("The agency said on Sunday that it had helped the victims and had issued a bulletin with advice.", "2025-01-13",
+         {("advisory", "2025-01-12")}, {("report", "2025-01-12")}),
+        # a start said with "since" after an action is not the action's date
+        ("1. On 3 March the centre issued a warning to banks, noting that the actor has sent fake invoices since 2022.",
+         "2025-04-01", {("advisory", "2025-03-03"), ("activity-start", "2022")}, {("advisory", "2022")}),
+    ],
+)
+def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],
+                        unwanted: set[tuple[str, str]]) -> None:
+    found = _events(text, published)
+    assert wanted <= found
+    assert not unwanted & found

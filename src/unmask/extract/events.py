@@ -81,7 +81,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # How long an activity has gone on: "for at least five years" (its start, approximate).
     ("for_years", compile_cached(
         r"\bfor\s+(?:at\s+least|more\s+than|over|nearly|almost|the\s+(?:past|last))\s+"
-        r"(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years\b", re.I)),
+        r"(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years|a\s+year)\b", re.I)),
+    # A day of the month alone: "took place on the 4th" (in the publication's month, or the one before).
+    ("ordinal_day", compile_cached(
+        r"\b(?:on|since|by|until)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|century|anniversary|floor|time))")),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
@@ -107,6 +110,8 @@ _DATE_AFTER_WEEKDAY = compile_cached(
     r",?\s+(?:the\s+)?(?:[0-3]?\d(?:st|nd|rd|th)?\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d\b)"
 )
+_ORDINAL_HINT = compile_cached(r"\bthe\s+[0-3]?\d(?:st|nd|rd|th)\b")
+_HABITUAL_BEFORE = compile_cached(r"\b(?:every|each)\s+$", re.I)
 #: A year said after a month or a day without one: "in August last year", "on 3 May this year".
 _YEAR_AFTER = compile_cached(r",?\s+(?P<which>last|this)\s+year\b", re.I)
 _ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
@@ -226,7 +231,9 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
     has_year = "19" in text or "20" in text
     lowered = text.lower()
     has_relative = any(word in lowered for word in _RELATIVE_WORDS)
-    if not (has_month or has_year or has_relative or "day" in text or "years" in text or "Christmas" in text
+    has_ordinal = published is not None and ("th" in text or "st" in text or "nd" in text or "rd" in text) and (
+        _ORDINAL_HINT.search(text) is not None)
+    if not (has_month or has_year or has_relative or has_ordinal or "day" in text or "year" in text or "Christmas" in text
             or "Year" in text or "Boxing" in text or "Halloween" in text):
         return out
     taken = SpanSet(m.span() for m in _CITATION_GROUP.finditer(text)) if "(" in text else SpanSet()
@@ -248,8 +255,9 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
             or (name in ("iso", "y", "numeric") and not has_year)
             or (name == "numeric" and "/19" not in text and "/20" not in text and ".19" not in text and ".20" not in text)
             or (name in ("range_dm", "range_md") and not has_range)
-            or (name == "for_years" and "years" not in text)
+            or (name == "for_years" and "year" not in text)
             or (name == "weekday" and "day" not in text)
+            or (name == "ordinal_day" and (published is None or not has_ordinal))
             or (name == "relative" and not has_relative)
         ):
             continue
@@ -299,10 +307,26 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 year, month = _month_before(published, _MONTHS[groups["m"].lower().rstrip(".")])
                 add(match.start("m"), end, f"{year:04d}-{month:02d}", "month", True)
                 continue
+            if name == "ordinal_day":
+                number = int(groups["d"])
+                candidate = None
+                for back in (0, 1):
+                    month_index = published.year * 12 + published.month - 1 - back if published else 0
+                    try:
+                        candidate = dt.date(month_index // 12, month_index % 12 + 1, number)
+                    except ValueError:
+                        candidate = None
+                        continue
+                    if published is not None and candidate <= published:
+                        break
+                    candidate = None
+                if candidate is not None:
+                    add(match.start("d"), end, candidate.isoformat(), "day", True)
+                continue
             if name == "for_years":
                 if published is None or _PAST_STATE.search(text):
                     continue  # "For over three years, X was the main ...": over before the publication
-                count = _NUMBERS.get(groups["n"].lower()) or int(groups["n"])
+                count = 1 if groups["n"] is None else _NUMBERS.get(groups["n"].lower()) or int(groups["n"])
                 add(start, end, f"{published.year - count:04d}", "approximate", True)
                 continue
             if name == "dmy" and not groups["y"]:
@@ -368,6 +392,8 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
             elif name == "weekday":
                 if published is None or _DATE_AFTER_WEEKDAY.match(text, end):
                     continue
+                if _HABITUAL_BEFORE.search(text, max(0, start - 12), start):
+                    continue  # "published every Monday": a habit, not a day
                 if re.search(r"(?i:following|next|previous|prior)\s+$", text[max(0, start - 12) : start]):
                     continue  # "the following Monday": counted from the day before it (extract_events)
                 weekday = _WEEKDAYS[groups["w"].lower()]
@@ -424,7 +450,7 @@ _NO_EVENT = "none"
 
 # (kind, pattern, strength): strong triggers win ties over weak ones.
 _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
-    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
+    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ion)|decided\s+to\s+(?:designate|sanction|impose|freeze)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
                                 r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
     ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty)\b", re.I), 2.0),
@@ -439,14 +465,14 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("takedown", compile_cached(
         r"\b(?:(?:under|with)\s+a\s+court\s+order|court-ordered|"
         r"(?:removed|deleted|erased|uninstalled)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:malware|implants?|backdoors?|botnet|web\s?shells?)|"
-        r"took\s+(?:[\w'’-]+\s+){1,8}?offline)\b", re.I), 2.0),
+        r"took\s+(?:[\w'’,.-]+\s+){1,8}?offline)\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
     ("takedown", compile_cached(
         r"\b(?:court-?\s?authori[sz]ed|law[\s-]enforcement|police|FBI|Europol|Eurojust|multinational|international)\s+"
         r"(?:[\w-]+\s+)?(?:operation|action)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement)|"
-                                r"(?:publish(?:ed|es)?|issu(?:ed|es|e)|releas(?:ed|es|e)|put\s+out)\s+(?:[\w-]+\s+){0,2}?guidance)\b", re.I), 1.8),
+                                r"(?:publish(?:ed|es)?|issu(?:ed|es|e)|releas(?:ed|es|e)|put\s+out)\s+(?:[\w-]+\s+){0,2}?(?:guidance|warnings?))\b", re.I), 1.8),
     # An agency warning of a threat: "The federal cyber office BSI warned on Tuesday that".
     ("advisory", compile_cached(
         r"\b(?:agency|office|cent(?:re|er)|authority|ministry|department|police|CERT(?:-\w+)?|CSIRT|NCSC|CISA|FBI|BSI|ANSSI|ACSC|ASD)"
@@ -460,7 +486,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(
         r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
-    ("report", compile_cached(r"\b(?:said|says|told|wrote)\b", re.I), 0.7),
+    # Going public with a finding: "made public its assessment", "goes public", "names the culprit".
+    ("report", compile_cached(
+        r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
+        r"hackers?|those\s+responsible))\b", re.I), 1.0),
+    ("report", compile_cached(r"\b(?:said|says|told|wrote|admitted|admits|acknowledged)\b", re.I), 0.7),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
@@ -475,11 +505,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
         r"(?:evicted|expelled|locked\s+out)\s+(?:the\s+)?(?:actor|attackers?|intruders?|hackers?|group))\b", re.I), 1.6),
     ("campaign", compile_cached(
-        r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
+        r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|copied|exfiltrat(?:ed|es)|siphoned|(?:infects|exploits|deploys|steals|leaks|installs|encrypts|wipes|compromises)|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
         r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
-        r"(?:posted|dumped|published|leaked)\s+(?:[\w'’-]+\s+){0,5}?on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?leak\s+site|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
+        r"(?:posted|dumped|published|leaked)\s+(?:[\w'’-]+\s+){0,5}?on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?(?:leak|extortion)\s+(?:web\s?)?(?:site|blog|portal)|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
         r"shifted\s+(?:its\s+|their\s+)?(?:focus|attention|targeting))\b", re.I), 1.0),
 )
 #: Verbs that report a statement or an attribution (their object is an action, not a document).
@@ -492,10 +522,13 @@ _SAYS = compile_cached(
 _REPORTED_DEED = compile_cached(
     r"\s*,?\s*(?:that\s+)?(?:they|he|she|it|we|police|officers|prosecutors|the\s+[\w-]+)\s+(?:had|have|has)\s+(?:also\s+)?(?:been\s+)?", re.I
 )
+#: A source named after the statement it makes: "..., the Guardia Civil said".
+_TRAILING_SOURCE = compile_cached(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,6}$")
+_THAT_PERFECT = compile_cached(r"\s*,?\s*that\s+(?:[\w'’-]+\s+){0,3}(?:had|has|have)\b", re.I)
 #: The start of a relative clause about what a date just dated: "... in early 2021 that Microsoft ".
 _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
-_SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from(?:\s+at\s+least)?)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
@@ -509,7 +542,7 @@ _ACTIVITY = compile_cached(
     r"develop\w*|distribut\w*|waves?|spam\w*|exfiltrat\w*|C2|C&C|domains?|servers?|resolv\w*|regist\w*|samples?|"
     r"variants?|versions?|backdoors?|trojans?|RATs?|worms?|tools?|toolkits?|implants?|infrastructure|emerg\w*|"
     r"appear\w*|around|exist\w*|monitor\w*|investigat\w*|incidents?|victims?|lures?|emails?|delivered|"
-    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+|stolen|broke|broken|scheme|access\w*|copied)\b|\bsince\s+at\s+least\b",
+    r"sanction\w*|fixture|vulnerab\w*|CVE-\d+|stolen|broke|broken|scheme|access\w*|copied|impersonat\w*)\b|\bsince\s+at\s+least\b",
     re.IGNORECASE,
 )
 _GENERIC_TODAY = compile_cached(
@@ -634,7 +667,8 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
      "detailed", "attribut", "announced"),
     ("named", "accused", "said", "stated", "blamed", "attribut"),
-    ("said", "says", "told", "wrote"),
+    ("public", "name"),
+    ("said", "says", "told", "wrote", "admit", "acknowledged"),
     ("discovered", "uncovered"),
     ("discovered", "learned", "aware"),
     ("first", "emerged", "began", "started", "dating", "early", "since"),
@@ -657,11 +691,24 @@ def _sentence_triggers(sentence: str) -> _SentenceTriggers:
     return out
 
 
+#: "from August 2020 until his arrest": an end said by an event, not a date.
+_UNTIL_EVENT = compile_cached(
+    r"\s*,?\s*(?:until|till|up\s+to)\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+)?(?:arrest|extradition|takedown|detention|indictment|conviction)\b",
+    re.I,
+)
+#: A date said as an incident's attribute: "the 2023 intrusions", "over the May 2024 breach".
+_ATTRIBUTIVE_INCIDENT = compile_cached(
+    r"\s+(?:[\w-]+\s+)?(?:(?:cyber-?)?attacks?|intrusions?|breach(?:es)?|hacks?|campaigns?|compromises?|heists?|thefts?|"
+    r"ransomware\s+attacks?|data\s+breach(?:es)?|leaks?)\b",
+    re.I,
+)
 _FROM_BEFORE = compile_cached(r"\bfrom\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _BETWEEN_BEFORE = compile_cached(r"\bbetween\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _AND_BEFORE = compile_cached(r"\band\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _AND_GAP = compile_cached(r"\s*and\s+(?:(?:early|mid|late)[\s-]+)?", re.I)
-_STRONG_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when)\b")
+#: A break between a trigger and a date: a clause's or, inside one passage (a numbered
+#: item of two sentences), a sentence's end.
+_STRONG_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when)\b|[a-z0-9)\]]\.\s+(?=[A-Z])")
 _BEGAN = compile_cached(r"(?i)began|started")
 
 #: How far (characters) from its date a trigger word may stand.
@@ -698,6 +745,8 @@ def _kind_for(
         return None  # "has decreased significantly since early 2014"
     if _INCIDENT_OF.search(before[-30:]):
         return "campaign", 0.9  # "the cyberattack of 3 May": the attack's date
+    if _ARTICLE_BEFORE.search(before[-8:]) and _ATTRIBUTIVE_INCIDENT.match(sentence, date.end):
+        return "campaign", 0.9  # "over the 2023 intrusions at two casinos": the intrusions' date
     if date.surface[:4].lower() == "for ":
         return "activity-start", 0.7  # "for at least five years": it began then and goes on
     # "10-14 March 2025", "March 10-14": a range of days starts and ends the activity.
@@ -709,6 +758,7 @@ def _kind_for(
         # "from 2019" without an end is not a start of activity: the triggers say what it dates
         _FROM_BEFORE.search(before[-30:])
         and not any(s > date.end and _UNTIL.search(sentence[date.end : s]) for s, _ in spans)
+        and not _UNTIL_EVENT.match(sentence, date.end)
     ) and active():
         return "activity-start", 0.9
     if _UNTIL.search(before[-20:]) and any(e < date.start for _, e in spans) and active():
@@ -736,6 +786,12 @@ def _kind_for(
         a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
         for a in starts[bisect.bisect_left(starts, lo + date.end) : bisect.bisect_left(starts, lo + date.end + 40)]
     ]
+    # ... and further on in a "that" clause in the perfect: "said on Sunday that it had
+    # helped the victims and had issued a bulletin": the bulletin is the news.
+    strong_later = [
+        a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
+        for a in starts[bisect.bisect_left(starts, lo + date.end) : bisect.bisect_left(starts, lo + date.end + 150)]
+    ] if _THAT_PERFECT.match(sentence, date.end) else []
     campaign_between = campaign_spans[
         bisect.bisect_left(campaign_starts, lo) : bisect.bisect_left(campaign_starts, lo + date.start)
     ]
@@ -796,10 +852,16 @@ def _kind_for(
                     for c_start, c_end in campaign_between
                 ):
                     continue  # the reported action, nearer the date, dates it
-                if trigger_kind == "report" and strength < 1.0 and any(
-                    _REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after
+                if trigger_kind == "report" and strength < 1.0 and (
+                    any(_REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after)
+                    or any(a - lo <= len(sentence) and not _CLAUSE_BREAK.search(sentence, date.end, a - lo) for a in strong_later)
                 ):
                     continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
+                if trigger_kind == "report" and strength < 1.0 and _TRAILING_SOURCE.search(sentence, max(0, start - 60), start) and any(
+                    bisect.bisect_left(s_starts, lo) < bisect.bisect_left(s_starts, lo + start - 2)
+                    for (_, _, st), (s_starts, _) in zip(_TRIGGERS, found, strict=True) if st >= 1.8
+                ):
+                    continue  # "The arrest took place on the 4th, the police said on Wednesday": the arrest is the news
                 if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
                     sentence, date.end, start
                 ):
@@ -883,7 +945,7 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
     return out
 
 
-_CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas)\b|\.\s")
+_CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas|noting|saying|adding|warning|stressing)\b|\.\s")
 
 
 def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bool:
@@ -917,7 +979,9 @@ def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMen
     its clause, else the one that opens the sentence."""
     if _OTHER_TIME.search(sentence, end, end + 60):
         return None  # "the domains were taken down a week later": not at a date of the sentence
-    after = [d for d in dates if d.start >= end and d.start - end <= 150]
+    # (not a start said with "since": "issued a warning ... active since 2023")
+    after = [d for d in dates if d.start >= end and d.start - end <= 150
+             and not _SINCE.search(sentence, max(0, d.start - 40), d.start)]
     if after and not _CLAUSE_BREAK.search(sentence, end, after[0].start):
         return after[0]
     before = [d for d in dates if d.end <= start and start - d.end <= 200]
@@ -958,7 +1022,8 @@ _ANCHOR_NUMBERS = {**_OFFSET_NUMBERS, "an": 1, "eight": 8, "nine": 9, "ten": 10,
 _DOCUMENT_ACT = compile_cached(
     r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*))\b)"
     r"|(?P<report>(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
-    r"|data\s+(?:security\s+)?(?:incident|breach)\s+notice|statement\s+(?:on|regarding|about|concerning)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:cyber-?)?(?:attacks?|incident|intrusion|breach|hack)))",
+    r"|data\s+(?:security\s+)?(?:incident|breach)\s+notice|(?:IT\s+|cyber\s?security\s+|security\s+|privacy\s+|data\s+)+(?:incident\s+)?notice\b|"
+    r"(?:an?\s+)?(?:message|letter|update)\s+(?:to|for)\s+(?:our|all)\s+(?:[\w-]+\s+)?(?:community|customers|patients|students|staff|members|users|clients|employees|neighbou?rs)\b|statement\s+(?:on|regarding|about|concerning)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:cyber-?)?(?:attacks?|incident|intrusion|breach|hack)))",
     re.I,
 )
 #: A government's statement attributing in the present tense: its act is the publication's.
@@ -1061,6 +1126,25 @@ def _heading_day(text: str, items: Sequence[Passage], headings: Sequence[int], p
     return DateMention(0, 0, published.isoformat(), "day", True, "") if published is not None else None
 
 
+#: Words a date heading may hold beside its date ("Late 2023", "In January 2024", "Two weeks later").
+_HEADING_FILLER = compile_cached(r"(?:\W|\b(?:in|on|since|by|the|of|around|from|until|about|circa|c)\b)*", re.I)
+
+
+def _heading_date(heading: str, published: dt.date | None, day_first: bool | None,
+                  anchor: DateMention | None) -> DateMention | None:
+    """The date a heading that is only a date names ("Late 2023", "3 February 2025"), or
+    the day a heading says from the last dated one ("Two weeks later", "The next day")."""
+    if len(heading) > 60:
+        return None
+    dates = find_dates(heading, published, day_first)
+    if not dates and anchor is not None and _ANCHORED.search(heading):
+        dates = _anchored_dates(heading, [], anchor, {})
+    if len(dates) != 1:
+        return None
+    rest = heading[: dates[0].start] + " " + heading[dates[0].end :]
+    return dates[0] if _HEADING_FILLER.fullmatch(rest) else None
+
+
 def extract_events(
     text: str,
     *,
@@ -1093,6 +1177,10 @@ def extract_events(
     headings: list[int] = []  # the heading passages seen, for a live blog's entry days
     in_header = True  # before the first prose passage
     previous_paragraph = -1
+    # A timeline's date heading ("Late 2023", "Two weeks later") and its paragraph: the
+    # entry under it is at that date.
+    section: tuple[int, DateMention] | None = None
+    section_day: DateMention | None = None  # the last day a date heading named
 
     def emit(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> None:
         key = (kind, date.date, span.start)
@@ -1123,6 +1211,11 @@ def extract_events(
         previous_paragraph = passage.paragraph
         if passage.kind == "heading" and not passage.citation:
             headings.append(index)
+            if not passage.furniture:
+                heading_date = _heading_date(text[span.start : span.end], published, day_first, section_day or last_day)
+                section = (passage.paragraph, heading_date) if heading_date is not None else None
+                if heading_date is not None and heading_date.precision == "day":
+                    section_day = heading_date
             act = _DOCUMENT_ACT.match(text, span.start, span.end) if in_header else None
             if act is not None and published is not None:
                 emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
@@ -1141,6 +1234,9 @@ def extract_events(
         dates = find_dates(sentence, published, day_first)
         if dates and first_of_paragraph and (story := _STORY_DATELINE.match(sentence)) is not None:
             dates = [d for d in dates if d.start >= story.end()]
+        if not dates and section is not None and section[0] == passage.paragraph:
+            # an entry under a date heading, without a date of its own: at the heading's
+            dates = [replace(section[1], start=0, end=0)]
         clock = (
             _CLOCK_ENTRY.match(sentence)
             if first_of_paragraph and published is not None and sentence.lstrip()[:1] in "[0123456789" else None
