@@ -17,8 +17,15 @@ before anything was tuned on it (``python -m tests.targets.golden --blind7 -v -e
 Scored once more at the end of the session that tuned on blind6 (never tuned on this set):
 events F1 0.65 (P 0.67 R 0.64), headline 12/19, furniture-dated 6, publication dates 12/15,
 targets P 1.00 R 0.52. The floors sit about 0.05 under these (a review found the first ones
-let a 30 % drop pass): they fail when a change breaks a class, not on one article. Do not tune on this set; when it has been used to fix
-errors, say so here and write a new one for the next honest figure.
+let a 30 % drop pass): they fail when a change breaks a class, not on one article.
+
+USED TO FIX ERRORS (session 8, helper W1, issue 17): blind7's errors were read and their
+classes fixed, one mechanism each, with fixtures of our own words
+(``tests/fixtures/events_classes``, ``tests/events/test_event_classes.py``). After:
+events F1 0.92 (P 0.90 R 0.94; 0.92 with the annotated dates), headline 19/19,
+furniture-dated 2, publication dates 15/15. These figures are tuned figures now, not
+honest ones: ``articles_blind8`` (written while this was done) gives the next honest figure.
+The floors below sit about 0.05 under the tuned figures.
 """
 
 from __future__ import annotations
@@ -92,23 +99,23 @@ def test_the_set_is_whole_and_well_formed() -> None:
 
 @pytest.mark.slow
 def test_events_kind_and_date(read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]) -> None:
-    assert _f1(read_dates["events"]) >= 0.58, read_dates["events"]
-    assert _f1(truth_dates["events"]) >= 0.58, truth_dates["events"]
+    assert _f1(read_dates["events"]) >= 0.86, read_dates["events"]
+    assert _f1(truth_dates["events"]) >= 0.86, truth_dates["events"]
 
 
 @pytest.mark.slow
 def test_headline_actions_and_furniture(
     read_dates: dict[str, list[int]], truth_dates: dict[str, list[int]]
 ) -> None:
-    assert truth_dates["headline"][0] >= 11, truth_dates["headline"]
-    assert read_dates["headline"][0] >= 11, read_dates["headline"]
-    assert truth_dates["furniture"][1] <= 7, truth_dates["furniture"]
-    assert read_dates["furniture"][1] <= 7, read_dates["furniture"]
+    assert truth_dates["headline"][0] >= 18, truth_dates["headline"]
+    assert read_dates["headline"][0] >= 18, read_dates["headline"]
+    assert truth_dates["furniture"][1] <= 3, truth_dates["furniture"]
+    assert read_dates["furniture"][1] <= 3, read_dates["furniture"]
 
 
 @pytest.mark.slow
 def test_publication_dates_from_the_text(read_dates: dict[str, list[int]]) -> None:
-    assert read_dates["published"][0] >= 11, read_dates["published"]
+    assert read_dates["published"][0] >= 14, read_dates["published"]
 
 
 @pytest.mark.slow

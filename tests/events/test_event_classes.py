@@ -136,6 +136,21 @@ def test_a_weekly_bulletin_habit_and_its_warning() -> None:
         # a start said with "since" after an action is not the action's date
         ("1. On 3 March the centre issued a warning to banks, noting that the actor has sent fake invoices since 2022.",
          "2025-04-01", {("advisory", "2025-03-03"), ("activity-start", "2022")}, {("advisory", "2022")}),
+        # claims of responsibility, rewards and restorations are no events of the actor
+        ("A ransomware gang claimed responsibility for the attack on Monday.", "2025-06-18", set(),
+         {("campaign", "2025-06-16")}),
+        ("The State Department on Tuesday offered a reward of up to $10 million for the arrest of the leader.",
+         "2025-06-18", set(), {("arrest", "2025-06-17")}),
+        ("The port was hit by a cyber-attack on 3 June and its systems were back online on 6 June.", "2025-06-18",
+         {("campaign", "2025-06-03")}, {("campaign", "2025-06-06")}),
+        # a victim's notice is its report; the breach keeps its own date
+        ("The insurer notified regulators on 2 June that an intruder had accessed claims data in April.", "2025-06-18",
+         {("report", "2025-06-02"), ("campaign", "2025-04")}, {("campaign", "2025-06-02")}),
+        ("The breach, which the retailer disclosed on 5 June, began in March.", "2025-06-18",
+         {("report", "2025-06-05"), ("campaign", "2025-03")}, {("activity-start", "2025-03")}),
+        # an ISO week: its Monday, approximate
+        ("In calendar week 22 of 2025 the centre saw a wave of phishing against councils.", "2025-06-18",
+         {("campaign", "2025-05-26")}, {("campaign", "2025")}),
     ],
 )
 def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],

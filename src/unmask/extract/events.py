@@ -67,6 +67,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # word that sets a date (:data:`_DAY_MONTH_BEFORE`), its year from the publication date.
     ("dmy", compile_cached(r"\b" + _DAY.format(name="d") + r"\s+(?:of\s+)?" + _MONTH.format(name="m")
                            + r"(?:,?\s+" + _YEAR.format(name="y") + r"\b|(?![\w-])(?!\s+[0-3]?\d\b))")),
+    # An ISO week: "week 41 of 2024", "calendar week 7, 2025", "week 12/2025", "2025-W07" (its Monday, approximate).
+    ("iso_week", compile_cached(
+        r"\b(?:(?:calendar\s+|ISO\s+)?week\s+(?P<w>[1-5]?\d)(?:\s+of\s+|,\s*|/|\s+)(?P<y>(?:19|20)\d\d)|(?P<y2>(?:19|20)\d\d)-?W(?P<w2>[0-5]\d))\b",
+        re.I)),
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|"
@@ -252,7 +256,8 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
     for name, pattern in _PATTERNS:
         if (
             (name in ("mdy", "dmy", "my", "md", "m", "range_dm", "range_md", "month_noun") and not has_month)
-            or (name in ("iso", "y", "numeric") and not has_year)
+            or (name in ("iso", "y", "numeric", "iso_week") and not has_year)
+            or (name == "iso_week" and "W" not in text and "eek" not in text)
             or (name == "numeric" and "/19" not in text and "/20" not in text and ".19" not in text and ".20" not in text)
             or (name in ("range_dm", "range_md") and not has_range)
             or (name == "for_years" and "year" not in text)
@@ -306,6 +311,13 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                     continue
                 year, month = _month_before(published, _MONTHS[groups["m"].lower().rstrip(".")])
                 add(match.start("m"), end, f"{year:04d}-{month:02d}", "month", True)
+                continue
+            if name == "iso_week":
+                try:
+                    monday = dt.date.fromisocalendar(int(groups["y"] or groups["y2"]), int(groups["w"] or groups["w2"]), 1)
+                except ValueError:
+                    continue
+                add(start, end, monday.isoformat(), "approximate", False)
                 continue
             if name == "ordinal_day":
                 number = int(groups["d"])
@@ -458,7 +470,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
     (_NO_EVENT, compile_cached(
         r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|arrest\s+warrants?|warrants?\s+for\s+(?:the\s+|his\s+|her\s+|their\s+)?arrest|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|"
-        r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé]))\b", re.I), 2.0),
+        r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé])|"
+        # a claim of responsibility, a reward offered, a service restored: no event of the actor
+        r"claim(?:ed|s|ing)?\s+(?:\w+\s+)?responsibility|offer(?:ed|s|ing)?\s+(?:a\s+)?(?:\w+\s+)?rewards?|"
+        r"(?:was|were|been|is|are|fully)\s+restored|restored\s+(?:its|our|their|the|all|most|full|normal)\b|back\s+online)\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     # Law enforcement removing the actor's code or taking its servers offline: "acting under a
     # court order, removed the botnet's malware from 4,000 cameras", "police took 40 servers offline".
@@ -481,7 +496,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("advisory", compile_cached(
         r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
         r"agencies|the\s+public|network\s+defenders|defenders|providers|firms)\b", re.I), 1.8),
-    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced)\b", re.I), 1.0),
+    ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced|notified|informed)\b", re.I), 1.0),
     # A public attribution: "publicly blamed", "today attributes", "named ... as responsible".
     ("report", compile_cached(
         r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
@@ -532,7 +547,7 @@ _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|a
 _UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
-    r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)(?:\s+(?:\w+\s+){0,2}|(?:\s+itself)?\s*,[^,]{1,30},\s*)$"
+    r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)(?:\s+(?:\w+\s+){0,2}|(?:\s+itself)?\s*,[^,]{1,60},\s*)$"
 )
 #: What a range or a "since" must stand near to date an activity.
 _ACTIVITY = compile_cached(
@@ -656,7 +671,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("sanction", "designat", "blacklist", "entity", "restrictive"),
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
-    ("guilty", "arraigned", "warrant", "appeared", "summoned"),
+    ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
@@ -665,7 +680,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("warned", "cautioned"),
     ("warned", "urged"),
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
-     "detailed", "attribut", "announced"),
+     "detailed", "attribut", "announced", "notified", "informed"),
     ("named", "accused", "said", "stated", "blamed", "attribut"),
     ("public", "name"),
     ("said", "says", "told", "wrote", "admit", "acknowledged"),
