@@ -69,6 +69,9 @@ def test_a_place_dateline_without_a_year_dates_no_event() -> None:
         ("Four years ago this month, a wiper hit the grid.", "2025-11-20", "2021-11", "approximate"),
         ("The database was breached in the first week of October.", "2024-12-05", "2024-10", "approximate"),
         ("Since the beginning of April we have seen fake invoices.", "2024-05-14", "2024-04", "approximate"),
+        ("The shop was hit three days ago.", "2025-06-18", "2025-06-15", "day"),
+        ("A fortnight ago the gang struck.", "2025-06-18", "2025-06", "approximate"),
+        ("The wiper spread a few days ago.", "2025-06-03", "2025-05", "approximate"),
     ],
 )
 def test_relative_month_and_day_phrases(sentence: str, published: str, date: str, precision: str) -> None:
@@ -151,6 +154,17 @@ def test_a_weekly_bulletin_habit_and_its_warning() -> None:
         # an ISO week: its Monday, approximate
         ("In calendar week 22 of 2025 the centre saw a wave of phishing against councils.", "2025-06-18",
          {("campaign", "2025-05-26")}, {("campaign", "2025")}),
+        # "about three weeks ago" and the day said beside it: the day
+        ("Two weeks ago, on the night of 3 June, the clinic was hit by ransomware.", "2025-06-18",
+         {("campaign", "2025-06-03")}, {("campaign", "2025-06")}),
+        # a trigger word inside a name ("Computer Incident Response Centre") is no incident
+        ("On 2 June the Computer Incident Response Centre of the Navy issued an alert about wipers.", "2025-06-18",
+         {("advisory", "2025-06-02")}, {("campaign", "2025-06-02")}),
+        # a statement's date after the news it reports is no date of the news ...
+        ("The arrests took place on the 5th, the prosecutors said on Tuesday.", "2025-06-18",
+         {("arrest", "2025-06-05")}, {("arrest", "2025-06-17"), ("report", "2025-06-17")}),
+        # ... but the source cited after a dated deed leaves the deed
+        ("The crew broke into two ports in 2021, the charge sheet says.", "2025-06-18", {("campaign", "2021")}, set()),
     ],
 )
 def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],

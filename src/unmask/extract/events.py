@@ -92,7 +92,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
-        r"earlier\s+this\s+(?:week|month|year)|(?:(?:two|three|four|five|\d+)\s+(?:years|months)|a\s+year)\s+ago(?:\s+this\s+(?:week|month))?|"
+        r"earlier\s+this\s+(?:week|month|year)|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,2})\s+"
+        r"(?:years?|months?|weeks?|days?|fortnights?)\s+ago(?:\s+this\s+(?:week|month))?|"
         r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter))\b",
         re.IGNORECASE)),
 )
@@ -100,12 +101,14 @@ _DAY_MONTH_BEFORE = compile_cached(
     r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$"
     # "the cyberattack of 3 May": the incident's own date
     r"|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
+    # "on the night of 3 June", "in the early hours of 4 May"
+    r"|\b(?:night|morning|evening|afternoon|early\s+hours|weekend)\s+of\s+(?:the\s+)?$"
     # "on Friday 30 May": a weekday before the day it is
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
 )
 #: "May" is a month with a day only after these ("on 3 May", "the attack of 3 May", "Friday 30 May").
 _MAY_DAY_BEFORE = compile_cached(
-    r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
+    r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$|\b(?:night|morning|evening|afternoon|early\s+hours|weekend)\s+of\s+(?:the\s+)?$|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
 )
 #: A weekday followed by the date it names ("Friday 30 May", "Tuesday, 3 June 2025",
@@ -436,9 +439,19 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 elif rel.endswith(("spring", "summer", "autumn", "fall", "winter")):
                     add(start, end, f"{_season_year(rel, published):04d}", "approximate", True)
                 elif "ago" in rel:
-                    first = rel.split()[0]
-                    count = 1 if first == "a" else _NUMBERS.get(first) or int(first)
-                    if "year" in rel and rel.endswith("ago"):
+                    words = rel.split()
+                    vague = words[0] in ("several", "few") or words[:2] == ["a", "few"]
+                    unit = words[2] if words[:2] == ["a", "few"] else words[1]
+                    count = (3 if vague else 1 if words[0] in ("a", "an", "one") else _NUMBERS.get(words[0]) or int(words[0]))
+                    if unit.startswith(("day", "week", "fortnight")):
+                        # "three days ago" that day; "two weeks ago", "a few days ago" about then
+                        days = count * (14 if unit.startswith("fortnight") else 7 if unit.startswith("week") else 1)
+                        then = published - dt.timedelta(days=days)
+                        if unit.startswith("day") and not vague:
+                            add(start, end, then.isoformat(), "day", True)
+                        else:  # about then: its month (a day said beside it is more precise)
+                            add(start, end, f"{then.year:04d}-{then.month:02d}", "approximate", True)
+                    elif "year" in rel and rel.endswith("ago"):
                         add(start, end, f"{published.year - count:04d}", "approximate", True)
                     elif "year" in rel:  # "three years ago this week": that month, that year
                         add(start, end, f"{published.year - count:04d}-{published.month:02d}", "approximate", True)
@@ -650,12 +663,18 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "the hacktivists took the portal offline": an attack, not a takedown
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
         return True  # "guidance on defending against spear-phishing": a topic
+    if kind == "campaign" and word[:1].isupper() and _NAME_BEFORE.search(sentence, max(0, start - 40), start):
+        return True  # "the National Center of Incident Readiness": a word of a name
     return bool(
         kind == "campaign"
         and _INCIDENT_NOUN.fullmatch(word)
         and _REPORTED_OBJECT.search(sentence, max(0, start - 60), start)
         and not _INCIDENT_DATED_AFTER.match(sentence, end)
     )  # "disclosed the breach": the disclosure is the event
+
+
+#: A capitalised word of a name before a capitalised trigger word ("Center of Incident").
+_NAME_BEFORE = compile_cached(r"(?<![.!?]\s)\b(?-i:[A-Z][\w&’'-]*)\s+(?:(?:of|for|and|on)\s+)?$")
 
 
 #: A sentence's trigger words, found once: per entry of :data:`_TRIGGERS` (in its
@@ -792,6 +811,7 @@ def _kind_for(
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
     strong_before: tuple[float, str] | None = None
+    statement: float | None = None  # the score of a trailing source's verb ("..., police said on Monday")
     began_campaign = False
     # The action a reporting verb reports, when it stands between the verb and the date, is
     # what the date dates ("Treasury said the company supplied servers used to break into
@@ -872,11 +892,19 @@ def _kind_for(
                     or any(a - lo <= len(sentence) and not _CLAUSE_BREAK.search(sentence, date.end, a - lo) for a in strong_later)
                 ):
                     continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
-                if trigger_kind == "report" and strength < 1.0 and _TRAILING_SOURCE.search(sentence, max(0, start - 60), start) and any(
-                    bisect.bisect_left(s_starts, lo) < bisect.bisect_left(s_starts, lo + start - 2)
-                    for (_, _, st), (s_starts, _) in zip(_TRIGGERS, found, strict=True) if st >= 1.8
+                if (
+                    trigger_kind == "report" and strength < 1.0
+                    and (source := _TRAILING_SOURCE.search(sentence, max(0, start - 60), start)) is not None
+                    and any(
+                        bisect.bisect_left(s_starts, lo) < bisect.bisect_left(s_starts, lo + source.start())
+                        for (_, _, st), (s_starts, _) in zip(_TRIGGERS, found, strict=True) if st >= 1.8
+                    )
                 ):
-                    continue  # "The arrest took place on the 4th, the police said on Wednesday": the arrest is the news
+                    # "The arrest took place on the 4th, the police said on Wednesday": the
+                    # date is the statement's, and the arrest is the news (no event here
+                    # unless another trigger is nearer)
+                    statement = score if statement is None else min(statement, score)
+                    continue
                 if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
                     sentence, date.end, start
                 ):
@@ -890,7 +918,7 @@ def _kind_for(
                 break  # a farther one of this trigger on this side scores no better
     if strong_before is not None:
         return strong_before[1], 0.9
-    if best is None:
+    if best is None or (statement is not None and statement < best[0]):
         return None
     confidence = 0.9 if best[0] < 7 else 0.7 if best[0] < 17 else 0.5
     return best[1], confidence
