@@ -50,6 +50,18 @@ def test_a_byline_date_comes_before_a_timeline_heading_date() -> None:
     assert _published("byline-above-dated-headings") == dt.date(2024, 9, 22)
 
 
+@pytest.mark.parametrize(
+    ("name", "published"),
+    [
+        ("ad-hoc-mixed-case-dateline", dt.date(2025, 3, 4)),  # "Frankfurt am Main, 4 March 2025 –"
+        ("encyclopedia-last-edited", dt.date(2025, 3, 3)),  # "This page was last edited on ..."
+        ("written-answer", dt.date(2025, 3, 12)),  # "Answered on ..."
+    ],
+)
+def test_publication_lines_of_other_genres(name: str, published: dt.date) -> None:
+    assert _published(name) == published
+
+
 def test_a_place_dateline_without_a_year_dates_no_event() -> None:
     text = (FIXTURES / "wire-dateline-no-year.txt").read_text(encoding="utf-8")
     found = _events(text, "2025-03-06")

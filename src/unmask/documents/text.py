@@ -230,7 +230,7 @@ _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|sent|filed|issued(?=\s*:)|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
-    rf"(?:last\s+)?updated|last\s+(?:update|modified|revised))(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
+    rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
 #: The date a record shows its state at, opening a header line: "Docket as of 09/30/2024
@@ -321,7 +321,8 @@ def _byline_date(line: str, day_first: bool | None = None) -> dt.date | None:
 _WIRE_DATE = _FULL_DATE.replace(r"(?![\w/-])", r"(?![\w/])")
 #: A place dateline opening a story's first paragraph: "TOKYO, Jan. 8, 2025 — Japan's ...".
 _PLACE_DATELINE = compile_cached(
-    rf"^(?-i:[A-Z][A-Z.'’ -]{{1,40}}?)(?:,\s*(?-i:[A-Z])[\w.']{{1,30}}(?:\s(?-i:[A-Z])[\w.']{{1,20}})?)?"
+    rf"^(?:(?-i:[A-Z][A-Z.'’ -]{{1,40}}?)|(?-i:[A-Z][a-zà-ÿ.'’-]+)(?:\s(?:am|an|der|del|de|la|le|sur|upon|on)?\s?(?-i:[A-Z][a-zà-ÿ.'’-]+)){{0,2}})"
+    rf"(?:,\s*(?-i:[A-Z])[\w.']{{1,30}}(?:\s(?-i:[A-Z])[\w.']{{1,20}})?)?"
     # ", " or a wire's " -- " (with its "(BUSINESS WIRE) --") between the place and the date
     rf"(?:,\s+|\s*(?:-{{1,3}}|[—–])\s*(?:\([^)]{{1,40}}\)\s*(?:-{{1,3}}|[—–])\s*)?){_WIRE_DATE}\s*(?:\([^)]{{1,40}}\)\s*|/[^/\n]{{1,40}}/\s*)?[-—–]",
     re.IGNORECASE,
@@ -416,7 +417,7 @@ def published_in_text(text: str) -> dt.date | None:
     return None
 
 
-_REVISION_LABEL = compile_cached(r"updated|update|modified|revised", re.IGNORECASE)
+_REVISION_LABEL = compile_cached(r"updated|update|modified|revised|edited", re.IGNORECASE)
 #: A Japanese era year: "Reiwa 7 (2025), January 10", "January 10, Reiwa 7", "Heisei 31".
 _ERA_YEARS = {"reiwa": 2018, "heisei": 1988, "showa": 1925}
 _ERA_DATE = compile_cached(
