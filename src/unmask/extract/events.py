@@ -758,9 +758,23 @@ def _kind_for(
         found = _sentence_triggers(sentence)
     sentence = sentence[lo:hi]
     date = replace(date, start=date.start - lo, end=date.end - lo)
-    # The other dates as local (start, end) pairs (no copies of the mentions: a dense
-    # run of dates gives each of them dozens of neighbours).
-    spans = [(o.start - lo, o.end - lo) for o in others if lo <= o.start and o.end - lo <= len(sentence)]
+    # The other dates in the window that bear on this one: the nearest before (a range's
+    # or a "between"'s first part), the nearest after (its second part) and the farthest
+    # after (an "until" between): local offsets, found in one pass (a dense run of dates
+    # gives each date dozens of neighbours).
+    previous: tuple[int, int] | None = None
+    following: tuple[int, int] | None = None
+    last_start = -1
+    for other in others:
+        o_start, o_end = other.start - lo, other.end - lo
+        if o_start < 0 or o_end > len(sentence):
+            continue
+        if o_end <= date.start:
+            previous = (o_start, o_end)
+        elif o_start >= date.end:
+            if following is None:
+                following = (o_start, o_end)
+            last_start = o_start
     before = sentence[: date.start]
     if _UNTIL.search(before[-20:]) and date.surface.lower() in ("today", "now"):
         return None  # "have been going on since June 2014 and continue through today": no end
@@ -784,29 +798,28 @@ def _kind_for(
     if date.surface[:4].lower() == "for ":
         return "activity-start", 0.7  # "for at least five years": it began then and goes on
     # "10-14 March 2025", "March 10-14": a range of days starts and ends the activity.
-    if any(s >= date.end and _RANGE_GAP.fullmatch(sentence, date.end, s) for s, _ in spans) and active():
+    if following is not None and _RANGE_GAP.fullmatch(sentence, date.end, following[0]) and active():
         return "activity-start", 0.8
-    if any(e <= date.start and _RANGE_GAP.fullmatch(sentence, e, date.start) for _, e in spans) and active():
+    if previous is not None and _RANGE_GAP.fullmatch(sentence, previous[1], date.start) and active():
         return "activity-end", 0.8
     if _SINCE.search(before[-40:]) and not (
         # "from 2019" without an end is not a start of activity: the triggers say what it dates
         _FROM_BEFORE.search(before[-30:])
-        and not any(s > date.end and _UNTIL.search(sentence[date.end : s]) for s, _ in spans)
+        and not (last_start > date.end and _UNTIL.search(sentence, date.end, last_start))
         and not _UNTIL_EVENT.match(sentence, date.end)
     ) and active():
         return "activity-start", 0.9
-    if _UNTIL.search(before[-20:]) and any(e < date.start for _, e in spans) and active():
+    if _UNTIL.search(before[-20:]) and previous is not None and previous[1] < date.start and active():
         return "activity-end", 0.8
     # "between March 2019 and June 2020": the first date starts the activity, the second ends it.
-    if _BETWEEN_BEFORE.search(before[-30:]) and any(
-        s > date.end and _AND_GAP.fullmatch(sentence, date.end, s) for s, _ in spans
+    if _BETWEEN_BEFORE.search(before[-30:]) and following is not None and following[0] > date.end and _AND_GAP.fullmatch(
+        sentence, date.end, following[0]
     ) and active():
         return "activity-start", 0.8
-    if _AND_BEFORE.search(before[-20:]) and any(
-        e < date.start
-        and _BETWEEN_BEFORE.search(sentence[max(0, s - 30) : s])
-        and _AND_GAP.fullmatch(sentence, e, date.start)
-        for s, e in spans
+    if _AND_BEFORE.search(before[-20:]) and previous is not None and (
+        previous[1] < date.start
+        and _BETWEEN_BEFORE.search(sentence[max(0, previous[0] - 30) : previous[0]])
+        and _AND_GAP.fullmatch(sentence, previous[1], date.start)
     ) and active():
         return "activity-end", 0.8
     best: tuple[float, str] | None = None
