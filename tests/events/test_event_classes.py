@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from unmask.documents.text import parse_text
-from unmask.extract.events import extract_events, find_dates
+from unmask.extract.events import extract_events, find_dates, numeric_day_first
 from unmask.model import ExtractContext
 
 
@@ -177,6 +177,12 @@ def test_a_weekly_bulletin_habit_and_its_warning() -> None:
          {("arrest", "2025-06-05")}, {("arrest", "2025-06-17"), ("report", "2025-06-17")}),
         # ... but the source cited after a dated deed leaves the deed
         ("The crew broke into two ports in 2021, the charge sheet says.", "2025-06-18", {("campaign", "2021")}, set()),
+        # a corrected date is not the event's
+        ("The student was arrested in Leeds on 11 May, not 12 May as first reported.", "2025-06-18",
+         {("arrest", "2025-05-11")}, {("arrest", "2025-05-12")}),
+        # the words of a quoted title in brackets are no action
+        ('A story published on 2 June ("Clerk arrested over payroll hack") named the wrong town.', "2025-06-18",
+         set(), {("arrest", "2025-06-02")}),
     ],
 )
 def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],
@@ -184,3 +190,14 @@ def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],
     found = _events(text, published)
     assert wanted <= found
     assert not unwanted & found
+
+
+def test_numeric_dates_follow_the_documents_worded_dates() -> None:
+    # no numeric date says which part is the day; the worded dates write the day first
+    text = ("On 4 March 2025 the board met. The intrusion was found on 03/02/2025, "
+            "and the systems were wiped on 7 February 2025.")
+    assert numeric_day_first(text) is True
+    found = _events(text, "2025-03-10")
+    assert any(date == "2025-02-03" for _, date in found)
+    american = "On March 4, 2025 the board met. The intrusion was found on 03/02/2025."
+    assert numeric_day_first(american) is False

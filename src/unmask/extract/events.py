@@ -215,9 +215,16 @@ def numeric_day_first(text: str) -> bool | None:
                 continue
             first, second = int(text[head : match.start()]), int(match.group(1))
             votes += 1 if first > 12 >= second else -1 if second > 12 >= first else 0
+    if votes == 0 and "/" in text:
+        # no numeric date says: the text's worded dates do ("3 March" against "March 3")
+        votes = len(_WORDED_DAY_FIRST.findall(text)) - len(_WORDED_MONTH_FIRST.findall(text))
     return None if votes == 0 else votes > 0
 
 
+_WORDED_DAY_FIRST = compile_cached(
+    r"\b[0-3]?\d(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+(?:19|20)\d\d\b")
+_WORDED_MONTH_FIRST = compile_cached(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d(?:st|nd|rd|th)?,\s+(?:19|20)\d\d\b")
 _NUMERIC_SLASH = compile_cached(r"/([0-3]?\d)/(?:19|20)\d\d\b")
 
 
@@ -661,6 +668,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "stayed until" ends at the date after it, not before
     if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
         return True  # "the hacktivists took the portal offline": an attack, not a takedown
+    if _QUOTED_TITLE_OPEN.search(sentence, max(0, start - 120), start):
+        return True  # 'An article published on 1 April ("Teenager arrested over ...")': a title's word
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
         return True  # "guidance on defending against spear-phishing": a topic
     if kind == "campaign" and word[:1].isupper() and _NAME_BEFORE.search(sentence, max(0, start - 40), start):
@@ -673,6 +682,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     )  # "disclosed the breach": the disclosure is the event
 
 
+#: An open quoted title in brackets before a word: '("Teenager arrested'.
+_QUOTED_TITLE_OPEN = compile_cached(r"\(\s*[“\"‘'][^”\"’)]*$")
 #: A capitalised word of a name before a capitalised trigger word ("Center of Incident").
 _NAME_BEFORE = compile_cached(r"(?<![.!?]\s)\b(?-i:[A-Z][\w&’'-]*)\s+(?:(?:of|for|and|on)\s+)?$")
 
@@ -1001,6 +1012,7 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
     return out
 
 
+_DENIED_BEFORE = compile_cached(r"(?:,\s*|\b)(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|in\s+)?$", re.I)
 _CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas|noting|saying|adding|warning|stressing)\b|\.\s")
 
 
@@ -1014,6 +1026,8 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False  # "As of January 10, 2023, CISA will no longer update ...": a plan
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
         return False  # "Today they are used for research": nowadays, not a date
+    if _DENIED_BEFORE.search(sentence, max(0, date.start - 16), date.start):
+        return False  # "on 28 March, not 29 March as we said": a corrected date
     if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
         return False  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
     return not _FIXED_BEFORE.search(sentence, max(0, date.start - 40), date.start)
@@ -1025,6 +1039,8 @@ def _actions(sentence: str) -> list[tuple[str, int, int]]:
     for match in _ACTION.finditer(sentence):
         if _NOT_DONE_BEFORE.search(sentence, max(0, match.start() - 40), match.start()):
             continue
+        if _QUOTED_TITLE_OPEN.search(sentence, max(0, match.start() - 120), match.start()):
+            continue  # a word of a quoted title
         out.append((match.lastgroup or "", match.start(), match.end()))
     return out
 
