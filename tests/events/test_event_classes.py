@@ -179,7 +179,7 @@ def test_a_weekly_bulletin_habit_and_its_warning() -> None:
         ("The crew broke into two ports in 2021, the charge sheet says.", "2025-06-18", {("campaign", "2021")}, set()),
         # a corrected date is not the event's
         ("The student was arrested in Leeds on 11 May, not on 12 May as first reported.", "2025-06-18",
-         {("arrest", "2025-05-11")}, {("arrest", "2025-05-12")}),
+         {("arrest", "2025-05-11")}, {("arrest", "2025-05-12"), ("report", "2025-05-12")}),
         # the words of a quoted title in brackets are no action
         ('A story published on 2 June ("Clerk arrested over payroll hack") named the wrong town.', "2025-06-18",
          set(), {("arrest", "2025-06-02")}),
