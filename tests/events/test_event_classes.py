@@ -201,3 +201,10 @@ def test_numeric_dates_follow_the_documents_worded_dates() -> None:
     assert any(date == "2025-02-03" for _, date in found)
     american = "On March 4, 2025 the board met. The intrusion was found on 03/02/2025."
     assert numeric_day_first(american) is False
+
+
+def test_an_ad_hoc_announcement_heading_is_the_publishers_report() -> None:
+    data = (FIXTURES / "ad-hoc-mixed-case-dateline.txt").read_text(encoding="utf-8")
+    events = extract_events(data, context=ExtractContext(published=dt.date(2025, 3, 4)))
+    heading = data.index("Ad hoc")
+    assert any(e.kind == "report" and e.date == "2025-03-04" and e.span.start == heading for e in events)

@@ -1093,7 +1093,7 @@ _ANCHOR_NUMBERS = {**_OFFSET_NUMBERS, "an": 1, "eight": 8, "nine": 9, "ten": 10,
 #: "Statement on the cyberattack against ...").
 _DOCUMENT_ACT = compile_cached(
     r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*))\b)"
-    r"|(?P<report>(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
+    r"|(?P<report>ad[\s-]hoc\s+(?:announcement|disclosure|notification|release)\b|(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
     r"|data\s+(?:security\s+)?(?:incident|breach)\s+notice|(?:IT\s+|cyber\s?security\s+|security\s+|privacy\s+|data\s+)+(?:incident\s+)?notice\b|"
     r"(?:an?\s+)?(?:message|letter|update)\s+(?:to|for)\s+(?:our|all)\s+(?:[\w-]+\s+)?(?:community|customers|patients|students|staff|members|users|clients|employees|neighbou?rs)\b|statement\s+(?:on|regarding|about|concerning)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:cyber-?)?(?:attacks?|incident|intrusion|breach|hack)))",
     re.I,
