@@ -760,13 +760,22 @@ _BEGAN = compile_cached(r"(?i)began|started")
 _TRIGGER_REACH = 300
 
 
+def _strong_starts(found: _SentenceTriggers) -> list[int]:
+    """The sorted starts of a sentence's strong trigger words (strength 1.8 or more)."""
+    return sorted(a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
+                  for a in starts)
+
+
 def _kind_for(
-    sentence: str, date: DateMention, others: Sequence[DateMention], found: _SentenceTriggers | None = None
+    sentence: str, date: DateMention, others: Sequence[DateMention], found: _SentenceTriggers | None = None,
+    strong: Sequence[int] | None = None,
 ) -> tuple[str, float] | None:
     lo = max(0, date.start - _TRIGGER_REACH)
     hi = date.end + _TRIGGER_REACH
     if found is None:
         found = _sentence_triggers(sentence)
+    if strong is None:
+        strong = _strong_starts(found)
     sentence = sentence[lo:hi]
     date = replace(date, start=date.start - lo, end=date.end - lo)
     # The other dates in the window that bear on this one: the nearest before (a range's
@@ -841,16 +850,13 @@ def _kind_for(
     # what the date dates ("Treasury said the company supplied servers used to break into
     # ... in late 2023", "named X as responsible for the theft ... last September").
     campaign_starts, campaign_spans = found[_CAMPAIGN_INDEX]
-    strong_after = [
-        a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
-        for a in starts[bisect.bisect_left(starts, lo + date.end) : bisect.bisect_left(starts, lo + date.end + 40)]
-    ]
+    first_after = bisect.bisect_left(strong, lo + date.end)
+    strong_after = strong[first_after : bisect.bisect_left(strong, lo + date.end + 40)]
     # ... and further on in a "that" clause in the perfect: "said on Sunday that it had
     # helped the victims and had issued a bulletin": the bulletin is the news.
-    strong_later = [
-        a for (_, _, strength), (starts, _) in zip(_TRIGGERS, found, strict=True) if strength >= 1.8
-        for a in starts[bisect.bisect_left(starts, lo + date.end) : bisect.bisect_left(starts, lo + date.end + 150)]
-    ] if _THAT_PERFECT.match(sentence, date.end) else []
+    strong_later = (
+        strong[first_after : bisect.bisect_left(strong, lo + date.end + 150)] if _THAT_PERFECT.match(sentence, date.end) else []
+    )
     campaign_between = campaign_spans[
         bisect.bisect_left(campaign_starts, lo) : bisect.bisect_left(campaign_starts, lo + date.start)
     ]
@@ -919,10 +925,7 @@ def _kind_for(
                 if (
                     trigger_kind == "report" and strength < 1.0
                     and (source := _TRAILING_SOURCE.search(sentence, max(0, start - 60), start)) is not None
-                    and any(
-                        bisect.bisect_left(s_starts, lo) < bisect.bisect_left(s_starts, lo + source.start())
-                        for (_, _, st), (s_starts, _) in zip(_TRIGGERS, found, strict=True) if st >= 1.8
-                    )
+                    and bisect.bisect_left(strong, lo) < bisect.bisect_left(strong, lo + source.start())
                 ):
                     # "The arrest took place on the 4th, the police said on Wednesday": the
                     # date is the statement's, and the arrest is the news (no event here
@@ -1348,6 +1351,7 @@ def extract_events(
                     and not (d.date == published_iso and _PUBLICATION_LABEL.search(sentence, max(0, d.start - 40), d.start))
                     and not (d.resolved and _MODAL_CLAUSE.search(sentence, max(0, d.start - 100), d.start))]
         triggers = _sentence_triggers(sentence) if accepted else []
+        strong = _strong_starts(triggers) if accepted else []
         # Only dates within trigger reach can bear on each other: look them up by
         # position, so a sentence with many dates stays linear.
         starts = [d.start for d in dates]
@@ -1357,7 +1361,7 @@ def extract_events(
                     starts, date.end + _TRIGGER_REACH
                 )
             ]
-            found = _kind_for(sentence, date, nearby, triggers)
+            found = _kind_for(sentence, date, nearby, triggers, strong)
             if found is not None and found[0] != _NO_EVENT:
                 emit(found[0], date, span, index, found[1])
         if accepted and ("after" in sentence or "before" in sentence):
