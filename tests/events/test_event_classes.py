@@ -56,6 +56,7 @@ def test_a_byline_date_comes_before_a_timeline_heading_date() -> None:
         ("ad-hoc-mixed-case-dateline", dt.date(2025, 3, 4)),  # "Frankfurt am Main, 4 March 2025 –"
         ("encyclopedia-last-edited", dt.date(2025, 3, 3)),  # "This page was last edited on ..."
         ("written-answer", dt.date(2025, 3, 12)),  # "Answered on ..."
+        ("dated-letter", dt.date(2025, 3, 4)),  # "Dated 4 March 2025"
     ],
 )
 def test_publication_lines_of_other_genres(name: str, published: dt.date) -> None:
@@ -183,6 +184,13 @@ def test_a_weekly_bulletin_habit_and_its_warning() -> None:
         # the words of a quoted title in brackets are no action
         ('A story published on 2 June ("Clerk arrested over payroll hack") named the wrong town.', "2025-06-18",
          set(), {("arrest", "2025-06-02")}),
+        # year-first dates with "/" (not a version number with ".")
+        ("The portal was defaced on 2025/03/04 by the group.", "2025-06-18", {("campaign", "2025-03-04")}, set()),
+        # "later that day", "hours later", "the same evening": the day just named
+        ("Police arrested him on 5 June. Hours later, his accomplices wiped the servers.", "2025-06-18",
+         {("arrest", "2025-06-05"), ("campaign", "2025-06-05")}, set()),
+        ("The ministry issued an alert on 9 May. That evening the hackers leaked e-mails of the minister.", "2025-06-18",
+         {("advisory", "2025-05-09"), ("campaign", "2025-05-09")}, set()),
     ],
 )
 def test_action_classes(text: str, published: str, wanted: set[tuple[str, str]],

@@ -228,7 +228,8 @@ _FULL_DATE = (
 _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 #: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
 _LABELLED = compile_cached(
-    rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|date|sent|filed|issued(?=\s*:)|"
+    rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|release\s+date|issue\s+date|"
+    rf"date\s+of\s+(?:publication|issue|release)|dated|issued\s+on|date|sent|filed|issued(?=\s*:)|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
     rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,

@@ -61,7 +61,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Numeric dates: "04.03.2025" (day first), "04/22/2025" (month or day first: see
     # :func:`numeric_day_first`).
     ("numeric", compile_cached(r"(?<![\w/.:-])(?P<a>[0-3]?\d)(?P<s>[/.])(?P<b>[0-3]?\d)(?P=s)" + _YEAR.format(name="y") + r"(?![\w/]|\.\d)")),
-    ("iso", compile_cached(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # ISO dates, and year-first ones with "/" or "." ("2025/03/04", "2025.03.04").
+    ("iso", compile_cached(r"\b(?P<y>(?:19|20)\d\d)(?:-(?P<m>[01]\d)-(?P<d>[0-3]\d)|/(?P<m2>[01]?\d)/(?P<d2>[0-3]?\d)|"
+                           r"\.(?P<m3>[01]\d)\.(?P<d3>[0-3]\d))\b(?![/.]\d)")),
     ("mdy", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r",?\s+" + _YEAR.format(name="y") + r"\b")),
     # "30 August 2010", and without its year ("the 3rd of July", "On 10 December") after a
     # word that sets a date (:data:`_DAY_MONTH_BEFORE`), its year from the publication date.
@@ -367,9 +369,13 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 if resolved_day is not None:
                     add(start, end, resolved_day.isoformat(), "day", True)
             elif name in ("iso", "mdy", "dmy"):
-                month = int(groups["m"]) if name == "iso" else _MONTHS[groups["m"].lower().rstrip(".")]
+                if name == "iso":
+                    month = int(groups["m"] or groups["m2"] or groups["m3"])
+                    day_number = int(groups["d"] or groups["d2"] or groups["d3"])
+                else:
+                    month, day_number = _MONTHS[groups["m"].lower().rstrip(".")], int(groups["d"])
                 try:
-                    day = dt.date(int(groups["y"]), month, int(groups["d"]))
+                    day = dt.date(int(groups["y"]), month, day_number)
                 except ValueError:
                     continue
                 add(start, end, day.isoformat(), "day", False)
@@ -975,7 +981,8 @@ _NOT_DONE_BEFORE = compile_cached(
 #: A date said by reference to one just given: "on the same day", "that day", "on the
 #: day of the charges".
 _SAME_DAY = compile_cached(
-    r"\b(?:the\s+same\s+day|that\s+(?:same\s+)?day|the\s+day\s+of\s+the\s+[\w-]+(?:\s+against\s+\w+)?)\b", re.I
+    r"\b(?:the\s+same\s+(?:day|evening|night|morning|afternoon)|(?:later\s+|earlier\s+)?that\s+(?:same\s+)?(?:day|evening|night|morning|afternoon)|"
+    r"(?:a\s+few\s+|several\s+|two\s+|three\s+)?hours\s+later|the\s+day\s+of\s+the\s+[\w-]+(?:\s+against\s+\w+)?)\b", re.I
 )
 #: A time said relative to an unnamed one ("the following week", "two weeks later"):
 #: a sentence saying it is not at its paragraph's date.
@@ -1321,7 +1328,7 @@ def extract_events(
             # "this evening", "today" in the entry are its day, not the publication's
             dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
             dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
-        if "day" in sentence:
+        if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence:
             for match in _SAME_DAY.finditer(sentence):
                 # "the same day" is the last day named before it, in this sentence or before
                 anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
