@@ -216,3 +216,15 @@ def test_an_ad_hoc_announcement_heading_is_the_publishers_report() -> None:
     events = extract_events(data, context=ExtractContext(published=dt.date(2025, 3, 4)))
     heading = data.index("Ad hoc")
     assert any(e.kind == "report" and e.date == "2025-03-04" and e.span.start == heading for e in events)
+
+
+def test_an_activity_until_an_arrest_ends_at_the_arrest_the_text_dated() -> None:
+    text = ("The courier was arrested in Riga on 12 March 2024.\n\n"
+            "From May 2021 until his arrest he laundered ransom payments for the crew.")
+    found = _events(text, "2025-01-10")
+    assert {("arrest", "2024-03-12"), ("activity-start", "2021-05"), ("activity-end", "2024-03-12")} <= found
+
+
+def test_a_present_tense_entry_under_a_date_heading() -> None:
+    text = "TIMELINE\n\nBy A. Writer | 9 May 2025\n\nApril 2024\nThe intruders start copying the board's e-mail.\n"
+    assert ("campaign", "2024-04") in _events(text, "2025-05-09")

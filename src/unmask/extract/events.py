@@ -546,7 +546,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
         r"(?:evicted|expelled|locked\s+out)\s+(?:the\s+)?(?:actor|attackers?|intruders?|hackers?|group))\b", re.I), 1.6),
     ("campaign", compile_cached(
-        r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|copied|exfiltrat(?:ed|es)|siphoned|(?:infects|exploits|deploys|steals|leaks|installs|encrypts|wipes|compromises)|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
+        r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|copied|copying|stealing|exfiltrat(?:ed|es|ing)|siphon(?:ed|ing)|(?:infects|exploits|deploys|steals|leaks|installs|encrypts|wipes|compromises)|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
         r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
@@ -744,9 +744,11 @@ def _sentence_triggers(sentence: str) -> _SentenceTriggers:
 
 #: "from August 2020 until his arrest": an end said by an event, not a date.
 _UNTIL_EVENT = compile_cached(
-    r"\s*,?\s*(?:until|till|up\s+to)\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+)?(?:arrest|extradition|takedown|detention|indictment|conviction)\b",
+    r"\s*,?\s*(?:until|till|up\s+to)\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+)?(?P<event>arrest|extradition|takedown|detention|indictment|conviction)\b",
     re.I,
 )
+_EVENT_NOUN_KIND = {"arrest": "arrest", "extradition": "arrest", "detention": "arrest", "takedown": "takedown",
+                    "indictment": "indictment", "conviction": "conviction"}
 #: A date said as an incident's attribute: "the 2023 intrusions", "over the May 2024 breach".
 _ATTRIBUTIVE_INCIDENT = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:(?:cyber-?)?attacks?|intrusions?|breach(?:es)?|hacks?|campaigns?|compromises?|heists?|thefts?|"
@@ -1374,6 +1376,13 @@ def extract_events(
         if accepted and ("after" in sentence or "before" in sentence):
             for kind, shifted in _offset_actions(sentence, accepted):
                 emit(kind, shifted, span, index, 0.8)
+        if accepted and ("until" in sentence or "till" in sentence or "up to" in sentence):
+            # "from August 2020 until his arrest": the activity ended at the arrest the text dated
+            for match in _UNTIL_EVENT.finditer(sentence):
+                ended = last_of_kind.get(_EVENT_NOUN_KIND.get(match.group("event").lower(), ""))
+                if ended is not None and any(d.end <= match.start() for d in accepted):
+                    emit("activity-end", replace(ended, start=match.start(), end=match.end(), surface=match.group(0).strip(" ,")),
+                         span, index, 0.7)
         if accepted:
             for kind, start, end in _actions(sentence):
                 own = _date_of_action(sentence, start, end, accepted)
