@@ -220,7 +220,7 @@ def test_an_ad_hoc_announcement_heading_is_the_publishers_report() -> None:
 
 def test_an_activity_until_an_arrest_ends_at_the_arrest_the_text_dated() -> None:
     text = ("The courier was arrested in Riga on 12 March 2024.\n\n"
-            "From May 2021 until his arrest he laundered ransom payments for the crew.")
+            "From May 2021 until his arrest he ran phishing servers for the crew.")
     found = _events(text, "2025-01-10")
     assert {("arrest", "2024-03-12"), ("activity-start", "2021-05"), ("activity-end", "2024-03-12")} <= found
 
