@@ -225,6 +225,13 @@ def test_an_activity_until_an_arrest_ends_at_the_arrest_the_text_dated() -> None
     assert {("arrest", "2024-03-12"), ("activity-start", "2021-05"), ("activity-end", "2024-03-12")} <= found
 
 
+def test_a_date_line_above_the_text_dates_no_entry() -> None:
+    # a date line in the header is the publication's, not a timeline heading
+    text = "Desk notes\n9 May 2025\nThe centre said the flaw is serious.\n"
+    assert ("report", "2025-05-09") not in _events(text, "2025-05-09")
+
+
 def test_a_present_tense_entry_under_a_date_heading() -> None:
-    text = "TIMELINE\n\nBy A. Writer | 9 May 2025\n\nApril 2024\nThe intruders start copying the board's e-mail.\n"
+    text = ("TIMELINE\n\nBy A. Writer | 9 May 2025\n\nHow a charity lost its mail.\n\n"
+            "April 2024\nThe intruders start copying the board's e-mail.\n")
     assert ("campaign", "2024-04") in _events(text, "2025-05-09")

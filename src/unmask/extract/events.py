@@ -1295,7 +1295,7 @@ def extract_events(
         previous_paragraph = passage.paragraph
         if passage.kind == "heading" and not passage.citation:
             headings.append(index)
-            if not passage.furniture:
+            if not passage.furniture and not in_header:  # a dateline above the text is the publication's
                 heading_date = _heading_date(text[span.start : span.end], published, day_first, section_day or last_day)
                 section = (passage.paragraph, heading_date) if heading_date is not None else None
                 if heading_date is not None and heading_date.precision == "day":
