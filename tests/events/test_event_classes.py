@@ -80,6 +80,8 @@ def test_a_place_dateline_without_a_year_dates_no_event() -> None:
         ("On 4 December last year the portal was defaced.", "2025-01-20", "2024-12-04", "day"),
         ("The leak came on March 2 last year.", "2025-01-20", "2024-03-02", "day"),
         ("Four years ago this month, a wiper hit the grid.", "2025-11-20", "2021-11", "approximate"),
+        ("The arrest took place on the 4th in Palma.", "2025-06-18", "2025-06-04", "day"),
+        ("It was done on the 21st, when the port reopened.", "2025-06-18", "2025-05-21", "day"),
         ("The database was breached in the first week of October.", "2024-12-05", "2024-10", "approximate"),
         ("Since the beginning of April we have seen fake invoices.", "2024-05-14", "2024-04", "approximate"),
         ("The shop was hit three days ago.", "2025-06-18", "2025-06-15", "day"),
@@ -235,3 +237,9 @@ def test_a_present_tense_entry_under_a_date_heading() -> None:
     text = ("TIMELINE\n\nBy A. Writer | 9 May 2025\n\nHow a charity lost its mail.\n\n"
             "April 2024\nThe intruders start copying the board's e-mail.\n")
     assert ("campaign", "2024-04") in _events(text, "2025-05-09")
+
+
+def test_an_ordinal_before_a_noun_is_no_day() -> None:
+    published = dt.date(2025, 6, 18)
+    assert find_dates("The intruders came back on the 3rd attempt.", published) == []
+    assert find_dates("The server room is on the 2nd floor.", published) == []

@@ -90,7 +90,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years|a\s+year)\b", re.I)),
     # A day of the month alone: "took place on the 4th" (in the publication's month, or the one before).
     ("ordinal_day", compile_cached(
-        r"\b(?:on|since|by|until)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|century|anniversary|floor|time))")),
+        # (a day, not "the 3rd floor", "the 2nd attempt": only punctuation or a clause word after it)
+        r"\b(?:on|since|by|until)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b"
+        r"(?=\s*(?:[,.;:)]|$)|\s+(?:in|at|and|or|when|after|before|by|with|from|but|as|while)\b)")),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
