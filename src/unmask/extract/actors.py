@@ -481,14 +481,42 @@ _URL = compile_cached(
 )
 
 
+#: Characters no URL holds (the ones :data:`_URL` stops at), and what every URL holds.
+_URL_STOP = compile_cached(r"[\s\[\]<>\"'()]")
+_WWW = compile_cached(r"(?:w|W)(?:w|W)(?:w|W)\.")  # faster than an IGNORECASE "www\."
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of :data:`_URL` in ``text``, in one linear pass: a URL lies inside one
+    run of characters between separators and holds a "/" or "www.", so only runs that
+    hold one are matched, each once (the scan then goes on after the run)."""
+    out: list[tuple[int, int]] = []
+    size = len(text)
+    webs = [m.start() for m in _WWW.finditer(text)] if "." in text else []
+    pos = 0
+    while pos < size:
+        slash = text.find("/", pos)
+        web = webs[i] if (i := bisect.bisect_left(webs, pos)) < len(webs) else -1
+        if slash < 0 and web < 0:
+            break
+        at = min(x for x in (slash, web) if x >= 0)
+        back = _URL_STOP.search(text[pos:at][::-1])  # pos is 0 or the last run's separator
+        left = at - back.start() if back is not None else pos
+        stop = _URL_STOP.search(text, at + 1)
+        right = stop.start() if stop is not None else size
+        if text.find(".", left, right) >= 0 or text.find("://", left, right) >= 0:  # "and/or" is none
+            out.extend(m.span() for m in _URL.finditer(text, left, right))
+        pos = max(right, at + 1)
+    return out
+
+
 class _Excluded:
     """Spans where a name is not a mention: reference passages and citations (what
     was cited, not who acted) and URLs (a path word, not a name)."""
 
     def __init__(self, text: str, structure: Structure) -> None:
         spans = [(p.span.start, p.span.end) for p in structure.of_kind("reference")]
-        if "/" in text:
-            spans.extend(m.span() for m in _URL.finditer(text))
+        spans.extend(_url_spans(text))
         spans.sort()
         merged: list[list[int]] = []
         for start, end in spans:
