@@ -182,17 +182,33 @@ _LONGER_NAME = compile_cached(
 )
 
 
+#: Threat words in the scripts actor names are listed in (Chinese, Japanese, Korean,
+#: Russian/Ukrainian, Arabic, Persian), matched without word boundaries (CJK has none;
+#: Cyrillic stems take endings).
+_SCRIPT_THREAT = compile_cached(
+    r"(?<![A-Za-z])APT(?![A-Za-z])|攻击|攻撃|组织|組織|团伙|黑客|ハッカー|间谍|間諜|钓鱼|恶意|木马|威胁|脅威|漏洞|后门|"
+    r"网络安全|グループ|マルウェア|標的型|サイバー|해킹|해커|공격|조직|그룹|악성|위협|사이버|"
+    r"хакер|атак|группировк|угруповання|кибер|кібер|вредонос|шкідлив|угроз|загроз|шпион|шпигун|фишинг|"
+    r"قراصنة|هجوم|هجمات|اختراق|تهديد|مجموعة|خبيث|تجسس|هکر|حمله|بدافزار",
+    re.IGNORECASE,
+)
+
+
+#: sentence ends: a line break, ". ", "! ", "? " and the full-width stops of CJK text
+_SENTENCE_MARKS = ("\n", ". ", "! ", "? ", "。", "！", "？")
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence around [start, end): cut at ". ", "! ", "? " or a line break, 300 max."""
     lo = max(0, start - 300)
     hi = min(len(text), end + 300)
     left = lo
-    for mark in ("\n", ". ", "! ", "? "):
+    for mark in _SENTENCE_MARKS:
         found = text.rfind(mark, lo, start)
         if found >= 0:
             left = max(left, found + len(mark))
     right = hi
-    for mark in ("\n", ". ", "! ", "? "):
+    for mark in _SENTENCE_MARKS:
         found = text.find(mark, end, right)
         if found >= 0:
             right = found + 1
@@ -210,6 +226,14 @@ def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, st
         return False, "", 0.0  # part of an identifier: "%CNC_DEFINED%", "APT_1.png"
     lowered = surface == surface.lower() and any(c.isalpha() for c in surface)
     if entry.caps_name and lowered:
+        return False, "", 0.0
+    if entry.risk == "script":
+        # a name in another script (海莲花 is also "sea lotus", 方程式 "equation"): threat
+        # words in its sentence, in that script or in English
+        left, right = _sentence_bounds(text, start, end)
+        sentence = text[left:right]
+        if _SCRIPT_THREAT.search(sentence) or _THREAT.search(sentence):
+            return True, "gazetteer+context", 0.8
         return False, "", 0.0
     if entry.risk == "coined":
         if lowered and any(c.isspace() for c in surface):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,11 +59,14 @@ __all__ = [
     "normalize",
     "read_family_names",
     "read_software_names",
+    "script_key",
 ]
 
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 
-RISKS = ("coined", "acronym", "word", "software")
+#: ``script``: a name written in a non-Latin script (海莲花, Лазарус): found by its own
+#: Unicode-aware pass (:meth:`ActorGazetteer.scan_scripts`), counted with threat context.
+RISKS = ("coined", "acronym", "word", "software", "script")
 #: words that may open an alias statement, found in the same pass as the names
 TRIGGER_WORDS: tuple[str, ...] = (
     "known", "tracked", "tracks", "referred", "refers", "identified", "reported", "called",
@@ -171,15 +175,41 @@ class ActorGazetteer:
     pairs: tuple[int, ...] = ()
     width: int = 0
     _tables: Any = None
+    #: the names written in non-Latin scripts (:meth:`scan_scripts`), or None
+    scripts: Any = None
 
     def scan(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, entry index) of every word-bounded key match in ``text``.
 
         An entry index of -1 marks one of :data:`TRIGGER_WORDS`.
         """
-        if len(text) > WINDOW_THRESHOLD and self.width:
-            return self.scan_windows(text)
-        return self.scan_direct(text)
+        found = self.scan_windows(text) if len(text) > WINDOW_THRESHOLD and self.width else self.scan_direct(text)
+        if self.scripts is not None and not text.isascii():
+            found = sorted(found + self.scan_scripts(text))
+        return found
+
+    def scan_scripts(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, entry index) of the names in non-Latin scripts.
+
+        Only runs of non-ASCII text that start with a letter are read, each folded as
+        the names are (NFKC, case-folded, punctuation a space) with a map back to the
+        text's offsets. A name must start and end a word, except where its script
+        writes no spaces between words (Han, kana: anywhere) or attaches particles to
+        a word's end (Hangul: the start only).
+        """
+        if self.scripts is None:
+            return []
+        out: list[tuple[int, int, int]] = []
+        for run in _SCRIPT_RUN.finditer(text):
+            folded, origin = _fold_with_origin(run.group(0), run.start())
+            for last, (entry, length) in self.scripts.iter(folded):
+                start, end = origin[last + 1 - length], origin[last] + 1
+                if _open_edge(text[start]) is not True and _letter(text, start - 1):
+                    continue  # inside a word (Hangul too: particles follow a word, none precede it)
+                if _open_edge(text[end - 1]) is False and _letter(text, end):
+                    continue
+                out.append((start, end, entry))
+        return out
 
     def scan_direct(self, text: str) -> list[tuple[int, int, int]]:
         """:meth:`scan` by one automaton pass over the whole text."""
@@ -249,6 +279,68 @@ class ActorGazetteer:
 
 def _normal_bytes(text: str) -> bytes:
     return text.encode("ascii", "replace").translate(_BYTES)
+
+
+#: a run of non-ASCII text that may hold a name in another script: from a non-ASCII
+#: letter on, through other non-ASCII characters and single spaces or hyphens between them
+_SCRIPT_RUN = compile_cached(r"[^\W\d_\x00-\x7f](?:[^\x00-\x7f\s]|[ \-](?=[^\x00-\x7f\s]))*")
+_NON_ALNUM_CHAR = compile_cached(r"[\W_]")
+
+
+def _fold_with_origin(run: str, offset: int) -> tuple[str, list[int]]:
+    """``run`` folded like :func:`script_key` (one space per punctuation character), and
+    for each folded character the offset in the text of the character it came from.
+
+    Pieces that NFKC and case folding leave as long as they are are folded whole; a
+    piece that is not is halved until the characters that change are alone."""
+    parts: list[str] = []
+    origin: list[int] = []
+    pending = [(0, len(run))]
+    while pending:
+        lo, hi = pending.pop()
+        piece = run[lo:hi]
+        if unicodedata.is_normalized("NFKC", piece):
+            folded = piece.casefold()
+            if len(folded) == len(piece):
+                parts.append(folded)
+                origin.extend(range(offset + lo, offset + hi))
+                continue
+        if hi - lo == 1:
+            folded = unicodedata.normalize("NFKC", piece).casefold()
+            parts.append(folded)
+            origin.extend([offset + lo] * len(folded))
+            continue
+        mid = (lo + hi) // 2
+        pending.extend(((mid, hi), (lo, mid)))  # the left half is taken first
+    return _NON_ALNUM_CHAR.sub(" ", "".join(parts)), origin
+
+
+def script_key(name: str) -> str:
+    """The key of a name in :meth:`ActorGazetteer.scan_scripts`: NFKC, case-folded,
+    each punctuation or space character one space."""
+    return _NON_ALNUM_CHAR.sub(" ", unicodedata.normalize("NFKC", name).casefold()).strip()
+
+
+def _is_script_name(name: str) -> bool:
+    """A name with letters, none of them ASCII (海莲花, Лазарус, 김수키)."""
+    return not normalize(name).strip() and any(c.isalpha() for c in name)
+
+
+def _open_edge(ch: str) -> bool | None:
+    """Whether a name's edge at ``ch`` needs no word boundary: True for scripts written
+    without spaces (Han, kana), None for Hangul (particles follow a word), else False."""
+    code = ord(ch)
+    if 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or (
+        0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FFFF
+    ):
+        return True
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return None
+    return False
+
+
+def _letter(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (text[index].isalnum() or unicodedata.category(text[index]).startswith("M"))
 
 
 def english_words() -> frozenset[str]:
@@ -385,6 +477,7 @@ def build_actor_gazetteer(
         surfaces[key] = forms
     automaton = ahocorasick.Automaton()
     entries: list[NameEntry] = []
+    scripts: dict[str, int] = {}  # script key -> entry index
     for key in sorted(surfaces):
         forms = surfaces[key]
         if len(key) < 3 or key.isdigit() or key in _NEVER_ALONE:
@@ -403,6 +496,12 @@ def build_actor_gazetteer(
         attested = any(cl.source == "mitre-attack" for cl in claims) or len(
             {source_family(cl.source) for cl in claims if cl.source not in SECOND_HAND_SOURCES}) >= 2
         for form in forms:
+            if _is_script_name(form):
+                spelled = script_key(form)
+                if spelled and spelled not in scripts:
+                    scripts[spelled] = len(entries)
+                    entries.append(NameEntry(key, forms[0], form, "script", False, is_software, False, "", attested))
+                continue
             tail = re.search(r"[^\w\s]+$", form)
             entry = NameEntry(
                 key, forms[0], form, risk, upper_only, is_software, caps_name,
@@ -438,12 +537,19 @@ def build_actor_gazetteer(
     else:
         pair_sigs = np.zeros(0, dtype=np.uint64)
     width = max(len(w) for w in (" ".join(k) for k in keys)) + 2
+    script_automaton: Any = None
+    if scripts:
+        script_automaton = ahocorasick.Automaton()
+        for spelled, index in scripts.items():
+            script_automaton.add_word(spelled, (index, len(spelled)))
+        script_automaton.make_automaton()
     return ActorGazetteer(
         automaton,
         tuple(entries),
         tuple(sorted({int(x) for x in singles})),
         tuple(sorted({int(x) for x in pair_sigs})),
         width,
+        scripts=script_automaton,
     )
 
 
