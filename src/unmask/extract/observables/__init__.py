@@ -32,7 +32,7 @@ import numpy as np
 from unmask.errors import ExtractError
 from unmask.extract.observables.benign import FILE_TLDS, Judge
 from unmask.extract.observables.glued import glued_paths, may_be_glued, with_layout_tokens
-from unmask.extract.observables.names import widen_file_names
+from unmask.extract.observables.names import foreign_file_names, widen_file_names
 from unmask.extract.observables.patterns import (
     ATOMS,
     INNER,
@@ -788,6 +788,10 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
             )
             if glued:
                 found = _with_glued(found, glued, text)
+            foreign = foreign_file_names(text, found)
+            if foreign:
+                found.extend(_observable("file_name", text[s:e], text[s:e], s, e, ()) for s, e in foreign)
+                found.sort(key=lambda o: (o.span.start, o.span.end, o.type))
             found = widen_file_names(found, text)
             found = assign_roles(found, text, context, judge)
         return found

@@ -10,15 +10,26 @@ to the left when the text shows where it starts:
 - alone on its line (a list item "Hotdoge Whitepaper Finals.xls"), it starts at the
   line's first word, when every word before it is capitalised or of another script
   (so "dropped file evil.exe" stays ``evil.exe``), after a row label the line opens with
-  ("File Name diff.exe" is ``diff.exe``).
+  ("File Name diff.exe" is ``diff.exe``);
+- in a table of names and hashes, whose rows end at their hash (a PDF breaks a cell over
+  lines and puts the other cells after it), the name runs back over the lines of words
+  since the previous row's hash or the header's hash column (or from the line after a
+  list's introducing colon), and a hash after the name
+  on its line is the next cell; the value joins the lines with single blanks.
+
+The main pass needs an ASCII character before the extension, so names wholly in another
+script ("отчёт.docx") are found here (:func:`foreign_file_names`), in texts that are not ASCII.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
+from unmask.extract.observables.patterns import EXTENSION_ALTERNATION
 from unmask.model import Observable, Span
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["widen_file_names"]
+__all__ = ["foreign_file_names", "widen_file_names"]
 
 _SET_VALUE = vars(Observable)["value"].__set__
 _SET_SURFACE = vars(Observable)["surface"].__set__
@@ -39,6 +50,73 @@ _ROW_LABEL = compile_cached(
 )
 
 
+#: A hash a table row ends with, or the header of its hash column.
+_ROW_END = compile_cached(
+    r"(?:^|[\s|])(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64}|(?i:md5|sha-?1|sha-?256|hash(?:es)?))$"
+)
+#: The hash that ends the name's own row, after the other cells (no dot between).
+_NEXT_HASH = compile_cached(r"[^.]{0,240}?(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])")
+#: A hash alone after the name on its line (the next cell of the row).
+_HASH_CELL = compile_cached(r"\s+(?:[0-9A-Fa-f]{32}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\s*")
+#: A line of a name's cell: a few words, no sentence punctuation.
+_CELL_LINE = compile_cached(r"[\w&'’()-]+(?:[ \xa0][\w&'’()-]+){0,7}")
+#: The end of a name wholly in another script: a non-ASCII letter, then the extension
+#: (a name with ASCII before its dot is the main pass's, widened over the script below).
+#: (The pattern opens with the dot, so the engine skips to each dot before it looks behind.)
+_FOREIGN_END = compile_cached(rf"\.(?<=[^\x00-\x7f]\.)(?i:{EXTENSION_ALTERNATION})(?![\w-]|\.[A-Za-z0-9])")
+
+
+def foreign_file_names(text: str, found: list[Observable]) -> list[tuple[int, int]]:
+    """Spans of file names in another script that the main pass (ASCII only) did not read
+    and that no observable in ``found`` covers."""
+    if text.isascii():
+        return []
+    starts: list[int] | None = None
+    spans = []
+    for m in _FOREIGN_END.finditer(text):
+        start, end = m.start() - 1, m.end()
+        if not text[start].isalnum():
+            continue
+        while start > 0 and start > end - 120 and (text[start - 1].isalnum() or text[start - 1] in "_-"):
+            start -= 1
+        if start > 0 and text[start - 1] in ".\\/":
+            continue
+        if starts is None:
+            starts = [o.span.start for o in found]  # ``found`` is in order of start
+        i = bisect_left(starts, end)  # the observables that start before the name ends
+        if not any(found[j].span.end > start for j in range(max(0, i - 8), i)):
+            spans.append((start, end))
+    return spans
+
+
+def _table_cell_start(text: str, start: int, end: int) -> int:
+    """Where the name ``text[start:end]`` starts when it is a cell of a table of names and
+    hashes (``start`` when it is not): its row ends at a hash after it, and the lines of
+    words before it run back to the previous row's hash or the header's hash column."""
+    if _NEXT_HASH.match(text, end) is None:
+        return start
+    line_start = text.rfind("\n", 0, start) + 1
+    prefix = text[line_start:start].strip(" \xa0").lstrip(_BULLETS)
+    if prefix and not _CELL_LINE.fullmatch(prefix):
+        return start
+    cell = line_start
+    for _ in range(6):
+        if cell == 0:
+            return start
+        prev_start = text.rfind("\n", 0, cell - 1) + 1
+        line = text[prev_start : cell - 1].strip(" \xa0")
+        if _ROW_END.search(line) or (cell == line_start and line.endswith(":")):
+            break  # the previous row's end, or a list's introduction just above the name's line
+        if not _CELL_LINE.fullmatch(line):
+            return start
+        cell = prev_start
+    else:
+        return start
+    while cell < start and text[cell] in _BULLETS:
+        cell += 1
+    return cell
+
+
 def _title_or_foreign(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or any(ord(c) > 0x24F and c.isalpha() for c in word)
 
@@ -50,7 +128,12 @@ def _new_start(text: str, start: int, end: int) -> int:
         i -= 1
     if i < start and (i == 0 or not text[i - 1].isalnum()):
         return i
-    if text[start - 1 : start] != " ":
+    if text[start - 1 : start] not in (" ", "\n"):
+        return start
+    table = _table_cell_start(text, start, end)
+    if table < start:
+        return table
+    if text[start - 1] != " ":
         return start
     closing = text[end : end + 1]
     line_end = text.find("\n", end, end + 200)
@@ -68,7 +151,7 @@ def _new_start(text: str, start: int, end: int) -> int:
         if _QUOTED_PREFIX.fullmatch(inner):
             return line_start + quote + 1
         return start
-    if line_end < 0 or text[end:line_end].strip():
+    if line_end < 0 or (text[end:line_end].strip() and _HASH_CELL.fullmatch(text, end, line_end) is None):
         return start
     stripped = prefix.lstrip(_BULLETS)
     label = _ROW_LABEL.match(stripped)
@@ -108,7 +191,7 @@ def widen_file_names(found: list[Observable], text: str) -> list[Observable]:
         new = _new_start(text, start, end)
         if new < start:
             surface = text[new:end]
-            _SET_VALUE(obs, surface)
+            _SET_VALUE(obs, " ".join(surface.split()) if "\n" in surface else surface)
             _SET_SURFACE(obs, surface)
             _SET_SPAN(obs, Span(new, end))
             changed = True

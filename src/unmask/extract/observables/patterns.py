@@ -12,7 +12,7 @@ import re
 
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["ATOMS", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES"]
+__all__ = ["ATOMS", "EXTENSION_ALTERNATION", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES"]
 
 #: Defanged and real URL schemes -> the canonical scheme.
 SCHEMES = {
@@ -67,6 +67,8 @@ def _trie(words: frozenset[str]) -> str:
 
 
 _EXT = _trie(FILE_EXTENSIONS)
+#: The file extensions as one regex alternation (a trie), for other modules' patterns.
+EXTENSION_ALTERNATION = _EXT
 
 #: ``_PATH`` without "," and ";", which end a URL when another one follows at once
 #: ("https://a.com/x,https://b.com/y" is two URLs).

@@ -1,0 +1,59 @@
+"""File names in PDF tables of names and hashes (issue 15, class 1): a cell's name broken
+over lines, names with blanks before a hash on the same line, and names written wholly in
+another script. Each row ends at its hash, so a name runs back to the previous row's end."""
+
+from __future__ import annotations
+
+from unmask.extract.observables import extract_observables
+
+_TABLE = (
+    "The lures we found are listed below:\n"
+    "Lure name Meaning SHA1\n"
+    "Minutes of the\n"
+    "Harbour Board.doc 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567\n"
+    "Доклад о\n"
+    "поставках.scr\n"
+    "Report on deliveries\n"
+    "1122334455667788990011223344556677889900\n"
+    "Spring Rota Draft.scr 99AA88BB77CC66DD55EE44FF33001122AABBCCDD\n"
+    "график дежурств.scr Duty roster AABBCCDDEEFF00112233445566778899AABBCCDD\n"
+    "notes.doc ABCDEFABCDEFABCDEFABCDEFABCDEFABCDEFABCD\n"
+)
+
+
+def _names(text: str) -> list[str]:
+    return [o.value for o in extract_observables(text) if o.type == "file_name"]
+
+
+def test_a_name_broken_over_table_lines_is_whole() -> None:
+    names = _names(_TABLE)
+    assert "Minutes of the Harbour Board.doc" in names
+    assert "Доклад о поставках.scr" in names
+    assert "notes.doc" in names
+    assert not {"Board.doc", "поставках.scr"} & set(names)
+
+
+def test_a_name_with_blanks_before_its_hash_on_one_line_is_whole() -> None:
+    names = _names(_TABLE)
+    assert "Spring Rota Draft.scr" in names
+    assert "график дежурств.scr" in names
+
+
+def test_a_listed_name_before_a_bar_and_its_hash_is_whole() -> None:
+    text = (
+        "Lures in the archive:\n"
+        "* Нова\xa0інструкція СЗР.docx|0a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "* Звіт про навчання.docx|ffeeddccbbaa99887766554433221100\n"
+    )
+    names = _names(text)
+    assert names == ["Нова\xa0інструкція СЗР.docx", "Звіт про навчання.docx"]
+
+
+def test_a_name_wholly_in_another_script_is_found() -> None:
+    assert _names("Вложение: отчёт.docx пришло утром.") == ["отчёт.docx"]
+    assert _names("The dropper wrote 보고서.hwp to disk.") == ["보고서.hwp"]
+
+
+def test_prose_after_a_hash_line_is_no_name_cell() -> None:
+    text = "Hash: 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567\nThe loader then drops\nstage.exe and runs it.\n"
+    assert _names(text) == ["stage.exe"]
