@@ -57,3 +57,35 @@ def test_a_name_wholly_in_another_script_is_found() -> None:
 def test_prose_after_a_hash_line_is_no_name_cell() -> None:
     text = "Hash: 0A1B2C3D4E5F60718293A4B5C6D7E8F901234567\nThe loader then drops\nstage.exe and runs it.\n"
     assert _names(text) == ["stage.exe"]
+
+
+def _values(text: str, kind: str) -> list[str]:
+    return [o.value for o in extract_observables(text) if o.type == kind]
+
+
+def test_host_cells_glued_at_a_defanged_top_label_are_two_hosts() -> None:
+    text = "Sample C2 Active\n0a1b2c3d4e5f60718293a4b5c6d7e8f9 m.lanternpost[.]orgmx2.lanternpost[.]org NO\n"
+    assert _values(text, "domain") == ["m.lanternpost.org", "mx2.lanternpost.org"]
+    text = "Seen: b.quillhub[.]comu.quillhub[.]com and mail[.]comcast[.]net\n"
+    assert _values(text, "domain") == ["b.quillhub.com", "u.quillhub.com", "mail.comcast.net"]
+
+
+def test_hashes_of_a_samples_sections_and_resources_are_no_indicators() -> None:
+    text = (
+        "The sample's properties:\n"
+        "MD5: 0a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "Import Hash: 1a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "Text Entry: 2a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        ".rdata: 3a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        ".rsrc: 4a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "RT_VERSION: 5a1b2c3d4e5f60718293a4b5c6d7e8f95a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+    )
+    roles = {o.value: o.role for o in extract_observables(text) if o.type in ("md5", "sha256")}
+    assert roles["0a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"
+    assert roles["1a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"
+    assert {v for v, r in roles.items() if r == "benign"} == {
+        "2a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "3a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "4a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "5a1b2c3d4e5f60718293a4b5c6d7e8f95a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    }

@@ -100,6 +100,15 @@ _GLUED_CELL = compile_cached(
     r"\.(?:exe|dll|jar|zip|rar|doc|docx|xls|xlsx|pdf|rtf|scr|js|vbs|hta|php|html?|aspx?|bin|dat|gif|jpe?g|png)"
     r"(?=www\.|https?://|hxxps?://)"
 )
+#: Two host cells glued where the author defanged only the dot before each top-level label
+#: ("h.example[.]comu.example[.]com" is "h.example[.]com" and "u.example[.]com"): after a
+#: plain-dotted name, the defanged top-level label, then a name of the same form (its own
+#: plain dot, then a defanged dot). A name defanged at every dot ("www[.]company[.]com")
+#: has no plain dot before its first mark and is left whole.
+_GLUED_DEFANG = compile_cached(
+    r"(?<=[a-z0-9-]\.)[a-z0-9-]+\[\.\](?:com|net|org|info|biz|gov|edu)"
+    r"(?=[a-z0-9][a-z0-9-]*\.[a-z0-9-]+\[\.\][a-z])"
+)
 _TOKEN_END = compile_cached(r"\S*")
 #: What the main pass may read across two glued cells.
 _GLUE_TYPES = frozenset({"domain", "url", "file_name", "file_path"})
@@ -181,6 +190,8 @@ def layout_tokens(text: str, glued_at: Iterable[int] = ()) -> list[tuple[int, st
             tok = _TOKEN_END.match(text, pos)
             end = tok.end() if tok is not None else pos
             glue = [g.end() for g in _GLUED_CELL.finditer(text, pos, end)]
+            if "[" in text[pos:end]:
+                glue = sorted(glue + [g.end() for g in _GLUED_DEFANG.finditer(text, pos, end)])
             for offset in range(pos, end):
                 if glue and offset == glue[0]:
                     glue.pop(0)
@@ -213,7 +224,12 @@ def with_layout_tokens(found: list[Observable], text: str, extract: Callable[[st
     """``found`` with each token :func:`layout_tokens` repairs read again as repaired: what
     the main pass found inside such a token is replaced by what ``extract`` finds in the
     repaired token (all tokens in one call), with spans and surfaces in ``text``."""
-    glued = [o.span.start for o in found if o.type in _GLUE_TYPES and _GLUED_CELL.search(o.value)]
+    glued = [
+        o.span.start
+        for o in found
+        if o.type in _GLUE_TYPES
+        and (_GLUED_CELL.search(o.value) or ("[" in o.surface and _GLUED_DEFANG.search(o.surface)))
+    ]
     tokens = layout_tokens(text, glued)
     if not tokens:
         return found

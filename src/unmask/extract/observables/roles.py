@@ -25,7 +25,9 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``example``, ``detection-name``, ``note-id``, ``whois-record``, ``victim``,
 ``provider``, ``publisher-contact``, ``organisation``, ``cited-source``, ``advice``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
-``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``.
+``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``,
+``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
+``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample).
 """
 
 from __future__ import annotations
@@ -461,6 +463,10 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 # Nothing against it and in no URL: the common case, an indicator unless a
                 # rule about the value or its line says otherwise.
                 if kind in _HASHES or kind in _PLAIN:
+                    if kind in _HASHES and _file_part(text, start):
+                        _SET_ROLE(obs, "benign")
+                        _SET_REASONS(obs, _FILE_PART_REASON)
+                        _SET_BENIGN(obs, _FILE_PART_REASON)
                     continue
                 if kind == "url" and plain:
                     surface = obs.surface
@@ -702,6 +708,27 @@ _NETWORK = frozenset({"domain", "ipv4", "ipv6", "ipv4_cidr", "asn"})
 #: Types no rule here judges: an indicator unless the extractor found evidence against it.
 _PLAIN = frozenset({"cve", "user_agent", "btc", "xmr", "eth"})
 _LINK_HOST = ("link-host",)
+_FILE_PART_REASON = ("file-part",)
+#: The label of a line that gives the hash of a part of a sample, not of a file: a PE
+#: section (".rdata:", ".text:"), a resource type ("RT_VERSION:"), the entry-point bytes
+#: ("Text Entry:", "Entry point bytes:"), "Section .data MD5:".
+_FILE_PART_LABEL = compile_cached(
+    r"(?i)[ \t*•-]*(?:\.[a-z_$][\w$]{1,7}|rt_[a-z_]{2,20}|(?:(?:text|code)\s+entry|entry\s*point)(?:\s+bytes)?"
+    r"|(?:section|resource)\s+[\w.$]{1,20})\s*(?:hash|md5|sha-?1|sha-?256)?\s*[:=]\s*"
+)
+
+
+def _file_part(text: str, start: int) -> bool:
+    """Whether the hash at ``start`` follows a label naming a part of a sample (its line's
+    label, :data:`_FILE_PART_LABEL`)."""
+    before = text[start - 2 : start]
+    if ":" not in before and "=" not in before:
+        return False
+    low = start - 48 if start > 48 else 0
+    nl = text.rfind("\n", low, start)
+    if nl < 0 and low > 0:
+        return False
+    return _FILE_PART_LABEL.fullmatch(text, nl + 1, start) is not None
 _PUBLISHER_IMAGE = ("publisher-image",)
 _DEFANGED = ("defanged",)
 #: What an attacker's URL holds that is an indicator with it (its host, a name in its path).
