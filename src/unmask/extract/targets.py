@@ -33,7 +33,7 @@ from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
 from unmask.reference.phrase_index import SpanSet
 from unmask.reference.regexes import compile_cached
-from unmask.reference.sectors import sector_vocabulary
+from unmask.reference.sectors import sector_vocabulary, sectors_of_name
 
 __all__ = [
     "ActorIndex",
@@ -207,10 +207,17 @@ _DISCLOSES_AFTER = compile_cached(
     r"(?:suspicious|unusual|unauthori[sz]ed|malicious|anomalous)\s+(?:activity|access|logins?|traffic)\s+(?:in|on)\s+(?:its|their)\b)|"
     # "learned of the theft only after ...", "became aware of the breach"
     r"(?:learned|learnt|became\s+aware|was\s+made\s+aware)\s+of\s+the\s+(?:[\w-]+\s+)?(?:theft|breach|intrusion|attack|hack|incident|compromise)\b|"
-    r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:[\w-]+\s+){0,3}?(?:actor|group|gang))\s+"
-    r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into|"
-    r"stolen|stole|copied|leaked|wiped|erased|been\s+inside|(?:been|were|was)\s+in)\s+(?:its|their|the\s+(?:[\w-]+\s+){0,2}?(?:data|records|files|details))\b|"
+    r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged|"
+    # "told its customers on Friday that an attacker had copied ..."
+    r"(?:told|informed|notified|warned|wrote\s+to)\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:customers|clients|members|users|"
+    r"patients|students|staff|employees|subscribers|policyholders|riders|athletes|shareholders|investors))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:attacker|hacker|intruder)|"
+    r"an?\s+(?:[\w-]+\s+){0,3}?(?:actor|group|gang))\s+"
+    r"(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|encrypted|infiltrated|broken\s+into|reached|"
+    r"gained\s+access\s+to|got\s+into|taken|"
+    r"stolen|stole|copied|leaked|wiped|erased|been\s+inside|(?:been|were|was)\s+in)\s+(?:its|their|"
+    r"the\s+(?:[\w-]+\s+){0,3}?(?:data|records|files|details|addresses|information|documents|e-?mails|credentials|passwords)|"
+    r"(?:[\w-]+\s+){1,2}(?:data|records|files|details|documents))\b|"
     # "confirmed that its systems are under a denial-of-service attack"
     r"(?:that\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:are|is|were|was)\s+(?:under|facing|suffering|hit\s+by)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?attacks?\b|"
     r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
@@ -777,13 +784,41 @@ _VICTIM_COLUMN = compile_cached(
 )
 
 
+#: A list item's marker at the start of its line: "- ", "* ", "• ", "3. ", "b) ".
+_BULLET = compile_cached(r"[ \t]*(?:[-*•–·▪]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]+")
+#: A line that introduces a list of victims: "Among the victims were:", "The following
+#: organisations were targeted:", "Affected entities include:".
+_VICTIM_LIST_LEAD = compile_cached(
+    r"\b(?:victims?|targets|targeted|affected|compromised|breached|hit|impacted|attacked|victimi[sz]ed)\b"
+    r"(?:(?!\b(?:should|must|recommend\w*|advice|steps|mitigations?|indicators?)\b)[^:])*:\s*$",
+    re.IGNORECASE,
+)
 #: A text's own organisation said to be the victim, in the first person.
 _FIRST_PERSON_VICTIM = compile_cached(
     r"\b(?:in|into|inside)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|environment|servers?|mailboxes)\b|"
     r"\b(?:access\s+to|breach\s+of|attack\s+on)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|servers?|data)\b|"
     r"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:networks?|systems?|ministry|company|organi[sz]ation|servers?|agency|offices?)\s+"
     r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated)\b|"
-    r"\b[Ww]e\s+(?:were|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b"
+    r"\b[Ww]e\s+(?:were|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b|"
+    # "our hospital was hit by a ransomware attack", "our council's systems were encrypted"
+    r"\b[Oo]ur\s+(?:hospital|university|school|college|council|clinic|practice|firm|business|trust|institution|"
+    r"institute|bank|website|college|charity|newsroom)(?:['’]s\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?"
+    r"(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated|encrypted)\b|"
+    # "our security team detected an unauthorised user in the student records system"
+    r"\b(?:[Ww]e|[Oo]ur\s+(?:[\w-]+\s+){0,2}?(?:team|staff|department|engineers|administrators))\s+(?:\w+\s+)?"
+    r"(?:detected|discovered|identified|found|noticed)\s+(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?(?:users?|access|activity|logins?|"
+    r"intruders?|traffic|software|code)\b"
+)
+#: A line that heads a letter or a notice with its writer's name: "University of Eastbrook |
+#: Information Technology Services", "Fjellvik Ferries AS, Harbour Road 4".
+_LETTERHEAD_REST = compile_cached(r"[ \t]*(?:\n|$|[|,–—•·]|-\s)")
+#: A postal address in a letterhead: a US city, state and ZIP ("Lancaster, PA 17601") or a
+#: UK postcode ("Norwich NR4 7TJ").
+_POSTAL_ADDRESS = compile_cached(
+    r"\b[A-Z][a-z]+,\s+(?P<US>AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
+    r"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b|"
+    r"\b[A-Z][a-z]+,?\s+(?P<GB>(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?)\s+\d[ABD-HJLNP-UW-Z]{2})\b"
 )
 #: Someone speaking for an organisation: "chief executive of X".
 _EMPLOYER_BEFORE = compile_cached(
@@ -807,7 +842,8 @@ def _own_organization(text: str, out: Sequence[tuple[_Hit, str, Passage, int]], 
         for hit, *_ in out:
             if hit.start >= first.end:
                 break
-            if hit.kind == "organization" and text[first.start : first.end].strip() == text[hit.start : hit.end]:
+            if (hit.kind == "organization" and not text[first.start : hit.start].strip()
+                    and _LETTERHEAD_REST.match(text, hit.end)):
                 return hit.value
     return None
 
@@ -1022,6 +1058,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     victim_table = False
+    victim_bullets = False
     columns: list[str] = [""]
     for index, passage in enumerate(items):
         span = passage.span
@@ -1036,6 +1073,10 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 r"\b(?:victims?|targeted|affected|victimology)\b", above, re.IGNORECASE))
             # Which columns name victims: "| Country | Language |" - the language is none.
             columns = sentence.split("|") or [""]
+        # A bulleted list under a line that introduces victims ("Among the victims were:",
+        # "The following organisations were targeted:"): each item names a victim.
+        bullet = _BULLET.match(text, text.rfind("\n", 0, span.start) + 1)
+        victim_bullets = victim_bullets and bullet is not None
         previous: tuple[_Hit, str, int] | None = None
         actor_context: bool | None = None
         cyber_context = True
@@ -1066,8 +1107,13 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     _PRODUCT_AFTER.match(text[hit.end : hit.end + 120])
                 ):
                     role = "mention"  # the product's name runs on past a line break ("Microsoft\nWord")
+            if victim_bullets and role in ("mention", "location") and not passage.citation:
+                role = "victim"
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
+        if not table_row:
+            victim_bullets = (victim_bullets and bullet is not None) or bool(
+                sentence.rstrip().endswith(":") and _VICTIM_LIST_LEAD.search(sentence))
         # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one
         # too, and so is a place or sector in the victim's appositive ("X, one of Sweden's
         # largest insurers, said hackers had stolen ...").
@@ -1128,6 +1174,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     break
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", other_passage, other_index)
+    if own is not None and any(h.value == own and role == "victim" for h, role, *_ in out):
+        out = _letterhead_victims(text, out, items)
     # The sector word that describes a victim organisation anywhere in the text is a victim
     # too: "payment provider KortaPay ..." when "KortaPay has confirmed that its systems are
     # under attack".
@@ -1139,7 +1187,53 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
-    return tuple(out)
+    return tuple(_sectors_of_victims(out))
+
+
+def _letterhead_victims(
+    text: str, out: list[tuple[_Hit, str, Passage, int]], items: Sequence[Passage]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    """A letter or notice whose writer is the victim: the places of the letterhead (its lines
+    before the first blank line: the writer's address) are the victim's too, a postal address
+    ("Lancaster, PA 17601", "Norwich NR4 7TJ") giving its country."""
+    if not items:
+        return out
+    start = items[0].span.start
+    blank = text.find("\n\n", start, start + 400)
+    end = blank if blank != -1 else min(len(text), start + 200)
+    changed = list(out)
+    for at, (hit, role, hit_passage, hit_index) in enumerate(changed):
+        if hit.start >= end:
+            break
+        if hit.kind in ("country", "region") and role in ("mention", "location"):
+            changed[at] = (hit, "victim", hit_passage, hit_index)
+    starts = [p.span.start for p in items]
+    for match in _POSTAL_ADDRESS.finditer(text, start, end):
+        code = "US" if match.group("US") else "GB"
+        a, b = match.start(code), match.end(code)
+        index = max(0, bisect.bisect_right(starts, a) - 1)
+        changed.append((_Hit(a, b, "country", code, "postcode"), "victim", items[index], index))
+    changed.sort(key=lambda entry: entry[0].start)
+    return changed
+
+
+def _sectors_of_victims(out: list[tuple[_Hit, str, Passage, int]]) -> list[tuple[_Hit, str, Passage, int]]:
+    """A victim or target organisation's own name says its sector ("University of Eastbrook",
+    "St. Aldric Regional Medical Center"): that sector is a victim or target too, at the
+    name's span, unless the text already gives the sector that role."""
+    given = {h.value for h, role, *_ in out if h.kind == "sector" and role in ("target", "victim")}
+    extended: list[tuple[_Hit, str, Passage, int]] = []
+    for entry in out:
+        extended.append(entry)
+        hit, role, passage, index = entry
+        if hit.kind != "organization" or role not in ("target", "victim"):
+            continue
+        for value in sectors_of_name(hit.value):
+            if value in given:
+                continue
+            given.add(value)
+            extended.append((_Hit(hit.start, hit.end, "sector", value, "name"), role, passage, index))
+    return extended
 
 
 def extract_targets(

@@ -9,6 +9,7 @@ exports can tag ``misp-galaxy:sector="..."`` directly.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from unmask.reference.cache import load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
 
-__all__ = ["Sector", "SectorVocabulary", "sector_vocabulary"]
+__all__ = ["Sector", "SectorVocabulary", "sector_vocabulary", "sectors_of_name"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
 _FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
@@ -60,7 +61,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "university researchers",
     ),
     "Higher education": ("higher education", "higher-education"),
-    "Education": ("education", "educational institutions", "education sector", "schools", "K-12"),
+    "Education": ("education", "educational institutions", "education sector", "schools", "K-12", "school district",
+                  "school districts", "school trust", "school trusts", "academy trust", "academy trusts"),
     "News - Media": (
         "media", "news media", "media outlets", "media outlet", "news outlets", "news outlet",
         "news organizations", "news organisations", "media organizations", "media organisations",
@@ -71,7 +73,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Diplomacy": (
         "diplomatic", "diplomats", "diplomatic entities", "diplomatic missions", "embassies",
         "foreign ministries", "foreign affairs ministries", "ministries of foreign affairs",
-        "consulates",
+        "consulates", "foreign ministry", "foreign office", "foreign affairs ministry",
     ),
     "Defense": (
         "defense", "defence", "defense contractors", "defence contractors", "defense industry",
@@ -103,7 +105,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "IT - ISP": ("internet service providers", "ISPs"),
     "IT": ("information technology", "IT companies", "IT sector", "IT service providers",
            "software companies", "software company", "software developers", "software vendors",
-           "software vendor", "tech companies", "IT service provider"),
+           "software vendor", "tech companies", "IT service provider", "software maker", "software makers",
+           "software firm", "software firms"),
     "Technology": ("technology", "technology companies", "high-tech", "tech sector", "technology sector"),
     "Managed Services Provider": ("managed service providers", "managed services providers", "MSPs"),
     "IT - Security": ("security researchers", "cybersecurity companies", "security vendors",
@@ -140,6 +143,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
             "nongovernmental organizations"),
     "Non-profit organisation": ("non-profit organizations", "nonprofits", "non-profits", "charities",
                                 "nonprofit organizations"),
+    "Sport": ("sports organisation", "sports organisations", "sports organization", "sports organizations",
+              "sports bodies", "sports federations", "sporting bodies", "sports clubs", "sports governing body"),
     "Civil society": ("civil society", "human rights organizations", "human rights groups",
                       "human rights activists"),
     "Activists": ("activists",),
@@ -189,6 +194,41 @@ _NEEDS_SECTOR_NOUN = frozenset(
      "digital services", "security service", "security actors", "security systems", "industrial",
      "opposition", "turbine", "video sharing", "programming", "investment", "separatists"]
 )
+
+
+#: What an organisation's own name says it is: the head nouns of a name ("University of
+#: Eastbrook", "St. Aldric Regional Medical Center", "Severnside Learning Trust") with the
+#: sectors they place it in. Read only for an organisation already found to be a victim or
+#: a target, so a victim's sector need not be said a second time.
+_ORG_HEAD_SECTORS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(pattern), sectors)
+    for pattern, sectors in (
+        (r"\b(?:University|Universit[yé]t?|College|Polytechnic)\b", ("Academia - University",)),
+        (r"\b(?:Hospitals?|Medical\s+(?:Cent(?:er|re)|Group|Practice)|Clinics?|Health(?:care)?\s+(?:System|Trust|Services?|Board)|Infirmary)\b",
+         ("Health",)),
+        (r"\b(?:Schools?|Academy|Learning\s+Trust|(?:Multi-)?Academy\s+Trust|School\s+District|Kindergarten)\b", ("Education",)),
+        (r"\b(?:Ministry|Department|Secretariat)\s+(?:of|for)\s+(?:the\s+)?(?:Foreign|European\s+and\s+International|International|External)\s+Affairs\b|"
+         r"\bForeign\s+(?:Ministry|Office)\b|\bEmbassy\b|\bConsulate\b", ("Diplomacy",)),
+        (r"\b(?:Ministry|Municipality|City\s+Council|County\s+Council|Borough\s+Council|Parliament|Senate)\b",
+         ("Government, Administration",)),
+        (r"\bBank\b", ("Bank",)),
+        (r"\b(?:Insurance|Insurers?|Assurance)\b", ("Insurance",)),
+        (r"\bAirports?\b|\bAirlines\b|\bAirways\b", ("Civil Aviation",)),
+        (r"\b(?:Law\s+Firm|Solicitors|Attorneys|Chambers)\b", ("Legal",)),
+        (r"\b(?:Water\s+(?:Utility|Authority|Board|Company|Services))\b", ("Water",)),
+    )
+)
+
+
+def sectors_of_name(name: str) -> tuple[str, ...]:
+    """The sectors an organisation's name places it in by its head nouns, or ``()``."""
+    out: list[str] = []
+    for pattern, sectors in _ORG_HEAD_SECTORS:
+        if pattern.search(name):
+            out.extend(s for s in sectors if s not in out)
+            if "Diplomacy" in out:
+                break  # a foreign ministry is a diplomatic body, not counted again as a plain ministry
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,68 @@
+"""Classes of target error from the held-back sets (issue 17), one mechanism each: a letter's
+writer as the victim with its address, a bulleted list of victims, a victim's disclosure told
+to its customers, and the sector a victim's own name gives. Fixtures and sentences are
+written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from unmask.extract.targets import extract_targets
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "target_classes"
+
+
+def targeted(text: str) -> set[tuple[str, str]]:
+    return {(t.kind, t.value) for t in extract_targets(text) if t.role in ("target", "victim")}
+
+
+def read(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def test_a_notice_under_its_writers_letterhead_names_the_writer_as_victim() -> None:
+    # "College | Estates ..." heads the notice; "our network team discovered suspicious logins".
+    found = targeted(read("college-notice-letterhead.txt"))
+    assert ("organization", "Harrowgate College") in found
+    assert ("sector", "Academia - University") in found  # from the name's head noun
+    assert ("country", "GB") in found  # from the postcode in the letterhead
+
+
+def test_a_letter_from_a_hospital_gives_its_sector_and_its_us_address() -> None:
+    found = targeted(read("hospital-letter-us-address.txt"))
+    assert {("organization", "Pinecrest Community Hospital"), ("sector", "Health"), ("country", "US")} <= found
+
+
+def test_an_address_in_a_letterhead_is_no_victim_unless_the_writer_is_one() -> None:
+    text = "Pinecrest Community Hospital\n40 Elm Street, Dayton, OH 45402\n\nOur flu clinics open on Monday.\n"
+    assert targeted(text) == set()
+
+
+def test_bulleted_items_under_a_victim_line_are_victims() -> None:
+    found = targeted(read("sentencing-victim-bullets.txt"))
+    assert {("sector", "Finance"), ("sector", "Education"), ("sector", "Legal"), ("country", "US")} <= found
+    # The list under an advice line names no victim.
+    assert ("sector", "Police - Law enforcement") not in found
+
+
+def test_a_disclosure_told_to_customers_makes_the_teller_a_victim() -> None:
+    found = targeted("The retail chain Norrvik Handel told its customers on Monday that an attacker had copied "
+                     "the e-mail addresses of loyalty members.\n")
+    assert ("organization", "Norrvik Handel") in found
+    assert ("sector", "Retail") in found
+    found = targeted("The Danish insurer Tryghavn Forsikring disclosed on Friday that attackers had copied claims files "
+                     "in June.\n")
+    assert ("organization", "Tryghavn Forsikring") in found
+
+
+def test_a_victims_name_gives_its_sector_but_a_sources_does_not() -> None:
+    found = targeted("The Orchard Valley School District said it had been hit by ransomware over the weekend.\n")
+    assert ("sector", "Education") in found
+    found = targeted("Researchers at the University of Westmarch said the group sent lures to logistics firms.\n")
+    assert ("sector", "Academia - University") not in found
+
+
+def test_a_lowercase_foreign_ministry_and_software_makers_are_sectors() -> None:
+    found = targeted("The group took down the website of the Lorvanian foreign ministry and breached a software "
+                     "maker in Ohio.\n")
+    assert {("sector", "Diplomacy"), ("sector", "IT")} <= found
