@@ -89,3 +89,16 @@ def test_hashes_of_a_samples_sections_and_resources_are_no_indicators() -> None:
         "4a1b2c3d4e5f60718293a4b5c6d7e8f9",
         "5a1b2c3d4e5f60718293a4b5c6d7e8f95a1b2c3d4e5f60718293a4b5c6d7e8f9",
     }
+
+
+def test_a_range_in_an_asn_lookup_row_and_its_base_address_are_no_indicators() -> None:
+    text = (
+        "Looking the address up gives its owner:\n"
+        "The actor rented 185.141.24.0/24 for its servers.\n"
+        "$ whois -h asn.lookup.example 'origin 45.77.12.9' 64512 | 45.76.0.0/15 | EXAMPLE-HOSTING | NL |\n"
+    )
+    roles = {(o.type, o.value): o.role for o in extract_observables(text)}
+    assert roles[("ipv4_cidr", "45.76.0.0/15")] == "benign"
+    assert roles[("ipv4", "45.76.0.0")] == "benign"
+    assert roles[("ipv4", "45.77.12.9")] == "indicator"
+    assert roles[("ipv4_cidr", "185.141.24.0/24")] == roles[("ipv4", "185.141.24.0")] == "indicator"

@@ -26,7 +26,7 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``provider``, ``publisher-contact``, ``organisation``, ``cited-source``, ``advice``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
 ``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``,
-``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
+``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
 ``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample).
 """
 
@@ -505,6 +505,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
+    _networks(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
     # wherever else it is named (its usage line "python decode.py ...").
     companions = {o.value for o in kept if "companion-file" in o.reasons} if companion else None
@@ -515,6 +516,36 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+_NETBLOCK = ("netblock",)
+#: An ASN lookup's answer row ("1.2.3.4 | 64500 | 1.2.0.0/16 | EXAMPLE-NET | US |", whois
+#: of an origin): the cell before the range is the AS number, a name follows it.
+_ASN_CELL = compile_cached(r"(?i)\b(?:as)?\d{1,10}[ \t]*\|[ \t]*$")
+_AS_NAME_CELL = compile_cached(r"[ \t]*\|[ \t]*[A-Za-z0-9][\w.-]*")
+
+
+def _networks(kept: list[Observable], text: str) -> None:
+    """A range in an ASN lookup's answer row is the registry's allocation holding the
+    address looked up, not the attacker's (benign ``netblock``); a range's base address
+    read as an address of its own ("10.20.0.0" of "10.20.0.0/16") takes the range's role."""
+    prev: Observable | None = None
+    for obs in kept:
+        if obs.type != "ipv4_cidr":
+            prev = obs
+            continue
+        start, end = obs.span.start, obs.span.end
+        if obs.role == "indicator" and "|" in text[end : end + 3]:
+            low = start - 24 if start > 24 else 0
+            if _ASN_CELL.search(text, low, start) and _AS_NAME_CELL.match(text, end):
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, _NETBLOCK)
+                _SET_BENIGN(obs, _NETBLOCK)
+        if prev is not None and prev.type == "ipv4" and prev.span.start == start and prev.role != obs.role:
+            _SET_ROLE(prev, obs.role)
+            _SET_REASONS(prev, obs.reasons)
+            _SET_BENIGN(prev, obs.benign_reasons)
+        prev = obs
 
 
 #: A table cell that says a sample is clean: "clean", "legitimate", "Vulnerable legitimate
