@@ -102,3 +102,8 @@ def test_a_range_in_an_asn_lookup_row_and_its_base_address_are_no_indicators() -
     assert roles[("ipv4", "45.76.0.0")] == "benign"
     assert roles[("ipv4", "45.77.12.9")] == "indicator"
     assert roles[("ipv4_cidr", "185.141.24.0/24")] == roles[("ipv4", "185.141.24.0")] == "indicator"
+
+
+def test_a_user_agent_ending_like_gecko_is_whole() -> None:
+    text = '"ua": "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"\n'
+    assert _values(text, "user_agent") == ["Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"]

@@ -111,7 +111,8 @@ _CVE = rf"""(?P<cve>(?i:cve)[{_DASH}_ ]?(?P<cvey>\d{{4}})[{_DASH}_ ](?P<cven>\d{
 _ASN = r"""(?P<asn>(?:ASN?|asn|Asn)\ ?(?P<asnum>\d{1,10})|[Aa]s(?P<asnum2>\d{1,10}))(?![\w])"""
 _XMR = r"""(?P<xmr>[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?![A-Za-z0-9])"""
 _BTC = r"""(?P<btc>[13][1-9A-HJ-NP-Za-km-z]{25,34}|(?i:bc1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71})(?![A-Za-z0-9])"""
-_UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za-z][\w.-]*/[\w.+-]+|\([^()\n\x01]{1,160}\)|[A-Z][A-Za-z]*(?=\ [A-Za-z][\w.-]*/\d)))*)"""
+# Internet Explorer 11's ends with a bare "like Gecko".
+_UA = r"""(?P<ua>Mozilla/\d\.\d\ \([^()\n\x01]{1,200}\)(?:\ (?!Mozilla/)(?:[A-Za-z][\w.-]*/[\w.+-]+|\([^()\n\x01]{1,160}\)|like\ Gecko\b|[A-Z][A-Za-z]*(?=\ [A-Za-z][\w.-]*/\d)))*)"""
 
 #: The second address of a range ("1.2.3.4-1.2.3.9"), tried after the first.
 RANGE_END = compile_cached(rf"-(?P<ipv4>{_IPV4})(?![\w]|\.\d)")
