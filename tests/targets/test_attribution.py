@@ -38,12 +38,25 @@ def test_motivations_link_to_the_actor_of_the_previous_sentence() -> None:
 
 
 def test_motivation_kinds() -> None:
+    # A motive is stated ("an espionage group", "hacktivist") or an act stands in a frame of
+    # purpose ("to steal information", "aimed at sabotage").
     text = (
-        "The espionage campaign stole sensitive information. The hacktivist persona defaced sites. "
-        "A wiper destroyed data."
+        "The espionage group sent lures to steal sensitive information. The hacktivist persona defaced sites. "
+        "A second wave was aimed at sabotage of the plant."
     )
     values = {a.value for a in extract_attributions(text) if a.kind == "motivation"}
     assert values == {"espionage", "hacktivism", "destruction"}
+
+
+def test_a_deed_described_is_no_stated_motive() -> None:
+    # A deed, a malware type, a charge or a heading names no motive (issue 17, blind7 errors).
+    text = (
+        "Espionage roundup.\n\nA spying operation ran inside the ministry for a year. "
+        "A wiper called GrainMill erased the disks. The group has been behind some of the most destructive attacks "
+        "of the decade. He pleaded guilty to conspiracy to commit computer fraud and extortion. "
+        "The theft of crypto-assets worth 9 million euros was made public on Monday."
+    )
+    assert not [a for a in extract_attributions(text) if a.kind == "motivation"]
 
 
 def test_negated_motive_is_not_a_motivation() -> None:

@@ -1262,14 +1262,25 @@ def extract_targets(
 
 # --- attribution ---------------------------------------------------------------------
 
-_MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
+#: Motives, each as two patterns: what *states* a motive ("financially motivated", "for
+#: financial gain", "hacktivists", "an espionage group") counts wherever it stands; what only
+#: names an *act* that may serve one ("spying", "stole cryptocurrency", "a wiper", "extortion")
+#: counts only in a frame of purpose ("to spy on", "for espionage", "aimed at stealing
+#: information"), not as the description of a deed, a charge or a heading.
+_ACTOR_AFTER_MOTIVE = r"(?:\s+(?:[\w-]+\s+)?(?:groups?|actors?|units?|crews?|outfits?|operators?|gangs?|APTs?|collectives?|" \
+    r"services?|agenc(?:y|ies)|programmes?|programs?|apparatus))"
+_MOTIVATIONS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "espionage",
         compile_cached(
+            r"\b(?:(?:cyber[\s-]?)?espionage" + _ACTOR_AFTER_MOTIVE + r"|intelligence\s+(?:requirements|priorities)|"
+            r"espionage[\s-](?:motivated|driven|focused)|(?:motivated|driven)\s+by\s+espionage)\b",
+            re.IGNORECASE,
+        ),
+        compile_cached(
             r"\b(?:cyber[\s-]?espionage|espionage|spying|spy\s+on|intelligence[\s-](?:gathering|collection)|"
             r"gather(?:ing)?\s+(?:sensitive\s+)?(?:intelligence|information)|collect(?:ing)?\s+intelligence|"
-            r"steal(?:ing)?\s+(?:sensitive\s+|classified\s+)?(?:information|data|secrets|intellectual\s+property)|"
-            r"intelligence\s+(?:requirements|priorities))\b",
+            r"steal(?:ing)?\s+(?:sensitive\s+|classified\s+)?(?:information|data|secrets|intellectual\s+property))\b",
             re.IGNORECASE,
         ),
     ),
@@ -1279,15 +1290,20 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:financially[\s-]motivated|financial\s+gain|for\s+profit|profit[\s-]driven|monetary\s+gain|"
             r"money[\s-]making|cybercrim(?:e|inal)\s+(?:operations?\s+)?to\s+fund|to\s+fund\s+(?:itself|themselves|"
             r"the\s+regime|its\s+operations|the\s+country's|weapons)|fund\s+(?:itself|themselves)|"
-            r"(?:steal(?:ing)?|theft\s+of|stole)\s+(?:\S+\s+){0,2}(?:cryptocurrenc(?:y|ies)|crypto|funds|money)|"
-            r"ransom(?:s|ware)?\s+(?:payments?|demands?)|extort(?:ion|ed|ing|s)?|generate\s+revenue|illicit\s+revenue|"
-            r"demand(?:ed|ing|s)?\s+(?:\S+\s+){0,4}(?:in\s+)?ransom|ransomware-as-a-service|RaaS|"
-            r"revenue\s+generation)\b",
+            r"generate\s+revenue|illicit\s+revenue|ransomware-as-a-service|RaaS|revenue\s+generation)\b",
+            re.IGNORECASE,
+        ),
+        compile_cached(
+            r"\b(?:(?:steal(?:ing)?|theft\s+of|stole)\s+(?:\S+\s+){0,2}(?:cryptocurrenc(?:y|ies)|crypto|funds|money)|"
+            r"ransom(?:s|ware)?\s+(?:payments?|demands?)|extort(?:ion|ed|ing|s)?|"
+            r"demand(?:ed|ing|s)?\s+(?:\S+\s+){0,4}(?:in\s+)?ransom)\b",
             re.IGNORECASE,
         ),
     ),
     (
         "destruction",
+        compile_cached(r"\b(?:destructi(?:ve|on)[\s-](?:motivated|driven)|motivated\s+by\s+(?:destruction|sabotage))\b",
+                       re.IGNORECASE),
         compile_cached(
             r"\b(?:destructive|wiper(?:s|\s+malware)?|sabotage|disruptive\s+attacks?|destroy(?:ed|ing)?\s+"
             r"(?:data|systems|files)|wip(?:e|ed|ing)\s+(?:data|systems|disks|hard\s+drives))\b",
@@ -1297,9 +1313,20 @@ _MOTIVATIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "hacktivism",
         compile_cached(r"\b(?:hacktivis(?:m|ts?)|ideologically[\s-]motivated|politically[\s-]motivated\s+hack\w*)\b",
-                   re.IGNORECASE),
+                       re.IGNORECASE),
+        compile_cached(r"(?!)"),
     ),
 )
+#: A frame of purpose just before an act: "to", "for", "aimed at", "in order to", "seeks to".
+_PURPOSE_BEFORE = compile_cached(
+    r"\b(?:(?<!guilty\s)(?<!conspiracy\s)to|for(?:\s+the\s+purposes?\s+of)?|aim(?:s|ed|ing)?\s+(?:at|to)|"
+    r"seek(?:s|ing)?\s+to|sought\s+to|in\s+order\s+to|purpose\s+of|goal\s+(?:of|is|was)|objective\s+(?:of|is|was)|"
+    r"intended\s+to|designed\s+to|meant\s+to|motivated\s+by|motives?|motivations?|driven\s+by|with\s+the\s+aim\s+of|"
+    r"in\s+support\s+of)\s+(?:[a-z]+ing\s+)?(?:(?:the|its|their|further|more|such|large-scale|long-term)\s+)?$",
+    re.IGNORECASE,
+)
+#: A charge or a count is no motive: "pleaded guilty to conspiracy to commit computer fraud and extortion".
+_CHARGE_BEFORE = compile_cached(r"\b(?:guilty|charged?|charges|counts?|convicted|conspir\w+|indicted|sentenced)\b", re.IGNORECASE)
 
 
 def extract_attributions(
@@ -1344,10 +1371,16 @@ def extract_attributions(
             continue
         span = passage.span
         sentence = text[span.start : span.end]
-        for value, pattern in _MOTIVATIONS:
-            for match in pattern.finditer(sentence):
+        for value, stated, act in _MOTIVATIONS:
+            matches = [(m, True) for m in stated.finditer(sentence)] + [(m, False) for m in act.finditer(sentence)]
+            for match, is_stated in sorted(matches, key=lambda pair: pair[0].start()):
                 before = sentence[max(0, match.start() - 30) : match.start()].lower()
                 if re.search(r"\b(?:not|no|rather than|instead of|unlike|beyond)\s+(?:\w+\s+)?$", before):
+                    continue
+                if not is_stated and (
+                    not _PURPOSE_BEFORE.search(sentence, max(0, match.start() - 40), match.start())
+                    or _CHARGE_BEFORE.search(sentence, max(0, match.start() - 60), match.start())
+                ):
                     continue
                 add("motivation", value, span.start + match.start(), span.start + match.end(),
                     actor_index.for_passage(index, items))
