@@ -107,3 +107,15 @@ def test_a_range_in_an_asn_lookup_row_and_its_base_address_are_no_indicators() -
 def test_a_user_agent_ending_like_gecko_is_whole() -> None:
     text = '"ua": "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"\n'
     assert _values(text, "user_agent") == ["Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"]
+
+
+def test_a_filler_mailbox_in_a_registration_record_is_a_placeholder() -> None:
+    text = (
+        "Registrant Name: li wen\nRegistrant Email: 555@555.com\nAdmin Email: test@test.net\n"
+        "The operator registered it with lanternops@mailbox-example.org.\n"
+    )
+    roles = {(o.type, o.value): o.role for o in extract_observables(text)}
+    assert roles[("email", "555@555.com")] == "benign"
+    assert roles[("domain", "555.com")] == "benign"
+    assert roles[("email", "test@test.net")] == "benign"
+    assert roles[("email", "lanternops@mailbox-example.org")] == "indicator"

@@ -519,6 +519,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
 
 
 _NETBLOCK = ("netblock",)
+_FILLER = ("placeholder",)
 #: An ASN lookup's answer row ("1.2.3.4 | 64500 | 1.2.0.0/16 | EXAMPLE-NET | US |", whois
 #: of an origin): the cell before the range is the AS number, a name follows it.
 _ASN_CELL = compile_cached(r"(?i)\b(?:as)?\d{1,10}[ \t]*\|[ \t]*$")
@@ -528,10 +529,18 @@ _AS_NAME_CELL = compile_cached(r"[ \t]*\|[ \t]*[A-Za-z0-9][\w.-]*")
 def _networks(kept: list[Observable], text: str) -> None:
     """A range in an ASN lookup's answer row is the registry's allocation holding the
     address looked up, not the attacker's (benign ``netblock``); a range's base address
-    read as an address of its own ("10.20.0.0" of "10.20.0.0/16") takes the range's role."""
+    read as an address of its own ("10.20.0.0" of "10.20.0.0/16") takes the range's role;
+    the host of a form's filler mailbox ("123@123.com") is no indicator either."""
     prev: Observable | None = None
+    filler_end = -1
     for obs in kept:
         if obs.type != "ipv4_cidr":
+            if obs.type == "email" and obs.role == "benign" and obs.reasons[:1] == _FILLER:
+                filler_end = obs.span.end
+            elif obs.type == "domain" and obs.span.end <= filler_end and obs.role == "indicator":
+                _SET_ROLE(obs, "benign")  # the host of a form's filler mailbox
+                _SET_REASONS(obs, _FILLER)
+                _SET_BENIGN(obs, _FILLER)
             prev = obs
             continue
         start, end = obs.span.start, obs.span.end
@@ -1016,10 +1025,25 @@ def _decide_url(
     return "benign", evidence
 
 
+#: Words a form is filled with when the real value is withheld ("test@test.com").
+_FILLER_WORDS = frozenset({"test", "example", "none", "null", "abc", "qwerty", "asdf", "noemail", "na"})
+
+
+def _placeholder_mailbox(local: str, host: str) -> bool:
+    """Whether ``local@host`` is a form's filler ("123@123.com", "aaa@aaa.net",
+    "test@test.com" in a WHOIS record): the local part is the host's first label, and it
+    is digits, one character repeated or a filler word."""
+    label = host.partition(".")[0].lower()
+    local = local.lower()
+    return local == label and (local.isdigit() or len(set(local)) == 1 or local in _FILLER_WORDS)
+
+
 def _decide_email(
     value: str, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None
 ) -> tuple[str, tuple[str, ...]]:
-    host = value.rsplit("@", 1)[-1]
+    local, _, host = value.rpartition("@")
+    if _placeholder_mailbox(local, host):
+        return "benign", ("placeholder", *evidence)
     before = cues.before(start, 80)
     found = cues_in(before)
     if "contact" in found and "attacker" not in found:
