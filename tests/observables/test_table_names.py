@@ -16,6 +16,8 @@ _TABLE = (
     "Report on deliveries\n"
     "1122334455667788990011223344556677889900\n"
     "Spring Rota Draft.scr 99AA88BB77CC66DD55EE44FF33001122AABBCCDD\n"
+    "dated 2.5.2019\n"
+    "Fleet Air Wing.scr 77AA88BB77CC66DD55EE44FF33001122AABBCCDD\n"
     "график дежурств.scr Duty roster AABBCCDDEEFF00112233445566778899AABBCCDD\n"
     "notes.doc ABCDEFABCDEFABCDEFABCDEFABCDEFABCDEFABCD\n"
 )
@@ -36,6 +38,7 @@ def test_a_name_broken_over_table_lines_is_whole() -> None:
 def test_a_name_with_blanks_before_its_hash_on_one_line_is_whole() -> None:
     names = _names(_TABLE)
     assert "Spring Rota Draft.scr" in names
+    assert "Fleet Air Wing.scr" in names  # the line above is no row's end
     assert "график дежурств.scr" in names
 
 
@@ -80,7 +83,11 @@ def test_hashes_of_a_samples_sections_and_resources_are_no_indicators() -> None:
         ".rsrc: 4a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
         "RT_VERSION: 5a1b2c3d4e5f60718293a4b5c6d7e8f95a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
     )
+    text += "Its loader 6a1b2c3d4e5f60718293a4b5c6d7e8f9 carried the same RT_ICON resource of\n"
+    text += "7a1b2c3d4e5f60718293a4b5c6d7e8f97a1b2c3d4e5f60718293a4b5c6d7e8f9 as the others.\n"
     roles = {o.value: o.role for o in extract_observables(text) if o.type in ("md5", "sha256")}
+    assert roles["6a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"
+    assert roles["7a1b2c3d4e5f60718293a4b5c6d7e8f97a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "benign"
     assert roles["0a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"
     assert roles["1a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"
     assert {v for v, r in roles.items() if r == "benign"} == {
@@ -88,6 +95,7 @@ def test_hashes_of_a_samples_sections_and_resources_are_no_indicators() -> None:
         "3a1b2c3d4e5f60718293a4b5c6d7e8f9",
         "4a1b2c3d4e5f60718293a4b5c6d7e8f9",
         "5a1b2c3d4e5f60718293a4b5c6d7e8f95a1b2c3d4e5f60718293a4b5c6d7e8f9",
+        "7a1b2c3d4e5f60718293a4b5c6d7e8f97a1b2c3d4e5f60718293a4b5c6d7e8f9",
     }
 
 

@@ -139,7 +139,9 @@ def _new_start(text: str, start: int, end: int) -> int:
     line_end = text.find("\n", end, end + 200)
     if line_end < 0 and end + 200 >= len(text):
         line_end = len(text)
-    if closing not in _CLOSED and text[end : line_end if line_end >= 0 else end + 200].strip():
+    rest = text[end : line_end if line_end >= 0 else end + 200]
+    hash_cell = bool(rest.strip()) and _HASH_CELL.fullmatch(rest) is not None  # a table row's next cell
+    if closing not in _CLOSED and rest.strip() and not hash_cell:
         return start  # prose goes on after it, and no quote closes it
     line_start = text.rfind("\n", max(0, start - 200), start) + 1
     if line_start == 0 and start > 200:
@@ -151,7 +153,7 @@ def _new_start(text: str, start: int, end: int) -> int:
         if _QUOTED_PREFIX.fullmatch(inner):
             return line_start + quote + 1
         return start
-    if line_end < 0 or (text[end:line_end].strip() and _HASH_CELL.fullmatch(text, end, line_end) is None):
+    if line_end < 0 or (rest.strip() and not hash_cell):
         return start
     stripped = prefix.lstrip(_BULLETS)
     label = _ROW_LABEL.match(stripped)

@@ -757,13 +757,19 @@ _FILE_PART_LABEL = compile_cached(
     r"|(?:section|resource)\s+[\w.$]{1,20})\s*(?:hash|md5|sha-?1|sha-?256)?\s*[:=]\s*"
 )
 
+_FILE_PART_WORDS = compile_cached(r"(?i)\b(?:resource|section)\s+(?:of|hash(?:es)?)\s+$")
+
 
 def _file_part(text: str, start: int) -> bool:
     """Whether the hash at ``start`` follows a label naming a part of a sample (its line's
     label, :data:`_FILE_PART_LABEL`)."""
     before = text[start - 2 : start]
     if ":" not in before and "=" not in before:
-        return False
+        if before[:1] not in ("f", "h", "s") or before[1:] not in (" ", "\n"):
+            return False
+        # in prose: "a RT_VERSION resource of <sha256>", "the .text section hash <md5>"
+        words = text[start - 40 if start > 40 else 0 : start]
+        return ("esource" in words or "ection" in words) and _FILE_PART_WORDS.search(words) is not None
     low = start - 48 if start > 48 else 0
     nl = text.rfind("\n", low, start)
     if nl < 0 and low > 0:
