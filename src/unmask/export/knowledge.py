@@ -149,7 +149,9 @@ def query_knowledge(
     # Sightings count up to the export's own marking (one from an amber bundle does not
     # go into a green export); the marking is never above the ceiling.
     shown = list(_TLP_ORDER[: _TLP_ORDER.index(marking) + 1])
-    scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=shown)
+    # ... and only those whose report the reader may read (its owner, its RED audience).
+    scope = shown if visible is None else Scope(tuple(shown), visible.excluded)
+    scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=scope)
     return KnowledgeExport(
         reports=tuple(reports),
         analyses=tuple(analyses),
@@ -165,7 +167,7 @@ def query_knowledge(
 
 
 def _scores(kb: KnowledgeBase, d: Digest, *, now: dt.datetime, settings: DecaySettings,
-            tlp: list[str] | None) -> tuple[dict[tuple[str, str], IndicatorScore],
+            tlp: list[str] | Scope | None) -> tuple[dict[tuple[str, str], IndicatorScore],
                                             dict[tuple[str, str], SightingSummary]]:
     """Each indicator's score at ``now``: from its newest report in the selection (its
     time, the ingest day for an undated one) and its sightings."""

@@ -41,7 +41,8 @@ def _settings() -> DecaySettings:
 
 def status_of(view: View, value: str, result: IocResult | None = None) -> IndicatorStatus | None:
     """The score and sightings of ``value`` at the caller's clearance, now (the web page's
-    and the JSON's)."""
+    and the JSON's): only the sightings whose report the caller may read (its level,
+    owner and RED audience: the view's scope) count or show."""
     if result is None:
         try:
             result = view.indicator(value, limit=1)
@@ -49,7 +50,7 @@ def status_of(view: View, value: str, result: IocResult | None = None) -> Indica
             result = None  # no visible report names it: only its visible sightings count
     stored = result.value if result is not None else value  # a parent domain's, when matched so
     return indicator_status(view.kb, stored, now=view.kb.now(), settings=_settings(),
-                            tlp=list(view.at().allowed), result=result, look_up=False)
+                            tlp=view.at().scope(), result=result, look_up=False)
 
 
 def indicator_json(view: View, value: str, *, limit: int = 100) -> dict[str, Any]:

@@ -622,7 +622,9 @@ class LevelView:
         nothing can be hidden (below it they would count hidden rows, and whether
         they are shown would tell that something is hidden)."""
         state = self._actor_table()
-        visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed) - len(state.excluded)
+        kept = sum(1 for sha, ref in state.hidden.items()  # stored reports only (not sightings')
+                   if sha in state.excluded and ref.tlp in self.allowed)
+        visible = sum(n for level, n, *_ in state.fingerprint if level in self.allowed) - kept
         out: dict[str, Any] = {"reports": visible, "actors": len(state.actors or ()),
                                "max_tlp": self.max_tlp}
         if not self._above and self.reader is None:

@@ -12,7 +12,11 @@ and name; None stands for the server's own ``--token`` or a server without token
 which read everything up to the ceiling). A view asks :func:`excluded_reports` for the
 reports at its levels the reader may not read and filters every store query with a
 :class:`Scope` (the levels and those reports), so that such a report counts nowhere:
-lists, counts, search ranks, profiles, exports and TAXII alike.
+lists, counts, search ranks, profiles, exports and TAXII alike. Sightings keep the
+sha256 of the report that carried them (:mod:`unmask.store.sightings`), and the same
+scope filters them: the excluded set also names the reports of stored sightings whose
+document is gone (its ``report_access`` row stays), so a sighting is shown exactly to
+whom its report is, stored or not.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.errors import StoreError
-from unmask.store.schema import DocumentRow, ReportAccessRow, table_of
+from unmask.store.schema import DocumentRow, ReportAccessRow, SightingRow, table_of
 from unmask.store.write import check_tlp
 
 __all__ = ["SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience", "excluded_reports",
@@ -119,7 +123,8 @@ def access_state(conn: Connection) -> tuple[int, str]:
 
 def excluded_reports(engine: Any, reader: Reader | None, levels: Sequence[str],
                      server_org: str | None) -> frozenset[str]:
-    """The sha256 of the reports at ``levels`` that ``reader`` may not read."""
+    """The sha256 of the reports at ``levels`` that ``reader`` may not read: stored
+    documents, and the reports stored sightings came from (kept after their document)."""
     scoped = [lv for lv in SCOPED_LEVELS if lv in levels]
     if reader is None or not scoped:
         return frozenset()
@@ -129,9 +134,15 @@ def excluded_reports(engine: Any, reader: Reader | None, levels: Sequence[str],
              .select_from(table_of(DocumentRow).outerjoin(table_of(ReportAccessRow),
                                                           a.sha256 == d.sha256))
              .where(d.tlp.in_(scoped)))
+    s = table_of(SightingRow).c
+    reports = (select(s.sha256, s.tlp).distinct()
+               .where(s.tlp.in_(scoped) & (s.sha256 != "")).subquery())
+    sighted = (select(reports.c.sha256, reports.c.tlp, a.org, a.audience)
+               .select_from(reports.outerjoin(table_of(ReportAccessRow),
+                                              a.sha256 == reports.c.sha256)))
     try:
         with engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = [*conn.execute(query).all(), *conn.execute(sighted).all()]
     except SQLAlchemyError as exc:
         raise StoreError(f"knowledge base {engine.url!r}: reading report owners failed: {exc}") from exc
     return frozenset(str(r.sha256) for r in rows

@@ -13,7 +13,9 @@ kept up to date by the writer so that per-actor questions stay fast at scale:
 ``taxii_added`` belongs to the server: when each version of each object was first
 served in a TAXII collection at a TLP ceiling (its ``date_added``); so do
 ``serve_tokens`` and ``serve_audit`` (its accounts and audit trail, see
-``unmask.store.accounts``). ``sightings`` holds what was learned about indicators after
+``unmask.store.accounts``), and ``serve_sessions``, ``serve_uploads`` and ``serve_keys``
+(web sign-in sessions, uploads waiting for their ingest button, the CSRF key: shared by
+every server process over the base, see ``unmask.serve.session``). ``sightings`` holds what was learned about indicators after
 they were reported (seen by a sweep, reported as false positives, expired), apart from
 the documents so that it survives their re-ingest (see ``unmask.store.sightings``).
 
@@ -35,6 +37,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -57,7 +60,10 @@ __all__ = [
     "ObservableRow",
     "ReportAccessRow",
     "ServeAuditRow",
+    "ServeKeyRow",
+    "ServeSessionRow",
     "ServeTokenRow",
+    "ServeUploadRow",
     "SightingRow",
     "TargetRow",
     "TaxiiAddedRow",
@@ -425,8 +431,53 @@ class SightingRow(Base):
     #: shows a sighting only to callers cleared for it.
     tlp: Mapped[str] = mapped_column(String(16), nullable=False)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: The sha256 of the report that reported it (``""`` for local ones): its owner and
+    #: RED audience (``report_access``) decide who sees it, as for the report itself.
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, server_default="")
 
     __table_args__ = (
-        Index("uq_sightings_key", "value", "type", "kind", "source", "ref", "day", unique=True),
+        Index("uq_sightings_key", "value", "type", "kind", "source", "ref", "day", "sha256",
+              unique=True),
         Index(None, "recorded_at"),
+        Index("ix_sightings_scope", "tlp", "sha256"),
     )
+
+
+class ServeSessionRow(Base):
+    """A web sign-in session: the SHA-256 of its id (never the id), whose token it is
+    (``key_id`` of a stored token, or ``server_tag`` for the server's own ``--token``)
+    and when it ends."""
+
+    __tablename__ = "serve_sessions"
+
+    sid_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    server_tag: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    csrf: Mapped[str] = mapped_column(String(64), nullable=False)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                    index=True)
+
+
+class ServeUploadRow(Base):
+    """An uploaded file waiting for its ingest button: the bytes, for its owner only."""
+
+    __tablename__ = "serve_uploads"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), nullable=False)
+    source: Mapped[str] = mapped_column(String(300), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False,
+                                                    index=True)
+
+
+class ServeKeyRow(Base):
+    """A random key every server process over the base shares (the CSRF key)."""
+
+    __tablename__ = "serve_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)

@@ -10,7 +10,12 @@
 Rows are folded by (type, value, kind, source, outside ref, day): a sweep that finds a
 domain 10,000 times in one log on one day writes one row with its count and the first
 and last time; the same STIX sighting ingested twice writes it once (its ``ref``). The
-table is not tied to documents: deleting or re-ingesting a report keeps them.
+table is not tied to documents: deleting or re-ingesting a report keeps them. A row
+reported by a document keeps its sha256 (and its marking): who may see it is who may
+read that report (its TLP level, owner and RED audience, :mod:`unmask.store.access`),
+so every reader below takes a ``tlp=`` filter that is a :class:`~unmask.store.access.Scope`
+as the report queries do. The same outside claim in two reports is two rows (one per
+report, each shown by its own report's rule) and counts once.
 
 :func:`summaries` folds them per indicator into :class:`SightingSummary` values, and
 :func:`unmask.store.decay.score_indicator` turns one into a score; :func:`scores_for`
@@ -22,13 +27,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.documents.sightings import SIGHTING_KINDS, Sighting, normalise_value, sightings_of
 from unmask.errors import StoreError
+from unmask.store.access import Scope, scope_where
 from unmask.store.decay import DecaySettings, IndicatorScore, SightingSummary, score_indicator
 from unmask.store.schema import SightingRow, table_of
 
@@ -79,10 +85,10 @@ def false_positive(type_: str, value: str, *, who: str | None, why: str | None, 
 #: more than the writing did.
 _UPSERT = """
 INSERT INTO sightings (value, type, kind, source, ref, day, count, first_seen, last_seen,
-                       who, why, tlp, recorded_at)
+                       who, why, tlp, recorded_at, sha256)
 VALUES (:value, :type, :kind, :source, :ref, :day, :count, :first_seen, :last_seen,
-        :who, :why, :tlp, :recorded_at)
-ON CONFLICT (value, type, kind, source, ref, day) DO UPDATE SET
+        :who, :why, :tlp, :recorded_at, :sha256)
+ON CONFLICT (value, type, kind, source, ref, day, sha256) DO UPDATE SET
   count = CASE WHEN sightings.ref <> '' THEN excluded.count ELSE sightings.count + excluded.count END,
   first_seen = {least}(sightings.first_seen, excluded.first_seen),
   last_seen = {greatest}(sightings.last_seen, excluded.last_seen),
@@ -110,10 +116,11 @@ def _stored_form(dialect: str) -> Any:
 
 
 def write_sightings(conn: Connection, sightings: Iterable[Sighting], *, now: dt.datetime,
-                    tlp: str = "clear") -> int:
+                    tlp: str = "clear", sha256: str = "") -> int:
     """Upsert ``sightings`` in the open transaction ``conn``; returns how many rows.
 
-    ``tlp`` marks them (the marking of the document that reported them). A row with the
+    ``tlp`` marks them (the marking of the document that reported them, ``sha256`` that
+    document: its owner and audience decide who sees them). A row with the
     same key gets the count added (unless the claim has an outside ``ref``: the same
     claim again is not counted twice), the first and last time widened, and the newest
     who and why. Times are stored in UTC (SQLite keeps a time without its offset).
@@ -132,7 +139,7 @@ def write_sightings(conn: Connection, sightings: Iterable[Sighting], *, now: dt.
             folded[key] = {"value": s.value, "type": s.type, "kind": s.kind, "source": source,
                            "ref": ref, "day": day, "count": s.count, "first_seen": first,
                            "last_seen": last, "who": s.who[:200] if s.who else None, "why": s.why,
-                           "tlp": tlp, "recorded_at": recorded}
+                           "tlp": tlp, "recorded_at": recorded, "sha256": sha256}
         else:
             held["count"] = held["count"] if ref else held["count"] + s.count
             held["first_seen"] = min(held["first_seen"], first)
@@ -186,7 +193,8 @@ def record_analysis_sightings(conn: Connection, analyses: Sequence[Analysis], *,
             continue
         marking = conn.execute(select(DocumentRow.tlp).where(
             DocumentRow.sha256 == analysis.document.sha256)).scalar()
-        written += write_sightings(conn, found, now=now, tlp=marking or "clear")
+        written += write_sightings(conn, found, now=now, tlp=marking or "clear",
+                                   sha256=analysis.document.sha256)
     return written
 
 
@@ -217,29 +225,56 @@ class StoredSighting:
                 "who": self.who, "why": self.why, "tlp": self.tlp}
 
 
-def _shown(statement: Any, tlp: Sequence[str] | None) -> Any:
-    return statement if tlp is None else statement.where(_S.tlp.in_(list(tlp)))
+#: A ``tlp=`` filter: levels, or a reader's :class:`Scope` (levels and the reports it may
+#: not read); None: every sighting.
+Shown: TypeAlias = Sequence[str] | Scope | None
+
+
+def _shown(statement: Any, tlp: Shown) -> Any:
+    return statement if tlp is None else statement.where(scope_where(_S, tlp))
+
+
+def _claim(r: Any) -> tuple[Any, ...] | None:
+    """The key of an outside claim (one with a ``ref``: a STIX sighting id, a MISP
+    sighting uuid) whatever report or file carried it; None for a local row (each
+    counts)."""
+    return (r.type, r.value, r.kind, r.ref, str(r.day)) if r.ref else None
 
 
 def find_sightings(kb: KnowledgeBase, values: Iterable[str], *, limit: int = 100,
-                   tlp: Sequence[str] | None = None) -> list[StoredSighting]:
+                   tlp: Shown = None) -> list[StoredSighting]:
     """The stored sightings of these values (any type), newest first (``tlp``: only
-    those with these markings)."""
+    those with these markings, or those a reader's scope shows)."""
     wanted = sorted(set(values))
     if not wanted:
         return []
     try:
         with kb.engine.connect() as conn:
             rows = conn.execute(_shown(select(_T).where(_S.value.in_(wanted)), tlp)
-                                .order_by(_S.last_seen.desc(), _S.id.desc()).limit(limit))
-            return [StoredSighting(r) for r in rows]
+                                .order_by(_S.last_seen.desc(), _S.id.desc()).limit(limit * 2))
+            out: list[StoredSighting] = []
+            claims: set[tuple[Any, ...]] = set()
+            for r in rows:
+                claim = _claim(r)
+                if claim is not None:
+                    if claim in claims:
+                        continue  # the same claim, carried by another report
+                    claims.add(claim)
+                out.append(StoredSighting(r))
+            return out[:limit]
     except SQLAlchemyError as exc:
         raise StoreError(f"knowledge base {kb.url}: reading sightings failed: {exc}") from exc
 
 
 def _fold(rows: Iterable[Any]) -> dict[tuple[str, str], SightingSummary]:
     parts: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    claims: set[tuple[Any, ...]] = set()
     for r in rows:
+        claim = _claim(r)
+        if claim is not None:
+            if claim in claims:
+                continue  # the same outside claim in another report counts once
+            claims.add(claim)
         held = parts[(r.type, r.value)]
         first, last = _utc(r.first_seen), _utc(r.last_seen)
         if r.kind == "seen":
@@ -262,14 +297,14 @@ def _fold(rows: Iterable[Any]) -> dict[tuple[str, str], SightingSummary]:
     return out
 
 
-_SUMMARY_COLUMNS = (_S.type, _S.value, _S.kind, _S.source, _S.count, _S.first_seen, _S.last_seen,
-                    _S.who, _S.why)
+_SUMMARY_COLUMNS = (_S.type, _S.value, _S.kind, _S.source, _S.ref, _S.day, _S.count, _S.first_seen,
+                    _S.last_seen, _S.who, _S.why)
 
 
 def summaries(kb: KnowledgeBase, keys: Iterable[tuple[str, str]] | None = None, *,
-              tlp: Sequence[str] | None = None) -> dict[tuple[str, str], SightingSummary]:
+              tlp: Shown = None) -> dict[tuple[str, str], SightingSummary]:
     """Per (type, value): its sightings folded (``keys`` None: every indicator sighted;
-    ``tlp``: only sightings with these markings count)."""
+    ``tlp``: only sightings with these markings, or in a reader's scope, count)."""
     try:
         with kb.engine.connect() as conn:
             if keys is None:
@@ -300,7 +335,7 @@ def scores_for(
     *,
     now: dt.datetime,
     settings: DecaySettings | None = None,
-    tlp: Sequence[str] | None = None,
+    tlp: Shown = None,
 ) -> dict[tuple[str, str], IndicatorScore]:
     """The score of each (type, value) at ``now``, given its last report's date (the one
     function behind every score unmask shows or exports)."""
@@ -338,7 +373,7 @@ class IndicatorStatus:
 
 
 def indicator_status(kb: KnowledgeBase, value: str, *, now: dt.datetime,
-                     settings: DecaySettings | None = None, tlp: Sequence[str] | None = None,
+                     settings: DecaySettings | None = None, tlp: Shown = None,
                      result: Any = None, look_up: bool = True, limit: int = 20) -> IndicatorStatus | None:
     """The score and sightings of ``value`` at ``now`` (None when the base names it in no
     report and holds no sighting of it). ``result``: its ``find_indicator`` answer, if
