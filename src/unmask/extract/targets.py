@@ -878,6 +878,53 @@ _IMPERSONATED_BEFORE = compile_cached(
 )
 
 
+def _last_cue(before: str) -> re.Match[str] | None:
+    cue = None
+    for match in _TARGET_CUE.finditer(before):
+        cue = match
+    return cue
+
+
+class _Cues:
+    """A sentence's targeting cues, found in one pass when first asked for, so each mention
+    looks up the last cue before it instead of scanning its 300-character window again
+    (on dense prose and on a megabytes-long line that rescan was most of the stage's time)."""
+
+    __slots__ = ("_ends", "_high", "_low", "_matches", "_sentence")
+
+    def __init__(self, sentence: str, low: int, high: int) -> None:
+        # Only the part of the sentence the windows cover is scanned: from the first
+        # window's start to the last mention's start.
+        self._sentence = sentence
+        self._low = max(0, low)
+        self._high = high
+        self._matches: list[tuple[int, int]] | None = None
+        self._ends: list[int] = []
+
+    def last_in(self, before: str, end: int) -> re.Match[str] | None:
+        """The last cue in ``before``, the window ``sentence[end - len(before):end]``: as
+        :func:`_last_cue` finds it, read off the sentence's cues (a cue running across either
+        edge of the window is looked for in the window itself)."""
+        if self._matches is None:
+            self._matches = [m.span() for m in _TARGET_CUE.finditer(self._sentence, self._low, self._high)]
+            self._ends = [e for _, e in self._matches]
+        start = end - len(before)
+        if start < self._low or end > self._high:
+            return _last_cue(before)
+        at = bisect.bisect_right(self._ends, end) - 1
+        if at + 1 < len(self._matches) and self._matches[at + 1][0] < end:
+            return _last_cue(before)  # a cue runs on past the window's end
+        if at < 0 or self._matches[at][1] <= start:
+            return None
+        cue_start, cue_end = self._matches[at]
+        if cue_start < start:
+            return _last_cue(before)  # a cue runs in from before the window
+        match = _TARGET_CUE.match(before, cue_start - start)
+        if match is None or match.end() != cue_end - start:
+            return _last_cue(before)
+        return match
+
+
 def _role(
     hit: _Hit,
     sentence: str,
@@ -886,6 +933,7 @@ def _role(
     previous: tuple[_Hit, str, int] | None,
     actor_context: bool = True,
     cyber_context: bool = True,
+    cues: _Cues | None = None,
 ) -> str:
     before = sentence[max(0, local_start - _WINDOW) : local_start]
     after = sentence[local_end : local_end + _WINDOW]
@@ -993,9 +1041,7 @@ def _role(
         return "sponsor"
     if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,6}$", near, re.IGNORECASE):
         return "victim"  # not "no wallets held for customers in Singapore were affected"
-    cue = None
-    for match in _TARGET_CUE.finditer(before):
-        cue = match
+    cue = cues.last_in(before, local_start) if cues is not None else _last_cue(before)
     carried = (
         previous is not None
         and previous[1] in ("target", "victim")
@@ -1078,6 +1124,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
         bullet = _BULLET.match(text, text.rfind("\n", 0, span.start) + 1)
         victim_bullets = victim_bullets and bullet is not None
         previous: tuple[_Hit, str, int] | None = None
+        cues: _Cues | None = None
         actor_context: bool | None = None
         cyber_context = True
         while position < len(hits) and hits[position].start < span.start:
@@ -1102,7 +1149,12 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 if actor_context is None:
                     actor_context = bool(_ACTOR_WORD.search(sentence)) or named.names_any(span)
                     cyber_context = bool(_CYBER_CONTEXT.search(sentence)) or named.names_any(span)
-                role = _role(hit, sentence, local_start, local_end, previous, actor_context, cyber_context)
+                if cues is None:
+                    last = cursor
+                    while last < len(hits) and hits[last].end <= span.end:
+                        last += 1
+                    cues = _Cues(sentence, local_start - _WINDOW, hits[last - 1].start - span.start)
+                role = _role(hit, sentence, local_start, local_end, previous, actor_context, cyber_context, cues)
                 if role in ("target", "victim") and hit.kind == "organization" and hit.form != "heuristic" and (
                     _PRODUCT_AFTER.match(text[hit.end : hit.end + 120])
                 ):
