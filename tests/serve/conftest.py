@@ -105,7 +105,7 @@ def client(kb: KnowledgeBase) -> Iterator[object]:
 
     from unmask.serve import create_app
 
-    with TestClient(create_app(kb, max_tlp="green", max_upload=64 * 1024), base_url=LOCAL) as test_client:
+    with TestClient(create_app(kb, max_tlp="green", max_upload=64 * 1024, allow_anonymous_writes=True), base_url=LOCAL) as test_client:
         yield test_client
 
 

@@ -385,7 +385,7 @@ def test_taxii_modified_is_the_same_after_restarts_with_other_hash_seeds(tmp_pat
 def test_analyze_counts_the_text_produced_not_only_the_bytes_received(kb: KnowledgeBase) -> None:
     import gzip
 
-    with _client(kb, max_text=5000) as client:
+    with _client(kb, max_text=5000, allow_anonymous_writes=True) as client:
         small = client.post("/api/v1/analyze", content=b"APT28 used evil-login[.]top.",
                             headers={"content-type": "text/plain"})
         assert small.status_code == 200

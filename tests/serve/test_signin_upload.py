@@ -77,7 +77,7 @@ def test_paste_analyse_then_ingest_at_a_chosen_tlp(kb: KnowledgeBase) -> None:
 
 
 def test_a_file_upload_is_analysed(kb: KnowledgeBase) -> None:
-    with _client(kb) as client:  # no token: the loopback single user
+    with _client(kb, allow_anonymous_writes=True) as client:  # no token: the loopback single user
         hostile = '<img src=x onerror=alert(1)>.txt'
         shown = _analysed(client, {}, files={"file": (hostile, TEXT.encode(), "text/plain")})
         assert shown.status_code == 200 and "APT29" in shown.text
@@ -103,7 +103,7 @@ def test_only_analysts_upload_and_only_their_own_analysis(kb: KnowledgeBase) -> 
 
 
 def test_upload_limits_are_those_of_the_analyze_route(kb: KnowledgeBase) -> None:
-    with _client(kb, max_upload=2000, max_text=500) as client:
+    with _client(kb, max_upload=2000, max_text=500, allow_anonymous_writes=True) as client:
         too_long = _analysed(client, {}, text="APT29 " * 200)  # 1,200 bytes, 1,200 characters
         assert too_long.status_code == 413 and "at most 500" in too_long.text
         too_big = _analysed(client, {}, files={"file": ("big.txt", b"x" * 5000, "text/plain")})

@@ -85,6 +85,10 @@ def serve_command(
     behind_tls_proxy: Annotated[
         bool, typer.Option("--behind-tls-proxy", help="A TLS proxy is in front: sign-in cookies are Secure.")
     ] = False,
+    allow_anonymous_writes: Annotated[
+        bool, typer.Option("--allow-anonymous-writes",
+                           help="Without tokens, let anyone who reaches the server analyse, upload, ingest and push (default: reads only).")
+    ] = False,
 ) -> None:
     """Serve the knowledge base: REST (/api/v1), TAXII 2.1 (/taxii2/) and web pages (/)."""
     from unmask.store import check_tlp, open_existing
@@ -129,10 +133,12 @@ def serve_command(
         if workers > 1:
             _serve_workers(kb, db, workers, host=host, port=port, options={
                 "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts,
-                "org": org, "tls_proxy": behind_tls_proxy, "prewarm": True})
+                "org": org, "tls_proxy": behind_tls_proxy, "prewarm": True,
+                "allow_anonymous_writes": allow_anonymous_writes})
             return
         app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts,
-                         org=org, tls_proxy=behind_tls_proxy, prewarm=True)
+                         org=org, tls_proxy=behind_tls_proxy, prewarm=True,
+                         allow_anonymous_writes=allow_anonymous_writes)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"

@@ -188,6 +188,7 @@ def create_app(
     session_lifetime: float | None = None,
     org: str | None = None,
     prewarm: bool = False,
+    allow_anonymous_writes: bool = False,
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -220,6 +221,14 @@ def create_app(
     ``prewarm``: build the profiles that hidden reports make the server rebuild before
     the first request and after each change of the store, in a thread (``unmask serve``
     does), so the time of a profile does not tell whether a hidden report names its actor.
+    ``allow_anonymous_writes``: a server without tokens takes requests that are not
+    reads (analyse, upload, ingest, TAXII push) from anyone who reaches it; without it
+    (default) it answers them 403 and only reads are open.
+
+    Wrong secrets are counted per source (the client's address): past the failure
+    limit a source's tokens are answered 429 without being checked, except a token this
+    process has already verified (a cheap hash comparison); a correct token from
+    another source is never held up by someone else's failures.
     """
     from unmask.serve import models, rest, signin, taxii, upload, web
 
@@ -334,29 +343,34 @@ def create_app(
             response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
 
-    async def authenticate(given: str | None) -> tuple[Principal | None, float]:
+    async def authenticate(given: str | None, source: str) -> tuple[Principal | None, float]:
         """The principal of a presented token, and 0.0; or (None, seconds to wait) when
-        the stored token's key id has failed too often lately (each failure cost a look
-        at the base and a scrypt): answered 429 without checking the secret. A token
-        already verified in this process is not held up by someone else's failures."""
+        ``source`` (a client address) has sent too many wrong tokens lately (each cost a
+        look at the base and a scrypt): answered 429 without checking. Only failures
+        count, per source: a token this process verified before is always accepted, and
+        a source is never held up by another's failures (before, failures were counted
+        per key id, so anyone could hold a known token at 429 in a process that had not
+        verified it yet)."""
         if given is None:
             return None, 0.0
-        if token is not None and hmac.compare_digest(given.encode(), token.encode()):
-            return Principal(SERVER_TOKEN_NAME, "admin", view.ceiling), 0.0
-        if not use_accounts:
-            return None, 0.0
-        known, principal = checker.cached(given)
-        if known:
-            return principal, 0.0
-        key_id = key_id_of(given)
-        if key_id is None:
-            return None, 0.0
-        wait = 0.0 if checker.verified(given) else failures.wait(key_id)
+        bucket = "failed:" + source
+        if use_accounts:
+            known, principal = checker.cached(given)
+            if known and principal is not None:
+                return principal, 0.0
+            if checker.verified(given):  # verified here before: a row read, no scrypt
+                principal = await run_in_threadpool(checker.check, given)
+                return principal, 0.0
+        wait = failures.wait(bucket)
         if wait:
             return None, wait
-        principal = await run_in_threadpool(checker.check, given)
+        if token is not None and hmac.compare_digest(given.encode(), token.encode()):
+            return Principal(SERVER_TOKEN_NAME, "admin", view.ceiling), 0.0
+        principal = None
+        if use_accounts and key_id_of(given) is not None:
+            principal = await run_in_threadpool(checker.check, given)
         if principal is None:
-            failures.take(key_id)
+            failures.take(bucket)
         return principal, 0.0
 
     app.state.authenticate = authenticate
@@ -383,7 +397,9 @@ def create_app(
                 return error(request, 403, "Forbidden",
                              "this form was sent from another site's page (its Origin header)")
         if not guarded or path.startswith("/static/") or path in PUBLIC_PATHS:
-            principal = Principal("(no token)", "admin", view.ceiling)
+            # Without tokens anyone may read; writes only when the operator said so.
+            writes = guarded or allow_anonymous_writes or path in PUBLIC_PATHS
+            principal = Principal("(no token)", "admin" if writes else "reader", view.ceiling)
             given = "(no token)"
         else:
             header = request.headers.get("authorization")
@@ -393,7 +409,7 @@ def create_app(
                 if session is not None:
                     request.state.session = session
                     given = session.token
-            principal, wait = await authenticate(given)
+            principal, wait = await authenticate(given, client)
             if wait:
                 return too_many(request, wait, "too many wrong tokens lately: wait before trying "
                                 "again")
@@ -422,7 +438,10 @@ def create_app(
         if not principal.may(needed):
             refused = error(request, 403, "Forbidden",
                             f"this token's role ({principal.role}) may not do this: it needs "
-                            f"the {needed} role")
+                            f"the {needed} role" if guarded else
+                            "this server takes no writes without a token: start it with --token "
+                            "(or add tokens with unmask token add), or with "
+                            "--allow-anonymous-writes")
             if guarded:
                 audit(request, principal, refused.status_code, [])
             return refused

@@ -3,8 +3,8 @@
 
 ``/login`` is answered without a token. Its form double-submits a CSRF value (a cookie
 of its own, path ``/login``, and a hidden field); a wrong token is counted against
-the client's address (429 with ``Retry-After`` past the failure limit) and against the
-token's key id as every other check is. Sign-ins, failed ones included, go to the
+the client's address as every other check is (429 with ``Retry-After`` past the
+failure limit). Sign-ins, failed ones included, go to the
 audit trail.
 """
 
@@ -87,15 +87,12 @@ def router(view: View) -> APIRouter:
             return Response(status_code=303, headers={"Location": "/"})
         if not check_csrf(request.cookies.get(LOGIN_COOKIE), csrf):
             return form(request, next, 403, "The form had expired: sign in again.")
-        client = "signin:" + (request.client.host if request.client else "?")
-        wait = state.failures.wait(client)
-        if not wait:
-            principal, wait = await state.authenticate(token.strip() or None)
+        client = request.client.host if request.client else "?"
+        principal, wait = await state.authenticate(token.strip() or None, client)
         if wait:
             return form(request, next, 429, "Too many wrong tokens lately: wait a little and "
                         "try again.", headers={"Retry-After": retry_after(wait)})
         if principal is None:
-            state.failures.take(client)
             _audit(request, "(sign-in failed)", "-", 401)
             return form(request, next, 401, "That token is not valid here (unknown, revoked or "
                         "expired).", headers={"WWW-Authenticate": "Bearer"})
