@@ -66,3 +66,27 @@ def test_a_lowercase_foreign_ministry_and_software_makers_are_sectors() -> None:
     found = targeted("The group took down the website of the Lorvanian foreign ministry and breached a software "
                      "maker in Ohio.\n")
     assert {("sector", "Diplomacy"), ("sector", "IT")} <= found
+
+
+def test_a_capitalised_name_after_an_attack_word_is_an_organisation() -> None:
+    found = targeted("The group was behind the 2019 attack on Halvard Mutual Assurance and other intrusions.\n")
+    assert ("organization", "Halvard Mutual Assurance") in found
+    # ... but a product named after the attack word is none.
+    found = targeted("The crew chained two flaws in attacks on Brightgate Connect Secure appliances.\n")
+    assert not any(kind == "organization" for kind, _ in found)
+
+
+def test_the_place_a_victim_is_based_in_is_the_victims() -> None:
+    found = targeted("The hackers stole $40 million from the Lisbon-based payment processor Velocard last week.\n")
+    assert ("country", "PT") in found
+    assert ("organization", "Velocard") in found
+
+
+def test_an_admission_after_a_bracketed_abbreviation_names_the_victim() -> None:
+    found = targeted("The Nordic Rowing Federation (NRF), admitted on Monday that hackers had reached the medical "
+                     "records of its athletes.\n")
+    assert ("organization", "Nordic Rowing Federation") in found
+    found = targeted("Kestrel Regional Airports, the operator of three airfields, confirmed that its websites had been "
+                     "slow or unreachable for an hour.\n")
+    assert ("organization", "Kestrel Regional Airports") in found
+    assert ("sector", "Civil Aviation") in found

@@ -196,9 +196,10 @@ _VICTIM_AFTER = compile_cached(
 _DISCLOSES_AFTER = compile_cached(
     # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
     # hit by a cyberattack", "X said it had found malware on ...".
-    r"^\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?"
+    # (an abbreviation in brackets may follow the name: "the International Cycling Council (ICC), admitted")
+    r"^(?:\s*\([^()\n]{1,30}\))?\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?"
     # "X, which runs two rail depots, disclosed ...": a relative clause first
-    r"(?:,\s*(?:which|who|a|an|one\s+of\s+the)\s+[^,;.]{1,100},\s*)?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
+    r"(?:,\s*(?:which|who|a|an|the|one\s+of\s+the)\s+[^,;.]{1,100},\s*)?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
     r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
     r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
@@ -207,6 +208,10 @@ _DISCLOSES_AFTER = compile_cached(
     r"(?:suspicious|unusual|unauthori[sz]ed|malicious|anomalous)\s+(?:activity|access|logins?|traffic)\s+(?:in|on)\s+(?:its|their)\b)|"
     # "learned of the theft only after ...", "became aware of the breach"
     r"(?:learned|learnt|became\s+aware|was\s+made\s+aware)\s+of\s+the\s+(?:[\w-]+\s+)?(?:theft|breach|intrusion|attack|hack|incident|compromise)\b|"
+    # "admitted that hackers had reached the records of 400 riders": an admission is the victim's own
+    r"(?:admitted|acknowledged|conceded)\s+(?:[\w-]+\s+){0,3}?(?:that\s+)?(?:attackers|hackers|intruders|criminals|"
+    r"an?\s+(?:attacker|hacker|intruder))\s+(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|reached|"
+    r"stolen|stole|copied|obtained|taken|got\s+into|gained\s+access\s+to)\b|"
     r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged|"
     # "told its customers on Friday that an attacker had copied ..."
     r"(?:told|informed|notified|warned|wrote\s+to)\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:customers|clients|members|users|"
@@ -222,7 +227,7 @@ _DISCLOSES_AFTER = compile_cached(
     r"(?:that\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:are|is|were|was)\s+(?:under|facing|suffering|hit\s+by)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,3}?attacks?\b|"
     r"(?:(?:several|some|one|two|three|many|dozens|hundreds)\s+of\s+)?(?:its|their)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:had|has|have|was|were)\s+been\s+(?:hit|breached|hacked|compromised|attacked|targeted|sent|phished|accessed|"
-    r"encrypted|infected)\b|"
+    r"encrypted|infected|(?:[\w-]+\s+or\s+)?(?:unreachable|offline|unavailable|inaccessible|disrupted))\b|"
     r"(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s+(?:had\s+|has\s+|have\s+)?"
     r"(?:been\s+hit|been\s+breached|been\s+hacked|been\s+compromised|been\s+attacked|been\s+targeted|"
     r"was\s+hit|were\s+hit|was\s+breached|were\s+breached|found\s+malware|detected\s+(?:an?\s+)?(?:intrusion|malware)|"
@@ -502,7 +507,7 @@ _ORG_HEAD = (
     r"(?:Ministry|Department|Agency|Bureau|Office|Council|Commission|University|Institute|Foundation|"
     r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Association|Organi[sz]ation|"
     r"Embassy|Parliament|Committee|Authority|Academy|Laborator(?:y|ies)|Hospital|College|Airlines|"
-    r"Airways|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange)"
+    r"Airways|Airports?|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange)"
 )
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
@@ -518,7 +523,7 @@ _ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
     r"(?<![\w-])(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
-    r"insurer|retailer|hospital|airline|carrier)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
+    r"insurer|retailer|hospital|airline|carrier|processor|utility)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
     r"(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
 )
 #: A capitalised name followed by what it is: "Lindqvist Eye Clinics, a health care
@@ -552,6 +557,22 @@ _LANGUAGE_BEFORE = compile_cached(r"\b(?:in|into|written\s+in|translated\s+(?:in
 #: ... ending its phrase ("in English." but not "in German chemical firms").
 _LANGUAGE_END = compile_cached(r"\s*(?:[.,;:)!?]|$|(?:and|or|but|as|with|by|from|to|on|in|at|for|only|while|which|that)\b)")
 _LANGUAGE_AFTER = compile_cached(r"[\s-]+(?:language|translations?|text|words?)\b|\s+(?:and|or)\s+[A-Z]\w+[\s-]+language\b", re.I)
+#: A capitalised run right after an attack word: "attack on Sony Pictures Entertainment",
+#: "the breach at Halden Mutual Trust", "hackers targeted Nordvik Shipping".
+_CUE_OBJECT_NAME = compile_cached(
+    r"\b(?:(?:cyber-?)?attacks?|breach(?:es)?|hacks?|intrusions?|compromise|raids?)\s+(?:on|of|at|against|into)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w&’'-]*(?:[ \t]+[A-Z][\w&’'-]*){1,4})|"
+    r"\b(?:targeted|breached|hacked|compromised|infiltrated|attacked)\s+(?:the\s+)?"
+    r"(?P<name2>[A-Z][\w&’'-]*(?:[ \t]+[A-Z][\w&’'-]*){1,4})"
+)
+#: ... but not a product: "attacks on Ivanti Connect Secure", "Citrix NetScaler Gateway".
+_PRODUCT_TAIL = compile_cached(
+    r"\b(?:Secure|Server|Servers|Exchange|VPN|Gateway|Firewall|Cloud|Platform|Suite|Manager|Connect|Appliance|Edition|"
+    r"Portal|Router|Routers|Software|Client|App|Application|Plugin|Module|Framework|Library|API|Controller|Player|"
+    r"Reader|Editor|Agent|Service)\b$|"
+    # ... nor a product's model or edition written in capitals and digits: "Kaseya VSA", "Amazon S3"
+    r"\s(?-i:[A-Z0-9]{2,5})$"
+)
 # A list of named victims after a colon: "targeting following organizations: The Sejong
 # Institute, KIDA, Ministry of Unification, Hyundai Merchant Marine" (names need no head word).
 _ORG_LIST = compile_cached(
@@ -631,6 +652,13 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
+        if (
+            phrase.surface[:1].isupper()
+            and _ORG_HEAD_WORD.fullmatch(phrase.surface)
+            and (word_before := re.search(r"(?:^|\s)((?-i:[A-Z])[\w&’'-]*)[ \t]+$", text[max(0, phrase.start - 40) : phrase.start]))
+            and word_before.group(1) not in _ORG_STOP_START
+        ):
+            continue  # the head of a capitalised name: "Kestrel Regional Airports", "Nordvik Savings Bank"
         if _NOT_A_SECTOR_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _NOT_A_SECTOR_WORD.fullmatch(
             phrase.surface
         ):
@@ -646,7 +674,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     for match in _ORG_PHRASE.finditer(text):
         start, end = _org_start(text, match.start(), match.end())
         words = text[start:end].split()
-        while words and words[0] in _ORG_STOP_START:
+        # (... nor is the place a name is "based" in: "the Geneva-based International Cycling Council")
+        while words and (words[0] in _ORG_STOP_START or words[0].endswith("-based")):
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
         if len(words) < 2:
@@ -697,6 +726,19 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                 hits.append(_Hit(at, end, "organization", name, "heuristic"))
                 taken.add(at, end)
             at = text.find(name, end)
+    # "the 2014 attack on Sony Pictures Entertainment": a capitalised run as the object of
+    # an attack word is a name, with or without a head word.
+    for match in _CUE_OBJECT_NAME.finditer(text):
+        group = "name" if match.group("name") is not None else "name2"
+        start = match.start(group)
+        name = match.group(group).rstrip(".")
+        end = start + len(name)
+        words = name.split()
+        if (len(words) < 2 or words[0] in _ORG_STOP_START or taken.overlaps(start, end) or _PRODUCT_NAME.match(name)
+                or _PRODUCT_TAIL.search(name)):
+            continue
+        hits.append(_Hit(start, end, "organization", name, "heuristic"))
+        taken.add(start, end)
     if ":" in text:
         for match in _ORG_LIST.finditer(text):
             offset = match.start("list")
@@ -826,6 +868,7 @@ _EMPLOYER_BEFORE = compile_cached(
     r"minister|secretary)\s+(?:at|of|for)\s+(?:the\s+)?$",
     re.I,
 )
+_BASED_BEFORE_OWNER = compile_cached(r"-based\s+(?:[a-z][\w-]*\s+){0,3}")
 _BASED_GAP = compile_cached(r",\s+(?:a|an|the)\s+[^,;:.]*?\s(?:based|headquartered|located)\s+in\s+(?:the\s+)?", re.I)
 
 
@@ -1199,6 +1242,15 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     break
                 out[back] = (place, "victim", passage, index)
                 later_end = place.start
+        # "the Dubai-based cryptocurrency exchange Meridian Vault": the place a victim is based
+        # in is the victim's.
+        for at in range(first, len(out) - 1):
+            place, role, *_ = out[at]
+            owner, owner_role, *_ = out[at + 1]
+            if (place.kind in ("country", "region") and role in ("mention", "location")
+                    and owner.kind in ("organization", "sector") and owner_role in ("target", "victim")
+                    and _BASED_BEFORE_OWNER.fullmatch(text, place.end, owner.start)):
+                out[at] = (place, owner_role, passage, index)
         for at in range(first, len(out) - 1):
             country, role, *_ = out[at]
             owner, owner_role, *_ = out[at + 1]
