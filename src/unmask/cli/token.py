@@ -1,4 +1,4 @@
-"""``unmask token add|list|revoke`` and ``unmask audit``: the accounts of ``unmask serve``.
+"""``unmask token add|list|revoke`` and ``unmask audit [list|prune]``: the accounts of ``unmask serve``.
 
 ``token add`` prints the new token once, alone on standard output (``T=$(unmask token
 add ...)``); the knowledge base keeps only a salted hash of it. Exit codes: 0 done,
@@ -145,22 +145,30 @@ def revoke_command(
     err.print(f"revoked {done} token(s) named {escape(name)!r}", highlight=False)
 
 
-def audit_command(
-    since: Annotated[
-        str | None, typer.Option("--since", help="Only entries from then on: YYYY-MM-DD or a date-time.")
-    ] = None,
-    token: Annotated[str | None, typer.Option("--token", help="Only this token's entries (its name).")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="The newest N entries.")] = 1000,
-    db: DbOption = None,
-    format: FormatOption = "text",
-) -> None:
-    """The audit trail of unmask serve: who read restricted reports or wrote, when, from where."""
+audit_app = typer.Typer(help="The audit trail of unmask serve: list it (the default), prune it.",
+                        invoke_without_command=True)
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="Only entries from then on: YYYY-MM-DD or a date-time.")
+]
+TokenNameOption = Annotated[str | None, typer.Option("--token", help="Only this token's entries (its name).")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, help="The newest N entries.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only entries before then.")]
+RouteOption = Annotated[str | None, typer.Option("--route", help="Only routes starting with this path.")]
+StatusOption = Annotated[int | None, typer.Option("--status", help="Only entries answered with this status.")]
+WritesOption = Annotated[bool, typer.Option("--writes", help="Only requests that are not reads.")]
+
+
+def _list(since: str | None, token: str | None, limit: int, until: str | None, route: str | None,
+          status: int | None, writes: bool, db: str | None, format: str) -> None:
     from unmask.store.accounts import audit_entries
 
     format = check_format(format, ("text", "json"))
     start = _moment(since, "--since")
+    end = _moment(until, "--until")
     with _open(db, as_json=format == "json") as kb:
-        entries = audit_entries(kb, since=start, token=token, limit=limit)
+        entries = audit_entries(kb, since=start, token=token, limit=limit, until=end, route=route,
+                                status=status, writes=writes)
     if format == "json":
         print_json({"entries": [e.to_dict() for e in entries]})
         return
@@ -171,7 +179,61 @@ def audit_command(
                   markup=False, soft_wrap=True)
 
 
+@audit_app.callback()
+def audit_command(
+    ctx: typer.Context,
+    since: SinceOption = None,
+    token: TokenNameOption = None,
+    limit: LimitOption = 1000,
+    until: UntilOption = None,
+    route: RouteOption = None,
+    status: StatusOption = None,
+    writes: WritesOption = False,
+    db: DbOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """The audit trail of unmask serve: who read restricted reports or wrote, when, from where."""
+    if ctx.invoked_subcommand is None:
+        _list(since, token, limit, until, route, status, writes, db, format)
+
+
+@audit_app.command("list")
+def audit_list(
+    since: SinceOption = None,
+    token: TokenNameOption = None,
+    limit: LimitOption = 1000,
+    until: UntilOption = None,
+    route: RouteOption = None,
+    status: StatusOption = None,
+    writes: WritesOption = False,
+    db: DbOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """List audit entries, oldest first (the same as ``unmask audit`` alone)."""
+    _list(since, token, limit, until, route, status, writes, db, format)
+
+
+@audit_app.command("prune")
+def audit_prune(
+    older_than: Annotated[int, typer.Option("--older-than", min=1, help="Delete entries older than DAYS days.")],
+    db: DbOption = None,
+    format: FormatOption = "text",
+) -> None:
+    """Delete audit entries older than DAYS days (retention); the pruning is logged."""
+    from unmask.store.accounts import prune_audit
+
+    format = check_format(format, ("text", "json"))
+    with _open(db, as_json=format == "json") as kb:
+        before = kb.now() - dt.timedelta(days=older_than)
+        done = prune_audit(kb, before)
+    if format == "json":
+        print_json({"deleted": done, "before": before.isoformat()})
+        return
+    err.print(f"deleted {done} audit entries older than {older_than} day(s) (before {before.isoformat()})",
+              highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``unmask token`` and ``unmask audit`` to the app."""
     app.add_typer(token_app, name="token")
-    app.command("audit")(audit_command)
+    app.add_typer(audit_app, name="audit")

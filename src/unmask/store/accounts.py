@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.errors import StoreError
@@ -36,7 +36,8 @@ from unmask.store.schema import ServeAuditRow, ServeTokenRow, table_of
 from unmask.store.write import TLP_LEVELS, check_tlp
 
 __all__ = ["MAX_AUDIT_OBJECTS", "ROLES", "AuditEntry", "AuditLog", "Principal", "TokenChecker", "TokenInfo",
-           "add_token", "audit_count", "audit_entries", "key_id_of", "record_audit", "restricted",
+           "add_token", "audit_count", "audit_entries", "key_id_of", "prune_audit", "record_audit",
+           "restricted",
            "revoke_token", "role_allows", "tlp_min", "tokens"]
 
 _log = logging.getLogger(__name__)
@@ -427,14 +428,26 @@ class AuditLog:
 
 
 def audit_entries(kb: KnowledgeBase, *, since: dt.datetime | None = None,
-                  token: str | None = None, limit: int = 1000) -> list[AuditEntry]:
-    """Audit entries, oldest first (the newest ``limit`` of them)."""
+                  token: str | None = None, limit: int = 1000, until: dt.datetime | None = None,
+                  route: str | None = None, status: int | None = None,
+                  writes: bool = False) -> list[AuditEntry]:
+    """Audit entries, oldest first (the newest ``limit`` of them): from ``since``, before
+    ``until``, of the token named ``token``, on routes starting with ``route``, answered
+    ``status``, and (``writes``) only requests that are not reads."""
     c = table_of(ServeAuditRow).c
     query = select(c.at, c.token, c.role, c.method, c.route, c.status, c.tlp, c.objects, c.client)
     if since is not None:
         query = query.where(c.at >= _utc(since))
+    if until is not None:
+        query = query.where(c.at < _utc(until))
     if token is not None:
         query = query.where(c.token == token)
+    if route is not None:
+        query = query.where(c.route.startswith(route, autoescape=True))
+    if status is not None:
+        query = query.where(c.status == status)
+    if writes:
+        query = query.where(c.method.not_in(("GET", "HEAD", "OPTIONS")))
     query = query.order_by(c.at.desc(), c.id.desc()).limit(limit)
 
     def read() -> list[AuditEntry]:
@@ -449,6 +462,25 @@ def audit_entries(kb: KnowledgeBase, *, since: dt.datetime | None = None,
         return out
 
     result: list[AuditEntry] = _guard(kb, "reading the audit trail", read)
+    return result
+
+
+def prune_audit(kb: KnowledgeBase, before: dt.datetime, *, who: str = "(cli)") -> int:
+    """Delete the audit entries older than ``before`` (retention; the server never
+    deletes); how many. The pruning itself is appended as an entry (``DELETE audit``)
+    naming ``who`` and the count, in the same transaction."""
+    table = table_of(ServeAuditRow)
+    moment = _utc(before)
+
+    def write() -> int:
+        with kb.engine.begin() as conn:
+            done = int(conn.execute(delete(table).where(table.c.at < moment)).rowcount or 0)
+            conn.execute(insert(table), [_audit_row(AuditEntry(
+                at=_now(), token=who, role="admin", method="DELETE", route="audit", status=200,
+                tlp=None, objects=(f"{done} entries before {moment.isoformat() if moment else ''}",)))])
+            return done
+
+    result: int = _guard(kb, "pruning the audit trail", write)
     return result
 
 
