@@ -78,3 +78,17 @@ def test_one_attribution_per_value_with_merged_actors() -> None:
     gru = [a for a in extract_attributions(text, actors=actors) if a.kind == "sponsor"]
     assert len(gru) == 1
     assert gru[0].actor_ids == ("G0007", "G0034")
+
+
+def test_state_compounds_and_behind_clauses_name_sponsors_and_pro_does_not() -> None:
+    # Issue 17 classes (blind7 errors), sentences written for the test.
+    def sponsors(text: str) -> set[tuple[str, str]]:
+        return {(a.kind, a.value) for a in extract_attributions(text) if a.kind != "motivation"}
+
+    assert ("country", "CN") in sponsors("A China-nexus crew sat inside the shipyard's mail servers for months.\n")
+    assert ("country", "IR") in sponsors("Investigators blamed Iran-backed hackers for the outage.\n")
+    found = sponsors("It took a year to say so in public: Russia's military intelligence service, the GRU, was behind it.\n")
+    assert {("country", "RU"), ("sponsor", "GRU")} <= found
+    # Siding with a state is not being run by it; a speaker is no sponsor of what it attributes.
+    assert ("country", "RU") not in sponsors("A pro-Russian hacktivist collective flooded the port's website.\n")
+    assert ("country", "US") not in sponsors("The U.S.-backed coalition said the outage was over.\n")

@@ -369,6 +369,20 @@ _SPEAKS_AFTER = compile_cached(
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
+#: A state named in a compound that says it runs or backs an actor: "China-nexus group",
+#: "Iran-backed hackers", "Kremlin-linked crew".
+_STATE_COMPOUND_AFTER = compile_cached(
+    r"^-(?:nexus|backed|sponsored|linked|directed|controlled|run)\s+(?:[\w-]+\s+){0,2}?" + _ACTOR_NOUN + r"\b",
+    re.IGNORECASE,
+)
+#: ... or a clause that says it was behind the deed: "the GRU, was behind it", "Russia's
+#: military intelligence was behind the attack" (not "X said Russia was behind it").
+_BEHIND_AFTER = compile_cached(
+    r"^(?:’s|'s)?(?:(?!\b(?:said|says|told|believes?|believed|concluded|stated|announced|found|thinks?|thought|"
+    r"assessed|claimed|that|and|but|not)\b)[^.;:!?]){0,60}?\s(?:was|were|is|are|had\s+been|has\s+been)\s+"
+    r"(?:(?:likely|probably|almost\s+certainly|reportedly|allegedly)\s+)?behind\s+(?:it|this|that|them|the|these|those)\b",
+    re.IGNORECASE,
+)
 #: An intelligence service that speaks, its verb right after it: "the Signals Directorate told the Committee".
 _SERVICE_SPEAKS_AFTER = compile_cached(
     r"^\s+(?:(?:also|has|have|had|on\s+\w+)\s+)?(?:told|said|says|warned|reported|stated|announced|published|issued|testified)\b", re.I
@@ -1011,8 +1025,17 @@ def _role(
         _INFRASTRUCTURE_BEFORE.search(near) or re.search(r"\bback\s+to\s+(?:the\s+)?$", near, re.IGNORECASE)
     ):
         return "location"  # "servers in Germany", "send information back to Beijing"
-    if hit.kind in ("country", "region") and re.search(r"\banti-$", near, re.IGNORECASE):
-        return "mention"  # "an anti-Israel message" is about Israel, not against it
+    if hit.kind in ("country", "region") and re.search(r"\b(?:anti|pro)-$", near, re.IGNORECASE):
+        # "an anti-Israel message" is about Israel, not against it; "a pro-Russian hacktivist
+        # group" sides with Russia, it is not said to be run by it.
+        return "mention"
+    if hit.kind == "country" and _STATE_COMPOUND_AFTER.match(after):
+        return "sponsor"  # "a China-nexus group", "an Iran-backed crew"
+    if (
+        (hit.kind == "organization" and hit.form in ("intelligence", "government", "military"))
+        or (hit.kind == "country" and _POSSESSIVE.match(after))
+    ) and _BEHIND_AFTER.match(after):
+        return "sponsor"  # "Russia's military intelligence service, the GRU, was behind it"
     if hit.kind == "organization" and hit.form == "intelligence":
         if _OFFICIAL_OF_BEFORE.search(near) or _SERVICE_SPEAKS_AFTER.match(after):
             return "source"  # "the Director-General of MI5", "the Signals Directorate told the Committee"
