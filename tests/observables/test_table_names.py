@@ -127,3 +127,36 @@ def test_a_filler_mailbox_in_a_registration_record_is_a_placeholder() -> None:
     assert roles[("domain", "555.com")] == "benign"
     assert roles[("email", "test@test.net")] == "benign"
     assert roles[("email", "lanternops@mailbox-example.org")] == "indicator"
+
+
+def test_hex_values_a_text_cannot_explain_are_no_sample_hashes() -> None:
+    text = (
+        "## Config values\n"
+        "We do not yet know what the following embedded hash values stand for:\n"
+        "* 0A1B2C3D4E5F60718293A4B5C6D7E8F9\n"
+        "* 1A1B2C3D4E5F60718293A4B5C6D7E8F9\n"
+        "## Samples\n"
+        "The unknown dropper samples we analysed:\n"
+        "* 2A1B2C3D4E5F60718293A4B5C6D7E8F9\n"
+    )
+    roles = {o.value: o.role for o in extract_observables(text) if o.type == "md5"}
+    assert roles == {
+        "0a1b2c3d4e5f60718293a4b5c6d7e8f9": "benign",
+        "1a1b2c3d4e5f60718293a4b5c6d7e8f9": "benign",
+        "2a1b2c3d4e5f60718293a4b5c6d7e8f9": "indicator",
+    }
+
+
+def test_a_file_the_text_calls_legitimate_and_its_row_hash_are_benign() -> None:
+    text = (
+        "The archive held these files:\n"
+        "Name Size MD5\n"
+        "helper.dll 1200 0a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "Launcher.exe 3400 1a1b2c3d4e5f60718293a4b5c6d7e8f9\n"
+        "Launcher.exe is a legitimate program from a games vendor that loads helper.dll.\n"
+    )
+    roles = {o.value: o.role for o in extract_observables(text) if o.type in ("md5", "file_name")}
+    assert roles["Launcher.exe"] == "benign"
+    assert roles["1a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "benign"
+    assert roles["helper.dll"] == "indicator"
+    assert roles["0a1b2c3d4e5f60718293a4b5c6d7e8f9"] == "indicator"

@@ -26,12 +26,13 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``provider``, ``publisher-contact``, ``organisation``, ``cited-source``, ``advice``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
 ``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``,
-``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
+``unexplained-value`` (hex in a list the text says it cannot explain), ``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
 ``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 import ahocorasick
@@ -319,6 +320,8 @@ class _Text:
         self.own: dict[str, bool] = {}
         #: Line start -> the line introducing the list it stands in (lists share one).
         self.intros: dict[int, str] = {}
+        #: Whether a form's filler mailbox was seen (its host is judged after the pass).
+        self.filler = False
 
     def line(self, start: int, end: int) -> tuple[int, int]:
         """The bounds of the line around ``[start, end)``, looked for at most
@@ -411,6 +414,10 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     early: set[int] = set()
     n = len(found)
     companion = False
+    ranges = False  # any address range (for :func:`_networks`)
+    # A list of hex values the text says it cannot explain ("It is unclear what the
+    # following embedded hash values represent:"): no sample hashes (screened once).
+    unexplained = _needles_at(text, _UNEXPLAINED_NEEDLES)
     for i in range(n):
         obs = found[i]
         if i in early:
@@ -418,6 +425,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
         kind = obs.type
         span = obs.span
         start = span.start
+        if kind == "ipv4_cidr":
+            ranges = True
         if kind == "domain" and i + 1 < n and found[i + 1].span.start == start:
             j = i + 1
             while j < n and found[j].span.start == start:
@@ -463,10 +472,19 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 # Nothing against it and in no URL: the common case, an indicator unless a
                 # rule about the value or its line says otherwise.
                 if kind in _HASHES or kind in _PLAIN:
-                    if kind in _HASHES and _file_part(text, start):
-                        _SET_ROLE(obs, "benign")
-                        _SET_REASONS(obs, _FILE_PART_REASON)
-                        _SET_BENIGN(obs, _FILE_PART_REASON)
+                    if kind in _HASHES:
+                        if _file_part(text, start):
+                            _SET_ROLE(obs, "benign")
+                            _SET_REASONS(obs, _FILE_PART_REASON)
+                            _SET_BENIGN(obs, _FILE_PART_REASON)
+                        elif (
+                            unexplained
+                            and _any_before(unexplained, start, _INTRO_SPAN)
+                            and _UNEXPLAINED.search(cues.intro(start, span.end))
+                        ):
+                            _SET_ROLE(obs, "benign")
+                            _SET_REASONS(obs, _UNEXPLAINED_REASON)
+                            _SET_BENIGN(obs, _UNEXPLAINED_REASON)
                     continue
                 if kind == "url" and plain:
                     surface = obs.surface
@@ -505,7 +523,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
-    _networks(kept, text)
+    if ranges or cues.filler:
+        _networks(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
     # wherever else it is named (its usage line "python decode.py ...").
     companions = {o.value for o in kept if "companion-file" in o.reasons} if companion else None
@@ -598,8 +617,10 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
     # Cheap screens first: the words every rule needs, looked for once in the text.
     sites = "ompromise" in text or "isitors" in text or "edirect" in text or "egitimate" in text or "one of" in text
     tables = "|" in text and ("clean" in text or "egitimate" in text or "enign" in text or "malicious" in text)
-    if not sites and not tables:
+    clean_words = "egitimate" in text or "enign" in text or "clean" in text
+    if not sites and not tables and not clean_words:
         return
+    declared: set[str] = set()
     for obs in found:
         kind = obs.type
         if kind == "domain":
@@ -618,6 +639,13 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
                 ):
                     victims.add(obs.value)
             continue
+        if (
+            kind == "file_name"
+            and clean_words
+            and obs.role == "indicator"
+            and _DECLARED_CLEAN.match(text, obs.span.end, obs.span.end + 60)
+        ):
+            declared.add(obs.value.lower())  # "Setup.exe is a legitimate executable from ..."
         if not tables or (kind not in _HASHES and kind != "file_name" and kind != "file_path") or obs.role != "indicator":
             continue
         start = obs.span.start
@@ -635,6 +663,8 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
             _SET_ROLE(obs, "benign")
             _SET_REASONS(obs, _LEGITIMATE)
             _SET_BENIGN(obs, _LEGITIMATE)
+    if declared:
+        _declared_clean(found, text, declared)
     if victims:
         for obs in found:
             if obs.type == "domain" and obs.value in victims and obs.role == "indicator":
@@ -644,6 +674,34 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
 
 
 _LEGITIMATE = ("legitimate-software",)
+#: A sentence that says the file just named is clean: "X.exe is a legitimate executable",
+#: "x.dll, a clean library", "X.exe (a legitimate signed program)".
+_DECLARED_CLEAN = compile_cached(
+    r"(?i)[\s,(]+(?:is|was|being)?\s*(?:a|an|the)\s+(?:(?:signed|genuine|known)\s+)?"
+    r"(?:legitimate|clean|benign)\b(?![\s-]*(?:looking|appearing|seeming|up\b))"
+)
+
+
+def _declared_clean(found: list[Observable], text: str, declared: set[str]) -> None:
+    """The file names a sentence calls clean are benign wherever they stand, and so are
+    the hashes on a line that names one of them (its table row)."""
+    lines: set[int] = set()
+    for obs in found:
+        if obs.type == "file_name" and obs.value.lower() in declared and obs.role == "indicator":
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, _LEGITIMATE)
+            _SET_BENIGN(obs, _LEGITIMATE)
+            start = obs.span.start
+            lines.add(text.rfind("\n", start - _REACH if start > _REACH else 0, start) + 1)
+    if not lines:
+        return
+    for obs in found:
+        if obs.type in _HASHES and obs.role == "indicator":
+            start = obs.span.start
+            if text.rfind("\n", start - _REACH if start > _REACH else 0, start) + 1 in lines:
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, _LEGITIMATE)
+                _SET_BENIGN(obs, _LEGITIMATE)
 
 
 #: The object paragraphs the STIX reader writes ("<Type>: <name>" after a blank line); an
@@ -749,6 +807,32 @@ _NETWORK = frozenset({"domain", "ipv4", "ipv6", "ipv4_cidr", "asn"})
 _PLAIN = frozenset({"cve", "user_agent", "btc", "xmr", "eth"})
 _LINK_HOST = ("link-host",)
 _FILE_PART_REASON = ("file-part",)
+_UNEXPLAINED_REASON = ("unexplained-value",)
+#: Words every introduction :data:`_UNEXPLAINED` knows holds (found with ``str.find``).
+#: Two only: each absent one costs a scan of the whole text.
+_UNEXPLAINED_NEEDLES = ("lear what", "mbedded hash")
+#: How far above a value its list's introduction may stand (60 lines of :data:`_REACH`).
+_INTRO_SPAN = 61 * (_REACH + 1)
+
+
+def _needles_at(text: str, needles: tuple[str, ...]) -> list[int]:
+    """The sorted offsets of ``needles`` in ``text`` (empty when none is there)."""
+    found: list[int] = []
+    for needle in needles:
+        i = text.find(needle)
+        while i >= 0:
+            found.append(i)
+            i = text.find(needle, i + 1)
+    found.sort()
+    return found
+
+
+def _any_before(offsets: list[int], start: int, reach: int) -> bool:
+    """Whether one of the sorted ``offsets`` lies in ``[start - reach, start)``."""
+    i = bisect_left(offsets, start - reach)
+    return i < len(offsets) and offsets[i] < start
+#: The introduction of a list of values the text does not know the meaning of.
+_UNEXPLAINED = compile_cached(r"(?i)\b(?:unclear|not\s+clear)\s+what\b|\bembedded\s+hash")
 #: The label of a line that gives the hash of a part of a sample, not of a file: a PE
 #: section (".rdata:", ".text:"), a resource type ("RT_VERSION:"), the entry-point bytes
 #: ("Text Entry:", "Entry point bytes:"), "Section .data MD5:".
@@ -1049,6 +1133,7 @@ def _decide_email(
 ) -> tuple[str, tuple[str, ...]]:
     local, _, host = value.rpartition("@")
     if _placeholder_mailbox(local, host):
+        cues.filler = True
         return "benign", ("placeholder", *evidence)
     before = cues.before(start, 80)
     found = cues_in(before)
