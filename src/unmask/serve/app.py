@@ -38,9 +38,11 @@ from unmask.serve.session import (
     COOKIE,
     DEFAULT_IDLE,
     DEFAULT_LIFETIME,
+    Session,
     SessionStore,
     csrf_for_token,
     same_origin,
+    server_tag,
     shown_to,
 )
 from unmask.serve.taxii import MEDIA_TYPE, TaxiiError, accepts_taxii
@@ -237,8 +239,15 @@ def create_app(
     checker = TokenChecker(kb, recheck=recheck)
     audit_log = AuditLog(kb)
     bounds = limits or Limits()
-    sessions = SessionStore(idle=DEFAULT_IDLE if session_idle is None else session_idle,
-                            lifetime=DEFAULT_LIFETIME if session_lifetime is None else session_lifetime)
+    sessions = SessionStore(kb, idle=DEFAULT_IDLE if session_idle is None else session_idle,
+                            lifetime=DEFAULT_LIFETIME if session_lifetime is None else session_lifetime,
+                            recheck=recheck)
+    tag_of_token: list[str] = []  # the server token's session tag, made at its first use
+
+    def token_tag() -> str:
+        if not tag_of_token:
+            tag_of_token.append(server_tag(token or ""))
+        return tag_of_token[0]
     rates = RateLimiter(bounds.analyze_rate, bounds.analyze_burst)
     failures = RateLimiter(bounds.failure_rate, bounds.failure_burst)
     pool = AnalysisPool(bounds.workers, per_caller=bounds.per_caller, queue=bounds.queue)
@@ -374,6 +383,17 @@ def create_app(
         return principal, 0.0
 
     app.state.authenticate = authenticate
+    app.state.token_tag = token_tag
+
+    async def session_principal(session: Session) -> Principal | None:
+        """Who a sign-in session is: its stored token as the row says now, or the
+        server's own token (while the server still has that token)."""
+        if session.key_id is not None:
+            return await run_in_threadpool(checker.principal_of, session.key_id) if use_accounts else None
+        if token is not None and session.server_tag is not None and hmac.compare_digest(
+                session.server_tag, await run_in_threadpool(token_tag)):
+            return Principal(SERVER_TOKEN_NAME, "admin", view.ceiling)
+        return None
 
     def too_many(request: Request, wait: float, message: str) -> Response:
         return error(request, 429, "TooManyRequests", message,
@@ -404,17 +424,19 @@ def create_app(
         else:
             header = request.headers.get("authorization")
             given = credential(header)
-            if given is None and header is None and area == "web":
-                session = sessions.get(request.cookies.get(COOKIE))
+            wait = 0.0
+            if given is None and header is None and area == "web" and request.cookies.get(COOKIE):
+                session = await run_in_threadpool(sessions.get, request.cookies.get(COOKIE))
                 if session is not None:
                     request.state.session = session
-                    given = session.token
-            principal, wait = await authenticate(given, client)
+                    principal = await session_principal(session)
+            if request.state.session is None:
+                principal, wait = await authenticate(given, client)
             if wait:
                 return too_many(request, wait, "too many wrong tokens lately: wait before trying "
                                 "again")
             if principal is None and request.state.session is not None:
-                sessions.close(request.state.session.sid)  # its token was revoked or expired
+                await run_in_threadpool(sessions.close, request.state.session.sid)  # revoked or expired
                 request.state.session = None
             if (principal is None and header is None and use_accounts and area == "web"
                     and request.method in _READS and "text/html" in request.headers.get("accept", "")):

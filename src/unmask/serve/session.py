@@ -3,38 +3,49 @@
 ``POST /login`` checks the token as the ``Authorization`` header would be checked and
 opens a :class:`Session`: a random id sent as the ``unmask_session`` cookie (HttpOnly,
 SameSite=Strict, Path=/, Secure when the request came over https or the server is
-told it sits behind a TLS proxy). The session keeps the token in the server's memory
-only, and every request made with the cookie checks that token again exactly as a
-request with the header is checked: a revoked token's sessions stop working within
-the recheck interval, an expired one at once. Sessions end after ``idle`` seconds
-without a request or ``lifetime`` seconds after sign-in, at ``POST /logout``, and at a
-restart (they are not stored).
+told it sits behind a TLS proxy). Sessions are kept in the knowledge base
+(``serve_sessions``: the SHA-256 of the id, never the id or the token), so every
+worker of ``unmask serve --workers N`` knows them. A session names its token by key
+id (or, for the server's own ``--token``, by a scrypt tag of it), and every request
+made with the cookie checks that token's row again as a request with the header is
+checked: a revoked token's sessions stop working within the recheck interval, an
+expired one at once. Sessions end after ``idle`` seconds without a request or
+``lifetime`` seconds after sign-in, and at ``POST /logout`` in every process.
 
 The cookie is honoured on the web pages only; ``/api`` and ``/taxii2`` keep needing the
 ``Authorization`` header, so no API write can be driven by a cookie.
 
 Every form carries a CSRF token and every web POST checks it (:func:`check_csrf`):
 the session's own random token, or for a caller authenticated by the header an HMAC of
-the server's key over the token's digest; the sign-in form, before any session, uses a
+the base's shared key (``serve_keys``) over the token's digest; the sign-in form, before any session, uses a
 double-submitted cookie. A POST whose ``Origin`` names another site is refused too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from unmask.errors import StoreError
+from unmask.store.schema import ServeKeyRow, ServeSessionRow, table_of
+
+if TYPE_CHECKING:
+    from unmask.store import KnowledgeBase
 
 __all__ = ["COOKIE", "LOGIN_COOKIE", "Session", "SessionStore", "account", "check_csrf",
-           "csrf_for_token", "safe_next", "same_origin", "shown_to"]
+           "csrf_for_token", "safe_next", "same_origin", "server_tag", "shown_to"]
 
 #: The session cookie's name.
 COOKIE = "unmask_session"
@@ -43,70 +54,176 @@ LOGIN_COOKIE = "unmask_login"
 #: Sessions end after this long without a request (seconds), and this long after sign-in.
 DEFAULT_IDLE = 30 * 60.0
 DEFAULT_LIFETIME = 12 * 3600.0
-#: Most sessions kept at once (the oldest are closed past it).
-DEFAULT_LIMIT = 10_000
 
 
 @dataclass(slots=True)
 class Session:
-    """One signed-in browser: the token it signed in with (kept in memory only)."""
+    """One signed-in browser: whose token it is (a stored token's key id, or the
+    server's own ``--token`` by its tag), never the token itself."""
 
     sid: str
-    token: str
+    key_id: str | None
+    server_tag: str | None
     csrf: str
     name: str
     opened: float
     seen: float = field(default=0.0)
 
 
-class SessionStore:
-    """The open sessions of one server process (see the module's text)."""
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
 
-    def __init__(self, *, idle: float = DEFAULT_IDLE, lifetime: float = DEFAULT_LIFETIME,
-                 limit: int = DEFAULT_LIMIT, clock: Callable[[], float] = time.monotonic) -> None:
+
+def _moment(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def _seconds(moment: Any) -> float:
+    value = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def server_tag(token: str) -> str:
+    """What a session of the server's own ``--token`` is stored under: a scrypt of it
+    (the same in every process given the same token; a new token ends old sessions)."""
+    return hashlib.scrypt(token.encode(), salt=b"unmask-serve-session", n=2**14, r=8, p=1,
+                          dklen=32).hex()
+
+
+class SessionStore:
+    """The open sessions, kept in the knowledge base (``serve_sessions``) so that every
+    server process over it knows them: a sign-in on one worker holds on the others, a
+    sign-out ends the session everywhere (seen within ``recheck`` seconds; at once in
+    the process that signed out). Only the SHA-256 of a session id is stored. A
+    session's row is read at most once per ``recheck`` seconds per process, and its
+    last use written at most once per ``idle``/10 seconds (at most a minute). ``clock``:
+    seconds since the epoch (injectable for tests)."""
+
+    def __init__(self, kb: KnowledgeBase, *, idle: float = DEFAULT_IDLE, lifetime: float = DEFAULT_LIFETIME,
+                 recheck: float = 1.0, clock: Callable[[], float] = time.time) -> None:
+        self.kb = kb
         self.idle = idle
         self.lifetime = lifetime
-        self.limit = limit
+        self.recheck = recheck
         self.clock = clock
-        self.key = secrets.token_bytes(32)
+        self._touch = min(60.0, idle / 10)
         self._lock = threading.Lock()
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._cache: dict[str, tuple[float, Session]] = {}  # sid hash -> (read at, session)
+        self._key: bytes | None = None
 
-    def open(self, token: str, name: str) -> Session:
-        """A new session for ``token`` (already checked by the caller)."""
+    @property
+    def key(self) -> bytes:
+        """The CSRF key every process over the base shares (made by the first one)."""
+        if self._key is None:
+            self._key = _shared_key(self.kb, "csrf")
+        return self._key
+
+    def open(self, *, name: str, key_id: str | None, server: str | None = None) -> Session:
+        """A new session for a checked token: ``key_id`` of a stored one, or ``server``
+        (its :func:`server_tag`) for the server's own."""
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), token, secrets.token_urlsafe(32), name, now, now)
+        session = Session(secrets.token_urlsafe(32), key_id, server, secrets.token_urlsafe(32),
+                          name, now, now)
+        t = table_of(ServeSessionRow)
+        key = _hash(session.sid)
+        row = {"sid_hash": key, "key_id": key_id, "server_tag": server,
+               "name": name[:100], "csrf": session.csrf, "opened_at": _moment(now),
+               "seen_at": _moment(now), "expires_at": _moment(now + self.lifetime)}
+        self._write("opening a session", lambda conn: (
+            conn.execute(delete(t).where(t.c.expires_at < _moment(now))),
+            conn.execute(insert(t), [row])))
         with self._lock:
-            self._sessions[session.sid] = session
-            while len(self._sessions) > self.limit:
-                self._sessions.popitem(last=False)
+            self._cache[key] = (time.monotonic(), session)
         return session
 
     def get(self, sid: str | None) -> Session | None:
-        """The live session of a cookie value, or None (unknown, idle too long, too old);
-        a live one counts as used now."""
+        """The live session of a cookie value, or None (unknown, signed out, idle too
+        long, too old); a live one counts as used now."""
         if not sid or len(sid) > 100:
             return None
+        key = _hash(sid)
         now = self.clock()
         with self._lock:
-            session = self._sessions.get(sid)
+            held = self._cache.get(key)
+        if held is None or time.monotonic() - held[0] >= self.recheck:
+            session = self._read(sid, key)
             if session is None:
+                with self._lock:
+                    self._cache.pop(key, None)
                 return None
-            if now - session.seen >= self.idle or now - session.opened >= self.lifetime:
-                del self._sessions[sid]
-                return None
+            with self._lock:
+                self._cache[key] = (time.monotonic(), session)
+        else:
+            session = held[1]
+        if now - session.seen >= self.idle or now - session.opened >= self.lifetime:
+            self.close(sid)
+            return None
+        if now - session.seen >= self._touch:
+            t = table_of(ServeSessionRow)
+            self._write("using a session", lambda conn: conn.execute(
+                update(t).where(t.c.sid_hash == key).values(seen_at=_moment(now))))
             session.seen = now
-            self._sessions.move_to_end(sid)
-            return session
+        return session
+
+    def _read(self, sid: str, key: str) -> Session | None:
+        c = table_of(ServeSessionRow).c
+        try:
+            with self.kb.engine.connect() as conn:
+                row = conn.execute(select(c.key_id, c.server_tag, c.csrf, c.name, c.opened_at,
+                                          c.seen_at).where(c.sid_hash == key)).first()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: reading a session failed: {exc}") from exc
+        if row is None:
+            return None
+        return Session(sid, row.key_id, row.server_tag, row.csrf, row.name, _seconds(row.opened_at),
+                       _seconds(row.seen_at))
+
+    def _write(self, what: str, work: Callable[[Any], Any]) -> None:
+        try:
+            with self.kb.engine.begin() as conn:
+                work(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"knowledge base {self.kb.url}: {what} failed: {exc}") from exc
 
     def close(self, sid: str | None) -> bool:
-        """End a session; whether there was one."""
+        """End a session everywhere; whether there was one."""
+        if not sid or len(sid) > 100:
+            return False
+        key = _hash(sid)
         with self._lock:
-            return self._sessions.pop(sid or "", None) is not None
+            self._cache.pop(key, None)
+        t = table_of(ServeSessionRow)
+        done: list[int] = []
+        self._write("closing a session", lambda conn: done.append(
+            int(conn.execute(delete(t).where(t.c.sid_hash == key)).rowcount or 0)))
+        return bool(done and done[0])
 
     def count(self) -> int:
-        with self._lock:
-            return len(self._sessions)
+        """Sessions stored and not past their lifetime."""
+        c = table_of(ServeSessionRow).c
+        with self.kb.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(table_of(ServeSessionRow))
+                                    .where(c.expires_at >= _moment(self.clock()))).scalar_one())
+
+
+def _shared_key(kb: KnowledgeBase, name: str) -> bytes:
+    """The random key ``name`` of ``serve_keys``, made by the first process that asks
+    (the others read the one that won)."""
+    t = table_of(ServeKeyRow)
+    try:
+        with kb.engine.connect() as conn:
+            found = conn.execute(select(t.c.value).where(t.c.name == name)).scalar()
+        if found is None:
+            try:
+                with kb.engine.begin() as conn:
+                    conn.execute(insert(t), [{"name": name, "value": secrets.token_hex(32)}])
+            except IntegrityError:
+                pass  # another process made it first
+            with kb.engine.connect() as conn:
+                found = conn.execute(select(t.c.value).where(t.c.name == name)).scalar_one()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"knowledge base {kb.url}: reading the server key failed: {exc}") from exc
+    return bytes.fromhex(str(found))
 
 
 def csrf_for_token(key: bytes, token: str) -> str:

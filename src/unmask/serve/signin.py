@@ -16,6 +16,7 @@ from typing import Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from unmask.serve import web
 from unmask.serve.limits import retry_after
@@ -96,7 +97,11 @@ def router(view: View) -> APIRouter:
             _audit(request, "(sign-in failed)", "-", 401)
             return form(request, next, 401, "That token is not valid here (unknown, revoked or "
                         "expired).", headers={"WWW-Authenticate": "Bearer"})
-        session = state.sessions.open(token.strip(), principal.name)
+        def opened() -> Any:  # in a thread: the server token's tag is a scrypt the first time
+            return state.sessions.open(name=principal.name, key_id=principal.key_id,
+                                       server=None if principal.key_id is not None else state.token_tag())
+
+        session = await run_in_threadpool(opened)
         _audit(request, principal.name, principal.role, 303)
         done = Response(status_code=303, headers={"Location": safe_next(next)})
         done.set_cookie(COOKIE, session.sid, path="/", httponly=True, samesite="strict",
@@ -113,12 +118,12 @@ def router(view: View) -> APIRouter:
         return render(request, view, "login.html", signed_in=session.name, csrf=request.state.csrf)
 
     @pages.post("/logout")
-    def logout(request: Request, csrf: str = Form("", max_length=100)) -> Response:
+    async def logout(request: Request, csrf: str = Form("", max_length=100)) -> Response:
         if not check_csrf(request.state.csrf, csrf):
             return web.error_page(request, 403, "the form had expired: open the page again")
         session = request.state.session
         if session is not None:
-            request.app.state.sessions.close(session.sid)
+            await run_in_threadpool(request.app.state.sessions.close, session.sid)
         done = Response(status_code=303, headers={"Location": "/login"})
         done.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict", secure=secure(request))
         return done

@@ -4,14 +4,16 @@
 The form takes a file (PDF, HTML, e-mail, text: whatever ``unmask analyze`` reads) or
 pasted text, within the limits of ``POST /api/v1/analyze`` (bytes received, then
 characters of text). The analysis is shown as a findings list and kept in the
-server's memory for :data:`KEEP_SECONDS` under a random id, for the caller who sent
-it only; the ingest button stores it at a TLP the caller chooses, at most the caller's
+knowledge base for :data:`KEEP_SECONDS` under a random id, for the caller who sent it
+only (any server process can ingest it: see :class:`_Held`); the ingest button stores it at a TLP the caller chooses, at most the caller's
 clearance (and the server's ceiling). Both POSTs check the form's CSRF token, are
 rate-limited per token and run in the bounded analysis pool (:mod:`unmask.serve.limits`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import secrets
 import threading
 import time
@@ -20,6 +22,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy import delete, insert, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -28,7 +31,8 @@ from unmask.serve.rest import ApiError, analyze_bytes, read_limited
 from unmask.serve.session import check_csrf
 from unmask.serve.signin import render
 from unmask.serve.view import View
-from unmask.store import TLP_LEVELS
+from unmask.store import TLP_LEVELS, KnowledgeBase
+from unmask.store.schema import ServeUploadRow, table_of
 
 __all__ = ["KEEP", "KEEP_SECONDS", "router"]
 
@@ -40,34 +44,61 @@ _FIELD_LIMIT = 10 * 1024 * 1024
 
 
 class _Held:
-    """Analyses waiting for their ingest button: id -> (owner, time, analysis)."""
+    """Uploads waiting for their ingest button, kept in the knowledge base
+    (``serve_uploads``: the bytes, for their owner, under the SHA-256 of a random id)
+    so that any server process can ingest what another analysed; the analysis itself
+    stays in the memory of the process that made it, and another process analyses the
+    bytes again. An upload is taken once."""
 
-    def __init__(self) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
         self._lock = threading.Lock()
-        self._items: OrderedDict[str, tuple[str, float, Analysis]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()
 
-    def put(self, owner: str, analysis: Analysis) -> str:
+    def put(self, owner: str, analysis: Analysis, data: bytes, source: str) -> str:
         key = secrets.token_urlsafe(16)
+        now = dt.datetime.now(dt.UTC)
+        t = table_of(ServeUploadRow)
+        with self.kb.engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.expires_at < now))
+            conn.execute(insert(t), [{"id_hash": _hash(key), "owner": owner[:64], "source": source[:300],
+                                      "content": data,
+                                      "expires_at": now + dt.timedelta(seconds=KEEP_SECONDS)}])
+            extra = conn.execute(select(t.c.id_hash).order_by(t.c.expires_at.desc())
+                                 .offset(KEEP)).scalars().all()
+            if extra:
+                conn.execute(delete(t).where(t.c.id_hash.in_(list(extra))))
         with self._lock:
             self._prune()
-            self._items[key] = (owner, time.monotonic(), analysis)
+            self._items[key] = (time.monotonic(), analysis)
             while len(self._items) > KEEP:
                 self._items.popitem(last=False)
         return key
 
-    def take(self, owner: str, key: str) -> Analysis | None:
+    def take(self, owner: str, key: str) -> tuple[Analysis | None, bytes, str] | None:
+        """``(analysis kept here or None, bytes, source)`` of the owner's upload, or None."""
+        if not key or len(key) > 100:
+            return None
+        t = table_of(ServeUploadRow)
+        where = (t.c.id_hash == _hash(key)) & (t.c.owner == owner[:64]) & (
+            t.c.expires_at >= dt.datetime.now(dt.UTC))
+        with self.kb.engine.begin() as conn:
+            row = conn.execute(select(t.c.content, t.c.source).where(where)).first()
+            if row is None or not conn.execute(delete(t).where(where)).rowcount:
+                return None  # none, or another process took it first
         with self._lock:
             self._prune()
-            held = self._items.get(key)
-            if held is None or not secrets.compare_digest(held[0], owner):
-                return None
-            del self._items[key]
-            return held[2]
+            held = self._items.pop(key, None)
+        return (held[1] if held else None), bytes(row.content), str(row.source)
 
     def _prune(self) -> None:
         now = time.monotonic()
-        for key in [k for k, (_, at, _) in self._items.items() if now - at > KEEP_SECONDS]:
+        for key in [k for k, (at, _) in self._items.items() if now - at > KEEP_SECONDS]:
             del self._items[key]
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _findings(analysis: Analysis) -> dict[str, Any]:
@@ -94,7 +125,7 @@ def _levels(view: View) -> list[str]:
 
 def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
     pages = APIRouter(include_in_schema=False)
-    held = _Held()
+    held = _Held(view.kb)
 
     def owner(request: Request) -> str:
         principal = request.state.principal
@@ -138,8 +169,8 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
             analysis = await run_in_threadpool(analyze_bytes, data, source, max_upload, max_text)
         except ApiError as exc:
             return page(request, exc.status, problem=exc.message)
-        return page(request, result={"id": held.put(owner(request), analysis),
-                                     "a": analysis, "f": _findings(analysis)})
+        key = await run_in_threadpool(held.put, owner(request), analysis, data, source)
+        return page(request, result={"id": key, "a": analysis, "f": _findings(analysis)})
 
     @pages.post("/upload/ingest")
     async def upload_ingest(request: Request) -> Response:
@@ -150,10 +181,16 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
         if level not in _levels(view):
             return page(request, 400, problem=f"Choose a marking up to TLP:{view.max_tlp.upper()} "
                         "(this token's clearance).")
-        analysis = held.take(owner(request), key)
-        if analysis is None:
+        taken = await run_in_threadpool(held.take, owner(request), key)
+        if taken is None:
             return page(request, 404, problem="That analysis is no longer kept (after "
                         f"{round(KEEP_SECONDS / 60)} minutes, or ingested already): upload it again.")
+        analysis, data, source = taken
+        if analysis is None:  # analysed by another server process: the same bytes again
+            try:
+                analysis = await run_in_threadpool(analyze_bytes, data, source, max_upload, max_text)
+            except ApiError as exc:
+                return page(request, exc.status, problem=exc.message)
         # A copy of a stored report never lowers its marking: an analyst cleared to GREEN
         # who uploads the bytes of a RED report must not make it GREEN for everyone.
         stored = await run_in_threadpool(view.kb.marking_of, analysis.document.sha256)

@@ -272,6 +272,32 @@ class TokenChecker:
             known = self._verified.get(parts[0])
         return known is not None and hmac.compare_digest(known, hashlib.sha256(token.encode()).digest())
 
+    def principal_of(self, key_id: str) -> Principal | None:
+        """The principal of the stored token ``key_id`` as its row says now (read at most
+        once per ``recheck`` seconds), None when it is unknown, revoked or expired: a
+        sign-in session's token, whose secret was checked when the session opened."""
+        with self._lock:
+            row = self._rows.get(key_id)
+        if row is None or time.monotonic() - row[0] >= self.recheck:
+            c = table_of(ServeTokenRow).c
+            try:
+                with self.kb.engine.connect() as conn:
+                    found = conn.execute(select(c.name, c.role, c.max_tlp, c.expires_at, c.revoked_at, c.org)
+                                         .where(c.key_id == key_id)).first()
+            except SQLAlchemyError as exc:
+                raise StoreError(f"knowledge base {self.kb.url}: checking a token failed: {exc}") from exc
+            if found is None:
+                return None
+            principal = None if found.revoked_at is not None else Principal(
+                found.name, found.role, found.max_tlp, key_id, found.org)
+            row = (time.monotonic(), principal, _utc(found.expires_at))
+            with self._lock:
+                self._rows[key_id] = row
+        principal, expires = row[1], row[2]
+        if principal is None or (expires is not None and _now() >= expires):
+            return None
+        return principal
+
     def check(self, token: str) -> Principal | None:
         """The principal of ``token``, or None (unknown, wrong, revoked, expired)."""
         parts = _split(token)
