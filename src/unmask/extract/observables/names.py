@@ -89,13 +89,18 @@ def foreign_file_names(text: str, found: list[Observable]) -> list[tuple[int, in
     return spans
 
 
+#: The longest line of a table row looked at (a longer line is prose or a flattened page).
+_CELL_REACH = 300
+
+
 def _table_cell_start(text: str, start: int, end: int) -> int:
     """Where the name ``text[start:end]`` starts when it is a cell of a table of names and
     hashes (``start`` when it is not): its row ends at a hash after it, and the lines of
     words before it run back to the previous row's hash or the header's hash column."""
-    if _NEXT_HASH.match(text, end) is None:
-        return start
-    line_start = text.rfind("\n", 0, start) + 1
+    low = start - _CELL_REACH if start > _CELL_REACH else 0
+    line_start = text.rfind("\n", low, start) + 1
+    if line_start == 0 and low > 0:
+        return start  # a line longer than a table's: no cell
     prefix = text[line_start:start].strip(" \xa0").lstrip(_BULLETS)
     if prefix and not _CELL_LINE.fullmatch(prefix):
         return start
@@ -103,7 +108,10 @@ def _table_cell_start(text: str, start: int, end: int) -> int:
     for _ in range(6):
         if cell == 0:
             return start
-        prev_start = text.rfind("\n", 0, cell - 1) + 1
+        low = cell - 1 - _CELL_REACH if cell - 1 > _CELL_REACH else 0
+        prev_start = text.rfind("\n", low, cell - 1) + 1
+        if prev_start == 0 and low > 0:
+            return start
         line = text[prev_start : cell - 1].strip(" \xa0")
         if _ROW_END.search(line) or (cell == line_start and line.endswith(":")):
             break  # the previous row's end, or a list's introduction just above the name's line
@@ -112,6 +120,8 @@ def _table_cell_start(text: str, start: int, end: int) -> int:
         cell = prev_start
     else:
         return start
+    if _NEXT_HASH.match(text, end) is None:
+        return start  # the row does not end at a hash after the name
     while cell < start and text[cell] in _BULLETS:
         cell += 1
     return cell
