@@ -90,3 +90,13 @@ def test_an_admission_after_a_bracketed_abbreviation_names_the_victim() -> None:
                      "slow or unreachable for an hour.\n")
     assert ("organization", "Kestrel Regional Airports") in found
     assert ("sector", "Civil Aviation") in found
+
+
+def test_a_state_speaking_of_attacks_on_its_own_institutions_is_their_country() -> None:
+    found = targeted("Norway says Russian hackers had compromised government networks over two years.\n\n"
+                     "The agency said the intruders read e-mail at two ministries.\n")
+    assert ("country", "NO") in found
+    # ... but not when the text places the targets elsewhere.
+    found = targeted("Norway says Russian hackers had compromised government networks in Latvia.\n")
+    assert ("country", "NO") not in found
+    assert ("country", "LV") in found

@@ -1314,7 +1314,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
-    return tuple(_sectors_of_victims(out))
+    return tuple(_home_country_victim(text, _sectors_of_victims(out)))
 
 
 def _letterhead_victims(
@@ -1342,6 +1342,42 @@ def _letterhead_victims(
         changed.append((_Hit(a, b, "country", code, "postcode"), "victim", items[index], index))
     changed.sort(key=lambda entry: entry[0].start)
     return changed
+
+
+#: Sectors and organisation kinds that belong to a state: its own government's networks.
+_STATE_SECTORS = frozenset(["Government, Administration", "Diplomacy", "Military", "Defense", "Police - Law enforcement",
+                            "Justice", "Intelligence"])
+
+
+def _home_country_victim(
+    text: str, out: list[tuple[_Hit, str, Passage, int]]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    """A state that speaks of attacks on its own institutions: "Canada says Chinese hackers
+    were inside federal networks", "South Korea's intelligence service said hackers sent
+    phishing e-mails to officials at the foreign and unification ministries". When the
+    text's first speaker is a country (or its agency: "Canada's Communications Security
+    Establishment said") and the targets are state institutions with no country of their
+    own (no place is a target anywhere in the text), the speaker's country is theirs."""
+    if any(h.kind in ("country", "region") and role in ("target", "victim") for h, role, *_ in out):
+        return out
+    state_target = next(
+        (entry for entry in out if entry[1] in ("target", "victim") and (
+            (entry[0].kind == "sector" and entry[0].value in _STATE_SECTORS)
+            or (entry[0].kind == "organization" and entry[0].form == "heuristic"
+                and _ORG_HEAD_WORD.match(entry[0].value) is not None and entry[0].value.split()[0] in ("Ministry", "Department")))),
+        None,
+    )
+    if state_target is None:
+        return out
+    home = next((h for h, role, *_ in out if h.kind == "country" and role in ("mention", "source")
+                 and _SPEAKS_AFTER.match(text[h.end : h.end + 120])), None)
+    if home is None:
+        return out
+    hit, role, passage, index = state_target
+    extended = list(out)
+    extended.insert(extended.index(state_target) + 1,
+                    (_Hit(hit.start, hit.end, "country", home.value, "home"), role, passage, index))
+    return extended
 
 
 def _sectors_of_victims(out: list[tuple[_Hit, str, Passage, int]]) -> list[tuple[_Hit, str, Passage, int]]:
