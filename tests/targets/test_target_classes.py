@@ -100,3 +100,12 @@ def test_a_state_speaking_of_attacks_on_its_own_institutions_is_their_country() 
     found = targeted("Norway says Russian hackers had compromised government networks in Latvia.\n")
     assert ("country", "NO") not in found
     assert ("country", "LV") in found
+
+
+def test_people_a_state_persecutes_are_targets_not_its_hackers() -> None:
+    found = targeted("The implant stole files from shipping companies and Uyghur rights groups and Vietnamese dissident "
+                     "groups.\n")
+    assert ("sector", "Dissidents") in found
+    assert ("country", "VN") in found  # whose dissidents, not a sponsor
+    found = targeted("Investigators found spyware on phones belonging to exiled Iranian journalists and two activists.\n")
+    assert {("sector", "Journalist"), ("sector", "Activists"), ("country", "IR")} <= found

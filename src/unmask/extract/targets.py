@@ -165,7 +165,9 @@ _TARGET_CUE = compile_cached(
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
     r"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
-    r"(?:networks|systems|accounts|mailboxes|devices)\s+of)\b",
+    r"(?:networks|systems|accounts|mailboxes|devices)\s+of|"
+    # "spyware on phones belonging to exiled journalists"
+    r"(?:phones|smartphones|devices|computers|laptops|accounts|mailboxes)\s+(?:belonging\s+to|used\s+by))\b",
     re.IGNORECASE,
 )
 #: How far (characters) a target may stand from its cue unless a list carries it on.
@@ -331,7 +333,8 @@ _SPONSOR_AFTER = compile_cached(
     # US as a potential adversary", "the Estonian incident brought cyber ...".
     r"^(?:’s|'s)?\s*(?:(?!(?:in|on|at|to|for|against|from|by|as|with|into|organi[sz]ations?|compan(?:y|ies)|firms?|"
     r"entit(?:y|ies)|institutions?|targets?|users|victims?|networks?|incidents?|attacks?|protests?|cases?|"
-    r"subjects?|interests?|spokes\w+)\b)[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b",
+    r"subjects?|interests?|spokes\w+|dissidents?|opposition|exiles?|exiled|diaspora|activists?|human|rights|students?|"
+    r"religious|minority|civil|community|communities|protest|pro-democracy|separatists?)\b)[\w-]+\s+){0,3}?" + _ACTOR_NOUN + r"\b",
     re.IGNORECASE,
 )
 #: Nouns that name an attacker only where the passage is about intrusions ("Russia's
@@ -437,6 +440,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"sectors?|industr(?:y|ies)|businesses|banks|universities|media|journalists|think[\s-]tanks?|"
     r"military|ministr(?:y|ies)|embass(?:y|ies)|researchers|experts|activists|dissidents|company|firm|"
     r"lawmakers|legislators|politicians|parliamentarians|civil\s+servants|staff|contractors|campaigns?|"
+    r"(?:dissident|opposition|exile|diaspora|activist|human\s+rights)\s+(?:groups|communities|organi[sz]ations|figures|media)|"
     r"armed\s+forces|army|navy|air\s+force|forces|parliament|academics|scholars|students|professors|scientists|"
     r"reporters|lawyers|engineers|executives|employees|officers|nationals|residents|exiles|emigr[eé]s|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
