@@ -19,8 +19,9 @@ is :mod:`unmask.reference.naming_tables`):
 
 A source not given keeps its entry from the current ``--out`` file. The file's
 ``version`` is a digest of its content: the compiled actor graph is rebuilt whenever
-it changes. ``unmask data update --source actor-naming`` refreshes the mapping the
-same way, into the user's cache, without touching the installed file.
+it changes. ``unmask data update --source actor-naming`` rebuilds the tables the same
+way (:func:`unmask.reference.naming_tables.read_table`), from upstream or mirrors, into
+the user's cache, without touching the installed file.
 """
 
 from __future__ import annotations
@@ -35,11 +36,10 @@ from unmask.reference.naming_tables import (
     DOCS_SOURCE,
     MAPPING_SOURCE,
     SPINDLE_SOURCE,
+    TABLES,
     build_naming_data,
     dump_naming_data,
-    read_docs_table,
-    read_mapping,
-    read_spindle,
+    read_table,
     source_entry,
 )
 
@@ -62,18 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     kept = {}
     if args.out.is_file():
         kept = {s["id"]: s for s in json.loads(args.out.read_text(encoding="utf-8")).get("sources", [])}
-    if args.mapping:
-        raw = args.mapping.read_bytes()
-        records = read_mapping(json.loads(raw.decode("utf-8-sig")))
-        kept[MAPPING_SOURCE["id"]] = source_entry(MAPPING_SOURCE, args.mapping_version, raw, records)
-    if args.docs:
-        raw = args.docs.read_bytes()
-        records = read_docs_table(raw.decode("utf-8"))
-        kept[DOCS_SOURCE["id"]] = source_entry(DOCS_SOURCE, args.docs_version, raw, records)
-    if args.spindle:
-        raw = args.spindle.read_bytes()
-        records = read_spindle(json.loads(raw.decode("utf-8-sig")))
-        kept[SPINDLE_SOURCE["id"]] = source_entry(SPINDLE_SOURCE, args.spindle_version, raw, records)
+    for source_id, path, version in (
+        (MAPPING_SOURCE["id"], args.mapping, args.mapping_version),
+        (DOCS_SOURCE["id"], args.docs, args.docs_version),
+        (SPINDLE_SOURCE["id"], args.spindle, args.spindle_version),
+    ):
+        if path:
+            raw = path.read_bytes()
+            kept[source_id] = source_entry(TABLES[source_id].meta, version, raw, read_table(source_id, raw))
     data = build_naming_data([kept[k] for k in sorted(kept)], built=datetime.now(UTC).date().isoformat())
     args.out.write_text(dump_naming_data(data), encoding="utf-8")
     counts = ", ".join(f"{s['id']}: {len(s['actors'])} actors" for s in data["sources"])

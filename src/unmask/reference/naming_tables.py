@@ -35,18 +35,20 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
     "DOCS_SOURCE",
     "FORMAT",
     "MAPPING_SOURCE",
     "SPINDLE_SOURCE",
+    "TABLES",
     "build_naming_data",
     "dump_naming_data",
     "read_docs_table",
     "read_mapping",
     "read_spindle",
+    "read_table",
     "replace_source",
     "source_entry",
     "split_names",
@@ -204,6 +206,41 @@ def read_docs_table(text: str) -> list[dict[str, Any]]:
         out.append(_row(values.get("threat actor name", ""), values.get("origin/threat", ""),
                         values.get("previous name", ""), values.get("other names", "")))
     return out
+
+
+class Table(NamedTuple):
+    """One naming table a build or an update reads."""
+
+    meta: Mapping[str, str]
+    #: its file name (in a mirror directory, and as the build script's input)
+    file_name: str
+    #: the suffix of the environment variable naming its mirror
+    #: (``UNMASK_DATA_URL_ACTOR_NAMING_<suffix>``; Microsoft's mapping has none)
+    env_suffix: str
+
+
+#: The tables the data file is built from, by source id.
+TABLES: Mapping[str, Table] = {
+    MAPPING_SOURCE["id"]: Table(MAPPING_SOURCE, "MicrosoftMapping.json", ""),
+    DOCS_SOURCE["id"]: Table(DOCS_SOURCE, "microsoft-threat-actor-naming.md", "DOCS"),
+    SPINDLE_SOURCE["id"]: Table(SPINDLE_SOURCE, "cta_names_mappings.json", "SPINDLE"),
+}
+
+
+def read_table(source_id: str, raw: bytes) -> list[dict[str, Any]]:
+    """The rows of table ``source_id`` (a key of :data:`TABLES`) from its raw bytes.
+
+    Raises ``ValueError`` (``UnicodeError`` included) on text or JSON that cannot be read.
+    """
+    if source_id == DOCS_SOURCE["id"]:
+        return read_docs_table(raw.decode("utf-8"))
+    if source_id not in TABLES:
+        raise ValueError(f"unknown naming table {source_id!r}")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON, cut short? ({exc})") from exc
+    return read_mapping(data) if source_id == MAPPING_SOURCE["id"] else read_spindle(data)
 
 
 def _source_entry(meta: Mapping[str, str], version: str, sha256: str,

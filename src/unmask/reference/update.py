@@ -10,8 +10,10 @@ warninglists   GitHub archive of MISP/misp-warninglists (``lists/*/list.json``)
 galaxies       GitHub archive of MISP/misp-galaxy (``clusters/*.json``)
 attack         ``enterprise-attack.json`` from mitre-attack/attack-stix-data
 suffixes       publicsuffix.org's ``public_suffix_list.dat``
-actor-naming   Microsoft's ``MicrosoftMapping.json`` (microsoft/mstic), merged
-               into a copy of the naming tables shipped in ``unmask/data``
+actor-naming   the naming tables of ``unmask/data/actor_naming.json``: Microsoft's
+               ``MicrosoftMapping.json`` (microsoft/mstic) at the source's location,
+               Microsoft Learn's table and Spindle's mapping beside it (see
+               :func:`_naming_locations`), rebuilt as the build script does
 =============  =============================================================
 
 An update downloads into a staging directory under ``<cache>/data/<source>/``,
@@ -108,7 +110,7 @@ class Source:
     @property
     def env(self) -> str:
         """The environment variable that points this source at a mirror."""
-        return f"UNMASK_DATA_URL_{self.name.upper()}"
+        return f"UNMASK_DATA_URL_{self.name.upper().replace('-', '_')}"  # a name a shell can set
 
     @property
     def distribution(self) -> str:
@@ -348,7 +350,7 @@ def _update(
         previous = None
     same_place = previous is not None and previous.get("url") == where
     checked = now().isoformat(timespec="seconds")
-    download = _fetch(source, where, staging, limits, previous if same_place else None)
+    download = _FETCHERS.get(source.name, _fetch)(source, where, staging, limits, previous if same_place else None)
     if download is None or (previous is not None and download.sha256 == previous.get("sha256")):
         assert previous is not None  # a 304 answers only a conditional request
         manifest = {**previous, "checked_at": checked, "url": where}
@@ -866,30 +868,92 @@ def attack_lookups(objects: list[Any]) -> dict[str, Any]:
             "software": software, "version": version}
 
 
+def _naming_locations(source: Source, where: str) -> dict[str, str]:
+    """Where each naming table is read from in this update, by source id.
+
+    A directory (a mirror) holds the tables under their file names
+    (:data:`~unmask.reference.naming_tables.TABLES`). Otherwise ``where`` is Microsoft's
+    mapping; each other table comes from its own mirror variable
+    (``UNMASK_DATA_URL_ACTOR_NAMING_DOCS``, ``..._SPINDLE``) when set, else from its
+    upstream when the mapping does too; a table given no location stays as shipped.
+    """
+    from unmask.reference.naming_tables import MAPPING_SOURCE, TABLES
+
+    if not _is_url(where) and Path(where).is_dir():
+        return {sid: str(Path(where) / t.file_name) for sid, t in TABLES.items() if (Path(where) / t.file_name).is_file()}
+    out = {MAPPING_SOURCE["id"]: where}
+    for sid, table in TABLES.items():
+        if sid == MAPPING_SOURCE["id"]:
+            continue
+        mirror = os.environ.get(f"{source.env}_{table.env_suffix}")
+        if mirror:
+            out[sid] = mirror
+        elif where == source.url:
+            out[sid] = table.meta["raw_url"]
+    return out
+
+
+def _fetch_naming(
+    source: Source, where: str, staging: Path, limits: Limits, previous: Mapping[str, Any] | None
+) -> _Download:
+    """Every naming table of :func:`_naming_locations`, each into ``staging/tables/<id>``;
+    the download's identity digests the tables' (so one changed table is an update)."""
+    locations = _naming_locations(source, where)
+    if not locations:
+        from unmask.reference.naming_tables import TABLES
+
+        names = ", ".join(t.file_name for t in TABLES.values())
+        raise DataUpdateError(source.name, where, f"no naming table ({names}) in this directory")
+    tables = staging / "tables"
+    tables.mkdir()
+    digest = hashlib.sha256()
+    size = 0
+    for sid in sorted(locations):
+        part = staging / f"part-{sid}"
+        part.mkdir()
+        got = _fetch(source, locations[sid], part, limits, None)  # unconditional: the tables are small
+        assert got is not None  # only a conditional request is answered 304
+        os.replace(got.path, tables / sid)
+        digest.update(f"{sid} {got.sha256}\n".encode())
+        size += got.size
+    return _Download(tables, digest.hexdigest(), size, is_dir=True)
+
+
 def _install_actor_naming(
     source: Source, download: _Download, dest: Path, limits: Limits, where: str
 ) -> tuple[int, str | None]:
-    """Microsoft's mapping, as the ``microsoft-mapping`` entry of a copy of the shipped
-    naming tables (the other tables stay as shipped)."""
+    """The downloaded naming tables, each replacing its entry in a copy of the shipped
+    data file (a table not downloaded stays as shipped)."""
     from unmask.reference.actors import NAMING_DATA, shipped_naming_file
     from unmask.reference.naming_tables import (
-        MAPPING_SOURCE,
+        TABLES,
+        build_naming_data,
         dump_naming_data,
-        read_mapping,
-        replace_source,
+        read_table,
+        source_entry,
     )
 
-    try:
-        data = json.loads(download.path.read_bytes().decode("utf-8-sig"))
-    except ValueError as exc:
-        raise ValueError(f"not valid JSON, cut short? ({exc})") from exc
-    records = read_mapping(data)
-    _enough(source, len(records))
     shipped = json.loads(shipped_naming_file().read_text(encoding="utf-8"))
-    merged = replace_source(shipped, MAPPING_SOURCE, "upstream", download.sha256, records,
-                            built=datetime.now(UTC).date().isoformat())
+    entries = {str(s.get("id")): s for s in shipped.get("sources", [])}
+    total = 0
+    for path in sorted(download.path.iterdir()):
+        table = TABLES[path.name]
+        raw = path.read_bytes()
+        try:
+            records = read_table(path.name, raw)
+            _enough(source, len(records))
+        except ValueError as exc:
+            raise ValueError(f"{table.meta['title']}: {exc}") from exc
+        entries[path.name] = source_entry(table.meta, "upstream", raw, records)
+        total += len(records)
+    merged = build_naming_data([entries[k] for k in sorted(entries)], built=datetime.now(UTC).date().isoformat())
     (dest / NAMING_DATA).write_text(dump_naming_data(merged), encoding="utf-8")
-    return len(records), None
+    return total, None
+
+
+_FETCHERS: Mapping[str, Callable[[Source, str, Path, Limits, Mapping[str, Any] | None], _Download | None]] = {
+    "actor-naming": _fetch_naming,
+}
 
 
 _INSTALLERS: Mapping[str, Callable[[Source, _Download, Path, Limits, str], tuple[int, str | None]]] = {
