@@ -114,3 +114,13 @@ def test_header_csrf_and_upload_holds_are_shared(two: tuple[KnowledgeBase, Knowl
         again = a.post("/upload/ingest", headers=auth,
                        data={"csrf": _csrf(form.text), "id": held.group(1), "tlp": "green"})
         assert again.status_code == 404  # taken once
+
+
+def test_a_reader_may_sign_out(two: tuple[KnowledgeBase, KnowledgeBase]) -> None:
+    first, _ = two
+    secret, _ = add_token(first, "rita", role="reader", max_tlp="green")
+    with _client(first) as a:
+        _sign_in(a, secret)
+        page = a.get("/logout", headers=HTML)
+        assert a.post("/logout", data={"csrf": _csrf(page.text)}).status_code == 303  # before: 403
+        assert a.get("/", headers=HTML).status_code == 303

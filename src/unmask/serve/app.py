@@ -102,9 +102,11 @@ SERVER_TOKEN_NAME = "(server token)"  # noqa: S105 - a display name, not a secre
 
 def needed_role(method: str, path: str) -> str:
     """The least role a request needs: admin for ``/api/v1/admin``, analyst for any
-    request that is not a read, reader otherwise."""
+    request that is not a read (``POST /logout`` aside), reader otherwise."""
     if path == "/api/v1/admin" or path.startswith("/api/v1/admin/"):
         return "admin"
+    if path == "/logout":  # signing out changes nothing but the caller's own session
+        return "reader"
     return "reader" if method in _READS else "analyst"
 
 
