@@ -267,8 +267,61 @@ def _accept(text: str, start: int, end: int, entry: NameEntry) -> tuple[bool, st
             return True, "gazetteer+context", 0.75
         if _FILLER_AFTER.match(after):  # "the Lazarus gang", "the Patchwork crew"
             return True, "gazetteer+context", 0.75
+        if entry.attested and _LONE_BEFORE.search(before):
+            return False, _LONE, 0.0  # may still count: see _lone_names
         return False, "", 0.0
     return _actor_context(before, after)
+
+
+#: A rejected word-risk name that may count by the document (:func:`_lone_names`).
+_LONE = "lone"
+#: a word before the name in its sentence (a capital there says nothing, at the start)
+#: and not a capitalised one ("Fancy Lazarus" is another name)
+_LONE_BEFORE = compile_cached(r"(?:(?<![\w'’-])[a-z0-9][\w'’-]*[,;:)]?|[,;:)])\s+$")
+#: this many threat words in a document make it one about threats
+_THREAT_DOCUMENT = 3
+
+
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` occurs in ``text`` as a whole word (str.find: no regex scan)."""
+    pos = text.find(word)
+    while pos >= 0:
+        before = text[pos - 1] if pos else " "
+        after = text[pos + len(word)] if pos + len(word) < len(text) else " "
+        if not (before.isalnum() or before in "_-") and not (after.isalnum() or after in "_-"):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
+
+
+def _lone_names(
+    text: str, lone: Sequence[tuple[int, int, NameEntry]], graph: ActorGraph, named: bool
+) -> list[tuple[int, int, NameEntry]]:
+    """The lone well-known names that count: an ATT&CK-attested or doubly sourced name
+    that is an ordinary word too ("Lazarus", "Sandworm"), capitalised after another
+    word of its sentence, one actor's name only, in a document about threats (an actor
+    already named with evidence, or threat words), which never writes the word in lower
+    case (then it is a word there: "the silence", "a patchwork of")."""
+    if not lone:
+        return []
+    if not named:
+        for count, _ in enumerate(_THREAT.finditer(text), 1):
+            if count >= _THREAT_DOCUMENT:
+                break
+        else:
+            return []
+    out = []
+    single: dict[str, bool] = {}
+    as_word: dict[str, bool] = {}  # one search of the text per distinct word
+    for start, end, entry in lone:
+        if entry.form not in single:
+            single[entry.form] = len(graph.lookup(entry.form).candidates) == 1
+        word = text[start:end].lower()
+        if word not in as_word:
+            as_word[word] = _has_word(text, word)
+        if single[entry.form] and not as_word[word]:
+            out.append((start, end, entry))
+    return out
 
 
 def _actor_context(before: str, after: str) -> tuple[bool, str, float]:
@@ -643,12 +696,9 @@ def extract_actors(
     anchors = [(a, b) for a, b in anchors if not excluded.covers(a, b)]
     looked_up: dict[str, tuple[Candidate, ...]] = {}
     title_hits: list[_Hit] = []
-    for start, end, entry in found:
-        if excluded.covers(start, end):
-            continue  # a cited title, a citation, a URL path: not a mention
-        ok, method, confidence = _accept(text, start, end, entry)
-        if not ok:
-            continue
+    lone: list[tuple[int, int, NameEntry]] = []
+
+    def add(start: int, end: int, entry: NameEntry, method: str, confidence: float) -> None:
         if entry.tail and text.startswith(entry.tail, end):
             end += len(entry.tail)
         cands = looked_up.get(entry.form)
@@ -662,6 +712,19 @@ def extract_actors(
                 title_hits.append(hit)
             else:
                 hits.append(hit)
+
+    for start, end, entry in found:
+        if excluded.covers(start, end):
+            continue  # a cited title, a citation, a URL path: not a mention
+        ok, method, confidence = _accept(text, start, end, entry)
+        if ok:
+            add(start, end, entry, method, confidence)
+        elif method == _LONE:
+            lone.append((start, end, entry))
+    if lone:
+        for start, end, entry in _lone_names(text, lone, graph, bool(hits)):
+            add(start, end, entry, "gazetteer+document", 0.65)
+        hits.sort(key=lambda h: h.start)
     if title_hits:
         named = {c.actor_id for h in hits for c in h.candidates[:1]}
         hits.extend(h for h in title_hits if h.candidates[0].actor_id in named)
