@@ -114,5 +114,8 @@ def test_publication_dates_from_the_text(read_dates: dict[str, list[int]]) -> No
 def test_targets_and_sponsors(truth_dates: dict[str, list[int]]) -> None:
     tp, fp, fn = truth_dates["targets"]
     assert tp >= 0.81 * (tp + fp) and tp >= 0.43 * (tp + fn), truth_dates["targets"]
+    # Attributions are floored on F1 (0.78 when first scored): 17 annotated items make a
+    # recall floor one item wide, and the later rule that a motivation must be stated
+    # traded one motive found for three false ones left out (P 0.81 -> 0.92, R 0.76 -> 0.71).
     tp, fp, fn = truth_dates["attributions"]
-    assert tp >= 0.76 * (tp + fp) and tp >= 0.71 * (tp + fn), truth_dates["attributions"]
+    assert 2 * tp >= 0.72 * (2 * tp + fp + fn), truth_dates["attributions"]
