@@ -57,6 +57,9 @@ def test_a_byline_date_comes_before_a_timeline_heading_date() -> None:
         ("encyclopedia-last-edited", dt.date(2025, 3, 3)),  # "This page was last edited on ..."
         ("written-answer", dt.date(2025, 3, 12)),  # "Answered on ..."
         ("dated-letter", dt.date(2025, 3, 4)),  # "Dated 4 March 2025"
+        ("issued-line-with-separators", dt.date(2024, 10, 9)),  # "Issued D | ..." (not the earlier issue's)
+        ("source-line-named-time-zone", dt.date(2024, 11, 5)),  # "... | ISO hh:mm <City> time"
+        ("numeric-date-slash-time-zone", dt.date(2024, 11, 21)),  # "DD.MM.YYYY / hh:mm CET/CEST"
     ],
 )
 def test_publication_lines_of_other_genres(name: str, published: dt.date) -> None:

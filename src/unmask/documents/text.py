@@ -214,7 +214,12 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
 
 
 #: A clock time after a date ("10:15", "at 6:15 p.m. CDT", "5:02 pm", "16:20 UTC").
-_TIME = r"(?:,?\s+(?:at\s+)?[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?\s?m\b\.?)?(?:,?\s+(?-i:[A-Z]{2,5})\b)?)?"
+#: A named time zone may follow: "CET/CEST", "Beijing time", "local time"; a "/" may stand
+#: between the date and the time ("07.03.2025 / 18:45").
+_TIME = (
+    r"(?:(?:,?\s+(?:at\s+)?|\s+/\s+)[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?\s?m\b\.?)?"
+    r"(?:,?\s+(?:(?-i:[A-Z]{2,5})(?:/(?-i:[A-Z]{2,5}))?\b|(?:local|(?-i:[A-Z][a-z]+))\s+time\b))?)?"
+)
 _FULL_DATE = (
     rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
     rf"{_MONTH.replace('month', 'fm1')}\s+(?P<fd1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fy1>(?:19|20)\d\d)"
@@ -229,7 +234,7 @@ _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 #: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
 _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|release\s+date|issue\s+date|"
-    rf"date\s+of\s+(?:publication|issue|release)|dated|issued\s+on|date|sent|filed|issued(?=\s*:)|"
+    rf"date\s+of\s+(?:publication|issue|release)|dated|issued\s+on|date|sent|filed|issued(?=\s*:)|(?<![^|·•\s])(?<![\w,(]\s)issued|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
     rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
