@@ -218,7 +218,7 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
 #: between the date and the time ("07.03.2025 / 18:45").
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s+/\s+)[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?\s?m\b\.?)?"
-    r"(?:,?\s+(?:(?-i:[A-Z]{2,5})(?:/(?-i:[A-Z]{2,5}))?\b|(?:local|(?-i:[A-Z][a-z]+))\s+time\b))?)?"
+    r"(?:,?\s+(?:(?-i:[A-Z]{2,5})(?:/(?-i:[A-Z]{2,5}))?\b|\((?-i:[A-Z]{2,5})\)|(?:local|(?-i:[A-Z][a-z]+))\s+time\b))?)?"
 )
 _FULL_DATE = (
     rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
@@ -416,7 +416,7 @@ def published_in_text(text: str) -> dt.date | None:
     # A "last update 04.06.2025" foot when nothing else dates the text: the page's latest
     # version is the nearest date the text gives itself.
     for line in reversed(tail):
-        if len(line) <= 60 and not _NOT_OWN_DATE.match(line):
+        if len(line) <= 80 and not _NOT_OWN_DATE.match(line):
             for match in _LABELLED.finditer(line):
                 if _REVISION_LABEL.search(match.group("label")) and (day := _full_date(match.groupdict(), day_first)):
                     return day
