@@ -61,6 +61,7 @@ def test_a_byline_date_comes_before_a_timeline_heading_date() -> None:
         ("source-line-named-time-zone", dt.date(2024, 11, 5)),  # "... | ISO hh:mm <City> time"
         ("numeric-date-slash-time-zone", dt.date(2024, 11, 21)),  # "DD.MM.YYYY / hh:mm CET/CEST"
         ("revision-foot-with-zone", dt.date(2025, 2, 14)),  # a long revision foot, "(UTC)" after the time
+        ("question-then-answer", dt.date(2025, 1, 22)),  # the answer's date, not the question's "tabled on"
     ],
 )
 def test_publication_lines_of_other_genres(name: str, published: dt.date) -> None:

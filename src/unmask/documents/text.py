@@ -354,6 +354,7 @@ def published_in_text(text: str) -> dt.date | None:
     head = [line.strip() for line in text[:3000].split("\n") if line.strip()][:12]
     tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
     labelled: dict[bool, dt.date] = {}
+    answered: dt.date | None = None
     for line in head:
         if (as_of := _AS_OF_LINE.match(line)) is not None and (day := _full_date(as_of.groupdict(), day_first)):
             return day
@@ -367,8 +368,13 @@ def published_in_text(text: str) -> dt.date | None:
             day = _full_date(match.groupdict(), day_first)
             label = match.group("label").lower()
             updated = _REVISION_LABEL.search(label) is not None
+            if day is not None and label.startswith("answered"):
+                answered = answered or day
             if day is not None and updated not in labelled:
                 labelled[updated] = day
+    # A written answer is published on its answer's date, not the question's ("tabled on ...").
+    if answered is not None:
+        return answered
     if False in labelled:
         return labelled[False]
     for line in head:
