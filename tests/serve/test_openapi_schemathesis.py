@@ -40,10 +40,13 @@ def _failures(kb: KnowledgeBase, headers: dict[str, str], **options: Any) -> tup
     from unmask.serve.limits import Limits
 
     # The in-process client calls itself "testserver": a name the server must allow.
-    # Rate limits high enough that every generated analysis runs (they are tested elsewhere).
+    # Rate limits high enough that every generated analysis runs, and every generated wrong
+    # secret gets its 401 rather than the source's 429 (both limits are tested elsewhere:
+    # one client here sends all of schemathesis's invalid-credential cases).
     app = create_app(kb, max_tlp="green", max_upload=64 * 1024, max_text=20_000,
                      allowed_hosts=["testserver"],
-                     limits=Limits(analyze_rate=1000.0, analyze_burst=1000.0), **options)
+                     limits=Limits(analyze_rate=1000.0, analyze_burst=1000.0,
+                                   failure_rate=1000.0, failure_burst=1000.0), **options)
     schema = schemathesis.openapi.from_asgi("/api/openapi.json", app, headers=headers,
                                             config=schemathesis.Config.from_dict(CONFIG))
     failures: list[str] = []

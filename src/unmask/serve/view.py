@@ -32,6 +32,7 @@ import tempfile
 import threading
 import time
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -122,6 +123,10 @@ def type_rank(object_type: str) -> int:
     return _RANKS.get(object_type, 2)
 
 
+def _remove_folder(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 class NotVisible(StoreError):
     """Nothing (visible at the server's TLP ceiling) matches the request."""
 
@@ -205,7 +210,8 @@ class LevelView:
         # request costs what the store's own profile costs, not a scratch base's open.
         self._built: OrderedDict[tuple[str, str, tuple[tuple[str, int], ...]], ActorProfile | None] = (
             OrderedDict())
-        self._scratch_dir: tempfile.TemporaryDirectory[str] | None = None
+        self._scratch_dir: weakref.finalize[[str], LevelView] | None = None
+        self._scratch_path: Path | None = None
         #: Build the restricted profiles ahead of requests (:meth:`warm`), in a thread
         #: started whenever the store's state changes.
         self.prewarm = False
@@ -223,8 +229,9 @@ class LevelView:
             self._profiles.clear()
             self._built.clear()
             if self._scratch_dir is not None:
-                self._scratch_dir.cleanup()
+                self._scratch_dir()  # removes the folder now (once)
                 self._scratch_dir = None
+                self._scratch_path = None
 
     # -- visibility --------------------------------------------------------------------
 
@@ -465,8 +472,13 @@ class LevelView:
 
     def _scratch(self) -> Path:
         if self._scratch_dir is None:
-            self._scratch_dir = tempfile.TemporaryDirectory(prefix="unmask-serve-")
-        return Path(self._scratch_dir.name)
+            # Removed by close(), or when the view is collected or the process exits:
+            # a view nobody closed leaves no folder and no ResourceWarning behind.
+            folder = tempfile.mkdtemp(prefix="unmask-serve-")
+            self._scratch_dir = weakref.finalize(self, _remove_folder, folder)
+            self._scratch_path = Path(folder)
+        assert self._scratch_path is not None
+        return self._scratch_path
 
     def _empty_base(self) -> Path:
         """A migrated, empty SQLite base to copy: the migrations run once per server,
