@@ -1176,6 +1176,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     victim_table = False
     victim_bullets = False
     columns: list[str] = [""]
+    line_start = 0
+    line_scanned = 0
     for index, passage in enumerate(items):
         span = passage.span
         sentence = text[span.start : span.end]
@@ -1191,7 +1193,18 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             columns = sentence.split("|") or [""]
         # A bulleted list under a line that introduces victims ("Among the victims were:",
         # "The following organisations were targeted:"): each item names a victim.
-        bullet = _BULLET.match(text, text.rfind("\n", 0, span.start) + 1)
+        # The start of the passage's line, found by searching only the text since the
+        # previous passage (passages come in order): one pass over the text in all,
+        # not a search back to the start per passage (quadratic on a line without breaks).
+        if span.start >= line_scanned:
+            newline = text.rfind("\n", line_scanned, span.start)
+            if newline >= 0:
+                line_start = newline + 1
+            line_scanned = span.start
+            here = line_start
+        else:  # out of order (not made by the structure today): search back
+            here = text.rfind("\n", 0, span.start) + 1
+        bullet = _BULLET.match(text, here)
         victim_bullets = victim_bullets and bullet is not None
         previous: tuple[_Hit, str, int] | None = None
         cues: _Cues | None = None
