@@ -457,7 +457,9 @@ def router(view: View, *, max_content_length: int, secret: bytes | None = None) 
                              f"send an envelope as {MEDIA_TYPE}, not {content_type or 'no type'!r}")
         body = await _read_body(request, max_content_length)
         objects = _envelope_objects(body)
-        status = await run_in_threadpool(_ingest_push, view, collection, objects)
+        principal = getattr(request.state, "principal", None)
+        status = await run_in_threadpool(_ingest_push, view, collection, objects,
+                                         getattr(principal, "org", None))
         statuses[status["id"]] = status
         while len(statuses) > MAX_STATUSES:
             del statuses[next(iter(statuses))]
@@ -552,8 +554,13 @@ def _pushed_tlp(objects: Sequence[dict[str, Any]]) -> str:
     return max(levels, key=_TLP_RANK.__getitem__, default="clear")
 
 
-def _ingest_push(view: View, collection: str, objects: list[Any]) -> dict[str, Any]:
-    """Fold pushed objects into the knowledge base as one STIX bundle; the status resource."""
+def _ingest_push(view: View, collection: str, objects: list[Any],
+                 org: str | None = None) -> dict[str, Any]:
+    """Fold pushed objects into the knowledge base as one STIX bundle; the status resource.
+
+    ``org``: the pushing token's organisation, which owns a new report (its AMBER+STRICT
+    and RED content is for that organisation, not the server's); a report already stored
+    keeps its owner, as it keeps a higher marking."""
     import uuid
 
     from unmask.documents import parse_bytes
@@ -577,7 +584,8 @@ def _ingest_push(view: View, collection: str, objects: list[Any]) -> dict[str, A
             stored = view.kb.marking_of(document.sha256)  # a push never lowers a stored marking
             if stored is not None and _TLP_RANK[stored] > _TLP_RANK[level]:
                 level = stored
-            view.kb.add_analysis(analyze(document), tlp=level)
+            view.kb.add_analysis(analyze(document), tlp=level,
+                                 org=org if stored is None else None)
         except UnmaskError as exc:
             failures += [{"id": o["id"], "message": f"not stored: {exc}"} for o in good]
         else:

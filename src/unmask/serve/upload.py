@@ -196,7 +196,10 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
         stored = await run_in_threadpool(view.kb.marking_of, analysis.document.sha256)
         if stored is not None and TLP_LEVELS.index(stored) > TLP_LEVELS.index(level):
             level = stored
-        result = await run_in_threadpool(view.kb.add_analysis, analysis, tlp=level)
+        # A new report belongs to the uploader's organisation (its AMBER+STRICT and RED
+        # content is for them, not the server's); a stored one keeps its owner.
+        org = request.state.principal.org if stored is None else None
+        result = await run_in_threadpool(view.kb.add_analysis, analysis, tlp=level, org=org)
         return Response(status_code=303, headers={"Location": f"/reports/{result.sha256}"})
 
     return pages
