@@ -248,3 +248,44 @@ def test_an_ordinal_before_a_noun_is_no_day() -> None:
     published = dt.date(2025, 6, 18)
     assert find_dates("The intruders came back on the 3rd attempt.", published) == []
     assert find_dates("The server room is on the 2nd floor.", published) == []
+
+
+# --- hedged dates and range starts (session 9) --------------------------------------------
+
+def _dates(text: str, published: dt.date) -> list[tuple[str, str]]:
+    return [(d.date, d.precision) for d in find_dates(text, published)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The wiper family (c. 2011) is older than its loaders.",
+        "A toolkit first compiled circa 2011 is still in use.",
+    ],
+)
+def test_a_guessed_year_is_approximate(text: str) -> None:
+    assert [p for _, p in _dates(text, dt.date(2025, 6, 1))] == ["approximate"]
+
+
+def test_a_company_suffix_before_a_year_is_no_guess() -> None:
+    assert _dates("Orlin Inc. 2019 revenue fell.", dt.date(2025, 6, 1)) == [("2019", "year")]
+
+
+def test_a_season_or_quarter_without_a_year_is_the_latest_one_begun() -> None:
+    published = dt.date(2025, 9, 2)
+    assert _dates("During the summer the crew phished two ferry operators.", published) == [("2025", "approximate")]
+    assert _dates("In the fourth quarter the crew went quiet.", published) == [("2024", "approximate")]
+    assert _dates("In the third quarter the crew went quiet.", published) == [("2025", "approximate")]
+    # with its own year it is read as before
+    assert _dates("In the fourth quarter of 2023 the crew went quiet.", published) == [("2023", "approximate")]
+
+
+def test_a_range_start_without_a_year_takes_the_range_year() -> None:
+    published = dt.date(2025, 6, 1)
+    assert _dates("From October through December 2022 the crew hit ferry operators.", published) == [
+        ("2022-10", "month"), ("2022-12", "month")]
+    # a range over a new year: the start is in the year before the end's
+    assert _dates("From November to February 2024 the crew hit ferry operators.", published) == [
+        ("2023-11", "month"), ("2024-02", "month")]
+    assert _events("From October through December 2022 the crew attacked ferry operators.", "2025-06-01") >= {
+        ("activity-start", "2022-10")}

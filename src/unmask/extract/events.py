@@ -98,7 +98,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
         r"earlier\s+this\s+(?:week|month|year)|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,2})\s+"
         r"(?:years?|months?|weeks?|days?|fortnights?)\s+ago(?:\s+this\s+(?:week|month))?|"
-        r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter))\b",
+        r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter)|"
+        # a season or a quarter of no year named: the latest one begun by the publication
+        r"(?:during|in|over|through)\s+the\s+(?:spring|summer|autumn|fall|winter|(?:first|second|third|fourth)\s+quarter)"
+        r"(?!\s+(?:of|months?)\b)(?![\w-]))\b",
         re.IGNORECASE)),
 )
 _DAY_MONTH_BEFORE = compile_cached(
@@ -128,7 +131,13 @@ _YEAR_AFTER = compile_cached(r",?\s+(?P<which>last|this)\s+year\b", re.I)
 _ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
 _PAST_STATE = compile_cached(r"\b(?:was|were)\b")
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight")  # "this past autumn" holds "this"
+_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight",  # "this past autumn" holds "this"
+                   "spring", "summer", "autumn", "fall", "winter", "quarter")
+#: A year said as a guess: "c. 2009", "circa 2014" ("since at least 2012" stays a year: the
+#: seed's annotation reads it so).
+_HEDGED_YEAR_BEFORE = compile_cached(r"(?:(?<![\w.])c(?:a)?\.|\bcirca)\s*$", re.I)
+#: What joins a range's start to its end ("November through December 2023").
+_RANGE_TO = compile_cached(r"\s*(?:[-–—]|to|until|through|till|and)\s*", re.I)
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "eleven": 11, "twelve": 12}
@@ -417,7 +426,8 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 add(m_start, end, f"{year:04d}-{month:02d}", precision, True)
             elif name == "y":
                 y_start = start if groups.get("qual") else match.start("y")
-                precision = "approximate" if groups.get("qual") else "year"
+                hedged = _HEDGED_YEAR_BEFORE.search(text, max(0, y_start - 16), y_start) is not None
+                precision = "approximate" if groups.get("qual") or hedged else "year"
                 add(y_start, end, groups["y"], precision, False)
             elif name == "weekday":
                 if published is None or _DATE_AFTER_WEEKDAY.match(text, end):
@@ -451,6 +461,12 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 elif rel.endswith("year"):
                     year = published.year - 1 if rel.startswith("last") else published.year
                     add(start, end, f"{year:04d}", "year", True)
+                elif rel.endswith("quarter"):
+                    first_month = 3 * ("first", "second", "third", "fourth").index(rel.split()[-2]) + 1
+                    year = published.year if first_month <= published.month else published.year - 1
+                    add(start, end, f"{year:04d}", "approximate", True)
+                elif rel.startswith(("during", "in ", "over", "through")):
+                    add(start, end, f"{_season_year('this past ' + rel.split()[-1], published):04d}", "approximate", True)
                 elif rel.endswith(("spring", "summer", "autumn", "fall", "winter")):
                     add(start, end, f"{_season_year(rel, published):04d}", "approximate", True)
                 elif "ago" in rel:
@@ -480,7 +496,30 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
             if holiday is not None:
                 add(match.start("h"), match.end("h"), holiday.isoformat(), "day", True)
     out.sort(key=lambda d: d.start)
-    return out
+    return _range_start_years(text, out)
+
+
+def _range_start_years(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """A range's start said without its year takes the year of its end ("from November
+    through December 2023": November 2023; "December to February 2024": December 2023),
+    not the one the publication date would give it."""
+    for index in range(len(dates) - 1):
+        first, last = dates[index], dates[index + 1]
+        if not first.resolved or last.resolved or first.precision not in ("month", "day", "approximate"):
+            continue
+        if len(first.date) < 7 or len(last.date) < 7 or _RANGE_TO.fullmatch(text, first.end, last.start) is None:
+            continue
+        end_year, end_month = int(last.date[:4]), int(last.date[5:7])
+        year = end_year if int(first.date[5:7]) <= end_month else end_year - 1
+        try:
+            if first.precision == "day":
+                moved = dt.date.fromisoformat(first.date).replace(year=year).isoformat()
+            else:
+                moved = f"{year:04d}{first.date[4:]}"
+        except ValueError:
+            continue
+        dates[index] = replace(first, date=moved, resolved=False)
+    return dates
 
 
 # --- kinds -----------------------------------------------------------------------------
