@@ -96,6 +96,16 @@ _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
 
+#: A defanged scheme inside a URL's path or query ("?continue=hxxps://…").
+_DEFANGED_SCHEME = compile_cached(
+    "(?<![A-Za-z])(?i:" + "|".join(sorted((k for k, v in SCHEMES.items() if k != v), key=len, reverse=True)) + ")(?=://)"
+)
+
+
+def _plain_scheme(m: re.Match[str]) -> str:
+    return SCHEMES[m.group().lower()]
+
+
 def _trim(value: str) -> str:
     """Drop trailing punctuation and unbalanced closing brackets."""
     while value:
@@ -448,6 +458,9 @@ class _Collector:
         rest = r[host_end:end] if broken < 0 else r[host_end:broken] + r[broken + 1 : end]
         if "\n" in rest:
             rest = _WRAP.sub("", rest)
+        if "://" in rest:
+            # A redirector's query carrying another URL refangs that URL's scheme too.
+            rest = _DEFANGED_SCHEME.sub(_plain_scheme, rest)
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
         if reasons and _LOTS in reasons and rest.strip("/"):
             # A path on a trusted site that attackers abuse (GitHub, Discord CDN …)
@@ -455,7 +468,12 @@ class _Collector:
             reasons = [x for x in reasons if not x.startswith("warninglist:")]
         self.emit("url", value, start, end, reasons)
         if host_end < end and (_INNER_HINT.search(r, host_end, end) or "VE-" in rest or "ve-" in rest):
-            self.run(INNER, host_end, end)  # also "…/detail/CVE-2021-44228"
+            inner_end = end
+            if "%" in rest:
+                carried = _QUERY_PCT_URL.search(r, host_end, end)
+                if carried is not None:
+                    inner_end = carried.start()  # read decoded, as its own URL (_encoded_observables)
+            self.run(INNER, host_end, inner_end)  # also "…/detail/CVE-2021-44228"
         return resume
 
     def email(self, m: re.Match[str]) -> None:
@@ -645,15 +663,20 @@ class _Collector:
 
 #: A URL written encoded, as droppers and phishing kits carry them: hex of "http(s)://",
 #: percent-encoded "http(s)%3A%2F%2F", base64 of "http(s)://" (prefixes of one meaning
-#: only, so nothing else is decoded). A token of its own only: a percent-encoded URL in
-#: another URL's query is part of that URL.
+#: only, so nothing else is decoded). Hex and base64 as a token of their own only; a
+#: percent-encoded URL also as a query value ("?continue=https%3A%2F%2F…", a redirector
+#: link): the outer URL is kept whole and the carried one is decoded for its host (its
+#: defanged dots kept as written); the carried URL itself is one where the text writes
+#: it out.
 _ENCODED = compile_cached(
-    r"(?<![^\s\"'(<\[{,;>|`])(?:"
+    r"(?:(?<![^\s\"'(<\[{,;>|`])(?:"
     r"(?P<hex>(?i:68747470(?:73)?3a2f2f)[0-9A-Fa-f]{8,4096})"
-    r"|(?P<pct>(?i:https?%3a%2f%2f)[A-Za-z0-9%._~+-]{4,4096})"
-    r"|(?P<b64>aHR0c(?:DovL|HM6Ly)[A-Za-z0-9+/]{4,4096}={0,2})"
+    r"|(?P<b64>aHR0c(?:DovL|HM6Ly)[A-Za-z0-9+/]{4,4096}={0,2}))"
+    r"|(?<![^\s\"'(<\[{,;>|`=])(?P<pct>(?i:https?%3a%2f%2f)(?:[A-Za-z0-9%._~+-]|\[\.\]){4,4096})"
     r")(?![0-9A-Za-z%+/=])"
 )
+#: Where a percent-encoded URL starts inside a URL's query.
+_QUERY_PCT_URL = compile_cached(r"=(?i:https?%3a%2f%2f)")
 
 
 #: Substrings every encoded URL holds, found with ``str.find`` (far faster than a regex
@@ -701,6 +724,7 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
     cost one extraction, not one each.
     """
     tokens: list[tuple[int, int]] = []
+    carried: list[bool] = []
     pieces: list[str] = []
     offsets: list[int] = []
     at = 0
@@ -710,6 +734,7 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
             continue
         shift = windows.shifts[bisect_right(windows.starts, m.start()) - 1]
         tokens.append((m.start() + shift, m.end() + shift))
+        carried.append(m.start() > 0 and windows.text[m.start() - 1] == "=")
         pieces.append(decoded)
         offsets.append(at)
         at += len(decoded) + 1
@@ -720,6 +745,8 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
         if obs.type not in ("url", "domain", "ipv4", "ipv6"):
             continue
         i = bisect_right(offsets, obs.span.start) - 1
+        if obs.type == "url" and carried[i]:
+            continue
         start, end = tokens[i]
         out.append(_observable(obs.type, obs.value, text[start:end], start, end, obs.benign_reasons))
     return out

@@ -129,9 +129,29 @@ def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+#: A Markdown-escaped underscore right after a slash ("/\\_ah/x" as a URL path is written
+#: in Markdown): the backslash is markup, not part of the path. (After a letter or digit
+#: the compiled core's escape rule already drops it.)
+_SLASH_ESCAPE = "/\\_"
+
+
+def _slash_escape_edits(text: str) -> list[tuple[int, int, str]]:
+    edits = []
+    i = text.find(_SLASH_ESCAPE)
+    while i >= 0:
+        after = text[i + 3 : i + 4]
+        if after and (after.isalnum() or after in "_-"):
+            edits.append((i + 1, i + 2, ""))
+        i = text.find(_SLASH_ESCAPE, i + 3)
+    return edits
+
+
 def refang(text: str, *, spaced: bool | None = None) -> Refanged:
     """Refang ``text``; ``spaced`` also undoes ``user at example dot com`` (auto-detected)."""
     edits = _core.refang_edits(text)
+    if _SLASH_ESCAPE in text:
+        edits.extend(_slash_escape_edits(text))
+        edits.sort()
     if spaced is None:
         spaced = (
             " at " in text
