@@ -109,3 +109,30 @@ def test_people_a_state_persecutes_are_targets_not_its_hackers() -> None:
     assert ("country", "VN") in found  # whose dissidents, not a sponsor
     found = targeted("Investigators found spyware on phones belonging to exiled Iranian journalists and two activists.\n")
     assert {("sector", "Journalist"), ("sector", "Activists"), ("country", "IR")} <= found
+
+
+def test_company_suffixes_and_school_districts_are_organisations() -> None:
+    assert ("organization", "Borrowdale Foods plc") in targeted(
+        "Hackers broke into the network of Borrowdale Foods plc, the grocer said on Monday.\n")
+    assert ("organization", "Pine Ridge Unified School District") in targeted(
+        "Ransomware hit the Pine Ridge Unified School District last week.\n")
+
+
+def test_a_company_said_to_be_the_target_of_an_attack_is_the_victim() -> None:
+    found = targeted("Kirrin Pumpen AG (ticker KRP / code 88123 / XY), a maker of pumps for the brewing and "
+                     "dairy industry, was the target of a cyber attack on Friday.\n")
+    assert ("organization", "Kirrin Pumpen AG") in found
+    assert ("organization", "Borrowdale Foods plc") in targeted("Borrowdale Foods plc has been hit by ransomware, the grocer said.\n")
+
+
+def test_the_industry_a_victim_serves_is_no_target() -> None:
+    found = targeted("Kirrin Pumpen AG, a maker of pumps for the food industry, was the target of a cyber attack.\n")
+    assert ("organization", "Kirrin Pumpen AG") in found and ("sector", "Food") not in found
+
+
+def test_a_victim_companys_own_sites_give_its_countries() -> None:
+    found = targeted("Kirrin Pumpen AG was the target of a cyber attack on Friday. Intruders encrypted files at "
+                     "the company's plants in Linz (Austria) and Brno (Czechia).\n")
+    assert {("country", "AT"), ("country", "CZ")} <= found
+    # with no victim company in the text, a firm's sites are only places
+    assert ("country", "AT") not in targeted("The company's plants in Linz (Austria) make pumps.\n")

@@ -199,10 +199,14 @@ _DISCLOSES_AFTER = compile_cached(
     # A victim as the subject: "X disclosed a breach", "X, which confirmed that it had been
     # hit by a cyberattack", "X said it had found malware on ...".
     # (an abbreviation in brackets may follow the name: "the International Cycling Council (ICC), admitted")
-    r"^(?:\s*\([^()\n]{1,30}\))?\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?"
+    r"^(?:\s*\([^()\n]{1,60}\))?\W{0,3}(?:(?:and|&)\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){1,5})?"
     # "X, which runs two rail depots, disclosed ...": a relative clause first
     r"(?:,\s*(?:which|who|a|an|the|one\s+of\s+the)\s+[^,;.]{1,100},\s*)?(?:,?\s*(?:which|who)\s+)?(?:[\w’'-]+,?\s+){0,6}?"
-    r"(?:(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
+    r"(?:"
+    # "X, a maker of pumps, was the target of a cyber attack", "X has been hit by ransomware"
+    r"(?:was|were|has\s+been|had\s+been|have\s+been)\s+(?:(?:the\s+)?(?:target|victim)\s+of\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:cyber[\s-]?attacks?|attacks?|breach|intrusion|hack|ransomware)|(?:hit|breached|hacked|attacked|compromised)\s+by)\b|"
+    r"(?:disclosed|reported|confirmed|announced|suffered|detected|discovered|revealed|admitted|acknowledged|"
     r"disclose[sd]?|reports|confirms|suffers)\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:breach(?:es)?|intrusions?|compromise|cyber-?attacks?|(?:ransomware\s+)?attacks?|hacks?|incidents?|"
     r"ransomware|data\s+(?:leak|theft)|malware\b|"
@@ -235,6 +239,14 @@ _DISCLOSES_AFTER = compile_cached(
     r"was\s+hit|were\s+hit|was\s+breached|were\s+breached|found\s+malware|detected\s+(?:an?\s+)?(?:intrusion|malware)|"
     r"suffered|was\s+the\s+victim|fell\s+victim)))",
     re.IGNORECASE,
+)
+#: The industry a company serves, not its own: "a maker of pumps for the brewing industry".
+_CUSTOMERS_BEFORE = compile_cached(r"\b(?:for|to|serving|supplying|supplies)\s+(?:the\s+)?$", re.IGNORECASE)
+#: A victim's own site named by reference: "the company's plants in", "its offices in".
+_OWN_SITE_BEFORE = compile_cached(
+    r"\b(?:the\s+(?:company|firm|group|business|organi[sz]ation|manufacturer|retailer|insurer)['’]s?|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:plants?|sites?|factor(?:y|ies)|facilit(?:y|ies)|offices?|branch(?:es)?|warehouses?|depots?|subsidiar(?:y|ies)|"
+    r"headquarters|stores?|operations)\s+in\s+(?:[A-Z][\w-]*(?:\s+\([^()\n]{1,30}\))?(?:,\s+|\s+and\s+))*(?:[A-Z][\w-]*\s*\()?$"
 )
 # "X, one of the affected operators," / "X, among the victims,".
 _APPOSITIVE_VICTIM = compile_cached(
@@ -523,9 +535,11 @@ _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|the
 # heading), "Acme Corp".
 _ORG_HEAD = (
     r"(?:Ministry|Department|Agency|Bureau|Office|Council|Commission|University|Institute|Foundation|"
-    r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Association|Organi[sz]ation|"
+    r"Center|Centre|Bank|Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|plc|PLC|Limited|Company|Association|Organi[sz]ation|"
     r"Embassy|Parliament|Committee|Authority|Academy|Laborator(?:y|ies)|Hospital|College|Airlines|"
-    r"Airways|Airports?|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange)"
+    r"Airways|Airports?|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange|"
+    # a school board's body: "Pine Ridge Unified School District"
+    r"School\s+District)"
 )
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
@@ -535,7 +549,7 @@ _ORG_PHRASE = compile_cached(
 )
 _TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
 _COMPANY_ONLY = compile_cached(
-    rf"(?:{_CAP}\s+){{1,5}}(?:Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|Company|Exchange)(?=\s+of\b)"
+    rf"(?:{_CAP}\s+){{1,5}}(?:Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|plc|PLC|Limited|Company|Exchange)(?=\s+of\b)"
 )
 _ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
@@ -1059,7 +1073,7 @@ def _role(
         return "mention"  # "the targeted individual on social media", "through media", "high-tech adversaries"
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
-    ):
+    ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)):
         return "victim"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
@@ -1265,6 +1279,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 other, other_role, *_ = out[later]
                 if not _APPOSITIVE_GAP.fullmatch(text, owner.end, other.start):
                     break
+                if other.kind == "sector" and _CUSTOMERS_BEFORE.search(text, max(0, other.start - 20), other.start):
+                    continue  # "X, a maker of pumps for the food industry": its customers' industry
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", passage, index)
         # "an airport operator in Kuwait and a civil aviation authority in Oman reported
@@ -1316,10 +1332,19 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 other, other_role, other_passage, other_index = out[later]
                 if not _APPOSITIVE_GAP.fullmatch(text, hit.end, other.start) and not _BASED_GAP.fullmatch(text, hit.end, other.start):
                     break
+                if other.kind == "sector" and _CUSTOMERS_BEFORE.search(text, max(0, other.start - 20), other.start):
+                    continue
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", other_passage, other_index)
     if own is not None and any(h.value == own and role == "victim" for h, role, *_ in out):
         out = _letterhead_victims(text, out, items)
+    # "the company's plants in Bremen (Germany)" after a victim company: the victim's places.
+    if any(h.kind == "organization" and role == "victim" for h, role, *_ in out):
+        first_victim = min(h.start for h, role, *_ in out if h.kind == "organization" and role == "victim")
+        for at, (hit, role, hit_passage, hit_index) in enumerate(out):
+            if (hit.kind in ("country", "region") and role in ("mention", "location") and hit.start > first_victim
+                    and _OWN_SITE_BEFORE.search(text, max(0, hit.start - 160), hit.start)):
+                out[at] = (hit, "victim", hit_passage, hit_index)
     # The sector word that describes a victim organisation anywhere in the text is a victim
     # too: "payment provider KortaPay ..." when "KortaPay has confirmed that its systems are
     # under attack".
