@@ -309,6 +309,10 @@ class SightingBody(_Closed):
         None, description="ISO 8601 or Unix seconds (default: now)")
     why: str | None = None
     type: str | None = Field(None, description="The indicator's type; needed when the base does not know it")
+    tlp: Literal["clear", "green", "amber", "amber+strict", "red"] | None = Field(
+        None, description="Its marking, at most the token's clearance (default: amber+strict, "
+        "the poster's organisation only; the clearance when lower)")
+    audience: list[str] | None = Field(None, description="At tlp red: the token names it is for")
 
 
 class SightingAnswer(_Status):
@@ -316,6 +320,7 @@ class SightingAnswer(_Status):
     types: list[str]
     recorded: str
     count: int
+    tlp: str
 
 
 class SearchHit(_Closed):

@@ -4,9 +4,17 @@ with its score, and ``POST /api/v1/indicators/{value}/sightings``.
 The POST body is JSON: ``{"kind": "seen" | "false-positive" | "expiration", "source":
 "...", "count": 1, "when": "2026-12-07T10:00:00Z", "why": "...", "type": "domain"}``
 (all but ``kind`` optional; ``when`` defaults to now, ``source`` to ``api``, ``type`` to
-every type the stored indicator has). Who is the caller's token name. Only a server
-that requires tokens takes it, from a token whose role may write (analyst or admin),
-as TAXII pushes; the answer is 201 with the indicator's new score.
+every type the stored indicator has), plus ``"tlp"`` and, at RED, ``"audience"`` (token
+names). Who is the caller's token name. Only a server that requires tokens takes it,
+from a token whose role may write (analyst or admin), as TAXII pushes; the answer is
+201 with the indicator's new score.
+
+A posted sighting belongs to the poster's organisation (:class:`~unmask.store.sightings.Owner`)
+and is marked ``tlp``: by default AMBER+STRICT, so that only the poster's organisation
+sees it (who posted it and why) and only its scores move; a poster cleared below
+AMBER+STRICT gets its own clearance by default. A marking above the poster's clearance
+is refused (it could not read its own sighting). AMBER and below are shown to every
+organisation's readers cleared for the level, as a report at that level is.
 """
 
 from __future__ import annotations
@@ -18,8 +26,11 @@ from unmask.documents.sightings import SIGHTING_KINDS, Sighting, normalise_value
 from unmask.errors import UnmaskError
 from unmask.serve.rest import ApiError
 from unmask.serve.view import NotVisible
+from unmask.store import TLP_LEVELS
+from unmask.store.access import check_audience
 from unmask.store.decay import DecaySettings
-from unmask.store.sightings import add_sightings, indicator_status
+from unmask.store.sightings import Owner, add_sightings, indicator_status
+from unmask.store.write import check_tlp
 
 if TYPE_CHECKING:
     from starlette.requests import Request
@@ -28,11 +39,14 @@ if TYPE_CHECKING:
     from unmask.store import IocResult
     from unmask.store.sightings import IndicatorStatus
 
-__all__ = ["MAX_SIGHTING_BODY", "indicator_json", "post_sighting", "status_of"]
+__all__ = ["DEFAULT_SIGHTING_TLP", "MAX_SIGHTING_BODY", "indicator_json", "owner_of", "post_sighting",
+           "status_of"]
 
 #: Largest body a sighting POST takes (bytes).
 MAX_SIGHTING_BODY = 16 * 1024
-_FIELDS = frozenset({"kind", "source", "count", "when", "why", "type"})
+_FIELDS = frozenset({"kind", "source", "count", "when", "why", "type", "tlp", "audience"})
+#: The marking of a posted sighting when the body names none (capped by the poster's clearance).
+DEFAULT_SIGHTING_TLP = "amber+strict"
 
 
 def _settings() -> DecaySettings:
@@ -74,6 +88,37 @@ def _body(raw: bytes) -> dict[str, Any]:
     return body
 
 
+def owner_of(body: dict[str, Any], org: str | None, clearance: str) -> Owner:
+    """The owner of a posted sighting: the poster's organisation, the body's ``tlp``
+    (default :data:`DEFAULT_SIGHTING_TLP`, or ``clearance`` when that is lower) and, at
+    RED, its ``audience``; 400 for a marking above ``clearance`` or a stray audience."""
+    raw = body.get("tlp")
+    if raw is None:
+        tlp = min(DEFAULT_SIGHTING_TLP, clearance, key=TLP_LEVELS.index)
+    else:
+        if not isinstance(raw, str):
+            raise ApiError(400, "ValueError", "tlp must be a string")
+        try:
+            tlp = check_tlp(raw)
+        except ValueError as exc:
+            raise ApiError(400, "ValueError", str(exc)) from exc
+        if TLP_LEVELS.index(tlp) > TLP_LEVELS.index(clearance):
+            raise ApiError(400, "ValueError", f"tlp {tlp!r} is above this token's clearance "
+                           f"(TLP:{clearance.upper()}): it could not read its own sighting")
+    names = body.get("audience")
+    if isinstance(names, str):
+        names = names.split(",")
+    if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+        raise ApiError(400, "ValueError", "audience must be a list of token names")
+    try:
+        audience = tuple(check_audience(names or ()))
+    except ValueError as exc:
+        raise ApiError(400, "ValueError", str(exc)) from exc
+    if audience and tlp != "red":
+        raise ApiError(400, "ValueError", "an audience is given only with tlp red")
+    return Owner(org, tlp, audience)
+
+
 def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[str, Any]:
     """Record one sighting of ``value`` from the request body; the indicator's new status."""
     principal = getattr(request.state, "principal", None)
@@ -102,6 +147,7 @@ def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[
             raise ApiError(400, "ValueError", f"{name} must be a string")
     if kind == "false-positive" and not (why or "").strip():
         raise ApiError(400, "ValueError", "a false-positive sighting needs a why")
+    owner = owner_of(body, principal.org, view.max_tlp)
     try:
         result = view.indicator(value, limit=1)
         types, stored = list(result.types), result.value
@@ -124,9 +170,9 @@ def post_sighting(view: View, value: str, raw: bytes, request: Request) -> dict[
         add_sightings(view.kb, [
             Sighting(t, stored, kind, f"api:{source}"[:300], when, when, count=count,
                      who=principal.name, why=why) for t in types
-        ])
+        ], owner=owner)
     except UnmaskError as exc:
         raise ApiError(400, "ValueError", str(exc)) from exc
     status = status_of(view, stored)
-    return {"value": stored, "types": types, "recorded": kind, "count": count,
+    return {"value": stored, "types": types, "recorded": kind, "count": count, "tlp": owner.tlp,
             **(status.to_dict() if status else {})}

@@ -17,11 +17,17 @@ sha256 of the report that carried them (:mod:`unmask.store.sightings`), and the 
 scope filters them: the excluded set also names the reports of stored sightings whose
 document is gone (its ``report_access`` row stays), so a sighting is shown exactly to
 whom its report is, stored or not.
+
+A sighting posted to the server (``POST /api/v1/indicators/{value}/sightings``) has no
+report: it is kept under an *owner key* instead (:func:`owner_key`, a digest of the
+poster's organisation, the marking and the audience it chose) with a ``report_access`` row of its
+own, so the same rule and the same scope decide who sees it and whose scores it moves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +40,7 @@ from unmask.store.schema import DocumentRow, ReportAccessRow, SightingRow, table
 from unmask.store.write import check_tlp
 
 __all__ = ["SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience", "excluded_reports",
-           "levels_of", "may_read", "scope_where", "write_access"]
+           "levels_of", "may_read", "owner_key", "scope_where", "write_access", "write_owner"]
 
 #: The levels whose readers depend on more than their clearance.
 SCOPED_LEVELS = ("amber+strict", "red")
@@ -111,6 +117,33 @@ def write_access(conn: Connection, sha256s: Iterable[str], *, org: str | None,
     conn.execute(insert(table), [{"sha256": sha, "org": org or None,
                                   "audience": list(audience) if audience else None,
                                   "changed_at": now} for sha in wanted])
+
+
+def owner_key(org: str | None, tlp: str, audience: Sequence[str] | None = None) -> str:
+    """The key that sightings posted by ``org`` at ``tlp`` for ``audience`` are kept under
+    (in the ``sha256`` column, where a report's sightings keep their report): 64 hex
+    digits that no document's SHA-256 is (the input is not a document's bytes). One key
+    has one marking, as a report has: the excluded set is kept per key. Migration 0011
+    derives the same keys: keep them in step."""
+    names = ",".join(audience or ())
+    return hashlib.sha256(f"unmask:sighting-owner\n{org or ''}\n{check_tlp(tlp)}\n{names}"
+                          .encode()).hexdigest()
+
+
+def write_owner(conn: Connection, key: str, *, org: str | None, audience: Sequence[str] | None,
+                now: dt.datetime) -> None:
+    """Make sure the ``report_access`` row of an owner key exists (it never changes:
+    the key is derived from its content), in the caller's transaction."""
+    table = table_of(ReportAccessRow)
+    if conn.execute(select(table.c.sha256).where(table.c.sha256 == key)).first() is not None:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    conn.execute(upsert(table).values(sha256=key, org=org or None,
+                                      audience=list(audience) if audience else None,
+                                      changed_at=now).on_conflict_do_nothing(index_elements=["sha256"]))
 
 
 def access_state(conn: Connection) -> tuple[int, str]:

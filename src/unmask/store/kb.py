@@ -66,7 +66,7 @@ from unmask.store.schema import (
     table_of,
 )
 from unmask.store.search import search_rows
-from unmask.store.sightings import record_analysis_sightings
+from unmask.store.sightings import record_analysis_sightings, remark_sightings
 from unmask.store.write import (
     Stamp,
     analysis_version,
@@ -272,6 +272,8 @@ class KnowledgeBase:
             done = conn.execute(
                 table_of(DocumentRow).update().where(_D.sha256 == sha256).values(tlp=marking)
             )
+            if done.rowcount:
+                remark_sightings(conn, sha256, marking)  # they are shown by its marking
         return bool(done.rowcount)
 
     def delete_document(self, sha256: str) -> bool:

@@ -15,7 +15,13 @@ reported by a document keeps its sha256 (and its marking): who may see it is who
 read that report (its TLP level, owner and RED audience, :mod:`unmask.store.access`),
 so every reader below takes a ``tlp=`` filter that is a :class:`~unmask.store.access.Scope`
 as the report queries do. The same outside claim in two reports is two rows (one per
-report, each shown by its own report's rule) and counts once.
+report, each shown by its own report's rule) and counts once. A sighting posted to the
+server has an :class:`Owner` instead of a report (the poster's organisation, a marking,
+a RED audience; AMBER+STRICT by default): it is kept under the owner's key in the same
+column and shown by the same rule. Re-marking a report (``kb.set_tlp``) re-marks its
+sightings (:func:`remark_sightings`). Rows from before migration 0011 were given an
+owner by it (see that migration); local rows (``unmask sightings``, sweeps) stay
+TLP:CLEAR and the server's own.
 
 :func:`summaries` folds them per indicator into :class:`SightingSummary` values, and
 :func:`unmask.store.decay.score_indicator` turns one into a score; :func:`scores_for`
@@ -27,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import Connection, func, select, text
@@ -34,9 +41,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from unmask.documents.sightings import SIGHTING_KINDS, Sighting, normalise_value, sightings_of
 from unmask.errors import StoreError
-from unmask.store.access import Scope, scope_where
+from unmask.store.access import Scope, owner_key, scope_where, write_owner
 from unmask.store.decay import DecaySettings, IndicatorScore, SightingSummary, score_indicator
 from unmask.store.schema import SightingRow, table_of
+from unmask.store.write import check_tlp
 
 if TYPE_CHECKING:
     from unmask.model import Analysis
@@ -45,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SIGHTING_KINDS",
     "IndicatorStatus",
+    "Owner",
     "Sighting",
     "StoredSighting",
     "add_sightings",
@@ -53,6 +62,7 @@ __all__ = [
     "indicator_score",
     "indicator_status",
     "record_analysis_sightings",
+    "remark_sightings",
     "scores_for",
     "sightings_version",
     "summaries",
@@ -158,8 +168,24 @@ def write_sightings(conn: Connection, sightings: Iterable[Sighting], *, now: dt.
     return len(rows)
 
 
-def add_sightings(kb: KnowledgeBase, sightings: Iterable[Sighting]) -> int:
-    """Record ``sightings`` in one transaction; returns how many claims were written."""
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who a sighting with no report belongs to: the organisation that posted it (None:
+    the server's own), its marking and, at RED, the token names it is for."""
+
+    org: str | None
+    tlp: str = "amber+strict"
+    audience: tuple[str, ...] = ()
+
+
+def add_sightings(kb: KnowledgeBase, sightings: Iterable[Sighting], *, owner: Owner | None = None) -> int:
+    """Record ``sightings`` in one transaction; returns how many claims were written.
+
+    ``owner``: they are kept under the owner's key (:func:`unmask.store.access.owner_key`)
+    at its marking, shown by the owner's rule as a report's would be (the server's
+    sightings API passes the poster's); None: the local rows of the command line and
+    sweeps, TLP:CLEAR, the server's own.
+    """
     items = list(sightings)
     if kb.read_only:
         raise StoreError(f"knowledge base {kb.url} is open read-only: sightings cannot be recorded")
@@ -167,7 +193,11 @@ def add_sightings(kb: KnowledgeBase, sightings: Iterable[Sighting]) -> int:
         with kb.engine.begin() as conn:
             if kb.dialect == "sqlite":
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
-            return write_sightings(conn, items, now=kb.now())
+            if owner is None:
+                return write_sightings(conn, items, now=kb.now())
+            key = owner_key(owner.org, owner.tlp, owner.audience)
+            write_owner(conn, key, org=owner.org, audience=owner.audience, now=kb.now())
+            return write_sightings(conn, items, now=kb.now(), tlp=check_tlp(owner.tlp), sha256=key)
     except SQLAlchemyError as exc:
         raise StoreError(f"knowledge base {kb.url}: recording {len(items)} sighting(s) failed: {exc}") from exc
 
@@ -196,6 +226,13 @@ def record_analysis_sightings(conn: Connection, analyses: Sequence[Analysis], *,
         written += write_sightings(conn, found, now=now, tlp=marking or "clear",
                                    sha256=analysis.document.sha256)
     return written
+
+
+def remark_sightings(conn: Connection, sha256: str, tlp: str) -> int:
+    """Give the sightings a report carried its new marking (``kb.set_tlp`` re-marks a
+    document and them in one transaction); how many rows."""
+    done = conn.execute(_T.update().where(_S.sha256 == sha256).values(tlp=check_tlp(tlp)))
+    return int(done.rowcount or 0)
 
 
 class StoredSighting:
