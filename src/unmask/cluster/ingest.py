@@ -1,6 +1,7 @@
 """The client side of a cluster ingest: list sources, hand them to Dask, gather events.
 
-Each source is one task (:func:`unmask.cluster.worker.ingest_source`); at most a few
+Each path is one task (:func:`unmask.cluster.worker.ingest_source`), each batch of a
+feed's entries too (the client reads feeds, URLs and TAXII pulls); at most a few
 tasks per worker thread are in flight, so a listing of millions of files does not
 flood the scheduler. A task lost with its worker is run again on another one by the
 scheduler (Dask's ``allowed-failures``); since a document is written in one
@@ -10,15 +11,17 @@ A task that cannot finish is listed as that source's failure.
 
 from __future__ import annotations
 
+import itertools
 import os
-import sys
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from unmask.cluster.worker import Fingerprint, check_worker, ingest_source, local_fingerprint
 from unmask.errors import ConfigError, MissingDependencyError, ReferenceDataError, StoreError
-from unmask.ingest import IngestEvent, IngestReport
+from unmask.ingest import IngestEvent, IngestReport, read_documents, reads_here
+from unmask.model import Document
 from unmask.store import KnowledgeBase
 from unmask.store.write import check_tlp
 
@@ -92,8 +95,11 @@ def ingest_on_cluster(
 
     ``address`` is a scheduler address (``tcp://host:8786``) or a ``distributed.Client``
     already connected. The workers open the same base (``kb``'s URL, which must be
-    reachable from them) and read each source where it is: a path must be visible to
-    the workers under the same name, a URL is fetched by the worker. Same outcomes
+    reachable from them) and read each path where it is (visible to the workers under
+    the same name). What this process reads itself (standard input, URLs, TAXII pulls,
+    feed files) goes to the workers as documents, a feed's entries in batches, so
+    several workers share one feed; a TAXII pull is remembered here once its document
+    is stored. Same outcomes
     and guarantees as :func:`unmask.ingest.ingest`; ``on_event`` is called as each
     source's task finishes.
 
@@ -115,42 +121,52 @@ def ingest_on_cluster(
     client: Any = _connect(distributed, address, timeout) if own else address
     try:
         _check_workers(client, expected, timeout)
-        stdin_data = stdin
-        if "-" in sources and stdin_data is None:
-            stdin_data = sys.stdin.buffer.read()
         options = {"tlp": marking, "replace": replace, "follow": follow}
         run = uuid.uuid4().hex[:12]
-
-        def submit(index: int, source: str) -> Any:
-            task_options = dict(options, stdin=stdin_data) if source == "-" else options
-            return client.submit(ingest_source, url, source, expected, task_options,
-                                 key=f"unmask-ingest-{run}-{index}", pure=False)
+        threads = _threads(client)
 
         def emit(event: IngestEvent) -> None:
             report.events.append(event)
             if on_event is not None:
                 on_event(event)
 
-        window = max(8, _threads(client) * _PER_THREAD)
-        queue = _largest_last(sources)
-        labels: dict[str, str] = {}
+        def units() -> Iterator[_Unit]:
+            """What to submit, in order: a source a worker reads, or a batch of documents
+            this process read (standard input, a URL, a TAXII pull, a feed's entries)."""
+            for _, source in reversed(_largest_last(sources)):
+                if not reads_here(source):
+                    yield _Unit(source, [source])
+                    continue
+                documents = list(read_documents(source, emit, stdin=stdin, follow=follow))
+                for batch in _batches(documents, threads):
+                    yield _Unit(batch, [d.source for d in batch])
+
+        window = max(8, threads * _PER_THREAD)
+        todo = units()
+        numbers = itertools.count()
+        labels: dict[str, _Unit] = {}
         running = distributed.as_completed(loop=client.loop)
+
+        def submit_next() -> None:
+            unit = next(todo, None)
+            if unit is None:
+                return
+            future = client.submit(ingest_source, url, unit.work, expected, options,
+                                   key=f"unmask-ingest-{run}-{next(numbers)}", pure=False)
+            labels[future.key] = unit
+            running.add(future)
+
         try:
-            while queue and len(labels) < window:
-                index, source = queue.pop()
-                future = submit(index, source)
-                labels[future.key] = source
-                running.add(future)
+            for _ in range(window):
+                submit_next()
             for future in running:
-                source = labels.pop(future.key)
-                for event in _events(future, source, distributed):
+                unit = labels.pop(future.key)
+                for event in _events(future, unit.labels, distributed):
+                    if event.status != "failed":
+                        _remember_pull(unit, event)
                     emit(event)
                 future.release()
-                if queue:
-                    index, source = queue.pop()
-                    nxt = submit(index, source)
-                    labels[nxt.key] = source
-                    running.add(nxt)
+                submit_next()
         except BaseException:
             running.clear()
             raise
@@ -158,6 +174,40 @@ def ingest_on_cluster(
         if own:
             client.close()
     return report
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One task's work: a source a worker reads, or documents read here; and the
+    labels of its sources (each one fails when the task cannot finish)."""
+
+    work: str | list[Document]
+    labels: list[str]
+
+
+#: A feed's entries per task at most (fewer when the workers would otherwise idle).
+_BATCH = 8
+
+
+def _batches(documents: list[Document], threads: int) -> list[list[Document]]:
+    """``documents`` in consecutive batches of at most :data:`_BATCH`, small enough
+    that every worker thread gets one."""
+    if not documents:
+        return []
+    size = max(1, min(_BATCH, -(-len(documents) // threads)))
+    return [documents[i:i + size] for i in range(0, len(documents), size)]
+
+
+def _remember_pull(unit: _Unit, event: IngestEvent) -> None:
+    """Where a TAXII pull ended, in this process's state, once a worker has stored (or
+    found stored) the pull's document: the next pull asks only for what came after."""
+    from unmask.documents.taxii import commit_pulled
+
+    if isinstance(unit.work, str):
+        return
+    for document in unit.work:
+        if document.sha256 == event.sha256 and document.source == event.source:
+            commit_pulled(document)
 
 
 def _largest_last(sources: Sequence[str]) -> list[tuple[int, str]]:
@@ -202,9 +252,9 @@ def _check_workers(client: Any, expected: Fingerprint, timeout: float) -> None:
                           f"{exc}") from exc
 
 
-def _events(future: Any, source: str, distributed: Any) -> list[IngestEvent]:
-    """The task's events; a task that could not finish is the source's failure, except a
-    worker that runs other data, which stops the run."""
+def _events(future: Any, sources: list[str], distributed: Any) -> list[IngestEvent]:
+    """The task's events; a task that could not finish is the failure of each of its
+    sources, except a worker that runs other data, which stops the run."""
     from unmask.documents.read import display_name
 
     try:
@@ -213,12 +263,14 @@ def _events(future: Any, source: str, distributed: Any) -> list[IngestEvent]:
     except ReferenceDataError:
         raise
     except distributed.KilledWorker as exc:
-        message = (f"{display_name(source)}: the workers analysing it died ({exc}); "
-                   "what was written is complete - run the ingest again to finish it")
         return [IngestEvent(display_name(source), "failed", error_type="KilledWorker",
-                            message=message)]
+                            message=f"{display_name(source)}: the workers analysing it died "
+                                    f"({exc}); what was written is complete - run the ingest "
+                                    "again to finish it")
+                for source in sources]
     # The task's own failure (it catches what the store's ingest reports itself, so this
     # is an unexpected error on the worker): this source fails, the batch goes on.
     except Exception as exc:  # noqa: BLE001
         return [IngestEvent(display_name(source), "failed", error_type=type(exc).__name__,
-                            message=f"{display_name(source)}: cluster task failed: {exc!r}")]
+                            message=f"{display_name(source)}: cluster task failed: {exc!r}")
+                for source in sources]

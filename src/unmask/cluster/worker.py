@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from unmask.errors import ReferenceDataError
 from unmask.ingest import IngestEvent, ingest
+from unmask.model import Document
 from unmask.store import KnowledgeBase
 from unmask.store import open as open_kb
 
@@ -98,15 +99,20 @@ def _knowledge_base(url: str) -> KnowledgeBase:
 
 def ingest_source(
     url: str,
-    source: str,
+    source: str | Sequence[Document],
     expected: Fingerprint,
     options: Mapping[str, Any],
 ) -> list[IngestEvent]:
-    """Task: ingest one source into the base at ``url`` with the store's own ingest
-    (read where it is, analysed here, one transaction per document); its events."""
+    """Task: ingest one source (read where it is), or documents the client read (a batch
+    of a feed's entries, a TAXII pull), into the base at ``url`` with the store's own
+    ingest (analysed here, one transaction per document); its events.
+
+    A TAXII pull's state is left to the client, which remembers the pull once the
+    events say its document is stored (this worker's state file is not the client's).
+    """
     _check(expected)
     kb = _knowledge_base(url)
-    stdin = options.get("stdin")
-    report = ingest(kb, [source], tlp=options.get("tlp"), replace=bool(options.get("replace")),
-                    follow=bool(options.get("follow")), stdin=stdin)
+    sources: list[str | Document] = [source] if isinstance(source, str) else list(source)
+    report = ingest(kb, sources, tlp=options.get("tlp"), replace=bool(options.get("replace")),
+                    follow=bool(options.get("follow")), commit_pulls=False)
     return list(report.events)

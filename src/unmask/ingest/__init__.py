@@ -157,6 +157,41 @@ def _supersede(kb: KnowledgeBase, source: str, sha256: str) -> int:
     return len(stale)
 
 
+def read_documents(
+    source: str,
+    emit: Callable[[IngestEvent], None],
+    *,
+    stdin: bytes | None = None,
+    follow: bool = False,
+) -> Iterator[Document]:
+    """The documents of a source read in this process (a feed's entries, a URL, a TAXII
+    pull, ``-`` for ``stdin``); what cannot be read is ``emit``-ted as failed."""
+    from unmask.documents import parse_all, read_all
+    from unmask.documents.read import display_name
+
+    def entry_failed(error: DocumentError) -> None:
+        emit(IngestEvent(error.source, "failed", error_type=type(error).__name__,
+                         message=str(error)))
+
+    try:
+        if source == "-":
+            data = stdin if stdin is not None else sys.stdin.buffer.read()
+            yield from parse_all(data, source="<stdin>", on_error=entry_failed, follow=follow)
+        else:
+            yield from read_all(source, on_error=entry_failed, follow=follow)
+    except UnmaskError as exc:
+        label = "<stdin>" if source == "-" else display_name(source)
+        emit(IngestEvent(label, "failed", error_type=type(exc).__name__, message=str(exc)))
+
+
+def reads_here(source: str) -> bool:
+    """True when ingest reads ``source`` in its own process rather than handing it to a
+    worker: standard input, a URL (a page, a feed or a TAXII pull) or a feed file."""
+    from unmask.documents import is_url
+
+    return source == "-" or is_url(source) or _is_feed_file(source)
+
+
 def outdated_reports(kb: KnowledgeBase, references: Mapping[str, str]) -> list[str]:
     """The sha256 of every stored report (not attachment) analysed by another analyser
     version, analysis schema or reference data than ``kb.analyzer`` and ``references``."""
@@ -189,7 +224,7 @@ def _current_references() -> dict[str, str]:
 
 def ingest(
     kb: KnowledgeBase,
-    sources: Sequence[str],
+    sources: Sequence[str | Document],
     *,
     tlp: str | None = None,
     jobs: int = 1,
@@ -200,8 +235,10 @@ def ingest(
     reanalyze_outdated: bool = False,
     org: str | None = None,
     audience: Sequence[str] | None = None,
+    commit_pulls: bool = True,
 ) -> IngestReport:
-    """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``) and store them in ``kb``.
+    """Analyse ``sources`` (paths, http(s) URLs; ``-`` is ``stdin``; documents already
+    read, e.g. a feed's entries) and store them in ``kb``.
 
     ``jobs`` > 1 analyses in that many worker processes while this process writes.
     Sources already stored from the same content, analyser and reference data are
@@ -213,6 +250,8 @@ def ingest(
     process's (``replaced``; see :func:`outdated_reports`). ``org`` and ``audience``: the
     organisation that owns what is ingested and the token names a RED report is for
     (:mod:`unmask.store.access`; stored ones get them too, before their marking).
+    ``commit_pulls=False`` leaves a TAXII pull's state alone (a cluster worker: the
+    client remembers the pull once the task says the document is stored).
     """
     from unmask.documents.read import display_name, resolve_max_bytes
     from unmask.documents.taxii import commit_pulled
@@ -230,30 +269,16 @@ def ingest(
         if on_event is not None:
             on_event(event)
 
-    def entry_failed(error: DocumentError) -> None:
-        emit(IngestEvent(error.source, "failed", error_type=type(error).__name__,
-                         message=str(error)))
-
-    def documents(source: str) -> Iterator[Document]:
-        """The documents of a source read in this process (a feed, a URL, stdin)."""
-        from unmask.documents import parse_all, read_all
-
-        try:
-            if source == "-":
-                data = stdin if stdin is not None else sys.stdin.buffer.read()
-                yield from parse_all(data, source="<stdin>", on_error=entry_failed, follow=follow)
-            else:
-                yield from read_all(source, on_error=entry_failed, follow=follow)
-        except UnmaskError as exc:
-            label = "<stdin>" if source == "-" else display_name(source)
-            emit(IngestEvent(label, "failed", error_type=type(exc).__name__, message=str(exc)))
-
     def work() -> Iterator[tuple[str, str | Document]]:
         for source in sources:
             try:
-                yield from source_work(source)
+                if isinstance(source, Document):
+                    yield from document_work(source)
+                else:
+                    yield from source_work(source)
             except UnmaskError as exc:  # this source fails; the batch goes on
-                emit(IngestEvent(display_name(source), "failed", error_type=type(exc).__name__,
+                label = source.source if isinstance(source, Document) else display_name(source)
+                emit(IngestEvent(label, "failed", error_type=type(exc).__name__,
                                  message=str(exc)))
         if reanalyze_outdated:
             for sha256 in outdated_reports(kb, references):
@@ -278,18 +303,22 @@ def ingest(
             if not _is_feed_file(source):
                 yield label, source
                 return
-        for document in documents(source):
-            if not replace and kb.is_current(document.sha256, references):
-                if org is not None or audience is not None:
-                    kb.set_access(document.sha256, org=org, audience=audience)
-                if marking is not None:
-                    kb.set_tlp(document.sha256, marking)
-                if _is_entry(document):
-                    _supersede(kb, document.source, document.sha256)
-                emit(IngestEvent(document.source, "unchanged", document.sha256))
+        for document in read_documents(source, emit, stdin=stdin, follow=follow):
+            yield from document_work(document)
+
+    def document_work(document: Document) -> Iterator[tuple[str, Document]]:
+        if not replace and kb.is_current(document.sha256, references):
+            if org is not None or audience is not None:
+                kb.set_access(document.sha256, org=org, audience=audience)
+            if marking is not None:
+                kb.set_tlp(document.sha256, marking)
+            if _is_entry(document):
+                _supersede(kb, document.source, document.sha256)
+            emit(IngestEvent(document.source, "unchanged", document.sha256))
+            if commit_pulls:
                 commit_pulled(document)
-                continue
-            yield document.source, document
+            return
+        yield document.source, document
 
     def write(label: str, outcome: _Outcome) -> None:
         kind, value, message = outcome
@@ -307,7 +336,8 @@ def ingest(
         except StoreError as exc:
             emit(IngestEvent(label, "failed", analysis.document.sha256, "StoreError", str(exc)))
             return
-        commit_pulled(analysis.document)  # a TAXII pull goes on from here next time
+        if commit_pulls:
+            commit_pulled(analysis.document)  # a TAXII pull goes on from here next time
         emit(IngestEvent(label, status, result.sha256))
 
     if jobs <= 1:
