@@ -136,3 +136,23 @@ def test_a_victim_companys_own_sites_give_its_countries() -> None:
     assert {("country", "AT"), ("country", "CZ")} <= found
     # with no victim company in the text, a firm's sites are only places
     assert ("country", "AT") not in targeted("The company's plants in Linz (Austria) make pumps.\n")
+
+
+def test_business_nouns_name_their_sectors() -> None:
+    found = targeted("The crew has targeted an accounting practice in Leeds, two casino operators, a department store "
+                     "chain and water treatment plants, and broke into an MSP that serves them.\n")
+    assert {("sector", "Accounting"), ("sector", "Casino"), ("sector", "Retail"), ("sector", "Water"),
+            ("sector", "Managed Services Provider")} <= found
+
+
+def test_a_notice_writer_that_defines_itself_as_we_is_the_victim_with_its_office() -> None:
+    found = targeted("Larkspur Family Dentistry\nNotice of Data Security Incident\n\nMarch 3, 2025\n\n"
+                     "Larkspur Family Dentistry (\"Larkspur\", \"we\") is writing about an incident. On February 2, "
+                     "2025, we noticed unusual activity on computers at our office in Dayton, Ohio.\n")
+    assert {("organization", "Larkspur Family Dentistry"), ("country", "US")} <= found
+
+
+def test_an_interviewees_employer_after_a_post_with_its_field_is_the_victim() -> None:
+    found = targeted("An interview with Anu Kask, head of IT at the Port of Eskerby, Finland\n\n"
+                     "Our terminal operating system stopped responding. Then the cranes stopped.\n")
+    assert {("organization", "Port of Eskerby"), ("country", "FI")} <= found

@@ -244,7 +244,7 @@ _DISCLOSES_AFTER = compile_cached(
 _CUSTOMERS_BEFORE = compile_cached(r"\b(?:for|to|serving|supplying|supplies)\s+(?:the\s+)?$", re.IGNORECASE)
 #: A victim's own site named by reference: "the company's plants in", "its offices in".
 _OWN_SITE_BEFORE = compile_cached(
-    r"\b(?:the\s+(?:company|firm|group|business|organi[sz]ation|manufacturer|retailer|insurer)['’]s?|its)\s+(?:[\w-]+\s+){0,2}?"
+    r"\b(?:the\s+(?:company|firm|group|business|organi[sz]ation|manufacturer|retailer|insurer)['’]s?|its|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:plants?|sites?|factor(?:y|ies)|facilit(?:y|ies)|offices?|branch(?:es)?|warehouses?|depots?|subsidiar(?:y|ies)|"
     r"headquarters|stores?|operations)\s+in\s+(?:[A-Z][\w-]*(?:\s+\([^()\n]{1,30}\))?(?:,\s+|\s+and\s+))*(?:[A-Z][\w-]*\s*\()?$"
 )
@@ -544,7 +544,7 @@ _ORG_HEAD = (
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
     rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}})?|"
-    rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy)\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?"
+    rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy|Port)\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?"
     rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
 _TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
@@ -565,6 +565,12 @@ _ORG_APPOSED_TAIL = compile_cached(
     r"(?:company|firm|provider|operator|maker|manufacturer|chain|bank|insurer|retailer|carrier|utility|hospital|clinic|"
     r"practice|contractor|developer|exchange|platform|broadcaster|newspaper|publisher|charity|non-?profit|nonprofit|"
     r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b"
+)
+#: A writer naming itself with a defined term that includes "we": 'Larkspur Dentistry
+#: ("Larkspur", "we") is writing to ...' (the name, two capitalised words or more).
+_SELF_DEFINED_NAME = compile_cached(
+    r"(?<![\w&’'-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'-]*){1,5})\s+\(\s*(?:[\"“][^\"”\n]{1,30}[\"”]\s*(?:,|;|or|and)\s*)*"
+    r"[\"“](?:we|us|our|the\s+[Cc]ompany)[\"”]"
 )
 #: The name before such an apposition, read back from its comma.
 _NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})$")
@@ -730,6 +736,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             taken.add(part_start, part_end)
     appositive_from = len(hits)
     named_spans: list[tuple[int, int]] = [m.span("name") for m in _ORG_APPOSITIVE.finditer(text)]
+    if "(" in text:
+        named_spans.extend(m.span("name") for m in _SELF_DEFINED_NAME.finditer(text))
     # "Lindqvist Eye Clinics, a health care provider ...": the name before an apposition
     # that says what it is (two words at least, and not the sentence's first word alone).
     for tail in _ORG_APPOSED_TAIL.finditer(text):
@@ -879,6 +887,9 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"institute|bank|website|college|charity|newsroom)(?:['’]s\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?"
     r"(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated|encrypted)\b|"
     # "our security team detected an unauthorised user in the student records system"
+    # "our terminal operating system stopped responding", "our servers were encrypted"
+    r"\b[Oo]ur\s+(?:[\w-]+\s+){0,3}?(?:systems?|networks?|servers?|computers|mailboxes)\s+(?:(?:had\s+)?stopped\s+(?:responding|working)|"
+    r"went\s+(?:down|dark|offline)|(?:was|were|had\s+been)\s+(?:encrypted|wiped|locked|taken\s+offline))\b|"
     r"\b(?:[Ww]e|[Oo]ur\s+(?:[\w-]+\s+){0,2}?(?:team|staff|department|engineers|administrators))\s+(?:\w+\s+)?"
     r"(?:detected|discovered|identified|found|noticed)\s+(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?(?:users?|access|activity|logins?|"
@@ -897,7 +908,8 @@ _POSTAL_ADDRESS = compile_cached(
 #: Someone speaking for an organisation: "chief executive of X".
 _EMPLOYER_BEFORE = compile_cached(
     r"\b(?:officer|director|head|chief|CEO|CISO|CTO|CIO|president|spokes\w+|manager|founder|executive|chair\w*|"
-    r"minister|secretary)\s+(?:at|of|for)\s+(?:the\s+)?$",
+    # "head of IT at the Port of X": a post's field before its employer
+    r"minister|secretary)(?:\s+of\s+(?:IT|[a-z]+(?:\s+[a-z]+)?|(?-i:[A-Z])\w+\s+(?-i:[A-Z])\w+))?\s+(?:at|of|for)\s+(?:the\s+)?$",
     re.I,
 )
 _BASED_BEFORE_OWNER = compile_cached(r"-based\s+(?:[a-z][\w-]*\s+){0,3}")
@@ -1330,7 +1342,9 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             out[at] = (hit, "victim", hit_passage, hit_index)
             for later in range(at + 1, len(out)):
                 other, other_role, other_passage, other_index = out[later]
-                if not _APPOSITIVE_GAP.fullmatch(text, hit.end, other.start) and not _BASED_GAP.fullmatch(text, hit.end, other.start):
+                if not _APPOSITIVE_GAP.fullmatch(text, hit.end, other.start) and not _BASED_GAP.fullmatch(text, hit.end, other.start) and not (
+                    other.kind == "country" and re.fullmatch(r",\s*", text[hit.end : other.start])
+                ):  # "the Port of Eskerby, Finland"
                     break
                 if other.kind == "sector" and _CUSTOMERS_BEFORE.search(text, max(0, other.start - 20), other.start):
                     continue

@@ -108,7 +108,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
            "software vendor", "tech companies", "IT service provider", "software maker", "software makers",
            "software firm", "software firms"),
     "Technology": ("technology", "technology companies", "high-tech", "tech sector", "technology sector"),
-    "Managed Services Provider": ("managed service providers", "managed services providers", "MSPs"),
+    "Managed Services Provider": ("managed service providers", "managed services providers", "MSPs", "MSP",
+                                  "managed service provider", "managed services provider"),
     "IT - Security": ("security researchers", "cybersecurity companies", "security vendors",
                       "cybersecurity researchers"),
     "Aerospace": ("aerospace", "aviation industry"),
@@ -120,7 +121,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Manufacturing": ("manufacturing", "manufacturers", "industrial manufacturing"),
     "Industrial": ("industrial control systems", "ICS", "critical manufacturing"),
     "Infrastructure": ("critical infrastructure", "infrastructure sector"),
-    "Water": ("water utilities", "water sector", "wastewater"),
+    "Water": ("water utilities", "water sector", "wastewater", "water treatment plants", "water treatment plant",
+              "water treatment"),
     "Chemical": ("chemical", "chemical companies", "chemicals"),
     "Agriculture": ("agriculture", "agricultural"),
     "Food": ("food", "food manufacturers", "food companies", "food processing", "food producers"),
@@ -130,7 +132,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Automotive": ("automotive", "automakers"),
     "Semi-conductors": ("semiconductor", "semiconductors", "chipmakers"),
     "Retail": ("retail", "retailers", "supermarkets", "supermarket chain", "supermarket chains", "supermarket",
-               "grocery chain", "grocery stores"),
+               "grocery chain", "grocery stores", "department store chain", "department store chains",
+               "department stores"),
     "Hospitality": ("hospitality",),
     "Hotels": ("hotels", "hotel chain", "hotel chains"),
     "Game": ("gaming", "video game companies", "game developers"),
@@ -158,11 +161,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "eCommerce": ("e-commerce", "ecommerce", "online retailers", "online retailer"),
     "Space": ("space",),
     "Satellite navigation": ("satellite",),
-    "Casino": ("casinos",),
+    "Casino": ("casinos", "casino operators", "casino operator"),
     "Payment": ("payment providers", "payment provider", "payment processors", "payment processor"),
     "Marketing": ("marketing",),
     "Advertising": ("advertising",),
-    "Accounting": ("accounting firms", "accountants"),
+    "Accounting": ("accounting firms", "accountants", "accounting practice", "accounting practices",
+                   "accounting firm"),
     "Publishing industry": ("publishers", "publishing"),
     "Tourism": ("tourism", "tour operators"),
     "Travel": ("travel agencies", "travel agency", "travel companies", "travel firms"),
@@ -176,7 +180,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 # Surfaces matched only as written (they are also ordinary words or acronyms).
-_CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "NGO", "NGOs", "K-12"])
+_CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "MSP", "NGO", "NGOs", "K-12"])
 
 # Surfaces so generic they only count next to a sector noun ("the space sector").
 _NEEDS_SECTOR_NOUN = frozenset(
