@@ -85,6 +85,12 @@ def serve_command(
     behind_tls_proxy: Annotated[
         bool, typer.Option("--behind-tls-proxy", help="A TLS proxy is in front: sign-in cookies are Secure.")
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option("--trusted-proxy",
+                     help="A reverse proxy (address or CIDR) whose Forwarded / X-Forwarded-For headers "
+                          "name the client (rightmost hop not a trusted proxy); repeat for several."),
+    ] = None,
     allow_anonymous_writes: Annotated[
         bool, typer.Option("--allow-anonymous-writes",
                            help="Without tokens, let anyone who reaches the server analyse, upload, ingest and push (default: reads only).")
@@ -98,6 +104,15 @@ def serve_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-tlp") from None
     token = token or os.environ.get(TOKEN_ENV) or None
+    from unmask.serve.limits import proxy_networks
+
+    try:
+        proxies = [str(net) for net in proxy_networks(trusted_proxy or ())]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--trusted-proxy") from None
+    # uvicorn rewrites the peer from X-Forwarded-For for these (and loopback) too: the
+    # same rightmost-untrusted rule, so the app's own walk agrees with it.
+    forwarded = ",".join(["127.0.0.1", *proxies]) if proxies else None  # None: uvicorn's default
     try:
         from unmask.serve import create_app, require_serve_dependencies
 
@@ -134,11 +149,12 @@ def serve_command(
             _serve_workers(kb, db, workers, host=host, port=port, options={
                 "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts,
                 "org": org, "tls_proxy": behind_tls_proxy, "prewarm": True,
-                "allow_anonymous_writes": allow_anonymous_writes})
+                "allow_anonymous_writes": allow_anonymous_writes, "trusted_proxies": proxies},
+                forwarded=forwarded)
             return
         app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts,
                          org=org, tls_proxy=behind_tls_proxy, prewarm=True,
-                         allow_anonymous_writes=allow_anonymous_writes)
+                         allow_anonymous_writes=allow_anonymous_writes, trusted_proxies=proxies)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
@@ -150,7 +166,7 @@ def serve_command(
         if token is None and not accounts and not is_loopback(host):
             err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
-                    timeout_graceful_shutdown=GRACE)
+                    forwarded_allow_ips=forwarded, timeout_graceful_shutdown=GRACE)
     finally:
         kb.close()
     if not _wait_for_workers(GRACE):
@@ -163,7 +179,7 @@ def serve_command(
 
 
 def _serve_workers(kb: Any, db: str | None, workers: int, *, host: str, port: int,
-                   options: dict[str, Any]) -> None:
+                   options: dict[str, Any], forwarded: str | None = None) -> None:
     """Run ``workers`` uvicorn worker processes over ``kb`` (PostgreSQL only), each
     building its application with :func:`unmask.serve.workers.application`; they share
     one secret for TAXII ``next`` tokens (see :mod:`unmask.serve.workers`)."""
@@ -187,7 +203,8 @@ def _serve_workers(kb: Any, db: str | None, workers: int, *, host: str, port: in
     err.print(f"unmask serve: {kb.url}, {workers} worker processes, reports up to "
               f"TLP:{str(options['max_tlp']).upper()} at http://{shown}:{port}/", highlight=False)
     uvicorn.run("unmask.serve.workers:application", factory=True, workers=workers, host=host,
-                port=port, log_level="info", proxy_headers=True, timeout_graceful_shutdown=GRACE)
+                port=port, log_level="info", proxy_headers=True, forwarded_allow_ips=forwarded,
+                timeout_graceful_shutdown=GRACE)
 
 
 def register(app: typer.Typer) -> None:

@@ -32,7 +32,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from unmask.errors import StoreError, UnmaskError
-from unmask.serve.limits import AnalysisPool, Busy, Limits, RateLimiter, retry_after
+from unmask.serve.limits import (
+    AnalysisPool,
+    Busy,
+    Limits,
+    RateLimiter,
+    client_address,
+    proxy_networks,
+    retry_after,
+)
 from unmask.serve.rest import DEFAULT_MAX_TEXT, ApiError, error_body
 from unmask.serve.session import (
     COOKIE,
@@ -193,6 +201,7 @@ def create_app(
     org: str | None = None,
     prewarm: bool = False,
     allow_anonymous_writes: bool = False,
+    trusted_proxies: Iterable[str] = (),
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -232,7 +241,10 @@ def create_app(
     Wrong secrets are counted per source (the client's address): past the failure
     limit a source's tokens are answered 429 without being checked, except a token this
     process has already verified (a cheap hash comparison); a correct token from
-    another source is never held up by someone else's failures.
+    another source is never held up by someone else's failures. ``trusted_proxies``
+    (addresses or CIDRs): the reverse proxies whose ``Forwarded`` / ``X-Forwarded-For``
+    name the source (:func:`~unmask.serve.limits.client_address`); any other peer's
+    headers are ignored.
     """
     from unmask.serve import models, rest, signin, taxii, upload, web
 
@@ -250,6 +262,10 @@ def create_app(
         if not tag_of_token:
             tag_of_token.append(server_tag(token or ""))
         return tag_of_token[0]
+    proxies = proxy_networks(trusted_proxies)
+
+    def client_of(request: Request) -> str:
+        return client_address(request.client.host if request.client else None, request.headers, proxies)
     rates = RateLimiter(bounds.analyze_rate, bounds.analyze_burst)
     failures = RateLimiter(bounds.failure_rate, bounds.failure_burst)
     pool = AnalysisPool(bounds.workers, per_caller=bounds.per_caller, queue=bounds.queue)
@@ -283,6 +299,7 @@ def create_app(
     app.state.pool = pool
     app.state.tls_proxy = tls_proxy
     app.state.accounts = use_accounts
+    app.state.client_of = client_of
 
     def error(request: Request, status: int, kind: str, message: str,
               source: str | None = None, headers: dict[str, str] | None = None) -> Response:
@@ -408,7 +425,7 @@ def create_app(
                          "this server does not answer for the host name in the Host header "
                          "(start it with --allowed-host NAME to add one)")
         area = _area(path)
-        client = request.client.host if request.client else "?"
+        client = client_of(request)
         request.state.session = None
         principal: Principal | None = None
         given: str | None = None
@@ -520,7 +537,7 @@ def create_app(
             at=dt.datetime.now(dt.UTC), token=principal.name, role=principal.role,
             method=request.method, route=request.url.path, status=status,
             tlp=restricted(level for _, level in seen), objects=tuple(dict.fromkeys(shown)),
-            client=request.client.host if request.client else None))
+            client=client_of(request)))
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -10,21 +10,35 @@ forgotten past ``keys``.
 caller may have running or waiting (``per_caller``: one client cannot take every
 worker) and how many may wait in all (``queue``); past either a request is refused
 at once instead of queueing behind the others.
+
+:func:`client_address` is the address a caller's limits and audit lines go by: the
+connecting peer, or behind a reverse proxy the server was told to trust
+(``unmask serve --trusted-proxy CIDR``) the rightmost hop of ``Forwarded`` /
+``X-Forwarded-For`` that is not a trusted proxy. The headers of any other peer are
+ignored (a client cannot pick its own address), so each client behind the proxy has
+its own wrong-secret allowance instead of all sharing the proxy's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import anyio
 
-__all__ = ["AnalysisPool", "Busy", "Limits", "RateLimiter", "retry_after"]
+__all__ = ["AnalysisPool", "Busy", "Limits", "Network", "RateLimiter", "client_address", "proxy_networks",
+           "retry_after"]
+
+#: A trusted proxy's network.
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class RateLimiter:
@@ -158,3 +172,77 @@ class Limits:
 def retry_after(seconds: float) -> str:
     """A ``Retry-After`` value: whole seconds, at least 1."""
     return str(max(1, math.ceil(seconds)))
+
+
+def proxy_networks(values: Iterable[str]) -> tuple[Network, ...]:
+    """The networks of ``--trusted-proxy`` values (an address or a CIDR); ValueError
+    names a bad one."""
+    out: list[Network] = []
+    for value in values:
+        text = value.strip()
+        if not text:
+            continue
+        try:
+            out.append(ipaddress.ip_network(text, strict=False))
+        except ValueError:
+            raise ValueError(f"trusted proxy {value!r} is not an address or a CIDR "
+                             "(e.g. 10.0.0.0/8, 192.0.2.7, fd00::/8)") from None
+    return tuple(out)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address of a forwarding header's hop (``1.2.3.4``, ``1.2.3.4:80``,
+    ``[::1]:80``, ``::1``, quoted in ``Forwarded``), or None (``unknown``, a name, an
+    obfuscated id)."""
+    value = text.strip().strip('"').strip()
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+_FOR = re.compile(r'(?:^|;)\s*for\s*=\s*("[^"]*"|[^;,\s]*)', re.IGNORECASE)
+
+
+def _hops(headers: Any) -> list[str]:
+    """The client-side hops a request's forwarding headers name, nearest last:
+    ``Forwarded`` (RFC 7239) when sent, else ``X-Forwarded-For`` (every line of each)."""
+    forwarded = headers.getlist("forwarded") if hasattr(headers, "getlist") else []
+    if forwarded:
+        hops: list[str] = []
+        for line in forwarded:
+            for element in line.split(","):
+                found = _FOR.search(element.strip())
+                hops.append(found.group(1) if found else "")
+        return hops
+    lines = headers.getlist("x-forwarded-for") if hasattr(headers, "getlist") else []
+    return [hop for line in lines for hop in line.split(",")]
+
+
+def client_address(peer: str | None, headers: Any, trusted: Sequence[Network]) -> str:
+    """The address a request is counted and audited under (see the module's text):
+    ``peer`` unless it is in ``trusted``; then, walking the forwarding headers from the
+    nearest hop, the first that is not a trusted proxy (a hop that is not an address
+    stops the walk at the proxy that reported it; every hop trusted: the farthest)."""
+    if not peer:
+        return "?"
+    if not trusted:
+        return peer
+    current = _address(peer)
+    if current is None or not any(current in net for net in trusted):
+        return peer
+    for hop in reversed(_hops(headers)):
+        address = _address(hop)
+        if address is None:
+            break  # garbage from beyond the trusted proxy: the proxy's own address
+        current = address
+        if not any(address in net for net in trusted):
+            break
+    return str(current)

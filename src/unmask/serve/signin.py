@@ -53,7 +53,7 @@ def _audit(request: Request, name: str, role: str, status: int) -> None:
     request.app.state.audit_log.add(AuditEntry(
         at=dt.datetime.now(dt.UTC), token=name, role=role, method=request.method,
         route=request.url.path, status=status, tlp=None,
-        client=request.client.host if request.client else None))
+        client=request.app.state.client_of(request)))
 
 
 def router(view: View) -> APIRouter:
@@ -88,7 +88,7 @@ def router(view: View) -> APIRouter:
             return Response(status_code=303, headers={"Location": "/"})
         if not check_csrf(request.cookies.get(LOGIN_COOKIE), csrf):
             return form(request, next, 403, "The form had expired: sign in again.")
-        client = request.client.host if request.client else "?"
+        client = state.client_of(request)
         principal, wait = await state.authenticate(token.strip() or None, client)
         if wait:
             return form(request, next, 429, "Too many wrong tokens lately: wait a little and "
