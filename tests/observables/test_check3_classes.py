@@ -31,3 +31,48 @@ def test_percent_encoded_url_in_query_is_read_decoded() -> None:
     assert "https://badfiles.biz/invoice77.doc" not in found
     # The escape's hex digits are not part of a name.
     assert not [v for v in found if v.lower().startswith(("2f", "3a"))]
+
+
+# -- rule strings ---------------------------------------------------------------
+
+_RULE = r"""rule demo_implant {
+strings:
+ $p1 = "e:\\Buildbox\\out\\stage2\\" nocase
+ $p2 = "\\Services\\netmon.tmp" wide
+ $p3 = "C:\\Windows\\System32\\sysprep\\sysprep.exe" wide
+ $t1 = "%s\\cache\\%d.log"
+ $t2 = "ab%08x.bat" fullword
+ $h = { 6A 00 }
+condition:
+ all of them
+}
+"""
+
+
+def test_escaped_backslashes_in_a_rule_string_stand_for_one() -> None:
+    found = {o.value: (o.type, o.role) for o in extract_observables(_RULE)}
+    # The folder keeps its closing separator, written before the quote.
+    assert found.get("e:\\Buildbox\\out\\stage2\\") == ("file_path", "indicator")
+    assert found.get("netmon.tmp") == ("file_name", "indicator")
+    assert not [v for v in found if "\\\\" in v]
+
+
+def test_system_program_in_its_own_system32_folder_is_an_os_part() -> None:
+    found = {o.value: o.role for o in extract_observables(_RULE)}
+    assert found.get("C:\\Windows\\System32\\sysprep\\sysprep.exe") == "benign"
+
+
+def test_format_template_is_no_file_name() -> None:
+    found = {o.value for o in extract_observables(_RULE) if o.type == "file_name"}
+    assert not found & {"d.log", "08x.bat", "x.bat"}
+
+
+def test_lone_backslash_keeps_a_quoted_unc_path_as_written() -> None:
+    found = {o.value for o in extract_observables(r'The tool checks "\\fileserver\backup$\tools" first.')}
+    assert "\\\\fileserver\\backup$\\tools" in found
+
+
+def test_hex_between_yara_wildcards_is_no_hash() -> None:
+    blob = "8B45FC" * 10  # 60 hex digits
+    text = f"{{ 6A 00 }}\n{blob}FF15????\n????{blob}50E8??\n"  # two runs of 64, by the wildcards
+    assert not [o for o in extract_observables(text) if o.type in ("sha256", "sha1", "md5")]

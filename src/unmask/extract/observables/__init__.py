@@ -92,6 +92,9 @@ _LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
+#: What follows the "%" of a printf conversion ("%d", "%08x", "%lu"): a file name made from
+#: it is a template.
+_FORMAT_STEM = compile_cached(r"[-+ #0]?\d{0,3}(?:ll|l|h)?[sdiuxXc]")
 #: Product names that look like file names ("Node.js").
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
@@ -561,6 +564,8 @@ class _Collector:
             self.emit(_HASH_TYPES[dot], value, start, start + dot, self._value_reasons(value))
         if name[-2] == "." and name[-1].isupper():
             return  # "Ramsay.C", "Trojan.A": a variant letter, not a C source file
+        if self.r[start - 1] == "%" and _FORMAT_STEM.fullmatch(name, 0, dot):
+            return  # "%d.bat", "%08x.tmp": a format template, the name is made at run time
         product, is_domain = self._name_info(name)
         if product:
             return
@@ -592,6 +597,8 @@ class _Collector:
         kind = _HASH_TYPES.get(len(body))
         if kind is None:
             return
+        if self.r.startswith("??", end) or self.r.endswith("??", 0, start):
+            return  # bytes of a YARA hex string between "??" wildcards, not a hash
         value = body.lower()
         h_start = start + 2 if prefixed else start
         self.emit(kind, value, h_start, end, self._value_reasons(value))
@@ -626,6 +633,9 @@ class _Collector:
                     resume = start + named.end()
             value = _trim(raw)
             end = start + len(value)
+            if kind == "wpath" and value == raw and self.r[end : end + 1] == "\\" and self.r[end + 1 : end + 2] in _QUOTES:
+                value += "\\"  # a folder written with its closing separator: "C:\\Build\\x\\" in quotes
+                end += 1
             if kind == "reg":
                 value = value.rstrip("\\")
                 if "\\" not in value:

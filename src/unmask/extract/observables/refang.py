@@ -146,11 +146,42 @@ def _slash_escape_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+#: A double-quoted string on one line (a YARA or Snort rule's string, a JSON or C literal),
+#: its escapes kept whole.
+_LITERAL = compile_cached(r'"(?:[^"\\\n\x01]|\\[^\n\x01]){1,4096}"')
+_BACKSLASHES = compile_cached(r"\\+")
+
+
+def _escaped_backslash_edits(text: str) -> list[tuple[int, int, str]]:
+    """Each escaped backslash (``\\\\``) inside a quoted string whose backslashes all come in
+    pairs (``"d:\\\\x\\\\y.exe"`` is the path ``d:\\x\\y.exe`` written escaped): one of the two
+    goes. A string with a lone backslash (``"\\\\host\\share"``, a UNC path) is left as written."""
+    edits: list[tuple[int, int, str]] = []
+    i = text.find("\\\\")
+    while i >= 0:
+        line = text.rfind("\n", 0, i) + 1
+        opening = text.rfind('"', line, i)
+        m = _LITERAL.match(text, opening) if opening >= 0 else None
+        if m is None or m.end() <= i:
+            i = text.find("\\\\", i + 2)
+            continue
+        runs = list(_BACKSLASHES.finditer(text, m.start() + 1, m.end() - 1))
+        if all(len(run.group()) % 2 == 0 for run in runs):
+            for run in runs:
+                for pair in range(run.start(), run.end(), 2):
+                    edits.append((pair, pair + 1, ""))
+        i = text.find("\\\\", m.end())
+    return edits
+
+
 def refang(text: str, *, spaced: bool | None = None) -> Refanged:
     """Refang ``text``; ``spaced`` also undoes ``user at example dot com`` (auto-detected)."""
     edits = _core.refang_edits(text)
     if _SLASH_ESCAPE in text:
         edits.extend(_slash_escape_edits(text))
+        edits.sort()
+    if '\\\\' in text and '"' in text:
+        edits.extend(_escaped_backslash_edits(text))
         edits.sort()
     if spaced is None:
         spaced = (

@@ -101,6 +101,8 @@ _SYSTEM_DIRS = frozenset(
 _WINDOWS_DIRS = frozenset({"c:\\windows", "%windir%", "%systemroot%"})
 #: The few system programs that live in the Windows folder itself.
 _IN_WINDOWS = frozenset({"explorer.exe", "notepad.exe", "regedit.exe", "hh.exe", "winhlp32.exe"})
+#: System programs that live in a folder of their own under System32 (and that folder).
+_IN_SUBFOLDER = {"sysprep.exe": "sysprep", "wmiprvse.exe": "wbem", "wmic.exe": "wbem", "scrcons.exe": "wbem"}
 #: Windows programs and libraries every system has.
 _OS_FILES = frozenset(
     {"cmd.exe", "powershell.exe", "pwsh.exe", "explorer.exe", "svchost.exe", "rundll32.exe", "regsvr32.exe",
@@ -285,6 +287,10 @@ def _is_os_path(value: str) -> str | None:
         return "security-product"
     if name in _OS_FILES and (not folder or folder in _SYSTEM_DIRS or (folder in _WINDOWS_DIRS and name in _IN_WINDOWS)):
         return "os-part"  # a system program where it belongs (a copy elsewhere is the malware's)
+    if name in _IN_SUBFOLDER:
+        parent, _, sub = folder.rpartition("\\")
+        if parent in _SYSTEM_DIRS and sub == _IN_SUBFOLDER[name]:
+            return "os-part"  # a system program in its own folder under System32
     if lower.startswith(("c:\\users\\public", "%public%")) and not name.count("."):
         return "os-part"
     return None
