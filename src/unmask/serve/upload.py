@@ -5,7 +5,8 @@ The form takes a file (PDF, HTML, e-mail, text: whatever ``unmask analyze`` read
 pasted text, within the limits of ``POST /api/v1/analyze`` (bytes received, then
 characters of text). The analysis is shown as a findings list and kept in the
 knowledge base for :data:`KEEP_SECONDS` under a random id, for the caller who sent it
-only (any server process can ingest it: see :class:`_Held`); the ingest button stores it at a TLP the caller chooses, at most the caller's
+only (any server process can ingest it: see :class:`_Held`), at most
+:data:`KEEP_PER_OWNER` per token and :data:`KEEP` in all; the ingest button stores it at a TLP the caller chooses, at most the caller's
 clearance (and the server's ceiling). Both POSTs check the form's CSRF token, are
 rate-limited per token and run in the bounded analysis pool (:mod:`unmask.serve.limits`).
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -34,11 +35,19 @@ from unmask.serve.view import View
 from unmask.store import TLP_LEVELS, KnowledgeBase
 from unmask.store.schema import ServeUploadRow, table_of
 
-__all__ = ["KEEP", "KEEP_SECONDS", "router"]
+__all__ = ["KEEP", "KEEP_PER_OWNER", "KEEP_SECONDS", "Full", "router"]
 
-#: How long an analysis waits for its ingest button, and how many wait at once.
+#: How long an analysis waits for its ingest button; how many wait at once for one
+#: token (its oldest makes room for a new one) and in all (past it a new upload is
+#: refused: one client cannot push out everyone else's).
 KEEP_SECONDS = 15 * 60.0
+KEEP_PER_OWNER = 8
 KEEP = 64
+
+
+class Full(Exception):
+    """Every place for a held upload is taken (by others: a caller's own oldest makes
+    room for its new one)."""
 #: Most characters of pasted text the form field takes (the body limit applies too).
 _FIELD_LIMIT = 10 * 1024 * 1024
 
@@ -56,23 +65,30 @@ class _Held:
         self._items: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()
 
     def put(self, owner: str, analysis: Analysis, data: bytes, source: str) -> str:
+        """Keep an upload for ``owner``; its id. At :data:`KEEP_PER_OWNER` the owner's
+        oldest goes; :class:`Full` when :data:`KEEP` others' are waiting."""
         key = secrets.token_urlsafe(16)
         now = dt.datetime.now(dt.UTC)
         t = table_of(ServeUploadRow)
+        mine = t.c.owner == owner[:64]
         with self.kb.engine.begin() as conn:
+            if self.kb.dialect == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the counts and the insert at once
             conn.execute(delete(t).where(t.c.expires_at < now))
+            own = conn.execute(select(t.c.id_hash).where(mine).order_by(t.c.expires_at.desc())
+                               .offset(KEEP_PER_OWNER - 1)).scalars().all()
+            if own:
+                conn.execute(delete(t).where(t.c.id_hash.in_(list(own))))
+            if conn.execute(select(func.count()).select_from(t)).scalar_one() >= KEEP:
+                raise Full(f"{KEEP} uploads are waiting for their ingest button")
             conn.execute(insert(t), [{"id_hash": _hash(key), "owner": owner[:64], "source": source[:300],
                                       "content": data,
                                       "expires_at": now + dt.timedelta(seconds=KEEP_SECONDS)}])
-            extra = conn.execute(select(t.c.id_hash).order_by(t.c.expires_at.desc())
-                                 .offset(KEEP)).scalars().all()
-            if extra:
-                conn.execute(delete(t).where(t.c.id_hash.in_(list(extra))))
         with self._lock:
             self._prune()
             self._items[key] = (time.monotonic(), analysis)
-            while len(self._items) > KEEP:
-                self._items.popitem(last=False)
+            while len(self._items) > KEEP + KEEP_PER_OWNER:
+                self._items.popitem(last=False)  # only the analysis: the bytes are in the base
         return key
 
     def take(self, owner: str, key: str) -> tuple[Analysis | None, bytes, str] | None:
@@ -169,7 +185,11 @@ def router(view: View, *, max_upload: int, max_text: int) -> APIRouter:
             analysis = await run_in_threadpool(analyze_bytes, data, source, max_upload, max_text)
         except ApiError as exc:
             return page(request, exc.status, problem=exc.message)
-        key = await run_in_threadpool(held.put, owner(request), analysis, data, source)
+        try:
+            key = await run_in_threadpool(held.put, owner(request), analysis, data, source)
+        except Full:
+            return page(request, 503, problem="Too many uploads from other callers are waiting "
+                        "to be ingested: try again in a few minutes.", headers={"Retry-After": "60"})
         return page(request, result={"id": key, "a": analysis, "f": _findings(analysis)})
 
     @pages.post("/upload/ingest")
