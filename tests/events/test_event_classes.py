@@ -289,3 +289,13 @@ def test_a_range_start_without_a_year_takes_the_range_year() -> None:
         ("2023-11", "month"), ("2024-02", "month")]
     assert _events("From October through December 2022 the crew attacked ferry operators.", "2025-06-01") >= {
         ("activity-start", "2022-10")}
+
+
+def test_a_victims_own_notice_is_its_report_on_the_publication_day() -> None:
+    post = ("Ransomware story, long read\n\nI run IT for a small architects' office. We got hit by a ransomware crew "
+            "overnight and lost the file server. The backups were fine.\n")
+    assert ("report", "2025-05-09") in _events(post, "2025-05-09")
+    # an interviewee speaks in the first person too, but the text is the interviewer's
+    interview = ("An interview with the IT lead of a small architects' office\n\nWhat happened?\nWe got hit by a "
+                 "ransomware crew overnight and lost the file server.\n")
+    assert ("report", "2025-05-09") not in _events(interview, "2025-05-09")

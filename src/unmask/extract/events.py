@@ -17,10 +17,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from unmask.extract.targets import ActorIndex, Passage, passages
+from unmask.extract.targets import ActorIndex, Passage, first_person_victim_at, passages
 from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMention
 from unmask.reference.phrase_index import SpanSet
 from unmask.reference.regexes import compile_cached
@@ -1436,7 +1436,31 @@ def extract_events(
                 last_day = days[-1]
         else:
             carry = None
+    if published is not None and not any(e.kind == "report" and e.date == published_iso for e in events):
+        _own_notice(text, items, published, emit)
     return _keep_most_precise(events)
+
+
+#: A text that reports someone else's words: an interview's subject speaks in the first
+#: person, but the text is the interviewer's.
+_INTERVIEW = compile_cached(r"\b(?:interview(?:ed)?|Q\s?&\s?A|in\s+conversation\s+with|spoke\s+to|talked\s+to)\b", re.I)
+
+
+def _own_notice(text: str, items: Sequence[Passage], published: dt.date,
+                emit: Callable[[str, DateMention, Span, int, float], None]) -> None:
+    """A victim's own notice (an e-mail to staff, a forum post, a letter, a disclosure)
+    speaks of its incident in the first person: publishing it is the victim's report, on
+    the publication day. An interview is not the speaker's own text."""
+    at = first_person_victim_at(text)
+    if at is None or _INTERVIEW.search(text, 0, min(len(text), 800)):
+        return
+    starts = [p.span.start for p in items]
+    index = bisect.bisect_right(starts, at) - 1
+    if index < 0 or items[index].furniture or items[index].citation:
+        return
+    passage = items[index]
+    today = DateMention(0, 0, published.isoformat(), "day", True, text[at : min(passage.span.end, at + 60)])
+    emit("report", today, Span(passage.span.start, passage.span.end), index, 0.6)
 
 
 def _keep_most_precise(events: list[Event]) -> list[Event]:

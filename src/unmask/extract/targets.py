@@ -881,7 +881,7 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"\b(?:access\s+to|breach\s+of|attack\s+on)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|servers?|data)\b|"
     r"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:networks?|systems?|ministry|company|organi[sz]ation|servers?|agency|offices?)\s+"
     r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated)\b|"
-    r"\b[Ww]e\s+(?:were|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b|"
+    r"\b[Ww]e\s+(?:were|got|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b|"
     # "our hospital was hit by a ransomware attack", "our council's systems were encrypted"
     r"\b[Oo]ur\s+(?:hospital|university|school|college|council|clinic|practice|firm|business|trust|institution|"
     r"institute|bank|website|college|charity|newsroom)(?:['’]s\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?"
@@ -895,6 +895,13 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?(?:users?|access|activity|logins?|"
     r"intruders?|traffic|software|code)\b"
 )
+def first_person_victim_at(text: str) -> int | None:
+    """Where a text first speaks as the victim in the first person ("we got hit", "our
+    servers were encrypted", "we noticed unusual activity"), or None."""
+    match = _FIRST_PERSON_VICTIM.search(text)
+    return match.start() if match is not None else None
+
+
 #: A line that heads a letter or a notice with its writer's name: "University of Eastbrook |
 #: Information Technology Services", "Fjellvik Ferries AS, Harbour Road 4".
 _LETTERHEAD_REST = compile_cached(r"[ \t]*(?:\n|$|[|,–—•·]|-\s)")
