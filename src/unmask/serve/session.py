@@ -16,8 +16,10 @@ The cookie is honoured on the web pages only; ``/api`` and ``/taxii2`` keep need
 ``Authorization`` header, so no API write can be driven by a cookie.
 
 Every form carries a CSRF token and every web POST checks it (:func:`check_csrf`):
-the session's own random token, or for a caller authenticated by the header an HMAC of
-the base's shared key (``serve_keys``) over the token's digest; the sign-in form, before any session, uses a
+the session's own, an HMAC of the base's shared key (``serve_keys``) over the session
+id (only its SHA-256 is stored: the row keeps a hash of the CSRF token, never the
+token, so a copy of the base lets no one forge a session's form), or for a caller
+authenticated by the header an HMAC of the shared key over the token's digest; the sign-in form, before any session, uses a
 double-submitted cookie. A POST whose ``Origin`` names another site is refused too.
 """
 
@@ -118,16 +120,21 @@ class SessionStore:
             self._key = _shared_key(self.kb, "csrf")
         return self._key
 
+    def csrf_of(self, sid: str) -> str:
+        """The CSRF token of the session ``sid``: derived from its id (which is never
+        stored) with the shared key, so every process gives the same one."""
+        return hmac.new(self.key, b"session-csrf:" + sid.encode(), hashlib.sha256).hexdigest()
+
     def open(self, *, name: str, key_id: str | None, server: str | None = None) -> Session:
         """A new session for a checked token: ``key_id`` of a stored one, or ``server``
         (its :func:`server_tag`) for the server's own."""
         now = self.clock()
-        session = Session(secrets.token_urlsafe(32), key_id, server, secrets.token_urlsafe(32),
-                          name, now, now)
+        sid = secrets.token_urlsafe(32)
+        session = Session(sid, key_id, server, self.csrf_of(sid), name, now, now)
         t = table_of(ServeSessionRow)
         key = _hash(session.sid)
         row = {"sid_hash": key, "key_id": key_id, "server_tag": server,
-               "name": name[:100], "csrf": session.csrf, "opened_at": _moment(now),
+               "name": name[:100], "csrf": _hash(session.csrf), "opened_at": _moment(now),
                "seen_at": _moment(now), "expires_at": _moment(now + self.lifetime)}
         self._write("opening a session", lambda conn: (
             conn.execute(delete(t).where(t.c.expires_at < _moment(now))),
@@ -175,7 +182,10 @@ class SessionStore:
             raise StoreError(f"knowledge base {self.kb.url}: reading a session failed: {exc}") from exc
         if row is None:
             return None
-        return Session(sid, row.key_id, row.server_tag, row.csrf, row.name, _seconds(row.opened_at),
+        csrf = self.csrf_of(sid)
+        if not hmac.compare_digest(_hash(csrf), str(row.csrf)):
+            return None  # opened under another key, or a row from before hashing: sign in again
+        return Session(sid, row.key_id, row.server_tag, csrf, row.name, _seconds(row.opened_at),
                        _seconds(row.seen_at))
 
     def _write(self, what: str, work: Callable[[Any], Any]) -> None:

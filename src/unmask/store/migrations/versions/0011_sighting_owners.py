@@ -1,4 +1,4 @@
-"""Owners for the sightings that had none.
+"""Owners for the sightings that had none; no plain CSRF tokens in the base.
 
 Since this revision a sighting posted to the server (``POST /api/v1/indicators/{value}/
 sightings``) is kept under an owner key (``unmask.store.access.owner_key``: a digest of
@@ -16,6 +16,9 @@ marking. Rows recorded before had neither; this revision decides their scope:
   audience. They were shown to every organisation's readers cleared for their level;
 - local rows (``unmask sightings``, sweeps: TLP:CLEAR) stay the server's own, shown to
   every reader, as before.
+
+The open sign-in sessions are ended: their rows kept the CSRF token itself, which is
+now derived from the session id and kept only as a hash (``serve_sessions.csrf``).
 
 Downgrading keeps the owners: revision 0010's code honours the keys as it does a
 report's sha256.
@@ -68,6 +71,7 @@ def upgrade() -> None:
             keys[key] = None
             bind.execute(sa.text("UPDATE sightings SET sha256 = :key WHERE sha256 = '' AND tlp = :tlp"),
                          {"key": key, "tlp": level})
+    bind.execute(sa.text("DELETE FROM serve_sessions"))  # plain CSRF tokens: sign in again
     access = sa.table("report_access", sa.column("sha256", sa.String), sa.column("org", sa.String),
                       sa.column("audience", sa.JSON), sa.column("changed_at", sa.DateTime(timezone=True)))
     for key, org in keys.items():
