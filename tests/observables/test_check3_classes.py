@@ -76,3 +76,29 @@ def test_hex_between_yara_wildcards_is_no_hash() -> None:
     blob = "8B45FC" * 10  # 60 hex digits
     text = f"{{ 6A 00 }}\n{blob}FF15????\n????{blob}50E8??\n"  # two runs of 64, by the wildcards
     assert not [o for o in extract_observables(text) if o.type in ("sha256", "sha1", "md5")]
+
+
+# -- watering-hole tables -------------------------------------------------------
+
+
+def test_compromised_site_column_of_a_table_is_the_victim() -> None:
+    text = """== Watering hole indicators
+
+[options="header"]
+|=====
+|Compromised website|1st stage|IP|2nd stage|IP
+|news-portal[.]org|cdn-stat.servebbs[.]net|178.128.1.24|img-track[.]com|178.128.1.189
+|gov-example[.]kh|static.tagz[.]com|206.189.2.214|pagejs[.]com|159.65.3.109
+|=====
+"""
+    found = {o.value: o.role for o in extract_observables(text)}
+    assert found["news-portal.org"] == "benign"
+    assert found["gov-example.kh"] == "benign"
+    for value in ("cdn-stat.servebbs.net", "img-track.com", "static.tagz.com", "pagejs.com", "178.128.1.24"):
+        assert found[value] == "indicator", value
+
+
+def test_markdown_table_victim_column() -> None:
+    text = "| Hacked site | Injected script host |\n|---|---|\n| shop-example.com | evil-js.net |\n"
+    found = {o.value: o.role for o in extract_observables(text)}
+    assert found == {"shop-example.com": "benign", "evil-js.net": "indicator"}

@@ -624,16 +624,21 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
     sites = "ompromise" in text or "isitors" in text or "edirect" in text or "egitimate" in text or "one of" in text
     tables = "|" in text and ("clean" in text or "egitimate" in text or "enign" in text or "malicious" in text)
     clean_words = "egitimate" in text or "enign" in text or "clean" in text
-    if not sites and not tables and not clean_words:
+    tables_of_sites = "|" in text and ("ompromised" in text or "ictim" in text or "acked" in text)
+    if not sites and not tables and not clean_words and not tables_of_sites:
         return
     declared: set[str] = set()
+    headers: dict[int, list[str] | None] = {}
     for obs in found:
         kind = obs.type
         if kind == "domain":
-            if not sites or obs.role != "indicator":
+            if not (sites or tables_of_sites) or obs.role != "indicator":
                 continue
             start = obs.span.start
             end = obs.span.end
+            if tables_of_sites and _in_victim_column(text, start, headers):
+                victims.add(obs.value)  # a table's "Compromised website" column
+                continue
             before = text[start - _SITE_REACH if start > _SITE_REACH else 0 : start]
             m = _SITE_BEFORE.search(before) if "ompromise" in before or "isitors" in before or "edirect" in before else None
             if m is not None and not _SENT_ON.search(m.group(1)) and not _POINTER.search(before, m.start() - 40):
@@ -677,6 +682,47 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
                 _SET_ROLE(obs, "benign")
                 _SET_REASONS(obs, ("compromised-site", *obs.reasons))
                 _SET_BENIGN(obs, ("compromised-site", *obs.reasons))
+
+
+#: A table header cell over the sites an attacker broke into (a watering hole's victims).
+_VICTIM_HEADER = compile_cached(
+    r"(?i)\s*[*_`]*\s*(?:compromised|hacked|victims?'?|infected|breached)\s+(?:web\s*)?(?:sites?|websites?|domains?|hosts?)\b"
+)
+#: A table's delimiter line (AsciiDoc "|=====", Markdown "|---|:--|").
+_TABLE_RULE = compile_cached(r"\|?[ \t]*(?:=+|:?-{3,}:?)[ \t]*(?:\|[ \t]*:?-*:?[ \t]*)*\|?[ \t]*$")
+#: How many lines up a table's header is looked for.
+_HEADER_LINES = 200
+
+
+def _table_header(text: str, line_start: int) -> list[str] | None:
+    """The header cells of the pipe table whose row starts at ``line_start``: the first line
+    of the run of table lines above it (delimiter lines skipped), or None."""
+    header = None
+    pos = line_start
+    for _ in range(_HEADER_LINES):
+        if pos == 0:
+            break
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev : pos - 1]
+        if "|" not in line:
+            break
+        if not _TABLE_RULE.match(line):
+            header = line
+        pos = prev
+    return header.split("|") if header is not None else None
+
+
+def _in_victim_column(text: str, start: int, headers: dict[int, list[str] | None]) -> bool:
+    """Whether ``start`` lies in a table cell under a header that names compromised sites."""
+    line_start = text.rfind("\n", start - _REACH if start > _REACH else 0, start) + 1
+    column = text.count("|", line_start, start)
+    if column == 0:
+        return False
+    # The header found for the row above is this row's too (one walk per table, not per row).
+    above = text.rfind("\n", 0, line_start - 1) + 1 if line_start else -1
+    cells = headers[above] if above in headers else _table_header(text, line_start)
+    headers[line_start] = cells
+    return cells is not None and column < len(cells) and _VICTIM_HEADER.match(cells[column]) is not None
 
 
 _LEGITIMATE = ("legitimate-software",)
