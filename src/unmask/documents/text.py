@@ -213,9 +213,9 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
-#: A clock time after a date ("10:15", "at 6:15 p.m. CDT", "5:02 pm", "16:20 UTC").
+#: A clock time after a date ("10:15", "at 9:40 a.m. EST", "5:02 pm", "16:20 UTC").
 #: A named time zone may follow: "CET/CEST", "Beijing time", "local time"; a "/" may stand
-#: between the date and the time ("07.03.2025 / 18:45").
+#: between the date and the time ("11.06.2024 / 07:30").
 _TIME = (
     r"(?:(?:,?\s+(?:at\s+)?|\s+/\s+)[0-2]?\d[:.][0-5]\d(?::[0-5]\d)?(?:\s*[ap]\.?\s?m\b\.?)?"
     r"(?:,?\s+(?:(?-i:[A-Z]{2,5})(?:/(?-i:[A-Z]{2,5}))?\b|\((?-i:[A-Z]{2,5})\)|(?:local|(?-i:[A-Z][a-z]+))\s+time\b))?)?"
@@ -308,8 +308,8 @@ def _day_first(text: str) -> bool | None:
 
 def _byline_date(line: str, day_first: bool | None = None) -> dt.date | None:
     """The date of a short byline or place-dateline line ("By A | July 10, 2025",
-    "Canberra, 14 August 2025 —", "May 3, 2024 · 4 min read", "By the Desk | Sept. 16, 2025 |
-    6 min read", "Wire · Oct. 30, 2024 5:02 pm"): a full date (with its time, if any) set off
+    "Canberra, 14 August 2025 —", "May 3, 2024 · 4 min read", "By the Desk | Nov. 4, 2024 |
+    6 min read", "Wire · Feb. 12, 2023 9:17 am"): a full date (with its time, if any) set off
     from the line's words by a separator or the line's ends on both sides, never inside a phrase."""
     if len(line) > 100 or _NOT_OWN_DATE.match(line):
         return None
@@ -325,7 +325,7 @@ def _byline_date(line: str, day_first: bool | None = None) -> dt.date | None:
 
 #: A full date that a wire's "--" may follow at once ("LONDON--(BUSINESS WIRE)--March 3, 2025--").
 _WIRE_DATE = _FULL_DATE.replace(r"(?![\w/-])", r"(?![\w/])")
-#: A place dateline opening a story's first paragraph: "TOKYO, Jan. 8, 2025 — Japan's ...".
+#: A place dateline opening a story's first paragraph: "SEOUL, Feb. 3, 2024 — Korea's ...".
 _PLACE_DATELINE = compile_cached(
     rf"^(?:(?-i:[A-Z][A-Z.'’ -]{{1,40}}?)|(?-i:[A-Z][a-zà-ÿ.'’-]+)(?:\s(?:am|an|der|del|de|la|le|sur|upon|on)?\s?(?-i:[A-Z][a-zà-ÿ.'’-]+)){{0,2}})"
     rf"(?:,\s*(?-i:[A-Z])[\w.']{{1,30}}(?:\s(?-i:[A-Z])[\w.']{{1,20}})?)?"
@@ -341,12 +341,12 @@ def published_in_text(text: str) -> dt.date | None:
     In order of trust: a "Published / Posted / Sent / Filed / Report date" label among the
     first lines; a line that is only a date; a place dateline opening the story ("TOKYO,
     Jan. 8, 2025 —"); a byline, header or place-dateline line holding one full date set off
-    by separators ("News item | 27-05-2025 | ...", "Desk | 2025-03-05T21:40:00Z"); a wire
+    by separators ("News item | 14-09-2024 | ...", "Desk | 2024-10-02T08:05:00Z"); a wire
     dateline without a year ("WASHINGTON, March 4 (Reuters) -", its year from the latest
     full date of the header on or after it); a byline, date line or labelled date among the
-    last three lines (an agency story's foot, "Filed 27.05.2025 16:20"); an "Updated ..."
+    last three lines (an agency story's foot, "Filed 14.09.2024 11:05"); an "Updated ..."
     label. Captions and related-story lists are not the document's date. Dates are ISO
-    (with a timestamp), worded ("Sept. 16, 2025", "16 September 2025", with a time) or
+    (with a timestamp), worded ("Nov. 4, 2024", "4 November 2024", with a time) or
     numeric day/month/year; a numeric date both of whose parts could be the month follows
     the text's other dates (:func:`_day_first`).
     """
@@ -419,7 +419,7 @@ def published_in_text(text: str) -> dt.date | None:
                     return day
     if True in labelled:
         return labelled[True]
-    # A "last update 04.06.2025" foot when nothing else dates the text: the page's latest
+    # A "last update 19.02.2024" foot when nothing else dates the text: the page's latest
     # version is the nearest date the text gives itself.
     for line in reversed(tail):
         if len(line) <= 80 and not _NOT_OWN_DATE.match(line):
@@ -430,7 +430,7 @@ def published_in_text(text: str) -> dt.date | None:
 
 
 _REVISION_LABEL = compile_cached(r"updated|update|modified|revised|edited", re.IGNORECASE)
-#: A Japanese era year: "Reiwa 7 (2025), January 10", "January 10, Reiwa 7", "Heisei 31".
+#: A Japanese era year: "Reiwa 6 (2024), March 22", "January 10, Reiwa 7", "Heisei 31".
 _ERA_YEARS = {"reiwa": 2018, "heisei": 1988, "showa": 1925}
 _ERA_DATE = compile_cached(
     rf"^\W{{0,3}}(?:(?P<era>reiwa|heisei|showa)\s+(?P<n>\d{{1,2}})(?:\s*\((?:19|20)\d\d\))?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})"
@@ -440,7 +440,7 @@ _ERA_DATE = compile_cached(
 
 
 def _era_date(line: str) -> dt.date | None:
-    """The date of a line that holds only a date in a Japanese era year ("Reiwa 7 (2025), January 10")."""
+    """The date of a line that holds only a date in a Japanese era year ("Reiwa 6 (2024), March 22")."""
     match = _ERA_DATE.match(line) if len(line) <= 60 else None
     if match is None:
         return None

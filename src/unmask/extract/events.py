@@ -88,7 +88,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("for_years", compile_cached(
         r"\bfor\s+(?:at\s+least|more\s+than|over|nearly|almost|the\s+(?:past|last))\s+"
         r"(?:(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years|a\s+year)\b", re.I)),
-    # A day of the month alone: "took place on the 4th" (in the publication's month, or the one before).
+    # A day of the month alone: "was seen on the 9th" (in the publication's month, or the one before).
     ("ordinal_day", compile_cached(
         # (a day, not "the 3rd floor", "the 2nd attempt": only punctuation or a clause word after it)
         r"\b(?:on|since|by|until)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b"
@@ -126,7 +126,7 @@ _DATE_AFTER_WEEKDAY = compile_cached(
 )
 _ORDINAL_HINT = compile_cached(r"\bthe\s+[0-3]?\d(?:st|nd|rd|th)\b")
 _HABITUAL_BEFORE = compile_cached(r"\b(?:every|each)\s+$", re.I)
-#: A year said after a month or a day without one: "in August last year", "on 3 May this year".
+#: A year said after a month or a day without one: "in October last year", "on 3 May this year".
 _YEAR_AFTER = compile_cached(r",?\s+(?P<which>last|this)\s+year\b", re.I)
 _ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
 _PAST_STATE = compile_cached(r"\b(?:was|were)\b")
@@ -420,7 +420,7 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 if (said_year := _YEAR_AFTER.match(text, end)) is not None:
                     year = published.year - (said_year.group("which").lower() == "last")
                     end = said_year.end()
-                part = pre.startswith("the ")  # "the first week of October", "the end of May"
+                part = pre.startswith("the ")  # "the first week of March", "the end of June"
                 m_start = start if part or pre in ("early", "mid", "late", "last", "this", "earlier this") else match.start("m")
                 precision = "approximate" if part or pre in ("early", "mid", "late") else "month"
                 add(m_start, end, f"{year:04d}-{month:02d}", precision, True)
@@ -433,7 +433,7 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 if published is None or _DATE_AFTER_WEEKDAY.match(text, end):
                     continue
                 if _HABITUAL_BEFORE.search(text, max(0, start - 12), start):
-                    continue  # "published every Monday": a habit, not a day
+                    continue  # "issued every Friday": a habit, not a day
                 if re.search(r"(?i:following|next|previous|prior)\s+$", text[max(0, start - 12) : start]):
                     continue  # "the following Monday": counted from the day before it (extract_events)
                 weekday = _WEEKDAYS[groups["w"].lower()]
@@ -500,8 +500,8 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
 
 
 def _range_start_years(text: str, dates: list[DateMention]) -> list[DateMention]:
-    """A range's start said without its year takes the year of its end ("from November
-    through December 2023": November 2023; "December to February 2024": December 2023),
+    """A range's start said without its year takes the year of its end ("from October
+    through December 2022": October 2022; "December to February 2024": December 2023),
     not the one the publication date would give it."""
     for index in range(len(dates) - 1):
         first, last = dates[index], dates[index + 1]
@@ -568,7 +568,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(
         r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
-    # Going public with a finding: "made public its assessment", "goes public", "names the culprit".
+    # Going public with a finding: "made public its findings", "goes public", "names the perpetrators".
     ("report", compile_cached(
         r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
         r"hackers?|those\s+responsible))\b", re.I), 1.0),
@@ -583,7 +583,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("activity-end", compile_cached(
         r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
         r"(?:stayed|remained|persisted|lurked)\s+(?:[\w'’-]+\s+){0,4}until|"
-        # ... or its victim ended it: "cut off the actor's access", "evicted the intruders".
+        # ... or its victim ended it: "cut off the intruders' access", "evicted the intruders".
         r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
         r"(?:evicted|expelled|locked\s+out)\s+(?:the\s+)?(?:actor|attackers?|intruders?|hackers?|group))\b", re.I), 1.6),
     ("campaign", compile_cached(
@@ -604,10 +604,10 @@ _SAYS = compile_cached(
 _REPORTED_DEED = compile_cached(
     r"\s*,?\s*(?:that\s+)?(?:they|he|she|it|we|police|officers|prosecutors|the\s+[\w-]+)\s+(?:had|have|has)\s+(?:also\s+)?(?:been\s+)?", re.I
 )
-#: A source named after the statement it makes: "..., the Guardia Civil said".
+#: A source named after the statement it makes: "..., the Carabinieri said".
 _TRAILING_SOURCE = compile_cached(r",\s+(?:the\s+|a\s+|an\s+)?(?:[\w.'’-]+\s+){0,6}$")
 _THAT_PERFECT = compile_cached(r"\s*,?\s*that\s+(?:[\w'’-]+\s+){0,3}(?:had|has|have)\b", re.I)
-#: The start of a relative clause about what a date just dated: "... in early 2021 that Microsoft ".
+#: The start of a relative clause about what a date just dated: "... in late 2019 that Oracle ".
 _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from(?:\s+at\s+least)?)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
@@ -684,7 +684,7 @@ _BEGAN_ACTION_AFTER = compile_cached(
     re.I,
 )
 #: What guidance or a defence is about is a topic, not an attack that happened:
-#: "guidance on defending against spear-phishing", "advice on protecting against ransomware".
+#: "guidance on resisting phishing", "advice on protecting against ransomware".
 _TOPIC_BEFORE = compile_cached(
     r"\b(?:guidance|advice|recommendations|tips|best\s+practices?|defen[cd]\w*|protect\w*|mitigat\w*|resilien\w*)"
     r"\s+(?:on\s+|against\s+|from\s+|for\s+)(?:(?:defending|protecting|guarding|securing)\s+(?:\w+\s+)?(?:against|from)\s+)?(?:[\w-]+\s+){0,2}$",
@@ -716,11 +716,11 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
         return True  # "the hacktivists took the portal offline": an attack, not a takedown
     if _QUOTED_TITLE_OPEN.search(sentence, max(0, start - 120), start):
-        return True  # 'An article published on 1 April ("Teenager arrested over ...")': a title's word
+        return True  # 'An article published on 1 April ("Student detained over ...")': a title's word
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
-        return True  # "guidance on defending against spear-phishing": a topic
+        return True  # "guidance on resisting phishing": a topic
     if kind == "campaign" and word[:1].isupper() and _NAME_BEFORE.search(sentence, max(0, start - 40), start):
-        return True  # "the National Center of Incident Readiness": a word of a name
+        return True  # "the National Office of Incident Response": a word of a name
     return bool(
         kind == "campaign"
         and _INCIDENT_NOUN.fullmatch(word)
@@ -729,9 +729,9 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     )  # "disclosed the breach": the disclosure is the event
 
 
-#: An open quoted title in brackets before a word: '("Teenager arrested'.
+#: An open quoted title in brackets before a word: '("Student detained'.
 _QUOTED_TITLE_OPEN = compile_cached(r"\(\s*[“\"‘'][^”\"’)]*$")
-#: A capitalised word of a name before a capitalised trigger word ("Center of Incident").
+#: A capitalised word of a name before a capitalised trigger word ("Office of Incident").
 _NAME_BEFORE = compile_cached(r"(?<![.!?]\s)\b(?-i:[A-Z][\w&’'-]*)\s+(?:(?:of|for|and|on)\s+)?$")
 
 
@@ -783,14 +783,14 @@ def _sentence_triggers(sentence: str) -> _SentenceTriggers:
     return out
 
 
-#: "from August 2020 until his arrest": an end said by an event, not a date.
+#: "from May 2019 until her arrest": an end said by an event, not a date.
 _UNTIL_EVENT = compile_cached(
     r"\s*,?\s*(?:until|till|up\s+to)\s+(?:his|her|their|its|the)\s+(?:[\w-]+\s+)?(?P<event>arrest|extradition|takedown|detention|indictment|conviction)\b",
     re.I,
 )
 _EVENT_NOUN_KIND = {"arrest": "arrest", "extradition": "arrest", "detention": "arrest", "takedown": "takedown",
                     "indictment": "indictment", "conviction": "conviction"}
-#: A date said as an incident's attribute: "the 2023 intrusions", "over the May 2024 breach".
+#: A date said as an incident's attribute: "the 2022 intrusions", "over the May 2024 breach".
 _ATTRIBUTIVE_INCIDENT = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:(?:cyber-?)?attacks?|intrusions?|breach(?:es)?|hacks?|campaigns?|compromises?|heists?|thefts?|"
     r"ransomware\s+attacks?|data\s+breach(?:es)?|leaks?)\b",
@@ -970,7 +970,7 @@ def _kind_for(
                     any(_REPORTED_DEED.fullmatch(sentence, date.end, a - lo) for a in strong_after)
                     or any(a - lo <= len(sentence) and not _CLAUSE_BREAK.search(sentence, date.end, a - lo) for a in strong_later)
                 ):
-                    continue  # "prosecutors said on Tuesday they had charged ...": the charges are the news
+                    continue  # "prosecutors said on Friday they had charged ...": the charges are the news
                 if (
                     trigger_kind == "report" and strength < 1.0
                     and (source := _TRAILING_SOURCE.search(sentence, max(0, start - 60), start)) is not None
@@ -984,7 +984,7 @@ def _kind_for(
                 if trigger_kind == "report" and start >= date.end and campaign_between and _RELATIVE_SUBJECT.fullmatch(
                     sentence, date.end, start
                 ):
-                    continue  # "the exploitation of servers in early 2021 that Microsoft attributed to ...": a relative clause
+                    continue  # "the break-ins of late 2019 that Oracle tied to ...": a relative clause
                 if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
                     continue
                 if takes_strong:
@@ -1080,7 +1080,7 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
         return False  # "Today they are used for research": nowadays, not a date
     if _DENIED_BEFORE.search(sentence, max(0, date.start - 16), date.start):
-        return False  # "on 28 March, not 29 March as we said": a corrected date
+        return False  # "on 11 June, not 12 June as first reported": a corrected date
     if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
         return False  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
     return not _FIXED_BEFORE.search(sentence, max(0, date.start - 40), date.start)
@@ -1251,14 +1251,14 @@ def _heading_day(text: str, items: Sequence[Passage], headings: Sequence[int], p
     return DateMention(0, 0, published.isoformat(), "day", True, "") if published is not None else None
 
 
-#: Words a date heading may hold beside its date ("Late 2023", "In January 2024", "Two weeks later").
+#: Words a date heading may hold beside its date ("Late 2023", "In January 2024", "Three weeks later").
 _HEADING_FILLER = compile_cached(r"(?:\W|\b(?:in|on|since|by|the|of|around|from|until|about|circa|c)\b)*", re.I)
 
 
 def _heading_date(heading: str, published: dt.date | None, day_first: bool | None,
                   anchor: DateMention | None) -> DateMention | None:
-    """The date a heading that is only a date names ("Late 2023", "3 February 2025"), or
-    the day a heading says from the last dated one ("Two weeks later", "The next day")."""
+    """The date a heading that is only a date names ("Late 2023", "9 April 2024"), or
+    the day a heading says from the last dated one ("Three weeks later", "The next day")."""
     if len(heading) > 60:
         return None
     dates = find_dates(heading, published, day_first)
@@ -1302,7 +1302,7 @@ def extract_events(
     headings: list[int] = []  # the heading passages seen, for a live blog's entry days
     in_header = True  # before the first prose passage
     previous_paragraph = -1
-    # A timeline's date heading ("Late 2023", "Two weeks later") and its paragraph: the
+    # A timeline's date heading ("Late 2023", "Three weeks later") and its paragraph: the
     # entry under it is at that date.
     section: tuple[int, DateMention] | None = None
     section_day: DateMention | None = None  # the last day a date heading named
@@ -1418,7 +1418,7 @@ def extract_events(
             for kind, shifted in _offset_actions(sentence, accepted):
                 emit(kind, shifted, span, index, 0.8)
         if accepted and ("until" in sentence or "till" in sentence or "up to" in sentence):
-            # "from August 2020 until his arrest": the activity ended at the arrest the text dated
+            # "from May 2019 until her arrest": the activity ended at the arrest the text dated
             for match in _UNTIL_EVENT.finditer(sentence):
                 ended = last_of_kind.get(_EVENT_NOUN_KIND.get(match.group("event").lower(), ""))
                 if ended is not None and any(d.end <= match.start() for d in accepted):

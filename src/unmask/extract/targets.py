@@ -219,7 +219,7 @@ _DISCLOSES_AFTER = compile_cached(
     r"an?\s+(?:attacker|hacker|intruder))\s+(?:had\s+|have\s+|has\s+)?(?:breached|compromised|accessed|hacked|reached|"
     r"stolen|stole|copied|obtained|taken|got\s+into|gained\s+access\s+to)\b|"
     r"(?:said|says|confirmed|confirms|announced|disclosed|reported|admitted|acknowledged|"
-    # "told its customers on Friday that an attacker had copied ..."
+    # "told its customers on Monday that an intruder had copied ..."
     r"(?:told|informed|notified|warned|wrote\s+to)\s+(?:its|their)\s+(?:[\w-]+\s+){0,2}?(?:customers|clients|members|users|"
     r"patients|students|staff|employees|subscribers|policyholders|riders|athletes|shareholders|investors))\s+(?:[\w-]+\s+){0,3}?"
     r"(?:that\s+)?(?:(?:attackers|hackers|intruders|criminals|someone|an?\s+(?:attacker|hacker|intruder)|"
@@ -242,7 +242,7 @@ _DISCLOSES_AFTER = compile_cached(
 )
 #: The industry a company serves, not its own: "a maker of pumps for the brewing industry".
 _CUSTOMERS_BEFORE = compile_cached(r"\b(?:for|to|serving|supplying|supplies)\s+(?:the\s+)?$", re.IGNORECASE)
-#: A victim's own site named by reference: "the company's plants in", "its offices in".
+#: A victim's own site named by reference: "the firm's depots in", "its offices in".
 _OWN_SITE_BEFORE = compile_cached(
     r"\b(?:the\s+(?:company|firm|group|business|organi[sz]ation|manufacturer|retailer|insurer)['’]s?|its|[Oo]ur)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:plants?|sites?|factor(?:y|ies)|facilit(?:y|ies)|offices?|branch(?:es)?|warehouses?|depots?|subsidiar(?:y|ies)|"
@@ -459,7 +459,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )
-#: The rest of a list of demonyms that shares one noun: "against Israeli and American academics".
+#: The rest of a list of demonyms that shares one noun: "against Saudi and Emirati engineers".
 _DEMONYM_LIST_AFTER = compile_cached(r"(?:\s*,?\s*(?:and|or)?\s+[A-Z][a-z]+(?:an|ian|ish|ese|i|ic)\b)+")
 _SECTOR_NOUN_AFTER = compile_cached(
     r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
@@ -595,7 +595,7 @@ _LANGUAGE_BEFORE = compile_cached(r"\b(?:in|into|written\s+in|translated\s+(?:in
 #: ... ending its phrase ("in English." but not "in German chemical firms").
 _LANGUAGE_END = compile_cached(r"\s*(?:[.,;:)!?]|$|(?:and|or|but|as|with|by|from|to|on|in|at|for|only|while|which|that)\b)")
 _LANGUAGE_AFTER = compile_cached(r"[\s-]+(?:language|translations?|text|words?)\b|\s+(?:and|or)\s+[A-Z]\w+[\s-]+language\b", re.I)
-#: A capitalised run right after an attack word: "attack on Sony Pictures Entertainment",
+#: A capitalised run right after an attack word: "attack on Orbit Film Studios",
 #: "the breach at Halden Mutual Trust", "hackers targeted Nordvik Shipping".
 _CUE_OBJECT_NAME = compile_cached(
     r"\b(?:(?:cyber-?)?attacks?|breach(?:es)?|hacks?|intrusions?|compromise|raids?)\s+(?:on|of|at|against|into)\s+(?:the\s+)?"
@@ -712,7 +712,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     for match in _ORG_PHRASE.finditer(text):
         start, end = _org_start(text, match.start(), match.end())
         words = text[start:end].split()
-        # (... nor is the place a name is "based" in: "the Geneva-based International Cycling Council")
+        # (... nor is the place a name is "based" in: "the Lyon-based International Rowing Board")
         while words and (words[0] in _ORG_STOP_START or words[0].endswith("-based")):
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
             words = words[1:]
@@ -766,7 +766,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                 hits.append(_Hit(at, end, "organization", name, "heuristic"))
                 taken.add(at, end)
             at = text.find(name, end)
-    # "the 2014 attack on Sony Pictures Entertainment": a capitalised run as the object of
+    # "the 2016 attack on Orbit Film Studios": a capitalised run as the object of
     # an attack word is a name, with or without a head word.
     for match in _CUE_OBJECT_NAME.finditer(text):
         group = "name" if match.group("name") is not None else "name2"
@@ -868,7 +868,7 @@ _VICTIM_COLUMN = compile_cached(
 
 #: A list item's marker at the start of its line: "- ", "* ", "• ", "3. ", "b) ".
 _BULLET = compile_cached(r"[ \t]*(?:[-*•–·▪]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]+")
-#: A line that introduces a list of victims: "Among the victims were:", "The following
+#: A line that introduces a list of victims: "The victims were:", "The following
 #: organisations were targeted:", "Affected entities include:".
 _VICTIM_LIST_LEAD = compile_cached(
     r"\b(?:victims?|targets|targeted|affected|compromised|breached|hit|impacted|attacked|victimi[sz]ed)\b"
@@ -882,11 +882,11 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:networks?|systems?|ministry|company|organi[sz]ation|servers?|agency|offices?)\s+"
     r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated)\b|"
     r"\b[Ww]e\s+(?:were|got|had\s+been|have\s+been)\s+(?:\w+\s+)?(?:hacked|breached|targeted|attacked|hit|compromised)\b|"
-    # "our hospital was hit by a ransomware attack", "our council's systems were encrypted"
+    # "our clinic was hit by ransomware", "our council's systems were encrypted"
     r"\b[Oo]ur\s+(?:hospital|university|school|college|council|clinic|practice|firm|business|trust|institution|"
     r"institute|bank|website|college|charity|newsroom)(?:['’]s\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?"
     r"(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated|encrypted)\b|"
-    # "our security team detected an unauthorised user in the student records system"
+    # "our security team detected an unauthorised user on the payroll server"
     # "our terminal operating system stopped responding", "our servers were encrypted"
     r"\b[Oo]ur\s+(?:[\w-]+\s+){0,3}?(?:systems?|networks?|servers?|computers|mailboxes)\s+(?:(?:had\s+)?stopped\s+(?:responding|working)|"
     r"went\s+(?:down|dark|offline)|(?:was|were|had\s+been)\s+(?:encrypted|wiped|locked|taken\s+offline))\b|"
@@ -897,7 +897,7 @@ _FIRST_PERSON_VICTIM = compile_cached(
 )
 def first_person_victim_at(text: str) -> int | None:
     """Where a text first speaks as the victim in the first person ("we got hit", "our
-    servers were encrypted", "we noticed unusual activity"), or None."""
+    servers were encrypted", "we found suspicious logins"), or None."""
     match = _FIRST_PERSON_VICTIM.search(text)
     return match.start() if match is not None else None
 
@@ -905,8 +905,8 @@ def first_person_victim_at(text: str) -> int | None:
 #: A line that heads a letter or a notice with its writer's name: "University of Eastbrook |
 #: Information Technology Services", "Fjellvik Ferries AS, Harbour Road 4".
 _LETTERHEAD_REST = compile_cached(r"[ \t]*(?:\n|$|[|,–—•·]|-\s)")
-#: A postal address in a letterhead: a US city, state and ZIP ("Lancaster, PA 17601") or a
-#: UK postcode ("Norwich NR4 7TJ").
+#: A postal address in a letterhead: a US city, state and ZIP ("Dayton, OH 45402") or a
+#: UK postcode ("Leeds LS2 9JT").
 _POSTAL_ADDRESS = compile_cached(
     r"\b[A-Z][a-z]+,\s+(?P<US>AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|"
     r"NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b|"
@@ -1061,18 +1061,18 @@ def _role(
     if hit.kind in ("country", "region") and (
         _INFRASTRUCTURE_BEFORE.search(near) or re.search(r"\bback\s+to\s+(?:the\s+)?$", near, re.IGNORECASE)
     ):
-        return "location"  # "servers in Germany", "send information back to Beijing"
+        return "location"  # "servers in Latvia", "send information back to Beijing"
     if hit.kind in ("country", "region") and re.search(r"\b(?:anti|pro)-$", near, re.IGNORECASE):
-        # "an anti-Israel message" is about Israel, not against it; "a pro-Russian hacktivist
+        # "an anti-Saudi slogan" is about Saudi Arabia, not against it; "a pro-Russian hacktivist
         # group" sides with Russia, it is not said to be run by it.
         return "mention"
     if hit.kind == "country" and _STATE_COMPOUND_AFTER.match(after):
-        return "sponsor"  # "a China-nexus group", "an Iran-backed crew"
+        return "sponsor"  # "a Syria-nexus group", "an Iran-backed crew"
     if (
         (hit.kind == "organization" and hit.form in ("intelligence", "government", "military"))
         or (hit.kind == "country" and _POSSESSIVE.match(after))
     ) and _BEHIND_AFTER.match(after):
-        return "sponsor"  # "Russia's military intelligence service, the GRU, was behind it"
+        return "sponsor"  # "Iran's intelligence ministry, MOIS, was behind it"
     if hit.kind == "organization" and hit.form == "intelligence":
         if _OFFICIAL_OF_BEFORE.search(near) or _SERVICE_SPEAKS_AFTER.match(after):
             return "source"  # "the Director-General of MI5", "the Signals Directorate told the Committee"
@@ -1224,7 +1224,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 r"\b(?:victims?|targeted|affected|victimology)\b", above, re.IGNORECASE))
             # Which columns name victims: "| Country | Language |" - the language is none.
             columns = sentence.split("|") or [""]
-        # A bulleted list under a line that introduces victims ("Among the victims were:",
+        # A bulleted list under a line that introduces victims ("The victims were:",
         # "The following organisations were targeted:"): each item names a victim.
         # The start of the passage's line, found by searching only the text since the
         # previous passage (passages come in order): one pass over the text in all,
@@ -1317,7 +1317,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     break
                 out[back] = (place, "victim", passage, index)
                 later_end = place.start
-        # "the Dubai-based cryptocurrency exchange Meridian Vault": the place a victim is based
+        # "the Oslo-based payment firm Fjordpay": the place a victim is based
         # in is the victim's.
         for at in range(first, len(out) - 1):
             place, role, *_ = out[at]
@@ -1359,7 +1359,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     out[later] = (other, "victim", other_passage, other_index)
     if own is not None and any(h.value == own and role == "victim" for h, role, *_ in out):
         out = _letterhead_victims(text, out, items)
-    # "the company's plants in Bremen (Germany)" after a victim company: the victim's places.
+    # "the firm's depots in Lyon (France)" after a victim company: the victim's places.
     if any(h.kind == "organization" and role == "victim" for h, role, *_ in out):
         first_victim = min(h.start for h, role, *_ in out if h.kind == "organization" and role == "victim")
         for at, (hit, role, hit_passage, hit_index) in enumerate(out):
@@ -1385,7 +1385,7 @@ def _letterhead_victims(
 ) -> list[tuple[_Hit, str, Passage, int]]:
     """A letter or notice whose writer is the victim: the places of the letterhead (its lines
     before the first blank line: the writer's address) are the victim's too, a postal address
-    ("Lancaster, PA 17601", "Norwich NR4 7TJ") giving its country."""
+    ("Dayton, OH 45402", "Leeds LS2 9JT") giving its country."""
     if not items:
         return out
     start = items[0].span.start
@@ -1445,7 +1445,7 @@ def _home_country_victim(
 
 def _sectors_of_victims(out: list[tuple[_Hit, str, Passage, int]]) -> list[tuple[_Hit, str, Passage, int]]:
     """A victim or target organisation's own name says its sector ("University of Eastbrook",
-    "St. Aldric Regional Medical Center"): that sector is a victim or target too, at the
+    "St. Brendan Regional Medical Center"): that sector is a victim or target too, at the
     name's span, unless the text already gives the sector that role."""
     given = {h.value for h, role, *_ in out if h.kind == "sector" and role in ("target", "victim")}
     extended: list[tuple[_Hit, str, Passage, int]] = []
