@@ -207,11 +207,16 @@ def _scoped(kb: KnowledgeBase, reader: Reader | None, levels: tuple[str, ...]) -
     return folded.seen if folded else 0
 
 
-def test_migration_0011_gives_the_old_rows_owners(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_migration_0011_gives_the_old_rows_owners(tmp_path: Path, backend: str) -> None:
+    with _urls(backend, tmp_path) as (url, _):
+        _migrate_old_rows(url)
+
+
+def _migrate_old_rows(url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
-    url = f"sqlite:///{tmp_path / 'kb.sqlite'}"
     with open_kb(url, clock=lambda: NOW) as kb:
         add_token(kb, "xander", role="analyst", max_tlp="red", org="x")
         config = Config()
