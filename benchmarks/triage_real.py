@@ -55,6 +55,26 @@ Sources (label, where from):
   and ``bounceparser`` (Mail::DeliveryStatus::BounceParser's corpus of real bounces,
   auto-replies and challenge-response notices; two forwarded spams in it are labelled
   malicious).
+* ``unseen3`` (collected after every rule of the unseen2 round was final, each message
+  labelled by reading it, scored once on the rules as they stood before the round's
+  changes): the original source tarball of the Debian (bookworm) source package
+  ``libmail-mbox-messageparser-perl`` (Mail::Mbox::MessageParser's test mailboxes: a
+  1998 robotics list archive, a 2001 course list, an anonymised CentOS announcement
+  list, LKML replies, and six spams of 2006 a receiving SpamAssassin had tagged: a
+  lottery-award advance-fee scam, pill and stock-pump spam, Russian advertising),
+  fetched into ``DIR`` the same way::
+
+      apt-get source --download-only libmail-mbox-messageparser-perl=1.5111-1
+
+  and the crate ``mail-parser`` 0.9.4 from crates.io (its ``resources/eml/legacy``
+  folder: Hunnysoft's sample messages written with Outlook, Netscape, Pine and other
+  clients of 2000; benign), fetched with ``cargo fetch`` in a throwaway project that
+  depends on ``mail-parser = "=0.9.4"`` and copied from ``$CARGO_HOME/registry/cache``
+  into ``DIR`` (a ``.crate`` is a gzipped tarball). A receiving filter's marks
+  (``X-Spam*`` headers, a ``**SPAM 11.0**`` or ``SPAM:`` tag in the Subject) are
+  removed from these messages before either judge reads them, and a message kept twice
+  (the same From, Date and Subject: one copy of a mailbox has its Message-IDs removed,
+  another has DOS line ends) is kept once.
 * malicious ``phishingpot``: the 12 phishingpot samples in ``../shared/corpus/eml``.
   The triage rules were written after reading them, so they are reported apart
   (``tuning``) and never count as unseen.
@@ -65,6 +85,8 @@ headers (near-duplicates fall on the same side). Rules are written by looking at
 ``unseen2`` was scored once as a whole before any change of its round; then it was
 cut the same way into ``unseen2a``, whose failures were read to find the classes
 fixed in that round, and ``unseen2b``, held back and scored only before and after.
+``unseen3`` is cut the same way into ``unseen3a`` (its failures read while tuning) and
+``unseen3b`` (held back: scored on the old rules and once at the end of the round).
 
 Positive = unmask's verdict ``suspicious`` or ``malicious`` (score >= 3); for
 SpamAssassin ``X-Spam-Status: Yes`` (score >= 5) with local tests only (``-L``: no
@@ -153,6 +175,15 @@ LABELS: dict[str, dict[str, str | None]] = {
         "bad_message.eml": "malicious",  # Russian image-heavy advertising spam
         "spam_message.eml": "malicious",  # "UN payment notification" advance-fee scam
     },
+    "mbox-messageparser": {
+        "binary_body.txt": "malicious",  # Russian advertising spam ("design for you")
+        # a mailbox a receiving SpamAssassin had tagged: five spams, then three LKML posts
+        "invalid-boundaries.txt#0": "malicious",  # "international prize award" advance-fee scam
+        "invalid-boundaries.txt#1": "malicious",  # HTML spam, "haste"
+        "invalid-boundaries.txt#2": "malicious",  # obfuscated pill names and a link
+        "invalid-boundaries.txt#3": "malicious",  # stock pump, HTML with split words
+        "invalid-boundaries.txt#4": "malicious",  # the same stock pump, plain text
+    },
     "bounceparser": {
         "spam-with-image.msg": "malicious",       # image spam (sender anonymised)
         "spam-bogus-email-in-report.msg": "malicious",  # "$1000 gift card" spam
@@ -178,13 +209,20 @@ SDISTS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
                              "*/test/corpora/html/*", "*/test/corpora/attachment/*"), "benign"),
     "rspamd_": ("rspamd", ("*/test/functional/messages/*.eml",), None),
     "libmail-deliverystatus-bounceparser-perl_": ("bounceparser", ("*/t/corpus/*.msg",), "benign"),
+    # Collected after the unseen2 round, scored once before any change: "unseen3".
+    "libmail-mbox-messageparser-perl_": ("mbox-messageparser", ("*/t/mailboxes/*.txt",), "benign"),
+    "mail-parser-0.9.4.crate": ("mail-parser-crate", ("*/resources/eml/legacy/*.eml",), "benign"),
 }
 #: Sources added after the rules were final (never looked at while writing them).
 FRESH = frozenset({"django-mailbox", "hyperkitty"})
 #: Sources collected after the fresh round (the ``unseen2`` split).
 UNSEEN2 = frozenset({"bounced", "salmon", "bogofilter", "notmuch", "rspamd", "bounceparser"})
+#: Sources collected after the unseen2 round (the ``unseen3`` split).
+UNSEEN3 = frozenset({"mbox-messageparser", "mail-parser-crate"})
 #: Member files that are mailboxes (one message per ``From `` line).
 MBOXES = frozenset({"spam", "good.mbx", "spam.mbx"})
+#: Sources whose every member file is a mailbox.
+MBOX_SOURCES = frozenset({"mbox-messageparser"})
 
 
 @dataclass
@@ -214,6 +252,29 @@ def _unseen2_half(raw: bytes) -> str:
     return "unseen2a" if _split_of(raw) == "dev" else "unseen2b"
 
 
+def _unseen3_half(raw: bytes) -> str:
+    """``unseen3a`` (read while tuning) or ``unseen3b`` (held back), by the same hash."""
+    return "unseen3a" if _split_of(raw) == "dev" else "unseen3b"
+
+
+_MARK_HEADER = re.compile(rb"(?im)^x-spam[\w-]*:[^\n]*\n(?:[ \t][^\n]*\n)*")
+_MARK_SUBJECT = re.compile(rb"(?im)^(subject:[ \t]*)(?:\*\*\*?SPAM[^*\n]*\*\*\*?[ \t]*|SPAM:[ \t]*)+")
+
+
+def _unmark(raw: bytes) -> bytes:
+    """The message without a receiving filter's verdict (``X-Spam*`` headers, a spam tag
+    in the Subject), so that neither judge reads another filter's answer."""
+    newline = raw.find(b"\n\n")
+    crlf = raw.find(b"\r\n\r\n")
+    cut = min(x for x in (newline, crlf, len(raw)) if x >= 0)
+    head, body = raw[:cut + 1], raw[cut + 1:]
+    head = _MARK_HEADER.sub(b"", head.replace(b"\r\n", b"\n"))
+    head = _MARK_SUBJECT.sub(rb"\1", head)
+    if crlf >= 0 and crlf == cut:
+        head = head.replace(b"\n", b"\r\n")
+    return head + body
+
+
 def _cpython() -> Iterator[Message]:
     spec = importlib.util.find_spec("test.test_email")
     if spec is None or not spec.submodule_search_locations:
@@ -238,7 +299,7 @@ def _mbox(raw: bytes) -> list[bytes]:
 def _sdists(folder: Path | None) -> Iterator[Message]:
     if folder is None or not folder.is_dir():
         return
-    for archive in sorted(folder.glob("*.tar.*")):
+    for archive in sorted((*folder.glob("*.tar.*"), *folder.glob("*.crate"))):
         for prefix, (source, globs, label) in SDISTS.items():
             if not archive.name.startswith(prefix):
                 continue
@@ -257,11 +318,18 @@ def _sdists(folder: Path | None) -> Iterator[Message]:
                     if handle is None:
                         continue
                     raw = handle.read()
-                    if base in MBOXES:
+                    if base in MBOXES or source in MBOX_SOURCES:
                         for i, one in enumerate(_mbox(raw)):
-                            yield Message(source, f"{base}#{i}", this, one)
+                            one_label = labels.get(f"{base}#{i}", this)
+                            if one_label is None:
+                                continue
+                            if source in UNSEEN3:
+                                one = _unmark(one)
+                            yield Message(source, f"{base}#{i}", one_label, one)
                     else:
                         rel = member.name.split("/", 1)[-1]
+                        if source in UNSEEN3:
+                            raw = _unmark(raw)
                         yield Message(source, rel if source == "notmuch" else base, this, raw)
 
 
@@ -275,19 +343,28 @@ def collect(sdists: Path | None) -> list[Message]:
     out: list[Message] = []
     ids: set[bytes] = set()
     for message in (*_cpython(), *_spamassassin_ham(), *_sdists(sdists), *_phishingpot()):
-        if message.sha256 in seen:
+        # for unseen3 also the same bytes up to line ends (a mailbox kept in DOS form too)
+        key = (hashlib.sha256(message.raw.replace(b"\r\n", b"\n")).hexdigest()
+               if message.source in UNSEEN3 else message.sha256)
+        if key in seen:
             continue
-        seen.add(message.sha256)
-        if message.source in UNSEEN2:
+        seen.add(key)
+        if message.source in UNSEEN2 | UNSEEN3:
             # the same message in several folders or list copies: kept once
-            head = message.raw.split(b"\n\n", 1)[0]
+            head = message.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
             found = re.search(rb"(?im)^message-id:\s*(<[^>\n]+>)", head)
-            if found is not None:
-                if found.group(1) in ids:
+            ident = found.group(1) if found is not None else None
+            if message.source in UNSEEN3:
+                # one copy of a test mailbox has its Message-IDs removed: the same From,
+                # Date and Subject instead
+                ident = b"\0".join(sorted(re.findall(rb"(?im)^(?:from|date|subject):[^\n]*", head)))
+            if ident is not None:
+                if ident in ids:
                     continue
-                ids.add(found.group(1))
+                ids.add(ident)
         message.split = ("tuning" if message.tuning else "fresh" if message.source in FRESH
                          else _unseen2_half(message.raw) if message.source in UNSEEN2
+                         else _unseen3_half(message.raw) if message.source in UNSEEN3
                          else _split_of(message.raw))
         out.append(message)
     return out
@@ -405,7 +482,7 @@ def _count(messages: list[Message], judge: str) -> tuple[int, int]:
 
 def report(messages: list[Message], judges: list[str]) -> dict[str, Any]:
     rows: dict[str, Any] = {}
-    for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "tuning"):
+    for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "unseen3a", "unseen3b", "tuning"):
         for label in ("malicious", "benign"):
             group = [m for m in messages if m.split == split and m.label == label]
             if not group:
@@ -430,7 +507,8 @@ def main() -> int:
     parser.add_argument("--sdists", type=Path,
                         default=Path(os.environ["UNMASK_REAL_MAIL"]) if os.environ.get("UNMASK_REAL_MAIL") else None)
     parser.add_argument("--split", choices=("dev", "held", "fresh", "unseen2", "unseen2a", "unseen2b",
-                                                  "tuning", "all"), default="all")
+                                                  "unseen3", "unseen3a", "unseen3b", "tuning", "all"),
+                        default="all")
     parser.add_argument("--show", action="store_true",
                         help="list each message of --split with both verdicts (not for held while tuning)")
     parser.add_argument("--json", action="store_true")
@@ -443,7 +521,7 @@ def main() -> int:
     messages = collect(args.sdists)
     if args.split != "all":
         messages = [m for m in messages if m.split == args.split
-                    or (args.split == "unseen2" and m.split.startswith("unseen2"))]
+                    or (args.split in ("unseen2", "unseen3") and m.split.startswith(args.split))]
     if not messages:
         print("no messages found (see the docstring for the sources)", file=sys.stderr)
         return 1
