@@ -167,36 +167,10 @@ class SkippedIndicator:
 
 def _normalise(value: str, type_: str) -> str | None:
     """The value as the matcher keeps it, or None when it is not valid for its type."""
-    value = value.strip()
-    if not value:
-        return None
-    if type_ == "ipv4":
-        try:
-            return str(ipaddress.IPv4Address(value))
-        except ValueError:
-            return None
-    if type_ == "ipv6":
-        try:
-            return str(ipaddress.IPv6Address(value))
-        except ValueError:
-            return None
-    if type_ == "ipv4_cidr":
-        try:
-            return str(ipaddress.IPv4Network(value, strict=False))
-        except ValueError:
-            return None
-    if type_ == "domain":
-        return _fold(value).rstrip(".") or None
-    if type_ == "url":
-        match = _SCHEME_RE.match(value)
-        if match is None:
-            return None
-        rest = value[match.end():]
-        cut = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0] or [len(rest)])
-        return _fold(match.group(0)) + _fold(rest[:cut]) + rest[cut:]
-    if type_ in _CASE_SENSITIVE:
-        return value
-    return _fold(value)
+    from unmask.reference.values import normalise, sweep_key
+
+    canonical = normalise(type_, value, strict=True)
+    return None if canonical is None else sweep_key(type_, canonical)
 
 
 class IndicatorSet:

@@ -12,12 +12,11 @@ writes them (:func:`normalise_value`), so a sighting meets the indicator it is a
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from unmask.errors import UnmaskError
+from unmask.reference.values import normalise
 
 if TYPE_CHECKING:
     from unmask.model import Document
@@ -27,8 +26,6 @@ __all__ = ["SIGHTING_KINDS", "Sighting", "normalise_value", "sightings_of"]
 #: seen (type 0 in MISP), false-positive (type 1), expiration (type 2).
 SIGHTING_KINDS = ("seen", "false-positive", "expiration")
 _MAX_COUNT = 999_999_999
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.S)
-_LOWER_TYPES = frozenset({"domain", "email", "md5", "sha1", "sha256", "sha512", "mac"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,29 +70,10 @@ class Sighting:
 
 
 def normalise_value(type_: str, value: str) -> str:
-    """``value`` as the observable extractor stores one of ``type_`` (host names, hashes
-    and e-mail addresses in lower case, addresses in their canonical form, a URL's
-    scheme and host in lower case)."""
-    value = value.strip()
-    if type_ in ("ipv4", "ipv6"):
-        try:
-            return str(ipaddress.ip_address(value))
-        except ValueError:
-            return value
-    if type_ == "ipv4_cidr":
-        try:
-            return str(ipaddress.ip_network(value, strict=False))
-        except ValueError:
-            return value
-    if type_ == "domain":
-        return value.lower().rstrip(".")
-    if type_ in _LOWER_TYPES:
-        return value.lower()
-    if type_ == "url":
-        match = _SCHEME.match(value)
-        if match:
-            return match.group(1).lower() + match.group(2).lower() + match.group(3)
-    return value
+    """``value`` as the observable extractor stores one of ``type_`` (refanged; see
+    :func:`unmask.reference.values.normalise`); a value not valid for its type is kept
+    as written, refanged and stripped."""
+    return normalise(type_, value) or value.strip()
 
 
 def parse_time(value: object) -> dt.datetime | None:

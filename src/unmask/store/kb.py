@@ -112,15 +112,6 @@ def _quote(value: str | None) -> str:
     return quote if len(quote) <= _QUOTE_MAX else quote[: _QUOTE_MAX - 1] + "…"
 
 
-def _refang(value: str) -> str:
-    out = value.strip()
-    for old, new in (("[.]", "."), ("(.)", "."), ("[dot]", "."), ("(dot)", "."), ("[:]", ":"),
-                     ("[://]", "://"), ("[@]", "@"), ("[at]", "@")):
-        out = out.replace(old, new)
-    out = re.sub(r"^hxxp", "http", out, flags=re.IGNORECASE)
-    return out.rstrip("]")
-
-
 #: How often a write that lost a race with another writer is run again.
 _WRITE_ATTEMPTS = 3
 
@@ -923,9 +914,11 @@ class KnowledgeBase:
         or a :class:`~unmask.store.access.Scope`): only reports the caller may read count,
         in the exact look-up and in the fallback alike.
         """
+        from unmask.reference.values import lookup_forms, refang_value
+
         raw = value.strip()
-        refanged = _refang(raw)
-        candidates = sorted({raw, raw.lower(), refanged, refanged.lower()} - {""})
+        refanged = refang_value(raw)
+        candidates = sorted(lookup_forms(raw))
         matched, asked = "exact", None
         try:
             with self._read() as conn:

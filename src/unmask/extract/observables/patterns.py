@@ -11,18 +11,12 @@ from __future__ import annotations
 import re
 
 from unmask.reference.regexes import compile_cached
+from unmask.reference.values import SCHEMES as _SCHEMES
 
 __all__ = ["ATOMS", "EXTENSION_ALTERNATION", "FILE_EXTENSIONS", "INNER", "RANGE_END", "SCHEMES"]
 
-#: Defanged and real URL schemes -> the canonical scheme.
-SCHEMES = {
-    "hxxp": "http", "hxxps": "https", "hxtp": "http", "hxtps": "https", "htxp": "http",
-    "htxps": "https", "hxxxp": "http", "hxxxps": "https", "hxttp": "http", "hxttps": "https",
-    "h__p": "http", "h__ps": "https", "httx": "http", "fxp": "ftp", "fxps": "ftps", "ftx": "ftp",
-    "meow": "http", "meows": "https", "http": "http", "https": "https", "ftp": "ftp",
-    "ftps": "ftps", "sftp": "sftp", "tcp": "tcp", "udp": "udp", "ws": "ws", "wss": "wss",
-    "smb": "smb", "hxxxs": "https",
-}
+#: Defanged and real URL schemes -> the canonical scheme (one table for every normaliser).
+SCHEMES = _SCHEMES
 
 #: File extensions that make ``name.ext`` a file name.
 FILE_EXTENSIONS = frozenset(
