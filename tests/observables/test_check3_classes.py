@@ -102,3 +102,23 @@ def test_markdown_table_victim_column() -> None:
     text = "| Hacked site | Injected script host |\n|---|---|\n| shop-example.com | evil-js.net |\n"
     found = {o.value: o.role for o in extract_observables(text)}
     assert found == {"shop-example.com": "benign", "evil-js.net": "indicator"}
+
+
+# -- names with blanks in table cells ---------------------------------------------
+
+
+def test_name_with_blanks_fills_its_pipe_table_cell() -> None:
+    text = (
+        "|SHA1|Filename|Detection\n"
+        "|`fe0161fb8a26a0bf4afad746c7ebf89499dcd3a7`|Ban tin noi bo thang muoi.exe        |Win32/Agent.X\n"
+        "|`032ef58b7978d079287874044dc516af624ae5f5`|Q3 Budget notes - Finance Grp.exe|Win32/Agent.X\n"
+        "|`132ef58b7978d079287874044dc516af624ae5f5`|20190101-Review Table.xls.exe|Win32/Agent.X\n"
+    )
+    names = {o.value for o in extract_observables(text) if o.type == "file_name"}
+    assert names == {"Ban tin noi bo thang muoi.exe", "Q3 Budget notes - Finance Grp.exe", "20190101-Review Table.xls.exe"}
+
+
+def test_prose_cell_without_a_hash_keeps_the_name_alone() -> None:
+    text = "| Step | What happens |\n| 2 | The dropper writes evil.exe |\n"
+    names = {o.value for o in extract_observables(text) if o.type == "file_name"}
+    assert names == {"evil.exe"}

@@ -127,6 +127,31 @@ def _table_cell_start(text: str, start: int, end: int) -> int:
     return cell
 
 
+#: The words of a pipe table's cell before the main pass's name ("|Quarterly review - Q3 x.exe|").
+_PIPE_CELL = compile_cached(r"[\w&'’().,-]+(?:[ \xa0]+[\w&'’().,-]+){0,12}[ \xa0]")
+#: What may close a cell after the name: blanks and inline markup, then the next "|" or the line's end.
+_CELL_CLOSE = compile_cached(r"[ \t\xa0`*_]*(?:\||\r?\n|$)")
+_ROW_HASH = compile_cached(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{64}|[0-9A-Fa-f]{40}|[0-9A-Fa-f]{32})(?![0-9A-Fa-f])")
+
+
+def _pipe_cell_start(text: str, start: int, end: int) -> int:
+    """Where the name ``text[start:end]`` starts when it ends a cell of a pipe table row
+    that also holds a hash (a table of samples): at the cell's first word."""
+    low = start - _CELL_REACH if start > _CELL_REACH else 0
+    line_start = text.rfind("\n", low, start) + 1
+    bar = text.rfind("|", line_start, start)
+    if bar < 0 or _CELL_CLOSE.match(text, end) is None:
+        return start
+    prefix = text[bar + 1 : start].lstrip(" \t\xa0`*")
+    if not prefix or _PIPE_CELL.fullmatch(prefix) is None:
+        return start
+    line_end = text.find("\n", end, end + _CELL_REACH)
+    row = text[line_start : line_end if line_end >= 0 else end + _CELL_REACH]
+    if _ROW_HASH.search(row) is None:
+        return start
+    return start - len(prefix)
+
+
 def _title_or_foreign(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or any(ord(c) > 0x24F and c.isalpha() for c in word)
 
@@ -138,8 +163,12 @@ def _new_start(text: str, start: int, end: int) -> int:
         i -= 1
     if i < start and (i == 0 or not text[i - 1].isalnum()):
         return i
-    if text[start - 1 : start] not in (" ", "\n"):
+    if text[start - 1 : start] not in (" ", "\n", "\xa0"):
         return start
+    if "|" in text[start - _CELL_REACH if start > _CELL_REACH else 0 : start]:
+        cell = _pipe_cell_start(text, start, end)
+        if cell < start:
+            return cell
     table = _table_cell_start(text, start, end)
     if table < start:
         return table
