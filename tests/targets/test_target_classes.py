@@ -156,3 +156,9 @@ def test_an_interviewees_employer_after_a_post_with_its_field_is_the_victim() ->
     found = targeted("An interview with Anu Kask, head of IT at the Port of Eskerby, Finland\n\n"
                      "Our terminal operating system stopped responding. Then the cranes stopped.\n")
     assert {("organization", "Port of Eskerby"), ("country", "FI")} <= found
+
+
+def test_a_source_cue_inside_a_word_is_none() -> None:
+    # "per" in "whitepaper", "super": the cue must start a word
+    roles = {t.value: t.role for t in extract_targets("A whitepaper Estonia released said hackers targeted Latvia.\n")}
+    assert roles["EE"] != "source" and roles["LV"] == "target"

@@ -287,7 +287,8 @@ _ADVICE = compile_cached(
     re.IGNORECASE,
 )
 _SOURCE_BEFORE = compile_cached(
-    r"(?:according\s+to(?:\s+(?:a|an|some|statements?|reports?|data|sources?|research|analysis)(?:\s+(?:in|from|by|of))?)*|"
+    # (a cue starts a word: "per" in "paper" is none, and the search skips inside words)
+    r"(?<![\w-])(?:according\s+to(?:\s+(?:a|an|some|statements?|reports?|data|sources?|research|analysis)(?:\s+(?:in|from|by|of))?)*|"
     r"per|reported\s+by|said|says|statement\s+(?:from|by)|"
     r"(?:advisory|alert|report|analysis|announcement|assessment|research|blog(?:\s+post)?|bulletin|"
     r"warning|findings?|data|notice)\s+(?:from|by|of)|"
