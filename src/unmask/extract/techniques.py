@@ -26,6 +26,7 @@ loads in well under half a second.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -58,6 +59,7 @@ __all__ = [
     "extract_techniques",
     "load_model",
     "name_hits",
+    "names_in",
     "sentence_features",
     "table_id_units",
     "technique_units",
@@ -325,43 +327,87 @@ def _build_name_index() -> _NameIndex:
                 continue
             needs = _name_pattern(par.name)
         rules.append(_NameRule(tid, _name_pattern(name), needs))
-        # One trigger per name: its longest word.
-        sources.append(max(re.findall(r"[a-z0-9]+", name), key=len))
+        # A name's trigger is the whole name with its blanks and hyphens folded as
+        # _fold folds the text: every match of its pattern folds to it.
+        sources.append(_fold(name))
     for tid, pattern in _SYNONYMS:
         if tid in active:
             rules.append(_NameRule(tid, r"(?<![a-z0-9])(?:" + pattern + ")", None))
             sources.append(pattern)
     automaton = ahocorasick.Automaton()
-    by_trigger: dict[str, set[int]] = {}
+    # trigger -> (rules whose whole name it is, rules with it among their words)
+    by_trigger: dict[str, tuple[set[int], set[int]]] = {}
     for i, (rule, src) in enumerate(zip(rules, sources, strict=True)):
-        trig = _triggers(src) if rule.pattern.startswith(r"(?<![a-z0-9])(?:") else {src}
-        for word in trig:
-            by_trigger.setdefault(word, set()).add(i)
-    for word, ids in by_trigger.items():
-        automaton.add_word(word, tuple(sorted(ids)))
+        if rule.pattern.startswith(r"(?<![a-z0-9])(?:"):
+            # A synonym's triggers are runs of letters and digits, which folding keeps.
+            for word in _triggers(src):
+                by_trigger.setdefault(word, (set(), set()))[1].add(i)
+        else:
+            by_trigger.setdefault(src, (set(), set()))[0].add(i)
+    for word, (whole, inner) in by_trigger.items():
+        automaton.add_word(word, (len(word), tuple(sorted(whole)), tuple(sorted(inner))))
     automaton.make_automaton()
     return _NameIndex(tuple(rules), automaton)
 
 
 def name_hits(text: str) -> list[str]:
     """Technique ids whose name or a well-known synonym occurs in ``text`` (sorted)."""
-    low = text.lower()
+    return names_in([text])[0]
+
+
+#: What a name pattern lets stand between two words of a name ([\s\-]+), folded to a
+#: blank in the text and in the names alike, so the automaton can hold whole names.
+_SEPARATORS = compile_cached(r"[\s\-]+")
+#: Between two texts in the one string the automaton reads: no trigger holds it.
+_JOIN = "\x00"
+
+
+def _fold(low: str) -> str:
+    return _SEPARATORS.sub(" ", low)
+
+
+def _edge_alnum(text: str, at: int) -> bool:
+    """Whether text[at] exists and is an ASCII lower-case letter or digit."""
+    return 0 <= at < len(text) and ("a" <= text[at] <= "z" or "0" <= text[at] <= "9")
+
+
+def names_in(texts: Sequence[str]) -> list[list[str]]:
+    """:func:`name_hits` of each text, with one automaton pass over all of them.
+
+    The automaton holds each technique name whole (folded) and each synonym's literal
+    words; a rule is only tried, with its own pattern, on a text whose folded form holds
+    its trigger, so a text naming no technique costs no regular-expression search."""
     index = _name_index()
-    candidates: set[int] = set()
-    for _end, ids in index.automaton.iter(low):
-        candidates.update(ids)
-    if not candidates:
-        return []
-    found: set[str] = set()
-    for i in candidates:
-        rule = index.rules[i]
-        if rule.technique_id in found:
-            continue
-        if _rx(rule.pattern).search(low) is not None and (
-            rule.needs is None or _rx(rule.needs).search(low) is not None
-        ):
-            found.add(rule.technique_id)
-    return sorted(found)
+    lows = [text.lower() for text in texts]
+    folded = [_fold(low) for low in lows]
+    starts: list[int] = []
+    offset = 0
+    for piece in folded:
+        starts.append(offset)
+        offset += len(piece) + len(_JOIN)
+    candidates: dict[int, set[int]] = {}
+    joined = _JOIN.join(folded)
+    for end, (length, whole, inner) in index.automaton.iter(joined):
+        k = bisect.bisect_right(starts, end) - 1
+        if inner:
+            candidates.setdefault(k, set()).update(inner)
+        # A name pattern wants no letter or digit on either side (folding keeps those).
+        if whole and not (_edge_alnum(joined, end - length) or _edge_alnum(joined, end + 1)):
+            candidates.setdefault(k, set()).update(whole)
+    out: list[list[str]] = [[] for _ in texts]
+    for k, rule_ids in candidates.items():
+        low = lows[k]
+        found: set[str] = set()
+        for i in rule_ids:
+            rule = index.rules[i]
+            if rule.technique_id in found:
+                continue
+            if _rx(rule.pattern).search(low) is not None and (
+                rule.needs is None or _rx(rule.needs).search(low) is not None
+            ):
+                found.add(rule.technique_id)
+        out[k] = sorted(found)
+    return out
 
 
 def explicit_ids(text: str) -> list[str]:
@@ -682,7 +728,7 @@ class SentenceEvidence:
 
 def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEvidence:
     """Score the consecutive sentences of one report: classifier scores plus name and id hits."""
-    named = [name_hits(t) for t in texts]
+    named = names_in(texts)
     cited = [explicit_ids(t) if "T1" in t else [] for t in texts]
     # Features, context and look-up in one call to the compiled core.
     counted = _counter(model.vocab).sentence_counts(list(texts), named, CONTEXT)
