@@ -299,3 +299,32 @@ def test_a_victims_own_notice_is_its_report_on_the_publication_day() -> None:
     interview = ("An interview with the IT lead of a small architects' office\n\nWhat happened?\nWe got hit by a "
                  "ransomware crew overnight and lost the file server.\n")
     assert ("report", "2025-05-09") not in _events(interview, "2025-05-09")
+
+
+# --- kinds and scope (session 9) ------------------------------------------------------------
+
+def test_a_defender_stopping_an_attempt_ends_no_activity() -> None:
+    assert _events("The bank's filters stopped an attempt by the crew to wire funds on 3 June.", "2025-06-20") == set()
+    # the actor stopping is still an end
+    assert ("activity-end", "2025-05") in _events("The crew stopped in May, the researchers said.", "2025-06-20")
+
+
+def test_a_named_operation_that_took_servers_down_is_a_takedown() -> None:
+    assert _events("Operation Lantern, which in May took down the gang's servers, was led by two police forces.",
+                   "2025-06-20") == {("takedown", "2025-05")}
+
+
+def test_an_emergency_directive_is_an_advisory() -> None:
+    assert _events("The agency issued an emergency directive on 12 June ordering all departments to patch.",
+                   "2025-06-20") == {("advisory", "2025-06-12")}
+
+
+def test_a_reported_clause_after_a_sanction_does_not_date_the_sanction() -> None:
+    found = _events("The Treasury sanctioned Orlov Hosting on Tuesday, saying it had rented servers to the gang in 2024.",
+                    "2025-06-20")
+    assert ("sanction", "2025-06-17") in found and ("sanction", "2024") not in found
+
+
+def test_dates_of_other_documents_and_of_a_lists_start_are_no_events() -> None:
+    assert _events("The company's forecast, published on 12 February 2025, is withdrawn.", "2025-06-20") == set()
+    assert _events("The tracker starts in January 2024 and lists every attack we know of.", "2025-06-20") == set()

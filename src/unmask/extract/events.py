@@ -554,6 +554,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"\b(?:court-?\s?authori[sz]ed|law[\s-]enforcement|police|FBI|Europol|Eurojust|multinational|international)\s+"
         r"(?:[\w-]+\s+)?(?:operation|action)\b", re.I), 2.0),
     ("advisory", compile_cached(r"\b(?:advisory|advisories|alert|bulletin|issued\s+a\s+warning|joint\s+(?:guidance|statement)|"
+                                r"(?:emergency|binding\s+operational)\s+directives?|"
                                 r"(?:publish(?:ed|es)?|issu(?:ed|es|e)|releas(?:ed|es|e)|put\s+out)\s+(?:[\w-]+\s+){0,2}?(?:guidance|warnings?))\b", re.I), 1.8),
     # An agency warning of a threat: "The federal cyber office BSI warned on Tuesday that".
     ("advisory", compile_cached(
@@ -578,7 +579,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|"
                                       r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
-    ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|stopped|disbanded|retired)\b", re.I), 1.5),
+    ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
+                                    # ("stopped an attempt", "stopped the transfer": a defender's act)
+                                    r"stopped(?!\s+(?:an?|the|its|their|two|three|several|most|all)\s)|disbanded|retired)\b", re.I), 1.5),
     # The intrusion ended for its victim: "the intrusion was cut off in February".
     ("activity-end", compile_cached(
         r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
@@ -642,7 +645,8 @@ _DECLINE_BEFORE = compile_cached(
     r"(?:\s+\S+){0,3}\s+since\b",
     re.IGNORECASE,
 )
-_LAW_ENFORCEMENT = compile_cached(r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators)\b", re.I)
+_LAW_ENFORCEMENT = compile_cached(
+    r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators|(?-i:Operation\s+[A-Z][\w-]+))\b", re.I)
 #: A hypothetical or future clause: a day named in it ("may try to ... before Sunday's
 #: vote") is not when something happened.
 _MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would)\s+[^.;,]*$")
@@ -700,9 +704,25 @@ def _first_day(iso: str) -> dt.date:
     return dt.date(parts[0], parts[1], parts[2])
 
 
+#: A clause that reports what an act's maker said of an earlier deed: ", saying it had ...".
+_REPORTED_CLAUSE = compile_cached(r",\s*(?:saying|alleging|accusing|adding|noting|stating|explaining)\b", re.I)
+#: A document that is no threat report, before the verb that dates it: "the forecast,
+#: published on ...", "the minutes, approved on ...", "an earlier answer, given on".
+_OTHER_DOCUMENT_BEFORE = compile_cached(
+    r"\b(?:forecasts?|outlook|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
+    r"financial\s+calendar|annual\s+accounts|results)\s*,?\s*(?:which\s+was\s+|that\s+was\s+|first\s+)?$", re.I)
+#: What a date starts that is no activity: "the tracker starts in January 2024", "the
+#: series begins in 2019", "data from 2020 onwards".
+_COVERAGE_BEFORE = compile_cached(
+    r"\b(?:tracker|list|timeline|database|dataset|index|series|record|table|chart|survey|count)\s+(?:starts|begins|runs|covers|goes\s+back)\s+"
+    r"(?:in|from|to|at)?\s*(?:early\s+|mid[\s-]|late\s+)?$", re.I)
+
+
 def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: float, date: DateMention) -> bool:
     """Whether the trigger word at ``start:end`` does not name what happened at the date, by its role."""
     word = sentence[start:end]
+    if kind == "report" and _OTHER_DOCUMENT_BEFORE.search(sentence, max(0, start - 50), start):
+        return True  # "the forecast, published on 12 May": another document's date
     if (strength >= 1.8 or kind == "report") and (
         _SOURCE_AFTER.match(sentence, end)
         or (
@@ -753,7 +773,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
     ("operation", "action"),
-    ("advisor", "alert", "bulletin", "warning", "joint", "guidance"),
+    ("advisor", "alert", "bulletin", "warning", "joint", "guidance", "directive"),
     ("warned", "cautioned"),
     ("warned", "urged"),
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
@@ -858,6 +878,8 @@ def _kind_for(
 
     if _FIXED_BEFORE.search(before[-40:]):
         return None  # "which the vendor patched in December 2022"
+    if _COVERAGE_BEFORE.search(before[-50:]):
+        return None  # "the tracker starts in January 2024": where a list begins
     if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
         return None  # "has decreased significantly since early 2014"
     if _INCIDENT_OF.search(before[-30:]):
@@ -986,6 +1008,10 @@ def _kind_for(
                 ):
                     continue  # "the break-ins of late 2019 that Oracle tied to ...": a relative clause
                 if _not_this_trigger(sentence, start, end, trigger_kind, strength, date):
+                    continue
+                if strength >= 1.8 and end <= date.start and _REPORTED_CLAUSE.search(between):
+                    # "sanctioned X on Tuesday, saying it had rented servers to the gang in
+                    # 2024": the year is the reported deed's, not the sanction's
                     continue
                 if takes_strong:
                     strong_before = (distance, kind)
