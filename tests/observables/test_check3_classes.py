@@ -5,6 +5,10 @@ Every test here failed before its fix; the texts are invented for the test.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import unmask
 from unmask import extract_observables
 
 
@@ -122,3 +126,24 @@ def test_prose_cell_without_a_hash_keeps_the_name_alone() -> None:
     text = "| Step | What happens |\n| 2 | The dropper writes evil.exe |\n"
     names = {o.value for o in extract_observables(text) if o.type == "file_name"}
     assert names == {"evil.exe"}
+
+
+# -- MISP dropped artefacts -------------------------------------------------------
+
+
+def test_misp_dropped_file_name_without_to_ids_stays_the_malwares(tmp_path: Path) -> None:
+    event = {
+        "Event": {
+            "info": "Demo backdoor event",
+            "Attribute": [
+                {"category": "Artifacts dropped", "type": "filename", "to_ids": False,
+                 "value": "{11111111-2222-3333-4444-555555555555}.dll"},
+                {"category": "Artifacts dropped", "type": "filename", "to_ids": False, "value": "cachesvc.qdf"},
+            ],
+        }
+    }  # fmt: skip
+    path = tmp_path / "demo.misp.json"
+    path.write_text(json.dumps(event), encoding="utf-8")
+    roles = {o.value: o.role for o in unmask.analyze(unmask.read(str(path))).observables}
+    assert roles["{11111111-2222-3333-4444-555555555555}.dll"] == "indicator"
+    assert roles["cachesvc.qdf"] == "indicator"

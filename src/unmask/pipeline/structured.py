@@ -372,6 +372,7 @@ def _misp_attribute(c: _Collector, attribute: Mapping[str, Any]) -> None:
     comment = str(attribute.get("comment") or "")
     benign_match = _BENIGN_COMMENT.match(comment)
     to_ids = attribute.get("to_ids") in (True, 1, "1", "true", "True")
+    dropped = attribute.get("category") in ("Artifacts dropped", "Payload installation", "Payload delivery")
     parts = [(misp_type, value)]
     if "|" in misp_type and "|" in value:
         parts = list(zip(misp_type.split("|"), value.split("|", 1), strict=False))
@@ -385,7 +386,9 @@ def _misp_attribute(c: _Collector, attribute: Mapping[str, Any]) -> None:
         benign: tuple[str, ...] = ()
         if benign_match:
             benign = tuple(r.strip() for r in benign_match.group(1).split(",") if r.strip())
-        elif not to_ids and type_ not in _CONTEXT_TYPES:
+        elif not to_ids and type_ not in _CONTEXT_TYPES and not (type_ == "file_name" and dropped):
+            # (A dropped file's name is left off detection because a name alone is weak, not
+            # because it is clean: it stays the malware's.)
             benign = ("misp:to_ids=false",)
         c.observable(type_, part_value, benign)
 
