@@ -328,3 +328,25 @@ def test_a_reported_clause_after_a_sanction_does_not_date_the_sanction() -> None
 def test_dates_of_other_documents_and_of_a_lists_start_are_no_events() -> None:
     assert _events("The company's forecast, published on 12 February 2025, is withdrawn.", "2025-06-20") == set()
     assert _events("The tracker starts in January 2024 and lists every attack we know of.", "2025-06-20") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [
+        ("On 8 January 2024 you called the help desk of a department store chain.", ("campaign", "2024-01-08")),
+        ("The attackers first signed in on December 28 with a stolen password.", ("campaign", "2024-12-28")),
+        ("The intruders came in through our remote support server on the 2nd, using a known bug.", ("campaign", "2025-06-02")),
+        ("On 3 May the crew took over the firm's mail accounts.", ("campaign", "2025-05-03")),
+    ],
+)
+def test_plain_narrative_verbs_date_a_campaign(text: str, event: tuple[str, str]) -> None:
+    assert event in _events(text, "2025-06-20")
+
+
+def test_a_lead_time_before_an_incident_day_starts_the_activity() -> None:
+    assert ("activity-start", "2025-02") in _events(
+        "The intruders had access to the network for at least two weeks before the encryption on 6 March.", "2025-06-20")
+    # the day said a sentence before
+    assert ("activity-start", "2025-02") in _events(
+        "Intruders encrypted the servers on 6 March. They had access for at least two weeks before the encryption.",
+        "2025-06-20")

@@ -592,6 +592,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("campaign", compile_cached(
         r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|copied|copying|stealing|exfiltrat(?:ed|es|ing)|siphon(?:ed|ing)|(?:infects|exploits|deploys|steals|leaks|installs|encrypts|wipes|compromises)|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
+        # plain verbs of a narrative: "first signed in", "came in through", "took over its network",
+        # "called the help desk" (to talk it into a reset)
+        r"(?:first\s+)?(?:signed|logged)\s+(?:in|on)(?:to)?|(?:came|got)\s+in\s+(?:through|via|by)|"
+        r"took\s+over\s+(?:[\w'’-]+\s+){0,3}?(?:network|accounts?|systems?|servers?|mailbox(?:es)?|domain)|"
+        r"called\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?help\s?desk|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
         r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
         r"(?:posted|dumped|published|leaked)\s+(?:[\w'’-]+\s+){0,5}?on\s+(?:a|an|its|their|the)\s+(?:[\w-]+\s+)?(?:leak|extortion)\s+(?:web\s?)?(?:site|blog|portal)|hacked\s+into|gained\s+access|wip(?:ed|ing)|defaced|hijack(?:ed|ing)|imitat(?:ed|ing)|"
@@ -1069,6 +1074,34 @@ _OFFSET = compile_cached(
 _OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
+#: A lead time before a day: "had access for at least two weeks before the encryption (on
+#: 6 March)": the activity began about then (its month, approximate).
+_LEAD_TIME = compile_cached(
+    r"\b(?:at\s+least|more\s+than|over|about|some|nearly|almost)\s+(?P<n>a|one|two|three|four|five|six|seven|eight|\d{1,2})\s+"
+    r"(?P<unit>days?|weeks?|months?)\s+before\s+(?:the\s+|its\s+|their\s+)?(?P<what>(?:[\w-]+\s+){0,2}?"
+    r"(?:encryption|attack|intrusion|breach|incident|outage|wipe|ransomware|theft|discovery|detection))\b"
+    r"(?P<gap>\s*(?:on|of|in)?\s*)", re.I)
+
+
+def _lead_times(sentence: str, dates: Sequence[DateMention], last_day: DateMention | None) -> list[DateMention]:
+    """The start of an activity said as a lead time before a day: the day said right after
+    it, else the last day the text named (the incident's, a sentence before)."""
+    out: list[DateMention] = []
+    for match in _LEAD_TIME.finditer(sentence):
+        anchor = next((d for d in dates if d.start == match.end() and d.precision == "day"), None)
+        if anchor is None and not any(d.start >= match.end() and d.start - match.end() <= 40 for d in dates):
+            anchor = last_day
+        if anchor is None or anchor.precision != "day":
+            continue
+        count = _OFFSET_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+        unit = match.group("unit").lower()
+        days = count * (30 if unit.startswith("month") else 7 if unit.startswith("week") else 1)
+        then = dt.date.fromisoformat(anchor.date) - dt.timedelta(days=days)
+        out.append(DateMention(match.start(), match.end("what"), f"{then.year:04d}-{then.month:02d}", "approximate", True,
+                               match.group(0).strip()))
+    return out
+
+
 def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[str, DateMention]]:
     """(kind, date) of each action said a number of days or weeks after or before a day the
     sentence has just named: "on Wednesday, a day after he was extradited" is an arrest on
@@ -1416,6 +1449,9 @@ def extract_events(
                     continue  # "a group that the Government attributes to ...": a standing view
                 today = DateMention(match.start("verb"), match.end("verb"), published.isoformat(), "day", True, match.group("verb"))
                 emit("report", today, span, index, 0.7)
+        if "before" in sentence and _LEAD_TIME.search(sentence):
+            for lead in _lead_times(sentence, dates, last_day):
+                emit("activity-start", lead, span, index, 0.7)
         if not dates:
             if carry is not None and _OTHER_TIME.search(sentence):
                 carry = None
