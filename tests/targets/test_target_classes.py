@@ -162,3 +162,18 @@ def test_a_source_cue_inside_a_word_is_none() -> None:
     # "per" in "whitepaper", "super": the cue must start a word
     roles = {t.value: t.role for t in extract_targets("A whitepaper Estonia released said hackers targeted Latvia.\n")}
     assert roles["EE"] != "source" and roles["LV"] == "target"
+
+
+def test_helpers_destinations_and_recipients_of_reports_are_no_targets() -> None:
+    found = targeted("The agency supported the raids by sending experts to Vilnius and Riga on the action day.\n")
+    assert ("country", "LT") not in found and ("country", "LV") not in found
+    found = targeted("Hackers targeted utilities. Operators that find signs of compromise should report it to the "
+                     "Cyber Safety Centre.\n")
+    assert not any(kind == "organization" for kind, _ in found)
+    # e-mails sent to people are still a cue
+    assert ("country", "LT") in targeted("The crew sent lures to officials in Lithuania.\n")
+
+
+def test_a_place_inside_an_events_name_is_no_target() -> None:
+    found = targeted("The crew launched attacks on the ticketing systems of the European Rowing Championships in March.\n")
+    assert not any(kind in ("country", "region") for kind, _ in found)

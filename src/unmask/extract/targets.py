@@ -164,7 +164,9 @@ _TARGET_CUE = compile_cached(
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
-    r"sen(?:t|d|ds|ding)\s+(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
+    # (not "sending experts to Kyiv": the helpers' destination)
+    r"sen(?:t|d|ds|ding)\s+(?!(?:[\w-]+\s+)?(?:experts|officers|investigators|agents|staff|teams?|liaison|delegations?|representatives|"
+    r"troops|specialists)\b)(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of|"
     # "spyware on phones belonging to exiled journalists"
     r"(?:phones|smartphones|devices|computers|laptops|accounts|mailboxes)\s+(?:belonging\s+to|used\s+by))\b",
@@ -257,7 +259,7 @@ _APPOSITIVE_VICTIM = compile_cached(
 # Someone who helps the victim is no target: "working with the NCSC", "reported it to CISA".
 _HELPER_BEFORE = compile_cached(
     r"\b(?:(?:working|worked|works|cooperat(?:ing|ed)|coordinat(?:ing|ed)|partnered|engaged)\s+with|"
-    r"(?:notified|alerted|informed|contacted|called\s+in)|(?:reported|referred|disclosed)\s+(?:[\w-]+\s+){0,3}?to|"
+    r"(?:notified|alerted|informed|contacted|called\s+in)|(?:report(?:ed|s)?|refer(?:red|s)?|disclos(?:ed|es|e))\s+(?:[\w-]+\s+){0,3}?to|"
     r"(?:help|assistance|support)\s+(?:from|of))\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -328,7 +330,11 @@ _INFRASTRUCTURE_BEFORE = compile_cached(
     r"(?:several\s+|many\s+|multiple\s+|\w+\s+)?(?:countries,?\s+(?:including|such\s+as|like)\s+)?"
     r"(?:(?:the\s+)?[A-Z][\w.-]*,?\s+(?:and\s+|or\s+)?)*(?:the\s+)?$"
 )
-_TOPIC_AFTER = compile_cached(r"^-(?:related|themed|focused|language|speaking)\b", re.IGNORECASE)
+_TOPIC_AFTER = compile_cached(
+    r"^-(?:related|themed|focused|language|speaking)\b"
+    # a place inside an event's name: "the Asian Winter Games", "the Nordic Security Summit"
+    r"|^\s+(?:(?-i:[A-Z])[\w-]*\s+){0,3}(?-i:Games|Cup|Championships?|Olympics|Summit|Festival|Conference|Expo|Forum|Open|Marathon)\b",
+    re.IGNORECASE)
 _LOCATION_AFTER = compile_cached(r"^-(?:based|headquartered|registered|located)\b", re.IGNORECASE)
 _LOCATION_BEFORE = compile_cached(
     r"\b(?:based|headquartered|located|registered|hosted|embassy|consulate|office|offices|"
