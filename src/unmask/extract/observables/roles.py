@@ -624,7 +624,7 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
     sites = "ompromise" in text or "isitors" in text or "edirect" in text or "egitimate" in text or "one of" in text
     tables = "|" in text and ("clean" in text or "egitimate" in text or "enign" in text or "malicious" in text)
     clean_words = "egitimate" in text or "enign" in text or "clean" in text
-    tables_of_sites = "|" in text and ("ompromised" in text or "ictim" in text or "acked" in text)
+    tables_of_sites = "|" in text
     if not sites and not tables and not clean_words and not tables_of_sites:
         return
     declared: set[str] = set()
@@ -667,6 +667,7 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
             line = text[line_start : line_end if line_end >= 0 else start + _REACH]
             clean = rows[line_start] = (
                 line.count("|") >= 2
+                and _CLEAN_WORD.search(line) is not None
                 and any(_CLEAN_CELL.match(cell.strip(" `*_")) for cell in line.split("|"))
                 and "attacker" not in cues_in(line)
             )
@@ -684,6 +685,8 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
                 _SET_BENIGN(obs, ("compromised-site", *obs.reasons))
 
 
+#: A word every :data:`_CLEAN_CELL` holds (a row without one is not split into cells).
+_CLEAN_WORD = compile_cached(r"(?i)clean|benign|legit|malicious")
 #: A table header cell over the sites an attacker broke into (a watering hole's victims).
 _VICTIM_HEADER = compile_cached(
     r"(?i)\s*[*_`]*\s*(?:compromised|hacked|victims?'?|infected|breached)\s+(?:web\s*)?(?:sites?|websites?|domains?|hosts?)\b"
@@ -713,7 +716,11 @@ def _table_header(text: str, line_start: int) -> list[str] | None:
 
 
 def _in_victim_column(text: str, start: int, headers: dict[int, list[str] | None]) -> bool:
-    """Whether ``start`` lies in a table cell under a header that names compromised sites."""
+    """Whether the value at ``start`` opens a table cell under a header that names
+    compromised sites."""
+    bar = text.rfind("|", start - 6 if start > 6 else 0, start)
+    if bar < 0 or text[bar + 1 : start].strip(" \t`*_") or start - bar > 6:
+        return False  # the value does not open a cell (the common case: no "|" just before it)
     line_start = text.rfind("\n", start - _REACH if start > _REACH else 0, start) + 1
     column = text.count("|", line_start, start)
     if column == 0:
