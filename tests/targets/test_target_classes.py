@@ -177,3 +177,8 @@ def test_helpers_destinations_and_recipients_of_reports_are_no_targets() -> None
 def test_a_place_inside_an_events_name_is_no_target() -> None:
     found = targeted("The crew launched attacks on the ticketing systems of the European Rowing Championships in March.\n")
     assert not any(kind in ("country", "region") for kind, _ in found)
+
+
+def test_a_demonym_before_councils_or_schools_is_their_country() -> None:
+    found = targeted("The gang has also attacked several Welsh councils and Scottish schools.\n")
+    assert {("country", "GB"), ("sector", "Government, Administration"), ("sector", "Education")} <= found

@@ -463,6 +463,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"armed\s+forces|army|navy|air\s+force|forces|parliament|academics|scholars|students|professors|scientists|"
     r"reporters|lawyers|engineers|executives|employees|officers|nationals|residents|exiles|emigr[eé]s|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
+    r"councils?|schools?|colleges?|(?:local\s+)?authorit(?:y|ies)|charit(?:y|ies)|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
     re.IGNORECASE,
 )

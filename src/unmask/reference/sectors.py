@@ -42,6 +42,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "government institutions", "government departments", "government bodies",
         "governmental", "public sector", "public administration", "federal agencies",
         "state agencies", "local government", "local governments", "municipalities", "municipality",
+        "councils", "local councils", "borough councils", "county councils", "local authorities",
         "ministries", "government networks", "government officials", "policymakers",
         "policy makers", "state institutions", "lawmakers", "legislators", "parliamentarians", "politicians",
         "civil servants", "former officials", "senior officials", "parliament", "parliaments",
