@@ -114,6 +114,10 @@ EXPECTED = {
     "benign-saas-password-reset.eml": ("no-signals", "no-signals"),
     "benign-signin-alert.eml": ("no-signals", "no-signals"),
     "benign-ticket-it.eml": ("no-signals", "no-signals"),
+    # Added for issue 23's bulk-spam tells: a 2000s-style image advertisement, and an
+    # old list reply (X-Mailing-List, a ZMailer Received line, a BinHex attachment).
+    "spam-image-ad.eml": ("malicious", "malicious"),
+    "benign-old-list-reply.eml": ("no-signals", "no-signals"),
 }
 
 

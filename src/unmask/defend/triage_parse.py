@@ -131,6 +131,11 @@ class MailView:
     #: characters (not white space) of all text and HTML bodies.
     images: tuple[str, ...] = ()
     body_chars: int = 0
+    #: Visible characters of the HTML bodies alone; whether there is an HTML body but
+    #: no plain-text one; ratware tells of the HTML (``mixed-href-case``, ``hidden-text``).
+    html_chars: int = 0
+    html_only: bool = False
+    html_tricks: tuple[str, ...] = ()
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (lower case), or None."""
@@ -167,6 +172,10 @@ class _AnchorCollector(HTMLParser):
         self.chars = 0
         self._open: list[tuple[str, list[str]]] = []
         self._hidden = 0
+        self._invisible = 0  # inside a tag whose text cannot be seen
+        self._stack: list[bool] = []
+        self.tricks: set[str] = set()
+        self.background = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if len(self.anchors) >= _MAX_ANCHORS:
@@ -174,6 +183,12 @@ class _AnchorCollector(HTMLParser):
         values = {k: (v or "").strip() for k, v in attrs}
         if tag in ("style", "script", "title"):
             self._hidden += 1
+        if tag == "body" and values.get("bgcolor"):
+            self.background = values["bgcolor"].lower().lstrip("#")
+        if tag in ("font", "span", "div", "p", "td"):
+            invisible = _invisible(values, self.background)
+            self._stack.append(invisible)
+            self._invisible += invisible
         if tag == "img" and len(self.images) < _MAX_ANCHORS:
             self.images.append(values.get("src", ""))
         if tag == "a" and values.get("href"):
@@ -186,6 +201,8 @@ class _AnchorCollector(HTMLParser):
             self.anchors.append(Anchor(tag, values["src"], ""))
 
     def handle_data(self, data: str) -> None:
+        if self._invisible and not self._hidden and len(data.strip()) >= 3:
+            self.tricks.add("hidden-text")
         if not self._hidden:
             self.chars += len(data) - data.count(" ") - data.count("\n") - data.count("\t") \
                 - data.count("\r") - data.count("\xa0")
@@ -197,6 +214,8 @@ class _AnchorCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "title") and self._hidden:
             self._hidden -= 1
+        if tag in ("font", "span", "div", "p", "td") and self._stack:
+            self._invisible = max(0, self._invisible - self._stack.pop())
         if tag == "a" and self._open:
             href, parts = self._open.pop()
             text = _WS.sub(" ", "".join(parts)).strip()[:_MAX_ANCHOR_TEXT]
@@ -207,6 +226,32 @@ class _AnchorCollector(HTMLParser):
             self.handle_endtag("a")
         self.anchors = self.anchors[:_MAX_ANCHORS]
         return self.anchors
+
+
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#?([0-9a-z]+)", re.IGNORECASE)
+_TINY = re.compile(r"(?:^|;)\s*(?:font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*(?:;|$)|"
+                   r"display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
+_HREF_SPELLINGS = re.compile(r"<a\s[^>]*?\b(href)\s*=", re.IGNORECASE)
+
+
+def _invisible(values: dict[str, str], background: str) -> bool:
+    """Whether a tag's text cannot be seen: its colour is the page's background
+    (white on white by default), its size is 0 or 1 pixel, or it is not displayed."""
+    style = values.get("style", "")
+    if _TINY.search(style) or values.get("size", "") in ("0", "-5", "-4"):
+        return True
+    found = _COLOR.search(style)
+    color = (values.get("color") or (found.group(1) if found else "")).lower().lstrip("#")
+    page = background or "ffffff"
+    aliases = {"white": "ffffff", "fff": "ffffff", "black": "000000", "000": "000000"}
+    return bool(color) and aliases.get(color, color) == aliases.get(page, page)
+
+
+def _mixed_href_case(html: str) -> bool:
+    """Links written both ``href`` and ``HREF`` (or other spellings) in one body: text
+    pasted from several sources by a bulk-mail tool, not a mail program's output."""
+    spellings = {m.group(1) for m in _HREF_SPELLINGS.finditer(html[:200_000])}
+    return len(spellings) >= 2
 
 
 def _anchors(html: str) -> _AnchorCollector:
@@ -322,16 +367,27 @@ class _Observer:
         self.attachments: list[AttachmentInfo] = []
         self.images: list[str] = []
         self.chars = 0
+        self.html_chars = 0
+        self.html_bodies = 0
+        self.text_bodies = 0
+        self.tricks: set[str] = set()
 
     def __call__(self, part: Message, ctype: str, payload: bytes, is_body: bool) -> None:
         if not is_body:
             self.attachments.append(self._info(part, ctype, payload))
         elif ctype == "text/html" and len(self.anchors) < _MAX_ANCHORS:
-            collector = _anchors(_text(part, payload))
+            html = _text(part, payload)
+            collector = _anchors(html)
             self.anchors.extend(collector.anchors)
             self.images.extend(collector.images[:_MAX_ANCHORS - len(self.images)])
             self.chars += collector.chars
+            self.html_chars += collector.chars
+            self.html_bodies += 1
+            self.tricks |= collector.tricks
+            if _mixed_href_case(html):
+                self.tricks.add("mixed-href-case")
         elif ctype == "text/plain":
+            self.text_bodies += 1
             self.chars += len(_WS.sub("", _text(part, payload)))
 
     @staticmethod
@@ -376,4 +432,7 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
             f"archive {item.name or '(no name)'}: not opened: {skip}"
             for item in observer.attachments for skip in item.skipped)])),
         images=tuple(observer.images), body_chars=observer.chars,
+        html_chars=observer.html_chars,
+        html_only=observer.html_bodies > 0 and observer.text_bodies == 0,
+        html_tricks=tuple(sorted(observer.tricks)),
     )

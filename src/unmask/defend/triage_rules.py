@@ -85,6 +85,8 @@ WEIGHTS: dict[str, float] = {
     "lure-dating": 1.0,
     "lure-advance-fee": 1.5,
     "lure-pharmacy": 1.5,
+    "lure-sales": 1.0,
+    "advertising-label": 1.5,
     # impersonation and mass-mail tells (added after reading real phishing; see the docs)
     "brand-impersonation": 2.5,
     "malformed-sender": 2.0,
@@ -105,8 +107,12 @@ WEIGHTS: dict[str, float] = {
     "webserver-envelope": 2.0,
     "date-anomaly": 1.0,
     "message-id-forged": 1.0,
+    "message-id-malformed": 1.0,
     "brand-domain-unverified": 2.5,
     "image-only": 1.5,
+    "image-heavy": 1.0,
+    "html-obfuscation": 1.0,
+    "html-only": 0.5,
     # intelligence
     "known-indicator": 8.0,
 }
@@ -164,6 +170,10 @@ _ARCHIVE = frozenset({"zip", "7z", "rar", "gz", "tgz", "tar", "cab", "ace", "arj
 _GENERIC_TYPES = frozenset({
     "application/octet-stream", "application/x-download", "application/force-download",
     "binary/octet-stream", "application/unknown", "application/binary", "text/plain",
+    # Macintosh transfer encodings: they wrap a file of any type (BinHex, AppleSingle /
+    # AppleDouble resource forks), so the name's extension is not theirs to match
+    "application/mac-binhex40", "application/mac-binhex", "application/x-binhex40",
+    "application/applefile", "multipart/appledouble",
 })
 # Extension -> declared content types that fit it (prefixes end with "*").
 _TYPES_OF: dict[str, tuple[str, ...]] = {
@@ -362,6 +372,29 @@ _PHARMACY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"prices?\b|\bcheap(?:est)?\b|\border (?:now|today)\b|\bfast (?:and discreet )?shipping\b|"
     r"\bdiscreet\b",
 ))
+# Sales spam: the money-making, discount, guarantee and act-now wording of unsolicited
+# advertising; three distinct cues needed (a newsletter has one or two), and not read in
+# mailing-list mail.
+_SALES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"\bmake (?:big |more |real |serious )?money\b|\bearn (?:up to |over )?\$\s?\d|"
+    r"\bextra (?:cash|income)\b|\b(?:cash|money)[- ]making\b|\bwork (?:from|at) home\b|"
+    r"\bcash generating\b|\bmake a fortune\b|\bfinancial freedom\b",
+    r"\bsave (?:up to |over )?\d{1,2} ?%|\b\d{1,2} ?% off\b|\blowest (?:prices?|rates?)\b|"
+    r"\bbelow (?:wholesale|retail)\b|\bfree (?:quote|trial|gift|offer|consultation)\b|"
+    r"\bprices? slashed\b|\bunbeatable prices?\b|\bbest prices?\b",
+    r"\bmoney[- ]back\b|\b(?:100 ?%|fully|absolutely) (?:satisfaction )?guaranteed\b|"
+    r"\bno (?:risk|obligation)\b|\bguaranteed!|\bsatisfaction guaranteed\b",
+    r"\bact now\b|\blimited[- ]time (?:offer|only)\b|\b(?:order|call|buy) (?:now|today)\b|"
+    r"\bwhile supplies last\b|\bdon'?t (?:miss|wait|delay)\b|\bthis (?:offer|deal) "
+    r"(?:expires|ends)\b|\bspecial (?:offer|promotion)\b",
+    r"\bto be removed from\b|\bremove yourself from\b|\b(?:reply|send)\b[^.\n]{0,30}"
+    r"\bremove\b[^.\n]{0,20}\bsubject\b|\bsent in compliance with\b|\bthis is not spam\b|"
+    r"\bone[- ]time (?:mailing|e-?mail)\b",
+))
+# The Subject or sender name labels the message as advertising, as some laws require
+# of unsolicited ads ("ADV:" in the US, "(광고)" in Korea, "Реклама" in Russia).
+_ADVERTISING_LABEL = re.compile(
+    r"^\s*(?:\[\s*adv?\s*\]|adv?\s*[:\-])|[(\[]\s*광고\s*[)\]]|\bреклам\w*", re.IGNORECASE)
 # Dating / romance spam: two distinct phrases.
 _DATING = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:dating|rencontres?|rencontrer|flirt\w*|partnersuche|citas|namoro|incontri|hookup)\b",
@@ -376,7 +409,7 @@ _ENABLE_CONTENT = re.compile(
 )
 # The header lines the mail reader puts at the top of the message text.
 _HEADER_BLOCK = ("From: ", "To: ", "Cc: ", "Reply-To: ", "Subject: ", "Date: ")
-_BULK_HEADERS = ("list-id", "list-unsubscribe", "list-post")
+_BULK_HEADERS = ("list-id", "list-unsubscribe", "list-post", "x-mailing-list", "mailing-list")
 _PASSWORD_IN_BODY = re.compile(
     r"(?:\bpassword|\bpasscode|\bpwd|\bpw|암호|비밀번호)\s*(?:is|:|=|：)\s*\S{3,}",
     re.IGNORECASE,
@@ -489,7 +522,8 @@ def _in_set(host: str, registrable: str, hosts: frozenset[str]) -> bool:
 
 
 def _is_bulk(view: MailView) -> bool:
-    """Mailing-list or newsletter mail (List-Id, List-Unsubscribe, List-Post)."""
+    """Mailing-list or newsletter mail (List-Id, List-Unsubscribe, List-Post, or the
+    older lists' X-Mailing-List / ezmlm's Mailing-List)."""
     return any(name in view.headers for name in _BULK_HEADERS)
 
 
@@ -1068,6 +1102,13 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "The message sells medicines or diet pills ("
                       + ", ".join(repr(m.group(0)) for m in pharmacy[:4]) + "): pharmacy spam, "
                       "whose shops sell fakes or take the card number.", evidence(pharmacy))
+    sales = _matches(_SALES, top)
+    if len(sales) >= 3 and not _is_bulk(view):
+        yield _signal("lure-sales", "content",
+                      "The message is a sales pitch (" + ", ".join(repr(m.group(0)) for m in sales[:4])
+                      + "): the wording of unsolicited advertising. Weak alone: shops' own "
+                      "newsletters write some of it (they come with list headers, where this "
+                      "is not read).", evidence(sales))
     dating = _matches(_DATING, top)
     if len(dating) >= 2:
         yield _signal("lure-dating", "content",
@@ -1500,8 +1541,12 @@ _WEB_USERS = frozenset({
     "www-data", "apache", "apache2", "nginx", "httpd", "www", "wwwrun", "nobody", "web",
     "webmaster-noreply", "php", "php-fpm", "daemon", "http", "_www", "lighttpd",
 })
+_BARE_HELO = re.compile(r"^\s*from\s+(?:\d{1,3}\.){3}\d{1,3}(?:\s|$)", re.IGNORECASE)
 _WEB_USER_SUBMIT = re.compile(r"^\s*\(from\s+([\w.-]+)@(?:localhost|[\w.-]+)\)", re.IGNORECASE)
 _SCRIPT_HEADERS = ("x-php-originating-script", "x-php-script", "x-source-args")
+# A Message-ID: <left@right> with both sides present (a host part without a dot, as old
+# clients wrote, is accepted).
+_MESSAGE_ID_SHAPE = re.compile(r"<?[^<>@\s]+@[^<>@\s]*[\w\]]>?(?:\s*\([^()]*\))?")
 #: Hours a Date may run ahead of the receiving server's clock / days it may lag behind.
 _DATE_AHEAD_HOURS = 24
 _DATE_BEHIND_DAYS = 7
@@ -1559,7 +1604,13 @@ def parse_hop(value: str) -> Hop | None:
         rdns = "" if first.startswith("[") else first
     else:
         inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
-        if inner is not None:
+        quoted = re.match(r"\(\s*\[[^\]]*\](?::\d+)?\s+\"(?:EHLO|HELO)\s+([^\"\s]*)\"", comments,
+                          re.IGNORECASE)
+        if quoted is not None and not first.startswith("["):
+            # ZMailer's "from rdns ([ip]:port "EHLO helo")": the first word is the
+            # verified reverse name (vger.kernel.org writes this)
+            helo, rdns = quoted.group(1), first
+        elif inner is not None:
             # "([203.0.113.9])" with no name: Gmail's and Sendmail's way of saying the
             # address has no reverse name (Postfix writes "unknown"); Exim writes
             # "from rdns ([ip])" when the HELO was that verified name
@@ -1655,6 +1706,10 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             helo_bad = f"introduced itself as {helo or 'nothing'!r}, not a full host name"
         elif _RECEIVED_IP.fullmatch(helo) and helo != hop.ip:
             helo_bad = f"introduced itself as the address {helo}, but connected from {hop.ip}"
+        elif _RECEIVED_IP.fullmatch(helo) and _BARE_HELO.match(hop.raw):
+            # an address is a valid HELO only as a literal in brackets ("[192.0.2.1]");
+            # bulk-mail tools write it bare
+            helo_bad = f"introduced itself with its bare address {helo}, not a name or an address literal"
         elif (from_reg and "." in helo and ctx.registrable(helo) == from_reg and hop.rdns
               and hop.rdns != "unknown" and ctx.registrable(hop.rdns) != from_reg):
             # (No reverse name at all is received-no-rdns, not counted twice.)
@@ -1732,6 +1787,12 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                           "but no Received line shows the message passing that provider's servers: "
                           "a mass mailer dressing up as a mail program.",
                           (_header_evidence(view, "message-id"),))
+    if message_id and not _MESSAGE_ID_SHAPE.fullmatch(message_id.strip()):
+        yield _signal("message-id-malformed", "header",
+                      f"The Message-ID ({message_id[:80]!r}) is not an identifier with a host part "
+                      "('<unique@host>'): mail programs and servers always write one; spam tools "
+                      "that build headers themselves get it wrong.",
+                      (_header_evidence(view, "message-id"),))
     empty_by = [v for v in received[:30] if re.search(r"\bby\s+\(", v) or re.search(r"\bby\s*$", v)]
     if empty_by:
         yield _signal("received-malformed", "header",
@@ -1785,10 +1846,55 @@ def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       f"The message is {len(view.images)} picture(s) and {view.body_chars} "
                       "characters of text: spam sends its offer as an image so filters cannot "
                       "read it.", tuple(Evidence("link", "img", src[:300]) for src in view.images[:5]))
+        return
+    remote = [src for src in view.images if src.lower().startswith(("http:", "https:", "//"))]
+    if remote and view.html_chars < _IMAGE_HEAVY_CHARS and not _is_bulk(view) and not _is_bounce(view):
+        yield _signal("image-heavy", "content",
+                      f"The message shows {len(remote)} picture(s) fetched from the web and only "
+                      f"{view.html_chars} characters of HTML text: most of what it says is in the "
+                      "pictures, out of a filter's reach (weak: a short personal mail with a "
+                      "picture reads the same).", tuple(Evidence("link", "img", src[:300]) for src in remote[:5]))
+
+
+def check_advertising(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """The Subject or the sender's name calls the message an advertisement."""
+    for name in ("subject", "from"):
+        value = view.header(name) or ""
+        if name == "from":
+            value = value.split("<", 1)[0]
+        found = _ADVERTISING_LABEL.search(value[:300])
+        if found is not None:
+            yield _signal("advertising-label", "content",
+                          f"The {name.capitalize()} labels the message as an advertisement "
+                          f"({found.group(0).strip()!r}), as unsolicited ads must in some countries: "
+                          "bulk advertising the reader did not ask for.", (_header_evidence(view, name),))
+            return
 
 
 #: Fewer visible characters than this (text and HTML bodies) next to pictures: image-only.
 _IMAGE_ONLY_CHARS = 60
+#: Fewer visible characters than this in the HTML next to pictures from the web,
+#: outside list mail: image-heavy.
+_IMAGE_HEAVY_CHARS = 1200
+_TRICKS = {
+    "hidden-text": "text the reader cannot see (in the background's colour, 0-1 pixel "
+                   "high or not displayed), written for filters",
+    "mixed-href-case": "links written both 'href' and 'HREF', pasted together by a bulk-mail tool",
+}
+
+
+def check_html(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
+    """How the HTML was made: text hidden from the reader, links spelt two ways (bulk
+    tools), and HTML with no plain-text version outside list mail."""
+    if view.html_tricks:
+        yield _signal("html-obfuscation", "content",
+                      "The HTML has " + "; and ".join(_TRICKS[t] for t in view.html_tricks) + ".",
+                      (Evidence("header", "content-type", view.header("content-type") or ""),))
+    if view.html_only and not _is_bulk(view) and not _is_bounce(view) and not _authenticated(view):
+        yield _signal("html-only", "content",
+                      "The message is HTML only, with no plain-text version: mail programs write "
+                      "both; bulk-mail tools often only the HTML (weak alone).",
+                      (Evidence("header", "content-type", view.header("content-type") or ""),))
 
 
 # -- intelligence ---------------------------------------------------------------------
@@ -1851,7 +1957,8 @@ def check_known(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
 
 RULES: tuple[Rule, ...] = (
     check_authentication, check_sender, check_impersonation, check_brand_domain, check_received,
-    check_lookalikes, check_links, check_hosting, check_attachments, check_images, check_content,
+    check_lookalikes, check_links, check_hosting, check_attachments, check_images, check_html,
+    check_advertising, check_content,
     check_known,
 )
 
