@@ -350,3 +350,15 @@ def test_a_lead_time_before_an_incident_day_starts_the_activity() -> None:
     assert ("activity-start", "2025-02") in _events(
         "Intruders encrypted the servers on 6 March. They had access for at least two weeks before the encryption.",
         "2025-06-20")
+
+
+def test_a_laws_year_dates_no_event() -> None:
+    assert _events("He was convicted under the Fraud Act 2006 on 3 May of stealing from two banks.", "2025-06-20") == {
+        ("conviction", "2025-05-03")}
+    assert ("conviction", "2006") in _events("In 2006 he was convicted of fraud.", "2025-06-20")
+
+
+def test_sentencing_remarks_are_a_conviction_on_the_day_they_are_given() -> None:
+    text = ("IN THE HIGH COURT AT LEEDS\n\nSENTENCING REMARKS OF MR JUSTICE HALE\n\n14 March 2025\n\n"
+            "1. You pleaded guilty to fraud. I must now sentence you.\n")
+    assert ("conviction", "2025-03-14") in _events(text, "2025-03-14")

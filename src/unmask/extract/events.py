@@ -716,6 +716,8 @@ _REPORTED_CLAUSE = compile_cached(r",\s*(?:saying|alleging|accusing|adding|notin
 _OTHER_DOCUMENT_BEFORE = compile_cached(
     r"\b(?:forecasts?|outlook|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
     r"financial\s+calendar|annual\s+accounts|results)\s*,?\s*(?:which\s+was\s+|that\s+was\s+|first\s+)?$", re.I)
+#: A law's name before its year: "the Fraud Act 2006", "Regulation (EU) 2016/679".
+_LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
 #: What a date starts that is no activity: "the tracker starts in January 2024", "the
 #: series begins in 2019", "data from 2020 onwards".
 _COVERAGE_BEFORE = compile_cached(
@@ -1140,6 +1142,8 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False  # "Today they are used for research": nowadays, not a date
     if _DENIED_BEFORE.search(sentence, max(0, date.start - 16), date.start):
         return False  # "on 11 June, not 12 June as first reported": a corrected date
+    if date.precision == "year" and _LAW_NAME_BEFORE.search(sentence, max(0, date.start - 30), date.start):
+        return False  # "contrary to the Fraud Act 2006": the law's year
     if _THEME_AFTER.match(sentence, date.end) or _QUOTED_TITLE_BEFORE.search(sentence, max(0, date.start - 120), date.start):
         return False  # "the March 10 anniversary as a theme", a subject line "10th March 2015 campaign"
     return not _FIXED_BEFORE.search(sentence, max(0, date.start - 40), date.start)
@@ -1205,6 +1209,8 @@ _ANCHOR_NUMBERS = {**_OFFSET_NUMBERS, "an": 1, "eight": 8, "nine": 9, "ten": 10,
 #: "Statement on the cyberattack against ...").
 _DOCUMENT_ACT = compile_cached(
     r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*))\b)"
+    # a judge's sentencing remarks: the sentence is passed on the day they are given
+    r"|(?P<conviction>sentencing\s+remarks\b|(?:judgment|decision)\s+on\s+sentence\b)"
     r"|(?P<report>ad[\s-]hoc\s+(?:announcement|disclosure|notification|release)\b|(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
     r"|data\s+(?:security\s+)?(?:incident|breach)\s+notice|(?:IT\s+|cyber\s?security\s+|security\s+|privacy\s+|data\s+)+(?:incident\s+)?notice\b|"
     r"(?:an?\s+)?(?:message|letter|update)\s+(?:to|for)\s+(?:our|all)\s+(?:[\w-]+\s+)?(?:community|customers|patients|students|staff|members|users|clients|employees|neighbou?rs)\b|statement\s+(?:on|regarding|about|concerning)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:cyber-?)?(?:attacks?|incident|intrusion|breach|hack)))",
