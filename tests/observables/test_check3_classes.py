@@ -147,3 +147,40 @@ def test_misp_dropped_file_name_without_to_ids_stays_the_malwares(tmp_path: Path
     roles = {o.value: o.role for o in unmask.analyze(unmask.read(str(path))).observables}
     assert roles["{11111111-2222-3333-4444-555555555555}.dll"] == "indicator"
     assert roles["cachesvc.qdf"] == "indicator"
+
+
+# -- legitimate software in a write-up ----------------------------------------------
+
+_RECORDS = """The dropper drops three files.
+Name: rawdisk_32.sys
+Size: 24280 bytes (24.3 KB)
+MD5: 6AEAC618E29980B69721158044C2E545
+PE Compile Time: 2009-08-21 06:05:32
+This SYS file is a commercially available tool that gives raw disk access.
+Name: state.dat
+Size: 4572 bytes (size will vary)
+MD5: 93BC819011B2B3DA8487F964F29EB935 (hash will vary)
+This is a log file created by the dropper.
+Name: svc_loader.exe
+Size: 114688 bytes
+MD5: E1864A55D5CCB76AF4BF7A0AE16279BB
+This file is the main implant.
+**pdfgen.dll**
+**SHA-256:** 2938200b7c0300c31aa458860b9f4f684f4f3f5893ab0f1d67c9d797168cad18
+The DLL file appears to be a legit implementation of a PDF library.
+"""
+
+
+def test_file_record_described_as_legitimate_software_is_benign() -> None:
+    found = {o.value: (o.role, o.reasons) for o in extract_observables(_RECORDS)}
+    for value in ("rawdisk_32.sys", "6aeac618e29980b69721158044c2e545", "pdfgen.dll",
+                  "2938200b7c0300c31aa458860b9f4f684f4f3f5893ab0f1d67c9d797168cad18"):  # fmt: skip
+        assert found[value] == ("benign", ("legitimate-software",)), value
+    assert found["svc_loader.exe"][0] == "indicator"
+    assert found["e1864a55d5ccb76af4bf7a0ae16279bb"][0] == "indicator"
+
+
+def test_hash_noted_to_vary_is_unstable() -> None:
+    found = {o.value: (o.role, o.reasons) for o in extract_observables(_RECORDS)}
+    assert found["93bc819011b2b3da8487f964f29eb935"] == ("benign", ("unstable-value",))
+    assert found["state.dat"][0] == "indicator"

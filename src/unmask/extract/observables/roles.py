@@ -27,7 +27,10 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
 ``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``,
 ``unexplained-value`` (hex in a list the text says it cannot explain), ``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
-``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample).
+``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample),
+``compromised-site`` (also a table column headed so), ``legitimate-software`` (also a file
+record whose description calls the file legitimate or commercially available),
+``unstable-value`` (a hash noted to vary).
 """
 
 from __future__ import annotations
@@ -529,6 +532,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
+    _file_records(kept, text)
     if ranges or cues.filler:
         _networks(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
@@ -733,6 +737,71 @@ def _in_victim_column(text: str, start: int, headers: dict[int, list[str] | None
 
 
 _LEGITIMATE = ("legitimate-software",)
+_UNSTABLE = ("unstable-value",)
+#: A note right after a hash that it is not the file's for good ("(hash will vary)").
+_VARIES = compile_cached(r"[ \t]*\((?:the\s+)?(?:hash|md5|sha-?\d+|value)\s+(?:will|may|can|could)\s+(?:vary|change|differ)\)")
+#: The line a file record starts with: the name alone, after an optional label or in markup.
+_RECORD_NAME = compile_cached(r"[ \t*_`]*(?:(?i:(?:file\s*)?name)\s*:\s*)?[*_`]*")
+#: The record's description, when it says the file is legitimate software ("This SYS file is a
+#: commercially available tool", "The DLL file appears to be a legit implementation of …").
+_LEGIT_RECORD = compile_cached(
+    r"(?i)[ \t]*(?:this|the|it)\b[^.\n]{0,40}?\b(?:is|appears\s+to\s+be|seems\s+to\s+be)\s+(?:a\s+)?(?:also\s+)?"
+    r"(?:an?\s+)?(?:legit(?:imate)?|clean|benign|genuine|commercially\s+available|publicly\s+available)\b"
+    r"(?![\s-]*(?:looking|appearing|seeming))"
+)
+#: A line of a file record between its name and its description ("Size: …", "MD5: …").
+_RECORD_LINE = compile_cached(r"[ \t*_`]*[A-Za-z][\w ./()-]{0,30}[*_`]*:[*_`]*[ \t]")
+#: How many lines a record's fields take at most.
+_RECORD_LINES = 8
+
+
+def _file_records(found: list[Observable], text: str) -> None:
+    """Verdicts a file record states (the name alone on its line, then "Key: value" lines,
+    then a description): a hash noted to vary is ``unstable-value``; the name and the
+    record's hashes are ``legitimate-software`` when the description calls the file
+    legitimate or commercially available (a clean library, a driver the malware drops)."""
+    n = len(found)
+    for i in range(n):
+        obs = found[i]
+        kind = obs.type
+        if obs.role != "indicator":
+            continue
+        end = obs.span.end
+        if kind in _HASHES:
+            if (text.startswith(" (", end) or text.startswith("\t(", end)) and _VARIES.match(text, end):
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, _UNSTABLE)
+                _SET_BENIGN(obs, _UNSTABLE)
+            continue
+        if kind != "file_name":
+            continue
+        start = obs.span.start
+        line_start = text.rfind("\n", start - 80 if start > 80 else 0, start) + 1
+        line_end = text.find("\n", end, end + 80)
+        if line_end < 0 or text[end:line_end].strip(" \t*_`") or _RECORD_NAME.fullmatch(text, line_start, start) is None:
+            continue  # not a name alone on its line
+        pos = line_end + 1
+        fields_end = pos
+        for _ in range(_RECORD_LINES):
+            if _RECORD_LINE.match(text, pos) is None:
+                break
+            nl = text.find("\n", pos, pos + _REACH)
+            if nl < 0:
+                break
+            pos = fields_end = nl + 1
+        if fields_end == line_end + 1 or _LEGIT_RECORD.match(text, fields_end) is None:
+            continue
+        _SET_ROLE(obs, "benign")
+        _SET_REASONS(obs, _LEGITIMATE)
+        _SET_BENIGN(obs, _LEGITIMATE)
+        for j in range(i + 1, n):
+            other = found[j]
+            if other.span.start >= fields_end:
+                break
+            if other.type in _HASHES and other.role == "indicator":
+                _SET_ROLE(other, "benign")
+                _SET_REASONS(other, _LEGITIMATE)
+                _SET_BENIGN(other, _LEGITIMATE)
 #: A sentence that says the file just named is clean: "X.exe is a legitimate executable",
 #: "x.dll, a clean library", "X.exe (a legitimate signed program)".
 _DECLARED_CLEAN = compile_cached(
