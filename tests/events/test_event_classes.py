@@ -362,3 +362,10 @@ def test_sentencing_remarks_are_a_conviction_on_the_day_they_are_given() -> None
     text = ("IN THE HIGH COURT AT LEEDS\n\nSENTENCING REMARKS OF MR JUSTICE HALE\n\n14 March 2025\n\n"
             "1. You pleaded guilty to fraud. I must now sentence you.\n")
     assert ("conviction", "2025-03-14") in _events(text, "2025-03-14")
+
+
+def test_a_range_open_to_the_present_starts_the_activity() -> None:
+    assert _events("The crew (c. 2011 - present) hits ports.", "2025-03-14") == {("activity-start", "2011")}
+    # an infobox field, a heading line of its own
+    text = "Ferrous Mantis\n\nActive: 2016-present\nSponsor: none known\n\nFerrous Mantis is a crew that hits ports.\n"
+    assert ("activity-start", "2016") in _events(text, "2025-03-14")

@@ -78,7 +78,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|"
                          r"the\s+(?:first|second|third|last|final|opening|closing)\s+(?:week|weeks|days|half|fortnight)\s+of|"
                          r"the\s+(?:beginning|start|end|middle)\s+of|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
-    ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?![\w-]|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
+    ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?!\w|-(?!present\b)|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
     # A month named before what it dates: "in a February report", "the May intrusion".
     ("month_noun", compile_cached(
         r"\b" + _MONTH.format(name="m")
@@ -716,6 +716,11 @@ _REPORTED_CLAUSE = compile_cached(r",\s*(?:saying|alleging|accusing|adding|notin
 _OTHER_DOCUMENT_BEFORE = compile_cached(
     r"\b(?:forecasts?|outlook|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
     r"financial\s+calendar|annual\s+accounts|results)\s*,?\s*(?:which\s+was\s+|that\s+was\s+|first\s+)?$", re.I)
+#: An infobox field of the years a group has been active: "Active: 2014-present",
+#: "Years active: c. 2009 - present".
+_ACTIVE_FIELD = compile_cached(r"\s*(?:years\s+)?(?:active|operational|in\s+operation)(?:\s+since)?\s*:\s*(?=[^:]*\b(?:19|20)\d\d)", re.I)
+#: An open range up to now after a date: "2014 - present", "2019 to date".
+_TO_PRESENT = compile_cached(r"\s*(?:[-–—]|to|until)\s*(?:the\s+)?(?:present(?:\s+day)?|date|now|today)\b", re.I)
 #: A law's name before its year: "the Fraud Act 2006", "Regulation (EU) 2016/679".
 _LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
 #: What a date starts that is no activity: "the tracker starts in January 2024", "the
@@ -885,6 +890,8 @@ def _kind_for(
 
     if _FIXED_BEFORE.search(before[-40:]):
         return None  # "which the vendor patched in December 2022"
+    if _TO_PRESENT.match(sentence, date.end):
+        return "activity-start", 0.8  # "Active: c. 2009 - present", "2014 to date": it began then
     if _COVERAGE_BEFORE.search(before[-50:]):
         return None  # "the tracker starts in January 2024": where a list begins
     if _SINCE.search(before[-40:]) and _DECLINE_BEFORE.search(before[-60:]):
@@ -1406,6 +1413,13 @@ def extract_events(
                 section = (passage.paragraph, heading_date) if heading_date is not None else None
                 if heading_date is not None and heading_date.precision == "day":
                     section_day = heading_date
+            heading_text = text[span.start : span.end]
+            if ":" in heading_text and (field := _ACTIVE_FIELD.match(heading_text)) is not None:
+                # an infobox's "Active: c. 2009 - present": the activity's start
+                first = next(iter(find_dates(heading_text[field.end() :], published, day_first)), None)
+                if first is not None:
+                    emit("activity-start", replace(first, start=first.start + field.end(), end=first.end + field.end()),
+                         span, index, 0.7)
             act = _DOCUMENT_ACT.match(text, span.start, span.end) if in_header else None
             if act is not None and published is not None:
                 emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
