@@ -1,21 +1,25 @@
 //! Many literals found at once, case-insensitively for ASCII, by where they may start.
 //!
-//! Every sweep literal can only hit where the character before it is of some kind (a
-//! domain never starts right after a letter or digit, an address never right after a
-//! digit ...). So instead of running an automaton over every byte (whose tables for
-//! 10,000 literals no longer fit in the cache), the text is walked once with two small
-//! tables (may a literal of class `c` start here, after that byte?), and at each
-//! candidate start the literals beginning there are looked up by their first one to
-//! eight bytes: a one-bit filter first, then a hash table, then the bucket's literals
-//! compared byte by byte (a sorted walk when the bucket is large). The result is every
-//! occurrence of every literal whose start passes its class, which is all that the
-//! boundary rules can accept.
+//! Every sweep literal can only start where the byte before it is of some kind (a domain
+//! never starts right after a letter or digit, an address never right after a digit
+//! ...), and with a byte of some kind (a digit, a letter ...). The text is walked once,
+//! sixteen bytes at a time where the processor has SSE2: a few vector compares give the
+//! positions where some literal may start by those two bytes, and only there (about one
+//! byte in six on a log) is more looked at:
 //!
-//! Work per byte is bounded by the literal set (at most eight filter probes per
-//! candidate, and a bucket walk no deeper than the longest literal), so time is linear
-//! in the text.
-
-use std::collections::HashMap;
+//! 1. the byte pair, exactly, by two 256-entry tables (may a literal of class `c` start
+//!    after that byte, with this one?);
+//! 2. the first four bytes (loosely folded) by a hashed table that tells which key
+//!    groups hold a literal beginning so (for literals shorter than four bytes, the
+//!    first two by a table of pairs);
+//! 3. per such group, the literal's first 1-7, 8 or 16 bytes looked up in an
+//!    open-addressing hash table of keys;
+//! 4. the key's bucket compared byte by byte (a sorted walk when it is large).
+//!
+//! The result is every occurrence of every literal whose start passes its class, which
+//! is all that the boundary rules can accept. Work per byte is bounded by the literal
+//! set (at most nine group look-ups per candidate, and a bucket walk no deeper than the
+//! longest literal), so time is linear in the text.
 
 /// Where a literal may start: after a byte that is not an ASCII letter or digit, not a
 /// digit, not a hex digit, or anywhere. (A non-ASCII character before always passes.)
@@ -28,16 +32,56 @@ pub enum StartClass {
 }
 
 const FOLD: u64 = 0x2020_2020_2020_2020;
-/// Buckets up to this size are compared one literal after another (their second eight
-/// bytes first); larger ones are walked in sorted order.
+/// Buckets up to this size are compared one literal after another (their bytes 8..16
+/// first); larger ones are walked in sorted order.
 const SMALL_BUCKET: usize = 64;
+/// Key groups: literals of 1-7 bytes keyed by all of them, of 8-15 bytes by their first
+/// eight, longer ones by their first sixteen.
+const GROUP_KEYS: [usize; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 16];
 
-struct LenClass {
-    len: usize,
-    mask: u64,
-    bits: Vec<u64>,
+/// What the first byte of every literal of a class is: a digit, an ASCII letter or
+/// digit, or anything.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FirstKind {
+    None,
+    Digit,
+    Alnum,
+    Any,
+}
+
+/// Keys of one length, in an open-addressing table (linear probing, half full at most).
+struct Group {
+    key_len: usize,
+    mask_lo: u64,
+    mask_hi: u64,
+    /// (key lo, key hi, bucket + 1); bucket 0 marks an empty slot.
+    slots: Vec<(u64, u64, u32)>,
     shift: u32,
-    buckets: HashMap<u64, u32>,
+    /// A one-bit filter of the keys (about sixteen bits a key), looked at first.
+    bits: Vec<u64>,
+    bits_shift: u32,
+}
+
+impl Group {
+    fn lookup(&self, lo: u64, hi: u64) -> Option<u32> {
+        let (lo, hi) = (lo & self.mask_lo, hi & self.mask_hi);
+        let h = mix(lo, hi, self.bits_shift);
+        if self.bits[h / 64] & (1 << (h % 64)) == 0 {
+            return None;
+        }
+        let size = self.slots.len();
+        let mut i = mix(lo, hi, self.shift);
+        loop {
+            let (a, b, bucket) = self.slots[i];
+            if bucket == 0 {
+                return None;
+            }
+            if a == lo && b == hi {
+                return Some(bucket - 1);
+            }
+            i = (i + 1) & (size - 1);
+        }
+    }
 }
 
 /// A compiled literal set.
@@ -50,32 +94,58 @@ pub struct Literals {
     class_bit: Vec<u8>,
     /// Per byte before a start: the classes that this byte allows.
     after: [u8; 256],
-    /// Per loosely folded first two bytes: the classes of literals that begin so (a
-    /// one-byte literal counts for every second byte).
-    digrams: Vec<u8>,
-    /// Per byte: may some literal start with it (at the start of the text)?
-    any_first: [u8; 256],
-    classes: Vec<LenClass>,
+    /// Per first byte: the classes of literals that may begin with it.
+    first: [u8; 256],
+    /// Per class: what its literals begin with (for the vector pass).
+    first_kind: [FirstKind; 4],
+    /// Per hashed, loosely folded first four bytes: the groups (bits) with a literal of
+    /// four bytes or more that begins so.
+    grams: Vec<u16>,
+    gram_shift: u32,
+    /// Per loosely folded first two bytes: the groups of literals shorter than four
+    /// bytes that begin so (empty when there are none).
+    pairs: Vec<u16>,
+    groups: Vec<Group>,
     /// Literal ids of each bucket, sorted by their folded bytes.
     buckets: Vec<Vec<u32>>,
+    shortest: usize,
     longest: usize,
 }
 
-fn hash(key: u64, shift: u32) -> usize {
-    // Fibonacci hashing: the top bits of the product.
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+/// Fibonacci hashing of a 128-bit key: the top bits of the product.
+fn mix(lo: u64, hi: u64, shift: u32) -> usize {
+    let k = lo ^ hi.rotate_left(29).wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+}
+
+fn gram_slot(w: u64, shift: u32) -> usize {
+    ((w as u32).wrapping_mul(0x9E37_79B1) >> shift) as usize
 }
 
 fn load8(t: &[u8], p: usize) -> u64 {
+    let mut b = [0u8; 8];
     if p + 8 <= t.len() {
-        let mut b = [0u8; 8];
         b.copy_from_slice(&t[p..p + 8]);
-        u64::from_le_bytes(b)
-    } else {
-        let mut b = [0u8; 8];
+    } else if p < t.len() {
         let n = t.len() - p;
         b[..n].copy_from_slice(&t[p..]);
-        u64::from_le_bytes(b)
+    }
+    u64::from_le_bytes(b)
+}
+
+fn mask_of(n: usize) -> u64 {
+    if n >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * n)) - 1
+    }
+}
+
+fn group_of(len: usize) -> usize {
+    if len >= 16 {
+        8
+    } else {
+        len.min(8) - 1
     }
 }
 
@@ -96,99 +166,135 @@ impl Literals {
             }
             after[usize::from(b)] = allowed;
         }
-        let mut first = [0u8; 256];
         let patterns: Vec<Vec<u8>> = literals
             .iter()
             .map(|(p, _)| p.to_ascii_lowercase())
             .collect();
-        let mut by_len: [Vec<u32>; 8] = Default::default();
+        let mut first = [0u8; 256];
+        let mut first_kind = [FirstKind::None; 4];
+        let mut by_group: [Vec<u32>; 9] = Default::default();
+        // About four slots a literal, from 4,096 (8 KB) to 65,536 (128 KB).
+        let gram_size = (literals.len() * 4)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 16);
+        let gram_shift = 32 - gram_size.trailing_zeros();
+        let mut grams = vec![0u16; gram_size];
+        let mut pairs: Vec<u16> = Vec::new();
         for (id, (pattern, class)) in patterns
             .iter()
             .zip(literals.iter().map(|l| l.1))
             .enumerate()
         {
             let Some(&b) = pattern.first() else { continue };
-            first[usize::from(b)] |= 1 << class as u8;
-            first[usize::from(b.to_ascii_uppercase())] |= 1 << class as u8;
-            by_len[pattern.len().min(8) - 1].push(id as u32);
-        }
-        let mut classes = Vec::new();
-        let mut buckets: Vec<Vec<u32>> = Vec::new();
-        for (k, ids) in by_len.iter().enumerate() {
-            if ids.is_empty() {
-                continue;
-            }
-            let len = k + 1;
-            let mask = if len == 8 {
-                u64::MAX
+            let c = class as usize;
+            first[usize::from(b)] |= 1 << c;
+            first[usize::from(b.to_ascii_uppercase())] |= 1 << c;
+            let kind = if b.is_ascii_digit() {
+                FirstKind::Digit
+            } else if b.is_ascii_alphanumeric() {
+                FirstKind::Alnum
             } else {
-                (1u64 << (8 * len)) - 1
+                FirstKind::Any
             };
-            let wanted = (ids.len() * 16).next_power_of_two().clamp(1 << 12, 1 << 26);
-            let log = wanted.trailing_zeros();
-            let mut class = LenClass {
-                len,
-                mask,
-                bits: vec![0u64; wanted / 64],
-                shift: 64 - log,
-                buckets: HashMap::new(),
+            first_kind[c] = match (first_kind[c], kind) {
+                (FirstKind::None, k) | (k, FirstKind::None) => k,
+                (FirstKind::Any, _) | (_, FirstKind::Any) => FirstKind::Any,
+                (FirstKind::Digit, FirstKind::Digit) => FirstKind::Digit,
+                _ => FirstKind::Alnum,
+            };
+            let g = group_of(pattern.len());
+            by_group[g].push(id as u32);
+            if pattern.len() >= 4 {
+                grams[gram_slot(load8(pattern, 0) | FOLD, gram_shift)] |= 1 << g;
+            } else {
+                if pairs.is_empty() {
+                    pairs = vec![0u16; 1 << 16];
+                }
+                let hi = usize::from(b | 0x20) << 8;
+                match pattern.get(1) {
+                    Some(&b1) => pairs[hi | usize::from(b1 | 0x20)] |= 1 << g,
+                    None => {
+                        for b1 in 0..256 {
+                            pairs[hi | b1] |= 1 << g;
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        let mut buckets: Vec<Vec<u32>> = Vec::new();
+        for (g, ids) in by_group.iter().enumerate() {
+            let key_len = GROUP_KEYS[g];
+            let size = (ids.len() * 2).next_power_of_two().max(16);
+            let filter = (ids.len() * 16).next_power_of_two().clamp(1 << 12, 1 << 26);
+            let mut group = Group {
+                bits: vec![0u64; filter / 64],
+                bits_shift: 64 - filter.trailing_zeros(),
+                key_len,
+                mask_lo: mask_of(key_len),
+                mask_hi: mask_of(key_len.saturating_sub(8)),
+                slots: vec![(0, 0, 0); if ids.is_empty() { 1 } else { size }],
+                shift: 64 - size.trailing_zeros(),
             };
             for &id in ids {
-                let key = (load8(&patterns[id as usize], 0) | FOLD) & mask;
-                let h = hash(key, class.shift);
-                class.bits[h / 64] |= 1 << (h % 64);
-                let slot = *class.buckets.entry(key).or_insert_with(|| {
-                    buckets.push(Vec::new());
-                    (buckets.len() - 1) as u32
-                });
-                buckets[slot as usize].push(id);
+                let p = &patterns[id as usize];
+                let (lo, hi) = (
+                    (load8(p, 0) | FOLD) & group.mask_lo,
+                    (load8(p, 8) | FOLD) & group.mask_hi,
+                );
+                let h = mix(lo, hi, group.bits_shift);
+                group.bits[h / 64] |= 1 << (h % 64);
+                let mut i = mix(lo, hi, group.shift);
+                loop {
+                    let (a, b, bucket) = group.slots[i];
+                    if bucket == 0 {
+                        buckets.push(vec![id]);
+                        group.slots[i] = (lo, hi, buckets.len() as u32);
+                        break;
+                    }
+                    if a == lo && b == hi {
+                        buckets[bucket as usize - 1].push(id);
+                        break;
+                    }
+                    i = (i + 1) & (size - 1);
+                }
             }
-            classes.push(class);
+            groups.push(group);
         }
         for bucket in &mut buckets {
             bucket.sort_by(|&a, &b| patterns[a as usize].cmp(&patterns[b as usize]));
         }
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
-        let mut digrams = vec![0u8; 65536];
-        for (pattern, class) in patterns.iter().zip(literals.iter().map(|l| l.1)) {
-            let Some(&b0) = pattern.first() else { continue };
-            let hi = usize::from(b0 | 0x20) << 8;
-            match pattern.get(1) {
-                Some(&b1) => digrams[hi | usize::from(b1 | 0x20)] |= 1 << class as u8,
-                None => {
-                    for b1 in 0..256 {
-                        digrams[hi | b1] |= 1 << class as u8;
-                    }
-                }
-            }
-        }
+        let shortest = patterns
+            .iter()
+            .map(Vec::len)
+            .filter(|&n| n > 0)
+            .min()
+            .unwrap_or(0);
         let second = patterns
             .iter()
             .map(|p| {
                 if p.len() <= 8 {
                     return (0, 0);
                 }
-                let n = (p.len() - 8).min(8);
-                let mask = if n == 8 {
-                    u64::MAX
-                } else {
-                    (1u64 << (8 * n)) - 1
-                };
+                let mask = mask_of(p.len() - 8);
                 ((load8(p, 8) | FOLD) & mask, mask)
             })
             .collect();
-        // A text's first byte has no byte before it: any class may start there.
-        let any_first = first;
         let class_bit = literals.iter().map(|l| 1u8 << l.1 as u8).collect();
         Literals {
             patterns,
             second,
             class_bit,
             after,
-            digrams,
-            any_first,
-            classes,
+            first,
+            first_kind,
+            grams,
+            gram_shift,
+            pairs,
+            groups,
             buckets,
+            shortest,
             longest,
         }
     }
@@ -207,53 +313,122 @@ impl Literals {
     /// at or before `to`, in order of start.
     pub fn find(&self, t: &[u8], from: usize, to: usize, mut found: impl FnMut(usize, u32)) {
         let to = to.min(t.len());
-        if self.classes.is_empty() || from >= to {
+        if self.shortest == 0 || from >= to || to < self.shortest {
             return;
         }
-        let shortest = self.classes[0].len;
-        if to < shortest {
-            return;
-        }
-        let last = to - shortest; // the last possible start
+        let last = to - self.shortest; // the last possible start
         let mut p = from;
         if p == 0 {
-            if self.any_first[usize::from(t[0])] != 0 {
+            if self.first[usize::from(t[0])] != 0 {
                 self.probe(t, 0, to, &mut found);
             }
             p = 1;
         }
-        // Candidate starts are gathered without branches, a window at a time, then probed.
-        let mut candidates = [0u32; 4096];
+        #[cfg(target_arch = "x86_64")]
+        {
+            p = self.find_sse2(t, p, last, to, &mut found);
+        }
         while p <= last {
-            let end = (p + candidates.len()).min(last + 1);
-            let mut n = 0usize;
-            for q in p..end {
-                let b1 = if q + 1 < t.len() { t[q + 1] } else { 0 };
-                let digram = usize::from(t[q] | 0x20) << 8 | usize::from(b1 | 0x20);
-                let ok = self.digrams[digram] & self.after[usize::from(t[q - 1])] != 0;
-                candidates[n] = (q - p) as u32;
-                n += usize::from(ok);
-            }
-            for &c in &candidates[..n] {
-                self.probe(t, p + c as usize, to, &mut found);
-            }
-            p = end;
+            self.candidate(t, p, to, &mut found);
+            p += 1;
         }
     }
 
+    /// Probes `q` when a literal may start there by the byte before and the byte there.
+    #[inline(always)]
+    fn candidate(&self, t: &[u8], q: usize, to: usize, found: &mut impl FnMut(usize, u32)) {
+        if self.first[usize::from(t[q])] & self.after[usize::from(t[q - 1])] != 0 {
+            self.probe(t, q, to, found);
+        }
+    }
+
+    /// The vector pass over `[p, last]` (p >= 1), sixteen starts at a time; returns where
+    /// the scalar pass goes on.
+    #[cfg(target_arch = "x86_64")]
+    fn find_sse2(
+        &self,
+        t: &[u8],
+        mut p: usize,
+        last: usize,
+        to: usize,
+        found: &mut impl FnMut(usize, u32),
+    ) -> usize {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of every x86_64 processor; loads are unaligned and stay
+        // inside `t` (p - 1 >= 0 and p + 16 <= last + 1 <= t.len()).
+        unsafe {
+            let splat = |b: u8| _mm_set1_epi8(b as i8);
+            // a <= k, unsigned, per byte.
+            let le = |a: __m128i, k: u8| _mm_cmpeq_epi8(_mm_max_epu8(a, splat(k)), splat(k));
+            let kinds = |x: __m128i| {
+                let digit = le(_mm_sub_epi8(x, splat(b'0')), 9);
+                let lower = _mm_sub_epi8(_mm_or_si128(x, splat(0x20)), splat(b'a'));
+                let alnum = _mm_or_si128(digit, le(lower, 25));
+                let hex = _mm_or_si128(digit, le(lower, 5));
+                (digit, alnum, hex)
+            };
+            let ones = _mm_set1_epi8(-1);
+            let none = _mm_setzero_si128();
+            while p + 16 <= last + 1 {
+                let prev = _mm_loadu_si128(t.as_ptr().add(p - 1) as *const __m128i);
+                let cur = _mm_loadu_si128(t.as_ptr().add(p) as *const __m128i);
+                let (pd, pa, ph) = kinds(prev);
+                let (cd, ca, _) = kinds(cur);
+                let mut any = none;
+                for (c, not_before) in [
+                    (StartClass::NotAfterAlnum, pa),
+                    (StartClass::NotAfterDigit, pd),
+                    (StartClass::NotAfterHex, ph),
+                    (StartClass::Anywhere, none),
+                ] {
+                    let start = match self.first_kind[c as usize] {
+                        FirstKind::None => continue,
+                        FirstKind::Digit => cd,
+                        FirstKind::Alnum => ca,
+                        FirstKind::Any => ones,
+                    };
+                    any = _mm_or_si128(any, _mm_andnot_si128(not_before, start));
+                }
+                let mut bits = _mm_movemask_epi8(any) as u32;
+                while bits != 0 {
+                    let q = p + bits.trailing_zeros() as usize;
+                    self.candidate(t, q, to, found);
+                    bits &= bits - 1;
+                }
+                p += 16;
+            }
+        }
+        p
+    }
+
     /// The literals that start at `p` and end by `to`.
+    #[inline]
     fn probe(&self, t: &[u8], p: usize, to: usize, found: &mut impl FnMut(usize, u32)) {
-        let w = load8(t, p) | FOLD;
-        for class in &self.classes {
-            if p + class.len > to {
+        let lo = load8(t, p) | FOLD;
+        let mut groups = if p + 4 <= t.len() {
+            self.grams[gram_slot(lo, self.gram_shift)]
+        } else {
+            0
+        };
+        if !self.pairs.is_empty() {
+            let b1 = if p + 1 < t.len() { t[p + 1] } else { 0 };
+            groups |= self.pairs[usize::from(t[p] | 0x20) << 8 | usize::from(b1 | 0x20)];
+        }
+        if groups == 0 {
+            return;
+        }
+        let hi = if groups >> 8 != 0 {
+            load8(t, p + 8) | FOLD
+        } else {
+            0
+        };
+        while groups != 0 {
+            let group = &self.groups[groups.trailing_zeros() as usize];
+            groups &= groups - 1;
+            if p + group.key_len > to {
                 break;
             }
-            let key = w & class.mask;
-            let h = hash(key, class.shift);
-            if class.bits[h / 64] & (1 << (h % 64)) == 0 {
-                continue;
-            }
-            if let Some(&bucket) = class.buckets.get(&key) {
+            if let Some(bucket) = group.lookup(lo, hi) {
                 self.verify(t, p, to, &self.buckets[bucket as usize], found);
             }
         }
@@ -415,6 +590,76 @@ mod property {
         }
         fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
             items[(self.next() % items.len() as u64) as usize]
+        }
+    }
+
+    /// Log-like lines and literals of every key group (1-7, 8-15, 16 and more bytes,
+    /// buckets small and large): the vector pass, the groups and the buckets together
+    /// find exactly what a naive search finds, at every alignment of the text.
+    #[test]
+    fn agrees_with_a_naive_search_on_log_like_lines() {
+        let words = [
+            "news",
+            "Mail",
+            "portal",
+            "x",
+            "7",
+            "10",
+            "secure-portal",
+            "a1b2c3d4",
+        ];
+        let seps = [".", "-", " ", "\t", "/", ":", "%2E", "é", "", "\n"];
+        let classes = [
+            StartClass::NotAfterAlnum,
+            StartClass::NotAfterDigit,
+            StartClass::NotAfterHex,
+            StartClass::Anywhere,
+        ];
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..400 {
+            let mut lits: Vec<(String, StartClass)> = Vec::new();
+            // Many literals sharing a long prefix make one large bucket.
+            let shared = if round % 4 == 0 { 80 } else { 0 };
+            for i in 0..shared {
+                lits.push((
+                    format!("secure-portal-shared{i}.com"),
+                    StartClass::NotAfterAlnum,
+                ));
+            }
+            for _ in 0..(1 + rng.next() % 30) {
+                let parts = 1 + rng.next() % 8;
+                let mut lit = String::new();
+                for k in 0..parts {
+                    if k > 0 {
+                        lit.push_str(rng.pick(&seps[..3]));
+                    }
+                    lit.push_str(rng.pick(&words));
+                }
+                let class = classes[(rng.next() % 4) as usize];
+                if !lits.iter().any(|(l, _)| l.eq_ignore_ascii_case(&lit)) {
+                    lits.push((lit, class));
+                }
+            }
+            let mut text = String::new();
+            for _ in 0..(rng.next() % 120) {
+                if rng.next().is_multiple_of(5) {
+                    let (lit, _) = &lits[(rng.next() % lits.len() as u64) as usize];
+                    text.push_str(&lit.to_uppercase());
+                } else {
+                    text.push_str(rng.pick(&words));
+                }
+                text.push_str(rng.pick(&seps));
+            }
+            let borrowed: Vec<(&str, StartClass)> =
+                lits.iter().map(|(l, c)| (l.as_str(), *c)).collect();
+            for shift in 0..3 {
+                let shifted = format!("{}{text}", " ".repeat(shift));
+                assert_eq!(
+                    super::tests_support::all(&borrowed, &shifted),
+                    super::tests_support::naive(&borrowed, &shifted),
+                    "{shifted:?}"
+                );
+            }
         }
     }
 
