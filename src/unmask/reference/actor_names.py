@@ -62,7 +62,7 @@ __all__ = [
     "script_key",
 ]
 
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 
 #: ``script``: a name written in a non-Latin script (海莲花, Лазарус): found by its own
 #: Unicode-aware pass (:meth:`ActorGazetteer.scan_scripts`), counted with threat context.
@@ -74,6 +74,7 @@ TRIGGER_WORDS: tuple[str, ...] = (
     "aka", "a k a", "overlap", "overlaps", "overlapping", "overlapped",
 )
 
+_LEAD_ZEROS = compile_cached(r"(?<![0-9])0+(?=[0-9])")
 _DIGIT_EDGE = compile_cached(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
 #: single words that may be names but are too generic to ever count alone
 _NEVER_ALONE = frozenset({"group", "team", "apt", "the", "unknown", "actor", "operation", "china", "iran", "russia"})
@@ -425,6 +426,8 @@ def _spellings(name: str) -> set[str]:
         else:
             merged.append(token)
     out.add(" ".join(merged))
+    # "dev 0500" is also written "dev 500" (the graph's loose key drops the zeros too)
+    out |= {_LEAD_ZEROS.sub("", s) for s in out}
     return {s for s in out if s}
 
 

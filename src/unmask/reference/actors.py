@@ -82,7 +82,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -119,7 +119,7 @@ _APTC = compile_cached(r"(APT-C-\d+)$")
 #: runs of characters that are not letters or digits (any script), underscores included
 _NON_ALNUM = compile_cached(r"[\W_]+")
 _FILLER = compile_cached(
-    r"^(the )|( (group|team|gang|crew|apt|apt group|threat group|threat actor|actors?))$"
+    r"^(the |operation )|( (group|team|gang|crew|apt|apt group|threat group|threat actor|actors?|campaign))$"
 )
 #: sources whose clusters are named in one vendor's own scheme (their claims are that
 #: vendor's word on its own names)
@@ -202,9 +202,21 @@ def spaced_key(name: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", folded).split())
 
 
+#: a filler word glued to a camel-case name ("SomethingTeam"): split off before folding
+_GLUED_FILLER = compile_cached(r"(?<=[a-z])(?=(?:Group|Team|Gang|Crew)$)")
+#: leading zeros of a number ("DEV-0500" and "DEV-500" are one designation)
+_LEAD_ZEROS = compile_cached(r"(?<![0-9])0+(?=[0-9])")
+
+
 def _loose_key(name: str) -> str:
-    """Key with filler words dropped (``The Lazarus Group`` -> ``lazarus``)."""
+    """Key with filler words dropped (``The Lazarus Group`` -> ``lazarus``).
+
+    Also: a leading "operation" or trailing "campaign" word, a filler glued on in camel
+    case, and leading zeros of numbers (``DEV-500`` and ``DEV-0500`` share ``dev500``).
+    """
+    name = _GLUED_FILLER.sub(" ", name)
     folded = " ".join(_NON_ALNUM.sub(" ", unicodedata.normalize("NFKC", name).casefold()).split())
+    folded = _LEAD_ZEROS.sub("", folded)
     previous = None
     while previous != folded:
         previous = folded

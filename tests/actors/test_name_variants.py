@@ -1,0 +1,68 @@
+"""Spelling variants other vendors write for a known name (issue 18).
+
+Tables nobody tuned for spell a known name their own way: a number padded with zeros
+or not ("DEV-500" for "DEV-0500"), an "Operation ..." or "... campaign" wrapper, a
+filler word glued on in camel case ("SomethingTeam"). One key covers them, in
+lookups and in text alike, and it must not merge two actors.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from unmask.extract.actors import extract_actors
+from unmask.reference.actors import ActorGraph, ActorSources, Cluster, build_actor_graph
+
+ATTACK = "mitre-attack"
+TA = "misp-galaxy:threat-actor"
+
+
+def _graph() -> ActorGraph:
+    return build_actor_graph(
+        ActorSources(
+            clusters=(
+                Cluster(ATTACK, "a1", "Tawny Shrike", ("Tawny Shrike", "DEV-0712"), attack_id="G9201"),
+                Cluster(ATTACK, "a2", "Gravel Moth", ("Gravel Moth", "UNC0481"), attack_id="G9202"),
+                Cluster(ATTACK, "a3", "Tin Lantern", ("Tin Lantern", "DEV-0071"), attack_id="G9203"),
+                Cluster(ATTACK, "a4", "PaleComet", ("PaleComet",), attack_id="G9204"),
+            )
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("DEV-712", "G9201"),
+        ("dev 712", "G9201"),
+        ("UNC481", "G9202"),
+        ("DEV-71", "G9203"),
+        ("DEV-00071", "G9203"),
+        ("Operation Gravel Moth", "G9202"),
+        ("the Tawny Shrike campaign", "G9201"),
+        ("PaleCometTeam", "G9204"),
+        ("PaleComet Group", "G9204"),
+    ],
+)
+def test_variant_spelling_resolves_to_the_named_actor(written: str, expected: str) -> None:
+    actor = _graph().resolve(written)
+    assert actor is not None and actor.id == expected
+
+
+@pytest.mark.parametrize("written", ["DEV-7120", "DEV-0713", "UNC4810", "DEV-710", "Operation", "campaign"])
+def test_other_numbers_and_bare_filler_words_stay_unknown(written: str) -> None:
+    assert _graph().resolve(written) is None
+
+
+def test_zero_padding_merges_no_two_actors() -> None:
+    # DEV-0071 and DEV-0712 differ once zeros go: they stay two actors
+    graph = _graph()
+    assert len(graph.actors) == 4
+    a, b = graph.resolve("DEV-71"), graph.resolve("DEV-712")
+    assert a is not None and b is not None and a.id != b.id
+
+
+def test_unpadded_designation_is_found_in_text_as_its_actor() -> None:
+    graph = _graph()
+    found = extract_actors("The intrusion was attributed to DEV-712 by the responders.", graph=graph)
+    assert [(m.surface, m.actor_id) for m in found.mentions] == [("DEV-712", "G9201")]
