@@ -184,3 +184,13 @@ def test_hash_noted_to_vary_is_unstable() -> None:
     found = {o.value: (o.role, o.reasons) for o in extract_observables(_RECORDS)}
     assert found["93bc819011b2b3da8487f964f29eb935"] == ("benign", ("unstable-value",))
     assert found["state.dat"][0] == "indicator"
+
+
+# -- provider lists -----------------------------------------------------------------
+
+
+def test_host_under_a_domain_listed_only_for_mail_stays_an_indicator() -> None:
+    # "now.im" is on the disposable-mail warninglist; a host name under it is no mailbox.
+    text = "C2 servers:\nfiles[.]badnews-ph[.]com\nima77[.]now[.]im\n"
+    found = {o.value: o.role for o in extract_observables(text)}
+    assert found["ima77.now.im"] == "indicator"

@@ -1077,12 +1077,20 @@ def _decide(
                 if customer and _DEFANG_MARK.search(obs.surface):
                     # A customer's name written so no one clicks it: the author's warning.
                     return "indicator", ("provider-hosted", "defanged", *evidence)
+                if not customer and set(evidence) <= _MAIL_LISTS:
+                    # A host under a domain listed only as a mail provider: the list is about
+                    # mailboxes there, not about names under it (a dynamic-DNS host).
+                    return "indicator", ("provider-hosted", *evidence)
         return "benign", evidence
     if kind in ("ipv4", "ipv6", "ipv4_cidr"):
         if evidence and _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
             return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
         return ("benign", evidence) if evidence else ("indicator", ())
     return ("benign", evidence) if evidence else ("indicator", ())
+
+
+#: Warninglists that list mail domains (what they say is about mailboxes).
+_MAIL_LISTS = frozenset({"warninglist:disposable-email"})
 
 
 def _in_colon_hex(text: str, start: int, end: int) -> bool:
