@@ -12,14 +12,16 @@ creation, migrations, analyses and writes are all hit):
 ``kill``  SIGKILL, as ``kill -9`` or the OOM killer;
 ``int``   SIGINT, as Ctrl-C;
 ``full``  a full disk (SQLite only): the child's file-size limit (``RLIMIT_FSIZE``,
-          drawn between 0 and the size of the finished base) makes a write fail
+          drawn below the size of an empty base for half the tries, between it and
+          the size of the finished base for the other half) makes a write fail
           part-way, as ENOSPC would.
 
 After each try the base must open, every document in it must be whole (as many
 observables, techniques and actors as the undisturbed run stored for that file), and a
 further write must succeed; any failure counts the base as broken. The table gives, per
-back-end and mode, the tries, broken bases, how far the disrupted run had come (no
-schema / empty base / some documents / all) and tracebacks the disrupted run printed.
+back-end and mode, the tries, how many the disruption hit (the run did not end with
+status 0 on its own), broken bases, how far the disrupted run had come (no schema /
+empty base / some documents / all) and tracebacks the disrupted run printed.
 Target (issue 16): 0 broken bases in 100 tries per back-end. Exit status 1 if any is
 broken. ``tests/store/test_interrupt_matrix.py`` runs a few tries of each mode.
 """
@@ -74,6 +76,8 @@ class Outcome:
     stage: str
     traceback: bool
     detail: str = ""
+    #: whether the disruption hit the run (it did not end with status 0 on its own)
+    hit: bool = True
 
 
 @dataclass
@@ -81,6 +85,7 @@ class Tally:
     tries: int = 0
     broken: int = 0
     tracebacks: int = 0
+    hit: int = 0
     stages: dict[str, int] = field(default_factory=dict)
     details: list[str] = field(default_factory=list)
 
@@ -88,6 +93,7 @@ class Tally:
         self.tries += 1
         self.broken += outcome.broken
         self.tracebacks += outcome.traceback
+        self.hit += outcome.hit
         self.stages[outcome.stage] = self.stages.get(outcome.stage, 0) + 1
         if outcome.detail:
             self.details.append(outcome.detail)
@@ -163,13 +169,14 @@ def check(url: str, path: Path | None, expected: dict[str, tuple[int, int, int]]
     return "", stage
 
 
-def disrupt(folder: Path, url: str, mode: str, delay: float, fsize: int | None) -> bool:
-    """Run the ingest and disrupt it; True when its output held a traceback."""
-    preexec: Callable[[], None] | None = None
-    if mode == "full":
-        assert fsize is not None
+def disrupt(folder: Path, url: str, mode: str, delay: float, fsize: int | None) -> tuple[bool, bool]:
+    """Run the ingest and disrupt it: (its output held a traceback, the disruption hit it)."""
 
-        def preexec() -> None:
+    def preexec() -> None:
+        # A shell's background job ignores SIGINT, and Python installs no Ctrl-C handler
+        # where SIGINT is ignored: give the child the default, as a terminal would.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if fsize is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write fails with EFBIG
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
@@ -187,7 +194,7 @@ def disrupt(folder: Path, url: str, mode: str, delay: float, fsize: int | None) 
             proc.kill()
             proc.wait()
         err.seek(0)
-        return b"Traceback" in err.read()
+        return b"Traceback" in err.read(), proc.returncode != 0
 
 
 class Backend:
@@ -229,16 +236,26 @@ def run(backend: Backend, modes: list[str], tries: int, docs: int, seed: int,
         span, expected = reference(folder, url)
         size = path.stat().st_size if path is not None else 0
         early = min(startup(folder, url), span / 2)
+    empty = 0
+    if backend.admin_url is None:
+        from unmask.store import open as open_kb
+
+        with backend.fresh() as (url, path):
+            open_kb(url).close()
+            assert path is not None
+            empty = path.stat().st_size  # the schema alone
     modes = [m for m in modes if m != "full" or backend.admin_url is None]
     tallies = {mode: Tally() for mode in modes}
     for k in range(tries):
         mode = modes[k % len(modes)]
         delay = rng.uniform(early, span)
-        fsize = rng.randrange(0, max(1, size)) if mode == "full" else None
+        # Half the full disks strike while the schema is written, half after it.
+        fsize = (None if mode != "full" else rng.randrange(0, max(1, empty)) if k % 2
+                 else rng.randrange(empty, max(empty + 1, size)))
         with backend.fresh() as (url, path):
-            traced = disrupt(folder, url, mode, delay, fsize)
+            traced, hit = disrupt(folder, url, mode, delay, fsize)
             broken, stage = check(url, path, expected)
-        tallies[mode].add(Outcome(bool(broken), stage, traced, broken))
+        tallies[mode].add(Outcome(bool(broken), stage, traced, broken, hit))
         if broken:
             log(f"  BROKEN {backend.name} {mode} at {delay:.2f} s / {fsize}: {broken}")
     return tallies
@@ -251,16 +268,17 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=6)
     parser.add_argument("--modes", nargs="*", default=["kill", "int", "full"], choices=["kill", "int", "full"])
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--backends", nargs="*", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results: dict[str, dict[str, Any]] = {}
     ok = True
     with tempfile.TemporaryDirectory(prefix="unmask-store-hostile-") as tmp:
-        backends = [Backend("sqlite", None, Path(tmp) / "sqlite")]
-        if args.postgres:
+        backends = [Backend("sqlite", None, Path(tmp) / "sqlite")] if "sqlite" in args.backends else []
+        if args.postgres and "postgresql" in args.backends:
             backends.append(Backend("postgresql", args.postgres, Path(tmp) / "pg"))
-        print("| back-end | mode | tries | broken | no schema | empty | some documents | all | tracebacks |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| back-end | mode | tries | hit | broken | no schema | empty | some documents | all | tracebacks |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for backend in backends:
             backend.workdir.mkdir(parents=True)
             started = time.monotonic()
@@ -269,7 +287,7 @@ def main() -> int:
             for mode, t in tallies.items():
                 ok &= t.broken == 0
                 s = t.stages
-                print(f"| {backend.name} | {mode} | {t.tries} | {t.broken} | {s.get('no schema', 0)} "
+                print(f"| {backend.name} | {mode} | {t.tries} | {t.hit} | {t.broken} | {s.get('no schema', 0)} "
                       f"| {s.get('empty', 0)} | {s.get('some documents', 0)} | {s.get('all', 0)} "
                       f"| {t.tracebacks} |", flush=True)
                 results.setdefault(backend.name, {})[mode] = vars(t)

@@ -275,14 +275,19 @@ _FURNITURE_LINE_ONLY = re.compile(r"^\s*(?:Advertisement|Tags?:)", re.IGNORECASE
 # A reference: an access or retrieval note, a quoted title followed by where and when it
 # appeared ("'Taiwan on High Alert', 9 April 2007", "'South Korea Cyber-attacked',
 # Bit-Tech, 4 March 2011"), or an author-year entry ("Waterman, Shaun. 2008.").
-_CITATION = re.compile(
+_CITATION_ANYWHERE = re.compile(
     r"\[\s*Accessed\b|\bAccessed\s+(?:on\s+)?\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|"
     r"\bRetrieved\s+(?:on\s+)?(?:[A-Z][a-z]+\.?\s+\d{1,2}\b|\d{1,2}\s+[A-Z][a-z]+|from\s+\S)|"
     r"[\u201e\u201c\"\u2018'][^\u201e\u201c\u201d\"\u201f\n]{3,200}?[\u201f\u201d\"\u2019'],\s+"
     r"(?:(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)(?:\d{1,2}\b|[A-Z][a-z]+\.?\s+\d|No\.|Vol\.|pp?\.|<|https?:)|"
     r"\d{1,2}\s+[A-Z][a-z]+\s+(?:19|20)\d\d)|"
     r"[\u201f\u201d\"],\s+(?:[A-Z][\w.&'\u2019 -]{1,60},\s+)?\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|"
-    r"\u201f,\s+[A-Z][\w.&'\u2019 -]{1,40}(?:,\s|\s*$)|"
+    r"\u201f,\s+[A-Z][\w.&'\u2019 -]{1,40}(?:,\s|\s*$)"
+)
+#: Every match of _CITATION_ANYWHERE holds one of these: a window without is not searched.
+_CITATION_SCREEN = re.compile(r"Accessed|Retrieved|[\u201f\u201d\"\u2019'],")
+#: References that open their line (matched at the window's start only).
+_CITATION_OPENING = re.compile(
     r"^\s*[A-Z][\w'\u2019-]+,\s+(?:[A-Z][\w'\u2019-]*\.?\s+){0,2}[A-Z][\w'\u2019-]*\.\s+(?:19|20)\d\d[a-z]?\.\s|"
     # A numbered footnote opening with its authors and a low-9 quoted title ("35 Rhys Blakely
     # and Richard Beeston, „MI5 Alert on ...").
@@ -448,6 +453,14 @@ def _looks_like_header(text: str, cells: Sequence[Span]) -> bool:
     return True
 
 
+def _cited(window: str) -> bool:
+    """Whether ``window`` holds a reference: the opening forms at its start, the others
+    anywhere (searched only when the window holds one of their literal pieces)."""
+    if _CITATION_OPENING.match(window):
+        return True
+    return _CITATION_SCREEN.search(window) is not None and _CITATION_ANYWHERE.search(window) is not None
+
+
 def _primary(kinds: set[str]) -> str:
     for kind in KINDS:
         if kind in kinds:
@@ -553,7 +566,7 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
         window_end = max(end, min(line_end, line_start + _SHORT_LINE))
         window = (line_start, window_end)
         if window != cited_window:  # the pieces of one line share its window: search it once
-            cited_window, cited = window, bool(_CITATION.search(text[line_start:window_end]))
+            cited_window, cited = window, _cited(text[line_start:window_end])
         if in_references or cited:
             kinds.add("reference")
         if code_lines[line_index]:
