@@ -194,3 +194,12 @@ def test_host_under_a_domain_listed_only_for_mail_stays_an_indicator() -> None:
     text = "C2 servers:\nfiles[.]badnews-ph[.]com\nima77[.]now[.]im\n"
     found = {o.value: o.role for o in extract_observables(text)}
     assert found["ima77.now.im"] == "indicator"
+
+
+# -- flattened PDF table rows ----------------------------------------------------------
+
+
+def test_row_of_address_country_port_and_name_keeps_the_name_alone() -> None:
+    text = "A summary of the C2 servers:\nIP Address Country Port Filename\n198.51.100.7 Chile 8080 Updater64.exe\n"
+    names = {o.value for o in extract_observables(text) if o.type in ("file_name", "file_path")}
+    assert names == {"Updater64.exe"}

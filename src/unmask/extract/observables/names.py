@@ -152,6 +152,9 @@ def _pipe_cell_start(text: str, start: int, end: int) -> int:
     return start - len(prefix)
 
 
+_ADDRESS = compile_cached(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+
+
 def _title_or_foreign(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit() or any(ord(c) > 0x24F and c.isalpha() for c in word)
 
@@ -201,6 +204,8 @@ def _new_start(text: str, start: int, end: int) -> int:
     words = stripped.split()
     if not words or len(words) > 6 or " ".join(words) + " " != stripped:
         return start
+    if any(_ADDRESS.fullmatch(w) for w in words):
+        return start  # a flattened table row: the address and the cells after it are not the name
     if all(_WORD.fullmatch(w) and _title_or_foreign(w) for w in words):
         return start - len(stripped)
     return start
