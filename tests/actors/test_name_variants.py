@@ -66,3 +66,33 @@ def test_unpadded_designation_is_found_in_text_as_its_actor() -> None:
     graph = _graph()
     found = extract_actors("The intrusion was attributed to DEV-712 by the responders.", graph=graph)
     assert [(m.surface, m.actor_id) for m in found.mentions] == [("DEV-712", "G9201")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Gravel Moth hackers", "the Gravel Moth hacking group", "Gravel Moth espionage group",
+     "Gravel Moth cyber espionage group", "Gravel Moth ransomware gang", "Gravel Moth threat cluster"],
+)
+def test_descriptive_tail_is_filler_in_lookups(written: str) -> None:
+    actor = _graph().resolve(written)
+    assert actor is not None and actor.id == "G9202"
+
+
+def test_galaxy_cluster_named_operation_or_ransomware_group_joins_its_actor() -> None:
+    # a campaign's cluster ("Operation X") and a "X Ransomware Group" cluster are no
+    # second actor beside X; their other names follow
+    graph = build_actor_graph(
+        ActorSources(
+            clusters=(
+                Cluster(ATTACK, "a1", "Sable Kettle", ("Sable Kettle",), attack_id="G9211"),
+                Cluster(TA, "t1", "Operation Sable Kettle", ("Operation Sable Kettle", "Mossy Lark")),
+                Cluster(TA, "t2", "Fernbolt", ("Fernbolt",)),
+                Cluster(TA, "t3", "Fernbolt Ransomware Group", ("Fernbolt Ransomware Group", "Ash Wren")),
+            )
+        )
+    )
+    assert len(graph.actors) == 2
+    lark, wren = graph.resolve("Mossy Lark"), graph.resolve("Ash Wren")
+    assert lark is not None and lark.id == "G9211"
+    fernbolt = graph.resolve("Fernbolt")
+    assert wren is not None and fernbolt is not None and wren.id == fernbolt.id

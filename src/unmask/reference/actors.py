@@ -119,7 +119,9 @@ _APTC = compile_cached(r"(APT-C-\d+)$")
 #: runs of characters that are not letters or digits (any script), underscores included
 _NON_ALNUM = compile_cached(r"[\W_]+")
 _FILLER = compile_cached(
-    r"^(the |operation )|( (group|team|gang|crew|apt|apt group|threat group|threat actor|actors?|campaign))$"
+    r"^(the |operation )|( (group|team|gang|crew|apt|apt group|threat group|threat actor|actors?|campaign"
+    r"|hackers|hacker group|hacking group|(cyber ?)?espionage group|threat cluster|activity group"
+    r"|intrusion set|ransomware (group|gang)))$"
 )
 #: sources whose clusters are named in one vendor's own scheme (their claims are that
 #: vendor's word on its own names)
