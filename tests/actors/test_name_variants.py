@@ -96,3 +96,21 @@ def test_galaxy_cluster_named_operation_or_ransomware_group_joins_its_actor() ->
     assert lark is not None and lark.id == "G9211"
     fernbolt = graph.resolve("Fernbolt")
     assert wren is not None and fernbolt is not None and wren.id == fernbolt.id
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["Gravel Moth / UNC0481", "Gravel Moth aka UNC481", "UNC0481; Gravel Moth", "Gravel Moth, a.k.a. UNC0481",
+     "Gravel Moth also known as UNC0481", "Gravel Moth UNC0481", "UNC0481 Gravel Moth", "Gravel Moth / Brandnewname"],
+)
+def test_cell_listing_names_of_one_actor_resolves_to_it(cell: str) -> None:
+    actor = _graph().resolve(cell)
+    assert actor is not None and actor.id == "G9202"
+
+
+@pytest.mark.parametrize(
+    "cell", ["Gravel Moth / Tawny Shrike", "Gravel Moth or DEV-0712", "Gravel Moth Tawny Shrike", "Gravel Moth Brandnewname"]
+)
+def test_cell_listing_names_of_two_actors_or_an_unknown_word_means_no_actor(cell: str) -> None:
+    # a list never merges two actors; side by side, both halves must be known names
+    assert _graph().resolve(cell) is None

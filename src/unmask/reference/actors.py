@@ -204,6 +204,10 @@ def spaced_key(name: str) -> str:
     return " ".join(_NON_ALNUM.sub(" ", folded).split())
 
 
+#: separators of a cell that lists several names: "X / Y", "X; Y", "X, Y", "X aka Y"
+_NAME_LIST = compile_cached(
+    r"\s*[/;,|]\s*|\s+(?:aka|a\.k\.a\.?|also known as|alias|or)\s+", re.IGNORECASE
+)
 #: a filler word glued to a camel-case name ("SomethingTeam"): split off before folding
 _GLUED_FILLER = compile_cached(r"(?<=[a-z])(?=(?:Group|Team|Gang|Crew)$)")
 #: leading zeros of a number ("DEV-0500" and "DEV-500" are one designation)
@@ -421,8 +425,12 @@ class ActorGraph:
             actor_id = self.redirects[actor_id]
         return self.actors.get(actor_id)
 
-    def lookup(self, name: str) -> NameLookup:
-        """Every actor ``name`` may mean, best first (empty when unknown)."""
+    def lookup(self, name: str, *, whole: bool = True) -> NameLookup:
+        """Every actor ``name`` may mean, best first (empty when unknown).
+
+        ``whole``: ``name`` may be a cell that lists several names (see
+        :meth:`_agreeing_parts`); off for the parts themselves.
+        """
         name = name.strip()
         if _GID.fullmatch(name.upper()):
             actor = self.get(name.upper())
@@ -432,11 +440,38 @@ class ActorGraph:
         found = self.exact.get(spaced_key(name)) or self.index.get(name_key(name))
         if found is None and clean_name(name) != name:
             # "APT1 (Citation: Mandiant APT1)", "APT42 (Deprecated)": not part of the name
-            return self.lookup(clean_name(name))
+            return self.lookup(clean_name(name), whole=whole)
         if found is None:
             loose = _loose_key(name)
             found = self.index.get(loose) or self.index.get(self.loose.get(loose, ""), ())
+        if not found and whole:
+            found = self._agreeing_parts(name)
         return NameLookup(name, found)
+
+    def _agreeing_parts(self, name: str) -> tuple[Candidate, ...]:
+        """Candidates of a cell that lists several names ("X / Y", "X aka Y", "X Y").
+
+        Each part is looked up alone; the cell means the actors every known part may
+        mean (an unknown part adds nothing). Parts that disagree mean nothing: a list
+        is never read as a merge of two actors.
+        """
+        parts = [p for p in _NAME_LIST.split(name) if p and p.strip()]
+        if len(parts) > 1:
+            splits = [parts]
+        else:  # two names side by side, no separator ("Xname APT36")
+            words = name.split()
+            if not 1 < len(words) <= 6:
+                return ()
+            splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+        for split in splits:
+            looked = [self.lookup(p, whole=False).candidates for p in split]
+            known = [c for c in looked if c]
+            if not known or (len(split) == 2 and len(parts) == 1 and len(known) < 2):
+                continue  # side by side, both halves must be names
+            shared = set.intersection(*({c.actor_id for c in cands} for cands in known))
+            if shared:
+                return tuple(c for c in known[0] if c.actor_id in shared)
+        return ()
 
     def resolve(self, name: str) -> Actor | None:
         """The actor ``name`` means (its preferred reading when ambiguous), or None."""
