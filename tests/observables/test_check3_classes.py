@@ -203,3 +203,22 @@ def test_row_of_address_country_port_and_name_keeps_the_name_alone() -> None:
     text = "A summary of the C2 servers:\nIP Address Country Port Filename\n198.51.100.7 Chile 8080 Updater64.exe\n"
     names = {o.value for o in extract_observables(text) if o.type in ("file_name", "file_path")}
     assert names == {"Updater64.exe"}
+
+
+# -- Unix and macOS paths in inline code -----------------------------------------------
+
+
+def test_paths_in_inline_code() -> None:
+    text = (
+        "|File path\n"
+        "|`~/Library/CardServices/PlugIns/drivers/notes.ecgML`\n"
+        "|`/Library/Storage/File System/HFS/0a1b2c3d/token.appex`\n"
+        "|`/tmp/cachestore`\n"
+        "The beacon posts to the URI `/api/step` with a key.\n"
+    )
+    paths = {o.value for o in extract_observables(text) if o.type == "file_path"}
+    assert paths == {
+        "~/Library/CardServices/PlugIns/drivers/notes.ecgML",
+        "/Library/Storage/File System/HFS/0a1b2c3d/token.appex",
+        "/tmp/cachestore",
+    }

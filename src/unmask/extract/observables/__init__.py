@@ -92,6 +92,12 @@ _LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
+#: The top folders of Unix and macOS file systems (a path in inline code that starts
+#: elsewhere is more often a web path).
+_FS_ROOT = compile_cached(
+    r"~/|/(?i:library|system|users|applications|private|volumes|tmp|var|etc|usr|bin|sbin|lib|lib64|opt|home"
+    r"|root|dev|proc|srv|mnt|media|run|boot)(?:/|$)"
+)
 #: What follows the "%" of a printf conversion ("%d", "%08x", "%lu"): a file name made from
 #: it is a template.
 _FORMAT_STEM = compile_cached(r"[-+ #0]?\d{0,3}(?:ll|l|h)?[sdiuxXc]")
@@ -633,6 +639,8 @@ class _Collector:
                     resume = start + named.end()
             value = _trim(raw)
             end = start + len(value)
+            if kind == "upath" and self.r[start - 1] == "`" and not _FS_ROOT.match(value):
+                return resume  # inline code that is a web path ("`/api/v2/x`"), not a file's
             if kind == "wpath" and value == raw and self.r[end : end + 1] == "\\" and self.r[end + 1 : end + 2] in _QUOTES:
                 value += "\\"  # a folder written with its closing separator: "C:\\Build\\x\\" in quotes
                 end += 1
