@@ -222,3 +222,9 @@ def test_paths_in_inline_code() -> None:
         "/Library/Storage/File System/HFS/0a1b2c3d/token.appex",
         "/tmp/cachestore",
     }
+
+
+def test_registry_key_before_a_value_template() -> None:
+    text = "* `HKCU\\SOFTWARE\\Vendor\\Display\\traymon\\;[NUMBER];[DWORD]`\n"
+    keys = {o.value: o.role for o in extract_observables(text) if o.type == "registry_key"}
+    assert keys == {"HKCU\\SOFTWARE\\Vendor\\Display\\traymon": "indicator"}

@@ -92,6 +92,8 @@ _LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
+#: A registry key's value written as a template after it ("\\;[NUMBER];[DWORD]").
+_VALUE_TEMPLATE = compile_cached(r"\\?;[\[<{]")
 #: The top folders of Unix and macOS file systems (a path in inline code that starts
 #: elsewhere is more often a web path).
 _FS_ROOT = compile_cached(
@@ -645,6 +647,10 @@ class _Collector:
                 value += "\\"  # a folder written with its closing separator: "C:\\Build\\x\\" in quotes
                 end += 1
             if kind == "reg":
+                template = _VALUE_TEMPLATE.search(value)
+                if template is not None:
+                    value = value[: template.start()]  # "…\\Key\\;[NAME];[TYPE]": the key, then its value's template
+                    end = start + len(value)
                 value = value.rstrip("\\")
                 if "\\" not in value:
                     return None
