@@ -228,3 +228,17 @@ def test_registry_key_before_a_value_template() -> None:
     text = "* `HKCU\\SOFTWARE\\Vendor\\Display\\traymon\\;[NUMBER];[DWORD]`\n"
     keys = {o.value: o.role for o in extract_observables(text) if o.type == "registry_key"}
     assert keys == {"HKCU\\SOFTWARE\\Vendor\\Display\\traymon": "indicator"}
+
+
+# -- unknown extensions where the text says a file name stands ------------------------
+
+
+def test_unknown_extension_in_a_file_name_slot() -> None:
+    text = (
+        "| **File Name** | Dr0p\\_k1t\\_77aa.loaderbin |\n"
+        "strings:\n $s2 = ''Cfgstore.qrx\"\n"
+        "Filename: report.qwe\n"
+        "The site example.notatld is down and notes.qzx was seen.\n"
+    )
+    names = {o.value for o in extract_observables(text) if o.type == "file_name"}
+    assert names == {"Dr0p_k1t_77aa.loaderbin", "Cfgstore.qrx", "report.qwe"}

@@ -92,6 +92,13 @@ _LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
+#: Where a text says a file name stands: after a "File name" label or cell, or as a YARA
+#: rule's whole string (the PDF layer may write its opening quote as two apostrophes).
+_NAME_SLOT = compile_cached(
+    r"(?:(?i:\bfile\s*name)[*_`]*\s*[|:=][*_`\s]*|\$\w*\s*=\s*(?:\"|''|'))$"
+)
+#: What ends a name in such a slot: blanks, the quote, the cell's bar, the line's end.
+_NAME_SLOT_END = frozenset(" \t\n\"'|`*\xa0")
 #: A registry key's value written as a template after it ("\\;[NUMBER];[DWORD]").
 _VALUE_TEMPLATE = compile_cached(r"\\?;[\[<{]")
 #: The top folders of Unix and macOS file systems (a path in inline code that starts
@@ -543,6 +550,15 @@ class _Collector:
         raw = m.group("domain")
         value = raw.lower()
         if not self._domain_ok(value):
+            if (
+                raw.count(".") == 1
+                and len(raw) - raw.rfind(".") <= 13
+                and _NAME_SLOT.search(self._before(start))
+                and self._after(end)[:1] in _NAME_SLOT_END
+            ):
+                # An extension no list knows, where the text says a file name stands: a
+                # "File Name" cell or label, or a rule's whole string ('$s = "x.srg"').
+                self.emit("file_name", raw, start, end)
             return
         tld = raw[raw.rfind(".") + 1 :]
         if len(tld) > 1 and tld.istitle():
