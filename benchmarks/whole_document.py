@@ -12,8 +12,9 @@ Three texts, built in memory (nothing is written):
               lines until ``--prose-mb`` MB (default 1);
 ``one-line``  the same prose with every line break made a blank, repeated to
               ``--one-line-mb`` MB (default 20): one line, no paragraph;
-``cjk``       generated Chinese/Japanese text without any sentence end, actor names
-              and their CJK aliases among it, ``--cjk-mb`` MB (default 0.2).
+``cjk``       generated Chinese/Japanese text without any sentence end: runs of words
+              (actor names, their CJK aliases and threat words among them) between
+              runs of one alias alone, ``--cjk-mb`` MB (default 0.2).
 
 Each stage runs as :func:`unmask.analyze` runs it (structure first, then each
 extractor with the same context) after one warm-up call that loads every model, and
@@ -82,15 +83,21 @@ _CJK_WORDS = [
 
 
 def cjk(megabytes: float, seed: int = 7) -> str:
+    """Runs of random words (threat words among them) alternating with runs of one
+    alias in another script and nothing else (each name's sentence window then holds
+    no threat word: the shape that cost 45 s/MB)."""
     rng = random.Random(seed)
     want = int(megabytes * 1_000_000)
     out: list[str] = []
     size = 0
     while size < want:
-        word = rng.choice(_CJK_WORDS)
-        out.append(word)
-        size += len(word.encode("utf-8"))
-    return "".join(out)
+        if len(out) % 2:
+            run = rng.choice(["海莲花", "方程式", "拉撒路"]) * rng.randrange(200, 2000)
+        else:
+            run = "".join(rng.choice(_CJK_WORDS) for _ in range(rng.randrange(200, 2000)))
+        out.append(run)
+        size += len(run.encode("utf-8"))
+    return "".join(out).encode("utf-8")[:want].decode("utf-8", "ignore")
 
 
 def stages() -> list[tuple[str, Callable[[str, Any, dict[str, Any]], Any]]]:
