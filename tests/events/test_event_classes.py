@@ -369,3 +369,19 @@ def test_a_range_open_to_the_present_starts_the_activity() -> None:
     # an infobox field, a heading line of its own
     text = "Ferrous Mantis\n\nActive: 2016-present\nSponsor: none known\n\nFerrous Mantis is a crew that hits ports.\n"
     assert ("activity-start", "2016") in _events(text, "2025-03-14")
+
+
+def test_thread_forms_of_first_and_last_activity() -> None:
+    published = "2025-09-03"
+    assert _events("First sighting was in late March.", published) == {("activity-start", "2025-03")}
+    assert _events("In most victims the activity ran until mid-July, when the crew cleaned up.", published) == {
+        ("activity-end", "2025-07")}
+
+
+def test_a_day_and_month_with_a_slash_follow_the_texts_habit() -> None:
+    # month first, as the worded date at the foot says
+    text = "At one port they came back on 7/14, after the rebuild.\n\n9:05 AM - Aug 30, 2025"
+    assert ("campaign", "2025-07-14") in _events(text, "2025-08-30")
+    # a fraction is no date, and a restoration no event
+    assert _events("The crew came back on 3/4 of the hosts. Posted Aug 30, 2025.", "2025-08-30") == set()
+    assert _events("Full operations came back on 3 August.", "2025-08-30") == set()

@@ -61,6 +61,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Numeric dates: "04.03.2025" (day first), "04/22/2025" (month or day first: see
     # :func:`numeric_day_first`).
     ("numeric", compile_cached(r"(?<![\w/.:-])(?P<a>[0-3]?\d)(?P<s>[/.])(?P<b>[0-3]?\d)(?P=s)" + _YEAR.format(name="y") + r"(?![\w/]|\.\d)")),
+    # A day and month with "/" and no year after "on" ("came back on 8/12"), read by the
+    # text's habit (:func:`numeric_day_first`), its year from the publication date.
+    ("numeric_dm", compile_cached(r"(?<=\bon\s)(?P<a>[01]?\d)/(?P<b>[0-3]?\d)(?![\w/]|[.,]\d|\s+of\b)")),
     # ISO dates, and year-first ones with "/" or "." ("2025/03/04", "2025.03.04").
     ("iso", compile_cached(r"\b(?P<y>(?:19|20)\d\d)(?:-(?P<m>[01]\d)-(?P<d>[0-3]\d)|/(?P<m2>[01]?\d)/(?P<d2>[0-3]?\d)|"
                            r"\.(?P<m3>[01]\d)\.(?P<d3>[0-3]\d))\b(?![/.]\d)")),
@@ -260,7 +263,8 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
     has_relative = any(word in lowered for word in _RELATIVE_WORDS)
     has_ordinal = published is not None and ("th" in text or "st" in text or "nd" in text or "rd" in text) and (
         _ORDINAL_HINT.search(text) is not None)
-    if not (has_month or has_year or has_relative or has_ordinal or "day" in text or "year" in text or "Christmas" in text
+    has_slash_day = published is not None and "on " in text and "/" in text
+    if not (has_month or has_year or has_relative or has_ordinal or has_slash_day or "day" in text or "year" in text or "Christmas" in text
             or "Year" in text or "Boxing" in text or "Halloween" in text):
         return out
     taken = SpanSet(m.span() for m in _CITATION_GROUP.finditer(text)) if "(" in text else SpanSet()
@@ -282,6 +286,7 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
             or (name in ("iso", "y", "numeric", "iso_week") and not has_year)
             or (name == "iso_week" and "W" not in text and "eek" not in text)
             or (name == "numeric" and "/19" not in text and "/20" not in text and ".19" not in text and ".20" not in text)
+            or (name == "numeric_dm" and not has_slash_day)
             or (name in ("range_dm", "range_md") and not has_range)
             or (name == "for_years" and "year" not in text)
             or (name == "weekday" and "day" not in text)
@@ -328,6 +333,22 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                 except ValueError:
                     continue
                 add(start, end, numeric.isoformat(), "day", False)
+                continue
+            if name == "numeric_dm":
+                part_a, part_b = int(groups["a"]), int(groups["b"])
+                if published is None or not (part_a and part_b):
+                    continue
+                if part_a > 12:
+                    pair = (part_a, part_b)
+                elif part_b > 12:
+                    pair = (part_b, part_a)
+                elif day_first is None:
+                    continue
+                else:
+                    pair = (part_a, part_b) if day_first else (part_b, part_a)
+                if pair[1] > 12 or (short := _day_before(published, pair[1], pair[0])) is None:
+                    continue
+                add(start, end, short.isoformat(), "day", True)
                 continue
             if name == "month_noun":
                 if published is None or not _ARTICLE_BEFORE.search(text, max(0, start - 7), start):
@@ -577,7 +598,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
-    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|"
+    ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|sighting|"
                                       r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
                                     # ("stopped an attempt", "stopped the transfer": a defender's act)
@@ -594,7 +615,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
         # plain verbs of a narrative: "first signed in", "came in through", "took over its network",
         # "called the help desk" (to talk it into a reset)
-        r"(?:first\s+)?(?:signed|logged)\s+(?:in|on)(?:to)?|(?:came|got)\s+in\s+(?:through|via|by)|"
+        r"(?:first\s+)?(?:signed|logged)\s+(?:in|on)(?:to)?|(?:came|got)\s+in\s+(?:through|via|by)|(?:they|attackers|intruders|hackers|operators|crew|group|gang)\s+came\s+back|"
         r"took\s+over\s+(?:[\w'’-]+\s+){0,3}?(?:network|accounts?|systems?|servers?|mailbox(?:es)?|domain)|"
         r"called\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?help\s?desk|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
@@ -619,6 +640,8 @@ _THAT_PERFECT = compile_cached(r"\s*,?\s*that\s+(?:[\w'’-]+\s+){0,3}(?:had|has
 _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from(?:\s+at\s+least)?)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_RAN_UNTIL = compile_cached(
+    r"\b(?:ran|lasted|continued|went\s+on|persisted|carried\s+on)\s+(?:\w+\s+)?(?:until|till|through)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
@@ -914,6 +937,8 @@ def _kind_for(
         and not _UNTIL_EVENT.match(sentence, date.end)
     ) and active():
         return "activity-start", 0.9
+    if _RAN_UNTIL.search(before[-40:]):
+        return "activity-end", 0.8  # "the activity ran until mid-July": it ended then
     if _UNTIL.search(before[-20:]) and previous is not None and previous[1] < date.start and active():
         return "activity-end", 0.8
     # "between March 2019 and June 2020": the first date starts the activity, the second ends it.
