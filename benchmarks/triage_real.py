@@ -64,7 +64,7 @@ Sources (label, where from):
   lottery-award advance-fee scam, pill and stock-pump spam, Russian advertising),
   fetched into ``DIR`` the same way::
 
-      apt-get source --download-only libmail-mbox-messageparser-perl=1.5111-1
+      apt-get source --download-only libmail-mbox-messageparser-perl=1.5111-2
 
   and the crate ``mail-parser`` 0.9.4 from crates.io (its ``resources/eml/legacy``
   folder: Hunnysoft's sample messages written with Outlook, Netscape, Pine and other
