@@ -483,3 +483,38 @@ def test_permute_has_plural_and_combined_homoglyph_forms() -> None:
     cyrillic = [p for p in found.values() if p.kind == "homoglyph" and all(
         not ch.isascii() for ch in p.unicode.split(".")[0] if ch in "aceopxy")]
     assert cyrillic
+
+
+def test_a_name_in_many_real_domains_needs_an_attack_word() -> None:
+    from unmask.defend.lookalike import common_brand
+
+    # Decided from the popular-site warninglists: these labels sit inside several other
+    # popular domains; nytimes and csis do not.
+    assert common_brand("naver", "naver.com") and common_brand("reuters", "reuters.com")
+    assert common_brand("bbc", "bbc.co.uk")
+    assert not common_brand("nytimes", "nytimes.com") and not common_brand("csis", "csis.org")
+    index = LookalikeIndex(["naver.com", "reuters.com", "bbc.co.uk", "nytimes.com"])
+    assert set(index.common_domains) == {"naver.com", "reuters.com", "bbc.co.uk"}
+    # The brand glued to, or hyphenated with, a word that is not an attack word: no claim.
+    for real in ("navercorp.com", "naverlabs.com", "reutersagency.com", "reutersconnect.com",
+                 "bbc-doctorwho.ru", "hk-bbc.com", "bbc-tv.co.jp"):
+        assert find_lookalikes([real], index) == [], real
+    # The words attackers add, product letters, plurals and typos still count.
+    for fake in ("naver-login.com", "secure-naver.net", "inaver.org", "bbc-news.com", "reuters-login.com",
+                 "reutersmedia.net", "reuterses.com", "raeuters.com", "nawer.com", "bbc-uk.com",
+                 "bbc-co-uk.net"):
+        assert find_lookalikes([fake], index), fake
+    (hit,) = find_lookalikes(["naver-login.com"], index)
+    assert "part of many real domain names" in hit.evidence
+    # A name not in many real domains keeps the looser rule.
+    assert find_lookalikes(["nytimesfarm.com"], index)
+
+
+def test_scan_says_which_protected_names_need_an_attack_word(cli: typer.Typer, tmp_path: Path) -> None:
+    listing = tmp_path / "names.txt"
+    listing.write_text("navercorp.com\nnaver-login.com\n", encoding="utf-8")
+    result = runner.invoke(cli, ["lookalike", "scan", str(listing), "--protect", "naver.com",
+                                 "--protect", "nytimes.com"])
+    assert "naver-login.com" in result.stdout and "navercorp.com" not in result.stdout
+    assert "naver.com: a common word or part of many real domain names" in result.stderr
+    assert "nytimes.com:" not in result.stderr

@@ -308,6 +308,10 @@ def scan_command(
 
     hits.sort(key=first_seen)
     _write_scan(format, sorted(index.domains), hits, skipped)
+    if index.common_domains and not as_json:
+        err.print(f"[dim]{', '.join(index.common_domains)}: a common word or part of many real domain names, "
+                  "so only a word attackers add (login, secure, news …), product letters or the suffix "
+                  "written out counts next to it[/]")
     if skipped and not as_json:
         err.print(f"[dim]{len(skipped)} candidate(s) skipped (not a host name: IP address, invalid IDNA …)[/]")
     report_failures(failures, as_json=as_json)

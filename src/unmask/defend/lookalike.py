@@ -63,6 +63,7 @@ __all__ = [
     "LookalikeIndex",
     "Permutation",
     "SkippedCandidate",
+    "common_brand",
     "find_lookalikes",
     "iter_lookalikes",
     "normalize_host",
@@ -113,6 +114,8 @@ _CREDENTIAL_WORDS = frozenset({
     "drive", "cloud", "share", "file", "files", "download", "official", "online",
 })
 _CREDENTIAL_SKELETONS = _CREDENTIAL_WORDS | {skeleton(word) for word in _CREDENTIAL_WORDS}
+#: Plural endings (``reuterses``): a permutation, not another word.
+_PLURALS = frozenset({"s", "es", skeleton("es")})
 
 #: A host name with at least one non-ASCII letter (the observable extractor reads
 #: ASCII and ``xn--`` names only): labels of letters, digits and hyphens.
@@ -217,7 +220,8 @@ class _Brand:
     suffix: str
     skel: str
     max_distance: int
-    #: The label is an English word (``state``): a substring is no claim on its own.
+    #: The label is an English word (``state``) or is in many real domain names
+    #: (``naver``: navercorp.com, naver.jp ...): a substring is no claim on its own.
     common: bool = False
 
 
@@ -463,11 +467,14 @@ class LookalikeIndex:
             if domain not in brands:
                 label = host.label
                 brands[domain] = _Brand(domain, label, host.suffix, skeleton(label), _max_distance(label, strict),
-                                        common=strict and label.isascii() and label in _common_words())
+                                        common=strict and common_brand(label, domain))
         if not brands:
             raise ConfigError("no protected domain given (pass at least one registrable domain such as example.org)")
         self.brands: tuple[_Brand, ...] = tuple(brands.values())
         self.domains = frozenset(brands)
+        #: Protected domains whose name is a common word or in many real domain names:
+        #: next to them only a sign-in or account word (or the suffix written out) counts.
+        self.common_domains = tuple(b.domain for b in self.brands if b.common)
         self._by_skeleton: dict[str, list[int]] = {}
         self._by_loose: dict[str, list[int]] = {}
         for i, brand in enumerate(self.brands):
@@ -628,8 +635,17 @@ class LookalikeIndex:
                 # ohio-state): only a lure word next to it, or the protected suffix
                 # written out (``state-gov``), makes a claim.
                 parts = [p for p in re.split(r"-+", before + " " + after) for p in p.split() if p]
-                if not parts or any(p not in _CREDENTIAL_SKELETONS and p != skeleton(brand.suffix.replace(".", ""))
-                                    for p in parts):
+                # A name in many real domains that is no English word (``naver``,
+                # ``reuters``) counts next to the words attackers add (``bbc-news``,
+                # ``naver-login``) and the product letters (``inaver``), not next to any
+                # word (``navercorp``, ``reutersagency``, ``hk-bbc``); an English word
+                # only next to a sign-in or account word (``estate`` is no state.gov).
+                allowed = _CREDENTIAL_SKELETONS if brand.label in _common_words() else (
+                    _CREDENTIAL_SKELETONS | _LURE_SKELETONS | _LETTER_SKELETONS | _PLURALS)
+                # the protected suffix written out, whole or label by label (``state-gov``,
+                # ``bbc-co-uk``, ``bbc-uk``), makes a claim too
+                written = {skeleton(brand.suffix.replace(".", "")), *map(skeleton, brand.suffix.split("."))}
+                if not parts or any(p not in allowed and p not in written for p in parts):
                     continue
             if len(brand.label) <= self._short:
                 if not (left and right):
@@ -649,8 +665,9 @@ class LookalikeIndex:
             else:
                 detail = f"{label!r} holds a look-alike of {brand.label!r}"
             if brand.common:
-                detail += (f" ({brand.label!r} is a common word: only a sign-in or account word such "
-                           "as 'login' or 'secure', or the suffix written out, counts next to it)")
+                detail += (f" ({brand.label!r} is a common word or part of many real domain names: only "
+                           "a word attackers add, such as 'login', 'secure' or 'news' (for an English word "
+                           "a sign-in or account word), or the suffix written out, counts next to it)")
             hits.setdefault(i, _Hit()).add("combosquat", score, detail)
 
     def _subdomains(self, host: _Host, hits: dict[int, _Hit]) -> None:
@@ -816,6 +833,61 @@ def _vowel_key(skel: str) -> tuple[str, str] | None:
     return re.sub(r"[aeiou]", "*", skel), "".join(sorted(vowels))
 #: At most this many two-character homoglyph forms per domain.
 _MAX_DOUBLE_HOMOGLYPHS = 600
+
+
+#: A protected name found in this many other registrable domains of the popular-site
+#: lists is treated like a common word.
+_WIDESPREAD = 3
+#: The MISP warninglists of popular sites read for that (Cisco Umbrella top 20k,
+#: Majestic top 10k, Tranco top 10k, Alexa top 1000, Moz top 500).
+_POPULAR_LISTS = ("cisco_top20k", "majestic_million", "tranco10k", "alexa", "moz-top500")
+
+
+@lru_cache(maxsize=1)
+def _popular_registrables() -> tuple[tuple[str, str], ...]:
+    """``(label, registrable domain)`` of every host on the popular-site lists."""
+    import json
+
+    from unmask.reference.sources import warninglists_dir
+
+    suffixes = load_suffixes()
+    found: set[tuple[str, str]] = set()
+    for name in _POPULAR_LISTS:
+        path = warninglists_dir() / name / "list.json"
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8")).get("list", [])
+        except (OSError, ValueError):
+            continue
+        for entry in entries:
+            if not isinstance(entry, str):
+                continue
+            host = _split(entry.strip().strip(".").lower(), suffixes)
+            if not isinstance(host, str):
+                found.add((host.label, host.registrable))
+    return tuple(sorted(found))
+
+
+@lru_cache(maxsize=4096)
+def _widespread(label: str, registrable: str) -> bool:
+    """Whether ``label`` is part of at least :data:`_WIDESPREAD` popular registrable
+    domains other than ``registrable`` (its own sites under other suffixes, its
+    products, other companies' names): ``naver`` (naver.jp, naver.net, navercorp.com),
+    ``bbc``, ``reuters`` — not ``nytimes`` or ``csis``."""
+    if len(label) < 3:
+        return False
+    count = 0
+    for other, domain in _popular_registrables():
+        if label in other and domain != registrable:
+            count += 1
+            if count >= _WIDESPREAD:
+                return True
+    return False
+
+
+def common_brand(label: str, registrable: str) -> bool:
+    """A protected name that needs more than a substring to be imitated: an English word
+    of four letters or more (``state``), or a name in many real domains (``naver``)."""
+    return label.isascii() and (label in _common_words() or _widespread(label, registrable))
 
 
 @lru_cache(maxsize=1)
