@@ -640,7 +640,11 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
                 continue
             start = obs.span.start
             end = obs.span.end
-            if tables_of_sites and _in_victim_column(text, start, headers):
+            if (
+                tables_of_sites
+                and (text[start - 1 : start] in _CELL_OPEN or text[start - 2 : start - 1] in _CELL_OPEN)
+                and _in_victim_column(text, start, headers)
+            ):
                 victims.add(obs.value)  # a table's "Compromised website" column
                 continue
             before = text[start - _SITE_REACH if start > _SITE_REACH else 0 : start]
@@ -691,6 +695,8 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
 
 #: A word every :data:`_CLEAN_CELL` holds (a row without one is not split into cells).
 _CLEAN_WORD = compile_cached(r"(?i)clean|benign|legit|malicious")
+#: What stands right before a value that opens a table cell.
+_CELL_OPEN = frozenset("|`*_")
 #: A table header cell over the sites an attacker broke into (a watering hole's victims).
 _VICTIM_HEADER = compile_cached(
     r"(?i)\s*[*_`]*\s*(?:compromised|hacked|victims?'?|infected|breached)\s+(?:web\s*)?(?:sites?|websites?|domains?|hosts?)\b"
@@ -701,22 +707,31 @@ _TABLE_RULE = compile_cached(r"\|?[ \t]*(?:=+|:?-{3,}:?)[ \t]*(?:\|[ \t]*:?-*:?[
 _HEADER_LINES = 200
 
 
-def _table_header(text: str, line_start: int) -> list[str] | None:
+def _table_header(text: str, line_start: int, headers: dict[int, list[str] | None]) -> list[str] | None:
     """The header cells of the pipe table whose row starts at ``line_start``: the first line
-    of the run of table lines above it (delimiter lines skipped), or None."""
+    of the run of table lines above it (delimiter lines skipped), or None. Every row passed
+    on the way up gets the same answer in ``headers`` (one walk per table)."""
     header = None
     pos = line_start
+    rows = []
     for _ in range(_HEADER_LINES):
         if pos == 0:
             break
-        prev = text.rfind("\n", 0, pos - 1) + 1
+        low = pos - 1 - _REACH if pos - 1 > _REACH else 0
+        prev = text.rfind("\n", low, pos - 1) + 1
+        if prev == 0 and low > 0:
+            break  # a line longer than a table row's
         line = text[prev : pos - 1]
         if "|" not in line:
             break
         if not _TABLE_RULE.match(line):
             header = line
+        rows.append(prev)
         pos = prev
-    return header.split("|") if header is not None else None
+    cells = header.split("|") if header is not None else None
+    for row in rows:
+        headers[row] = cells
+    return cells
 
 
 def _in_victim_column(text: str, start: int, headers: dict[int, list[str] | None]) -> bool:
@@ -729,10 +744,13 @@ def _in_victim_column(text: str, start: int, headers: dict[int, list[str] | None
     column = text.count("|", line_start, start)
     if column == 0:
         return False
-    # The header found for the row above is this row's too (one walk per table, not per row).
-    above = text.rfind("\n", 0, line_start - 1) + 1 if line_start else -1
-    cells = headers[above] if above in headers else _table_header(text, line_start)
-    headers[line_start] = cells
+    if line_start in headers:
+        cells = headers[line_start]
+    else:
+        # The header found for the row above is this row's too (one walk per table).
+        above = text.rfind("\n", line_start - 1 - _REACH if line_start - 1 > _REACH else 0, line_start - 1) + 1
+        cells = headers[above] if above in headers else _table_header(text, line_start, headers)
+        headers[line_start] = cells
     return cells is not None and column < len(cells) and _VICTIM_HEADER.match(cells[column]) is not None
 
 
@@ -751,6 +769,8 @@ _LEGIT_RECORD = compile_cached(
 )
 #: A line of a file record between its name and its description ("Size: …", "MD5: …").
 _RECORD_LINE = compile_cached(r"[ \t*_`]*[A-Za-z][\w ./()-]{0,30}[*_`]*:[*_`]*[ \t]")
+#: What may follow a name alone on its line: the line's end or closing markup.
+_NAME_LINE_END = frozenset("\n\r \t*_`")
 #: How many lines a record's fields take at most.
 _RECORD_LINES = 8
 
@@ -773,7 +793,7 @@ def _file_records(found: list[Observable], text: str) -> None:
                 _SET_REASONS(obs, _UNSTABLE)
                 _SET_BENIGN(obs, _UNSTABLE)
             continue
-        if kind != "file_name":
+        if kind != "file_name" or text[end : end + 1] not in _NAME_LINE_END:
             continue
         start = obs.span.start
         line_start = text.rfind("\n", start - 80 if start > 80 else 0, start) + 1
