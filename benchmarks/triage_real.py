@@ -60,7 +60,8 @@ Sources (label, where from):
   changes): the original source tarball of the Debian (bookworm) source package
   ``libmail-mbox-messageparser-perl`` (Mail::Mbox::MessageParser's test mailboxes: a
   1998 robotics list archive, a 2001 course list, an anonymised CentOS announcement
-  list, LKML replies, and six spams of 2006 a receiving SpamAssassin had tagged: a
+  list, LKML replies, and six spams of 2004-2006, five of them tagged by a receiving
+  SpamAssassin: a
   lottery-award advance-fee scam, pill and stock-pump spam, Russian advertising),
   fetched into ``DIR`` the same way::
 
