@@ -242,3 +242,11 @@ def test_unknown_extension_in_a_file_name_slot() -> None:
     )
     names = {o.value for o in extract_observables(text) if o.type == "file_name"}
     assert names == {"Dr0p_k1t_77aa.loaderbin", "Cfgstore.qrx", "report.qwe"}
+
+
+def test_cloud_address_a_reported_domain_resolved_to_is_an_indicator() -> None:
+    # 54.241.0.0/16 is in the cloud provider's published ranges (a warninglist).
+    text = "The domain mf.ddns-host.info resolved to 54.241.8.9 on November 22, 2012.\n"
+    found = {o.value: o.role for o in extract_observables(text)}
+    assert found["54.241.8.9"] == "indicator"
+    assert {o.value: o.role for o in extract_observables("Our site runs on 54.241.8.9 today.\n")}["54.241.8.9"] == "benign"

@@ -1105,10 +1105,15 @@ def _decide(
     if kind in ("ipv4", "ipv6", "ipv4_cidr"):
         if evidence and _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
             return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
+        if evidence and _provider_only(evidence) and _RESOLVED_TO.search(text, start - 24 if start > 24 else 0, start):
+            # "the domain … resolved to <address>": the host the report follows lived there.
+            return "indicator", ("provider-hosted", "resolution", *evidence)
         return ("benign", evidence) if evidence else ("indicator", ())
     return ("benign", evidence) if evidence else ("indicator", ())
 
 
+#: A resolution the text reports right before an address ("… resolved to 203.0.113.9").
+_RESOLVED_TO = compile_cached(r"(?i)\b(?:resolved|resolves|resolving|pointed|points)\s+to\s+(?:the\s+|an?\s+)?$")
 #: Warninglists that list mail domains (what they say is about mailboxes).
 _MAIL_LISTS = frozenset({"warninglist:disposable-email"})
 
