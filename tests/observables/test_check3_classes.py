@@ -250,3 +250,10 @@ def test_cloud_address_a_reported_domain_resolved_to_is_an_indicator() -> None:
     found = {o.value: o.role for o in extract_observables(text)}
     assert found["54.241.8.9"] == "indicator"
     assert {o.value: o.role for o in extract_observables("Our site runs on 54.241.8.9 today.\n")}["54.241.8.9"] == "benign"
+
+
+def test_mailbox_under_attribution_stays_an_indicator() -> None:
+    # MISP's "Attribution" category (rendered by the STIX/MISP readers) names the actor's mailbox.
+    text = "Title: Attribution: dragonkeeper88@sohu.com (MISP Attribute #12)\n"
+    found = {o.value: o.role for o in extract_observables(text) if o.type == "email"}
+    assert found == {"dragonkeeper88@sohu.com": "indicator"}

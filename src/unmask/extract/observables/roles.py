@@ -159,7 +159,7 @@ _CUE_WORDS = {
         "spearphish*", "exfiltrat*", "drop box", "drop boxes", "drop zone", "master", "bot", "bots", "beacon*",
         "callback", "callbacks", "downloaded from", "delivered", "registered", "registrant", "spoof*", "fake",
         "lure", "lures", "decoy", "ioc", "iocs", "indicator", "indicators", "network activity", "payload delivery",
-        "artifacts dropped", "compromised", "infected", "sender", "email-src", "email-dst", "ip-dst", "ip-src",
+        "artifacts dropped", "attribution", "compromised", "infected", "sender", "email-src", "email-dst", "ip-dst", "ip-src",
         "hostile", "controlled by",
     ),
     # The text points the reader to it: advice, sources, resources.
