@@ -27,6 +27,10 @@ PROBES = {
     "url_slashes": ("http://" + "a/" * 100_000, None),
     "nul_bytes": ("\x00" * 200_000 + "1.2.3.4\x00evil-host.com\x00", {("ipv4", "1.2.3.4"), ("domain", "evil-host.com")}),
     "one_line": (("x" * 300 + " evil-host[.]com ") * 3_000, {("domain", "evil-host.com")}),
+    # doubled backslashes after one quote, and after quotes that close (escaped rule strings)
+    "escaped_after_quote": ('x"' + "a\\\\" * 100_000, None),
+    "escaped_between_strings": ('a\\\\b "q" ' * 60_000, None),
+    "escaped_quotes": ('"\\"\\\\' * 60_000, None),
     "confusables": ("\u0435\u0445\u0430mple\uff0ecom hxxp\uff1a//evil\u3002com/x " * 2_000,
                     {("url", "http://evil.com/x"), ("domain", "evil.com")}),
 }  # fmt: skip

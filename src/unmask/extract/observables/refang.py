@@ -146,31 +146,40 @@ def _slash_escape_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-#: A double-quoted string on one line (a YARA or Snort rule's string, a JSON or C literal),
-#: its escapes kept whole.
-_LITERAL = compile_cached(r'"(?:[^"\\\n\x01]|\\[^\n\x01]){1,4096}"')
-_BACKSLASHES = compile_cached(r"\\+")
+#: The tokens a double-quoted string on one line is read by (a YARA or Snort rule's string, a
+#: JSON or C literal): an escape (a backslash and the character after it), a quote, a line end.
+_STRING_TOKENS = compile_cached(r'\\[^\n\x01]|["\n\x01]')
+#: Longest string whose escapes are undone (a rule's string, not a page of text).
+_LITERAL_MAX = 4096
 
 
 def _escaped_backslash_edits(text: str) -> list[tuple[int, int, str]]:
     """Each escaped backslash (``\\\\``) inside a quoted string whose backslashes all come in
     pairs (``"d:\\\\x\\\\y.exe"`` is the path ``d:\\x\\y.exe`` written escaped): one of the two
-    goes. A string with a lone backslash (``"\\\\host\\share"``, a UNC path) is left as written."""
+    goes. A string with a lone backslash (``"\\\\host\\share"``, a UNC path) is left as written.
+
+    One pass from left to right, as a rule's parser reads its strings: a quote opens a
+    string and the next unescaped quote on the line closes it (linear in the text)."""
     edits: list[tuple[int, int, str]] = []
-    i = text.find("\\\\")
-    while i >= 0:
-        line = text.rfind("\n", 0, i) + 1
-        opening = text.rfind('"', line, i)
-        m = _LITERAL.match(text, opening) if opening >= 0 else None
-        if m is None or m.end() <= i:
-            i = text.find("\\\\", i + 2)
-            continue
-        runs = list(_BACKSLASHES.finditer(text, m.start() + 1, m.end() - 1))
-        if all(len(run.group()) % 2 == 0 for run in runs):
-            for run in runs:
-                for pair in range(run.start(), run.end(), 2):
-                    edits.append((pair, pair + 1, ""))
-        i = text.find("\\\\", m.end())
+    opening = -1
+    pairs: list[int] = []
+    lone = False
+    for m in _STRING_TOKENS.finditer(text):
+        token = m.group()
+        if token == '"':
+            if opening < 0:
+                opening, pairs, lone = m.start(), [], False
+                continue
+            if pairs and not lone and m.start() - opening - 1 <= _LITERAL_MAX:
+                edits.extend((pair, pair + 1, "") for pair in pairs)
+            opening = -1
+        elif token in "\n\x01":
+            opening = -1
+        elif opening >= 0:
+            if token == "\\\\":
+                pairs.append(m.start())
+            else:
+                lone = True
     return edits
 
 
