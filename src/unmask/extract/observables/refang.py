@@ -165,18 +165,18 @@ def _escaped_backslash_edits(text: str) -> list[tuple[int, int, str]]:
     pairs: list[int] = []
     lone = False
     for m in _STRING_TOKENS.finditer(text):
-        token = m.group()
-        if token == '"':
+        piece = m.group()
+        if piece == '"':
             if opening < 0:
                 opening, pairs, lone = m.start(), [], False
                 continue
             if pairs and not lone and m.start() - opening - 1 <= _LITERAL_MAX:
                 edits.extend((pair, pair + 1, "") for pair in pairs)
             opening = -1
-        elif token in "\n\x01":
+        elif piece in "\n\x01":
             opening = -1
         elif opening >= 0:
-            if token == "\\\\":
+            if piece == "\\\\":
                 pairs.append(m.start())
             else:
                 lone = True
