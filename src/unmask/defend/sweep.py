@@ -624,11 +624,11 @@ class Sweeper:
         # What stays for the next block: enough to judge deferred matches and to look back.
         if not final:
             cut = max(0, len(text) - self._keep)
-            head = text[:cut]
-            newlines = head.count("\n")
+            # Counted in place: a copy of the block's head would cost as much as the scan.
+            newlines = text.count("\n", 0, cut)
             if newlines:
                 self._line += newlines
-                self._col = cut - head.rfind("\n") - 1
+                self._col = cut - text.rfind("\n", 0, cut) - 1
             else:
                 self._col += cut
             self._carry = text[cut:]
