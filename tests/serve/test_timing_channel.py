@@ -98,10 +98,16 @@ def test_a_warmed_view_builds_nothing_at_the_first_profile(
         resolving = _queries(kb, lambda: level.resolve_actor(TOUCHED))
         own = _queries(kb, lambda: kb.actor_profile(actor_id, tlp=level.scope()))  # the store's profile
         listing = _queries(kb, lambda: list(level._all_reports(actor=actor_id)))
+        def look() -> None:  # the fresh look at the store's state after every answer
+            level._checked = (-1e9, ())
+            level.fingerprint()
+
+        looking = _queries(kb, look)
         touched = _queries(kb, lambda: warmed.profile(TOUCHED))
         # The store's own profile is asked (and dropped) as for an actor no hidden report
-        # names, so the ready answer is not the faster one; plus the visible reports' list.
-        assert touched == resolving + own + listing
+        # names, so the ready answer is not the faster one; plus the visible reports' list
+        # and the look at whether the store changed meanwhile.
+        assert touched == resolving + own + listing + looking
         assert warmed.profile(TOUCHED) == expected  # the same answer as built at the request
     finally:
         warmed.close()

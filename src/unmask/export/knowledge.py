@@ -117,7 +117,7 @@ def query_knowledge(
     while True:
         page = kb.find_reports(
             actor=actor_ids[0] if actor_ids else None, since=since, until=until,
-            tlp=allowed if visible is None or allowed is None else Scope(tuple(allowed), visible.excluded),
+            tlp=allowed if visible is None or allowed is None else Scope(tuple(allowed), visible.excluded, visible.readable),
             limit=_PAGE, offset=offset,
         )
         reports.extend(page)
@@ -150,7 +150,7 @@ def query_knowledge(
     # go into a green export); the marking is never above the ceiling.
     shown = list(_TLP_ORDER[: _TLP_ORDER.index(marking) + 1])
     # ... and only those whose report the reader may read (its owner, its RED audience).
-    scope = shown if visible is None else Scope(tuple(shown), visible.excluded)
+    scope = shown if visible is None else Scope(tuple(shown), visible.excluded, visible.readable)
     scores, sighted = _scores(kb, d, now=now or kb.now(), settings=model, tlp=scope)
     return KnowledgeExport(
         reports=tuple(reports),

@@ -297,10 +297,13 @@ class IndicatorAnswer(_Status):
 class SightingBody(_Closed):
     """POST /indicators/{value}/sightings (a false positive needs a ``why``)."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "if": {"required": ["kind"], "properties": {"kind": {"const": "false-positive"}}},
-        "then": {"required": ["why"], "properties": {"why": {"type": "string", "pattern": r"\S"}}},
-    })
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [
+        {"if": {"required": ["kind"], "properties": {"kind": {"const": "false-positive"}}},
+         "then": {"required": ["why"], "properties": {"why": {"type": "string", "pattern": r"\S"}}}},
+        # an audience is named only for a RED sighting
+        {"if": {"required": ["audience"], "properties": {"audience": {"type": "array"}}},
+         "then": {"required": ["tlp"], "properties": {"tlp": {"const": "red"}}}},
+    ]})
 
     kind: Literal["seen", "false-positive", "expiration"] = "seen"
     source: str | None = Field(None, description="Who saw it (default: api)")
@@ -312,7 +315,8 @@ class SightingBody(_Closed):
     tlp: Literal["clear", "green", "amber", "amber+strict", "red"] | None = Field(
         None, description="Its marking, at most the token's clearance (default: amber+strict, "
         "the poster's organisation only; the clearance when lower)")
-    audience: list[str] | None = Field(None, description="At tlp red: the token names it is for")
+    audience: list[Annotated[str, Field(pattern=r"^[^,\x00-\x1f]{1,100}$")]] | None = Field(
+        None, description="At tlp red: the token names it is for")
 
 
 class SightingAnswer(_Status):

@@ -91,7 +91,7 @@ def _body(raw: bytes) -> dict[str, Any]:
 def owner_of(body: dict[str, Any], org: str | None, clearance: str) -> Owner:
     """The owner of a posted sighting: the poster's organisation, the body's ``tlp``
     (default :data:`DEFAULT_SIGHTING_TLP`, or ``clearance`` when that is lower) and, at
-    RED, its ``audience``; 400 for a marking above ``clearance`` or a stray audience."""
+    RED, its ``audience``; 403 for a marking above ``clearance``, 400 for a stray audience."""
     raw = body.get("tlp")
     if raw is None:
         tlp = min(DEFAULT_SIGHTING_TLP, clearance, key=TLP_LEVELS.index)
@@ -103,7 +103,7 @@ def owner_of(body: dict[str, Any], org: str | None, clearance: str) -> Owner:
         except ValueError as exc:
             raise ApiError(400, "ValueError", str(exc)) from exc
         if TLP_LEVELS.index(tlp) > TLP_LEVELS.index(clearance):
-            raise ApiError(400, "ValueError", f"tlp {tlp!r} is above this token's clearance "
+            raise ApiError(403, "Forbidden", f"tlp {tlp!r} is above this token's clearance "
                            f"(TLP:{clearance.upper()}): it could not read its own sighting")
     names = body.get("audience")
     if isinstance(names, str):

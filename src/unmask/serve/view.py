@@ -64,7 +64,7 @@ from unmask.store.access import (
     Reader,
     Scope,
     access_state,
-    excluded_reports,
+    report_scope,
     scope_where,
 )
 from unmask.store.engine import create_store_engine
@@ -162,6 +162,9 @@ class _State:
     hidden: dict[str, ReportRef]
     #: Reports at the view's levels its reader may not read (owner, audience).
     excluded: frozenset[str] = frozenset()
+    #: The reports at the scoped levels its reader may read (None: no limit): the allow-list
+    #: that hides what was stored after this state was read (:class:`Scope`).
+    readable: frozenset[str] | None = None
     actors: list[ActorSummary] | None = None
     hidden_actors: frozenset[str] = frozenset()
     known_actors: frozenset[str] = frozenset()
@@ -278,12 +281,12 @@ class LevelView:
             if any(level in self._above for level, *_ in fingerprint):
                 for ref in self._all_reports(tlp=self._above):
                     hidden[ref.sha256] = ref
-            excluded = excluded_reports(self.kb.engine, self.reader, self.allowed, self.server_org)
+            excluded, readable = report_scope(self.kb.engine, self.reader, self.allowed, self.server_org)
             if excluded:
                 for ref in self._all_reports(tlp=[lv for lv in SCOPED_LEVELS if lv in self.allowed]):
                     if ref.sha256 in excluded:
                         hidden[ref.sha256] = ref
-            self._state = _State(fingerprint, hidden, excluded)
+            self._state = _State(fingerprint, hidden, excluded, readable)
             if self.prewarm and hidden and not self._closed:
                 # The one migration (the empty base) runs here, not in the thread: Alembic
                 # keeps its state in module globals, so it must not overlap another
@@ -296,11 +299,14 @@ class LevelView:
 
     def scope(self) -> Scope:
         """The store filter of this view: its levels, without what its reader may not read."""
-        return Scope(tuple(self.allowed), self._current().excluded)
+        state = self._current()
+        return Scope(tuple(self.allowed), state.excluded, state.readable)
 
     def shows(self, ref: ReportRef) -> bool:
         """Whether a report is visible in this view (its level, its owner and audience)."""
-        return self.visible(ref.tlp) and ref.sha256 not in self._current().excluded
+        state = self._current()
+        return (self.visible(ref.tlp) and ref.sha256 not in state.excluded
+                and (state.readable is None or ref.tlp not in SCOPED_LEVELS or ref.sha256 in state.readable))
 
     def _all_reports(self, *, actor: str | None = None,
                      tlp: Iterable[str] | None = None) -> Iterator[ReportRef]:
@@ -332,6 +338,13 @@ class LevelView:
                     break
                 offset += _PAGE
             touched = {a for ref in state.hidden.values() for a in ref.actors}
+            # The store's actor table counts every report: if one was stored since this
+            # state was read (another process), the table may count it although this
+            # view has not judged it yet - then every actor is counted from the visible
+            # reports (the scope's allow-list keeps the new one out).
+            self._checked = (-1e9, ())
+            if self.fingerprint() != state.fingerprint:
+                touched = {a.actor_id for a in everyone}
             recounted = self._visible_counts() if touched else {}
             shown: list[ActorSummary] = []
             for summary in everyone:
@@ -409,8 +422,23 @@ class LevelView:
 
     def profile(self, name: str, **limits: int) -> ActorProfile:
         """The actor's profile, drawn from visible reports only."""
-        actor_id = self.resolve_actor(name)
-        state = self._actor_table()
+        for _ in range(3):
+            actor_id = self.resolve_actor(name)
+            state = self._actor_table()
+            profile = self._profile_at(state, actor_id, name, limits)
+            # The store's own profile counts every report of the actor: if one was stored
+            # since this state was read (another process), judge it first.
+            self._checked = (-1e9, ())
+            if self.fingerprint() == state.fingerprint:
+                return profile
+        # The store kept changing: draw it from the visible reports alone (the scope's
+        # allow-list keeps out what this view has not judged).
+        restricted = self._restricted_profile(actor_id, state, limits)
+        if restricted is None:
+            raise NotVisible(f"no actor {name!r} in the knowledge base")
+        return self._scrub_profile(restricted, state)
+
+    def _profile_at(self, state: _State, actor_id: str, name: str, limits: dict[str, int]) -> ActorProfile:
         if actor_id in state.hidden_actors:
             # Asked and dropped: the store's own profile, what an actor no hidden report
             # names costs, so that a restricted profile kept ready (:meth:`warm`) is not
@@ -596,7 +624,7 @@ class LevelView:
         # Only reports this view may read are looked at (in SQL), so a value stored only in
         # hidden reports is answered as one not stored at all, parent-domain fallback
         # included: the answer tells nothing of what is hidden.
-        scope = self.scope() if state.hidden else None
+        scope = self.scope()  # also when nothing was hidden: a report stored since may be
         result = self.kb.find_indicator(value, limit=min(limit + len(state.hidden), _OVERFETCH),
                                         tlp=scope)
         if result is None:

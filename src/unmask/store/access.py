@@ -9,10 +9,13 @@ of the organisation cleared for RED).
 
 :func:`may_read` is the one rule, for a :class:`Reader` (a stored token's organisation
 and name; None stands for the server's own ``--token`` or a server without tokens,
-which read everything up to the ceiling). A view asks :func:`excluded_reports` for the
-reports at its levels the reader may not read and filters every store query with a
-:class:`Scope` (the levels and those reports), so that such a report counts nowhere:
-lists, counts, search ranks, profiles, exports and TAXII alike. Sightings keep the
+which read everything up to the ceiling). A view asks :func:`report_scope` for the
+reports at its levels the reader may not read and those it may, and filters every store
+query with a :class:`Scope` (the levels, the first set, and the second as an allow-list
+at the scoped levels), so that such a report counts nowhere: lists, counts, search
+ranks, profiles, exports and TAXII alike. The allow-list makes the scope fail closed: a
+report another process stores after the view read the sets (a view re-reads them at
+most once a second) is hidden at the scoped levels until the view has read it. Sightings keep the
 sha256 of the report that carried them (:mod:`unmask.store.sightings`), and the same
 scope filters them: the excluded set also names the reports of stored sightings whose
 document is gone (its ``report_access`` row stays), so a sighting is shown exactly to
@@ -40,7 +43,8 @@ from unmask.store.schema import DocumentRow, ReportAccessRow, SightingRow, table
 from unmask.store.write import check_tlp
 
 __all__ = ["SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience", "excluded_reports",
-           "levels_of", "may_read", "owner_key", "scope_where", "write_access", "write_owner"]
+           "levels_of", "may_read", "owner_key", "report_scope", "scope_where", "unreadable",
+           "write_access", "write_owner"]
 
 #: The levels whose readers depend on more than their clearance.
 SCOPED_LEVELS = ("amber+strict", "red")
@@ -60,6 +64,13 @@ class Scope:
 
     levels: tuple[str, ...]
     excluded: frozenset[str] = frozenset()
+    #: When set, the only reports (and sighting owner keys) shown at the scoped levels
+    #: (AMBER+STRICT, RED): one stored after the sets were read is not among them.
+    readable: frozenset[str] | None = None
+
+    def scoped_levels(self) -> list[str]:
+        """The scoped levels among this scope's levels."""
+        return [lv for lv in SCOPED_LEVELS if lv in self.levels]
 
 
 def levels_of(tlp: Sequence[str] | Scope) -> list[str]:
@@ -72,7 +83,24 @@ def scope_where(table: Any, tlp: Sequence[str] | Scope) -> Any:
     clause = table.tlp.in_(levels_of(tlp))
     if isinstance(tlp, Scope) and tlp.excluded:
         clause = clause & table.sha256.not_in(sorted(tlp.excluded))
+    if isinstance(tlp, Scope) and tlp.readable is not None and (scoped := tlp.scoped_levels()):
+        clause = clause & (table.tlp.not_in(scoped) | table.sha256.in_(sorted(tlp.readable)))
     return clause
+
+
+def unreadable(conn: Connection, tlp: Sequence[str] | Scope) -> frozenset[str]:
+    """The sha256 of the stored documents a ``tlp=`` filter keeps out at its levels, read
+    in the caller's connection: a scope's excluded reports and, under its allow-list,
+    every document at a scoped level not on it (for code that filters by a set of
+    sha256 rather than by :func:`scope_where`)."""
+    if not isinstance(tlp, Scope):
+        return frozenset()
+    if tlp.readable is None or not (scoped := tlp.scoped_levels()):
+        return tlp.excluded
+    d = table_of(DocumentRow).c
+    others = {str(sha) for (sha,) in conn.execute(select(d.sha256).where(d.tlp.in_(scoped)))
+              if sha not in tlp.readable}
+    return tlp.excluded | others
 
 
 def may_read(reader: Reader | None, tlp: str, org: str | None, audience: Iterable[str] | None,
@@ -156,11 +184,20 @@ def access_state(conn: Connection) -> tuple[int, str]:
 
 def excluded_reports(engine: Any, reader: Reader | None, levels: Sequence[str],
                      server_org: str | None) -> frozenset[str]:
-    """The sha256 of the reports at ``levels`` that ``reader`` may not read: stored
-    documents, and the reports stored sightings came from (kept after their document)."""
+    """The sha256 of the reports at ``levels`` that ``reader`` may not read (the first
+    part of :func:`report_scope`)."""
+    return report_scope(engine, reader, levels, server_org)[0]
+
+
+def report_scope(engine: Any, reader: Reader | None, levels: Sequence[str],
+                 server_org: str | None) -> tuple[frozenset[str], frozenset[str] | None]:
+    """(excluded, readable): the sha256 of the reports at the scoped ones of ``levels``
+    that ``reader`` may not read, and of those it may (None: no limit, for the server's
+    own reader or no scoped level) — stored documents, and the reports and owner keys
+    stored sightings came from (kept after their document)."""
     scoped = [lv for lv in SCOPED_LEVELS if lv in levels]
     if reader is None or not scoped:
-        return frozenset()
+        return frozenset(), None
     d = table_of(DocumentRow).c
     a = table_of(ReportAccessRow).c
     query = (select(d.sha256, d.tlp, a.org, a.audience)
@@ -178,5 +215,8 @@ def excluded_reports(engine: Any, reader: Reader | None, levels: Sequence[str],
             rows = [*conn.execute(query).all(), *conn.execute(sighted).all()]
     except SQLAlchemyError as exc:
         raise StoreError(f"knowledge base {engine.url!r}: reading report owners failed: {exc}") from exc
-    return frozenset(str(r.sha256) for r in rows
-                     if not may_read(reader, r.tlp, r.org, r.audience, server_org))
+    excluded: set[str] = set()
+    readable: set[str] = set()
+    for r in rows:
+        (readable if may_read(reader, r.tlp, r.org, r.audience, server_org) else excluded).add(str(r.sha256))
+    return frozenset(excluded), frozenset(readable - excluded)

@@ -32,7 +32,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.store import statements as q
-from unmask.store.access import Scope, levels_of, scope_where, write_access
+from unmask.store.access import Scope, levels_of, scope_where, unreadable, write_access
 from unmask.store.display import reveal_controls
 from unmask.store.engine import create_store_engine, is_read_only, resolve_url, upgrade
 from unmask.store.results import (
@@ -1038,9 +1038,9 @@ class KnowledgeBase:
         if not query.strip():
             raise StoreError("empty search query (give words to look for)")
         levels = None if tlp is None else levels_of(tlp)
-        excluded = tlp.excluded if isinstance(tlp, Scope) else frozenset()
         try:
             with self._read() as conn:
+                excluded = unreadable(conn, tlp) if tlp is not None else frozenset()
                 found = search_rows(conn, query, limit=limit, tlp=levels, excluded=excluded)
                 actors_of = self._actors_of(conn, [row.id for row, _, _ in found])
         except SQLAlchemyError as exc:
