@@ -122,3 +122,15 @@ def test_binhex_attachment_is_not_a_type_mismatch() -> None:
         ("board.png", "application/mac-binhex40", blob),))))
     assert "attachment-type-mismatch" in names(run(mail(attachments=(
         ("board.png", "application/pdf", blob),))))
+
+
+def test_many_unclosed_anchor_tags_are_read_in_one_pass() -> None:
+    # 20,000 "<a " without a ">": each used to be scanned to the end of the body (37 s)
+    import time
+
+    body = "<html><body>" + "<a " * 20_000 + "</body></html>"
+    started = time.process_time()
+    run(html_mail(body, sender="A <a@shop.example>", headers=NO_AUTH))
+    assert time.process_time() - started < 5.0
+    mixed_late = "<a " * 5_000 + '<a href="https://shop.example/1">one</a> <A HREF="https://shop.example/2">two</A>'
+    assert "html-obfuscation" in names(run(html_mail(mixed_late, sender="A <a@shop.example>", headers=NO_AUTH)))

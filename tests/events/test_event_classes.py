@@ -385,3 +385,14 @@ def test_a_day_and_month_with_a_slash_follow_the_texts_habit() -> None:
     # a fraction is no date, and a restoration no event
     assert _events("The crew came back on 3/4 of the hosts. Posted Aug 30, 2025.", "2025-08-30") == set()
     assert _events("Full operations came back on 3 August.", "2025-08-30") == set()
+
+
+@pytest.mark.parametrize("number", ["a", "one", "two", "five", "seven", "eight", "3", "12"])
+def test_every_number_a_lead_time_admits_is_read(number: str) -> None:
+    # "eight" was admitted by the lead-time pattern but missing from its number table: the
+    # whole document's analysis raised ValueError
+    text = (f"Harlow Mills said on 12 March 2024 that intruders had been inside its network for "
+            f"at least {number} weeks before the encryption on 6 March 2024.")
+    weeks = {"a": 1, "one": 1, "two": 2, "five": 5, "seven": 7, "eight": 8}.get(number) or int(number)
+    began = dt.date(2024, 3, 6) - dt.timedelta(weeks=weeks)
+    assert ("activity-start", f"{began.year:04d}-{began.month:02d}") in _events(text, "2024-03-12")

@@ -31,6 +31,9 @@ PROBES = {
     "escaped_after_quote": ('x"' + "a\\\\" * 100_000, None),
     "escaped_between_strings": ('a\\\\b "q" ' * 60_000, None),
     "escaped_quotes": ('"\\"\\\\' * 60_000, None),
+    # a watering-hole table under a delimiter line of many bars with blanks between them
+    "table_rule_blanks": ("Watering hole table, compromised hosts:\n| Compromised site | Stage |\n|---"
+                          + "|  " * 40 + "x\n| news-portal.badzone.org | 1 |\n", None),
     "confusables": ("\u0435\u0445\u0430mple\uff0ecom hxxp\uff1a//evil\u3002com/x " * 2_000,
                     {("url", "http://evil.com/x"), ("domain", "evil.com")}),
 }  # fmt: skip

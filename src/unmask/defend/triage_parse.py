@@ -231,7 +231,8 @@ class _AnchorCollector(HTMLParser):
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#?([0-9a-z]+)", re.IGNORECASE)
 _TINY = re.compile(r"(?:^|;)\s*(?:font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*(?:;|$)|"
                    r"display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
-_HREF_SPELLINGS = re.compile(r"<a\s[^>]*?\b(href)\s*=", re.IGNORECASE)
+_ANCHOR_OPEN = re.compile(r"<a\s", re.IGNORECASE)
+_HREF_SPELLING = re.compile(r"\b(href)\s*=", re.IGNORECASE)
 
 
 def _invisible(values: dict[str, str], background: str) -> bool:
@@ -250,7 +251,18 @@ def _invisible(values: dict[str, str], background: str) -> bool:
 def _mixed_href_case(html: str) -> bool:
     """Links written both ``href`` and ``HREF`` (or other spellings) in one body: text
     pasted from several sources by a bulk-mail tool, not a mail program's output."""
-    spellings = {m.group(1) for m in _HREF_SPELLINGS.finditer(html[:200_000])}
+    html = html[:200_000]
+    spellings: set[str] = set()
+    pos = 0
+    # One pass: each anchor tag's first href, the tag read once up to its ">" (an unclosed
+    # tag runs to the end, and the search goes on after it, so no text is read twice).
+    while len(spellings) < 2 and (opening := _ANCHOR_OPEN.search(html, pos)) is not None:
+        end = html.find(">", opening.end())
+        end = len(html) if end < 0 else end
+        found = _HREF_SPELLING.search(html, opening.end(), end)
+        if found is not None:
+            spellings.add(found.group(1))
+        pos = end
     return len(spellings) >= 2
 
 

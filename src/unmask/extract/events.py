@@ -1105,13 +1105,15 @@ _OTHER_TIME = compile_cached(
 _OFFSET = compile_cached(
     r"\b(?P<n>a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.I
 )
-_OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+#: Numbers in words, for every pattern that counts days or weeks (each pattern's words are
+#: drawn from here, so none admits a word this table cannot read).
+_OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
 #: A lead time before a day: "had access for at least two weeks before the encryption (on
 #: 6 March)": the activity began about then (its month, approximate).
 _LEAD_TIME = compile_cached(
-    r"\b(?:at\s+least|more\s+than|over|about|some|nearly|almost)\s+(?P<n>a|one|two|three|four|five|six|seven|eight|\d{1,2})\s+"
+    r"\b(?:at\s+least|more\s+than|over|about|some|nearly|almost)\s+(?P<n>" + "|".join(_OFFSET_NUMBERS) + r"|\d{1,2})\s+"
     r"(?P<unit>days?|weeks?|months?)\s+before\s+(?:the\s+|its\s+|their\s+)?(?P<what>(?:[\w-]+\s+){0,2}?"
     r"(?:encryption|attack|intrusion|breach|incident|outage|wipe|ransomware|theft|discovery|detection))\b"
     r"(?P<gap>\s*(?:on|of|in)?\s*)", re.I)

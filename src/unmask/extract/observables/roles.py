@@ -701,8 +701,22 @@ _CELL_OPEN = frozenset("|`*_")
 _VICTIM_HEADER = compile_cached(
     r"(?i)\s*[*_`]*\s*(?:compromised|hacked|victims?'?|infected|breached)\s+(?:web\s*)?(?:sites?|websites?|domains?|hosts?)\b"
 )
-#: A table's delimiter line (AsciiDoc "|=====", Markdown "|---|:--|").
-_TABLE_RULE = compile_cached(r"\|?[ \t]*(?:=+|:?-{3,}:?)[ \t]*(?:\|[ \t]*:?-*:?[ \t]*)*\|?[ \t]*$")
+#: The first cell of a table's delimiter line (AsciiDoc "|=====", Markdown "|---|:--|"), and
+#: every other cell of it.
+_RULE_FIRST = compile_cached(r"=+|:?-{3,}:?")
+_RULE_CELL = compile_cached(r":?-*:?")
+
+
+def _is_table_rule(line: str) -> bool:
+    """Whether a line is a table's delimiter line, cell by cell (no pattern over the whole
+    line: blanks around many bars must not be tried every way they can be split)."""
+    cells = line.split("|")
+    if cells[0] == "":
+        cells = cells[1:]  # the line opens with its bar
+    if not cells or not _RULE_FIRST.fullmatch(cells[0].strip(" \t")):
+        return False
+    return all(_RULE_CELL.fullmatch(cell.strip(" \t")) for cell in cells[1:])
+
 #: How many lines up a table's header is looked for.
 _HEADER_LINES = 200
 
@@ -724,7 +738,7 @@ def _table_header(text: str, line_start: int, headers: dict[int, list[str] | Non
         line = text[prev : pos - 1]
         if "|" not in line:
             break
-        if not _TABLE_RULE.match(line):
+        if not _is_table_rule(line):
             header = line
         rows.append(prev)
         pos = prev
