@@ -1,11 +1,12 @@
-"""The third held-back check set (tests/fixtures/observables/real_check3): eleven real reports
-labelled by hand while real_check2's error classes were being fixed, and never tuned on.
+"""The third check set (tests/fixtures/observables/real_check3): eleven real reports labelled by
+hand while real_check2's error classes were being fixed. It was held back for one session (its
+figure did not move) and has been tuned on since session 9 (P 0.982 R 0.992 after): its
+figures are development figures now; real_check4 is the held-back set.
 
 The floor guards against regressions only: it sits well below the figures measured once when the
 set was made, on the code at commit 249dc6c (indicator P 0.900 R 0.940, reference accuracy 0.988,
 benign accuracy 0.51 on 11 documents, 749 indicators), by more than three standard errors of
-each. Do not raise it to what a change scores here, and do not change extractors to pass it: fix
-classes of error found on the tuning sets.
+each.
 """
 
 from __future__ import annotations

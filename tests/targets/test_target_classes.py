@@ -154,7 +154,7 @@ def test_a_notice_writer_that_defines_itself_as_we_is_the_victim_with_its_office
 
 def test_an_interviewees_employer_after_a_post_with_its_field_is_the_victim() -> None:
     found = targeted("An interview with Anu Kask, head of IT at the Port of Eskerby, Finland\n\n"
-                     "Our terminal operating system stopped responding. Then the cranes stopped.\n")
+                     "Our cargo booking systems went offline on a Sunday night, and the gates closed.\n")
     assert {("organization", "Port of Eskerby"), ("country", "FI")} <= found
 
 

@@ -895,7 +895,7 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"institute|bank|website|college|charity|newsroom)(?:['’]s\s+[\w-]+)?\s+(?:was|were|had\s+been|has\s+been)\s+(?:\w+\s+)?"
     r"(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated|encrypted)\b|"
     # "our security team detected an unauthorised user on the payroll server"
-    # "our terminal operating system stopped responding", "our servers were encrypted"
+    # "our booking system stopped working", "our file servers went offline"
     r"\b[Oo]ur\s+(?:[\w-]+\s+){0,3}?(?:systems?|networks?|servers?|computers|mailboxes)\s+(?:(?:had\s+)?stopped\s+(?:responding|working)|"
     r"went\s+(?:down|dark|offline)|(?:was|were|had\s+been)\s+(?:encrypted|wiped|locked|taken\s+offline))\b|"
     r"\b(?:[Ww]e|[Oo]ur\s+(?:[\w-]+\s+){0,2}?(?:team|staff|department|engineers|administrators))\s+(?:\w+\s+)?"
