@@ -183,7 +183,7 @@ def test_a_recorded_sighting_answers_what_its_schema_says(base: Any, tmp_path: A
         document = locked.get("/api/openapi.json", headers=headers).json()
         path = "/api/v1/indicators/{value}/sightings"
         body = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
-        sent = {"kind": "false-positive", "why": "our own test host", "count": 2.0}
+        sent = {"kind": "false-positive", "why": "our own test host", "count": 2.0, "tlp": "green"}
         assert jsonschema.Draft202012Validator(body).is_valid(sent)
         assert not jsonschema.Draft202012Validator(body).is_valid({"kind": "false-positive"})
         answer = locked.post(f"/api/v1/indicators/{quote(GREEN_DOMAIN)}/sightings", json=sent,

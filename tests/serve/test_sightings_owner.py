@@ -194,10 +194,15 @@ def test_a_marking_the_poster_may_not_give_is_refused(tmp_path: Path, body: dict
         assert find_sightings(kb, [RELAY]) == []
 
 
-def test_a_poster_cleared_below_amber_strict_marks_at_its_clearance(tmp_path: Path) -> None:
+def test_a_poster_cleared_below_amber_strict_must_choose_the_marking(tmp_path: Path) -> None:
+    # nothing is shared with every organisation unless its poster says so (the default
+    # marking, AMBER+STRICT, is above this poster's clearance: it could not read it back)
     with open_kb(f"sqlite:///{tmp_path / 'kb.db'}", clock=lambda: NOW) as kb:
         kb.add_analysis(_report("green"), tlp="green")
-        answer = _post(kb, {"kind": "seen"}, level="amber")
+        refused = _post(kb, {"kind": "seen"}, level="amber")
+        assert refused.status_code == 403 and '"tlp": "amber"' in refused.json()["error"]["message"]
+        assert find_sightings(kb, [RELAY]) == []
+        answer = _post(kb, {"kind": "seen", "tlp": "amber"}, level="amber", name="xerxes")
         assert answer.status_code == 201 and answer.json()["tlp"] == "amber"
         assert [s.tlp for s in find_sightings(kb, [RELAY])] == ["amber"]
 

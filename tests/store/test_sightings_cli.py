@@ -102,21 +102,21 @@ def test_rest_sightings_post_and_score_in_get(served: tuple[object, KnowledgeBas
     auth = {"Authorization": f"Bearer {analyst}"}
     refused = client.post(url, json={"kind": "seen"}, headers={"Authorization": f"Bearer {reader}"})  # type: ignore[attr-defined]
     assert refused.status_code == 403
-    answer = client.post(url, json={"kind": "seen", "count": 4, "source": "edr",  # type: ignore[attr-defined]
+    answer = client.post(url, json={"kind": "seen", "count": 4, "source": "edr", "tlp": "green",  # type: ignore[attr-defined]
                                     "when": "2026-12-01T08:00:00Z"}, headers=auth)
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["recorded"] == "seen" and body["sighting_summary"]["ipv4"]["seen"] == 4
     rows = find_sightings(kb, [ADDRESS])
     assert [(r.source, r.who, r.count) for r in rows] == [("api:edr", "soc-analyst", 4)]
-    bad = client.post(url, json={"kind": "false-positive"}, headers=auth)  # type: ignore[attr-defined]
+    bad = client.post(url, json={"kind": "false-positive", "tlp": "green"}, headers=auth)  # type: ignore[attr-defined]
     assert bad.status_code == 400 and "needs a why" in bad.json()["error"]["message"]
     unknown = client.post(url, json={"kind": "seen", "colour": "red"}, headers=auth)  # type: ignore[attr-defined]
     assert unknown.status_code == 400
-    missing = client.post("/api/v1/indicators/nowhere.example/sightings", json={}, headers=auth)  # type: ignore[attr-defined]
+    missing = client.post("/api/v1/indicators/nowhere.example/sightings", json={"tlp": "green"}, headers=auth)  # type: ignore[attr-defined]
     assert missing.status_code == 404
     fp = client.post(f"/api/v1/indicators/{DOMAIN}/sightings", headers=auth,  # type: ignore[attr-defined]
-                     json={"kind": "false-positive", "why": "sinkhole"})
+                     json={"kind": "false-positive", "why": "sinkhole", "tlp": "green"})
     assert fp.status_code == 201 and fp.json()["score"]["status"] == "false-positive"
     shown = client.get(f"/api/v1/indicators/{DOMAIN}", headers={"Authorization": f"Bearer {reader}"})  # type: ignore[attr-defined]
     assert shown.status_code == 200
@@ -127,7 +127,7 @@ def test_rest_sightings_post_and_score_in_get(served: tuple[object, KnowledgeBas
 def test_web_indicator_page_shows_score_and_sightings(served: tuple[object, KnowledgeBase, str, str]) -> None:
     client, _kb, analyst, reader = served
     client.post(f"/api/v1/indicators/{DOMAIN}/sightings", headers={"Authorization": f"Bearer {analyst}"},  # type: ignore[attr-defined]
-                json={"kind": "seen", "count": 2, "source": "proxy"})
+                json={"kind": "seen", "count": 2, "source": "proxy", "tlp": "green"})
     page = client.get(f"/indicators/{DOMAIN}", headers={"Authorization": f"Bearer {reader}"})  # type: ignore[attr-defined]
     assert page.status_code == 200
     assert "Score <strong>" in page.text and "/100 · active" in page.text
@@ -144,8 +144,8 @@ def test_rest_sighting_of_a_hidden_indicator_tells_nothing_of_its_reports(
     when = (dt.datetime.now(dt.UTC) - dt.timedelta(days=30)).replace(microsecond=0)
     url = f"/api/v1/indicators/{hidden}/sightings"
     auth = {"Authorization": f"Bearer {analyst}"}  # cleared for green only
-    assert client.post(url, json={"kind": "seen"}, headers=auth).status_code == 404  # type: ignore[attr-defined]
-    answer = client.post(url, json={"kind": "seen", "type": "domain", "when": when.isoformat()},  # type: ignore[attr-defined]
+    assert client.post(url, json={"kind": "seen", "tlp": "green"}, headers=auth).status_code == 404  # type: ignore[attr-defined]
+    answer = client.post(url, json={"kind": "seen", "type": "domain", "when": when.isoformat(), "tlp": "green"},  # type: ignore[attr-defined]
                          headers=auth)
     assert answer.status_code == 201
     # Scored from the sighting alone: the amber report's newer date does not show.

@@ -90,11 +90,19 @@ def _body(raw: bytes) -> dict[str, Any]:
 
 def owner_of(body: dict[str, Any], org: str | None, clearance: str) -> Owner:
     """The owner of a posted sighting: the poster's organisation, the body's ``tlp``
-    (default :data:`DEFAULT_SIGHTING_TLP`, or ``clearance`` when that is lower) and, at
-    RED, its ``audience``; 403 for a marking above ``clearance``, 400 for a stray audience."""
+    (default :data:`DEFAULT_SIGHTING_TLP`; 403 without one when ``clearance`` is lower, so that
+    nothing is shared more widely than its poster said) and, at RED, its ``audience``; 403
+    for a marking above ``clearance``, 400 for a stray audience."""
     raw = body.get("tlp")
     if raw is None:
-        tlp = min(DEFAULT_SIGHTING_TLP, clearance, key=TLP_LEVELS.index)
+        if TLP_LEVELS.index(clearance) < TLP_LEVELS.index(DEFAULT_SIGHTING_TLP):
+            # never share by default: a marking below the default is the poster's choice
+            raise ApiError(403, "Forbidden", "a sighting is kept to the poster's organisation "
+                           f"(TLP:{DEFAULT_SIGHTING_TLP.upper()}) unless the body marks it, and this "
+                           f"token reads at most TLP:{clearance.upper()} here: send \"tlp\": "
+                           f"\"{clearance}\" to share it at that level with every organisation "
+                           "cleared for it")
+        tlp = DEFAULT_SIGHTING_TLP
     else:
         if not isinstance(raw, str):
             raise ApiError(400, "ValueError", "tlp must be a string")
