@@ -1110,8 +1110,8 @@ _OFFSET = compile_cached(
 _OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
 
 
-#: A lead time before a day: "had access for at least two weeks before the encryption (on
-#: 6 March)": the activity began about then (its month, approximate).
+#: A lead time before a day: "were inside for more than three weeks before the wipe on 2 May":
+#: the activity began about then (its month, approximate).
 _LEAD_TIME = compile_cached(
     r"\b(?:at\s+least|more\s+than|over|about|some|nearly|almost)\s+(?P<n>" + "|".join(_OFFSET_NUMBERS) + r"|\d{1,2})\s+"
     r"(?P<unit>days?|weeks?|months?)\s+before\s+(?:the\s+|its\s+|their\s+)?(?P<what>(?:[\w-]+\s+){0,2}?"
