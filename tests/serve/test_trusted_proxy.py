@@ -37,18 +37,16 @@ class _Headers:
 @pytest.mark.parametrize(("peer", "headers", "expected"), [
     # an untrusted peer's headers are ignored, whatever they say
     ("203.0.113.5", _Headers(x_forwarded_for=["198.51.100.1"]), "203.0.113.5"),
-    ("203.0.113.5", _Headers(forwarded=["for=198.51.100.1"]), "203.0.113.5"),
     # through the proxy: the hop it saw (a client's own spoofed entry is further left)
     ("10.0.0.1", _Headers(x_forwarded_for=["6.6.6.6, 198.51.100.7"]), "198.51.100.7"),
     ("10.0.0.1", _Headers(x_forwarded_for=["6.6.6.6", "198.51.100.7"]), "198.51.100.7"),
     # two trusted proxies in a row
     ("10.0.0.1", _Headers(x_forwarded_for=["198.51.100.7, 10.2.3.4"]), "198.51.100.7"),
-    # RFC 7239, IPv6 with a port, quoted; it wins over X-Forwarded-For
-    ("fd00::1", _Headers(forwarded=['for=192.0.2.60;proto=http, for="[2001:db8::17]:4711"'],
-                         x_forwarded_for=["6.6.6.6"]), "2001:db8::17"),
-    ("10.0.0.1", _Headers(forwarded=["proto=https;for=192.0.2.61:8080"]), "192.0.2.61"),
+    # a proxy that appends X-Forwarded-For passes a client's own Forwarded through: unread
+    ("10.0.0.5", _Headers(x_forwarded_for=["203.0.113.9"], forwarded=["for=198.51.100.77"]),
+     "203.0.113.9"),
+    ("10.0.0.1", _Headers(forwarded=["for=192.0.2.61"]), "10.0.0.1"),
     # a hop that is no address stops the walk at the proxy that reported it
-    ("10.0.0.1", _Headers(forwarded=["for=unknown"]), "10.0.0.1"),
     ("10.0.0.1", _Headers(x_forwarded_for=["198.51.100.7, not-an-ip"]), "10.0.0.1"),
     # every hop trusted: the farthest; no header: the proxy
     ("10.0.0.1", _Headers(x_forwarded_for=["10.9.9.9"]), "10.9.9.9"),
@@ -58,6 +56,25 @@ class _Headers:
 def test_the_client_is_the_rightmost_hop_that_is_not_a_trusted_proxy(
         peer: str, headers: _Headers, expected: str) -> None:
     assert client_address(peer, headers, PROXIES) == expected
+
+
+@pytest.mark.parametrize(("peer", "headers", "expected"), [
+    ("203.0.113.5", _Headers(forwarded=["for=198.51.100.1"]), "203.0.113.5"),
+    # RFC 7239, IPv6 with a port, quoted; a client's own X-Forwarded-For is not read
+    ("fd00::1", _Headers(forwarded=['for=192.0.2.60;proto=http, for="[2001:db8::17]:4711"'],
+                         x_forwarded_for=["6.6.6.6"]), "2001:db8::17"),
+    ("10.0.0.1", _Headers(forwarded=["proto=https;for=192.0.2.61:8080"]), "192.0.2.61"),
+    ("10.0.0.1", _Headers(x_forwarded_for=["198.51.100.7"]), "10.0.0.1"),
+    ("10.0.0.1", _Headers(forwarded=["for=unknown"]), "10.0.0.1"),
+])
+def test_behind_a_proxy_that_writes_forwarded_only_forwarded_is_read(
+        peer: str, headers: _Headers, expected: str) -> None:
+    assert client_address(peer, headers, PROXIES, "Forwarded") == expected
+
+
+def test_a_forwarding_header_is_one_of_two() -> None:
+    with pytest.raises(ValueError, match="not a forwarding header"):
+        client_address("10.0.0.1", _Headers(), PROXIES, "x-real-ip")
 
 
 def test_without_trusted_proxies_the_peer_is_the_client() -> None:
@@ -130,5 +147,14 @@ def test_serve_takes_trusted_proxies(tmp_path: Path, monkeypatch: pytest.MonkeyP
     application, options = started[0]
     assert options["forwarded_allow_ips"] == "127.0.0.1,10.1.0.0/16,192.0.2.9/32"
     assert application.state.client_of is not None
+    assert options["proxy_headers"] is True
     bad = runner.invoke(app, ["serve", "--db", url, "--trusted-proxy", "ten"])
     assert bad.exit_code == 2 and "trusted-proxy" in bad.output
+    started.clear()
+    done = runner.invoke(app, ["serve", "--db", url, "--trusted-proxy", "10.1.0.0/16",
+                               "--trusted-proxy-header", "forwarded"])
+    assert done.exit_code == 0, done.output
+    # uvicorn reads only X-Forwarded-For: behind a Forwarded proxy it must not rewrite the peer
+    assert started[0][1]["proxy_headers"] is False
+    bad = runner.invoke(app, ["serve", "--db", url, "--trusted-proxy-header", "x-real-ip"])
+    assert bad.exit_code == 2 and "trusted-proxy-header" in bad.output

@@ -88,9 +88,14 @@ def serve_command(
     trusted_proxy: Annotated[
         list[str] | None,
         typer.Option("--trusted-proxy",
-                     help="A reverse proxy (address or CIDR) whose Forwarded / X-Forwarded-For headers "
-                          "name the client (rightmost hop not a trusted proxy); repeat for several."),
+                     help="A reverse proxy (address or CIDR) whose forwarding header names the client "
+                          "(rightmost hop not a trusted proxy); repeat for several."),
     ] = None,
+    trusted_proxy_header: Annotated[
+        str, typer.Option("--trusted-proxy-header",
+                          help="The one header the trusted proxies write: x-forwarded-for (default) or "
+                               "forwarded (RFC 7239); the other is never read.")
+    ] = "x-forwarded-for",
     allow_anonymous_writes: Annotated[
         bool, typer.Option("--allow-anonymous-writes",
                            help="Without tokens, let anyone who reaches the server analyse, upload, ingest and push (default: reads only).")
@@ -104,14 +109,21 @@ def serve_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--max-tlp") from None
     token = token or os.environ.get(TOKEN_ENV) or None
-    from unmask.serve.limits import proxy_networks
+    from unmask.serve.limits import check_proxy_header, proxy_networks
 
     try:
         proxies = [str(net) for net in proxy_networks(trusted_proxy or ())]
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--trusted-proxy") from None
+    try:
+        proxy_header = check_proxy_header(trusted_proxy_header)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--trusted-proxy-header") from None
     # uvicorn rewrites the peer from X-Forwarded-For for these (and loopback) too: the
-    # same rightmost-untrusted rule, so the app's own walk agrees with it.
+    # same rightmost-untrusted rule, so the app's own walk agrees with it. It reads no
+    # Forwarded header: behind a proxy that writes Forwarded it must not rewrite the
+    # peer at all (a client's own X-Forwarded-For passes such a proxy untouched).
+    uvicorn_proxy = proxy_header == "x-forwarded-for"
     forwarded = ",".join(["127.0.0.1", *proxies]) if proxies else None  # None: uvicorn's default
     try:
         from unmask.serve import create_app, require_serve_dependencies
@@ -149,12 +161,14 @@ def serve_command(
             _serve_workers(kb, db, workers, host=host, port=port, options={
                 "max_tlp": ceiling, "token": token, "allowed_hosts": hosts, "accounts": accounts,
                 "org": org, "tls_proxy": behind_tls_proxy, "prewarm": True,
-                "allow_anonymous_writes": allow_anonymous_writes, "trusted_proxies": proxies},
-                forwarded=forwarded)
+                "allow_anonymous_writes": allow_anonymous_writes, "trusted_proxies": proxies,
+                "trusted_proxy_header": proxy_header},
+                forwarded=forwarded, proxy_headers=uvicorn_proxy)
             return
         app = create_app(kb, max_tlp=ceiling, token=token, allowed_hosts=hosts, accounts=accounts,
                          org=org, tls_proxy=behind_tls_proxy, prewarm=True,
-                         allow_anonymous_writes=allow_anonymous_writes, trusted_proxies=proxies)
+                         allow_anonymous_writes=allow_anonymous_writes, trusted_proxies=proxies,
+                         trusted_proxy_header=proxy_header)
         shown = f"[{host}]" if ":" in host else host
         base = f"http://{shown}:{port}"
         err.print(f"unmask serve: {kb.url}, reports up to TLP:{ceiling.upper()}"
@@ -165,7 +179,7 @@ def serve_command(
         err.print(f"  TAXII discovery {base}/taxii2/", highlight=False)
         if token is None and not accounts and not is_loopback(host):
             err.print("[bold yellow]warning:[/] no token on a non-loopback address (--insecure)")
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True,
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=uvicorn_proxy,
                     forwarded_allow_ips=forwarded, timeout_graceful_shutdown=GRACE)
     finally:
         kb.close()
@@ -179,7 +193,8 @@ def serve_command(
 
 
 def _serve_workers(kb: Any, db: str | None, workers: int, *, host: str, port: int,
-                   options: dict[str, Any], forwarded: str | None = None) -> None:
+                   options: dict[str, Any], forwarded: str | None = None,
+                   proxy_headers: bool = True) -> None:
     """Run ``workers`` uvicorn worker processes over ``kb`` (PostgreSQL only), each
     building its application with :func:`unmask.serve.workers.application`; they share
     one secret for TAXII ``next`` tokens (see :mod:`unmask.serve.workers`)."""
@@ -203,7 +218,7 @@ def _serve_workers(kb: Any, db: str | None, workers: int, *, host: str, port: in
     err.print(f"unmask serve: {kb.url}, {workers} worker processes, reports up to "
               f"TLP:{str(options['max_tlp']).upper()} at http://{shown}:{port}/", highlight=False)
     uvicorn.run("unmask.serve.workers:application", factory=True, workers=workers, host=host,
-                port=port, log_level="info", proxy_headers=True, forwarded_allow_ips=forwarded,
+                port=port, log_level="info", proxy_headers=proxy_headers, forwarded_allow_ips=forwarded,
                 timeout_graceful_shutdown=GRACE)
 
 

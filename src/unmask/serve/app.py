@@ -37,6 +37,7 @@ from unmask.serve.limits import (
     Busy,
     Limits,
     RateLimiter,
+    check_proxy_header,
     client_address,
     proxy_networks,
     retry_after,
@@ -202,6 +203,7 @@ def create_app(
     prewarm: bool = False,
     allow_anonymous_writes: bool = False,
     trusted_proxies: Iterable[str] = (),
+    trusted_proxy_header: str = "x-forwarded-for",
 ) -> FastAPI:
     """The server over ``kb``: nothing above ``max_tlp`` is shown; ``token`` guards it.
 
@@ -242,9 +244,10 @@ def create_app(
     limit a source's tokens are answered 429 without being checked, except a token this
     process has already verified (a cheap hash comparison); a correct token from
     another source is never held up by someone else's failures. ``trusted_proxies``
-    (addresses or CIDRs): the reverse proxies whose ``Forwarded`` / ``X-Forwarded-For``
-    name the source (:func:`~unmask.serve.limits.client_address`); any other peer's
-    headers are ignored.
+    (addresses or CIDRs): the reverse proxies whose ``trusted_proxy_header``
+    (``x-forwarded-for``, default, or ``forwarded``: the one they write; the other is
+    never read) names the source (:func:`~unmask.serve.limits.client_address`); any
+    other peer's headers are ignored.
     """
     from unmask.serve import models, rest, signin, taxii, upload, web
 
@@ -263,9 +266,11 @@ def create_app(
             tag_of_token.append(server_tag(token or ""))
         return tag_of_token[0]
     proxies = proxy_networks(trusted_proxies)
+    proxy_header = check_proxy_header(trusted_proxy_header)
 
     def client_of(request: Request) -> str:
-        return client_address(request.client.host if request.client else None, request.headers, proxies)
+        return client_address(request.client.host if request.client else None, request.headers, proxies,
+                              proxy_header)
     rates = RateLimiter(bounds.analyze_rate, bounds.analyze_burst)
     failures = RateLimiter(bounds.failure_rate, bounds.failure_burst)
     pool = AnalysisPool(bounds.workers, per_caller=bounds.per_caller, queue=bounds.queue)

@@ -13,10 +13,14 @@ at once instead of queueing behind the others.
 
 :func:`client_address` is the address a caller's limits and audit lines go by: the
 connecting peer, or behind a reverse proxy the server was told to trust
-(``unmask serve --trusted-proxy CIDR``) the rightmost hop of ``Forwarded`` /
-``X-Forwarded-For`` that is not a trusted proxy. The headers of any other peer are
-ignored (a client cannot pick its own address), so each client behind the proxy has
-its own wrong-secret allowance instead of all sharing the proxy's.
+(``unmask serve --trusted-proxy CIDR``) the rightmost hop that is not a trusted proxy
+of the one forwarding header the proxy writes: ``X-Forwarded-For`` (the default, what
+most proxies append) or, when the operator says so (``--trusted-proxy-header
+forwarded``), RFC 7239 ``Forwarded``. The other header is never read: a proxy that
+appends one passes a client's own copy of the other through untouched, so reading
+both would let a client pick its address. The headers of any other peer are ignored,
+so each client behind the proxy has its own wrong-secret allowance instead of all
+sharing the proxy's.
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ from typing import Any
 
 import anyio
 
-__all__ = ["AnalysisPool", "Busy", "Limits", "Network", "RateLimiter", "client_address", "proxy_networks",
-           "retry_after"]
+__all__ = ["AnalysisPool", "Busy", "Limits", "Network", "RateLimiter", "check_proxy_header", "client_address",
+           "proxy_networks", "retry_after"]
 
 #: A trusted proxy's network.
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -210,27 +214,39 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 _FOR = re.compile(r'(?:^|;)\s*for\s*=\s*("[^"]*"|[^;,\s]*)', re.IGNORECASE)
 
+#: The forwarding headers a trusted proxy may be said to write (lower case).
+PROXY_HEADERS = ("x-forwarded-for", "forwarded")
 
-def _hops(headers: Any) -> list[str]:
-    """The client-side hops a request's forwarding headers name, nearest last:
-    ``Forwarded`` (RFC 7239) when sent, else ``X-Forwarded-For`` (every line of each)."""
-    forwarded = headers.getlist("forwarded") if hasattr(headers, "getlist") else []
-    if forwarded:
+
+def check_proxy_header(name: str) -> str:
+    """``name`` as one of :data:`PROXY_HEADERS` (any case), or ValueError."""
+    header = name.strip().lower()
+    if header not in PROXY_HEADERS:
+        raise ValueError(f"{name!r} is not a forwarding header: give one of {', '.join(PROXY_HEADERS)}")
+    return header
+
+
+def _hops(headers: Any, header: str) -> list[str]:
+    """The client-side hops that ``header`` (``forwarded``, RFC 7239, or
+    ``x-forwarded-for``) names, nearest last (every line of it)."""
+    lines = headers.getlist(header) if hasattr(headers, "getlist") else []
+    if header == "forwarded":
         hops: list[str] = []
-        for line in forwarded:
+        for line in lines:
             for element in line.split(","):
                 found = _FOR.search(element.strip())
                 hops.append(found.group(1) if found else "")
         return hops
-    lines = headers.getlist("x-forwarded-for") if hasattr(headers, "getlist") else []
     return [hop for line in lines for hop in line.split(",")]
 
 
-def client_address(peer: str | None, headers: Any, trusted: Sequence[Network]) -> str:
+def client_address(peer: str | None, headers: Any, trusted: Sequence[Network],
+                   header: str = "x-forwarded-for") -> str:
     """The address a request is counted and audited under (see the module's text):
-    ``peer`` unless it is in ``trusted``; then, walking the forwarding headers from the
-    nearest hop, the first that is not a trusted proxy (a hop that is not an address
-    stops the walk at the proxy that reported it; every hop trusted: the farthest)."""
+    ``peer`` unless it is in ``trusted``; then, walking ``header`` (the one forwarding
+    header the trusted proxies write) from the nearest hop, the first that is not a
+    trusted proxy (a hop that is not an address stops the walk at the proxy that
+    reported it; every hop trusted: the farthest)."""
     if not peer:
         return "?"
     if not trusted:
@@ -238,7 +254,7 @@ def client_address(peer: str | None, headers: Any, trusted: Sequence[Network]) -
     current = _address(peer)
     if current is None or not any(current in net for net in trusted):
         return peer
-    for hop in reversed(_hops(headers)):
+    for hop in reversed(_hops(headers, check_proxy_header(header))):
         address = _address(hop)
         if address is None:
             break  # garbage from beyond the trusted proxy: the proxy's own address
