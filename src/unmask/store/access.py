@@ -42,8 +42,8 @@ from unmask.errors import StoreError
 from unmask.store.schema import DocumentRow, ReportAccessRow, SightingRow, table_of
 from unmask.store.write import check_tlp
 
-__all__ = ["SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience", "excluded_reports",
-           "levels_of", "may_read", "owner_key", "report_scope", "scope_where", "unreadable",
+__all__ = ["MAX_AUDIENCE", "SCOPED_LEVELS", "Reader", "Scope", "access_state", "check_audience",
+           "excluded_reports", "levels_of", "may_read", "owner_key", "report_scope", "scope_where", "unreadable",
            "write_access", "write_owner"]
 
 #: The levels whose readers depend on more than their clearance.
@@ -81,10 +81,15 @@ def levels_of(tlp: Sequence[str] | Scope) -> list[str]:
 def scope_where(table: Any, tlp: Sequence[str] | Scope) -> Any:
     """The WHERE clause of a ``tlp=`` filter over a table with ``tlp`` and ``sha256``."""
     clause = table.tlp.in_(levels_of(tlp))
-    if isinstance(tlp, Scope) and tlp.excluded:
+    if not isinstance(tlp, Scope):
+        return clause
+    if tlp.readable is not None and (scoped := tlp.scoped_levels()):
+        # The allow-list alone: everything excluded sits at a scoped level and is not on
+        # it, so the clause grows with what this reader may read, never with what other
+        # organisations post (an excluded NOT IN list would).
+        return clause & (table.tlp.not_in(scoped) | table.sha256.in_(sorted(tlp.readable)))
+    if tlp.excluded:
         clause = clause & table.sha256.not_in(sorted(tlp.excluded))
-    if isinstance(tlp, Scope) and tlp.readable is not None and (scoped := tlp.scoped_levels()):
-        clause = clause & (table.tlp.not_in(scoped) | table.sha256.in_(sorted(tlp.readable)))
     return clause
 
 
@@ -117,9 +122,13 @@ def may_read(reader: Reader | None, tlp: str, org: str | None, audience: Iterabl
     return True
 
 
+#: The most names one audience may list.
+MAX_AUDIENCE = 64
+
+
 def check_audience(names: Iterable[str]) -> list[str]:
     """Audience names as stored: stripped, distinct, in the order given (token names,
-    1 to 100 printable characters without commas)."""
+    1 to 100 printable characters without commas; at most :data:`MAX_AUDIENCE`)."""
     out: list[str] = []
     for raw in names:
         name = raw.strip()
@@ -130,6 +139,8 @@ def check_audience(names: Iterable[str]) -> list[str]:
                              "characters without commas")
         if name not in out:
             out.append(name)
+            if len(out) > MAX_AUDIENCE:
+                raise ValueError(f"an audience lists at most {MAX_AUDIENCE} token names")
     return out
 
 
@@ -152,8 +163,9 @@ def owner_key(org: str | None, tlp: str, audience: Sequence[str] | None = None) 
     (in the ``sha256`` column, where a report's sightings keep their report): 64 hex
     digits that no document's SHA-256 is (the input is not a document's bytes). One key
     has one marking, as a report has: the excluded set is kept per key. Migration 0011
-    derives the same keys: keep them in step."""
-    names = ",".join(audience or ())
+    derives the same keys: keep them in step. The audience is a set: its order does not
+    change the key (one poster's RED sightings for the same names share one key)."""
+    names = ",".join(sorted(set(audience or ())))
     return hashlib.sha256(f"unmask:sighting-owner\n{org or ''}\n{check_tlp(tlp)}\n{names}"
                           .encode()).hexdigest()
 

@@ -17,6 +17,12 @@ marking. Rows recorded before had neither; this revision decides their scope:
 - local rows (``unmask sightings``, sweeps: TLP:CLEAR) stay the server's own, shown to
   every reader, as before.
 
+What this revision cannot undo: before it, API posts of one value, kind, source and day
+were one row whatever the poster (the old unique key had no ``who``), its ``who`` the
+last poster's and its count the sum. Such a row goes whole to the last poster's
+organisation: another organisation's part of the count moves into that one's scores and
+out of its own. The rows carry nothing that would split them.
+
 The open sign-in sessions are ended: their rows kept the CSRF token itself, which is
 now derived from the session id and kept only as a hash (``serve_sessions.csrf``).
 
