@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from unmask.errors import EmptyDocumentError
 from unmask.model import Document, Metadata
+from unmask.reference.geo import geo_gazetteer
 from unmask.reference.regexes import compile_cached
 
 __all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text", "published_in_text"]
@@ -236,7 +238,10 @@ _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|release\s+date|issue\s+date|"
     rf"date\s+of\s+(?:publication|issue|release)|dated|issued\s+on|date|sent|filed|issued(?=\s*:)|(?<![^|·•\s])(?<![\w,(]\s)issued|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
-    rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
+    rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?"
+    # where it was put out: "Published on the agency's website 3 May 2025", "Posted to our blog on ..."
+    rf"(?:\s+(?:on|in|at|to|via)\s+(?:the\s+|our\s+|its\s+|their\s+)?(?:[\w.'’&-]+\s+){{0,3}}?(?:website|web\s?site|site|page|portal|blog|newsroom|intranet))?"
+    rf"(?:\s+(?:on|at))?\s*:?\s*{_FULL_DATE}",
     re.IGNORECASE,
 )
 #: The date a record shows its state at, opening a header line: "Docket as of 09/30/2024
@@ -353,6 +358,8 @@ def published_in_text(text: str) -> dt.date | None:
     day_first = _day_first(text) if _NUMERIC_ANY.search(text[:3000]) or _NUMERIC_ANY.search(text[-1500:]) else None
     head = [line.strip() for line in text[:3000].split("\n") if line.strip()][:12]
     tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
+    if day_first is None and _NUMERIC_ANY.search(text[:3000]):
+        day_first = _place_day_first(head)
     labelled: dict[bool, dt.date] = {}
     answered: dt.date | None = None
     for line in head:
@@ -382,6 +389,8 @@ def published_in_text(text: str) -> dt.date | None:
         # timeline whose headings are dates): the first of them in the header.
         if len(line) <= 60 and (day := parse_dateline(line)) is not None:
             return day
+        if len(line) <= 60 and (only := _DATE_ONLY_LINE.match(line)) is not None and (day := _full_date(only.groupdict(), day_first)):
+            return day
         if line.lower().startswith("by ") and (day := _byline_date(line, day_first)) is not None:
             return day
         if (day := _era_date(line)) is not None:
@@ -394,6 +403,10 @@ def published_in_text(text: str) -> dt.date | None:
             return day
     header_dates = [d for line in head if not _NOT_OWN_DATE.match(line)
                     for m in _DATE_IN_LINE.finditer(line[:160]) if (d := _full_date(m.groupdict(), day_first))]
+    if not header_dates:
+        # no full date in the header: the publisher's copyright year at the foot bounds it
+        # (the story is from that year; a dateline later in the year than the anchor is the year before)
+        header_dates = [dt.date(int(year), 12, 31) for line in tail for year in _COPYRIGHT_YEAR.findall(line)][-1:]
     for line in head:
         wire = _WIRE_DATELINE.match(line)
         if wire is None or not header_dates:
@@ -430,6 +443,31 @@ def published_in_text(text: str) -> dt.date | None:
 
 
 _REVISION_LABEL = compile_cached(r"updated|update|modified|revised|edited", re.IGNORECASE)
+#: A line that is only a full date, in brackets or not: "(22.7.2026)", "[2025-03-04]", "04.03.2025".
+_DATE_ONLY_LINE = compile_cached(rf"^[(\[]?\s*{_FULL_DATE}\s*[)\]]?\.?$", re.IGNORECASE)
+#: A publisher's copyright line: "(c) 2026 NewsWire", "© 2025 The Desk", "Copyright 2024 ...".
+_COPYRIGHT_YEAR = compile_cached(r"(?:\(c\)|©|\bcopyright)\s*((?:19|20)\d\d)\b", re.IGNORECASE)
+#: A place dateline before a numeric date: "Lisbon, 04/03/2025" (the place says how the date is written).
+_PLACE_BEFORE_NUMERIC = compile_cached(r"^(?P<place>(?-i:[A-Z])[\w.'’ -]{1,40}?),\s+[0-3]?\d/[0-3]?\d/(?:19|20)\d\d\b")
+#: Countries that write numeric dates month first (the United States and the places that follow its usage).
+_MONTH_FIRST_COUNTRIES = frozenset(("US", "PH", "FM", "MH", "PW", "GU", "PR", "AS", "VI", "MP"))
+
+
+def _place_day_first(head: Sequence[str]) -> bool | None:
+    """Whether a header's place dateline ("Lisbon, 04/03/2025") is in a country that writes
+    its numeric dates day first: the place's country by the gazetteer; None when no header
+    line opens with a known place before a numeric date."""
+    for line in head[:6]:
+        match = _PLACE_BEFORE_NUMERIC.match(line)
+        if match is None:
+            continue
+        names = geo_gazetteer().names
+        place = match.group("place").strip()
+        for surface in (place, place.title(), place.split(",")[0].strip()):
+            codes = {name.code for name in names.get(surface, ()) if len(name.code) == 2}
+            if len(codes) == 1:
+                return codes.pop() not in _MONTH_FIRST_COUNTRIES
+    return None
 #: A Japanese era year: "Reiwa 6 (2024), March 22", "January 10, Reiwa 7", "Heisei 31".
 _ERA_YEARS = {"reiwa": 2018, "heisei": 1988, "showa": 1925}
 _ERA_DATE = compile_cached(
