@@ -87,8 +87,9 @@ _INNER_HINT = compile_cached(
 _ENTITY = compile_cached(r"&(?i:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|3c|3e));?")
 _HEX_RUN = compile_cached(r"[0-9A-Fa-f]+")
 #: A link's text after its URL (AsciiDoc "URL[text]"): defang brackets are gone by
-#: now, so a "[" before a letter or blank in a URL's path ends the URL.
-_LINK_TEXT = compile_cached(r"\[(?=[A-Za-z ])")
+#: now, so a "[" before a letter, a blank or a quote in a URL's path ends the URL, and so
+#: does a "[" that ends it (the link text starts on the next line).
+_LINK_TEXT = compile_cached(r"\[(?=[A-Za-z \"']|\Z)")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")

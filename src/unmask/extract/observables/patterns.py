@@ -22,7 +22,9 @@ SCHEMES = _SCHEMES
 FILE_EXTENSIONS = frozenset(
     ["exe", "dll", "sys", "scr", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "msi", "msp", "jar", "apk", "dmg", "iso", "img", "vhd", "vhdx", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx", "xlsm", "xlsb", "xll", "ppt", "pptx", "pptm", "pdf", "rtf", "txt", "log", "csv", "xml", "html", "htm", "mht", "php", "asp", "aspx", "jsp", "py", "pyc", "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "xz", "cab", "dat", "bin", "tmp", "ini", "cfg", "conf", "json", "yaml", "yml", "elf", "so", "dylib", "plist", "sh", "pl", "rb", "c", "cpp", "cs", "java", "class", "swf", "eml", "msg", "one", "chm", "cpl", "ocx", "drv", "efi", "ko", "inc", "lua", "iqy", "slk", "sct", "inf", "reg", "svg", "png", "jpg", "jpeg", "gif", "bmp", "ico", "mp4", "mov", "mp3", "wav",
      # Office shows, templates and add-ins, OpenDocument, Hangul, metafiles, more media and scripts
-     "pps", "ppsx", "ppsm", "potx", "potm", "ppam", "dotx", "xlt", "xltx", "xltm", "xla", "xlam", "wll", "odt", "ods", "odp", "hwp", "hwpx", "wmf", "emf", "avi", "wmv", "flv", "mkv", "ps2", "wsc", "psc1", "scf", "mdb", "accdb", "vba", "bas", "vhdx", "cmdline"]
+     "pps", "ppsx", "ppsm", "potx", "potm", "ppam", "dotx", "xlt", "xltx", "xltm", "xla", "xlam", "wll", "odt", "ods", "odp", "hwp", "hwpx", "wmf", "emf", "avi", "wmv", "flv", "mkv", "ps2", "wsc", "psc1", "scf", "mdb", "accdb", "vba", "bas", "vhdx", "cmdline",
+     # indicator and detection-rule files (OpenIOC, YARA) shipped beside a report
+     "ioc", "yar", "yara"]
 )
 
 # The cheap look-ahead for a possible first character comes before the look-behind
@@ -31,7 +33,7 @@ FILE_EXTENSIONS = frozenset(
 # ``scan.plain_punctuation``. A non-Latin-1 character here would slow every position down.)
 _B = (
     r"[\s\x00\x02-\x08\x0e-\x1f\"'(\[{<>=,;|*:/\\!?`@&#+^~%)\]}.]"
-    r"(?=[A-Za-z0-9~%/:]|\\\\[A-Za-z0-9])(?<![\w\-\s\x01]\.)"
+    r"(?=[A-Za-z0-9~%/:]|\\\\(?:[A-Za-z0-9]|\.\\))(?<![\w\-\s\x01]\.)"
 )
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62}+)"
 _TLD = r"(?:[A-Za-z][A-Za-z0-9-]{1,62}+)"
@@ -90,8 +92,11 @@ _REG_INNER = r"""\ (?!HK)[^\\\s"<>|:\x01]+"""
 _REG_LAST = r"""\ (?!HK)[A-Z0-9][^\\\s"<>|\x01]*"""
 _REG_END = r"""[<>"'`)\]|]|[.,;:]?(?:\n|$)|[.,;]\s"""
 _REG = rf"""(?P<reg>{_HIVE}(?:\\{{1,2}}{_SEG}(?:{_REG_INNER}){{0,8}}(?=\\)){{0,64}}(?:\\{{1,2}}{_SEG}(?:(?:{_REG_LAST}){{1,4}}(?={_REG_END}))?)?)"""
+#: An environment variable as a path's root ("%TEMP%"); a name may hold digits after its
+#: first character ("%System32%", "%ProgramW6432%"), a format conversion ("%08x%") may not.
+_ENV = r"%[A-Za-z_][A-Za-z0-9_]{1,29}%"
 _WSEG = r"""[^\\/:*?"<>|\s\x01]+"""
-_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|%[A-Za-z_]{{2,30}}%|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG}
+_WPATH = rf"""(?P<wpath>(?:[A-Za-z]:|{_ENV}|\\\\[A-Za-z0-9_.$-]{{1,63}}(?=\\))\\{{1,2}}(?:{_WSEG}(?:\ {_WSEG}){{0,8}}\\{{1,2}}){{0,64}}{_WSEG}
     |[A-Za-z]:/(?:{_WSEG}(?:\ {_WSEG}){{0,8}}/){{0,64}}{_WSEG})"""
 _USEG = r"[A-Za-z0-9._-]+"
 _UPATH = rf"""(?P<upath>(?<=[\s"'`\x01])~?/(?:{_USEG}(?:\ {_USEG}){{0,8}}/){{1,64}}{_USEG})"""
@@ -130,7 +135,7 @@ _GUARD = (
     # [IPv4]) right after its first label.
     r"(?=[^\s\x01/\[\](){}<>\"',;|\\.:@]{0,80}+(?:[.:]|@(?:[A-Za-z0-9_-]{1,63}\.|\[))"
     r"|[A-Za-z0-9]{25}|[Cc][Vv][Ee]|[Aa][Ss]"
-    r"|HK|%[A-Za-z_]{2,30}%|\\\\[A-Za-z0-9]|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
+    r"|HK|" + _ENV + r"|\\\\(?:[A-Za-z0-9]|\.\\)|[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-|[~/]|Mozilla/)"
 )
 ATOMS = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_MAIN) + ")", re.VERBOSE)
 INNER = compile_cached(_B + _GUARD + "(?:" + "|".join(_ORDER_INNER) + ")", re.VERBOSE)
