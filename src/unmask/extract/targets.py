@@ -242,6 +242,36 @@ _DISCLOSES_AFTER = compile_cached(
     r"suffered|was\s+the\s+victim|fell\s+victim)))",
     re.IGNORECASE,
 )
+#: The sentence's subject is an organisation and the deed is done to what is "its": "X
+#: postponed operations after an attack knocked out its patient records", "X said intruders
+#: had been inside its network for months", "files taken from one of its servers".
+_ITS_OBJECT_AFTER = compile_cached(
+    r"^(?:’s|'s)?(?:(?!\b(?:helped|helping|warned|advised|told|urged)\b)[^.;!?\n]){0,240}?\b(?:"
+    r"(?:cyber-?)?attack(?:s|ed|ing)?(?:\s+on)?|breach(?:ed|ing)?|compromis(?:ed|ing)|hack(?:ed|ing)(?:\s+into)?|"
+    r"encrypt(?:ed|ing)|knock(?:ed|ing|s)?\s+out|took\s+down|disrupt(?:ed|ing)|infect(?:ed|ing)|infiltrat(?:ed|ing)|"
+    r"affect(?:ed|ing)|(?:been|were|was|got|gained\s+access)\s+(?:inside|into|in)|br(?:oke|oken)\s+into|"
+    r"unauthori[sz]ed\s+access\s+to|(?:taken|stolen|stole|copied|exfiltrated|leaked)\s+(?:[\w-]+\s+){0,4}?from)\s+"
+    r"(?:(?:one|some|several|two|three|many|all|parts?)\s+of\s+)?its\s+"
+    r"(?!(?:[\w-]+\s+)?(?:customers|clients|users|members|partners|subscribers|suppliers|rivals|competitors)\b)",
+    re.IGNORECASE,
+)
+#: What may stand before a sentence's subject: a date or time phrase, "the", a place it is based in.
+_SUBJECT_LEAD = compile_cached(
+    r"(?:^|[.!?:]\s+|\n)\W{0,3}(?:(?:On|In|Earlier|Last|This|Late|Early)\b[^,;.]{0,40},\s*)?(?:[Tt]he\s+)?"
+    r"(?:[\w.-]+-based\s+)?(?:[a-z][\w-]*\s+){0,3}$"
+)
+#: A before-text cue naming the victim: "a security incident at X".
+_INCIDENT_AT_BEFORE = compile_cached(
+    r"\b(?:security|cyber(?:security)?|data|ransomware|IT|privacy)[\s-]+incidents?\s+(?:at|affecting|involving)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: A filing's defined term as the victim: "the Company had detected unauthorized access".
+_COMPANY_SELF_VICTIM = compile_cached(
+    r"\b[Tt]he\s+Company\s+(?:\w+\s+)?(?:detected|discovered|identified|found|noticed)\s+(?:an?\s+|the\s+|some\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?"
+    r"(?:users?|access|activity|logins?|intruders?|traffic|software|code)\b|"
+    r"\b(?:cyber(?:security)?|security)\s+incidents?\s+(?:affecting|involving|at)\s+(?:the\s+Company|its)\b"
+)
 #: The industry a company serves, not its own: "a maker of pumps for the brewing industry".
 _CUSTOMERS_BEFORE = compile_cached(r"\b(?:for|to|serving|supplying|supplies)\s+(?:the\s+)?$", re.IGNORECASE)
 #: A victim's own site named by reference: "the firm's depots in", "its offices in".
@@ -547,11 +577,11 @@ _ORG_HEAD = (
     r"Embassy|Parliament|Committee|Authority|Academy|Laborator(?:y|ies)|Hospital|College|Airlines|"
     r"Airways|Airports?|Federation|Society|Forum|Service|Command|Court|Senate|Assembly|Times|Post|Journal|News|Exchange|"
     # a school board's body: "Pine Ridge Unified School District"
-    r"School\s+District)"
+    r"School\s+District|(?<!Zero\s)Trust)"
 )
 _CAP = r"[A-Z][\w&’'.-]*"
 _ORG_PHRASE = compile_cached(
-    rf"\b(?:{_CAP}\s+){{1,5}}{_ORG_HEAD}\b(?:\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}})?|"
+    rf"\b(?:{_CAP}\s+(?:&\s+)?){{1,5}}{_ORG_HEAD}\b(?:\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}})?|"
     rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy|Port)\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?"
     rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
@@ -569,19 +599,29 @@ _ORG_APPOSITIVE = compile_cached(
 #: A capitalised name followed by what it is: "Lindqvist Eye Clinics, a health care
 #: provider with four offices", "Fjellvik Ferries, a ferry operator in the north".
 _ORG_APPOSED_TAIL = compile_cached(
-    r",\s+(?:a|an|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
+    r",\s+(?:a|an|the|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:company|firm|provider|operator|maker|manufacturer|chain|bank|insurer|retailer|carrier|utility|hospital|clinic|"
     r"practice|contractor|developer|exchange|platform|broadcaster|newspaper|publisher|charity|non-?profit|nonprofit|"
     r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b"
 )
+#: A company's legal form after its name: ", Inc.", " Ltd", " plc".
+_LEGAL_SUFFIX = r"(?:,?\s+(?:Inc|Ltd|LLC|plc|PLC|Limited|Corp|GmbH|AG|AS|ASA|AB|Oy|SA|S\.A|NV|N\.V|BV|B\.V|SE|Co)\.?)"
+_LEGAL_SUFFIX_END = compile_cached(_LEGAL_SUFFIX + r"$")
 #: A writer naming itself with a defined term that includes "we": 'Larkspur Dentistry
 #: ("Larkspur", "we") is writing to ...' (the name, two capitalised words or more).
 _SELF_DEFINED_NAME = compile_cached(
-    r"(?<![\w&’'-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'-]*){1,5})\s+\(\s*(?:[\"“][^\"”\n]{1,30}[\"”]\s*(?:,|;|or|and)\s*)*"
-    r"[\"“](?:we|us|our|the\s+[Cc]ompany)[\"”]"
+    r"(?<![\w&’'-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&’'-]*){1,5})" + _LEGAL_SUFFIX + r"?\s+\(\s*"
+    r"(?:[\"“][^\"”\n]{1,30}[\"”]\s*(?:,|;|or|and)\s*)*"
+    # ... or a filing's defined term: 'Acme Widgets, Inc. (the "Company")'
+    r"(?:the\s+)?[\"“](?:we|us|our|the\s+[Cc]ompany|Company|Registrant)[\"”]"
 )
 #: The name before such an apposition, read back from its comma.
-_NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})$")
+_NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})$")
+#: A name right after the place it is based in: "the Lisbon-based Nortemar" (a place, then
+#: a capitalised name that is not the next sentence's first word).
+_BASED_NAME = compile_cached(
+    r"(?<![\w-])[A-Z][\w.-]*-(?:based|headquartered)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})(?=[\s,.;:)])"
+)
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
 )
@@ -753,6 +793,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         before = _NAME_BEFORE.search(text, window, tail.start())
         if before is not None and len(before.group("name").split()) >= 2:
             named_spans.append(before.span("name"))
+    if "-based" in text or "-headquartered" in text:
+        named_spans.extend(m.span("name") for m in _BASED_NAME.finditer(text))
     for start, end in named_spans:
         name = text[start:end]
         if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end) or _PRODUCT_NAME.match(name):
@@ -813,7 +855,19 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                 hits.append(_Hit(match.start(), match.end(), "country", countries[at].value, "anaphor"))
                 taken.add(*match.span())
     hits.sort(key=lambda h: h.start)
-    return hits
+    return _bare_names(hits)
+
+
+def _bare_names(hits: list[_Hit]) -> list[_Hit]:
+    """One value per organisation whether or not its legal form is written: "Acme Outdoor
+    Ltd" in a signature is the "Acme Outdoor" of the text (when the text writes it bare)."""
+    bare = {h.value for h in hits if h.kind == "organization"}
+    out = []
+    for hit in hits:
+        if hit.kind == "organization" and (short := _LEGAL_SUFFIX_END.sub("", hit.value)) != hit.value and short in bare:
+            hit = _Hit(hit.start, hit.end, hit.kind, short, hit.form)
+        out.append(hit)
+    return out
 
 
 _COUNTRY_ANAPHOR = compile_cached(r"\b[Tt]he\s+(?:country|nation)(?:['’]s|\s+itself)")
@@ -927,6 +981,16 @@ _EMPLOYER_BEFORE = compile_cached(
     r"minister|secretary)(?:\s+of\s+(?:IT|[a-z]+(?:\s+[a-z]+)?|(?-i:[A-Z])\w+\s+(?-i:[A-Z])\w+))?\s+(?:at|of|for)\s+(?:the\s+)?$",
     re.I,
 )
+#: A signature line, the writer's post before its employer: "Managing Director, Acme Ltd".
+_SIGNATURE_TITLE_BEFORE = compile_cached(
+    r"(?m)^[ \t]*(?:[A-Z][\w-]*\s+){0,3}(?:Officer|Director|Head|Chief|CEO|CISO|CTO|CIO|President|Manager|Founder|"
+    r"Executive|Chair\w*|Secretary|Partner|Principal|Owner)(?:\s+of\s+[A-Z][\w-]*)?,[ \t]+$"
+)
+#: A name the text defines as its writer: 'Acme Widgets, Inc. (the "Company")', 'Acme ("we")'.
+_DEFINES_SELF_AFTER = compile_cached(
+    _LEGAL_SUFFIX + r"?\s+\(\s*(?:[\"“][^\"”\n]{1,30}[\"”]\s*(?:,|;|or|and)\s*)*(?:the\s+)?"
+    r"[\"“](?:we|us|our|the\s+[Cc]ompany|Company|Registrant)[\"”]"
+)
 _BASED_BEFORE_OWNER = compile_cached(r"-based\s+(?:[a-z][\w-]*\s+){0,3}")
 _BASED_GAP = compile_cached(r",\s+(?:a|an|the)\s+[^,;:.]*?\s(?:based|headquartered|located)\s+in\s+(?:the\s+)?", re.I)
 
@@ -937,6 +1001,8 @@ def _own_organization(text: str, out: Sequence[tuple[_Hit, str, Passage, int]], 
     for hit, *_ in out:
         if hit.kind == "organization" and hit.form not in ("government", "international", "intelligence") and (
             _EMPLOYER_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+            or _SIGNATURE_TITLE_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+            or _DEFINES_SELF_AFTER.match(text, hit.end)
         ):
             return hit.value
     if items:
@@ -1101,6 +1167,11 @@ def _role(
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
     ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)):
+        return "victim"
+    if hit.kind == "organization" and hit.form != "intelligence" and (
+        _INCIDENT_AT_BEFORE.search(near)
+        or (_ITS_OBJECT_AFTER.match(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
+    ):
         return "victim"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
@@ -1350,7 +1421,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     # organisation the text speaks for: its interviewee's or writer's employer ("Jonas
     # Berg, chief executive of Fjellvik Ferries") or its letterhead.
     own = _own_organization(text, out, items)
-    if own is not None and _FIRST_PERSON_VICTIM.search(text):
+    if own is not None and (_FIRST_PERSON_VICTIM.search(text) or _COMPANY_SELF_VICTIM.search(text)):
         for at, (hit, role, hit_passage, hit_index) in enumerate(out):
             if hit.kind != "organization" or hit.value != own or role not in ("mention", "source"):
                 continue
