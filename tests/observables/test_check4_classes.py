@@ -5,7 +5,9 @@ Every test here failed before its fix; the texts are invented for the test.
 
 from __future__ import annotations
 
+import unmask
 from unmask import extract_observables
+from unmask.model import Document
 
 
 def _found(text: str) -> dict[str, tuple[str, str]]:
@@ -72,3 +74,57 @@ def test_rule_and_openioc_companion_files_are_references() -> None:
     found = _found(text)
     assert found.get("campaign7.ioc") == ("file_name", "reference")
     assert found.get("loader_hunt.yar") == ("file_name", "reference")
+
+
+# -- software a threat targets --------------------------------------------------
+
+_TARGETED_REPORT = """= Loader notes
+
+== Indicators
+
+=== Implant
+
+|=====
+|SHA1                                      |Detection
+|`b4de761ce68553ec1a81adf27e9eef3be2f632fc`|Win64/Demo.A
+|=====
+
+=== Targeted dbcore.dll
+
+|=====
+|SHA1
+|`2f1f61856e9272ac8e1b5f22de776397a412da82`
+|`e130179c831d49a3a00db256ec5f30ddd8f62f5b`
+|=====
+
+The implant checks that dbcore.dll can be hooked before it loads.
+"""
+
+
+def _analyzed(text: str) -> dict[str, tuple[str, str]]:
+    document = Document(text=text, format="text", source="notes.adoc", sha256="0" * 64, size=len(text))
+    return {o.value: (o.type, o.role) for o in unmask.analyze(document).observables}
+
+
+def test_table_cell_line_is_no_section_heading() -> None:
+    document = Document(text=_TARGETED_REPORT, format="text", source="notes.adoc", sha256="0" * 64,
+                        size=len(_TARGETED_REPORT))  # fmt: skip
+    structure = unmask.analyze(document).structure
+    start = _TARGETED_REPORT.index("`2f1f6185")
+    passage = structure.passage_at(start)
+    assert passage is not None and passage.section == "Targeted dbcore.dll"
+
+
+def test_hashes_under_a_targeted_software_heading_are_benign() -> None:
+    found = _analyzed(_TARGETED_REPORT)
+    assert found["b4de761ce68553ec1a81adf27e9eef3be2f632fc"] == ("sha1", "indicator")
+    assert found["2f1f61856e9272ac8e1b5f22de776397a412da82"] == ("sha1", "benign")
+    assert found["e130179c831d49a3a00db256ec5f30ddd8f62f5b"] == ("sha1", "benign")
+    # The module the heading names is the victim's wherever it is written.
+    assert found["dbcore.dll"] == ("file_name", "benign")
+
+
+def test_targeted_attack_heading_keeps_its_samples() -> None:
+    text = _TARGETED_REPORT.replace("Targeted dbcore.dll", "Targeted attack samples")
+    found = _analyzed(text)
+    assert found["2f1f61856e9272ac8e1b5f22de776397a412da82"] == ("sha1", "indicator")

@@ -554,7 +554,10 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
                         # "Threat Group History" after "Mitigation", or "Plans and Policies"
                         # inside it: only what still reads as advice stays advice.
                         special = _TENTATIVE if special != "ioc-list" else None
-            section = _HEADING_MARKUP.sub("", body).strip() or body.strip()
+            if not body.lstrip().startswith("|"):
+                # A table's cell or delimiter line ("|SHA1", "|===") is short enough to read as a
+                # heading but names no section: what follows stays under the heading above.
+                section = _HEADING_MARKUP.sub("", body).strip() or body.strip()
         elif in_related:
             if form == "sentence" and len(body.split()) > 14:
                 in_related = False

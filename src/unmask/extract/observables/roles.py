@@ -533,6 +533,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
         _technique_text(kept, text)
     _line_verdicts(kept, text)
     _file_records(kept, text)
+    if not plain and ("argeted" in text or "ooked" in text):
+        _targeted_sections(kept, text, context)
     if ranges or cues.filler:
         _networks(kept, text)
     # A companion file the text lists ("* iocs.csv : IOCs in CSV format") is that file
@@ -836,6 +838,57 @@ def _file_records(found: list[Observable], text: str) -> None:
                 _SET_ROLE(other, "benign")
                 _SET_REASONS(other, _LEGITIMATE)
                 _SET_BENIGN(other, _LEGITIMATE)
+#: A heading over the legitimate software a threat goes after, not over its own files:
+#: "Targeted sqlsrv.dll", "Hooked modules", "Libraries hooked by the implant". It names the
+#: software (a module's file name or a word for software) right after or before the verb.
+_SOFTWARE = r"(?:[\w$-]+\.(?:dll|exe|sys|so|dylib)|software|modules?|librar(?:y|ies)|applications?|binar(?:y|ies)|programs?|dlls?)"
+_TARGETED_HEADING = compile_cached(
+    rf"(?i)\b(?:targeted|hooked)\s+(?:(?:legitimate|legit|system|server|windows)\s+)?{_SOFTWARE}(?![\w.])"
+    rf"|(?<![\w.]){_SOFTWARE}\s+(?:(?:that\s+)?(?:is|are|was|were)\s+)?(?:targeted|hooked)\b"
+)
+_TARGETED = ("legitimate-software", "targeted-software")
+
+
+def _targeted_sections(found: list[Observable], text: str, context: ExtractContext | None) -> None:
+    """Hashes and file names under a heading that names them as the software a threat
+    targets or hooks are the victim's (``legitimate-software``), and so is every file name
+    that heading names, wherever else the text writes it."""
+    structure = getattr(context, "structure", None)
+    if structure is None:
+        return
+    verdicts: dict[str, bool] = {}
+    named: set[str] = set()
+    for obs in found:
+        kind = obs.type
+        if obs.role != "indicator" or (kind not in _HASHES and kind != "file_name"):
+            continue
+        passage = structure.passage_at(obs.span.start)
+        if passage is None:
+            continue
+        own = passage.text(text) if passage.kind == "heading" else ""
+        if own.lstrip().startswith("|"):
+            own = ""  # a table cell short enough to read as a heading
+        for heading in (own, passage.section):
+            if not heading:
+                continue
+            targeted = verdicts.get(heading)
+            if targeted is None:
+                targeted = verdicts[heading] = _TARGETED_HEADING.search(heading) is not None
+            if targeted:
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, _TARGETED)
+                _SET_BENIGN(obs, _TARGETED)
+                if heading is own and kind == "file_name":
+                    named.add(obs.value.lower())
+                break
+    if named:
+        for obs in found:
+            if obs.type == "file_name" and obs.role == "indicator" and obs.value.lower() in named:
+                _SET_ROLE(obs, "benign")
+                _SET_REASONS(obs, _TARGETED)
+                _SET_BENIGN(obs, _TARGETED)
+
+
 #: A sentence that says the file just named is clean: "X.exe is a legitimate executable",
 #: "x.dll, a clean library", "X.exe (a legitimate signed program)".
 _DECLARED_CLEAN = compile_cached(
