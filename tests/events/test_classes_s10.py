@@ -44,3 +44,49 @@ def test_publication_date_layouts(text: str, expected: dt.date) -> None:
 def test_a_numeric_date_with_an_unknown_place_stays_unread() -> None:
     # no sign of the order and no known place: no guess
     assert published_in_text("Press office\nQwzxville, 04/03/2025" + BODY) is None
+
+
+# --- ranges, hedges and the deeds that start or end an activity ------------------------------
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # "until at least" is an end no earlier than that: a guess at the month
+    ("The crew ran its phishing waves against hauliers from the autumn of 2023 until at least March 2025.",
+     "2025-06-01", {("activity-start", "2023", "approximate"), ("activity-end", "2025-03", "approximate")}),
+    # "into" ends a range like "until"
+    ("The intruders targeted the shipping firm from last October into January.",
+     "2025-06-01", {("activity-start", "2024-10", "month"), ("activity-end", "2025-01", "month")}),
+    # a hedged start: "since approximately", "in or around"
+    ("The group has exploited the gateway flaw since approximately mid-February 2025.",
+     "2025-06-01", {("activity-start", "2025-02", "approximate")}),
+    ("The attackers first gained access to the clinic's network in or around May 2024 and stole patient files.",
+     "2025-06-01", {("activity-start", "2024-05", "approximate")}),
+    # the first and the latest deed said with their verbs start and end the activity
+    ("Responders have traded notes since the first fake invoices were sent in March 2025. "
+     "The latest invoices anyone has seen were sent in May.",
+     "2025-07-01", {("activity-start", "2025-03", "month"), ("activity-end", "2025-05", "month")}),
+])
+def test_ranges_and_hedges(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, published) == expected
+
+
+def test_an_and_list_of_months_is_two_dates_of_the_year_said() -> None:
+    # review LOW-8: "in May and February 2024" is two months of 2024, not a range from May 2023
+    found = _events("The gang hit two hospitals in May and February 2024.", "2025-06-01")
+    assert found == {("campaign", "2024-05", "month"), ("campaign", "2024-02", "month")}
+    ranged = _events("The gang attacked hospitals between May and February 2024.", "2025-06-01")
+    assert ranged == {("activity-start", "2023-05", "month"), ("activity-end", "2024-02", "month")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # prolonging a sanctions framework, a detection, a materiality decision: no event
+    ("On 3 June 2025 the Council decided to prolong the framework for restrictive measures against hostile cyber activity.", set()),
+    ("The Council decided on 3 June 2025 to extend the sanctions regime against hostile cyber activity by three years.", set()),
+    ("The company had detected unauthorised access to its mail servers on 12 May 2025 and activated its incident plan.", set()),
+    ("On 14 May 2025 the board determined that the ransomware incident at its plant was material.", set()),
+    # a declaration condemning a campaign is a public attribution; one of solidarity none
+    ("On 5 March 2025 the Presidency issued a declaration condemning the intrusions into the ministries.",
+     {("report", "2025-03-05", "day")}),
+    ("On 5 March 2025 the Presidency issued a declaration expressing solidarity with the ministries hit by the intrusions.", set()),
+])
+def test_deeds_that_are_no_event_and_declarations(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2025-06-01") == expected

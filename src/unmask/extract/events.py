@@ -78,7 +78,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.I)),
     ("my", compile_cached(r"\b" + _QUAL + _MONTH.format(name="m") + r",?\s+(?:of\s+)?" + _YEAR.format(name="y") + r"\b")),
     ("md", compile_cached(r"\b" + _MONTH.format(name="m") + r"\s+" + _DAY.format(name="d") + r"\b(?!,?\s+(?:19|20)\d\d)(?!\s*(?:%|percent|\d))")),
-    ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|between|and|to|"
+    ("m", compile_cached(r"\b(?P<pre>(?i:in|since|during|until|by|last|this|earlier\s+this|early|mid|late|from|through|into|between|and|to|"
                          r"the\s+(?:first|second|third|last|final|opening|closing)\s+(?:week|weeks|days|half|fortnight)\s+of|"
                          r"the\s+(?:beginning|start|end|middle)\s+of|of))[\s-]+" + _MONTH.format(name="m") + r"(?![\w-])(?!\s+[0-3]?\d\b)(?!,?\s+(?:of\s+)?(?:19|20)\d\d)")),
     ("y", compile_cached(r"(?<![$€£#])\b" + _QUAL + _YEAR.format(name="y") + r"(?!\w|-(?!present\b)|['’]s\b|\s*(?:%|percent))" + _NOT_COUNTED)),
@@ -517,7 +517,24 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
             if holiday is not None:
                 add(match.start("h"), match.end("h"), holiday.isoformat(), "day", True)
     out.sort(key=lambda d: d.start)
-    return _range_start_years(text, out)
+    return _hedged(text, _range_start_years(text, out))
+
+
+#: The one table of words that make a date a guess, whatever its unit: "in or around April
+#: 2026", "approximately mid-January", "around 2009", "c. 2009", "until at least August"
+#: (an end no earlier than that, not known to be it). A start "since at least 2019" keeps
+#: its unit, and so does the legal "on or about 6 January" (a day).
+_HEDGE_BEFORE = compile_cached(
+    r"(?:(?<![\w.])c(?:a)?\.|\b(?:circa|approximately|roughly|around|in\s+or\s+around|(?:until|till|through)\s+at\s+least))\s*$", re.I)
+
+
+def _hedged(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """Dates after a hedge (:data:`_HEDGE_BEFORE`) made ``approximate``; a day is cut to its month."""
+    for index, date in enumerate(dates):
+        if date.precision == "approximate" or not _HEDGE_BEFORE.search(text, max(0, date.start - 20), date.start):
+            continue
+        dates[index] = replace(date, date=date.date[:7], precision="approximate")
+    return dates
 
 
 def _range_start_years(text: str, dates: list[DateMention]) -> list[DateMention]:
@@ -532,6 +549,8 @@ def _range_start_years(text: str, dates: list[DateMention]) -> list[DateMention]
             continue
         end_year, end_month = int(last.date[:4]), int(last.date[5:7])
         year = end_year if int(first.date[5:7]) <= end_month else end_year - 1
+        if "and" in text[first.end : last.start].lower() and not _BETWEEN_BEFORE.search(text, max(0, first.start - 30), first.start):
+            year = end_year  # "in May and February 2024": a list of two dates of that year, not a range
         try:
             if first.precision == "day":
                 moved = dt.date.fromisoformat(first.date).replace(year=year).isoformat()
@@ -561,7 +580,13 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé])|"
         # a claim of responsibility, a reward offered, a service restored: no event of the actor
         r"claim(?:ed|s|ing)?\s+(?:\w+\s+)?responsibility|offer(?:ed|s|ing)?\s+(?:a\s+)?(?:\w+\s+)?rewards?|"
-        r"(?:was|were|been|is|are|fully)\s+restored|restored\s+(?:its|our|their|the|all|most|full|normal)\b|back\s+online)\b", re.I), 2.0),
+        r"(?:was|were|been|is|are|fully)\s+restored|restored\s+(?:its|our|their|the|all|most|full|normal)\b|back\s+online|"
+        # a sanctions framework prolonged, a detection, an incident judged material: no deed of the actor
+        r"(?:decided\s+to\s+)?(?:prolong|extend|renew)(?:ed|s|ing)?\s+(?:the\s+|its\s+)?(?:[\w-]+\s+){0,2}(?:framework|regime)|"
+        r"detected\s+(?:an?\s+|the\s+)?(?:unauthori[sz]ed|suspicious|unusual|malicious)|"
+        r"determined\s+that\s+(?:[\w-]+\s+){0,8}?(?:was|is|had\s+been)\s+material|"
+        # a declaration of solidarity with the victims (one condemning the deed is a report)
+        r"(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bsolidarity)|declarations?\s+of\s+solidarity)\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
     # Law enforcement removing the actor's code or taking its servers offline: "acting under a
     # court order, removed the botnet's malware from 4,000 cameras", "police took 40 servers offline".
@@ -590,6 +615,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(
         r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
+    # A declaration condemning a campaign is a public attribution (one of solidarity is none).
+    ("report", compile_cached(r"\b(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bcondemn)", re.I), 1.6),
     # Going public with a finding: "made public its findings", "goes public", "names the perpetrators".
     ("report", compile_cached(
         r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
@@ -600,7 +627,15 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|sighting|"
                                       r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
+    # The first deed of an intrusion said with its verb: "first gained access to the network in
+    # April", "the first lures were sent in January". Strong: the date in its clause is the
+    # start, whatever deed the sentence goes on to ("... and copied the designs").
+    ("activity-start", compile_cached(
+        r"\b(?:first\s+(?:gained|got|obtained)\s+access|(?:the\s+)?(?:first|earliest)\s+(?:[\w-]+\s+){1,3}?(?:was|were)\s+"
+        r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered))\b", re.I), 1.8),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
+                                    # "the most recent lures known to us were sent in June": the end of what went before
+                                    r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,5}?(?:was|were)\s+(?:sent|seen|observed|used|deployed|delivered|spotted|registered)|"
                                     # ("stopped an attempt", "stopped the transfer": a defender's act)
                                     r"stopped(?!\s+(?:an?|the|its|their|two|three|several|most|all)\s)|disbanded|retired)\b", re.I), 1.5),
     # The intrusion ended for its victim: "the intrusion was cut off in February".
@@ -639,10 +674,10 @@ _THAT_PERFECT = compile_cached(r"\s*,?\s*that\s+(?:[\w'’-]+\s+){0,3}(?:had|has
 #: The start of a relative clause about what a date just dated: "... in late 2019 that Oracle ".
 _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
-_SINCE = compile_cached(r"\b(?:since(?:\s+at\s+least)?|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from(?:\s+at\s+least)?)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_SINCE = compile_cached(r"\b(?:since|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)(?:\s+(?:at\s+least|approximately|about|around|roughly|in\s+or\s+around))?\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _RAN_UNTIL = compile_cached(
     r"\b(?:ran|lasted|continued|went\s+on|persisted|carried\s+on)\s+(?:\w+\s+)?(?:until|till|through)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
-_UNTIL = compile_cached(r"\b(?:until|through|till|(?<!compared\s)to)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_UNTIL = compile_cached(r"\b(?:until|through|till|into|(?<!compared\s)to)\s+(?:(?:at\s+least|approximately|about|around|roughly)\s+)?(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
     r"spying|espionage|phishing|wave|spree|break-ins?|compromises?)(?:\s+(?:\w+\s+){0,2}|(?:\s+itself)?\s*,[^,]{1,60},\s*)$"
@@ -803,7 +838,8 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("sanction", "designat", "blacklist", "entity", "restrictive"),
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
-    ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online"),
+    ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
+     "extend", "renew", "detected", "material", "declaration"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
@@ -814,12 +850,14 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
      "detailed", "attribut", "announced", "notified", "informed"),
     ("named", "accused", "said", "stated", "blamed", "attribut"),
+    ("declaration",),
     ("public", "name"),
     ("said", "says", "told", "wrote", "admit", "acknowledged"),
     ("discovered", "uncovered"),
     ("discovered", "learned", "aware"),
     ("first", "emerged", "began", "started", "dating", "early", "since"),
-    ("last", "recent", "ceased", "went", "stopped", "disbanded", "retired"),
+    ("first", "earliest"),
+    ("last", "recent", "latest", "ceased", "went", "stopped", "disbanded", "retired"),
     ("cut", "evicted", "contained", "shut", "expelled", "until", "locked"),
     None,
 )
