@@ -189,7 +189,9 @@ _VICTIM_AFTER = compile_cached(
     r"(?:hit|targeted|victims|affected|compromised|breached|targets)|"
     # Victim statistics: "exchanges in Japan account for 31 of the 42 cases", "manufacturing
     # remained the most listed sector".
-    r"(?:account(?:s|ed)?\s+for|made\s+up|ma[dk]es?\s+up|represent(?:s|ed)?)\s+(?:[\d.]+|[\w-]+)\s*"
+    r"(?:account(?:s|ed)?\s+for|made\s+up|ma[dk]es?\s+up|represent(?:s|ed)?)\s+"
+    r"(?:(?:just\s+|well\s+)?(?:over|under|about|around|nearly|almost|roughly|more\s+than|less\s+than|close\s+to)\s+)?(?:an?\s+)?"
+    r"(?:[\d.]+|[\w-]+)\s*"
     r"(?:%|percent|per\s+cent)?\s+(?:of\s+(?:the\s+|all\s+)?)?(?:[\d,]+\s+)?(?:[\w-]+\s+)?"
     r"(?:cases|intrusions|victims|incidents|attacks|breaches|compromises|listings|infections)|"
     r"(?:remained|was|is|were|are|became)\s+(?:again\s+)?(?:the\s+)?(?:most|second|third|top|single\s+most)\s+"
@@ -500,7 +502,7 @@ _TARGET_NOUN_AFTER = compile_cached(
 #: The rest of a list of demonyms that shares one noun: "against Saudi and Emirati engineers".
 _DEMONYM_LIST_AFTER = compile_cached(r"(?:\s*,?\s*(?:and|or)?\s+[A-Z][a-z]+(?:an|ian|ish|ese|i|ic)\b)+")
 _SECTOR_NOUN_AFTER = compile_cached(
-    r"^(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
+    r"^(?:(?:\s*(?:,|and|or|&)\s*[\w-]+){0,4}|\s+(?!(?:a|an|the|and|or|of|in|at|on|to|for)\b)(?-i:[a-z])[\w-]*)\s*(?:sectors?|industr(?:y|ies)|companies|firms|organi[sz]ations|"
     r"entities|verticals|targets|contractors|agencies|institutions|providers|networks|officials|company|"
     r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
     r"infrastructure|systems|services|manufacturers?|producers?|suppliers?|businesses|groups?|departments?|"
@@ -564,6 +566,34 @@ _OBJECT_OF_CUE = compile_cached(
 _STRONG_ACTOR_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,2}?(?:hack(?:er|ers|ing)|groups?|(?:threat\s+)?actors?|APTs?|units?|crews?|"
     r"operatives|spies|operators|attackers|agents|officers|state-sponsored|state-backed)\b",
+    re.IGNORECASE,
+)
+#: Sectors ranked after a sector named as one: "... sector, followed by construction and retail".
+_SECTOR_RANKED_BEFORE = compile_cached(
+    r"\b(?:sectors?|industr(?:y|ies)|verticals?)\s*,?\s*(?:(?:and\s+)?followed\s+(?:closely\s+)?by|then|ahead\s+of)\s+"
+    r"(?:(?-i:[a-z])[\w-]*\s*(?:,|and|or)\s*){0,4}$",
+    re.IGNORECASE,
+)
+#: ... or said to be one further on: "Manufacturing remained the most affected sector".
+_SECTOR_PREDICATE_AFTER = compile_cached(
+    r"\s+(?:remained|was|is|were|are|became)\s+(?:again\s+|once\s+again\s+|still\s+)?(?:the\s+)?"
+    r"(?:most|second|third|top|single\s+most|largest|biggest|hardest)\s+(?:[\w-]+\s+){0,2}?(?:sector|industry|vertical)\b",
+    re.IGNORECASE,
+)
+_RANKED_NEXT = compile_cached(
+    # (after the first's figure: "firms in Spain made up half of the cases, followed by ...")
+    r"(?:[^.;:!?|\n]{0,100}?,)?\s*,?\s*(?:(?:and\s+)?(?:followed\s+(?:closely\s+)?by|then|ahead\s+of)|and\s+(?:then|next))\s+"
+    r"(?:(?:those|organi[sz]ations|companies|firms|victims)\s+(?:in|from|based\s+in)\s+)?(?:the\s+)?",
+    re.IGNORECASE,
+)
+#: Counted victims described after the count: "had listed 31 by September, most of them law firms".
+_OF_THEM_BEFORE = compile_cached(
+    r"\b(?:most|many|all|several|some|half|nearly\s+all|almost\s+all|the\s+majority|the\s+bulk)\s+of\s+(?:them|those|these)\s*"
+    r"(?:,\s*)?(?:(?:were|are|being)\s+)?(?:(?-i:[a-z])[\w-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
+_COUNTED_VICTIMS = compile_cached(
+    r"\b(?:victims?|listed|posted|named|claimed|hit|breached|compromised|attacked|targeted|infected|encrypted|extorted)\b",
     re.IGNORECASE,
 )
 _LIST_JOIN = compile_cached(r"^\s*(?:,\s*(?:and|or)?|and|or|&|/)\s*(?:the\s+|their\s+)?$", re.IGNORECASE)
@@ -752,6 +782,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         if (
             sectors.needs_sector_noun(phrase.surface)
             and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80])
+            # "... the most affected sector, followed by construction and retail"
+            and not _SECTOR_RANKED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
+            and not _SECTOR_PREDICATE_AFTER.match(text, phrase.end)
             and not _fills_cell(text, phrase.start, phrase.end)
         ):
             continue
@@ -1116,6 +1149,16 @@ def _role(
         gap = sentence[prev_end:local_start]
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
+        # ... and so does a ranking ("manufacturing was the most hit sector, followed by
+        # construction"; "firms in Spain, followed by those in Chile and Peru").
+        if (
+            prev_role in ("target", "victim")
+            and (prev_hit.kind == hit.kind or (prev_hit.kind in ("country", "region") and hit.kind in ("country", "region")))
+            and (_RANKED_NEXT.fullmatch(gap) or _LIST_JOIN.match(gap))
+            and not _POSSESSIVE.match(after)
+            and not _SOURCE_AFTER.match(after)
+        ):
+            return prev_role
         prev_start = local_start - (hit.start - prev_hit.start)
         if (hit.kind == prev_hit.kind == "sector" and _LIST_JOIN.match(gap)
                 and _IMPERSONATED_BEFORE.search(sentence[max(0, prev_start - 120) : max(0, prev_start)])):
@@ -1175,9 +1218,11 @@ def _role(
         return "victim"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
+    if hit.kind == "sector" and _OF_THEM_BEFORE.search(near) and _COUNTED_VICTIMS.search(before):
+        return "victim"  # "... had listed 31 by the end of May, most of them dental practices"
     if (
         previous is not None
-        and previous[1] == "victim"
+        and previous[1] in ("target", "victim")
         and previous[0].kind in ("organization", "sector")
         and hit.kind in ("country", "region")
         and re.fullmatch(
@@ -1186,7 +1231,7 @@ def _role(
     ):
         # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit",
         # "a civil aviation authority in Oman reported intrusions".
-        return "victim"
+        return previous[1]
     if hit.kind == "organization" and _HELPER_BEFORE.search(near):
         return "mention"
     if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near) and not _OFFICIALS_AS_OBJECT.search(near):
