@@ -128,3 +128,26 @@ def test_targeted_attack_heading_keeps_its_samples() -> None:
     text = _TARGETED_REPORT.replace("Targeted dbcore.dll", "Targeted attack samples")
     found = _analyzed(text)
     assert found["2f1f61856e9272ac8e1b5f22de776397a412da82"] == ("sha1", "indicator")
+
+
+# -- mailboxes and their hosts --------------------------------------------------
+
+
+def test_customer_subdomain_mailbox_on_a_platform_is_an_indicator() -> None:
+    text = "From: Prize Desk <no-reply@spin-winner-42ab.firebaseapp.com>\nSubject: Your bonus\n\nClaim it today.\n"
+    found = _found(text)
+    assert found["no-reply@spin-winner-42ab.firebaseapp.com"] == ("email", "indicator")
+    assert found["spin-winner-42ab.firebaseapp.com"] == ("domain", "indicator")
+
+
+def test_platform_own_mailbox_stays_benign() -> None:
+    # The platform's own name (no customer label before it) is the provider's.
+    found = _found("From: Alerts <alerts@firebaseapp.com>\nSubject: notice\n")
+    assert found.get("firebaseapp.com", ("domain", "benign"))[1] != "indicator"
+
+
+def test_publisher_contact_mailbox_domain_is_benign() -> None:
+    text = "Threat Bulletin\nContact: intel-desk@uk.example-advisory.com\nTLP: CLEAR\n"
+    found = _found(text)
+    assert found["intel-desk@uk.example-advisory.com"] == ("email", "benign")
+    assert found["uk.example-advisory.com"] == ("domain", "benign")

@@ -16,20 +16,11 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from unmask import _core
+from unmask.reference.defang import SCHEMES, apply_edits, edits, plain_schemes
 
-__all__ = ["CASE_SENSITIVE", "SCHEMES", "TYPES", "lookup_forms", "normalise", "refang_value",
-           "sweep_key"]
+__all__ = ["CASE_SENSITIVE", "SCHEMES", "TYPES", "ipv4_value", "ipv6_value", "lookup_forms", "normalise",
+           "refang_value", "sweep_key"]
 
-#: Defanged and plain URL schemes, and the scheme each one stands for.
-SCHEMES = {
-    "hxxp": "http", "hxxps": "https", "hxtp": "http", "hxtps": "https", "htxp": "http",
-    "htxps": "https", "hxxxp": "http", "hxxxps": "https", "hxttp": "http", "hxttps": "https",
-    "h__p": "http", "h__ps": "https", "httx": "http", "fxp": "ftp", "fxps": "ftps", "ftx": "ftp",
-    "meow": "http", "meows": "https", "http": "http", "https": "https", "ftp": "ftp",
-    "ftps": "ftps", "sftp": "sftp", "tcp": "tcp", "udp": "udp", "ws": "ws", "wss": "wss",
-    "smb": "smb", "hxxxs": "https",
-}  # fmt: skip
 
 #: The types :func:`normalise` knows (others are only stripped and refanged).
 TYPES = (
@@ -56,50 +47,53 @@ def _fold(text: str) -> str:
 
 def refang_value(value: str) -> str:
     """``value`` stripped, with its defanged punctuation restored (``[.]``, ``(dot)``,
-    ``[@]``, ``[:]``, escaped dots …, the compiled core's edits) and a defanged scheme
-    (``hxxp://``) made plain."""
-    value = value.strip()
-    edits = _core.refang_edits(value)
-    if edits:
-        parts: list[str] = []
-        last = 0
-        for start, end, new in edits:
-            parts.append(value[last:start])
-            parts.append(new)
-            last = end
-        parts.append(value[last:])
-        value = "".join(parts)
+    ``[@]``, ``[:]``, escaped dots, a Markdown-escaped ``\\_`` …: the very edits the
+    extractor makes, :func:`unmask.reference.defang.edits`) and every defanged scheme
+    (``hxxp://``, also one inside a redirector's query) made plain."""
+    value = apply_edits(value.strip(), edits(value.strip()))
     match = _SCHEME.match(value)
     if match is not None:
         plain = SCHEMES.get(match.group(1).lower())
         if plain is not None:
             value = plain + value[match.end(1):]
-    return value
+    return plain_schemes(value) if value.count("://") > 1 else value
 
 
-def _ipv4(text: str) -> str | None:
-    """The dotted quad with leading zeros dropped (``010.0.0.1`` is ``10.0.0.1``, as the
-    extractor reads it), or None."""
+def ipv4_value(text: str) -> str | None:
+    """The dotted quad with leading zeros dropped (``010.0.0.1`` is ``10.0.0.1``), or None.
+
+    The one IPv4 canonicaliser (the extractor's validator is this function): ASCII digits
+    only, since ``str.isdigit`` and ``int`` also take other scripts' digits ("1٢" is not 12).
+    """
     parts = text.split(".")
     if len(parts) != 4:
         return None
     out = []
     for part in parts:
-        if not part.isdigit() or not part.isascii() or len(part) > 3 or int(part) > 255:
+        if not part.isascii() or not part.isdigit() or len(part) > 3 or int(part) > 255:
             return None
         out.append(str(int(part)))
     return ".".join(out)
 
 
-def _ipv6(text: str) -> str | None:
-    if text.startswith("[") and text.endswith("]"):
-        text = text[1:-1]
-    if text.count(":") < 2:
+def ipv6_value(text: str) -> str | None:
+    """The compressed IPv6 address, or None (the one IPv6 canonicaliser; ASCII only)."""
+    if text.count(":") < 2 or not text.isascii():
         return None
     try:
         return ipaddress.IPv6Address(text).compressed
     except ValueError:
         return None
+
+
+def _ipv4(text: str) -> str | None:
+    return ipv4_value(text)
+
+
+def _ipv6(text: str) -> str | None:
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]  # a URL's form of the address
+    return ipv6_value(text)
 
 
 def _canonical(type_: str, value: str) -> str | None:
@@ -151,8 +145,19 @@ def _canonical(type_: str, value: str) -> str | None:
         match = _ASN.fullmatch(value)
         return f"AS{int(match.group(1))}" if match and 0 < int(match.group(1)) < 2**32 else None
     if type_ == "registry_key":
-        return value.rstrip("\\") or None
+        return _unescaped(value).rstrip("\\") or None
+    if type_ == "file_path":
+        return _unescaped(value) or None
     return value or None
+
+
+def _unescaped(path: str) -> str:
+    """A path written as a quoted string's escaped text (``d:\\\\x\\\\y.exe``: every backslash
+    doubled) read as the path it stands for, by the extractor's rule for rule strings."""
+    if "\\\\" not in path:
+        return path
+    quoted = '"' + path + '"'
+    return apply_edits(quoted, edits(quoted, spaced=False))[1:-1]
 
 
 def normalise(type_: str, value: str, *, strict: bool = False) -> str | None:

@@ -52,6 +52,7 @@ from unmask.extract.observables.validate import (
     xmr_ok,
 )
 from unmask.model import ExtractContext, Observable, Span
+from unmask.reference.defang import plain_schemes
 from unmask.reference.regexes import compile_cached
 from unmask.reference.suffixes import SuffixIndex, load_suffixes
 from unmask.reference.warninglists import load_warninglists
@@ -115,14 +116,18 @@ _FORMAT_STEM = compile_cached(r"[-+ #0]?\d{0,3}(?:ll|l|h)?[sdiuxXc]")
 _PRODUCT_JS = compile_cached(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?\.js")
 
 
-#: A defanged scheme inside a URL's path or query ("?continue=hxxps://…").
-_DEFANGED_SCHEME = compile_cached(
-    "(?<![A-Za-z])(?i:" + "|".join(sorted((k for k, v in SCHEMES.items() if k != v), key=len, reverse=True)) + ")(?=://)"
-)
+#: The percent escapes of the characters that end a name in a URL ("/", ":", "?", "=", "&",
+#: "#", "@", a blank, ",", quotes, ";", "\\"): after one, a name starts past its two digits.
+_DELIMITER_ESCAPES = frozenset(
+    ["2F", "2f", "3A", "3a", "3F", "3f", "3D", "3d", "26", "23", "40", "20", "2C", "2c", "22", "27", "3B", "3b",
+     "5C", "5c"]
+)  # fmt: skip
 
 
-def _plain_scheme(m: re.Match[str]) -> str:
-    return SCHEMES[m.group().lower()]
+def _escape_digits(name: str) -> bool:
+    """Whether ``name``, read right after a "%", opens with a delimiter's escape digits and
+    a name goes on after them ("2Fhost.com" of "%2Fhost.com")."""
+    return name[:2] in _DELIMITER_ESCAPES and len(name) > 3 and name[2].isalnum()
 
 
 def _trim(value: str) -> str:
@@ -479,7 +484,7 @@ class _Collector:
             rest = _WRAP.sub("", rest)
         if "://" in rest:
             # A redirector's query carrying another URL refangs that URL's scheme too.
-            rest = _DEFANGED_SCHEME.sub(_plain_scheme, rest)
+            rest = plain_schemes(rest)
         value = f"{scheme}://{userinfo}{host.lower()}{rest}"
         if reasons and _LOTS in reasons and rest.strip("/"):
             # A path on a trusted site that attackers abuse (GitHub, Discord CDN …)
@@ -549,6 +554,9 @@ class _Collector:
     def domain(self, m: re.Match[str]) -> None:
         start, end = m.span("domain")
         raw = m.group("domain")
+        if self.r[start - 1] == "%" and _escape_digits(raw):
+            start += 2  # "%2Fhost.com": the escape's digits are not the name's
+            raw = raw[2:]
         value = raw.lower()
         if not self._domain_ok(value):
             if (
@@ -589,8 +597,12 @@ class _Collector:
             self.emit(_HASH_TYPES[dot], value, start, start + dot, self._value_reasons(value))
         if name[-2] == "." and name[-1].isupper():
             return  # "Ramsay.C", "Trojan.A": a variant letter, not a C source file
-        if self.r[start - 1] == "%" and _FORMAT_STEM.fullmatch(name, 0, dot):
-            return  # "%d.bat", "%08x.tmp": a format template, the name is made at run time
+        if self.r[start - 1] == "%":
+            if _FORMAT_STEM.fullmatch(name, 0, dot):
+                return  # "%d.bat", "%08x.tmp": a format template, the name is made at run time
+            if _escape_digits(name) and dot > 2:
+                start += 2  # "%2Fpayload.exe": the escape's digits are not the name's
+                name = name[2:]
         product, is_domain = self._name_info(name)
         if product:
             return
@@ -757,13 +769,31 @@ def _decoded(match: re.Match[str]) -> str | None:
         return None
 
 
-def _encoded_observables(text: str, windows: Compact, context: ExtractContext | None) -> list[Observable]:
+def _outside(found: list[Observable], spans: list[tuple[int, int]]) -> list[Observable]:
+    """``found`` without what lies wholly inside one of ``spans`` (sorted, disjoint): the
+    names the main pass reads between a percent-encoded URL's escapes ("2Fhost.com" after
+    a "%2F"), where the decoded URL stands for them."""
+    starts = [s for s, _ in spans]
+    kept = []
+    for obs in found:
+        i = bisect_right(starts, obs.span.start) - 1
+        if i >= 0 and obs.span.end <= spans[i][1]:
+            continue
+        kept.append(obs)
+    return kept
+
+
+def _encoded_observables(
+    text: str, windows: Compact, context: ExtractContext | None
+) -> tuple[list[Observable], list[tuple[int, int]]]:
     """What the encoded URLs in the windows decode to, each with the encoded token as
-    its surface and span (decoded once: what a decoded text holds encoded is left).
+    its surface and span (decoded once: what a decoded text holds encoded is left), and
+    the spans of the percent-encoded tokens written outside any URL.
 
     The decoded texts are joined, one per line, and read in one call, so many tokens
     cost one extraction, not one each.
     """
+    percent: list[tuple[int, int]] = []
     tokens: list[tuple[int, int]] = []
     carried: list[bool] = []
     pieces: list[str] = []
@@ -776,12 +806,14 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
         shift = windows.shifts[bisect_right(windows.starts, m.start()) - 1]
         tokens.append((m.start() + shift, m.end() + shift))
         carried.append(m.start() > 0 and windows.text[m.start() - 1] == "=")
+        if m.lastgroup == "pct":
+            percent.append(tokens[-1])
         pieces.append(decoded)
         offsets.append(at)
         at += len(decoded) + 1
     out: list[Observable] = []
     if not pieces:
-        return out
+        return out, percent
     for obs in _extract("\n".join(pieces), context, decode=False):
         if obs.type not in ("url", "domain", "ipv4", "ipv6"):
             continue
@@ -790,7 +822,7 @@ def _encoded_observables(text: str, windows: Compact, context: ExtractContext | 
             continue
         start, end = tokens[i]
         out.append(_observable(obs.type, obs.value, text[start:end], start, end, obs.benign_reasons))
-    return out
+    return out, percent
 
 
 def _with_glued(found: list[Observable], glued: list[tuple[int, int, str]], text: str) -> list[Observable]:
@@ -842,7 +874,9 @@ def _extract(text: str, context: ExtractContext | None, *, decode: bool) -> list
         collector.dotted_cves()
         found = collector.observables()
         if decode:
-            encoded = _encoded_observables(text, windows, context)
+            encoded, percent = _encoded_observables(text, windows, context)
+            if percent:
+                found = _outside(found, percent)
             if encoded:
                 found = sorted(found + encoded, key=lambda o: (o.span.start, o.span.end, o.type))
             found = with_layout_tokens(found, text, lambda repaired: _extract(repaired, context, decode=False))

@@ -423,6 +423,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     early: set[int] = set()
     n = len(found)
     companion = False
+    mailboxes = False  # any e-mail address decided (for :func:`_mailbox_hosts`)
     ranges = False  # any address range (for :func:`_networks`)
     # A list of hex values the text says it cannot explain ("It is unclear what the
     # following embedded hash values represent:"): no sample hashes (screened once).
@@ -528,7 +529,10 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                         continue  # no "key:" before it on its line: no whois record
         url_end, url_role, url_host = _apply(obs, cues, context, judge, dropped, url_end, url_role, url_host)
         companion = companion or "companion-file" in obs.reasons
+        mailboxes = mailboxes or kind == "email"
     kept = [o for o in found if id(o) not in dropped] if dropped else found
+    if mailboxes:
+        _mailbox_hosts(kept)
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
@@ -547,6 +551,37 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+def _mailbox_hosts(found: list[Observable]) -> None:
+    """A host name written as the domain of a mailbox takes the mailbox's verdict when that
+    verdict is about who owns the name (the publisher's contact box, a customer's subdomain
+    on a platform): judged alone, the name would read as any other domain."""
+    mailbox: Observable | None = None
+    for obs in found:
+        kind = obs.type
+        if kind == "email":
+            mailbox = obs
+            continue
+        if kind != "domain" or mailbox is None:
+            continue
+        span = obs.span
+        if span.end != mailbox.span.end or span.start <= mailbox.span.start:
+            if span.start >= mailbox.span.end:
+                mailbox = None
+            continue
+        reasons = mailbox.reasons
+        if mailbox.role == "benign" and "publisher-contact" in reasons and obs.role == "indicator":
+            verdict = ("publisher-contact", *obs.reasons)
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, verdict)
+            _SET_BENIGN(obs, verdict)
+        elif mailbox.role == "indicator" and "customer-name" in reasons and obs.role == "benign" and (
+            _provider_only(obs.benign_reasons)
+        ):
+            _SET_ROLE(obs, "indicator")
+            _SET_REASONS(obs, ("provider-hosted", *obs.benign_reasons))
+            _SET_BENIGN(obs, ())
 
 
 _NETBLOCK = ("netblock",)
@@ -1134,7 +1169,9 @@ def _decide(
     if kind == "url":
         return _decide_url(obs, start, end, evidence, cues, passage, judge)
     if kind == "email":
-        return _decide_email(value, start, end, evidence, cues, passage)
+        host = value[value.rfind("@") + 1 :]
+        customer = bool(evidence) and host.count(".") >= 2 and _customer_name(judge, host, evidence, cues.own)
+        return _decide_email(value, start, end, evidence, cues, passage, customer)
     if kind == "domain" and in_host:
         # The host of an attacker's URL: the provider it names keeps its own verdict, unless
         # the host is a customer's own name there ("evil.typepad.com", "c2.no-ip.org").
@@ -1357,8 +1394,10 @@ def _placeholder_mailbox(local: str, host: str) -> bool:
 
 
 def _decide_email(
-    value: str, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None
+    value: str, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None, customer: bool
 ) -> tuple[str, tuple[str, ...]]:
+    """The role of a mailbox; ``customer`` says its host is a customer's own name on a shared
+    platform (an application's subdomain), whose mailboxes are that customer's, as on web-mail."""
     local, _, host = value.rpartition("@")
     if _placeholder_mailbox(local, host):
         cues.filler = True
@@ -1369,6 +1408,8 @@ def _decide_email(
         return "benign", ("publisher-contact", *evidence)
     if passage in ("reference", "advice", "furniture"):
         return "benign", ("publisher-contact", *evidence)
+    if customer:
+        return "indicator", ("provider-hosted", "customer-name", *evidence)
     if host in FREEMAIL or "warninglist:disposable-email" in evidence:
         return "indicator", ("provider-hosted", *evidence)
     if not evidence:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 
 from unmask.reference.suffixes import SuffixIndex
+from unmask.reference.values import ipv4_value, ipv6_value  # the one canonicaliser of addresses
 
 __all__ = [
     "btc_ok",
@@ -40,32 +40,6 @@ def domain_ok(host: str, suffixes: SuffixIndex) -> bool:
     # "_" occurs in service labels (_dmarc.example.com), never in a registered name
     # ("COMMAND_DATA.data" is a file).
     return not tld.isdigit() and "_" not in labels[-2]
-
-
-def ipv4_value(text: str) -> str | None:
-    """Normalised dotted quad (leading zeros dropped), or None if not an address."""
-    parts = text.split(".")
-    if len(parts) != 4:
-        return None
-    out = []
-    for part in parts:
-        if not part.isdigit() or len(part) > 3:
-            return None
-        value = int(part)
-        if value > 255:
-            return None
-        out.append(str(value))
-    return ".".join(out)
-
-
-def ipv6_value(text: str) -> str | None:
-    """Compressed IPv6 address, or None."""
-    if text.count(":") < 2:
-        return None
-    try:
-        return ipaddress.IPv6Address(text).compressed
-    except ValueError:
-        return None
 
 
 def _b58decode(text: str) -> bytes | None:
