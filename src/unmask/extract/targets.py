@@ -153,6 +153,13 @@ _TARGET_CUE = compile_cached(
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|to\s+reach|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
+    # damage done: "crippled a shipping company", "paralysed councils", "switched off substations of"
+    r"crippl(?:ed|ing|es?)|paraly[sz](?:ed|ing|es?)|cripple|switch(?:ed|ing)\s+off|"
+    # social engineering by telephone: "phoned IT help desks at retailers", "calls to casino operators"
+    r"(?:phon(?:ed|ing|es?)|call(?:ed|ing|s)?|r[ai]ng(?:ing)?)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:help\s*desks?|service\s+desks?|support\s+(?:lines?|desks?|staff)|staff|employees)\s+(?:at|of)|calls\s+to(?!\s+action)|"
+    # who received the lures: "the recipients work at think tanks"
+    r"recipients|"
     r"(?:went|gone|go|goes|going)\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,8}?from|"
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
@@ -515,6 +522,8 @@ _SECTOR_NOUN_AFTER = compile_cached(
 # passive ("accused of hacking into facilities by officials in Australia").
 _CLAUSE_BREAK = compile_cached(
     r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before|stated|claimed|denied|argued|noted|alleg\w*)\b|"
+    # a relative clause on whom the victims serve: "think tanks that advise the government"
+    r"\bthat\s+(?:advise|serve|supply|support|help|work\s+(?:with|for)|sell\s+to|provide\s+\w+\s+(?:to|for))\b|"
     # ... but not the owners of what was attacked: "flaws in devices used by chip makers".
     r"(?<!used\s)(?<!run\s)(?<!operated\s)\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?(?:\s+[A-Z]|\s+$)|"
     r"\b(?:has|have|had)\s+(?:been\s+)?(?!(?:expand|extend|includ|shift|spread|grow|mov|focus|turn|broaden|widen)\w*)"
@@ -1481,6 +1490,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     continue
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", other_passage, other_index)
+    if _FIRST_PERSON_VICTIM.search(text):
+        out = _writers_workplace(text, out)
     if own is not None and any(h.value == own and role == "victim" for h, role, *_ in out):
         out = _letterhead_victims(text, out, items)
     # "the firm's depots in Lyon (France)" after a victim company: the victim's places.
@@ -1502,6 +1513,35 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
     return tuple(_home_country_victim(text, _sectors_of_victims(out)))
+
+
+#: A writer saying where they work: "I'm the only IT person at a small accounting practice".
+_WRITER_WORKS_AT = compile_cached(
+    r"\bI(?:['’]m|\s+am|\s+work|\s+worked|\s+run|\s+manage|\s+look\s+after)\s+(?:[\w-]+\s+){0,5}?(?:at|for|in)\s+"
+    r"(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?$"
+)
+
+
+def _writers_workplace(
+    text: str, out: list[tuple[_Hit, str, Passage, int]]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    """A first-person victim who names no organisation but the kind of place they work
+    at ("I'm the IT person at a small law firm in Leeds ... we were encrypted"): that
+    sector, and the place it stands in, are the victims."""
+    changed = list(out)
+    for at, (hit, role, hit_passage, hit_index) in enumerate(changed):
+        if hit.kind != "sector" or role not in ("mention", "location"):
+            continue
+        if not _WRITER_WORKS_AT.search(text, max(0, hit.start - 80), hit.start):
+            continue
+        changed[at] = (hit, "victim", hit_passage, hit_index)
+        for later in range(at + 1, len(changed)):
+            place, _place_role, place_passage, place_index = changed[later]
+            if place.kind not in ("country", "region") or not re.fullmatch(r"\s+(?:in|near|outside)\s+(?:the\s+)?", text[hit.end : place.start]):
+                break
+            changed[later] = (place, "victim", place_passage, place_index)
+        break
+    return changed
 
 
 def _letterhead_victims(
