@@ -18,6 +18,15 @@ source), or ``--table`` files in that format. Each is scored against three graph
   independent measure: how far the other sources and the rules reach;
 * ``without-tables``: ATT&CK and the MISP galaxies only (the graph before the tables).
 
+Names are resolved as ``unmask actor`` answers them: a name no actor is called falls
+back to the one actor that uses software of that name (a *weak* reading: ATT&CK's and
+the MISP galaxies' ``uses`` relations; none when several actors use it).
+``pair_recall_strict`` / ``name_coverage_strict`` are the figures without weak
+readings. ``false_merges`` counts pairs of names from two rows of a table (two actors
+by that vendor's word, the rows sharing no name) that the graph resolves to one actor,
+``false_merges_strict`` the same without weak readings; ``weak_names`` the names only
+a weak reading resolves.
+
 ``--leave-one-out`` adds a measure no table was tuned on: each name ATT&CK gives a group
 is dropped from the shipped graph in turn (every spelling with its matching key) and
 looked up again. It resolves only where the normaliser reaches it from the names left
@@ -39,6 +48,7 @@ from unmask.reference.actors import (
     ActorGraph,
     ActorSources,
     build_actor_graph,
+    name_key,
     naming_data_file,
     read_actor_sources,
     source_family,
@@ -58,34 +68,58 @@ def table_rows(path: Path) -> dict[str, tuple[str, list[list[str]]]]:
     return out
 
 
+def _false_merges(rows: list[list[str]], ids: list[dict[str, str | None]]) -> int:
+    """Pairs of names from two rows sharing no name that resolve to one actor."""
+    keys = [{name_key(n) for n in row} for row in rows]
+    by_actor: dict[str, list[tuple[int, str]]] = {}
+    for r, row_ids in enumerate(ids):
+        for name, actor_id in row_ids.items():
+            if actor_id is not None:
+                by_actor.setdefault(actor_id, []).append((r, name))
+    merged = 0
+    for held in by_actor.values():
+        for (r1, _), (r2, _) in itertools.combinations(held, 2):
+            merged += r1 != r2 and not keys[r1] & keys[r2]
+    return merged
+
+
 def score(graph: ActorGraph, rows: list[list[str]], verbose: bool = False) -> dict[str, Any]:
-    pairs = same = names = known = 0
-    unknown: set[str] = set()
-    split: list[tuple[str, str, str, str]] = []
-    for row in rows:
-        ids = {}
-        for name in row:
-            actor = graph.resolve(name)
-            ids[name] = actor.id if actor else None
-            names += 1
-            known += actor is not None
-            if actor is None:
-                unknown.add(name)
-        for a, b in itertools.combinations(row, 2):
-            pairs += 1
-            ok = ids[a] is not None and ids[a] == ids[b]
-            same += ok
-            if not ok and ids[a] and ids[b]:
-                split.append((a, str(ids[a]), b, str(ids[b])))
-    result: dict[str, Any] = {
-        "pairs": pairs,
-        "pair_recall": round(same / pairs, 4) if pairs else None,
-        "names": names,
-        "name_coverage": round(known / names, 4) if names else None,
-    }
-    if verbose:
-        result["unknown"] = sorted(unknown)
-        result["split"] = split
+    result: dict[str, Any] = {}
+    for suffix, weak in (("", True), ("_strict", False)):
+        pairs = same = names = known = 0
+        unknown: set[str] = set()
+        split: list[tuple[str, str, str, str]] = []
+        all_ids: list[dict[str, str | None]] = []
+        for row in rows:
+            ids: dict[str, str | None] = {}
+            for name in row:
+                actor = graph.resolve(name, weak=weak)
+                ids[name] = actor.id if actor else None
+                names += 1
+                known += actor is not None
+                if actor is None:
+                    unknown.add(name)
+            all_ids.append(ids)
+            for a, b in itertools.combinations(row, 2):
+                pairs += 1
+                ok = ids[a] is not None and ids[a] == ids[b]
+                same += ok
+                if not ok and ids[a] and ids[b]:
+                    split.append((a, str(ids[a]), b, str(ids[b])))
+        result["pairs"] = pairs
+        result["names"] = names
+        result["pair_recall" + suffix] = round(same / pairs, 4) if pairs else None
+        result["name_coverage" + suffix] = round(known / names, 4) if names else None
+        result["false_merges" + suffix] = _false_merges(rows, all_ids)
+        if weak:
+            weak_names = sorted({n for row in rows for n in row
+                                 if graph.lookup(n).best is None and graph.resolve(n, weak=True)})
+            result["weak_names"] = len(weak_names)
+            if verbose:
+                result["unknown"] = sorted(unknown)
+                result["split"] = split
+                result["weak"] = [f"{n} -> {graph.resolve(n, weak=True).name}"  # type: ignore[union-attr]
+                                  for n in weak_names]
     return result
 
 
@@ -130,7 +164,8 @@ def main() -> int:
     full_sources = read_actor_sources()
     graphs: dict[str, ActorGraph] = {"full": build_actor_graph(full_sources)}
     bare = ActorSources(
-        tuple(c for c in full_sources.clusters if not c.source.startswith("vendor:")), full_sources.countries
+        tuple(c for c in full_sources.clusters if not c.source.startswith("vendor:")), full_sources.countries,
+        full_sources.uses,
     )
     graphs["without-tables"] = build_actor_graph(bare)
     results: dict[str, Any] = {}
@@ -138,7 +173,9 @@ def main() -> int:
         family = f"vendor={vendor}" if vendor else f"vendor:{table_id}"
         kept = tuple(c for c in full_sources.clusters if source_family(c.source) != family
                      and c.source != f"vendor:{table_id}")
-        without = build_actor_graph(ActorSources(kept, full_sources.countries))
+        # software uses are no vendor's naming table, but a vendor's own galaxy's are its word
+        uses = tuple(u for u in full_sources.uses if source_family(u.source) != family)
+        without = build_actor_graph(ActorSources(kept, full_sources.countries, uses))
         results[table_id] = {
             "rows": len(rows),
             "full": score(graphs["full"], rows),

@@ -57,3 +57,23 @@ def test_unknown_name_exits_1_with_suggestions() -> None:
 
 def test_bad_format_is_a_usage_error() -> None:
     assert runner.invoke(app, ["actor", "APT43", "--format", "xml"]).exit_code == 2
+
+
+def test_malware_one_group_uses_is_answered_as_a_weak_reading() -> None:
+    # ATT&CK records ThreatNeedle as used by Lazarus Group alone; no source calls it an actor
+    result = runner.invoke(app, ["actor", "ThreatNeedle"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "'ThreatNeedle' is no actor's name: one actor uses software of that name (a weak reading)" in out
+    assert "Lazarus Group (G0032): uses" in out and "uses ThreatNeedle, per MITRE ATT&CK" in out
+    data = json.loads(runner.invoke(app, ["actor", "ThreatNeedle", "--format", "json"]).stdout)
+    assert data["weak"] is True and data["actor"]["id"] == "G0032"
+    assert {c["relation"] for c in data["candidates"][0]["claims"]} >= {"uses"}
+
+
+def test_malware_several_groups_use_is_contested_with_no_default_actor() -> None:
+    result = runner.invoke(app, ["actor", "PlugX"])
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "several actors use software of that name (a weak reading)" in out
+    assert "Names by vendor" not in out  # no one actor is shown as the answer

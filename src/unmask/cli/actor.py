@@ -75,6 +75,7 @@ def actor_report(query: str, lookup: NameLookup, graph: ActorGraph) -> dict[str,
         "query": query,
         "found": True,
         "ambiguous": lookup.ambiguous,
+        "weak": lookup.weak,
         "candidates": [
             {
                 "actor_id": c.actor_id,
@@ -99,6 +100,21 @@ def _render_candidates(console: Console, query: str, lookup: NameLookup, graph: 
         claimants = "; ".join(_claim_text(c) for c in cand.claims)
         mark = " [green](preferred reading)[/]" if number == 1 else ""
         console.print(f"  {number}. [bold]{actor.name}[/] ({actor.id}){mark} — claimed by {claimants}")
+    console.print()
+
+
+def _render_weak(console: Console, query: str, lookup: NameLookup, graph: ActorGraph, shown: int = 10) -> None:
+    """A name no actor is called, read through the actors that use software of that name."""
+    several = "several actors use" if lookup.ambiguous else "one actor uses"
+    console.print(f"[bold yellow]{query!r} is no actor's name[/]: {several} software of that name (a weak reading)")
+    for cand in lookup.candidates[:shown]:
+        actor = graph.actors[cand.actor_id]
+        # "uses X" or "uses X (campaign C)", per its source
+        how = "; ".join(c.relation.replace("uses", f"uses {c.cluster}", 1) + f", per {_source_label(c.source)}"
+                        for c in cand.claims)
+        console.print(f"  {actor.name} ({actor.id}): {how}")
+    if len(lookup.candidates) > shown:
+        console.print(f"  ... and {len(lookup.candidates) - shown} more")
     console.print()
 
 
@@ -202,7 +218,7 @@ def actor_command(
     except UnmaskError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE) from exc
-    lookup = graph.lookup(name)
+    lookup = graph.lookup(name, weak=True)
     report = actor_report(name, lookup, graph)
     best = lookup.best
     profile = _knowledge_base_profile(best.actor_id if best else name, db)
@@ -220,7 +236,11 @@ def actor_command(
         if hint:
             err.print("did you mean: " + ", ".join(hint))
         raise typer.Exit(EXIT_NOT_FOUND)
-    if lookup.ambiguous:
+    if lookup.weak:
+        _render_weak(out, name, lookup, graph)
+        if lookup.ambiguous:
+            return  # a contested weak reading has no default actor
+    elif lookup.ambiguous:
         _render_candidates(out, name, lookup, graph)
     actor = graph.actors[best.actor_id]
     _render_match(out, name, best, actor)

@@ -38,6 +38,7 @@ from unmask.reference.actors import (
     FORMAT_VERSION as GRAPH_FORMAT_VERSION,
 )
 from unmask.reference.actors import (
+    LATIN_FOLD,
     SECOND_HAND_SOURCES,
     ActorGraph,
     load_actor_graph,
@@ -62,7 +63,7 @@ __all__ = [
     "script_key",
 ]
 
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 
 #: ``script``: a name written in a non-Latin script (海莲花, Лазарус): found by its own
 #: Unicode-aware pass (:meth:`ActorGazetteer.scan_scripts`), counted with threat context.
@@ -89,8 +90,10 @@ _BYTES = bytes(
 def normalize(text: str) -> str:
     """Length-preserving normal form: ASCII lower case, everything else a space.
 
-    One character in, one character out (non-ASCII characters become spaces), so
-    offsets into the normal form are offsets into ``text``.
+    One character in, one character out: a Latin-1 letter with a diacritic is its
+    plain letter ("Nobélium" is matched as "nobelium", as
+    :func:`unmask.reference.actors.fold_accents` folds it), other non-ASCII characters
+    become spaces, so offsets into the normal form are offsets into ``text``.
     """
     return _normal_bytes(text).decode("ascii")
 
@@ -279,7 +282,18 @@ class ActorGazetteer:
 
 
 def _normal_bytes(text: str) -> bytes:
-    return text.encode("ascii", "replace").translate(_BYTES)
+    if text.isascii():
+        return text.encode("ascii").translate(_BYTES)
+    # Latin-1's letters with a diacritic fold in the same two C passes as plain ASCII
+    # (a letter beyond Latin-1, ł or ş, is a space here and in the names alike)
+    return text.encode("latin-1", "replace").translate(_LATIN1_NORMAL)
+
+
+#: Latin-1 byte -> normal form: ASCII lower case, a letter with a diacritic its plain
+#: lower-case letter, the rest (and "?", every character beyond Latin-1) a space
+_LATIN1_NORMAL = bytes(
+    _BYTES[ord(LATIN_FOLD.get(c, chr(c)))] if c < 128 or c in LATIN_FOLD else 32 for c in range(256)
+)
 
 
 #: a run of non-ASCII text that may hold a name in another script: from a non-ASCII

