@@ -79,7 +79,7 @@ def test_an_and_list_of_months_is_two_dates_of_the_year_said() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # prolonging a sanctions framework, a detection, a materiality decision: no event
-    ("On 3 June 2025 the Council decided to prolong the framework for restrictive measures against hostile cyber activity.", set()),
+    ("On 3 June 2025 the Council decided to prolong the framework for restrictive measures against hostile cyber activity until June 2028.", set()),
     ("The Council decided on 3 June 2025 to extend the sanctions regime against hostile cyber activity by three years.", set()),
     ("The company had detected unauthorised access to its mail servers on 12 May 2025 and activated its incident plan.", set()),
     ("On 14 May 2025 the board determined that the ransomware incident at its plant was material.", set()),
@@ -89,4 +89,51 @@ def test_an_and_list_of_months_is_two_dates_of_the_year_said() -> None:
     ("On 5 March 2025 the Presidency issued a declaration expressing solidarity with the ministries hit by the intrusions.", set()),
 ])
 def test_deeds_that_are_no_event_and_declarations(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2025-06-10") == expected
+
+
+# --- the text's own report, headline actions, furniture --------------------------------------
+
+def _report_days(text: str, published: str) -> set[str]:
+    return {date for kind, date, _ in _events(text, published) if kind == "report"}
+
+
+def test_a_victims_letter_in_its_own_voice_is_a_report_on_its_day() -> None:
+    text = "Dear customer,\n\nWe are writing to let you know about an incident at our shop.\n"
+    assert _report_days(text, "2025-06-01") == {"2025-06-01"}
+
+
+def test_a_quoted_first_person_is_not_the_texts_own_voice() -> None:
+    text = 'Harbour news\n\n"We are writing to every customer," a spokesman for the shop said.\n'
+    assert _report_days(text, "2025-06-01") == set()
+
+
+def test_being_told_of_malicious_code_is_a_detection_not_a_report() -> None:
+    text = "Dear customer,\n\nOn Tuesday 3 June our hosting firm told us that malicious code had been added to the checkout page.\n"
+    assert ("report", "2025-06-03", "day") not in _events(text, "2025-06-10")
+    told = "The agency told us on 3 June that a foreign service was behind it."
+    assert ("report", "2025-06-03", "day") in _events(told, "2025-06-10")
+
+
+def test_a_standing_charge_is_no_indictment_on_the_day_of_another_action() -> None:
+    text = "Police on Wednesday handed over a man who is charged with helping the crew to break into banks."
+    assert not any(kind == "indictment" for kind, _, _ in _events(text, "2025-06-06"))
+
+
+def test_a_wire_dateline_under_a_byline_dates_no_event() -> None:
+    text = ("Court hands hacker to U.S.\n\nBy A. Writer\nMADRID, June 11 (Desk) - Spain on Monday extradited "
+            "a man to the United States.\n")
+    assert _events(text, "2025-06-11") == {("arrest", "2025-06-09", "day")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # plural designations and signed-off listings are sanctions
+    ("The designations take effect today and the assets of both men must be frozen.", {("sanction", "2025-06-01", "day")}),
+    ("Ministers signed off the listings late yesterday.", {("sanction", "2025-05-31", "day")}),
+    # the publisher's own earlier piece, and a regulation's year after a bracketed name: furniture
+    ("Our spring report, published in March, covered the gang's leak site and its attacks.", set()),
+    ("There is more in our explainer from January on how the sanctions regime works.", set()),
+    ("The office froze the assets under the Cyber (Sanctions) (Exit) Regulations 2019.", set()),
+])
+def test_sanction_words_and_furniture(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2025-06-01") == expected
