@@ -503,7 +503,8 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"reporters|lawyers|engineers|executives|employees|officers|nationals|residents|exiles|emigr[eé]s|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"councils?|schools?|colleges?|(?:local\s+)?authorit(?:y|ies)|charit(?:y|ies)|"
-    r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)))\b",
+    r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)|providers?|practices|"
+    r"associations?|charities|trusts?))\b",
     re.IGNORECASE,
 )
 #: The rest of a list of demonyms that shares one noun: "against Saudi and Emirati engineers".
@@ -535,12 +536,34 @@ _ORIGIN_BEFORE = compile_cached(
     r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via|belong(?:ed|s|ing)?\s+to|"
     r"registered\s+to|owned\s+by|traced\s+(?:back\s+)?to)\s+(?:\S+\s+){0,3}\(?$"
 )
+#: What the cue reaches is owned by the victim: "attempts against 37 servers belonging to
+#: clients in Peru" (not where an attack comes from).
+_OWNED_OBJECT = compile_cached(
+    r"\s*(?:[\w-]+\s+){0,4}?(?:servers?|systems|devices|networks|appliances|accounts|computers|instances|mailboxes|websites)\s+"
+    r"(?:belonging\s+to|owned\s+by|run\s+by|operated\s+by)\s+(?:[\w-]+\s+){0,3}?(?:in|of|at)?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: A sector word naming a body's field or a system, not a sector: "the state finance
+#: department", "the IT team", "the radiology and pharmacy systems".
+_FIELD_OF_AFTER = compile_cached(
+    r"\s+(?:departments?|ministr(?:y|ies)|directorates?|divisions?|teams?|desks?|units?|committees?)\b(?!\s+(?:of|at)\b)"
+)
+_OWN_SYSTEM_AROUND = compile_cached(
+    r"\b(?:the|its|their|our|his|her)\s+(?:[\w-]+\s+(?:and|or)\s+)?(?P<word>[\w-]+)\s+"
+    r"(?:systems?|servers?|records?|applications?|software|databases?|platforms?)\b"
+)
+#: The audience of guidance: "asked federal agencies to patch".
+_AUDIENCE_AFTER = compile_cached(
+    r"^\s+(?:to|should|must)\s+(?:immediately\s+|urgently\s+|also\s+)?(?:patch|update|apply|upgrade|install|review|check|"
+    r"disable|remove|report|reset|rotate|hunt|mitigate|audit|harden)\b",
+    re.IGNORECASE,
+)
 _ACTS_AFTER = compile_cached(r"\s+(?:also\s+|then\s+|later\s+)?(?-i:[a-z]+ed)\b(?!\s+(?:by|in)\b)")
 _FINITE_VERB_AFTER = compile_cached(r"^\s+(?:has|have|had|is|was|are|were|will|would|can|could)\b")
 # "protecting the organisations against indirect costs": defence, not attack.
 _SANCTIONER_BEFORE = compile_cached(
     r"\b(?:Treasury|OFAC|(?:Justice|State|Commerce)\s+Department|prosecutors|sanctions?|Council|Congress|"
-    r"government|governments|authorities|police)\s+(?:\w+\s+)?$", re.IGNORECASE
+    r"government|governments|authorities|police|(?:asset|assets)\s+freeze|designation|listing)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 _DEFENCE_BEFORE = compile_cached(
     # ... and the law's actions: "unsealed charges against 10 nationals", "acted together
@@ -777,6 +800,12 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
+        if _FIELD_OF_AFTER.match(text, phrase.end) and not phrase.surface.endswith("s"):
+            continue  # "the finance department", "the IT team": a body's field
+        if (own_system := _OWN_SYSTEM_AROUND.search(text, max(0, phrase.start - 40), min(len(text), phrase.end + 30))) and (
+            own_system.start("word") == phrase.start and own_system.end("word") == phrase.end
+        ):
+            continue  # "the radiology and pharmacy systems": the victim's own system
         if (
             phrase.surface[:1].isupper()
             and _ORG_HEAD_WORD.fullmatch(phrase.surface)
@@ -1227,6 +1256,8 @@ def _role(
         return "victim"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
+    if hit.kind == "sector" and _AUDIENCE_AFTER.match(after):
+        return "mention"  # "asked federal agencies to patch": whom guidance addresses
     if hit.kind == "sector" and _OF_THEM_BEFORE.search(near) and _COUNTED_VICTIMS.search(before):
         return "victim"  # "... had listed 31 by the end of May, most of them dental practices"
     if (
@@ -1310,7 +1341,8 @@ def _role(
         elif (
             not _CLAUSE_BREAK.search(between_checked)
             # "data stolen from X and from Y": a cue that takes "from" continues its list.
-            and (cue.group(0).lower().endswith("from") or not _ORIGIN_BEFORE.search(between_checked))
+            and (cue.group(0).lower().endswith("from") or not _ORIGIN_BEFORE.search(between_checked)
+                 or _OWNED_OBJECT.match(between_checked))
             and not (re.search(r",\s*(?:the\s+)?$", between) and _FINITE_VERB_AFTER.match(after))
             # "... over the hacking, and the Treasury sanctioned their employer": a new clause's subject
             and not (re.search(r",\s*(?:and|but|while)\s+(?:the\s+)?$", between) and _ACTS_AFTER.match(after))
