@@ -41,6 +41,7 @@ are kept as edges with their source. The compiled graph is cached with
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -86,7 +87,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 17
+FORMAT_VERSION = 18
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -455,8 +456,23 @@ class ActorGraph:
     #: spelling-sensitive index ("luminous moth" and "luminousmoth" differ) tried first
     exact: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
     #: name key of software no actor is called -> the actors that use it (weak readings,
-    #: looked up only on request, never scanned for in text)
-    weak: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
+    #: looked up only on request, never scanned for in text), pickled apart: the cached
+    #: graph loads it only when a lookup asks for it (see :attr:`weak`)
+    weak_packed: bytes = b""
+    _weak: dict[str, tuple[Candidate, ...]] | None = None
+
+    @property
+    def weak(self) -> dict[str, tuple[Candidate, ...]]:
+        """Weak readings by name key (unpacked on first use)."""
+        if self._weak is None:
+            # packed by set_weak in this build, stored inside our own cache file
+            self._weak = pickle.loads(self.weak_packed) if self.weak_packed else {}  # noqa: S301
+        return self._weak
+
+    def set_weak(self, weak: Mapping[str, tuple[Candidate, ...]]) -> None:
+        """Replace the weak readings (packed for the cache)."""
+        self._weak = None
+        self.weak_packed = pickle.dumps(dict(weak), protocol=pickle.HIGHEST_PROTOCOL) if weak else b""
 
     def get(self, actor_id: str) -> Actor | None:
         """The actor with this id (revoked ATT&CK ids follow their successor)."""
@@ -560,8 +576,9 @@ class ActorGraph:
         index = {k: v for k, v in self.index.items() if k not in drop}
         loose = {k: v for k, v in self.loose.items() if v in index}
         exact = {k: v for k, v in self.exact.items() if k.replace(" ", "") not in drop}
-        weak = {k: v for k, v in self.weak.items() if k not in drop}
-        return ActorGraph(actors, index, dict(self.redirects), loose, exact, weak)
+        copy = ActorGraph(actors, index, dict(self.redirects), loose, exact)
+        copy.set_weak({k: v for k, v in self.weak.items() if k not in drop})
+        return copy
 
 
 # --------------------------------------------------------------------------- reading
@@ -1272,7 +1289,7 @@ def build_actor_graph(sources: ActorSources) -> ActorGraph:
     builder.group_rest()
     builder.derive_renames()
     graph = builder.finish()
-    graph.weak = _weak_readings(graph, sources.uses)
+    graph.set_weak(_weak_readings(graph, sources.uses))
     return graph
 
 
