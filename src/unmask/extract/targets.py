@@ -546,7 +546,7 @@ _OWNED_OBJECT = compile_cached(
 #: A sector word naming a body's field or a system, not a sector: "the state finance
 #: department", "the IT team", "the radiology and pharmacy systems".
 _FIELD_OF_AFTER = compile_cached(
-    r"\s+(?:departments?|ministr(?:y|ies)|directorates?|divisions?|teams?|desks?|units?|committees?)\b(?!\s+(?:of|at)\b)"
+    r"\s+(?:department|ministry|directorate|division|team|desk|unit|committee)\b(?!\s+(?:of|at)\b)"
 )
 _OWN_SYSTEM_AROUND = compile_cached(
     r"\b(?:the|its|their|our|his|her)\s+(?:[\w-]+\s+(?:and|or)\s+)?(?P<word>[\w-]+)\s+"
