@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 
 use crate::features::{self, Counts, Vocab};
+use crate::names::Names;
 use crate::scan;
 use crate::sweep::{EntrySpec, Kind, Matcher};
 use crate::text::{bytes_to_chars, char_to_byte};
@@ -297,6 +298,59 @@ impl TechniqueFeatures {
     }
 }
 
+/// The technique stage's name and synonym rules (see `unmask.extract.techniques`):
+/// `triggers` are `(word, whole-name rules, inner rules)`, `rules` are
+/// `(pattern, needs, group)` in the `regex` crate's syntax, groups below `groups`.
+#[pyclass(frozen, module = "unmask._core")]
+struct TechniqueNames {
+    inner: Names,
+}
+
+#[pymethods]
+impl TechniqueNames {
+    #[new]
+    fn new(
+        py: Python<'_>,
+        triggers: Vec<(String, Vec<u32>, Vec<u32>)>,
+        rules: Vec<(String, Option<String>, u32)>,
+        groups: usize,
+    ) -> PyResult<Self> {
+        guarded(py, "TechniqueNames", || {
+            let inner = py
+                .detach(|| Names::new(&triggers, &rules, groups))
+                .map_err(|e| core_error(py, e))?;
+            Ok(TechniqueNames { inner })
+        })
+    }
+
+    /// Per lower-cased text, the groups of the rules that occur in it (sorted).
+    fn hits(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<Vec<u32>>> {
+        guarded(py, "TechniqueNames.hits", || {
+            py.detach(|| texts.iter().map(|t| self.inner.hits(t)).collect::<Result<Vec<_>, _>>())
+                .map_err(|e| core_error(py, e))
+        })
+    }
+
+    /// `text` with each run of blanks (Python's `\s`) and hyphens made one blank, as
+    /// the matcher folds texts before looking for triggers.
+    #[staticmethod]
+    fn fold(text: &str) -> String {
+        crate::names::fold(text)
+    }
+
+    /// Compiles every rule's pattern now (they are compiled on first use otherwise).
+    fn compile_all(&self, py: Python<'_>) -> PyResult<()> {
+        guarded(py, "TechniqueNames.compile_all", || {
+            py.detach(|| self.inner.compile_all()).map_err(|e| core_error(py, e))
+        })
+    }
+
+    /// The rules a trigger names in one lower-cased text (sorted): those tried.
+    fn candidates(&self, py: Python<'_>, text: &str) -> PyResult<Vec<u32>> {
+        guarded(py, "TechniqueNames.candidates", || Ok(self.inner.candidates(text)))
+    }
+}
+
 /// A C-contiguous buffer of `T` held for the length of one call.
 struct Held<T: pyo3::buffer::Element> {
     buffer: pyo3::buffer::PyBuffer<T>,
@@ -512,6 +566,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_panic_for_test, m)?)?;
     m.add_class::<SweepMatcher>()?;
     m.add_class::<TechniqueFeatures>()?;
+    m.add_class::<TechniqueNames>()?;
     m.add_function(wrap_pyfunction!(sentence_features, m)?)?;
     m.add_function(wrap_pyfunction!(with_context, m)?)?;
     m.add_function(wrap_pyfunction!(sparse_scores, m)?)?;

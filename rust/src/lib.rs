@@ -11,6 +11,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod features;
 pub mod literals;
+pub mod names;
 pub mod scan;
 pub mod sweep;
 pub mod text;

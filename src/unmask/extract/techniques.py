@@ -26,7 +26,6 @@ loads in well under half a second.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import math
 import re
@@ -43,6 +42,7 @@ import numpy.typing as npt
 import unmask._core as _core
 from unmask.errors import ReferenceDataError
 from unmask.extract.sentences import split_sentences, structure_of
+from unmask.extract.techniques_regex import to_rust
 from unmask.model import ExtractContext, Span, TechniqueMention
 from unmask.model.structure import Structure
 from unmask.reference.attack import ATTACK_DEPENDS, ATTACK_FORMAT, AttackData, attack_data
@@ -259,14 +259,9 @@ WEAK_NAMES = frozenset(
 @dataclass(frozen=True, slots=True)
 class _NameRule:
     technique_id: str
-    #: Regex sources, compiled on first use (see :func:`_rx`): loading stays fast.
+    #: A Python pattern (the table's own syntax; tests try it with ``re``).
     pattern: str
     needs: str | None
-
-
-@functools.cache
-def _rx(pattern: str) -> re.Pattern[str]:
-    return compile_cached(pattern)
 
 
 def _name_pattern(name: str) -> str:
@@ -292,13 +287,20 @@ _STOP = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class _NameIndex:
+    """The rules, their triggers and their patterns as the compiled core reads them."""
+
     rules: tuple[_NameRule, ...]
-    automaton: Any
+    #: (folded word, rules it is the whole name of, rules it is a word of).
+    triggers: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...]
+    #: Per rule: (pattern, needs) in the Rust ``regex`` crate's syntax, and its group.
+    compiled: tuple[tuple[str, str | None, int], ...]
+    #: The techniques the rules name, sorted: a group is an index here.
+    groups: tuple[str, ...]
 
 
 @functools.cache
 def _name_index() -> _NameIndex:
-    """The name/synonym rules and their trigger automaton (built once, then cached)."""
+    """The name/synonym rules, their triggers and translations (built once, then cached)."""
     return load_compiled(
         "technique-names",
         _build_name_index,
@@ -308,8 +310,6 @@ def _name_index() -> _NameIndex:
 
 
 def _build_name_index() -> _NameIndex:
-    import ahocorasick
-
     data = attack_data()
     active = {t.id: t for t in data.active()}
     counts: dict[str, int] = {}
@@ -328,13 +328,12 @@ def _build_name_index() -> _NameIndex:
             needs = _name_pattern(par.name)
         rules.append(_NameRule(tid, _name_pattern(name), needs))
         # A name's trigger is the whole name with its blanks and hyphens folded as
-        # _fold folds the text: every match of its pattern folds to it.
-        sources.append(_fold(name))
+        # the core folds the text: every match of its pattern folds to it.
+        sources.append(_core.TechniqueNames.fold(name))
     for tid, pattern in _SYNONYMS:
         if tid in active:
             rules.append(_NameRule(tid, r"(?<![a-z0-9])(?:" + pattern + ")", None))
             sources.append(pattern)
-    automaton = ahocorasick.Automaton()
     # trigger -> (rules whose whole name it is, rules with it among their words)
     by_trigger: dict[str, tuple[set[int], set[int]]] = {}
     for i, (rule, src) in enumerate(zip(rules, sources, strict=True)):
@@ -344,10 +343,27 @@ def _build_name_index() -> _NameIndex:
                 by_trigger.setdefault(word, (set(), set()))[1].add(i)
         else:
             by_trigger.setdefault(src, (set(), set()))[0].add(i)
-    for word, (whole, inner) in by_trigger.items():
-        automaton.add_word(word, (len(word), tuple(sorted(whole)), tuple(sorted(inner))))
-    automaton.make_automaton()
-    return _NameIndex(tuple(rules), automaton)
+    triggers = tuple(
+        (word, tuple(sorted(whole)), tuple(sorted(inner))) for word, (whole, inner) in sorted(by_trigger.items())
+    )
+    groups = tuple(sorted({rule.technique_id for rule in rules}))
+    group_of = {tid: k for k, tid in enumerate(groups)}
+    compiled = tuple(
+        (to_rust(rule.pattern), to_rust(rule.needs) if rule.needs is not None else None, group_of[rule.technique_id])
+        for rule in rules
+    )
+    return _NameIndex(tuple(rules), triggers, compiled, groups)
+
+
+@functools.cache
+def _name_matcher() -> _core.TechniqueNames:
+    """The compiled core's matcher of the name index (built once per process)."""
+    index = _name_index()
+    return _core.TechniqueNames(
+        [(w, list(whole), list(inner)) for w, whole, inner in index.triggers],
+        list(index.compiled),
+        len(index.groups),
+    )
 
 
 def name_hits(text: str) -> list[str]:
@@ -355,59 +371,15 @@ def name_hits(text: str) -> list[str]:
     return names_in([text])[0]
 
 
-#: What a name pattern lets stand between two words of a name ([\s\-]+), folded to a
-#: blank in the text and in the names alike, so the automaton can hold whole names.
-_SEPARATORS = compile_cached(r"[\s\-]+")
-#: Between two texts in the one string the automaton reads: no trigger holds it.
-_JOIN = "\x00"
-
-
-def _fold(low: str) -> str:
-    return _SEPARATORS.sub(" ", low)
-
-
-def _edge_alnum(text: str, at: int) -> bool:
-    """Whether text[at] exists and is an ASCII lower-case letter or digit."""
-    return 0 <= at < len(text) and ("a" <= text[at] <= "z" or "0" <= text[at] <= "9")
-
-
 def names_in(texts: Sequence[str]) -> list[list[str]]:
-    """:func:`name_hits` of each text, with one automaton pass over all of them.
+    """:func:`name_hits` of each text, in one call to the compiled core.
 
-    The automaton holds each technique name whole (folded) and each synonym's literal
-    words; a rule is only tried, with its own pattern, on a text whose folded form holds
-    its trigger, so a text naming no technique costs no regular-expression search."""
-    index = _name_index()
-    lows = [text.lower() for text in texts]
-    folded = [_fold(low) for low in lows]
-    starts: list[int] = []
-    offset = 0
-    for piece in folded:
-        starts.append(offset)
-        offset += len(piece) + len(_JOIN)
-    candidates: dict[int, set[int]] = {}
-    joined = _JOIN.join(folded)
-    for end, (length, whole, inner) in index.automaton.iter(joined):
-        k = bisect.bisect_right(starts, end) - 1
-        if inner:
-            candidates.setdefault(k, set()).update(inner)
-        # A name pattern wants no letter or digit on either side (folding keeps those).
-        if whole and not (_edge_alnum(joined, end - length) or _edge_alnum(joined, end + 1)):
-            candidates.setdefault(k, set()).update(whole)
-    out: list[list[str]] = [[] for _ in texts]
-    for k, rule_ids in candidates.items():
-        low = lows[k]
-        found: set[str] = set()
-        for i in rule_ids:
-            rule = index.rules[i]
-            if rule.technique_id in found:
-                continue
-            if _rx(rule.pattern).search(low) is not None and (
-                rule.needs is None or _rx(rule.needs).search(low) is not None
-            ):
-                found.add(rule.technique_id)
-        out[k] = sorted(found)
-    return out
+    Per text (lower-cased), the core folds blanks and hyphens, finds the rules'
+    triggers in one automaton pass (each technique name whole, each synonym's literal
+    words) and tries only the rules a trigger names, with their own patterns: a text
+    naming no technique costs no regular-expression search."""
+    groups = _name_index().groups
+    return [[groups[g] for g in row] for row in _name_matcher().hits([text.lower() for text in texts])]
 
 
 def explicit_ids(text: str) -> list[str]:
