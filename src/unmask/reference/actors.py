@@ -33,6 +33,12 @@ Two rules add names no source lists: Microsoft's ``DEV-nnnn`` designations were 
 "Winnti Group") that sources file under different actors are *contested*: each gets
 the other's actors as further candidates (ranked below its own claims).
 
+Malware is not a name, but a lookup may ask who uses it (``weak=True``): software
+no actor is called, used by one actor per ATT&CK or the MISP galaxies
+(:mod:`unmask.reference.actor_software`), answers that actor as a *weak* reading with
+``uses`` claims; several users make it contested. Weak readings are computed after
+identity, kept out of the name index (never scanned for in text) and never merge.
+
 Typed relations (``part-of``, ``overlaps``, ``similar``, ``linked-to``, ``revoked-by``)
 are kept as edges with their source. The compiled graph is cached with
 :func:`unmask.reference.cache.load_compiled`.
@@ -60,7 +66,6 @@ from unmask.reference.vendors import scheme_of, vendor_of, vendor_of_url
 
 __all__ = [
     "SECOND_HAND_SOURCES",
-    "WEAK_RELATION",
     "Actor",
     "ActorAlias",
     "ActorGraph",
@@ -111,9 +116,6 @@ VENDOR_PREFIX = "vendor:"
 #: claim source of names derived by Microsoft's DEV- -> Storm- renaming
 RENAME_SOURCE = "rule:dev-storm"
 NAMING_DATA = "actor_naming.json"
-#: relation of a weak reading's claims: the actor uses software of that name (a tool is
-#: not a name; see :func:`_weak_readings`)
-WEAK_RELATION = "uses"
 _DEV_STORM = compile_cached(r"(?i)(?:dev|storm)-?(\d{3,4})")
 _DATA_VERSION = compile_cached(r'"version"\s*:\s*"([^"]+)"')
 #: Origin/Threat values of Microsoft's tables that are motives, not countries
