@@ -151,3 +151,60 @@ def test_publisher_contact_mailbox_domain_is_benign() -> None:
     found = _found(text)
     assert found["intel-desk@uk.example-advisory.com"] == ("email", "benign")
     assert found["uk.example-advisory.com"] == ("domain", "benign")
+
+
+# -- ids that are not file hashes, the author's own tools, cited sources ---------
+
+
+def test_relay_fingerprint_is_no_file_hash() -> None:
+    text = "Exit relay record:\nExitNode 6B3E5A8C0F1D2E4A7B9C8D0E1F2A3B4C5D6E7F80\nExitAddress 198.51.100.77\n"
+    found = _found(text)
+    assert found["6b3e5a8c0f1d2e4a7b9c8d0e1f2a3b4c5d6e7f80"] == ("sha1", "benign")
+
+
+def test_certificate_thumbprint_stays_a_sha1() -> None:
+    found = _found("Signing certificate thumbprint: 1A2B3C4D5E6F7A8B9C0D1E2F3A4B5C6D7E8F9A0B\n")
+    assert found["1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b"] == ("sha1", "indicator")
+
+
+def test_the_authors_own_script_is_benign() -> None:
+    text = "I wrote a small module for the scanner, named relayProbe.py, and sent it upstream.\n"
+    assert _found(text)["relayProbe.py"] == ("file_name", "benign")
+
+
+def test_a_sandbox_the_author_built_does_not_clear_the_sample() -> None:
+    text = "We built a sandbox and ran loader77.exe in it; the dropper wrote svcupd.exe.\n"
+    found = _found(text)
+    assert found["loader77.exe"] == ("file_name", "indicator")
+    assert found["svcupd.exe"] == ("file_name", "indicator")
+
+
+def test_details_from_a_listed_page_cite_it() -> None:
+    found = _found("Details from https://check.torproject.org/exit-addresses\nExitAddress 198.51.100.77\n")
+    assert found["https://check.torproject.org/exit-addresses"] == ("url", "reference")
+
+
+def test_listed_citation_author_domain_in_a_reference_entry_is_a_reference() -> None:
+    text = (
+        "Attack pattern: T1059.004: Unix Shell\n\nAdversaries may abuse shells.\n"
+        "Reference: ManPage Bash https://manpages.example-docs.net/man/1/bash "
+        "(die.net. (n.d.). bash(1) - manual page. Retrieved June 12, 2020.)\n"
+    )
+    assert _analyzed(text)["die.net"] == ("domain", "reference")
+
+
+# -- layout ---------------------------------------------------------------------
+
+_SHA256 = "9f2be1c4" * 8
+
+
+def test_url_split_after_a_hash_segment_is_rejoined() -> None:
+    text = f"4\nFor the sample see\nhttps://scan.example-av.com/en/file/{_SHA256}\n/analysis/\n5\nSee more.\n"
+    urls = {v for v, (kind, _) in _found(text).items() if kind == "url"}
+    assert urls == {f"https://scan.example-av.com/en/file/{_SHA256}/analysis/"}
+
+
+def test_path_in_prose_on_the_next_line_is_not_joined() -> None:
+    text = f"See http://other.example-blog.org/x/{_SHA256}\n/etc/passwd was read next\n"
+    urls = {v for v, (kind, _) in _found(text).items() if kind == "url"}
+    assert urls == {f"http://other.example-blog.org/x/{_SHA256}"}

@@ -180,6 +180,12 @@ def _in_version_list(text: str, end: int) -> bool:
 _EXPORT_SUFFIX = compile_cached(r"\.(?i:dll|ocx|cpl|exe|drv)(?=,#?\w)")
 #: What a path's continuation after a layout break holds: a separator or an extension.
 _PATH_GOES_ON = compile_cached(r"[/_-]|\.[A-Za-z0-9]{2,4}$")
+#: A URL's path ending in a hash segment (a sample's page), and the path words a layout may
+#: carry to the next line after it ("/analysis/", "/detection").
+_HASH_SEGMENT_END = compile_cached(r"/[0-9A-Fa-f]{32,128}$")
+_PATH_TAIL = compile_cached(r"/[A-Za-z][A-Za-z0-9_-]{0,40}(?:/[A-Za-z0-9_-]{1,40}){0,4}/?(?=[\s\x01]|$)")
+#: The rest of a line that holds nothing more (the carried words stand alone on theirs).
+_LINE_END = compile_cached(r"[ \t]*(?:\r?\n|$)")
 
 
 def _loose_host(host: str) -> bool:
@@ -461,6 +467,15 @@ class _Collector:
             cont = _CONTINUATION.match(r, end + 1)
             if cont is not None and _PATH_GOES_ON.search(cont.group()) and "://" not in cont.group():
                 tail = _trim(cont.group())
+                broken = end
+                end = end + 1 + len(tail)
+                resume = None
+        elif r.startswith("\n/", end) and host_end < end and _HASH_SEGMENT_END.search(raw):
+            # A PDF line break right after a hash segment ("…/file/<sha256>\n/analysis/"): a
+            # hash is never a path's last word of its own when a "/word" opens the next line.
+            cont = _PATH_TAIL.match(r, end + 1)
+            if cont is not None and _LINE_END.match(self.text, self.original(cont.start(), cont.end())[1]):
+                tail = cont.group()
                 broken = end
                 end = end + 1 + len(tail)
                 resume = None

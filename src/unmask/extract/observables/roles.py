@@ -219,7 +219,8 @@ def cues_in(window: str) -> frozenset[str]:
 _NEAR_PHRASES = (
     "see", "visit", "refer to", "available at", "available on", "available from", "available here", "found at",
     "found here", "found on", "can be found", "located at", "courtesy of", "read more", "read more at",
-    "more information at", "more information on", "more details at", "more details on",
+    "more information at", "more information on", "more details at", "more details on", "details from",
+    "according to", "taken from",
 )  # fmt: skip
 _NEAR_TRAIL = " \t:(“\"'["
 _EXAMPLE_PHRASES = ("e.g.", "for example", "for instance", "example", "examples", "such as")
@@ -483,7 +484,11 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 # rule about the value or its line says otherwise.
                 if kind in _HASHES or kind in _PLAIN:
                     if kind in _HASHES:
-                        if _file_part(text, start):
+                        if kind == "sha1" and _node_id(text, start):
+                            _SET_ROLE(obs, "benign")
+                            _SET_REASONS(obs, _NODE_ID_REASON)
+                            _SET_BENIGN(obs, _NODE_ID_REASON)
+                        elif _file_part(text, start):
                             _SET_ROLE(obs, "benign")
                             _SET_REASONS(obs, _FILE_PART_REASON)
                             _SET_BENIGN(obs, _FILE_PART_REASON)
@@ -1027,6 +1032,16 @@ def _plain_url(text: str, surface: str, value: str, start: int, end: int) -> boo
     return "target" not in low and "victim" not in low and "belong" not in low and "imperson" not in low
 
 
+#: The author introducing a tool of their own before its name ("I wrote a module for the
+#: scanner, named x.py", "our own script x.py"): the researcher's, not the attacker's.
+_OWN_TOOL = compile_cached(
+    r"(?:\b(?:I|[Ww]e)\s+(?:have\s+|had\s+)?(?:wrote|written|created|developed|built)"
+    r"|\b(?:[Mm]y|[Oo]ur))\s+(?:(?:a|an|the|own|small|simple|new|custom|little)\s+){0,3}"
+    r"(?:script|module|tool|plugin|plug-in|program|scanner|utility)s?\b[^.!?\n]{0,50}$"
+)
+_OWN_TOOL_REASON = ("legitimate-software", "author-tool")
+
+
 def _plain_file(text: str, value: str, start: int, end: int) -> bool:
     """Whether a file name has nothing about it that :func:`_decide_file` would act on (the
     cheap test of the common case)."""
@@ -1043,6 +1058,12 @@ def _plain_file(text: str, value: str, start: int, end: int) -> bool:
     if text.find("link:", start - 60 if start > 60 else 0, start) >= 0:
         return False
     tail_start = start - 40 if start > 40 else 0
+    window = text[start - 90 if start > 90 else 0 : start]
+    if (
+        "rote" in window or "ritten" in window or "reated" in window or "eveloped" in window or "uilt" in window
+        or "my " in window or "My " in window or "our " in window or "Our " in window
+    ) and _OWN_TOOL.search(window) is not None:  # fmt: skip
+        return False  # "I wrote a module for it, named x.py": the author's own tool
     return (
         text.find("xampl", start - 300 if start > 300 else 0, start) < 0
         and text.find("e.g", tail_start, start) < 0
@@ -1092,6 +1113,27 @@ _FILE_PART_LABEL = compile_cached(
 )
 
 _FILE_PART_WORDS = compile_cached(r"(?i)\b(?:resource|section)\s+(?:of|hash(?:es)?)\s+$")
+
+
+#: The label of a 40-hex id that names no file: an anonymity network's relay ("ExitNode <id>",
+#: "relay fingerprint") or a key ("PGP key fingerprint"); a certificate's thumbprint is a SHA-1.
+_NODE_LABEL = compile_cached(
+    r"(?i)(?:\b(?:exit\s*node|relay|bridge|guard\s+node|onion\s+router)(?:\s+(?:id|fingerprint))?"
+    r"|\b(?:pgp|gpg|openpgp|ssh|public)\s+key(?:\s+(?:id|fingerprint))?)\s*[:=]?\s*$"
+)
+_NODE_ID_REASON = ("not-a-file-hash",)
+
+
+def _node_id(text: str, start: int) -> bool:
+    """Whether the 40-hex value at ``start`` follows, on its line, a label naming a relay or
+    a key (:data:`_NODE_LABEL`)."""
+    low = start - 48 if start > 48 else 0
+    if text[start - 1 : start] not in (" ", "\t", ":", "="):
+        return False
+    line = text[text.rfind("\n", low, start) + 1 or low : start]
+    return ("ode" in line or "elay" in line or "ey" in line or "ridge" in line or "outer" in line) and (
+        _NODE_LABEL.search(line) is not None
+    )
 
 
 def _file_part(text: str, start: int) -> bool:
@@ -1205,6 +1247,9 @@ def _decide(
                     # A host under a domain listed only as a mail provider: the list is about
                     # mailboxes there, not about names under it (a dynamic-DNS host).
                     return "indicator", ("provider-hosted", *evidence)
+        if passage == "reference" and _provider_only(evidence):
+            # A listed name in a reference entry (a citation's author, "die.net. (n.d.)"): cited.
+            return "reference", ("reference-passage", *evidence)
         return "benign", evidence
     if kind in ("ipv4", "ipv6", "ipv4_cidr"):
         if evidence and _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
@@ -1291,6 +1336,9 @@ def _decide_file(
         return "benign", (os_reason,)
     if before.endswith("link:") or cues.text.startswith("[", end) or _COMPANION_AFTER.match(cues.text, end, end + 4):
         return "reference", ("companion-file",)  # "link:iocs.json[MISP event]", "* iocs.csv : IOCs in CSV"
+    window = cues.text[start - 90 if start > 90 else 0 : start]
+    if _OWN_TOOL.search(window) is not None:
+        return "benign", _OWN_TOOL_REASON
     tail = before[-40:]
     if ("xampl" in tail or "e.g" in tail or "instance" in tail or "such as" in tail) and _ends_with_phrase(
         tail, _EXAMPLE_PHRASES, _EXAMPLE_TRAIL
