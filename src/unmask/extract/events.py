@@ -1077,7 +1077,8 @@ def _kind_for(
                     and (strong_before is None or distance < strong_before[0])
                     # "arrested four people in July over the attacks earlier in the year": a
                     # date between the action and this one is the action's, this one the attacks'
-                    and (previous is None or previous[0] < end)
+                    and (previous is None or previous[0] < end
+                         or _LAW_NAME_BEFORE.search(sentence, max(0, previous[0] - 30), previous[0]) is not None)
                 )
                 score = distance / strength
                 kind = began_kinds.get(abs_start, trigger_kind)
