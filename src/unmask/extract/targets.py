@@ -426,7 +426,9 @@ _SPEAKS_AFTER = compile_cached(
     # intelligence service issued an alert", "the Dutch services named a new group".
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
     r"(?:said|says|told|reported|announced|warned|stated|wrote|published|blamed|attribut(?:ed|es)|named?|"
-    r"identif(?:ied|ies|y)|issued|alerted|exposed|accused|charged|sanctioned|(?:publicly|formally|officially)\s+\w+)\b",
+    r"identif(?:ied|ies|y)|issued|alerted|exposed|accused|charged|sanctioned|(?:publicly|formally|officially)\s+\w+|"
+    # ... in a headline's present tense: "UK sanctions FSB officers", "Canada warns of ..."
+    r"sanctions|indicts|warns|accuses|blames|condemns|calls\s+out)\b",
     re.IGNORECASE,
 )
 _POSSESSIVE = compile_cached(r"^(?:’s|'s)\b")
@@ -480,9 +482,84 @@ _SPONSOR_BEFORE_MORE = compile_cached(
 )
 
 
+_HELPED_ACTION_BEFORE = compile_cached(
+    r"\b(?:operation|investigation|action|takedown|inquiry|probe|raids?|search(?:es)?|arrests?|work|efforts?|response|case)\s+"
+    r"(?:was|were|is|are|has\s+been|had\s+been)\s+(?:also\s+|jointly\s+)?(?:supported|assisted|backed|funded|helped)\s+by\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: An agency acting as the defending side: it speaks, investigates or publishes ("AIVD and
+#: MIVD identify a new group", "the FBI put out a warning", "X, led by the Signals Directorate").
+_DEFENDER_ACTS_AFTER = compile_cached(
+    r"(?:\s*\([^()\n]{1,20}\))?(?:\s*(?:,|and)\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,6}?(?:\([^()\n]{1,20}\))?)?\s*,?\s+"
+    r"(?:(?:on\s+\w+|also|have|has|had|jointly|today|publicly|formally|separately|then|later)\s+){0,2}"
+    r"(?:said|says|identif(?:y|ies|ied)|named?|attribut(?:e|es|ed)|assess(?:es|ed)?|publish(?:es|ed)?|warn(?:s|ed)?|issu(?:e|es|ed)|"
+    r"investigat(?:es|ed)|found|observed|exposed|dismantled|seized|arrested|detected|alerted|reported|announced|confirmed|"
+    r"put\s+out|released|led|coordinated|notified|urged|recommend(?:s|ed)?|advis(?:es|ed))\b"
+)
+_DEFENDER_BEFORE = compile_cached(
+    r"\b(?:according\s+to\s+(?:the\s+)?(?:(?:assessment|analysis|investigation|findings|report|statement)s?\s+(?:of|by|from)\s+(?:the\s+)?)?"
+    r"(?:[^,.;()]{0,80}?\s(?:and|,)\s+(?:the\s+)?)?|led\s+by|assisted\s+by|together\s+with|jointly\s+with|"
+    r"with\s+the\s+(?:help|support|assistance)\s+of|in\s+(?:co-?operation|partnership|coordination)\s+with)\s*(?:the\s+)?"
+    r"(?:(?-i:[A-Z])[\w-]*\s+){0,6}$",
+    re.IGNORECASE,
+)
+#: A country's defending body after it: "the US cyber agency", "Ukrainian cyber police".
+_DEFENDER_NOUN_AFTER = compile_cached(
+    r"^(?:’s|'s)?\s*(?:(?:cyber(?:[\s-]?security)?|security|information|national|federal|state|regional|financial|criminal)\s+){0,3}"
+    r"(?:police|prosecutors?|courts?|judges?|watchdog|regulators?|CERT|CSIRT|(?:cyber(?:security)?\s+)?(?:agency|centre|center|authority)|"
+    r"law\s+enforcement)\b(?!-)",
+    re.IGNORECASE,
+)
+
+
+#: A text's first lines naming its publisher: "Annual Report 2025 / Signals Directorate | ...".
+_PUBLISHER_LINE = compile_cached(r"[ \t]*(?:[^\n]{0,80}[|/–—•·][ \t]*)?(?:[Tt]he\s+)?")
+_PUBLISHER_REST = compile_cached(r"[ \t]*(?:\n|$|[|/–—•·])")
+
+
+def _defenders_speak(
+    text: str, out: list[tuple[_Hit, str, Passage, int]]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    """An agency the text shows on the defending side (it speaks, investigates or publishes
+    somewhere in the text, or is named as leading or helping the response) sponsors nothing
+    where it is named without a sponsor cue of its own; nor does the country named as its
+    own ("the Dutch intelligence service", "the US cyber agency", "Ukrainian police")."""
+    defenders = {
+        h.value for h, role, *_ in out
+        if h.kind == "organization" and (
+            role == "source"
+            or _DEFENDER_ACTS_AFTER.match(text, h.end)
+            or _DEFENDER_BEFORE.search(text, max(0, h.start - 160), h.start)
+            or _HELPED_ACTION_BEFORE.search(text, max(0, h.start - 120), h.start)
+            or (h.start < 400 and _PUBLISHER_LINE.fullmatch(text, text.rfind("\n", 0, h.start) + 1, h.start) is not None
+                and _PUBLISHER_REST.match(text, h.end) is not None)
+        )
+    }
+    changed = list(out)
+    for at, (hit, role, passage, index) in enumerate(changed):
+        if role != "sponsor":
+            continue
+        near = text[max(0, hit.start - 120) : hit.start]
+        after = text[hit.end : hit.end + 300]
+        if _sponsor_before(near) or _BEHIND_AFTER.match(after):
+            continue
+        if hit.kind == "organization" and hit.value in defenders:
+            changed[at] = (hit, "source", passage, index)
+        elif hit.kind == "country" and (
+            _DEFENDER_NOUN_AFTER.match(after)
+            or _DEFENDER_BEFORE.search(text, max(0, hit.start - 160), hit.start)
+            or (at + 1 < len(changed) and changed[at + 1][0].kind == "organization" and changed[at + 1][0].value in defenders
+                and changed[at + 1][0].start - hit.end <= 40
+                and re.fullmatch(r"(?:’s|'s)?\s+(?:[\w-]+\s+){0,2}?", text[hit.end : changed[at + 1][0].start]))
+        ):
+            changed[at] = (hit, "mention", passage, index)
+    return changed
+
+
 def _sponsor_before(near: str) -> bool:
     if _SPONSOR_BEFORE.search(near):
-        return True
+        # "the operation was supported by the national CERT": a helper of the law, no sponsor
+        return not _HELPED_ACTION_BEFORE.search(near)
     return ("interest" in near or "sold" in near or "passed" in near or "handed" in near or "delivered" in near) and bool(
         _SPONSOR_BEFORE_MORE.search(near)
     )
@@ -1286,7 +1363,7 @@ def _role(
         return "source"
     if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
         return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
-    if actor_context and cyber_context and _sponsor_before(near):
+    if actor_context and cyber_context and hit.form != "international" and _sponsor_before(near):
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
         # "links to CISA products" in a list of resources is not one.
         return "sponsor"
@@ -1544,7 +1621,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
-    return tuple(_home_country_victim(text, _sectors_of_victims(out)))
+    return tuple(_home_country_victim(text, _sectors_of_victims(_defenders_speak(text, out))))
 
 
 #: A writer saying where they work: "I'm the only IT person at a small accounting practice".
