@@ -157,3 +157,26 @@ def test_earlier_in_the_year_is_a_guess_at_the_year() -> None:
 def test_a_date_between_an_action_and_a_later_date_keeps_the_later_one_for_its_own_noun() -> None:
     text = "The crew went quiet after police arrested four people in July over the attacks on grocers earlier in the year."
     assert _events(text, "2025-11-18") == {("arrest", "2025-07", "month"), ("campaign", "2025", "approximate")}
+
+
+# --- pleas, searches, statements -------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # a guilty plea entered at a hearing is a conviction
+    ("Plea: guilty to every count, entered at a hearing on 8 January 2026.", "2026-02-01",
+     {("conviction", "2026-01-08", "day")}),
+    # a suspect's belongings seized in a search are no takedown; the actor's servers are
+    ("Detectives arrested her at a flat on 2 January 2026 and seized phones holding the gang's chats.", "2026-02-01",
+     {("arrest", "2026-01-02", "day")}),
+    ("Police on Monday detained the broker. Officers seized laptops and two cars during a search.", "2026-01-16",
+     {("arrest", "2026-01-12", "day")}),
+    ("Police seized 40 servers and the gang's domains on 2 January 2026.", "2026-02-01",
+     {("takedown", "2026-01-02", "day")}),
+    # a statement dated where it is named is a report on that day; a trailing source's is not the news
+    ("In a letter to patients on Monday the clinic explained that intruders had copied scans.", "2026-05-27",
+     {("report", "2026-05-25", "day")}),
+    ("The arrest took place on the 4th, the city police said in a statement on Wednesday.", "2025-11-07",
+     {("arrest", "2025-11-04", "day")}),
+])
+def test_pleas_searches_and_statements(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, published) == expected

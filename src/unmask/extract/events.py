@@ -576,7 +576,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ions?)|(?:signed\s+off|approved|adopted|agreed)\s+(?:on\s+)?(?:the\s+)?(?:new\s+)?listings|decided\s+to\s+(?:designate|sanction|impose|freeze)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
                                 r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
-    ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty)\b", re.I), 2.0),
+    ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty|guilty\s+pleas?|plea\s*:\s*guilty)\b", re.I), 2.0),
     # Steps of a case that are no event of the actor: a plea of not guilty, a hearing, an
     # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
     (_NO_EVENT, compile_cached(
@@ -819,6 +819,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "where he is charged with fraud": a standing charge, brought some other day
     if kind == "activity-end" and start > date.start and word.lower().endswith("until"):
         return True  # "stayed until" ends at the date after it, not before
+    if kind == "takedown" and word[:4].lower() == "seiz" and _BELONGINGS_AFTER.match(sentence, end):
+        return True  # "seized his phones and two cars": a suspect's belongings, not the actor's infrastructure
     if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
         return True  # "the hacktivists took the portal offline": an attack, not a takedown
     if _QUOTED_TITLE_OPEN.search(sentence, max(0, start - 120), start):
@@ -838,6 +840,17 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
 #: What a writer was told that is a detection, not an attribution: "told us that malicious code ...".
 _TOLD_US_OF_DETECTION = compile_cached(
     r"\s+us\s+(?:[\w,]+\s+){0,4}?that\s+(?:[\w-]+\s+){0,2}(?:malicious|suspicious|unusual|unauthori[sz]ed|strange|rogue)\b", re.I)
+#: A statement dated where it is named: "In a statement to shareholders on Monday", "in a
+#: filing dated 3 May", "in its notice on Friday" (a joint statement is an agencies' advisory;
+#: "..., police said in a statement on Wednesday" is a source's, the deed before it the news).
+_STATEMENT_ON = compile_cached(
+    r"(?<!said\s)(?<!says\s)(?<!stated\s)(?<!added\s)\b(?:in|via|through)\s+(?:a|an|its|their|his|her)\s+(?!joint\b)(?:[\w-]+\s+){0,2}?(?:statement|filing|notice|letter|notification)"
+    r"(?:\s+(?:to|for)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?\s+(?:(?:on|dated|of)\s+)?$", re.I)
+#: What a search seizes from a suspect (no takedown): "seized laptops and crypto wallets", "seized devices holding chat logs".
+_BELONGINGS_AFTER = compile_cached(
+    r"\s+(?:(?:his|her|their|the\s+suspects?['’]?s?|several|two|three|four|five|\d+)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:laptops?|phones?|mobiles?|smartphones?|devices|computers|cars?|vehicles?|cash|money|jewel\w*|watches|"
+    r"(?:crypto(?:currency)?\s+)?wallets?|hard\s+drives?|documents|passports?|assets|property|luxury)\b", re.I)
 #: A charge said in the present: "he is charged with", "they stand charged".
 _STANDING_CHARGE_BEFORE = compile_cached(r"\b(?:is|are|stands?|remains?)\s+$", re.I)
 #: An open quoted title in brackets before a word: '("Student detained'.
@@ -980,6 +993,9 @@ def _kind_for(
         return None  # "has decreased significantly since early 2014"
     if _INCIDENT_OF.search(before[-30:]):
         return "campaign", 0.9  # "the cyberattack of 3 May": the attack's date
+    tail = before[-70:]
+    if ("statement" in tail or "filing" in tail or "letter" in tail or "notice" in tail) and _STATEMENT_ON.search(tail):
+        return "report", 0.9  # "In a statement to shareholders on Monday, the company said": the statement's day
     if _ARTICLE_BEFORE.search(before[-8:]) and _ATTRIBUTIVE_INCIDENT.match(sentence, date.end):
         return "campaign", 0.9  # "over the 2023 intrusions at two casinos": the intrusions' date
     if date.surface[:4].lower() == "for ":
@@ -1258,6 +1274,8 @@ def _actions(sentence: str) -> list[tuple[str, int, int]]:
             continue
         if _QUOTED_TITLE_OPEN.search(sentence, max(0, match.start() - 120), match.start()):
             continue  # a word of a quoted title
+        if match.lastgroup == "takedown" and match.group(0)[:4].lower() == "seiz" and _BELONGINGS_AFTER.match(sentence, match.end()):
+            continue  # a suspect's belongings seized in a search
         out.append((match.lastgroup or "", match.start(), match.end()))
     return out
 
