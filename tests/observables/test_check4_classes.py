@@ -208,3 +208,31 @@ def test_path_in_prose_on_the_next_line_is_not_joined() -> None:
     text = f"See http://other.example-blog.org/x/{_SHA256}\n/etc/passwd was read next\n"
     urls = {v for v, (kind, _) in _found(text).items() if kind == "url"}
     assert urls == {f"http://other.example-blog.org/x/{_SHA256}"}
+
+
+# -- a mail's image hosts -------------------------------------------------------
+
+_SPAM = """From: Bonus Team <win@promo-blast.example-mailer.net>
+Subject: Your free spins
+
+Claim your spins today.
+
+[links]
+https://spins-now.bet-offers.biz/c/8Hx2Kq
+https://pics7.shareimg-host.com/a1/b2/banner_o.png
+https://pics7.shareimg-host.com/c3/d4/footer_o.png
+https://assets.spins-now.bet-offers.biz/logo.png
+"""
+
+
+def test_a_host_a_spam_links_only_for_pictures_is_an_image_host() -> None:
+    found = _found(_SPAM)
+    assert found["pics7.shareimg-host.com"] == ("domain", "benign")
+    # the pictures' URLs stay indicators, and so does the host the clicks go to
+    assert found["https://pics7.shareimg-host.com/a1/b2/banner_o.png"] == ("url", "indicator")
+    assert found["spins-now.bet-offers.biz"] == ("domain", "indicator")
+
+
+def test_an_image_host_named_elsewhere_stays_an_indicator() -> None:
+    text = _SPAM.replace("Claim your spins today.", "Claim your spins at pics7.shareimg-host.com today.")
+    assert _found(text)["pics7.shareimg-host.com"] == ("domain", "indicator")

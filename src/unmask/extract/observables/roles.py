@@ -538,6 +538,8 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     kept = [o for o in found if id(o) not in dropped] if dropped else found
     if mailboxes:
         _mailbox_hosts(kept)
+    if "\n[links]\n" in text:
+        _image_hosts(kept, text, judge)
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
@@ -587,6 +589,58 @@ def _mailbox_hosts(found: list[Observable]) -> None:
             _SET_ROLE(obs, "indicator")
             _SET_REASONS(obs, ("provider-hosted", *obs.benign_reasons))
             _SET_BENIGN(obs, ())
+
+
+#: A link to an image file (its path's last name, before any query).
+_IMAGE_LINK = compile_cached(r"(?i)[^?#]*/[^/?#]+\.(?:png|jpe?g|gif|webp|bmp|svg)(?:[?#].*)?")
+_IMAGE_HOST = ("image-host", "provider")
+
+
+def _link_blocks(text: str) -> list[tuple[int, int]]:
+    """The mail reader's ``[links]`` blocks (the link targets of an HTML body, one a line,
+    up to the next blank line)."""
+    blocks = []
+    i = text.find("\n[links]\n")
+    while i >= 0:
+        start = i + 9
+        end = text.find("\n\n", start)
+        end = len(text) if end < 0 else end
+        blocks.append((start, end))
+        i = text.find("\n[links]\n", end)
+    return blocks
+
+
+def _image_hosts(found: list[Observable], text: str, judge: Any) -> None:
+    """A host a mail links to only for its pictures (every URL on it an image in the
+    ``[links]`` block, the host named nowhere else) is a shared image host: the provider's
+    (``image-host``), while the image URLs stay what they were. A customer's own name on a
+    platform (a storage bucket's host) stays the customer's."""
+    blocks = _link_blocks(text)
+    only_images: dict[str, bool] = {}
+    links: dict[str, list[tuple[int, int]]] = {}
+    for obs in found:
+        if obs.type == "url":
+            span = obs.span
+            host = _url_host(obs.value)
+            links.setdefault(host, []).append((span.start, span.end))
+            inside = any(a <= span.start and span.end <= b for a, b in blocks)
+            image = inside and _IMAGE_LINK.fullmatch(obs.value.split("://", 1)[-1]) is not None
+            only_images[host] = only_images.get(host, True) and image
+    for obs in found:
+        if obs.type == "domain":
+            start, end = obs.span.start, obs.span.end
+            if not any(a <= start and end <= b for a, b in links.get(obs.value, ())):
+                only_images[obs.value] = False  # named on its own (a sender's address, prose)
+    hosts = {h for h, only in only_images.items() if only and h.count(".") >= 1}
+    if not hosts:
+        return
+    for obs in found:
+        if obs.type == "domain" and obs.value in hosts and obs.role == "indicator":
+            if customer_host(obs.value, judge.suffixes):
+                continue
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, _IMAGE_HOST)
+            _SET_BENIGN(obs, _IMAGE_HOST)
 
 
 _NETBLOCK = ("netblock",)
