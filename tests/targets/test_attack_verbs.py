@@ -41,3 +41,21 @@ def test_a_first_person_writer_names_the_kind_of_place_they_work_at() -> None:
         "and this is what I learned.\n"
     )
     assert {("sector", "Legal"), ("country", "AT")} <= victims(text)
+
+
+def test_an_intruders_stay_names_its_victim() -> None:
+    text = "Finland has blamed a foreign service for an operation that ran inside its foreign ministry for a year.\n"
+    found = victims(text)
+    assert {("country", "FI"), ("sector", "Diplomacy")} <= found
+    found = victims("Nine months inside Halvard Freight: how the intruders stayed hidden\n")
+    assert ("organization", "Halvard Freight") in found
+
+
+def test_a_span_of_places_after_a_target() -> None:
+    text = "The wiper knocked payment terminals offline across Europe, from Portugal to Latvia.\n"
+    assert {("region", "europe"), ("country", "PT"), ("country", "LV")} <= victims(text)
+
+
+def test_a_new_clause_with_a_pronoun_ends_a_cue() -> None:
+    text = "The crew has been living inside backbone routers since 2022, and it names two Indian firms as suppliers.\n"
+    assert ("country", "IN") not in victims(text)

@@ -160,6 +160,9 @@ _TARGET_CUE = compile_cached(
     r"(?:help\s*desks?|service\s+desks?|support\s+(?:lines?|desks?|staff)|staff|employees)\s+(?:at|of)|calls\s+to(?!\s+action)|"
     # who received the lures: "the recipients work at think tanks"
     r"recipients|"
+    # an intruder's stay: "an operation that ran inside its foreign ministry", "months inside X"
+    r"(?:ran|run|running|operated|hid|hiding|hidden|lurk(?:ed|ing)|lived|living|sat|stayed|remained|been)\s+(?:undetected\s+)?inside|"
+    r"(?:days|weeks|months|years)\s+(?:undetected\s+)?inside|"
     r"(?:went|gone|go|goes|going)\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
     r"(?:stole|stolen|steal(?:s|ing)?|thefts?|heists?|siphon(?:ed|ing)?)\s+(?:[\w$€£.,-]+\s+){0,8}?from|"
     r"scann(?:ed|ing)|listings?\s+(?:include|included|including)|br(?:oke|oken|eaking|eaks?)\s+into|"
@@ -259,6 +262,7 @@ _ITS_OBJECT_AFTER = compile_cached(
     r"(?:cyber-?)?attack(?:s|ed|ing)?(?:\s+on)?|breach(?:ed|ing)?|compromis(?:ed|ing)|hack(?:ed|ing)(?:\s+into)?|"
     r"encrypt(?:ed|ing)|knock(?:ed|ing|s)?\s+out|took\s+down|disrupt(?:ed|ing)|infect(?:ed|ing)|infiltrat(?:ed|ing)|"
     r"affect(?:ed|ing)|(?:been|were|was|got|gained\s+access)\s+(?:inside|into|in)|br(?:oke|oken)\s+into|"
+    r"(?:ran|run|running|operated|hid|hiding|hidden|lurk(?:ed|ing)|lived|living|sat|stayed|remained)\s+(?:undetected\s+)?inside|"
     r"unauthori[sz]ed\s+access\s+to|(?:taken|stolen|stole|copied|exfiltrated|leaked)\s+(?:[\w-]+\s+){0,4}?from)\s+"
     r"(?:(?:one|some|several|two|three|many|all|parts?)\s+of\s+)?its\s+"
     r"(?!(?:[\w-]+\s+)?(?:customers|clients|users|members|partners|subscribers|suppliers|rivals|competitors)\b)",
@@ -600,6 +604,8 @@ _SECTOR_NOUN_AFTER = compile_cached(
 # passive ("accused of hacking into facilities by officials in Australia").
 _CLAUSE_BREAK = compile_cached(
     r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before|stated|claimed|denied|argued|noted|alleg\w*)\b|"
+    # a new clause with a pronoun subject: "..., and it names three companies"
+    r",\s+(?:and|but)\s+(?:it|they|he|she|we)\s+(?-i:[a-z])\w+|"
     # a relative clause on whom the victims serve: "think tanks that advise the government"
     r"\bthat\s+(?:advise|serve|supply|support|help|work\s+(?:with|for)|sell\s+to|provide\s+\w+\s+(?:to|for))\b|"
     # ... but not the owners of what was attacked: "flaws in devices used by chip makers".
@@ -689,6 +695,7 @@ _SECTOR_PREDICATE_AFTER = compile_cached(
     r"(?:most|second|third|top|single\s+most|largest|biggest|hardest)\s+(?:[\w-]+\s+){0,2}?(?:sector|industry|vertical)\b",
     re.IGNORECASE,
 )
+_SPAN_FROM = compile_cached(r"\s*,?\s*(?:(?:stretching|ranging|reaching)\s+)?from\s+(?:the\s+)?")
 _RANKED_NEXT = compile_cached(
     # (after the first's figure: "firms in Spain made up half of the cases, followed by ...")
     r"(?:[^.;:!?|\n]{0,100}?,)?\s*,?\s*(?:(?:and\s+)?(?:followed\s+(?:closely\s+)?by|then|ahead\s+of)|and\s+(?:then|next))\s+"
@@ -787,7 +794,7 @@ _LANGUAGE_AFTER = compile_cached(r"[\s-]+(?:language|translations?|text|words?)\
 _CUE_OBJECT_NAME = compile_cached(
     r"\b(?:(?:cyber-?)?attacks?|breach(?:es)?|hacks?|intrusions?|compromise|raids?)\s+(?:on|of|at|against|into)\s+(?:the\s+)?"
     r"(?P<name>[A-Z][\w&’'-]*(?:[ \t]+[A-Z][\w&’'-]*){1,4})|"
-    r"\b(?:targeted|breached|hacked|compromised|infiltrated|attacked)\s+(?:the\s+)?"
+    r"\b(?:targeted|breached|hacked|compromised|infiltrated|attacked|(?:days|weeks|months|years)\s+inside)\s+(?:the\s+)?"
     r"(?P<name2>[A-Z][\w&’'-]*(?:[ \t]+[A-Z][\w&’'-]*){1,4})"
 )
 #: ... but not a product: "attacks on Ivanti Connect Secure", "Citrix NetScaler Gateway".
@@ -991,6 +998,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                     continue
                 hits.append(_Hit(start, end, "organization", named.group("name"), "heuristic"))
                 taken.add(start, end)
+    # A word of a URL, a path, a mailbox or a field label is no party (the structure's opaque spans).
+    opaque = structure_of(text).is_opaque
+    hits = [h for h in hits if not opaque(h.start, h.end)]
     # "Japan's police blamed ... a campaign against the country's diplomats": the country is
     # the last one named before (within the paragraph's reach).
     if "country" in text or "nation" in text:
@@ -1264,17 +1274,21 @@ def _role(
         gap = sentence[prev_end:local_start]
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
+        prev_start = local_start - (hit.start - prev_hit.start)
         # ... and so does a ranking ("manufacturing was the most hit sector, followed by
         # construction"; "firms in Spain, followed by those in Chile and Peru").
         if (
             prev_role in ("target", "victim")
             and (prev_hit.kind == hit.kind or (prev_hit.kind in ("country", "region") and hit.kind in ("country", "region")))
-            and (_RANKED_NEXT.fullmatch(gap) or _LIST_JOIN.match(gap))
+            and (_RANKED_NEXT.fullmatch(gap) or _LIST_JOIN.match(gap)
+                 # a span of places: "across Europe, from Spain to Poland"
+                 or (hit.kind in ("country", "region") and (
+                     (_SPAN_FROM.fullmatch(gap) and re.match(r"\s+to\s+", after))
+                     or (re.fullmatch(r"\s+to\s+(?:the\s+)?", gap) and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[: prev_start])))))
             and not _POSSESSIVE.match(after)
             and not _SOURCE_AFTER.match(after)
         ):
             return prev_role
-        prev_start = local_start - (hit.start - prev_hit.start)
         if (hit.kind == prev_hit.kind == "sector" and _LIST_JOIN.match(gap)
                 and _IMPERSONATED_BEFORE.search(sentence[max(0, prev_start - 120) : max(0, prev_start)])):
             return "mention"  # "spoofing real journalists and broadcast writers"
@@ -1331,6 +1345,9 @@ def _role(
         or (_ITS_OBJECT_AFTER.match(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
     ):
         return "victim"
+    if (hit.kind == "country" and hit.form not in ("demonym", "city", "subdivision") and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start)
+            and not _POSSESSIVE.match(after) and _ITS_OBJECT_AFTER.match(after)):
+        return "victim"  # "Austria has blamed ... for an operation that ran inside its foreign ministry"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
     if hit.kind == "sector" and _AUDIENCE_AFTER.match(after):
