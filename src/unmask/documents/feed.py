@@ -364,6 +364,7 @@ def _entry_metadata(entry: _Entry, feed: _Feed, source: str) -> Metadata:
         site_name=feed.title,
         language=entry.language or feed.language,
         extra=extra,
+        published_source="record",
     )
 
 

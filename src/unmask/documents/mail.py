@@ -415,7 +415,7 @@ def _web_archive_page(msg: Message, headers: dict[str, list[str]], *, source: st
             title=meta.title or (headers.get("subject", [None])[0]), authors=meta.authors,
             published=meta.published, modified=meta.modified, url=meta.url or location,
             site_name=meta.site_name, language=meta.language,
-            extra={**meta.extra, "archive": "mhtml"},
+            extra={**meta.extra, "archive": "mhtml"}, published_source=meta.published_source,
         )
         return Document(text=page.text, source=source, format="html", sha256=sha256, size=size,
                         metadata=metadata, warnings=page.warnings)
@@ -478,6 +478,7 @@ def parse_email(
         authors=(sender,) if sender else (),
         published=published,
         extra=extra,
+        published_source="mail-header" if published else None,
     )
     return Document(
         text=text, source=source, format="email", sha256=sha256, size=size,

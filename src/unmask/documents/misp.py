@@ -167,6 +167,7 @@ def parse_misp(value: object, *, data: bytes, source: str, sha256: str) -> Docum
         authors=(org_name,) if org_name else (),
         published=_date(first.get("date")),
         extra=extra,
+        published_source="record",
     )
     # Sightings the knowledge base cannot record are said, not dropped.
     _claims, unused = misp_sightings(events, source=source)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import errno
 import hashlib
 import importlib
@@ -427,7 +428,7 @@ def _parse_all(data: bytes, source: str, max_bytes: int, *, hint_name: str,
         from unmask.documents.feed import parse_feed
 
         try:
-            return iter(list(parse_feed(data, source=source, base_url=base_url)))
+            return iter([plausible_date(d) for d in parse_feed(data, source=source, base_url=base_url)])
         except RecursionError as exc:
             raise DocumentError(source, "feed is nested too deeply to read") from exc
     return iter([_parse(data, source, max_bytes, depth=0, fmt=fmt)])
@@ -469,7 +470,25 @@ def _parse(data: bytes, source: str, max_bytes: int, depth: int, fmt: str | None
         raise DocumentError(source, f"{fmt} input is nested too deeply to read") from exc
     if len(document.text) > chars:
         raise _too_many_chars(source, chars, f"{len(document.text):,} characters of text")
-    return document
+    return plausible_date(document)
+
+
+#: Days a publication date may lie past today (UTC) before it is not believed: time
+#: zones and a sender's clock a little fast.
+FUTURE_SLACK = 2
+
+
+def plausible_date(document: Document, today: dt.date | None = None) -> Document:
+    """``document`` without a publication date that lies in the future (a forged or
+    wrong e-mail ``Date``, a mistyped record date): a date past today is said in a
+    warning and dropped rather than used to resolve the text's "yesterday"."""
+    published = document.metadata.published
+    now = today or dt.datetime.now(dt.UTC).date()
+    if published is None or published <= now + dt.timedelta(days=FUTURE_SLACK):
+        return document
+    metadata = dataclasses.replace(document.metadata, published=None, published_source=None)
+    warning = f"publication date {published.isoformat()} is in the future: not used"
+    return dataclasses.replace(document, metadata=metadata, warnings=(*document.warnings, warning))
 
 
 #: Formats whose bytes are mostly markup: refused over 20 bytes per allowed character

@@ -242,7 +242,7 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
     if bundle_id:
         extra["bundle_id"] = bundle_id
     metadata = Metadata(title=title, authors=authors or (), published=published,
-                        modified=modified, extra=extra)
+                        modified=modified, extra=extra, published_source="record")
     # Sightings the knowledge base cannot record are said, not dropped.
     _claims, unused = stix_sightings(objects, source=source)
     return Document(text=text, source=source, format="stix2", sha256=sha256, size=len(data),

@@ -118,7 +118,7 @@ def _parse_stix1(data: bytes, source: str, sha256: str) -> Document:
     extra = {"stix_version": str(root.get("version") or "1.x")}
     return Document(
         text="\n".join(lines), source=source, format="stix1", sha256=sha256, size=len(data),
-        metadata=Metadata(title=title, published=_date(produced), extra=extra),
+        metadata=Metadata(title=title, published=_date(produced), extra=extra, published_source="record"),
     )
 
 
@@ -169,7 +169,8 @@ def _parse_openioc(data: bytes, source: str, sha256: str) -> Document:
         raise NoTextError(source, "OpenIOC document holds no description and no indicators")
     title = short if short and not re.fullmatch(r"(?i)event #?\d+", short) else description or short
     metadata = Metadata(title=title, authors=(author,) if author else (),
-                        published=_date(authored), extra={"indicator_items": str(len(items))})
+                        published=_date(authored), extra={"indicator_items": str(len(items))},
+                        published_source="record")
     return Document(text=text, source=source, format="openioc", sha256=sha256, size=len(data),
                     metadata=metadata, objects=tuple(items))
 

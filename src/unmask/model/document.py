@@ -56,8 +56,10 @@ class Metadata:
     extra: Mapping[str, str] = field(default_factory=dict)
     #: Where ``published`` came from: ``"text"`` (a dateline, byline, "Published ..."
     #: line), ``"html-meta"`` (the page's metadata), ``"pdf-metadata"`` (the file's
-    #: creation date only: not a statement of the document) or None (not known, or a
-    #: structured document's own date field).
+    #: creation date only: not a statement of the document), ``"mail-header"`` (an
+    #: e-mail's ``Date``: the sender's clock), ``"record"`` (a structured record's own
+    #: date field: a STIX report's ``published``, a MISP event's ``date``, an OpenIOC or
+    #: STIX 1 document's time, a feed entry's date) or None (not known).
     published_source: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
