@@ -428,7 +428,8 @@ def _parse_all(data: bytes, source: str, max_bytes: int, *, hint_name: str,
         from unmask.documents.feed import parse_feed
 
         try:
-            return iter([plausible_date(d) for d in parse_feed(data, source=source, base_url=base_url)])
+            return iter([plausible_date(d) if isinstance(d, Document) else d
+                         for d in parse_feed(data, source=source, base_url=base_url)])
         except RecursionError as exc:
             raise DocumentError(source, "feed is nested too deeply to read") from exc
     return iter([_parse(data, source, max_bytes, depth=0, fmt=fmt)])
