@@ -180,3 +180,25 @@ def test_a_date_between_an_action_and_a_later_date_keeps_the_later_one_for_its_o
 ])
 def test_pleas_searches_and_statements(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, published) == expected
+
+
+# --- more furniture: references to earlier pieces, coverage, fiscal years, datelines ----------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("As I said in my answer of 14 January 2025, the Government keeps its sanctions designations under review.", set()),
+    ("Our previous bulletin (Issue 4, issued 20 January 2025) covered the claims after the ransomware attacks.", set()),
+    ("The full tracker, which starts in 2009, lists every attack on a port.", set()),
+    ("The board suspended its outlook for fiscal year 2025 after the cyber attack.", set()),
+    # a public exposure of a unit's role is a public attribution
+    ("On 20 February, with our partners, we exposed the role of a military unit in the council intrusions.",
+     {("report", "2025-02-20", "day")}),
+    # "this week" is too vague to date a deed
+    ("Our plant was hit by ransomware this week.", set()),
+])
+def test_references_coverage_and_vague_weeks(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2025-03-12") == expected
+
+
+def test_a_mixed_case_place_before_a_numeric_date_is_a_dateline() -> None:
+    text = "Notice\n\nBremen, 07.03.2025 - Acme Pumps AG was hit by a cyber attack on its plants on 5 March 2025.\n"
+    assert _events(text, "2025-03-07") == {("campaign", "2025-03-05", "day")}

@@ -617,7 +617,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("report", compile_cached(r"\b(?:report(?:ed|s)?|analy(?:sis|ses|zed|sed)|published|blog\s+post|white\s?paper|research(?!\s+(?:network|lab\w*|institut\w*|cent(?:er|re)s?|facilit\w+|organi[sz]ations?|firms?|compan\w+|teams?|universit\w+|reactors?|vessels?|stations?))|disclosed|documented|described|revealed|detailed|attributed|attribution|announced|notified|informed)\b", re.I), 1.0),
     # A public attribution: "publicly blamed", "today attributes", "named ... as responsible".
     ("report", compile_cached(
-        r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated)|blamed|attributes|"
+        r"\b(?:(?:publicly|formally|officially)\s+(?:named|accused|said|stated|exposed)|blamed|attributes|"
+        r"exposed\s+(?:the\s+)?(?:role|activities|activity|operations?|identit(?:y|ies)|network|members?|officers?)\s+of|"
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     # A declaration condemning a campaign is a public attribution (one of solidarity is none).
     ("report", compile_cached(r"\b(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bcondemn)", re.I), 1.6),
@@ -787,16 +788,18 @@ _ACTIVE_FIELD = compile_cached(r"\s*(?:years\s+)?(?:active|operational|in\s+oper
 _TO_PRESENT = compile_cached(r"\s*(?:[-–—]|to|until)\s*(?:the\s+)?(?:present(?:\s+day)?|date|now|today)\b", re.I)
 #: A law's name before its year: "the Fraud Act 2006", "Regulation (EU) 2016/679".
 _LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\)?\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
+_FISCAL_YEAR_BEFORE = compile_cached(r"\b(?:fiscal|financial|tax|budget|business)\s+year\s+$", re.I)
 #: The publisher's own earlier piece, cited with its date: "Our Q2 report, published in July",
 #: "our explainer from January", "our previous notice of 3 December": a reference, no event.
 _OWN_EARLIER_DOCUMENT_BEFORE = compile_cached(
-    r"\b(?:our|this\s+(?:site|paper|programme|office)['’]s)\s+(?:[\w-]+\s+){0,2}?(?:report|explainer|post|brief|briefing|analysis|newsletter|"
-    r"notice|bulletin|article|story|episode|podcast|coverage|issue|edition)\s*,?\s*(?:(?:first\s+)?(?:published|posted|released|issued|dated)\s+)?"
+    r"\b(?:our|my|this\s+(?:site|paper|programme|office)['’]s)\s+(?:[\w-]+\s+){0,2}?(?:report|explainer|post|brief|briefing|analysis|newsletter|"
+    r"notice|bulletin|article|story|episode|podcast|coverage|issue|edition|answer|reply|letter)\s*,?\s*(?:\([^()]{0,30}?,\s*)?"
+    r"(?:(?:first\s+)?(?:published|posted|released|issued|dated|given|sent)\s+)?"
     r"(?:in|on|from|of)\s+(?:the\s+)?$", re.I)
 #: What a date starts that is no activity: "the tracker starts in January 2024", "the
 #: series begins in 2019", "data from 2020 onwards".
 _COVERAGE_BEFORE = compile_cached(
-    r"\b(?:tracker|list|timeline|database|dataset|index|series|record|table|chart|survey|count)\s+(?:starts|begins|runs|covers|goes\s+back)\s+"
+    r"\b(?:tracker|list|timeline|database|dataset|index|series|record|table|chart|survey|count)\s*,?\s+(?:(?:which|that)\s+)?(?:starts|begins|runs|covers|goes\s+back)\s+"
     r"(?:in|from|to|at)?\s*(?:early\s+|mid[\s-]|late\s+)?$", re.I)
 
 
@@ -883,7 +886,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("warned", "urged"),
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
      "detailed", "attribut", "announced", "notified", "informed"),
-    ("named", "accused", "said", "stated", "blamed", "attribut"),
+    ("named", "accused", "said", "stated", "blamed", "attribut", "exposed"),
     ("declaration",),
     ("public", "name"),
     ("said", "says", "told", "wrote", "admit", "acknowledged"),
@@ -1251,13 +1254,17 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False
     if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
         return False  # "As of January 10, 2023, CISA will no longer update ...": a plan
+    if date.resolved and date.surface.lower() == "this week":
+        return False  # the week the text is in: too vague to date a deed, which another sentence dates by its day
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
         return False  # "Today they are used for research": nowadays, not a date
     if _DENIED_BEFORE.search(sentence, max(0, date.start - 16), date.start):
         return False  # "on 11 June, not 12 June as first reported": a corrected date
     if date.precision == "year" and _LAW_NAME_BEFORE.search(sentence, max(0, date.start - 30), date.start):
         return False  # "contrary to the Fraud Act 2006": the law's year
-    if "our" in sentence[max(0, date.start - 80) : date.start].lower() and _OWN_EARLIER_DOCUMENT_BEFORE.search(
+    if date.precision == "year" and _FISCAL_YEAR_BEFORE.search(sentence, max(0, date.start - 20), date.start):
+        return False  # "the outlook for fiscal year 2025": a period of accounts
+    if ("our" in sentence[max(0, date.start - 80) : date.start].lower() or "my" in sentence[max(0, date.start - 80) : date.start].lower()) and _OWN_EARLIER_DOCUMENT_BEFORE.search(
         sentence, max(0, date.start - 80), date.start
     ):
         return False  # "our explainer from January": the publisher's earlier piece
@@ -1347,9 +1354,11 @@ _SUBORDINATE = compile_cached(r"\b(?:that|which|who|whom|whose)\b", re.I)
 #: A story's place dateline ("OSLO, March 3 (Wire) -", "TALLINN, 4 May 2025 —"): its date is
 #: the story's, not an event's.
 _STORY_DATELINE = compile_cached(
-    r"\s*(?-i:[A-Z][A-Z.'’ -]{1,40})(?:,\s*(?-i:[A-Z])[\w.' -]{1,30})?,\s+"
-    r"(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d|[0-3]?\d\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
-    r"(?:,?\s+(?:19|20)\d\d)?\s*(?:\([^)]{1,40}\)\s*)?(?:-{1,3}|[—–])\s",
+    r"\s*(?:(?-i:[A-Z][A-Z.'’ -]{1,40})|(?-i:[A-Z][a-zà-ÿ.'’-]+)(?:\s(?-i:[A-Z])[a-zà-ÿ.'’-]+){0,2})(?:,\s*(?-i:[A-Z])[\w.' -]{1,30})?,\s+"
+    r"(?:(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+[0-3]?\d|[0-3]?\d\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+    r"(?:,?\s+(?:19|20)\d\d)?"
+    # "Bremen, 07.03.2025 -", "Lisbon, 2025-03-07 -"
+    r"|[0-3]?\d[./-][01]?\d[./-](?:19|20)\d\d|(?:19|20)\d\d-[01]\d-[0-3]\d)\s*(?:\([^)]{1,40}\)\s*)?(?:-{1,3}|[—–])\s",
 )
 
 
