@@ -89,7 +89,7 @@ def _running_furniture(text: str, structure: Structure, pages: Sequence[Page]) -
     if not marked:
         return structure
     passages = tuple(marked.get(p.span.start, p) for p in structure.passages)
-    return Structure(length=structure.length, passages=passages, inline=structure.inline)
+    return Structure(length=structure.length, passages=passages, inline=structure.inline, opaque=structure.opaque)
 
 
 #: An HTML ``<pre>`` element (the only markup a page's text layer loses that says "code").

@@ -37,6 +37,11 @@ of a code block. Its ``kind`` is what the passage is for the reader:
 ``row``), so an indicator table row is ``kind="ioc-list", layout="row"``. ``kinds``
 holds every kind that applies (a caption under "References" is both); ``kind`` is
 the one extractors switch on. ``section`` is the text of the nearest heading above.
+
+``opaque`` holds the spans that are not prose words whatever passage they lie in:
+URLs, link targets, e-mail addresses, paths, registry keys, hashes, host and file
+names and the labels of ``Key: value`` records (:mod:`unmask.model.opaque`). A name
+scanner skips a match that overlaps one (:meth:`Structure.is_opaque`).
 """
 
 from __future__ import annotations
@@ -151,8 +156,11 @@ class Structure:
     length: int
     passages: tuple[Passage, ...] = ()
     inline: tuple[Passage, ...] = ()
+    #: (start, end, kind) of the spans that are not prose words, sorted, not overlapping.
+    opaque: tuple[tuple[int, int, str], ...] = ()
     _starts: tuple[int, ...] = field(init=False, repr=False)
     _inline_starts: tuple[int, ...] = field(init=False, repr=False)
+    _opaque_starts: tuple[int, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         previous = 0
@@ -168,6 +176,12 @@ class Structure:
                 raise ValueError(f"inline passage [{passage.span.start}, {passage.span.end}) runs past the text")
         object.__setattr__(self, "_starts", tuple(p.span.start for p in self.passages))
         object.__setattr__(self, "_inline_starts", tuple(p.span.start for p in self.inline))
+        previous = 0
+        for start, end, _kind in self.opaque:
+            if start < previous or end > self.length or end <= start:
+                raise ValueError(f"opaque span [{start}, {end}) overlaps the one before, is empty or runs past the text")
+            previous = end
+        object.__setattr__(self, "_opaque_starts", tuple(s for s, _e, _k in self.opaque))
 
     def __len__(self) -> int:
         return len(self.passages)
@@ -203,6 +217,19 @@ class Structure:
         passage = self.passage_at(offset)
         return passage.kind if passage is not None else "prose"
 
+    def opaque_at(self, start: int, end: int) -> str | None:
+        """The kind of the opaque span overlapping ``[start, end)`` (a URL, a path, a
+        field label ...), or None when the range is all prose words."""
+        index = bisect.bisect_left(self._opaque_starts, end) - 1
+        if index >= 0 and self.opaque[index][1] > start:
+            return self.opaque[index][2]
+        return None
+
+    def is_opaque(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span that is not prose words: what a name
+        scanner must not read a name from."""
+        return self.opaque_at(start, end) is not None
+
     def within(self, start: int, end: int) -> tuple[Passage, ...]:
         """The (non-inline) passages overlapping ``[start, end)``, in order."""
         first = max(0, bisect.bisect_right(self._starts, start) - 1)
@@ -235,4 +262,5 @@ class Structure:
             "length": self.length,
             "passages": [p.to_dict() for p in self.passages],
             "inline": [p.to_dict() for p in self.inline],
+            "opaque": [{"kind": k, "span": {"start": a, "end": b}} for a, b, k in self.opaque],
         }

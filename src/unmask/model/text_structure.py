@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from unmask.model.document import Span
+from unmask.model.opaque import opaque_spans
 from unmask.model.structure import KINDS, Passage, Structure
 
 __all__ = ["text_structure"]
@@ -664,7 +665,7 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
                 section=_section_at(passages, starts, m.start()))
         for m in _INLINE_CITATION.finditer(text)
     )
-    return Structure(length=len(text), passages=tuple(passages), inline=inline)
+    return Structure(length=len(text), passages=tuple(passages), inline=inline, opaque=opaque_spans(text))
 
 
 def _section_at(passages: Sequence[Passage], starts: Sequence[int], offset: int) -> str | None:

@@ -1,0 +1,127 @@
+"""Opaque spans: the parts of a text that are not prose words (addresses, paths, labels)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from unmask.model.document import Span
+from unmask.model.opaque import opaque_spans
+from unmask.model.structure import Passage, Structure
+from unmask.model.text_structure import text_structure
+
+
+def _opaque(text: str) -> list[tuple[str, str]]:
+    return [(text[a:b], kind) for a, b, kind in opaque_spans(text)]
+
+
+def test_paths_registry_keys_and_hashes() -> None:
+    text = (
+        r"The dropper writes %LOCALAPPDATA%\Vendor\Updater\agent.exe, sets HKCU\Software\Vendor\Run "
+        "and leaves /var/tmp/cache/x.bin; its hash is 0123456789abcdef0123456789abcdef."
+    )
+    assert _opaque(text) == [
+        (r"%LOCALAPPDATA%\Vendor\Updater\agent.exe", "path"),
+        (r"HKCU\Software\Vendor\Run", "registry-key"),
+        ("/var/tmp/cache/x.bin", "path"),
+        ("0123456789abcdef0123456789abcdef", "hash"),
+    ]
+
+
+def test_a_path_with_spaces_stays_opaque_piece_by_piece() -> None:
+    text = r"It copies itself to C:\Program Files\Acme Office\helper.exe quietly."
+    found = _opaque(text)
+    assert [kind for _, kind in found] == ["path", "path", "path"]
+    assert "quietly" not in " ".join(value for value, _ in found)
+
+
+def test_urls_mailboxes_and_hosts_defanged_or_not() -> None:
+    text = "Beacons go to hxxps://cdn-update[.]net/a/b and mail to ops[@]box[.]org or plain bob@example.com, see www.example.org."
+    assert _opaque(text) == [
+        ("hxxps://cdn-update[.]net/a/b", "url"),
+        ("ops[@]box[.]org", "email"),
+        ("bob@example.com", "email"),
+        ("www.example.org", "url"),
+    ]
+
+
+def test_markdown_link_target_is_opaque_and_its_text_is_prose() -> None:
+    text = "Read [the bank sector notice](https://example.org/finance/banking-notice) and [more](/media/water/)."
+    found = _opaque(text)
+    assert found == [
+        ("https://example.org/finance/banking-notice", "link-target"),
+        ("/media/water/", "link-target"),
+    ]
+
+
+def test_asciidoc_link_text_is_prose() -> None:
+    text = "See https://example.org/report.pdf[the energy sector report] for details."
+    assert _opaque(text) == [("https://example.org/report.pdf", "url")]
+
+
+def test_prose_words_with_dots_and_slashes_are_not_opaque() -> None:
+    text = r"U.S./Canada, and/or TCP/IP, e.g. ASP.NET, Mr.Smith, 24/7, \_escaped\_ and i.e. a test."
+    assert _opaque(text) == []
+
+
+def test_field_labels_of_a_record_block() -> None:
+    text = "Registrant Name: Jane Roe\nRegistrant Organization: Example Holdings\nCountry: NO\n\nNote: one line."
+    assert _opaque(text) == [
+        ("Registrant Name", "field-label"),
+        ("Registrant Organization", "field-label"),
+        ("Country", "field-label"),
+    ]
+
+
+def test_a_single_key_value_line_or_a_list_of_items_is_not_a_record() -> None:
+    assert _opaque("Summary: the group targeted banks in Norway.") == []
+    assert _opaque("- Sector: banks\n- Country: Norway\n") == []
+
+
+def test_structure_carries_the_spans_and_answers_by_offset() -> None:
+    text = "The loader reads C:\\Users\\Public\\cfg.dat before it runs."
+    structure = text_structure(text)
+    start = text.index("C:")
+    end = text.index(" before")
+    assert structure.opaque == ((start, end, "path"),)
+    assert structure.opaque_at(start + 3, start + 8) == "path"
+    assert structure.is_opaque(start - 2, start + 1)  # overlapping is enough
+    assert not structure.is_opaque(0, start - 1)
+    assert not structure.is_opaque(end, len(text))
+    assert structure.to_dict()["opaque"] == [{"kind": "path", "span": {"start": start, "end": end}}]
+
+
+def test_structure_refuses_overlapping_opaque_spans() -> None:
+    passage = Passage(kind="prose", span=Span(0, 10))
+    with pytest.raises(ValueError, match="opaque span"):
+        Structure(length=10, passages=(passage,), opaque=((0, 5, "url"), (3, 8, "path")))
+    with pytest.raises(ValueError, match="opaque span"):
+        Structure(length=10, passages=(passage,), opaque=((0, 12, "url"),))
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "a" * 50,
+        "@" * 50,
+        "/" * 50,
+        "\\" * 50,
+        "](" * 25,
+        "x.y" * 20,
+        "[.]" * 20,
+        "%A%\\" * 12,
+        "a@b." * 12,
+        "Key: v\n" * 6,
+        "https://" * 6,
+        "HKLM\\" * 10,
+        "ab/" * 16,
+    ],
+)
+def test_hostile_input_is_linear(unit: str) -> None:
+    # The same unit repeated with no white space (one huge run) and with spaces
+    # (many runs): both stay well under the bound a quadratic scan would blow.
+    for text in (unit * 20000, (unit + " ") * 20000):
+        started = time.process_time()
+        opaque_spans(text)
+        assert time.process_time() - started < 3.0, (unit, len(text))
