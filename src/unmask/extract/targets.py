@@ -1284,7 +1284,7 @@ def _role(
                  # a span of places: "across Europe, from Spain to Poland"
                  or (hit.kind in ("country", "region") and (
                      (_SPAN_FROM.fullmatch(gap) and re.match(r"\s+to\s+", after))
-                     or (re.fullmatch(r"\s+to\s+(?:the\s+)?", gap) and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[: prev_start])))))
+                     or (re.fullmatch(r"\s+to\s+(?:the\s+)?", gap) and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, prev_start - 12) : prev_start])))))
             and not _POSSESSIVE.match(after)
             and not _SOURCE_AFTER.match(after)
         ):
