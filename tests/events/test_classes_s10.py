@@ -202,3 +202,26 @@ def test_references_coverage_and_vague_weeks(text: str, expected: set[tuple[str,
 def test_a_mixed_case_place_before_a_numeric_date_is_a_dateline() -> None:
     text = "Notice\n\nBremen, 07.03.2025 - Acme Pumps AG was hit by a cyber attack on its plants on 5 March 2025.\n"
     assert _events(text, "2025-03-07") == {("campaign", "2025-03-05", "day")}
+
+
+# --- a government's or an agency's own act on its publication day --------------------------
+
+def test_an_alert_headed_with_a_colon_is_the_agencys_advisory_on_its_day() -> None:
+    text = ("National Cyber Desk\n\nAlert: Active exploitation of a flaw in harbour gateways\n\nNumber: AL-7\n"
+            "Date: 3 March 2025\n\nAudience\nThis alert is for operators.\n")
+    assert ("advisory", "2025-03-03", "day") in _events(text, "2025-03-03")
+
+
+def test_a_staff_email_saying_we_reported_the_incident_is_the_victims_report() -> None:
+    text = ("Dear colleagues,\n\nWhat we have done\nWe have reset the passwords of every account, blocked the sending "
+            "domains and reported the incident to the national cyber centre.\n")
+    assert _report_days(text, "2025-02-06") == {"2025-02-06"}
+
+
+def test_a_government_stating_whose_work_the_attacks_were_is_its_report_that_day() -> None:
+    text = ("The Government of the Republic, on the basis of findings by its CSIRT, states that the attacks on "
+            "three dams in May were the work of a foreign military unit.")
+    assert ("report", "2025-06-12", "day") in _events(text, "2025-06-12")
+    # a standing view in a subordinate clause is not
+    view = "It is a unit that the Government states that officials were behind, as is well known."
+    assert ("report", "2025-06-12", "day") not in _events(view, "2025-06-12")

@@ -1334,7 +1334,7 @@ _ANCHOR_NUMBERS = {**_OFFSET_NUMBERS, "an": 1, "eight": 8, "nine": 9, "ten": 10,
 #: publication date ("Bulletin #204 | 12.06.2025", "NOTICE OF DATA BREACH",
 #: "Statement on the cyberattack against ...").
 _DOCUMENT_ACT = compile_cached(
-    r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*))\b)"
+    r"\s*(?:[\w-]+\s*[|:]\s*)?(?:(?P<advisory>(?:joint\s+|cyber\s?security\s+|security\s+|threat\s+)*(?:advisory|bulletin|alert|flash)(?:\s*(?:#|no\.?|number)\s*[\w-]+\b|\s*[|:–—-]|\s+(?:[A-Z]{2,}[\w-]*|\d[\w-]*)\b))"
     # a judge's sentencing remarks: the sentence is passed on the day they are given
     r"|(?P<conviction>sentencing\s+remarks\b|(?:judgment|decision)\s+on\s+sentence\b)"
     r"|(?P<report>ad[\s-]hoc\s+(?:announcement|disclosure|notification|release)\b|(?:notice|notification)\s+of\s+(?:a\s+)?(?:data\s+)?(?:security\s+|privacy\s+|cyber\s?security\s+)?(?:incident|breach)"
@@ -1345,7 +1345,11 @@ _DOCUMENT_ACT = compile_cached(
 #: A government's statement attributing in the present tense: its act is the publication's.
 _PRESENT_ATTRIBUTION = compile_cached(
     r"\b(?:government|ministry|council|cabinet|foreign\s+office|state\s+department|presidency|republic|kingdom|"
-    r"commonwealth|european\s+union|alliance)\b[^.;]{0,160}?\b(?P<verb>(?:publicly\s+|formally\s+|officially\s+)?attributes)\b(?=[^.;]{0,250}?\bto\b)",
+    r"commonwealth|european\s+union|alliance)\b[^.;]{0,160}?\b(?P<verb>(?:publicly\s+|formally\s+|officially\s+)?attributes)\b(?=[^.;]{0,250}?\bto\b)|"
+    # "The Government ..., on the basis of ..., states that the attacks ... were the work of X"
+    r"\b(?:government|ministry|council|cabinet|foreign\s+office|state\s+department|presidency|republic|kingdom|"
+    r"commonwealth|european\s+union|alliance)\b[^.;]{0,160}?\b(?P<verb2>(?:publicly\s+|formally\s+|officially\s+)?(?:states|declares|concludes|assesses))\s+that\b"
+    r"(?=[^.;]{0,250}?\b(?:(?:was|were)\s+(?:the\s+work\s+of|carried\s+out\s+by|conducted\s+by)|(?:is|are|was|were)\s+responsible|(?:is|are|was|were)\s+behind)\b)",
     re.I,
 )
 
@@ -1586,11 +1590,12 @@ def extract_events(
         ) and _ANCHORED.search(sentence):
             dates.extend(_anchored_dates(sentence, dates, last_day, last_of_kind))
             dates.sort(key=lambda d: d.start)
-        if published is not None and "attributes" in sentence:
+        if published is not None and ("attributes" in sentence or " that " in sentence):
             for match in _PRESENT_ATTRIBUTION.finditer(sentence):
-                if _SUBORDINATE.search(sentence, 0, match.start("verb")):
+                verb = "verb" if match.group("verb") else "verb2"
+                if _SUBORDINATE.search(sentence, 0, match.start(verb)):
                     continue  # "a group that the Government attributes to ...": a standing view
-                today = DateMention(match.start("verb"), match.end("verb"), published.isoformat(), "day", True, match.group("verb"))
+                today = DateMention(match.start(verb), match.end(verb), published.isoformat(), "day", True, match.group(verb))
                 emit("report", today, span, index, 0.7)
         if "before" in sentence and _LEAD_TIME.search(sentence):
             for lead in _lead_times(sentence, dates, last_day):
@@ -1658,7 +1663,7 @@ _INTERVIEW = compile_cached(r"\b(?:interview(?:ed)?|Q\s?&\s?A|in\s+conversation\
 #: text's day as its report, articles_blind4 and articles_blind5 as furniture.)
 _VICTIM_VOICE = compile_cached(
     r"\b(?-i:We)\s+are\s+writing\s+to\b|\b(?:told|informed|notified|alerted)\s+us\s+(?:on\s+\w+\s+)?that\b|"
-    r"\bwe\s+reported\s+the\s+(?:incident|breach|attack)\b",
+    r"\bwe\s+(?:have\s+)?(?:[\w-]+(?:,|\s+and)?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
     re.I,
 )
 _QUOTE_MARKS = ("\"", "“", "”")

@@ -398,17 +398,6 @@ def explicit_ids(text: str) -> list[str]:
 # ------------------------------------------------------------------------------ model
 
 
-#: Weight rows longer than this are multiplied densely (see TechniqueModel.scores).
-_DENSE_ROW = 300
-
-
-def _expand(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Concatenated ranges ``starts[i] : starts[i] + lengths[i]``."""
-    total = int(lengths.sum())
-    offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    return offsets + np.arange(total, dtype=np.int64)
-
-
 class Vocabulary(Mapping[str, int]):
     """Feature -> weight row, held as one sorted numpy byte-string array.
 
@@ -519,54 +508,24 @@ class TechniqueModel:
         """Raw linear scores from feature counts as the compiled core gives them.
 
         ``ptr`` (int64, one more than the sentences) indexes ``ids`` (weight rows) and
-        ``counts``. Per batch, the weight rows of the features present are gathered
-        once: rows with many entries (frequent words) into a dense block multiplied
-        with the TF-IDF matrix, short rows scattered directly.
+        ``counts``. The compiled core (``rust/src/scores.rs``) weighs each sentence's
+        features by TF-IDF, normalises them and adds up their weight rows in float64,
+        sentence by sentence: a sentence's scores do not depend on its neighbours.
         """
-        ptr = np.frombuffer(ptr_le, dtype="<i8")
-        ids = np.frombuffer(ids_le, dtype="<i8")
         counts = np.frombuffer(counts_le, dtype="<i8")
-        total = len(ptr) - 1
-        n_labels = len(self.labels)
-        out = np.empty((total, n_labels), dtype=np.float32)
-        idf = self.idf
-        batch = 512
-        for lo in range(0, total, batch):
-            n = min(batch, total - lo)
-            a, b = int(ptr[lo]), int(ptr[lo + n])
-            block = np.zeros((n, n_labels), dtype=np.float32)
-            if b > a:
-                f_arr = ids[a:b].astype(np.int64)
-                r_arr = np.repeat(np.arange(n, dtype=np.int64), np.diff(ptr[lo : lo + n + 1]))
-                tf = counts[a:b].astype(np.float32)
-                wt = (1.0 + np.log(tf)) * idf[f_arr]
-                norms = np.sqrt(np.bincount(r_arr, weights=wt * wt, minlength=n))
-                w_arr = (wt / norms[r_arr]).astype(np.float32)
-                lengths = self.ptr[f_arr + 1] - self.ptr[f_arr]
-                dense = lengths > _DENSE_ROW
-                if dense.any():
-                    uniq, inv = np.unique(f_arr[dense], return_inverse=True)
-                    x = np.zeros((n, len(uniq)), dtype=np.float32)
-                    x[r_arr[dense], inv] = w_arr[dense]
-                    w = np.zeros((len(uniq), n_labels), dtype=np.float32)
-                    starts = self.ptr[uniq]
-                    ulen = self.ptr[uniq + 1] - starts
-                    idx = _expand(starts, ulen)
-                    w[np.repeat(np.arange(len(uniq)), ulen), self.cols[idx]] = self.vals[idx]
-                    block += x @ w
-                sparse = ~dense
-                if sparse.any():
-                    # Short rows scattered in the compiled core: float32 products added
-                    # in float64 in the order numpy's bincount added them.
-                    scattered = _core.sparse_scores(
-                        n, n_labels, r_arr[sparse], f_arr[sparse], w_arr[sparse],
-                        np.ascontiguousarray(self.ptr, dtype=np.int64),
-                        np.ascontiguousarray(self.cols, dtype=np.int32),
-                        np.ascontiguousarray(self.vals, dtype=np.float32),
-                    )  # fmt: skip
-                    block += np.frombuffer(scattered, dtype="<f8").reshape(n, n_labels).astype(np.float32)
-            out[lo : lo + n] = block + self.bias
-        return out
+        # ln(tf) for every count, as numpy computes float32 logarithms (the weights
+        # stay those the model was trained with).
+        logs = np.log(np.arange(1, int(counts.max(initial=1)) + 1, dtype=np.float32))
+        raw = _core.technique_scores(
+            ptr_le, ids_le, counts_le, logs,
+            np.ascontiguousarray(self.idf, dtype=np.float32),
+            np.ascontiguousarray(self.ptr, dtype=np.int64),
+            np.ascontiguousarray(self.cols, dtype=np.int32),
+            np.ascontiguousarray(self.vals, dtype=np.float32),
+            np.ascontiguousarray(self.bias, dtype=np.float32),
+        )  # fmt: skip
+        scores: FloatArray = np.frombuffer(raw, dtype="<f4").reshape(len(ptr_le) // 8 - 1, len(self.labels))
+        return scores
 
     def probabilities(self, feature_lists: Sequence[Sequence[str]]) -> FloatArray:
         return _sigmoid(self.scores(feature_lists) * self.sent_a + self.sent_b)
