@@ -38,3 +38,20 @@ def test_the_owners_of_attacked_servers_are_victims() -> None:
 def test_a_demonym_before_providers_names_their_country() -> None:
     text = "The affiliates used the hosting to attack Irish healthcare providers and schools.\n"
     assert ("country", "IE") in victims(text)
+
+
+def test_a_currency_is_no_place() -> None:
+    text = "The wiper crippled shipping firms, causing losses put at two billion US dollars.\n"
+    assert ("country", "US") not in victims(text)
+
+
+def test_a_list_of_victims_each_with_its_article() -> None:
+    text = (
+        "Prosecutors named 12 victims in Wales, among them a chain of veterinary practices, a precision engineering\n"
+        "firm and an independent school.\n"
+    )
+    found = victims(text)
+    assert {("sector", "Engineering"), ("sector", "Education")} <= found
+    # ... but a function word ends the list: "the railway operator to the Russian military".
+    text = "Estonia attributed the attack on the railway operator to the Russian military intelligence service.\n"
+    assert ("country", "RU") not in victims(text)

@@ -813,7 +813,9 @@ _ORG_LIST = compile_cached(
 _LIST_ITEM = compile_cached(r"(?:[Tt]he\s+)?(?P<name>[A-Z][\w&’'.-]*(?:\s+(?:of|for|and|&|on|[A-Z][\w&’'.-]*)){0,6})\s*$")
 
 # A currency ("US$20,000", "US $30,000") or a sea or strait named after a country.
-_NOT_A_PLACE_AFTER = compile_cached(r"\s?\$|\s+(?:Sea|Ocean|Straits?|Gulf)\b")
+_NOT_A_PLACE_AFTER = compile_cached(
+    r"\s?\$|\s+(?:Sea|Ocean|Straits?|Gulf)\b|\s+(?i:dollars?|euros?|pounds?|yuan|yen|rubles?|roubles?|francs?|rupees?)\b"
+)
 _NOT_A_SECTOR_WORD = compile_cached(r"(?i:utilit(?:y|ies)|media)")
 _NOT_A_SECTOR_BEFORE = compile_cached(
     r"\b(?:hacking|system|software|network|admin(?:istration|istrative)?|command-line|security|compression|"
@@ -1407,8 +1409,10 @@ def _role(
         previous is not None
         and previous[1] in ("target", "victim")
         and local_start - previous[2] <= 80
-        and re.fullmatch(r"(?:\s+[a-z][\w-]*)?\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus)?\s*"
-                         r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+)?(?:[a-z][\w-]*\s+)?",
+        # (each item of a list may bring its article and a modifier: "..., a precision engineering firm")
+        and re.fullmatch(r"(?:\s+[a-z][\w-]*)?\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus|among\s+them)?\s*"
+                         r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+|an?\s+)?"
+                         r"(?:(?!(?:to|the|of|for|by|with|and|or|on|at|in|from|into|against|than|as)\s)(?-i:[a-z])[\w-]*\s+){0,2}",
                          sentence[previous[2] : local_start], re.IGNORECASE) is not None
     )
     if cue is not None and (carried or len(before) - cue.end() <= _CUE_REACH):

@@ -62,7 +62,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "university researchers",
     ),
     "Higher education": ("higher education", "higher-education"),
-    "Education": ("education", "educational institutions", "education sector", "schools", "K-12", "school district",
+    "Education": ("education", "educational institutions", "education sector", "schools", "school", "K-12", "school district",
                   "school districts", "school trust", "school trusts", "academy trust", "academy trusts"),
     "News - Media": (
         "media", "news media", "media outlets", "media outlet", "news outlets", "news outlet",
