@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyString, PyType};
+use pyo3::types::{PyByteArray, PyBytes, PyString, PyType};
 
 use crate::features::{self, Counts, Vocab};
 use crate::names::Names;
@@ -376,50 +376,6 @@ impl<T: pyo3::buffer::Element> Held<T> {
     }
 }
 
-/// The sparse part of a batch's technique scores: for each (row, feature, weight) in
-/// order, `weight * vals[k]` (float32) added in float64 to `out[row, cols[k]]` for the
-/// feature's entries `k` in `ptr[feature]..ptr[feature + 1]`, in that order (as
-/// numpy's `bincount` over the same sequence adds them). Returns `n * n_labels`
-/// little-endian float64 values.
-#[pyfunction]
-#[allow(clippy::too_many_arguments)]
-fn sparse_scores<'py>(
-    py: Python<'py>,
-    n: usize,
-    n_labels: usize,
-    rows: &Bound<'py, PyAny>,
-    feats: &Bound<'py, PyAny>,
-    weights: &Bound<'py, PyAny>,
-    ptr: &Bound<'py, PyAny>,
-    cols: &Bound<'py, PyAny>,
-    vals: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    guarded(py, "sparse_scores", || {
-        let rows = Held::<i64>::get(py, rows, "rows")?;
-        let feats = Held::<i64>::get(py, feats, "feats")?;
-        let weights = Held::<f32>::get(py, weights, "weights")?;
-        let ptr = Held::<i64>::get(py, ptr, "ptr")?;
-        let cols = Held::<i32>::get(py, cols, "cols")?;
-        let vals = Held::<f32>::get(py, vals, "vals")?;
-        let out = features::sparse_scores(
-            n,
-            n_labels,
-            rows.slice(),
-            feats.slice(),
-            weights.slice(),
-            ptr.slice(),
-            cols.slice(),
-            vals.slice(),
-        )
-        .map_err(|e| core_error(py, e))?;
-        let mut raw = Vec::with_capacity(out.len() * 8);
-        for v in out {
-            raw.extend_from_slice(&v.to_le_bytes());
-        }
-        Ok(PyBytes::new(py, &raw))
-    })
-}
-
 /// The features of each sentence (see `unmask.extract.techniques.sentence_features`).
 #[pyfunction]
 fn sentence_features(
@@ -435,6 +391,52 @@ fn sentence_features(
                 features::sentence_features(t, hits.get(i).map_or(&[][..], Vec::as_slice))
             })
             .collect())
+    })
+}
+
+/// Raw technique scores of every sentence (see `crate::scores`): the counts as
+/// `TechniqueFeatures` gives them (three little-endian int64 buffers), `logs[t - 1]`
+/// the float32 `ln t` for every count, and the model's arrays (C-contiguous: idf,
+/// bias and vals float32, ptr int64, cols int32). Returns a bytearray of
+/// `sentences * labels` little-endian float32 values.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn technique_scores<'py>(
+    py: Python<'py>,
+    ptr: &[u8],
+    ids: &[u8],
+    counts: &[u8],
+    logs: &Bound<'py, PyAny>,
+    idf: &Bound<'py, PyAny>,
+    wptr: &Bound<'py, PyAny>,
+    cols: &Bound<'py, PyAny>,
+    vals: &Bound<'py, PyAny>,
+    bias: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyByteArray>> {
+    guarded(py, "technique_scores", || {
+        let (ptr, ids, counts) = (le_i64(ptr)?, le_i64(ids)?, le_i64(counts)?);
+        let logs = Held::<f32>::get(py, logs, "logs")?;
+        let idf = Held::<f32>::get(py, idf, "idf")?;
+        let wptr = Held::<i64>::get(py, wptr, "ptr")?;
+        let cols = Held::<i32>::get(py, cols, "cols")?;
+        let vals = Held::<f32>::get(py, vals, "vals")?;
+        let bias = Held::<f32>::get(py, bias, "bias")?;
+        let model = crate::scores::Model {
+            idf: idf.slice(),
+            ptr: wptr.slice(),
+            cols: cols.slice(),
+            vals: vals.slice(),
+            bias: bias.slice(),
+        };
+        let scores = crate::scores::technique_scores(&ptr, &ids, &counts, logs.slice(), &model)
+            .map_err(|e| core_error(py, e))?;
+        let out = PyByteArray::new_with(py, scores.len() * 4, |buf| {
+            for (chunk, v) in buf.chunks_exact_mut(4).zip(&scores) {
+                chunk.copy_from_slice(&v.to_le_bytes());
+            }
+            Ok(())
+        })?;
+        Ok(out)
     })
 }
 
@@ -569,7 +571,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<TechniqueNames>()?;
     m.add_function(wrap_pyfunction!(sentence_features, m)?)?;
     m.add_function(wrap_pyfunction!(with_context, m)?)?;
-    m.add_function(wrap_pyfunction!(sparse_scores, m)?)?;
+    m.add_function(wrap_pyfunction!(technique_scores, m)?)?;
     m.add_function(wrap_pyfunction!(scan_windows, m)?)?;
     m.add_function(wrap_pyfunction!(scan_compact, m)?)?;
     m.add_function(wrap_pyfunction!(plain_punctuation, m)?)?;

@@ -280,48 +280,6 @@ pub fn sentence_counts(
     tally.out
 }
 
-/// See the binding `sparse_scores`: the scatter of sparse weight rows, in order.
-#[allow(clippy::too_many_arguments)]
-pub fn sparse_scores(
-    n: usize,
-    n_labels: usize,
-    rows: &[i64],
-    feats: &[i64],
-    weights: &[f32],
-    ptr: &[i64],
-    cols: &[i32],
-    vals: &[f32],
-) -> Result<Vec<f64>, String> {
-    if rows.len() != feats.len() || rows.len() != weights.len() || cols.len() != vals.len() {
-        return Err("sparse_scores: arrays of different lengths".to_owned());
-    }
-    let mut out = vec![0f64; n * n_labels];
-    for ((&r, &f), &w) in rows.iter().zip(feats).zip(weights) {
-        let (r, f) = (
-            usize::try_from(r).map_err(|_| "negative row")?,
-            usize::try_from(f).map_err(|_| "negative feature")?,
-        );
-        if r >= n || f + 1 >= ptr.len() {
-            return Err(format!(
-                "sparse_scores: row {r} or feature {f} out of range"
-            ));
-        }
-        let (a, b) = (ptr[f] as usize, ptr[f + 1] as usize);
-        if a > b || b > cols.len() {
-            return Err(format!("sparse_scores: weight row {f} out of range"));
-        }
-        let base = r * n_labels;
-        for k in a..b {
-            let c = usize::try_from(cols[k]).map_err(|_| "negative label")?;
-            if c >= n_labels {
-                return Err(format!("sparse_scores: label {c} out of range"));
-            }
-            out[base + c] += f64::from(w * vals[k]);
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,5 +13,6 @@ pub mod features;
 pub mod literals;
 pub mod names;
 pub mod scan;
+pub mod scores;
 pub mod sweep;
 pub mod text;

@@ -52,16 +52,17 @@ class TechniqueNames:
 
 def sentence_features(texts: list[str], hits: list[list[str]]) -> list[list[str]]: ...
 def with_context(feats: list[list[str]]) -> list[list[str]]: ...
-def sparse_scores(
-    n: int,
-    n_labels: int,
-    rows: Any,
-    feats: Any,
-    weights: Any,
-    ptr: Any,
+def technique_scores(
+    ptr: bytes,
+    ids: bytes,
+    counts: bytes,
+    logs: Any,
+    idf: Any,
+    wptr: Any,
     cols: Any,
     vals: Any,
-) -> bytes: ...
+    bias: Any,
+) -> bytearray: ...
 
 def scan_windows(text: str) -> list[tuple[int, int]]: ...
 def scan_compact(text: str) -> tuple[str, list[int], list[int]]: ...

@@ -69,9 +69,18 @@ def test_scores_of_the_fast_path_equal_scores_of_feature_lists() -> None:
 def test_bad_buffers_fail_as_core_errors() -> None:
     import pytest
 
-    bad = np.array([5], dtype=np.int64)
-    with pytest.raises(_core.CoreError, match="out of range"):
-        _core.sparse_scores(1, 2, bad, bad, np.array([1.0], dtype=np.float32), np.array([0, 1], dtype=np.int64),
-                            np.array([0], dtype=np.int32), np.array([1.0], dtype=np.float32))
+    def le(*values: int) -> bytes:
+        return np.array(values, dtype="<i8").tobytes()
+
+    one = np.array([1.0], dtype=np.float32)
+    model = (one, np.array([0, 1], dtype=np.int64), np.array([0], dtype=np.int32), one, one)
+    assert _core.technique_scores(le(0, 1), le(0), le(1), np.array([0.0], dtype=np.float32), *model)
+    with pytest.raises(_core.CoreError, match="out of range"):  # feature 5 of a one-row model
+        _core.technique_scores(le(0, 1), le(5), le(1), np.array([0.0], dtype=np.float32), *model)
+    with pytest.raises(_core.CoreError, match="out of range"):  # a count without its logarithm
+        _core.technique_scores(le(0, 1), le(0), le(3), np.array([0.0], dtype=np.float32), *model)
+    with pytest.raises(_core.CoreError):  # a label past the bias
+        _core.technique_scores(le(0, 1), le(0), le(1), np.array([0.0], dtype=np.float32), one,
+                               model[1], np.array([4], dtype=np.int32), one, one)
     with pytest.raises(_core.CoreError):
         _core.TechniqueFeatures.from_fixed(b"abc", 2, np.array([0], dtype="<i8").tobytes())
