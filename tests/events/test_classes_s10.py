@@ -225,3 +225,12 @@ def test_a_government_stating_whose_work_the_attacks_were_is_its_report_that_day
     # a standing view in a subordinate clause is not
     view = "It is a unit that the Government states that officials were behind, as is well known."
     assert ("report", "2025-06-12", "day") not in _events(view, "2025-06-12")
+
+
+def test_a_case_header_with_an_action_and_its_full_date_dates_the_action() -> None:
+    text = ("CASE NOTE\n\nR v Jane Roe - Harbour Crown Court - sentenced 4 March 2025\n\n"
+            "Facts: the defendant laundered ransom payments for a crew.\n")
+    assert ("conviction", "2025-03-04", "day") in _events(text, "2025-03-05")
+    # a heading's action without a date of its own is no event there
+    title = "Broker sentenced over ransom payments\n\nThe court heard the case in Leeds.\n"
+    assert _events(title, "2025-03-05") == set()

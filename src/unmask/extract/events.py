@@ -1549,6 +1549,13 @@ def extract_events(
             if act is not None and published is not None:
                 emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
                      span, index, 0.7)
+            if not passage.furniture and in_header and _ACTION.search(heading_text) is not None:
+                # a case header's "... - sentenced 27 November 2026": the action with its full date
+                for kind, _, end in _actions(heading_text):
+                    dated = next((d for d in find_dates(heading_text[end : end + 40], published, day_first)
+                                  if d.start <= 4 and d.precision == "day" and not d.resolved), None)
+                    if dated is not None:
+                        emit(kind, replace(dated, start=dated.start + end, end=dated.end + end), span, index, 0.7)
         if passage.kind != "heading" and not passage.furniture:
             in_header = False
         if passage.furniture or passage.citation or passage.kind == "heading":
