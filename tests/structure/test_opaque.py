@@ -61,7 +61,7 @@ def test_asciidoc_link_text_is_prose() -> None:
 
 
 def test_prose_words_with_dots_and_slashes_are_not_opaque() -> None:
-    text = r"U.S./Canada, and/or TCP/IP, e.g. ASP.NET, Mr.Smith, 24/7, \_escaped\_ and i.e. a test."
+    text = r"U.S./Canada, and/or TCP/IP, e.g. ASP.NET, Mr.Smith, TEMP.hermit, 24/7, \_escaped\_ and i.e. a test."
     assert _opaque(text) == []
 
 

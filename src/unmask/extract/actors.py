@@ -615,6 +615,8 @@ class _Excluded:
     def __init__(self, text: str, structure: Structure) -> None:
         spans = [(p.span.start, p.span.end) for p in structure.of_kind("reference")]
         spans.extend(_url_spans(text))
+        # what the structure says is no prose word: a mailbox, a path, a field label ...
+        spans.extend((start, end) for start, end, _kind in structure.opaque)
         spans.sort()
         merged: list[list[int]] = []
         for start, end in spans:

@@ -41,6 +41,7 @@ import numpy.typing as npt
 
 import unmask._core as _core
 from unmask.errors import ReferenceDataError
+from unmask.extract import senses
 from unmask.extract.sentences import split_sentences, structure_of
 from unmask.extract.techniques_regex import to_rust
 from unmask.model import ExtractContext, Span, TechniqueMention
@@ -67,7 +68,7 @@ __all__ = [
 
 #: Changes whenever this module changes (its synonym tables, features or model
 #: layout): the cached name index and model are rebuilt.
-_SOURCE_VERSION = zlib.crc32(Path(__file__).read_bytes())
+_SOURCE_VERSION = zlib.crc32(Path(__file__).read_bytes() + Path(senses.__file__).read_bytes())
 
 #: The shipped model, relative to the ``unmask`` package.
 MODEL_FILE = "data/techniques.npz"
@@ -240,7 +241,7 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (
     ("T1114", r"(?:collect|access|steal|read)\w* (?:\w+ ){0,2}e-?mails?\b|mailbox(?:es)?"),
     ("T1020", r"automated exfiltration"),
     ("T1048", r"exfiltrat\w+ (?:\w+ ){0,3}over (?:ftp|dns|smtp|alternative protocol)"),
-)
+) + senses.SYNONYMS  # wordings kept with the word senses (extract/senses.py)
 
 
 #: Techniques whose names/synonyms are broad wording ("antivirus", "lateral movement",
@@ -655,15 +656,19 @@ class SentenceEvidence:
     scores: FloatArray
     named: list[list[str]]
     cited: list[list[str]]
+    #: Per sentence, why it is no plain statement of the adversary's deed (extract/agency.py).
+    stances: list[str | None] | None = None
 
 
 def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEvidence:
     """Score the consecutive sentences of one report: classifier scores plus name and id hits."""
-    named = names_in(texts)
     cited = [explicit_ids(t) if "T1" in t else [] for t in texts]
+    # Keywords in another sense blanked, sentences not stating the adversary's deed gated.
+    read = senses.gate(texts, names_in(texts), names_in)
     # Features, context and look-up in one call to the compiled core.
-    counted = _counter(model.vocab).sentence_counts(list(texts), named, CONTEXT)
-    return SentenceEvidence(model.scores_of_counts(*counted), named, cited)
+    counted = _counter(model.vocab).sentence_counts(read.texts, read.named, CONTEXT)
+    scores = senses.lower_scores(model.scores_of_counts(*counted), read.stances)
+    return SentenceEvidence(scores, read.named, cited, read.stances)
 
 
 #: Whether a sentence's features include its neighbours' words (prefixed "<" and ">").
@@ -801,9 +806,13 @@ def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int 
 
 
 def mentions_from(
-    decisions: Sequence[Decision], units: Sequence[Unit], data: AttackData
+    decisions: Sequence[Decision],
+    units: Sequence[Unit],
+    data: AttackData,
+    stances: Sequence[str | None] | None = None,
 ) -> list[TechniqueMention]:
-    """TechniqueMentions, one per (technique, evidence sentence), in text order."""
+    """TechniqueMentions, one per (technique, evidence sentence), in text order; a
+    sentence with a stance (extract/agency.py) keeps it as the mention's reason."""
     out: list[TechniqueMention] = []
     for dec in decisions:
         tech = data.get(dec.technique_id)
@@ -818,6 +827,7 @@ def mentions_from(
                     method=method,
                     confidence=round(dec.confidence, 4),
                     tactics=tactics,
+                    reasons=(stance,) if stances is not None and (stance := stances[i]) else (),
                 )
             )
     out.sort(key=lambda m: (m.span.start, m.technique_id))
@@ -881,7 +891,7 @@ def extract_techniques(
     if units:
         model = load_model()
         ev = sentence_evidence(model, [u.text for u in units])
-        found = mentions_from(aggregate(model, ev), units, data)
+        found = mentions_from(aggregate(model, ev), units, data, ev.stances)
     if rows:
         found.extend(_row_mentions(rows, found, data))
         found.sort(key=lambda m: (m.span.start, m.technique_id))

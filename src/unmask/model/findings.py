@@ -171,12 +171,16 @@ class TechniqueMention:
     method: str
     confidence: float
     tactics: tuple[str, ...] = ()
+    #: Why this sentence weighs less than a plain statement of the adversary's deed
+    #: (the stance codes of :mod:`unmask.extract.agency`: ``analyst``, ``defender`` ...);
+    #: empty for ordinary evidence.
+    reasons: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_confidence(self.confidence)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "technique_id": self.technique_id,
             "name": self.name,
             "tactics": list(self.tactics),
@@ -184,6 +188,9 @@ class TechniqueMention:
             "method": self.method,
             "confidence": round(self.confidence, 4),
         }
+        if self.reasons:
+            out["reasons"] = list(self.reasons)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,14 +138,16 @@ def _classify(run: str, offset: int, out: list[tuple[int, int, str]]) -> None:
 def _host_like(value: str, *, bare: bool) -> bool:
     """Whether ``value`` reads as a host or file name: labels joined by dots (defanged
     ones too), the last of two letters or more; a ``bare`` one (no scheme, no path)
-    ends in lower case, so "U.S", "ASP.NET" and "Mr.Smith" are none."""
+    ends in lower case, so "U.S", "ASP.NET" and "Mr.Smith" are none, and does not open
+    with an upper-case designation ("TEMP.hermit" is an actor's name)."""
     labels = _DEFANGED_DOT.sub(".", value).split(".")
     if len(labels) < 2 or not all(_LABEL.match(label) for label in labels):
         return False
     top = labels[-1]
     if not _TOP_LABEL.match(top):
         return False
-    return not bare or top.islower()
+    # (and a bare one opening with a capitalised designation is a name: "TEMP.hermit")
+    return not bare or (top.islower() and not (len(labels[0]) > 1 and labels[0].isupper()))
 
 
 def _kind(body: str) -> str | None:

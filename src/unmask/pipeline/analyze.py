@@ -13,6 +13,7 @@ from unmask.extract.observables import extract_observables
 from unmask.extract.targets import extract_attributions, extract_targets
 from unmask.extract.techniques import extract_techniques
 from unmask.model import Analysis, Document, ExtractContext
+from unmask.pipeline.linking import aside_actors, unlink_asides
 from unmask.pipeline.structured import (
     STRUCTURED_FORMATS,
     extract_structured,
@@ -68,6 +69,10 @@ def analyze(document_or_text: Document | str, *, published: dt.date | str | None
     attributions = extract_attributions(text, context=context, actors=actors)
     malware = extract_malware(text, context=context, actors=actors)
     events = extract_events(text, context=context, actors=actors, targets=targets)
+    # An actor named only as an example or a comparison reaches only its own passages.
+    asides = aside_actors(text, context.structure or structure_of_document(document), actors)
+    attributions = unlink_asides(attributions, asides)
+    events = unlink_asides(events, asides)
     children = tuple(analyze(child, published=published) for child in document.children)
     summary = tuple(actor_findings.summary)
     alias_statements = tuple(actor_findings.alias_statements)

@@ -1,0 +1,321 @@
+"""Word senses for the technique stage: when a keyword does not carry its technique.
+
+A name or synonym rule lets one word stand for a whole technique. Most of the time
+that is right, but some words have a second sense that reports use as often:
+
+* encryption words on *network* traffic ("an XOR-encoded handshake") are an
+  encrypted channel, not obfuscated files;
+* "current user" in a place name (the current user's startup folder, registry hive)
+  is a location, not user discovery;
+* "startup items" outside macOS is the ordinary Windows autostart list, not the
+  macOS technique of that name;
+* WHOIS records quoted as registration data are the writer's source, not the
+  adversary's search of them;
+* a screenshot that a figure, a post or a seller *shows* is an illustration, not a
+  screen capture;
+* stealing legitimate credentials is not yet using valid accounts;
+* a lure "masquerading as" a notice is a theme, not a masqueraded file;
+* the words of a URL are no prose at all.
+
+Each :class:`Sense` says where the other sense is (a pattern whose ``k*`` groups are
+the keyword), which techniques the keyword then does not carry and, when the other
+sense is itself a technique, which one it carries instead. :func:`apply_senses` blanks
+the keyword (same length, so offsets hold), asks the name rules again and drops a
+technique only when the blanked sentence no longer names it: another wording of the
+same technique in the sentence keeps it. The classifier reads the blanked text too.
+
+:data:`SYNONYMS` are wordings the base tables miss (the product before
+"vulnerability", VNC, sandbox checks ...), appended to the technique stage's rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from unmask.extract.agency import stances as agency_stances
+from unmask.reference.regexes import compile_cached
+
+__all__ = [
+    "SENSES",
+    "STANCE_PENALTY",
+    "SYNONYMS",
+    "GatedReading",
+    "Sense",
+    "SenseReading",
+    "apply_senses",
+    "gate",
+    "lower_scores",
+]
+
+FloatArray = npt.NDArray[np.float32]
+
+_I = re.IGNORECASE
+
+# Client software whose exploitation is Exploitation for Client Execution (T1203);
+# servers and appliances (Exchange, VPNs, web servers) are public-facing (T1190).
+_CLIENT_APPS = (
+    r"(?:microsoft\s+)?(?:office|word|excel|powerpoint|outlook|equation\s+editor|wordpad)"
+    r"|adobe(?:\s+(?:acrobat|reader|flash(?:\s+player)?))?|acrobat(?:\s+reader)?|flash(?:\s+player)?"
+    r"|internet\s+explorer|(?:web\s+)?browsers?|chrome|firefox|safari|edge\s+browser"
+    r"|rtf|hwp|hangul(?:\s+word\s+processor)?|winrar|java(?:\s+runtime)?"
+)
+
+#: Extra wordings (technique id, Python pattern over lower-cased text, the tables'
+#: syntax); the technique stage appends them to its synonym rules.
+SYNONYMS: tuple[tuple[str, str], ...] = (
+    # "exploits a <client product> vulnerability", "exploit ... vulnerability in <product>"
+    (
+        "T1203",
+        r"exploit\w*\s(?:an?\s|the\s)?(?:[\w\-]+\s){0,3}(?:"
+        + _CLIENT_APPS
+        + r")\s(?:[\w\-]+\s)?(?:vulnerabilit\w+|flaws?|bugs?|exploits?)",
+    ),
+    (
+        "T1203",
+        r"exploit\w*\s(?:[\w\-]+\s){0,4}(?:vulnerabilit\w+|flaws?|bugs?)\s(?:in|of|affecting)\s(?:[\w\-]+\s){0,2}(?:"
+        + _CLIENT_APPS
+        + r")(?![a-z0-9])",
+    ),
+    ("T1021.005", r"vnc(?![a-z0-9])|virtual\snetwork\scomputing"),
+    (
+        "T1497",
+        r"(?:detect|check|determin|identif|verif|test)\w*\s(?:[\w\-]+\s){0,6}(?:sandbox(?:es|ed)?|virtuali[sz]ed\s(?:machines?|environments?)|virtual\smachines?|analysis\senvironments?)",
+    ),
+    (
+        "T1025",
+        r"(?:monitor|collect|steal|stole|gather|harvest|search|scan|exfiltrat|grab)\w*\s(?:[\w\-]+\s){0,4}(?:removable|usb)\s(?:media|drives?|devices?|storage|disks?)",
+    ),
+    (
+        "T1091",
+        r"(?:spread|propagat|replicat|infect)\w*\s(?:[\w\-]+\s){0,3}(?:via|through|onto|to|using)\s(?:[\w\-]+\s){0,2}(?:removable|usb)\s(?:media|drives?|devices?|storage|disks?)",
+    ),
+    (
+        "T1014",
+        r"(?:install|load|deploy|drop|us)\w*\s(?:[\w\-]+\s){0,3}(?:kernel[\s\-]mode\s)?rootkits?|rootkit\s(?:component|module|driver|functionality|capabilit\w+)",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sense:
+    """Where a keyword has its other sense, and what that means for the techniques."""
+
+    #: Matches the other sense; its groups named ``k...`` are the keyword to blank.
+    pattern: re.Pattern[str]
+    #: Techniques the keyword does not carry here; empty: every technique.
+    drop: frozenset[str]
+    #: The technique the other sense carries, if any.
+    carries: str | None
+    #: The other sense does not hold when the sentence matches this.
+    unless: re.Pattern[str] | None
+    #: Recorded with the sentence (e.g. in a mention's reasons).
+    reason: str
+    #: A sense that concerns every technique is tried only on sentences holding one of
+    #: these (lower-case) strings.
+    hints: tuple[str, ...] = ()
+
+
+def _sense(
+    pattern: str,
+    drop: Sequence[str],
+    reason: str,
+    *,
+    carries: str | None = None,
+    unless: str | None = None,
+    hints: Sequence[str] = (),
+) -> Sense:
+    return Sense(
+        compile_cached(pattern, _I),
+        frozenset(drop),
+        carries,
+        compile_cached(unless, _I) if unless is not None else None,
+        reason,
+        tuple(hints),
+    )
+
+
+_NETWORK = r"(?:handshakes?|packets?|traffic|communications?|beacons?|requests?|responses?|c2|c&c|channels?|protocols?|sessions?|messages?)"
+
+SENSES: tuple[Sense, ...] = (
+    _sense(
+        r"(?P<k>(?:single[\s\-]byte\s)?(?:xor|rc4)(?:[\s\-]?(?:encrypted|encoded|encryption|obfuscated|based))?)\s(?:[\w\-]+\s){0,2}"
+        + _NETWORK
+        + r"(?![a-z0-9])"
+        r"|"
+        + _NETWORK
+        + r"\s(?:(?:that|which)\s)?(?:(?:is|are|was|were|gets?|being)\s)?(?P<k2>(?:single[\s\-]byte\s)?(?:xor|rc4)[\s\-]?(?:encrypted|encoded))",
+        ("T1027", "T1027.013"),
+        "network-encryption",
+        carries="T1573.001",
+    ),
+    _sense(
+        r"(?P<k>current[\s\-]user)(?:'s)?\s(?:[\w\-]+\s){0,1}(?:startup|start\smenu|appdata|profile|registry|hive|run\skeys?|autorun|folder|directory|temp|home|desktop|context|privileges?|permissions?|rights)(?![a-z0-9])"
+        r"|(?<![a-z0-9])(?:as|under|for|in|with)\s(?:the\s)?(?P<k2>current[\s\-]user)(?![a-z0-9])",
+        ("T1033",),
+        "location-not-discovery",
+    ),
+    _sense(
+        r"(?<![a-z0-9])(?P<k>startup\sitems?)(?![a-z0-9])",
+        ("T1037.005",),
+        "not-macos",
+        unless=r"mac\s?os|os\s?x|osx|apple|darwin|startupitems",
+    ),
+    _sense(
+        r"(?<![a-z0-9])(?P<k>whois)(?![a-z0-9])",
+        ("T1596.002",),
+        "registration-record",
+        unless=r"(?:search|quer|look|gather|collect|harvest|recon|scrap|min(?:e|ed|ing)\b)\w*\s(?:[\w\-]+\s){0,4}whois|whois\s(?:look-?ups?|quer|search)",
+    ),
+    _sense(
+        r"(?<![a-z0-9])(?P<k>screen-?shots?|screen\scaptures?)(?:\s[\w\-]+){0,4}\s(?:shows?|showed|shown|depicts?|depicted|illustrat\w+|displays?|displayed|reveal\w*|posted|shared|published|provided|below|above)(?![a-z0-9])"
+        r"|(?<![a-z0-9])(?:in|see|from|following|below|above)\s(?:the\s|this\s|a\s)?(?P<k2>screen-?shots?)",
+        ("T1113",),
+        "depiction",
+        unless=r"(?<![a-z0-9])(?:take|takes|took|taking|captur\w+|grab\w*|snap\w*|record\w*|steal\w*|exfiltrat\w*|upload\w*)\s(?:[\w\-]+\s){0,3}screen",
+    ),
+    _sense(
+        r"(?:steal|stole|stolen|harvest|phish|captur|collect|obtain|gather|exfiltrat|grab)\w*\s(?:[\w\-]+\s){0,2}(?P<k>(?:legitimate|valid|user|login)\scredentials)",
+        ("T1078",),
+        "credential-theft",
+    ),
+    _sense(
+        r"(?:lures?|e-?mails?|messages?|decoys?|baits?|themes?)\s(?:[\w\-]+\s){0,2}(?P<k>(?:masquerad|disguis)\w*)\sas(?![a-z0-9])",
+        ("T1036", "T1036.005"),
+        "lure-theme",
+    ),
+    _sense(
+        r"(?P<k>(?<![a-z0-9])(?:https?://|hxxps?://|www\.)[^\s)\]>\"']+)",
+        (),
+        "url",
+        hints=("http", "hxxp", "www."),
+    ),
+)
+
+
+#: Every technique some sense may take from a keyword; the strings that let a sense
+#: about every technique be tried.
+_DROPPED = frozenset().union(*(sense.drop for sense in SENSES))
+_HINTS = tuple(h for sense in SENSES if not sense.drop for h in sense.hints)
+
+
+@dataclass(frozen=True, slots=True)
+class SenseReading:
+    """Sentences after the senses: blanked text, name hits and the reasons, per sentence."""
+
+    texts: list[str]
+    named: list[list[str]]
+    reasons: list[tuple[str, ...]]
+
+
+def _blank(text: str, match: re.Match[str]) -> str:
+    spans = [
+        match.span(g) for g in match.groupdict() if g.startswith("k") and match.group(g) is not None
+    ]
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def apply_senses(
+    texts: Sequence[str],
+    named: Sequence[Sequence[str]],
+    names_in: Callable[[Sequence[str]], list[list[str]]],
+) -> SenseReading:
+    """Blank the keywords that are used in their other sense and re-read the names.
+
+    ``named`` are the name hits of ``texts`` (by ``names_in``, the technique stage's
+    matcher, asked again for the blanked sentences). A technique in a sense's ``drop``
+    leaves a sentence only when the blanked sentence no longer names it; a sense's
+    ``carries`` technique joins it.
+    """
+    out_texts = list(texts)
+    out_named = [list(h) for h in named]
+    reasons: dict[int, list[str]] = {}
+    touched: dict[int, tuple[set[str], set[str]]] = {}  # i -> (may drop, carried)
+    for i, text in enumerate(texts):
+        hits = out_named[i]
+        lowered: str | None = None
+        if _DROPPED.isdisjoint(hits):
+            # Only the senses that concern every technique: found by a plain string first.
+            lowered = text.lower()
+            if not any(h in lowered for h in _HINTS):
+                continue
+        for sense in SENSES:
+            if sense.drop and sense.drop.isdisjoint(hits):
+                continue
+            if sense.hints:
+                lowered = text.lower() if lowered is None else lowered
+                if not any(h in lowered for h in sense.hints):
+                    continue
+            # Case-insensitive patterns on the text itself: lower() may change lengths.
+            matches = list(sense.pattern.finditer(text))
+            if not matches or (sense.unless is not None and sense.unless.search(text)):
+                continue
+            for m in matches:
+                out_texts[i] = _blank(out_texts[i], m)
+            drop, carried = touched.setdefault(i, (set(), set()))
+            drop.update(sense.drop if sense.drop else hits)
+            if sense.carries is not None:
+                carried.add(sense.carries)
+            reasons.setdefault(i, []).append(sense.reason)
+    if touched:
+        order = sorted(touched)
+        again = names_in([out_texts[i] for i in order])
+        for i, hits_after in zip(order, again, strict=True):
+            drop, carried = touched[i]
+            keep = set(hits_after)
+            new = {t for t in out_named[i] if t not in drop or t in keep} | carried
+            out_named[i] = sorted(new)
+    return SenseReading(
+        out_texts, out_named, [tuple(reasons.get(i, ())) for i in range(len(texts))]
+    )
+
+
+#: How much a sentence whose stance is not the adversary's deed (see
+#: :mod:`unmask.extract.agency`) lowers its raw classifier scores: about the gap
+#: between a sentence that states a technique and one that does not.
+STANCE_PENALTY = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class GatedReading:
+    """The technique stage's reading of a report's sentences."""
+
+    #: The sentences with keywords of another sense blanked (offsets kept).
+    texts: list[str]
+    #: Name hits per sentence, after the senses and the stance gate.
+    named: list[list[str]]
+    #: Per sentence, the :func:`unmask.extract.agency.stance` reason, or ``None``.
+    stances: list[str | None]
+    #: Per sentence, the senses that blanked a keyword.
+    senses: list[tuple[str, ...]]
+
+
+def gate(
+    texts: Sequence[str],
+    named: Sequence[Sequence[str]],
+    names_in: Callable[[Sequence[str]], list[list[str]]],
+) -> GatedReading:
+    """Apply the word senses, then the agency and mood gate: a sentence whose acting
+    subject is not the adversary, or whose mood is no statement of fact, names no
+    technique (its classifier scores are lowered by :func:`lower_scores`)."""
+    reading = apply_senses(texts, named, names_in)
+    stances = agency_stances(reading.texts)
+    gated = [[] if s is not None else hits for s, hits in zip(stances, reading.named, strict=True)]
+    return GatedReading(reading.texts, gated, stances, reading.reasons)
+
+
+def lower_scores(scores: FloatArray, stances: Sequence[str | None]) -> FloatArray:
+    """``scores`` (one row per sentence) with the gated sentences' rows lowered by
+    :data:`STANCE_PENALTY`."""
+    rows = [i for i, s in enumerate(stances) if s is not None]
+    if not rows:
+        return scores
+    out = scores.copy()
+    out[rows] -= STANCE_PENALTY
+    return out
