@@ -40,3 +40,8 @@ def test_business_nouns_name_their_sectors() -> None:
     # ... and the noun's modifier is not an article: "X Shipping, a shipping company" stays a name.
     text = "Hackers breached Vestfjord Shipping, a shipping company based in Tromso.\n"
     assert ("organization", "Vestfjord Shipping") in victims(text)
+
+
+def test_a_sector_phrase_ending_a_name_stays_in_the_name() -> None:
+    text = "One of the affected firms, Skarvik Power Company, disclosed a breach of its billing systems.\n"
+    assert ("organization", "Skarvik Power Company") in victims(text)

@@ -894,7 +894,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue  # "the radiology and pharmacy systems": the victim's own system
         if (
             phrase.surface[:1].isupper()
-            and _ORG_HEAD_WORD.fullmatch(phrase.surface)
+            # (a phrase ending in a head word too: "Fjellvik Power Company")
+            and (_ORG_HEAD_WORD.fullmatch(phrase.surface) or _ORG_HEAD_WORD.fullmatch(phrase.surface.split()[-1]))
+            and all(word[:1].isupper() for word in phrase.surface.split())
             and (word_before := re.search(r"(?:^|\s)((?-i:[A-Z])[\w&’'-]*)[ \t]+$", text[max(0, phrase.start - 40) : phrase.start]))
             and word_before.group(1) not in _ORG_STOP_START
         ):
