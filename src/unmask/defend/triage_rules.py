@@ -110,7 +110,7 @@ WEIGHTS: dict[str, float] = {
     "message-id-malformed": 1.0,
     "brand-domain-unverified": 2.5,
     "image-only": 1.5,
-    "image-heavy": 1.0,
+    "image-heavy": 1.5,
     "html-obfuscation": 1.0,
     "html-only": 0.5,
     # intelligence
@@ -233,7 +233,49 @@ _RECEIVED_SPF = re.compile(r"^\s*([a-z]+)", re.IGNORECASE)
 _RESULT_RANK = {"fail": 7, "hardfail": 7, "softfail": 6, "permerror": 5, "temperror": 4,
                 "none": 3, "neutral": 2, "policy": 1, "pass": 0, "bestguesspass": 0}
 
-_URGENCY = tuple(re.compile(p, re.IGNORECASE) for p in (
+def _phrase(pattern: str) -> str:
+    """``pattern`` with its blanks made to match any run of white space (a blank then
+    ``?``: any run or none): text taken from HTML or wrapped lines puts two spaces or
+    a line break between the words of a phrase ("strictly  confidential")."""
+    out: list[str] = []
+    in_class = escaped = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif in_class:
+            out.append(r"\s" if char == " " else char)
+            in_class = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_class = True
+            if pattern[i + 1:i + 2] == "^":
+                out.append("^")
+                i += 1
+            if pattern[i + 1:i + 2] == "]":  # a "]" first in a class is a member
+                out.append("]")
+                i += 1
+        elif char == " " and pattern[i + 1:i + 2] == "?":
+            out.append(r"\s*")
+            i += 1
+        elif char == " ":
+            out.append(r"\s+")
+        else:
+            out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def _lures(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(_phrase(p), re.IGNORECASE) for p in patterns)
+
+
+_URGENCY = _lures(
     r"\burgent(?:ly)?\b",
     r"\bimmediate(?:ly)?\b|\bact now\b",
     r"\bwithin (?:24|48|72|twenty-four|forty-eight) hours\b",
@@ -264,13 +306,13 @@ _URGENCY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"비밀번호\S{0,2}\s*(?:변경|만료|재설정)",
     r"계정\s*(?:정지|잠금|차단|제한)",
     r"본인\s*확인|해외\s*로그인|보안\s*경고",
-))
+)
 _CREDENTIALS = re.compile(
     r"\b(?:enter|provide|update|confirm|re-?enter|validate)\b[^.\n]{0,20}\b(?:password|"
     r"credentials|log-?in details|sign-?in details|passcode)\b",
     re.IGNORECASE,
 )
-_INTERVIEW = tuple(re.compile(p, re.IGNORECASE) for p in (
+_INTERVIEW = _lures(
     r"\binterview(?:s|ed)?\b",
     r"\brequest for comments?\b|\bfor comment\b",
     r"\byour (?:expert )?(?:opinion|insights?|perspectives?|views|comments|expertise|thoughts)\b",
@@ -282,9 +324,9 @@ _INTERVIEW = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:journalist|reporter|correspondent|producer|research fellow|senior fellow)\s+"
     r"(?:at|with|for|from)\b",
     r"\bNorth Korea\w*\b|\bDPRK\b|\bKorean Peninsula\b|\bdenucleari[sz]ation\b|\bunification\b",
-))
+)
 # Reward / prize / bonus lures in EN, FR, DE, ES, PT, IT, NL (two distinct needed).
-_REWARD = tuple(re.compile(p, re.IGNORECASE) for p in (
+_REWARD = _lures(
     r"\bair-?drops?\b|\bgiveaway\b",
     r"\b(?:claim|redeem|collect)(?:\s+\w+){0,3}\s+(?:now|today|reward|prize|gift|bonus|tokens?|"
     r"airdrop|kit|winnings)\b|\b(?:start|complete) your claim\b|\bclaim (?:page|period)\b|"
@@ -294,7 +336,10 @@ _REWARD = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\byou(?:'ve| have)? (?:won|been (?:selected|chosen))\b|\byour account (?:has been|is) selected\b|"
     r"\bvous avez (?:gagn[ée]|été sélectionné)|\bsie haben gewonnen\b|\bhas ganado\b|"
     r"\bvoc[êe] (?:ganhou|foi selecionad[oa])\b|\bhai vinto\b|\bis geselecteerd\b|"
-    r"\b(?:winner|jackpot|lottery|sweepstakes?)\b",
+    r"\b(?:winners?|jackpot|lottery|lotto|sweepstakes?)\b",
+    # the draw of a lottery the reader never entered
+    r"\blucky (?:numbers?|draw|winners?)\b|\b(?:prize|award) (?:money|claim|notification|winnings?)\b|"
+    r"\b(?:ticket|serial|batch|reference) (?:number|no)\b",
     r"\bfree ?spins?\b|\bfreispiele\b|\btiradas gratis\b|\bgiros gr[áa]tis\b|\bgratis spins\b|"
     r"\bgiri gratuiti\b|\btours gratuits\b|\bno deposit\b|\b(?:ohne|keine) einzahlung\b|"
     r"\bsans d[ée]p[ôo]t\b|\bsin dep[óo]sito\b|\bsem dep[óo]sito\b|\bsenza deposito\b|"
@@ -305,13 +350,13 @@ _REWARD = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\b(?:you are|you're|are you) eligible\b|\beligible (?:for|to)\b|\b[êe]tes [ée]ligible\b|"
     r"\b(?:vous|te|lhe|ti|auf sie) (?:attend|espera|aspetta|wartet)\b|\bwartet\b|\bvous attend\b",
     r"\btokens?\b[^.\n]{0,40}\b(?:claim|distribut|allocat|eligib)\w*|\bconnect (?:your )?wallet\b",
-))
+)
 # Sextortion / extortion: a payment in crypto-currency with threats (wallet needed).
 _EXTORTION_PAY = re.compile(
     r"\b(?:bc1[a-z0-9]{25,60}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[a-fA-F0-9]{40})\b|"
     r"\bbitcoins?\b|\bbtc\b|\bmonero\b|\busdt\b|\bkrypto\w*|\bcrypto-?\w*",
     re.IGNORECASE)
-_EXTORTION = tuple(re.compile(p, re.IGNORECASE) for p in (
+_EXTORTION = _lures(
     r"\bhack(?:ed|er)\b|\bgained access\b|\bpirat[ée]\w*\b|\bgehackt\b|\bhackead[oa]\b|"
     r"\bhackerat[oa]\b|\b(?:trojan|spyware|malware|rat)\b|\bacc[eè]s à (?:vos|votre)\b",
     r"\brecord(?:ed|ing)?\b[^.\n]{0,60}\b(?:video|camera|webcam|you|scenes?)\b|\bwebcam\b|"
@@ -321,9 +366,9 @@ _EXTORTION = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bcontactos\b|\bcontatos\b|\bcontatti\b",
     r"\b(?:pay|transfer|send)\b[^.\n]{0,50}(?:\$|usd|eur|€|bitcoin|btc)|\$\s?\d{2,}|\d{2,}\s?(?:\$|usd|€|eur)\b",
     r"\byour password\b|\bvotre mot de passe\b|\bihr passwort\b|\btu contraseña\b|\bsua senha\b",
-))
+)
 # Parcel lures: a parcel word and a held / fee / confirm-the-details action.
-_DELIVERY = tuple(re.compile(p, re.IGNORECASE) for p in (
+_DELIVERY = _lures(
     r"\b(?:parcel|package|shipment|paket\w*|sendung|colis|paquete|env[íi]o|pacote|encomenda|"
     r"pacco|spedizione|pakket)\b",
     r"\b(?:delivery|shipping|customs) (?:fee|charge)s?\b|\bliefergeb[üu]hr\b|\bzollgeb[üu]hr\b|"
@@ -333,9 +378,9 @@ _DELIVERY = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bbest[äa]tigen sie (?:die|ihre) liefer\w*|\bconfirme[rz]? (?:votre|l'adresse)\b|"
     r"\b(?:schedule|reschedule|planen sie) (?:your |ihre )?(?:delivery|lieferung)\b|"
     r"\bplanen sie ihre lieferung\b",
-))
+)
 # Advance-fee fraud (419) and loan-offer scams: two distinct cues needed.
-_ADVANCE_FEE = tuple(re.compile(p, re.IGNORECASE) for p in (
+_ADVANCE_FEE = _lures(
     # a sum of money in the thousands or millions, often also spelt out
     r"(?:\$|us\$|usd|€|£)\s?\d{1,3}(?:[,.]\d{3})+|\b\d{1,3}(?:[,.]\d{3}){1,}(?:\.\d\d)?\s?"
     r"(?:usd|us dollars|dollars|euros?|eur|gbp|pounds)\b|\b(?:million|millones|millions) "
@@ -345,7 +390,8 @@ _ADVANCE_FEE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"\bbeneficiar(?:y|ies)\b|\bnext of kin\b|\binheritance\b|\bunclaimed (?:funds?|sum|"
     r"deposit)\b|\bcompensation (?:fund|payment)\b|\bconsignment box\b|\b(?:atm|visa) card "
     r"payment\b|\bwestern union\b|\bmoney ?gram\b|\bpayment notification\b|\blate (?:client|"
-    r"husband|father)\b|\bbarrister\b|\bfund(?:s)? (?:transfer|release)\b|\bdiplomat\b",
+    r"husband|father)\b|\bbarrister\b|\bfund(?:s)? (?:transfer|release)\b|\bdiplomat\b|"
+    r"\b\d{1,2} ?% of the (?:total )?(?:sum|funds?|money|amount)\b",
     # a loan offer at an interest rate no bank gives
     r"\b(?:we|i) (?:offer|give|grant) (?:\w+ ){0,3}loans?\b|\bloans? (?:at|with) (?:an? )?"
     r"(?:\w+ ){0,2}\d{1,2}(?:[.,]\d+)? ?%|\b\d{1,2}(?:[.,]\d+)? ?% (?:per annum|interest)\b",
@@ -354,55 +400,74 @@ _ADVANCE_FEE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"address|(?:tele)?phone (?:number)?|occupation|bank details|details of (?:your|their) "
     r"requirements)\b|\bapply via (?:e-?mail|reply)\b",
     # the trust and secrecy of the 419 letter
-    r"\bstrictly confidential\b|\brisk[- ]free\b|\b100 ?% (?:legal|safe|guaranteed)\b|"
+    r"\bstrictly confidential\b|\brisk[- ]free\b|\b100 ?% (?:legal|safe|guaranteed)\b|\b(?:reliable|honest|"
+    r"trustworthy|trusted) (?:and (?:reliable|honest|trustworthy) )?(?:person|partner|foreigner)\b|"
+    r"\b(?:foreign|overseas) (?:business )?(?:partner|account)\b|\blate (?:president|head of state|"
+    r"general|minister)\b|"
     r"\bunited nations\b|\bworld bank\b|\binternational monetary fund\b|\bdear (?:friend|"
     r"beneficiary|beloved)\b",
-))
+)
 # Pharmacy spam: two distinct cues (a drug name written to slip past filters counts
 # on its own as one: V1agra, Vali+u+m, C-i-a-l-i-s).
-_PHARMACY = tuple(re.compile(p, re.IGNORECASE) for p in (
+_PHARMACY = _lures(
     r"\b(?:viagra|cialis|levitra|valium|xanax|tramadol|phentermine|ambien|soma|propecia|"
     r"sildenafil|tadalafil|vicodin|oxycodone|kamagra)\b",
     r"\bv[\W_]{0,2}[i1!|l][\W_]{0,2}[a@4][\W_]{0,2}g[\W_]{0,2}r[\W_]{0,2}[a@4](?![a-z0-9])(?<!viagra)|"
     r"\bv[\W_]*[a@][\W_]*l[\W_]*[i1!|][\W_]*u[\W_]*m(?![a-z0-9])(?<!valium)|"
     r"\bc[\W_]*[i1!|][\W_]*[a@][\W_]*l[\W_]*[i1!|][\W_]*s(?![a-z0-9])(?<!cialis)",
     r"\b(?:online )?pharmacy\b|\bpills?\b|\bmeds\b|\b(?:no|without) (?:a )?prescription\b|"
-    r"\bmedications?\b|\berectile\b|\bpotency\b|\bweight loss\b|\blose weight\b",
+    r"\bmedications?\b|\berectile\b|\bpotency\b|\bweight loss\b|\blose weight\b|"
+    r"\b(?:penis|penile|breast|bust|male) (?:enlargement|enhancement|enhancer|size|performance)\b|"
+    r"\b(?:bigger|fuller|firmer|larger) (?:breasts?|bust|penis)\b|\bno (?:negative )?side[- ]effects\b",
     r"\b(?:discount|save|off)\b[^.\n]{0,20}\d{2} ?%|\d{2} ?% (?:off|discount)\b|\blowest "
     r"prices?\b|\bcheap(?:est)?\b|\border (?:now|today)\b|\bfast (?:and discreet )?shipping\b|"
-    r"\bdiscreet\b",
-))
+    r"\bdiscreet\b|\bmoney[- ]back\b",
+)
+# A drug name spelt out one character at a time with symbols for letters, so that no
+# word of it is in the text ("V / A G R A", "X & N A X"): the letters of such runs are
+# joined and the symbols read as the letters they stand for.
+_SPELLED_RUN = re.compile(r"(?<![\w/&|!@$])(?:[\w/&|!@$][ \t]{1,2}){4,}[\w/&|!@$](?![\w/&|!@$])")
+_SPELLED_AS = str.maketrans({"/": "i", "|": "i", "!": "i", "1": "i", "&": "a", "@": "a", "4": "a",
+                             "0": "o", "$": "s", "3": "e"})
+_SPELLED_DRUGS = re.compile(
+    r"viagra|cialis|levitra|valium|xanax|tramadol|phentermine|ambien|prozac|meridia|soma|"
+    r"vicodin|propecia|ultram|xenical")
 # Sales spam: the money-making, discount, guarantee and act-now wording of unsolicited
 # advertising; three distinct cues needed (a newsletter has one or two), and not read in
 # mailing-list mail.
-_SALES = tuple(re.compile(p, re.IGNORECASE) for p in (
+_SALES = _lures(
     r"\bmake (?:big |more |real |serious )?money\b|\bearn (?:up to |over )?\$\s?\d|"
+    r"\b\d{2,4} ?% (?:profit|returns?|gains?)\b|\b(?:profits?|returns?) of (?:up to )?\d{2,4} ?%|"
+    r"\bmillions of (?:prospects|buyers|customers|e-?mail addresses)\b|\b(?:bulk|mass) "
+    r"e-?mail(?:ing|s)?\b|\btargeted e-?mail (?:addresses|lists?)\b|"
     r"\bextra (?:cash|income)\b|\b(?:cash|money)[- ]making\b|\bwork (?:from|at) home\b|"
     r"\bcash generating\b|\bmake a fortune\b|\bfinancial freedom\b",
     r"\bsave (?:up to |over )?\d{1,2} ?%|\b\d{1,2} ?% off\b|\blowest (?:prices?|rates?)\b|"
-    r"\bbelow (?:wholesale|retail)\b|\bfree (?:quote|trial|gift|offer|consultation)\b|"
+    r"\bbelow (?:wholesale|retail)\b|\bfree (?:quotes?|trials?|gifts?|offers?|consultation)\b|"
+    r"\b\d{1,2}(?:-\d{1,2})? ?% (?:less|lower|cheaper)\b|\(\s?\$\d+(?:\.\d\d)? value\s?\)|"
     r"\bprices? slashed\b|\bunbeatable prices?\b|\bbest prices?\b",
     r"\bmoney[- ]back\b|\b(?:100 ?%|fully|absolutely) (?:satisfaction )?guaranteed\b|"
     r"\bno (?:risk|obligation)\b|\bguaranteed!|\bsatisfaction guaranteed\b",
     r"\bact now\b|\blimited[- ]time (?:offer|only)\b|\b(?:order|call|buy) (?:now|today)\b|"
     r"\bwhile supplies last\b|\bdon'?t (?:miss|wait|delay)\b|\bthis (?:offer|deal) "
     r"(?:expires|ends)\b|\bspecial (?:offer|promotion)\b",
-    r"\bto be removed from\b|\bremove yourself from\b|\b(?:reply|send)\b[^.\n]{0,30}"
+    r"\bto be removed\b|\bremove (?:yourself|me) from\b|\bremoval instructions\b|"
+    r"\bremove\b[^.\n]{0,60}\bsubject (?:line|field)\b|\b(?:reply|send)\b[^.\n]{0,30}"
     r"\bremove\b[^.\n]{0,20}\bsubject\b|\bsent in compliance with\b|\bthis is not spam\b|"
     r"\bone[- ]time (?:mailing|e-?mail)\b",
-))
+)
 # The Subject or sender name labels the message as advertising, as some laws require
 # of unsolicited ads ("ADV:" in the US, "(광고)" in Korea, "Реклама" in Russia).
 _ADVERTISING_LABEL = re.compile(
     r"^\s*(?:\[\s*adv?\s*\]|adv?\s*[:\-])|[(\[]\s*광고\s*[)\]]|\bреклам\w*", re.IGNORECASE)
 # Dating / romance spam: two distinct phrases.
-_DATING = tuple(re.compile(p, re.IGNORECASE) for p in (
+_DATING = _lures(
     r"\b(?:dating|rencontres?|rencontrer|flirt\w*|partnersuche|citas|namoro|incontri|hookup)\b",
     r"\bsortir avec\b|\btrouver l'amour\b|\bfind (?:true )?love\b|\b(?:beautiful|single|lonely|hot) "
     r"(?:women|girls|ladies|wives)\b|\b(?:girls?|women|femmes?|filles?|frauen|mädchen|mujeres|"
     r"chicas|ragazze|mulheres) (?:near you|in your area|ukrainien\w*|russ\w*|asiat\w*)\b|"
     r"\bbeaut(?:ies|és)\s+\w+\b",
-))
+)
 _ENABLE_CONTENT = re.compile(
     r"\benable\s+(?:editing|content|macros?)\b|\b(?:편집|콘텐츠)\s*사용",
     re.IGNORECASE,
@@ -523,8 +588,28 @@ def _in_set(host: str, registrable: str, hosts: frozenset[str]) -> bool:
 
 def _is_bulk(view: MailView) -> bool:
     """Mailing-list or newsletter mail (List-Id, List-Unsubscribe, List-Post, or the
-    older lists' X-Mailing-List / ezmlm's Mailing-List)."""
-    return any(name in view.headers for name in _BULK_HEADERS)
+    older lists' X-Mailing-List / ezmlm's Mailing-List, or a list of the 1990s that
+    wrote none of them: see :func:`_legacy_list`)."""
+    return any(name in view.headers for name in _BULK_HEADERS) or _legacy_list(view) is not None
+
+
+#: Local parts of a mailing list's own addresses (its bounce and owner addresses).
+_LIST_ADMIN = re.compile(r"^(?:owner-[\w.+-]+|[\w.+-]+-(?:errors?|request|owner|admin|bounces?|approval))$")
+
+
+def _legacy_list(view: MailView) -> str | None:
+    """The host of a mailing list that wrote no List-* header (as lists did before
+    1998): Sender or Errors-To is one of the list's own addresses (``x-errors@``,
+    ``owner-x@``, ``x-request@``) and the message is addressed, or replies go, to an
+    address on the same host. None otherwise."""
+    for name in ("sender", "errors-to"):
+        for admin in view.addresses(name)[:1]:
+            if not _LIST_ADMIN.match(admin.address.split("@", 1)[0]):
+                continue
+            if any(a.domain == admin.domain for header in ("to", "cc", "reply-to")
+                   for a in view.addresses(header)[:20]):
+                return admin.domain
+    return None
 
 
 def _authenticated(view: MailView) -> bool:
@@ -585,7 +670,8 @@ def _list_domains(view: MailView, ctx: RuleContext) -> set[str]:
     """Registrable domains of the mailing list a message came through (List-Id,
     List-Post, Sender), empty for mail that is not list mail."""
     if "list-id" not in view.headers and "list-post" not in view.headers:
-        return set()
+        legacy = _legacy_list(view)
+        return {ctx.registrable(legacy)} if legacy is not None else set()
     found: set[str] = set()
     list_id = view.header("list-id") or ""
     inside = re.search(r"<([^<>\s]+)>", list_id)
@@ -598,6 +684,32 @@ def _list_domains(view: MailView, ctx: RuleContext) -> set[str]:
     for address in view.addresses("sender")[:1]:
         found.add(ctx.registrable(address.domain))
     return found
+
+
+def _open_list(view: MailView) -> bool:
+    """A discussion list's post (List-Post names an address to write to, or a list of
+    the 1990s): anyone on it, a spammer too, can post. A newsletter has no such address."""
+    return bool(re.search(r"mailto:", view.header("list-post") or "", re.IGNORECASE)) or \
+        ("list-id" not in view.headers and _legacy_list(view) is not None)
+
+
+def _via_list(view: MailView, ctx: RuleContext) -> bool:
+    """List mail whose envelope (Return-Path or Sender) is the list's own: the list's
+    server handed it over, so the Received hop says how the list is run, not who wrote."""
+    lists = _list_domains(view, ctx)
+    return bool(lists) and any(ctx.registrable(a.domain) in lists for name in ("return-path", "sender")
+                               for a in view.addresses(name)[:1])
+
+
+def _local_only(view: MailView, ctx: RuleContext) -> bool:
+    """Mail made on the recipient's own system: Received lines that show no hop from a
+    public address, from an address of the recipient's own domain (a feed reader, a
+    cron job or a gateway writing to its user)."""
+    sender = _from(view)
+    if sender is None or not view.headers.get("received") or _handoff(view, ctx) is not None:
+        return False
+    own = ctx.registrable(sender.domain)
+    return any(ctx.registrable(a.domain) == own for a in view.addresses("to")[:20])
 
 
 def _list_vouched(view: MailView, ctx: RuleContext) -> str | None:
@@ -751,9 +863,11 @@ def check_sender(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                           f"Replies go to {reply.address!r}, a different domain from the sender "
                           f"{sender.domain!r}.", evidence)
         break
+    lists = _list_domains(view, ctx)
     envelope = [
         (name, address) for name in ("return-path", "sender")
         for address in view.addresses(name) if ctx.registrable(address.domain) != from_reg
+        and ctx.registrable(address.domain) not in lists  # a list sends as itself
     ]
     if envelope:
         yield _signal("envelope-mismatch", "sender",
@@ -1039,6 +1153,17 @@ def _matches(patterns: Iterable[re.Pattern[str]], text: str) -> list[re.Match[st
     return sorted(found, key=lambda m: m.start())
 
 
+def _spelled_drugs(text: str) -> list[re.Match[str]]:
+    """The runs of ``text`` that spell out a drug name one character at a time (one
+    match per run that does, at most 20 runs looked at)."""
+    found: list[re.Match[str]] = []
+    for run in list(_SPELLED_RUN.finditer(text))[:20]:
+        joined = re.sub(r"[ \t]", "", run.group(0)).lower().translate(_SPELLED_AS)
+        if _SPELLED_DRUGS.search(joined):
+            found.append(run)
+    return found
+
+
 def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Lure language: urgency and account threats, credential requests, requests to
     enable macros, and the Kimsuky-style interview / comment / review request (weak:
@@ -1097,18 +1222,21 @@ def check_content(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "advance-fee (\"419\") fraud, which later asks for fees. Weak alone: a bank "
                       "notice can name a beneficiary and an amount.", evidence(fee))
     pharmacy = _matches(_PHARMACY, top)
+    spelled = _spelled_drugs(top)
+    if len(spelled) >= 2:  # two drug names spelt out letter by letter are the two cues
+        pharmacy = spelled
     if len(pharmacy) >= 2:
         yield _signal("lure-pharmacy", "content",
                       "The message sells medicines or diet pills ("
                       + ", ".join(repr(m.group(0)) for m in pharmacy[:4]) + "): pharmacy spam, "
                       "whose shops sell fakes or take the card number.", evidence(pharmacy))
     sales = _matches(_SALES, top)
-    if len(sales) >= 3 and not _is_bulk(view):
+    if len(sales) >= 3 and (not _is_bulk(view) or _open_list(view)):
         yield _signal("lure-sales", "content",
                       "The message is a sales pitch (" + ", ".join(repr(m.group(0)) for m in sales[:4])
                       + "): the wording of unsolicited advertising. Weak alone: shops' own "
                       "newsletters write some of it (they come with list headers, where this "
-                      "is not read).", evidence(sales))
+                      "is not read unless the list is one anyone can post to).", evidence(sales))
     dating = _matches(_DATING, top)
     if len(dating) >= 2:
         yield _signal("lure-dating", "content",
@@ -1385,7 +1513,7 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "send that; a bulk sender's template does.", (from_ev,))
     squashed_domain = _labels_of(sender.domain)
     brand = _brand_in(sender.name, ctx.brands)
-    if brand is not None and _brand_is_surname(sender, brand):
+    if brand is not None and (_brand_is_surname(sender, brand) or _local_only(view, ctx)):
         brand = None
     if brand is not None:
         owners = ctx.brands.brands[brand]
@@ -1403,7 +1531,7 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "their own domain.", (from_ev,))
     recipients = view.addresses("to")[:20]
     if any(to.address == sender.address for to in recipients) and not _authenticated(view) \
-            and _forged_self(view):
+            and not _is_bulk(view) and _forged_self(view):
         yield _signal("sender-is-recipient", "sender",
                       f"The message claims to come from the recipient's own address "
                       f"({sender.address!r}) and nothing authenticates it: extortion mail "
@@ -1498,7 +1626,7 @@ def check_hosting(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "The message's pictures come from a free image host: brands and "
                       "newsletters serve theirs from their own or their mailer's servers.",
                       images[:10])
-    if sender is not None and unrelated and not related:
+    if sender is not None and unrelated and not related and not _list_domains(view, ctx):
         domains = ", ".join(sorted(unrelated)[:5])
         yield _signal("links-unrelated", "link",
                       f"No link goes to the sender's domain {from_reg!r}; they lead to "
@@ -1550,6 +1678,10 @@ _MESSAGE_ID_SHAPE = re.compile(r"<?[^<>@\s]+@[^<>@\s]*[\w\]]>?(?:\s*\([^()]*\))?
 #: Hours a Date may run ahead of the receiving server's clock / days it may lag behind.
 _DATE_AHEAD_HOURS = 24
 _DATE_BEHIND_DAYS = 7
+#: The numeric time zone at the end of a Date header; none on earth is more than 14
+#: hours from UTC (spam tools of the early 2000s wrote -1900 and +2300).
+_ZONE = re.compile(r"\s([+-](\d{2})(\d{2}))\s*(?:\([^()]*\))?\s*$")
+_MAX_ZONE_HOURS = 14
 # Message-ID domains of the big web-mail providers, and the domains their servers send from.
 _PROVIDER_IDS: dict[str, tuple[str, ...]] = {
     "gmail.com": ("google.com", "gmail.com", "googlemail.com"),
@@ -1687,7 +1819,9 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     hop = _handoff(view, ctx)
     if hop is not None:
         evidence = (Evidence("header", "received", hop.raw[:300]),)
-        if hop.rdns == "unknown":
+        if _via_list(view, ctx):
+            pass  # the list's server handed it over: its name says nothing of the author
+        elif hop.rdns == "unknown":
             yield _signal("received-no-rdns", "header",
                           f"The server that handed the message over ({hop.ip}) has no reverse DNS "
                           "name: mail servers have one; infected PCs and throw-away hosts often do not.",
@@ -1745,7 +1879,9 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             web.append(("a PHP script", "", name))
             break
     if sender is not None and web:
-        foreign = [w for w in web if not w[1] or ctx.registrable(w[1]) != from_reg]
+        lists = _list_domains(view, ctx)
+        foreign = [w for w in web if not w[1] or (ctx.registrable(w[1]) != from_reg
+                                                   and ctx.registrable(w[1]) not in lists)]
         if foreign:
             user, server, header = foreign[0]
             where = f" on {server}" if server else ""
@@ -1765,6 +1901,8 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             why = "has no Date header (every mail program writes one)"
         elif date is None:
             why = f"has a Date header that is not a date ({date_value[:60]!r})"
+        elif (zone := _ZONE.search(date_value)) is not None and int(zone.group(2)) > _MAX_ZONE_HOURS:
+            why = f"is dated {date_value.strip()[:60]!r}, in a time zone that does not exist ({zone.group(1)})"
         elif stamp is not None and date - stamp > dt.timedelta(hours=_DATE_AHEAD_HOURS):
             why = f"is dated {date_value!r}, after the day it was received ({stamp:%Y-%m-%d %H:%M %Z})"
         elif stamp is not None and stamp - date > dt.timedelta(days=_DATE_BEHIND_DAYS):
@@ -1831,6 +1969,13 @@ def check_brand_domain(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
             evidence.append(_header_evidence(view, "return-path"))
     if not elsewhere:
         return
+    if len(elsewhere) == 1 and elsewhere[0].startswith("the envelope") and not view.attachments and not any(
+            (host := _host_of(final)) and not _related(ctx.registrable(host), from_reg)
+            for _, final, _ in _clickable(view)):
+        # Only the envelope differs and the message gives nothing to act on (no link off
+        # the brand's domain, no attachment, replies go to the brand): a member writing
+        # from the organisation's address through their own server, not a lure.
+        return
     kind = "bank" if bank else "well-known organisation"
     yield _signal("brand-domain-unverified", "sender",
                   f"The From address is on {from_reg!r}, a {kind}'s own domain, but nothing "
@@ -1848,7 +1993,8 @@ def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "read it.", tuple(Evidence("link", "img", src[:300]) for src in view.images[:5]))
         return
     remote = [src for src in view.images if src.lower().startswith(("http:", "https:", "//"))]
-    if remote and view.html_chars < _IMAGE_HEAVY_CHARS and not _is_bulk(view) and not _is_bounce(view):
+    if remote and view.html_chars < _IMAGE_HEAVY_CHARS and not _is_bulk(view) and not _is_bounce(view) \
+            and not _authenticated(view):  # a signed notice with a logo is the sender's own
         yield _signal("image-heavy", "content",
                       f"The message shows {len(remote)} picture(s) fetched from the web and only "
                       f"{view.html_chars} characters of HTML text: most of what it says is in the "
