@@ -234,3 +234,16 @@ def test_a_case_header_with_an_action_and_its_full_date_dates_the_action() -> No
     # a heading's action without a date of its own is no event there
     title = "Broker sentenced over ransom payments\n\nThe court heard the case in Leeds.\n"
     assert _events(title, "2025-03-05") == set()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a vendor's fix is no event
+    ("On 4 November 2025 the vendor published a security update for its appliances fixing a flaw that lets an attacker read files.",
+     set()),
+    # a victim confirming that it was attacked is a report on that day
+    ("The borough council confirmed on Wednesday that it had been attacked with ransomware.", {("report", "2025-11-05", "day")}),
+    # an interview's recording date is furniture
+    ("Interview conducted on 6 November 2025; published 8 November 2025.", set()),
+])
+def test_fixes_confirmations_and_recordings(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2025-11-08") == expected

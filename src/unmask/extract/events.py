@@ -589,6 +589,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"(?:decided\s+to\s+)?(?:prolong|extend|renew)(?:ed|s|ing)?\s+(?:the\s+|its\s+)?(?:[\w-]+\s+){0,2}(?:framework|regime)|"
         r"detected\s+(?:an?\s+|the\s+)?(?:unauthori[sz]ed|suspicious|unusual|malicious)|"
         r"determined\s+that\s+(?:[\w-]+\s+){0,8}?(?:was|is|had\s+been)\s+material|"
+        # a vendor's fix: "the vendor published a security update", "released a fixed version"
+        r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
         # a declaration of solidarity with the victims (one condemning the deed is a report)
         r"(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bsolidarity)|declarations?\s+of\s+solidarity)\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
@@ -627,6 +629,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
         r"hackers?|those\s+responsible))\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote|admitted|admits|acknowledged)\b", re.I), 0.7),
+    # A victim or an agency confirming a deed: "confirmed on Wednesday that it had been attacked".
+    ("report", compile_cached(r"\bconfirm(?:ed|s)\b(?=(?:\s+[\w'’-]+){0,3}?\s+that\b)", re.I), 1.0),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
@@ -723,6 +727,8 @@ _MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would)\s+[^.;,]*$")
 _INCIDENT_OF = compile_cached(r"\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid)\s+of\s+(?:the\s+)?$", re.I)
 #: A document's own publication line ("Conducted by phone; published 12 June 2025"): no event.
 _PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|posted|updated|aired|tabled)(?:\s+on)?\s*:?\s*$", re.I)
+#: When an interview or a recording was made: "Interview conducted on 9 September 2025" (furniture).
+_RECORDED_LABEL = compile_cached(r"\b(?:interview|conversation|recording|podcast|episode)\s+(?:was\s+)?(?:conducted|recorded|held|taped)(?:\s+(?:on|in))?\s*:?\s*$", re.I)
 #: What stands between the two days of a range: "10-14 March", "March 10 to 14".
 _RANGE_GAP = compile_cached(r"\s*(?:[-–—]|to|until|through|till)\s*", re.I)
 _AS_OF = compile_cached(r"\bas\s+of\s+$", re.IGNORECASE)
@@ -876,7 +882,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
-     "extend", "renew", "detected", "material", "declaration"),
+     "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
@@ -890,6 +896,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("declaration",),
     ("public", "name"),
     ("said", "says", "told", "wrote", "admit", "acknowledged"),
+    ("confirm",),
     ("discovered", "uncovered"),
     ("discovered", "learned", "aware"),
     ("first", "emerged", "began", "started", "dating", "early", "since"),
@@ -1254,6 +1261,8 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False
     if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
         return False  # "As of January 10, 2023, CISA will no longer update ...": a plan
+    if _RECORDED_LABEL.search(sentence, max(0, date.start - 50), date.start):
+        return False  # "Interview conducted on 9 September": when it was recorded, furniture
     if date.resolved and date.surface.lower() == "this week":
         return False  # the week the text is in: too vague to date a deed, which another sentence dates by its day
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
