@@ -47,3 +47,10 @@ def test_the_subject_whose_own_systems_were_hit_is_the_victim() -> None:
     assert ("organization", "Halcyon Analytics Group") not in victims(text)
     text = "Orrin Security Institute said it had helped the council after intruders got into its network.\n"
     assert ("organization", "Orrin Security Institute") not in victims(text)
+
+
+def test_a_letterhead_in_capitals_names_its_writer_and_its_head_noun_refers_back() -> None:
+    text = (FIXTURES / "caps-letterhead-minutes.txt").read_text(encoding="utf-8")
+    found = victims(text)
+    assert ("organization", "Briarwood County Library Trust") in found
+    assert ("country", "US") in found

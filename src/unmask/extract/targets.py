@@ -753,6 +753,7 @@ _ORG_APPOSED_TAIL = compile_cached(
 #: A company's legal form after its name: ", Inc.", " Ltd", " plc".
 _LEGAL_SUFFIX = r"(?:,?\s+(?:Inc|Ltd|LLC|plc|PLC|Limited|Corp|GmbH|AG|AS|ASA|AB|Oy|SA|S\.A|NV|N\.V|BV|B\.V|SE|Co)\.?)"
 _LEGAL_SUFFIX_END = compile_cached(_LEGAL_SUFFIX + r"$")
+_CAPS_LETTERHEAD = compile_cached(r"\s{0,4}(?P<name>[A-Z][A-Z&'’.-]+(?:[ \t]+[A-Z&][A-Z&'’.-]*){1,7})[ \t]*(?:\n|$)")
 #: A writer naming itself with a defined term that includes "we": 'Larkspur Dentistry
 #: ("Larkspur", "we") is writing to ...' (the name, two capitalised words or more).
 _SELF_DEFINED_NAME = compile_cached(
@@ -941,6 +942,14 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
             hits.append(_Hit(part_start, part_end, "organization", value, "heuristic"))
             taken.add(part_start, part_end)
+    # A letterhead in capitals: "NORTHFIELD COUNTY SCHOOL DISTRICT" on the first line.
+    caps = _CAPS_LETTERHEAD.match(text)
+    if caps is not None and not taken.overlaps(*caps.span("name")):
+        titled = " ".join(w.lower() if i and w.lower() in ("of", "for", "on", "the", "and") else w.capitalize()
+                          for i, w in enumerate(caps.group("name").split()))
+        if _ORG_PHRASE.fullmatch(titled):
+            hits.append(_Hit(caps.start("name"), caps.end("name"), "organization", titled, "heuristic"))
+            taken.add(*caps.span("name"))
     appositive_from = len(hits)
     named_spans: list[tuple[int, int]] = [m.span("name") for m in _ORG_APPOSITIVE.finditer(text)]
     if "(" in text:
@@ -1607,7 +1616,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     # organisation the text speaks for: its interviewee's or writer's employer ("Jonas
     # Berg, chief executive of Fjellvik Ferries") or its letterhead.
     own = _own_organization(text, out, items)
-    if own is not None and (_FIRST_PERSON_VICTIM.search(text) or _COMPANY_SELF_VICTIM.search(text)):
+    if own is not None and (_FIRST_PERSON_VICTIM.search(text) or _COMPANY_SELF_VICTIM.search(text)
+                            or _head_noun_victim(text, own)):
         for at, (hit, role, hit_passage, hit_index) in enumerate(out):
             if hit.kind != "organization" or hit.value != own or role not in ("mention", "source"):
                 continue
@@ -1652,6 +1662,23 @@ _WRITER_WORKS_AT = compile_cached(
     r"\bI(?:['’]m|\s+am|\s+work|\s+worked|\s+run|\s+manage|\s+look\s+after)\s+(?:[\w-]+\s+){0,5}?(?:at|for|in)\s+"
     r"(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?$"
 )
+
+
+def _head_noun_victim(text: str, own: str) -> bool:
+    """Whether the text says its own organisation was hit by the head noun of its name:
+    "ransomware encrypted the servers that run the district's student records" in a school
+    district's minutes, "the trust's systems were breached" in a trust's notice."""
+    head = own.split()[-1].lower()
+    if len(head) < 4 or not head.isalpha():
+        return False
+    # (built from the text's own name, so compiled by re's own cache, not kept on disk)
+    pattern = re.compile(
+        r"\b(?:encrypted|breached|compromised|hacked|infected|disrupted|knocked\s+out|took\s+down|accessed|wiped|locked)\s+"
+        r"(?:[\w-]+\s+){0,6}?the\s+" + head + r"['’]s\b|"
+        r"\b[Tt]he\s+" + head + r"(?:['’]s\s+(?:[\w-]+\s+){0,3}?(?:systems?|servers?|networks?|computers|accounts|e-?mail))?\s+"
+        r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:hit|breached|hacked|attacked|compromised|targeted|encrypted|infected)\b"
+    )
+    return pattern.search(text) is not None
 
 
 def _writers_workplace(
