@@ -51,6 +51,12 @@ def test_stance_names_who_acts(sentence: str, reason: str) -> None:
         "The backdoor can take screenshots and log keystrokes.",
         "The operators used PowerShell to download the second stage.",
         "Like its predecessor, the loader injects code into explorer.exe.",
+        # A condition is the malware's logic, not a hypothesis.
+        "If the check fails, the loader deletes itself and exits.",
+        # Studying a sample describes the sample.
+        "We analysed a downloader whose first step is to look for a sandbox.",
+        # Addressing the reader ("as you can see") is no advice.
+        "As you can see below, the implant stores its settings in the registry.",
     ],
 )
 def test_stance_leaves_the_adversarys_deeds(sentence: str) -> None:
@@ -63,6 +69,11 @@ def test_analyst_research_is_no_technique() -> None:
     )
     # The same act by the adversary is one.
     assert "T1596.002" in ids("The operators queried WHOIS records to map the victim's domains.")
+
+
+def test_a_studied_samples_behaviour_still_counts() -> None:
+    text = "In short, we studied a dropper that tests whether it was started inside a sandbox before it goes on."
+    assert "T1497" in ids(text)
 
 
 def test_detection_content_is_no_technique() -> None:

@@ -43,17 +43,19 @@ _I = re.IGNORECASE
 
 # Verbs of the analyst's own work: with a first-person or researcher subject the
 # sentence tells what the writer did, not the adversary. Observation verbs (saw,
-# found, observed, identified, believe ...) are deliberately absent.
+# found, observed, identified, believe ...) are deliberately absent, and so are verbs of
+# study (analysed, examined, looked at): "we analysed a loader that checks for a sandbox"
+# describes the loader.
 _ANALYST_VERBS = (
-    r"quer(?:y|ied|ying)|search(?:ed|ing)?|pivot(?:ed|ing)?|look(?:ed|ing)? (?:up|into|at)|"
+    r"quer(?:y|ied|ying)|search(?:ed|ing)?|pivot(?:ed|ing)?|look(?:ed|ing)? (?:up|into)|"
     r"ran|run|running|execut(?:e|ed|ing)|detonat(?:e|ed|ing)|emulat(?:e|ed|ing)|"
     r"decrypt(?:ed|ing)?|decod(?:e|ed|ing)|deobfuscat(?:e|ed|ing)|unpack(?:ed|ing)?|"
-    r"extract(?:ed|ing)?|analy[sz](?:e|ed|ing)|revers(?:e|ed|ing)|disassembl(?:e|ed|ing)|"
+    r"extract(?:ed|ing)?|revers(?:e|ed|ing)|disassembl(?:e|ed|ing)|"
     r"debugg?(?:ed|ing)?|test(?:ed|ing)?|simulat(?:e|ed|ing)|sinkhol(?:e|ed|ing)|"
     r"download(?:ed|ing)?|retriev(?:e|ed|ing)|obtain(?:ed|ing)?|acquir(?:e|ed|ing)|"
     r"collect(?:ed|ing)?|gather(?:ed|ing)?|scann?(?:ed|ing)?|crawl(?:ed|ing)?|"
     r"captur(?:e|ed|ing)|took|monitor(?:ed|ing)?|check(?:ed|ing)?|submitt?(?:ed|ing)?|"
-    r"upload(?:ed|ing)?|compar(?:e|ed|ing)|examin(?:e|ed|ing)|inspect(?:ed|ing)?|"
+    r"upload(?:ed|ing)?|compar(?:e|ed|ing)|"
     r"enumerat(?:e|ed|ing)|dump(?:ed|ing)?|crack(?:ed|ing)?|wrote|writ(?:e|ing)|"
     r"buil[dt]|creat(?:e|ed|ing)|develop(?:ed|ing)?|configur(?:e|ed|ing)|set up|"
     r"registered|contact(?:ed|ing)?|connect(?:ed|ing)?|logg?(?:ed|ing)? (?:in|into|on)|"

@@ -84,7 +84,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ("T1021.005", r"vnc(?![a-z0-9])|virtual\snetwork\scomputing"),
     (
         "T1497",
-        r"(?:detect|check|determin|identif|verif|test)\w*\s(?:[\w\-]+\s){0,6}(?:sandbox(?:es|ed)?|virtuali[sz]ed\s(?:machines?|environments?)|virtual\smachines?|analysis\senvironments?)",
+        r"(?:detect|check|determin|identif|verif|test)\w*\s(?:[\w\-]+\s){0,8}(?:sandbox(?:es|ed)?|virtuali[sz]ed\s(?:machines?|environments?)|virtual\smachines?|analysis\senvironments?)",
     ),
     (
         "T1025",
