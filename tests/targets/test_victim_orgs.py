@@ -54,3 +54,10 @@ def test_a_letterhead_in_capitals_names_its_writer_and_its_head_noun_refers_back
     found = victims(text)
     assert ("organization", "Briarwood County Library Trust") in found
     assert ("country", "US") in found
+
+
+def test_a_victims_name_gives_its_sector_by_its_head() -> None:
+    text = "The Port of Kessund said intruders had been inside its network for weeks.\n"
+    assert ("sector", "Maritime") in victims(text)
+    text = "Hackers breached Dravia Telecom, a mobile operator.\n"
+    assert ("sector", "Telecoms") in victims(text)

@@ -223,6 +223,9 @@ _ORG_HEAD_SECTORS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
         (r"\bAirports?\b|\bAirlines\b|\bAirways\b", ("Civil Aviation",)),
         (r"\b(?:Law\s+Firm|Solicitors|Attorneys|Chambers)\b", ("Legal",)),
         (r"\b(?:Water\s+(?:Utility|Authority|Board|Company|Services))\b", ("Water",)),
+        (r"\bPort\s+(?:of|Authority)\b|\bHarbou?r\s+(?:Authority|Board)\b", ("Maritime",)),
+        (r"\b(?:Telecom|Telekom|Telecommunications)\b", ("Telecoms",)),
+        (r"\bRail(?:ways?)?\b", ("Railway",)),
     )
 )
 
