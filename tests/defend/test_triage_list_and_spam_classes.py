@@ -45,9 +45,9 @@ def test_lottery_award_wording_counts_as_a_reward_lure() -> None:
 
 
 def test_drug_names_spelt_out_letter_by_letter() -> None:
-    spam = raw_mail(NO_AUTH_HOP, body="Best deal\n\nV / A G R A    C / A L / S    X & N A X\n")
+    spam = raw_mail(NO_AUTH_HOP, body="Best deal\n\nV | @ G R @    C | @ L | S    X & N & X\n")
     assert "lure-pharmacy" in names(run(spam))
-    one = raw_mail(NO_AUTH_HOP, body="Best deal\n\nV / A G R A and some gardening notes\n")
+    one = raw_mail(NO_AUTH_HOP, body="Best deal\n\nV | @ G R @ and some gardening notes\n")
     assert "lure-pharmacy" not in names(run(one))  # one spelt-out name is one cue
     prose = raw_mail(NO_AUTH_HOP, body="The U S A and the U K signed; N A T O was not asked. S O S!\n")
     assert "lure-pharmacy" not in names(run(prose))

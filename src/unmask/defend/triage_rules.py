@@ -424,7 +424,7 @@ _PHARMACY = _lures(
     r"\bdiscreet\b|\bmoney[- ]back\b",
 )
 # A drug name spelt out one character at a time with symbols for letters, so that no
-# word of it is in the text ("V / A G R A", "X & N A X"): the letters of such runs are
+# word of it is in the text ("X & N & X", "V | @ G R @"): the letters of such runs are
 # joined and the symbols read as the letters they stand for.
 _SPELLED_RUN = re.compile(r"(?<![\w/&|!@$])(?:[\w/&|!@$][ \t]{1,2}){4,}[\w/&|!@$](?![\w/&|!@$])")
 _SPELLED_AS = str.maketrans({"/": "i", "|": "i", "!": "i", "1": "i", "&": "a", "@": "a", "4": "a",
