@@ -66,6 +66,13 @@ def test_sales_cues_added_for_bulk_advertising() -> None:
         assert any(p.search(text) for p in _SALES), text
 
 
+def test_two_sales_cues_are_enough_outside_lists() -> None:
+    two = "Save up to 50% on printer cartridges. Money back if you are not satisfied."
+    assert "lure-sales" in names(run(raw_mail(NO_AUTH_HOP, body=two)))
+    one = "Save up to 50% on printer cartridges at the campus shop this week."
+    assert "lure-sales" not in names(run(raw_mail(NO_AUTH_HOP, body=one)))
+
+
 def test_sales_wording_is_read_in_open_list_posts_but_not_newsletters() -> None:
     pitch = "Make money from home! Save up to 70% today. Satisfaction guaranteed. Act now!"
     post = raw_mail(NO_AUTH_HOP, "List-Id: <talk.lists.hobby-club.org>",

@@ -75,7 +75,7 @@ def test_advertising_label_in_subject_or_sender_name() -> None:
         assert "advertising-label" not in names(run(raw_mail(f"Subject: {subject}"))), subject
 
 
-def test_sales_wording_needs_three_cues_outside_lists() -> None:
+def test_sales_wording_needs_two_cues_outside_lists() -> None:
     pitch = ("Make money from home! Save up to 70% on every order. 100% satisfaction guaranteed. "
              "Order now while supplies last.")
     assert "lure-sales" in names(run(mail(pitch, headers=NO_AUTH)))
