@@ -538,8 +538,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
     kept = [o for o in found if id(o) not in dropped] if dropped else found
     if mailboxes:
         _mailbox_hosts(kept)
-    if "\n[links]\n" in text:
-        _image_hosts(kept, text, judge)
+    _image_hosts(kept, text, judge)
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
@@ -591,23 +590,41 @@ def _mailbox_hosts(found: list[Observable]) -> None:
             _SET_BENIGN(obs, ())
 
 
-#: A link to an image file (its path's last name, before any query).
-_IMAGE_LINK = compile_cached(r"(?i)[^?#]*/[^/?#]+\.(?:png|jpe?g|gif|webp|bmp|svg)(?:[?#].*)?")
+#: The file extensions of pictures.
+_IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg")
 _IMAGE_HOST = ("image-host", "provider")
+#: The mail reader's heading of an HTML body's link targets (one a line, no blanks).
+_LINKS_HEAD = "[links]"
+#: How many lines up from a link the heading of its block is looked for.
+_LINKS_LINES = 2000
 
 
-def _link_blocks(text: str) -> list[tuple[int, int]]:
-    """The mail reader's ``[links]`` blocks (the link targets of an HTML body, one a line,
-    up to the next blank line)."""
-    blocks = []
-    i = text.find("\n[links]\n")
-    while i >= 0:
-        start = i + 9
-        end = text.find("\n\n", start)
-        end = len(text) if end < 0 else end
-        blocks.append((start, end))
-        i = text.find("\n[links]\n", end)
-    return blocks
+def _in_links_block(text: str, start: int, seen: dict[int, bool]) -> bool:
+    """Whether the link at ``start`` stands in the mail reader's ``[links]`` block: it opens
+    its line, and every line above it up to the heading is a link too. ``seen`` remembers
+    the lines already walked (one walk per block, however many pictures it lists)."""
+    if start == 0 or text[start - 1] != "\n":
+        return False
+    walked = []
+    pos = start - 1  # the line break that ends the line above
+    answer = False
+    for _ in range(_LINKS_LINES):
+        known = seen.get(pos)
+        if known is not None:
+            answer = known
+            break
+        walked.append(pos)
+        above = text.rfind("\n", pos - 4096 if pos > 4096 else 0, pos) + 1
+        line = text[above:pos]
+        if line == _LINKS_HEAD:
+            answer = True
+            break
+        if above == 0 or not line or " " in line or ":" not in line:
+            break
+        pos = above - 1
+    for p in walked:
+        seen[p] = answer
+    return answer
 
 
 def _image_hosts(found: list[Observable], text: str, judge: Any) -> None:
@@ -615,27 +632,32 @@ def _image_hosts(found: list[Observable], text: str, judge: Any) -> None:
     ``[links]`` block, the host named nowhere else) is a shared image host: the provider's
     (``image-host``), while the image URLs stay what they were. A customer's own name on a
     platform (a storage bucket's host) stays the customer's."""
-    blocks = _link_blocks(text)
-    only_images: dict[str, bool] = {}
+    seen: dict[int, bool] = {}
+    pictures = [
+        o for o in found
+        if o.type == "url" and o.value.lower().endswith(_IMAGE_EXTENSIONS) and _in_links_block(text, o.span.start, seen)
+    ]  # fmt: skip
+    if not pictures:
+        return
+    candidates = {_url_host(o.value) for o in pictures}
+    pictured = {id(o) for o in pictures}
     links: dict[str, list[tuple[int, int]]] = {}
     for obs in found:
         if obs.type == "url":
-            span = obs.span
             host = _url_host(obs.value)
-            links.setdefault(host, []).append((span.start, span.end))
-            inside = any(a <= span.start and span.end <= b for a, b in blocks)
-            image = inside and _IMAGE_LINK.fullmatch(obs.value.split("://", 1)[-1]) is not None
-            only_images[host] = only_images.get(host, True) and image
+            if host in candidates:
+                links.setdefault(host, []).append((obs.span.start, obs.span.end))
+                if id(obs) not in pictured:
+                    candidates.discard(host)  # also linked for something else than a picture
     for obs in found:
-        if obs.type == "domain":
+        if obs.type == "domain" and obs.value in candidates:
             start, end = obs.span.start, obs.span.end
             if not any(a <= start and end <= b for a, b in links.get(obs.value, ())):
-                only_images[obs.value] = False  # named on its own (a sender's address, prose)
-    hosts = {h for h, only in only_images.items() if only and h.count(".") >= 1}
-    if not hosts:
+                candidates.discard(obs.value)  # named on its own (a sender's address, prose)
+    if not candidates:
         return
     for obs in found:
-        if obs.type == "domain" and obs.value in hosts and obs.role == "indicator":
+        if obs.type == "domain" and obs.value in candidates and obs.role == "indicator":
             if customer_host(obs.value, judge.suffixes):
                 continue
             _SET_ROLE(obs, "benign")
@@ -1094,6 +1116,14 @@ _OWN_TOOL = compile_cached(
     r"(?:script|module|tool|plugin|plug-in|program|scanner|utility)s?\b[^.!?\n]{0,50}$"
 )
 _OWN_TOOL_REASON = ("legitimate-software", "author-tool")
+#: The nouns :data:`_OWN_TOOL` ends with (the cheap test before it).
+_TOOL_NOUNS = ("script", "module", "tool", "plugin", "plug-in", "program", "scanner", "utility")
+
+
+def _own_tool(window: str) -> bool:
+    """Whether ``window`` (the text before a file name) ends with the author introducing a
+    tool of their own (:data:`_OWN_TOOL`)."""
+    return any(noun in window for noun in _TOOL_NOUNS) and _OWN_TOOL.search(window) is not None
 
 
 def _plain_file(text: str, value: str, start: int, end: int) -> bool:
@@ -1113,10 +1143,7 @@ def _plain_file(text: str, value: str, start: int, end: int) -> bool:
         return False
     tail_start = start - 40 if start > 40 else 0
     window = text[start - 90 if start > 90 else 0 : start]
-    if (
-        "rote" in window or "ritten" in window or "reated" in window or "eveloped" in window or "uilt" in window
-        or "my " in window or "My " in window or "our " in window or "Our " in window
-    ) and _OWN_TOOL.search(window) is not None:  # fmt: skip
+    if _own_tool(window):
         return False  # "I wrote a module for it, named x.py": the author's own tool
     return (
         text.find("xampl", start - 300 if start > 300 else 0, start) < 0
@@ -1390,8 +1417,7 @@ def _decide_file(
         return "benign", (os_reason,)
     if before.endswith("link:") or cues.text.startswith("[", end) or _COMPANION_AFTER.match(cues.text, end, end + 4):
         return "reference", ("companion-file",)  # "link:iocs.json[MISP event]", "* iocs.csv : IOCs in CSV"
-    window = cues.text[start - 90 if start > 90 else 0 : start]
-    if _OWN_TOOL.search(window) is not None:
+    if _own_tool(cues.text[start - 90 if start > 90 else 0 : start]):
         return "benign", _OWN_TOOL_REASON
     tail = before[-40:]
     if ("xampl" in tail or "e.g" in tail or "instance" in tail or "such as" in tail) and _ends_with_phrase(
