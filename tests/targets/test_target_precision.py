@@ -55,3 +55,8 @@ def test_a_list_of_victims_each_with_its_article() -> None:
     # ... but a function word ends the list: "the railway operator to the Russian military".
     text = "Estonia attributed the attack on the railway operator to the Russian military intelligence service.\n"
     assert ("country", "RU") not in victims(text)
+
+
+def test_it_systems_are_things_not_the_it_sector() -> None:
+    assert ("sector", "IT") not in victims("The wiper paralysed IT systems at the games and took the website down.\n")
+    assert ("sector", "IT") in victims("The crew targeted IT companies and IT service providers in Vietnam.\n")

@@ -635,6 +635,10 @@ _OWN_SYSTEM_AROUND = compile_cached(
     r"\b(?:the|its|their|our|his|her)\s+(?:[\w-]+\s+(?:and|or)\s+)?(?P<word>[\w-]+)\s+"
     r"(?:systems?|servers?|records?|applications?|software|databases?|platforms?)\b"
 )
+_IT_THINGS_AFTER = compile_cached(
+    r"\s+(?:systems?|networks?|infrastructure|environments?|assets|equipment|estates?|outages?|operations|security|"
+    r"admins?|administrators|staff|teams?|departments?)\b(?!\s+(?:providers?|compan(?:y|ies)|firms?|vendors?|suppliers?|sector)\b)"
+)
 #: The audience of guidance: "asked federal agencies to patch".
 _AUDIENCE_AFTER = compile_cached(
     r"^\s+(?:to|should|must)\s+(?:immediately\s+|urgently\s+|also\s+)?(?:patch|update|apply|upgrade|install|review|check|"
@@ -893,6 +897,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             own_system.start("word") == phrase.start and own_system.end("word") == phrase.end
         ):
             continue  # "the radiology and pharmacy systems": the victim's own system
+        if phrase.surface in ("IT", "OT") and _IT_THINGS_AFTER.match(text, phrase.end):
+            continue  # "paralysed IT systems", "shut down all IT networks": things, not the IT sector
         if (
             phrase.surface[:1].isupper()
             # (a phrase ending in a head word too: "Fjellvik Power Company")
