@@ -115,3 +115,4 @@ def test_all_rules_on_random_texts_of_their_words(seed: int) -> None:
     texts = _random_texts(words, rng, 60)
     for text, hits in zip(texts, tech.names_in(texts), strict=True):
         assert hits == _brute(text.lower()), text
+

@@ -126,7 +126,7 @@ _GENERIC_WORDS = frozenset(
 
 # Well-known ways reports name a technique, beyond ATT&CK's own name. Regexes over
 # lower-cased text; each names the most specific technique the wording implies.
-_SYNONYMS: tuple[tuple[str, str], ...] = (
+_SYNONYMS: tuple[tuple[str, str], ...] = (  # noqa: RUF005 (the senses table joins it)
     ("T1566", r"(?:spear[\s-]?)?phishing(?! attachment| link)|malspam|phishing e-?mails?|lure e-?mails?"),
     ("T1566.001", r"malicious (?:e-?mail )?attachments?|spear[\s-]?phishing attachments?|weaponi[sz]ed (?:word |office |excel )?(?:documents?|attachments?)"),
     ("T1566.002", r"spear[\s-]?phishing links?|malicious links? (?:in|within) (?:the |an )?e-?mails?"),
@@ -709,7 +709,9 @@ def doc_features(model: TechniqueModel, ev: SentenceEvidence) -> FloatArray:
     if len(z) == 0:
         feats[:, 0:3] = -2.0
         return feats
-    top = -np.sort(-z, axis=0)[:3]
+    # The three best per label, best first (a partition, not a sort of every sentence).
+    best3 = -np.partition(-z, 2, axis=0)[:3] if len(z) > 3 else z
+    top = -np.sort(-best3, axis=0)
     feats[:, 0] = top[0]
     feats[:, 1] = top[1] if len(top) > 1 else top[0] - 1.0
     feats[:, 2] = top.mean(axis=0)
