@@ -247,3 +247,18 @@ def test_a_case_header_with_an_action_and_its_full_date_dates_the_action() -> No
 ])
 def test_fixes_confirmations_and_recordings(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2025-11-08") == expected
+
+
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    # a "when" clause after a date is at that date; "out of action since" is no start
+    ("The gang has been out of action since March 2025, when police seized its servers and arrested three members.",
+     "2025-10-09", {("takedown", "2025-03", "month"), ("arrest", "2025-03", "month")}),
+    # the writer's previous bulletin is furniture, whatever date it covers
+    ("Our previous bulletin (Issue 3, issued 9 January 2025) covered the claims of the second half of 2024.",
+     "2025-07-22", set()),
+    # an aside "the day after ..." is another day; the main clause past its comma is this date's
+    ("On Wednesday, the day after the gang encrypted the port's servers, the national agency published an advisory on it.",
+     "2025-03-14", {("advisory", "2025-03-12", "day")}),
+])
+def test_when_clauses_earlier_bulletins_and_asides(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, published) == expected

@@ -715,7 +715,7 @@ _QUOTED_TITLE_BEFORE = compile_cached(
 #: "This presence has decreased significantly since early 2014", "patched since April 10,
 #: 2012": an end of something, not a start.
 _DECLINE_BEFORE = compile_cached(
-    r"\b(?:decreas|declin|dropp|fall|fell|reduc|slow|dormant|inactive|quiet|dwindl|stopp|ceas|patch|fix|remediat)\w*\b"
+    r"\b(?:decreas|declin|dropp|fall|fell|reduc|slow|dormant|inactive|quiet|dwindl|stopp|ceas|patch|fix|remediat|out\s+of\s+action|silent|offline)\w*\b"
     r"(?:\s+\S+){0,3}\s+since\b",
     re.IGNORECASE,
 )
@@ -794,6 +794,7 @@ _ACTIVE_FIELD = compile_cached(r"\s*(?:years\s+)?(?:active|operational|in\s+oper
 _TO_PRESENT = compile_cached(r"\s*(?:[-–—]|to|until)\s*(?:the\s+)?(?:present(?:\s+day)?|date|now|today)\b", re.I)
 #: A law's name before its year: "the Fraud Act 2006", "Regulation (EU) 2016/679".
 _LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\)?\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
+_OWN_EARLIER_BEFORE = compile_cached(r"\b(?:our|my)\s+(?:previous|earlier|last)\s+(?:[\w-]+\s+)?$", re.I)
 _FISCAL_YEAR_BEFORE = compile_cached(r"\b(?:fiscal|financial|tax|budget|business)\s+year\s+$", re.I)
 #: The publisher's own earlier piece, cited with its date: "Our Q2 report, published in July",
 #: "our explainer from January", "our previous notice of 3 December": a reference, no event.
@@ -812,6 +813,8 @@ _COVERAGE_BEFORE = compile_cached(
 def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: float, date: DateMention) -> bool:
     """Whether the trigger word at ``start:end`` does not name what happened at the date, by its role."""
     word = sentence[start:end]
+    if kind in ("report", "advisory") and _OWN_EARLIER_BEFORE.search(sentence, max(0, start - 30), start):
+        return True  # "Our previous bulletin covered ...": the writer's earlier piece, furniture
     if kind == "report" and _OTHER_DOCUMENT_BEFORE.search(sentence, max(0, start - 50), start):
         return True  # "the forecast, published on 12 May": another document's date
     if (strength >= 1.8 or kind == "report") and (
@@ -1086,9 +1089,13 @@ def _kind_for(
                 if (
                     start >= date.end
                     and ("after" in sentence[date.end : start] or "before" in sentence[date.end : start])
-                    and _OFFSET.search(sentence, date.end, start)
+                    and (offset := _OFFSET.search(sentence, date.end, start)) is not None
+                    and not _aside_closed(sentence, offset.end(), start)
                 ):
-                    break  # "on Wednesday, a day after he was extradited": another day's action
+                    # "on Wednesday, a day after he was extradited": another day's action; a
+                    # trigger past the aside's comma is this date's ("on Wednesday, the day
+                    # after we were hit, the FBI published its advisory")
+                    continue
                 between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
                 # Distance in words, so that a link's long URL counts as one word.
                 distance = float(len(between.split()) + 1)
@@ -1192,11 +1199,13 @@ _OTHER_TIME = compile_cached(
 #: An action a number of days or weeks from a date just said: "pleaded on Wednesday, a day
 #: after he was extradited" (the extradition on Tuesday).
 _OFFSET = compile_cached(
-    r"\b(?P<n>a|one|two|three|four|five|six|seven|\d{1,2})\s+(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.I
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|\d{1,2}|(?<=,\s)the)\s+(?P<unit>days?|weeks?)\s+(?P<dir>after|before)\b", re.I
 )
 #: Numbers in words, for every pattern that counts days or weeks (each pattern's words are
 #: drawn from here, so none admits a word this table cannot read).
 _OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
+#: ", the day after we were encrypted": an appositive after a day, one day (or week) off it.
+_OFFSET_WORDS = {**_OFFSET_NUMBERS, "the": 1}
 
 
 #: A lead time before a day: "were inside for more than three weeks before the wipe on 2 May":
@@ -1227,6 +1236,21 @@ def _lead_times(sentence: str, dates: Sequence[DateMention], last_day: DateMenti
     return out
 
 
+def _aside_closed(sentence: str, start: int, end: int) -> bool:
+    """Whether a comma between ``start`` and ``end`` closes an aside ("the day after the gang
+    struck, the agency published"), not a list's ("a week after the US, Britain and Australia
+    sanctioned"): what follows the last comma holds no "and"/"or" of a list, or the word
+    before it is no name (a list of names: "the US, Britain and ...")."""
+    comma = sentence.rfind(",", start, end)
+    if comma < 0:
+        return False
+    rest = sentence[comma + 1 : end]
+    if " and " not in rest and " or " not in rest:
+        return True
+    words = sentence[start:comma].split()
+    return bool(words) and words[-1][:1].islower()
+
+
 def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[str, DateMention]]:
     """(kind, date) of each action said a number of days or weeks after or before a day the
     sentence has just named: "on Wednesday, a day after he was extradited" is an arrest on
@@ -1237,10 +1261,12 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
                        and d.precision == "day" and not _CLAUSE_BREAK.search(sentence, d.end, match.start())), None)
         if anchor is None:
             continue
-        action = next((a for a in _actions(sentence) if match.end() <= a[1] <= match.end() + 80), None)
+        # (inside the aside: "..., a day after he was extradited, the court ..." is the extradition's)
+        action = next((a for a in _actions(sentence) if match.end() <= a[1] <= match.end() + 80
+                       and not _aside_closed(sentence, match.end(), a[1])), None)
         if action is None:
             continue
-        count = _OFFSET_NUMBERS.get(match.group("n").lower()) or int(match.group("n"))
+        count = _OFFSET_WORDS.get(match.group("n").lower()) or int(match.group("n"))
         days = count * (7 if match.group("unit").lower().startswith("week") else 1)
         shift = dt.timedelta(days=days if match.group("dir").lower() == "after" else -days)
         day = dt.date.fromisoformat(anchor.date) - shift
@@ -1249,6 +1275,7 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
     return out
 
 
+_WHEN_AFTER_DATE = compile_cached(r"\s*,?\s*when\b", re.I)
 _DENIED_BEFORE = compile_cached(r"(?:,\s*|\b)(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|in\s+)?$", re.I)
 _CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas|noting|saying|adding|warning|stressing)\b|\.\s")
 
@@ -1312,6 +1339,10 @@ def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMen
         return None  # "on Wednesday, a day after he was extradited": see _offset_actions
     if before and not _CLAUSE_BREAK.search(sentence, before[-1].end, start):
         return before[-1]
+    if before and (when := _WHEN_AFTER_DATE.match(sentence, before[-1].end)) is not None and not _CLAUSE_BREAK.search(
+        sentence, when.end(), start
+    ):
+        return before[-1]  # "since February 2025, when police seized its servers and arrested four": the when-clause's date
     # A date that opens the sentence ("On Monday the Justice Department charged ..., and
     # the State Department designated ...") is the date of all its clauses.
     if len(before) == 1 and dates[0] is before[0] and before[0].start <= 12 + len(sentence) - len(sentence.lstrip()):
