@@ -793,7 +793,7 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
             line = text[line_start : line_end if line_end >= 0 else start + _REACH]
             clean = rows[line_start] = (
                 line.count("|") >= 2
-                and _CLEAN_WORD.search(line) is not None
+                and _clean_word(line)
                 and any(_CLEAN_CELL.match(cell.strip(" `*_")) for cell in line.split("|"))
                 and "attacker" not in cues_in(line)
             )
@@ -811,8 +811,15 @@ def _line_verdicts(found: list[Observable], text: str) -> None:
                 _SET_BENIGN(obs, ("compromised-site", *obs.reasons))
 
 
-#: A word every :data:`_CLEAN_CELL` holds (a row without one is not split into cells).
-_CLEAN_WORD = compile_cached(r"(?i)clean|benign|legit|malicious")
+#: The words every :data:`_CLEAN_CELL` holds.
+_CLEAN_WORDS = ("clean", "benign", "legit", "malicious")
+
+
+def _clean_word(line: str) -> bool:
+    """Whether ``line`` holds one of :data:`_CLEAN_WORDS` in any case (a row without one is
+    not split into cells; four substring tests are cheaper than a case-blind pattern)."""
+    low = line.lower()
+    return "clean" in low or "benign" in low or "legit" in low or "malicious" in low
 #: What stands right before a value that opens a table cell.
 _CELL_OPEN = frozenset("|`*_")
 #: A table header cell over the sites an attacker broke into (a watering hole's victims).
