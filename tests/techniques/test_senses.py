@@ -130,6 +130,10 @@ def test_client_exploit_survives_a_neighbour_sentence() -> None:
     assert "T1203" in ids(text)
 
 
+def test_a_title_about_rootkits_is_no_rootkit() -> None:
+    assert "T1014" not in names_in(["Hunting for userland rootkits on Linux servers."])[0]
+
+
 def test_server_exploits_stay_public_facing() -> None:
     assert (
         "T1203"

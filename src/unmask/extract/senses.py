@@ -96,7 +96,7 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "T1014",
-        r"(?:install|load|deploy|drop|us)\w*\s(?:[\w\-]+\s){0,3}(?:kernel[\s\-]mode\s)?rootkits?|rootkit\s(?:component|module|driver|functionality|capabilit\w+)",
+        r"(?:install\w*|load\w*|deploy\w*|drop\w*|use|uses|used|using)\s(?:[\w\-]+\s){0,3}(?:kernel[\s\-]mode\s)?rootkits?|rootkit\s(?:component|module|driver|functionality|capabilit\w+)",
     ),
 )
 
