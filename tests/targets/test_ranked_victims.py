@@ -32,16 +32,16 @@ def test_a_ranking_does_not_run_into_a_speaker() -> None:
 
 
 def test_business_nouns_name_their_sectors() -> None:
-    text = "The same actor broke into two port authorities in Chile and a rail freight company in Peru.\n"
+    text = "Two port authorities and a rail freight company were breached last spring.\n"
     found = victims(text)
     assert {("sector", "Maritime"), ("sector", "Railway")} <= found
-    text = "Intruders hit an airline in Oman and an electricity distributor in Qatar.\n"
+    text = "An electricity distributor and a regional airline both reported intrusions.\n"
     assert {("sector", "Civil Aviation"), ("sector", "Electric")} <= victims(text)
     # ... and the noun's modifier is not an article: "X Shipping, a shipping company" stays a name.
-    text = "Hackers breached Vestfjord Shipping, a shipping company based in Tromso.\n"
+    text = "Last month intruders breached Vestfjord Shipping, a family shipping company with six vessels.\n"
     assert ("organization", "Vestfjord Shipping") in victims(text)
 
 
 def test_a_sector_phrase_ending_a_name_stays_in_the_name() -> None:
-    text = "One of the affected firms, Skarvik Power Company, disclosed a breach of its billing systems.\n"
+    text = "Skarvik Power Company confirmed a ransomware attack on Tuesday.\n"
     assert ("organization", "Skarvik Power Company") in victims(text)

@@ -1,6 +1,7 @@
 """What is not a victim (issue 17, class 4): a sector word naming a body's field or the
-victim's own system, the audience of guidance, the designees of a sanctions list; and the
-owners of attacked servers, who are. Every sentence here is written for the test."""
+victim's own system, the audience of guidance, the designees of a sanctions list, a
+currency, "IT systems"; and the owners of attacked servers, who are victims, as are the
+items of a victim list each with its article. Every sentence here is written for the test."""
 
 from __future__ import annotations
 
@@ -12,48 +13,40 @@ def victims(text: str) -> set[tuple[str, str]]:
 
 
 def test_a_field_or_a_system_is_no_sector() -> None:
-    found = victims("The gang encrypted the systems of the regional finance department and two town halls.\n")
-    assert ("sector", "Finance") not in found
-    found = victims("The clinic said the intruders had reached the imaging and pharmacy systems.\n")
-    assert ("sector", "Pharmacy") not in found
+    assert ("sector", "Finance") not in victims("The gang hit the town council's finance department on Monday.\n")
+    assert ("sector", "Pharmacy") not in victims("Intruders got as far as the clinic's lab and pharmacy systems.\n")
     # ... while the sector itself still is one.
     assert ("sector", "Pharmacy") in victims("The crew targeted pharmaceutical companies in India.\n")
 
 
 def test_the_audience_of_guidance_is_no_victim() -> None:
-    text = "The agency listed the exploited flaw and asked federal agencies to patch within a week.\n"
+    text = "Exploitation of the flaw is widespread, and the bulletin tells government agencies to patch today.\n"
     assert ("sector", "Government, Administration") not in victims(text)
 
 
 def test_a_sanctions_list_names_designees_not_victims() -> None:
-    text = "The notice adds two entries to the list of asset freeze targets under the EU Cyber Regulations.\n"
+    text = "Both men are now asset freeze targets of the EU.\n"
     assert not any(kind == "organization" for kind, _ in victims(text))
 
 
 def test_the_owners_of_attacked_servers_are_victims() -> None:
-    text = "Sensors logged attempts against 12 servers belonging to customers in Kenya and Ghana.\n"
+    text = "Most of the exploited appliances were servers belonging to tenants in Kenya and Ghana.\n"
     assert {("country", "KE"), ("country", "GH")} <= victims(text)
 
 
-def test_a_demonym_before_providers_names_their_country() -> None:
-    text = "The affiliates used the hosting to attack Irish healthcare providers and schools.\n"
-    assert ("country", "IE") in victims(text)
+def test_a_demonym_before_practices_names_their_country() -> None:
+    assert ("country", "IE") in victims("Over the summer the crew phished Irish veterinary practices.\n")
 
 
 def test_a_currency_is_no_place() -> None:
-    text = "The wiper crippled shipping firms, causing losses put at two billion US dollars.\n"
-    assert ("country", "US") not in victims(text)
+    assert ("country", "US") not in victims("The gang breached a shipping firm and demanded two million US dollars.\n")
 
 
 def test_a_list_of_victims_each_with_its_article() -> None:
-    text = (
-        "Prosecutors named 12 victims in Wales, among them a chain of veterinary practices, a precision engineering\n"
-        "firm and an independent school.\n"
-    )
-    found = victims(text)
-    assert {("sector", "Engineering"), ("sector", "Education")} <= found
-    # ... but a function word ends the list: "the railway operator to the Russian military".
-    text = "Estonia attributed the attack on the railway operator to the Russian military intelligence service.\n"
+    text = "Victims include two banks in Cardiff, a family-run civil engineering firm and a private school.\n"
+    assert {("sector", "Engineering"), ("sector", "Education")} <= victims(text)
+    # ... but a function word ends the list.
+    text = "Officials tied the outage at the rail operator to the Russian military.\n"
     assert ("country", "RU") not in victims(text)
 
 

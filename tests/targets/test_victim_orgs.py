@@ -33,14 +33,14 @@ def test_a_letter_names_its_shop_with_an_ampersand_and_once_with_its_legal_form(
 
 
 def test_a_name_after_the_place_it_is_based_in() -> None:
-    text = "The Tallinn-based Kivisaar said on Friday that intruders had been inside its mail servers since June.\n"
+    text = "The Tallinn-based Kivisaar confirmed that an intruder broke into its mail servers in June.\n"
     found = victims(text)
     assert ("organization", "Kivisaar") in found
     assert ("country", "EE") in found
 
 
 def test_the_subject_whose_own_systems_were_hit_is_the_victim() -> None:
-    text = "Brackwater Community Trust cancelled clinics on Monday after a ransomware attack knocked out its booking system.\n"
+    text = "Brackwater Community Trust is running on paper because intruders encrypted its booking system overnight.\n"
     assert ("organization", "Brackwater Community Trust") in victims(text)
     # ... but not the one whose customers were hit, nor one that helped.
     text = "Halcyon Analytics Group said the gang had breached its customers' mail servers.\n"
@@ -57,7 +57,7 @@ def test_a_letterhead_in_capitals_names_its_writer_and_its_head_noun_refers_back
 
 
 def test_a_victims_name_gives_its_sector_by_its_head() -> None:
-    text = "The Port of Kessund said intruders had been inside its network for weeks.\n"
+    text = "The Port of Kessund says a crew broke into its customs platform in March.\n"
     assert ("sector", "Maritime") in victims(text)
     text = "Hackers breached Dravia Telecom, a mobile operator.\n"
     assert ("sector", "Telecoms") in victims(text)

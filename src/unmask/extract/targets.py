@@ -153,14 +153,14 @@ _TARGET_CUE = compile_cached(
     r"compromis(?:e|es|ed|ing)|breach(?:es|ed|ing)?|infiltrat\w*|hack(?:ed|ing)\s+into|hacked|hacking|"
     r"spear-?phish(?:ed|ing)?|phish(?:ed|ing)|spy(?:ing)?\s+on|spie[sd]\s+on|(?:tried|attempted|sought)\s+to\s+reach|reached|to\s+reach|hacks?\s+of|impersonat\w*|spoof\w*|pos(?:ing|ed)\s+as|"
     r"victims?|infect(?:ed|ing)|focus(?:ed|es|ing)?\s+on|aimed\s+at|intrusions?\s+(?:into|at|on)|"
-    # damage done: "crippled a shipping company", "paralysed councils", "switched off substations of"
+    # damage done: "crippled two ferry lines", "paralysed councils", "switched off pumps at"
     r"crippl(?:ed|ing|es?)|paraly[sz](?:ed|ing|es?)|cripple|switch(?:ed|ing)\s+off|"
-    # social engineering by telephone: "phoned IT help desks at retailers", "calls to casino operators"
+    # social engineering by telephone: "rang the service desk of a bank", "calls to hotel chains"
     r"(?:phon(?:ed|ing|es?)|call(?:ed|ing|s)?|r[ai]ng(?:ing)?)\s+(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:help\s*desks?|service\s+desks?|support\s+(?:lines?|desks?|staff)|staff|employees)\s+(?:at|of)|calls\s+to(?!\s+action)|"
-    # who received the lures: "the recipients work at think tanks"
+    # who received the lures: "recipients included two NGOs"
     r"recipients|"
-    # an intruder's stay: "an operation that ran inside its foreign ministry", "months inside X"
+    # an intruder's stay: "the implant hid inside the council's servers", "weeks inside X"
     r"(?:ran|run|running|operated|hid|hiding|hidden|lurk(?:ed|ing)|lived|living|sat|stayed|remained|been)\s+(?:undetected\s+)?inside|"
     r"(?:days|weeks|months|years)\s+(?:undetected\s+)?inside|"
     r"(?:went|gone|go|goes|going)\s+after|struck|hits?|hitting|affect(?:ed|ing)|exploit(?:ed|ing)|"
@@ -254,9 +254,9 @@ _DISCLOSES_AFTER = compile_cached(
     r"suffered|was\s+the\s+victim|fell\s+victim)))",
     re.IGNORECASE,
 )
-#: The sentence's subject is an organisation and the deed is done to what is "its": "X
-#: postponed operations after an attack knocked out its patient records", "X said intruders
-#: had been inside its network for months", "files taken from one of its servers".
+#: The sentence's subject is an organisation and the deed is done to what is "its": "X shut
+#: its depots after intruders encrypted its routing software", "X says the crew broke into
+#: its mail system", "records copied from several of its archives".
 _ITS_OBJECT_AFTER = compile_cached(
     r"^(?:’s|'s)?(?:(?!\b(?:helped|helping|warned|advised|told|urged)\b)[^.;!?\n]){0,240}?\b(?:"
     r"(?:cyber-?)?attack(?:s|ed|ing)?(?:\s+on)?|breach(?:ed|ing)?|compromis(?:ed|ing)|hack(?:ed|ing)(?:\s+into)?|"
@@ -273,12 +273,12 @@ _SUBJECT_LEAD = compile_cached(
     r"(?:^|[.!?:]\s+|\n)\W{0,3}(?:(?:On|In|Earlier|Last|This|Late|Early)\b[^,;.]{0,40},\s*)?(?:[Tt]he\s+)?"
     r"(?:[\w.-]+-based\s+)?(?:[a-z][\w-]*\s+){0,3}$"
 )
-#: A before-text cue naming the victim: "a security incident at X".
+#: A before-text cue naming the victim: "a data incident affecting X".
 _INCIDENT_AT_BEFORE = compile_cached(
     r"\b(?:security|cyber(?:security)?|data|ransomware|IT|privacy)[\s-]+incidents?\s+(?:at|affecting|involving)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-#: A filing's defined term as the victim: "the Company had detected unauthorized access".
+#: A filing's defined term as the victim: "the Company identified unauthorized activity".
 _COMPANY_SELF_VICTIM = compile_cached(
     r"\b[Tt]he\s+Company\s+(?:\w+\s+)?(?:detected|discovered|identified|found|noticed)\s+(?:an?\s+|the\s+|some\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?"
@@ -431,7 +431,7 @@ _SPEAKS_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,6}?(?:and\s+(?:[\w-]+\s+){0,3})?"
     r"(?:said|says|told|reported|announced|warned|stated|wrote|published|blamed|attribut(?:ed|es)|named?|"
     r"identif(?:ied|ies|y)|issued|alerted|exposed|accused|charged|sanctioned|(?:publicly|formally|officially)\s+\w+|"
-    # ... in a headline's present tense: "UK sanctions FSB officers", "Canada warns of ..."
+    # ... in a headline's present tense: "Norway blames ...", "Canada warns of ..."
     r"sanctions|indicts|warns|accuses|blames|condemns|calls\s+out)\b",
     re.IGNORECASE,
 )
@@ -491,8 +491,8 @@ _HELPED_ACTION_BEFORE = compile_cached(
     r"(?:was|were|is|are|has\s+been|had\s+been)\s+(?:also\s+|jointly\s+)?(?:supported|assisted|backed|funded|helped)\s+by\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
-#: An agency acting as the defending side: it speaks, investigates or publishes ("AIVD and
-#: MIVD identify a new group", "the FBI put out a warning", "X, led by the Signals Directorate").
+#: An agency acting as the defending side: it speaks, investigates or publishes ("the two
+#: services identify a new crew", "the agency released an alert", "a task force led by X").
 _DEFENDER_ACTS_AFTER = compile_cached(
     r"(?:\s*\([^()\n]{1,20}\))?(?:\s*(?:,|and)\s*(?:the\s+)?(?:[A-Z][\w-]*\s+){1,6}?(?:\([^()\n]{1,20}\))?)?\s*,?\s+"
     r"(?:(?:on\s+\w+|also|have|has|had|jointly|today|publicly|formally|separately|then|later)\s+){0,2}"
@@ -507,7 +507,7 @@ _DEFENDER_BEFORE = compile_cached(
     r"(?:(?-i:[A-Z])[\w-]*\s+){0,6}$",
     re.IGNORECASE,
 )
-#: A country's defending body after it: "the US cyber agency", "Ukrainian cyber police".
+#: A country's defending body after it: "the Irish cyber centre", "Latvian police".
 _DEFENDER_NOUN_AFTER = compile_cached(
     r"^(?:’s|'s)?\s*(?:(?:cyber(?:[\s-]?security)?|security|information|national|federal|state|regional|financial|criminal)\s+){0,3}"
     r"(?:police|prosecutors?|courts?|judges?|watchdog|regulators?|CERT|CSIRT|(?:cyber(?:security)?\s+)?(?:agency|centre|center|authority)|"
@@ -516,7 +516,7 @@ _DEFENDER_NOUN_AFTER = compile_cached(
 )
 
 
-#: A text's first lines naming its publisher: "Annual Report 2025 / Signals Directorate | ...".
+#: A text's first lines naming its publisher: "Threat Review 2025 / Office of X | ...".
 _PUBLISHER_LINE = compile_cached(r"[ \t]*(?:[^\n]{0,80}[|/–—•·][ \t]*)?(?:[Tt]he\s+)?")
 _PUBLISHER_REST = compile_cached(r"[ \t]*(?:\n|$|[|/–—•·])")
 
@@ -527,7 +527,7 @@ def _defenders_speak(
     """An agency the text shows on the defending side (it speaks, investigates or publishes
     somewhere in the text, or is named as leading or helping the response) sponsors nothing
     where it is named without a sponsor cue of its own; nor does the country named as its
-    own ("the Dutch intelligence service", "the US cyber agency", "Ukrainian police")."""
+    own ("the Latvian security service", "the Irish cyber centre", "Latvian police")."""
     defenders = {
         h.value for h, role, *_ in out
         if h.kind == "organization" and (
@@ -562,7 +562,7 @@ def _defenders_speak(
 
 def _sponsor_before(near: str) -> bool:
     if _SPONSOR_BEFORE.search(near):
-        # "the operation was supported by the national CERT": a helper of the law, no sponsor
+        # "the searches were assisted by the national CERT": a helper of the law, no sponsor
         return not _HELPED_ACTION_BEFORE.search(near)
     return ("interest" in near or "sold" in near or "passed" in near or "handed" in near or "delivered" in near) and bool(
         _SPONSOR_BEFORE_MORE.search(near)
@@ -604,9 +604,9 @@ _SECTOR_NOUN_AFTER = compile_cached(
 # passive ("accused of hacking into facilities by officials in Australia").
 _CLAUSE_BREAK = compile_cached(
     r"[;:]|\b(?:said|according|told|which|who|while|but|when|after|before|stated|claimed|denied|argued|noted|alleg\w*)\b|"
-    # a new clause with a pronoun subject: "..., and it names three companies"
+    # a new clause with a pronoun subject: "..., and they list two suppliers"
     r",\s+(?:and|but)\s+(?:it|they|he|she|we)\s+(?-i:[a-z])\w+|"
-    # a relative clause on whom the victims serve: "think tanks that advise the government"
+    # a relative clause on whom the victims serve: "law firms that serve the ministry"
     r"\bthat\s+(?:advise|serve|supply|support|help|work\s+(?:with|for)|sell\s+to|provide\s+\w+\s+(?:to|for))\b|"
     # ... but not the owners of what was attacked: "flaws in devices used by chip makers".
     r"(?<!used\s)(?<!run\s)(?<!operated\s)\bby\b(?!\s+(?:\w+ing|means|way)\b)(?![^.;]*\b(?:is|was|are|were|includ\w*)\b)|(?<=[a-z]{3})[.!?][\"”’]?(?:\s+[A-Z]|\s+$)|"
@@ -619,27 +619,27 @@ _ORIGIN_BEFORE = compile_cached(
     r"\b(?:from|originat\w*\s+(?:in|from)|routed\s+(?:through|via)|launched\s+from|via|belong(?:ed|s|ing)?\s+to|"
     r"registered\s+to|owned\s+by|traced\s+(?:back\s+)?to)\s+(?:\S+\s+){0,3}\(?$"
 )
-#: What the cue reaches is owned by the victim: "attempts against 37 servers belonging to
-#: clients in Peru" (not where an attack comes from).
+#: What the cue reaches is owned by the victim: "probes against mail servers belonging to
+#: tenants in Peru" (not where an attack comes from).
 _OWNED_OBJECT = compile_cached(
     r"\s*(?:[\w-]+\s+){0,4}?(?:servers?|systems|devices|networks|appliances|accounts|computers|instances|mailboxes|websites)\s+"
     r"(?:belonging\s+to|owned\s+by|run\s+by|operated\s+by)\s+(?:[\w-]+\s+){0,3}?(?:in|of|at)?\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
-#: A sector word naming a body's field or a system, not a sector: "the state finance
-#: department", "the IT team", "the radiology and pharmacy systems".
+#: A sector word naming a body's field or a system, not a sector: "the council's finance
+#: department", "the IT team", "its billing and pharmacy software".
 _FIELD_OF_AFTER = compile_cached(
     r"\s+(?:department|ministry|directorate|division|team|desk|unit|committee)\b(?!\s+(?:of|at)\b)"
 )
 _OWN_SYSTEM_AROUND = compile_cached(
-    r"\b(?:the|its|their|our|his|her)\s+(?:[\w-]+\s+(?:and|or)\s+)?(?P<word>[\w-]+)\s+"
+    r"\b(?:the|its|their|our|his|her|[\w-]+['’]s)\s+(?:[\w-]+\s+(?:and|or)\s+)?(?P<word>[\w-]+)\s+"
     r"(?:systems?|servers?|records?|applications?|software|databases?|platforms?)\b"
 )
 _IT_THINGS_AFTER = compile_cached(
     r"\s+(?:systems?|networks?|infrastructure|environments?|assets|equipment|estates?|outages?|operations|security|"
     r"admins?|administrators|staff|teams?|departments?)\b(?!\s+(?:providers?|compan(?:y|ies)|firms?|vendors?|suppliers?|sector)\b)"
 )
-#: The audience of guidance: "asked federal agencies to patch".
+#: The audience of guidance: "tells local councils to update".
 _AUDIENCE_AFTER = compile_cached(
     r"^\s+(?:to|should|must)\s+(?:immediately\s+|urgently\s+|also\s+)?(?:patch|update|apply|upgrade|install|review|check|"
     r"disable|remove|report|reset|rotate|hunt|mitigate|audit|harden)\b",
@@ -687,13 +687,13 @@ _STRONG_ACTOR_AFTER = compile_cached(
     r"operatives|spies|operators|attackers|agents|officers|state-sponsored|state-backed)\b",
     re.IGNORECASE,
 )
-#: Sectors ranked after a sector named as one: "... sector, followed by construction and retail".
+#: Sectors ranked after a sector named as one: "... industry, ahead of mining and tourism".
 _SECTOR_RANKED_BEFORE = compile_cached(
     r"\b(?:sectors?|industr(?:y|ies)|verticals?)\s*,?\s*(?:(?:and\s+)?followed\s+(?:closely\s+)?by|then|ahead\s+of)\s+"
     r"(?:(?-i:[a-z])[\w-]*\s*(?:,|and|or)\s*){0,4}$",
     re.IGNORECASE,
 )
-#: ... or said to be one further on: "Manufacturing remained the most affected sector".
+#: ... or said to be one further on: "Tourism was the second most hit industry".
 _SECTOR_PREDICATE_AFTER = compile_cached(
     r"\s+(?:remained|was|is|were|are|became)\s+(?:again\s+|once\s+again\s+|still\s+)?(?:the\s+)?"
     r"(?:most|second|third|top|single\s+most|largest|biggest|hardest)\s+(?:[\w-]+\s+){0,2}?(?:sector|industry|vertical)\b",
@@ -701,12 +701,12 @@ _SECTOR_PREDICATE_AFTER = compile_cached(
 )
 _SPAN_FROM = compile_cached(r"\s*,?\s*(?:(?:stretching|ranging|reaching)\s+)?from\s+(?:the\s+)?")
 _RANKED_NEXT = compile_cached(
-    # (after the first's figure: "firms in Spain made up half of the cases, followed by ...")
+    # (after the first's figure: "firms in Spain made up a third of the cases, then ...")
     r"(?:[^.;:!?|\n]{0,100}?,)?\s*,?\s*(?:(?:and\s+)?(?:followed\s+(?:closely\s+)?by|then|ahead\s+of)|and\s+(?:then|next))\s+"
     r"(?:(?:those|organi[sz]ations|companies|firms|victims)\s+(?:in|from|based\s+in)\s+)?(?:the\s+)?",
     re.IGNORECASE,
 )
-#: Counted victims described after the count: "had listed 31 by September, most of them law firms".
+#: Counted victims described after the count: "named 40 more, many of them clinics".
 _OF_THEM_BEFORE = compile_cached(
     r"\b(?:most|many|all|several|some|half|nearly\s+all|almost\s+all|the\s+majority|the\s+bulk)\s+of\s+(?:them|those|these)\s*"
     r"(?:,\s*)?(?:(?:were|are|being)\s+)?(?:(?-i:[a-z])[\w-]*\s+){0,2}$",
@@ -768,7 +768,7 @@ _SELF_DEFINED_NAME = compile_cached(
 )
 #: The name before such an apposition, read back from its comma.
 _NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})$")
-#: A name right after the place it is based in: "the Lisbon-based Nortemar" (a place, then
+#: A name right after the place it is based in: "the Oslo-based Fjellnett" (a place, then
 #: a capitalised name that is not the next sentence's first word).
 _BASED_NAME = compile_cached(
     r"(?<![\w-])[A-Z][\w.-]*-(?:based|headquartered)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})(?=[\s,.;:)])"
@@ -892,13 +892,13 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
         if _FIELD_OF_AFTER.match(text, phrase.end) and not phrase.surface.endswith("s"):
-            continue  # "the finance department", "the IT team": a body's field
+            continue  # "the council's finance department", "the IT team": a body's field
         if (own_system := _OWN_SYSTEM_AROUND.search(text, max(0, phrase.start - 40), min(len(text), phrase.end + 30))) and (
             own_system.start("word") == phrase.start and own_system.end("word") == phrase.end
         ):
-            continue  # "the radiology and pharmacy systems": the victim's own system
+            continue  # "its billing and pharmacy software": the victim's own system
         if phrase.surface in ("IT", "OT") and _IT_THINGS_AFTER.match(text, phrase.end):
-            continue  # "paralysed IT systems", "shut down all IT networks": things, not the IT sector
+            continue  # "encrypted IT servers", "the IT estate": things, not the IT sector
         if (
             phrase.surface[:1].isupper()
             # (a phrase ending in a head word too: "Fjellvik Power Company")
@@ -915,7 +915,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         if (
             sectors.needs_sector_noun(phrase.surface)
             and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80])
-            # "... the most affected sector, followed by construction and retail"
+            # "... the most hit industry, ahead of mining and tourism"
             and not _SECTOR_RANKED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
             and not _SECTOR_PREDICATE_AFTER.match(text, phrase.end)
             and not _fills_cell(text, phrase.start, phrase.end)
@@ -1158,7 +1158,7 @@ _EMPLOYER_BEFORE = compile_cached(
     r"minister|secretary)(?:\s+of\s+(?:IT|[a-z]+(?:\s+[a-z]+)?|(?-i:[A-Z])\w+\s+(?-i:[A-Z])\w+))?\s+(?:at|of|for)\s+(?:the\s+)?$",
     re.I,
 )
-#: A signature line, the writer's post before its employer: "Managing Director, Acme Ltd".
+#: A signature line, the writer's post before its employer: "Finance Director, Acme Ltd".
 _SIGNATURE_TITLE_BEFORE = compile_cached(
     r"(?m)^[ \t]*(?:[A-Z][\w-]*\s+){0,3}(?:Officer|Director|Head|Chief|CEO|CISO|CTO|CIO|President|Manager|Founder|"
     r"Executive|Chair\w*|Secretary|Partner|Principal|Owner)(?:\s+of\s+[A-Z][\w-]*)?,[ \t]+$"
@@ -1294,13 +1294,13 @@ def _role(
         if prev_role in ("source", "sponsor") and prev_hit.kind == hit.kind and _LIST_JOIN.match(gap):
             return prev_role
         prev_start = local_start - (hit.start - prev_hit.start)
-        # ... and so does a ranking ("manufacturing was the most hit sector, followed by
-        # construction"; "firms in Spain, followed by those in Chile and Peru").
+        # ... and so does a ranking ("tourism was the most hit industry, ahead of mining";
+        # "firms in Spain, then those in Chile and Peru").
         if (
             prev_role in ("target", "victim")
             and (prev_hit.kind == hit.kind or (prev_hit.kind in ("country", "region") and hit.kind in ("country", "region")))
             and (_RANKED_NEXT.fullmatch(gap) or _LIST_JOIN.match(gap)
-                 # a span of places: "across Europe, from Spain to Poland"
+                 # a span of places: "in Asia, from Japan to India"
                  or (hit.kind in ("country", "region") and (
                      (_SPAN_FROM.fullmatch(gap) and re.match(r"\s+to\s+", after))
                      or (re.fullmatch(r"\s+to\s+(?:the\s+)?", gap) and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[max(0, prev_start - 12) : prev_start])))))
@@ -1366,13 +1366,13 @@ def _role(
         return "victim"
     if (hit.kind == "country" and hit.form not in ("demonym", "city", "subdivision") and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start)
             and not _POSSESSIVE.match(after) and _ITS_OBJECT_AFTER.match(after)):
-        return "victim"  # "Austria has blamed ... for an operation that ran inside its foreign ministry"
+        return "victim"  # "Chile says the crew hid inside its tax office for a year"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
     if hit.kind == "sector" and _AUDIENCE_AFTER.match(after):
-        return "mention"  # "asked federal agencies to patch": whom guidance addresses
+        return "mention"  # "tells local councils to update": whom guidance addresses
     if hit.kind == "sector" and _OF_THEM_BEFORE.search(near) and _COUNTED_VICTIMS.search(before):
-        return "victim"  # "... had listed 31 by the end of May, most of them dental practices"
+        return "victim"  # "... named 40 more, many of them clinics"
     if (
         previous is not None
         and previous[1] in ("target", "victim")
@@ -1426,7 +1426,7 @@ def _role(
         previous is not None
         and previous[1] in ("target", "victim")
         and local_start - previous[2] <= 80
-        # (each item of a list may bring its article and a modifier: "..., a precision engineering firm")
+        # (each item of a list may bring its article and modifiers: "..., a family-run civil engineering firm")
         and re.fullmatch(r"(?:\s+[a-z][\w-]*)?\s*,?\s*(?:and|or|&|/|as\s+well\s+as|including|such\s+as|plus|among\s+them)?\s*"
                          r"(?:(?:[\w-]+\s+){0,6}(?:in|of|at|across|from)\s+)?(?:the\s+|an?\s+)?"
                          r"(?:(?!(?:to|the|of|for|by|with|and|or|on|at|in|from|into|against|than|as)\s)(?-i:[a-z])[\w-]*\s+){0,2}",
@@ -1663,7 +1663,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     return tuple(_home_country_victim(text, _sectors_of_victims(_defenders_speak(text, out))))
 
 
-#: A writer saying where they work: "I'm the only IT person at a small accounting practice".
+#: A writer saying where they work: "I run the network for a small law firm".
 _WRITER_WORKS_AT = compile_cached(
     r"\bI(?:['’]m|\s+am|\s+work|\s+worked|\s+run|\s+manage|\s+look\s+after)\s+(?:[\w-]+\s+){0,5}?(?:at|for|in)\s+"
     r"(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?$"
@@ -1672,8 +1672,8 @@ _WRITER_WORKS_AT = compile_cached(
 
 def _head_noun_victim(text: str, own: str) -> bool:
     """Whether the text says its own organisation was hit by the head noun of its name:
-    "ransomware encrypted the servers that run the district's student records" in a school
-    district's minutes, "the trust's systems were breached" in a trust's notice."""
+    "intruders wiped the board's payroll files" in a school board's minutes, "the trust's
+    systems were breached" in a trust's notice."""
     head = own.split()[-1].lower()
     if len(head) < 4 or not head.isalpha():
         return False
@@ -1691,7 +1691,7 @@ def _writers_workplace(
     text: str, out: list[tuple[_Hit, str, Passage, int]]
 ) -> list[tuple[_Hit, str, Passage, int]]:
     """A first-person victim who names no organisation but the kind of place they work
-    at ("I'm the IT person at a small law firm in Leeds ... we were encrypted"): that
+    at ("I run the network for a small law firm in Graz ... we got hit"): that
     sector, and the place it stands in, are the victims."""
     changed = list(out)
     for at, (hit, role, hit_passage, hit_index) in enumerate(changed):
