@@ -262,3 +262,9 @@ def test_fixes_confirmations_and_recordings(text: str, expected: set[tuple[str, 
 ])
 def test_when_clauses_earlier_bulletins_and_asides(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, published) == expected
+
+
+def test_a_titles_action_is_at_the_day_the_lede_first_names() -> None:
+    text = ("Harbour Police - Press Office\n\nOperation Low Tide: four arrested over attacks on port systems\n\n"
+            "The Harbour Police today carried out Operation Low Tide against a crew suspected of the ransomware attacks.\n")
+    assert ("arrest", "2025-04-02", "day") in _events(text, "2025-04-02")

@@ -1538,6 +1538,9 @@ def extract_events(
     published_iso = published.isoformat() if published is not None else None
     headings: list[int] = []  # the heading passages seen, for a live blog's entry days
     in_header = True  # before the first prose passage
+    # The actions a title states ("Five arrested over ransomware attacks"), for the lede's day.
+    title_actions: list[str] = []
+    lede_done = False
     previous_paragraph = -1
     # A timeline's date heading ("Late 2023", "Three weeks later") and its paragraph: the
     # entry under it is at that date.
@@ -1590,6 +1593,8 @@ def extract_events(
                 emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
                      span, index, 0.7)
             if not passage.furniture and in_header and _ACTION.search(heading_text) is not None:
+                if not title_actions:
+                    title_actions = [kind for kind, _, _ in _actions(heading_text)]
                 # a case header's "... - sentenced 27 November 2026": the action with its full date
                 for kind, _, end in _actions(heading_text):
                     dated = next((d for d in find_dates(heading_text[end : end + 40], published, day_first)
@@ -1681,6 +1686,15 @@ def extract_events(
                 if ended is not None and any(d.end <= match.start() for d in accepted):
                     emit("activity-end", replace(ended, start=match.start(), end=match.end(), surface=match.group(0).strip(" ,")),
                          span, index, 0.7)
+        if accepted and not lede_done:
+            lede_done = True
+            # The title's action is the story's news, at the day the lede first names ("Five
+            # arrested ..." above "The police today carried out an operation ..."): the lede
+            # tells it in other words.
+            lede_day = next((d for d in accepted if d.precision == "day"), None)
+            if lede_day is not None:
+                for kind in title_actions:
+                    emit(kind, lede_day, span, index, 0.6)
         if accepted:
             for kind, start, end in _actions(sentence):
                 own = _date_of_action(sentence, start, end, accepted)
