@@ -36,3 +36,12 @@ def test_an_international_body_and_a_sanctioning_country_sponsor_nothing() -> No
     found = sponsors(text)
     assert ("country", "CA") not in found
     assert ("sponsor", "GRU") in found
+
+
+def test_a_pronoun_carries_the_group_and_linking_it_names_a_sponsor() -> None:
+    text = "Investigators blamed the crew known as Cobalt Heron for the wiper attack. It is part of the GRU.\n"
+    assert ("sponsor", "GRU") in sponsors(text)
+    text = "Several governments publicly link it to China's Ministry of State Security.\n"
+    assert ("sponsor", "Ministry of State Security (China)") in sponsors(text)
+    # ... and a sentence on something else names none.
+    assert ("sponsor", "GRU") not in sponsors("The museum opened a new wing. It is next to the GRU's old barracks.\n")

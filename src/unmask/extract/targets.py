@@ -473,7 +473,9 @@ _SPONSOR_BEFORE = compile_cached(
     r"(?:linked|tied|affiliated|attributed|connected|subordinate|belongs?|reports?)\s+to\s+(?:the\s+)?$|"
     r"(?:works?|worked|working)\s+for\s+(?:the\s+)?$|(?:part|unit|arm|element)\s+of\s+(?:the\s+)?$|"
 
-    r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$",
+    r"(?:nexus|ties|links)\s+(?:to|with)\s+(?:the\s+)?$|"
+    # "Western governments link it to ...", "officials tie the group to ..."
+    r"(?:link|links|tie|ties|connect|connects|attribute|attributes)\s+(?:it|them|this|the\s+(?:group|crew|unit|actor|activity|campaign|operation))\s+to\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 #: More sponsor wording, searched only when its words are near (see :func:`_sponsor_before`):
@@ -486,6 +488,7 @@ _SPONSOR_BEFORE_MORE = compile_cached(
 )
 
 
+_PRONOUN_SUBJECT = compile_cached(r"\W{0,3}(?:It|They|The\s+(?:group|crew|unit|actor|gang))\s+(?:is|are|was|were|has|have|had)\b")
 _HELPED_ACTION_BEFORE = compile_cached(
     r"\b(?:operation|investigation|action|takedown|inquiry|probe|raids?|search(?:es)?|arrests?|work|efforts?|response|case)\s+"
     r"(?:was|were|is|are|has\s+been|had\s+been)\s+(?:also\s+|jointly\s+)?(?:supported|assisted|backed|funded|helped)\s+by\s+(?:the\s+)?$",
@@ -1544,7 +1547,13 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             else:
                 if actor_context is None:
                     actor_context = bool(_ACTOR_WORD.search(sentence)) or named.names_any(span)
-                    cyber_context = bool(_CYBER_CONTEXT.search(sentence)) or named.names_any(span)
+                    cyber_context = (
+                        bool(_CYBER_CONTEXT.search(sentence)) or named.names_any(span)
+                        # "It is part of the GRU." after a sentence on the group: the pronoun carries it
+                        or (index > 0 and _PRONOUN_SUBJECT.match(sentence) is not None
+                            and items[index - 1].paragraph == passage.paragraph
+                            and _CYBER_CONTEXT.search(text, items[index - 1].span.start, items[index - 1].span.end) is not None)
+                    )
                 if cues is None:
                     last = cursor
                     while last < len(hits) and hits[last].end <= span.end:
