@@ -268,3 +268,20 @@ def test_a_titles_action_is_at_the_day_the_lede_first_names() -> None:
     text = ("Harbour Police - Press Office\n\nOperation Low Tide: four arrested over attacks on port systems\n\n"
             "The Harbour Police today carried out Operation Low Tide against a crew suspected of the ransomware attacks.\n")
     assert ("arrest", "2025-04-02", "day") in _events(text, "2025-04-02")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a flaw added to a catalogue of exploited flaws is the agency's advisory
+    ("On 24 February 2026 the agency added the gateway flaw to its Known Exploited Vulnerabilities catalog.",
+     {("advisory", "2026-02-24", "day")}),
+    # a gang's first victim on its leak site starts its activity
+    ("A new gang posted its first victim on 8 February and had listed a dozen by the end of the month.",
+     {("activity-start", "2026-02-08", "day")}),
+    # the intruders being found is a detection, no event
+    ("The shipper said the hackers had been inside its network for months before they were found in early February.", set()),
+    # an agency's warning still is an advisory
+    ("The federal cyber office warned on Friday that hacktivists may try to knock sites offline.",
+     {("advisory", "2026-02-27", "day")}),
+])
+def test_catalogue_listings_first_victims_and_detections(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2026-03-02") == expected

@@ -588,6 +588,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         # a sanctions framework prolonged, a detection, an incident judged material: no deed of the actor
         r"(?:decided\s+to\s+)?(?:prolong|extend|renew)(?:ed|s|ing)?\s+(?:the\s+|its\s+)?(?:[\w-]+\s+){0,2}(?:framework|regime)|"
         r"detected\s+(?:an?\s+|the\s+)?(?:unauthori[sz]ed|suspicious|unusual|malicious)|"
+        r"(?:they|it|the\s+(?:intruders|attackers|hackers|actor|group))\s+(?:were|was)\s+(?:found|discovered|detected|spotted)\b(?!\s+to\b)|"
         r"determined\s+that\s+(?:[\w-]+\s+){0,8}?(?:was|is|had\s+been)\s+material|"
         # a vendor's fix: "the vendor published a security update", "released a fixed version"
         r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
@@ -612,6 +613,11 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("advisory", compile_cached(
         r"\b(?:agency|office|cent(?:re|er)|authority|ministry|department|police|CERT(?:-\w+)?|CSIRT|NCSC|CISA|FBI|BSI|ANSSI|ACSC|ASD)"
         r"\s+(?:(?-i:[A-Z][\w-]*)\s+){0,2}(?:has\s+|have\s+)?(?:warned|cautioned)\b(?=\s+(?:on\s+\w+\s+|\w+\s+){0,3}that\b)", re.I), 1.8),
+    # A flaw listed in a catalogue of exploited flaws: "added the flaw to its Known Exploited
+    # Vulnerabilities catalog" (an agency's advisory).
+    ("advisory", compile_cached(
+        r"\badded\s+(?:the\s+|a\s+|two\s+|three\s+|\w+\s+)?(?:[\w-]+\s+){0,2}?(?:flaws?|vulnerabilit(?:y|ies)|bugs?|CVE-[\d-]+)\s+"
+        r"to\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:catalog(?:ue)?|KEV)\b", re.I), 1.8),
     # An agency warning its audience: "the centre warned other operators to patch".
     ("advisory", compile_cached(
         r"\b(?:warned|urged)\s+(?:other\s+|all\s+|\w+\s+)?(?:operators|organi[sz]ations|companies|utilities|users|businesses|"
@@ -641,7 +647,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # start, whatever deed the sentence goes on to ("... and copied the designs").
     ("activity-start", compile_cached(
         r"\b(?:first\s+(?:gained|got|obtained)\s+access|(?:the\s+)?(?:first|earliest)\s+(?:[\w-]+\s+){1,3}?(?:(?:was|were)\s+)?"
-        r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered|opened|clicked))\b", re.I), 1.8),
+        r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered|opened|clicked)|"
+        # a gang's first victim on its leak site: "posted its first victim on 8 August"
+        r"(?:posted|listed|named|claimed)\s+(?:its|their)\s+first\s+(?:victims?|targets?))\b", re.I), 1.8),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
                                     # "the most recent lures known to us were sent in June": the end of what went before
                                     r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,5}?(?:was|were)\s+(?:sent|seen|observed|used|deployed|delivered|spotted|registered)|"
@@ -885,13 +893,15 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
-     "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed"),
+     "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "found", "discovered",
+     "spotted"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
     ("operation", "action"),
     ("advisor", "alert", "bulletin", "warning", "joint", "guidance", "directive"),
     ("warned", "cautioned"),
+    ("added",),
     ("warned", "urged"),
     ("report", "analy", "published", "blog", "paper", "research", "disclosed", "documented", "described", "revealed",
      "detailed", "attribut", "announced", "notified", "informed"),
