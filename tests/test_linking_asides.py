@@ -37,3 +37,15 @@ def test_the_aside_sentence_itself_stays_linked() -> None:
     analysis = unmask.analyze(text)
     russia = [a for a in analysis.attributions if a.value == "RU"]
     assert russia and russia[0].actor_ids == ("G0007",)
+
+
+def test_a_sentence_opening_as_an_example_is_an_aside_across_a_line_break() -> None:
+    # a PDF's line break inside the sentence (the second line reads as a passage of its own)
+    text = (
+        "Loaders like this are common. An example is the Quillrat Lite build (also known as\n"
+        "Quillrat 3) used by a crew later tracked as APT28 against targets in the east.\n\n"
+        "The toolkit we describe is tied to Chinese operators and has been active since 2014."
+    )
+    analysis = unmask.analyze(text)
+    assert [a.actor_id for a in analysis.actors] == ["G0007"]
+    assert analysis.attributions and all(a.actor_ids == () for a in analysis.attributions)

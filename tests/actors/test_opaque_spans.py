@@ -21,6 +21,6 @@ def test_no_actor_from_a_path_or_a_link_target() -> None:
     assert _actors("Background in [the APT28 notes](https://example.org/blog/x).") == ["APT28"]
 
 
-def test_no_actor_from_a_record_label() -> None:
-    text = "Kimsuky Infrastructure: 3 hosts\nFirst seen: 2021-02-01\n"
-    assert "Kimsuky" not in _actors(text)
+def test_a_record_value_stays_prose() -> None:
+    # the labels of a record block are opaque, the values are not
+    assert _actors("Attributed Group: APT28\nFirst seen: 2021-02-01\n") == ["APT28"]

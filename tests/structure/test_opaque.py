@@ -74,6 +74,11 @@ def test_field_labels_of_a_record_block() -> None:
     ]
 
 
+def test_a_statement_about_an_id_is_no_label() -> None:
+    text = "Quillrat uses T1105: Ingress Tool Transfer.\nQuillrat uses T1027: Obfuscated Files.\n"
+    assert _opaque(text) == []
+
+
 def test_a_single_key_value_line_or_a_list_of_items_is_not_a_record() -> None:
     assert _opaque("Summary: the group targeted banks in Norway.") == []
     assert _opaque("- Sector: banks\n- Country: Norway\n") == []

@@ -172,6 +172,16 @@ def _kind(body: str) -> str | None:
     return None
 
 
+def _label_like(label: str) -> bool:
+    """Whether a line's head reads as a record's label: one word ("Registrar", "SHA256"),
+    or words without digits opening with a capital ("Registrant Organization", "First
+    seen"); not a statement about an id ("X uses T1105: Ingress Tool Transfer")."""
+    words = label.split()
+    if len(words) == 1:
+        return True
+    return words[0][:1].isupper() and not any(c.isdigit() for c in label)
+
+
 def _field_labels(text: str) -> list[tuple[int, int, str]]:
     """Labels of ``Key: value`` lines that stand in a block of two or more (one scan:
     the field lines are found by one multi-line pattern, then grouped when each starts
@@ -183,7 +193,7 @@ def _field_labels(text: str) -> list[tuple[int, int, str]]:
         line_start = field.start()
         line_end = text.find("\n", field.end())
         line_end = len(text) if line_end < 0 else line_end
-        if line_end - line_start > _FIELD_LINE:
+        if line_end - line_start > _FIELD_LINE or not _label_like(field.group("label")):
             continue
         if line_start != previous_end + 1 and len(run) >= 2:
             out.extend((a, b, "field-label") for a, b in run)

@@ -219,10 +219,15 @@ class Structure:
 
     def opaque_at(self, start: int, end: int) -> str | None:
         """The kind of the opaque span overlapping ``[start, end)`` (a URL, a path, a
-        field label ...), or None when the range is all prose words."""
+        field label ...), or None when the range is all prose words, or is exactly a
+        host or file name standing alone (a tool named by its file, "cmd.exe", or a
+        dotted family name, "Agent.btz", is the name itself)."""
         index = bisect.bisect_left(self._opaque_starts, end) - 1
         if index >= 0 and self.opaque[index][1] > start:
-            return self.opaque[index][2]
+            span_start, span_end, kind = self.opaque[index]
+            if kind == "domain" and span_start == start and span_end == end:
+                return None  # a file or host name written alone is the name itself ("cmd.exe")
+            return kind
         return None
 
     def is_opaque(self, start: int, end: int) -> bool:

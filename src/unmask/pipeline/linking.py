@@ -33,10 +33,32 @@ _ASIDE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+#: A sentence that opens as an example or a contrast is an aside as a whole ("An example
+#: is the X variant, used by a group then given the name Y, against ...").
+_ASIDE_OPENING = re.compile(
+    r"\W{0,3}(?:for\s+(?:instance|example)|an(?:other)?\s+example\s+(?:is|of|was)|one\s+example|"
+    r"as\s+an\s+example|by\s+contrast|in\s+contrast|unlike)\b",
+    re.IGNORECASE,
+)
 #: How far back (characters) from a mention its clause is read.
 _REACH = 160
 
+#: How far back (characters) the start of a mention's sentence is looked for.
+_SENTENCE_REACH = 400
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=\S)|\n[ \t]*\n")
+
 _Finding = TypeVar("_Finding", Attribution, Event)
+
+
+def _sentence_start(text: str, offset: int) -> int:
+    """Where the sentence holding ``offset`` starts: after the last sentence end or
+    paragraph break in the :data:`_SENTENCE_REACH` characters before it (a PDF's line
+    breaks cut passages inside a sentence, so the passages do not say)."""
+    floor = max(0, offset - _SENTENCE_REACH)
+    start = floor
+    for end in _SENTENCE_END.finditer(text, floor, offset + 1):  # (+1: the look-ahead sees the mention)
+        start = end.end()
+    return start
 
 
 def aside_actors(text: str, structure: Structure, actors: Sequence[ActorMention]) -> dict[str, tuple[Span, ...]]:
@@ -47,8 +69,9 @@ def aside_actors(text: str, structure: Structure, actors: Sequence[ActorMention]
         if mention.actor_id in subject:
             continue
         passage = structure.block_at(mention.span.start)
-        start = max(passage.span.start if passage is not None else 0, mention.span.start - _REACH)
-        if _ASIDE_BEFORE.search(text, start, mention.span.start):
+        opening = _sentence_start(text, mention.span.start)
+        start = max(opening, mention.span.start - _REACH)
+        if _ASIDE_OPENING.match(text, opening, mention.span.start) or _ASIDE_BEFORE.search(text, start, mention.span.start):
             spans.setdefault(mention.actor_id, []).append(passage.span if passage is not None else mention.span)
         else:
             subject.add(mention.actor_id)
