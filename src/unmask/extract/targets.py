@@ -1402,9 +1402,11 @@ def _role(
         return "source"
     if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
         return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
-    if actor_context and cyber_context and hit.form != "international" and _sponsor_before(near):
+    if (actor_context and cyber_context and hit.form != "international" and hit.kind != "sector"
+            and _sponsor_before(near)):
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
-        # "links to CISA products" in a list of resources is not one.
+        # "links to CISA products" in a list of resources is not one. A sector sponsors
+        # nothing: "access to systems tied to water plants" names what is attacked.
         return "sponsor"
     if (
         hit.kind in ("country", "region")
