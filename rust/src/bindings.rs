@@ -326,8 +326,13 @@ impl TechniqueNames {
     /// Per lower-cased text, the groups of the rules that occur in it (sorted).
     fn hits(&self, py: Python<'_>, texts: Vec<String>) -> PyResult<Vec<Vec<u32>>> {
         guarded(py, "TechniqueNames.hits", || {
-            py.detach(|| texts.iter().map(|t| self.inner.hits(t)).collect::<Result<Vec<_>, _>>())
-                .map_err(|e| core_error(py, e))
+            py.detach(|| {
+                texts
+                    .iter()
+                    .map(|t| self.inner.hits(t))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(|e| core_error(py, e))
         })
     }
 
@@ -341,13 +346,16 @@ impl TechniqueNames {
     /// Compiles every rule's pattern now (they are compiled on first use otherwise).
     fn compile_all(&self, py: Python<'_>) -> PyResult<()> {
         guarded(py, "TechniqueNames.compile_all", || {
-            py.detach(|| self.inner.compile_all()).map_err(|e| core_error(py, e))
+            py.detach(|| self.inner.compile_all())
+                .map_err(|e| core_error(py, e))
         })
     }
 
     /// The rules a trigger names in one lower-cased text (sorted): those tried.
     fn candidates(&self, py: Python<'_>, text: &str) -> PyResult<Vec<u32>> {
-        guarded(py, "TechniqueNames.candidates", || Ok(self.inner.candidates(text)))
+        guarded(py, "TechniqueNames.candidates", || {
+            Ok(self.inner.candidates(text))
+        })
     }
 }
 

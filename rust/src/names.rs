@@ -200,7 +200,11 @@ impl Names {
     }
 }
 
-fn intern<'a>(src: &'a str, sources: &mut Vec<&'a str>, index: &mut HashMap<&'a str, usize>) -> usize {
+fn intern<'a>(
+    src: &'a str,
+    sources: &mut Vec<&'a str>,
+    index: &mut HashMap<&'a str, usize>,
+) -> usize {
     *index.entry(src).or_insert_with(|| {
         sources.push(src);
         sources.len() - 1
@@ -260,8 +264,12 @@ mod tests {
 
     #[test]
     fn bad_tables_are_errors_not_panics() {
-        let broken = Names::new(&[("x".to_owned(), vec![], vec![0])], &[("(".to_owned(), None, 0)], 1)
-            .expect("compiled on first use");
+        let broken = Names::new(
+            &[("x".to_owned(), vec![], vec![0])],
+            &[("(".to_owned(), None, 0)],
+            1,
+        )
+        .expect("compiled on first use");
         assert!(broken.compile_all().is_err());
         assert!(broken.hits("x").is_err());
         assert_eq!(broken.hits("y"), Ok(vec![]));

@@ -115,7 +115,9 @@ pub fn technique_scores(
             let f = usize::try_from(ids[k]).map_err(|_| "technique_scores: negative feature")?;
             let tf = usize::try_from(counts[k]).map_err(|_| "technique_scores: negative count")?;
             if tf == 0 || tf > logs.len() || f >= model.idf.len() || f >= n_features {
-                return Err(format!("technique_scores: count {tf} or feature {f} out of range"));
+                return Err(format!(
+                    "technique_scores: count {tf} or feature {f} out of range"
+                ));
             }
             let wt = (1.0f32 + logs[tf - 1]) * model.idf[f];
             norm2 += f64::from(wt * wt);
@@ -203,7 +205,8 @@ mod tests {
             seed % n
         };
         let n_labels = 64;
-        let (mut wptr, mut cols, mut vals, mut idf) = (vec![0i64], Vec::new(), Vec::new(), Vec::new());
+        let (mut wptr, mut cols, mut vals, mut idf) =
+            (vec![0i64], Vec::new(), Vec::new(), Vec::new());
         for f in 0..40 {
             // every fourth row long (spread), the others short
             let len = if f % 4 == 0 { 20 + next(44) } else { next(8) };
@@ -218,7 +221,13 @@ mod tests {
             idf.push(0.5 + next(100) as f32 / 40.0);
         }
         let bias: Vec<f32> = (0..n_labels).map(|j| j as f32 / 100.0 - 0.3).collect();
-        let model = Model { idf: &idf, ptr: &wptr, cols: &cols, vals: &vals, bias: &bias };
+        let model = Model {
+            idf: &idf,
+            ptr: &wptr,
+            cols: &cols,
+            vals: &vals,
+            bias: &bias,
+        };
         let logs: Vec<f32> = (1..=9).map(|t| (t as f32).ln()).collect();
         let (mut ptr, mut ids, mut counts) = (vec![0i64], Vec::new(), Vec::new());
         for _ in 0..200 {
@@ -234,7 +243,10 @@ mod tests {
         let fast = technique_scores(&ptr, &ids, &counts, &logs, &model).expect("valid");
         let slow = scatter(&ptr, &ids, &counts, &logs, &model);
         assert_eq!(fast.len(), slow.len());
-        assert!(fast.iter().zip(&slow).all(|(a, b)| a.to_bits() == b.to_bits()));
+        assert!(fast
+            .iter()
+            .zip(&slow)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 
     #[test]
@@ -247,7 +259,10 @@ mod tests {
             bias: &[0.0],
         };
         assert!(technique_scores(&[0, 1], &[0], &[1], &[0.0], &model).is_err()); // label 3
-        let ok = Model { cols: &[0], ..model };
+        let ok = Model {
+            cols: &[0],
+            ..model
+        };
         assert!(technique_scores(&[0, 1], &[0], &[2], &[0.0], &ok).is_err()); // no ln 2
         assert!(technique_scores(&[0, 1], &[5], &[1], &[0.0], &ok).is_err()); // feature 5
         assert!(technique_scores(&[0, 2], &[0], &[1], &[0.0], &ok).is_err()); // ptr past ids
