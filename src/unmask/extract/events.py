@@ -138,6 +138,8 @@ _PAST_STATE = compile_cached(r"\b(?:was|were)\b")
 _ANY_MONTH = compile_cached(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
 _RELATIVE_WORDS = ("yesterday", "today", "last", "this", "ago", "tonight", "earlier",  # "this past autumn" holds "this"
                    "spring", "summer", "autumn", "fall", "winter", "quarter")
+#: One scan for any of :data:`_RELATIVE_WORDS` (a sentence without one holds no relative date).
+_RELATIVE_HINT = compile_cached("|".join(_RELATIVE_WORDS))
 #: A year said as a guess: "c. 2009", "circa 2014" ("since at least 2012" stays a year: the
 #: seed's annotation reads it so).
 _HEDGED_YEAR_BEFORE = compile_cached(r"(?:(?<![\w.])c(?:a)?\.|\bcirca)\s*$", re.I)
@@ -262,7 +264,7 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
     has_month = _ANY_MONTH.search(text) is not None
     has_year = "19" in text or "20" in text
     lowered = text.lower()
-    has_relative = any(word in lowered for word in _RELATIVE_WORDS)
+    has_relative = _RELATIVE_HINT.search(lowered) is not None
     has_ordinal = published is not None and ("th" in text or "st" in text or "nd" in text or "rd" in text) and (
         _ORDINAL_HINT.search(text) is not None)
     has_slash_day = published is not None and "on " in text and "/" in text
