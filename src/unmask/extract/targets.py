@@ -863,7 +863,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         entry = names[0]
         if entry.case_sensitive and not phrase.exact_case:
             continue
-        if entry.form in ("capital", "city", "subdivision") and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2]):
+        if entry.form in ("capital", "city", "subdivision") and _CAPITAL_NEXT.match(text[phrase.end : phrase.end + 2]):
             continue  # "Washington Post", "Moscow Exchange"
         if _NOT_A_PLACE_AFTER.match(text, phrase.end) or text[max(0, phrase.start - 1) : phrase.start] == "$":
             continue  # "US$20,000", "$US 100 million", "the South China Sea", "the Taiwan Strait"
@@ -891,7 +891,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             phrase.surface[:1].isupper()
             and phrase.start > 0
             and not _sentence_start(text, phrase.start)
-            and re.match(r"^\s+[A-Z]", text[phrase.end : phrase.end + 2])
+            and _CAPITAL_NEXT.match(text[phrase.end : phrase.end + 2])
         ):
             continue  # "Government" inside a capitalised name ("Government Communications Bureau")
         if _FIELD_OF_AFTER.match(text, phrase.end) and not phrase.surface.endswith("s"):
@@ -1273,6 +1273,37 @@ class _Cues:
         return match
 
 
+#: What a look-behind window must end in (its last character that is no blank) for one of
+#: the end-anchored look-behind patterns below to match: each of them ends in a word, an
+#: initial or a hyphen and blanks, so a window ending in a comma ("France, Germany, ") is
+#: settled without running them. A necessary condition, so every result is the pattern's own.
+_WORD_LAST = compile_cached(r"[\w.&’'-]")
+#: Words one of which every match of _INFRASTRUCTURE_BEFORE holds (the pattern is case-sensitive).
+_INFRASTRUCTURE_WORDS = ("server", "infrastructure", "router", "computers", "zombies", "bots", "host", "VPS",
+                         "node", "prox", "machines", "devices", "address", "botnet", "relay", "provider")
+#: What every match of _ITS_OBJECT_AFTER holds.
+_ITS_WORD = compile_cached(r"its\s", re.IGNORECASE)
+_BACK_TO_BEFORE = compile_cached(r"\bback\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+_ANTI_PRO_BEFORE = compile_cached(r"\b(?:anti|pro)-$", re.IGNORECASE)
+_VIA_BEFORE = compile_cached(r"\b(?:via|through)\s+(?:the\s+)?$")
+_ON_USING_BEFORE = compile_cached(r"\b(?:on|using)\s+$")
+_RIVALS_AFTER = compile_cached(r"\s+(?:adversar(?:y|ies)|rivals?|competitors?|enemies|opponents?)\b")
+_VICTIMS_IN_BEFORE = compile_cached(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$",
+                                    re.IGNORECASE)
+_NO_BEFORE = compile_cached(r"\bno\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
+_CAMPAIGN_AFTER = compile_cached(
+    r"\s+(?:presidential|election|electoral|political|re-?election|parliamentary)\s+campaigns?\b", re.I)
+_SPOKES_AFTER = compile_cached(r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?spokes", re.IGNORECASE)
+_LIVING_IN_GAP = compile_cached(
+    r"\s*,?\s*(?:who\s+(?:are\s+|were\s+)?)?(?:living|residing|resident|based|working)\s+(?:in|across)\s+(?:the\s+)?",
+    re.IGNORECASE)
+_CAPITAL_NEXT = compile_cached(r"^\s+[A-Z]")
+
+
+def _its_object_after(after: str) -> bool:
+    return _ITS_WORD.search(after) is not None and _ITS_OBJECT_AFTER.match(after) is not None
+
+
 def _role(
     hit: _Hit,
     sentence: str,
@@ -1290,6 +1321,8 @@ def _role(
         before = before[before.rfind("|") + 1 :]
         after = after.split("|", 1)[0]
     near = before[-120:]  # enough for "principal threat researcher with the ..."
+    near_last = near.rstrip()[-1:]
+    word_end = near_last != "" and _WORD_LAST.fullmatch(near_last) is not None
     # A list continues the role of its first member ("from the NSA, FBI and State Department").
     if previous is not None:
         prev_hit, prev_role, prev_end = previous
@@ -1320,17 +1353,18 @@ def _role(
         previous is not None
         and previous[1] in ("target", "victim")
         and previous[0].kind == "sector"
-        and re.fullmatch(r"\s*,?\s*(?:who\s+(?:are\s+|were\s+)?)?(?:living|residing|resident|based|working)\s+(?:in|across)\s+(?:the\s+)?",
-                         sentence[previous[2] : local_start], re.IGNORECASE)
+        and _LIVING_IN_GAP.fullmatch(
+                         sentence[previous[2] : local_start])
     ):
         return previous[1]  # "dissidents living in the United States": where the targeted people are
-    if _LOCATION_AFTER.match(after) or _LOCATION_BEFORE.search(near):
+    if _LOCATION_AFTER.match(after) or (word_end and _LOCATION_BEFORE.search(near)):
         return "location"
     if hit.kind in ("country", "region") and (
-        _INFRASTRUCTURE_BEFORE.search(near) or re.search(r"\bback\s+to\s+(?:the\s+)?$", near, re.IGNORECASE)
+        (any(word in near for word in _INFRASTRUCTURE_WORDS) and _INFRASTRUCTURE_BEFORE.search(near))
+        or (word_end and _BACK_TO_BEFORE.search(near))
     ):
         return "location"  # "servers in Latvia", "send information back to Beijing"
-    if hit.kind in ("country", "region") and re.search(r"\b(?:anti|pro)-$", near, re.IGNORECASE):
+    if hit.kind in ("country", "region") and near_last == "-" and _ANTI_PRO_BEFORE.search(near):
         # "an anti-Saudi slogan" is about Saudi Arabia, not against it; "a pro-Russian hacktivist
         # group" sides with Russia, it is not said to be run by it.
         return "mention"
@@ -1353,9 +1387,9 @@ def _role(
         # is not the victim (a spoofed *organisation* still is: its brand and readers are).
         return "mention"
     if hit.kind == "sector" and (
-        re.search(r"\b(?:via|through)\s+(?:the\s+)?$", near)
-        or (hit.value == "Social networks" and re.search(r"\b(?:on|using)\s+$", near))
-        or re.match(r"\s+(?:adversar(?:y|ies)|rivals?|competitors?|enemies|opponents?)\b", after)
+        (word_end and _VIA_BEFORE.search(near))
+        or (hit.value == "Social networks" and word_end and _ON_USING_BEFORE.search(near))
+        or _RIVALS_AFTER.match(after)
     ):
         return "mention"  # "the targeted individual on social media", "through media", "high-tech adversaries"
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
@@ -1363,12 +1397,12 @@ def _role(
     ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)):
         return "victim"
     if hit.kind == "organization" and hit.form != "intelligence" and (
-        _INCIDENT_AT_BEFORE.search(near)
-        or (_ITS_OBJECT_AFTER.match(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
+        (word_end and _INCIDENT_AT_BEFORE.search(near))
+        or (_its_object_after(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
     ):
         return "victim"
     if (hit.kind == "country" and hit.form not in ("demonym", "city", "subdivision") and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start)
-            and not _POSSESSIVE.match(after) and _ITS_OBJECT_AFTER.match(after)):
+            and not _POSSESSIVE.match(after) and _its_object_after(after)):
         return "victim"  # "Chile says the crew hid inside its tax office for a year"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
@@ -1388,9 +1422,9 @@ def _role(
         # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit",
         # "a civil aviation authority in Oman reported intrusions".
         return previous[1]
-    if hit.kind == "organization" and _HELPER_BEFORE.search(near):
+    if hit.kind == "organization" and word_end and _HELPER_BEFORE.search(near):
         return "mention"
-    if hit.kind in ("organization", "country") and _SOURCE_BEFORE.search(near) and not _OFFICIALS_AS_OBJECT.search(near):
+    if hit.kind in ("organization", "country") and word_end and _SOURCE_BEFORE.search(near) and not _OFFICIALS_AS_OBJECT.search(near):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
         return "mention"
@@ -1414,17 +1448,17 @@ def _role(
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
         # "staff on a U.S. presidential campaign": a political campaign is no attacker.
-        and not re.match(r"\s+(?:presidential|election|electoral|political|re-?election|parliamentary)\s+campaigns?\b", after, re.I)
+        and not _CAMPAIGN_AFTER.match(after)
         and cyber_context
         and not _TOPIC_BEFORE.search(near)
         and not (_OBJECT_OF_CUE.search(near[-60:]) and not _STRONG_ACTOR_AFTER.match(after))
     ):
         # "Poland's military counterintelligence service ... said": a source, not a sponsor.
-        speaks = _SPEAKS_AFTER.match(after) or re.match(r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?spokes", after, re.IGNORECASE)
+        speaks = _SPEAKS_AFTER.match(after) or _SPOKES_AFTER.match(after)
         return "source" if speaks else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if _VICTIM_AFTER.match(after) and not re.search(r"\bno\s+(?:[\w-]+\s+){0,6}$", near, re.IGNORECASE):
+    if _VICTIM_AFTER.match(after) and not _NO_BEFORE.search(near):
         return "victim"  # not "no wallets held for customers in Singapore were affected"
     cue = cues.last_in(before, local_start) if cues is not None else _last_cue(before)
     carried = (
@@ -1476,7 +1510,7 @@ def _role(
             if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
                 return "source"
             return "target"
-    if re.search(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$", near, re.IGNORECASE):
+    if _VICTIMS_IN_BEFORE.search(near):
         return "victim"
     return "mention"
 
