@@ -285,3 +285,20 @@ def test_a_titles_action_is_at_the_day_the_lede_first_names() -> None:
 ])
 def test_catalogue_listings_first_victims_and_detections(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2026-03-02") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a newspaper piece's own date, and what it wrongly said, in a correction
+    ('A story published on 1 April 2025 ("Pupil held over attack on school network") gave the wrong day for the arrest.', set()),
+    ("The story also said that the attack on the academy began in January; it began on 14 February.",
+     {("activity-start", "2025-02-14", "day")}),
+    # another document's date: a forecast's
+    ("The board withdrew the forecast for fiscal year 2025 published on 12.02.2025 after the attack on 5 March 2025.",
+     {("campaign", "2025-03-05", "day")}),
+    # a count of reports, a regulator's inquiry decision, a wish: no event
+    ("In the first quarter, reports of invoice fraud fell by a fifth.", set()),
+    ("The authority has today announced its final decision in an inquiry into the pharmacy chain.", set()),
+    ("I wish someone had told me all of this a month ago.", set()),
+])
+def test_corrections_other_documents_counts_and_wishes(text: str, expected: set[tuple[str, str, str]]) -> None:
+    assert _events(text, "2025-04-03") == expected

@@ -592,6 +592,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"detected\s+(?:an?\s+|the\s+)?(?:unauthori[sz]ed|suspicious|unusual|malicious)|"
         r"(?:they|it|the\s+(?:intruders|attackers|hackers|actor|group))\s+(?:were|was)\s+(?:found|discovered|detected|spotted)\b(?!\s+to\b)|"
         r"determined\s+that\s+(?:[\w-]+\s+){0,8}?(?:was|is|had\s+been)\s+material|"
+        # a regulator's fine on the victim or its inquiry: no deed of the actor
+        r"(?:announced|published|issued|adopted)\s+(?:its\s+|a\s+)?(?:final\s+)?decision\s+in\s+(?:an?\s+|its\s+|the\s+)?inquiry|"
+        r"imposed\s+(?:a\s+)?(?:[\w-]+\s+){0,3}?fine|"
         # a vendor's fix: "the vendor published a security update", "released a fixed version"
         r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
         # a declaration of solidarity with the victims (one condemning the deed is a report)
@@ -733,10 +736,19 @@ _LAW_ENFORCEMENT = compile_cached(
     r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators|(?-i:Operation\s+[A-Z][\w-]+))\b", re.I)
 #: A hypothetical or future clause: a day named in it ("may try to ... before Sunday's
 #: vote") is not when something happened.
-_MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would)\s+[^.;,]*$")
+_MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would|wish|wished)\s+[^.;,]*$")
 _INCIDENT_OF = compile_cached(r"\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid)\s+of\s+(?:the\s+)?$", re.I)
 #: A document's own publication line ("Conducted by phone; published 12 June 2025"): no event.
 _PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|posted|updated|aired|tabled)(?:\s+on)?\s*:?\s*$", re.I)
+#: A newspaper piece's own date: "an article published on 1 April", "our story, first printed on".
+_PIECE_PUBLISHED_BEFORE = compile_cached(
+    r"\b(?:an?|the|our|this|that)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)\s*,?\s*"
+    r"(?:which\s+was\s+|that\s+was\s+|first\s+)?(?:published|posted|printed|ran|run)\s+(?:on\s+|in\s+)?$", re.I)
+_DOCUMENT_VERB_BEFORE = compile_cached(r"\b(?:published|issued|released|dated|approved|adopted)\s+(?:on\s+|in\s+)?$", re.I)
+#: What a newspaper piece said, in a correction: "The article also said that ... began in January".
+_PIECE_SAID_BEFORE = compile_cached(
+    r"\b(?:the|an|our|that|this)\s+(?:earlier\s+|original\s+)?(?:article|story|piece|column|headline)\s+(?:also\s+|wrongly\s+|incorrectly\s+)?"
+    r"(?:said|stated|reported|claimed|gave)\b[^;]*$", re.I)
 #: When an interview or a recording was made: "Interview conducted on 9 September 2025" (furniture).
 _RECORDED_LABEL = compile_cached(r"\b(?:interview|conversation|recording|podcast|episode)\s+(?:was\s+)?(?:conducted|recorded|held|taped)(?:\s+(?:on|in))?\s*:?\s*$", re.I)
 #: What stands between the two days of a range: "10-14 March", "March 10 to 14".
@@ -795,7 +807,9 @@ _REPORTED_CLAUSE = compile_cached(r",\s*(?:saying|alleging|accusing|adding|notin
 #: A document that is no threat report, before the verb that dates it: "the forecast,
 #: published on ...", "the minutes, approved on ...", "an earlier answer, given on".
 _OTHER_DOCUMENT_BEFORE = compile_cached(
-    r"\b(?:forecasts?|outlook|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
+    r"\b(?:(?:forecasts?|outlook)(?:\s+(?:for|of)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
+    # a newspaper's piece: "An article published on 1 April (...) gave the wrong date"
+    r"(?:an?|the|our|this)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)|"
     r"financial\s+calendar|annual\s+accounts|results)\s*,?\s*(?:which\s+was\s+|that\s+was\s+|first\s+)?$", re.I)
 #: An infobox field of the years a group has been active: "Active: 2014-present",
 #: "Years active: c. 2009 - present".
@@ -835,6 +849,8 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         )
     ):
         return True  # "the indictment says", "according to the indictment": a source
+    if kind == "report" and word.lower() == "reports" and sentence[end : end + 4] == " of ":
+        return True  # "reports of fraud fell by a fifth": a count of reports, no one's report
     if kind == "report" and word.lower() == "told" and _TOLD_US_OF_DETECTION.match(sentence, end):
         return True  # "the host told us that malicious code had been added": the writer learning of it, a detection
     if kind == "indictment" and _STANDING_CHARGE_BEFORE.search(sentence, max(0, start - 12), start):
@@ -896,7 +912,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("sentenced", "convicted", "guilty"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
      "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "found", "discovered",
-     "spotted"),
+     "spotted", "inquiry", "fine"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
@@ -1300,6 +1316,14 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False
     if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
         return False  # "As of January 10, 2023, CISA will no longer update ...": a plan
+    if (verb := _DOCUMENT_VERB_BEFORE.search(sentence, max(0, date.start - 30), date.start)) is not None and (
+        _OTHER_DOCUMENT_BEFORE.search(sentence, max(0, verb.start() - 60), verb.start())
+    ):
+        return False  # "the forecast for fiscal year 2025 published on 12.02.2025": another document's day
+    if _PIECE_SAID_BEFORE.search(sentence, max(0, date.start - 200), date.start):
+        return False  # "The article also said that the attack began in January; it began ...": a date retracted
+    if _PIECE_PUBLISHED_BEFORE.search(sentence, max(0, date.start - 60), date.start):
+        return False  # "An article published on 1 April (...) gave the wrong date": a newspaper piece's day
     if _RECORDED_LABEL.search(sentence, max(0, date.start - 50), date.start):
         return False  # "Interview conducted on 9 September": when it was recorded, furniture
     if date.resolved and date.surface.lower() == "this week":
