@@ -62,3 +62,22 @@ def test_naming_antivirus_is_not_discovering_it() -> None:
     assert "T1518.001" not in tech.name_hits("Many organizations install AhnLab security products.")
     assert "T1518.001" in tech.name_hits("The loader checks for installed antivirus products before running.")
     assert "T1518.001" in tech.name_hits("It queries WMI to list the security software on the host.")
+
+
+def test_an_alternative_of_short_words_is_still_tried() -> None:
+    """A synonym's triggers are taken per alternative: '\\.js\\b' beside 'javascript'
+    kept no trigger of its own, so a sentence naming only '.js' never tried the rule."""
+    assert "T1059.007" in tech.name_hits("The loader drops a .js file in the profile.")
+    assert "T1059.006" in tech.name_hits("A second stage (.py) follows.")
+
+
+def test_every_literal_alternative_of_a_synonym_finds_its_technique() -> None:
+    checked = 0
+    for tid, pattern in tech._SYNONYMS:
+        for branch in tech._top_level_branches(pattern):
+            literal = re.sub(r"\\(.)", r"\1", branch.replace(r"\b", ""))
+            if not re.fullmatch(r"[a-z0-9 .$\-/]+", literal) or not re.fullmatch(branch, literal):
+                continue
+            checked += 1
+            assert tid in tech.name_hits(f"x {literal} x"), (tid, branch)
+    assert checked >= 50

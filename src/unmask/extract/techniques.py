@@ -274,11 +274,42 @@ _REGEX_NOISE = compile_cached(r"\\.|\[[^\]]*\]|\(\?<?[=!:]|.\?|\{[^}]*\}")
 
 def _triggers(pattern: str) -> set[str]:
     """Literal pieces of a rule's regex; every match contains at least one of them
-    (checked by tests/techniques over real text), so a rule is only tried on a
-    sentence that contains one of its triggers."""
-    runs = set(re.findall(r"[a-z0-9]{2,}", _REGEX_NOISE.sub(" ", pattern)))
-    useful = {r for r in runs if len(r) >= 3 and r not in _STOP}
-    return useful or runs
+    (checked by tests/techniques against every rule tried with re), so a rule is only
+    tried on a sentence that contains one of its triggers. Taken per alternative of the
+    pattern: an alternative whose pieces are all short or common words ("\\.js\\b")
+    keeps them, or it would never be tried."""
+    out: set[str] = set()
+    for branch in _top_level_branches(pattern):
+        runs = set(re.findall(r"[a-z0-9]{2,}", _REGEX_NOISE.sub(" ", branch)))
+        useful = {r for r in runs if len(r) >= 3 and r not in _STOP}
+        out |= useful or runs
+    return out
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` outside any group or class."""
+    branches, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":  # a literal ] first in a class
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
 
 
 _STOP = frozenset(
