@@ -1760,7 +1760,7 @@ _INTERVIEW = compile_cached(r"\b(?:interview(?:ed)?|Q\s?&\s?A|in\s+conversation\
 #: text's day as its report, articles_blind4 and articles_blind5 as furniture.)
 _VICTIM_VOICE = compile_cached(
     r"\b(?-i:We)\s+are\s+writing\s+to\b|\b(?:told|informed|notified|alerted)\s+us\s+(?:on\s+\w+\s+)?that\b|"
-    r"\bwe\s+(?:have\s+)?(?:[\w-]+(?:,|\s+and)?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
+    r"\bwe\s+(?:have\s+)?(?:[\w-]+,?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
     re.I,
 )
 _QUOTE_MARKS = ("\"", "“", "”")
