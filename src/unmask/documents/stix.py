@@ -3,7 +3,10 @@
 Every object that carries words becomes a paragraph of the text, reports first:
 ``"<Type>: <name>"``, its aliases, description, indicator pattern, observable
 values and external references (``mitre-attack T1566.001``), then the
-relationships between named objects as sentences (``APT1 uses Poison Ivy.``).
+relationships between named objects as sentences (``APT1 uses Poison Ivy.``). A copy
+of an ATT&CK object that a vendor put in its bundle (signed by MITRE's identity) gives
+only its name, aliases, ATT&CK id and citation addresses: ATT&CK's generic description
+and citation titles are not the report's words.
 Marking definitions and language content carry no report text and are skipped.
 
 ``Document.objects`` keeps every STIX object of the bundle, as parsed from JSON and
@@ -139,10 +142,51 @@ def _references(obj: Mapping[str, Any]) -> list[str]:
     return out
 
 
+#: The identity MITRE signs ATT&CK's objects with.
+ATTACK_IDENTITY = "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5"
+_ATTACK_SOURCES = frozenset({"mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"})
+
+
+def _attack_copy_paragraph(obj: Mapping[str, Any], type_name: str, name: str | None) -> str:
+    """A copy of an ATT&CK object (signed by MITRE) inside a vendor's bundle: its name,
+    aliases and ATT&CK id, and its citations' addresses. ATT&CK's own description
+    (generic, about every group that ever used the technique), its mitigation advice and
+    its citation titles ("... WannaCry 2017") are reference data, not what this report
+    says: read as the report's text they named other families, parties and techniques."""
+    lines = [f"{_label(type_name)}: {name}"] if name else []
+    aliases = [a for a in dict.fromkeys(_strings(obj.get("aliases")) + _strings(obj.get("x_mitre_aliases")))
+               if a != name]
+    if aliases:
+        lines.append("Aliases: " + ", ".join(aliases))
+    refs = obj.get("external_references")
+    cited: list[str] = []
+    for ref in refs if isinstance(refs, list) else ():
+        if not isinstance(ref, Mapping):
+            continue
+        source, url = _s(ref.get("source_name")), _s(ref.get("url"))
+        if source in _ATTACK_SOURCES:
+            parts = [p for p in (source, _s(ref.get("external_id")), url) if p]
+            lines.append("Reference: " + " ".join(parts))
+        elif url:
+            cited.append(url)
+    # the pages its description links to ("[Mimikatz](https://attack.mitre.org/...)", a
+    # bare address) are still cited, as addresses only
+    for text in _strings(obj.get("description")):
+        cited.extend(_LINK_TARGET.findall(text))
+    lines.extend(f"Reference: {url}" for url in dict.fromkeys(cited))
+    return "\n".join(lines)
+
+
+#: An address in ATT&CK's descriptions (a Markdown link's target or bare).
+_LINK_TARGET = re.compile(r"https?://[^\s()<>\[\]\"']{1,2000}")
+
+
 def _paragraph(obj: Mapping[str, Any]) -> str:
     type_name = _s(obj.get("type")) or "object"
     lines: list[str] = []
     name = _s(obj.get("name"))
+    if obj.get("created_by_ref") == ATTACK_IDENTITY and type_name != "report":
+        return _attack_copy_paragraph(obj, type_name, name)
     if name:
         lines.append(f"{_label(type_name)}: {name}")
     aliases = _strings(obj.get("aliases")) + _strings(obj.get("x_mitre_aliases"))
