@@ -106,3 +106,15 @@ def test_a_gated_sentence_keeps_its_reason_as_evidence() -> None:
     assert first.reasons == () and "reasons" not in first.to_dict()
     assert second.reasons == ("analyst",)
     assert second.to_dict()["reasons"] == ["analyst"]
+
+
+def test_a_run_of_modifiers_without_a_verb_is_linear() -> None:
+    # review CRITICAL-0 (session 10): "further" was listed twice in a repeated group
+    import time
+
+    from unmask.extract.agency import stance
+
+    started = time.process_time()
+    stance("Then we " + "further " * 40 + "zzz.")
+    stance("we " + "also then first " * 30 + "zzz")
+    assert time.process_time() - started < 0.5
