@@ -13,7 +13,11 @@ ingested again and exported with the same objects:
   :class:`TechniqueMention`; ``malware`` / ``tool`` -> :class:`MalwareMention`;
 - identities and locations that are targeted -> :class:`TargetMention`;
 - ``attributed-to`` / ``originates-from`` relationships and goals -> :class:`Attribution`;
-- ``first_seen`` / ``last_seen`` -> :class:`Event`.
+- ``first_seen`` / ``last_seen`` of an intrusion set, threat actor or campaign ->
+  activity-start / activity-end :class:`Event` (a campaign's events go to the actor it
+  is attributed to);
+- a targeted identity's ``sectors`` -> targeted sectors; an identity whose name is only
+  the type word ("Identity (Campaign 1)") is a placeholder, no organisation.
 
 Spans point at the first place the object's name or value occurs in the document's
 text (the reader's rendering); when it does not occur, the span is empty at 0. The
@@ -48,6 +52,7 @@ from unmask.model import (
     TechniqueMention,
 )
 from unmask.reference.regexes import compile_cached
+from unmask.reference.sectors import sector_vocabulary
 
 __all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured", "without_rendering_artefacts"]
 
@@ -178,14 +183,14 @@ class _Collector:
         if key not in self.attributions:
             self.attributions[key] = Attribution(kind, value, value, self.span(value), (actor_id,))
 
-    def event(self, kind: str, date: str, actor_id: str) -> None:
+    def event(self, kind: str, date: str, actor_id: str | None) -> None:
         match = _DATE.match(date)
         if not match:
             return
         day = "-".join(match.groups())
-        key = (kind, day, actor_id)
+        key = (kind, day, actor_id or "")
         if key not in self.events:
-            self.events[key] = Event(kind, day, "day", Span(0, 0), date, (actor_id,))
+            self.events[key] = Event(kind, day, "day", Span(0, 0), date, (actor_id,) if actor_id else ())
 
 
 def _slug(value: str) -> str:
@@ -331,6 +336,14 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
                 continue
         if role != "target":
             continue
+        if kind == "identity":
+            # The sectors a targeted identity belongs to are targeted sectors.
+            for sector in obj.get("sectors") or ():
+                sector_name = _sector_name(sector) if isinstance(sector, str) else None
+                if sector_name:
+                    c.target("sector", sector_name, role)
+            if _placeholder_identity(obj):
+                continue
         if kind == "location" and isinstance(obj.get("country"), str):
             c.target("country", obj["country"], role)
         elif kind == "location" and isinstance(obj.get("region"), str):
@@ -353,6 +366,42 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
             c.attribution("sponsor", str(target["name"]), source)
         elif rel_type == "originates-from" and isinstance(target.get("country"), str):
             c.attribution("country", target["country"], source)
+
+    # A campaign's first and last sighting start and end the activity of the actor it
+    # is attributed to (or of no actor in particular when the bundle names none).
+    campaign_actors: dict[str, list[str | None]] = {}
+    for rel in by_id.values():
+        if rel.get("type") == "relationship" and rel.get("relationship_type") == "attributed-to":
+            actor = actor_ids.get(str(rel.get("target_ref")))
+            if actor is not None:
+                campaign_actors.setdefault(str(rel.get("source_ref")), []).append(actor)
+    for oid, obj in by_id.items():
+        if obj.get("type") != "campaign":
+            continue
+        for prop, event_kind in (("first_seen", "activity-start"), ("last_seen", "activity-end")):
+            if isinstance(obj.get(prop), str):
+                for actor in campaign_actors.get(oid) or [None]:
+                    c.event(event_kind, obj[prop], actor)
+
+
+#: A name made of the object's own type word ("Identity", "Identity 2", "Identity (of
+#: the second campaign)"): a stand-in an exporting tool wrote for an unnamed victim.
+_PLACEHOLDER_NAME = compile_cached(r"(?i)^\s*identity\b\s*(?:\d+\s*)?(?:\(.*\))?\s*$")
+
+
+def _placeholder_identity(obj: Mapping[str, Any]) -> bool:
+    """Whether an identity names nobody: its name is only the word "identity"."""
+    return bool(_PLACEHOLDER_NAME.match(str(obj.get("name") or "")))
+
+
+def _sector_name(value: str) -> str | None:
+    """unmask's sector for a STIX ``industry-sector-ov`` value (or a free-text sector)."""
+    vocabulary = sector_vocabulary()
+    spaced = value.strip().replace("-", " ").replace("_", " ")
+    for form in (value.strip(), spaced, spaced.split(" ")[0]):
+        if form and (name := vocabulary.lookup(form)):
+            return name
+    return None
 
 
 #: STIX threat-actor roles of a hands-on operator, not of whoever is behind the group.
