@@ -113,6 +113,7 @@ def test_structure_refuses_overlapping_opaque_spans() -> None:
         "/" * 50,
         "\\" * 50,
         "](" * 25,
+        "a](b)" * 10,  # review HIGH-2: one recursion per link overflowed the stack
         "x.y" * 20,
         "[.]" * 20,
         "%A%\\" * 12,
@@ -130,3 +131,20 @@ def test_hostile_input_is_linear(unit: str) -> None:
         started = time.process_time()
         opaque_spans(text)
         assert time.process_time() - started < 3.0, (unit, len(text))
+
+
+def test_a_list_of_names_written_as_labels_is_no_record() -> None:
+    # review HIGH-3 (session 10): every label of a block of "Key: value" lines was opaque,
+    # so lists of actors, families and countries lost their names
+    for text in ("APT28: phishing of ministries\nLazarus Group: crypto thefts\n",
+                 "Germany: 14 incidents\nFrance: 9 incidents\n", "Emotet: loader\nQakbot: banker\n"):
+        assert not [k for _t, k in _opaque(text) if k == "field-label"], text
+    record = "Registrant Name: j doe\nRegistrant Organization: j doe\nCreation Date: 2013-01-02\n"
+    assert [t for t, k in _opaque(record) if k == "field-label"] == [
+        "Registrant Name", "Registrant Organization", "Creation Date"]
+
+
+def test_two_sentences_joined_by_a_dot_are_no_host() -> None:
+    # review HIGH-3(b): PDF text without the blank after a full stop
+    assert _opaque("banks in Germany.the attackers") == []
+    assert _opaque("visit Example.com or example.org") == [("Example.com", "domain"), ("example.org", "domain")]

@@ -107,16 +107,19 @@ def opaque_spans(text: str) -> tuple[tuple[int, int, str], ...]:
 
 def _classify(run: str, offset: int, out: list[tuple[int, int, str]]) -> None:
     """Add the opaque parts of one run (``run`` starts at ``offset``) to ``out``."""
-    link = run.find("](")
-    if link >= 0:
-        # A Markdown link: the text before "](" is prose; its target is not.
+    pos = 0
+    while (link := run.find("](", pos)) >= 0:
+        # A Markdown link: the text before "](" is prose; its target is not. One link
+        # after another is a loop, not a recursion (thousands of "a](b)" in one run).
         close = run.find(")", link + 2)
         stop = close if close >= 0 else len(run)
         if stop > link + 2:
             out.append((offset + link + 2, offset + stop, "link-target"))
-        if close >= 0 and close + 1 < len(run):
-            _classify(run[close + 1 :], offset + close + 1, out)
-        return
+        if close < 0 or close + 1 >= len(run):
+            return
+        pos = close + 1
+    if pos:
+        run, offset = run[pos:], offset + pos
     start, end = 0, len(run)
     while start < end and run[start] in _LEAD:
         start += 1
@@ -147,7 +150,23 @@ def _host_like(value: str, *, bare: bool) -> bool:
     if not _TOP_LABEL.match(top):
         return False
     # (and a bare one opening with a capitalised designation is a name: "TEMP.hermit")
-    return not bare or (top.islower() and not (len(labels[0]) > 1 and labels[0].isupper()))
+    if bare and not (top.islower() and not (len(labels[0]) > 1 and labels[0].isupper())):
+        return False
+    # two sentences a PDF's text joined without a blank ("in Germany.the attackers"): a
+    # capitalised word, a dot, a word that is no common top-level domain
+    return not (bare and len(labels) == 2 and labels[0][:1].isupper() and len(top) > 2
+                and top not in _GENERIC_TOPS)
+
+
+#: Top-level domains of three letters or more that prose writes after a capitalised
+#: name ("Example.com"); others after a capitalised word are a sentence's next word.
+_GENERIC_TOPS = frozenset({
+    "com", "net", "org", "info", "biz", "gov", "edu", "mil", "int", "app", "dev", "xyz", "top",
+    "online", "site", "club", "shop", "store", "name", "pro", "mobi", "asia", "tel", "onion",
+    "cloud", "tech", "live", "news", "blog", "link", "space", "website", "email", "exe", "dll",
+    "sys", "bat", "cmd", "ps1", "vbs", "dat", "bin", "doc", "docx", "xls", "xlsx", "pdf", "zip",
+    "rar", "lnk", "hta", "jar", "scr", "tmp", "log", "txt", "ini", "cfg", "pif",
+})
 
 
 def _kind(body: str) -> str | None:
@@ -176,10 +195,30 @@ def _label_like(label: str) -> bool:
     """Whether a line's head reads as a record's label: one word ("Registrar", "SHA256"),
     or words without digits opening with a capital ("Registrant Organization", "First
     seen"); not a statement about an id ("X uses T1105: Ingress Tool Transfer")."""
+    if not _FIELD_WORD.search(label):
+        return False  # "Germany: 14 incidents", "APT28: phishing": a list of names, no record
     words = label.split()
     if len(words) == 1:
         return True
     return words[0][:1].isupper() and not any(c.isdigit() for c in label)
+
+
+#: The words a record's field names are made of (WHOIS, sample properties, mail headers,
+#: certificate fields): a label without one names a thing ("Lazarus Group: ..."), and the
+#: name scanners must read it.
+_FIELD_WORD = re.compile(
+    r"\b(?:name|names|organi[sz]ation|org|registrant|registrar|registry|admin|tech|contact|e-?mail|"
+    r"phone|fax|street|address|city|state|province|postal|zip|country|created|creation|updated|"
+    r"expir\w*|date|dates|time|status|server|servers|nameservers?|dnssec|whois|domain|domains|host|"
+    r"hostname|ip|ips|url|urls|uri|md5|sha-?1|sha-?256|sha-?512|ssdeep|imphash|hash|hashes|file|"
+    r"filename|files|path|size|type|mime|format|compiled|compilation|timestamp|signer|signature|"
+    r"certificate|serial|issuer|subject|thumbprint|valid|from|to|cc|bcc|sender|recipient|reply-to|"
+    r"return-path|received|message-id|x-mailer|user-agent|first\s+seen|last\s+seen|family|"
+    r"detection|detections|verdict|score|port|ports|protocol|asn|as|netblock|range|mutex|key|"
+    r"value|version|build|product|vendor|company|description|comments?|notes?|id|uuid|tags?|"
+    r"category|platform|architecture|language|entry\s*point|sections?)\b",
+    re.IGNORECASE,
+)
 
 
 def _field_labels(text: str) -> list[tuple[int, int, str]]:
