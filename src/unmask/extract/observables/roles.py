@@ -35,7 +35,7 @@ record whose description calls the file legitimate or commercially available),
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 import ahocorasick
@@ -649,10 +649,15 @@ def _image_hosts(found: list[Observable], text: str, judge: Any) -> None:
                 links.setdefault(host, []).append((obs.span.start, obs.span.end))
                 if id(obs) not in pictured:
                     candidates.discard(host)  # also linked for something else than a picture
+    starts = {host: [a for a, _ in sorted(spans)] for host, spans in links.items()}
+    ends = {host: [b for _, b in sorted(spans)] for host, spans in links.items()}
     for obs in found:
         if obs.type == "domain" and obs.value in candidates:
             start, end = obs.span.start, obs.span.end
-            if not any(a <= start and end <= b for a, b in links.get(obs.value, ())):
+            # the URL that starts last at or before the name is the only one that can hold
+            # it (URL spans do not overlap): one look-up per name, not a scan of every URL
+            at = bisect_right(starts.get(obs.value, []), start) - 1
+            if at < 0 or ends[obs.value][at] < end:
                 candidates.discard(obs.value)  # named on its own (a sender's address, prose)
     if not candidates:
         return
