@@ -88,7 +88,7 @@ def main() -> int:
             targets, attributions, count = run(text)
             prof.disable()
             buf = io.StringIO()
-            pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(30)
+            pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(30)
             print(buf.getvalue())
         else:
             targets, attributions, count = run(text)

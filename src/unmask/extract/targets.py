@@ -1238,7 +1238,7 @@ class _Cues:
     looks up the last cue before it instead of scanning its 300-character window again
     (on dense prose and on a megabytes-long line that rescan was most of the stage's time)."""
 
-    __slots__ = ("_ends", "_high", "_low", "_matches", "_sentence")
+    __slots__ = ("_ends", "_heads", "_high", "_low", "_matches", "_scanned", "_sentence", "_victim_words")
 
     def __init__(self, sentence: str, low: int, high: int) -> None:
         # Only the part of the sentence the windows cover is scanned: from the first
@@ -1248,6 +1248,30 @@ class _Cues:
         self._high = high
         self._matches: list[tuple[int, int]] | None = None
         self._ends: list[int] = []
+        self._heads: list[int] | None = None
+        self._victim_words: list[int] = []
+        self._scanned = 0
+
+    def _scan_words(self) -> None:
+        # (past the last mention's start by two windows: its after-window and its name)
+        self._scanned = min(len(self._sentence), self._high + 2 * _WINDOW)
+        self._heads = [m.start() for m in _VICTIM_HEAD.finditer(self._sentence, self._low, self._scanned)]
+        self._victim_words = [m.start() for m in _VICTIM_WORD.finditer(self._sentence, self._low, self._scanned)]
+
+    def may_hold(self, victim_word: bool, start: int, end: int) -> bool:
+        """Whether ``sentence[start:end]`` may hold a word that a match of _VICTIM_AFTER
+        (``victim_word`` false) or of _VICTIMS_IN_BEFORE (true) starts with: false only when
+        the sentence's words, found in one pass, put none there. (A window at the edge of
+        the scanned part is always a may; the caller tests the window's own first word,
+        where the window's edge and the sentence may disagree on a word boundary.)"""
+        if self._heads is None:
+            self._scan_words()
+        assert self._heads is not None
+        if start < self._low or (end + 16 > self._scanned and self._scanned < len(self._sentence)):
+            return True
+        starts = self._victim_words if victim_word else self._heads
+        at = bisect.bisect_left(starts, start)
+        return at < len(starts) and starts[at] < end
 
     def last_in(self, before: str, end: int) -> re.Match[str] | None:
         """The last cue in ``before``, the window ``sentence[end - len(before):end]``: as
@@ -1298,6 +1322,18 @@ _LIVING_IN_GAP = compile_cached(
     r"\s*,?\s*(?:who\s+(?:are\s+|were\s+)?)?(?:living|residing|resident|based|working)\s+(?:in|across)\s+(?:the\s+)?",
     re.IGNORECASE)
 _CAPITAL_NEXT = compile_cached(r"^\s+[A-Z]")
+#: The words a match of _VICTIM_AFTER starts its verb phrase with, and of _VICTIMS_IN_BEFORE (at a
+#: word's start, same flags): a window holding none of them cannot match.
+_VICTIM_HEAD = compile_cached(r"\b(?:was|were|had|has|have|got|among|are|is|account|made|ma[dk]e|represent|remained|became)",
+                              re.IGNORECASE)
+_VICTIM_WORD = compile_cached(r"\bvictim", re.IGNORECASE)
+
+
+def _names_infrastructure(near: str) -> bool:
+    """Whether ``near`` holds one of _INFRASTRUCTURE_WORDS (written out: no generator per mention)."""
+    return ("server" in near or "infrastructure" in near or "router" in near or "computers" in near or "zombies" in near
+            or "bots" in near or "host" in near or "VPS" in near or "node" in near or "prox" in near or "machines" in near
+            or "devices" in near or "address" in near or "botnet" in near or "relay" in near or "provider" in near)
 
 
 def _its_object_after(after: str) -> bool:
@@ -1360,7 +1396,7 @@ def _role(
     if _LOCATION_AFTER.match(after) or (word_end and _LOCATION_BEFORE.search(near)):
         return "location"
     if hit.kind in ("country", "region") and (
-        (any(word in near for word in _INFRASTRUCTURE_WORDS) and _INFRASTRUCTURE_BEFORE.search(near))
+        (_names_infrastructure(near) and _INFRASTRUCTURE_BEFORE.search(near))
         or (word_end and _BACK_TO_BEFORE.search(near))
     ):
         return "location"  # "servers in Latvia", "send information back to Beijing"
@@ -1458,7 +1494,10 @@ def _role(
         return "source" if speaks else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
-    if _VICTIM_AFTER.match(after) and not _NO_BEFORE.search(near):
+    if (
+        (cues is None or cues.may_hold(False, local_end, local_end + len(after)) or _VICTIM_HEAD.match(after))
+        and _VICTIM_AFTER.match(after) and not _NO_BEFORE.search(near)
+    ):
         return "victim"  # not "no wallets held for customers in Singapore were affected"
     cue = cues.last_in(before, local_start) if cues is not None else _last_cue(before)
     carried = (
@@ -1510,7 +1549,10 @@ def _role(
             if hit.kind == "organization" and hit.form in ("vendor", "media") and _SOURCE_AFTER.match(after):
                 return "source"
             return "target"
-    if _VICTIMS_IN_BEFORE.search(near):
+    if (
+        (cues is None or cues.may_hold(True, local_start - len(near), local_start) or _VICTIM_WORD.match(near))
+        and _VICTIMS_IN_BEFORE.search(near)
+    ):
         return "victim"
     return "mention"
 

@@ -114,12 +114,15 @@ class PhraseIndex:
                 continue
             candidates.append((start, end, number))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken = SpanSet()
+        # The characters claimed so far: candidates come longest first, not in text order,
+        # so a sorted range list would insert in its middle (quadratic on text dense with
+        # phrases); a candidate is never empty, so marking its characters is the same test.
+        claimed = bytearray(len(folded))
         hits: list[PhraseHit] = []
         for start, end, number in candidates:
-            if taken.overlaps(start, end):
+            if claimed.find(1, start, end) != -1:
                 continue
-            taken.add(start, end)
+            claimed[start:end] = b"\x01" * (end - start)
             surface = text[start:end]
             keys = _split(self._keys[number])
             spellings = _split(self._spellings[number])
