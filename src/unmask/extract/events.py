@@ -1359,18 +1359,31 @@ def _actions(sentence: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMention]) -> DateMention | None:
+def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMention],
+                    starts: Sequence[int] | None = None) -> DateMention | None:
     """The date an action verb is said at: the first after it in its clause ("arrested in
     Estonia last November and extradited ... in February"), else the last before it in
-    its clause, else the one that opens the sentence."""
+    its clause, else the one that opens the sentence. ``starts``: the dates' starts (in
+    order), so that only the dates within reach are looked at (one long sentence of many
+    actions and dates stays linear)."""
     if _OTHER_TIME.search(sentence, end, end + 60):
         return None  # "the domains were taken down a week later": not at a date of the sentence
+    if starts is None:
+        starts = [d.start for d in dates]
     # (not a start said with "since": "issued a warning ... active since 2023")
-    after = [d for d in dates if d.start >= end and d.start - end <= 150
-             and not _SINCE.search(sentence, max(0, d.start - 40), d.start)]
-    if after and not _CLAUSE_BREAK.search(sentence, end, after[0].start):
-        return after[0]
-    before = [d for d in dates if d.end <= start and start - d.end <= 200]
+    first_after: DateMention | None = None
+    for i in range(bisect.bisect_left(starts, end), len(dates)):
+        d = dates[i]
+        if d.start - end > 150:
+            break
+        if not _SINCE.search(sentence, max(0, d.start - 40), d.start):
+            first_after = d
+            break
+    if first_after is not None and not _CLAUSE_BREAK.search(sentence, end, first_after.start):
+        return first_after
+    # a date that ends at most 200 characters before the verb starts at most 400 before it
+    window = range(bisect.bisect_left(starts, start - 400), bisect.bisect_left(starts, start))
+    before = [d for d in (dates[i] for i in window) if d.end <= start and start - d.end <= 200]
     if before and _OFFSET.search(sentence, before[-1].end, start):
         return None  # "on Wednesday, a day after he was extradited": see _offset_actions
     if before and not _CLAUSE_BREAK.search(sentence, before[-1].end, start):
@@ -1732,8 +1745,9 @@ def extract_events(
                 for kind in title_actions:
                     emit(kind, lede_day, span, index, 0.6)
         if accepted:
+            accepted_starts = [d.start for d in accepted]
             for kind, start, end in _actions(sentence):
-                own = _date_of_action(sentence, start, end, accepted)
+                own = _date_of_action(sentence, start, end, accepted, accepted_starts)
                 if own is not None:
                     emit(kind, own, span, index, 0.8)
             last = accepted[-1]
