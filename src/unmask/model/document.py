@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,19 @@ class Attachment:
         }
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """``text`` itself when it encodes to UTF-8, else with each surrogate code point (a
+    Python ``str`` holds them only unpaired) replaced by U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """Text read from one source.
@@ -120,6 +134,15 @@ class Document:
     structure: Structure | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not self.text.isascii():
+            text = _without_lone_surrogates(self.text)
+            if text is not self.text:
+                # "\\ud800" in a JSON string or a broken UTF-16 source: no UTF-8 for it, so
+                # every later step (the compiled core, exports, the store) would fail on
+                # the document; one replacement character each keeps every offset.
+                object.__setattr__(self, "text", text)
+                object.__setattr__(self, "warnings", (*self.warnings, "lone surrogate code points "
+                                                      "replaced by U+FFFD"))
         if self.structure is not None and self.structure.length != len(self.text):
             raise ValueError(
                 f"structure covers {self.structure.length} characters, the text has {len(self.text)}"
