@@ -152,7 +152,11 @@ _ACTOR_VERB = compile_cached(
 )
 _ACTOR_BEFORE = compile_cached(
     r"\b(?:group|gang|actors?|threat actor|apt|adversary|attributed to|tracked as|known as|aka|"
-    r"a\.k\.a\.?|operators of|members of|linked to|associated with|affiliated with|such as)"
+    r"a\.k\.a\.?|operators of|members of|linked to|associated with|affiliated with|such as|"
+    # a naming of a group, its noun a few words before: "an adversary they are calling X",
+    # "a crew that operates under the name X", "the attackers were given the name X"
+    r"(?:group|gang|crew|actors?|adversary|apt|intruders?|attackers?|hackers?)\b[^.;:\n]{0,40}?"
+    r"\b(?:calling|call|calls|called|named|dubbed|(?:under|by|with)\s+the\s+names?|given\s+the\s+names?))"
     r"\s*[:,]?\s*(?:the\s+)?[\"'“‘]?$",
     re.I,
 )

@@ -44,6 +44,7 @@ from unmask.reference.actors import (
     load_actor_graph,
     name_key,
     naming_version,
+    read_family_names,
     source_family,
 )
 from unmask.reference.cache import load_compiled
@@ -63,7 +64,7 @@ __all__ = [
     "script_key",
 ]
 
-FORMAT_VERSION = 14
+FORMAT_VERSION = 15
 
 #: ``script``: a name written in a non-Latin script (海莲花, Лазарус): found by its own
 #: Unicode-aware pass (:meth:`ActorGazetteer.scan_scripts`), counted with threat context.
@@ -402,28 +403,8 @@ def read_software_names() -> frozenset[str]:
 
 
 #: malware-family galaxies: a name that only vendors' naming tables call an actor and
-#: one of these calls a family is read as software (see build_actor_gazetteer)
-FAMILY_GALAXIES = ("malpedia", "tool", "rat", "ransomware", "backdoor", "banker", "stealer", "botnet", "android")
 #: claim sources that are not actor galaxies or ATT&CK: vendors' tables and rules
 _TABLE_SOURCES = ("vendor:", "rule:")
-
-
-def read_family_names() -> frozenset[str]:
-    """Name keys of the malware families and tools of the MISP galaxies."""
-    try:
-        clusters = galaxy_clusters_dir()
-    except ReferenceDataError:
-        return frozenset()
-    keys: set[str] = set()
-    for stem in FAMILY_GALAXIES:
-        path = clusters / f"{stem}.json"
-        if not path.is_file():
-            continue
-        for value in json.loads(path.read_text(encoding="utf-8")).get("values", []):
-            for name in [str(value.get("value", "")), *((value.get("meta") or {}).get("synonyms") or [])]:
-                keys.add(name_key(str(name)))
-    keys.discard("")
-    return frozenset(keys)
 
 
 def _spellings(name: str) -> set[str]:
@@ -443,6 +424,18 @@ def _spellings(name: str) -> set[str]:
     # "dev 0500" is also written "dev 500" (the graph's loose key drops the zeros too)
     out |= {_LEAD_ZEROS.sub("", s) for s in out}
     return {s for s in out if s}
+
+
+#: A single camel-case token of capitalised words ("DeepSea", "BlueWhale"), letters only.
+_CAMEL_NAME = re.compile(r"[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+")
+_CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _camel_split(form: str) -> str | None:
+    """A camel-case name written as separate words ("DeepSea" -> "Deep Sea"), or None."""
+    if not _CAMEL_NAME.fullmatch(form):
+        return None
+    return _CAMEL_CUT.sub(" ", form)
 
 
 def _risk(surfaces: Iterable[str], software: bool, english: frozenset[str]) -> tuple[str, bool]:
@@ -533,6 +526,22 @@ def build_actor_gazetteer(
                     added = True
             if added:
                 entries.append(entry)
+            split = _camel_split(form)
+            if split is not None:
+                # The resolver's key drops spacing, so "DeepSea" resolves when written
+                # "Deep Sea": the scanner finds that spelling too, with the risk of its words
+                # (two ordinary words need what any such name needs).
+                split_risk, split_upper = _risk([split], is_software, english)
+                split_entry = entry._replace(risk=split_risk, upper_only=split_upper, caps_name=False)
+                index = len(entries)
+                added = False
+                for spelling in _spellings(split):
+                    pattern = " " + spelling
+                    if pattern not in automaton:
+                        automaton.add_word(pattern, (index, len(spelling)))
+                        added = True
+                if added:
+                    entries.append(split_entry)
     for word in TRIGGER_WORDS:
         automaton.add_word(" " + word, (-1, len(word)))
     automaton.make_automaton()

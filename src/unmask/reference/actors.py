@@ -85,6 +85,7 @@ __all__ = [
     "naming_data_file",
     "naming_version",
     "read_actor_sources",
+    "read_family_names",
     "resolve_actor",
     "shipped_naming_file",
     "source_family",
@@ -92,7 +93,7 @@ __all__ = [
     "spaced_key",
 ]
 
-FORMAT_VERSION = 18
+FORMAT_VERSION = 20
 
 #: Actor galaxies read from pymispgalaxies (file stem -> claim source label).
 ACTOR_GALAXIES: tuple[str, ...] = (
@@ -442,6 +443,8 @@ class ActorSources:
     countries: Mapping[str, str] = field(default_factory=dict)
     #: which actors use which software: weak readings of the software's names
     uses: tuple[SoftwareUse, ...] = ()
+    #: name keys of malware families and tools: never an actor's display name if it has another
+    families: frozenset[str] = frozenset()
 
 
 # --------------------------------------------------------------------------- graph
@@ -775,7 +778,29 @@ def read_actor_sources(galaxies: Sequence[str] = ACTOR_GALAXIES, *, naming: bool
             iso = (record.get("meta") or {}).get("ISO")
             if iso and record.get("description"):
                 countries[str(iso).upper()] = str(record["description"])
-    return ActorSources(tuple(clusters), countries, tuple(read_software_uses(galaxies)))
+    return ActorSources(tuple(clusters), countries, tuple(read_software_uses(galaxies)), read_family_names())
+
+
+#: one of these calls a family is read as software (see build_actor_gazetteer)
+FAMILY_GALAXIES = ("malpedia", "tool", "rat", "ransomware", "backdoor", "banker", "stealer", "botnet", "android")
+
+
+def read_family_names() -> frozenset[str]:
+    """Name keys of the malware families and tools of the MISP galaxies."""
+    try:
+        clusters = galaxy_clusters_dir()
+    except ReferenceDataError:
+        return frozenset()
+    keys: set[str] = set()
+    for stem in FAMILY_GALAXIES:
+        path = clusters / f"{stem}.json"
+        if not path.is_file():
+            continue
+        for value in json.loads(path.read_text(encoding="utf-8")).get("values", []):
+            for name in [str(value.get("value", "")), *((value.get("meta") or {}).get("synonyms") or [])]:
+                keys.add(name_key(str(name)))
+    keys.discard("")
+    return frozenset(keys)
 
 
 # --------------------------------------------------------------------------- building
@@ -1150,9 +1175,20 @@ class _Builder:
             c = self.clusters[i]
             if c.source == ATTACK_SOURCE and self.relation.get(i, "same-as") == "same-as":
                 return c.value
-        for i in idxs:
-            if self.relation.get(i, "same-as") == "same-as":
-                return self.clusters[i].value
+        same = [i for i in idxs if self.relation.get(i, "same-as") == "same-as"] or idxs[:1]
+        families = self.sources.families
+        if families and all(
+            name_key(self.clusters[i].value) in families and scheme_of(self.clusters[i].value) is None for i in same
+        ):
+            # Outside ATT&CK, a galaxy may head a group with the name of malware ("X Cat"
+            # for the group and the family): shown under its first other name instead; a
+            # name in a vendor's actor scheme ("APT73") is an actor's name first.
+            for i in same:
+                for n in self.clusters[i].names:
+                    if not _GID.fullmatch(n) and name_key(n) and name_key(n) not in families:
+                        return n
+        for i in same:
+            return self.clusters[i].value
         return self.clusters[idxs[0]].value
 
     def _score(
