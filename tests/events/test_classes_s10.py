@@ -14,6 +14,12 @@ from unmask.model import ExtractContext
 BODY = "\n\nThe crew sent booby-trapped invoices to hauliers over several weeks.\n"
 
 
+def _fitted(why: str) -> pytest.MarkDecorator:
+    """A case reworded away from the blind sets' own sentences that the rule no longer meets:
+    the rule read that wording, not the class (kept failing for the rule's owner to widen)."""
+    return pytest.mark.xfail(strict=True, reason="rule fitted to a blind set's wording: " + why)
+
+
 def _events(text: str, published: str) -> set[tuple[str, str, str]]:
     context = ExtractContext(published=dt.date.fromisoformat(published))
     return {(e.kind, e.date, e.precision) for e in extract_events(text, context=context)}
@@ -58,8 +64,8 @@ def test_a_numeric_date_with_an_unknown_place_stays_unread() -> None:
     # a hedged start: "since approximately", "in or around"
     ("The group has exploited the gateway flaw since approximately mid-February 2025.",
      "2025-06-01", {("activity-start", "2025-02", "approximate")}),
-    ("The attackers first gained access to the clinic's network in or around May 2024 and stole patient files.",
-     "2025-06-01", {("activity-start", "2024-05", "approximate")}),
+    ("The crew first got access to a dental practice's systems in or around April 2024 and copied x-ray images.",
+     "2025-06-01", {("activity-start", "2024-04", "approximate")}),
     # the first and the latest deed said with their verbs start and end the activity
     ("Responders have traded notes since the first fake invoices were sent in March 2025. "
      "The latest invoices anyone has seen were sent in May.",
@@ -79,11 +85,11 @@ def test_an_and_list_of_months_is_two_dates_of_the_year_said() -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [
     # prolonging a sanctions framework, a detection, a materiality decision: no event
-    ("On 3 June 2025 the Council decided to prolong the framework for restrictive measures against hostile cyber activity until June 2028.", set()),
+    ("On 28 May 2025 the Council chose to prolong its cyber sanctions framework until May 2028.", set()),
     ("The Council decided on 3 June 2025 to extend the sanctions regime against hostile cyber activity by three years.", set()),
     ("The company had detected unauthorised access to its mail servers on 12 May 2025 and activated its incident plan.", set()),
     ("On 14 May 2025 the board determined that the ransomware incident at its plant was material.", set()),
-    # a declaration condemning a campaign is a public attribution; one of solidarity none
+    # the Presidency condemning the intrusions blames someone in public (a report); voicing solidarity does not
     ("On 5 March 2025 the Presidency issued a declaration condemning the intrusions into the ministries.",
      {("report", "2025-03-05", "day")}),
     ("On 5 March 2025 the Presidency issued a declaration expressing solidarity with the ministries hit by the intrusions.", set()),
@@ -98,7 +104,7 @@ def _report_days(text: str, published: str) -> set[str]:
     return {date for kind, date, _ in _events(text, published) if kind == "report"}
 
 
-def test_a_victims_letter_in_its_own_voice_is_a_report_on_its_day() -> None:
+def test_a_victims_letter_in_its_own_voice_dates_its_own_report() -> None:
     text = "Dear customer,\n\nWe are writing to let you know about an incident at our shop.\n"
     assert _report_days(text, "2025-06-01") == {"2025-06-01"}
 
@@ -109,8 +115,8 @@ def test_a_quoted_first_person_is_not_the_texts_own_voice() -> None:
 
 
 def test_being_told_of_malicious_code_is_a_detection_not_a_report() -> None:
-    text = "Dear customer,\n\nOn Tuesday 3 June our hosting firm told us that malicious code had been added to the checkout page.\n"
-    assert ("report", "2025-06-03", "day") not in _events(text, "2025-06-10")
+    text = "Dear client,\n\nOn Thursday 5 June the firm that hosts our online store told us that a rogue script sat in the payment form.\n"
+    assert ("report", "2025-06-05", "day") not in _events(text, "2025-06-10")
     told = "The agency told us on 3 June that a foreign service was behind it."
     assert ("report", "2025-06-03", "day") in _events(told, "2025-06-10")
 
@@ -121,18 +127,18 @@ def test_a_standing_charge_is_no_indictment_on_the_day_of_another_action() -> No
 
 
 def test_a_wire_dateline_under_a_byline_dates_no_event() -> None:
-    text = ("Court hands hacker to U.S.\n\nBy A. Writer\nMADRID, June 11 (Desk) - Spain on Monday extradited "
-            "a man to the United States.\n")
-    assert _events(text, "2025-06-11") == {("arrest", "2025-06-09", "day")}
+    text = ("Fraudster sent to U.S.\n\nBy B. Reporter\nMADRID, June 18 (Desk) - Spain on Monday extradited "
+            "a suspected fraudster to America.\n")
+    assert _events(text, "2025-06-18") == {("arrest", "2025-06-16", "day")}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
     # plural designations and signed-off listings are sanctions
-    ("The designations take effect today and the assets of both men must be frozen.", {("sanction", "2025-06-01", "day")}),
-    ("Ministers signed off the listings late yesterday.", {("sanction", "2025-05-31", "day")}),
+    ("The new designations apply from today, so the two brothers' funds are to be blocked.", {("sanction", "2025-06-01", "day")}),
+    ("Yesterday evening the cabinet signed off the new listings.", {("sanction", "2025-05-31", "day")}),
     # the publisher's own earlier piece, and a regulation's year after a bracketed name: furniture
-    ("Our spring report, published in March, covered the gang's leak site and its attacks.", set()),
-    ("There is more in our explainer from January on how the sanctions regime works.", set()),
+    ("Our spring report, published in March, looked at the crew's extortion portal and its victims.", set()),
+    ("You can read more in our explainer from February about how asset freezes are applied.", set()),
     ("The office froze the assets under the Cyber (Sanctions) (Exit) Regulations 2019.", set()),
 ])
 def test_sanction_words_and_furniture(text: str, expected: set[tuple[str, str, str]]) -> None:
@@ -144,7 +150,7 @@ def test_sanction_words_and_furniture(text: str, expected: set[tuple[str, str, s
 def test_a_timeline_of_list_items_opened_by_their_days() -> None:
     text = ("Timeline\n"
             "- 2 March: first booby-trapped invoice opened at the haulier\n"
-            "- Week of 16 March: the depot's mail server accessed with a stolen password\n"
+            "- Week of 16 March: the warehouse's email gateway entered using a leaked password\n"
             "- 9 April: last beaconing traffic we observed\n")
     assert _events(text, "2025-05-01") == {
         ("activity-start", "2025-03-02", "day"), ("campaign", "2025-03", "approximate"), ("activity-end", "2025-04-09", "day")}
@@ -155,16 +161,16 @@ def test_earlier_in_the_year_is_a_guess_at_the_year() -> None:
 
 
 def test_a_date_between_an_action_and_a_later_date_keeps_the_later_one_for_its_own_noun() -> None:
-    text = "The crew went quiet after police arrested four people in July over the attacks on grocers earlier in the year."
-    assert _events(text, "2025-11-18") == {("arrest", "2025-07", "month"), ("campaign", "2025", "approximate")}
+    text = "The gang fell silent once officers detained five suspects in August for the attacks on bakeries earlier in the year."
+    assert _events(text, "2025-11-18") == {("arrest", "2025-08", "month"), ("campaign", "2025", "approximate")}
 
 
 # --- pleas, searches, statements -------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "published", "expected"), [
     # a guilty plea entered at a hearing is a conviction
-    ("Plea: guilty to every count, entered at a hearing on 8 January 2026.", "2026-02-01",
-     {("conviction", "2026-01-08", "day")}),
+    ("Plea: guilty on all charges, entered at a court hearing on 13 January 2026.", "2026-02-01",
+     {("conviction", "2026-01-13", "day")}),
     # a suspect's belongings seized in a search are no takedown; the actor's servers are
     ("Detectives arrested her at a flat on 2 January 2026 and seized phones holding the gang's chats.", "2026-02-01",
      {("arrest", "2026-01-02", "day")}),
@@ -175,8 +181,8 @@ def test_a_date_between_an_action_and_a_later_date_keeps_the_later_one_for_its_o
     # a statement dated where it is named is a report on that day; a trailing source's is not the news
     ("In a letter to patients on Monday the clinic explained that intruders had copied scans.", "2026-05-27",
      {("report", "2026-05-25", "day")}),
-    ("The arrest took place on the 4th, the city police said in a statement on Wednesday.", "2025-11-07",
-     {("arrest", "2025-11-04", "day")}),
+    ("The suspect was detained on the 3rd, the regional police said in a statement on Thursday.", "2025-11-07",
+     {("arrest", "2025-11-03", "day")}),
 ])
 def test_pleas_searches_and_statements(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, published) == expected
@@ -185,13 +191,13 @@ def test_pleas_searches_and_statements(text: str, published: str, expected: set[
 # --- more furniture: references to earlier pieces, coverage, fiscal years, datelines ----------
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("As I said in my answer of 14 January 2025, the Government keeps its sanctions designations under review.", set()),
-    ("Our previous bulletin (Issue 4, issued 20 January 2025) covered the claims after the ransomware attacks.", set()),
-    ("The full tracker, which starts in 2009, lists every attack on a port.", set()),
-    ("The board suspended its outlook for fiscal year 2025 after the cyber attack.", set()),
+    ("As I set out in my reply of 21 January 2025, ministers keep the list of designated persons under constant review.", set()),
+    ("Our last newsletter (No. 7, issued 27 January 2025) dealt with the leak-site posts that followed the extortion attacks.", set()),
+    ("Our complete tracker, which begins in 2011, records each incident at an airport.", set()),
+    ("The directors withdrew their outlook for financial year 2025 following the intrusion.", set()),
     # a public exposure of a unit's role is a public attribution
-    ("On 20 February, with our partners, we exposed the role of a military unit in the council intrusions.",
-     {("report", "2025-02-20", "day")}),
+    ("On 18 February, together with allied agencies, we exposed the activities of an intelligence service in the town hall hacks.",
+     {("report", "2025-02-18", "day")}),
     # "this week" is too vague to date a deed
     ("Our plant was hit by ransomware this week.", set()),
 ])
@@ -212,15 +218,16 @@ def test_an_alert_headed_with_a_colon_is_the_agencys_advisory_on_its_day() -> No
     assert ("advisory", "2025-03-03", "day") in _events(text, "2025-03-03")
 
 
+@_fitted("a plural possessive (\"senders'\") in the list before 'reported the breach' stops the victim-voice pattern")
 def test_a_staff_email_saying_we_reported_the_incident_is_the_victims_report() -> None:
-    text = ("Dear colleagues,\n\nWhat we have done\nWe have reset the passwords of every account, blocked the sending "
-            "domains and reported the incident to the national cyber centre.\n")
+    text = ("Dear staff,\n\nOur response so far\nWe have changed all account passwords, blocked the phishing senders' "
+            "addresses and reported this breach to our country's cyber security agency.\n")
     assert _report_days(text, "2025-02-06") == {"2025-02-06"}
 
 
 def test_a_government_stating_whose_work_the_attacks_were_is_its_report_that_day() -> None:
-    text = ("The Government of the Republic, on the basis of findings by its CSIRT, states that the attacks on "
-            "three dams in May were the work of a foreign military unit.")
+    text = ("The Government, drawing on the analysis of its national CERT, states that the intrusions at "
+            "two water utilities in April were carried out by a foreign intelligence service.")
     assert ("report", "2025-06-12", "day") in _events(text, "2025-06-12")
     # a standing view in a subordinate clause is not
     view = "It is a unit that the Government states that officials were behind, as is well known."
@@ -238,10 +245,10 @@ def test_a_case_header_with_an_action_and_its_full_date_dates_the_action() -> No
 
 @pytest.mark.parametrize(("text", "expected"), [
     # a vendor's fix is no event
-    ("On 4 November 2025 the vendor published a security update for its appliances fixing a flaw that lets an attacker read files.",
+    ("On 3 November 2025 the manufacturer released a patch for its routers that closes a hole letting intruders read configuration files.",
      set()),
     # a victim confirming that it was attacked is a report on that day
-    ("The borough council confirmed on Wednesday that it had been attacked with ransomware.", {("report", "2025-11-05", "day")}),
+    ("The county library service confirmed on Thursday that its systems were hit by ransomware.", {("report", "2025-11-06", "day")}),
     # an interview's recording date is furniture
     ("Interview conducted on 6 November 2025; published 8 November 2025.", set()),
 ])
@@ -251,14 +258,14 @@ def test_fixes_confirmations_and_recordings(text: str, expected: set[tuple[str, 
 
 @pytest.mark.parametrize(("text", "published", "expected"), [
     # a "when" clause after a date is at that date; "out of action since" is no start
-    ("The gang has been out of action since March 2025, when police seized its servers and arrested three members.",
-     "2025-10-09", {("takedown", "2025-03", "month"), ("arrest", "2025-03", "month")}),
+    ("The crew has stayed out of action since April 2025, when officers seized its servers and detained two members.",
+     "2025-10-09", {("takedown", "2025-04", "month"), ("arrest", "2025-04", "month")}),
     # the writer's previous bulletin is furniture, whatever date it covers
-    ("Our previous bulletin (Issue 3, issued 9 January 2025) covered the claims of the second half of 2024.",
-     "2025-07-22", set()),
+    pytest.param("Our last newsletter (No. 2, sent out 6 January 2025) reviewed the extortion posts of the final six months of 2024.",
+                 "2025-07-22", set(), marks=_fitted("'sent out' before the date is not read as the issuing verb")),
     # an aside "the day after ..." is another day; the main clause past its comma is this date's
-    ("On Wednesday, the day after the gang encrypted the port's servers, the national agency published an advisory on it.",
-     "2025-03-14", {("advisory", "2025-03-12", "day")}),
+    ("On Thursday, the day after the crew locked the airport's systems, the state cyber office issued an advisory about it.",
+     "2025-03-14", {("advisory", "2025-03-13", "day")}),
 ])
 def test_when_clauses_earlier_bulletins_and_asides(text: str, published: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, published) == expected
@@ -266,22 +273,22 @@ def test_when_clauses_earlier_bulletins_and_asides(text: str, published: str, ex
 
 def test_a_titles_action_is_at_the_day_the_lede_first_names() -> None:
     text = ("Harbour Police - Press Office\n\nOperation Low Tide: four arrested over attacks on port systems\n\n"
-            "The Harbour Police today carried out Operation Low Tide against a crew suspected of the ransomware attacks.\n")
+            "The Harbour Police today ran Operation Low Tide against a gang thought to be behind the extortion raids.\n")
     assert ("arrest", "2025-04-02", "day") in _events(text, "2025-04-02")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    # a flaw added to a catalogue of exploited flaws is the agency's advisory
-    ("On 24 February 2026 the agency added the gateway flaw to its Known Exploited Vulnerabilities catalog.",
-     {("advisory", "2026-02-24", "day")}),
+    # an agency listing a flaw among those it knows are being used in attacks: its advisory
+    ("On 19 February 2026 the agency added the VPN appliance bug to its KEV catalogue.",
+     {("advisory", "2026-02-19", "day")}),
     # a gang's first victim on its leak site starts its activity
-    ("A new gang posted its first victim on 8 February and had listed a dozen by the end of the month.",
-     {("activity-start", "2026-02-08", "day")}),
+    ("A newly formed crew named its first victims on 11 February and had claimed twenty more within weeks.",
+     {("activity-start", "2026-02-11", "day")}),
     # the intruders being found is a detection, no event
-    ("The shipper said the hackers had been inside its network for months before they were found in early February.", set()),
+    ("The logistics firm said the intruders had lurked in its systems for weeks before they were spotted in late January.", set()),
     # an agency's warning still is an advisory
-    ("The federal cyber office warned on Friday that hacktivists may try to knock sites offline.",
-     {("advisory", "2026-02-27", "day")}),
+    ("The national security agency warned on Thursday that activists may attempt to take websites down.",
+     {("advisory", "2026-02-26", "day")}),
 ])
 def test_catalogue_listings_first_victims_and_detections(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2026-03-02") == expected
@@ -289,16 +296,17 @@ def test_catalogue_listings_first_victims_and_detections(text: str, expected: se
 
 @pytest.mark.parametrize(("text", "expected"), [
     # a newspaper piece's own date, and what it wrongly said, in a correction
-    ('A story published on 1 April 2025 ("Pupil held over attack on school network") gave the wrong day for the arrest.', set()),
-    ("The story also said that the attack on the academy began in January; it began on 14 February.",
-     {("activity-start", "2025-02-14", "day")}),
+    ('An article published on 28 March 2025 ("Teenager detained over college hack") misstated the date of the arrest.', set()),
+    pytest.param("The article wrongly stated that the college intrusion started in December; it started on 9 February.",
+                 {("activity-start", "2025-02-09", "day")},
+                 marks=_fitted("'the college intrusion started' gives a campaign; 'the attack on the college started' a start")),
     # another document's date: a forecast's
-    ("The board withdrew the forecast for fiscal year 2025 published on 12.02.2025 after the attack on 5 March 2025.",
-     {("campaign", "2025-03-05", "day")}),
+    ("The directors retracted the sales forecast for 2025 issued on 20.01.2025 after the cyber attack on 2 March 2025.",
+     {("campaign", "2025-03-02", "day")}),
     # a count of reports, a regulator's inquiry decision, a wish: no event
     ("In the first quarter, reports of invoice fraud fell by a fifth.", set()),
-    ("The authority has today announced its final decision in an inquiry into the pharmacy chain.", set()),
-    ("I wish someone had told me all of this a month ago.", set()),
+    ("The data protection regulator today published its decision in the inquiry into the dental group.", set()),
+    ("I wish somebody had warned me about all this a week ago.", set()),
 ])
 def test_corrections_other_documents_counts_and_wishes(text: str, expected: set[tuple[str, str, str]]) -> None:
     assert _events(text, "2025-04-03") == expected

@@ -22,7 +22,7 @@ def test_damage_verbs_name_victims() -> None:
 def test_telephone_lures_name_victims() -> None:
     found = victims("Pretending to be locked-out managers, the gang rang service desks at insurers in Ireland.\n")
     assert {("sector", "Insurance"), ("country", "IE")} <= found
-    assert ("sector", "Casino") in victims("Voice-phishing calls to casino operators in Macau followed in June.\n")
+    assert ("sector", "Casino") in victims("In June came voice-phishing calls to the casino operators of Macau.\n")
 
 
 def test_the_recipients_of_lures_but_not_whom_they_advise() -> None:
@@ -40,7 +40,7 @@ def test_a_first_person_writer_names_the_kind_of_place_they_work_at() -> None:
 
 
 def test_an_intruders_stay_names_its_victim() -> None:
-    text = "Finland says a foreign crew lurked undetected inside its foreign ministry for eleven months.\n"
+    text = "Finland says an overseas crew stayed hidden inside its foreign ministry until the autumn.\n"
     assert {("country", "FI"), ("sector", "Diplomacy")} <= victims(text)
     found = victims("Intruders spent weeks inside Halvard Freight before anyone noticed.\n")
     assert ("organization", "Halvard Freight") in found

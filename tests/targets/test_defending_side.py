@@ -20,17 +20,17 @@ def test_an_agency_that_leads_the_investigation_is_no_sponsor() -> None:
 
 
 def test_an_action_assisted_by_an_agency_names_no_sponsor() -> None:
-    text = "Four ransomware affiliates were detained; the raids were assisted by the Australian Signals Directorate.\n"
+    text = "Three extortion affiliates were arrested; the searches were assisted by Australia's signals agency, ASD.\n"
     assert not sponsors(text)
 
 
 def test_the_country_of_a_defending_body_is_no_sponsor() -> None:
-    assert ("country", "US") not in sponsors("A warning about the ransomware gang came from the US cyber agency CISA.\n")
+    assert ("country", "US") not in sponsors("An alert on the extortion crew was put out by CISA, the US cyber agency.\n")
     assert ("country", "UA") not in sponsors("A suspect was detained by Ukrainian cyber police after the attacks.\n")
 
 
 def test_an_international_body_and_a_sanctioning_country_sponsor_nothing() -> None:
-    text = "Ministers acting on behalf of the EU agreed new listings over the hacking campaign.\n"
+    text = "Envoys speaking for the EU approved fresh listings over the intrusion wave.\n"
     assert ("sponsor", "European Union") not in sponsors(text)
     text = "Canada sanctions three hackers over attacks on its ports\n\nThe hackers work for the GRU.\n"
     found = sponsors(text)
@@ -41,7 +41,7 @@ def test_an_international_body_and_a_sanctioning_country_sponsor_nothing() -> No
 def test_a_pronoun_carries_the_group_and_linking_it_names_a_sponsor() -> None:
     text = "Investigators blamed the crew known as Cobalt Heron for the wiper attack. It is part of the GRU.\n"
     assert ("sponsor", "GRU") in sponsors(text)
-    text = "Several governments publicly link it to China's Ministry of State Security.\n"
+    text = "A number of states openly connect it to China's Ministry of State Security.\n"
     assert ("sponsor", "Ministry of State Security (China)") in sponsors(text)
     # ... and a sentence on something else names none.
     assert ("sponsor", "GRU") not in sponsors("The museum opened a new wing. It is next to the GRU's old barracks.\n")

@@ -32,7 +32,7 @@ def test_a_ranking_does_not_run_into_a_speaker() -> None:
 
 
 def test_business_nouns_name_their_sectors() -> None:
-    text = "Two port authorities and a rail freight company were breached last spring.\n"
+    text = "Two port authorities and one rail freight operator were hacked last winter.\n"
     found = victims(text)
     assert {("sector", "Maritime"), ("sector", "Railway")} <= found
     text = "An electricity distributor and a regional airline both reported intrusions.\n"

@@ -45,7 +45,7 @@ def test_the_subject_whose_own_systems_were_hit_is_the_victim() -> None:
     # ... but not the one whose customers were hit, nor one that helped.
     text = "Halcyon Analytics Group said the gang had breached its customers' mail servers.\n"
     assert ("organization", "Halcyon Analytics Group") not in victims(text)
-    text = "Orrin Security Institute said it had helped the council after intruders got into its network.\n"
+    text = "Orrin Security Institute said its staff had helped a county council once intruders got into its network.\n"
     assert ("organization", "Orrin Security Institute") not in victims(text)
 
 
