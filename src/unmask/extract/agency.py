@@ -67,13 +67,20 @@ _ANALYST_VERBS = (
 _ANALYST = compile_cached(
     r"(?:^|[,;:(]\s*|\b(?:then|so|and|after which|when|once)\s+)"
     r"(?:we|i|our\s+(?:team|researchers|analysts|lab)|(?:the\s+)?(?:security\s+)?researchers|"
-    r"(?:the\s+)?analysts)\s+"
+    r"(?:the\s+)?analysts"
+    # the writer's own tooling as the subject ("our script decodes ..."), present tense too
+    r"|our\s+(?:own\s+)?(?:\w+\s+)?(?:scripts?|tools?|decoders?|parsers?|scanners?|sensors?|"
+    r"honeypots?|sandbox(?:es)?|crawlers?|code|programs?|plugins?|emulators?|signatures?))\s+"
     # each modifier once in the list and at most six in a row: a word listed twice in a
     # repeated group splits a run of it 2^n ways when no verb follows (46 s for 240 bytes)
     r"(?:(?:also|then|first|further|quickly|manually|initially|subsequently|later|"
     r"next|again|have|had|were\s+able\s+to|was\s+able\s+to|managed\s+to|could|can|decided\s+to|"
     r"began\s+to|started|tried\s+to|will|would)\s+){0,6}"
-    r"(?:" + _ANALYST_VERBS + r")\b"
+    r"(?:" + _ANALYST_VERBS + r")(?:e?s)?\b"
+    # a tool defined as the writer's decoder ("x.py: script to decode the C2 traffic"):
+    # at the start of the sentence or after the colon or dash of a definition
+    r"|(?:^|[:\u2013\u2014]\s*|\s-\s+)(?:an?\s+|the\s+)?(?:python\s+|perl\s+|small\s+)?(?:scripts?|tools?|utility|utilities|decoders?|parsers?)"
+    r"\s+(?:to|for|that|which)\s+(?:decod|decrypt|pars|extract|dump|deobfuscat|unpack)\w*"
     # "... allowed us to obtain ...", "... let us decode ...": the writer as the doer.
     r"|\b(?:allow(?:s|ed)?|enabl(?:es|ed)|help(?:s|ed)?|let|lets|permit(?:s|ted)?)\s+us\s+(?:to\s+)?\w+",
     _I,
@@ -146,7 +153,10 @@ _DEFENDER_WORDS = frozenset(
         "agencies",
     ]
 )
-_ANALYST_WORDS = frozenset(["we", "i", "our", "researchers", "analysts", "us"])
+_ANALYST_WORDS = frozenset(
+    ["we", "i", "our", "researchers", "analysts", "us", "script", "scripts", "tool", "tools", "utility",
+     "utilities", "decoder", "decoders", "parser", "parsers"]
+)
 _FIRST_WORDS = frozenset(["i", "my", "me", "i'm", "i've"])
 _SECOND_WORDS = frozenset(["you", "your", "yours", "you're", "you've"])
 _COMPARISON_WORDS = frozenset(

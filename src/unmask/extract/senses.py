@@ -30,6 +30,7 @@ same technique in the sentence keeps it. The classifier reads the blanked text t
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -115,8 +116,9 @@ class Sense:
     unless: re.Pattern[str] | None
     #: Recorded with the sentence (e.g. in a mention's reasons).
     reason: str
-    #: A sense that concerns every technique is tried only on sentences holding one of
-    #: these (lower-case) strings.
+    #: When given, the sense is tried only on sentences holding one of these (lower-case)
+    #: strings, and on every such sentence, whether a rule named a ``drop`` technique or
+    #: not (the classifier reads the keyword too); a sense about every technique needs them.
     hints: tuple[str, ...] = ()
 
 
@@ -194,13 +196,71 @@ SENSES: tuple[Sense, ...] = (
         "url",
         hints=("http", "hxxp", "www."),
     ),
+    # "a remote access tool (RAT)", "a custom remote access trojan": malware, not the
+    # legitimate remote-access software of T1219.
+    _sense(
+        r"(?P<k>remote\s(?:access|administration|control)\s(?:tools?|trojans?|software))\s?\(\s?rats?\s?\)"
+        r"|(?:malicious|custom|bespoke|backdoor|its\sown|trojani[sz]ed)\s(?:[\w\-]+\s)?(?P<k2>remote\s(?:access|administration)\s(?:tools?|software))",
+        ("T1219",),
+        "malware-rat",
+    ),
+    # "whenever the user opens any document, the malware runs": a hijacked file
+    # association, not a user opening a lure.
+    _sense(
+        r"(?P<k>(?:victim|user|target)s?\s(?:[\w\-]+\s){0,2}open\w*)\s(?:any|every|all)\s(?:[\w.\-]+\s){0,2}(?:documents?|files?)",
+        ("T1204.002",),
+        "file-association",
+        carries="T1546.001",
+    ),
+    # A cipher applied to a file or collected data: stored data, not a network channel.
+    _sense(
+        r"(?:files?|data|archives?|logs?|documents?|executables?|payloads?|contents?|notes|records|results)\b,?\s(?:[\w\-]+,?\s){0,8}"
+        r"(?:encrypted|encrypts|encrypt|encoded|obfuscated)\s(?:with|using|by|via)\s(?:an?\s|the\s)?(?P<k>(?:rc4|xor|aes|des|3des|blowfish)(?:[\s\-](?:algorithm|cipher|key))?)"
+        r"|(?:files?|data|archives?|logs?|documents?|executables?|payloads?)\s(?:[\w\-]+\s){0,2}(?:is|are|was|were|gets?)\s(?:then\s)?(?P<k2>(?:rc4|xor|aes|des)[\s\-](?:encrypted|encoded))",
+        ("T1573.001", "T1573"),
+        "stored-data-encryption",
+        unless=r"(?<![a-z0-9])(?:traffic|packets?|handshakes?|beacons?|c2|c&c|channels?|protocols?|sessions?|communications?)(?![a-z0-9])",
+        hints=("rc4", "xor", "aes", "des", "blowfish"),
+    ),
+    # Something the malware sends out attached to a mail: its channel, not phishing.
+    _sense(
+        r"(?:sen[dt]|sending|transmit\w*|upload\w*|exfiltrat\w*|forward\w*|report\w*|mail(?:s|ed)?)\s(?:[\w\-\"]+\s){0,6}(?:as|via|in|through)\s(?:an?\s|the\s)?(?P<k>(?:e-?mail\s)?attachments?)"
+        r"|(?P<k2>attached\sto\s(?:an?\s|the\s)?e-?mails?)\s(?:and\s)?(?:then\s)?sent",
+        ("T1566.001", "T1566"),
+        "mail-channel",
+        carries="T1071.003",
+        hints=("attach",),
+    ),
+    # A negated deed ("did not develop a backdoor", "never used PowerShell"): the
+    # clause after the negation names nothing the adversary did.
+    _sense(
+        # from the clause's start, no condition before the negation ("if the check does
+        # not find a debugger, ..." is the malware's logic) ...
+        r"(?:^|[,;:.(]\s*)(?:(?!(?<![a-z0-9])(?:if|unless|when|whenever|whether|until|once)(?![a-z0-9]))[^,;:.()])*?"
+        r"(?<![a-z0-9])(?:(?:did|does|do|has|have|had|was|were|is|are|could|would|can|will)(?:\snot|n't)|can't|won't|cannot|never|no\slonger)"
+        # ... and the negated words up to the clause's end or a conjunction ("does not
+        # use SSH and talks over HTTPS" keeps HTTPS)
+        r"(?!\s(?:only|just|merely|simply)(?![a-z0-9]))\s(?P<k>(?:(?!(?<![a-z0-9])(?:and|but|yet|while|whereas|although|though|instead|which|so|because|as)(?![a-z0-9]))[^,;:.()])+)",
+        (),
+        "negated",
+        hints=("not", "n't", "never", "no longer"),
+    ),
+    # A writer's generalisation about a kind of thing ("such samples are most often
+    # delivered by ..."): what is usual, not what this adversary did.
+    _sense(
+        r"(?<![a-z0-9])(?:such|these\skinds?\sof|this\skind\sof)\s(?:[\w\-]+\s)?(?:samples|files|malware|attacks|campaigns|threats|payloads|documents|tools|families|implants|backdoors)\s"
+        r"(?:(?:is|are|get|gets)\s)?(?:most\s)?(?:often|usually|typically|commonly|generally|frequently|normally)\s(?P<k>[^,;:.()]+)",
+        (),
+        "generalisation",
+        hints=("such", "kind of", "kinds of"),
+    ),
 )
 
 
 #: Every technique some sense may take from a keyword; the strings that let a sense
 #: about every technique be tried.
 _DROPPED = frozenset().union(*(sense.drop for sense in SENSES))
-_HINTS = tuple(h for sense in SENSES if not sense.drop for h in sense.hints)
+_HINTS = tuple(h for sense in SENSES for h in sense.hints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +270,9 @@ class SenseReading:
     texts: list[str]
     named: list[list[str]]
     reasons: list[tuple[str, ...]]
+    #: Per sentence, the techniques a keyword of another sense stood for (and no other
+    #: wording still names): the classifier's scores for them are lowered too.
+    dropped: list[frozenset[str]] = dataclasses.field(default_factory=list)
 
 
 def _blank(text: str, match: re.Match[str]) -> str:
@@ -241,12 +304,13 @@ def apply_senses(
         hits = out_named[i]
         lowered: str | None = None
         if _DROPPED.isdisjoint(hits):
-            # Only the senses that concern every technique: found by a plain string first.
+            # Only the senses found by a plain string first (those about every technique,
+            # and those whose keyword the classifier reads even when no rule names it).
             lowered = text.lower()
             if not any(h in lowered for h in _HINTS):
                 continue
         for sense in SENSES:
-            if sense.drop and sense.drop.isdisjoint(hits):
+            if sense.drop and not sense.hints and sense.drop.isdisjoint(hits):
                 continue
             if sense.hints:
                 lowered = text.lower() if lowered is None else lowered
@@ -263,6 +327,7 @@ def apply_senses(
             if sense.carries is not None:
                 carried.add(sense.carries)
             reasons.setdefault(i, []).append(sense.reason)
+    dropped: list[frozenset[str]] = [frozenset()] * len(texts)
     if touched:
         order = sorted(touched)
         again = names_in([out_texts[i] for i in order])
@@ -271,8 +336,9 @@ def apply_senses(
             keep = set(hits_after)
             new = {t for t in out_named[i] if t not in drop or t in keep} | carried
             out_named[i] = sorted(new)
+            dropped[i] = frozenset(drop - keep - carried)
     return SenseReading(
-        out_texts, out_named, [tuple(reasons.get(i, ())) for i in range(len(texts))]
+        out_texts, out_named, [tuple(reasons.get(i, ())) for i in range(len(texts))], dropped
     )
 
 
@@ -294,6 +360,8 @@ class GatedReading:
     stances: list[str | None]
     #: Per sentence, the senses that blanked a keyword.
     senses: list[tuple[str, ...]]
+    #: Per sentence, the techniques its blanked keywords stood for (see :class:`SenseReading`).
+    dropped: list[frozenset[str]] = dataclasses.field(default_factory=list)
 
 
 def gate(
@@ -307,15 +375,28 @@ def gate(
     reading = apply_senses(texts, named, names_in)
     stances = agency_stances(reading.texts)
     gated = [[] if s is not None else hits for s, hits in zip(stances, reading.named, strict=True)]
-    return GatedReading(reading.texts, gated, stances, reading.reasons)
+    return GatedReading(reading.texts, gated, stances, reading.reasons, reading.dropped)
 
 
-def lower_scores(scores: FloatArray, stances: Sequence[str | None]) -> FloatArray:
+def lower_scores(
+    scores: FloatArray,
+    stances: Sequence[str | None],
+    dropped: Sequence[frozenset[str]] = (),
+    labels: Sequence[str] = (),
+) -> FloatArray:
     """``scores`` (one row per sentence) with the gated sentences' rows lowered by
-    :data:`STANCE_PENALTY`."""
+    :data:`STANCE_PENALTY`, and in each sentence the columns (``labels``) of the
+    techniques its senses ``dropped`` lowered by the same."""
     rows = [i for i, s in enumerate(stances) if s is not None]
-    if not rows:
+    cells: list[tuple[int, int]] = []
+    if dropped and labels:
+        column = {label: j for j, label in enumerate(labels)}
+        for i, techniques in enumerate(dropped):
+            cells.extend((i, column[t]) for t in techniques if t in column)
+    if not rows and not cells:
         return scores
     out = scores.copy()
     out[rows] -= STANCE_PENALTY
+    for i, j in cells:
+        out[i, j] -= STANCE_PENALTY
     return out

@@ -26,6 +26,7 @@ loads in well under half a second.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -151,6 +152,7 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (  # noqa: RUF005 (the senses table joi
     ("T1047", r"wmi\b|wmic(?:\.exe)?|windows management instrumentation"),
     ("T1056.001", r"key-?loggers?|key-?logging|keystrokes?"),
     ("T1113", r"screen-?shots?|screen captures?|captur\w+ (?:the )?screen"),
+    ("T1125", r"webcams?|web[\s-]cam(?:era)?s?\b"),
     ("T1547.001", r"run keys?|currentversion\\\\run|startup folder|\\\\run\b"),
     ("T1112", r"modif\w+ (?:the )?(?:windows )?registry|registry (?:keys? )?(?:modification|changes?)|reg(?:\.exe)? add"),
     ("T1140", r"decod(?:e|es|ed|ing)|decrypt(?:s|ed|ing)?|deobfuscat\w+|unpack(?:s|ed|ing)?"),
@@ -175,7 +177,9 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (  # noqa: RUF005 (the senses table joi
     ("T1070.001", r"clear\w* (?:the )?(?:windows )?event logs?|wevtutil"),
     ("T1055", r"process injection|inject\w* (?:\w+ ){0,3}(?:into|in) (?:\w+ ){0,2}process(?:es)?"),
     ("T1055.012", r"process hollowing|hollow\w* process"),
-    ("T1055.001", r"dll injection|reflective(?:ly)? (?:dll )?load\w*"),
+    ("T1055.001", r"dll injection|reflective(?:ly)? dll (?:load\w*|inject\w*)"),
+    ("T1620", r"reflective(?:ly)?[\s-](?:code |pe |image )?load\w*|load\w* (?:\w+ ){0,4}reflectively|reflective (?:pe )?loaders?"
+              r"|load\w* (?:\w+ ){0,3}(?:directly )?into (?:its own |process )?memory,? (?:\S+ ){0,8}(?:execut\w+|launch\w*|runs?|run\w+)"),
     ("T1574.001", r"dll (?:search[\s-]order )?hijack\w*|dll side-?loading|side-?load\w*"),
     ("T1574.002", r"dll side-?loading"),
     ("T1036.005", r"masquerad\w+ as (?:a )?legitimate|disguis\w+ as (?:a )?legitimate|legitimate[\s-]looking (?:file ?)?names?"),
@@ -206,6 +210,8 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (  # noqa: RUF005 (the senses table joi
     ("T1486", r"ransomware|encrypt\w+ (?:the )?(?:victim'?s? )?files|data encrypted for impact"),
     ("T1490", r"shadow copies|vssadmin|inhibit system recovery"),
     ("T1498", r"ddos|denial[\s-]of[\s-]service"),
+    ("T1498.001", r"(?:syn|udp|icmp|ack|ping) floods?"),
+    ("T1498.002", r"(?:dns|ntp|memcached|ssdp|cldap|chargen|snmp|udp|reflection) amplification|amplification (?:attacks?|ddos|floods?)|reflection (?:ddos|attacks?|floods?)"),
     ("T1219", r"remote (?:access|administration|desktop) (?:tools?|software)|anydesk|teamviewer|screenconnect|atera"),
     ("T1102", r"(?:dropbox|google drive|onedrive|github|pastebin|telegram|discord)\b"),
     ("T1567", r"exfiltrat\w+ (?:\w+ ){0,4}(?:to|via) (?:\w+ ){0,2}(?:cloud|dropbox|google drive|onedrive|mega|web service)"),
@@ -230,7 +236,16 @@ _SYNONYMS: tuple[tuple[str, str], ...] = (  # noqa: RUF005 (the senses table joi
     ("T1021", r"lateral(?:ly)? mov\w+|lateral movement"),
     ("T1068", r"privilege escalation (?:exploit|vulnerabilit\w+)|exploit\w* (?:\w+ ){0,3}(?:to )?(?:escalate|elevate) privileges"),
     ("T1203", r"exploit\w* (?:\w+ ){0,3}(?:in )?(?:microsoft office|word|adobe|browser|flash|internet explorer)"),
-    ("T1189", r"watering[\s-]hole|drive-by (?:download|compromise)"),
+    ("T1189", r"watering[\s-]hole|drive-by (?:download|compromise)|strategic web compromise|(?:hidden|malicious|injected|invisible|rogue) iframes?"
+              r"|(?:infect|redirect|exploit|compromis|target)\w* (?:\w+ ){0,2}(?:site |website |web ?site's |their |its |the )?visitors"
+              r"|visitors (?:to|of) (?:\S+ ){0,10}(?:were|are|was|is|being|get|got) (?:\w+ )?(?:redirected|infected|served|exploited|compromised)"),
+    ("T1071.003", r"(?:send|sent|transmit|report|upload|exfiltrat|forward|deliver|return)\w* (?:\S+ ){0,6}(?:via|as|in|through) (?:e-?mail )?attachments"
+                  r"|attached to (?:an? |the )?e-?mails? (?:and )?(?:then )?sent"
+                  r"|(?:commands?|instructions|tasks|orders) (?:\w+ ){0,3}(?:from|in|via|through|over) (?:an? |the |its |incoming )?(?:webmail|e-?mail|mail|inbox|mailbox)"
+                  r"|(?:c2|c&c|command[\s-]and[\s-]control) (?:\w+ ){0,3}(?:over|via|through|using) (?:the )?(?:smtp|pop3|imap|webmail|e-?mail)\b"
+                  r"|(?:webmail|e-?mail|mail) (?:accounts?|inbox\w*|servers?|boxes) (?:as|for) (?:its |a |the )?(?:c2|c&c|command)"),
+    ("T1546.001", r"(?:chang|alter|modif|replac|hijack|redirect|overwrit|rewrit)\w* (?:\w+ ){0,3}(?:file|program|default) (?:type )?associations?"
+                  r"|(?:file|program) associations? (?:\w+ ){0,3}(?:chang|alter|modif|replac|hijack|redirect|overwrit|rewrit)\w*"),
     ("T1584.001", r"compromised (?:legitimate )?domains?|hijack\w* domains?"),
     ("T1584", r"compromised (?:legitimate )?(?:web ?sites?|servers|infrastructure|wordpress)"),
     ("T1583", r"(?:acquir|rent|purchas|bought|set up)\w* (?:\w+ ){0,3}infrastructure"),
@@ -653,27 +668,98 @@ _MIN_WORDS = 3
 _MAX_CHARS = 1200
 
 
-#: Passages whose words say what a defender should do, not what the adversary did.
-_NOT_EVIDENCE = frozenset(["advice"])
+#: A heading that is one to three words and a word for a part of a program.
+_MODULE_HEADING = compile_cached(
+    r"\W*(?:[\w\-]+\s){1,3}(?:modules?|plug-?ins?|components?)\W*\Z", re.IGNORECASE
+)
+
+#: Passages whose words say what a defender should do, not what the adversary did, and
+#: code blocks (a program's text or output: the writer's tool as often as the adversary's;
+#: their lines split as headings were never units, a line ending in a full stop is no
+#: sentence either).
+_NOT_EVIDENCE = frozenset(["advice", "code"])
 
 
 def technique_units(text: str, structure: Structure | None = None) -> list[Unit]:
     """Sentences and prose list items of ``text``; headings, table rows and advice
     (recommendations, mitigations) are skipped."""
     structure = structure_of(text, structure=structure)
+    starts = [s for s, _e, _k in structure.opaque]
     units: list[Unit] = []
     for sent, passage in zip(split_sentences(text, structure), structure.passages, strict=True):
-        if sent.kind not in ("sentence", "list") or passage.kinds & _NOT_EVIDENCE:
+        if passage.kinds & _NOT_EVIDENCE:
             continue
         piece = sent.text(text)
-        if len(piece.split()) < _MIN_WORDS:
+        if sent.kind not in ("sentence", "list"):
+            # A heading naming a part of the malware by what it does ("Keylogger
+            # module", an IoC file's section per component) says the malware does it.
+            if sent.kind != "heading" or not _MODULE_HEADING.match(piece):
+                continue
+        elif len(piece.split()) < _MIN_WORDS:
             continue
         start, end = sent.span.start, sent.span.end
         if end - start > _MAX_CHARS:
             end = start + _MAX_CHARS
             piece = text[start:end]
-        units.append(Unit(Span(start, end), piece))
+        units.append(Unit(Span(start, end), mask_opaque(piece, start, structure.opaque, starts)))
     return units
+
+
+#: Opaque kinds (:mod:`unmask.model.opaque`) whose words are never a technique's name:
+#: an address, a link's target, a mailbox, a hash. A path and a registry key keep their
+#: words (a Run key, a tool's file in System32 are the technique), and so does a file name.
+_OPAQUE_BLANKED = frozenset(["url", "link-target", "email", "hash"])
+#: The last part of a dotted name that makes it a file, not a host: a file names its tool
+#: ("rundll32.exe"), a host name's words name nothing ("wmi.example.org").
+_FILE_SUFFIXES = frozenset(
+    [
+        "exe", "dll", "sys", "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "js", "jse", "wsf",
+        "wsh", "hta", "lnk", "scr", "cpl", "msi", "msc", "jar", "py", "pyc", "sh", "elf", "so", "dylib",
+        "plist", "apk", "dmg", "pkg", "deb", "rpm", "doc", "docx", "docm", "dot", "dotm", "xls", "xlsx",
+        "xlsm", "ppt", "pptx", "pptm", "rtf", "pdf", "hwp", "txt", "log", "ini", "cfg", "conf", "dat",
+        "bin", "tmp", "inc", "cnt", "ocx", "drv", "iso", "img", "vhd", "zip", "rar", "7z", "gz", "tar",
+        "cab", "php", "asp", "aspx", "jsp", "html", "htm", "xml", "json", "yml", "yaml", "reg", "db",
+        "sqlite"
+    ]
+)
+#: A placeholder inside a path or registry key ("[username]", "<user>"): a gap the
+#: writer left, not a word of the adversary's deed.
+_PLACEHOLDER = compile_cached(r"\[[^\]\\/\s]{1,40}\]|<[^>\\/\s]{1,40}>")
+
+
+def mask_opaque(
+    piece: str, start: int, spans: Sequence[tuple[int, int, str]], starts: Sequence[int]
+) -> str:
+    """``piece`` (the text at ``start``; ``spans`` a structure's opaque spans, ``starts``
+    their starts) with the words no name rule may read blanked,
+    offsets kept: the opaque spans of :data:`_OPAQUE_BLANKED` kinds, host names (not
+    file names) and the placeholders inside paths and registry keys."""
+    if not spans:
+        return piece
+    end = start + len(piece)
+    first = bisect.bisect_right(starts, start) - 1
+    chars: list[str] | None = None
+    for s, e, kind in spans[max(first, 0) :]:
+        if s >= end:
+            break
+        if e <= start:
+            continue
+        lo, hi = max(s, start) - start, min(e, end) - start
+        cut: list[tuple[int, int]] = []
+        if kind in _OPAQUE_BLANKED:
+            cut.append((lo, hi))
+        elif kind == "domain":
+            name = piece[lo:hi].rstrip("]).")
+            suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if suffix and suffix not in _FILE_SUFFIXES:
+                cut.append((lo, hi))
+        elif kind in ("path", "registry-key"):
+            cut.extend(m.span() for m in _PLACEHOLDER.finditer(piece, lo, hi))
+        for a, b in cut:
+            if chars is None:
+                chars = list(piece)
+            chars[a:b] = " " * (b - a)
+    return piece if chars is None else "".join(chars)
 
 
 # ------------------------------------------------------------------------ aggregation
@@ -698,7 +784,9 @@ def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEv
     read = senses.gate(texts, names_in(texts), names_in)
     # Features, context and look-up in one call to the compiled core.
     counted = _counter(model.vocab).sentence_counts(read.texts, read.named, CONTEXT)
-    scores = senses.lower_scores(model.scores_of_counts(*counted), read.stances)
+    scores = senses.lower_scores(
+        model.scores_of_counts(*counted), read.stances, read.dropped, model.labels
+    )
     return SentenceEvidence(scores, read.named, cited, read.stances)
 
 
