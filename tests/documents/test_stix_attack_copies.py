@@ -58,3 +58,20 @@ def test_the_report_keeps_the_technique_and_loses_what_attack_said() -> None:
     assert "T1486" in {t.technique_id for t in analysis.techniques}
     assert not {m.name for m in analysis.malware} & {"Harbour Ransomware", "Quasimodo"}
     assert "NO" not in {t.value for t in analysis.targets}
+
+
+def test_other_objects_naming_mitre_as_creator_keep_their_words() -> None:
+    # review HIGH-5: created_by_ref is a claim; only ATT&CK's own entry types with an
+    # ATT&CK id are read as copies
+    note = {"type": "note", "spec_version": "2.1", "id": "note--3e8b1c2d-5a6f-4b7c-9d0e-1f2a3b4c5d66",
+            "created": "2021-05-01T00:00:00Z", "modified": "2021-05-01T00:00:00Z",
+            "created_by_ref": ATTACK_IDENTITY, "content": "The crew reached relay.badzone.example from Poland.",
+            "object_refs": ["report--7d3e9b2c-1f5a-4e6d-8c02-9a4b1e7f3d66"]}
+    tool = {"type": "tool", "spec_version": "2.1", "id": "tool--4f9c2d3e-6b7a-4c8d-8e1f-2a3b4c5d6e77",
+            "created": "2021-05-01T00:00:00Z", "modified": "2021-05-01T00:00:00Z",
+            "created_by_ref": ATTACK_IDENTITY, "name": "Packrat", "description": "A helper the crew wrote itself."}
+    data = json.dumps({"type": "bundle", "id": "bundle--2d5f8b0e-4c3a-4e7f-9b26-8a1d0f3c5e99",
+                       "objects": [note, tool]}).encode()
+    doc = parse_bytes(data, source="claims.json")
+    assert "relay.badzone.example from Poland" in doc.text
+    assert "A helper the crew wrote itself." in doc.text  # no ATT&CK id: not a copy

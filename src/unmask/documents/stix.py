@@ -4,9 +4,10 @@ Every object that carries words becomes a paragraph of the text, reports first:
 ``"<Type>: <name>"``, its aliases, description, indicator pattern, observable
 values and external references (``mitre-attack T1566.001``), then the
 relationships between named objects as sentences (``APT1 uses Poison Ivy.``). A copy
-of an ATT&CK object that a vendor put in its bundle (signed by MITRE's identity) gives
-only its name, aliases, ATT&CK id and citation addresses: ATT&CK's generic description
-and citation titles are not the report's words.
+of an ATT&CK entry that a vendor put in its bundle (one of ATT&CK's object types, naming
+MITRE's identity as creator, with an ATT&CK id) gives only its name, aliases, ATT&CK id
+and citation addresses: ATT&CK's generic description and citation titles are not the
+report's words.
 Marking definitions and language content carry no report text and are skipped.
 
 ``Document.objects`` keeps every STIX object of the bundle, as parsed from JSON and
@@ -147,8 +148,25 @@ ATTACK_IDENTITY = "identity--c78cb6e5-0c4b-4611-8297-d1b8b55e40b5"
 _ATTACK_SOURCES = frozenset({"mitre-attack", "mitre-mobile-attack", "mitre-ics-attack"})
 
 
+#: The object types ATT&CK publishes (its techniques, mitigations, groups, software,
+#: campaigns): only these are read as copies of its entries.
+_ATTACK_TYPES = frozenset({"attack-pattern", "course-of-action", "intrusion-set", "malware", "tool", "campaign"})
+
+
+def _is_attack_copy(obj: Mapping[str, Any], type_name: str) -> bool:
+    """Whether ``obj`` is a copy of an ATT&CK entry: one of ATT&CK's object types, naming
+    MITRE's identity as its creator, with an ATT&CK id. (``created_by_ref`` is a claim
+    nobody checks: a note, an indicator or a report that names MITRE keeps its words.)"""
+    if type_name not in _ATTACK_TYPES or obj.get("created_by_ref") != ATTACK_IDENTITY:
+        return False
+    refs = obj.get("external_references")
+    return isinstance(refs, list) and any(
+        isinstance(ref, Mapping) and ref.get("source_name") in _ATTACK_SOURCES and _s(ref.get("external_id"))
+        for ref in refs)
+
+
 def _attack_copy_paragraph(obj: Mapping[str, Any], type_name: str, name: str | None) -> str:
-    """A copy of an ATT&CK object (signed by MITRE) inside a vendor's bundle: its name,
+    """A copy of an ATT&CK entry (:func:`_is_attack_copy`) inside a vendor's bundle: its name,
     aliases and ATT&CK id, and its citations' addresses. ATT&CK's own description
     (generic, about every group that ever used the technique), its mitigation advice and
     its citation titles ("... WannaCry 2017") are reference data, not what this report
@@ -185,7 +203,7 @@ def _paragraph(obj: Mapping[str, Any]) -> str:
     type_name = _s(obj.get("type")) or "object"
     lines: list[str] = []
     name = _s(obj.get("name"))
-    if obj.get("created_by_ref") == ATTACK_IDENTITY and type_name != "report":
+    if _is_attack_copy(obj, type_name):
         return _attack_copy_paragraph(obj, type_name, name)
     if name:
         lines.append(f"{_label(type_name)}: {name}")
