@@ -62,3 +62,21 @@ def test_without_family_names_the_galaxy_value_is_shown() -> None:
 def test_shipped_group_named_after_its_malware_is_shown_by_its_actor_name() -> None:
     found = extract_actors("TA413 sent the emails.").mentions
     assert found and found[0].name == "TA413"
+
+
+def _statement_names(text: str) -> list[tuple[str, ...]]:
+    return [tuple(s.names) for s in extract_actors(text).alias_statements]
+
+
+def test_a_name_given_with_an_or_is_an_alias_statement() -> None:
+    text = "Analysts gave the group the name Rocket Kitten, or Velvet Kite."
+    assert _statement_names(text) == [("Rocket Kitten", "Velvet Kite")]  # who names is no name
+
+
+def test_names_under_which_a_group_operates_are_an_alias_statement() -> None:
+    text = "Flying Kitten, operating under the names Velvet Kite and Grey Owl, phished staff."
+    assert ("Velvet Kite", "Grey Owl") in _statement_names(text)
+
+
+def test_a_file_stored_under_a_name_is_no_alias_statement() -> None:
+    assert _statement_names("APT28 stored the file under the name svchost.exe, or svch0st.exe.") == []

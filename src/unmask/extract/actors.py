@@ -374,6 +374,12 @@ _TRIGGER = compile_cached(
     rf"(?:\s+by\s+(?P<v1>{_VENDOR}|other\s+(?:vendors|researchers|security\s+firms)|"
     r"(?:security\s+)?(?:researchers|vendors)))?\s+(?:as|under)\b"
     r"|\ba\.k\.a\.?|\baka\b"
+    # naming phrases without "as": "they are calling it X", "gave the group the name X, or
+    # Y", "(operating) under the name X"
+    r"|(?P<namer>\b(?:are|is|were|was|been|started|began)\s+calling(?:\s+(?:it|them|the\s+(?:group|actor|cluster|"
+    r"crew|gang)))?"
+    r"|\b(?:given|gave)\s+(?:(?:it|them|the\s+(?:group|actor|cluster|crew|gang))\s+)?the\s+names?)"
+    r"|\bunder\s+the\s+names?"
     rf"|\b(?:which|whom|that|what|who)\s+(?P<v2>{_VENDOR})\s+(?:tracks|calls|refers\s+to|names|"
     r"identifies|dubbed|tracked|has\s+dubbed|has\s+named|labels|designates)(?:\s+(?:it|them))?"
     r"(?:\s+as)?\b"
@@ -508,6 +514,8 @@ def _name_before(text: str, pos: int, floor: int, is_known: Any) -> tuple[str, i
 _STATEMENT_REACH = 160
 _AS_AFTER = compile_cached(r"\W+(?:\w+\W+){0,4}?(?:as|under)\b", re.I)
 _ALWAYS = ("aka", "a.k.a", "a k a", "overlap")
+#: trigger words of naming phrases that need no "as" ("calling X", "the name X")
+_NAMING_WORDS = frozenset({"calling", "given", "gave", "name", "names"})
 
 
 def _trigger_matches(text: str, anchors: Sequence[tuple[int, int]]) -> list[re.Match[str]]:
@@ -515,7 +523,11 @@ def _trigger_matches(text: str, anchors: Sequence[tuple[int, int]]) -> list[re.M
     found: dict[int, re.Match[str]] = {}
     for anchor, word_end in anchors:
         word = text[anchor:word_end].lower()
-        if not word.startswith(_ALWAYS) and not _AS_AFTER.match(text, word_end, word_end + 60):
+        if (
+            not word.startswith(_ALWAYS)
+            and word not in _NAMING_WORDS
+            and not _AS_AFTER.match(text, word_end, word_end + 60)
+        ):
             continue
         left, _ = _sentence_bounds(text, anchor, anchor)
         lo = max(left, anchor - 80)
@@ -535,7 +547,8 @@ def _statements(text: str, anchors: Sequence[tuple[int, int]], is_known: Any) ->
             vendor = None
         after = _names_after(text, m.end(), right, is_known)
         # "(aka X)" / "(also known as X)": the subject is right before the parenthesis
-        subject = _name_before(text, m.start(), left, is_known)
+        # ("Acme is calling it X", "researchers gave it the name X": who names is no name)
+        subject = None if m.group("namer") else _name_before(text, m.start(), left, is_known)
         names = ([subject] if subject else []) + after
         seen: dict[str, tuple[str, int, int]] = {}
         for item in names:

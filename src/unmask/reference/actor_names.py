@@ -64,7 +64,7 @@ __all__ = [
     "script_key",
 ]
 
-FORMAT_VERSION = 15
+FORMAT_VERSION = 16
 
 #: ``script``: a name written in a non-Latin script (海莲花, Лазарус): found by its own
 #: Unicode-aware pass (:meth:`ActorGazetteer.scan_scripts`), counted with threat context.
@@ -74,6 +74,7 @@ TRIGGER_WORDS: tuple[str, ...] = (
     "known", "tracked", "tracks", "referred", "refers", "identified", "reported", "called",
     "calls", "dubbed", "dubs", "named", "designated", "labeled", "labelled", "monitored",
     "aka", "a k a", "overlap", "overlaps", "overlapping", "overlapped",
+    "calling", "given", "gave", "name", "names",
 )
 
 _LEAD_ZEROS = compile_cached(r"(?<![0-9])0+(?=[0-9])")
