@@ -225,7 +225,8 @@ _TIME = (
 _FULL_DATE = (
     rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
     rf"{_MONTH.replace('month', 'fm1')}\s+(?P<fd1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fy1>(?:19|20)\d\d)"
-    rf"|(?P<fd2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH.replace('month', 'fm2')},?\s+(?P<fy2>(?:19|20)\d\d)"
+    # "4 November 2024", "the 17th of November 2016"
+    rf"|(?:the\s+)?(?P<fd2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('month', 'fm2')},?\s+(?P<fy2>(?:19|20)\d\d)"
     rf"|(?P<fy3>(?:19|20)\d\d)-(?P<fm3>[01]?\d)-(?P<fd3>[0-3]?\d)"
     rf"(?:T[0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
     # Day or month first, separated by "/", "." or "-": "18/06/2025", "27.05.2025", "27-05-2025".
@@ -248,9 +249,11 @@ _LABELLED = compile_cached(
 #: 08:15 AM CDT", "Data as of 3 March 2025" (a court docket's or a register's own date, which
 #: comes before the date a case was filed).
 _AS_OF_LINE = compile_cached(rf"^(?-i:[A-Z])[\w-]*(?:\s+[\w-]+)?\s+as\s+(?:of|at)\s*:?\s*{_FULL_DATE}", re.IGNORECASE)
-#: Where a label may start in a long header line: at its start or after a sentence or
-#: clause ("... about the night the gates went down. Conducted by phone; published 8 May 2025.").
-_LABEL_START = compile_cached(r"(?:^|[.;|]\s*)$")
+#: Where a label may start in a long header line: at its start, after a sentence or
+#: clause ("... about the night the gates went down. Conducted by phone; published 8 May 2025."),
+#: or after the link to the piece a companion text goes with ("the files of the report
+#: [Its title](address) published 3 May 2025").
+_LABEL_START = compile_cached(r"(?:^|[.;|]\s*|\]\([^()\s]{1,300}\)\s*)$")
 #: A wire story's dateline without a year: "WASHINGTON, March 4 (Reuters) -", "THE HAGUE, Oct. 22 —".
 _WIRE_DATELINE = compile_cached(
     rf"^(?:[A-Z][A-Z.'’ -]{{1,40}})(?:,\s*[A-Z][\w.' -]{{1,30}})?,\s+{_MONTH}\s+(?P<day>\d{{1,2}})\b"

@@ -875,6 +875,31 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     )  # "disclosed the breach": the disclosure is the event
 
 
+#: A name's resolution history before a date: "resolved to 203.0.113.7 between July 4 and
+#: July 15", "passive DNS shows ... on Feb. 17": infrastructure, not the actor's activity.
+_RESOLUTION = compile_cached(
+    r"\b(?:(?:previously\s+|also\s+|last\s+|first\s+)?resolv(?:ed|es|ing)\s+to|(?:was|were)\s+pointed\s+to|passive\s+DNS)\b", re.I)
+#: A document a lure copies, passive before its publication verb: "a health notice that was
+#: first published on", "this guidance was initially published on" (with _LURE_WORD).
+_LURE_SOURCE_PUBLISHED_BEFORE = compile_cached(
+    r"\b(?:guidance|notice|document|letter|memo(?:randum)?|announcement|statement|circular|newsletter|invitation|agenda|"
+    r"programme|program|form|brochure|leaflet|article|story|press\s+release)\s*,?\s*(?:(?:that|which)\s+)?(?:was|had\s+been|is)\s+"
+    r"(?:(?:initially|first|originally)\s+)?(?:published|posted|issued|released|put\s+out)\s+(?:on\s+|in\s+)?$", re.I)
+#: A sentence about a lure: the document it dates is the bait's content, not the report.
+_LURE_WORD = compile_cached(
+    r"\b(?:lures?|decoys?|bait|(?:malicious\s+|weaponi[sz]ed\s+)?attachments?|weaponi[sz]ed|cop(?:y|ies|ied)|imitat\w*|mimic\w*|spoof\w*|masquerad\w*)\b",
+    re.I)
+#: Deeds the text gives to other actors than its own, before their date: "used in attacks
+#: carried out by a number of other malware families this year", "by other groups in 2019".
+_OTHERS_DEED_BEFORE = compile_cached(
+    r"\bby\s+(?:(?:a\s+)?(?:number|couple|handful)\s+(?:of\s+)?|several\s+|many\s+|some\s+|various\s+)?other\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:malware\s+families|families|groups|actors|threat\s+actors|gangs|operators|campaigns)\b[^.;()]{0,40}?$", re.I)
+#: An open bound before "N ago": "over a year ago", "more than two months ago".
+_MORE_THAN_BEFORE = compile_cached(r"\b(?:over|more\s+than|upwards\s+of|well\s+over)\s+$", re.I)
+#: A date that sets a general picture, not a deed: "a portrait of the threat landscape in 2020".
+_LANDSCAPE_BEFORE = compile_cached(r"\b(?:landscape|climate|trends?)\s+(?:in|of|for|during)\s+(?:the\s+year\s+)?$", re.I)
+
+
 #: What a writer was told that is a detection, not an attribution: "told us that malicious code ...".
 _TOLD_US_OF_DETECTION = compile_cached(
     r"\s+us\s+(?:[\w,]+\s+){0,4}?that\s+(?:[\w-]+\s+){0,2}(?:malicious|suspicious|unusual|unauthori[sz]ed|strange|rogue)\b", re.I)
@@ -1312,6 +1337,16 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
     """Whether ``date`` dates something that happened (not a plan, a theme or a title)."""
     if published is not None and _first_day(date.date) > published:
         return False
+    if _RESOLUTION.search(sentence, max(0, date.start - 200), date.start):
+        return False  # "the domain resolved to 203.0.113.7 between ...": the name's hosting history, no deed
+    if _LURE_SOURCE_PUBLISHED_BEFORE.search(sentence, max(0, date.start - 60), date.start) and _LURE_WORD.search(sentence):
+        return False  # "the decoy copies a notice first published on ...": the copied document's day
+    if _OTHERS_DEED_BEFORE.search(sentence, max(0, date.start - 120), date.start):
+        return False  # "used in attacks by other malware families this year": someone else's deeds
+    if _LANDSCAPE_BEFORE.search(sentence, max(0, date.start - 30), date.start):
+        return False  # "a portrait of the threat landscape in 2020": a general picture, no deed
+    if date.resolved and date.surface.lower().endswith(" ago") and _MORE_THAN_BEFORE.search(sentence, max(0, date.start - 16), date.start):
+        return False  # "methods observed over a year ago": some time before then, no date
     if _FUTURE.search(sentence[max(0, date.start - 40) : date.start]):
         return False
     if _AS_OF.search(sentence, max(0, date.start - 8), date.start) and _FUTURE.search(sentence, date.end, date.end + 60):
@@ -1541,6 +1576,39 @@ def _heading_day(text: str, items: Sequence[Passage], headings: Sequence[int], p
 _HEADING_FILLER = compile_cached(r"(?:\W|\b(?:in|on|since|by|the|of|around|from|until|about|circa|c)\b)*", re.I)
 
 
+#: A heading's closing bracket that holds a period: "(2021-09 to 2022-09)", "(March 2020 -
+#: June 2021)", "(2019-2021)".
+_TITLE_RANGE = compile_cached(
+    r"\(\s*(?P<a>(?:19|20)\d\d(?:-[01]\d)?|[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d\d)\s*(?:[-–—]|to|until|through)\s*"
+    r"(?P<b>(?:19|20)\d\d(?:-[01]\d)?|[A-Z][a-z]{2,8}\.?\s+(?:19|20)\d\d)\s*\)\s*$")
+_YEAR_MONTH = compile_cached(r"((?:19|20)\d\d)(?:-([01]\d))?")
+
+
+def _title_range(heading: str, published: dt.date | None, day_first: bool | None) -> list[tuple[str, DateMention]]:
+    """The activity-start and -end a heading's bracketed period gives, or none."""
+    match = _TITLE_RANGE.search(heading)
+    if match is None:
+        return []
+    bounds: list[DateMention] = []
+    for group in ("a", "b"):
+        value, at = match.group(group), match.start(group)
+        numeric = _YEAR_MONTH.fullmatch(value)
+        if numeric is not None:
+            month = numeric.group(2)
+            if month is not None and not 1 <= int(month) <= 12:
+                return []
+            iso, precision = (f"{numeric.group(1)}-{month}", "month") if month else (numeric.group(1), "year")
+            bounds.append(DateMention(at, at + len(value), iso, precision, False, value))
+        else:
+            found = find_dates(value, published, day_first)
+            if len(found) != 1 or found[0].precision != "month":
+                return []
+            bounds.append(replace(found[0], start=at, end=at + len(value)))
+    if bounds[0].date >= bounds[1].date:
+        return []
+    return [("activity-start", bounds[0]), ("activity-end", bounds[1])]
+
+
 def _heading_date(heading: str, published: dt.date | None, day_first: bool | None,
                   anchor: DateMention | None) -> DateMention | None:
     """The date a heading that is only a date names ("Late 2023", "9 April 2024"), or
@@ -1631,6 +1699,10 @@ def extract_events(
                 if heading_date is not None and heading_date.precision == "day":
                     section_day = heading_date
             heading_text = text[span.start : span.end]
+            if heading_text.rstrip().endswith(")") and not passage.furniture:
+                # a title's period in brackets, "... (2021-09 to 2022-09)": the activity it covers
+                for kind, bound in _title_range(heading_text, published, day_first):
+                    emit(kind, bound, span, index, 0.7)
             if ":" in heading_text and (field := _ACTIVE_FIELD.match(heading_text)) is not None:
                 # an infobox's "Active: c. 2009 - present": the activity's start
                 first = next(iter(find_dates(heading_text[field.end() :], published, day_first)), None)
@@ -1759,7 +1831,18 @@ def extract_events(
             carry = None
     if published is not None and not any(e.kind == "report" and e.date == published_iso for e in events):
         _own_notice(text, items, published, emit)
+    if context is not None and context.published_source == "pdf-metadata":
+        events = [_file_dated(e) for e in events]
     return _keep_most_precise(events)
+
+
+def _file_dated(event: Event) -> Event:
+    """An event dated against a PDF's file date, which may be the day of a conversion or a
+    copy months after the writing: its day is no fact ("Today" read against it), only an
+    approximate year. Dates the text states in full keep their precision."""
+    if not event.resolved or (event.precision == "approximate" and len(event.date) == 4):
+        return event
+    return replace(event, date=event.date[:4], precision="approximate")
 
 
 #: A text that reports someone else's words: an interview's subject speaks in the first

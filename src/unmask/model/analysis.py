@@ -43,6 +43,8 @@ class ExtractContext:
     #: The document's passages (computed once by the pipeline); extractors given none
     #: parse the text themselves with the same rules.
     structure: Structure | None = None
+    #: Where ``published`` came from (:attr:`Metadata.published_source`); None when given.
+    published_source: str | None = None
 
     @classmethod
     def for_document(
@@ -55,6 +57,7 @@ class ExtractContext:
             site_name=meta.site_name,
             title=meta.title,
             structure=structure if structure is not None else document.structure,
+            published_source=None if published else meta.published_source,
         )
 
 
