@@ -825,8 +825,9 @@ _FISCAL_YEAR_BEFORE = compile_cached(r"\b(?:fiscal|financial|tax|budget|business
 _OWN_EARLIER_DOCUMENT_BEFORE = compile_cached(
     r"\b(?:our|my|this\s+(?:site|paper|programme|office)['’]s)\s+(?:[\w-]+\s+){0,2}?(?:report|explainer|post|brief|briefing|analysis|newsletter|"
     r"notice|bulletin|article|story|episode|podcast|coverage|issue|edition|answer|reply|letter)\s*,?\s*(?:\([^()]{0,30}?,\s*)?"
-    r"(?:(?:first\s+)?(?:published|posted|released|issued|dated|given|sent)\s+)?"
-    r"(?:in|on|from|of)\s+(?:the\s+)?$", re.I)
+    # the verb may take its date without a preposition ("sent out 6 January")
+    r"(?:(?:first\s+)?(?:published|posted|released|issued|dated|given|sent(?:\s+out)?|put\s+out|mailed|circulated)\s+"
+    r"(?:(?:in|on|from|of)\s+(?:the\s+)?)?|(?:in|on|from|of)\s+(?:the\s+)?)$", re.I)
 #: What a date starts that is no activity: "the tracker starts in January 2024", "the
 #: series begins in 2019", "data from 2020 onwards".
 _COVERAGE_BEFORE = compile_cached(
@@ -1857,7 +1858,7 @@ _INTERVIEW = compile_cached(r"\b(?:interview(?:ed)?|Q\s?&\s?A|in\s+conversation\
 #: text's day as its report, articles_blind4 and articles_blind5 as furniture.)
 _VICTIM_VOICE = compile_cached(
     r"\b(?-i:We)\s+are\s+writing\s+to\b|\b(?:told|informed|notified|alerted)\s+us\s+(?:on\s+\w+\s+)?that\b|"
-    r"\bwe\s+(?:have\s+)?(?:[\w-]+,?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
+    r"\bwe\s+(?:have\s+)?(?:[\w'’-]+,?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
     re.I,
 )
 _QUOTE_MARKS = ("\"", "“", "”")
