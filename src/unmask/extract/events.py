@@ -592,10 +592,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"detected\s+(?:an?\s+|the\s+)?(?:unauthori[sz]ed|suspicious|unusual|malicious)|"
         r"(?:they|it|the\s+(?:intruders|attackers|hackers|actor|group))\s+(?:were|was)\s+(?:found|discovered|detected|spotted)\b(?!\s+to\b)|"
         r"determined\s+that\s+(?:[\w-]+\s+){0,8}?(?:was|is|had\s+been)\s+material|"
-        # a regulator's fine on the victim or its inquiry: no deed of the actor
+        # a watchdog penalising the breached firm, or opening an inquiry: no deed of the actor
         r"(?:announced|published|issued|adopted)\s+(?:its\s+|a\s+)?(?:final\s+)?decision\s+in\s+(?:an?\s+|its\s+|the\s+)?inquiry|"
         r"imposed\s+(?:a\s+)?(?:[\w-]+\s+){0,3}?fine|"
-        # a vendor's fix: "the vendor published a security update", "released a fixed version"
+        # a vendor's fix: "shipped a patch", "released a fixed version"
         r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
         # a declaration of solidarity with the victims (one condemning the deed is a report)
         r"(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bsolidarity)|declarations?\s+of\s+solidarity)\b", re.I), 2.0),
@@ -618,7 +618,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("advisory", compile_cached(
         r"\b(?:agency|office|cent(?:re|er)|authority|ministry|department|police|CERT(?:-\w+)?|CSIRT|NCSC|CISA|FBI|BSI|ANSSI|ACSC|ASD)"
         r"\s+(?:(?-i:[A-Z][\w-]*)\s+){0,2}(?:has\s+|have\s+)?(?:warned|cautioned)\b(?=\s+(?:on\s+\w+\s+|\w+\s+){0,3}that\b)", re.I), 1.8),
-    # A flaw listed in a catalogue of exploited flaws: "added the flaw to its Known Exploited
+    # A flaw put on an agency's list of flaws under attack: "placed the bug on its Known Exploited
     # Vulnerabilities catalog" (an agency's advisory).
     ("advisory", compile_cached(
         r"\badded\s+(?:the\s+|a\s+|two\s+|three\s+|\w+\s+)?(?:[\w-]+\s+){0,2}?(?:flaws?|vulnerabilit(?:y|ies)|bugs?|CVE-[\d-]+)\s+"
@@ -640,7 +640,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
         r"hackers?|those\s+responsible))\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote|admitted|admits|acknowledged)\b", re.I), 0.7),
-    # A victim or an agency confirming a deed: "confirmed on Wednesday that it had been attacked".
+    # A victim or an agency confirming a deed: "confirmed late on Friday that its systems were hit".
     ("report", compile_cached(r"\bconfirm(?:ed|s)\b(?=(?:\s+[\w'’-]+){0,3}?\s+that\b)", re.I), 1.0),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
@@ -648,15 +648,15 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("activity-start", compile_cached(r"\b(?:first\s+(?:seen|saw|observed|spotted|detected|appeared|emerged|identified|documented|sighting|"
                                       r"infection|intrusion|compromise)|emerged|began|started|dating\s+back\s+to|as\s+early\s+as|active\s+since|operating\s+since)\b", re.I), 1.5),
     # The first deed of an intrusion said with its verb: "first gained access to the network in
-    # April", "the first lures were sent in January". Strong: the date in its clause is the
+    # April", "the earliest phishing mails went out in March". Strong: the date in its clause is the
     # start, whatever deed the sentence goes on to ("... and copied the designs").
     ("activity-start", compile_cached(
         r"\b(?:first\s+(?:gained|got|obtained)\s+access|(?:the\s+)?(?:first|earliest)\s+(?:[\w-]+\s+){1,3}?(?:(?:was|were)\s+)?"
         r"(?:sent|seen|observed|used|deployed|delivered|spotted|registered|opened|clicked)|"
-        # a gang's first victim on its leak site: "posted its first victim on 8 August"
+        # a gang's first victim on its leak site: "listed its first victim on 2 May"
         r"(?:posted|listed|named|claimed)\s+(?:its|their)\s+first\s+(?:victims?|targets?))\b", re.I), 1.8),
     ("activity-end", compile_cached(r"\b(?:last\s+(?:seen|observed|active|spotted|infection|intrusion|compromise)|most\s+recent\s+(?:one|infection|intrusion|compromise)|ceased|went\s+(?:dark|quiet)|"
-                                    # "the most recent lures known to us were sent in June": the end of what went before
+                                    # "the latest decoys we know of were mailed in October": the end of what went before
                                     r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,5}?(?:was|were)\s+(?:sent|seen|observed|used|deployed|delivered|spotted|registered)|"
                                     # "the last beaconing traffic we observed"
                                     r"(?:most\s+recent|latest|last)\s+(?:[\w-]+\s+){1,3}?(?:we|they|researchers|analysts)\s+(?:observed|saw|recorded|detected)|"
@@ -740,7 +740,7 @@ _MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would|wish|wished)\
 _INCIDENT_OF = compile_cached(r"\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid)\s+of\s+(?:the\s+)?$", re.I)
 #: A document's own publication line ("Conducted by phone; published 12 June 2025"): no event.
 _PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|posted|updated|aired|tabled)(?:\s+on)?\s*:?\s*$", re.I)
-#: A newspaper piece's own date: "an article published on 1 April", "our story, first printed on".
+#: A newspaper piece's own date: "a report printed on 6 May", "our story, first printed on".
 _PIECE_PUBLISHED_BEFORE = compile_cached(
     r"\b(?:an?|the|our|this|that)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)\s*,?\s*"
     r"(?:which\s+was\s+|that\s+was\s+|first\s+)?(?:published|posted|printed|ran|run)\s+(?:on\s+|in\s+)?$", re.I)
@@ -749,7 +749,7 @@ _DOCUMENT_VERB_BEFORE = compile_cached(r"\b(?:published|issued|released|dated|ap
 _PIECE_SAID_BEFORE = compile_cached(
     r"\b(?:the|an|our|that|this)\s+(?:earlier\s+|original\s+)?(?:article|story|piece|column|headline)\s+(?:also\s+|wrongly\s+|incorrectly\s+)?"
     r"(?:said|stated|reported|claimed|gave)\b[^;]*$", re.I)
-#: When an interview or a recording was made: "Interview conducted on 9 September 2025" (furniture).
+#: When an interview or a recording was made: "Recorded on 4 June 2024" (furniture).
 _RECORDED_LABEL = compile_cached(r"\b(?:interview|conversation|recording|podcast|episode)\s+(?:was\s+)?(?:conducted|recorded|held|taped)(?:\s+(?:on|in))?\s*:?\s*$", re.I)
 #: What stands between the two days of a range: "10-14 March", "March 10 to 14".
 _RANGE_GAP = compile_cached(r"\s*(?:[-–—]|to|until|through|till)\s*", re.I)
@@ -808,7 +808,7 @@ _REPORTED_CLAUSE = compile_cached(r",\s*(?:saying|alleging|accusing|adding|notin
 #: published on ...", "the minutes, approved on ...", "an earlier answer, given on".
 _OTHER_DOCUMENT_BEFORE = compile_cached(
     r"\b(?:(?:forecasts?|outlook)(?:\s+(?:for|of)\s+(?:[\w-]+\s+){0,3}?[\w-]+)?|guidance\s+for\s+the\s+year|minutes|agenda|(?:earlier|previous|last)\s+(?:answer|issue|edition|update|reply)|"
-    # a newspaper's piece: "An article published on 1 April (...) gave the wrong date"
+    # a newspaper's piece: "A story printed on 6 May (...) had the day wrong"
     r"(?:an?|the|our|this)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)|"
     r"financial\s+calendar|annual\s+accounts|results)\s*,?\s*(?:which\s+was\s+|that\s+was\s+|first\s+)?$", re.I)
 #: An infobox field of the years a group has been active: "Active: 2014-present",
@@ -820,7 +820,7 @@ _TO_PRESENT = compile_cached(r"\s*(?:[-–—]|to|until)\s*(?:the\s+)?(?:present
 _LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\)?\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
 _OWN_EARLIER_BEFORE = compile_cached(r"\b(?:our|my)\s+(?:previous|earlier|last)\s+(?:[\w-]+\s+)?$", re.I)
 _FISCAL_YEAR_BEFORE = compile_cached(r"\b(?:fiscal|financial|tax|budget|business)\s+year\s+$", re.I)
-#: The publisher's own earlier piece, cited with its date: "Our Q2 report, published in July",
+#: The publisher's own earlier piece, cited with its date: "Our spring review, published in May",
 #: "our explainer from January", "our previous notice of 3 December": a reference, no event.
 _OWN_EARLIER_DOCUMENT_BEFORE = compile_cached(
     r"\b(?:our|my|this\s+(?:site|paper|programme|office)['’]s)\s+(?:[\w-]+\s+){0,2}?(?:report|explainer|post|brief|briefing|analysis|newsletter|"
@@ -853,7 +853,7 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     if kind == "report" and word.lower() == "reports" and sentence[end : end + 4] == " of ":
         return True  # "reports of fraud fell by a fifth": a count of reports, no one's report
     if kind == "report" and word.lower() == "told" and _TOLD_US_OF_DETECTION.match(sentence, end):
-        return True  # "the host told us that malicious code had been added": the writer learning of it, a detection
+        return True  # "our provider told us that a backdoor had been planted": the writer learning of it, a detection
     if kind == "indictment" and _STANDING_CHARGE_BEFORE.search(sentence, max(0, start - 12), start):
         return True  # "where he is charged with fraud": a standing charge, brought some other day
     if kind == "activity-end" and start > date.start and word.lower().endswith("until"):
@@ -863,7 +863,7 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
     if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
         return True  # "the hacktivists took the portal offline": an attack, not a takedown
     if _QUOTED_TITLE_OPEN.search(sentence, max(0, start - 120), start):
-        return True  # 'An article published on 1 April ("Student detained over ...")': a title's word
+        return True  # 'A story printed on 6 May ("Pupil held over ...")': a title's word
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
         return True  # "guidance on resisting phishing": a topic
     if kind == "campaign" and word[:1].isupper() and _NAME_BEFORE.search(sentence, max(0, start - 40), start):
@@ -904,7 +904,7 @@ _LANDSCAPE_BEFORE = compile_cached(r"\b(?:landscape|climate|trends?)\s+(?:in|of|
 #: What a writer was told that is a detection, not an attribution: "told us that malicious code ...".
 _TOLD_US_OF_DETECTION = compile_cached(
     r"\s+us\s+(?:[\w,]+\s+){0,4}?that\s+(?:[\w-]+\s+){0,2}(?:malicious|suspicious|unusual|unauthori[sz]ed|strange|rogue)\b", re.I)
-#: A statement dated where it is named: "In a statement to shareholders on Monday", "in a
+#: A statement dated where it is named: "In a note to investors on Tuesday", "in a
 #: filing dated 3 May", "in its notice on Friday" (a joint statement is an agencies' advisory;
 #: "..., police said in a statement on Wednesday" is a source's, the deed before it the news).
 _STATEMENT_ON = compile_cached(
@@ -1062,7 +1062,7 @@ def _kind_for(
         return "campaign", 0.9  # "the cyberattack of 3 May": the attack's date
     tail = before[-70:]
     if ("statement" in tail or "filing" in tail or "letter" in tail or "notice" in tail) and _STATEMENT_ON.search(tail):
-        return "report", 0.9  # "In a statement to shareholders on Monday, the company said": the statement's day
+        return "report", 0.9  # "In a note to investors on Tuesday, the firm said": the statement's day
     if _ARTICLE_BEFORE.search(before[-8:]) and _ATTRIBUTIVE_INCIDENT.match(sentence, date.end):
         return "campaign", 0.9  # "over the 2023 intrusions at two casinos": the intrusions' date
     if date.surface[:4].lower() == "for ":
@@ -1162,7 +1162,7 @@ def _kind_for(
                     and end <= date.start
                     and distance <= 11
                     and (strong_before is None or distance < strong_before[0])
-                    # "arrested four people in July over the attacks earlier in the year": a
+                    # "detained three suspects in October over intrusions earlier that year": a
                     # date between the action and this one is the action's, this one the attacks'
                     and (previous is None or previous[0] < end
                          or _LAW_NAME_BEFORE.search(sentence, max(0, previous[0] - 30), previous[0]) is not None)
@@ -1258,7 +1258,7 @@ _OFFSET = compile_cached(
 #: Numbers in words, for every pattern that counts days or weeks (each pattern's words are
 #: drawn from here, so none admits a word this table cannot read).
 _OFFSET_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8}
-#: ", the day after we were encrypted": an appositive after a day, one day (or week) off it.
+#: ", a day after our servers were locked": an appositive after a day, one day (or week) off it.
 _OFFSET_WORDS = {**_OFFSET_NUMBERS, "the": 1}
 
 
@@ -1355,13 +1355,13 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
     if (verb := _DOCUMENT_VERB_BEFORE.search(sentence, max(0, date.start - 30), date.start)) is not None and (
         _OTHER_DOCUMENT_BEFORE.search(sentence, max(0, verb.start() - 60), verb.start())
     ):
-        return False  # "the forecast for fiscal year 2025 published on 12.02.2025": another document's day
+        return False  # "the outlook for the year issued on 03.04.2025": another document's day
     if _PIECE_SAID_BEFORE.search(sentence, max(0, date.start - 200), date.start):
-        return False  # "The article also said that the attack began in January; it began ...": a date retracted
+        return False  # "That piece also claimed the breach began in May; it began ...": a date retracted
     if _PIECE_PUBLISHED_BEFORE.search(sentence, max(0, date.start - 60), date.start):
-        return False  # "An article published on 1 April (...) gave the wrong date": a newspaper piece's day
+        return False  # "A story printed on 6 May (...) had the day wrong": a newspaper piece's day
     if _RECORDED_LABEL.search(sentence, max(0, date.start - 50), date.start):
-        return False  # "Interview conducted on 9 September": when it was recorded, furniture
+        return False  # "Conversation recorded on 4 June": when it was recorded, furniture
     if date.resolved and date.surface.lower() == "this week":
         return False  # the week the text is in: too vague to date a deed, which another sentence dates by its day
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
