@@ -1147,8 +1147,8 @@ def _kind_for(
                     and not _aside_closed(sentence, offset.end(), start)
                 ):
                     # "on Wednesday, a day after he was extradited": another day's action; a
-                    # trigger past the aside's comma is this date's ("on Wednesday, the day
-                    # after we were hit, the FBI published its advisory")
+                    # trigger past the aside's comma is this date's ("on Friday, two days
+                    # after the outage began, the agency put out its alert")
                     continue
                 between = sentence[end : date.start] if end <= date.start else sentence[date.end : start]
                 # Distance in words, so that a link's long URL counts as one word.
