@@ -8,8 +8,10 @@ whether the set has since been used to tune (then its figures are no blind estim
 newer set gives the honest one). ``python -m tests.targets.golden --blindN -v -e`` prints a
 set's figures and every miss (``--truth-published``: with the annotated publication dates).
 
-The floors sit a little under each set's latest figures: they fail when a change breaks a
-class of error, not on one article. A new set is one more row of :data:`SETS`.
+The floors sit a little under each set's latest figures (raised for blind7-10 at the end of
+session 10, when they had been tuned on): they fail when a change breaks a class of error,
+not on one article. The held-back set (blind11 in session 10) keeps the floors of its first,
+blind score. A new set is one more row of :data:`SETS`.
 """
 
 from __future__ import annotations
@@ -60,11 +62,11 @@ SETS: dict[str, Floors] = {
                               annotated_dates=False),
     "articles_blind5": Floors(20, (0.92, 0.92), (20, 20), 0, 19, (0.86, 0.64)),
     "articles_blind6": Floors(15, (0.90, 0.90), (15, 15), 0, 14, (0.92, 0.82), sponsors=(0.85, 0.90)),
-    "articles_blind7": Floors(15, (0.90, 0.90), (18, 18), 3, 14, (0.90, 0.46), attributions=(0.50, 0.70)),
-    "articles_blind8": Floors(15, (0.52, 0.58), (7, 8), 8, 9, (0.82, 0.50), attributions=(0.64, 0.85)),
-    "articles_blind9": Floors(12, (0.62, 0.62), (8, 8), 4, 11, (0.81, 0.43), attributions_f1=0.72,
-                              sponsors=(0.85, 0.90)),
-    "articles_blind10": Floors(15, (0.45, 0.51), (2, 3), 7, 10, (0.81, 0.48), attributions_f1=0.81),
+    "articles_blind7": Floors(15, (0.93, 0.93), (18, 18), 1, 15, (0.95, 0.82), attributions=(0.90, 0.90)),
+    "articles_blind8": Floors(15, (0.81, 0.81), (13, 13), 1, 14, (0.88, 0.78), attributions=(0.82, 0.87)),
+    "articles_blind9": Floors(12, (0.83, 0.83), (11, 11), 1, 12, (0.88, 0.73), attributions_f1=0.88,
+                              sponsors=(0.90, 0.90)),
+    "articles_blind10": Floors(15, (0.84, 0.84), (10, 10), 1, 14, (0.92, 0.88), attributions_f1=0.94),
     "articles_blind11": Floors(20, (0.43, 0.47), (6, 7), 9, 14, (0.91, 0.50), attributions_f1=0.73),
 }
 
