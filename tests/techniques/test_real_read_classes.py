@@ -115,9 +115,3 @@ def test_a_placeholder_in_a_path_is_blanked_but_the_path_is_read() -> None:
     assert "CurrentVersion\\Run" in unit.text
     assert "rundll32.exe" in unit.text
     assert "T1033" not in name_hits(unit.text)
-
-
-def test_a_code_block_is_no_evidence() -> None:
-    text = "The tool prints its progress.\n\n```\nSearching the capture for raw TCP packets and decoding them.\n```\n"
-    units = technique_units(text)
-    assert all("raw TCP" not in u.text for u in units)

@@ -120,6 +120,8 @@ class Sense:
     #: strings, and on every such sentence, whether a rule named a ``drop`` technique or
     #: not (the classifier reads the keyword too); a sense about every technique needs them.
     hints: tuple[str, ...] = ()
+    #: A match does not hold when this occurs between its clause's start and the match.
+    clause_unless: re.Pattern[str] | None = None
 
 
 def _sense(
@@ -130,6 +132,7 @@ def _sense(
     carries: str | None = None,
     unless: str | None = None,
     hints: Sequence[str] = (),
+    clause_unless: str | None = None,
 ) -> Sense:
     return Sense(
         compile_cached(pattern, _I),
@@ -138,7 +141,20 @@ def _sense(
         compile_cached(unless, _I) if unless is not None else None,
         reason,
         tuple(hints),
+        compile_cached(clause_unless, _I) if clause_unless is not None else None,
     )
+
+
+_CLAUSE_MARK = compile_cached(r"[,;:.(]")
+
+
+def _in_clause_after(pattern: re.Pattern[str], text: str, start: int) -> bool:
+    """Whether ``pattern`` occurs in ``text`` between the start of the clause holding
+    ``start`` and ``start``."""
+    begin = 0
+    for mark in _CLAUSE_MARK.finditer(text, max(0, start - 300), start):
+        begin = mark.end()
+    return pattern.search(text, begin, start) is not None
 
 
 _NETWORK = r"(?:handshakes?|packets?|traffic|communications?|beacons?|requests?|responses?|c2|c&c|channels?|protocols?|sessions?|messages?)"
@@ -220,7 +236,7 @@ SENSES: tuple[Sense, ...] = (
         ("T1573.001", "T1573"),
         "stored-data-encryption",
         unless=r"(?<![a-z0-9])(?:traffic|packets?|handshakes?|beacons?|c2|c&c|channels?|protocols?|sessions?|communications?)(?![a-z0-9])",
-        hints=("rc4", "xor", "aes", "des", "blowfish"),
+        hints=("rc4", "xor", "aes", " des", "3des", "blowfish"),
     ),
     # Something the malware sends out attached to a mail: its channel, not phishing.
     _sense(
@@ -234,16 +250,16 @@ SENSES: tuple[Sense, ...] = (
     # A negated deed ("did not develop a backdoor", "never used PowerShell"): the
     # clause after the negation names nothing the adversary did.
     _sense(
-        # from the clause's start, no condition before the negation ("if the check does
-        # not find a debugger, ..." is the malware's logic) ...
-        r"(?:^|[,;:.(]\s*)(?:(?!(?<![a-z0-9])(?:if|unless|when|whenever|whether|until|once)(?![a-z0-9]))[^,;:.()])*?"
         r"(?<![a-z0-9])(?:(?:did|does|do|has|have|had|was|were|is|are|could|would|can|will)(?:\snot|n't)|can't|won't|cannot|never|no\slonger)"
         # ... and the negated words up to the clause's end or a conjunction ("does not
         # use SSH and talks over HTTPS" keeps HTTPS)
         r"(?!\s(?:only|just|merely|simply)(?![a-z0-9]))\s(?P<k>(?:(?!(?<![a-z0-9])(?:and|but|yet|while|whereas|although|though|instead|which|so|because|as)(?![a-z0-9]))[^,;:.()])+)",
         (),
         "negated",
-        hints=("not", "n't", "never", "no longer"),
+        hints=(" not ", "n't ", "never ", "cannot ", "no longer "),
+        # a condition before the negation in its clause ("if the check does not find a
+        # debugger, ...") is the malware's logic
+        clause_unless=r"(?<![a-z0-9])(?:if|unless|when|whenever|whether|until|once)(?![a-z0-9])",
     ),
     # A writer's generalisation about a kind of thing ("such samples are most often
     # delivered by ..."): what is usual, not what this adversary did.
@@ -318,6 +334,9 @@ def apply_senses(
                     continue
             # Case-insensitive patterns on the text itself: lower() may change lengths.
             matches = list(sense.pattern.finditer(text))
+            if sense.clause_unless is not None:
+                cond = sense.clause_unless
+                matches = [m for m in matches if not _in_clause_after(cond, text, m.start())]
             if not matches or (sense.unless is not None and sense.unless.search(text)):
                 continue
             for m in matches:

@@ -673,11 +673,11 @@ _MODULE_HEADING = compile_cached(
     r"\W*(?:[\w\-]+\s){1,3}(?:modules?|plug-?ins?|components?)\W*\Z", re.IGNORECASE
 )
 
-#: Passages whose words say what a defender should do, not what the adversary did, and
-#: code blocks (a program's text or output: the writer's tool as often as the adversary's;
-#: their lines split as headings were never units, a line ending in a full stop is no
-#: sentence either).
-_NOT_EVIDENCE = frozenset(["advice", "code"])
+#: Passages whose words say what a defender should do, not what the adversary did.
+#: (Code blocks stay evidence: the structure reads long runs of a text as code when a
+#: fence is left open or lines are indented, and a block often holds the adversary's
+#: own commands.)
+_NOT_EVIDENCE = frozenset(["advice"])
 
 
 def technique_units(text: str, structure: Structure | None = None) -> list[Unit]:
@@ -739,7 +739,8 @@ def mask_opaque(
     end = start + len(piece)
     first = bisect.bisect_right(starts, start) - 1
     chars: list[str] | None = None
-    for s, e, kind in spans[max(first, 0) :]:
+    for k in range(max(first, 0), len(spans)):
+        s, e, kind = spans[k]
         if s >= end:
             break
         if e <= start:
