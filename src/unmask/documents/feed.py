@@ -39,7 +39,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from unmask.documents.text import clean_text, decode_text
+from unmask.documents.text import clean_text, decode_text, load_json
 from unmask.errors import DocumentError, EmptyDocumentError, NoTextError
 from unmask.model import Document, Metadata
 
@@ -267,7 +267,7 @@ def _absolute(base: str, link: str | None) -> str | None:
 
 def _json_feed(data: bytes, source: str) -> _Feed:
     try:
-        parsed = json.loads(decode_text(data))
+        parsed = load_json(decode_text(data))
     except (ValueError, RecursionError) as exc:
         raise DocumentError(source, f"JSON Feed is not valid JSON ({exc})") from exc
     if not isinstance(parsed, dict):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from unmask.documents.misp import is_misp, parse_misp
 from unmask.documents.stix import is_stix2, parse_stix2
-from unmask.documents.text import decode_text, parse_text
+from unmask.documents.text import decode_text, load_json, parse_text
 from unmask.model import Document
 
 __all__ = ["parse_json"]
@@ -19,7 +17,7 @@ def parse_json(data: bytes, *, source: str, sha256: str) -> Document:
     nothing in it is lost.
     """
     try:
-        value = json.loads(decode_text(data))
+        value = load_json(decode_text(data))
     except (ValueError, RecursionError):
         return parse_text(data, source=source, sha256=sha256)
     if is_stix2(value):

@@ -43,6 +43,7 @@ from unmask.documents.fetch import (
     fetch_timeout,
     user_agent,
 )
+from unmask.documents.text import load_json
 from unmask.errors import DocumentError, TooLargeError
 from unmask.model import Document
 
@@ -251,7 +252,7 @@ def pull_collection(
             if response.status_code == 204 or not body.strip():
                 break
             try:
-                envelope = json.loads(bytes(body))
+                envelope = load_json(bytes(body))
             except ValueError as exc:
                 raise DocumentError(source, f"the server's answer is not JSON: {exc}") from exc
             if not isinstance(envelope, Mapping):

@@ -18,6 +18,7 @@ of an agency story, and last "Updated ..." (``Metadata.published_source`` ``"tex
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
 
@@ -26,7 +27,7 @@ from unmask.model import Document, Metadata
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["clean_text", "decode_text", "parse_dateline", "parse_text", "published_in_text"]
+__all__ = ["clean_text", "decode_text", "load_json", "parse_dateline", "parse_text", "published_in_text"]
 
 _MD_HEADING = compile_cached(r"^#{1,6}[ \t]+(\S.*?)[ \t#]*$", re.MULTILINE)
 _ADOC_TITLE = compile_cached(r"^=[ \t]+(\S.*?)[ \t]*$", re.MULTILINE)
@@ -51,6 +52,55 @@ def _utf16_without_bom(data: bytes) -> str | None:
     else:
         return None
     return data[: len(data) - len(data) % 2].decode(encoding, "replace")
+
+
+#: A surrogate escape in JSON text ("\\ud800"): Python decodes a lone one into a str
+#: that has no UTF-8 form.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def load_json(text: str | bytes) -> object:
+    """``json.loads`` for a document's JSON, with every lone surrogate code point in its
+    strings (keys too) replaced by U+FFFD: a title, a name or a value escaping one would
+    pass into metadata and structured findings, and fail the store and the exports on
+    that document. Text without a surrogate escape is decoded as it is (one search)."""
+    value = json.loads(text)
+    raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    if not _SURROGATE_ESCAPE.search(raw):
+        return value
+    return _clean_strings(value)
+
+
+def _clean_strings(value: object) -> object:
+    """``value`` with surrogates replaced in every string, walked without recursion (a
+    deep document must not overflow the stack here when json could read it)."""
+    def clean(item: object) -> object:
+        if isinstance(item, str):
+            return _LONE_SURROGATE.sub("\ufffd", item)
+        if isinstance(item, dict):
+            return {}
+        if isinstance(item, list):
+            return []
+        return item
+
+    root = clean(value)
+    stack: list[tuple[object, object]] = [(value, root)]
+    while stack:
+        source, target = stack.pop()
+        if isinstance(source, dict) and isinstance(target, dict):
+            for key, item in source.items():
+                copy = clean(item)
+                target[clean(key)] = copy
+                if isinstance(copy, (dict, list)):
+                    stack.append((item, copy))
+        elif isinstance(source, list) and isinstance(target, list):
+            for item in source:
+                copy = clean(item)
+                target.append(copy)
+                if isinstance(copy, (dict, list)):
+                    stack.append((item, copy))
+    return root
 
 
 def decode_text(data: bytes) -> str:
