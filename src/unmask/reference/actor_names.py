@@ -432,6 +432,20 @@ _CAMEL_NAME = re.compile(r"[A-Z][a-z]{2,}(?:[A-Z][a-z]{2,})+")
 _CAMEL_CUT = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
+def _add_spellings(automaton: Any, entries: list[NameEntry], form: str, entry: NameEntry) -> None:
+    """Add ``form``'s spellings to ``automaton`` as ``entry`` (appended to ``entries`` when
+    one of them was new: a spelling an earlier entry holds stays that entry's)."""
+    index = len(entries)
+    added = False
+    for spelling in _spellings(form):
+        pattern = " " + spelling
+        if pattern not in automaton:
+            automaton.add_word(pattern, (index, len(spelling)))
+            added = True
+    if added:
+        entries.append(entry)
+
+
 def _camel_split(form: str) -> str | None:
     """A camel-case name written as separate words ("DeepSea" -> "Deep Sea"), or None."""
     if not _CAMEL_NAME.fullmatch(form):
@@ -518,15 +532,7 @@ def build_actor_gazetteer(
                 key, forms[0], form, risk, upper_only, is_software, caps_name,
                 tail.group(0) if tail else "", attested,
             )
-            index = len(entries)
-            added = False
-            for spelling in _spellings(form):
-                pattern = " " + spelling
-                if pattern not in automaton:
-                    automaton.add_word(pattern, (index, len(spelling)))
-                    added = True
-            if added:
-                entries.append(entry)
+            _add_spellings(automaton, entries, form, entry)
             split = _camel_split(form)
             if split is not None:
                 # The resolver's key drops spacing, so "DeepSea" resolves when written
@@ -534,15 +540,7 @@ def build_actor_gazetteer(
                 # (two ordinary words need what any such name needs).
                 split_risk, split_upper = _risk([split], is_software, english)
                 split_entry = entry._replace(risk=split_risk, upper_only=split_upper, caps_name=False)
-                index = len(entries)
-                added = False
-                for spelling in _spellings(split):
-                    pattern = " " + spelling
-                    if pattern not in automaton:
-                        automaton.add_word(pattern, (index, len(spelling)))
-                        added = True
-                if added:
-                    entries.append(split_entry)
+                _add_spellings(automaton, entries, split, split_entry)
     for word in TRIGGER_WORDS:
         automaton.add_word(" " + word, (-1, len(word)))
     automaton.make_automaton()
