@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 from unmask.errors import EmptyDocumentError
 from unmask.model import Document, Metadata
+from unmask.model.document import without_lone_surrogates
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.regexes import compile_cached
 
@@ -57,7 +58,6 @@ def _utf16_without_bom(data: bytes) -> str | None:
 #: A surrogate escape in JSON text ("\\ud800"): Python decodes a lone one into a str
 #: that has no UTF-8 form.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def load_json(text: str | bytes) -> object:
@@ -77,7 +77,7 @@ def _clean_strings(value: object) -> object:
     deep document must not overflow the stack here when json could read it)."""
     def clean(item: object) -> object:
         if isinstance(item, str):
-            return _LONE_SURROGATE.sub("\ufffd", item)
+            return without_lone_surrogates(item)
         if isinstance(item, dict):
             return {}
         if isinstance(item, list):

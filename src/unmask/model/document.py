@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from unmask.model.structure import Structure
 
-__all__ = ["Attachment", "Document", "Metadata", "Page", "Span"]
+__all__ = ["Attachment", "Document", "Metadata", "Page", "Span", "without_lone_surrogates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +98,7 @@ class Attachment:
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _without_lone_surrogates(text: str) -> str:
+def without_lone_surrogates(text: str) -> str:
     """``text`` itself when it encodes to UTF-8, else with each surrogate code point (a
     Python ``str`` holds them only unpaired) replaced by U+FFFD."""
     try:
@@ -135,7 +135,7 @@ class Document:
 
     def __post_init__(self) -> None:
         if not self.text.isascii():
-            text = _without_lone_surrogates(self.text)
+            text = without_lone_surrogates(self.text)
             if text is not self.text:
                 # "\\ud800" in a JSON string or a broken UTF-16 source: no UTF-8 for it, so
                 # every later step (the compiled core, exports, the store) would fail on
