@@ -145,13 +145,13 @@ def test_only_a_salted_hash_is_stored(small: tuple[KnowledgeBase, dict[str, str]
         rows = list(conn.execute(text("SELECT * FROM serve_tokens")))
     dumped = json.dumps([list(map(str, r)) for r in rows])
     for secret in (one, two):
-        assert secret not in dumped and secret.rsplit("_", 1)[1] not in dumped
+        assert secret not in dumped and secret.split("_", 2)[2] not in dumped
         assert hashlib.sha256(secret.encode()).hexdigest() not in dumped
     assert len({r.salt for r in rows}) == 2 and len({r.secret_hash for r in rows}) == 2
     checker = TokenChecker(kb)
     assert checker.check(one) is not None and checker.check(one + "x") is None
     assert checker.check(one[:-1] + ("A" if one[-1] != "A" else "B")) is None
-    assert checker.check("um_" + one.split("_")[1] + "_" + two.rsplit("_", 1)[1]) is None
+    assert checker.check("um_" + one.split("_")[1] + "_" + two.split("_", 2)[2]) is None
 
 
 def test_revoked_and_expired_tokens_are_refused_at_once(
@@ -290,7 +290,7 @@ def test_token_commands(tmp_path: Any) -> None:
     (info,) = json.loads(listed.stdout)["tokens"]
     assert (info["name"], info["role"], info["max_tlp"], info["state"]) == ("grace", "analyst", "amber", "active")
     assert info["expires_at"].startswith("2999-01-01T00:00:00")
-    assert secret not in listed.stdout and secret.rsplit("_", 1)[1] not in listed.stdout
+    assert secret not in listed.stdout and secret.split("_", 2)[2] not in listed.stdout
     with open_kb(url) as kb:
         principal = TokenChecker(kb).check(secret)
     assert principal is not None and (principal.name, principal.role, principal.max_tlp) == (
