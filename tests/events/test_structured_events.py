@@ -57,3 +57,15 @@ def test_a_placeholder_identity_is_no_organisation() -> None:
                     sectors=["healthcare"])
     found = _found(campaign, stand_in, _rel(5, "targets", campaign, stand_in))
     assert {(t.role, t.kind, t.value) for t in found.targets} == {("target", "sector", "Health")}
+
+
+def test_placeholder_and_impossible_sighting_dates_are_no_events() -> None:
+    """Exporters write 9999-12-31 or 0001-01-01 for an unknown sighting; neither, nor a
+    day that does not exist or lies in the future, dates the actor's activity."""
+    group = _obj("intrusion-set", 1, name="Lantern Otter", first_seen="0001-01-01T00:00:00Z",
+                 last_seen="9999-12-31T23:59:59Z")
+    campaign = _obj("campaign", 2, name="Wave of spring", first_seen="2023-02-30T00:00:00Z",
+                    last_seen="2023-06-01T00:00:00Z")
+    later = _obj("campaign", 6, name="Wave of autumn", first_seen="2999-01-01T00:00:00Z")
+    found = _found(group, campaign, later, _rel(3, "attributed-to", campaign, group))
+    assert {(e.kind, e.date) for e in found.events} == {("activity-end", "2023-06-01")}

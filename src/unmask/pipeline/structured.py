@@ -34,6 +34,7 @@ the objects it holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,13 +185,36 @@ class _Collector:
             self.attributions[key] = Attribution(kind, value, value, self.span(value), (actor_id,))
 
     def event(self, kind: str, date: str, actor_id: str | None) -> None:
-        match = _DATE.match(date)
-        if not match:
+        day = _plausible_day(date)
+        if day is None:
             return
-        day = "-".join(match.groups())
         key = (kind, day, actor_id or "")
         if key not in self.events:
             self.events[key] = Event(kind, day, "day", Span(0, 0), date, (actor_id,) if actor_id else ())
+
+
+#: The earliest year a record's first or last sighting is taken from: exporting tools write
+#: ``0001-01-01`` and ``9999-12-31`` for "unknown" (placeholders, not dates).
+_EARLIEST_YEAR = 1980
+
+
+def _plausible_day(date: str, today: dt.date | None = None) -> str | None:
+    """``date``'s day (``YYYY-MM-DD``) when it is a real calendar day between 1980 and
+    today (a few days' slack); ``None`` for a placeholder such as ``9999-12-31`` or
+    ``0001-01-01``, an impossible day (``2024-02-30``) or a date in the future."""
+    from unmask.documents.read import FUTURE_SLACK
+
+    match = _DATE.match(date)
+    if not match:
+        return None
+    try:
+        day = dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    now = today or dt.datetime.now(dt.UTC).date()
+    if day.year < _EARLIEST_YEAR or day > now + dt.timedelta(days=FUTURE_SLACK):
+        return None
+    return day.isoformat()
 
 
 def _slug(value: str) -> str:
