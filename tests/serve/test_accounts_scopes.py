@@ -106,10 +106,10 @@ def test_the_owners_and_the_audience_see_them(scoped: tuple[KnowledgeBase, Knowl
         # alice is on the RED note's audience: its alias resolves; x's report stays hidden.
         assert get(f"/api/v1/actors/{quote(RED_ALIAS)}", alice).status_code == 200
         found = {h["report"]["source"] for h in get("/api/v1/search", alice, q=RED_WORD).json()["hits"]}
-        assert found == {"notes/red-apt29.txt"}
+        assert found == {"red-apt29.txt"}
         # xavier, of organisation x, sees its AMBER+STRICT report and not the RED one.
         found = {h["report"]["source"] for h in get("/api/v1/search", xavier, q=RED_WORD).json()["hits"]}
-        assert found == {"notes/red-apt41.txt"}
+        assert found == {"red-apt41.txt"}
         # dave is cleared for AMBER+STRICT but of the server's organisation: neither.
         assert get("/api/v1/search", dave, q=RED_WORD).json()["hits"] == []
         assert get("/api/v1/stats", dave).json()["reports"] == get("/api/v1/stats", xavier).json()["reports"] - 1

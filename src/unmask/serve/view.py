@@ -817,7 +817,7 @@ class LevelView:
 
 def _scratch_kb(path: Path) -> KnowledgeBase:
     """A scratch base (a copy of the migrated empty one), opened without migrating."""
-    return KnowledgeBase(create_store_engine(f"sqlite:///{path}"))
+    return KnowledgeBase(create_store_engine(f"sqlite:///{path}"), show_paths=False)
 
 
 def served_objects(objects: list[dict[str, Any]], keys: list[tuple[str, str, str]],
@@ -924,7 +924,9 @@ class View:
 
     def __init__(self, kb: KnowledgeBase, *, max_tlp: str = "green", recheck: float = 1.0,
                  org: str | None = None, prewarm: bool = False) -> None:
-        self.kb = kb
+        # Callers see a report's file name or its URL without credentials, never the
+        # folders of the machine it was ingested on (KnowledgeBase.sharing).
+        self.kb = kb.sharing()
         self.recheck = recheck
         self.ceiling = check_tlp(max_tlp)
         #: Each level builds its restricted profiles ahead of requests (:meth:`LevelView.warm`).

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
@@ -137,10 +138,23 @@ class KnowledgeBase:
         *,
         clock: Callable[[], dt.datetime] = _utcnow,
         analyzer: str | None = None,
+        show_paths: bool = True,
     ) -> None:
         self.engine = engine
         self._clock = clock
         self.analyzer = analyzer or _analyzer_version()
+        #: Whether a report's source is answered as stored (the path it was ingested
+        #: from) or as :func:`shared_source` gives it (what a server shows its callers).
+        self.show_paths = show_paths
+
+    def sharing(self) -> KnowledgeBase:
+        """The same base (one engine), answering each report's source as
+        :func:`shared_source` gives it: a server's callers learn a report's file name,
+        not the folders of the machine it was ingested on."""
+        return KnowledgeBase(self.engine, clock=self._clock, analyzer=self.analyzer, show_paths=False)
+
+    def _source(self, stored: str) -> str:
+        return stored if self.show_paths else shared_source(stored)
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -318,10 +332,9 @@ class KnowledgeBase:
 
     # -- helpers shared by queries -----------------------------------------------------
 
-    @staticmethod
-    def _report(row: Any, actors: Iterable[str] = (), mentions: int | None = None) -> ReportRef:
+    def _report(self, row: Any, actors: Iterable[str] = (), mentions: int | None = None) -> ReportRef:
         return ReportRef(
-            sha256=row.sha256, source=row.source, title=row.title,
+            sha256=row.sha256, source=self._source(row.source), title=row.title,
             published=_as_date(row.published), tlp=row.tlp, format=row.format,
             ingested_at=_as_datetime(row.ingested_at), actors=tuple(actors), mentions=mentions,
         )
@@ -342,10 +355,9 @@ class KnowledgeBase:
     def _evidence_columns(model: Any) -> tuple[Any, ...]:
         return q.evidence_columns(model)
 
-    @staticmethod
-    def _evidence(row: Any) -> Evidence:
+    def _evidence(self, row: Any) -> Evidence:
         return Evidence(
-            sha256=row.sha256, source=row.source, title=row.title, start=row.span_start,
+            sha256=row.sha256, source=self._source(row.source), title=row.title, start=row.span_start,
             end=row.span_end, quote=_quote(row.quote), published=_as_date(row.published),
         )
 
@@ -811,7 +823,7 @@ class KnowledgeBase:
         )
         children = tuple(self._rebuild(conn, child) for child in child_rows)
         document = Document(
-            text=row.text, source=row.source, format=row.format, sha256=row.sha256,
+            text=row.text, source=self._source(row.source), format=row.format, sha256=row.sha256,
             size=row.size, metadata=metadata,
             pages=tuple(Page(n, s, e) for n, s, e in meta.get("pages") or ()),
             attachments=tuple(
@@ -1112,6 +1124,19 @@ def _split_highlights(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             plain.append(part)
             length += len(part)
     return "".join(plain), tuple(ranges)
+
+
+def shared_source(source: str) -> str:
+    """A report's source as it may be shown to others: a URL without its user name,
+    password, query and fragment (a feed's access key travels there); a local path as
+    its file name (``/home/analyst/cases/acme/report.pdf`` -> ``report.pdf``)."""
+    if "://" in source:
+        parts = urlsplit(source)
+        if parts.scheme and parts.netloc:
+            host = parts.netloc.rpartition("@")[2]
+            return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    name = source.replace("\\", "/").rstrip("/").rpartition("/")[2]
+    return name or source
 
 
 def open_kb(db_url: str | None = None, **kwargs: Any) -> KnowledgeBase:
