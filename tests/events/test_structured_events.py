@@ -69,3 +69,40 @@ def test_placeholder_and_impossible_sighting_dates_are_no_events() -> None:
     later = _obj("campaign", 6, name="Wave of autumn", first_seen="2999-01-01T00:00:00Z")
     found = _found(group, campaign, later, _rel(3, "attributed-to", campaign, group))
     assert {(e.kind, e.date) for e in found.events} == {("activity-end", "2023-06-01")}
+
+
+def test_an_identity_named_only_in_generic_words_names_nobody_but_its_countries_count() -> None:
+    campaign = _obj("campaign", 2, name="Wave of spring")
+    stand_in = _obj("identity", 4, name="Victim Organisations (unnamed)", identity_class="organization",
+                    x_acme_countries=["nl", "BE", "ZZ", 7], x_acme_country="LU")
+    retailer = _obj("identity", 6, name="Target", identity_class="organization")
+    found = _found(campaign, stand_in, retailer, _rel(5, "targets", campaign, stand_in),
+                   _rel(7, "targets", campaign, retailer))
+    assert {(t.role, t.kind, t.value) for t in found.targets} == {
+        ("target", "country", "NL"), ("target", "country", "BE"), ("target", "country", "LU"),
+        ("target", "organization", "Target"),  # one word that can be a company's name
+    }
+
+
+def test_a_campaign_inside_a_report_on_one_group_is_that_groups() -> None:
+    group = _obj("intrusion-set", 1, name="Lantern Otter")
+    campaign = _obj("campaign", 2, name="Wave of spring", first_seen="2021-03-04T00:00:00Z")
+    inner = _obj("report", 3, name="The spring wave", published="2021-05-01T00:00:00Z",
+                 object_refs=[campaign["id"]])
+    outer = _obj("report", 4, name="Lantern Otter", published="2021-06-01T00:00:00Z",
+                 object_refs=[group["id"], inner["id"]])
+    events = {(e.kind, e.date, e.actor_ids) for e in _found(outer, group, campaign, inner).events}
+    assert events == {("activity-start", "2021-03-04", ("lantern-otter",))}
+
+
+def test_a_report_on_two_groups_attributes_its_campaign_to_neither() -> None:
+    one = _obj("intrusion-set", 1, name="Lantern Otter")
+    two = _obj("intrusion-set", 5, name="Copper Heron")
+    campaign = _obj("campaign", 2, name="Wave of spring", first_seen="2021-03-04T00:00:00Z")
+    report = _obj("report", 3, name="Two groups", published="2021-05-01T00:00:00Z",
+                  object_refs=[one["id"], two["id"], campaign["id"]])
+    loop = _obj("report", 4, name="Loop", published="2021-05-01T00:00:00Z",
+                object_refs=[report["id"]])
+    report["object_refs"].append(loop["id"])  # a cycle of reports ends
+    events = {(e.kind, e.date, e.actor_ids) for e in _found(report, loop, one, two, campaign).events}
+    assert events == {("activity-start", "2021-03-04", ())}

@@ -366,6 +366,10 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
                 sector_name = _sector_name(sector) if isinstance(sector, str) else None
                 if sector_name:
                     c.target("sector", sector_name, role)
+            # A producer's custom country list (``x_cta_country``, ``x_acme_countries``):
+            # where the targeted identity is, named or not.
+            for code in _custom_countries(obj):
+                c.target("country", code, role)
             if _placeholder_identity(obj):
                 continue
         if kind == "location" and isinstance(obj.get("country"), str):
@@ -399,23 +403,91 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
             actor = actor_ids.get(str(rel.get("target_ref")))
             if actor is not None:
                 campaign_actors.setdefault(str(rel.get("source_ref")), []).append(actor)
+    reported = _report_actors(by_id, actor_ids)
     for oid, obj in by_id.items():
         if obj.get("type") != "campaign":
             continue
+        actors: list[str | None] = list(campaign_actors.get(oid) or reported.get(oid) or [None])
         for prop, event_kind in (("first_seen", "activity-start"), ("last_seen", "activity-end")):
             if isinstance(obj.get(prop), str):
-                for actor in campaign_actors.get(oid) or [None]:
+                for actor in actors:
                     c.event(event_kind, obj[prop], actor)
+
+
+def _report_actors(by_id: Mapping[str, Mapping[str, Any]], actor_ids: Mapping[str, str]) -> dict[str, list[str]]:
+    """The actor of each campaign that no relationship attributes, read off the report
+    objects: a report that lists the campaign (itself, or inside a report it lists) and
+    exactly one intrusion set or threat actor (itself or in a report that lists it) is
+    a report on that actor's campaign. Several actors in that chain leave it unattributed."""
+    parents: dict[str, list[str]] = {}
+    for oid, obj in by_id.items():
+        if obj.get("type") == "report":
+            for ref in obj.get("object_refs") or ():
+                if isinstance(ref, str) and by_id.get(ref, {}).get("type") == "report":
+                    parents.setdefault(ref, []).append(oid)
+    out: dict[str, list[str]] = {}
+    for oid, obj in by_id.items():
+        if obj.get("type") != "report":
+            continue
+        campaigns = [r for r in obj.get("object_refs") or ()
+                     if isinstance(r, str) and by_id.get(r, {}).get("type") == "campaign"]
+        if not campaigns:
+            continue
+        chain, stack, seen = [], [oid], {oid}
+        while stack:  # the report and every report above it (each once: cycles end)
+            current = stack.pop()
+            chain.append(current)
+            for parent in parents.get(current, ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        named = {actor_ids[r] for report in chain for r in by_id[report].get("object_refs") or ()
+                 if isinstance(r, str) and r in actor_ids}
+        if len(named) == 1:
+            for campaign in campaigns:
+                out.setdefault(campaign, []).extend(a for a in named if a not in out.get(campaign, []))
+    return {k: v for k, v in out.items() if len(v) == 1}
 
 
 #: A name made of the object's own type word ("Identity", "Identity 2", "Identity (of
 #: the second campaign)"): a stand-in an exporting tool wrote for an unnamed victim.
 _PLACEHOLDER_NAME = compile_cached(r"(?i)^\s*identity\b\s*(?:\d+\s*)?(?:\(.*\))?\s*$")
 
+#: Words of a stand-in name: an identity named only with them ("Targeting Information",
+#: "Unknown victim", "Victim organisations") names nobody. One word alone is a stand-in
+#: only when it cannot be a name (a company may be called "Target").
+_PLACEHOLDER_WORDS = frozenset(
+    ["identity", "identities", "target", "targets", "targeting", "targeted", "victim", "victims", "victimology", "information", "info", "organization", "organizations", "organisation", "organisations", "unknown", "unnamed", "anonymous", "redacted", "undisclosed", "sector", "sectors", "industry", "industries", "entity", "entities", "various", "multiple", "other", "details", "data", "the", "of", "and"])
+_PLACEHOLDER_ALONE = frozenset(["identity", "victim", "victims", "unknown", "unnamed", "anonymous", "redacted", "undisclosed", "various", "multiple"])
+_NAME_WORD = compile_cached(r"[^\W\d_]+")
+
 
 def _placeholder_identity(obj: Mapping[str, Any]) -> bool:
-    """Whether an identity names nobody: its name is only the word "identity"."""
-    return bool(_PLACEHOLDER_NAME.match(str(obj.get("name") or "")))
+    """Whether an identity names nobody: its name is only the word "identity", or only
+    words that describe a target without naming one."""
+    name = str(obj.get("name") or "")
+    if _PLACEHOLDER_NAME.match(name):
+        return True
+    words = [w.casefold() for w in _NAME_WORD.findall(name)]
+    if not words or not all(w in _PLACEHOLDER_WORDS for w in words):
+        return False
+    return len(words) > 1 or words[0] in _PLACEHOLDER_ALONE
+
+
+def _custom_countries(obj: Mapping[str, Any]) -> list[str]:
+    """Country codes in a producer's custom property of an identity (``x_<producer>_country``
+    or ``..._countries``, one code or a list): only ISO 3166 alpha-2 codes unmask knows."""
+    from unmask.reference.geo import place
+
+    codes: list[str] = []
+    for key, value in obj.items():
+        if not (isinstance(key, str) and key.startswith("x_") and key.endswith(("country", "countries"))):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if (isinstance(item, str) and len(item) == 2 and item.isascii() and item.isalpha()
+                    and place(item.upper()) is not None and item.upper() not in codes):
+                codes.append(item.upper())
+    return codes
 
 
 def _sector_name(value: str) -> str | None:
