@@ -51,3 +51,17 @@ def test_structured_records_say_their_date_is_the_records_own() -> None:
         {"type": "domain", "category": "Network activity", "value": "relay.badzone.example", "to_ids": True}]}}
     misp = parse_bytes(json.dumps(event).encode(), source="m.json")
     assert misp.metadata.published == dt.date(2025, 4, 30) and misp.metadata.published_source == "record"
+
+
+def test_a_bundle_of_several_reports_is_published_as_of_the_newest() -> None:
+    def report(n: int, name: str, published: str) -> dict[str, object]:
+        return {"type": "report", "spec_version": "2.1", "id": f"report--0b4c7d2e-9f61-4a3b-8c5d-7e2f1a9b0c{n:02d}",
+                "created": published, "modified": published, "name": name, "published": published,
+                "description": f"{name}: the operators moved their relays.", "object_refs": []}
+
+    bundle = {"type": "bundle", "id": "bundle--6d9a2c1e-4b8f-4f0e-9a53-2f1d0c7b8e12", "objects": [
+        report(1, "First look", "2022-01-10T00:00:00Z"), report(2, "Update", "2022-07-19T00:00:00Z"),
+        report(3, "Follow-up", "2022-03-02T00:00:00Z")]}
+    stix = parse_bytes(json.dumps(bundle).encode(), source="r.json")
+    assert stix.metadata.title == "First look"
+    assert stix.metadata.published == dt.date(2022, 7, 19) and stix.metadata.published_source == "record"

@@ -12,7 +12,8 @@ Marking definitions and language content carry no report text and are skipped.
 
 ``Document.objects`` keeps every STIX object of the bundle, as parsed from JSON and
 unchanged, for a later import. ``Metadata``: title, author (the report's
-``created_by_ref`` identity) and ``published`` from the first report object;
+``created_by_ref`` identity) from the first report object, ``published`` from the newest
+report's (a bundle of several reports is as of its latest);
 ``extra`` holds ``spec_version``, ``bundle_id`` and ``object_count``.
 """
 
@@ -298,7 +299,10 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
         creator = report.get("created_by_ref")
         if isinstance(creator, str) and creator in names:
             authors = (names[creator],)
-        published = _date(report.get("published"))
+        # A bundle of several reports is published as of its newest one (a later report's
+        # dated events are not "in the future" of the first).
+        dates = [d for d in (_date(o.get("published")) for o in objects if o.get("type") == "report") if d]
+        published = max(dates) if dates else None
         modified = _date(report.get("modified"))
     extra = {"spec_version": _spec_version(objects, bundle_spec), "object_count": str(len(objects))}
     if bundle_id:
