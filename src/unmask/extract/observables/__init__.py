@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import gc
 import re
 import urllib.parse
@@ -52,10 +53,14 @@ from unmask.extract.observables.validate import (
     xmr_ok,
 )
 from unmask.model import ExtractContext, Observable, Span
+from unmask.reference.actor_names import english_words
 from unmask.reference.defang import plain_schemes
 from unmask.reference.regexes import compile_cached
 from unmask.reference.suffixes import SuffixIndex, load_suffixes
 from unmask.reference.warninglists import load_warninglists
+
+#: Lower-case English words, read once and only when a blank stands before an "@".
+_english_words = functools.cache(english_words)
 
 __all__ = ["OBSERVABLE_TYPES", "extract_observables", "refang_text"]
 
@@ -521,6 +526,8 @@ class _Collector:
         written = m.group("ehost")
         local = self.r[start : h_start - 1]
         reasons = self.host(written, h_start, h_end)
+        if self._prose_at(start, h_start - 1):
+            return  # the host stays a domain: "came from @mail.ru addresses" names no mailbox
         if reasons is not None:
             # The same address written again (a host that is a real domain): judged once.
             key = (local, written)
@@ -537,6 +544,25 @@ class _Collector:
             known = self._address(local, host, [])
         if known is not None:
             self.emit("email", known[0], start, end, known[1])
+
+    def _prose_at(self, start: int, at: int) -> bool:
+        """Whether the "@" at ``at`` (refanged offsets; the local part starts at ``start``)
+        was written after a blank and straight before the host, after a lower-case English
+        word: "came from @mail.ru addresses", "researchers @example.com" name a mail
+        domain in prose, not a mailbox. A spaced mark after a name that is no word
+        ("jdoe @example.com") and "me @ example" with blanks on both sides stay addresses."""
+        s, e = self.original(start, at)
+        text = self.text
+        j = e
+        while j < len(text) and j - e < 4 and text[j] in " \t":
+            j += 1
+        if j == e or j >= len(text) or text[j] != "@" or text[j + 1 : j + 2].isspace():
+            return False
+        local = text[s:e]
+        if not (local.isalpha() and local.islower()):
+            return False
+        words = _english_words()
+        return local in words or (local.endswith("s") and local[:-1] in words)  # a plural
 
     def _address(self, local: str, host: str, reasons: list[str]) -> tuple[str, list[str]] | None:
         """(value, benign reasons) of ``local@host``, or None when it is not an address."""
