@@ -9,7 +9,9 @@ structure see the same one the pipeline computes, without importing the readers.
 Steps, each one pass:
 
 1. **Lines**: each line's form (heading, list item, table row, prose), fenced code
-   and shell-prompt lines, quoted e-mail header blocks.
+   and shell-prompt lines, quoted e-mail header blocks. A fenced block is code only
+   when its lines read as code (:mod:`unmask.model.code_lines`): fences paired out of
+   step leave prose prose, and a block of indicators is an indicator list.
 2. **Sentences**: consecutive prose lines form a block, cut into sentences at
    terminal punctuation, never after abbreviations ("U.S.", "Aug.", "e.g.") or
    initials; headings, list items and table rows are pieces of their own.
@@ -31,6 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from unmask.model.code_lines import block_is_code, line_shape
 from unmask.model.document import Span
 from unmask.model.opaque import opaque_spans
 from unmask.model.structure import KINDS, Passage, Structure
@@ -185,20 +188,36 @@ _MAIL_HEADER = re.compile(
 )
 
 
+#: Marks of :func:`_line_marks`: a line of a code block, an indicator listed in one.
+_CODE, _LISTED = 1, 2
+
+
 def _line_marks(text: str, lines: _Lines, hinted: Sequence[tuple[int, int]] = ()) -> tuple[bytearray, bytearray]:
-    """Per line: inside a code block (fenced, AsciiDoc listing, shell prompt, or a span the
-    reader knows from the markup: ``hinted``); in a quoted e-mail header block (two header
-    lines or more, with their continuations)."""
+    """Per line: in a code block (``_CODE``) or an indicator listed in a block that is
+    mostly indicators (``_LISTED``: an indicator list, not code), else 0; in a quoted e-mail header block (two header lines or more, with their
+    continuations).
+
+    A block is what fences (Markdown, an AsciiDoc listing) or the markup (``hinted``:
+    an HTML ``<pre>``) enclose, or a shell-prompt line. The fences only say where a block
+    may be: its lines are read (:func:`unmask.model.code_lines.block_is_code`), so that a
+    paragraph between two blocks whose fences were paired out of step (a lost fence in
+    Markdown converted from a page) stays prose, and the text between a closing fence and
+    the next opening one is code when it reads as code."""
     count = len(lines.starts)
     code = bytearray(count)
+    mail = bytearray(count)
+    # Blocks to read: (first interior line, end line exclusive, whether fences open it).
+    blocks: list[tuple[int, int, bool]] = []
+    hinted_lines = bytearray(count)
     for start, end in hinted:
         for index in range(lines.index(start), lines.index(max(start, end - 1)) + 1):
-            code[index] = 1
-    mail = bytearray(count)
+            hinted_lines[index] = 1
     fence_open: int | None = None
     fence_mark = ""
+    last_close: int | None = None  # the last closing Markdown fence, when nothing came between
     previous = ""
     header_run: list[int] = []
+    hinted_from: int | None = None
 
     def close_headers() -> None:
         if sum(1 for i in header_run if _MAIL_HEADER.match(_line(text, lines, i))) >= 2:
@@ -209,22 +228,33 @@ def _line_marks(text: str, lines: _Lines, hinted: Sequence[tuple[int, int]] = ()
     for index in range(count):
         line = _line(text, lines, index)
         stripped = line.strip()
-        if code[index] and fence_open is None:
+        if hinted_lines[index] and fence_open is None:
+            if hinted_from is None:
+                hinted_from = index
             previous = stripped or previous
             continue  # a code block of the markup
+        if hinted_from is not None:
+            blocks.append((hinted_from, index, True))
+            hinted_from = None
         if fence_open is not None:
-            code[index] = 1
             if stripped.startswith(fence_mark) and (fence_mark in "```~~~" or _ASCIIDOC_BLOCK.match(stripped)):
+                code[index] = _CODE
+                blocks.append((fence_open + 1, index, True))
+                last_close = index if fence_mark in ("```", "~~~") else None
                 fence_open = None
             continue
         if _FENCE.match(line):
             fence_open, fence_mark = index, stripped[:3]
-            code[index] = 1
+            code[index] = _CODE
+            if last_close is not None and fence_mark in ("```", "~~~"):
+                blocks.append((last_close + 1, index, False))  # between two blocks: read it too
+            last_close = None
         elif _ASCIIDOC_BLOCK.match(line) and _ASCIIDOC_SOURCE.match(previous):
             fence_open, fence_mark = index, stripped[:4]
-            code[index] = 1
+            code[index] = _CODE
+            last_close = None
         elif _PROMPT.match(line):
-            code[index] = 1
+            code[index] = _CODE
         if _MAIL_HEADER.match(line) or (header_run and line[:1] in (" ", "\t") and stripped):
             header_run.append(index)
         elif header_run:
@@ -233,10 +263,22 @@ def _line_marks(text: str, lines: _Lines, hinted: Sequence[tuple[int, int]] = ()
             previous = stripped
     if header_run:
         close_headers()
-    if fence_open is not None:
-        # An opening fence never closed is a stray mark, not a block to the end.
-        for index in range(fence_open, count):
-            code[index] = 0
+    if hinted_from is not None:
+        blocks.append((hinted_from, count, True))
+    # (An opening fence never closed is a stray mark, not a block to the end: no block.)
+    for first, stop, paired in blocks:
+        body = [_line(text, lines, i) for i in range(first, stop)]
+        shapes = [line_shape(line) for line in body]
+        if not block_is_code(zip(shapes, map(len, body), strict=True), paired=paired):
+            for index, line in zip(range(first, stop), body, strict=True):
+                if _PROMPT.match(line):
+                    code[index] = _CODE  # a command at a prompt, in a block of prose
+            continue
+        # A block of indicators is a list of them; an indicator among statements (the host
+        # of a request dump, an address in a script) is part of the code.
+        listed = 2 * shapes.count("indicator") >= sum(1 for line in body if line.strip())
+        for index, shape in zip(range(first, stop), shapes, strict=True):
+            code[index] = _LISTED if listed and shape == "indicator" else _CODE
     return code, mail
 
 
@@ -513,6 +555,8 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
         if piped and form == "heading":
             layout = "row"
         line_index = lines.index(start)
+        if code_lines[line_index] and layout == "heading":
+            form, layout = "sentence", "prose"  # a short line of a code block or a listed indicator: no heading
         line_start, line_end = lines.starts[line_index], lines.bounds(start)[1]
         if line_end - line_start > _SHORT_LINE:
             line_start = start  # a long line: the sentence is its own line
@@ -573,8 +617,10 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
             cited_window, cited = window, _cited(text[line_start:window_end])
         if in_references or cited:
             kinds.add("reference")
-        if code_lines[line_index]:
+        if code_lines[line_index] == _CODE:
             kinds.add("code")
+        elif code_lines[line_index] == _LISTED:
+            kinds.add("ioc-list")
         if mail_lines[line_index]:
             kinds.add("email-header")
         if special in ("advice", "ioc-list") and form != "heading":

