@@ -4,7 +4,11 @@
 * :func:`customer_host` - whether a host name is a customer's own name under a provider
   that gives each customer one (``evil.typepad.com``, ``c2.no-ip.org``, ``a.github.io``):
   the provider list of the data file, the Public Suffix List's private section and MISP's
-  ``dynamic-dns`` warninglist (read once, when first needed).
+  ``dynamic-dns`` warninglist (read once, when first needed);
+* :func:`customer_zone` - which of those lists names the provider: ``"dynamic-dns"`` and
+  ``"free-hosting"`` (MISP's list, the data file: a zone where anyone takes a name in a
+  minute, for free) or ``"platform"`` (the Public Suffix List's private section only:
+  blogs, code pages and cloud buckets, as often cited as abused).
 
 A provider's own name (``typepad.com``, ``www.wordpress.com``) is not a customer's.
 """
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from unmask.reference.suffixes import SuffixIndex
 
-__all__ = ["customer_host", "freemail", "providers_file"]
+__all__ = ["customer_host", "customer_zone", "freemail", "providers_file"]
 
 PROVIDERS_DATA = "providers.json"
 #: Labels a provider uses for its own site, not given to customers.
@@ -52,17 +56,27 @@ def _dynamic_dns() -> frozenset[str]:
     return frozenset(str(x).strip(".").lower() for x in entries)
 
 
-def customer_host(host: str, suffixes: SuffixIndex) -> bool:
-    """Whether ``host`` (lower case) is a customer's own name under a shared provider."""
+def customer_zone(host: str, suffixes: SuffixIndex) -> str | None:
+    """The kind of shared zone ``host`` (lower case) is a customer's own name in:
+    ``"dynamic-dns"``, ``"free-hosting"`` or ``"platform"`` (see the module's docstring);
+    ``None`` when it is no customer's name (the provider's own, or no shared zone)."""
     labels = host.split(".")
     if len(labels) < 3:
-        return False
+        return None
     private = suffixes.private
     listed = _data()["customer_subdomains"]
     ddns = _dynamic_dns()
     for i in range(1, len(labels) - 1):
         parent = ".".join(labels[i:])
-        if parent in private or parent in listed or parent in ddns:
-            own = labels[i - 1]
-            return not (i == 1 and own in _PROVIDER_LABELS)
-    return False
+        in_ddns = parent in ddns
+        in_listed = parent in listed
+        if in_ddns or in_listed or parent in private:
+            if i == 1 and labels[0] in _PROVIDER_LABELS:
+                return None
+            return "dynamic-dns" if in_ddns else "free-hosting" if in_listed else "platform"
+    return None
+
+
+def customer_host(host: str, suffixes: SuffixIndex) -> bool:
+    """Whether ``host`` (lower case) is a customer's own name under a shared provider."""
+    return customer_zone(host, suffixes) is not None

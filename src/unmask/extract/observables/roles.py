@@ -15,17 +15,25 @@ special ranges, the document's own site ...). It decides from three things:
   "available at" make a reference; "C2", "master address", "registered", "Network
   activity" state attacker use; "e.g." makes an example).
 
-A warninglist hit on the *provider* (hotmail.com, blogspot.com, script.google.com, a
-cloud range) is evidence, not a verdict: an address, a path or a subdomain of its own
-on that provider stays an indicator when the sentence says the attacker uses it (or,
-for free web-mail and paste hosts, unless it says otherwise). Certificate serials read
-as IPv6/MAC addresses and "files (.scr)" read as a file name are dropped.
+A warninglist hit on the *provider* (hotmail.com, hopto.org, blogspot.com,
+script.google.com, a cloud range) is evidence, not a verdict, and one decision serves
+every type (:func:`_own_part`, :func:`_on_provider`): what the value is of its own there
+(a name in a dynamic-DNS or free-hosting zone, a mailbox on web-mail, a path on a paste
+or file host: the attacker's unless the sentence says otherwise; a customer's name on a
+platform, a name, mailbox or address under the provider: the attacker's when the text
+says so) and its passage and sentence decide; the provider's bare name stays the
+provider's. Certificate serials read as IPv6/MAC addresses and "files (.scr)" read as a
+file name are dropped.
 
 Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``example``, ``detection-name``, ``note-id``, ``whois-record``, ``victim``,
 ``provider``, ``publisher-contact``, ``organisation``, ``cited-source``, ``advice``,
 ``link``, ``link-host``, ``publisher-image``, ``companion-file``, ``reference-passage``,
-``attacker-use-stated``, ``provider-hosted``, ``ioc-list``, ``defanged``, ``redirect``,
+``attacker-use-stated``, ``provider-hosted`` (with the value's part: ``dynamic-dns-host``,
+``free-hosting-host``, ``platform-host``, ``mail-provider-host``, ``own-subdomain``,
+``webmail-mailbox``, ``customer-mailbox``, ``provider-mailbox``, ``content-path``,
+``rented-address``, ``listed-address``; and the cue: ``attacker-url``, ``resolution`` ...),
+``ioc-list``, ``defanged``, ``redirect``,
 ``unexplained-value`` (hex in a list the text says it cannot explain), ``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
 ``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample),
 ``compromised-site`` (also a table column headed so), ``legitimate-software`` (also a file
@@ -41,7 +49,7 @@ from typing import Any
 import ahocorasick
 
 from unmask.model import ExtractContext, Observable
-from unmask.reference.providers import customer_host, freemail
+from unmask.reference.providers import customer_host, customer_zone, freemail
 from unmask.reference.regexes import compile_cached
 
 __all__ = ["FREEMAIL", "assign_roles"]
@@ -582,11 +590,11 @@ def _mailbox_hosts(found: list[Observable]) -> None:
             _SET_ROLE(obs, "benign")
             _SET_REASONS(obs, verdict)
             _SET_BENIGN(obs, verdict)
-        elif mailbox.role == "indicator" and "customer-name" in reasons and obs.role == "benign" and (
+        elif mailbox.role == "indicator" and "customer-mailbox" in reasons and obs.role == "benign" and (
             _provider_only(obs.benign_reasons)
         ):
             _SET_ROLE(obs, "indicator")
-            _SET_REASONS(obs, ("provider-hosted", *obs.benign_reasons))
+            _SET_REASONS(obs, ("provider-hosted", "customer-mailbox-host", *obs.benign_reasons))
             _SET_BENIGN(obs, ())
 
 
@@ -1304,16 +1312,18 @@ def _decide(
     if kind == "url":
         return _decide_url(obs, start, end, evidence, cues, passage, judge)
     if kind == "email":
-        host = value[value.rfind("@") + 1 :]
-        customer = bool(evidence) and host.count(".") >= 2 and _customer_name(judge, host, evidence, cues.own)
-        return _decide_email(value, start, end, evidence, cues, passage, customer)
+        return _decide_email(obs, start, end, evidence, cues, passage, judge)
     if kind == "domain" and in_host:
         # The host of an attacker's URL: the provider it names keeps its own verdict, unless
-        # the host is a customer's own name there ("evil.typepad.com", "c2.no-ip.org").
+        # the host is a name of its own there ("evil.typepad.com", "c2.no-ip.org").
         if not evidence:
             return "indicator", ()
-        if _customer_name(judge, value, evidence, cues.own):
-            return "indicator", ("provider-hosted", *evidence)
+        part = _own_part(kind, value, evidence, judge, cues.own)
+        if part is not None:
+            hosted = _on_provider(part, obs, start, end, evidence, cues, passage, in_url=True, url_role=url_role,
+                                  in_host=True)  # fmt: skip
+            if hosted is not None:
+                return hosted
         return "benign", ("provider", *evidence)
     if kind in _NETWORK and text.find(":", max(0, start - 80), start) >= 0:
         line_start, _ = cues.line(start, end)
@@ -1326,30 +1336,21 @@ def _decide(
             if passage in ("reference", "advice"):
                 return "reference", (_REFERENCE_KINDS[passage],)
             return "indicator", ()
-        if value.count(".") >= 2 and _provider_only(evidence):
-            customer = _customer_name(judge, value, evidence, cues.own)
-            if customer or _own_subdomain(judge, value, evidence, cues.own):
-                if in_url and url_role == "indicator":
-                    return "indicator", ("provider-hosted", *evidence)
-                if passage == "ioc-list" or _attacker(cues, start, end):
-                    return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
-                if customer and _DEFANG_MARK.search(obs.surface):
-                    # A customer's name written so no one clicks it: the author's warning.
-                    return "indicator", ("provider-hosted", "defanged", *evidence)
-                if not customer and set(evidence) <= _MAIL_LISTS:
-                    # A host under a domain listed only as a mail provider: the list is about
-                    # mailboxes there, not about names under it (a dynamic-DNS host).
-                    return "indicator", ("provider-hosted", *evidence)
+        part = _own_part(kind, value, evidence, judge, cues.own)
+        if part is not None:
+            hosted = _on_provider(part, obs, start, end, evidence, cues, passage, in_url=in_url, url_role=url_role)
+            if hosted is not None:
+                return hosted
         if passage == "reference" and _provider_only(evidence):
             # A listed name in a reference entry (a citation's author, "die.net. (n.d.)"): cited.
             return "reference", ("reference-passage", *evidence)
         return "benign", evidence
     if kind in ("ipv4", "ipv6", "ipv4_cidr"):
-        if evidence and _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
-            return "indicator", ("provider-hosted", "attacker-use-stated", *evidence)
-        if evidence and _provider_only(evidence) and _RESOLVED_TO.search(text, start - 24 if start > 24 else 0, start):
-            # "the domain … resolved to <address>": the host the report follows lived there.
-            return "indicator", ("provider-hosted", "resolution", *evidence)
+        part = _own_part(kind, value, evidence, judge, cues.own)
+        if part is not None:
+            hosted = _on_provider(part, obs, start, end, evidence, cues, passage, in_url=in_url, url_role=url_role)
+            if hosted is not None:
+                return hosted
         return ("benign", evidence) if evidence else ("indicator", ())
     return ("benign", evidence) if evidence else ("indicator", ())
 
@@ -1510,11 +1511,10 @@ def _decide_url(
         return "benign", ("victim", *evidence)
     if not evidence:
         return "indicator", ()
-    path = obs.value.split("://", 1)[-1]
-    slash = path.find("/")
-    if slash >= 0 and path[slash:].strip("/") and "warninglist:lots-project" in evidence:
-        # A path of its own on a site attackers abuse (GitHub, Discord's CDN, a storage bucket).
-        return "indicator", ("provider-hosted", *evidence)
+    part = _own_part("url", obs.value, evidence, judge, cues.own)
+    hosted = _on_provider(part, obs, start, end, evidence, cues, passage) if part is not None else None
+    if hosted is not None:
+        return hosted
     if _provider_only(evidence) and _redirects_off_list(judge, obs.value):
         return "indicator", ("provider-hosted", "redirect", *evidence)
     return "benign", evidence
@@ -1534,10 +1534,12 @@ def _placeholder_mailbox(local: str, host: str) -> bool:
 
 
 def _decide_email(
-    value: str, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None, customer: bool
+    obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None, judge: Any
 ) -> tuple[str, tuple[str, ...]]:
-    """The role of a mailbox; ``customer`` says its host is a customer's own name on a shared
-    platform (an application's subdomain), whose mailboxes are that customer's, as on web-mail."""
+    """The role of a mailbox: a box of its own on free web-mail or on a customer's own name
+    (an application's subdomain) is the attacker's unless its line says otherwise; a box of
+    an organisation whose domain is listed only when the text says the attacker uses it."""
+    value = obs.value
     local, _, host = value.rpartition("@")
     if _placeholder_mailbox(local, host):
         cues.filler = True
@@ -1548,12 +1550,125 @@ def _decide_email(
         return "benign", ("publisher-contact", *evidence)
     if passage in ("reference", "advice", "furniture"):
         return "benign", ("publisher-contact", *evidence)
-    if customer:
-        return "indicator", ("provider-hosted", "customer-name", *evidence)
-    if host in FREEMAIL or "warninglist:disposable-email" in evidence:
-        return "indicator", ("provider-hosted", *evidence)
+    part = _own_part("email", value, evidence, judge, cues.own)
+    hosted = _on_provider(part, obs, start, end, evidence, cues, passage) if part is not None else None
+    if hosted is not None:
+        return hosted
     if not evidence:
         return "indicator", ()
-    if _provider_only(evidence) and (passage == "ioc-list" or _attacker(cues, start, end)):
-        return "indicator", ("attacker-use-stated", *evidence)
     return "benign", ("organisation", *evidence)
+
+
+# -- a value on a listed provider ---------------------------------------------------------
+
+#: What a value can be of its own on a provider a warninglist names (the hit is the
+#: provider's, :func:`_own_part`), and how much that says by itself (:func:`_on_provider`):
+#:
+#: - ``own``: the attacker's by itself - a name in a dynamic-DNS or free-hosting zone, a
+#:   name under a domain listed only for its mail, a mailbox on free web-mail or on a
+#:   customer's own name, a path on a paste, script or file host: an indicator unless the
+#:   passage or the sentence says otherwise (a reference, a clean or a victim's value);
+#: - ``customer``: a customer's name on a platform (a blog, a code page, a bucket), as
+#:   often cited as abused: an indicator when the text says the attacker uses it, writes
+#:   it defanged or it is the host of an attacker's URL;
+#: - ``under``: a name, mailbox, path or address under the provider that may be the
+#:   provider's own service (``script.google.com``, a cloud range): an indicator only when
+#:   the text says the attacker uses it (an IOC list, a C2 cue, an attacker's URL holding
+#:   a name, a resolution it follows).
+_PART_WEIGHT = {
+    "dynamic-dns-host": "own", "free-hosting-host": "own", "mail-provider-host": "own",
+    "webmail-mailbox": "own", "customer-mailbox": "own", "content-path": "own",
+    "platform-host": "customer",
+    "own-subdomain": "under", "provider-mailbox": "under", "provider-path": "under",
+    "rented-address": "under", "listed-address": "under",
+}  # fmt: skip
+#: Warninglists of the ranges cloud and hosting companies rent out: an address there is one
+#: customer's machine.
+_RENTED_RANGES = frozenset(
+    {"warninglist:" + n for n in (
+        "amazon-aws", "google-gcp", "microsoft-azure", "microsoft-azure-china", "microsoft-azure-germany",
+        "microsoft-azure-us-gov", "ovh-cluster", "tenable-cloud-ipv4", "tenable-cloud-ipv6")}
+)  # fmt: skip
+_ZONE_PART = {"dynamic-dns": "dynamic-dns-host", "free-hosting": "free-hosting-host", "platform": "platform-host"}
+
+
+def _own_part(kind: str, value: str, evidence: tuple[str, ...], judge: Any, cache: dict[str, bool]) -> str | None:
+    """What ``value`` is of its own on the provider its warninglist hits name (a key of
+    :data:`_PART_WEIGHT`); ``None`` when the hits are about the value itself (the bare
+    provider ``dyndns.org``, ``hotmail.com``, ``drive.google.com``, a listed service host)
+    or say what it is (:data:`_FIRM_LISTS`)."""
+    if kind == "email":
+        host = value[value.rfind("@") + 1 :]
+        if evidence and host.count(".") >= 2 and _customer_name(judge, host, evidence, cache):
+            return "customer-mailbox"
+        if host in FREEMAIL or "warninglist:disposable-email" in evidence:
+            return "webmail-mailbox"  # the reference table names the provider: no hit needed
+        return "provider-mailbox" if _provider_only(evidence) else None
+    if not _provider_only(evidence):
+        return None
+    if kind == "domain":
+        if value in FREEMAIL or value.count(".") < 2 or not _own_subdomain(judge, value, evidence, cache):
+            return None
+        zone = customer_zone(value, judge.suffixes)
+        if zone is not None:
+            return _ZONE_PART[zone]
+        # A host under a domain listed only as a mail provider: the list is about mailboxes
+        # there, not about names under it (a dynamic-DNS host); else a name of the provider's.
+        return "mail-provider-host" if set(evidence) <= _MAIL_LISTS else "own-subdomain"
+    if kind == "url":
+        rest = value.split("://", 1)[-1]
+        slash = rest.find("/")
+        if slash < 0 or not rest[slash:].strip("/"):
+            return None  # the provider's front page
+        if "warninglist:lots-project" in evidence or _url_host(value) in _NOTE_HOSTS:
+            return "content-path"  # a page of its own on a site attackers abuse (a paste, a file share)
+        return "provider-path"
+    if kind in ("ipv4", "ipv6", "ipv4_cidr"):
+        return "rented-address" if not _RENTED_RANGES.isdisjoint(evidence) else "listed-address"
+    return None
+
+
+def _on_provider(
+    part: str, obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None,
+    *, in_url: bool = False, url_role: str = "", in_host: bool = False,
+) -> tuple[str, tuple[str, ...]] | None:  # fmt: skip
+    """The one decision on a value a warninglist hit names the provider of: the value's own
+    part (:func:`_own_part`) and its passage and sentence decide; ``None`` leaves the
+    provider's verdict (the caller's). The reasons say which part and which cue decided:
+    ``("provider-hosted", <part>, <how>, *evidence)``."""
+    weight = _PART_WEIGHT[part]
+    if in_host and weight == "under":
+        return None  # the provider's host of an attacker's URL: the URL is the indicator
+    how = ""
+    if in_url and url_role == "indicator":
+        how = "attacker-url"  # in an attacker's URL (its host: a name of its own there)
+    elif passage == "ioc-list":
+        how = "ioc-list"
+    elif _attacker(cues, start, end):
+        how = "attacker-use-stated"
+    elif obs.type in ("ipv4", "ipv6", "ipv4_cidr") and _RESOLVED_TO.search(cues.text, start - 24 if start > 24 else 0, start):
+        how = "resolution"  # "the domain … resolved to <address>": the host the report follows lived there
+    elif weight == "under":
+        return None
+    elif obs.type == "domain" and _DEFANG_MARK.search(obs.surface):
+        how = "defanged"  # written so no one clicks it: the author's warning
+    elif weight == "customer":
+        return None
+    if not how and (passage in _REFERENCE_KINDS or _said_otherwise(cues, start, end)):
+        return None
+    if how:
+        return "indicator", ("provider-hosted", part, how, *evidence)
+    return "indicator", ("provider-hosted", part, *evidence)
+
+
+def _said_otherwise(cues: _Text, start: int, end: int) -> bool:
+    """Whether the value's line, or the line introducing its list, says it is cited ("see",
+    "available at"), an example ("e.g.") or clean ("legitimate", "benign"): not the
+    attacker's. (Words that also describe malware at work - "contacts", "targeted" - are
+    no such cue.)"""
+    before = cues.before(start)
+    if _near_reference(before) or _ends_with_phrase(before[-40:], _EXAMPLE_PHRASES, _EXAMPLE_TRAIL):
+        return True
+    return "legitimate" in cues_in(before) or "legitimate" in cues_in(cues.after(end, 60)) or (
+        "legitimate" in cues_in(cues.intro(start, end))
+    )
