@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 import re
 
-from unmask.extract.targets import _WINDOW, _Cues, _last_cue
+from unmask.extract.targets import _ANCHORED, _WINDOW, _Cues, _last_cue
+from unmask.reference.regex_anchors import Anchors
 
 WORDS = [
     "targeted", "attacks", "on", "against", "stole", "data", "from", "banks", "in", "France", "sent", "lures", "to",
@@ -29,7 +30,9 @@ def test_the_last_cue_read_off_the_sentence_is_the_windows() -> None:
         if not ends:
             continue
         low = max(0, ends[0] - _WINDOW)
-        cues = _Cues(sentence, low, ends[-1])
+        # (the sentence inside a text: the cues are tried where the text's prefixes start)
+        lead = "Targeted attacks on banks were reported. "
+        cues = _Cues(sentence, low, ends[-1], Anchors(lead + sentence, _ANCHORED), len(lead))
         for end in ends:
             before = sentence[max(0, end - _WINDOW) : end]
             assert _spans(cues.last_in(before, end)) == _spans(_last_cue(before)), (sentence, end)

@@ -54,7 +54,7 @@ def _check(near: str, after: str = "") -> list[str]:
 def _sentence_checks(sentence: str, starts: list[tuple[int, int]]) -> int:
     """Per mention of one sentence: where a window holds a head word, the sentence's one
     pass (:meth:`_Cues.may_hold`) or the window's first word says so."""
-    cues = t._Cues(sentence, starts[0][0] - t._WINDOW, starts[-1][0])
+    cues = t._Cues(sentence, starts[0][0] - t._WINDOW, starts[-1][0], t._anchors(sentence), 0)
     held = 0
     for start, end in starts:
         after = sentence[end : end + t._WINDOW]
@@ -147,10 +147,10 @@ def test_a_head_word_at_a_window_edge_is_never_missed() -> None:
     # "Ltdwas": the sentence sees no word boundary before "was", the window does.
     sentence = "They said Acme Ltdwas hit."
     assert _sentence_checks(sentence, [(10, 18)]) == 1
-    cues = t._Cues(sentence, 0, 10)
+    cues = t._Cues(sentence, 0, 10, t._anchors(sentence), 0)
     assert not cues.may_hold(False, 18, len(sentence)) and t._VICTIM_HEAD.match(sentence[18:])
     # a window past the scanned part of a long sentence is always a may
-    cues = t._Cues("x " * 2000, 0, 10)
+    cues = t._Cues("x " * 2000, 0, 10, t._anchors("x " * 2000), 0)
     assert cues.may_hold(False, 1500, 1800)
 
 

@@ -32,6 +32,7 @@ from unmask.model.structure import Structure
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
 from unmask.reference.phrase_index import SpanSet
+from unmask.reference.regex_anchors import Anchors
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sectors import sector_vocabulary, sectors_of_name
 
@@ -960,7 +961,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             hits.append(_Hit(caps.start("name"), caps.end("name"), "organization", titled, "heuristic"))
             taken.add(*caps.span("name"))
     appositive_from = len(hits)
-    named_spans: list[tuple[int, int]] = [m.span("name") for m in _ORG_APPOSITIVE.finditer(text)]
+    anchors = _anchors(text)
+    named_spans: list[tuple[int, int]] = [m.span("name") for m in anchors.finditer(_ORG_APPOSITIVE, text)]
     if "(" in text:
         named_spans.extend(m.span("name") for m in _SELF_DEFINED_NAME.finditer(text))
     # "Lindqvist Eye Clinics, a health care provider ...": the name before an apposition
@@ -995,7 +997,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             at = text.find(name, end)
     # "the 2016 attack on Orbit Film Studios": a capitalised run as the object of
     # an attack word is a name, with or without a head word.
-    for match in _CUE_OBJECT_NAME.finditer(text):
+    for match in anchors.finditer(_CUE_OBJECT_NAME, text):
         group = "name" if match.group("name") is not None else "name2"
         start = match.start(group)
         name = match.group(group).rstrip(".")
@@ -1007,7 +1009,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         hits.append(_Hit(start, end, "organization", name, "heuristic"))
         taken.add(start, end)
     if ":" in text:
-        for match in _ORG_LIST.finditer(text):
+        for match in anchors.finditer(_ORG_LIST, text):
             offset = match.start("list")
             for item in re.finditer(r"[^,]+", match.group("list")):
                 piece = re.sub(r"^\s*(?:and|or)\s+", "", item.group(0))
@@ -1029,7 +1031,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         # (a country named as a noun: "the Chinese state" is not what "the country" points back to)
         countries = sorted((h for h in hits if h.kind == "country" and h.form != "demonym"), key=lambda h: h.start)
         starts = [h.start for h in countries]
-        for match in _COUNTRY_ANAPHOR.finditer(text):
+        for match in anchors.finditer(_COUNTRY_ANAPHOR, text):
             at = bisect.bisect_left(starts, match.start()) - 1
             if at >= 0 and match.start() - countries[at].end <= 400 and not taken.overlaps(*match.span()):
                 hits.append(_Hit(match.start(), match.end(), "country", countries[at].value, "anaphor"))
@@ -1140,7 +1142,7 @@ _FIRST_PERSON_VICTIM = compile_cached(
 def first_person_victim_at(text: str) -> int | None:
     """Where a text first speaks as the victim in the first person ("we got hit", "our
     servers were encrypted", "we found suspicious logins"), or None."""
-    match = _FIRST_PERSON_VICTIM.search(text)
+    match = _anchors(text).search(_FIRST_PERSON_VICTIM, text)
     return match.start() if match is not None else None
 
 
@@ -1238,12 +1240,16 @@ class _Cues:
     looks up the last cue before it instead of scanning its 300-character window again
     (on dense prose and on a megabytes-long line that rescan was most of the stage's time)."""
 
-    __slots__ = ("_ends", "_heads", "_high", "_low", "_matches", "_scanned", "_sentence", "_victim_words")
+    __slots__ = ("_anchors", "_ends", "_heads", "_high", "_low", "_matches", "_offset", "_scanned", "_sentence",
+                 "_victim_words")
 
-    def __init__(self, sentence: str, low: int, high: int) -> None:
+    def __init__(self, sentence: str, low: int, high: int, anchors: Anchors, offset: int) -> None:
         # Only the part of the sentence the windows cover is scanned: from the first
-        # window's start to the last mention's start.
+        # window's start to the last mention's start. (``offset``: where the sentence
+        # starts in the text the anchors were found in.)
         self._sentence = sentence
+        self._anchors = anchors
+        self._offset = offset
         self._low = max(0, low)
         self._high = high
         self._matches: list[tuple[int, int]] | None = None
@@ -1255,8 +1261,9 @@ class _Cues:
     def _scan_words(self) -> None:
         # (past the last mention's start by two windows: its after-window and its name)
         self._scanned = min(len(self._sentence), self._high + 2 * _WINDOW)
-        self._heads = [m.start() for m in _VICTIM_HEAD.finditer(self._sentence, self._low, self._scanned)]
-        self._victim_words = [m.start() for m in _VICTIM_WORD.finditer(self._sentence, self._low, self._scanned)]
+        anchors, sentence, offset = self._anchors, self._sentence, self._offset
+        self._heads = [m.start() for m in anchors.finditer(_VICTIM_HEAD, sentence, offset, self._low, self._scanned)]
+        self._victim_words = [m.start() for m in anchors.finditer(_VICTIM_WORD, sentence, offset, self._low, self._scanned)]
 
     def may_hold(self, victim_word: bool, start: int, end: int) -> bool:
         """Whether ``sentence[start:end]`` may hold a word that a match of _VICTIM_AFTER
@@ -1278,7 +1285,9 @@ class _Cues:
         :func:`_last_cue` finds it, read off the sentence's cues (a cue running across either
         edge of the window is looked for in the window itself)."""
         if self._matches is None:
-            self._matches = [m.span() for m in _TARGET_CUE.finditer(self._sentence, self._low, self._high)]
+            self._matches = [
+                m.span() for m in self._anchors.finditer(_TARGET_CUE, self._sentence, self._offset, self._low, self._high)
+            ]
             self._ends = [e for _, e in self._matches]
         start = end - len(before)
         if start < self._low or end > self._high:
@@ -1564,7 +1573,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     hits = _find_hits(text, actors)
     items = passages(text)
     named = ActorIndex(actors)
-    urls = SpanSet(m.span() for m in _URL.finditer(text))
+    anchors = _anchors(text)
+    urls = SpanSet(m.span() for m in anchors.finditer(_URL, text))
     out: list[tuple[_Hit, str, Passage, int]] = []
     position = 0
     victim_table = False
@@ -1624,19 +1634,20 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                 role = "target"
             else:
                 if actor_context is None:
-                    actor_context = bool(_ACTOR_WORD.search(sentence)) or named.names_any(span)
+                    actor_context = bool(anchors.search(_ACTOR_WORD, sentence, span.start)) or named.names_any(span)
                     cyber_context = (
-                        bool(_CYBER_CONTEXT.search(sentence)) or named.names_any(span)
+                        bool(anchors.search(_CYBER_CONTEXT, sentence, span.start)) or named.names_any(span)
                         # "It is part of the GRU." after a sentence on the group: the pronoun carries it
                         or (index > 0 and _PRONOUN_SUBJECT.match(sentence) is not None
                             and items[index - 1].paragraph == passage.paragraph
-                            and _CYBER_CONTEXT.search(text, items[index - 1].span.start, items[index - 1].span.end) is not None)
+                            and anchors.search(_CYBER_CONTEXT, text, 0, items[index - 1].span.start, items[index - 1].span.end)
+                            is not None)
                     )
                 if cues is None:
                     last = cursor
                     while last < len(hits) and hits[last].end <= span.end:
                         last += 1
-                    cues = _Cues(sentence, local_start - _WINDOW, hits[last - 1].start - span.start)
+                    cues = _Cues(sentence, local_start - _WINDOW, hits[last - 1].start - span.start, anchors, span.start)
                 role = _role(hit, sentence, local_start, local_end, previous, actor_context, cyber_context, cues)
                 if role in ("target", "victim") and hit.kind == "organization" and hit.form != "heuristic" and (
                     _PRODUCT_AFTER.match(text[hit.end : hit.end + 120])
@@ -1709,7 +1720,8 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     # organisation the text speaks for: its interviewee's or writer's employer ("Jonas
     # Berg, chief executive of Fjellvik Ferries") or its letterhead.
     own = _own_organization(text, out, items)
-    if own is not None and (_FIRST_PERSON_VICTIM.search(text) or _COMPANY_SELF_VICTIM.search(text)
+    first_person = anchors.search(_FIRST_PERSON_VICTIM, text) is not None
+    if own is not None and (first_person or anchors.search(_COMPANY_SELF_VICTIM, text)
                             or _head_noun_victim(text, own)):
         for at, (hit, role, hit_passage, hit_index) in enumerate(out):
             if hit.kind != "organization" or hit.value != own or role not in ("mention", "source"):
@@ -1725,7 +1737,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     continue
                 if other_role in ("mention", "location") and other.kind != "organization":
                     out[later] = (other, "victim", other_passage, other_index)
-    if _FIRST_PERSON_VICTIM.search(text):
+    if first_person:
         out = _writers_workplace(text, out)
     if own is not None and any(h.value == own and role == "victim" for h, role, *_ in out):
         out = _letterhead_victims(text, out, items)
@@ -1971,6 +1983,20 @@ _PURPOSE_BEFORE = compile_cached(
 _CHARGE_BEFORE = compile_cached(r"\b(?:guilty|charged?|charges|counts?|convicted|conspir\w+|indicted|sentenced)\b", re.IGNORECASE)
 
 
+def _motive_starts(text: str) -> list[int] | None:
+    """Where a match of any motive pattern may start (sorted), or None: anywhere."""
+    anchors = _anchors(text)
+    found: list[int] = []
+    for _value, stated, act in _MOTIVATIONS:
+        for pattern in (stated, act):
+            starts = anchors.starts(pattern)
+            if starts is None:
+                return None
+            found.extend(starts)
+    found.sort()
+    return found
+
+
 def extract_attributions(
     text: str,
     *,
@@ -1997,6 +2023,7 @@ def extract_attributions(
     orgs = org_gazetteer()
     items = passages(text)
     actor_index = ActorIndex(actors)
+    anchors = _anchors(text)
     for hit, role, passage, index in _hits_with_roles(text, tuple(actors)):
         if role != "sponsor" or passage.furniture or passage.citation:
             continue
@@ -2008,13 +2035,21 @@ def extract_attributions(
                 add("country", org.country, hit.start, hit.end, actor_ids)
         elif hit.kind == "country":
             add("country", hit.value, hit.start, hit.end, actor_ids)
+    # Only the passages where a motive pattern can start a match are read (the patterns'
+    # prefixes, found in one pass over the text; see unmask.reference.regex_anchors).
+    starts = _motive_starts(text)
     for index, passage in enumerate(items):
         if passage.furniture or passage.citation:
             continue
         span = passage.span
+        if starts is not None and (
+            (at := bisect.bisect_left(starts, span.start)) == len(starts) or starts[at] >= span.end
+        ):
+            continue
         sentence = text[span.start : span.end]
         for value, stated, act in _MOTIVATIONS:
-            matches = [(m, True) for m in stated.finditer(sentence)] + [(m, False) for m in act.finditer(sentence)]
+            matches = [(m, True) for m in anchors.finditer(stated, sentence, span.start)] + [
+                (m, False) for m in anchors.finditer(act, sentence, span.start)]
             for match, is_stated in sorted(matches, key=lambda pair: pair[0].start()):
                 before = sentence[max(0, match.start() - 30) : match.start()].lower()
                 if re.search(r"\b(?:not|no|rather than|instead of|unlike|beyond)\s+(?:\w+\s+)?$", before):
@@ -2027,3 +2062,18 @@ def extract_attributions(
                 add("motivation", value, span.start + match.start(), span.start + match.end(),
                     actor_index.for_passage(index, items))
     return sorted(found.values(), key=lambda a: (a.span.start, a.kind, a.value))
+
+
+#: The patterns run over a whole document or over many of its passages: tried only where
+#: one of their prefixes starts (unmask.reference.regex_anchors), found in one pass.
+_ANCHORED = (
+    _TARGET_CUE, _VICTIM_HEAD, _VICTIM_WORD, _CYBER_CONTEXT, _ACTOR_WORD, _URL, _FIRST_PERSON_VICTIM,
+    _COMPANY_SELF_VICTIM, _ORG_APPOSITIVE, _CUE_OBJECT_NAME, _ORG_LIST, _COUNTRY_ANAPHOR,
+    *(pattern for _value, stated, act in _MOTIVATIONS for pattern in (stated, act)),
+)
+
+
+@functools.lru_cache(maxsize=2)
+def _anchors(text: str) -> Anchors:
+    """Where each of _ANCHORED may match in ``text`` (the last two documents' are kept)."""
+    return Anchors(text, _ANCHORED)

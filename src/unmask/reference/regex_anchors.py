@@ -1,0 +1,252 @@
+"""Where a pattern's matches can start, found for a whole document in one pass.
+
+Python's engine tries a pattern at every position of the string it searches; a pattern
+that opens with a word boundary, a look-behind or an alternation gets no fast skip, and
+on a long document almost all of its time goes to positions where it cannot match (the
+targets stage's cue pattern cost half a microsecond per character).
+
+:func:`prefixes` reads, from a pattern's own parse tree (:mod:`re._parser`), the short
+strings that every match of it begins with (folded as :func:`anchor_fold` folds text).
+:class:`Anchors` finds the prefixes of several patterns in a document at once (one
+Aho-Corasick pass over its folded text) and tries each pattern only where one of its
+prefixes starts: :meth:`Anchors.finditer` and :meth:`Anchors.search` give exactly what
+the pattern's own ``finditer`` and ``search`` give on the document or on a slice of it,
+since every position where a match can start is tried, with the whole string around it
+(look-behinds and word boundaries see what they see in a plain search). A pattern whose
+matches may start anywhere (an opening character class, a dot) is run as it is.
+
+The text is folded with :func:`~unmask.reference.phrase_index.fold` (its length kept)
+and the three letters that ``re.IGNORECASE`` also matches to an ASCII letter and that
+lower-casing leaves apart ("ı", "İ" for "i", "ſ" for "s") are mapped to it, so an
+ignore-case prefix is found wherever the engine could match it (the Kelvin sign folds
+to "k" already). Case-sensitive prefixes are looked for folded too: more places to try,
+never fewer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterator, Sequence
+
+import ahocorasick
+
+from unmask.reference.phrase_index import fold
+
+try:  # CPython's parser: what the engine is compiled from
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - not CPython: every pattern runs as it is
+    _parser = None
+
+__all__ = ["Anchors", "anchor_fold", "prefixes"]
+
+#: How many characters of each match's start are read (longer prefixes: fewer places to try).
+_DEPTH = 4
+#: More prefixes than this and the pattern is run as it is.
+_MOST = 4000
+#: A character class of more characters than this ends a prefix.
+_WIDEST_CLASS = 8
+#: Characters that ``re.IGNORECASE`` matches to an ASCII letter and that ``str.lower``
+#: keeps apart from it (every other such character lower-cases to the letter).
+_IGNORECASE_EXTRA = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def anchor_fold(text: str) -> str:
+    """``text`` folded for prefix look-up: :func:`fold`, then "ı", "İ" → "i" and "ſ" → "s"
+    (same length: each offset is the text's)."""
+    folded = fold(text)
+    if "ı" in folded or "İ" in folded or "ſ" in folded:
+        folded = folded.translate(_IGNORECASE_EXTRA)
+    return folded
+
+
+def _fold_char(code: int) -> str | None:
+    """One literal character as :func:`anchor_fold` folds text, or None where a prefix must
+    end (a character outside ASCII, whose case-insensitive matches are not all folded alike)."""
+    char = chr(code)
+    if char == "’":
+        return "'"
+    if code >= 128:
+        return None
+    return char.lower()
+
+
+def _class_chars(items: Sequence[tuple[object, object]]) -> set[str] | None:
+    """The folded characters a character class matches, or None when it is wide or open."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            assert isinstance(av, int)
+            folded = _fold_char(av)
+            if folded is None:
+                return None
+            chars.add(folded)
+        elif op is _c.RANGE:
+            assert isinstance(av, tuple)
+            low, high = av
+            if high - low >= _WIDEST_CLASS:
+                return None
+            for code in range(low, high + 1):
+                folded = _fold_char(code)
+                if folded is None:
+                    return None
+                chars.add(folded)
+        else:  # a category (\w, \s), a negation
+            return None
+        if len(chars) > _WIDEST_CLASS:
+            return None
+    return chars
+
+
+def _starts(items: list[tuple[object, object]], depth: int) -> set[str]:
+    """Strings (at most ``depth`` long) one of which begins every match of ``items``; ""
+    where a match may begin with anything."""
+    if depth == 0 or not items:
+        return {""}
+    op, av = items[0]
+    rest = items[1:]
+    if op is _c.ASSERT_NOT and not len(av[1]):  # type: ignore[index]  # "(?!)": no match at all
+        return set()
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero-width: the match starts after it anyway
+        return _starts(rest, depth)
+    if op is _c.LITERAL:
+        assert isinstance(av, int)
+        char = _fold_char(av)
+        if char is None:
+            return {""}
+        return {char + tail for tail in _starts(rest, depth - 1)}
+    if op is _c.IN:
+        assert isinstance(av, list)
+        chars = _class_chars(av)
+        if chars is None:
+            return {""}
+        tails = _starts(rest, depth - 1)
+        return {char + tail for char in chars for tail in tails}
+    if op is _c.SUBPATTERN:
+        assert isinstance(av, tuple)
+        return _starts([*av[-1], *rest], depth)
+    if op is _c.ATOMIC_GROUP:
+        return _starts([*av, *rest], depth)  # type: ignore[misc]
+    if op is _c.BRANCH:
+        assert isinstance(av, tuple)
+        out: set[str] = set()
+        for alternative in av[1]:
+            out |= _starts([*alternative, *rest], depth)
+            if len(out) > _MOST:
+                return {""}
+        return out
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        assert isinstance(av, tuple)
+        low, high, body = av
+        if low == high == 1:
+            return _starts([*body, *rest], depth)
+        # the body once, then anything (more of it, or what follows)
+        once = _starts([*body, (_c.ANY, None)], depth)
+        return once | _starts(rest, depth) if low == 0 else once
+    return {""}  # any character, a category, a back-reference: the prefix ends here
+
+
+@functools.lru_cache(maxsize=256)
+def prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The folded strings one of which every match of ``pattern`` begins with, none of them
+    the start of another; None when a match may begin with any character."""
+    if _parser is None:  # pragma: no cover - not CPython
+        return None
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):  # pragma: no cover - a pattern the parser reads differently
+        return None
+    found = _starts(list(parsed), _DEPTH)
+    if "" in found or len(found) > _MOST:
+        return None
+    # "at" makes "atta" redundant: the shortest of each chain is kept, so no two prefixes
+    # of one pattern start at one place.
+    kept: list[str] = []
+    for prefix in sorted(found, key=len):
+        if not any(prefix.startswith(shorter) for shorter in kept):
+            kept.append(prefix)
+    return frozenset(kept)
+
+
+@functools.lru_cache(maxsize=16)
+def _automaton(patterns: tuple[re.Pattern[str], ...]) -> ahocorasick.Automaton | None:
+    """One automaton over the prefixes of ``patterns``: each prefix maps to its length and
+    the numbers of the patterns it starts."""
+    table: dict[str, list[int]] = {}
+    for number, pattern in enumerate(patterns):
+        for prefix in prefixes(pattern) or ():
+            table.setdefault(prefix, []).append(number)
+    if not table:
+        return None
+    automaton = ahocorasick.Automaton()
+    for prefix, numbers in table.items():
+        automaton.add_word(prefix, (len(prefix), tuple(numbers)))
+    automaton.make_automaton()
+    return automaton
+
+
+class Anchors:
+    """The places where each of ``patterns`` can start a match in ``text``.
+
+    Built in one pass over the folded text; :meth:`finditer` and :meth:`search` then run a
+    pattern at those places only, on the text or on any slice of it (``offset`` is where
+    the slice starts in the text).
+    """
+
+    __slots__ = ("_numbers", "_starts")
+
+    def __init__(self, text: str, patterns: Sequence[re.Pattern[str]]) -> None:
+        patterns = tuple(patterns)
+        self._numbers = {pattern: number for number, pattern in enumerate(patterns)}
+        starts: list[list[int] | None] = [[] if prefixes(p) is not None else None for p in patterns]
+        automaton = _automaton(patterns)
+        if automaton is not None and text:
+            lists = starts
+            for end, (length, numbers) in automaton.iter(anchor_fold(text)):
+                start = end - length + 1
+                for number in numbers:
+                    lists[number].append(start)  # type: ignore[union-attr]
+            for found in starts:
+                if found is not None:
+                    found.sort()
+        self._starts = starts
+
+    def starts(self, pattern: re.Pattern[str]) -> list[int] | None:
+        """Where a match of ``pattern`` may start in the text (sorted), or None: anywhere."""
+        return self._starts[self._numbers[pattern]]
+
+    def finditer(
+        self, pattern: re.Pattern[str], string: str, offset: int = 0, pos: int = 0, endpos: int | None = None
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(string, pos, endpos)``, where ``string`` is
+        ``text[offset:offset + len(string)]``."""
+        starts = self._starts[self._numbers[pattern]]
+        end = len(string) if endpos is None else max(0, min(endpos, len(string)))
+        if starts is None:
+            yield from pattern.finditer(string, pos, end)
+            return
+        match = pattern.match
+        at = max(0, pos)
+        index = bisect.bisect_left(starts, offset + at)
+        count = len(starts)
+        while index < count:
+            start = starts[index] - offset
+            index += 1
+            if start >= end:
+                return
+            if start < at:
+                continue
+            found = match(string, start, end)
+            if found is not None:
+                yield found
+                at = found.end()  # (never empty: a match holds its prefix)
+                index = bisect.bisect_left(starts, offset + at, index)
+
+    def search(
+        self, pattern: re.Pattern[str], string: str, offset: int = 0, pos: int = 0, endpos: int | None = None
+    ) -> re.Match[str] | None:
+        """``pattern.search(string, pos, endpos)``, where ``string`` is
+        ``text[offset:offset + len(string)]``."""
+        return next(self.finditer(pattern, string, offset, pos, endpos), None)
