@@ -2,7 +2,7 @@
 
 usage: python scripts/build_providers.py [--out src/unmask/data/providers.json]
 
-The file holds two lists, each entry a registrable domain, and says where each comes from:
+The file holds four lists, each entry a registrable domain, and says where each comes from:
 
 * ``freemail``: free web-mail providers, where an address is a person's (or an
   attacker's) own mailbox, never the organisation's. Source ``curated``: the sign-up
@@ -15,6 +15,15 @@ The file holds two lists, each entry a registrable domain, and says where each c
   ...) and MISP's ``dynamic-dns`` warninglist already say this for their domains and are
   read at run time from the installed reference data; this list adds what neither holds,
   and the build drops an entry either of them covers (so the file stays the difference).
+
+* ``dynamic_dns`` and ``free_hosting``: the kind of zone a customer's name stands in, for
+  the zones neither MISP's ``dynamic-dns`` list nor the data above says it of (the
+  Public Suffix List's private section names a zone, not what it is for). A name in a
+  dynamic-DNS or free-hosting zone is taken in a minute, for free, and reports list such
+  names as an attacker's; a blog or site builder, a code page or a cloud bucket is as
+  often cited as abused. Source ``curated``: the providers' own pages (No-IP's, Dynu's,
+  Oray's, 3322.org's and Hostinger's free zones ...); kept even where the Public Suffix
+  List holds the zone.
 
 The curated entries are kept in this file's ``CURATED`` (edit them here, with the reason
 in the commit message); the build normalises, sorts and de-duplicates them, records the
@@ -38,6 +47,19 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+#: Free and app hosting: each customer a name of their own under the zone.
+_FREE_HOSTING = (
+    " 000webhostapp.com freehostia.com byethost.com epizy.com rf.gd infinityfreeapp.com altervista.org "
+    "tripod.com angelfire.com glitch.me repl.co replit.app vercel.app surge.sh ngrok.io ngrok-free.app "
+    "trycloudflare.com workers.dev web.app firebaseapp.com 16mb.com pe.hu esy.es hol.es besaba.com "
+)
+#: Dynamic DNS zones MISP's list does not hold (No-IP, Dynu, Oray, 3322.org, ChangeIP, FreeDNS ...).
+_DYNAMIC_DNS = (
+    " changeip.com dynu.net freedns.afraid.org duckdns.org noip.com ddns.me no-ip.org no-ip.biz no-ip.info "
+    "noip.me freeddns.org mywire.org kozow.com camdvr.org ddnsfree.com accesscam.org vicp.net oicp.net "
+    "f3322.net gnway.net nsupdate.info "
+)
+
 CURATED = {
     "freemail": _words(
         "gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.co.jp yahoo.fr ymail.com rocketmail.com outlook.com "
@@ -55,12 +77,12 @@ CURATED = {
         "squarespace.com blog.com over-blog.com webnode.com webs.com yolasite.com site123.me strikingly.com "
         "thoughts.com medium.com substack.com ucoz.ru ucoz.net narod.ru "
         # free and app hosting
-        "000webhostapp.com freehostia.com byethost.com epizy.com rf.gd infinityfreeapp.com altervista.org "
-        "tripod.com angelfire.com glitch.me repl.co replit.app vercel.app surge.sh ngrok.io ngrok-free.app "
-        "trycloudflare.com workers.dev web.app firebaseapp.com "
+        + _FREE_HOSTING
         # dynamic DNS not on MISP's list
-        "changeip.com dynu.net freedns.afraid.org duckdns.org noip.com ddns.me"
+        + _DYNAMIC_DNS
     ),
+    "dynamic_dns": _words(_DYNAMIC_DNS),
+    "free_hosting": _words(_FREE_HOSTING),
 }
 
 
@@ -79,7 +101,11 @@ def build() -> dict[str, object]:
     ddns, ddns_version = _load_dynamic_dns()
     freemail = sorted({d.lower() for d in CURATED["freemail"]})
     hosts = sorted({d.lower() for d in CURATED["customer_subdomains"]} - private - ddns)
-    content = {"freemail": freemail, "customer_subdomains": hosts}
+    # The kinds of zone are kept whole: the Public Suffix List names a zone, not its kind.
+    dynamic_dns = sorted({d.lower() for d in CURATED["dynamic_dns"]} - ddns)
+    free_hosting = sorted({d.lower() for d in CURATED["free_hosting"]})
+    content = {"freemail": freemail, "customer_subdomains": hosts, "dynamic_dns": dynamic_dns,
+               "free_hosting": free_hosting}  # fmt: skip
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:16]
     return {
         "format": 1,

@@ -37,15 +37,22 @@ def test_dynamic_dns_names_listed_without_a_cue_are_the_attackers() -> None:
 
 
 def test_a_dynamic_dns_name_in_prose_is_the_attackers() -> None:
-    found = _by_value("Every ten minutes the loader reaches out to owlgate.dyndns.org over TLS.")
+    found = _by_value("Every ten minutes the loader reaches out to owlgate.dyndns.org or mossden.no-ip.biz over TLS.")
     assert found[("domain", "owlgate.dyndns.org")].role == "indicator"
+    assert found[("domain", "mossden.no-ip.biz")].role == "indicator"
+    # a blog on a platform named in passing is not (the text must tie it to the attacker)
+    blog = _by_value("Every ten minutes the analyst reads mossden-notes.wordpress.com over coffee.")
+    assert blog[("domain", "mossden-notes.wordpress.com")].role == "benign"
 
 
 def test_a_name_under_a_domain_listed_only_for_mail_hosting_an_attackers_url() -> None:
-    found = _by_value("The dropper then requests hxxp://brightfern.pe.hu/wp-content/uploads/s.php with the host name.")
-    host = found[("domain", "brightfern.pe.hu")]
+    found = _by_value("The dropper then requests hxxp://brightfern.sharklasers.com/up/s.php with the host name.")
+    host = found[("domain", "brightfern.sharklasers.com")]
     assert host.role == "indicator"
     assert host.reasons[:3] == ("provider-hosted", "mail-provider-host", "attacker-url")
+    # a free-hosting zone's name in an attacker's URL says which part it is
+    hosted = _by_value("The dropper then requests hxxp://brightfern.pe.hu/wp-content/uploads/s.php first.")
+    assert hosted[("domain", "brightfern.pe.hu")].reasons[:3] == ("provider-hosted", "free-hosting-host", "attacker-url")
 
 
 def test_mailboxes_on_webmail_are_the_attackers_and_say_so() -> None:
@@ -108,7 +115,9 @@ def test_the_zone_kind_comes_from_the_reference_lists() -> None:
 
     suffixes = load_suffixes()
     assert customer_zone("lantern-sync.hopto.org", suffixes) == "dynamic-dns"  # MISP's dynamic-dns list
-    assert customer_zone("fernbox.typepad.com", suffixes) == "free-hosting"  # the data file
+    assert customer_zone("lantern-sync.no-ip.biz", suffixes) == "dynamic-dns"  # the data file (the PSL holds the zone)
+    assert customer_zone("fernbox.pe.hu", suffixes) == "free-hosting"  # the data file
+    assert customer_zone("fernbox.typepad.com", suffixes) == "platform"  # a blog (the data file)
     assert customer_zone("fernbox.blogspot.com", suffixes) == "platform"  # the Public Suffix List's private part
     assert customer_zone("hopto.org", suffixes) is None and customer_zone("www.typepad.com", suffixes) is None
     assert customer_zone("mail.lantern-corp.com", suffixes) is None

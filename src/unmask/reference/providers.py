@@ -5,10 +5,11 @@
   that gives each customer one (``evil.typepad.com``, ``c2.no-ip.org``, ``a.github.io``):
   the provider list of the data file, the Public Suffix List's private section and MISP's
   ``dynamic-dns`` warninglist (read once, when first needed);
-* :func:`customer_zone` - which of those lists names the provider: ``"dynamic-dns"`` and
-  ``"free-hosting"`` (MISP's list, the data file: a zone where anyone takes a name in a
-  minute, for free) or ``"platform"`` (the Public Suffix List's private section only:
-  blogs, code pages and cloud buckets, as often cited as abused).
+* :func:`customer_zone` - what kind of zone that is: ``"dynamic-dns"`` (MISP's list and
+  the data file's ``dynamic_dns``) and ``"free-hosting"`` (the data file's
+  ``free_hosting``), where anyone takes a name in a minute, for free; or ``"platform"``
+  (blogs and site builders, code pages, cloud buckets: the rest of the data file and the
+  Public Suffix List's private section), as often cited as abused.
 
 A provider's own name (``typepad.com``, ``www.wordpress.com``) is not a customer's.
 """
@@ -36,7 +37,7 @@ def providers_file() -> Path:
 @cache
 def _data() -> dict[str, frozenset[str]]:
     raw = json.loads(providers_file().read_text(encoding="utf-8"))
-    return {key: frozenset(raw.get(key, ())) for key in ("freemail", "customer_subdomains")}
+    return {key: frozenset(raw.get(key, ())) for key in ("freemail", "customer_subdomains", "dynamic_dns", "free_hosting")}
 
 
 def freemail() -> frozenset[str]:
@@ -64,16 +65,17 @@ def customer_zone(host: str, suffixes: SuffixIndex) -> str | None:
     if len(labels) < 3:
         return None
     private = suffixes.private
-    listed = _data()["customer_subdomains"]
+    data = _data()
+    listed = data["customer_subdomains"]
     ddns = _dynamic_dns()
     for i in range(1, len(labels) - 1):
         parent = ".".join(labels[i:])
-        in_ddns = parent in ddns
-        in_listed = parent in listed
-        if in_ddns or in_listed or parent in private:
+        if parent in ddns or parent in listed or parent in private or parent in data["dynamic_dns"]:
             if i == 1 and labels[0] in _PROVIDER_LABELS:
                 return None
-            return "dynamic-dns" if in_ddns else "free-hosting" if in_listed else "platform"
+            if parent in ddns or parent in data["dynamic_dns"]:
+                return "dynamic-dns"
+            return "free-hosting" if parent in data["free_hosting"] else "platform"
     return None
 
 
