@@ -25,7 +25,7 @@ from unmask.model import ActorMention, Event, ExtractContext, Span, TargetMentio
 from unmask.reference.phrase_index import SpanSet
 from unmask.reference.regexes import compile_cached
 
-__all__ = ["DateMention", "extract_events", "find_dates"]
+__all__ = ["CandidateLog", "DateMention", "EventCandidate", "event_candidates", "extract_events", "find_dates"]
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -1625,6 +1625,34 @@ def _heading_date(heading: str, published: dt.date | None, day_first: bool | Non
     return dates[0] if _HEADING_FILLER.fullmatch(rest) else None
 
 
+@dataclass(frozen=True, slots=True)
+class EventCandidate:
+    """An event the rules emitted or passed over, for a learned judge to score
+    (``scripts/train_events.py``, ``docs/event-model.md``): ``path`` says which rule made it (``trigger``,
+    ``action``, ``carry`` ...; ``alt`` another trigger kind within reach of a date the
+    rules gave one kind, ``alt-none`` a date the rules gave none, ``alt-unaccepted`` a
+    date the rules judged no deed's); ``date`` is the date mention (offsets in the
+    sentence at ``event.span`` when ``in_sentence``)."""
+
+    event: Event
+    date: DateMention
+    index: int
+    path: str
+    in_sentence: bool
+
+
+@dataclass(slots=True)
+class CandidateLog:
+    """What :func:`event_candidates` collects: every candidate, the passages, and each
+    prose passage's trigger matches and dates (by passage index, so a judge need not search again)."""
+
+    items: list[Passage]
+    candidates: list[EventCandidate]
+    triggers: dict[int, _SentenceTriggers]
+    #: Every date each prose passage holds (by passage index), read or not.
+    dates: dict[int, list[DateMention]]
+
+
 def extract_events(
     text: str,
     *,
@@ -1640,8 +1668,47 @@ def extract_events(
     and dates resolved against the publication, the way news sets a scene), and "the
     same day" is the last day named.
     """
+    return _rule_events(text, context, actors, targets, None)
+
+
+def event_candidates(
+    text: str,
+    *,
+    context: ExtractContext | None = None,
+    actors: Sequence[ActorMention] = (),
+    targets: Sequence[TargetMention] = (),
+) -> tuple[list[Event], CandidateLog]:
+    """The rules' events (as :func:`extract_events` gives them) and every candidate the
+    rules made on the way, with the kinds of other triggers within reach of each date."""
+    log = CandidateLog([], [], {}, {})
+    return _rule_events(text, context, actors, targets, log), log
+
+
+def _trigger_kinds_near(found: _SentenceTriggers, date: DateMention) -> list[str]:
+    """The event kinds of the trigger words within reach of ``date`` (in :data:`_TRIGGERS` order)."""
+    lo, hi = date.start - _TRIGGER_REACH, date.end + _TRIGGER_REACH
+    kinds: list[str] = []
+    for (kind, _, _), (starts, spans) in zip(_TRIGGERS, found, strict=True):
+        if kind == _NO_EVENT or kind in kinds:
+            continue
+        for start, end in spans[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
+            if end <= date.start or start >= date.end:  # (not a word of the date itself)
+                kinds.append(kind)
+                break
+    return kinds
+
+
+def _rule_events(
+    text: str,
+    context: ExtractContext | None,
+    actors: Sequence[ActorMention],
+    targets: Sequence[TargetMention],
+    log: CandidateLog | None,
+) -> list[Event]:
     published = context.published if context is not None else None
     items = passages(text)
+    if log is not None:
+        log.items = list(items)
     actor_index = ActorIndex(actors)
     events: list[Event] = []
     seen: set[tuple[str, str, int]] = set()
@@ -1665,28 +1732,40 @@ def extract_events(
     section: tuple[int, DateMention] | None = None
     section_day: DateMention | None = None  # the last day a date heading named
 
-    def emit(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> None:
+    def make(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> Event:
+        lo = bisect.bisect_left(target_starts, span.start)
+        hi = bisect.bisect_left(target_starts, span.end)
+        return Event(
+            kind=kind,
+            date=date.date,
+            precision=date.precision,
+            span=Span(span.start, span.end),
+            date_surface=date.surface,
+            actor_ids=actor_index.for_passage(index, items),
+            target_values=tuple(dict.fromkeys(t.value for t in targeted[lo:hi])),
+            resolved=date.resolved,
+            confidence=confidence,
+        )
+
+    def emit(kind: str, date: DateMention, span: Span, index: int, confidence: float, path: str = "trigger") -> None:
         key = (kind, date.date, span.start)
         if key in seen:
             return
         seen.add(key)
         if date.precision == "day":
             last_of_kind[kind] = date
-        lo = bisect.bisect_left(target_starts, span.start)
-        hi = bisect.bisect_left(target_starts, span.end)
-        events.append(
-            Event(
-                kind=kind,
-                date=date.date,
-                precision=date.precision,
-                span=Span(span.start, span.end),
-                date_surface=date.surface,
-                actor_ids=actor_index.for_passage(index, items),
-                target_values=tuple(dict.fromkeys(t.value for t in targeted[lo:hi])),
-                resolved=date.resolved,
-                confidence=confidence,
-            )
-        )
+        event = make(kind, date, span, index, confidence)
+        events.append(event)
+        if log is not None:
+            in_sentence = text[span.start + date.start : span.start + date.end] == date.surface and date.end > date.start
+            log.candidates.append(EventCandidate(event, date, index, path, in_sentence))
+
+    def passed_over(kinds: Sequence[str], date: DateMention, span: Span, index: int, path: str) -> None:
+        """Record (not emit) a candidate per kind the rules did not give ``date``."""
+        assert log is not None
+        for kind in kinds:
+            if (kind, date.date, span.start) not in seen:
+                log.candidates.append(EventCandidate(make(kind, date, span, index, 0.5), date, index, path, True))
 
     for index, passage in enumerate(items):
         span = passage.span
@@ -1703,17 +1782,17 @@ def extract_events(
             if heading_text.rstrip().endswith(")") and not passage.furniture:
                 # a title's period in brackets, "... (2021-09 to 2022-09)": the activity it covers
                 for kind, bound in _title_range(heading_text, published, day_first):
-                    emit(kind, bound, span, index, 0.7)
+                    emit(kind, bound, span, index, 0.7, path="title-range")
             if ":" in heading_text and (field := _ACTIVE_FIELD.match(heading_text)) is not None:
                 # an infobox's "Active: c. 2009 - present": the activity's start
                 first = next(iter(find_dates(heading_text[field.end() :], published, day_first)), None)
                 if first is not None:
                     emit("activity-start", replace(first, start=first.start + field.end(), end=first.end + field.end()),
-                         span, index, 0.7)
+                         span, index, 0.7, path="active-field")
             act = _DOCUMENT_ACT.match(text, span.start, span.end) if in_header else None
             if act is not None and published is not None:
                 emit(act.lastgroup or "", DateMention(0, 0, published.isoformat(), "day", True, act.group(0).strip()),
-                     span, index, 0.7)
+                     span, index, 0.7, path="document-act")
             if not passage.furniture and in_header and _ACTION.search(heading_text) is not None:
                 if not title_actions:
                     title_actions = [kind for kind, _, _ in _actions(heading_text)]
@@ -1722,7 +1801,7 @@ def extract_events(
                     dated = next((d for d in find_dates(heading_text[end : end + 40], published, day_first)
                                   if d.start <= 4 and d.precision == "day" and not d.resolved), None)
                     if dated is not None:
-                        emit(kind, replace(dated, start=dated.start + end, end=dated.end + end), span, index, 0.7)
+                        emit(kind, replace(dated, start=dated.start + end, end=dated.end + end), span, index, 0.7, path="header-action")
         if passage.kind != "heading" and not passage.furniture:
             in_header = False
         if passage.furniture or passage.citation or passage.kind == "heading":
@@ -1732,7 +1811,7 @@ def extract_events(
             dates = find_dates(sentence, published, day_first) if _ROW_ACTION_HINT.search(sentence) else []
             for kind, date in _row_events(sentence, dates) if dates else ():
                 if _accepted(sentence, date, published):
-                    emit(kind, date, span, index, 0.8)
+                    emit(kind, date, span, index, 0.8, path="table-row")
             continue
         dates = find_dates(sentence, published, day_first)
         # (the first prose of its paragraph: a byline line above it may share the paragraph)
@@ -1770,22 +1849,29 @@ def extract_events(
                 if _SUBORDINATE.search(sentence, 0, match.start(verb)):
                     continue  # "a group that the Government attributes to ...": a standing view
                 today = DateMention(match.start(verb), match.end(verb), published.isoformat(), "day", True, match.group(verb))
-                emit("report", today, span, index, 0.7)
+                emit("report", today, span, index, 0.7, path="present-attribution")
         if "before" in sentence and _LEAD_TIME.search(sentence):
             for lead in _lead_times(sentence, dates, last_day):
-                emit("activity-start", lead, span, index, 0.7)
+                emit("activity-start", lead, span, index, 0.7, path="lead-time")
         if not dates:
             if carry is not None and _OTHER_TIME.search(sentence):
                 carry = None
             if carry is not None and carry[0] == passage.paragraph:
                 for kind, _, _ in _actions(sentence):
-                    emit(kind, carry[1], span, index, 0.7)
+                    emit(kind, carry[1], span, index, 0.7, path="carry")
             continue
         accepted = [d for d in dates if _accepted(sentence, d, published)
                     and not (d.date == published_iso and _PUBLICATION_LABEL.search(sentence, max(0, d.start - 40), d.start))
                     and not (d.resolved and _MODAL_CLAUSE.search(sentence, max(0, d.start - 100), d.start))]
-        triggers = _sentence_triggers(sentence) if accepted else []
+        triggers = _sentence_triggers(sentence) if accepted or log is not None else []
         strong = _strong_starts(triggers) if accepted else []
+        if log is not None:
+            log.triggers[index] = triggers
+            log.dates[index] = list(dates)
+            taken = {id(d) for d in accepted}
+            for date in dates:
+                if id(date) not in taken and date.end > date.start:
+                    passed_over(_trigger_kinds_near(triggers, date), date, span, index, "alt-unaccepted")
         # Only dates within trigger reach can bear on each other: look them up by
         # position, so a sentence with many dates stays linear.
         starts = [d.start for d in dates]
@@ -1797,17 +1883,21 @@ def extract_events(
             ]
             found = _kind_for(sentence, date, nearby, triggers, strong)
             if found is not None and found[0] != _NO_EVENT:
-                emit(found[0], date, span, index, found[1])
+                emit(found[0], date, span, index, found[1], path="trigger")
+            if log is not None and date.end > date.start:
+                chosen = found[0] if found is not None else None
+                passed_over([k for k in _trigger_kinds_near(triggers, date) if k != chosen], date, span, index,
+                            "alt" if chosen not in (None, _NO_EVENT) else "alt-none")
         if accepted and ("after" in sentence or "before" in sentence):
             for kind, shifted in _offset_actions(sentence, accepted):
-                emit(kind, shifted, span, index, 0.8)
+                emit(kind, shifted, span, index, 0.8, path="offset")
         if accepted and ("until" in sentence or "till" in sentence or "up to" in sentence):
             # "from May 2019 until her arrest": the activity ended at the arrest the text dated
             for match in _UNTIL_EVENT.finditer(sentence):
                 ended = last_of_kind.get(_EVENT_NOUN_KIND.get(match.group("event").lower(), ""))
                 if ended is not None and any(d.end <= match.start() for d in accepted):
                     emit("activity-end", replace(ended, start=match.start(), end=match.end(), surface=match.group(0).strip(" ,")),
-                         span, index, 0.7)
+                         span, index, 0.7, path="until-event")
         if accepted and not lede_done:
             lede_done = True
             # The title's action is the story's news, at the day the lede first names ("Five
@@ -1816,13 +1906,13 @@ def extract_events(
             lede_day = next((d for d in accepted if d.precision == "day"), None)
             if lede_day is not None:
                 for kind in title_actions:
-                    emit(kind, lede_day, span, index, 0.6)
+                    emit(kind, lede_day, span, index, 0.6, path="lede")
         if accepted:
             accepted_starts = [d.start for d in accepted]
             for kind, start, end in _actions(sentence):
                 own = _date_of_action(sentence, start, end, accepted, accepted_starts)
                 if own is not None:
-                    emit(kind, own, span, index, 0.8)
+                    emit(kind, own, span, index, 0.8, path="action")
             last = accepted[-1]
             carry = (passage.paragraph, last) if last.precision == "day" or last.resolved else None
             days = [d for d in accepted if d.precision == "day"]
@@ -1875,7 +1965,7 @@ def _own_write_up_at(text: str) -> int | None:
 
 
 def _own_notice(text: str, items: Sequence[Passage], published: dt.date,
-                emit: Callable[[str, DateMention, Span, int, float], None]) -> None:
+                emit: Callable[..., None]) -> None:
     """A victim's own notice (an e-mail to staff, a forum post, a letter, a disclosure)
     speaks of its incident in the first person: publishing it is the victim's report, on
     the publication day. An interview is not the speaker's own text."""
@@ -1890,7 +1980,7 @@ def _own_notice(text: str, items: Sequence[Passage], published: dt.date,
         return
     passage = items[index]
     today = DateMention(0, 0, published.isoformat(), "day", True, text[at : min(passage.span.end, at + 60)])
-    emit("report", today, Span(passage.span.start, passage.span.end), index, 0.6)
+    emit("report", today, Span(passage.span.start, passage.span.end), index, 0.6, path="own-notice")
 
 
 def _keep_most_precise(events: list[Event]) -> list[Event]:
