@@ -123,3 +123,13 @@ def test_the_zone_kind_comes_from_the_reference_lists() -> None:
     assert customer_zone("mail.lantern-corp.com", suffixes) is None
     for host in ("lantern-sync.hopto.org", "fernbox.typepad.com", "fernbox.blogspot.com", "hopto.org"):
         assert customer_host(host, suffixes) == (customer_zone(host, suffixes) is not None)
+
+
+def test_a_ransom_notes_contact_box_on_webmail_is_the_attackers_and_a_vendors_is_not() -> None:
+    note = _by_value("Your files are locked. To get the decryptor, contact us: moss.key@protonmail.com or fern.key@tutanota.com\n")
+    assert note[("email", "moss.key@protonmail.com")].role == "indicator"
+    assert note[("email", "fern.key@tutanota.com")].reasons[:2] == ("provider-hosted", "webmail-mailbox")
+    vendor = _by_value("For questions about this report contact: threat-desk@lanternsec.com\n")
+    assert vendor[("email", "threat-desk@lanternsec.com")].role == "benign"
+    author = _by_value("Contact me at lantern.researcher@gmail.com for the samples.\n")
+    assert author[("email", "lantern.researcher@gmail.com")].role == "benign"

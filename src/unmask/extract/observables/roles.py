@@ -1520,6 +1520,8 @@ def _decide_url(
     return "benign", evidence
 
 
+#: The author giving their own mailbox ("contact me", "e-mail me").
+_AUTHOR_CONTACT = compile_cached(r"(?i)\b(?:contact|e-?mail|reach|write\s+to)\s+me\b")
 #: Words a form is filled with when the real value is withheld ("test@test.com").
 _FILLER_WORDS = frozenset({"test", "example", "none", "null", "abc", "qwerty", "asdf", "noemail", "na"})
 
@@ -1544,13 +1546,17 @@ def _decide_email(
     if _placeholder_mailbox(local, host):
         cues.filler = True
         return "benign", ("placeholder", *evidence)
-    before = cues.before(start, 80)
-    found = cues_in(before)
-    if "contact" in found and "attacker" not in found:
-        return "benign", ("publisher-contact", *evidence)
     if passage in ("reference", "advice", "furniture"):
         return "benign", ("publisher-contact", *evidence)
     part = _own_part("email", value, evidence, judge, cues.own)
+    before = cues.before(start, 80)
+    found = cues_in(before)
+    if "contact" in found and "attacker" not in found and (
+        part != "webmail-mailbox" or _AUTHOR_CONTACT.search(before) is not None
+    ):
+        # A box on free web-mail a text gives to contact is the attacker's (a ransom note's
+        # "contact us"), unless the author gives it as their own ("contact me").
+        return "benign", ("publisher-contact", *evidence)
     hosted = _on_provider(part, obs, start, end, evidence, cues, passage) if part is not None else None
     if hosted is not None:
         return hosted
