@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unmask.extract.targets as targets
-from unmask.reference.regex_anchors import Anchors, anchor_fold, prefixes
+from unmask.reference.regex_anchors import SPACES, Anchors, anchor_fold, prefixes
 
 HANDMADE = [
     re.compile(r"\b(?:spy(?:ing)?|espionage)\b", re.IGNORECASE),
@@ -23,17 +23,18 @@ HANDMADE = [
 ]
 PATTERNS = [p for p in vars(targets).values() if isinstance(p, re.Pattern)] + HANDMADE
 
-WORDS = ["spy", "SPYING", "ſpy", "ınfiltrated", "İran", "the", "The", "country", "nation's", "bank", "firm", "Acme",
+WORDS = ["\t", "\xa0", "\u2009", "spy", "SPYING", "ſpy", "ınfiltrated", "İran", "the", "The", "country", "nation's", "bank", "firm", "Acme",
          "Kilo", "KILO", "Ki", "ki", "’s", "'d", "abcdex", "cdx", "targeted", "against", "victims", "-based", "Oslo",
          "attack", "on", "Orbit", "Studios", "Inc", "companies:", "Norway", ",", ".", "\n", "|", "(", "“we”", "in", "our"]
 
 
 def test_prefixes_read_from_the_pattern() -> None:
-    assert prefixes(HANDMADE[0]) == {"spy", "espi"}
-    assert prefixes(HANDMADE[2]) == {"the"}
+    assert prefixes(HANDMADE[0]) == {"spy", "espion"}  # ("spying" starts with "spy": the shorter is kept)
+    # a blank is read as " " (the folded text's blanks are): one, then the next word or more blanks
+    assert prefixes(HANDMADE[2]) == {"the co", "the na", "the  "}
     # an optional opening is skipped or taken (taken, it ends the prefix: what follows it
     # may be more of it); a class of two opens two prefixes
-    assert prefixes(HANDMADE[3]) == {"a", "cd", "ce"}
+    assert prefixes(HANDMADE[3]) == {"a", "cdx", "cex", "cdd", "cde", "ced", "cee"}
     assert prefixes(HANDMADE[4]) == {"ki"}  # "kilo" starts with "ki": the shorter is kept
     assert prefixes(HANDMADE[5]) == {"'s", "'d"}
     assert prefixes(HANDMADE[6]) == frozenset()  # matches nothing
@@ -44,9 +45,18 @@ def test_prefixes_read_from_the_pattern() -> None:
 def test_ignore_case_letters_lower_casing_keeps_apart() -> None:
     # The engine matches "ſ" to "s" and "ı", "İ" to "i" under IGNORECASE; the folded text maps them.
     assert anchor_fold("ſpy İran ınto KELVIN") == "spy iran into kelvin"
+    assert anchor_fold("in\tour\xa0Ministry\n") == "in our ministry "
     text = "They were ſpying, not ESPIONAGE."
     anchors = Anchors(text, [HANDMADE[0]])
     assert [m.group() for m in anchors.finditer(HANDMADE[0], text)] == ["ſpying", "ESPIONAGE"]
+
+
+def test_spaces_are_what_the_engine_calls_blank() -> None:
+    everything = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    assert set(re.findall(r"\s", everything)) == SPACES
+    text = "targeted\u2003our\xa0servers in\u3000our network"
+    pattern = re.compile(r"\bin\s+our\b")
+    assert [m.span() for m in Anchors(text, [pattern]).finditer(pattern, text)] == [m.span() for m in pattern.finditer(text)]
 
 
 def test_matches_do_not_overlap() -> None:

@@ -532,12 +532,13 @@ def _defenders_speak(
     somewhere in the text, or is named as leading or helping the response) sponsors nothing
     where it is named without a sponsor cue of its own; nor does the country named as its
     own ("the Latvian security service", "the Irish cyber centre", "Latvian police")."""
+    anchors = _anchors(text)
     defenders = {
         h.value for h, role, *_ in out
         if h.kind == "organization" and (
             role == "source"
             or _DEFENDER_ACTS_AFTER.match(text, h.end)
-            or _DEFENDER_BEFORE.search(text, max(0, h.start - 160), h.start)
+            or anchors.search(_DEFENDER_BEFORE, text, 0, max(0, h.start - 160), h.start)
             or _HELPED_ACTION_BEFORE.search(text, max(0, h.start - 120), h.start)
             or (h.start < 400 and _PUBLISHER_LINE.fullmatch(text, text.rfind("\n", 0, h.start) + 1, h.start) is not None
                 and _PUBLISHER_REST.match(text, h.end) is not None)
@@ -549,13 +550,13 @@ def _defenders_speak(
             continue
         near = text[max(0, hit.start - 120) : hit.start]
         after = text[hit.end : hit.end + 300]
-        if _sponsor_before(near) or _BEHIND_AFTER.match(after):
+        if _sponsor_before(near, anchors, max(0, hit.start - 120)) or _BEHIND_AFTER.match(after):
             continue
         if hit.kind == "organization" and hit.value in defenders:
             changed[at] = (hit, "source", passage, index)
         elif hit.kind == "country" and (
             _DEFENDER_NOUN_AFTER.match(after)
-            or _DEFENDER_BEFORE.search(text, max(0, hit.start - 160), hit.start)
+            or anchors.search(_DEFENDER_BEFORE, text, 0, max(0, hit.start - 160), hit.start)
             or (at + 1 < len(changed) and changed[at + 1][0].kind == "organization" and changed[at + 1][0].value in defenders
                 and changed[at + 1][0].start - hit.end <= 40
                 and re.fullmatch(r"(?:’s|'s)?\s+(?:[\w-]+\s+){0,2}?", text[hit.end : changed[at + 1][0].start]))
@@ -564,8 +565,10 @@ def _defenders_speak(
     return changed
 
 
-def _sponsor_before(near: str) -> bool:
-    if _SPONSOR_BEFORE.search(near):
+def _sponsor_before(near: str, anchors: Anchors | None = None, offset: int = 0) -> bool:
+    """Sponsor wording ending ``near`` (``text[offset:offset + len(near)]`` of the text the
+    ``anchors`` were found in, when given)."""
+    if (anchors.search(_SPONSOR_BEFORE, near, offset) if anchors is not None else _SPONSOR_BEFORE.search(near)):
         # "the searches were assisted by the national CERT": a helper of the law, no sponsor
         return not _HELPED_ACTION_BEFORE.search(near)
     return ("interest" in near or "sold" in near or "passed" in near or "handed" in near or "delivered" in near) and bool(
@@ -1240,16 +1243,16 @@ class _Cues:
     looks up the last cue before it instead of scanning its 300-character window again
     (on dense prose and on a megabytes-long line that rescan was most of the stage's time)."""
 
-    __slots__ = ("_anchors", "_ends", "_heads", "_high", "_low", "_matches", "_offset", "_scanned", "_sentence",
-                 "_victim_words")
+    __slots__ = ("_ends", "_heads", "_high", "_low", "_matches", "_scanned", "_sentence", "_victim_words", "anchors",
+                 "offset")
 
     def __init__(self, sentence: str, low: int, high: int, anchors: Anchors, offset: int) -> None:
         # Only the part of the sentence the windows cover is scanned: from the first
         # window's start to the last mention's start. (``offset``: where the sentence
         # starts in the text the anchors were found in.)
         self._sentence = sentence
-        self._anchors = anchors
-        self._offset = offset
+        self.anchors = anchors
+        self.offset = offset
         self._low = max(0, low)
         self._high = high
         self._matches: list[tuple[int, int]] | None = None
@@ -1261,7 +1264,7 @@ class _Cues:
     def _scan_words(self) -> None:
         # (past the last mention's start by two windows: its after-window and its name)
         self._scanned = min(len(self._sentence), self._high + 2 * _WINDOW)
-        anchors, sentence, offset = self._anchors, self._sentence, self._offset
+        anchors, sentence, offset = self.anchors, self._sentence, self.offset
         self._heads = [m.start() for m in anchors.finditer(_VICTIM_HEAD, sentence, offset, self._low, self._scanned)]
         self._victim_words = [m.start() for m in anchors.finditer(_VICTIM_WORD, sentence, offset, self._low, self._scanned)]
 
@@ -1286,7 +1289,7 @@ class _Cues:
         edge of the window is looked for in the window itself)."""
         if self._matches is None:
             self._matches = [
-                m.span() for m in self._anchors.finditer(_TARGET_CUE, self._sentence, self._offset, self._low, self._high)
+                m.span() for m in self.anchors.finditer(_TARGET_CUE, self._sentence, self.offset, self._low, self._high)
             ]
             self._ends = [e for _, e in self._matches]
         start = end - len(before)
@@ -1304,6 +1307,14 @@ class _Cues:
         if match is None or match.end() != cue_end - start:
             return _last_cue(before)
         return match
+
+
+def _search(cues: _Cues | None, pattern: re.Pattern[str], piece: str, at: int) -> re.Match[str] | None:
+    """``pattern.search(piece)``, ``piece`` being the sentence's text from ``at``: tried only
+    where the pattern can start (the sentence's cues know where it stands in the text)."""
+    if cues is None:
+        return pattern.search(piece)
+    return cues.anchors.search(pattern, piece, cues.offset + at)
 
 
 #: What a look-behind window must end in (its last character that is no blank) for one of
@@ -1345,6 +1356,11 @@ def _names_infrastructure(near: str) -> bool:
             or "devices" in near or "address" in near or "botnet" in near or "relay" in near or "provider" in near)
 
 
+def _at_text(cues: _Cues | None, at: int) -> tuple[Anchors | None, int]:
+    """The anchors and the text offset of the sentence's position ``at``."""
+    return (None, 0) if cues is None else (cues.anchors, cues.offset + at)
+
+
 def _its_object_after(after: str) -> bool:
     return _ITS_WORD.search(after) is not None and _ITS_OBJECT_AFTER.match(after) is not None
 
@@ -1366,6 +1382,7 @@ def _role(
         before = before[before.rfind("|") + 1 :]
         after = after.split("|", 1)[0]
     near = before[-120:]  # enough for "principal threat researcher with the ..."
+    near_at = local_start - len(near)
     near_last = near.rstrip()[-1:]
     word_end = near_last != "" and _WORD_LAST.fullmatch(near_last) is not None
     # A list continues the role of its first member ("from the NSA, FBI and State Department").
@@ -1402,10 +1419,10 @@ def _role(
                          sentence[previous[2] : local_start])
     ):
         return previous[1]  # "dissidents living in the United States": where the targeted people are
-    if _LOCATION_AFTER.match(after) or (word_end and _LOCATION_BEFORE.search(near)):
+    if _LOCATION_AFTER.match(after) or (word_end and _search(cues, _LOCATION_BEFORE, near, near_at)):
         return "location"
     if hit.kind in ("country", "region") and (
-        (_names_infrastructure(near) and _INFRASTRUCTURE_BEFORE.search(near))
+        (_names_infrastructure(near) and _search(cues, _INFRASTRUCTURE_BEFORE, near, near_at))
         or (word_end and _BACK_TO_BEFORE.search(near))
     ):
         return "location"  # "servers in Latvia", "send information back to Beijing"
@@ -1424,7 +1441,7 @@ def _role(
         if _OFFICIAL_OF_BEFORE.search(near) or _SERVICE_SPEAKS_AFTER.match(after):
             return "source"  # "the Director-General of MI5", "the Signals Directorate told the Committee"
         # "The PLA Air Force is the third largest air force": a service, but no attacker here.
-        return "sponsor" if cyber_context or _sponsor_before(near) else "mention"
+        return "sponsor" if cyber_context or _sponsor_before(near, *_at_text(cues, near_at)) else "mention"
     if (
         hit.kind == "sector" or (hit.kind == "country" and hit.form == "demonym" and _PERSONA_AFTER.match(after))
     ) and _IMPERSONATED_BEFORE.search(near):
@@ -1442,7 +1459,7 @@ def _role(
     ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)):
         return "victim"
     if hit.kind == "organization" and hit.form != "intelligence" and (
-        (word_end and _INCIDENT_AT_BEFORE.search(near))
+        (word_end and _search(cues, _INCIDENT_AT_BEFORE, near, near_at))
         or (_its_object_after(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
     ):
         return "victim"
@@ -1453,7 +1470,7 @@ def _role(
         return "victim"  # "Dutch mobile operator Noordnet disclosed ... had broken into its network"
     if hit.kind == "sector" and _AUDIENCE_AFTER.match(after):
         return "mention"  # "tells local councils to update": whom guidance addresses
-    if hit.kind == "sector" and _OF_THEM_BEFORE.search(near) and _COUNTED_VICTIMS.search(before):
+    if hit.kind == "sector" and _search(cues, _OF_THEM_BEFORE, near, near_at) and _COUNTED_VICTIMS.search(before):
         return "victim"  # "... named 40 more, many of them clinics"
     if (
         previous is not None
@@ -1467,9 +1484,10 @@ def _role(
         # "Halvorsen Logistics Ltd of Norway, which confirmed ... it had been hit",
         # "a civil aviation authority in Oman reported intrusions".
         return previous[1]
-    if hit.kind == "organization" and word_end and _HELPER_BEFORE.search(near):
+    if hit.kind == "organization" and word_end and _search(cues, _HELPER_BEFORE, near, near_at):
         return "mention"
-    if hit.kind in ("organization", "country") and word_end and _SOURCE_BEFORE.search(near) and not _OFFICIALS_AS_OBJECT.search(near):
+    if hit.kind in ("organization", "country") and word_end and _search(cues, _SOURCE_BEFORE, near, near_at) and not _search(
+            cues, _OFFICIALS_AS_OBJECT, near, near_at):
         return "source"
     if hit.kind == "organization" and _TOLD_BEFORE.search(before[-8:]) and hit.form == "media":
         return "mention"
@@ -1482,7 +1500,7 @@ def _role(
     if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
         return "mention"  # "Microsoft Windows", "Google DNS servers", "a Symantec product": a product
     if (actor_context and cyber_context and hit.form != "international" and hit.kind != "sector"
-            and _sponsor_before(near)):
+            and _sponsor_before(near, *_at_text(cues, near_at))):
         # "linked to the GRU" names a sponsor only where the passage is about an actor:
         # "links to CISA products" in a list of resources is not one. A sector sponsors
         # nothing: "access to systems tied to water plants" names what is attacked.
@@ -2069,6 +2087,9 @@ def extract_attributions(
 _ANCHORED = (
     _TARGET_CUE, _VICTIM_HEAD, _VICTIM_WORD, _CYBER_CONTEXT, _ACTOR_WORD, _URL, _FIRST_PERSON_VICTIM,
     _COMPANY_SELF_VICTIM, _ORG_APPOSITIVE, _CUE_OBJECT_NAME, _ORG_LIST, _COUNTRY_ANAPHOR,
+    # (the look-behind windows of each mention)
+    _LOCATION_BEFORE, _INFRASTRUCTURE_BEFORE, _INCIDENT_AT_BEFORE, _OF_THEM_BEFORE, _HELPER_BEFORE, _SOURCE_BEFORE,
+    _OFFICIALS_AS_OBJECT, _SPONSOR_BEFORE, _DEFENDER_BEFORE,
     *(pattern for _value, stated, act in _MOTIVATIONS for pattern in (stated, act)),
 )
 

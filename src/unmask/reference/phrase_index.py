@@ -16,13 +16,14 @@ automaton again. Gazetteers fold :data:`PHRASE_INDEX_FORMAT` into their cache
 from __future__ import annotations
 
 import bisect
+import functools
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
-__all__ = ["PHRASE_INDEX_FORMAT", "PhraseHit", "PhraseIndex", "SpanSet", "fold"]
+__all__ = ["PHRASE_INDEX_FORMAT", "PhraseHit", "PhraseIndex", "SpanSet", "fold", "fold_document"]
 
 #: Bump when the pickled form of a PhraseIndex (its automaton's values) changes.
 PHRASE_INDEX_FORMAT = 2
@@ -45,6 +46,21 @@ def fold(text: str) -> str:
     if len(low) != len(text):
         low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     return low.replace("’", "'")
+
+
+#: Texts at least this long have their folded form kept (see :func:`fold_document`).
+_KEEP_FOLDED = 4096
+
+
+def fold_document(text: str) -> str:
+    """:func:`fold` of ``text``; a long text's is kept (the last two), so the gazetteers and
+    stages that read one document fold it once."""
+    return _folded(text) if len(text) >= _KEEP_FOLDED else fold(text)
+
+
+@functools.lru_cache(maxsize=2)
+def _folded(text: str) -> str:
+    return fold(text)
 
 
 def _is_word_char(ch: str) -> bool:
@@ -102,7 +118,7 @@ class PhraseIndex:
         """Every phrase in ``text`` at word boundaries, longest match first, no overlaps."""
         if self._empty or not text:
             return []
-        folded = fold(text)
+        folded = fold_document(text)
         lengths = self._lengths
         candidates: list[tuple[int, int, int]] = []
         for end_index, number in self._automaton.iter(folded):

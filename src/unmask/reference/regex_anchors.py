@@ -15,12 +15,13 @@ since every position where a match can start is tried, with the whole string aro
 (look-behinds and word boundaries see what they see in a plain search). A pattern whose
 matches may start anywhere (an opening character class, a dot) is run as it is.
 
-The text is folded with :func:`~unmask.reference.phrase_index.fold` (its length kept)
-and the three letters that ``re.IGNORECASE`` also matches to an ASCII letter and that
-lower-casing leaves apart ("ı", "İ" for "i", "ſ" for "s") are mapped to it, so an
-ignore-case prefix is found wherever the engine could match it (the Kelvin sign folds
-to "k" already). Case-sensitive prefixes are looked for folded too: more places to try,
-never fewer.
+The text is folded with :func:`~unmask.reference.phrase_index.fold` (its length kept;
+the gazetteers' fold of the document, shared), each blank becomes " " (a prefix may run
+through ``\\s``: "to fund", "the country"), and the three letters that ``re.IGNORECASE``
+also matches to an ASCII letter and that lower-casing leaves apart ("ı", "İ" for "i",
+"ſ" for "s") become that letter, so an ignore-case prefix is found wherever the engine
+could match it (the Kelvin sign folds to "k" already). Case-sensitive prefixes are
+looked for folded too: more places to try, never fewer.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Iterator, Sequence
 
 import ahocorasick
 
-from unmask.reference.phrase_index import fold
+from unmask.reference.phrase_index import fold_document
 
 try:  # CPython's parser: what the engine is compiled from
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -43,23 +44,32 @@ except ImportError:  # pragma: no cover - not CPython: every pattern runs as it 
 __all__ = ["Anchors", "anchor_fold", "prefixes"]
 
 #: How many characters of each match's start are read (longer prefixes: fewer places to try).
-_DEPTH = 4
+_DEPTH = 6
 #: More prefixes than this and the pattern is run as it is.
-_MOST = 4000
+_MOST = 20000
 #: A character class of more characters than this ends a prefix.
 _WIDEST_CLASS = 8
 #: Characters that ``re.IGNORECASE`` matches to an ASCII letter and that ``str.lower``
 #: keeps apart from it (every other such character lower-cases to the letter).
-_IGNORECASE_EXTRA = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+_IGNORECASE_EXTRA = (("ı", "i"), ("İ", "i"), ("ſ", "s"))
+#: What ``\s`` matches in a str pattern (each folds to itself; checked against the engine
+#: in the tests): a prefix may run on through a blank ("to fund", "in our").
+SPACES = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                   "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_BLANKS = re.compile("[" + "".join(sorted(SPACES - {" "})) + "]")
+_RARE_BLANK = re.compile("[" + "".join(sorted(SPACES - {" ", "\n", "\t", "\r"})) + "]")
 
 
 def anchor_fold(text: str) -> str:
-    """``text`` folded for prefix look-up: :func:`fold`, then "ı", "İ" → "i" and "ſ" → "s"
-    (same length: each offset is the text's)."""
-    folded = fold(text)
-    if "ı" in folded or "İ" in folded or "ſ" in folded:
-        folded = folded.translate(_IGNORECASE_EXTRA)
-    return folded
+    """``text`` folded for prefix look-up: :func:`~unmask.reference.phrase_index.fold`, then "ı", "İ" → "i", "ſ" → "s" and
+    every blank (:data:`SPACES`) → " " (same length: each offset is the text's)."""
+    folded = fold_document(text)
+    for odd, letter in _IGNORECASE_EXTRA:
+        if odd in folded:
+            folded = folded.replace(odd, letter)
+    if _RARE_BLANK.search(folded):
+        return _BLANKS.sub(" ", folded)
+    return folded.replace("\n", " ").replace("\t", " ").replace("\r", " ")
 
 
 def _fold_char(code: int) -> str | None:
@@ -68,13 +78,16 @@ def _fold_char(code: int) -> str | None:
     char = chr(code)
     if char == "’":
         return "'"
+    if char in SPACES:
+        return " "
     if code >= 128:
         return None
     return char.lower()
 
 
 def _class_chars(items: Sequence[tuple[object, object]]) -> set[str] | None:
-    """The folded characters a character class matches, or None when it is wide or open."""
+    r"""The folded characters a character class matches, or None when it is wide or open
+    (the blanks of ``\s`` as one, " ")."""
     chars: set[str] = set()
     for op, av in items:
         if op is _c.LITERAL:
@@ -93,7 +106,9 @@ def _class_chars(items: Sequence[tuple[object, object]]) -> set[str] | None:
                 if folded is None:
                     return None
                 chars.add(folded)
-        else:  # a category (\w, \s), a negation
+        elif op is _c.CATEGORY and av is _c.CATEGORY_SPACE:
+            chars.add(" ")
+        else:  # another category (\w, \d), a negation
             return None
         if len(chars) > _WIDEST_CLASS:
             return None
@@ -142,9 +157,11 @@ def _starts(items: list[tuple[object, object]], depth: int) -> set[str]:
         low, high, body = av
         if low == high == 1:
             return _starts([*body, *rest], depth)
-        # the body once, then anything (more of it, or what follows)
-        once = _starts([*body, (_c.ANY, None)], depth)
-        return once | _starts(rest, depth) if low == 0 else once
+        if low >= 1:  # the body, then the repeat with one fewer, then what follows
+            fewer = (op, (low - 1, high if high == _c.MAXREPEAT else high - 1, body))
+            return _starts([*body, fewer, *rest], depth)
+        # none of it, or the body once, then anything (more of it, or what follows)
+        return _starts(rest, depth) | _starts([*body, (_c.ANY, None)], depth)
     return {""}  # any character, a category, a back-reference: the prefix ends here
 
 
@@ -163,11 +180,7 @@ def prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
         return None
     # "at" makes "atta" redundant: the shortest of each chain is kept, so no two prefixes
     # of one pattern start at one place.
-    kept: list[str] = []
-    for prefix in sorted(found, key=len):
-        if not any(prefix.startswith(shorter) for shorter in kept):
-            kept.append(prefix)
-    return frozenset(kept)
+    return frozenset(prefix for prefix in found if not any(prefix[:cut] in found for cut in range(1, len(prefix))))
 
 
 @functools.lru_cache(maxsize=16)
