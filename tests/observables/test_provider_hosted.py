@@ -88,16 +88,19 @@ def test_bare_providers_stay_benign() -> None:
         assert found[("domain", host)].role == "benign", host
 
 
-def test_a_dynamic_dns_name_given_as_an_example_cited_or_called_legitimate_stays_benign() -> None:
-    assert _by_value("For example, myhome.dyndns.org would point at a home router.")[
-        ("domain", "myhome.dyndns.org")
-    ].role == "benign"
-    assert _by_value("The legitimate updater checks vendor-status.ddns.net at start-up.")[
+def test_a_dynamic_dns_name_given_as_an_example_cited_or_called_legitimate_is_not_an_indicator() -> None:
+    example = _by_value("For example, myhome.dyndns.org would point at a home router.")[("domain", "myhome.dyndns.org")]
+    assert (example.role, example.reasons[0]) == ("benign", "example")
+    clean = _by_value("The legitimate updater checks vendor-status.ddns.net at start-up.")[
         ("domain", "vendor-status.ddns.net")
-    ].role == "benign"
-    assert _by_value("For the whole write-up see lantern-notes.hopto.org this week.")[
+    ]
+    assert (clean.role, clean.reasons[0]) == ("benign", "legitimate-use")
+    cited = _by_value("For the whole write-up see lantern-notes.hopto.org this week.")[
         ("domain", "lantern-notes.hopto.org")
-    ].role == "benign"
+    ]
+    assert (cited.role, cited.reasons[0]) == ("reference", "cited-source")
+    mailbox = _by_value("A look-alike box (e.g. jane.fernway@mail.com) fools the clerk.")[("email", "jane.fernway@mail.com")]
+    assert (mailbox.role, mailbox.reasons[0]) == ("benign", "example")
 
 
 def test_a_name_under_a_big_provider_needs_the_text_to_tie_it_to_the_attacker() -> None:

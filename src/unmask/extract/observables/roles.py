@@ -33,6 +33,7 @@ Reason codes added here: ``os-part``, ``security-product``, ``placeholder``,
 ``free-hosting-host``, ``platform-host``, ``mail-provider-host``, ``own-subdomain``,
 ``webmail-mailbox``, ``customer-mailbox``, ``provider-mailbox``, ``content-path``,
 ``rented-address``, ``listed-address``; and the cue: ``attacker-url``, ``resolution`` ...),
+``legitimate-use`` (a value on a provider its line calls legitimate),
 ``ioc-list``, ``defanged``, ``redirect``,
 ``unexplained-value`` (hex in a list the text says it cannot explain), ``netblock`` (a range in an ASN lookup's answer), ``file-part`` (the hash of a PE section, a resource or the entry bytes a line names:
 ``.rdata: <md5>``, ``RT_VERSION: <sha256>`` - a part of the sample, not a sample),
@@ -1660,21 +1661,29 @@ def _on_provider(
         how = "defanged"  # written so no one clicks it: the author's warning
     elif weight == "customer":
         return None
-    if not how and (passage in _REFERENCE_KINDS or _said_otherwise(cues, start, end)):
-        return None
+    if not how:
+        if passage in _REFERENCE_KINDS:
+            return None
+        otherwise = _said_otherwise(cues, start, end)
+        if otherwise:
+            return ("reference" if otherwise == "cited-source" else "benign"), (otherwise, *evidence)
     if how:
         return "indicator", ("provider-hosted", part, how, *evidence)
     return "indicator", ("provider-hosted", part, *evidence)
 
 
-def _said_otherwise(cues: _Text, start: int, end: int) -> bool:
-    """Whether the value's line, or the line introducing its list, says it is cited ("see",
-    "available at"), an example ("e.g.") or clean ("legitimate", "benign"): not the
-    attacker's. (Words that also describe malware at work - "contacts", "targeted" - are
-    no such cue.)"""
+def _said_otherwise(cues: _Text, start: int, end: int) -> str:
+    """What the value's line, or the line introducing its list, says it is instead of the
+    attacker's: ``cited-source`` ("see", "available at"), ``example`` ("e.g.") or
+    ``legitimate-use`` ("legitimate", "benign"); empty when nothing. (Words that also describe
+    malware at work - "contacts", "targeted" - are no such cue.)"""
     before = cues.before(start)
-    if _near_reference(before) or _ends_with_phrase(before[-40:], _EXAMPLE_PHRASES, _EXAMPLE_TRAIL):
-        return True
-    return "legitimate" in cues_in(before) or "legitimate" in cues_in(cues.after(end, 60)) or (
+    if _near_reference(before):
+        return "cited-source"
+    if _ends_with_phrase(before[-40:], _EXAMPLE_PHRASES, _EXAMPLE_TRAIL):
+        return "example"
+    if "legitimate" in cues_in(before) or "legitimate" in cues_in(cues.after(end, 60)) or (
         "legitimate" in cues_in(cues.intro(start, end))
-    )
+    ):
+        return "legitimate-use"
+    return ""
