@@ -63,10 +63,6 @@ def _folded(text: str) -> str:
     return fold(text)
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 @dataclass(frozen=True, slots=True)
 class PhraseHit:
     """One match: the text range, the surface as written and the entry keys it stands for."""
@@ -120,28 +116,42 @@ class PhraseIndex:
             return []
         folded = fold_document(text)
         lengths = self._lengths
+        size = len(folded)
         candidates: list[tuple[int, int, int]] = []
+        # (the word-boundary test written out: a function call per automaton match was
+        # most of this loop's time on a long document)
         for end_index, number in self._automaton.iter(folded):
             end = end_index + 1
             start = end - lengths[number]
-            if start > 0 and _is_word_char(folded[start - 1]) and _is_word_char(folded[start]):
-                continue
-            if end < len(folded) and _is_word_char(folded[end]) and _is_word_char(folded[end - 1]):
-                continue
+            if start > 0:
+                char = folded[start - 1]
+                if char.isalnum() or char == "_":
+                    char = folded[start]
+                    if char.isalnum() or char == "_":
+                        continue
+            if end < size:
+                char = folded[end]
+                if char.isalnum() or char == "_":
+                    char = folded[end - 1]
+                    if char.isalnum() or char == "_":
+                        continue
             candidates.append((start, end, number))
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
         # The characters claimed so far: candidates come longest first, not in text order,
         # so a sorted range list would insert in its middle (quadratic on text dense with
         # phrases); a candidate is never empty, so marking its characters is the same test.
-        claimed = bytearray(len(folded))
+        claimed = bytearray(size)
         hits: list[PhraseHit] = []
+        entries: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # a pattern's keys and spellings, split once
         for start, end, number in candidates:
             if claimed.find(1, start, end) != -1:
                 continue
             claimed[start:end] = b"\x01" * (end - start)
             surface = text[start:end]
-            keys = _split(self._keys[number])
-            spellings = _split(self._spellings[number])
+            entry = entries.get(number)
+            if entry is None:
+                entry = entries[number] = (_split(self._keys[number]), _split(self._spellings[number]))
+            keys, spellings = entry
             hits.append(PhraseHit(start, end, surface, keys, surface.replace("’", "'") in spellings))
         hits.sort(key=lambda h: h.start)
         return hits
