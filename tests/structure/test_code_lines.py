@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from unmask.model.code_lines import LINE_SHAPES, block_is_code, line_shape
+from unmask.model.code_lines import LINE_SHAPES, block_is_code, code_runs, line_shape, run_shape
 from unmask.model.structure import Structure
 from unmask.model.text_structure import text_structure
 
@@ -71,12 +71,30 @@ def test_a_line_that_is_one_indicator(line: str) -> None:
     assert line_shape(line) == "indicator"
 
 
-def test_other_lines_and_the_shapes() -> None:
+def test_markup_and_other_lines() -> None:
+    for markup in ("| a | b |", "|===", "| |`203.0.113[.]9` |2024-05-01 |loader", "## Loader", "=== Hashes",
+                   '[options="header"]', "----"):
+        assert line_shape(markup) == "markup", markup
     assert line_shape("") == "other"
-    assert line_shape("| a | b |") == "other"  # a table row
-    assert line_shape("# decode the second stage with the key below") == "other"  # a comment
+    assert line_shape("REM decode the second stage with the key below") == "other"  # a comment
+    assert line_shape("# decode the second stage") == "markup"  # (or a heading: inside a block, like other lines)
     assert line_shape("for the attackers") == "other"  # a keyword of code, but no statement
-    assert set(LINE_SHAPES) == {"code", "prose", "indicator", "other"}
+    assert line_shape("- write a file;") == "other"  # a list item, not a statement
+    assert set(LINE_SHAPES) == {"code", "prose", "indicator", "markup", "other"}
+
+
+def test_the_shape_for_runs_reads_only_what_may_be_a_statement() -> None:
+    assert run_shape("condition:") == line_shape("condition:") == "code"
+    assert run_shape("Loader Configuration Fields") == "other"
+    assert run_shape("The Loader Wrote Its Configuration Into Two Files Here") == "prose"
+
+
+def test_runs_of_statements_without_fences() -> None:
+    code, prose, other = "code", "prose", "other"
+    assert code_runs([code, code, "", code, other, code, prose, code]) == [(0, 6)]
+    assert code_runs([code, code, other, other, code]) == []  # two lines of another shape end it
+    assert code_runs([code, code, None, code]) == []  # a line already placed ends it
+    assert code_runs([prose, code, code, code]) == [(1, 4)]
 
 
 def test_block_judgement() -> None:
@@ -151,7 +169,7 @@ def test_a_fenced_script_is_code_and_a_fenced_indicator_list_is_a_list() -> None
         passage = s.block_at(SCRIPT_AND_LIST.index(host))
         assert passage is not None and passage.kind == "ioc-list" and "code" not in passage.kinds
         # a short line of a block is no heading: the section stays the one above
-        assert passage.layout == "prose" and passage.section == "Network indicators"
+        assert "heading" not in passage.kinds and passage.section == "Network indicators"
 
 
 def test_a_short_code_line_opens_no_section() -> None:
@@ -160,6 +178,33 @@ def test_a_short_code_line_opens_no_section() -> None:
     after = s.block_at(text.index("The tool then wrote"))
     assert after is not None and after.section == "Setup"
     assert all("heading" not in p.kinds for p in s if p.kind == "code")
+
+
+#: A page of a PDF's text: a detection rule quoted without fences, between two paragraphs.
+UNFENCED = """\
+Detection
+
+The loader keeps its configuration in a file next to the service binary.
+rule Quiet_Heron_Config
+{
+strings:
+$a = "heron-cfg" ascii
+$b = { 4D 5A 90 00 }
+condition:
+all of them
+}
+Defenders who find the file should look for the scheduled task the loader adds.
+"""
+
+
+def test_a_rule_quoted_without_fences_is_code() -> None:
+    s = text_structure(UNFENCED)
+    for line in ("rule Quiet_Heron_Config", "strings:", '$b = { 4D', "condition:", "all of them"):
+        assert _kind(s, UNFENCED, line) == "code", line
+    assert _kind(s, UNFENCED, "The loader keeps") == "prose"
+    assert _kind(s, UNFENCED, "Defenders who find") == "prose"
+    after = s.block_at(UNFENCED.index("Defenders who find"))
+    assert after is not None and after.section == "Detection"  # "strings:" and "condition:" open no section
 
 
 def test_a_command_at_a_prompt_stays_code_in_a_block_of_prose() -> None:

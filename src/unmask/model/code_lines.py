@@ -22,8 +22,11 @@ whose words are mostly prose is prose (:func:`block_is_code`).
 ``indicator``
     a line that is one indicator (a hash, an address, a host or URL, defanged or not,
     a path), perhaps with a short note: an entry of an indicator list;
+``markup``
+    the document's own markup: a table row or delimiter, a heading, an AsciiDoc
+    attribute line, a rule;
 ``other``
-    anything else (a label and its value, a tool's output, a title, a table row).
+    anything else (a label and its value, a tool's output, a title, a list item).
 
 Only the first :data:`_READ` characters of a line are read, by anchored patterns
 without nested quantifiers: linear in the text, whatever its lines' lengths.
@@ -32,11 +35,11 @@ without nested quantifiers: linear in the text, whatever its lines' lengths.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["LINE_SHAPES", "block_is_code", "line_shape"]
+__all__ = ["LINE_SHAPES", "block_is_code", "code_runs", "line_shape", "run_shape"]
 
-LINE_SHAPES = ("code", "prose", "indicator", "other")
+LINE_SHAPES = ("code", "prose", "indicator", "markup", "other")
 
 #: How much of a line is read (a statement or a sentence shows its shape early).
 _READ = 300
@@ -66,8 +69,8 @@ _KEYWORD = re.compile(
 _ASSIGNMENT = re.compile(r"[ \t]*+[A-Za-z_$@][\w$.@]{0,60}(?:\[[^\]\n]{0,40}\])?[ \t]*(?:[+\-*/|&^]|:)?=(?!=)[ \t]*\S")
 #: A line that opens a block or holds only brackets.
 _BLOCK_MARK = re.compile(r"\{[ \t]*$|^[ \t]*[}\])]+[;,)]*[ \t]*$")
-#: A line that ends a statement.
-_STATEMENT_END = re.compile(r";[ \t]*$")
+#: A line that ends a statement (perhaps with a comment after it: "int n; // count").
+_STATEMENT_END = re.compile(r";[ \t]*(?://[^\n]*)?$")
 #: A call standing alone ("VirtualAlloc(0, size, 0x3000, 0x40)", "obj.Run(cmd)").
 _CALL = re.compile(r"[ \t]*+[A-Za-z_$][\w$.:]{0,80}\([^()\n]{0,200}\)[ \t;]*$")
 #: An assembly instruction or a hex dump row ("mov eax, [ebp+8]", "00401000  55 8B EC").
@@ -106,6 +109,10 @@ _FILE_NAME = re.compile(r"[`'\"]?[\w-]+\.(?:exe|dll|sys|bat|cmd|ps1|vbs|js|hta|l
 _NOTE_CODE = re.compile(r"[=;{}$|&<>]")
 #: A comment line of a script ("# decode the key", "REM ...", "' VBA", "; asm").
 _COMMENT = re.compile(r"[ \t]*+(?:#(?!#)|(?i:rem)[ \t]|'[ \t]|;[ \t])")
+#: The markup of the document around a block, not in it: a table's row or delimiter
+#: ("| a | b", "|==="), a heading ("## Loader", "=== Hashes"), an AsciiDoc attribute
+#: line ("[options=\"header\"]") or a rule ("----", "****").
+_MARKUP = re.compile(r"\||(?:#{1,6}|={1,6})[ \t]+\S|\[[^\]\n]{0,80}\]\Z|([-=.*_+~])\1{3,}\Z")
 #: The marks that open a list item.
 _ITEM_MARKS = frozenset("-*•·▪◦‣+")
 #: A short label and one value ("Download URL: ...", "C2:hxxp://..."): the value is read.
@@ -117,16 +124,17 @@ _OPTION = re.compile(r"[ \t]*+--?[A-Za-z][\w-]*[ ,=]")
 
 
 def line_shape(line: str) -> str:
-    """What ``line`` reads as: ``code``, ``prose``, ``indicator`` or ``other`` (see the
-    module's docstring)."""
-    head = line[:_READ]
+    """What ``line`` reads as: ``code``, ``prose``, ``indicator``, ``markup`` or ``other``
+    (see the module's docstring)."""
+    head = line[:_READ].replace("\\_", "_")  # (Markdown converted from a page escapes "_")
     stripped = head.strip()
     if not stripped:
         return "other"
-    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-        return "other"  # a Markdown table row
+    if _MARKUP.match(stripped):
+        return "markup"
     tokens = stripped.split()
-    if tokens[0] in _ITEM_MARKS and len(tokens) > 1:
+    item = tokens[0] in _ITEM_MARKS and len(tokens) > 1
+    if item:
         tokens = tokens[1:]  # a list item's mark
     if _indicator(tokens):
         return "indicator"
@@ -135,14 +143,15 @@ def line_shape(line: str) -> str:
         return "indicator"  # "Download URL: hxxp://...", "SHA256: ..."
     if _PROMPT.match(head) or _OPTION.match(head) or _MACHINE.match(head) or _BLOCK_MARK.search(stripped):
         return "code"
-    if _KEYWORD.match(head) or _ASSIGNMENT.match(head) or _CALL.match(head) or _STATEMENT_END.search(stripped):
+    if (_KEYWORD.match(head) or _ASSIGNMENT.match(head) or _CALL.match(head)
+            or (not item and _STATEMENT_END.search(stripped))):  # (a list's items end in ";" too)
         return "code" if not _sentence(tokens) else "prose"
     if _COMMENT.match(head):
         return "other"  # a comment: what the code's author wrote, inside the code
     if _sentence(tokens):
         return "prose"
     marks = len(_CODE_MARK.findall(stripped))
-    if marks >= 3 and marks * 8 >= len(stripped.replace(" ", "")):
+    if not item and marks >= 3 and marks * 8 >= len(stripped.replace(" ", "")):
         return "code"
     return "other"
 
@@ -173,8 +182,8 @@ def block_is_code(shapes: Iterable[tuple[str, int]], *, paired: bool) -> bool:
     The text between a closing fence and the next opening one (``paired`` False) is
     code only when two code lines or more outweigh the rest: the block a lost fence
     left outside the pairing."""
-    counts = {"code": 0, "prose": 0, "indicator": 0, "other": 0}
-    lines = {"code": 0, "prose": 0, "indicator": 0, "other": 0}
+    counts = dict.fromkeys(LINE_SHAPES, 0)
+    lines = dict.fromkeys(LINE_SHAPES, 0)
     for shape, length in shapes:
         counts[shape] += length
         lines[shape] += 1
@@ -182,4 +191,58 @@ def block_is_code(shapes: Iterable[tuple[str, int]], *, paired: bool) -> bool:
         if lines["prose"] >= 2 and lines["prose"] > lines["code"]:
             return False
         return counts["prose"] * 2 <= sum(counts.values())
-    return lines["code"] >= 2 and counts["code"] > counts["prose"] + counts["other"]
+    return lines["code"] >= 2 and 2 * counts["code"] > sum(counts.values())
+
+
+#: What a line must hold to be a statement: code punctuation anywhere, or an opening a
+#: keyword, command, instruction, dump row, option, cmdlet, directive or comment mark
+#: makes (all lower case, hexadecimal, "-", "Verb-Noun", "#", "@", "/").
+_STATEMENT_MARK = re.compile(r"[{}()\[\];=$<>\\|&^]")
+_STATEMENT_OPENING = re.compile(
+    r"[ \t]*+(?:[a-z#@/]|[0-9A-Fa-f]{4}|--?[A-Za-z]|[A-Z][a-z]+-[A-Z]|\*/|(?i:end[ \t]|on[ \t]+error))"
+)
+
+
+def run_shape(line: str) -> str:
+    """A line's shape for :func:`code_runs`: :func:`line_shape`'s when the line may be a
+    statement; a line that holds nothing a statement needs is, without reading it
+    further, ``prose`` when it holds six words or more (it ends a run) and ``other``
+    when it is shorter (it may stand between two statements)."""
+    head = line[:_READ]
+    if _STATEMENT_OPENING.match(head) or _STATEMENT_MARK.search(head):
+        return line_shape(line)
+    return "prose" if len(head.split(None, 6)) > 6 else "other"
+
+
+#: Fewest statement lines that make a run of lines without fences a code block.
+_RUN_CODE = 3
+
+
+def code_runs(shapes: Sequence[str | None]) -> list[tuple[int, int]]:
+    """The runs ``(first, end)`` of lines that are a code block without fences (a script,
+    a rule or a structure quoted in a PDF's text), from the lines' shapes: three code
+    lines or more, one line of another shape at most between two of them (a rule's "all
+    of them", an argument wrapped onto the next line); a prose line ends a run, blank
+    lines (``""``) do not, a line already placed (``None``: in a fenced block, a mail
+    header) does."""
+    runs: list[tuple[int, int]] = []
+    first: int | None = None
+    last = count = 0
+    between = False  # a line of another shape stands after the last code line
+    for index, shape in enumerate(shapes):
+        if shape == "":
+            continue
+        if shape == "code":
+            if first is None:
+                first, count = index, 0
+            count, last, between = count + 1, index, False
+            continue
+        if first is not None and shape in ("other", "indicator") and not between:
+            between = True
+            continue
+        if first is not None and count >= _RUN_CODE:
+            runs.append((first, last + 1))
+        first, between = None, False
+    if first is not None and count >= _RUN_CODE:
+        runs.append((first, last + 1))
+    return runs

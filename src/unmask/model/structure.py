@@ -31,7 +31,7 @@ of a code block. Its ``kind`` is what the passage is for the reader:
 ``code``
     a line of a code or log block (fenced or marked up, and reading as code: a
     paragraph of prose between fences is prose, a fenced list of indicators is an
-    ``ioc-list``; a short line of a block is no heading);
+    ``ioc-list``; a short line of a block keeps its layout but is no heading);
 ``email-header``
     a line of a quoted e-mail header block ("From: ... Subject: ...").
 

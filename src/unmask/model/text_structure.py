@@ -33,7 +33,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from unmask.model.code_lines import block_is_code, line_shape
+from unmask.model.code_lines import block_is_code, code_runs, line_shape, run_shape
 from unmask.model.document import Span
 from unmask.model.opaque import opaque_spans
 from unmask.model.structure import KINDS, Passage, Structure
@@ -279,6 +279,21 @@ def _line_marks(text: str, lines: _Lines, hinted: Sequence[tuple[int, int]] = ()
         listed = 2 * shapes.count("indicator") >= sum(1 for line in body if line.strip())
         for index, shape in zip(range(first, stop), shapes, strict=True):
             code[index] = _LISTED if listed and shape == "indicator" else _CODE
+    # Code without fences (a PDF's text keeps a quoted script's lines, not its box): runs
+    # of lines that read as statements, outside the blocks already read.
+    placed = bytearray(count)
+    for first, stop, _paired in blocks:
+        placed[max(0, first - 1) : stop + 1] = b"\x01" * (min(count, stop + 1) - max(0, first - 1))
+    shapes_of: list[str | None] = []
+    for index in range(count):
+        if placed[index] or code[index] or mail[index]:
+            shapes_of.append(None)
+            continue
+        line = _line(text, lines, index)
+        shapes_of.append(run_shape(line) if line.strip() else "")
+    for first, stop in code_runs(shapes_of):
+        for index in range(first, stop):
+            code[index] = _CODE
     return code, mail
 
 
@@ -556,7 +571,9 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
             layout = "row"
         line_index = lines.index(start)
         if code_lines[line_index] and layout == "heading":
-            form, layout = "sentence", "prose"  # a short line of a code block or a listed indicator: no heading
+            # A short line of a code block or a listed indicator keeps its form (layout) but
+            # is no heading: it names no section and opens or closes none.
+            form = "sentence"
         line_start, line_end = lines.starts[line_index], lines.bounds(start)[1]
         if line_end - line_start > _SHORT_LINE:
             line_start = start  # a long line: the sentence is its own line
@@ -627,7 +644,7 @@ def text_structure(text: str, *, code: tuple[tuple[int, int], ...] = ()) -> Stru
             kinds.add(special)
         elif special == _TENTATIVE and layout == "item" and _ADVICE_ITEM.match(body):
             kinds.add("advice")
-        if form != "heading" and layout != "row" and _ADVICE_SENTENCE.match(body):
+        if layout not in ("row", "heading") and _ADVICE_SENTENCE.match(body):
             kinds.add("advice")
         if layout in ("prose", "item") and _INDICATOR_LINE.match(body):
             kinds.add("ioc-list")
