@@ -773,6 +773,8 @@ _SELF_DEFINED_NAME = compile_cached(
     # ... or a filing's defined term: 'Acme Widgets, Inc. (the "Company")'
     r"(?:the\s+)?[\"“](?:we|us|our|the\s+[Cc]ompany|Company|Registrant)[\"”]"
 )
+#: The defined term every match of _SELF_DEFINED_NAME ends with (no match where the text has none).
+_SELF_DEFINED_TERM = compile_cached(r"[\"“](?:we|us|our|the\s+[Cc]ompany|Company|Registrant)[\"”]")
 #: The name before such an apposition, read back from its comma.
 _NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})$")
 #: A name right after the place it is based in: "the Oslo-based Fjellnett" (a place, then
@@ -966,7 +968,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     appositive_from = len(hits)
     anchors = _anchors(text)
     named_spans: list[tuple[int, int]] = [m.span("name") for m in anchors.finditer(_ORG_APPOSITIVE, text)]
-    if "(" in text:
+    if "(" in text and _SELF_DEFINED_TERM.search(text):
         named_spans.extend(m.span("name") for m in _SELF_DEFINED_NAME.finditer(text))
     # "Lindqvist Eye Clinics, a health care provider ...": the name before an apposition
     # that says what it is (two words at least, and not the sentence's first word alone).

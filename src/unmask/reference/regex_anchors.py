@@ -185,8 +185,8 @@ def prefixes(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 @functools.lru_cache(maxsize=16)
 def _automaton(patterns: tuple[re.Pattern[str], ...]) -> ahocorasick.Automaton | None:
-    """One automaton over the prefixes of ``patterns``: each prefix maps to its length and
-    the numbers of the patterns it starts."""
+    """One automaton over the prefixes of ``patterns``: each prefix maps to its length less
+    one (its start from its last character) and the numbers of the patterns it starts."""
     table: dict[str, list[int]] = {}
     for number, pattern in enumerate(patterns):
         for prefix in prefixes(pattern) or ():
@@ -195,7 +195,7 @@ def _automaton(patterns: tuple[re.Pattern[str], ...]) -> ahocorasick.Automaton |
         return None
     automaton = ahocorasick.Automaton()
     for prefix, numbers in table.items():
-        automaton.add_word(prefix, (len(prefix), tuple(numbers)))
+        automaton.add_word(prefix, (len(prefix) - 1, tuple(numbers)))
     automaton.make_automaton()
     return automaton
 
@@ -216,11 +216,10 @@ class Anchors:
         starts: list[list[int] | None] = [[] if prefixes(p) is not None else None for p in patterns]
         automaton = _automaton(patterns)
         if automaton is not None and text:
-            lists = starts
-            for end, (length, numbers) in automaton.iter(anchor_fold(text)):
-                start = end - length + 1
+            appends = [found.append if found is not None else None for found in starts]
+            for end, (back, numbers) in automaton.iter(anchor_fold(text)):
                 for number in numbers:
-                    lists[number].append(start)  # type: ignore[union-attr]
+                    appends[number](end - back)  # type: ignore[misc]
             for found in starts:
                 if found is not None:
                     found.sort()
