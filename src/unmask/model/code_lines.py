@@ -205,11 +205,12 @@ _STATEMENT_OPENING = re.compile(
 
 def run_shape(line: str) -> str:
     """A line's shape for :func:`code_runs`: :func:`line_shape`'s when the line may be a
-    statement; a line that holds nothing a statement needs is, without reading it
-    further, ``prose`` when it holds six words or more (it ends a run) and ``other``
-    when it is shorter (it may stand between two statements)."""
+    statement; a line that holds nothing a statement needs (no code punctuation, and no
+    statement's opening or two characters at most) is, without reading it further,
+    ``prose`` when it holds six words or more (it ends a run) and ``other`` when it is
+    shorter (it may stand between two statements)."""
     head = line[:_READ]
-    if _STATEMENT_OPENING.match(head) or _STATEMENT_MARK.search(head):
+    if _STATEMENT_MARK.search(head) or (len(head) > 2 and _STATEMENT_OPENING.match(head)):
         return line_shape(line)
     return "prose" if len(head.split(None, 6)) > 6 else "other"
 
