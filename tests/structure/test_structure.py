@@ -198,6 +198,21 @@ def test_running_page_headers_of_a_pdf_are_furniture() -> None:
     assert text_structure(text).kind_at(text.index("Page 3 of 5")) != "furniture"
 
 
+def test_spans_a_reader_calls_advice_are_advice_whatever_their_words() -> None:
+    text = ("The crew copied the archive to a rented server.\n\n"
+            "Rotate the keys of the backup service. Each operator then rebuilds the image.\n\n"
+            "Later the crew deleted the archive.")
+    start = text.index("Rotate")
+    end = text.index("image.") + len("image.")
+    s = parse_structure(text, advice=[(start, end)])
+    assert s.kind_at(text.index("Each operator")) == "advice"
+    assert s.kind_at(start) == "advice"
+    assert s.kind_at(text.index("The crew copied")) == "prose"
+    assert s.kind_at(text.index("Later the crew")) == "prose"
+    # without the reader's spans, the second sentence reads as plain prose
+    assert parse_structure(text).kind_at(text.index("Each operator")) == "prose"
+
+
 @given(st.text(alphabet=st.sampled_from(list("ab |\t-#=\n.`:[]()1T"))))
 @settings(max_examples=200)
 def test_any_text_gives_ordered_passages_in_bounds(text: str) -> None:

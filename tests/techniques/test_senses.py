@@ -170,3 +170,88 @@ def test_every_sense_about_all_techniques_has_hints() -> None:
     from unmask.extract.senses import SENSES
 
     assert all(sense.hints for sense in SENSES if not sense.drop)
+
+
+@pytest.mark.parametrize(
+    ("text", "gone", "kept"),
+    [
+        ("The second loader uses no obfuscation whatsoever.", {"T1027"}, set()),
+        ("Its strings show hardly any obfuscation.", {"T1027"}, set()),
+        ("There is very little obfuscation in the installer.", {"T1027"}, set()),
+        ("Little or no obfuscation protects the configuration block.", {"T1027"}, set()),
+        ("The implant uses neither obfuscation nor packing.", {"T1027", "T1027.002"}, set()),
+        ("The tool lacks any obfuscation of its strings.", {"T1027"}, set()),
+        ("Operators worked without PowerShell on these hosts.", {"T1059.001"}, set()),
+        ("The crew operated without developing custom malware of their own.", {"T1587.001"}, set()),
+        ("There was no sign of process injection on the servers.", {"T1055"}, set()),
+        # the negated phrase ends at a conjunction or a clause word
+        ("The loader uses no obfuscation but packs itself with UPX.", {"T1027"}, {"T1027.002"}),
+        ("There is no proof that the crew ran PowerShell scripts.", set(), {"T1059.001"}),
+        # "a little" is some
+        ("A little obfuscation hides the names of the imported functions.", set(), {"T1027"}),
+    ],
+)
+def test_a_deed_negated_by_a_determiner_names_no_technique(
+    text: str, gone: set[str], kept: set[str]
+) -> None:
+    found = ids(text)
+    assert not gone & found, found
+    assert kept <= found, found
+
+
+def test_a_negated_phrase_blanks_only_its_own_words() -> None:
+    text = "The second stage uses no obfuscation and runs from a scheduled task."
+    read = apply_senses([text], names_in([text]), names_in)
+    assert "obfuscation" not in read.texts[0]
+    assert "scheduled task" in read.texts[0]
+    assert read.reasons[0] == ("negated",)
+    assert "T1053.005" in read.named[0]
+    assert "T1027" not in read.named[0]
+
+
+def test_a_check_for_an_absence_is_not_a_negation() -> None:
+    text = "The loader checks that no sandbox processes are running before it continues."
+    read = apply_senses([text], names_in([text]), names_in)
+    assert read.texts[0] == text
+
+
+@pytest.mark.parametrize(
+    ("text", "tid"),
+    [
+        ("The implant ships a rootkit-like driver that conceals its registry keys.", "T1014"),
+        ("A rootkit in the package hides the miner's process from the task list.", "T1014"),
+        ("Attachments carry names like invoice_0423.pdf.exe to look like documents.", "T1036.007"),
+        ("The group relied on a double extension so the payload looked like a picture.", "T1036.007"),
+        ("The dropper waits five minutes before it unpacks the backdoor.", "T1497.003"),
+        ("The loader sleeps for hours in order to evade automated sandboxes.", "T1497.003"),
+        ("Each variant delays its execution by a random interval.", "T1497.003"),
+        ("The final stage wipes every physical drive it can open.", "T1561"),
+        ("The operators pushed a disk wiper to the domain controllers.", "T1561"),
+        ("The module corrupts the master boot record of each server.", "T1561.002"),
+        (
+            "Several readers were infected after they visited the news portal's front page.",
+            "T1189",
+        ),
+        ("The victims browsed to a compromised website of a trade union.", "T1189"),
+        ("The macro calls URLDownloadToFileW to fetch the next stage.", "T1105"),
+        ("A PowerShell line runs Invoke-WebRequest to pull the archive.", "T1105"),
+    ],
+)
+def test_wordings_from_attack_descriptions(text: str, tid: str) -> None:
+    assert tid in names_in([text])[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "tid"),
+    [
+        # a pause between beacons is no evasion of a sandbox
+        ("The implant sleeps for thirty seconds between two beacons.", "T1497.003"),
+        # a loader written over the boot record is a bootkit, not a wipe
+        ("The bootkit overwrites the MBR with its own loader.", "T1561.002"),
+        ("The backdoor wipes its own log files before it exits.", "T1561"),
+        ("The report.pdf file lists the affected hosts.", "T1036.007"),
+        ("Users who visited the vendor's support page saw a notice.", "T1189"),
+    ],
+)
+def test_near_wordings_that_are_not_the_technique(text: str, tid: str) -> None:
+    assert tid not in names_in([text])[0]

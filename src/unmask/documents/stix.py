@@ -8,7 +8,9 @@ of an ATT&CK entry that a vendor put in its bundle (one of ATT&CK's object types
 MITRE's identity as creator, with an ATT&CK id) gives only its name, aliases, ATT&CK id
 and citation addresses: ATT&CK's generic description and citation titles are not the
 report's words.
-Marking definitions and language content carry no report text and are skipped.
+Marking definitions and language content carry no report text and are skipped. A
+course of action's paragraph is given to the document structure as advice (a defender's
+guidance: no technique, malware or victim is read from it).
 
 ``Document.objects`` keeps every STIX object of the bundle, as parsed from JSON and
 unchanged, for a later import. ``Metadata``: title, author (the report's
@@ -40,6 +42,10 @@ _ORDER = (
     "incident",
 )
 _SKIP = frozenset({"marking-definition", "language-content", "bundle", "extension-definition"})
+#: Object types whose text is a defender's guidance (passed to the structure as advice).
+#: A note or an opinion is an analyst's comment on other objects, often about what the
+#: adversary did, so its words stay evidence.
+_ADVICE_TYPES = frozenset({"course-of-action"})
 _NAMED_FOR_RELATIONS = frozenset({
     "intrusion-set", "threat-actor", "campaign", "malware", "tool", "attack-pattern",
     "identity", "location", "vulnerability", "infrastructure",
@@ -284,13 +290,21 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
         (o for o in objects if o.get("type") not in _SKIP and o.get("type") != "relationship"),
         key=lambda o: rank.get(str(o.get("type")), len(rank)),
     )
-    paragraphs = [p for p in (_paragraph(o) for o in ordered) if p]
+    typed = [(str(o.get("type")), p) for o in ordered if (p := _paragraph(o))]
     relations = _relations(objects, names, types)
     if relations:
-        paragraphs.append("\n".join(relations))
-    text = "\n\n".join(paragraphs)
+        typed.append(("relationship", "\n".join(relations)))
+    text = "\n\n".join(p for _t, p in typed)
     if not text.strip():
         raise NoTextError(source, f"STIX content ({len(objects)} objects) holds no text")
+    # A course of action's words are the defender's guidance, never the adversary's deed:
+    # the document structure reads them as advice (as the HTML reader passes <pre> code).
+    advice: list[tuple[int, int]] = []
+    offset = 0
+    for type_name, paragraph in typed:
+        if type_name in _ADVICE_TYPES:
+            advice.append((offset, offset + len(paragraph)))
+        offset += len(paragraph) + 2
 
     report = next((o for o in objects if o.get("type") == "report"), None)
     title = authors = published = modified = None
@@ -311,9 +325,13 @@ def parse_stix2(value: object, *, data: bytes, source: str, sha256: str) -> Docu
                         modified=modified, extra=extra, published_source="record")
     # Sightings the knowledge base cannot record are said, not dropped.
     _claims, unused = stix_sightings(objects, source=source)
+    from unmask.documents.structure import parse_structure
+
+    structure = parse_structure(text, format="stix2", advice=advice) if advice else None
     return Document(text=text, source=source, format="stix2", sha256=sha256, size=len(data),
                     metadata=metadata, objects=tuple(objects),
-                    warnings=tuple(f"sighting not recorded: {reason}" for reason in unused))
+                    warnings=tuple(f"sighting not recorded: {reason}" for reason in unused),
+                    structure=structure)
 
 
 # -- sightings --------------------------------------------------------------------------

@@ -34,14 +34,23 @@ _EDGE_CHARS = 120
 
 
 def parse_structure(
-    text: str, *, format: str = "text", pages: Sequence[Page] = (), code: Sequence[tuple[int, int]] = ()
+    text: str,
+    *,
+    format: str = "text",
+    pages: Sequence[Page] = (),
+    code: Sequence[tuple[int, int]] = (),
+    advice: Sequence[tuple[int, int]] = (),
 ) -> Structure:
     """The passages of ``text`` with their kinds; ``format`` names the reader (``pdf``,
     ``html``, ``markdown``, ``text`` ...), ``pages`` the page ranges of a paginated text,
-    ``code`` the spans the markup says are code or log blocks (:func:`html_code_spans`)."""
+    ``code`` the spans the markup says are code or log blocks (:func:`html_code_spans`),
+    ``advice`` the spans the record says are a defender's guidance (a STIX
+    course of action): every passage inside one is advice, whatever its words."""
     structure = text_structure(text, code=tuple(code))
     if format == "pdf" and len(pages) >= 3:
         structure = _running_furniture(text, structure, pages)
+    if advice:
+        structure = _with_kind(structure, advice, "advice")
     return structure
 
 
@@ -79,13 +88,21 @@ def _running_furniture(text: str, structure: Structure, pages: Sequence[Page]) -
     if not repeated:
         return structure
     spans = [(s, e) for page in edges for s, e, k in page if k in repeated]
+    return _with_kind(structure, spans, "furniture", keep_code=True)
+
+
+def _with_kind(
+    structure: Structure, spans: Sequence[tuple[int, int]], kind: str, *, keep_code: bool = False
+) -> Structure:
+    """``structure`` with ``kind`` added to every (non-inline) passage lying wholly inside
+    one of ``spans``; ``keep_code``: a code line stays as it is."""
     marked: dict[int, Passage] = {}
     for start, end in spans:
         for passage in structure.within(start, end):
-            if passage.span.start >= start and passage.span.end <= end and passage.kind != "code":
-                kinds = passage.kinds | {"furniture"}
-                kind = next(k for k in KINDS if k in kinds)
-                marked[passage.span.start] = replace(passage, kind=kind, kinds=kinds)
+            if passage.span.start >= start and passage.span.end <= end and not (keep_code and passage.kind == "code"):
+                kinds = passage.kinds | {kind}
+                first = next(k for k in KINDS if k in kinds)
+                marked[passage.span.start] = replace(passage, kind=first, kinds=kinds)
     if not marked:
         return structure
     passages = tuple(marked.get(p.span.start, p) for p in structure.passages)

@@ -15,7 +15,9 @@ that is right, but some words have a second sense that reports use as often:
   screen capture;
 * stealing legitimate credentials is not yet using valid accounts;
 * a lure "masquerading as" a notice is a theme, not a masqueraded file;
-* the words of a URL are no prose at all.
+* the words of a URL are no prose at all;
+* a deed negated by its verb ("did not use PowerShell") or by a determiner before its
+  noun ("uses no obfuscation", "hardly any packing", "without persistence") was not done.
 
 Each :class:`Sense` says where the other sense is (a pattern whose ``k*`` groups are
 the keyword), which techniques the keyword then does not carry and, when the other
@@ -25,7 +27,9 @@ technique only when the blanked sentence no longer names it: another wording of 
 same technique in the sentence keeps it. The classifier reads the blanked text too.
 
 :data:`SYNONYMS` are wordings the base tables miss (the product before
-"vulnerability", VNC, sandbox checks ...), appended to the technique stage's rules.
+"vulnerability", VNC, sandbox checks, and general phrasings taken from ATT&CK's own
+descriptions: rootkits, double extensions, time-based evasion, disk wipes, drive-by
+visits, download APIs), appended to the technique stage's rules.
 """
 
 from __future__ import annotations
@@ -99,6 +103,56 @@ SYNONYMS: tuple[tuple[str, str], ...] = (
         "T1014",
         r"(?:install\w*|load\w*|deploy\w*|drop\w*|use|uses|used|using)\s(?:[\w\-]+\s){0,3}(?:kernel[\s\-]mode\s)?rootkits?|rootkit\s(?:component|module|driver|functionality|capabilit\w+)",
     ),
+    # The wordings below follow ATT&CK's own descriptions of the techniques.
+    # Rootkit: "programs that hide the existence of malware"; a rootkit-like part, a
+    # kernel/user-mode or firmware rootkit, a rootkit that hides or a part with one.
+    (
+        "T1014",
+        r"rootkit[\s\-](?:like|style|type)|(?:kernel|user|ring[\s\-]?[03]|firmware|uefi|driver)[\s\-](?:mode\s|level\s)?rootkits?"
+        r"|rootkits?\s(?:[\w\-']+\s){0,4}(?:hides?|hid|hiding|hidden|conceal\w*|intercept\w*|hook\w*)"
+        r"|(?:with|has|have|carr\w+|contain\w*|includ\w*|embed\w*|bundl\w*)\s(?:an?\s|its\s|the\s)?(?:[\w\-]+\s){0,2}rootkits?(?![\w\-])",
+    ),
+    # Double File Extension: "File.txt.exe may render in some views as just File.txt".
+    (
+        "T1036.007",
+        r"double[\s\-](?:file[\s\-])?extensions?"
+        r"|\w*\.(?:doc|docx|xls|xlsx|ppt|pptx|pdf|rtf|txt|jpg|jpeg|png|gif|bmp|mp3|mp4|avi|zip|rar|hwp)\.(?:exe|scr|com|pif|bat|cmd|vbs|vbe|js|jse|wsf|hta|lnk|jar|cpl|msi)(?![a-z0-9])",
+    ),
+    # Time Based Checks: "delaying malware functionality upon initial execution using
+    # programmatic sleep commands" to "avoid virtualization and analysis environments".
+    (
+        "T1497.003",
+        r"time[\s\-]based\s(?:sandbox\s|anti-?analysis\s)?(?:evasion|checks?)"
+        r"|(?:sleep|delay|wait|stall)\w*\s(?:[\w\-]+\s){0,8}(?:to|so\sas\sto|in\sorder\sto|and)\s(?:[\w\-]+\s){0,2}(?:evade|avoid|outlast|outwait|bypass|defeat|escape|time\sout|fool|trick)\w*\s(?:[\w\-]+\s){0,3}(?:sandbox\w*|analysis|emulat\w+|automated|dynamic)"
+        r"|(?:delay\w*|postpon\w*|defer\w*)\s(?:its\s|the\s|their\s)?(?:malicious\s)?(?:execution|activation|detonation|start|functionality|behaviou?r)"
+        r"|(?:sleeps?|slept|sleeping|waits?|waited|waiting)\s(?:for\s)?(?:about\s|around\s|at\sleast\s)?(?:\d+|a|an|one|two|three|five|ten|fifteen|twenty|thirty|several|some)\s(?:[\w\-]+\s)?(?:seconds?|minutes?|hours?|days?)\sbefore\s(?:it\s)?(?:start|run|execut|launch|load|decrypt|unpack|continu|proceed|inject|activat|begin)\w*",
+    ),
+    # Disk Wipe: "wipe or corrupt raw disk data"; Disk Structure Wipe: "the master
+    # boot record (MBR) or partition table".
+    (
+        "T1561",
+        r"(?:disk|drive|hard[\s\-]drive|partition|raw[\s\-]disk)[\s\-]wip(?:er|ers|ing|e|es|ed)(?![a-z0-9])"
+        r"|wip(?:e|es|ed|ing)\s(?:out\s)?(?:[\w\-]+\s){0,3}(?:disks?|hard\sdrives?|hard\sdisks?|drives|physical\sdrives?|volumes|partitions?)(?![a-z0-9])",
+    ),
+    (
+        "T1561.002",
+        r"(?:corrupt|wip|destroy|eras|damag|trash)\w*\s(?:[\w\-]+\s){0,3}(?:mbr|master\sboot\srecords?|boot\ssectors?|partition\stables?)(?![a-z0-9])"
+        # overwriting the boot record to install a loader is a bootkit (T1542.003)
+        r"|overwrit\w*\s(?:[\w\-]+\s){0,3}(?:mbr|master\sboot\srecords?|boot\ssectors?|partition\stables?)\s(?:[\w\-]+\s){0,2}with\s(?:[\w\-]+\s)?(?:zeros|zeroes|null|random|junk|garbage)",
+    ),
+    # Drive-by Compromise: "a user visiting a website over the normal course of
+    # browsing ... the user's web browser is typically targeted for exploitation".
+    (
+        "T1189",
+        r"(?:browsers?|visitors?|readers?|users?|victims?|computers?|machines?)\s(?:[\w\-']+\s){0,4}(?:were|was|are|is|get|gets|got|being)\s(?:\w+\s)?(?:exploited|compromised|infected)\s(?:[\w\-]+\s){0,3}(?:when|after|once|as|by|while|upon)\s(?:[\w\-']+\s){0,3}(?:visit\w*|load\w*|brows\w*|open\w*|view\w*|navigat\w*)"
+        r"|(?:visit\w*|brows\w*|navigat\w*)\s(?:to\s)?(?:an?\s|the\s)?(?:\w+\s)?(?:compromised|malicious|booby[\s\-]trapped|rigged|infected|poisoned|weaponi[sz]ed|exploit[\s\-]laden)\s(?:web\s?)?(?:sites?|pages?|websites?|webpages?)",
+    ),
+    # Ingress Tool Transfer: the download APIs and utilities ATT&CK's procedures name.
+    (
+        "T1105",
+        r"urldownloadto(?:cache)?file[aw]?|downloadfile(?:async)?(?![a-z0-9])|invoke-webrequest|start-bitstransfer"
+        r"|certutil(?:\.exe)?\s(?:\S+\s){0,3}-urlcache|bitsadmin(?:\.exe)?\s(?:\S+\s){0,3}/transfer",
+    ),
 )
 
 
@@ -156,6 +210,26 @@ def _in_clause_after(pattern: re.Pattern[str], text: str, start: int) -> bool:
         begin = mark.end()
     return pattern.search(text, begin, start) is not None
 
+
+#: Words that end a negated noun phrase: a conjunction, a relative, a verb's auxiliary
+#: or the article of the next phrase.
+_NP_STOP = (
+    r"(?:and|but|yet|nor|or\s(?:it|they|he|she)|while|whereas|although|though|instead|which|who|that|so|because|as|since|then|"
+    r"is|are|was|were|be|been|being|has|have|had|can|could|will|would|may|might|must|should|did|does|do|"
+    # an article or a possessive opens a new phrase: the word before it was a verb
+    r"a|an|the|its|their|his|her|this|these|those)"
+    r"(?![\w\-])"
+)
+
+#: One to four words of a noun phrase ("obfuscation", "persistence mechanism", "string
+#: obfuscation routine"): no stop word, no preposition. A phrase after "of" or "to" is
+#: joined once ("no sign of lateral movement", "without needing to elevate privileges");
+#: one after "on", "in", "at" ... says where, and is not negated ("lack of monitoring on
+#: the management servers").
+_NP_WORDS = (
+    r"(?!" + _NP_STOP + r"|(?:of|to|at|for|in|on)(?![\w\-]))[\w\-'/]+"
+    r"(?:\s(?!" + _NP_STOP + r"|(?:of|to|at|for|in|on)(?![\w\-]))[\w\-'/]+){0,3}"
+)
 
 _NETWORK = r"(?:handshakes?|packets?|traffic|communications?|beacons?|requests?|responses?|c2|c&c|channels?|protocols?|sessions?|messages?)"
 
@@ -260,6 +334,30 @@ SENSES: tuple[Sense, ...] = (
         # a condition before the negation in its clause ("if the check does not find a
         # debugger, ...") is the malware's logic
         clause_unless=r"(?<![a-z0-9])(?:if|unless|when|whenever|whether|until|once)(?![a-z0-9])",
+    ),
+    # A deed negated by a determiner or a preposition before its noun ("uses no
+    # obfuscation", "hardly any packing", "little or no encryption", "without
+    # persistence", "lacks any anti-analysis"): the noun phrase names what the adversary
+    # did not do. Only the phrase itself is blanked (up to four words, and four more
+    # after "of" or "to"; no clause word or auxiliary): "no evidence that they used
+    # PowerShell" keeps the clause after "that", "no command: runs a batch script" (a
+    # list of commands) keeps the script.
+    _sense(
+        r"(?<![a-z0-9\-])(?:"
+        r"no(?!\s(?:longer|matter|doubt|sooner|later|more|less|fewer|one|exception)(?![a-z0-9]))"
+        r"|(?:hardly|barely|scarcely|virtually\sno|almost\sno|next\sto\sno)(?:\sany)?"
+        r"|(?<!a\s)(?:very\s)?little(?:\s(?:or|to|if)\s(?:no|any))?(?!\s(?:known|endian|snitch|while|time)(?![a-z0-9]))"
+        r"|without(?:\s(?:any|an?|the))?"
+        r"|(?:lacks?|lacking|lacked|devoid\sof|absence\sof|lack\sof)(?:\s(?:any|an?|the))?"
+        r"|neither|nor"
+        r")\s"
+        r"(?P<k>" + _NP_WORDS + r"(?:\s(?:of|to)\s" + _NP_WORDS + r")?)",
+        (),
+        "negated",
+        hints=("no ", "hardly", "barely", "scarcely", "little", "without", "lack", "devoid", "absence", "neither"),
+        # "if no debugger is attached", "checks that no sandbox is present": a check the
+        # malware makes, which is the technique
+        clause_unless=r"(?<![a-z0-9])(?:if|unless|when|whenever|whether|until|once|check\w*|verif\w*|ensur\w*|make\ssure|confirm\w*|determin\w*|test\w*)(?![a-z0-9])",
     ),
     # A writer's generalisation about a kind of thing ("such samples are most often
     # delivered by ..."): what is usual, not what this adversary did.
