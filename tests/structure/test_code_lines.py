@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unmask.model.code_lines import LINE_SHAPES, block_is_code, code_runs, line_shape, run_shape
 from unmask.model.structure import Structure
@@ -244,3 +246,17 @@ def test_a_line_is_read_in_bounded_time_whatever_its_length() -> None:
     t0 = time.process_time()
     text_structure(per_char)
     assert time.process_time() - t0 < 20
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab Z09 .:;=${}()[]<>|#-*`\\/\n\t\"'")), max_size=400))
+@settings(max_examples=300)
+def test_any_line_has_one_shape_and_any_block_a_verdict(text: str) -> None:
+    for line in text.split("\n"):
+        assert line_shape(line) in LINE_SHAPES
+        assert run_shape(line) in LINE_SHAPES
+    shapes = [line_shape(line) if line.strip() else "" for line in text.split("\n")]
+    for first, end in code_runs(shapes):
+        assert 0 <= first < end <= len(shapes) and shapes[first] == shapes[end - 1] == "code"
+    assert block_is_code([(s or "other", 1) for s in shapes], paired=True) in (True, False)
+    structure = text_structure(text)
+    assert all(p.kind in p.kinds for p in structure.passages)
