@@ -782,6 +782,44 @@ _NAME_BEFORE = compile_cached(r"(?<![\w&’'.-])(?P<name>[A-Z][\w&’'-]*(?:\s+(
 _BASED_NAME = compile_cached(
     r"(?<![\w-])[A-Z][\w.-]*-(?:based|headquartered)\s+(?P<name>[A-Z][\w&’'-]*(?:\s+(?:&\s+)?[A-Z][\w&’'-]*){0,3})(?=[\s,.;:)])"
 )
+_CAPITAL = compile_cached(r"[A-Z]")
+
+
+def _based_names(text: str) -> list[tuple[int, int]]:
+    r"""The names of ``_BASED_NAME.finditer(text)``, the pattern tried only where a match can
+    start: at a capital letter in the run of word characters, dots and hyphens that ends
+    at a "-based" or "-headquartered" (its ``(?<![\w-])[A-Z][\w.-]*`` runs up to one), first
+    in the run or after a dot. Each run is walked back once and each capital tried once,
+    in text order, as finditer tries them (linear: a walk stops at the previous anchor)."""
+    anchors: list[int] = []
+    for word in ("-based", "-headquartered"):
+        found = text.find(word)
+        while found != -1:
+            anchors.append(found)
+            found = text.find(word, found + 1)
+    anchors.sort()
+    names: list[tuple[int, int]] = []
+    end = 0  # where the last match ended
+    previous = run = -1  # the previous anchor and the start of its run
+    scanned = 0  # capitals looked for up to here
+    for anchor in anchors:
+        at = anchor
+        while at > 0 and at > previous and (text[at - 1].isalnum() or text[at - 1] in "_.-"):
+            at -= 1
+        if not (previous >= 0 and at == previous):  # (else the run goes on through the previous anchor)
+            run = scanned = at
+        for capital in _CAPITAL.finditer(text, scanned, anchor):
+            start = capital.start()
+            if start >= end and (start == run or text[start - 1] == "."):
+                match = _BASED_NAME.match(text, start)
+                if match is not None:
+                    names.append(match.span("name"))
+                    end = match.end()
+        scanned = max(scanned, anchor)
+        previous = anchor
+    return names
+
+
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
 )
@@ -978,7 +1016,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         if before is not None and len(before.group("name").split()) >= 2:
             named_spans.append(before.span("name"))
     if "-based" in text or "-headquartered" in text:
-        named_spans.extend(m.span("name") for m in _BASED_NAME.finditer(text))
+        named_spans.extend(_based_names(text))
     for start, end in named_spans:
         name = text[start:end]
         if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end) or _PRODUCT_NAME.match(name):
