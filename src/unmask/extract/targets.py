@@ -180,7 +180,9 @@ _TARGET_CUE = compile_cached(
     r"troops|specialists)\b)(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of|"
     # "spyware on phones belonging to exiled journalists"
-    r"(?:phones|smartphones|devices|computers|laptops|accounts|mailboxes)\s+(?:belonging\s+to|used\s+by))\b",
+    r"(?:phones|smartphones|devices|computers|laptops|accounts|mailboxes)\s+(?:belonging\s+to|used\s+by))\b|"
+    # "spyware found on the phones of two reporters"
+    r"\b(?:phones|smartphones|handsets|mobile\s+devices)\s+of\b",
     re.IGNORECASE,
 )
 #: How far (characters) a target may stand from its cue unless a list carries it on.
@@ -192,9 +194,16 @@ _VICTIM_AFTER = compile_cached(
     # "X and Y were among those hit" (a few words may name the victim further, but not
     # a new clause: "X said the servers were compromised" is not about X).
     r"^\W{0,3}(?:(?!(?:said|says|told|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,9}?"
-    r"(?:(?:was|were|had been|has been|have been|got)\s+(?:\w+\s+)?"
+    # (an adverb may stand in the verb phrase, "have also been hit", but no negation:
+    # "were not affected" is a retraction)
+    r"(?:(?:was|were|got|(?:had|has|have)\s+(?:(?!not\b|never\b)\w+\s+)?been)\s+(?:(?!not\b|never\b)\w+\s+)?"
     r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected|"
     r"defaced|wiped|disrupted|extorted|(?:knocked|taken|forced)\s+offline)|"
+    # "a freight forwarder in Ghent fell victim to the crew", "two clinics lost patient
+    # records to the intruders"
+    r"(?:also\s+)?fell\s+(?:prey|victim)\s+to|"
+    r"(?:also\s+)?(?:lost|lose|loses|losing)\s+(?:[\w$€£.,'’-]+\s+){0,5}?to\s+(?:the\s+|an?\s+)?(?:[\w-]+[\s-]+){0,2}?"
+    r"(?:attack|attackers|hack|hackers|intruders|breach|ransomware|heist|thieves|criminals|scammers|fraudsters|gang|crew)|"
     r"(?:were\s+|was\s+)?among\s+(?:its|their)\s+(?:[\w-]+\s+)?(?:targets|victims)|"
     r"(?:was|were|are|is)\s+(?:also\s+)?among\s+(?:the\s+|those\s+)?(?:[\w-]+\s+)?"
     r"(?:hit|targeted|victims|affected|compromised|breached|targets)|"
@@ -589,6 +598,7 @@ _TARGET_NOUN_AFTER = compile_cached(
     r"(?:dissident|opposition|exile|diaspora|activist|human\s+rights)\s+(?:groups|communities|organi[sz]ations|figures|media)|"
     r"armed\s+forces|army|navy|air\s+force|forces|parliament|academics|scholars|students|professors|scientists|"
     r"reporters|lawyers|engineers|executives|employees|officers|nationals|residents|exiles|emigr[eé]s|"
+    r"traders|exporters|importers|farmers|growers|producers|suppliers|shippers|speakers|customers|patients|"
     r"ports?|municipalit(?:y|ies)|hospitals?|clinics?|manufacturers?|insurers?|retailers?|carriers?|funds?|"
     r"councils?|schools?|colleges?|(?:local\s+)?authorit(?:y|ies)|charit(?:y|ies)|"
     r"(?:[\w-]+\s+)?(?:companies|company|firms?|exchanges?|utilit(?:y|ies)|operators?|facilit(?:y|ies)|providers?|practices|"
@@ -869,6 +879,37 @@ _NOT_A_PLACE_AFTER = compile_cached(
     r"\s?\$|\s+(?:Sea|Ocean|Straits?|Gulf)\b|\s+(?i:dollars?|euros?|pounds?|yuan|yen|rubles?|roubles?|francs?|rupees?)\b"
 )
 _NOT_A_SECTOR_WORD = compile_cached(r"(?i:utilit(?:y|ies)|media)")
+#: "media" for what the press does, not the sector: "media attention", "the media coverage".
+_MEDIA_SENSE_AFTER = compile_cached(
+    r"[ \t]+(?:attention|coverage|reports?|reporting|interest|hype|frenzy|spotlight|scrutiny|headlines|storm|buzz|"
+    r"speculation|accounts|sources|pressure)\b",
+    re.IGNORECASE,
+)
+#: A countable sector noun heading its own phrase: "targeted a bank", "a large regional bank
+#: in Peru" (an article or a possessive before it, at most two lower-case modifiers between) ...
+_COUNT_HEAD_BEFORE = compile_cached(
+    r"(?<![\w-])(?:a|an|the|one|another|each|every|this|that|its|their|our|his|her)\s+(?:(?-i:[a-z])[\w-]*\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: ... or a singular head after a generic sector word in an indefinite phrase: "a large
+#: retail organization", "an energy entity", "a European government target" (not "Russia's
+#: military intelligence agency", which describes a name already given).
+_INDEFINITE_BEFORE = compile_cached(
+    r"(?<![\w-])(?:a|an|one|another|each|every|any)\s+(?:(?-i:[a-z])[\w-]*\s+|(?-i:[A-Z])[a-z]+(?:an|ian|ish|ese|ic|i)\s+){0,2}$",
+    re.IGNORECASE,
+)
+_SINGULAR_HEAD_AFTER = compile_cached(
+    r"\s+(?:(?-i:[a-z])[\w-]*\s+)?(?:organi[sz]ation|institution|agency|entity|project|target|body|operator|firm)\b",
+    re.IGNORECASE,
+)
+#: ... and ending it: a mark, a preposition, a conjunction or a verb, not a noun it modifies
+#: ("a bank account" is no bank; "a university of ..." may start a name).
+_COUNT_HEAD_AFTER = compile_cached(
+    r"\s*(?:[.,;:!?)]|$)|['’]s\s|\s+(?:in|at|on|for|from|with|and|or|that|which|who|whose|was|were|is|are|has|had|have|by|to|near|"
+    r"based|headquartered|after|before|when|last|earlier|this|had|said|says|lost|paid|suffered|confirmed|disclosed|"
+    r"(?-i:[a-z]{2,}ed))\b",
+    re.IGNORECASE,
+)
 _NOT_A_SECTOR_BEFORE = compile_cached(
     r"\b(?:hacking|system|software|network|admin(?:istration|istrative)?|command-line|security|compression|"
     r"password|remote|legitimate|open-source|storage|removable|backup|optical|installation|recording|portable)\s+$",
@@ -911,6 +952,8 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue  # "Washington Post", "Moscow Exchange"
         if _NOT_A_PLACE_AFTER.match(text, phrase.end) or text[max(0, phrase.start - 1) : phrase.start] == "$":
             continue  # "US$20,000", "$US 100 million", "the South China Sea", "the Taiwan Strait"
+        if text[max(0, phrase.start - 4) : phrase.start].lower() == "non-":
+            continue  # "non-Spanish speakers": everyone but the place's people
         if phrase.surface in _LANGUAGES and (
             (_LANGUAGE_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _LANGUAGE_END.match(text, phrase.end))
             or _LANGUAGE_AFTER.match(text, phrase.end)
@@ -923,6 +966,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         place = geo.places[entry.code]
         hits.append(_Hit(phrase.start, phrase.end, place.kind, place.code, entry.form))
         taken.add(phrase.start, phrase.end)
+    # Where the names of known organisations end (a capitalised sector word right after one
+    # is part of its name: "<Vendor> Research Labs").
+    org_ends = {h.end for h in hits if h.kind == "organization"}
     for phrase in sectors.index().find(text):
         if taken.overlaps(phrase.start, phrase.end):
             continue
@@ -946,6 +992,12 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue  # "its billing and pharmacy software": the victim's own system
         if phrase.surface in ("IT", "OT") and _IT_THINGS_AFTER.match(text, phrase.end):
             continue  # "encrypted IT servers", "the IT estate": things, not the IT sector
+        if _code_identifier(text, phrase.start, phrase.end):
+            continue  # "player.Media.load()", "Energy(x)": a word of code, no sector
+        if phrase.surface.lower().endswith("media") and _MEDIA_SENSE_AFTER.match(text, phrase.end):
+            continue  # "media attention": the press's interest, not the sector
+        if phrase.surface[:1].isupper() and phrase.start > 1 and text[phrase.start - 1] == " " and (phrase.start - 1) in org_ends:
+            continue  # "<Vendor> Research Labs": a known organisation's own unit
         if (
             phrase.surface[:1].isupper()
             # (a phrase ending in a head word too: "Fjellvik Power Company")
@@ -962,6 +1014,12 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         if (
             sectors.needs_sector_noun(phrase.surface)
             and not _SECTOR_NOUN_AFTER.match(text[phrase.end : phrase.end + 80])
+            # "the crew targeted a bank": a countable sector noun heading its own phrase
+            and not (sectors.is_count_noun(phrase.surface)
+                     and _COUNT_HEAD_BEFORE.search(text, max(0, phrase.start - 60), phrase.start)
+                     and _COUNT_HEAD_AFTER.match(text, phrase.end))
+            and not (_SINGULAR_HEAD_AFTER.match(text, phrase.end)
+                     and _INDEFINITE_BEFORE.search(text, max(0, phrase.start - 60), phrase.start))
             # "... the most hit industry, ahead of mining and tourism"
             and not _SECTOR_RANKED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
             and not _SECTOR_PREDICATE_AFTER.match(text, phrase.end)
@@ -1083,6 +1141,22 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     return _bare_names(hits)
 
 
+_CODE_TAIL = compile_cached(r"[._][A-Za-z_]\w*(?:\(|[._]\w)")
+
+
+def _code_identifier(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is glued into an identifier of code: a dot or an
+    underscore joins it to a word before ("flash.Media"), or to one after that goes on as
+    code ("Media.Sound()", "Media.Sound.play"; not a footnote mark, "dissidents.v"), or a
+    bracket opens right after it ("Energy(")."""
+    before = text[max(0, start - 2) : start]
+    return (
+        (len(before) == 2 and before[1] in "._" and before[0].isalnum())
+        or text[end : end + 1] == "("
+        or _CODE_TAIL.match(text, end, end + 80) is not None
+    )
+
+
 def _bare_names(hits: list[_Hit]) -> list[_Hit]:
     """One value per organisation whether or not its legal form is written: "Acme Outdoor
     Ltd" in a signature is the "Acme Outdoor" of the text (when the text writes it bare)."""
@@ -1155,6 +1229,8 @@ _VICTIM_COLUMN = compile_cached(
 
 #: A list item's marker at the start of its line: "- ", "* ", "• ", "3. ", "b) ".
 _BULLET = compile_cached(r"[ \t]*(?:[-*•–·▪]|\(?(?:\d{1,2}|[a-z])[.)])[ \t]+")
+#: Between two items of a list written one a line: one line break.
+_ONE_LINE_BREAK = compile_cached(r"[ \t]*\n[ \t]*")
 #: A line that introduces a list of victims: "The victims were:", "The following
 #: organisations were targeted:", "Affected entities include:".
 _VICTIM_LIST_LEAD = compile_cached(
@@ -1375,6 +1451,69 @@ _RIVALS_AFTER = compile_cached(r"\s+(?:adversar(?:y|ies)|rivals?|competitors?|en
 _VICTIMS_IN_BEFORE = compile_cached(r"\bvictims?\s+(?:in|from|include|included|including)\s+(?:the\s+)?(?:\S+\s+){0,6}$",
                                     re.IGNORECASE)
 _NO_BEFORE = compile_cached(r"\bno\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
+#: A predicate nominal naming the mention a target or a victim: "Greek speakers are the
+#: primary targets", "hospitals in Ohio were its latest victims", "a bank was one of the
+#: targets" (a few words may name the subject further, not a new clause).
+_PREDICATE_TARGET_AFTER = compile_cached(
+    r"^(?:’s|'s)?(?:[\s-]+(?!(?:said|says|told|according|reported|believes?|warned|noted|and|but|while|that|which|who|"
+    r"not|no|never|nor)\b)(?-i:[a-z])[\w-]*){0,3}?,?\s+"
+    r"(?:are|is|were|was|remain(?:s|ed)?|bec[ao]mes?|became|(?:have|has|had)\s+(?:also\s+)?been)\s+"
+    r"(?:also\s+|still\s+|now\s+|again\s+|likely\s+|probably\s+)?(?:among\s+)?(?:the|its|their|his|her|a|an|one\s+of\s+(?:the|its|their))\s+"
+    r"(?:(?-i:[a-z])[\w-]*\s+){0,2}?(?P<noun>targets?|victims?)\b(?!\s+(?:list|page|site|count)\b)",
+    re.IGNORECASE,
+)
+#: Recipients of the lures: "two councils in Lapland have received e-mails that pretend to
+#: come from the tax office", "staff at three firms were sent a fake invoice".
+_RECIPIENT_AFTER = compile_cached(
+    r"^\W{0,3}(?:(?!(?:said|says|told|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,9}?"
+    r"(?:,?\s*(?:which|who)\s+[^,;.]{1,100},\s*)?(?:(?:have|has|had)\s+(?:also\s+)?|(?:were|was)\s+(?:also\s+)?|also\s+)?"
+    r"(?:received|got|been\s+sent|sent|been\s+(?:e-?mailed|phished|texted|messaged))\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:e-?mails?|messages?|lures?|texts?|phishing|invitations?|attachments?|invoices?|links?)\b"
+    r"(?!\s+(?:from\s+(?:the\s+|their\s+|its\s+)?(?:company|bank|firm|council|school|us)\b|notifying|informing|explaining|"
+    r"about\s+the\s+(?:breach|incident|attack)))",
+    re.IGNORECASE,
+)
+#: A list of victims after what introduces it in the sentence: "Among the victims named in
+#: the filing are two clinics in Ohio, a sheriff's office in Utah and ..." ("rest": the list
+#: so far, no new clause in it).
+_VICTIM_LIST_BEFORE = compile_cached(
+    r"(?:\b(?:among|of)\s+(?:the|its|their|his|her)\s+(?:[\w-]+\s+){0,2}?(?P<noun>victims|targets)"
+    r"(?:\s+(?:named|listed|identified|cited|mentioned|known|confirmed|disclosed)\b[^.;:!?]{0,60}?)?\s+(?:are|were|was|is)|"
+    r"\b(?P<noun2>victims|targets)\s+(?:(?:so\s+far|to\s+date|also)\s+)?(?:include[sd]?|including|are|were))\b"
+    r"(?P<rest>[^.;:!?]{0,240})$",
+    re.IGNORECASE,
+)
+_LIST_CLAUSE_BREAK = compile_cached(
+    r"\b(?:which|who|whom|whose|said|says|while|but|because|after|before|when|although|though|according|not|no|by)\b|"
+    # a passive after the lead's verb: "one of the victims was later criticised by ..."
+    r"^\s+(?:(?-i:[a-z]+ly)\s+)?(?-i:[a-z]+(?:ed|en))\b",
+    re.IGNORECASE,
+)
+#: A noun phrase with "target" as its head: "a lure mailed to a European government target",
+#: "Ukrainian military targets" (not the verb: "the ministry targets exporters").
+_TARGET_HEAD_AFTER = compile_cached(
+    r"^(?:[\s-]+(?-i:[a-z])[\w-]*){0,2}?[\s-]+targets?\b(?=\s*(?:[.,;:!?)]|$)|\s+(?:of|in|at|for|and|or|was|were|is|are|"
+    r"has|have|had|with|that|which|who|by|on|across|such|like|including|included)\b)",
+    re.IGNORECASE,
+)
+#: Where infections or victims are found: "most infections are in Brazil", "victims were
+#: mostly located across Central Asia".
+_INFECTIONS_IN_BEFORE = compile_cached(
+    r"\b(?:infections?|detections?|victims?|compromises|intrusions|infected\s+(?:[\w-]+\s+)?(?:hosts|machines|devices|computers|systems))\s+"
+    r"(?:(?:are|were|was|is|have\s+been|has\s+been|remain(?:s|ed)?)\s+)(?:(?:mostly|mainly|largely|primarily|overwhelmingly|chiefly|"
+    r"also|concentrated|located|found|seen|recorded|observed|reported|spread|clustered)\s+){0,3}(?:in|across|among)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: A mention said not to have been a victim: "the Leeds depot was not affected", "X,
+#: which was never breached", "schools were unaffected".
+_RETRACTED_AFTER = compile_cached(
+    r"^(?!['’]s\b)(?:\s*\([^()\n]{1,40}\))?\s*,?\s*"
+    r"(?:(?!(?:said|says|told|according|reported|while|but|and|whose|its|their)\b)[\w'’-]+,?\s+){0,6}?"
+    r"(?:(?:was|were|is|are|had|has|have)\s+(?:(?:also|still|reportedly|apparently|so\s+far)\s+)?(?:not|never)\s+(?:been\s+)?"
+    r"(?:affected|hit|compromised|breached|impacted|targeted|attacked|infected|encrypted|accessed)|"
+    r"(?:was|were|is|are|remain(?:s|ed)?)\s+(?:(?:also|still|reportedly|apparently|so\s+far)\s+)?unaffected)\b",
+    re.IGNORECASE,
+)
 _CAMPAIGN_AFTER = compile_cached(
     r"\s+(?:presidential|election|electoral|political|re-?election|parliamentary)\s+campaigns?\b", re.I)
 _SPOKES_AFTER = compile_cached(r"^(?:’s|'s)?\s*(?:[\w-]+\s+){0,3}?spokes", re.IGNORECASE)
@@ -1384,7 +1523,7 @@ _LIVING_IN_GAP = compile_cached(
 _CAPITAL_NEXT = compile_cached(r"^\s+[A-Z]")
 #: The words a match of _VICTIM_AFTER starts its verb phrase with, and of _VICTIMS_IN_BEFORE (at a
 #: word's start, same flags): a window holding none of them cannot match.
-_VICTIM_HEAD = compile_cached(r"\b(?:was|were|had|has|have|got|among|are|is|account|made|ma[dk]e|represent|remained|became)",
+_VICTIM_HEAD = compile_cached(r"\b(?:was|were|had|has|have|got|among|are|is|account|made|ma[dk]e|represent|remained|became|fell|also|lost|los[ei])",
                               re.IGNORECASE)
 _VICTIM_WORD = compile_cached(r"\bvictim", re.IGNORECASE)
 
@@ -1451,6 +1590,11 @@ def _role(
             return "mention"  # "spoofing real journalists and broadcast writers"
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
+    # (each pattern below is tried only where a word it needs stands in the window)
+    if (hit.kind != "organization" or hit.form == "heuristic" or cyber_context) and (
+        ("not" in after or "never" in after or "unaffected" in after) and _RETRACTED_AFTER.match(after)
+    ):
+        return "mention"  # "schools in the district were not affected": said not to be a victim
     if (
         previous is not None
         and previous[1] in ("target", "victim")
@@ -1561,6 +1705,26 @@ def _role(
         return "source" if speaks else "sponsor"
     if hit.kind == "organization" and hit.form == "intelligence":
         return "sponsor"
+    if (hit.kind in ("country", "region") or hit.form == "heuristic"
+            or (hit.kind == "sector" and not _CUSTOMERS_BEFORE.search(near))):
+        # (not the industry a victim serves: "X, a maker of pumps for the food industry, was ...")
+        head = after[:160]
+        predicate = _PREDICATE_TARGET_AFTER.match(after) if ("arget" in head or "ictim" in head) else None
+        if predicate is not None and not _NO_BEFORE.search(near) and not _NEGATED_CUE.search(near[-60:]):
+            # "Greek speakers are the primary targets", "clinics were its latest victims"
+            return "victim" if predicate.group("noun").lower().startswith("victim") else "target"
+        if (hit.kind != "organization" and "arget" in head[:60] and _TARGET_HEAD_AFTER.match(after)
+                and not _NEGATED_CUE.search(near[-60:])):
+            return "target"  # "a lure mailed to a European government target"
+        if word_end and (" in" in near[-40:] or " across" in near[-40:] or " among" in near[-40:]) and (
+                _INFECTIONS_IN_BEFORE.search(near)):
+            return "victim"  # "most infections are in Brazil"
+        if ("eceived" in after or "got" in after or "sent" in after) and _RECIPIENT_AFTER.match(after) and (
+                not _NO_BEFORE.search(near)):
+            return "target"  # "councils in Lapland have received e-mails that pretend to ..."
+        listed = _VICTIM_LIST_BEFORE.search(before) if ("ictims" in before or "argets" in before) else None
+        if listed is not None and not _LIST_CLAUSE_BREAK.search(listed.group("rest")):
+            return "target" if (listed.group("noun") or listed.group("noun2")).lower() == "targets" else "victim"
     if (
         (cues is None or cues.may_hold(False, local_end, local_end + len(after)) or _VICTIM_HEAD.match(after))
         and _VICTIM_AFTER.match(after) and not _NO_BEFORE.search(near)
@@ -1637,6 +1801,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     position = 0
     victim_table = False
     victim_bullets = False
+    list_started = list_bulleted = False  # (the victim list's first item is read; it has a bullet)
     columns: list[str] = [""]
     line_start = 0
     line_scanned = 0
@@ -1667,7 +1832,23 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
         else:  # out of order (not made by the structure today): search back
             here = text.rfind("\n", 0, span.start) + 1
         bullet = _BULLET.match(text, here)
-        victim_bullets = victim_bullets and bullet is not None
+        # ... or each line under it, bullets or none ("The following firms were hit:" and one
+        # name a line, until a blank line or a line that is no short item).
+        previous_end = items[index - 1].span.end if index else 0
+        # (a line that reads as a sentence of its own, "We told the police.", is no item; a
+        # list that began with bullets goes on with bullets only)
+        item_line = (
+            "\n" not in sentence and len(sentence) <= 200 and _ONE_LINE_BREAK.fullmatch(text, previous_end, span.start) is not None
+            and (sentence.rstrip()[-1:] not in ".!?" or len(sentence.split()) <= 6)
+        )
+        victim_bullets = victim_bullets and (bullet is not None or (item_line and not list_bulleted))
+        if victim_bullets and not list_started:
+            list_started, list_bulleted = True, bullet is not None
+        # "Victims included: two clinics in Ohio and a bank in Utah.": the list after the colon.
+        colon = sentence.find(":")
+        list_from = -1
+        if colon > 0 and not table_row and _VICTIM_LIST_LEAD.search(sentence, max(0, colon - 200), colon + 1):
+            list_from = colon
         previous: tuple[_Hit, str, int] | None = None
         cues: _Cues | None = None
         actor_context: bool | None = None
@@ -1711,13 +1892,15 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
                     _PRODUCT_AFTER.match(text[hit.end : hit.end + 120])
                 ):
                     role = "mention"  # the product's name runs on past a line break ("Microsoft\nWord")
-            if victim_bullets and role in ("mention", "location") and not passage.citation:
+            if (victim_bullets or 0 <= list_from < local_start) and role in ("mention", "location") and not passage.citation:
                 role = "victim"
             previous = (hit, role, local_end)
             out.append((hit, role, passage, index))
         if not table_row:
-            victim_bullets = (victim_bullets and bullet is not None) or bool(
-                sentence.rstrip().endswith(":") and _VICTIM_LIST_LEAD.search(sentence))
+            leads = bool(sentence.rstrip().endswith(":") and _VICTIM_LIST_LEAD.search(sentence))
+            if leads:
+                list_started = list_bulleted = False
+            victim_bullets = victim_bullets or leads
         # "Peru's Ministry of Foreign Affairs confirmed a breach": the victim's country is one
         # too, and so is a place or sector in the victim's appositive ("X, one of Sweden's
         # largest insurers, said hackers had stolen ...").
@@ -1817,7 +2000,25 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
-    return tuple(_home_country_victim(text, _sectors_of_victims(_defenders_speak(text, out))))
+    return tuple(_home_country_victim(text, _sectors_of_victims(_defenders_speak(text, _retracted(text, out)))))
+
+
+def _retracted(text: str, out: list[tuple[_Hit, str, Passage, int]]) -> list[tuple[_Hit, str, Passage, int]]:
+    """An organisation the text says was not a victim ("Acme was not affected, a spokesman
+    said") is none anywhere: its victim and target roles elsewhere (a first report, a list
+    of those feared hit) become mentions."""
+    retracted = {
+        hit.value for hit, role, passage, _ in out
+        if hit.kind == "organization" and role == "mention"
+        and ("not" in (window := text[hit.end : min(passage.span.end, hit.end + _WINDOW)]) or "never" in window
+             or "unaffected" in window)
+        and _RETRACTED_AFTER.match(window)
+    }
+    if not retracted:
+        return out
+    return [(hit, "mention", passage, index) if hit.kind == "organization" and hit.value in retracted
+            and role in ("target", "victim") else (hit, role, passage, index)
+            for hit, role, passage, index in out]
 
 
 #: A writer saying where they work: "I run the network for a small law firm".

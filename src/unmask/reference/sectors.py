@@ -92,9 +92,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Bank": ("banks", "banking", "bank", "banking sector"),
     "Investment": ("investment firms", "investors", "venture capital firms"),
     "Insurance": ("insurance", "insurers", "insurer", "insurance companies"),
-    "Health": ("healthcare", "health care", "hospitals", "health sector", "medical", "healthcare providers",
-               "health organizations"),
-    "Pharmacy": ("pharmaceutical", "pharmaceuticals", "pharmaceutical companies", "drugmakers"),
+    "Health": ("healthcare", "health care", "hospitals", "hospital", "health sector", "medical",
+               "healthcare providers", "health organizations"),
+    "Pharmacy": ("pharmaceutical", "pharmaceuticals", "pharmaceutical companies", "drugmakers", "pharmacies", "pharmacy chains",
+                 "pharmacy chain"),
     "Life science": ("life sciences", "biotech", "biotechnology"),
     "Energy": ("energy", "energy sector", "energy companies", "utilities", "nuclear", "power plants",
                "power grid", "nuclear power"),
@@ -117,7 +118,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Aerospace": ("aerospace", "aviation industry"),
     "Civil Aviation": ("aviation", "airlines", "airports", "airline", "air carrier", "air carriers"),
     "Transport": ("transportation", "transport", "transport sector", "transport firms", "transport companies"),
-    "Logistic": ("logistics",),
+    "Logistic": ("logistics", "freight forwarder", "freight forwarders", "freight forwarding", "freight forwarding companies"),
     "Shipping": ("shipping",),
     "Maritime": ("maritime", "port operators", "port operator", "port authorities", "port authority",
                  "container terminal operator", "terminal operators"),
@@ -143,7 +144,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Entertainment": ("entertainment",),
     "Legal": ("legal", "law firms", "law firm", "legal sector"),
     "Consulting": ("consulting", "consultancies", "consulting firms"),
-    "Police - Law enforcement": ("law enforcement", "police"),
+    "Police - Law enforcement": ("law enforcement", "police", "police department", "police departments", "police force",
+                                 "police forces", "sheriff's office", "sheriff's offices", "sheriff’s office",
+                                 "sheriff’s offices", "sheriff's department", "sheriff’s department"),
     "Justice": ("judiciary", "courts"),
     "NGO": ("NGOs", "NGO", "non-governmental organizations", "non-governmental organisations",
             "nongovernmental organizations"),
@@ -201,6 +204,10 @@ _NEEDS_SECTOR_NOUN = frozenset(
      "digital services", "security service", "security actors", "security systems", "industrial",
      "opposition", "turbine", "video sharing", "programming", "investment", "separatists"]
 )
+
+#: Surfaces of _NEEDS_SECTOR_NOUN that are countable nouns themselves: written alone as the
+#: head of a noun phrase ("targeted a bank", "staff of a small university"), they name the sector.
+_COUNT_NOUNS = frozenset(["bank", "university"])
 
 
 #: What an organisation's own name says it is: the head nouns of a name ("University of
@@ -267,6 +274,11 @@ class SectorVocabulary:
     def needs_sector_noun(surface: str) -> bool:
         """Whether a bare adjective-like surface ("energy") needs a noun such as "sector"."""
         return surface.lower() in _NEEDS_SECTOR_NOUN
+
+    @staticmethod
+    def is_count_noun(surface: str) -> bool:
+        """Whether such a surface is a countable noun that may head its own phrase ("a bank")."""
+        return surface in _COUNT_NOUNS
 
 
 def _read_galaxy() -> list[dict[str, object]]:

@@ -1,0 +1,174 @@
+"""Target roles read from the predicate, singular sector heads and words in another sense
+(analyst audit, session 11: victims were found but kept as mentions). One mechanism each:
+the victim is whom the verb acts on, or what a predicate nominal calls a target; a list
+after a colon names victims, one a line or comma-separated; a countable sector noun heads
+its own phrase; a retraction takes the victim role back; a sector word glued into code,
+"media attention", a known organisation's own unit and "non-<nationality>" name no target.
+Sentences are written for these tests."""
+
+from __future__ import annotations
+
+from unmask.extract.targets import extract_targets
+
+
+def roles(text: str) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for t in extract_targets(text):
+        out.setdefault((t.kind, t.value), set()).add(t.role)
+    return out
+
+
+def targeted(text: str) -> set[tuple[str, str]]:
+    return {(t.kind, t.value) for t in extract_targets(text) if t.role in ("target", "victim")}
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(t.kind, t.value) for t in extract_targets(text)}
+
+
+# --- the victim from the predicate ----------------------------------------------------------
+
+
+def test_an_adverb_inside_the_passive_keeps_the_victim() -> None:
+    text = "Two hospitals in Ohio and a clinic chain in Iowa have also been hit, the agency said."
+    assert {("sector", "Health"), ("country", "US")} <= targeted(text)
+
+
+def test_fell_victim_and_lost_to_name_the_victim() -> None:
+    assert {("sector", "Logistic"), ("country", "BE")} <= targeted(
+        "Last week a freight forwarder near Antwerp in Belgium fell victim to the same crew.")
+    assert ("sector", "Health") in targeted("Several hospitals lost patient files to the intruders in March.")
+    assert ("sector", "Sport") in targeted(
+        "The rowing body became the fourth sports organisation to lose members' records to a cyber-attack.")
+
+
+def test_a_predicate_nominal_makes_the_subject_a_target() -> None:
+    assert roles("Our telemetry shows that Portuguese speakers are the main targets of this crew.")[("country", "PT")] == {
+        "target"}
+    assert "victim" in roles("Banks in Chile were its latest victims, the report says.")[("country", "CL")]
+
+
+def test_a_noun_phrase_headed_by_target_is_a_target() -> None:
+    found_roles = roles("In June the operators mailed a booby-trapped invitation to a European government target.")
+    assert found_roles[("region", "europe")] == {"target"}
+    assert found_roles[("sector", "Government, Administration")] == {"target"}
+
+
+def test_the_verb_targets_after_a_sector_is_not_a_target_noun() -> None:
+    # "the government targets" as a verb: the government is who acts, not who is attacked
+    assert ("sector", "Government, Administration") not in targeted("The government targets tax evaders with a new law.")
+
+
+def test_where_the_infections_are_is_a_victim() -> None:
+    assert ("country", "CL") in targeted("Most infections are in Chile, with a few in Peru.")
+
+
+def test_recipients_of_the_lures_are_targets() -> None:
+    text = ("Since May, several Danish municipalities and two regional boards, which run hospitals, "
+            "have received e-mails that pretend to come from the tax agency.")
+    assert {("country", "DK"), ("sector", "Government, Administration")} <= targeted(text)
+
+
+def test_notification_mail_is_no_lure() -> None:
+    text = "Customers in Chile received e-mails notifying them of the outage."
+    assert ("country", "CL") not in targeted(text)
+
+
+def test_a_spyware_on_the_phones_of_names_the_owners() -> None:
+    assert {("country", "RS"), ("sector", "Journalist")} <= targeted("Spyware was found on the phones of Serbian journalists.")
+
+
+def test_a_victim_list_introduced_before_its_verb() -> None:
+    text = ("Among the victims named in the complaint are two hospitals in Texas, a sheriff's office "
+            "in Utah and several manufacturers in Ohio.")
+    assert {("sector", "Health"), ("sector", "Police - Law enforcement"), ("sector", "Manufacturing")} <= targeted(text)
+
+
+def test_a_victim_list_after_a_colon_on_one_line() -> None:
+    text = "Victims included: a hospital in Peru, a bank in Chile and a shipping firm."
+    assert {("sector", "Health"), ("country", "PE"), ("sector", "Bank"), ("country", "CL"), ("sector", "Shipping")} <= (
+        targeted(text))
+
+
+def test_a_victim_list_one_item_a_line_without_bullets() -> None:
+    text = ("The crew breached the following organisations:\nNordvik Savings Bank\nthe port authority of Kesterby\n"
+            "several hospitals in Norway\n\nThe rest of this note is about Sweden.\n")
+    got = targeted(text)
+    assert {("organization", "Nordvik Savings Bank"), ("sector", "Maritime"), ("sector", "Health"), ("country", "NO")} <= got
+    assert ("country", "SE") not in got  # after the blank line the list is over
+
+
+def test_a_bulleted_victim_list_ends_at_the_first_line_without_a_bullet() -> None:
+    text = "The victims were:\n- schools in Peru\n- banks in Chile\nThen we moved on to Spain.\n"
+    got = targeted(text)
+    assert {("country", "PE"), ("country", "CL")} <= got
+    assert ("country", "ES") not in got
+
+
+def test_a_colon_list_of_indicators_names_no_victims() -> None:
+    assert targeted("Indicators: servers in Latvia and a proxy in Estonia.") == set()
+
+
+# --- retraction ---------------------------------------------------------------------------
+
+
+def test_not_affected_is_no_victim() -> None:
+    assert targeted("Schools in Texas were not affected by the outage.") == set()
+
+
+def test_a_retraction_takes_back_an_earlier_victim_role() -> None:
+    text = ("First reports put Fjordpay Bank among the companies hit by the crew. "
+            "Fjordpay Bank was not affected, a spokesman said on Friday.")
+    assert ("organization", "Fjordpay Bank") not in targeted(text)
+
+
+def test_a_retraction_about_the_victims_own_unit_keeps_the_victim() -> None:
+    text = "Hackers breached Acme Bank last week. Acme Bank's card systems were not affected."
+    assert ("organization", "Acme Bank") in targeted(text)
+
+
+# --- singular sector heads ----------------------------------------------------------------
+
+
+def test_a_countable_sector_noun_heads_its_own_phrase() -> None:
+    assert roles("The crew targeted a bank in Peru last spring.")[("sector", "Bank")] == {"target"}
+    assert ("sector", "Academia - University") in found("Two lecturers at a small university opened the lure.")
+
+
+def test_a_countable_sector_noun_modifying_another_noun_is_no_sector() -> None:
+    assert ("sector", "Bank") not in found("She was asked to type her bank account number into the form.")
+
+
+def test_a_generic_sector_word_with_a_singular_head_in_an_indefinite_phrase() -> None:
+    assert ("sector", "Retail") in found("The mails went to two people working for a large retail organization.")
+
+
+def test_a_description_of_a_named_service_is_no_sector() -> None:
+    # "military intelligence agency" describes the service named before it
+    text = "Hackers from Russia's GRU military intelligence agency tried to cut power to the city."
+    assert ("sector", "Military") not in found(text)
+
+
+def test_a_freight_forwarder_is_a_logistics_firm() -> None:
+    assert ("sector", "Logistic") in targeted("Ransomware hit a freight forwarder in Rotterdam on Sunday.")
+
+
+# --- other senses ---------------------------------------------------------------------------
+
+
+def test_a_sector_word_in_a_code_identifier_is_no_sector() -> None:
+    assert found("The loader calls player.Media.open() and then Energy(0) before it sleeps.") == set()
+
+
+def test_media_attention_is_no_sector() -> None:
+    assert found("The wiper drew a great deal of media attention last year.") == set()
+
+
+def test_a_known_organisations_lab_is_no_sector() -> None:
+    assert ("sector", "Research - Innovation") not in found("Fortinet Research Labs described the flaw in May.")
+
+
+def test_non_nationality_speakers_are_no_place() -> None:
+    text = "The lures were in Spanish for Spanish speakers, though non-Spanish speakers were hit too."
+    spain = [t for t in extract_targets(text) if t.value == "ES"]
+    assert [text[t.span.start - 4 : t.span.start] for t in spain] == ["for "]
