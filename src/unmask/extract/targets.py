@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from unmask.extract.sentences import Sentence, split_sentences, structure_of
@@ -32,7 +32,7 @@ from unmask.model.structure import Structure
 from unmask.reference.geo import geo_gazetteer
 from unmask.reference.orgs import org_gazetteer
 from unmask.reference.phrase_index import SpanSet
-from unmask.reference.regex_anchors import Anchors
+from unmask.reference.regex_anchors import SPACES, Anchors
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sectors import sector_vocabulary, sectors_of_name
 
@@ -752,6 +752,50 @@ _ORG_PHRASE = compile_cached(
     rf"\b(?:Ministry|Department|University|Embassy|Institute|Bank|Office|Academy|Port)\s+(?:[oO]f|[fF]or|[oO]n)\s+(?:[tT]he\s+)?"
     rf"{_CAP}(?:\s+(?:[aA]nd\s+|&\s+)?{_CAP}){{0,4}}"
 )
+#: What every match of _ORG_PHRASE holds (at the end of its chain of capitalised words, or
+#: where it starts: "Ministry of ...", "Port of ..."); its places are looked up by prefix.
+_ORG_PHRASE_HEAD = compile_cached(rf"(?:{_ORG_HEAD}|Port)\b")
+#: Where a match of _ORG_PHRASE can start: a capital at a word's start.
+_CAPITAL_START = compile_cached(r"\b[A-Z]")
+#: The whitespace-separated pieces a match of _ORG_PHRASE can run through before its head
+#: word: five capitalised words, each perhaps followed by "&".
+_ORG_CHAIN_PIECES = 10
+
+
+def _org_phrases(text: str) -> Iterator[re.Match[str]]:
+    """``_ORG_PHRASE.finditer(text)``, the pattern tried only where a match can start: at the
+    capitals of the ten whitespace-separated pieces before each place its head word can
+    stand (found by prefix, then matched), and at that place. Each capital is tried once,
+    in text order, as finditer tries them; a walk back stops where the previous one ended
+    (linear)."""
+    heads = _anchors(text).starts(_ORG_PHRASE_HEAD)
+    if heads is None:  # pragma: no cover - the head words are literal
+        yield from _ORG_PHRASE.finditer(text)
+        return
+    end = 0  # where the last match ended
+    scanned = 0  # capitals tried (or passed over by a match) up to here
+    for head in heads:
+        if head < scanned or _ORG_PHRASE_HEAD.match(text, head) is None:
+            continue
+        at = head
+        for _ in range(_ORG_CHAIN_PIECES):
+            while at > scanned and text[at - 1] in SPACES:
+                at -= 1
+            while at > scanned and text[at - 1] not in SPACES:
+                at -= 1
+            if at <= scanned:
+                break
+        for capital in _CAPITAL_START.finditer(text, at, head + 1):
+            start = capital.start()
+            if start < end:
+                continue
+            match = _ORG_PHRASE.match(text, start)
+            if match is not None:
+                yield match
+                end = match.end()
+        scanned = head + 1
+
+
 _TITLE_CONNECTORS = frozenset(["Of", "For", "On", "The", "And"])
 _COMPANY_ONLY = compile_cached(
     rf"(?:{_CAP}\s+){{1,5}}(?:Corporation|Corp\.?|Inc\.?|Ltd\.?|LLC|GmbH|AG|plc|PLC|Limited|Company|Exchange)(?=\s+of\b)"
@@ -1028,7 +1072,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         hits.append(_Hit(phrase.start, phrase.end, "sector", value, "sector"))
         taken.add(phrase.start, phrase.end)
-    for match in _ORG_PHRASE.finditer(text):
+    for match in _org_phrases(text):
         start, end = _org_start(text, match.start(), match.end())
         words = text[start:end].split()
         # (... nor is the place a name is "based" in: "the Lyon-based International Rowing Board")
@@ -2327,7 +2371,7 @@ def extract_attributions(
 #: one of their prefixes starts (unmask.reference.regex_anchors), found in one pass.
 _ANCHORED = (
     _TARGET_CUE, _VICTIM_HEAD, _VICTIM_WORD, _CYBER_CONTEXT, _ACTOR_WORD, _URL, _FIRST_PERSON_VICTIM,
-    _COMPANY_SELF_VICTIM, _ORG_APPOSITIVE, _CUE_OBJECT_NAME, _ORG_LIST, _COUNTRY_ANAPHOR,
+    _COMPANY_SELF_VICTIM, _ORG_APPOSITIVE, _CUE_OBJECT_NAME, _ORG_LIST, _COUNTRY_ANAPHOR, _ORG_PHRASE_HEAD,
     # (the look-behind windows of each mention)
     _LOCATION_BEFORE, _INFRASTRUCTURE_BEFORE, _INCIDENT_AT_BEFORE, _OF_THEM_BEFORE, _HELPER_BEFORE, _SOURCE_BEFORE,
     _OFFICIALS_AS_OBJECT, _SPONSOR_BEFORE, _DEFENDER_BEFORE,
