@@ -172,3 +172,18 @@ def test_non_nationality_speakers_are_no_place() -> None:
     text = "The lures were in Spanish for Spanish speakers, though non-Spanish speakers were hit too."
     spain = [t for t in extract_targets(text) if t.value == "ES"]
     assert [text[t.span.start - 4 : t.span.start] for t in spain] == ["for "]
+
+
+def test_what_was_done_to_the_victims_machines_names_their_owner() -> None:
+    assert {("sector", "Health"), ("country", "ES")} <= targeted("The gang encrypted the file servers at two hospitals in Spain.")
+    assert ("sector", "Health") in targeted("Our hospital's network was accessed by an unauthorised party last week.")
+
+
+def test_information_gathered_on_people_makes_them_targets() -> None:
+    assert ("sector", "Activists") in targeted("The agent passed information on exiled activists in Berlin to his handlers.")
+
+
+def test_a_peoples_dissidents_abroad_are_no_target_of_their_own_country() -> None:
+    got = targeted("Hackers broke into the mailboxes of Iranian dissidents living in Canada.")
+    assert {("sector", "Dissidents"), ("country", "CA")} <= got
+    assert ("country", "IR") not in got

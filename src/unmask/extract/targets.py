@@ -175,6 +175,13 @@ _TARGET_CUE = compile_cached(
     r"lured|deceiv\w+|masquerad\w+|(?:gather|collect)(?:ing|s|ed)?\s+(?:\w+\s+)?intelligence\s+(?:on|from|about)|"
     r"intelligence\s+(?:on|about)|surveil(?:s|led|ling)?|damage\s+to|disrupt(?:ed|ing)?|sabotag\w+|extort(?:ed|ing)?|"
     r"ransom(?:ed)?|encrypt(?:ed|ing)\s+(?:the\s+)?(?:networks|systems|files)\s+of|cut\s+power\s+to|"
+    # what was done to the victim's machines: "encrypted servers at two clinics", "locked the
+    # booking systems of a ferry line"
+    r"(?:encrypt(?:ed|ing|s)?|lock(?:ed|ing|s)?|wip(?:ed|ing|es)|disabl(?:ed|ing|es)|shut\s+down|took\s+down)\s+(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,4}?(?:networks?|systems?|servers?|files|computers|machines|data|records|phones|laptops|workstations)\s+(?:of|at)|"
+    # espionage on people: "passed information on exiled activists to his handlers"
+    r"(?:hand(?:ed|ing|s)?\s+over|pass(?:ed|ing|es)?(?:\s+on)?|gather(?:ed|ing|s)?|collect(?:ed|ing|s)?|st(?:ole|ealing|eal)|"
+    r"obtain(?:ed|ing|s)?|sell(?:ing|s)?|sold)\s+(?:[\w-]+\s+)?information\s+(?:on|about)|"
     # (not "sending experts to Kyiv": the helpers' destination)
     r"sen(?:t|d|ds|ding)\s+(?!(?:[\w-]+\s+)?(?:experts|officers|investigators|agents|staff|teams?|liaison|delegations?|representatives|"
     r"troops|specialists)\b)(?:[\w,.-]+\s+){0,6}?to|access\s+to|e-?mailed|e-?mail(?:s|ing)?\s+(?:[\w-]+\s+){0,3}?to|"
@@ -197,7 +204,7 @@ _VICTIM_AFTER = compile_cached(
     # (an adverb may stand in the verb phrase, "have also been hit", but no negation:
     # "were not affected" is a retraction)
     r"(?:(?:was|were|got|(?:had|has|have)\s+(?:(?!not\b|never\b)\w+\s+)?been)\s+(?:(?!not\b|never\b)\w+\s+)?"
-    r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected|"
+    r"(?:breached|compromised|hacked|targeted|attacked|infiltrated|infected|hit|encrypted|struck|impacted|affected|accessed|"
     r"defaced|wiped|disrupted|extorted|(?:knocked|taken|forced)\s+offline)|"
     # "a freight forwarder in Ghent fell victim to the crew", "two clinics lost patient
     # records to the intruders"
@@ -1548,6 +1555,11 @@ _INFECTIONS_IN_BEFORE = compile_cached(
     r"also|concentrated|located|found|seen|recorded|observed|reported|spread|clustered)\s+){0,3}(?:in|across|among)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: A people whose own state pursues them abroad: "Chinese dissidents", "Iranian exiles".
+_PERSECUTED_AFTER = compile_cached(
+    r"\s+(?:[\w-]+\s+)?(?:dissidents|exiles|defectors|[eé]migr[eé]s|diaspora|opposition\s+(?:figures|groups|activists|members|politicians))\b",
+    re.IGNORECASE,
+)
 #: A mention said not to have been a victim: "the Leeds depot was not affected", "X,
 #: which was never breached", "schools were unaffected".
 _RETRACTED_AFTER = compile_cached(
@@ -1634,6 +1646,8 @@ def _role(
             return "mention"  # "spoofing real journalists and broadcast writers"
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
+    if hit.kind == "country" and hit.form == "demonym" and _PERSECUTED_AFTER.match(after):
+        return "mention"  # "Chinese dissidents living in Germany": spied on by their own state, not it
     # (each pattern below is tried only where a word it needs stands in the window)
     if (hit.kind != "organization" or hit.form == "heuristic" or cyber_context) and (
         ("not" in after or "never" in after or "unaffected" in after) and _RETRACTED_AFTER.match(after)
