@@ -187,3 +187,14 @@ def test_a_peoples_dissidents_abroad_are_no_target_of_their_own_country() -> Non
     got = targeted("Hackers broke into the mailboxes of Iranian dissidents living in Canada.")
     assert {("sector", "Dissidents"), ("country", "CA")} <= got
     assert ("country", "IR") not in got
+
+
+def test_a_subject_whose_work_an_attack_stopped_is_a_victim() -> None:
+    got = targeted("Nordlys Ferries AS, a ferry operator based in Norway, cancelled its sailings on Monday after a ransomware attack.")
+    assert {("organization", "Nordlys Ferries AS"), ("country", "NO")} <= got
+    assert ("sector", "Education") in targeted("Hillview schools stay closed after ransomware attack")
+
+
+def test_an_attack_on_someone_else_leaves_the_subject_alone() -> None:
+    got = targeted("Brightmoor Logistics Ltd halted its deliveries after the attack on Kestrel Bank.")
+    assert ("organization", "Brightmoor Logistics Ltd") not in got

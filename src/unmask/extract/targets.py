@@ -1555,6 +1555,21 @@ _INFECTIONS_IN_BEFORE = compile_cached(
     r"also|concentrated|located|found|seen|recorded|observed|reported|spread|clustered)\s+){0,3}(?:in|across|among)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: A subject whose work an attack stopped: "the airline cancelled all flights after a wiper
+#: attack", "Production at X stopped on Friday following a ransomware attack", "schools stay
+#: closed after ransomware attack" (not "after the attack on Y": that names Y).
+_DISRUPTED_AFTER = compile_cached(
+    r"^(?:’s|'s)?(?:\s*\([^()\n]{1,60}\))?(?:\s*,\s*(?:a|an|the|which|who|one\s+of)\s[^,;.]{1,120},)?"
+    r"(?:\s+(?!(?:said|says|told|according|warned|reported|urged|advised|helped)\b)[\w'’-]+){0,8}?\s+"
+    r"(?:cancel(?:l?ed|s)|halt(?:ed|s)|stopp(?:ed)|stops|suspend(?:ed|s)|shut(?:s)?(?:\s+down)?|clos(?:ed|es)|grounded|grounds|"
+    r"delayed|postponed|diverted|disconnected|(?:stay(?:s|ed)?|remain(?:s|ed)?)\s+(?:closed|shut|offline|down|cancel(?:l)?ed)|"
+    r"went\s+(?:offline|dark|down)|(?:was|were|is|are)\s+(?:forced|unable)\s+to\s+\w+|took\s+(?:[\w-]+\s+){0,3}?offline|"
+    r"(?:reverted|switched|returned)\s+to\s+(?:pen|paper|manual))\b"
+    r"[^.;:!?]{0,80}?\b(?:after|following|because\s+of|due\s+to|amid|in\s+the\s+wake\s+of)\s+(?:an?\s+|the\s+|its\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(?:cyber-?attacks?|attacks?|ransomware|breach|intrusion|hack|wiper|malware|cyber\s+incident|compromise|DDoS)\b"
+    r"(?!\s+(?:on|at|against|of|by\s+(?:its|their))\b)",
+    re.IGNORECASE,
+)
 #: A people whose own state pursues them abroad: "Chinese dissidents", "Iranian exiles".
 _PERSECUTED_AFTER = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:dissidents|exiles|defectors|[eé]migr[eé]s|diaspora|opposition\s+(?:figures|groups|activists|members|politicians))\b",
@@ -1783,6 +1798,12 @@ def _role(
         listed = _VICTIM_LIST_BEFORE.search(before) if ("ictims" in before or "argets" in before) else None
         if listed is not None and not _LIST_CLAUSE_BREAK.search(listed.group("rest")):
             return "target" if (listed.group("noun") or listed.group("noun2")).lower() == "targets" else "victim"
+    if (hit.kind in ("sector", "organization") or (hit.kind == "country" and hit.form != "demonym")) and (
+        hit.form not in ("intelligence", "vendor") and ("after" in after or "follow" in after or "due" in after
+                                                       or "because" in after or "amid" in after or "wake" in after)
+        and _DISRUPTED_AFTER.match(after)
+    ):
+        return "victim"  # "X cancelled all flights after a wiper attack"
     if (
         (cues is None or cues.may_hold(False, local_end, local_end + len(after)) or _VICTIM_HEAD.match(after))
         and _VICTIM_AFTER.match(after) and not _NO_BEFORE.search(near)
