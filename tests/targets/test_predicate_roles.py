@@ -198,3 +198,20 @@ def test_a_subject_whose_work_an_attack_stopped_is_a_victim() -> None:
 def test_an_attack_on_someone_else_leaves_the_subject_alone() -> None:
     got = targeted("Brightmoor Logistics Ltd halted its deliveries after the attack on Kestrel Bank.")
     assert ("organization", "Brightmoor Logistics Ltd") not in got
+
+
+def test_the_owners_in_the_object_of_a_flood_of_traffic_are_targets() -> None:
+    got = targeted("For months the crew has been flooding Nordic government and transport websites with bogus requests.")
+    assert {("sector", "Government, Administration"), ("sector", "Transport")} <= got
+    assert targeted("Floods in Pakistan knocked out several relay sites.") == set()
+
+
+def test_fields_of_work_after_the_organisations_in_them_are_sectors() -> None:
+    got = targeted("The intruders went after a handful of customers in government and defence in Canada.")
+    assert {("sector", "Government, Administration"), ("sector", "Defense"), ("country", "CA")} <= got
+
+
+def test_a_generic_sector_word_before_houses_exporters_and_websites() -> None:
+    assert ("sector", "Semi-conductors") in targeted("The spies sat inside the networks of two semiconductor design houses.")
+    assert ("sector", "Agriculture") in found("Loading stopped at the terminal of an agricultural exporter in Odesa.")
+    assert ("sector", "Hotels") in targeted("The actors went after transportation, hotel and military networks.")

@@ -620,7 +620,7 @@ _SECTOR_NOUN_AFTER = compile_cached(
     r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
     r"infrastructure|systems|services|manufacturers?|producers?|suppliers?|businesses|groups?|departments?|"
     r"providers?|processors?|contractors?|makers?|vendors?|chains?|practices|carriers?|outlets?|publishers?|"
-    r"developers?|staff|employees|workers|personnel|professionals)\b",
+    r"developers?|staff|employees|workers|personnel|professionals|houses|exporters?|importers?|traders?|websites?|portals?)\b",
     re.IGNORECASE,
 )
 # Between a cue and its object, what ends the cue's reach: a new clause or sentence ("the
@@ -953,6 +953,18 @@ _SINGULAR_HEAD_AFTER = compile_cached(
     r"\s+(?:(?-i:[a-z])[\w-]*\s+)?(?:organi[sz]ation|institution|agency|entity|project|target|body|operator|firm)\b",
     re.IGNORECASE,
 )
+#: ... or a field of work in a list after the organisations working in it: "customers in
+#: government and defence", "firms across energy, finance and retail".
+_FIELD_LIST_BEFORE = compile_cached(
+    r"\b(?:customers|clients|organi[sz]ations|companies|firms|entities|victims|targets|businesses|institutions|operators)\s+"
+    r"(?:in|across|from|within)\s+(?:the\s+)?(?:[\w-]+\s*(?:,\s*|\s+)(?:(?:and|or|&)\s+)?){0,4}$",
+    re.IGNORECASE,
+)
+_FIELD_LIST_AFTER = compile_cached(
+    r"\s*(?:[.;:)!?]|$)|\s*,|\s+(?:and|or|&|in|across|sectors?|industr(?:y|ies)|since|between|during|from|over|as|with|that|which|who|"
+    r"was|were|is|are|has|have|had)\b",
+    re.IGNORECASE,
+)
 #: ... and ending it: a mark, a preposition, a conjunction or a verb, not a noun it modifies
 #: ("a bank account" is no bank; "a university of ..." may start a name).
 _COUNT_HEAD_AFTER = compile_cached(
@@ -1071,6 +1083,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                      and _COUNT_HEAD_AFTER.match(text, phrase.end))
             and not (_SINGULAR_HEAD_AFTER.match(text, phrase.end)
                      and _INDEFINITE_BEFORE.search(text, max(0, phrase.start - 60), phrase.start))
+            # "customers in government and defence": the fields organisations work in
+            and not (_FIELD_LIST_BEFORE.search(text, max(0, phrase.start - 100), phrase.start)
+                     and _FIELD_LIST_AFTER.match(text, phrase.end))
             # "... the most hit industry, ahead of mining and tourism"
             and not _SECTOR_RANKED_BEFORE.search(text, max(0, phrase.start - 80), phrase.start)
             and not _SECTOR_PREDICATE_AFTER.match(text, phrase.end)
@@ -1570,6 +1585,18 @@ _DISRUPTED_AFTER = compile_cached(
     r"(?!\s+(?:on|at|against|of|by\s+(?:its|their))\b)",
     re.IGNORECASE,
 )
+#: The owners named in the object of a flood of traffic: "flooding European government and
+#: transport websites with junk traffic" (the verb before the mention, the sites after it).
+_FLOODED_BEFORE = compile_cached(
+    r"\b(?:flood(?:ed|ing|s)?|overwhelm(?:ed|ing|s)?|knock(?:ed|ing|s)?\s+out|ddos(?:ed|ing)?|bombard(?:ed|ing|s)?)\s+(?:the\s+)?"
+    r"(?:(?!(?:in|at|on|of|from|by|to|with|into|across|over)\b)[\w-]+(?:\s*,\s*|\s+(?:and\s+|or\s+)?)){0,5}$",
+    re.IGNORECASE,
+)
+_FLOODED_AFTER = compile_cached(
+    r"(?:(?:\s*,\s*|\s+(?:and\s+|or\s+)?)(?!(?:in|at|on|of|from|by|to|with|into|across|over)\b)(?!(?-i:[a-z]+ed)\b)[\w-]+){0,5}?"
+    r"\s+(?:websites?|web\s+sites|sites|portals?|servers?|online\s+services)\b",
+    re.IGNORECASE,
+)
 #: A people whose own state pursues them abroad: "Chinese dissidents", "Iranian exiles".
 _PERSECUTED_AFTER = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:dissidents|exiles|defectors|[eé]migr[eé]s|diaspora|opposition\s+(?:figures|groups|activists|members|politicians))\b",
@@ -1789,6 +1816,9 @@ def _role(
         if (hit.kind != "organization" and "arget" in head[:60] and _TARGET_HEAD_AFTER.match(after)
                 and not _NEGATED_CUE.search(near[-60:])):
             return "target"  # "a lure mailed to a European government target"
+        if ("lood" in near or "verwhelm" in near or "nock" in near or "DoS" in near or "ombard" in near) and (
+                _FLOODED_BEFORE.search(near) and _FLOODED_AFTER.match(after)):
+            return "target"  # "flooding government and transport websites with junk traffic"
         if word_end and (" in" in near[-40:] or " across" in near[-40:] or " among" in near[-40:]) and (
                 _INFECTIONS_IN_BEFORE.search(near)):
             return "victim"  # "most infections are in Brazil"

@@ -139,7 +139,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
                "grocery chain", "grocery stores", "department store chain", "department store chains",
                "department stores"),
     "Hospitality": ("hospitality",),
-    "Hotels": ("hotels", "hotel chain", "hotel chains"),
+    "Hotels": ("hotels", "hotel chain", "hotel chains", "hotel"),
     "Game": ("gaming", "video game companies", "game developers"),
     "Entertainment": ("entertainment",),
     "Legal": ("legal", "law firms", "law firm", "legal sector"),
@@ -202,12 +202,12 @@ _NEEDS_SECTOR_NOUN = frozenset(
      "culture", "development", "environment", "trade", "travel", "electronic", "employment", "game",
      "sport", "payment", "gas", "water", "justice", "infrastructure", "health", "research",
      "digital services", "security service", "security actors", "security systems", "industrial",
-     "opposition", "turbine", "video sharing", "programming", "investment", "separatists"]
+     "opposition", "turbine", "video sharing", "programming", "investment", "separatists", "hotel"]
 )
 
 #: Surfaces of _NEEDS_SECTOR_NOUN that are countable nouns themselves: written alone as the
 #: head of a noun phrase ("targeted a bank", "staff of a small university"), they name the sector.
-_COUNT_NOUNS = frozenset(["bank", "university"])
+_COUNT_NOUNS = frozenset(["bank", "university", "hotel"])
 
 
 #: What an organisation's own name says it is: the head nouns of a name ("University of
