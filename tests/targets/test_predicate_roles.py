@@ -215,3 +215,18 @@ def test_a_generic_sector_word_before_houses_exporters_and_websites() -> None:
     assert ("sector", "Semi-conductors") in targeted("The spies sat inside the networks of two semiconductor design houses.")
     assert ("sector", "Agriculture") in found("Loading stopped at the terminal of an agricultural exporter in Odesa.")
     assert ("sector", "Hotels") in targeted("The actors went after transportation, hotel and military networks.")
+
+
+# --- the writer's own notice ----------------------------------------------------------------
+
+
+def test_a_name_with_its_legal_form_after_a_comma_heads_the_writers_notice() -> None:
+    text = ("Pelham & Stroud Outfitters, Inc. (NASDAQ: PSO) - statement to investors\n\n"
+            "Last Tuesday our operations team saw suspicious logins, and by Wednesday the intruders had "
+            "encrypted files on part of our warehouse network.\n")
+    assert ("organization", "Pelham & Stroud Outfitters, Inc.") in targeted(text)
+
+
+def test_a_dotted_legal_form_is_part_of_the_name() -> None:
+    assert ("organization", "Hollander Koeltransport B.V.") in found(
+        "The claim concerns Hollander Koeltransport B.V., a haulier in Tilburg.")

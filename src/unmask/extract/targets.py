@@ -881,6 +881,11 @@ def _based_names(text: str) -> list[tuple[int, int]]:
     return names
 
 
+#: A legal form after a comma or written with dots: ", Inc.", ", LLC", " B.V.", " S.A.".
+_LEGAL_FORM_AFTER_NAME = compile_cached(
+    r"(?<=[\w&’'])(?:,[ \t]+(?:Inc\.|Inc\b|Corp\.|LLC\b|L\.L\.C\.|Ltd\.|Ltd\b|L\.P\.|plc\b|PLC\b)|"
+    r"[ \t]+(?:B\.V\.|N\.V\.|S\.A\.|S\.p\.A\.|S\.A\.S\.|A\.G\.|S\.L\.))"
+)
 _ORG_STOP_START = frozenset(
     ["The", "A", "An", "This", "That", "These", "Those", "In", "On", "At", "For", "From", "By", "With", "And", "Or", "But", "Its", "Their", "His", "Her", "Our", "According", "Alongside", "Nevertheless", "However", "Meanwhile"]
 )
@@ -1139,6 +1144,14 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         before = _NAME_BEFORE.search(text, window, tail.start())
         if before is not None and len(before.group("name").split()) >= 2:
             named_spans.append(before.span("name"))
+    # "Harlow & Finch Home, Inc.", "Van Dijk Transport B.V.": a name with its legal form
+    # after a comma or written with dots (the form kept as written, its dots with it; a name the
+    # text defines as its own term is found bare above).
+    if ", " in text or ".V." in text or "S.A." in text:
+        for form in _LEGAL_FORM_AFTER_NAME.finditer(text):
+            before = _NAME_BEFORE.search(text, max(0, form.start() - 80), form.start())
+            if before is not None and before.group("name").split()[0] not in _ORG_STOP_START:
+                named_spans.append((before.start("name"), form.end()))
     if "-based" in text or "-headquartered" in text:
         named_spans.extend(_based_names(text))
     for start, end in named_spans:
@@ -1306,7 +1319,7 @@ _VICTIM_LIST_LEAD = compile_cached(
 )
 #: A text's own organisation said to be the victim, in the first person.
 _FIRST_PERSON_VICTIM = compile_cached(
-    r"\b(?:in|into|inside)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|environment|servers?|mailboxes)\b|"
+    r"\b(?:in|into|inside|on)\s+(?:(?:part|parts|some|most|all)\s+of\s+)?our\s+(?:[\w-]+\s+)?(?:networks?|systems?|environment|servers?|mailboxes)\b|"
     r"\b(?:access\s+to|breach\s+of|attack\s+on)\s+our\s+(?:[\w-]+\s+)?(?:networks?|systems?|servers?|data)\b|"
     r"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:networks?|systems?|ministry|company|organi[sz]ation|servers?|agency|offices?)\s+"
     r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+)?(?:targeted|breached|hacked|compromised|attacked|hit|accessed|infiltrated)\b|"
@@ -1320,7 +1333,7 @@ _FIRST_PERSON_VICTIM = compile_cached(
     r"\b[Oo]ur\s+(?:[\w-]+\s+){0,3}?(?:systems?|networks?|servers?|computers|mailboxes)\s+(?:(?:had\s+)?stopped\s+(?:responding|working)|"
     r"went\s+(?:down|dark|offline)|(?:was|were|had\s+been)\s+(?:encrypted|wiped|locked|taken\s+offline))\b|"
     r"\b(?:[Ww]e|[Oo]ur\s+(?:[\w-]+\s+){0,2}?(?:team|staff|department|engineers|administrators))\s+(?:\w+\s+)?"
-    r"(?:detected|discovered|identified|found|noticed)\s+(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:detected|discovered|identified|found|noticed|saw|spotted|observed)\s+(?:an?\s+|the\s+|some\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:unauthori[sz]ed|suspicious|malicious|unusual|anomalous)\s+(?:[\w-]+\s+)?(?:users?|access|activity|logins?|"
     r"intruders?|traffic|software|code)\b"
 )
@@ -1333,7 +1346,7 @@ def first_person_victim_at(text: str) -> int | None:
 
 #: A line that heads a letter or a notice with its writer's name: "University of Eastbrook |
 #: Information Technology Services", "Fjellvik Ferries AS, Harbour Road 4".
-_LETTERHEAD_REST = compile_cached(r"[ \t]*(?:\n|$|[|,–—•·]|-\s)")
+_LETTERHEAD_REST = compile_cached(r"[ \t]*(?:\([^()\n]{1,30}\)[ \t]*)?(?:\n|$|[|,–—•·]|-\s)")
 #: A postal address in a letterhead: a US city, state and ZIP ("Dayton, OH 45402") or a
 #: UK postcode ("Leeds LS2 9JT").
 _POSTAL_ADDRESS = compile_cached(
