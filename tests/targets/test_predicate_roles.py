@@ -230,3 +230,8 @@ def test_a_name_with_its_legal_form_after_a_comma_heads_the_writers_notice() -> 
 def test_a_dotted_legal_form_is_part_of_the_name() -> None:
     assert ("organization", "Hollander Koeltransport B.V.") in found(
         "The claim concerns Hollander Koeltransport B.V., a haulier in Tilburg.")
+
+
+def test_people_who_took_the_callers_calls_are_targets() -> None:
+    got = targeted("Since June at least six clinics in Oregon have taken calls from people posing as their software supplier.")
+    assert ("country", "US") in got

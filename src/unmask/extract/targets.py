@@ -620,7 +620,8 @@ _SECTOR_NOUN_AFTER = compile_cached(
     r"firms?|facilit(?:y|ies)|plants?|operators?|utilit(?:y|ies)|grids?|platforms?|substations?|"
     r"infrastructure|systems|services|manufacturers?|producers?|suppliers?|businesses|groups?|departments?|"
     r"providers?|processors?|contractors?|makers?|vendors?|chains?|practices|carriers?|outlets?|publishers?|"
-    r"developers?|staff|employees|workers|personnel|professionals|houses|exporters?|importers?|traders?|websites?|portals?)\b",
+    r"developers?|staff|employees|workers|personnel|professionals|houses|exporters?|importers?|traders?|websites?|portals?|"
+    r"giants?|conglomerates?|majors)\b",
     re.IGNORECASE,
 )
 # Between a cue and its object, what ends the cue's reach: a new clause or sentence ("the
@@ -1546,8 +1547,8 @@ _PREDICATE_TARGET_AFTER = compile_cached(
 _RECIPIENT_AFTER = compile_cached(
     r"^\W{0,3}(?:(?!(?:said|says|told|according|reported|while|but|not|no|never|nor)\b)[\w.'’-]+,?\s+){0,9}?"
     r"(?:,?\s*(?:which|who)\s+[^,;.]{1,100},\s*)?(?:(?:have|has|had)\s+(?:also\s+)?|(?:were|was)\s+(?:also\s+)?|also\s+)?"
-    r"(?:received|got|been\s+sent|sent|been\s+(?:e-?mailed|phished|texted|messaged))\s+(?:[\w-]+\s+){0,4}?"
-    r"(?:e-?mails?|messages?|lures?|texts?|phishing|invitations?|attachments?|invoices?|links?)\b"
+    r"(?:received|got|taken|took|fielded|been\s+sent|sent|been\s+(?:e-?mailed|phished|texted|messaged|called|phoned))\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:e-?mails?|messages?|lures?|texts?|phishing|invitations?|attachments?|invoices?|links?|(?:phone\s+)?calls|voicemails?)\b"
     r"(?!\s+(?:from\s+(?:the\s+|their\s+|its\s+)?(?:company|bank|firm|council|school|us)\b|notifying|informing|explaining|"
     r"about\s+the\s+(?:breach|incident|attack)))",
     re.IGNORECASE,
@@ -1835,7 +1836,8 @@ def _role(
         if word_end and (" in" in near[-40:] or " across" in near[-40:] or " among" in near[-40:]) and (
                 _INFECTIONS_IN_BEFORE.search(near)):
             return "victim"  # "most infections are in Brazil"
-        if ("eceived" in after or "got" in after or "sent" in after) and _RECIPIENT_AFTER.match(after) and (
+        if ("eceived" in after or "got" in after or "sent" in after or "ake" in after or "ook" in after or "field" in after
+                or "been" in after) and _RECIPIENT_AFTER.match(after) and (
                 not _NO_BEFORE.search(near)):
             return "target"  # "councils in Lapland have received e-mails that pretend to ..."
         listed = _VICTIM_LIST_BEFORE.search(before) if ("ictims" in before or "argets" in before) else None
