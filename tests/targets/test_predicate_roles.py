@@ -235,3 +235,18 @@ def test_a_dotted_legal_form_is_part_of_the_name() -> None:
 def test_people_who_took_the_callers_calls_are_targets() -> None:
     got = targeted("Since June at least six clinics in Oregon have taken calls from people posing as their software supplier.")
     assert ("country", "US") in got
+
+
+def test_whose_target_something_is_is_the_one_who_aims() -> None:
+    assert ("sector", "Government, Administration") not in targeted(
+        "Bulletproof hosts have become a favourite target of governments that want to slow ransomware crews.")
+
+
+def test_the_state_its_critics_oppose_is_no_target() -> None:
+    got = targeted("The contractor's staff also spied on a newspaper in Taiwan and on critics of Moscow living abroad.")
+    assert ("country", "TW") in got and ("country", "RU") not in got
+
+
+def test_a_demonym_taken_back_still_carries_the_list_on() -> None:
+    got = targeted("The crew stole files from European ministries, shipping firms, Iranian dissidents and human rights groups.")
+    assert ("sector", "Dissidents") in got and ("country", "IR") not in got

@@ -1536,7 +1536,7 @@ _NO_BEFORE = compile_cached(r"\bno\s+(?:[\w-]+\s+){0,6}$", re.IGNORECASE)
 #: targets" (a few words may name the subject further, not a new clause).
 _PREDICATE_TARGET_AFTER = compile_cached(
     r"^(?:’s|'s)?(?:[\s-]+(?!(?:said|says|told|according|reported|believes?|warned|noted|and|but|while|that|which|who|"
-    r"not|no|never|nor)\b)(?-i:[a-z])[\w-]*){0,3}?,?\s+"
+    r"not|no|never|nor)\b)[\w'’.-]+){0,4}?,?\s+"
     r"(?:are|is|were|was|remain(?:s|ed)?|bec[ao]mes?|became|(?:have|has|had)\s+(?:also\s+)?been)\s+"
     r"(?:also\s+|still\s+|now\s+|again\s+|likely\s+|probably\s+)?(?:among\s+)?(?:the|its|their|his|her|a|an|one\s+of\s+(?:the|its|their))\s+"
     r"(?:(?-i:[a-z])[\w-]*\s+){0,2}?(?P<noun>targets?|victims?)\b(?!\s+(?:list|page|site|count)\b)",
@@ -1615,6 +1615,13 @@ _FLOODED_AFTER = compile_cached(
 _PERSECUTED_AFTER = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:dissidents|exiles|defectors|[eé]migr[eé]s|diaspora|opposition\s+(?:figures|groups|activists|members|politicians))\b",
     re.IGNORECASE,
+)
+#: ... and the state its critics oppose: "critics of Beijing living abroad".
+_CRITICS_OF_BEFORE = compile_cached(r"\b(?:critics|opponents|detractors)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+#: Whose target something is: "a favourite target of governments", "the targets of Russian
+#: crews" - the one who aims, not the one aimed at.
+_TARGET_OF_BEFORE = compile_cached(
+    r"\b(?:target|targets)\s+of\s+(?:the\s+|many\s+|several\s+|some\s+|both\s+)?(?:(?-i:[a-z])[\w-]*\s+){0,2}$", re.IGNORECASE
 )
 #: A mention said not to have been a victim: "the Leeds depot was not affected", "X,
 #: which was never breached", "schools were unaffected".
@@ -1702,8 +1709,10 @@ def _role(
             return "mention"  # "spoofing real journalists and broadcast writers"
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
-    if hit.kind == "country" and hit.form == "demonym" and _PERSECUTED_AFTER.match(after):
-        return "mention"  # "Chinese dissidents living in Germany": spied on by their own state, not it
+    if hit.kind == "country" and word_end and _CRITICS_OF_BEFORE.search(near):
+        return "mention"  # "critics of Beijing living abroad": the state they oppose, not a target
+    if word_end and "of" in near[-24:] and _TARGET_OF_BEFORE.search(near):
+        return "mention"  # "a favourite target of governments": who aims
     # (each pattern below is tried only where a word it needs stands in the window)
     if (hit.kind != "organization" or hit.form == "heuristic" or cyber_context) and (
         ("not" in after or "never" in after or "unaffected" in after) and _RETRACTED_AFTER.match(after)
@@ -2019,6 +2028,11 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (victim_bullets or 0 <= list_from < local_start) and role in ("mention", "location") and not passage.citation:
                 role = "victim"
             previous = (hit, role, local_end)
+            # "Chinese dissidents living in Germany": spied on by their own state, not it (the
+            # role still carries a list on: "... shipping firms and Chinese dissident groups")
+            if (role in ("target", "victim") and hit.kind == "country" and hit.form == "demonym"
+                    and _PERSECUTED_AFTER.match(text, hit.end)):
+                role = "mention"
             out.append((hit, role, passage, index))
         if not table_row:
             leads = bool(sentence.rstrip().endswith(":") and _VICTIM_LIST_LEAD.search(sentence))
