@@ -111,6 +111,7 @@ WEIGHTS: dict[str, float] = {
     "brand-domain-unverified": 2.5,
     "image-only": 1.5,
     "image-heavy": 1.5,
+    "image-unprompted": 1.5,
     "html-obfuscation": 1.0,
     "html-only": 0.5,
     # intelligence
@@ -1986,21 +1987,49 @@ def check_brand_domain(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
 
 def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Pictures and next to no text: the message is an image (spam that hides its words
-    from filters)."""
+    from filters); more so when it answers nothing (see :func:`_unprompted_image`)."""
     if view.images and view.body_chars < _IMAGE_ONLY_CHARS:
+        evidence = tuple(Evidence("link", "img", src[:300]) for src in view.images[:5])
         yield _signal("image-only", "content",
                       f"The message is {len(view.images)} picture(s) and {view.body_chars} "
                       "characters of text: spam sends its offer as an image so filters cannot "
-                      "read it.", tuple(Evidence("link", "img", src[:300]) for src in view.images[:5]))
+                      "read it.", evidence)
+        yield from _unprompted_image(view, evidence)
         return
     remote = [src for src in view.images if src.lower().startswith(("http:", "https:", "//"))]
     if remote and view.html_chars < _IMAGE_HEAVY_CHARS and not _is_bulk(view) and not _is_bounce(view) \
             and not _authenticated(view):  # a signed notice with a logo is the sender's own
+        evidence = tuple(Evidence("link", "img", src[:300]) for src in remote[:5])
         yield _signal("image-heavy", "content",
                       f"The message shows {len(remote)} picture(s) fetched from the web and only "
                       f"{view.html_chars} characters of HTML text: most of what it says is in the "
                       "pictures, out of a filter's reach (weak: a short personal mail with a "
-                      "picture reads the same).", tuple(Evidence("link", "img", src[:300]) for src in remote[:5]))
+                      "picture reads the same).", evidence)
+        yield from _unprompted_image(view, evidence)
+
+
+#: A Subject that answers or passes on an earlier message (Re:, Fwd:, Fw:, and the
+#: German, Scandinavian, Dutch, French and Spanish forms).
+_REPLY_SUBJECT = re.compile(r"^\s*(?:\[[^\]]{0,40}\]\s*)?(?:re|fwd?|aw|wg|sv|vs|antw|tr|rv|rif)\s*(?:\[\d{1,3}\])?\s*:",
+                            re.IGNORECASE)
+
+
+def _unprompted_image(view: MailView, evidence: tuple[Evidence, ...]) -> Iterator[Signal]:
+    """A message that is mostly pictures and starts a conversation: no In-Reply-To or
+    References header and no reply or forward prefix in the Subject, not list mail, not a
+    bounce, not authenticated. A person who sends a photo with a line of text is usually
+    answering or passing something on; an image sent to a stranger out of the blue is the
+    advertiser's way past a filter."""
+    if "in-reply-to" in view.headers or "references" in view.headers:
+        return
+    if _REPLY_SUBJECT.match((view.header("subject") or "")[:200]):
+        return
+    if _is_bulk(view) or _is_bounce(view) or _authenticated(view):
+        return
+    yield _signal("image-unprompted", "content",
+                  "The mostly-picture message answers nothing (no In-Reply-To or References, no "
+                  "reply or forward prefix in the Subject) and is neither list mail nor "
+                  "authenticated: an unsolicited offer sent as an image.", evidence)
 
 
 def check_advertising(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
