@@ -24,6 +24,8 @@ Pure: reference data comes from the cache or is passed in (``graph=``).
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -42,10 +44,12 @@ from unmask.reference.actor_names import (
     load_actor_gazetteer,
 )
 from unmask.reference.actors import ActorGraph, Candidate, load_actor_graph, name_key
+from unmask.reference.detection_names import detection_names
+from unmask.reference.malware import malware_gazetteer
 from unmask.reference.regexes import compile_cached
 from unmask.reference.vendors import vendor_of
 
-__all__ = ["ActorFindings", "extract_actors", "find_actors"]
+__all__ = ["ActorFindings", "established_actor_name", "extract_actors", "find_actors"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,21 @@ _SOFTWARE_BEFORE = compile_cached(
     r"\s+(?:the\s+)?$",
     re.I,
 )
+#: A software or campaign noun the name modifies: "the DarkSeoul malware", "a Winnti
+#: sample", "the MiniDionis campaign" (not "DarkSeoul's malware": the owner is the actor).
+_SOFTWARE_HEAD_AFTER = compile_cached(
+    r"^\s+(?:ransomware|malware|backdoors?|trojans?|rat|loaders?|droppers?|stealers?|implants?|"
+    r"payloads?|samples?|variants?|binar(?:y|ies)|family|strain|modules?|components?|executables?|"
+    r"dlls?|builder|botnet|worm|virus|infostealer|keylogger|spyware|toolkit|beacons?)\b",
+    re.I,
+)
+#: A campaign named after a piece of software ("the MiniDionis campaign"): only a name
+#: the malware gazetteer knows ("the Moldy Pisces campaign" is the actor's).
+_CAMPAIGN_AFTER = compile_cached(r"^\s+campaigns?\b", re.I)
+#: The top reading's score from which a name is an actor's established name (ATT&CK's or
+#: several sources' own); below it the name is one a source or two file under the actor,
+#: often the name of its malware or of one campaign.
+_ESTABLISHED = 50.0
 _LONGER_NAME = compile_cached(
     r"^[ ](?!(?:Group|Team|APT|Gang|Actors?|Threat|Operators?|Campaign|Crew|Hackers?)\b)"
     r"[A-Z][a-z]+"
@@ -700,6 +719,137 @@ def _scan(
     return out, triggers
 
 
+def _used_as_software(
+    text: str, start: int, end: int, entry: NameEntry, graph: ActorGraph,
+    looked_up: dict[str, tuple[Candidate, ...]],
+) -> bool:
+    """Whether the text uses a name as a piece of software's or a campaign's ("the
+    DarkSeoul malware", "variants of Winnti", "the MiniDionis campaign" when the malware
+    gazetteer knows MiniDionis) and the name
+    is no established name of an actor (:data:`_ESTABLISHED`): the software reading
+    wins ("the Turla malware" is the group's malware, Turla being the group's name)."""
+    left, right = _sentence_bounds(text, start, end)
+    after = text[end:right]
+    if not (
+        _SOFTWARE_HEAD_AFTER.match(after) or _SOFTWARE_BEFORE.search(text[left:start])
+        or (_CAMPAIGN_AFTER.match(after) and text[start:end] in malware_gazetteer().surfaces)
+    ):
+        return False
+    cands = looked_up.get(entry.form)
+    if cands is None:
+        cands = looked_up[entry.form] = graph.lookup(entry.form).candidates
+    return not cands or cands[0].score < _ESTABLISHED
+
+
+#: What stands between a name and a known name in parentheses after it: "Winnti Group
+#: (APT41)"; the parenthesis must close right after the second name.
+_OPEN_PARENTHESIS = compile_cached(r"[ \t]*\([ \t]*")
+_CLOSE_PARENTHESIS = compile_cached(r"[ \t]*\)")
+
+
+def _parenthesised_aliases(
+    text: str, hits: Sequence[_Hit], graph: ActorGraph, taken: set[tuple[int, int]]
+) -> list[AliasStatement]:
+    """The author's alias statements made by a known actor name in parentheses right
+    after another ("Winnti Group (APT41)"): the two names are one actor as the author
+    writes it. A statement only: the reference decides the mentions' actors."""
+    out: list[AliasStatement] = []
+    ordered = sorted(hits, key=lambda h: h.start)
+    for first, second in itertools.pairwise(ordered):
+        if not first.candidates or not second.candidates:
+            continue
+        if _OPEN_PARENTHESIS.fullmatch(text, first.end, second.start) is None:
+            continue
+        if _CLOSE_PARENTHESIS.match(text, second.end) is None:
+            continue
+        span = (first.start, second.end)
+        if span in taken:
+            continue
+        names = (text[first.start:first.end], text[second.start:second.end])
+        if name_key(names[0]) == name_key(names[1]):
+            continue
+        actor_id, _ = _statement_actor([(n, 0, 0) for n in names], graph)
+        out.append(AliasStatement(names=names, span=Span(*span), relation="same-as", actor_id=actor_id))
+    return out
+
+
+#: A capitalised word right before a word that says "group" ("the Lazarous group"):
+#: where a misspelt actor name is read (:func:`_misspelt_names`).
+_BEFORE_GROUP_WORD = compile_cached(r"\b([A-Z][a-z]{5,30})[ \t]+(?:[Gg]roup|[Gg]ang|[Aa]ctors?|[Tt]hreat\s+actors?|APT)\b")
+#: The shortest name a one-letter slip is read for.
+_MISSPELT_MIN = 6
+_deletions: dict[int, tuple[ActorGazetteer, dict[str, tuple[int, ...]]]] = {}
+
+
+def _one_deletion(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+def _deletion_index(gazetteer: ActorGazetteer) -> dict[str, tuple[int, ...]]:
+    """Every one-letter deletion of the gazetteer's one-word names of at least
+    :data:`_MISSPELT_MIN` letters (symmetric-deletion lookup), built once."""
+    cached = _deletions.get(id(gazetteer))
+    if cached is not None and cached[0] is gazetteer:
+        return cached[1]
+    index: defaultdict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(gazetteer.entries):
+        form = entry.form.lower()
+        if len(form) >= _MISSPELT_MIN and form.isalpha() and entry.risk != "script":
+            for variant in _one_deletion(form):
+                index[variant].append(i)
+    out = {k: tuple(v) for k, v in index.items()}
+    _deletions.clear()
+    _deletions[id(gazetteer)] = (gazetteer, out)
+    return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by exactly one inserted, deleted or replaced letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _misspelt_names(text: str, gazetteer: ActorGazetteer) -> list[tuple[int, int, NameEntry]]:
+    """Actor names misspelt by one letter ("the Lazarous group") right before a word
+    that says "group": a one-word name of at least :data:`_MISSPELT_MIN` letters, the
+    only name one edit away, the slip no English word."""
+    if "roup" not in text and "ctor" not in text and "APT" not in text and "ang" not in text:
+        return []
+    index: dict[str, tuple[int, ...]] | None = None
+    english = _english()
+    out: list[tuple[int, int, NameEntry]] = []
+    for match in _BEFORE_GROUP_WORD.finditer(text):
+        word = match.group(1).lower()
+        if word in english:
+            continue
+        if index is None:
+            index = _deletion_index(gazetteer)
+        near = {i for variant in _one_deletion(word) for i in index.get(variant, ())}
+        entries = {gazetteer.entries[i].key: gazetteer.entries[i] for i in near
+                   if _one_edit(word, gazetteer.entries[i].form.lower())}
+        if len(entries) == 1:
+            out.append((match.start(1), match.end(1), next(iter(entries.values()))))
+    return out
+
+
+@functools.cache
+def _english() -> frozenset[str]:
+    from unmask.reference.actor_names import english_words
+
+    return english_words()
+
+
+def established_actor_name(name: str, graph: ActorGraph | None = None) -> bool:
+    """Whether ``name`` is an actor's established name (its top reading scores at least
+    :data:`_ESTABLISHED`), not one a source or two file under an actor."""
+    cands = (graph or load_actor_graph()).lookup(name).candidates
+    return bool(cands) and cands[0].score >= _ESTABLISHED
+
+
 def _statement_actor(
     names: Sequence[tuple[str, int, int]], graph: ActorGraph
 ) -> tuple[str | None, dict[str, tuple[Candidate, ...]]]:
@@ -753,14 +903,31 @@ def extract_actors(
             else:
                 hits.append(hit)
 
+    labels = detection_names(text)
+    label_starts = [d.start for d in labels]
+    software_uses: list[Skipped] = []
     for start, end, entry in found:
         if excluded.covers(start, end):
             continue  # a cited title, a citation, a URL path: not a mention
+        at = bisect.bisect_right(label_starts, start) - 1
+        if at >= 0 and end <= labels[at].end:
+            continue  # the family of a vendor's detection name ("Trojan.Win32.Kimsuky")
         ok, method, confidence = _accept(text, start, end, entry)
+        if ok and _used_as_software(text, start, end, entry, graph, looked_up):
+            software_uses.append(Skipped(
+                "actors", f"named as software or a campaign: {text[start:end]!r} is only a weakly held name of an actor",
+                text[start:end], Span(start, end)))
+            continue
         if ok:
             add(start, end, entry, method, confidence)
         elif method == _LONE:
             lone.append((start, end, entry))
+    taken_spans = [(h.start, h.end) for h in hits]
+    for start, end, entry in _misspelt_names(text, gazetteer):
+        if any(a < end and start < b for a, b in taken_spans) or excluded.covers(start, end):
+            continue
+        if entry.risk == "coined" or entry.attested:  # a coined or well-attested name
+            add(start, end, entry, "gazetteer+misspelt", 0.5)
     if lone:
         for start, end, entry in _lone_names(text, lone, graph, bool(hits)):
             add(start, end, entry, "gazetteer+document", 0.65)
@@ -811,6 +978,8 @@ def extract_actors(
                 actor_id=actor_id if st.relation == "same-as" else None,
             )
         )
+
+    alias_statements.extend(_parenthesised_aliases(text, hits, graph, {(a.span.start, a.span.end) for a in alias_statements}))
 
     # names learned from the text: find their mentions too
     covered: set[int] = {i for h in hits for i in range(h.start, h.end)}
@@ -879,6 +1048,7 @@ def extract_actors(
                 m.surface, m.span)
         for i, m in enumerate(mentions) if i in masked
     )
+    skipped = (*software_uses, *skipped)
     impersonated = tuple(m for i, m in enumerate(mentions) if i in masked)
     mentions = [m for i, m in enumerate(mentions) if i not in masked]
     return ActorFindings(
