@@ -3,6 +3,7 @@ of the machine it was ingested on (KnowledgeBase.sharing; the CLI keeps the full
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,15 @@ def test_the_server_answers_file_names_and_the_cli_keeps_the_path(tmp_path: Path
             assert [h["report"]["source"] for h in hits] == ["note.txt"]
             # the file name still finds it
             assert client.get("/api/v1/reports/note.txt").status_code == 200
+            # a fetched document's URL, kept in its metadata, loses its credentials too
+            secret = "https://u:pw@feeds.example.org/x?key=SECRET"
+            fetched = parse_bytes(NOTE.replace(b"March", b"April"), source=secret)
+            fetched = dataclasses.replace(fetched, metadata=dataclasses.replace(fetched.metadata, url=secret))
+            kb.add_analysis(analyze(fetched), tlp="clear")
+            assert "SECRET" not in client.get("/api/v1/reports").text
+            for ref in client.get("/api/v1/reports").json()["reports"]:
+                shown = client.get(f"/api/v1/reports/{ref['sha256']}").text
+                assert "SECRET" not in shown and "pw@" not in shown
             for route in ("/api/v1/reports", f"/api/v1/reports/{sha}", "/api/v1/actors/Kimsuky",
                           f"/reports/{sha}", "/actors/Kimsuky"):
                 assert "casework" not in client.get(route).text, route

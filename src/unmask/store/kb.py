@@ -814,7 +814,8 @@ class KnowledgeBase:
         metadata = Metadata(
             title=meta.get("title"), authors=tuple(meta.get("authors") or ()),
             published=_as_date(meta.get("published")), modified=_as_date(meta.get("modified")),
-            url=meta.get("url"), site_name=meta.get("site_name"),
+            url=self._source(meta["url"]) if meta.get("url") else meta.get("url"),
+            site_name=meta.get("site_name"),
             language=meta.get("language"), extra=dict(meta.get("extra") or {}),
         )
         child_rows = list(
