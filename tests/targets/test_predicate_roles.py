@@ -65,7 +65,7 @@ def test_where_the_infections_are_is_a_victim() -> None:
 
 def test_recipients_of_the_lures_are_targets() -> None:
     text = ("Since May, several Danish municipalities and two regional boards, which run hospitals, "
-            "have received e-mails that pretend to come from the tax agency.")
+            "have received messages posing as the customs office.")
     assert {("country", "DK"), ("sector", "Government, Administration")} <= targeted(text)
 
 
@@ -75,11 +75,11 @@ def test_notification_mail_is_no_lure() -> None:
 
 
 def test_a_spyware_on_the_phones_of_names_the_owners() -> None:
-    assert {("country", "RS"), ("sector", "Journalist")} <= targeted("Spyware was found on the phones of Serbian journalists.")
+    assert {("country", "RS"), ("sector", "Journalist")} <= targeted("Analysts located the implant on the phones of Serbian reporters and editors.")
 
 
 def test_a_victim_list_introduced_before_its_verb() -> None:
-    text = ("Among the victims named in the complaint are two hospitals in Texas, a sheriff's office "
+    text = ("Among the victims listed by prosecutors are two hospitals in Texas, a sheriff's office "
             "in Utah and several manufacturers in Ohio.")
     assert {("sector", "Health"), ("sector", "Police - Law enforcement"), ("sector", "Manufacturing")} <= targeted(text)
 
@@ -192,7 +192,7 @@ def test_a_peoples_dissidents_abroad_are_no_target_of_their_own_country() -> Non
 def test_a_subject_whose_work_an_attack_stopped_is_a_victim() -> None:
     got = targeted("Nordlys Ferries AS, a ferry operator based in Norway, cancelled its sailings on Monday after a ransomware attack.")
     assert {("organization", "Nordlys Ferries AS"), ("country", "NO")} <= got
-    assert ("sector", "Education") in targeted("Hillview schools stay closed after ransomware attack")
+    assert ("sector", "Education") in targeted("Hillview schools remain shut following a ransomware attack")
 
 
 def test_an_attack_on_someone_else_leaves_the_subject_alone() -> None:
@@ -207,12 +207,12 @@ def test_the_owners_in_the_object_of_a_flood_of_traffic_are_targets() -> None:
 
 
 def test_fields_of_work_after_the_organisations_in_them_are_sectors() -> None:
-    got = targeted("The intruders went after a handful of customers in government and defence in Canada.")
+    got = targeted("The intruders went after a few clients in government and defence in Canada.")
     assert {("sector", "Government, Administration"), ("sector", "Defense"), ("country", "CA")} <= got
 
 
 def test_a_generic_sector_word_before_houses_exporters_and_websites() -> None:
-    assert ("sector", "Semi-conductors") in targeted("The spies sat inside the networks of two semiconductor design houses.")
+    assert ("sector", "Semi-conductors") in targeted("The spies worked their way into the networks of three semiconductor design houses.")
     assert ("sector", "Agriculture") in found("Loading stopped at the terminal of an agricultural exporter in Odesa.")
     assert ("sector", "Hotels") in targeted("The actors went after transportation, hotel and military networks.")
 
@@ -239,7 +239,7 @@ def test_people_who_took_the_callers_calls_are_targets() -> None:
 
 def test_whose_target_something_is_is_the_one_who_aims() -> None:
     assert ("sector", "Government, Administration") not in targeted(
-        "Bulletproof hosts have become a favourite target of governments that want to slow ransomware crews.")
+        "Rogue hosting firms are now a frequent target of governments keen to disrupt extortion gangs.")
 
 
 def test_the_state_its_critics_oppose_is_no_target() -> None:

@@ -1089,7 +1089,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
                      and _COUNT_HEAD_AFTER.match(text, phrase.end))
             and not (_SINGULAR_HEAD_AFTER.match(text, phrase.end)
                      and _INDEFINITE_BEFORE.search(text, max(0, phrase.start - 60), phrase.start))
-            # "customers in government and defence": the fields organisations work in
+            # "clients in finance and energy": the fields organisations work in
             and not (_FIELD_LIST_BEFORE.search(text, max(0, phrase.start - 100), phrase.start)
                      and _FIELD_LIST_AFTER.match(text, phrase.end))
             # "... the most hit industry, ahead of mining and tourism"
@@ -1600,7 +1600,7 @@ _DISRUPTED_AFTER = compile_cached(
     re.IGNORECASE,
 )
 #: The owners named in the object of a flood of traffic: "flooding European government and
-#: transport websites with junk traffic" (the verb before the mention, the sites after it).
+#: rail websites with bogus requests" (the verb before the mention, the sites after it).
 _FLOODED_BEFORE = compile_cached(
     r"\b(?:flood(?:ed|ing|s)?|overwhelm(?:ed|ing|s)?|knock(?:ed|ing|s)?\s+out|ddos(?:ed|ing)?|bombard(?:ed|ing|s)?)\s+(?:the\s+)?"
     r"(?:(?!(?:in|at|on|of|from|by|to|with|into|across|over)\b)[\w-]+(?:\s*,\s*|\s+(?:and\s+|or\s+)?)){0,5}$",
@@ -1616,9 +1616,9 @@ _PERSECUTED_AFTER = compile_cached(
     r"\s+(?:[\w-]+\s+)?(?:dissidents|exiles|defectors|[eé]migr[eé]s|diaspora|opposition\s+(?:figures|groups|activists|members|politicians))\b",
     re.IGNORECASE,
 )
-#: ... and the state its critics oppose: "critics of Beijing living abroad".
+#: ... and the state its critics oppose: "exiled critics of Beijing".
 _CRITICS_OF_BEFORE = compile_cached(r"\b(?:critics|opponents|detractors)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
-#: Whose target something is: "a favourite target of governments", "the targets of Russian
+#: Whose target something is: "a frequent target of governments", "the targets of Russian
 #: crews" - the one who aims, not the one aimed at.
 _TARGET_OF_BEFORE = compile_cached(
     r"\b(?:target|targets)\s+of\s+(?:the\s+|many\s+|several\s+|some\s+|both\s+)?(?:(?-i:[a-z])[\w-]*\s+){0,2}$", re.IGNORECASE
@@ -1710,9 +1710,9 @@ def _role(
     if _TOPIC_AFTER.match(after):
         return "mention"  # "a Tibet-related NGO", "Ukraine-themed lures": a topic, not a victim
     if hit.kind == "country" and word_end and _CRITICS_OF_BEFORE.search(near):
-        return "mention"  # "critics of Beijing living abroad": the state they oppose, not a target
+        return "mention"  # "exiled critics of Beijing": the state they oppose, not a target
     if word_end and "of" in near[-24:] and _TARGET_OF_BEFORE.search(near):
-        return "mention"  # "a favourite target of governments": who aims
+        return "mention"  # "a frequent target of governments": who aims
     # (each pattern below is tried only where a word it needs stands in the window)
     if (hit.kind != "organization" or hit.form == "heuristic" or cyber_context) and (
         ("not" in after or "never" in after or "unaffected" in after) and _RETRACTED_AFTER.match(after)
@@ -1841,7 +1841,7 @@ def _role(
             return "target"  # "a lure mailed to a European government target"
         if ("lood" in near or "verwhelm" in near or "nock" in near or "DoS" in near or "ombard" in near) and (
                 _FLOODED_BEFORE.search(near) and _FLOODED_AFTER.match(after)):
-            return "target"  # "flooding government and transport websites with junk traffic"
+            return "target"  # "flooding ministry and rail websites with bogus requests"
         if word_end and (" in" in near[-40:] or " across" in near[-40:] or " among" in near[-40:]) and (
                 _INFECTIONS_IN_BEFORE.search(near)):
             return "victim"  # "most infections are in Brazil"
