@@ -188,7 +188,7 @@ _TARGET_CUE = compile_cached(
     r"(?:networks|systems|accounts|mailboxes|devices)\s+of|"
     # "spyware on phones belonging to exiled journalists"
     r"(?:phones|smartphones|devices|computers|laptops|accounts|mailboxes)\s+(?:belonging\s+to|used\s+by))\b|"
-    # "spyware found on the phones of two reporters"
+    # "an implant on the phones of three editors"
     r"\b(?:phones|smartphones|handsets|mobile\s+devices)\s+of\b",
     re.IGNORECASE,
 )
