@@ -194,7 +194,7 @@ _SOFTWARE_HEAD_AFTER = compile_cached(
 )
 #: A campaign named after a piece of software ("the MiniDionis campaign"): only a name
 #: the malware gazetteer knows ("the Moldy Pisces campaign" is the actor's).
-_CAMPAIGN_AFTER = compile_cached(r"^\s+campaigns?\b", re.I)
+CAMPAIGN_AFTER = compile_cached(r"^\s+campaigns?\b", re.I)
 #: The top reading's score from which a name is an actor's established name (ATT&CK's or
 #: several sources' own); below it the name is one a source or two file under the actor,
 #: often the name of its malware or of one campaign.
@@ -732,7 +732,7 @@ def _used_as_software(
     after = text[end:right]
     if not (
         _SOFTWARE_HEAD_AFTER.match(after) or _SOFTWARE_BEFORE.search(text[left:start])
-        or (_CAMPAIGN_AFTER.match(after) and text[start:end] in malware_gazetteer().surfaces)
+        or (CAMPAIGN_AFTER.match(after) and text[start:end] in malware_gazetteer().surfaces)
     ):
         return False
     cands = looked_up.get(entry.form)
