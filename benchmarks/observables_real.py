@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Observable roles on real reports: unmask beside ioc-finder and iocsearcher.
 
-usage: python benchmarks/observables_real.py [--labels DIR] [--corpus DIR] [--json] [--errors]
+usage: python benchmarks/observables_real.py [--labels DIR] [--corpus DIR] [--eval DIR] [--json] [--errors]
                                              [--skip-peers]
 
 The labels (``tests/fixtures/observables/real/*.json``) were written by hand, one file
-per document of ``../shared/corpus``: every observable the text holds, judged from its
+per document of ``../shared/corpus`` (or per record of a JSON-lines file of
+``../shared/eval``: ``--eval``): every observable the text holds, judged from its
 context as ``indicator`` (an attacker-controlled or malicious artefact a defender would
 block or hunt), ``reference`` (a cited source, advice link, publisher image, companion
 file) or ``benign`` (with the reason: OS part, provider, publisher, placeholder, example,
@@ -227,26 +228,47 @@ TOOLS: dict[str, Callable[[str, Any], tuple[Roles, set[tuple[str, str]]]]] = {
 }  # fmt: skip
 
 
-def read_document(corpus: Path, label: dict[str, Any]) -> tuple[str, Any]:
+def _eval_record(path: Path, ident: str) -> bytes:
+    """The text of one record (``id``) of an evaluation set's JSON-lines file, as bytes."""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            record = json.loads(line)
+            if record.get("id") == ident:
+                return str(record["text"]).encode("utf-8")
+    raise SystemExit(f"{path}: no record {ident!r}")
+
+
+def read_document(corpus: Path, label: dict[str, Any], evaluation: Path | None = None) -> tuple[str, Any]:
     """The document's text (as unmask reads it: the labels' offsets refer to it) and the
-    document itself."""
+    document itself. A label whose document names a ``collection`` of ``eval`` and an ``id``
+    is a record of a JSON-lines file of ``../shared/eval`` (``evaluation``, by default beside
+    the corpus); its sha256 is that of the record's text."""
     import unmask
 
-    path = corpus / label["document"]["file"]
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != label["document"]["sha256"]:
-        raise SystemExit(f"{path}: sha256 {digest} does not match the labels ({label['document']['sha256']})")
-    document = unmask.read(str(path))
+    doc = label["document"]
+    if doc.get("collection") == "eval":
+        path = (evaluation or corpus.parent / "eval") / doc["file"]
+        data = _eval_record(path, doc["id"])
+        name = f"{doc['id']}.txt"
+    else:
+        path = corpus / doc["file"]
+        data = path.read_bytes()
+        name = ""
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != doc["sha256"]:
+        raise SystemExit(f"{path}: sha256 {digest} does not match the labels ({doc['sha256']})")
+    document = unmask.read(data, name=name) if name else unmask.read(str(path))
     return document.text, document
 
 
-def run(labels: list[dict[str, Any]], corpus: Path, tools: Iterable[str]) -> dict[str, Score]:
+def run(labels: list[dict[str, Any]], corpus: Path, tools: Iterable[str],
+        evaluation: Path | None = None) -> dict[str, Score]:
     scores = {tool: Score() for tool in tools}
     for label in labels:
-        text, document = read_document(corpus, label)
+        text, document = read_document(corpus, label, evaluation)
         gold = gold_roles(label)
         reasons = {key(o["type"], o["value"]): o.get("reason", "") for o in label["observables"]}
-        name = Path(label["document"]["file"]).name
+        name = label["document"].get("id") or Path(label["document"]["file"]).name
         for tool, score in scores.items():
             predicted, hidden = TOOLS[tool](text, document)
             score_document(gold, predicted, score, provider_hidden=hidden, name=name, os_reasons=reasons)
@@ -257,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--eval", type=Path, default=None, dest="evaluation",
+                        help="../shared/eval (default: beside --corpus), for labels of its records")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--errors", action="store_true", help="list unmask's errors")
     parser.add_argument("--skip-peers", action="store_true")
@@ -266,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     if not labels:
         raise SystemExit(f"no label files in {args.labels}")
     tools = ["unmask"] if args.skip_peers else list(TOOLS)
-    scores = run(labels, args.corpus, tools)
+    scores = run(labels, args.corpus, tools, args.evaluation)
     counts: dict[str, int] = {}
     for label in labels:
         for k, role in gold_roles(label).items():
