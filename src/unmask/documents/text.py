@@ -219,7 +219,9 @@ _MONTHS = {name: number for number, names in enumerate((
     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
+#: A weekday's name or its abbreviation, never another word that starts like one ("Montreal").
+_WEEKDAY_NAME = r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b"
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
 _LABEL = r"(?:(?:published|posted|date|released?)(?:\s+on)?\s*:?\s*)?"
 _DATELINE = compile_cached(
     rf"^\W{{0,3}}{_LABEL}{_WEEKDAY}(?:"
@@ -273,7 +275,7 @@ _TIME = (
     r"(?:,?\s+(?:(?-i:[A-Z]{2,5})(?:/(?-i:[A-Z]{2,5}))?\b|\((?-i:[A-Z]{2,5})\)|(?:local|(?-i:[A-Z][a-z]+))\s+time\b))?)?"
 )
 _FULL_DATE = (
-    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?(?:"
+    rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?(?:"
     rf"{_MONTH.replace('month', 'fm1')}\s+(?P<fd1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<fy1>(?:19|20)\d\d)"
     # "4 November 2024", "the 17th of November 2016"
     rf"|(?:the\s+)?(?P<fd2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('month', 'fm2')},?\s+(?P<fy2>(?:19|20)\d\d)"
@@ -287,7 +289,11 @@ _DATE_IN_LINE = compile_cached(rf"(?<![\w/-]){_FULL_DATE}", re.IGNORECASE)
 #: "Published 14 March 2025 by ...", "Posted on November 15, 2024", "Report date: 2 Oct 2024".
 _LABELLED = compile_cached(
     rf"\b(?P<label>published|posted|released|first\s+published|publication\s+date|report\s+date|release\s+date|issue\s+date|"
-    rf"date\s+of\s+(?:publication|issue|release)|dated|issued\s+on|date|sent|filed|issued(?=\s*:)|(?<![^|·•\s])(?<![\w,(]\s)issued|"
+    # "Date of notice: ...", "Date of this letter" (the document's own kind; never "date of birth")
+    rf"date\s+of\s+(?:this\s+)?(?:publication|issue|release|notice|letter|statement|bulletin|report|announcement|circular)|"
+    rf"dated|issued\s+on|date|sent|filed|issued(?=\s*:)|(?<![^|·•\s])(?<![\w,(]\s)issued|"
+    # a digest's or summary's making: "summary compiled 17 Apr 2026", "Prepared 3 May 2025"
+    rf"compiled|prepared|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
     rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?"
     # where it was put out: "Published on the agency's website 3 May 2025", "Posted to our blog on ..."
@@ -413,14 +419,20 @@ def published_in_text(text: str) -> dt.date | None:
     tail = [line.strip() for line in text[-1500:].split("\n") if line.strip()][-3:]
     if day_first is None and _NUMERIC_ANY.search(text[:3000]):
         day_first = _place_day_first(head)
+    agreed = _agreeing_day_first(head)
+    if agreed is not None:
+        day_first = agreed
     labelled: dict[bool, dt.date] = {}
+    in_prose: dt.date | None = None
     answered: dt.date | None = None
     for line in head:
         if (as_of := _AS_OF_LINE.match(line)) is not None and (day := _full_date(as_of.groupdict(), day_first)):
             return day
     for line in head:
         # A note in brackets ("(Courtesy translation, posted on 6 November 2024.)") dates something else.
-        if len(line) > 400 or _NOT_OWN_DATE.match(line) or line.startswith(("(", "[")):
+        # A capture note ("[Saved from X on 25 Nov 2026; post dated 23 Nov 2026]") dates the
+        # copy, but the item's own labelled date in it is the item's.
+        if len(line) > 400 or _NOT_OWN_DATE.match(line) or (line.startswith(("(", "[")) and not _CAPTURE_NOTE.match(line)):
             continue
         for match in _LABELLED.finditer(line):
             if len(line) > 160 and not _LABEL_START.search(line, 0, match.start()):
@@ -428,6 +440,11 @@ def published_in_text(text: str) -> dt.date | None:
             day = _full_date(match.groupdict(), day_first)
             label = match.group("label").lower()
             updated = _REVISION_LABEL.search(label) is not None
+            if day is not None and not updated and _PASSIVE_BEFORE.search(line, 0, match.start()):
+                # prose about something else ("The agency's statement was issued on 12 March
+                # 2026."): below the header's own bylines and datelines
+                in_prose = in_prose or day
+                continue
             if day is not None and label.startswith("answered"):
                 answered = answered or day
             if day is not None and updated not in labelled:
@@ -454,6 +471,8 @@ def published_in_text(text: str) -> dt.date | None:
     for line in head:
         if (day := _byline_date(line, day_first)) is not None:
             return day
+    if in_prose is not None:
+        return in_prose
     header_dates = [d for line in head if not _NOT_OWN_DATE.match(line)
                     for m in _DATE_IN_LINE.finditer(line[:160]) if (d := _full_date(m.groupdict(), day_first))]
     if not header_dates:
@@ -493,6 +512,45 @@ def published_in_text(text: str) -> dt.date | None:
                 if _REVISION_LABEL.search(match.group("label")) and (day := _full_date(match.groupdict(), day_first)):
                     return day
     return None
+
+
+#: A note saying where and when a copy was made: "[Saved from LinkedIn on 25 Nov 2026; ...]".
+_CAPTURE_NOTE = compile_cached(
+    r"^[(\[]\s*(?:saved|captured|archived|retrieved|accessed|downloaded|clipped|copied|screenshot(?:\s+taken)?)\b",
+    re.IGNORECASE,
+)
+#: A passive verb right before a label: the sentence dates something it talks about.
+_PASSIVE_BEFORE = compile_cached(r"\b(?:was|were|is|are|been|being)\s+$", re.IGNORECASE)
+#: A worded day in a header, with or without its year: "Oct 8", "8 October", "June 10, 2026".
+_WORDED_DAY = compile_cached(
+    rf"\b(?:{_MONTH.replace('month', 'wm1')}\s+(?P<wd1>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*[:./-]?\d)"
+    rf"|(?P<wd2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH.replace('month', 'wm2')}(?![a-z]))",
+    re.IGNORECASE,
+)
+_NUMERIC_AMBIGUOUS = compile_cached(r"(?<![\w/])(?P<a>0?[1-9]|1[0-2])/(?P<b>0?[1-9]|1[0-2])/(?:19|20)\d\d\b")
+
+
+def _agreeing_day_first(head: Sequence[str]) -> bool | None:
+    """Whether the header's ambiguous numeric dates ("Filed 08/10/2026") are day first, from
+    the other dates of the same header: the reading whose day and month a worded date of the
+    header repeats ("ATHENS, Oct 8 (Wire) -") is the one meant. None when no worded date
+    settles it (or they disagree)."""
+    worded: set[tuple[int, int]] = set()
+    numeric: list[tuple[int, int]] = []
+    for line in head:
+        for match in _WORDED_DAY.finditer(line[:300]):
+            month = match.group("wm1") or match.group("wm2") or ""
+            day = match.group("wd1") or match.group("wd2") or "0"
+            worded.add((_MONTHS[month.lower().rstrip(".")], int(day)))
+        numeric.extend((int(m.group("a")), int(m.group("b"))) for m in _NUMERIC_AMBIGUOUS.finditer(line[:300]))
+    votes = set()
+    for first, second in numeric:
+        if first == second:
+            continue
+        day_first, month_first = (second, first) in worded, (first, second) in worded
+        if day_first != month_first:
+            votes.add(day_first)
+    return votes.pop() if len(votes) == 1 else None
 
 
 _REVISION_LABEL = compile_cached(r"updated|update|modified|revised|edited", re.IGNORECASE)
