@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
+from unmask.extract.observables.validate import domain_ok
 from unmask.model import Observable, Span
 from unmask.reference.regexes import compile_cached
+from unmask.reference.suffixes import load_suffixes
 
 __all__ = ["glued_paths", "layout_tokens", "may_be_glued", "with_layout_tokens"]
 
@@ -126,6 +128,157 @@ _FILE_LABELS = frozenset({"zip", "mov", "exe", "doc", "app", "py", "sh", "pl", "
 #: The longest token rebuilt (a URL's length in practice).
 _MAX_TOKEN = 2048
 
+# -- a value whose rest is on the next line ----------------------------------------------
+#
+# A PDF (or any text wrapped to a width) breaks a long value where the line is full: a
+# cited URL goes on at the start of the next line, often indented ("…/library/report/\n
+# 2008/2008-prc-…htm", "http://www.pop\n sci.com/…", "<http://…&docid=\n101387269&…>"),
+# and so do a CVE id ("CVE-2017-\n11882") and a long hash. The next line's first token is
+# the value's rest when the value cannot end where the line does: a URL opened with "<"
+# and not closed, a host with no real top-level domain yet or ending in a dot, a path
+# ending in a separator ("/", "-", "_", "=", "&", "?") whose rest reads as a path's tail
+# and not as a host of its own, a CVE id without its number, a hex run that makes a hash
+# length only with the next line's. Except inside angle brackets, the value's line must be
+# full (a line of a list is often short, and its next line is the next value).
+
+#: The line break between a value and its rest (blanks either side, the next line's indent).
+_LINE_BREAK = compile_cached(r"[ \t\xa0]*\r?\n[ \t\xa0]*")
+#: Where a URL starts inside a token.
+_URL_START = compile_cached(r"(?i:[a-z][a-z0-9+.-]{1,9})://|(?i:www)\.")
+#: The host at the start of a URL's rest: labels, then a path, a port, a query or the end.
+_HOST_REST = compile_cached(r"[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9][A-Za-z0-9-]*)*(?=[/:?#]|[.,;>)\]]?$)")
+#: A path's tail on the next line: no scheme, no blank, path characters only.
+_PATH_REST = compile_cached(r"[A-Za-z0-9_%~.+/-][A-Za-z0-9_%~.+=&?#/:;,!$'*()@-]*")
+#: What a path's tail holds that a word does not: a separator, a query or an extension.
+_PATH_SHAPE = compile_cached(r"[/=&?]|\.[A-Za-z0-9]{1,5}(?:[>)\].,;]*$|[?#/])")
+#: Separators a path is not written to end with before a line break.
+_PATH_OPEN = frozenset("/-_=&?%~+")
+_CVE_OPEN = compile_cached(r"(?i:cve)-\d{4}-$")
+_CVE_REST = compile_cached(r"\d{4,7}(?![\w-])")
+_HEX_TAIL = compile_cached(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8,127}$")
+_HEX_HEAD = compile_cached(r"[0-9A-Fa-f]{4,120}(?![0-9A-Za-z])")
+_HASH_LENGTHS = frozenset({32, 40, 64, 128})
+#: A line shorter than this holds all of its value (a list row, not a wrapped line).
+_FULL_LINE = 45
+
+
+def _line_is_full(text: str, end: int) -> bool:
+    """Whether the line ending at ``end`` is long enough to have been wrapped."""
+    low = end - _FULL_LINE
+    return low >= 0 and text.rfind("\n", low, end) < 0
+
+
+def _url_part(left: str) -> tuple[int, bool] | None:
+    """Where the URL of the token ``left`` starts, and whether a "<" opens it unclosed."""
+    at = -1
+    for m in _URL_START.finditer(left):
+        # the last URL of the token is the one the line break cuts; a "www." counts only
+        # where a URL may start (not in a path: "…/www.example.org")
+        if m.group()[-1] == "/" or not m.start() or left[m.start() - 1] in "<(\"'":
+            at = m.start()
+    if at < 0:
+        return None
+    return at, "<" in left[:at] and ">" not in left[at:]
+
+
+def _rest_of_url(left: str, url_at: int, opened: bool, rest: str, *, indented: bool, whole: bool) -> bool:
+    """Whether ``rest`` (the next line's first token) goes on with the URL of ``left``;
+    ``indented``: the next line starts with a blank, ``whole``: the token is all of its
+    line. A URL may end in "/" (then the next line's first token is its rest only when
+    set apart by one of these) or in a path's word (only when set apart by both, as a
+    reference list's hanging indent does: "…/tech-secur\n   ity-report.html.")."""
+    if "://" in rest or rest[:4].lower() == "www." or rest[0] in "<(":
+        return False
+    if opened:
+        return _PATH_REST.match(rest) is not None  # inside "<…>": anything until the ">"
+    url = left[url_at:]
+    after_scheme = url.partition("://")[2] if "://" in url else url
+    suffixes = load_suffixes()
+    if "/" not in after_scheme and "?" not in after_scheme:
+        # The line ends in the host: its rest starts the next line ("www.pop" "sci.com/…",
+        # "news.bbc." "co.uk/…"), when the host is not whole without it.
+        host = after_scheme.rpartition("@")[2].lower()
+        head = _HOST_REST.match(rest)
+        if not host or head is None or not rest.startswith("/", head.end()):
+            return False
+        if host.endswith(".") or not domain_ok(host, suffixes):
+            return domain_ok(host + head.group().lower(), suffixes)
+        return False
+    if url[-1] == "/":
+        if rest[0] == "/" or not (indented or whole):
+            return False
+    elif url[-1] not in _PATH_OPEN and not (indented and whole):
+        return False
+    tail = _PATH_REST.match(rest)
+    if tail is None or tail.end() != len(rest) or _PATH_SHAPE.search(rest) is None:
+        return False
+    first = rest.split("/", 1)[0].rstrip(".,;)>]").lower()
+    # a name of its own on the next line ("…/\nexample.org/x") is not the path's rest
+    return "." not in first or not domain_ok(first, suffixes)
+
+
+def _continuation(text: str, left: str, end: int) -> int | None:
+    """Where the rest of the value ending the token ``left`` (at ``end``) starts on the next
+    line, or None when the value is whole."""
+    brk = _LINE_BREAK.match(text, end)
+    if brk is None or "\n" not in brk.group():
+        return None
+    at = brk.end()
+    tok = _TOKEN_END.match(text, at)
+    rest = tok.group() if tok is not None else ""
+    if not rest:
+        return None
+    full = _line_is_full(text, end)
+    if full:
+        # Rows of a list that start alike ("Item/URL is https://…/" twice) are two values.
+        line_start = text.rfind("\n", end - _MAX_TOKEN if end > _MAX_TOKEN else 0, end) + 1
+        head = _TOKEN_END.match(text, line_start)
+        if head is not None and head.group() == rest:
+            return None
+    url = _url_part(left)
+    if url is not None:
+        indented = brk.group()[-1] in " \t\xa0"
+        whole = at + len(rest) == len(text) or _LINE_BREAK.match(text, at + len(rest)) is not None
+        if (url[1] or full) and _rest_of_url(left, url[0], url[1], rest, indented=indented, whole=whole):
+            return at
+        return None
+    if not full:
+        return None
+    if left[-1] == "-" and _CVE_OPEN.search(left[-10:]) and _CVE_REST.match(rest):
+        return at
+    hex_tail = _HEX_TAIL.search(left[-127:])
+    if hex_tail is not None and len(hex_tail.group()) not in _HASH_LENGTHS:
+        head = _HEX_HEAD.match(rest)
+        if head is not None and len(hex_tail.group()) + len(head.group()) in _HASH_LENGTHS:
+            return at
+    return None
+
+
+def _line_candidates(text: str) -> list[int]:
+    """Offsets of tokens that end a line holding a URL, a CVE id's year or a hex run
+    (each token looked at once)."""
+    out: list[int] = []
+    seen = -1
+    for needle in ("://", "www.", "www.".upper(), "CVE-", "cve-"):
+        i = text.find(needle)
+        while i >= 0:
+            if i >= seen:
+                tok = _TOKEN_END.match(text, i)
+                end = tok.end() if tok is not None else i
+                seen = max(seen, end)
+                brk = _LINE_BREAK.match(text, end)
+                if brk is not None and "\n" in brk.group():
+                    out.append(i)
+            i = text.find(needle, i + 1)
+        seen = -1
+    for m in _HEX_LINE_END.finditer(text):
+        out.append(m.start())
+    return out
+
+
+#: A hex run (not a hash length of its own, checked later) that ends its line.
+_HEX_LINE_END = compile_cached(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8,127}(?=[ \t]*\r?\n[ \t]*[0-9A-Fa-f]{4})")
+
 
 def _token_start(text: str, at: int) -> int:
     """Where the token holding ``at`` starts (after the blank before it)."""
@@ -173,6 +326,7 @@ def layout_tokens(text: str, glued_at: Iterable[int] = ()) -> list[tuple[int, st
             i = text.find(needle, i + 2)
     for at in glued_at:
         candidates.append(at)
+    candidates.extend(_line_candidates(text))
     if not candidates:
         return []
     candidates.sort()
@@ -201,8 +355,16 @@ def layout_tokens(text: str, glued_at: Iterable[int] = ()) -> list[tuple[int, st
                 chars.append(text[offset])
                 index.append(offset)
             blank = _SPLIT.match(text, end)
-            if blank is None or blank.end() == end or end - start > _MAX_TOKEN:
+            if end - start > _MAX_TOKEN:
                 break
+            if blank is None or blank.end() == end:
+                # no split before a host's last label: perhaps a value's rest on the next line
+                rest = _continuation(text, "".join(chars).rpartition(" ")[2], end) if end > pos else None
+                if rest is None:
+                    break
+                pos = rest
+                changed = True
+                continue
             dot = blank.end()
             left = "".join(chars).rpartition(" ")[2]
             if not _split_ok(left, text, dot):
