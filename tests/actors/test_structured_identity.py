@@ -43,3 +43,34 @@ def test_a_misp_tag_with_a_filler_word_is_the_known_actor() -> None:
 def test_an_unknown_structured_name_keeps_its_own_id() -> None:
     found = extract_structured(parse_bytes(_stix("Quietly Invented Heron"), source="bundle.json"))
     assert [m.actor_id for m in found.actors] == ["quietly-invented-heron"]
+
+
+def _stix_with_software(set_name: str, software: str) -> bytes:
+    bundle = json.loads(_stix(set_name))
+    bundle["objects"].append({
+        "type": "malware", "spec_version": "2.1", "id": "malware--0b4c7a1e-0000-4000-8000-00000000000b",
+        "created": "2021-03-01T00:00:00.000Z", "modified": "2021-03-01T00:00:00.000Z",
+        "name": software, "is_family": True,
+    })
+    return json.dumps(bundle).encode()
+
+
+def test_an_intrusion_set_named_only_after_its_software_is_no_actor() -> None:
+    # a playbook calls the unnamed operators of a ransomware after the ransomware
+    for set_name, software in (
+        ("GLASSMOTH Ransomware", "Glassmoth"), ("Ember Viper Linux", "EmberViper"), ("Quillwort", "QUILLWORT malware"),
+    ):
+        found = extract_structured(parse_bytes(_stix_with_software(set_name, software), source="bundle.json"))
+        assert not found.actors, set_name
+        assert [m.name for m in found.malware] == [software]
+
+
+def test_an_intrusion_set_sharing_a_word_with_its_software_stays_an_actor() -> None:
+    for set_name, software in (("Glassmoth Crew", "Glassmoth"), ("Turla", "Turla")):
+        found = extract_structured(parse_bytes(_stix_with_software(set_name, software), source="bundle.json"))
+        assert len(found.actors) == 1, set_name
+
+
+def test_a_playbook_title_naming_a_known_actor_and_its_software_is_the_actor() -> None:
+    found = extract_structured(parse_bytes(_stix_with_software("Turla - Glassmoth", "Glassmoth"), source="bundle.json"))
+    assert [m.actor_id for m in found.actors] == ["G0010"]

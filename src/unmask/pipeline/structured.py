@@ -245,7 +245,30 @@ def _resolve_actor(name: str) -> str | None:
 
 
 #: A report title used as an object's name: "Manga Taurus: Novel Chinese Shellcode Unmasked".
-_TITLE_NAME = re.compile(r"^(?P<name>[^:]{2,60}?)\s*(?::|\s[-–—]\s)\s*\S+(?:\s+\S+)+$")
+_TITLE_NAME = re.compile(r"^(?P<name>[^:]{2,60}?)\s*(?::|\s[-–—]\s)\s*\S+(?:\s+\S+)*$")
+
+#: Words a playbook adds to a software name when it names an intrusion set after the
+#: software ("Ryuk Ransomware", "HelloKitty Linux"): software categories and platforms.
+_SOFTWARE_TITLE_WORDS = frozenset({
+    "ransomware", "malware", "trojan", "backdoor", "rat", "loader", "botnet", "stealer",
+    "infostealer", "wiper", "worm", "dropper", "implant", "variant", "variants", "family",
+    "linux", "windows", "macos", "android", "ios", "esxi", "version", "edition",
+})
+_TITLE_SPLIT = re.compile(r"[\s\-–—:_./]+")
+
+
+def _software_key(name: str) -> str:
+    """``name`` without category and platform words, spaces or case: "Hello Kitty",
+    "HelloKitty Linux" and "HELLOKITTY ransomware" share ``hellokitty``."""
+    return "".join(w for w in _TITLE_SPLIT.split(name.casefold()) if w and w not in _SOFTWARE_TITLE_WORDS)
+
+
+def _named_after_software(name: str, software: frozenset[str]) -> bool:
+    """An intrusion set or threat actor named only after software of its own bundle
+    (Unit 42's playbooks call the operators of Ryuk "Ryuk Ransomware"), and no actor the
+    gazetteer knows by that name: the operators are unnamed, not an actor called so."""
+    key = _software_key(name)
+    return bool(key) and key in software and _resolve_actor(name) is None
 
 
 def _actor_id(obj: Mapping[str, Any], name: str) -> str:
@@ -297,9 +320,15 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
     by_id = {str(o.get("id")): o for o in objects if isinstance(o, Mapping)}
     producers = {oid for oid, o in by_id.items() if o.get("type") == "identity" and o.get("identity_class") == "system"}
     actor_ids: dict[str, str] = {}
+    software = frozenset(
+        key for o in by_id.values() if o.get("type") in ("malware", "tool")
+        for key in (_software_key(str(o.get("name") or "")),) if key
+    )
     for oid, obj in by_id.items():
         kind = obj.get("type")
         name = str(obj.get("name") or "").strip()
+        if kind in ("intrusion-set", "threat-actor") and name and _named_after_software(name, software):
+            continue
         if kind in ("intrusion-set", "threat-actor") and name:
             if kind == "threat-actor" and any(
                 r.get("type") == "relationship" and r.get("relationship_type") == "attributed-to"
