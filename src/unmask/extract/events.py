@@ -1560,6 +1560,83 @@ def _row_events(row: str, dates: Sequence[DateMention]) -> list[tuple[str, DateM
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _TableHeader:
+    """A timeline table's columns: which holds the date, which name sources (not read)."""
+
+    date: int
+    sources: frozenset[int]
+
+
+#: A column header naming when a row happened ("When", "Date", "Date (UTC)", "Day").
+_DATE_COLUMN = compile_cached(r"(?:when|date|day|time|timestamp|period|date\s+(?:and|&)\s+time|date\s*\([\w ]{1,12}\))", re.I)
+#: A column header naming where a row's facts come from: its cells cite, they tell nothing.
+_SOURCE_COLUMN = compile_cached(r"(?:sources?|references?|links?|citations?|via|reported\s+by|ref\.?)", re.I)
+#: What a timeline's other column says happened ("What happened", "Event", "Action", "Details").
+_WHAT_COLUMN = compile_cached(
+    r"(?:what(?:\s+happened)?|events?|actions?|developments?|details?|descriptions?|summary|incidents?|activity|step)", re.I)
+_ROW_SEPARATOR = compile_cached(r"[\s|:+=-]*")
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """The (start, end) of each cell of a "|"-separated line, outer pipes left out."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for at, char in enumerate(line + "|"):
+        if char == "|":
+            if at > start or out:
+                out.append((start, at))
+            start = at + 1
+    if out and not line[out[-1][0] : out[-1][1]].strip():
+        out.pop()
+    if out and not line[out[0][0] : out[0][1]].strip() and line.lstrip().startswith("|"):
+        out.pop(0)
+    return out
+
+
+def _table_header(line: str) -> _TableHeader | None:
+    """The columns of a timeline table's header row, or None when ``line`` is no such row:
+    one cell names the date, another what happened (the sources column is set aside)."""
+    if "\n" in line.strip() or len(line) > 200:
+        return None
+    cells = [line[a:b].strip() for a, b in _cells(line)]
+    if len(cells) < 2:
+        return None
+    dates = [i for i, cell in enumerate(cells) if _DATE_COLUMN.fullmatch(cell)]
+    whats = [i for i, cell in enumerate(cells) if _WHAT_COLUMN.fullmatch(cell)]
+    if len(dates) != 1 or not whats:
+        return None
+    return _TableHeader(dates[0], frozenset(i for i, cell in enumerate(cells) if _SOURCE_COLUMN.fullmatch(cell)))
+
+
+def _timeline_rows(sentence: str, span: Span, header: _TableHeader) -> list[tuple[Span, str]]:
+    """The rows of a timeline table as sentences: each line with its cells joined by commas
+    and its sources column blanked (same length, so positions hold), with the line's span.
+    A timeline's row says what happened on its date as a sentence would ("3 May 2026 |
+    Attackers deface a screen | Statement" reads "3 May 2026, Attackers deface a screen")."""
+    out: list[tuple[Span, str]] = []
+    offset = 0
+    for line in sentence.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip() or _ROW_SEPARATOR.fullmatch(line) or "|" not in line:
+            continue
+        if (again := _table_header(line)) is not None:
+            header = again
+            continue
+        cells = _cells(line)
+        if len(cells) <= header.date or not line[cells[header.date][0] : cells[header.date][1]].strip():
+            continue
+        chars = [" "] * len(line)
+        for number, (a, b) in enumerate(cells):
+            if number not in header.sources:
+                chars[a:b] = line[a:b]
+            if number + 1 < len(cells):
+                chars[b] = ","  # the pipe between two cells; outer pipes are blanked
+        masked = "".join(chars)
+        out.append((Span(span.start + start, span.start + start + len(line)), masked))
+    return out
+
+
 def _heading_day(text: str, items: Sequence[Passage], headings: Sequence[int], published: dt.date | None,
                  day_first: bool | None) -> DateMention | None:
     """The day of the last dated heading line (``headings`` are the indexes of the heading
@@ -1731,6 +1808,7 @@ def _rule_events(
     # entry under it is at that date.
     section: tuple[int, DateMention] | None = None
     section_day: DateMention | None = None  # the last day a date heading named
+    table_header: _TableHeader | None = None  # the columns of the timeline table being read
 
     def make(kind: str, date: DateMention, span: Span, index: int, confidence: float) -> Event:
         lo = bisect.bisect_left(target_starts, span.start)
@@ -1804,122 +1882,137 @@ def _rule_events(
                         emit(kind, replace(dated, start=dated.start + end, end=dated.end + end), span, index, 0.7, path="header-action")
         if passage.kind != "heading" and not passage.furniture:
             in_header = False
-        if passage.furniture or passage.citation or passage.kind == "heading":
-            continue
         sentence = text[span.start : span.end]
-        if passage.kind == "table" or passage.tabular or ("|" in sentence and sentence.count("|") >= 2):
-            dates = find_dates(sentence, published, day_first) if _ROW_ACTION_HINT.search(sentence) else []
-            for kind, date in _row_events(sentence, dates) if dates else ():
-                if _accepted(sentence, date, published):
-                    emit(kind, date, span, index, 0.8, path="table-row")
+        # a row of the timeline table being read, whatever the splitter took it for (a short
+        # first row may come as a heading)
+        # (a timeline table's header row, "When | What happened | Source", names the columns
+        # of the rows below it)
+        new_header = _table_header(sentence) if "|" in sentence else None
+        timeline_row = table_header is not None and "|" in sentence and new_header is None
+        if new_header is not None or not (passage.tabular or passage.kind == "table" or timeline_row):
+            table_header = new_header
+        if passage.furniture or passage.citation or (passage.kind == "heading" and not timeline_row):
             continue
-        dates = find_dates(sentence, published, day_first)
-        # (the first prose of its paragraph: a byline line above it may share the paragraph)
-        opens = first_of_paragraph or (index > 0 and items[index - 1].kind == "heading")
-        if dates and opens and (story := _STORY_DATELINE.match(sentence)) is not None:
-            dates = [d for d in dates if d.start >= story.end()]
-        if not dates and section is not None and section[0] == passage.paragraph:
-            # an entry under a date heading, without a date of its own: at the heading's
-            dates = [replace(section[1], start=0, end=0)]
-        clock = (
-            _CLOCK_ENTRY.match(sentence)
-            if first_of_paragraph and published is not None and sentence.lstrip()[:1] in "[0123456789" else None
-        )
-        entry_day = _heading_day(text, items, headings, published, day_first) if clock is not None else None
-        if clock is not None and entry_day is not None and not any(d.start < clock.end() for d in dates):
-            # "this evening", "today" in the entry are its day, not the publication's
-            dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
-            dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
-        if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence:
-            for match in _SAME_DAY.finditer(sentence):
-                # "the same day" is the last day named before it, in this sentence or before
-                anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
-                if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
-                    dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
-            dates.sort(key=lambda d: d.start)
-        if (
-            "later" in sentence or "earlier" in sentence or "before" in sentence or "after" in sentence
-            or "following" in sentence or "next" in sentence or "previous" in sentence or "prior" in sentence
-        ) and _ANCHORED.search(sentence):
-            dates.extend(_anchored_dates(sentence, dates, last_day, last_of_kind))
-            dates.sort(key=lambda d: d.start)
-        if published is not None and ("attributes" in sentence or " that " in sentence):
-            for match in _PRESENT_ATTRIBUTION.finditer(sentence):
-                verb = "verb" if match.group("verb") else "verb2"
-                if _SUBORDINATE.search(sentence, 0, match.start(verb)):
-                    continue  # "a group that the Government attributes to ...": a standing view
-                today = DateMention(match.start(verb), match.end(verb), published.isoformat(), "day", True, match.group(verb))
-                emit("report", today, span, index, 0.7, path="present-attribution")
-        if "before" in sentence and _LEAD_TIME.search(sentence):
-            for lead in _lead_times(sentence, dates, last_day):
-                emit("activity-start", lead, span, index, 0.7, path="lead-time")
-        if not dates:
-            if carry is not None and _OTHER_TIME.search(sentence):
+        units = [(span, sentence)]
+        if timeline_row or passage.kind == "table" or passage.tabular or ("|" in sentence and sentence.count("|") >= 2):
+            header = table_header or _table_header(sentence.split("\n", 1)[0])
+            rows = _timeline_rows(sentence, span, header) if header is not None else []
+            if not rows:
+                dates = find_dates(sentence, published, day_first) if _ROW_ACTION_HINT.search(sentence) else []
+                for kind, date in _row_events(sentence, dates) if dates else ():
+                    if _accepted(sentence, date, published):
+                        emit(kind, date, span, index, 0.8, path="table-row")
+                continue
+            # a timeline's rows ("When | What happened | Source"): each reads as a sentence
+            units = rows
+        for span, sentence in units:
+            dates = find_dates(sentence, published, day_first)
+            # (the first prose of its paragraph: a byline line above it may share the paragraph)
+            opens = first_of_paragraph or (index > 0 and items[index - 1].kind == "heading")
+            if dates and opens and (story := _STORY_DATELINE.match(sentence)) is not None:
+                dates = [d for d in dates if d.start >= story.end()]
+            if not dates and section is not None and section[0] == passage.paragraph:
+                # an entry under a date heading, without a date of its own: at the heading's
+                dates = [replace(section[1], start=0, end=0)]
+            clock = (
+                _CLOCK_ENTRY.match(sentence)
+                if first_of_paragraph and published is not None and sentence.lstrip()[:1] in "[0123456789" else None
+            )
+            entry_day = _heading_day(text, items, headings, published, day_first) if clock is not None else None
+            if clock is not None and entry_day is not None and not any(d.start < clock.end() for d in dates):
+                # "this evening", "today" in the entry are its day, not the publication's
+                dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
+                dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
+            if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence:
+                for match in _SAME_DAY.finditer(sentence):
+                    # "the same day" is the last day named before it, in this sentence or before
+                    anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
+                    if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
+                        dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+                dates.sort(key=lambda d: d.start)
+            if (
+                "later" in sentence or "earlier" in sentence or "before" in sentence or "after" in sentence
+                or "following" in sentence or "next" in sentence or "previous" in sentence or "prior" in sentence
+            ) and _ANCHORED.search(sentence):
+                dates.extend(_anchored_dates(sentence, dates, last_day, last_of_kind))
+                dates.sort(key=lambda d: d.start)
+            if published is not None and ("attributes" in sentence or " that " in sentence):
+                for match in _PRESENT_ATTRIBUTION.finditer(sentence):
+                    verb = "verb" if match.group("verb") else "verb2"
+                    if _SUBORDINATE.search(sentence, 0, match.start(verb)):
+                        continue  # "a group that the Government attributes to ...": a standing view
+                    today = DateMention(match.start(verb), match.end(verb), published.isoformat(), "day", True, match.group(verb))
+                    emit("report", today, span, index, 0.7, path="present-attribution")
+            if "before" in sentence and _LEAD_TIME.search(sentence):
+                for lead in _lead_times(sentence, dates, last_day):
+                    emit("activity-start", lead, span, index, 0.7, path="lead-time")
+            if not dates:
+                if carry is not None and _OTHER_TIME.search(sentence):
+                    carry = None
+                if carry is not None and carry[0] == passage.paragraph:
+                    for kind, _, _ in _actions(sentence):
+                        emit(kind, carry[1], span, index, 0.7, path="carry")
+                continue
+            accepted = [d for d in dates if _accepted(sentence, d, published)
+                        and not (d.date == published_iso and _PUBLICATION_LABEL.search(sentence, max(0, d.start - 40), d.start))
+                        and not (d.resolved and _MODAL_CLAUSE.search(sentence, max(0, d.start - 100), d.start))]
+            triggers = _sentence_triggers(sentence) if accepted or log is not None else []
+            strong = _strong_starts(triggers) if accepted else []
+            if log is not None:
+                log.triggers[index] = triggers
+                log.dates[index] = list(dates)
+                taken = {id(d) for d in accepted}
+                for date in dates:
+                    if id(date) not in taken and date.end > date.start:
+                        passed_over(_trigger_kinds_near(triggers, date), date, span, index, "alt-unaccepted")
+            # Only dates within trigger reach can bear on each other: look them up by
+            # position, so a sentence with many dates stays linear.
+            starts = [d.start for d in dates]
+            for date in accepted:
+                nearby = dates[
+                    bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
+                        starts, date.end + _TRIGGER_REACH
+                    )
+                ]
+                found = _kind_for(sentence, date, nearby, triggers, strong)
+                if found is not None and found[0] != _NO_EVENT:
+                    emit(found[0], date, span, index, found[1], path="trigger")
+                if log is not None and date.end > date.start:
+                    chosen = found[0] if found is not None else None
+                    passed_over([k for k in _trigger_kinds_near(triggers, date) if k != chosen], date, span, index,
+                                "alt" if chosen not in (None, _NO_EVENT) else "alt-none")
+            if accepted and ("after" in sentence or "before" in sentence):
+                for kind, shifted in _offset_actions(sentence, accepted):
+                    emit(kind, shifted, span, index, 0.8, path="offset")
+            if accepted and ("until" in sentence or "till" in sentence or "up to" in sentence):
+                # "from May 2019 until her arrest": the activity ended at the arrest the text dated
+                for match in _UNTIL_EVENT.finditer(sentence):
+                    ended = last_of_kind.get(_EVENT_NOUN_KIND.get(match.group("event").lower(), ""))
+                    if ended is not None and any(d.end <= match.start() for d in accepted):
+                        emit("activity-end", replace(ended, start=match.start(), end=match.end(), surface=match.group(0).strip(" ,")),
+                             span, index, 0.7, path="until-event")
+            if accepted and not lede_done:
+                lede_done = True
+                # The title's action is the story's news, at the day the lede first names ("Five
+                # arrested ..." above "The police today carried out an operation ..."): the lede
+                # tells it in other words.
+                lede_day = next((d for d in accepted if d.precision == "day"), None)
+                if lede_day is not None:
+                    for kind in title_actions:
+                        emit(kind, lede_day, span, index, 0.6, path="lede")
+            if accepted:
+                accepted_starts = [d.start for d in accepted]
+                for kind, start, end in _actions(sentence):
+                    own = _date_of_action(sentence, start, end, accepted, accepted_starts)
+                    if own is not None:
+                        emit(kind, own, span, index, 0.8, path="action")
+                last = accepted[-1]
+                carry = (passage.paragraph, last) if last.precision == "day" or last.resolved else None
+                days = [d for d in accepted if d.precision == "day"]
+                if days:
+                    last_day = days[-1]
+            else:
                 carry = None
-            if carry is not None and carry[0] == passage.paragraph:
-                for kind, _, _ in _actions(sentence):
-                    emit(kind, carry[1], span, index, 0.7, path="carry")
-            continue
-        accepted = [d for d in dates if _accepted(sentence, d, published)
-                    and not (d.date == published_iso and _PUBLICATION_LABEL.search(sentence, max(0, d.start - 40), d.start))
-                    and not (d.resolved and _MODAL_CLAUSE.search(sentence, max(0, d.start - 100), d.start))]
-        triggers = _sentence_triggers(sentence) if accepted or log is not None else []
-        strong = _strong_starts(triggers) if accepted else []
-        if log is not None:
-            log.triggers[index] = triggers
-            log.dates[index] = list(dates)
-            taken = {id(d) for d in accepted}
-            for date in dates:
-                if id(date) not in taken and date.end > date.start:
-                    passed_over(_trigger_kinds_near(triggers, date), date, span, index, "alt-unaccepted")
-        # Only dates within trigger reach can bear on each other: look them up by
-        # position, so a sentence with many dates stays linear.
-        starts = [d.start for d in dates]
-        for date in accepted:
-            nearby = dates[
-                bisect.bisect_left(starts, date.start - _TRIGGER_REACH) : bisect.bisect_right(
-                    starts, date.end + _TRIGGER_REACH
-                )
-            ]
-            found = _kind_for(sentence, date, nearby, triggers, strong)
-            if found is not None and found[0] != _NO_EVENT:
-                emit(found[0], date, span, index, found[1], path="trigger")
-            if log is not None and date.end > date.start:
-                chosen = found[0] if found is not None else None
-                passed_over([k for k in _trigger_kinds_near(triggers, date) if k != chosen], date, span, index,
-                            "alt" if chosen not in (None, _NO_EVENT) else "alt-none")
-        if accepted and ("after" in sentence or "before" in sentence):
-            for kind, shifted in _offset_actions(sentence, accepted):
-                emit(kind, shifted, span, index, 0.8, path="offset")
-        if accepted and ("until" in sentence or "till" in sentence or "up to" in sentence):
-            # "from May 2019 until her arrest": the activity ended at the arrest the text dated
-            for match in _UNTIL_EVENT.finditer(sentence):
-                ended = last_of_kind.get(_EVENT_NOUN_KIND.get(match.group("event").lower(), ""))
-                if ended is not None and any(d.end <= match.start() for d in accepted):
-                    emit("activity-end", replace(ended, start=match.start(), end=match.end(), surface=match.group(0).strip(" ,")),
-                         span, index, 0.7, path="until-event")
-        if accepted and not lede_done:
-            lede_done = True
-            # The title's action is the story's news, at the day the lede first names ("Five
-            # arrested ..." above "The police today carried out an operation ..."): the lede
-            # tells it in other words.
-            lede_day = next((d for d in accepted if d.precision == "day"), None)
-            if lede_day is not None:
-                for kind in title_actions:
-                    emit(kind, lede_day, span, index, 0.6, path="lede")
-        if accepted:
-            accepted_starts = [d.start for d in accepted]
-            for kind, start, end in _actions(sentence):
-                own = _date_of_action(sentence, start, end, accepted, accepted_starts)
-                if own is not None:
-                    emit(kind, own, span, index, 0.8, path="action")
-            last = accepted[-1]
-            carry = (passage.paragraph, last) if last.precision == "day" or last.resolved else None
-            days = [d for d in accepted if d.precision == "day"]
-            if days:
-                last_day = days[-1]
-        else:
-            carry = None
     if published is not None and not any(e.kind == "report" and e.date == published_iso for e in events):
         _own_notice(text, items, published, emit)
     if context is not None and context.published_source == "pdf-metadata":
