@@ -49,3 +49,27 @@ def test_indicator_table_without_a_what_column_dates_no_campaign() -> None:
     text = ("Indicators\n\nIndicator | First seen | Type\n198.51.100.7 | 2 May 2025 | C2 server used in the attack\n"
             "evil.example | 4 May 2025 | phishing domain\n")
     assert not {e for e in _events(text, "2025-06-01") if e[0] == "campaign"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a document or act named by its day, no year: its day, and its kind from the sentence's action
+    ("In its bulletin of 3 April the agency warned operators to patch the flaw.", ("advisory", "2025-04-03", "day")),
+    ("The judgment of 14 January convicted both men of fraud.", ("conviction", "2025-01-14", "day")),
+    ("Under the Council's decision of 9 March, the bank was sanctioned for laundering.", ("sanction", "2025-03-09", "day")),
+    # "to list" people or firms is a sanctions listing, whatever verb opens the sentence
+    ("The summit opened with the Council's decision of 11 March to list four officers for the sabotage.",
+     ("sanction", "2025-03-11", "day")),
+    ("Ministers agreed to list the two exchanges on 4 April.", ("sanction", "2025-04-04", "day")),
+])
+def test_dated_acts_and_listings(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")
+
+
+def test_listing_files_is_no_sanction() -> None:
+    assert not {e for e in _events("The tool lets users list files on 4 April.", "2025-05-20") if e[0] == "sanction"}
+
+
+def test_the_same_day_after_a_dated_statement() -> None:
+    text = ("We welcome the ministry's statement of 2 May, which attributed the attacks to a state crew. "
+            "On the same day its partners sanctioned two firms.")
+    assert {("report", "2025-05-02", "day"), ("sanction", "2025-05-02", "day")} <= _events(text, "2025-05-20")

@@ -107,6 +107,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?!\s+(?:of|months?)\b)(?![\w-]))\b",
         re.IGNORECASE)),
 )
+#: A document or an act named by the day it was made: "the Government's statement of 24
+#: February", "a national CERT's advisory of 30 June", "the Council's decision of 20 May".
+_DATED_ACT_OF = (
+    r"\b(?:statements?|advisor(?:y|ies)|alerts?|bulletins?|notices?|notifications?|letters?|decisions?|rulings?|"
+    r"judg(?:e)?ments?|orders?|announcements?|press\s+releases?|releases?|reports?|resolutions?|regulations?|"
+    r"declarations?|warnings?|guidance|circulars?|directives?|decrees?)\s+of\s+(?:the\s+)?$"
+)
 _DAY_MONTH_BEFORE = compile_cached(
     r"\b(?:on|by|since|until|from|before|after|and|the)\s+(?:the\s+)?$"
     # a list item opened by its day: "- 11 August: the last beacon"
@@ -115,12 +122,15 @@ _DAY_MONTH_BEFORE = compile_cached(
     r"|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
     # "on the night of 3 June", "in the early hours of 4 May"
     r"|\b(?:night|morning|evening|afternoon|early\s+hours|weekend|week)\s+of\s+(?:the\s+)?$"
+    # a document or act named by its day: "the statement of 24 February", "its advisory of 30 June"
+    rf"|{_DATED_ACT_OF}"
     # "on Friday 30 May": a weekday before the day it is
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
 )
 #: "May" is a month with a day only after these ("on 3 May", "the attack of 3 May", "Friday 30 May").
 _MAY_DAY_BEFORE = compile_cached(
     r"\b(?:on|by|since|until|from)\s+(?:the\s+)?$|\b(?:night|morning|evening|afternoon|early\s+hours|weekend)\s+of\s+(?:the\s+)?$|\b(?:(?:cyber-?)?attacks?|breach|intrusion|incident|hack|outage|raid|operation)\s+of\s+(?:the\s+)?$"
+    rf"|{_DATED_ACT_OF}"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+(?:the\s+)?$", re.I
 )
 #: A weekday followed by the date it names ("Friday 30 May", "Tuesday, 3 June 2025",
@@ -575,7 +585,7 @@ _NO_EVENT = "none"
 
 # (kind, pattern, strength): strong triggers win ties over weak ones.
 _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
-    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ions?)|(?:signed\s+off|approved|adopted|agreed)\s+(?:on\s+)?(?:the\s+)?(?:new\s+)?listings|decided\s+to\s+(?:designate|sanction|impose|freeze)|blacklist(?:ed)?|added\s+to\s+the\s+Entity\s+List|"
+    ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ions?)|(?:signed\s+off|approved|adopted|agreed)\s+(?:on\s+)?(?:the\s+)?(?:new\s+)?listings|decided\s+to\s+(?:designate|sanction|impose|freeze)|blacklist(?:ed)?|(?:to|and)\s+list(?:ed)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:officers?|individuals?|persons?|people|men|women|entities|companies|firms|exchanges?|members|hackers|suspects|nationals)\b)|added\s+to\s+the\s+Entity\s+List|"
                                 r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
     ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty|guilty\s+pleas?|plea\s*:\s*guilty)\b", re.I), 2.0),
@@ -933,7 +943,7 @@ _SentenceTriggers = list[tuple[list[int], list[tuple[int, int]]]]
 #: scans; ``tests/events/test_action_classes.py`` checks the words against the fixtures).
 #: None: always searched.
 _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
-    ("sanction", "designat", "blacklist", "entity", "restrictive", "listings"),
+    ("sanction", "designat", "blacklist", "entity", "restrictive", "listings", "list"),
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
