@@ -62,6 +62,8 @@ _ACTIVE_MARKUP = re.compile(
     r"\b(?:href|src|action)\s*=\s*[\"']?\s*(?:https?:|//)|"
     r"\b(?:window|document|location)\s*\.|\batob\s*\(|\beval\s*\(")
 _ACTIVE_SCAN = 1 << 20
+#: Characters of a plain-text body searched for web addresses.
+_URL_SCAN = 256_000
 # Header names of which a message needs at least one to be taken for an e-mail.
 _MAIL_HEADERS = frozenset({
     "from", "to", "cc", "subject", "date", "received", "message-id", "return-path",
@@ -136,6 +138,11 @@ class MailView:
     html_chars: int = 0
     html_only: bool = False
     html_tricks: tuple[str, ...] = ()
+    #: Visible characters before the first picture (not declared icon-sized) of the
+    #: first HTML body with one (None: no such picture), and web addresses written in
+    #: the visible text of all bodies.
+    lead_image: int | None = None
+    text_urls: int = 0
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (lower case), or None."""
@@ -176,6 +183,11 @@ class _AnchorCollector(HTMLParser):
         self._stack: list[bool] = []
         self.tricks: set[str] = set()
         self.background = ""
+        #: Visible characters before the first picture that is not icon-sized (None:
+        #: none yet), and
+        #: web addresses written in the visible text.
+        self.chars_before_image: int | None = None
+        self.text_urls = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if len(self.anchors) >= _MAX_ANCHORS:
@@ -185,12 +197,14 @@ class _AnchorCollector(HTMLParser):
             self._hidden += 1
         if tag == "body" and values.get("bgcolor"):
             self.background = values["bgcolor"].lower().lstrip("#")
-        if tag in ("font", "span", "div", "p", "td"):
+        if tag in _STYLED_TAGS:
             invisible = _invisible(values, self.background)
             self._stack.append(invisible)
             self._invisible += invisible
         if tag == "img" and len(self.images) < _MAX_ANCHORS:
             self.images.append(values.get("src", ""))
+            if self.chars_before_image is None and not _icon(values):
+                self.chars_before_image = self.chars
         if tag == "a" and values.get("href"):
             self._open.append((values["href"], []))
         elif tag == "area" and values.get("href"):
@@ -204,6 +218,8 @@ class _AnchorCollector(HTMLParser):
         if self._invisible and not self._hidden and len(data.strip()) >= 3:
             self.tricks.add("hidden-text")
         if not self._hidden:
+            if self.text_urls < _MAX_ANCHORS:
+                self.text_urls += len(_URLISH.findall(data))
             self.chars += len(data) - data.count(" ") - data.count("\n") - data.count("\t") \
                 - data.count("\r") - data.count("\xa0")
         if self._open:
@@ -214,7 +230,7 @@ class _AnchorCollector(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "title") and self._hidden:
             self._hidden -= 1
-        if tag in ("font", "span", "div", "p", "td") and self._stack:
+        if tag in _STYLED_TAGS and self._stack:
             self._invisible = max(0, self._invisible - self._stack.pop())
         if tag == "a" and self._open:
             href, parts = self._open.pop()
@@ -228,6 +244,25 @@ class _AnchorCollector(HTMLParser):
         return self.anchors
 
 
+#: A picture declared smaller than this (width or height, pixels) is an icon, a
+#: bullet or a spacer, not content.
+_ICON_PIXELS = 64
+
+
+def _icon(values: dict[str, str]) -> bool:
+    """Whether an ``<img>`` declares itself icon-sized (``width=27 height=27``)."""
+    for name in ("width", "height"):
+        size = values.get(name, "").strip().removesuffix("px")
+        if size.isdigit() and int(size) < _ICON_PIXELS:
+            return True
+    return False
+
+
+#: A web address written out in text (``http://``, ``https://``, ``www.``).
+_URLISH = re.compile(r"\bhttps?://|\bwww\.[\w-]", re.IGNORECASE)
+#: Tags whose style can hide the text inside them (a ``textarea`` hidden with
+#: ``visibility: hidden`` is a bulk tool's way of carrying filler words).
+_STYLED_TAGS = frozenset({"font", "span", "div", "p", "td", "textarea"})
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*#?([0-9a-z]+)", re.IGNORECASE)
 _TINY = re.compile(r"(?:^|;)\s*(?:font-size\s*:\s*[01](?:\.\d+)?(?:px|pt)?\s*(?:;|$)|"
                    r"display\s*:\s*none|visibility\s*:\s*hidden)", re.IGNORECASE)
@@ -383,6 +418,8 @@ class _Observer:
         self.html_bodies = 0
         self.text_bodies = 0
         self.tricks: set[str] = set()
+        self.lead_image: int | None = None
+        self.text_urls = 0
 
     def __call__(self, part: Message, ctype: str, payload: bytes, is_body: bool) -> None:
         if not is_body:
@@ -396,11 +433,16 @@ class _Observer:
             self.html_chars += collector.chars
             self.html_bodies += 1
             self.tricks |= collector.tricks
+            self.text_urls += collector.text_urls
+            if self.lead_image is None and collector.chars_before_image is not None:
+                self.lead_image = collector.chars_before_image
             if _mixed_href_case(html):
                 self.tricks.add("mixed-href-case")
         elif ctype == "text/plain":
             self.text_bodies += 1
-            self.chars += len(_WS.sub("", _text(part, payload)))
+            text = _text(part, payload)
+            self.chars += len(_WS.sub("", text))
+            self.text_urls += len(_URLISH.findall(text, 0, _URL_SCAN))
 
     @staticmethod
     def _info(part: Message, ctype: str, payload: bytes) -> AttachmentInfo:
@@ -447,4 +489,5 @@ def parse_message(raw: bytes, *, source: str = "<message>") -> MailView:
         html_chars=observer.html_chars,
         html_only=observer.html_bodies > 0 and observer.text_bodies == 0,
         html_tricks=tuple(sorted(observer.tricks)),
+        lead_image=observer.lead_image, text_urls=observer.text_urls,
     )

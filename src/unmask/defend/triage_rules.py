@@ -112,6 +112,7 @@ WEIGHTS: dict[str, float] = {
     "image-only": 1.5,
     "image-heavy": 1.5,
     "image-unprompted": 1.5,
+    "image-led": 1.5,
     "html-obfuscation": 1.0,
     "html-only": 0.5,
     # intelligence
@@ -1987,7 +1988,9 @@ def check_brand_domain(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
 
 def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """Pictures and next to no text: the message is an image (spam that hides its words
-    from filters); more so when it answers nothing (see :func:`_unprompted_image`)."""
+    from filters); or it opens with a picture and its text offers no link or address of
+    its own (filler around an offer in the picture); more so when it answers nothing
+    (see :func:`_unprompted_image`)."""
     if view.images and view.body_chars < _IMAGE_ONLY_CHARS:
         evidence = tuple(Evidence("link", "img", src[:300]) for src in view.images[:5])
         yield _signal("image-only", "content",
@@ -1996,16 +1999,32 @@ def check_images(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       "read it.", evidence)
         yield from _unprompted_image(view, evidence)
         return
+    if _is_bulk(view) or _is_bounce(view) or _authenticated(view):
+        return  # a newsletter's or a signed notice's pictures are the sender's own
+    found: list[Evidence] = []
     remote = [src for src in view.images if src.lower().startswith(("http:", "https:", "//"))]
-    if remote and view.html_chars < _IMAGE_HEAVY_CHARS and not _is_bulk(view) and not _is_bounce(view) \
-            and not _authenticated(view):  # a signed notice with a logo is the sender's own
-        evidence = tuple(Evidence("link", "img", src[:300]) for src in remote[:5])
+    if remote and view.html_chars < _IMAGE_HEAVY_CHARS:
+        found.extend(Evidence("link", "img", src[:300]) for src in remote[:5])
         yield _signal("image-heavy", "content",
                       f"The message shows {len(remote)} picture(s) fetched from the web and only "
                       f"{view.html_chars} characters of HTML text: most of what it says is in the "
                       "pictures, out of a filter's reach (weak: a short personal mail with a "
-                      "picture reads the same).", evidence)
-        yield from _unprompted_image(view, evidence)
+                      "picture reads the same).", tuple(found))
+    embedded = [a for a in view.attachments if a.content_type.startswith("image/")]
+    lead_src = next((src for src in view.images if src), "")
+    if view.lead_image is not None and view.lead_image < _LEAD_IMAGE_CHARS and not view.text_urls \
+            and not any(a.tag == "a" and a.text for a in view.anchors) and (
+                not lead_src.lower().startswith("cid:")
+                or any(a.size >= _LEAD_IMAGE_BYTES for a in embedded)):
+        lead = (Evidence("link", "img", lead_src[:300]),) if lead_src else ()
+        yield _signal("image-led", "content",
+                      f"The message opens with a picture (after {view.lead_image} characters of "
+                      "text) and its text gives no link or web address of its own: whatever it "
+                      "offers is in the picture, and the words around it are filler for filters "
+                      "(weak alone: a photo with a few lines reads the same).", lead)
+        found.extend(e for e in lead if e not in found)
+    if found:
+        yield from _unprompted_image(view, tuple(found))
 
 
 #: A Subject that answers or passes on an earlier message (Re:, Fwd:, Fw:, and the
@@ -2052,6 +2071,12 @@ _IMAGE_ONLY_CHARS = 60
 #: Fewer visible characters than this in the HTML next to pictures from the web,
 #: outside list mail: image-heavy.
 _IMAGE_HEAVY_CHARS = 1200
+#: Fewer visible characters than this before the first picture of the HTML: it opens
+#: the message (image-led).
+_LEAD_IMAGE_CHARS = 200
+#: A picture embedded in the message must be at least this big to carry an offer
+#: (an icon or a bullet is a kilobyte or two).
+_LEAD_IMAGE_BYTES = 4000
 _TRICKS = {
     "hidden-text": "text the reader cannot see (in the background's colour, 0-1 pixel "
                    "high or not displayed), written for filters",
