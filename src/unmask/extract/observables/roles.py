@@ -414,6 +414,7 @@ def _passage_kind(context: ExtractContext | None, offset: int) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+_REFERENCE_PASSAGE = ("reference-passage",)
 _REFERENCE_KINDS = {"reference": "reference-passage", "advice": "advice", "furniture": "publisher-link",
                     "caption": "publisher-image"}  # fmt: skip
 
@@ -527,6 +528,11 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                         _SET_ROLE(obs, "reference")  # a Markdown image's or link's own path
                         _SET_REASONS(obs, _PUBLISHER_IMAGE)
                         _SET_BENIGN(obs, _PUBLISHER_IMAGE)
+                        continue
+                    if not plain and _passage_kind(context, start) == "reference":
+                        _SET_ROLE(obs, "reference")  # a cited document ("…/annual-report.pdf." of a bibliography)
+                        _SET_REASONS(obs, _REFERENCE_PASSAGE)
+                        _SET_BENIGN(obs, _REFERENCE_PASSAGE)
                         continue
                     if _plain_file(text, obs.value, start, span.end):
                         continue
@@ -1109,12 +1115,30 @@ def _url_host(url: str) -> str:
 _URL_HOST = compile_cached(r"[^:]*://(?:[^/?#@]*@)?\[?([^/?#\]]*)")
 
 
+#: A citation's own form around a URL: an access note after it ("<URL> [Accessed 18 May
+#: 2011]", "URL (retrieved 2 March 2019)", on the next line too) or a detection rule's
+#: reference field before it (Snort/Suricata "reference:url,doc.example.net/2010695;").
+_ACCESS_NOTE = compile_cached(
+    r"[>)\]]?[.,;]?[ \t]*\r?\n?[ \t]*[\[(][ \t]*(?i:last[ \t]+)?(?i:accessed|retrieved|viewed|visited|consulted)\b"
+)
+_RULE_REFERENCE = "reference:url,"
+
+
+def _cited_form(text: str, start: int, end: int) -> bool:
+    """Whether the URL ``text[start:end]`` is written the way a citation is (:data:`_ACCESS_NOTE`)."""
+    return text.endswith(_RULE_REFERENCE, start - 14 if start > 14 else 0, start) or (
+        _ACCESS_NOTE.match(text, end, end + 40) is not None
+    )
+
+
 def _plain_url(text: str, surface: str, value: str, start: int, end: int) -> bool:
     """Whether a URL on an unlisted host, written as is, has nothing around it that could
     make it other than an indicator: no citing word right before it, no "Title:" or "("
     before it, no victim word after it (the cheap test of the common case; when it fails
     :func:`_decide_url` reads the cues). A defanged one is left to it (it says so)."""
     if surface != value and ("[" in surface or "hxxp" in surface or "(" in surface or " " in surface):
+        return False
+    if _cited_form(text, start, end):
         return False
     tail = text[start - 40 if start > 40 else 0 : start]
     if "](" in tail or "link:" in tail or _ends_with_phrase(tail, _NEAR_PHRASES, _NEAR_TRAIL):
@@ -1308,9 +1332,13 @@ def _decide(
     if kind in ("file_name", "file_path", "registry_key"):
         if in_url and url_role != "indicator":
             return url_role, ("link-host", *evidence)  # a file name in a cited link's path
+        if kind != "registry_key" and _passage_kind(context, start) == "reference" and _INTRINSIC.isdisjoint(evidence):
+            return "reference", ("reference-passage", *evidence)  # a cited document
         return _decide_file(obs, kind, start, end, evidence, cues)
     passage = _passage_kind(context, start)
     if kind == "url":
+        if passage != "reference" and "\n" in obs.surface and _passage_kind(context, end - 1) == "reference":
+            passage = "reference"  # a URL wrapped onto its citation's line ("…>\n[Accessed 2 May 2011]")
         return _decide_url(obs, start, end, evidence, cues, passage, judge)
     if kind == "email":
         return _decide_email(obs, start, end, evidence, cues, passage, judge)
@@ -1473,6 +1501,8 @@ def _decide_url(
     judge: Any,
 ) -> tuple[str, tuple[str, ...]]:
     surface = obs.surface
+    if _cited_form(cues.text, start, end):
+        return "reference", ("cited-source", *evidence)
     defanged = False
     if surface != obs.value:
         low = surface.lower()
