@@ -35,10 +35,12 @@ visits, download APIs), appended to the technique stage's rules.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
@@ -371,10 +373,54 @@ SENSES: tuple[Sense, ...] = (
 )
 
 
-#: Every technique some sense may take from a keyword; the strings that let a sense
-#: about every technique be tried.
+#: Every technique some sense may take from a keyword.
 _DROPPED = frozenset().union(*(sense.drop for sense in SENSES))
-_HINTS = tuple(h for sense in SENSES for h in sense.hints)
+
+
+@functools.cache
+def _hint_automaton() -> ahocorasick.Automaton:
+    """Every sense's hints in one automaton: each hint maps to the numbers (in
+    :data:`SENSES`) of the senses it lets be tried."""
+    senses_of: dict[str, set[int]] = {}
+    for number, sense in enumerate(SENSES):
+        for hint in sense.hints:
+            senses_of.setdefault(hint, set()).add(number)
+    automaton = ahocorasick.Automaton()
+    for hint, numbers in senses_of.items():
+        automaton.add_word(hint, frozenset(numbers))
+    automaton.make_automaton()
+    return automaton
+
+
+def _hinted(lowered: str) -> set[int]:
+    """The senses (numbers in :data:`SENSES`) one of whose hints ``lowered`` holds: one
+    pass over the sentence for all of them."""
+    found: set[int] = set()
+    for _end, numbers in _hint_automaton().iter(lowered):
+        found |= numbers
+    return found
+
+
+#: Per technique, the senses without hints that are tried when a rule names it; the
+#: senses with neither hints nor techniques (tried on every sentence that is read).
+_BY_DROP: dict[str, tuple[int, ...]] = {
+    tid: tuple(number for number, sense in enumerate(SENSES) if tid in sense.drop and not sense.hints)
+    for tid in sorted(_DROPPED)
+}
+_ALWAYS = frozenset(number for number, sense in enumerate(SENSES) if not sense.drop and not sense.hints)
+
+
+def _senses_to_try(lowered: str, hits: Sequence[str]) -> list[int]:
+    """The senses tried on a sentence (``lowered``, named ``hits``), in :data:`SENSES`
+    order: those whose hint it holds, those without hints about a technique it names
+    and, when it is read at all (a hint, or a named technique some sense may drop),
+    those about every technique without hints."""
+    chosen = _hinted(lowered)
+    for tid in hits:
+        chosen.update(_BY_DROP.get(tid, ()))
+    if _ALWAYS and (chosen or not _DROPPED.isdisjoint(hits)):
+        chosen |= _ALWAYS
+    return sorted(chosen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,20 +462,11 @@ def apply_senses(
     touched: dict[int, tuple[set[str], set[str]]] = {}  # i -> (may drop, carried)
     for i, text in enumerate(texts):
         hits = out_named[i]
-        lowered: str | None = None
-        if _DROPPED.isdisjoint(hits):
-            # Only the senses found by a plain string first (those about every technique,
-            # and those whose keyword the classifier reads even when no rule names it).
-            lowered = text.lower()
-            if not any(h in lowered for h in _HINTS):
-                continue
-        for sense in SENSES:
-            if sense.drop and not sense.hints and sense.drop.isdisjoint(hits):
-                continue
-            if sense.hints:
-                lowered = text.lower() if lowered is None else lowered
-                if not any(h in lowered for h in sense.hints):
-                    continue
+        # A sense with hints is tried on the sentences holding one (found for all senses
+        # in one pass; the classifier reads the keyword even when no rule names it), one
+        # without on those naming a technique it may drop.
+        for number in _senses_to_try(text.lower(), hits):
+            sense = SENSES[number]
             # Case-insensitive patterns on the text itself: lower() may change lengths.
             matches = list(sense.pattern.finditer(text))
             if sense.clause_unless is not None:

@@ -819,6 +819,35 @@ DOC_FEATURES = (
 )
 
 
+#: Sentences read at a time for the per-label statistics: a block of the score matrix
+#: stays in the cache (a long document's matrix is hundreds of MB; a pass over all of it
+#: per statistic, each with a temporary copy, cost seconds).
+_BLOCK = 2048
+
+
+def _column_stats(z: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Per label (column) of ``z``: the three best scores (or all of them, when there are
+    three or fewer; in no order), how many exceed -0.5 and how many exceed 0.
+
+    Read block by block: the three best of a column are among the three best of its
+    blocks, so a partition of each block's transposed rows (contiguous) and one of the
+    pooled candidates give the same values as a partition of the whole column."""
+    n, labels = z.shape
+    weak = np.zeros(labels, dtype=np.int64)
+    strong = np.zeros(labels, dtype=np.int64)
+    pooled: list[FloatArray] = []
+    for lo in range(0, n, _BLOCK):
+        block = z[lo : lo + _BLOCK]
+        weak += (block > -0.5).sum(axis=0)
+        strong += (block > 0.0).sum(axis=0)
+        rows = np.ascontiguousarray(block.T)
+        pooled.append(np.partition(rows, len(block) - 3, axis=1)[:, -3:] if len(block) > 3 else rows)
+    pool = pooled[0] if len(pooled) == 1 else np.concatenate(pooled, axis=1)
+    if pool.shape[1] > 3:
+        pool = np.partition(pool, pool.shape[1] - 3, axis=1)[:, -3:]
+    return pool.T, weak, strong
+
+
 def doc_features(model: TechniqueModel, ev: SentenceEvidence) -> FloatArray:
     """Report-level features per label (rows) over :data:`DOC_FEATURES` (columns)."""
     n_labels = len(model.labels)
@@ -829,14 +858,13 @@ def doc_features(model: TechniqueModel, ev: SentenceEvidence) -> FloatArray:
     if len(z) == 0:
         feats[:, 0:3] = -2.0
         return feats
-    # The three best per label, best first (a partition, not a sort of every sentence).
-    best3 = -np.partition(-z, 2, axis=0)[:3] if len(z) > 3 else z
+    best3, weak, strong = _column_stats(z)
     top = -np.sort(-best3, axis=0)
     feats[:, 0] = top[0]
     feats[:, 1] = top[1] if len(top) > 1 else top[0] - 1.0
     feats[:, 2] = top.mean(axis=0)
-    feats[:, 3] = np.log1p((z > -0.5).sum(axis=0))
-    feats[:, 4] = np.log1p((z > 0.0).sum(axis=0))
+    feats[:, 3] = np.log1p(weak)
+    feats[:, 4] = np.log1p(strong)
     feats[:, 6] = math.log(len(z))
     feats[:, 8] = float(np.sort(top[0])[-10:].mean())
     index = {label: i for i, label in enumerate(model.labels)}
@@ -884,7 +912,6 @@ def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int 
     if n == 0:
         return []
     dprob = doc_probabilities(model, ev)
-    sprob = _sigmoid(ev.scores * model.sent_a + model.sent_b)
     index = {label: i for i, label in enumerate(model.labels)}
     cited_at: dict[str, list[int]] = {}
     named_at: dict[str, list[int]] = {}
@@ -897,9 +924,14 @@ def aggregate(model: TechniqueModel, ev: SentenceEvidence, *, max_evidence: int 
     decisions: list[Decision] = []
     candidates = {model.labels[j] for j in np.flatnonzero(dprob >= model.threshold)}
     candidates |= set(cited_at) | {t for t in named_at if t not in WEAK_NAMES}
+    # Sentence probabilities of the candidates' columns only (elementwise: the values the
+    # whole matrix would give; the columns are copied out contiguous first).
+    columns = sorted({j for tid in candidates if (j := index.get(tid)) is not None})
+    sprob = _sigmoid(ev.scores[:, columns] * model.sent_a + model.sent_b)
+    at_column = {j: k for k, j in enumerate(columns)}
     for tid in sorted(candidates):
         j = index.get(tid)
-        col = sprob[:, j] if j is not None else np.zeros(n, dtype=np.float32)
+        col = sprob[:, at_column[j]] if j is not None else np.zeros(n, dtype=np.float32)
         conf = float(dprob[j]) if j is not None else 0.0
         if tid in named_at and conf < model.threshold:
             conf = max(conf, model.name_confidence)
