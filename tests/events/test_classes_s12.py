@@ -73,3 +73,20 @@ def test_the_same_day_after_a_dated_statement() -> None:
     text = ("We welcome the ministry's statement of 2 May, which attributed the attacks to a state crew. "
             "On the same day its partners sanctioned two firms.")
     assert {("report", "2025-05-02", "day"), ("sanction", "2025-05-02", "day")} <= _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a bound said as a guess ("since about", "from about", "until about") is approximate
+    ("Investigators believe the crew began its work in the region since about 2016.", ("2016", "approximate")),
+    ("Intruders sat in the network from about March 2023 until they were evicted in May 2024.",
+     ("2023-03", "approximate")),
+    ("The gang stayed active until about mid-2021, researchers said.", ("2021", "approximate")),
+])
+def test_about_makes_a_bound_approximate(text: str, expected: tuple[str, str]) -> None:
+    assert expected in {(date, precision) for _, date, precision in _events(text, "2025-05-20")}
+
+
+def test_about_as_a_topic_is_no_hedge() -> None:
+    found = _events("The report, about 2023 attacks on ports, was published on 3 May.", "2025-05-20")
+    assert ("report", "2025-05-03", "day") in found
+    assert not {e for e in found if e[2] == "approximate"}

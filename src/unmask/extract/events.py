@@ -538,10 +538,11 @@ def find_dates(text: str, published: dt.date | None = None, day_first: bool | No
 
 #: The one table of words that make a date a guess, whatever its unit: "in or around April
 #: 2026", "approximately mid-January", "around 2009", "c. 2009", "until at least August"
-#: (an end no earlier than that, not known to be it), "the week of 22 June" (some day of it). A start "since at least 2019" keeps
+#: (an end no earlier than that, not known to be it), "the week of 22 June" (some day of it), "since
+#: about 2017", "from about October 2024" (a bound said as a guess). A start "since at least 2019" keeps
 #: its unit, and so does the legal "on or about 6 January" (a day).
 _HEDGE_BEFORE = compile_cached(
-    r"(?:(?<![\w.])c(?:a)?\.|\b(?:circa|approximately|roughly|around|in\s+or\s+around|(?:until|till|through)\s+at\s+least|week\s+of(?:\s+the)?))\s*$", re.I)
+    r"(?:(?<![\w.])c(?:a)?\.|\b(?:circa|approximately|roughly|around|in\s+or\s+around|(?:until|till|through)\s+at\s+least|week\s+of(?:\s+the)?|(?:since|from|until|till|through|in|by|to)\s+about))\s*$", re.I)
 
 
 def _hedged(text: str, dates: list[DateMention]) -> list[DateMention]:
