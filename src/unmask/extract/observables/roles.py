@@ -552,6 +552,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
         mailboxes = mailboxes or kind == "email"
     kept = [o for o in found if id(o) not in dropped] if dropped else found
     if mailboxes:
+        _publisher_boxes(kept)
         _mailbox_hosts(kept)
     _image_hosts(kept, text, judge)
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
@@ -572,6 +573,20 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+def _publisher_boxes(found: list[Observable]) -> None:
+    """A mailbox the text gives once as its own contact is the publisher's wherever else it
+    is written ("please write to us at …" in the body, a signature at the end)."""
+    contacts = {o.value for o in found if o.type == "email" and "publisher-contact" in o.reasons}
+    if not contacts:
+        return
+    for obs in found:
+        if obs.type == "email" and obs.role == "indicator" and obs.value in contacts:
+            verdict = ("publisher-contact", *obs.reasons)
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, verdict)
+            _SET_BENIGN(obs, verdict)
 
 
 def _mailbox_hosts(found: list[Observable]) -> None:
@@ -1566,6 +1581,40 @@ def _placeholder_mailbox(local: str, host: str) -> bool:
     return local == label and (local.isdigit() or len(set(local)) == 1 or local in _FILLER_WORDS)
 
 
+#: A phone or fax number in a contact record ("Phone: (555) 010-2000", "Fax 555-0100").
+_PHONE = compile_cached(r"(?i)\b(?:phone|tel|telephone|fax|mobile)\b\.?[ \t]*:?[ \t]*\+?\(?\d")
+#: The line that opens a contact record: "Contact:", "Press contact", "Vendor Contact:".
+_CONTACT_LINE = compile_cached(
+    r"(?i)^[ \t]*(?:[\w&.,'’-]+[ \t]+){0,3}contacts?(?:[ \t]+(?:us|information|details|info))?[ \t]*:?[ \t]*$"
+)
+#: How far above a mailbox its contact record may start (lines, characters).
+_CONTACT_LINES = 4
+_CONTACT_REACH = 300
+
+
+def _contact_block(text: str, start: int, end: int, *, webmail: bool) -> bool:
+    """Whether the mailbox ``text[start:end]`` stands in a contact record: a phone or fax
+    number on its line or the lines just above, or (for a box on an organisation's own
+    domain: a ransom note's "Contact:" gives a web-mail box) a line opening the record.
+    Nothing said of an attacker on its line."""
+    low = start - _CONTACT_REACH if start > _CONTACT_REACH else 0
+    line_end = text.find("\n", end, end + 200)
+    top = start
+    for _ in range(_CONTACT_LINES):
+        if top <= low:
+            break
+        top = text.rfind("\n", low, top - 1) + 1 if top > 1 else 0
+    line_start = text.rfind("\n", low, start) + 1
+    if "attacker" in cues_in(text[line_start : line_end if line_end >= 0 else end + 200]):
+        return False
+    window = text[max(top, low) : line_end if line_end >= 0 else end + 200]
+    if _PHONE.search(window):
+        return True
+    if webmail:
+        return False
+    return any(_CONTACT_LINE.match(line) for line in window[: line_start - max(top, low)].split("\n"))
+
+
 def _decide_email(
     obs: Observable, start: int, end: int, evidence: tuple[str, ...], cues: _Text, passage: str | None, judge: Any
 ) -> tuple[str, tuple[str, ...]]:
@@ -1580,6 +1629,8 @@ def _decide_email(
     if passage in ("reference", "advice", "furniture"):
         return "benign", ("publisher-contact", *evidence)
     part = _own_part("email", value, evidence, judge, cues.own)
+    if _contact_block(cues.text, start, end, webmail=part == "webmail-mailbox"):
+        return "benign", ("publisher-contact", *evidence)
     before = cues.before(start, 80)
     found = cues_in(before)
     if "contact" in found and "attacker" not in found and (
