@@ -44,7 +44,8 @@ _WORD = compile_cached(r"[\w&'’().-]+")
 #: The label of a key-value row that a PDF or a table flattened into one line ("File Name
 #: diff.exe", "Original filename: a b.doc", "Attachment | x.xls"): the name starts after it.
 _ROW_LABEL = compile_cached(
-    r"(?i)(?:(?:original|internal|dropped|attached|decoy|lure|sample|payload|document|archive)\s+)?"
+    r"(?i)(?:(?:original|internal|dropped|attached|decoy|lure|sample|payload|document|archive|additional|other|"
+    r"extra|related|associated|secondary|malicious|suspicious|second|third|final|main|embedded|downloaded)\s+)?"
     r"(?:file\s*name|filename|file|name|names|attachment|sample|payload|path|document|archive)s?"
     r"(?:\s*\([^()]{0,20}\))?\s*[:|=]?\s+"
 )

@@ -1,0 +1,80 @@
+"""Error classes found on the sixth labelled set (real_check6), each checked on synthetic text.
+
+The texts are invented for the tests (the line-join and citation classes have their own
+files: test_line_join.py, test_citation_forms.py).
+"""
+
+from __future__ import annotations
+
+from unmask import extract_observables
+
+
+def _found(text: str) -> dict[str, tuple[str, str]]:
+    return {o.value: (o.type, o.role) for o in extract_observables(text)}
+
+
+# -- class 5: a list row's label before a file name -----------------------------------
+
+
+def test_qualified_row_label_is_not_part_of_the_name() -> None:
+    text = "Files the vendor also reported:\nAdditional File kbdhook.dll\nAdditional File Winlogin32.exe\n"
+    found = _found(text)
+    assert found.get("kbdhook.dll") == ("file_name", "indicator")
+    assert found.get("Winlogin32.exe") == ("file_name", "indicator")
+    assert not [v for v in found if v.lower().startswith("additional")]
+
+
+def test_label_with_colon_and_a_name_with_a_blank() -> None:
+    found = _found("Files seen\nExtra file name: Mssvc Helper.dll\n")
+    assert found.get("Mssvc Helper.dll") == ("file_name", "indicator")
+
+
+def test_embedded_document_label_before_a_name() -> None:
+    found = _found("Embedded Document Invoice 2291.doc\n")
+    assert "Invoice 2291.doc" in found
+    assert "Embedded Document Invoice 2291.doc" not in found
+
+
+def test_name_of_capitalised_words_alone_on_its_line_stays_whole() -> None:
+    assert "Annual Planning Review.xlsx" in _found("Annual Planning Review.xlsx\n")
+
+
+# -- class 3: the publisher's contact record ---------------------------------------------
+
+
+def test_mailbox_in_a_record_with_a_phone_number_is_the_publishers() -> None:
+    text = (
+        "ABOUT NORTHWIND LABS\nNorthwind Labs builds incident response tools.\n"
+        "Head office: 12 Harbour Road, Leeds. Tel: +44 113 496 0000 Press@northwind-labs.co.uk\n"
+    )
+    found = _found(text)
+    assert found["press@northwind-labs.co.uk"] == ("email", "benign")
+    assert found["northwind-labs.co.uk"][1] == "benign"
+
+
+def test_mailbox_under_a_contact_line_is_the_publishers() -> None:
+    text = "Threat Research Team\nMedia Contact:\nDana Reyes\nEmail: dreyes@example-security.com\n"
+    assert _found(text)["dreyes@example-security.com"] == ("email", "benign")
+
+
+def test_contact_mailbox_is_the_publishers_everywhere_in_the_text() -> None:
+    text = (
+        "Research Group\nContact:\nlab@example-research.net\n\n"
+        "The backdoor beacons every ten minutes and reads its settings from the registry.\n"
+        "The samples in this paper were shared by lab@example-research.net with two partners.\n"
+    )
+    found = _found(text)
+    assert found["lab@example-research.net"] == ("email", "benign")
+
+
+def test_webmail_box_under_a_ransom_notes_contact_line_stays_the_attackers() -> None:
+    text = (
+        "The ransom note reads:\nAll your files are encrypted.\nContact:\nunlock-files-2021@protonmail.com\n"
+    )
+    assert _found(text)["unlock-files-2021@protonmail.com"] == ("email", "indicator")
+
+
+def test_attacker_mailbox_in_a_list_stays_an_indicator() -> None:
+    text = "The phishing mails came from these senders:\nhr-dept@payroll-example.org\nbilling@payroll-example.org\n"
+    found = _found(text)
+    assert found["hr-dept@payroll-example.org"] == ("email", "indicator")
