@@ -90,3 +90,16 @@ def test_about_as_a_topic_is_no_hedge() -> None:
     found = _events("The report, about 2023 attacks on ports, was published on 3 May.", "2025-05-20")
     assert ("report", "2025-05-03", "day") in found
     assert not {e for e in found if e[2] == "approximate"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the intruders put out of the network: the activity's end
+    ("Officials said the hackers kept their foothold until they were removed in early March 2025.",
+     ("activity-end", "2025-03", "approximate")),
+    ("The crew held the mail server until the intruders were ejected on 3 March, the firm told us.",
+     ("activity-end", "2025-03-03", "day")),
+    ("Its staff say the attackers stayed on until they were kicked out in January 2025.",
+     ("activity-end", "2025-01", "month")),
+])
+def test_intruders_removed_end_the_activity(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")

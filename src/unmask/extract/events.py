@@ -676,6 +676,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # The intrusion ended for its victim: "the intrusion was cut off in February".
     ("activity-end", compile_cached(
         r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
+        # "kept their access until they were removed": the intruders put out of the network
+        r"until\s+(?:they|the\s+(?:intruders|attackers|hackers|actors?|group|crew))\s+(?:was|were)\s+(?:removed|ejected|kicked\s+out|thrown\s+out|found\s+and\s+removed)|"
         r"(?:stayed|remained|persisted|lurked)\s+(?:[\w'’-]+\s+){0,4}until|"
         # ... or its victim ended it: "cut off the intruders' access", "evicted the intruders".
         r"(?:cut|shut)\s+off\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?access|"
