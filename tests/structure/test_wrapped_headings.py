@@ -91,6 +91,19 @@ def test_real_headings_stay_headings() -> None:
                                   "INDICATORS AND DETECTION"]
 
 
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "ACCOUNT SUSPENDED\nfor a breach of the terms of service of this host.\n",
+        "NOTICE TO ALL CUSTOMERS\nplease read the update below before you log in again.\n",
+        "SEIZED BY ORDER OF THE COURT\nin the matter of the operators of this forum.\n",
+    ],
+)
+def test_a_line_in_capitals_is_a_heading_over_small_print(banner: str) -> None:
+    s = text_structure(banner)
+    assert _headings(s, banner) == [banner.split("\n", 1)[0]]
+
+
 def test_a_title_case_heading_of_full_width_in_a_narrow_column() -> None:
     narrow = (
         "The crew reused one certificate for all of its\n"

@@ -179,8 +179,12 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
     return median
 
 
-def _strong_heading(stripped: str) -> bool:
-    return bool(_STRONG_HEADING.match(stripped) or (_CAPITALS.fullmatch(stripped) and sum(c.isalpha() for c in stripped) >= 4))
+def _strong_heading(stripped: str, next_lower: bool) -> bool:
+    """A numbered section heading, unless the next line goes on with its sentence; a line
+    in capitals, even then (a banner "THIS SITE HAS BEEN SEIZED" over its small print)."""
+    if _CAPITALS.fullmatch(stripped) and sum(c.isalpha() for c in stripped) >= 4:
+        return True
+    return not next_lower and bool(_STRONG_HEADING.match(stripped))
 
 
 def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -> list[tuple[int, int, str]]:
@@ -246,7 +250,9 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
             broken = True
             continue
         following = raw[index + 1][1] if index + 1 < len(raw) else ""
-        runs_on = bool(_RUNS_ON_END.search(stripped) or _LOWER_START.match(following))
+        ends_open = bool(_RUNS_ON_END.search(stripped))
+        next_lower = bool(_LOWER_START.match(following))
+        runs_on = ends_open or next_lower
         if item is not None:
             # The line goes on with the list item above.
             item = (item[0], line_end)
@@ -255,7 +261,7 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
                 broken = True
             continue
         markdown = bool(_HEADING_MD.match(content))
-        strong = form == "heading" and not runs_on and _strong_heading(stripped)
+        strong = form == "heading" and not ends_open and _strong_heading(stripped, next_lower)
         if markdown or strong:
             in_list, items = False, 0
         elif in_list and form in ("heading", "sentence"):
