@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from unmask.extract.incident_frames import PatientRegion, patient_regions
 from unmask.extract.sentences import Sentence, split_sentences, structure_of
 from unmask.model import ActorMention, Attribution, ExtractContext, Span, TargetMention
 from unmask.model.structure import Structure
@@ -821,7 +822,7 @@ _ORG_APPOSED_TAIL = compile_cached(
     r",\s+(?:a|an|the|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:company|firm|provider|operator|maker|manufacturer|chain|bank|insurer|retailer|carrier|utility|hospital|clinic|"
     r"practice|contractor|developer|exchange|platform|broadcaster|newspaper|publisher|charity|non-?profit|nonprofit|"
-    r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b"
+    r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b(?!['’])"
 )
 #: A company's legal form after its name: ", Inc.", " Ltd", " plc".
 _LEGAL_SUFFIX = r"(?:,?\s+(?:Inc|Ltd|LLC|plc|PLC|Limited|Corp|GmbH|AG|AS|ASA|AB|Oy|SA|S\.A|NV|N\.V|BV|B\.V|SE|Co)\.?)"
@@ -995,6 +996,14 @@ class _Hit:
     form: str  # name, abbreviation, demonym, capital, sector, vendor, media, ...
 
 
+#: What reads a town as a place: a locative preposition before it, "-based" after it.
+_TOWN_BEFORE = compile_cached(
+    r"(?:\b(?:in|near|outside|around|from|at)\s+|\b(?:port|city|town|harbou?r|suburb|municipality|county|district)\s+of\s+)$",
+    re.IGNORECASE,
+)
+_TOWN_AFTER = compile_cached(r"-(?:based|headquartered)\b|,\s+(?-i:[A-Z])[a-z]+(?:\s+[A-Z][a-z]+)?\s*[,.;)]")
+
+
 def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     geo = geo_gazetteer()
     sectors = sector_vocabulary()
@@ -1034,6 +1043,19 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             continue
         place = geo.places[entry.code]
         hits.append(_Hit(phrase.start, phrase.end, place.kind, place.code, entry.form))
+        taken.add(phrase.start, phrase.end)
+    # Smaller cities, where the sentence reads them as a place: "a ferry line in <town>",
+    # "the port of <town>", "a <town>-based insurer", "<town>, <country>".
+    for phrase in geo.town_index().find(text):
+        if not phrase.exact_case or taken.overlaps(phrase.start, phrase.end):
+            continue
+        code = geo.towns.get(phrase.surface)
+        if code is None or _CAPITAL_NEXT.match(text[phrase.end : phrase.end + 2]):
+            continue
+        if not (_TOWN_BEFORE.search(text, max(0, phrase.start - 40), phrase.start)
+                or _TOWN_AFTER.match(text, phrase.end)):
+            continue
+        hits.append(_Hit(phrase.start, phrase.end, "country", code, "town"))
         taken.add(phrase.start, phrase.end)
     # Where the names of known organisations end (a capitalised sector word right after one
     # is part of its name: "<Vendor> Research Labs").
@@ -1165,6 +1187,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     # ("payment provider KortaPay ... KortaPay has confirmed ...").
     # (Names with a head word are found wherever they stand already; these are the ones an
     # apposition found.)
+    for start, end in _region_names(text, taken):
+        hits.append(_Hit(start, end, "organization", _org_value(text[start:end]), "heuristic"))
+        taken.add(start, end)
     shaped_names = {h.value for h in hits[appositive_from:] if h.form == "heuristic" and len(h.value) >= 4}
     for name in sorted(shaped_names):
         at = text.find(name)
@@ -1770,7 +1795,7 @@ def _role(
         or (_its_object_after(after) and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start))
     ):
         return "victim"
-    if (hit.kind == "country" and hit.form not in ("demonym", "city", "subdivision") and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start)
+    if (hit.kind == "country" and hit.form not in ("demonym", "city", "town", "subdivision") and _SUBJECT_LEAD.search(sentence, max(0, local_start - 80), local_start)
             and not _POSSESSIVE.match(after) and _its_object_after(after)):
         return "victim"  # "Chile says the crew hid inside its tax office for a year"
     if hit.kind == "country" and hit.form == "demonym" and _SECTOR_OWNER_AFTER.match(after) and _DISCLOSES_AFTER.match(after):
@@ -1814,7 +1839,7 @@ def _role(
         return "sponsor"
     if (
         hit.kind in ("country", "region")
-        and hit.form not in ("city", "subdivision")  # "Shanghai's hackers" sponsor no state
+        and hit.form not in ("city", "town", "subdivision")  # "Shanghai's hackers" sponsor no state
         and (_POSSESSIVE.match(after) or hit.form in ("demonym", "abbreviation", "capital"))
         and _SPONSOR_AFTER.match(after)
         # "staff on a U.S. presidential campaign": a political campaign is no attacker.
@@ -1922,6 +1947,216 @@ def _role(
 
 
 @functools.lru_cache(maxsize=2)
+# --- incident frames ---------------------------------------------------------------
+# The patient slots of the text's harm words (:mod:`unmask.extract.incident_frames`): a
+# party found in one takes the role its verb gives unless it plays another part already.
+
+
+@functools.lru_cache(maxsize=2)
+def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
+    """The patient regions of every prose passage, sorted by start; a lead-in ending with a
+    colon ("The following firms were hit by the wiper:") makes each short line under it
+    (until a blank line) a region too."""
+    items = passages(text)
+    out: list[PatientRegion] = []
+    for index, passage in enumerate(items):
+        if passage.furniture or passage.citation or passage.tabular or passage.kind == "table":
+            continue
+        span = passage.span
+        regions = patient_regions(text, span.start, span.end)
+        out.extend(regions)
+        if not regions or not text[span.start : span.end].rstrip().endswith(":"):
+            continue
+        previous_end = span.end
+        for later in items[index + 1 :]:
+            line = text[later.span.start : later.span.end]
+            if (text.count("\n", previous_end, later.span.start) != 1 or "\n" in line.strip() or len(line) > 100
+                    or line.rstrip()[-1:] in ".!?:"):
+                break
+            out.append(PatientRegion(later.span.start, later.span.end, regions[0].role, "list", regions[0].verb))
+            previous_end = later.span.end
+    out.sort(key=lambda region: region.start)
+    return tuple(out)
+
+
+#: A capitalised run in a patient region: the candidate for a name with no head word
+#: ("Brackwater Dairies", "Linden Title & Escrow").
+_REGION_NAME = compile_cached(
+    r"(?<![\w&’'.-])[A-Z][\w’'.-]*(?:[ \t]+(?:(?:&|and|of|de|van|der|du|la|von)[ \t]+)?[A-Z][\w&’'.-]*){0,4}"
+)
+#: Capitalised words that start or make no organisation's name.
+_NOT_NAME_WORDS = frozenset(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+     "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "I", "We", "It", "They",
+     "He", "She", "You", "Police", "Internet", "Web", "Christmas", "Easter", "Mr", "Mrs", "Ms", "Dr", "Prof", "Sir",
+     "Several", "Some", "Many", "Most", "All", "Two", "Three", "Four", "Five", "Both", "Each", "Other", "Another",
+     "No", "None", "Not", "Last", "Next", "Earlier", "Later", "Then", "Now", "When", "While", "After", "Before",
+     "Since", "If", "As", "Also", "Only", "Even", "Here", "There", "Yesterday", "Today", "Tomorrow", "Ransomware",
+     "Hackers", "Attackers", "Criminals", "Staff", "Customers", "Users", "Officials", "Investigators", "Researchers"]
+)
+#: What follows a one-word name: a mark, a possessive, a conjunction, preposition or verb
+#: ("hit Ostrava and ...", "breached Kelvane's servers"), not a noun it modifies
+#: ("encrypted Windows machines").
+_ONE_WORD_NAME_END = compile_cached(
+    r"(?:['’]s\b|\s*[,.;:)]|\s*$|\s+(?:and|or|in|on|at|last|this|earlier|over|during|was|were|is|has|had|after|before|"
+    r"with|for|from|to|itself|too|as\s+well)\b)"
+)
+#: A person, not an organisation: a title before the name or a post after it.
+_PERSON_BEFORE = compile_cached(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|President|Minister|Senator|Governor|Mayor|CEO|chief|director|spokes\w+|analyst|"
+    r"researcher|officer|Judge|Rep|Sen)\.?\s+$",
+    re.IGNORECASE,
+)
+_PERSON_AFTER = compile_cached(
+    r",\s+(?:the|a|an|its|their)?\s*(?:[\w'’-]+\s+){0,3}?(?:chief|head|director|manager|spokes\w+|CEO|CFO|CTO|CISO|"
+    r"officer|minister|president|secretary|founder|owner|analyst|researcher|professor|partner|editor|reporter|"
+    r"correspondent|lawyer|attorney)\b",
+    re.IGNORECASE,
+)
+#: The last word of a street or a building, not an organisation: "Quay Street", "Mill Lane".
+_ADDRESS_WORD = compile_cached(
+    r"Street|St|Road|Rd|Avenue|Ave|Lane|Square|Quay|Drive|Way|Place|Boulevard|Terrace|Close|Crescent|Row|Wharf|Hill|"
+    r"Building|House|Tower|Floor|Suite|Gate|Bridge|Park"
+)
+#: A determiner a one-word name does not take ("the Union"), or a possessive none takes
+#: ("its Member States").
+_COMMON_NOUN_BEFORE = compile_cached(r"(?:\b(?:its|their|our|his|her|your|my)|(?<![\w-])(?-i:the|The))\s+$")
+_SPEAKER_AFTER = compile_cached(
+    r"\s+(?:(?:has|have|had)\s+)?(?:said|says|told|tells|reported|reports|wrote|writes|confirmed|announced|warned|"
+    r"noted|added|explained|published|tracks|tracked|attributed|observed|believes|assessed)\b",
+    re.IGNORECASE,
+)
+
+
+def _org_value(surface: str) -> str:
+    """One value however a heading capitalises a name: "Institute For Defense" -> "for"."""
+    return " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
+
+
+def _region_names(text: str, taken: SpanSet) -> list[tuple[int, int]]:
+    """Names of organisations with no head word standing in a patient region: a run of
+    capitalised words (two at least, or one that is not a sentence's first word and
+    modifies no noun after it) that no gazetteer knows, that is no person, product,
+    month or pronoun and does not speak ("..., Mandiant said")."""
+    out: list[tuple[int, int]] = []
+    regions = _incident_regions(text)
+    threats = org_gazetteer().threat_names if regions else frozenset()
+    for region in regions:
+        for match in _REGION_NAME.finditer(text, region.start, region.end):
+            pieces = [(match.start(), match.end())]
+            joint = re.search(r"[ \t]+and[ \t]+", match.group(0))
+            if joint is not None:
+                left, right = match.group(0)[: joint.start()], match.group(0)[joint.end() :]
+                if len(left.split()) >= 2 and len(right.split()) >= 2:
+                    pieces = [(match.start(), match.start() + joint.start()), (match.start() + joint.end(), match.end())]
+            for start, end in pieces:
+                surface = text[start:end]
+                for suffix in ("'s", "’s", "."):
+                    if surface.endswith(suffix):
+                        surface = surface[: -len(suffix)]
+                words = surface.split()
+                while words and (words[0] in _ORG_STOP_START or words[0] in _NOT_NAME_WORDS or not words[0][:1].isupper()):
+                    start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+                    words = words[1:]
+                if not words:
+                    continue
+                surface = " ".join(words)
+                if surface != text[start : start + len(surface)]:
+                    continue  # (a tab or two spaces inside: leave it)
+                end = start + len(surface)
+                if any(word in _NOT_NAME_WORDS or word in _TITLE_CONNECTORS for word in (words[0], words[-1])):
+                    continue
+                if taken.overlaps(start, end) or _PRODUCT_NAME.match(surface) or _PRODUCT_TAIL.search(surface):
+                    continue
+                if (any(word.endswith(("'s", "’s")) for word in words[:-1]) or surface.lower() in threats
+                        or _ADDRESS_WORD.fullmatch(words[-1])):
+                    continue  # "<City>'s <Airport> and ...": a possessor's thing; a malware or actor name
+                lead = _COMMON_NOUN_BEFORE.search(text, max(0, start - 8), start)
+                if lead is not None and (len(words) == 1 or lead.group(0).split()[0].lower() != "the"):
+                    continue  # "the Union", "its Member States": a noun capitalised, not a name
+                if _SPEAKER_AFTER.match(text, end) or _PERSON_AFTER.match(text, end) or _PERSON_BEFORE.search(
+                        text, max(0, start - 24), start):
+                    continue
+                if len(words) == 1:
+                    word = words[0]
+                    if _TOWN_BEFORE.search(text, max(0, start - 40), start):
+                        continue  # "a clinic in Brakel": a place the gazetteer does not know
+                    if (len(word) < 4 or word.isupper() or _sentence_start(text, start) or region.slot == "list"
+                            or not _ONE_WORD_NAME_END.match(text, end)):
+                        continue
+                    if _PRODUCT_AFTER.match(text, end):
+                        continue
+                out.append((start, end))
+    return out
+
+
+#: A place a victim is based in, inside its patient region: "a tanker operator based in ...".
+_SEAT_BEFORE = compile_cached(r"\b(?:based|headquartered|located|registered)\s+in\s+(?:the\s+)?$", re.IGNORECASE)
+#: A negation inside a region before the party: "hit no hospitals", "none of the banks".
+_NEGATION_IN_REGION = compile_cached(r"\b(?:no|none|not|never|neither|nor|without)\b", re.IGNORECASE)
+#: How many regions before a hit's place may still reach over it (regions are bounded).
+_REGION_LOOKBACK = 12
+
+
+def _frame_roles(
+    text: str, out: list[tuple[_Hit, str, Passage, int]]
+) -> list[tuple[_Hit, str, Passage, int]]:
+    """A party still a ``mention`` (or a place merely ``location``: "a carrier based in
+    ...") that stands in a patient region takes the region's role, unless it speaks, is a
+    product, a service that sponsors, a negated one or the industry a victim serves."""
+    regions = _incident_regions(text)
+    if not regions:
+        return out
+    starts = [region.start for region in regions]
+    changed = list(out)
+    for at, (hit, role, passage, index) in enumerate(changed):
+        if role not in ("mention", "location", "source") or hit.form == "intelligence":
+            continue
+        after = text[hit.end : hit.end + 120]
+        near = text[max(0, hit.start - 120) : hit.start]
+        if role == "location" and not (hit.kind in ("country", "region") and (
+                _SEAT_BEFORE.search(near) or _LOCATION_AFTER.match(after))):
+            continue
+        best: str | None = None
+        first = bisect.bisect_right(starts, hit.start) - 1
+        for back in range(first, max(-1, first - _REGION_LOOKBACK), -1):
+            region = regions[back]
+            if not (region.start <= hit.start and hit.end <= region.end):
+                continue
+            if role == "source" and not (
+                    hit.form == "demonym" and region.slot in ("subject", "owner")
+                    and re.match(r"\s+(?-i:[a-z])", after)):
+                continue
+            if _NEGATION_IN_REGION.search(text, region.start, hit.start):
+                continue
+            best = "victim" if region.role == "victim" or best == "victim" else region.role
+        if best is None:
+            continue
+        if _SPEAKER_AFTER.match(after) or (_SOURCE_AFTER.match(after) and hit.kind == "organization"):
+            continue
+        if hit.kind == "organization" and hit.form != "heuristic" and _PRODUCT_AFTER.match(after):
+            continue
+        if hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near[-20:]):
+            continue
+        if hit.kind in ("country", "region") and _names_infrastructure(near) and _INFRASTRUCTURE_BEFORE.search(near):
+            continue
+        if hit.kind in ("country", "region") and re.match(r" (?-i:[A-Z])[a-z]", after) and hit.form != "town":
+            continue  # "the Asian Winter Games": a word of a name
+        # What the role rules read as no victim stays one: a topic ("a Tibet-related NGO"), the
+        # state critics oppose, the people of a state who oppose it ("Iranian dissidents"), a
+        # borrowed identity, a side taken ("pro-Russian"), a helper, harm said not to have
+        # happened ("... were possible but none had been seen").
+        if (_TOPIC_AFTER.match(after) or _CRITICS_OF_BEFORE.search(near) or _NEGATED_AFTER.match(after)
+                or (hit.form == "demonym" and _PERSECUTED_AFTER.match(after))
+                or (near[-1:] == "-" and _ANTI_PRO_BEFORE.search(near))
+                or (hit.kind == "sector" and _IMPERSONATED_BEFORE.search(near))
+                or (hit.kind == "organization" and _HELPER_BEFORE.search(near))
+                or (("not" in after or "never" in after or "unaffected" in after) and _RETRACTED_AFTER.match(after))):
+            continue
+        changed[at] = (hit, best, passage, index)
+    return changed
+
+
 def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple[_Hit, str, Passage, int], ...]:
     """Every gazetteer hit with its role, passage and passage index (targets and
     attributions both read these; the last two documents' are kept)."""
@@ -2138,6 +2373,7 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
             if (sector.kind == "sector" and role == "mention" and owner.kind == "organization" and owner.value in victims
                     and _describes(text, sector, owner)):
                 out[at] = (sector, "victim", sector_passage, sector_index)
+    out = _frame_roles(text, out)
     return tuple(_home_country_victim(text, _sectors_of_victims(_defenders_speak(text, _retracted(text, out)))))
 
 

@@ -35,7 +35,7 @@ from unmask.reference.cache import compact_pickle, load_compiled
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
 
-__all__ = ["Gazetteer", "GeoName", "Place", "cache_key", "geo_gazetteer", "place"]
+__all__ = ["Gazetteer", "GeoName", "Place", "cache_key", "geo_gazetteer", "place", "threat_names"]
 
 #: Changes whenever this module (its curated tables or its build) changes.
 _FORMAT_VERSION = zlib.crc32(Path(__file__).read_bytes(), PHRASE_INDEX_FORMAT)
@@ -286,6 +286,10 @@ _CASE_SENSITIVE_REGIONS = frozenset(["ASEAN", "APAC", "MENA", "LATAM", "LatAm"])
 #: Leeds", "the port of Rotterdam") without going down to towns whose names are
 #: mostly something else.
 _CITY_MIN_POPULATION = 300_000
+#: Smaller cities down to this population are named only where a sentence reads them as
+#: a place ("a ferry line in <town>", "the port of <town>", "a <town>-based insurer"): the
+#: gazetteer keeps them apart (:attr:`Gazetteer.towns`), for the target stage to ask.
+_TOWN_MIN_POPULATION = 50_000
 #: A city name another country's city also bears is kept only when the bigger city is
 #: this many times the other country's biggest ("Birmingham" is GB's; "Valencia",
 #: Spain's and Venezuela's, is nobody's).
@@ -392,7 +396,7 @@ def _lower_case_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _threat_names() -> frozenset[str]:
+def threat_names() -> frozenset[str]:
     """Lower-cased names and synonyms of threat actors, malware and tools (MISP galaxies)."""
     names: set[str] = set()
     try:
@@ -450,8 +454,9 @@ def _usable_place_name(surface: str, words: frozenset[str], threats: frozenset[s
     return not (surface.lower() in words and surface not in _CITY_DESPITE_WORD)
 
 
-def _city_names(places: dict[str, Place]) -> dict[str, str]:
-    """Surface -> ISO code of the cities named by their country."""
+def _city_names(places: dict[str, Place], floor: int = _CITY_MIN_POPULATION) -> dict[str, str]:
+    """Surface -> ISO code of the cities of ``floor`` people or more named by their country
+    (with every capital and the exonyms)."""
     by_name: dict[str, dict[str, int]] = {}
     for name, code, population in _read_cities():
         for surface in {name, _ascii(name)}:
@@ -461,7 +466,7 @@ def _city_names(places: dict[str, Place]) -> dict[str, str]:
     for surface, populations in by_name.items():
         ranked = sorted(populations.items(), key=lambda item: -item[1])
         code, population = ranked[0]
-        if population < _CITY_MIN_POPULATION or code not in places:
+        if population < floor or code not in places:
             continue
         if len(ranked) > 1 and ranked[1][1] * _CITY_RIVAL_RATIO > population:
             continue
@@ -489,7 +494,7 @@ def _add_cities_and_subdivisions(
     surface already naming something (a country, region, capital or a subdivision of
     another country) is left as it is."""
     words = _lower_case_words()
-    threats = _threat_names()
+    threats = threat_names()
     subdivisions: dict[str, set[str]] = {}
     for code, surfaces in {**_SUBDIVISIONS, "US": tuple(_read_us_states())}.items():
         for surface in surfaces:
@@ -505,6 +510,36 @@ def _add_cities_and_subdivisions(
             add(surface, code, "city", True)
 
 
+def _town_names(places: dict[str, Place], names: dict[str, list[GeoName]]) -> dict[str, str]:
+    """Surface -> ISO code of the smaller cities (:data:`_TOWN_MIN_POPULATION` up) that name
+    nothing in the gazetteer already and pass :func:`_usable_place_name`."""
+    # (no English word list here: a town is read only in a place's slot, where "in Cork" or
+    # "the port of Split" means the town)
+    threats = threat_names()
+    known = {s.lower() for s in names} | {_ascii(s).lower() for s in names}
+    out: dict[str, str] = {}
+    for surface, code in _city_names(places, _TOWN_MIN_POPULATION).items():
+        if surface.lower() in known or _ascii(surface).lower() in known:
+            continue
+        # (an ordinary word or another city's name is kept: "in Cork" means the town; a
+        # brand or a word that follows "in" as a thing does not)
+        if surface in _NOT_TOWNS:
+            continue
+        if surface in _TOWNS_DESPITE or _usable_place_name(surface, frozenset(), threats):
+            out[surface] = code
+    return out
+
+
+#: Names of _NOT_PLACES that a place's slot reads as the town ("a hospital in Cork").
+_TOWNS_DESPITE = frozenset(["Cork", "Derby", "Bolton", "Luton", "Oldham", "Stockport", "Sunderland", "Wigan",
+                            "Wakefield", "Salford", "Rochdale", "Dudley", "Walsall", "Bari", "Varna", "Palma",
+                            "Bursa", "Salta", "Rosario", "Toledo", "Split", "Bath", "Nice", "Reading"])
+#: Smaller cities that a place's slot still does not make one: "in Progress", "in Hope".
+_NOT_TOWNS = frozenset(["Progress", "Hope", "Liberty", "Victory", "Unity", "Union", "Freedom", "Harmony", "Opportunity",
+                        "Success", "Security", "Protection", "Defense", "Defence", "Energy", "Response", "Service",
+                        "Support", "Transit", "Transport", "Fair", "Grand", "Paradise", "Eureka", "Asbestos"])
+
+
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
     """All places and every surface that names one."""
@@ -513,9 +548,16 @@ class Gazetteer:
     names: dict[str, tuple[GeoName, ...]]
     #: Every surface in :attr:`names`, compiled (and cached) with the gazetteer.
     phrases: PhraseIndex
+    #: Smaller cities, surface -> ISO code: places only where the text reads them as one.
+    towns: dict[str, str]
+    #: Every surface in :attr:`towns`, compiled with the gazetteer.
+    town_phrases: PhraseIndex
 
     def index(self) -> PhraseIndex:
         return self.phrases
+
+    def town_index(self) -> PhraseIndex:
+        return self.town_phrases
 
 
 def _read_countries() -> list[dict[str, object]]:
@@ -577,8 +619,10 @@ def _build() -> Gazetteer:
             add(surface, slug, "name", surface in _CASE_SENSITIVE_REGIONS or surface[0].isupper())
     taken = {s.lower() for s in names} | {_ascii(s).lower() for s in names}
     _add_cities_and_subdivisions(places, add, taken)
+    towns = _town_names(places, names)
     return Gazetteer(
-        places, {s: tuple(v) for s, v in names.items()}, PhraseIndex({surface: (surface,) for surface in names})
+        places, {s: tuple(v) for s, v in names.items()}, PhraseIndex({surface: (surface,) for surface in names}),
+        towns, PhraseIndex({surface: (surface,) for surface in towns}),
     )
 
 

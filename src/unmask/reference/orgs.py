@@ -19,6 +19,7 @@ from pathlib import Path
 from unmask.errors import ReferenceDataError
 from unmask.reference.actor_names import english_words
 from unmask.reference.cache import load_compiled
+from unmask.reference.geo import threat_names
 from unmask.reference.phrase_index import PHRASE_INDEX_FORMAT, PhraseIndex
 from unmask.reference.sources import galaxy_clusters_dir
 
@@ -226,6 +227,9 @@ class OrgGazetteer:
     surfaces: dict[str, tuple[str, ...]]
     #: Every surface in :attr:`surfaces`, compiled (and cached) with the gazetteer.
     phrases: PhraseIndex
+    #: Lower-cased names of threat actors, malware and tools (MISP galaxies): a capitalised
+    #: name the target stage finds by its place in a sentence is no organisation if it is one.
+    threat_names: frozenset[str] = frozenset()
 
     def index(self) -> PhraseIndex:
         return self.phrases
@@ -291,7 +295,7 @@ def _build() -> OrgGazetteer:
         # acronyms elsewhere ("VBA", "CSE"); the usual ones are curated above.
         add(name, "intelligence", country, (bare,) if bare != name else ())
     compiled = {s: tuple(v) for s, v in surfaces.items()}
-    return OrgGazetteer(orgs, compiled, PhraseIndex(compiled))
+    return OrgGazetteer(orgs, compiled, PhraseIndex(compiled), threat_names())
 
 
 def org_gazetteer() -> OrgGazetteer:

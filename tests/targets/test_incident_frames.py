@@ -1,0 +1,84 @@
+"""Incident frames (issue 17): a party in the patient slot of a harm word is the victim,
+however the clause is built - the object of an active verb, the subject of a passive or
+of a verb it undergoes, the antecedent of a relative clause, a list under a lead-in, a
+possessor; organisations named with no head word are found in those slots. Every
+sentence here is written for this test."""
+
+from __future__ import annotations
+
+from unmask.extract.incident_frames import patient_regions
+from unmask.extract.targets import extract_targets
+
+
+def targeted(text: str) -> set[tuple[str, str]]:
+    return {(t.kind, t.value) for t in extract_targets(text) if t.role in ("target", "victim")}
+
+
+def regions(text: str) -> list[tuple[str, str]]:
+    return [(r.slot, text[r.start : r.end].strip(" ,")) for r in patient_regions(text, 0, len(text))]
+
+
+def test_the_slots_of_a_harm_word() -> None:
+    assert ("subject", "Two bakeries in the valley") in regions("Two bakeries in the valley were also hit.")
+    assert ("object", "the payroll servers at a sawmill") in regions("Intruders wiped the payroll servers at a sawmill.")
+    assert ("subject", "A haulier") in regions("A haulier, which was breached in June, has reopened.")
+    assert ("subject", "The dairy") in regions("The dairy lost nearly a million euros.")
+    assert ("owner", "A regional grocer") in regions("A regional grocer said thieves had drained its gift-card balances.")
+    # the agent after "by" and a new clause after the object are no part of the patient
+    assert regions("The ministry was hit by Corvex, officials said.") == [("subject", "The ministry")]
+    assert regions("The crew breached a port, the agency said.") == [("object", "a port")]
+
+
+def test_no_frame_where_no_harm_is_told() -> None:
+    assert regions("The bakery was not affected.") == []
+    assert regions("We found no evidence that the crew targeted banks.") == []
+    assert regions("The gang could hit more ports.") == []
+    assert regions("Further attacks on ports are likely.") == []
+    assert regions("The attacks fit a wider pattern.") == []  # a noun, no object
+    assert regions("Police shut down the forum on Friday.") == []  # a takedown, no victim
+
+
+def test_names_with_no_head_word_in_a_patient_slot() -> None:
+    assert {("organization", "Ostrander Mills"), ("organization", "Quillby Tiles")} <= targeted(
+        "Ostrander Mills and Quillby Tiles were also hit.\n")
+    assert ("organization", "Brightwater Dental Partners") in targeted(
+        "The gang encrypted file shares at Brightwater Dental Partners on Saturday.\n")
+    assert ("organization", "Fernhill Title & Escrow") in targeted(
+        "Records stolen from Fernhill Title & Escrow turned up on a forum.\n")
+    assert ("organization", "Castellan Aerospace") in targeted("Castellan Aerospace's mail servers were encrypted.\n")
+    assert ("organization", "Wexley Ferries") in targeted("Hackers knocked the booking portal of Wexley Ferries offline.\n")
+
+
+def test_a_list_of_names_under_a_harm_lead_in() -> None:
+    text = "The wiper hit these firms:\nHollins Brothers\nMardale Foods\nPenbury Packaging\n"
+    assert {("organization", "Hollins Brothers"), ("organization", "Mardale Foods"),
+            ("organization", "Penbury Packaging")} <= targeted(text)
+
+
+def test_the_victims_places_in_its_patient_slot() -> None:
+    # a victim's seat, and the places after the harmed noun
+    found = targeted("Velmar Shipping, a tanker operator based in Gothenburg, lost the biggest sum.\n")
+    assert {("organization", "Velmar Shipping"), ("country", "SE")} <= found
+    found = targeted("The outage grounded flights and disrupted check-in at airports in Finland, Estonia and Latvia.\n")
+    assert {("country", "FI"), ("country", "EE"), ("country", "LV")} <= found
+
+
+def test_smaller_cities_where_the_sentence_reads_a_place() -> None:
+    assert ("country", "CY") in targeted("A shipping agency in Limassol was hit by ransomware.\n")
+    assert ("country", "GR") in targeted("A ferry operator in Piraeus had its ticket system encrypted.\n")
+    assert ("country", "IE") in targeted("A small hospital in Cork was knocked offline.\n")
+    # no place slot, no town: a word of a name stays one
+    assert ("country", "CY") not in {(t.kind, t.value) for t in extract_targets("Limassol Holdings was hit.\n")}
+
+
+def test_what_the_frame_does_not_make_a_victim() -> None:
+    # a speaker after a comma, a person, a product, a malware name
+    found = targeted("The crew breached Harwick Plastics, Ellory Labs said.\n")
+    assert ("organization", "Harwick Plastics") in found and ("organization", "Ellory Labs") not in found
+    assert not any(kind == "organization" for kind, _ in targeted("Attackers phished John Marley, the firm's finance chief.\n"))
+    assert ("organization", "Mill Lane") not in targeted("Thieves hit a shop on Mill Lane.\n")
+    # a correction that retracts a victim
+    text = "Early reports said Dunmore Bakeries was hit. Dunmore Bakeries was not affected, its owner said.\n"
+    assert ("organization", "Dunmore Bakeries") not in targeted(text)
+    # the people of a state who oppose it are no victim state
+    assert ("country", "IR") not in targeted("The crew stole files from shipping firms and Iranian dissidents.\n")
