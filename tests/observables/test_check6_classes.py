@@ -78,3 +78,33 @@ def test_attacker_mailbox_in_a_list_stays_an_indicator() -> None:
     text = "The phishing mails came from these senders:\nhr-dept@payroll-example.org\nbilling@payroll-example.org\n"
     found = _found(text)
     assert found["hr-dept@payroll-example.org"] == ("email", "indicator")
+
+
+# -- class 4: values written escaped or with a placeholder --------------------------------
+
+
+def test_registry_key_written_with_escaped_backslashes_is_the_key() -> None:
+    text = "Pattern: [windows-registry-key:key = 'HKEY_CURRENT_USER\\\\Software\\\\Classes\\\\mscfile\\\\shell']\n"
+    found = _found(text)
+    assert found.get("HKEY_CURRENT_USER\\Software\\Classes\\mscfile\\shell", ("", ""))[0] == "registry_key"
+    assert not [v for v in found if "\\\\" in v]
+
+
+def test_path_in_a_json_string_is_the_path() -> None:
+    found = _found('{"drop": "C:\\\\ProgramData\\\\Tasks\\\\svcupd.exe", "run": true}')
+    assert found.get("C:\\ProgramData\\Tasks\\svcupd.exe", ("", ""))[0] == "file_path"
+
+
+def test_share_path_keeps_its_leading_backslashes() -> None:
+    found = _found("The tools were copied from \\\\filesrv01\\admin$\\kits\\pd64.exe to each host.")
+    assert found.get("\\\\filesrv01\\admin$\\kits\\pd64.exe", ("", ""))[0] == "file_path"
+
+
+def test_placeholder_query_value_stays_in_the_url() -> None:
+    found = _found("The beacon is sent to http://cdn.bad-example.net/up.php?uid=[victim_id]&v=2 every hour.\n")
+    assert found.get("http://cdn.bad-example.net/up.php?uid=[victim_id]&v=2") == ("url", "indicator")
+
+
+def test_link_text_after_a_url_still_ends_it() -> None:
+    found = _found("The vendor's notes are at https://notes.vendor-example.org/loader.html[loader notes].\n")
+    assert "https://notes.vendor-example.org/loader.html" in found

@@ -94,8 +94,9 @@ _ENTITY = compile_cached(r"&(?i:quot|apos|lt|gt|#0*(?:34|39|60|62)|#x0*(?:22|27|
 _HEX_RUN = compile_cached(r"[0-9A-Fa-f]+")
 #: A link's text after its URL (AsciiDoc "URL[text]"): defang brackets are gone by
 #: now, so a "[" before a letter, a blank or a quote in a URL's path ends the URL, and so
-#: does a "[" that ends it (the link text starts on the next line).
-_LINK_TEXT = compile_cached(r"\[(?=[A-Za-z \"']|\Z)")
+#: does a "[" that ends it (the link text starts on the next line). A "[" that opens a
+#: query value ("?id=[base64_data]") is the value's placeholder, not link text.
+_LINK_TEXT = compile_cached(r"(?<!=)\[(?=[A-Za-z \"']|\Z)")
 #: A CVE id inside a dotted name ("Win32/Exploit.CVE-2017-11882.BU"), where the main
 #: pass sees no boundary.
 _DOTTED_CVE = compile_cached(r"(?i:cve)[-_](\d{4})[-_](\d{4,7})(?!\d)")
@@ -106,6 +107,8 @@ _NAME_SLOT = compile_cached(
 )
 #: What ends a name in such a slot: blanks, the quote, the cell's bar, the line's end.
 _NAME_SLOT_END = frozenset(" \t\n\"'|`*\xa0")
+#: A path or key whose every backslash is doubled (one escaped for a string literal).
+_ESCAPED_SEPARATORS = compile_cached(r"(?:\\\\)?[^\\]+(?:\\\\[^\\]+)+(?:\\\\)?")
 #: A registry key's value written as a template after it ("\\;[NUMBER];[DWORD]").
 _VALUE_TEMPLATE = compile_cached(r"\\?;[\[<{]")
 #: The top folders of Unix and macOS file systems (a path in inline code that starts
@@ -716,6 +719,10 @@ class _Collector:
             if kind == "wpath" and value == raw and self.r[end : end + 1] == "\\" and self.r[end + 1 : end + 2] in _QUOTES:
                 value += "\\"  # a folder written with its closing separator: "C:\\Build\\x\\" in quotes
                 end += 1
+            if "\\\\" in value and _ESCAPED_SEPARATORS.fullmatch(value):
+                # Written escaped, every separator doubled (a STIX pattern, JSON, a C string):
+                # "HKLM\\\\Software\\\\Run" is the key "HKLM\\Software\\Run".
+                value = value.replace("\\\\", "\\")
             if kind == "reg":
                 template = _VALUE_TEMPLATE.search(value)
                 if template is not None:
