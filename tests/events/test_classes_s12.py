@@ -103,3 +103,29 @@ def test_about_as_a_topic_is_no_hedge() -> None:
 ])
 def test_intruders_removed_end_the_activity(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a day of the month alone after "the morning/night of", or after "in a statement on the"
+    ("The gang hit the council on 9 April. They came back on the morning of the 14th and encrypted the servers.",
+     ("campaign", "2026-04-14", "day")),
+    ("The council confirmed the attack in a statement on the 16th.", ("report", "2026-04-16", "day")),
+    # a public confirmation of the attack itself is a report
+    ("The firm confirmed the breach on 17 April.", ("report", "2026-04-17", "day")),
+    ("The city on Monday confirms a cyber attack on its water plant.", ("report", "2026-04-20", "day")),
+    # a flaw put on an agency's catalogue, said with "the CVE"
+    ("The agency added the CVE to its known-exploited catalogue on 15 April.", ("advisory", "2026-04-15", "day")),
+])
+def test_a_digests_days_and_actions(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2026-04-22")
+
+
+@pytest.mark.parametrize("text", [
+    "On 23 December 2015 the crew cut power to a city; it was the first confirmed cyber attack to do so.",
+    "The bug has been exploited since 9 April, days before the vendor's fix on 13 April.",
+    "Attacks began on 2 May, a week before its patch of 9 May reached users.",
+])
+def test_adjectives_and_a_vendors_fix_are_no_events(text: str) -> None:
+    found = _events(text, "2026-04-22")
+    assert not {e for e in found if e[1] in ("2015-12-23", "2026-04-13", "2025-05-09", "2026-05-09") and e[0] == "report"}
+    assert not {e for e in found if e[1] in ("2026-04-13", "2025-05-09", "2026-05-09")}

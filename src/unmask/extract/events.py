@@ -94,7 +94,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # A day of the month alone: "was seen on the 9th" (in the publication's month, or the one before).
     ("ordinal_day", compile_cached(
         # (a day, not "the 3rd floor", "the 2nd attempt": only punctuation or a clause word after it)
-        r"\b(?:on|since|by|until)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b"
+        r"\b(?:on|since|by|until|(?:morning|afternoon|evening|night|early\s+hours)\s+of)\s+the\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)\b"
         r"(?=\s*(?:[,.;:)]|$)|\s+(?:in|at|and|or|when|after|before|by|with|from|but|as|while)\b)")),
     ("weekday", compile_cached(r"\b(?:(?P<pre>(?i:last|this|on|earlier\s+on))\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("relative", compile_cached(
@@ -608,6 +608,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"imposed\s+(?:a\s+)?(?:[\w-]+\s+){0,3}?fine|"
         # a vendor's fix: "shipped a patch", "released a fixed version"
         r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
+        # ... said as a noun: "days before the vendor's fix on 13 April", "its patch of 2 May"
+        r"(?:vendor['’]s|maker['’]s|supplier['’]s|its|their)\s+(?:first\s+|own\s+)?(?:fix|patch|hotfix)(?=\s+(?:on|of|in|dated)\b)|"
         # a declaration of solidarity with the victims (one condemning the deed is a report)
         r"(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bsolidarity)|declarations?\s+of\s+solidarity)\b", re.I), 2.0),
     ("arrest", compile_cached(r"\b(?:arrest(?:ed|s)?|detained|extradit(?:ed|ion))\b", re.I), 2.0),
@@ -632,7 +634,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # A flaw put on an agency's list of flaws under attack: "placed the bug on its Known Exploited
     # Vulnerabilities catalog" (an agency's advisory).
     ("advisory", compile_cached(
-        r"\badded\s+(?:the\s+|a\s+|two\s+|three\s+|\w+\s+)?(?:[\w-]+\s+){0,2}?(?:flaws?|vulnerabilit(?:y|ies)|bugs?|CVE-[\d-]+)\s+"
+        r"\badded\s+(?:the\s+|a\s+|two\s+|three\s+|\w+\s+)?(?:[\w-]+\s+){0,2}?(?:flaws?|vulnerabilit(?:y|ies)|bugs?|CVEs?(?:-[\d-]+)?)\s+"
         r"to\s+(?:its\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:catalog(?:ue)?|KEV)\b", re.I), 1.8),
     # An agency warning its audience: "the centre warned other operators to patch".
     ("advisory", compile_cached(
@@ -652,7 +654,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"hackers?|those\s+responsible))\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:said|says|told|wrote|admitted|admits|acknowledged)\b", re.I), 0.7),
     # A victim or an agency confirming a deed: "confirmed late on Friday that its systems were hit".
-    ("report", compile_cached(r"\bconfirm(?:ed|s)\b(?=(?:\s+[\w'’-]+){0,3}?\s+that\b)", re.I), 1.0),
+    # ... or confirming it outright: "the county confirmed the attack", "confirms a data breach"
+    # (not the adjective: "the first confirmed cyber attack")
+    ("report", compile_cached(r"\bconfirm(?:ed|s)\b(?=(?:\s+[\w'’-]+){0,3}?\s+that\b)|"
+                              r"(?<!first\s)(?<!only\s)(?<!\ba\s)(?<!\bthe\s)(?<!\ban\s)\bconfirm(?:ed|s)\s+(?:the\s+|an?\s+|its\s+)?(?:[\w-]+\s+)?(?:(?:cyber-?)?attack|breach|incident|intrusion|hack)\b", re.I), 1.0),
     ("report", compile_cached(r"\b(?:we|researchers|analysts)\s+(?:first\s+)?(?:discovered|uncovered)\b", re.I), 1.2),
     # A victim finding out: "discovered that a threat actor had broken into ...".
     ("report", compile_cached(r"\b(?:discovered|learned|became\s+aware)\s+that\b", re.I), 1.2),
@@ -922,7 +927,7 @@ _TOLD_US_OF_DETECTION = compile_cached(
 #: "..., police said in a statement on Wednesday" is a source's, the deed before it the news).
 _STATEMENT_ON = compile_cached(
     r"(?<!said\s)(?<!says\s)(?<!stated\s)(?<!added\s)\b(?:in|via|through)\s+(?:a|an|its|their|his|her)\s+(?!joint\b)(?:[\w-]+\s+){0,2}?(?:statement|filing|notice|letter|notification)"
-    r"(?:\s+(?:to|for)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?\s+(?:(?:on|dated|of)\s+)?$", re.I)
+    r"(?:\s+(?:to|for)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?\s+(?:(?:on|dated|of)\s+(?:the\s+)?)?$", re.I)
 #: What a search seizes from a suspect (no takedown): "seized laptops and crypto wallets", "seized devices holding chat logs".
 _BELONGINGS_AFTER = compile_cached(
     r"\s+(?:(?:his|her|their|the\s+suspects?['’]?s?|several|two|three|four|five|\d+)\s+)?(?:[\w-]+\s+){0,2}?"
@@ -950,7 +955,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
-     "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "found", "discovered",
+     "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "fix", "found", "discovered",
      "spotted", "inquiry", "fine"),
     ("arrest", "detained", "extradit"),
     ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
