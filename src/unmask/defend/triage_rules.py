@@ -99,6 +99,7 @@ WEIGHTS: dict[str, float] = {
     "links-unrelated": 1.0,
     # Received chain and header hygiene (added after scoring real mail; see the docs)
     "received-no-rdns": 1.0,
+    "list-poster-no-rdns": 0.5,
     "received-generic-rdns": 1.5,
     "received-helo-mismatch": 1.0,
     "received-helo-forged": 1.5,
@@ -1660,6 +1661,8 @@ _RECEIVED_IP = re.compile(r"\[?(?:IPv6:)?([0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}|\
                           re.IGNORECASE)
 _SUBMITTED = re.compile(r"\bwith\s+e?smtpsa?\b|\bwith\s+esmtpsa\b|\(authenticated|authenticated sender|"
                         r"\bwith\s+(?:http|local|webmail)\b|\bAUTH\b", re.IGNORECASE)
+# Exim and its builds (gmane's "Gmexim") name themselves in the "with" clause.
+_EXIM = re.compile(r"\(\w*exim\b", re.IGNORECASE)
 _SUBMISSION_PROTOCOL = re.compile(r"\bwith\s+(?:esmtpa|esmtpsa|esmtpsa?\w*|smtpsa?|lmtpsa)\b", re.IGNORECASE)
 # A reverse name that numbers hosts of an access or hosting network: three of the
 # IP's four numbers in it, or a word for a dynamic / home connection.
@@ -1730,13 +1733,14 @@ def parse_hop(value: str) -> Hop | None:
     ip_match = _RECEIVED_IP.search(comments) or _RECEIVED_IP.fullmatch(first)
     ip = ip_match.group(1) if ip_match else ""
     helo, rdns = first, ""
-    qmail = re.search(r"\(HELO\s*([^)\s]*)\)", comments, re.IGNORECASE)
+    # qmail's "(HELO name)", not Exim's "(helo=name)"
+    qmail = re.search(r"\(HELO\s*(?!=)([^)\s]*)\)", comments, re.IGNORECASE)
     exim = re.search(r"\bhelo=([^)\s]*)", comments, re.IGNORECASE)
     named = qmail or exim
     if named is not None:
         # The first word is the reverse name ("unknown" when there is none) or [ip].
         helo = named.group(1)
-        rdns = "" if first.startswith("[") else first
+        rdns = "unknown" if first.startswith("[") else first
     else:
         inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
         quoted = re.match(r"\(\s*\[[^\]]*\](?::\d+)?\s+\"(?:EHLO|HELO)\s+([^\"\s]*)\"", comments,
@@ -1749,7 +1753,7 @@ def parse_hop(value: str) -> Hop | None:
             # "([203.0.113.9])" with no name: Gmail's and Sendmail's way of saying the
             # address has no reverse name (Postfix writes "unknown"); Exim writes
             # "from rdns ([ip])" when the HELO was that verified name
-            rdns = inner.group(1) or ("" if "(exim" in value.lower() else "unknown")
+            rdns = inner.group(1) or ("" if _EXIM.search(value) else "unknown")
         elif re.match(r"\(\s*unknown\b", comments, re.IGNORECASE):
             rdns = "unknown"
     return Hop(helo=helo.strip("[]").lower().rstrip("."), rdns=rdns.lower().rstrip("."), ip=ip,
@@ -1812,6 +1816,93 @@ def _date_of(value: str) -> dt.datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
+def _list_entry(view: MailView, ctx: RuleContext, handoff: Hop) -> Hop | None:
+    """For list mail the list's server handed over: the hop on which the poster's server
+    handed the message to the list. The list's hosts are the domains of its headers
+    (List-Id, List-Post, Sender, Return-Path) and of the server that handed it over;
+    from the top, the first ``Received: from`` a public address outside them, written
+    by one of them (relays among the list's own hosts are passed over)."""
+    hosts = set(_list_domains(view, ctx))
+    for name in ("return-path", "sender", "errors-to"):
+        hosts.update(ctx.registrable(a.domain) for a in view.addresses(name)[:1])
+    handoff_name = handoff.rdns if handoff.rdns and handoff.rdns != "unknown" else handoff.helo
+    if "." in handoff_name:
+        hosts.add(ctx.registrable(handoff_name))
+    for value in view.headers.get("received", ())[:30]:
+        hop = parse_hop(value)
+        if hop is None or hop is handoff or hop.raw == handoff.raw or not hop.ip or hop.submitted:
+            continue
+        if _internal_ip(hop.ip) or not hop.by or ctx.registrable(hop.by) not in hosts:
+            continue
+        name = hop.rdns if hop.rdns and hop.rdns != "unknown" else hop.helo
+        if "." in name and ctx.registrable(name) in hosts:
+            continue  # one of the list's hosts relaying to another
+        return hop
+    return None
+
+
+def _hop_signals(view: MailView, ctx: RuleContext, hop: Hop, from_reg: str,
+                 list_entry: bool = False) -> Iterator[Signal]:
+    """The checks of one Received hop (the server that handed the message over, or with
+    ``list_entry`` the one that handed it to a mailing list): no or a numbered reverse
+    name, a bad or forged HELO, a free-mail From the provider's servers did not send."""
+    role = "handed the message to the mailing list" if list_entry else "handed the message over"
+    handed = "handed to the mailing list by" if list_entry else "handed over by"
+    evidence = (Evidence("header", "received", hop.raw[:300]),)
+    if list_entry and hop.rdns != "unknown":
+        # Members posted from home lines and their own small servers (a numbered name,
+        # a HELO of their own domain): only a poster's server with no reverse name at
+        # all says something, and that weakly (list-poster-no-rdns).
+        return
+    if list_entry:
+        yield _signal("list-poster-no-rdns", "header",
+                      f"The server that {role} ({hop.ip}) has no reverse DNS name: spam posted "
+                      "to open lists comes from such hosts (weak: a member's own small server "
+                      "can lack one too).", evidence)
+    elif hop.rdns == "unknown":
+        yield _signal("received-no-rdns", "header",
+                      f"The server that {role} ({hop.ip}) has no reverse DNS "
+                      "name: mail servers have one; infected PCs and throw-away hosts often do not.",
+                      evidence)
+    elif _generic_rdns(hop.helo or hop.rdns, hop.ip) and (not hop.rdns or _generic_rdns(hop.rdns, hop.ip)):
+        # Both names numbered: a server on a home line that calls itself by its
+        # proper name (HELO mail.example.be) is a small office's, not a bot's.
+        yield _signal("received-generic-rdns", "header",
+                      f"The server that {role} is named {hop.rdns or hop.helo!r}: a "
+                      "numbered or dynamic host of an access or hosting network, not a mail "
+                      "server (spam from infected PCs and rented machines looks like this).",
+                      evidence)
+    helo = hop.helo
+    helo_bad = ""
+    if not helo or helo == "unknown" or ("." not in helo and ":" not in helo) or helo == "localhost":
+        helo_bad = f"introduced itself as {helo or 'nothing'!r}, not a full host name"
+    elif _RECEIVED_IP.fullmatch(helo) and helo != hop.ip:
+        helo_bad = f"introduced itself as the address {helo}, but connected from {hop.ip}"
+    elif _RECEIVED_IP.fullmatch(helo) and _BARE_HELO.match(hop.raw):
+        # an address is a valid HELO only as a literal in brackets ("[192.0.2.1]");
+        # bulk-mail tools write it bare
+        helo_bad = f"introduced itself with its bare address {helo}, not a name or an address literal"
+    elif (from_reg and "." in helo and ctx.registrable(helo) == from_reg and hop.rdns
+          and hop.rdns != "unknown" and ctx.registrable(hop.rdns) != from_reg):
+        # (No reverse name at all is received-no-rdns, not counted twice.)
+        yield _signal("received-helo-forged", "header",
+                      f"The server that {role} introduced itself as {helo!r}, "
+                      f"a host of the sender's domain, but its address belongs to {hop.rdns!r}: "
+                      "it claims to be a server it is not.", evidence)
+    family = _FREEMAIL_SERVERS.get(from_reg)
+    if family and (list_entry or not _is_bulk(view)) and not _authenticated(view) and (
+            hop.rdns == "unknown"
+            or (hop.rdns and ctx.registrable(hop.rdns) not in (*family, from_reg))):
+        yield _signal("freemail-forged", "sender",
+                      f"The From address is on {from_reg!r}, but the message was {handed} "
+                      f"{hop.rdns if hop.rdns != 'unknown' else hop.ip!r}, not by that provider's "
+                      "servers, and nothing authenticates it: the free-mail address is forged.",
+                      (_header_evidence(view, "from"), *evidence))
+    if helo_bad:
+        yield _signal("received-helo-mismatch", "header",
+                      f"The server that {role} {helo_bad}.", evidence)
+
+
 def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     """The Received chain and header hygiene: how the message entered (rDNS and HELO of
     the handing-over server), a web server's script as the envelope sender, a Date far
@@ -1820,51 +1911,14 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
     sender = _from(view)
     from_reg = ctx.registrable(sender.domain) if sender is not None else ""
     hop = _handoff(view, ctx)
-    if hop is not None:
-        evidence = (Evidence("header", "received", hop.raw[:300]),)
-        if _via_list(view, ctx):
-            pass  # the list's server handed it over: its name says nothing of the author
-        elif hop.rdns == "unknown":
-            yield _signal("received-no-rdns", "header",
-                          f"The server that handed the message over ({hop.ip}) has no reverse DNS "
-                          "name: mail servers have one; infected PCs and throw-away hosts often do not.",
-                          evidence)
-        elif _generic_rdns(hop.helo or hop.rdns, hop.ip) and (not hop.rdns or _generic_rdns(hop.rdns, hop.ip)):
-            # Both names numbered: a server on a home line that calls itself by its
-            # proper name (HELO mail.example.be) is a small office's, not a bot's.
-            yield _signal("received-generic-rdns", "header",
-                          f"The server that handed the message over is named {hop.rdns or hop.helo!r}: a "
-                          "numbered or dynamic host of an access or hosting network, not a mail "
-                          "server (spam from infected PCs and rented machines looks like this).",
-                          evidence)
-        helo = hop.helo
-        helo_bad = ""
-        if not helo or helo == "unknown" or ("." not in helo and ":" not in helo) or helo == "localhost":
-            helo_bad = f"introduced itself as {helo or 'nothing'!r}, not a full host name"
-        elif _RECEIVED_IP.fullmatch(helo) and helo != hop.ip:
-            helo_bad = f"introduced itself as the address {helo}, but connected from {hop.ip}"
-        elif _RECEIVED_IP.fullmatch(helo) and _BARE_HELO.match(hop.raw):
-            # an address is a valid HELO only as a literal in brackets ("[192.0.2.1]");
-            # bulk-mail tools write it bare
-            helo_bad = f"introduced itself with its bare address {helo}, not a name or an address literal"
-        elif (from_reg and "." in helo and ctx.registrable(helo) == from_reg and hop.rdns
-              and hop.rdns != "unknown" and ctx.registrable(hop.rdns) != from_reg):
-            # (No reverse name at all is received-no-rdns, not counted twice.)
-            yield _signal("received-helo-forged", "header",
-                          f"The server that handed the message over introduced itself as {helo!r}, "
-                          f"a host of the sender's domain, but its address belongs to {hop.rdns!r}: "
-                          "it claims to be a server it is not.", evidence)
-        family = _FREEMAIL_SERVERS.get(from_reg)
-        if family and not _is_bulk(view) and not _authenticated(view) and (
-                hop.rdns == "unknown" or (hop.rdns and ctx.registrable(hop.rdns) not in family)):
-            yield _signal("freemail-forged", "sender",
-                          f"The From address is on {from_reg!r}, but the message was handed over by "
-                          f"{hop.rdns if hop.rdns != 'unknown' else hop.ip!r}, not by that provider's "
-                          "servers, and nothing authenticates it: the free-mail address is forged.",
-                          (_header_evidence(view, "from"), *evidence))
-        if helo_bad:
-            yield _signal("received-helo-mismatch", "header",
-                          f"The server that handed the message over {helo_bad}.", evidence)
+    if hop is not None and _via_list(view, ctx):
+        # The list's server handed it over: its name says nothing of the author. The
+        # hop on which the poster's server handed the message to the list does.
+        entry = _list_entry(view, ctx, hop)
+        if entry is not None:
+            yield from _hop_signals(view, ctx, entry, from_reg, list_entry=True)
+    elif hop is not None:
+        yield from _hop_signals(view, ctx, hop, from_reg)
     # A web server's script as the envelope sender, sending in another domain's name.
     web: list[tuple[str, str, str]] = []  # (user, server domain, header)
     for address in view.addresses("return-path")[:1]:
