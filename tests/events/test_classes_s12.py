@@ -129,3 +129,15 @@ def test_adjectives_and_a_vendors_fix_are_no_events(text: str) -> None:
     found = _events(text, "2026-04-22")
     assert not {e for e in found if e[1] in ("2015-12-23", "2026-04-13", "2025-05-09", "2026-05-09") and e[0] == "report"}
     assert not {e for e in found if e[1] in ("2026-04-13", "2025-05-09", "2026-05-09")}
+
+
+@pytest.mark.parametrize("line", [
+    "Started 3 Mar 2026 by u/patchwork_pam · 208 comments · digest compiled 5 Mar 2026 by moderators",
+    "Posted 12 May 2025 | 4 min read | 1,204 views",
+    "By the Desk • 9 Feb 2024 • 57 replies",
+])
+def test_a_posts_metadata_line_dates_no_event(line: str) -> None:
+    text = line + "\n\nThe crew encrypted a clinic's servers on 1 March 2026, the clinic said.\n"
+    found = _events(text, "2026-03-06")
+    assert ("campaign", "2026-03-01", "day") in found
+    assert not {e for e in found if e[1] in ("2026-03-03", "2026-03-05", "2025-05-12", "2024-02-09")}

@@ -1578,6 +1578,14 @@ def _row_events(row: str, dates: Sequence[DateMention]) -> list[tuple[str, DateM
     return out
 
 
+#: A field of a page's or a post's metadata line, between separators: a count of comments,
+#: replies, views or reading minutes ("612 comments", "4 min read", "1,284 reactions").
+_META_COUNT = compile_cached(
+    r"(?:^|[·•|]\s*)(?:\d[\d,.]*[kKmM]?\s+(?:comments?|replies|views|reads|shares|likes|reactions|reposts|retweets)"
+    r"|(?:\d+\s+)?min(?:ute)?s?\s+read)\s*(?:[·•|]|$)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class _TableHeader:
     """A timeline table's columns: which holds the date, which name sources (not read)."""
@@ -1911,6 +1919,8 @@ def _rule_events(
             table_header = new_header
         if passage.furniture or passage.citation or (passage.kind == "heading" and not timeline_row):
             continue
+        if "\n" not in sentence.strip() and _META_COUNT.search(sentence):
+            continue  # a post's metadata line ("Started 14 Apr 2026 by u/x · 612 comments"): furniture
         units = [(span, sentence)]
         if timeline_row or passage.kind == "table" or passage.tabular or ("|" in sentence and sentence.count("|") >= 2):
             header = table_header or _table_header(sentence.split("\n", 1)[0])
