@@ -94,3 +94,53 @@ def test_hinted_finds_overlapping_hints() -> None:
     numbers = {n for n, s in enumerate(senses.SENSES) if {"rc4", " des", "no "} & set(s.hints)}
     assert numbers <= found
     assert senses._hinted("plain words only") == set()
+
+
+def _plain_mask(piece: str, start: int, spans: list[tuple[int, int, str]]) -> str:
+    """The opaque masking read span by span, every span (no look-up, no shortcut)."""
+    chars = list(piece)
+    end = start + len(piece)
+    for s, e, kind in spans:
+        if s >= end or e <= start:
+            continue
+        lo, hi = max(s, start) - start, min(e, end) - start
+        if kind == "url":
+            chars[lo:hi] = " " * (hi - lo)
+        elif kind == "domain":
+            name = piece[lo:hi].rstrip("]).")
+            suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            if suffix and suffix not in tech._FILE_SUFFIXES:
+                chars[lo:hi] = " " * (hi - lo)
+    return "".join(chars)
+
+
+def test_masking_skips_only_pieces_no_span_touches() -> None:
+    rng = np.random.default_rng(11)
+    words = ["run", "a.example.org", "tool.exe", "hxxp://x.test/a", "and", "b.net", "the"]
+    text = " ".join(rng.choice(words) for _ in range(400))
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    for word in text.split(" "):
+        if "." in word:
+            spans.append((at, at + len(word), "url" if word.startswith("hxxp") else "domain"))
+        at += len(word) + 1
+    starts = [s for s, _e, _k in spans]
+    for _ in range(3000):
+        a = int(rng.integers(0, len(text)))
+        b = int(rng.integers(a, min(len(text), a + 60) + 1))
+        assert tech.mask_opaque(text[a:b], a, spans, starts) == _plain_mask(text[a:b], a, spans)
+
+
+def test_scores_lowered_in_place_as_in_a_copy() -> None:
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(6, 4)).astype(np.float32)
+    stances = [None, "analyst", None, None, "claim", None]
+    dropped = [frozenset(), frozenset(["b"]), frozenset(["a", "d"]), frozenset(), frozenset(), frozenset(["z"])]
+    copy = senses.lower_scores(scores, stances, dropped, ["a", "b", "c", "d"])
+    assert not np.array_equal(copy, scores)  # the input is left as it was
+    own = scores.copy()
+    lowered = senses.lower_scores(own, stances, dropped, ["a", "b", "c", "d"], in_place=True)
+    assert lowered is own and np.array_equal(own, copy)
+    frozen = scores.copy()
+    frozen.flags.writeable = False  # a read-only matrix is copied even when asked
+    assert np.array_equal(senses.lower_scores(frozen, stances, dropped, ["a", "b", "c", "d"], in_place=True), copy)

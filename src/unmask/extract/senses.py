@@ -537,10 +537,14 @@ def lower_scores(
     stances: Sequence[str | None],
     dropped: Sequence[frozenset[str]] = (),
     labels: Sequence[str] = (),
+    *,
+    in_place: bool = False,
 ) -> FloatArray:
     """``scores`` (one row per sentence) with the gated sentences' rows lowered by
     :data:`STANCE_PENALTY`, and in each sentence the columns (``labels``) of the
-    techniques its senses ``dropped`` lowered by the same."""
+    techniques its senses ``dropped`` lowered by the same. ``in_place``: ``scores``
+    itself is lowered (when writable: a long document's matrix is hundreds of MB),
+    else a copy."""
     rows = [i for i, s in enumerate(stances) if s is not None]
     cells: list[tuple[int, int]] = []
     if dropped and labels:
@@ -549,7 +553,7 @@ def lower_scores(
             cells.extend((i, column[t]) for t in techniques if t in column)
     if not rows and not cells:
         return scores
-    out = scores.copy()
+    out = scores if in_place and scores.flags.writeable else scores.copy()
     out[rows] -= STANCE_PENALTY
     for i, j in cells:
         out[i, j] -= STANCE_PENALTY

@@ -695,7 +695,7 @@ def technique_units(text: str, structure: Structure | None = None) -> list[Unit]
             # module", an IoC file's section per component) says the malware does it.
             if sent.kind != "heading" or not _MODULE_HEADING.match(piece):
                 continue
-        elif len(piece.split()) < _MIN_WORDS:
+        elif len(piece.split(None, _MIN_WORDS - 1)) < _MIN_WORDS:  # (stops at the third word)
             continue
         start, end = sent.span.start, sent.span.end
         if end - start > _MAX_CHARS:
@@ -738,6 +738,10 @@ def mask_opaque(
         return piece
     end = start + len(piece)
     first = bisect.bisect_right(starts, start) - 1
+    # Most sentences hold no opaque span: the last span starting at or before the piece
+    # ends before it, and the next one starts after it.
+    if (first < 0 or spans[first][1] <= start) and (first + 1 >= len(spans) or spans[first + 1][0] >= end):
+        return piece
     chars: list[str] | None = None
     for k in range(max(first, 0), len(spans)):
         s, e, kind = spans[k]
@@ -785,8 +789,9 @@ def sentence_evidence(model: TechniqueModel, texts: Sequence[str]) -> SentenceEv
     read = senses.gate(texts, names_in(texts), names_in)
     # Features, context and look-up in one call to the compiled core.
     counted = _counter(model.vocab).sentence_counts(read.texts, read.named, CONTEXT)
+    # (the scores are this call's own array: lowered where they are)
     scores = senses.lower_scores(
-        model.scores_of_counts(*counted), read.stances, read.dropped, model.labels
+        model.scores_of_counts(*counted), read.stances, read.dropped, model.labels, in_place=True
     )
     return SentenceEvidence(scores, read.named, cited, read.stances)
 
