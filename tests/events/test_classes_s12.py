@@ -141,3 +141,19 @@ def test_a_posts_metadata_line_dates_no_event(line: str) -> None:
     found = _events(text, "2026-03-06")
     assert ("campaign", "2026-03-01", "day") in found
     assert not {e for e in found if e[1] in ("2026-03-03", "2026-03-05", "2025-05-12", "2024-02-09")}
+
+
+@pytest.mark.parametrize(("text", "expected", "absent"), [
+    # a retracted date after "not (on) <weekday>", a piece named by its day, a passive statement
+    ("Police detained the pair on Tuesday 3 March, not on Monday 2 March as we said.",
+     ("arrest", "2026-03-03", "day"), ("arrest", "2026-03-02", "day")),
+    ("A story on 9 March about the attack misnamed the bank. Hackers hit the bank on 4 March.",
+     ("campaign", "2026-03-04", "day"), ("campaign", "2026-03-09", "day")),
+    ("The ministry's formal statement was released on 1 March 2026, naming the crew.",
+     ("report", "2026-03-01", "day"), ("campaign", "2026-03-01", "day")),
+])
+def test_corrections_pieces_and_statements(text: str, expected: tuple[str, str, str],
+                                           absent: tuple[str, str, str]) -> None:
+    found = _events(text, "2026-03-12")
+    assert expected in found
+    assert absent not in found

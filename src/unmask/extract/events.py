@@ -648,6 +648,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     # A declaration condemning a campaign is a public attribution (one of solidarity is none).
     ("report", compile_cached(r"\b(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bcondemn)", re.I), 1.6),
+    # A statement said in the passive: "The FBI's public statement was issued on 12 March."
+    ("report", compile_cached(r"\b(?:statement|announcement)s?\s+(?:was|were|had\s+been)\s+(?:issued|released|published|made|put\s+out)\b", re.I), 1.0),
     # Going public with a finding: "made public its findings", "goes public", "names the perpetrators".
     ("report", compile_cached(
         r"\b(?:(?:made|makes|went|goes|gone)\s+public|(?:named|names)\s+(?:the\s+)?(?:culprits?|perpetrators?|attackers?|"
@@ -718,7 +720,7 @@ _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
 _SINCE = compile_cached(r"\b(?:since|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)(?:\s+(?:at\s+least|approximately|about|around|roughly|in\s+or\s+around))?\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _RAN_UNTIL = compile_cached(
-    r"\b(?:ran|lasted|continued|went\s+on|persisted|carried\s+on)\s+(?:\w+\s+)?(?:until|till|through)\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+    r"\b(?:ran|lasted|continued|went\s+on|persisted|carried\s+on)\s+(?:\w+\s+)?(?:until|till|through)\s+(?:(?:at\s+least|about|around|roughly|approximately)\s+)?(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|into|(?<!compared\s)to)\s+(?:(?:at\s+least|approximately|about|around|roughly)\s+)?(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _CAMPAIGN_SUBJECT = compile_cached(
     r"(?i)\b(?:intrusions?|campaigns?|attacks?|operations?|activity|breach(?:es)?|hacking|scheme|theft|heist|"
@@ -761,7 +763,8 @@ _PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|p
 #: A newspaper piece's own date: "a report printed on 6 May", "our story, first printed on".
 _PIECE_PUBLISHED_BEFORE = compile_cached(
     r"\b(?:an?|the|our|this|that)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)\s*,?\s*"
-    r"(?:which\s+was\s+|that\s+was\s+|first\s+)?(?:published|posted|printed|ran|run)\s+(?:on\s+|in\s+)?$", re.I)
+    # "published on 6 May", or the piece named by its day: "An article on 6 October about ..."
+    r"(?:(?:which\s+was\s+|that\s+was\s+|first\s+)?(?:published|posted|printed|ran|run)\s+(?:on\s+|in\s+)?|(?:on|of|dated)\s+)$", re.I)
 _DOCUMENT_VERB_BEFORE = compile_cached(r"\b(?:published|issued|released|dated|approved|adopted)\s+(?:on\s+|in\s+)?$", re.I)
 #: What a newspaper piece said, in a correction: "The article also said that ... began in January".
 _PIECE_SAID_BEFORE = compile_cached(
@@ -969,6 +972,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
      "detailed", "attribut", "announced", "notified", "informed"),
     ("named", "accused", "said", "stated", "blamed", "attribut", "exposed"),
     ("declaration",),
+    ("statement", "announcement"),
     ("public", "name"),
     ("said", "says", "told", "wrote", "admit", "acknowledged"),
     ("confirm",),
@@ -1348,7 +1352,8 @@ def _offset_actions(sentence: str, dates: Sequence[DateMention]) -> list[tuple[s
 
 
 _WHEN_AFTER_DATE = compile_cached(r"\s*,?\s*when\b", re.I)
-_DENIED_BEFORE = compile_cached(r"(?:,\s*|\b)(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|in\s+)?$", re.I)
+_DENIED_BEFORE = compile_cached(
+    r"(?:,\s*|\b)(?:not|rather\s+than|instead\s+of)\s+(?:on\s+|in\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = compile_cached(r";|—|–|,\s*(?:and|but|which|while|when|whereas|noting|saying|adding|warning|stressing)\b|\.\s")
 
 
@@ -1384,7 +1389,7 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False  # the week the text is in: too vague to date a deed, which another sentence dates by its day
     if date.surface.lower() == "today" and _GENERIC_TODAY.match(sentence, date.end):
         return False  # "Today they are used for research": nowadays, not a date
-    if _DENIED_BEFORE.search(sentence, max(0, date.start - 16), date.start):
+    if _DENIED_BEFORE.search(sentence, max(0, date.start - 30), date.start):
         return False  # "on 11 June, not 12 June as first reported": a corrected date
     if date.precision == "year" and _LAW_NAME_BEFORE.search(sentence, max(0, date.start - 30), date.start):
         return False  # "contrary to the Fraud Act 2006": the law's year
