@@ -109,6 +109,7 @@ WEIGHTS: dict[str, float] = {
     "date-anomaly": 1.0,
     "message-id-forged": 1.0,
     "message-id-malformed": 1.0,
+    "message-id-ratware": 1.0,
     "brand-domain-unverified": 2.5,
     "image-only": 1.5,
     "image-heavy": 1.5,
@@ -1681,6 +1682,12 @@ _SCRIPT_HEADERS = ("x-php-originating-script", "x-php-script", "x-source-args")
 # A Message-ID: <left@right> with both sides present (a host part without a dot, as old
 # clients wrote, is accepted).
 _MESSAGE_ID_SHAPE = re.compile(r"<?[^<>@\s]+@[^<>@\s]*[\w\]]>?(?:\s*\([^()]*\))?")
+# The Message-ID Outlook and Outlook Express write: 4 hex digits of a counter and the
+# high 32 bits of the Windows FILETIME of sending (01bX in the late 1990s, 01cX in
+# 2000-2014, 01dX since), then two more groups of 8 hex digits, "@" and the host.
+# Ratware copied the shape with random digits.
+_OUTLOOK_ID = re.compile(r"\s*<([0-9a-f]{12})\$[0-9a-f]{8}\$[0-9a-f]{8}@[^<>\s]+>", re.IGNORECASE)
+_OUTLOOK_STAMP = re.compile(r"01[b-d][0-9a-f]", re.IGNORECASE)
 #: Hours a Date may run ahead of the receiving server's clock / days it may lag behind.
 _DATE_AHEAD_HOURS = 24
 _DATE_BEHIND_DAYS = 7
@@ -1982,6 +1989,13 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                           "but no Received line shows the message passing that provider's servers: "
                           "a mass mailer dressing up as a mail program.",
                           (_header_evidence(view, "message-id"),))
+    outlook = _OUTLOOK_ID.match(message_id)
+    if outlook is not None and not _OUTLOOK_STAMP.match(outlook.group(1), 4):
+        yield _signal("message-id-ratware", "header",
+                      f"The Message-ID ({message_id[:80]!r}) has the shape Outlook and Outlook "
+                      f"Express write ('<counter+time$...$...@host>'), but {outlook.group(1)[4:12]!r} "
+                      "is not the timestamp those programs put there: a bulk-mail tool imitating "
+                      "them.", (_header_evidence(view, "message-id"),))
     if message_id and not _MESSAGE_ID_SHAPE.fullmatch(message_id.strip()):
         yield _signal("message-id-malformed", "header",
                       f"The Message-ID ({message_id[:80]!r}) is not an identifier with a host part "
