@@ -182,3 +182,29 @@ def test_linear_time(unit: str) -> None:
 
     # four times the text may take at most eight times as long (quadratic would be sixteen)
     assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+
+
+def test_a_rule_line_does_not_run_on() -> None:
+    text = "Loader samples\n\n----\n" + "\n".join(f"{i:040x}" for i in range(1, 4)) + "\n----\n"
+    s = text_structure(text)
+    rule = next(p for p in s.passages if text[p.span.start : p.span.end].startswith("----"))
+    assert text[rule.span.start : rule.span.end] == "----"  # the hashes are pieces of their own
+
+
+@pytest.mark.parametrize("title", ["== Network indicators", "=== Loader analysis", "## What the crew did next"])
+def test_a_markup_heading_after_a_line_that_runs_on(title: str) -> None:
+    text = f"The hosts the loader contacted are listed in the\n{title}\nThe first host answered on port 443.\n"
+    assert title in _headings(text_structure(text), text)
+
+
+def test_record_lines_do_not_make_a_text_hard_wrapped() -> None:
+    # an export's records are each a line of their own, as long as each other; none is a
+    # wrapped line of prose, so none joins the next
+    rows = [f"Payload installation / sha1: {i:040x} (Loader stage {i})" for i in range(12)]
+    text = "Event: Quiet Heron loader set for the spring wave\nDate: 2024-05-04\n" + "\n".join(rows) + "\n"
+    s = text_structure(text)
+    date = next(p for p in s.passages if text[p.span.start :].startswith("Date:"))
+    assert text[date.span.start : date.span.end] == "Date: 2024-05-04"
+    for row in rows[:3]:
+        piece = next(p for p in s.passages if text[p.span.start :].startswith(row))
+        assert text[piece.span.start : piece.span.end] == row

@@ -127,11 +127,11 @@ def _split_block(text: str, start: int, end: int, out: list[tuple[int, int, str]
 
 #: How a line of prose ends a sentence: terminal punctuation, then closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?…;:][\"'”’)\]]*$")
-#: A line that runs on by its end: a comma, a hyphen or dash (a word or a token split at
-#: the wrap), or a word that never ends a phrase (an article, a conjunction, a preposition
+#: A line that runs on by its end: a comma, a hyphen after a letter (a word or a token
+#: split at the wrap, not a rule "----"), a dash after a space, or a word that never ends a phrase (an article, a conjunction, a preposition
 #: that is no particle: "logging is on" ends one; lower-case: a heading's "Appendix A" is not "a").
 _RUNS_ON_END = re.compile(
-    r"(?:[,‐-―-]|(?<![^\s(\"“])(?:the|a|an|of|to|into|for|and|or|nor|but|with|by|from|at|as|that|which|who|"
+    r"(?:,|(?<=\w)[-‐]|\s[-‐-―]|(?<![^\s(\"“])(?:the|a|an|of|to|into|for|and|or|nor|but|with|by|from|at|as|that|which|who|"
     r"whose|is|are|was|were|be|been|has|have|had|its|their|our|than|such|via|if|when|while|between|can|could|"
     r"will|would|may|might|should|must))$"
 )
@@ -148,6 +148,8 @@ _TITLE_LINE = re.compile(
     r"vs\.?|via|into|as|against|over))*+"
 )
 _CAPITALS = re.compile(r"[A-Z][A-Z&'’-]+(?:\s+[A-Z&][A-Z&'’-]*)+")
+#: A word of prose, with the punctuation around it.
+_PLAIN_WORD = re.compile(r"[(\"“‘']?[A-Za-z][a-z'’-]*+[,.;:!?)\"”’']*+")
 #: A hard-wrapped text: enough lines of prose to say where its lines wrap.
 _WRAP_SAMPLE = 8
 #: A heading of a hard-wrapped text is clearly shorter than its wrap width.
@@ -169,7 +171,7 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
     a mail wrapped at 72 columns); None for a text with too few, or whose lines are its
     paragraphs (their lengths spread far above the median)."""
     widths = sorted(len(stripped) for stripped in (c.strip() for c in contents)
-                    if len(stripped) >= 30 and stripped.count(" ") >= 6)
+                    if len(stripped) >= 30 and _prose_line(stripped))
     if len(widths) < _WRAP_SAMPLE:
         return None
     median = widths[len(widths) // 2]
@@ -177,6 +179,13 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
     if near < _WRAP_NEAR * len(widths) or widths[len(widths) * 9 // 10] > _WRAP_SPREAD * median:
         return None
     return median
+
+
+def _prose_line(stripped: str) -> bool:
+    """Whether a line reads as prose: seven words or more, most of them plain words (not a
+    record's "Payload installation / sha1: ..." or a row of values)."""
+    words = stripped.split()
+    return len(words) >= 7 and 4 * sum(1 for w in words if _PLAIN_WORD.fullmatch(w)) >= 3 * len(words)
 
 
 def _strong_heading(stripped: str, next_lower: bool) -> bool:
@@ -260,7 +269,7 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
                 flush_item()
                 broken = True
             continue
-        markdown = bool(_HEADING_MD.match(content))
+        markdown = bool(_HEADING_MARKUP.match(content))  # "## Title", AsciiDoc's "== Title"
         strong = form == "heading" and not ends_open and _strong_heading(stripped, next_lower)
         if markdown or strong:
             in_list, items = False, 0
