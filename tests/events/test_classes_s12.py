@@ -157,3 +157,31 @@ def test_corrections_pieces_and_statements(text: str, expected: tuple[str, str, 
     found = _events(text, "2026-03-12")
     assert expected in found
     assert absent not in found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # "at that time" / "at the same time" point back at the sentence's date, whatever its precision
+    ("Police raided the crew's offices in May 2024, and three suspects were detained at that time.",
+     ("arrest", "2024-05", "month")),
+    ("The servers were seized in 2023; at the same time two admins were arrested in Spain.", ("arrest", "2023", "year")),
+    ("Officers took the botnet down in March 2025 and by that time had arrested its two coders.",
+     ("arrest", "2025-03", "month")),
+])
+def test_that_time_points_back(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize(("text", "absent"), [
+    # an action said as what came before the sentence's deed is not at its date
+    ("The defendant made his initial appearance in court on Tuesday after being extradited.",
+     ("arrest", "2025-05-20", "day")),
+    ("She appeared before a judge on 3 May, having been detained at the border.", ("arrest", "2025-05-03", "day")),
+    ("The broker pleaded not guilty on 9 May after being arrested in Madrid.", ("arrest", "2025-05-09", "day")),
+])
+def test_done_before_the_deed(text: str, absent: tuple[str, str, str]) -> None:
+    assert absent not in _events(text, "2025-05-20")
+
+
+def test_an_extradition_with_its_own_day_keeps_it() -> None:
+    assert ("arrest", "2025-05-02", "day") in _events("He was extradited on 2 May and appeared in court on 3 May.",
+                                                      "2025-05-20")

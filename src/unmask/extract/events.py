@@ -593,7 +593,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # Steps of a case that are no event of the actor: a plea of not guilty, a hearing, an
     # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
     (_NO_EVENT, compile_cached(
-        r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|arrest\s+warrants?|warrants?\s+for\s+(?:the\s+|his\s+|her\s+|their\s+)?arrest|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|"
+        r"\b(?:pleaded\s+not\s+guilty|pled\s+not\s+guilty|arraigned|arrest\s+warrants?|warrants?\s+for\s+(?:the\s+|his\s+|her\s+|their\s+)?arrest|appeared\s+(?:\w+\s+)?(?:in|before)\s+(?:\w+\s+)?(?:court|judge)|(?:made|makes|making)\s+(?:his|her|their|an?)\s+(?:first\s+|initial\s+)?(?:court\s+)?appearances?\b|"
         r"summoned\s+(?:the\s+)?(?:\w+\s+)?(?:ambassador|envoy|charg[eé])|"
         # a claim of responsibility, a reward offered, a service restored: no event of the actor
         r"claim(?:ed|s|ing)?\s+(?:\w+\s+)?responsibility|offer(?:ed|s|ing)?\s+(?:a\s+)?(?:\w+\s+)?rewards?|"
@@ -957,7 +957,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("sanction", "designat", "blacklist", "entity", "restrictive", "listings", "list"),
     ("indict", "charge", "complaint", "unsealed"),
     ("sentenced", "convicted", "guilty"),
-    ("guilty", "arraigned", "warrant", "appeared", "summoned", "responsibility", "reward", "restored", "online", "prolong",
+    ("guilty", "arraigned", "warrant", "appeared", "summoned", "appearance", "responsibility", "reward", "restored", "online", "prolong",
      "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "fix", "found", "discovered",
      "spotted", "inquiry", "fine"),
     ("arrest", "detained", "extradit"),
@@ -1264,6 +1264,9 @@ _SAME_DAY = compile_cached(
     r"\b(?:the\s+same\s+(?:day|evening|night|morning|afternoon)|(?:later\s+|earlier\s+)?that\s+(?:same\s+)?(?:day|evening|night|morning|afternoon)|"
     r"(?:a\s+few\s+|several\s+|two\s+|three\s+)?hours\s+later|the\s+day\s+of\s+the\s+[\w-]+(?:\s+against\s+\w+)?)\b", re.I
 )
+#: A time that points back at a date the sentence named: "... in February 2025, and four were
+#: arrested at that time", "at the same time".
+_THAT_TIME = compile_cached(r"\b(?:at\s+that\s+(?:same\s+)?time|at\s+the\s+same\s+time|by\s+that\s+time)\b", re.I)
 #: A time said relative to an unnamed one ("the following week", "two weeks later"):
 #: a sentence saying it is not at its paragraph's date.
 _OTHER_TIME = compile_cached(
@@ -1418,6 +1421,11 @@ def _actions(sentence: str) -> list[tuple[str, int, int]]:
     return out
 
 
+#: An action said as what came before the sentence's deed: "after being extradited",
+#: "following his arrest", "having been detained".
+_DONE_BEFORE_ACTION = compile_cached(r"\b(?:after|following)\s+(?:being|having\s+been)\s+$|\bhaving\s+been\s+$", re.I)
+
+
 def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMention],
                     starts: Sequence[int] | None = None) -> DateMention | None:
     """The date an action verb is said at: the first after it in its clause ("arrested in
@@ -1427,6 +1435,8 @@ def _date_of_action(sentence: str, start: int, end: int, dates: Sequence[DateMen
     actions and dates stays linear)."""
     if _OTHER_TIME.search(sentence, end, end + 60):
         return None  # "the domains were taken down a week later": not at a date of the sentence
+    if _DONE_BEFORE_ACTION.search(sentence, max(0, start - 30), start):
+        return None  # "appeared in court yesterday after being extradited": done before that day
     if starts is None:
         starts = [d.start for d in dates]
     # (not a start said with "since": "issued a warning ... active since 2023")
@@ -1962,6 +1972,13 @@ def _rule_events(
                     anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
                     if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
                         dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+                if " time" in sentence:
+                    for match in _THAT_TIME.finditer(sentence):
+                        # "four were arrested at that time": the date named before it in the
+                        # sentence, whatever its precision (a month, a year)
+                        anchor = next((d for d in reversed(dates) if d.end <= match.start()), None)
+                        if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
+                            dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
                 dates.sort(key=lambda d: d.start)
             if (
                 "later" in sentence or "earlier" in sentence or "before" in sentence or "after" in sentence
