@@ -74,3 +74,16 @@ def test_an_intrusion_set_sharing_a_word_with_its_software_stays_an_actor() -> N
 def test_a_playbook_title_naming_a_known_actor_and_its_software_is_the_actor() -> None:
     found = extract_structured(parse_bytes(_stix_with_software("Turla - Glassmoth", "Glassmoth"), source="bundle.json"))
     assert [m.actor_id for m in found.actors] == ["G0010"]
+
+
+def test_a_software_named_set_keeps_its_sightings_and_the_actor_its_aliases_name() -> None:
+    bundle = json.loads(_stix_with_software("Glassmoth Ransomware", "Glassmoth"))
+    bundle["objects"][0].update({"first_seen": "2019-05-01T00:00:00Z", "goals": ["financial gain"]})
+    found = extract_structured(parse_bytes(json.dumps(bundle).encode(), source="bundle.json"))
+    assert not found.actors
+    assert [(e.kind, e.date, e.actor_ids) for e in found.events] == [("activity-start", "2019-05-01", ())]
+    assert [(a.value, a.actor_ids) for a in found.attributions] == [("financial gain", ())]
+    bundle["objects"][0]["aliases"] = ["Wizard Spider"]
+    found = extract_structured(parse_bytes(json.dumps(bundle).encode(), source="bundle.json"))
+    assert [m.actor_id for m in found.actors] == ["G0102"]
+    assert [e.actor_ids for e in found.events] == [("G0102",)]

@@ -179,10 +179,10 @@ class _Collector:
         span = self.span(value)
         self.targets[key] = TargetMention(kind, value, value, span, role)
 
-    def attribution(self, kind: str, value: str, actor_id: str) -> None:
-        key = (kind, value, actor_id)
+    def attribution(self, kind: str, value: str, actor_id: str | None) -> None:
+        key = (kind, value, actor_id or "")
         if key not in self.attributions:
-            self.attributions[key] = Attribution(kind, value, value, self.span(value), (actor_id,))
+            self.attributions[key] = Attribution(kind, value, value, self.span(value), (actor_id,) if actor_id else ())
 
     def event(self, kind: str, date: str, actor_id: str | None) -> None:
         day = _plausible_day(date)
@@ -327,8 +327,6 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
     for oid, obj in by_id.items():
         kind = obj.get("type")
         name = str(obj.get("name") or "").strip()
-        if kind in ("intrusion-set", "threat-actor") and name and _named_after_software(name, software):
-            continue
         if kind in ("intrusion-set", "threat-actor") and name:
             if kind == "threat-actor" and any(
                 r.get("type") == "relationship" and r.get("relationship_type") == "attributed-to"
@@ -336,13 +334,24 @@ def _stix(c: _Collector, objects: Sequence[Mapping[str, Any]]) -> None:
                 for r in by_id.values()
             ):
                 continue  # a sponsor, handled with its relationship below
-            actor_id = _actor_id(obj, name)
-            actor_ids[oid] = actor_id
-            confidence = obj.get("confidence")
-            c.actor(
-                actor_id, name, [str(a) for a in obj.get("aliases") or () if isinstance(a, str)],
-                min(max(float(confidence) / 100, 0.0), 1.0) if isinstance(confidence, int | float) else 1.0,
-            )
+            aliases = [str(a) for a in obj.get("aliases") or () if isinstance(a, str)]
+            actor_id: str | None = None
+            if _named_after_software(name, software):
+                # named after its software: the actor is one its aliases name, or nobody -
+                # its sightings and goals then stay the report's, unattributed
+                actor_id, name = next(
+                    ((found, alias) for alias in aliases for found in (_resolve_actor(alias),) if found),
+                    (None, name),
+                )
+            else:
+                actor_id = _actor_id(obj, name)
+            if actor_id is not None:
+                actor_ids[oid] = actor_id
+                confidence = obj.get("confidence")
+                c.actor(
+                    actor_id, name, aliases,
+                    min(max(float(confidence) / 100, 0.0), 1.0) if isinstance(confidence, int | float) else 1.0,
+                )
             for goal in obj.get("goals") or ():
                 if isinstance(goal, str):
                     c.attribution("motivation", goal, actor_id)
