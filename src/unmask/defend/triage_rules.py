@@ -1544,9 +1544,12 @@ def check_impersonation(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                       (from_ev, _header_evidence(view, "to")))
     subject = (view.header("subject") or "").lower()
     display = sender.name.lower()
+    lists = _list_domains(view, ctx)
     for to in recipients if not _is_bounce(view) else ():
         if len(to.address) < 5 or to.address == sender.address:
             continue
+        if ctx.registrable(to.domain) in lists:
+            continue  # a mailing list's own address: personalisation aims at a person
         where = "subject" if to.address in subject else "from" if to.address in display else None
         if where is not None:
             yield _signal("recipient-in-subject", "content",
@@ -1954,11 +1957,14 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
                           f"in the name of {sender.domain!r}: hijacked web sites and rented servers "
                           "send phishing this way; an organisation's mail comes from its mail servers.",
                           (_header_evidence(view, "from"), _header_evidence(view, header)))
-    # The Date against the clock of the topmost receiving server.
+    # The Date against the clock of the receiving side.
     received = view.headers.get("received", ())
     if received:
         date_value = view.header("date")
-        stamp = _date_of(received[0].rsplit(";", 1)[-1]) if ";" in received[0] else None
+        # The clock of the server that took the message in (the hand-over hop), else the
+        # topmost: a mailbox fetched or re-fed later adds lines with later dates on top.
+        clock = hop.raw if hop is not None and ";" in hop.raw else received[0]
+        stamp = _date_of(clock.rsplit(";", 1)[-1]) if ";" in clock else None
         date = _date_of(date_value) if date_value else None
         why = ""
         if not date_value:
@@ -1974,7 +1980,7 @@ def check_received(view: MailView, ctx: RuleContext) -> Iterator[Signal]:
         if why:
             yield _signal("date-anomaly", "header",
                           f"The message {why}: bulk-mail tools forge or leave out the date.",
-                          (_header_evidence(view, "date"), Evidence("header", "received", received[0][:300])))
+                          (_header_evidence(view, "date"), Evidence("header", "received", clock[:300])))
     # A Message-ID of a web-mail provider whose servers the message never passed.
     message_id = view.header("message-id") or ""
     id_domain = message_id.strip().strip("<>").rsplit("@", 1)[-1].lower() if "@" in message_id else ""
