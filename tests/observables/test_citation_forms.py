@@ -67,3 +67,21 @@ def test_file_name_in_a_reference_list_is_cited() -> None:
 def test_file_name_in_prose_stays_an_indicator() -> None:
     text = "Analysis\n\nThe dropper writes its payload as budget-summary.exe in the temporary folder.\n"
     assert _analyzed(text)["budget-summary.exe"] == ("file_name", "indicator")
+
+
+def test_end_notes_numbered_in_roman_numerals_are_cited() -> None:
+    text = (
+        "Analysis\n\nThe loader was first described by another team.iii\n\n"
+        "i http://blog.example-news.com/2011/05/first-story/ ii http://research.example-lab.org/notes/loader.html\n"
+        "iii http://www.example-forum.net/thread.php?id=4411\n"
+    )
+    found = _analyzed(text)
+    assert found["http://research.example-lab.org/notes/loader.html"] == ("url", "reference")
+    assert found["http://www.example-forum.net/thread.php?id=4411"] == ("url", "reference")
+    assert found["www.example-forum.net"] == ("domain", "reference")
+
+
+def test_numbered_list_of_attacker_urls_is_not_an_end_note_list() -> None:
+    text = "Indicators\n\nThe droppers were fetched from:\n1 http://cdn.ldr-drop.top/a/ldr.bin\n2 http://img.ldr-drop.top/b/ldr.bin\n"
+    found = _analyzed(text)
+    assert found["http://cdn.ldr-drop.top/a/ldr.bin"] == ("url", "indicator")

@@ -514,7 +514,10 @@ _CITATION_OPENING = re.compile(
     r"^\s*(?:References?|Sources?|Citations?)\s*:\s+\S|"
     # A bracketed note number opening a reference-list line that names a link or a year
     # ("[3] https://...", "[12] Vendor, Title, 2019"); a note of prose is not one.
-    r"^\s*\[\d{1,3}\]\s+(?=[^\n]{0,300}?(?:https?://|www\.|\b(?:19|20)\d\d\b))"
+    r"^\s*\[\d{1,3}\]\s+(?=[^\n]{0,300}?(?:https?://|www\.|\b(?:19|20)\d\d\b))|"
+    # An end note numbered in lower-case roman numerals, its link right after ("iv http://...");
+    # a list of indicators is numbered in digits, if at all.
+    r"^\s*(?=[ivx]{1,6}\s)x{0,3}(?:ix|iv|v?i{0,3})\s+(?:https?://|www\.)"
 )
 #: An ATT&CK-style inline citation: "(Citation: Vendor Report 2020)".
 _INLINE_CITATION = re.compile(r"\(Citation:[^()\n]{1,200}\)")
