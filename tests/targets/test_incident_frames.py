@@ -82,3 +82,32 @@ def test_what_the_frame_does_not_make_a_victim() -> None:
     assert ("organization", "Dunmore Bakeries") not in targeted(text)
     # the people of a state who oppose it are no victim state
     assert ("country", "IR") not in targeted("The crew stole files from shipping firms and Iranian dissidents.\n")
+
+
+def test_more_shapes_of_the_patient() -> None:
+    # a thing of theirs harmed with no possessive: "had mailboxes taken over"
+    found = targeted("Two practices in our street, Alder Quay Dentists and Morrow Physio, had inboxes taken over in May.\n")
+    assert {("organization", "Alder Quay Dentists"), ("organization", "Morrow Physio")} <= found
+    # a count of victims that names them
+    found = targeted("Victims in the county included Brisco Family Clinic and the Township of Ellery.\n")
+    assert {("organization", "Brisco Family Clinic"), ("organization", "Township of Ellery")} <= found
+    # a pronoun subject: the speaker before it is the party
+    assert ("organization", "Nordair") in targeted("Nordair, which runs two regional airports, says it was also affected.\n")
+    # a state of outage
+    found = targeted("Ticket machines at stations in Austria and Slovenia have been down since dawn.\n")
+    assert {("country", "AT"), ("country", "SI")} <= found
+    # a verb joined to an earlier one keeps the earlier subject: the helper told is no victim
+    assert ("organization", "Data Protection Office") not in targeted(
+        "We told the Data Protection Office and reported the breach on Friday.\n")
+
+
+def test_lists_under_headings_and_questions() -> None:
+    text = "Victims so far\n- Tamsin Logistics, a parcel carrier in Leeds\n- the records office of a county council\n"
+    assert {("organization", "Tamsin Logistics"), ("country", "GB")} <= targeted(text)
+    text = ("Which services are affected?\nThese units:\nCorran Institute for Marine Studies\n"
+            "Belling Centre for Sleep Research\n")
+    found = targeted(text)
+    assert {("organization", "Corran Institute for Marine Studies"), ("organization", "Belling Centre for Sleep Research")} <= found
+    # a heading that names no victim opens no list
+    text = "1. A forum taken down\nOn Monday police in Austria closed the forum, which sold stolen cards.\n"
+    assert ("country", "AT") not in targeted(text)

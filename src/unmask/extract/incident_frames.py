@@ -63,7 +63,7 @@ _HARM = compile_cached(
     r"(?P<aim>target(?:s|ed|ing)?|attack(?:s|ed|ing)?|phish(?:ed|es|ing)|spear-?phish(?:ed|es|ing)|went\s+after|"
     r"go(?:es|ing)?\s+after|gone\s+after)|"
     r"(?P<take>(?:took|taken|take[ns]?|taking|knock(?:ed|s|ing)?|shut(?:s|ting)?|brought|bring(?:s|ing)?|forc(?:ed|es|ing)|"
-    r"put(?:s|ting)?)\s+(?:(?!offline\b|down\b|out\b)[\w'’.-]+\s+){0,6}?(?:offline|down|out(?:\s+of\s+(?:action|service))?)\b)|"
+    r"put(?:s|ting)?)\s+(?:(?!offline\b|down\b|out\b|over\b)[\w'’.-]+\s+){0,6}?(?:offline|down|over|out(?:\s+of\s+(?:action|service))?)\b)|"
     r"(?P<steal>stole|stolen|steal(?:s|ing)?|exfiltrat(?:ed|es|ing)|siphon(?:ed|s|ing)?|drain(?:ed|s|ing)?|loot(?:ed|s|ing)?|"
     r"emptied|leak(?:ed|s|ing)?|copied|dumped)|"
     r"(?P<harm>hit|hits|hitting|struck|strikes?|striking|breach(?:ed|es|ing)?|compromis(?:ed|es|ing)|hack(?:ed|s|ing)?|"
@@ -85,8 +85,9 @@ _PASSIVE_BEFORE = compile_cached(
 )
 #: "X had its records encrypted", "saw their mailboxes wiped": the subject suffered it.
 _CAUSATIVE_BEFORE = compile_cached(
-    r"\b(?:had|has|have|having|got|saw|sees|see)\s+(?:its|their|his|her|our)\s+"
-    r"(?:(?!(?:through|via|from|to|into|by|with|for|on|at|in)\s)[\w'’-]+\s+){0,4}$",
+    r"\b(?:had|has|have|having|got|saw|sees|see)\s+(?:(?:its|their|his|her|our)\s+|"
+    r"(?!(?:been|already|also|just|not|never|then|since|now|first|all|both|each|recently|previously|repeatedly)\b)(?=[\w'’-]+\s))"
+    r"(?:(?!(?:through|via|from|to|into|by|with|for|on|at|in|been|already|also|just|then|since)\s)[\w'’-]+\s+){0,4}$",
     _I,
 )
 #: A negation or a modal before the verb: no harm is told ("was not hit", "could breach").
@@ -103,7 +104,7 @@ _ATTEMPT_BEFORE = compile_cached(
 )
 #: Where an object region ends: a new clause, a means, an agent, a time clause, a verb.
 _OBJECT_END = compile_cached(
-    r"[;:!?\n]|\.(?:\s|$)|\s[-–—]\s|\s\(|"
+    r"[;:!?\n|]|\.(?:\s|$)|\s[-–—]\s|\s\(|"
     r"\s(?:by|using|via|through|after|before|because|since|when|while|during|for|until|unless|if|although|though|"
     r"whereas|but|which|who|whose|where|that|than|behind|is|are|was|were|has|have|had|will|would|could|can|may|might|said|says|"
     r"told|according|claimed|blamed|demanded|asking|warned|with|without|despite|amid|then|so|as\s+part|in\s+order|"
@@ -126,7 +127,7 @@ _FROM_OR_TO = compile_cached(r"\s(?:from|(?<!belonging\s)(?<!belongs\s)(?<!owned
 #: Where a subject region starts (searched backwards for the last one): a clause or sentence
 #: start, a verb of saying, a subordinator.
 _SUBJECT_START = compile_cached(
-    r"[;:!?\n]|\.\s|\s[-–—]\s|^|"
+    r"[;:!?\n|]|\.\s|\s[-–—]\s|^|"
     r"\b(?:said|says|say|told|tells|reported|reports|confirmed|confirms|announced|announces|warned|warns|added|adds|"
     r"noted|notes|explained|stated|wrote|writes|believes?|believed|thinks?|thought|revealed|reveals|shows?|showed|"
     r"showing|found|finds|learned|learnt|knew|know|that|but|while|whereas|although|though|when|whenever|after|before|"
@@ -155,8 +156,18 @@ _ENFORCER_BEFORE = compile_cached(
     r"Interpol|Operation)|the\s+operation|the\s+takedown|seized|seizure)\b[^;:.!?]{0,120}$",
     _I,
 )
+#: A verb phrase joined to an earlier one ("we informed the police and reported the breach"):
+#: its subject is the first one's, not the words before it.
+_COORDINATED = compile_cached(r"\s(?:and|or|then|but)\s*$", _I)
+_PRONOUN = compile_cached(r"(?:that\s+)?(?:it|they|its\s+[\w-]+(?:\s+[\w-]+)?|their\s+[\w-]+(?:\s+[\w-]+)?)", _I)
 #: A relative pronoun right before the verb phrase: its antecedent is the subject.
 _RELATIVE_END = compile_cached(r"(?:,\s*)?\b(?:who|which|that)\s+$", _I)
+#: A count of victims that names them: "victims in the state included", "those affected were".
+_VICTIMS_INCLUDE = compile_cached(
+    r"\b(?:victims|targets|those\s+(?:hit|affected|targeted)|(?:organi[sz]ations|firms|companies|customers)\s+(?:hit|affected))"
+    r"(?:\s+(?!(?:said|says|were\s+not|are\s+not)\b)[\w,'’-]+){0,6}?\s+(?:include[sd]?|including|were|are|such\s+as|among\s+them)\s",
+    _I,
+)
 #: Verbs whose subject undergoes the harm: "lost the largest sum", "suffered an outage".
 _UNDERGO = compile_cached(
     r"\b(?:"
@@ -169,7 +180,10 @@ _UNDERGO = compile_cached(
     r"theft|heist|leak|losses|loss|infection|disruption|shutdown)\b|"
     r"fell\s+(?:victim|prey)\b|"
     r"paid\s+(?:out\s+)?(?:a|an|the)?\s*(?:[\w$€£.,-]+\s+){0,3}?(?:ransom|extortion)\b|"
-    r"(?:went|gone|goes|go|remained|remains|stayed)\s+(?:\w+\s+)?(?:offline|dark)\b"
+    r"(?:went|gone|goes|go|remained|remains|stayed)\s+(?:\w+\s+)?(?:offline|dark)\b|"
+    # "check-in systems at three airports have been down since dawn"
+    r"(?:was|were|is|are|been|remained|remains|stayed)\s+(?:(?:also|still|largely|partly|completely|mostly)\s+)?"
+    r"(?:down|offline|unavailable|unreachable|inaccessible|out\s+of\s+(?:action|service)|encrypted|locked)\b(?!\s+(?:to|for)\b)"
     r")",
     _I,
 )
@@ -296,8 +310,13 @@ def patient_regions(text: str, start: int, end: int) -> list[PatientRegion]:
                     subject_from = boundary.end()
             else:
                 subject_from = _subject_start(text, low, aux)
-            if subject_from < aux and text[subject_from:aux].strip(" ,"):
+            if subject_from < aux and text[subject_from:aux].strip(" ,") and not _COORDINATED.search(text, subject_from, aux):
                 out.append(PatientRegion(subject_from, aux, role, "subject", verb))
+                if _PRONOUN.fullmatch(text[subject_from:aux].strip(" ,")):
+                    # "<X> says it is also affected": the speaker is the pronoun's party
+                    speaker = _SPEAKER_BEFORE.match(text, start, subject_from)
+                    if speaker is not None:
+                        out.append(PatientRegion(speaker.start("subject"), speaker.end("subject"), role, "owner", verb))
             # "... were hit: A, B and C" and "wiped the records of": a passive may still have a
             # place after it ("was encrypted at two depots").
             after = re.match(r"\s+(?:at|in|across|of)\s" if match.group("steal") is None else r"\s+(?:at|in|across|of|from)\s",
@@ -335,6 +354,10 @@ def patient_regions(text: str, start: int, end: int) -> list[PatientRegion]:
             speaker = _SPEAKER_BEFORE.match(text, start, match.start())
             if speaker is not None:
                 out.append(PatientRegion(speaker.start("subject"), speaker.end("subject"), role, "owner", verb))
+    for match in _VICTIMS_INCLUDE.finditer(text, start, end):
+        stop = _object_end(text, match.end() - 1, min(end, match.end() + _REACH), True)
+        if stop > match.end() - 1:
+            out.append(PatientRegion(match.end() - 1, stop, "victim", "object", match.group(0).strip()))
     for match in _UNDERGO.finditer(text, start, end):
         before = text[max(start, match.start() - 60) : match.start()]
         if _NOT_TOLD_BEFORE.search(before) or _CLAUSE_NEGATION.search(text, max(start, match.start() - 100), match.start()):
@@ -345,6 +368,7 @@ def patient_regions(text: str, start: int, end: int) -> list[PatientRegion]:
         subject_to = relative.start() if relative is not None else match.start()
         if relative is not None:
             subject_from = _subject_start(text, max(start, subject_to - _REACH), subject_to)
-        if subject_from < subject_to and text[subject_from:subject_to].strip(" ,"):
+        if (subject_from < subject_to and text[subject_from:subject_to].strip(" ,")
+                and not _COORDINATED.search(text, subject_from, subject_to)):
             out.append(PatientRegion(subject_from, subject_to, "victim", "subject", match.group(0)))
     return out

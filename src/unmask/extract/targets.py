@@ -320,7 +320,7 @@ _APPOSITIVE_VICTIM = compile_cached(
 # Someone who helps the victim is no target: "working with the NCSC", "reported it to CISA".
 _HELPER_BEFORE = compile_cached(
     r"\b(?:(?:working|worked|works|cooperat(?:ing|ed)|coordinat(?:ing|ed)|partnered|engaged)\s+with|"
-    r"(?:notified|alerted|informed|contacted|called\s+in)|(?:report(?:ed|s)?|refer(?:red|s)?|disclos(?:ed|es|e))\s+(?:[\w-]+\s+){0,3}?to|"
+    r"(?:notified|alerted|informed|contacted|told|called\s+in)|(?:report(?:ed|s)?|refer(?:red|s)?|disclos(?:ed|es|e))\s+(?:[\w-]+\s+){0,3}?to|"
     r"(?:help|assistance|support)\s+(?:from|of))\s+(?:the\s+)?(?:[A-Z][\w.&’'-]*\s+){0,3}$",
     re.IGNORECASE,
 )
@@ -1004,6 +1004,34 @@ _TOWN_BEFORE = compile_cached(
 _TOWN_AFTER = compile_cached(r"-(?:based|headquartered)\b|,\s+(?-i:[A-Z])[a-z]+(?:\s+[A-Z][a-z]+)?\s*[,.;)]")
 
 
+def _org_phrase_hit(text: str, start: int, end: int, hits: list[_Hit], taken: SpanSet) -> None:
+    """Add the organisation names of the capitalised phrase ``text[start:end]`` (one with a
+    head word) that no gazetteer hit covers."""
+    words = text[start:end].split()
+    # (... nor is the place a name is "based" in: "the Lyon-based International Rowing Board")
+    while words and (words[0] in _ORG_STOP_START or words[0].endswith("-based")):
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+        words = words[1:]
+    if len(words) < 2:
+        return
+    for part_start, part_end in _org_parts(text, start, end):
+        if taken.overlaps(part_start, part_end):
+            # "Halvorsen Logistics Ltd of Norway": the place is found already; keep the
+            # company's name ("Public Health Agency of Canada" stays whole, or is not one).
+            head = _COMPANY_ONLY.match(text, part_start, part_end)
+            if head is None or taken.overlaps(part_start, head.end()):
+                continue
+            part_end = head.end()
+        surface = text[part_start:part_end].rstrip(".")
+        if len(surface.split()) < 2 or _PRODUCT_NAME.match(surface):
+            continue
+        part_end = part_start + len(surface)
+        # One value however a heading capitalises it: "Institute For Defense" -> "for".
+        value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
+        hits.append(_Hit(part_start, part_end, "organization", value, "heuristic"))
+        taken.add(part_start, part_end)
+
+
 def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     geo = geo_gazetteer()
     sectors = sector_vocabulary()
@@ -1124,29 +1152,29 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         taken.add(phrase.start, phrase.end)
     for match in _org_phrases(text):
         start, end = _org_start(text, match.start(), match.end())
-        words = text[start:end].split()
-        # (... nor is the place a name is "based" in: "the Lyon-based International Rowing Board")
-        while words and (words[0] in _ORG_STOP_START or words[0].endswith("-based")):
-            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
-            words = words[1:]
-        if len(words) < 2:
-            continue
-        for part_start, part_end in _org_parts(text, start, end):
-            if taken.overlaps(part_start, part_end):
-                # "Halvorsen Logistics Ltd of Norway": the place is found already; keep the
-                # company's name ("Public Health Agency of Canada" stays whole, or is not one).
-                head = _COMPANY_ONLY.match(text, part_start, part_end)
-                if head is None or taken.overlaps(part_start, head.end()):
-                    continue
-                part_end = head.end()
-            surface = text[part_start:part_end].rstrip(".")
-            if len(surface.split()) < 2 or _PRODUCT_NAME.match(surface):
-                continue
-            part_end = part_start + len(surface)
-            # One value however a heading capitalises it: "Institute For Defense" -> "for".
-            value = " ".join(w.lower() if i and w in _TITLE_CONNECTORS else w for i, w in enumerate(surface.split()))
-            hits.append(_Hit(part_start, part_end, "organization", value, "heuristic"))
-            taken.add(part_start, part_end)
+        pieces = [(start, end)]
+        if "\n" in text[start:end]:
+            # one name a line ("Institute for Coastal Research\nCentre for Ageing Studies"): each
+            # line that is a name of its own, the next line's read again from its start (a name
+            # wrapped over two lines has a head word on neither alone, and stays whole)
+            cut: list[tuple[int, int]] = []
+            at = start
+            while (line_end := text.find("\n", at, end)) != -1 and _ORG_PHRASE.fullmatch(text, at, line_end):
+                cut.append((at, line_end))
+                at = line_end + 1
+                again = _ORG_PHRASE.match(text, at)
+                if again is None:
+                    break
+                end = max(end, again.end())
+            else:
+                if cut:
+                    again = _ORG_PHRASE.match(text, at)
+                    if again is not None:
+                        cut.append((at, again.end()))
+            if cut:
+                pieces = cut
+        for start, end in pieces:
+            _org_phrase_hit(text, start, end, hits, taken)
     # A letterhead in capitals: "NORTHFIELD COUNTY SCHOOL DISTRICT" on the first line.
     caps = _CAPS_LETTERHEAD.match(text)
     if caps is not None and not taken.overlaps(*caps.span("name")):
@@ -1788,7 +1816,10 @@ def _role(
         return "mention"  # "the targeted individual on social media", "through media", "high-tech adversaries"
     if (hit.kind == "sector" or (hit.kind == "organization" and hit.form == "heuristic")) and (
         _DISCLOSES_AFTER.match(after) or _APPOSITIVE_VICTIM.match(after)
-    ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)):
+    ) and not (hit.kind == "sector" and _CUSTOMERS_BEFORE.search(near)) and not (
+        # "we told the data office and reported the breach": the one told is no discloser
+        hit.kind == "organization" and word_end and _search(cues, _HELPER_BEFORE, near, near_at)
+    ):
         return "victim"
     if hit.kind == "organization" and hit.form != "intelligence" and (
         (word_end and _search(cues, _INCIDENT_AT_BEFORE, near, near_at))
@@ -1965,20 +1996,45 @@ def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
         span = passage.span
         regions = patient_regions(text, span.start, span.end)
         out.extend(regions)
-        if not regions or not text[span.start : span.end].rstrip().endswith(":"):
+        lead = text[span.start : span.end].rstrip()
+        # the lead-in: a line ending with a colon, or a heading (no closing mark), that tells
+        # of harm or names victims - itself or in the question just before it ("Which parts
+        # are affected?\nThe main campus and these units:")
+        if not (lead.endswith(":") or (lead[-1:].isalnum() and "\n" not in lead and len(lead) <= 80)):
             continue
+        asked = index > 0 and text[items[index - 1].span.start : items[index - 1].span.end].rstrip().endswith("?")
+        heading = not lead.endswith(":")
+        if heading and not _LIST_LEAD.search(lead):
+            continue  # (a heading lead-in names its victims: "Victims so far")
+        if not (regions or _LIST_LEAD.search(lead) or (asked and lead.endswith(":") and (
+                patient_regions(text, items[index - 1].span.start, items[index - 1].span.end)
+                or _LIST_LEAD.search(text, items[index - 1].span.start, items[index - 1].span.end)))):
+            continue
+        role = regions[0].role if regions else "victim"
         previous_end = span.end
         for later in items[index + 1 :]:
             line = text[later.span.start : later.span.end]
-            if (text.count("\n", previous_end, later.span.start) != 1 or "\n" in line.strip() or len(line) > 100
-                    or line.rstrip()[-1:] in ".!?:"):
+            if later.kind == "list" and "\n" in line and text.count("\n", previous_end, later.span.start) == 1:
+                # the structure's list block: one item a line
+                for item in re.finditer(r"[^\n]+", line):
+                    if len(item.group(0)) <= 160:
+                        out.append(PatientRegion(later.span.start + item.start(), later.span.start + item.end(), role, "list",
+                                                 lead[:40]))
                 break
-            out.append(PatientRegion(later.span.start, later.span.end, regions[0].role, "list", regions[0].verb))
+            if (text.count("\n", previous_end, later.span.start) != 1 or "\n" in line.strip() or len(line) > 160
+                    or line.rstrip()[-1:] in "?:"
+                    or (line.rstrip()[-1:] in ".!" and not _BULLET.match(text, text.rfind("\n", previous_end, later.span.start) + 1))):
+                break
+            out.append(PatientRegion(later.span.start, later.span.end, role, "list", lead[:40]))
             previous_end = later.span.end
     out.sort(key=lambda region: region.start)
     return tuple(out)
 
 
+#: A list's lead-in that names victims with no harm verb: "Victims so far", "Affected units:".
+_LIST_LEAD = compile_cached(
+    r"\b(?:victims?|affected|impacted|compromised|breached|hit|targeted|targets)\b", re.IGNORECASE
+)
 #: A capitalised run in a patient region: the candidate for a name with no head word
 #: ("Brackwater Dairies", "Linden Title & Escrow").
 _REGION_NAME = compile_cached(
@@ -1992,7 +2048,9 @@ _NOT_NAME_WORDS = frozenset(
      "Several", "Some", "Many", "Most", "All", "Two", "Three", "Four", "Five", "Both", "Each", "Other", "Another",
      "No", "None", "Not", "Last", "Next", "Earlier", "Later", "Then", "Now", "When", "While", "After", "Before",
      "Since", "If", "As", "Also", "Only", "Even", "Here", "There", "Yesterday", "Today", "Tomorrow", "Ransomware",
-     "Hackers", "Attackers", "Criminals", "Staff", "Customers", "Users", "Officials", "Investigators", "Researchers"]
+     "Hackers", "Attackers", "Criminals", "Staff", "Customers", "Users", "Officials", "Investigators", "Researchers",
+     "Overall", "Still", "Instead", "Finally", "Elsewhere", "Again", "Indeed", "Meanwhile", "However", "Moreover",
+     "Separately", "Initially", "Afterwards", "Otherwise", "Altogether", "Nevertheless", "Nonetheless", "Besides"]
 )
 #: What follows a one-word name: a mark, a possessive, a conjunction, preposition or verb
 #: ("hit Ostrava and ...", "breached Kelvane's servers"), not a noun it modifies
@@ -2001,6 +2059,9 @@ _ONE_WORD_NAME_END = compile_cached(
     r"(?:['’]s\b|\s*[,.;:)]|\s*$|\s+(?:and|or|in|on|at|last|this|earlier|over|during|was|were|is|has|had|after|before|"
     r"with|for|from|to|itself|too|as\s+well)\b)"
 )
+#: A relative clause or an apposition right after a sentence's first word: "<Name>, which
+#: runs two depots, said it was hit" (not "Overall, the ..." - such words are stop words).
+_APPOSED_AFTER_NAME = compile_cached(r",\s+(?:which|who|a|an|one\s+of|the\s+(?-i:[a-z]+)\s+(?-i:[a-z]+)\s+(?:of|in|that))\b")
 #: A person, not an organisation: a title before the name or a post after it.
 _PERSON_BEFORE = compile_cached(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|President|Minister|Senator|Governor|Mayor|CEO|chief|director|spokes\w+|analyst|"
@@ -2066,7 +2127,8 @@ def _region_names(text: str, taken: SpanSet) -> list[tuple[int, int]]:
                 end = start + len(surface)
                 if any(word in _NOT_NAME_WORDS or word in _TITLE_CONNECTORS for word in (words[0], words[-1])):
                     continue
-                if taken.overlaps(start, end) or _PRODUCT_NAME.match(surface) or _PRODUCT_TAIL.search(surface):
+                if taken.overlaps(start, end) or _PRODUCT_NAME.match(surface) or (
+                        _PRODUCT_TAIL.search(surface) and not _LEGAL_SUFFIX_END.search(surface)):
                     continue
                 if (any(word.endswith(("'s", "’s")) for word in words[:-1]) or surface.lower() in threats
                         or _ADDRESS_WORD.fullmatch(words[-1])):
@@ -2081,8 +2143,10 @@ def _region_names(text: str, taken: SpanSet) -> list[tuple[int, int]]:
                     word = words[0]
                     if _TOWN_BEFORE.search(text, max(0, start - 40), start):
                         continue  # "a clinic in Brakel": a place the gazetteer does not know
-                    if (len(word) < 4 or word.isupper() or _sentence_start(text, start) or region.slot == "list"
-                            or not _ONE_WORD_NAME_END.match(text, end)):
+                    named_before_clause = (_APPOSED_AFTER_NAME.match(text, end) is not None
+                                           and not word.endswith("ly") and region.slot in ("subject", "owner"))
+                    if (len(word) < 4 or word.isupper() or (_sentence_start(text, start) and not named_before_clause)
+                            or region.slot == "list" or not _ONE_WORD_NAME_END.match(text, end)):
                         continue
                     if _PRODUCT_AFTER.match(text, end):
                         continue
