@@ -185,3 +185,29 @@ def test_done_before_the_deed(text: str, absent: tuple[str, str, str]) -> None:
 def test_an_extradition_with_its_own_day_keeps_it() -> None:
     assert ("arrest", "2025-05-02", "day") in _events("He was extradited on 2 May and appeared in court on 3 May.",
                                                       "2025-05-20")
+
+
+@pytest.mark.parametrize("text", [
+    # a range or a date that picks out the people affected is no activity
+    "Patients of the Riverside Clinic, Leeds, seen between January 2018 and March 2025, may be affected.",
+    "Customers of the Harbour Bank who opened accounts between March 2018 and May 2021 are affected.",
+    "The breach touches students enrolled since 2019 at the college.",
+])
+def test_a_population_range_is_no_activity(text: str) -> None:
+    assert not {e for e in _events(text, "2025-05-20") if e[0] in ("activity-start", "activity-end", "campaign")}
+
+
+def test_intruders_seen_between_two_months_still_bound_the_activity() -> None:
+    found = _events("Hackers were seen in the network between March and May 2024.", "2025-05-20")
+    assert {("activity-start", "2024-03", "month"), ("activity-end", "2024-05", "month")} <= found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # whatever the verb, a deed done with ransomware is the attack
+    ("On the night of Friday 7 March, the crew locked a number of our laptops with ransomware.",
+     ("campaign", "2025-03-07", "day")),
+    ("On 2 April intruders scrambled the clinic's files with LockBit ransomware.", ("campaign", "2025-04-02", "day")),
+    ("The council's servers were frozen with ransomware on 9 May.", ("campaign", "2025-05-09", "day")),
+])
+def test_a_deed_with_ransomware_is_the_attack(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")

@@ -692,6 +692,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("campaign", compile_cached(
         r"\b(?:campaigns?|operation|effort|efforts|(?:cyber-?)?attack(?:s|ed)?|copied|copying|stealing|exfiltrat(?:ed|es|ing)|siphon(?:ed|ing)|(?:infects|exploits|deploys|steals|leaks|installs|encrypts|wipes|compromises)|flood(?:ed|ing)|(?:knocked|took|taken)\s+(?:[\w'’-]+\s+){0,8}?offline|target(?:ed|ing)|breach(?:ed|es)?|compromis(?:ed|e)|intrusions?|hacked|infected|phishing|exploit(?:ed|ing)|deployed|stole|leaked|wave|spree|incident|attempted|tried|blackouts?|caused|cut\s+power|hit|struck|theft|heist|sent|sending|phished|lured|impersonat\w+|spoof\w+|delivered|foiled|thwarted|blocked|"
         r"(?:broke|broken|break|breaks|breaking)\s+in(?:to)?|exploitation|encrypted|accessed|"
+        # whatever the verb, a deed done with ransomware is the attack: "locked our computers with ransomware"
+        r"with\s+(?:[\w-]+\s+)?ransomware|"
         # plain verbs of a narrative: "first signed in", "came in through", "took over its network",
         # "called the help desk" (to talk it into a reset)
         r"(?:first\s+)?(?:signed|logged)\s+(?:in|on)(?:to)?|(?:came|got)\s+in\s+(?:through|via|by)|(?:they|attackers|intruders|hackers|operators|crew|group|gang)\s+came\s+back|"
@@ -919,6 +921,18 @@ _OTHERS_DEED_BEFORE = compile_cached(
 #: An open bound before "N ago": "over a year ago", "more than two months ago".
 _MORE_THAN_BEFORE = compile_cached(r"\b(?:over|more\s+than|upwards\s+of|well\s+over)\s+$", re.I)
 #: A date that sets a general picture, not a deed: "a portrait of the threat landscape in 2020".
+#: A range or a date that picks out people, not a deed: "patients seen between January 2019 and
+#: October 2026", "customers who opened accounts since 2020", "staff employed in 2024": its verb ...
+_POPULATION_VERB_BEFORE = compile_cached(
+    r"\b(?:who\s+(?:were|had\s+been|have\s+been)\s+|(?:we|they)\s+(?:have\s+)?)?"
+    r"(?:seen|treated|registered|enrolled|employed|admitted|served|insured|joined|opened\s+(?:an?\s+)?accounts?|"
+    r"signed\s+up|visited|tested|vaccinated)\s+(?:(?:between|from|since|in|before|after|during|until)\s+"
+    # (a range's second date: "seen between January 2019 and October 2026")
+    r"|(?:between|from)\s+[\w ,.-]{1,40}?\s*(?:and|to|until|through|[-–])\s*)$", re.I)
+#: ... and the people it picks out, named before the verb in the same clause.
+_POPULATION_NOUN = compile_cached(
+    r"\b(?:patients|customers|clients|members|students|pupils|staff|employees|people|users|residents|account\s+holders|"
+    r"policyholders|subscribers|applicants|voters)\b", re.I)
 _LANDSCAPE_BEFORE = compile_cached(r"\b(?:landscape|climate|trends?)\s+(?:in|of|for|during)\s+(?:the\s+year\s+)?$", re.I)
 
 
@@ -1370,6 +1384,11 @@ def _accepted(sentence: str, date: DateMention, published: dt.date | None) -> bo
         return False  # "the decoy copies a notice first published on ...": the copied document's day
     if _OTHERS_DEED_BEFORE.search(sentence, max(0, date.start - 120), date.start):
         return False  # "used in attacks by other malware families this year": someone else's deeds
+    if (verb := _POPULATION_VERB_BEFORE.search(sentence, max(0, date.start - 100), date.start)) is not None and (
+        (noun := _POPULATION_NOUN.search(sentence, max(0, verb.start() - 80), verb.start())) is not None
+        and not _CLAUSE_BREAK.search(sentence, noun.end(), verb.start())
+    ):
+        return False  # "patients seen between January 2019 and ...": who is affected, no deed
     if _LANDSCAPE_BEFORE.search(sentence, max(0, date.start - 30), date.start):
         return False  # "a portrait of the threat landscape in 2020": a general picture, no deed
     if date.resolved and date.surface.lower().endswith(" ago") and _MORE_THAN_BEFORE.search(sentence, max(0, date.start - 16), date.start):
