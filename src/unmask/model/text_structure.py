@@ -259,7 +259,7 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
             broken = True
             continue
         following = raw[index + 1][1] if index + 1 < len(raw) else ""
-        ends_open = bool(_RUNS_ON_END.search(stripped))
+        ends_open = bool(_RUNS_ON_END.search(stripped, max(0, len(stripped) - 16)))  # its last word
         next_lower = bool(_LOWER_START.match(following))
         runs_on = ends_open or next_lower
         if item is not None:
