@@ -108,3 +108,57 @@ def test_placeholder_query_value_stays_in_the_url() -> None:
 def test_link_text_after_a_url_still_ends_it() -> None:
     found = _found("The vendor's notes are at https://notes.vendor-example.org/loader.html[loader notes].\n")
     assert "https://notes.vendor-example.org/loader.html" in found
+
+
+# -- class 6: names the report hid, paths cut at a blank ----------------------------------
+
+
+def test_names_hidden_with_asterisks_are_not_indicators() -> None:
+    text = (
+        "The first stage was loaded from http://www.*****harbour-news.com/js/jq.js on the news site.\n"
+        "The owner of ********harbour-news.com was told.\n"
+    )
+    found = _found(text)
+    assert found.get("harbour-news.com", ("", ""))[1] != "indicator"
+    assert found.get("http://harbour-news.com/js/jq.js", ("", ""))[1] != "indicator"
+
+
+def test_markdown_bold_name_stays_an_indicator() -> None:
+    assert _found("The implant beacons to **c2-relay-example.top** every hour.\n")["c2-relay-example.top"][1] == "indicator"
+
+
+def test_short_x_runs_are_hidden_names_in_a_text_that_hides_names_with_x() -> None:
+    text = (
+        "Sites that redirected visitors to the exploit page:\n"
+        "* hxxp://www.xxxxxxxbank.com\n* hxxp://abxx.net\n* hxxp://www.cdxxx.org\n"
+        "The exploit page itself: hxxp://exploit-kit-example.top/x.html\n"
+    )
+    found = _found(text)
+    assert found["abxx.net"][1] != "indicator"
+    assert found["www.cdxxx.org"][1] != "indicator"
+    assert found["exploit-kit-example.top"][1] == "indicator"
+
+
+def test_x_in_a_name_of_a_text_that_hides_nothing_stays() -> None:
+    assert _found("The loader talks to hxxp://maxxon-update.net/gate.php daily.\n")["maxxon-update.net"][1] == "indicator"
+
+
+def test_folder_with_a_blank_cut_at_the_line_end_is_joined() -> None:
+    text = (
+        "The installer drops its second stage with the data of the Run value set to C:\\Program\n"
+        "Files\\HlpTools\\hlpupd.exe so it starts at logon.\n"
+    )
+    found = _found(text)
+    assert found.get("C:\\Program Files\\HlpTools\\hlpupd.exe", ("", ""))[0] == "file_path"
+    assert "C:\\Program" not in found
+
+
+def test_documents_and_settings_cut_after_and_is_joined() -> None:
+    text = (
+        "On an infected machine running the older system the files are kept in C:\\Documents and\n"
+        "Settings\\operator\\Local Settings\\Temp\\ until the next reboot.\n"
+    )
+    found = _found(text)
+    path = "C:\\Documents and Settings\\operator\\Local Settings\\Temp\\"
+    assert found.get(path, ("", ""))[0] == "file_path"
+    assert found[path][1] == "benign"  # a user's temporary folder: part of every system

@@ -254,12 +254,49 @@ def _continuation(text: str, left: str, end: int) -> int | None:
     return None
 
 
+#: A Windows folder whose name has blanks, cut at a line end after its first word
+#: ("C:\\Program" / "Files\\Symantec\\…", "C:\\DOCUMENTS" / "AND SETTINGS\\…"): the rest of
+#: its name on the next line, by its first word.
+_FOLDER_RESTS = {
+    "program": compile_cached(r"(?i:files)(?:[ \t]+\((?i:x86)\))?(?=[\\/\"'”’\s]|$)"),
+    "documents": compile_cached(r"(?i:and)(?:[ \t\xa0]+|[ \t\xa0]*\r?\n[ \t\xa0]*)(?i:settings)(?=[\\/\"'”’\s]|$)"),
+    "common": compile_cached(r"(?i:files)(?=[\\/\"'”’\s]|$)"),
+    "application": compile_cached(r"(?i:data)(?=[\\/\"'”’\s]|$)"),
+    "all": compile_cached(r"(?i:users)(?=[\\/\"'”’\s]|$)"),
+    "start": compile_cached(r"(?i:menu)(?=[\\/\"'”’\s]|$)"),
+    "local": compile_cached(r"(?i:settings)(?=[\\/\"'”’\s]|$)"),
+}
+#: A Windows path's start: a drive, an environment variable or a share.
+_PATH_ROOT = compile_cached(r"[\"'“‘(]?(?:[A-Za-z]:\\|%\w+%\\|\\\\)")
+
+
+#: What stands between a folder name's words in a path being joined: a line break (the
+#: path's line was full) or, further on, a blank ("…\\LOCAL SETTINGS\\Temp").
+_FOLDER_GAP = compile_cached(r"[ \t\xa0]*(?:\r?\n)?[ \t\xa0]*")
+
+
+def _folder_rest(text: str, left: str, end: int) -> int | None:
+    """Where the rest of a folder name cut after ``left`` (at a line end, or at a blank
+    further on in a path being joined) ends (see :data:`_FOLDER_RESTS`), or None."""
+    cut = left.rfind("\\")
+    if cut < 0 or not _PATH_ROOT.match(left):
+        return None
+    rest = _FOLDER_RESTS.get(left[cut + 1 :].lower())
+    if rest is None:
+        return None
+    brk = _FOLDER_GAP.match(text, end)
+    if brk is None or brk.end() == end:
+        return None
+    m = rest.match(text, brk.end())
+    return m.end() if m is not None else None
+
+
 def _line_candidates(text: str) -> list[int]:
     """Offsets of tokens that end a line holding a URL, a CVE id's year or a hex run
     (each token looked at once)."""
     out: list[int] = []
     seen = -1
-    for needle in ("://", "www.", "www.".upper(), "CVE-", "cve-"):
+    for needle in ("://", "www.", "www.".upper(), "CVE-", "cve-", ":\\", "%\\"):
         i = text.find(needle)
         while i >= 0:
             if i >= seen:
@@ -267,7 +304,7 @@ def _line_candidates(text: str) -> list[int]:
                 end = tok.end() if tok is not None else i
                 seen = max(seen, end)
                 brk = _LINE_BREAK.match(text, end)
-                if brk is not None and "\n" in brk.group():
+                if (brk is not None and "\n" in brk.group()) or (needle[0] in ":%" and _WORD_THEN_BREAK.match(text, end)):
                     out.append(i)
             i = text.find(needle, i + 1)
         seen = -1
@@ -276,6 +313,9 @@ def _line_candidates(text: str) -> list[int]:
     return out
 
 
+#: One word, then the line's end: a path's folder name may be cut after its second word
+#: ("C:\\Documents and" / "Settings\\…").
+_WORD_THEN_BREAK = compile_cached(r"[ \t\xa0]+[A-Za-z]+[ \t\xa0]*\r?\n")
 #: A hex run (not a hash length of its own, checked later) that ends its line.
 _HEX_LINE_END = compile_cached(r"(?<![0-9A-Za-z])[0-9A-Fa-f]{8,127}(?=[ \t]*\r?\n[ \t]*[0-9A-Fa-f]{4})")
 
@@ -359,7 +399,25 @@ def layout_tokens(text: str, glued_at: Iterable[int] = ()) -> list[tuple[int, st
                 break
             if blank is None or blank.end() == end:
                 # no split before a host's last label: perhaps a value's rest on the next line
-                rest = _continuation(text, "".join(chars).rpartition(" ")[2], end) if end > pos else None
+                whole = "".join(chars) if end > pos else ""
+                left = whole.rpartition(" ")[2]
+                folder = _folder_rest(text, whole, end) if left else None
+                if folder is not None:
+                    # a folder name with blanks: a blank stands for the line break
+                    brk_end = _FOLDER_GAP.match(text, end).end()  # type: ignore[union-attr]
+                    chars.append(" ")
+                    index.append(brk_end)
+                    for offset in range(brk_end, folder):
+                        if not text[offset].isspace():
+                            chars.append(text[offset])
+                            index.append(offset)
+                        elif not text[offset - 1].isspace():
+                            chars.append(" ")  # the blanks and line break between its words: one blank
+                            index.append(offset)
+                    changed = changed or "\n" in text[end:folder]
+                    pos = folder
+                    continue
+                rest = _continuation(text, left, end) if left else None
                 if rest is None:
                     break
                 pos = rest

@@ -105,6 +105,12 @@ _OS_DIRS = frozenset(
      "/var/tmp", "/dev/null", "/etc/passwd", "/etc/shadow", "/etc/hosts", "/etc/crontab", "/bin/sh",  # noqa: S108
      "/bin/bash", "/usr/bin/python", "/usr/bin/perl", "/proc", "/dev/shm"}  # noqa: S108
 )  # fmt: skip
+#: A user profile's standard folders, without a file (lower case, drive as "c:"):
+#: "c:\\documents and settings\\administrator\\local settings\\temp".
+_USER_DIRS = compile_cached(
+    r"c:\\(?:documents and settings|users)(?:\\[^\\]+(?:\\(?:local settings|application data|appdata)"
+    r"(?:\\(?:local|roaming|locallow))?(?:\\temp)?)?)?"
+)
 #: Where Windows keeps its programs and libraries.
 _SYSTEM_DIRS = frozenset(
     {"c:\\windows\\system32", "c:\\windows\\syswow64", "%windir%\\system32", "%systemroot%\\system32",
@@ -291,7 +297,7 @@ def _is_os_path(value: str) -> str | None:
     lower = value.lower().rstrip("\\/")
     if lower[1:3] == ":\\":
         lower = "c" + lower[1:]  # the same folders on any drive
-    if lower in _OS_DIRS:
+    if lower in _OS_DIRS or _USER_DIRS.fullmatch(lower):
         return "os-part"
     cut = max(lower.rfind("\\"), lower.rfind("/"))
     name = lower[cut + 1 :]
@@ -555,6 +561,7 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
         _publisher_boxes(kept)
         _mailbox_hosts(kept)
     _image_hosts(kept, text, judge)
+    _redacted_names(kept, text)
     if "\nAttack pattern: " in text or "\nCourse of action: " in text:
         _technique_text(kept, text)
     _line_verdicts(kept, text)
@@ -573,6 +580,39 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
                 _SET_REASONS(obs, ("companion-file",))
                 _SET_BENIGN(obs, ("companion-file",))
     return kept
+
+
+_REDACTED = ("redacted",)
+_NAME_TYPES = frozenset({"domain", "url", "email"})
+
+
+def _redacted_names(found: list[Observable], text: str) -> None:
+    """Host names the report hid in part: after a run of asterisks (``www.*******mail.com``
+    gives ``mail.com``; see :data:`_GLUED_STARS`), and, in a text that hides names with
+    x's ("www.xxxxxxbank.com"), a name with a shorter run of them ("abxx.net")."""
+    hides_with_x = any("redacted" in o.benign_reasons for o in found)
+    for obs in found:
+        if obs.type not in _NAME_TYPES or obs.role != "indicator":
+            continue
+        start = obs.span.start
+        hidden = (
+            start > 1
+            and text[start - 1] == "*"
+            and _GLUED_STARS.search(text, start - 40 if start > 40 else 0, start) is not None
+        )
+        if not hidden and hides_with_x:
+            value = obs.value.lower()
+            host = _url_host(value) if obs.type == "url" else value.rpartition("@")[2]
+            hidden = "xx" in host
+        if hidden:
+            _SET_ROLE(obs, "benign")
+            _SET_REASONS(obs, _REDACTED)
+            _SET_BENIGN(obs, _REDACTED)
+
+
+#: Asterisks glued to what stands before them in a name or URL ("www.****", "//***"), or
+#: four or more of them (Markdown's bold takes two, bold italics three).
+_GLUED_STARS = compile_cached(r"(?:[\w./]\*+|\*{4,})$")
 
 
 def _publisher_boxes(found: list[Observable]) -> None:
