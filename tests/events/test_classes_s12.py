@@ -211,3 +211,20 @@ def test_intruders_seen_between_two_months_still_bound_the_activity() -> None:
 ])
 def test_a_deed_with_ransomware_is_the_attack(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the incident said to end, with the incident as the verb's subject
+    ("The attacks on the port stopped in May 2024, the agency said.", ("activity-end", "2024-05", "month")),
+    ("Its access ended on 2 March when staff reset every password.", ("activity-end", "2025-03-02", "day")),
+    ("Officials say the phishing wave finally ceased on 11 April.", ("activity-end", "2025-04-11", "day")),
+    # the document its maker sent, named with "the ... it sent/made"
+    ("The insurer named the gang in the filing it sent to the regulator on 4 April.", ("report", "2025-04-04", "day")),
+    ("The firm blamed the crew in the notification it made to the watchdog on 6 May.", ("report", "2025-05-06", "day")),
+])
+def test_incident_ends_and_sent_notifications(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")
+
+
+def test_a_fiscal_year_ending_is_no_activity_end() -> None:
+    assert not _events("The fiscal year ended on 30 June with record sales.", "2025-08-20")

@@ -683,6 +683,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     # The intrusion ended for its victim: "the intrusion was cut off in February".
     ("activity-end", compile_cached(
         r"\b(?:(?:was|were|been)\s+(?:cut\s+off|evicted|contained|shut\s+out|expelled)|"
+        # the incident said to end: "The intrusion ended on 23 July", "the attacks stopped in May"
+        r"(?:intrusions?|attacks?|campaigns?|activity|breach|compromise|access|operations?|exploitation|spree|wave)\s+"
+        r"(?:had\s+|finally\s+|only\s+)?(?:ended|ceased|stopped|halted)|"
         # "kept their access until they were removed": the intruders put out of the network
         r"until\s+(?:they|the\s+(?:intruders|attackers|hackers|actors?|group|crew))\s+(?:was|were)\s+(?:removed|ejected|kicked\s+out|thrown\s+out|found\s+and\s+removed)|"
         r"(?:stayed|remained|persisted|lurked)\s+(?:[\w'’-]+\s+){0,4}until|"
@@ -943,7 +946,9 @@ _TOLD_US_OF_DETECTION = compile_cached(
 #: filing dated 3 May", "in its notice on Friday" (a joint statement is an agencies' advisory;
 #: "..., police said in a statement on Wednesday" is a source's, the deed before it the news).
 _STATEMENT_ON = compile_cached(
-    r"(?<!said\s)(?<!says\s)(?<!stated\s)(?<!added\s)\b(?:in|via|through)\s+(?:a|an|its|their|his|her)\s+(?!joint\b)(?:[\w-]+\s+){0,2}?(?:statement|filing|notice|letter|notification)"
+    r"(?<!said\s)(?<!says\s)(?<!stated\s)(?<!added\s)\b(?:in|via|through)\s+(?:a|an|its|their|his|her|the)\s+(?!joint\b)(?:[\w-]+\s+){0,2}?(?:statement|filing|notice|letter|notification)"
+    # "in the notification it made to the regulator on ...": the document its maker sent
+    r"(?:\s+(?:it|they|he|she|we|the\s+firm|the\s+company)\s+(?:made|sent|filed|gave|issued|submitted))?"
     r"(?:\s+(?:to|for)\s+(?:[\w'’-]+\s+){0,2}?[\w'’-]+)?\s+(?:(?:on|dated|of)\s+(?:the\s+)?)?$", re.I)
 #: What a search seizes from a suspect (no takedown): "seized laptops and crypto wallets", "seized devices holding chat logs".
 _BELONGINGS_AFTER = compile_cached(
@@ -995,7 +1000,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("first", "emerged", "began", "started", "dating", "early", "since"),
     ("first", "earliest"),
     ("last", "recent", "latest", "ceased", "went", "stopped", "disbanded", "retired"),
-    ("cut", "evicted", "contained", "shut", "expelled", "until", "locked"),
+    ("cut", "evicted", "contained", "shut", "expelled", "until", "locked", "ended", "ceased", "stopped", "halted"),
     None,
 )
 _NO_TRIGGERS: tuple[list[int], list[tuple[int, int]]] = ([], [])
@@ -1097,7 +1102,7 @@ def _kind_for(
     if _INCIDENT_OF.search(before[-30:]):
         return "campaign", 0.9  # "the cyberattack of 3 May": the attack's date
     tail = before[-70:]
-    if ("statement" in tail or "filing" in tail or "letter" in tail or "notice" in tail) and _STATEMENT_ON.search(tail):
+    if ("statement" in tail or "filing" in tail or "letter" in tail or "notice" in tail or "notification" in tail) and _STATEMENT_ON.search(tail):
         return "report", 0.9  # "In a note to investors on Tuesday, the firm said": the statement's day
     if _ARTICLE_BEFORE.search(before[-8:]) and _ATTRIBUTIVE_INCIDENT.match(sentence, date.end):
         return "campaign", 0.9  # "over the 2023 intrusions at two casinos": the intrusions' date
