@@ -111,3 +111,13 @@ def test_lists_under_headings_and_questions() -> None:
     # a heading that names no victim opens no list
     text = "1. A forum taken down\nOn Monday police in Austria closed the forum, which sold stolen cards.\n"
     assert ("country", "AT") not in targeted(text)
+
+
+def test_business_nouns_name_a_victims_sector() -> None:
+    found = targeted("Pellow Securities, a Dublin-based online stockbroker, said intruders had copied client files.\n")
+    assert {("organization", "Pellow Securities"), ("sector", "Finance"), ("country", "IE")} <= found
+    assert ("sector", "Logistic") in targeted("A haulier in Kent was hit by ransomware last week.\n")
+    assert ("sector", "Veterinary") in targeted("The gang encrypted the records of a veterinary chain.\n")
+    # capitalised at the end of a name, the noun is the name's
+    found = targeted("Hackers breached Brisco Family Clinic in March.\n")
+    assert ("organization", "Brisco Family Clinic") in found

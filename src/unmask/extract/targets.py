@@ -813,7 +813,8 @@ _ORG_HEAD_WORD = compile_cached(rf"\b{_ORG_HEAD}\b")
 _ORG_APPOSITIVE = compile_cached(
     r"(?<![\w-])(?:company|firm|vendor|provider|maker|manufacturer|operator|chain|bank|agency|university|outlet|"
     r"newspaper|organi[sz]ation|institute|contractor|developer|exchange|platform|ministry|broadcaster|"
-    r"insurer|retailer|hospital|airline|carrier|processor|utility)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
+    r"insurer|retailer|hospital|airline|carrier|processor|utility|stockbroker|broker|lender|haulier|forwarder|exporter|"
+    r"importer|wholesaler|distributor|shipowner|giant)(?:\s+|,\s+(?=[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3}\s*(?:[,;)]|\.(?:\s|$)|$)))"
     r"(?P<name>[A-Z][\w&’'-]*(?:\s+[A-Z][\w&’'-]*){0,3})"
 )
 #: A capitalised name followed by what it is: "Lindqvist Eye Clinics, a health care
@@ -822,7 +823,10 @@ _ORG_APPOSED_TAIL = compile_cached(
     r",\s+(?:a|an|the|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:company|firm|provider|operator|maker|manufacturer|chain|bank|insurer|retailer|carrier|utility|hospital|clinic|"
     r"practice|contractor|developer|exchange|platform|broadcaster|newspaper|publisher|charity|non-?profit|nonprofit|"
-    r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper)s?\b(?!['’])"
+    r"university|school|authority|agency|council|business|supplier|airline|shipowner|shipper|"
+    # business nouns (the sector table's): "X, a Dublin-based online stockbroker"
+    r"stockbroker|broker|brokerage|lender|haulier|forwarder|courier|exporter|importer|wholesaler|distributor|"
+    r"grocer|dairy|bakery|brewery|consultancy|insurer|charity|cooperative|co-operative|practice|laboratory|lab)s?\b(?!['’])"
 )
 #: A company's legal form after its name: ", Inc.", " Ltd", " plc".
 _LEGAL_SUFFIX = r"(?:,?\s+(?:Inc|Ltd|LLC|plc|PLC|Limited|Corp|GmbH|AG|AS|ASA|AB|Oy|SA|S\.A|NV|N\.V|BV|B\.V|SE|Co)\.?)"
@@ -1126,6 +1130,9 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
             and word_before.group(1) not in _ORG_STOP_START
         ):
             continue  # the head of a capitalised name: "Kestrel Regional Airports", "Nordvik Savings Bank"
+        if (phrase.surface[:1].isupper() and sectors.is_business_noun(phrase.surface)
+                and re.search(r"(?:^|\s)(?-i:[A-Z])[\w&’'-]*[ \t]+$", text[max(0, phrase.start - 40) : phrase.start])):
+            continue  # a business noun ending a name: "Brisco Family Clinic", "Tamsin Haulage Company"
         if _NOT_A_SECTOR_BEFORE.search(text, max(0, phrase.start - 30), phrase.start) and _NOT_A_SECTOR_WORD.fullmatch(
             phrase.surface
         ):

@@ -312,6 +312,8 @@ _SUBDIVISIONS: dict[str, tuple[str, ...]] = {
            "Nordrhein-Westfalen", "Rhineland-Palatinate", "Saarland", "Saxony", "Sachsen", "Saxony-Anhalt",
            "Sachsen-Anhalt", "Schleswig-Holstein", "Thuringia", "Thüringen"),
     "GB": ("Northern Ireland",),
+    "BR": ("Paraná", "Parana", "Amapá", "Amapa", "Bahia", "Minas Gerais", "Rio Grande do Sul", "Santa Catarina",
+           "Pernambuco", "Ceará", "Goiás", "Mato Grosso", "Mato Grosso do Sul", "Espírito Santo", "Maranhão"),
     "IN": ("Andhra Pradesh", "Arunachal Pradesh", "Assam", "Bihar", "Chhattisgarh", "Gujarat", "Haryana",
            "Himachal Pradesh", "Jharkhand", "Karnataka", "Kerala", "Madhya Pradesh", "Maharashtra", "Manipur",
            "Meghalaya", "Mizoram", "Nagaland", "Odisha", "Orissa", "Rajasthan", "Sikkim", "Tamil Nadu",

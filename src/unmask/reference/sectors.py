@@ -183,10 +183,41 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "Intelligence": ("intelligence agencies", "intelligence services"),
     "Immigration": ("immigration",),
     "Citizens": ("citizens", "individuals"),
+    "Veterinary": ("veterinary chain", "veterinary chains", "veterinary practice", "veterinary practices",
+                   "veterinary clinic", "veterinary clinics", "vet practice", "vet practices", "vet clinic",
+                   "vet clinics"),
 }
 
+# The business nouns a description or an apposition gives an organisation ("a London-based
+# stockbroker", "a haulier in Kent", "a ferry operator", "a children's clinic") name its
+# sector as the sector words do: they are added to the synonyms above.
+_BUSINESS_NOUNS: dict[str, tuple[str, ...]] = {
+    "Finance": ("stockbroker", "stockbrokers", "online broker", "online brokers", "brokerage", "brokerages",
+                "brokerage firm", "brokerage firms", "wealth manager", "wealth managers", "asset manager",
+                "asset managers", "lender", "lenders", "remittance firm", "remittance firms"),
+    "Health": ("clinic", "clinics", "medical practice", "medical practices", "dental practice", "dental practices",
+               "dental clinic", "dental clinics", "care home", "care homes", "nursing home", "nursing homes",
+               "GP practice", "GP practices", "health system", "health systems", "hospital group", "hospital trust",
+               "dialysis unit", "dialysis centre", "dialysis center", "pathology lab", "pathology laboratory",
+               "children's clinic", "children’s clinic"),
+    "Logistic": ("haulier", "hauliers", "haulage firm", "haulage company", "trucking company", "trucking companies",
+                 "trucking firm", "parcel carrier", "parcel carriers", "courier firm", "courier company",
+                 "logistics firm", "logistics firms", "logistics company", "logistics companies", "logistics provider",
+                 "logistics providers", "freight company", "freight firm", "freight operator", "warehouse operator"),
+    "Maritime": ("ferry operator", "ferry operators", "ferry line", "ferry lines", "ferry company", "shipowner",
+                 "shipowners", "ship operator", "ship operators", "tanker operator", "tanker operators",
+                 "dry-bulk operator", "container terminal", "container terminals"),
+    "Transport": ("transit authority", "transit agency", "transit operator", "bus operator", "bus operators",
+                  "public transport operator", "transport authority"),
+    "Legal": ("law practice", "law practices"),
+}
+#: Every business noun, lower-cased.
+_BUSINESS_NOUN_KEYS = frozenset(noun.lower() for nouns in _BUSINESS_NOUNS.values() for noun in nouns)
+for _sector, _nouns in _BUSINESS_NOUNS.items():
+    _SYNONYMS[_sector] = (*_SYNONYMS[_sector], *_nouns)
+
 # Surfaces matched only as written (they are also ordinary words or acronyms).
-_CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "MSP", "NGO", "NGOs", "K-12"])
+_CASE_SENSITIVE = frozenset(["IT", "ICS", "ISPs", "MSPs", "MSP", "NGO", "NGOs", "K-12", "GP practice", "GP practices"])
 
 # Surfaces so generic they only count next to a sector noun ("the space sector").
 _NEEDS_SECTOR_NOUN = frozenset(
@@ -274,6 +305,12 @@ class SectorVocabulary:
     def needs_sector_noun(surface: str) -> bool:
         """Whether a bare adjective-like surface ("energy") needs a noun such as "sector"."""
         return surface.lower() in _NEEDS_SECTOR_NOUN
+
+    @staticmethod
+    def is_business_noun(surface: str) -> bool:
+        """Whether a surface is a business noun ("haulier", "clinic"): capitalised after a
+        capitalised word, it ends a name ("Brisco Family Clinic"), not a sector phrase."""
+        return surface.lower() in _BUSINESS_NOUN_KEYS
 
     @staticmethod
     def is_count_noun(surface: str) -> bool:
