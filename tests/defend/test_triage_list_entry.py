@@ -78,3 +78,25 @@ def test_exim_brackets_mean_no_reverse_name() -> None:
     assert hop is not None and hop.rdns == "unknown" and hop.helo == "mail.example.org"
     named = parse_hop("from mail.example.org ([203.0.113.9]) by mx.example.net with esmtp (Gmexim 0.1)")
     assert named is not None and named.rdns == ""
+
+
+def test_sendmail_ident_answers_are_read_past() -> None:
+    bare = parse_hop("from mail.quarry.example (IDENT:squid@[203.0.113.7]) by mx.example.net (8.11.6)")
+    assert bare is not None and bare.rdns == "unknown"
+    named = parse_hop("from relay.quarry.example (root@relay.quarry.example [203.0.113.8]) by mx.example.net")
+    assert named is not None and named.rdns == "relay.quarry.example"
+
+
+def test_a_list_relay_named_only_in_its_helo_is_passed_over() -> None:
+    # the list's relay gives a short ident name ("daemon@mx3") but a HELO of the list's domain
+    relay = ("Received: from mx3.birdwatch-club.org (daemon@mx3 [198.51.100.12]) by mx2.birdwatch-club.org "
+             "(8.11.6) with ESMTP id r1; Mon, 02 Nov 2026 10:00:03 +0000")
+    entry = ("Received: from fastcash-relay.example ([203.0.113.88]) by mx3.birdwatch-club.org "
+             "(8.12.9/8.12.9) with SMTP id h2; Mon, 02 Nov 2026 10:00:01 +0000")
+    head = [RESENT, INNER, relay, entry, *LIST_HEAD, "From: Quick Cash <quickcash4u@yahoo.com>",
+            "To: birders@birdwatch-club.org", "Subject: For the group",
+            "Date: Mon, 02 Nov 2026 10:00:00 +0000", "Message-ID: <k2@post.example>",
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]
+    found = run(("\n".join(head) + "\n\nA note.\n").encode())
+    signal = next(s for s in found.signals if s.name == "list-poster-no-rdns")
+    assert "203.0.113.88" in signal.evidence[0].value

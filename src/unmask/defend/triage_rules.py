@@ -1752,7 +1752,8 @@ def parse_hop(value: str) -> Hop | None:
         helo = named.group(1)
         rdns = "unknown" if first.startswith("[") else first
     else:
-        inner = re.match(r"\(\s*([\w.-]*?)\.?\s*\[", comments)
+        # Sendmail puts the ident answer before the name: "(IDENT:user@name [ip])"
+        inner = re.match(r"\(\s*(?:IDENT:)?(?:[\w.-]+@)?([\w.-]*?)\.?\s*\[", comments)
         quoted = re.match(r"\(\s*\[[^\]]*\](?::\d+)?\s+\"(?:EHLO|HELO)\s+([^\"\s]*)\"", comments,
                           re.IGNORECASE)
         if quoted is not None and not first.startswith("["):
@@ -1844,8 +1845,7 @@ def _list_entry(view: MailView, ctx: RuleContext, handoff: Hop) -> Hop | None:
             continue
         if _internal_ip(hop.ip) or not hop.by or ctx.registrable(hop.by) not in hosts:
             continue
-        name = hop.rdns if hop.rdns and hop.rdns != "unknown" else hop.helo
-        if "." in name and ctx.registrable(name) in hosts:
+        if any("." in name and ctx.registrable(name) in hosts for name in (hop.rdns, hop.helo)):
             continue  # one of the list's hosts relaying to another
         return hop
     return None
