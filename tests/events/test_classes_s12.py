@@ -228,3 +228,16 @@ def test_incident_ends_and_sent_notifications(text: str, expected: tuple[str, st
 
 def test_a_fiscal_year_ending_is_no_activity_end() -> None:
     assert not _events("The fiscal year ended on 30 June with record sales.", "2025-08-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a start said of a part of a period: "since the week of", "from the start of"
+    ("Since the week of 3 March, the crew has sent phishing emails to surveyors.", ("activity-start", "2025-03", "approximate")),
+    ("Since the end of January the group has targeted ports in the Baltic.", ("activity-start", "2025-01", "approximate")),
+    # what was taken over, said of the thing: "had mailboxes taken over", "its website hijacked"
+    ("Two practices nearby had mailboxes taken over last month.", ("campaign", "2025-04", "month")),
+    ("The clinic had its website hijacked on 3 May.", ("campaign", "2025-05-03", "day")),
+    ("Several council accounts were taken over on 9 May, officials said.", ("campaign", "2025-05-09", "day")),
+])
+def test_parts_of_periods_and_things_taken_over(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")

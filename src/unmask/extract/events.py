@@ -701,6 +701,8 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         # "called the help desk" (to talk it into a reset)
         r"(?:first\s+)?(?:signed|logged)\s+(?:in|on)(?:to)?|(?:came|got)\s+in\s+(?:through|via|by)|(?:they|attackers|intruders|hackers|operators|crew|group|gang)\s+came\s+back|"
         r"took\s+over\s+(?:[\w'’-]+\s+){0,3}?(?:network|accounts?|systems?|servers?|mailbox(?:es)?|domain)|"
+        # ... said of what was taken: "had mailboxes taken over", "its accounts were hijacked"
+        r"(?:network|accounts?|systems?|servers?|mailbox(?:es)?|domains?|websites?)\s+(?:(?:was|were|had\s+been)\s+)?(?:taken\s+over|hijacked)|"
         r"called\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?help\s?desk|"
         r"(?:first\s+)?entered\s+(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,3}(?:network|systems?|environment)|"
         r"(?:been|was|were)\s+inside\s+(?:[\w'’-]+\s+){0,2}(?:network|systems?)|used\s+(?:[\w-]+\s+){1,3}against|"
@@ -723,7 +725,9 @@ _THAT_PERFECT = compile_cached(r"\s*,?\s*that\s+(?:[\w'’-]+\s+){0,3}(?:had|has
 #: The start of a relative clause about what a date just dated: "... in late 2019 that Oracle ".
 _RELATIVE_SUBJECT = compile_cached(r"\s*,?\s*(?:that|which)\s+(?:[\w-]+\s+){0,3}", re.I)
 _CAMPAIGN_INDEX = next(i for i, (kind, _, _) in enumerate(_TRIGGERS) if kind == "campaign")
-_SINCE = compile_cached(r"\b(?:since|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)(?:\s+(?:at\s+least|approximately|about|around|roughly|in\s+or\s+around))?\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
+_SINCE = compile_cached(r"\b(?:since|active\s+(?:since|from)|as\s+early\s+as|dating\s+back\s+to|from)(?:\s+(?:at\s+least|approximately|about|around|roughly|in\s+or\s+around))?"
+                        # "since the week of 12 October", "from the end of March"
+                        r"(?:\s+the\s+(?:week|weekend|end|start|beginning|middle)\s+of(?:\s+the)?)?\s+(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _RAN_UNTIL = compile_cached(
     r"\b(?:ran|lasted|continued|went\s+on|persisted|carried\s+on)\s+(?:\w+\s+)?(?:until|till|through)\s+(?:(?:at\s+least|about|around|roughly|approximately)\s+)?(?:(?:early|mid|late)[\s-]+)?$", re.I)
 _UNTIL = compile_cached(r"\b(?:until|through|till|into|(?<!compared\s)to)\s+(?:(?:at\s+least|approximately|about|around|roughly)\s+)?(?:(?:early|mid|late)[\s-]+)?$", re.I)
