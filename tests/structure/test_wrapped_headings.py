@@ -208,3 +208,17 @@ def test_record_lines_do_not_make_a_text_hard_wrapped() -> None:
     for row in rows[:3]:
         piece = next(p for p in s.passages if text[p.span.start :].startswith(row))
         assert text[piece.span.start : piece.span.end] == row
+
+
+@pytest.mark.parametrize(
+    ("label", "body"),
+    [
+        ("Mitigations", "disable macros sent from outside the company.\nblock the loader's hashes at the gateway.\n"),
+        ("Lateral movement", "they copied the loader to each file server over SMB.\n"),
+        ("Next steps", "rotate the service account keys this week.\n"),
+    ],
+)
+def test_a_short_label_after_a_blank_line_is_a_heading_over_lower_case_lines(label: str, body: str) -> None:
+    # a wrapped paragraph's first line fills the width; a label of a few words does not
+    text = f"The loader reached three firms in March.\n\n{label}\n{body}"
+    assert _headings(text_structure(text), text) == [label]

@@ -181,6 +181,11 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
     return median
 
 
+#: The most words of a label line that stands alone after a blank line ("Recommendations",
+#: "Indicators of compromise"): a heading even when the next line opens lower-case.
+_LABEL_WORDS = 3
+
+
 def _prose_line(stripped: str) -> bool:
     """Whether a line reads as prose: seven words or more, most of them plain words (not a
     record's "Payload installation / sha1: ..." or a row of values)."""
@@ -224,6 +229,7 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
     in_list = False  # after a line ending in ":", until the list ends
     items = 0
     item: tuple[int, int] | None = None  # an item that runs on, being built
+    after_blank = True  # the line above is blank (or there is none)
 
     def flush_block() -> None:
         nonlocal block_start
@@ -248,7 +254,7 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
             flush_item()
             if items:
                 in_list, items = False, 0
-            broken = True
+            broken = after_blank = True
             continue
         form = _line_form(content)
         if fixed and lines is not None and fixed[lines.index(line_start)]:
@@ -256,12 +262,20 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
             flush_block()
             flush_item()
             _emit(text, line_start, line_end, form, out)
-            broken = True
+            broken, after_blank = True, False
             continue
         following = raw[index + 1][1] if index + 1 < len(raw) else ""
         ends_open = bool(_RUNS_ON_END.search(stripped, max(0, len(stripped) - 16)))  # its last word
-        next_lower = bool(_LOWER_START.match(following))
-        runs_on = ends_open or next_lower
+        # A line runs on into a next one that opens lower-case - but not into a line of code
+        # ("Execution" over "powershell -nop ..."), and not when it is a label of at most three
+        # words standing alone after a blank line ("Recommendations" over "patch the VPN
+        # appliance"): a wrapped paragraph's first line fills the width.
+        next_lower = bool(_LOWER_START.match(following)) and not (
+            fixed and lines is not None and index + 1 < len(raw) and fixed[lines.index(raw[index + 1][0])]
+        )
+        label = after_blank and not ends_open and stripped[:1].isupper() and len(stripped.split()) <= _LABEL_WORDS
+        runs_on = ends_open or (next_lower and not label)
+        after_blank = False
         if item is not None:
             # The line goes on with the list item above.
             item = (item[0], line_end)
