@@ -85,3 +85,8 @@ def test_numbered_list_of_attacker_urls_is_not_an_end_note_list() -> None:
     text = "Indicators\n\nThe droppers were fetched from:\n1 http://cdn.ldr-drop.top/a/ldr.bin\n2 http://img.ldr-drop.top/b/ldr.bin\n"
     found = _analyzed(text)
     assert found["http://cdn.ldr-drop.top/a/ldr.bin"] == ("url", "indicator")
+
+
+def test_bracket_note_without_a_date_is_no_access_note() -> None:
+    text = "The implant fetched http://cdn.update-drop.top/cfg.bin (accessed by the loader at start-up) and ran it.\n"
+    assert _plain(text)["http://cdn.update-drop.top/cfg.bin"] == ("url", "indicator")

@@ -1174,7 +1174,9 @@ _URL_HOST = compile_cached(r"[^:]*://(?:[^/?#@]*@)?\[?([^/?#\]]*)")
 #: 2011]", "URL (retrieved 2 March 2019)", on the next line too) or a detection rule's
 #: reference field before it (Snort/Suricata "reference:url,doc.example.net/2010695;").
 _ACCESS_NOTE = compile_cached(
-    r"[>)\]]?[.,;]?[ \t]*\r?\n?[ \t]*[\[(][ \t]*(?i:last[ \t]+)?(?i:accessed|retrieved|viewed|visited|consulted)\b"
+    r"[>)\]]?[.,;]?[ \t]*\r?\n?[ \t]*[\[(][ \t]*(?i:last[ \t]+)?(?i:accessed|retrieved|viewed|visited|consulted)"
+    # then the date ("(visited by the victims)" is no note)
+    r"(?:[ \t]+(?i:on|at))?[ \t:]+(?:\d{1,4}\b|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)"
 )
 _RULE_REFERENCE = "reference:url,"
 
