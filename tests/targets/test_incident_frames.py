@@ -121,3 +121,16 @@ def test_business_nouns_name_a_victims_sector() -> None:
     # capitalised at the end of a name, the noun is the name's
     found = targeted("Hackers breached Brisco Family Clinic in March.\n")
     assert ("organization", "Brisco Family Clinic") in found
+
+
+def test_the_text_speaks_for_its_victim() -> None:
+    # a post's employer, named with no head word, is the victim of "our ... went dark"
+    text = ("Ines Varga - CISO at Lindqvist Cargo Lines\n\nLast month our Malmo depot went dark for two days after "
+            "ransomware reached the yard systems.\n")
+    assert ("organization", "Lindqvist Cargo Lines") in targeted(text)
+    # a letterhead under a title, named again by its head noun in a patient slot
+    text = ("Service status and questions\n\nBranwell University | Library Services\n\n"
+            "Which parts of the university were hit?\nThe catalogue and the loans desk.\n")
+    assert ("organization", "Branwell University") in targeted(text)
+    # a relative clause's subject after the object is no patient
+    assert ("country", "CN") not in targeted("The crew wanted to steal designs Beijing cannot yet buy.\n")

@@ -1222,6 +1222,14 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
     # ("payment provider KortaPay ... KortaPay has confirmed ...").
     # (Names with a head word are found wherever they stand already; these are the ones an
     # apposition found.)
+    # "CISO at <Name>": the employer a post names, with or without a head word
+    for match in _EMPLOYER_NAME.finditer(text):
+        start, end = match.span("name")
+        name = match.group("name")
+        if name.split()[0] in _ORG_STOP_START or taken.overlaps(start, end) or _PRODUCT_NAME.match(name):
+            continue
+        hits.append(_Hit(start, end, "organization", _org_value(name), "heuristic"))
+        taken.add(start, end)
     for start, end in _region_names(text, taken):
         hits.append(_Hit(start, end, "organization", _org_value(text[start:end]), "heuristic"))
         taken.add(start, end)
@@ -1446,15 +1454,37 @@ def _own_organization(text: str, out: Sequence[tuple[_Hit, str, Passage, int]], 
             or _DEFINES_SELF_AFTER.match(text, hit.end)
         ):
             return hit.value
-    if items:
-        first = items[0].span
+    # the letterhead: one of the first three lines, if short (a title may stand above it)
+    for item in items[:3]:
+        first = item.span
+        if first.end - first.start > 120:
+            break
         for hit, *_ in out:
             if hit.start >= first.end:
                 break
-            if (hit.kind == "organization" and not text[first.start : hit.start].strip()
+            if (hit.start >= first.start and hit.kind == "organization" and not text[first.start : hit.start].strip()
                     and _LETTERHEAD_REST.match(text, hit.end)):
                 return hit.value
     return None
+
+
+_FIRST_PERSON_WORD = compile_cached(r"\b(?:[Oo]ur|[Ww]e|us)\b")
+
+
+def _first_person_patient(text: str) -> bool:
+    """Whether a patient region of the text speaks in the first person: "our terminal went
+    dark", "intruders encrypted our file shares", "we were among those hit"."""
+    return any(_FIRST_PERSON_WORD.search(text, region.start, region.end) for region in _incident_regions(text))
+
+
+def _head_noun_patient(text: str, own: str) -> bool:
+    """Whether a patient region names the text's own organisation by its head noun: "which
+    parts of the university are affected?" under "Kestrel Valley University"."""
+    head = own.split()[-1].lower()
+    if len(head) < 4 or not head.isalpha():
+        return False
+    pattern = re.compile(r"\b[Tt]he\s+" + head + r"\b")
+    return any(pattern.search(text, region.start, region.end) for region in _incident_regions(text))
 
 
 def _describes(text: str, sector: _Hit, owner: _Hit) -> bool:
@@ -2069,6 +2099,13 @@ _ONE_WORD_NAME_END = compile_cached(
 #: A relative clause or an apposition right after a sentence's first word: "<Name>, which
 #: runs two depots, said it was hit" (not "Overall, the ..." - such words are stop words).
 _APPOSED_AFTER_NAME = compile_cached(r",\s+(?:which|who|a|an|one\s+of|the\s+(?-i:[a-z]+)\s+(?-i:[a-z]+)\s+(?:of|in|that))\b")
+#: A post and its employer: "CISO at <Name>", "head of IT at <Name>" (two capitalised words
+#: at least, no head word needed).
+_EMPLOYER_NAME = compile_cached(
+    r"\b(?:CISO|CEO|CTO|CIO|CFO|COO|(?:[Hh]ead|[Dd]irector|[Mm]anager)\s+of\s+(?:IT|[Ss]ecurity|[Ii]nformation\s+[Ss]ecurity)|"
+    r"[Cc]hief\s+(?:[\w-]+\s+){1,2}[Oo]fficer)\s+(?:at|of)\s+"
+    r"(?P<name>(?-i:[A-Z])[\w&’'-]*(?:[ \t]+(?:&[ \t]+)?(?-i:[A-Z])[\w&’'-]*){1,4})"
+)
 #: A person, not an organisation: a title before the name or a post after it.
 _PERSON_BEFORE = compile_cached(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|Sir|Dame|President|Minister|Senator|Governor|Mayor|CEO|chief|director|spokes\w+|analyst|"
@@ -2405,9 +2442,9 @@ def _hits_with_roles(text: str, actors: tuple[ActorMention, ...]) -> tuple[tuple
     # organisation the text speaks for: its interviewee's or writer's employer ("Jonas
     # Berg, chief executive of Fjellvik Ferries") or its letterhead.
     own = _own_organization(text, out, items)
-    first_person = anchors.search(_FIRST_PERSON_VICTIM, text) is not None
+    first_person = anchors.search(_FIRST_PERSON_VICTIM, text) is not None or _first_person_patient(text)
     if own is not None and (first_person or anchors.search(_COMPANY_SELF_VICTIM, text)
-                            or _head_noun_victim(text, own)):
+                            or _head_noun_victim(text, own) or _head_noun_patient(text, own)):
         for at, (hit, role, hit_passage, hit_index) in enumerate(out):
             if hit.kind != "organization" or hit.value != own or role not in ("mention", "source"):
                 continue
