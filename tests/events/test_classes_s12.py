@@ -241,3 +241,27 @@ def test_a_fiscal_year_ending_is_no_activity_end() -> None:
 ])
 def test_parts_of_periods_and_things_taken_over(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an act that takes effect on the document's publication is dated by it
+    ("The designations take effect on publication of this instrument.", ("sanction", "2025-05-20", "day")),
+    ("The sanctions on the two exchanges come into force on the day of publication.", ("sanction", "2025-05-20", "day")),
+    ("Under this order, the designations of three hackers take effect upon publication in the gazette.",
+     ("sanction", "2025-05-20", "day")),
+    # an appeal court keeping a conviction
+    ("The Court of Appeal today upheld the conviction of the forum's administrator.", ("conviction", "2025-05-20", "day")),
+    ("On 2 May the high court affirmed her sentence for running the botnet.", ("conviction", "2025-05-02", "day")),
+    ("Judges confirmed the guilty verdict against both coders on 7 May.", ("conviction", "2025-05-07", "day")),
+])
+def test_acts_on_publication_and_appeals(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize("text", [
+    "The persons are listed under the Thematic Sanctions Amendment (No. 2) Instrument 2026.",
+    "The court applied the Computer Misuse Decree 2019 to the case.",
+    "The new rules on passwords take effect on publication.",
+])
+def test_an_instruments_title_year_and_a_rule_taking_effect_are_no_events(text: str) -> None:
+    assert not _events(text, "2026-05-20")

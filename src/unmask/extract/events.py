@@ -589,7 +589,10 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("sanction", compile_cached(r"\b(?:sanction(?:s|ed|ing)?|designat(?:ed|es|ions?)|(?:signed\s+off|approved|adopted|agreed)\s+(?:on\s+)?(?:the\s+)?(?:new\s+)?listings|decided\s+to\s+(?:designate|sanction|impose|freeze)|blacklist(?:ed)?|(?:to|and)\s+list(?:ed)?(?=\s+(?:[\w'’-]+\s+){0,3}?(?:officers?|individuals?|persons?|people|men|women|entities|companies|firms|exchanges?|members|hackers|suspects|nationals)\b)|added\s+to\s+the\s+Entity\s+List|"
                                 r"(?:targeted\s+)?restrictive\s+measures)\b", re.I), 2.0),
     ("indictment", compile_cached(r"\b(?:indict(?:ed|ment|ments)?|charged|charges\s+(?:against|were)|criminal\s+complaint|unsealed)\b", re.I), 2.0),
-    ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty|guilty\s+pleas?|plea\s*:\s*guilty)\b", re.I), 2.0),
+    ("conviction", compile_cached(r"\b(?:sentenced|convicted|pleaded\s+guilty|pled\s+guilty|guilty\s+pleas?|plea\s*:\s*guilty|"
+                                  # an appeal court keeping a conviction: "upheld the conviction", "affirmed his sentence"
+                                  r"(?:upheld|upholds|affirmed|affirms|confirmed|confirms)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:[\w-]+\s+)?"
+                                  r"(?:convictions?|sentences?|verdicts?|guilty\s+verdicts?))\b", re.I), 2.0),
     # Steps of a case that are no event of the actor: a plea of not guilty, a hearing, an
     # arraignment, a summoned ambassador. The date is theirs, and nothing is emitted.
     (_NO_EVENT, compile_cached(
@@ -847,7 +850,8 @@ _ACTIVE_FIELD = compile_cached(r"\s*(?:years\s+)?(?:active|operational|in\s+oper
 #: An open range up to now after a date: "2014 - present", "2019 to date".
 _TO_PRESENT = compile_cached(r"\s*(?:[-–—]|to|until)\s*(?:the\s+)?(?:present(?:\s+day)?|date|now|today)\b", re.I)
 #: A law's name before its year: "the Fraud Act 2006", "Regulation (EU) 2016/679".
-_LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z][\w-]*)\)?\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance)(?:\s+of)?\s*$")
+_LAW_NAME_BEFORE = compile_cached(r"\b(?-i:[A-Z0-9][\w-]*)\)?\s+(?-i:Act|Acts|Regulations?|Directive|Law|Code|Order|Rules|Ordinance|"
+                                  r"Instrument|Decree|Determination|Bill|Statute)(?:\s+of)?\s*$")
 _OWN_EARLIER_BEFORE = compile_cached(r"\b(?:our|my)\s+(?:previous|earlier|last)\s+(?:[\w-]+\s+)?$", re.I)
 _FISCAL_YEAR_BEFORE = compile_cached(r"\b(?:fiscal|financial|tax|budget|business)\s+year\s+$", re.I)
 #: The publisher's own earlier piece, cited with its date: "Our spring review, published in May",
@@ -979,7 +983,7 @@ _SentenceTriggers = list[tuple[list[int], list[tuple[int, int]]]]
 _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
     ("sanction", "designat", "blacklist", "entity", "restrictive", "listings", "list"),
     ("indict", "charge", "complaint", "unsealed"),
-    ("sentenced", "convicted", "guilty"),
+    ("sentenced", "convicted", "guilty", "upheld", "uphold", "affirm", "confirm"),
     ("guilty", "arraigned", "warrant", "appeared", "summoned", "appearance", "responsibility", "reward", "restored", "online", "prolong",
      "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "fix", "found", "discovered",
      "spotted", "inquiry", "fine"),
@@ -1287,6 +1291,11 @@ _SAME_DAY = compile_cached(
     r"\b(?:the\s+same\s+(?:day|evening|night|morning|afternoon)|(?:later\s+|earlier\s+)?that\s+(?:same\s+)?(?:day|evening|night|morning|afternoon)|"
     r"(?:a\s+few\s+|several\s+|two\s+|three\s+)?hours\s+later|the\s+day\s+of\s+the\s+[\w-]+(?:\s+against\s+\w+)?)\b", re.I
 )
+#: An act that takes effect when the document that makes it is published: "The designations
+#: take effect on publication of this instrument", "comes into force on the day of publication".
+_ON_PUBLICATION = compile_cached(
+    r"\b(?:takes?|took|taking|come|comes|came|enter|enters|entered)\s+(?:into\s+)?(?:effect|force)\s+"
+    r"(?P<when>(?:up)?on\s+(?:the\s+(?:day|date)\s+of\s+)?(?:its\s+|their\s+)?publication)\b", re.I)
 #: A time that points back at a date the sentence named: "... in February 2025, and four were
 #: arrested at that time", "at the same time".
 _THAT_TIME = compile_cached(r"\b(?:at\s+that\s+(?:same\s+)?time|at\s+the\s+same\s+time|by\s+that\s+time)\b", re.I)
@@ -1994,12 +2003,18 @@ def _rule_events(
                 # "this evening", "today" in the entry are its day, not the publication's
                 dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
                 dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
-            if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence:
+            if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence or "publication" in sentence:
                 for match in _SAME_DAY.finditer(sentence):
                     # "the same day" is the last day named before it, in this sentence or before
                     anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
                     if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
                         dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+                if published_iso is not None and "publication" in sentence:
+                    for match in _ON_PUBLICATION.finditer(sentence):
+                        # "The designations take effect on publication of this instrument": the
+                        # act's day is the document's own
+                        dates.append(DateMention(match.start("when"), match.end("when"), published_iso, "day", True,
+                                                 match.group("when")))
                 if " time" in sentence:
                     for match in _THAT_TIME.finditer(sentence):
                         # "four were arrested at that time": the date named before it in the
