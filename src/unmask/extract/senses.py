@@ -45,6 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from unmask.extract.agency import stances as agency_stances
+from unmask.reference.regex_anchors import required
 from unmask.reference.regexes import compile_cached
 
 __all__ = [
@@ -375,6 +376,10 @@ SENSES: tuple[Sense, ...] = (
 
 #: Every technique some sense may take from a keyword.
 _DROPPED = frozenset().union(*(sense.drop for sense in SENSES))
+#: Per sense, a search for strings one of which each match of its pattern holds
+#: (:func:`unmask.reference.regex_anchors.required`), or None: a sentence without them
+#: is not searched with the (slower) pattern itself.
+_REQUIRED = tuple(required(sense.pattern) for sense in SENSES)
 
 
 @functools.cache
@@ -467,6 +472,9 @@ def apply_senses(
         # without on those naming a technique it may drop.
         for number in _senses_to_try(text.lower(), hits):
             sense = SENSES[number]
+            gate = _REQUIRED[number]
+            if gate is not None and gate.search(text) is None:
+                continue  # (the pattern cannot match: a string each of its matches holds is absent)
             # Case-insensitive patterns on the text itself: lower() may change lengths.
             matches = list(sense.pattern.finditer(text))
             if sense.clause_unless is not None:

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 import ahocorasick
 
 from unmask.reference.phrase_index import fold_document
+from unmask.reference.regexes import compile_cached
 
 try:  # CPython's parser: what the engine is compiled from
     from re import _constants as _c  # type: ignore[attr-defined]
@@ -41,7 +42,7 @@ try:  # CPython's parser: what the engine is compiled from
 except ImportError:  # pragma: no cover - not CPython: every pattern runs as it is
     _parser = None
 
-__all__ = ["Anchors", "anchor_fold", "prefixes"]
+__all__ = ["Anchors", "anchor_fold", "prefixes", "required"]
 
 #: How many characters of each match's start are read (longer prefixes: fewer places to try).
 _DEPTH = 6
@@ -262,3 +263,74 @@ class Anchors:
         """``pattern.search(string, pos, endpos)``, where ``string`` is
         ``text[offset:offset + len(string)]``."""
         return next(self.finditer(pattern, string, offset, pos, endpos), None)
+
+
+#: A pattern is given a :func:`required` gate only when each of its strings is this long.
+_SHORTEST_REQUIRED = 4
+
+
+def _required(items: Sequence[tuple[object, object]]) -> frozenset[str] | None:
+    """Literal strings one of which every match of the sequence ``items`` contains (as
+    written in the pattern), or None when no such set is known. Of the sets its elements
+    give (each run of literals; each group, alternation or repeat that must match once),
+    the one whose shortest string is longest."""
+    candidates: list[frozenset[str]] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            assert isinstance(av, int)
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        found: frozenset[str] | None = None
+        if op is _c.SUBPATTERN:
+            assert isinstance(av, tuple)
+            if not av[1] and not av[2]:  # no flags set or cleared inside
+                found = _required(av[-1])
+        elif op is _c.ATOMIC_GROUP:
+            found = _required(av)  # type: ignore[arg-type]
+        elif op is _c.BRANCH:
+            assert isinstance(av, tuple)
+            union: set[str] = set()
+            for alternative in av[1]:
+                part = _required(alternative)
+                if part is None:
+                    union = set()
+                    break
+                union |= part
+            found = frozenset(union) if union else None
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            assert isinstance(av, tuple)
+            if av[0] >= 1:
+                found = _required(av[2])
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda strings: (min(map(len, strings)), -len(strings)))
+
+
+@functools.lru_cache(maxsize=256)
+def required(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern (the strings of :func:`_required`, with ``pattern``'s own flags) that
+    finds something in every text ``pattern`` finds a match in: where it finds nothing,
+    ``pattern`` need not be run. None when no such strings of at least
+    :data:`_SHORTEST_REQUIRED` characters are known (or the pattern is not str)."""
+    if _parser is None or not isinstance(pattern.pattern, str):  # pragma: no cover - not CPython
+        return None
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):  # pragma: no cover - a pattern the parser reads differently
+        return None
+    if parsed.state.flags & ~(re.IGNORECASE | re.UNICODE | re.ASCII):  # flags that change what a literal is
+        return None
+    strings = _required(list(parsed))
+    if not strings or min(map(len, strings)) < _SHORTEST_REQUIRED:
+        return None
+    # (a string holding another is found where the shorter one is)
+    kept = sorted(w for w in strings if not any(o != w and o in w for o in strings))
+    return compile_cached("|".join(re.escape(w) for w in kept), pattern.flags & (re.IGNORECASE | re.ASCII))
