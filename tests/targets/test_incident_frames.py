@@ -104,7 +104,7 @@ def test_more_shapes_of_the_patient() -> None:
 def test_lists_under_headings_and_questions() -> None:
     text = "Victims so far\n- Tamsin Logistics, a parcel carrier in Leeds\n- the records office of a county council\n"
     assert {("organization", "Tamsin Logistics"), ("country", "GB")} <= targeted(text)
-    text = ("Which services are affected?\nThese units:\nCorran Institute for Marine Studies\n"
+    text = ("Which labs were hit?\nTwo research groups:\nCorran Institute for Marine Studies\n"
             "Belling Centre for Sleep Research\n")
     found = targeted(text)
     assert {("organization", "Corran Institute for Marine Studies"), ("organization", "Belling Centre for Sleep Research")} <= found
@@ -129,8 +129,18 @@ def test_the_text_speaks_for_its_victim() -> None:
             "ransomware reached the yard systems.\n")
     assert ("organization", "Lindqvist Cargo Lines") in targeted(text)
     # a letterhead under a title, named again by its head noun in a patient slot
-    text = ("Service status and questions\n\nBranwell University | Library Services\n\n"
-            "Which parts of the university were hit?\nThe catalogue and the loans desk.\n")
-    assert ("organization", "Branwell University") in targeted(text)
+    text = ("Service status and questions\n\nBranwell College | Library Services\n\n"
+            "Loan records of the college were encrypted on Monday.\n")
+    assert ("organization", "Branwell College") in targeted(text)
     # a relative clause's subject after the object is no patient
-    assert ("country", "CN") not in targeted("The crew wanted to steal designs Beijing cannot yet buy.\n")
+    assert ("country", "RU") not in targeted("The crew copied blueprints Moscow could not license.\n")
+
+
+def test_hostile_input_stays_linear() -> None:
+    import time
+
+    for text in ("Victims hit so far\n" * 4000, "The crew hit " + "Ashby Mills and " * 3000 + "others.\n",
+                 "hit " * 8000 + "\n", "No evidence " + "that the crew hit " * 2000 + "\n"):
+        started = time.perf_counter()
+        extract_targets(text)
+        assert time.perf_counter() - started < 20

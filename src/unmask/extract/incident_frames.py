@@ -112,7 +112,7 @@ _OBJECT_END = compile_cached(
     r"and\s+(?:then\s+)?(?:demanded|asked|threatened|left|posted|published|claimed))\b|"
     # a new clause after "and": "..., and last year it linked ...", "and they ..."
     r",?\s+and\s+(?:last|this|next|then|later|earlier|it|they|he|she|we|i|you|the\s+(?:group|gang|crew|actor|attackers|hackers))\b|"
-    # a relative clause's subject and verb ("technology Beijing cannot yet buy")
+    # a relative clause's subject and verb ("blueprints <Capital> could not license")
     r"(?=\s(?-i:[A-Z])[\w-]+\s+(?:cannot|can['’]t|could|would|will|did|does|do|doesn['’]t|didn['’]t|had|has|have|"
     r"wants|wanted|needs|needed|lacks|lacked)\b)|"
     # a finite verb of a new predicate ("data stolen from X appeared on a leak site")

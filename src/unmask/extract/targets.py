@@ -1161,7 +1161,7 @@ def _find_hits(text: str, actors: Sequence[ActorMention]) -> list[_Hit]:
         start, end = _org_start(text, match.start(), match.end())
         pieces = [(start, end)]
         if "\n" in text[start:end]:
-            # one name a line ("Institute for Coastal Research\nCentre for Ageing Studies"): each
+            # one name a line ("Institute for Marine Studies\nCentre for Sleep Research"): each
             # line that is a name of its own, the next line's read again from its start (a name
             # wrapped over two lines has a head word on neither alone, and stays whole)
             cut: list[tuple[int, int]] = []
@@ -1478,8 +1478,8 @@ def _first_person_patient(text: str) -> bool:
 
 
 def _head_noun_patient(text: str, own: str) -> bool:
-    """Whether a patient region names the text's own organisation by its head noun: "which
-    parts of the university are affected?" under "Kestrel Valley University"."""
+    """Whether a patient region names the text's own organisation by its head noun: "loan
+    records of the college were encrypted" under a "<Name> College" letterhead."""
     head = own.split()[-1].lower()
     if len(head) < 4 or not head.isalpha():
         return False
@@ -2027,16 +2027,19 @@ def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
     (until a blank line) a region too."""
     items = passages(text)
     out: list[PatientRegion] = []
+    listed_until = -1  # (a line read as a list's item opens no list of its own: linear)
     for index, passage in enumerate(items):
         if passage.furniture or passage.citation or passage.tabular or passage.kind == "table":
             continue
         span = passage.span
         regions = patient_regions(text, span.start, span.end)
         out.extend(regions)
+        if span.start < listed_until:
+            continue
         lead = text[span.start : span.end].rstrip()
         # the lead-in: a line ending with a colon, or a heading (no closing mark), that tells
-        # of harm or names victims - itself or in the question just before it ("Which parts
-        # are affected?\nThe main campus and these units:")
+        # of harm or names victims - itself or in the question just before it ("Which labs
+        # were hit?\nTwo research groups:")
         if not (lead.endswith(":") or (lead[-1:].isalnum() and "\n" not in lead and len(lead) <= 80)):
             continue
         asked = index > 0 and text[items[index - 1].span.start : items[index - 1].span.end].rstrip().endswith("?")
@@ -2057,13 +2060,14 @@ def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
                     if len(item.group(0)) <= 160:
                         out.append(PatientRegion(later.span.start + item.start(), later.span.start + item.end(), role, "list",
                                                  lead[:40]))
+                listed_until = later.span.end
                 break
             if (text.count("\n", previous_end, later.span.start) != 1 or "\n" in line.strip() or len(line) > 160
                     or line.rstrip()[-1:] in "?:"
                     or (line.rstrip()[-1:] in ".!" and not _BULLET.match(text, text.rfind("\n", previous_end, later.span.start) + 1))):
                 break
             out.append(PatientRegion(later.span.start, later.span.end, role, "list", lead[:40]))
-            previous_end = later.span.end
+            previous_end = listed_until = later.span.end
     out.sort(key=lambda region: region.start)
     return tuple(out)
 
