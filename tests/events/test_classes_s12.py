@@ -265,3 +265,19 @@ def test_acts_on_publication_and_appeals(text: str, expected: tuple[str, str, st
 ])
 def test_an_instruments_title_year_and_a_rule_taking_effect_are_no_events(text: str) -> None:
     assert not _events(text, "2026-05-20")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # law enforcement taking control of the actor's infrastructure is a takedown
+    ("Last Thursday the Justice Department, working with a mail provider, took control of forty-one domains used by the crew.",
+     ("takedown", "2025-05-15", "day")),
+    ("On 4 May investigators seized control of the botnet's command servers.", ("takedown", "2025-05-04", "day")),
+    ("The FBI gained control of the gang's leak site on 9 May.", ("takedown", "2025-05-09", "day")),
+])
+def test_taking_control_of_infrastructure(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in _events(text, "2025-05-20")
+
+
+def test_hacktivists_taking_control_of_a_site_is_no_takedown() -> None:
+    found = _events("The hacktivists took control of the city's website on 2 May.", "2025-05-20")
+    assert not {e for e in found if e[0] == "takedown"}

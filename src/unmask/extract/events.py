@@ -621,7 +621,9 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
     ("takedown", compile_cached(
         r"\b(?:(?:under|with)\s+a\s+court\s+order|court-ordered|"
         r"(?:removed|deleted|erased|uninstalled)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:malware|implants?|backdoors?|botnet|web\s?shells?)|"
-        r"took\s+(?:[\w'’,.-]+\s+){1,8}?offline)\b", re.I), 2.0),
+        r"took\s+(?:[\w'’,.-]+\s+){1,8}?offline|"
+        # "took control of forty-one domains used by the group", "seized control of its servers"
+        r"(?:took|taken|seized|gained|assumed)\s+control\s+of\s+(?:[\w'’,-]+\s+){0,4}?(?:domains?|servers?|botnets?|infrastructure|websites?|sites?))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
     ("takedown", compile_cached(
@@ -765,7 +767,8 @@ _DECLINE_BEFORE = compile_cached(
     re.IGNORECASE,
 )
 _LAW_ENFORCEMENT = compile_cached(
-    r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators|(?-i:Operation\s+[A-Z][\w-]+))\b", re.I)
+    r"\b(?:police|authorities|FBI|Europol|prosecutors|law\s+enforcement|investigators|(?-i:Operation\s+[A-Z][\w-]+)|"
+    r"Justice\s+Department|Department\s+of\s+Justice|DOJ|(?-i:NCA)|National\s+Crime\s+Agency|gendarmerie|Bundeskriminalamt|(?-i:BKA))\b", re.I)
 #: A hypothetical or future clause: a day named in it ("may try to ... before Sunday's
 #: vote") is not when something happened.
 _MODAL_CLAUSE = compile_cached(r"\b(?-i:may|might|could|will|would|wish|wished)\s+[^.;,]*$")
@@ -988,7 +991,7 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
      "extend", "renew", "detected", "material", "declaration", "update", "patch", "hotfix", "fixed", "fix", "found", "discovered",
      "spotted", "inquiry", "fine"),
     ("arrest", "detained", "extradit"),
-    ("court", "removed", "deleted", "erased", "uninstalled", "offline"),
+    ("court", "removed", "deleted", "erased", "uninstalled", "offline", "control"),
     ("take", "taken", "took", "seiz", "dismantl", "disrupt", "sinkhol", "shut"),
     ("operation", "action"),
     ("advisor", "alert", "bulletin", "warning", "joint", "guidance", "directive"),
