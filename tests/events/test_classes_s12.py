@@ -281,3 +281,19 @@ def test_taking_control_of_infrastructure(text: str, expected: tuple[str, str, s
 def test_hacktivists_taking_control_of_a_site_is_no_takedown() -> None:
     found = _events("The hacktivists took control of the city's website on 2 May.", "2025-05-20")
     assert not {e for e in found if e[0] == "takedown"}
+
+
+@pytest.mark.parametrize("text", [
+    # a victim's own post or letter about its incident is its report on the publication day
+    "A note from our operations director\n\nLast month our warehouse network went down for two days after a ransomware attack.",
+    "Dear customers,\n\nOn 2 May our booking systems were encrypted by criminals. We restored them from backups.",
+    "Update for members\n\nWe filed our breach notification with the regulator on 3 May, after the intrusion on 1 May.",
+])
+def test_a_victims_own_post_is_its_report(text: str) -> None:
+    assert ("report", "2025-05-20", "day") in _events(text, "2025-05-20")
+
+
+def test_an_interviews_subject_is_not_the_texts_own_notice() -> None:
+    text = ("Q&A with the port's security chief\n\nQ: What happened?\n\nA: We filed our report with the "
+            "regulator on 3 May, two days after the attack.")
+    assert ("report", "2025-05-20", "day") not in _events(text, "2025-05-20")

@@ -2137,7 +2137,12 @@ _INTERVIEW = compile_cached(r"\b(?:interview(?:ed)?|Q\s?&\s?A|in\s+conversation\
 #: text's day as its report, articles_blind4 and articles_blind5 as furniture.)
 _VICTIM_VOICE = compile_cached(
     r"\b(?-i:We)\s+are\s+writing\s+to\b|\b(?:told|informed|notified|alerted)\s+us\s+(?:on\s+\w+\s+)?that\b|"
-    r"\bwe\s+(?:have\s+)?(?:[\w'’-]+,?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b",
+    r"\bwe\s+(?:have\s+)?(?:[\w'’-]+,?\s+){0,25}?reported\s+(?:the|this)\s+(?:incident|breach|attack)\b|"
+    # "We filed our report with the data protection authority", "we made a notification to"
+    r"\bwe\s+(?:have\s+)?(?:filed|made|submitted|sent)\s+(?:our|a|an)\s+(?:[\w-]+\s+)?(?:report|notification|breach\s+notice)\b|"
+    # the victim's own systems hit, said in its own words: "our terminal went dark", "our servers were encrypted"
+    r"\b(?-i:[Oo]ur)\s+(?:[\w-]+\s+){0,2}?(?:network|systems?|servers?|terminal|website|site|computers|files|data|operations)\s+"
+    r"(?:went\s+(?:dark|down|offline)|(?:was|were|had\s+been)\s+(?:hit|encrypted|attacked|breached|compromised|locked|taken\s+offline))\b",
     re.I,
 )
 _QUOTE_MARKS = ("\"", "“", "”")
