@@ -144,3 +144,15 @@ def test_hostile_input_stays_linear() -> None:
         started = time.perf_counter()
         extract_targets(text)
         assert time.perf_counter() - started < 20
+
+
+def test_an_interviews_answer_to_who_was_hit() -> None:
+    text = ("Q: Which companies did the crew go after in the spring?\n\n"
+            "A: Mostly freight forwarders in Belgium, and one insurer, Harlan Mutual.\n")
+    found = targeted(text)
+    assert {("sector", "Logistic"), ("country", "BE")} <= found
+    text = "Who were the victims?\nTwo dairies in Wales and a charity in Leeds.\n"
+    assert {("country", "GB"), ("sector", "Non-profit organisation")} <= targeted(text)
+    # an answer that names no victim gives none
+    text = "Which firms were affected?\nWe cannot say yet; police in Austria are still checking.\n"
+    assert ("country", "AT") not in targeted(text)

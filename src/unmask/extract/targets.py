@@ -2037,6 +2037,14 @@ def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
         if span.start < listed_until:
             continue
         lead = text[span.start : span.end].rstrip()
+        if (index > 0 and lead[-1:] in ".!" and not regions and not _NO_ANSWER.search(lead)
+                and (question := text[items[index - 1].span.start : items[index - 1].span.end].rstrip()).endswith("?")
+                and (_ASKS_WHO.search(question) or (re.search(r"\b(?:[Ww]ho|[Ww]hich|[Ww]hat|[Ww]hom)\b", question)
+                                                    and patient_regions(text, items[index - 1].span.start,
+                                                                        items[index - 1].span.end)))):
+            # an interview's answer to "Who were the targets?": whom the answer names
+            out.append(PatientRegion(span.start, span.end, "target", "answer", question[-40:]))
+            continue
         # the lead-in: a line ending with a colon, or a heading (no closing mark), that tells
         # of harm or names victims - itself or in the question just before it ("Which labs
         # were hit?\nTwo research groups:")
@@ -2072,6 +2080,15 @@ def _incident_regions(text: str) -> tuple[PatientRegion, ...]:
     return tuple(out)
 
 
+#: An answer that names no victim: a refusal, a doubt, or the investigators' work.
+_NO_ANSWER = compile_cached(
+    r"\b(?:no|none|not|never|cannot|can['’]t|don['’]t|won['’]t|unknown|unclear|police|investigators|authorities|"
+    r"prosecutors)\b", re.IGNORECASE
+)
+#: A question that asks who was hit: "Who were the targets this time?", "Which firms were affected?"
+_ASKS_WHO = compile_cached(
+    r"\b(?:who|which|what)\b[^?]{0,60}\b(?:targets?|victims?|targeted|affected|hit|breached|compromised)\b", re.IGNORECASE
+)
 #: A list's lead-in that names victims with no harm verb: "Victims so far", "Affected units:".
 _LIST_LEAD = compile_cached(
     r"\b(?:victims?|affected|impacted|compromised|breached|hit|targeted|targets)\b", re.IGNORECASE

@@ -210,6 +210,7 @@ _BUSINESS_NOUNS: dict[str, tuple[str, ...]] = {
     "Transport": ("transit authority", "transit agency", "transit operator", "bus operator", "bus operators",
                   "public transport operator", "transport authority"),
     "Legal": ("law practice", "law practices"),
+    "Non-profit organisation": ("charity", "nonprofit", "non-profit"),
 }
 #: Every business noun, lower-cased.
 _BUSINESS_NOUN_KEYS = frozenset(noun.lower() for nouns in _BUSINESS_NOUNS.values() for noun in nouns)
