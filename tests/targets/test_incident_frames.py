@@ -156,3 +156,9 @@ def test_an_interviews_answer_to_who_was_hit() -> None:
     # an answer that names no victim gives none
     text = "Which firms were affected?\nWe cannot say yet; police in Austria are still checking.\n"
     assert ("country", "AT") not in targeted(text)
+
+
+def test_a_relative_that_before_the_verb_is_no_determiner() -> None:
+    # "pages that emptied the accounts of ...": "that" opens a clause, the object runs on
+    text = "They ran fake pages that emptied the savings of clients of Farrowby Capital and two other lenders.\n"
+    assert ("organization", "Farrowby Capital") in targeted(text)

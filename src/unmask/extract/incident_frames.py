@@ -147,7 +147,7 @@ _NOUN_PHRASE_START = compile_cached(
 #: A determiner before an -ed form: an adjective ("the affected clinics", "its first targeted
 #: sanctions"), whose patient is only the noun it modifies.
 _ADJECTIVE_BEFORE = compile_cached(
-    r"\b(?:the|a|an|its|their|his|her|our|this|that|these|those|first|most|many|several|some|all|other|any|no|"
+    r"\b(?:the|a|an|its|their|his|her|our|this|these|those|first|most|many|several|some|all|other|any|no|"
     r"newly|recently|previously|already)\s+(?:(?:first|most|worst|hardest|newly|recently|previously|already|"
     r"(?-i:[a-z]+ly))\s+)?$",
     _I,
