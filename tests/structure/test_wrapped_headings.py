@@ -222,3 +222,11 @@ def test_a_short_label_after_a_blank_line_is_a_heading_over_lower_case_lines(lab
     # a wrapped paragraph's first line fills the width; a label of a few words does not
     text = f"The loader reached three firms in March.\n\n{label}\n{body}"
     assert _headings(text_structure(text), text) == [label]
+
+
+def test_a_long_line_with_pipes_in_its_prose_is_split_into_sentences() -> None:
+    # a document flattened to one line keeps its table rows' pipes; it is still prose
+    sentence = "The loader | the dropper | the wiper were all seen on the same host in March. "
+    text = sentence * 40
+    structure = text_structure(text)
+    assert len(structure.passages) >= 40

@@ -181,6 +181,8 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
     return median
 
 
+#: The longest line read as a row of a table written without outer pipes.
+_ROW_CHARS = 1000
 #: The most words of a label line that stands alone after a blank line ("Recommendations",
 #: "Indicators of compromise"): a heading even when the next line opens lower-case.
 _LABEL_WORDS = 3
@@ -310,9 +312,10 @@ def _pieces(text: str, fixed: Sequence[int] = (), lines: _Lines | None = None) -
             _emit(text, line_start, line_end, form, out)
             broken = True
             continue
-        if form != "sentence" or stripped.count(" | ") >= 2:
+        if form != "sentence" or (len(stripped) <= _ROW_CHARS and stripped.count(" | ") >= 2):
             # (a row of a table written without outer pipes, "3 May | Defacement | Statement":
-            # a piece of its own, whatever its form, as each of its neighbours)
+            # a piece of its own, whatever its form, as each of its neighbours; a long line
+            # with pipes in its prose is prose, split into its sentences)
             flush_block()
             _emit(text, line_start, line_end, form, out)
             broken = True
