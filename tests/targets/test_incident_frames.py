@@ -162,3 +162,8 @@ def test_a_relative_that_before_the_verb_is_no_determiner() -> None:
     # "pages that emptied the accounts of ...": "that" opens a clause, the object runs on
     text = "They ran fake pages that emptied the savings of clients of Farrowby Capital and two other lenders.\n"
     assert ("organization", "Farrowby Capital") in targeted(text)
+
+
+def test_taken_as_stolen_in_the_passive() -> None:
+    assert ("country", "NL") in targeted("Payroll files of a bakery chain in the Netherlands were taken.\n")
+    assert ("country", "NL") not in targeted("The case was taken to a court in the Netherlands.\n")

@@ -65,7 +65,7 @@ _HARM = compile_cached(
     r"(?P<take>(?:took|taken|take[ns]?|taking|knock(?:ed|s|ing)?|shut(?:s|ting)?|brought|bring(?:s|ing)?|forc(?:ed|es|ing)|"
     r"put(?:s|ting)?)\s+(?:(?!offline\b|down\b|out\b|over\b)[\w'’.-]+\s+){0,6}?(?:offline|down|over|out(?:\s+of\s+(?:action|service))?)\b)|"
     r"(?P<steal>stole|stolen|steal(?:s|ing)?|exfiltrat(?:ed|es|ing)|siphon(?:ed|s|ing)?|drain(?:ed|s|ing)?|loot(?:ed|s|ing)?|"
-    r"emptied|leak(?:ed|s|ing)?|copied|dumped)|"
+    r"emptied|leak(?:ed|s|ing)?|copied|dumped|taken(?!\s+(?:offline|down|over|out|to|into|place|steps?|action|part)\b))|"
     r"(?P<harm>hit|hits|hitting|struck|strikes?|striking|breach(?:ed|es|ing)?|compromis(?:ed|es|ing)|hack(?:ed|s|ing)?|"
     r"encrypt(?:ed|s|ing)|disrupt(?:ed|s|ing)?|paraly[sz](?:ed|es|ing)|crippl(?:ed|es|ing)|defraud(?:ed|s|ing)?|"
     r"scamm(?:ed|ing)|swindl(?:ed|es|ing)|robb(?:ed|ing)|infect(?:ed|s|ing)|infiltrat(?:ed|es|ing)|penetrat(?:ed|es|ing)|"
@@ -229,7 +229,7 @@ _CLAUSE_NEGATION = compile_cached(
 _DUAL_FORM = compile_cached(
     r"(?:target|targets|attack|attacks|cyber-?attacks?|hit|hits|strike|strikes|breach|breaches|hack|hacks|leak|leaks|"
     r"impact|impacts|flood|floods|lock|locks|ransom|extort|disrupt|phishing|spear-?phishing|hacking|DDoS|compromise|"
-    r"compromises|wipes|drain|loot)",
+    r"compromises|wipes|drain|loot|taken)",
     _I,
 )
 _OBJECT_AT_ONCE = compile_cached(
