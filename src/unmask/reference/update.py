@@ -87,7 +87,7 @@ REQUIRED_GALAXIES = frozenset(
         # malware and tools, and the prose that teaches which words are ordinary
         "mitre-malware", "mitre-tool", "mitre-mobile-attack-malware", "malpedia", "tool", "rat", "ransomware",
         "backdoor", "banker", "stealer", "botnet", "android", "mitre-attack-pattern", "mitre-course-of-action",
-        "mitre-data-component", "online-service",
+        "mitre-data-component", "online-service", "tidal-software",
     }
 )
 
