@@ -297,3 +297,12 @@ def test_an_interviews_subject_is_not_the_texts_own_notice() -> None:
     text = ("Q&A with the port's security chief\n\nQ: What happened?\n\nA: We filed our report with the "
             "regulator on 3 May, two days after the attack.")
     assert ("report", "2025-05-20", "day") not in _events(text, "2025-05-20")
+
+
+@pytest.mark.parametrize("text", [
+    "On 9 June 2025 the operators ran a script to list the firms whose mail servers still answered.",
+    "The clinic was asked on 9 June 2025 to list individuals who had opened the attachment.",
+    "On 9 June 2025 the tool began to list members of every local administrators group.",
+])
+def test_listing_without_a_deciding_body_is_no_sanction(text: str) -> None:
+    assert not any(kind == "sanction" for kind, _, _ in _events(text, "2025-07-01"))

@@ -1017,14 +1017,30 @@ _TRIGGER_HINTS: tuple[tuple[str, ...] | None, ...] = (
 _NO_TRIGGERS: tuple[list[int], list[tuple[int, int]]] = ([], [])
 
 
+#: "to list" people or firms is a sanctions listing only in a deciding body's frame (a
+#: decision, a vote, ministers, the Council, a sanctions regime within the words before):
+#: "used a script to list domain users and members" lists, it sanctions nobody.
+_LISTING = compile_cached(r"(?:to|and)\s+list", re.I)
+_LISTING_FRAME = compile_cached(
+    r"\b(?:decisions?|decided|decides|agreed|agrees|voted|votes|moved|resolved|proposals?|proposed|ministers?|"
+    r"council|treasury|governments?|sanctions?\s+(?:regime|list|committee)|regulation)\b",
+    re.I,
+)
+
+
 def _sentence_triggers(sentence: str) -> _SentenceTriggers:
     out: _SentenceTriggers = []
     lowered = sentence.lower()
-    for (_, pattern, _), hints in zip(_TRIGGERS, _TRIGGER_HINTS, strict=True):
+    for (kind, pattern, _), hints in zip(_TRIGGERS, _TRIGGER_HINTS, strict=True):
         if hints is not None and not any(hint in lowered for hint in hints):
             out.append(_NO_TRIGGERS)
             continue
         spans = [m.span() for m in pattern.finditer(sentence)]
+        if kind == "sanction":
+            spans = [
+                (a, b) for a, b in spans
+                if not _LISTING.match(sentence, a) or _LISTING_FRAME.search(sentence, max(0, a - 80), a)
+            ]
         out.append(([a for a, _ in spans], spans))
     return out
 
