@@ -162,3 +162,13 @@ def test_documents_and_settings_cut_after_and_is_joined() -> None:
     path = "C:\\Documents and Settings\\operator\\Local Settings\\Temp\\"
     assert found.get(path, ("", ""))[0] == "file_path"
     assert found[path][1] == "benign"  # a user's temporary folder: part of every system
+
+
+def test_a_contact_record_in_a_ransom_note_is_the_attackers() -> None:
+    # on the attacker's own domain, or web-mail beside a phone number: not the publisher's
+    for text, box in (
+        ("The extortion letter told staff:\nContact us\nrestore@vault-keys-help.net\n", "restore@vault-keys-help.net"),
+        ("To get the decryptor, reach the team below.\nContact:\nkeys@unlock-desk.org\n", "keys@unlock-desk.org"),
+        ("Message left on the desktop:\nTel: +44 20 0000 0000\nkeymaster@tutanota.com\n", "keymaster@tutanota.com"),
+    ):
+        assert _found(text)[box] == ("email", "indicator"), text

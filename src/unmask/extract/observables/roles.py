@@ -1629,6 +1629,12 @@ _PHONE = compile_cached(r"(?i)\b(?:phone|tel|telephone|fax|mobile)\b\.?[ \t]*:?[
 _CONTACT_LINE = compile_cached(
     r"(?i)^[ \t]*(?:[\w&.,'’-]+[ \t]+){0,3}contacts?(?:[ \t]+(?:us|information|details|info))?[ \t]*:?[ \t]*$"
 )
+#: Words of a ransom note or an extortion demand: a contact record among them is the
+#: attacker's ("Contact us" over the box the victim is to write to).
+_EXTORTION = compile_cached(
+    r"(?i)\b(?:ransom\w*|decrypt\w*|extort\w*|your\s+(?:files|data|network|systems)|bitcoin|monero|btc|xmr|"
+    r"leak\s+site|unlock\w*|(?:the|a)\s+note\s+(?:said|says|read|reads|left))\b"
+)
 #: How far above a mailbox its contact record may start (lines, characters).
 _CONTACT_LINES = 4
 _CONTACT_REACH = 300
@@ -1650,10 +1656,12 @@ def _contact_block(text: str, start: int, end: int, *, webmail: bool) -> bool:
     if "attacker" in cues_in(text[line_start : line_end if line_end >= 0 else end + 200]):
         return False
     window = text[max(top, low) : line_end if line_end >= 0 else end + 200]
+    if webmail or _EXTORTION.search(window):
+        # a web-mail box, or a record in a ransom note or extortion demand: the attacker's
+        # way to be reached, not the publisher's
+        return False
     if _PHONE.search(window):
         return True
-    if webmail:
-        return False
     return any(_CONTACT_LINE.match(line) for line in window[: line_start - max(top, low)].split("\n"))
 
 
