@@ -87,3 +87,14 @@ def test_a_software_named_set_keeps_its_sightings_and_the_actor_its_aliases_name
     found = extract_structured(parse_bytes(json.dumps(bundle).encode(), source="bundle.json"))
     assert [m.actor_id for m in found.actors] == ["G0102"]
     assert [e.actor_ids for e in found.events] == [("G0102",)]
+
+
+def test_a_pattern_url_without_its_scheme_is_the_address_the_text_gives() -> None:
+    bundle = json.loads(_stix("Quietly Invented Heron"))
+    bundle["objects"].append({
+        "type": "indicator", "spec_version": "2.1", "id": "indicator--0b4c7a1e-0000-4000-8000-00000000000c",
+        "created": "2021-03-01T00:00:00.000Z", "modified": "2021-03-01T00:00:00.000Z", "valid_from": "2021-03-01T00:00:00Z",
+        "pattern_type": "stix", "pattern": "[url:value = 'WWW.Stage-Two.example.net/gate/in.php']",
+    })
+    found = extract_structured(parse_bytes(json.dumps(bundle).encode(), source="bundle.json"))
+    assert [o.value for o in found.observables if o.type == "url"] == ["http://www.stage-two.example.net/gate/in.php"]

@@ -54,6 +54,7 @@ from unmask.model import (
 )
 from unmask.reference.regexes import compile_cached
 from unmask.reference.sectors import sector_vocabulary
+from unmask.reference.values import normalise
 
 __all__ = ["STRUCTURED_FORMATS", "StructuredFindings", "extract_structured", "without_rendering_artefacts"]
 
@@ -143,11 +144,16 @@ class _Collector:
             type_ = "ipv4_cidr"
         elif type_ == "cve":
             value = value.upper()
+        written = value
+        if type_ == "url":
+            # a pattern's URL written without its scheme ('www.example.org/a.php') is the
+            # address the text extractor gives it (scheme added, host in lower case)
+            value = normalise("url", value if "://" in value else f"http://{value}", strict=True) or value
         key = (type_, value)
         if key in self.observables:
             return
-        span = self.span(value)
-        surface = self.text[span.start : span.end] or value
+        span = self.span(written)
+        surface = self.text[span.start : span.end] or written
         self.observables[key] = Observable(type_, value, surface, span, tuple(benign))
 
     def actor(self, actor_id: str, name: str, aliases: Iterable[str], confidence: float = 1.0) -> None:
