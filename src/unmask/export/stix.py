@@ -267,6 +267,8 @@ class _Built:
     evidence_of: dict[str, list[Evidence]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: The reports the skipped findings came from: the skipped-findings note is theirs.
+    skipped_reports: set[str] = field(default_factory=set)
     #: Scores and sightings per (type, value) (knowledge-base exports; empty otherwise).
     scores: Mapping[tuple[str, str], IndicatorScore] = field(default_factory=dict)
     sightings: Mapping[tuple[str, str], SightingSummary] = field(default_factory=dict)
@@ -279,6 +281,11 @@ class _Built:
         if not times:
             times = [self.digest.time]
         return min(times), max(times)
+
+    def skip(self, line: str, reports: Iterable[str]) -> None:
+        """A finding not exported, with the reason (``line``), from ``reports``."""
+        self.skipped.append(line)
+        self.skipped_reports.update(reports)
 
     def add(
         self,
@@ -406,20 +413,20 @@ def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malw
         return
     problem = _value_problem(entry.type, entry.value)
     if problem:
-        b.skipped.append(f"{entry.type} {entry.value}: {problem}")
+        b.skip(f"{entry.type} {entry.value}: {problem}", entry.reports)
         return
     made = observable_pattern(entry.type, entry.value)
     if made is None:
-        b.skipped.append(f"{entry.type} {entry.value}: no standard STIX 2.1 cyber-observable for this type")
+        b.skip(f"{entry.type} {entry.value}: no standard STIX 2.1 cyber-observable for this type", entry.reports)
         return
     pattern, sco_props = made
     score = b.scores.get((entry.type, entry.value))
     if score is not None and not _exported(score, b.min_score):
-        b.skipped.append(f"{entry.type} {entry.value}: {_why_not(score, b, entry)}")
+        b.skip(f"{entry.type} {entry.value}: {_why_not(score, b, entry)}", entry.reports)
         return
     errors = run_validator(pattern, stix_version="2.1")
     if errors:
-        b.skipped.append(f"{entry.type} {entry.value}: invalid STIX pattern ({errors[0]})")
+        b.skip(f"{entry.type} {entry.value}: invalid STIX pattern ({errors[0]})", entry.reports)
         return
     label = f"{_TYPE_LABELS.get(entry.type, entry.type)} {entry.value}"
     try:
@@ -427,7 +434,7 @@ def _add_indicator(b: _Built, entry: IndicatorEntry, actors: Sequence[str], malw
             {**sco_props, "spec_version": "2.1", "object_marking_refs": [b.marking]}, allow_custom=False
         )
     except stix2.exceptions.STIXError as exc:
-        b.skipped.append(f"{entry.type} {entry.value}: not a valid {sco_props['type']} ({exc})")
+        b.skip(f"{entry.type} {entry.value}: not a valid {sco_props['type']} ({exc})", entry.reports)
         return
     sco_id = str(sco.id)
     b.objects[sco_id] = dict(sco)
@@ -550,7 +557,7 @@ def _build(d: Digest, tlp: str, *, scores: Mapping[tuple[str, str], IndicatorSco
         for country in sorted(entry.countries):
             code = country_code(country)
             if code is None:
-                b.skipped.append(f"country {country!r}: not an ISO 3166 country")
+                b.skip(f"country {country!r}: not an ISO 3166 country", entry.reports)
                 continue
             loc = b.add(
                 {
@@ -611,7 +618,7 @@ def _build(d: Digest, tlp: str, *, scores: Mapping[tuple[str, str], IndicatorSco
         if target.kind in ("country", "region"):
             code = country_code(target.value) if target.kind == "country" else None
             if target.kind == "country" and code is None:
-                b.skipped.append(f"country {target.value!r}: not an ISO 3166 country")
+                b.skip(f"country {target.value!r}: not an ISO 3166 country", target.reports)
                 continue
             if code is not None:
                 props = {
@@ -623,7 +630,7 @@ def _build(d: Digest, tlp: str, *, scores: Mapping[tuple[str, str], IndicatorSco
             else:
                 mapped_region = region(target.value)
                 if mapped_region is None:
-                    b.skipped.append(f"region {target.value!r}: not a STIX region (region-ov)")
+                    b.skip(f"region {target.value!r}: not a STIX region (region-ov)", target.reports)
                     continue
                 props = {
                     "type": "location",
@@ -689,7 +696,9 @@ def _add_notes(b: _Built) -> None:
                 "authors": ["unmask"],
                 "object_refs": [PRODUCER_ID],
             },
-            [r.sha256 for r in b.digest.reports],
+            # its time is that of the reports the skipped findings came from: a new report
+            # that skips nothing new leaves the note as it was
+            b.skipped_reports or [r.sha256 for r in b.digest.reports],
         )
 
 
