@@ -167,3 +167,12 @@ def test_a_relative_that_before_the_verb_is_no_determiner() -> None:
 def test_taken_as_stolen_in_the_passive() -> None:
     assert ("country", "NL") in targeted("Payroll files of a bakery chain in the Netherlands were taken.\n")
     assert ("country", "NL") not in targeted("The case was taken to a court in the Netherlands.\n")
+
+
+def test_a_penalty_or_a_sanctioning_subject_is_no_harm() -> None:
+    # review of eb1b6bc: "hit X with charges" punishes X; "Treasury targets X" sanctions X
+    assert ("country", "NG") not in targeted("Prosecutors hit two Nigerian men with fraud charges.")
+    assert ("country", "IR") not in targeted("Treasury targets Iranian engineers behind the sabotage of pumps")
+    # the harm verbs still read harm done with a tool, and a body that only reports it
+    assert ("country", "DK") in targeted("Hackers hit Danish ports with a flood of traffic.")
+    assert ("country", "KE") in targeted("The State Department said Chinese hackers targeted its embassies in Kenya.")

@@ -159,6 +159,22 @@ _ENFORCER_BEFORE = compile_cached(
     r"Interpol|Operation)|the\s+operation|the\s+takedown|seized|seizure)\b[^;:.!?]{0,120}$",
     _I,
 )
+#: A sanctioning body as the aim verb's own subject ("Treasury targets officials behind the
+#: attacks", "the new sanctions target ..."): the people it names are sanctioned, not
+#: attacked. Only right before the verb: "the State Department said hackers targeted its
+#: mail" keeps its target.
+_SANCTIONER_BEFORE = compile_cached(
+    r"\b(?:treasury|ofac|(?:state|justice)\s+department|department\s+of\s+(?:the\s+)?(?:treasury|justice|state)|"
+    r"sanctions?|(?:eu|european\s+union|council)(?:'s)?\s+(?:new\s+)?(?:measures|listings?|designations?))"
+    r"(?:\s+[\w'’-]+){0,2}\s*$",
+    _I,
+)
+#: What a "hit X with ..." gives when it punishes: sanctions, charges, penalties.
+_PUNISHED_WITH = compile_cached(
+    r"\s*,?\s*with\s+(?:new\s+|fresh\s+|further\s+|more\s+)?(?:[\w-]+\s+){0,2}?(?:sanctions|charges|penalties|fines|"
+    r"indictments?|asset\s+freezes|travel\s+bans|restrictions|lawsuits?|subpoenas?)\b",
+    _I,
+)
 #: A verb phrase joined to an earlier one ("we informed the police and reported the breach"):
 #: its subject is the first one's, not the words before it.
 _COORDINATED = compile_cached(r"\s(?:and|or|then|but)\s*$", _I)
@@ -337,7 +353,10 @@ def patient_regions(text: str, start: int, end: int) -> list[PatientRegion]:
             if stop > match.end():
                 out.append(PatientRegion(match.end(), stop, role, "object", verb))
             continue
-        if (match.group("take") is not None or aim) and _ENFORCER_BEFORE.search(text, max(start, match.start() - 120), match.start()):
+        if (match.group("take") is not None or aim) and (
+            _ENFORCER_BEFORE.search(text, max(start, match.start() - 120), match.start())
+            or (aim and _SANCTIONER_BEFORE.search(text, max(start, match.start() - 60), match.start()))
+        ):
             continue  # "investigators shut down the market", "the operation targeted the people behind"
         # an active verb (or a harm noun): its object, or the patient its preposition opens
         from_at = match.end()
@@ -350,6 +369,8 @@ def patient_regions(text: str, start: int, end: int) -> list[PatientRegion]:
             inner = re.match(r"\S+\s+", verb)
             from_at = match.start() + (inner.end() if inner else len(verb))
             stop = max(stop, match.end())
+        if _PUNISHED_WITH.match(text, stop, min(end, stop + 60)):
+            continue  # "hit two officers with sanctions", "struck the firms with asset freezes": a penalty
         if stop > from_at:
             out.append(PatientRegion(from_at, stop, role, "object", verb))
         if _ITS_OBJECT.match(text, match.end()):
