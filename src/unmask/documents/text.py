@@ -430,7 +430,7 @@ def published_in_text(text: str) -> dt.date | None:
             return day
     for line in head:
         # A note in brackets ("(Courtesy translation, posted on 6 November 2024.)") dates something else.
-        # A capture note ("[Saved from X on 25 Nov 2026; post dated 23 Nov 2026]") dates the
+        # A capture note ("[Copied from a forum on 2 May 2025; item dated 30 April 2025]") dates the
         # copy, but the item's own labelled date in it is the item's.
         if len(line) > 400 or _NOT_OWN_DATE.match(line) or (line.startswith(("(", "[")) and not _CAPTURE_NOTE.match(line)):
             continue
@@ -441,7 +441,7 @@ def published_in_text(text: str) -> dt.date | None:
             label = match.group("label").lower()
             updated = _REVISION_LABEL.search(label) is not None
             if day is not None and not updated and _PASSIVE_BEFORE.search(line, 0, match.start()):
-                # prose about something else ("The agency's statement was issued on 12 March
+                # prose about something else ("The regulator's notice went out on 4 June
                 # 2026."): below the header's own bylines and datelines
                 in_prose = in_prose or day
                 continue
@@ -514,7 +514,7 @@ def published_in_text(text: str) -> dt.date | None:
     return None
 
 
-#: A note saying where and when a copy was made: "[Saved from LinkedIn on 25 Nov 2026; ...]".
+#: A note saying where and when a copy was made: "[Copied from a forum on 2 May 2025; ...]".
 _CAPTURE_NOTE = compile_cached(
     r"^[(\[]\s*(?:saved|captured|archived|retrieved|accessed|downloaded|clipped|copied|screenshot(?:\s+taken)?)\b",
     re.IGNORECASE,

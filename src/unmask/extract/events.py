@@ -611,7 +611,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"imposed\s+(?:a\s+)?(?:[\w-]+\s+){0,3}?fine|"
         # a vendor's fix: "shipped a patch", "released a fixed version"
         r"(?:published|released|issued|shipped|pushed\s+out)\s+(?:a\s+|an\s+|its\s+)?(?:[\w-]+\s+){0,2}?(?:security\s+updates?|patch(?:es)?|hotfix(?:es)?|fixed\s+versions?|firmware\s+updates?)\b|"
-        # ... said as a noun: "days before the vendor's fix on 13 April", "its patch of 2 May"
+        # ... said as a noun: "a week ahead of the maker's patch on 8 June", "its patch of 2 May"
         r"(?:vendor['’]s|maker['’]s|supplier['’]s|its|their)\s+(?:first\s+|own\s+)?(?:fix|patch|hotfix)(?=\s+(?:on|of|in|dated)\b)|"
         # a declaration of solidarity with the victims (one condemning the deed is a report)
         r"(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bsolidarity)|declarations?\s+of\s+solidarity)\b", re.I), 2.0),
@@ -622,7 +622,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"\b(?:(?:under|with)\s+a\s+court\s+order|court-ordered|"
         r"(?:removed|deleted|erased|uninstalled)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}(?:malware|implants?|backdoors?|botnet|web\s?shells?)|"
         r"took\s+(?:[\w'’,.-]+\s+){1,8}?offline|"
-        # "took control of forty-one domains used by the group", "seized control of its servers"
+        # "took control of the sixty domains the crew ran", "seized control of its servers"
         r"(?:took|taken|seized|gained|assumed)\s+control\s+of\s+(?:[\w'’,-]+\s+){0,4}?(?:domains?|servers?|botnets?|infrastructure|websites?|sites?))\b", re.I), 2.0),
     ("takedown", compile_cached(r"\b(?:take-?down|taken\s+down|took\s+down|seiz(?:ed|ure|es)|dismantl(?:ed|ing)|disrupt(?:ed|ion)|sinkhol(?:ed|ing)|shut\s+down)\b", re.I), 2.0),
     # Law enforcement's own operation: "a court-authorized operation ... deleted the malware".
@@ -653,7 +653,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         r"named\s+(?:[\w'’-]+,?\s+){1,14}?as\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:responsible|behind|culprits?|perpetrators?))\b", re.I), 1.6),
     # A declaration condemning a campaign is a public attribution (one of solidarity is none).
     ("report", compile_cached(r"\b(?:issued|made|adopted|published)\s+(?:a\s+|an\s+)?(?:joint\s+)?declaration(?=[^.;]{0,80}\bcondemn)", re.I), 1.6),
-    # A statement said in the passive: "The FBI's public statement was issued on 12 March."
+    # A statement said in the passive: "The ministry's warning was released on 9 July."
     ("report", compile_cached(r"\b(?:statement|announcement)s?\s+(?:was|were|had\s+been)\s+(?:issued|released|published|made|put\s+out)\b", re.I), 1.0),
     # Going public with a finding: "made public its findings", "goes public", "names the perpetrators".
     ("report", compile_cached(
@@ -691,7 +691,7 @@ _TRIGGERS: tuple[tuple[str, re.Pattern[str], float], ...] = (
         # the incident said to end: "The intrusion ended on 23 July", "the attacks stopped in May"
         r"(?:intrusions?|attacks?|campaigns?|activity|breach|compromise|access|operations?|exploitation|spree|wave)\s+"
         r"(?:had\s+|finally\s+|only\s+)?(?:ended|ceased|stopped|halted)|"
-        # "kept their access until they were removed": the intruders put out of the network
+        # "held on to the servers until they were evicted": the intruders put out of the network
         r"until\s+(?:they|the\s+(?:intruders|attackers|hackers|actors?|group|crew))\s+(?:was|were)\s+(?:removed|ejected|kicked\s+out|thrown\s+out|found\s+and\s+removed)|"
         r"(?:stayed|remained|persisted|lurked)\s+(?:[\w'’-]+\s+){0,4}until|"
         # ... or its victim ended it: "cut off the intruders' access", "evicted the intruders".
@@ -778,7 +778,7 @@ _PUBLICATION_LABEL = compile_cached(r"(?:^|[;|,.]\s*)(?:first\s+)?(?:published|p
 #: A newspaper piece's own date: "a report printed on 6 May", "our story, first printed on".
 _PIECE_PUBLISHED_BEFORE = compile_cached(
     r"\b(?:an?|the|our|this|that)\s+(?:news\s+|earlier\s+)?(?:article|story|piece|column|editorial|op-ed)\s*,?\s*"
-    # "published on 6 May", or the piece named by its day: "An article on 6 October about ..."
+    # "published on 6 May", or the piece named by its day: "A column on 2 March about ..."
     r"(?:(?:which\s+was\s+|that\s+was\s+|first\s+)?(?:published|posted|printed|ran|run)\s+(?:on\s+|in\s+)?|(?:on|of|dated)\s+)$", re.I)
 _DOCUMENT_VERB_BEFORE = compile_cached(r"\b(?:published|issued|released|dated|approved|adopted)\s+(?:on\s+|in\s+)?$", re.I)
 #: What a newspaper piece said, in a correction: "The article also said that ... began in January".
@@ -1709,8 +1709,8 @@ def _table_header(line: str) -> _TableHeader | None:
 def _timeline_rows(sentence: str, span: Span, header: _TableHeader) -> list[tuple[Span, str]]:
     """The rows of a timeline table as sentences: each line with its cells joined by commas
     and its sources column blanked (same length, so positions hold), with the line's span.
-    A timeline's row says what happened on its date as a sentence would ("3 May 2026 |
-    Attackers deface a screen | Statement" reads "3 May 2026, Attackers deface a screen")."""
+    A timeline's row says what happened on its date as a sentence would ("9 June 2025 |
+    Intruders wipe a server | Press release" reads "9 June 2025, Intruders wipe a server")."""
     out: list[tuple[Span, str]] = []
     offset = 0
     for line in sentence.split("\n"):
@@ -1991,7 +1991,7 @@ def _rule_events(
         if passage.furniture or passage.citation or (passage.kind == "heading" and not timeline_row):
             continue
         if "\n" not in sentence.strip() and _META_COUNT.search(sentence):
-            continue  # a post's metadata line ("Started 14 Apr 2026 by u/x · 612 comments"): furniture
+            continue  # a post's metadata line ("Posted 2 May 2025 by u/y · 48 replies"): furniture
         units = [(span, sentence)]
         if timeline_row or passage.kind == "table" or passage.tabular or ("|" in sentence and sentence.count("|") >= 2):
             header = table_header or _table_header(sentence.split("\n", 1)[0])
@@ -2030,7 +2030,7 @@ def _rule_events(
                         dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
                 if published_iso is not None and "publication" in sentence:
                     for match in _ON_PUBLICATION.finditer(sentence):
-                        # "The designations take effect on publication of this instrument": the
+                        # "these listings apply from the day this order is published": the
                         # act's day is the document's own
                         dates.append(DateMention(match.start("when"), match.end("when"), published_iso, "day", True,
                                                  match.group("when")))
