@@ -29,3 +29,16 @@ def test_many_actions_in_one_sentence_stay_linear() -> None:
         verb = i + UNIT.index("arrested")
         _date_of_action(sentence, verb, verb + 8, dates, starts)
     assert time.process_time() - began < 3.0
+
+
+def test_anchor_phrases_in_one_long_sentence_stay_linear() -> None:
+    # review H1 (session 12): each "at that time" / "the same day" scanned every date before it
+    from unmask.extract.events import _SAME_DAY, _THAT_TIME, _anchor_copies
+
+    for unit, pattern in (("on 3 May 2020 at that time and ", _THAT_TIME), ("on 3 May 2020 the same day and ", _SAME_DAY)):
+        sentence = unit * 8000  # 8,000 dates and 8,000 anchor phrases in one sentence
+        dates = find_dates(sentence, dt.date(2026, 1, 1))
+        began = time.process_time()
+        copies = _anchor_copies(dates, pattern.finditer(sentence), day_only=False, fallback=None)
+        assert time.process_time() - began < 2.0
+        assert len(copies) == 8000 and all(c.date == "2020-05-03" for c in copies)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from unmask.extract.targets import ActorIndex, Passage, first_person_victim_at, passages
@@ -1318,6 +1318,32 @@ _ON_PUBLICATION = compile_cached(
 #: A time that points back at a date the sentence named: "... in February 2025, and four were
 #: arrested at that time", "at the same time".
 _THAT_TIME = compile_cached(r"\b(?:at\s+that\s+(?:same\s+)?time|at\s+the\s+same\s+time|by\s+that\s+time)\b", re.I)
+
+
+def _anchor_copies(
+    dates: Sequence[DateMention], matches: Iterable[re.Match[str]], *, day_only: bool, fallback: DateMention | None
+) -> list[DateMention]:
+    """For each anchor phrase ("the same day", "at that time") that no date of ``dates``
+    overlaps, a copy of the last date (of a day's precision with ``day_only``) that ends
+    before it, else ``fallback``, at the phrase. Linear: the dates are ordered once and
+    each phrase looked up by bisection."""
+    by_end = sorted((d for d in dates if d.precision == "day" or not day_only), key=lambda d: d.end)
+    ends = [d.end for d in by_end]
+    by_start = sorted(dates, key=lambda d: d.start)
+    starts = [d.start for d in by_start]
+    reach: list[int] = []  # the furthest end of the dates starting at or before each one
+    for d in by_start:
+        reach.append(max(d.end, reach[-1]) if reach else d.end)
+    out: list[DateMention] = []
+    for match in matches:
+        at = bisect.bisect_left(starts, match.end()) - 1
+        if at >= 0 and reach[at] > match.start():
+            continue  # a date covers the phrase
+        last = bisect.bisect_right(ends, match.start()) - 1
+        anchor = by_end[last] if last >= 0 else fallback
+        if anchor is not None:
+            out.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+    return out
 #: A time said relative to an unnamed one ("the following week", "two weeks later"):
 #: a sentence saying it is not at its paragraph's date.
 _OTHER_TIME = compile_cached(
@@ -2023,11 +2049,8 @@ def _rule_events(
                 dates = [replace(d, date=entry_day.date) if d.resolved and _TIME_OF_TODAY.fullmatch(d.surface) else d for d in dates]
                 dates.insert(0, replace(entry_day, start=clock.start(), end=clock.end(), surface=clock.group(0).strip(" -–—:|")))
             if "day" in sentence or "hat " in sentence or "same " in sentence or "ours" in sentence or "publication" in sentence:
-                for match in _SAME_DAY.finditer(sentence):
-                    # "the same day" is the last day named before it, in this sentence or before
-                    anchor = next((d for d in reversed(dates) if d.end <= match.start() and d.precision == "day"), last_day)
-                    if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
-                        dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+                # "the same day" is the last day named before it, in this sentence or before
+                dates.extend(_anchor_copies(dates, _SAME_DAY.finditer(sentence), day_only=True, fallback=last_day))
                 if published_iso is not None and "publication" in sentence:
                     for match in _ON_PUBLICATION.finditer(sentence):
                         # "these listings apply from the day this order is published": the
@@ -2035,12 +2058,9 @@ def _rule_events(
                         dates.append(DateMention(match.start("when"), match.end("when"), published_iso, "day", True,
                                                  match.group("when")))
                 if " time" in sentence:
-                    for match in _THAT_TIME.finditer(sentence):
-                        # "four were arrested at that time": the date named before it in the
-                        # sentence, whatever its precision (a month, a year)
-                        anchor = next((d for d in reversed(dates) if d.end <= match.start()), None)
-                        if anchor is not None and not any(d.start < match.end() and match.start() < d.end for d in dates):
-                            dates.append(replace(anchor, start=match.start(), end=match.end(), surface=match.group(0)))
+                    # "four were arrested at that time": the date named before it in the
+                    # sentence, whatever its precision (a month, a year)
+                    dates.extend(_anchor_copies(dates, _THAT_TIME.finditer(sentence), day_only=False, fallback=None))
                 dates.sort(key=lambda d: d.start)
             if (
                 "later" in sentence or "earlier" in sentence or "before" in sentence or "after" in sentence
