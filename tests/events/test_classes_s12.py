@@ -306,3 +306,10 @@ def test_an_interviews_subject_is_not_the_texts_own_notice() -> None:
 ])
 def test_listing_without_a_deciding_body_is_no_sanction(text: str) -> None:
     assert not any(kind == "sanction" for kind, _, _ in _events(text, "2025-07-01"))
+
+
+def test_attackers_gaining_control_of_sites_is_no_takedown() -> None:
+    # review H2 of 0d1cebc: 'took/gained control of ... domains' is a takedown only by law enforcement
+    assert not any(k == "takedown" for k, _, _ in _events("The hackers gained control of dozens of websites on 4 May 2026.", "2026-06-01"))
+    assert ("takedown", "2026-05-04", "day") in _events(
+        "On 4 May 2026 the Justice Department took control of sixty domains the crew ran.", "2026-06-01")

@@ -897,8 +897,12 @@ def _not_this_trigger(sentence: str, start: int, end: int, kind: str, strength: 
         return True  # "stayed until" ends at the date after it, not before
     if kind == "takedown" and word[:4].lower() == "seiz" and _BELONGINGS_AFTER.match(sentence, end):
         return True  # "seized his phones and two cars": a suspect's belongings, not the actor's infrastructure
-    if kind == "takedown" and word[:4].lower() == "took" and not _LAW_ENFORCEMENT.search(sentence, max(0, start - 60), start):
-        return True  # "the hacktivists took the portal offline": an attack, not a takedown
+    if kind == "takedown" and (
+        word[:4].lower() == "took" or " control " in word.lower() or sentence[end : end + 9].lower() == " control "
+    ) and not _LAW_ENFORCEMENT.search(
+        sentence, max(0, start - 60), start
+    ):
+        return True  # "the hacktivists took the portal offline", "the crew gained control of the sites": an attack
     if _QUOTED_TITLE_OPEN.search(sentence, max(0, start - 120), start):
         return True  # 'A story printed on 6 May ("Pupil held over ...")': a title's word
     if kind == "campaign" and _TOPIC_BEFORE.search(sentence, max(0, start - 70), start):
