@@ -172,3 +172,15 @@ def test_a_contact_record_in_a_ransom_note_is_the_attackers() -> None:
         ("Message left on the desktop:\nTel: +44 20 0000 0000\nkeymaster@tutanota.com\n", "keymaster@tutanota.com"),
     ):
         assert _found(text)[box] == ("email", "indicator"), text
+
+
+def test_letters_x_inside_a_name_are_not_a_redaction() -> None:
+    # review M5 of 35bff1f: a text that hides some names with x's still exports names that contain them
+    text = (
+        "Hosts in the dump were masked, e.g. www.xxxxxxshop.com.\n"
+        "The implant polls maxx-relay.top, exxa-mirror.net and cdxx.org.\n"
+    )
+    found = _found(text)
+    assert found["maxx-relay.top"] == ("domain", "indicator")
+    assert found["exxa-mirror.net"] == ("domain", "indicator")
+    assert found["cdxx.org"][1] == "benign"

@@ -583,6 +583,9 @@ def assign_roles(found: list[Observable], text: str, context: ExtractContext | N
 
 
 _REDACTED = ("redacted",)
+#: A run of x's that opens or closes a label of a host ("xxi.org", "ifxx.org"): a part the
+#: report hid, unlike the letters of a name ("maxx-update.top", "exxon-careers.net").
+_X_RUN = compile_cached(r"(?:^|\.)xx|xx(?:\.|$)")
 _NAME_TYPES = frozenset({"domain", "url", "email"})
 
 
@@ -603,7 +606,7 @@ def _redacted_names(found: list[Observable], text: str) -> None:
         if not hidden and hides_with_x:
             value = obs.value.lower()
             host = _url_host(value) if obs.type == "url" else value.rpartition("@")[2]
-            hidden = "xx" in host
+            hidden = _X_RUN.search(host) is not None
         if hidden:
             _SET_ROLE(obs, "benign")
             _SET_REASONS(obs, _REDACTED)
