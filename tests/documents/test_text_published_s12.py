@@ -78,3 +78,11 @@ def test_a_labelled_date_in_prose_is_below_the_headers_byline(text: str, expecte
 def test_a_labelled_date_in_prose_still_dates_a_text_with_nothing_else() -> None:
     text = "Notes\n\nThis summary was prepared on 4 June 2025 for the committee." + BODY
     assert published_in_text(text) == dt.date(2025, 6, 4)
+
+
+def test_a_samples_build_time_is_no_publication_date() -> None:
+    # review M1 of fcf25d8: "compiled" dates a document only after a document noun
+    from unmask.documents.text import published_in_text
+
+    assert published_in_text("Dropper notes\n\nCompiled: 2023-11-02 08:14:55\nSize: 88 KB\n\nIt unpacks a loader.") is None
+    assert published_in_text("Dropper notes\n\nThe loader was compiled on 2 November 2023.\n\nIt unpacks itself.") is None

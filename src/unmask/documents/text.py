@@ -293,7 +293,10 @@ _LABELLED = compile_cached(
     rf"date\s+of\s+(?:this\s+)?(?:publication|issue|release|notice|letter|statement|bulletin|report|announcement|circular)|"
     rf"dated|issued\s+on|date|sent|filed|issued(?=\s*:)|(?<![^|·•\s])(?<![\w,(]\s)issued|"
     # a digest's or summary's making: "summary compiled 17 Apr 2026", "Prepared 3 May 2025"
-    rf"compiled|prepared|"
+    # ("compiled" only after a document noun: a sample's "Compiled: 2024-05-03 10:22:11" and
+    # "the DLL was compiled on ..." are its build time)
+    rf"(?<=summary\s)compiled|(?<=digest\s)compiled|(?<=report\s)compiled|(?<=list\s)compiled|(?<=roundup\s)compiled|"
+    rf"(?<=summary\swas\s)compiled|(?<=report\swas\s)compiled|(?<=digest\swas\s)compiled|prepared|"
     rf"aired|broadcast|tabled|presented\s+to\s+parliament|"
     rf"(?:last\s+)?updated|last\s+(?:update|modified|revised|edited)|(?:this\s+page\s+was\s+)?last\s+edited|answered)(?:\s+by\s+[^|·•\n:;]{{1,60}}?)?"
     # where it was put out: "Published on the agency's website 3 May 2025", "Posted to our blog on ..."
