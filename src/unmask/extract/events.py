@@ -1026,7 +1026,7 @@ _NO_TRIGGERS: tuple[list[int], list[tuple[int, int]]] = ([], [])
 #: "used a script to list domain users and members" lists, it sanctions nobody.
 _LISTING = compile_cached(r"(?:to|and)\s+list", re.I)
 _LISTING_FRAME = compile_cached(
-    r"\b(?:decisions?|decided|decides|agreed|agrees|voted|votes|moved|resolved|proposals?|proposed|ministers?|"
+    r"\b(?:decisions?|decided|decides|agreed|agrees|voted|votes|resolved|proposals?|proposed|ministers?|"
     r"council|treasury|governments?|sanctions?\s+(?:regime|list|committee)|regulation)\b",
     re.I,
 )

@@ -182,7 +182,7 @@ def _wrap_width(contents: Sequence[str]) -> int | None:
 
 
 #: The longest line read as a row of a table written without outer pipes.
-_ROW_CHARS = 1000
+_ROW_CHARS = 400
 #: The most words of a label line that stands alone after a blank line ("Recommendations",
 #: "Indicators of compromise"): a heading even when the next line opens lower-case.
 _LABEL_WORDS = 3
