@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.structure.timing import best_parse_time
 from unmask.model.code_lines import LINE_SHAPES, block_is_code, code_runs, line_shape, run_shape
 from unmask.model.structure import Structure
 from unmask.model.text_structure import text_structure
@@ -223,16 +224,7 @@ def test_a_command_at_a_prompt_stays_code_in_a_block_of_prose() -> None:
      f"{FENCE}\n", "x(\n", f"{FENCE}\n" + "{" * 300 + "\n"],
 )
 def test_blocks_are_read_in_linear_time(unit: str) -> None:
-    def best(text: str) -> float:
-        times = []
-        for _ in range(3):
-            text_structure.cache_clear()
-            t0 = time.process_time()
-            text_structure(text)
-            times.append(time.process_time() - t0)
-        return min(times)
-
-    assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+    assert best_parse_time(unit * 8_000) < 8 * max(best_parse_time(unit * 2_000), 0.005)
 
 
 def test_a_line_is_read_in_bounded_time_whatever_its_length() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import unmask
+from tests.structure.timing import best_parse_time
 from unmask.documents.structure import parse_structure
 from unmask.extract.sentences import split_sentences, structure_of
 from unmask.model import Document, ExtractContext, Page, Span
@@ -232,17 +232,8 @@ def test_any_text_gives_ordered_passages_in_bounds(text: str) -> None:
      "word " * 30 + "\n", "x" * 500 + "\n"],
 )
 def test_linear_time(unit: str) -> None:
-    def best(text: str) -> float:
-        times = []
-        for _ in range(3):
-            text_structure.cache_clear()
-            t0 = time.process_time()  # CPU time: other processes on the machine do not count
-            text_structure(text)
-            times.append(time.process_time() - t0)
-        return min(times)
-
     # four times the text may take at most eight times as long (quadratic would be sixteen)
-    assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+    assert best_parse_time(unit * 8_000) < 8 * max(best_parse_time(unit * 2_000), 0.005)
 
 
 def test_labelled_reference_lines_and_notes() -> None:

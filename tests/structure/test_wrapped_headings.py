@@ -7,10 +7,9 @@ heading. These texts are written for the tests, in several wordings and layouts 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.structure.timing import best_parse_time
 from unmask.extract.techniques import extract_techniques
 from unmask.model.structure import Structure
 from unmask.model.text_structure import text_structure
@@ -171,17 +170,8 @@ def test_techniques_are_read_in_wrapped_prose_and_bulletless_lists() -> None:
 
 @pytest.mark.parametrize("unit", ["word a\n", "Title Line\n", "runs on the\n", "list:\nitem\n", "x,\n", "\n"])
 def test_linear_time(unit: str) -> None:
-    def best(text: str) -> float:
-        times = []
-        for _ in range(3):
-            text_structure.cache_clear()
-            t0 = time.process_time()
-            text_structure(text)
-            times.append(time.process_time() - t0)
-        return min(times)
-
     # four times the text may take at most eight times as long (quadratic would be sixteen)
-    assert best(unit * 8_000) < 8 * max(best(unit * 2_000), 0.005)
+    assert best_parse_time(unit * 8_000) < 8 * max(best_parse_time(unit * 2_000), 0.005)
 
 
 def test_a_rule_line_does_not_run_on() -> None:
